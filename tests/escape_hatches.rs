@@ -73,34 +73,52 @@ fn overrides_reach_nested_properties_and_list_items_of_l2_resources() {
     let mut tier = three_tier::build();
     let db = tier.db.id().id();
     let vpc = tier.vpc.id().id();
+    let app_sg = tier.app_sg.id().id();
     let stack = &mut tier.stack;
+    let db_groups_before: Vec<_> = stack.graph().dependencies(db.node());
     stack.override_property(db, "BackupRetentionPeriod", 14);
-    stack.override_property(db, "Extra.Sizes", vec![1, 2, 3]);
-    stack.override_property(db, "Extra.Sizes.1", 20);
-    stack.override_property(db, "Extra.Nested.Key", "made on the way");
+    // A map made on the way.
+    stack.override_property(db, "MasterUserSecret.KmsKeyId", "alias/database");
+    // A list item replaced: its reference (the database's own group) goes, the new one comes.
+    let own_group = stack
+        .node(db)
+        .properties
+        .get("VPCSecurityGroups")
+        .and_then(|v| v.as_list())
+        .map(|l| l[0].references()[0])
+        .unwrap();
+    stack.override_property(db, "VPCSecurityGroups.0", tier.app_sg.id());
     stack.remove_property(vpc, "EnableDnsHostnames");
-    // The new value's reference becomes an edge.
-    let file_system = tier.efs.id().id();
-    stack.override_property(db, "Extra.FileSystem", tier.efs.id());
     stack.validate().unwrap();
+    let after = stack.graph().dependencies(db.node());
+    assert!(after.iter().any(|(d, _)| *d == app_sg.node()));
     assert!(
-        stack
-            .graph()
-            .dependencies(db.node())
-            .iter()
-            .any(|(d, _)| *d == file_system.node())
+        !after.iter().any(|(d, _)| *d == own_group.node()),
+        "the replaced reference is no longer an edge: {db_groups_before:?} → {after:?}"
     );
     let json = template(stack);
     let props = &json["Resources"][&stack.node(db).logical_id]["Properties"];
     assert_eq!(props["BackupRetentionPeriod"], 14);
-    assert_eq!(props["Extra"]["Nested"]["Key"], "made on the way");
-    assert_eq!(props["Extra"]["Sizes"], serde_json::json!([1, 20, 3]));
+    assert_eq!(props["MasterUserSecret"]["KmsKeyId"], "alias/database");
     assert_eq!(
-        props["Extra"]["FileSystem"]["Ref"],
-        stack.node(file_system).logical_id
+        props["VPCSecurityGroups"][0]["Ref"],
+        stack.node(app_sg).logical_id
     );
     let vpc_props = &json["Resources"][&stack.node(vpc).logical_id]["Properties"];
     assert!(vpc_props.get("EnableDnsHostnames").is_none(), "{vpc_props}");
+}
+
+#[test]
+fn an_override_the_schema_does_not_allow_is_caught_by_validation() {
+    let mut tier = three_tier::build();
+    let db = tier.db.id().id();
+    tier.stack
+        .override_property(db, "BackupRetentionPeriods", 14);
+    let errors = tier.stack.validate().unwrap_err().to_string();
+    assert!(
+        errors.contains("project-x/db: BackupRetentionPeriods: AWS::RDS::DBInstance has no property BackupRetentionPeriods; did you mean BackupRetentionPeriod?"),
+        "{errors}"
+    );
 }
 
 #[test]

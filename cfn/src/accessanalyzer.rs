@@ -4,6 +4,8 @@
 
 /// `AWS::AccessAnalyzer::Analyzer` and its property types.
 pub mod analyzer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AccessAnalyzer::Analyzer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-analyzer.html)
@@ -51,6 +53,33 @@ pub mod analyzer {
         }
     }
 
+    /// What the schema says of `AWS::AccessAnalyzer::Analyzer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AccessAnalyzer::Analyzer",
+        properties: &[
+            s::prop(
+                "AnalyzerConfiguration",
+                s::Kind::Object(&SCHEMA_AnalyzerConfiguration),
+            ),
+            s::prop("AnalyzerName", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_.-]*$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "ArchiveRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ArchiveRule))),
+            ),
+            s::prop("Type", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAnalyzer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnalyzerAttributes {
         /// `Arn`: string.
@@ -74,6 +103,25 @@ pub mod analyzer {
         pub unused_access_configuration:
             ::std::option::Option<::stratus_model::Val<UnusedAccessConfiguration>>,
     }
+
+    /// What the schema says of `AnalyzerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalyzerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalyzerConfiguration",
+        properties: &[
+            s::prop(
+                "InternalAccessConfiguration",
+                s::Kind::Object(&SCHEMA_InternalAccessConfiguration),
+            ),
+            s::prop(
+                "UnusedAccessConfiguration",
+                s::Kind::Object(&SCHEMA_UnusedAccessConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AnalyzerConfiguration> for ::stratus_model::Val<AnalyzerConfiguration> {
         fn from(value: AnalyzerConfiguration) -> Self {
@@ -109,6 +157,26 @@ pub mod analyzer {
         }
     }
 
+    /// What the schema says of `ArchiveRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveRule",
+        properties: &[
+            s::prop(
+                "Filter",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_items(1),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_.-]*$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Filter", "RuleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArchiveRule> for ::stratus_model::Val<ArchiveRule> {
         fn from(value: ArchiveRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -123,6 +191,19 @@ pub mod analyzer {
         pub internal_access_analysis_rule:
             ::std::option::Option<::stratus_model::Val<InternalAccessAnalysisRule>>,
     }
+
+    /// What the schema says of `InternalAccessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InternalAccessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InternalAccessConfiguration",
+        properties: &[s::prop(
+            "InternalAccessAnalysisRule",
+            s::Kind::Object(&SCHEMA_InternalAccessAnalysisRule),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InternalAccessConfiguration>
         for ::stratus_model::Val<InternalAccessConfiguration>
@@ -142,6 +223,21 @@ pub mod analyzer {
         /// Range: `1..=365`.
         pub unused_access_age: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `UnusedAccessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UnusedAccessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UnusedAccessConfiguration",
+        properties: &[
+            s::prop("AnalysisRule", s::Kind::Object(&SCHEMA_AnalysisRule)),
+            s::prop("UnusedAccessAge", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(365.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UnusedAccessConfiguration>
         for ::stratus_model::Val<UnusedAccessConfiguration>
@@ -185,6 +281,22 @@ pub mod analyzer {
         }
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Contains", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Eq", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Exists", s::Kind::Boolean),
+            s::prop("Neq", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Property", s::Kind::String),
+        ],
+        required: &["Property"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +312,22 @@ pub mod analyzer {
             ::stratus_model::Val<::std::vec::Vec<InternalAccessAnalysisRuleCriteria>>,
         >,
     }
+
+    /// What the schema says of `InternalAccessAnalysisRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_InternalAccessAnalysisRule: s::ObjectSchema = s::ObjectSchema {
+        name: "InternalAccessAnalysisRule",
+        properties: &[s::prop(
+            "Inclusions",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_InternalAccessAnalysisRuleCriteria),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InternalAccessAnalysisRule>
         for ::stratus_model::Val<InternalAccessAnalysisRule>
@@ -217,6 +345,19 @@ pub mod analyzer {
         pub exclusions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AnalysisRuleCriteria>>>,
     }
+
+    /// What the schema says of `AnalysisRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRule: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRule",
+        properties: &[s::prop(
+            "Exclusions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AnalysisRuleCriteria))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AnalysisRule> for ::stratus_model::Val<AnalysisRule> {
         fn from(value: AnalysisRule) -> Self {
@@ -239,6 +380,23 @@ pub mod analyzer {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `InternalAccessAnalysisRuleCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_InternalAccessAnalysisRuleCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "InternalAccessAnalysisRuleCriteria",
+        properties: &[
+            s::prop("AccountIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ResourceArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InternalAccessAnalysisRuleCriteria>
         for ::stratus_model::Val<InternalAccessAnalysisRuleCriteria>
     {
@@ -258,6 +416,25 @@ pub mod analyzer {
         pub resource_tags:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::vec::Vec<Tag>>>>,
     }
+
+    /// What the schema says of `AnalysisRuleCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRuleCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRuleCriteria",
+        properties: &[
+            s::prop("AccountIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AnalysisRuleCriteria> for ::stratus_model::Val<AnalysisRuleCriteria> {
         fn from(value: AnalysisRuleCriteria) -> Self {
@@ -289,6 +466,23 @@ pub mod analyzer {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

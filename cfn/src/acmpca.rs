@@ -4,6 +4,8 @@
 
 /// `AWS::ACMPCA::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ACMPCA::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificate.html)
@@ -73,6 +75,29 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `AWS::ACMPCA::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ACMPCA::Certificate",
+        properties: &[
+            s::prop("ApiPassthrough", s::Kind::Object(&SCHEMA_ApiPassthrough)),
+            s::prop("CertificateAuthorityArn", s::Kind::String),
+            s::prop("CertificateSigningRequest", s::Kind::String).min_length(1),
+            s::prop("SigningAlgorithm", s::Kind::String),
+            s::prop("TemplateArn", s::Kind::String),
+            s::prop("Validity", s::Kind::Object(&SCHEMA_Validity)),
+            s::prop("ValidityNotBefore", s::Kind::Object(&SCHEMA_Validity)),
+        ],
+        required: &[
+            "CertificateAuthorityArn",
+            "CertificateSigningRequest",
+            "SigningAlgorithm",
+            "Validity",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -99,6 +124,19 @@ pub mod certificate {
         /// `Subject`: [`Subject`].
         pub subject: ::std::option::Option<::stratus_model::Val<Subject>>,
     }
+
+    /// What the schema says of `ApiPassthrough`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiPassthrough: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiPassthrough",
+        properties: &[
+            s::prop("Extensions", s::Kind::Object(&SCHEMA_Extensions)),
+            s::prop("Subject", s::Kind::Object(&SCHEMA_Subject)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApiPassthrough> for ::stratus_model::Val<ApiPassthrough> {
         fn from(value: ApiPassthrough) -> Self {
@@ -131,6 +169,19 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `Validity`'s properties; `validate()` checks them.
+    pub static SCHEMA_Validity: s::ObjectSchema = s::ObjectSchema {
+        name: "Validity",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Validity> for ::stratus_model::Val<Validity> {
         fn from(value: Validity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -156,6 +207,34 @@ pub mod certificate {
         pub subject_alternative_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<GeneralName>>>,
     }
+
+    /// What the schema says of `Extensions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Extensions: s::ObjectSchema = s::ObjectSchema {
+        name: "Extensions",
+        properties: &[
+            s::prop(
+                "CertificatePolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyInformation))),
+            ),
+            s::prop(
+                "CustomExtensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomExtension))),
+            ),
+            s::prop(
+                "ExtendedKeyUsage",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExtendedKeyUsage))),
+            ),
+            s::prop("KeyUsage", s::Kind::Object(&SCHEMA_KeyUsage)),
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GeneralName))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Extensions> for ::stratus_model::Val<Extensions> {
         fn from(value: Extensions) -> Self {
@@ -202,6 +281,35 @@ pub mod certificate {
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Subject`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subject: s::ObjectSchema = s::ObjectSchema {
+        name: "Subject",
+        properties: &[
+            s::prop("CommonName", s::Kind::String),
+            s::prop("Country", s::Kind::String),
+            s::prop(
+                "CustomAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomAttribute))),
+            ),
+            s::prop("DistinguishedNameQualifier", s::Kind::String),
+            s::prop("GenerationQualifier", s::Kind::String),
+            s::prop("GivenName", s::Kind::String),
+            s::prop("Initials", s::Kind::String),
+            s::prop("Locality", s::Kind::String),
+            s::prop("Organization", s::Kind::String),
+            s::prop("OrganizationalUnit", s::Kind::String),
+            s::prop("Pseudonym", s::Kind::String),
+            s::prop("SerialNumber", s::Kind::String),
+            s::prop("State", s::Kind::String),
+            s::prop("Surname", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subject> for ::stratus_model::Val<Subject> {
         fn from(value: Subject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -231,6 +339,22 @@ pub mod certificate {
             }
         }
     }
+
+    /// What the schema says of `PolicyInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyInformation",
+        properties: &[
+            s::prop("CertPolicyId", s::Kind::String),
+            s::prop(
+                "PolicyQualifiers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyQualifierInfo))),
+            ),
+        ],
+        required: &["CertPolicyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PolicyInformation> for ::stratus_model::Val<PolicyInformation> {
         fn from(value: PolicyInformation) -> Self {
@@ -266,6 +390,20 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `CustomExtension`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomExtension: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomExtension",
+        properties: &[
+            s::prop("Critical", s::Kind::Boolean),
+            s::prop("ObjectIdentifier", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["ObjectIdentifier", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomExtension> for ::stratus_model::Val<CustomExtension> {
         fn from(value: CustomExtension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -283,6 +421,19 @@ pub mod certificate {
         pub extended_key_usage_type:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ExtendedKeyUsage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtendedKeyUsage: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtendedKeyUsage",
+        properties: &[
+            s::prop("ExtendedKeyUsageObjectIdentifier", s::Kind::String),
+            s::prop("ExtendedKeyUsageType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExtendedKeyUsage> for ::stratus_model::Val<ExtendedKeyUsage> {
         fn from(value: ExtendedKeyUsage) -> Self {
@@ -315,6 +466,26 @@ pub mod certificate {
         pub non_repudiation: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `KeyUsage`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsage: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsage",
+        properties: &[
+            s::prop("CRLSign", s::Kind::Boolean),
+            s::prop("DataEncipherment", s::Kind::Boolean),
+            s::prop("DecipherOnly", s::Kind::Boolean),
+            s::prop("DigitalSignature", s::Kind::Boolean),
+            s::prop("EncipherOnly", s::Kind::Boolean),
+            s::prop("KeyAgreement", s::Kind::Boolean),
+            s::prop("KeyCertSign", s::Kind::Boolean),
+            s::prop("KeyEncipherment", s::Kind::Boolean),
+            s::prop("NonRepudiation", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyUsage> for ::stratus_model::Val<KeyUsage> {
         fn from(value: KeyUsage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -343,6 +514,25 @@ pub mod certificate {
         pub uniform_resource_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GeneralName`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeneralName: s::ObjectSchema = s::ObjectSchema {
+        name: "GeneralName",
+        properties: &[
+            s::prop("DirectoryName", s::Kind::Object(&SCHEMA_Subject)),
+            s::prop("DnsName", s::Kind::String),
+            s::prop("EdiPartyName", s::Kind::Object(&SCHEMA_EdiPartyName)),
+            s::prop("IpAddress", s::Kind::String),
+            s::prop("OtherName", s::Kind::Object(&SCHEMA_OtherName)),
+            s::prop("RegisteredId", s::Kind::String),
+            s::prop("Rfc822Name", s::Kind::String),
+            s::prop("UniformResourceIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeneralName> for ::stratus_model::Val<GeneralName> {
         fn from(value: GeneralName) -> Self {
@@ -375,6 +565,19 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `CustomAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomAttribute",
+        properties: &[
+            s::prop("ObjectIdentifier", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["ObjectIdentifier", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomAttribute> for ::stratus_model::Val<CustomAttribute> {
         fn from(value: CustomAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -405,6 +608,19 @@ pub mod certificate {
             }
         }
     }
+
+    /// What the schema says of `PolicyQualifierInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyQualifierInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyQualifierInfo",
+        properties: &[
+            s::prop("PolicyQualifierId", s::Kind::String),
+            s::prop("Qualifier", s::Kind::Object(&SCHEMA_Qualifier)),
+        ],
+        required: &["PolicyQualifierId", "Qualifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PolicyQualifierInfo> for ::stratus_model::Val<PolicyQualifierInfo> {
         fn from(value: PolicyQualifierInfo) -> Self {
@@ -437,6 +653,19 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `EdiPartyName`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdiPartyName: s::ObjectSchema = s::ObjectSchema {
+        name: "EdiPartyName",
+        properties: &[
+            s::prop("NameAssigner", s::Kind::String),
+            s::prop("PartyName", s::Kind::String),
+        ],
+        required: &["PartyName", "NameAssigner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EdiPartyName> for ::stratus_model::Val<EdiPartyName> {
         fn from(value: EdiPartyName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -468,6 +697,19 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `OtherName`'s properties; `validate()` checks them.
+    pub static SCHEMA_OtherName: s::ObjectSchema = s::ObjectSchema {
+        name: "OtherName",
+        properties: &[
+            s::prop("TypeId", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["TypeId", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OtherName> for ::stratus_model::Val<OtherName> {
         fn from(value: OtherName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -494,6 +736,16 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `Qualifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_Qualifier: s::ObjectSchema = s::ObjectSchema {
+        name: "Qualifier",
+        properties: &[s::prop("CpsUri", s::Kind::String)],
+        required: &["CpsUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Qualifier> for ::stratus_model::Val<Qualifier> {
         fn from(value: Qualifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -505,6 +757,8 @@ pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::ACMPCA::CertificateAuthority` and its property types.
 pub mod certificate_authority {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ACMPCA::CertificateAuthority`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthority.html)
@@ -579,6 +833,32 @@ pub mod certificate_authority {
         }
     }
 
+    /// What the schema says of `AWS::ACMPCA::CertificateAuthority`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ACMPCA::CertificateAuthority",
+        properties: &[
+            s::prop("CsrExtensions", s::Kind::Object(&SCHEMA_CsrExtensions)),
+            s::prop("KeyAlgorithm", s::Kind::String),
+            s::prop(
+                "KeyStorageSecurityStandard",
+                s::Kind::Enum(KeyStorageSecurityStandard::VALUES),
+            ),
+            s::prop(
+                "RevocationConfiguration",
+                s::Kind::Object(&SCHEMA_RevocationConfiguration),
+            ),
+            s::prop("SigningAlgorithm", s::Kind::String),
+            s::prop("Subject", s::Kind::Object(&SCHEMA_Subject)),
+            s::prop("Type", s::Kind::String),
+            s::prop("UsageMode", s::Kind::Enum(UsageMode::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "KeyAlgorithm", "SigningAlgorithm", "Subject"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificateAuthority`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAuthorityAttributes {
         /// `Arn`: string.
@@ -607,6 +887,22 @@ pub mod certificate_authority {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AccessDescription>>>,
     }
 
+    /// What the schema says of `CsrExtensions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsrExtensions: s::ObjectSchema = s::ObjectSchema {
+        name: "CsrExtensions",
+        properties: &[
+            s::prop("KeyUsage", s::Kind::Object(&SCHEMA_KeyUsage)),
+            s::prop(
+                "SubjectInformationAccess",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessDescription))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsrExtensions> for ::stratus_model::Val<CsrExtensions> {
         fn from(value: CsrExtensions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -622,6 +918,25 @@ pub mod certificate_authority {
         /// `OcspConfiguration`: [`OcspConfiguration`].
         pub ocsp_configuration: ::std::option::Option<::stratus_model::Val<OcspConfiguration>>,
     }
+
+    /// What the schema says of `RevocationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RevocationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RevocationConfiguration",
+        properties: &[
+            s::prop(
+                "CrlConfiguration",
+                s::Kind::Object(&SCHEMA_CrlConfiguration),
+            ),
+            s::prop(
+                "OcspConfiguration",
+                s::Kind::Object(&SCHEMA_OcspConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RevocationConfiguration>
         for ::stratus_model::Val<RevocationConfiguration>
@@ -670,6 +985,35 @@ pub mod certificate_authority {
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Subject`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subject: s::ObjectSchema = s::ObjectSchema {
+        name: "Subject",
+        properties: &[
+            s::prop("CommonName", s::Kind::String),
+            s::prop("Country", s::Kind::String),
+            s::prop(
+                "CustomAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomAttribute))),
+            ),
+            s::prop("DistinguishedNameQualifier", s::Kind::String),
+            s::prop("GenerationQualifier", s::Kind::String),
+            s::prop("GivenName", s::Kind::String),
+            s::prop("Initials", s::Kind::String),
+            s::prop("Locality", s::Kind::String),
+            s::prop("Organization", s::Kind::String),
+            s::prop("OrganizationalUnit", s::Kind::String),
+            s::prop("Pseudonym", s::Kind::String),
+            s::prop("SerialNumber", s::Kind::String),
+            s::prop("State", s::Kind::String),
+            s::prop("Surname", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subject> for ::stratus_model::Val<Subject> {
         fn from(value: Subject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -701,6 +1045,26 @@ pub mod certificate_authority {
         pub non_repudiation: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `KeyUsage`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyUsage: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyUsage",
+        properties: &[
+            s::prop("CRLSign", s::Kind::Boolean),
+            s::prop("DataEncipherment", s::Kind::Boolean),
+            s::prop("DecipherOnly", s::Kind::Boolean),
+            s::prop("DigitalSignature", s::Kind::Boolean),
+            s::prop("EncipherOnly", s::Kind::Boolean),
+            s::prop("KeyAgreement", s::Kind::Boolean),
+            s::prop("KeyCertSign", s::Kind::Boolean),
+            s::prop("KeyEncipherment", s::Kind::Boolean),
+            s::prop("NonRepudiation", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyUsage> for ::stratus_model::Val<KeyUsage> {
         fn from(value: KeyUsage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -731,6 +1095,19 @@ pub mod certificate_authority {
             }
         }
     }
+
+    /// What the schema says of `AccessDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessDescription",
+        properties: &[
+            s::prop("AccessLocation", s::Kind::Object(&SCHEMA_GeneralName)),
+            s::prop("AccessMethod", s::Kind::Object(&SCHEMA_AccessMethod)),
+        ],
+        required: &["AccessMethod", "AccessLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessDescription> for ::stratus_model::Val<AccessDescription> {
         fn from(value: AccessDescription) -> Self {
@@ -787,6 +1164,39 @@ pub mod certificate_authority {
         }
     }
 
+    /// What the schema says of `CrlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CrlConfiguration",
+        properties: &[
+            s::prop(
+                "CrlDistributionPointExtensionConfiguration",
+                s::Kind::Object(&SCHEMA_CrlDistributionPointExtensionConfiguration),
+            ),
+            s::prop("CrlType", s::Kind::Enum(CrlType::VALUES)),
+            s::prop("CustomCname", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$")
+                .min_length(0)
+                .max_length(253),
+            s::prop("CustomPath", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*$")
+                .min_length(0)
+                .max_length(253),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("ExpirationInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5000.0),
+            s::prop("S3BucketName", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9._/]+$")
+                .min_length(3)
+                .max_length(255),
+            s::prop("S3ObjectAcl", s::Kind::Enum(S3ObjectAcl::VALUES)),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrlConfiguration> for ::stratus_model::Val<CrlConfiguration> {
         fn from(value: CrlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -815,6 +1225,22 @@ pub mod certificate_authority {
             }
         }
     }
+
+    /// What the schema says of `OcspConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OcspConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OcspConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("OcspCustomCname", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*$")
+                .min_length(0)
+                .max_length(253),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OcspConfiguration> for ::stratus_model::Val<OcspConfiguration> {
         fn from(value: OcspConfiguration) -> Self {
@@ -847,6 +1273,19 @@ pub mod certificate_authority {
         }
     }
 
+    /// What the schema says of `CustomAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomAttribute",
+        properties: &[
+            s::prop("ObjectIdentifier", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["ObjectIdentifier", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomAttribute> for ::stratus_model::Val<CustomAttribute> {
         fn from(value: CustomAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -876,6 +1315,25 @@ pub mod certificate_authority {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GeneralName`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeneralName: s::ObjectSchema = s::ObjectSchema {
+        name: "GeneralName",
+        properties: &[
+            s::prop("DirectoryName", s::Kind::Object(&SCHEMA_Subject)),
+            s::prop("DnsName", s::Kind::String),
+            s::prop("EdiPartyName", s::Kind::Object(&SCHEMA_EdiPartyName)),
+            s::prop("IpAddress", s::Kind::String),
+            s::prop("OtherName", s::Kind::Object(&SCHEMA_OtherName)),
+            s::prop("RegisteredId", s::Kind::String),
+            s::prop("Rfc822Name", s::Kind::String),
+            s::prop("UniformResourceIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GeneralName> for ::stratus_model::Val<GeneralName> {
         fn from(value: GeneralName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -892,6 +1350,19 @@ pub mod certificate_authority {
         pub custom_object_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessMethod`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessMethod: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessMethod",
+        properties: &[
+            s::prop("AccessMethodType", s::Kind::String),
+            s::prop("CustomObjectIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessMethod> for ::stratus_model::Val<AccessMethod> {
         fn from(value: AccessMethod) -> Self {
@@ -916,6 +1387,17 @@ pub mod certificate_authority {
             }
         }
     }
+
+    /// What the schema says of `CrlDistributionPointExtensionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrlDistributionPointExtensionConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "CrlDistributionPointExtensionConfiguration",
+            properties: &[s::prop("OmitExtension", s::Kind::Boolean)],
+            required: &["OmitExtension"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<CrlDistributionPointExtensionConfiguration>
         for ::stratus_model::Val<CrlDistributionPointExtensionConfiguration>
@@ -948,6 +1430,19 @@ pub mod certificate_authority {
         }
     }
 
+    /// What the schema says of `EdiPartyName`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdiPartyName: s::ObjectSchema = s::ObjectSchema {
+        name: "EdiPartyName",
+        properties: &[
+            s::prop("NameAssigner", s::Kind::String),
+            s::prop("PartyName", s::Kind::String),
+        ],
+        required: &["PartyName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EdiPartyName> for ::stratus_model::Val<EdiPartyName> {
         fn from(value: EdiPartyName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -979,6 +1474,19 @@ pub mod certificate_authority {
         }
     }
 
+    /// What the schema says of `OtherName`'s properties; `validate()` checks them.
+    pub static SCHEMA_OtherName: s::ObjectSchema = s::ObjectSchema {
+        name: "OtherName",
+        properties: &[
+            s::prop("TypeId", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["TypeId", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OtherName> for ::stratus_model::Val<OtherName> {
         fn from(value: OtherName) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1002,6 +1510,12 @@ pub mod certificate_authority {
             Self::CcpcLevel1OrHigher,
             Self::Fips1402Level2OrHigher,
             Self::Fips1402Level3OrHigher,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CCPC_LEVEL_1_OR_HIGHER",
+            "FIPS_140_2_LEVEL_2_OR_HIGHER",
+            "FIPS_140_2_LEVEL_3_OR_HIGHER",
         ];
 
         /// The value CloudFormation takes.
@@ -1046,6 +1560,8 @@ pub mod certificate_authority {
     impl UsageMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GeneralPurpose, Self::ShortLivedCertificate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GENERAL_PURPOSE", "SHORT_LIVED_CERTIFICATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1086,6 +1602,8 @@ pub mod certificate_authority {
     impl CrlType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Complete, Self::Partitioned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMPLETE", "PARTITIONED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1126,6 +1644,8 @@ pub mod certificate_authority {
     impl S3ObjectAcl {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BucketOwnerFullControl, Self::PublicRead];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BUCKET_OWNER_FULL_CONTROL", "PUBLIC_READ"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1159,6 +1679,8 @@ pub use certificate_authority::{CfnCertificateAuthority, CfnCertificateAuthority
 
 /// `AWS::ACMPCA::CertificateAuthorityActivation` and its property types.
 pub mod certificate_authority_activation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ACMPCA::CertificateAuthorityActivation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthorityactivation.html)
@@ -1200,6 +1722,21 @@ pub mod certificate_authority_activation {
         }
     }
 
+    /// What the schema says of `AWS::ACMPCA::CertificateAuthorityActivation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ACMPCA::CertificateAuthorityActivation",
+        properties: &[
+            s::prop("Certificate", s::Kind::String),
+            s::prop("CertificateAuthorityArn", s::Kind::String),
+            s::prop("CertificateChain", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &["CertificateAuthorityArn", "Certificate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificateAuthorityActivation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAuthorityActivationAttributes {
         /// `CompleteCertificateChain`: string.
@@ -1221,6 +1758,8 @@ pub use certificate_authority_activation::{
 
 /// `AWS::ACMPCA::Permission` and its property types.
 pub mod permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ACMPCA::Permission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-permission.html)
@@ -1277,6 +1816,37 @@ pub mod permission {
         }
     }
 
+    /// What the schema says of `AWS::ACMPCA::Permission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ACMPCA::Permission",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Action::VALUES))),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop("CertificateAuthorityArn", s::Kind::String)
+                .pattern(
+                    "^arn:[\\w+=/,.@-]+:acm-pca:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*$",
+                )
+                .min_length(5)
+                .max_length(200),
+            s::prop("Principal", s::Kind::String)
+                .pattern("^[^*]+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("SourceAccount", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(12)
+                .max_length(12),
+        ],
+        required: &["Actions", "CertificateAuthorityArn", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `Action` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Action {
@@ -1295,6 +1865,9 @@ pub mod permission {
             Self::IssueCertificate,
             Self::ListPermissions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["GetCertificate", "IssueCertificate", "ListPermissions"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

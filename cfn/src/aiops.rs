@@ -4,6 +4,8 @@
 
 /// `AWS::AIOps::InvestigationGroup` and its property types.
 pub mod investigation_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AIOps::InvestigationGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aiops-investigationgroup.html)
@@ -68,6 +70,60 @@ pub mod investigation_group {
         }
     }
 
+    /// What the schema says of `AWS::AIOps::InvestigationGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AIOps::InvestigationGroup",
+        properties: &[
+            s::prop(
+                "ChatbotNotificationChannels",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ChatbotNotificationChannel),
+                )),
+            ),
+            s::prop(
+                "CrossAccountConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CrossAccountConfiguration),
+                )),
+            )
+            .min_items(0)
+            .max_items(25),
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::Object(&SCHEMA_EncryptionConfigMap),
+            ),
+            s::prop("InvestigationGroupPolicy", s::Kind::String),
+            s::prop("IsCloudTrailEventHistoryEnabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\-_A-Za-z0-9\\[\\]\\(\\)\\{\\}\\.: ]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("RetentionInDays", s::Kind::Integer)
+                .minimum(7.0)
+                .maximum(90.0),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "TagKeyBoundaries",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInvestigationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInvestigationGroupAttributes {
         /// `CreatedBy`: string.
@@ -113,6 +169,24 @@ pub mod investigation_group {
         pub sns_topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ChatbotNotificationChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChatbotNotificationChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "ChatbotNotificationChannel",
+        properties: &[
+            s::prop(
+                "ChatConfigurationArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SNSTopicArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChatbotNotificationChannel>
         for ::stratus_model::Val<ChatbotNotificationChannel>
     {
@@ -128,6 +202,19 @@ pub mod investigation_group {
         /// `SourceRoleArn`: string.
         pub source_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CrossAccountConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossAccountConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossAccountConfiguration",
+        properties: &[s::prop("SourceRoleArn", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(20)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CrossAccountConfiguration>
         for ::stratus_model::Val<CrossAccountConfiguration>
@@ -149,6 +236,23 @@ pub mod investigation_group {
         /// Length: `1..=256`.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EncryptionConfigMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfigMap: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfigMap",
+        properties: &[
+            s::prop("EncryptionConfigurationType", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfigMap> for ::stratus_model::Val<EncryptionConfigMap> {
         fn from(value: EncryptionConfigMap) -> Self {

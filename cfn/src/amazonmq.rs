@@ -4,6 +4,8 @@
 
 /// `AWS::AmazonMQ::Broker` and its property types.
 pub mod broker {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmazonMQ::Broker`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-broker.html)
@@ -120,6 +122,60 @@ pub mod broker {
         }
     }
 
+    /// What the schema says of `AWS::AmazonMQ::Broker`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmazonMQ::Broker",
+        properties: &[
+            s::prop("AuthenticationStrategy", s::Kind::String),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("BrokerName", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,50}$"),
+            s::prop("Configuration", s::Kind::Object(&SCHEMA_ConfigurationId)),
+            s::prop("DataReplicationMode", s::Kind::String),
+            s::prop("DataReplicationPrimaryBrokerArn", s::Kind::String).pattern("^arn:.*"),
+            s::prop("DeploymentMode", s::Kind::String),
+            s::prop(
+                "EncryptionOptions",
+                s::Kind::Object(&SCHEMA_EncryptionOptions),
+            ),
+            s::prop("EngineType", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("HostInstanceType", s::Kind::String),
+            s::prop(
+                "LdapServerMetadata",
+                s::Kind::Object(&SCHEMA_LdapServerMetadata),
+            ),
+            s::prop("Logs", s::Kind::Object(&SCHEMA_LogList)),
+            s::prop(
+                "MaintenanceWindowStartTime",
+                s::Kind::Object(&SCHEMA_MaintenanceWindow),
+            ),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("StorageType", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Users",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_User))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "BrokerName",
+            "EngineType",
+            "DeploymentMode",
+            "HostInstanceType",
+            "PubliclyAccessible",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBroker`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrokerAttributes {
         /// `Id`: string.
@@ -216,6 +272,19 @@ pub mod broker {
         }
     }
 
+    /// What the schema says of `ConfigurationId`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationId: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationId",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Revision", s::Kind::Integer),
+        ],
+        required: &["Revision", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationId> for ::stratus_model::Val<ConfigurationId> {
         fn from(value: ConfigurationId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -244,6 +313,19 @@ pub mod broker {
             }
         }
     }
+
+    /// What the schema says of `EncryptionOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionOptions",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("UseAwsOwnedKey", s::Kind::Boolean),
+        ],
+        required: &["UseAwsOwnedKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionOptions> for ::stratus_model::Val<EncryptionOptions> {
         fn from(value: EncryptionOptions) -> Self {
@@ -316,6 +398,35 @@ pub mod broker {
         }
     }
 
+    /// What the schema says of `LdapServerMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_LdapServerMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "LdapServerMetadata",
+        properties: &[
+            s::prop("Hosts", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("RoleBase", s::Kind::String),
+            s::prop("RoleName", s::Kind::String),
+            s::prop("RoleSearchMatching", s::Kind::String),
+            s::prop("RoleSearchSubtree", s::Kind::Boolean),
+            s::prop("ServiceAccountPassword", s::Kind::String),
+            s::prop("ServiceAccountUsername", s::Kind::String),
+            s::prop("UserBase", s::Kind::String),
+            s::prop("UserRoleName", s::Kind::String),
+            s::prop("UserSearchMatching", s::Kind::String),
+            s::prop("UserSearchSubtree", s::Kind::Boolean),
+        ],
+        required: &[
+            "Hosts",
+            "UserSearchMatching",
+            "UserBase",
+            "RoleSearchMatching",
+            "ServiceAccountUsername",
+            "RoleBase",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LdapServerMetadata> for ::stratus_model::Val<LdapServerMetadata> {
         fn from(value: LdapServerMetadata) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -331,6 +442,19 @@ pub mod broker {
         /// `General`: boolean.
         pub general: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `LogList`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogList: s::ObjectSchema = s::ObjectSchema {
+        name: "LogList",
+        properties: &[
+            s::prop("Audit", s::Kind::Boolean),
+            s::prop("General", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogList> for ::stratus_model::Val<LogList> {
         fn from(value: LogList) -> Self {
@@ -368,6 +492,20 @@ pub mod broker {
             }
         }
     }
+
+    /// What the schema says of `MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindow",
+        properties: &[
+            s::prop("DayOfWeek", s::Kind::String),
+            s::prop("TimeOfDay", s::Kind::String).pattern("^[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?$"),
+            s::prop("TimeZone", s::Kind::String),
+        ],
+        required: &["DayOfWeek", "TimeOfDay", "TimeZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
@@ -414,6 +552,28 @@ pub mod broker {
         }
     }
 
+    /// What the schema says of `User`'s properties; `validate()` checks them.
+    pub static SCHEMA_User: s::ObjectSchema = s::ObjectSchema {
+        name: "User",
+        properties: &[
+            s::prop("ConsoleAccess", s::Kind::Boolean),
+            s::prop(
+                "Groups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[A-Za-z0-9._~-]{2,100}$")),
+            )
+            .max_items(20),
+            s::prop("Password", s::Kind::String)
+                .pattern("^[^,:=]+$")
+                .min_length(12),
+            s::prop("ReplicationUser", s::Kind::Boolean),
+            s::prop("Username", s::Kind::String).pattern("^[A-Za-z0-9_.~-]{2,100}$"),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<User> for ::stratus_model::Val<User> {
         fn from(value: User) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -425,6 +585,8 @@ pub use broker::{CfnBroker, CfnBrokerAttributes};
 
 /// `AWS::AmazonMQ::Configuration` and its property types.
 pub mod configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmazonMQ::Configuration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html)
@@ -480,6 +642,24 @@ pub mod configuration {
         }
     }
 
+    /// What the schema says of `AWS::AmazonMQ::Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmazonMQ::Configuration",
+        properties: &[
+            s::prop("AuthenticationStrategy", s::Kind::String),
+            s::prop("Data", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("EngineType", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EngineType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAttributes {
         /// `Arn`: string.
@@ -507,6 +687,8 @@ pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::AmazonMQ::ConfigurationAssociation` and its property types.
 pub mod configuration_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmazonMQ::ConfigurationAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configurationassociation.html)
@@ -539,6 +721,19 @@ pub mod configuration_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::AmazonMQ::ConfigurationAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmazonMQ::ConfigurationAssociation",
+        properties: &[
+            s::prop("Broker", s::Kind::String),
+            s::prop("Configuration", s::Kind::Object(&SCHEMA_ConfigurationId)),
+        ],
+        required: &["Configuration", "Broker"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAssociationAttributes {
@@ -576,6 +771,19 @@ pub mod configuration_association {
             }
         }
     }
+
+    /// What the schema says of `ConfigurationId`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationId: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationId",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Revision", s::Kind::Integer),
+        ],
+        required: &["Revision", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfigurationId> for ::stratus_model::Val<ConfigurationId> {
         fn from(value: ConfigurationId) -> Self {

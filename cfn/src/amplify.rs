@@ -4,6 +4,8 @@
 
 /// `AWS::Amplify::App` and its property types.
 pub mod app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Amplify::App`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html)
@@ -103,6 +105,71 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `AWS::Amplify::App`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Amplify::App",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("^(?s).+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "AutoBranchCreationConfig",
+                s::Kind::Object(&SCHEMA_AutoBranchCreationConfig),
+            ),
+            s::prop("BasicAuthConfig", s::Kind::Object(&SCHEMA_BasicAuthConfig)),
+            s::prop("BuildSpec", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(25000),
+            s::prop("CacheConfig", s::Kind::Object(&SCHEMA_CacheConfig)),
+            s::prop("ComputeRoleArn", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("CustomHeaders", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(25000),
+            s::prop(
+                "CustomRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomRule))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("EnableBranchAutoDeletion", s::Kind::Boolean),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("IAMServiceRole", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(1)
+                .max_length(1000),
+            s::prop("JobConfig", s::Kind::Object(&SCHEMA_JobConfig)),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("OauthToken", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Platform", s::Kind::Enum(Platform::VALUES)),
+            s::prop("Repository", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppId`: string.
@@ -168,6 +235,43 @@ pub mod app {
         pub stage: ::std::option::Option<::stratus_model::Val<Stage>>,
     }
 
+    /// What the schema says of `AutoBranchCreationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoBranchCreationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoBranchCreationConfig",
+        properties: &[
+            s::prop(
+                "AutoBranchCreationPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("BasicAuthConfig", s::Kind::Object(&SCHEMA_BasicAuthConfig)),
+            s::prop("BuildSpec", s::Kind::String)
+                .pattern("^(?s).+$")
+                .min_length(1)
+                .max_length(25000),
+            s::prop("EnableAutoBranchCreation", s::Kind::Boolean),
+            s::prop("EnableAutoBuild", s::Kind::Boolean),
+            s::prop("EnablePerformanceMode", s::Kind::Boolean),
+            s::prop("EnablePullRequestPreview", s::Kind::Boolean),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("Framework", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(255),
+            s::prop("PullRequestEnvironmentName", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(20),
+            s::prop("Stage", s::Kind::Enum(Stage::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoBranchCreationConfig>
         for ::stratus_model::Val<AutoBranchCreationConfig>
     {
@@ -190,6 +294,24 @@ pub mod app {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BasicAuthConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthConfig",
+        properties: &[
+            s::prop("EnableBasicAuth", s::Kind::Boolean),
+            s::prop("Password", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Username", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BasicAuthConfig> for ::stratus_model::Val<BasicAuthConfig> {
         fn from(value: BasicAuthConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -204,6 +326,16 @@ pub mod app {
         /// Allowed values: `AMPLIFY_MANAGED`, `AMPLIFY_MANAGED_NO_COOKIES`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
+
+    /// What the schema says of `CacheConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheConfig",
+        properties: &[s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CacheConfig> for ::stratus_model::Val<CacheConfig> {
         fn from(value: CacheConfig) -> Self {
@@ -250,6 +382,33 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `CustomRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomRule",
+        properties: &[
+            s::prop("Condition", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Source", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Status", s::Kind::String)
+                .pattern(".{3,7}")
+                .min_length(3)
+                .max_length(7),
+            s::prop("Target", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Target", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomRule> for ::stratus_model::Val<CustomRule> {
         fn from(value: CustomRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -285,6 +444,23 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("(?s).*")
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .pattern("(?s).*")
+                .max_length(5500),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -312,6 +488,19 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `JobConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JobConfig",
+        properties: &[s::prop(
+            "BuildComputeType",
+            s::Kind::Enum(BuildComputeType::VALUES),
+        )],
+        required: &["BuildComputeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobConfig> for ::stratus_model::Val<JobConfig> {
         fn from(value: JobConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -332,6 +521,8 @@ pub mod app {
     impl Platform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Web, Self::WebDynamic, Self::WebCompute];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WEB", "WEB_DYNAMIC", "WEB_COMPUTE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -385,6 +576,14 @@ pub mod app {
             Self::Production,
             Self::Development,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXPERIMENTAL",
+            "BETA",
+            "PULL_REQUEST",
+            "PRODUCTION",
+            "DEVELOPMENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -428,6 +627,9 @@ pub mod app {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmplifyManaged, Self::AmplifyManagedNoCookies];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AMPLIFY_MANAGED", "AMPLIFY_MANAGED_NO_COOKIES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -470,6 +672,8 @@ pub mod app {
     impl BuildComputeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard8Gb, Self::Large16Gb, Self::Xlarge72Gb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD_8GB", "LARGE_16GB", "XLARGE_72GB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -504,6 +708,8 @@ pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::Amplify::Branch` and its property types.
 pub mod branch {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Amplify::Branch`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-branch.html)
@@ -598,6 +804,57 @@ pub mod branch {
         }
     }
 
+    /// What the schema says of `AWS::Amplify::Branch`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Amplify::Branch",
+        properties: &[
+            s::prop("AppId", s::Kind::String)
+                .pattern("d[a-z0-9]+")
+                .min_length(1)
+                .max_length(20),
+            s::prop("Backend", s::Kind::Object(&SCHEMA_Backend)),
+            s::prop("BasicAuthConfig", s::Kind::Object(&SCHEMA_BasicAuthConfig)),
+            s::prop("BranchName", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("BuildSpec", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(25000),
+            s::prop("ComputeRoleArn", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Description", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("EnableAutoBuild", s::Kind::Boolean),
+            s::prop("EnablePerformanceMode", s::Kind::Boolean),
+            s::prop("EnablePullRequestPreview", s::Kind::Boolean),
+            s::prop("EnableSkewProtection", s::Kind::Boolean),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("Framework", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(255),
+            s::prop("PullRequestEnvironmentName", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(20),
+            s::prop("Stage", s::Kind::Enum(Stage::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AppId", "BranchName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBranch`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBranchAttributes {
         /// `Arn`: string.
@@ -619,6 +876,19 @@ pub mod branch {
         /// Length: `20..=2048`.
         pub stack_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Backend`'s properties; `validate()` checks them.
+    pub static SCHEMA_Backend: s::ObjectSchema = s::ObjectSchema {
+        name: "Backend",
+        properties: &[s::prop("StackArn", s::Kind::String)
+            .pattern("^arn:aws:cloudformation:[a-z0-9-]+:\\d{12}:stack/.+/.+$")
+            .min_length(20)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Backend> for ::stratus_model::Val<Backend> {
         fn from(value: Backend) -> Self {
@@ -656,6 +926,24 @@ pub mod branch {
         }
     }
 
+    /// What the schema says of `BasicAuthConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthConfig",
+        properties: &[
+            s::prop("EnableBasicAuth", s::Kind::Boolean),
+            s::prop("Password", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Username", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BasicAuthConfig> for ::stratus_model::Val<BasicAuthConfig> {
         fn from(value: BasicAuthConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -691,6 +979,23 @@ pub mod branch {
         }
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("(?s).*")
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .pattern("(?s).*")
+                .max_length(5500),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -720,6 +1025,14 @@ pub mod branch {
             Self::PullRequest,
             Self::Production,
             Self::Development,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXPERIMENTAL",
+            "BETA",
+            "PULL_REQUEST",
+            "PRODUCTION",
+            "DEVELOPMENT",
         ];
 
         /// The value CloudFormation takes.
@@ -757,6 +1070,8 @@ pub use branch::{CfnBranch, CfnBranchAttributes};
 
 /// `AWS::Amplify::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Amplify::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-domain.html)
@@ -821,6 +1136,16 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AWS::Amplify::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Amplify::Domain",
+        properties: &[s::prop("AppId", s::Kind::String).pattern("d[a-z0-9]+").min_length(1).max_length(20), s::prop("AutoSubDomainCreationPatterns", s::Kind::List(&s::prop("", s::Kind::String).pattern("(?s).+").min_length(1).max_length(2048))), s::prop("AutoSubDomainIAMRole", s::Kind::String).pattern("^$|^arn:.+:iam::\\d{12}:role.+").min_length(0).max_length(1000), s::prop("CertificateSettings", s::Kind::Object(&SCHEMA_CertificateSettings)), s::prop("DomainName", s::Kind::String).pattern("^(((?!-)[A-Za-z0-9-]{0,62}[A-Za-z0-9])\\.)+((?!-)[A-Za-z0-9-]{1,62}[A-Za-z0-9])(\\.)?$").min_length(0).max_length(255), s::prop("EnableAutoSubDomain", s::Kind::Boolean), s::prop("SubDomainSettings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubDomainSetting)))).min_items(0).max_items(255)],
+        required: &["AppId", "DomainName", "SubDomainSettings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Arn`: string.
@@ -872,6 +1197,22 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CertificateSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateSettings",
+        properties: &[
+            s::prop("CertificateType", s::Kind::Enum(CertificateType::VALUES)),
+            s::prop("CustomCertificateArn", s::Kind::String)
+                .pattern("^arn:aws:acm:[a-z0-9-]+:\\d{12}:certificate\\/.+$")
+                .min_length(0)
+                .max_length(1000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CertificateSettings> for ::stratus_model::Val<CertificateSettings> {
         fn from(value: CertificateSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -907,6 +1248,25 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `SubDomainSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubDomainSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SubDomainSetting",
+        properties: &[
+            s::prop("BranchName", s::Kind::String)
+                .pattern("(?s).+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["Prefix", "BranchName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubDomainSetting> for ::stratus_model::Val<SubDomainSetting> {
         fn from(value: SubDomainSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -925,6 +1285,8 @@ pub mod domain {
     impl CertificateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmplifyManaged, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AMPLIFY_MANAGED", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::AmplifyUIBuilder::Component` and its property types.
 pub mod component {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmplifyUIBuilder::Component`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html)
@@ -78,6 +80,62 @@ pub mod component {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ComponentVariant>>>,
     }
 
+    /// What the schema says of `AWS::AmplifyUIBuilder::Component`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmplifyUIBuilder::Component",
+        properties: &[
+            s::prop("AppId", s::Kind::String),
+            s::prop(
+                "BindingProperties",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentBindingPropertiesValue),
+                )),
+            ),
+            s::prop(
+                "Children",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentChild))),
+            ),
+            s::prop(
+                "CollectionProperties",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentDataConfiguration),
+                )),
+            ),
+            s::prop("ComponentType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("EnvironmentName", s::Kind::String),
+            s::prop(
+                "Events",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ComponentEvent))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Overrides",
+                s::Kind::Map(&s::prop("", s::Kind::Map(&s::prop("", s::Kind::String)))),
+            ),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ComponentProperty))),
+            ),
+            s::prop("SchemaVersion", s::Kind::String),
+            s::prop("SourceId", s::Kind::String),
+            s::prop(
+                "Variants",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentVariant))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnComponent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentAttributes {
         /// `CreatedAt`: string.
@@ -112,6 +170,23 @@ pub mod component {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ComponentBindingPropertiesValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentBindingPropertiesValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentBindingPropertiesValue",
+        properties: &[
+            s::prop(
+                "BindingProperties",
+                s::Kind::Object(&SCHEMA_ComponentBindingPropertiesValueProperties),
+            ),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentBindingPropertiesValue>
         for ::stratus_model::Val<ComponentBindingPropertiesValue>
@@ -170,6 +245,32 @@ pub mod component {
         }
     }
 
+    /// What the schema says of `ComponentChild`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentChild: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentChild",
+        properties: &[
+            s::prop(
+                "Children",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentChild))),
+            ),
+            s::prop("ComponentType", s::Kind::String),
+            s::prop(
+                "Events",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ComponentEvent))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ComponentProperty))),
+            ),
+            s::prop("SourceId", s::Kind::String),
+        ],
+        required: &["ComponentType", "Name", "Properties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentChild> for ::stratus_model::Val<ComponentChild> {
         fn from(value: ComponentChild) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -206,6 +307,24 @@ pub mod component {
         }
     }
 
+    /// What the schema says of `ComponentDataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentDataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentDataConfiguration",
+        properties: &[
+            s::prop("Identifiers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Model", s::Kind::String),
+            s::prop("Predicate", s::Kind::Object(&SCHEMA_Predicate)),
+            s::prop(
+                "Sort",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SortProperty))),
+            ),
+        ],
+        required: &["Model"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentDataConfiguration>
         for ::stratus_model::Val<ComponentDataConfiguration>
     {
@@ -225,6 +344,20 @@ pub mod component {
         /// `Parameters`: [`ActionParameters`].
         pub parameters: ::std::option::Option<::stratus_model::Val<ActionParameters>>,
     }
+
+    /// What the schema says of `ComponentEvent`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentEvent: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentEvent",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("BindingEvent", s::Kind::String),
+            s::prop("Parameters", s::Kind::Object(&SCHEMA_ActionParameters)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentEvent> for ::stratus_model::Val<ComponentEvent> {
         fn from(value: ComponentEvent) -> Self {
@@ -274,6 +407,47 @@ pub mod component {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComponentProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentProperty",
+        properties: &[
+            s::prop(
+                "BindingProperties",
+                s::Kind::Object(&SCHEMA_ComponentPropertyBindingProperties),
+            ),
+            s::prop(
+                "Bindings",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_FormBindingElement))),
+            ),
+            s::prop(
+                "CollectionBindingProperties",
+                s::Kind::Object(&SCHEMA_ComponentPropertyBindingProperties),
+            ),
+            s::prop("ComponentName", s::Kind::String),
+            s::prop(
+                "Concat",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentProperty))),
+            ),
+            s::prop(
+                "Condition",
+                s::Kind::Object(&SCHEMA_ComponentConditionProperty),
+            ),
+            s::prop("Configured", s::Kind::Boolean),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Event", s::Kind::String),
+            s::prop("ImportedValue", s::Kind::String),
+            s::prop("Model", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("UserAttribute", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentProperty> for ::stratus_model::Val<ComponentProperty> {
         fn from(value: ComponentProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -300,6 +474,22 @@ pub mod component {
             >,
         >,
     }
+
+    /// What the schema says of `ComponentVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentVariant",
+        properties: &[
+            s::prop(
+                "Overrides",
+                s::Kind::Map(&s::prop("", s::Kind::Map(&s::prop("", s::Kind::String)))),
+            ),
+            s::prop("VariantValues", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentVariant> for ::stratus_model::Val<ComponentVariant> {
         fn from(value: ComponentVariant) -> Self {
@@ -329,6 +519,29 @@ pub mod component {
         pub user_attribute: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComponentBindingPropertiesValueProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentBindingPropertiesValueProperties: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ComponentBindingPropertiesValueProperties",
+            properties: &[
+                s::prop("Bucket", s::Kind::String),
+                s::prop("DefaultValue", s::Kind::String),
+                s::prop("Field", s::Kind::String),
+                s::prop("Key", s::Kind::String),
+                s::prop("Model", s::Kind::String),
+                s::prop(
+                    "Predicates",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+                ),
+                s::prop("SlotName", s::Kind::String),
+                s::prop("UserAttribute", s::Kind::String),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ComponentBindingPropertiesValueProperties>
         for ::stratus_model::Val<ComponentBindingPropertiesValueProperties>
     {
@@ -355,6 +568,29 @@ pub mod component {
         /// `Or`: list of [`Predicate`].
         pub or: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Predicate>>>,
     }
+
+    /// What the schema says of `Predicate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Predicate: s::ObjectSchema = s::ObjectSchema {
+        name: "Predicate",
+        properties: &[
+            s::prop(
+                "And",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+            ),
+            s::prop("Field", s::Kind::String),
+            s::prop("Operand", s::Kind::String),
+            s::prop("OperandType", s::Kind::String).pattern("^boolean|string|number$"),
+            s::prop("Operator", s::Kind::String),
+            s::prop(
+                "Or",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
         fn from(value: Predicate) -> Self {
@@ -386,6 +622,19 @@ pub mod component {
             }
         }
     }
+
+    /// What the schema says of `SortProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_SortProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "SortProperty",
+        properties: &[
+            s::prop("Direction", s::Kind::Enum(SortDirection::VALUES)),
+            s::prop("Field", s::Kind::String),
+        ],
+        required: &["Direction", "Field"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SortProperty> for ::stratus_model::Val<SortProperty> {
         fn from(value: SortProperty) -> Self {
@@ -421,6 +670,32 @@ pub mod component {
         pub url: ::std::option::Option<::stratus_model::Val<ComponentProperty>>,
     }
 
+    /// What the schema says of `ActionParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionParameters",
+        properties: &[
+            s::prop("Anchor", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop(
+                "Fields",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ComponentProperty))),
+            ),
+            s::prop("Global", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop("Id", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop("Model", s::Kind::String),
+            s::prop(
+                "State",
+                s::Kind::Object(&SCHEMA_MutationActionSetStateParameter),
+            ),
+            s::prop("Target", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop("Type", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop("Url", s::Kind::Object(&SCHEMA_ComponentProperty)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionParameters> for ::stratus_model::Val<ActionParameters> {
         fn from(value: ActionParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -449,6 +724,19 @@ pub mod component {
             }
         }
     }
+
+    /// What the schema says of `ComponentPropertyBindingProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentPropertyBindingProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentPropertyBindingProperties",
+        properties: &[
+            s::prop("Field", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+        ],
+        required: &["Property"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentPropertyBindingProperties>
         for ::stratus_model::Val<ComponentPropertyBindingProperties>
@@ -483,6 +771,19 @@ pub mod component {
         }
     }
 
+    /// What the schema says of `FormBindingElement`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormBindingElement: s::ObjectSchema = s::ObjectSchema {
+        name: "FormBindingElement",
+        properties: &[
+            s::prop("Element", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+        ],
+        required: &["Element", "Property"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FormBindingElement> for ::stratus_model::Val<FormBindingElement> {
         fn from(value: FormBindingElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -508,6 +809,24 @@ pub mod component {
         /// `Then`: [`ComponentProperty`].
         pub then: ::std::option::Option<::stratus_model::Val<ComponentProperty>>,
     }
+
+    /// What the schema says of `ComponentConditionProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConditionProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConditionProperty",
+        properties: &[
+            s::prop("Else", s::Kind::Object(&SCHEMA_ComponentProperty)),
+            s::prop("Field", s::Kind::String),
+            s::prop("Operand", s::Kind::String),
+            s::prop("OperandType", s::Kind::String),
+            s::prop("Operator", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+            s::prop("Then", s::Kind::Object(&SCHEMA_ComponentProperty)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentConditionProperty>
         for ::stratus_model::Val<ComponentConditionProperty>
@@ -547,6 +866,20 @@ pub mod component {
         }
     }
 
+    /// What the schema says of `MutationActionSetStateParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_MutationActionSetStateParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "MutationActionSetStateParameter",
+        properties: &[
+            s::prop("ComponentName", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+            s::prop("Set", s::Kind::Object(&SCHEMA_ComponentProperty)),
+        ],
+        required: &["ComponentName", "Property", "Set"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MutationActionSetStateParameter>
         for ::stratus_model::Val<MutationActionSetStateParameter>
     {
@@ -567,6 +900,8 @@ pub mod component {
     impl SortDirection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -600,6 +935,8 @@ pub use component::{CfnComponent, CfnComponentAttributes};
 
 /// `AWS::AmplifyUIBuilder::Form` and its property types.
 pub mod form {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmplifyUIBuilder::Form`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-form.html)
@@ -648,6 +985,37 @@ pub mod form {
         pub style: ::std::option::Option<::stratus_model::Val<FormStyle>>,
     }
 
+    /// What the schema says of `AWS::AmplifyUIBuilder::Form`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmplifyUIBuilder::Form",
+        properties: &[
+            s::prop("AppId", s::Kind::String),
+            s::prop("Cta", s::Kind::Object(&SCHEMA_FormCta)),
+            s::prop("DataType", s::Kind::Object(&SCHEMA_FormDataTypeConfig)),
+            s::prop("EnvironmentName", s::Kind::String),
+            s::prop(
+                "Fields",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_FieldConfig))),
+            ),
+            s::prop("FormActionType", s::Kind::Enum(FormActionType::VALUES)),
+            s::prop("LabelDecorator", s::Kind::Enum(LabelDecorator::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("SchemaVersion", s::Kind::String),
+            s::prop(
+                "SectionalElements",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_SectionalElement))),
+            ),
+            s::prop("Style", s::Kind::Object(&SCHEMA_FormStyle)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnForm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFormAttributes {
         /// `Id`: string.
@@ -673,6 +1041,21 @@ pub mod form {
         /// `Submit`: [`FormButton`].
         pub submit: ::std::option::Option<::stratus_model::Val<FormButton>>,
     }
+
+    /// What the schema says of `FormCTA`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormCta: s::ObjectSchema = s::ObjectSchema {
+        name: "FormCTA",
+        properties: &[
+            s::prop("Cancel", s::Kind::Object(&SCHEMA_FormButton)),
+            s::prop("Clear", s::Kind::Object(&SCHEMA_FormButton)),
+            s::prop("Position", s::Kind::Enum(FormButtonsPosition::VALUES)),
+            s::prop("Submit", s::Kind::Object(&SCHEMA_FormButton)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FormCta> for ::stratus_model::Val<FormCta> {
         fn from(value: FormCta) -> Self {
@@ -705,6 +1088,19 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `FormDataTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormDataTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FormDataTypeConfig",
+        properties: &[
+            s::prop("DataSourceType", s::Kind::Enum(FormDataSourceType::VALUES)),
+            s::prop("DataTypeName", s::Kind::String),
+        ],
+        required: &["DataSourceType", "DataTypeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FormDataTypeConfig> for ::stratus_model::Val<FormDataTypeConfig> {
         fn from(value: FormDataTypeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -728,6 +1124,28 @@ pub mod form {
             ::stratus_model::Val<::std::vec::Vec<FieldValidationConfiguration>>,
         >,
     }
+
+    /// What the schema says of `FieldConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldConfig",
+        properties: &[
+            s::prop("Excluded", s::Kind::Boolean),
+            s::prop("InputType", s::Kind::Object(&SCHEMA_FieldInputConfig)),
+            s::prop("Label", s::Kind::String),
+            s::prop("Position", s::Kind::Json),
+            s::prop(
+                "Validations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FieldValidationConfiguration),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldConfig> for ::stratus_model::Val<FieldConfig> {
         fn from(value: FieldConfig) -> Self {
@@ -770,6 +1188,23 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `SectionalElement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SectionalElement: s::ObjectSchema = s::ObjectSchema {
+        name: "SectionalElement",
+        properties: &[
+            s::prop("Excluded", s::Kind::Boolean),
+            s::prop("Level", s::Kind::Number),
+            s::prop("Orientation", s::Kind::String),
+            s::prop("Position", s::Kind::Json),
+            s::prop("Text", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SectionalElement> for ::stratus_model::Val<SectionalElement> {
         fn from(value: SectionalElement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -788,6 +1223,20 @@ pub mod form {
         pub vertical_gap: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `FormStyle`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormStyle: s::ObjectSchema = s::ObjectSchema {
+        name: "FormStyle",
+        properties: &[
+            s::prop("HorizontalGap", s::Kind::Json),
+            s::prop("OuterPadding", s::Kind::Json),
+            s::prop("VerticalGap", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FormStyle> for ::stratus_model::Val<FormStyle> {
         fn from(value: FormStyle) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -805,6 +1254,20 @@ pub mod form {
         /// `Position`: JSON.
         pub position: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `FormButton`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormButton: s::ObjectSchema = s::ObjectSchema {
+        name: "FormButton",
+        properties: &[
+            s::prop("Children", s::Kind::String),
+            s::prop("Excluded", s::Kind::Boolean),
+            s::prop("Position", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FormButton> for ::stratus_model::Val<FormButton> {
         fn from(value: FormButton) -> Self {
@@ -879,6 +1342,36 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `FieldInputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldInputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldInputConfig",
+        properties: &[
+            s::prop("DefaultChecked", s::Kind::Boolean),
+            s::prop("DefaultCountryCode", s::Kind::String),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("DescriptiveText", s::Kind::String),
+            s::prop(
+                "FileUploaderConfig",
+                s::Kind::Object(&SCHEMA_FileUploaderFieldConfig),
+            ),
+            s::prop("IsArray", s::Kind::Boolean),
+            s::prop("MaxValue", s::Kind::Number),
+            s::prop("MinValue", s::Kind::Number),
+            s::prop("Name", s::Kind::String),
+            s::prop("Placeholder", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Step", s::Kind::Number),
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+            s::prop("ValueMappings", s::Kind::Object(&SCHEMA_ValueMappings)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldInputConfig> for ::stratus_model::Val<FieldInputConfig> {
         fn from(value: FieldInputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -914,6 +1407,21 @@ pub mod form {
             }
         }
     }
+
+    /// What the schema says of `FieldValidationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldValidationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldValidationConfiguration",
+        properties: &[
+            s::prop("NumValues", s::Kind::List(&s::prop("", s::Kind::Number))),
+            s::prop("StrValues", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::String),
+            s::prop("ValidationMessage", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldValidationConfiguration>
         for ::stratus_model::Val<FieldValidationConfiguration>
@@ -962,6 +1470,26 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `FileUploaderFieldConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileUploaderFieldConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FileUploaderFieldConfig",
+        properties: &[
+            s::prop(
+                "AcceptedFileTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AccessLevel", s::Kind::Enum(StorageAccessLevel::VALUES)),
+            s::prop("IsResumable", s::Kind::Boolean),
+            s::prop("MaxFileCount", s::Kind::Number),
+            s::prop("MaxSize", s::Kind::Number),
+            s::prop("ShowThumbnails", s::Kind::Boolean),
+        ],
+        required: &["AcceptedFileTypes", "AccessLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FileUploaderFieldConfig>
         for ::stratus_model::Val<FileUploaderFieldConfig>
     {
@@ -1000,6 +1528,28 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `ValueMappings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValueMappings: s::ObjectSchema = s::ObjectSchema {
+        name: "ValueMappings",
+        properties: &[
+            s::prop(
+                "BindingProperties",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FormInputBindingPropertiesValue),
+                )),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ValueMapping))),
+            ),
+        ],
+        required: &["Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValueMappings> for ::stratus_model::Val<ValueMappings> {
         fn from(value: ValueMappings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1016,6 +1566,22 @@ pub mod form {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FormInputBindingPropertiesValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormInputBindingPropertiesValue: s::ObjectSchema = s::ObjectSchema {
+        name: "FormInputBindingPropertiesValue",
+        properties: &[
+            s::prop(
+                "BindingProperties",
+                s::Kind::Object(&SCHEMA_FormInputBindingPropertiesValueProperties),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FormInputBindingPropertiesValue>
         for ::stratus_model::Val<FormInputBindingPropertiesValue>
@@ -1048,6 +1614,22 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `ValueMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValueMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ValueMapping",
+        properties: &[
+            s::prop(
+                "DisplayValue",
+                s::Kind::Object(&SCHEMA_FormInputValueProperty),
+            ),
+            s::prop("Value", s::Kind::Object(&SCHEMA_FormInputValueProperty)),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValueMapping> for ::stratus_model::Val<ValueMapping> {
         fn from(value: ValueMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1061,6 +1643,17 @@ pub mod form {
         /// `Model`: string.
         pub model: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FormInputBindingPropertiesValueProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormInputBindingPropertiesValueProperties: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "FormInputBindingPropertiesValueProperties",
+            properties: &[s::prop("Model", s::Kind::String)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<FormInputBindingPropertiesValueProperties>
         for ::stratus_model::Val<FormInputBindingPropertiesValueProperties>
@@ -1083,6 +1676,29 @@ pub mod form {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FormInputValueProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormInputValueProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "FormInputValueProperty",
+        properties: &[
+            s::prop(
+                "BindingProperties",
+                s::Kind::Object(&SCHEMA_FormInputValuePropertyBindingProperties),
+            ),
+            s::prop(
+                "Concat",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FormInputValueProperty),
+                )),
+            ),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FormInputValueProperty> for ::stratus_model::Val<FormInputValueProperty> {
         fn from(value: FormInputValueProperty) -> Self {
@@ -1113,6 +1729,19 @@ pub mod form {
         }
     }
 
+    /// What the schema says of `FormInputValuePropertyBindingProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormInputValuePropertyBindingProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "FormInputValuePropertyBindingProperties",
+        properties: &[
+            s::prop("Field", s::Kind::String),
+            s::prop("Property", s::Kind::String),
+        ],
+        required: &["Property"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FormInputValuePropertyBindingProperties>
         for ::stratus_model::Val<FormInputValuePropertyBindingProperties>
     {
@@ -1133,6 +1762,8 @@ pub mod form {
     impl FormActionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Create, Self::Update];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["create", "update"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1175,6 +1806,8 @@ pub mod form {
     impl LabelDecorator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["required", "optional", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1218,6 +1851,8 @@ pub mod form {
     impl FormButtonsPosition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Top, Self::Bottom, Self::TopAndBottom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["top", "bottom", "top_and_bottom"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1259,6 +1894,8 @@ pub mod form {
     impl FormDataSourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DataStore, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DataStore", "Custom"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1301,6 +1938,8 @@ pub mod form {
     impl StorageAccessLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Protected, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["public", "protected", "private"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1335,6 +1974,8 @@ pub use form::{CfnForm, CfnFormAttributes};
 
 /// `AWS::AmplifyUIBuilder::Theme` and its property types.
 pub mod theme {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AmplifyUIBuilder::Theme`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-theme.html)
@@ -1364,6 +2005,31 @@ pub mod theme {
         /// `Values`: list of [`ThemeValues`].
         pub values: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ThemeValues>>>,
     }
+
+    /// What the schema says of `AWS::AmplifyUIBuilder::Theme`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AmplifyUIBuilder::Theme",
+        properties: &[
+            s::prop("AppId", s::Kind::String),
+            s::prop("EnvironmentName", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ThemeValues))),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ThemeValues))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTheme`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThemeAttributes {
@@ -1397,6 +2063,19 @@ pub mod theme {
         pub value: ::std::option::Option<::stratus_model::Val<ThemeValue>>,
     }
 
+    /// What the schema says of `ThemeValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThemeValues: s::ObjectSchema = s::ObjectSchema {
+        name: "ThemeValues",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::Object(&SCHEMA_ThemeValue)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ThemeValues> for ::stratus_model::Val<ThemeValues> {
         fn from(value: ThemeValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1412,6 +2091,22 @@ pub mod theme {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ThemeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThemeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ThemeValue",
+        properties: &[
+            s::prop(
+                "Children",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ThemeValues))),
+            ),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThemeValue> for ::stratus_model::Val<ThemeValue> {
         fn from(value: ThemeValue) -> Self {

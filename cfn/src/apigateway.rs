@@ -4,6 +4,8 @@
 
 /// `AWS::ApiGateway::Account` and its property types.
 pub mod account {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Account`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-account.html)
@@ -18,6 +20,16 @@ pub mod account {
         pub cloud_watch_role_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ApiGateway::Account`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Account",
+        properties: &[s::prop("CloudWatchRoleArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAttributes {
@@ -36,6 +48,8 @@ pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::ApiGateway::ApiKey` and its property types.
 pub mod api_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::ApiKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-apikey.html)
@@ -71,6 +85,28 @@ pub mod api_key {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ApiGateway::ApiKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::ApiKey",
+        properties: &[
+            s::prop("CustomerId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("GenerateDistinctId", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "StageKeys",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StageKey))),
+            ),
+            s::prop("Value", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyAttributes {
         /// `APIKeyId`: string.
@@ -93,6 +129,19 @@ pub mod api_key {
         pub stage_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `StageKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_StageKey: s::ObjectSchema = s::ObjectSchema {
+        name: "StageKey",
+        properties: &[
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("StageName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StageKey> for ::stratus_model::Val<StageKey> {
         fn from(value: StageKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -104,6 +153,8 @@ pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::ApiGateway::Authorizer` and its property types.
 pub mod authorizer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Authorizer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html)
@@ -167,6 +218,27 @@ pub mod authorizer {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::Authorizer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Authorizer",
+        properties: &[
+            s::prop("AuthType", s::Kind::String),
+            s::prop("AuthorizerCredentials", s::Kind::String),
+            s::prop("AuthorizerResultTtlInSeconds", s::Kind::Integer),
+            s::prop("AuthorizerUri", s::Kind::String),
+            s::prop("IdentitySource", s::Kind::String),
+            s::prop("IdentityValidationExpression", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("ProviderARNs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["RestApiId", "Type", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `AuthorizerId`: string.
@@ -184,6 +256,8 @@ pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::ApiGateway::BasePathMapping` and its property types.
 pub mod base_path_mapping {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::BasePathMapping`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-basepathmapping.html)
@@ -222,12 +296,29 @@ pub mod base_path_mapping {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApiGateway::BasePathMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::BasePathMapping",
+        properties: &[
+            s::prop("BasePath", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use base_path_mapping::CfnBasePathMapping;
 
 /// `AWS::ApiGateway::BasePathMappingV2` and its property types.
 pub mod base_path_mapping_v2 {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::BasePathMappingV2`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-basepathmappingv2.html)
@@ -269,6 +360,21 @@ pub mod base_path_mapping_v2 {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::BasePathMappingV2`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::BasePathMappingV2",
+        properties: &[
+            s::prop("BasePath", s::Kind::String),
+            s::prop("DomainNameArn", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+        ],
+        required: &["DomainNameArn", "RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBasePathMappingV2`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBasePathMappingV2Attributes {
         /// `BasePathMappingArn`: string.
@@ -286,6 +392,8 @@ pub use base_path_mapping_v2::{CfnBasePathMappingV2, CfnBasePathMappingV2Attribu
 
 /// `AWS::ApiGateway::ClientCertificate` and its property types.
 pub mod client_certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::ClientCertificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-clientcertificate.html)
@@ -302,6 +410,19 @@ pub mod client_certificate {
         /// `Description`: string.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ApiGateway::ClientCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::ClientCertificate",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnClientCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientCertificateAttributes {
@@ -320,6 +441,8 @@ pub use client_certificate::{CfnClientCertificate, CfnClientCertificateAttribute
 
 /// `AWS::ApiGateway::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html)
@@ -363,6 +486,28 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Deployment",
+        properties: &[
+            s::prop(
+                "DeploymentCanarySettings",
+                s::Kind::Object(&SCHEMA_DeploymentCanarySettings),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop(
+                "StageDescription",
+                s::Kind::Object(&SCHEMA_StageDescription),
+            ),
+            s::prop("StageName", s::Kind::String),
+        ],
+        required: &["RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -390,6 +535,23 @@ pub mod deployment {
         /// `UseStageCache`: boolean.
         pub use_stage_cache: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DeploymentCanarySettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentCanarySettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentCanarySettings",
+        properties: &[
+            s::prop("PercentTraffic", s::Kind::Number),
+            s::prop(
+                "StageVariableOverrides",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UseStageCache", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentCanarySettings>
         for ::stratus_model::Val<DeploymentCanarySettings>
@@ -450,6 +612,45 @@ pub mod deployment {
         >,
     }
 
+    /// What the schema says of `StageDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_StageDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "StageDescription",
+        properties: &[
+            s::prop(
+                "AccessLogSetting",
+                s::Kind::Object(&SCHEMA_AccessLogSetting),
+            ),
+            s::prop("CacheClusterEnabled", s::Kind::Boolean),
+            s::prop("CacheClusterSize", s::Kind::String),
+            s::prop("CacheDataEncrypted", s::Kind::Boolean),
+            s::prop("CacheTtlInSeconds", s::Kind::Integer),
+            s::prop("CachingEnabled", s::Kind::Boolean),
+            s::prop("CanarySetting", s::Kind::Object(&SCHEMA_CanarySetting)),
+            s::prop("ClientCertificateId", s::Kind::String),
+            s::prop("DataTraceEnabled", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("DocumentationVersion", s::Kind::String),
+            s::prop("LoggingLevel", s::Kind::String),
+            s::prop(
+                "MethodSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MethodSetting))),
+            ),
+            s::prop("MetricsEnabled", s::Kind::Boolean),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("ThrottlingBurstLimit", s::Kind::Integer),
+            s::prop("ThrottlingRateLimit", s::Kind::Number),
+            s::prop("TracingEnabled", s::Kind::Boolean),
+            s::prop("Variables", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StageDescription> for ::stratus_model::Val<StageDescription> {
         fn from(value: StageDescription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -465,6 +666,19 @@ pub mod deployment {
         /// `Format`: string.
         pub format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLogSetting",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("Format", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessLogSetting> for ::stratus_model::Val<AccessLogSetting> {
         fn from(value: AccessLogSetting) -> Self {
@@ -487,6 +701,23 @@ pub mod deployment {
         /// `UseStageCache`: boolean.
         pub use_stage_cache: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `CanarySetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_CanarySetting: s::ObjectSchema = s::ObjectSchema {
+        name: "CanarySetting",
+        properties: &[
+            s::prop("PercentTraffic", s::Kind::Number),
+            s::prop(
+                "StageVariableOverrides",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UseStageCache", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CanarySetting> for ::stratus_model::Val<CanarySetting> {
         fn from(value: CanarySetting) -> Self {
@@ -520,6 +751,27 @@ pub mod deployment {
         pub throttling_rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MethodSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_MethodSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "MethodSetting",
+        properties: &[
+            s::prop("CacheDataEncrypted", s::Kind::Boolean),
+            s::prop("CacheTtlInSeconds", s::Kind::Integer),
+            s::prop("CachingEnabled", s::Kind::Boolean),
+            s::prop("DataTraceEnabled", s::Kind::Boolean),
+            s::prop("HttpMethod", s::Kind::String),
+            s::prop("LoggingLevel", s::Kind::String),
+            s::prop("MetricsEnabled", s::Kind::Boolean),
+            s::prop("ResourcePath", s::Kind::String),
+            s::prop("ThrottlingBurstLimit", s::Kind::Integer),
+            s::prop("ThrottlingRateLimit", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MethodSetting> for ::stratus_model::Val<MethodSetting> {
         fn from(value: MethodSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -551,6 +803,19 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -562,6 +827,8 @@ pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::ApiGateway::DocumentationPart` and its property types.
 pub mod documentation_part {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::DocumentationPart`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-documentationpart.html)
@@ -602,6 +869,20 @@ pub mod documentation_part {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::DocumentationPart`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::DocumentationPart",
+        properties: &[
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("Properties", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+        ],
+        required: &["Location", "Properties", "RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDocumentationPart`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDocumentationPartAttributes {
         /// `DocumentationPartId`: string.
@@ -630,6 +911,22 @@ pub mod documentation_part {
         /// Allowed values: `API`, `AUTHORIZER`, `MODEL`, `RESOURCE`, `METHOD`, `PATH_PARAMETER`, `QUERY_PARAMETER`, `REQUEST_HEADER`, `REQUEST_BODY`, `RESPONSE`, `RESPONSE_HEADER`, `RESPONSE_BODY`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
+
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("Method", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Path", s::Kind::String),
+            s::prop("StatusCode", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
@@ -682,6 +979,21 @@ pub mod documentation_part {
             Self::ResponseHeader,
             Self::ResponseBody,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "API",
+            "AUTHORIZER",
+            "MODEL",
+            "RESOURCE",
+            "METHOD",
+            "PATH_PARAMETER",
+            "QUERY_PARAMETER",
+            "REQUEST_HEADER",
+            "REQUEST_BODY",
+            "RESPONSE",
+            "RESPONSE_HEADER",
+            "RESPONSE_BODY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -725,6 +1037,8 @@ pub use documentation_part::{CfnDocumentationPart, CfnDocumentationPartAttribute
 
 /// `AWS::ApiGateway::DocumentationVersion` and its property types.
 pub mod documentation_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::DocumentationVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-documentationversion.html)
@@ -766,12 +1080,28 @@ pub mod documentation_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApiGateway::DocumentationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::DocumentationVersion",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DocumentationVersion", s::Kind::String).min_length(1),
+            s::prop("RestApiId", s::Kind::String).min_length(1),
+        ],
+        required: &["DocumentationVersion", "RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use documentation_version::CfnDocumentationVersion;
 
 /// `AWS::ApiGateway::DomainName` and its property types.
 pub mod domain_name {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::DomainName`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html)
@@ -812,6 +1142,33 @@ pub mod domain_name {
         /// `SecurityPolicy`: string.
         pub security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ApiGateway::DomainName`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::DomainName",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("EndpointAccessMode", s::Kind::String),
+            s::prop(
+                "EndpointConfiguration",
+                s::Kind::Object(&SCHEMA_EndpointConfiguration),
+            ),
+            s::prop(
+                "MutualTlsAuthentication",
+                s::Kind::Object(&SCHEMA_MutualTlsAuthentication),
+            ),
+            s::prop("OwnershipVerificationCertificateArn", s::Kind::String),
+            s::prop("RegionalCertificateArn", s::Kind::String),
+            s::prop("RoutingMode", s::Kind::Enum(RoutingMode::VALUES)),
+            s::prop("SecurityPolicy", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomainName`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameAttributes {
@@ -856,6 +1213,19 @@ pub mod domain_name {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `EndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointConfiguration",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::String),
+            s::prop("Types", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointConfiguration> for ::stratus_model::Val<EndpointConfiguration> {
         fn from(value: EndpointConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -871,6 +1241,19 @@ pub mod domain_name {
         /// `TruststoreVersion`: string.
         pub truststore_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MutualTlsAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_MutualTlsAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "MutualTlsAuthentication",
+        properties: &[
+            s::prop("TruststoreUri", s::Kind::String),
+            s::prop("TruststoreVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MutualTlsAuthentication>
         for ::stratus_model::Val<MutualTlsAuthentication>
@@ -897,6 +1280,12 @@ pub mod domain_name {
             Self::BasePathMappingOnly,
             Self::RoutingRuleThenBasePathMapping,
             Self::RoutingRuleOnly,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BASE_PATH_MAPPING_ONLY",
+            "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+            "ROUTING_RULE_ONLY",
         ];
 
         /// The value CloudFormation takes.
@@ -932,6 +1321,8 @@ pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::ApiGateway::DomainNameAccessAssociation` and its property types.
 pub mod domain_name_access_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::DomainNameAccessAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnameaccessassociation.html)
@@ -982,6 +1373,28 @@ pub mod domain_name_access_association {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::DomainNameAccessAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::DomainNameAccessAssociation",
+        properties: &[
+            s::prop("AccessAssociationSource", s::Kind::String),
+            s::prop(
+                "AccessAssociationSourceType",
+                s::Kind::Enum(AccessAssociationSourceType::VALUES),
+            ),
+            s::prop("DomainNameArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DomainNameArn",
+            "AccessAssociationSource",
+            "AccessAssociationSourceType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainNameAccessAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameAccessAssociationAttributes {
         /// `DomainNameAccessAssociationArn`: string.
@@ -1009,6 +1422,8 @@ pub mod domain_name_access_association {
     impl AccessAssociationSourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vpce];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VPCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1045,6 +1460,8 @@ pub use domain_name_access_association::{
 
 /// `AWS::ApiGateway::DomainNameV2` and its property types.
 pub mod domain_name_v2 {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::DomainNameV2`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnamev2.html)
@@ -1083,6 +1500,28 @@ pub mod domain_name_v2 {
         pub security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ApiGateway::DomainNameV2`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::DomainNameV2",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("EndpointAccessMode", s::Kind::String),
+            s::prop(
+                "EndpointConfiguration",
+                s::Kind::Object(&SCHEMA_EndpointConfiguration),
+            ),
+            s::prop("Policy", s::Kind::Json),
+            s::prop("RoutingMode", s::Kind::Enum(RoutingMode::VALUES)),
+            s::prop("SecurityPolicy", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainNameV2`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameV2Attributes {
         /// `DomainNameId`: string.
@@ -1111,6 +1550,19 @@ pub mod domain_name_v2 {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `EndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointConfiguration",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::String),
+            s::prop("Types", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointConfiguration> for ::stratus_model::Val<EndpointConfiguration> {
         fn from(value: EndpointConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1134,6 +1586,12 @@ pub mod domain_name_v2 {
             Self::BasePathMappingOnly,
             Self::RoutingRuleThenBasePathMapping,
             Self::RoutingRuleOnly,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BASE_PATH_MAPPING_ONLY",
+            "ROUTING_RULE_THEN_BASE_PATH_MAPPING",
+            "ROUTING_RULE_ONLY",
         ];
 
         /// The value CloudFormation takes.
@@ -1169,6 +1627,8 @@ pub use domain_name_v2::{CfnDomainNameV2, CfnDomainNameV2Attributes};
 
 /// `AWS::ApiGateway::GatewayResponse` and its property types.
 pub mod gateway_response {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::GatewayResponse`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-gatewayresponse.html)
@@ -1221,6 +1681,28 @@ pub mod gateway_response {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::GatewayResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::GatewayResponse",
+        properties: &[
+            s::prop(
+                "ResponseParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResponseTemplates",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ResponseType", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("StatusCode", s::Kind::String),
+        ],
+        required: &["ResponseType", "RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGatewayResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayResponseAttributes {
         /// `Id`: string.
@@ -1238,6 +1720,8 @@ pub use gateway_response::{CfnGatewayResponse, CfnGatewayResponseAttributes};
 
 /// `AWS::ApiGateway::Method` and its property types.
 pub mod method {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Method`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html)
@@ -1321,6 +1805,39 @@ pub mod method {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::Method`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Method",
+        properties: &[
+            s::prop("ApiKeyRequired", s::Kind::Boolean),
+            s::prop(
+                "AuthorizationScopes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AuthorizationType", s::Kind::String),
+            s::prop("AuthorizerId", s::Kind::String),
+            s::prop("HttpMethod", s::Kind::String),
+            s::prop("Integration", s::Kind::Object(&SCHEMA_Integration)),
+            s::prop(
+                "MethodResponses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MethodResponse))),
+            ),
+            s::prop("OperationName", s::Kind::String),
+            s::prop("RequestModels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "RequestParameters",
+                s::Kind::Map(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop("RequestValidatorId", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+        ],
+        required: &["RestApiId", "ResourceId", "HttpMethod"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Integration`, a property type of `AWS::ApiGateway::Method`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1402,6 +1919,51 @@ pub mod method {
         }
     }
 
+    /// What the schema says of `Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Integration: s::ObjectSchema = s::ObjectSchema {
+        name: "Integration",
+        properties: &[
+            s::prop(
+                "CacheKeyParameters",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CacheNamespace", s::Kind::String),
+            s::prop("ConnectionId", s::Kind::String),
+            s::prop("ConnectionType", s::Kind::Enum(ConnectionType::VALUES)),
+            s::prop("ContentHandling", s::Kind::Enum(ContentHandling::VALUES)),
+            s::prop("Credentials", s::Kind::String),
+            s::prop("IntegrationHttpMethod", s::Kind::String),
+            s::prop(
+                "IntegrationResponses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IntegrationResponse))),
+            ),
+            s::prop("IntegrationTarget", s::Kind::String),
+            s::prop(
+                "PassthroughBehavior",
+                s::Kind::Enum(PassthroughBehavior::VALUES),
+            ),
+            s::prop(
+                "RequestParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "RequestTemplates",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResponseTransferMode",
+                s::Kind::Enum(ResponseTransferMode::VALUES),
+            ),
+            s::prop("TimeoutInMillis", s::Kind::Integer).minimum(50.0),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Uri", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Integration> for ::stratus_model::Val<Integration> {
         fn from(value: Integration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1441,6 +2003,26 @@ pub mod method {
             }
         }
     }
+
+    /// What the schema says of `MethodResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_MethodResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "MethodResponse",
+        properties: &[
+            s::prop(
+                "ResponseModels",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResponseParameters",
+                s::Kind::Map(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop("StatusCode", s::Kind::String),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MethodResponse> for ::stratus_model::Val<MethodResponse> {
         fn from(value: MethodResponse) -> Self {
@@ -1489,6 +2071,28 @@ pub mod method {
         }
     }
 
+    /// What the schema says of `IntegrationResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegrationResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegrationResponse",
+        properties: &[
+            s::prop("ContentHandling", s::Kind::Enum(ContentHandling2::VALUES)),
+            s::prop(
+                "ResponseParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResponseTemplates",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SelectionPattern", s::Kind::String),
+            s::prop("StatusCode", s::Kind::String),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegrationResponse> for ::stratus_model::Val<IntegrationResponse> {
         fn from(value: IntegrationResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1507,6 +2111,8 @@ pub mod method {
     impl ConnectionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Internet, Self::VpcLink];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INTERNET", "VPC_LINK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1547,6 +2153,8 @@ pub mod method {
     impl ContentHandling {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ConvertToBinary, Self::ConvertToText];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1589,6 +2197,9 @@ pub mod method {
     impl PassthroughBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WhenNoMatch, Self::WhenNoTemplates, Self::Never];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["WHEN_NO_MATCH", "WHEN_NO_TEMPLATES", "NEVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1630,6 +2241,8 @@ pub mod method {
     impl ResponseTransferMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Buffered, Self::Stream];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BUFFERED", "STREAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1682,6 +2295,9 @@ pub mod method {
             Self::HttpProxy,
             Self::Mock,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AWS", "AWS_PROXY", "HTTP", "HTTP_PROXY", "MOCK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1725,6 +2341,8 @@ pub mod method {
     impl ContentHandling2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ConvertToBinary, Self::ConvertToText];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONVERT_TO_BINARY", "CONVERT_TO_TEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1758,6 +2376,8 @@ pub use method::CfnMethod;
 
 /// `AWS::ApiGateway::Model` and its property types.
 pub mod model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Model`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-model.html)
@@ -1801,12 +2421,30 @@ pub mod model {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApiGateway::Model`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Model",
+        properties: &[
+            s::prop("ContentType", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("Schema", s::Kind::Json),
+        ],
+        required: &["RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use model::CfnModel;
 
 /// `AWS::ApiGateway::RequestValidator` and its property types.
 pub mod request_validator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::RequestValidator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-requestvalidator.html)
@@ -1846,6 +2484,21 @@ pub mod request_validator {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::RequestValidator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::RequestValidator",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("ValidateRequestBody", s::Kind::Boolean),
+            s::prop("ValidateRequestParameters", s::Kind::Boolean),
+        ],
+        required: &["RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRequestValidator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRequestValidatorAttributes {
         /// `RequestValidatorId`: string.
@@ -1863,6 +2516,8 @@ pub use request_validator::{CfnRequestValidator, CfnRequestValidatorAttributes};
 
 /// `AWS::ApiGateway::Resource` and its property types.
 pub mod resource {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Resource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html)
@@ -1905,6 +2560,20 @@ pub mod resource {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Resource",
+        properties: &[
+            s::prop("ParentId", s::Kind::String),
+            s::prop("PathPart", s::Kind::String),
+            s::prop("RestApiId", s::Kind::String),
+        ],
+        required: &["ParentId", "PathPart", "RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceAttributes {
         /// `ResourceId`: string.
@@ -1922,6 +2591,8 @@ pub use resource::{CfnResource, CfnResourceAttributes};
 
 /// `AWS::ApiGateway::RestApi` and its property types.
 pub mod rest_api {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::RestApi`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html)
@@ -1972,6 +2643,40 @@ pub mod rest_api {
         pub security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ApiGateway::RestApi`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::RestApi",
+        properties: &[
+            s::prop("ApiKeySourceType", s::Kind::String),
+            s::prop(
+                "BinaryMediaTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Body", s::Kind::Json),
+            s::prop("BodyS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("CloneFrom", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DisableExecuteApiEndpoint", s::Kind::Boolean),
+            s::prop("EndpointAccessMode", s::Kind::String),
+            s::prop(
+                "EndpointConfiguration",
+                s::Kind::Object(&SCHEMA_EndpointConfiguration),
+            ),
+            s::prop("FailOnWarnings", s::Kind::Boolean),
+            s::prop("MinimumCompressionSize", s::Kind::Integer),
+            s::prop("Mode", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Policy", s::Kind::Json),
+            s::prop("SecurityPolicy", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRestApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRestApiAttributes {
         /// `RestApiId`: string.
@@ -2003,6 +2708,21 @@ pub mod rest_api {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("ETag", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2023,6 +2743,23 @@ pub mod rest_api {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `EndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointConfiguration",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::String),
+            s::prop("Types", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "VpcEndpointIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointConfiguration> for ::stratus_model::Val<EndpointConfiguration> {
         fn from(value: EndpointConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2034,6 +2771,8 @@ pub use rest_api::{CfnRestApi, CfnRestApiAttributes};
 
 /// `AWS::ApiGateway::Stage` and its property types.
 pub mod stage {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::Stage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html)
@@ -2110,6 +2849,37 @@ pub mod stage {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::Stage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::Stage",
+        properties: &[
+            s::prop(
+                "AccessLogSetting",
+                s::Kind::Object(&SCHEMA_AccessLogSetting),
+            ),
+            s::prop("CacheClusterEnabled", s::Kind::Boolean),
+            s::prop("CacheClusterSize", s::Kind::String),
+            s::prop("CanarySetting", s::Kind::Object(&SCHEMA_CanarySetting)),
+            s::prop("ClientCertificateId", s::Kind::String),
+            s::prop("DeploymentId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DocumentationVersion", s::Kind::String),
+            s::prop(
+                "MethodSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MethodSetting))),
+            ),
+            s::prop("RestApiId", s::Kind::String),
+            s::prop("StageName", s::Kind::String),
+            s::prop("TracingEnabled", s::Kind::Boolean),
+            s::prop("Variables", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RestApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AccessLogSetting`, a property type of `AWS::ApiGateway::Stage`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2119,6 +2889,19 @@ pub mod stage {
         /// `Format`: string.
         pub format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLogSetting",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("Format", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessLogSetting> for ::stratus_model::Val<AccessLogSetting> {
         fn from(value: AccessLogSetting) -> Self {
@@ -2144,6 +2927,26 @@ pub mod stage {
         /// `UseStageCache`: boolean.
         pub use_stage_cache: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `CanarySetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_CanarySetting: s::ObjectSchema = s::ObjectSchema {
+        name: "CanarySetting",
+        properties: &[
+            s::prop("DeploymentId", s::Kind::String),
+            s::prop("PercentTraffic", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "StageVariableOverrides",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UseStageCache", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CanarySetting> for ::stratus_model::Val<CanarySetting> {
         fn from(value: CanarySetting) -> Self {
@@ -2180,6 +2983,27 @@ pub mod stage {
         pub throttling_rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MethodSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_MethodSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "MethodSetting",
+        properties: &[
+            s::prop("CacheDataEncrypted", s::Kind::Boolean),
+            s::prop("CacheTtlInSeconds", s::Kind::Integer),
+            s::prop("CachingEnabled", s::Kind::Boolean),
+            s::prop("DataTraceEnabled", s::Kind::Boolean),
+            s::prop("HttpMethod", s::Kind::String),
+            s::prop("LoggingLevel", s::Kind::String),
+            s::prop("MetricsEnabled", s::Kind::Boolean),
+            s::prop("ResourcePath", s::Kind::String).pattern("^/.*$"),
+            s::prop("ThrottlingBurstLimit", s::Kind::Integer).minimum(0.0),
+            s::prop("ThrottlingRateLimit", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MethodSetting> for ::stratus_model::Val<MethodSetting> {
         fn from(value: MethodSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2191,6 +3015,8 @@ pub use stage::CfnStage;
 
 /// `AWS::ApiGateway::UsagePlan` and its property types.
 pub mod usage_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::UsagePlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html)
@@ -2215,6 +3041,26 @@ pub mod usage_plan {
         /// `UsagePlanName`: string.
         pub usage_plan_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ApiGateway::UsagePlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::UsagePlan",
+        properties: &[
+            s::prop(
+                "ApiStages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ApiStage))),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("Quota", s::Kind::Object(&SCHEMA_QuotaSettings)),
+            s::prop("Throttle", s::Kind::Object(&SCHEMA_ThrottleSettings)),
+            s::prop("UsagePlanName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnUsagePlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUsagePlanAttributes {
@@ -2244,6 +3090,23 @@ pub mod usage_plan {
         >,
     }
 
+    /// What the schema says of `ApiStage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiStage: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiStage",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+            s::prop(
+                "Throttle",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ThrottleSettings))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApiStage> for ::stratus_model::Val<ApiStage> {
         fn from(value: ApiStage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2264,6 +3127,20 @@ pub mod usage_plan {
         pub period: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `QuotaSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuotaSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "QuotaSettings",
+        properties: &[
+            s::prop("Limit", s::Kind::Integer).minimum(0.0),
+            s::prop("Offset", s::Kind::Integer).minimum(0.0),
+            s::prop("Period", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuotaSettings> for ::stratus_model::Val<QuotaSettings> {
         fn from(value: QuotaSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2282,6 +3159,19 @@ pub mod usage_plan {
         pub rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `ThrottleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThrottleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ThrottleSettings",
+        properties: &[
+            s::prop("BurstLimit", s::Kind::Integer).minimum(0.0),
+            s::prop("RateLimit", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ThrottleSettings> for ::stratus_model::Val<ThrottleSettings> {
         fn from(value: ThrottleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2293,6 +3183,8 @@ pub use usage_plan::{CfnUsagePlan, CfnUsagePlanAttributes};
 
 /// `AWS::ApiGateway::UsagePlanKey` and its property types.
 pub mod usage_plan_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::UsagePlanKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplankey.html)
@@ -2336,6 +3228,20 @@ pub mod usage_plan_key {
         }
     }
 
+    /// What the schema says of `AWS::ApiGateway::UsagePlanKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::UsagePlanKey",
+        properties: &[
+            s::prop("KeyId", s::Kind::String),
+            s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)),
+            s::prop("UsagePlanId", s::Kind::String),
+        ],
+        required: &["KeyType", "UsagePlanId", "KeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUsagePlanKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUsagePlanKeyAttributes {
         /// `Id`: string.
@@ -2358,6 +3264,8 @@ pub mod usage_plan_key {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApiKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["API_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2390,6 +3298,8 @@ pub use usage_plan_key::{CfnUsagePlanKey, CfnUsagePlanKeyAttributes};
 
 /// `AWS::ApiGateway::VpcLink` and its property types.
 pub mod vpc_link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGateway::VpcLink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-vpclink.html)
@@ -2430,6 +3340,21 @@ pub mod vpc_link {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApiGateway::VpcLink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGateway::VpcLink",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("TargetArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "TargetArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcLinkAttributes {

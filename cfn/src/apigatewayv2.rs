@@ -4,6 +4,8 @@
 
 /// `AWS::ApiGatewayV2::Api` and its property types.
 pub mod api {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Api`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html)
@@ -57,6 +59,35 @@ pub mod api {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Api`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Api",
+        properties: &[
+            s::prop("ApiKeySelectionExpression", s::Kind::String),
+            s::prop("BasePath", s::Kind::String),
+            s::prop("Body", s::Kind::Json),
+            s::prop("BodyS3Location", s::Kind::Object(&SCHEMA_BodyS3Location)),
+            s::prop("CorsConfiguration", s::Kind::Object(&SCHEMA_Cors)),
+            s::prop("CredentialsArn", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DisableExecuteApiEndpoint", s::Kind::Boolean),
+            s::prop("DisableSchemaValidation", s::Kind::Boolean),
+            s::prop("FailOnWarnings", s::Kind::Boolean),
+            s::prop("IpAddressType", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("ProtocolType", s::Kind::String),
+            s::prop("RouteKey", s::Kind::String),
+            s::prop("RouteSelectionExpression", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiAttributes {
         /// `ApiId`: string.
@@ -88,6 +119,21 @@ pub mod api {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BodyS3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_BodyS3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "BodyS3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Etag", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BodyS3Location> for ::stratus_model::Val<BodyS3Location> {
         fn from(value: BodyS3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -116,6 +162,26 @@ pub mod api {
         pub max_age: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Cors`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cors: s::ObjectSchema = s::ObjectSchema {
+        name: "Cors",
+        properties: &[
+            s::prop("AllowCredentials", s::Kind::Boolean),
+            s::prop("AllowHeaders", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("AllowMethods", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("AllowOrigins", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "ExposeHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("MaxAge", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cors> for ::stratus_model::Val<Cors> {
         fn from(value: Cors) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -127,6 +193,8 @@ pub use api::{CfnApi, CfnApiAttributes};
 
 /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` and its property types.
 pub mod api_gateway_managed_overrides {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html)
@@ -164,6 +232,21 @@ pub mod api_gateway_managed_overrides {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::ApiGatewayManagedOverrides",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Integration", s::Kind::Object(&SCHEMA_IntegrationOverrides)),
+            s::prop("Route", s::Kind::Object(&SCHEMA_RouteOverrides)),
+            s::prop("Stage", s::Kind::Object(&SCHEMA_StageOverrides)),
+        ],
+        required: &["ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiGatewayManagedOverrides`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiGatewayManagedOverridesAttributes {
         /// `Id`: string.
@@ -193,6 +276,21 @@ pub mod api_gateway_managed_overrides {
         pub timeout_in_millis: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `IntegrationOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegrationOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegrationOverrides",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("IntegrationMethod", s::Kind::String),
+            s::prop("PayloadFormatVersion", s::Kind::String),
+            s::prop("TimeoutInMillis", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegrationOverrides> for ::stratus_model::Val<IntegrationOverrides> {
         fn from(value: IntegrationOverrides) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -215,6 +313,25 @@ pub mod api_gateway_managed_overrides {
         /// `Target`: string.
         pub target: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RouteOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouteOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "RouteOverrides",
+        properties: &[
+            s::prop(
+                "AuthorizationScopes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AuthorizationType", s::Kind::String),
+            s::prop("AuthorizerId", s::Kind::String),
+            s::prop("OperationName", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RouteOverrides> for ::stratus_model::Val<RouteOverrides> {
         fn from(value: RouteOverrides) -> Self {
@@ -240,6 +357,29 @@ pub mod api_gateway_managed_overrides {
         pub stage_variables: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `StageOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_StageOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "StageOverrides",
+        properties: &[
+            s::prop(
+                "AccessLogSettings",
+                s::Kind::Object(&SCHEMA_AccessLogSettings),
+            ),
+            s::prop("AutoDeploy", s::Kind::Boolean),
+            s::prop(
+                "DefaultRouteSettings",
+                s::Kind::Object(&SCHEMA_RouteSettings),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("RouteSettings", s::Kind::Json),
+            s::prop("StageVariables", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StageOverrides> for ::stratus_model::Val<StageOverrides> {
         fn from(value: StageOverrides) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -255,6 +395,19 @@ pub mod api_gateway_managed_overrides {
         /// `Format`: string.
         pub format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLogSettings",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("Format", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessLogSettings> for ::stratus_model::Val<AccessLogSettings> {
         fn from(value: AccessLogSettings) -> Self {
@@ -278,6 +431,22 @@ pub mod api_gateway_managed_overrides {
         pub throttling_rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `RouteSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouteSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RouteSettings",
+        properties: &[
+            s::prop("DataTraceEnabled", s::Kind::Boolean),
+            s::prop("DetailedMetricsEnabled", s::Kind::Boolean),
+            s::prop("LoggingLevel", s::Kind::String),
+            s::prop("ThrottlingBurstLimit", s::Kind::Integer),
+            s::prop("ThrottlingRateLimit", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouteSettings> for ::stratus_model::Val<RouteSettings> {
         fn from(value: RouteSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -291,6 +460,8 @@ pub use api_gateway_managed_overrides::{
 
 /// `AWS::ApiGatewayV2::ApiMapping` and its property types.
 pub mod api_mapping {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::ApiMapping`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apimapping.html)
@@ -332,6 +503,21 @@ pub mod api_mapping {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::ApiMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::ApiMapping",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ApiMappingKey", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+        ],
+        required: &["DomainName", "Stage", "ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiMapping`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiMappingAttributes {
         /// `ApiMappingId`: string.
@@ -349,6 +535,8 @@ pub use api_mapping::{CfnApiMapping, CfnApiMappingAttributes};
 
 /// `AWS::ApiGatewayV2::Authorizer` and its property types.
 pub mod authorizer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Authorizer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html)
@@ -415,6 +603,34 @@ pub mod authorizer {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Authorizer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Authorizer",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("AuthorizerCredentialsArn", s::Kind::String),
+            s::prop("AuthorizerPayloadFormatVersion", s::Kind::String),
+            s::prop("AuthorizerResultTtlInSeconds", s::Kind::Integer),
+            s::prop("AuthorizerType", s::Kind::String),
+            s::prop("AuthorizerUri", s::Kind::String),
+            s::prop("EnableSimpleResponses", s::Kind::Boolean),
+            s::prop(
+                "IdentitySource",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("IdentityValidationExpression", s::Kind::String),
+            s::prop(
+                "JwtConfiguration",
+                s::Kind::Object(&SCHEMA_JwtConfiguration),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["AuthorizerType", "ApiId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `AuthorizerId`: string.
@@ -438,6 +654,19 @@ pub mod authorizer {
         pub issuer: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `JWTConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "JWTConfiguration",
+        properties: &[
+            s::prop("Audience", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Issuer", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JwtConfiguration> for ::stratus_model::Val<JwtConfiguration> {
         fn from(value: JwtConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -449,6 +678,8 @@ pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::ApiGatewayV2::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-deployment.html)
@@ -483,6 +714,20 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Deployment",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("StageName", s::Kind::String),
+        ],
+        required: &["ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -500,6 +745,8 @@ pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::ApiGatewayV2::DomainName` and its property types.
 pub mod domain_name {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::DomainName`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-domainname.html)
@@ -543,6 +790,31 @@ pub mod domain_name {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::DomainName`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::DomainName",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop(
+                "DomainNameConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DomainNameConfiguration),
+                )),
+            ),
+            s::prop(
+                "MutualTlsAuthentication",
+                s::Kind::Object(&SCHEMA_MutualTlsAuthentication),
+            ),
+            s::prop("RoutingMode", s::Kind::Enum(RoutingMode::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainName`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameAttributes {
         /// `RegionalDomainName`: string.
@@ -584,6 +856,23 @@ pub mod domain_name {
         pub security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DomainNameConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainNameConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainNameConfiguration",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("CertificateName", s::Kind::String),
+            s::prop("EndpointType", s::Kind::String),
+            s::prop("IpAddressType", s::Kind::String),
+            s::prop("OwnershipVerificationCertificateArn", s::Kind::String),
+            s::prop("SecurityPolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainNameConfiguration>
         for ::stratus_model::Val<DomainNameConfiguration>
     {
@@ -601,6 +890,19 @@ pub mod domain_name {
         /// `TruststoreVersion`: string.
         pub truststore_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MutualTlsAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_MutualTlsAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "MutualTlsAuthentication",
+        properties: &[
+            s::prop("TruststoreUri", s::Kind::String),
+            s::prop("TruststoreVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MutualTlsAuthentication>
         for ::stratus_model::Val<MutualTlsAuthentication>
@@ -627,6 +929,12 @@ pub mod domain_name {
             Self::ApiMappingOnly,
             Self::RoutingRuleThenApiMapping,
             Self::RoutingRuleOnly,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "API_MAPPING_ONLY",
+            "ROUTING_RULE_THEN_API_MAPPING",
+            "ROUTING_RULE_ONLY",
         ];
 
         /// The value CloudFormation takes.
@@ -662,6 +970,8 @@ pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::ApiGatewayV2::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html)
@@ -760,6 +1070,45 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Integration",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ConnectionId", s::Kind::String),
+            s::prop("ConnectionType", s::Kind::String),
+            s::prop("ContentHandlingStrategy", s::Kind::String),
+            s::prop("CredentialsArn", s::Kind::String)
+                .pattern("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\\/.*"),
+            s::prop("Description", s::Kind::String),
+            s::prop("IntegrationMethod", s::Kind::String),
+            s::prop("IntegrationSubtype", s::Kind::String),
+            s::prop("IntegrationType", s::Kind::String),
+            s::prop("IntegrationUri", s::Kind::String),
+            s::prop("PassthroughBehavior", s::Kind::String),
+            s::prop("PayloadFormatVersion", s::Kind::String),
+            s::prop(
+                "RequestParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "RequestTemplates",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResponseParameters",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ResponseParameterMap))),
+            ),
+            s::prop("TemplateSelectionExpression", s::Kind::String),
+            s::prop("TimeoutInMillis", s::Kind::Integer),
+            s::prop("TlsConfig", s::Kind::Object(&SCHEMA_TlsConfig)),
+        ],
+        required: &["ApiId", "IntegrationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationId`: string.
@@ -781,6 +1130,19 @@ pub mod integration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ResponseParameter>>>,
     }
 
+    /// What the schema says of `ResponseParameterMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseParameterMap: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseParameterMap",
+        properties: &[s::prop(
+            "ResponseParameters",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResponseParameter))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponseParameterMap> for ::stratus_model::Val<ResponseParameterMap> {
         fn from(value: ResponseParameterMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -795,6 +1157,16 @@ pub mod integration {
         pub server_name_to_verify:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TlsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsConfig",
+        properties: &[s::prop("ServerNameToVerify", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TlsConfig> for ::stratus_model::Val<TlsConfig> {
         fn from(value: TlsConfig) -> Self {
@@ -812,6 +1184,19 @@ pub mod integration {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ResponseParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseParameter",
+        properties: &[
+            s::prop("Destination", s::Kind::String),
+            s::prop("Source", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponseParameter> for ::stratus_model::Val<ResponseParameter> {
         fn from(value: ResponseParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -823,6 +1208,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::ApiGatewayV2::IntegrationResponse` and its property types.
 pub mod integration_response {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::IntegrationResponse`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integrationresponse.html)
@@ -879,6 +1266,24 @@ pub mod integration_response {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::IntegrationResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::IntegrationResponse",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ContentHandlingStrategy", s::Kind::String),
+            s::prop("IntegrationId", s::Kind::String),
+            s::prop("IntegrationResponseKey", s::Kind::String),
+            s::prop("ResponseParameters", s::Kind::Json),
+            s::prop("ResponseTemplates", s::Kind::Json),
+            s::prop("TemplateSelectionExpression", s::Kind::String),
+        ],
+        required: &["ApiId", "IntegrationId", "IntegrationResponseKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegrationResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationResponseAttributes {
         /// `IntegrationResponseId`: string.
@@ -896,6 +1301,8 @@ pub use integration_response::{CfnIntegrationResponse, CfnIntegrationResponseAtt
 
 /// `AWS::ApiGatewayV2::Model` and its property types.
 pub mod model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Model`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-model.html)
@@ -940,6 +1347,22 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Model`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Model",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ContentType", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Schema", s::Kind::Json),
+        ],
+        required: &["ApiId", "Schema", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelAttributes {
         /// `ModelId`: string.
@@ -957,6 +1380,8 @@ pub use model::{CfnModel, CfnModelAttributes};
 
 /// `AWS::ApiGatewayV2::Route` and its property types.
 pub mod route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html)
@@ -1023,6 +1448,32 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Route`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Route",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ApiKeyRequired", s::Kind::Boolean),
+            s::prop(
+                "AuthorizationScopes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AuthorizationType", s::Kind::String),
+            s::prop("AuthorizerId", s::Kind::String),
+            s::prop("ModelSelectionExpression", s::Kind::String),
+            s::prop("OperationName", s::Kind::String),
+            s::prop("RequestModels", s::Kind::Json),
+            s::prop("RequestParameters", s::Kind::Json),
+            s::prop("RouteKey", s::Kind::String),
+            s::prop("RouteResponseSelectionExpression", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+        ],
+        required: &["RouteKey", "ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `RouteId`: string.
@@ -1040,6 +1491,8 @@ pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::ApiGatewayV2::RouteResponse` and its property types.
 pub mod route_response {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::RouteResponse`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routeresponse.html)
@@ -1090,6 +1543,23 @@ pub mod route_response {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::RouteResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::RouteResponse",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("ModelSelectionExpression", s::Kind::String),
+            s::prop("ResponseModels", s::Kind::Json),
+            s::prop("ResponseParameters", s::Kind::Json),
+            s::prop("RouteId", s::Kind::String),
+            s::prop("RouteResponseKey", s::Kind::String),
+        ],
+        required: &["RouteResponseKey", "RouteId", "ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRouteResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteResponseAttributes {
         /// `RouteResponseId`: string.
@@ -1107,6 +1577,8 @@ pub use route_response::{CfnRouteResponse, CfnRouteResponseAttributes};
 
 /// `AWS::ApiGatewayV2::RoutingRule` and its property types.
 pub mod routing_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::RoutingRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routingrule.html)
@@ -1151,6 +1623,29 @@ pub mod routing_rule {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::RoutingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::RoutingRule",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            ),
+            s::prop("DomainNameArn", s::Kind::String),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000000.0),
+        ],
+        required: &["DomainNameArn", "Priority", "Conditions", "Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoutingRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoutingRuleAttributes {
         /// `RoutingRuleArn`: string.
@@ -1188,6 +1683,19 @@ pub mod routing_rule {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[s::prop(
+            "InvokeApi",
+            s::Kind::Object(&SCHEMA_ActionInvokeApi),
+        )],
+        required: &["InvokeApi"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1203,6 +1711,19 @@ pub mod routing_rule {
         /// `MatchHeaders`: [`MatchHeaders`].
         pub match_headers: ::std::option::Option<::stratus_model::Val<MatchHeaders>>,
     }
+
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("MatchBasePaths", s::Kind::Object(&SCHEMA_MatchBasePaths)),
+            s::prop("MatchHeaders", s::Kind::Object(&SCHEMA_MatchHeaders)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
@@ -1238,6 +1759,20 @@ pub mod routing_rule {
         }
     }
 
+    /// What the schema says of `ActionInvokeApi`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionInvokeApi: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionInvokeApi",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Stage", s::Kind::String),
+            s::prop("StripBasePath", s::Kind::Boolean),
+        ],
+        required: &["ApiId", "Stage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ActionInvokeApi> for ::stratus_model::Val<ActionInvokeApi> {
         fn from(value: ActionInvokeApi) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1266,6 +1801,19 @@ pub mod routing_rule {
         }
     }
 
+    /// What the schema says of `MatchBasePaths`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchBasePaths: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchBasePaths",
+        properties: &[s::prop(
+            "AnyOf",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["AnyOf"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<MatchBasePaths> for ::stratus_model::Val<MatchBasePaths> {
         fn from(value: MatchBasePaths) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1291,6 +1839,19 @@ pub mod routing_rule {
             }
         }
     }
+
+    /// What the schema says of `MatchHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchHeaders",
+        properties: &[s::prop(
+            "AnyOf",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MatchHeaderValue))),
+        )],
+        required: &["AnyOf"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<MatchHeaders> for ::stratus_model::Val<MatchHeaders> {
         fn from(value: MatchHeaders) -> Self {
@@ -1323,6 +1884,19 @@ pub mod routing_rule {
         }
     }
 
+    /// What the schema says of `MatchHeaderValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchHeaderValue: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchHeaderValue",
+        properties: &[
+            s::prop("Header", s::Kind::String),
+            s::prop("ValueGlob", s::Kind::String),
+        ],
+        required: &["Header", "ValueGlob"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<MatchHeaderValue> for ::stratus_model::Val<MatchHeaderValue> {
         fn from(value: MatchHeaderValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1334,6 +1908,8 @@ pub use routing_rule::{CfnRoutingRule, CfnRoutingRuleAttributes};
 
 /// `AWS::ApiGatewayV2::Stage` and its property types.
 pub mod stage {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::Stage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-stage.html)
@@ -1401,6 +1977,34 @@ pub mod stage {
         }
     }
 
+    /// What the schema says of `AWS::ApiGatewayV2::Stage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::Stage",
+        properties: &[
+            s::prop(
+                "AccessLogSettings",
+                s::Kind::Object(&SCHEMA_AccessLogSettings),
+            ),
+            s::prop("ApiId", s::Kind::String),
+            s::prop("AutoDeploy", s::Kind::Boolean),
+            s::prop("ClientCertificateId", s::Kind::String),
+            s::prop(
+                "DefaultRouteSettings",
+                s::Kind::Object(&SCHEMA_RouteSettings),
+            ),
+            s::prop("DeploymentId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("RouteSettings", s::Kind::Json),
+            s::prop("StageName", s::Kind::String),
+            s::prop("StageVariables", s::Kind::Json),
+            s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &["StageName", "ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStageAttributes {
         /// `Id`: string.
@@ -1422,6 +2026,19 @@ pub mod stage {
         /// `Format`: string.
         pub format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLogSettings",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("Format", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessLogSettings> for ::stratus_model::Val<AccessLogSettings> {
         fn from(value: AccessLogSettings) -> Self {
@@ -1445,6 +2062,22 @@ pub mod stage {
         pub throttling_rate_limit: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `RouteSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouteSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RouteSettings",
+        properties: &[
+            s::prop("DataTraceEnabled", s::Kind::Boolean),
+            s::prop("DetailedMetricsEnabled", s::Kind::Boolean),
+            s::prop("LoggingLevel", s::Kind::String),
+            s::prop("ThrottlingBurstLimit", s::Kind::Integer),
+            s::prop("ThrottlingRateLimit", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouteSettings> for ::stratus_model::Val<RouteSettings> {
         fn from(value: RouteSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1456,6 +2089,8 @@ pub use stage::{CfnStage, CfnStageAttributes};
 
 /// `AWS::ApiGatewayV2::VpcLink` and its property types.
 pub mod vpc_link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApiGatewayV2::VpcLink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-vpclink.html)
@@ -1499,6 +2134,24 @@ pub mod vpc_link {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApiGatewayV2::VpcLink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApiGatewayV2::VpcLink",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubnetIds", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcLinkAttributes {

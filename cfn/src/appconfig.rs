@@ -4,6 +4,8 @@
 
 /// `AWS::AppConfig::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-application.html)
@@ -38,6 +40,24 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::AppConfig::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::Application",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationId`: string.
@@ -55,6 +75,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppConfig::ConfigurationProfile` and its property types.
 pub mod configuration_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::ConfigurationProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-configurationprofile.html)
@@ -129,6 +151,16 @@ pub mod configuration_profile {
         }
     }
 
+    /// What the schema says of `AWS::AppConfig::ConfigurationProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::ConfigurationProfile",
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"), s::prop("DeletionProtectionCheck", s::Kind::Enum(DeletionProtectionCheck::VALUES)), s::prop("Description", s::Kind::String).min_length(0).max_length(1024), s::prop("KmsKeyIdentifier", s::Kind::String).min_length(1).max_length(2048), s::prop("LocationUri", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).min_length(1).max_length(128), s::prop("RetrievalRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").min_length(20).max_length(2048), s::prop("Type", s::Kind::String).pattern("^[a-zA-Z\\.]+"), s::prop("Validators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Validators)))).min_items(0).max_items(2), s::prop("Tags", s::Kind::Json)],
+        required: &["LocationUri", "ApplicationId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfigurationProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationProfileAttributes {
         /// `ConfigurationProfileId`: string.
@@ -158,6 +190,21 @@ pub mod configuration_profile {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `Validators`'s properties; `validate()` checks them.
+    pub static SCHEMA_Validators: s::ObjectSchema = s::ObjectSchema {
+        name: "Validators",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(0)
+                .max_length(32768),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Validators> for ::stratus_model::Val<Validators> {
         fn from(value: Validators) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -178,6 +225,8 @@ pub mod configuration_profile {
     impl DeletionProtectionCheck {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccountDefault, Self::Apply, Self::Bypass];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCOUNT_DEFAULT", "APPLY", "BYPASS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -221,6 +270,8 @@ pub mod configuration_profile {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::JsonSchema, Self::Lambda];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON_SCHEMA", "LAMBDA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -254,6 +305,8 @@ pub use configuration_profile::{CfnConfigurationProfile, CfnConfigurationProfile
 
 /// `AWS::AppConfig::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html)
@@ -343,6 +396,45 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `AWS::AppConfig::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::Deployment",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("^[a-z0-9]{4,7}$"),
+            s::prop("ConfigurationProfileId", s::Kind::String).pattern("^[a-z0-9]{4,7}$"),
+            s::prop("ConfigurationVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DeploymentStrategyId", s::Kind::String)
+                .pattern("^(^[a-z0-9]{4,7}$|^AppConfig\\.[A-Za-z0-9]{9,40}$)$"),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "DynamicExtensionParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DynamicExtensionParameters),
+                )),
+            ),
+            s::prop("EnvironmentId", s::Kind::String).pattern("^[a-z0-9]{4,7}$"),
+            s::prop("KmsKeyIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "DeploymentStrategyId",
+            "EnvironmentId",
+            "ConfigurationVersion",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentNumber`: string.
@@ -372,6 +464,20 @@ pub mod deployment {
         pub parameter_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DynamicExtensionParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamicExtensionParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamicExtensionParameters",
+        properties: &[
+            s::prop("ExtensionReference", s::Kind::String),
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynamicExtensionParameters>
         for ::stratus_model::Val<DynamicExtensionParameters>
     {
@@ -385,6 +491,8 @@ pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::AppConfig::DeploymentStrategy` and its property types.
 pub mod deployment_strategy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::DeploymentStrategy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deploymentstrategy.html)
@@ -449,6 +557,40 @@ pub mod deployment_strategy {
         }
     }
 
+    /// What the schema says of `AWS::AppConfig::DeploymentStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::DeploymentStrategy",
+        properties: &[
+            s::prop("DeploymentDurationInMinutes", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("FinalBakeTimeInMinutes", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop("GrowthFactor", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("GrowthType", s::Kind::Enum(GrowthType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("ReplicateTo", s::Kind::Enum(ReplicateTo::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DeploymentDurationInMinutes",
+            "GrowthFactor",
+            "Name",
+            "ReplicateTo",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeploymentStrategy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentStrategyAttributes {
         /// `Id`: string.
@@ -473,6 +615,8 @@ pub mod deployment_strategy {
     impl GrowthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Exponential, Self::Linear];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EXPONENTIAL", "LINEAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -513,6 +657,8 @@ pub mod deployment_strategy {
     impl ReplicateTo {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::SsmDocument];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SSM_DOCUMENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -546,6 +692,8 @@ pub use deployment_strategy::{CfnDeploymentStrategy, CfnDeploymentStrategyAttrib
 
 /// `AWS::AppConfig::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-environment.html)
@@ -597,6 +745,35 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::AppConfig::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::Environment",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"),
+            s::prop(
+                "DeletionProtectionCheck",
+                s::Kind::Enum(DeletionProtectionCheck::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "Monitors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Monitor))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentId`: string.
@@ -635,6 +812,16 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `Monitor`'s properties; `validate()` checks them.
+    pub static SCHEMA_Monitor: s::ObjectSchema = s::ObjectSchema {
+        name: "Monitor",
+        properties: &[s::prop("AlarmArn", s::Kind::String).min_length(1).max_length(2048), s::prop("AlarmRoleArn", s::Kind::String).pattern("^((arn):(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov|aws-eusc):(iam)::\\d{12}:role[/].*)$").min_length(20).max_length(2048)],
+        required: &["AlarmArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Monitor> for ::stratus_model::Val<Monitor> {
         fn from(value: Monitor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -655,6 +842,8 @@ pub mod environment {
     impl DeletionProtectionCheck {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccountDefault, Self::Apply, Self::Bypass];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCOUNT_DEFAULT", "APPLY", "BYPASS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -691,6 +880,8 @@ pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::AppConfig::Extension` and its property types.
 pub mod extension {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::Extension`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extension.html)
@@ -745,6 +936,34 @@ pub mod extension {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppConfig::Extension`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::Extension",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+                )),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("LatestVersionNumber", s::Kind::Integer),
+            s::prop("Name", s::Kind::String).pattern("^[^\\/#:\\n]{1,64}$"),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnExtension`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExtensionAttributes {
@@ -803,6 +1022,29 @@ pub mod extension {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Uri", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Name", "Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -834,6 +1076,22 @@ pub mod extension {
         }
     }
 
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Dynamic", s::Kind::Boolean),
+            s::prop("Required", s::Kind::Boolean),
+        ],
+        required: &["Required"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -845,6 +1103,8 @@ pub use extension::{CfnExtension, CfnExtensionAttributes};
 
 /// `AWS::AppConfig::ExtensionAssociation` and its property types.
 pub mod extension_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::ExtensionAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html)
@@ -881,6 +1141,26 @@ pub mod extension_association {
         pub resource_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::AppConfig::ExtensionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::ExtensionAssociation",
+        properties: &[
+            s::prop("ExtensionIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ExtensionVersionNumber", s::Kind::Integer),
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("ResourceIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnExtensionAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExtensionAssociationAttributes {
         /// `Id`: string.
@@ -913,6 +1193,8 @@ pub use extension_association::{CfnExtensionAssociation, CfnExtensionAssociation
 
 /// `AWS::AppConfig::HostedConfigurationVersion` and its property types.
 pub mod hosted_configuration_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppConfig::HostedConfigurationVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-hostedconfigurationversion.html)
@@ -984,6 +1266,36 @@ pub mod hosted_configuration_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppConfig::HostedConfigurationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppConfig::HostedConfigurationVersion",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"),
+            s::prop("ConfigurationProfileId", s::Kind::String).pattern("[a-z0-9]{4,7}"),
+            s::prop("Content", s::Kind::String),
+            s::prop("ContentType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("LatestVersionNumber", s::Kind::Integer),
+            s::prop("VersionLabel", s::Kind::String)
+                .pattern("^$|.*[^0-9].*")
+                .min_length(0)
+                .max_length(64),
+        ],
+        required: &[
+            "ApplicationId",
+            "ConfigurationProfileId",
+            "Content",
+            "ContentType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnHostedConfigurationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHostedConfigurationVersionAttributes {

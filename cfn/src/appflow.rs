@@ -4,6 +4,8 @@
 
 /// `AWS::AppFlow::Connector` and its property types.
 pub mod connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppFlow::Connector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connector.html)
@@ -53,6 +55,33 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `AWS::AppFlow::Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppFlow::Connector",
+        properties: &[
+            s::prop("ConnectorLabel", s::Kind::String)
+                .pattern("[a-zA-Z0-9][\\w!@#.-]+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ConnectorProvisioningConfig",
+                s::Kind::Object(&SCHEMA_ConnectorProvisioningConfig),
+            ),
+            s::prop("ConnectorProvisioningType", s::Kind::String)
+                .pattern("[a-zA-Z0-9][\\w!@#.-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .pattern("[\\s\\w/!@#+=.-]*")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &["ConnectorProvisioningType", "ConnectorProvisioningConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -72,6 +101,19 @@ pub mod connector {
         /// `Lambda`: [`LambdaConnectorProvisioningConfig`].
         pub lambda: ::std::option::Option<::stratus_model::Val<LambdaConnectorProvisioningConfig>>,
     }
+
+    /// What the schema says of `ConnectorProvisioningConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorProvisioningConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorProvisioningConfig",
+        properties: &[s::prop(
+            "Lambda",
+            s::Kind::Object(&SCHEMA_LambdaConnectorProvisioningConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectorProvisioningConfig>
         for ::stratus_model::Val<ConnectorProvisioningConfig>
@@ -103,6 +145,19 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `LambdaConnectorProvisioningConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConnectorProvisioningConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConnectorProvisioningConfig",
+        properties: &[s::prop("LambdaArn", s::Kind::String)
+            .pattern("arn:*:.*:.*:[0-9]+:.*")
+            .min_length(0)
+            .max_length(512)],
+        required: &["LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaConnectorProvisioningConfig>
         for ::stratus_model::Val<LambdaConnectorProvisioningConfig>
     {
@@ -116,6 +171,8 @@ pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::AppFlow::ConnectorProfile` and its property types.
 pub mod connector_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppFlow::ConnectorProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connectorprofile.html)
@@ -178,6 +235,35 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `AWS::AppFlow::ConnectorProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppFlow::ConnectorProfile",
+        properties: &[
+            s::prop("ConnectionMode", s::Kind::Enum(ConnectionMode::VALUES)),
+            s::prop("ConnectorLabel", s::Kind::String)
+                .pattern("[\\w!@#.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "ConnectorProfileConfig",
+                s::Kind::Object(&SCHEMA_ConnectorProfileConfig),
+            ),
+            s::prop("ConnectorProfileName", s::Kind::String)
+                .pattern("[\\w/!@#+=.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
+            s::prop("KMSArn", s::Kind::String)
+                .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["ConnectorProfileName", "ConnectionMode", "ConnectorType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnectorProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorProfileAttributes {
         /// `ConnectorProfileArn`: string.
@@ -206,6 +292,25 @@ pub mod connector_profile {
         pub connector_profile_properties:
             ::std::option::Option<::stratus_model::Val<ConnectorProfileProperties>>,
     }
+
+    /// What the schema says of `ConnectorProfileConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorProfileConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorProfileConfig",
+        properties: &[
+            s::prop(
+                "ConnectorProfileCredentials",
+                s::Kind::Object(&SCHEMA_ConnectorProfileCredentials),
+            ),
+            s::prop(
+                "ConnectorProfileProperties",
+                s::Kind::Object(&SCHEMA_ConnectorProfileProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ConnectorProfileConfig> for ::stratus_model::Val<ConnectorProfileConfig> {
         fn from(value: ConnectorProfileConfig) -> Self {
@@ -271,6 +376,89 @@ pub mod connector_profile {
             ::std::option::Option<::stratus_model::Val<ZendeskConnectorProfileCredentials>>,
     }
 
+    /// What the schema says of `ConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorProfileCredentials",
+        properties: &[
+            s::prop(
+                "Amplitude",
+                s::Kind::Object(&SCHEMA_AmplitudeConnectorProfileCredentials),
+            ),
+            s::prop(
+                "CustomConnector",
+                s::Kind::Object(&SCHEMA_CustomConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Datadog",
+                s::Kind::Object(&SCHEMA_DatadogConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Dynatrace",
+                s::Kind::Object(&SCHEMA_DynatraceConnectorProfileCredentials),
+            ),
+            s::prop(
+                "GoogleAnalytics",
+                s::Kind::Object(&SCHEMA_GoogleAnalyticsConnectorProfileCredentials),
+            ),
+            s::prop(
+                "InforNexus",
+                s::Kind::Object(&SCHEMA_InforNexusConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Marketo",
+                s::Kind::Object(&SCHEMA_MarketoConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Pardot",
+                s::Kind::Object(&SCHEMA_PardotConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Redshift",
+                s::Kind::Object(&SCHEMA_RedshiftConnectorProfileCredentials),
+            ),
+            s::prop(
+                "SAPOData",
+                s::Kind::Object(&SCHEMA_SapoDataConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Salesforce",
+                s::Kind::Object(&SCHEMA_SalesforceConnectorProfileCredentials),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Singular",
+                s::Kind::Object(&SCHEMA_SingularConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Slack",
+                s::Kind::Object(&SCHEMA_SlackConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Snowflake",
+                s::Kind::Object(&SCHEMA_SnowflakeConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Trendmicro",
+                s::Kind::Object(&SCHEMA_TrendmicroConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Veeva",
+                s::Kind::Object(&SCHEMA_VeevaConnectorProfileCredentials),
+            ),
+            s::prop(
+                "Zendesk",
+                s::Kind::Object(&SCHEMA_ZendeskConnectorProfileCredentials),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ConnectorProfileCredentials>
         for ::stratus_model::Val<ConnectorProfileCredentials>
     {
@@ -322,6 +510,73 @@ pub mod connector_profile {
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskConnectorProfileProperties>>,
     }
 
+    /// What the schema says of `ConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorProfileProperties",
+        properties: &[
+            s::prop(
+                "CustomConnector",
+                s::Kind::Object(&SCHEMA_CustomConnectorProfileProperties),
+            ),
+            s::prop(
+                "Datadog",
+                s::Kind::Object(&SCHEMA_DatadogConnectorProfileProperties),
+            ),
+            s::prop(
+                "Dynatrace",
+                s::Kind::Object(&SCHEMA_DynatraceConnectorProfileProperties),
+            ),
+            s::prop(
+                "InforNexus",
+                s::Kind::Object(&SCHEMA_InforNexusConnectorProfileProperties),
+            ),
+            s::prop(
+                "Marketo",
+                s::Kind::Object(&SCHEMA_MarketoConnectorProfileProperties),
+            ),
+            s::prop(
+                "Pardot",
+                s::Kind::Object(&SCHEMA_PardotConnectorProfileProperties),
+            ),
+            s::prop(
+                "Redshift",
+                s::Kind::Object(&SCHEMA_RedshiftConnectorProfileProperties),
+            ),
+            s::prop(
+                "SAPOData",
+                s::Kind::Object(&SCHEMA_SapoDataConnectorProfileProperties),
+            ),
+            s::prop(
+                "Salesforce",
+                s::Kind::Object(&SCHEMA_SalesforceConnectorProfileProperties),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowConnectorProfileProperties),
+            ),
+            s::prop(
+                "Slack",
+                s::Kind::Object(&SCHEMA_SlackConnectorProfileProperties),
+            ),
+            s::prop(
+                "Snowflake",
+                s::Kind::Object(&SCHEMA_SnowflakeConnectorProfileProperties),
+            ),
+            s::prop(
+                "Veeva",
+                s::Kind::Object(&SCHEMA_VeevaConnectorProfileProperties),
+            ),
+            s::prop(
+                "Zendesk",
+                s::Kind::Object(&SCHEMA_ZendeskConnectorProfileProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ConnectorProfileProperties>
         for ::stratus_model::Val<ConnectorProfileProperties>
     {
@@ -354,6 +609,25 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `AmplitudeConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmplitudeConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "AmplitudeConnectorProfileCredentials",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("SecretKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["ApiKey", "SecretKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<AmplitudeConnectorProfileCredentials>
         for ::stratus_model::Val<AmplitudeConnectorProfileCredentials>
@@ -395,6 +669,25 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `CustomConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomConnectorProfileCredentials",
+        properties: &[
+            s::prop("ApiKey", s::Kind::Object(&SCHEMA_ApiKeyCredentials)),
+            s::prop(
+                "AuthenticationType",
+                s::Kind::Enum(AuthenticationType::VALUES),
+            ),
+            s::prop("Basic", s::Kind::Object(&SCHEMA_BasicAuthCredentials)),
+            s::prop("Custom", s::Kind::Object(&SCHEMA_CustomAuthCredentials)),
+            s::prop("Oauth2", s::Kind::Object(&SCHEMA_OAuth2Credentials)),
+        ],
+        required: &["AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomConnectorProfileCredentials>
         for ::stratus_model::Val<CustomConnectorProfileCredentials>
     {
@@ -428,6 +721,25 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `DatadogConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatadogConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "DatadogConnectorProfileCredentials",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ApplicationKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["ApiKey", "ApplicationKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<DatadogConnectorProfileCredentials>
         for ::stratus_model::Val<DatadogConnectorProfileCredentials>
     {
@@ -455,6 +767,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `DynatraceConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceConnectorProfileCredentials",
+        properties: &[s::prop("ApiToken", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["ApiToken"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DynatraceConnectorProfileCredentials>
         for ::stratus_model::Val<DynatraceConnectorProfileCredentials>
@@ -499,6 +824,38 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `GoogleAnalyticsConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_GoogleAnalyticsConnectorProfileCredentials: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "GoogleAnalyticsConnectorProfileCredentials",
+            properties: &[
+                s::prop("AccessToken", s::Kind::String)
+                    .pattern("\\S+")
+                    .min_length(0)
+                    .max_length(4096),
+                s::prop("ClientId", s::Kind::String)
+                    .pattern("\\S+")
+                    .min_length(0)
+                    .max_length(512),
+                s::prop("ClientSecret", s::Kind::String)
+                    .pattern("\\S+")
+                    .min_length(0)
+                    .max_length(512),
+                s::prop(
+                    "ConnectorOAuthRequest",
+                    s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+                ),
+                s::prop("RefreshToken", s::Kind::String)
+                    .pattern("\\S+")
+                    .min_length(0)
+                    .max_length(4096),
+            ],
+            required: &["ClientId", "ClientSecret"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: true,
+        };
+
     impl ::std::convert::From<GoogleAnalyticsConnectorProfileCredentials>
         for ::stratus_model::Val<GoogleAnalyticsConnectorProfileCredentials>
     {
@@ -542,6 +899,33 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `InforNexusConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_InforNexusConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "InforNexusConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessKeyId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Datakey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("SecretAccessKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("UserId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["AccessKeyId", "UserId", "SecretAccessKey", "Datakey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<InforNexusConnectorProfileCredentials>
         for ::stratus_model::Val<InforNexusConnectorProfileCredentials>
     {
@@ -582,6 +966,33 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `MarketoConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_MarketoConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "MarketoConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<MarketoConnectorProfileCredentials>
         for ::stratus_model::Val<MarketoConnectorProfileCredentials>
     {
@@ -606,6 +1017,33 @@ pub mod connector_profile {
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PardotConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_PardotConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "PardotConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientCredentialsArn", s::Kind::String)
+                .pattern("arn:aws:secretsmanager:.*:[0-9]+:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+            s::prop("RefreshToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<PardotConnectorProfileCredentials>
         for ::stratus_model::Val<PardotConnectorProfileCredentials>
     {
@@ -623,6 +1061,25 @@ pub mod connector_profile {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RedshiftConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftConnectorProfileCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<RedshiftConnectorProfileCredentials>
         for ::stratus_model::Val<RedshiftConnectorProfileCredentials>
@@ -642,6 +1099,25 @@ pub mod connector_profile {
         /// `OAuthCredentials`: [`OAuthCredentials`].
         pub o_auth_credentials: ::std::option::Option<::stratus_model::Val<OAuthCredentials>>,
     }
+
+    /// What the schema says of `SAPODataConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataConnectorProfileCredentials",
+        properties: &[
+            s::prop(
+                "BasicAuthCredentials",
+                s::Kind::Object(&SCHEMA_BasicAuthCredentials),
+            ),
+            s::prop(
+                "OAuthCredentials",
+                s::Kind::Object(&SCHEMA_OAuthCredentials),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SapoDataConnectorProfileCredentials>
         for ::stratus_model::Val<SapoDataConnectorProfileCredentials>
@@ -671,6 +1147,38 @@ pub mod connector_profile {
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SalesforceConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientCredentialsArn", s::Kind::String)
+                .pattern("arn:aws:secretsmanager:.*:[0-9]+:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+            s::prop("JwtToken", s::Kind::String)
+                .pattern("^[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_=]+\\.[A-Za-z0-9-_.+/=]*$")
+                .min_length(0)
+                .max_length(8000),
+            s::prop("OAuth2GrantType", s::Kind::Enum(OAuth2GrantType::VALUES)),
+            s::prop("RefreshToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SalesforceConnectorProfileCredentials>
         for ::stratus_model::Val<SalesforceConnectorProfileCredentials>
     {
@@ -690,6 +1198,29 @@ pub mod connector_profile {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceNowConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowConnectorProfileCredentials",
+        properties: &[
+            s::prop(
+                "OAuth2Credentials",
+                s::Kind::Object(&SCHEMA_OAuth2Credentials),
+            ),
+            s::prop("Password", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ServiceNowConnectorProfileCredentials>
         for ::stratus_model::Val<ServiceNowConnectorProfileCredentials>
@@ -718,6 +1249,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `SingularConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingularConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SingularConnectorProfileCredentials",
+        properties: &[s::prop("ApiKey", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["ApiKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SingularConnectorProfileCredentials>
         for ::stratus_model::Val<SingularConnectorProfileCredentials>
@@ -759,6 +1303,33 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `SlackConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SlackConnectorProfileCredentials>
         for ::stratus_model::Val<SlackConnectorProfileCredentials>
     {
@@ -792,6 +1363,25 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `SnowflakeConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeConnectorProfileCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SnowflakeConnectorProfileCredentials>
         for ::stratus_model::Val<SnowflakeConnectorProfileCredentials>
     {
@@ -819,6 +1409,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `TrendmicroConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrendmicroConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "TrendmicroConnectorProfileCredentials",
+        properties: &[s::prop("ApiSecretKey", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["ApiSecretKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<TrendmicroConnectorProfileCredentials>
         for ::stratus_model::Val<TrendmicroConnectorProfileCredentials>
@@ -852,6 +1455,25 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `VeevaConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_VeevaConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "VeevaConnectorProfileCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<VeevaConnectorProfileCredentials>
         for ::stratus_model::Val<VeevaConnectorProfileCredentials>
@@ -893,6 +1515,33 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `ZendeskConnectorProfileCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZendeskConnectorProfileCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ZendeskConnectorProfileCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ZendeskConnectorProfileCredentials>
         for ::stratus_model::Val<ZendeskConnectorProfileCredentials>
     {
@@ -914,6 +1563,30 @@ pub mod connector_profile {
             >,
         >,
     }
+
+    /// What the schema says of `CustomConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomConnectorProfileProperties",
+        properties: &[
+            s::prop(
+                "OAuth2Properties",
+                s::Kind::Object(&SCHEMA_OAuth2Properties),
+            ),
+            s::prop(
+                "ProfileProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomConnectorProfileProperties>
         for ::stratus_model::Val<CustomConnectorProfileProperties>
@@ -943,6 +1616,19 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `DatadogConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatadogConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DatadogConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<DatadogConnectorProfileProperties>
         for ::stratus_model::Val<DatadogConnectorProfileProperties>
     {
@@ -970,6 +1656,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `DynatraceConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DynatraceConnectorProfileProperties>
         for ::stratus_model::Val<DynatraceConnectorProfileProperties>
@@ -999,6 +1698,19 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `InforNexusConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_InforNexusConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "InforNexusConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<InforNexusConnectorProfileProperties>
         for ::stratus_model::Val<InforNexusConnectorProfileProperties>
     {
@@ -1026,6 +1738,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `MarketoConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MarketoConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MarketoConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<MarketoConnectorProfileProperties>
         for ::stratus_model::Val<MarketoConnectorProfileProperties>
@@ -1060,6 +1785,26 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `PardotConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_PardotConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "PardotConnectorProfileProperties",
+        properties: &[
+            s::prop("BusinessUnitId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(18),
+            s::prop("InstanceUrl", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("IsSandboxEnvironment", s::Kind::Boolean),
+        ],
+        required: &["BusinessUnitId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<PardotConnectorProfileProperties>
         for ::stratus_model::Val<PardotConnectorProfileProperties>
@@ -1115,6 +1860,49 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `RedshiftConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftConnectorProfileProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("ClusterIdentifier", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DataApiRoleArn", s::Kind::String)
+                .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatabaseUrl", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("IsRedshiftServerless", s::Kind::Boolean),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .min_length(0)
+                .max_length(512),
+            s::prop("WorkgroupName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["BucketName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<RedshiftConnectorProfileProperties>
         for ::stratus_model::Val<RedshiftConnectorProfileProperties>
     {
@@ -1149,6 +1937,42 @@ pub mod connector_profile {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SAPODataConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataConnectorProfileProperties",
+        properties: &[
+            s::prop("ApplicationHostUrl", s::Kind::String)
+                .pattern("^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ApplicationServicePath", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientNumber", s::Kind::String)
+                .pattern("^\\d{3}$")
+                .min_length(3)
+                .max_length(3),
+            s::prop("DisableSSO", s::Kind::Boolean),
+            s::prop("LogonLanguage", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]*$")
+                .min_length(0)
+                .max_length(2),
+            s::prop("OAuthProperties", s::Kind::Object(&SCHEMA_OAuthProperties)),
+            s::prop("PortNumber", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("PrivateLinkServiceName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SapoDataConnectorProfileProperties>
         for ::stratus_model::Val<SapoDataConnectorProfileProperties>
     {
@@ -1171,6 +1995,26 @@ pub mod connector_profile {
         pub use_private_link_for_metadata_and_authorization:
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SalesforceConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceConnectorProfileProperties",
+        properties: &[
+            s::prop("InstanceUrl", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("isSandboxEnvironment", s::Kind::Boolean),
+            s::prop(
+                "usePrivateLinkForMetadataAndAuthorization",
+                s::Kind::Boolean,
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SalesforceConnectorProfileProperties>
         for ::stratus_model::Val<SalesforceConnectorProfileProperties>
@@ -1200,6 +2044,19 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `ServiceNowConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ServiceNowConnectorProfileProperties>
         for ::stratus_model::Val<ServiceNowConnectorProfileProperties>
     {
@@ -1227,6 +2084,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `SlackConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SlackConnectorProfileProperties>
         for ::stratus_model::Val<SlackConnectorProfileProperties>
@@ -1279,6 +2149,44 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `SnowflakeConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeConnectorProfileProperties",
+        properties: &[
+            s::prop("AccountName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("PrivateLinkServiceName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Region", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(64),
+            s::prop("Stage", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Warehouse", s::Kind::String)
+                .pattern("[\\s\\w/!@#+=.-]*")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Warehouse", "Stage", "BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SnowflakeConnectorProfileProperties>
         for ::stratus_model::Val<SnowflakeConnectorProfileProperties>
     {
@@ -1307,6 +2215,19 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `VeevaConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_VeevaConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "VeevaConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<VeevaConnectorProfileProperties>
         for ::stratus_model::Val<VeevaConnectorProfileProperties>
     {
@@ -1334,6 +2255,19 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `ZendeskConnectorProfileProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZendeskConnectorProfileProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ZendeskConnectorProfileProperties",
+        properties: &[s::prop("InstanceUrl", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(256)],
+        required: &["InstanceUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ZendeskConnectorProfileProperties>
         for ::stratus_model::Val<ZendeskConnectorProfileProperties>
@@ -1366,6 +2300,25 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `ApiKeyCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiKeyCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiKeyCredentials",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ApiSecretKey", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["ApiKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApiKeyCredentials> for ::stratus_model::Val<ApiKeyCredentials> {
         fn from(value: ApiKeyCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1396,6 +2349,25 @@ pub mod connector_profile {
             }
         }
     }
+
+    /// What the schema says of `BasicAuthCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BasicAuthCredentials> for ::stratus_model::Val<BasicAuthCredentials> {
         fn from(value: BasicAuthCredentials) -> Self {
@@ -1432,6 +2404,30 @@ pub mod connector_profile {
         }
     }
 
+    /// What the schema says of `CustomAuthCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomAuthCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomAuthCredentials",
+        properties: &[
+            s::prop(
+                "CredentialsMap",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("CustomAuthenticationType", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["CustomAuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomAuthCredentials> for ::stratus_model::Val<CustomAuthCredentials> {
         fn from(value: CustomAuthCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1454,6 +2450,37 @@ pub mod connector_profile {
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OAuth2Credentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2Credentials: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2Credentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "OAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+            s::prop("RefreshToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OAuth2Credentials> for ::stratus_model::Val<OAuth2Credentials> {
         fn from(value: OAuth2Credentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1473,6 +2500,25 @@ pub mod connector_profile {
         /// Length: `0..=512`.
         pub redirect_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ConnectorOAuthRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorOAuthRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorOAuthRequest",
+        properties: &[
+            s::prop("AuthCode", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("RedirectUri", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ConnectorOAuthRequest> for ::stratus_model::Val<ConnectorOAuthRequest> {
         fn from(value: ConnectorOAuthRequest) -> Self {
@@ -1496,6 +2542,37 @@ pub mod connector_profile {
         /// `RefreshToken`: string.
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OAuthCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuthCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuthCredentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ClientId", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ConnectorOAuthRequest",
+                s::Kind::Object(&SCHEMA_ConnectorOAuthRequest),
+            ),
+            s::prop("RefreshToken", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<OAuthCredentials> for ::stratus_model::Val<OAuthCredentials> {
         fn from(value: OAuthCredentials) -> Self {
@@ -1521,6 +2598,31 @@ pub mod connector_profile {
         >,
     }
 
+    /// What the schema says of `OAuth2Properties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2Properties: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2Properties",
+        properties: &[
+            s::prop("OAuth2GrantType", s::Kind::Enum(OAuth2GrantType::VALUES)),
+            s::prop("TokenUrl", s::Kind::String)
+                .pattern("^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "TokenUrlCustomProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OAuth2Properties> for ::stratus_model::Val<OAuth2Properties> {
         fn from(value: OAuth2Properties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1544,6 +2646,34 @@ pub mod connector_profile {
         pub token_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OAuthProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuthProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuthProperties",
+        properties: &[
+            s::prop("AuthCodeUrl", s::Kind::String)
+                .pattern("^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "OAuthScopes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[/\\w]*")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            ),
+            s::prop("TokenUrl", s::Kind::String)
+                .pattern("^(https?)://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<OAuthProperties> for ::stratus_model::Val<OAuthProperties> {
         fn from(value: OAuthProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1562,6 +2692,8 @@ pub mod connector_profile {
     impl ConnectionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Public", "Private"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1653,6 +2785,27 @@ pub mod connector_profile {
             Self::Veeva,
             Self::CustomConnector,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Salesforce",
+            "Pardot",
+            "Singular",
+            "Slack",
+            "Redshift",
+            "Marketo",
+            "Googleanalytics",
+            "Zendesk",
+            "Servicenow",
+            "SAPOData",
+            "Datadog",
+            "Trendmicro",
+            "Snowflake",
+            "Dynatrace",
+            "Infornexus",
+            "Amplitude",
+            "Veeva",
+            "CustomConnector",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1713,6 +2866,8 @@ pub mod connector_profile {
     impl AuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Oauth2, Self::Apikey, Self::Basic, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OAUTH2", "APIKEY", "BASIC", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1761,6 +2916,9 @@ pub mod connector_profile {
             Self::AuthorizationCode,
             Self::JwtBearer,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "JWT_BEARER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1795,6 +2953,8 @@ pub use connector_profile::{CfnConnectorProfile, CfnConnectorProfileAttributes};
 
 /// `AWS::AppFlow::Flow` and its property types.
 pub mod flow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppFlow::Flow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-flow.html)
@@ -1871,6 +3031,54 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `AWS::AppFlow::Flow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppFlow::Flow",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("[\\w!@#\\-.?,\\s]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "DestinationFlowConfigList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DestinationFlowConfig))),
+            ),
+            s::prop("FlowName", s::Kind::String)
+                .pattern("[a-zA-Z0-9][\\w!@#.-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("FlowStatus", s::Kind::Enum(FlowStatus::VALUES)),
+            s::prop("KMSArn", s::Kind::String)
+                .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "MetadataCatalogConfig",
+                s::Kind::Object(&SCHEMA_MetadataCatalogConfig),
+            ),
+            s::prop(
+                "SourceFlowConfig",
+                s::Kind::Object(&SCHEMA_SourceFlowConfig),
+            ),
+            s::prop(
+                "Tasks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Task))),
+            ),
+            s::prop("TriggerConfig", s::Kind::Object(&SCHEMA_TriggerConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "FlowName",
+            "Tasks",
+            "SourceFlowConfig",
+            "DestinationFlowConfigList",
+            "TriggerConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `FlowArn`: string.
@@ -1917,6 +3125,30 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `DestinationFlowConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationFlowConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationFlowConfig",
+        properties: &[
+            s::prop("ApiVersion", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorProfileName", s::Kind::String)
+                .pattern("[\\w/!@#+=.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
+            s::prop(
+                "DestinationConnectorProperties",
+                s::Kind::Object(&SCHEMA_DestinationConnectorProperties),
+            ),
+        ],
+        required: &["ConnectorType", "DestinationConnectorProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationFlowConfig> for ::stratus_model::Val<DestinationFlowConfig> {
         fn from(value: DestinationFlowConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1930,6 +3162,19 @@ pub mod flow {
         /// `GlueDataCatalog`: [`GlueDataCatalog`].
         pub glue_data_catalog: ::std::option::Option<::stratus_model::Val<GlueDataCatalog>>,
     }
+
+    /// What the schema says of `MetadataCatalogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataCatalogConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataCatalogConfig",
+        properties: &[s::prop(
+            "GlueDataCatalog",
+            s::Kind::Object(&SCHEMA_GlueDataCatalog),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataCatalogConfig> for ::stratus_model::Val<MetadataCatalogConfig> {
         fn from(value: MetadataCatalogConfig) -> Self {
@@ -1975,6 +3220,34 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SourceFlowConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceFlowConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceFlowConfig",
+        properties: &[
+            s::prop("ApiVersion", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorProfileName", s::Kind::String)
+                .pattern("[\\w/!@#+=.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
+            s::prop(
+                "IncrementalPullConfig",
+                s::Kind::Object(&SCHEMA_IncrementalPullConfig),
+            ),
+            s::prop(
+                "SourceConnectorProperties",
+                s::Kind::Object(&SCHEMA_SourceConnectorProperties),
+            ),
+        ],
+        required: &["ConnectorType", "SourceConnectorProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceFlowConfig> for ::stratus_model::Val<SourceFlowConfig> {
         fn from(value: SourceFlowConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2019,6 +3292,33 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `Task`'s properties; `validate()` checks them.
+    pub static SCHEMA_Task: s::ObjectSchema = s::ObjectSchema {
+        name: "Task",
+        properties: &[
+            s::prop(
+                "ConnectorOperator",
+                s::Kind::Object(&SCHEMA_ConnectorOperator),
+            ),
+            s::prop("DestinationField", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "SourceFields",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(2048)),
+            ),
+            s::prop(
+                "TaskProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TaskPropertiesObject))),
+            ),
+            s::prop("TaskType", s::Kind::Enum(TaskType::VALUES)),
+        ],
+        required: &["SourceFields", "TaskType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Task> for ::stratus_model::Val<Task> {
         fn from(value: Task) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2048,6 +3348,22 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `TriggerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerConfig",
+        properties: &[
+            s::prop(
+                "TriggerProperties",
+                s::Kind::Object(&SCHEMA_ScheduledTriggerProperties),
+            ),
+            s::prop("TriggerType", s::Kind::Enum(TriggerType::VALUES)),
+        ],
+        required: &["TriggerType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TriggerConfig> for ::stratus_model::Val<TriggerConfig> {
         fn from(value: TriggerConfig) -> Self {
@@ -2087,6 +3403,58 @@ pub mod flow {
         /// `Zendesk`: [`ZendeskDestinationProperties`].
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskDestinationProperties>>,
     }
+
+    /// What the schema says of `DestinationConnectorProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConnectorProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConnectorProperties",
+        properties: &[
+            s::prop(
+                "CustomConnector",
+                s::Kind::Object(&SCHEMA_CustomConnectorDestinationProperties),
+            ),
+            s::prop(
+                "EventBridge",
+                s::Kind::Object(&SCHEMA_EventBridgeDestinationProperties),
+            ),
+            s::prop(
+                "LookoutMetrics",
+                s::Kind::Object(&SCHEMA_LookoutMetricsDestinationProperties),
+            ),
+            s::prop(
+                "Marketo",
+                s::Kind::Object(&SCHEMA_MarketoDestinationProperties),
+            ),
+            s::prop(
+                "Redshift",
+                s::Kind::Object(&SCHEMA_RedshiftDestinationProperties),
+            ),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3DestinationProperties)),
+            s::prop(
+                "SAPOData",
+                s::Kind::Object(&SCHEMA_SapoDataDestinationProperties),
+            ),
+            s::prop(
+                "Salesforce",
+                s::Kind::Object(&SCHEMA_SalesforceDestinationProperties),
+            ),
+            s::prop(
+                "Snowflake",
+                s::Kind::Object(&SCHEMA_SnowflakeDestinationProperties),
+            ),
+            s::prop(
+                "Upsolver",
+                s::Kind::Object(&SCHEMA_UpsolverDestinationProperties),
+            ),
+            s::prop(
+                "Zendesk",
+                s::Kind::Object(&SCHEMA_ZendeskDestinationProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DestinationConnectorProperties>
         for ::stratus_model::Val<DestinationConnectorProperties>
@@ -2130,6 +3498,27 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `GlueDataCatalog`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueDataCatalog: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueDataCatalog",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .min_length(0)
+                .max_length(512),
+            s::prop("TablePrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+        ],
+        required: &["RoleArn", "DatabaseName", "TablePrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlueDataCatalog> for ::stratus_model::Val<GlueDataCatalog> {
         fn from(value: GlueDataCatalog) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2144,6 +3533,18 @@ pub mod flow {
         pub datetime_type_field_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IncrementalPullConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncrementalPullConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IncrementalPullConfig",
+        properties: &[s::prop("DatetimeTypeFieldName", s::Kind::String)
+            .min_length(0)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<IncrementalPullConfig> for ::stratus_model::Val<IncrementalPullConfig> {
         fn from(value: IncrementalPullConfig) -> Self {
@@ -2193,6 +3594,64 @@ pub mod flow {
         /// `Zendesk`: [`ZendeskSourceProperties`].
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskSourceProperties>>,
     }
+
+    /// What the schema says of `SourceConnectorProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConnectorProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConnectorProperties",
+        properties: &[
+            s::prop(
+                "Amplitude",
+                s::Kind::Object(&SCHEMA_AmplitudeSourceProperties),
+            ),
+            s::prop(
+                "CustomConnector",
+                s::Kind::Object(&SCHEMA_CustomConnectorSourceProperties),
+            ),
+            s::prop("Datadog", s::Kind::Object(&SCHEMA_DatadogSourceProperties)),
+            s::prop(
+                "Dynatrace",
+                s::Kind::Object(&SCHEMA_DynatraceSourceProperties),
+            ),
+            s::prop(
+                "GoogleAnalytics",
+                s::Kind::Object(&SCHEMA_GoogleAnalyticsSourceProperties),
+            ),
+            s::prop(
+                "InforNexus",
+                s::Kind::Object(&SCHEMA_InforNexusSourceProperties),
+            ),
+            s::prop("Marketo", s::Kind::Object(&SCHEMA_MarketoSourceProperties)),
+            s::prop("Pardot", s::Kind::Object(&SCHEMA_PardotSourceProperties)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3SourceProperties)),
+            s::prop(
+                "SAPOData",
+                s::Kind::Object(&SCHEMA_SapoDataSourceProperties),
+            ),
+            s::prop(
+                "Salesforce",
+                s::Kind::Object(&SCHEMA_SalesforceSourceProperties),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowSourceProperties),
+            ),
+            s::prop(
+                "Singular",
+                s::Kind::Object(&SCHEMA_SingularSourceProperties),
+            ),
+            s::prop("Slack", s::Kind::Object(&SCHEMA_SlackSourceProperties)),
+            s::prop(
+                "Trendmicro",
+                s::Kind::Object(&SCHEMA_TrendmicroSourceProperties),
+            ),
+            s::prop("Veeva", s::Kind::Object(&SCHEMA_VeevaSourceProperties)),
+            s::prop("Zendesk", s::Kind::Object(&SCHEMA_ZendeskSourceProperties)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SourceConnectorProperties>
         for ::stratus_model::Val<SourceConnectorProperties>
@@ -2244,6 +3703,55 @@ pub mod flow {
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskConnectorOperator>>,
     }
 
+    /// What the schema says of `ConnectorOperator`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorOperator: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorOperator",
+        properties: &[
+            s::prop(
+                "Amplitude",
+                s::Kind::Enum(AmplitudeConnectorOperator::VALUES),
+            ),
+            s::prop("CustomConnector", s::Kind::Enum(Operator::VALUES)),
+            s::prop("Datadog", s::Kind::Enum(DatadogConnectorOperator::VALUES)),
+            s::prop(
+                "Dynatrace",
+                s::Kind::Enum(DynatraceConnectorOperator::VALUES),
+            ),
+            s::prop(
+                "GoogleAnalytics",
+                s::Kind::Enum(GoogleAnalyticsConnectorOperator::VALUES),
+            ),
+            s::prop(
+                "InforNexus",
+                s::Kind::Enum(InforNexusConnectorOperator::VALUES),
+            ),
+            s::prop("Marketo", s::Kind::Enum(MarketoConnectorOperator::VALUES)),
+            s::prop("Pardot", s::Kind::Enum(PardotConnectorOperator::VALUES)),
+            s::prop("S3", s::Kind::Enum(S3ConnectorOperator::VALUES)),
+            s::prop("SAPOData", s::Kind::Enum(SapoDataConnectorOperator::VALUES)),
+            s::prop(
+                "Salesforce",
+                s::Kind::Enum(SalesforceConnectorOperator::VALUES),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Enum(ServiceNowConnectorOperator::VALUES),
+            ),
+            s::prop("Singular", s::Kind::Enum(SingularConnectorOperator::VALUES)),
+            s::prop("Slack", s::Kind::Enum(SlackConnectorOperator::VALUES)),
+            s::prop(
+                "Trendmicro",
+                s::Kind::Enum(TrendmicroConnectorOperator::VALUES),
+            ),
+            s::prop("Veeva", s::Kind::Enum(VeevaConnectorOperator::VALUES)),
+            s::prop("Zendesk", s::Kind::Enum(ZendeskConnectorOperator::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ConnectorOperator> for ::stratus_model::Val<ConnectorOperator> {
         fn from(value: ConnectorOperator) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2276,6 +3784,21 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `TaskPropertiesObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskPropertiesObject: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskPropertiesObject",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(OperatorPropertiesKeys::VALUES)),
+            s::prop("Value", s::Kind::String)
+                .pattern(".+")
+                .max_length(2048),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TaskPropertiesObject> for ::stratus_model::Val<TaskPropertiesObject> {
         fn from(value: TaskPropertiesObject) -> Self {
@@ -2329,6 +3852,31 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `ScheduledTriggerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduledTriggerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduledTriggerProperties",
+        properties: &[
+            s::prop("DataPullMode", s::Kind::Enum(DataPullMode::VALUES)),
+            s::prop("FirstExecutionFrom", s::Kind::Number),
+            s::prop("FlowErrorDeactivationThreshold", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("ScheduleEndTime", s::Kind::Number),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ScheduleOffset", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(36000.0),
+            s::prop("ScheduleStartTime", s::Kind::Number),
+            s::prop("TimeZone", s::Kind::String).max_length(256),
+        ],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduledTriggerProperties>
         for ::stratus_model::Val<ScheduledTriggerProperties>
     {
@@ -2375,6 +3923,48 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `CustomConnectorDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomConnectorDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomConnectorDestinationProperties",
+        properties: &[
+            s::prop(
+                "CustomProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("EntityName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop(
+                "IdFieldNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0),
+            s::prop(
+                "WriteOperationType",
+                s::Kind::Enum(WriteOperationType::VALUES),
+            ),
+        ],
+        required: &["EntityName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomConnectorDestinationProperties>
         for ::stratus_model::Val<CustomConnectorDestinationProperties>
     {
@@ -2406,6 +3996,25 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `EventBridgeDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeDestinationProperties",
+        properties: &[
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventBridgeDestinationProperties>
         for ::stratus_model::Val<EventBridgeDestinationProperties>
     {
@@ -2421,6 +4030,19 @@ pub mod flow {
         /// `Object`: string.
         pub object: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LookoutMetricsDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_LookoutMetricsDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "LookoutMetricsDestinationProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LookoutMetricsDestinationProperties>
         for ::stratus_model::Val<LookoutMetricsDestinationProperties>
@@ -2452,6 +4074,25 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `MarketoDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MarketoDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MarketoDestinationProperties",
+        properties: &[
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MarketoDestinationProperties>
         for ::stratus_model::Val<MarketoDestinationProperties>
@@ -2494,6 +4135,32 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `RedshiftDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftDestinationProperties",
+        properties: &[
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop("IntermediateBucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object", "IntermediateBucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftDestinationProperties>
         for ::stratus_model::Val<RedshiftDestinationProperties>
     {
@@ -2528,6 +4195,28 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `S3DestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DestinationProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "S3OutputFormatConfig",
+                s::Kind::Object(&SCHEMA_S3OutputFormatConfig),
+            ),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3DestinationProperties>
         for ::stratus_model::Val<S3DestinationProperties>
@@ -2572,6 +4261,43 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SAPODataDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataDestinationProperties",
+        properties: &[
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop(
+                "IdFieldNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0),
+            s::prop("ObjectPath", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "SuccessResponseHandlingConfig",
+                s::Kind::Object(&SCHEMA_SuccessResponseHandlingConfig),
+            ),
+            s::prop(
+                "WriteOperationType",
+                s::Kind::Enum(WriteOperationType::VALUES),
+            ),
+        ],
+        required: &["ObjectPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SapoDataDestinationProperties>
         for ::stratus_model::Val<SapoDataDestinationProperties>
     {
@@ -2614,6 +4340,40 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SalesforceDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceDestinationProperties",
+        properties: &[
+            s::prop("DataTransferApi", s::Kind::Enum(DataTransferApi::VALUES)),
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop(
+                "IdFieldNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "WriteOperationType",
+                s::Kind::Enum(WriteOperationType::VALUES),
+            ),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceDestinationProperties>
         for ::stratus_model::Val<SalesforceDestinationProperties>
     {
@@ -2655,6 +4415,32 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SnowflakeDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeDestinationProperties",
+        properties: &[
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop("IntermediateBucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object", "IntermediateBucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnowflakeDestinationProperties>
         for ::stratus_model::Val<SnowflakeDestinationProperties>
     {
@@ -2692,6 +4478,28 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `UpsolverDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpsolverDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "UpsolverDestinationProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^(upsolver-appflow)\\S*")
+                .min_length(16)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "S3OutputFormatConfig",
+                s::Kind::Object(&SCHEMA_UpsolverS3OutputFormatConfig),
+            ),
+        ],
+        required: &["BucketName", "S3OutputFormatConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpsolverDestinationProperties>
         for ::stratus_model::Val<UpsolverDestinationProperties>
@@ -2732,6 +4540,39 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `ZendeskDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZendeskDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ZendeskDestinationProperties",
+        properties: &[
+            s::prop(
+                "ErrorHandlingConfig",
+                s::Kind::Object(&SCHEMA_ErrorHandlingConfig),
+            ),
+            s::prop(
+                "IdFieldNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "WriteOperationType",
+                s::Kind::Enum(WriteOperationType::VALUES),
+            ),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ZendeskDestinationProperties>
         for ::stratus_model::Val<ZendeskDestinationProperties>
     {
@@ -2759,6 +4600,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `AmplitudeSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmplitudeSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "AmplitudeSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmplitudeSourceProperties>
         for ::stratus_model::Val<AmplitudeSourceProperties>
@@ -2798,6 +4652,31 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `CustomConnectorSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomConnectorSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomConnectorSourceProperties",
+        properties: &[
+            s::prop(
+                "CustomProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("DataTransferApi", s::Kind::Object(&SCHEMA_DataTransferApi2)),
+            s::prop("EntityName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["EntityName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomConnectorSourceProperties>
         for ::stratus_model::Val<CustomConnectorSourceProperties>
     {
@@ -2825,6 +4704,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `DatadogSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatadogSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DatadogSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatadogSourceProperties>
         for ::stratus_model::Val<DatadogSourceProperties>
@@ -2854,6 +4746,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `DynatraceSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynatraceSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DynatraceSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynatraceSourceProperties>
         for ::stratus_model::Val<DynatraceSourceProperties>
     {
@@ -2881,6 +4786,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `GoogleAnalyticsSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_GoogleAnalyticsSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "GoogleAnalyticsSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GoogleAnalyticsSourceProperties>
         for ::stratus_model::Val<GoogleAnalyticsSourceProperties>
@@ -2910,6 +4828,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `InforNexusSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_InforNexusSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "InforNexusSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InforNexusSourceProperties>
         for ::stratus_model::Val<InforNexusSourceProperties>
     {
@@ -2938,6 +4869,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `MarketoSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MarketoSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MarketoSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MarketoSourceProperties>
         for ::stratus_model::Val<MarketoSourceProperties>
     {
@@ -2965,6 +4909,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `PardotSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_PardotSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "PardotSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PardotSourceProperties> for ::stratus_model::Val<PardotSourceProperties> {
         fn from(value: PardotSourceProperties) -> Self {
@@ -3001,6 +4958,28 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `S3SourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3SourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "S3SourceProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "S3InputFormatConfig",
+                s::Kind::Object(&SCHEMA_S3InputFormatConfig),
+            ),
+        ],
+        required: &["BucketName", "BucketPrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3SourceProperties> for ::stratus_model::Val<S3SourceProperties> {
         fn from(value: S3SourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3036,6 +5015,29 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `SAPODataSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataSourceProperties",
+        properties: &[
+            s::prop("ObjectPath", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "paginationConfig",
+                s::Kind::Object(&SCHEMA_SapoDataPaginationConfig),
+            ),
+            s::prop(
+                "parallelismConfig",
+                s::Kind::Object(&SCHEMA_SapoDataParallelismConfig),
+            ),
+        ],
+        required: &["ObjectPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SapoDataSourceProperties>
         for ::stratus_model::Val<SapoDataSourceProperties>
@@ -3074,6 +5076,24 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SalesforceSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceSourceProperties",
+        properties: &[
+            s::prop("DataTransferApi", s::Kind::Enum(DataTransferApi::VALUES)),
+            s::prop("EnableDynamicFieldUpdate", s::Kind::Boolean),
+            s::prop("IncludeDeletedRecords", s::Kind::Boolean),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceSourceProperties>
         for ::stratus_model::Val<SalesforceSourceProperties>
     {
@@ -3101,6 +5121,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `ServiceNowSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceNowSourceProperties>
         for ::stratus_model::Val<ServiceNowSourceProperties>
@@ -3130,6 +5163,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SingularSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingularSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SingularSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingularSourceProperties>
         for ::stratus_model::Val<SingularSourceProperties>
     {
@@ -3158,6 +5204,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SlackSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlackSourceProperties> for ::stratus_model::Val<SlackSourceProperties> {
         fn from(value: SlackSourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3183,6 +5242,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `TrendmicroSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrendmicroSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "TrendmicroSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrendmicroSourceProperties>
         for ::stratus_model::Val<TrendmicroSourceProperties>
@@ -3224,6 +5296,28 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `VeevaSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_VeevaSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "VeevaSourceProperties",
+        properties: &[
+            s::prop("DocumentType", s::Kind::String)
+                .pattern("[\\s\\w_-]+")
+                .min_length(0)
+                .max_length(512),
+            s::prop("IncludeAllVersions", s::Kind::Boolean),
+            s::prop("IncludeRenditions", s::Kind::Boolean),
+            s::prop("IncludeSourceFiles", s::Kind::Boolean),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VeevaSourceProperties> for ::stratus_model::Val<VeevaSourceProperties> {
         fn from(value: VeevaSourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3250,6 +5344,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `ZendeskSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZendeskSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ZendeskSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ZendeskSourceProperties>
         for ::stratus_model::Val<ZendeskSourceProperties>
     {
@@ -3269,6 +5376,25 @@ pub mod flow {
         /// `FailOnFirstError`: boolean.
         pub fail_on_first_error: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ErrorHandlingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ErrorHandlingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ErrorHandlingConfig",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("FailOnFirstError", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ErrorHandlingConfig> for ::stratus_model::Val<ErrorHandlingConfig> {
         fn from(value: ErrorHandlingConfig) -> Self {
@@ -3290,6 +5416,24 @@ pub mod flow {
         pub preserve_source_data_typing: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `S3OutputFormatConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3OutputFormatConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3OutputFormatConfig",
+        properties: &[
+            s::prop(
+                "AggregationConfig",
+                s::Kind::Object(&SCHEMA_AggregationConfig),
+            ),
+            s::prop("FileType", s::Kind::Enum(FileType::VALUES)),
+            s::prop("PrefixConfig", s::Kind::Object(&SCHEMA_PrefixConfig)),
+            s::prop("PreserveSourceDataTyping", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3OutputFormatConfig> for ::stratus_model::Val<S3OutputFormatConfig> {
         fn from(value: S3OutputFormatConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3305,6 +5449,24 @@ pub mod flow {
         /// `BucketPrefix`: string.
         pub bucket_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SuccessResponseHandlingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuccessResponseHandlingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SuccessResponseHandlingConfig",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SuccessResponseHandlingConfig>
         for ::stratus_model::Val<SuccessResponseHandlingConfig>
@@ -3339,6 +5501,23 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `UpsolverS3OutputFormatConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpsolverS3OutputFormatConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UpsolverS3OutputFormatConfig",
+        properties: &[
+            s::prop(
+                "AggregationConfig",
+                s::Kind::Object(&SCHEMA_AggregationConfig),
+            ),
+            s::prop("FileType", s::Kind::Enum(FileType::VALUES)),
+            s::prop("PrefixConfig", s::Kind::Object(&SCHEMA_PrefixConfig)),
+        ],
+        required: &["PrefixConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpsolverS3OutputFormatConfig>
         for ::stratus_model::Val<UpsolverS3OutputFormatConfig>
@@ -3376,6 +5555,22 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `DataTransferApi`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataTransferApi2: s::ObjectSchema = s::ObjectSchema {
+        name: "DataTransferApi",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w/-]+")
+                .min_length(0)
+                .max_length(64),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataTransferApi2> for ::stratus_model::Val<DataTransferApi2> {
         fn from(value: DataTransferApi2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3390,6 +5585,19 @@ pub mod flow {
         /// Allowed values: `CSV`, `JSON`.
         pub s3_input_file_type: ::std::option::Option<::stratus_model::Val<S3InputFileType>>,
     }
+
+    /// What the schema says of `S3InputFormatConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3InputFormatConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3InputFormatConfig",
+        properties: &[s::prop(
+            "S3InputFileType",
+            s::Kind::Enum(S3InputFileType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<S3InputFormatConfig> for ::stratus_model::Val<S3InputFormatConfig> {
         fn from(value: S3InputFormatConfig) -> Self {
@@ -3415,6 +5623,18 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `SAPODataPaginationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataPaginationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataPaginationConfig",
+        properties: &[s::prop("maxPageSize", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10000.0)],
+        required: &["maxPageSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SapoDataPaginationConfig>
         for ::stratus_model::Val<SapoDataPaginationConfig>
@@ -3443,6 +5663,18 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SAPODataParallelismConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SapoDataParallelismConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SAPODataParallelismConfig",
+        properties: &[s::prop("maxParallelism", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10.0)],
+        required: &["maxParallelism"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SapoDataParallelismConfig>
         for ::stratus_model::Val<SapoDataParallelismConfig>
     {
@@ -3460,6 +5692,19 @@ pub mod flow {
         /// `TargetFileSize`: integer.
         pub target_file_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AggregationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregationConfig",
+        properties: &[
+            s::prop("AggregationType", s::Kind::Enum(AggregationType::VALUES)),
+            s::prop("TargetFileSize", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<AggregationConfig> for ::stratus_model::Val<AggregationConfig> {
         fn from(value: AggregationConfig) -> Self {
@@ -3479,6 +5724,23 @@ pub mod flow {
         /// `PrefixType`: [`PrefixType`].
         pub prefix_type: ::std::option::Option<::stratus_model::Val<PrefixType>>,
     }
+
+    /// What the schema says of `PrefixConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrefixConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PrefixConfig",
+        properties: &[
+            s::prop(
+                "PathPrefixHierarchy",
+                s::Kind::List(&s::prop("", s::Kind::Enum(PathPrefix::VALUES))),
+            ),
+            s::prop("PrefixFormat", s::Kind::Enum(PrefixFormat::VALUES)),
+            s::prop("PrefixType", s::Kind::Enum(PrefixType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrefixConfig> for ::stratus_model::Val<PrefixConfig> {
         fn from(value: PrefixConfig) -> Self {
@@ -3500,6 +5762,8 @@ pub mod flow {
     impl FlowStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Suspended, Self::Draft];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Active", "Suspended", "Draft"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3604,6 +5868,31 @@ pub mod flow {
             Self::Upsolver,
             Self::LookoutMetrics,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SAPOData",
+            "Salesforce",
+            "Pardot",
+            "Singular",
+            "Slack",
+            "Redshift",
+            "S3",
+            "Marketo",
+            "Googleanalytics",
+            "Zendesk",
+            "Servicenow",
+            "Datadog",
+            "Trendmicro",
+            "Snowflake",
+            "Dynatrace",
+            "Infornexus",
+            "Amplitude",
+            "Veeva",
+            "CustomConnector",
+            "EventBridge",
+            "Upsolver",
+            "LookoutMetrics",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3691,6 +5980,19 @@ pub mod flow {
             Self::Validate,
             Self::Partition,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Arithmetic",
+            "Filter",
+            "Map",
+            "Map_all",
+            "Mask",
+            "Merge",
+            "Passthrough",
+            "Truncate",
+            "Validate",
+            "Partition",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3741,6 +6043,8 @@ pub mod flow {
     impl TriggerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Scheduled, Self::Event, Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3780,6 +6084,8 @@ pub mod flow {
     impl AmplitudeConnectorOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Between];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BETWEEN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3880,6 +6186,30 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -3982,6 +6312,24 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4079,6 +6427,24 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4134,6 +6500,8 @@ pub mod flow {
     impl GoogleAnalyticsConnectorOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Projection, Self::Between];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROJECTION", "BETWEEN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4217,6 +6585,24 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -4318,6 +6704,25 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4412,6 +6817,23 @@ pub mod flow {
             Self::ValidateNonZero,
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "EQUAL_TO",
+            "NO_OP",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
         ];
 
         /// The value CloudFormation takes.
@@ -4523,6 +6945,29 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -4641,6 +7086,30 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -4763,6 +7232,30 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4884,6 +7377,30 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4984,6 +7501,23 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5080,6 +7614,24 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5171,6 +7723,23 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -5283,6 +7852,29 @@ pub mod flow {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5379,6 +7971,23 @@ pub mod flow {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "GREATER_THAN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -5482,6 +8091,26 @@ pub mod flow {
             Self::IncludeNewFields,
             Self::OrderedPartitionKeysList,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VALUE",
+            "VALUES",
+            "DATA_TYPE",
+            "UPPER_BOUND",
+            "LOWER_BOUND",
+            "SOURCE_DATA_TYPE",
+            "DESTINATION_DATA_TYPE",
+            "VALIDATION_ACTION",
+            "MASK_VALUE",
+            "MASK_LENGTH",
+            "TRUNCATE_LENGTH",
+            "MATH_OPERATION_FIELDS_ORDER",
+            "CONCAT_FORMAT",
+            "SUBFIELD_CATEGORY_MAP",
+            "EXCLUDE_SOURCE_FIELDS_LIST",
+            "INCLUDE_NEW_FIELDS",
+            "ORDERED_PARTITION_KEYS_LIST",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5537,6 +8166,8 @@ pub mod flow {
     impl DataPullMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Incremental, Self::Complete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5581,6 +8212,8 @@ pub mod flow {
     impl WriteOperationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Insert, Self::Upsert, Self::Update, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INSERT", "UPSERT", "UPDATE", "DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5625,6 +8258,8 @@ pub mod flow {
     impl DataTransferApi {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Bulkv2, Self::RestSync];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "BULKV2", "REST_SYNC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5668,6 +8303,8 @@ pub mod flow {
     impl FileType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Json, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "JSON", "PARQUET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5711,6 +8348,8 @@ pub mod flow {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sync, Self::Async, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "AUTOMATIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5752,6 +8391,8 @@ pub mod flow {
     impl S3InputFileType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5792,6 +8433,8 @@ pub mod flow {
     impl AggregationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::SingleFile];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "SingleFile"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5832,6 +8475,8 @@ pub mod flow {
     impl PathPrefix {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ExecutionId, Self::SchemaVersion];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EXECUTION_ID", "SCHEMA_VERSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5879,6 +8524,8 @@ pub mod flow {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Year, Self::Month, Self::Day, Self::Hour, Self::Minute];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5924,6 +8571,8 @@ pub mod flow {
     impl PrefixType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Filename, Self::Path, Self::PathAndFilename];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FILENAME", "PATH", "PATH_AND_FILENAME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

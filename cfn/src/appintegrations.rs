@@ -4,6 +4,8 @@
 
 /// `AWS::AppIntegrations::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppIntegrations::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-application.html)
@@ -75,6 +77,54 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::AppIntegrations::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppIntegrations::Application",
+        properties: &[
+            s::prop(
+                "ApplicationConfig",
+                s::Kind::Object(&SCHEMA_ApplicationConfig),
+            ),
+            s::prop(
+                "ApplicationSourceConfig",
+                s::Kind::Object(&SCHEMA_ApplicationSourceConfig),
+            ),
+            s::prop("ApplicationType", s::Kind::Enum(ApplicationType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("IframeConfig", s::Kind::Object(&SCHEMA_IframeConfig)),
+            s::prop("InitializationTimeout", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(600000.0),
+            s::prop("IsService", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\/\\._ \\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[a-zA-Z0-9/\\._\\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Permissions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\/\\._\\-\\*]+$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            )
+            .min_items(0)
+            .max_items(150),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Namespace", "ApplicationSourceConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -99,6 +149,19 @@ pub mod application {
         /// `ContactHandling`: [`ContactHandling`].
         pub contact_handling: ::std::option::Option<::stratus_model::Val<ContactHandling>>,
     }
+
+    /// What the schema says of `ApplicationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationConfig",
+        properties: &[s::prop(
+            "ContactHandling",
+            s::Kind::Object(&SCHEMA_ContactHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationConfig> for ::stratus_model::Val<ApplicationConfig> {
         fn from(value: ApplicationConfig) -> Self {
@@ -126,6 +189,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationSourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSourceConfig",
+        properties: &[s::prop(
+            "ExternalUrlConfig",
+            s::Kind::Object(&SCHEMA_ExternalUrlConfig),
+        )],
+        required: &["ExternalUrlConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationSourceConfig>
         for ::stratus_model::Val<ApplicationSourceConfig>
     {
@@ -147,6 +223,39 @@ pub mod application {
         pub sandbox:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `IframeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IframeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IframeConfig",
+        properties: &[
+            s::prop(
+                "Allow",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z-]+$")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(0)
+            .max_items(25),
+            s::prop(
+                "Sandbox",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z-]+$")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(0)
+            .max_items(25),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IframeConfig> for ::stratus_model::Val<IframeConfig> {
         fn from(value: IframeConfig) -> Self {
@@ -172,6 +281,16 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `ContactHandling`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContactHandling: s::ObjectSchema = s::ObjectSchema {
+        name: "ContactHandling",
+        properties: &[s::prop("Scope", s::Kind::Enum(Scope::VALUES))],
+        required: &["Scope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContactHandling> for ::stratus_model::Val<ContactHandling> {
         fn from(value: ContactHandling) -> Self {
@@ -206,6 +325,32 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ExternalUrlConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExternalUrlConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExternalUrlConfig",
+        properties: &[
+            s::prop("AccessUrl", s::Kind::String)
+                .pattern("^\\w+\\:\\/\\/.*$")
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "ApprovedOrigins",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\w+\\:\\/\\/.*$")
+                        .min_length(1)
+                        .max_length(1000),
+                ),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["AccessUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExternalUrlConfig> for ::stratus_model::Val<ExternalUrlConfig> {
         fn from(value: ExternalUrlConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -226,6 +371,8 @@ pub mod application {
     impl ApplicationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Service, Self::McpServer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "SERVICE", "MCP_SERVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -267,6 +414,8 @@ pub mod application {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CrossContacts, Self::PerContact];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CROSS_CONTACTS", "PER_CONTACT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -300,6 +449,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppIntegrations::DataIntegration` and its property types.
 pub mod data_integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppIntegrations::DataIntegration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-dataintegration.html)
@@ -374,6 +525,16 @@ pub mod data_integration {
         }
     }
 
+    /// What the schema says of `AWS::AppIntegrations::DataIntegration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppIntegrations::DataIntegration",
+        properties: &[s::prop("Description", s::Kind::String).min_length(1).max_length(1000), s::prop("FileConfiguration", s::Kind::Object(&SCHEMA_FileConfiguration)), s::prop("KmsKey", s::Kind::String).pattern(".*\\S.*").min_length(1).max_length(255), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9/\\._\\-]+$").min_length(1).max_length(255), s::prop("ObjectConfiguration", s::Kind::Map(&s::prop("", s::Kind::Map(&s::prop("", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255))).min_items(1).max_items(2048))))), s::prop("ScheduleConfig", s::Kind::Object(&SCHEMA_ScheduleConfig)), s::prop("SourceURI", s::Kind::String).pattern("^(\\w+\\:\\/\\/[\\w.-]+[\\w/!@#+=.-]+$)|(\\w+\\:\\/\\/[\\w.-]+[\\w/!@#+=.-]+[\\w/!@#+=.-]+[\\w/!@#+=.,-]+$)").min_length(1).max_length(1000), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "KmsKey", "SourceURI"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataIntegrationAttributes {
         /// `Id`: string.
@@ -424,6 +585,39 @@ pub mod data_integration {
         }
     }
 
+    /// What the schema says of `FileConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FileConfiguration",
+        properties: &[
+            s::prop(
+                "Filters",
+                s::Kind::Map(
+                    &s::prop(
+                        "",
+                        s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+                    )
+                    .min_items(1)
+                    .max_items(2048),
+                ),
+            ),
+            s::prop(
+                "Folders",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Folders"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FileConfiguration> for ::stratus_model::Val<FileConfiguration> {
         fn from(value: FileConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -463,6 +657,29 @@ pub mod data_integration {
         }
     }
 
+    /// What the schema says of `ScheduleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduleConfig",
+        properties: &[
+            s::prop("FirstExecutionFrom", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Object", s::Kind::String)
+                .pattern("^[a-zA-Z0-9/\\._\\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduleConfig> for ::stratus_model::Val<ScheduleConfig> {
         fn from(value: ScheduleConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -474,6 +691,8 @@ pub use data_integration::{CfnDataIntegration, CfnDataIntegrationAttributes};
 
 /// `AWS::AppIntegrations::EventIntegration` and its property types.
 pub mod event_integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppIntegrations::EventIntegration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-eventintegration.html)
@@ -527,6 +746,30 @@ pub mod event_integration {
         }
     }
 
+    /// What the schema says of `AWS::AppIntegrations::EventIntegration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppIntegrations::EventIntegration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("EventBridgeBus", s::Kind::String)
+                .pattern("^[a-zA-Z0-9/\\._\\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("EventFilter", s::Kind::Object(&SCHEMA_EventFilter)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9/\\._\\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "EventBridgeBus", "EventFilter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventIntegrationAttributes {
         /// `EventIntegrationArn`: string.
@@ -560,6 +803,19 @@ pub mod event_integration {
             }
         }
     }
+
+    /// What the schema says of `EventFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "EventFilter",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^aws\\.(partner\\/.*|cases)$")
+            .min_length(1)
+            .max_length(256)],
+        required: &["Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventFilter> for ::stratus_model::Val<EventFilter> {
         fn from(value: EventFilter) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ApplicationAutoScaling::ScalableTarget` and its property types.
 pub mod scalable_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationAutoScaling::ScalableTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html)
@@ -71,6 +73,41 @@ pub mod scalable_target {
         }
     }
 
+    /// What the schema says of `AWS::ApplicationAutoScaling::ScalableTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationAutoScaling::ScalableTarget",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+            s::prop("ResourceId", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop("RoleARN", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "ScalableDimension",
+                s::Kind::Enum(ScalableDimension::VALUES),
+            ),
+            s::prop(
+                "ScheduledActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScheduledAction))),
+            ),
+            s::prop("ServiceNamespace", s::Kind::Enum(ServiceNamespace::VALUES)),
+            s::prop("SuspendedState", s::Kind::Object(&SCHEMA_SuspendedState)),
+        ],
+        required: &[
+            "ResourceId",
+            "ServiceNamespace",
+            "ScalableDimension",
+            "MinCapacity",
+            "MaxCapacity",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScalableTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalableTargetAttributes {
         /// `Id`: string.
@@ -123,6 +160,26 @@ pub mod scalable_target {
         }
     }
 
+    /// What the schema says of `ScheduledAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduledAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduledAction",
+        properties: &[
+            s::prop("EndTime", s::Kind::String),
+            s::prop(
+                "ScalableTargetAction",
+                s::Kind::Object(&SCHEMA_ScalableTargetAction),
+            ),
+            s::prop("Schedule", s::Kind::String),
+            s::prop("ScheduledActionName", s::Kind::String),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("Timezone", s::Kind::String),
+        ],
+        required: &["ScheduledActionName", "Schedule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduledAction> for ::stratus_model::Val<ScheduledAction> {
         fn from(value: ScheduledAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -141,6 +198,20 @@ pub mod scalable_target {
         pub scheduled_scaling_suspended: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `SuspendedState`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuspendedState: s::ObjectSchema = s::ObjectSchema {
+        name: "SuspendedState",
+        properties: &[
+            s::prop("DynamicScalingInSuspended", s::Kind::Boolean),
+            s::prop("DynamicScalingOutSuspended", s::Kind::Boolean),
+            s::prop("ScheduledScalingSuspended", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SuspendedState> for ::stratus_model::Val<SuspendedState> {
         fn from(value: SuspendedState) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -156,6 +227,19 @@ pub mod scalable_target {
         /// `MinCapacity`: integer.
         pub min_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ScalableTargetAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalableTargetAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalableTargetAction",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalableTargetAction> for ::stratus_model::Val<ScalableTargetAction> {
         fn from(value: ScalableTargetAction) -> Self {
@@ -243,6 +327,33 @@ pub mod scalable_target {
             Self::SagemakerVariantDesiredInstanceCount,
             Self::SagemakerVariantDesiredProvisionedConcurrency,
             Self::WorkspacesWorkspacespoolDesiredUserSessions,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "appstream:fleet:DesiredCapacity",
+            "cassandra:table:ReadCapacityUnits",
+            "cassandra:table:WriteCapacityUnits",
+            "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+            "custom-resource:ResourceType:Property",
+            "dynamodb:index:ReadCapacityUnits",
+            "dynamodb:index:WriteCapacityUnits",
+            "dynamodb:table:ReadCapacityUnits",
+            "dynamodb:table:WriteCapacityUnits",
+            "ec2:spot-fleet-request:TargetCapacity",
+            "ecs:service:DesiredCount",
+            "elasticache:cache-cluster:Nodes",
+            "elasticache:replication-group:NodeGroups",
+            "elasticache:replication-group:Replicas",
+            "elasticmapreduce:instancegroup:InstanceCount",
+            "kafka:broker-storage:VolumeSize",
+            "lambda:function:ProvisionedConcurrency",
+            "neptune:cluster:ReadReplicaCount",
+            "rds:cluster:ReadReplicaCount",
+            "sagemaker:inference-component:DesiredCopyCount",
+            "sagemaker:variant:DesiredInstanceCount",
+            "sagemaker:variant:DesiredProvisionedConcurrency",
+            "workspaces:workspacespool:DesiredUserSessions",
         ];
 
         /// The value CloudFormation takes.
@@ -368,6 +479,24 @@ pub mod scalable_target {
             Self::Sagemaker,
             Self::Workspaces,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "appstream",
+            "cassandra",
+            "comprehend",
+            "custom-resource",
+            "dynamodb",
+            "ec2",
+            "ecs",
+            "elasticache",
+            "elasticmapreduce",
+            "kafka",
+            "lambda",
+            "neptune",
+            "rds",
+            "sagemaker",
+            "workspaces",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -414,6 +543,8 @@ pub use scalable_target::{CfnScalableTarget, CfnScalableTargetAttributes};
 
 /// `AWS::ApplicationAutoScaling::ScalingPolicy` and its property types.
 pub mod scaling_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationAutoScaling::ScalingPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html)
@@ -485,6 +616,43 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `AWS::ApplicationAutoScaling::ScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationAutoScaling::ScalingPolicy",
+        properties: &[
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^\\p{Print}+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PolicyType", s::Kind::Enum(PolicyType::VALUES)),
+            s::prop(
+                "PredictiveScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPolicyConfiguration),
+            ),
+            s::prop("ResourceId", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "ScalableDimension",
+                s::Kind::Enum(ScalableDimension::VALUES),
+            ),
+            s::prop("ScalingTargetId", s::Kind::String),
+            s::prop("ServiceNamespace", s::Kind::Enum(ServiceNamespace::VALUES)),
+            s::prop(
+                "StepScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_StepScalingPolicyConfiguration),
+            ),
+            s::prop(
+                "TargetTrackingScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_TargetTrackingScalingPolicyConfiguration),
+            ),
+        ],
+        required: &["PolicyName", "PolicyType"],
+        required_xor: &[&["ScalingTargetId", "ResourceId"]],
+        dependent_required: &[("ResourceId", &["ScalableDimension", "ServiceNamespace"])],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScalingPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPolicyAttributes {
         /// `Arn`: string.
@@ -537,6 +705,35 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPolicyConfiguration",
+        properties: &[
+            s::prop(
+                "MaxCapacityBreachBehavior",
+                s::Kind::Enum(MaxCapacityBreachBehavior::VALUES),
+            ),
+            s::prop("MaxCapacityBuffer", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "MetricSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PredictiveScalingMetricSpecification),
+                )),
+            ),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("SchedulingBufferTime", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+        ],
+        required: &["MetricSpecifications"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingPolicyConfiguration>
         for ::stratus_model::Val<PredictiveScalingPolicyConfiguration>
     {
@@ -564,6 +761,28 @@ pub mod scaling_policy {
         pub step_adjustments:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StepAdjustment>>>,
     }
+
+    /// What the schema says of `StepScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StepScalingPolicyConfiguration",
+        properties: &[
+            s::prop("AdjustmentType", s::Kind::Enum(AdjustmentType::VALUES)),
+            s::prop("Cooldown", s::Kind::Integer),
+            s::prop(
+                "MetricAggregationType",
+                s::Kind::Enum(MetricAggregationType::VALUES),
+            ),
+            s::prop("MinAdjustmentMagnitude", s::Kind::Integer),
+            s::prop(
+                "StepAdjustments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StepAdjustment))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StepScalingPolicyConfiguration>
         for ::stratus_model::Val<StepScalingPolicyConfiguration>
@@ -607,6 +826,29 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `TargetTrackingScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingScalingPolicyConfiguration",
+        properties: &[
+            s::prop(
+                "CustomizedMetricSpecification",
+                s::Kind::Object(&SCHEMA_CustomizedMetricSpecification),
+            ),
+            s::prop("DisableScaleIn", s::Kind::Boolean),
+            s::prop(
+                "PredefinedMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredefinedMetricSpecification),
+            ),
+            s::prop("ScaleInCooldown", s::Kind::Integer),
+            s::prop("ScaleOutCooldown", s::Kind::Integer),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
         for ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>
@@ -658,6 +900,42 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetricSpecification",
+        properties: &[
+            s::prop(
+                "CustomizedCapacityMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedCapacityMetric),
+            ),
+            s::prop(
+                "CustomizedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedLoadMetric),
+            ),
+            s::prop(
+                "CustomizedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedScalingMetric),
+            ),
+            s::prop(
+                "PredefinedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedLoadMetric),
+            ),
+            s::prop(
+                "PredefinedMetricPairSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedMetricPair),
+            ),
+            s::prop(
+                "PredefinedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedScalingMetric),
+            ),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingMetricSpecification>
         for ::stratus_model::Val<PredictiveScalingMetricSpecification>
     {
@@ -692,6 +970,20 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `StepAdjustment`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepAdjustment: s::ObjectSchema = s::ObjectSchema {
+        name: "StepAdjustment",
+        properties: &[
+            s::prop("MetricIntervalLowerBound", s::Kind::Number),
+            s::prop("MetricIntervalUpperBound", s::Kind::Number),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+        ],
+        required: &["ScalingAdjustment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StepAdjustment> for ::stratus_model::Val<StepAdjustment> {
         fn from(value: StepAdjustment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -719,6 +1011,32 @@ pub mod scaling_policy {
         /// `Unit`: string.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomizedMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomizedMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomizedMetricSpecification",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop(
+                "Metrics",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingMetricDataQuery),
+                )),
+            ),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Statistic", s::Kind::Enum(Statistic::VALUES)),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomizedMetricSpecification>
         for ::stratus_model::Val<CustomizedMetricSpecification>
@@ -755,6 +1073,24 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredefinedMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredefinedMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredefinedMetricSpecification",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(PredefinedMetricType::VALUES),
+            ),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredefinedMetricSpecification>
         for ::stratus_model::Val<PredefinedMetricSpecification>
     {
@@ -785,6 +1121,23 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingCustomizedCapacityMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedCapacityMetric: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PredictiveScalingCustomizedCapacityMetric",
+            properties: &[s::prop(
+                "MetricDataQueries",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PredictiveScalingMetricDataQuery),
+                )),
+            )],
+            required: &["MetricDataQueries"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<PredictiveScalingCustomizedCapacityMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedCapacityMetric>
@@ -817,6 +1170,22 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingCustomizedLoadMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedLoadMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingCustomizedLoadMetric",
+        properties: &[s::prop(
+            "MetricDataQueries",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_PredictiveScalingMetricDataQuery),
+            )),
+        )],
+        required: &["MetricDataQueries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingCustomizedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedLoadMetric>
     {
@@ -847,6 +1216,22 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingCustomizedScalingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedScalingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingCustomizedScalingMetric",
+        properties: &[s::prop(
+            "MetricDataQueries",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_PredictiveScalingMetricDataQuery),
+            )),
+        )],
+        required: &["MetricDataQueries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingCustomizedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedScalingMetric>
@@ -883,6 +1268,23 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingPredefinedLoadMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedLoadMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedLoadMetric",
+        properties: &[
+            s::prop("PredefinedMetricType", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingPredefinedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedLoadMetric>
     {
@@ -917,6 +1319,23 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingPredefinedMetricPair`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedMetricPair: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedMetricPair",
+        properties: &[
+            s::prop("PredefinedMetricType", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingPredefinedMetricPair>
         for ::stratus_model::Val<PredictiveScalingPredefinedMetricPair>
@@ -953,6 +1372,23 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingPredefinedScalingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedScalingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedScalingMetric",
+        properties: &[
+            s::prop("PredefinedMetricType", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingPredefinedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedScalingMetric>
     {
@@ -986,6 +1422,19 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1009,6 +1458,27 @@ pub mod scaling_policy {
         /// `ReturnData`: boolean.
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `TargetTrackingMetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetricDataQuery",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Id", s::Kind::String).min_length(1).max_length(255),
+            s::prop("Label", s::Kind::String),
+            s::prop(
+                "MetricStat",
+                s::Kind::Object(&SCHEMA_TargetTrackingMetricStat),
+            ),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetTrackingMetricDataQuery>
         for ::stratus_model::Val<TargetTrackingMetricDataQuery>
@@ -1036,6 +1506,27 @@ pub mod scaling_policy {
         pub return_data: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `PredictiveScalingMetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetricDataQuery",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Id", s::Kind::String).min_length(1).max_length(255),
+            s::prop("Label", s::Kind::String),
+            s::prop(
+                "MetricStat",
+                s::Kind::Object(&SCHEMA_PredictiveScalingMetricStat),
+            ),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingMetricDataQuery>
         for ::stratus_model::Val<PredictiveScalingMetricDataQuery>
     {
@@ -1057,6 +1548,22 @@ pub mod scaling_policy {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TargetTrackingMetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_TargetTrackingMetric)),
+            s::prop("Stat", s::Kind::String),
+            s::prop("Unit", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingMetricStat>
         for ::stratus_model::Val<TargetTrackingMetricStat>
     {
@@ -1077,6 +1584,22 @@ pub mod scaling_policy {
         /// Length: `1..=1023`.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PredictiveScalingMetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_PredictiveScalingMetric)),
+            s::prop("Stat", s::Kind::String),
+            s::prop("Unit", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingMetricStat>
         for ::stratus_model::Val<PredictiveScalingMetricStat>
@@ -1102,6 +1625,30 @@ pub mod scaling_policy {
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TargetTrackingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingMetricDimension),
+                )),
+            ),
+            s::prop("MetricName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingMetric> for ::stratus_model::Val<TargetTrackingMetric> {
         fn from(value: TargetTrackingMetric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1124,6 +1671,30 @@ pub mod scaling_policy {
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PredictiveScalingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PredictiveScalingMetricDimension),
+                )),
+            ),
+            s::prop("MetricName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingMetric>
         for ::stratus_model::Val<PredictiveScalingMetric>
     {
@@ -1144,6 +1715,23 @@ pub mod scaling_policy {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TargetTrackingMetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetricDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingMetricDimension>
         for ::stratus_model::Val<TargetTrackingMetricDimension>
     {
@@ -1163,6 +1751,23 @@ pub mod scaling_policy {
         /// Length: `1..=1024`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PredictiveScalingMetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetricDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingMetricDimension>
         for ::stratus_model::Val<PredictiveScalingMetricDimension>
@@ -1190,6 +1795,9 @@ pub mod scaling_policy {
             Self::StepScaling,
             Self::TargetTrackingScaling,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["PredictiveScaling", "StepScaling", "TargetTrackingScaling"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1300,6 +1908,33 @@ pub mod scaling_policy {
             Self::SagemakerVariantDesiredProvisionedConcurrency,
             Self::WorkspacesWorkspacespoolDesiredUserSessions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "appstream:fleet:DesiredCapacity",
+            "cassandra:table:ReadCapacityUnits",
+            "cassandra:table:WriteCapacityUnits",
+            "comprehend:document-classifier-endpoint:DesiredInferenceUnits",
+            "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits",
+            "custom-resource:ResourceType:Property",
+            "dynamodb:index:ReadCapacityUnits",
+            "dynamodb:index:WriteCapacityUnits",
+            "dynamodb:table:ReadCapacityUnits",
+            "dynamodb:table:WriteCapacityUnits",
+            "ec2:spot-fleet-request:TargetCapacity",
+            "ecs:service:DesiredCount",
+            "elasticache:cache-cluster:Nodes",
+            "elasticache:replication-group:NodeGroups",
+            "elasticache:replication-group:Replicas",
+            "elasticmapreduce:instancegroup:InstanceCount",
+            "kafka:broker-storage:VolumeSize",
+            "lambda:function:ProvisionedConcurrency",
+            "neptune:cluster:ReadReplicaCount",
+            "rds:cluster:ReadReplicaCount",
+            "sagemaker:inference-component:DesiredCopyCount",
+            "sagemaker:variant:DesiredInstanceCount",
+            "sagemaker:variant:DesiredProvisionedConcurrency",
+            "workspaces:workspacespool:DesiredUserSessions",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1424,6 +2059,24 @@ pub mod scaling_policy {
             Self::Sagemaker,
             Self::Workspaces,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "appstream",
+            "cassandra",
+            "comprehend",
+            "custom-resource",
+            "dynamodb",
+            "ec2",
+            "ecs",
+            "elasticache",
+            "elasticmapreduce",
+            "kafka",
+            "lambda",
+            "neptune",
+            "rds",
+            "sagemaker",
+            "workspaces",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1477,6 +2130,8 @@ pub mod scaling_policy {
     impl MaxCapacityBreachBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HonorMaxCapacity, Self::IncreaseMaxCapacity];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1519,6 +2174,8 @@ pub mod scaling_policy {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ForecastAndScale, Self::ForecastOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ForecastAndScale", "ForecastOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1565,6 +2222,12 @@ pub mod scaling_policy {
             Self::ExactCapacity,
             Self::PercentChangeInCapacity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ChangeInCapacity",
+            "ExactCapacity",
+            "PercentChangeInCapacity",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1608,6 +2271,8 @@ pub mod scaling_policy {
     impl MetricAggregationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Average, Self::Maximum, Self::Minimum];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Average", "Maximum", "Minimum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1661,6 +2326,9 @@ pub mod scaling_policy {
             Self::SampleCount,
             Self::Sum,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1787,6 +2455,38 @@ pub mod scaling_policy {
             Self::SageMakerVariantInvocationsPerInstance,
             Self::SageMakerVariantProvisionedConcurrencyUtilization,
             Self::WorkSpacesAverageUserSessionsCapacityUtilization,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALBRequestCountPerTarget",
+            "AppStreamAverageCapacityUtilization",
+            "CassandraReadCapacityUtilization",
+            "CassandraWriteCapacityUtilization",
+            "ComprehendInferenceUtilization",
+            "DynamoDBReadCapacityUtilization",
+            "DynamoDBWriteCapacityUtilization",
+            "EC2SpotFleetRequestAverageCPUUtilization",
+            "EC2SpotFleetRequestAverageNetworkIn",
+            "EC2SpotFleetRequestAverageNetworkOut",
+            "ECSServiceAverageCPUUtilization",
+            "ECSServiceAverageMemoryUtilization",
+            "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage",
+            "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage",
+            "ElastiCacheDatabaseMemoryUsagePercentage",
+            "ElastiCacheEngineCPUUtilization",
+            "ElastiCachePrimaryEngineCPUUtilization",
+            "ElastiCacheReplicaEngineCPUUtilization",
+            "KafkaBrokerStorageUtilization",
+            "LambdaProvisionedConcurrencyUtilization",
+            "NeptuneReaderAverageCPUUtilization",
+            "RDSReaderAverageCPUUtilization",
+            "RDSReaderAverageDatabaseConnections",
+            "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution",
+            "SageMakerInferenceComponentInvocationsPerCopy",
+            "SageMakerVariantConcurrentRequestsPerModelHighResolution",
+            "SageMakerVariantInvocationsPerInstance",
+            "SageMakerVariantProvisionedConcurrencyUtilization",
+            "WorkSpacesAverageUserSessionsCapacityUtilization",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::ApplicationInsights::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationInsights::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationinsights-application.html)
@@ -86,6 +88,53 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::ApplicationInsights::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationInsights::Application",
+        properties: &[
+            s::prop("AttachMissingPermission", s::Kind::Boolean),
+            s::prop("AutoConfigurationEnabled", s::Kind::Boolean),
+            s::prop("CWEMonitorEnabled", s::Kind::Boolean),
+            s::prop(
+                "ComponentMonitoringSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentMonitoringSetting),
+                )),
+            )
+            .min_items(1),
+            s::prop(
+                "CustomComponents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomComponent))),
+            )
+            .min_items(1),
+            s::prop("GroupingType", s::Kind::Enum(GroupingType::VALUES)),
+            s::prop(
+                "LogPatternSets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogPatternSet))),
+            )
+            .min_items(1),
+            s::prop("OpsCenterEnabled", s::Kind::Boolean),
+            s::prop("OpsItemSNSTopicArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$")
+                .min_length(20)
+                .max_length(300),
+            s::prop("ResourceGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9.-_]*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("SNSNotificationArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$")
+                .min_length(20)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationARN`: string.
@@ -146,6 +195,38 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ComponentMonitoringSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentMonitoringSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentMonitoringSetting",
+        properties: &[
+            s::prop("ComponentARN", s::Kind::String)
+                .pattern("^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$")
+                .min_length(20)
+                .max_length(300),
+            s::prop(
+                "ComponentConfigurationMode",
+                s::Kind::Enum(ComponentConfigurationMode::VALUES),
+            ),
+            s::prop("ComponentName", s::Kind::String)
+                .pattern("^[\\d\\w\\-_.+]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "CustomComponentConfiguration",
+                s::Kind::Object(&SCHEMA_ComponentConfiguration),
+            ),
+            s::prop(
+                "DefaultOverwriteComponentConfiguration",
+                s::Kind::Object(&SCHEMA_ComponentConfiguration),
+            ),
+            s::prop("Tier", s::Kind::String).pattern("^[A-Z][A-Z_]*$"),
+        ],
+        required: &["Tier", "ComponentConfigurationMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentMonitoringSetting>
         for ::stratus_model::Val<ComponentMonitoringSetting>
     {
@@ -184,6 +265,33 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `CustomComponent`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomComponent: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomComponent",
+        properties: &[
+            s::prop("ComponentName", s::Kind::String)
+                .pattern("^[\\d\\w\\-_.+]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ResourceList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(
+                            "^arn:aws(-[\\w]+)*:[\\w\\d-]+:([\\w\\d-]*)?:[\\w\\d_-]*([:/].+)*$",
+                        )
+                        .min_length(20)
+                        .max_length(300),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &["ComponentName", "ResourceList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomComponent> for ::stratus_model::Val<CustomComponent> {
         fn from(value: CustomComponent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -218,6 +326,26 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `LogPatternSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogPatternSet: s::ObjectSchema = s::ObjectSchema {
+        name: "LogPatternSet",
+        properties: &[
+            s::prop(
+                "LogPatterns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogPattern))),
+            )
+            .min_items(1),
+            s::prop("PatternSetName", s::Kind::String)
+                .pattern("[a-zA-Z0-9.-_]*")
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["PatternSetName", "LogPatterns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogPatternSet> for ::stratus_model::Val<LogPatternSet> {
         fn from(value: LogPatternSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -237,6 +365,29 @@ pub mod application {
             ::stratus_model::Val<::std::vec::Vec<SubComponentTypeConfiguration>>,
         >,
     }
+
+    /// What the schema says of `ComponentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConfiguration",
+        properties: &[
+            s::prop(
+                "ConfigurationDetails",
+                s::Kind::Object(&SCHEMA_ConfigurationDetails),
+            ),
+            s::prop(
+                "SubComponentTypeConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SubComponentTypeConfiguration),
+                )),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentConfiguration> for ::stratus_model::Val<ComponentConfiguration> {
         fn from(value: ComponentConfiguration) -> Self {
@@ -276,6 +427,25 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `LogPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "LogPattern",
+        properties: &[
+            s::prop("Pattern", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("PatternName", s::Kind::String)
+                .pattern("[a-zA-Z0-9.-_]*")
+                .min_length(1)
+                .max_length(50),
+            s::prop("Rank", s::Kind::Integer),
+        ],
+        required: &["PatternName", "Pattern", "Rank"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogPattern> for ::stratus_model::Val<LogPattern> {
         fn from(value: LogPattern) -> Self {
@@ -320,6 +490,57 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WindowsEvent>>>,
     }
 
+    /// What the schema says of `ConfigurationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationDetails",
+        properties: &[
+            s::prop(
+                "AlarmMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AlarmMetric))),
+            ),
+            s::prop(
+                "Alarms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Alarm))),
+            ),
+            s::prop(
+                "HAClusterPrometheusExporter",
+                s::Kind::Object(&SCHEMA_HaClusterPrometheusExporter),
+            ),
+            s::prop(
+                "HANAPrometheusExporter",
+                s::Kind::Object(&SCHEMA_HanaPrometheusExporter),
+            ),
+            s::prop(
+                "JMXPrometheusExporter",
+                s::Kind::Object(&SCHEMA_JmxPrometheusExporter),
+            ),
+            s::prop(
+                "Logs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Log))),
+            ),
+            s::prop(
+                "NetWeaverPrometheusExporter",
+                s::Kind::Object(&SCHEMA_NetWeaverPrometheusExporter),
+            ),
+            s::prop(
+                "Processes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Process))),
+            ),
+            s::prop(
+                "SQLServerPrometheusExporter",
+                s::Kind::Object(&SCHEMA_SqlServerPrometheusExporter),
+            ),
+            s::prop(
+                "WindowsEvents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WindowsEvent))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationDetails> for ::stratus_model::Val<ConfigurationDetails> {
         fn from(value: ConfigurationDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -355,6 +576,22 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `SubComponentTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubComponentTypeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SubComponentTypeConfiguration",
+        properties: &[
+            s::prop(
+                "SubComponentConfigurationDetails",
+                s::Kind::Object(&SCHEMA_SubComponentConfigurationDetails),
+            ),
+            s::prop("SubComponentType", s::Kind::Enum(SubComponentType::VALUES)),
+        ],
+        required: &["SubComponentType", "SubComponentConfigurationDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubComponentTypeConfiguration>
         for ::stratus_model::Val<SubComponentTypeConfiguration>
     {
@@ -382,6 +619,16 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `AlarmMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmMetric",
+        properties: &[s::prop("AlarmMetricName", s::Kind::String)],
+        required: &["AlarmMetricName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmMetric> for ::stratus_model::Val<AlarmMetric> {
         fn from(value: AlarmMetric) -> Self {
@@ -414,6 +661,21 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA_Alarm: s::ObjectSchema = s::ObjectSchema {
+        name: "Alarm",
+        properties: &[
+            s::prop("AlarmName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Severity", s::Kind::Enum(Severity::VALUES)),
+        ],
+        required: &["AlarmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
         fn from(value: Alarm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -427,6 +689,16 @@ pub mod application {
         /// `PrometheusPort`: string.
         pub prometheus_port: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HAClusterPrometheusExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_HaClusterPrometheusExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "HAClusterPrometheusExporter",
+        properties: &[s::prop("PrometheusPort", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HaClusterPrometheusExporter>
         for ::stratus_model::Val<HaClusterPrometheusExporter>
@@ -478,6 +750,27 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `HANAPrometheusExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_HanaPrometheusExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "HANAPrometheusExporter",
+        properties: &[
+            s::prop("AgreeToInstallHANADBClient", s::Kind::Boolean),
+            s::prop("HANAPort", s::Kind::String),
+            s::prop("HANASID", s::Kind::String),
+            s::prop("HANASecretName", s::Kind::String),
+            s::prop("PrometheusPort", s::Kind::String),
+        ],
+        required: &[
+            "HANASID",
+            "HANAPort",
+            "HANASecretName",
+            "AgreeToInstallHANADBClient",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HanaPrometheusExporter> for ::stratus_model::Val<HanaPrometheusExporter> {
         fn from(value: HanaPrometheusExporter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -496,6 +789,20 @@ pub mod application {
         /// `PrometheusPort`: string.
         pub prometheus_port: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `JMXPrometheusExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_JmxPrometheusExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "JMXPrometheusExporter",
+        properties: &[
+            s::prop("HostPort", s::Kind::String),
+            s::prop("JMXURL", s::Kind::String),
+            s::prop("PrometheusPort", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JmxPrometheusExporter> for ::stratus_model::Val<JmxPrometheusExporter> {
         fn from(value: JmxPrometheusExporter) -> Self {
@@ -543,6 +850,31 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Log`'s properties; `validate()` checks them.
+    pub static SCHEMA_Log: s::ObjectSchema = s::ObjectSchema {
+        name: "Log",
+        properties: &[
+            s::prop("Encoding", s::Kind::Enum(Encoding::VALUES)),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogPath", s::Kind::String)
+                .pattern("^([a-zA-Z]:\\\\[\\\\\\S|*\\S]?.*|/[^\"']*)$")
+                .min_length(1)
+                .max_length(260),
+            s::prop("LogType", s::Kind::String).pattern("^[A-Z][A-Z_]*$"),
+            s::prop("PatternSet", s::Kind::String)
+                .pattern("[a-zA-Z0-9.-_]*")
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["LogType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Log> for ::stratus_model::Val<Log> {
         fn from(value: Log) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -580,6 +912,28 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `NetWeaverPrometheusExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetWeaverPrometheusExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "NetWeaverPrometheusExporter",
+        properties: &[
+            s::prop(
+                "InstanceNumbers",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\b([0-9]|[0-9][0-9])\\b")
+                        .min_length(1)
+                        .max_length(2),
+                ),
+            ),
+            s::prop("PrometheusPort", s::Kind::String),
+            s::prop("SAPSID", s::Kind::String),
+        ],
+        required: &["SAPSID", "InstanceNumbers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetWeaverPrometheusExporter>
         for ::stratus_model::Val<NetWeaverPrometheusExporter>
     {
@@ -615,6 +969,25 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Process`'s properties; `validate()` checks them.
+    pub static SCHEMA_Process: s::ObjectSchema = s::ObjectSchema {
+        name: "Process",
+        properties: &[
+            s::prop(
+                "AlarmMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AlarmMetric))),
+            ),
+            s::prop("ProcessName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_,-]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ProcessName", "AlarmMetrics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Process> for ::stratus_model::Val<Process> {
         fn from(value: Process) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -646,6 +1019,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `SQLServerPrometheusExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlServerPrometheusExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "SQLServerPrometheusExporter",
+        properties: &[
+            s::prop("PrometheusPort", s::Kind::String),
+            s::prop("SQLSecretName", s::Kind::String),
+        ],
+        required: &["PrometheusPort", "SQLSecretName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqlServerPrometheusExporter>
         for ::stratus_model::Val<SqlServerPrometheusExporter>
@@ -695,6 +1081,34 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `WindowsEvent`'s properties; `validate()` checks them.
+    pub static SCHEMA_WindowsEvent: s::ObjectSchema = s::ObjectSchema {
+        name: "WindowsEvent",
+        properties: &[
+            s::prop(
+                "EventLevels",
+                s::Kind::List(&s::prop("", s::Kind::Enum(EventLevel::VALUES))),
+            )
+            .min_items(1),
+            s::prop("EventName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_ \\\\/-]+$")
+                .min_length(1)
+                .max_length(260),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PatternSet", s::Kind::String)
+                .pattern("[a-zA-Z0-9.-_]*")
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["LogGroupName", "EventName", "EventLevels"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WindowsEvent> for ::stratus_model::Val<WindowsEvent> {
         fn from(value: WindowsEvent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -717,6 +1131,33 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WindowsEvent>>>,
     }
 
+    /// What the schema says of `SubComponentConfigurationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubComponentConfigurationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "SubComponentConfigurationDetails",
+        properties: &[
+            s::prop(
+                "AlarmMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AlarmMetric))),
+            ),
+            s::prop(
+                "Logs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Log))),
+            ),
+            s::prop(
+                "Processes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Process))),
+            ),
+            s::prop(
+                "WindowsEvents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WindowsEvent))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubComponentConfigurationDetails>
         for ::stratus_model::Val<SubComponentConfigurationDetails>
     {
@@ -735,6 +1176,8 @@ pub mod application {
     impl GroupingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccountBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCOUNT_BASED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -776,6 +1219,9 @@ pub mod application {
     impl ComponentConfigurationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::DefaultWithOverwrite, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DEFAULT", "DEFAULT_WITH_OVERWRITE", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -819,6 +1265,8 @@ pub mod application {
     impl SubComponentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsEc2Instance, Self::AwsEc2Volume];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS::EC2::Instance", "AWS::EC2::Volume"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -861,6 +1309,8 @@ pub mod application {
     impl Severity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::High, Self::Medium, Self::Low];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HIGH", "MEDIUM", "LOW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -904,6 +1354,8 @@ pub mod application {
     impl Encoding {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Utf8, Self::Utf16, Self::Ascii];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["utf-8", "utf-16", "ascii"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -957,6 +1409,9 @@ pub mod application {
             Self::Critical,
             Self::Verbose,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["INFORMATION", "WARNING", "ERROR", "CRITICAL", "VERBOSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

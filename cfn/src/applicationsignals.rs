@@ -4,6 +4,8 @@
 
 /// `AWS::ApplicationSignals::Discovery` and its property types.
 pub mod discovery {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationSignals::Discovery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-discovery.html)
@@ -14,6 +16,16 @@ pub mod discovery {
         crate = "::stratus_model"
     )]
     pub struct CfnDiscovery {}
+
+    /// What the schema says of `AWS::ApplicationSignals::Discovery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationSignals::Discovery",
+        properties: &[],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDiscovery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiscoveryAttributes {
@@ -32,6 +44,8 @@ pub use discovery::{CfnDiscovery, CfnDiscoveryAttributes};
 
 /// `AWS::ApplicationSignals::GroupingConfiguration` and its property types.
 pub mod grouping_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationSignals::GroupingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-groupingconfiguration.html)
@@ -60,6 +74,22 @@ pub mod grouping_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ApplicationSignals::GroupingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationSignals::GroupingConfiguration",
+        properties: &[s::prop(
+            "GroupingAttributeDefinitions",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_GroupingAttributeDefinition),
+            )),
+        )],
+        required: &["GroupingAttributeDefinitions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGroupingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupingConfigurationAttributes {
@@ -110,6 +140,35 @@ pub mod grouping_configuration {
         }
     }
 
+    /// What the schema says of `GroupingAttributeDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupingAttributeDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupingAttributeDefinition",
+        properties: &[
+            s::prop("DefaultGroupingValue", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("GroupingName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "GroupingSourceKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\s+\\-=\\._:/@]*$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &["GroupingName", "GroupingSourceKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GroupingAttributeDefinition>
         for ::stratus_model::Val<GroupingAttributeDefinition>
     {
@@ -123,6 +182,8 @@ pub use grouping_configuration::{CfnGroupingConfiguration, CfnGroupingConfigurat
 
 /// `AWS::ApplicationSignals::ServiceLevelObjective` and its property types.
 pub mod service_level_objective {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ApplicationSignals::ServiceLevelObjective`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-servicelevelobjective.html)
@@ -176,6 +237,38 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `AWS::ApplicationSignals::ServiceLevelObjective`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ApplicationSignals::ServiceLevelObjective",
+        properties: &[
+            s::prop(
+                "BurnRateConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BurnRateConfiguration))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "ExclusionWindows",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExclusionWindow))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Goal", s::Kind::Object(&SCHEMA_Goal)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9A-Za-z][-._0-9A-Za-z ]{0,126}[0-9A-Za-z]$"),
+            s::prop("RequestBasedSli", s::Kind::Object(&SCHEMA_RequestBasedSli)),
+            s::prop("Sli", s::Kind::Object(&SCHEMA_Sli)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceLevelObjective`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceLevelObjectiveAttributes {
         /// `Arn`: string.
@@ -224,6 +317,18 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `BurnRateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BurnRateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BurnRateConfiguration",
+        properties: &[s::prop("LookBackWindowMinutes", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10080.0)],
+        required: &["LookBackWindowMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BurnRateConfiguration> for ::stratus_model::Val<BurnRateConfiguration> {
         fn from(value: BurnRateConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +363,23 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `ExclusionWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExclusionWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "ExclusionWindow",
+        properties: &[
+            s::prop("Reason", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RecurrenceRule", s::Kind::Object(&SCHEMA_RecurrenceRule)),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("Window", s::Kind::Object(&SCHEMA_Window)),
+        ],
+        required: &["Window"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExclusionWindow> for ::stratus_model::Val<ExclusionWindow> {
         fn from(value: ExclusionWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -275,6 +397,20 @@ pub mod service_level_objective {
         /// `WarningThreshold`: number.
         pub warning_threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `Goal`'s properties; `validate()` checks them.
+    pub static SCHEMA_Goal: s::ObjectSchema = s::ObjectSchema {
+        name: "Goal",
+        properties: &[
+            s::prop("AttainmentGoal", s::Kind::Number),
+            s::prop("Interval", s::Kind::Object(&SCHEMA_Interval)),
+            s::prop("WarningThreshold", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Goal> for ::stratus_model::Val<Goal> {
         fn from(value: Goal) -> Self {
@@ -310,6 +446,26 @@ pub mod service_level_objective {
             }
         }
     }
+
+    /// What the schema says of `RequestBasedSli`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestBasedSli: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestBasedSli",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("MetricThreshold", s::Kind::Number),
+            s::prop(
+                "RequestBasedSliMetric",
+                s::Kind::Object(&SCHEMA_RequestBasedSliMetric),
+            ),
+        ],
+        required: &["RequestBasedSliMetric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RequestBasedSli> for ::stratus_model::Val<RequestBasedSli> {
         fn from(value: RequestBasedSli) -> Self {
@@ -348,6 +504,23 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `Sli`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sli: s::ObjectSchema = s::ObjectSchema {
+        name: "Sli",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator2::VALUES),
+            ),
+            s::prop("MetricThreshold", s::Kind::Number),
+            s::prop("SliMetric", s::Kind::Object(&SCHEMA_SliMetric)),
+        ],
+        required: &["SliMetric", "MetricThreshold", "ComparisonOperator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Sli> for ::stratus_model::Val<Sli> {
         fn from(value: Sli) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -374,6 +547,18 @@ pub mod service_level_objective {
             }
         }
     }
+
+    /// What the schema says of `RecurrenceRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecurrenceRule: s::ObjectSchema = s::ObjectSchema {
+        name: "RecurrenceRule",
+        properties: &[s::prop("Expression", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &["Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecurrenceRule> for ::stratus_model::Val<RecurrenceRule> {
         fn from(value: RecurrenceRule) -> Self {
@@ -406,6 +591,19 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `Window`'s properties; `validate()` checks them.
+    pub static SCHEMA_Window: s::ObjectSchema = s::ObjectSchema {
+        name: "Window",
+        properties: &[
+            s::prop("Duration", s::Kind::Integer).minimum(1.0),
+            s::prop("DurationUnit", s::Kind::Enum(DurationUnit::VALUES)),
+        ],
+        required: &["DurationUnit", "Duration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Window> for ::stratus_model::Val<Window> {
         fn from(value: Window) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -421,6 +619,22 @@ pub mod service_level_objective {
         /// `RollingInterval`: [`RollingInterval`].
         pub rolling_interval: ::std::option::Option<::stratus_model::Val<RollingInterval>>,
     }
+
+    /// What the schema says of `Interval`'s properties; `validate()` checks them.
+    pub static SCHEMA_Interval: s::ObjectSchema = s::ObjectSchema {
+        name: "Interval",
+        properties: &[
+            s::prop(
+                "CalendarInterval",
+                s::Kind::Object(&SCHEMA_CalendarInterval),
+            ),
+            s::prop("RollingInterval", s::Kind::Object(&SCHEMA_RollingInterval)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Interval> for ::stratus_model::Val<Interval> {
         fn from(value: Interval) -> Self {
@@ -449,6 +663,34 @@ pub mod service_level_objective {
         pub total_request_count_metric:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>>,
     }
+
+    /// What the schema says of `RequestBasedSliMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestBasedSliMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestBasedSliMetric",
+        properties: &[
+            s::prop(
+                "DependencyConfig",
+                s::Kind::Object(&SCHEMA_DependencyConfig),
+            ),
+            s::prop("KeyAttributes", s::Kind::Json),
+            s::prop("MetricType", s::Kind::Enum(MetricType::VALUES)),
+            s::prop(
+                "MonitoredRequestCountMetric",
+                s::Kind::Object(&SCHEMA_MonitoredRequestCountMetric),
+            ),
+            s::prop("OperationName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "TotalRequestCountMetric",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RequestBasedSliMetric> for ::stratus_model::Val<RequestBasedSliMetric> {
         fn from(value: RequestBasedSliMetric) -> Self {
@@ -480,6 +722,36 @@ pub mod service_level_objective {
         /// Length: `1..=20`.
         pub statistic: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SliMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_SliMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "SliMetric",
+        properties: &[
+            s::prop(
+                "DependencyConfig",
+                s::Kind::Object(&SCHEMA_DependencyConfig),
+            ),
+            s::prop("KeyAttributes", s::Kind::Json),
+            s::prop(
+                "MetricDataQueries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            ),
+            s::prop("MetricType", s::Kind::Enum(MetricType2::VALUES)),
+            s::prop("OperationName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("PeriodSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(900.0),
+            s::prop("Statistic", s::Kind::String)
+                .min_length(1)
+                .max_length(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SliMetric> for ::stratus_model::Val<SliMetric> {
         fn from(value: SliMetric) -> Self {
@@ -518,6 +790,20 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `CalendarInterval`'s properties; `validate()` checks them.
+    pub static SCHEMA_CalendarInterval: s::ObjectSchema = s::ObjectSchema {
+        name: "CalendarInterval",
+        properties: &[
+            s::prop("Duration", s::Kind::Integer).minimum(1.0),
+            s::prop("DurationUnit", s::Kind::Enum(DurationUnit::VALUES)),
+            s::prop("StartTime", s::Kind::Integer).minimum(946684800.0),
+        ],
+        required: &["StartTime", "DurationUnit", "Duration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CalendarInterval> for ::stratus_model::Val<CalendarInterval> {
         fn from(value: CalendarInterval) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -548,6 +834,19 @@ pub mod service_level_objective {
             }
         }
     }
+
+    /// What the schema says of `RollingInterval`'s properties; `validate()` checks them.
+    pub static SCHEMA_RollingInterval: s::ObjectSchema = s::ObjectSchema {
+        name: "RollingInterval",
+        properties: &[
+            s::prop("Duration", s::Kind::Integer).minimum(1.0),
+            s::prop("DurationUnit", s::Kind::Enum(DurationUnit::VALUES)),
+        ],
+        required: &["DurationUnit", "Duration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RollingInterval> for ::stratus_model::Val<RollingInterval> {
         fn from(value: RollingInterval) -> Self {
@@ -585,6 +884,21 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `DependencyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DependencyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DependencyConfig",
+        properties: &[
+            s::prop("DependencyKeyAttributes", s::Kind::Json),
+            s::prop("DependencyOperationName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["DependencyKeyAttributes", "DependencyOperationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DependencyConfig> for ::stratus_model::Val<DependencyConfig> {
         fn from(value: DependencyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -602,6 +916,25 @@ pub mod service_level_objective {
         pub good_count_metric:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>>,
     }
+
+    /// What the schema says of `MonitoredRequestCountMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoredRequestCountMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoredRequestCountMetric",
+        properties: &[
+            s::prop(
+                "BadCountMetric",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            ),
+            s::prop(
+                "GoodCountMetric",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoredRequestCountMetric>
         for ::stratus_model::Val<MonitoredRequestCountMetric>
@@ -643,6 +976,22 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `MetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDataQuery",
+        properties: &[
+            s::prop("AccountId", s::Kind::String),
+            s::prop("Expression", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("MetricStat", s::Kind::Object(&SCHEMA_MetricStat)),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -682,6 +1031,21 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `MetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Period", s::Kind::Integer),
+            s::prop("Stat", s::Kind::String),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["Stat", "Period", "Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -699,6 +1063,23 @@ pub mod service_level_objective {
         /// `Namespace`: string.
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Metric`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metric: s::ObjectSchema = s::ObjectSchema {
+        name: "Metric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
@@ -731,6 +1112,19 @@ pub mod service_level_objective {
         }
     }
 
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -757,6 +1151,13 @@ pub mod service_level_objective {
             Self::LessThanOrEqualTo,
             Self::LessThan,
             Self::GreaterThan,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualTo",
+            "LessThanOrEqualTo",
+            "LessThan",
+            "GreaterThan",
         ];
 
         /// The value CloudFormation takes.
@@ -809,6 +1210,13 @@ pub mod service_level_objective {
             Self::LessThan,
             Self::GreaterThan,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualTo",
+            "LessThanOrEqualTo",
+            "LessThan",
+            "GreaterThan",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -855,6 +1263,8 @@ pub mod service_level_objective {
     impl DurationUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Minute, Self::Hour, Self::Day, Self::Month];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MINUTE", "HOUR", "DAY", "MONTH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -897,6 +1307,8 @@ pub mod service_level_objective {
     impl MetricType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Latency, Self::Availability];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LATENCY", "AVAILABILITY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -937,6 +1349,8 @@ pub mod service_level_objective {
     impl MetricType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Latency, Self::Availability];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LATENCY", "AVAILABILITY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::AppMesh::GatewayRoute` and its property types.
 pub mod gateway_route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::GatewayRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html)
@@ -57,6 +59,26 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `AWS::AppMesh::GatewayRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::GatewayRoute",
+        properties: &[
+            s::prop("GatewayRouteName", s::Kind::String),
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_GatewayRouteSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualGatewayName", s::Kind::String),
+        ],
+        required: &["MeshName", "VirtualGatewayName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGatewayRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayRouteAttributes {
         /// `Id`: string.
@@ -98,6 +120,21 @@ pub mod gateway_route {
         pub priority: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `GatewayRouteSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteSpec",
+        properties: &[
+            s::prop("GrpcRoute", s::Kind::Object(&SCHEMA_GrpcGatewayRoute)),
+            s::prop("Http2Route", s::Kind::Object(&SCHEMA_HttpGatewayRoute)),
+            s::prop("HttpRoute", s::Kind::Object(&SCHEMA_HttpGatewayRoute)),
+            s::prop("Priority", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayRouteSpec> for ::stratus_model::Val<GatewayRouteSpec> {
         fn from(value: GatewayRouteSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -128,6 +165,19 @@ pub mod gateway_route {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -160,6 +210,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GrpcGatewayRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcGatewayRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcGatewayRoute",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_GrpcGatewayRouteAction)),
+            s::prop("Match", s::Kind::Object(&SCHEMA_GrpcGatewayRouteMatch)),
+        ],
+        required: &["Action", "Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcGatewayRoute> for ::stratus_model::Val<GrpcGatewayRoute> {
         fn from(value: GrpcGatewayRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -191,6 +254,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `HttpGatewayRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRoute",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_HttpGatewayRouteAction)),
+            s::prop("Match", s::Kind::Object(&SCHEMA_HttpGatewayRouteMatch)),
+        ],
+        required: &["Action", "Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpGatewayRoute> for ::stratus_model::Val<HttpGatewayRoute> {
         fn from(value: HttpGatewayRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -220,6 +296,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GrpcGatewayRouteAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcGatewayRouteAction: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcGatewayRouteAction",
+        properties: &[
+            s::prop("Rewrite", s::Kind::Object(&SCHEMA_GrpcGatewayRouteRewrite)),
+            s::prop("Target", s::Kind::Object(&SCHEMA_GatewayRouteTarget)),
+        ],
+        required: &["Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcGatewayRouteAction> for ::stratus_model::Val<GrpcGatewayRouteAction> {
         fn from(value: GrpcGatewayRouteAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -240,6 +329,30 @@ pub mod gateway_route {
         /// `ServiceName`: string.
         pub service_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GrpcGatewayRouteMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcGatewayRouteMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcGatewayRouteMatch",
+        properties: &[
+            s::prop(
+                "Hostname",
+                s::Kind::Object(&SCHEMA_GatewayRouteHostnameMatch),
+            ),
+            s::prop(
+                "Metadata",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GrpcGatewayRouteMetadata),
+                )),
+            ),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServiceName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrpcGatewayRouteMatch> for ::stratus_model::Val<GrpcGatewayRouteMatch> {
         fn from(value: GrpcGatewayRouteMatch) -> Self {
@@ -270,6 +383,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `HttpGatewayRouteAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRouteAction: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRouteAction",
+        properties: &[
+            s::prop("Rewrite", s::Kind::Object(&SCHEMA_HttpGatewayRouteRewrite)),
+            s::prop("Target", s::Kind::Object(&SCHEMA_GatewayRouteTarget)),
+        ],
+        required: &["Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpGatewayRouteAction> for ::stratus_model::Val<HttpGatewayRouteAction> {
         fn from(value: HttpGatewayRouteAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -298,6 +424,36 @@ pub mod gateway_route {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<QueryParameter>>>,
     }
 
+    /// What the schema says of `HttpGatewayRouteMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRouteMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRouteMatch",
+        properties: &[
+            s::prop(
+                "Headers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HttpGatewayRouteHeader),
+                )),
+            ),
+            s::prop(
+                "Hostname",
+                s::Kind::Object(&SCHEMA_GatewayRouteHostnameMatch),
+            ),
+            s::prop("Method", s::Kind::String),
+            s::prop("Path", s::Kind::Object(&SCHEMA_HttpPathMatch)),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "QueryParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryParameter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpGatewayRouteMatch> for ::stratus_model::Val<HttpGatewayRouteMatch> {
         fn from(value: HttpGatewayRouteMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -311,6 +467,19 @@ pub mod gateway_route {
         /// `Hostname`: [`GatewayRouteHostnameRewrite`].
         pub hostname: ::std::option::Option<::stratus_model::Val<GatewayRouteHostnameRewrite>>,
     }
+
+    /// What the schema says of `GrpcGatewayRouteRewrite`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcGatewayRouteRewrite: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcGatewayRouteRewrite",
+        properties: &[s::prop(
+            "Hostname",
+            s::Kind::Object(&SCHEMA_GatewayRouteHostnameRewrite),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrpcGatewayRouteRewrite>
         for ::stratus_model::Val<GrpcGatewayRouteRewrite>
@@ -343,6 +512,22 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GatewayRouteTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteTarget",
+        properties: &[
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "VirtualService",
+                s::Kind::Object(&SCHEMA_GatewayRouteVirtualService),
+            ),
+        ],
+        required: &["VirtualService"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayRouteTarget> for ::stratus_model::Val<GatewayRouteTarget> {
         fn from(value: GatewayRouteTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -358,6 +543,19 @@ pub mod gateway_route {
         /// `Suffix`: string.
         pub suffix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GatewayRouteHostnameMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteHostnameMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteHostnameMatch",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Suffix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GatewayRouteHostnameMatch>
         for ::stratus_model::Val<GatewayRouteHostnameMatch>
@@ -393,6 +591,20 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GrpcGatewayRouteMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcGatewayRouteMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcGatewayRouteMetadata",
+        properties: &[
+            s::prop("Invert", s::Kind::Boolean),
+            s::prop("Match", s::Kind::Object(&SCHEMA_GatewayRouteMetadataMatch)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcGatewayRouteMetadata>
         for ::stratus_model::Val<GrpcGatewayRouteMetadata>
     {
@@ -412,6 +624,26 @@ pub mod gateway_route {
         /// `Prefix`: [`HttpGatewayRoutePrefixRewrite`].
         pub prefix: ::std::option::Option<::stratus_model::Val<HttpGatewayRoutePrefixRewrite>>,
     }
+
+    /// What the schema says of `HttpGatewayRouteRewrite`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRouteRewrite: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRouteRewrite",
+        properties: &[
+            s::prop(
+                "Hostname",
+                s::Kind::Object(&SCHEMA_GatewayRouteHostnameRewrite),
+            ),
+            s::prop("Path", s::Kind::Object(&SCHEMA_HttpGatewayRoutePathRewrite)),
+            s::prop(
+                "Prefix",
+                s::Kind::Object(&SCHEMA_HttpGatewayRoutePrefixRewrite),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpGatewayRouteRewrite>
         for ::stratus_model::Val<HttpGatewayRouteRewrite>
@@ -447,6 +679,23 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `HttpGatewayRouteHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRouteHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRouteHeader",
+        properties: &[
+            s::prop("Invert", s::Kind::Boolean),
+            s::prop(
+                "Match",
+                s::Kind::Object(&SCHEMA_HttpGatewayRouteHeaderMatch),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpGatewayRouteHeader> for ::stratus_model::Val<HttpGatewayRouteHeader> {
         fn from(value: HttpGatewayRouteHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -462,6 +711,19 @@ pub mod gateway_route {
         /// `Regex`: string.
         pub regex: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpPathMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpPathMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpPathMatch",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Regex", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpPathMatch> for ::stratus_model::Val<HttpPathMatch> {
         fn from(value: HttpPathMatch) -> Self {
@@ -492,6 +754,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `QueryParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryParameter",
+        properties: &[
+            s::prop("Match", s::Kind::Object(&SCHEMA_HttpQueryParameterMatch)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
         fn from(value: QueryParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -506,6 +781,16 @@ pub mod gateway_route {
         pub default_target_hostname:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GatewayRouteHostnameRewrite`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteHostnameRewrite: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteHostnameRewrite",
+        properties: &[s::prop("DefaultTargetHostname", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GatewayRouteHostnameRewrite>
         for ::stratus_model::Val<GatewayRouteHostnameRewrite>
@@ -535,6 +820,16 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GatewayRouteVirtualService`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteVirtualService: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteVirtualService",
+        properties: &[s::prop("VirtualServiceName", s::Kind::String)],
+        required: &["VirtualServiceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayRouteVirtualService>
         for ::stratus_model::Val<GatewayRouteVirtualService>
     {
@@ -559,6 +854,22 @@ pub mod gateway_route {
         pub suffix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GatewayRouteMetadataMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteMetadataMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteMetadataMatch",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Range", s::Kind::Object(&SCHEMA_GatewayRouteRangeMatch)),
+            s::prop("Regex", s::Kind::String),
+            s::prop("Suffix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayRouteMetadataMatch>
         for ::stratus_model::Val<GatewayRouteMetadataMatch>
     {
@@ -574,6 +885,16 @@ pub mod gateway_route {
         /// `Exact`: string.
         pub exact: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpGatewayRoutePathRewrite`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRoutePathRewrite: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRoutePathRewrite",
+        properties: &[s::prop("Exact", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpGatewayRoutePathRewrite>
         for ::stratus_model::Val<HttpGatewayRoutePathRewrite>
@@ -592,6 +913,19 @@ pub mod gateway_route {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpGatewayRoutePrefixRewrite`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRoutePrefixRewrite: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRoutePrefixRewrite",
+        properties: &[
+            s::prop("DefaultPrefix", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpGatewayRoutePrefixRewrite>
         for ::stratus_model::Val<HttpGatewayRoutePrefixRewrite>
@@ -617,6 +951,22 @@ pub mod gateway_route {
         pub suffix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HttpGatewayRouteHeaderMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpGatewayRouteHeaderMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpGatewayRouteHeaderMatch",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Range", s::Kind::Object(&SCHEMA_GatewayRouteRangeMatch)),
+            s::prop("Regex", s::Kind::String),
+            s::prop("Suffix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpGatewayRouteHeaderMatch>
         for ::stratus_model::Val<HttpGatewayRouteHeaderMatch>
     {
@@ -632,6 +982,16 @@ pub mod gateway_route {
         /// `Exact`: string.
         pub exact: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpQueryParameterMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpQueryParameterMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpQueryParameterMatch",
+        properties: &[s::prop("Exact", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpQueryParameterMatch>
         for ::stratus_model::Val<HttpQueryParameterMatch>
@@ -666,6 +1026,19 @@ pub mod gateway_route {
         }
     }
 
+    /// What the schema says of `GatewayRouteRangeMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayRouteRangeMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayRouteRangeMatch",
+        properties: &[
+            s::prop("End", s::Kind::Integer),
+            s::prop("Start", s::Kind::Integer),
+        ],
+        required: &["Start", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayRouteRangeMatch> for ::stratus_model::Val<GatewayRouteRangeMatch> {
         fn from(value: GatewayRouteRangeMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -677,6 +1050,8 @@ pub use gateway_route::{CfnGatewayRoute, CfnGatewayRouteAttributes};
 
 /// `AWS::AppMesh::Mesh` and its property types.
 pub mod mesh {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::Mesh`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-mesh.html)
@@ -692,6 +1067,23 @@ pub mod mesh {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `AWS::AppMesh::Mesh`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::Mesh",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_MeshSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMesh`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMeshAttributes {
@@ -735,6 +1127,22 @@ pub mod mesh {
         pub service_discovery: ::std::option::Option<::stratus_model::Val<MeshServiceDiscovery>>,
     }
 
+    /// What the schema says of `MeshSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_MeshSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "MeshSpec",
+        properties: &[
+            s::prop("EgressFilter", s::Kind::Object(&SCHEMA_EgressFilter)),
+            s::prop(
+                "ServiceDiscovery",
+                s::Kind::Object(&SCHEMA_MeshServiceDiscovery),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MeshSpec> for ::stratus_model::Val<MeshSpec> {
         fn from(value: MeshSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -766,6 +1174,19 @@ pub mod mesh {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -792,6 +1213,16 @@ pub mod mesh {
         }
     }
 
+    /// What the schema says of `EgressFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EgressFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "EgressFilter",
+        properties: &[s::prop("Type", s::Kind::String)],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EgressFilter> for ::stratus_model::Val<EgressFilter> {
         fn from(value: EgressFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -806,6 +1237,16 @@ pub mod mesh {
         pub ip_preference: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MeshServiceDiscovery`'s properties; `validate()` checks them.
+    pub static SCHEMA_MeshServiceDiscovery: s::ObjectSchema = s::ObjectSchema {
+        name: "MeshServiceDiscovery",
+        properties: &[s::prop("IpPreference", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MeshServiceDiscovery> for ::stratus_model::Val<MeshServiceDiscovery> {
         fn from(value: MeshServiceDiscovery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -817,6 +1258,8 @@ pub use mesh::{CfnMesh, CfnMeshAttributes};
 
 /// `AWS::AppMesh::Route` and its property types.
 pub mod route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-route.html)
@@ -866,6 +1309,26 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `AWS::AppMesh::Route`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::Route",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("RouteName", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_RouteSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualRouterName", s::Kind::String),
+        ],
+        required: &["MeshName", "VirtualRouterName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `Id`: string.
@@ -909,6 +1372,22 @@ pub mod route {
         pub tcp_route: ::std::option::Option<::stratus_model::Val<TcpRoute>>,
     }
 
+    /// What the schema says of `RouteSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouteSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "RouteSpec",
+        properties: &[
+            s::prop("GrpcRoute", s::Kind::Object(&SCHEMA_GrpcRoute)),
+            s::prop("Http2Route", s::Kind::Object(&SCHEMA_HttpRoute)),
+            s::prop("HttpRoute", s::Kind::Object(&SCHEMA_HttpRoute)),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("TcpRoute", s::Kind::Object(&SCHEMA_TcpRoute)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouteSpec> for ::stratus_model::Val<RouteSpec> {
         fn from(value: RouteSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -939,6 +1418,19 @@ pub mod route {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -977,6 +1469,21 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `GrpcRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRoute",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_GrpcRouteAction)),
+            s::prop("Match", s::Kind::Object(&SCHEMA_GrpcRouteMatch)),
+            s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_GrpcRetryPolicy)),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_GrpcTimeout)),
+        ],
+        required: &["Action", "Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcRoute> for ::stratus_model::Val<GrpcRoute> {
         fn from(value: GrpcRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1014,6 +1521,21 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `HttpRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRoute",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_HttpRouteAction)),
+            s::prop("Match", s::Kind::Object(&SCHEMA_HttpRouteMatch)),
+            s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_HttpRetryPolicy)),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_HttpTimeout)),
+        ],
+        required: &["Action", "Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpRoute> for ::stratus_model::Val<HttpRoute> {
         fn from(value: HttpRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1046,6 +1568,20 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `TcpRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "TcpRoute",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_TcpRouteAction)),
+            s::prop("Match", s::Kind::Object(&SCHEMA_TcpRouteMatch)),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_TcpTimeout)),
+        ],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TcpRoute> for ::stratus_model::Val<TcpRoute> {
         fn from(value: TcpRoute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1074,6 +1610,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `GrpcRouteAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRouteAction: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRouteAction",
+        properties: &[s::prop(
+            "WeightedTargets",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeightedTarget))),
+        )],
+        required: &["WeightedTargets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcRouteAction> for ::stratus_model::Val<GrpcRouteAction> {
         fn from(value: GrpcRouteAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1094,6 +1643,24 @@ pub mod route {
         /// `ServiceName`: string.
         pub service_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GrpcRouteMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRouteMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRouteMatch",
+        properties: &[
+            s::prop(
+                "Metadata",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GrpcRouteMetadata))),
+            ),
+            s::prop("MethodName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServiceName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrpcRouteMatch> for ::stratus_model::Val<GrpcRouteMatch> {
         fn from(value: GrpcRouteMatch) -> Self {
@@ -1138,6 +1705,31 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `GrpcRetryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRetryPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRetryPolicy",
+        properties: &[
+            s::prop(
+                "GrpcRetryEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "HttpRetryEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("MaxRetries", s::Kind::Integer),
+            s::prop("PerRetryTimeout", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop(
+                "TcpRetryEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["MaxRetries", "PerRetryTimeout"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcRetryPolicy> for ::stratus_model::Val<GrpcRetryPolicy> {
         fn from(value: GrpcRetryPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1153,6 +1745,19 @@ pub mod route {
         /// `PerRequest`: [`Duration`].
         pub per_request: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
+
+    /// What the schema says of `GrpcTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcTimeout",
+        properties: &[
+            s::prop("Idle", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("PerRequest", s::Kind::Object(&SCHEMA_Duration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrpcTimeout> for ::stratus_model::Val<GrpcTimeout> {
         fn from(value: GrpcTimeout) -> Self {
@@ -1182,6 +1787,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `HttpRouteAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRouteAction: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRouteAction",
+        properties: &[s::prop(
+            "WeightedTargets",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeightedTarget))),
+        )],
+        required: &["WeightedTargets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpRouteAction> for ::stratus_model::Val<HttpRouteAction> {
         fn from(value: HttpRouteAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1208,6 +1826,30 @@ pub mod route {
         /// `Scheme`: string.
         pub scheme: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpRouteMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRouteMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRouteMatch",
+        properties: &[
+            s::prop(
+                "Headers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HttpRouteHeader))),
+            ),
+            s::prop("Method", s::Kind::String),
+            s::prop("Path", s::Kind::Object(&SCHEMA_HttpPathMatch)),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "QueryParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryParameter))),
+            ),
+            s::prop("Scheme", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpRouteMatch> for ::stratus_model::Val<HttpRouteMatch> {
         fn from(value: HttpRouteMatch) -> Self {
@@ -1248,6 +1890,27 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `HttpRetryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRetryPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRetryPolicy",
+        properties: &[
+            s::prop(
+                "HttpRetryEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("MaxRetries", s::Kind::Integer),
+            s::prop("PerRetryTimeout", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop(
+                "TcpRetryEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["MaxRetries", "PerRetryTimeout"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpRetryPolicy> for ::stratus_model::Val<HttpRetryPolicy> {
         fn from(value: HttpRetryPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1263,6 +1926,19 @@ pub mod route {
         /// `PerRequest`: [`Duration`].
         pub per_request: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
+
+    /// What the schema says of `HttpTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpTimeout",
+        properties: &[
+            s::prop("Idle", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("PerRequest", s::Kind::Object(&SCHEMA_Duration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpTimeout> for ::stratus_model::Val<HttpTimeout> {
         fn from(value: HttpTimeout) -> Self {
@@ -1292,6 +1968,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `TcpRouteAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpRouteAction: s::ObjectSchema = s::ObjectSchema {
+        name: "TcpRouteAction",
+        properties: &[s::prop(
+            "WeightedTargets",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeightedTarget))),
+        )],
+        required: &["WeightedTargets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TcpRouteAction> for ::stratus_model::Val<TcpRouteAction> {
         fn from(value: TcpRouteAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1306,6 +1995,16 @@ pub mod route {
         pub port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `TcpRouteMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpRouteMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "TcpRouteMatch",
+        properties: &[s::prop("Port", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TcpRouteMatch> for ::stratus_model::Val<TcpRouteMatch> {
         fn from(value: TcpRouteMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1319,6 +2018,16 @@ pub mod route {
         /// `Idle`: [`Duration`].
         pub idle: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
+
+    /// What the schema says of `TcpTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "TcpTimeout",
+        properties: &[s::prop("Idle", s::Kind::Object(&SCHEMA_Duration))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TcpTimeout> for ::stratus_model::Val<TcpTimeout> {
         fn from(value: TcpTimeout) -> Self {
@@ -1354,6 +2063,20 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `WeightedTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeightedTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "WeightedTarget",
+        properties: &[
+            s::prop("Port", s::Kind::Integer),
+            s::prop("VirtualNode", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer),
+        ],
+        required: &["VirtualNode", "Weight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WeightedTarget> for ::stratus_model::Val<WeightedTarget> {
         fn from(value: WeightedTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1386,6 +2109,23 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `GrpcRouteMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRouteMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRouteMetadata",
+        properties: &[
+            s::prop("Invert", s::Kind::Boolean),
+            s::prop(
+                "Match",
+                s::Kind::Object(&SCHEMA_GrpcRouteMetadataMatchMethod),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcRouteMetadata> for ::stratus_model::Val<GrpcRouteMetadata> {
         fn from(value: GrpcRouteMetadata) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1416,6 +2156,19 @@ pub mod route {
             }
         }
     }
+
+    /// What the schema says of `Duration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Duration: s::ObjectSchema = s::ObjectSchema {
+        name: "Duration",
+        properties: &[
+            s::prop("Unit", s::Kind::String),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Value", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Duration> for ::stratus_model::Val<Duration> {
         fn from(value: Duration) -> Self {
@@ -1449,6 +2202,20 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `HttpRouteHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRouteHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRouteHeader",
+        properties: &[
+            s::prop("Invert", s::Kind::Boolean),
+            s::prop("Match", s::Kind::Object(&SCHEMA_HeaderMatchMethod)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpRouteHeader> for ::stratus_model::Val<HttpRouteHeader> {
         fn from(value: HttpRouteHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1464,6 +2231,19 @@ pub mod route {
         /// `Regex`: string.
         pub regex: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpPathMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpPathMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpPathMatch",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Regex", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpPathMatch> for ::stratus_model::Val<HttpPathMatch> {
         fn from(value: HttpPathMatch) -> Self {
@@ -1494,6 +2274,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `QueryParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryParameter",
+        properties: &[
+            s::prop("Match", s::Kind::Object(&SCHEMA_HttpQueryParameterMatch)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
         fn from(value: QueryParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1515,6 +2308,22 @@ pub mod route {
         /// `Suffix`: string.
         pub suffix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GrpcRouteMetadataMatchMethod`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcRouteMetadataMatchMethod: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcRouteMetadataMatchMethod",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Range", s::Kind::Object(&SCHEMA_MatchRange)),
+            s::prop("Regex", s::Kind::String),
+            s::prop("Suffix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrpcRouteMetadataMatchMethod>
         for ::stratus_model::Val<GrpcRouteMetadataMatchMethod>
@@ -1540,6 +2349,22 @@ pub mod route {
         pub suffix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HeaderMatchMethod`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderMatchMethod: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderMatchMethod",
+        properties: &[
+            s::prop("Exact", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Range", s::Kind::Object(&SCHEMA_MatchRange)),
+            s::prop("Regex", s::Kind::String),
+            s::prop("Suffix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderMatchMethod> for ::stratus_model::Val<HeaderMatchMethod> {
         fn from(value: HeaderMatchMethod) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1553,6 +2378,16 @@ pub mod route {
         /// `Exact`: string.
         pub exact: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HttpQueryParameterMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpQueryParameterMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpQueryParameterMatch",
+        properties: &[s::prop("Exact", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpQueryParameterMatch>
         for ::stratus_model::Val<HttpQueryParameterMatch>
@@ -1587,6 +2422,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `MatchRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchRange: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchRange",
+        properties: &[
+            s::prop("End", s::Kind::Integer),
+            s::prop("Start", s::Kind::Integer),
+        ],
+        required: &["Start", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MatchRange> for ::stratus_model::Val<MatchRange> {
         fn from(value: MatchRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1598,6 +2446,8 @@ pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::AppMesh::VirtualGateway` and its property types.
 pub mod virtual_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::VirtualGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html)
@@ -1644,6 +2494,25 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppMesh::VirtualGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::VirtualGateway",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualGatewaySpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualGatewayName", s::Kind::String),
+        ],
+        required: &["MeshName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVirtualGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualGatewayAttributes {
@@ -1701,6 +2570,29 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewaySpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewaySpec: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewaySpec",
+        properties: &[
+            s::prop(
+                "BackendDefaults",
+                s::Kind::Object(&SCHEMA_VirtualGatewayBackendDefaults),
+            ),
+            s::prop(
+                "Listeners",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_VirtualGatewayListener),
+                )),
+            ),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_VirtualGatewayLogging)),
+        ],
+        required: &["Listeners"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewaySpec> for ::stratus_model::Val<VirtualGatewaySpec> {
         fn from(value: VirtualGatewaySpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1732,6 +2624,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1745,6 +2650,19 @@ pub mod virtual_gateway {
         /// `ClientPolicy`: [`VirtualGatewayClientPolicy`].
         pub client_policy: ::std::option::Option<::stratus_model::Val<VirtualGatewayClientPolicy>>,
     }
+
+    /// What the schema says of `VirtualGatewayBackendDefaults`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayBackendDefaults: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayBackendDefaults",
+        properties: &[s::prop(
+            "ClientPolicy",
+            s::Kind::Object(&SCHEMA_VirtualGatewayClientPolicy),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayBackendDefaults>
         for ::stratus_model::Val<VirtualGatewayBackendDefaults>
@@ -1786,6 +2704,30 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayListener`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListener: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListener",
+        properties: &[
+            s::prop(
+                "ConnectionPool",
+                s::Kind::Object(&SCHEMA_VirtualGatewayConnectionPool),
+            ),
+            s::prop(
+                "HealthCheck",
+                s::Kind::Object(&SCHEMA_VirtualGatewayHealthCheckPolicy),
+            ),
+            s::prop(
+                "PortMapping",
+                s::Kind::Object(&SCHEMA_VirtualGatewayPortMapping),
+            ),
+            s::prop("TLS", s::Kind::Object(&SCHEMA_VirtualGatewayListenerTls)),
+        ],
+        required: &["PortMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayListener> for ::stratus_model::Val<VirtualGatewayListener> {
         fn from(value: VirtualGatewayListener) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1799,6 +2741,19 @@ pub mod virtual_gateway {
         /// `AccessLog`: [`VirtualGatewayAccessLog`].
         pub access_log: ::std::option::Option<::stratus_model::Val<VirtualGatewayAccessLog>>,
     }
+
+    /// What the schema says of `VirtualGatewayLogging`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayLogging: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayLogging",
+        properties: &[s::prop(
+            "AccessLog",
+            s::Kind::Object(&SCHEMA_VirtualGatewayAccessLog),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayLogging> for ::stratus_model::Val<VirtualGatewayLogging> {
         fn from(value: VirtualGatewayLogging) -> Self {
@@ -1814,6 +2769,19 @@ pub mod virtual_gateway {
         #[resource(rename = "TLS")]
         pub tls: ::std::option::Option<::stratus_model::Val<VirtualGatewayClientPolicyTls>>,
     }
+
+    /// What the schema says of `VirtualGatewayClientPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayClientPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayClientPolicy",
+        properties: &[s::prop(
+            "TLS",
+            s::Kind::Object(&SCHEMA_VirtualGatewayClientPolicyTls),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayClientPolicy>
         for ::stratus_model::Val<VirtualGatewayClientPolicy>
@@ -1837,6 +2805,29 @@ pub mod virtual_gateway {
         #[resource(rename = "HTTP2")]
         pub http2: ::std::option::Option<::stratus_model::Val<VirtualGatewayHttp2ConnectionPool>>,
     }
+
+    /// What the schema says of `VirtualGatewayConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayConnectionPool",
+        properties: &[
+            s::prop(
+                "GRPC",
+                s::Kind::Object(&SCHEMA_VirtualGatewayGrpcConnectionPool),
+            ),
+            s::prop(
+                "HTTP",
+                s::Kind::Object(&SCHEMA_VirtualGatewayHttpConnectionPool),
+            ),
+            s::prop(
+                "HTTP2",
+                s::Kind::Object(&SCHEMA_VirtualGatewayHttp2ConnectionPool),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayConnectionPool>
         for ::stratus_model::Val<VirtualGatewayConnectionPool>
@@ -1892,6 +2883,30 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayHealthCheckPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayHealthCheckPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayHealthCheckPolicy",
+        properties: &[
+            s::prop("HealthyThreshold", s::Kind::Integer),
+            s::prop("IntervalMillis", s::Kind::Integer),
+            s::prop("Path", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("TimeoutMillis", s::Kind::Integer),
+            s::prop("UnhealthyThreshold", s::Kind::Integer),
+        ],
+        required: &[
+            "UnhealthyThreshold",
+            "HealthyThreshold",
+            "TimeoutMillis",
+            "Protocol",
+            "IntervalMillis",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayHealthCheckPolicy>
         for ::stratus_model::Val<VirtualGatewayHealthCheckPolicy>
     {
@@ -1924,6 +2939,19 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `VirtualGatewayPortMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayPortMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayPortMapping",
+        properties: &[
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+        ],
+        required: &["Port", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayPortMapping>
         for ::stratus_model::Val<VirtualGatewayPortMapping>
@@ -1964,6 +2992,26 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayListenerTls`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTls: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListenerTls",
+        properties: &[
+            s::prop(
+                "Certificate",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsCertificate),
+            ),
+            s::prop("Mode", s::Kind::String),
+            s::prop(
+                "Validation",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsValidationContext),
+            ),
+        ],
+        required: &["Mode", "Certificate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayListenerTls>
         for ::stratus_model::Val<VirtualGatewayListenerTls>
     {
@@ -1979,6 +3027,19 @@ pub mod virtual_gateway {
         /// `File`: [`VirtualGatewayFileAccessLog`].
         pub file: ::std::option::Option<::stratus_model::Val<VirtualGatewayFileAccessLog>>,
     }
+
+    /// What the schema says of `VirtualGatewayAccessLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayAccessLog: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayAccessLog",
+        properties: &[s::prop(
+            "File",
+            s::Kind::Object(&SCHEMA_VirtualGatewayFileAccessLog),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayAccessLog>
         for ::stratus_model::Val<VirtualGatewayAccessLog>
@@ -2020,6 +3081,27 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayClientPolicyTls`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayClientPolicyTls: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayClientPolicyTls",
+        properties: &[
+            s::prop(
+                "Certificate",
+                s::Kind::Object(&SCHEMA_VirtualGatewayClientTlsCertificate),
+            ),
+            s::prop("Enforce", s::Kind::Boolean),
+            s::prop("Ports", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop(
+                "Validation",
+                s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContext),
+            ),
+        ],
+        required: &["Validation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayClientPolicyTls>
         for ::stratus_model::Val<VirtualGatewayClientPolicyTls>
     {
@@ -2045,6 +3127,16 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `VirtualGatewayGrpcConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayGrpcConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayGrpcConnectionPool",
+        properties: &[s::prop("MaxRequests", s::Kind::Integer)],
+        required: &["MaxRequests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayGrpcConnectionPool>
         for ::stratus_model::Val<VirtualGatewayGrpcConnectionPool>
@@ -2075,6 +3167,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayHttpConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayHttpConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayHttpConnectionPool",
+        properties: &[
+            s::prop("MaxConnections", s::Kind::Integer),
+            s::prop("MaxPendingRequests", s::Kind::Integer),
+        ],
+        required: &["MaxConnections"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayHttpConnectionPool>
         for ::stratus_model::Val<VirtualGatewayHttpConnectionPool>
     {
@@ -2101,6 +3206,16 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayHttp2ConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayHttp2ConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayHttp2ConnectionPool",
+        properties: &[s::prop("MaxRequests", s::Kind::Integer)],
+        required: &["MaxRequests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayHttp2ConnectionPool>
         for ::stratus_model::Val<VirtualGatewayHttp2ConnectionPool>
     {
@@ -2125,6 +3240,29 @@ pub mod virtual_gateway {
         pub sds:
             ::std::option::Option<::stratus_model::Val<VirtualGatewayListenerTlsSdsCertificate>>,
     }
+
+    /// What the schema says of `VirtualGatewayListenerTlsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListenerTlsCertificate",
+        properties: &[
+            s::prop(
+                "ACM",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsAcmCertificate),
+            ),
+            s::prop(
+                "File",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsFileCertificate),
+            ),
+            s::prop(
+                "SDS",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsSdsCertificate),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayListenerTlsCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsCertificate>
@@ -2160,6 +3298,26 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayListenerTlsValidationContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsValidationContext: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VirtualGatewayListenerTlsValidationContext",
+            properties: &[
+                s::prop(
+                    "SubjectAlternativeNames",
+                    s::Kind::Object(&SCHEMA_SubjectAlternativeNames),
+                ),
+                s::prop(
+                    "Trust",
+                    s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsValidationContextTrust),
+                ),
+            ],
+            required: &["Trust"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<VirtualGatewayListenerTlsValidationContext>
         for ::stratus_model::Val<VirtualGatewayListenerTlsValidationContext>
     {
@@ -2191,6 +3349,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayFileAccessLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayFileAccessLog: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayFileAccessLog",
+        properties: &[
+            s::prop("Format", s::Kind::Object(&SCHEMA_LoggingFormat)),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &["Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayFileAccessLog>
         for ::stratus_model::Val<VirtualGatewayFileAccessLog>
     {
@@ -2211,6 +3382,25 @@ pub mod virtual_gateway {
         pub sds:
             ::std::option::Option<::stratus_model::Val<VirtualGatewayListenerTlsSdsCertificate>>,
     }
+
+    /// What the schema says of `VirtualGatewayClientTlsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayClientTlsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayClientTlsCertificate",
+        properties: &[
+            s::prop(
+                "File",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsFileCertificate),
+            ),
+            s::prop(
+                "SDS",
+                s::Kind::Object(&SCHEMA_VirtualGatewayListenerTlsSdsCertificate),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayClientTlsCertificate>
         for ::stratus_model::Val<VirtualGatewayClientTlsCertificate>
@@ -2246,6 +3436,25 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayTlsValidationContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayTlsValidationContext: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayTlsValidationContext",
+        properties: &[
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::Object(&SCHEMA_SubjectAlternativeNames),
+            ),
+            s::prop(
+                "Trust",
+                s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextTrust),
+            ),
+        ],
+        required: &["Trust"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContext>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContext>
     {
@@ -2273,6 +3482,16 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `VirtualGatewayListenerTlsAcmCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsAcmCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListenerTlsAcmCertificate",
+        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        required: &["CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayListenerTlsAcmCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsAcmCertificate>
@@ -2307,6 +3526,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayListenerTlsFileCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsFileCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListenerTlsFileCertificate",
+        properties: &[
+            s::prop("CertificateChain", s::Kind::String),
+            s::prop("PrivateKey", s::Kind::String),
+        ],
+        required: &["PrivateKey", "CertificateChain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayListenerTlsFileCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsFileCertificate>
     {
@@ -2334,6 +3566,16 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `VirtualGatewayListenerTlsSdsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsSdsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayListenerTlsSdsCertificate",
+        properties: &[s::prop("SecretName", s::Kind::String)],
+        required: &["SecretName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualGatewayListenerTlsSdsCertificate>
         for ::stratus_model::Val<VirtualGatewayListenerTlsSdsCertificate>
@@ -2363,6 +3605,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `SubjectAlternativeNames`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectAlternativeNames: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectAlternativeNames",
+        properties: &[s::prop(
+            "Match",
+            s::Kind::Object(&SCHEMA_SubjectAlternativeNameMatchers),
+        )],
+        required: &["Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubjectAlternativeNames>
         for ::stratus_model::Val<SubjectAlternativeNames>
     {
@@ -2385,6 +3640,26 @@ pub mod virtual_gateway {
             ::std::option::Option<::stratus_model::Val<VirtualGatewayTlsValidationContextSdsTrust>>,
     }
 
+    /// What the schema says of `VirtualGatewayListenerTlsValidationContextTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayListenerTlsValidationContextTrust: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VirtualGatewayListenerTlsValidationContextTrust",
+            properties: &[
+                s::prop(
+                    "File",
+                    s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextFileTrust),
+                ),
+                s::prop(
+                    "SDS",
+                    s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextSdsTrust),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<VirtualGatewayListenerTlsValidationContextTrust>
         for ::stratus_model::Val<VirtualGatewayListenerTlsValidationContextTrust>
     {
@@ -2402,6 +3677,22 @@ pub mod virtual_gateway {
         /// `Text`: string.
         pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LoggingFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFormat",
+        properties: &[
+            s::prop(
+                "Json",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_JsonFormatRef))),
+            ),
+            s::prop("Text", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingFormat> for ::stratus_model::Val<LoggingFormat> {
         fn from(value: LoggingFormat) -> Self {
@@ -2427,6 +3718,29 @@ pub mod virtual_gateway {
             ::std::option::Option<::stratus_model::Val<VirtualGatewayTlsValidationContextSdsTrust>>,
     }
 
+    /// What the schema says of `VirtualGatewayTlsValidationContextTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayTlsValidationContextTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualGatewayTlsValidationContextTrust",
+        properties: &[
+            s::prop(
+                "ACM",
+                s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextAcmTrust),
+            ),
+            s::prop(
+                "File",
+                s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextFileTrust),
+            ),
+            s::prop(
+                "SDS",
+                s::Kind::Object(&SCHEMA_VirtualGatewayTlsValidationContextSdsTrust),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContextTrust>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContextTrust>
     {
@@ -2443,6 +3757,19 @@ pub mod virtual_gateway {
         pub exact:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SubjectAlternativeNameMatchers`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectAlternativeNameMatchers: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectAlternativeNameMatchers",
+        properties: &[s::prop(
+            "Exact",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SubjectAlternativeNameMatchers>
         for ::stratus_model::Val<SubjectAlternativeNameMatchers>
@@ -2472,6 +3799,17 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayTlsValidationContextFileTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayTlsValidationContextFileTrust: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VirtualGatewayTlsValidationContextFileTrust",
+            properties: &[s::prop("CertificateChain", s::Kind::String)],
+            required: &["CertificateChain"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContextFileTrust>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContextFileTrust>
     {
@@ -2499,6 +3837,17 @@ pub mod virtual_gateway {
             }
         }
     }
+
+    /// What the schema says of `VirtualGatewayTlsValidationContextSdsTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayTlsValidationContextSdsTrust: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VirtualGatewayTlsValidationContextSdsTrust",
+            properties: &[s::prop("SecretName", s::Kind::String)],
+            required: &["SecretName"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<VirtualGatewayTlsValidationContextSdsTrust>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContextSdsTrust>
@@ -2533,6 +3882,19 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `JsonFormatRef`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonFormatRef: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonFormatRef",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonFormatRef> for ::stratus_model::Val<JsonFormatRef> {
         fn from(value: JsonFormatRef) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2562,6 +3924,20 @@ pub mod virtual_gateway {
         }
     }
 
+    /// What the schema says of `VirtualGatewayTlsValidationContextAcmTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualGatewayTlsValidationContextAcmTrust: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "VirtualGatewayTlsValidationContextAcmTrust",
+            properties: &[s::prop(
+                "CertificateAuthorityArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )],
+            required: &["CertificateAuthorityArns"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<VirtualGatewayTlsValidationContextAcmTrust>
         for ::stratus_model::Val<VirtualGatewayTlsValidationContextAcmTrust>
     {
@@ -2575,6 +3951,8 @@ pub use virtual_gateway::{CfnVirtualGateway, CfnVirtualGatewayAttributes};
 
 /// `AWS::AppMesh::VirtualNode` and its property types.
 pub mod virtual_node {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::VirtualNode`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html)
@@ -2621,6 +3999,25 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `AWS::AppMesh::VirtualNode`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::VirtualNode",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualNodeSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualNodeName", s::Kind::String),
+        ],
+        required: &["MeshName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVirtualNode`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualNodeAttributes {
         /// `Id`: string.
@@ -2664,6 +4061,31 @@ pub mod virtual_node {
         pub service_discovery: ::std::option::Option<::stratus_model::Val<ServiceDiscovery>>,
     }
 
+    /// What the schema says of `VirtualNodeSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeSpec",
+        properties: &[
+            s::prop("BackendDefaults", s::Kind::Object(&SCHEMA_BackendDefaults)),
+            s::prop(
+                "Backends",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Backend))),
+            ),
+            s::prop(
+                "Listeners",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Listener))),
+            ),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_Logging)),
+            s::prop(
+                "ServiceDiscovery",
+                s::Kind::Object(&SCHEMA_ServiceDiscovery),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualNodeSpec> for ::stratus_model::Val<VirtualNodeSpec> {
         fn from(value: VirtualNodeSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2695,6 +4117,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2709,6 +4144,19 @@ pub mod virtual_node {
         pub client_policy: ::std::option::Option<::stratus_model::Val<ClientPolicy>>,
     }
 
+    /// What the schema says of `BackendDefaults`'s properties; `validate()` checks them.
+    pub static SCHEMA_BackendDefaults: s::ObjectSchema = s::ObjectSchema {
+        name: "BackendDefaults",
+        properties: &[s::prop(
+            "ClientPolicy",
+            s::Kind::Object(&SCHEMA_ClientPolicy),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BackendDefaults> for ::stratus_model::Val<BackendDefaults> {
         fn from(value: BackendDefaults) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2722,6 +4170,19 @@ pub mod virtual_node {
         /// `VirtualService`: [`VirtualServiceBackend`].
         pub virtual_service: ::std::option::Option<::stratus_model::Val<VirtualServiceBackend>>,
     }
+
+    /// What the schema says of `Backend`'s properties; `validate()` checks them.
+    pub static SCHEMA_Backend: s::ObjectSchema = s::ObjectSchema {
+        name: "Backend",
+        properties: &[s::prop(
+            "VirtualService",
+            s::Kind::Object(&SCHEMA_VirtualServiceBackend),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Backend> for ::stratus_model::Val<Backend> {
         fn from(value: Backend) -> Self {
@@ -2765,6 +4226,29 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `Listener`'s properties; `validate()` checks them.
+    pub static SCHEMA_Listener: s::ObjectSchema = s::ObjectSchema {
+        name: "Listener",
+        properties: &[
+            s::prop(
+                "ConnectionPool",
+                s::Kind::Object(&SCHEMA_VirtualNodeConnectionPool),
+            ),
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_HealthCheck)),
+            s::prop(
+                "OutlierDetection",
+                s::Kind::Object(&SCHEMA_OutlierDetection),
+            ),
+            s::prop("PortMapping", s::Kind::Object(&SCHEMA_PortMapping)),
+            s::prop("TLS", s::Kind::Object(&SCHEMA_ListenerTls)),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_ListenerTimeout)),
+        ],
+        required: &["PortMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Listener> for ::stratus_model::Val<Listener> {
         fn from(value: Listener) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2778,6 +4262,16 @@ pub mod virtual_node {
         /// `AccessLog`: [`AccessLog`].
         pub access_log: ::std::option::Option<::stratus_model::Val<AccessLog>>,
     }
+
+    /// What the schema says of `Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logging: s::ObjectSchema = s::ObjectSchema {
+        name: "Logging",
+        properties: &[s::prop("AccessLog", s::Kind::Object(&SCHEMA_AccessLog))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
@@ -2797,6 +4291,22 @@ pub mod virtual_node {
         pub dns: ::std::option::Option<::stratus_model::Val<DnsServiceDiscovery>>,
     }
 
+    /// What the schema says of `ServiceDiscovery`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceDiscovery: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceDiscovery",
+        properties: &[
+            s::prop(
+                "AWSCloudMap",
+                s::Kind::Object(&SCHEMA_AwsCloudMapServiceDiscovery),
+            ),
+            s::prop("DNS", s::Kind::Object(&SCHEMA_DnsServiceDiscovery)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceDiscovery> for ::stratus_model::Val<ServiceDiscovery> {
         fn from(value: ServiceDiscovery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2811,6 +4321,16 @@ pub mod virtual_node {
         #[resource(rename = "TLS")]
         pub tls: ::std::option::Option<::stratus_model::Val<ClientPolicyTls>>,
     }
+
+    /// What the schema says of `ClientPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientPolicy",
+        properties: &[s::prop("TLS", s::Kind::Object(&SCHEMA_ClientPolicyTls))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientPolicy> for ::stratus_model::Val<ClientPolicy> {
         fn from(value: ClientPolicy) -> Self {
@@ -2841,6 +4361,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `VirtualServiceBackend`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualServiceBackend: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualServiceBackend",
+        properties: &[
+            s::prop("ClientPolicy", s::Kind::Object(&SCHEMA_ClientPolicy)),
+            s::prop("VirtualServiceName", s::Kind::String),
+        ],
+        required: &["VirtualServiceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualServiceBackend> for ::stratus_model::Val<VirtualServiceBackend> {
         fn from(value: VirtualServiceBackend) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2864,6 +4397,30 @@ pub mod virtual_node {
         #[resource(rename = "TCP")]
         pub tcp: ::std::option::Option<::stratus_model::Val<VirtualNodeTcpConnectionPool>>,
     }
+
+    /// What the schema says of `VirtualNodeConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeConnectionPool",
+        properties: &[
+            s::prop(
+                "GRPC",
+                s::Kind::Object(&SCHEMA_VirtualNodeGrpcConnectionPool),
+            ),
+            s::prop(
+                "HTTP",
+                s::Kind::Object(&SCHEMA_VirtualNodeHttpConnectionPool),
+            ),
+            s::prop(
+                "HTTP2",
+                s::Kind::Object(&SCHEMA_VirtualNodeHttp2ConnectionPool),
+            ),
+            s::prop("TCP", s::Kind::Object(&SCHEMA_VirtualNodeTcpConnectionPool)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualNodeConnectionPool>
         for ::stratus_model::Val<VirtualNodeConnectionPool>
@@ -2919,6 +4476,30 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `HealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheck: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheck",
+        properties: &[
+            s::prop("HealthyThreshold", s::Kind::Integer),
+            s::prop("IntervalMillis", s::Kind::Integer),
+            s::prop("Path", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("TimeoutMillis", s::Kind::Integer),
+            s::prop("UnhealthyThreshold", s::Kind::Integer),
+        ],
+        required: &[
+            "UnhealthyThreshold",
+            "HealthyThreshold",
+            "TimeoutMillis",
+            "Protocol",
+            "IntervalMillis",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
         fn from(value: HealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2960,6 +4541,26 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `OutlierDetection`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutlierDetection: s::ObjectSchema = s::ObjectSchema {
+        name: "OutlierDetection",
+        properties: &[
+            s::prop("BaseEjectionDuration", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("Interval", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("MaxEjectionPercent", s::Kind::Integer),
+            s::prop("MaxServerErrors", s::Kind::Integer),
+        ],
+        required: &[
+            "MaxEjectionPercent",
+            "BaseEjectionDuration",
+            "MaxServerErrors",
+            "Interval",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutlierDetection> for ::stratus_model::Val<OutlierDetection> {
         fn from(value: OutlierDetection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2990,6 +4591,19 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `PortMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "PortMapping",
+        properties: &[
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+        ],
+        required: &["Port", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortMapping> for ::stratus_model::Val<PortMapping> {
         fn from(value: PortMapping) -> Self {
@@ -3025,6 +4639,26 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `ListenerTls`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTls: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTls",
+        properties: &[
+            s::prop(
+                "Certificate",
+                s::Kind::Object(&SCHEMA_ListenerTlsCertificate),
+            ),
+            s::prop("Mode", s::Kind::String),
+            s::prop(
+                "Validation",
+                s::Kind::Object(&SCHEMA_ListenerTlsValidationContext),
+            ),
+        ],
+        required: &["Mode", "Certificate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListenerTls> for ::stratus_model::Val<ListenerTls> {
         fn from(value: ListenerTls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3049,6 +4683,21 @@ pub mod virtual_node {
         pub tcp: ::std::option::Option<::stratus_model::Val<TcpTimeout>>,
     }
 
+    /// What the schema says of `ListenerTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTimeout",
+        properties: &[
+            s::prop("GRPC", s::Kind::Object(&SCHEMA_GrpcTimeout)),
+            s::prop("HTTP", s::Kind::Object(&SCHEMA_HttpTimeout)),
+            s::prop("HTTP2", s::Kind::Object(&SCHEMA_HttpTimeout)),
+            s::prop("TCP", s::Kind::Object(&SCHEMA_TcpTimeout)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListenerTimeout> for ::stratus_model::Val<ListenerTimeout> {
         fn from(value: ListenerTimeout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3062,6 +4711,16 @@ pub mod virtual_node {
         /// `File`: [`FileAccessLog`].
         pub file: ::std::option::Option<::stratus_model::Val<FileAccessLog>>,
     }
+
+    /// What the schema says of `AccessLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLog: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLog",
+        properties: &[s::prop("File", s::Kind::Object(&SCHEMA_FileAccessLog))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessLog> for ::stratus_model::Val<AccessLog> {
         fn from(value: AccessLog) -> Self {
@@ -3102,6 +4761,27 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `AwsCloudMapServiceDiscovery`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsCloudMapServiceDiscovery: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsCloudMapServiceDiscovery",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AwsCloudMapInstanceAttribute),
+                )),
+            ),
+            s::prop("IpPreference", s::Kind::String),
+            s::prop("NamespaceName", s::Kind::String),
+            s::prop("ServiceName", s::Kind::String),
+        ],
+        required: &["NamespaceName", "ServiceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsCloudMapServiceDiscovery>
         for ::stratus_model::Val<AwsCloudMapServiceDiscovery>
     {
@@ -3135,6 +4815,20 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `DnsServiceDiscovery`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsServiceDiscovery: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsServiceDiscovery",
+        properties: &[
+            s::prop("Hostname", s::Kind::String),
+            s::prop("IpPreference", s::Kind::String),
+            s::prop("ResponseType", s::Kind::String),
+        ],
+        required: &["Hostname"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DnsServiceDiscovery> for ::stratus_model::Val<DnsServiceDiscovery> {
         fn from(value: DnsServiceDiscovery) -> Self {
@@ -3171,6 +4865,21 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `ClientPolicyTls`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientPolicyTls: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientPolicyTls",
+        properties: &[
+            s::prop("Certificate", s::Kind::Object(&SCHEMA_ClientTlsCertificate)),
+            s::prop("Enforce", s::Kind::Boolean),
+            s::prop("Ports", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("Validation", s::Kind::Object(&SCHEMA_TlsValidationContext)),
+        ],
+        required: &["Validation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientPolicyTls> for ::stratus_model::Val<ClientPolicyTls> {
         fn from(value: ClientPolicyTls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3194,6 +4903,16 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `VirtualNodeGrpcConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeGrpcConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeGrpcConnectionPool",
+        properties: &[s::prop("MaxRequests", s::Kind::Integer)],
+        required: &["MaxRequests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualNodeGrpcConnectionPool>
         for ::stratus_model::Val<VirtualNodeGrpcConnectionPool>
@@ -3224,6 +4943,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `VirtualNodeHttpConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeHttpConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeHttpConnectionPool",
+        properties: &[
+            s::prop("MaxConnections", s::Kind::Integer),
+            s::prop("MaxPendingRequests", s::Kind::Integer),
+        ],
+        required: &["MaxConnections"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualNodeHttpConnectionPool>
         for ::stratus_model::Val<VirtualNodeHttpConnectionPool>
     {
@@ -3250,6 +4982,16 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `VirtualNodeHttp2ConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeHttp2ConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeHttp2ConnectionPool",
+        properties: &[s::prop("MaxRequests", s::Kind::Integer)],
+        required: &["MaxRequests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualNodeHttp2ConnectionPool>
         for ::stratus_model::Val<VirtualNodeHttp2ConnectionPool>
     {
@@ -3275,6 +5017,16 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `VirtualNodeTcpConnectionPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeTcpConnectionPool: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeTcpConnectionPool",
+        properties: &[s::prop("MaxConnections", s::Kind::Integer)],
+        required: &["MaxConnections"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualNodeTcpConnectionPool>
         for ::stratus_model::Val<VirtualNodeTcpConnectionPool>
@@ -3309,6 +5061,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `Duration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Duration: s::ObjectSchema = s::ObjectSchema {
+        name: "Duration",
+        properties: &[
+            s::prop("Unit", s::Kind::String),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Value", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Duration> for ::stratus_model::Val<Duration> {
         fn from(value: Duration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3328,6 +5093,20 @@ pub mod virtual_node {
         #[resource(rename = "SDS")]
         pub sds: ::std::option::Option<::stratus_model::Val<ListenerTlsSdsCertificate>>,
     }
+
+    /// What the schema says of `ListenerTlsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsCertificate",
+        properties: &[
+            s::prop("ACM", s::Kind::Object(&SCHEMA_ListenerTlsAcmCertificate)),
+            s::prop("File", s::Kind::Object(&SCHEMA_ListenerTlsFileCertificate)),
+            s::prop("SDS", s::Kind::Object(&SCHEMA_ListenerTlsSdsCertificate)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ListenerTlsCertificate> for ::stratus_model::Val<ListenerTlsCertificate> {
         fn from(value: ListenerTlsCertificate) -> Self {
@@ -3359,6 +5138,25 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `ListenerTlsValidationContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsValidationContext: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsValidationContext",
+        properties: &[
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::Object(&SCHEMA_SubjectAlternativeNames),
+            ),
+            s::prop(
+                "Trust",
+                s::Kind::Object(&SCHEMA_ListenerTlsValidationContextTrust),
+            ),
+        ],
+        required: &["Trust"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListenerTlsValidationContext>
         for ::stratus_model::Val<ListenerTlsValidationContext>
     {
@@ -3377,6 +5175,19 @@ pub mod virtual_node {
         pub per_request: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
 
+    /// What the schema says of `GrpcTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcTimeout",
+        properties: &[
+            s::prop("Idle", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("PerRequest", s::Kind::Object(&SCHEMA_Duration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcTimeout> for ::stratus_model::Val<GrpcTimeout> {
         fn from(value: GrpcTimeout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3393,6 +5204,19 @@ pub mod virtual_node {
         pub per_request: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
 
+    /// What the schema says of `HttpTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpTimeout",
+        properties: &[
+            s::prop("Idle", s::Kind::Object(&SCHEMA_Duration)),
+            s::prop("PerRequest", s::Kind::Object(&SCHEMA_Duration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpTimeout> for ::stratus_model::Val<HttpTimeout> {
         fn from(value: HttpTimeout) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3406,6 +5230,16 @@ pub mod virtual_node {
         /// `Idle`: [`Duration`].
         pub idle: ::std::option::Option<::stratus_model::Val<Duration>>,
     }
+
+    /// What the schema says of `TcpTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "TcpTimeout",
+        properties: &[s::prop("Idle", s::Kind::Object(&SCHEMA_Duration))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TcpTimeout> for ::stratus_model::Val<TcpTimeout> {
         fn from(value: TcpTimeout) -> Self {
@@ -3435,6 +5269,19 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `FileAccessLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileAccessLog: s::ObjectSchema = s::ObjectSchema {
+        name: "FileAccessLog",
+        properties: &[
+            s::prop("Format", s::Kind::Object(&SCHEMA_LoggingFormat)),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &["Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FileAccessLog> for ::stratus_model::Val<FileAccessLog> {
         fn from(value: FileAccessLog) -> Self {
@@ -3467,6 +5314,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `AwsCloudMapInstanceAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsCloudMapInstanceAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsCloudMapInstanceAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsCloudMapInstanceAttribute>
         for ::stratus_model::Val<AwsCloudMapInstanceAttribute>
     {
@@ -3485,6 +5345,19 @@ pub mod virtual_node {
         #[resource(rename = "SDS")]
         pub sds: ::std::option::Option<::stratus_model::Val<ListenerTlsSdsCertificate>>,
     }
+
+    /// What the schema says of `ClientTlsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientTlsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientTlsCertificate",
+        properties: &[
+            s::prop("File", s::Kind::Object(&SCHEMA_ListenerTlsFileCertificate)),
+            s::prop("SDS", s::Kind::Object(&SCHEMA_ListenerTlsSdsCertificate)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientTlsCertificate> for ::stratus_model::Val<ClientTlsCertificate> {
         fn from(value: ClientTlsCertificate) -> Self {
@@ -3516,6 +5389,22 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `TlsValidationContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsValidationContext: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsValidationContext",
+        properties: &[
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::Object(&SCHEMA_SubjectAlternativeNames),
+            ),
+            s::prop("Trust", s::Kind::Object(&SCHEMA_TlsValidationContextTrust)),
+        ],
+        required: &["Trust"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsValidationContext> for ::stratus_model::Val<TlsValidationContext> {
         fn from(value: TlsValidationContext) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3541,6 +5430,16 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `ListenerTlsAcmCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsAcmCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsAcmCertificate",
+        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        required: &["CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ListenerTlsAcmCertificate>
         for ::stratus_model::Val<ListenerTlsAcmCertificate>
@@ -3575,6 +5474,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `ListenerTlsFileCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsFileCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsFileCertificate",
+        properties: &[
+            s::prop("CertificateChain", s::Kind::String),
+            s::prop("PrivateKey", s::Kind::String),
+        ],
+        required: &["PrivateKey", "CertificateChain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListenerTlsFileCertificate>
         for ::stratus_model::Val<ListenerTlsFileCertificate>
     {
@@ -3602,6 +5514,16 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `ListenerTlsSdsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsSdsCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsSdsCertificate",
+        properties: &[s::prop("SecretName", s::Kind::String)],
+        required: &["SecretName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ListenerTlsSdsCertificate>
         for ::stratus_model::Val<ListenerTlsSdsCertificate>
@@ -3631,6 +5553,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `SubjectAlternativeNames`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectAlternativeNames: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectAlternativeNames",
+        properties: &[s::prop(
+            "Match",
+            s::Kind::Object(&SCHEMA_SubjectAlternativeNameMatchers),
+        )],
+        required: &["Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubjectAlternativeNames>
         for ::stratus_model::Val<SubjectAlternativeNames>
     {
@@ -3650,6 +5585,22 @@ pub mod virtual_node {
         pub sds: ::std::option::Option<::stratus_model::Val<TlsValidationContextSdsTrust>>,
     }
 
+    /// What the schema says of `ListenerTlsValidationContextTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerTlsValidationContextTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerTlsValidationContextTrust",
+        properties: &[
+            s::prop(
+                "File",
+                s::Kind::Object(&SCHEMA_TlsValidationContextFileTrust),
+            ),
+            s::prop("SDS", s::Kind::Object(&SCHEMA_TlsValidationContextSdsTrust)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListenerTlsValidationContextTrust>
         for ::stratus_model::Val<ListenerTlsValidationContextTrust>
     {
@@ -3667,6 +5618,22 @@ pub mod virtual_node {
         /// `Text`: string.
         pub text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LoggingFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFormat",
+        properties: &[
+            s::prop(
+                "Json",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_JsonFormatRef))),
+            ),
+            s::prop("Text", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingFormat> for ::stratus_model::Val<LoggingFormat> {
         fn from(value: LoggingFormat) -> Self {
@@ -3688,6 +5655,23 @@ pub mod virtual_node {
         pub sds: ::std::option::Option<::stratus_model::Val<TlsValidationContextSdsTrust>>,
     }
 
+    /// What the schema says of `TlsValidationContextTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsValidationContextTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsValidationContextTrust",
+        properties: &[
+            s::prop("ACM", s::Kind::Object(&SCHEMA_TlsValidationContextAcmTrust)),
+            s::prop(
+                "File",
+                s::Kind::Object(&SCHEMA_TlsValidationContextFileTrust),
+            ),
+            s::prop("SDS", s::Kind::Object(&SCHEMA_TlsValidationContextSdsTrust)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsValidationContextTrust>
         for ::stratus_model::Val<TlsValidationContextTrust>
     {
@@ -3704,6 +5688,19 @@ pub mod virtual_node {
         pub exact:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SubjectAlternativeNameMatchers`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubjectAlternativeNameMatchers: s::ObjectSchema = s::ObjectSchema {
+        name: "SubjectAlternativeNameMatchers",
+        properties: &[s::prop(
+            "Exact",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SubjectAlternativeNameMatchers>
         for ::stratus_model::Val<SubjectAlternativeNameMatchers>
@@ -3733,6 +5730,16 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `TlsValidationContextFileTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsValidationContextFileTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsValidationContextFileTrust",
+        properties: &[s::prop("CertificateChain", s::Kind::String)],
+        required: &["CertificateChain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsValidationContextFileTrust>
         for ::stratus_model::Val<TlsValidationContextFileTrust>
     {
@@ -3760,6 +5767,16 @@ pub mod virtual_node {
             }
         }
     }
+
+    /// What the schema says of `TlsValidationContextSdsTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsValidationContextSdsTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsValidationContextSdsTrust",
+        properties: &[s::prop("SecretName", s::Kind::String)],
+        required: &["SecretName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TlsValidationContextSdsTrust>
         for ::stratus_model::Val<TlsValidationContextSdsTrust>
@@ -3794,6 +5811,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `JsonFormatRef`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonFormatRef: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonFormatRef",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonFormatRef> for ::stratus_model::Val<JsonFormatRef> {
         fn from(value: JsonFormatRef) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3823,6 +5853,19 @@ pub mod virtual_node {
         }
     }
 
+    /// What the schema says of `TlsValidationContextAcmTrust`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsValidationContextAcmTrust: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsValidationContextAcmTrust",
+        properties: &[s::prop(
+            "CertificateAuthorityArns",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["CertificateAuthorityArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsValidationContextAcmTrust>
         for ::stratus_model::Val<TlsValidationContextAcmTrust>
     {
@@ -3836,6 +5879,8 @@ pub use virtual_node::{CfnVirtualNode, CfnVirtualNodeAttributes};
 
 /// `AWS::AppMesh::VirtualRouter` and its property types.
 pub mod virtual_router {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::VirtualRouter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html)
@@ -3881,6 +5926,25 @@ pub mod virtual_router {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppMesh::VirtualRouter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::VirtualRouter",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualRouterSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualRouterName", s::Kind::String),
+        ],
+        required: &["MeshName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVirtualRouter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualRouterAttributes {
@@ -3931,6 +5995,19 @@ pub mod virtual_router {
         }
     }
 
+    /// What the schema says of `VirtualRouterSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualRouterSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualRouterSpec",
+        properties: &[s::prop(
+            "Listeners",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VirtualRouterListener))),
+        )],
+        required: &["Listeners"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualRouterSpec> for ::stratus_model::Val<VirtualRouterSpec> {
         fn from(value: VirtualRouterSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3962,6 +6039,19 @@ pub mod virtual_router {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3987,6 +6077,16 @@ pub mod virtual_router {
             }
         }
     }
+
+    /// What the schema says of `VirtualRouterListener`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualRouterListener: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualRouterListener",
+        properties: &[s::prop("PortMapping", s::Kind::Object(&SCHEMA_PortMapping))],
+        required: &["PortMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualRouterListener> for ::stratus_model::Val<VirtualRouterListener> {
         fn from(value: VirtualRouterListener) -> Self {
@@ -4019,6 +6119,19 @@ pub mod virtual_router {
         }
     }
 
+    /// What the schema says of `PortMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "PortMapping",
+        properties: &[
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+        ],
+        required: &["Port", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortMapping> for ::stratus_model::Val<PortMapping> {
         fn from(value: PortMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4030,6 +6143,8 @@ pub use virtual_router::{CfnVirtualRouter, CfnVirtualRouterAttributes};
 
 /// `AWS::AppMesh::VirtualService` and its property types.
 pub mod virtual_service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppMesh::VirtualService`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html)
@@ -4078,6 +6193,25 @@ pub mod virtual_service {
         }
     }
 
+    /// What the schema says of `AWS::AppMesh::VirtualService`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppMesh::VirtualService",
+        properties: &[
+            s::prop("MeshName", s::Kind::String),
+            s::prop("MeshOwner", s::Kind::String),
+            s::prop("Spec", s::Kind::Object(&SCHEMA_VirtualServiceSpec)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VirtualServiceName", s::Kind::String),
+        ],
+        required: &["MeshName", "VirtualServiceName", "Spec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVirtualService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualServiceAttributes {
         /// `Id`: string.
@@ -4113,6 +6247,19 @@ pub mod virtual_service {
         pub provider: ::std::option::Option<::stratus_model::Val<VirtualServiceProvider>>,
     }
 
+    /// What the schema says of `VirtualServiceSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualServiceSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualServiceSpec",
+        properties: &[s::prop(
+            "Provider",
+            s::Kind::Object(&SCHEMA_VirtualServiceProvider),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VirtualServiceSpec> for ::stratus_model::Val<VirtualServiceSpec> {
         fn from(value: VirtualServiceSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4144,6 +6291,19 @@ pub mod virtual_service {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4160,6 +6320,25 @@ pub mod virtual_service {
         pub virtual_router:
             ::std::option::Option<::stratus_model::Val<VirtualRouterServiceProvider>>,
     }
+
+    /// What the schema says of `VirtualServiceProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualServiceProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualServiceProvider",
+        properties: &[
+            s::prop(
+                "VirtualNode",
+                s::Kind::Object(&SCHEMA_VirtualNodeServiceProvider),
+            ),
+            s::prop(
+                "VirtualRouter",
+                s::Kind::Object(&SCHEMA_VirtualRouterServiceProvider),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualServiceProvider> for ::stratus_model::Val<VirtualServiceProvider> {
         fn from(value: VirtualServiceProvider) -> Self {
@@ -4186,6 +6365,16 @@ pub mod virtual_service {
             }
         }
     }
+
+    /// What the schema says of `VirtualNodeServiceProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualNodeServiceProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualNodeServiceProvider",
+        properties: &[s::prop("VirtualNodeName", s::Kind::String)],
+        required: &["VirtualNodeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualNodeServiceProvider>
         for ::stratus_model::Val<VirtualNodeServiceProvider>
@@ -4214,6 +6403,16 @@ pub mod virtual_service {
             }
         }
     }
+
+    /// What the schema says of `VirtualRouterServiceProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_VirtualRouterServiceProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "VirtualRouterServiceProvider",
+        properties: &[s::prop("VirtualRouterName", s::Kind::String)],
+        required: &["VirtualRouterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VirtualRouterServiceProvider>
         for ::stratus_model::Val<VirtualRouterServiceProvider>

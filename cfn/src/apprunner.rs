@@ -4,6 +4,8 @@
 
 /// `AWS::AppRunner::AutoScalingConfiguration` and its property types.
 pub mod auto_scaling_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppRunner::AutoScalingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-autoscalingconfiguration.html)
@@ -41,6 +43,29 @@ pub mod auto_scaling_configuration {
         pub min_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AWS::AppRunner::AutoScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppRunner::AutoScalingConfiguration",
+        properties: &[
+            s::prop("AutoScalingConfigurationName", s::Kind::String)
+                .pattern("[A-Za-z0-9][A-Za-z0-9\\-_]{3,31}")
+                .min_length(4)
+                .max_length(32),
+            s::prop("MaxConcurrency", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(200.0),
+            s::prop("MaxSize", s::Kind::Integer).minimum(1.0),
+            s::prop("MinSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(25.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAutoScalingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutoScalingConfigurationAttributes {
         /// `AutoScalingConfigurationArn`: string.
@@ -70,6 +95,8 @@ pub use auto_scaling_configuration::{
 
 /// `AWS::AppRunner::ObservabilityConfiguration` and its property types.
 pub mod observability_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppRunner::ObservabilityConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-observabilityconfiguration.html)
@@ -95,6 +122,26 @@ pub mod observability_configuration {
         #[resource(replace)]
         pub trace_configuration: ::std::option::Option<::stratus_model::Val<TraceConfiguration>>,
     }
+
+    /// What the schema says of `AWS::AppRunner::ObservabilityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppRunner::ObservabilityConfiguration",
+        properties: &[
+            s::prop("ObservabilityConfigurationName", s::Kind::String)
+                .pattern("[A-Za-z0-9][A-Za-z0-9\\-_]{3,31}")
+                .min_length(4)
+                .max_length(32),
+            s::prop(
+                "TraceConfiguration",
+                s::Kind::Object(&SCHEMA_TraceConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnObservabilityConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnObservabilityConfigurationAttributes {
@@ -139,6 +186,16 @@ pub mod observability_configuration {
         }
     }
 
+    /// What the schema says of `TraceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TraceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TraceConfiguration",
+        properties: &[s::prop("Vendor", s::Kind::Enum(Vendor::VALUES))],
+        required: &["Vendor"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TraceConfiguration> for ::stratus_model::Val<TraceConfiguration> {
         fn from(value: TraceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +212,8 @@ pub mod observability_configuration {
     impl Vendor {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Awsxray];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWSXRAY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -189,6 +248,8 @@ pub use observability_configuration::{
 
 /// `AWS::AppRunner::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppRunner::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-service.html)
@@ -253,6 +314,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `AWS::AppRunner::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppRunner::Service",
+        properties: &[s::prop("AutoScalingConfigurationArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}").min_length(1).max_length(1011), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("HealthCheckConfiguration", s::Kind::Object(&SCHEMA_HealthCheckConfiguration)), s::prop("InstanceConfiguration", s::Kind::Object(&SCHEMA_InstanceConfiguration)), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("ObservabilityConfiguration", s::Kind::Object(&SCHEMA_ServiceObservabilityConfiguration)), s::prop("ServiceName", s::Kind::String).pattern("[A-Za-z0-9][A-Za-z0-9-_]{3,39}").min_length(4).max_length(40), s::prop("SourceConfiguration", s::Kind::Object(&SCHEMA_SourceConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
         /// `ServiceArn`: string.
@@ -302,6 +373,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[s::prop("KmsKey", s::Kind::String).pattern("arn:aws(-[\\w]+)*:kms:[a-z\\-]+-[0-9]{1}:[0-9]{12}:key\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").min_length(0).max_length(256)],
+        required: &["KmsKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -334,6 +415,31 @@ pub mod service {
         pub unhealthy_threshold: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HealthCheckConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfiguration",
+        properties: &[
+            s::prop("HealthyThreshold", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+            s::prop("Interval", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+            s::prop("Path", s::Kind::String).min_length(1),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("Timeout", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+            s::prop("UnhealthyThreshold", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheckConfiguration>
         for ::stratus_model::Val<HealthCheckConfiguration>
     {
@@ -358,6 +464,16 @@ pub mod service {
         pub memory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InstanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceConfiguration",
+        properties: &[s::prop("Cpu", s::Kind::String).pattern("256|512|1024|2048|4096|(0.25|0.5|1|2|4) vCPU").min_length(3).max_length(9), s::prop("InstanceRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").min_length(29).max_length(1024), s::prop("Memory", s::Kind::String).pattern("512|1024|2048|3072|4096|6144|8192|10240|12288|(0.5|1|2|3|4|6|8|10|12) GB").min_length(3).max_length(6)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceConfiguration> for ::stratus_model::Val<InstanceConfiguration> {
         fn from(value: InstanceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -377,6 +493,26 @@ pub mod service {
         /// Allowed values: `IPV4`, `DUAL_STACK`.
         pub ip_address_type: ::std::option::Option<::stratus_model::Val<IpAddressType>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop(
+                "EgressConfiguration",
+                s::Kind::Object(&SCHEMA_EgressConfiguration),
+            ),
+            s::prop(
+                "IngressConfiguration",
+                s::Kind::Object(&SCHEMA_IngressConfiguration),
+            ),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -410,6 +546,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceObservabilityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceObservabilityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceObservabilityConfiguration",
+        properties: &[s::prop("ObservabilityConfigurationArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:(\\w|/|-){1,1011}").min_length(1).max_length(1011), s::prop("ObservabilityEnabled", s::Kind::Boolean)],
+        required: &["ObservabilityEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceObservabilityConfiguration>
         for ::stratus_model::Val<ServiceObservabilityConfiguration>
     {
@@ -432,6 +578,24 @@ pub mod service {
         /// `ImageRepository`: [`ImageRepository`].
         pub image_repository: ::std::option::Option<::stratus_model::Val<ImageRepository>>,
     }
+
+    /// What the schema says of `SourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConfiguration",
+        properties: &[
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthenticationConfiguration),
+            ),
+            s::prop("AutoDeploymentsEnabled", s::Kind::Boolean),
+            s::prop("CodeRepository", s::Kind::Object(&SCHEMA_CodeRepository)),
+            s::prop("ImageRepository", s::Kind::Object(&SCHEMA_ImageRepository)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceConfiguration> for ::stratus_model::Val<SourceConfiguration> {
         fn from(value: SourceConfiguration) -> Self {
@@ -465,6 +629,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `EgressConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EgressConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EgressConfiguration",
+        properties: &[s::prop("EgressType", s::Kind::Enum(EgressType::VALUES)), s::prop("VpcConnectorArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}").min_length(44).max_length(1011)],
+        required: &["EgressType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EgressConfiguration> for ::stratus_model::Val<EgressConfiguration> {
         fn from(value: EgressConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -491,6 +665,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `IngressConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressConfiguration",
+        properties: &[s::prop("IsPubliclyAccessible", s::Kind::Boolean)],
+        required: &["IsPubliclyAccessible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IngressConfiguration> for ::stratus_model::Val<IngressConfiguration> {
         fn from(value: IngressConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -508,6 +692,16 @@ pub mod service {
         /// Length: `1..=1011`.
         pub connection_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationConfiguration",
+        properties: &[s::prop("AccessRoleArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}").min_length(29).max_length(1024), s::prop("ConnectionArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\\\.]{0,63}:[a-z0-9-\\\\.]{0,63}:[0-9]{12}:(\\w|\\/|-){1,1011}").min_length(1).max_length(1011)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthenticationConfiguration>
         for ::stratus_model::Val<AuthenticationConfiguration>
@@ -551,6 +745,32 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `CodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeRepository",
+        properties: &[
+            s::prop(
+                "CodeConfiguration",
+                s::Kind::Object(&SCHEMA_CodeConfiguration),
+            ),
+            s::prop("RepositoryUrl", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+            s::prop(
+                "SourceCodeVersion",
+                s::Kind::Object(&SCHEMA_SourceCodeVersion),
+            ),
+            s::prop("SourceDirectory", s::Kind::String)
+                .pattern("[^\\x00]+")
+                .min_length(1)
+                .max_length(4096),
+        ],
+        required: &["RepositoryUrl", "SourceCodeVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -588,6 +808,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ImageRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageRepository",
+        properties: &[s::prop("ImageConfiguration", s::Kind::Object(&SCHEMA_ImageConfiguration)), s::prop("ImageIdentifier", s::Kind::String).pattern("([0-9]{12}.dkr.ecr.[a-z\\-]+-[0-9]{1}.amazonaws.com\\/.*)|(^public\\.ecr\\.aws\\/.+\\/.+)").min_length(1).max_length(1024), s::prop("ImageRepositoryType", s::Kind::Enum(ImageRepositoryType::VALUES))],
+        required: &["ImageIdentifier", "ImageRepositoryType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageRepository> for ::stratus_model::Val<ImageRepository> {
         fn from(value: ImageRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -618,6 +848,25 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `CodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeConfiguration",
+        properties: &[
+            s::prop(
+                "CodeConfigurationValues",
+                s::Kind::Object(&SCHEMA_CodeConfigurationValues),
+            ),
+            s::prop(
+                "ConfigurationSource",
+                s::Kind::Enum(ConfigurationSource::VALUES),
+            ),
+        ],
+        required: &["ConfigurationSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeConfiguration> for ::stratus_model::Val<CodeConfiguration> {
         fn from(value: CodeConfiguration) -> Self {
@@ -652,6 +901,21 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `SourceCodeVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceCodeVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceCodeVersion",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceCodeVersion> for ::stratus_model::Val<SourceCodeVersion> {
         fn from(value: SourceCodeVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -675,6 +939,29 @@ pub mod service {
         /// Pattern: `^[^\x0a\x0d]+$`.
         pub start_command: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageConfiguration",
+        properties: &[
+            s::prop("Port", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+            s::prop(
+                "RuntimeEnvironmentSecrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop(
+                "RuntimeEnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop("StartCommand", s::Kind::String).pattern("^[^\\x0a\\x0d]+$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageConfiguration> for ::stratus_model::Val<ImageConfiguration> {
         fn from(value: ImageConfiguration) -> Self {
@@ -721,6 +1008,31 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `CodeConfigurationValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeConfigurationValues: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeConfigurationValues",
+        properties: &[
+            s::prop("BuildCommand", s::Kind::String).pattern("^[^\\x0a\\x0d]+$"),
+            s::prop("Port", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+            s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)),
+            s::prop(
+                "RuntimeEnvironmentSecrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop(
+                "RuntimeEnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop("StartCommand", s::Kind::String).pattern("^[^\\x0a\\x0d]+$"),
+        ],
+        required: &["Runtime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeConfigurationValues>
         for ::stratus_model::Val<CodeConfigurationValues>
     {
@@ -738,6 +1050,19 @@ pub mod service {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValuePair",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
         fn from(value: KeyValuePair) -> Self {
@@ -757,6 +1082,8 @@ pub mod service {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Http];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "HTTP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -797,6 +1124,8 @@ pub mod service {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -837,6 +1166,8 @@ pub mod service {
     impl EgressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "VPC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -877,6 +1208,8 @@ pub mod service {
     impl ImageRepositoryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecr, Self::EcrPublic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECR", "ECR_PUBLIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -917,6 +1250,8 @@ pub mod service {
     impl ConfigurationSource {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Repository, Self::Api];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REPOSITORY", "API"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -955,6 +1290,8 @@ pub mod service {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Branch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BRANCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1030,6 +1367,22 @@ pub mod service {
             Self::Nodejs18,
             Self::Nodejs22,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PYTHON_3",
+            "NODEJS_12",
+            "NODEJS_14",
+            "CORRETTO_8",
+            "CORRETTO_11",
+            "NODEJS_16",
+            "GO_1",
+            "DOTNET_6",
+            "PHP_81",
+            "RUBY_31",
+            "PYTHON_311",
+            "NODEJS_18",
+            "NODEJS_22",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1074,6 +1427,8 @@ pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::AppRunner::VpcConnector` and its property types.
 pub mod vpc_connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppRunner::VpcConnector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcconnector.html)
@@ -1121,6 +1476,31 @@ pub mod vpc_connector {
         }
     }
 
+    /// What the schema says of `AWS::AppRunner::VpcConnector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppRunner::VpcConnector",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(51200)),
+            ),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(51200)),
+            )
+            .min_items(1),
+            s::prop("VpcConnectorName", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9-\\\\_]{3,39}$")
+                .min_length(4)
+                .max_length(40),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcConnectorAttributes {
         /// `VpcConnectorArn`: string.
@@ -1143,6 +1523,8 @@ pub use vpc_connector::{CfnVpcConnector, CfnVpcConnectorAttributes};
 
 /// `AWS::AppRunner::VpcIngressConnection` and its property types.
 pub mod vpc_ingress_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppRunner::VpcIngressConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html)
@@ -1190,6 +1572,16 @@ pub mod vpc_ingress_connection {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppRunner::VpcIngressConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppRunner::VpcIngressConnection",
+        properties: &[s::prop("IngressVpcConfiguration", s::Kind::Object(&SCHEMA_IngressVpcConfiguration)), s::prop("ServiceArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[0-9]{12}:(\\w|/|-){1,1011}").min_length(1).max_length(1011), s::prop("VpcIngressConnectionName", s::Kind::String).pattern("[A-Za-z0-9][A-Za-z0-9\\-_]{3,39}").min_length(4).max_length(40), s::prop("Tags", s::Kind::Json)],
+        required: &["ServiceArn", "IngressVpcConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcIngressConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcIngressConnectionAttributes {
@@ -1239,6 +1631,23 @@ pub mod vpc_ingress_connection {
             }
         }
     }
+
+    /// What the schema says of `IngressVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressVpcConfiguration",
+        properties: &[
+            s::prop("VpcEndpointId", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+            s::prop("VpcId", s::Kind::String)
+                .min_length(0)
+                .max_length(51200),
+        ],
+        required: &["VpcId", "VpcEndpointId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IngressVpcConfiguration>
         for ::stratus_model::Val<IngressVpcConfiguration>

@@ -4,6 +4,8 @@
 
 /// `AWS::AppStream::AppBlock` and its property types.
 pub mod app_block {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::AppBlock`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblock.html)
@@ -70,6 +72,32 @@ pub mod app_block {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::AppBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::AppBlock",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
+            s::prop("PackagingType", s::Kind::Enum(PackagingType::VALUES)),
+            s::prop(
+                "PostSetupScriptDetails",
+                s::Kind::Object(&SCHEMA_ScriptDetails),
+            ),
+            s::prop("SetupScriptDetails", s::Kind::Object(&SCHEMA_ScriptDetails)),
+            s::prop("SourceS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "SourceS3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppBlockAttributes {
         /// `Arn`: string.
@@ -123,6 +151,21 @@ pub mod app_block {
         }
     }
 
+    /// What the schema says of `ScriptDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScriptDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ScriptDetails",
+        properties: &[
+            s::prop("ExecutableParameters", s::Kind::String).min_length(1),
+            s::prop("ExecutablePath", s::Kind::String).min_length(1),
+            s::prop("ScriptS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("TimeoutInSeconds", s::Kind::Integer),
+        ],
+        required: &["ScriptS3Location", "ExecutablePath", "TimeoutInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScriptDetails> for ::stratus_model::Val<ScriptDetails> {
         fn from(value: ScriptDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +198,24 @@ pub mod app_block {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[0-9a-z\\.\\-]*(?<!\\.)$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -173,6 +234,8 @@ pub mod app_block {
     impl PackagingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Appstream2, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPSTREAM2", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -206,6 +269,8 @@ pub use app_block::{CfnAppBlock, CfnAppBlockAttributes};
 
 /// `AWS::AppStream::AppBlockBuilder` and its property types.
 pub mod app_block_builder {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::AppBlockBuilder`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblockbuilder.html)
@@ -278,6 +343,16 @@ pub mod app_block_builder {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::AppBlockBuilder`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::AppBlockBuilder",
+        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppBlockArns", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"), s::prop("Platform", s::Kind::Enum(PlatformType::VALUES)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "Platform", "InstanceType", "VpcConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppBlockBuilder`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppBlockBuilderAttributes {
         /// `Arn`: string.
@@ -322,6 +397,19 @@ pub mod app_block_builder {
         }
     }
 
+    /// What the schema says of `AccessEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessEndpoint",
+        properties: &[
+            s::prop("EndpointType", s::Kind::Enum(EndpointType::VALUES)),
+            s::prop("VpceId", s::Kind::String).min_length(1),
+        ],
+        required: &["EndpointType", "VpceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
         fn from(value: AccessEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +429,27 @@ pub mod app_block_builder {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -357,6 +466,8 @@ pub mod app_block_builder {
     impl PlatformType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WindowsServer2019];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WINDOWS_SERVER_2019"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -394,6 +505,8 @@ pub mod app_block_builder {
     impl EndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Streaming];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STREAMING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -426,6 +539,8 @@ pub use app_block_builder::{CfnAppBlockBuilder, CfnAppBlockBuilderAttributes};
 
 /// `AWS::AppStream::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-application.html)
@@ -511,6 +626,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::Application",
+        properties: &[s::prop("AppBlockArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("AttributesToDelete", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("IconS3Location", s::Kind::Object(&SCHEMA_S3Location)), s::prop("InstanceFamilies", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("LaunchParameters", s::Kind::String).min_length(1), s::prop("LaunchPath", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"), s::prop("Platforms", s::Kind::List(&s::prop("", s::Kind::Enum(PlatformType::VALUES)))).min_items(0).max_items(4), s::prop("WorkingDirectory", s::Kind::String).min_length(1), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "IconS3Location", "LaunchPath", "Platforms", "InstanceFamilies", "AppBlockArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.
@@ -556,6 +681,24 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[0-9a-z\\.\\-]*(?<!\\.)$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -598,6 +741,18 @@ pub mod application {
             Self::WindowsServer2022,
             Self::WindowsServer2025,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_LINUX2",
+            "RHEL8",
+            "ROCKY_LINUX8",
+            "UBUNTU_PRO_2404",
+            "WINDOWS",
+            "WINDOWS_SERVER_2016",
+            "WINDOWS_SERVER_2019",
+            "WINDOWS_SERVER_2022",
+            "WINDOWS_SERVER_2025",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -638,6 +793,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::AppStream::ApplicationEntitlementAssociation` and its property types.
 pub mod application_entitlement_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::ApplicationEntitlementAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-applicationentitlementassociation.html)
@@ -681,12 +838,28 @@ pub mod application_entitlement_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppStream::ApplicationEntitlementAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::ApplicationEntitlementAssociation",
+        properties: &[
+            s::prop("ApplicationIdentifier", s::Kind::String),
+            s::prop("EntitlementName", s::Kind::String),
+            s::prop("StackName", s::Kind::String),
+        ],
+        required: &["StackName", "EntitlementName", "ApplicationIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use application_entitlement_association::CfnApplicationEntitlementAssociation;
 
 /// `AWS::AppStream::ApplicationFleetAssociation` and its property types.
 pub mod application_fleet_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::ApplicationFleetAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-applicationfleetassociation.html)
@@ -721,12 +894,27 @@ pub mod application_fleet_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppStream::ApplicationFleetAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::ApplicationFleetAssociation",
+        properties: &[
+            s::prop("ApplicationArn", s::Kind::String),
+            s::prop("FleetName", s::Kind::String),
+        ],
+        required: &["FleetName", "ApplicationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use application_fleet_association::CfnApplicationFleetAssociation;
 
 /// `AWS::AppStream::DirectoryConfig` and its property types.
 pub mod directory_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::DirectoryConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-directoryconfig.html)
@@ -775,6 +963,34 @@ pub mod directory_config {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::DirectoryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::DirectoryConfig",
+        properties: &[
+            s::prop(
+                "CertificateBasedAuthProperties",
+                s::Kind::Object(&SCHEMA_CertificateBasedAuthProperties),
+            ),
+            s::prop("DirectoryName", s::Kind::String),
+            s::prop(
+                "OrganizationalUnitDistinguishedNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(2000)),
+            ),
+            s::prop(
+                "ServiceAccountCredentials",
+                s::Kind::Object(&SCHEMA_ServiceAccountCredentials),
+            ),
+        ],
+        required: &[
+            "DirectoryName",
+            "OrganizationalUnitDistinguishedNames",
+            "ServiceAccountCredentials",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `CertificateBasedAuthProperties`, a property type of `AWS::AppStream::DirectoryConfig`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -787,6 +1003,16 @@ pub mod directory_config {
         /// Allowed values: `DISABLED`, `ENABLED`, `ENABLED_NO_DIRECTORY_LOGIN_FALLBACK`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `CertificateBasedAuthProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateBasedAuthProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateBasedAuthProperties",
+        properties: &[s::prop("CertificateAuthorityArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertificateBasedAuthProperties>
         for ::stratus_model::Val<CertificateBasedAuthProperties>
@@ -823,6 +1049,21 @@ pub mod directory_config {
         }
     }
 
+    /// What the schema says of `ServiceAccountCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceAccountCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceAccountCredentials",
+        properties: &[
+            s::prop("AccountName", s::Kind::String).min_length(1),
+            s::prop("AccountPassword", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &["AccountName", "AccountPassword"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceAccountCredentials>
         for ::stratus_model::Val<ServiceAccountCredentials>
     {
@@ -849,6 +1090,9 @@ pub mod directory_config {
             Self::Enabled,
             Self::EnabledNoDirectoryLoginFallback,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DISABLED", "ENABLED", "ENABLED_NO_DIRECTORY_LOGIN_FALLBACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -883,6 +1127,8 @@ pub use directory_config::CfnDirectoryConfig;
 
 /// `AWS::AppStream::Entitlement` and its property types.
 pub mod entitlement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::Entitlement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-entitlement.html)
@@ -936,6 +1182,28 @@ pub mod entitlement {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::Entitlement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::Entitlement",
+        properties: &[
+            s::prop("AppVisibility", s::Kind::Enum(AppVisibility::VALUES)),
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Attribute))),
+            )
+            .min_items(1),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
+            s::prop("StackName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"),
+        ],
+        required: &["Name", "StackName", "AppVisibility", "Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEntitlement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEntitlementAttributes {
         /// `CreatedTime`: string.
@@ -980,6 +1248,19 @@ pub mod entitlement {
         }
     }
 
+    /// What the schema says of `Attribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attribute: s::ObjectSchema = s::ObjectSchema {
+        name: "Attribute",
+        properties: &[
+            s::prop("Name", s::Kind::String).min_length(1),
+            s::prop("Value", s::Kind::String).min_length(1),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
         fn from(value: Attribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -998,6 +1279,8 @@ pub mod entitlement {
     impl AppVisibility {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Associated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ASSOCIATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1031,6 +1314,8 @@ pub use entitlement::{CfnEntitlement, CfnEntitlementAttributes};
 
 /// `AWS::AppStream::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-fleet.html)
@@ -1137,6 +1422,56 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::Fleet",
+        properties: &[
+            s::prop("ComputeCapacity", s::Kind::Object(&SCHEMA_ComputeCapacity)),
+            s::prop("Description", s::Kind::String),
+            s::prop("DisableIMDSV1", s::Kind::Boolean),
+            s::prop("DisconnectTimeoutInSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(360000.0),
+            s::prop("DisplayName", s::Kind::String),
+            s::prop("DomainJoinInfo", s::Kind::Object(&SCHEMA_DomainJoinInfo)),
+            s::prop("EnableDefaultInternetAccess", s::Kind::Boolean),
+            s::prop("FleetType", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("IdleDisconnectTimeoutInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+            s::prop("ImageArn", s::Kind::String),
+            s::prop("ImageName", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("MaxConcurrentSessions", s::Kind::Integer),
+            s::prop("MaxSessionsPerInstance", s::Kind::Integer),
+            s::prop("MaxUserDurationInSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(360000.0),
+            s::prop("Name", s::Kind::String),
+            s::prop("Platform", s::Kind::String),
+            s::prop("RootVolumeConfig", s::Kind::Object(&SCHEMA_VolumeConfig)),
+            s::prop(
+                "SessionScriptS3Location",
+                s::Kind::Object(&SCHEMA_S3Location),
+            ),
+            s::prop("StreamView", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "UsbDeviceFilterStrings",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["InstanceType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Id`: string.
@@ -1159,6 +1494,19 @@ pub mod fleet {
         pub desired_sessions: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ComputeCapacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeCapacity: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeCapacity",
+        properties: &[
+            s::prop("DesiredInstances", s::Kind::Integer),
+            s::prop("DesiredSessions", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeCapacity> for ::stratus_model::Val<ComputeCapacity> {
         fn from(value: ComputeCapacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1176,6 +1524,19 @@ pub mod fleet {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DomainJoinInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainJoinInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainJoinInfo",
+        properties: &[
+            s::prop("DirectoryName", s::Kind::String),
+            s::prop("OrganizationalUnitDistinguishedName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainJoinInfo> for ::stratus_model::Val<DomainJoinInfo> {
         fn from(value: DomainJoinInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1189,6 +1550,16 @@ pub mod fleet {
         /// `VolumeSizeInGb`: integer.
         pub volume_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `VolumeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeConfig",
+        properties: &[s::prop("VolumeSizeInGb", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VolumeConfig> for ::stratus_model::Val<VolumeConfig> {
         fn from(value: VolumeConfig) -> Self {
@@ -1221,6 +1592,19 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String),
+            s::prop("S3Key", s::Kind::String),
+        ],
+        required: &["S3Bucket", "S3Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1252,6 +1636,19 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1270,6 +1667,22 @@ pub mod fleet {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1281,6 +1694,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::AppStream::ImageBuilder` and its property types.
 pub mod image_builder {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::ImageBuilder`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-imagebuilder.html)
@@ -1369,6 +1784,16 @@ pub mod image_builder {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::ImageBuilder`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::ImageBuilder",
+        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("AppstreamAgentVersion", s::Kind::String).min_length(1).max_length(100), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("DomainJoinInfo", s::Kind::Object(&SCHEMA_DomainJoinInfo)), s::prop("EnableDefaultInternetAccess", s::Kind::Boolean), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("ImageArn", s::Kind::String).pattern("^arn:aws(?:\\-cn|\\-iso\\-b|\\-iso|\\-us\\-gov)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.\\\\-]{0,1023}$"), s::prop("ImageName", s::Kind::String).min_length(1), s::prop("InstanceType", s::Kind::String).min_length(1), s::prop("Name", s::Kind::String).min_length(1), s::prop("RootVolumeConfig", s::Kind::Object(&SCHEMA_VolumeConfig)), s::prop("SoftwaresToInstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("SoftwaresToUninstall", s::Kind::List(&s::prop("", s::Kind::String).min_length(1))), s::prop("Tags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig))],
+        required: &["InstanceType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnImageBuilder`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageBuilderAttributes {
         /// `StreamingUrl`: string.
@@ -1408,6 +1833,19 @@ pub mod image_builder {
         }
     }
 
+    /// What the schema says of `AccessEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessEndpoint",
+        properties: &[
+            s::prop("EndpointType", s::Kind::Enum(EndpointType::VALUES)),
+            s::prop("VpceId", s::Kind::String).min_length(1),
+        ],
+        required: &["EndpointType", "VpceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
         fn from(value: AccessEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1426,6 +1864,21 @@ pub mod image_builder {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DomainJoinInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainJoinInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainJoinInfo",
+        properties: &[
+            s::prop("DirectoryName", s::Kind::String),
+            s::prop("OrganizationalUnitDistinguishedName", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainJoinInfo> for ::stratus_model::Val<DomainJoinInfo> {
         fn from(value: DomainJoinInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1439,6 +1892,16 @@ pub mod image_builder {
         /// `VolumeSizeInGb`: integer.
         pub volume_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `VolumeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeConfig",
+        properties: &[s::prop("VolumeSizeInGb", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VolumeConfig> for ::stratus_model::Val<VolumeConfig> {
         fn from(value: VolumeConfig) -> Self {
@@ -1471,6 +1934,19 @@ pub mod image_builder {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1490,6 +1966,27 @@ pub mod image_builder {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1506,6 +2003,8 @@ pub mod image_builder {
     impl EndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Streaming];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STREAMING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1538,6 +2037,8 @@ pub use image_builder::{CfnImageBuilder, CfnImageBuilderAttributes};
 
 /// `AWS::AppStream::Stack` and its property types.
 pub mod stack {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::Stack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-stack.html)
@@ -1597,6 +2098,16 @@ pub mod stack {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UserSetting>>>,
     }
 
+    /// What the schema says of `AWS::AppStream::Stack`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::Stack",
+        properties: &[s::prop("AccessEndpoints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessEndpoint)))).min_items(1).max_items(4), s::prop("ApplicationSettings", s::Kind::Object(&SCHEMA_ApplicationSettings)), s::prop("AttributesToDelete", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("DeleteStorageConnectors", s::Kind::Boolean), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DisplayName", s::Kind::String).min_length(0).max_length(100), s::prop("EmbedHostDomains", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$").min_length(0).max_length(128))).min_items(1).max_items(20), s::prop("FeedbackURL", s::Kind::String).min_length(0).max_length(1000), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,100}$"), s::prop("RedirectURL", s::Kind::String).min_length(0).max_length(1000), s::prop("StorageConnectors", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StorageConnector)))), s::prop("StreamingExperienceSettings", s::Kind::Object(&SCHEMA_StreamingExperienceSettings)), s::prop("UserSettings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserSetting)))).min_items(1), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStack`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackAttributes {
         /// `StorageConnectors.*.ResourceIdentifier`: JSON.
@@ -1640,6 +2151,19 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `AccessEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessEndpoint",
+        properties: &[
+            s::prop("EndpointType", s::Kind::Enum(EndpointType::VALUES)),
+            s::prop("VpceId", s::Kind::String).min_length(1),
+        ],
+        required: &["EndpointType", "VpceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessEndpoint> for ::stratus_model::Val<AccessEndpoint> {
         fn from(value: AccessEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1667,6 +2191,21 @@ pub mod stack {
             }
         }
     }
+
+    /// What the schema says of `ApplicationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSettings",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("SettingsGroup", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationSettings> for ::stratus_model::Val<ApplicationSettings> {
         fn from(value: ApplicationSettings) -> Self {
@@ -1704,6 +2243,27 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `StorageConnector`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageConnector: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageConnector",
+        properties: &[
+            s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
+            s::prop(
+                "Domains",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("ResourceIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ConnectorType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageConnector> for ::stratus_model::Val<StorageConnector> {
         fn from(value: StorageConnector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1718,6 +2278,19 @@ pub mod stack {
         /// Allowed values: `TCP`, `UDP`.
         pub preferred_protocol: ::std::option::Option<::stratus_model::Val<PreferredProtocol>>,
     }
+
+    /// What the schema says of `StreamingExperienceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamingExperienceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamingExperienceSettings",
+        properties: &[s::prop(
+            "PreferredProtocol",
+            s::Kind::Enum(PreferredProtocol::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamingExperienceSettings>
         for ::stratus_model::Val<StreamingExperienceSettings>
@@ -1757,6 +2330,20 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `UserSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "UserSetting",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("MaximumLength", s::Kind::Integer),
+            s::prop("Permission", s::Kind::Enum(Permission::VALUES)),
+        ],
+        required: &["Action", "Permission"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserSetting> for ::stratus_model::Val<UserSetting> {
         fn from(value: UserSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1773,6 +2360,8 @@ pub mod stack {
     impl EndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Streaming];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STREAMING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1814,6 +2403,8 @@ pub mod stack {
     impl ConnectorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GoogleDrive, Self::Homefolders, Self::OneDrive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GOOGLE_DRIVE", "HOMEFOLDERS", "ONE_DRIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1855,6 +2446,8 @@ pub mod stack {
     impl PreferredProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1916,6 +2509,17 @@ pub mod stack {
             Self::FileUpload,
             Self::PrintingToLocalDevice,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTO_TIME_ZONE_REDIRECTION",
+            "CLIPBOARD_COPY_FROM_LOCAL_DEVICE",
+            "CLIPBOARD_COPY_TO_LOCAL_DEVICE",
+            "DOMAIN_PASSWORD_SIGNIN",
+            "DOMAIN_SMART_CARD_SIGNIN",
+            "FILE_DOWNLOAD",
+            "FILE_UPLOAD",
+            "PRINTING_TO_LOCAL_DEVICE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1962,6 +2566,8 @@ pub mod stack {
     impl Permission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1995,6 +2601,8 @@ pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::AppStream::StackFleetAssociation` and its property types.
 pub mod stack_fleet_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::StackFleetAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-stackfleetassociation.html)
@@ -2026,6 +2634,19 @@ pub mod stack_fleet_association {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::StackFleetAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::StackFleetAssociation",
+        properties: &[
+            s::prop("FleetName", s::Kind::String),
+            s::prop("StackName", s::Kind::String),
+        ],
+        required: &["FleetName", "StackName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStackFleetAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackFleetAssociationAttributes {
         /// `Id`: string.
@@ -2043,6 +2664,8 @@ pub use stack_fleet_association::{CfnStackFleetAssociation, CfnStackFleetAssocia
 
 /// `AWS::AppStream::StackUserAssociation` and its property types.
 pub mod stack_user_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::StackUserAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-stackuserassociation.html)
@@ -2090,6 +2713,21 @@ pub mod stack_user_association {
         }
     }
 
+    /// What the schema says of `AWS::AppStream::StackUserAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::StackUserAssociation",
+        properties: &[
+            s::prop("AuthenticationType", s::Kind::String),
+            s::prop("SendEmailNotification", s::Kind::Boolean),
+            s::prop("StackName", s::Kind::String),
+            s::prop("UserName", s::Kind::String),
+        ],
+        required: &["StackName", "UserName", "AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStackUserAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackUserAssociationAttributes {
         /// `Id`: string.
@@ -2107,6 +2745,8 @@ pub use stack_user_association::{CfnStackUserAssociation, CfnStackUserAssociatio
 
 /// `AWS::AppStream::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppStream::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-user.html)
@@ -2156,6 +2796,22 @@ pub mod user {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppStream::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppStream::User",
+        properties: &[
+            s::prop("AuthenticationType", s::Kind::String),
+            s::prop("FirstName", s::Kind::String),
+            s::prop("LastName", s::Kind::String),
+            s::prop("MessageAction", s::Kind::String),
+            s::prop("UserName", s::Kind::String),
+        ],
+        required: &["UserName", "AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {

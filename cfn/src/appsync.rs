@@ -4,6 +4,8 @@
 
 /// `AWS::AppSync::Api` and its property types.
 pub mod api {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::Api`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-api.html)
@@ -38,6 +40,27 @@ pub mod api {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppSync::Api`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::Api",
+        properties: &[
+            s::prop("EventConfig", s::Kind::Object(&SCHEMA_EventConfig)),
+            s::prop("Name", s::Kind::String)
+                .pattern("[A-Za-z0-9_\\-\\ ]+")
+                .min_length(1)
+                .max_length(50),
+            s::prop("OwnerContact", s::Kind::String)
+                .pattern("[A-Za-z0-9_\\-\\ \\.]+")
+                .min_length(1)
+                .max_length(250),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiAttributes {
@@ -117,6 +140,39 @@ pub mod api {
         }
     }
 
+    /// What the schema says of `EventConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EventConfig",
+        properties: &[
+            s::prop(
+                "AuthProviders",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthProvider))),
+            ),
+            s::prop(
+                "ConnectionAuthModes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthMode))),
+            ),
+            s::prop(
+                "DefaultPublishAuthModes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthMode))),
+            ),
+            s::prop(
+                "DefaultSubscribeAuthModes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthMode))),
+            ),
+            s::prop("LogConfig", s::Kind::Object(&SCHEMA_EventLogConfig)),
+        ],
+        required: &[
+            "AuthProviders",
+            "ConnectionAuthModes",
+            "DefaultPublishAuthModes",
+            "DefaultSubscribeAuthModes",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventConfig> for ::stratus_model::Val<EventConfig> {
         fn from(value: EventConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +211,27 @@ pub mod api {
         }
     }
 
+    /// What the schema says of `AuthProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthProvider",
+        properties: &[
+            s::prop("AuthType", s::Kind::Enum(AuthenticationType::VALUES)),
+            s::prop("CognitoConfig", s::Kind::Object(&SCHEMA_CognitoConfig)),
+            s::prop(
+                "LambdaAuthorizerConfig",
+                s::Kind::Object(&SCHEMA_LambdaAuthorizerConfig),
+            ),
+            s::prop(
+                "OpenIDConnectConfig",
+                s::Kind::Object(&SCHEMA_OpenIdConnectConfig),
+            ),
+        ],
+        required: &["AuthType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthProvider> for ::stratus_model::Val<AuthProvider> {
         fn from(value: AuthProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +245,19 @@ pub mod api {
         /// `AuthType`: [`AuthenticationType`].
         pub auth_type: ::std::option::Option<::stratus_model::Val<AuthenticationType>>,
     }
+
+    /// What the schema says of `AuthMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthMode: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthMode",
+        properties: &[s::prop(
+            "AuthType",
+            s::Kind::Enum(AuthenticationType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthMode> for ::stratus_model::Val<AuthMode> {
         fn from(value: AuthMode) -> Self {
@@ -201,6 +291,19 @@ pub mod api {
             }
         }
     }
+
+    /// What the schema says of `EventLogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventLogConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EventLogConfig",
+        properties: &[
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("LogLevel", s::Kind::Enum(EventLogLevel::VALUES)),
+        ],
+        required: &["LogLevel", "CloudWatchLogsRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventLogConfig> for ::stratus_model::Val<EventLogConfig> {
         fn from(value: EventLogConfig) -> Self {
@@ -236,6 +339,20 @@ pub mod api {
         }
     }
 
+    /// What the schema says of `CognitoConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoConfig",
+        properties: &[
+            s::prop("AppIdClientRegex", s::Kind::String),
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId", "AwsRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CognitoConfig> for ::stratus_model::Val<CognitoConfig> {
         fn from(value: CognitoConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -269,6 +386,22 @@ pub mod api {
             }
         }
     }
+
+    /// What the schema says of `LambdaAuthorizerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaAuthorizerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaAuthorizerConfig",
+        properties: &[
+            s::prop("AuthorizerResultTtlInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+            s::prop("AuthorizerUri", s::Kind::String),
+            s::prop("IdentityValidationExpression", s::Kind::String),
+        ],
+        required: &["AuthorizerUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaAuthorizerConfig> for ::stratus_model::Val<LambdaAuthorizerConfig> {
         fn from(value: LambdaAuthorizerConfig) -> Self {
@@ -307,6 +440,21 @@ pub mod api {
         }
     }
 
+    /// What the schema says of `OpenIDConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIDConnectConfig",
+        properties: &[
+            s::prop("AuthTTL", s::Kind::Number),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("IatTTL", s::Kind::Number),
+            s::prop("Issuer", s::Kind::String),
+        ],
+        required: &["Issuer"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenIdConnectConfig> for ::stratus_model::Val<OpenIdConnectConfig> {
         fn from(value: OpenIdConnectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -336,6 +484,14 @@ pub mod api {
             Self::ApiKey,
             Self::OpenidConnect,
             Self::AwsLambda,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_COGNITO_USER_POOLS",
+            "AWS_IAM",
+            "API_KEY",
+            "OPENID_CONNECT",
+            "AWS_LAMBDA",
         ];
 
         /// The value CloudFormation takes.
@@ -387,6 +543,8 @@ pub mod api {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::None, Self::Error, Self::All, Self::Info, Self::Debug];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "ERROR", "ALL", "INFO", "DEBUG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -423,6 +581,8 @@ pub use api::{CfnApi, CfnApiAttributes};
 
 /// `AWS::AppSync::ApiCache` and its property types.
 pub mod api_cache {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::ApiCache`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apicache.html)
@@ -476,6 +636,24 @@ pub mod api_cache {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::ApiCache`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::ApiCache",
+        properties: &[
+            s::prop("ApiCachingBehavior", s::Kind::String),
+            s::prop("ApiId", s::Kind::String),
+            s::prop("AtRestEncryptionEnabled", s::Kind::Boolean),
+            s::prop("HealthMetricsConfig", s::Kind::String),
+            s::prop("TransitEncryptionEnabled", s::Kind::Boolean),
+            s::prop("Ttl", s::Kind::Number),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "ApiId", "ApiCachingBehavior", "Ttl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiCache`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiCacheAttributes {
         /// `Id`: string.
@@ -493,6 +671,8 @@ pub use api_cache::{CfnApiCache, CfnApiCacheAttributes};
 
 /// `AWS::AppSync::ApiKey` and its property types.
 pub mod api_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::ApiKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apikey.html)
@@ -527,6 +707,20 @@ pub mod api_key {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::ApiKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::ApiKey",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Expires", s::Kind::Number),
+        ],
+        required: &["ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyAttributes {
         /// `ApiKeyId`: string.
@@ -554,6 +748,8 @@ pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::AppSync::ChannelNamespace` and its property types.
 pub mod channel_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::ChannelNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-channelnamespace.html)
@@ -609,6 +805,36 @@ pub mod channel_namespace {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::ChannelNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::ChannelNamespace",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("CodeHandlers", s::Kind::String)
+                .min_length(1)
+                .max_length(32768),
+            s::prop("CodeS3Location", s::Kind::String),
+            s::prop("HandlerConfigs", s::Kind::Object(&SCHEMA_HandlerConfigs)),
+            s::prop("Name", s::Kind::String)
+                .pattern("([A-Za-z0-9](?:[A-Za-z0-9\\-]{0,48}[A-Za-z0-9])?)")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "PublishAuthModes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthMode))),
+            ),
+            s::prop(
+                "SubscribeAuthModes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthMode))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApiId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannelNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelNamespaceAttributes {
         /// `ChannelNamespaceArn`: string.
@@ -631,6 +857,19 @@ pub mod channel_namespace {
         pub on_subscribe: ::std::option::Option<::stratus_model::Val<HandlerConfig>>,
     }
 
+    /// What the schema says of `HandlerConfigs`'s properties; `validate()` checks them.
+    pub static SCHEMA_HandlerConfigs: s::ObjectSchema = s::ObjectSchema {
+        name: "HandlerConfigs",
+        properties: &[
+            s::prop("OnPublish", s::Kind::Object(&SCHEMA_HandlerConfig)),
+            s::prop("OnSubscribe", s::Kind::Object(&SCHEMA_HandlerConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HandlerConfigs> for ::stratus_model::Val<HandlerConfigs> {
         fn from(value: HandlerConfigs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -644,6 +883,19 @@ pub mod channel_namespace {
         /// `AuthType`: [`AuthenticationType`].
         pub auth_type: ::std::option::Option<::stratus_model::Val<AuthenticationType>>,
     }
+
+    /// What the schema says of `AuthMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthMode: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthMode",
+        properties: &[s::prop(
+            "AuthType",
+            s::Kind::Enum(AuthenticationType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthMode> for ::stratus_model::Val<AuthMode> {
         fn from(value: AuthMode) -> Self {
@@ -676,6 +928,19 @@ pub mod channel_namespace {
         }
     }
 
+    /// What the schema says of `HandlerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HandlerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HandlerConfig",
+        properties: &[
+            s::prop("Behavior", s::Kind::Enum(HandlerBehavior::VALUES)),
+            s::prop("Integration", s::Kind::Object(&SCHEMA_Integration)),
+        ],
+        required: &["Behavior", "Integration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HandlerConfig> for ::stratus_model::Val<HandlerConfig> {
         fn from(value: HandlerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -707,6 +972,22 @@ pub mod channel_namespace {
         }
     }
 
+    /// What the schema says of `Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Integration: s::ObjectSchema = s::ObjectSchema {
+        name: "Integration",
+        properties: &[
+            s::prop("DataSourceName", s::Kind::String)
+                .pattern("([_A-Za-z][_0-9A-Za-z]{0,511})?")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LambdaConfig", s::Kind::Object(&SCHEMA_LambdaConfig)),
+        ],
+        required: &["DataSourceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Integration> for ::stratus_model::Val<Integration> {
         fn from(value: Integration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -732,6 +1013,16 @@ pub mod channel_namespace {
             }
         }
     }
+
+    /// What the schema says of `LambdaConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConfig",
+        properties: &[s::prop("InvokeType", s::Kind::Enum(InvokeType::VALUES))],
+        required: &["InvokeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaConfig> for ::stratus_model::Val<LambdaConfig> {
         fn from(value: LambdaConfig) -> Self {
@@ -762,6 +1053,14 @@ pub mod channel_namespace {
             Self::ApiKey,
             Self::OpenidConnect,
             Self::AwsLambda,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_COGNITO_USER_POOLS",
+            "AWS_IAM",
+            "API_KEY",
+            "OPENID_CONNECT",
+            "AWS_LAMBDA",
         ];
 
         /// The value CloudFormation takes.
@@ -806,6 +1105,8 @@ pub mod channel_namespace {
     impl HandlerBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Code, Self::Direct];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CODE", "DIRECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -846,6 +1147,8 @@ pub mod channel_namespace {
     impl InvokeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestResponse, Self::Event];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUEST_RESPONSE", "EVENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -879,6 +1182,8 @@ pub use channel_namespace::{CfnChannelNamespace, CfnChannelNamespaceAttributes};
 
 /// `AWS::AppSync::DataSource` and its property types.
 pub mod data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::DataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html)
@@ -956,6 +1261,45 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::DataSource",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DynamoDBConfig", s::Kind::Object(&SCHEMA_DynamoDbConfig)),
+            s::prop(
+                "ElasticsearchConfig",
+                s::Kind::Object(&SCHEMA_ElasticsearchConfig),
+            ),
+            s::prop(
+                "EventBridgeConfig",
+                s::Kind::Object(&SCHEMA_EventBridgeConfig),
+            ),
+            s::prop("HttpConfig", s::Kind::Object(&SCHEMA_HttpConfig)),
+            s::prop("LambdaConfig", s::Kind::Object(&SCHEMA_LambdaConfig)),
+            s::prop("MetricsConfig", s::Kind::Enum(MetricsConfig::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop(
+                "OpenSearchServiceConfig",
+                s::Kind::Object(&SCHEMA_OpenSearchServiceConfig),
+            ),
+            s::prop(
+                "RelationalDatabaseConfig",
+                s::Kind::Object(&SCHEMA_RelationalDatabaseConfig),
+            ),
+            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "ApiId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `DataSourceArn`: string.
@@ -1002,6 +1346,22 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DynamoDBConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDbConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBConfig",
+        properties: &[
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("DeltaSyncConfig", s::Kind::Object(&SCHEMA_DeltaSyncConfig)),
+            s::prop("TableName", s::Kind::String),
+            s::prop("UseCallerCredentials", s::Kind::Boolean),
+            s::prop("Versioned", s::Kind::Boolean),
+        ],
+        required: &["TableName", "AwsRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynamoDbConfig> for ::stratus_model::Val<DynamoDbConfig> {
         fn from(value: DynamoDbConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1033,6 +1393,19 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ElasticsearchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchConfig",
+        properties: &[
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("Endpoint", s::Kind::String),
+        ],
+        required: &["AwsRegion", "Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElasticsearchConfig> for ::stratus_model::Val<ElasticsearchConfig> {
         fn from(value: ElasticsearchConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1058,6 +1431,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `EventBridgeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeConfig",
+        properties: &[s::prop("EventBusArn", s::Kind::String)],
+        required: &["EventBusArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventBridgeConfig> for ::stratus_model::Val<EventBridgeConfig> {
         fn from(value: EventBridgeConfig) -> Self {
@@ -1088,6 +1471,22 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `HttpConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpConfig",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_AuthorizationConfig),
+            ),
+            s::prop("Endpoint", s::Kind::String),
+        ],
+        required: &["Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpConfig> for ::stratus_model::Val<HttpConfig> {
         fn from(value: HttpConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1113,6 +1512,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `LambdaConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConfig",
+        properties: &[s::prop("LambdaFunctionArn", s::Kind::String)],
+        required: &["LambdaFunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaConfig> for ::stratus_model::Val<LambdaConfig> {
         fn from(value: LambdaConfig) -> Self {
@@ -1144,6 +1553,19 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `OpenSearchServiceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchServiceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchServiceConfig",
+        properties: &[
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("Endpoint", s::Kind::String),
+        ],
+        required: &["AwsRegion", "Endpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OpenSearchServiceConfig>
         for ::stratus_model::Val<OpenSearchServiceConfig>
@@ -1179,6 +1601,25 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `RelationalDatabaseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelationalDatabaseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RelationalDatabaseConfig",
+        properties: &[
+            s::prop(
+                "RdsHttpEndpointConfig",
+                s::Kind::Object(&SCHEMA_RdsHttpEndpointConfig),
+            ),
+            s::prop(
+                "RelationalDatabaseSourceType",
+                s::Kind::Enum(RelationalDatabaseSourceType::VALUES),
+            ),
+        ],
+        required: &["RelationalDatabaseSourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RelationalDatabaseConfig>
         for ::stratus_model::Val<RelationalDatabaseConfig>
@@ -1222,6 +1663,20 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DeltaSyncConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeltaSyncConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeltaSyncConfig",
+        properties: &[
+            s::prop("BaseTableTTL", s::Kind::String),
+            s::prop("DeltaSyncTableName", s::Kind::String),
+            s::prop("DeltaSyncTableTTL", s::Kind::String),
+        ],
+        required: &["BaseTableTTL", "DeltaSyncTableTTL", "DeltaSyncTableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeltaSyncConfig> for ::stratus_model::Val<DeltaSyncConfig> {
         fn from(value: DeltaSyncConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1251,6 +1706,22 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `AuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizationConfig",
+        properties: &[
+            s::prop(
+                "AuthorizationType",
+                s::Kind::Enum(AuthorizationType::VALUES),
+            ),
+            s::prop("AwsIamConfig", s::Kind::Object(&SCHEMA_AwsIamConfig)),
+        ],
+        required: &["AuthorizationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthorizationConfig> for ::stratus_model::Val<AuthorizationConfig> {
         fn from(value: AuthorizationConfig) -> Self {
@@ -1296,6 +1767,22 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `RdsHttpEndpointConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsHttpEndpointConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsHttpEndpointConfig",
+        properties: &[
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("AwsSecretStoreArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("DbClusterIdentifier", s::Kind::String),
+            s::prop("Schema", s::Kind::String),
+        ],
+        required: &["AwsRegion", "DbClusterIdentifier", "AwsSecretStoreArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RdsHttpEndpointConfig> for ::stratus_model::Val<RdsHttpEndpointConfig> {
         fn from(value: RdsHttpEndpointConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1312,6 +1799,19 @@ pub mod data_source {
         pub signing_service_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AwsIamConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsIamConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsIamConfig",
+        properties: &[
+            s::prop("SigningRegion", s::Kind::String),
+            s::prop("SigningServiceName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsIamConfig> for ::stratus_model::Val<AwsIamConfig> {
         fn from(value: AwsIamConfig) -> Self {
@@ -1331,6 +1831,8 @@ pub mod data_source {
     impl MetricsConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1395,6 +1897,18 @@ pub mod data_source {
             Self::None,
             Self::RelationalDatabase,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_BEDROCK_RUNTIME",
+            "AMAZON_DYNAMODB",
+            "AMAZON_ELASTICSEARCH",
+            "AMAZON_EVENTBRIDGE",
+            "AMAZON_OPENSEARCH_SERVICE",
+            "AWS_LAMBDA",
+            "HTTP",
+            "NONE",
+            "RELATIONAL_DATABASE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1440,6 +1954,8 @@ pub mod data_source {
     impl RelationalDatabaseSourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RdsHttpEndpoint];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RDS_HTTP_ENDPOINT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1479,6 +1995,8 @@ pub mod data_source {
     impl AuthorizationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsIam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1511,6 +2029,8 @@ pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::AppSync::DomainName` and its property types.
 pub mod domain_name {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::DomainName`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html)
@@ -1557,6 +2077,29 @@ pub mod domain_name {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::DomainName`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::DomainName",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String)
+                .pattern("^arn:[a-z-]*:acm:[a-z0-9-]*:\\d{12}:certificate/[0-9A-Za-z_/-]*$")
+                .min_length(3)
+                .max_length(2048),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^(\\*[a-z\\d-]*\\.)?([a-z\\d-]+\\.)+[a-z\\d-]+$")
+                .min_length(1)
+                .max_length(253),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainName`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameAttributes {
         /// `AppSyncDomainName`: string.
@@ -1584,6 +2127,8 @@ pub use domain_name::{CfnDomainName, CfnDomainNameAttributes};
 
 /// `AWS::AppSync::DomainNameApiAssociation` and its property types.
 pub mod domain_name_api_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::DomainNameApiAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainnameapiassociation.html)
@@ -1619,6 +2164,22 @@ pub mod domain_name_api_association {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::DomainNameApiAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::DomainNameApiAssociation",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^(\\*[a-z\\d-]*\\.)?([a-z\\d-]+\\.)+[a-z\\d-]+$")
+                .min_length(1)
+                .max_length(253),
+        ],
+        required: &["DomainName", "ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainNameApiAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainNameApiAssociationAttributes {
         /// `ApiAssociationIdentifier`: string.
@@ -1638,6 +2199,8 @@ pub use domain_name_api_association::{
 
 /// `AWS::AppSync::FunctionConfiguration` and its property types.
 pub mod function_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::FunctionConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html)
@@ -1721,6 +2284,45 @@ pub mod function_configuration {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::FunctionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::FunctionConfiguration",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Code", s::Kind::String)
+                .min_length(1)
+                .max_length(32768),
+            s::prop("CodeS3Location", s::Kind::String),
+            s::prop("DataSourceName", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("Description", s::Kind::String),
+            s::prop("FunctionVersion", s::Kind::String),
+            s::prop("MaxBatchSize", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2000.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("RequestMappingTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("RequestMappingTemplateS3Location", s::Kind::String),
+            s::prop("ResponseMappingTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("ResponseMappingTemplateS3Location", s::Kind::String),
+            s::prop("Runtime", s::Kind::Object(&SCHEMA_AppSyncRuntime)),
+            s::prop("SyncConfig", s::Kind::Object(&SCHEMA_SyncConfig)),
+        ],
+        required: &["ApiId", "DataSourceName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFunctionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionConfigurationAttributes {
         /// `FunctionArn`: string.
@@ -1764,6 +2366,19 @@ pub mod function_configuration {
         }
     }
 
+    /// What the schema says of `AppSyncRuntime`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppSyncRuntime: s::ObjectSchema = s::ObjectSchema {
+        name: "AppSyncRuntime",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("RuntimeVersion", s::Kind::String),
+        ],
+        required: &["Name", "RuntimeVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppSyncRuntime> for ::stratus_model::Val<AppSyncRuntime> {
         fn from(value: AppSyncRuntime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1799,6 +2414,26 @@ pub mod function_configuration {
         }
     }
 
+    /// What the schema says of `SyncConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyncConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SyncConfig",
+        properties: &[
+            s::prop(
+                "ConflictDetection",
+                s::Kind::Enum(ConflictDetection::VALUES),
+            ),
+            s::prop("ConflictHandler", s::Kind::Enum(ConflictHandler::VALUES)),
+            s::prop(
+                "LambdaConflictHandlerConfig",
+                s::Kind::Object(&SCHEMA_LambdaConflictHandlerConfig),
+            ),
+        ],
+        required: &["ConflictDetection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SyncConfig> for ::stratus_model::Val<SyncConfig> {
         fn from(value: SyncConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1813,6 +2448,16 @@ pub mod function_configuration {
         pub lambda_conflict_handler_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LambdaConflictHandlerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConflictHandlerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConflictHandlerConfig",
+        properties: &[s::prop("LambdaConflictHandlerArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaConflictHandlerConfig>
         for ::stratus_model::Val<LambdaConflictHandlerConfig>
@@ -1832,6 +2477,8 @@ pub mod function_configuration {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AppsyncJs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPSYNC_JS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1871,6 +2518,8 @@ pub mod function_configuration {
     impl ConflictDetection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Version];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "VERSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1920,6 +2569,9 @@ pub mod function_configuration {
             Self::None,
             Self::OptimisticConcurrency,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTOMERGE", "LAMBDA", "NONE", "OPTIMISTIC_CONCURRENCY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1955,6 +2607,8 @@ pub use function_configuration::{CfnFunctionConfiguration, CfnFunctionConfigurat
 
 /// `AWS::AppSync::GraphQLApi` and its property types.
 pub mod graph_ql_api {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::GraphQLApi`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html)
@@ -2051,6 +2705,63 @@ pub mod graph_ql_api {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::GraphQLApi`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::GraphQLApi",
+        properties: &[
+            s::prop(
+                "AdditionalAuthenticationProviders",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AdditionalAuthenticationProvider),
+                )),
+            ),
+            s::prop("ApiType", s::Kind::Enum(ApiType::VALUES)),
+            s::prop(
+                "AuthenticationType",
+                s::Kind::Enum(AuthenticationType::VALUES),
+            ),
+            s::prop(
+                "EnhancedMetricsConfig",
+                s::Kind::Object(&SCHEMA_EnhancedMetricsConfig),
+            ),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "IntrospectionConfig",
+                s::Kind::Enum(IntrospectionConfig::VALUES),
+            ),
+            s::prop(
+                "LambdaAuthorizerConfig",
+                s::Kind::Object(&SCHEMA_LambdaAuthorizerConfig),
+            ),
+            s::prop("LogConfig", s::Kind::Object(&SCHEMA_LogConfig)),
+            s::prop("MergedApiExecutionRoleArn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "OpenIDConnectConfig",
+                s::Kind::Object(&SCHEMA_OpenIdConnectConfig),
+            ),
+            s::prop("OwnerContact", s::Kind::String),
+            s::prop("QueryDepthLimit", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(75.0),
+            s::prop("ResolverCountLimit", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10000.0),
+            s::prop("UserPoolConfig", s::Kind::Object(&SCHEMA_UserPoolConfig)),
+            s::prop("Visibility", s::Kind::Enum(Visibility::VALUES)),
+            s::prop("XrayEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGraphQlApi`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphQlApiAttributes {
         /// `ApiId`: string.
@@ -2126,6 +2837,33 @@ pub mod graph_ql_api {
         }
     }
 
+    /// What the schema says of `AdditionalAuthenticationProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalAuthenticationProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "AdditionalAuthenticationProvider",
+        properties: &[
+            s::prop(
+                "AuthenticationType",
+                s::Kind::Enum(AuthenticationType2::VALUES),
+            ),
+            s::prop(
+                "LambdaAuthorizerConfig",
+                s::Kind::Object(&SCHEMA_LambdaAuthorizerConfig),
+            ),
+            s::prop(
+                "OpenIDConnectConfig",
+                s::Kind::Object(&SCHEMA_OpenIdConnectConfig),
+            ),
+            s::prop(
+                "UserPoolConfig",
+                s::Kind::Object(&SCHEMA_CognitoUserPoolConfig),
+            ),
+        ],
+        required: &["AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdditionalAuthenticationProvider>
         for ::stratus_model::Val<AdditionalAuthenticationProvider>
     {
@@ -2174,6 +2912,33 @@ pub mod graph_ql_api {
         }
     }
 
+    /// What the schema says of `EnhancedMetricsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnhancedMetricsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EnhancedMetricsConfig",
+        properties: &[
+            s::prop(
+                "DataSourceLevelMetricsBehavior",
+                s::Kind::Enum(DataSourceLevelMetricsBehavior::VALUES),
+            ),
+            s::prop(
+                "OperationLevelMetricsConfig",
+                s::Kind::Enum(OperationLevelMetricsConfig::VALUES),
+            ),
+            s::prop(
+                "ResolverLevelMetricsBehavior",
+                s::Kind::Enum(ResolverLevelMetricsBehavior::VALUES),
+            ),
+        ],
+        required: &[
+            "OperationLevelMetricsConfig",
+            "ResolverLevelMetricsBehavior",
+            "DataSourceLevelMetricsBehavior",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnhancedMetricsConfig> for ::stratus_model::Val<EnhancedMetricsConfig> {
         fn from(value: EnhancedMetricsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2193,6 +2958,22 @@ pub mod graph_ql_api {
         pub identity_validation_expression:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LambdaAuthorizerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaAuthorizerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaAuthorizerConfig",
+        properties: &[
+            s::prop("AuthorizerResultTtlInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+            s::prop("AuthorizerUri", s::Kind::String),
+            s::prop("IdentityValidationExpression", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaAuthorizerConfig> for ::stratus_model::Val<LambdaAuthorizerConfig> {
         fn from(value: LambdaAuthorizerConfig) -> Self {
@@ -2231,6 +3012,20 @@ pub mod graph_ql_api {
         }
     }
 
+    /// What the schema says of `LogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfig",
+        properties: &[
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("ExcludeVerboseContent", s::Kind::Boolean),
+            s::prop("FieldLogLevel", s::Kind::Enum(FieldLogLevel::VALUES)),
+        ],
+        required: &["FieldLogLevel", "CloudWatchLogsRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfig> for ::stratus_model::Val<LogConfig> {
         fn from(value: LogConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2253,6 +3048,21 @@ pub mod graph_ql_api {
         pub issuer: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OpenIDConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenIdConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenIDConnectConfig",
+        properties: &[
+            s::prop("AuthTTL", s::Kind::Number),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("IatTTL", s::Kind::Number),
+            s::prop("Issuer", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenIdConnectConfig> for ::stratus_model::Val<OpenIdConnectConfig> {
         fn from(value: OpenIdConnectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2274,6 +3084,21 @@ pub mod graph_ql_api {
         pub user_pool_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `UserPoolConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPoolConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPoolConfig",
+        properties: &[
+            s::prop("AppIdClientRegex", s::Kind::String),
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("DefaultAction", s::Kind::Enum(DefaultAction::VALUES)),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserPoolConfig> for ::stratus_model::Val<UserPoolConfig> {
         fn from(value: UserPoolConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2291,6 +3116,20 @@ pub mod graph_ql_api {
         /// `UserPoolId`: string.
         pub user_pool_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CognitoUserPoolConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoUserPoolConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoUserPoolConfig",
+        properties: &[
+            s::prop("AppIdClientRegex", s::Kind::String),
+            s::prop("AwsRegion", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CognitoUserPoolConfig> for ::stratus_model::Val<CognitoUserPoolConfig> {
         fn from(value: CognitoUserPoolConfig) -> Self {
@@ -2310,6 +3149,8 @@ pub mod graph_ql_api {
     impl ApiType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Graphql, Self::Merged];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GRAPHQL", "MERGED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2362,6 +3203,14 @@ pub mod graph_ql_api {
             Self::AwsLambda,
             Self::OpenidConnect,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_COGNITO_USER_POOLS",
+            "API_KEY",
+            "AWS_IAM",
+            "AWS_LAMBDA",
+            "OPENID_CONNECT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2405,6 +3254,8 @@ pub mod graph_ql_api {
     impl IntrospectionConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2445,6 +3296,8 @@ pub mod graph_ql_api {
     impl Visibility {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Global, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GLOBAL", "PRIVATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2497,6 +3350,14 @@ pub mod graph_ql_api {
             Self::AwsLambda,
             Self::OpenidConnect,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_COGNITO_USER_POOLS",
+            "API_KEY",
+            "AWS_IAM",
+            "AWS_LAMBDA",
+            "OPENID_CONNECT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2543,6 +3404,11 @@ pub mod graph_ql_api {
             Self::FullRequestDataSourceMetrics,
             Self::PerDataSourceMetrics,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "FULL_REQUEST_DATA_SOURCE_METRICS",
+            "PER_DATA_SOURCE_METRICS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2585,6 +3451,8 @@ pub mod graph_ql_api {
     impl OperationLevelMetricsConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2628,6 +3496,9 @@ pub mod graph_ql_api {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::FullRequestResolverMetrics, Self::PerResolverMetrics];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["FULL_REQUEST_RESOLVER_METRICS", "PER_RESOLVER_METRICS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2677,6 +3548,8 @@ pub mod graph_ql_api {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::All, Self::Debug, Self::Error, Self::Info, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "DEBUG", "ERROR", "INFO", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2720,6 +3593,8 @@ pub mod graph_ql_api {
     impl DefaultAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2753,6 +3628,8 @@ pub use graph_ql_api::{CfnGraphQlApi, CfnGraphQlApiAttributes};
 
 /// `AWS::AppSync::GraphQLSchema` and its property types.
 pub mod graph_ql_schema {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::GraphQLSchema`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlschema.html)
@@ -2788,6 +3665,20 @@ pub mod graph_ql_schema {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::GraphQLSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::GraphQLSchema",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("Definition", s::Kind::String),
+            s::prop("DefinitionS3Location", s::Kind::String),
+        ],
+        required: &["ApiId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGraphQlSchema`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphQlSchemaAttributes {
         /// `Id`: string.
@@ -2805,6 +3696,8 @@ pub use graph_ql_schema::{CfnGraphQlSchema, CfnGraphQlSchemaAttributes};
 
 /// `AWS::AppSync::Resolver` and its property types.
 pub mod resolver {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::Resolver`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html)
@@ -2905,6 +3798,51 @@ pub mod resolver {
         }
     }
 
+    /// What the schema says of `AWS::AppSync::Resolver`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::Resolver",
+        properties: &[
+            s::prop("ApiId", s::Kind::String),
+            s::prop("CachingConfig", s::Kind::Object(&SCHEMA_CachingConfig)),
+            s::prop("Code", s::Kind::String)
+                .min_length(1)
+                .max_length(32768),
+            s::prop("CodeS3Location", s::Kind::String),
+            s::prop("DataSourceName", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("FieldName", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("Kind", s::Kind::Enum(Kind::VALUES)),
+            s::prop("MaxBatchSize", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2000.0),
+            s::prop("MetricsConfig", s::Kind::Enum(MetricsConfig::VALUES)),
+            s::prop("PipelineConfig", s::Kind::Object(&SCHEMA_PipelineConfig)),
+            s::prop("RequestMappingTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("RequestMappingTemplateS3Location", s::Kind::String),
+            s::prop("ResponseMappingTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("ResponseMappingTemplateS3Location", s::Kind::String),
+            s::prop("Runtime", s::Kind::Object(&SCHEMA_AppSyncRuntime)),
+            s::prop("SyncConfig", s::Kind::Object(&SCHEMA_SyncConfig)),
+            s::prop("TypeName", s::Kind::String)
+                .pattern("^[_A-Za-z][_0-9A-Za-z]*$")
+                .min_length(1)
+                .max_length(65536),
+        ],
+        required: &["TypeName", "ApiId", "FieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverAttributes {
         /// `ResolverArn`: string.
@@ -2939,6 +3877,19 @@ pub mod resolver {
         }
     }
 
+    /// What the schema says of `CachingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CachingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CachingConfig",
+        properties: &[
+            s::prop("CachingKeys", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Ttl", s::Kind::Number),
+        ],
+        required: &["Ttl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CachingConfig> for ::stratus_model::Val<CachingConfig> {
         fn from(value: CachingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2953,6 +3904,19 @@ pub mod resolver {
         pub functions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `PipelineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineConfig",
+        properties: &[s::prop(
+            "Functions",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipelineConfig> for ::stratus_model::Val<PipelineConfig> {
         fn from(value: PipelineConfig) -> Self {
@@ -2985,6 +3949,19 @@ pub mod resolver {
             }
         }
     }
+
+    /// What the schema says of `AppSyncRuntime`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppSyncRuntime: s::ObjectSchema = s::ObjectSchema {
+        name: "AppSyncRuntime",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("RuntimeVersion", s::Kind::String),
+        ],
+        required: &["RuntimeVersion", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AppSyncRuntime> for ::stratus_model::Val<AppSyncRuntime> {
         fn from(value: AppSyncRuntime) -> Self {
@@ -3021,6 +3998,26 @@ pub mod resolver {
         }
     }
 
+    /// What the schema says of `SyncConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyncConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SyncConfig",
+        properties: &[
+            s::prop(
+                "ConflictDetection",
+                s::Kind::Enum(ConflictDetection::VALUES),
+            ),
+            s::prop("ConflictHandler", s::Kind::Enum(ConflictHandler::VALUES)),
+            s::prop(
+                "LambdaConflictHandlerConfig",
+                s::Kind::Object(&SCHEMA_LambdaConflictHandlerConfig),
+            ),
+        ],
+        required: &["ConflictDetection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SyncConfig> for ::stratus_model::Val<SyncConfig> {
         fn from(value: SyncConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3035,6 +4032,16 @@ pub mod resolver {
         pub lambda_conflict_handler_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LambdaConflictHandlerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConflictHandlerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConflictHandlerConfig",
+        properties: &[s::prop("LambdaConflictHandlerArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaConflictHandlerConfig>
         for ::stratus_model::Val<LambdaConflictHandlerConfig>
@@ -3056,6 +4063,8 @@ pub mod resolver {
     impl Kind {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipeline, Self::Unit];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PIPELINE", "UNIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3096,6 +4105,8 @@ pub mod resolver {
     impl MetricsConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3134,6 +4145,8 @@ pub mod resolver {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AppsyncJs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPSYNC_JS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3173,6 +4186,8 @@ pub mod resolver {
     impl ConflictDetection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Version];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "VERSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3222,6 +4237,9 @@ pub mod resolver {
             Self::None,
             Self::OptimisticConcurrency,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTOMERGE", "LAMBDA", "NONE", "OPTIMISTIC_CONCURRENCY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3257,6 +4275,8 @@ pub use resolver::{CfnResolver, CfnResolverAttributes};
 
 /// `AWS::AppSync::SourceApiAssociation` and its property types.
 pub mod source_api_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppSync::SourceApiAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-sourceapiassociation.html)
@@ -3283,6 +4303,24 @@ pub mod source_api_association {
         pub source_api_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::AppSync::SourceApiAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppSync::SourceApiAssociation",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("MergedApiIdentifier", s::Kind::String),
+            s::prop(
+                "SourceApiAssociationConfig",
+                s::Kind::Object(&SCHEMA_SourceApiAssociationConfig),
+            ),
+            s::prop("SourceApiIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSourceApiAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSourceApiAssociationAttributes {
@@ -3349,6 +4387,16 @@ pub mod source_api_association {
         pub merge_type: ::std::option::Option<::stratus_model::Val<MergeType>>,
     }
 
+    /// What the schema says of `SourceApiAssociationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceApiAssociationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceApiAssociationConfig",
+        properties: &[s::prop("MergeType", s::Kind::Enum(MergeType::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceApiAssociationConfig>
         for ::stratus_model::Val<SourceApiAssociationConfig>
     {
@@ -3369,6 +4417,8 @@ pub mod source_api_association {
     impl MergeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutoMerge, Self::ManualMerge];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTO_MERGE", "MANUAL_MERGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

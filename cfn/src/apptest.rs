@@ -4,6 +4,8 @@
 
 /// `AWS::AppTest::TestCase` and its property types.
 pub mod test_case {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AppTest::TestCase`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apptest-testcase.html)
@@ -45,6 +47,28 @@ pub mod test_case {
             }
         }
     }
+
+    /// What the schema says of `AWS::AppTest::TestCase`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AppTest::TestCase",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String).pattern("^[A-Za-z][A-Za-z0-9_\\-]{1,59}$"),
+            s::prop(
+                "Steps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Step))),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Steps"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTestCase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTestCaseAttributes {
@@ -117,6 +141,22 @@ pub mod test_case {
             }
         }
     }
+
+    /// What the schema says of `Step`'s properties; `validate()` checks them.
+    pub static SCHEMA_Step: s::ObjectSchema = s::ObjectSchema {
+        name: "Step",
+        properties: &[
+            s::prop("Action", s::Kind::Json),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String).pattern("^[A-Za-z][A-Za-z0-9_\\-]{1,59}$"),
+        ],
+        required: &["Action", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {
         fn from(value: Step) -> Self {

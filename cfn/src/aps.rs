@@ -4,6 +4,8 @@
 
 /// `AWS::APS::AnomalyDetector` and its property types.
 pub mod anomaly_detector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::APS::AnomalyDetector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-anomalydetector.html)
@@ -58,6 +60,37 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `AWS::APS::AnomalyDetector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::APS::AnomalyDetector",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_AnomalyDetectorConfiguration),
+            ),
+            s::prop("EvaluationIntervalInSeconds", s::Kind::Integer),
+            s::prop(
+                "Labels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            ),
+            s::prop(
+                "MissingDataAction",
+                s::Kind::Object(&SCHEMA_MissingDataAction),
+            ),
+            s::prop("Workspace", s::Kind::String).pattern(
+                "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Workspace", "Configuration", "Alias"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAnomalyDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalyDetectorAttributes {
         /// `Arn`: string.
@@ -91,6 +124,19 @@ pub mod anomaly_detector {
             }
         }
     }
+
+    /// What the schema says of `AnomalyDetectorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnomalyDetectorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnomalyDetectorConfiguration",
+        properties: &[s::prop(
+            "RandomCutForest",
+            s::Kind::Object(&SCHEMA_RandomCutForestConfiguration),
+        )],
+        required: &["RandomCutForest"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AnomalyDetectorConfiguration>
         for ::stratus_model::Val<AnomalyDetectorConfiguration>
@@ -127,6 +173,23 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -142,6 +205,19 @@ pub mod anomaly_detector {
         /// `Skip`: boolean.
         pub skip: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `MissingDataAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_MissingDataAction: s::ObjectSchema = s::ObjectSchema {
+        name: "MissingDataAction",
+        properties: &[
+            s::prop("MarkAsAnomaly", s::Kind::Boolean),
+            s::prop("Skip", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MissingDataAction> for ::stratus_model::Val<MissingDataAction> {
         fn from(value: MissingDataAction) -> Self {
@@ -186,6 +262,32 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `RandomCutForestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RandomCutForestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RandomCutForestConfiguration",
+        properties: &[
+            s::prop(
+                "IgnoreNearExpectedFromAbove",
+                s::Kind::Object(&SCHEMA_IgnoreNearExpected),
+            ),
+            s::prop(
+                "IgnoreNearExpectedFromBelow",
+                s::Kind::Object(&SCHEMA_IgnoreNearExpected),
+            ),
+            s::prop("Query", s::Kind::String).min_length(1),
+            s::prop("SampleSize", s::Kind::Integer)
+                .minimum(256.0)
+                .maximum(1024.0),
+            s::prop("ShingleSize", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(1024.0),
+        ],
+        required: &["Query"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RandomCutForestConfiguration>
         for ::stratus_model::Val<RandomCutForestConfiguration>
     {
@@ -204,6 +306,19 @@ pub mod anomaly_detector {
         pub ratio: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `IgnoreNearExpected`'s properties; `validate()` checks them.
+    pub static SCHEMA_IgnoreNearExpected: s::ObjectSchema = s::ObjectSchema {
+        name: "IgnoreNearExpected",
+        properties: &[
+            s::prop("Amount", s::Kind::Number),
+            s::prop("Ratio", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IgnoreNearExpected> for ::stratus_model::Val<IgnoreNearExpected> {
         fn from(value: IgnoreNearExpected) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -215,6 +330,8 @@ pub use anomaly_detector::{CfnAnomalyDetector, CfnAnomalyDetectorAttributes};
 
 /// `AWS::APS::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::APS::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-resourcepolicy.html)
@@ -248,12 +365,29 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::APS::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::APS::ResourcePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::String),
+            s::prop("WorkspaceArn", s::Kind::String).pattern(
+                "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
+            ),
+        ],
+        required: &["WorkspaceArn", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::APS::RuleGroupsNamespace` and its property types.
 pub mod rule_groups_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::APS::RuleGroupsNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-rulegroupsnamespace.html)
@@ -299,6 +433,25 @@ pub mod rule_groups_namespace {
         }
     }
 
+    /// What the schema says of `AWS::APS::RuleGroupsNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::APS::RuleGroupsNamespace",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Workspace", s::Kind::String).pattern(
+                "^arn:(aws|aws-us-gov|aws-cn):aps:[a-z0-9-]+:[0-9]+:workspace/[a-zA-Z0-9-]+$",
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Workspace", "Data", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRuleGroupsNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleGroupsNamespaceAttributes {
         /// `Arn`: string.
@@ -316,6 +469,8 @@ pub use rule_groups_namespace::{CfnRuleGroupsNamespace, CfnRuleGroupsNamespaceAt
 
 /// `AWS::APS::Scraper` and its property types.
 pub mod scraper {
+    use ::stratus_model::schema as s;
+
     /// `AWS::APS::Scraper`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-scraper.html)
@@ -369,6 +524,36 @@ pub mod scraper {
         }
     }
 
+    /// What the schema says of `AWS::APS::Scraper`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::APS::Scraper",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .pattern("^[0-9A-Za-z][-.0-9A-Z_a-z]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_Destination)),
+            s::prop(
+                "RoleConfiguration",
+                s::Kind::Object(&SCHEMA_RoleConfiguration),
+            ),
+            s::prop(
+                "ScrapeConfiguration",
+                s::Kind::Object(&SCHEMA_ScrapeConfiguration),
+            ),
+            s::prop(
+                "ScraperLoggingConfiguration",
+                s::Kind::Object(&SCHEMA_ScraperLoggingConfiguration),
+            ),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ScrapeConfiguration", "Source", "Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScraper`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScraperAttributes {
         /// `ScraperId`: string.
@@ -399,6 +584,19 @@ pub mod scraper {
         pub amp_configuration: ::std::option::Option<::stratus_model::Val<AmpConfiguration>>,
     }
 
+    /// What the schema says of `Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "Destination",
+        properties: &[s::prop(
+            "AmpConfiguration",
+            s::Kind::Object(&SCHEMA_AmpConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -415,6 +613,19 @@ pub mod scraper {
         pub target_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RoleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RoleConfiguration",
+        properties: &[
+            s::prop("SourceRoleArn", s::Kind::String),
+            s::prop("TargetRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoleConfiguration> for ::stratus_model::Val<RoleConfiguration> {
         fn from(value: RoleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -428,6 +639,16 @@ pub mod scraper {
         /// `ConfigurationBlob`: string.
         pub configuration_blob: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ScrapeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScrapeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScrapeConfiguration",
+        properties: &[s::prop("ConfigurationBlob", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScrapeConfiguration> for ::stratus_model::Val<ScrapeConfiguration> {
         fn from(value: ScrapeConfiguration) -> Self {
@@ -465,6 +686,26 @@ pub mod scraper {
         }
     }
 
+    /// What the schema says of `ScraperLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScraperLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScraperLoggingConfiguration",
+        properties: &[
+            s::prop(
+                "LoggingDestination",
+                s::Kind::Object(&SCHEMA_ScraperLoggingDestination),
+            ),
+            s::prop(
+                "ScraperComponents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScraperComponent))),
+            )
+            .min_items(1),
+        ],
+        required: &["ScraperComponents", "LoggingDestination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScraperLoggingConfiguration>
         for ::stratus_model::Val<ScraperLoggingConfiguration>
     {
@@ -482,6 +723,25 @@ pub mod scraper {
         /// `VpcConfiguration`: [`VpcConfiguration`].
         pub vpc_configuration: ::std::option::Option<::stratus_model::Val<VpcConfiguration>>,
     }
+
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop(
+                "EksConfiguration",
+                s::Kind::Object(&SCHEMA_EksConfiguration),
+            ),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
@@ -510,6 +770,17 @@ pub mod scraper {
         }
     }
 
+    /// What the schema says of `AmpConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AmpConfiguration",
+        properties: &[s::prop("WorkspaceArn", s::Kind::String)
+            .pattern("^arn:aws[-a-z]*:aps:[-a-z0-9]+:[0-9]{12}:workspace/.+$")],
+        required: &["WorkspaceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AmpConfiguration> for ::stratus_model::Val<AmpConfiguration> {
         fn from(value: AmpConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -523,6 +794,19 @@ pub mod scraper {
         /// `CloudWatchLogs`: [`CloudWatchLogDestination`].
         pub cloud_watch_logs: ::std::option::Option<::stratus_model::Val<CloudWatchLogDestination>>,
     }
+
+    /// What the schema says of `ScraperLoggingDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScraperLoggingDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "ScraperLoggingDestination",
+        properties: &[s::prop(
+            "CloudWatchLogs",
+            s::Kind::Object(&SCHEMA_CloudWatchLogDestination),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScraperLoggingDestination>
         for ::stratus_model::Val<ScraperLoggingDestination>
@@ -554,6 +838,19 @@ pub mod scraper {
             }
         }
     }
+
+    /// What the schema says of `ScraperComponent`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScraperComponent: s::ObjectSchema = s::ObjectSchema {
+        name: "ScraperComponent",
+        properties: &[
+            s::prop("Config", s::Kind::Object(&SCHEMA_ComponentConfig)),
+            s::prop("Type", s::Kind::Enum(ScraperComponentType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScraperComponent> for ::stratus_model::Val<ScraperComponent> {
         fn from(value: ScraperComponent) -> Self {
@@ -593,6 +890,27 @@ pub mod scraper {
         }
     }
 
+    /// What the schema says of `EksConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EksConfiguration",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:eks:[-a-z0-9]+:[0-9]{12}:cluster/.+$"),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-z]+$")),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-z]+$")),
+            ),
+        ],
+        required: &["ClusterArn", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksConfiguration> for ::stratus_model::Val<EksConfiguration> {
         fn from(value: EksConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -628,6 +946,25 @@ pub mod scraper {
         }
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-z]+$")),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-z]+$")),
+            ),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -642,6 +979,18 @@ pub mod scraper {
         /// Length: `0..=512`.
         pub log_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CloudWatchLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogDestination",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)
+            .min_length(0)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogDestination>
         for ::stratus_model::Val<CloudWatchLogDestination>
@@ -663,6 +1012,19 @@ pub mod scraper {
         >,
     }
 
+    /// What the schema says of `ComponentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConfig",
+        properties: &[s::prop(
+            "Options",
+            s::Kind::Map(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentConfig> for ::stratus_model::Val<ComponentConfig> {
         fn from(value: ComponentConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -683,6 +1045,8 @@ pub mod scraper {
     impl ScraperComponentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ServiceDiscovery, Self::Collector, Self::Exporter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE_DISCOVERY", "COLLECTOR", "EXPORTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -717,6 +1081,8 @@ pub use scraper::{CfnScraper, CfnScraperAttributes};
 
 /// `AWS::APS::Workspace` and its property types.
 pub mod workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::APS::Workspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-workspace.html)
@@ -753,6 +1119,38 @@ pub mod workspace {
             ::std::option::Option<::stratus_model::Val<WorkspaceConfiguration>>,
     }
 
+    /// What the schema says of `AWS::APS::Workspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::APS::Workspace",
+        properties: &[
+            s::prop("AlertManagerDefinition", s::Kind::String),
+            s::prop("Alias", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "LoggingConfiguration",
+                s::Kind::Object(&SCHEMA_LoggingConfiguration),
+            ),
+            s::prop(
+                "QueryLoggingConfiguration",
+                s::Kind::Object(&SCHEMA_QueryLoggingConfiguration),
+            ),
+            s::prop(
+                "WorkspaceConfiguration",
+                s::Kind::Object(&SCHEMA_WorkspaceConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `WorkspaceId`: string.
@@ -784,6 +1182,18 @@ pub mod workspace {
         pub log_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)
+            .min_length(0)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -813,6 +1223,21 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `QueryLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryLoggingConfiguration",
+        properties: &[s::prop(
+            "Destinations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoggingDestination))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["Destinations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryLoggingConfiguration>
         for ::stratus_model::Val<QueryLoggingConfiguration>
     {
@@ -833,6 +1258,23 @@ pub mod workspace {
         /// Range: `1..=`.
         pub retention_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `WorkspaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceConfiguration",
+        properties: &[
+            s::prop(
+                "LimitsPerLabelSets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LimitsPerLabelSet))),
+            )
+            .min_items(0),
+            s::prop("RetentionPeriodInDays", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkspaceConfiguration> for ::stratus_model::Val<WorkspaceConfiguration> {
         fn from(value: WorkspaceConfiguration) -> Self {
@@ -864,6 +1306,22 @@ pub mod workspace {
             }
         }
     }
+
+    /// What the schema says of `LoggingDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingDestination",
+        properties: &[
+            s::prop(
+                "CloudWatchLogs",
+                s::Kind::Object(&SCHEMA_CloudWatchLogDestination),
+            ),
+            s::prop("Filters", s::Kind::Object(&SCHEMA_LoggingFilter)),
+        ],
+        required: &["CloudWatchLogs", "Filters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingDestination> for ::stratus_model::Val<LoggingDestination> {
         fn from(value: LoggingDestination) -> Self {
@@ -897,6 +1355,23 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `LimitsPerLabelSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_LimitsPerLabelSet: s::ObjectSchema = s::ObjectSchema {
+        name: "LimitsPerLabelSet",
+        properties: &[
+            s::prop(
+                "LabelSet",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            )
+            .min_items(0),
+            s::prop("Limits", s::Kind::Object(&SCHEMA_LimitsPerLabelSetEntry)),
+        ],
+        required: &["Limits", "LabelSet"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LimitsPerLabelSet> for ::stratus_model::Val<LimitsPerLabelSet> {
         fn from(value: LimitsPerLabelSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -924,6 +1399,18 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `CloudWatchLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogDestination",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)
+            .min_length(0)
+            .max_length(512)],
+        required: &["LogGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogDestination>
         for ::stratus_model::Val<CloudWatchLogDestination>
     {
@@ -950,6 +1437,16 @@ pub mod workspace {
             }
         }
     }
+
+    /// What the schema says of `LoggingFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFilter",
+        properties: &[s::prop("QspThreshold", s::Kind::Integer).minimum(0.0)],
+        required: &["QspThreshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
         fn from(value: LoggingFilter) -> Self {
@@ -985,6 +1482,21 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z0-9_]*$")
+                .min_length(1),
+            s::prop("Value", s::Kind::String).min_length(1),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -999,6 +1511,16 @@ pub mod workspace {
         /// Range: `0..=`.
         pub max_series: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `LimitsPerLabelSetEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_LimitsPerLabelSetEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "LimitsPerLabelSetEntry",
+        properties: &[s::prop("MaxSeries", s::Kind::Integer).minimum(0.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LimitsPerLabelSetEntry> for ::stratus_model::Val<LimitsPerLabelSetEntry> {
         fn from(value: LimitsPerLabelSetEntry) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ARCRegionSwitch::Plan` and its property types.
 pub mod plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ARCRegionSwitch::Plan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arcregionswitch-plan.html)
@@ -91,6 +93,58 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `AWS::ARCRegionSwitch::Plan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ARCRegionSwitch::Plan",
+        properties: &[
+            s::prop(
+                "AssociatedAlarms",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_AssociatedAlarm))),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("PrimaryRegion", s::Kind::String).pattern("^[a-z]{2}-[a-z-]+-\\d+$"),
+            s::prop("RecoveryApproach", s::Kind::Enum(RecoveryApproach::VALUES)),
+            s::prop("RecoveryTimeObjectiveMinutes", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(10080.0),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-z]{2}-[a-z-]+-\\d+$")),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop(
+                "ReportConfiguration",
+                s::Kind::Object(&SCHEMA_ReportConfiguration),
+            ),
+            s::prop(
+                "Triggers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Trigger))),
+            ),
+            s::prop(
+                "Workflows",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Workflow))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ExecutionRole",
+            "Name",
+            "RecoveryApproach",
+            "Regions",
+            "Workflows",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlanAttributes {
         /// `Arn`: string.
@@ -164,6 +218,22 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `AssociatedAlarm`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociatedAlarm: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociatedAlarm",
+        properties: &[
+            s::prop("AlarmType", s::Kind::Enum(AlarmType::VALUES)),
+            s::prop("CrossAccountRole", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$"),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("ResourceIdentifier", s::Kind::String),
+        ],
+        required: &["AlarmType", "ResourceIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssociatedAlarm> for ::stratus_model::Val<AssociatedAlarm> {
         fn from(value: AssociatedAlarm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -179,6 +249,20 @@ pub mod plan {
         pub report_output:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
     }
+
+    /// What the schema says of `ReportConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReportConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReportConfiguration",
+        properties: &[
+            s::prop("ReportOutput", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(1)
+                .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReportConfiguration> for ::stratus_model::Val<ReportConfiguration> {
         fn from(value: ReportConfiguration) -> Self {
@@ -228,6 +312,32 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `Trigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_Trigger: s::ObjectSchema = s::ObjectSchema {
+        name: "Trigger",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(WorkflowTargetAction::VALUES)),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TriggerCondition))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Description", s::Kind::String),
+            s::prop("MinDelayMinutesBetweenExecutions", s::Kind::Number),
+            s::prop("TargetRegion", s::Kind::String).pattern("^[a-z]{2}-[a-z-]+-\\d+$"),
+        ],
+        required: &[
+            "Action",
+            "Conditions",
+            "MinDelayMinutesBetweenExecutions",
+            "TargetRegion",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Trigger> for ::stratus_model::Val<Trigger> {
         fn from(value: Trigger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -268,6 +378,27 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA_Workflow: s::ObjectSchema = s::ObjectSchema {
+        name: "Workflow",
+        properties: &[
+            s::prop(
+                "Steps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Step))),
+            ),
+            s::prop("WorkflowDescription", s::Kind::String),
+            s::prop(
+                "WorkflowTargetAction",
+                s::Kind::Enum(WorkflowTargetAction::VALUES),
+            ),
+            s::prop("WorkflowTargetRegion", s::Kind::String).pattern("^[a-z]{2}-[a-z-]+-\\d+$"),
+        ],
+        required: &["WorkflowTargetAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Workflow> for ::stratus_model::Val<Workflow> {
         fn from(value: Workflow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -300,6 +431,19 @@ pub mod plan {
             }
         }
     }
+
+    /// What the schema says of `TriggerCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerCondition",
+        properties: &[
+            s::prop("AssociatedAlarmName", s::Kind::String),
+            s::prop("Condition", s::Kind::Enum(AlarmCondition::VALUES)),
+        ],
+        required: &["AssociatedAlarmName", "Condition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TriggerCondition> for ::stratus_model::Val<TriggerCondition> {
         fn from(value: TriggerCondition) -> Self {
@@ -342,6 +486,24 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `Step`'s properties; `validate()` checks them.
+    pub static SCHEMA_Step: s::ObjectSchema = s::ObjectSchema {
+        name: "Step",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("ExecutionBlockConfiguration", s::Kind::Json),
+            s::prop(
+                "ExecutionBlockType",
+                s::Kind::Enum(ExecutionBlockType::VALUES),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["ExecutionBlockConfiguration", "ExecutionBlockType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Step> for ::stratus_model::Val<Step> {
         fn from(value: Step) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -360,6 +522,8 @@ pub mod plan {
     impl RecoveryApproach {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ActiveActive, Self::ActivePassive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["activeActive", "activePassive"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -400,6 +564,8 @@ pub mod plan {
     impl AlarmType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApplicationHealth, Self::Trigger];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["applicationHealth", "trigger"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -442,6 +608,8 @@ pub mod plan {
     impl WorkflowTargetAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Activate, Self::Deactivate, Self::PostRecovery];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["activate", "deactivate", "postRecovery"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -483,6 +651,8 @@ pub mod plan {
     impl AlarmCondition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Red, Self::Green];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["red", "green"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -558,6 +728,22 @@ pub mod plan {
             Self::DocumentDb,
             Self::RdsPromoteReadReplica,
             Self::RdsCreateCrossRegionReplica,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CustomActionLambda",
+            "ManualApproval",
+            "AuroraGlobalDatabase",
+            "EC2AutoScaling",
+            "ARCRoutingControl",
+            "ARCRegionSwitchPlan",
+            "Parallel",
+            "ECSServiceScaling",
+            "EKSResourceScaling",
+            "Route53HealthCheck",
+            "DocumentDb",
+            "RdsPromoteReadReplica",
+            "RdsCreateCrossRegionReplica",
         ];
 
         /// The value CloudFormation takes.

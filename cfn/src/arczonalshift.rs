@@ -4,6 +4,8 @@
 
 /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus` and its property types.
 pub mod autoshift_observer_notification_status {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arczonalshift-autoshiftobservernotificationstatus.html)
@@ -31,6 +33,19 @@ pub mod autoshift_observer_notification_status {
             }
         }
     }
+
+    /// What the schema says of `AWS::ARCZonalShift::AutoshiftObserverNotificationStatus`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus",
+        properties: &[s::prop(
+            "Status",
+            s::Kind::Enum(AutoshiftObserverNotificationStatus::VALUES),
+        )],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAutoshiftObserverNotificationStatus`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutoshiftObserverNotificationStatusAttributes {
@@ -61,6 +76,8 @@ pub mod autoshift_observer_notification_status {
     impl AutoshiftObserverNotificationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -97,6 +114,8 @@ pub use autoshift_observer_notification_status::{
 
 /// `AWS::ARCZonalShift::ZonalAutoshiftConfiguration` and its property types.
 pub mod zonal_autoshift_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-arczonalshift-zonalautoshiftconfiguration.html)
@@ -119,6 +138,28 @@ pub mod zonal_autoshift_configuration {
         pub zonal_autoshift_status:
             ::std::option::Option<::stratus_model::Val<ZonalAutoshiftStatus>>,
     }
+
+    /// What the schema says of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ARCZonalShift::ZonalAutoshiftConfiguration",
+        properties: &[
+            s::prop(
+                "PracticeRunConfiguration",
+                s::Kind::Object(&SCHEMA_PracticeRunConfiguration),
+            ),
+            s::prop("ResourceIdentifier", s::Kind::String)
+                .min_length(8)
+                .max_length(1024),
+            s::prop(
+                "ZonalAutoshiftStatus",
+                s::Kind::Enum(ZonalAutoshiftStatus::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `PracticeRunConfiguration`, a property type of `AWS::ARCZonalShift::ZonalAutoshiftConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
@@ -158,6 +199,16 @@ pub mod zonal_autoshift_configuration {
         }
     }
 
+    /// What the schema says of `PracticeRunConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PracticeRunConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PracticeRunConfiguration",
+        properties: &[s::prop("BlockedDates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{4}-[0-9]{2}-[0-9]{2}$").min_length(10).max_length(10))).min_items(0).max_items(15), s::prop("BlockedWindows", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}-(Mon|Tue|Wed|Thu|Fri|Sat|Sun):[0-9]{2}:[0-9]{2}$").min_length(19).max_length(19))).min_items(0).max_items(15), s::prop("BlockingAlarms", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ControlCondition)))).min_items(1).max_items(1), s::prop("OutcomeAlarms", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ControlCondition)))).min_items(1).max_items(1)],
+        required: &["OutcomeAlarms"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PracticeRunConfiguration>
         for ::stratus_model::Val<PracticeRunConfiguration>
     {
@@ -193,6 +244,25 @@ pub mod zonal_autoshift_configuration {
         }
     }
 
+    /// What the schema says of `ControlCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ControlCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ControlCondition",
+        properties: &[
+            s::prop("AlarmIdentifier", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(8)
+                .max_length(1024),
+            s::prop("Type", s::Kind::String)
+                .pattern("^[a-zA-Z]*$")
+                .min_length(8)
+                .max_length(10),
+        ],
+        required: &["AlarmIdentifier", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ControlCondition> for ::stratus_model::Val<ControlCondition> {
         fn from(value: ControlCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -209,6 +279,8 @@ pub mod zonal_autoshift_configuration {
     impl ZonalAutoshiftStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

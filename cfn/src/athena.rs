@@ -4,6 +4,8 @@
 
 /// `AWS::Athena::CapacityReservation` and its property types.
 pub mod capacity_reservation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Athena::CapacityReservation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-capacityreservation.html)
@@ -45,6 +47,24 @@ pub mod capacity_reservation {
             }
         }
     }
+
+    /// What the schema says of `AWS::Athena::CapacityReservation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Athena::CapacityReservation",
+        properties: &[
+            s::prop(
+                "CapacityAssignmentConfiguration",
+                s::Kind::Object(&SCHEMA_CapacityAssignmentConfiguration),
+            ),
+            s::prop("Name", s::Kind::String).pattern("[a-zA-Z0-9._-]{1,128}"),
+            s::prop("TargetDpus", s::Kind::Integer).minimum(1.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "TargetDpus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCapacityReservation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityReservationAttributes {
@@ -100,6 +120,19 @@ pub mod capacity_reservation {
         }
     }
 
+    /// What the schema says of `CapacityAssignmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityAssignmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityAssignmentConfiguration",
+        properties: &[s::prop(
+            "CapacityAssignments",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CapacityAssignment))),
+        )],
+        required: &["CapacityAssignments"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityAssignmentConfiguration>
         for ::stratus_model::Val<CapacityAssignmentConfiguration>
     {
@@ -130,6 +163,19 @@ pub mod capacity_reservation {
         }
     }
 
+    /// What the schema says of `CapacityAssignment`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityAssignment: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityAssignment",
+        properties: &[s::prop(
+            "WorkgroupNames",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("[a-zA-Z0-9._-]{1,128}")),
+        )],
+        required: &["WorkgroupNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityAssignment> for ::stratus_model::Val<CapacityAssignment> {
         fn from(value: CapacityAssignment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -141,6 +187,8 @@ pub use capacity_reservation::{CfnCapacityReservation, CfnCapacityReservationAtt
 
 /// `AWS::Athena::DataCatalog` and its property types.
 pub mod data_catalog {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Athena::DataCatalog`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-datacatalog.html)
@@ -200,6 +248,32 @@ pub mod data_catalog {
         }
     }
 
+    /// What the schema says of `AWS::Athena::DataCatalog`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Athena::DataCatalog",
+        properties: &[
+            s::prop("ConnectionType", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Error", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(51200)),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `Status` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -235,6 +309,18 @@ pub mod data_catalog {
             Self::DeleteInProgress,
             Self::DeleteComplete,
             Self::DeleteFailed,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CREATE_IN_PROGRESS",
+            "CREATE_COMPLETE",
+            "CREATE_FAILED",
+            "CREATE_FAILED_CLEANUP_IN_PROGRESS",
+            "CREATE_FAILED_CLEANUP_COMPLETE",
+            "CREATE_FAILED_CLEANUP_FAILED",
+            "DELETE_IN_PROGRESS",
+            "DELETE_COMPLETE",
+            "DELETE_FAILED",
         ];
 
         /// The value CloudFormation takes.
@@ -287,6 +373,8 @@ pub mod data_catalog {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Lambda, Self::Glue, Self::Hive, Self::Federated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LAMBDA", "GLUE", "HIVE", "FEDERATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -322,6 +410,8 @@ pub use data_catalog::CfnDataCatalog;
 
 /// `AWS::Athena::NamedQuery` and its property types.
 pub mod named_query {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Athena::NamedQuery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-namedquery.html)
@@ -378,6 +468,33 @@ pub mod named_query {
         }
     }
 
+    /// What the schema says of `AWS::Athena::NamedQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Athena::NamedQuery",
+        properties: &[
+            s::prop("Database", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(1)
+                .max_length(262144),
+            s::prop("WorkGroup", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._-]{1,128}$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Database", "QueryString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNamedQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNamedQueryAttributes {
         /// `NamedQueryId`: string.
@@ -395,6 +512,8 @@ pub use named_query::{CfnNamedQuery, CfnNamedQueryAttributes};
 
 /// `AWS::Athena::PreparedStatement` and its property types.
 pub mod prepared_statement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Athena::PreparedStatement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-preparedstatement.html)
@@ -443,12 +562,39 @@ pub mod prepared_statement {
             }
         }
     }
+
+    /// What the schema says of `AWS::Athena::PreparedStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Athena::PreparedStatement",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("QueryStatement", s::Kind::String)
+                .min_length(1)
+                .max_length(262144),
+            s::prop("StatementName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z0-9_@:]{1,256}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("WorkGroup", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._-]{1,128}$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["StatementName", "WorkGroup", "QueryStatement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use prepared_statement::CfnPreparedStatement;
 
 /// `AWS::Athena::WorkGroup` and its property types.
 pub mod work_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Athena::WorkGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html)
@@ -499,6 +645,32 @@ pub mod work_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Athena::WorkGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Athena::WorkGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String).pattern("[a-zA-Z0-9._-]{1,128}"),
+            s::prop("RecursiveDeleteOption", s::Kind::Boolean),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "WorkGroupConfiguration",
+                s::Kind::Object(&SCHEMA_WorkGroupConfiguration),
+            ),
+            s::prop(
+                "WorkGroupConfigurationUpdates",
+                s::Kind::Object(&SCHEMA_WorkGroupConfigurationUpdates),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkGroupAttributes {
@@ -570,6 +742,44 @@ pub mod work_group {
         pub result_configuration: ::std::option::Option<::stratus_model::Val<ResultConfiguration>>,
     }
 
+    /// What the schema says of `WorkGroupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkGroupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkGroupConfiguration",
+        properties: &[
+            s::prop("AdditionalConfiguration", s::Kind::String),
+            s::prop("BytesScannedCutoffPerQuery", s::Kind::Integer).minimum(10000000.0),
+            s::prop(
+                "CustomerContentEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_CustomerContentEncryptionConfiguration),
+            ),
+            s::prop("EnforceWorkGroupConfiguration", s::Kind::Boolean),
+            s::prop(
+                "EngineConfiguration",
+                s::Kind::Object(&SCHEMA_EngineConfiguration),
+            ),
+            s::prop("EngineVersion", s::Kind::Object(&SCHEMA_EngineVersion)),
+            s::prop("ExecutionRole", s::Kind::String),
+            s::prop(
+                "ManagedQueryResultsConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedQueryResultsConfiguration),
+            ),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_MonitoringConfiguration),
+            ),
+            s::prop("PublishCloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("RequesterPaysEnabled", s::Kind::Boolean),
+            s::prop(
+                "ResultConfiguration",
+                s::Kind::Object(&SCHEMA_ResultConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkGroupConfiguration> for ::stratus_model::Val<WorkGroupConfiguration> {
         fn from(value: WorkGroupConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -617,6 +827,49 @@ pub mod work_group {
             ::std::option::Option<::stratus_model::Val<ResultConfigurationUpdates>>,
     }
 
+    /// What the schema says of `WorkGroupConfigurationUpdates`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkGroupConfigurationUpdates: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkGroupConfigurationUpdates",
+        properties: &[
+            s::prop("AdditionalConfiguration", s::Kind::String),
+            s::prop("BytesScannedCutoffPerQuery", s::Kind::Integer).minimum(10000000.0),
+            s::prop(
+                "CustomerContentEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_CustomerContentEncryptionConfiguration),
+            ),
+            s::prop("EnforceWorkGroupConfiguration", s::Kind::Boolean),
+            s::prop(
+                "EngineConfiguration",
+                s::Kind::Object(&SCHEMA_EngineConfiguration),
+            ),
+            s::prop("EngineVersion", s::Kind::Object(&SCHEMA_EngineVersion)),
+            s::prop("ExecutionRole", s::Kind::String),
+            s::prop(
+                "ManagedQueryResultsConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedQueryResultsConfiguration),
+            ),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_MonitoringConfiguration),
+            ),
+            s::prop("PublishCloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("RemoveBytesScannedCutoffPerQuery", s::Kind::Boolean),
+            s::prop(
+                "RemoveCustomerContentEncryptionConfiguration",
+                s::Kind::Boolean,
+            ),
+            s::prop("RequesterPaysEnabled", s::Kind::Boolean),
+            s::prop(
+                "ResultConfigurationUpdates",
+                s::Kind::Object(&SCHEMA_ResultConfigurationUpdates),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkGroupConfigurationUpdates>
         for ::stratus_model::Val<WorkGroupConfigurationUpdates>
     {
@@ -644,6 +897,16 @@ pub mod work_group {
             }
         }
     }
+
+    /// What the schema says of `CustomerContentEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerContentEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerContentEncryptionConfiguration",
+        properties: &[s::prop("KmsKey", s::Kind::String)],
+        required: &["KmsKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomerContentEncryptionConfiguration>
         for ::stratus_model::Val<CustomerContentEncryptionConfiguration>
@@ -680,6 +943,32 @@ pub mod work_group {
         >,
     }
 
+    /// What the schema says of `EngineConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EngineConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EngineConfiguration",
+        properties: &[
+            s::prop(
+                "AdditionalConfigs",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Classifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Classification))),
+            ),
+            s::prop("CoordinatorDpuSize", s::Kind::Integer),
+            s::prop("DefaultExecutorDpuSize", s::Kind::Integer),
+            s::prop("MaxConcurrentDpus", s::Kind::Integer),
+            s::prop(
+                "SparkProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EngineConfiguration> for ::stratus_model::Val<EngineConfiguration> {
         fn from(value: EngineConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -698,6 +987,19 @@ pub mod work_group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EngineVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_EngineVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "EngineVersion",
+        properties: &[
+            s::prop("EffectiveEngineVersion", s::Kind::String),
+            s::prop("SelectedEngineVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EngineVersion> for ::stratus_model::Val<EngineVersion> {
         fn from(value: EngineVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -714,6 +1016,22 @@ pub mod work_group {
         pub encryption_configuration:
             ::std::option::Option<::stratus_model::Val<ManagedStorageEncryptionConfiguration>>,
     }
+
+    /// What the schema says of `ManagedQueryResultsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedQueryResultsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedQueryResultsConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedStorageEncryptionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedQueryResultsConfiguration>
         for ::stratus_model::Val<ManagedQueryResultsConfiguration>
@@ -738,6 +1056,29 @@ pub mod work_group {
             ::std::option::Option<::stratus_model::Val<S3LoggingConfiguration>>,
     }
 
+    /// What the schema says of `MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchLoggingConfiguration",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingConfiguration),
+            ),
+            s::prop(
+                "ManagedLoggingConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedLoggingConfiguration),
+            ),
+            s::prop(
+                "S3LoggingConfiguration",
+                s::Kind::Object(&SCHEMA_S3LoggingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringConfiguration>
         for ::stratus_model::Val<MonitoringConfiguration>
     {
@@ -761,6 +1102,27 @@ pub mod work_group {
         /// `OutputLocation`: string.
         pub output_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ResultConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResultConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ResultConfiguration",
+        properties: &[
+            s::prop(
+                "AclConfiguration",
+                s::Kind::Object(&SCHEMA_AclConfiguration),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("ExpectedBucketOwner", s::Kind::String),
+            s::prop("OutputLocation", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResultConfiguration> for ::stratus_model::Val<ResultConfiguration> {
         fn from(value: ResultConfiguration) -> Self {
@@ -792,6 +1154,31 @@ pub mod work_group {
         pub remove_output_location: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ResultConfigurationUpdates`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResultConfigurationUpdates: s::ObjectSchema = s::ObjectSchema {
+        name: "ResultConfigurationUpdates",
+        properties: &[
+            s::prop(
+                "AclConfiguration",
+                s::Kind::Object(&SCHEMA_AclConfiguration),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("ExpectedBucketOwner", s::Kind::String),
+            s::prop("OutputLocation", s::Kind::String),
+            s::prop("RemoveAclConfiguration", s::Kind::Boolean),
+            s::prop("RemoveEncryptionConfiguration", s::Kind::Boolean),
+            s::prop("RemoveExpectedBucketOwner", s::Kind::Boolean),
+            s::prop("RemoveOutputLocation", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResultConfigurationUpdates>
         for ::stratus_model::Val<ResultConfigurationUpdates>
     {
@@ -814,6 +1201,19 @@ pub mod work_group {
         >,
     }
 
+    /// What the schema says of `Classification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Classification: s::ObjectSchema = s::ObjectSchema {
+        name: "Classification",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Properties", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Classification> for ::stratus_model::Val<Classification> {
         fn from(value: Classification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -827,6 +1227,16 @@ pub mod work_group {
         /// `KmsKey`: string.
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ManagedStorageEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedStorageEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedStorageEncryptionConfiguration",
+        properties: &[s::prop("KmsKey", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedStorageEncryptionConfiguration>
         for ::stratus_model::Val<ManagedStorageEncryptionConfiguration>
@@ -858,6 +1268,24 @@ pub mod work_group {
         >,
     }
 
+    /// What the schema says of `CloudWatchLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLoggingConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroup", s::Kind::String),
+            s::prop("LogStreamNamePrefix", s::Kind::String),
+            s::prop(
+                "LogTypes",
+                s::Kind::Map(&s::prop("", s::Kind::List(&s::prop("", s::Kind::String)))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLoggingConfiguration>
         for ::stratus_model::Val<CloudWatchLoggingConfiguration>
     {
@@ -875,6 +1303,19 @@ pub mod work_group {
         /// `KmsKey`: string.
         pub kms_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ManagedLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedLoggingConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KmsKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedLoggingConfiguration>
         for ::stratus_model::Val<ManagedLoggingConfiguration>
@@ -895,6 +1336,20 @@ pub mod work_group {
         /// `LogLocation`: string.
         pub log_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3LoggingConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KmsKey", s::Kind::String),
+            s::prop("LogLocation", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3LoggingConfiguration> for ::stratus_model::Val<S3LoggingConfiguration> {
         fn from(value: S3LoggingConfiguration) -> Self {
@@ -921,6 +1376,16 @@ pub mod work_group {
             }
         }
     }
+
+    /// What the schema says of `AclConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AclConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AclConfiguration",
+        properties: &[s::prop("S3AclOption", s::Kind::Enum(S3AclOption::VALUES))],
+        required: &["S3AclOption"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AclConfiguration> for ::stratus_model::Val<AclConfiguration> {
         fn from(value: AclConfiguration) -> Self {
@@ -951,6 +1416,19 @@ pub mod work_group {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("EncryptionOption", s::Kind::Enum(EncryptionOption::VALUES)),
+            s::prop("KmsKey", s::Kind::String),
+        ],
+        required: &["EncryptionOption"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -971,6 +1449,8 @@ pub mod work_group {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1009,6 +1489,8 @@ pub mod work_group {
     impl S3AclOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BucketOwnerFullControl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BUCKET_OWNER_FULL_CONTROL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1050,6 +1532,8 @@ pub mod work_group {
     impl EncryptionOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SseS3, Self::SseKms, Self::CseKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSE_S3", "SSE_KMS", "CSE_KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::AuditManager::Assessment` and its property types.
 pub mod assessment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AuditManager::Assessment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessment.html)
@@ -42,6 +44,45 @@ pub mod assessment {
         pub status: ::std::option::Option<::stratus_model::Val<AssessmentStatus>>,
     }
 
+    /// What the schema says of `AWS::AuditManager::Assessment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AuditManager::Assessment",
+        properties: &[
+            s::prop(
+                "AssessmentReportsDestination",
+                s::Kind::Object(&SCHEMA_AssessmentReportsDestination),
+            ),
+            s::prop("AwsAccount", s::Kind::Object(&SCHEMA_AwsAccount)),
+            s::prop(
+                "Delegations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Delegation))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\w\\W\\s\\S]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("FrameworkId", s::Kind::String)
+                .pattern("^([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|.*\\S.*)$")
+                .min_length(32)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\.]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "Roles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Role))),
+            ),
+            s::prop("Scope", s::Kind::Object(&SCHEMA_Scope)),
+            s::prop("Status", s::Kind::Enum(AssessmentStatus::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssessment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssessmentAttributes {
         /// `AssessmentId`: string.
@@ -75,6 +116,27 @@ pub mod assessment {
             ::std::option::Option<::stratus_model::Val<AssessmentReportDestinationType>>,
     }
 
+    /// What the schema says of `AssessmentReportsDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssessmentReportsDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "AssessmentReportsDestination",
+        properties: &[
+            s::prop("Destination", s::Kind::String)
+                .pattern(
+                    "^(S|s)3:\\/\\/[a-zA-Z0-9\\-\\.\\(\\)\\'\\*\\_\\!\\=\\+\\@\\:\\s\\,\\?\\/]+$",
+                )
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "DestinationType",
+                s::Kind::Enum(AssessmentReportDestinationType::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssessmentReportsDestination>
         for ::stratus_model::Val<AssessmentReportsDestination>
     {
@@ -94,6 +156,29 @@ pub mod assessment {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWSAccount`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsAccount: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSAccount",
+        properties: &[
+            s::prop("EmailAddress", s::Kind::String)
+                .pattern("^.*@.*$")
+                .min_length(1)
+                .max_length(320),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\u0020-\\u007E]+$")
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsAccount> for ::stratus_model::Val<AwsAccount> {
         fn from(value: AwsAccount) -> Self {
@@ -129,6 +214,48 @@ pub mod assessment {
         pub status: ::std::option::Option<::stratus_model::Val<DelegationStatus>>,
     }
 
+    /// What the schema says of `Delegation`'s properties; `validate()` checks them.
+    pub static SCHEMA_Delegation: s::ObjectSchema = s::ObjectSchema {
+        name: "Delegation",
+        properties: &[
+            s::prop("AssessmentId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("AssessmentName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\.]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Comment", s::Kind::String)
+                .pattern("^[\\w\\W\\s\\S]*$")
+                .max_length(350),
+            s::prop("ControlSetId", s::Kind::String)
+                .pattern("^[\\w\\W\\s\\S]*$")
+                .min_length(1)
+                .max_length(300),
+            s::prop("CreatedBy", s::Kind::String)
+                .pattern("^arn:.*:*:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("CreationTime", s::Kind::Number),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("LastUpdated", s::Kind::Number),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:.*:iam:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("RoleType", s::Kind::Enum(RoleType::VALUES)),
+            s::prop("Status", s::Kind::Enum(DelegationStatus::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Delegation> for ::stratus_model::Val<Delegation> {
         fn from(value: Delegation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +271,22 @@ pub mod assessment {
         /// `RoleType`: [`RoleType`].
         pub role_type: ::std::option::Option<::stratus_model::Val<RoleType>>,
     }
+
+    /// What the schema says of `Role`'s properties; `validate()` checks them.
+    pub static SCHEMA_Role: s::ObjectSchema = s::ObjectSchema {
+        name: "Role",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:.*:iam:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("RoleType", s::Kind::Enum(RoleType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Role> for ::stratus_model::Val<Role> {
         fn from(value: Role) -> Self {
@@ -162,6 +305,27 @@ pub mod assessment {
         pub aws_services: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AwsService>>>,
     }
 
+    /// What the schema says of `Scope`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scope: s::ObjectSchema = s::ObjectSchema {
+        name: "Scope",
+        properties: &[
+            s::prop(
+                "AwsAccounts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AwsAccount))),
+            )
+            .min_items(1)
+            .max_items(200),
+            s::prop(
+                "AwsServices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AwsService))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Scope> for ::stratus_model::Val<Scope> {
         fn from(value: Scope) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -175,6 +339,19 @@ pub mod assessment {
         /// `ServiceName`: string.
         pub service_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWSService`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsService: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSService",
+        properties: &[s::prop("ServiceName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9-\\s().]+$")
+            .min_length(1)
+            .max_length(40)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsService> for ::stratus_model::Val<AwsService> {
         fn from(value: AwsService) -> Self {
@@ -194,6 +371,8 @@ pub mod assessment {
     impl AssessmentStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -232,6 +411,8 @@ pub mod assessment {
     impl AssessmentReportDestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -273,6 +454,8 @@ pub mod assessment {
     impl RoleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ProcessOwner, Self::ResourceOwner];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROCESS_OWNER", "RESOURCE_OWNER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -315,6 +498,8 @@ pub mod assessment {
     impl DelegationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::InProgress, Self::UnderReview, Self::Complete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IN_PROGRESS", "UNDER_REVIEW", "COMPLETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

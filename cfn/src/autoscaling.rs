@@ -4,6 +4,8 @@
 
 /// `AWS::AutoScaling::AutoScalingGroup` and its property types.
 pub mod auto_scaling_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::AutoScalingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
@@ -187,6 +189,143 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::AutoScalingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::AutoScalingGroup",
+        properties: &[
+            s::prop("AutoScalingGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "AvailabilityZoneDistribution",
+                s::Kind::Object(&SCHEMA_AvailabilityZoneDistribution),
+            ),
+            s::prop(
+                "AvailabilityZoneIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop(
+                "AvailabilityZoneImpairmentPolicy",
+                s::Kind::Object(&SCHEMA_AvailabilityZoneImpairmentPolicy),
+            ),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("CapacityRebalance", s::Kind::Boolean),
+            s::prop(
+                "CapacityReservationSpecification",
+                s::Kind::Object(&SCHEMA_CapacityReservationSpecification),
+            ),
+            s::prop("Context", s::Kind::String),
+            s::prop("Cooldown", s::Kind::String),
+            s::prop("DefaultInstanceWarmup", s::Kind::Integer),
+            s::prop(
+                "DeletionProtection",
+                s::Kind::Enum(DeletionProtection::VALUES),
+            ),
+            s::prop("DesiredCapacity", s::Kind::String).pattern("^[0-9]+$"),
+            s::prop("DesiredCapacityType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("HealthCheckGracePeriod", s::Kind::Integer),
+            s::prop("HealthCheckType", s::Kind::String)
+                .pattern("^(EBS|EC2|ELB|VPC_LATTICE)(,(EBS|EC2|ELB|VPC_LATTICE))*$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("InstanceId", s::Kind::String)
+                .min_length(1)
+                .max_length(19),
+            s::prop(
+                "InstanceLifecyclePolicy",
+                s::Kind::Object(&SCHEMA_InstanceLifecyclePolicy),
+            ),
+            s::prop(
+                "InstanceMaintenancePolicy",
+                s::Kind::Object(&SCHEMA_InstanceMaintenancePolicy),
+            ),
+            s::prop("LaunchConfigurationName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "LaunchTemplate",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop(
+                "LifecycleHookSpecificationList",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LifecycleHookSpecification),
+                )),
+            ),
+            s::prop(
+                "LoadBalancerNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("MaxInstanceLifetime", s::Kind::Integer),
+            s::prop("MaxSize", s::Kind::String).pattern("^[0-9]+$"),
+            s::prop(
+                "MetricsCollection",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricsCollection))),
+            ),
+            s::prop("MinSize", s::Kind::String).pattern("^[0-9]+$"),
+            s::prop(
+                "MixedInstancesPolicy",
+                s::Kind::Object(&SCHEMA_MixedInstancesPolicy),
+            ),
+            s::prop("NewInstancesProtectedFromScaleIn", s::Kind::Boolean),
+            s::prop(
+                "NotificationConfiguration",
+                s::Kind::Object(&SCHEMA_NotificationConfiguration),
+            ),
+            s::prop(
+                "NotificationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NotificationConfiguration),
+                )),
+            ),
+            s::prop("PlacementGroup", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("ServiceLinkedRoleARN", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop("SkipZonalShiftValidation", s::Kind::Boolean),
+            s::prop(
+                "TargetGroupARNs",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(511)),
+            ),
+            s::prop(
+                "TerminationPolicies",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1600)),
+            ),
+            s::prop(
+                "TrafficSources",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TrafficSourceIdentifier),
+                )),
+            ),
+            s::prop(
+                "VPCZoneIdentifier",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_length(1)
+            .max_length(5000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MinSize", "MaxSize"],
+        required_xor: &[&[
+            "InstanceId",
+            "LaunchConfigurationName",
+            "LaunchTemplate",
+            "MixedInstancesPolicy",
+        ]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAutoScalingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutoScalingGroupAttributes {
         /// `AutoScalingGroupARN`: string.
@@ -208,6 +347,19 @@ pub mod auto_scaling_group {
         pub capacity_distribution_strategy:
             ::std::option::Option<::stratus_model::Val<CapacityDistributionStrategy>>,
     }
+
+    /// What the schema says of `AvailabilityZoneDistribution`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailabilityZoneDistribution: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailabilityZoneDistribution",
+        properties: &[s::prop(
+            "CapacityDistributionStrategy",
+            s::Kind::Enum(CapacityDistributionStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AvailabilityZoneDistribution>
         for ::stratus_model::Val<AvailabilityZoneDistribution>
@@ -246,6 +398,22 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `AvailabilityZoneImpairmentPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailabilityZoneImpairmentPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailabilityZoneImpairmentPolicy",
+        properties: &[
+            s::prop(
+                "ImpairedZoneHealthCheckBehavior",
+                s::Kind::Enum(ImpairedZoneHealthCheckBehavior::VALUES),
+            ),
+            s::prop("ZonalShiftEnabled", s::Kind::Boolean),
+        ],
+        required: &["ImpairedZoneHealthCheckBehavior", "ZonalShiftEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AvailabilityZoneImpairmentPolicy>
         for ::stratus_model::Val<AvailabilityZoneImpairmentPolicy>
     {
@@ -281,6 +449,25 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `CapacityReservationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationSpecification",
+        properties: &[
+            s::prop(
+                "CapacityReservationPreference",
+                s::Kind::Enum(CapacityReservationPreference::VALUES),
+            ),
+            s::prop(
+                "CapacityReservationTarget",
+                s::Kind::Object(&SCHEMA_CapacityReservationTarget),
+            ),
+        ],
+        required: &["CapacityReservationPreference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityReservationSpecification>
         for ::stratus_model::Val<CapacityReservationSpecification>
     {
@@ -296,6 +483,19 @@ pub mod auto_scaling_group {
         /// `RetentionTriggers`: [`RetentionTriggers`].
         pub retention_triggers: ::std::option::Option<::stratus_model::Val<RetentionTriggers>>,
     }
+
+    /// What the schema says of `InstanceLifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceLifecyclePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceLifecyclePolicy",
+        properties: &[s::prop(
+            "RetentionTriggers",
+            s::Kind::Object(&SCHEMA_RetentionTriggers),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceLifecyclePolicy>
         for ::stratus_model::Val<InstanceLifecyclePolicy>
@@ -316,6 +516,23 @@ pub mod auto_scaling_group {
         /// Range: `-1..=100`.
         pub min_healthy_percentage: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InstanceMaintenancePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMaintenancePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMaintenancePolicy",
+        properties: &[
+            s::prop("MaxHealthyPercentage", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(200.0),
+            s::prop("MinHealthyPercentage", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceMaintenancePolicy>
         for ::stratus_model::Val<InstanceMaintenancePolicy>
@@ -355,6 +572,27 @@ pub mod auto_scaling_group {
             }
         }
     }
+
+    /// What the schema says of `LaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateSpecification",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\(\\)\\.\\-/_]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Version"],
+        required_xor: &[&["LaunchTemplateId", "LaunchTemplateName"]],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateSpecification>
         for ::stratus_model::Val<LaunchTemplateSpecification>
@@ -414,6 +652,34 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `LifecycleHookSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleHookSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleHookSpecification",
+        properties: &[
+            s::prop("DefaultResult", s::Kind::String),
+            s::prop("HeartbeatTimeout", s::Kind::Integer),
+            s::prop("LifecycleHookName", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-_\\/]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("LifecycleTransition", s::Kind::String),
+            s::prop("NotificationMetadata", s::Kind::String)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007e]+$")
+                .min_length(1)
+                .max_length(4000),
+            s::prop("NotificationTargetARN", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("RoleARN", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["LifecycleHookName", "LifecycleTransition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecycleHookSpecification>
         for ::stratus_model::Val<LifecycleHookSpecification>
     {
@@ -446,6 +712,19 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `MetricsCollection`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsCollection: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsCollection",
+        properties: &[
+            s::prop("Granularity", s::Kind::String),
+            s::prop("Metrics", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Granularity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricsCollection> for ::stratus_model::Val<MetricsCollection> {
         fn from(value: MetricsCollection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -475,6 +754,22 @@ pub mod auto_scaling_group {
             }
         }
     }
+
+    /// What the schema says of `MixedInstancesPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_MixedInstancesPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "MixedInstancesPolicy",
+        properties: &[
+            s::prop(
+                "InstancesDistribution",
+                s::Kind::Object(&SCHEMA_InstancesDistribution),
+            ),
+            s::prop("LaunchTemplate", s::Kind::Object(&SCHEMA_LaunchTemplate)),
+        ],
+        required: &["LaunchTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MixedInstancesPolicy> for ::stratus_model::Val<MixedInstancesPolicy> {
         fn from(value: MixedInstancesPolicy) -> Self {
@@ -506,6 +801,22 @@ pub mod auto_scaling_group {
             }
         }
     }
+
+    /// What the schema says of `NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfiguration",
+        properties: &[
+            s::prop(
+                "NotificationTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TopicARN", s::Kind::Json),
+        ],
+        required: &["TopicARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
@@ -542,6 +853,23 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `TrafficSourceIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficSourceIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficSourceIdentifier",
+        properties: &[
+            s::prop("Identifier", s::Kind::String)
+                .min_length(1)
+                .max_length(511),
+            s::prop("Type", s::Kind::String)
+                .min_length(1)
+                .max_length(511),
+        ],
+        required: &["Identifier", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrafficSourceIdentifier>
         for ::stratus_model::Val<TrafficSourceIdentifier>
     {
@@ -562,6 +890,30 @@ pub mod auto_scaling_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CapacityReservationTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationTarget",
+        properties: &[
+            s::prop(
+                "CapacityReservationIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[A-Za-z0-9\\-_\\/]+$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            ),
+            s::prop(
+                "CapacityReservationResourceGroupArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1600)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityReservationTarget>
         for ::stratus_model::Val<CapacityReservationTarget>
     {
@@ -579,6 +931,19 @@ pub mod auto_scaling_group {
         pub terminate_hook_abandon:
             ::std::option::Option<::stratus_model::Val<TerminateHookAbandon>>,
     }
+
+    /// What the schema says of `RetentionTriggers`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionTriggers: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionTriggers",
+        properties: &[s::prop(
+            "TerminateHookAbandon",
+            s::Kind::Enum(TerminateHookAbandon::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionTriggers> for ::stratus_model::Val<RetentionTriggers> {
         fn from(value: RetentionTriggers) -> Self {
@@ -607,6 +972,25 @@ pub mod auto_scaling_group {
         /// Length: `0..=255`.
         pub spot_max_price: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InstancesDistribution`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstancesDistribution: s::ObjectSchema = s::ObjectSchema {
+        name: "InstancesDistribution",
+        properties: &[
+            s::prop("OnDemandAllocationStrategy", s::Kind::String),
+            s::prop("OnDemandBaseCapacity", s::Kind::Integer),
+            s::prop("OnDemandPercentageAboveBaseCapacity", s::Kind::Integer),
+            s::prop("SpotAllocationStrategy", s::Kind::String),
+            s::prop("SpotInstancePools", s::Kind::Integer),
+            s::prop("SpotMaxPrice", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstancesDistribution> for ::stratus_model::Val<InstancesDistribution> {
         fn from(value: InstancesDistribution) -> Self {
@@ -640,6 +1024,28 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `LaunchTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplate",
+        properties: &[
+            s::prop(
+                "LaunchTemplateSpecification",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LaunchTemplateOverrides),
+                )),
+            ),
+        ],
+        required: &["LaunchTemplateSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplate> for ::stratus_model::Val<LaunchTemplate> {
         fn from(value: LaunchTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -667,6 +1073,35 @@ pub mod auto_scaling_group {
         /// Length: `1..=32`.
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LaunchTemplateOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateOverrides",
+        properties: &[
+            s::prop("ImageId", s::Kind::String)
+                .pattern("^ami-[a-z0-9]{1,17}$")
+                .min_length(5)
+                .max_length(21),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirements),
+            ),
+            s::prop("InstanceType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "LaunchTemplateSpecification",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop("WeightedCapacity", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateOverrides>
         for ::stratus_model::Val<LaunchTemplateOverrides>
@@ -799,6 +1234,115 @@ pub mod auto_scaling_group {
         }
     }
 
+    /// What the schema says of `InstanceRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirements",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCountRequest),
+            ),
+            s::prop(
+                "AcceleratorManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorManufacturer::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorNames",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorName::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiBRequest),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\*\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop("BareMetal", s::Kind::Enum(BareMetal::VALUES)),
+            s::prop(
+                "BaselineEbsBandwidthMbps",
+                s::Kind::Object(&SCHEMA_BaselineEbsBandwidthMbpsRequest),
+            ),
+            s::prop(
+                "BaselinePerformanceFactors",
+                s::Kind::Object(&SCHEMA_BaselinePerformanceFactorsRequest),
+            ),
+            s::prop(
+                "BurstablePerformance",
+                s::Kind::Enum(BurstablePerformance::VALUES),
+            ),
+            s::prop(
+                "CpuManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(CpuManufacturer::VALUES))),
+            ),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\*\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop(
+                "InstanceGenerations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InstanceGeneration::VALUES))),
+            ),
+            s::prop("LocalStorage", s::Kind::Enum(LocalStorage::VALUES)),
+            s::prop(
+                "LocalStorageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LocalStorageType::VALUES))),
+            ),
+            s::prop(
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                s::Kind::Integer,
+            )
+            .minimum(0.0),
+            s::prop(
+                "MemoryGiBPerVCpu",
+                s::Kind::Object(&SCHEMA_MemoryGiBPerVCpuRequest),
+            ),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRequest)),
+            s::prop(
+                "NetworkBandwidthGbps",
+                s::Kind::Object(&SCHEMA_NetworkBandwidthGbpsRequest),
+            ),
+            s::prop(
+                "NetworkInterfaceCount",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceCountRequest),
+            ),
+            s::prop(
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                s::Kind::Integer,
+            )
+            .minimum(0.0),
+            s::prop("RequireHibernateSupport", s::Kind::Boolean),
+            s::prop("SpotMaxPricePercentageOverLowestPrice", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "TotalLocalStorageGB",
+                s::Kind::Object(&SCHEMA_TotalLocalStorageGbRequest),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRequest)),
+        ],
+        required: &["MemoryMiB", "VCpuCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceRequirements> for ::stratus_model::Val<InstanceRequirements> {
         fn from(value: InstanceRequirements) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -816,6 +1360,19 @@ pub mod auto_scaling_group {
         /// Range: `0..=`.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AcceleratorCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcceleratorCountRequest>
         for ::stratus_model::Val<AcceleratorCountRequest>
@@ -837,6 +1394,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AcceleratorTotalMemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AcceleratorTotalMemoryMiBRequest>
         for ::stratus_model::Val<AcceleratorTotalMemoryMiBRequest>
     {
@@ -857,6 +1427,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BaselineEbsBandwidthMbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineEbsBandwidthMbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineEbsBandwidthMbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BaselineEbsBandwidthMbpsRequest>
         for ::stratus_model::Val<BaselineEbsBandwidthMbpsRequest>
     {
@@ -872,6 +1455,19 @@ pub mod auto_scaling_group {
         /// `Cpu`: [`CpuPerformanceFactorRequest`].
         pub cpu: ::std::option::Option<::stratus_model::Val<CpuPerformanceFactorRequest>>,
     }
+
+    /// What the schema says of `BaselinePerformanceFactorsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselinePerformanceFactorsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselinePerformanceFactorsRequest",
+        properties: &[s::prop(
+            "Cpu",
+            s::Kind::Object(&SCHEMA_CpuPerformanceFactorRequest),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BaselinePerformanceFactorsRequest>
         for ::stratus_model::Val<BaselinePerformanceFactorsRequest>
@@ -893,6 +1489,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MemoryGiBPerVCpuRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryGiBPerVCpuRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryGiBPerVCpuRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number).minimum(0.0),
+            s::prop("Min", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryGiBPerVCpuRequest>
         for ::stratus_model::Val<MemoryGiBPerVCpuRequest>
     {
@@ -913,6 +1522,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryMiBRequest> for ::stratus_model::Val<MemoryMiBRequest> {
         fn from(value: MemoryMiBRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -930,6 +1552,19 @@ pub mod auto_scaling_group {
         /// Range: `0..=`.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `NetworkBandwidthGbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkBandwidthGbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkBandwidthGbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number).minimum(0.0),
+            s::prop("Min", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkBandwidthGbpsRequest>
         for ::stratus_model::Val<NetworkBandwidthGbpsRequest>
@@ -951,6 +1586,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `NetworkInterfaceCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterfaceCountRequest>
         for ::stratus_model::Val<NetworkInterfaceCountRequest>
     {
@@ -970,6 +1618,19 @@ pub mod auto_scaling_group {
         /// Range: `0..=`.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `TotalLocalStorageGBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_TotalLocalStorageGbRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "TotalLocalStorageGBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number).minimum(0.0),
+            s::prop("Min", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TotalLocalStorageGbRequest>
         for ::stratus_model::Val<TotalLocalStorageGbRequest>
@@ -991,6 +1652,19 @@ pub mod auto_scaling_group {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `VCpuCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer).minimum(0.0),
+            s::prop("Min", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VCpuCountRequest> for ::stratus_model::Val<VCpuCountRequest> {
         fn from(value: VCpuCountRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1007,6 +1681,22 @@ pub mod auto_scaling_group {
         >,
     }
 
+    /// What the schema says of `CpuPerformanceFactorRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuPerformanceFactorRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuPerformanceFactorRequest",
+        properties: &[s::prop(
+            "References",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_PerformanceFactorReferenceRequest),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuPerformanceFactorRequest>
         for ::stratus_model::Val<CpuPerformanceFactorRequest>
     {
@@ -1022,6 +1712,16 @@ pub mod auto_scaling_group {
         /// `InstanceFamily`: string.
         pub instance_family: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PerformanceFactorReferenceRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PerformanceFactorReferenceRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PerformanceFactorReferenceRequest",
+        properties: &[s::prop("InstanceFamily", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PerformanceFactorReferenceRequest>
         for ::stratus_model::Val<PerformanceFactorReferenceRequest>
@@ -1049,6 +1749,9 @@ pub mod auto_scaling_group {
             Self::PreventAllDeletion,
             Self::PreventForceDeletion,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["none", "prevent-all-deletion", "prevent-force-deletion"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1090,6 +1793,8 @@ pub mod auto_scaling_group {
     impl CapacityDistributionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BalancedBestEffort, Self::BalancedOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["balanced-best-effort", "balanced-only"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1132,6 +1837,8 @@ pub mod auto_scaling_group {
     impl ImpairedZoneHealthCheckBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IgnoreUnhealthy, Self::ReplaceUnhealthy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IgnoreUnhealthy", "ReplaceUnhealthy"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1183,6 +1890,13 @@ pub mod auto_scaling_group {
             Self::Default,
             Self::None,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-reservations-first",
+            "capacity-reservations-only",
+            "default",
+            "none",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1227,6 +1941,8 @@ pub mod auto_scaling_group {
     impl TerminateHookAbandon {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Retain, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["retain", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1276,6 +1992,9 @@ pub mod auto_scaling_group {
             Self::Nvidia,
             Self::Xilinx,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "nvidia", "xilinx"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1338,6 +2057,16 @@ pub mod auto_scaling_group {
             Self::V100,
             Self::Vu9p,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a100",
+            "k80",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "v100",
+            "vu9p",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1385,6 +2114,8 @@ pub mod auto_scaling_group {
     impl AcceleratorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fpga, Self::Gpu, Self::Inference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["fpga", "gpu", "inference"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1428,6 +2159,8 @@ pub mod auto_scaling_group {
     impl BareMetal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1471,6 +2204,8 @@ pub mod auto_scaling_group {
     impl BurstablePerformance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1517,6 +2252,9 @@ pub mod auto_scaling_group {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::AmazonWebServices, Self::Amd, Self::Apple, Self::Intel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "apple", "intel"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1559,6 +2297,8 @@ pub mod auto_scaling_group {
     impl InstanceGeneration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Current, Self::Previous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["current", "previous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1601,6 +2341,8 @@ pub mod auto_scaling_group {
     impl LocalStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1642,6 +2384,8 @@ pub mod auto_scaling_group {
     impl LocalStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hdd, Self::Ssd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1675,6 +2419,8 @@ pub use auto_scaling_group::{CfnAutoScalingGroup, CfnAutoScalingGroupAttributes}
 
 /// `AWS::AutoScaling::LaunchConfiguration` and its property types.
 pub mod launch_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::LaunchConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html)
@@ -1812,6 +2558,69 @@ pub mod launch_configuration {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::LaunchConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::LaunchConfiguration",
+        properties: &[
+            s::prop("AssociatePublicIpAddress", s::Kind::Boolean),
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop("ClassicLinkVPCId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "ClassicLinkVPCSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("IamInstanceProfile", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop("ImageId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceId", s::Kind::String)
+                .min_length(1)
+                .max_length(19),
+            s::prop("InstanceMonitoring", s::Kind::Boolean),
+            s::prop("InstanceType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KernelId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KeyName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LaunchConfigurationName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("MetadataOptions", s::Kind::Object(&SCHEMA_MetadataOptions)),
+            s::prop("PlacementTenancy", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("RamDiskId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SpotPrice", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("UserData", s::Kind::String)
+                .min_length(0)
+                .max_length(21847),
+        ],
+        required: &["ImageId", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `BlockDeviceMapping`, a property type of `AWS::AutoScaling::LaunchConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1843,6 +2652,25 @@ pub mod launch_configuration {
         }
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_BlockDevice)),
+            s::prop("NoDevice", s::Kind::Boolean),
+            s::prop("VirtualName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["DeviceName"],
+        required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1863,6 +2691,22 @@ pub mod launch_configuration {
         /// Allowed values: `optional`, `required`.
         pub http_tokens: ::std::option::Option<::stratus_model::Val<HttpTokens>>,
     }
+
+    /// What the schema says of `MetadataOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataOptions",
+        properties: &[
+            s::prop("HttpEndpoint", s::Kind::Enum(HttpEndpoint::VALUES)),
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(64.0),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataOptions> for ::stratus_model::Val<MetadataOptions> {
         fn from(value: MetadataOptions) -> Self {
@@ -1895,6 +2739,34 @@ pub mod launch_configuration {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BlockDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDevice",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer)
+                .minimum(100.0)
+                .maximum(20000.0),
+            s::prop("SnapshotId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Throughput", s::Kind::Integer)
+                .minimum(125.0)
+                .maximum(1000.0),
+            s::prop("VolumeSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+            s::prop("VolumeType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDevice> for ::stratus_model::Val<BlockDevice> {
         fn from(value: BlockDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1913,6 +2785,8 @@ pub mod launch_configuration {
     impl HttpEndpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1953,6 +2827,8 @@ pub mod launch_configuration {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Optional, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["optional", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1986,6 +2862,8 @@ pub use launch_configuration::CfnLaunchConfiguration;
 
 /// `AWS::AutoScaling::LifecycleHook` and its property types.
 pub mod lifecycle_hook {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::LifecycleHook`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-lifecyclehook.html)
@@ -2054,6 +2932,40 @@ pub mod lifecycle_hook {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::LifecycleHook`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::LifecycleHook",
+        properties: &[
+            s::prop("AutoScalingGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DefaultResult", s::Kind::Enum(DefaultResult::VALUES)),
+            s::prop("HeartbeatTimeout", s::Kind::Integer),
+            s::prop("LifecycleHookName", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-_\\/]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "LifecycleTransition",
+                s::Kind::Enum(LifecycleTransition::VALUES),
+            ),
+            s::prop("NotificationMetadata", s::Kind::String)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007e]+$")
+                .min_length(1)
+                .max_length(1023),
+            s::prop("NotificationTargetARN", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("RoleARN", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["LifecycleTransition", "AutoScalingGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `DefaultResult` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DefaultResult {
@@ -2066,6 +2978,8 @@ pub mod lifecycle_hook {
     impl DefaultResult {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Abandon, Self::Continue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ABANDON", "CONTINUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2109,6 +3023,11 @@ pub mod lifecycle_hook {
             Self::AutoscalingEc2InstanceLaunching,
             Self::AutoscalingEc2InstanceTerminating,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "autoscaling:EC2_INSTANCE_LAUNCHING",
+            "autoscaling:EC2_INSTANCE_TERMINATING",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2142,6 +3061,8 @@ pub use lifecycle_hook::CfnLifecycleHook;
 
 /// `AWS::AutoScaling::ScalingPolicy` and its property types.
 pub mod scaling_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::ScalingPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
@@ -2213,6 +3134,48 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::ScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::ScalingPolicy",
+        properties: &[
+            s::prop("AdjustmentType", s::Kind::Enum(AdjustmentType::VALUES))
+                .min_length(1)
+                .max_length(255),
+            s::prop("AutoScalingGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Cooldown", s::Kind::String),
+            s::prop("EstimatedInstanceWarmup", s::Kind::Integer),
+            s::prop(
+                "MetricAggregationType",
+                s::Kind::Enum(MetricAggregationType::VALUES),
+            )
+            .min_length(1)
+            .max_length(32),
+            s::prop("MinAdjustmentMagnitude", s::Kind::Integer),
+            s::prop("PolicyType", s::Kind::Enum(PolicyType::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "PredictiveScalingConfiguration",
+                s::Kind::Object(&SCHEMA_PredictiveScalingConfiguration),
+            ),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+            s::prop(
+                "StepAdjustments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StepAdjustment))),
+            ),
+            s::prop(
+                "TargetTrackingConfiguration",
+                s::Kind::Object(&SCHEMA_TargetTrackingConfiguration),
+            ),
+        ],
+        required: &["AutoScalingGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScalingPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPolicyAttributes {
         /// `PolicyName`: string.
@@ -2270,6 +3233,33 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingConfiguration",
+        properties: &[
+            s::prop(
+                "MaxCapacityBreachBehavior",
+                s::Kind::Enum(MaxCapacityBreachBehavior::VALUES),
+            ),
+            s::prop("MaxCapacityBuffer", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "MetricSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PredictiveScalingMetricSpecification),
+                )),
+            ),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("SchedulingBufferTime", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["MetricSpecifications"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingConfiguration>
         for ::stratus_model::Val<PredictiveScalingConfiguration>
     {
@@ -2303,6 +3293,20 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `StepAdjustment`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepAdjustment: s::ObjectSchema = s::ObjectSchema {
+        name: "StepAdjustment",
+        properties: &[
+            s::prop("MetricIntervalLowerBound", s::Kind::Number),
+            s::prop("MetricIntervalUpperBound", s::Kind::Number),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+        ],
+        required: &["ScalingAdjustment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StepAdjustment> for ::stratus_model::Val<StepAdjustment> {
         fn from(value: StepAdjustment) -> Self {
@@ -2338,6 +3342,27 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `TargetTrackingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingConfiguration",
+        properties: &[
+            s::prop(
+                "CustomizedMetricSpecification",
+                s::Kind::Object(&SCHEMA_CustomizedMetricSpecification),
+            ),
+            s::prop("DisableScaleIn", s::Kind::Boolean),
+            s::prop(
+                "PredefinedMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredefinedMetricSpecification),
+            ),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetTrackingConfiguration>
         for ::stratus_model::Val<TargetTrackingConfiguration>
@@ -2389,6 +3414,42 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingMetricSpecification",
+        properties: &[
+            s::prop(
+                "CustomizedCapacityMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedCapacityMetric),
+            ),
+            s::prop(
+                "CustomizedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedLoadMetric),
+            ),
+            s::prop(
+                "CustomizedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingCustomizedScalingMetric),
+            ),
+            s::prop(
+                "PredefinedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedLoadMetric),
+            ),
+            s::prop(
+                "PredefinedMetricPairSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedMetricPair),
+            ),
+            s::prop(
+                "PredefinedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredictiveScalingPredefinedScalingMetric),
+            ),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingMetricSpecification>
         for ::stratus_model::Val<PredictiveScalingMetricSpecification>
     {
@@ -2421,6 +3482,33 @@ pub mod scaling_policy {
         /// `Unit`: string.
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomizedMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomizedMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomizedMetricSpecification",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop(
+                "Metrics",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingMetricDataQuery),
+                )),
+            ),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("Statistic", s::Kind::Enum(Statistic::VALUES)),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomizedMetricSpecification>
         for ::stratus_model::Val<CustomizedMetricSpecification>
@@ -2457,6 +3545,24 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredefinedMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredefinedMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredefinedMetricSpecification",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(PredefinedMetricType::VALUES),
+            ),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredefinedMetricSpecification>
         for ::stratus_model::Val<PredefinedMetricSpecification>
     {
@@ -2486,6 +3592,20 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingCustomizedCapacityMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedCapacityMetric: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PredictiveScalingCustomizedCapacityMetric",
+            properties: &[s::prop(
+                "MetricDataQueries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            )],
+            required: &["MetricDataQueries"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<PredictiveScalingCustomizedCapacityMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedCapacityMetric>
@@ -2517,6 +3637,19 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingCustomizedLoadMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedLoadMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingCustomizedLoadMetric",
+        properties: &[s::prop(
+            "MetricDataQueries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+        )],
+        required: &["MetricDataQueries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingCustomizedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedLoadMetric>
     {
@@ -2546,6 +3679,19 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingCustomizedScalingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingCustomizedScalingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingCustomizedScalingMetric",
+        properties: &[s::prop(
+            "MetricDataQueries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+        )],
+        required: &["MetricDataQueries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingCustomizedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingCustomizedScalingMetric>
@@ -2582,6 +3728,24 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingPredefinedLoadMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedLoadMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedLoadMetric",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(PredefinedMetricType2::VALUES),
+            ),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingPredefinedLoadMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedLoadMetric>
     {
@@ -2616,6 +3780,24 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `PredictiveScalingPredefinedMetricPair`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedMetricPair: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedMetricPair",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(PredefinedMetricType3::VALUES),
+            ),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveScalingPredefinedMetricPair>
         for ::stratus_model::Val<PredictiveScalingPredefinedMetricPair>
@@ -2652,6 +3834,24 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `PredictiveScalingPredefinedScalingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveScalingPredefinedScalingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveScalingPredefinedScalingMetric",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(PredefinedMetricType4::VALUES),
+            ),
+            s::prop("ResourceLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+        ],
+        required: &["PredefinedMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveScalingPredefinedScalingMetric>
         for ::stratus_model::Val<PredictiveScalingPredefinedScalingMetric>
     {
@@ -2684,6 +3884,19 @@ pub mod scaling_policy {
             }
         }
     }
+
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
@@ -2730,6 +3943,30 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `TargetTrackingMetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetricDataQuery",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2047),
+            s::prop("Id", s::Kind::String).min_length(1).max_length(64),
+            s::prop("Label", s::Kind::String)
+                .min_length(0)
+                .max_length(2047),
+            s::prop(
+                "MetricStat",
+                s::Kind::Object(&SCHEMA_TargetTrackingMetricStat),
+            ),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingMetricDataQuery>
         for ::stratus_model::Val<TargetTrackingMetricDataQuery>
     {
@@ -2773,6 +4010,26 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `MetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDataQuery",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(1023),
+            s::prop("Id", s::Kind::String).min_length(1).max_length(255),
+            s::prop("Label", s::Kind::String)
+                .min_length(0)
+                .max_length(2047),
+            s::prop("MetricStat", s::Kind::Object(&SCHEMA_MetricStat)),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2812,6 +4069,23 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `TargetTrackingMetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingMetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingMetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("Stat", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["Stat", "Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingMetricStat>
         for ::stratus_model::Val<TargetTrackingMetricStat>
     {
@@ -2849,6 +4123,22 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `MetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Stat", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["Stat", "Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2884,6 +4174,23 @@ pub mod scaling_policy {
         }
     }
 
+    /// What the schema says of `Metric`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metric: s::ObjectSchema = s::ObjectSchema {
+        name: "Metric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+        ],
+        required: &["MetricName", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2907,6 +4214,12 @@ pub mod scaling_policy {
             Self::ChangeInCapacity,
             Self::ExactCapacity,
             Self::PercentChangeInCapacity,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ChangeInCapacity",
+            "ExactCapacity",
+            "PercentChangeInCapacity",
         ];
 
         /// The value CloudFormation takes.
@@ -2951,6 +4264,8 @@ pub mod scaling_policy {
     impl MetricAggregationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Average, Self::Maximum, Self::Minimum];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Average", "Maximum", "Minimum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3001,6 +4316,13 @@ pub mod scaling_policy {
             Self::StepScaling,
             Self::TargetTrackingScaling,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PredictiveScaling",
+            "SimpleScaling",
+            "StepScaling",
+            "TargetTrackingScaling",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3043,6 +4365,8 @@ pub mod scaling_policy {
     impl MaxCapacityBreachBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HonorMaxCapacity, Self::IncreaseMaxCapacity];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HonorMaxCapacity", "IncreaseMaxCapacity"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3085,6 +4409,8 @@ pub mod scaling_policy {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ForecastAndScale, Self::ForecastOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ForecastAndScale", "ForecastOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3137,6 +4463,9 @@ pub mod scaling_policy {
             Self::SampleCount,
             Self::Sum,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3189,6 +4518,13 @@ pub mod scaling_policy {
             Self::AsgAverageNetworkIn,
             Self::AsgAverageNetworkOut,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALBRequestCountPerTarget",
+            "ASGAverageCPUUtilization",
+            "ASGAverageNetworkIn",
+            "ASGAverageNetworkOut",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3239,6 +4575,13 @@ pub mod scaling_policy {
             Self::AsgTotalCpuUtilization,
             Self::AsgTotalNetworkIn,
             Self::AsgTotalNetworkOut,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALBTargetGroupRequestCount",
+            "ASGTotalCPUUtilization",
+            "ASGTotalNetworkIn",
+            "ASGTotalNetworkOut",
         ];
 
         /// The value CloudFormation takes.
@@ -3291,6 +4634,13 @@ pub mod scaling_policy {
             Self::AsgNetworkIn,
             Self::AsgNetworkOut,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALBRequestCount",
+            "ASGCPUUtilization",
+            "ASGNetworkIn",
+            "ASGNetworkOut",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3342,6 +4692,13 @@ pub mod scaling_policy {
             Self::AsgAverageNetworkIn,
             Self::AsgAverageNetworkOut,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALBRequestCountPerTarget",
+            "ASGAverageCPUUtilization",
+            "ASGAverageNetworkIn",
+            "ASGAverageNetworkOut",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3377,6 +4734,8 @@ pub use scaling_policy::{CfnScalingPolicy, CfnScalingPolicyAttributes};
 
 /// `AWS::AutoScaling::ScheduledAction` and its property types.
 pub mod scheduled_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::ScheduledAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scheduledaction.html)
@@ -3431,6 +4790,31 @@ pub mod scheduled_action {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::ScheduledAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::ScheduledAction",
+        properties: &[
+            s::prop("AutoScalingGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DesiredCapacity", s::Kind::Integer),
+            s::prop("EndTime", s::Kind::String),
+            s::prop("MaxSize", s::Kind::Integer),
+            s::prop("MinSize", s::Kind::Integer),
+            s::prop("Recurrence", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("TimeZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["AutoScalingGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScheduledAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledActionAttributes {
         /// `ScheduledActionName`: string.
@@ -3448,6 +4832,8 @@ pub use scheduled_action::{CfnScheduledAction, CfnScheduledActionAttributes};
 
 /// `AWS::AutoScaling::WarmPool` and its property types.
 pub mod warm_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScaling::WarmPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-warmpool.html)
@@ -3494,6 +4880,27 @@ pub mod warm_pool {
         }
     }
 
+    /// What the schema says of `AWS::AutoScaling::WarmPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScaling::WarmPool",
+        properties: &[
+            s::prop("AutoScalingGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "InstanceReusePolicy",
+                s::Kind::Object(&SCHEMA_InstanceReusePolicy),
+            ),
+            s::prop("MaxGroupPreparedCapacity", s::Kind::Integer).minimum(-1.0),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+            s::prop("PoolState", s::Kind::Enum(PoolState::VALUES)),
+        ],
+        required: &["AutoScalingGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `InstanceReusePolicy`, a property type of `AWS::AutoScaling::WarmPool`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -3501,6 +4908,16 @@ pub mod warm_pool {
         /// `ReuseOnScaleIn`: boolean.
         pub reuse_on_scale_in: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `InstanceReusePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceReusePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceReusePolicy",
+        properties: &[s::prop("ReuseOnScaleIn", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceReusePolicy> for ::stratus_model::Val<InstanceReusePolicy> {
         fn from(value: InstanceReusePolicy) -> Self {
@@ -3522,6 +4939,8 @@ pub mod warm_pool {
     impl PoolState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hibernated, Self::Running, Self::Stopped];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Hibernated", "Running", "Stopped"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

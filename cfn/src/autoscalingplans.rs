@@ -4,6 +4,8 @@
 
 /// `AWS::AutoScalingPlans::ScalingPlan` and its property types.
 pub mod scaling_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::AutoScalingPlans::ScalingPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html)
@@ -36,6 +38,25 @@ pub mod scaling_plan {
             }
         }
     }
+
+    /// What the schema says of `AWS::AutoScalingPlans::ScalingPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::AutoScalingPlans::ScalingPlan",
+        properties: &[
+            s::prop(
+                "ApplicationSource",
+                s::Kind::Object(&SCHEMA_ApplicationSource),
+            ),
+            s::prop(
+                "ScalingInstructions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingInstruction))),
+            ),
+        ],
+        required: &["ScalingInstructions", "ApplicationSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnScalingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScalingPlanAttributes {
@@ -70,6 +91,22 @@ pub mod scaling_plan {
         /// `TagFilters`: list of [`TagFilter`].
         pub tag_filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
     }
+
+    /// What the schema says of `ApplicationSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSource",
+        properties: &[
+            s::prop("CloudFormationStackARN", s::Kind::String),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationSource> for ::stratus_model::Val<ApplicationSource> {
         fn from(value: ApplicationSource) -> Self {
@@ -155,6 +192,50 @@ pub mod scaling_plan {
         }
     }
 
+    /// What the schema says of `ScalingInstruction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingInstruction: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingInstruction",
+        properties: &[
+            s::prop(
+                "CustomizedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_CustomizedLoadMetricSpecification),
+            ),
+            s::prop("DisableDynamicScaling", s::Kind::Boolean),
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+            s::prop(
+                "PredefinedLoadMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredefinedLoadMetricSpecification),
+            ),
+            s::prop("PredictiveScalingMaxCapacityBehavior", s::Kind::String),
+            s::prop("PredictiveScalingMaxCapacityBuffer", s::Kind::Integer),
+            s::prop("PredictiveScalingMode", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("ScalableDimension", s::Kind::String),
+            s::prop("ScalingPolicyUpdateBehavior", s::Kind::String),
+            s::prop("ScheduledActionBufferTime", s::Kind::Integer),
+            s::prop("ServiceNamespace", s::Kind::String),
+            s::prop(
+                "TargetTrackingConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingConfiguration),
+                )),
+            ),
+        ],
+        required: &[
+            "ResourceId",
+            "ServiceNamespace",
+            "ScalableDimension",
+            "MinCapacity",
+            "TargetTrackingConfigurations",
+            "MaxCapacity",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingInstruction> for ::stratus_model::Val<ScalingInstruction> {
         fn from(value: ScalingInstruction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -184,6 +265,19 @@ pub mod scaling_plan {
             }
         }
     }
+
+    /// What the schema says of `TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "TagFilter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
         fn from(value: TagFilter) -> Self {
@@ -228,6 +322,25 @@ pub mod scaling_plan {
         }
     }
 
+    /// What the schema says of `CustomizedLoadMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomizedLoadMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomizedLoadMetricSpecification",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Statistic", s::Kind::String),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["MetricName", "Statistic", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomizedLoadMetricSpecification>
         for ::stratus_model::Val<CustomizedLoadMetricSpecification>
     {
@@ -260,6 +373,19 @@ pub mod scaling_plan {
             }
         }
     }
+
+    /// What the schema says of `PredefinedLoadMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredefinedLoadMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredefinedLoadMetricSpecification",
+        properties: &[
+            s::prop("PredefinedLoadMetricType", s::Kind::String),
+            s::prop("ResourceLabel", s::Kind::String),
+        ],
+        required: &["PredefinedLoadMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredefinedLoadMetricSpecification>
         for ::stratus_model::Val<PredefinedLoadMetricSpecification>
@@ -307,6 +433,30 @@ pub mod scaling_plan {
         }
     }
 
+    /// What the schema says of `TargetTrackingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingConfiguration",
+        properties: &[
+            s::prop(
+                "CustomizedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_CustomizedScalingMetricSpecification),
+            ),
+            s::prop("DisableScaleIn", s::Kind::Boolean),
+            s::prop("EstimatedInstanceWarmup", s::Kind::Integer),
+            s::prop(
+                "PredefinedScalingMetricSpecification",
+                s::Kind::Object(&SCHEMA_PredefinedScalingMetricSpecification),
+            ),
+            s::prop("ScaleInCooldown", s::Kind::Integer),
+            s::prop("ScaleOutCooldown", s::Kind::Integer),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingConfiguration>
         for ::stratus_model::Val<TargetTrackingConfiguration>
     {
@@ -339,6 +489,19 @@ pub mod scaling_plan {
             }
         }
     }
+
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
@@ -383,6 +546,25 @@ pub mod scaling_plan {
         }
     }
 
+    /// What the schema says of `CustomizedScalingMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomizedScalingMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomizedScalingMetricSpecification",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Statistic", s::Kind::String),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["MetricName", "Statistic", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomizedScalingMetricSpecification>
         for ::stratus_model::Val<CustomizedScalingMetricSpecification>
     {
@@ -415,6 +597,19 @@ pub mod scaling_plan {
             }
         }
     }
+
+    /// What the schema says of `PredefinedScalingMetricSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredefinedScalingMetricSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PredefinedScalingMetricSpecification",
+        properties: &[
+            s::prop("PredefinedScalingMetricType", s::Kind::String),
+            s::prop("ResourceLabel", s::Kind::String),
+        ],
+        required: &["PredefinedScalingMetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredefinedScalingMetricSpecification>
         for ::stratus_model::Val<PredefinedScalingMetricSpecification>

@@ -4,6 +4,8 @@
 
 /// `AWS::B2BI::Capability` and its property types.
 pub mod capability {
+    use ::stratus_model::schema as s;
+
     /// `AWS::B2BI::Capability`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-capability.html)
@@ -51,6 +53,29 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `AWS::B2BI::Capability`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::B2BI::Capability",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "InstructionsDocuments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Location))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(254),
+            s::prop("Type", s::Kind::Enum(CapabilityType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Configuration", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapability`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapabilityAttributes {
         /// `CapabilityArn`: string.
@@ -90,6 +115,23 @@ pub mod capability {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +148,8 @@ pub mod capability {
     impl CapabilityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Edi];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["edi"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -138,6 +182,8 @@ pub use capability::{CfnCapability, CfnCapabilityAttributes};
 
 /// `AWS::B2BI::Partnership` and its property types.
 pub mod partnership {
+    use ::stratus_model::schema as s;
+
     /// `AWS::B2BI::Partnership`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html)
@@ -203,6 +249,16 @@ pub mod partnership {
         }
     }
 
+    /// What the schema says of `AWS::B2BI::Partnership`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::B2BI::Partnership",
+        properties: &[s::prop("Capabilities", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$").min_length(1).max_length(64))), s::prop("CapabilityOptions", s::Kind::Object(&SCHEMA_CapabilityOptions)), s::prop("Email", s::Kind::String).pattern("^[\\w\\.\\-]+@[\\w\\.\\-]+$").min_length(5).max_length(254), s::prop("Name", s::Kind::String).min_length(1).max_length(254), s::prop("Phone", s::Kind::String).pattern("^\\+?([0-9 \\t\\-()\\/]{7,})(?:\\s*(?:#|x\\.?|ext\\.?|extension) \\t*(\\d+))?$").min_length(7).max_length(22), s::prop("ProfileId", s::Kind::String).pattern("^[a-zA-Z0-9_-]+$").min_length(1).max_length(64), s::prop("Tags", s::Kind::Json)],
+        required: &["Capabilities", "Email", "Name", "ProfileId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPartnership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartnershipAttributes {
         /// `CreatedAt`: string.
@@ -245,6 +301,19 @@ pub mod partnership {
         pub outbound_edi: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `CapabilityOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapabilityOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CapabilityOptions",
+        properties: &[
+            s::prop("InboundEdi", s::Kind::Object(&SCHEMA_InboundEdiOptions)),
+            s::prop("OutboundEdi", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapabilityOptions> for ::stratus_model::Val<CapabilityOptions> {
         fn from(value: CapabilityOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +327,19 @@ pub mod partnership {
         /// `X12`: [`X12InboundEdiOptions`].
         pub x12: ::std::option::Option<::stratus_model::Val<X12InboundEdiOptions>>,
     }
+
+    /// What the schema says of `InboundEdiOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_InboundEdiOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "InboundEdiOptions",
+        properties: &[s::prop(
+            "X12",
+            s::Kind::Object(&SCHEMA_X12InboundEdiOptions),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InboundEdiOptions> for ::stratus_model::Val<InboundEdiOptions> {
         fn from(value: InboundEdiOptions) -> Self {
@@ -273,6 +355,19 @@ pub mod partnership {
         pub acknowledgment_options:
             ::std::option::Option<::stratus_model::Val<X12AcknowledgmentOptions>>,
     }
+
+    /// What the schema says of `X12InboundEdiOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12InboundEdiOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "X12InboundEdiOptions",
+        properties: &[s::prop(
+            "AcknowledgmentOptions",
+            s::Kind::Object(&SCHEMA_X12AcknowledgmentOptions),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<X12InboundEdiOptions> for ::stratus_model::Val<X12InboundEdiOptions> {
         fn from(value: X12InboundEdiOptions) -> Self {
@@ -309,6 +404,25 @@ pub mod partnership {
         }
     }
 
+    /// What the schema says of `X12AcknowledgmentOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12AcknowledgmentOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "X12AcknowledgmentOptions",
+        properties: &[
+            s::prop(
+                "FunctionalAcknowledgment",
+                s::Kind::Enum(X12FunctionalAcknowledgment::VALUES),
+            ),
+            s::prop(
+                "TechnicalAcknowledgment",
+                s::Kind::Enum(X12TechnicalAcknowledgment::VALUES),
+            ),
+        ],
+        required: &["FunctionalAcknowledgment", "TechnicalAcknowledgment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<X12AcknowledgmentOptions>
         for ::stratus_model::Val<X12AcknowledgmentOptions>
     {
@@ -334,6 +448,12 @@ pub mod partnership {
             Self::DoNotGenerate,
             Self::GenerateAllSegments,
             Self::GenerateWithoutTransactionSetResponseLoop,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DO_NOT_GENERATE",
+            "GENERATE_ALL_SEGMENTS",
+            "GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP",
         ];
 
         /// The value CloudFormation takes.
@@ -380,6 +500,8 @@ pub mod partnership {
     impl X12TechnicalAcknowledgment {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DoNotGenerate, Self::GenerateAllSegments];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DO_NOT_GENERATE", "GENERATE_ALL_SEGMENTS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -415,6 +537,8 @@ pub use partnership::{CfnPartnership, CfnPartnershipAttributes};
 
 /// `AWS::B2BI::Profile` and its property types.
 pub mod profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::B2BI::Profile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-profile.html)
@@ -470,6 +594,16 @@ pub mod profile {
         }
     }
 
+    /// What the schema says of `AWS::B2BI::Profile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::B2BI::Profile",
+        properties: &[s::prop("BusinessName", s::Kind::String).min_length(1).max_length(254), s::prop("Email", s::Kind::String).pattern("^[\\w\\.\\-]+@[\\w\\.\\-]+$").min_length(5).max_length(254), s::prop("Logging", s::Kind::Enum(Logging::VALUES)), s::prop("Name", s::Kind::String).min_length(1).max_length(254), s::prop("Phone", s::Kind::String).pattern("^\\+?([0-9 \\t\\-()\\/]{7,})(?:\\s*(?:#|x\\.?|ext\\.?|extension) \\t*(\\d+))?$").min_length(7).max_length(22), s::prop("Tags", s::Kind::Json)],
+        required: &["BusinessName", "Logging", "Name", "Phone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `CreatedAt`: string.
@@ -514,6 +648,8 @@ pub mod profile {
     impl Logging {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -547,6 +683,8 @@ pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::B2BI::Transformer` and its property types.
 pub mod transformer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::B2BI::Transformer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html)
@@ -609,6 +747,38 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `AWS::B2BI::Transformer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::B2BI::Transformer",
+        properties: &[
+            s::prop("EdiType", s::Kind::Json),
+            s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)),
+            s::prop("InputConversion", s::Kind::Object(&SCHEMA_InputConversion)),
+            s::prop("Mapping", s::Kind::Object(&SCHEMA_Mapping)),
+            s::prop("MappingTemplate", s::Kind::String)
+                .min_length(0)
+                .max_length(350000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,512}$")
+                .min_length(1)
+                .max_length(254),
+            s::prop(
+                "OutputConversion",
+                s::Kind::Object(&SCHEMA_OutputConversion),
+            ),
+            s::prop("SampleDocument", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("SampleDocuments", s::Kind::Object(&SCHEMA_SampleDocuments)),
+            s::prop("Status", s::Kind::Enum(TransformerStatus::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransformer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransformerAttributes {
         /// `CreatedAt`: string.
@@ -662,6 +832,20 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `InputConversion`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputConversion: s::ObjectSchema = s::ObjectSchema {
+        name: "InputConversion",
+        properties: &[
+            s::prop("AdvancedOptions", s::Kind::Object(&SCHEMA_AdvancedOptions)),
+            s::prop("FormatOptions", s::Kind::Json),
+            s::prop("FromFormat", s::Kind::Enum(FromFormat::VALUES)),
+        ],
+        required: &["FromFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputConversion> for ::stratus_model::Val<InputConversion> {
         fn from(value: InputConversion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -692,6 +876,24 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `Mapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mapping: s::ObjectSchema = s::ObjectSchema {
+        name: "Mapping",
+        properties: &[
+            s::prop("Template", s::Kind::String)
+                .min_length(0)
+                .max_length(350000),
+            s::prop(
+                "TemplateLanguage",
+                s::Kind::Enum(MappingTemplateLanguage::VALUES),
+            ),
+        ],
+        required: &["TemplateLanguage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Mapping> for ::stratus_model::Val<Mapping> {
         fn from(value: Mapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -721,6 +923,20 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `OutputConversion`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputConversion: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputConversion",
+        properties: &[
+            s::prop("AdvancedOptions", s::Kind::Object(&SCHEMA_AdvancedOptions)),
+            s::prop("FormatOptions", s::Kind::Json),
+            s::prop("ToFormat", s::Kind::Enum(ToFormat::VALUES)),
+        ],
+        required: &["ToFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputConversion> for ::stratus_model::Val<OutputConversion> {
         fn from(value: OutputConversion) -> Self {
@@ -754,6 +970,24 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `SampleDocuments`'s properties; `validate()` checks them.
+    pub static SCHEMA_SampleDocuments: s::ObjectSchema = s::ObjectSchema {
+        name: "SampleDocuments",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop(
+                "Keys",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SampleDocumentKeys))),
+            ),
+        ],
+        required: &["BucketName", "Keys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SampleDocuments> for ::stratus_model::Val<SampleDocuments> {
         fn from(value: SampleDocuments) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -767,6 +1001,16 @@ pub mod transformer {
         /// `X12`: [`X12AdvancedOptions`].
         pub x12: ::std::option::Option<::stratus_model::Val<X12AdvancedOptions>>,
     }
+
+    /// What the schema says of `AdvancedOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedOptions",
+        properties: &[s::prop("X12", s::Kind::Object(&SCHEMA_X12AdvancedOptions))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedOptions> for ::stratus_model::Val<AdvancedOptions> {
         fn from(value: AdvancedOptions) -> Self {
@@ -786,6 +1030,23 @@ pub mod transformer {
         pub output: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SampleDocumentKeys`'s properties; `validate()` checks them.
+    pub static SCHEMA_SampleDocumentKeys: s::ObjectSchema = s::ObjectSchema {
+        name: "SampleDocumentKeys",
+        properties: &[
+            s::prop("Input", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Output", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SampleDocumentKeys> for ::stratus_model::Val<SampleDocumentKeys> {
         fn from(value: SampleDocumentKeys) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -802,6 +1063,22 @@ pub mod transformer {
         pub validation_options: ::std::option::Option<::stratus_model::Val<X12ValidationOptions>>,
     }
 
+    /// What the schema says of `X12AdvancedOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12AdvancedOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "X12AdvancedOptions",
+        properties: &[
+            s::prop("SplitOptions", s::Kind::Object(&SCHEMA_X12SplitOptions)),
+            s::prop(
+                "ValidationOptions",
+                s::Kind::Object(&SCHEMA_X12ValidationOptions),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<X12AdvancedOptions> for ::stratus_model::Val<X12AdvancedOptions> {
         fn from(value: X12AdvancedOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -815,6 +1092,16 @@ pub mod transformer {
         /// `SplitBy`: [`X12SplitBy`].
         pub split_by: ::std::option::Option<::stratus_model::Val<X12SplitBy>>,
     }
+
+    /// What the schema says of `X12SplitOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12SplitOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "X12SplitOptions",
+        properties: &[s::prop("SplitBy", s::Kind::Enum(X12SplitBy::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<X12SplitOptions> for ::stratus_model::Val<X12SplitOptions> {
         fn from(value: X12SplitOptions) -> Self {
@@ -830,6 +1117,19 @@ pub mod transformer {
         pub validation_rules:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
     }
+
+    /// What the schema says of `X12ValidationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_X12ValidationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "X12ValidationOptions",
+        properties: &[s::prop(
+            "ValidationRules",
+            s::Kind::List(&s::prop("", s::Kind::Json)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<X12ValidationOptions> for ::stratus_model::Val<X12ValidationOptions> {
         fn from(value: X12ValidationOptions) -> Self {
@@ -851,6 +1151,8 @@ pub mod transformer {
     impl FileFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Xml, Self::Json, Self::NotUsed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["XML", "JSON", "NOT_USED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -892,6 +1194,8 @@ pub mod transformer {
     impl TransformerStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["active", "inactive"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -930,6 +1234,8 @@ pub mod transformer {
     impl FromFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X12];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["X12"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -969,6 +1275,8 @@ pub mod transformer {
     impl MappingTemplateLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Xslt, Self::Jsonata];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["XSLT", "JSONATA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1009,6 +1317,8 @@ pub mod transformer {
     impl ToFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X12];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["X12"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1048,6 +1358,8 @@ pub mod transformer {
     impl X12SplitBy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Transaction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "TRANSACTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

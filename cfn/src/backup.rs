@@ -4,6 +4,8 @@
 
 /// `AWS::Backup::BackupPlan` and its property types.
 pub mod backup_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::BackupPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html)
@@ -32,6 +34,22 @@ pub mod backup_plan {
             }
         }
     }
+
+    /// What the schema says of `AWS::Backup::BackupPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::BackupPlan",
+        properties: &[
+            s::prop(
+                "BackupPlan",
+                s::Kind::Object(&SCHEMA_BackupPlanResourceType),
+            ),
+            s::prop("BackupPlanTags", s::Kind::Json),
+        ],
+        required: &["BackupPlan"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBackupPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupPlanAttributes {
@@ -91,6 +109,39 @@ pub mod backup_plan {
         }
     }
 
+    /// What the schema says of `BackupPlanResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_BackupPlanResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "BackupPlanResourceType",
+        properties: &[
+            s::prop(
+                "AdvancedBackupSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AdvancedBackupSettingResourceType),
+                )),
+            ),
+            s::prop("BackupPlanName", s::Kind::String),
+            s::prop(
+                "BackupPlanRule",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BackupRuleResourceType),
+                )),
+            ),
+            s::prop(
+                "ScanSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ScanSettingResourceType),
+                )),
+            ),
+        ],
+        required: &["BackupPlanName", "BackupPlanRule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BackupPlanResourceType> for ::stratus_model::Val<BackupPlanResourceType> {
         fn from(value: BackupPlanResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -122,6 +173,19 @@ pub mod backup_plan {
             }
         }
     }
+
+    /// What the schema says of `AdvancedBackupSettingResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedBackupSettingResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedBackupSettingResourceType",
+        properties: &[
+            s::prop("BackupOptions", s::Kind::Json),
+            s::prop("ResourceType", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
+        ],
+        required: &["BackupOptions", "ResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedBackupSettingResourceType>
         for ::stratus_model::Val<AdvancedBackupSettingResourceType>
@@ -198,6 +262,51 @@ pub mod backup_plan {
         }
     }
 
+    /// What the schema says of `BackupRuleResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_BackupRuleResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "BackupRuleResourceType",
+        properties: &[
+            s::prop("CompletionWindowMinutes", s::Kind::Number),
+            s::prop(
+                "CopyActions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CopyActionResourceType),
+                )),
+            ),
+            s::prop("EnableContinuousBackup", s::Kind::Boolean),
+            s::prop(
+                "IndexActions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IndexActionsResourceType),
+                )),
+            ),
+            s::prop("Lifecycle", s::Kind::Object(&SCHEMA_LifecycleResourceType)),
+            s::prop(
+                "RecoveryPointTags",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RuleName", s::Kind::String),
+            s::prop(
+                "ScanActions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ScanActionResourceType),
+                )),
+            ),
+            s::prop("ScheduleExpression", s::Kind::String),
+            s::prop("ScheduleExpressionTimezone", s::Kind::String),
+            s::prop("StartWindowMinutes", s::Kind::Number),
+            s::prop("TargetBackupVault", s::Kind::String),
+            s::prop("TargetLogicallyAirGappedBackupVaultArn", s::Kind::String),
+        ],
+        required: &["TargetBackupVault", "RuleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BackupRuleResourceType> for ::stratus_model::Val<BackupRuleResourceType> {
         fn from(value: BackupRuleResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -216,6 +325,25 @@ pub mod backup_plan {
         /// `ScannerRoleArn`: string.
         pub scanner_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ScanSettingResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScanSettingResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "ScanSettingResourceType",
+        properties: &[
+            s::prop("MalwareScanner", s::Kind::Enum(MalwareScanner::VALUES)),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_\\.]{1,50}$"),
+                ),
+            ),
+            s::prop("ScannerRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScanSettingResourceType>
         for ::stratus_model::Val<ScanSettingResourceType>
@@ -250,6 +378,19 @@ pub mod backup_plan {
         }
     }
 
+    /// What the schema says of `CopyActionResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CopyActionResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "CopyActionResourceType",
+        properties: &[
+            s::prop("DestinationBackupVaultArn", s::Kind::String),
+            s::prop("Lifecycle", s::Kind::Object(&SCHEMA_LifecycleResourceType)),
+        ],
+        required: &["DestinationBackupVaultArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CopyActionResourceType> for ::stratus_model::Val<CopyActionResourceType> {
         fn from(value: CopyActionResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +405,19 @@ pub mod backup_plan {
         pub resource_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `IndexActionsResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_IndexActionsResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "IndexActionsResourceType",
+        properties: &[s::prop(
+            "ResourceTypes",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_\\.]{1,50}$")),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IndexActionsResourceType>
         for ::stratus_model::Val<IndexActionsResourceType>
@@ -286,6 +440,20 @@ pub mod backup_plan {
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `LifecycleResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleResourceType",
+        properties: &[
+            s::prop("DeleteAfterDays", s::Kind::Number),
+            s::prop("MoveToColdStorageAfterDays", s::Kind::Number),
+            s::prop("OptInToArchiveForSupportedResources", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecycleResourceType> for ::stratus_model::Val<LifecycleResourceType> {
         fn from(value: LifecycleResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -301,6 +469,19 @@ pub mod backup_plan {
         /// `ScanMode`: [`ScanMode`].
         pub scan_mode: ::std::option::Option<::stratus_model::Val<ScanMode>>,
     }
+
+    /// What the schema says of `ScanActionResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScanActionResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "ScanActionResourceType",
+        properties: &[
+            s::prop("MalwareScanner", s::Kind::Enum(MalwareScanner::VALUES)),
+            s::prop("ScanMode", s::Kind::Enum(ScanMode::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScanActionResourceType> for ::stratus_model::Val<ScanActionResourceType> {
         fn from(value: ScanActionResourceType) -> Self {
@@ -318,6 +499,8 @@ pub mod backup_plan {
     impl MalwareScanner {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Guardduty];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GUARDDUTY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -357,6 +540,8 @@ pub mod backup_plan {
     impl ScanMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullScan, Self::IncrementalScan];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL_SCAN", "INCREMENTAL_SCAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -390,6 +575,8 @@ pub use backup_plan::{CfnBackupPlan, CfnBackupPlanAttributes};
 
 /// `AWS::Backup::BackupSelection` and its property types.
 pub mod backup_selection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::BackupSelection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupselection.html)
@@ -426,6 +613,22 @@ pub mod backup_selection {
             }
         }
     }
+
+    /// What the schema says of `AWS::Backup::BackupSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::BackupSelection",
+        properties: &[
+            s::prop("BackupPlanId", s::Kind::String),
+            s::prop(
+                "BackupSelection",
+                s::Kind::Object(&SCHEMA_BackupSelectionResourceType),
+            ),
+        ],
+        required: &["BackupSelection", "BackupPlanId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBackupSelection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupSelectionAttributes {
@@ -485,6 +688,26 @@ pub mod backup_selection {
         }
     }
 
+    /// What the schema says of `BackupSelectionResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_BackupSelectionResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "BackupSelectionResourceType",
+        properties: &[
+            s::prop("Conditions", s::Kind::Object(&SCHEMA_Conditions)),
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop(
+                "ListOfTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionResourceType))),
+            ),
+            s::prop("NotResources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SelectionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_\\.\\:]+$"),
+        ],
+        required: &["SelectionName", "IamRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BackupSelectionResourceType>
         for ::stratus_model::Val<BackupSelectionResourceType>
     {
@@ -510,6 +733,33 @@ pub mod backup_selection {
         pub string_not_like:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ConditionParameter>>>,
     }
+
+    /// What the schema says of `Conditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Conditions: s::ObjectSchema = s::ObjectSchema {
+        name: "Conditions",
+        properties: &[
+            s::prop(
+                "StringEquals",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionParameter))),
+            ),
+            s::prop(
+                "StringLike",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionParameter))),
+            ),
+            s::prop(
+                "StringNotEquals",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionParameter))),
+            ),
+            s::prop(
+                "StringNotLike",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionParameter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Conditions> for ::stratus_model::Val<Conditions> {
         fn from(value: Conditions) -> Self {
@@ -548,6 +798,20 @@ pub mod backup_selection {
         }
     }
 
+    /// What the schema says of `ConditionResourceType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionResourceType: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionResourceType",
+        properties: &[
+            s::prop("ConditionKey", s::Kind::String),
+            s::prop("ConditionType", s::Kind::Enum(ConditionType::VALUES)),
+            s::prop("ConditionValue", s::Kind::String),
+        ],
+        required: &["ConditionValue", "ConditionKey", "ConditionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConditionResourceType> for ::stratus_model::Val<ConditionResourceType> {
         fn from(value: ConditionResourceType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -563,6 +827,19 @@ pub mod backup_selection {
         /// `ConditionValue`: string.
         pub condition_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ConditionParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionParameter",
+        properties: &[
+            s::prop("ConditionKey", s::Kind::String),
+            s::prop("ConditionValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConditionParameter> for ::stratus_model::Val<ConditionParameter> {
         fn from(value: ConditionParameter) -> Self {
@@ -580,6 +857,8 @@ pub mod backup_selection {
     impl ConditionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Stringequals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRINGEQUALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -612,6 +891,8 @@ pub use backup_selection::{CfnBackupSelection, CfnBackupSelectionAttributes};
 
 /// `AWS::Backup::BackupVault` and its property types.
 pub mod backup_vault {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::BackupVault`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html)
@@ -657,6 +938,29 @@ pub mod backup_vault {
         }
     }
 
+    /// What the schema says of `AWS::Backup::BackupVault`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::BackupVault",
+        properties: &[
+            s::prop("AccessPolicy", s::Kind::Json),
+            s::prop("BackupVaultName", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_]{2,50}$"),
+            s::prop("EncryptionKeyArn", s::Kind::String),
+            s::prop(
+                "LockConfiguration",
+                s::Kind::Object(&SCHEMA_LockConfigurationType),
+            ),
+            s::prop(
+                "Notifications",
+                s::Kind::Object(&SCHEMA_NotificationObjectType),
+            ),
+            s::prop("BackupVaultTags", s::Kind::Json),
+        ],
+        required: &["BackupVaultName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBackupVault`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBackupVaultAttributes {
         /// `BackupVaultArn`: string.
@@ -695,6 +999,20 @@ pub mod backup_vault {
         }
     }
 
+    /// What the schema says of `LockConfigurationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_LockConfigurationType: s::ObjectSchema = s::ObjectSchema {
+        name: "LockConfigurationType",
+        properties: &[
+            s::prop("ChangeableForDays", s::Kind::Integer),
+            s::prop("MaxRetentionDays", s::Kind::Integer),
+            s::prop("MinRetentionDays", s::Kind::Integer),
+        ],
+        required: &["MinRetentionDays"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LockConfigurationType> for ::stratus_model::Val<LockConfigurationType> {
         fn from(value: LockConfigurationType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -729,6 +1047,22 @@ pub mod backup_vault {
         }
     }
 
+    /// What the schema says of `NotificationObjectType`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationObjectType: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationObjectType",
+        properties: &[
+            s::prop(
+                "BackupVaultEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SNSTopicArn", s::Kind::String),
+        ],
+        required: &["SNSTopicArn", "BackupVaultEvents"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationObjectType> for ::stratus_model::Val<NotificationObjectType> {
         fn from(value: NotificationObjectType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -740,6 +1074,8 @@ pub use backup_vault::{CfnBackupVault, CfnBackupVaultAttributes};
 
 /// `AWS::Backup::Framework` and its property types.
 pub mod framework {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::Framework`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-framework.html)
@@ -783,6 +1119,30 @@ pub mod framework {
             }
         }
     }
+
+    /// What the schema says of `AWS::Backup::Framework`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::Framework",
+        properties: &[
+            s::prop(
+                "FrameworkControls",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FrameworkControl))),
+            ),
+            s::prop("FrameworkDescription", s::Kind::String)
+                .pattern("\\S")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("FrameworkName", s::Kind::String)
+                .pattern("[a-zA-Z][_a-zA-Z0-9]*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("FrameworkTags", s::Kind::Json),
+        ],
+        required: &["FrameworkControls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFramework`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFrameworkAttributes {
@@ -838,6 +1198,23 @@ pub mod framework {
         }
     }
 
+    /// What the schema says of `FrameworkControl`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameworkControl: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameworkControl",
+        properties: &[
+            s::prop(
+                "ControlInputParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ControlInputParameter))),
+            ),
+            s::prop("ControlName", s::Kind::String),
+            s::prop("ControlScope", s::Kind::Object(&SCHEMA_ControlScope)),
+        ],
+        required: &["ControlName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FrameworkControl> for ::stratus_model::Val<FrameworkControl> {
         fn from(value: FrameworkControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -869,6 +1246,19 @@ pub mod framework {
         }
     }
 
+    /// What the schema says of `ControlInputParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ControlInputParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ControlInputParameter",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ControlInputParameter> for ::stratus_model::Val<ControlInputParameter> {
         fn from(value: ControlInputParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -890,6 +1280,31 @@ pub mod framework {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `ControlScope`'s properties; `validate()` checks them.
+    pub static SCHEMA_ControlScope: s::ObjectSchema = s::ObjectSchema {
+        name: "ControlScope",
+        properties: &[
+            s::prop(
+                "ComplianceResourceIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "ComplianceResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ControlScope> for ::stratus_model::Val<ControlScope> {
         fn from(value: ControlScope) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -908,6 +1323,23 @@ pub mod framework {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -919,6 +1351,8 @@ pub use framework::{CfnFramework, CfnFrameworkAttributes};
 
 /// `AWS::Backup::LogicallyAirGappedBackupVault` and its property types.
 pub mod logically_air_gapped_backup_vault {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::LogicallyAirGappedBackupVault`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html)
@@ -979,6 +1413,28 @@ pub mod logically_air_gapped_backup_vault {
         }
     }
 
+    /// What the schema says of `AWS::Backup::LogicallyAirGappedBackupVault`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::LogicallyAirGappedBackupVault",
+        properties: &[
+            s::prop("AccessPolicy", s::Kind::Json),
+            s::prop("BackupVaultName", s::Kind::String).pattern("^[a-zA-Z0-9\\-\\_]{2,50}$"),
+            s::prop("EncryptionKeyArn", s::Kind::String),
+            s::prop("MaxRetentionDays", s::Kind::Integer),
+            s::prop("MinRetentionDays", s::Kind::Integer),
+            s::prop("MpaApprovalTeamArn", s::Kind::String),
+            s::prop(
+                "Notifications",
+                s::Kind::Object(&SCHEMA_NotificationObjectType),
+            ),
+            s::prop("BackupVaultTags", s::Kind::Json),
+        ],
+        required: &["BackupVaultName", "MinRetentionDays", "MaxRetentionDays"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLogicallyAirGappedBackupVault`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogicallyAirGappedBackupVaultAttributes {
         /// `BackupVaultArn`: string.
@@ -1031,6 +1487,22 @@ pub mod logically_air_gapped_backup_vault {
         }
     }
 
+    /// What the schema says of `NotificationObjectType`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationObjectType: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationObjectType",
+        properties: &[
+            s::prop(
+                "BackupVaultEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SNSTopicArn", s::Kind::String),
+        ],
+        required: &["SNSTopicArn", "BackupVaultEvents"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationObjectType> for ::stratus_model::Val<NotificationObjectType> {
         fn from(value: NotificationObjectType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1044,6 +1516,8 @@ pub use logically_air_gapped_backup_vault::{
 
 /// `AWS::Backup::ReportPlan` and its property types.
 pub mod report_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::ReportPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-reportplan.html)
@@ -1093,6 +1567,31 @@ pub mod report_plan {
         }
     }
 
+    /// What the schema says of `AWS::Backup::ReportPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::ReportPlan",
+        properties: &[
+            s::prop(
+                "ReportDeliveryChannel",
+                s::Kind::Object(&SCHEMA_ReportDeliveryChannel),
+            ),
+            s::prop("ReportPlanDescription", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ReportPlanName", s::Kind::String)
+                .pattern("[a-zA-Z][_a-zA-Z0-9]*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ReportSetting", s::Kind::Object(&SCHEMA_ReportSetting)),
+            s::prop("ReportPlanTags", s::Kind::Json),
+        ],
+        required: &["ReportDeliveryChannel", "ReportSetting"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReportPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReportPlanAttributes {
         /// `ReportPlanArn`: string.
@@ -1131,6 +1630,20 @@ pub mod report_plan {
             }
         }
     }
+
+    /// What the schema says of `ReportDeliveryChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReportDeliveryChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "ReportDeliveryChannel",
+        properties: &[
+            s::prop("Formats", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3KeyPrefix", s::Kind::String),
+        ],
+        required: &["S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReportDeliveryChannel> for ::stratus_model::Val<ReportDeliveryChannel> {
         fn from(value: ReportDeliveryChannel) -> Self {
@@ -1174,6 +1687,28 @@ pub mod report_plan {
         }
     }
 
+    /// What the schema says of `ReportSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReportSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ReportSetting",
+        properties: &[
+            s::prop("Accounts", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "FrameworkArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "OrganizationUnits",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ReportTemplate", s::Kind::String),
+        ],
+        required: &["ReportTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReportSetting> for ::stratus_model::Val<ReportSetting> {
         fn from(value: ReportSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1185,6 +1720,8 @@ pub use report_plan::{CfnReportPlan, CfnReportPlanAttributes};
 
 /// `AWS::Backup::RestoreTestingPlan` and its property types.
 pub mod restore_testing_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::RestoreTestingPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingplan.html)
@@ -1236,6 +1773,30 @@ pub mod restore_testing_plan {
             }
         }
     }
+
+    /// What the schema says of `AWS::Backup::RestoreTestingPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::RestoreTestingPlan",
+        properties: &[
+            s::prop(
+                "RecoveryPointSelection",
+                s::Kind::Object(&SCHEMA_RestoreTestingRecoveryPointSelection),
+            ),
+            s::prop("RestoreTestingPlanName", s::Kind::String),
+            s::prop("ScheduleExpression", s::Kind::String),
+            s::prop("ScheduleExpressionTimezone", s::Kind::String),
+            s::prop("StartWindowHours", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "RecoveryPointSelection",
+            "ScheduleExpression",
+            "RestoreTestingPlanName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRestoreTestingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRestoreTestingPlanAttributes {
@@ -1293,6 +1854,37 @@ pub mod restore_testing_plan {
         }
     }
 
+    /// What the schema says of `RestoreTestingRecoveryPointSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestoreTestingRecoveryPointSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "RestoreTestingRecoveryPointSelection",
+        properties: &[
+            s::prop(
+                "Algorithm",
+                s::Kind::Enum(RestoreTestingRecoveryPointSelectionAlgorithm::VALUES),
+            ),
+            s::prop(
+                "ExcludeVaults",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "IncludeVaults",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "RecoveryPointTypes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(RestoreTestingRecoveryPointType::VALUES),
+                )),
+            ),
+            s::prop("SelectionWindowDays", s::Kind::Integer),
+        ],
+        required: &["Algorithm", "RecoveryPointTypes", "IncludeVaults"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RestoreTestingRecoveryPointSelection>
         for ::stratus_model::Val<RestoreTestingRecoveryPointSelection>
     {
@@ -1313,6 +1905,9 @@ pub mod restore_testing_plan {
     impl RestoreTestingRecoveryPointSelectionAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LatestWithinWindow, Self::RandomWithinWindow];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LATEST_WITHIN_WINDOW", "RANDOM_WITHIN_WINDOW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1355,6 +1950,8 @@ pub mod restore_testing_plan {
     impl RestoreTestingRecoveryPointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Snapshot, Self::Continuous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SNAPSHOT", "CONTINUOUS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1390,6 +1987,8 @@ pub use restore_testing_plan::{CfnRestoreTestingPlan, CfnRestoreTestingPlanAttri
 
 /// `AWS::Backup::RestoreTestingSelection` and its property types.
 pub mod restore_testing_selection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::RestoreTestingSelection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html)
@@ -1461,6 +2060,39 @@ pub mod restore_testing_selection {
         }
     }
 
+    /// What the schema says of `AWS::Backup::RestoreTestingSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::RestoreTestingSelection",
+        properties: &[
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop(
+                "ProtectedResourceArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ProtectedResourceConditions",
+                s::Kind::Object(&SCHEMA_ProtectedResourceConditions),
+            ),
+            s::prop("ProtectedResourceType", s::Kind::String),
+            s::prop(
+                "RestoreMetadataOverrides",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RestoreTestingPlanName", s::Kind::String),
+            s::prop("RestoreTestingSelectionName", s::Kind::String),
+            s::prop("ValidationWindowHours", s::Kind::Integer),
+        ],
+        required: &[
+            "IamRoleArn",
+            "ProtectedResourceType",
+            "RestoreTestingPlanName",
+            "RestoreTestingSelectionName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ProtectedResourceConditions`, a property type of `AWS::Backup::RestoreTestingSelection`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1471,6 +2103,25 @@ pub mod restore_testing_selection {
         pub string_not_equals:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<KeyValue>>>,
     }
+
+    /// What the schema says of `ProtectedResourceConditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProtectedResourceConditions: s::ObjectSchema = s::ObjectSchema {
+        name: "ProtectedResourceConditions",
+        properties: &[
+            s::prop(
+                "StringEquals",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValue))),
+            ),
+            s::prop(
+                "StringNotEquals",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValue))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProtectedResourceConditions>
         for ::stratus_model::Val<ProtectedResourceConditions>
@@ -1505,6 +2156,19 @@ pub mod restore_testing_selection {
         }
     }
 
+    /// What the schema says of `KeyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValue",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyValue> for ::stratus_model::Val<KeyValue> {
         fn from(value: KeyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1516,6 +2180,8 @@ pub use restore_testing_selection::CfnRestoreTestingSelection;
 
 /// `AWS::Backup::TieringConfiguration` and its property types.
 pub mod tiering_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Backup::TieringConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-tieringconfiguration.html)
@@ -1560,6 +2226,28 @@ pub mod tiering_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::Backup::TieringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Backup::TieringConfiguration",
+        properties: &[
+            s::prop("BackupVaultName", s::Kind::String),
+            s::prop(
+                "ResourceSelection",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceSelection))),
+            ),
+            s::prop("TieringConfigurationName", s::Kind::String),
+            s::prop("TieringConfigurationTags", s::Kind::Json),
+        ],
+        required: &[
+            "TieringConfigurationName",
+            "BackupVaultName",
+            "ResourceSelection",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTieringConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTieringConfigurationAttributes {
@@ -1614,6 +2302,20 @@ pub mod tiering_configuration {
             }
         }
     }
+
+    /// What the schema says of `ResourceSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSelection",
+        properties: &[
+            s::prop("ResourceType", s::Kind::String),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("TieringDownSettingsInDays", s::Kind::Integer),
+        ],
+        required: &["Resources", "TieringDownSettingsInDays", "ResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceSelection> for ::stratus_model::Val<ResourceSelection> {
         fn from(value: ResourceSelection) -> Self {

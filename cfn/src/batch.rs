@@ -4,6 +4,8 @@
 
 /// `AWS::Batch::ComputeEnvironment` and its property types.
 pub mod compute_environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::ComputeEnvironment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-computeenvironment.html)
@@ -66,6 +68,34 @@ pub mod compute_environment {
             }
         }
     }
+
+    /// What the schema says of `AWS::Batch::ComputeEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::ComputeEnvironment",
+        properties: &[
+            s::prop("ComputeEnvironmentName", s::Kind::String),
+            s::prop(
+                "ComputeResources",
+                s::Kind::Object(&SCHEMA_ComputeResources),
+            ),
+            s::prop("Context", s::Kind::String),
+            s::prop(
+                "EksConfiguration",
+                s::Kind::Object(&SCHEMA_EksConfiguration),
+            ),
+            s::prop("ReplaceComputeEnvironment", s::Kind::Boolean),
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop("State", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("UnmanagedvCpus", s::Kind::Integer),
+            s::prop("UpdatePolicy", s::Kind::Object(&SCHEMA_UpdatePolicy)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnComputeEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputeEnvironmentAttributes {
@@ -179,6 +209,54 @@ pub mod compute_environment {
         }
     }
 
+    /// What the schema says of `ComputeResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeResources: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeResources",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("BidPercentage", s::Kind::Integer),
+            s::prop("DesiredvCpus", s::Kind::Integer),
+            s::prop(
+                "Ec2Configuration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Ec2ConfigurationObject),
+                )),
+            ),
+            s::prop("Ec2KeyPair", s::Kind::String),
+            s::prop("ImageId", s::Kind::String),
+            s::prop("InstanceRole", s::Kind::String),
+            s::prop(
+                "InstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "LaunchTemplate",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop("MaxvCpus", s::Kind::Integer),
+            s::prop("MinvCpus", s::Kind::Integer),
+            s::prop("PlacementGroup", s::Kind::String),
+            s::prop(
+                "ScalingPolicy",
+                s::Kind::Object(&SCHEMA_ComputeScalingPolicy),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SpotIamFleetRole", s::Kind::String),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::String),
+            s::prop("UpdateToLatestImageVersion", s::Kind::Boolean),
+        ],
+        required: &["Subnets", "Type", "MaxvCpus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeResources> for ::stratus_model::Val<ComputeResources> {
         fn from(value: ComputeResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -210,6 +288,19 @@ pub mod compute_environment {
         }
     }
 
+    /// What the schema says of `EksConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EksConfiguration",
+        properties: &[
+            s::prop("EksClusterArn", s::Kind::String),
+            s::prop("KubernetesNamespace", s::Kind::String),
+        ],
+        required: &["EksClusterArn", "KubernetesNamespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksConfiguration> for ::stratus_model::Val<EksConfiguration> {
         fn from(value: EksConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +316,19 @@ pub mod compute_environment {
         /// `TerminateJobsOnUpdate`: boolean.
         pub terminate_jobs_on_update: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `UpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdatePolicy",
+        properties: &[
+            s::prop("JobExecutionTimeoutMinutes", s::Kind::Integer),
+            s::prop("TerminateJobsOnUpdate", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdatePolicy> for ::stratus_model::Val<UpdatePolicy> {
         fn from(value: UpdatePolicy) -> Self {
@@ -264,6 +368,25 @@ pub mod compute_environment {
         }
     }
 
+    /// What the schema says of `Ec2ConfigurationObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2ConfigurationObject: s::ObjectSchema = s::ObjectSchema {
+        name: "Ec2ConfigurationObject",
+        properties: &[
+            s::prop("BatchImageStatus", s::Kind::String),
+            s::prop("ImageIdOverride", s::Kind::String),
+            s::prop("ImageKubernetesVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ImageType", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ImageType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ec2ConfigurationObject> for ::stratus_model::Val<Ec2ConfigurationObject> {
         fn from(value: Ec2ConfigurationObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -289,6 +412,28 @@ pub mod compute_environment {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateSpecification",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String),
+            s::prop("LaunchTemplateName", s::Kind::String),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LaunchTemplateSpecificationOverride),
+                )),
+            ),
+            s::prop("UserdataType", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplateSpecification>
         for ::stratus_model::Val<LaunchTemplateSpecification>
     {
@@ -304,6 +449,16 @@ pub mod compute_environment {
         /// `MinScaleDownDelayMinutes`: integer.
         pub min_scale_down_delay_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ComputeScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeScalingPolicy",
+        properties: &[s::prop("MinScaleDownDelayMinutes", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComputeScalingPolicy> for ::stratus_model::Val<ComputeScalingPolicy> {
         fn from(value: ComputeScalingPolicy) -> Self {
@@ -329,6 +484,25 @@ pub mod compute_environment {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LaunchTemplateSpecificationOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateSpecificationOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateSpecificationOverride",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String),
+            s::prop("LaunchTemplateName", s::Kind::String),
+            s::prop(
+                "TargetInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UserdataType", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplateSpecificationOverride>
         for ::stratus_model::Val<LaunchTemplateSpecificationOverride>
     {
@@ -342,6 +516,8 @@ pub use compute_environment::{CfnComputeEnvironment, CfnComputeEnvironmentAttrib
 
 /// `AWS::Batch::ConsumableResource` and its property types.
 pub mod consumable_resource {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::ConsumableResource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-consumableresource.html)
@@ -385,6 +561,21 @@ pub mod consumable_resource {
         }
     }
 
+    /// What the schema says of `AWS::Batch::ConsumableResource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::ConsumableResource",
+        properties: &[
+            s::prop("ConsumableResourceName", s::Kind::String).pattern(""),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("TotalQuantity", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceType", "TotalQuantity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConsumableResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConsumableResourceAttributes {
         /// `ConsumableResourceArn`: string.
@@ -424,6 +615,8 @@ pub mod consumable_resource {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Replenishable, Self::NonReplenishable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REPLENISHABLE", "NON_REPLENISHABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -457,6 +650,8 @@ pub use consumable_resource::{CfnConsumableResource, CfnConsumableResourceAttrib
 
 /// `AWS::Batch::JobDefinition` and its property types.
 pub mod job_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::JobDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html)
@@ -535,6 +730,44 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `AWS::Batch::JobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::JobDefinition",
+        properties: &[
+            s::prop(
+                "ConsumableResourceProperties",
+                s::Kind::Object(&SCHEMA_ConsumableResourceProperties),
+            ),
+            s::prop(
+                "ContainerProperties",
+                s::Kind::Object(&SCHEMA_ContainerProperties),
+            ),
+            s::prop("EcsProperties", s::Kind::Object(&SCHEMA_EcsProperties)),
+            s::prop("EksProperties", s::Kind::Object(&SCHEMA_EksProperties)),
+            s::prop("JobDefinitionName", s::Kind::String).max_length(128),
+            s::prop("NodeProperties", s::Kind::Object(&SCHEMA_NodeProperties)),
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "PlatformCapabilities",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PropagateTags", s::Kind::Boolean),
+            s::prop(
+                "ResourceRetentionPolicy",
+                s::Kind::Object(&SCHEMA_ResourceRetentionPolicy),
+            ),
+            s::prop("RetryStrategy", s::Kind::Object(&SCHEMA_RetryStrategy)),
+            s::prop("SchedulingPriority", s::Kind::Integer),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_JobTimeout)),
+            s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobDefinitionAttributes {
         /// `JobDefinitionArn`: string.
@@ -569,6 +802,22 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `ConsumableResourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConsumableResourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ConsumableResourceProperties",
+        properties: &[s::prop(
+            "ConsumableResourceList",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ConsumableResourceRequirement),
+            )),
+        )],
+        required: &["ConsumableResourceList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConsumableResourceProperties>
         for ::stratus_model::Val<ConsumableResourceProperties>
@@ -669,6 +918,73 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `ContainerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerProperties",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Environment))),
+            ),
+            s::prop(
+                "EphemeralStorage",
+                s::Kind::Object(&SCHEMA_EphemeralStorage),
+            ),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop(
+                "FargatePlatformConfiguration",
+                s::Kind::Object(&SCHEMA_FargatePlatformConfiguration),
+            ),
+            s::prop("Image", s::Kind::String),
+            s::prop("JobRoleArn", s::Kind::String),
+            s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Memory", s::Kind::Integer),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MountPoint))),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("ReadonlyRootFilesystem", s::Kind::Boolean),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_RepositoryCredentials),
+            ),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceRequirement))),
+            ),
+            s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+            s::prop(
+                "Ulimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ulimit))),
+            ),
+            s::prop("User", s::Kind::String),
+            s::prop("Vcpus", s::Kind::Integer),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerProperties> for ::stratus_model::Val<ContainerProperties> {
         fn from(value: ContainerProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -697,6 +1013,19 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EcsProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsProperties",
+        properties: &[s::prop(
+            "TaskProperties",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsTaskProperties))),
+        )],
+        required: &["TaskProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsProperties> for ::stratus_model::Val<EcsProperties> {
         fn from(value: EcsProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -710,6 +1039,19 @@ pub mod job_definition {
         /// `PodProperties`: [`EksPodProperties`].
         pub pod_properties: ::std::option::Option<::stratus_model::Val<EksPodProperties>>,
     }
+
+    /// What the schema says of `EksProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EksProperties",
+        properties: &[s::prop(
+            "PodProperties",
+            s::Kind::Object(&SCHEMA_EksPodProperties),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksProperties> for ::stratus_model::Val<EksProperties> {
         fn from(value: EksProperties) -> Self {
@@ -749,6 +1091,23 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `NodeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeProperties",
+        properties: &[
+            s::prop("MainNode", s::Kind::Integer),
+            s::prop(
+                "NodeRangeProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NodeRangeProperty))),
+            ),
+            s::prop("NumNodes", s::Kind::Integer),
+        ],
+        required: &["NumNodes", "MainNode", "NodeRangeProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeProperties> for ::stratus_model::Val<NodeProperties> {
         fn from(value: NodeProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -762,6 +1121,16 @@ pub mod job_definition {
         /// `SkipDeregisterOnUpdate`: boolean.
         pub skip_deregister_on_update: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ResourceRetentionPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceRetentionPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceRetentionPolicy",
+        properties: &[s::prop("SkipDeregisterOnUpdate", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceRetentionPolicy>
         for ::stratus_model::Val<ResourceRetentionPolicy>
@@ -782,6 +1151,22 @@ pub mod job_definition {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EvaluateOnExit>>>,
     }
 
+    /// What the schema says of `RetryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryStrategy",
+        properties: &[
+            s::prop("Attempts", s::Kind::Integer),
+            s::prop(
+                "EvaluateOnExit",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EvaluateOnExit))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RetryStrategy> for ::stratus_model::Val<RetryStrategy> {
         fn from(value: RetryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -795,6 +1180,16 @@ pub mod job_definition {
         /// `AttemptDurationSeconds`: integer.
         pub attempt_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `JobTimeout`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobTimeout: s::ObjectSchema = s::ObjectSchema {
+        name: "JobTimeout",
+        properties: &[s::prop("AttemptDurationSeconds", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JobTimeout> for ::stratus_model::Val<JobTimeout> {
         fn from(value: JobTimeout) -> Self {
@@ -828,6 +1223,16 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `ConsumableResourceRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConsumableResourceRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "ConsumableResourceRequirement",
+        properties: &[s::prop("ConsumableResource", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), s::prop("Quantity", s::Kind::Integer)],
+        required: &["ConsumableResource", "Quantity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConsumableResourceRequirement>
         for ::stratus_model::Val<ConsumableResourceRequirement>
     {
@@ -845,6 +1250,19 @@ pub mod job_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Environment: s::ObjectSchema = s::ObjectSchema {
+        name: "Environment",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
@@ -870,6 +1288,16 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EphemeralStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_EphemeralStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "EphemeralStorage",
+        properties: &[s::prop("SizeInGiB", s::Kind::Integer)],
+        required: &["SizeInGiB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EphemeralStorage> for ::stratus_model::Val<EphemeralStorage> {
         fn from(value: EphemeralStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -883,6 +1311,16 @@ pub mod job_definition {
         /// `PlatformVersion`: string.
         pub platform_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FargatePlatformConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FargatePlatformConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FargatePlatformConfiguration",
+        properties: &[s::prop("PlatformVersion", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FargatePlatformConfiguration>
         for ::stratus_model::Val<FargatePlatformConfiguration>
@@ -909,6 +1347,29 @@ pub mod job_definition {
         /// `Tmpfs`: list of [`Tmpfs`].
         pub tmpfs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tmpfs>>>,
     }
+
+    /// What the schema says of `LinuxParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinuxParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "LinuxParameters",
+        properties: &[
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Device))),
+            ),
+            s::prop("InitProcessEnabled", s::Kind::Boolean),
+            s::prop("MaxSwap", s::Kind::Integer),
+            s::prop("SharedMemorySize", s::Kind::Integer),
+            s::prop("Swappiness", s::Kind::Integer),
+            s::prop(
+                "Tmpfs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tmpfs))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinuxParameters> for ::stratus_model::Val<LinuxParameters> {
         fn from(value: LinuxParameters) -> Self {
@@ -946,6 +1407,23 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop("LogDriver", s::Kind::String),
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SecretOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+        ],
+        required: &["LogDriver"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -964,6 +1442,20 @@ pub mod job_definition {
         pub source_volume: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MountPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "MountPoint",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("SourceVolume", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MountPoint> for ::stratus_model::Val<MountPoint> {
         fn from(value: MountPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -977,6 +1469,16 @@ pub mod job_definition {
         /// `AssignPublicIp`: string.
         pub assign_public_ip: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop("AssignPublicIp", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -1006,6 +1508,16 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `RepositoryCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryCredentials",
+        properties: &[s::prop("CredentialsParameter", s::Kind::String)],
+        required: &["CredentialsParameter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryCredentials> for ::stratus_model::Val<RepositoryCredentials> {
         fn from(value: RepositoryCredentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1021,6 +1533,19 @@ pub mod job_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ResourceRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceRequirement",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceRequirement> for ::stratus_model::Val<ResourceRequirement> {
         fn from(value: ResourceRequirement) -> Self {
@@ -1038,6 +1563,19 @@ pub mod job_definition {
         pub operating_system_family:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RuntimePlatform`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimePlatform: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimePlatform",
+        properties: &[
+            s::prop("CpuArchitecture", s::Kind::String),
+            s::prop("OperatingSystemFamily", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuntimePlatform> for ::stratus_model::Val<RuntimePlatform> {
         fn from(value: RuntimePlatform) -> Self {
@@ -1069,6 +1607,19 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secret: s::ObjectSchema = s::ObjectSchema {
+        name: "Secret",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ValueFrom", s::Kind::String),
+        ],
+        required: &["Name", "ValueFrom"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
@@ -1106,6 +1657,20 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `Ulimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ulimit: s::ObjectSchema = s::ObjectSchema {
+        name: "Ulimit",
+        properties: &[
+            s::prop("HardLimit", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("SoftLimit", s::Kind::Integer),
+        ],
+        required: &["HardLimit", "Name", "SoftLimit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
         fn from(value: Ulimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1127,6 +1692,27 @@ pub mod job_definition {
         pub s3_files_volume_configuration:
             ::std::option::Option<::stratus_model::Val<S3FilesVolumeConfiguration>>,
     }
+
+    /// What the schema says of `Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA_Volume: s::ObjectSchema = s::ObjectSchema {
+        name: "Volume",
+        properties: &[
+            s::prop(
+                "EfsVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_EfsVolumeConfiguration),
+            ),
+            s::prop("Host", s::Kind::Object(&SCHEMA_Host)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "S3FilesVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_S3FilesVolumeConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Volume> for ::stratus_model::Val<Volume> {
         fn from(value: Volume) -> Self {
@@ -1164,6 +1750,43 @@ pub mod job_definition {
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
 
+    /// What the schema says of `EcsTaskProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsTaskProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsTaskProperties",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TaskContainerProperties),
+                )),
+            ),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop(
+                "EphemeralStorage",
+                s::Kind::Object(&SCHEMA_EphemeralStorage),
+            ),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("IpcMode", s::Kind::String),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop("PidMode", s::Kind::String),
+            s::prop("PlatformVersion", s::Kind::String),
+            s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
+            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsTaskProperties> for ::stratus_model::Val<EcsTaskProperties> {
         fn from(value: EcsTaskProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1196,6 +1819,38 @@ pub mod job_definition {
         /// `Volumes`: list of [`EksVolume`].
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EksVolume>>>,
     }
+
+    /// What the schema says of `EksPodProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksPodProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EksPodProperties",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EksContainer))),
+            ),
+            s::prop("DnsPolicy", s::Kind::String),
+            s::prop("HostNetwork", s::Kind::Boolean),
+            s::prop(
+                "ImagePullSecrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImagePullSecret))),
+            ),
+            s::prop(
+                "InitContainers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EksContainer))),
+            ),
+            s::prop("Metadata", s::Kind::Object(&SCHEMA_EksMetadata)),
+            s::prop("ServiceAccountName", s::Kind::String),
+            s::prop("ShareProcessNamespace", s::Kind::Boolean),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EksVolume))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksPodProperties> for ::stratus_model::Val<EksPodProperties> {
         fn from(value: EksPodProperties) -> Self {
@@ -1240,6 +1895,35 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `NodeRangeProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeRangeProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeRangeProperty",
+        properties: &[
+            s::prop(
+                "ConsumableResourceProperties",
+                s::Kind::Object(&SCHEMA_ConsumableResourceProperties),
+            ),
+            s::prop(
+                "Container",
+                s::Kind::Object(&SCHEMA_MultiNodeContainerProperties),
+            ),
+            s::prop(
+                "EcsProperties",
+                s::Kind::Object(&SCHEMA_MultiNodeEcsProperties),
+            ),
+            s::prop("EksProperties", s::Kind::Object(&SCHEMA_EksProperties)),
+            s::prop(
+                "InstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TargetNodes", s::Kind::String),
+        ],
+        required: &["TargetNodes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeRangeProperty> for ::stratus_model::Val<NodeRangeProperty> {
         fn from(value: NodeRangeProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1275,6 +1959,21 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EvaluateOnExit`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluateOnExit: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluateOnExit",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("OnExitCode", s::Kind::String),
+            s::prop("OnReason", s::Kind::String),
+            s::prop("OnStatusReason", s::Kind::String),
+        ],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluateOnExit> for ::stratus_model::Val<EvaluateOnExit> {
         fn from(value: EvaluateOnExit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1293,6 +1992,20 @@ pub mod job_definition {
         pub permissions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("HostPath", s::Kind::String),
+            s::prop("Permissions", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
@@ -1328,6 +2041,20 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `Tmpfs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tmpfs: s::ObjectSchema = s::ObjectSchema {
+        name: "Tmpfs",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("MountOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Size", s::Kind::Integer),
+        ],
+        required: &["ContainerPath", "Size"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
         fn from(value: Tmpfs) -> Self {
@@ -1368,6 +2095,25 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EFSVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSVolumeConfiguration",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_EfsAuthorizationConfig),
+            ),
+            s::prop("FileSystemId", s::Kind::String),
+            s::prop("RootDirectory", s::Kind::String),
+            s::prop("TransitEncryption", s::Kind::String),
+            s::prop("TransitEncryptionPort", s::Kind::Integer),
+        ],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EfsVolumeConfiguration> for ::stratus_model::Val<EfsVolumeConfiguration> {
         fn from(value: EfsVolumeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1381,6 +2127,16 @@ pub mod job_definition {
         /// `SourcePath`: string.
         pub source_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Host`'s properties; `validate()` checks them.
+    pub static SCHEMA_Host: s::ObjectSchema = s::ObjectSchema {
+        name: "Host",
+        properties: &[s::prop("SourcePath", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Host> for ::stratus_model::Val<Host> {
         fn from(value: Host) -> Self {
@@ -1416,6 +2172,21 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `S3FilesVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FilesVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FilesVolumeConfiguration",
+        properties: &[
+            s::prop("AccessPointArn", s::Kind::String),
+            s::prop("FileSystemArn", s::Kind::String),
+            s::prop("RootDirectory", s::Kind::String),
+            s::prop("TransitEncryptionPort", s::Kind::Integer),
+        ],
+        required: &["FileSystemArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3FilesVolumeConfiguration>
         for ::stratus_model::Val<S3FilesVolumeConfiguration>
@@ -1504,6 +2275,66 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `TaskContainerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskContainerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskContainerProperties",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TaskContainerDependency),
+                )),
+            ),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Environment))),
+            ),
+            s::prop("Essential", s::Kind::Boolean),
+            s::prop(
+                "FirelensConfiguration",
+                s::Kind::Object(&SCHEMA_FirelensConfiguration),
+            ),
+            s::prop("Image", s::Kind::String),
+            s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MountPoint))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("ReadonlyRootFilesystem", s::Kind::Boolean),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_RepositoryCredentials),
+            ),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceRequirement))),
+            ),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+            s::prop("StartTimeout", s::Kind::Integer),
+            s::prop("StopTimeout", s::Kind::Integer),
+            s::prop(
+                "Ulimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ulimit))),
+            ),
+            s::prop("User", s::Kind::String),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskContainerProperties>
         for ::stratus_model::Val<TaskContainerProperties>
     {
@@ -1563,6 +2394,44 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EksContainer`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksContainer: s::ObjectSchema = s::ObjectSchema {
+        name: "EksContainer",
+        properties: &[
+            s::prop("Args", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Env",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EksContainerEnvironmentVariable),
+                )),
+            ),
+            s::prop("Image", s::Kind::String),
+            s::prop("ImagePullPolicy", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Resources",
+                s::Kind::Object(&SCHEMA_EksContainerResourceRequirements),
+            ),
+            s::prop(
+                "SecurityContext",
+                s::Kind::Object(&SCHEMA_EksContainerSecurityContext),
+            ),
+            s::prop(
+                "VolumeMounts",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EksContainerVolumeMount),
+                )),
+            ),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksContainer> for ::stratus_model::Val<EksContainer> {
         fn from(value: EksContainer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1576,6 +2445,16 @@ pub mod job_definition {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImagePullSecret`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImagePullSecret: s::ObjectSchema = s::ObjectSchema {
+        name: "ImagePullSecret",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImagePullSecret> for ::stratus_model::Val<ImagePullSecret> {
         fn from(value: ImagePullSecret) -> Self {
@@ -1602,6 +2481,20 @@ pub mod job_definition {
         /// `Namespace`: string.
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EksMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "EksMetadata",
+        properties: &[
+            s::prop("Annotations", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Labels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Namespace", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksMetadata> for ::stratus_model::Val<EksMetadata> {
         fn from(value: EksMetadata) -> Self {
@@ -1641,6 +2534,25 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `EksVolume`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksVolume: s::ObjectSchema = s::ObjectSchema {
+        name: "EksVolume",
+        properties: &[
+            s::prop("EmptyDir", s::Kind::Object(&SCHEMA_EksEmptyDir)),
+            s::prop("HostPath", s::Kind::Object(&SCHEMA_EksHostPath)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "PersistentVolumeClaim",
+                s::Kind::Object(&SCHEMA_EksPersistentVolumeClaim),
+            ),
+            s::prop("Secret", s::Kind::Object(&SCHEMA_EksSecret)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksVolume> for ::stratus_model::Val<EksVolume> {
         fn from(value: EksVolume) -> Self {
@@ -1734,6 +2646,66 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `MultiNodeContainerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiNodeContainerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiNodeContainerProperties",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Environment))),
+            ),
+            s::prop(
+                "EphemeralStorage",
+                s::Kind::Object(&SCHEMA_EphemeralStorage),
+            ),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("Image", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("JobRoleArn", s::Kind::String),
+            s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Memory", s::Kind::Integer),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MountPoint))),
+            ),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("ReadonlyRootFilesystem", s::Kind::Boolean),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_RepositoryCredentials),
+            ),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceRequirement))),
+            ),
+            s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+            s::prop(
+                "Ulimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ulimit))),
+            ),
+            s::prop("User", s::Kind::String),
+            s::prop("Vcpus", s::Kind::Integer),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiNodeContainerProperties>
         for ::stratus_model::Val<MultiNodeContainerProperties>
     {
@@ -1764,6 +2736,22 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `MultiNodeEcsProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiNodeEcsProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiNodeEcsProperties",
+        properties: &[s::prop(
+            "TaskProperties",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_MultiNodeEcsTaskProperties),
+            )),
+        )],
+        required: &["TaskProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiNodeEcsProperties> for ::stratus_model::Val<MultiNodeEcsProperties> {
         fn from(value: MultiNodeEcsProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1779,6 +2767,19 @@ pub mod job_definition {
         /// `Iam`: string.
         pub iam: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EFSAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSAuthorizationConfig",
+        properties: &[
+            s::prop("AccessPointId", s::Kind::String),
+            s::prop("Iam", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EfsAuthorizationConfig> for ::stratus_model::Val<EfsAuthorizationConfig> {
         fn from(value: EfsAuthorizationConfig) -> Self {
@@ -1810,6 +2811,19 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `TaskContainerDependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskContainerDependency: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskContainerDependency",
+        properties: &[
+            s::prop("Condition", s::Kind::String),
+            s::prop("ContainerName", s::Kind::String),
+        ],
+        required: &["ContainerName", "Condition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TaskContainerDependency>
         for ::stratus_model::Val<TaskContainerDependency>
@@ -1846,6 +2860,19 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `FirelensConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirelensConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FirelensConfiguration",
+        properties: &[
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirelensConfiguration> for ::stratus_model::Val<FirelensConfiguration> {
         fn from(value: FirelensConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1875,6 +2902,19 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EksContainerEnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksContainerEnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EksContainerEnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksContainerEnvironmentVariable>
         for ::stratus_model::Val<EksContainerEnvironmentVariable>
     {
@@ -1900,6 +2940,19 @@ pub mod job_definition {
             >,
         >,
     }
+
+    /// What the schema says of `EksContainerResourceRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksContainerResourceRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "EksContainerResourceRequirements",
+        properties: &[
+            s::prop("Limits", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Requests", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksContainerResourceRequirements>
         for ::stratus_model::Val<EksContainerResourceRequirements>
@@ -1927,6 +2980,23 @@ pub mod job_definition {
         pub run_as_user: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `EksContainerSecurityContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksContainerSecurityContext: s::ObjectSchema = s::ObjectSchema {
+        name: "EksContainerSecurityContext",
+        properties: &[
+            s::prop("AllowPrivilegeEscalation", s::Kind::Boolean),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("ReadOnlyRootFilesystem", s::Kind::Boolean),
+            s::prop("RunAsGroup", s::Kind::Integer),
+            s::prop("RunAsNonRoot", s::Kind::Boolean),
+            s::prop("RunAsUser", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksContainerSecurityContext>
         for ::stratus_model::Val<EksContainerSecurityContext>
     {
@@ -1949,6 +3019,21 @@ pub mod job_definition {
         pub sub_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EksContainerVolumeMount`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksContainerVolumeMount: s::ObjectSchema = s::ObjectSchema {
+        name: "EksContainerVolumeMount",
+        properties: &[
+            s::prop("MountPath", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("SubPath", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksContainerVolumeMount>
         for ::stratus_model::Val<EksContainerVolumeMount>
     {
@@ -1968,6 +3053,21 @@ pub mod job_definition {
         pub size_limit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EksEmptyDir`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksEmptyDir: s::ObjectSchema = s::ObjectSchema {
+        name: "EksEmptyDir",
+        properties: &[
+            s::prop("Medium", s::Kind::String),
+            s::prop("SizeLimit", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksEmptyDir> for ::stratus_model::Val<EksEmptyDir> {
         fn from(value: EksEmptyDir) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1981,6 +3081,16 @@ pub mod job_definition {
         /// `Path`: string.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EksHostPath`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksHostPath: s::ObjectSchema = s::ObjectSchema {
+        name: "EksHostPath",
+        properties: &[s::prop("Path", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksHostPath> for ::stratus_model::Val<EksHostPath> {
         fn from(value: EksHostPath) -> Self {
@@ -2010,6 +3120,19 @@ pub mod job_definition {
             }
         }
     }
+
+    /// What the schema says of `EksPersistentVolumeClaim`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksPersistentVolumeClaim: s::ObjectSchema = s::ObjectSchema {
+        name: "EksPersistentVolumeClaim",
+        properties: &[
+            s::prop("ClaimName", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+        ],
+        required: &["ClaimName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EksPersistentVolumeClaim>
         for ::stratus_model::Val<EksPersistentVolumeClaim>
@@ -2042,6 +3165,19 @@ pub mod job_definition {
         }
     }
 
+    /// What the schema says of `EksSecret`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksSecret: s::ObjectSchema = s::ObjectSchema {
+        name: "EksSecret",
+        properties: &[
+            s::prop("Optional", s::Kind::Boolean),
+            s::prop("SecretName", s::Kind::String),
+        ],
+        required: &["SecretName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksSecret> for ::stratus_model::Val<EksSecret> {
         fn from(value: EksSecret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2069,6 +3205,33 @@ pub mod job_definition {
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
 
+    /// What the schema says of `MultiNodeEcsTaskProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiNodeEcsTaskProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiNodeEcsTaskProperties",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TaskContainerProperties),
+                )),
+            ),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("IpcMode", s::Kind::String),
+            s::prop("PidMode", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiNodeEcsTaskProperties>
         for ::stratus_model::Val<MultiNodeEcsTaskProperties>
     {
@@ -2082,6 +3245,8 @@ pub use job_definition::{CfnJobDefinition, CfnJobDefinitionAttributes};
 
 /// `AWS::Batch::JobQueue` and its property types.
 pub mod job_queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::JobQueue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html)
@@ -2141,6 +3306,16 @@ pub mod job_queue {
         }
     }
 
+    /// What the schema says of `AWS::Batch::JobQueue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::JobQueue",
+        properties: &[s::prop("ComputeEnvironmentOrder", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComputeEnvironmentOrder)))), s::prop("JobQueueName", s::Kind::String).min_length(1).max_length(128), s::prop("JobQueueType", s::Kind::String), s::prop("JobStateTimeLimitActions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_JobStateTimeLimitAction)))), s::prop("Priority", s::Kind::Integer).minimum(0.0).maximum(1000.0), s::prop("SchedulingPolicyArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}"), s::prop("ServiceEnvironmentOrder", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServiceEnvironmentOrder)))), s::prop("State", s::Kind::Enum(State::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnJobQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobQueueAttributes {
         /// `JobQueueArn`: string.
@@ -2177,6 +3352,19 @@ pub mod job_queue {
             }
         }
     }
+
+    /// What the schema says of `ComputeEnvironmentOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeEnvironmentOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeEnvironmentOrder",
+        properties: &[
+            s::prop("ComputeEnvironment", s::Kind::String),
+            s::prop("Order", s::Kind::Integer),
+        ],
+        required: &["ComputeEnvironment", "Order"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComputeEnvironmentOrder>
         for ::stratus_model::Val<ComputeEnvironmentOrder>
@@ -2223,6 +3411,23 @@ pub mod job_queue {
         }
     }
 
+    /// What the schema says of `JobStateTimeLimitAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobStateTimeLimitAction: s::ObjectSchema = s::ObjectSchema {
+        name: "JobStateTimeLimitAction",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("MaxTimeSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(86400.0),
+            s::prop("Reason", s::Kind::String),
+            s::prop("State", s::Kind::Enum(State2::VALUES)),
+        ],
+        required: &["Action", "MaxTimeSeconds", "Reason", "State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobStateTimeLimitAction>
         for ::stratus_model::Val<JobStateTimeLimitAction>
     {
@@ -2256,6 +3461,19 @@ pub mod job_queue {
         }
     }
 
+    /// What the schema says of `ServiceEnvironmentOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceEnvironmentOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceEnvironmentOrder",
+        properties: &[
+            s::prop("Order", s::Kind::Integer),
+            s::prop("ServiceEnvironment", s::Kind::String),
+        ],
+        required: &["ServiceEnvironment", "Order"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceEnvironmentOrder>
         for ::stratus_model::Val<ServiceEnvironmentOrder>
     {
@@ -2276,6 +3494,8 @@ pub mod job_queue {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2314,6 +3534,8 @@ pub mod job_queue {
     impl State2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Runnable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RUNNABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2346,6 +3568,8 @@ pub use job_queue::{CfnJobQueue, CfnJobQueueAttributes};
 
 /// `AWS::Batch::QuotaShare` and its property types.
 pub mod quota_share {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::QuotaShare`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-quotashare.html)
@@ -2411,6 +3635,44 @@ pub mod quota_share {
         }
     }
 
+    /// What the schema says of `AWS::Batch::QuotaShare`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::QuotaShare",
+        properties: &[
+            s::prop(
+                "CapacityLimits",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_QuotaShareCapacityLimit),
+                )),
+            ),
+            s::prop("JobQueue", s::Kind::String),
+            s::prop(
+                "PreemptionConfiguration",
+                s::Kind::Object(&SCHEMA_QuotaSharePreemptionConfiguration),
+            ),
+            s::prop("QuotaShareName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ResourceSharingConfiguration",
+                s::Kind::Object(&SCHEMA_QuotaShareResourceSharingConfiguration),
+            ),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "QuotaShareName",
+            "JobQueue",
+            "CapacityLimits",
+            "ResourceSharingConfiguration",
+            "PreemptionConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQuotaShare`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuotaShareAttributes {
         /// `QuotaShareArn`: string.
@@ -2449,6 +3711,19 @@ pub mod quota_share {
         }
     }
 
+    /// What the schema says of `QuotaShareCapacityLimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuotaShareCapacityLimit: s::ObjectSchema = s::ObjectSchema {
+        name: "QuotaShareCapacityLimit",
+        properties: &[
+            s::prop("CapacityUnit", s::Kind::String),
+            s::prop("MaxCapacity", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["MaxCapacity", "CapacityUnit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuotaShareCapacityLimit>
         for ::stratus_model::Val<QuotaShareCapacityLimit>
     {
@@ -2476,6 +3751,16 @@ pub mod quota_share {
             }
         }
     }
+
+    /// What the schema says of `QuotaSharePreemptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuotaSharePreemptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QuotaSharePreemptionConfiguration",
+        properties: &[s::prop("InSharePreemption", s::Kind::String)],
+        required: &["InSharePreemption"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QuotaSharePreemptionConfiguration>
         for ::stratus_model::Val<QuotaSharePreemptionConfiguration>
@@ -2509,6 +3794,19 @@ pub mod quota_share {
         }
     }
 
+    /// What the schema says of `QuotaShareResourceSharingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuotaShareResourceSharingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QuotaShareResourceSharingConfiguration",
+        properties: &[
+            s::prop("BorrowLimit", s::Kind::Integer).minimum(-1.0),
+            s::prop("Strategy", s::Kind::String),
+        ],
+        required: &["Strategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuotaShareResourceSharingConfiguration>
         for ::stratus_model::Val<QuotaShareResourceSharingConfiguration>
     {
@@ -2529,6 +3827,8 @@ pub mod quota_share {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2562,6 +3862,8 @@ pub use quota_share::{CfnQuotaShare, CfnQuotaShareAttributes};
 
 /// `AWS::Batch::SchedulingPolicy` and its property types.
 pub mod scheduling_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::SchedulingPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-schedulingpolicy.html)
@@ -2585,6 +3887,24 @@ pub mod scheduling_policy {
         /// `QuotaSharePolicy`: [`QuotaSharePolicy`].
         pub quota_share_policy: ::std::option::Option<::stratus_model::Val<QuotaSharePolicy>>,
     }
+
+    /// What the schema says of `AWS::Batch::SchedulingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::SchedulingPolicy",
+        properties: &[
+            s::prop("FairsharePolicy", s::Kind::Object(&SCHEMA_FairsharePolicy)),
+            s::prop("Name", s::Kind::String).pattern(""),
+            s::prop(
+                "QuotaSharePolicy",
+                s::Kind::Object(&SCHEMA_QuotaSharePolicy),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSchedulingPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchedulingPolicyAttributes {
@@ -2613,6 +3933,27 @@ pub mod scheduling_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ShareAttributes>>>,
     }
 
+    /// What the schema says of `FairsharePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_FairsharePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "FairsharePolicy",
+        properties: &[
+            s::prop("ComputeReservation", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(99.0),
+            s::prop("ShareDecaySeconds", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(604800.0),
+            s::prop(
+                "ShareDistribution",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ShareAttributes))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FairsharePolicy> for ::stratus_model::Val<FairsharePolicy> {
         fn from(value: FairsharePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2627,6 +3968,16 @@ pub mod scheduling_policy {
         pub idle_resource_assignment_strategy:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `QuotaSharePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuotaSharePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "QuotaSharePolicy",
+        properties: &[s::prop("IdleResourceAssignmentStrategy", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QuotaSharePolicy> for ::stratus_model::Val<QuotaSharePolicy> {
         fn from(value: QuotaSharePolicy) -> Self {
@@ -2645,6 +3996,21 @@ pub mod scheduling_policy {
         pub weight_factor: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `ShareAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShareAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "ShareAttributes",
+        properties: &[
+            s::prop("ShareIdentifier", s::Kind::String),
+            s::prop("WeightFactor", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ShareAttributes> for ::stratus_model::Val<ShareAttributes> {
         fn from(value: ShareAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2656,6 +4022,8 @@ pub use scheduling_policy::{CfnSchedulingPolicy, CfnSchedulingPolicyAttributes};
 
 /// `AWS::Batch::ServiceEnvironment` and its property types.
 pub mod service_environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Batch::ServiceEnvironment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-serviceenvironment.html)
@@ -2705,6 +4073,25 @@ pub mod service_environment {
         }
     }
 
+    /// What the schema says of `AWS::Batch::ServiceEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Batch::ServiceEnvironment",
+        properties: &[
+            s::prop(
+                "CapacityLimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CapacityLimit))),
+            ),
+            s::prop("ServiceEnvironmentName", s::Kind::String),
+            s::prop("ServiceEnvironmentType", s::Kind::String),
+            s::prop("State", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ServiceEnvironmentType", "CapacityLimits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceEnvironmentAttributes {
         /// `ServiceEnvironmentArn`: string.
@@ -2726,6 +4113,19 @@ pub mod service_environment {
         /// `MaxCapacity`: integer.
         pub max_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `CapacityLimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityLimit: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityLimit",
+        properties: &[
+            s::prop("CapacityUnit", s::Kind::String),
+            s::prop("MaxCapacity", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityLimit> for ::stratus_model::Val<CapacityLimit> {
         fn from(value: CapacityLimit) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::BCMDataExports::Export` and its property types.
 pub mod export {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BCMDataExports::Export`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmdataexports-export.html)
@@ -30,6 +32,19 @@ pub mod export {
             }
         }
     }
+
+    /// What the schema says of `AWS::BCMDataExports::Export`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BCMDataExports::Export",
+        properties: &[
+            s::prop("Export", s::Kind::Object(&SCHEMA_Export)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Export"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnExport`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExportAttributes {
@@ -97,6 +112,42 @@ pub mod export {
         }
     }
 
+    /// What the schema says of `Export`'s properties; `validate()` checks them.
+    pub static SCHEMA_Export: s::ObjectSchema = s::ObjectSchema {
+        name: "Export",
+        properties: &[
+            s::prop("DataQuery", s::Kind::Object(&SCHEMA_DataQuery)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "DestinationConfigurations",
+                s::Kind::Object(&SCHEMA_DestinationConfigurations),
+            ),
+            s::prop("ExportArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws[-a-z0-9]*:(bcm-data-exports):[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9A-Za-z\\-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RefreshCadence", s::Kind::Object(&SCHEMA_RefreshCadence)),
+        ],
+        required: &[
+            "DataQuery",
+            "DestinationConfigurations",
+            "Name",
+            "RefreshCadence",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Export> for ::stratus_model::Val<Export> {
         fn from(value: Export) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -135,6 +186,33 @@ pub mod export {
         }
     }
 
+    /// What the schema says of `DataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "DataQuery",
+        properties: &[
+            s::prop("QueryStatement", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(1)
+                .max_length(36000),
+            s::prop(
+                "TableConfigurations",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Map(
+                        &s::prop("", s::Kind::String)
+                            .pattern("^[\\S\\s]*$")
+                            .min_length(0)
+                            .max_length(16384),
+                    ),
+                )),
+            ),
+        ],
+        required: &["QueryStatement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataQuery> for ::stratus_model::Val<DataQuery> {
         fn from(value: DataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -160,6 +238,19 @@ pub mod export {
             }
         }
     }
+
+    /// What the schema says of `DestinationConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfigurations",
+        properties: &[s::prop(
+            "S3Destination",
+            s::Kind::Object(&SCHEMA_S3Destination),
+        )],
+        required: &["S3Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationConfigurations>
         for ::stratus_model::Val<DestinationConfigurations>
@@ -188,6 +279,16 @@ pub mod export {
             }
         }
     }
+
+    /// What the schema says of `RefreshCadence`'s properties; `validate()` checks them.
+    pub static SCHEMA_RefreshCadence: s::ObjectSchema = s::ObjectSchema {
+        name: "RefreshCadence",
+        properties: &[s::prop("Frequency", s::Kind::Enum(FrequencyOption::VALUES))],
+        required: &["Frequency"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RefreshCadence> for ::stratus_model::Val<RefreshCadence> {
         fn from(value: RefreshCadence) -> Self {
@@ -243,6 +344,37 @@ pub mod export {
         }
     }
 
+    /// What the schema says of `S3Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Destination",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("S3BucketOwner", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "S3OutputConfigurations",
+                s::Kind::Object(&SCHEMA_S3OutputConfigurations),
+            ),
+            s::prop("S3Prefix", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("S3Region", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3OutputConfigurations", "S3Prefix", "S3Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -284,6 +416,21 @@ pub mod export {
         }
     }
 
+    /// What the schema says of `S3OutputConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3OutputConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "S3OutputConfigurations",
+        properties: &[
+            s::prop("Compression", s::Kind::Enum(CompressionOption::VALUES)),
+            s::prop("Format", s::Kind::Enum(FormatOption::VALUES)),
+            s::prop("OutputType", s::Kind::Enum(S3OutputType::VALUES)),
+            s::prop("Overwrite", s::Kind::Enum(OverwriteOption::VALUES)),
+        ],
+        required: &["Compression", "Format", "OutputType", "Overwrite"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3OutputConfigurations> for ::stratus_model::Val<S3OutputConfigurations> {
         fn from(value: S3OutputConfigurations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -300,6 +447,8 @@ pub mod export {
     impl FrequencyOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Synchronous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SYNCHRONOUS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -339,6 +488,8 @@ pub mod export {
     impl CompressionOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gzip, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GZIP", "PARQUET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -379,6 +530,8 @@ pub mod export {
     impl FormatOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TextOrCsv, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT_OR_CSV", "PARQUET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -417,6 +570,8 @@ pub mod export {
     impl S3OutputType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -456,6 +611,8 @@ pub mod export {
     impl OverwriteOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CreateNewReport, Self::OverwriteReport];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATE_NEW_REPORT", "OVERWRITE_REPORT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::BcmPricingCalculator::BillScenario` and its property types.
 pub mod bill_scenario {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BcmPricingCalculator::BillScenario`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html)
@@ -32,6 +34,31 @@ pub mod bill_scenario {
         /// Length: `1..=64`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::BcmPricingCalculator::BillScenario`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BcmPricingCalculator::BillScenario",
+        properties: &[
+            s::prop("CostCategoryGroupSharingPreferenceArn", s::Kind::String)
+                .pattern("^arn:aws[a-z-]*:ce::[0-9]{12}:costcategory/[a-f0-9-]{36}$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ExpiresAt", s::Kind::String),
+            s::prop(
+                "GroupSharingPreference",
+                s::Kind::Enum(GroupSharingPreference::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBillScenario`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillScenarioAttributes {
@@ -84,6 +111,8 @@ pub mod bill_scenario {
     impl GroupSharingPreference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Prioritized, Self::Restricted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPEN", "PRIORITIZED", "RESTRICTED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

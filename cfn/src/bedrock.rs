@@ -4,6 +4,8 @@
 
 /// `AWS::Bedrock::Agent` and its property types.
 pub mod agent {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::Agent`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html)
@@ -106,6 +108,16 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::Agent`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::Agent",
+        properties: &[s::prop("ActionGroups", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentActionGroup)))), s::prop("AgentCollaboration", s::Kind::Enum(AgentCollaboration::VALUES)), s::prop("AgentCollaborators", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentCollaborator)))), s::prop("AgentName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("AgentResourceRoleArn", s::Kind::String).max_length(2048), s::prop("AutoPrepare", s::Kind::Boolean), s::prop("CustomOrchestration", s::Kind::Object(&SCHEMA_CustomOrchestration)), s::prop("CustomerEncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").min_length(1).max_length(2048), s::prop("Description", s::Kind::String).min_length(1).max_length(200), s::prop("FoundationModel", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$").min_length(1).max_length(2048), s::prop("GuardrailConfiguration", s::Kind::Object(&SCHEMA_GuardrailConfiguration)), s::prop("IdleSessionTTLInSeconds", s::Kind::Number).minimum(60.0).maximum(5400.0), s::prop("Instruction", s::Kind::String).min_length(40), s::prop("KnowledgeBases", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AgentKnowledgeBase)))), s::prop("MemoryConfiguration", s::Kind::Object(&SCHEMA_MemoryConfiguration)), s::prop("OrchestrationType", s::Kind::Enum(OrchestrationType::VALUES)), s::prop("PromptOverrideConfiguration", s::Kind::Object(&SCHEMA_PromptOverrideConfiguration)), s::prop("SkipResourceInUseCheckOnDelete", s::Kind::Boolean), s::prop("TestAliasTags", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\s._:/=+@-]*$").min_length(0).max_length(256))).min_items(0).max_items(200), s::prop("Tags", s::Kind::Json)],
+        required: &["AgentName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAgent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentAttributes {
         /// `AgentArn`: string.
@@ -207,6 +219,30 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `AgentActionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentActionGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentActionGroup",
+        properties: &[
+            s::prop("ActionGroupExecutor", s::Kind::Json),
+            s::prop("ActionGroupName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop("ActionGroupState", s::Kind::Enum(ActionGroupState::VALUES)),
+            s::prop("ApiSchema", s::Kind::Json),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("FunctionSchema", s::Kind::Object(&SCHEMA_FunctionSchema)),
+            s::prop(
+                "ParentActionGroupSignature",
+                s::Kind::Enum(ActionGroupSignature::VALUES),
+            ),
+            s::prop("SkipResourceInUseCheckOnDelete", s::Kind::Boolean),
+        ],
+        required: &["ActionGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentActionGroup> for ::stratus_model::Val<AgentActionGroup> {
         fn from(value: AgentActionGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -249,6 +285,28 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `AgentCollaborator`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentCollaborator: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentCollaborator",
+        properties: &[
+            s::prop("AgentDescriptor", s::Kind::Object(&SCHEMA_AgentDescriptor)),
+            s::prop("CollaborationInstruction", s::Kind::String),
+            s::prop("CollaboratorName", s::Kind::String),
+            s::prop(
+                "RelayConversationHistory",
+                s::Kind::Enum(RelayConversationHistory::VALUES),
+            ),
+        ],
+        required: &[
+            "AgentDescriptor",
+            "CollaborationInstruction",
+            "CollaboratorName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentCollaborator> for ::stratus_model::Val<AgentCollaborator> {
         fn from(value: AgentCollaborator) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +320,19 @@ pub mod agent {
         /// `Executor`: [`OrchestrationExecutor`].
         pub executor: ::std::option::Option<::stratus_model::Val<OrchestrationExecutor>>,
     }
+
+    /// What the schema says of `CustomOrchestration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomOrchestration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomOrchestration",
+        properties: &[s::prop(
+            "Executor",
+            s::Kind::Object(&SCHEMA_OrchestrationExecutor),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomOrchestration> for ::stratus_model::Val<CustomOrchestration> {
         fn from(value: CustomOrchestration) -> Self {
@@ -282,6 +353,16 @@ pub mod agent {
         /// Pattern: `^(([0-9]{1,8})|(DRAFT))$`.
         pub guardrail_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GuardrailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailConfiguration",
+        properties: &[s::prop("GuardrailIdentifier", s::Kind::String).pattern("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$").max_length(2048), s::prop("GuardrailVersion", s::Kind::String).pattern("^(([0-9]{1,8})|(DRAFT))$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GuardrailConfiguration> for ::stratus_model::Val<GuardrailConfiguration> {
         fn from(value: GuardrailConfiguration) -> Self {
@@ -319,6 +400,25 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `AgentKnowledgeBase`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentKnowledgeBase: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentKnowledgeBase",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("KnowledgeBaseId", s::Kind::String).pattern("^[0-9a-zA-Z]{10}$"),
+            s::prop(
+                "KnowledgeBaseState",
+                s::Kind::Enum(KnowledgeBaseState::VALUES),
+            ),
+        ],
+        required: &["KnowledgeBaseId", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentKnowledgeBase> for ::stratus_model::Val<AgentKnowledgeBase> {
         fn from(value: AgentKnowledgeBase) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -338,6 +438,26 @@ pub mod agent {
         /// `StorageDays`: number.
         pub storage_days: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `MemoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryConfiguration",
+        properties: &[
+            s::prop(
+                "EnabledMemoryTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(MemoryType::VALUES))),
+            ),
+            s::prop(
+                "SessionSummaryConfiguration",
+                s::Kind::Object(&SCHEMA_SessionSummaryConfiguration),
+            ),
+            s::prop("StorageDays", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemoryConfiguration> for ::stratus_model::Val<MemoryConfiguration> {
         fn from(value: MemoryConfiguration) -> Self {
@@ -373,6 +493,16 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `PromptOverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptOverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptOverrideConfiguration",
+        properties: &[s::prop("OverrideLambda", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").max_length(2048), s::prop("PromptConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptConfiguration)))).max_items(10)],
+        required: &["PromptConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptOverrideConfiguration>
         for ::stratus_model::Val<PromptOverrideConfiguration>
     {
@@ -401,6 +531,19 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `FunctionSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionSchema",
+        properties: &[s::prop(
+            "Functions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Function))),
+        )],
+        required: &["Functions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionSchema> for ::stratus_model::Val<FunctionSchema> {
         fn from(value: FunctionSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -415,6 +558,16 @@ pub mod agent {
         /// Pattern: `^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$`.
         pub alias_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AgentDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentDescriptor",
+        properties: &[s::prop("AliasArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AgentDescriptor> for ::stratus_model::Val<AgentDescriptor> {
         fn from(value: AgentDescriptor) -> Self {
@@ -444,6 +597,16 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `OrchestrationExecutor`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrchestrationExecutor: s::ObjectSchema = s::ObjectSchema {
+        name: "OrchestrationExecutor",
+        properties: &[s::prop("Lambda", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z0-9-]{1,20}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").max_length(2048)],
+        required: &["Lambda"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrchestrationExecutor> for ::stratus_model::Val<OrchestrationExecutor> {
         fn from(value: OrchestrationExecutor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -457,6 +620,16 @@ pub mod agent {
         /// `MaxRecentSessions`: number.
         pub max_recent_sessions: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `SessionSummaryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionSummaryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionSummaryConfiguration",
+        properties: &[s::prop("MaxRecentSessions", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SessionSummaryConfiguration>
         for ::stratus_model::Val<SessionSummaryConfiguration>
@@ -491,6 +664,16 @@ pub mod agent {
         /// `PromptType`: [`PromptType`].
         pub prompt_type: ::std::option::Option<::stratus_model::Val<PromptType>>,
     }
+
+    /// What the schema says of `PromptConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptConfiguration",
+        properties: &[s::prop("AdditionalModelRequestFields", s::Kind::Json), s::prop("BasePromptTemplate", s::Kind::String).min_length(1).max_length(100000), s::prop("FoundationModel", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)$").min_length(1).max_length(2048), s::prop("InferenceConfiguration", s::Kind::Object(&SCHEMA_InferenceConfiguration)), s::prop("ParserMode", s::Kind::Enum(CreationMode::VALUES)), s::prop("PromptCreationMode", s::Kind::Enum(CreationMode::VALUES)), s::prop("PromptState", s::Kind::Enum(PromptState::VALUES)), s::prop("PromptType", s::Kind::Enum(PromptType::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PromptConfiguration> for ::stratus_model::Val<PromptConfiguration> {
         fn from(value: PromptConfiguration) -> Self {
@@ -533,6 +716,29 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `Function`'s properties; `validate()` checks them.
+    pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
+        name: "Function",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1200),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_ParameterDetail))),
+            ),
+            s::prop(
+                "RequireConfirmation",
+                s::Kind::Enum(RequireConfirmation::VALUES),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -560,6 +766,31 @@ pub mod agent {
         /// Range: `0..=1`.
         pub top_p: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `InferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceConfiguration",
+        properties: &[
+            s::prop("MaximumLength", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(131072.0),
+            s::prop(
+                "StopSequences",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(4),
+            s::prop("Temperature", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("TopK", s::Kind::Number).minimum(0.0).maximum(500.0),
+            s::prop("TopP", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceConfiguration> for ::stratus_model::Val<InferenceConfiguration> {
         fn from(value: InferenceConfiguration) -> Self {
@@ -592,6 +823,22 @@ pub mod agent {
         }
     }
 
+    /// What the schema says of `ParameterDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParameterDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "ParameterDetail",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParameterDetail> for ::stratus_model::Val<ParameterDetail> {
         fn from(value: ParameterDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -613,6 +860,9 @@ pub mod agent {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Disabled, Self::Supervisor, Self::SupervisorRouter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DISABLED", "SUPERVISOR", "SUPERVISOR_ROUTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -654,6 +904,8 @@ pub mod agent {
     impl OrchestrationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::CustomOrchestration];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM_ORCHESTRATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -694,6 +946,8 @@ pub mod agent {
     impl ActionGroupState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -734,6 +988,8 @@ pub mod agent {
     impl ActionGroupSignature {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmazonUserInput, Self::AmazonCodeInterpreter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AMAZON.UserInput", "AMAZON.CodeInterpreter"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -774,6 +1030,8 @@ pub mod agent {
     impl RelayConversationHistory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ToCollaborator, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TO_COLLABORATOR", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -816,6 +1074,8 @@ pub mod agent {
     impl KnowledgeBaseState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -854,6 +1114,8 @@ pub mod agent {
     impl MemoryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SessionSummary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SESSION_SUMMARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -893,6 +1155,8 @@ pub mod agent {
     impl CreationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Overridden];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "OVERRIDDEN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -933,6 +1197,8 @@ pub mod agent {
     impl PromptState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -988,6 +1254,15 @@ pub mod agent {
             Self::MemorySummarization,
             Self::KnowledgeBaseResponseGeneration,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRE_PROCESSING",
+            "ORCHESTRATION",
+            "POST_PROCESSING",
+            "ROUTING_CLASSIFIER",
+            "MEMORY_SUMMARIZATION",
+            "KNOWLEDGE_BASE_RESPONSE_GENERATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1032,6 +1307,8 @@ pub mod agent {
     impl RequireConfirmation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1084,6 +1361,9 @@ pub mod agent {
             Self::Boolean,
             Self::Array,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["string", "number", "integer", "boolean", "array"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1120,6 +1400,8 @@ pub use agent::{CfnAgent, CfnAgentAttributes};
 
 /// `AWS::Bedrock::AgentAlias` and its property types.
 pub mod agent_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::AgentAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html)
@@ -1167,6 +1449,31 @@ pub mod agent_alias {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::AgentAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::AgentAlias",
+        properties: &[
+            s::prop("AgentAliasName", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop("AgentId", s::Kind::String).pattern("^[0-9a-zA-Z]{10}$"),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "RoutingConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AgentAliasRoutingConfigurationListItem),
+                )),
+            )
+            .max_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AgentAliasName", "AgentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAgentAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentAliasAttributes {
@@ -1231,6 +1538,19 @@ pub mod agent_alias {
         }
     }
 
+    /// What the schema says of `AgentAliasRoutingConfigurationListItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentAliasRoutingConfigurationListItem: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentAliasRoutingConfigurationListItem",
+        properties: &[s::prop("AgentVersion", s::Kind::String)
+            .pattern("^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$")
+            .min_length(1)
+            .max_length(5)],
+        required: &["AgentVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentAliasRoutingConfigurationListItem>
         for ::stratus_model::Val<AgentAliasRoutingConfigurationListItem>
     {
@@ -1244,6 +1564,8 @@ pub use agent_alias::{CfnAgentAlias, CfnAgentAliasAttributes};
 
 /// `AWS::Bedrock::ApplicationInferenceProfile` and its property types.
 pub mod application_inference_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::ApplicationInferenceProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-applicationinferenceprofile.html)
@@ -1290,6 +1612,27 @@ pub mod application_inference_profile {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::ApplicationInferenceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::ApplicationInferenceProfile",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^([0-9a-zA-Z:.][ _-]?)+$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("InferenceProfileName", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][ _-]?)+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ModelSource", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InferenceProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationInferenceProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationInferenceProfileAttributes {
@@ -1347,6 +1690,8 @@ pub use application_inference_profile::{
 
 /// `AWS::Bedrock::AutomatedReasoningPolicy` and its property types.
 pub mod automated_reasoning_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::AutomatedReasoningPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicy.html)
@@ -1391,6 +1736,16 @@ pub mod automated_reasoning_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::AutomatedReasoningPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::AutomatedReasoningPolicy",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[\\s\\S]+$").max_length(1024), s::prop("ForceDelete", s::Kind::Boolean), s::prop("KmsKeyId", s::Kind::String).pattern("^(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)$").min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[0-9a-zA-Z-_ ]+$").min_length(1).max_length(256), s::prop("PolicyDefinition", s::Kind::Object(&SCHEMA_PolicyDefinition)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAutomatedReasoningPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutomatedReasoningPolicyAttributes {
@@ -1451,6 +1806,39 @@ pub mod automated_reasoning_policy {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PolicyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinition",
+        properties: &[
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyDefinitionRule))),
+            )
+            .min_items(0)
+            .max_items(500),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyDefinitionType))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "Variables",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PolicyDefinitionVariable),
+                )),
+            )
+            .min_items(0)
+            .max_items(200),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDefinition> for ::stratus_model::Val<PolicyDefinition> {
         fn from(value: PolicyDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1492,6 +1880,27 @@ pub mod automated_reasoning_policy {
         }
     }
 
+    /// What the schema says of `PolicyDefinitionRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinitionRule: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinitionRule",
+        properties: &[
+            s::prop("AlternateExpression", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .max_length(2048),
+            s::prop("Expression", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .max_length(2048),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[A-Z][0-9A-Z]{11}$")
+                .min_length(12)
+                .max_length(12),
+        ],
+        required: &["Id", "Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDefinitionRule> for ::stratus_model::Val<PolicyDefinitionRule> {
         fn from(value: PolicyDefinitionRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1531,6 +1940,33 @@ pub mod automated_reasoning_policy {
             }
         }
     }
+
+    /// What the schema says of `PolicyDefinitionType`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinitionType: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinitionType",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PolicyDefinitionTypeValue),
+                )),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PolicyDefinitionType> for ::stratus_model::Val<PolicyDefinitionType> {
         fn from(value: PolicyDefinitionType) -> Self {
@@ -1574,6 +2010,28 @@ pub mod automated_reasoning_policy {
         }
     }
 
+    /// What the schema says of `PolicyDefinitionVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinitionVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinitionVariable",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Type", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Name", "Type", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDefinitionVariable>
         for ::stratus_model::Val<PolicyDefinitionVariable>
     {
@@ -1609,6 +2067,24 @@ pub mod automated_reasoning_policy {
         }
     }
 
+    /// What the schema says of `PolicyDefinitionTypeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinitionTypeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinitionTypeValue",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .max_length(1024),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDefinitionTypeValue>
         for ::stratus_model::Val<PolicyDefinitionTypeValue>
     {
@@ -1624,6 +2100,8 @@ pub use automated_reasoning_policy::{
 
 /// `AWS::Bedrock::AutomatedReasoningPolicyVersion` and its property types.
 pub mod automated_reasoning_policy_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::AutomatedReasoningPolicyVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-automatedreasoningpolicyversion.html)
@@ -1660,6 +2138,16 @@ pub mod automated_reasoning_policy_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::AutomatedReasoningPolicyVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::AutomatedReasoningPolicyVersion",
+        properties: &[s::prop("LastUpdatedDefinitionHash", s::Kind::String).pattern("^[0-9a-z]{128}$").min_length(128).max_length(128), s::prop("PolicyArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\\/[a-z0-9]{12}$").min_length(1).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["PolicyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAutomatedReasoningPolicyVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutomatedReasoningPolicyVersionAttributes {
@@ -1712,6 +2200,8 @@ pub use automated_reasoning_policy_version::{
 
 /// `AWS::Bedrock::Blueprint` and its property types.
 pub mod blueprint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::Blueprint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html)
@@ -1769,6 +2259,31 @@ pub mod blueprint {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::Blueprint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::Blueprint",
+        properties: &[
+            s::prop("BlueprintName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "KmsEncryptionContext",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Schema", s::Kind::Json),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["BlueprintName", "Schema", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBlueprint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBlueprintAttributes {
         /// `BlueprintArn`: string.
@@ -1812,6 +2327,8 @@ pub mod blueprint {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Document, Self::Image, Self::Audio, Self::Video];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOCUMENT", "IMAGE", "AUDIO", "VIDEO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1847,6 +2364,8 @@ pub use blueprint::{CfnBlueprint, CfnBlueprintAttributes};
 
 /// `AWS::Bedrock::DataAutomationLibrary` and its property types.
 pub mod data_automation_library {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::DataAutomationLibrary`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationlibrary.html)
@@ -1889,6 +2408,29 @@ pub mod data_automation_library {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::DataAutomationLibrary`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::DataAutomationLibrary",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("LibraryDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(300),
+            s::prop("LibraryName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LibraryName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataAutomationLibrary`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataAutomationLibraryAttributes {
@@ -1946,6 +2488,30 @@ pub mod data_automation_library {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "KmsEncryptionContext",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*\\S.*$")
+                        .min_length(1)
+                        .max_length(2000),
+                ),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["KmsKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -1959,6 +2525,8 @@ pub use data_automation_library::{CfnDataAutomationLibrary, CfnDataAutomationLib
 
 /// `AWS::Bedrock::DataAutomationProject` and its property types.
 pub mod data_automation_project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::DataAutomationProject`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-dataautomationproject.html)
@@ -2024,6 +2592,43 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::DataAutomationProject`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::DataAutomationProject",
+        properties: &[
+            s::prop(
+                "CustomOutputConfiguration",
+                s::Kind::Object(&SCHEMA_CustomOutputConfiguration),
+            ),
+            s::prop(
+                "KmsEncryptionContext",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "OverrideConfiguration",
+                s::Kind::Object(&SCHEMA_OverrideConfiguration),
+            ),
+            s::prop("ProjectDescription", s::Kind::String),
+            s::prop("ProjectName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ProjectType", s::Kind::Enum(ProjectType::VALUES)),
+            s::prop(
+                "StandardOutputConfiguration",
+                s::Kind::Object(&SCHEMA_StandardOutputConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProjectName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataAutomationProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataAutomationProjectAttributes {
         /// `CreationTime`: string.
@@ -2064,6 +2669,19 @@ pub mod data_automation_project {
         pub blueprints: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<BlueprintItem>>>,
     }
 
+    /// What the schema says of `CustomOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomOutputConfiguration",
+        properties: &[s::prop(
+            "Blueprints",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlueprintItem))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomOutputConfiguration>
         for ::stratus_model::Val<CustomOutputConfiguration>
     {
@@ -2089,6 +2707,28 @@ pub mod data_automation_project {
         pub video: ::std::option::Option<::stratus_model::Val<VideoOverrideConfiguration>>,
     }
 
+    /// What the schema says of `OverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideConfiguration",
+        properties: &[
+            s::prop("Audio", s::Kind::Object(&SCHEMA_AudioOverrideConfiguration)),
+            s::prop(
+                "Document",
+                s::Kind::Object(&SCHEMA_DocumentOverrideConfiguration),
+            ),
+            s::prop("Image", s::Kind::Object(&SCHEMA_ImageOverrideConfiguration)),
+            s::prop(
+                "ModalityRouting",
+                s::Kind::Object(&SCHEMA_ModalityRoutingConfiguration),
+            ),
+            s::prop("Video", s::Kind::Object(&SCHEMA_VideoOverrideConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OverrideConfiguration> for ::stratus_model::Val<OverrideConfiguration> {
         fn from(value: OverrideConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2109,6 +2749,33 @@ pub mod data_automation_project {
         /// `Video`: [`VideoStandardOutputConfiguration`].
         pub video: ::std::option::Option<::stratus_model::Val<VideoStandardOutputConfiguration>>,
     }
+
+    /// What the schema says of `StandardOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StandardOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StandardOutputConfiguration",
+        properties: &[
+            s::prop(
+                "Audio",
+                s::Kind::Object(&SCHEMA_AudioStandardOutputConfiguration),
+            ),
+            s::prop(
+                "Document",
+                s::Kind::Object(&SCHEMA_DocumentStandardOutputConfiguration),
+            ),
+            s::prop(
+                "Image",
+                s::Kind::Object(&SCHEMA_ImageStandardOutputConfiguration),
+            ),
+            s::prop(
+                "Video",
+                s::Kind::Object(&SCHEMA_VideoStandardOutputConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StandardOutputConfiguration>
         for ::stratus_model::Val<StandardOutputConfiguration>
@@ -2148,6 +2815,16 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `BlueprintItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlueprintItem: s::ObjectSchema = s::ObjectSchema {
+        name: "BlueprintItem",
+        properties: &[s::prop("BlueprintArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov|-iso|-iso-[a-z]):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):blueprint/(bedrock-data-automation-public-[a-zA-Z0-9-_]{1,30}|[a-zA-Z0-9-]{12,36})$").max_length(128), s::prop("BlueprintStage", s::Kind::Enum(BlueprintStage::VALUES)), s::prop("BlueprintVersion", s::Kind::String).pattern("^[0-9]*$").min_length(1).max_length(128)],
+        required: &["BlueprintArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlueprintItem> for ::stratus_model::Val<BlueprintItem> {
         fn from(value: BlueprintItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2168,6 +2845,29 @@ pub mod data_automation_project {
         pub sensitive_data_configuration:
             ::std::option::Option<::stratus_model::Val<SensitiveDataConfiguration>>,
     }
+
+    /// What the schema says of `AudioOverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioOverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioOverrideConfiguration",
+        properties: &[
+            s::prop(
+                "LanguageConfiguration",
+                s::Kind::Object(&SCHEMA_AudioLanguageConfiguration),
+            ),
+            s::prop(
+                "ModalityProcessing",
+                s::Kind::Object(&SCHEMA_ModalityProcessingConfiguration),
+            ),
+            s::prop(
+                "SensitiveDataConfiguration",
+                s::Kind::Object(&SCHEMA_SensitiveDataConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioOverrideConfiguration>
         for ::stratus_model::Val<AudioOverrideConfiguration>
@@ -2191,6 +2891,26 @@ pub mod data_automation_project {
         pub splitter: ::std::option::Option<::stratus_model::Val<SplitterConfiguration>>,
     }
 
+    /// What the schema says of `DocumentOverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentOverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentOverrideConfiguration",
+        properties: &[
+            s::prop(
+                "ModalityProcessing",
+                s::Kind::Object(&SCHEMA_ModalityProcessingConfiguration),
+            ),
+            s::prop(
+                "SensitiveDataConfiguration",
+                s::Kind::Object(&SCHEMA_SensitiveDataConfiguration),
+            ),
+            s::prop("Splitter", s::Kind::Object(&SCHEMA_SplitterConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentOverrideConfiguration>
         for ::stratus_model::Val<DocumentOverrideConfiguration>
     {
@@ -2210,6 +2930,25 @@ pub mod data_automation_project {
         pub sensitive_data_configuration:
             ::std::option::Option<::stratus_model::Val<SensitiveDataConfiguration>>,
     }
+
+    /// What the schema says of `ImageOverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageOverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageOverrideConfiguration",
+        properties: &[
+            s::prop(
+                "ModalityProcessing",
+                s::Kind::Object(&SCHEMA_ModalityProcessingConfiguration),
+            ),
+            s::prop(
+                "SensitiveDataConfiguration",
+                s::Kind::Object(&SCHEMA_SensitiveDataConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageOverrideConfiguration>
         for ::stratus_model::Val<ImageOverrideConfiguration>
@@ -2237,6 +2976,21 @@ pub mod data_automation_project {
         pub png: ::std::option::Option<::stratus_model::Val<DesiredModality>>,
     }
 
+    /// What the schema says of `ModalityRoutingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModalityRoutingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ModalityRoutingConfiguration",
+        properties: &[
+            s::prop("jpeg", s::Kind::Enum(DesiredModality::VALUES)),
+            s::prop("mov", s::Kind::Enum(DesiredModality::VALUES)),
+            s::prop("mp4", s::Kind::Enum(DesiredModality::VALUES)),
+            s::prop("png", s::Kind::Enum(DesiredModality::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModalityRoutingConfiguration>
         for ::stratus_model::Val<ModalityRoutingConfiguration>
     {
@@ -2257,6 +3011,25 @@ pub mod data_automation_project {
             ::std::option::Option<::stratus_model::Val<SensitiveDataConfiguration>>,
     }
 
+    /// What the schema says of `VideoOverrideConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoOverrideConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoOverrideConfiguration",
+        properties: &[
+            s::prop(
+                "ModalityProcessing",
+                s::Kind::Object(&SCHEMA_ModalityProcessingConfiguration),
+            ),
+            s::prop(
+                "SensitiveDataConfiguration",
+                s::Kind::Object(&SCHEMA_SensitiveDataConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoOverrideConfiguration>
         for ::stratus_model::Val<VideoOverrideConfiguration>
     {
@@ -2275,6 +3048,25 @@ pub mod data_automation_project {
         pub generative_field:
             ::std::option::Option<::stratus_model::Val<AudioStandardGenerativeField>>,
     }
+
+    /// What the schema says of `AudioStandardOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioStandardOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioStandardOutputConfiguration",
+        properties: &[
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_AudioStandardExtraction),
+            ),
+            s::prop(
+                "GenerativeField",
+                s::Kind::Object(&SCHEMA_AudioStandardGenerativeField),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioStandardOutputConfiguration>
         for ::stratus_model::Val<AudioStandardOutputConfiguration>
@@ -2297,6 +3089,29 @@ pub mod data_automation_project {
         pub output_format: ::std::option::Option<::stratus_model::Val<DocumentOutputFormat>>,
     }
 
+    /// What the schema says of `DocumentStandardOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentStandardOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentStandardOutputConfiguration",
+        properties: &[
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_DocumentStandardExtraction),
+            ),
+            s::prop(
+                "GenerativeField",
+                s::Kind::Object(&SCHEMA_DocumentStandardGenerativeField),
+            ),
+            s::prop(
+                "OutputFormat",
+                s::Kind::Object(&SCHEMA_DocumentOutputFormat),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentStandardOutputConfiguration>
         for ::stratus_model::Val<DocumentStandardOutputConfiguration>
     {
@@ -2316,6 +3131,25 @@ pub mod data_automation_project {
             ::std::option::Option<::stratus_model::Val<ImageStandardGenerativeField>>,
     }
 
+    /// What the schema says of `ImageStandardOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageStandardOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageStandardOutputConfiguration",
+        properties: &[
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_ImageStandardExtraction),
+            ),
+            s::prop(
+                "GenerativeField",
+                s::Kind::Object(&SCHEMA_ImageStandardGenerativeField),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageStandardOutputConfiguration>
         for ::stratus_model::Val<ImageStandardOutputConfiguration>
     {
@@ -2334,6 +3168,25 @@ pub mod data_automation_project {
         pub generative_field:
             ::std::option::Option<::stratus_model::Val<VideoStandardGenerativeField>>,
     }
+
+    /// What the schema says of `VideoStandardOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoStandardOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoStandardOutputConfiguration",
+        properties: &[
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_VideoStandardExtraction),
+            ),
+            s::prop(
+                "GenerativeField",
+                s::Kind::Object(&SCHEMA_VideoStandardGenerativeField),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoStandardOutputConfiguration>
         for ::stratus_model::Val<VideoStandardOutputConfiguration>
@@ -2356,6 +3209,26 @@ pub mod data_automation_project {
         pub input_languages: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Language>>>,
     }
 
+    /// What the schema says of `AudioLanguageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLanguageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLanguageConfiguration",
+        properties: &[
+            s::prop(
+                "GenerativeOutputLanguage",
+                s::Kind::Enum(AudioGenerativeOutputLanguage::VALUES),
+            ),
+            s::prop("IdentifyMultipleLanguages", s::Kind::Boolean),
+            s::prop(
+                "InputLanguages",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Language::VALUES))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioLanguageConfiguration>
         for ::stratus_model::Val<AudioLanguageConfiguration>
     {
@@ -2371,6 +3244,16 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
+
+    /// What the schema says of `ModalityProcessingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModalityProcessingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ModalityProcessingConfiguration",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModalityProcessingConfiguration>
         for ::stratus_model::Val<ModalityProcessingConfiguration>
@@ -2395,6 +3278,32 @@ pub mod data_automation_project {
             ::std::option::Option<::stratus_model::Val<PiiEntitiesConfiguration>>,
     }
 
+    /// What the schema says of `SensitiveDataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SensitiveDataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SensitiveDataConfiguration",
+        properties: &[
+            s::prop(
+                "DetectionMode",
+                s::Kind::Enum(SensitiveDataDetectionMode::VALUES),
+            ),
+            s::prop(
+                "DetectionScope",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(SensitiveDataDetectionScope::VALUES),
+                )),
+            ),
+            s::prop(
+                "PiiEntitiesConfiguration",
+                s::Kind::Object(&SCHEMA_PiiEntitiesConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SensitiveDataConfiguration>
         for ::stratus_model::Val<SensitiveDataConfiguration>
     {
@@ -2410,6 +3319,16 @@ pub mod data_automation_project {
         /// `State`: [`State`].
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
+
+    /// What the schema says of `SplitterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplitterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SplitterConfiguration",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SplitterConfiguration> for ::stratus_model::Val<SplitterConfiguration> {
         fn from(value: SplitterConfiguration) -> Self {
@@ -2436,6 +3355,19 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `AudioStandardExtraction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioStandardExtraction: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioStandardExtraction",
+        properties: &[s::prop(
+            "Category",
+            s::Kind::Object(&SCHEMA_AudioExtractionCategory),
+        )],
+        required: &["Category"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioStandardExtraction>
         for ::stratus_model::Val<AudioStandardExtraction>
@@ -2467,6 +3399,25 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `AudioStandardGenerativeField`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioStandardGenerativeField: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioStandardGenerativeField",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(AudioStandardGenerativeFieldType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioStandardGenerativeField>
         for ::stratus_model::Val<AudioStandardGenerativeField>
@@ -2501,6 +3452,22 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `DocumentStandardExtraction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentStandardExtraction: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentStandardExtraction",
+        properties: &[
+            s::prop("BoundingBox", s::Kind::Object(&SCHEMA_DocumentBoundingBox)),
+            s::prop(
+                "Granularity",
+                s::Kind::Object(&SCHEMA_DocumentExtractionGranularity),
+            ),
+        ],
+        required: &["BoundingBox", "Granularity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentStandardExtraction>
         for ::stratus_model::Val<DocumentStandardExtraction>
     {
@@ -2526,6 +3493,16 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `DocumentStandardGenerativeField`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentStandardGenerativeField: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentStandardGenerativeField",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentStandardGenerativeField>
         for ::stratus_model::Val<DocumentStandardGenerativeField>
@@ -2562,6 +3539,25 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `DocumentOutputFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentOutputFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentOutputFormat",
+        properties: &[
+            s::prop(
+                "AdditionalFileFormat",
+                s::Kind::Object(&SCHEMA_DocumentOutputAdditionalFileFormat),
+            ),
+            s::prop(
+                "TextFormat",
+                s::Kind::Object(&SCHEMA_DocumentOutputTextFormat),
+            ),
+        ],
+        required: &["AdditionalFileFormat", "TextFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentOutputFormat> for ::stratus_model::Val<DocumentOutputFormat> {
         fn from(value: DocumentOutputFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2593,6 +3589,19 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `ImageStandardExtraction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageStandardExtraction: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageStandardExtraction",
+        properties: &[
+            s::prop("BoundingBox", s::Kind::Object(&SCHEMA_ImageBoundingBox)),
+            s::prop("Category", s::Kind::Object(&SCHEMA_ImageExtractionCategory)),
+        ],
+        required: &["BoundingBox", "Category"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageStandardExtraction>
         for ::stratus_model::Val<ImageStandardExtraction>
     {
@@ -2623,6 +3632,25 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `ImageStandardGenerativeField`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageStandardGenerativeField: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageStandardGenerativeField",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(ImageStandardGenerativeFieldType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageStandardGenerativeField>
         for ::stratus_model::Val<ImageStandardGenerativeField>
@@ -2657,6 +3685,19 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `VideoStandardExtraction`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoStandardExtraction: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoStandardExtraction",
+        properties: &[
+            s::prop("BoundingBox", s::Kind::Object(&SCHEMA_VideoBoundingBox)),
+            s::prop("Category", s::Kind::Object(&SCHEMA_VideoExtractionCategory)),
+        ],
+        required: &["BoundingBox", "Category"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoStandardExtraction>
         for ::stratus_model::Val<VideoStandardExtraction>
     {
@@ -2688,6 +3729,25 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `VideoStandardGenerativeField`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoStandardGenerativeField: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoStandardGenerativeField",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(VideoStandardGenerativeFieldType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoStandardGenerativeField>
         for ::stratus_model::Val<VideoStandardGenerativeField>
     {
@@ -2706,6 +3766,25 @@ pub mod data_automation_project {
         /// `RedactionMaskMode`: [`PiiRedactionMaskMode`].
         pub redaction_mask_mode: ::std::option::Option<::stratus_model::Val<PiiRedactionMaskMode>>,
     }
+
+    /// What the schema says of `PIIEntitiesConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PiiEntitiesConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PIIEntitiesConfiguration",
+        properties: &[
+            s::prop(
+                "PiiEntityTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(PiiEntityTypes::VALUES))),
+            ),
+            s::prop(
+                "RedactionMaskMode",
+                s::Kind::Enum(PiiRedactionMaskMode::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<PiiEntitiesConfiguration>
         for ::stratus_model::Val<PiiEntitiesConfiguration>
@@ -2742,6 +3821,29 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `AudioExtractionCategory`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioExtractionCategory: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioExtractionCategory",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "TypeConfiguration",
+                s::Kind::Object(&SCHEMA_AudioExtractionCategoryTypeConfiguration),
+            ),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(AudioExtractionCategoryType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioExtractionCategory>
         for ::stratus_model::Val<AudioExtractionCategory>
     {
@@ -2768,6 +3870,16 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `DocumentBoundingBox`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentBoundingBox: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentBoundingBox",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentBoundingBox> for ::stratus_model::Val<DocumentBoundingBox> {
         fn from(value: DocumentBoundingBox) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2783,6 +3895,22 @@ pub mod data_automation_project {
             ::stratus_model::Val<::std::vec::Vec<DocumentExtractionGranularityType>>,
         >,
     }
+
+    /// What the schema says of `DocumentExtractionGranularity`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentExtractionGranularity: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentExtractionGranularity",
+        properties: &[s::prop(
+            "Types",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Enum(DocumentExtractionGranularityType::VALUES),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentExtractionGranularity>
         for ::stratus_model::Val<DocumentExtractionGranularity>
@@ -2810,6 +3938,16 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `DocumentOutputAdditionalFileFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentOutputAdditionalFileFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentOutputAdditionalFileFormat",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentOutputAdditionalFileFormat>
         for ::stratus_model::Val<DocumentOutputAdditionalFileFormat>
     {
@@ -2827,6 +3965,22 @@ pub mod data_automation_project {
             ::stratus_model::Val<::std::vec::Vec<DocumentOutputTextFormatType>>,
         >,
     }
+
+    /// What the schema says of `DocumentOutputTextFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentOutputTextFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentOutputTextFormat",
+        properties: &[s::prop(
+            "Types",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Enum(DocumentOutputTextFormatType::VALUES),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentOutputTextFormat>
         for ::stratus_model::Val<DocumentOutputTextFormat>
@@ -2853,6 +4007,16 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `ImageBoundingBox`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageBoundingBox: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageBoundingBox",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageBoundingBox> for ::stratus_model::Val<ImageBoundingBox> {
         fn from(value: ImageBoundingBox) -> Self {
@@ -2883,6 +4047,25 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `ImageExtractionCategory`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageExtractionCategory: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageExtractionCategory",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(ImageExtractionCategoryType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageExtractionCategory>
         for ::stratus_model::Val<ImageExtractionCategory>
     {
@@ -2908,6 +4091,16 @@ pub mod data_automation_project {
             }
         }
     }
+
+    /// What the schema says of `VideoBoundingBox`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoBoundingBox: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoBoundingBox",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoBoundingBox> for ::stratus_model::Val<VideoBoundingBox> {
         fn from(value: VideoBoundingBox) -> Self {
@@ -2938,6 +4131,25 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `VideoExtractionCategory`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoExtractionCategory: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoExtractionCategory",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop(
+                "Types",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(VideoExtractionCategoryType::VALUES),
+                )),
+            ),
+        ],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoExtractionCategory>
         for ::stratus_model::Val<VideoExtractionCategory>
     {
@@ -2953,6 +4165,19 @@ pub mod data_automation_project {
         /// `Transcript`: [`TranscriptConfiguration`].
         pub transcript: ::std::option::Option<::stratus_model::Val<TranscriptConfiguration>>,
     }
+
+    /// What the schema says of `AudioExtractionCategoryTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioExtractionCategoryTypeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioExtractionCategoryTypeConfiguration",
+        properties: &[s::prop(
+            "Transcript",
+            s::Kind::Object(&SCHEMA_TranscriptConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioExtractionCategoryTypeConfiguration>
         for ::stratus_model::Val<AudioExtractionCategoryTypeConfiguration>
@@ -2973,6 +4198,25 @@ pub mod data_automation_project {
         pub speaker_labeling:
             ::std::option::Option<::stratus_model::Val<SpeakerLabelingConfiguration>>,
     }
+
+    /// What the schema says of `TranscriptConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TranscriptConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TranscriptConfiguration",
+        properties: &[
+            s::prop(
+                "ChannelLabeling",
+                s::Kind::Object(&SCHEMA_ChannelLabelingConfiguration),
+            ),
+            s::prop(
+                "SpeakerLabeling",
+                s::Kind::Object(&SCHEMA_SpeakerLabelingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TranscriptConfiguration>
         for ::stratus_model::Val<TranscriptConfiguration>
@@ -3000,6 +4244,16 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `ChannelLabelingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelLabelingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelLabelingConfiguration",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChannelLabelingConfiguration>
         for ::stratus_model::Val<ChannelLabelingConfiguration>
     {
@@ -3026,6 +4280,16 @@ pub mod data_automation_project {
         }
     }
 
+    /// What the schema says of `SpeakerLabelingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpeakerLabelingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SpeakerLabelingConfiguration",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpeakerLabelingConfiguration>
         for ::stratus_model::Val<SpeakerLabelingConfiguration>
     {
@@ -3046,6 +4310,8 @@ pub mod data_automation_project {
     impl ProjectType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Async, Self::Sync];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASYNC", "SYNC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3086,6 +4352,8 @@ pub mod data_automation_project {
     impl BlueprintStage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Development, Self::Live];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEVELOPMENT", "LIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3130,6 +4398,8 @@ pub mod data_automation_project {
     impl DesiredModality {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Document, Self::Image, Self::Video, Self::Audio];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOCUMENT", "IMAGE", "VIDEO", "AUDIO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3172,6 +4442,8 @@ pub mod data_automation_project {
     impl AudioGenerativeOutputLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::En];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "EN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3244,6 +4516,10 @@ pub mod data_automation_project {
             Self::Tw,
             Self::Hk,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EN", "DE", "ES", "FR", "IT", "PT", "JA", "KO", "CN", "TW", "HK",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3293,6 +4569,8 @@ pub mod data_automation_project {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3333,6 +4611,8 @@ pub mod data_automation_project {
     impl SensitiveDataDetectionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Detection, Self::DetectionAndRedaction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DETECTION", "DETECTION_AND_REDACTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3375,6 +4655,8 @@ pub mod data_automation_project {
     impl SensitiveDataDetectionScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3419,6 +4701,8 @@ pub mod data_automation_project {
     impl AudioStandardGenerativeFieldType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AudioSummary, Self::Iab, Self::TopicSummary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUDIO_SUMMARY", "IAB", "TOPIC_SUMMARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3462,6 +4746,8 @@ pub mod data_automation_project {
     impl ImageStandardGenerativeFieldType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ImageSummary, Self::Iab];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IMAGE_SUMMARY", "IAB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3506,6 +4792,8 @@ pub mod data_automation_project {
     impl VideoStandardGenerativeFieldType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::VideoSummary, Self::Iab, Self::ChapterSummary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VIDEO_SUMMARY", "IAB", "CHAPTER_SUMMARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3642,6 +4930,41 @@ pub mod data_automation_project {
             Self::UkNationalInsuranceNumber,
             Self::UkUniqueTaxpayerReferenceNumber,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL",
+            "ADDRESS",
+            "AGE",
+            "NAME",
+            "EMAIL",
+            "PHONE",
+            "USERNAME",
+            "PASSWORD",
+            "DRIVER_ID",
+            "LICENSE_PLATE",
+            "VEHICLE_IDENTIFICATION_NUMBER",
+            "CREDIT_DEBIT_CARD_CVV",
+            "CREDIT_DEBIT_CARD_EXPIRY",
+            "CREDIT_DEBIT_CARD_NUMBER",
+            "PIN",
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            "SWIFT_CODE",
+            "IP_ADDRESS",
+            "MAC_ADDRESS",
+            "URL",
+            "AWS_ACCESS_KEY",
+            "AWS_SECRET_KEY",
+            "US_BANK_ACCOUNT_NUMBER",
+            "US_BANK_ROUTING_NUMBER",
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            "US_PASSPORT_NUMBER",
+            "US_SOCIAL_SECURITY_NUMBER",
+            "CA_HEALTH_NUMBER",
+            "CA_SOCIAL_INSURANCE_NUMBER",
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            "UK_NATIONAL_INSURANCE_NUMBER",
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3714,6 +5037,8 @@ pub mod data_automation_project {
     impl PiiRedactionMaskMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pii, Self::EntityType];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PII", "ENTITY_TYPE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3759,6 +5084,12 @@ pub mod data_automation_project {
             Self::AudioContentModeration,
             Self::Transcript,
             Self::TopicContentModeration,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUDIO_CONTENT_MODERATION",
+            "TRANSCRIPT",
+            "TOPIC_CONTENT_MODERATION",
         ];
 
         /// The value CloudFormation takes.
@@ -3815,6 +5146,9 @@ pub mod data_automation_project {
             Self::Word,
             Self::Line,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DOCUMENT", "PAGE", "ELEMENT", "WORD", "LINE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3864,6 +5198,8 @@ pub mod data_automation_project {
     impl DocumentOutputTextFormatType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PlainText, Self::Markdown, Self::Html, Self::Csv];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PLAIN_TEXT", "MARKDOWN", "HTML", "CSV"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3911,6 +5247,9 @@ pub mod data_automation_project {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::ContentModeration, Self::TextDetection, Self::Logos];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CONTENT_MODERATION", "TEXT_DETECTION", "LOGOS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3963,6 +5302,13 @@ pub mod data_automation_project {
             Self::Transcript,
             Self::Logos,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CONTENT_MODERATION",
+            "TEXT_DETECTION",
+            "TRANSCRIPT",
+            "LOGOS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4000,6 +5346,8 @@ pub use data_automation_project::{CfnDataAutomationProject, CfnDataAutomationPro
 
 /// `AWS::Bedrock::DataSource` and its property types.
 pub mod data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::DataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html)
@@ -4056,6 +5404,38 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::DataSource",
+        properties: &[
+            s::prop(
+                "DataDeletionPolicy",
+                s::Kind::Enum(DataDeletionPolicy::VALUES),
+            ),
+            s::prop(
+                "DataSourceConfiguration",
+                s::Kind::Object(&SCHEMA_DataSourceConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("KnowledgeBaseId", s::Kind::String).pattern("^[0-9a-zA-Z]{10}$"),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop(
+                "ServerSideEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration),
+            ),
+            s::prop(
+                "VectorIngestionConfiguration",
+                s::Kind::Object(&SCHEMA_VectorIngestionConfiguration),
+            ),
+        ],
+        required: &["DataSourceConfiguration", "Name", "KnowledgeBaseId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
@@ -4141,6 +5521,38 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "ConfluenceConfiguration",
+                s::Kind::Object(&SCHEMA_ConfluenceDataSourceConfiguration),
+            ),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DataSourceConfiguration),
+            ),
+            s::prop(
+                "SalesforceConfiguration",
+                s::Kind::Object(&SCHEMA_SalesforceDataSourceConfiguration),
+            ),
+            s::prop(
+                "SharePointConfiguration",
+                s::Kind::Object(&SCHEMA_SharePointDataSourceConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(DataSourceType::VALUES)),
+            s::prop(
+                "WebConfiguration",
+                s::Kind::Object(&SCHEMA_WebDataSourceConfiguration),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceConfiguration>
         for ::stratus_model::Val<DataSourceConfiguration>
     {
@@ -4158,6 +5570,16 @@ pub mod data_source {
         /// Length: `1..=2048`.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionConfiguration",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$").min_length(1).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionConfiguration>
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>
@@ -4184,6 +5606,33 @@ pub mod data_source {
         pub parsing_configuration:
             ::std::option::Option<::stratus_model::Val<ParsingConfiguration>>,
     }
+
+    /// What the schema says of `VectorIngestionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorIngestionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorIngestionConfiguration",
+        properties: &[
+            s::prop(
+                "ChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_ChunkingConfiguration),
+            ),
+            s::prop(
+                "ContextEnrichmentConfiguration",
+                s::Kind::Object(&SCHEMA_ContextEnrichmentConfiguration),
+            ),
+            s::prop(
+                "CustomTransformationConfiguration",
+                s::Kind::Object(&SCHEMA_CustomTransformationConfiguration),
+            ),
+            s::prop(
+                "ParsingConfiguration",
+                s::Kind::Object(&SCHEMA_ParsingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VectorIngestionConfiguration>
         for ::stratus_model::Val<VectorIngestionConfiguration>
@@ -4218,6 +5667,25 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ConfluenceDataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceDataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceDataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "CrawlerConfiguration",
+                s::Kind::Object(&SCHEMA_ConfluenceCrawlerConfiguration),
+            ),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_ConfluenceSourceConfiguration),
+            ),
+        ],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluenceDataSourceConfiguration>
         for ::stratus_model::Val<ConfluenceDataSourceConfiguration>
@@ -4260,6 +5728,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `S3DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DataSourceConfiguration",
+        properties: &[s::prop("BucketArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").min_length(1).max_length(2048), s::prop("BucketOwnerAccountId", s::Kind::String).pattern("^[0-9]{12}$").min_length(12).max_length(12), s::prop("InclusionPrefixes", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(300))).min_items(1).max_items(1)],
+        required: &["BucketArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DataSourceConfiguration>
         for ::stratus_model::Val<S3DataSourceConfiguration>
     {
@@ -4293,6 +5771,25 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `SalesforceDataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceDataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceDataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "CrawlerConfiguration",
+                s::Kind::Object(&SCHEMA_SalesforceCrawlerConfiguration),
+            ),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_SalesforceSourceConfiguration),
+            ),
+        ],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SalesforceDataSourceConfiguration>
         for ::stratus_model::Val<SalesforceDataSourceConfiguration>
@@ -4328,6 +5825,25 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SharePointDataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharePointDataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SharePointDataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "CrawlerConfiguration",
+                s::Kind::Object(&SCHEMA_SharePointCrawlerConfiguration),
+            ),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_SharePointSourceConfiguration),
+            ),
+        ],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharePointDataSourceConfiguration>
         for ::stratus_model::Val<SharePointDataSourceConfiguration>
     {
@@ -4361,6 +5877,25 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `WebDataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebDataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebDataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "CrawlerConfiguration",
+                s::Kind::Object(&SCHEMA_WebCrawlerConfiguration),
+            ),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_WebSourceConfiguration),
+            ),
+        ],
+        required: &["SourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebDataSourceConfiguration>
         for ::stratus_model::Val<WebDataSourceConfiguration>
@@ -4402,6 +5937,30 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ChunkingConfiguration",
+        properties: &[
+            s::prop("ChunkingStrategy", s::Kind::Enum(ChunkingStrategy::VALUES)),
+            s::prop(
+                "FixedSizeChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_FixedSizeChunkingConfiguration),
+            ),
+            s::prop(
+                "HierarchicalChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_HierarchicalChunkingConfiguration),
+            ),
+            s::prop(
+                "SemanticChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_SemanticChunkingConfiguration),
+            ),
+        ],
+        required: &["ChunkingStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChunkingConfiguration> for ::stratus_model::Val<ChunkingConfiguration> {
         fn from(value: ChunkingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4432,6 +5991,22 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ContextEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContextEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContextEnrichmentConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockFoundationModelConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockFoundationModelContextEnrichmentConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(ContextEnrichmentType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContextEnrichmentConfiguration>
         for ::stratus_model::Val<ContextEnrichmentConfiguration>
@@ -4469,6 +6044,27 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `CustomTransformationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomTransformationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomTransformationConfiguration",
+        properties: &[
+            s::prop(
+                "IntermediateStorage",
+                s::Kind::Object(&SCHEMA_IntermediateStorage),
+            ),
+            s::prop(
+                "Transformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Transformation))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["IntermediateStorage", "Transformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomTransformationConfiguration>
         for ::stratus_model::Val<CustomTransformationConfiguration>
     {
@@ -4505,6 +6101,26 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ParsingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParsingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParsingConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockDataAutomationConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockDataAutomationConfiguration),
+            ),
+            s::prop(
+                "BedrockFoundationModelConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockFoundationModelConfiguration),
+            ),
+            s::prop("ParsingStrategy", s::Kind::Enum(ParsingStrategy::VALUES)),
+        ],
+        required: &["ParsingStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParsingConfiguration> for ::stratus_model::Val<ParsingConfiguration> {
         fn from(value: ParsingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4519,6 +6135,19 @@ pub mod data_source {
         pub filter_configuration:
             ::std::option::Option<::stratus_model::Val<CrawlFilterConfiguration>>,
     }
+
+    /// What the schema says of `ConfluenceCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceCrawlerConfiguration",
+        properties: &[s::prop(
+            "FilterConfiguration",
+            s::Kind::Object(&SCHEMA_CrawlFilterConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluenceCrawlerConfiguration>
         for ::stratus_model::Val<ConfluenceCrawlerConfiguration>
@@ -4570,6 +6199,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ConfluenceSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceSourceConfiguration",
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)), s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("HostType", s::Kind::Enum(HostType::VALUES)), s::prop("HostUrl", s::Kind::String).pattern("^https://[A-Za-z0-9][^\\s]*$").min_length(1).max_length(2048)],
+        required: &["HostUrl", "HostType", "AuthType", "CredentialsSecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluenceSourceConfiguration>
         for ::stratus_model::Val<ConfluenceSourceConfiguration>
     {
@@ -4586,6 +6225,19 @@ pub mod data_source {
         pub filter_configuration:
             ::std::option::Option<::stratus_model::Val<CrawlFilterConfiguration>>,
     }
+
+    /// What the schema says of `SalesforceCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceCrawlerConfiguration",
+        properties: &[s::prop(
+            "FilterConfiguration",
+            s::Kind::Object(&SCHEMA_CrawlFilterConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SalesforceCrawlerConfiguration>
         for ::stratus_model::Val<SalesforceCrawlerConfiguration>
@@ -4631,6 +6283,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SalesforceSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceSourceConfiguration",
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType2::VALUES)), s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("HostUrl", s::Kind::String).pattern("^https://[A-Za-z0-9][^\\s]*$").min_length(1).max_length(2048)],
+        required: &["HostUrl", "AuthType", "CredentialsSecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceSourceConfiguration>
         for ::stratus_model::Val<SalesforceSourceConfiguration>
     {
@@ -4647,6 +6309,19 @@ pub mod data_source {
         pub filter_configuration:
             ::std::option::Option<::stratus_model::Val<CrawlFilterConfiguration>>,
     }
+
+    /// What the schema says of `SharePointCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharePointCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SharePointCrawlerConfiguration",
+        properties: &[s::prop(
+            "FilterConfiguration",
+            s::Kind::Object(&SCHEMA_CrawlFilterConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SharePointCrawlerConfiguration>
         for ::stratus_model::Val<SharePointCrawlerConfiguration>
@@ -4709,6 +6384,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SharePointSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharePointSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SharePointSourceConfiguration",
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType3::VALUES)), s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("Domain", s::Kind::String).min_length(1).max_length(50), s::prop("HostType", s::Kind::Enum(HostType2::VALUES)), s::prop("SiteUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^https://[A-Za-z0-9][^\\s]*$"))).min_items(1).max_items(100), s::prop("TenantId", s::Kind::String).pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")],
+        required: &["Domain", "SiteUrls", "HostType", "AuthType", "CredentialsSecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharePointSourceConfiguration>
         for ::stratus_model::Val<SharePointSourceConfiguration>
     {
@@ -4739,6 +6424,37 @@ pub mod data_source {
         pub user_agent_header: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WebCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerConfiguration",
+        properties: &[
+            s::prop("CrawlerLimits", s::Kind::Object(&SCHEMA_WebCrawlerLimits)),
+            s::prop(
+                "ExclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop(
+                "InclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("Scope", s::Kind::Enum(WebScopeType::VALUES)),
+            s::prop("UserAgent", s::Kind::String)
+                .min_length(15)
+                .max_length(40),
+            s::prop("UserAgentHeader", s::Kind::String)
+                .min_length(61)
+                .max_length(86),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebCrawlerConfiguration>
         for ::stratus_model::Val<WebCrawlerConfiguration>
     {
@@ -4766,6 +6482,19 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `WebSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebSourceConfiguration",
+        properties: &[s::prop(
+            "UrlConfiguration",
+            s::Kind::Object(&SCHEMA_UrlConfiguration),
+        )],
+        required: &["UrlConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebSourceConfiguration> for ::stratus_model::Val<WebSourceConfiguration> {
         fn from(value: WebSourceConfiguration) -> Self {
@@ -4799,6 +6528,21 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `FixedSizeChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedSizeChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedSizeChunkingConfiguration",
+        properties: &[
+            s::prop("MaxTokens", s::Kind::Integer).minimum(1.0),
+            s::prop("OverlapPercentage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(99.0),
+        ],
+        required: &["MaxTokens", "OverlapPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FixedSizeChunkingConfiguration>
         for ::stratus_model::Val<FixedSizeChunkingConfiguration>
@@ -4837,6 +6581,27 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `HierarchicalChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HierarchicalChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HierarchicalChunkingConfiguration",
+        properties: &[
+            s::prop(
+                "LevelConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HierarchicalChunkingLevelConfiguration),
+                )),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("OverlapTokens", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["LevelConfigurations", "OverlapTokens"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HierarchicalChunkingConfiguration>
         for ::stratus_model::Val<HierarchicalChunkingConfiguration>
@@ -4879,6 +6644,24 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SemanticChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SemanticChunkingConfiguration",
+        properties: &[
+            s::prop("BreakpointPercentileThreshold", s::Kind::Integer)
+                .minimum(50.0)
+                .maximum(99.0),
+            s::prop("BufferSize", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("MaxTokens", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["BreakpointPercentileThreshold", "BufferSize", "MaxTokens"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SemanticChunkingConfiguration>
         for ::stratus_model::Val<SemanticChunkingConfiguration>
     {
@@ -4915,6 +6698,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `BedrockFoundationModelContextEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockFoundationModelContextEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockFoundationModelContextEnrichmentConfiguration",
+        properties: &[s::prop("EnrichmentStrategyConfiguration", s::Kind::Object(&SCHEMA_EnrichmentStrategyConfiguration)), s::prop("ModelArn", s::Kind::String).pattern("^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048)],
+        required: &["EnrichmentStrategyConfiguration", "ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BedrockFoundationModelContextEnrichmentConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelContextEnrichmentConfiguration>
     {
@@ -4942,6 +6735,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `IntermediateStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntermediateStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "IntermediateStorage",
+        properties: &[s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["S3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntermediateStorage> for ::stratus_model::Val<IntermediateStorage> {
         fn from(value: IntermediateStorage) -> Self {
@@ -4977,6 +6780,22 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `Transformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transformation: s::ObjectSchema = s::ObjectSchema {
+        name: "Transformation",
+        properties: &[
+            s::prop("StepToApply", s::Kind::Enum(StepToApply::VALUES)),
+            s::prop(
+                "TransformationFunction",
+                s::Kind::Object(&SCHEMA_TransformationFunction),
+            ),
+        ],
+        required: &["StepToApply", "TransformationFunction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Transformation> for ::stratus_model::Val<Transformation> {
         fn from(value: Transformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4990,6 +6809,19 @@ pub mod data_source {
         /// `ParsingModality`: [`ParsingModality`].
         pub parsing_modality: ::std::option::Option<::stratus_model::Val<ParsingModality>>,
     }
+
+    /// What the schema says of `BedrockDataAutomationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockDataAutomationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockDataAutomationConfiguration",
+        properties: &[s::prop(
+            "ParsingModality",
+            s::Kind::Enum(ParsingModality::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockDataAutomationConfiguration>
         for ::stratus_model::Val<BedrockDataAutomationConfiguration>
@@ -5025,6 +6857,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `BedrockFoundationModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockFoundationModelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockFoundationModelConfiguration",
+        properties: &[s::prop("ModelArn", s::Kind::String).pattern("^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("ParsingModality", s::Kind::Enum(ParsingModality::VALUES)), s::prop("ParsingPrompt", s::Kind::Object(&SCHEMA_ParsingPrompt))],
+        required: &["ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BedrockFoundationModelConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelConfiguration>
     {
@@ -5056,6 +6898,22 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `CrawlFilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrawlFilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CrawlFilterConfiguration",
+        properties: &[
+            s::prop(
+                "PatternObjectFilter",
+                s::Kind::Object(&SCHEMA_PatternObjectFilterConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrawlFilterConfiguration>
         for ::stratus_model::Val<CrawlFilterConfiguration>
     {
@@ -5075,6 +6933,21 @@ pub mod data_source {
         /// Range: `1..=300`.
         pub rate_limit: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `WebCrawlerLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerLimits",
+        properties: &[
+            s::prop("MaxPages", s::Kind::Integer).minimum(1.0),
+            s::prop("RateLimit", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(300.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebCrawlerLimits> for ::stratus_model::Val<WebCrawlerLimits> {
         fn from(value: WebCrawlerLimits) -> Self {
@@ -5102,6 +6975,21 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `UrlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UrlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UrlConfiguration",
+        properties: &[s::prop(
+            "SeedUrls",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SeedUrl))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &["SeedUrls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UrlConfiguration> for ::stratus_model::Val<UrlConfiguration> {
         fn from(value: UrlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5126,6 +7014,18 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `HierarchicalChunkingLevelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HierarchicalChunkingLevelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HierarchicalChunkingLevelConfiguration",
+        properties: &[s::prop("MaxTokens", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(8192.0)],
+        required: &["MaxTokens"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HierarchicalChunkingLevelConfiguration>
         for ::stratus_model::Val<HierarchicalChunkingLevelConfiguration>
@@ -5154,6 +7054,19 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `EnrichmentStrategyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnrichmentStrategyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EnrichmentStrategyConfiguration",
+        properties: &[s::prop(
+            "Method",
+            s::Kind::Enum(EnrichmentStrategyMethod::VALUES),
+        )],
+        required: &["Method"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnrichmentStrategyConfiguration>
         for ::stratus_model::Val<EnrichmentStrategyConfiguration>
@@ -5184,6 +7097,19 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[s::prop("URI", s::Kind::String)
+            .pattern("^s3://.{1,128}$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["URI"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5213,6 +7139,19 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `TransformationFunction`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformationFunction: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformationFunction",
+        properties: &[s::prop(
+            "TransformationLambdaConfiguration",
+            s::Kind::Object(&SCHEMA_TransformationLambdaConfiguration),
+        )],
+        required: &["TransformationLambdaConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransformationFunction> for ::stratus_model::Val<TransformationFunction> {
         fn from(value: TransformationFunction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5239,6 +7178,18 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ParsingPrompt`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParsingPrompt: s::ObjectSchema = s::ObjectSchema {
+        name: "ParsingPrompt",
+        properties: &[s::prop("ParsingPromptText", s::Kind::String)
+            .min_length(1)
+            .max_length(10000)],
+        required: &["ParsingPromptText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParsingPrompt> for ::stratus_model::Val<ParsingPrompt> {
         fn from(value: ParsingPrompt) -> Self {
@@ -5268,6 +7219,21 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `PatternObjectFilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PatternObjectFilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PatternObjectFilterConfiguration",
+        properties: &[s::prop(
+            "Filters",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PatternObjectFilter))),
+        )
+        .min_items(1)
+        .max_items(25)],
+        required: &["Filters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PatternObjectFilterConfiguration>
         for ::stratus_model::Val<PatternObjectFilterConfiguration>
     {
@@ -5294,6 +7260,16 @@ pub mod data_source {
             Self { url: url.into() }
         }
     }
+
+    /// What the schema says of `SeedUrl`'s properties; `validate()` checks them.
+    pub static SCHEMA_SeedUrl: s::ObjectSchema = s::ObjectSchema {
+        name: "SeedUrl",
+        properties: &[s::prop("Url", s::Kind::String).pattern("^https?://[A-Za-z0-9][^\\s]*$")],
+        required: &["Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SeedUrl> for ::stratus_model::Val<SeedUrl> {
         fn from(value: SeedUrl) -> Self {
@@ -5322,6 +7298,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `TransformationLambdaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformationLambdaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformationLambdaConfiguration",
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(0).max_length(2048)],
+        required: &["LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TransformationLambdaConfiguration>
         for ::stratus_model::Val<TransformationLambdaConfiguration>
@@ -5360,6 +7346,32 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `PatternObjectFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PatternObjectFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "PatternObjectFilter",
+        properties: &[
+            s::prop(
+                "ExclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop(
+                "InclusionFilters",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("ObjectType", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &["ObjectType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PatternObjectFilter> for ::stratus_model::Val<PatternObjectFilter> {
         fn from(value: PatternObjectFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5378,6 +7390,8 @@ pub mod data_source {
     impl DataDeletionPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Retain, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RETAIN", "DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5436,6 +7450,16 @@ pub mod data_source {
             Self::Custom,
             Self::RedshiftMetadata,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "S3",
+            "CONFLUENCE",
+            "SALESFORCE",
+            "SHAREPOINT",
+            "WEB",
+            "CUSTOM",
+            "REDSHIFT_METADATA",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5490,6 +7514,9 @@ pub mod data_source {
             Self::Hierarchical,
             Self::Semantic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5530,6 +7557,8 @@ pub mod data_source {
     impl ContextEnrichmentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BedrockFoundationModel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BEDROCK_FOUNDATION_MODEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5570,6 +7599,9 @@ pub mod data_source {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::BedrockFoundationModel, Self::BedrockDataAutomation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["BEDROCK_FOUNDATION_MODEL", "BEDROCK_DATA_AUTOMATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5610,6 +7642,8 @@ pub mod data_source {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Oauth2ClientCredentials];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "OAUTH2_CLIENT_CREDENTIALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5648,6 +7682,8 @@ pub mod data_source {
     impl HostType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Saas];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAAS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5685,6 +7721,8 @@ pub mod data_source {
     impl AuthType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Oauth2ClientCredentials];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OAUTH2_CLIENT_CREDENTIALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5727,6 +7765,11 @@ pub mod data_source {
             Self::Oauth2ClientCredentials,
             Self::Oauth2SharepointAppOnlyClientCredentials,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "OAUTH2_CLIENT_CREDENTIALS",
+            "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5767,6 +7810,8 @@ pub mod data_source {
     impl HostType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Online];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONLINE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5806,6 +7851,8 @@ pub mod data_source {
     impl WebScopeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HostOnly, Self::Subdomains];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOST_ONLY", "SUBDOMAINS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5844,6 +7891,8 @@ pub mod data_source {
     impl StepToApply {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PostChunking];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["POST_CHUNKING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5881,6 +7930,8 @@ pub mod data_source {
     impl ParsingModality {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Multimodal];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MULTIMODAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5918,6 +7969,8 @@ pub mod data_source {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pattern];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PATTERN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5955,6 +8008,8 @@ pub mod data_source {
     impl EnrichmentStrategyMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ChunkEntityExtraction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CHUNK_ENTITY_EXTRACTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5989,6 +8044,8 @@ pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::Bedrock::EnforcedGuardrailConfiguration` and its property types.
 pub mod enforced_guardrail_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::EnforcedGuardrailConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-enforcedguardrailconfiguration.html)
@@ -6029,6 +8086,16 @@ pub mod enforced_guardrail_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::EnforcedGuardrailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::EnforcedGuardrailConfiguration",
+        properties: &[s::prop("GuardrailIdentifier", s::Kind::String).pattern("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$").min_length(0).max_length(2048), s::prop("GuardrailVersion", s::Kind::String).pattern("^[1-9][0-9]{0,7}$"), s::prop("ModelEnforcement", s::Kind::Object(&SCHEMA_ModelEnforcement)), s::prop("SelectiveContentGuarding", s::Kind::Object(&SCHEMA_SelectiveContentGuarding))],
+        required: &["GuardrailIdentifier", "GuardrailVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEnforcedGuardrailConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnforcedGuardrailConfigurationAttributes {
@@ -6110,6 +8177,16 @@ pub mod enforced_guardrail_configuration {
         }
     }
 
+    /// What the schema says of `ModelEnforcement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelEnforcement: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelEnforcement",
+        properties: &[s::prop("ExcludedModels", s::Kind::List(&s::prop("", s::Kind::String).pattern("^([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}$"))).min_items(0), s::prop("IncludedModels", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})$"))).min_items(1)],
+        required: &["IncludedModels", "ExcludedModels"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelEnforcement> for ::stratus_model::Val<ModelEnforcement> {
         fn from(value: ModelEnforcement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6127,6 +8204,19 @@ pub mod enforced_guardrail_configuration {
         /// Allowed values: `SELECTIVE`, `COMPREHENSIVE`.
         pub system: ::std::option::Option<::stratus_model::Val<System>>,
     }
+
+    /// What the schema says of `SelectiveContentGuarding`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelectiveContentGuarding: s::ObjectSchema = s::ObjectSchema {
+        name: "SelectiveContentGuarding",
+        properties: &[
+            s::prop("Messages", s::Kind::Enum(Messages::VALUES)),
+            s::prop("System", s::Kind::Enum(System::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SelectiveContentGuarding>
         for ::stratus_model::Val<SelectiveContentGuarding>
@@ -6148,6 +8238,8 @@ pub mod enforced_guardrail_configuration {
     impl Messages {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Selective, Self::Comprehensive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SELECTIVE", "COMPREHENSIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6188,6 +8280,8 @@ pub mod enforced_guardrail_configuration {
     impl System {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Selective, Self::Comprehensive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SELECTIVE", "COMPREHENSIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6223,6 +8317,8 @@ pub use enforced_guardrail_configuration::{
 
 /// `AWS::Bedrock::Flow` and its property types.
 pub mod flow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::Flow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flow.html)
@@ -6294,6 +8390,47 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::Flow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::Flow",
+        properties: &[
+            s::prop("CustomerEncryptionKeyArn", s::Kind::String)
+                .pattern("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Definition", s::Kind::Object(&SCHEMA_FlowDefinition)),
+            s::prop("DefinitionS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("DefinitionString", s::Kind::String).max_length(512000),
+            s::prop(
+                "DefinitionSubstitutions",
+                s::Kind::Map(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$")
+                .max_length(2048),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop(
+                "TestAliasTags",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\s._:/=+@-]*$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ExecutionRoleArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `Arn`: string.
@@ -6349,6 +8486,27 @@ pub mod flow {
         pub nodes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FlowNode>>>,
     }
 
+    /// What the schema says of `FlowDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowDefinition",
+        properties: &[
+            s::prop(
+                "Connections",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowConnection))),
+            )
+            .max_items(100),
+            s::prop(
+                "Nodes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowNode))),
+            )
+            .max_items(40),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowDefinition> for ::stratus_model::Val<FlowDefinition> {
         fn from(value: FlowDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6386,6 +8544,27 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
@@ -6434,6 +8613,22 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `FlowConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowConnection: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowConnection",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}$"),
+            s::prop("Source", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop("Target", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop("Type", s::Kind::Enum(FlowConnectionType::VALUES)),
+        ],
+        required: &["Name", "Source", "Target", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowConnection> for ::stratus_model::Val<FlowConnection> {
         fn from(value: FlowConnection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6477,6 +8672,30 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `FlowNode`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowNode: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowNode",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "Inputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowNodeInput))),
+            )
+            .max_items(20),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowNodeOutput))),
+            )
+            .max_items(5),
+            s::prop("Type", s::Kind::Enum(FlowNodeType::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowNode> for ::stratus_model::Val<FlowNode> {
         fn from(value: FlowNode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6518,6 +8737,23 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `FlowNodeInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowNodeInput: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowNodeInput",
+        properties: &[
+            s::prop("Category", s::Kind::Enum(FlowNodeInputCategory::VALUES)),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop("Type", s::Kind::Enum(FlowNodeIoDataType::VALUES)),
+        ],
+        required: &["Expression", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowNodeInput> for ::stratus_model::Val<FlowNodeInput> {
         fn from(value: FlowNodeInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6550,6 +8786,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `FlowNodeOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowNodeOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowNodeOutput",
+        properties: &[
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$"),
+            s::prop("Type", s::Kind::Enum(FlowNodeIoDataType::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowNodeOutput> for ::stratus_model::Val<FlowNodeOutput> {
         fn from(value: FlowNodeOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6568,6 +8817,8 @@ pub mod flow {
     impl FlowConnectionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Data, Self::Conditional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Data", "Conditional"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6653,6 +8904,25 @@ pub mod flow {
             Self::LoopInput,
             Self::LoopController,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Input",
+            "Output",
+            "KnowledgeBase",
+            "Condition",
+            "Lex",
+            "Prompt",
+            "LambdaFunction",
+            "Agent",
+            "Storage",
+            "Retrieval",
+            "Iterator",
+            "Collector",
+            "InlineCode",
+            "Loop",
+            "LoopInput",
+            "LoopController",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6713,6 +8983,9 @@ pub mod flow {
             Self::ReturnValueToLoopStart,
             Self::ExitLoop,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LoopCondition", "ReturnValueToLoopStart", "ExitLoop"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6766,6 +9039,9 @@ pub mod flow {
             Self::Object,
             Self::Array,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["String", "Number", "Boolean", "Object", "Array"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6802,6 +9078,8 @@ pub use flow::{CfnFlow, CfnFlowAttributes};
 
 /// `AWS::Bedrock::FlowAlias` and its property types.
 pub mod flow_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::FlowAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html)
@@ -6857,6 +9135,40 @@ pub mod flow_alias {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::FlowAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::FlowAlias",
+        properties: &[
+            s::prop(
+                "ConcurrencyConfiguration",
+                s::Kind::Object(&SCHEMA_FlowAliasConcurrencyConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("FlowArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$",
+                )
+                .max_length(2048),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop(
+                "RoutingConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FlowAliasRoutingConfigurationListItem),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "FlowArn", "RoutingConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFlowAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAliasAttributes {
@@ -6914,6 +9226,21 @@ pub mod flow_alias {
         }
     }
 
+    /// What the schema says of `FlowAliasConcurrencyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowAliasConcurrencyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowAliasConcurrencyConfiguration",
+        properties: &[
+            s::prop("MaxConcurrency", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("Type", s::Kind::Enum(ConcurrencyType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowAliasConcurrencyConfiguration>
         for ::stratus_model::Val<FlowAliasConcurrencyConfiguration>
     {
@@ -6931,6 +9258,19 @@ pub mod flow_alias {
         /// Length: `1..=5`.
         pub flow_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FlowAliasRoutingConfigurationListItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowAliasRoutingConfigurationListItem: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowAliasRoutingConfigurationListItem",
+        properties: &[s::prop("FlowVersion", s::Kind::String)
+            .pattern("^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$")
+            .min_length(1)
+            .max_length(5)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FlowAliasRoutingConfigurationListItem>
         for ::stratus_model::Val<FlowAliasRoutingConfigurationListItem>
@@ -6952,6 +9292,8 @@ pub mod flow_alias {
     impl ConcurrencyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Automatic", "Manual"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6985,6 +9327,8 @@ pub use flow_alias::{CfnFlowAlias, CfnFlowAliasAttributes};
 
 /// `AWS::Bedrock::FlowVersion` and its property types.
 pub mod flow_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::FlowVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html)
@@ -7019,6 +9363,23 @@ pub mod flow_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::FlowVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::FlowVersion",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("FlowArn", s::Kind::String).pattern(
+                "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}$",
+            ),
+        ],
+        required: &["FlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFlowVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowVersionAttributes {
@@ -7072,6 +9433,8 @@ pub use flow_version::{CfnFlowVersion, CfnFlowVersionAttributes};
 
 /// `AWS::Bedrock::Guardrail` and its property types.
 pub mod guardrail {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::Guardrail`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html)
@@ -7153,6 +9516,63 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::Guardrail`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::Guardrail",
+        properties: &[
+            s::prop(
+                "AutomatedReasoningPolicyConfig",
+                s::Kind::Object(&SCHEMA_AutomatedReasoningPolicyConfig),
+            ),
+            s::prop("BlockedInputMessaging", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("BlockedOutputsMessaging", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop(
+                "ContentPolicyConfig",
+                s::Kind::Object(&SCHEMA_ContentPolicyConfig),
+            ),
+            s::prop(
+                "ContextualGroundingPolicyConfig",
+                s::Kind::Object(&SCHEMA_ContextualGroundingPolicyConfig),
+            ),
+            s::prop(
+                "CrossRegionConfig",
+                s::Kind::Object(&SCHEMA_GuardrailCrossRegionConfig),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "SensitiveInformationPolicyConfig",
+                s::Kind::Object(&SCHEMA_SensitiveInformationPolicyConfig),
+            ),
+            s::prop(
+                "TopicPolicyConfig",
+                s::Kind::Object(&SCHEMA_TopicPolicyConfig),
+            ),
+            s::prop(
+                "WordPolicyConfig",
+                s::Kind::Object(&SCHEMA_WordPolicyConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "BlockedInputMessaging", "BlockedOutputsMessaging"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGuardrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardrailAttributes {
         /// `CreatedAt`: string.
@@ -7231,6 +9651,16 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `AutomatedReasoningPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutomatedReasoningPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AutomatedReasoningPolicyConfig",
+        properties: &[s::prop("ConfidenceThreshold", s::Kind::Number).minimum(0.0).maximum(1.0), s::prop("Policies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy\\/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?$").min_length(15).max_length(2048))).min_items(1).max_items(2)],
+        required: &["Policies"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutomatedReasoningPolicyConfig>
         for ::stratus_model::Val<AutomatedReasoningPolicyConfig>
     {
@@ -7266,6 +9696,27 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `ContentPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentPolicyConfig",
+        properties: &[
+            s::prop(
+                "ContentFiltersTierConfig",
+                s::Kind::Object(&SCHEMA_ContentFiltersTierConfig),
+            ),
+            s::prop(
+                "FiltersConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContentFilterConfig))),
+            )
+            .min_items(1)
+            .max_items(6),
+        ],
+        required: &["FiltersConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContentPolicyConfig> for ::stratus_model::Val<ContentPolicyConfig> {
         fn from(value: ContentPolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7294,6 +9745,23 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `ContextualGroundingPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContextualGroundingPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContextualGroundingPolicyConfig",
+        properties: &[s::prop(
+            "FiltersConfig",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ContextualGroundingFilterConfig),
+            )),
+        )
+        .min_items(1)],
+        required: &["FiltersConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContextualGroundingPolicyConfig>
         for ::stratus_model::Val<ContextualGroundingPolicyConfig>
@@ -7327,6 +9795,16 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailCrossRegionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailCrossRegionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailCrossRegionConfig",
+        properties: &[s::prop("GuardrailProfileArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+$").min_length(15).max_length(2048)],
+        required: &["GuardrailProfileArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailCrossRegionConfig>
         for ::stratus_model::Val<GuardrailCrossRegionConfig>
     {
@@ -7348,6 +9826,28 @@ pub mod guardrail {
         pub regexes_config:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RegexConfig>>>,
     }
+
+    /// What the schema says of `SensitiveInformationPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SensitiveInformationPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SensitiveInformationPolicyConfig",
+        properties: &[
+            s::prop(
+                "PiiEntitiesConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PiiEntityConfig))),
+            )
+            .min_items(1),
+            s::prop(
+                "RegexesConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegexConfig))),
+            )
+            .min_items(1)
+            .max_items(30),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SensitiveInformationPolicyConfig>
         for ::stratus_model::Val<SensitiveInformationPolicyConfig>
@@ -7381,6 +9881,27 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `TopicPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicPolicyConfig",
+        properties: &[
+            s::prop(
+                "TopicsConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TopicConfig))),
+            )
+            .min_items(1)
+            .max_items(30),
+            s::prop(
+                "TopicsTierConfig",
+                s::Kind::Object(&SCHEMA_TopicsTierConfig),
+            ),
+        ],
+        required: &["TopicsConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TopicPolicyConfig> for ::stratus_model::Val<TopicPolicyConfig> {
         fn from(value: TopicPolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7398,6 +9919,27 @@ pub mod guardrail {
         /// Items: `1..=10000`.
         pub words_config: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WordConfig>>>,
     }
+
+    /// What the schema says of `WordPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WordPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WordPolicyConfig",
+        properties: &[
+            s::prop(
+                "ManagedWordListsConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ManagedWordsConfig))),
+            ),
+            s::prop(
+                "WordsConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WordConfig))),
+            )
+            .min_items(1)
+            .max_items(10000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WordPolicyConfig> for ::stratus_model::Val<WordPolicyConfig> {
         fn from(value: WordPolicyConfig) -> Self {
@@ -7424,6 +9966,19 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `ContentFiltersTierConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentFiltersTierConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentFiltersTierConfig",
+        properties: &[s::prop(
+            "TierName",
+            s::Kind::Enum(ContentFiltersTierName::VALUES),
+        )],
+        required: &["TierName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContentFiltersTierConfig>
         for ::stratus_model::Val<ContentFiltersTierConfig>
@@ -7485,6 +10040,36 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `ContentFilterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentFilterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentFilterConfig",
+        properties: &[
+            s::prop("InputAction", s::Kind::Enum(ContentFilterAction::VALUES)),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop(
+                "InputModalities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Modality::VALUES))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("InputStrength", s::Kind::Enum(FilterStrength::VALUES)),
+            s::prop("OutputAction", s::Kind::Enum(ContentFilterAction::VALUES)),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop(
+                "OutputModalities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Modality::VALUES))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("OutputStrength", s::Kind::Enum(FilterStrength::VALUES)),
+            s::prop("Type", s::Kind::Enum(ContentFilterType::VALUES)),
+        ],
+        required: &["InputStrength", "OutputStrength", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContentFilterConfig> for ::stratus_model::Val<ContentFilterConfig> {
         fn from(value: ContentFilterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7522,6 +10107,21 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `ContextualGroundingFilterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContextualGroundingFilterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContextualGroundingFilterConfig",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(ContextualGroundingAction::VALUES)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Threshold", s::Kind::Number).minimum(0.0),
+            s::prop("Type", s::Kind::Enum(ContextualGroundingFilterType::VALUES)),
+        ],
+        required: &["Threshold", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContextualGroundingFilterConfig>
         for ::stratus_model::Val<ContextualGroundingFilterConfig>
@@ -7567,6 +10167,29 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `PiiEntityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PiiEntityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PiiEntityConfig",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(SensitiveInformationAction::VALUES)),
+            s::prop(
+                "InputAction",
+                s::Kind::Enum(SensitiveInformationAction::VALUES),
+            ),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop(
+                "OutputAction",
+                s::Kind::Enum(SensitiveInformationAction::VALUES),
+            ),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(PiiEntityType::VALUES)),
+        ],
+        required: &["Action", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PiiEntityConfig> for ::stratus_model::Val<PiiEntityConfig> {
         fn from(value: PiiEntityConfig) -> Self {
@@ -7621,6 +10244,35 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `RegexConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegexConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RegexConfig",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(SensitiveInformationAction::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "InputAction",
+                s::Kind::Enum(SensitiveInformationAction::VALUES),
+            ),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "OutputAction",
+                s::Kind::Enum(SensitiveInformationAction::VALUES),
+            ),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop("Pattern", s::Kind::String).min_length(1),
+        ],
+        required: &["Action", "Name", "Pattern"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RegexConfig> for ::stratus_model::Val<RegexConfig> {
         fn from(value: RegexConfig) -> Self {
@@ -7678,6 +10330,35 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `TopicConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicConfig",
+        properties: &[
+            s::prop("Definition", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "Examples",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("InputAction", s::Kind::Enum(TopicAction::VALUES)),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_ !?.]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("OutputAction", s::Kind::Enum(TopicAction::VALUES)),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(TopicType::VALUES)),
+        ],
+        required: &["Definition", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TopicConfig> for ::stratus_model::Val<TopicConfig> {
         fn from(value: TopicConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7703,6 +10384,16 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `TopicsTierConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicsTierConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicsTierConfig",
+        properties: &[s::prop("TierName", s::Kind::Enum(TopicsTierName::VALUES))],
+        required: &["TierName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TopicsTierConfig> for ::stratus_model::Val<TopicsTierConfig> {
         fn from(value: TopicsTierConfig) -> Self {
@@ -7741,6 +10432,22 @@ pub mod guardrail {
             }
         }
     }
+
+    /// What the schema says of `ManagedWordsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedWordsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedWordsConfig",
+        properties: &[
+            s::prop("InputAction", s::Kind::Enum(WordAction::VALUES)),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop("OutputAction", s::Kind::Enum(WordAction::VALUES)),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(ManagedWordsType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedWordsConfig> for ::stratus_model::Val<ManagedWordsConfig> {
         fn from(value: ManagedWordsConfig) -> Self {
@@ -7781,6 +10488,22 @@ pub mod guardrail {
         }
     }
 
+    /// What the schema says of `WordConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WordConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WordConfig",
+        properties: &[
+            s::prop("InputAction", s::Kind::Enum(WordAction::VALUES)),
+            s::prop("InputEnabled", s::Kind::Boolean),
+            s::prop("OutputAction", s::Kind::Enum(WordAction::VALUES)),
+            s::prop("OutputEnabled", s::Kind::Boolean),
+            s::prop("Text", s::Kind::String).min_length(1),
+        ],
+        required: &["Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WordConfig> for ::stratus_model::Val<WordConfig> {
         fn from(value: WordConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7799,6 +10522,8 @@ pub mod guardrail {
     impl ContentFiltersTierName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Classic, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLASSIC", "STANDARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7839,6 +10564,8 @@ pub mod guardrail {
     impl ContentFilterAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7879,6 +10606,8 @@ pub mod guardrail {
     impl Modality {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::Image];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT", "IMAGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7923,6 +10652,8 @@ pub mod guardrail {
     impl FilterStrength {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7980,6 +10711,15 @@ pub mod guardrail {
             Self::Misconduct,
             Self::PromptAttack,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEXUAL",
+            "VIOLENCE",
+            "HATE",
+            "INSULTS",
+            "MISCONDUCT",
+            "PROMPT_ATTACK",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8024,6 +10764,8 @@ pub mod guardrail {
     impl ContextualGroundingAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8066,6 +10808,8 @@ pub mod guardrail {
     impl ContextualGroundingFilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Grounding, Self::Relevance];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GROUNDING", "RELEVANCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8110,6 +10854,8 @@ pub mod guardrail {
     impl SensitiveInformationAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::Anonymize, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "ANONYMIZE", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8243,6 +10989,40 @@ pub mod guardrail {
             Self::UsSocialSecurityNumber,
             Self::VehicleIdentificationNumber,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ADDRESS",
+            "AGE",
+            "AWS_ACCESS_KEY",
+            "AWS_SECRET_KEY",
+            "CA_HEALTH_NUMBER",
+            "CA_SOCIAL_INSURANCE_NUMBER",
+            "CREDIT_DEBIT_CARD_CVV",
+            "CREDIT_DEBIT_CARD_EXPIRY",
+            "CREDIT_DEBIT_CARD_NUMBER",
+            "DRIVER_ID",
+            "EMAIL",
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            "IP_ADDRESS",
+            "LICENSE_PLATE",
+            "MAC_ADDRESS",
+            "NAME",
+            "PASSWORD",
+            "PHONE",
+            "PIN",
+            "SWIFT_CODE",
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            "UK_NATIONAL_INSURANCE_NUMBER",
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+            "URL",
+            "USERNAME",
+            "US_BANK_ACCOUNT_NUMBER",
+            "US_BANK_ROUTING_NUMBER",
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            "US_PASSPORT_NUMBER",
+            "US_SOCIAL_SECURITY_NUMBER",
+            "VEHICLE_IDENTIFICATION_NUMBER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8314,6 +11094,8 @@ pub mod guardrail {
     impl TopicAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8352,6 +11134,8 @@ pub mod guardrail {
     impl TopicType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8391,6 +11175,8 @@ pub mod guardrail {
     impl TopicsTierName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Classic, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLASSIC", "STANDARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8431,6 +11217,8 @@ pub mod guardrail {
     impl WordAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8469,6 +11257,8 @@ pub mod guardrail {
     impl ManagedWordsType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Profanity];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROFANITY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8501,6 +11291,8 @@ pub use guardrail::{CfnGuardrail, CfnGuardrailAttributes};
 
 /// `AWS::Bedrock::GuardrailVersion` and its property types.
 pub mod guardrail_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::GuardrailVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrailversion.html)
@@ -8537,6 +11329,16 @@ pub mod guardrail_version {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::GuardrailVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::GuardrailVersion",
+        properties: &[s::prop("Description", s::Kind::String).min_length(1).max_length(200), s::prop("GuardrailIdentifier", s::Kind::String).pattern("^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$").max_length(2048)],
+        required: &["GuardrailIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGuardrailVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardrailVersionAttributes {
         /// `GuardrailArn`: string.
@@ -8564,6 +11366,8 @@ pub use guardrail_version::{CfnGuardrailVersion, CfnGuardrailVersionAttributes};
 
 /// `AWS::Bedrock::IntelligentPromptRouter` and its property types.
 pub mod intelligent_prompt_router {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::IntelligentPromptRouter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-intelligentpromptrouter.html)
@@ -8627,6 +11431,43 @@ pub mod intelligent_prompt_router {
         }
     }
 
+    /// What the schema says of `AWS::Bedrock::IntelligentPromptRouter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::IntelligentPromptRouter",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^([0-9a-zA-Z:.][ _-]?)+$")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "FallbackModel",
+                s::Kind::Object(&SCHEMA_PromptRouterTargetModel),
+            ),
+            s::prop(
+                "Models",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PromptRouterTargetModel),
+                )),
+            ),
+            s::prop("PromptRouterName", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][ _-]?)+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("RoutingCriteria", s::Kind::Object(&SCHEMA_RoutingCriteria)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "FallbackModel",
+            "Models",
+            "PromptRouterName",
+            "RoutingCriteria",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntelligentPromptRouter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntelligentPromptRouterAttributes {
         /// `CreatedAt`: string.
@@ -8681,6 +11522,16 @@ pub mod intelligent_prompt_router {
         }
     }
 
+    /// What the schema says of `PromptRouterTargetModel`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptRouterTargetModel: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptRouterTargetModel",
+        properties: &[s::prop("ModelArn", s::Kind::String).pattern("(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)$").min_length(1).max_length(2048)],
+        required: &["ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptRouterTargetModel>
         for ::stratus_model::Val<PromptRouterTargetModel>
     {
@@ -8710,6 +11561,18 @@ pub mod intelligent_prompt_router {
         }
     }
 
+    /// What the schema says of `RoutingCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingCriteria",
+        properties: &[s::prop("ResponseQualityDifference", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(100.0)],
+        required: &["ResponseQualityDifference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoutingCriteria> for ::stratus_model::Val<RoutingCriteria> {
         fn from(value: RoutingCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8723,6 +11586,8 @@ pub use intelligent_prompt_router::{
 
 /// `AWS::Bedrock::KnowledgeBase` and its property types.
 pub mod knowledge_base {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::KnowledgeBase`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html)
@@ -8776,6 +11641,33 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::KnowledgeBase`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::KnowledgeBase",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "KnowledgeBaseConfiguration",
+                s::Kind::Object(&SCHEMA_KnowledgeBaseConfiguration),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$")
+                .max_length(2048),
+            s::prop(
+                "StorageConfiguration",
+                s::Kind::Object(&SCHEMA_StorageConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KnowledgeBaseConfiguration", "Name", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnKnowledgeBase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKnowledgeBaseAttributes {
@@ -8846,6 +11738,30 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `KnowledgeBaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KnowledgeBaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KnowledgeBaseConfiguration",
+        properties: &[
+            s::prop(
+                "KendraKnowledgeBaseConfiguration",
+                s::Kind::Object(&SCHEMA_KendraKnowledgeBaseConfiguration),
+            ),
+            s::prop(
+                "SqlKnowledgeBaseConfiguration",
+                s::Kind::Object(&SCHEMA_SqlKnowledgeBaseConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(KnowledgeBaseType::VALUES)),
+            s::prop(
+                "VectorKnowledgeBaseConfiguration",
+                s::Kind::Object(&SCHEMA_VectorKnowledgeBaseConfiguration),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KnowledgeBaseConfiguration>
         for ::stratus_model::Val<KnowledgeBaseConfiguration>
     {
@@ -8901,6 +11817,46 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `StorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageConfiguration",
+        properties: &[
+            s::prop(
+                "MongoDbAtlasConfiguration",
+                s::Kind::Object(&SCHEMA_MongoDbAtlasConfiguration),
+            ),
+            s::prop(
+                "NeptuneAnalyticsConfiguration",
+                s::Kind::Object(&SCHEMA_NeptuneAnalyticsConfiguration),
+            ),
+            s::prop(
+                "OpensearchManagedClusterConfiguration",
+                s::Kind::Object(&SCHEMA_OpenSearchManagedClusterConfiguration),
+            ),
+            s::prop(
+                "OpensearchServerlessConfiguration",
+                s::Kind::Object(&SCHEMA_OpenSearchServerlessConfiguration),
+            ),
+            s::prop(
+                "PineconeConfiguration",
+                s::Kind::Object(&SCHEMA_PineconeConfiguration),
+            ),
+            s::prop(
+                "RdsConfiguration",
+                s::Kind::Object(&SCHEMA_RdsConfiguration),
+            ),
+            s::prop(
+                "S3VectorsConfiguration",
+                s::Kind::Object(&SCHEMA_S3VectorsConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(KnowledgeBaseStorageType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageConfiguration> for ::stratus_model::Val<StorageConfiguration> {
         fn from(value: StorageConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8926,6 +11882,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `KendraKnowledgeBaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KendraKnowledgeBaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KendraKnowledgeBaseConfiguration",
+        properties: &[s::prop("KendraIndexArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):kendra:[a-z0-9-]{1,20}:([0-9]{12}|):index/([a-zA-Z0-9][a-zA-Z0-9-]{35}|[a-zA-Z0-9][a-zA-Z0-9-]{35}-[a-zA-Z0-9][a-zA-Z0-9-]{35})$")],
+        required: &["KendraIndexArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KendraKnowledgeBaseConfiguration>
         for ::stratus_model::Val<KendraKnowledgeBaseConfiguration>
@@ -8958,6 +11924,22 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `SqlKnowledgeBaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlKnowledgeBaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SqlKnowledgeBaseConfiguration",
+        properties: &[
+            s::prop(
+                "RedshiftConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(QueryEngineType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqlKnowledgeBaseConfiguration>
         for ::stratus_model::Val<SqlKnowledgeBaseConfiguration>
@@ -8996,6 +11978,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `VectorKnowledgeBaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorKnowledgeBaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorKnowledgeBaseConfiguration",
+        properties: &[s::prop("EmbeddingModelArn", s::Kind::String).pattern("^(arn:aws(-[^:]+)?:[a-z0-9-]+:[a-z0-9-]{1,20}:[0-9]{0,12}:[a-zA-Z0-9-:/._+]+)$").min_length(20).max_length(2048), s::prop("EmbeddingModelConfiguration", s::Kind::Object(&SCHEMA_EmbeddingModelConfiguration)), s::prop("SupplementalDataStorageConfiguration", s::Kind::Object(&SCHEMA_SupplementalDataStorageConfiguration))],
+        required: &["EmbeddingModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VectorKnowledgeBaseConfiguration>
         for ::stratus_model::Val<VectorKnowledgeBaseConfiguration>
@@ -9072,6 +12064,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `MongoDbAtlasConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MongoDbAtlasConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MongoDbAtlasConfiguration",
+        properties: &[s::prop("CollectionName", s::Kind::String).pattern("^.*$").max_length(63), s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("DatabaseName", s::Kind::String).pattern("^.*$").max_length(63), s::prop("Endpoint", s::Kind::String).pattern("^[a-zA-Z0-9_-]+\\.[a-zA-Z0-9_-]+\\.mongodb\\.net$").max_length(2048), s::prop("EndpointServiceName", s::Kind::String).pattern("^(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)$").max_length(255), s::prop("FieldMapping", s::Kind::Object(&SCHEMA_MongoDbAtlasFieldMapping)), s::prop("TextIndexName", s::Kind::String).pattern("^.*$").max_length(2048), s::prop("VectorIndexName", s::Kind::String).pattern("^.*$").max_length(2048)],
+        required: &["Endpoint", "CredentialsSecretArn", "DatabaseName", "CollectionName", "VectorIndexName", "FieldMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MongoDbAtlasConfiguration>
         for ::stratus_model::Val<MongoDbAtlasConfiguration>
     {
@@ -9106,6 +12108,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `NeptuneAnalyticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NeptuneAnalyticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NeptuneAnalyticsConfiguration",
+        properties: &[s::prop("FieldMapping", s::Kind::Object(&SCHEMA_NeptuneAnalyticsFieldMapping)), s::prop("GraphArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):neptune-graph:[a-zA-Z0-9-]*:[0-9]{12}:graph\\/g-[a-zA-Z0-9]{10}$").min_length(1).max_length(255)],
+        required: &["GraphArn", "FieldMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NeptuneAnalyticsConfiguration>
         for ::stratus_model::Val<NeptuneAnalyticsConfiguration>
@@ -9158,6 +12170,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `OpenSearchManagedClusterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchManagedClusterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchManagedClusterConfiguration",
+        properties: &[s::prop("DomainArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:es:([a-z]{2,}-){2,}\\d:\\d{12}:domain/[a-z][a-z0-9-]{3,28}$").max_length(2048), s::prop("DomainEndpoint", s::Kind::String).pattern("^https://.*$").max_length(2048), s::prop("FieldMapping", s::Kind::Object(&SCHEMA_OpenSearchManagedClusterFieldMapping)), s::prop("VectorIndexName", s::Kind::String).pattern("^(?![\\-_+.])[a-z0-9][a-z0-9\\-_\\.]*$").min_length(1).max_length(2048)],
+        required: &["DomainArn", "DomainEndpoint", "VectorIndexName", "FieldMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenSearchManagedClusterConfiguration>
         for ::stratus_model::Val<OpenSearchManagedClusterConfiguration>
     {
@@ -9201,6 +12223,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `OpenSearchServerlessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchServerlessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchServerlessConfiguration",
+        properties: &[s::prop("CollectionArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov|-iso):aoss:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:collection/[a-z0-9-]{3,32}$").max_length(2048), s::prop("FieldMapping", s::Kind::Object(&SCHEMA_OpenSearchServerlessFieldMapping)), s::prop("VectorIndexName", s::Kind::String).pattern("^.*$").max_length(2048)],
+        required: &["CollectionArn", "FieldMapping", "VectorIndexName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OpenSearchServerlessConfiguration>
         for ::stratus_model::Val<OpenSearchServerlessConfiguration>
@@ -9249,6 +12281,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `PineconeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PineconeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PineconeConfiguration",
+        properties: &[s::prop("ConnectionString", s::Kind::String).pattern("^.*$").max_length(2048), s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("FieldMapping", s::Kind::Object(&SCHEMA_PineconeFieldMapping)), s::prop("Namespace", s::Kind::String).pattern("^.*$").max_length(2048)],
+        required: &["ConnectionString", "CredentialsSecretArn", "FieldMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PineconeConfiguration> for ::stratus_model::Val<PineconeConfiguration> {
         fn from(value: PineconeConfiguration) -> Self {
@@ -9304,6 +12346,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RdsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsConfiguration",
+        properties: &[s::prop("CredentialsSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$"), s::prop("DatabaseName", s::Kind::String).pattern("^[a-zA-Z0-9_\\-]+$").max_length(63), s::prop("FieldMapping", s::Kind::Object(&SCHEMA_RdsFieldMapping)), s::prop("ResourceArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):rds:[a-zA-Z0-9-]*:[0-9]{12}:cluster:[a-zA-Z0-9-]{1,63}$"), s::prop("TableName", s::Kind::String).pattern("^[a-zA-Z0-9_\\.\\-]+$").max_length(63)],
+        required: &["CredentialsSecretArn", "DatabaseName", "FieldMapping", "ResourceArn", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RdsConfiguration> for ::stratus_model::Val<RdsConfiguration> {
         fn from(value: RdsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9322,6 +12374,22 @@ pub mod knowledge_base {
         /// `VectorBucketArn`: string.
         pub vector_bucket_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3VectorsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3VectorsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3VectorsConfiguration",
+        properties: &[
+            s::prop("IndexArn", s::Kind::String),
+            s::prop("IndexName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("VectorBucketArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3VectorsConfiguration> for ::stratus_model::Val<S3VectorsConfiguration> {
         fn from(value: S3VectorsConfiguration) -> Self {
@@ -9363,6 +12431,34 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftConfiguration",
+        properties: &[
+            s::prop(
+                "QueryEngineConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftQueryEngineConfiguration),
+            ),
+            s::prop(
+                "QueryGenerationConfiguration",
+                s::Kind::Object(&SCHEMA_QueryGenerationConfiguration),
+            ),
+            s::prop(
+                "StorageConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RedshiftQueryEngineStorageConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["StorageConfigurations", "QueryEngineConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftConfiguration> for ::stratus_model::Val<RedshiftConfiguration> {
         fn from(value: RedshiftConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9377,6 +12473,19 @@ pub mod knowledge_base {
         pub bedrock_embedding_model_configuration:
             ::std::option::Option<::stratus_model::Val<BedrockEmbeddingModelConfiguration>>,
     }
+
+    /// What the schema says of `EmbeddingModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmbeddingModelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EmbeddingModelConfiguration",
+        properties: &[s::prop(
+            "BedrockEmbeddingModelConfiguration",
+            s::Kind::Object(&SCHEMA_BedrockEmbeddingModelConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EmbeddingModelConfiguration>
         for ::stratus_model::Val<EmbeddingModelConfiguration>
@@ -9408,6 +12517,24 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `SupplementalDataStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SupplementalDataStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SupplementalDataStorageConfiguration",
+        properties: &[s::prop(
+            "SupplementalDataStorageLocations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SupplementalDataStorageLocation),
+            )),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["SupplementalDataStorageLocations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SupplementalDataStorageConfiguration>
         for ::stratus_model::Val<SupplementalDataStorageConfiguration>
@@ -9453,6 +12580,26 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `MongoDbAtlasFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_MongoDbAtlasFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "MongoDbAtlasFieldMapping",
+        properties: &[
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("VectorField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+        ],
+        required: &["VectorField", "MetadataField", "TextField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MongoDbAtlasFieldMapping>
         for ::stratus_model::Val<MongoDbAtlasFieldMapping>
     {
@@ -9489,6 +12636,23 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `NeptuneAnalyticsFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_NeptuneAnalyticsFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "NeptuneAnalyticsFieldMapping",
+        properties: &[
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+        ],
+        required: &["TextField", "MetadataField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NeptuneAnalyticsFieldMapping>
         for ::stratus_model::Val<NeptuneAnalyticsFieldMapping>
@@ -9534,6 +12698,26 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `OpenSearchManagedClusterFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchManagedClusterFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchManagedClusterFieldMapping",
+        properties: &[
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("VectorField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+        ],
+        required: &["MetadataField", "TextField", "VectorField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenSearchManagedClusterFieldMapping>
         for ::stratus_model::Val<OpenSearchManagedClusterFieldMapping>
     {
@@ -9578,6 +12762,26 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `OpenSearchServerlessFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchServerlessFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchServerlessFieldMapping",
+        properties: &[
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("VectorField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+        ],
+        required: &["MetadataField", "TextField", "VectorField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenSearchServerlessFieldMapping>
         for ::stratus_model::Val<OpenSearchServerlessFieldMapping>
     {
@@ -9614,6 +12818,23 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `PineconeFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_PineconeFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "PineconeFieldMapping",
+        properties: &[
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^.*$")
+                .max_length(2048),
+        ],
+        required: &["MetadataField", "TextField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PineconeFieldMapping> for ::stratus_model::Val<PineconeFieldMapping> {
         fn from(value: PineconeFieldMapping) -> Self {
@@ -9670,6 +12891,37 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RdsFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsFieldMapping",
+        properties: &[
+            s::prop("CustomMetadataField", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .max_length(63),
+            s::prop("MetadataField", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .max_length(63),
+            s::prop("PrimaryKeyField", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .max_length(63),
+            s::prop("TextField", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .max_length(63),
+            s::prop("VectorField", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .max_length(63),
+        ],
+        required: &[
+            "MetadataField",
+            "PrimaryKeyField",
+            "TextField",
+            "VectorField",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RdsFieldMapping> for ::stratus_model::Val<RdsFieldMapping> {
         fn from(value: RdsFieldMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9704,6 +12956,26 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftQueryEngineConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftQueryEngineConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftQueryEngineConfiguration",
+        properties: &[
+            s::prop(
+                "ProvisionedConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftProvisionedConfiguration),
+            ),
+            s::prop(
+                "ServerlessConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftServerlessConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(RedshiftQueryEngineType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftQueryEngineConfiguration>
         for ::stratus_model::Val<RedshiftQueryEngineConfiguration>
     {
@@ -9721,6 +12993,24 @@ pub mod knowledge_base {
         /// `GenerationContext`: [`QueryGenerationContext`].
         pub generation_context: ::std::option::Option<::stratus_model::Val<QueryGenerationContext>>,
     }
+
+    /// What the schema says of `QueryGenerationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryGenerationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryGenerationConfiguration",
+        properties: &[
+            s::prop("ExecutionTimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(200.0),
+            s::prop(
+                "GenerationContext",
+                s::Kind::Object(&SCHEMA_QueryGenerationContext),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryGenerationConfiguration>
         for ::stratus_model::Val<QueryGenerationConfiguration>
@@ -9760,6 +13050,29 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftQueryEngineStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftQueryEngineStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftQueryEngineStorageConfiguration",
+        properties: &[
+            s::prop(
+                "AwsDataCatalogConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftQueryEngineAwsDataCatalogStorageConfiguration),
+            ),
+            s::prop(
+                "RedshiftConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftQueryEngineRedshiftStorageConfiguration),
+            ),
+            s::prop(
+                "Type",
+                s::Kind::Enum(RedshiftQueryEngineStorageType::VALUES),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftQueryEngineStorageConfiguration>
         for ::stratus_model::Val<RedshiftQueryEngineStorageConfiguration>
     {
@@ -9783,6 +13096,36 @@ pub mod knowledge_base {
         /// `Video`: list of [`VideoConfiguration`].
         pub video: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VideoConfiguration>>>,
     }
+
+    /// What the schema says of `BedrockEmbeddingModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockEmbeddingModelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockEmbeddingModelConfiguration",
+        properties: &[
+            s::prop(
+                "Audio",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioConfiguration))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Dimensions", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(4096.0),
+            s::prop(
+                "EmbeddingDataType",
+                s::Kind::Enum(EmbeddingDataType::VALUES),
+            ),
+            s::prop(
+                "Video",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VideoConfiguration))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockEmbeddingModelConfiguration>
         for ::stratus_model::Val<BedrockEmbeddingModelConfiguration>
@@ -9819,6 +13162,22 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `SupplementalDataStorageLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SupplementalDataStorageLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "SupplementalDataStorageLocation",
+        properties: &[
+            s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop(
+                "SupplementalDataStorageLocationType",
+                s::Kind::Enum(SupplementalDataStorageLocationType::VALUES),
+            ),
+        ],
+        required: &["SupplementalDataStorageLocationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SupplementalDataStorageLocation>
         for ::stratus_model::Val<SupplementalDataStorageLocation>
     {
@@ -9853,6 +13212,24 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `RedshiftProvisionedConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftProvisionedConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftProvisionedConfiguration",
+        properties: &[
+            s::prop(
+                "AuthConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftProvisionedAuthConfiguration),
+            ),
+            s::prop("ClusterIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+        ],
+        required: &["ClusterIdentifier", "AuthConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedshiftProvisionedConfiguration>
         for ::stratus_model::Val<RedshiftProvisionedConfiguration>
@@ -9889,6 +13266,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftServerlessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftServerlessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftServerlessConfiguration",
+        properties: &[s::prop("AuthConfiguration", s::Kind::Object(&SCHEMA_RedshiftServerlessAuthConfiguration)), s::prop("WorkgroupArn", s::Kind::String).pattern("^(arn:(aws(-[a-z]+)*):redshift-serverless:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:workgroup/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")],
+        required: &["WorkgroupArn", "AuthConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftServerlessConfiguration>
         for ::stratus_model::Val<RedshiftServerlessConfiguration>
     {
@@ -9908,6 +13295,27 @@ pub mod knowledge_base {
         pub tables:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<QueryGenerationTable>>>,
     }
+
+    /// What the schema says of `QueryGenerationContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryGenerationContext: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryGenerationContext",
+        properties: &[
+            s::prop(
+                "CuratedQueries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CuratedQuery))),
+            )
+            .max_items(10),
+            s::prop(
+                "Tables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryGenerationTable))),
+            )
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryGenerationContext> for ::stratus_model::Val<QueryGenerationContext> {
         fn from(value: QueryGenerationContext) -> Self {
@@ -9937,6 +13345,27 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftQueryEngineAwsDataCatalogStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftQueryEngineAwsDataCatalogStorageConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "RedshiftQueryEngineAwsDataCatalogStorageConfiguration",
+            properties: &[s::prop(
+                "TableNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*\\.*$")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            )
+            .min_items(1)
+            .max_items(1000)],
+            required: &["TableNames"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
         for ::stratus_model::Val<RedshiftQueryEngineAwsDataCatalogStorageConfiguration>
     {
@@ -9964,6 +13393,19 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `RedshiftQueryEngineRedshiftStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftQueryEngineRedshiftStorageConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "RedshiftQueryEngineRedshiftStorageConfiguration",
+            properties: &[s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(200)],
+            required: &["DatabaseName"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<RedshiftQueryEngineRedshiftStorageConfiguration>
         for ::stratus_model::Val<RedshiftQueryEngineRedshiftStorageConfiguration>
@@ -9995,6 +13437,19 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `AudioConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioConfiguration",
+        properties: &[s::prop(
+            "SegmentationConfiguration",
+            s::Kind::Object(&SCHEMA_AudioSegmentationConfiguration),
+        )],
+        required: &["SegmentationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioConfiguration> for ::stratus_model::Val<AudioConfiguration> {
         fn from(value: AudioConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10023,6 +13478,19 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `VideoConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoConfiguration",
+        properties: &[s::prop(
+            "SegmentationConfiguration",
+            s::Kind::Object(&SCHEMA_VideoSegmentationConfiguration),
+        )],
+        required: &["SegmentationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoConfiguration> for ::stratus_model::Val<VideoConfiguration> {
         fn from(value: VideoConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10049,6 +13517,19 @@ pub mod knowledge_base {
             Self { uri: uri.into() }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[s::prop("URI", s::Kind::String)
+            .pattern("^s3://.{1,128}$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["URI"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
@@ -10083,6 +13564,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `RedshiftProvisionedAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftProvisionedAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftProvisionedAuthConfiguration",
+        properties: &[s::prop("DatabaseUser", s::Kind::String), s::prop("Type", s::Kind::Enum(RedshiftProvisionedAuthType::VALUES)), s::prop("UsernamePasswordSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$")],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftProvisionedAuthConfiguration>
         for ::stratus_model::Val<RedshiftProvisionedAuthConfiguration>
     {
@@ -10114,6 +13605,16 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `RedshiftServerlessAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftServerlessAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftServerlessAuthConfiguration",
+        properties: &[s::prop("Type", s::Kind::Enum(RedshiftServerlessAuthType::VALUES)), s::prop("UsernamePasswordSecretArn", s::Kind::String).pattern("^arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}$")],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedshiftServerlessAuthConfiguration>
         for ::stratus_model::Val<RedshiftServerlessAuthConfiguration>
@@ -10147,6 +13648,23 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `CuratedQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_CuratedQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "CuratedQuery",
+        properties: &[
+            s::prop("NaturalLanguage", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Sql", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["NaturalLanguage", "Sql"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CuratedQuery> for ::stratus_model::Val<CuratedQuery> {
         fn from(value: CuratedQuery) -> Self {
@@ -10184,6 +13702,26 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `QueryGenerationTable`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryGenerationTable: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryGenerationTable",
+        properties: &[
+            s::prop(
+                "Columns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryGenerationColumn))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("Inclusion", s::Kind::Enum(InclusionType::VALUES)),
+            s::prop("Name", s::Kind::String).pattern("^.*\\..*\\..*$"),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryGenerationTable> for ::stratus_model::Val<QueryGenerationTable> {
         fn from(value: QueryGenerationTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10209,6 +13747,18 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `AudioSegmentationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioSegmentationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioSegmentationConfiguration",
+        properties: &[s::prop("FixedLengthDuration", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(30.0)],
+        required: &["FixedLengthDuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioSegmentationConfiguration>
         for ::stratus_model::Val<AudioSegmentationConfiguration>
@@ -10238,6 +13788,18 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `VideoSegmentationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSegmentationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSegmentationConfiguration",
+        properties: &[s::prop("FixedLengthDuration", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(30.0)],
+        required: &["FixedLengthDuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoSegmentationConfiguration>
         for ::stratus_model::Val<VideoSegmentationConfiguration>
     {
@@ -10257,6 +13819,24 @@ pub mod knowledge_base {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `QueryGenerationColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryGenerationColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryGenerationColumn",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("Inclusion", s::Kind::Enum(InclusionType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryGenerationColumn> for ::stratus_model::Val<QueryGenerationColumn> {
         fn from(value: QueryGenerationColumn) -> Self {
@@ -10278,6 +13858,8 @@ pub mod knowledge_base {
     impl KnowledgeBaseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vector, Self::Kendra, Self::Sql];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VECTOR", "KENDRA", "SQL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10337,6 +13919,16 @@ pub mod knowledge_base {
             Self::S3Vectors,
             Self::OpensearchManagedCluster,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "OPENSEARCH_SERVERLESS",
+            "PINECONE",
+            "RDS",
+            "MONGO_DB_ATLAS",
+            "NEPTUNE_ANALYTICS",
+            "S3_VECTORS",
+            "OPENSEARCH_MANAGED_CLUSTER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10382,6 +13974,8 @@ pub mod knowledge_base {
     impl QueryEngineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Redshift];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REDSHIFT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10421,6 +14015,8 @@ pub mod knowledge_base {
     impl RedshiftQueryEngineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Serverless, Self::Provisioned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVERLESS", "PROVISIONED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10463,6 +14059,8 @@ pub mod knowledge_base {
     impl RedshiftQueryEngineStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Redshift, Self::AwsDataCatalog];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REDSHIFT", "AWS_DATA_CATALOG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10505,6 +14103,8 @@ pub mod knowledge_base {
     impl EmbeddingDataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Float32, Self::Binary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLOAT32", "BINARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10543,6 +14143,8 @@ pub mod knowledge_base {
     impl SupplementalDataStorageLocationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10586,6 +14188,8 @@ pub mod knowledge_base {
     impl RedshiftProvisionedAuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iam, Self::UsernamePassword, Self::Username];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM", "USERNAME_PASSWORD", "USERNAME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10629,6 +14233,8 @@ pub mod knowledge_base {
     impl RedshiftServerlessAuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iam, Self::UsernamePassword];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM", "USERNAME_PASSWORD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10671,6 +14277,8 @@ pub mod knowledge_base {
     impl InclusionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Include, Self::Exclude];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCLUDE", "EXCLUDE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10704,6 +14312,8 @@ pub use knowledge_base::{CfnKnowledgeBase, CfnKnowledgeBaseAttributes};
 
 /// `AWS::Bedrock::Prompt` and its property types.
 pub mod prompt {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::Prompt`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-prompt.html)
@@ -10751,6 +14361,33 @@ pub mod prompt {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::Prompt`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::Prompt",
+        properties: &[
+            s::prop("CustomerEncryptionKeyArn", s::Kind::String)
+                .pattern("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("DefaultVariant", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"),
+            s::prop(
+                "Variants",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptVariant))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPrompt`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptAttributes {
@@ -10837,6 +14474,16 @@ pub mod prompt {
         }
     }
 
+    /// What the schema says of `PromptVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptVariant",
+        properties: &[s::prop("AdditionalModelRequestFields", s::Kind::Json), s::prop("GenAiResource", s::Kind::Json), s::prop("InferenceConfiguration", s::Kind::Json), s::prop("Metadata", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PromptMetadataEntry)))).min_items(0).max_items(50), s::prop("ModelId", s::Kind::String).pattern("^(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$").min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][_-]?){1,100}$"), s::prop("TemplateConfiguration", s::Kind::Json), s::prop("TemplateType", s::Kind::Enum(PromptTemplateType::VALUES))],
+        required: &["Name", "TemplateType", "TemplateConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptVariant> for ::stratus_model::Val<PromptVariant> {
         fn from(value: PromptVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10868,6 +14515,25 @@ pub mod prompt {
         }
     }
 
+    /// What the schema says of `PromptMetadataEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptMetadataEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptMetadataEntry",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s._:/=+@-]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s._:/=+@-]*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptMetadataEntry> for ::stratus_model::Val<PromptMetadataEntry> {
         fn from(value: PromptMetadataEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10886,6 +14552,8 @@ pub mod prompt {
     impl PromptTemplateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::Chat];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT", "CHAT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10919,6 +14587,8 @@ pub use prompt::{CfnPrompt, CfnPromptAttributes};
 
 /// `AWS::Bedrock::PromptVersion` and its property types.
 pub mod prompt_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::PromptVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html)
@@ -10957,6 +14627,27 @@ pub mod prompt_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::PromptVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::PromptVersion",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("PromptArn", s::Kind::String)
+                .pattern(
+                    "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10})$",
+                )
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PromptArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPromptVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptVersionAttributes {
@@ -11015,6 +14706,8 @@ pub use prompt_version::{CfnPromptVersion, CfnPromptVersionAttributes};
 
 /// `AWS::Bedrock::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Bedrock::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-resourcepolicy.html)
@@ -11049,6 +14742,16 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Bedrock::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Bedrock::ResourcePolicy",
+        properties: &[s::prop("PolicyDocument", s::Kind::Json), s::prop("ResourceArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:bedrock:[a-z0-9-]+:[0-9]{12}:(guardrail|guardrail-profile)/[a-z0-9]+$").min_length(1).max_length(2048)],
+        required: &["ResourceArn", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;

@@ -4,6 +4,8 @@
 
 /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider` and its property types.
 pub mod api_key_credential_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::ApiKeyCredentialProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-apikeycredentialprovider.html)
@@ -41,6 +43,25 @@ pub mod api_key_credential_provider {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::ApiKeyCredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::ApiKeyCredentialProvider",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiKeyCredentialProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyCredentialProviderAttributes {
         /// `CredentialProviderArn`: string.
@@ -75,6 +96,8 @@ pub use api_key_credential_provider::{
 
 /// `AWS::BedrockAgentCore::BrowserCustom` and its property types.
 pub mod browser_custom {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::BrowserCustom`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html)
@@ -146,6 +169,43 @@ pub mod browser_custom {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::BrowserCustom`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::BrowserCustom",
+        properties: &[
+            s::prop("BrowserSigning", s::Kind::Object(&SCHEMA_BrowserSigning)),
+            s::prop(
+                "Certificates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Certificate))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "EnterprisePolicies",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BrowserEnterprisePolicy),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_BrowserNetworkConfiguration),
+            ),
+            s::prop("RecordingConfig", s::Kind::Object(&SCHEMA_RecordingConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "NetworkConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBrowserCustom`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrowserCustomAttributes {
         /// `BrowserId`: string.
@@ -191,6 +251,16 @@ pub mod browser_custom {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `BrowserSigning`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrowserSigning: s::ObjectSchema = s::ObjectSchema {
+        name: "BrowserSigning",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrowserSigning> for ::stratus_model::Val<BrowserSigning> {
         fn from(value: BrowserSigning) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -216,6 +286,19 @@ pub mod browser_custom {
             }
         }
     }
+
+    /// What the schema says of `Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
+        name: "Certificate",
+        properties: &[s::prop(
+            "CertificateLocation",
+            s::Kind::Object(&SCHEMA_CertificateLocation),
+        )],
+        required: &["CertificateLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
@@ -248,6 +331,19 @@ pub mod browser_custom {
         }
     }
 
+    /// What the schema says of `BrowserEnterprisePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrowserEnterprisePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "BrowserEnterprisePolicy",
+        properties: &[
+            s::prop("Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("Type", s::Kind::Enum(BrowserEnterprisePolicyType::VALUES)),
+        ],
+        required: &["Location", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrowserEnterprisePolicy>
         for ::stratus_model::Val<BrowserEnterprisePolicy>
     {
@@ -279,6 +375,19 @@ pub mod browser_custom {
         }
     }
 
+    /// What the schema says of `BrowserNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrowserNetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BrowserNetworkConfiguration",
+        properties: &[
+            s::prop("NetworkMode", s::Kind::Enum(BrowserNetworkMode::VALUES)),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["NetworkMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrowserNetworkConfiguration>
         for ::stratus_model::Val<BrowserNetworkConfiguration>
     {
@@ -296,6 +405,19 @@ pub mod browser_custom {
         /// `S3Location`: [`S3Location`].
         pub s3_location: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
+
+    /// What the schema says of `RecordingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecordingConfig> for ::stratus_model::Val<RecordingConfig> {
         fn from(value: RecordingConfig) -> Self {
@@ -323,6 +445,16 @@ pub mod browser_custom {
             }
         }
     }
+
+    /// What the schema says of `CertificateLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateLocation",
+        properties: &[s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertificateLocation> for ::stratus_model::Val<CertificateLocation> {
         fn from(value: CertificateLocation) -> Self {
@@ -356,6 +488,19 @@ pub mod browser_custom {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+            s::prop("Prefix", s::Kind::String).min_length(1),
+        ],
+        required: &["Bucket", "Prefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
@@ -392,6 +537,29 @@ pub mod browser_custom {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroups", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -410,6 +578,8 @@ pub mod browser_custom {
     impl BrowserEnterprisePolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Managed, Self::Recommended];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MANAGED", "RECOMMENDED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -452,6 +622,8 @@ pub mod browser_custom {
     impl BrowserNetworkMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -485,6 +657,8 @@ pub use browser_custom::{CfnBrowserCustom, CfnBrowserCustomAttributes};
 
 /// `AWS::BedrockAgentCore::BrowserProfile` and its property types.
 pub mod browser_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::BrowserProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html)
@@ -520,6 +694,20 @@ pub mod browser_profile {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::BrowserProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::BrowserProfile",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBrowserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrowserProfileAttributes {
@@ -573,6 +761,8 @@ pub use browser_profile::{CfnBrowserProfile, CfnBrowserProfileAttributes};
 
 /// `AWS::BedrockAgentCore::CodeInterpreterCustom` and its property types.
 pub mod code_interpreter_custom {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::CodeInterpreterCustom`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-codeinterpretercustom.html)
@@ -627,6 +817,32 @@ pub mod code_interpreter_custom {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::CodeInterpreterCustom`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::CodeInterpreterCustom",
+        properties: &[
+            s::prop(
+                "Certificates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Certificate))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Description", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):iam::[0-9]{12}:role/.+$"),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_CodeInterpreterNetworkConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "NetworkConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCodeInterpreterCustom`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeInterpreterCustomAttributes {
@@ -685,6 +901,19 @@ pub mod code_interpreter_custom {
         }
     }
 
+    /// What the schema says of `Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
+        name: "Certificate",
+        properties: &[s::prop(
+            "CertificateLocation",
+            s::Kind::Object(&SCHEMA_CertificateLocation),
+        )],
+        required: &["CertificateLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -714,6 +943,22 @@ pub mod code_interpreter_custom {
         }
     }
 
+    /// What the schema says of `CodeInterpreterNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeInterpreterNetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeInterpreterNetworkConfiguration",
+        properties: &[
+            s::prop(
+                "NetworkMode",
+                s::Kind::Enum(CodeInterpreterNetworkMode::VALUES),
+            ),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["NetworkMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeInterpreterNetworkConfiguration>
         for ::stratus_model::Val<CodeInterpreterNetworkConfiguration>
     {
@@ -742,6 +987,16 @@ pub mod code_interpreter_custom {
             }
         }
     }
+
+    /// What the schema says of `CertificateLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateLocation",
+        properties: &[s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertificateLocation> for ::stratus_model::Val<CertificateLocation> {
         fn from(value: CertificateLocation) -> Self {
@@ -778,6 +1033,29 @@ pub mod code_interpreter_custom {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroups", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -798,6 +1076,8 @@ pub mod code_interpreter_custom {
     impl CodeInterpreterNetworkMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Sandbox, Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLIC", "SANDBOX", "VPC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -834,6 +1114,8 @@ pub use code_interpreter_custom::{CfnCodeInterpreterCustom, CfnCodeInterpreterCu
 
 /// `AWS::BedrockAgentCore::Evaluator` and its property types.
 pub mod evaluator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::Evaluator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html)
@@ -885,6 +1167,28 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::Evaluator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::Evaluator",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("EvaluatorConfig", s::Kind::Object(&SCHEMA_EvaluatorConfig)),
+            s::prop("EvaluatorName", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Level", s::Kind::Enum(EvaluatorLevel::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EvaluatorName", "EvaluatorConfig", "Level"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEvaluator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEvaluatorAttributes {
         /// `EvaluatorId`: string.
@@ -927,6 +1231,25 @@ pub mod evaluator {
         pub llm_as_a_judge: ::std::option::Option<::stratus_model::Val<LlmAsAJudgeEvaluatorConfig>>,
     }
 
+    /// What the schema says of `EvaluatorConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluatorConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluatorConfig",
+        properties: &[
+            s::prop(
+                "CodeBased",
+                s::Kind::Object(&SCHEMA_CodeBasedEvaluatorConfig),
+            ),
+            s::prop(
+                "LlmAsAJudge",
+                s::Kind::Object(&SCHEMA_LlmAsAJudgeEvaluatorConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluatorConfig> for ::stratus_model::Val<EvaluatorConfig> {
         fn from(value: EvaluatorConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -952,6 +1275,19 @@ pub mod evaluator {
             }
         }
     }
+
+    /// What the schema says of `CodeBasedEvaluatorConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeBasedEvaluatorConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeBasedEvaluatorConfig",
+        properties: &[s::prop(
+            "LambdaConfig",
+            s::Kind::Object(&SCHEMA_LambdaEvaluatorConfig),
+        )],
+        required: &["LambdaConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeBasedEvaluatorConfig>
         for ::stratus_model::Val<CodeBasedEvaluatorConfig>
@@ -991,6 +1327,20 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `LlmAsAJudgeEvaluatorConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LlmAsAJudgeEvaluatorConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LlmAsAJudgeEvaluatorConfig",
+        properties: &[
+            s::prop("Instructions", s::Kind::String),
+            s::prop("ModelConfig", s::Kind::Object(&SCHEMA_EvaluatorModelConfig)),
+            s::prop("RatingScale", s::Kind::Object(&SCHEMA_RatingScale)),
+        ],
+        required: &["Instructions", "RatingScale", "ModelConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LlmAsAJudgeEvaluatorConfig>
         for ::stratus_model::Val<LlmAsAJudgeEvaluatorConfig>
     {
@@ -1024,6 +1374,16 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `LambdaEvaluatorConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaEvaluatorConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaEvaluatorConfig",
+        properties: &[s::prop("LambdaArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:([a-z]{2}(-gov)?-[a-z]+-\\d{1}):(\\d{12}):function:([a-zA-Z0-9-_.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), s::prop("LambdaTimeoutInSeconds", s::Kind::Integer).minimum(1.0).maximum(300.0)],
+        required: &["LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaEvaluatorConfig> for ::stratus_model::Val<LambdaEvaluatorConfig> {
         fn from(value: LambdaEvaluatorConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1052,6 +1412,19 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `EvaluatorModelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluatorModelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluatorModelConfig",
+        properties: &[s::prop(
+            "BedrockEvaluatorModelConfig",
+            s::Kind::Object(&SCHEMA_BedrockEvaluatorModelConfig),
+        )],
+        required: &["BedrockEvaluatorModelConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluatorModelConfig> for ::stratus_model::Val<EvaluatorModelConfig> {
         fn from(value: EvaluatorModelConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1070,6 +1443,31 @@ pub mod evaluator {
         pub numerical:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<NumericalScaleDefinition>>>,
     }
+
+    /// What the schema says of `RatingScale`'s properties; `validate()` checks them.
+    pub static SCHEMA_RatingScale: s::ObjectSchema = s::ObjectSchema {
+        name: "RatingScale",
+        properties: &[
+            s::prop(
+                "Categorical",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CategoricalScaleDefinition),
+                )),
+            ),
+            s::prop(
+                "Numerical",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NumericalScaleDefinition),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RatingScale> for ::stratus_model::Val<RatingScale> {
         fn from(value: RatingScale) -> Self {
@@ -1104,6 +1502,23 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `BedrockEvaluatorModelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockEvaluatorModelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockEvaluatorModelConfig",
+        properties: &[
+            s::prop("AdditionalModelRequestFields", s::Kind::Json),
+            s::prop(
+                "InferenceConfig",
+                s::Kind::Object(&SCHEMA_InferenceConfiguration),
+            ),
+            s::prop("ModelId", s::Kind::String),
+        ],
+        required: &["ModelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BedrockEvaluatorModelConfig>
         for ::stratus_model::Val<BedrockEvaluatorModelConfig>
     {
@@ -1137,6 +1552,21 @@ pub mod evaluator {
             }
         }
     }
+
+    /// What the schema says of `CategoricalScaleDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CategoricalScaleDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "CategoricalScaleDefinition",
+        properties: &[
+            s::prop("Definition", s::Kind::String),
+            s::prop("Label", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["Label", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CategoricalScaleDefinition>
         for ::stratus_model::Val<CategoricalScaleDefinition>
@@ -1178,6 +1608,22 @@ pub mod evaluator {
         }
     }
 
+    /// What the schema says of `NumericalScaleDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_NumericalScaleDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "NumericalScaleDefinition",
+        properties: &[
+            s::prop("Definition", s::Kind::String),
+            s::prop("Label", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Value", s::Kind::Number).minimum(0.0),
+        ],
+        required: &["Value", "Label", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NumericalScaleDefinition>
         for ::stratus_model::Val<NumericalScaleDefinition>
     {
@@ -1201,6 +1647,22 @@ pub mod evaluator {
         pub top_p: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `InferenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceConfiguration",
+        properties: &[
+            s::prop("MaxTokens", s::Kind::Integer).minimum(1.0),
+            s::prop("Temperature", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("TopP", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceConfiguration> for ::stratus_model::Val<InferenceConfiguration> {
         fn from(value: InferenceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1221,6 +1683,8 @@ pub mod evaluator {
     impl EvaluatorLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ToolCall, Self::Trace, Self::Session];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TOOL_CALL", "TRACE", "SESSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1255,6 +1719,8 @@ pub use evaluator::{CfnEvaluator, CfnEvaluatorAttributes};
 
 /// `AWS::BedrockAgentCore::Gateway` and its property types.
 pub mod gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::Gateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html)
@@ -1331,6 +1797,48 @@ pub mod gateway {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::Gateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::Gateway",
+        properties: &[
+            s::prop("AuthorizerConfiguration", s::Kind::Json),
+            s::prop("AuthorizerType", s::Kind::Enum(AuthorizerType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("ExceptionLevel", s::Kind::Enum(ExceptionLevel::VALUES)),
+            s::prop(
+                "InterceptorConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GatewayInterceptorConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:[a-z0-9-]{1,20}:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][-]?){1,100}$"),
+            s::prop(
+                "PolicyEngineConfiguration",
+                s::Kind::Object(&SCHEMA_GatewayPolicyEngineConfiguration),
+            ),
+            s::prop("ProtocolConfiguration", s::Kind::Json),
+            s::prop("ProtocolType", s::Kind::Enum(GatewayProtocolType::VALUES)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:[a-z0-9-]{1,20}:iam::([0-9]{12})?:role/.+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AuthorizerType", "Name", "ProtocolType", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
@@ -1411,6 +1919,31 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `GatewayInterceptorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayInterceptorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayInterceptorConfiguration",
+        properties: &[
+            s::prop(
+                "InputConfiguration",
+                s::Kind::Object(&SCHEMA_InterceptorInputConfiguration),
+            ),
+            s::prop(
+                "InterceptionPoints",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(GatewayInterceptionPoint::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Interceptor", s::Kind::Json),
+        ],
+        required: &["Interceptor", "InterceptionPoints"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayInterceptorConfiguration>
         for ::stratus_model::Val<GatewayInterceptorConfiguration>
     {
@@ -1446,6 +1979,16 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `GatewayPolicyEngineConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayPolicyEngineConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayPolicyEngineConfiguration",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:[a-z0-9-]{1,20}:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:policy-engine/[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9_]{10}$").min_length(1).max_length(170), s::prop("Mode", s::Kind::Enum(GatewayPolicyEngineMode::VALUES))],
+        required: &["Arn", "Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayPolicyEngineConfiguration>
         for ::stratus_model::Val<GatewayPolicyEngineConfiguration>
     {
@@ -1474,6 +2017,16 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `InterceptorInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InterceptorInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InterceptorInputConfiguration",
+        properties: &[s::prop("PassRequestHeaders", s::Kind::Boolean)],
+        required: &["PassRequestHeaders"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InterceptorInputConfiguration>
         for ::stratus_model::Val<InterceptorInputConfiguration>
     {
@@ -1496,6 +2049,8 @@ pub mod gateway {
     impl AuthorizerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomJwt, Self::AwsIam, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOM_JWT", "AWS_IAM", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1535,6 +2090,8 @@ pub mod gateway {
     impl ExceptionLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Debug];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEBUG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1572,6 +2129,8 @@ pub mod gateway {
     impl GatewayProtocolType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MCP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1611,6 +2170,8 @@ pub mod gateway {
     impl GatewayInterceptionPoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Request, Self::Response];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUEST", "RESPONSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1653,6 +2214,8 @@ pub mod gateway {
     impl GatewayPolicyEngineMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LogOnly, Self::Enforce];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOG_ONLY", "ENFORCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1688,6 +2251,8 @@ pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::BedrockAgentCore::GatewayTarget` and its property types.
 pub mod gateway_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::GatewayTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html)
@@ -1739,6 +2304,37 @@ pub mod gateway_target {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::GatewayTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::GatewayTarget",
+        properties: &[
+            s::prop(
+                "CredentialProviderConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CredentialProviderConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("GatewayIdentifier", s::Kind::String)
+                .pattern("^([0-9a-z][-]?){1,100}-[0-9a-z]{10}$"),
+            s::prop(
+                "MetadataConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataConfiguration),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^([0-9a-zA-Z][-]?){1,100}$"),
+            s::prop("TargetConfiguration", s::Kind::Json),
+        ],
+        required: &["Name", "TargetConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGatewayTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayTargetAttributes {
@@ -1807,6 +2403,22 @@ pub mod gateway_target {
         }
     }
 
+    /// What the schema says of `CredentialProviderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CredentialProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CredentialProviderConfiguration",
+        properties: &[
+            s::prop("CredentialProvider", s::Kind::Json),
+            s::prop(
+                "CredentialProviderType",
+                s::Kind::Enum(CredentialProviderType::VALUES),
+            ),
+        ],
+        required: &["CredentialProviderType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CredentialProviderConfiguration>
         for ::stratus_model::Val<CredentialProviderConfiguration>
     {
@@ -1830,6 +2442,29 @@ pub mod gateway_target {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `MetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedQueryParameters",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AllowedRequestHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AllowedResponseHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1850,6 +2485,8 @@ pub mod gateway_target {
     impl CredentialProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GatewayIamRole, Self::Oauth, Self::ApiKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GATEWAY_IAM_ROLE", "OAUTH", "API_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1884,6 +2521,8 @@ pub use gateway_target::{CfnGatewayTarget, CfnGatewayTargetAttributes};
 
 /// `AWS::BedrockAgentCore::Memory` and its property types.
 pub mod memory {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::Memory`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html)
@@ -1943,6 +2582,16 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::Memory`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::Memory",
+        properties: &[s::prop("Description", s::Kind::String), s::prop("EncryptionKeyArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), s::prop("EventExpiryDuration", s::Kind::Integer).minimum(3.0).maximum(365.0), s::prop("IndexedKeys", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IndexedKey)))).min_items(1).max_items(10), s::prop("MemoryExecutionRoleArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$"), s::prop("MemoryStrategies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MemoryStrategy)))), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("StreamDeliveryResources", s::Kind::Object(&SCHEMA_StreamDeliveryResources)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "EventExpiryDuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMemory`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMemoryAttributes {
@@ -2288,6 +2937,22 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `IndexedKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_IndexedKey: s::ObjectSchema = s::ObjectSchema {
+        name: "IndexedKey",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s._:/=+@-]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(MetadataValueType::VALUES)),
+        ],
+        required: &["Key", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IndexedKey> for ::stratus_model::Val<IndexedKey> {
         fn from(value: IndexedKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2314,6 +2979,37 @@ pub mod memory {
         pub user_preference_memory_strategy:
             ::std::option::Option<::stratus_model::Val<UserPreferenceMemoryStrategy>>,
     }
+
+    /// What the schema says of `MemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryStrategy",
+        properties: &[
+            s::prop(
+                "CustomMemoryStrategy",
+                s::Kind::Object(&SCHEMA_CustomMemoryStrategy),
+            ),
+            s::prop(
+                "EpisodicMemoryStrategy",
+                s::Kind::Object(&SCHEMA_EpisodicMemoryStrategy),
+            ),
+            s::prop(
+                "SemanticMemoryStrategy",
+                s::Kind::Object(&SCHEMA_SemanticMemoryStrategy),
+            ),
+            s::prop(
+                "SummaryMemoryStrategy",
+                s::Kind::Object(&SCHEMA_SummaryMemoryStrategy),
+            ),
+            s::prop(
+                "UserPreferenceMemoryStrategy",
+                s::Kind::Object(&SCHEMA_UserPreferenceMemoryStrategy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemoryStrategy> for ::stratus_model::Val<MemoryStrategy> {
         fn from(value: MemoryStrategy) -> Self {
@@ -2343,6 +3039,23 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `StreamDeliveryResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamDeliveryResources: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamDeliveryResources",
+        properties: &[s::prop(
+            "Resources",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_StreamDeliveryResource),
+            )),
+        )
+        .max_items(1)],
+        required: &["Resources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamDeliveryResources>
         for ::stratus_model::Val<StreamDeliveryResources>
@@ -2408,6 +3121,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `CustomMemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomMemoryStrategy",
+        properties: &[s::prop("Configuration", s::Kind::Object(&SCHEMA_CustomConfigurationInput)), s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomMemoryStrategy> for ::stratus_model::Val<CustomMemoryStrategy> {
         fn from(value: CustomMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2471,6 +3194,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `EpisodicMemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "EpisodicMemoryStrategy",
+        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("ReflectionConfiguration", s::Kind::Object(&SCHEMA_EpisodicReflectionConfigurationInput)), s::prop("Status", s::Kind::Enum(Status2::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type2::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EpisodicMemoryStrategy> for ::stratus_model::Val<EpisodicMemoryStrategy> {
         fn from(value: EpisodicMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2529,6 +3262,16 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `SemanticMemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "SemanticMemoryStrategy",
+        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status3::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type3::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SemanticMemoryStrategy> for ::stratus_model::Val<SemanticMemoryStrategy> {
         fn from(value: SemanticMemoryStrategy) -> Self {
@@ -2589,6 +3332,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `SummaryMemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_SummaryMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "SummaryMemoryStrategy",
+        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status4::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type4::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SummaryMemoryStrategy> for ::stratus_model::Val<SummaryMemoryStrategy> {
         fn from(value: SummaryMemoryStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2648,6 +3401,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `UserPreferenceMemoryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPreferenceMemoryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPreferenceMemoryStrategy",
+        properties: &[s::prop("CreatedAt", s::Kind::String), s::prop("Description", s::Kind::String), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status5::VALUES)), s::prop("StrategyId", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10}$").min_length(12), s::prop("Type", s::Kind::Enum(Type5::VALUES)), s::prop("UpdatedAt", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserPreferenceMemoryStrategy>
         for ::stratus_model::Val<UserPreferenceMemoryStrategy>
     {
@@ -2663,6 +3426,16 @@ pub mod memory {
         /// `Kinesis`: [`KinesisResource`].
         pub kinesis: ::std::option::Option<::stratus_model::Val<KinesisResource>>,
     }
+
+    /// What the schema says of `StreamDeliveryResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamDeliveryResource: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamDeliveryResource",
+        properties: &[s::prop("Kinesis", s::Kind::Object(&SCHEMA_KinesisResource))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamDeliveryResource> for ::stratus_model::Val<StreamDeliveryResource> {
         fn from(value: StreamDeliveryResource) -> Self {
@@ -2688,6 +3461,34 @@ pub mod memory {
             ::std::option::Option<::stratus_model::Val<UserPreferenceOverride>>,
     }
 
+    /// What the schema says of `CustomConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomConfigurationInput",
+        properties: &[
+            s::prop(
+                "EpisodicOverride",
+                s::Kind::Object(&SCHEMA_EpisodicOverride),
+            ),
+            s::prop(
+                "SelfManagedConfiguration",
+                s::Kind::Object(&SCHEMA_SelfManagedConfiguration),
+            ),
+            s::prop(
+                "SemanticOverride",
+                s::Kind::Object(&SCHEMA_SemanticOverride),
+            ),
+            s::prop("SummaryOverride", s::Kind::Object(&SCHEMA_SummaryOverride)),
+            s::prop(
+                "UserPreferenceOverride",
+                s::Kind::Object(&SCHEMA_UserPreferenceOverride),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomConfigurationInput>
         for ::stratus_model::Val<CustomConfigurationInput>
     {
@@ -2704,6 +3505,21 @@ pub mod memory {
         pub metadata_schema:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetadataSchemaEntry>>>,
     }
+
+    /// What the schema says of `MemoryRecordSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryRecordSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryRecordSchema",
+        properties: &[s::prop(
+            "MetadataSchema",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetadataSchemaEntry))),
+        )
+        .min_items(1)
+        .max_items(20)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemoryRecordSchema> for ::stratus_model::Val<MemoryRecordSchema> {
         fn from(value: MemoryRecordSchema) -> Self {
@@ -2724,6 +3540,16 @@ pub mod memory {
         pub namespaces:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `EpisodicReflectionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicReflectionConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EpisodicReflectionConfigurationInput",
+        properties: &[s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EpisodicReflectionConfigurationInput>
         for ::stratus_model::Val<EpisodicReflectionConfigurationInput>
@@ -2761,6 +3587,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `KinesisResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisResource: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisResource",
+        properties: &[s::prop("ContentConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContentConfiguration)))).min_items(1).max_items(1), s::prop("DataStreamArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$")],
+        required: &["DataStreamArn", "ContentConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisResource> for ::stratus_model::Val<KinesisResource> {
         fn from(value: KinesisResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2785,6 +3621,29 @@ pub mod memory {
         >,
     }
 
+    /// What the schema says of `EpisodicOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "EpisodicOverride",
+        properties: &[
+            s::prop(
+                "Consolidation",
+                s::Kind::Object(&SCHEMA_EpisodicOverrideConsolidationConfigurationInput),
+            ),
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_EpisodicOverrideExtractionConfigurationInput),
+            ),
+            s::prop(
+                "Reflection",
+                s::Kind::Object(&SCHEMA_EpisodicOverrideReflectionConfigurationInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EpisodicOverride> for ::stratus_model::Val<EpisodicOverride> {
         fn from(value: EpisodicOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2805,6 +3664,29 @@ pub mod memory {
         pub trigger_conditions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TriggerConditionInput>>>,
     }
+
+    /// What the schema says of `SelfManagedConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedConfiguration",
+        properties: &[
+            s::prop("HistoricalContextWindowSize", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(50.0),
+            s::prop(
+                "InvocationConfiguration",
+                s::Kind::Object(&SCHEMA_InvocationConfigurationInput),
+            ),
+            s::prop(
+                "TriggerConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TriggerConditionInput))),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SelfManagedConfiguration>
         for ::stratus_model::Val<SelfManagedConfiguration>
@@ -2828,6 +3710,25 @@ pub mod memory {
         >,
     }
 
+    /// What the schema says of `SemanticOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SemanticOverride",
+        properties: &[
+            s::prop(
+                "Consolidation",
+                s::Kind::Object(&SCHEMA_SemanticOverrideConsolidationConfigurationInput),
+            ),
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_SemanticOverrideExtractionConfigurationInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SemanticOverride> for ::stratus_model::Val<SemanticOverride> {
         fn from(value: SemanticOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2843,6 +3744,19 @@ pub mod memory {
             ::stratus_model::Val<SummaryOverrideConsolidationConfigurationInput>,
         >,
     }
+
+    /// What the schema says of `SummaryOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SummaryOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SummaryOverride",
+        properties: &[s::prop(
+            "Consolidation",
+            s::Kind::Object(&SCHEMA_SummaryOverrideConsolidationConfigurationInput),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SummaryOverride> for ::stratus_model::Val<SummaryOverride> {
         fn from(value: SummaryOverride) -> Self {
@@ -2863,6 +3777,25 @@ pub mod memory {
             ::stratus_model::Val<UserPreferenceOverrideExtractionConfigurationInput>,
         >,
     }
+
+    /// What the schema says of `UserPreferenceOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPreferenceOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPreferenceOverride",
+        properties: &[
+            s::prop(
+                "Consolidation",
+                s::Kind::Object(&SCHEMA_UserPreferenceOverrideConsolidationConfigurationInput),
+            ),
+            s::prop(
+                "Extraction",
+                s::Kind::Object(&SCHEMA_UserPreferenceOverrideExtractionConfigurationInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UserPreferenceOverride> for ::stratus_model::Val<UserPreferenceOverride> {
         fn from(value: UserPreferenceOverride) -> Self {
@@ -2896,6 +3829,26 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `MetadataSchemaEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataSchemaEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataSchemaEntry",
+        properties: &[
+            s::prop(
+                "ExtractionConfig",
+                s::Kind::Object(&SCHEMA_ExtractionConfig),
+            ),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s._:/=+@-]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(MetadataValueType::VALUES)),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataSchemaEntry> for ::stratus_model::Val<MetadataSchemaEntry> {
         fn from(value: MetadataSchemaEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2924,6 +3877,19 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `ContentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentConfiguration",
+        properties: &[
+            s::prop("Level", s::Kind::Enum(Level::VALUES)),
+            s::prop("Type", s::Kind::Enum(Type6::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContentConfiguration> for ::stratus_model::Val<ContentConfiguration> {
         fn from(value: ContentConfiguration) -> Self {
@@ -2955,6 +3921,22 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `EpisodicOverrideConsolidationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicOverrideConsolidationConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EpisodicOverrideConsolidationConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EpisodicOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<EpisodicOverrideConsolidationConfigurationInput>
@@ -2988,6 +3970,22 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `EpisodicOverrideExtractionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicOverrideExtractionConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EpisodicOverrideExtractionConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EpisodicOverrideExtractionConfigurationInput>
         for ::stratus_model::Val<EpisodicOverrideExtractionConfigurationInput>
@@ -3033,6 +4031,16 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `EpisodicOverrideReflectionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpisodicOverrideReflectionConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EpisodicOverrideReflectionConfigurationInput",
+        properties: &[s::prop("AppendToPrompt", s::Kind::String).min_length(1).max_length(30000), s::prop("MemoryRecordSchema", s::Kind::Object(&SCHEMA_MemoryRecordSchema)), s::prop("ModelId", s::Kind::String), s::prop("NamespaceTemplates", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1), s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\-_/]*(\\{(actorId|sessionId|memoryStrategyId)\\}[a-zA-Z0-9\\-_/]*)*$"))).min_items(1)],
+        required: &["AppendToPrompt", "ModelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EpisodicOverrideReflectionConfigurationInput>
         for ::stratus_model::Val<EpisodicOverrideReflectionConfigurationInput>
     {
@@ -3052,6 +4060,16 @@ pub mod memory {
         /// `TopicArn`: string.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InvocationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_InvocationConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "InvocationConfigurationInput",
+        properties: &[s::prop("PayloadDeliveryBucketName", s::Kind::String).pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), s::prop("TopicArn", s::Kind::String).pattern("^arn:(aws(?:-cn|-us-gov|-iso(?:-[bef])?)?):[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InvocationConfigurationInput>
         for ::stratus_model::Val<InvocationConfigurationInput>
@@ -3074,6 +4092,29 @@ pub mod memory {
         pub token_based_trigger:
             ::std::option::Option<::stratus_model::Val<TokenBasedTriggerInput>>,
     }
+
+    /// What the schema says of `TriggerConditionInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerConditionInput: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerConditionInput",
+        properties: &[
+            s::prop(
+                "MessageBasedTrigger",
+                s::Kind::Object(&SCHEMA_MessageBasedTriggerInput),
+            ),
+            s::prop(
+                "TimeBasedTrigger",
+                s::Kind::Object(&SCHEMA_TimeBasedTriggerInput),
+            ),
+            s::prop(
+                "TokenBasedTrigger",
+                s::Kind::Object(&SCHEMA_TokenBasedTriggerInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TriggerConditionInput> for ::stratus_model::Val<TriggerConditionInput> {
         fn from(value: TriggerConditionInput) -> Self {
@@ -3105,6 +4146,22 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `SemanticOverrideConsolidationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticOverrideConsolidationConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SemanticOverrideConsolidationConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<SemanticOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<SemanticOverrideConsolidationConfigurationInput>
@@ -3139,6 +4196,22 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `SemanticOverrideExtractionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticOverrideExtractionConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SemanticOverrideExtractionConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<SemanticOverrideExtractionConfigurationInput>
         for ::stratus_model::Val<SemanticOverrideExtractionConfigurationInput>
     {
@@ -3171,6 +4244,22 @@ pub mod memory {
             }
         }
     }
+
+    /// What the schema says of `SummaryOverrideConsolidationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SummaryOverrideConsolidationConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SummaryOverrideConsolidationConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<SummaryOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<SummaryOverrideConsolidationConfigurationInput>
@@ -3205,6 +4294,22 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `UserPreferenceOverrideConsolidationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPreferenceOverrideConsolidationConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "UserPreferenceOverrideConsolidationConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<UserPreferenceOverrideConsolidationConfigurationInput>
         for ::stratus_model::Val<UserPreferenceOverrideConsolidationConfigurationInput>
     {
@@ -3238,6 +4343,22 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `UserPreferenceOverrideExtractionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPreferenceOverrideExtractionConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "UserPreferenceOverrideExtractionConfigurationInput",
+            properties: &[
+                s::prop("AppendToPrompt", s::Kind::String)
+                    .min_length(1)
+                    .max_length(30000),
+                s::prop("ModelId", s::Kind::String),
+            ],
+            required: &["AppendToPrompt", "ModelId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<UserPreferenceOverrideExtractionConfigurationInput>
         for ::stratus_model::Val<UserPreferenceOverrideExtractionConfigurationInput>
     {
@@ -3254,6 +4375,19 @@ pub mod memory {
         pub llm_extraction_config: ::std::option::Option<::stratus_model::Val<LlmExtractionConfig>>,
     }
 
+    /// What the schema says of `ExtractionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtractionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtractionConfig",
+        properties: &[s::prop(
+            "LlmExtractionConfig",
+            s::Kind::Object(&SCHEMA_LlmExtractionConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExtractionConfig> for ::stratus_model::Val<ExtractionConfig> {
         fn from(value: ExtractionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3268,6 +4402,18 @@ pub mod memory {
         /// Range: `1..=50`.
         pub message_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `MessageBasedTriggerInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageBasedTriggerInput: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageBasedTriggerInput",
+        properties: &[s::prop("MessageCount", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(50.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MessageBasedTriggerInput>
         for ::stratus_model::Val<MessageBasedTriggerInput>
@@ -3286,6 +4432,18 @@ pub mod memory {
         pub idle_session_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `TimeBasedTriggerInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedTriggerInput: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedTriggerInput",
+        properties: &[s::prop("IdleSessionTimeout", s::Kind::Integer)
+            .minimum(10.0)
+            .maximum(3000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeBasedTriggerInput> for ::stratus_model::Val<TimeBasedTriggerInput> {
         fn from(value: TimeBasedTriggerInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3300,6 +4458,18 @@ pub mod memory {
         /// Range: `100..=500000`.
         pub token_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TokenBasedTriggerInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TokenBasedTriggerInput: s::ObjectSchema = s::ObjectSchema {
+        name: "TokenBasedTriggerInput",
+        properties: &[s::prop("TokenCount", s::Kind::Integer)
+            .minimum(100.0)
+            .maximum(500000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TokenBasedTriggerInput> for ::stratus_model::Val<TokenBasedTriggerInput> {
         fn from(value: TokenBasedTriggerInput) -> Self {
@@ -3334,6 +4504,24 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `LlmExtractionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LlmExtractionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LlmExtractionConfig",
+        properties: &[
+            s::prop("Definition", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("LlmExtractionInstruction", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Validation", s::Kind::Object(&SCHEMA_Validation)),
+        ],
+        required: &["Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LlmExtractionConfig> for ::stratus_model::Val<LlmExtractionConfig> {
         fn from(value: LlmExtractionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3353,6 +4541,29 @@ pub mod memory {
         pub string_validation: ::std::option::Option<::stratus_model::Val<StringValidation>>,
     }
 
+    /// What the schema says of `Validation`'s properties; `validate()` checks them.
+    pub static SCHEMA_Validation: s::ObjectSchema = s::ObjectSchema {
+        name: "Validation",
+        properties: &[
+            s::prop(
+                "NumberValidation",
+                s::Kind::Object(&SCHEMA_NumberValidation),
+            ),
+            s::prop(
+                "StringListValidation",
+                s::Kind::Object(&SCHEMA_StringListValidation),
+            ),
+            s::prop(
+                "StringValidation",
+                s::Kind::Object(&SCHEMA_StringValidation),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Validation> for ::stratus_model::Val<Validation> {
         fn from(value: Validation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3368,6 +4579,19 @@ pub mod memory {
         /// `MinValue`: number.
         pub min_value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `NumberValidation`'s properties; `validate()` checks them.
+    pub static SCHEMA_NumberValidation: s::ObjectSchema = s::ObjectSchema {
+        name: "NumberValidation",
+        properties: &[
+            s::prop("MaxValue", s::Kind::Number),
+            s::prop("MinValue", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NumberValidation> for ::stratus_model::Val<NumberValidation> {
         fn from(value: NumberValidation) -> Self {
@@ -3387,6 +4611,26 @@ pub mod memory {
         /// Range: `1..=5`.
         pub max_items: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `StringListValidation`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringListValidation: s::ObjectSchema = s::ObjectSchema {
+        name: "StringListValidation",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("MaxItems", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StringListValidation> for ::stratus_model::Val<StringListValidation> {
         fn from(value: StringListValidation) -> Self {
@@ -3417,6 +4661,21 @@ pub mod memory {
         }
     }
 
+    /// What the schema says of `StringValidation`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringValidation: s::ObjectSchema = s::ObjectSchema {
+        name: "StringValidation",
+        properties: &[s::prop(
+            "AllowedValues",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["AllowedValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StringValidation> for ::stratus_model::Val<StringValidation> {
         fn from(value: StringValidation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3437,6 +4696,8 @@ pub mod memory {
     impl MetadataValueType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Stringlist, Self::Number];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "STRINGLIST", "NUMBER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3483,6 +4744,8 @@ pub mod memory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Creating, Self::Active, Self::Deleting, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3537,6 +4800,14 @@ pub mod memory {
             Self::Custom,
             Self::Episodic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEMANTIC",
+            "SUMMARIZATION",
+            "USER_PREFERENCE",
+            "CUSTOM",
+            "EPISODIC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3585,6 +4856,8 @@ pub mod memory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Creating, Self::Active, Self::Deleting, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3639,6 +4912,14 @@ pub mod memory {
             Self::Custom,
             Self::Episodic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEMANTIC",
+            "SUMMARIZATION",
+            "USER_PREFERENCE",
+            "CUSTOM",
+            "EPISODIC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3687,6 +4968,8 @@ pub mod memory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Creating, Self::Active, Self::Deleting, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3741,6 +5024,14 @@ pub mod memory {
             Self::Custom,
             Self::Episodic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEMANTIC",
+            "SUMMARIZATION",
+            "USER_PREFERENCE",
+            "CUSTOM",
+            "EPISODIC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3789,6 +5080,8 @@ pub mod memory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Creating, Self::Active, Self::Deleting, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3843,6 +5136,14 @@ pub mod memory {
             Self::Custom,
             Self::Episodic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEMANTIC",
+            "SUMMARIZATION",
+            "USER_PREFERENCE",
+            "CUSTOM",
+            "EPISODIC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3891,6 +5192,8 @@ pub mod memory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Creating, Self::Active, Self::Deleting, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATING", "ACTIVE", "DELETING", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3945,6 +5248,14 @@ pub mod memory {
             Self::Custom,
             Self::Episodic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEMANTIC",
+            "SUMMARIZATION",
+            "USER_PREFERENCE",
+            "CUSTOM",
+            "EPISODIC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3988,6 +5299,8 @@ pub mod memory {
     impl Level {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MetadataOnly, Self::FullContent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["METADATA_ONLY", "FULL_CONTENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4026,6 +5339,8 @@ pub mod memory {
     impl Type6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MemoryRecords];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MEMORY_RECORDS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4058,6 +5373,8 @@ pub use memory::{CfnMemory, CfnMemoryAttributes};
 
 /// `AWS::BedrockAgentCore::OAuth2CredentialProvider` and its property types.
 pub mod o_auth2_credential_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::OAuth2CredentialProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-oauth2credentialprovider.html)
@@ -4104,6 +5421,30 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::OAuth2CredentialProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::OAuth2CredentialProvider",
+        properties: &[
+            s::prop(
+                "CredentialProviderVendor",
+                s::Kind::Enum(CredentialProviderVendor::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Oauth2ProviderConfigInput",
+                s::Kind::Object(&SCHEMA_Oauth2ProviderConfigInput),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "CredentialProviderVendor"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOAuth2CredentialProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOAuth2CredentialProviderAttributes {
@@ -4175,6 +5516,53 @@ pub mod o_auth2_credential_provider {
             ::std::option::Option<::stratus_model::Val<SlackOauth2ProviderConfigInput>>,
     }
 
+    /// What the schema says of `Oauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_Oauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "Oauth2ProviderConfigInput",
+        properties: &[
+            s::prop(
+                "AtlassianOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_AtlassianOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "CustomOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_CustomOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "GithubOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_GithubOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "GoogleOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_GoogleOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "IncludedOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_IncludedOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "LinkedinOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_LinkedinOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "MicrosoftOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_MicrosoftOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "SalesforceOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_SalesforceOauth2ProviderConfigInput),
+            ),
+            s::prop(
+                "SlackOauth2ProviderConfig",
+                s::Kind::Object(&SCHEMA_SlackOauth2ProviderConfigInput),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Oauth2ProviderConfigInput>
         for ::stratus_model::Val<Oauth2ProviderConfigInput>
     {
@@ -4209,6 +5597,23 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `AtlassianOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AtlassianOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AtlassianOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AtlassianOauth2ProviderConfigInput>
         for ::stratus_model::Val<AtlassianOauth2ProviderConfigInput>
@@ -4250,6 +5655,28 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `CustomOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("OauthDiscovery", s::Kind::Object(&SCHEMA_Oauth2Discovery)),
+            s::prop(
+                "OnBehalfOfTokenExchangeConfig",
+                s::Kind::Object(&SCHEMA_OnBehalfOfTokenExchangeConfig),
+            ),
+        ],
+        required: &["OauthDiscovery"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomOauth2ProviderConfigInput>
         for ::stratus_model::Val<CustomOauth2ProviderConfigInput>
     {
@@ -4285,6 +5712,23 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `GithubOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GithubOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "GithubOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GithubOauth2ProviderConfigInput>
         for ::stratus_model::Val<GithubOauth2ProviderConfigInput>
     {
@@ -4319,6 +5763,23 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `GoogleOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GoogleOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "GoogleOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GoogleOauth2ProviderConfigInput>
         for ::stratus_model::Val<GoogleOauth2ProviderConfigInput>
@@ -4365,6 +5826,26 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `IncludedOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncludedOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "IncludedOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Issuer", s::Kind::String),
+            s::prop("TokenEndpoint", s::Kind::String),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IncludedOauth2ProviderConfigInput>
         for ::stratus_model::Val<IncludedOauth2ProviderConfigInput>
     {
@@ -4399,6 +5880,23 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `LinkedinOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkedinOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkedinOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinkedinOauth2ProviderConfigInput>
         for ::stratus_model::Val<LinkedinOauth2ProviderConfigInput>
@@ -4439,6 +5937,26 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `MicrosoftOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MicrosoftOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "MicrosoftOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("TenantId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MicrosoftOauth2ProviderConfigInput>
         for ::stratus_model::Val<MicrosoftOauth2ProviderConfigInput>
     {
@@ -4473,6 +5991,23 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `SalesforceOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SalesforceOauth2ProviderConfigInput>
         for ::stratus_model::Val<SalesforceOauth2ProviderConfigInput>
@@ -4509,6 +6044,23 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `SlackOauth2ProviderConfigInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlackOauth2ProviderConfigInput: s::ObjectSchema = s::ObjectSchema {
+        name: "SlackOauth2ProviderConfigInput",
+        properties: &[
+            s::prop("ClientId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ClientSecret", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlackOauth2ProviderConfigInput>
         for ::stratus_model::Val<SlackOauth2ProviderConfigInput>
     {
@@ -4528,6 +6080,23 @@ pub mod o_auth2_credential_provider {
         /// Pattern: `^.+/\.well-known/openid-configuration$`.
         pub discovery_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Oauth2Discovery`'s properties; `validate()` checks them.
+    pub static SCHEMA_Oauth2Discovery: s::ObjectSchema = s::ObjectSchema {
+        name: "Oauth2Discovery",
+        properties: &[
+            s::prop(
+                "AuthorizationServerMetadata",
+                s::Kind::Object(&SCHEMA_Oauth2AuthorizationServerMetadata),
+            ),
+            s::prop("DiscoveryUrl", s::Kind::String)
+                .pattern("^.+/\\.well-known/openid-configuration$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Oauth2Discovery> for ::stratus_model::Val<Oauth2Discovery> {
         fn from(value: Oauth2Discovery) -> Self {
@@ -4557,6 +6126,22 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `OnBehalfOfTokenExchangeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnBehalfOfTokenExchangeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OnBehalfOfTokenExchangeConfig",
+        properties: &[
+            s::prop("GrantType", s::Kind::Enum(GrantType::VALUES)),
+            s::prop(
+                "TokenExchangeGrantTypeConfig",
+                s::Kind::Object(&SCHEMA_TokenExchangeGrantTypeConfig),
+            ),
+        ],
+        required: &["GrantType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnBehalfOfTokenExchangeConfig>
         for ::stratus_model::Val<OnBehalfOfTokenExchangeConfig>
@@ -4602,6 +6187,24 @@ pub mod o_auth2_credential_provider {
         }
     }
 
+    /// What the schema says of `Oauth2AuthorizationServerMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_Oauth2AuthorizationServerMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "Oauth2AuthorizationServerMetadata",
+        properties: &[
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("Issuer", s::Kind::String),
+            s::prop(
+                "ResponseTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TokenEndpoint", s::Kind::String),
+        ],
+        required: &["Issuer", "AuthorizationEndpoint", "TokenEndpoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Oauth2AuthorizationServerMetadata>
         for ::stratus_model::Val<Oauth2AuthorizationServerMetadata>
     {
@@ -4634,6 +6237,25 @@ pub mod o_auth2_credential_provider {
             }
         }
     }
+
+    /// What the schema says of `TokenExchangeGrantTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TokenExchangeGrantTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TokenExchangeGrantTypeConfig",
+        properties: &[
+            s::prop(
+                "ActorTokenContent",
+                s::Kind::Enum(ActorTokenContent::VALUES),
+            ),
+            s::prop(
+                "ActorTokenScopes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ActorTokenContent"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TokenExchangeGrantTypeConfig>
         for ::stratus_model::Val<TokenExchangeGrantTypeConfig>
@@ -4727,6 +6349,34 @@ pub mod o_auth2_credential_provider {
             Self::Auth0Oauth2,
             Self::CognitoOauth2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GoogleOauth2",
+            "GithubOauth2",
+            "SlackOauth2",
+            "SalesforceOauth2",
+            "MicrosoftOauth2",
+            "CustomOauth2",
+            "AtlassianOauth2",
+            "LinkedinOauth2",
+            "XOauth2",
+            "OktaOauth2",
+            "OneLoginOauth2",
+            "PingOneOauth2",
+            "FacebookOauth2",
+            "YandexOauth2",
+            "RedditOauth2",
+            "ZoomOauth2",
+            "TwitchOauth2",
+            "SpotifyOauth2",
+            "DropboxOauth2",
+            "NotionOauth2",
+            "HubspotOauth2",
+            "CyberArkOauth2",
+            "FusionAuthOauth2",
+            "Auth0Oauth2",
+            "CognitoOauth2",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4792,6 +6442,8 @@ pub mod o_auth2_credential_provider {
     impl GrantType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TokenExchange, Self::JwtAuthorizationGrant];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TOKEN_EXCHANGE", "JWT_AUTHORIZATION_GRANT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4834,6 +6486,8 @@ pub mod o_auth2_credential_provider {
     impl ActorTokenContent {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::M2M, Self::AwsIamIdTokenJwt];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "M2M", "AWS_IAM_ID_TOKEN_JWT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4870,6 +6524,8 @@ pub use o_auth2_credential_provider::{
 
 /// `AWS::BedrockAgentCore::OnlineEvaluationConfig` and its property types.
 pub mod online_evaluation_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::OnlineEvaluationConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-onlineevaluationconfig.html)
@@ -4938,6 +6594,45 @@ pub mod online_evaluation_config {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::OnlineEvaluationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::OnlineEvaluationConfig",
+        properties: &[
+            s::prop(
+                "DataSourceConfig",
+                s::Kind::Object(&SCHEMA_DataSourceConfig),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop("EvaluationExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "Evaluators",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EvaluatorReference))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("ExecutionStatus", s::Kind::Enum(ExecutionStatus::VALUES)),
+            s::prop("OnlineEvaluationConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$"),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_Rule)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "OnlineEvaluationConfigName",
+            "DataSourceConfig",
+            "EvaluationExecutionRoleArn",
+            "Evaluators",
+            "Rule",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOnlineEvaluationConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOnlineEvaluationConfigAttributes {
         /// `OnlineEvaluationConfigId`: string.
@@ -4995,6 +6690,19 @@ pub mod online_evaluation_config {
         }
     }
 
+    /// What the schema says of `DataSourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfig",
+        properties: &[s::prop(
+            "CloudWatchLogs",
+            s::Kind::Object(&SCHEMA_CloudWatchLogsInputConfig),
+        )],
+        required: &["CloudWatchLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceConfig> for ::stratus_model::Val<DataSourceConfig> {
         fn from(value: DataSourceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5021,6 +6729,17 @@ pub mod online_evaluation_config {
             }
         }
     }
+
+    /// What the schema says of `EvaluatorReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluatorReference: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluatorReference",
+        properties: &[s::prop("EvaluatorId", s::Kind::String)
+            .pattern("^(Builtin\\.[a-zA-Z0-9_-]+|[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9]{10})$")],
+        required: &["EvaluatorId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluatorReference> for ::stratus_model::Val<EvaluatorReference> {
         fn from(value: EvaluatorReference) -> Self {
@@ -5054,6 +6773,25 @@ pub mod online_evaluation_config {
             }
         }
     }
+
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("SamplingConfig", s::Kind::Object(&SCHEMA_SamplingConfig)),
+            s::prop("SessionConfig", s::Kind::Object(&SCHEMA_SessionConfig)),
+        ],
+        required: &["SamplingConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
@@ -5091,6 +6829,39 @@ pub mod online_evaluation_config {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsInputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsInputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsInputConfig",
+        properties: &[
+            s::prop(
+                "LogGroupNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[.\\-_/#A-Za-z0-9]+$")
+                        .min_length(1)
+                        .max_length(512),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "ServiceNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9._-]+$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["LogGroupNames", "ServiceNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsInputConfig>
         for ::stratus_model::Val<CloudWatchLogsInputConfig>
@@ -5133,6 +6904,23 @@ pub mod online_evaluation_config {
         }
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Operator", s::Kind::Enum(Operator::VALUES)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_FilterValue)),
+        ],
+        required: &["Key", "Operator", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5159,6 +6947,18 @@ pub mod online_evaluation_config {
             }
         }
     }
+
+    /// What the schema says of `SamplingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamplingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SamplingConfig",
+        properties: &[s::prop("SamplingPercentage", s::Kind::Number)
+            .minimum(0.01)
+            .maximum(100.0)],
+        required: &["SamplingPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SamplingConfig> for ::stratus_model::Val<SamplingConfig> {
         fn from(value: SamplingConfig) -> Self {
@@ -5187,6 +6987,18 @@ pub mod online_evaluation_config {
         }
     }
 
+    /// What the schema says of `SessionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionConfig",
+        properties: &[s::prop("SessionTimeoutMinutes", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(1440.0)],
+        required: &["SessionTimeoutMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SessionConfig> for ::stratus_model::Val<SessionConfig> {
         fn from(value: SessionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5206,6 +7018,22 @@ pub mod online_evaluation_config {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FilterValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterValue: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterValue",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterValue> for ::stratus_model::Val<FilterValue> {
         fn from(value: FilterValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5224,6 +7052,8 @@ pub mod online_evaluation_config {
     impl ExecutionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5285,6 +7115,17 @@ pub mod online_evaluation_config {
             Self::Contains,
             Self::NotContains,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Equals",
+            "NotEquals",
+            "GreaterThan",
+            "LessThan",
+            "GreaterThanOrEqual",
+            "LessThanOrEqual",
+            "Contains",
+            "NotContains",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5326,6 +7167,8 @@ pub use online_evaluation_config::{
 
 /// `AWS::BedrockAgentCore::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html)
@@ -5376,6 +7219,33 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::Policy",
+        properties: &[
+            s::prop("Definition", s::Kind::Object(&SCHEMA_PolicyDefinition)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]*$")
+                .min_length(1)
+                .max_length(48),
+            s::prop("PolicyEngineId", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]*-[a-z0-9_]{10}$")
+                .min_length(12)
+                .max_length(59),
+            s::prop(
+                "ValidationMode",
+                s::Kind::Enum(PolicyValidationMode::VALUES),
+            ),
+        ],
+        required: &["PolicyEngineId", "Name", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
@@ -5432,6 +7302,16 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `PolicyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDefinition",
+        properties: &[s::prop("Cedar", s::Kind::Object(&SCHEMA_CedarPolicy))],
+        required: &["Cedar"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDefinition> for ::stratus_model::Val<PolicyDefinition> {
         fn from(value: PolicyDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5459,6 +7339,18 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `CedarPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_CedarPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "CedarPolicy",
+        properties: &[s::prop("Statement", s::Kind::String)
+            .min_length(35)
+            .max_length(153600)],
+        required: &["Statement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CedarPolicy> for ::stratus_model::Val<CedarPolicy> {
         fn from(value: CedarPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5477,6 +7369,9 @@ pub mod policy {
     impl PolicyValidationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FailOnAnyFindings, Self::IgnoreAllFindings];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["FAIL_ON_ANY_FINDINGS", "IGNORE_ALL_FINDINGS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5510,6 +7405,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::BedrockAgentCore::PolicyEngine` and its property types.
 pub mod policy_engine {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::PolicyEngine`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html)
@@ -5554,6 +7451,29 @@ pub mod policy_engine {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::PolicyEngine`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::PolicyEngine",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("EncryptionKeyArn", s::Kind::String)
+                .pattern("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_]*$")
+                .min_length(1)
+                .max_length(48),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicyEngine`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyEngineAttributes {
         /// `PolicyEngineId`: string.
@@ -5596,6 +7516,8 @@ pub use policy_engine::{CfnPolicyEngine, CfnPolicyEngineAttributes};
 
 /// `AWS::BedrockAgentCore::Runtime` and its property types.
 pub mod runtime {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::Runtime`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html)
@@ -5674,6 +7596,66 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `AWS::BedrockAgentCore::Runtime`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::Runtime",
+        properties: &[
+            s::prop(
+                "AgentRuntimeArtifact",
+                s::Kind::Object(&SCHEMA_AgentRuntimeArtifact),
+            ),
+            s::prop("AgentRuntimeName", s::Kind::String).pattern("[a-zA-Z][a-zA-Z0-9_]{0,47}"),
+            s::prop(
+                "AuthorizerConfiguration",
+                s::Kind::Object(&SCHEMA_AuthorizerConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1200),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(2048)),
+            ),
+            s::prop(
+                "FilesystemConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FilesystemConfiguration),
+                )),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop(
+                "LifecycleConfiguration",
+                s::Kind::Object(&SCHEMA_LifecycleConfiguration),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop(
+                "ProtocolConfiguration",
+                s::Kind::Enum(ProtocolConfiguration::VALUES),
+            ),
+            s::prop(
+                "RequestHeaderConfiguration",
+                s::Kind::Object(&SCHEMA_RequestHeaderConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "AgentRuntimeName",
+            "AgentRuntimeArtifact",
+            "RoleArn",
+            "NetworkConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRuntime`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuntimeAttributes {
         /// `AgentRuntimeArn`: string.
@@ -5732,6 +7714,25 @@ pub mod runtime {
             ::std::option::Option<::stratus_model::Val<ContainerConfiguration>>,
     }
 
+    /// What the schema says of `AgentRuntimeArtifact`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentRuntimeArtifact: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentRuntimeArtifact",
+        properties: &[
+            s::prop(
+                "CodeConfiguration",
+                s::Kind::Object(&SCHEMA_CodeConfiguration),
+            ),
+            s::prop(
+                "ContainerConfiguration",
+                s::Kind::Object(&SCHEMA_ContainerConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentRuntimeArtifact> for ::stratus_model::Val<AgentRuntimeArtifact> {
         fn from(value: AgentRuntimeArtifact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5747,6 +7748,19 @@ pub mod runtime {
         pub custom_jwt_authorizer:
             ::std::option::Option<::stratus_model::Val<CustomJwtAuthorizerConfiguration>>,
     }
+
+    /// What the schema says of `AuthorizerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizerConfiguration",
+        properties: &[s::prop(
+            "CustomJWTAuthorizer",
+            s::Kind::Object(&SCHEMA_CustomJwtAuthorizerConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthorizerConfiguration>
         for ::stratus_model::Val<AuthorizerConfiguration>
@@ -5764,6 +7778,19 @@ pub mod runtime {
         pub session_storage:
             ::std::option::Option<::stratus_model::Val<SessionStorageConfiguration>>,
     }
+
+    /// What the schema says of `FilesystemConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilesystemConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FilesystemConfiguration",
+        properties: &[s::prop(
+            "SessionStorage",
+            s::Kind::Object(&SCHEMA_SessionStorageConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilesystemConfiguration>
         for ::stratus_model::Val<FilesystemConfiguration>
@@ -5784,6 +7811,23 @@ pub mod runtime {
         /// Range: `60..=28800`.
         pub max_lifetime: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `LifecycleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleConfiguration",
+        properties: &[
+            s::prop("IdleRuntimeSessionTimeout", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(28800.0),
+            s::prop("MaxLifetime", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(28800.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
         fn from(value: LifecycleConfiguration) -> Self {
@@ -5814,6 +7858,19 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop("NetworkMode", s::Kind::Enum(NetworkMode::VALUES)),
+            s::prop("NetworkModeConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["NetworkMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5828,6 +7885,28 @@ pub mod runtime {
         pub request_header_allowlist:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `RequestHeaderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestHeaderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestHeaderConfiguration",
+        properties: &[s::prop(
+            "RequestHeaderAllowlist",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern(
+                        "^(Authorization|X-Amzn-Bedrock-AgentCore-Runtime-Custom-[a-zA-Z0-9_-]+)$",
+                    )
+                    .min_length(1)
+                    .max_length(256),
+            ),
+        )
+        .min_items(1)
+        .max_items(20)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RequestHeaderConfiguration>
         for ::stratus_model::Val<RequestHeaderConfiguration>
@@ -5869,6 +7948,22 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `CodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeConfiguration",
+        properties: &[
+            s::prop("Code", s::Kind::Object(&SCHEMA_Code)),
+            s::prop("EntryPoint", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(2),
+            s::prop("Runtime", s::Kind::Enum(AgentManagedRuntimeType::VALUES)),
+        ],
+        required: &["Code", "Runtime", "EntryPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeConfiguration> for ::stratus_model::Val<CodeConfiguration> {
         fn from(value: CodeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5894,6 +7989,16 @@ pub mod runtime {
             }
         }
     }
+
+    /// What the schema says of `ContainerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerConfiguration",
+        properties: &[s::prop("ContainerUri", s::Kind::String).pattern("^\\d{12}\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)([:@]\\S+)$").min_length(1).max_length(1024)],
+        required: &["ContainerUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContainerConfiguration> for ::stratus_model::Val<ContainerConfiguration> {
         fn from(value: ContainerConfiguration) -> Self {
@@ -5937,6 +8042,44 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `CustomJWTAuthorizerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomJwtAuthorizerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomJWTAuthorizerConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedAudience",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop(
+                "AllowedClients",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop(
+                "AllowedScopes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "CustomClaims",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomClaimValidationType),
+                )),
+            )
+            .min_items(1),
+            s::prop("DiscoveryUrl", s::Kind::String)
+                .pattern("^.+/\\.well-known/openid-configuration$"),
+        ],
+        required: &["DiscoveryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomJwtAuthorizerConfiguration>
         for ::stratus_model::Val<CustomJwtAuthorizerConfiguration>
     {
@@ -5964,6 +8107,19 @@ pub mod runtime {
             }
         }
     }
+
+    /// What the schema says of `SessionStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionStorageConfiguration",
+        properties: &[s::prop("MountPath", s::Kind::String)
+            .pattern("^/mnt/[a-zA-Z0-9._-]+/?$")
+            .min_length(6)
+            .max_length(200)],
+        required: &["MountPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SessionStorageConfiguration>
         for ::stratus_model::Val<SessionStorageConfiguration>
@@ -6002,6 +8158,29 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{8,17}$")),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroups", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6015,6 +8194,16 @@ pub mod runtime {
         /// `S3`: [`S3Location`].
         pub s3: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
+
+    /// What the schema says of `Code`'s properties; `validate()` checks them.
+    pub static SCHEMA_Code: s::ObjectSchema = s::ObjectSchema {
+        name: "Code",
+        properties: &[s::prop("S3", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
@@ -6058,6 +8247,30 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `CustomClaimValidationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomClaimValidationType: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomClaimValidationType",
+        properties: &[
+            s::prop(
+                "AuthorizingClaimMatchValue",
+                s::Kind::Object(&SCHEMA_AuthorizingClaimMatchValueType),
+            ),
+            s::prop("InboundTokenClaimName", s::Kind::String).pattern("[A-Za-z0-9_.-:]+"),
+            s::prop(
+                "InboundTokenClaimValueType",
+                s::Kind::Enum(InboundTokenClaimValueType::VALUES),
+            ),
+        ],
+        required: &[
+            "AuthorizingClaimMatchValue",
+            "InboundTokenClaimName",
+            "InboundTokenClaimValueType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomClaimValidationType>
         for ::stratus_model::Val<CustomClaimValidationType>
     {
@@ -6097,6 +8310,24 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).pattern("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("VersionId", s::Kind::String)
+                .min_length(3)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Prefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6128,6 +8359,25 @@ pub mod runtime {
         }
     }
 
+    /// What the schema says of `AuthorizingClaimMatchValueType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizingClaimMatchValueType: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizingClaimMatchValueType",
+        properties: &[
+            s::prop(
+                "ClaimMatchOperator",
+                s::Kind::Enum(ClaimMatchOperator::VALUES),
+            ),
+            s::prop(
+                "ClaimMatchValue",
+                s::Kind::Object(&SCHEMA_ClaimMatchValueType),
+            ),
+        ],
+        required: &["ClaimMatchOperator", "ClaimMatchValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthorizingClaimMatchValueType>
         for ::stratus_model::Val<AuthorizingClaimMatchValueType>
     {
@@ -6146,6 +8396,24 @@ pub mod runtime {
         pub match_value_string_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ClaimMatchValueType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClaimMatchValueType: s::ObjectSchema = s::ObjectSchema {
+        name: "ClaimMatchValueType",
+        properties: &[
+            s::prop("MatchValueString", s::Kind::String).pattern("[A-Za-z0-9_.-]+"),
+            s::prop(
+                "MatchValueStringList",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[A-Za-z0-9_.-]+")),
+            )
+            .min_items(1)
+            .max_items(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClaimMatchValueType> for ::stratus_model::Val<ClaimMatchValueType> {
         fn from(value: ClaimMatchValueType) -> Self {
@@ -6169,6 +8437,8 @@ pub mod runtime {
     impl ProtocolConfiguration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mcp, Self::Http, Self::A2A, Self::Agui];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MCP", "HTTP", "A2A", "AGUI"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6211,6 +8481,8 @@ pub mod runtime {
     impl NetworkMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6266,6 +8538,15 @@ pub mod runtime {
             Self::Python314,
             Self::Node22,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PYTHON_3_10",
+            "PYTHON_3_11",
+            "PYTHON_3_12",
+            "PYTHON_3_13",
+            "PYTHON_3_14",
+            "NODE_22",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6312,6 +8593,8 @@ pub mod runtime {
     impl InboundTokenClaimValueType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::StringArray];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "STRING_ARRAY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6356,6 +8639,8 @@ pub mod runtime {
     impl ClaimMatchOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Equals, Self::Contains, Self::ContainsAny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS", "CONTAINS", "CONTAINS_ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6390,6 +8675,8 @@ pub use runtime::{CfnRuntime, CfnRuntimeAttributes};
 
 /// `AWS::BedrockAgentCore::RuntimeEndpoint` and its property types.
 pub mod runtime_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::RuntimeEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtimeendpoint.html)
@@ -6434,6 +8721,28 @@ pub mod runtime_endpoint {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::RuntimeEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::RuntimeEndpoint",
+        properties: &[
+            s::prop("AgentRuntimeId", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}$"),
+            s::prop("AgentRuntimeVersion", s::Kind::String).pattern("^([1-9][0-9]{0,4})$"),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]{0,47}$")
+                .min_length(1)
+                .max_length(48),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AgentRuntimeId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRuntimeEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuntimeEndpointAttributes {
@@ -6492,6 +8801,8 @@ pub use runtime_endpoint::{CfnRuntimeEndpoint, CfnRuntimeEndpointAttributes};
 
 /// `AWS::BedrockAgentCore::WorkloadIdentity` and its property types.
 pub mod workload_identity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockAgentCore::WorkloadIdentity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-workloadidentity.html)
@@ -6528,6 +8839,31 @@ pub mod workload_identity {
             }
         }
     }
+
+    /// What the schema says of `AWS::BedrockAgentCore::WorkloadIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockAgentCore::WorkloadIdentity",
+        properties: &[
+            s::prop(
+                "AllowedResourceOauth2ReturnUrls",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\w+:(/?/?)[^\\s]+")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[A-Za-z0-9_.-]+")
+                .min_length(3)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkloadIdentity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkloadIdentityAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::BedrockMantle::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BedrockMantle::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockmantle-project.html)
@@ -31,6 +33,21 @@ pub mod project {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `AWS::BedrockMantle::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BedrockMantle::Project",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Billing::BillingView` and its property types.
 pub mod billing_view {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Billing::BillingView`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html)
@@ -56,6 +58,38 @@ pub mod billing_view {
         }
     }
 
+    /// What the schema says of `AWS::Billing::BillingView`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Billing::BillingView",
+        properties: &[
+            s::prop(
+                "DataFilterExpression",
+                s::Kind::Object(&SCHEMA_DataFilterExpression),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^([ a-zA-Z0-9_\\+=\\.\\-@]+)?$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\+=\\.\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "SourceViews",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "arn:aws[a-z-]*:(billing)::[0-9]{12}:billingview/[a-zA-Z0-9_+=.@-]{1,75}",
+                )),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "SourceViews"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBillingView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillingViewAttributes {
         /// `Arn`: string.
@@ -100,6 +134,20 @@ pub mod billing_view {
         pub time_range: ::std::option::Option<::stratus_model::Val<TimeRange>>,
     }
 
+    /// What the schema says of `DataFilterExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataFilterExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "DataFilterExpression",
+        properties: &[
+            s::prop("Dimensions", s::Kind::Object(&SCHEMA_Dimensions)),
+            s::prop("Tags", s::Kind::Object(&SCHEMA_Tags)),
+            s::prop("TimeRange", s::Kind::Object(&SCHEMA_TimeRange)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataFilterExpression> for ::stratus_model::Val<DataFilterExpression> {
         fn from(value: DataFilterExpression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -117,6 +165,29 @@ pub mod billing_view {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Dimensions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimensions: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimensions",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(DimensionKey::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\S\\s]*")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Dimensions> for ::stratus_model::Val<Dimensions> {
         fn from(value: Dimensions) -> Self {
@@ -138,6 +209,32 @@ pub mod billing_view {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Tags`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
+        name: "Tags",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("[\\S\\s]*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\S\\s]*")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
         fn from(value: Tags) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +252,19 @@ pub mod billing_view {
         pub end_date_inclusive: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TimeRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeRange: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeRange",
+        properties: &[
+            s::prop("BeginDateInclusive", s::Kind::String),
+            s::prop("EndDateInclusive", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeRange> for ::stratus_model::Val<TimeRange> {
         fn from(value: TimeRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -171,6 +281,8 @@ pub mod billing_view {
     impl DimensionKey {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LinkedAccount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINKED_ACCOUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

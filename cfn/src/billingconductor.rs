@@ -4,6 +4,8 @@
 
 /// `AWS::BillingConductor::BillingGroup` and its property types.
 pub mod billing_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BillingConductor::BillingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html)
@@ -56,6 +58,31 @@ pub mod billing_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::BillingConductor::BillingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BillingConductor::BillingGroup",
+        properties: &[
+            s::prop("AccountGrouping", s::Kind::Object(&SCHEMA_AccountGrouping)),
+            s::prop(
+                "ComputationPreference",
+                s::Kind::Object(&SCHEMA_ComputationPreference),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\+=\\.\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("PrimaryAccountId", s::Kind::String).pattern("[0-9]{12}"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "AccountGrouping", "ComputationPreference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBillingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillingGroupAttributes {
@@ -110,6 +137,16 @@ pub mod billing_group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AccountGrouping`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountGrouping: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountGrouping",
+        properties: &[s::prop("AutoAssociate", s::Kind::Boolean), s::prop("LinkedAccountIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("[0-9]{12}"))).min_items(1).max_items(30), s::prop("ResponsibilityTransferArn", s::Kind::String).pattern("arn:[a-z0-9][a-z0-9-.]{0,62}:organizations::[0-9]{12}:transfer/o-[a-z0-9]{10,32}/(billing)/(inbound|outbound)/rt-[0-9a-z]{8,32}")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccountGrouping> for ::stratus_model::Val<AccountGrouping> {
         fn from(value: AccountGrouping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -137,6 +174,16 @@ pub mod billing_group {
         }
     }
 
+    /// What the schema says of `ComputationPreference`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputationPreference: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputationPreference",
+        properties: &[s::prop("PricingPlanArn", s::Kind::String).pattern("arn:aws(-cn)?:billingconductor::(aws|[0-9]{12}):pricingplan/(BasicPricingPlan|Passthrough|[a-zA-Z0-9]{10})")],
+        required: &["PricingPlanArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputationPreference> for ::stratus_model::Val<ComputationPreference> {
         fn from(value: ComputationPreference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -148,6 +195,8 @@ pub use billing_group::{CfnBillingGroup, CfnBillingGroupAttributes};
 
 /// `AWS::BillingConductor::CustomLineItem` and its property types.
 pub mod custom_line_item {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BillingConductor::CustomLineItem`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html)
@@ -215,6 +264,42 @@ pub mod custom_line_item {
         }
     }
 
+    /// What the schema says of `AWS::BillingConductor::CustomLineItem`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BillingConductor::CustomLineItem",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("[0-9]{12}"),
+            s::prop("BillingGroupArn", s::Kind::String).pattern(
+                "arn:aws(-cn)?:billingconductor::[0-9]{12}:billinggroup/?[a-zA-Z0-9]{10,12}",
+            ),
+            s::prop(
+                "BillingPeriodRange",
+                s::Kind::Object(&SCHEMA_BillingPeriodRange),
+            ),
+            s::prop("ComputationRule", s::Kind::Enum(ComputationRule::VALUES)),
+            s::prop(
+                "CustomLineItemChargeDetails",
+                s::Kind::Object(&SCHEMA_CustomLineItemChargeDetails),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\+=\\.\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "PresentationDetails",
+                s::Kind::Object(&SCHEMA_PresentationDetails),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "BillingGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomLineItem`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomLineItemAttributes {
         /// `Arn`: string.
@@ -264,6 +349,21 @@ pub mod custom_line_item {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BillingPeriodRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_BillingPeriodRange: s::ObjectSchema = s::ObjectSchema {
+        name: "BillingPeriodRange",
+        properties: &[
+            s::prop("ExclusiveEndBillingPeriod", s::Kind::String)
+                .pattern("\\d{4}-(0?[1-9]|1[012])"),
+            s::prop("InclusiveStartBillingPeriod", s::Kind::String)
+                .pattern("\\d{4}-(0?[1-9]|1[012])"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BillingPeriodRange> for ::stratus_model::Val<BillingPeriodRange> {
         fn from(value: BillingPeriodRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -299,6 +399,30 @@ pub mod custom_line_item {
         }
     }
 
+    /// What the schema says of `CustomLineItemChargeDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomLineItemChargeDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomLineItemChargeDetails",
+        properties: &[
+            s::prop(
+                "Flat",
+                s::Kind::Object(&SCHEMA_CustomLineItemFlatChargeDetails),
+            ),
+            s::prop(
+                "LineItemFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LineItemFilter))),
+            ),
+            s::prop(
+                "Percentage",
+                s::Kind::Object(&SCHEMA_CustomLineItemPercentageChargeDetails),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomLineItemChargeDetails>
         for ::stratus_model::Val<CustomLineItemChargeDetails>
     {
@@ -329,6 +453,19 @@ pub mod custom_line_item {
         }
     }
 
+    /// What the schema says of `PresentationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_PresentationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "PresentationDetails",
+        properties: &[s::prop("Service", s::Kind::String)
+            .pattern("^[a-zA-Z0-9]+$")
+            .min_length(1)
+            .max_length(128)],
+        required: &["Service"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PresentationDetails> for ::stratus_model::Val<PresentationDetails> {
         fn from(value: PresentationDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -353,6 +490,18 @@ pub mod custom_line_item {
             }
         }
     }
+
+    /// What the schema says of `CustomLineItemFlatChargeDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomLineItemFlatChargeDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomLineItemFlatChargeDetails",
+        properties: &[s::prop("ChargeValue", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(1000000.0)],
+        required: &["ChargeValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomLineItemFlatChargeDetails>
         for ::stratus_model::Val<CustomLineItemFlatChargeDetails>
@@ -397,6 +546,32 @@ pub mod custom_line_item {
         }
     }
 
+    /// What the schema says of `LineItemFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LineItemFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LineItemFilter",
+        properties: &[
+            s::prop("Attribute", s::Kind::Enum(Attribute::VALUES)),
+            s::prop(
+                "AttributeValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9]+$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("MatchOption", s::Kind::Enum(MatchOption::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LineItemFilterValue::VALUES))),
+            ),
+        ],
+        required: &["Attribute", "MatchOption"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LineItemFilter> for ::stratus_model::Val<LineItemFilter> {
         fn from(value: LineItemFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -426,6 +601,16 @@ pub mod custom_line_item {
         }
     }
 
+    /// What the schema says of `CustomLineItemPercentageChargeDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomLineItemPercentageChargeDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomLineItemPercentageChargeDetails",
+        properties: &[s::prop("ChildAssociatedResources", s::Kind::List(&s::prop("", s::Kind::String).pattern("(arn:aws(-cn)?:billingconductor::[0-9]{12}:(customlineitem|billinggroup)/)?[a-zA-Z0-9]{10,12}"))), s::prop("PercentageValue", s::Kind::Number).minimum(0.0).maximum(10000.0)],
+        required: &["PercentageValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomLineItemPercentageChargeDetails>
         for ::stratus_model::Val<CustomLineItemPercentageChargeDetails>
     {
@@ -446,6 +631,8 @@ pub mod custom_line_item {
     impl ComputationRule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Consolidated, Self::Itemized];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONSOLIDATED", "ITEMIZED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -486,6 +673,8 @@ pub mod custom_line_item {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fee, Self::Credit];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FEE", "CREDIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -526,6 +715,8 @@ pub mod custom_line_item {
     impl Attribute {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LineItemType, Self::Service];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINE_ITEM_TYPE", "SERVICE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -566,6 +757,8 @@ pub mod custom_line_item {
     impl MatchOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NotEqual, Self::Equal];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NOT_EQUAL", "EQUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -604,6 +797,8 @@ pub mod custom_line_item {
     impl LineItemFilterValue {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SavingsPlanNegation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAVINGS_PLAN_NEGATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -636,6 +831,8 @@ pub use custom_line_item::{CfnCustomLineItem, CfnCustomLineItemAttributes};
 
 /// `AWS::BillingConductor::PricingPlan` and its property types.
 pub mod pricing_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BillingConductor::PricingPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html)
@@ -676,6 +873,33 @@ pub mod pricing_plan {
         }
     }
 
+    /// What the schema says of `AWS::BillingConductor::PricingPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BillingConductor::PricingPlan",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\+=\\.\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "PricingRuleArns",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "arn:aws(-cn)?:billingconductor::[0-9]{12}:pricingrule/[a-zA-Z0-9]{10}",
+                )),
+            )
+            .min_items(0)
+            .max_items(30),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPricingPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPricingPlanAttributes {
         /// `Arn`: string.
@@ -708,6 +932,8 @@ pub use pricing_plan::{CfnPricingPlan, CfnPricingPlanAttributes};
 
 /// `AWS::BillingConductor::PricingRule` and its property types.
 pub mod pricing_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::BillingConductor::PricingRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html)
@@ -791,6 +1017,42 @@ pub mod pricing_rule {
         }
     }
 
+    /// What the schema says of `AWS::BillingConductor::PricingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::BillingConductor::PricingRule",
+        properties: &[
+            s::prop("BillingEntity", s::Kind::Enum(BillingEntity::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ModifierPercentage", s::Kind::Number).minimum(0.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\+=\\.\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Operation", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop("Service", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\.\\-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tiering", s::Kind::Object(&SCHEMA_Tiering)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("UsageType", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Scope", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPricingRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPricingRuleAttributes {
         /// `Arn`: string.
@@ -826,6 +1088,16 @@ pub mod pricing_rule {
         pub free_tier: ::std::option::Option<::stratus_model::Val<FreeTier>>,
     }
 
+    /// What the schema says of `Tiering`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tiering: s::ObjectSchema = s::ObjectSchema {
+        name: "Tiering",
+        properties: &[s::prop("FreeTier", s::Kind::Object(&SCHEMA_FreeTier))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tiering> for ::stratus_model::Val<Tiering> {
         fn from(value: Tiering) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -850,6 +1122,16 @@ pub mod pricing_rule {
         }
     }
 
+    /// What the schema says of `FreeTier`'s properties; `validate()` checks them.
+    pub static SCHEMA_FreeTier: s::ObjectSchema = s::ObjectSchema {
+        name: "FreeTier",
+        properties: &[s::prop("Activated", s::Kind::Boolean)],
+        required: &["Activated"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FreeTier> for ::stratus_model::Val<FreeTier> {
         fn from(value: FreeTier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -870,6 +1152,8 @@ pub mod pricing_rule {
     impl BillingEntity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aws, Self::AwsMarketplace, Self::Aispl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS", "AWS Marketplace", "AISPL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -916,6 +1200,8 @@ pub mod pricing_rule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Global, Self::Service, Self::BillingEntity, Self::Sku];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GLOBAL", "SERVICE", "BILLING_ENTITY", "SKU"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -960,6 +1246,8 @@ pub mod pricing_rule {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Markup, Self::Discount, Self::Tiering];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MARKUP", "DISCOUNT", "TIERING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

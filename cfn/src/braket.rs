@@ -4,6 +4,8 @@
 
 /// `AWS::Braket::SpendingLimit` and its property types.
 pub mod spending_limit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Braket::SpendingLimit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html)
@@ -45,6 +47,25 @@ pub mod spending_limit {
             }
         }
     }
+
+    /// What the schema says of `AWS::Braket::SpendingLimit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Braket::SpendingLimit",
+        properties: &[
+            s::prop("DeviceArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("SpendingLimit", s::Kind::String)
+                .pattern("^\\d+(\\.\\d{1,2})?$")
+                .min_length(1),
+            s::prop("TimePeriod", s::Kind::Object(&SCHEMA_TimePeriod)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DeviceArn", "SpendingLimit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSpendingLimit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSpendingLimitAttributes {
@@ -102,6 +123,19 @@ pub mod spending_limit {
             }
         }
     }
+
+    /// What the schema says of `TimePeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimePeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "TimePeriod",
+        properties: &[
+            s::prop("EndAt", s::Kind::String),
+            s::prop("StartAt", s::Kind::String),
+        ],
+        required: &["StartAt", "EndAt"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimePeriod> for ::stratus_model::Val<TimePeriod> {
         fn from(value: TimePeriod) -> Self {

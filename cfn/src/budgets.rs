@@ -4,6 +4,8 @@
 
 /// `AWS::Budgets::Budget` and its property types.
 pub mod budget {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Budgets::Budget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budget.html)
@@ -38,6 +40,29 @@ pub mod budget {
             }
         }
     }
+
+    /// What the schema says of `AWS::Budgets::Budget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Budgets::Budget",
+        properties: &[
+            s::prop("Budget", s::Kind::Object(&SCHEMA_BudgetData)),
+            s::prop(
+                "NotificationsWithSubscribers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NotificationWithSubscribers),
+                )),
+            ),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTag))),
+            ),
+        ],
+        required: &["Budget"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBudget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBudgetAttributes {
@@ -108,6 +133,29 @@ pub mod budget {
         }
     }
 
+    /// What the schema says of `BudgetData`'s properties; `validate()` checks them.
+    pub static SCHEMA_BudgetData: s::ObjectSchema = s::ObjectSchema {
+        name: "BudgetData",
+        properties: &[
+            s::prop("AutoAdjustData", s::Kind::Object(&SCHEMA_AutoAdjustData)),
+            s::prop("BillingViewArn", s::Kind::String),
+            s::prop("BudgetLimit", s::Kind::Object(&SCHEMA_Spend)),
+            s::prop("BudgetName", s::Kind::String),
+            s::prop("BudgetType", s::Kind::String),
+            s::prop("CostFilters", s::Kind::Json),
+            s::prop("CostTypes", s::Kind::Object(&SCHEMA_CostTypes)),
+            s::prop("FilterExpression", s::Kind::Object(&SCHEMA_Expression)),
+            s::prop("Metrics", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("PlannedBudgetLimits", s::Kind::Json),
+            s::prop("TimePeriod", s::Kind::Object(&SCHEMA_TimePeriod)),
+            s::prop("TimeUnit", s::Kind::String),
+        ],
+        required: &["TimeUnit", "BudgetType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BudgetData> for ::stratus_model::Val<BudgetData> {
         fn from(value: BudgetData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -138,6 +186,22 @@ pub mod budget {
             }
         }
     }
+
+    /// What the schema says of `NotificationWithSubscribers`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationWithSubscribers: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationWithSubscribers",
+        properties: &[
+            s::prop("Notification", s::Kind::Object(&SCHEMA_Notification)),
+            s::prop(
+                "Subscribers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscriber))),
+            ),
+        ],
+        required: &["Subscribers", "Notification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationWithSubscribers>
         for ::stratus_model::Val<NotificationWithSubscribers>
@@ -170,6 +234,19 @@ pub mod budget {
         }
     }
 
+    /// What the schema says of `ResourceTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTag: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -198,6 +275,22 @@ pub mod budget {
             }
         }
     }
+
+    /// What the schema says of `AutoAdjustData`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoAdjustData: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoAdjustData",
+        properties: &[
+            s::prop("AutoAdjustType", s::Kind::String),
+            s::prop(
+                "HistoricalOptions",
+                s::Kind::Object(&SCHEMA_HistoricalOptions),
+            ),
+        ],
+        required: &["AutoAdjustType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoAdjustData> for ::stratus_model::Val<AutoAdjustData> {
         fn from(value: AutoAdjustData) -> Self {
@@ -229,6 +322,19 @@ pub mod budget {
             }
         }
     }
+
+    /// What the schema says of `Spend`'s properties; `validate()` checks them.
+    pub static SCHEMA_Spend: s::ObjectSchema = s::ObjectSchema {
+        name: "Spend",
+        properties: &[
+            s::prop("Amount", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["Amount", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Spend> for ::stratus_model::Val<Spend> {
         fn from(value: Spend) -> Self {
@@ -264,6 +370,28 @@ pub mod budget {
         pub use_blended: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `CostTypes`'s properties; `validate()` checks them.
+    pub static SCHEMA_CostTypes: s::ObjectSchema = s::ObjectSchema {
+        name: "CostTypes",
+        properties: &[
+            s::prop("IncludeCredit", s::Kind::Boolean),
+            s::prop("IncludeDiscount", s::Kind::Boolean),
+            s::prop("IncludeOtherSubscription", s::Kind::Boolean),
+            s::prop("IncludeRecurring", s::Kind::Boolean),
+            s::prop("IncludeRefund", s::Kind::Boolean),
+            s::prop("IncludeSubscription", s::Kind::Boolean),
+            s::prop("IncludeSupport", s::Kind::Boolean),
+            s::prop("IncludeTax", s::Kind::Boolean),
+            s::prop("IncludeUpfront", s::Kind::Boolean),
+            s::prop("UseAmortized", s::Kind::Boolean),
+            s::prop("UseBlended", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CostTypes> for ::stratus_model::Val<CostTypes> {
         fn from(value: CostTypes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -288,6 +416,35 @@ pub mod budget {
         pub tags: ::std::option::Option<::stratus_model::Val<TagValues>>,
     }
 
+    /// What the schema says of `Expression`'s properties; `validate()` checks them.
+    pub static SCHEMA_Expression: s::ObjectSchema = s::ObjectSchema {
+        name: "Expression",
+        properties: &[
+            s::prop(
+                "And",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Expression))),
+            ),
+            s::prop(
+                "CostCategories",
+                s::Kind::Object(&SCHEMA_CostCategoryValues),
+            ),
+            s::prop(
+                "Dimensions",
+                s::Kind::Object(&SCHEMA_ExpressionDimensionValues),
+            ),
+            s::prop("Not", s::Kind::Object(&SCHEMA_Expression)),
+            s::prop(
+                "Or",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Expression))),
+            ),
+            s::prop("Tags", s::Kind::Object(&SCHEMA_TagValues)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Expression> for ::stratus_model::Val<Expression> {
         fn from(value: Expression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -303,6 +460,19 @@ pub mod budget {
         /// `Start`: string.
         pub start: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TimePeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimePeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "TimePeriod",
+        properties: &[
+            s::prop("End", s::Kind::String),
+            s::prop("Start", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimePeriod> for ::stratus_model::Val<TimePeriod> {
         fn from(value: TimePeriod) -> Self {
@@ -344,6 +514,23 @@ pub mod budget {
         }
     }
 
+    /// What the schema says of `Notification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Notification: s::ObjectSchema = s::ObjectSchema {
+        name: "Notification",
+        properties: &[
+            s::prop("ComparisonOperator", s::Kind::String),
+            s::prop("NotificationType", s::Kind::String),
+            s::prop("Threshold", s::Kind::Number)
+                .minimum(0.1)
+                .maximum(1000000000.0),
+            s::prop("ThresholdType", s::Kind::String),
+        ],
+        required: &["ComparisonOperator", "NotificationType", "Threshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Notification> for ::stratus_model::Val<Notification> {
         fn from(value: Notification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +562,19 @@ pub mod budget {
         }
     }
 
+    /// What the schema says of `Subscriber`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscriber: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscriber",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("SubscriptionType", s::Kind::String),
+        ],
+        required: &["SubscriptionType", "Address"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
         fn from(value: Subscriber) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -401,6 +601,16 @@ pub mod budget {
         }
     }
 
+    /// What the schema says of `HistoricalOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_HistoricalOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "HistoricalOptions",
+        properties: &[s::prop("BudgetAdjustmentPeriod", s::Kind::Integer)],
+        required: &["BudgetAdjustmentPeriod"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HistoricalOptions> for ::stratus_model::Val<HistoricalOptions> {
         fn from(value: HistoricalOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -421,6 +631,20 @@ pub mod budget {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CostCategoryValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_CostCategoryValues: s::ObjectSchema = s::ObjectSchema {
+        name: "CostCategoryValues",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("MatchOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CostCategoryValues> for ::stratus_model::Val<CostCategoryValues> {
         fn from(value: CostCategoryValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -440,6 +664,20 @@ pub mod budget {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ExpressionDimensionValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressionDimensionValues: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpressionDimensionValues",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("MatchOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExpressionDimensionValues>
         for ::stratus_model::Val<ExpressionDimensionValues>
@@ -463,6 +701,20 @@ pub mod budget {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `TagValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagValues: s::ObjectSchema = s::ObjectSchema {
+        name: "TagValues",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("MatchOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TagValues> for ::stratus_model::Val<TagValues> {
         fn from(value: TagValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -474,6 +726,8 @@ pub use budget::{CfnBudget, CfnBudgetAttributes};
 
 /// `AWS::Budgets::BudgetsAction` and its property types.
 pub mod budgets_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Budgets::BudgetsAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budgetsaction.html)
@@ -548,6 +802,16 @@ pub mod budgets_action {
         }
     }
 
+    /// What the schema says of `AWS::Budgets::BudgetsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Budgets::BudgetsAction",
+        properties: &[s::prop("ActionThreshold", s::Kind::Object(&SCHEMA_ActionThreshold)), s::prop("ActionType", s::Kind::Enum(ActionType::VALUES)), s::prop("ApprovalModel", s::Kind::Enum(ApprovalModel::VALUES)), s::prop("BudgetName", s::Kind::String).pattern("^(?![^:\\\\]*/action/|(?i).*<script>.*</script>.*)[^:\\\\]+$").min_length(1).max_length(100), s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::\\d{12}:role(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$").min_length(32).max_length(618), s::prop("NotificationType", s::Kind::Enum(NotificationType::VALUES)), s::prop("Subscribers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscriber)))).min_items(1).max_items(11), s::prop("ResourceTags", s::Kind::Json)],
+        required: &["BudgetName", "NotificationType", "ActionType", "ActionThreshold", "ExecutionRoleArn", "Definition", "Subscribers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBudgetsAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBudgetsActionAttributes {
         /// `ActionId`: string.
@@ -586,6 +850,19 @@ pub mod budgets_action {
         }
     }
 
+    /// What the schema says of `ActionThreshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionThreshold: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionThreshold",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionThreshold> for ::stratus_model::Val<ActionThreshold> {
         fn from(value: ActionThreshold) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -603,6 +880,29 @@ pub mod budgets_action {
         /// `SsmActionDefinition`: [`SsmActionDefinition`].
         pub ssm_action_definition: ::std::option::Option<::stratus_model::Val<SsmActionDefinition>>,
     }
+
+    /// What the schema says of `Definition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Definition: s::ObjectSchema = s::ObjectSchema {
+        name: "Definition",
+        properties: &[
+            s::prop(
+                "IamActionDefinition",
+                s::Kind::Object(&SCHEMA_IamActionDefinition),
+            ),
+            s::prop(
+                "ScpActionDefinition",
+                s::Kind::Object(&SCHEMA_ScpActionDefinition),
+            ),
+            s::prop(
+                "SsmActionDefinition",
+                s::Kind::Object(&SCHEMA_SsmActionDefinition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Definition> for ::stratus_model::Val<Definition> {
         fn from(value: Definition) -> Self {
@@ -637,6 +937,22 @@ pub mod budgets_action {
             }
         }
     }
+
+    /// What the schema says of `Subscriber`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscriber: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscriber",
+        properties: &[
+            s::prop("Address", s::Kind::String)
+                .pattern("^(.*[\\n\\r\\t\\f\\ ]?)*$")
+                .min_length(1)
+                .max_length(2147483647),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type", "Address"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
         fn from(value: Subscriber) -> Self {
@@ -681,6 +997,16 @@ pub mod budgets_action {
         }
     }
 
+    /// What the schema says of `IamActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "IamActionDefinition",
+        properties: &[s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$").min_length(1).max_length(640))).min_items(1).max_items(100), s::prop("PolicyArn", s::Kind::String).pattern("^arn:aws(-eusc|-cn|-us-gov|-iso|-iso-[a-z]{1})?:iam::(\\d{12}|aws):policy(\\u002F[\\u0021-\\u007F]+\\u002F|\\u002F)[\\w+=,.@-]+$").min_length(25).max_length(684), s::prop("Roles", s::Kind::List(&s::prop("", s::Kind::String).pattern("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$").min_length(1).max_length(576))).min_items(1).max_items(100), s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String).pattern("^([\\u0021-\\u007F]+\\u002F)?[\\w+=,.@-]+$").min_length(1).max_length(576))).min_items(1).max_items(100)],
+        required: &["PolicyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamActionDefinition> for ::stratus_model::Val<IamActionDefinition> {
         fn from(value: IamActionDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -716,6 +1042,32 @@ pub mod budgets_action {
             }
         }
     }
+
+    /// What the schema says of `ScpActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScpActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ScpActionDefinition",
+        properties: &[
+            s::prop("PolicyId", s::Kind::String)
+                .pattern("^p-[0-9a-zA-Z_]{8,128}$")
+                .min_length(10)
+                .max_length(130),
+            s::prop(
+                "TargetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$)|(\\d{12})$")
+                        .min_length(12)
+                        .max_length(68),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &["PolicyId", "TargetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScpActionDefinition> for ::stratus_model::Val<ScpActionDefinition> {
         fn from(value: ScpActionDefinition) -> Self {
@@ -759,6 +1111,33 @@ pub mod budgets_action {
         }
     }
 
+    /// What the schema says of `SsmActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmActionDefinition",
+        properties: &[
+            s::prop(
+                "InstanceIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^i-(\\w{8}|\\w{17})$|^[a-zA-Z]([\\w-]{0,61}\\w)?$")
+                        .min_length(1)
+                        .max_length(63),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Region", s::Kind::String)
+                .pattern("^\\w{2,4}-\\w+(-\\w+)?-\\d$")
+                .min_length(9)
+                .max_length(20),
+            s::prop("Subtype", s::Kind::Enum(Subtype::VALUES)),
+        ],
+        required: &["Subtype", "Region", "InstanceIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmActionDefinition> for ::stratus_model::Val<SsmActionDefinition> {
         fn from(value: SsmActionDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -783,6 +1162,9 @@ pub mod budgets_action {
             Self::ApplyScpPolicy,
             Self::RunSsmDocuments,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["APPLY_IAM_POLICY", "APPLY_SCP_POLICY", "RUN_SSM_DOCUMENTS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -824,6 +1206,8 @@ pub mod budgets_action {
     impl ApprovalModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -864,6 +1248,8 @@ pub mod budgets_action {
     impl NotificationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Actual, Self::Forecasted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTUAL", "FORECASTED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -904,6 +1290,8 @@ pub mod budgets_action {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Percentage, Self::AbsoluteValue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PERCENTAGE", "ABSOLUTE_VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -944,6 +1332,8 @@ pub mod budgets_action {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sns, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SNS", "EMAIL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -984,6 +1374,8 @@ pub mod budgets_action {
     impl Subtype {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StopEc2Instances, Self::StopRdsInstances];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STOP_EC2_INSTANCES", "STOP_RDS_INSTANCES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

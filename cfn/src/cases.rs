@@ -4,6 +4,8 @@
 
 /// `AWS::Cases::CaseRule` and its property types.
 pub mod case_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cases::CaseRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-caserule.html)
@@ -50,6 +52,27 @@ pub mod case_rule {
         }
     }
 
+    /// What the schema says of `AWS::Cases::CaseRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cases::CaseRule",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(255),
+            s::prop("DomainId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*[\\S]$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Rule", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCaseRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCaseRuleAttributes {
         /// `CaseRuleId`: string.
@@ -82,6 +105,8 @@ pub use case_rule::{CfnCaseRule, CfnCaseRuleAttributes};
 
 /// `AWS::Cases::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cases::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-domain.html)
@@ -112,6 +137,22 @@ pub mod domain {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `AWS::Cases::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cases::Domain",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*[\\S]$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
@@ -145,6 +186,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::Cases::Field` and its property types.
 pub mod field {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cases::Field`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-field.html)
@@ -196,6 +239,28 @@ pub mod field {
         }
     }
 
+    /// What the schema says of `AWS::Cases::Field`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cases::Field",
+        properties: &[
+            s::prop("Attributes", s::Kind::Object(&SCHEMA_FieldAttributes)),
+            s::prop("Description", s::Kind::String).max_length(255),
+            s::prop("DomainId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*[\\S]$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Type", s::Kind::Enum(FieldType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnField`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFieldAttributes {
         /// `FieldArn`: string.
@@ -236,6 +301,16 @@ pub mod field {
         pub text: ::std::option::Option<::stratus_model::Val<TextAttributes>>,
     }
 
+    /// What the schema says of `FieldAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldAttributes",
+        properties: &[s::prop("Text", s::Kind::Object(&SCHEMA_TextAttributes))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldAttributes> for ::stratus_model::Val<FieldAttributes> {
         fn from(value: FieldAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -259,6 +334,16 @@ pub mod field {
             }
         }
     }
+
+    /// What the schema says of `TextAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "TextAttributes",
+        properties: &[s::prop("IsMultiline", s::Kind::Boolean)],
+        required: &["IsMultiline"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TextAttributes> for ::stratus_model::Val<TextAttributes> {
         fn from(value: TextAttributes) -> Self {
@@ -295,6 +380,16 @@ pub mod field {
             Self::SingleSelect,
             Self::Url,
             Self::User,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Text",
+            "Number",
+            "Boolean",
+            "DateTime",
+            "SingleSelect",
+            "Url",
+            "User",
         ];
 
         /// The value CloudFormation takes.
@@ -334,6 +429,8 @@ pub use field::{CfnField, CfnFieldAttributes};
 
 /// `AWS::Cases::Layout` and its property types.
 pub mod layout {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cases::Layout`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-layout.html)
@@ -376,6 +473,26 @@ pub mod layout {
         }
     }
 
+    /// What the schema says of `AWS::Cases::Layout`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cases::Layout",
+        properties: &[
+            s::prop("Content", s::Kind::Json),
+            s::prop("DomainId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*[\\S]$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Content", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLayout`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayoutAttributes {
         /// `CreatedTime`: string.
@@ -408,6 +525,8 @@ pub use layout::{CfnLayout, CfnLayoutAttributes};
 
 /// `AWS::Cases::Template` and its property types.
 pub mod template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cases::Template`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-template.html)
@@ -464,6 +583,41 @@ pub mod template {
         }
     }
 
+    /// What the schema says of `AWS::Cases::Template`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cases::Template",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(255),
+            s::prop("DomainId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop(
+                "LayoutConfiguration",
+                s::Kind::Object(&SCHEMA_LayoutConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*[\\S]$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "RequiredFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RequiredField))),
+            )
+            .max_items(100),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TemplateRule))),
+            )
+            .max_items(50),
+            s::prop("Status", s::Kind::Enum(TemplateStatus::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
         /// `CreatedTime`: string.
@@ -500,6 +654,18 @@ pub mod template {
         pub default_layout: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LayoutConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LayoutConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LayoutConfiguration",
+        properties: &[s::prop("DefaultLayout", s::Kind::String)
+            .min_length(1)
+            .max_length(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LayoutConfiguration> for ::stratus_model::Val<LayoutConfiguration> {
         fn from(value: LayoutConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -526,6 +692,18 @@ pub mod template {
             }
         }
     }
+
+    /// What the schema says of `RequiredField`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequiredField: s::ObjectSchema = s::ObjectSchema {
+        name: "RequiredField",
+        properties: &[s::prop("FieldId", s::Kind::String)
+            .min_length(1)
+            .max_length(500)],
+        required: &["FieldId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RequiredField> for ::stratus_model::Val<RequiredField> {
         fn from(value: RequiredField) -> Self {
@@ -558,6 +736,23 @@ pub mod template {
         }
     }
 
+    /// What the schema says of `TemplateRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateRule: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateRule",
+        properties: &[
+            s::prop("CaseRuleId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+            s::prop("FieldId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+        ],
+        required: &["CaseRuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TemplateRule> for ::stratus_model::Val<TemplateRule> {
         fn from(value: TemplateRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -576,6 +771,8 @@ pub mod template {
     impl TemplateStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Active", "Inactive"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

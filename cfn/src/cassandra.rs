@@ -4,6 +4,8 @@
 
 /// `AWS::Cassandra::Keyspace` and its property types.
 pub mod keyspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cassandra::Keyspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-keyspace.html)
@@ -29,6 +31,24 @@ pub mod keyspace {
             ::std::option::Option<::stratus_model::Val<ReplicationSpecification>>,
     }
 
+    /// What the schema says of `AWS::Cassandra::Keyspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cassandra::Keyspace",
+        properties: &[
+            s::prop("ClientSideTimestampsEnabled", s::Kind::Boolean),
+            s::prop("KeyspaceName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
+            s::prop(
+                "ReplicationSpecification",
+                s::Kind::Object(&SCHEMA_ReplicationSpecification),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ReplicationSpecification`, a property type of `AWS::Cassandra::Keyspace`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -40,6 +60,27 @@ pub mod keyspace {
         /// Allowed values: `SINGLE_REGION`, `MULTI_REGION`.
         pub replication_strategy: ::std::option::Option<::stratus_model::Val<ReplicationStrategy>>,
     }
+
+    /// What the schema says of `ReplicationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationSpecification",
+        properties: &[
+            s::prop(
+                "RegionList",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RegionListItem::VALUES))),
+            )
+            .min_items(2)
+            .max_items(20),
+            s::prop(
+                "ReplicationStrategy",
+                s::Kind::Enum(ReplicationStrategy::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationSpecification>
         for ::stratus_model::Val<ReplicationSpecification>
@@ -118,6 +159,29 @@ pub mod keyspace {
             Self::UsWest1,
             Self::UsWest2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "af-south-1",
+            "ap-east-1",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "me-central-1",
+            "me-south-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -176,6 +240,8 @@ pub mod keyspace {
     impl ReplicationStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleRegion, Self::MultiRegion];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SINGLE_REGION", "MULTI_REGION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -209,6 +275,8 @@ pub use keyspace::CfnKeyspace;
 
 /// `AWS::Cassandra::Table` and its property types.
 pub mod table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cassandra::Table`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-table.html)
@@ -300,6 +368,55 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AWS::Cassandra::Table`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cassandra::Table",
+        properties: &[
+            s::prop(
+                "AutoScalingSpecifications",
+                s::Kind::Object(&SCHEMA_AutoScalingSpecification),
+            ),
+            s::prop("BillingMode", s::Kind::Object(&SCHEMA_BillingMode)),
+            s::prop(
+                "CdcSpecification",
+                s::Kind::Object(&SCHEMA_CdcSpecification),
+            ),
+            s::prop("ClientSideTimestampsEnabled", s::Kind::Boolean),
+            s::prop(
+                "ClusteringKeyColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClusteringKeyColumn))),
+            ),
+            s::prop("DefaultTimeToLive", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "EncryptionSpecification",
+                s::Kind::Object(&SCHEMA_EncryptionSpecification),
+            ),
+            s::prop("KeyspaceName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
+            s::prop(
+                "PartitionKeyColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+            )
+            .min_items(1),
+            s::prop("PointInTimeRecoveryEnabled", s::Kind::Boolean),
+            s::prop(
+                "RegularColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+            ),
+            s::prop(
+                "ReplicaSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicaSpecification))),
+            )
+            .min_items(1),
+            s::prop("TableName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
+            s::prop("WarmThroughput", s::Kind::Object(&SCHEMA_WarmThroughput)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KeyspaceName", "PartitionKeyColumns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AutoScalingSpecification`, a property type of `AWS::Cassandra::Table`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -311,6 +428,25 @@ pub mod table {
         pub write_capacity_auto_scaling:
             ::std::option::Option<::stratus_model::Val<AutoScalingSetting>>,
     }
+
+    /// What the schema says of `AutoScalingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingSpecification",
+        properties: &[
+            s::prop(
+                "ReadCapacityAutoScaling",
+                s::Kind::Object(&SCHEMA_AutoScalingSetting),
+            ),
+            s::prop(
+                "WriteCapacityAutoScaling",
+                s::Kind::Object(&SCHEMA_AutoScalingSetting),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoScalingSpecification>
         for ::stratus_model::Val<AutoScalingSpecification>
@@ -341,6 +477,22 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `BillingMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_BillingMode: s::ObjectSchema = s::ObjectSchema {
+        name: "BillingMode",
+        properties: &[
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop(
+                "ProvisionedThroughput",
+                s::Kind::Object(&SCHEMA_ProvisionedThroughput),
+            ),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BillingMode> for ::stratus_model::Val<BillingMode> {
         fn from(value: BillingMode) -> Self {
@@ -373,6 +525,25 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `CdcSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CdcSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CdcSpecification",
+        properties: &[
+            s::prop("Status", s::Kind::Enum(CdcStatus::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("ViewType", s::Kind::Enum(CdcViewType::VALUES)),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CdcSpecification> for ::stratus_model::Val<CdcSpecification> {
         fn from(value: CdcSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -400,6 +571,19 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `ClusteringKeyColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusteringKeyColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusteringKeyColumn",
+        properties: &[
+            s::prop("Column", s::Kind::Object(&SCHEMA_Column)),
+            s::prop("OrderBy", s::Kind::Enum(OrderBy::VALUES)),
+        ],
+        required: &["Column"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusteringKeyColumn> for ::stratus_model::Val<ClusteringKeyColumn> {
         fn from(value: ClusteringKeyColumn) -> Self {
@@ -429,6 +613,19 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `EncryptionSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionSpecification",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KmsKeyIdentifier", s::Kind::String),
+        ],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionSpecification>
         for ::stratus_model::Val<EncryptionSpecification>
@@ -464,6 +661,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `Column`'s properties; `validate()` checks them.
+    pub static SCHEMA_Column: s::ObjectSchema = s::ObjectSchema {
+        name: "Column",
+        properties: &[
+            s::prop("ColumnName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$"),
+            s::prop("ColumnType", s::Kind::String),
+        ],
+        required: &["ColumnName", "ColumnType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -498,6 +708,25 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `ReplicaSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaSpecification",
+        properties: &[
+            s::prop(
+                "ReadCapacityAutoScaling",
+                s::Kind::Object(&SCHEMA_AutoScalingSetting),
+            ),
+            s::prop("ReadCapacityUnits", s::Kind::Integer),
+            s::prop("Region", s::Kind::String)
+                .min_length(2)
+                .max_length(25),
+        ],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaSpecification> for ::stratus_model::Val<ReplicaSpecification> {
         fn from(value: ReplicaSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -515,6 +744,19 @@ pub mod table {
         /// Range: `1..=`.
         pub write_units_per_second: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `WarmThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_WarmThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "WarmThroughput",
+        properties: &[
+            s::prop("ReadUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+            s::prop("WriteUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WarmThroughput> for ::stratus_model::Val<WarmThroughput> {
         fn from(value: WarmThroughput) -> Self {
@@ -537,6 +779,21 @@ pub mod table {
         /// `ScalingPolicy`: [`ScalingPolicy`].
         pub scaling_policy: ::std::option::Option<::stratus_model::Val<ScalingPolicy>>,
     }
+
+    /// What the schema says of `AutoScalingSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingSetting",
+        properties: &[
+            s::prop("AutoScalingDisabled", s::Kind::Boolean),
+            s::prop("MaximumUnits", s::Kind::Integer).minimum(1.0),
+            s::prop("MinimumUnits", s::Kind::Integer).minimum(1.0),
+            s::prop("ScalingPolicy", s::Kind::Object(&SCHEMA_ScalingPolicy)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoScalingSetting> for ::stratus_model::Val<AutoScalingSetting> {
         fn from(value: AutoScalingSetting) -> Self {
@@ -571,6 +828,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `ProvisionedThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedThroughput",
+        properties: &[
+            s::prop("ReadCapacityUnits", s::Kind::Integer).minimum(1.0),
+            s::prop("WriteCapacityUnits", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["ReadCapacityUnits", "WriteCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedThroughput> for ::stratus_model::Val<ProvisionedThroughput> {
         fn from(value: ProvisionedThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -604,6 +874,23 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -618,6 +905,19 @@ pub mod table {
         pub target_tracking_scaling_policy_configuration:
             ::std::option::Option<::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>>,
     }
+
+    /// What the schema says of `ScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingPolicy",
+        properties: &[s::prop(
+            "TargetTrackingScalingPolicyConfiguration",
+            s::Kind::Object(&SCHEMA_TargetTrackingScalingPolicyConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingPolicy> for ::stratus_model::Val<ScalingPolicy> {
         fn from(value: ScalingPolicy) -> Self {
@@ -652,6 +952,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `TargetTrackingScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingScalingPolicyConfiguration",
+        properties: &[
+            s::prop("DisableScaleIn", s::Kind::Boolean),
+            s::prop("ScaleInCooldown", s::Kind::Integer),
+            s::prop("ScaleOutCooldown", s::Kind::Integer),
+            s::prop("TargetValue", s::Kind::Integer),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
         for ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>
     {
@@ -672,6 +987,8 @@ pub mod table {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Provisioned, Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROVISIONED", "ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -712,6 +1029,8 @@ pub mod table {
     impl CdcStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -761,6 +1080,9 @@ pub mod table {
             Self::KeysOnly,
             Self::NewAndOldImages,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NEW_IMAGE", "OLD_IMAGE", "KEYS_ONLY", "NEW_AND_OLD_IMAGES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -803,6 +1125,8 @@ pub mod table {
     impl OrderBy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -843,6 +1167,9 @@ pub mod table {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsOwnedKmsKey, Self::CustomerManagedKmsKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AWS_OWNED_KMS_KEY", "CUSTOMER_MANAGED_KMS_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -876,6 +1203,8 @@ pub use table::CfnTable;
 
 /// `AWS::Cassandra::Type` and its property types.
 pub mod r#type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cassandra::Type`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-type.html)
@@ -917,6 +1246,23 @@ pub mod r#type {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cassandra::Type`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cassandra::Type",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Field))),
+            ),
+            s::prop("KeyspaceName", s::Kind::String),
+            s::prop("TypeName", s::Kind::String),
+        ],
+        required: &["KeyspaceName", "TypeName", "Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTypeAttributes {
@@ -982,6 +1328,19 @@ pub mod r#type {
             }
         }
     }
+
+    /// What the schema says of `Field`'s properties; `validate()` checks them.
+    pub static SCHEMA_Field: s::ObjectSchema = s::ObjectSchema {
+        name: "Field",
+        properties: &[
+            s::prop("FieldName", s::Kind::String),
+            s::prop("FieldType", s::Kind::String),
+        ],
+        required: &["FieldName", "FieldType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
         fn from(value: Field) -> Self {

@@ -4,12 +4,24 @@
 
 /// `AWS::CDK::Metadata` and its property types.
 pub mod metadata {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CDK::Metadata`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cdk-metadata.html)
     #[derive(::stratus_macros::Resource, Clone, Debug, PartialEq, Default)]
     #[resource(type = "AWS::CDK::Metadata", tags = "none", crate = "::stratus_model")]
     pub struct CfnMetadata {}
+
+    /// What the schema says of `AWS::CDK::Metadata`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CDK::Metadata",
+        properties: &[],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 }
 
 pub use metadata::CfnMetadata;

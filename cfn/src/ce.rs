@@ -4,6 +4,8 @@
 
 /// `AWS::CE::AnomalyMonitor` and its property types.
 pub mod anomaly_monitor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CE::AnomalyMonitor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html)
@@ -54,6 +56,25 @@ pub mod anomaly_monitor {
             }
         }
     }
+
+    /// What the schema says of `AWS::CE::AnomalyMonitor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CE::AnomalyMonitor",
+        properties: &[
+            s::prop("MonitorDimension", s::Kind::Enum(MonitorDimension::VALUES)),
+            s::prop("MonitorName", s::Kind::String)
+                .pattern("[\\S\\s]*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("MonitorSpecification", s::Kind::String),
+            s::prop("MonitorType", s::Kind::Enum(MonitorType::VALUES)),
+            s::prop("ResourceTags", s::Kind::Json),
+        ],
+        required: &["MonitorName", "MonitorType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAnomalyMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalyMonitorAttributes {
@@ -108,6 +129,9 @@ pub mod anomaly_monitor {
             Self::Tag,
             Self::CostCategory,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -150,6 +174,8 @@ pub mod anomaly_monitor {
     impl MonitorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dimensional, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DIMENSIONAL", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -183,6 +209,8 @@ pub use anomaly_monitor::{CfnAnomalyMonitor, CfnAnomalyMonitorAttributes};
 
 /// `AWS::CE::AnomalySubscription` and its property types.
 pub mod anomaly_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CE::AnomalySubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalysubscription.html)
@@ -240,6 +268,40 @@ pub mod anomaly_subscription {
         }
     }
 
+    /// What the schema says of `AWS::CE::AnomalySubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CE::AnomalySubscription",
+        properties: &[
+            s::prop("Frequency", s::Kind::Enum(Frequency::VALUES)),
+            s::prop(
+                "MonitorArnList",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "^arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:[-a-zA-Z0-9/:_]+$",
+                )),
+            ),
+            s::prop(
+                "Subscribers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscriber))),
+            ),
+            s::prop("SubscriptionName", s::Kind::String)
+                .pattern("[\\S\\s]*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Threshold", s::Kind::Number).minimum(0.0),
+            s::prop("ThresholdExpression", s::Kind::String),
+            s::prop("ResourceTags", s::Kind::Json),
+        ],
+        required: &[
+            "MonitorArnList",
+            "Subscribers",
+            "Frequency",
+            "SubscriptionName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAnomalySubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalySubscriptionAttributes {
         /// `SubscriptionArn`: string.
@@ -293,6 +355,16 @@ pub mod anomaly_subscription {
         }
     }
 
+    /// What the schema says of `Subscriber`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscriber: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscriber",
+        properties: &[s::prop("Address", s::Kind::String).pattern("(^[a-zA-Z0-9.!#$%&'*+=?^_‘{|}~-]+@[a-zA-Z0-9_-]+(\\.[a-zA-Z0-9_-]+)+$)|(^arn:(aws[a-zA-Z-]*):sns:[a-zA-Z0-9-]+:[0-9]{12}:[a-zA-Z0-9_-]+(\\.fifo)?$)"), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &["Address", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subscriber> for ::stratus_model::Val<Subscriber> {
         fn from(value: Subscriber) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -313,6 +385,8 @@ pub mod anomaly_subscription {
     impl Frequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daily, Self::Immediate, Self::Weekly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAILY", "IMMEDIATE", "WEEKLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -354,6 +428,8 @@ pub mod anomaly_subscription {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Confirmed, Self::Declined];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONFIRMED", "DECLINED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -394,6 +470,8 @@ pub mod anomaly_subscription {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Email, Self::Sns];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EMAIL", "SNS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -427,6 +505,8 @@ pub use anomaly_subscription::{CfnAnomalySubscription, CfnAnomalySubscriptionAtt
 
 /// `AWS::CE::CostCategory` and its property types.
 pub mod cost_category {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CE::CostCategory`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-costcategory.html)
@@ -477,6 +557,27 @@ pub mod cost_category {
         }
     }
 
+    /// What the schema says of `AWS::CE::CostCategory`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CE::CostCategory",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("RuleVersion", s::Kind::Enum(RuleVersion::VALUES)),
+            s::prop("Rules", s::Kind::String),
+            s::prop("SplitChargeRules", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RuleVersion", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCostCategory`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCostCategoryAttributes {
         /// `Arn`: string.
@@ -504,6 +605,8 @@ pub mod cost_category {
     impl RuleVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CostCategoryExpressionV1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CostCategoryExpression.v1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CertificateManager::Account` and its property types.
 pub mod account {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CertificateManager::Account`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-account.html)
@@ -32,6 +34,19 @@ pub mod account {
         }
     }
 
+    /// What the schema says of `AWS::CertificateManager::Account`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CertificateManager::Account",
+        properties: &[s::prop(
+            "ExpiryEventsConfiguration",
+            s::Kind::Object(&SCHEMA_ExpiryEventsConfiguration),
+        )],
+        required: &["ExpiryEventsConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAttributes {
         /// `AccountId`: string.
@@ -53,6 +68,18 @@ pub mod account {
         pub days_before_expiry: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ExpiryEventsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpiryEventsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpiryEventsConfiguration",
+        properties: &[s::prop("DaysBeforeExpiry", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(45.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExpiryEventsConfiguration>
         for ::stratus_model::Val<ExpiryEventsConfiguration>
     {
@@ -66,6 +93,8 @@ pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::CertificateManager::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CertificateManager::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html)
@@ -132,6 +161,38 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `AWS::CertificateManager::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CertificateManager::Certificate",
+        properties: &[
+            s::prop("CertificateAuthorityArn", s::Kind::String),
+            s::prop("CertificateExport", s::Kind::String),
+            s::prop("CertificateTransparencyLoggingPreference", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop(
+                "DomainValidationOptions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DomainValidationOption),
+                )),
+            ),
+            s::prop("KeyAlgorithm", s::Kind::String),
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("ValidationMethod", s::Kind::String),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Id`: string.
@@ -170,6 +231,20 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `DomainValidationOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainValidationOption: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainValidationOption",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+            s::prop("ValidationDomain", s::Kind::String),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainValidationOption> for ::stratus_model::Val<DomainValidationOption> {
         fn from(value: DomainValidationOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +275,19 @@ pub mod certificate {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Chatbot::CustomAction` and its property types.
 pub mod custom_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Chatbot::CustomAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-customaction.html)
@@ -51,6 +53,37 @@ pub mod custom_action {
         }
     }
 
+    /// What the schema says of `AWS::Chatbot::CustomAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Chatbot::CustomAction",
+        properties: &[
+            s::prop("ActionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("AliasName", s::Kind::String)
+                .pattern("^[A-Za-z0-9-_]+$")
+                .min_length(1)
+                .max_length(30),
+            s::prop(
+                "Attachments",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomActionAttachment),
+                )),
+            ),
+            s::prop(
+                "Definition",
+                s::Kind::Object(&SCHEMA_CustomActionDefinition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ActionName", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomActionAttributes {
         /// `CustomActionArn`: string.
@@ -88,6 +121,35 @@ pub mod custom_action {
         >,
     }
 
+    /// What the schema says of `CustomActionAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomActionAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomActionAttachment",
+        properties: &[
+            s::prop("ButtonText", s::Kind::String)
+                .pattern("^[\\S\\s]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "Criteria",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomActionAttachmentCriteria),
+                )),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("NotificationType", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Variables", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomActionAttachment> for ::stratus_model::Val<CustomActionAttachment> {
         fn from(value: CustomActionAttachment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -114,6 +176,18 @@ pub mod custom_action {
             }
         }
     }
+
+    /// What the schema says of `CustomActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomActionDefinition",
+        properties: &[s::prop("CommandText", s::Kind::String)
+            .min_length(1)
+            .max_length(5000)],
+        required: &["CommandText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomActionDefinition> for ::stratus_model::Val<CustomActionDefinition> {
         fn from(value: CustomActionDefinition) -> Self {
@@ -152,6 +226,25 @@ pub mod custom_action {
         }
     }
 
+    /// What the schema says of `CustomActionAttachmentCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomActionAttachmentCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomActionAttachmentCriteria",
+        properties: &[
+            s::prop(
+                "Operator",
+                s::Kind::Enum(CustomActionAttachmentCriteriaOperator::VALUES),
+            ),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("VariableName", s::Kind::String),
+        ],
+        required: &["Operator", "VariableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomActionAttachmentCriteria>
         for ::stratus_model::Val<CustomActionAttachmentCriteria>
     {
@@ -172,6 +265,8 @@ pub mod custom_action {
     impl CustomActionAttachmentCriteriaOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HasValue, Self::Equals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HAS_VALUE", "EQUALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -207,6 +302,8 @@ pub use custom_action::{CfnCustomAction, CfnCustomActionAttributes};
 
 /// `AWS::Chatbot::MicrosoftTeamsChannelConfiguration` and its property types.
 pub mod microsoft_teams_channel_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-microsoftteamschannelconfiguration.html)
@@ -296,6 +393,16 @@ pub mod microsoft_teams_channel_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Chatbot::MicrosoftTeamsChannelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Chatbot::MicrosoftTeamsChannelConfiguration",
+        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("TeamId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("TeamsChannelId", s::Kind::String).pattern("^([a-zA-Z0-9-_=+/.,])*%3[aA]([a-zA-Z0-9-_=+/.,])*%40([a-zA-Z0-9-_=+/.,])*$").min_length(1).max_length(256), s::prop("TeamsChannelName", s::Kind::String).pattern("^(.*)$").min_length(1).max_length(256), s::prop("TeamsTenantId", s::Kind::String).pattern("^[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}$").min_length(36).max_length(36), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        required: &["TeamId", "TeamsChannelId", "TeamsTenantId", "ConfigurationName", "IamRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMicrosoftTeamsChannelConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMicrosoftTeamsChannelConfigurationAttributes {
         /// `Arn`: string.
@@ -317,6 +424,8 @@ pub use microsoft_teams_channel_configuration::{
 
 /// `AWS::Chatbot::SlackChannelConfiguration` and its property types.
 pub mod slack_channel_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Chatbot::SlackChannelConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-slackchannelconfiguration.html)
@@ -391,6 +500,16 @@ pub mod slack_channel_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::Chatbot::SlackChannelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Chatbot::SlackChannelConfiguration",
+        properties: &[s::prop("ConfigurationName", s::Kind::String).pattern("^[A-Za-z0-9-_]+$").min_length(1).max_length(128), s::prop("CustomizationResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:chatbot:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:custom-action/[a-zA-Z0-9_-]{1,64}$"))), s::prop("GuardrailPolicies", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(^$|arn:aws:iam:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9_\\/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_\\/+=,@.-]{0,1023})$"))), s::prop("IamRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("LoggingLevel", s::Kind::String).pattern("^(ERROR|INFO|NONE)$").min_length(4).max_length(5), s::prop("SlackChannelId", s::Kind::String).pattern("^[A-Za-z0-9]+$").min_length(1).max_length(256), s::prop("SlackWorkspaceId", s::Kind::String).pattern("^[0-9A-Z]{1,255}$").min_length(1).max_length(256), s::prop("SnsTopicArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"))), s::prop("UserRoleRequired", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        required: &["SlackWorkspaceId", "SlackChannelId", "ConfigurationName", "IamRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSlackChannelConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSlackChannelConfigurationAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Chime::AppInstance` and its property types.
 pub mod app_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Chime::AppInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstance.html)
@@ -38,6 +40,24 @@ pub mod app_instance {
         }
     }
 
+    /// What the schema says of `AWS::Chime::AppInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Chime::AppInstance",
+        properties: &[
+            s::prop("Metadata", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppInstanceAttributes {
         /// `AppInstanceArn`: string.
@@ -65,6 +85,8 @@ pub use app_instance::{CfnAppInstance, CfnAppInstanceAttributes};
 
 /// `AWS::Chime::AppInstanceBot` and its property types.
 pub mod app_instance_bot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Chime::AppInstanceBot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstancebot.html)
@@ -113,6 +135,16 @@ pub mod app_instance_bot {
         }
     }
 
+    /// What the schema says of `AWS::Chime::AppInstanceBot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Chime::AppInstanceBot",
+        properties: &[s::prop("AppInstanceArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(5).max_length(1600), s::prop("Configuration", s::Kind::Object(&SCHEMA_Configuration)), s::prop("Metadata", s::Kind::String).pattern(".*").min_length(0).max_length(1024), s::prop("Name", s::Kind::String).pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]*$").min_length(0).max_length(256), s::prop("Tags", s::Kind::Json)],
+        required: &["AppInstanceArn", "Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppInstanceBot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppInstanceBotAttributes {
         /// `AppInstanceBotArn`: string.
@@ -150,6 +182,16 @@ pub mod app_instance_bot {
             Self { lex: lex.into() }
         }
     }
+
+    /// What the schema says of `Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Configuration",
+        properties: &[s::prop("Lex", s::Kind::Object(&SCHEMA_LexConfiguration))],
+        required: &["Lex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
@@ -196,6 +238,16 @@ pub mod app_instance_bot {
         }
     }
 
+    /// What the schema says of `LexConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LexConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LexConfiguration",
+        properties: &[s::prop("InvokedBy", s::Kind::Object(&SCHEMA_InvokedBy)), s::prop("LexBotAliasArn", s::Kind::String).pattern("^arn:aws:lex:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:bot-alias/[A-Z0-9]{10}/[A-Z0-9]{10}$").min_length(15).max_length(2048), s::prop("LocaleId", s::Kind::String), s::prop("RespondsTo", s::Kind::Enum(RespondsTo::VALUES)), s::prop("WelcomeIntent", s::Kind::String).pattern("^([A-Za-z]_?)+$").min_length(1).max_length(100)],
+        required: &["LexBotAliasArn", "LocaleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LexConfiguration> for ::stratus_model::Val<LexConfiguration> {
         fn from(value: LexConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -229,6 +281,19 @@ pub mod app_instance_bot {
         }
     }
 
+    /// What the schema says of `InvokedBy`'s properties; `validate()` checks them.
+    pub static SCHEMA_InvokedBy: s::ObjectSchema = s::ObjectSchema {
+        name: "InvokedBy",
+        properties: &[
+            s::prop("StandardMessages", s::Kind::Enum(StandardMessages::VALUES)),
+            s::prop("TargetedMessages", s::Kind::Enum(TargetedMessages::VALUES)),
+        ],
+        required: &["StandardMessages", "TargetedMessages"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InvokedBy> for ::stratus_model::Val<InvokedBy> {
         fn from(value: InvokedBy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -245,6 +310,8 @@ pub mod app_instance_bot {
     impl RespondsTo {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StandardMessages];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD_MESSAGES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -288,6 +355,8 @@ pub mod app_instance_bot {
     impl StandardMessages {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Auto, Self::All, Self::Mentions, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTO", "ALL", "MENTIONS", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -330,6 +399,8 @@ pub mod app_instance_bot {
     impl TargetedMessages {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

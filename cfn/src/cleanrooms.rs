@@ -4,6 +4,8 @@
 
 /// `AWS::CleanRooms::AnalysisTemplate` and its property types.
 pub mod analysis_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::AnalysisTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-analysistemplate.html)
@@ -89,6 +91,45 @@ pub mod analysis_template {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::AnalysisTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::AnalysisTemplate",
+        properties: &[
+            s::prop(
+                "AnalysisParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AnalysisParameter))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop(
+                "ErrorMessageConfiguration",
+                s::Kind::Object(&SCHEMA_ErrorMessageConfiguration),
+            ),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("MembershipIdentifier", s::Kind::String)
+                .pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .max_length(128),
+            s::prop("Schema", s::Kind::Object(&SCHEMA_AnalysisSchema)),
+            s::prop("Source", s::Kind::Json),
+            s::prop("SourceMetadata", s::Kind::Json),
+            s::prop("SyntheticDataParameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Source", "Format", "Name", "MembershipIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAnalysisTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnalysisTemplateAttributes {
         /// `CollaborationArn`: string.
@@ -153,6 +194,25 @@ pub mod analysis_template {
         }
     }
 
+    /// What the schema says of `AnalysisParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisParameter",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("[0-9a-zA-Z_]+")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnalysisParameter> for ::stratus_model::Val<AnalysisParameter> {
         fn from(value: AnalysisParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -177,6 +237,16 @@ pub mod analysis_template {
             }
         }
     }
+
+    /// What the schema says of `ErrorMessageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ErrorMessageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ErrorMessageConfiguration",
+        properties: &[s::prop("Type", s::Kind::Enum(Type2::VALUES))],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ErrorMessageConfiguration>
         for ::stratus_model::Val<ErrorMessageConfiguration>
@@ -208,6 +278,24 @@ pub mod analysis_template {
         }
     }
 
+    /// What the schema says of `AnalysisSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisSchema",
+        properties: &[s::prop(
+            "ReferencedTables",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                    .max_length(128),
+            ),
+        )
+        .min_items(0)],
+        required: &["ReferencedTables"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnalysisSchema> for ::stratus_model::Val<AnalysisSchema> {
         fn from(value: AnalysisSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -226,6 +314,8 @@ pub mod analysis_template {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sql, Self::Pyspark10];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SQL", "PYSPARK_1_0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -347,6 +437,37 @@ pub mod analysis_template {
             Self::TimestampNtz,
             Self::Tinyint,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SMALLINT",
+            "INTEGER",
+            "BIGINT",
+            "DECIMAL",
+            "REAL",
+            "DOUBLE_PRECISION",
+            "BOOLEAN",
+            "CHAR",
+            "VARCHAR",
+            "DATE",
+            "TIMESTAMP",
+            "TIMESTAMPTZ",
+            "TIME",
+            "TIMETZ",
+            "VARBYTE",
+            "BINARY",
+            "BYTE",
+            "CHARACTER",
+            "DOUBLE",
+            "FLOAT",
+            "INT",
+            "LONG",
+            "NUMERIC",
+            "SHORT",
+            "STRING",
+            "TIMESTAMP_LTZ",
+            "TIMESTAMP_NTZ",
+            "TINYINT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -411,6 +532,8 @@ pub mod analysis_template {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Detailed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DETAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -443,6 +566,8 @@ pub use analysis_template::{CfnAnalysisTemplate, CfnAnalysisTemplateAttributes};
 
 /// `AWS::CleanRooms::Collaboration` and its property types.
 pub mod collaboration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::Collaboration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-collaboration.html)
@@ -551,6 +676,16 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::Collaboration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::Collaboration",
+        properties: &[s::prop("AllowedResultRegions", s::Kind::List(&s::prop("", s::Kind::Enum(SupportedS3Region::VALUES)))), s::prop("AnalyticsEngine", s::Kind::Enum(AnalyticsEngine::VALUES)), s::prop("AutoApprovedChangeTypes", s::Kind::List(&s::prop("", s::Kind::Enum(AutoApprovedChangeType::VALUES)))), s::prop("CreatorDisplayName", s::Kind::String).pattern("^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$").min_length(1).max_length(100), s::prop("CreatorMLMemberAbilities", s::Kind::Object(&SCHEMA_MlMemberAbilities)), s::prop("CreatorMemberAbilities", s::Kind::List(&s::prop("", s::Kind::Enum(MemberAbility::VALUES)))), s::prop("CreatorPaymentConfiguration", s::Kind::Object(&SCHEMA_PaymentConfiguration)), s::prop("DataEncryptionMetadata", s::Kind::Object(&SCHEMA_DataEncryptionMetadata)), s::prop("Description", s::Kind::String).pattern("^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$").min_length(1).max_length(255), s::prop("IsMetricsEnabled", s::Kind::Boolean), s::prop("JobLogStatus", s::Kind::Enum(CollaborationJobLogStatus::VALUES)), s::prop("Members", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MemberSpecification)))).min_items(0).max_items(9), s::prop("Name", s::Kind::String).pattern("^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$").min_length(1).max_length(100), s::prop("QueryLogStatus", s::Kind::Enum(CollaborationQueryLogStatus::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["CreatorDisplayName", "Name", "Description", "QueryLogStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCollaboration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollaborationAttributes {
         /// `Arn`: string.
@@ -592,6 +727,20 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `MLMemberAbilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_MlMemberAbilities: s::ObjectSchema = s::ObjectSchema {
+        name: "MLMemberAbilities",
+        properties: &[s::prop(
+            "CustomMLMemberAbilities",
+            s::Kind::List(&s::prop("", s::Kind::Enum(CustomMlMemberAbility::VALUES))),
+        )
+        .min_items(1)],
+        required: &["CustomMLMemberAbilities"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MlMemberAbilities> for ::stratus_model::Val<MlMemberAbilities> {
         fn from(value: MlMemberAbilities) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -623,6 +772,26 @@ pub mod collaboration {
             }
         }
     }
+
+    /// What the schema says of `PaymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PaymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PaymentConfiguration",
+        properties: &[
+            s::prop(
+                "JobCompute",
+                s::Kind::Object(&SCHEMA_JobComputePaymentConfig),
+            ),
+            s::prop("MachineLearning", s::Kind::Object(&SCHEMA_MlPaymentConfig)),
+            s::prop(
+                "QueryCompute",
+                s::Kind::Object(&SCHEMA_QueryComputePaymentConfig),
+            ),
+        ],
+        required: &["QueryCompute"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PaymentConfiguration> for ::stratus_model::Val<PaymentConfiguration> {
         fn from(value: PaymentConfiguration) -> Self {
@@ -667,6 +836,26 @@ pub mod collaboration {
             }
         }
     }
+
+    /// What the schema says of `DataEncryptionMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataEncryptionMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "DataEncryptionMetadata",
+        properties: &[
+            s::prop("AllowCleartext", s::Kind::Boolean),
+            s::prop("AllowDuplicates", s::Kind::Boolean),
+            s::prop("AllowJoinsOnColumnsWithDifferentNames", s::Kind::Boolean),
+            s::prop("PreserveNulls", s::Kind::Boolean),
+        ],
+        required: &[
+            "AllowCleartext",
+            "AllowDuplicates",
+            "AllowJoinsOnColumnsWithDifferentNames",
+            "PreserveNulls",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataEncryptionMetadata> for ::stratus_model::Val<DataEncryptionMetadata> {
         fn from(value: DataEncryptionMetadata) -> Self {
@@ -713,6 +902,39 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `MemberSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberSpecification",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .pattern("^\\d+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern(
+                    "^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$",
+                )
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "MLMemberAbilities",
+                s::Kind::Object(&SCHEMA_MlMemberAbilities),
+            ),
+            s::prop(
+                "MemberAbilities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(MemberAbility::VALUES))),
+            ),
+            s::prop(
+                "PaymentConfiguration",
+                s::Kind::Object(&SCHEMA_PaymentConfiguration),
+            ),
+        ],
+        required: &["AccountId", "DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemberSpecification> for ::stratus_model::Val<MemberSpecification> {
         fn from(value: MemberSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -737,6 +959,16 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `JobComputePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobComputePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JobComputePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobComputePaymentConfig>
         for ::stratus_model::Val<JobComputePaymentConfig>
     {
@@ -758,6 +990,29 @@ pub mod collaboration {
         pub synthetic_data_generation:
             ::std::option::Option<::stratus_model::Val<SyntheticDataGenerationPaymentConfig>>,
     }
+
+    /// What the schema says of `MLPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MlPaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MLPaymentConfig",
+        properties: &[
+            s::prop(
+                "ModelInference",
+                s::Kind::Object(&SCHEMA_ModelInferencePaymentConfig),
+            ),
+            s::prop(
+                "ModelTraining",
+                s::Kind::Object(&SCHEMA_ModelTrainingPaymentConfig),
+            ),
+            s::prop(
+                "SyntheticDataGeneration",
+                s::Kind::Object(&SCHEMA_SyntheticDataGenerationPaymentConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MlPaymentConfig> for ::stratus_model::Val<MlPaymentConfig> {
         fn from(value: MlPaymentConfig) -> Self {
@@ -782,6 +1037,16 @@ pub mod collaboration {
             }
         }
     }
+
+    /// What the schema says of `QueryComputePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryComputePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryComputePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryComputePaymentConfig>
         for ::stratus_model::Val<QueryComputePaymentConfig>
@@ -809,6 +1074,16 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `ModelInferencePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelInferencePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelInferencePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelInferencePaymentConfig>
         for ::stratus_model::Val<ModelInferencePaymentConfig>
     {
@@ -835,6 +1110,16 @@ pub mod collaboration {
         }
     }
 
+    /// What the schema says of `ModelTrainingPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelTrainingPaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelTrainingPaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelTrainingPaymentConfig>
         for ::stratus_model::Val<ModelTrainingPaymentConfig>
     {
@@ -860,6 +1145,16 @@ pub mod collaboration {
             }
         }
     }
+
+    /// What the schema says of `SyntheticDataGenerationPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyntheticDataGenerationPaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SyntheticDataGenerationPaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SyntheticDataGenerationPaymentConfig>
         for ::stratus_model::Val<SyntheticDataGenerationPaymentConfig>
@@ -977,6 +1272,42 @@ pub mod collaboration {
             Self::SaEast1,
             Self::MxCentral1,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "us-west-1",
+            "us-west-2",
+            "us-east-1",
+            "us-east-2",
+            "af-south-1",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-5",
+            "ap-southeast-4",
+            "ap-southeast-7",
+            "ap-south-1",
+            "ap-northeast-3",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ca-central-1",
+            "ca-west-1",
+            "eu-south-1",
+            "eu-west-3",
+            "eu-south-2",
+            "eu-central-2",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "me-south-1",
+            "me-central-1",
+            "il-central-1",
+            "sa-east-1",
+            "mx-central-1",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1048,6 +1379,8 @@ pub mod collaboration {
     impl AnalyticsEngine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CleanRoomsSql, Self::Spark];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLEAN_ROOMS_SQL", "SPARK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1094,6 +1427,12 @@ pub mod collaboration {
             Self::GrantReceiveResultsAbility,
             Self::RevokeReceiveResultsAbility,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ADD_MEMBER",
+            "GRANT_RECEIVE_RESULTS_ABILITY",
+            "REVOKE_RECEIVE_RESULTS_ABILITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1138,6 +1477,9 @@ pub mod collaboration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::CanQuery, Self::CanRunJob, Self::CanReceiveResults];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CAN_QUERY", "CAN_RUN_JOB", "CAN_RECEIVE_RESULTS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1179,6 +1521,8 @@ pub mod collaboration {
     impl CollaborationJobLogStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1221,6 +1565,8 @@ pub mod collaboration {
     impl CollaborationQueryLogStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1264,6 +1610,9 @@ pub mod collaboration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::CanReceiveModelOutput, Self::CanReceiveInferenceOutput];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CAN_RECEIVE_MODEL_OUTPUT", "CAN_RECEIVE_INFERENCE_OUTPUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1297,6 +1646,8 @@ pub use collaboration::{CfnCollaboration, CfnCollaborationAttributes};
 
 /// `AWS::CleanRooms::ConfiguredTable` and its property types.
 pub mod configured_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::ConfiguredTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtable.html)
@@ -1360,6 +1711,51 @@ pub mod configured_table {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::ConfiguredTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::ConfiguredTable",
+        properties: &[
+            s::prop(
+                "AllowedColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9_](([a-z0-9_ ]+-)*([a-z0-9_ ]+))?$")
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("AnalysisMethod", s::Kind::Enum(AnalysisMethod::VALUES)),
+            s::prop(
+                "AnalysisRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AnalysisRule))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern(
+                    "^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$",
+                )
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "SelectedAnalysisMethods",
+                s::Kind::List(&s::prop("", s::Kind::Enum(SelectedAnalysisMethod::VALUES))),
+            ),
+            s::prop("TableReference", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AllowedColumns", "AnalysisMethod", "Name", "TableReference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguredTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredTableAttributes {
         /// `Arn`: string.
@@ -1402,6 +1798,25 @@ pub mod configured_table {
         }
     }
 
+    /// What the schema says of `AnalysisRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalysisRule: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalysisRule",
+        properties: &[
+            s::prop(
+                "Policy",
+                s::Kind::Object(&SCHEMA_ConfiguredTableAnalysisRulePolicy),
+            ),
+            s::prop(
+                "Type",
+                s::Kind::Enum(ConfiguredTableAnalysisRuleType::VALUES),
+            ),
+        ],
+        required: &["Type", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnalysisRule> for ::stratus_model::Val<AnalysisRule> {
         fn from(value: AnalysisRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1426,6 +1841,16 @@ pub mod configured_table {
         }
     }
 
+    /// What the schema says of `ConfiguredTableAnalysisRulePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAnalysisRulePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfiguredTableAnalysisRulePolicy",
+        properties: &[s::prop("V1", s::Kind::Json)],
+        required: &["V1"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfiguredTableAnalysisRulePolicy>
         for ::stratus_model::Val<ConfiguredTableAnalysisRulePolicy>
     {
@@ -1448,6 +1873,8 @@ pub mod configured_table {
     impl AnalysisMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DirectQuery, Self::DirectJob, Self::Multiple];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DIRECT_QUERY", "DIRECT_JOB", "MULTIPLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1489,6 +1916,8 @@ pub mod configured_table {
     impl SelectedAnalysisMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DirectQuery, Self::DirectJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DIRECT_QUERY", "DIRECT_JOB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1531,6 +1960,8 @@ pub mod configured_table {
     impl ConfiguredTableAnalysisRuleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aggregation, Self::List, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AGGREGATION", "LIST", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1567,6 +1998,8 @@ pub use configured_table::{CfnConfiguredTable, CfnConfiguredTableAttributes};
 
 /// `AWS::CleanRooms::ConfiguredTableAssociation` and its property types.
 pub mod configured_table_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::ConfiguredTableAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtableassociation.html)
@@ -1640,6 +2073,52 @@ pub mod configured_table_association {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::ConfiguredTableAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::ConfiguredTableAssociation",
+        properties: &[
+            s::prop(
+                "ConfiguredTableAssociationAnalysisRules",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRule),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("ConfiguredTableIdentifier", s::Kind::String)
+                .pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop("MembershipIdentifier", s::Kind::String)
+                .pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                .min_length(32)
+                .max_length(512),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ConfiguredTableIdentifier",
+            "Name",
+            "RoleArn",
+            "MembershipIdentifier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguredTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredTableAssociationAttributes {
         /// `ConfiguredTableAssociationIdentifier`: string.
@@ -1692,6 +2171,25 @@ pub mod configured_table_association {
         }
     }
 
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfiguredTableAssociationAnalysisRule",
+        properties: &[
+            s::prop(
+                "Policy",
+                s::Kind::Object(&SCHEMA_ConfiguredTableAssociationAnalysisRulePolicy),
+            ),
+            s::prop(
+                "Type",
+                s::Kind::Enum(ConfiguredTableAssociationAnalysisRuleType::VALUES),
+            ),
+        ],
+        required: &["Type", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfiguredTableAssociationAnalysisRule>
         for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRule>
     {
@@ -1718,6 +2216,17 @@ pub mod configured_table_association {
         }
     }
 
+    /// What the schema says of `ConfiguredTableAssociationAnalysisRulePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfiguredTableAssociationAnalysisRulePolicy: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ConfiguredTableAssociationAnalysisRulePolicy",
+            properties: &[s::prop("V1", s::Kind::Json)],
+            required: &["V1"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ConfiguredTableAssociationAnalysisRulePolicy>
         for ::stratus_model::Val<ConfiguredTableAssociationAnalysisRulePolicy>
     {
@@ -1740,6 +2249,8 @@ pub mod configured_table_association {
     impl ConfiguredTableAssociationAnalysisRuleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aggregation, Self::List, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AGGREGATION", "LIST", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1778,6 +2289,8 @@ pub use configured_table_association::{
 
 /// `AWS::CleanRooms::IdMappingTable` and its property types.
 pub mod id_mapping_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::IdMappingTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html)
@@ -1838,6 +2351,38 @@ pub mod id_mapping_table {
             }
         }
     }
+
+    /// What the schema says of `AWS::CleanRooms::IdMappingTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::IdMappingTable",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop(
+                "InputReferenceConfig",
+                s::Kind::Object(&SCHEMA_IdMappingTableInputReferenceConfig),
+            ),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws:kms:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:key/[a-zA-Z0-9-]+$")
+                .min_length(4)
+                .max_length(2048),
+            s::prop("MembershipIdentifier", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MembershipIdentifier", "Name", "InputReferenceConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIdMappingTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdMappingTableAttributes {
@@ -1903,6 +2448,16 @@ pub mod id_mapping_table {
         }
     }
 
+    /// What the schema says of `IdMappingTableInputReferenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingTableInputReferenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingTableInputReferenceConfig",
+        properties: &[s::prop("InputReferenceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(idmappingworkflow/.*)$").min_length(20).max_length(2048), s::prop("ManageResourcePolicies", s::Kind::Boolean)],
+        required: &["InputReferenceArn", "ManageResourcePolicies"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdMappingTableInputReferenceConfig>
         for ::stratus_model::Val<IdMappingTableInputReferenceConfig>
     {
@@ -1916,6 +2471,8 @@ pub use id_mapping_table::{CfnIdMappingTable, CfnIdMappingTableAttributes};
 
 /// `AWS::CleanRooms::IdNamespaceAssociation` and its property types.
 pub mod id_namespace_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::IdNamespaceAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idnamespaceassociation.html)
@@ -1973,6 +2530,38 @@ pub mod id_namespace_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::CleanRooms::IdNamespaceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::IdNamespaceAssociation",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop("IdMappingConfig", s::Kind::Object(&SCHEMA_IdMappingConfig)),
+            s::prop(
+                "InputReferenceConfig",
+                s::Kind::Object(&SCHEMA_IdNamespaceAssociationInputReferenceConfig),
+            ),
+            s::prop("MembershipIdentifier", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern(
+                    "^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$",
+                )
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MembershipIdentifier", "InputReferenceConfig", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIdNamespaceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdNamespaceAssociationAttributes {
@@ -2035,6 +2624,16 @@ pub mod id_namespace_association {
         }
     }
 
+    /// What the schema says of `IdMappingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingConfig",
+        properties: &[s::prop("AllowUseAsDimensionColumn", s::Kind::Boolean)],
+        required: &["AllowUseAsDimensionColumn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdMappingConfig> for ::stratus_model::Val<IdMappingConfig> {
         fn from(value: IdMappingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2068,6 +2667,16 @@ pub mod id_namespace_association {
         }
     }
 
+    /// What the schema says of `IdNamespaceAssociationInputReferenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdNamespaceAssociationInputReferenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IdNamespaceAssociationInputReferenceConfig",
+        properties: &[s::prop("InputReferenceArn", s::Kind::String).pattern("^arn:aws:entityresolution:[\\w]{2}-[\\w]{4,9}-[\\d]:[\\d]{12}:idnamespace/[\\d\\w-]+$").max_length(256), s::prop("ManageResourcePolicies", s::Kind::Boolean)],
+        required: &["InputReferenceArn", "ManageResourcePolicies"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdNamespaceAssociationInputReferenceConfig>
         for ::stratus_model::Val<IdNamespaceAssociationInputReferenceConfig>
     {
@@ -2083,6 +2692,8 @@ pub use id_namespace_association::{
 
 /// `AWS::CleanRooms::Membership` and its property types.
 pub mod membership {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::Membership`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html)
@@ -2142,6 +2753,43 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::Membership`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::Membership",
+        properties: &[
+            s::prop("CollaborationIdentifier", s::Kind::String)
+                .pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .min_length(36)
+                .max_length(36),
+            s::prop(
+                "DefaultJobResultConfiguration",
+                s::Kind::Object(&SCHEMA_MembershipProtectedJobResultConfiguration),
+            ),
+            s::prop(
+                "DefaultResultConfiguration",
+                s::Kind::Object(&SCHEMA_MembershipProtectedQueryResultConfiguration),
+            ),
+            s::prop("IsMetricsEnabled", s::Kind::Boolean),
+            s::prop(
+                "JobLogStatus",
+                s::Kind::Enum(MembershipJobLogStatus::VALUES),
+            ),
+            s::prop(
+                "PaymentConfiguration",
+                s::Kind::Object(&SCHEMA_MembershipPaymentConfiguration),
+            ),
+            s::prop(
+                "QueryLogStatus",
+                s::Kind::Enum(MembershipQueryLogStatus::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CollaborationIdentifier", "QueryLogStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMembershipAttributes {
         /// `Arn`: string.
@@ -2198,6 +2846,26 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipProtectedJobResultConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipProtectedJobResultConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MembershipProtectedJobResultConfiguration",
+            properties: &[
+                s::prop(
+                    "OutputConfiguration",
+                    s::Kind::Object(&SCHEMA_MembershipProtectedJobOutputConfiguration),
+                ),
+                s::prop("RoleArn", s::Kind::String)
+                    .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                    .min_length(32)
+                    .max_length(512),
+            ],
+            required: &["OutputConfiguration", "RoleArn"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<MembershipProtectedJobResultConfiguration>
         for ::stratus_model::Val<MembershipProtectedJobResultConfiguration>
     {
@@ -2232,6 +2900,26 @@ pub mod membership {
             }
         }
     }
+
+    /// What the schema says of `MembershipProtectedQueryResultConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipProtectedQueryResultConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MembershipProtectedQueryResultConfiguration",
+            properties: &[
+                s::prop(
+                    "OutputConfiguration",
+                    s::Kind::Object(&SCHEMA_MembershipProtectedQueryOutputConfiguration),
+                ),
+                s::prop("RoleArn", s::Kind::String)
+                    .pattern("^arn:aws:iam::[\\w]+:role/[\\w+=./@-]+$")
+                    .min_length(32)
+                    .max_length(512),
+            ],
+            required: &["OutputConfiguration"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<MembershipProtectedQueryResultConfiguration>
         for ::stratus_model::Val<MembershipProtectedQueryResultConfiguration>
@@ -2271,6 +2959,29 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipPaymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipPaymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipPaymentConfiguration",
+        properties: &[
+            s::prop(
+                "JobCompute",
+                s::Kind::Object(&SCHEMA_MembershipJobComputePaymentConfig),
+            ),
+            s::prop(
+                "MachineLearning",
+                s::Kind::Object(&SCHEMA_MembershipMlPaymentConfig),
+            ),
+            s::prop(
+                "QueryCompute",
+                s::Kind::Object(&SCHEMA_MembershipQueryComputePaymentConfig),
+            ),
+        ],
+        required: &["QueryCompute"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MembershipPaymentConfiguration>
         for ::stratus_model::Val<MembershipPaymentConfiguration>
     {
@@ -2296,6 +3007,20 @@ pub mod membership {
             Self { s3: s3.into() }
         }
     }
+
+    /// What the schema says of `MembershipProtectedJobOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipProtectedJobOutputConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MembershipProtectedJobOutputConfiguration",
+            properties: &[s::prop(
+                "S3",
+                s::Kind::Object(&SCHEMA_ProtectedJobS3OutputConfigurationInput),
+            )],
+            required: &["S3"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<MembershipProtectedJobOutputConfiguration>
         for ::stratus_model::Val<MembershipProtectedJobOutputConfiguration>
@@ -2323,6 +3048,20 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipProtectedQueryOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipProtectedQueryOutputConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MembershipProtectedQueryOutputConfiguration",
+            properties: &[s::prop(
+                "S3",
+                s::Kind::Object(&SCHEMA_ProtectedQueryS3OutputConfiguration),
+            )],
+            required: &["S3"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<MembershipProtectedQueryOutputConfiguration>
         for ::stratus_model::Val<MembershipProtectedQueryOutputConfiguration>
     {
@@ -2349,6 +3088,16 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipJobComputePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipJobComputePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipJobComputePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MembershipJobComputePaymentConfig>
         for ::stratus_model::Val<MembershipJobComputePaymentConfig>
     {
@@ -2372,6 +3121,29 @@ pub mod membership {
             ::stratus_model::Val<MembershipSyntheticDataGenerationPaymentConfig>,
         >,
     }
+
+    /// What the schema says of `MembershipMLPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipMlPaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipMLPaymentConfig",
+        properties: &[
+            s::prop(
+                "ModelInference",
+                s::Kind::Object(&SCHEMA_MembershipModelInferencePaymentConfig),
+            ),
+            s::prop(
+                "ModelTraining",
+                s::Kind::Object(&SCHEMA_MembershipModelTrainingPaymentConfig),
+            ),
+            s::prop(
+                "SyntheticDataGeneration",
+                s::Kind::Object(&SCHEMA_MembershipSyntheticDataGenerationPaymentConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MembershipMlPaymentConfig>
         for ::stratus_model::Val<MembershipMlPaymentConfig>
@@ -2398,6 +3170,16 @@ pub mod membership {
             }
         }
     }
+
+    /// What the schema says of `MembershipQueryComputePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipQueryComputePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipQueryComputePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MembershipQueryComputePaymentConfig>
         for ::stratus_model::Val<MembershipQueryComputePaymentConfig>
@@ -2430,6 +3212,21 @@ pub mod membership {
             }
         }
     }
+
+    /// What the schema says of `ProtectedJobS3OutputConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProtectedJobS3OutputConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ProtectedJobS3OutputConfigurationInput",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("KeyPrefix", s::Kind::String),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProtectedJobS3OutputConfigurationInput>
         for ::stratus_model::Val<ProtectedJobS3OutputConfigurationInput>
@@ -2471,6 +3268,23 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `ProtectedQueryS3OutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProtectedQueryS3OutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProtectedQueryS3OutputConfiguration",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("KeyPrefix", s::Kind::String),
+            s::prop("ResultFormat", s::Kind::Enum(ResultFormat::VALUES)),
+            s::prop("SingleFileOutput", s::Kind::Boolean),
+        ],
+        required: &["ResultFormat", "Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProtectedQueryS3OutputConfiguration>
         for ::stratus_model::Val<ProtectedQueryS3OutputConfiguration>
     {
@@ -2496,6 +3310,16 @@ pub mod membership {
             }
         }
     }
+
+    /// What the schema says of `MembershipModelInferencePaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipModelInferencePaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipModelInferencePaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MembershipModelInferencePaymentConfig>
         for ::stratus_model::Val<MembershipModelInferencePaymentConfig>
@@ -2523,6 +3347,16 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipModelTrainingPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipModelTrainingPaymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MembershipModelTrainingPaymentConfig",
+        properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+        required: &["IsResponsible"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MembershipModelTrainingPaymentConfig>
         for ::stratus_model::Val<MembershipModelTrainingPaymentConfig>
     {
@@ -2549,6 +3383,17 @@ pub mod membership {
         }
     }
 
+    /// What the schema says of `MembershipSyntheticDataGenerationPaymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MembershipSyntheticDataGenerationPaymentConfig: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MembershipSyntheticDataGenerationPaymentConfig",
+            properties: &[s::prop("IsResponsible", s::Kind::Boolean)],
+            required: &["IsResponsible"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<MembershipSyntheticDataGenerationPaymentConfig>
         for ::stratus_model::Val<MembershipSyntheticDataGenerationPaymentConfig>
     {
@@ -2569,6 +3414,8 @@ pub mod membership {
     impl MembershipJobLogStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2609,6 +3456,8 @@ pub mod membership {
     impl MembershipQueryLogStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2651,6 +3500,8 @@ pub mod membership {
     impl ResultFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "PARQUET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2684,6 +3535,8 @@ pub use membership::{CfnMembership, CfnMembershipAttributes};
 
 /// `AWS::CleanRooms::PrivacyBudgetTemplate` and its property types.
 pub mod privacy_budget_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRooms::PrivacyBudgetTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-privacybudgettemplate.html)
@@ -2740,6 +3593,33 @@ pub mod privacy_budget_template {
         }
     }
 
+    /// What the schema says of `AWS::CleanRooms::PrivacyBudgetTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRooms::PrivacyBudgetTemplate",
+        properties: &[
+            s::prop("AutoRefresh", s::Kind::Enum(AutoRefresh::VALUES)),
+            s::prop("MembershipIdentifier", s::Kind::String)
+                .pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Parameters", s::Kind::Object(&SCHEMA_Parameters)),
+            s::prop(
+                "PrivacyBudgetType",
+                s::Kind::Enum(PrivacyBudgetType::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "AutoRefresh",
+            "PrivacyBudgetType",
+            "Parameters",
+            "MembershipIdentifier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrivacyBudgetTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivacyBudgetTemplateAttributes {
         /// `CollaborationArn`: string.
@@ -2794,6 +3674,30 @@ pub mod privacy_budget_template {
         pub users_noise_per_query: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Parameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameters: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameters",
+        properties: &[
+            s::prop(
+                "BudgetParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BudgetParameter))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Epsilon", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+            s::prop("ResourceArn", s::Kind::String).max_length(200),
+            s::prop("UsersNoisePerQuery", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameters> for ::stratus_model::Val<Parameters> {
         fn from(value: Parameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2831,6 +3735,20 @@ pub mod privacy_budget_template {
         }
     }
 
+    /// What the schema says of `BudgetParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_BudgetParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "BudgetParameter",
+        properties: &[
+            s::prop("AutoRefresh", s::Kind::Enum(AutoRefresh2::VALUES)),
+            s::prop("Budget", s::Kind::Integer).minimum(0.0),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Budget"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BudgetParameter> for ::stratus_model::Val<BudgetParameter> {
         fn from(value: BudgetParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2849,6 +3767,8 @@ pub mod privacy_budget_template {
     impl AutoRefresh {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CalendarMonth, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CALENDAR_MONTH", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2889,6 +3809,8 @@ pub mod privacy_budget_template {
     impl PrivacyBudgetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DifferentialPrivacy, Self::AccessBudget];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DIFFERENTIAL_PRIVACY", "ACCESS_BUDGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2929,6 +3851,8 @@ pub mod privacy_budget_template {
     impl AutoRefresh2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2977,6 +3901,13 @@ pub mod privacy_budget_template {
             Self::CalendarMonth,
             Self::CalendarWeek,
             Self::Lifetime,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CALENDAR_DAY",
+            "CALENDAR_MONTH",
+            "CALENDAR_WEEK",
+            "LIFETIME",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm` and its property types.
 pub mod configured_model_algorithm {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRoomsML::ConfiguredModelAlgorithm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-configuredmodelalgorithm.html)
@@ -71,6 +73,45 @@ pub mod configured_model_algorithm {
         }
     }
 
+    /// What the schema says of `AWS::CleanRoomsML::ConfiguredModelAlgorithm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRoomsML::ConfiguredModelAlgorithm",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop(
+                "InferenceContainerConfig",
+                s::Kind::Object(&SCHEMA_InferenceContainerConfig),
+            ),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:kms:[-a-z0-9]+:[0-9]{12}:key/.+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern(
+                    "^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$",
+                )
+                .min_length(1)
+                .max_length(63),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "TrainingContainerConfig",
+                s::Kind::Object(&SCHEMA_ContainerConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguredModelAlgorithm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredModelAlgorithmAttributes {
         /// `ConfiguredModelAlgorithmArn`: string.
@@ -104,6 +145,19 @@ pub mod configured_model_algorithm {
             }
         }
     }
+
+    /// What the schema says of `InferenceContainerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceContainerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceContainerConfig",
+        properties: &[s::prop("ImageUri", s::Kind::String)
+            .pattern("^.*$")
+            .min_length(1)
+            .max_length(255)],
+        required: &["ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceContainerConfig>
         for ::stratus_model::Val<InferenceContainerConfig>
@@ -150,6 +204,49 @@ pub mod configured_model_algorithm {
         }
     }
 
+    /// What the schema says of `ContainerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerConfig",
+        properties: &[
+            s::prop(
+                "Arguments",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "Entrypoint",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "MetricDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDefinition))),
+            )
+            .min_items(0)
+            .max_items(40),
+        ],
+        required: &["ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerConfig> for ::stratus_model::Val<ContainerConfig> {
         fn from(value: ContainerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -185,6 +282,25 @@ pub mod configured_model_algorithm {
         }
     }
 
+    /// What the schema says of `MetricDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDefinition",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^.+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Regex", s::Kind::String)
+                .pattern("^.+$")
+                .min_length(1)
+                .max_length(500),
+        ],
+        required: &["Name", "Regex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDefinition> for ::stratus_model::Val<MetricDefinition> {
         fn from(value: MetricDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -198,6 +314,8 @@ pub use configured_model_algorithm::{
 
 /// `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation` and its property types.
 pub mod configured_model_algorithm_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-configuredmodelalgorithmassociation.html)
@@ -266,6 +384,16 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation",
+        properties: &[s::prop("ConfiguredModelAlgorithmArn", s::Kind::String).pattern("^arn:aws[-a-z]*:cleanrooms-ml:[-a-z0-9]+:[0-9]{12}:configured-model-algorithm/[-a-zA-Z0-9_/.]+$").min_length(20).max_length(2048), s::prop("Description", s::Kind::String).pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$").max_length(255), s::prop("MembershipIdentifier", s::Kind::String).pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36), s::prop("Name", s::Kind::String).pattern("^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$").min_length(1).max_length(63), s::prop("PrivacyConfiguration", s::Kind::Object(&SCHEMA_PrivacyConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &["MembershipIdentifier", "ConfiguredModelAlgorithmArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguredModelAlgorithmAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfiguredModelAlgorithmAssociationAttributes {
         /// `ConfiguredModelAlgorithmAssociationArn`: string.
@@ -309,6 +437,19 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `PrivacyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivacyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivacyConfiguration",
+        properties: &[s::prop(
+            "Policies",
+            s::Kind::Object(&SCHEMA_PrivacyConfigurationPolicies),
+        )],
+        required: &["Policies"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivacyConfiguration> for ::stratus_model::Val<PrivacyConfiguration> {
         fn from(value: PrivacyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -330,6 +471,29 @@ pub mod configured_model_algorithm_association {
         pub trained_models:
             ::std::option::Option<::stratus_model::Val<TrainedModelsConfigurationPolicy>>,
     }
+
+    /// What the schema says of `PrivacyConfigurationPolicies`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivacyConfigurationPolicies: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivacyConfigurationPolicies",
+        properties: &[
+            s::prop(
+                "TrainedModelExports",
+                s::Kind::Object(&SCHEMA_TrainedModelExportsConfigurationPolicy),
+            ),
+            s::prop(
+                "TrainedModelInferenceJobs",
+                s::Kind::Object(&SCHEMA_TrainedModelInferenceJobsConfigurationPolicy),
+            ),
+            s::prop(
+                "TrainedModels",
+                s::Kind::Object(&SCHEMA_TrainedModelsConfigurationPolicy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivacyConfigurationPolicies>
         for ::stratus_model::Val<PrivacyConfigurationPolicies>
@@ -367,6 +531,30 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `TrainedModelExportsConfigurationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelExportsConfigurationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainedModelExportsConfigurationPolicy",
+        properties: &[
+            s::prop(
+                "FilesToExport",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(TrainedModelExportFileType::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop(
+                "MaxSize",
+                s::Kind::Object(&SCHEMA_TrainedModelExportsMaxSize),
+            ),
+        ],
+        required: &["MaxSize", "FilesToExport"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrainedModelExportsConfigurationPolicy>
         for ::stratus_model::Val<TrainedModelExportsConfigurationPolicy>
     {
@@ -387,6 +575,31 @@ pub mod configured_model_algorithm_association {
         pub max_output_size:
             ::std::option::Option<::stratus_model::Val<TrainedModelInferenceMaxOutputSize>>,
     }
+
+    /// What the schema says of `TrainedModelInferenceJobsConfigurationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelInferenceJobsConfigurationPolicy: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "TrainedModelInferenceJobsConfigurationPolicy",
+            properties: &[
+                s::prop(
+                    "ContainerLogs",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_LogsConfigurationPolicy),
+                    )),
+                )
+                .min_items(1)
+                .max_items(5),
+                s::prop(
+                    "MaxOutputSize",
+                    s::Kind::Object(&SCHEMA_TrainedModelInferenceMaxOutputSize),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<TrainedModelInferenceJobsConfigurationPolicy>
         for ::stratus_model::Val<TrainedModelInferenceJobsConfigurationPolicy>
@@ -411,6 +624,34 @@ pub mod configured_model_algorithm_association {
         pub max_artifact_size:
             ::std::option::Option<::stratus_model::Val<TrainedModelArtifactMaxSize>>,
     }
+
+    /// What the schema says of `TrainedModelsConfigurationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelsConfigurationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainedModelsConfigurationPolicy",
+        properties: &[
+            s::prop(
+                "ContainerLogs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LogsConfigurationPolicy),
+                )),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "ContainerMetrics",
+                s::Kind::Object(&SCHEMA_MetricsConfigurationPolicy),
+            ),
+            s::prop(
+                "MaxArtifactSize",
+                s::Kind::Object(&SCHEMA_TrainedModelArtifactMaxSize),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrainedModelsConfigurationPolicy>
         for ::stratus_model::Val<TrainedModelsConfigurationPolicy>
@@ -445,6 +686,24 @@ pub mod configured_model_algorithm_association {
             }
         }
     }
+
+    /// What the schema says of `TrainedModelExportsMaxSize`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelExportsMaxSize: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainedModelExportsMaxSize",
+        properties: &[
+            s::prop(
+                "Unit",
+                s::Kind::Enum(TrainedModelExportsMaxSizeUnitType::VALUES),
+            ),
+            s::prop("Value", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(10.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrainedModelExportsMaxSize>
         for ::stratus_model::Val<TrainedModelExportsMaxSize>
@@ -488,6 +747,31 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `LogsConfigurationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogsConfigurationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "LogsConfigurationPolicy",
+        properties: &[
+            s::prop(
+                "AllowedAccountIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("FilterPattern", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "LogRedactionConfiguration",
+                s::Kind::Object(&SCHEMA_LogRedactionConfiguration),
+            ),
+            s::prop("LogType", s::Kind::Enum(LogType::VALUES)),
+        ],
+        required: &["AllowedAccountIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogsConfigurationPolicy>
         for ::stratus_model::Val<LogsConfigurationPolicy>
     {
@@ -524,6 +808,24 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `TrainedModelInferenceMaxOutputSize`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelInferenceMaxOutputSize: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainedModelInferenceMaxOutputSize",
+        properties: &[
+            s::prop(
+                "Unit",
+                s::Kind::Enum(TrainedModelInferenceMaxOutputSizeUnitType::VALUES),
+            ),
+            s::prop("Value", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(50.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrainedModelInferenceMaxOutputSize>
         for ::stratus_model::Val<TrainedModelInferenceMaxOutputSize>
     {
@@ -551,6 +853,16 @@ pub mod configured_model_algorithm_association {
             }
         }
     }
+
+    /// What the schema says of `MetricsConfigurationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsConfigurationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsConfigurationPolicy",
+        properties: &[s::prop("NoiseLevel", s::Kind::Enum(NoiseLevelType::VALUES))],
+        required: &["NoiseLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricsConfigurationPolicy>
         for ::stratus_model::Val<MetricsConfigurationPolicy>
@@ -586,6 +898,24 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `TrainedModelArtifactMaxSize`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainedModelArtifactMaxSize: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainedModelArtifactMaxSize",
+        properties: &[
+            s::prop(
+                "Unit",
+                s::Kind::Enum(TrainedModelArtifactMaxSizeUnitType::VALUES),
+            ),
+            s::prop("Value", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(10.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrainedModelArtifactMaxSize>
         for ::stratus_model::Val<TrainedModelArtifactMaxSize>
     {
@@ -620,6 +950,26 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `LogRedactionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogRedactionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogRedactionConfiguration",
+        properties: &[
+            s::prop(
+                "CustomEntityConfig",
+                s::Kind::Object(&SCHEMA_CustomEntityConfig),
+            ),
+            s::prop(
+                "EntitiesToRedact",
+                s::Kind::List(&s::prop("", s::Kind::Enum(EntityType::VALUES))),
+            )
+            .min_items(1),
+        ],
+        required: &["EntitiesToRedact"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogRedactionConfiguration>
         for ::stratus_model::Val<LogRedactionConfiguration>
     {
@@ -651,6 +1001,16 @@ pub mod configured_model_algorithm_association {
         }
     }
 
+    /// What the schema says of `CustomEntityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomEntityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomEntityConfig",
+        properties: &[s::prop("CustomDataIdentifiers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9\\_\\#\\=\\@\\/\\;\\,\\-\\ \\^\\$\\?\\[\\]\\{\\}\\|\\\\\\*\\+\\.\\(\\)]+$").min_length(1).max_length(200))).min_items(1).max_items(10)],
+        required: &["CustomDataIdentifiers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomEntityConfig> for ::stratus_model::Val<CustomEntityConfig> {
         fn from(value: CustomEntityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -669,6 +1029,8 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelExportFileType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Model, Self::Output];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MODEL", "OUTPUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -709,6 +1071,8 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelExportsMaxSizeUnitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -750,6 +1114,8 @@ pub mod configured_model_algorithm_association {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::ErrorSummary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ERROR_SUMMARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -788,6 +1154,8 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelInferenceMaxOutputSizeUnitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -833,6 +1201,8 @@ pub mod configured_model_algorithm_association {
     impl NoiseLevelType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::High, Self::Medium, Self::Low, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HIGH", "MEDIUM", "LOW", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -873,6 +1243,8 @@ pub mod configured_model_algorithm_association {
     impl TrainedModelArtifactMaxSizeUnitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -920,6 +1292,12 @@ pub mod configured_model_algorithm_association {
             Self::Numbers,
             Self::Custom,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL_PERSONALLY_IDENTIFIABLE_INFORMATION",
+            "NUMBERS",
+            "CUSTOM",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -958,6 +1336,8 @@ pub use configured_model_algorithm_association::{
 
 /// `AWS::CleanRoomsML::TrainingDataset` and its property types.
 pub mod training_dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CleanRoomsML::TrainingDataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html)
@@ -1015,6 +1395,39 @@ pub mod training_dataset {
         }
     }
 
+    /// What the schema says of `AWS::CleanRoomsML::TrainingDataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CleanRoomsML::TrainingDataset",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern(
+                    "^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t\\r\\n]*$",
+                )
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern(
+                    "^(?!\\s*$)[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\t]*$",
+                )
+                .min_length(1)
+                .max_length(63),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z]*:iam::[0-9]{12}:role/.+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "TrainingData",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dataset))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RoleArn", "TrainingData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrainingDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrainingDatasetAttributes {
         /// `Status`: string.
@@ -1057,6 +1470,19 @@ pub mod training_dataset {
         }
     }
 
+    /// What the schema says of `Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dataset: s::ObjectSchema = s::ObjectSchema {
+        name: "Dataset",
+        properties: &[
+            s::prop("InputConfig", s::Kind::Object(&SCHEMA_DatasetInputConfig)),
+            s::prop("Type", s::Kind::Enum(DatasetType::VALUES)),
+        ],
+        required: &["InputConfig", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dataset> for ::stratus_model::Val<Dataset> {
         fn from(value: Dataset) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1089,6 +1515,24 @@ pub mod training_dataset {
         }
     }
 
+    /// What the schema says of `DatasetInputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetInputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetInputConfig",
+        properties: &[
+            s::prop("DataSource", s::Kind::Object(&SCHEMA_DataSource)),
+            s::prop(
+                "Schema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ColumnSchema))),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &["DataSource", "Schema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetInputConfig> for ::stratus_model::Val<DatasetInputConfig> {
         fn from(value: DatasetInputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1114,6 +1558,19 @@ pub mod training_dataset {
             }
         }
     }
+
+    /// What the schema says of `DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSource",
+        properties: &[s::prop(
+            "GlueDataSource",
+            s::Kind::Object(&SCHEMA_GlueDataSource),
+        )],
+        required: &["GlueDataSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
         fn from(value: DataSource) -> Self {
@@ -1148,6 +1605,27 @@ pub mod training_dataset {
             }
         }
     }
+
+    /// What the schema says of `ColumnSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnSchema",
+        properties: &[
+            s::prop("ColumnName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ColumnTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ColumnType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["ColumnName", "ColumnTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColumnSchema> for ::stratus_model::Val<ColumnSchema> {
         fn from(value: ColumnSchema) -> Self {
@@ -1189,6 +1667,29 @@ pub mod training_dataset {
         }
     }
 
+    /// What the schema says of `GlueDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueDataSource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_]+-)*([a-zA-Z0-9_]+))?$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TableName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["DatabaseName", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlueDataSource> for ::stratus_model::Val<GlueDataSource> {
         fn from(value: GlueDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1205,6 +1706,8 @@ pub mod training_dataset {
     impl DatasetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Interactions];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INTERACTIONS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1255,6 +1758,14 @@ pub mod training_dataset {
             Self::Timestamp,
             Self::CategoricalFeature,
             Self::NumericalFeature,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "USER_ID",
+            "ITEM_ID",
+            "TIMESTAMP",
+            "CATEGORICAL_FEATURE",
+            "NUMERICAL_FEATURE",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::Cloud9::EnvironmentEC2` and its property types.
 pub mod environment_ec2 {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cloud9::EnvironmentEC2`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html)
@@ -73,6 +75,33 @@ pub mod environment_ec2 {
         }
     }
 
+    /// What the schema says of `AWS::Cloud9::EnvironmentEC2`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cloud9::EnvironmentEC2",
+        properties: &[
+            s::prop("AutomaticStopTimeMinutes", s::Kind::Integer),
+            s::prop("ConnectionType", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("ImageId", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("OwnerArn", s::Kind::String),
+            s::prop(
+                "Repositories",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Repository))),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["ImageId", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentEc2`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentEc2Attributes {
         /// `Id`: string.
@@ -115,6 +144,19 @@ pub mod environment_ec2 {
         }
     }
 
+    /// What the schema says of `Repository`'s properties; `validate()` checks them.
+    pub static SCHEMA_Repository: s::ObjectSchema = s::ObjectSchema {
+        name: "Repository",
+        properties: &[
+            s::prop("PathComponent", s::Kind::String),
+            s::prop("RepositoryUrl", s::Kind::String),
+        ],
+        required: &["PathComponent", "RepositoryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Repository> for ::stratus_model::Val<Repository> {
         fn from(value: Repository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -145,6 +187,19 @@ pub mod environment_ec2 {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

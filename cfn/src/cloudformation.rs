@@ -4,6 +4,8 @@
 
 /// `AWS::CloudFormation::CustomResource` and its property types.
 pub mod custom_resource {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::CustomResource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html)
@@ -35,6 +37,19 @@ pub mod custom_resource {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::CustomResource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::CustomResource",
+        properties: &[
+            s::prop("ServiceTimeout", s::Kind::Integer),
+            s::prop("ServiceToken", s::Kind::String),
+        ],
+        required: &["ServiceToken"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomResourceAttributes {
         /// `Id`: string.
@@ -52,6 +67,8 @@ pub use custom_resource::{CfnCustomResource, CfnCustomResourceAttributes};
 
 /// `AWS::CloudFormation::GuardHook` and its property types.
 pub mod guard_hook {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::GuardHook`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-guardhook.html)
@@ -124,6 +141,40 @@ pub mod guard_hook {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::GuardHook`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::GuardHook",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .pattern("^(?!(?i)aws)[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("arn:.+:iam::[0-9]{12}:role/.+")
+                .max_length(256),
+            s::prop("FailureMode", s::Kind::Enum(FailureMode::VALUES)),
+            s::prop("HookStatus", s::Kind::Enum(HookStatus::VALUES)),
+            s::prop("LogBucket", s::Kind::String),
+            s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
+            s::prop("RuleLocation", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("StackFilters", s::Kind::Object(&SCHEMA_StackFilters)),
+            s::prop("TargetFilters", s::Kind::Json),
+            s::prop(
+                "TargetOperations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TargetOperation::VALUES))),
+            ),
+        ],
+        required: &[
+            "RuleLocation",
+            "HookStatus",
+            "TargetOperations",
+            "FailureMode",
+            "Alias",
+            "ExecutionRole",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGuardHook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGuardHookAttributes {
         /// `HookArn`: string.
@@ -143,6 +194,16 @@ pub mod guard_hook {
         /// `InputParams`: JSON.
         pub input_params: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `Options`'s properties; `validate()` checks them.
+    pub static SCHEMA_Options: s::ObjectSchema = s::ObjectSchema {
+        name: "Options",
+        properties: &[s::prop("InputParams", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Options> for ::stratus_model::Val<Options> {
         fn from(value: Options) -> Self {
@@ -172,6 +233,19 @@ pub mod guard_hook {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Uri", s::Kind::String),
+            s::prop("VersionId", s::Kind::String),
+        ],
+        required: &["Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
@@ -206,6 +280,23 @@ pub mod guard_hook {
         }
     }
 
+    /// What the schema says of `StackFilters`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackFilters: s::ObjectSchema = s::ObjectSchema {
+        name: "StackFilters",
+        properties: &[
+            s::prop(
+                "FilteringCriteria",
+                s::Kind::Enum(FilteringCriteria::VALUES),
+            ),
+            s::prop("StackNames", s::Kind::Object(&SCHEMA_StackNames)),
+            s::prop("StackRoles", s::Kind::Object(&SCHEMA_StackRoles)),
+        ],
+        required: &["FilteringCriteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StackFilters> for ::stratus_model::Val<StackFilters> {
         fn from(value: StackFilters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +316,37 @@ pub mod guard_hook {
         pub include:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `StackNames`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackNames: s::ObjectSchema = s::ObjectSchema {
+        name: "StackNames",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z*?][-a-zA-Z0-9*?]*$")
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Include",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z*?][-a-zA-Z0-9*?]*$")
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StackNames> for ::stratus_model::Val<StackNames> {
         fn from(value: StackNames) -> Self {
@@ -246,6 +368,29 @@ pub mod guard_hook {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `StackRoles`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackRoles: s::ObjectSchema = s::ObjectSchema {
+        name: "StackRoles",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Include",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StackRoles> for ::stratus_model::Val<StackRoles> {
         fn from(value: StackRoles) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +409,8 @@ pub mod guard_hook {
     impl FailureMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fail, Self::Warn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAIL", "WARN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -304,6 +451,8 @@ pub mod guard_hook {
     impl HookStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -353,6 +502,9 @@ pub mod guard_hook {
             Self::ChangeSet,
             Self::CloudControl,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["RESOURCE", "STACK", "CHANGE_SET", "CLOUD_CONTROL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -395,6 +547,8 @@ pub mod guard_hook {
     impl FilteringCriteria {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -428,6 +582,8 @@ pub use guard_hook::{CfnGuardHook, CfnGuardHookAttributes};
 
 /// `AWS::CloudFormation::HookDefaultVersion` and its property types.
 pub mod hook_default_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::HookDefaultVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookdefaultversion.html)
@@ -449,6 +605,16 @@ pub mod hook_default_version {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::CloudFormation::HookDefaultVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::HookDefaultVersion",
+        properties: &[s::prop("TypeName", s::Kind::String).pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"), s::prop("TypeVersionArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$"), s::prop("VersionId", s::Kind::String).pattern("^[A-Za-z0-9-]{1,128}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHookDefaultVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHookDefaultVersionAttributes {
         /// `Arn`: string.
@@ -466,6 +632,8 @@ pub use hook_default_version::{CfnHookDefaultVersion, CfnHookDefaultVersionAttri
 
 /// `AWS::CloudFormation::HookTypeConfig` and its property types.
 pub mod hook_type_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::HookTypeConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hooktypeconfig.html)
@@ -493,6 +661,16 @@ pub mod hook_type_config {
         pub type_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::CloudFormation::HookTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::HookTypeConfig",
+        properties: &[s::prop("Configuration", s::Kind::String).pattern("[\\s\\S]+"), s::prop("ConfigurationAlias", s::Kind::Enum(ConfigurationAlias::VALUES)).pattern("^[a-zA-Z0-9]{1,256}$"), s::prop("TypeArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/.+$"), s::prop("TypeName", s::Kind::String).pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHookTypeConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHookTypeConfigAttributes {
         /// `ConfigurationArn`: string.
@@ -515,6 +693,8 @@ pub mod hook_type_config {
     impl ConfigurationAlias {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -547,6 +727,8 @@ pub use hook_type_config::{CfnHookTypeConfig, CfnHookTypeConfigAttributes};
 
 /// `AWS::CloudFormation::HookVersion` and its property types.
 pub mod hook_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::HookVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html)
@@ -598,6 +780,27 @@ pub mod hook_version {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::HookVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::HookVersion",
+        properties: &[
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("arn:.+:iam::[0-9]{12}:role/.+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)),
+            s::prop("SchemaHandlerPackage", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("TypeName", s::Kind::String)
+                .pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
+        ],
+        required: &["SchemaHandlerPackage", "TypeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHookVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHookVersionAttributes {
         /// `Arn`: string.
@@ -644,6 +847,25 @@ pub mod hook_version {
         pub log_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogRoleArn", s::Kind::String)
+                .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -655,6 +877,8 @@ pub use hook_version::{CfnHookVersion, CfnHookVersionAttributes};
 
 /// `AWS::CloudFormation::LambdaHook` and its property types.
 pub mod lambda_hook {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::LambdaHook`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-lambdahook.html)
@@ -721,6 +945,16 @@ pub mod lambda_hook {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::LambdaHook`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::LambdaHook",
+        properties: &[s::prop("Alias", s::Kind::String).pattern("^(?!(?i)aws)[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"), s::prop("ExecutionRole", s::Kind::String).pattern("arn:.+:iam::[0-9]{12}:role/.+").max_length(256), s::prop("FailureMode", s::Kind::Enum(FailureMode::VALUES)), s::prop("HookStatus", s::Kind::Enum(HookStatus::VALUES)), s::prop("LambdaFunction", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?(-iso([a-z])?)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?").min_length(1).max_length(170), s::prop("StackFilters", s::Kind::Object(&SCHEMA_StackFilters)), s::prop("TargetFilters", s::Kind::Json), s::prop("TargetOperations", s::Kind::List(&s::prop("", s::Kind::Enum(TargetOperation::VALUES))))],
+        required: &["LambdaFunction", "FailureMode", "Alias", "ExecutionRole", "TargetOperations", "HookStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLambdaHook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLambdaHookAttributes {
         /// `HookArn`: string.
@@ -760,6 +994,23 @@ pub mod lambda_hook {
         }
     }
 
+    /// What the schema says of `StackFilters`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackFilters: s::ObjectSchema = s::ObjectSchema {
+        name: "StackFilters",
+        properties: &[
+            s::prop(
+                "FilteringCriteria",
+                s::Kind::Enum(FilteringCriteria::VALUES),
+            ),
+            s::prop("StackNames", s::Kind::Object(&SCHEMA_StackNames)),
+            s::prop("StackRoles", s::Kind::Object(&SCHEMA_StackRoles)),
+        ],
+        required: &["FilteringCriteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StackFilters> for ::stratus_model::Val<StackFilters> {
         fn from(value: StackFilters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -779,6 +1030,37 @@ pub mod lambda_hook {
         pub include:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `StackNames`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackNames: s::ObjectSchema = s::ObjectSchema {
+        name: "StackNames",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z*?][-a-zA-Z0-9*?]*$")
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Include",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z*?][-a-zA-Z0-9*?]*$")
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StackNames> for ::stratus_model::Val<StackNames> {
         fn from(value: StackNames) -> Self {
@@ -800,6 +1082,29 @@ pub mod lambda_hook {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `StackRoles`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackRoles: s::ObjectSchema = s::ObjectSchema {
+        name: "StackRoles",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Include",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StackRoles> for ::stratus_model::Val<StackRoles> {
         fn from(value: StackRoles) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -818,6 +1123,8 @@ pub mod lambda_hook {
     impl FailureMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fail, Self::Warn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAIL", "WARN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -858,6 +1165,8 @@ pub mod lambda_hook {
     impl HookStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -907,6 +1216,9 @@ pub mod lambda_hook {
             Self::ChangeSet,
             Self::CloudControl,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["RESOURCE", "STACK", "CHANGE_SET", "CLOUD_CONTROL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -949,6 +1261,8 @@ pub mod lambda_hook {
     impl FilteringCriteria {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -982,6 +1296,8 @@ pub use lambda_hook::{CfnLambdaHook, CfnLambdaHookAttributes};
 
 /// `AWS::CloudFormation::Macro` and its property types.
 pub mod r#macro {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::Macro`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-macro.html)
@@ -1025,6 +1341,22 @@ pub mod r#macro {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::Macro`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::Macro",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("FunctionName", s::Kind::String),
+            s::prop("LogGroupName", s::Kind::String),
+            s::prop("LogRoleARN", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["FunctionName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMacro`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMacroAttributes {
         /// `Id`: string.
@@ -1042,6 +1374,8 @@ pub use r#macro::{CfnMacro, CfnMacroAttributes};
 
 /// `AWS::CloudFormation::ModuleDefaultVersion` and its property types.
 pub mod module_default_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::ModuleDefaultVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduledefaultversion.html)
@@ -1068,12 +1402,24 @@ pub mod module_default_version {
         #[resource(replace)]
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::CloudFormation::ModuleDefaultVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::ModuleDefaultVersion",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/module/.+/[0-9]{8}$"), s::prop("ModuleName", s::Kind::String).pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE"), s::prop("VersionId", s::Kind::String).pattern("^[0-9]{8}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use module_default_version::CfnModuleDefaultVersion;
 
 /// `AWS::CloudFormation::ModuleVersion` and its property types.
 pub mod module_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::ModuleVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html)
@@ -1109,6 +1455,20 @@ pub mod module_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFormation::ModuleVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::ModuleVersion",
+        properties: &[
+            s::prop("ModuleName", s::Kind::String)
+                .pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::MODULE"),
+            s::prop("ModulePackage", s::Kind::String),
+        ],
+        required: &["ModuleName", "ModulePackage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnModuleVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModuleVersionAttributes {
@@ -1162,6 +1522,8 @@ pub use module_version::{CfnModuleVersion, CfnModuleVersionAttributes};
 
 /// `AWS::CloudFormation::PublicTypeVersion` and its property types.
 pub mod public_type_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::PublicTypeVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publictypeversion.html)
@@ -1201,6 +1563,31 @@ pub mod public_type_version {
         pub type_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::CloudFormation::PublicTypeVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::PublicTypeVersion",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern(
+                    "arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:[0-9]{12}:type/.+",
+                )
+                .min_length(0)
+                .max_length(1024),
+            s::prop("LogDeliveryBucket", s::Kind::String),
+            s::prop("PublicVersionNumber", s::Kind::String)
+                .pattern("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(.*)$")
+                .min_length(5)
+                .max_length(64),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("TypeName", s::Kind::String)
+                .pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublicTypeVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicTypeVersionAttributes {
         /// `PublicTypeArn`: string.
@@ -1237,6 +1624,8 @@ pub mod public_type_version {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Resource, Self::Module, Self::Hook];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RESOURCE", "MODULE", "HOOK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1271,6 +1660,8 @@ pub use public_type_version::{CfnPublicTypeVersion, CfnPublicTypeVersionAttribut
 
 /// `AWS::CloudFormation::Publisher` and its property types.
 pub mod publisher {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::Publisher`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html)
@@ -1306,6 +1697,22 @@ pub mod publisher {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::Publisher`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::Publisher",
+        properties: &[
+            s::prop("AcceptTermsAndConditions", s::Kind::Boolean),
+            s::prop("ConnectionArn", s::Kind::String)
+                .pattern("arn:aws(-[w]+)*:.+:.+:[0-9]{12}:.+")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["AcceptTermsAndConditions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublisher`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublisherAttributes {
         /// `PublisherId`: string.
@@ -1338,6 +1745,8 @@ pub use publisher::{CfnPublisher, CfnPublisherAttributes};
 
 /// `AWS::CloudFormation::ResourceDefaultVersion` and its property types.
 pub mod resource_default_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::ResourceDefaultVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourcedefaultversion.html)
@@ -1359,6 +1768,16 @@ pub mod resource_default_version {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::CloudFormation::ResourceDefaultVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::ResourceDefaultVersion",
+        properties: &[s::prop("TypeName", s::Kind::String).pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"), s::prop("TypeVersionArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/resource/.+$"), s::prop("VersionId", s::Kind::String).pattern("^[A-Za-z0-9-]{1,128}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceDefaultVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceDefaultVersionAttributes {
         /// `Arn`: string.
@@ -1378,6 +1797,8 @@ pub use resource_default_version::{
 
 /// `AWS::CloudFormation::ResourceVersion` and its property types.
 pub mod resource_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::ResourceVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-resourceversion.html)
@@ -1428,6 +1849,27 @@ pub mod resource_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFormation::ResourceVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::ResourceVersion",
+        properties: &[
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)),
+            s::prop("SchemaHandlerPackage", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("TypeName", s::Kind::String)
+                .pattern("^[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}$"),
+        ],
+        required: &["SchemaHandlerPackage", "TypeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceVersionAttributes {
@@ -1480,6 +1922,25 @@ pub mod resource_version {
         pub log_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogRoleArn", s::Kind::String)
+                .pattern("^arn:.+:iam::[0-9]{12}:role/.+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1491,6 +1952,8 @@ pub use resource_version::{CfnResourceVersion, CfnResourceVersionAttributes};
 
 /// `AWS::CloudFormation::Stack` and its property types.
 pub mod stack {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::Stack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html)
@@ -1539,6 +2002,28 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::Stack`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::Stack",
+        properties: &[
+            s::prop(
+                "NotificationARNs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .max_items(5),
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::Json))),
+            s::prop("TemplateURL", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("TimeoutInMinutes", s::Kind::Integer).minimum(1.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TemplateURL"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStack`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackAttributes {
         /// `StackId`: string.
@@ -1556,6 +2041,8 @@ pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::CloudFormation::StackSet` and its property types.
 pub mod stack_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::StackSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stackset.html)
@@ -1645,6 +2132,60 @@ pub mod stack_set {
         }
     }
 
+    /// What the schema says of `AWS::CloudFormation::StackSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::StackSet",
+        properties: &[
+            s::prop("AdministrationRoleARN", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("AutoDeployment", s::Kind::Object(&SCHEMA_AutoDeployment)),
+            s::prop("CallAs", s::Kind::Enum(CallAs::VALUES)),
+            s::prop(
+                "Capabilities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Capability::VALUES))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ExecutionRoleName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9+=,.@/-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ManagedExecution",
+                s::Kind::Object(&SCHEMA_ManagedExecution),
+            ),
+            s::prop(
+                "OperationPreferences",
+                s::Kind::Object(&SCHEMA_OperationPreferences),
+            ),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop("PermissionModel", s::Kind::Enum(PermissionModel::VALUES)),
+            s::prop(
+                "StackInstancesGroup",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StackInstances))),
+            ),
+            s::prop("StackSetName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9\\-]{0,127}$")
+                .max_length(128),
+            s::prop("TemplateBody", s::Kind::String)
+                .min_length(1)
+                .max_length(51200),
+            s::prop("TemplateURL", s::Kind::String)
+                .min_length(1)
+                .max_length(5120),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["StackSetName", "PermissionModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStackSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackSetAttributes {
         /// `StackSetId`: string.
@@ -1670,6 +2211,20 @@ pub mod stack_set {
         pub retain_stacks_on_account_removal: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AutoDeployment`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoDeployment: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoDeployment",
+        properties: &[
+            s::prop("DependsOn", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("RetainStacksOnAccountRemoval", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoDeployment> for ::stratus_model::Val<AutoDeployment> {
         fn from(value: AutoDeployment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1683,6 +2238,16 @@ pub mod stack_set {
         /// `Active`: boolean.
         pub active: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ManagedExecution`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedExecution: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedExecution",
+        properties: &[s::prop("Active", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedExecution> for ::stratus_model::Val<ManagedExecution> {
         fn from(value: ManagedExecution) -> Self {
@@ -1716,6 +2281,34 @@ pub mod stack_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `OperationPreferences`'s properties; `validate()` checks them.
+    pub static SCHEMA_OperationPreferences: s::ObjectSchema = s::ObjectSchema {
+        name: "OperationPreferences",
+        properties: &[
+            s::prop("ConcurrencyMode", s::Kind::Enum(ConcurrencyMode::VALUES)),
+            s::prop("FailureToleranceCount", s::Kind::Integer).minimum(0.0),
+            s::prop("FailureTolerancePercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("MaxConcurrentCount", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxConcurrentPercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "RegionConcurrencyType",
+                s::Kind::Enum(RegionConcurrencyType::VALUES),
+            ),
+            s::prop(
+                "RegionOrder",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,128}$")),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OperationPreferences> for ::stratus_model::Val<OperationPreferences> {
         fn from(value: OperationPreferences) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1746,6 +2339,19 @@ pub mod stack_set {
             }
         }
     }
+
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("ParameterKey", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterKey", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
@@ -1785,6 +2391,30 @@ pub mod stack_set {
         }
     }
 
+    /// What the schema says of `StackInstances`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackInstances: s::ObjectSchema = s::ObjectSchema {
+        name: "StackInstances",
+        properties: &[
+            s::prop(
+                "DeploymentTargets",
+                s::Kind::Object(&SCHEMA_DeploymentTargets),
+            ),
+            s::prop(
+                "ParameterOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,128}$")),
+            )
+            .min_items(1),
+        ],
+        required: &["DeploymentTargets", "Regions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StackInstances> for ::stratus_model::Val<StackInstances> {
         fn from(value: StackInstances) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1812,6 +2442,38 @@ pub mod stack_set {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `DeploymentTargets`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentTargets: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentTargets",
+        properties: &[
+            s::prop(
+                "AccountFilterType",
+                s::Kind::Enum(AccountFilterType::VALUES),
+            ),
+            s::prop(
+                "Accounts",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            )
+            .min_items(1),
+            s::prop("AccountsUrl", s::Kind::String)
+                .pattern("(s3://|http(s?)://).+")
+                .min_length(1)
+                .max_length(5120),
+            s::prop(
+                "OrganizationalUnitIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$"),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentTargets> for ::stratus_model::Val<DeploymentTargets> {
         fn from(value: DeploymentTargets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1830,6 +2492,8 @@ pub mod stack_set {
     impl CallAs {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Self_, Self::DelegatedAdmin];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SELF", "DELEGATED_ADMIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1876,6 +2540,12 @@ pub mod stack_set {
             Self::CapabilityNamedIam,
             Self::CapabilityAutoExpand,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CAPABILITY_IAM",
+            "CAPABILITY_NAMED_IAM",
+            "CAPABILITY_AUTO_EXPAND",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1917,6 +2587,8 @@ pub mod stack_set {
     impl PermissionModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ServiceManaged, Self::SelfManaged];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE_MANAGED", "SELF_MANAGED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1958,6 +2630,9 @@ pub mod stack_set {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::StrictFailureTolerance, Self::SoftFailureTolerance];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1998,6 +2673,8 @@ pub mod stack_set {
     impl RegionConcurrencyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sequential, Self::Parallel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "PARALLEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2047,6 +2724,9 @@ pub mod stack_set {
             Self::Intersection,
             Self::Difference,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "UNION", "INTERSECTION", "DIFFERENCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2082,6 +2762,8 @@ pub use stack_set::{CfnStackSet, CfnStackSetAttributes};
 
 /// `AWS::CloudFormation::TypeActivation` and its property types.
 pub mod type_activation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::TypeActivation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-typeactivation.html)
@@ -2126,6 +2808,16 @@ pub mod type_activation {
         pub version_bump: ::std::option::Option<::stratus_model::Val<VersionBump>>,
     }
 
+    /// What the schema says of `AWS::CloudFormation::TypeActivation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::TypeActivation",
+        properties: &[s::prop("AutoUpdate", s::Kind::Boolean), s::prop("ExecutionRoleArn", s::Kind::String), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MajorVersion", s::Kind::String).min_length(1).max_length(100000), s::prop("PublicTypeArn", s::Kind::String).pattern("arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/.+").max_length(1024), s::prop("PublisherId", s::Kind::String).pattern("[0-9a-zA-Z-]{1,40}").min_length(1).max_length(40), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("TypeName", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}"), s::prop("TypeNameAlias", s::Kind::String).pattern("[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}::[A-Za-z0-9]{2,64}(::MODULE){0,1}").min_length(10).max_length(204), s::prop("VersionBump", s::Kind::Enum(VersionBump::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTypeActivation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTypeActivationAttributes {
         /// `Arn`: string.
@@ -2151,6 +2843,24 @@ pub mod type_activation {
         pub log_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogRoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2171,6 +2881,8 @@ pub mod type_activation {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Resource, Self::Module, Self::Hook];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RESOURCE", "MODULE", "HOOK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2212,6 +2924,8 @@ pub mod type_activation {
     impl VersionBump {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Major, Self::Minor];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MAJOR", "MINOR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2245,6 +2959,8 @@ pub use type_activation::{CfnTypeActivation, CfnTypeActivationAttributes};
 
 /// `AWS::CloudFormation::WaitCondition` and its property types.
 pub mod wait_condition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::WaitCondition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitcondition.html)
@@ -2263,6 +2979,22 @@ pub mod wait_condition {
         /// Range: `0..=43200`.
         pub timeout: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::CloudFormation::WaitCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::WaitCondition",
+        properties: &[
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Handle", s::Kind::String),
+            s::prop("Timeout", s::Kind::String)
+                .minimum(0.0)
+                .maximum(43200.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWaitCondition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWaitConditionAttributes {
@@ -2286,6 +3018,8 @@ pub use wait_condition::{CfnWaitCondition, CfnWaitConditionAttributes};
 
 /// `AWS::CloudFormation::WaitConditionHandle` and its property types.
 pub mod wait_condition_handle {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFormation::WaitConditionHandle`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitconditionhandle.html)
@@ -2296,6 +3030,16 @@ pub mod wait_condition_handle {
         crate = "::stratus_model"
     )]
     pub struct CfnWaitConditionHandle {}
+
+    /// What the schema says of `AWS::CloudFormation::WaitConditionHandle`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFormation::WaitConditionHandle",
+        properties: &[],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWaitConditionHandle`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWaitConditionHandleAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::CloudFront::AnycastIpList` and its property types.
 pub mod anycast_ip_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::AnycastIpList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html)
@@ -50,6 +52,28 @@ pub mod anycast_ip_list {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::AnycastIpList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::AnycastIpList",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("IpCount", s::Kind::Integer),
+            s::prop(
+                "IpamCidrConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpamCidrConfig))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IpCount", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAnycastIpList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnycastIpListAttributes {
@@ -107,6 +131,19 @@ pub mod anycast_ip_list {
         }
     }
 
+    /// What the schema says of `IpamCidrConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamCidrConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamCidrConfig",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("IpamPoolArn", s::Kind::String),
+        ],
+        required: &["Cidr", "IpamPoolArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamCidrConfig> for ::stratus_model::Val<IpamCidrConfig> {
         fn from(value: IpamCidrConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -125,6 +162,8 @@ pub mod anycast_ip_list {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "dualstack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -158,6 +197,8 @@ pub use anycast_ip_list::{CfnAnycastIpList, CfnAnycastIpListAttributes};
 
 /// `AWS::CloudFront::CachePolicy` and its property types.
 pub mod cache_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::CachePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cachepolicy.html)
@@ -183,6 +224,19 @@ pub mod cache_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::CachePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::CachePolicy",
+        properties: &[s::prop(
+            "CachePolicyConfig",
+            s::Kind::Object(&SCHEMA_CachePolicyConfig),
+        )],
+        required: &["CachePolicyConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCachePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCachePolicyAttributes {
@@ -254,6 +308,32 @@ pub mod cache_policy {
         }
     }
 
+    /// What the schema says of `CachePolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CachePolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CachePolicyConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("DefaultTTL", s::Kind::Number).minimum(0.0),
+            s::prop("MaxTTL", s::Kind::Number).minimum(0.0),
+            s::prop("MinTTL", s::Kind::Number).minimum(0.0),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ParametersInCacheKeyAndForwardedToOrigin",
+                s::Kind::Object(&SCHEMA_ParametersInCacheKeyAndForwardedToOrigin),
+            ),
+        ],
+        required: &[
+            "Name",
+            "MinTTL",
+            "MaxTTL",
+            "DefaultTTL",
+            "ParametersInCacheKeyAndForwardedToOrigin",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CachePolicyConfig> for ::stratus_model::Val<CachePolicyConfig> {
         fn from(value: CachePolicyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -298,6 +378,30 @@ pub mod cache_policy {
         }
     }
 
+    /// What the schema says of `ParametersInCacheKeyAndForwardedToOrigin`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParametersInCacheKeyAndForwardedToOrigin: s::ObjectSchema = s::ObjectSchema {
+        name: "ParametersInCacheKeyAndForwardedToOrigin",
+        properties: &[
+            s::prop("CookiesConfig", s::Kind::Object(&SCHEMA_CookiesConfig)),
+            s::prop("EnableAcceptEncodingBrotli", s::Kind::Boolean),
+            s::prop("EnableAcceptEncodingGzip", s::Kind::Boolean),
+            s::prop("HeadersConfig", s::Kind::Object(&SCHEMA_HeadersConfig)),
+            s::prop(
+                "QueryStringsConfig",
+                s::Kind::Object(&SCHEMA_QueryStringsConfig),
+            ),
+        ],
+        required: &[
+            "EnableAcceptEncodingGzip",
+            "HeadersConfig",
+            "CookiesConfig",
+            "QueryStringsConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParametersInCacheKeyAndForwardedToOrigin>
         for ::stratus_model::Val<ParametersInCacheKeyAndForwardedToOrigin>
     {
@@ -331,6 +435,19 @@ pub mod cache_policy {
         }
     }
 
+    /// What the schema says of `CookiesConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookiesConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CookiesConfig",
+        properties: &[
+            s::prop("CookieBehavior", s::Kind::String).pattern("^(none|whitelist|allExcept|all)$"),
+            s::prop("Cookies", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["CookieBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CookiesConfig> for ::stratus_model::Val<CookiesConfig> {
         fn from(value: CookiesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -361,6 +478,19 @@ pub mod cache_policy {
             }
         }
     }
+
+    /// What the schema says of `HeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HeadersConfig",
+        properties: &[
+            s::prop("HeaderBehavior", s::Kind::String).pattern("^(none|whitelist)$"),
+            s::prop("Headers", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["HeaderBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HeadersConfig> for ::stratus_model::Val<HeadersConfig> {
         fn from(value: HeadersConfig) -> Self {
@@ -395,6 +525,20 @@ pub mod cache_policy {
         }
     }
 
+    /// What the schema says of `QueryStringsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryStringsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryStringsConfig",
+        properties: &[
+            s::prop("QueryStringBehavior", s::Kind::String)
+                .pattern("^(none|whitelist|allExcept|all)$"),
+            s::prop("QueryStrings", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["QueryStringBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryStringsConfig> for ::stratus_model::Val<QueryStringsConfig> {
         fn from(value: QueryStringsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -406,6 +550,8 @@ pub use cache_policy::{CfnCachePolicy, CfnCachePolicyAttributes};
 
 /// `AWS::CloudFront::CloudFrontOriginAccessIdentity` and its property types.
 pub mod cloud_front_origin_access_identity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::CloudFrontOriginAccessIdentity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cloudfrontoriginaccessidentity.html)
@@ -435,6 +581,19 @@ pub mod cloud_front_origin_access_identity {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::CloudFrontOriginAccessIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::CloudFrontOriginAccessIdentity",
+        properties: &[s::prop(
+            "CloudFrontOriginAccessIdentityConfig",
+            s::Kind::Object(&SCHEMA_CloudFrontOriginAccessIdentityConfig),
+        )],
+        required: &["CloudFrontOriginAccessIdentityConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudFrontOriginAccessIdentity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudFrontOriginAccessIdentityAttributes {
@@ -475,6 +634,16 @@ pub mod cloud_front_origin_access_identity {
         }
     }
 
+    /// What the schema says of `CloudFrontOriginAccessIdentityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudFrontOriginAccessIdentityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudFrontOriginAccessIdentityConfig",
+        properties: &[s::prop("Comment", s::Kind::String)],
+        required: &["Comment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudFrontOriginAccessIdentityConfig>
         for ::stratus_model::Val<CloudFrontOriginAccessIdentityConfig>
     {
@@ -490,6 +659,8 @@ pub use cloud_front_origin_access_identity::{
 
 /// `AWS::CloudFront::ConnectionFunction` and its property types.
 pub mod connection_function {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::ConnectionFunction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html)
@@ -539,6 +710,28 @@ pub mod connection_function {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::ConnectionFunction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::ConnectionFunction",
+        properties: &[
+            s::prop("AutoPublish", s::Kind::Boolean),
+            s::prop("ConnectionFunctionCode", s::Kind::String),
+            s::prop(
+                "ConnectionFunctionConfig",
+                s::Kind::Object(&SCHEMA_ConnectionFunctionConfig),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ConnectionFunctionCode", "ConnectionFunctionConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnectionFunction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionFunctionAttributes {
@@ -612,6 +805,26 @@ pub mod connection_function {
         }
     }
 
+    /// What the schema says of `ConnectionFunctionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionFunctionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionFunctionConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop(
+                "KeyValueStoreAssociations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_KeyValueStoreAssociation),
+                )),
+            ),
+            s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)),
+        ],
+        required: &["Comment", "Runtime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionFunctionConfig>
         for ::stratus_model::Val<ConnectionFunctionConfig>
     {
@@ -641,6 +854,16 @@ pub mod connection_function {
         }
     }
 
+    /// What the schema says of `KeyValueStoreAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValueStoreAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValueStoreAssociation",
+        properties: &[s::prop("KeyValueStoreARN", s::Kind::String)],
+        required: &["KeyValueStoreARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyValueStoreAssociation>
         for ::stratus_model::Val<KeyValueStoreAssociation>
     {
@@ -659,6 +882,8 @@ pub mod connection_function {
     impl Runtime {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudfrontJs20];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloudfront-js-2.0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -691,6 +916,8 @@ pub use connection_function::{CfnConnectionFunction, CfnConnectionFunctionAttrib
 
 /// `AWS::CloudFront::ConnectionGroup` and its property types.
 pub mod connection_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::ConnectionGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectiongroup.html)
@@ -730,6 +957,22 @@ pub mod connection_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::ConnectionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::ConnectionGroup",
+        properties: &[
+            s::prop("AnycastIpListId", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Ipv6Enabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnectionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionGroupAttributes {
@@ -783,6 +1026,8 @@ pub use connection_group::{CfnConnectionGroup, CfnConnectionGroupAttributes};
 
 /// `AWS::CloudFront::ContinuousDeploymentPolicy` and its property types.
 pub mod continuous_deployment_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::ContinuousDeploymentPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-continuousdeploymentpolicy.html)
@@ -811,6 +1056,19 @@ pub mod continuous_deployment_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::ContinuousDeploymentPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::ContinuousDeploymentPolicy",
+        properties: &[s::prop(
+            "ContinuousDeploymentPolicyConfig",
+            s::Kind::Object(&SCHEMA_ContinuousDeploymentPolicyConfig),
+        )],
+        required: &["ContinuousDeploymentPolicyConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnContinuousDeploymentPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContinuousDeploymentPolicyAttributes {
@@ -875,6 +1133,33 @@ pub mod continuous_deployment_policy {
         }
     }
 
+    /// What the schema says of `ContinuousDeploymentPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContinuousDeploymentPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContinuousDeploymentPolicyConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "SingleHeaderPolicyConfig",
+                s::Kind::Object(&SCHEMA_SingleHeaderPolicyConfig),
+            ),
+            s::prop(
+                "SingleWeightPolicyConfig",
+                s::Kind::Object(&SCHEMA_SingleWeightPolicyConfig),
+            ),
+            s::prop(
+                "StagingDistributionDnsNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("TrafficConfig", s::Kind::Object(&SCHEMA_TrafficConfig)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Enabled", "StagingDistributionDnsNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContinuousDeploymentPolicyConfig>
         for ::stratus_model::Val<ContinuousDeploymentPolicyConfig>
     {
@@ -910,6 +1195,23 @@ pub mod continuous_deployment_policy {
         }
     }
 
+    /// What the schema says of `SingleHeaderPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeaderPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeaderPolicyConfig",
+        properties: &[
+            s::prop("Header", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1783),
+        ],
+        required: &["Header", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleHeaderPolicyConfig>
         for ::stratus_model::Val<SingleHeaderPolicyConfig>
     {
@@ -940,6 +1242,22 @@ pub mod continuous_deployment_policy {
             }
         }
     }
+
+    /// What the schema says of `SingleWeightPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleWeightPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleWeightPolicyConfig",
+        properties: &[
+            s::prop(
+                "SessionStickinessConfig",
+                s::Kind::Object(&SCHEMA_SessionStickinessConfig),
+            ),
+            s::prop("Weight", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &["Weight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SingleWeightPolicyConfig>
         for ::stratus_model::Val<SingleWeightPolicyConfig>
@@ -973,6 +1291,26 @@ pub mod continuous_deployment_policy {
             }
         }
     }
+
+    /// What the schema says of `TrafficConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficConfig",
+        properties: &[
+            s::prop(
+                "SingleHeaderConfig",
+                s::Kind::Object(&SCHEMA_SingleHeaderConfig),
+            ),
+            s::prop(
+                "SingleWeightConfig",
+                s::Kind::Object(&SCHEMA_SingleWeightConfig),
+            ),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrafficConfig> for ::stratus_model::Val<TrafficConfig> {
         fn from(value: TrafficConfig) -> Self {
@@ -1009,6 +1347,23 @@ pub mod continuous_deployment_policy {
         }
     }
 
+    /// What the schema says of `SessionStickinessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionStickinessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionStickinessConfig",
+        properties: &[
+            s::prop("IdleTTL", s::Kind::Integer)
+                .minimum(300.0)
+                .maximum(3600.0),
+            s::prop("MaximumTTL", s::Kind::Integer)
+                .minimum(300.0)
+                .maximum(3600.0),
+        ],
+        required: &["IdleTTL", "MaximumTTL"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SessionStickinessConfig>
         for ::stratus_model::Val<SessionStickinessConfig>
     {
@@ -1044,6 +1399,23 @@ pub mod continuous_deployment_policy {
         }
     }
 
+    /// What the schema says of `SingleHeaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeaderConfig",
+        properties: &[
+            s::prop("Header", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1783),
+        ],
+        required: &["Header", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleHeaderConfig> for ::stratus_model::Val<SingleHeaderConfig> {
         fn from(value: SingleHeaderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1073,6 +1445,22 @@ pub mod continuous_deployment_policy {
         }
     }
 
+    /// What the schema says of `SingleWeightConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleWeightConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleWeightConfig",
+        properties: &[
+            s::prop(
+                "SessionStickinessConfig",
+                s::Kind::Object(&SCHEMA_SessionStickinessConfig),
+            ),
+            s::prop("Weight", s::Kind::Number).minimum(0.0).maximum(1.0),
+        ],
+        required: &["Weight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleWeightConfig> for ::stratus_model::Val<SingleWeightConfig> {
         fn from(value: SingleWeightConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1091,6 +1479,8 @@ pub mod continuous_deployment_policy {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleWeight, Self::SingleHeader];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SingleWeight", "SingleHeader"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1131,6 +1521,8 @@ pub mod continuous_deployment_policy {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleWeight, Self::SingleHeader];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SingleWeight", "SingleHeader"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1166,6 +1558,8 @@ pub use continuous_deployment_policy::{
 
 /// `AWS::CloudFront::Distribution` and its property types.
 pub mod distribution {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::Distribution`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distribution.html)
@@ -1194,6 +1588,22 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::Distribution`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::Distribution",
+        properties: &[
+            s::prop(
+                "DistributionConfig",
+                s::Kind::Object(&SCHEMA_DistributionConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DistributionConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDistribution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionAttributes {
@@ -1325,6 +1735,65 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `DistributionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DistributionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DistributionConfig",
+        properties: &[
+            s::prop("Aliases", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("AnycastIpListId", s::Kind::String),
+            s::prop("CNAMEs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "CacheBehaviors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CacheBehavior))),
+            ),
+            s::prop("CacheTagConfig", s::Kind::Object(&SCHEMA_CacheTagConfig)),
+            s::prop("Comment", s::Kind::String),
+            s::prop(
+                "ConnectionFunctionAssociation",
+                s::Kind::Object(&SCHEMA_ConnectionFunctionAssociation),
+            ),
+            s::prop("ConnectionMode", s::Kind::Enum(ConnectionMode::VALUES)),
+            s::prop("ContinuousDeploymentPolicyId", s::Kind::String),
+            s::prop(
+                "CustomErrorResponses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomErrorResponse))),
+            ),
+            s::prop("CustomOrigin", s::Kind::Object(&SCHEMA_LegacyCustomOrigin)),
+            s::prop(
+                "DefaultCacheBehavior",
+                s::Kind::Object(&SCHEMA_DefaultCacheBehavior),
+            ),
+            s::prop("DefaultRootObject", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("HttpVersion", s::Kind::Enum(HttpVersion::VALUES)),
+            s::prop("IPV6Enabled", s::Kind::Boolean),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_Logging)),
+            s::prop("OriginGroups", s::Kind::Object(&SCHEMA_OriginGroups)),
+            s::prop(
+                "Origins",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Origin))),
+            ),
+            s::prop("PriceClass", s::Kind::Enum(PriceClass::VALUES)),
+            s::prop("Restrictions", s::Kind::Object(&SCHEMA_Restrictions)),
+            s::prop("S3Origin", s::Kind::Object(&SCHEMA_LegacyS3Origin)),
+            s::prop("Staging", s::Kind::Boolean),
+            s::prop("TenantConfig", s::Kind::Object(&SCHEMA_TenantConfig)),
+            s::prop(
+                "ViewerCertificate",
+                s::Kind::Object(&SCHEMA_ViewerCertificate),
+            ),
+            s::prop(
+                "ViewerMtlsConfig",
+                s::Kind::Object(&SCHEMA_ViewerMtlsConfig),
+            ),
+            s::prop("WebACLId", s::Kind::String),
+        ],
+        required: &["Enabled", "DefaultCacheBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DistributionConfig> for ::stratus_model::Val<DistributionConfig> {
         fn from(value: DistributionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1430,6 +1899,59 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `CacheBehavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheBehavior: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheBehavior",
+        properties: &[
+            s::prop(
+                "AllowedMethods",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CachePolicyId", s::Kind::String),
+            s::prop(
+                "CachedMethods",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Compress", s::Kind::Boolean),
+            s::prop("DefaultTTL", s::Kind::Number),
+            s::prop("FieldLevelEncryptionId", s::Kind::String),
+            s::prop("ForwardedValues", s::Kind::Object(&SCHEMA_ForwardedValues)),
+            s::prop(
+                "FunctionAssociations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FunctionAssociation))),
+            ),
+            s::prop("GrpcConfig", s::Kind::Object(&SCHEMA_GrpcConfig)),
+            s::prop(
+                "LambdaFunctionAssociations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LambdaFunctionAssociation),
+                )),
+            ),
+            s::prop("MaxTTL", s::Kind::Number),
+            s::prop("MinTTL", s::Kind::Number),
+            s::prop("OriginRequestPolicyId", s::Kind::String),
+            s::prop("PathPattern", s::Kind::String),
+            s::prop("RealtimeLogConfigArn", s::Kind::String),
+            s::prop("ResponseHeadersPolicyId", s::Kind::String),
+            s::prop("SmoothStreaming", s::Kind::Boolean),
+            s::prop("TargetOriginId", s::Kind::String),
+            s::prop(
+                "TrustedKeyGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "TrustedSigners",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ViewerProtocolPolicy", s::Kind::String),
+        ],
+        required: &["PathPattern", "TargetOriginId", "ViewerProtocolPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CacheBehavior> for ::stratus_model::Val<CacheBehavior> {
         fn from(value: CacheBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1456,6 +1978,16 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `CacheTagConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheTagConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheTagConfig",
+        properties: &[s::prop("HeaderName", s::Kind::String)],
+        required: &["HeaderName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CacheTagConfig> for ::stratus_model::Val<CacheTagConfig> {
         fn from(value: CacheTagConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1480,6 +2012,16 @@ pub mod distribution {
             Self { id: id.into() }
         }
     }
+
+    /// What the schema says of `ConnectionFunctionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionFunctionAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionFunctionAssociation",
+        properties: &[s::prop("Id", s::Kind::String).min_length(1).max_length(64)],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionFunctionAssociation>
         for ::stratus_model::Val<ConnectionFunctionAssociation>
@@ -1518,6 +2060,21 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `CustomErrorResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomErrorResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomErrorResponse",
+        properties: &[
+            s::prop("ErrorCachingMinTTL", s::Kind::Number),
+            s::prop("ErrorCode", s::Kind::Integer),
+            s::prop("ResponseCode", s::Kind::Integer),
+            s::prop("ResponsePagePath", s::Kind::String),
+        ],
+        required: &["ErrorCode"],
+        required_xor: &[],
+        dependent_required: &[("ResponseCode", &["ResponsePagePath"])],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomErrorResponse> for ::stratus_model::Val<CustomErrorResponse> {
         fn from(value: CustomErrorResponse) -> Self {
@@ -1568,6 +2125,25 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `LegacyCustomOrigin`'s properties; `validate()` checks them.
+    pub static SCHEMA_LegacyCustomOrigin: s::ObjectSchema = s::ObjectSchema {
+        name: "LegacyCustomOrigin",
+        properties: &[
+            s::prop("DNSName", s::Kind::String),
+            s::prop("HTTPPort", s::Kind::Integer),
+            s::prop("HTTPSPort", s::Kind::Integer),
+            s::prop("OriginProtocolPolicy", s::Kind::String),
+            s::prop(
+                "OriginSSLProtocols",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["DNSName", "OriginProtocolPolicy", "OriginSSLProtocols"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LegacyCustomOrigin> for ::stratus_model::Val<LegacyCustomOrigin> {
         fn from(value: LegacyCustomOrigin) -> Self {
@@ -1670,6 +2246,61 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `DefaultCacheBehavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultCacheBehavior: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultCacheBehavior",
+        properties: &[
+            s::prop(
+                "AllowedMethods",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CachePolicyId", s::Kind::String),
+            s::prop(
+                "CachedMethods",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Compress", s::Kind::Boolean),
+            s::prop("DefaultTTL", s::Kind::Number),
+            s::prop("FieldLevelEncryptionId", s::Kind::String),
+            s::prop("ForwardedValues", s::Kind::Object(&SCHEMA_ForwardedValues)),
+            s::prop(
+                "FunctionAssociations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FunctionAssociation))),
+            ),
+            s::prop("GrpcConfig", s::Kind::Object(&SCHEMA_GrpcConfig)),
+            s::prop(
+                "LambdaFunctionAssociations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LambdaFunctionAssociation),
+                )),
+            ),
+            s::prop("MaxTTL", s::Kind::Number),
+            s::prop("MinTTL", s::Kind::Number),
+            s::prop("OriginRequestPolicyId", s::Kind::String),
+            s::prop("RealtimeLogConfigArn", s::Kind::String),
+            s::prop("ResponseHeadersPolicyId", s::Kind::String),
+            s::prop("SmoothStreaming", s::Kind::Boolean),
+            s::prop("TargetOriginId", s::Kind::String),
+            s::prop(
+                "TrustedKeyGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "TrustedSigners",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ViewerProtocolPolicy",
+                s::Kind::Enum(ViewerProtocolPolicy::VALUES),
+            ),
+        ],
+        required: &["TargetOriginId", "ViewerProtocolPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultCacheBehavior> for ::stratus_model::Val<DefaultCacheBehavior> {
         fn from(value: DefaultCacheBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1687,6 +2318,20 @@ pub mod distribution {
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logging: s::ObjectSchema = s::ObjectSchema {
+        name: "Logging",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("IncludeCookies", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
@@ -1714,6 +2359,22 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `OriginGroups`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginGroups: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginGroups",
+        properties: &[
+            s::prop(
+                "Items",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OriginGroup))),
+            ),
+            s::prop("Quantity", s::Kind::Integer),
+        ],
+        required: &["Quantity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OriginGroups> for ::stratus_model::Val<OriginGroups> {
         fn from(value: OriginGroups) -> Self {
@@ -1778,6 +2439,35 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `Origin`'s properties; `validate()` checks them.
+    pub static SCHEMA_Origin: s::ObjectSchema = s::ObjectSchema {
+        name: "Origin",
+        properties: &[
+            s::prop("ConnectionAttempts", s::Kind::Integer),
+            s::prop("ConnectionTimeout", s::Kind::Integer),
+            s::prop(
+                "CustomOriginConfig",
+                s::Kind::Object(&SCHEMA_CustomOriginConfig),
+            ),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("OriginAccessControlId", s::Kind::String),
+            s::prop(
+                "OriginCustomHeaders",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OriginCustomHeader))),
+            ),
+            s::prop("OriginPath", s::Kind::String),
+            s::prop("OriginShield", s::Kind::Object(&SCHEMA_OriginShield)),
+            s::prop("ResponseCompletionTimeout", s::Kind::Integer),
+            s::prop("S3OriginConfig", s::Kind::Object(&SCHEMA_S3OriginConfig)),
+            s::prop("VpcOriginConfig", s::Kind::Object(&SCHEMA_VpcOriginConfig)),
+        ],
+        required: &["DomainName", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Origin> for ::stratus_model::Val<Origin> {
         fn from(value: Origin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1803,6 +2493,19 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `Restrictions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Restrictions: s::ObjectSchema = s::ObjectSchema {
+        name: "Restrictions",
+        properties: &[s::prop(
+            "GeoRestriction",
+            s::Kind::Object(&SCHEMA_GeoRestriction),
+        )],
+        required: &["GeoRestriction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Restrictions> for ::stratus_model::Val<Restrictions> {
         fn from(value: Restrictions) -> Self {
@@ -1835,6 +2538,19 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `LegacyS3Origin`'s properties; `validate()` checks them.
+    pub static SCHEMA_LegacyS3Origin: s::ObjectSchema = s::ObjectSchema {
+        name: "LegacyS3Origin",
+        properties: &[
+            s::prop("DNSName", s::Kind::String),
+            s::prop("OriginAccessIdentity", s::Kind::String),
+        ],
+        required: &["DNSName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LegacyS3Origin> for ::stratus_model::Val<LegacyS3Origin> {
         fn from(value: LegacyS3Origin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1849,6 +2565,19 @@ pub mod distribution {
         pub parameter_definitions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ParameterDefinition>>>,
     }
+
+    /// What the schema says of `TenantConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TenantConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TenantConfig",
+        properties: &[s::prop(
+            "ParameterDefinitions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ParameterDefinition))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TenantConfig> for ::stratus_model::Val<TenantConfig> {
         fn from(value: TenantConfig) -> Self {
@@ -1876,6 +2605,32 @@ pub mod distribution {
         pub ssl_support_method: ::std::option::Option<::stratus_model::Val<SslSupportMethod>>,
     }
 
+    /// What the schema says of `ViewerCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ViewerCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ViewerCertificate",
+        properties: &[
+            s::prop("AcmCertificateArn", s::Kind::String),
+            s::prop("CloudFrontDefaultCertificate", s::Kind::Boolean),
+            s::prop("IamCertificateId", s::Kind::String).max_length(32),
+            s::prop(
+                "MinimumProtocolVersion",
+                s::Kind::Enum(MinimumProtocolVersion::VALUES),
+            ),
+            s::prop("SslSupportMethod", s::Kind::Enum(SslSupportMethod::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[&[
+            "AcmCertificateArn",
+            "CloudFrontDefaultCertificate",
+            "IamCertificateId",
+        ]],
+        dependent_required: &[
+            ("AcmCertificateArn", &["SslSupportMethod"]),
+            ("IamCertificateId", &["SslSupportMethod"]),
+        ],
+        open: false,
+    };
+
     impl ::std::convert::From<ViewerCertificate> for ::stratus_model::Val<ViewerCertificate> {
         fn from(value: ViewerCertificate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1891,6 +2646,22 @@ pub mod distribution {
         /// `TrustStoreConfig`: [`TrustStoreConfig`].
         pub trust_store_config: ::std::option::Option<::stratus_model::Val<TrustStoreConfig>>,
     }
+
+    /// What the schema says of `ViewerMtlsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ViewerMtlsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ViewerMtlsConfig",
+        properties: &[
+            s::prop("Mode", s::Kind::Enum(ViewerMtlsMode::VALUES)),
+            s::prop(
+                "TrustStoreConfig",
+                s::Kind::Object(&SCHEMA_TrustStoreConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ViewerMtlsConfig> for ::stratus_model::Val<ViewerMtlsConfig> {
         fn from(value: ViewerMtlsConfig) -> Self {
@@ -1927,6 +2698,24 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `ForwardedValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForwardedValues: s::ObjectSchema = s::ObjectSchema {
+        name: "ForwardedValues",
+        properties: &[
+            s::prop("Cookies", s::Kind::Object(&SCHEMA_Cookies)),
+            s::prop("Headers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("QueryString", s::Kind::Boolean),
+            s::prop(
+                "QueryStringCacheKeys",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["QueryString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ForwardedValues> for ::stratus_model::Val<ForwardedValues> {
         fn from(value: ForwardedValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1943,6 +2732,19 @@ pub mod distribution {
         #[resource(rename = "FunctionARN")]
         pub function_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FunctionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionAssociation",
+        properties: &[
+            s::prop("EventType", s::Kind::String),
+            s::prop("FunctionARN", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FunctionAssociation> for ::stratus_model::Val<FunctionAssociation> {
         fn from(value: FunctionAssociation) -> Self {
@@ -1968,6 +2770,16 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `GrpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GrpcConfig",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrpcConfig> for ::stratus_model::Val<GrpcConfig> {
         fn from(value: GrpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1986,6 +2798,20 @@ pub mod distribution {
         #[resource(rename = "LambdaFunctionARN")]
         pub lambda_function_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LambdaFunctionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaFunctionAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaFunctionAssociation",
+        properties: &[
+            s::prop("EventType", s::Kind::String),
+            s::prop("IncludeBody", s::Kind::Boolean),
+            s::prop("LambdaFunctionARN", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaFunctionAssociation>
         for ::stratus_model::Val<LambdaFunctionAssociation>
@@ -2030,6 +2856,27 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `OriginGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginGroup",
+        properties: &[
+            s::prop(
+                "FailoverCriteria",
+                s::Kind::Object(&SCHEMA_OriginGroupFailoverCriteria),
+            ),
+            s::prop("Id", s::Kind::String),
+            s::prop("Members", s::Kind::Object(&SCHEMA_OriginGroupMembers)),
+            s::prop(
+                "SelectionCriteria",
+                s::Kind::Enum(OriginGroupSelectionCriteria::VALUES),
+            ),
+        ],
+        required: &["Id", "FailoverCriteria", "Members"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OriginGroup> for ::stratus_model::Val<OriginGroup> {
         fn from(value: OriginGroup) -> Self {
@@ -2085,6 +2932,31 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `CustomOriginConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomOriginConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomOriginConfig",
+        properties: &[
+            s::prop("HTTPPort", s::Kind::Integer),
+            s::prop("HTTPSPort", s::Kind::Integer),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("OriginKeepaliveTimeout", s::Kind::Integer),
+            s::prop(
+                "OriginMtlsConfig",
+                s::Kind::Object(&SCHEMA_OriginMtlsConfig),
+            ),
+            s::prop("OriginProtocolPolicy", s::Kind::String),
+            s::prop("OriginReadTimeout", s::Kind::Integer),
+            s::prop(
+                "OriginSSLProtocols",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["OriginProtocolPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomOriginConfig> for ::stratus_model::Val<CustomOriginConfig> {
         fn from(value: CustomOriginConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2116,6 +2988,19 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `OriginCustomHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginCustomHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginCustomHeader",
+        properties: &[
+            s::prop("HeaderName", s::Kind::String),
+            s::prop("HeaderValue", s::Kind::String),
+        ],
+        required: &["HeaderValue", "HeaderName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginCustomHeader> for ::stratus_model::Val<OriginCustomHeader> {
         fn from(value: OriginCustomHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2133,6 +3018,19 @@ pub mod distribution {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OriginShield`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginShield: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginShield",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("OriginShieldRegion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginShield> for ::stratus_model::Val<OriginShield> {
         fn from(value: OriginShield) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2149,6 +3047,19 @@ pub mod distribution {
         /// `OriginReadTimeout`: integer.
         pub origin_read_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `S3OriginConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3OriginConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3OriginConfig",
+        properties: &[
+            s::prop("OriginAccessIdentity", s::Kind::String),
+            s::prop("OriginReadTimeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3OriginConfig> for ::stratus_model::Val<S3OriginConfig> {
         fn from(value: S3OriginConfig) -> Self {
@@ -2185,6 +3096,21 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `VpcOriginConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOriginConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcOriginConfig",
+        properties: &[
+            s::prop("OriginKeepaliveTimeout", s::Kind::Integer),
+            s::prop("OriginReadTimeout", s::Kind::Integer),
+            s::prop("OwnerAccountId", s::Kind::String),
+            s::prop("VpcOriginId", s::Kind::String),
+        ],
+        required: &["VpcOriginId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcOriginConfig> for ::stratus_model::Val<VpcOriginConfig> {
         fn from(value: VpcOriginConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2214,6 +3140,22 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `GeoRestriction`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoRestriction: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoRestriction",
+        properties: &[
+            s::prop(
+                "Locations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Location::VALUES))),
+            ),
+            s::prop("RestrictionType", s::Kind::Enum(RestrictionType::VALUES)),
+        ],
+        required: &["RestrictionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoRestriction> for ::stratus_model::Val<GeoRestriction> {
         fn from(value: GeoRestriction) -> Self {
@@ -2248,6 +3190,22 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `ParameterDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParameterDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ParameterDefinition",
+        properties: &[
+            s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Name", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParameterDefinition> for ::stratus_model::Val<ParameterDefinition> {
         fn from(value: ParameterDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2280,6 +3238,20 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `TrustStoreConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrustStoreConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TrustStoreConfig",
+        properties: &[
+            s::prop("AdvertiseTrustStoreCaNames", s::Kind::Boolean),
+            s::prop("IgnoreCertificateExpiry", s::Kind::Boolean),
+            s::prop("TrustStoreId", s::Kind::String),
+        ],
+        required: &["TrustStoreId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrustStoreConfig> for ::stratus_model::Val<TrustStoreConfig> {
         fn from(value: TrustStoreConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2309,6 +3281,22 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `Cookies`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cookies: s::ObjectSchema = s::ObjectSchema {
+        name: "Cookies",
+        properties: &[
+            s::prop("Forward", s::Kind::Enum(Forward::VALUES)),
+            s::prop(
+                "WhitelistedNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["Forward"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2334,6 +3322,16 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `OriginGroupFailoverCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginGroupFailoverCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginGroupFailoverCriteria",
+        properties: &[s::prop("StatusCodes", s::Kind::Object(&SCHEMA_StatusCodes))],
+        required: &["StatusCodes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OriginGroupFailoverCriteria>
         for ::stratus_model::Val<OriginGroupFailoverCriteria>
@@ -2369,6 +3367,24 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `OriginGroupMembers`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginGroupMembers: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginGroupMembers",
+        properties: &[
+            s::prop(
+                "Items",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OriginGroupMember))),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("Quantity", s::Kind::Integer),
+        ],
+        required: &["Quantity", "Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginGroupMembers> for ::stratus_model::Val<OriginGroupMembers> {
         fn from(value: OriginGroupMembers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2397,6 +3413,16 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `OriginMtlsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginMtlsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginMtlsConfig",
+        properties: &[s::prop("ClientCertificateArn", s::Kind::String)],
+        required: &["ClientCertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginMtlsConfig> for ::stratus_model::Val<OriginMtlsConfig> {
         fn from(value: OriginMtlsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2410,6 +3436,19 @@ pub mod distribution {
         /// `StringSchema`: [`StringSchema`].
         pub string_schema: ::std::option::Option<::stratus_model::Val<StringSchema>>,
     }
+
+    /// What the schema says of `Definition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Definition: s::ObjectSchema = s::ObjectSchema {
+        name: "Definition",
+        properties: &[s::prop(
+            "StringSchema",
+            s::Kind::Object(&SCHEMA_StringSchema),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Definition> for ::stratus_model::Val<Definition> {
         fn from(value: Definition) -> Self {
@@ -2443,6 +3482,19 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `StatusCodes`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatusCodes: s::ObjectSchema = s::ObjectSchema {
+        name: "StatusCodes",
+        properties: &[
+            s::prop("Items", s::Kind::List(&s::prop("", s::Kind::Integer))).min_items(1),
+            s::prop("Quantity", s::Kind::Integer),
+        ],
+        required: &["Quantity", "Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatusCodes> for ::stratus_model::Val<StatusCodes> {
         fn from(value: StatusCodes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2468,6 +3520,16 @@ pub mod distribution {
             }
         }
     }
+
+    /// What the schema says of `OriginGroupMember`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginGroupMember: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginGroupMember",
+        properties: &[s::prop("OriginId", s::Kind::String)],
+        required: &["OriginId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OriginGroupMember> for ::stratus_model::Val<OriginGroupMember> {
         fn from(value: OriginGroupMember) -> Self {
@@ -2500,6 +3562,22 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `StringSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "StringSchema",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("DefaultValue", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Required", s::Kind::Boolean),
+        ],
+        required: &["Required"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StringSchema> for ::stratus_model::Val<StringSchema> {
         fn from(value: StringSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2518,6 +3596,8 @@ pub mod distribution {
     impl ConnectionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Direct, Self::TenantOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["direct", "tenant-only"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2562,6 +3642,8 @@ pub mod distribution {
     impl HttpVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http11, Self::Http2, Self::Http2and3, Self::Http3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http1.1", "http2", "http2and3", "http3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2613,6 +3695,9 @@ pub mod distribution {
             Self::PriceClass200,
             Self::PriceClassAll,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["None", "PriceClass_100", "PriceClass_200", "PriceClass_All"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2657,6 +3742,9 @@ pub mod distribution {
     impl ViewerProtocolPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllowAll, Self::HttpsOnly, Self::RedirectToHttps];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["allow-all", "https-only", "redirect-to-https"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2722,6 +3810,18 @@ pub mod distribution {
             Self::TlSv132025,
             Self::TlSv12016,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SSLv3",
+            "TLSv1",
+            "TLSv1.1_2016",
+            "TLSv1.2_2018",
+            "TLSv1.2_2019",
+            "TLSv1.2_2021",
+            "TLSv1.2_2025",
+            "TLSv1.3_2025",
+            "TLSv1_2016",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2771,6 +3871,8 @@ pub mod distribution {
     impl SslSupportMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SniOnly, Self::StaticIp, Self::Vip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["sni-only", "static-ip", "vip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2814,6 +3916,8 @@ pub mod distribution {
     impl ViewerMtlsMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional, Self::Passthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["required", "optional", "passthrough"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2855,6 +3959,8 @@ pub mod distribution {
     impl OriginGroupSelectionCriteria {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::MediaQualityBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "media-quality-based"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2899,6 +4005,8 @@ pub mod distribution {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dualstack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3684,6 +4792,27 @@ pub mod distribution {
             Self::Zm,
             Self::Zw,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW",
+            "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN",
+            "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG",
+            "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ",
+            "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI",
+            "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL",
+            "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR",
+            "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+            "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA",
+            "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME",
+            "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU",
+            "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP",
+            "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR",
+            "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD",
+            "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
+            "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+            "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE",
+            "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3973,6 +5102,8 @@ pub mod distribution {
     impl RestrictionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Blacklist, Self::None, Self::Whitelist];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["blacklist", "none", "whitelist"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4016,6 +5147,8 @@ pub mod distribution {
     impl Forward {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::None, Self::Whitelist];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["all", "none", "whitelist"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4050,6 +5183,8 @@ pub use distribution::{CfnDistribution, CfnDistributionAttributes};
 
 /// `AWS::CloudFront::DistributionTenant` and its property types.
 pub mod distribution_tenant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::DistributionTenant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distributiontenant.html)
@@ -4109,6 +5244,32 @@ pub mod distribution_tenant {
         }
     }
 
+    /// What the schema says of `AWS::CloudFront::DistributionTenant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::DistributionTenant",
+        properties: &[
+            s::prop("ConnectionGroupId", s::Kind::String),
+            s::prop("Customizations", s::Kind::Object(&SCHEMA_Customizations)),
+            s::prop("DistributionId", s::Kind::String),
+            s::prop("Domains", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "ManagedCertificateRequest",
+                s::Kind::Object(&SCHEMA_ManagedCertificateRequest),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DistributionId", "Name", "Domains"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDistributionTenant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionTenantAttributes {
         /// `Id`: string.
@@ -4164,6 +5325,23 @@ pub mod distribution_tenant {
         pub web_acl: ::std::option::Option<::stratus_model::Val<WebAclCustomization>>,
     }
 
+    /// What the schema says of `Customizations`'s properties; `validate()` checks them.
+    pub static SCHEMA_Customizations: s::ObjectSchema = s::ObjectSchema {
+        name: "Customizations",
+        properties: &[
+            s::prop("Certificate", s::Kind::Object(&SCHEMA_Certificate)),
+            s::prop(
+                "GeoRestrictions",
+                s::Kind::Object(&SCHEMA_GeoRestrictionCustomization),
+            ),
+            s::prop("WebAcl", s::Kind::Object(&SCHEMA_WebAclCustomization)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Customizations> for ::stratus_model::Val<Customizations> {
         fn from(value: Customizations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4184,6 +5362,26 @@ pub mod distribution_tenant {
         /// Allowed values: `cloudfront`, `self-hosted`.
         pub validation_token_host: ::std::option::Option<::stratus_model::Val<ValidationTokenHost>>,
     }
+
+    /// What the schema says of `ManagedCertificateRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedCertificateRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedCertificateRequest",
+        properties: &[
+            s::prop(
+                "CertificateTransparencyLoggingPreference",
+                s::Kind::Enum(CertificateTransparencyLoggingPreference::VALUES),
+            ),
+            s::prop("PrimaryDomainName", s::Kind::String),
+            s::prop(
+                "ValidationTokenHost",
+                s::Kind::Enum(ValidationTokenHost::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedCertificateRequest>
         for ::stratus_model::Val<ManagedCertificateRequest>
@@ -4206,6 +5404,24 @@ pub mod distribution_tenant {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4219,6 +5435,16 @@ pub mod distribution_tenant {
         /// `Arn`: string.
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
+        name: "Certificate",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
@@ -4237,6 +5463,19 @@ pub mod distribution_tenant {
         /// Allowed values: `blacklist`, `whitelist`, `none`.
         pub restriction_type: ::std::option::Option<::stratus_model::Val<RestrictionType>>,
     }
+
+    /// What the schema says of `GeoRestrictionCustomization`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoRestrictionCustomization: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoRestrictionCustomization",
+        properties: &[
+            s::prop("Locations", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("RestrictionType", s::Kind::Enum(RestrictionType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoRestrictionCustomization>
         for ::stratus_model::Val<GeoRestrictionCustomization>
@@ -4257,6 +5496,19 @@ pub mod distribution_tenant {
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WebAclCustomization`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebAclCustomization: s::ObjectSchema = s::ObjectSchema {
+        name: "WebAclCustomization",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Arn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebAclCustomization> for ::stratus_model::Val<WebAclCustomization> {
         fn from(value: WebAclCustomization) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4275,6 +5527,8 @@ pub mod distribution_tenant {
     impl CertificateTransparencyLoggingPreference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4317,6 +5571,8 @@ pub mod distribution_tenant {
     impl ValidationTokenHost {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloudfront, Self::SelfHosted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloudfront", "self-hosted"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4359,6 +5615,8 @@ pub mod distribution_tenant {
     impl RestrictionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Blacklist, Self::Whitelist, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["blacklist", "whitelist", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4400,6 +5658,8 @@ pub mod distribution_tenant {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Override, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["override", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4433,6 +5693,8 @@ pub use distribution_tenant::{CfnDistributionTenant, CfnDistributionTenantAttrib
 
 /// `AWS::CloudFront::Function` and its property types.
 pub mod function {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::Function`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html)
@@ -4481,6 +5743,29 @@ pub mod function {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::Function`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::Function",
+        properties: &[
+            s::prop("AutoPublish", s::Kind::Boolean),
+            s::prop("FunctionCode", s::Kind::String),
+            s::prop("FunctionConfig", s::Kind::Object(&SCHEMA_FunctionConfig)),
+            s::prop(
+                "FunctionMetadata",
+                s::Kind::Object(&SCHEMA_FunctionMetadata),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "FunctionConfig", "FunctionCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFunction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionAttributes {
@@ -4534,6 +5819,26 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `FunctionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop(
+                "KeyValueStoreAssociations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_KeyValueStoreAssociation),
+                )),
+            ),
+            s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)),
+        ],
+        required: &["Comment", "Runtime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionConfig> for ::stratus_model::Val<FunctionConfig> {
         fn from(value: FunctionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4548,6 +5853,16 @@ pub mod function {
         #[resource(rename = "FunctionARN")]
         pub function_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FunctionMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionMetadata",
+        properties: &[s::prop("FunctionARN", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FunctionMetadata> for ::stratus_model::Val<FunctionMetadata> {
         fn from(value: FunctionMetadata) -> Self {
@@ -4576,6 +5891,16 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `KeyValueStoreAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValueStoreAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValueStoreAssociation",
+        properties: &[s::prop("KeyValueStoreARN", s::Kind::String)],
+        required: &["KeyValueStoreARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyValueStoreAssociation>
         for ::stratus_model::Val<KeyValueStoreAssociation>
     {
@@ -4596,6 +5921,8 @@ pub mod function {
     impl Runtime {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudfrontJs10, Self::CloudfrontJs20];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloudfront-js-1.0", "cloudfront-js-2.0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4629,6 +5956,8 @@ pub use function::{CfnFunction, CfnFunctionAttributes};
 
 /// `AWS::CloudFront::KeyGroup` and its property types.
 pub mod key_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::KeyGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keygroup.html)
@@ -4654,6 +5983,19 @@ pub mod key_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::KeyGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::KeyGroup",
+        properties: &[s::prop(
+            "KeyGroupConfig",
+            s::Kind::Object(&SCHEMA_KeyGroupConfig),
+        )],
+        required: &["KeyGroupConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnKeyGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyGroupAttributes {
@@ -4702,6 +6044,20 @@ pub mod key_group {
         }
     }
 
+    /// What the schema says of `KeyGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyGroupConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyGroupConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("Items", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name", "Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyGroupConfig> for ::stratus_model::Val<KeyGroupConfig> {
         fn from(value: KeyGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4713,6 +6069,8 @@ pub use key_group::{CfnKeyGroup, CfnKeyGroupAttributes};
 
 /// `AWS::CloudFront::KeyValueStore` and its property types.
 pub mod key_value_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::KeyValueStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keyvaluestore.html)
@@ -4752,6 +6110,26 @@ pub mod key_value_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::KeyValueStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::KeyValueStore",
+        properties: &[
+            s::prop("Comment", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("ImportSource", s::Kind::Object(&SCHEMA_ImportSource)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnKeyValueStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyValueStoreAttributes {
@@ -4801,6 +6179,19 @@ pub mod key_value_store {
         }
     }
 
+    /// What the schema says of `ImportSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImportSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ImportSource",
+        properties: &[
+            s::prop("SourceArn", s::Kind::String),
+            s::prop("SourceType", s::Kind::Enum(SourceType::VALUES)),
+        ],
+        required: &["SourceType", "SourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImportSource> for ::stratus_model::Val<ImportSource> {
         fn from(value: ImportSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4817,6 +6208,8 @@ pub mod key_value_store {
     impl SourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4849,6 +6242,8 @@ pub use key_value_store::{CfnKeyValueStore, CfnKeyValueStoreAttributes};
 
 /// `AWS::CloudFront::MonitoringSubscription` and its property types.
 pub mod monitoring_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::MonitoringSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-monitoringsubscription.html)
@@ -4884,6 +6279,22 @@ pub mod monitoring_subscription {
         }
     }
 
+    /// What the schema says of `AWS::CloudFront::MonitoringSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::MonitoringSubscription",
+        properties: &[
+            s::prop("DistributionId", s::Kind::String),
+            s::prop(
+                "MonitoringSubscription",
+                s::Kind::Object(&SCHEMA_MonitoringSubscription),
+            ),
+        ],
+        required: &["DistributionId", "MonitoringSubscription"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `MonitoringSubscription`, a property type of `AWS::CloudFront::MonitoringSubscription`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -4892,6 +6303,19 @@ pub mod monitoring_subscription {
         pub realtime_metrics_subscription_config:
             ::std::option::Option<::stratus_model::Val<RealtimeMetricsSubscriptionConfig>>,
     }
+
+    /// What the schema says of `MonitoringSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringSubscription: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringSubscription",
+        properties: &[s::prop(
+            "RealtimeMetricsSubscriptionConfig",
+            s::Kind::Object(&SCHEMA_RealtimeMetricsSubscriptionConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringSubscription> for ::stratus_model::Val<MonitoringSubscription> {
         fn from(value: MonitoringSubscription) -> Self {
@@ -4923,6 +6347,19 @@ pub mod monitoring_subscription {
         }
     }
 
+    /// What the schema says of `RealtimeMetricsSubscriptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RealtimeMetricsSubscriptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RealtimeMetricsSubscriptionConfig",
+        properties: &[s::prop(
+            "RealtimeMetricsSubscriptionStatus",
+            s::Kind::Enum(RealtimeMetricsSubscriptionStatus::VALUES),
+        )],
+        required: &["RealtimeMetricsSubscriptionStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RealtimeMetricsSubscriptionConfig>
         for ::stratus_model::Val<RealtimeMetricsSubscriptionConfig>
     {
@@ -4943,6 +6380,8 @@ pub mod monitoring_subscription {
     impl RealtimeMetricsSubscriptionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4978,6 +6417,8 @@ pub use monitoring_subscription::CfnMonitoringSubscription;
 
 /// `AWS::CloudFront::OriginAccessControl` and its property types.
 pub mod origin_access_control {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::OriginAccessControl`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originaccesscontrol.html)
@@ -5005,6 +6446,19 @@ pub mod origin_access_control {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::OriginAccessControl`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::OriginAccessControl",
+        properties: &[s::prop(
+            "OriginAccessControlConfig",
+            s::Kind::Object(&SCHEMA_OriginAccessControlConfig),
+        )],
+        required: &["OriginAccessControlConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOriginAccessControl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginAccessControlAttributes {
@@ -5061,6 +6515,28 @@ pub mod origin_access_control {
         }
     }
 
+    /// What the schema says of `OriginAccessControlConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginAccessControlConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginAccessControlConfig",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("OriginAccessControlOriginType", s::Kind::String)
+                .pattern("^(s3|mediastore|lambda|mediapackagev2)$"),
+            s::prop("SigningBehavior", s::Kind::String).pattern("^(never|no-override|always)$"),
+            s::prop("SigningProtocol", s::Kind::String).pattern("^(sigv4)$"),
+        ],
+        required: &[
+            "Name",
+            "SigningProtocol",
+            "SigningBehavior",
+            "OriginAccessControlOriginType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginAccessControlConfig>
         for ::stratus_model::Val<OriginAccessControlConfig>
     {
@@ -5074,6 +6550,8 @@ pub use origin_access_control::{CfnOriginAccessControl, CfnOriginAccessControlAt
 
 /// `AWS::CloudFront::OriginRequestPolicy` and its property types.
 pub mod origin_request_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::OriginRequestPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originrequestpolicy.html)
@@ -5101,6 +6579,19 @@ pub mod origin_request_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::OriginRequestPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::OriginRequestPolicy",
+        properties: &[s::prop(
+            "OriginRequestPolicyConfig",
+            s::Kind::Object(&SCHEMA_OriginRequestPolicyConfig),
+        )],
+        required: &["OriginRequestPolicyConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOriginRequestPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginRequestPolicyAttributes {
@@ -5157,6 +6648,30 @@ pub mod origin_request_policy {
         }
     }
 
+    /// What the schema says of `OriginRequestPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginRequestPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginRequestPolicyConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("CookiesConfig", s::Kind::Object(&SCHEMA_CookiesConfig)),
+            s::prop("HeadersConfig", s::Kind::Object(&SCHEMA_HeadersConfig)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "QueryStringsConfig",
+                s::Kind::Object(&SCHEMA_QueryStringsConfig),
+            ),
+        ],
+        required: &[
+            "Name",
+            "HeadersConfig",
+            "CookiesConfig",
+            "QueryStringsConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginRequestPolicyConfig>
         for ::stratus_model::Val<OriginRequestPolicyConfig>
     {
@@ -5190,6 +6705,19 @@ pub mod origin_request_policy {
         }
     }
 
+    /// What the schema says of `CookiesConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookiesConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CookiesConfig",
+        properties: &[
+            s::prop("CookieBehavior", s::Kind::String).pattern("^(none|whitelist|all|allExcept)$"),
+            s::prop("Cookies", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["CookieBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CookiesConfig> for ::stratus_model::Val<CookiesConfig> {
         fn from(value: CookiesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5220,6 +6748,20 @@ pub mod origin_request_policy {
             }
         }
     }
+
+    /// What the schema says of `HeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HeadersConfig",
+        properties: &[
+            s::prop("HeaderBehavior", s::Kind::String)
+                .pattern("^(none|whitelist|allViewer|allViewerAndWhitelistCloudFront|allExcept)$"),
+            s::prop("Headers", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["HeaderBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HeadersConfig> for ::stratus_model::Val<HeadersConfig> {
         fn from(value: HeadersConfig) -> Self {
@@ -5254,6 +6796,20 @@ pub mod origin_request_policy {
         }
     }
 
+    /// What the schema says of `QueryStringsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryStringsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryStringsConfig",
+        properties: &[
+            s::prop("QueryStringBehavior", s::Kind::String)
+                .pattern("^(none|whitelist|all|allExcept)$"),
+            s::prop("QueryStrings", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["QueryStringBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryStringsConfig> for ::stratus_model::Val<QueryStringsConfig> {
         fn from(value: QueryStringsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5265,6 +6821,8 @@ pub use origin_request_policy::{CfnOriginRequestPolicy, CfnOriginRequestPolicyAt
 
 /// `AWS::CloudFront::PublicKey` and its property types.
 pub mod public_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::PublicKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-publickey.html)
@@ -5290,6 +6848,19 @@ pub mod public_key {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::PublicKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::PublicKey",
+        properties: &[s::prop(
+            "PublicKeyConfig",
+            s::Kind::Object(&SCHEMA_PublicKeyConfig),
+        )],
+        required: &["PublicKeyConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPublicKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicKeyAttributes {
@@ -5341,6 +6912,21 @@ pub mod public_key {
         }
     }
 
+    /// What the schema says of `PublicKeyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicKeyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicKeyConfig",
+        properties: &[
+            s::prop("CallerReference", s::Kind::String),
+            s::prop("Comment", s::Kind::String),
+            s::prop("EncodedKey", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["CallerReference", "Name", "EncodedKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PublicKeyConfig> for ::stratus_model::Val<PublicKeyConfig> {
         fn from(value: PublicKeyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5352,6 +6938,8 @@ pub use public_key::{CfnPublicKey, CfnPublicKeyAttributes};
 
 /// `AWS::CloudFront::RealtimeLogConfig` and its property types.
 pub mod realtime_log_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::RealtimeLogConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-realtimelogconfig.html)
@@ -5400,6 +6988,27 @@ pub mod realtime_log_config {
         }
     }
 
+    /// What the schema says of `AWS::CloudFront::RealtimeLogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::RealtimeLogConfig",
+        properties: &[
+            s::prop(
+                "EndPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EndPoint))),
+            )
+            .min_items(1),
+            s::prop("Fields", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop("Name", s::Kind::String),
+            s::prop("SamplingRate", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100.0),
+        ],
+        required: &["Name", "EndPoints", "Fields", "SamplingRate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRealtimeLogConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRealtimeLogConfigAttributes {
         /// `Arn`: string.
@@ -5437,6 +7046,22 @@ pub mod realtime_log_config {
         }
     }
 
+    /// What the schema says of `EndPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "EndPoint",
+        properties: &[
+            s::prop(
+                "KinesisStreamConfig",
+                s::Kind::Object(&SCHEMA_KinesisStreamConfig),
+            ),
+            s::prop("StreamType", s::Kind::String),
+        ],
+        required: &["KinesisStreamConfig", "StreamType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndPoint> for ::stratus_model::Val<EndPoint> {
         fn from(value: EndPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5468,6 +7093,19 @@ pub mod realtime_log_config {
         }
     }
 
+    /// What the schema says of `KinesisStreamConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamConfig",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StreamArn", s::Kind::String),
+        ],
+        required: &["RoleArn", "StreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisStreamConfig> for ::stratus_model::Val<KinesisStreamConfig> {
         fn from(value: KinesisStreamConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5479,6 +7117,8 @@ pub use realtime_log_config::{CfnRealtimeLogConfig, CfnRealtimeLogConfigAttribut
 
 /// `AWS::CloudFront::ResponseHeadersPolicy` and its property types.
 pub mod response_headers_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::ResponseHeadersPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-responseheaderspolicy.html)
@@ -5506,6 +7146,19 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::ResponseHeadersPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::ResponseHeadersPolicy",
+        properties: &[s::prop(
+            "ResponseHeadersPolicyConfig",
+            s::Kind::Object(&SCHEMA_ResponseHeadersPolicyConfig),
+        )],
+        required: &["ResponseHeadersPolicyConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResponseHeadersPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResponseHeadersPolicyAttributes {
@@ -5563,6 +7216,36 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `ResponseHeadersPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseHeadersPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseHeadersPolicyConfig",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("CorsConfig", s::Kind::Object(&SCHEMA_CorsConfig)),
+            s::prop(
+                "CustomHeadersConfig",
+                s::Kind::Object(&SCHEMA_CustomHeadersConfig),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "RemoveHeadersConfig",
+                s::Kind::Object(&SCHEMA_RemoveHeadersConfig),
+            ),
+            s::prop(
+                "SecurityHeadersConfig",
+                s::Kind::Object(&SCHEMA_SecurityHeadersConfig),
+            ),
+            s::prop(
+                "ServerTimingHeadersConfig",
+                s::Kind::Object(&SCHEMA_ServerTimingHeadersConfig),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResponseHeadersPolicyConfig>
         for ::stratus_model::Val<ResponseHeadersPolicyConfig>
@@ -5625,6 +7308,42 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `CorsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CorsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CorsConfig",
+        properties: &[
+            s::prop("AccessControlAllowCredentials", s::Kind::Boolean),
+            s::prop(
+                "AccessControlAllowHeaders",
+                s::Kind::Object(&SCHEMA_AccessControlAllowHeaders),
+            ),
+            s::prop(
+                "AccessControlAllowMethods",
+                s::Kind::Object(&SCHEMA_AccessControlAllowMethods),
+            ),
+            s::prop(
+                "AccessControlAllowOrigins",
+                s::Kind::Object(&SCHEMA_AccessControlAllowOrigins),
+            ),
+            s::prop(
+                "AccessControlExposeHeaders",
+                s::Kind::Object(&SCHEMA_AccessControlExposeHeaders),
+            ),
+            s::prop("AccessControlMaxAgeSec", s::Kind::Integer),
+            s::prop("OriginOverride", s::Kind::Boolean),
+        ],
+        required: &[
+            "AccessControlAllowOrigins",
+            "AccessControlAllowHeaders",
+            "AccessControlAllowMethods",
+            "AccessControlAllowCredentials",
+            "OriginOverride",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CorsConfig> for ::stratus_model::Val<CorsConfig> {
         fn from(value: CorsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5651,6 +7370,19 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `CustomHeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomHeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomHeadersConfig",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHeader))),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomHeadersConfig> for ::stratus_model::Val<CustomHeadersConfig> {
         fn from(value: CustomHeadersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5676,6 +7408,19 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `RemoveHeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoveHeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoveHeadersConfig",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RemoveHeader))),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RemoveHeadersConfig> for ::stratus_model::Val<RemoveHeadersConfig> {
         fn from(value: RemoveHeadersConfig) -> Self {
@@ -5704,6 +7449,32 @@ pub mod response_headers_policy {
         pub xss_protection: ::std::option::Option<::stratus_model::Val<XssProtection>>,
     }
 
+    /// What the schema says of `SecurityHeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityHeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityHeadersConfig",
+        properties: &[
+            s::prop(
+                "ContentSecurityPolicy",
+                s::Kind::Object(&SCHEMA_ContentSecurityPolicy),
+            ),
+            s::prop(
+                "ContentTypeOptions",
+                s::Kind::Object(&SCHEMA_ContentTypeOptions),
+            ),
+            s::prop("FrameOptions", s::Kind::Object(&SCHEMA_FrameOptions)),
+            s::prop("ReferrerPolicy", s::Kind::Object(&SCHEMA_ReferrerPolicy)),
+            s::prop(
+                "StrictTransportSecurity",
+                s::Kind::Object(&SCHEMA_StrictTransportSecurity),
+            ),
+            s::prop("XSSProtection", s::Kind::Object(&SCHEMA_XssProtection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecurityHeadersConfig> for ::stratus_model::Val<SecurityHeadersConfig> {
         fn from(value: SecurityHeadersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5731,6 +7502,21 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `ServerTimingHeadersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerTimingHeadersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerTimingHeadersConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("SamplingRate", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerTimingHeadersConfig>
         for ::stratus_model::Val<ServerTimingHeadersConfig>
@@ -5762,6 +7548,19 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `AccessControlAllowHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlAllowHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlAllowHeaders",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessControlAllowHeaders>
         for ::stratus_model::Val<AccessControlAllowHeaders>
     {
@@ -5789,6 +7588,19 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `AccessControlAllowMethods`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlAllowMethods: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlAllowMethods",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::Enum(Item::VALUES))),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessControlAllowMethods>
         for ::stratus_model::Val<AccessControlAllowMethods>
@@ -5820,6 +7632,19 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `AccessControlAllowOrigins`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlAllowOrigins: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlAllowOrigins",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessControlAllowOrigins>
         for ::stratus_model::Val<AccessControlAllowOrigins>
     {
@@ -5849,6 +7674,19 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `AccessControlExposeHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlExposeHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlExposeHeaders",
+        properties: &[s::prop(
+            "Items",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["Items"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessControlExposeHeaders>
         for ::stratus_model::Val<AccessControlExposeHeaders>
@@ -5888,6 +7726,20 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `CustomHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomHeader",
+        properties: &[
+            s::prop("Header", s::Kind::String),
+            s::prop("Override", s::Kind::Boolean),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Header", "Value", "Override"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomHeader> for ::stratus_model::Val<CustomHeader> {
         fn from(value: CustomHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5913,6 +7765,16 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `RemoveHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoveHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoveHeader",
+        properties: &[s::prop("Header", s::Kind::String)],
+        required: &["Header"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RemoveHeader> for ::stratus_model::Val<RemoveHeader> {
         fn from(value: RemoveHeader) -> Self {
@@ -5947,6 +7809,19 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `ContentSecurityPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentSecurityPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentSecurityPolicy",
+        properties: &[
+            s::prop("ContentSecurityPolicy", s::Kind::String),
+            s::prop("Override", s::Kind::Boolean),
+        ],
+        required: &["Override", "ContentSecurityPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContentSecurityPolicy> for ::stratus_model::Val<ContentSecurityPolicy> {
         fn from(value: ContentSecurityPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5970,6 +7845,16 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `ContentTypeOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContentTypeOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ContentTypeOptions",
+        properties: &[s::prop("Override", s::Kind::Boolean)],
+        required: &["Override"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContentTypeOptions> for ::stratus_model::Val<ContentTypeOptions> {
         fn from(value: ContentTypeOptions) -> Self {
@@ -6003,6 +7888,19 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `FrameOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameOptions",
+        properties: &[
+            s::prop("FrameOption", s::Kind::String).pattern("^(DENY|SAMEORIGIN)$"),
+            s::prop("Override", s::Kind::Boolean),
+        ],
+        required: &["Override", "FrameOption"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FrameOptions> for ::stratus_model::Val<FrameOptions> {
         fn from(value: FrameOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6034,6 +7932,16 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `ReferrerPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferrerPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferrerPolicy",
+        properties: &[s::prop("Override", s::Kind::Boolean), s::prop("ReferrerPolicy", s::Kind::String).pattern("^(no-referrer|no-referrer-when-downgrade|origin|origin-when-cross-origin|same-origin|strict-origin|strict-origin-when-cross-origin|unsafe-url)$")],
+        required: &["Override", "ReferrerPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReferrerPolicy> for ::stratus_model::Val<ReferrerPolicy> {
         fn from(value: ReferrerPolicy) -> Self {
@@ -6071,6 +7979,21 @@ pub mod response_headers_policy {
             }
         }
     }
+
+    /// What the schema says of `StrictTransportSecurity`'s properties; `validate()` checks them.
+    pub static SCHEMA_StrictTransportSecurity: s::ObjectSchema = s::ObjectSchema {
+        name: "StrictTransportSecurity",
+        properties: &[
+            s::prop("AccessControlMaxAgeSec", s::Kind::Integer),
+            s::prop("IncludeSubdomains", s::Kind::Boolean),
+            s::prop("Override", s::Kind::Boolean),
+            s::prop("Preload", s::Kind::Boolean),
+        ],
+        required: &["Override", "AccessControlMaxAgeSec"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StrictTransportSecurity>
         for ::stratus_model::Val<StrictTransportSecurity>
@@ -6111,6 +8034,21 @@ pub mod response_headers_policy {
         }
     }
 
+    /// What the schema says of `XSSProtection`'s properties; `validate()` checks them.
+    pub static SCHEMA_XssProtection: s::ObjectSchema = s::ObjectSchema {
+        name: "XSSProtection",
+        properties: &[
+            s::prop("ModeBlock", s::Kind::Boolean),
+            s::prop("Override", s::Kind::Boolean),
+            s::prop("Protection", s::Kind::Boolean),
+            s::prop("ReportUri", s::Kind::String),
+        ],
+        required: &["Override", "Protection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XssProtection> for ::stratus_model::Val<XssProtection> {
         fn from(value: XssProtection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6149,6 +8087,10 @@ pub mod response_headers_policy {
             Self::Patch,
             Self::Post,
             Self::Put,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT",
         ];
 
         /// The value CloudFormation takes.
@@ -6189,6 +8131,8 @@ pub use response_headers_policy::{CfnResponseHeadersPolicy, CfnResponseHeadersPo
 
 /// `AWS::CloudFront::StreamingDistribution` and its property types.
 pub mod streaming_distribution {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::StreamingDistribution`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-streamingdistribution.html)
@@ -6221,6 +8165,25 @@ pub mod streaming_distribution {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::StreamingDistribution`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::StreamingDistribution",
+        properties: &[
+            s::prop(
+                "StreamingDistributionConfig",
+                s::Kind::Object(&SCHEMA_StreamingDistributionConfig),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["StreamingDistributionConfig", "Tags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStreamingDistribution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamingDistributionAttributes {
@@ -6284,6 +8247,24 @@ pub mod streaming_distribution {
         }
     }
 
+    /// What the schema says of `StreamingDistributionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamingDistributionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamingDistributionConfig",
+        properties: &[
+            s::prop("Aliases", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Comment", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_Logging)),
+            s::prop("PriceClass", s::Kind::String),
+            s::prop("S3Origin", s::Kind::Object(&SCHEMA_S3Origin)),
+            s::prop("TrustedSigners", s::Kind::Object(&SCHEMA_TrustedSigners)),
+        ],
+        required: &["Comment", "Enabled", "S3Origin", "TrustedSigners"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StreamingDistributionConfig>
         for ::stratus_model::Val<StreamingDistributionConfig>
     {
@@ -6316,6 +8297,19 @@ pub mod streaming_distribution {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -6353,6 +8347,20 @@ pub mod streaming_distribution {
         }
     }
 
+    /// What the schema says of `Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logging: s::ObjectSchema = s::ObjectSchema {
+        name: "Logging",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["Bucket", "Enabled", "Prefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6386,6 +8394,19 @@ pub mod streaming_distribution {
         }
     }
 
+    /// What the schema says of `S3Origin`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Origin: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Origin",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("OriginAccessIdentity", s::Kind::String),
+        ],
+        required: &["DomainName", "OriginAccessIdentity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Origin> for ::stratus_model::Val<S3Origin> {
         fn from(value: S3Origin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6414,6 +8435,22 @@ pub mod streaming_distribution {
         }
     }
 
+    /// What the schema says of `TrustedSigners`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrustedSigners: s::ObjectSchema = s::ObjectSchema {
+        name: "TrustedSigners",
+        properties: &[
+            s::prop(
+                "AwsAccountNumbers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrustedSigners> for ::stratus_model::Val<TrustedSigners> {
         fn from(value: TrustedSigners) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6425,6 +8462,8 @@ pub use streaming_distribution::{CfnStreamingDistribution, CfnStreamingDistribut
 
 /// `AWS::CloudFront::TrustStore` and its property types.
 pub mod trust_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::TrustStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html)
@@ -6463,6 +8502,24 @@ pub mod trust_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::TrustStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::TrustStore",
+        properties: &[
+            s::prop(
+                "CaCertificatesBundleSource",
+                s::Kind::Object(&SCHEMA_CaCertificatesBundleSource),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("UseClientCertificateOCSPEndpoint", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTrustStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustStoreAttributes {
@@ -6524,6 +8581,19 @@ pub mod trust_store {
         }
     }
 
+    /// What the schema says of `CaCertificatesBundleSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaCertificatesBundleSource: s::ObjectSchema = s::ObjectSchema {
+        name: "CaCertificatesBundleSource",
+        properties: &[s::prop(
+            "CaCertificatesBundleS3Location",
+            s::Kind::Object(&SCHEMA_CaCertificatesBundleS3Location),
+        )],
+        required: &["CaCertificatesBundleS3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaCertificatesBundleSource>
         for ::stratus_model::Val<CaCertificatesBundleSource>
     {
@@ -6565,6 +8635,21 @@ pub mod trust_store {
         }
     }
 
+    /// What the schema says of `CaCertificatesBundleS3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaCertificatesBundleS3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "CaCertificatesBundleS3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Bucket", "Key", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaCertificatesBundleS3Location>
         for ::stratus_model::Val<CaCertificatesBundleS3Location>
     {
@@ -6578,6 +8663,8 @@ pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::CloudFront::VpcOrigin` and its property types.
 pub mod vpc_origin {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudFront::VpcOrigin`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html)
@@ -6608,6 +8695,22 @@ pub mod vpc_origin {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudFront::VpcOrigin`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudFront::VpcOrigin",
+        properties: &[
+            s::prop(
+                "VpcOriginEndpointConfig",
+                s::Kind::Object(&SCHEMA_VpcOriginEndpointConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcOriginEndpointConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcOrigin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcOriginAttributes {
@@ -6689,6 +8792,29 @@ pub mod vpc_origin {
         }
     }
 
+    /// What the schema says of `VpcOriginEndpointConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOriginEndpointConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcOriginEndpointConfig",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("HTTPPort", s::Kind::Integer),
+            s::prop("HTTPSPort", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "OriginProtocolPolicy",
+                s::Kind::Enum(OriginProtocolPolicy::VALUES),
+            ),
+            s::prop(
+                "OriginSSLProtocols",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["Name", "Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcOriginEndpointConfig>
         for ::stratus_model::Val<VpcOriginEndpointConfig>
     {
@@ -6711,6 +8837,8 @@ pub mod vpc_origin {
     impl OriginProtocolPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HttpOnly, Self::HttpsOnly, Self::MatchViewer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http-only", "https-only", "match-viewer"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

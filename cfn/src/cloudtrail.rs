@@ -4,6 +4,8 @@
 
 /// `AWS::CloudTrail::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudTrail::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-channel.html)
@@ -29,6 +31,32 @@ pub mod channel {
         #[resource(replace)]
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::CloudTrail::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudTrail::Channel",
+        properties: &[
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Destination))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Name", s::Kind::String)
+                .pattern("(^[a-zA-Z0-9._\\-]+$)")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Source", s::Kind::String)
+                .pattern("(.*)")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
@@ -70,6 +98,22 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "Destination",
+        properties: &[
+            s::prop("Location", s::Kind::String)
+                .pattern("(^[a-zA-Z0-9._/\\-:]+$)")
+                .min_length(3)
+                .max_length(1024),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -86,6 +130,8 @@ pub mod channel {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EventDataStore];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENT_DATA_STORE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -118,6 +164,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::CloudTrail::Dashboard` and its property types.
 pub mod dashboard {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudTrail::Dashboard`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html)
@@ -142,6 +190,28 @@ pub mod dashboard {
         /// `Widgets`: list of [`Widget`].
         pub widgets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Widget>>>,
     }
+
+    /// What the schema says of `AWS::CloudTrail::Dashboard`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudTrail::Dashboard",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("RefreshSchedule", s::Kind::Object(&SCHEMA_RefreshSchedule)),
+            s::prop("TerminationProtectionEnabled", s::Kind::Boolean),
+            s::prop(
+                "Widgets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Widget))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDashboard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDashboardAttributes {
@@ -189,6 +259,20 @@ pub mod dashboard {
         pub time_of_day: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RefreshSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RefreshSchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "RefreshSchedule",
+        properties: &[
+            s::prop("Frequency", s::Kind::Object(&SCHEMA_Frequency)),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("TimeOfDay", s::Kind::String).pattern("^[0-9]{2}:[0-9]{2}"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RefreshSchedule> for ::stratus_model::Val<RefreshSchedule> {
         fn from(value: RefreshSchedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -229,6 +313,41 @@ pub mod dashboard {
         }
     }
 
+    /// What the schema says of `Widget`'s properties; `validate()` checks them.
+    pub static SCHEMA_Widget: s::ObjectSchema = s::ObjectSchema {
+        name: "Widget",
+        properties: &[
+            s::prop(
+                "QueryParameters",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("QueryStatement", s::Kind::String)
+                .pattern("(?s).*")
+                .min_length(1)
+                .max_length(10000),
+            s::prop(
+                "ViewProperties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9._\\- ]+$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            ),
+        ],
+        required: &["QueryStatement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Widget> for ::stratus_model::Val<Widget> {
         fn from(value: Widget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -261,6 +380,19 @@ pub mod dashboard {
         }
     }
 
+    /// What the schema says of `Frequency`'s properties; `validate()` checks them.
+    pub static SCHEMA_Frequency: s::ObjectSchema = s::ObjectSchema {
+        name: "Frequency",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Frequency> for ::stratus_model::Val<Frequency> {
         fn from(value: Frequency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -279,6 +411,8 @@ pub mod dashboard {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -319,6 +453,8 @@ pub mod dashboard {
     impl Unit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hours, Self::Days];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -352,6 +488,8 @@ pub use dashboard::{CfnDashboard, CfnDashboardAttributes};
 
 /// `AWS::CloudTrail::EventDataStore` and its property types.
 pub mod event_data_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudTrail::EventDataStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html)
@@ -411,6 +549,55 @@ pub mod event_data_store {
         pub termination_protection_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AWS::CloudTrail::EventDataStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudTrail::EventDataStore",
+        properties: &[
+            s::prop(
+                "AdvancedEventSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedEventSelector))),
+            ),
+            s::prop("BillingMode", s::Kind::Enum(BillingMode::VALUES)),
+            s::prop(
+                "ContextKeySelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContextKeySelector))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("FederationEnabled", s::Kind::Boolean),
+            s::prop("FederationRoleArn", s::Kind::String),
+            s::prop("IngestionEnabled", s::Kind::Boolean),
+            s::prop(
+                "InsightSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InsightSelector))),
+            ),
+            s::prop("InsightsDestination", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._/\\-:]+$")
+                .min_length(3)
+                .max_length(256),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._/\\-:]+$")
+                .min_length(1)
+                .max_length(350),
+            s::prop("MaxEventSize", s::Kind::Enum(MaxEventSize::VALUES)),
+            s::prop("MultiRegionEnabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._\\-]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("OrganizationEnabled", s::Kind::Boolean),
+            s::prop("RetentionPeriod", s::Kind::Integer)
+                .minimum(7.0)
+                .maximum(3653.0),
+            s::prop("TerminationProtectionEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventDataStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventDataStoreAttributes {
         /// `EventDataStoreArn`: string.
@@ -465,6 +652,25 @@ pub mod event_data_store {
         }
     }
 
+    /// What the schema says of `AdvancedEventSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedEventSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedEventSelector",
+        properties: &[
+            s::prop(
+                "FieldSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedFieldSelector))),
+            )
+            .min_items(1),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["FieldSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -500,6 +706,29 @@ pub mod event_data_store {
         }
     }
 
+    /// What the schema says of `ContextKeySelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContextKeySelector: s::ObjectSchema = s::ObjectSchema {
+        name: "ContextKeySelector",
+        properties: &[
+            s::prop(
+                "Equals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Equals"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContextKeySelector> for ::stratus_model::Val<ContextKeySelector> {
         fn from(value: ContextKeySelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -514,6 +743,16 @@ pub mod event_data_store {
         /// Allowed values: `ApiCallRateInsight`, `ApiErrorRateInsight`.
         pub insight_type: ::std::option::Option<::stratus_model::Val<InsightType>>,
     }
+
+    /// What the schema says of `InsightSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_InsightSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "InsightSelector",
+        properties: &[s::prop("InsightType", s::Kind::Enum(InsightType::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InsightSelector> for ::stratus_model::Val<InsightSelector> {
         fn from(value: InsightSelector) -> Self {
@@ -573,6 +812,81 @@ pub mod event_data_store {
         }
     }
 
+    /// What the schema says of `AdvancedFieldSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedFieldSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedFieldSelector",
+        properties: &[
+            s::prop(
+                "EndsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "Equals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop("Field", s::Kind::String)
+                .pattern("([\\w|\\d|\\.|_]+)")
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "NotEndsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "NotEquals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "NotStartsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "StartsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &["Field"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
         fn from(value: AdvancedFieldSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -594,6 +908,9 @@ pub mod event_data_store {
             Self::ExtendableRetentionPricing,
             Self::FixedRetentionPricing,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["EXTENDABLE_RETENTION_PRICING", "FIXED_RETENTION_PRICING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -634,6 +951,8 @@ pub mod event_data_store {
     impl MaxEventSize {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Large];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Standard", "Large"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -674,6 +993,8 @@ pub mod event_data_store {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestContext, Self::TagContext];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestContext", "TagContext"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -714,6 +1035,8 @@ pub mod event_data_store {
     impl InsightType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApiCallRateInsight, Self::ApiErrorRateInsight];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -747,6 +1070,8 @@ pub use event_data_store::{CfnEventDataStore, CfnEventDataStoreAttributes};
 
 /// `AWS::CloudTrail::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudTrail::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-resourcepolicy.html)
@@ -782,12 +1107,32 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudTrail::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudTrail::ResourcePolicy",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._/\\-:]+$")
+                .min_length(3)
+                .max_length(256),
+            s::prop("ResourcePolicy", s::Kind::Json)
+                .min_length(1)
+                .max_length(8192),
+        ],
+        required: &["ResourceArn", "ResourcePolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::CloudTrail::Trail` and its property types.
 pub mod trail {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudTrail::Trail`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html)
@@ -879,6 +1224,55 @@ pub mod trail {
         }
     }
 
+    /// What the schema says of `AWS::CloudTrail::Trail`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudTrail::Trail",
+        properties: &[
+            s::prop(
+                "AdvancedEventSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedEventSelector))),
+            ),
+            s::prop(
+                "AggregationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AggregationConfiguration),
+                )),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("CloudWatchLogsLogGroupArn", s::Kind::String),
+            s::prop("CloudWatchLogsRoleArn", s::Kind::String),
+            s::prop("EnableLogFileValidation", s::Kind::Boolean),
+            s::prop(
+                "EventSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventSelector))),
+            )
+            .max_items(5),
+            s::prop("IncludeGlobalServiceEvents", s::Kind::Boolean),
+            s::prop(
+                "InsightSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InsightSelector))),
+            ),
+            s::prop("IsLogging", s::Kind::Boolean),
+            s::prop("IsMultiRegionTrail", s::Kind::Boolean),
+            s::prop("IsOrganizationTrail", s::Kind::Boolean),
+            s::prop("KMSKeyId", s::Kind::String),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3KeyPrefix", s::Kind::String).max_length(200),
+            s::prop("SnsTopicName", s::Kind::String).max_length(256),
+            s::prop("TrailName", s::Kind::String)
+                .pattern("(^[a-zA-Z0-9]$)|(^[a-zA-Z0-9]([a-zA-Z0-9\\._-])*[a-zA-Z0-9]$)")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["S3BucketName", "IsLogging"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrailAttributes {
         /// `Arn`: string.
@@ -923,6 +1317,25 @@ pub mod trail {
         }
     }
 
+    /// What the schema says of `AdvancedEventSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedEventSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedEventSelector",
+        properties: &[
+            s::prop(
+                "FieldSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedFieldSelector))),
+            )
+            .min_items(1),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["FieldSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -956,6 +1369,24 @@ pub mod trail {
         }
     }
 
+    /// What the schema says of `AggregationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregationConfiguration",
+        properties: &[
+            s::prop("EventCategory", s::Kind::Enum(EventCategory::VALUES)),
+            s::prop(
+                "Templates",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Template::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["EventCategory", "Templates"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AggregationConfiguration>
         for ::stratus_model::Val<AggregationConfiguration>
     {
@@ -981,6 +1412,27 @@ pub mod trail {
         pub read_write_type: ::std::option::Option<::stratus_model::Val<ReadWriteType>>,
     }
 
+    /// What the schema says of `EventSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "EventSelector",
+        properties: &[
+            s::prop(
+                "DataResources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataResource))),
+            ),
+            s::prop(
+                "ExcludeManagementEventSources",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("IncludeManagementEvents", s::Kind::Boolean),
+            s::prop("ReadWriteType", s::Kind::Enum(ReadWriteType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventSelector> for ::stratus_model::Val<EventSelector> {
         fn from(value: EventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -998,6 +1450,22 @@ pub mod trail {
         /// Allowed values: `ApiCallRateInsight`, `ApiErrorRateInsight`.
         pub insight_type: ::std::option::Option<::stratus_model::Val<InsightType>>,
     }
+
+    /// What the schema says of `InsightSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_InsightSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "InsightSelector",
+        properties: &[
+            s::prop(
+                "EventCategories",
+                s::Kind::List(&s::prop("", s::Kind::Enum(SourceEventCategory::VALUES))),
+            ),
+            s::prop("InsightType", s::Kind::Enum(InsightType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InsightSelector> for ::stratus_model::Val<InsightSelector> {
         fn from(value: InsightSelector) -> Self {
@@ -1057,6 +1525,81 @@ pub mod trail {
         }
     }
 
+    /// What the schema says of `AdvancedFieldSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedFieldSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedFieldSelector",
+        properties: &[
+            s::prop(
+                "EndsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "Equals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop("Field", s::Kind::String)
+                .pattern("([\\w|\\d|\\.|_]+)")
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "NotEndsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "NotEquals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "NotStartsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "StartsWith",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(.+)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &["Field"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
         fn from(value: AdvancedFieldSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1086,6 +1629,19 @@ pub mod trail {
         }
     }
 
+    /// What the schema says of `DataResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataResource",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataResource> for ::stratus_model::Val<DataResource> {
         fn from(value: DataResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1102,6 +1658,8 @@ pub mod trail {
     impl EventCategory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Data];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Data"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1144,6 +1702,9 @@ pub mod trail {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::ApiActivity, Self::ResourceAccess, Self::UserActions];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["API_ACTIVITY", "RESOURCE_ACCESS", "USER_ACTIONS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1187,6 +1748,8 @@ pub mod trail {
     impl ReadWriteType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::ReadOnly, Self::WriteOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["All", "ReadOnly", "WriteOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1228,6 +1791,8 @@ pub mod trail {
     impl SourceEventCategory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Management, Self::Data];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Management", "Data"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1268,6 +1833,8 @@ pub mod trail {
     impl InsightType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApiCallRateInsight, Self::ApiErrorRateInsight];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ApiCallRateInsight", "ApiErrorRateInsight"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1331,6 +1898,18 @@ pub mod trail {
             Self::AwsEc2Snapshot,
             Self::AwsS3AccessPoint,
             Self::AwsDynamoDbStream,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS::Lambda::Function",
+            "AWS::S3::Object",
+            "AWS::DynamoDB::Table",
+            "AWS::S3Outposts::Object",
+            "AWS::ManagedBlockchain::Node",
+            "AWS::S3ObjectLambda::AccessPoint",
+            "AWS::EC2::Snapshot",
+            "AWS::S3::AccessPoint",
+            "AWS::DynamoDB::Stream",
         ];
 
         /// The value CloudFormation takes.

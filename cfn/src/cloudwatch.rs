@@ -4,6 +4,8 @@
 
 /// `AWS::CloudWatch::Alarm` and its property types.
 pub mod alarm {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::Alarm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html)
@@ -92,6 +94,84 @@ pub mod alarm {
         pub unit: ::std::option::Option<::stratus_model::Val<Unit>>,
     }
 
+    /// What the schema says of `AWS::CloudWatch::Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::Alarm",
+        properties: &[
+            s::prop("ActionsEnabled", s::Kind::Boolean),
+            s::prop(
+                "AlarmActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .min_items(0),
+            s::prop("AlarmDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("AlarmName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("DatapointsToAlarm", s::Kind::Integer).minimum(1.0),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            )
+            .min_items(0)
+            .max_items(30),
+            s::prop("EvaluateLowSampleCountPercentile", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "EvaluationCriteria",
+                s::Kind::Object(&SCHEMA_EvaluationCriteria),
+            ),
+            s::prop("EvaluationInterval", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(3600.0),
+            s::prop("EvaluationPeriods", s::Kind::Integer).minimum(1.0),
+            s::prop("ExtendedStatistic", s::Kind::String),
+            s::prop(
+                "InsufficientDataActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .min_items(0),
+            s::prop("MetricName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Metrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+            ),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[^:]")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "OKActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .min_items(0),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("Statistic", s::Kind::Enum(Statistic::VALUES)),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop("ThresholdMetricId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TreatMissingData", s::Kind::Enum(TreatMissingData::VALUES))
+                .min_length(1)
+                .max_length(255),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[&["Metrics", "MetricName"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAlarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAlarmAttributes {
         /// `Arn`: string.
@@ -131,6 +211,23 @@ pub mod alarm {
         }
     }
 
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -145,6 +242,19 @@ pub mod alarm {
         #[resource(rename = "PromQLCriteria")]
         pub prom_ql_criteria: ::std::option::Option<::stratus_model::Val<AlarmPromQlCriteria>>,
     }
+
+    /// What the schema says of `EvaluationCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationCriteria",
+        properties: &[s::prop(
+            "PromQLCriteria",
+            s::Kind::Object(&SCHEMA_AlarmPromQlCriteria),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationCriteria> for ::stratus_model::Val<EvaluationCriteria> {
         fn from(value: EvaluationCriteria) -> Self {
@@ -195,6 +305,31 @@ pub mod alarm {
         }
     }
 
+    /// What the schema says of `MetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDataQuery",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Id", s::Kind::String)
+                .pattern("^([a-z])([A-Za-z0-9\\_]*)$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Label", s::Kind::String),
+            s::prop("MetricStat", s::Kind::Object(&SCHEMA_MetricStat)),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -212,6 +347,20 @@ pub mod alarm {
         /// `RecoveryPeriod`: integer.
         pub recovery_period: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AlarmPromQLCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmPromQlCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmPromQLCriteria",
+        properties: &[
+            s::prop("PendingPeriod", s::Kind::Integer),
+            s::prop("Query", s::Kind::String),
+            s::prop("RecoveryPeriod", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmPromQlCriteria> for ::stratus_model::Val<AlarmPromQlCriteria> {
         fn from(value: AlarmPromQlCriteria) -> Self {
@@ -254,6 +403,21 @@ pub mod alarm {
         }
     }
 
+    /// What the schema says of `MetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Period", s::Kind::Integer).minimum(1.0),
+            s::prop("Stat", s::Kind::String),
+            s::prop("Unit", s::Kind::Enum(Unit2::VALUES)),
+        ],
+        required: &["Stat", "Period", "Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -275,6 +439,30 @@ pub mod alarm {
         /// Length: `1..=255`.
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Metric`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metric: s::ObjectSchema = s::ObjectSchema {
+        name: "Metric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            )
+            .min_items(0)
+            .max_items(30),
+            s::prop("MetricName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[^:]")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
@@ -311,6 +499,16 @@ pub mod alarm {
             Self::LessThanLowerThreshold,
             Self::LessThanOrEqualToThreshold,
             Self::LessThanThreshold,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "GreaterThanUpperThreshold",
+            "LessThanLowerOrGreaterThanUpperThreshold",
+            "LessThanLowerThreshold",
+            "LessThanOrEqualToThreshold",
+            "LessThanThreshold",
         ];
 
         /// The value CloudFormation takes.
@@ -371,6 +569,9 @@ pub mod alarm {
             Self::SampleCount,
             Self::Sum,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Average", "Maximum", "Minimum", "SampleCount", "Sum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -423,6 +624,9 @@ pub mod alarm {
             Self::Missing,
             Self::NotBreaching,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["breaching", "ignore", "missing", "notBreaching"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -542,6 +746,36 @@ pub mod alarm {
             Self::TerabitsSecond,
             Self::Terabytes,
             Self::TerabytesSecond,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Bits",
+            "Bits/Second",
+            "Bytes",
+            "Bytes/Second",
+            "Count",
+            "Count/Second",
+            "Gigabits",
+            "Gigabits/Second",
+            "Gigabytes",
+            "Gigabytes/Second",
+            "Kilobits",
+            "Kilobits/Second",
+            "Kilobytes",
+            "Kilobytes/Second",
+            "Megabits",
+            "Megabits/Second",
+            "Megabytes",
+            "Megabytes/Second",
+            "Microseconds",
+            "Milliseconds",
+            "None",
+            "Percent",
+            "Seconds",
+            "Terabits",
+            "Terabits/Second",
+            "Terabytes",
+            "Terabytes/Second",
         ];
 
         /// The value CloudFormation takes.
@@ -686,6 +920,36 @@ pub mod alarm {
             Self::Terabytes,
             Self::TerabytesSecond,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Bits",
+            "Bits/Second",
+            "Bytes",
+            "Bytes/Second",
+            "Count",
+            "Count/Second",
+            "Gigabits",
+            "Gigabits/Second",
+            "Gigabytes",
+            "Gigabytes/Second",
+            "Kilobits",
+            "Kilobits/Second",
+            "Kilobytes",
+            "Kilobytes/Second",
+            "Megabits",
+            "Megabits/Second",
+            "Megabytes",
+            "Megabytes/Second",
+            "Microseconds",
+            "Milliseconds",
+            "None",
+            "Percent",
+            "Seconds",
+            "Terabits",
+            "Terabits/Second",
+            "Terabytes",
+            "Terabytes/Second",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -744,6 +1008,8 @@ pub use alarm::{CfnAlarm, CfnAlarmAttributes};
 
 /// `AWS::CloudWatch::AlarmMuteRule` and its property types.
 pub mod alarm_mute_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::AlarmMuteRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html)
@@ -789,6 +1055,28 @@ pub mod alarm_mute_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudWatch::AlarmMuteRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::AlarmMuteRule",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ExpireDate", s::Kind::String),
+            s::prop("MuteTargets", s::Kind::Object(&SCHEMA_MuteTargets)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_Rule)),
+            s::prop("StartDate", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAlarmMuteRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAlarmMuteRuleAttributes {
@@ -840,6 +1128,21 @@ pub mod alarm_mute_rule {
         }
     }
 
+    /// What the schema says of `MuteTargets`'s properties; `validate()` checks them.
+    pub static SCHEMA_MuteTargets: s::ObjectSchema = s::ObjectSchema {
+        name: "MuteTargets",
+        properties: &[s::prop(
+            "AlarmNames",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+        )
+        .min_items(0)
+        .max_items(500)],
+        required: &["AlarmNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MuteTargets> for ::stratus_model::Val<MuteTargets> {
         fn from(value: MuteTargets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -863,6 +1166,16 @@ pub mod alarm_mute_rule {
             }
         }
     }
+
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule))],
+        required: &["Schedule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
@@ -901,6 +1214,26 @@ pub mod alarm_mute_rule {
         }
     }
 
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("Duration", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Timezone", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &["Duration", "Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -912,6 +1245,8 @@ pub use alarm_mute_rule::{CfnAlarmMuteRule, CfnAlarmMuteRuleAttributes};
 
 /// `AWS::CloudWatch::AnomalyDetector` and its property types.
 pub mod anomaly_detector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::AnomalyDetector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-anomalydetector.html)
@@ -957,6 +1292,37 @@ pub mod anomaly_detector {
         pub stat: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::CloudWatch::AnomalyDetector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::AnomalyDetector",
+        properties: &[
+            s::prop("Configuration", s::Kind::Object(&SCHEMA_Configuration)),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            ),
+            s::prop(
+                "MetricCharacteristics",
+                s::Kind::Object(&SCHEMA_MetricCharacteristics),
+            ),
+            s::prop(
+                "MetricMathAnomalyDetector",
+                s::Kind::Object(&SCHEMA_MetricMathAnomalyDetector),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop(
+                "SingleMetricAnomalyDetector",
+                s::Kind::Object(&SCHEMA_SingleMetricAnomalyDetector),
+            ),
+            s::prop("Stat", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAnomalyDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnomalyDetectorAttributes {
         /// `Id`: string.
@@ -979,6 +1345,22 @@ pub mod anomaly_detector {
         /// `MetricTimeZone`: string.
         pub metric_time_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Configuration",
+        properties: &[
+            s::prop(
+                "ExcludedTimeRanges",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Range))),
+            ),
+            s::prop("MetricTimeZone", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
@@ -1011,6 +1393,19 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1024,6 +1419,16 @@ pub mod anomaly_detector {
         /// `PeriodicSpikes`: boolean.
         pub periodic_spikes: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `MetricCharacteristics`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricCharacteristics: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricCharacteristics",
+        properties: &[s::prop("PeriodicSpikes", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricCharacteristics> for ::stratus_model::Val<MetricCharacteristics> {
         fn from(value: MetricCharacteristics) -> Self {
@@ -1039,6 +1444,19 @@ pub mod anomaly_detector {
         pub metric_data_queries:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<MetricDataQuery>>>,
     }
+
+    /// What the schema says of `MetricMathAnomalyDetector`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricMathAnomalyDetector: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricMathAnomalyDetector",
+        properties: &[s::prop(
+            "MetricDataQueries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDataQuery))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricMathAnomalyDetector>
         for ::stratus_model::Val<MetricMathAnomalyDetector>
@@ -1063,6 +1481,25 @@ pub mod anomaly_detector {
         /// `Stat`: string.
         pub stat: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SingleMetricAnomalyDetector`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleMetricAnomalyDetector: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleMetricAnomalyDetector",
+        properties: &[
+            s::prop("AccountId", s::Kind::String),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Stat", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SingleMetricAnomalyDetector>
         for ::stratus_model::Val<SingleMetricAnomalyDetector>
@@ -1096,6 +1533,19 @@ pub mod anomaly_detector {
             }
         }
     }
+
+    /// What the schema says of `Range`'s properties; `validate()` checks them.
+    pub static SCHEMA_Range: s::ObjectSchema = s::ObjectSchema {
+        name: "Range",
+        properties: &[
+            s::prop("EndTime", s::Kind::String),
+            s::prop("StartTime", s::Kind::String),
+        ],
+        required: &["EndTime", "StartTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Range> for ::stratus_model::Val<Range> {
         fn from(value: Range) -> Self {
@@ -1141,6 +1591,24 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `MetricDataQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDataQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDataQuery",
+        properties: &[
+            s::prop("AccountId", s::Kind::String),
+            s::prop("Expression", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Label", s::Kind::String),
+            s::prop("MetricStat", s::Kind::Object(&SCHEMA_MetricStat)),
+            s::prop("Period", s::Kind::Integer),
+            s::prop("ReturnData", s::Kind::Boolean),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDataQuery> for ::stratus_model::Val<MetricDataQuery> {
         fn from(value: MetricDataQuery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1180,6 +1648,21 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `MetricStat`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStat: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStat",
+        properties: &[
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Period", s::Kind::Integer),
+            s::prop("Stat", s::Kind::String),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["Stat", "Period", "Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStat> for ::stratus_model::Val<MetricStat> {
         fn from(value: MetricStat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1214,6 +1697,23 @@ pub mod anomaly_detector {
         }
     }
 
+    /// What the schema says of `Metric`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metric: s::ObjectSchema = s::ObjectSchema {
+        name: "Metric",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+        ],
+        required: &["MetricName", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1225,6 +1725,8 @@ pub use anomaly_detector::{CfnAnomalyDetector, CfnAnomalyDetectorAttributes};
 
 /// `AWS::CloudWatch::CompositeAlarm` and its property types.
 pub mod composite_alarm {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::CompositeAlarm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html)
@@ -1296,6 +1798,48 @@ pub mod composite_alarm {
         }
     }
 
+    /// What the schema says of `AWS::CloudWatch::CompositeAlarm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::CompositeAlarm",
+        properties: &[
+            s::prop("ActionsEnabled", s::Kind::Boolean),
+            s::prop("ActionsSuppressor", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop("ActionsSuppressorExtensionPeriod", s::Kind::Integer).minimum(0.0),
+            s::prop("ActionsSuppressorWaitPeriod", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "AlarmActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .max_items(5),
+            s::prop("AlarmDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("AlarmName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("AlarmRule", s::Kind::String)
+                .min_length(1)
+                .max_length(10240),
+            s::prop(
+                "InsufficientDataActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .max_items(5),
+            s::prop(
+                "OKActions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .max_items(5),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AlarmRule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCompositeAlarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCompositeAlarmAttributes {
         /// `Arn`: string.
@@ -1313,6 +1857,8 @@ pub use composite_alarm::{CfnCompositeAlarm, CfnCompositeAlarmAttributes};
 
 /// `AWS::CloudWatch::Dashboard` and its property types.
 pub mod dashboard {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::Dashboard`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-dashboard.html)
@@ -1343,12 +1889,27 @@ pub mod dashboard {
             }
         }
     }
+
+    /// What the schema says of `AWS::CloudWatch::Dashboard`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::Dashboard",
+        properties: &[
+            s::prop("DashboardBody", s::Kind::String),
+            s::prop("DashboardName", s::Kind::String),
+        ],
+        required: &["DashboardBody"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use dashboard::CfnDashboard;
 
 /// `AWS::CloudWatch::InsightRule` and its property types.
 pub mod insight_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::InsightRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html)
@@ -1393,6 +1954,25 @@ pub mod insight_rule {
         }
     }
 
+    /// What the schema says of `AWS::CloudWatch::InsightRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::InsightRule",
+        properties: &[
+            s::prop("ApplyOnTransformedLogs", s::Kind::Boolean),
+            s::prop("RuleBody", s::Kind::String),
+            s::prop("RuleName", s::Kind::String),
+            s::prop("RuleState", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["RuleState", "RuleBody", "RuleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInsightRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInsightRuleAttributes {
         /// `Id`: string.
@@ -1435,6 +2015,19 @@ pub mod insight_rule {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1446,6 +2039,8 @@ pub use insight_rule::{CfnInsightRule, CfnInsightRuleAttributes};
 
 /// `AWS::CloudWatch::MetricStream` and its property types.
 pub mod metric_stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::MetricStream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html)
@@ -1490,6 +2085,49 @@ pub mod metric_stream {
             ::stratus_model::Val<::std::vec::Vec<MetricStreamStatisticsConfiguration>>,
         >,
     }
+
+    /// What the schema says of `AWS::CloudWatch::MetricStream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::MetricStream",
+        properties: &[
+            s::prop(
+                "ExcludeFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricStreamFilter))),
+            )
+            .max_items(1000),
+            s::prop("FirehoseArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "IncludeFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricStreamFilter))),
+            )
+            .max_items(1000),
+            s::prop("IncludeLinkedAccountsMetrics", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES))
+                .min_length(1)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StatisticsConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MetricStreamStatisticsConfiguration),
+                )),
+            )
+            .max_items(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMetricStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMetricStreamAttributes {
@@ -1545,6 +2183,26 @@ pub mod metric_stream {
         }
     }
 
+    /// What the schema says of `MetricStreamFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStreamFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStreamFilter",
+        properties: &[
+            s::prop(
+                "MetricNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .max_items(999),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[^:]")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStreamFilter> for ::stratus_model::Val<MetricStreamFilter> {
         fn from(value: MetricStreamFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1582,6 +2240,30 @@ pub mod metric_stream {
         }
     }
 
+    /// What the schema says of `MetricStreamStatisticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStreamStatisticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStreamStatisticsConfiguration",
+        properties: &[
+            s::prop(
+                "AdditionalStatistics",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .max_items(20),
+            s::prop(
+                "IncludeMetrics",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MetricStreamStatisticsMetric),
+                )),
+            )
+            .max_items(100),
+        ],
+        required: &["AdditionalStatistics", "IncludeMetrics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStreamStatisticsConfiguration>
         for ::stratus_model::Val<MetricStreamStatisticsConfiguration>
     {
@@ -1618,6 +2300,24 @@ pub mod metric_stream {
         }
     }
 
+    /// What the schema says of `MetricStreamStatisticsMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricStreamStatisticsMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricStreamStatisticsMetric",
+        properties: &[
+            s::prop("MetricName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[^:]")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["MetricName", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricStreamStatisticsMetric>
         for ::stratus_model::Val<MetricStreamStatisticsMetric>
     {
@@ -1641,6 +2341,9 @@ pub mod metric_stream {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Json, Self::Opentelemetry07, Self::Opentelemetry10];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["json", "opentelemetry0.7", "opentelemetry1.0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1675,6 +2378,8 @@ pub use metric_stream::{CfnMetricStream, CfnMetricStreamAttributes};
 
 /// `AWS::CloudWatch::OTelEnrichment` and its property types.
 pub mod o_tel_enrichment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CloudWatch::OTelEnrichment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-otelenrichment.html)
@@ -1685,6 +2390,16 @@ pub mod o_tel_enrichment {
         crate = "::stratus_model"
     )]
     pub struct CfnOTelEnrichment {}
+
+    /// What the schema says of `AWS::CloudWatch::OTelEnrichment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CloudWatch::OTelEnrichment",
+        properties: &[],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOTelEnrichment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOTelEnrichmentAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeArtifact::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeArtifact::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-domain.html)
@@ -42,6 +44,25 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AWS::CodeArtifact::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeArtifact::Domain",
+        properties: &[
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$")
+                .min_length(2)
+                .max_length(50),
+            s::prop("PermissionsPolicyDocument", s::Kind::Json)
+                .min_length(2)
+                .max_length(5120),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Owner`: string.
@@ -74,6 +95,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::CodeArtifact::PackageGroup` and its property types.
 pub mod package_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeArtifact::PackageGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-packagegroup.html)
@@ -133,6 +156,41 @@ pub mod package_group {
         }
     }
 
+    /// What the schema says of `AWS::CodeArtifact::PackageGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeArtifact::PackageGroup",
+        properties: &[
+            s::prop("ContactInfo", s::Kind::String)
+                .pattern("^\\P{C}*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Description", s::Kind::String)
+                .pattern("^\\P{C}*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$")
+                .min_length(2)
+                .max_length(50),
+            s::prop("DomainOwner", s::Kind::String)
+                .pattern("[0-9]{12}")
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "OriginConfiguration",
+                s::Kind::Object(&SCHEMA_OriginConfiguration),
+            ),
+            s::prop("Pattern", s::Kind::String)
+                .min_length(2)
+                .max_length(520),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Pattern", "DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPackageGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackageGroupAttributes {
         /// `Arn`: string.
@@ -165,6 +223,19 @@ pub mod package_group {
         }
     }
 
+    /// What the schema says of `OriginConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginConfiguration",
+        properties: &[s::prop(
+            "Restrictions",
+            s::Kind::Object(&SCHEMA_Restrictions),
+        )],
+        required: &["Restrictions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OriginConfiguration> for ::stratus_model::Val<OriginConfiguration> {
         fn from(value: OriginConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +253,20 @@ pub mod package_group {
         /// `Publish`: [`RestrictionType`].
         pub publish: ::std::option::Option<::stratus_model::Val<RestrictionType>>,
     }
+
+    /// What the schema says of `Restrictions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Restrictions: s::ObjectSchema = s::ObjectSchema {
+        name: "Restrictions",
+        properties: &[
+            s::prop("ExternalUpstream", s::Kind::Object(&SCHEMA_RestrictionType)),
+            s::prop("InternalUpstream", s::Kind::Object(&SCHEMA_RestrictionType)),
+            s::prop("Publish", s::Kind::Object(&SCHEMA_RestrictionType)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Restrictions> for ::stratus_model::Val<Restrictions> {
         fn from(value: Restrictions) -> Self {
@@ -214,6 +299,19 @@ pub mod package_group {
         }
     }
 
+    /// What the schema says of `RestrictionType`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestrictionType: s::ObjectSchema = s::ObjectSchema {
+        name: "RestrictionType",
+        properties: &[
+            s::prop("Repositories", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("RestrictionMode", s::Kind::Enum(RestrictionMode::VALUES)),
+        ],
+        required: &["RestrictionMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RestrictionType> for ::stratus_model::Val<RestrictionType> {
         fn from(value: RestrictionType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -241,6 +339,9 @@ pub mod package_group {
             Self::AllowSpecificRepositories,
             Self::Inherit,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ALLOW", "BLOCK", "ALLOW_SPECIFIC_REPOSITORIES", "INHERIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -276,6 +377,8 @@ pub use package_group::{CfnPackageGroup, CfnPackageGroupAttributes};
 
 /// `AWS::CodeArtifact::Repository` and its property types.
 pub mod repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeArtifact::Repository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html)
@@ -335,6 +438,38 @@ pub mod repository {
             }
         }
     }
+
+    /// What the schema says of `AWS::CodeArtifact::Repository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeArtifact::Repository",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^\\P{C}*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^([a-z][a-z0-9\\-]{0,48}[a-z0-9])$")
+                .min_length(2)
+                .max_length(50),
+            s::prop(
+                "ExternalConnections",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PermissionsPolicyDocument", s::Kind::Json)
+                .min_length(2)
+                .max_length(5120),
+            s::prop("RepositoryName", s::Kind::String)
+                .pattern("^([A-Za-z0-9][A-Za-z0-9._\\-]{1,99})$")
+                .min_length(2)
+                .max_length(100),
+            s::prop("Upstreams", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RepositoryName", "DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeBuild::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeBuild::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-fleet.html)
@@ -54,6 +56,16 @@ pub mod fleet {
             ::std::option::Option<::stratus_model::Val<ScalingConfigurationInput>>,
     }
 
+    /// What the schema says of `AWS::CodeBuild::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeBuild::Fleet",
+        properties: &[s::prop("BaseCapacity", s::Kind::Integer).minimum(0.0), s::prop("ComputeConfiguration", s::Kind::Object(&SCHEMA_ComputeConfiguration)), s::prop("ComputeType", s::Kind::Enum(ComputeType::VALUES)), s::prop("EnvironmentType", s::Kind::Enum(EnvironmentType::VALUES)), s::prop("FleetProxyConfiguration", s::Kind::Object(&SCHEMA_ProxyConfiguration)), s::prop("FleetServiceRole", s::Kind::String).pattern("^(?:arn:)[a-zA-Z+-=,._:/@]+$").min_length(1), s::prop("FleetVpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("ImageId", s::Kind::String).pattern("^((aws/codebuild/([A-Za-z0-9._-]+|ami/[A-Za-z0-9._-]+):[A-Za-z0-9._-]+)|ami-[a-z0-9]{1,1020})$").min_length(1), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9\\-_]{1,127}$").min_length(2).max_length(128), s::prop("OverflowBehavior", s::Kind::Enum(OverflowBehavior::VALUES)), s::prop("ScalingConfiguration", s::Kind::Object(&SCHEMA_ScalingConfigurationInput)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Arn`: string.
@@ -89,6 +101,22 @@ pub mod fleet {
         pub v_cpu: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ComputeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeConfiguration",
+        properties: &[
+            s::prop("disk", s::Kind::Integer),
+            s::prop("instanceType", s::Kind::String).min_length(1),
+            s::prop("machineType", s::Kind::Enum(MachineType::VALUES)),
+            s::prop("memory", s::Kind::Integer),
+            s::prop("vCpu", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeConfiguration> for ::stratus_model::Val<ComputeConfiguration> {
         fn from(value: ComputeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +134,22 @@ pub mod fleet {
         pub ordered_proxy_rules:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FleetProxyRule>>>,
     }
+
+    /// What the schema says of `ProxyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProxyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProxyConfiguration",
+        properties: &[
+            s::prop("DefaultBehavior", s::Kind::Enum(DefaultBehavior::VALUES)),
+            s::prop(
+                "OrderedProxyRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FleetProxyRule))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProxyConfiguration> for ::stratus_model::Val<ProxyConfiguration> {
         fn from(value: ProxyConfiguration) -> Self {
@@ -126,6 +170,23 @@ pub mod fleet {
         /// `VpcId`: string.
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
@@ -148,6 +209,26 @@ pub mod fleet {
             ::stratus_model::Val<::std::vec::Vec<TargetTrackingScalingConfiguration>>,
         >,
     }
+
+    /// What the schema says of `ScalingConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConfigurationInput",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer).minimum(1.0),
+            s::prop("ScalingType", s::Kind::Enum(ScalingType::VALUES)),
+            s::prop(
+                "TargetTrackingScalingConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingScalingConfiguration),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingConfigurationInput>
         for ::stratus_model::Val<ScalingConfigurationInput>
@@ -172,6 +253,20 @@ pub mod fleet {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `FleetProxyRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetProxyRule: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetProxyRule",
+        properties: &[
+            s::prop("Effect", s::Kind::Enum(Effect::VALUES)),
+            s::prop("Entities", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FleetProxyRule> for ::stratus_model::Val<FleetProxyRule> {
         fn from(value: FleetProxyRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +283,19 @@ pub mod fleet {
         /// `TargetValue`: number.
         pub target_value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `TargetTrackingScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingScalingConfiguration",
+        properties: &[
+            s::prop("MetricType", s::Kind::Enum(MetricType::VALUES)),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetTrackingScalingConfiguration>
         for ::stratus_model::Val<TargetTrackingScalingConfiguration>
@@ -226,6 +334,16 @@ pub mod fleet {
             Self::BuildGeneral12Xlarge,
             Self::AttributeBasedCompute,
             Self::CustomInstanceType,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BUILD_GENERAL1_SMALL",
+            "BUILD_GENERAL1_MEDIUM",
+            "BUILD_GENERAL1_LARGE",
+            "BUILD_GENERAL1_XLARGE",
+            "BUILD_GENERAL1_2XLARGE",
+            "ATTRIBUTE_BASED_COMPUTE",
+            "CUSTOM_INSTANCE_TYPE",
         ];
 
         /// The value CloudFormation takes.
@@ -296,6 +414,18 @@ pub mod fleet {
             Self::ArmEc2,
             Self::WindowsEc2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WINDOWS_SERVER_2019_CONTAINER",
+            "WINDOWS_SERVER_2022_CONTAINER",
+            "LINUX_CONTAINER",
+            "LINUX_GPU_CONTAINER",
+            "ARM_CONTAINER",
+            "MAC_ARM",
+            "LINUX_EC2",
+            "ARM_EC2",
+            "WINDOWS_EC2",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -343,6 +473,8 @@ pub mod fleet {
     impl OverflowBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Queue, Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUEUE", "ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -383,6 +515,8 @@ pub mod fleet {
     impl MachineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::General, Self::Nvme];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GENERAL", "NVME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -423,6 +557,8 @@ pub mod fleet {
     impl DefaultBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllowAll, Self::DenyAll];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW_ALL", "DENY_ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -461,6 +597,8 @@ pub mod fleet {
     impl ScalingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TargetTrackingScaling];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TARGET_TRACKING_SCALING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -500,6 +638,8 @@ pub mod fleet {
     impl Effect {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -540,6 +680,8 @@ pub mod fleet {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Domain, Self::Ip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOMAIN", "IP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -578,6 +720,8 @@ pub mod fleet {
     impl MetricType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FleetUtilizationRate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLEET_UTILIZATION_RATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -610,6 +754,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::CodeBuild::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeBuild::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html)
@@ -723,6 +869,67 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::CodeBuild::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeBuild::Project",
+        properties: &[
+            s::prop("Artifacts", s::Kind::Object(&SCHEMA_Artifacts)),
+            s::prop("AutoRetryLimit", s::Kind::Number),
+            s::prop("BadgeEnabled", s::Kind::Boolean),
+            s::prop(
+                "BuildBatchConfig",
+                s::Kind::Object(&SCHEMA_ProjectBuildBatchConfig),
+            ),
+            s::prop("Cache", s::Kind::Object(&SCHEMA_ProjectCache)),
+            s::prop("ConcurrentBuildLimit", s::Kind::Integer),
+            s::prop("Description", s::Kind::String),
+            s::prop("EncryptionKey", s::Kind::String),
+            s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)),
+            s::prop(
+                "FileSystemLocations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProjectFileSystemLocation),
+                )),
+            ),
+            s::prop("LogsConfig", s::Kind::Object(&SCHEMA_LogsConfig)),
+            s::prop("Name", s::Kind::String),
+            s::prop("QueuedTimeoutInMinutes", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(480.0),
+            s::prop("ResourceAccessRole", s::Kind::String),
+            s::prop(
+                "SecondaryArtifacts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Artifacts))),
+            ),
+            s::prop(
+                "SecondarySourceVersions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProjectSourceVersion))),
+            ),
+            s::prop(
+                "SecondarySources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Source))),
+            ),
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("SourceVersion", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("TimeoutInMinutes", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(480.0),
+            s::prop("Triggers", s::Kind::Object(&SCHEMA_ProjectTriggers)),
+            s::prop("Visibility", s::Kind::String),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["Artifacts", "ServiceRole", "Environment", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Id`: string.
@@ -784,6 +991,26 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Artifacts`'s properties; `validate()` checks them.
+    pub static SCHEMA_Artifacts: s::ObjectSchema = s::ObjectSchema {
+        name: "Artifacts",
+        properties: &[
+            s::prop("ArtifactIdentifier", s::Kind::String),
+            s::prop("EncryptionDisabled", s::Kind::Boolean),
+            s::prop("Location", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("NamespaceType", s::Kind::String),
+            s::prop("OverrideArtifactName", s::Kind::Boolean),
+            s::prop("Packaging", s::Kind::String),
+            s::prop("Path", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Artifacts> for ::stratus_model::Val<Artifacts> {
         fn from(value: Artifacts) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -805,6 +1032,22 @@ pub mod project {
         /// `TimeoutInMins`: integer.
         pub timeout_in_mins: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ProjectBuildBatchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectBuildBatchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectBuildBatchConfig",
+        properties: &[
+            s::prop("BatchReportMode", s::Kind::String),
+            s::prop("CombineArtifacts", s::Kind::Boolean),
+            s::prop("Restrictions", s::Kind::Object(&SCHEMA_BatchRestrictions)),
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop("TimeoutInMins", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProjectBuildBatchConfig>
         for ::stratus_model::Val<ProjectBuildBatchConfig>
@@ -843,6 +1086,21 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `ProjectCache`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectCache: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectCache",
+        properties: &[
+            s::prop("CacheNamespace", s::Kind::String),
+            s::prop("Location", s::Kind::String),
+            s::prop("Modes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProjectCache> for ::stratus_model::Val<ProjectCache> {
         fn from(value: ProjectCache) -> Self {
@@ -903,6 +1161,33 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Environment: s::ObjectSchema = s::ObjectSchema {
+        name: "Environment",
+        properties: &[
+            s::prop("Certificate", s::Kind::String),
+            s::prop("ComputeType", s::Kind::String),
+            s::prop("DockerServer", s::Kind::Object(&SCHEMA_DockerServer)),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("Fleet", s::Kind::Object(&SCHEMA_ProjectFleet)),
+            s::prop("Image", s::Kind::String),
+            s::prop("ImagePullCredentialsType", s::Kind::String),
+            s::prop("PrivilegedMode", s::Kind::Boolean),
+            s::prop(
+                "RegistryCredential",
+                s::Kind::Object(&SCHEMA_RegistryCredential),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Image", "ComputeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -947,6 +1232,22 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `ProjectFileSystemLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectFileSystemLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectFileSystemLocation",
+        properties: &[
+            s::prop("Identifier", s::Kind::String),
+            s::prop("Location", s::Kind::String),
+            s::prop("MountOptions", s::Kind::String),
+            s::prop("MountPoint", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["MountPoint", "Type", "Identifier", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProjectFileSystemLocation>
         for ::stratus_model::Val<ProjectFileSystemLocation>
     {
@@ -964,6 +1265,22 @@ pub mod project {
         /// `S3Logs`: [`S3LogsConfig`].
         pub s3_logs: ::std::option::Option<::stratus_model::Val<S3LogsConfig>>,
     }
+
+    /// What the schema says of `LogsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LogsConfig",
+        properties: &[
+            s::prop(
+                "CloudWatchLogs",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsConfig),
+            ),
+            s::prop("S3Logs", s::Kind::Object(&SCHEMA_S3LogsConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogsConfig> for ::stratus_model::Val<LogsConfig> {
         fn from(value: LogsConfig) -> Self {
@@ -993,6 +1310,19 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `ProjectSourceVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectSourceVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectSourceVersion",
+        properties: &[
+            s::prop("SourceIdentifier", s::Kind::String),
+            s::prop("SourceVersion", s::Kind::String),
+        ],
+        required: &["SourceIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProjectSourceVersion> for ::stratus_model::Val<ProjectSourceVersion> {
         fn from(value: ProjectSourceVersion) -> Self {
@@ -1047,6 +1377,33 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("Auth", s::Kind::Object(&SCHEMA_SourceAuth)),
+            s::prop("BuildSpec", s::Kind::String),
+            s::prop(
+                "BuildStatusConfig",
+                s::Kind::Object(&SCHEMA_BuildStatusConfig),
+            ),
+            s::prop("GitCloneDepth", s::Kind::Integer),
+            s::prop(
+                "GitSubmodulesConfig",
+                s::Kind::Object(&SCHEMA_GitSubmodulesConfig),
+            ),
+            s::prop("InsecureSsl", s::Kind::Boolean),
+            s::prop("Location", s::Kind::String),
+            s::prop("ReportBuildStatus", s::Kind::Boolean),
+            s::prop("SourceIdentifier", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1078,6 +1435,19 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1103,6 +1473,31 @@ pub mod project {
         pub webhook: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ProjectTriggers`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectTriggers: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectTriggers",
+        properties: &[
+            s::prop("BuildType", s::Kind::String),
+            s::prop(
+                "FilterGroups",
+                s::Kind::List(&s::prop("", s::Kind::List(&s::prop("", s::Kind::Json)))),
+            ),
+            s::prop(
+                "PullRequestBuildPolicy",
+                s::Kind::Object(&SCHEMA_PullRequestBuildPolicy),
+            ),
+            s::prop(
+                "ScopeConfiguration",
+                s::Kind::Object(&SCHEMA_ScopeConfiguration),
+            ),
+            s::prop("Webhook", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProjectTriggers> for ::stratus_model::Val<ProjectTriggers> {
         fn from(value: ProjectTriggers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1123,6 +1518,23 @@ pub mod project {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1139,6 +1551,22 @@ pub mod project {
         /// `MaximumBuildsAllowed`: integer.
         pub maximum_builds_allowed: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BatchRestrictions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchRestrictions: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchRestrictions",
+        properties: &[
+            s::prop(
+                "ComputeTypesAllowed",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("MaximumBuildsAllowed", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchRestrictions> for ::stratus_model::Val<BatchRestrictions> {
         fn from(value: BatchRestrictions) -> Self {
@@ -1169,6 +1597,22 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `DockerServer`'s properties; `validate()` checks them.
+    pub static SCHEMA_DockerServer: s::ObjectSchema = s::ObjectSchema {
+        name: "DockerServer",
+        properties: &[
+            s::prop("ComputeType", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ComputeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DockerServer> for ::stratus_model::Val<DockerServer> {
         fn from(value: DockerServer) -> Self {
@@ -1204,6 +1648,20 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1217,6 +1675,16 @@ pub mod project {
         /// `FleetArn`: string.
         pub fleet_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ProjectFleet`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectFleet: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectFleet",
+        properties: &[s::prop("FleetArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProjectFleet> for ::stratus_model::Val<ProjectFleet> {
         fn from(value: ProjectFleet) -> Self {
@@ -1248,6 +1716,19 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `RegistryCredential`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegistryCredential: s::ObjectSchema = s::ObjectSchema {
+        name: "RegistryCredential",
+        properties: &[
+            s::prop("Credential", s::Kind::String),
+            s::prop("CredentialProvider", s::Kind::String),
+        ],
+        required: &["Credential", "CredentialProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RegistryCredential> for ::stratus_model::Val<RegistryCredential> {
         fn from(value: RegistryCredential) -> Self {
@@ -1281,6 +1762,20 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `CloudWatchLogsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsConfig",
+        properties: &[
+            s::prop("GroupName", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+            s::prop("StreamName", s::Kind::String),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogsConfig> for ::stratus_model::Val<CloudWatchLogsConfig> {
         fn from(value: CloudWatchLogsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1313,6 +1808,20 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `S3LogsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3LogsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3LogsConfig",
+        properties: &[
+            s::prop("EncryptionDisabled", s::Kind::Boolean),
+            s::prop("Location", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3LogsConfig> for ::stratus_model::Val<S3LogsConfig> {
         fn from(value: S3LogsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1342,6 +1851,19 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `SourceAuth`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAuth: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAuth",
+        properties: &[
+            s::prop("Resource", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceAuth> for ::stratus_model::Val<SourceAuth> {
         fn from(value: SourceAuth) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1357,6 +1879,19 @@ pub mod project {
         /// `TargetUrl`: string.
         pub target_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BuildStatusConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BuildStatusConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BuildStatusConfig",
+        properties: &[
+            s::prop("Context", s::Kind::String),
+            s::prop("TargetUrl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BuildStatusConfig> for ::stratus_model::Val<BuildStatusConfig> {
         fn from(value: BuildStatusConfig) -> Self {
@@ -1383,6 +1918,16 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `GitSubmodulesConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitSubmodulesConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GitSubmodulesConfig",
+        properties: &[s::prop("FetchSubmodules", s::Kind::Boolean)],
+        required: &["FetchSubmodules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitSubmodulesConfig> for ::stratus_model::Val<GitSubmodulesConfig> {
         fn from(value: GitSubmodulesConfig) -> Self {
@@ -1416,6 +1961,22 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `PullRequestBuildPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PullRequestBuildPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "PullRequestBuildPolicy",
+        properties: &[
+            s::prop(
+                "ApproverRoles",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RequiresCommentApproval", s::Kind::String),
+        ],
+        required: &["RequiresCommentApproval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PullRequestBuildPolicy> for ::stratus_model::Val<PullRequestBuildPolicy> {
         fn from(value: PullRequestBuildPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1448,6 +2009,20 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `ScopeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScopeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScopeConfiguration",
+        properties: &[
+            s::prop("Domain", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Scope", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScopeConfiguration> for ::stratus_model::Val<ScopeConfiguration> {
         fn from(value: ScopeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1459,6 +2034,8 @@ pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::CodeBuild::ReportGroup` and its property types.
 pub mod report_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeBuild::ReportGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html)
@@ -1503,6 +2080,25 @@ pub mod report_group {
         }
     }
 
+    /// What the schema says of `AWS::CodeBuild::ReportGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeBuild::ReportGroup",
+        properties: &[
+            s::prop("DeleteReports", s::Kind::Boolean),
+            s::prop("ExportConfig", s::Kind::Object(&SCHEMA_ReportExportConfig)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "ExportConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReportGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReportGroupAttributes {
         /// `Id`: string.
@@ -1543,6 +2139,22 @@ pub mod report_group {
         }
     }
 
+    /// What the schema says of `ReportExportConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReportExportConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ReportExportConfig",
+        properties: &[
+            s::prop("ExportConfigType", s::Kind::String),
+            s::prop(
+                "S3Destination",
+                s::Kind::Object(&SCHEMA_S3ReportExportConfig),
+            ),
+        ],
+        required: &["ExportConfigType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReportExportConfig> for ::stratus_model::Val<ReportExportConfig> {
         fn from(value: ReportExportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1573,6 +2185,19 @@ pub mod report_group {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -1615,6 +2240,23 @@ pub mod report_group {
         }
     }
 
+    /// What the schema says of `S3ReportExportConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ReportExportConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ReportExportConfig",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("BucketOwner", s::Kind::String),
+            s::prop("EncryptionDisabled", s::Kind::Boolean),
+            s::prop("EncryptionKey", s::Kind::String),
+            s::prop("Packaging", s::Kind::String),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ReportExportConfig> for ::stratus_model::Val<S3ReportExportConfig> {
         fn from(value: S3ReportExportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1626,6 +2268,8 @@ pub use report_group::{CfnReportGroup, CfnReportGroupAttributes};
 
 /// `AWS::CodeBuild::SourceCredential` and its property types.
 pub mod source_credential {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeBuild::SourceCredential`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-sourcecredential.html)
@@ -1666,6 +2310,21 @@ pub mod source_credential {
             }
         }
     }
+
+    /// What the schema says of `AWS::CodeBuild::SourceCredential`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeBuild::SourceCredential",
+        properties: &[
+            s::prop("AuthType", s::Kind::String),
+            s::prop("ServerType", s::Kind::String),
+            s::prop("Token", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &["ServerType", "Token", "AuthType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSourceCredential`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSourceCredentialAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeCommit::Repository` and its property types.
 pub mod repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeCommit::Repository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html)
@@ -48,6 +50,32 @@ pub mod repository {
             }
         }
     }
+
+    /// What the schema says of `AWS::CodeCommit::Repository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeCommit::Repository",
+        properties: &[
+            s::prop("Code", s::Kind::Object(&SCHEMA_Code)),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("RepositoryDescription", s::Kind::String),
+            s::prop("RepositoryName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._\\-]+(?<!\\.git)$")
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "Triggers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RepositoryTrigger))),
+            ),
+        ],
+        required: &["RepositoryName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAttributes {
@@ -102,6 +130,19 @@ pub mod repository {
         }
     }
 
+    /// What the schema says of `Code`'s properties; `validate()` checks them.
+    pub static SCHEMA_Code: s::ObjectSchema = s::ObjectSchema {
+        name: "Code",
+        properties: &[
+            s::prop("BranchName", s::Kind::String),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+        ],
+        required: &["S3"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -132,6 +173,19 @@ pub mod repository {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -178,6 +232,22 @@ pub mod repository {
         }
     }
 
+    /// What the schema says of `RepositoryTrigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryTrigger: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryTrigger",
+        properties: &[
+            s::prop("Branches", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("CustomData", s::Kind::String),
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("Events", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Events", "DestinationArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryTrigger> for ::stratus_model::Val<RepositoryTrigger> {
         fn from(value: RepositoryTrigger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -211,6 +281,20 @@ pub mod repository {
             }
         }
     }
+
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("ObjectVersion", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {

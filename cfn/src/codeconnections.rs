@@ -4,6 +4,8 @@
 
 /// `AWS::CodeConnections::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeConnections::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-connection.html)
@@ -49,6 +51,27 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `AWS::CodeConnections::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeConnections::Connection",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("HostArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProviderType", s::Kind::Enum(ProviderType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConnectionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
@@ -98,6 +121,15 @@ pub mod connection {
             Self::GitHubEnterpriseServer,
             Self::GitLab,
             Self::GitLabSelfManaged,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AzureDevOps",
+            "Bitbucket",
+            "GitHub",
+            "GitHubEnterpriseServer",
+            "GitLab",
+            "GitLabSelfManaged",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeDeploy::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeDeploy::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codedeploy-application.html)
@@ -29,6 +31,22 @@ pub mod application {
         pub compute_platform: ::std::option::Option<::stratus_model::Val<ComputePlatform>>,
     }
 
+    /// What the schema says of `AWS::CodeDeploy::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeDeploy::Application",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ComputePlatform", s::Kind::Enum(ComputePlatform::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `ComputePlatform` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ComputePlatform {
@@ -43,6 +61,8 @@ pub mod application {
     impl ComputePlatform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecs, Self::Lambda, Self::Server];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECS", "Lambda", "Server"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -77,6 +97,8 @@ pub use application::CfnApplication;
 
 /// `AWS::CodeDeploy::DeploymentConfig` and its property types.
 pub mod deployment_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeDeploy::DeploymentConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codedeploy-deploymentconfig.html)
@@ -113,6 +135,30 @@ pub mod deployment_config {
         pub zonal_config: ::std::option::Option<::stratus_model::Val<ZonalConfig>>,
     }
 
+    /// What the schema says of `AWS::CodeDeploy::DeploymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeDeploy::DeploymentConfig",
+        properties: &[
+            s::prop("ComputePlatform", s::Kind::Enum(ComputePlatform::VALUES)),
+            s::prop("DeploymentConfigName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "MinimumHealthyHosts",
+                s::Kind::Object(&SCHEMA_MinimumHealthyHosts),
+            ),
+            s::prop(
+                "TrafficRoutingConfig",
+                s::Kind::Object(&SCHEMA_TrafficRoutingConfig),
+            ),
+            s::prop("ZonalConfig", s::Kind::Object(&SCHEMA_ZonalConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `MinimumHealthyHosts`, a property type of `AWS::CodeDeploy::DeploymentConfig`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -138,6 +184,19 @@ pub mod deployment_config {
             }
         }
     }
+
+    /// What the schema says of `MinimumHealthyHosts`'s properties; `validate()` checks them.
+    pub static SCHEMA_MinimumHealthyHosts: s::ObjectSchema = s::ObjectSchema {
+        name: "MinimumHealthyHosts",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MinimumHealthyHosts> for ::stratus_model::Val<MinimumHealthyHosts> {
         fn from(value: MinimumHealthyHosts) -> Self {
@@ -170,6 +229,20 @@ pub mod deployment_config {
         }
     }
 
+    /// What the schema says of `TrafficRoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficRoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficRoutingConfig",
+        properties: &[
+            s::prop("TimeBasedCanary", s::Kind::Object(&SCHEMA_TimeBasedCanary)),
+            s::prop("TimeBasedLinear", s::Kind::Object(&SCHEMA_TimeBasedLinear)),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrafficRoutingConfig> for ::stratus_model::Val<TrafficRoutingConfig> {
         fn from(value: TrafficRoutingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -189,6 +262,23 @@ pub mod deployment_config {
         /// `MonitorDurationInSeconds`: integer.
         pub monitor_duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ZonalConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZonalConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ZonalConfig",
+        properties: &[
+            s::prop("FirstZoneMonitorDurationInSeconds", s::Kind::Integer),
+            s::prop(
+                "MinimumHealthyHostsPerZone",
+                s::Kind::Object(&SCHEMA_MinimumHealthyHostsPerZone),
+            ),
+            s::prop("MonitorDurationInSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZonalConfig> for ::stratus_model::Val<ZonalConfig> {
         fn from(value: ZonalConfig) -> Self {
@@ -221,6 +311,19 @@ pub mod deployment_config {
         }
     }
 
+    /// What the schema says of `TimeBasedCanary`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedCanary: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedCanary",
+        properties: &[
+            s::prop("CanaryInterval", s::Kind::Integer),
+            s::prop("CanaryPercentage", s::Kind::Integer),
+        ],
+        required: &["CanaryPercentage", "CanaryInterval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeBasedCanary> for ::stratus_model::Val<TimeBasedCanary> {
         fn from(value: TimeBasedCanary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -251,6 +354,19 @@ pub mod deployment_config {
             }
         }
     }
+
+    /// What the schema says of `TimeBasedLinear`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedLinear: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedLinear",
+        properties: &[
+            s::prop("LinearInterval", s::Kind::Integer),
+            s::prop("LinearPercentage", s::Kind::Integer),
+        ],
+        required: &["LinearInterval", "LinearPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimeBasedLinear> for ::stratus_model::Val<TimeBasedLinear> {
         fn from(value: TimeBasedLinear) -> Self {
@@ -284,6 +400,19 @@ pub mod deployment_config {
         }
     }
 
+    /// What the schema says of `MinimumHealthyHostsPerZone`'s properties; `validate()` checks them.
+    pub static SCHEMA_MinimumHealthyHostsPerZone: s::ObjectSchema = s::ObjectSchema {
+        name: "MinimumHealthyHostsPerZone",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MinimumHealthyHostsPerZone>
         for ::stratus_model::Val<MinimumHealthyHostsPerZone>
     {
@@ -306,6 +435,8 @@ pub mod deployment_config {
     impl ComputePlatform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecs, Self::Lambda, Self::Server];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECS", "Lambda", "Server"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -347,6 +478,8 @@ pub mod deployment_config {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FleetPercent, Self::HostCount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLEET_PERCENT", "HOST_COUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -393,6 +526,9 @@ pub mod deployment_config {
             Self::TimeBasedCanary,
             Self::TimeBasedLinear,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AllAtOnce", "TimeBasedCanary", "TimeBasedLinear"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -434,6 +570,8 @@ pub mod deployment_config {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FleetPercent, Self::HostCount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLEET_PERCENT", "HOST_COUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -467,6 +605,8 @@ pub use deployment_config::CfnDeploymentConfig;
 
 /// `AWS::CodeDeploy::DeploymentGroup` and its property types.
 pub mod deployment_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeDeploy::DeploymentGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codedeploy-deploymentgroup.html)
@@ -570,6 +710,76 @@ pub mod deployment_group {
         }
     }
 
+    /// What the schema says of `AWS::CodeDeploy::DeploymentGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeDeploy::DeploymentGroup",
+        properties: &[
+            s::prop(
+                "AlarmConfiguration",
+                s::Kind::Object(&SCHEMA_AlarmConfiguration),
+            ),
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "AutoRollbackConfiguration",
+                s::Kind::Object(&SCHEMA_AutoRollbackConfiguration),
+            ),
+            s::prop(
+                "AutoScalingGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "BlueGreenDeploymentConfiguration",
+                s::Kind::Object(&SCHEMA_BlueGreenDeploymentConfiguration),
+            ),
+            s::prop("Deployment", s::Kind::Object(&SCHEMA_Deployment)),
+            s::prop("DeploymentConfigName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DeploymentGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DeploymentStyle", s::Kind::Object(&SCHEMA_DeploymentStyle)),
+            s::prop(
+                "ECSServices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsService))),
+            ),
+            s::prop(
+                "Ec2TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ec2TagFilter))),
+            ),
+            s::prop("Ec2TagSet", s::Kind::Object(&SCHEMA_Ec2TagSet)),
+            s::prop(
+                "LoadBalancerInfo",
+                s::Kind::Object(&SCHEMA_LoadBalancerInfo),
+            ),
+            s::prop(
+                "OnPremisesInstanceTagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+            s::prop(
+                "OnPremisesTagSet",
+                s::Kind::Object(&SCHEMA_OnPremisesTagSet),
+            ),
+            s::prop(
+                "OutdatedInstancesStrategy",
+                s::Kind::Enum(OutdatedInstancesStrategy::VALUES),
+            ),
+            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("TerminationHookEnabled", s::Kind::Boolean),
+            s::prop(
+                "TriggerConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TriggerConfig))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApplicationName", "ServiceRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AlarmConfiguration`, a property type of `AWS::CodeDeploy::DeploymentGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -581,6 +791,23 @@ pub mod deployment_group {
         /// `IgnorePollAlarmFailure`: boolean.
         pub ignore_poll_alarm_failure: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AlarmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmConfiguration",
+        properties: &[
+            s::prop(
+                "Alarms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Alarm))),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IgnorePollAlarmFailure", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmConfiguration> for ::stratus_model::Val<AlarmConfiguration> {
         fn from(value: AlarmConfiguration) -> Self {
@@ -597,6 +824,22 @@ pub mod deployment_group {
         /// `Events`: list of [`Event`].
         pub events: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Event>>>,
     }
+
+    /// What the schema says of `AutoRollbackConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoRollbackConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoRollbackConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "Events",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Event::VALUES))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoRollbackConfiguration>
         for ::stratus_model::Val<AutoRollbackConfiguration>
@@ -620,6 +863,29 @@ pub mod deployment_group {
         pub terminate_blue_instances_on_deployment_success:
             ::std::option::Option<::stratus_model::Val<BlueInstanceTerminationOption>>,
     }
+
+    /// What the schema says of `BlueGreenDeploymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlueGreenDeploymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BlueGreenDeploymentConfiguration",
+        properties: &[
+            s::prop(
+                "DeploymentReadyOption",
+                s::Kind::Object(&SCHEMA_DeploymentReadyOption),
+            ),
+            s::prop(
+                "GreenFleetProvisioningOption",
+                s::Kind::Object(&SCHEMA_GreenFleetProvisioningOption),
+            ),
+            s::prop(
+                "TerminateBlueInstancesOnDeploymentSuccess",
+                s::Kind::Object(&SCHEMA_BlueInstanceTerminationOption),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlueGreenDeploymentConfiguration>
         for ::stratus_model::Val<BlueGreenDeploymentConfiguration>
@@ -655,6 +921,20 @@ pub mod deployment_group {
         }
     }
 
+    /// What the schema says of `Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Deployment: s::ObjectSchema = s::ObjectSchema {
+        name: "Deployment",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("IgnoreApplicationStopFailures", s::Kind::Boolean),
+            s::prop("Revision", s::Kind::Object(&SCHEMA_RevisionLocation)),
+        ],
+        required: &["Revision"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Deployment> for ::stratus_model::Val<Deployment> {
         fn from(value: Deployment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -672,6 +952,19 @@ pub mod deployment_group {
         /// Allowed values: `BLUE_GREEN`, `IN_PLACE`.
         pub deployment_type: ::std::option::Option<::stratus_model::Val<DeploymentType>>,
     }
+
+    /// What the schema says of `DeploymentStyle`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentStyle: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentStyle",
+        properties: &[
+            s::prop("DeploymentOption", s::Kind::Enum(DeploymentOption::VALUES)),
+            s::prop("DeploymentType", s::Kind::Enum(DeploymentType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentStyle> for ::stratus_model::Val<DeploymentStyle> {
         fn from(value: DeploymentStyle) -> Self {
@@ -704,6 +997,19 @@ pub mod deployment_group {
         }
     }
 
+    /// What the schema says of `ECSService`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsService: s::ObjectSchema = s::ObjectSchema {
+        name: "ECSService",
+        properties: &[
+            s::prop("ClusterName", s::Kind::String),
+            s::prop("ServiceName", s::Kind::String),
+        ],
+        required: &["ServiceName", "ClusterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsService> for ::stratus_model::Val<EcsService> {
         fn from(value: EcsService) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -723,6 +1029,20 @@ pub mod deployment_group {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EC2TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "EC2TagFilter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ec2TagFilter> for ::stratus_model::Val<Ec2TagFilter> {
         fn from(value: Ec2TagFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -737,6 +1057,19 @@ pub mod deployment_group {
         pub ec2_tag_set_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Ec2TagSetListObject>>>,
     }
+
+    /// What the schema says of `EC2TagSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2TagSet: s::ObjectSchema = s::ObjectSchema {
+        name: "EC2TagSet",
+        properties: &[s::prop(
+            "Ec2TagSetList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ec2TagSetListObject))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ec2TagSet> for ::stratus_model::Val<Ec2TagSet> {
         fn from(value: Ec2TagSet) -> Self {
@@ -758,6 +1091,29 @@ pub mod deployment_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TargetGroupPairInfo>>>,
     }
 
+    /// What the schema says of `LoadBalancerInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancerInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancerInfo",
+        properties: &[
+            s::prop(
+                "ElbInfoList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ElbInfo))),
+            ),
+            s::prop(
+                "TargetGroupInfoList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupInfo))),
+            ),
+            s::prop(
+                "TargetGroupPairInfoList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupPairInfo))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancerInfo> for ::stratus_model::Val<LoadBalancerInfo> {
         fn from(value: LoadBalancerInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -777,6 +1133,20 @@ pub mod deployment_group {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "TagFilter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
         fn from(value: TagFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -792,6 +1162,22 @@ pub mod deployment_group {
             ::stratus_model::Val<::std::vec::Vec<OnPremisesTagSetListObject>>,
         >,
     }
+
+    /// What the schema says of `OnPremisesTagSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnPremisesTagSet: s::ObjectSchema = s::ObjectSchema {
+        name: "OnPremisesTagSet",
+        properties: &[s::prop(
+            "OnPremisesTagSetList",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_OnPremisesTagSetListObject),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnPremisesTagSet> for ::stratus_model::Val<OnPremisesTagSet> {
         fn from(value: OnPremisesTagSet) -> Self {
@@ -812,6 +1198,23 @@ pub mod deployment_group {
         pub trigger_target_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TriggerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerConfig",
+        properties: &[
+            s::prop(
+                "TriggerEvents",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TriggerEvent::VALUES))),
+            ),
+            s::prop("TriggerName", s::Kind::String),
+            s::prop("TriggerTargetArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TriggerConfig> for ::stratus_model::Val<TriggerConfig> {
         fn from(value: TriggerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -825,6 +1228,16 @@ pub mod deployment_group {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA_Alarm: s::ObjectSchema = s::ObjectSchema {
+        name: "Alarm",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
         fn from(value: Alarm) -> Self {
@@ -843,6 +1256,19 @@ pub mod deployment_group {
         pub wait_time_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `DeploymentReadyOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentReadyOption: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentReadyOption",
+        properties: &[
+            s::prop("ActionOnTimeout", s::Kind::Enum(ActionOnTimeout::VALUES)),
+            s::prop("WaitTimeInMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentReadyOption> for ::stratus_model::Val<DeploymentReadyOption> {
         fn from(value: DeploymentReadyOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -857,6 +1283,16 @@ pub mod deployment_group {
         /// Allowed values: `COPY_AUTO_SCALING_GROUP`, `DISCOVER_EXISTING`.
         pub action: ::std::option::Option<::stratus_model::Val<Action>>,
     }
+
+    /// What the schema says of `GreenFleetProvisioningOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_GreenFleetProvisioningOption: s::ObjectSchema = s::ObjectSchema {
+        name: "GreenFleetProvisioningOption",
+        properties: &[s::prop("Action", s::Kind::Enum(Action::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GreenFleetProvisioningOption>
         for ::stratus_model::Val<GreenFleetProvisioningOption>
@@ -876,6 +1312,19 @@ pub mod deployment_group {
         /// `TerminationWaitTimeInMinutes`: integer.
         pub termination_wait_time_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BlueInstanceTerminationOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlueInstanceTerminationOption: s::ObjectSchema = s::ObjectSchema {
+        name: "BlueInstanceTerminationOption",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action2::VALUES)),
+            s::prop("TerminationWaitTimeInMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlueInstanceTerminationOption>
         for ::stratus_model::Val<BlueInstanceTerminationOption>
@@ -897,6 +1346,20 @@ pub mod deployment_group {
         pub s3_location: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
 
+    /// What the schema says of `RevisionLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_RevisionLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "RevisionLocation",
+        properties: &[
+            s::prop("GitHubLocation", s::Kind::Object(&SCHEMA_GitHubLocation)),
+            s::prop("RevisionType", s::Kind::String),
+            s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RevisionLocation> for ::stratus_model::Val<RevisionLocation> {
         fn from(value: RevisionLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -912,6 +1375,19 @@ pub mod deployment_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Ec2TagFilter>>>,
     }
 
+    /// What the schema says of `EC2TagSetListObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2TagSetListObject: s::ObjectSchema = s::ObjectSchema {
+        name: "EC2TagSetListObject",
+        properties: &[s::prop(
+            "Ec2TagGroup",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ec2TagFilter))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ec2TagSetListObject> for ::stratus_model::Val<Ec2TagSetListObject> {
         fn from(value: Ec2TagSetListObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -926,6 +1402,16 @@ pub mod deployment_group {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ELBInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElbInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ELBInfo",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElbInfo> for ::stratus_model::Val<ElbInfo> {
         fn from(value: ElbInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -939,6 +1425,16 @@ pub mod deployment_group {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TargetGroupInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupInfo",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupInfo> for ::stratus_model::Val<TargetGroupInfo> {
         fn from(value: TargetGroupInfo) -> Self {
@@ -959,6 +1455,23 @@ pub mod deployment_group {
         pub test_traffic_route: ::std::option::Option<::stratus_model::Val<TrafficRoute>>,
     }
 
+    /// What the schema says of `TargetGroupPairInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupPairInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupPairInfo",
+        properties: &[
+            s::prop("ProdTrafficRoute", s::Kind::Object(&SCHEMA_TrafficRoute)),
+            s::prop(
+                "TargetGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupInfo))),
+            ),
+            s::prop("TestTrafficRoute", s::Kind::Object(&SCHEMA_TrafficRoute)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetGroupPairInfo> for ::stratus_model::Val<TargetGroupPairInfo> {
         fn from(value: TargetGroupPairInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -973,6 +1486,19 @@ pub mod deployment_group {
         pub on_premises_tag_group:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
     }
+
+    /// What the schema says of `OnPremisesTagSetListObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnPremisesTagSetListObject: s::ObjectSchema = s::ObjectSchema {
+        name: "OnPremisesTagSetListObject",
+        properties: &[s::prop(
+            "OnPremisesTagGroup",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnPremisesTagSetListObject>
         for ::stratus_model::Val<OnPremisesTagSetListObject>
@@ -1006,6 +1532,19 @@ pub mod deployment_group {
             }
         }
     }
+
+    /// What the schema says of `GitHubLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitHubLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "GitHubLocation",
+        properties: &[
+            s::prop("CommitId", s::Kind::String),
+            s::prop("Repository", s::Kind::String),
+        ],
+        required: &["Repository", "CommitId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitHubLocation> for ::stratus_model::Val<GitHubLocation> {
         fn from(value: GitHubLocation) -> Self {
@@ -1047,6 +1586,22 @@ pub mod deployment_group {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("BundleType", s::Kind::String),
+            s::prop("ETag", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1061,6 +1616,19 @@ pub mod deployment_group {
         pub listener_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `TrafficRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficRoute",
+        properties: &[s::prop(
+            "ListenerArns",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrafficRoute> for ::stratus_model::Val<TrafficRoute> {
         fn from(value: TrafficRoute) -> Self {
@@ -1080,6 +1648,8 @@ pub mod deployment_group {
     impl OutdatedInstancesStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ignore, Self::Update];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IGNORE", "UPDATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1128,6 +1698,12 @@ pub mod deployment_group {
             Self::DeploymentStopOnAlarm,
             Self::DeploymentStopOnRequest,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEPLOYMENT_FAILURE",
+            "DEPLOYMENT_STOP_ON_ALARM",
+            "DEPLOYMENT_STOP_ON_REQUEST",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1169,6 +1745,9 @@ pub mod deployment_group {
     impl DeploymentOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WithoutTrafficControl, Self::WithTrafficControl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["WITHOUT_TRAFFIC_CONTROL", "WITH_TRAFFIC_CONTROL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1209,6 +1788,8 @@ pub mod deployment_group {
     impl DeploymentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BlueGreen, Self::InPlace];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLUE_GREEN", "IN_PLACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1251,6 +1832,8 @@ pub mod deployment_group {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KeyAndValue, Self::KeyOnly, Self::ValueOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEY_AND_VALUE", "KEY_ONLY", "VALUE_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1294,6 +1877,8 @@ pub mod deployment_group {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KeyAndValue, Self::KeyOnly, Self::ValueOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEY_AND_VALUE", "KEY_ONLY", "VALUE_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1362,6 +1947,19 @@ pub mod deployment_group {
             Self::InstanceStart,
             Self::InstanceSuccess,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DeploymentFailure",
+            "DeploymentReady",
+            "DeploymentRollback",
+            "DeploymentStart",
+            "DeploymentStop",
+            "DeploymentSuccess",
+            "InstanceFailure",
+            "InstanceReady",
+            "InstanceStart",
+            "InstanceSuccess",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1410,6 +2008,8 @@ pub mod deployment_group {
     impl ActionOnTimeout {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ContinueDeployment, Self::StopDeployment];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1450,6 +2050,9 @@ pub mod deployment_group {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CopyAutoScalingGroup, Self::DiscoverExisting];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["COPY_AUTO_SCALING_GROUP", "DISCOVER_EXISTING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1490,6 +2093,8 @@ pub mod deployment_group {
     impl Action2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KeepAlive, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEEP_ALIVE", "TERMINATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeGuruProfiler::ProfilingGroup` and its property types.
 pub mod profiling_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeGuruProfiler::ProfilingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeguruprofiler-profilinggroup.html)
@@ -50,6 +52,31 @@ pub mod profiling_group {
         }
     }
 
+    /// What the schema says of `AWS::CodeGuruProfiler::ProfilingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeGuruProfiler::ProfilingGroup",
+        properties: &[
+            s::prop(
+                "AgentPermissions",
+                s::Kind::Object(&SCHEMA_AgentPermissions),
+            ),
+            s::prop(
+                "AnomalyDetectionNotificationConfiguration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Channel))),
+            ),
+            s::prop("ComputePlatform", s::Kind::Enum(ComputePlatform::VALUES)),
+            s::prop("ProfilingGroupName", s::Kind::String)
+                .pattern("^[\\w-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProfilingGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProfilingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfilingGroupAttributes {
         /// `Arn`: string.
@@ -84,6 +111,21 @@ pub mod profiling_group {
         }
     }
 
+    /// What the schema says of `AgentPermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentPermissions: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentPermissions",
+        properties: &[s::prop(
+            "Principals",
+            s::Kind::List(
+                &s::prop("", s::Kind::String).pattern("^arn:aws([-\\w]*):iam::([0-9]{12}):[\\S]+$"),
+            ),
+        )],
+        required: &["Principals"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AgentPermissions> for ::stratus_model::Val<AgentPermissions> {
         fn from(value: AgentPermissions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +157,21 @@ pub mod profiling_group {
         }
     }
 
+    /// What the schema says of `Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA_Channel: s::ObjectSchema = s::ObjectSchema {
+        name: "Channel",
+        properties: &[
+            s::prop("channelId", s::Kind::String)
+                .pattern("[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"),
+            s::prop("channelUri", s::Kind::String)
+                .pattern("^arn:aws([-\\w]*):[a-z-]+:(([a-z]+-)+[0-9]+)?:([0-9]{12}):[^.]+$"),
+        ],
+        required: &["channelUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Channel> for ::stratus_model::Val<Channel> {
         fn from(value: Channel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -133,6 +190,8 @@ pub mod profiling_group {
     impl ComputePlatform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::AwsLambda];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Default", "AWSLambda"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeGuruReviewer::RepositoryAssociation` and its property types.
 pub mod repository_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeGuruReviewer::RepositoryAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codegurureviewer-repositoryassociation.html)
@@ -66,6 +68,35 @@ pub mod repository_association {
         }
     }
 
+    /// What the schema says of `AWS::CodeGuruReviewer::RepositoryAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeGuruReviewer::RepositoryAssociation",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^\\S(.*\\S)?$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("ConnectionArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^\\S[\\w.-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Owner", s::Kind::String)
+                .pattern("^\\S(.*\\S)?$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRepositoryAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAssociationAttributes {
         /// `AssociationArn`: string.
@@ -98,6 +129,13 @@ pub mod repository_association {
             Self::Bitbucket,
             Self::GitHubEnterpriseServer,
             Self::S3Bucket,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CodeCommit",
+            "Bitbucket",
+            "GitHubEnterpriseServer",
+            "S3Bucket",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::CodePipeline::CustomActionType` and its property types.
 pub mod custom_action_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodePipeline::CustomActionType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-customactiontype.html)
@@ -80,6 +82,51 @@ pub mod custom_action_type {
         }
     }
 
+    /// What the schema says of `AWS::CodePipeline::CustomActionType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodePipeline::CustomActionType",
+        properties: &[
+            s::prop("Category", s::Kind::Enum(Category::VALUES)),
+            s::prop(
+                "ConfigurationProperties",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfigurationProperties),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop(
+                "InputArtifactDetails",
+                s::Kind::Object(&SCHEMA_ArtifactDetails),
+            ),
+            s::prop(
+                "OutputArtifactDetails",
+                s::Kind::Object(&SCHEMA_ArtifactDetails),
+            ),
+            s::prop("Provider", s::Kind::String)
+                .pattern("^[0-9A-Za-z_-]+$")
+                .min_length(1)
+                .max_length(35),
+            s::prop("Settings", s::Kind::Object(&SCHEMA_Settings)),
+            s::prop("Version", s::Kind::String)
+                .pattern("^[0-9A-Za-z_-]+$")
+                .min_length(1)
+                .max_length(9),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Category",
+            "InputArtifactDetails",
+            "OutputArtifactDetails",
+            "Provider",
+            "Version",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomActionType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomActionTypeAttributes {
         /// `Id`: string.
@@ -139,6 +186,28 @@ pub mod custom_action_type {
         }
     }
 
+    /// What the schema says of `ConfigurationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationProperties",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(160),
+            s::prop("Key", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("Queryable", s::Kind::Boolean),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Secret", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Key", "Name", "Required", "Secret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationProperties>
         for ::stratus_model::Val<ConfigurationProperties>
     {
@@ -174,6 +243,23 @@ pub mod custom_action_type {
         }
     }
 
+    /// What the schema says of `ArtifactDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArtifactDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ArtifactDetails",
+        properties: &[
+            s::prop("MaximumCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(5.0),
+            s::prop("MinimumCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(5.0),
+        ],
+        required: &["MaximumCount", "MinimumCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArtifactDetails> for ::stratus_model::Val<ArtifactDetails> {
         fn from(value: ArtifactDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +286,29 @@ pub mod custom_action_type {
         pub third_party_configuration_url:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Settings",
+        properties: &[
+            s::prop("EntityUrlTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ExecutionUrlTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("RevisionUrlTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ThirdPartyConfigurationUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Settings> for ::stratus_model::Val<Settings> {
         fn from(value: Settings) -> Self {
@@ -236,6 +345,10 @@ pub mod custom_action_type {
             Self::Invoke,
             Self::Source,
             Self::Test,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Approval", "Build", "Compute", "Deploy", "Invoke", "Source", "Test",
         ];
 
         /// The value CloudFormation takes.
@@ -284,6 +397,8 @@ pub mod custom_action_type {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Boolean, Self::Number, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Boolean", "Number", "String"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -318,6 +433,8 @@ pub use custom_action_type::{CfnCustomActionType, CfnCustomActionTypeAttributes}
 
 /// `AWS::CodePipeline::Pipeline` and its property types.
 pub mod pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodePipeline::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html)
@@ -390,6 +507,48 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AWS::CodePipeline::Pipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodePipeline::Pipeline",
+        properties: &[
+            s::prop("ArtifactStore", s::Kind::Object(&SCHEMA_ArtifactStore)),
+            s::prop(
+                "ArtifactStores",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ArtifactStoreMap))),
+            ),
+            s::prop(
+                "DisableInboundStageTransitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StageTransition))),
+            ),
+            s::prop("ExecutionMode", s::Kind::Enum(ExecutionMode::VALUES)),
+            s::prop("Name", s::Kind::String),
+            s::prop("PipelineType", s::Kind::Enum(PipelineType::VALUES)),
+            s::prop("RestartExecutionOnUpdate", s::Kind::Boolean),
+            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop(
+                "Stages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StageDeclaration))),
+            )
+            .min_items(2),
+            s::prop(
+                "Triggers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PipelineTriggerDeclaration),
+                )),
+            ),
+            s::prop(
+                "Variables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VariableDeclaration))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Stages", "RoleArn"],
+        required_xor: &[&["ArtifactStore", "ArtifactStores"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `Version`: string.
@@ -431,6 +590,20 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ArtifactStore`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArtifactStore: s::ObjectSchema = s::ObjectSchema {
+        name: "ArtifactStore",
+        properties: &[
+            s::prop("EncryptionKey", s::Kind::Object(&SCHEMA_EncryptionKey)),
+            s::prop("Location", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArtifactStore> for ::stratus_model::Val<ArtifactStore> {
         fn from(value: ArtifactStore) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -462,6 +635,19 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ArtifactStoreMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArtifactStoreMap: s::ObjectSchema = s::ObjectSchema {
+        name: "ArtifactStoreMap",
+        properties: &[
+            s::prop("ArtifactStore", s::Kind::Object(&SCHEMA_ArtifactStore)),
+            s::prop("Region", s::Kind::String),
+        ],
+        required: &["ArtifactStore", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArtifactStoreMap> for ::stratus_model::Val<ArtifactStoreMap> {
         fn from(value: ArtifactStoreMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -492,6 +678,19 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `StageTransition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StageTransition: s::ObjectSchema = s::ObjectSchema {
+        name: "StageTransition",
+        properties: &[
+            s::prop("Reason", s::Kind::String),
+            s::prop("StageName", s::Kind::String),
+        ],
+        required: &["StageName", "Reason"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StageTransition> for ::stratus_model::Val<StageTransition> {
         fn from(value: StageTransition) -> Self {
@@ -538,6 +737,33 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `StageDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StageDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "StageDeclaration",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ActionDeclaration))),
+            )
+            .min_items(1),
+            s::prop(
+                "BeforeEntry",
+                s::Kind::Object(&SCHEMA_BeforeEntryConditions),
+            ),
+            s::prop(
+                "Blockers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockerDeclaration))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("OnFailure", s::Kind::Object(&SCHEMA_FailureConditions)),
+            s::prop("OnSuccess", s::Kind::Object(&SCHEMA_SuccessConditions)),
+        ],
+        required: &["Actions", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StageDeclaration> for ::stratus_model::Val<StageDeclaration> {
         fn from(value: StageDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -567,6 +793,22 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `PipelineTriggerDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineTriggerDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineTriggerDeclaration",
+        properties: &[
+            s::prop(
+                "GitConfiguration",
+                s::Kind::Object(&SCHEMA_GitConfiguration),
+            ),
+            s::prop("ProviderType", s::Kind::Enum(ProviderType::VALUES)),
+        ],
+        required: &["ProviderType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipelineTriggerDeclaration>
         for ::stratus_model::Val<PipelineTriggerDeclaration>
@@ -602,6 +844,20 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `VariableDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VariableDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "VariableDeclaration",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VariableDeclaration> for ::stratus_model::Val<VariableDeclaration> {
         fn from(value: VariableDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -632,6 +888,19 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `EncryptionKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionKey: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionKey",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionKey> for ::stratus_model::Val<EncryptionKey> {
         fn from(value: EncryptionKey) -> Self {
@@ -704,6 +973,42 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ActionDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionDeclaration",
+        properties: &[
+            s::prop("ActionTypeId", s::Kind::Object(&SCHEMA_ActionTypeId)),
+            s::prop("Commands", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop(
+                "InputArtifacts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputArtifact))),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9.@\\-_]{1,100}$"),
+            s::prop("Namespace", s::Kind::String),
+            s::prop(
+                "OutputArtifacts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputArtifact))),
+            ),
+            s::prop(
+                "OutputVariables",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Region", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop("RunOrder", s::Kind::Integer),
+            s::prop("TimeoutInMinutes", s::Kind::Integer),
+        ],
+        required: &["ActionTypeId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionDeclaration> for ::stratus_model::Val<ActionDeclaration> {
         fn from(value: ActionDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -717,6 +1022,19 @@ pub mod pipeline {
         /// `Conditions`: list of [`Condition`].
         pub conditions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Condition>>>,
     }
+
+    /// What the schema says of `BeforeEntryConditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BeforeEntryConditions: s::ObjectSchema = s::ObjectSchema {
+        name: "BeforeEntryConditions",
+        properties: &[s::prop(
+            "Conditions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BeforeEntryConditions> for ::stratus_model::Val<BeforeEntryConditions> {
         fn from(value: BeforeEntryConditions) -> Self {
@@ -750,6 +1068,19 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `BlockerDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockerDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockerDeclaration",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockerDeclaration> for ::stratus_model::Val<BlockerDeclaration> {
         fn from(value: BlockerDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -769,6 +1100,26 @@ pub mod pipeline {
         pub retry_configuration: ::std::option::Option<::stratus_model::Val<RetryConfiguration>>,
     }
 
+    /// What the schema says of `FailureConditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailureConditions: s::ObjectSchema = s::ObjectSchema {
+        name: "FailureConditions",
+        properties: &[
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            ),
+            s::prop("Result", s::Kind::Enum(Result::VALUES)),
+            s::prop(
+                "RetryConfiguration",
+                s::Kind::Object(&SCHEMA_RetryConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FailureConditions> for ::stratus_model::Val<FailureConditions> {
         fn from(value: FailureConditions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -782,6 +1133,19 @@ pub mod pipeline {
         /// `Conditions`: list of [`Condition`].
         pub conditions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Condition>>>,
     }
+
+    /// What the schema says of `SuccessConditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuccessConditions: s::ObjectSchema = s::ObjectSchema {
+        name: "SuccessConditions",
+        properties: &[s::prop(
+            "Conditions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SuccessConditions> for ::stratus_model::Val<SuccessConditions> {
         fn from(value: SuccessConditions) -> Self {
@@ -815,6 +1179,26 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `GitConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GitConfiguration",
+        properties: &[
+            s::prop(
+                "PullRequest",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GitPullRequestFilter))),
+            ),
+            s::prop(
+                "Push",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GitPushFilter))),
+            ),
+            s::prop("SourceActionName", s::Kind::String),
+        ],
+        required: &["SourceActionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitConfiguration> for ::stratus_model::Val<GitConfiguration> {
         fn from(value: GitConfiguration) -> Self {
@@ -859,6 +1243,21 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ActionTypeId`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionTypeId: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionTypeId",
+        properties: &[
+            s::prop("Category", s::Kind::Enum(Category::VALUES)),
+            s::prop("Owner", s::Kind::String),
+            s::prop("Provider", s::Kind::String),
+            s::prop("Version", s::Kind::String).pattern("^[0-9A-Za-z_\\-]{1,9}$"),
+        ],
+        required: &["Owner", "Category", "Version", "Provider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionTypeId> for ::stratus_model::Val<ActionTypeId> {
         fn from(value: ActionTypeId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -894,6 +1293,20 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -917,6 +1330,16 @@ pub mod pipeline {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `InputArtifact`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputArtifact: s::ObjectSchema = s::ObjectSchema {
+        name: "InputArtifact",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputArtifact> for ::stratus_model::Val<InputArtifact> {
         fn from(value: InputArtifact) -> Self {
@@ -948,6 +1371,19 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `OutputArtifact`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputArtifact: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputArtifact",
+        properties: &[
+            s::prop("Files", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputArtifact> for ::stratus_model::Val<OutputArtifact> {
         fn from(value: OutputArtifact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -964,6 +1400,22 @@ pub mod pipeline {
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RuleDeclaration>>>,
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("Result", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleDeclaration))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -978,6 +1430,16 @@ pub mod pipeline {
         /// Allowed values: `ALL_ACTIONS`, `FAILED_ACTIONS`.
         pub retry_mode: ::std::option::Option<::stratus_model::Val<RetryMode>>,
     }
+
+    /// What the schema says of `RetryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryConfiguration",
+        properties: &[s::prop("RetryMode", s::Kind::Enum(RetryMode::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetryConfiguration> for ::stratus_model::Val<RetryConfiguration> {
         fn from(value: RetryConfiguration) -> Self {
@@ -998,6 +1460,23 @@ pub mod pipeline {
         pub file_paths: ::std::option::Option<::stratus_model::Val<GitFilePathFilterCriteria>>,
     }
 
+    /// What the schema says of `GitPullRequestFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitPullRequestFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "GitPullRequestFilter",
+        properties: &[
+            s::prop("Branches", s::Kind::Object(&SCHEMA_GitBranchFilterCriteria)),
+            s::prop("Events", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "FilePaths",
+                s::Kind::Object(&SCHEMA_GitFilePathFilterCriteria),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GitPullRequestFilter> for ::stratus_model::Val<GitPullRequestFilter> {
         fn from(value: GitPullRequestFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1015,6 +1494,23 @@ pub mod pipeline {
         /// `Tags`: [`GitTagFilterCriteria`].
         pub tags: ::std::option::Option<::stratus_model::Val<GitTagFilterCriteria>>,
     }
+
+    /// What the schema says of `GitPushFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitPushFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "GitPushFilter",
+        properties: &[
+            s::prop("Branches", s::Kind::Object(&SCHEMA_GitBranchFilterCriteria)),
+            s::prop(
+                "FilePaths",
+                s::Kind::Object(&SCHEMA_GitFilePathFilterCriteria),
+            ),
+            s::prop("Tags", s::Kind::Object(&SCHEMA_GitTagFilterCriteria)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitPushFilter> for ::stratus_model::Val<GitPushFilter> {
         fn from(value: GitPushFilter) -> Self {
@@ -1045,6 +1541,27 @@ pub mod pipeline {
         pub rule_type_id: ::std::option::Option<::stratus_model::Val<RuleTypeId>>,
     }
 
+    /// What the schema says of `RuleDeclaration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleDeclaration: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleDeclaration",
+        properties: &[
+            s::prop("Commands", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "InputArtifacts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputArtifact))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
+            s::prop("RuleTypeId", s::Kind::Object(&SCHEMA_RuleTypeId)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleDeclaration> for ::stratus_model::Val<RuleDeclaration> {
         fn from(value: RuleDeclaration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1062,6 +1579,19 @@ pub mod pipeline {
         pub includes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `GitBranchFilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitBranchFilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "GitBranchFilterCriteria",
+        properties: &[
+            s::prop("Excludes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Includes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitBranchFilterCriteria>
         for ::stratus_model::Val<GitBranchFilterCriteria>
@@ -1083,6 +1613,19 @@ pub mod pipeline {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `GitFilePathFilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitFilePathFilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "GitFilePathFilterCriteria",
+        properties: &[
+            s::prop("Excludes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Includes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GitFilePathFilterCriteria>
         for ::stratus_model::Val<GitFilePathFilterCriteria>
     {
@@ -1102,6 +1645,19 @@ pub mod pipeline {
         pub includes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `GitTagFilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitTagFilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "GitTagFilterCriteria",
+        properties: &[
+            s::prop("Excludes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Includes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitTagFilterCriteria> for ::stratus_model::Val<GitTagFilterCriteria> {
         fn from(value: GitTagFilterCriteria) -> Self {
@@ -1123,6 +1679,21 @@ pub mod pipeline {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RuleTypeId`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleTypeId: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleTypeId",
+        properties: &[
+            s::prop("Category", s::Kind::String),
+            s::prop("Owner", s::Kind::String),
+            s::prop("Provider", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleTypeId> for ::stratus_model::Val<RuleTypeId> {
         fn from(value: RuleTypeId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1143,6 +1714,8 @@ pub mod pipeline {
     impl ExecutionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Queued, Self::Superseded, Self::Parallel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUEUED", "SUPERSEDED", "PARALLEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1184,6 +1757,8 @@ pub mod pipeline {
     impl PipelineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V1, Self::V2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V1", "V2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1222,6 +1797,8 @@ pub mod pipeline {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1259,6 +1836,8 @@ pub mod pipeline {
     impl ProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CodeStarSourceConnection];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CodeStarSourceConnection"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1296,6 +1875,8 @@ pub mod pipeline {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Schedule];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Schedule"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1335,6 +1916,8 @@ pub mod pipeline {
     impl Result {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Rollback, Self::Retry];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROLLBACK", "RETRY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1393,6 +1976,10 @@ pub mod pipeline {
             Self::Approval,
             Self::Compute,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Source", "Build", "Test", "Deploy", "Invoke", "Approval", "Compute",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1438,6 +2025,8 @@ pub mod pipeline {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Plaintext, Self::SecretsManager];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "SECRETS_MANAGER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1478,6 +2067,8 @@ pub mod pipeline {
     impl RetryMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllActions, Self::FailedActions];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL_ACTIONS", "FAILED_ACTIONS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1511,6 +2102,8 @@ pub use pipeline::{CfnPipeline, CfnPipelineAttributes};
 
 /// `AWS::CodePipeline::Webhook` and its property types.
 pub mod webhook {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodePipeline::Webhook`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html)
@@ -1577,6 +2170,46 @@ pub mod webhook {
         }
     }
 
+    /// What the schema says of `AWS::CodePipeline::Webhook`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodePipeline::Webhook",
+        properties: &[
+            s::prop("Authentication", s::Kind::Enum(Authentication::VALUES)),
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_WebhookAuthConfiguration),
+            ),
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WebhookFilterRule))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[A-Za-z0-9.@\\-_]+")
+                .min_length(1)
+                .max_length(100),
+            s::prop("RegisterWithThirdParty", s::Kind::Boolean),
+            s::prop("TargetAction", s::Kind::String)
+                .pattern("[A-Za-z0-9.@\\-_]+")
+                .min_length(1)
+                .max_length(100),
+            s::prop("TargetPipeline", s::Kind::String)
+                .pattern("[A-Za-z0-9.@\\-_]+")
+                .min_length(1)
+                .max_length(100),
+            s::prop("TargetPipelineVersion", s::Kind::Integer),
+        ],
+        required: &[
+            "AuthenticationConfiguration",
+            "Filters",
+            "Authentication",
+            "TargetPipeline",
+            "TargetAction",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebhook`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebhookAttributes {
         /// `Id`: string.
@@ -1606,6 +2239,23 @@ pub mod webhook {
         /// Length: `1..=100`.
         pub secret_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `WebhookAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebhookAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebhookAuthConfiguration",
+        properties: &[
+            s::prop("AllowedIPRange", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("SecretToken", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebhookAuthConfiguration>
         for ::stratus_model::Val<WebhookAuthConfiguration>
@@ -1640,6 +2290,23 @@ pub mod webhook {
         }
     }
 
+    /// What the schema says of `WebhookFilterRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebhookFilterRule: s::ObjectSchema = s::ObjectSchema {
+        name: "WebhookFilterRule",
+        properties: &[
+            s::prop("JsonPath", s::Kind::String)
+                .min_length(1)
+                .max_length(150),
+            s::prop("MatchEquals", s::Kind::String)
+                .min_length(1)
+                .max_length(150),
+        ],
+        required: &["JsonPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebhookFilterRule> for ::stratus_model::Val<WebhookFilterRule> {
         fn from(value: WebhookFilterRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1660,6 +2327,8 @@ pub mod webhook {
     impl Authentication {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GithubHmac, Self::Ip, Self::Unauthenticated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GITHUB_HMAC", "IP", "UNAUTHENTICATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

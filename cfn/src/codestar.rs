@@ -4,6 +4,8 @@
 
 /// `AWS::CodeStar::GitHubRepository` and its property types.
 pub mod git_hub_repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeStar::GitHubRepository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestar-githubrepository.html)
@@ -55,6 +57,25 @@ pub mod git_hub_repository {
         }
     }
 
+    /// What the schema says of `AWS::CodeStar::GitHubRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeStar::GitHubRepository",
+        properties: &[
+            s::prop("Code", s::Kind::Object(&SCHEMA_Code)),
+            s::prop("ConnectionArn", s::Kind::String),
+            s::prop("EnableIssues", s::Kind::Boolean),
+            s::prop("IsPrivate", s::Kind::Boolean),
+            s::prop("RepositoryAccessToken", s::Kind::String),
+            s::prop("RepositoryDescription", s::Kind::String),
+            s::prop("RepositoryName", s::Kind::String),
+            s::prop("RepositoryOwner", s::Kind::String),
+        ],
+        required: &["RepositoryName", "RepositoryOwner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGitHubRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGitHubRepositoryAttributes {
         /// `Id`: string.
@@ -82,6 +103,16 @@ pub mod git_hub_repository {
             Self { s3: s3.into() }
         }
     }
+
+    /// What the schema says of `Code`'s properties; `validate()` checks them.
+    pub static SCHEMA_Code: s::ObjectSchema = s::ObjectSchema {
+        name: "Code",
+        properties: &[s::prop("S3", s::Kind::Object(&SCHEMA_S3))],
+        required: &["S3"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
@@ -116,6 +147,20 @@ pub mod git_hub_repository {
             }
         }
     }
+
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("ObjectVersion", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {

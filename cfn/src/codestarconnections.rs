@@ -4,6 +4,8 @@
 
 /// `AWS::CodeStarConnections::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeStarConnections::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-connection.html)
@@ -49,6 +51,27 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `AWS::CodeStarConnections::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeStarConnections::Connection",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("HostArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProviderType", s::Kind::Enum(ProviderType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConnectionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
@@ -96,6 +119,14 @@ pub mod connection {
             Self::GitLab,
             Self::GitLabSelfManaged,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Bitbucket",
+            "GitHub",
+            "GitHubEnterpriseServer",
+            "GitLab",
+            "GitLabSelfManaged",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -132,6 +163,8 @@ pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::CodeStarConnections::RepositoryLink` and its property types.
 pub mod repository_link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeStarConnections::RepositoryLink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-repositorylink.html)
@@ -186,6 +219,34 @@ pub mod repository_link {
         }
     }
 
+    /// What the schema says of `AWS::CodeStarConnections::RepositoryLink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeStarConnections::RepositoryLink",
+        properties: &[
+            s::prop("ConnectionArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("EncryptionKeyArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):.+:.+:[0-9]{12}:.+")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("OwnerId", s::Kind::String)
+                .pattern("[a-za-z0-9_\\.-]+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RepositoryName", s::Kind::String)
+                .pattern("[a-za-z0-9_\\.-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RepositoryName", "ConnectionArn", "OwnerId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRepositoryLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryLinkAttributes {
         /// `RepositoryLinkArn`: string.
@@ -213,6 +274,8 @@ pub use repository_link::{CfnRepositoryLink, CfnRepositoryLinkAttributes};
 
 /// `AWS::CodeStarConnections::SyncConfiguration` and its property types.
 pub mod sync_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeStarConnections::SyncConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-syncconfiguration.html)
@@ -285,6 +348,48 @@ pub mod sync_configuration {
         }
     }
 
+    /// What the schema says of `AWS::CodeStarConnections::SyncConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeStarConnections::SyncConfiguration",
+        properties: &[
+            s::prop("Branch", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("ConfigFile", s::Kind::String),
+            s::prop(
+                "PublishDeploymentStatus",
+                s::Kind::Enum(PublishDeploymentStatus::VALUES),
+            ),
+            s::prop("RepositoryLinkId", s::Kind::String).pattern(
+                "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+            ),
+            s::prop("ResourceName", s::Kind::String)
+                .pattern("[a-za-z0-9_\\.-]+")
+                .min_length(1)
+                .max_length(100),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\w]+)*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SyncType", s::Kind::Enum(SyncType::VALUES)),
+            s::prop(
+                "TriggerResourceUpdateOn",
+                s::Kind::Enum(TriggerResourceUpdateOn::VALUES),
+            ),
+        ],
+        required: &[
+            "Branch",
+            "ConfigFile",
+            "RepositoryLinkId",
+            "ResourceName",
+            "SyncType",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSyncConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSyncConfigurationAttributes {
         /// `ProviderType`: string.
@@ -319,6 +424,8 @@ pub mod sync_configuration {
     impl PublishDeploymentStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -359,6 +466,8 @@ pub mod sync_configuration {
     impl SyncType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CfnStackSync];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CFN_STACK_SYNC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -398,6 +507,8 @@ pub mod sync_configuration {
     impl TriggerResourceUpdateOn {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AnyChange, Self::FileChange];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ANY_CHANGE", "FILE_CHANGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CodeStarNotifications::NotificationRule` and its property types.
 pub mod notification_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CodeStarNotifications::NotificationRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarnotifications-notificationrule.html)
@@ -82,6 +84,44 @@ pub mod notification_rule {
         }
     }
 
+    /// What the schema says of `AWS::CodeStarNotifications::NotificationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CodeStarNotifications::NotificationRule",
+        properties: &[
+            s::prop("CreatedBy", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("DetailType", s::Kind::Enum(DetailType::VALUES)),
+            s::prop("EventTypeId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "EventTypeIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(200)),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[A-Za-z0-9\\-_ ]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Resource", s::Kind::String)
+                .pattern("^arn:aws[^:\\s]*:[^:\\s]*:[^:\\s]*:[0-9]{12}:[^\\s]+$"),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Tags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("TargetAddress", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
+            )
+            .max_items(10),
+        ],
+        required: &["EventTypeIds", "Resource", "DetailType", "Targets", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotificationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationRuleAttributes {
         /// `Arn`: string.
@@ -119,6 +159,19 @@ pub mod notification_rule {
         }
     }
 
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[
+            s::prop("TargetAddress", s::Kind::String),
+            s::prop("TargetType", s::Kind::String),
+        ],
+        required: &["TargetType", "TargetAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -137,6 +190,8 @@ pub mod notification_rule {
     impl DetailType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Full];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "FULL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -177,6 +232,8 @@ pub mod notification_rule {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

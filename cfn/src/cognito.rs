@@ -4,6 +4,8 @@
 
 /// `AWS::Cognito::IdentityPool` and its property types.
 pub mod identity_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::IdentityPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypool.html)
@@ -70,6 +72,41 @@ pub mod identity_pool {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::IdentityPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::IdentityPool",
+        properties: &[
+            s::prop("AllowClassicFlow", s::Kind::Boolean),
+            s::prop("AllowUnauthenticatedIdentities", s::Kind::Boolean),
+            s::prop("CognitoEvents", s::Kind::Json),
+            s::prop(
+                "CognitoIdentityProviders",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CognitoIdentityProvider),
+                )),
+            ),
+            s::prop("CognitoStreams", s::Kind::Object(&SCHEMA_CognitoStreams)),
+            s::prop("DeveloperProviderName", s::Kind::String),
+            s::prop("IdentityPoolName", s::Kind::String),
+            s::prop(
+                "OpenIdConnectProviderARNs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PushSync", s::Kind::Object(&SCHEMA_PushSync)),
+            s::prop(
+                "SamlProviderARNs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SupportedLoginProviders", s::Kind::Json),
+            s::prop("IdentityPoolTags", s::Kind::Json),
+        ],
+        required: &["AllowUnauthenticatedIdentities"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdentityPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityPoolAttributes {
         /// `Id`: string.
@@ -115,6 +152,20 @@ pub mod identity_pool {
         }
     }
 
+    /// What the schema says of `CognitoIdentityProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoIdentityProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoIdentityProvider",
+        properties: &[
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ProviderName", s::Kind::String),
+            s::prop("ServerSideTokenCheck", s::Kind::Boolean),
+        ],
+        required: &["ProviderName", "ClientId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CognitoIdentityProvider>
         for ::stratus_model::Val<CognitoIdentityProvider>
     {
@@ -135,6 +186,20 @@ pub mod identity_pool {
         pub streaming_status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CognitoStreams`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoStreams: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoStreams",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StreamName", s::Kind::String),
+            s::prop("StreamingStatus", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CognitoStreams> for ::stratus_model::Val<CognitoStreams> {
         fn from(value: CognitoStreams) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -152,6 +217,22 @@ pub mod identity_pool {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PushSync`'s properties; `validate()` checks them.
+    pub static SCHEMA_PushSync: s::ObjectSchema = s::ObjectSchema {
+        name: "PushSync",
+        properties: &[
+            s::prop(
+                "ApplicationArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PushSync> for ::stratus_model::Val<PushSync> {
         fn from(value: PushSync) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -163,6 +244,8 @@ pub use identity_pool::{CfnIdentityPool, CfnIdentityPoolAttributes};
 
 /// `AWS::Cognito::IdentityPoolPrincipalTag` and its property types.
 pub mod identity_pool_principal_tag {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::IdentityPoolPrincipalTag`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypoolprincipaltag.html)
@@ -205,12 +288,29 @@ pub mod identity_pool_principal_tag {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::IdentityPoolPrincipalTag`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::IdentityPoolPrincipalTag",
+        properties: &[
+            s::prop("IdentityPoolId", s::Kind::String),
+            s::prop("IdentityProviderName", s::Kind::String),
+            s::prop("PrincipalTags", s::Kind::Json),
+            s::prop("UseDefaults", s::Kind::Boolean),
+        ],
+        required: &["IdentityPoolId", "IdentityProviderName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use identity_pool_principal_tag::CfnIdentityPoolPrincipalTag;
 
 /// `AWS::Cognito::IdentityPoolRoleAttachment` and its property types.
 pub mod identity_pool_role_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::IdentityPoolRoleAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypoolroleattachment.html)
@@ -245,6 +345,20 @@ pub mod identity_pool_role_attachment {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::IdentityPoolRoleAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::IdentityPoolRoleAttachment",
+        properties: &[
+            s::prop("IdentityPoolId", s::Kind::String),
+            s::prop("RoleMappings", s::Kind::Json),
+            s::prop("Roles", s::Kind::Json),
+        ],
+        required: &["IdentityPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdentityPoolRoleAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityPoolRoleAttachmentAttributes {
         /// `Id`: string.
@@ -266,6 +380,8 @@ pub use identity_pool_role_attachment::{
 
 /// `AWS::Cognito::LogDeliveryConfiguration` and its property types.
 pub mod log_delivery_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::LogDeliveryConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-logdeliveryconfiguration.html)
@@ -298,6 +414,22 @@ pub mod log_delivery_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::LogDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::LogDeliveryConfiguration",
+        properties: &[
+            s::prop(
+                "LogConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogConfiguration))),
+            ),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLogDeliveryConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogDeliveryConfigurationAttributes {
         /// `Id`: string.
@@ -328,6 +460,28 @@ pub mod log_delivery_configuration {
         pub s3_configuration: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchLogsConfiguration",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsConfiguration),
+            ),
+            s::prop("EventSource", s::Kind::String),
+            s::prop(
+                "FirehoseConfiguration",
+                s::Kind::Object(&SCHEMA_FirehoseConfiguration),
+            ),
+            s::prop("LogLevel", s::Kind::String),
+            s::prop("S3Configuration", s::Kind::Object(&SCHEMA_S3Configuration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +495,16 @@ pub mod log_delivery_configuration {
         /// `LogGroupArn`: string.
         pub log_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CloudWatchLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsConfiguration",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsConfiguration>
         for ::stratus_model::Val<CloudWatchLogsConfiguration>
@@ -358,6 +522,16 @@ pub mod log_delivery_configuration {
         pub stream_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FirehoseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirehoseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FirehoseConfiguration",
+        properties: &[s::prop("StreamArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirehoseConfiguration> for ::stratus_model::Val<FirehoseConfiguration> {
         fn from(value: FirehoseConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -372,6 +546,16 @@ pub mod log_delivery_configuration {
         pub bucket_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[s::prop("BucketArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -385,6 +569,8 @@ pub use log_delivery_configuration::{
 
 /// `AWS::Cognito::ManagedLoginBranding` and its property types.
 pub mod managed_login_branding {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::ManagedLoginBranding`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-managedloginbranding.html)
@@ -429,6 +615,26 @@ pub mod managed_login_branding {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::ManagedLoginBranding`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::ManagedLoginBranding",
+        properties: &[
+            s::prop(
+                "Assets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetType))),
+            ),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ReturnMergedResources", s::Kind::Boolean),
+            s::prop("Settings", s::Kind::Json),
+            s::prop("UseCognitoProvidedValues", s::Kind::Boolean),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnManagedLoginBranding`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnManagedLoginBrandingAttributes {
@@ -477,6 +683,25 @@ pub mod managed_login_branding {
             }
         }
     }
+
+    /// What the schema says of `AssetType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetType: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetType",
+        properties: &[
+            s::prop("Bytes", s::Kind::String).max_length(1000000),
+            s::prop("Category", s::Kind::Enum(CategoryType::VALUES)),
+            s::prop("ColorMode", s::Kind::Enum(ColorModeType::VALUES)),
+            s::prop("Extension", s::Kind::Enum(ExtensionType::VALUES)),
+            s::prop("ResourceId", s::Kind::String)
+                .pattern("^[\\w\\- ]+$")
+                .min_length(1)
+                .max_length(40),
+        ],
+        required: &["Category", "ColorMode", "Extension"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AssetType> for ::stratus_model::Val<AssetType> {
         fn from(value: AssetType) -> Self {
@@ -538,6 +763,24 @@ pub mod managed_login_branding {
             Self::FormLogo,
             Self::IdpButtonIcon,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "FAVICON_ICO",
+            "FAVICON_SVG",
+            "EMAIL_GRAPHIC",
+            "SMS_GRAPHIC",
+            "AUTH_APP_GRAPHIC",
+            "PASSWORD_GRAPHIC",
+            "PASSKEY_GRAPHIC",
+            "PAGE_HEADER_LOGO",
+            "PAGE_HEADER_BACKGROUND",
+            "PAGE_FOOTER_LOGO",
+            "PAGE_FOOTER_BACKGROUND",
+            "PAGE_BACKGROUND",
+            "FORM_BACKGROUND",
+            "FORM_LOGO",
+            "IDP_BUTTON_ICON",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -593,6 +836,8 @@ pub mod managed_login_branding {
     impl ColorModeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Light, Self::Dark, Self::Dynamic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LIGHT", "DARK", "DYNAMIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -640,6 +885,8 @@ pub mod managed_login_branding {
     impl ExtensionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ico, Self::Jpeg, Self::Png, Self::Svg, Self::Webp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ICO", "JPEG", "PNG", "SVG", "WEBP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -676,6 +923,8 @@ pub use managed_login_branding::{CfnManagedLoginBranding, CfnManagedLoginBrandin
 
 /// `AWS::Cognito::Terms` and its property types.
 pub mod terms {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::Terms`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-terms.html)
@@ -731,6 +980,37 @@ pub mod terms {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::Terms`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::Terms",
+        properties: &[
+            s::prop("ClientId", s::Kind::String),
+            s::prop("Enforcement", s::Kind::Enum(TermsEnforcementType::VALUES)),
+            s::prop(
+                "Links",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            ),
+            s::prop("TermsName", s::Kind::String).pattern("^(terms-of-use|privacy-policy)$"),
+            s::prop("TermsSource", s::Kind::Enum(TermsSourceType::VALUES)),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[
+            "UserPoolId",
+            "TermsName",
+            "TermsSource",
+            "Enforcement",
+            "Links",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTerms`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTermsAttributes {
         /// `TermsId`: string.
@@ -753,6 +1033,8 @@ pub mod terms {
     impl TermsEnforcementType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -790,6 +1072,8 @@ pub mod terms {
     impl TermsSourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Link];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -822,6 +1106,8 @@ pub use terms::{CfnTerms, CfnTermsAttributes};
 
 /// `AWS::Cognito::UserPool` and its property types.
 pub mod user_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html)
@@ -925,6 +1211,104 @@ pub mod user_pool {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Cognito::UserPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPool",
+        properties: &[
+            s::prop(
+                "AccountRecoverySetting",
+                s::Kind::Object(&SCHEMA_AccountRecoverySetting),
+            ),
+            s::prop(
+                "AdminCreateUserConfig",
+                s::Kind::Object(&SCHEMA_AdminCreateUserConfig),
+            ),
+            s::prop(
+                "AliasAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AutoVerifiedAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DeletionProtection", s::Kind::String),
+            s::prop(
+                "DeviceConfiguration",
+                s::Kind::Object(&SCHEMA_DeviceConfiguration),
+            ),
+            s::prop("EmailAuthenticationMessage", s::Kind::String)
+                .min_length(6)
+                .max_length(20000),
+            s::prop("EmailAuthenticationSubject", s::Kind::String)
+                .min_length(1)
+                .max_length(140),
+            s::prop(
+                "EmailConfiguration",
+                s::Kind::Object(&SCHEMA_EmailConfiguration),
+            ),
+            s::prop("EmailVerificationMessage", s::Kind::String)
+                .min_length(6)
+                .max_length(20000),
+            s::prop("EmailVerificationSubject", s::Kind::String)
+                .min_length(1)
+                .max_length(140),
+            s::prop("EnabledMfas", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("LambdaConfig", s::Kind::Object(&SCHEMA_LambdaConfig)),
+            s::prop("MfaConfiguration", s::Kind::String),
+            s::prop("Policies", s::Kind::Object(&SCHEMA_Policies)),
+            s::prop(
+                "Schema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SchemaAttribute))),
+            ),
+            s::prop("SmsAuthenticationMessage", s::Kind::String)
+                .min_length(6)
+                .max_length(140),
+            s::prop(
+                "SmsConfiguration",
+                s::Kind::Object(&SCHEMA_SmsConfiguration),
+            ),
+            s::prop("SmsVerificationMessage", s::Kind::String)
+                .min_length(6)
+                .max_length(140),
+            s::prop(
+                "UserAttributeUpdateSettings",
+                s::Kind::Object(&SCHEMA_UserAttributeUpdateSettings),
+            ),
+            s::prop("UserPoolAddOns", s::Kind::Object(&SCHEMA_UserPoolAddOns)),
+            s::prop("UserPoolName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("UserPoolTier", s::Kind::Enum(UserPoolTier::VALUES)),
+            s::prop(
+                "UsernameAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "UsernameConfiguration",
+                s::Kind::Object(&SCHEMA_UsernameConfiguration),
+            ),
+            s::prop(
+                "VerificationMessageTemplate",
+                s::Kind::Object(&SCHEMA_VerificationMessageTemplate),
+            ),
+            s::prop(
+                "WebAuthnFactorConfiguration",
+                s::Kind::Enum(WebAuthnFactorConfiguration::VALUES),
+            ),
+            s::prop("WebAuthnRelyingPartyID", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("WebAuthnUserVerification", s::Kind::String)
+                .min_length(1)
+                .max_length(9),
+            s::prop("UserPoolTags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserPoolAttributes {
         /// `ProviderName`: string.
@@ -961,6 +1345,19 @@ pub mod user_pool {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RecoveryOption>>>,
     }
 
+    /// What the schema says of `AccountRecoverySetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountRecoverySetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountRecoverySetting",
+        properties: &[s::prop(
+            "RecoveryMechanisms",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecoveryOption))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccountRecoverySetting> for ::stratus_model::Val<AccountRecoverySetting> {
         fn from(value: AccountRecoverySetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -980,6 +1377,23 @@ pub mod user_pool {
         pub unused_account_validity_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AdminCreateUserConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdminCreateUserConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AdminCreateUserConfig",
+        properties: &[
+            s::prop("AllowAdminCreateUserOnly", s::Kind::Boolean),
+            s::prop(
+                "InviteMessageTemplate",
+                s::Kind::Object(&SCHEMA_InviteMessageTemplate),
+            ),
+            s::prop("UnusedAccountValidityDays", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdminCreateUserConfig> for ::stratus_model::Val<AdminCreateUserConfig> {
         fn from(value: AdminCreateUserConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -996,6 +1410,19 @@ pub mod user_pool {
         pub device_only_remembered_on_user_prompt:
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DeviceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceConfiguration",
+        properties: &[
+            s::prop("ChallengeRequiredOnNewDevice", s::Kind::Boolean),
+            s::prop("DeviceOnlyRememberedOnUserPrompt", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeviceConfiguration> for ::stratus_model::Val<DeviceConfiguration> {
         fn from(value: DeviceConfiguration) -> Self {
@@ -1020,6 +1447,22 @@ pub mod user_pool {
         /// `SourceArn`: string.
         pub source_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EmailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailConfiguration",
+        properties: &[
+            s::prop("ConfigurationSet", s::Kind::String),
+            s::prop("EmailSendingAccount", s::Kind::String),
+            s::prop("From", s::Kind::String),
+            s::prop("ReplyToEmailAddress", s::Kind::String),
+            s::prop("SourceArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EmailConfiguration> for ::stratus_model::Val<EmailConfiguration> {
         fn from(value: EmailConfiguration) -> Self {
@@ -1070,6 +1513,41 @@ pub mod user_pool {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LambdaConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConfig",
+        properties: &[
+            s::prop("CreateAuthChallenge", s::Kind::String),
+            s::prop(
+                "CustomEmailSender",
+                s::Kind::Object(&SCHEMA_CustomEmailSender),
+            ),
+            s::prop("CustomMessage", s::Kind::String),
+            s::prop("CustomSMSSender", s::Kind::Object(&SCHEMA_CustomSmsSender)),
+            s::prop("DefineAuthChallenge", s::Kind::String),
+            s::prop(
+                "InboundFederation",
+                s::Kind::Object(&SCHEMA_InboundFederation),
+            ),
+            s::prop("KMSKeyID", s::Kind::String),
+            s::prop("PostAuthentication", s::Kind::String),
+            s::prop("PostConfirmation", s::Kind::String),
+            s::prop("PreAuthentication", s::Kind::String),
+            s::prop("PreSignUp", s::Kind::String),
+            s::prop("PreTokenGeneration", s::Kind::String),
+            s::prop(
+                "PreTokenGenerationConfig",
+                s::Kind::Object(&SCHEMA_PreTokenGenerationConfig),
+            ),
+            s::prop("UserMigration", s::Kind::String),
+            s::prop("VerifyAuthChallengeResponse", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaConfig> for ::stratus_model::Val<LambdaConfig> {
         fn from(value: LambdaConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1085,6 +1563,19 @@ pub mod user_pool {
         /// `SignInPolicy`: [`SignInPolicy`].
         pub sign_in_policy: ::std::option::Option<::stratus_model::Val<SignInPolicy>>,
     }
+
+    /// What the schema says of `Policies`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policies: s::ObjectSchema = s::ObjectSchema {
+        name: "Policies",
+        properties: &[
+            s::prop("PasswordPolicy", s::Kind::Object(&SCHEMA_PasswordPolicy)),
+            s::prop("SignInPolicy", s::Kind::Object(&SCHEMA_SignInPolicy)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Policies> for ::stratus_model::Val<Policies> {
         fn from(value: Policies) -> Self {
@@ -1114,6 +1605,30 @@ pub mod user_pool {
             ::std::option::Option<::stratus_model::Val<StringAttributeConstraints>>,
     }
 
+    /// What the schema says of `SchemaAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaAttribute",
+        properties: &[
+            s::prop("AttributeDataType", s::Kind::String),
+            s::prop("DeveloperOnlyAttribute", s::Kind::Boolean),
+            s::prop("Mutable", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NumberAttributeConstraints",
+                s::Kind::Object(&SCHEMA_NumberAttributeConstraints),
+            ),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop(
+                "StringAttributeConstraints",
+                s::Kind::Object(&SCHEMA_StringAttributeConstraints),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaAttribute> for ::stratus_model::Val<SchemaAttribute> {
         fn from(value: SchemaAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1131,6 +1646,20 @@ pub mod user_pool {
         /// `SnsRegion`: string.
         pub sns_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SmsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsConfiguration",
+        properties: &[
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("SnsCallerArn", s::Kind::String),
+            s::prop("SnsRegion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SmsConfiguration> for ::stratus_model::Val<SmsConfiguration> {
         fn from(value: SmsConfiguration) -> Self {
@@ -1162,6 +1691,19 @@ pub mod user_pool {
         }
     }
 
+    /// What the schema says of `UserAttributeUpdateSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserAttributeUpdateSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UserAttributeUpdateSettings",
+        properties: &[s::prop(
+            "AttributesRequireVerificationBeforeUpdate",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["AttributesRequireVerificationBeforeUpdate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserAttributeUpdateSettings>
         for ::stratus_model::Val<UserAttributeUpdateSettings>
     {
@@ -1182,6 +1724,22 @@ pub mod user_pool {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `UserPoolAddOns`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPoolAddOns: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPoolAddOns",
+        properties: &[
+            s::prop(
+                "AdvancedSecurityAdditionalFlows",
+                s::Kind::Object(&SCHEMA_AdvancedSecurityAdditionalFlows),
+            ),
+            s::prop("AdvancedSecurityMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserPoolAddOns> for ::stratus_model::Val<UserPoolAddOns> {
         fn from(value: UserPoolAddOns) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1195,6 +1753,16 @@ pub mod user_pool {
         /// `CaseSensitive`: boolean.
         pub case_sensitive: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `UsernameConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UsernameConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UsernameConfiguration",
+        properties: &[s::prop("CaseSensitive", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UsernameConfiguration> for ::stratus_model::Val<UsernameConfiguration> {
         fn from(value: UsernameConfiguration) -> Self {
@@ -1223,6 +1791,23 @@ pub mod user_pool {
         pub sms_message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VerificationMessageTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_VerificationMessageTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "VerificationMessageTemplate",
+        properties: &[
+            s::prop("DefaultEmailOption", s::Kind::String),
+            s::prop("EmailMessage", s::Kind::String),
+            s::prop("EmailMessageByLink", s::Kind::String),
+            s::prop("EmailSubject", s::Kind::String),
+            s::prop("EmailSubjectByLink", s::Kind::String),
+            s::prop("SmsMessage", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VerificationMessageTemplate>
         for ::stratus_model::Val<VerificationMessageTemplate>
     {
@@ -1240,6 +1825,19 @@ pub mod user_pool {
         /// `Priority`: integer.
         pub priority: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RecoveryOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecoveryOption: s::ObjectSchema = s::ObjectSchema {
+        name: "RecoveryOption",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Priority", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecoveryOption> for ::stratus_model::Val<RecoveryOption> {
         fn from(value: RecoveryOption) -> Self {
@@ -1260,6 +1858,20 @@ pub mod user_pool {
         pub sms_message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InviteMessageTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_InviteMessageTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "InviteMessageTemplate",
+        properties: &[
+            s::prop("EmailMessage", s::Kind::String),
+            s::prop("EmailSubject", s::Kind::String),
+            s::prop("SMSMessage", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InviteMessageTemplate> for ::stratus_model::Val<InviteMessageTemplate> {
         fn from(value: InviteMessageTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1275,6 +1887,19 @@ pub mod user_pool {
         /// `LambdaVersion`: string.
         pub lambda_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomEmailSender`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomEmailSender: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomEmailSender",
+        properties: &[
+            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomEmailSender> for ::stratus_model::Val<CustomEmailSender> {
         fn from(value: CustomEmailSender) -> Self {
@@ -1292,6 +1917,19 @@ pub mod user_pool {
         pub lambda_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomSMSSender`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSmsSender: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSMSSender",
+        properties: &[
+            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSmsSender> for ::stratus_model::Val<CustomSmsSender> {
         fn from(value: CustomSmsSender) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1308,6 +1946,19 @@ pub mod user_pool {
         pub lambda_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InboundFederation`'s properties; `validate()` checks them.
+    pub static SCHEMA_InboundFederation: s::ObjectSchema = s::ObjectSchema {
+        name: "InboundFederation",
+        properties: &[
+            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InboundFederation> for ::stratus_model::Val<InboundFederation> {
         fn from(value: InboundFederation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1323,6 +1974,19 @@ pub mod user_pool {
         /// `LambdaVersion`: string.
         pub lambda_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PreTokenGenerationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PreTokenGenerationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PreTokenGenerationConfig",
+        properties: &[
+            s::prop("LambdaArn", s::Kind::String),
+            s::prop("LambdaVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PreTokenGenerationConfig>
         for ::stratus_model::Val<PreTokenGenerationConfig>
@@ -1352,6 +2016,24 @@ pub mod user_pool {
         pub temporary_password_validity_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `PasswordPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PasswordPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "PasswordPolicy",
+        properties: &[
+            s::prop("MinimumLength", s::Kind::Integer),
+            s::prop("PasswordHistorySize", s::Kind::Integer),
+            s::prop("RequireLowercase", s::Kind::Boolean),
+            s::prop("RequireNumbers", s::Kind::Boolean),
+            s::prop("RequireSymbols", s::Kind::Boolean),
+            s::prop("RequireUppercase", s::Kind::Boolean),
+            s::prop("TemporaryPasswordValidityDays", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PasswordPolicy> for ::stratus_model::Val<PasswordPolicy> {
         fn from(value: PasswordPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1366,6 +2048,19 @@ pub mod user_pool {
         pub allowed_first_auth_factors:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SignInPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignInPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "SignInPolicy",
+        properties: &[s::prop(
+            "AllowedFirstAuthFactors",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SignInPolicy> for ::stratus_model::Val<SignInPolicy> {
         fn from(value: SignInPolicy) -> Self {
@@ -1382,6 +2077,19 @@ pub mod user_pool {
         /// `MinValue`: string.
         pub min_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NumberAttributeConstraints`'s properties; `validate()` checks them.
+    pub static SCHEMA_NumberAttributeConstraints: s::ObjectSchema = s::ObjectSchema {
+        name: "NumberAttributeConstraints",
+        properties: &[
+            s::prop("MaxValue", s::Kind::String),
+            s::prop("MinValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NumberAttributeConstraints>
         for ::stratus_model::Val<NumberAttributeConstraints>
@@ -1401,6 +2109,19 @@ pub mod user_pool {
         pub min_length: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `StringAttributeConstraints`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringAttributeConstraints: s::ObjectSchema = s::ObjectSchema {
+        name: "StringAttributeConstraints",
+        properties: &[
+            s::prop("MaxLength", s::Kind::String),
+            s::prop("MinLength", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StringAttributeConstraints>
         for ::stratus_model::Val<StringAttributeConstraints>
     {
@@ -1416,6 +2137,16 @@ pub mod user_pool {
         /// `CustomAuthMode`: string.
         pub custom_auth_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AdvancedSecurityAdditionalFlows`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedSecurityAdditionalFlows: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedSecurityAdditionalFlows",
+        properties: &[s::prop("CustomAuthMode", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedSecurityAdditionalFlows>
         for ::stratus_model::Val<AdvancedSecurityAdditionalFlows>
@@ -1439,6 +2170,8 @@ pub mod user_pool {
     impl UserPoolTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Lite, Self::Essentials, Self::Plus];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LITE", "ESSENTIALS", "PLUS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1481,6 +2214,9 @@ pub mod user_pool {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::SingleFactor, Self::MultiFactorWithUserVerification];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SINGLE_FACTOR", "MULTI_FACTOR_WITH_USER_VERIFICATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1516,6 +2252,8 @@ pub use user_pool::{CfnUserPool, CfnUserPoolAttributes};
 
 /// `AWS::Cognito::UserPoolClient` and its property types.
 pub mod user_pool_client {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolClient`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html)
@@ -1634,6 +2372,77 @@ pub mod user_pool_client {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::UserPoolClient`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolClient",
+        properties: &[
+            s::prop("AccessTokenValidity", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(86400.0),
+            s::prop(
+                "AllowedOAuthFlows",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AllowedOAuthFlowsUserPoolClient", s::Kind::Boolean),
+            s::prop(
+                "AllowedOAuthScopes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AnalyticsConfiguration",
+                s::Kind::Object(&SCHEMA_AnalyticsConfiguration),
+            ),
+            s::prop("AuthSessionValidity", s::Kind::Integer)
+                .minimum(3.0)
+                .maximum(15.0),
+            s::prop("CallbackURLs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ClientName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("DefaultRedirectURI", s::Kind::String),
+            s::prop("EnablePropagateAdditionalUserContextData", s::Kind::Boolean),
+            s::prop("EnableTokenRevocation", s::Kind::Boolean),
+            s::prop(
+                "ExplicitAuthFlows",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("GenerateSecret", s::Kind::Boolean),
+            s::prop("IdTokenValidity", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(86400.0),
+            s::prop("LogoutURLs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("PreventUserExistenceErrors", s::Kind::String),
+            s::prop(
+                "ReadAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "RefreshTokenRotation",
+                s::Kind::Object(&SCHEMA_RefreshTokenRotation),
+            ),
+            s::prop("RefreshTokenValidity", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(315360000.0),
+            s::prop(
+                "SupportedIdentityProviders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "TokenValidityUnits",
+                s::Kind::Object(&SCHEMA_TokenValidityUnits),
+            ),
+            s::prop("UserPoolId", s::Kind::String),
+            s::prop(
+                "WriteAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["UserPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserPoolClient`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserPoolClientAttributes {
         /// `ClientSecret`: string.
@@ -1672,6 +2481,22 @@ pub mod user_pool_client {
         pub user_data_shared: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AnalyticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalyticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalyticsConfiguration",
+        properties: &[
+            s::prop("ApplicationArn", s::Kind::String),
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UserDataShared", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnalyticsConfiguration> for ::stratus_model::Val<AnalyticsConfiguration> {
         fn from(value: AnalyticsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1689,6 +2514,21 @@ pub mod user_pool_client {
         /// Range: `0..=60`.
         pub retry_grace_period_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RefreshTokenRotation`'s properties; `validate()` checks them.
+    pub static SCHEMA_RefreshTokenRotation: s::ObjectSchema = s::ObjectSchema {
+        name: "RefreshTokenRotation",
+        properties: &[
+            s::prop("Feature", s::Kind::Enum(Feature::VALUES)),
+            s::prop("RetryGracePeriodSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(60.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<RefreshTokenRotation> for ::stratus_model::Val<RefreshTokenRotation> {
         fn from(value: RefreshTokenRotation) -> Self {
@@ -1708,6 +2548,20 @@ pub mod user_pool_client {
         pub refresh_token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TokenValidityUnits`'s properties; `validate()` checks them.
+    pub static SCHEMA_TokenValidityUnits: s::ObjectSchema = s::ObjectSchema {
+        name: "TokenValidityUnits",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String),
+            s::prop("IdToken", s::Kind::String),
+            s::prop("RefreshToken", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TokenValidityUnits> for ::stratus_model::Val<TokenValidityUnits> {
         fn from(value: TokenValidityUnits) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1726,6 +2580,8 @@ pub mod user_pool_client {
     impl Feature {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1759,6 +2615,8 @@ pub use user_pool_client::{CfnUserPoolClient, CfnUserPoolClientAttributes};
 
 /// `AWS::Cognito::UserPoolDomain` and its property types.
 pub mod user_pool_domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolDomain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooldomain.html)
@@ -1801,6 +2659,24 @@ pub mod user_pool_domain {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::UserPoolDomain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolDomain",
+        properties: &[
+            s::prop(
+                "CustomDomainConfig",
+                s::Kind::Object(&SCHEMA_CustomDomainConfigType),
+            ),
+            s::prop("Domain", s::Kind::String),
+            s::prop("ManagedLoginVersion", s::Kind::Integer),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId", "Domain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserPoolDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserPoolDomainAttributes {
         /// `CloudFrontDistribution`: string.
@@ -1821,6 +2697,16 @@ pub mod user_pool_domain {
         pub certificate_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomDomainConfigType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomDomainConfigType: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomDomainConfigType",
+        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomDomainConfigType> for ::stratus_model::Val<CustomDomainConfigType> {
         fn from(value: CustomDomainConfigType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1832,6 +2718,8 @@ pub use user_pool_domain::{CfnUserPoolDomain, CfnUserPoolDomainAttributes};
 
 /// `AWS::Cognito::UserPoolGroup` and its property types.
 pub mod user_pool_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolgroup.html)
@@ -1875,12 +2763,30 @@ pub mod user_pool_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::UserPoolGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("GroupName", s::Kind::String),
+            s::prop("Precedence", s::Kind::Integer).minimum(0.0),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use user_pool_group::CfnUserPoolGroup;
 
 /// `AWS::Cognito::UserPoolIdentityProvider` and its property types.
 pub mod user_pool_identity_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolIdentityProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolidentityprovider.html)
@@ -1944,12 +2850,45 @@ pub mod user_pool_identity_provider {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::UserPoolIdentityProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolIdentityProvider",
+        properties: &[
+            s::prop(
+                "AttributeMapping",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "IdpIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ProviderDetails",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ProviderName", s::Kind::String),
+            s::prop("ProviderType", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[
+            "UserPoolId",
+            "ProviderName",
+            "ProviderType",
+            "ProviderDetails",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use user_pool_identity_provider::CfnUserPoolIdentityProvider;
 
 /// `AWS::Cognito::UserPoolResourceServer` and its property types.
 pub mod user_pool_resource_server {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolResourceServer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolresourceserver.html)
@@ -1994,6 +2933,27 @@ pub mod user_pool_resource_server {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::UserPoolResourceServer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolResourceServer",
+        properties: &[
+            s::prop("Identifier", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Scopes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ResourceServerScopeType),
+                )),
+            ),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId", "Identifier", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ResourceServerScopeType`, a property type of `AWS::Cognito::UserPoolResourceServer`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2019,6 +2979,19 @@ pub mod user_pool_resource_server {
         }
     }
 
+    /// What the schema says of `ResourceServerScopeType`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceServerScopeType: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceServerScopeType",
+        properties: &[
+            s::prop("ScopeDescription", s::Kind::String),
+            s::prop("ScopeName", s::Kind::String),
+        ],
+        required: &["ScopeDescription", "ScopeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceServerScopeType>
         for ::stratus_model::Val<ResourceServerScopeType>
     {
@@ -2032,6 +3005,8 @@ pub use user_pool_resource_server::CfnUserPoolResourceServer;
 
 /// `AWS::Cognito::UserPoolRiskConfigurationAttachment` and its property types.
 pub mod user_pool_risk_configuration_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolriskconfigurationattachment.html)
@@ -2080,6 +3055,31 @@ pub mod user_pool_risk_configuration_attachment {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::UserPoolRiskConfigurationAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolRiskConfigurationAttachment",
+        properties: &[
+            s::prop(
+                "AccountTakeoverRiskConfiguration",
+                s::Kind::Object(&SCHEMA_AccountTakeoverRiskConfigurationType),
+            ),
+            s::prop("ClientId", s::Kind::String),
+            s::prop(
+                "CompromisedCredentialsRiskConfiguration",
+                s::Kind::Object(&SCHEMA_CompromisedCredentialsRiskConfigurationType),
+            ),
+            s::prop(
+                "RiskExceptionConfiguration",
+                s::Kind::Object(&SCHEMA_RiskExceptionConfigurationType),
+            ),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId", "ClientId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AccountTakeoverRiskConfigurationType`, a property type of `AWS::Cognito::UserPoolRiskConfigurationAttachment`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2103,6 +3103,25 @@ pub mod user_pool_risk_configuration_attachment {
             }
         }
     }
+
+    /// What the schema says of `AccountTakeoverRiskConfigurationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountTakeoverRiskConfigurationType: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountTakeoverRiskConfigurationType",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::Object(&SCHEMA_AccountTakeoverActionsType),
+            ),
+            s::prop(
+                "NotifyConfiguration",
+                s::Kind::Object(&SCHEMA_NotifyConfigurationType),
+            ),
+        ],
+        required: &["Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccountTakeoverRiskConfigurationType>
         for ::stratus_model::Val<AccountTakeoverRiskConfigurationType>
@@ -2136,6 +3155,23 @@ pub mod user_pool_risk_configuration_attachment {
         }
     }
 
+    /// What the schema says of `CompromisedCredentialsRiskConfigurationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompromisedCredentialsRiskConfigurationType: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "CompromisedCredentialsRiskConfigurationType",
+            properties: &[
+                s::prop(
+                    "Actions",
+                    s::Kind::Object(&SCHEMA_CompromisedCredentialsActionsType),
+                ),
+                s::prop("EventFilter", s::Kind::List(&s::prop("", s::Kind::String))),
+            ],
+            required: &["Actions"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<CompromisedCredentialsRiskConfigurationType>
         for ::stratus_model::Val<CompromisedCredentialsRiskConfigurationType>
     {
@@ -2158,6 +3194,25 @@ pub mod user_pool_risk_configuration_attachment {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `RiskExceptionConfigurationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_RiskExceptionConfigurationType: s::ObjectSchema = s::ObjectSchema {
+        name: "RiskExceptionConfigurationType",
+        properties: &[
+            s::prop(
+                "BlockedIPRangeList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SkippedIPRangeList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RiskExceptionConfigurationType>
         for ::stratus_model::Val<RiskExceptionConfigurationType>
     {
@@ -2177,6 +3232,29 @@ pub mod user_pool_risk_configuration_attachment {
         /// `MediumAction`: [`AccountTakeoverActionType`].
         pub medium_action: ::std::option::Option<::stratus_model::Val<AccountTakeoverActionType>>,
     }
+
+    /// What the schema says of `AccountTakeoverActionsType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountTakeoverActionsType: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountTakeoverActionsType",
+        properties: &[
+            s::prop(
+                "HighAction",
+                s::Kind::Object(&SCHEMA_AccountTakeoverActionType),
+            ),
+            s::prop(
+                "LowAction",
+                s::Kind::Object(&SCHEMA_AccountTakeoverActionType),
+            ),
+            s::prop(
+                "MediumAction",
+                s::Kind::Object(&SCHEMA_AccountTakeoverActionType),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccountTakeoverActionsType>
         for ::stratus_model::Val<AccountTakeoverActionsType>
@@ -2221,6 +3299,23 @@ pub mod user_pool_risk_configuration_attachment {
         }
     }
 
+    /// What the schema says of `NotifyConfigurationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotifyConfigurationType: s::ObjectSchema = s::ObjectSchema {
+        name: "NotifyConfigurationType",
+        properties: &[
+            s::prop("BlockEmail", s::Kind::Object(&SCHEMA_NotifyEmailType)),
+            s::prop("From", s::Kind::String),
+            s::prop("MfaEmail", s::Kind::Object(&SCHEMA_NotifyEmailType)),
+            s::prop("NoActionEmail", s::Kind::Object(&SCHEMA_NotifyEmailType)),
+            s::prop("ReplyTo", s::Kind::String),
+            s::prop("SourceArn", s::Kind::String),
+        ],
+        required: &["SourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotifyConfigurationType>
         for ::stratus_model::Val<NotifyConfigurationType>
     {
@@ -2248,6 +3343,16 @@ pub mod user_pool_risk_configuration_attachment {
             }
         }
     }
+
+    /// What the schema says of `CompromisedCredentialsActionsType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompromisedCredentialsActionsType: s::ObjectSchema = s::ObjectSchema {
+        name: "CompromisedCredentialsActionsType",
+        properties: &[s::prop("EventAction", s::Kind::String)],
+        required: &["EventAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CompromisedCredentialsActionsType>
         for ::stratus_model::Val<CompromisedCredentialsActionsType>
@@ -2281,6 +3386,19 @@ pub mod user_pool_risk_configuration_attachment {
             }
         }
     }
+
+    /// What the schema says of `AccountTakeoverActionType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountTakeoverActionType: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountTakeoverActionType",
+        properties: &[
+            s::prop("EventAction", s::Kind::String),
+            s::prop("Notify", s::Kind::Boolean),
+        ],
+        required: &["EventAction", "Notify"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccountTakeoverActionType>
         for ::stratus_model::Val<AccountTakeoverActionType>
@@ -2316,6 +3434,20 @@ pub mod user_pool_risk_configuration_attachment {
         }
     }
 
+    /// What the schema says of `NotifyEmailType`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotifyEmailType: s::ObjectSchema = s::ObjectSchema {
+        name: "NotifyEmailType",
+        properties: &[
+            s::prop("HtmlBody", s::Kind::String),
+            s::prop("Subject", s::Kind::String),
+            s::prop("TextBody", s::Kind::String),
+        ],
+        required: &["Subject"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotifyEmailType> for ::stratus_model::Val<NotifyEmailType> {
         fn from(value: NotifyEmailType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2327,6 +3459,8 @@ pub use user_pool_risk_configuration_attachment::CfnUserPoolRiskConfigurationAtt
 
 /// `AWS::Cognito::UserPoolUICustomizationAttachment` and its property types.
 pub mod user_pool_ui_customization_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolUICustomizationAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluicustomizationattachment.html)
@@ -2365,12 +3499,28 @@ pub mod user_pool_ui_customization_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::UserPoolUICustomizationAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolUICustomizationAttachment",
+        properties: &[
+            s::prop("CSS", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &["UserPoolId", "ClientId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use user_pool_ui_customization_attachment::CfnUserPoolUiCustomizationAttachment;
 
 /// `AWS::Cognito::UserPoolUser` and its property types.
 pub mod user_pool_user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolUser`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluser.html)
@@ -2441,6 +3591,37 @@ pub mod user_pool_user {
         }
     }
 
+    /// What the schema says of `AWS::Cognito::UserPoolUser`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolUser",
+        properties: &[
+            s::prop(
+                "ClientMetadata",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DesiredDeliveryMediums",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ForceAliasCreation", s::Kind::Boolean),
+            s::prop("MessageAction", s::Kind::String),
+            s::prop(
+                "UserAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeType))),
+            ),
+            s::prop("UserPoolId", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+            s::prop(
+                "ValidationData",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeType))),
+            ),
+        ],
+        required: &["UserPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AttributeType`, a property type of `AWS::Cognito::UserPoolUser`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2450,6 +3631,19 @@ pub mod user_pool_user {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AttributeType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeType: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeType",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AttributeType> for ::stratus_model::Val<AttributeType> {
         fn from(value: AttributeType) -> Self {
@@ -2462,6 +3656,8 @@ pub use user_pool_user::CfnUserPoolUser;
 
 /// `AWS::Cognito::UserPoolUserToGroupAttachment` and its property types.
 pub mod user_pool_user_to_group_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Cognito::UserPoolUserToGroupAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolusertogroupattachment.html)
@@ -2503,6 +3699,20 @@ pub mod user_pool_user_to_group_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::Cognito::UserPoolUserToGroupAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Cognito::UserPoolUserToGroupAttachment",
+        properties: &[
+            s::prop("GroupName", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &["UserPoolId", "Username", "GroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use user_pool_user_to_group_attachment::CfnUserPoolUserToGroupAttachment;

@@ -4,6 +4,8 @@
 
 /// `AWS::Comprehend::DocumentClassifier` and its property types.
 pub mod document_classifier {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Comprehend::DocumentClassifier`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-documentclassifier.html)
@@ -104,6 +106,58 @@ pub mod document_classifier {
         }
     }
 
+    /// What the schema says of `AWS::Comprehend::DocumentClassifier`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Comprehend::DocumentClassifier",
+        properties: &[
+            s::prop("DataAccessRoleArn", s::Kind::String)
+                .pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("DocumentClassifierName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "InputDataConfig",
+                s::Kind::Object(&SCHEMA_DocumentClassifierInputDataConfig),
+            ),
+            s::prop("LanguageCode", s::Kind::Enum(LanguageCode::VALUES)),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("ModelKmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ModelPolicy", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(20000),
+            s::prop(
+                "OutputDataConfig",
+                s::Kind::Object(&SCHEMA_DocumentClassifierOutputDataConfig),
+            ),
+            s::prop("VersionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DocumentClassifierName",
+            "DataAccessRoleArn",
+            "InputDataConfig",
+            "LanguageCode",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDocumentClassifier`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDocumentClassifierAttributes {
         /// `Arn`: string.
@@ -145,6 +199,46 @@ pub mod document_classifier {
         pub test_s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DocumentClassifierInputDataConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentClassifierInputDataConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentClassifierInputDataConfig",
+        properties: &[
+            s::prop(
+                "AugmentedManifests",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AugmentedManifestsListItem),
+                )),
+            ),
+            s::prop("DataFormat", s::Kind::Enum(DataFormat::VALUES)),
+            s::prop(
+                "DocumentReaderConfig",
+                s::Kind::Object(&SCHEMA_DocumentReaderConfig),
+            ),
+            s::prop("DocumentType", s::Kind::Enum(DocumentType::VALUES)),
+            s::prop(
+                "Documents",
+                s::Kind::Object(&SCHEMA_DocumentClassifierDocuments),
+            ),
+            s::prop("LabelDelimiter", s::Kind::String)
+                .pattern("^[ ~!@#$%^*\\-_+=|\\\\:;\\t>?/]$")
+                .min_length(1)
+                .max_length(1),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("TestS3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentClassifierInputDataConfig>
         for ::stratus_model::Val<DocumentClassifierInputDataConfig>
     {
@@ -162,6 +256,25 @@ pub mod document_classifier {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DocumentClassifierOutputDataConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentClassifierOutputDataConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentClassifierOutputDataConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentClassifierOutputDataConfig>
         for ::stratus_model::Val<DocumentClassifierOutputDataConfig>
@@ -202,6 +315,39 @@ pub mod document_classifier {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -239,6 +385,33 @@ pub mod document_classifier {
             }
         }
     }
+
+    /// What the schema says of `AugmentedManifestsListItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_AugmentedManifestsListItem: s::ObjectSchema = s::ObjectSchema {
+        name: "AugmentedManifestsListItem",
+        properties: &[
+            s::prop(
+                "AttributeNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                        .min_length(1)
+                        .max_length(63),
+                ),
+            )
+            .min_items(1)
+            .max_items(63),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Split", s::Kind::Enum(Split::VALUES)),
+        ],
+        required: &["AttributeNames", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AugmentedManifestsListItem>
         for ::stratus_model::Val<AugmentedManifestsListItem>
@@ -278,6 +451,28 @@ pub mod document_classifier {
         }
     }
 
+    /// What the schema says of `DocumentReaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentReaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentReaderConfig",
+        properties: &[
+            s::prop(
+                "DocumentReadAction",
+                s::Kind::Enum(DocumentReadAction::VALUES),
+            ),
+            s::prop("DocumentReadMode", s::Kind::Enum(DocumentReadMode::VALUES)),
+            s::prop(
+                "FeatureTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(FeatureType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(2),
+        ],
+        required: &["DocumentReadAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentReaderConfig> for ::stratus_model::Val<DocumentReaderConfig> {
         fn from(value: DocumentReaderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -306,6 +501,25 @@ pub mod document_classifier {
             }
         }
     }
+
+    /// What the schema says of `DocumentClassifierDocuments`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentClassifierDocuments: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentClassifierDocuments",
+        properties: &[
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("TestS3Uri", s::Kind::String)
+                .pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentClassifierDocuments>
         for ::stratus_model::Val<DocumentClassifierDocuments>
@@ -336,6 +550,8 @@ pub mod document_classifier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::En, Self::Es, Self::Fr, Self::It, Self::De, Self::Pt];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["en", "es", "fr", "it", "de", "pt"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -380,6 +596,8 @@ pub mod document_classifier {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MultiClass, Self::MultiLabel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MULTI_CLASS", "MULTI_LABEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -420,6 +638,8 @@ pub mod document_classifier {
     impl DataFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ComprehendCsv, Self::AugmentedManifest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMPREHEND_CSV", "AUGMENTED_MANIFEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -460,6 +680,9 @@ pub mod document_classifier {
     impl DocumentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PlainTextDocument, Self::SemiStructuredDocument];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["PLAIN_TEXT_DOCUMENT", "SEMI_STRUCTURED_DOCUMENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -500,6 +723,8 @@ pub mod document_classifier {
     impl Split {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Train, Self::Test];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRAIN", "TEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -543,6 +768,9 @@ pub mod document_classifier {
             Self::TextractDetectDocumentText,
             Self::TextractAnalyzeDocument,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TEXTRACT_DETECT_DOCUMENT_TEXT", "TEXTRACT_ANALYZE_DOCUMENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -583,6 +811,9 @@ pub mod document_classifier {
     impl DocumentReadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ServiceDefault, Self::ForceDocumentReadAction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SERVICE_DEFAULT", "FORCE_DOCUMENT_READ_ACTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -623,6 +854,8 @@ pub mod document_classifier {
     impl FeatureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tables, Self::Forms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TABLES", "FORMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -656,6 +889,8 @@ pub use document_classifier::{CfnDocumentClassifier, CfnDocumentClassifierAttrib
 
 /// `AWS::Comprehend::Flywheel` and its property types.
 pub mod flywheel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Comprehend::Flywheel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-flywheel.html)
@@ -724,6 +959,16 @@ pub mod flywheel {
         }
     }
 
+    /// What the schema says of `AWS::Comprehend::Flywheel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Comprehend::Flywheel",
+        properties: &[s::prop("ActiveModelArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:comprehend:[a-zA-Z0-9-]*:[0-9]{12}:(document-classifier|entity-recognizer)/[a-zA-Z0-9](-*[a-zA-Z0-9])*(/version/[a-zA-Z0-9](-*[a-zA-Z0-9])*)?").min_length(0).max_length(256), s::prop("DataAccessRoleArn", s::Kind::String).pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+").min_length(20).max_length(2048), s::prop("DataLakeS3Uri", s::Kind::String).pattern("s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?").min_length(0).max_length(512), s::prop("DataSecurityConfig", s::Kind::Object(&SCHEMA_DataSecurityConfig)), s::prop("FlywheelName", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$").min_length(1).max_length(63), s::prop("ModelType", s::Kind::Enum(ModelType::VALUES)), s::prop("TaskConfig", s::Kind::Object(&SCHEMA_TaskConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["FlywheelName", "DataAccessRoleArn", "DataLakeS3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlywheel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlywheelAttributes {
         /// `Arn`: string.
@@ -750,6 +995,30 @@ pub mod flywheel {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `DataSecurityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSecurityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSecurityConfig",
+        properties: &[
+            s::prop("DataLakeKmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ModelKmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^\\p{ASCII}+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSecurityConfig> for ::stratus_model::Val<DataSecurityConfig> {
         fn from(value: DataSecurityConfig) -> Self {
@@ -785,6 +1054,26 @@ pub mod flywheel {
             }
         }
     }
+
+    /// What the schema says of `TaskConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskConfig",
+        properties: &[
+            s::prop(
+                "DocumentClassificationConfig",
+                s::Kind::Object(&SCHEMA_DocumentClassificationConfig),
+            ),
+            s::prop(
+                "EntityRecognitionConfig",
+                s::Kind::Object(&SCHEMA_EntityRecognitionConfig),
+            ),
+            s::prop("LanguageCode", s::Kind::Enum(LanguageCode::VALUES)),
+        ],
+        required: &["LanguageCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TaskConfig> for ::stratus_model::Val<TaskConfig> {
         fn from(value: TaskConfig) -> Self {
@@ -823,6 +1112,39 @@ pub mod flywheel {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -853,6 +1175,29 @@ pub mod flywheel {
         }
     }
 
+    /// What the schema says of `DocumentClassificationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentClassificationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentClassificationConfig",
+        properties: &[
+            s::prop(
+                "Labels",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\P{C}*$")
+                        .min_length(0)
+                        .max_length(5000),
+                ),
+            )
+            .min_items(0)
+            .max_items(1000),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentClassificationConfig>
         for ::stratus_model::Val<DocumentClassificationConfig>
     {
@@ -870,6 +1215,21 @@ pub mod flywheel {
         pub entity_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EntityTypesListItem>>>,
     }
+
+    /// What the schema says of `EntityRecognitionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityRecognitionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityRecognitionConfig",
+        properties: &[s::prop(
+            "EntityTypes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EntityTypesListItem))),
+        )
+        .min_items(1)
+        .max_items(25)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EntityRecognitionConfig>
         for ::stratus_model::Val<EntityRecognitionConfig>
@@ -901,6 +1261,19 @@ pub mod flywheel {
         }
     }
 
+    /// What the schema says of `EntityTypesListItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityTypesListItem: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityTypesListItem",
+        properties: &[s::prop("Type", s::Kind::String)
+            .pattern("^(?![^\\n\\r\\t,]*\\\\n|\\\\r|\\\\t)[^\\n\\r\\t,]+$")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EntityTypesListItem> for ::stratus_model::Val<EntityTypesListItem> {
         fn from(value: EntityTypesListItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -919,6 +1292,8 @@ pub mod flywheel {
     impl ModelType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DocumentClassifier, Self::EntityRecognizer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOCUMENT_CLASSIFIER", "ENTITY_RECOGNIZER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -968,6 +1343,8 @@ pub mod flywheel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::En, Self::Es, Self::Fr, Self::It, Self::De, Self::Pt];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["en", "es", "fr", "it", "de", "pt"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1012,6 +1389,8 @@ pub mod flywheel {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MultiClass, Self::MultiLabel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MULTI_CLASS", "MULTI_LABEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::ComputeOptimizer::AutomationRule` and its property types.
 pub mod automation_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ComputeOptimizer::AutomationRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html)
@@ -75,6 +77,46 @@ pub mod automation_rule {
         }
     }
 
+    /// What the schema says of `AWS::ComputeOptimizer::AutomationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ComputeOptimizer::AutomationRule",
+        properties: &[
+            s::prop("Criteria", s::Kind::Object(&SCHEMA_Criteria)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\s@\\.]*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop(
+                "OrganizationConfiguration",
+                s::Kind::Object(&SCHEMA_OrganizationConfiguration),
+            ),
+            s::prop("Priority", s::Kind::String),
+            s::prop(
+                "RecommendedActionTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RecommendedActionType::VALUES))),
+            )
+            .min_items(1),
+            s::prop("RuleType", s::Kind::Enum(RuleType::VALUES)),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "RuleType",
+            "RecommendedActionTypes",
+            "Schedule",
+            "Status",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAutomationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAutomationRuleAttributes {
         /// `RuleArn`: string.
@@ -143,6 +185,73 @@ pub mod automation_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StringCriteriaCondition>>>,
     }
 
+    /// What the schema says of `Criteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_Criteria: s::ObjectSchema = s::ObjectSchema {
+        name: "Criteria",
+        properties: &[
+            s::prop(
+                "EbsVolumeSizeInGib",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IntegerCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "EbsVolumeType",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StringCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "EstimatedMonthlySavings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DoubleCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "LookBackPeriodInDays",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IntegerCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "Region",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StringCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "ResourceArn",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StringCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "ResourceTag",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ResourceTagsCriteriaCondition),
+                )),
+            ),
+            s::prop(
+                "RestartNeeded",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StringCriteriaCondition),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Criteria> for ::stratus_model::Val<Criteria> {
         fn from(value: Criteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -161,6 +270,24 @@ pub mod automation_rule {
         /// Allowed values: `BeforeAccountRules`, `AfterAccountRules`.
         pub rule_apply_order: ::std::option::Option<::stratus_model::Val<RuleApplyOrder>>,
     }
+
+    /// What the schema says of `OrganizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrganizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OrganizationConfiguration",
+        properties: &[
+            s::prop(
+                "AccountIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("RuleApplyOrder", s::Kind::Enum(RuleApplyOrder::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OrganizationConfiguration>
         for ::stratus_model::Val<OrganizationConfiguration>
@@ -184,6 +311,22 @@ pub mod automation_rule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("ExecutionWindowInMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(1440.0),
+            s::prop("ScheduleExpression", s::Kind::String),
+            s::prop("ScheduleExpressionTimezone", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +343,19 @@ pub mod automation_rule {
         /// `Values`: list of integer.
         pub values: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<i64>>>,
     }
+
+    /// What the schema says of `IntegerCriteriaCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegerCriteriaCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegerCriteriaCondition",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(Comparison::VALUES)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::Integer))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntegerCriteriaCondition>
         for ::stratus_model::Val<IntegerCriteriaCondition>
@@ -221,6 +377,27 @@ pub mod automation_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `StringCriteriaCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringCriteriaCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StringCriteriaCondition",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(Comparison2::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$")
+                        .min_length(1)
+                        .max_length(512),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StringCriteriaCondition>
         for ::stratus_model::Val<StringCriteriaCondition>
     {
@@ -239,6 +416,19 @@ pub mod automation_rule {
         /// `Values`: list of number.
         pub values: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<f64>>>,
     }
+
+    /// What the schema says of `DoubleCriteriaCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DoubleCriteriaCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "DoubleCriteriaCondition",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(Comparison3::VALUES)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::Number))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DoubleCriteriaCondition>
         for ::stratus_model::Val<DoubleCriteriaCondition>
@@ -264,6 +454,31 @@ pub mod automation_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ResourceTagsCriteriaCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTagsCriteriaCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTagsCriteriaCondition",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(Comparison4::VALUES)),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w\\s\\.\\-\\:\\/\\=\\+\\@\\*\\?]+$")
+                        .min_length(1)
+                        .max_length(512),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTagsCriteriaCondition>
         for ::stratus_model::Val<ResourceTagsCriteriaCondition>
     {
@@ -286,6 +501,11 @@ pub mod automation_rule {
         pub const ALL: &'static [Self] = &[
             Self::SnapshotAndDeleteUnattachedEbsVolume,
             Self::UpgradeEbsVolumeType,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SnapshotAndDeleteUnattachedEbsVolume",
+            "UpgradeEbsVolumeType",
         ];
 
         /// The value CloudFormation takes.
@@ -329,6 +549,8 @@ pub mod automation_rule {
     impl RuleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccountRule, Self::OrganizationRule];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AccountRule", "OrganizationRule"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -369,6 +591,8 @@ pub mod automation_rule {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Active", "Inactive"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -409,6 +633,8 @@ pub mod automation_rule {
     impl RuleApplyOrder {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BeforeAccountRules, Self::AfterAccountRules];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BeforeAccountRules", "AfterAccountRules"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -481,6 +707,21 @@ pub mod automation_rule {
             Self::NumericLessThanEquals,
             Self::NumericGreaterThan,
             Self::NumericGreaterThanEquals,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
         ];
 
         /// The value CloudFormation takes.
@@ -565,6 +806,21 @@ pub mod automation_rule {
             Self::NumericGreaterThan,
             Self::NumericGreaterThanEquals,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -648,6 +904,21 @@ pub mod automation_rule {
             Self::NumericGreaterThan,
             Self::NumericGreaterThanEquals,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -730,6 +1001,21 @@ pub mod automation_rule {
             Self::NumericLessThanEquals,
             Self::NumericGreaterThan,
             Self::NumericGreaterThanEquals,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "StringEquals",
+            "StringNotEquals",
+            "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase",
+            "StringLike",
+            "StringNotLike",
+            "NumericEquals",
+            "NumericNotEquals",
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
         ];
 
         /// The value CloudFormation takes.

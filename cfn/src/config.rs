@@ -4,6 +4,8 @@
 
 /// `AWS::Config::AggregationAuthorization` and its property types.
 pub mod aggregation_authorization {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::AggregationAuthorization`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-aggregationauthorization.html)
@@ -48,6 +50,22 @@ pub mod aggregation_authorization {
         }
     }
 
+    /// What the schema says of `AWS::Config::AggregationAuthorization`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::AggregationAuthorization",
+        properties: &[
+            s::prop("AuthorizedAccountId", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("AuthorizedAwsRegion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AuthorizedAccountId", "AuthorizedAwsRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAggregationAuthorization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAggregationAuthorizationAttributes {
         /// `AggregationAuthorizationArn`: string.
@@ -67,6 +85,8 @@ pub use aggregation_authorization::{
 
 /// `AWS::Config::ConfigRule` and its property types.
 pub mod config_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::ConfigRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html)
@@ -118,6 +138,33 @@ pub mod config_rule {
         }
     }
 
+    /// What the schema says of `AWS::Config::ConfigRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::ConfigRule",
+        properties: &[
+            s::prop("Compliance", s::Kind::Object(&SCHEMA_Compliance)),
+            s::prop("ConfigRuleName", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "EvaluationModes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationModeConfiguration),
+                )),
+            ),
+            s::prop("InputParameters", s::Kind::Json),
+            s::prop("MaximumExecutionFrequency", s::Kind::String),
+            s::prop("Scope", s::Kind::Object(&SCHEMA_Scope)),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+        ],
+        required: &["Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfigRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigRuleAttributes {
         /// `ConfigRuleId`: string.
@@ -148,6 +195,16 @@ pub mod config_rule {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Compliance`'s properties; `validate()` checks them.
+    pub static SCHEMA_Compliance: s::ObjectSchema = s::ObjectSchema {
+        name: "Compliance",
+        properties: &[s::prop("Type", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Compliance> for ::stratus_model::Val<Compliance> {
         fn from(value: Compliance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -161,6 +218,16 @@ pub mod config_rule {
         /// `Mode`: string.
         pub mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EvaluationModeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationModeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationModeConfiguration",
+        properties: &[s::prop("Mode", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationModeConfiguration>
         for ::stratus_model::Val<EvaluationModeConfiguration>
@@ -185,6 +252,24 @@ pub mod config_rule {
         /// `TagValue`: string.
         pub tag_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Scope`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scope: s::ObjectSchema = s::ObjectSchema {
+        name: "Scope",
+        properties: &[
+            s::prop("ComplianceResourceId", s::Kind::String),
+            s::prop(
+                "ComplianceResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TagKey", s::Kind::String),
+            s::prop("TagValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scope> for ::stratus_model::Val<Scope> {
         fn from(value: Scope) -> Self {
@@ -222,6 +307,27 @@ pub mod config_rule {
         }
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop(
+                "CustomPolicyDetails",
+                s::Kind::Object(&SCHEMA_CustomPolicyDetails),
+            ),
+            s::prop("Owner", s::Kind::String),
+            s::prop(
+                "SourceDetails",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceDetail))),
+            ),
+            s::prop("SourceIdentifier", s::Kind::String),
+        ],
+        required: &["Owner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -239,6 +345,20 @@ pub mod config_rule {
         /// `PolicyText`: string.
         pub policy_text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomPolicyDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPolicyDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPolicyDetails",
+        properties: &[
+            s::prop("EnableDebugLogDelivery", s::Kind::Boolean),
+            s::prop("PolicyRuntime", s::Kind::String),
+            s::prop("PolicyText", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomPolicyDetails> for ::stratus_model::Val<CustomPolicyDetails> {
         fn from(value: CustomPolicyDetails) -> Self {
@@ -275,6 +395,20 @@ pub mod config_rule {
         }
     }
 
+    /// What the schema says of `SourceDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceDetail",
+        properties: &[
+            s::prop("EventSource", s::Kind::String),
+            s::prop("MaximumExecutionFrequency", s::Kind::String),
+            s::prop("MessageType", s::Kind::String),
+        ],
+        required: &["EventSource", "MessageType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceDetail> for ::stratus_model::Val<SourceDetail> {
         fn from(value: SourceDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -286,6 +420,8 @@ pub use config_rule::{CfnConfigRule, CfnConfigRuleAttributes};
 
 /// `AWS::Config::ConfigurationAggregator` and its property types.
 pub mod configuration_aggregator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::ConfigurationAggregator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configurationaggregator.html)
@@ -314,6 +450,35 @@ pub mod configuration_aggregator {
         pub organization_aggregation_source:
             ::std::option::Option<::stratus_model::Val<OrganizationAggregationSource>>,
     }
+
+    /// What the schema says of `AWS::Config::ConfigurationAggregator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::ConfigurationAggregator",
+        properties: &[
+            s::prop(
+                "AccountAggregationSources",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AccountAggregationSource),
+                )),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("ConfigurationAggregatorName", s::Kind::String)
+                .pattern("[\\w\\-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "OrganizationAggregationSource",
+                s::Kind::Object(&SCHEMA_OrganizationAggregationSource),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationAggregator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAggregatorAttributes {
@@ -358,6 +523,24 @@ pub mod configuration_aggregator {
         }
     }
 
+    /// What the schema says of `AccountAggregationSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountAggregationSource: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountAggregationSource",
+        properties: &[
+            s::prop(
+                "AccountIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\d{12}$")),
+            )
+            .min_items(1),
+            s::prop("AllAwsRegions", s::Kind::Boolean),
+            s::prop("AwsRegions", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+        ],
+        required: &["AccountIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccountAggregationSource>
         for ::stratus_model::Val<AccountAggregationSource>
     {
@@ -394,6 +577,20 @@ pub mod configuration_aggregator {
         }
     }
 
+    /// What the schema says of `OrganizationAggregationSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrganizationAggregationSource: s::ObjectSchema = s::ObjectSchema {
+        name: "OrganizationAggregationSource",
+        properties: &[
+            s::prop("AllAwsRegions", s::Kind::Boolean),
+            s::prop("AwsRegions", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrganizationAggregationSource>
         for ::stratus_model::Val<OrganizationAggregationSource>
     {
@@ -409,6 +606,8 @@ pub use configuration_aggregator::{
 
 /// `AWS::Config::ConfigurationRecorder` and its property types.
 pub mod configuration_recorder {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::ConfigurationRecorder`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configurationrecorder.html)
@@ -447,6 +646,21 @@ pub mod configuration_recorder {
         }
     }
 
+    /// What the schema says of `AWS::Config::ConfigurationRecorder`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::ConfigurationRecorder",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("RecordingGroup", s::Kind::Object(&SCHEMA_RecordingGroup)),
+            s::prop("RecordingMode", s::Kind::Object(&SCHEMA_RecordingMode)),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfigurationRecorder`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationRecorderAttributes {
         /// `Id`: string.
@@ -476,6 +690,31 @@ pub mod configuration_recorder {
         pub resource_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `RecordingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingGroup",
+        properties: &[
+            s::prop("AllSupported", s::Kind::Boolean),
+            s::prop(
+                "ExclusionByResourceTypes",
+                s::Kind::Object(&SCHEMA_ExclusionByResourceTypes),
+            ),
+            s::prop("IncludeGlobalResourceTypes", s::Kind::Boolean),
+            s::prop(
+                "RecordingStrategy",
+                s::Kind::Object(&SCHEMA_RecordingStrategy),
+            ),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecordingGroup> for ::stratus_model::Val<RecordingGroup> {
         fn from(value: RecordingGroup) -> Self {
@@ -507,6 +746,22 @@ pub mod configuration_recorder {
         }
     }
 
+    /// What the schema says of `RecordingMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingMode: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingMode",
+        properties: &[
+            s::prop("RecordingFrequency", s::Kind::String),
+            s::prop(
+                "RecordingModeOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordingModeOverride))),
+            ),
+        ],
+        required: &["RecordingFrequency"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordingMode> for ::stratus_model::Val<RecordingMode> {
         fn from(value: RecordingMode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -535,6 +790,19 @@ pub mod configuration_recorder {
         }
     }
 
+    /// What the schema says of `ExclusionByResourceTypes`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExclusionByResourceTypes: s::ObjectSchema = s::ObjectSchema {
+        name: "ExclusionByResourceTypes",
+        properties: &[s::prop(
+            "ResourceTypes",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["ResourceTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExclusionByResourceTypes>
         for ::stratus_model::Val<ExclusionByResourceTypes>
     {
@@ -562,6 +830,16 @@ pub mod configuration_recorder {
             }
         }
     }
+
+    /// What the schema says of `RecordingStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingStrategy",
+        properties: &[s::prop("UseOnly", s::Kind::String)],
+        required: &["UseOnly"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecordingStrategy> for ::stratus_model::Val<RecordingStrategy> {
         fn from(value: RecordingStrategy) -> Self {
@@ -599,6 +877,23 @@ pub mod configuration_recorder {
         }
     }
 
+    /// What the schema says of `RecordingModeOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingModeOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingModeOverride",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("RecordingFrequency", s::Kind::String),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ResourceTypes", "RecordingFrequency"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordingModeOverride> for ::stratus_model::Val<RecordingModeOverride> {
         fn from(value: RecordingModeOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -610,6 +905,8 @@ pub use configuration_recorder::{CfnConfigurationRecorder, CfnConfigurationRecor
 
 /// `AWS::Config::ConformancePack` and its property types.
 pub mod conformance_pack {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::ConformancePack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-conformancepack.html)
@@ -671,6 +968,47 @@ pub mod conformance_pack {
         }
     }
 
+    /// What the schema says of `AWS::Config::ConformancePack`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::ConformancePack",
+        properties: &[
+            s::prop(
+                "ConformancePackInputParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConformancePackInputParameter),
+                )),
+            )
+            .min_items(0)
+            .max_items(60),
+            s::prop("ConformancePackName", s::Kind::String)
+                .pattern("[a-zA-Z][-a-zA-Z0-9]*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("DeliveryS3Bucket", s::Kind::String)
+                .min_length(0)
+                .max_length(63),
+            s::prop("DeliveryS3KeyPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("TemplateBody", s::Kind::String)
+                .min_length(1)
+                .max_length(51200),
+            s::prop("TemplateS3Uri", s::Kind::String)
+                .pattern("s3://.*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "TemplateSSMDocumentDetails",
+                s::Kind::Object(&SCHEMA_TemplateSsmDocumentDetails),
+            ),
+        ],
+        required: &["ConformancePackName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ConformancePackInputParameter`, a property type of `AWS::Config::ConformancePack`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -696,6 +1034,23 @@ pub mod conformance_pack {
         }
     }
 
+    /// What the schema says of `ConformancePackInputParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConformancePackInputParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ConformancePackInputParameter",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ParameterValue", s::Kind::String)
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConformancePackInputParameter>
         for ::stratus_model::Val<ConformancePackInputParameter>
     {
@@ -718,6 +1073,25 @@ pub mod conformance_pack {
         pub document_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TemplateSSMDocumentDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateSsmDocumentDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateSSMDocumentDetails",
+        properties: &[
+            s::prop("DocumentName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.:/]{3,200}$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("DocumentVersion", s::Kind::String)
+                .pattern("^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TemplateSsmDocumentDetails>
         for ::stratus_model::Val<TemplateSsmDocumentDetails>
     {
@@ -731,6 +1105,8 @@ pub use conformance_pack::CfnConformancePack;
 
 /// `AWS::Config::DeliveryChannel` and its property types.
 pub mod delivery_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::DeliveryChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-deliverychannel.html)
@@ -776,6 +1152,26 @@ pub mod delivery_channel {
         }
     }
 
+    /// What the schema says of `AWS::Config::DeliveryChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::DeliveryChannel",
+        properties: &[
+            s::prop(
+                "ConfigSnapshotDeliveryProperties",
+                s::Kind::Object(&SCHEMA_ConfigSnapshotDeliveryProperties),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3KeyPrefix", s::Kind::String),
+            s::prop("S3KmsKeyArn", s::Kind::String),
+            s::prop("SnsTopicARN", s::Kind::String),
+        ],
+        required: &["S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeliveryChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryChannelAttributes {
         /// `Id`: string.
@@ -796,6 +1192,16 @@ pub mod delivery_channel {
         pub delivery_frequency: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConfigSnapshotDeliveryProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigSnapshotDeliveryProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigSnapshotDeliveryProperties",
+        properties: &[s::prop("DeliveryFrequency", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigSnapshotDeliveryProperties>
         for ::stratus_model::Val<ConfigSnapshotDeliveryProperties>
     {
@@ -809,6 +1215,8 @@ pub use delivery_channel::{CfnDeliveryChannel, CfnDeliveryChannelAttributes};
 
 /// `AWS::Config::OrganizationConfigRule` and its property types.
 pub mod organization_config_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::OrganizationConfigRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-organizationconfigrule.html)
@@ -854,6 +1262,34 @@ pub mod organization_config_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::Config::OrganizationConfigRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::OrganizationConfigRule",
+        properties: &[
+            s::prop(
+                "ExcludedAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("OrganizationConfigRuleName", s::Kind::String),
+            s::prop(
+                "OrganizationCustomPolicyRuleMetadata",
+                s::Kind::Object(&SCHEMA_OrganizationCustomPolicyRuleMetadata),
+            ),
+            s::prop(
+                "OrganizationCustomRuleMetadata",
+                s::Kind::Object(&SCHEMA_OrganizationCustomRuleMetadata),
+            ),
+            s::prop(
+                "OrganizationManagedRuleMetadata",
+                s::Kind::Object(&SCHEMA_OrganizationManagedRuleMetadata),
+            ),
+        ],
+        required: &["OrganizationConfigRuleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOrganizationConfigRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationConfigRuleAttributes {
@@ -923,6 +1359,37 @@ pub mod organization_config_rule {
         }
     }
 
+    /// What the schema says of `OrganizationCustomPolicyRuleMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrganizationCustomPolicyRuleMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "OrganizationCustomPolicyRuleMetadata",
+        properties: &[
+            s::prop(
+                "DebugLogDeliveryAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("InputParameters", s::Kind::String),
+            s::prop("MaximumExecutionFrequency", s::Kind::String),
+            s::prop(
+                "OrganizationConfigRuleTriggerTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PolicyText", s::Kind::String),
+            s::prop("ResourceIdScope", s::Kind::String),
+            s::prop(
+                "ResourceTypesScope",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Runtime", s::Kind::String),
+            s::prop("TagKeyScope", s::Kind::String),
+            s::prop("TagValueScope", s::Kind::String),
+        ],
+        required: &["Runtime", "PolicyText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrganizationCustomPolicyRuleMetadata>
         for ::stratus_model::Val<OrganizationCustomPolicyRuleMetadata>
     {
@@ -983,6 +1450,32 @@ pub mod organization_config_rule {
         }
     }
 
+    /// What the schema says of `OrganizationCustomRuleMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrganizationCustomRuleMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "OrganizationCustomRuleMetadata",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("InputParameters", s::Kind::String),
+            s::prop("LambdaFunctionArn", s::Kind::String),
+            s::prop("MaximumExecutionFrequency", s::Kind::String),
+            s::prop(
+                "OrganizationConfigRuleTriggerTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ResourceIdScope", s::Kind::String),
+            s::prop(
+                "ResourceTypesScope",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TagKeyScope", s::Kind::String),
+            s::prop("TagValueScope", s::Kind::String),
+        ],
+        required: &["LambdaFunctionArn", "OrganizationConfigRuleTriggerTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrganizationCustomRuleMetadata>
         for ::stratus_model::Val<OrganizationCustomRuleMetadata>
     {
@@ -1034,6 +1527,28 @@ pub mod organization_config_rule {
         }
     }
 
+    /// What the schema says of `OrganizationManagedRuleMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrganizationManagedRuleMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "OrganizationManagedRuleMetadata",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("InputParameters", s::Kind::String),
+            s::prop("MaximumExecutionFrequency", s::Kind::String),
+            s::prop("ResourceIdScope", s::Kind::String),
+            s::prop(
+                "ResourceTypesScope",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RuleIdentifier", s::Kind::String),
+            s::prop("TagKeyScope", s::Kind::String),
+            s::prop("TagValueScope", s::Kind::String),
+        ],
+        required: &["RuleIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrganizationManagedRuleMetadata>
         for ::stratus_model::Val<OrganizationManagedRuleMetadata>
     {
@@ -1049,6 +1564,8 @@ pub use organization_config_rule::{
 
 /// `AWS::Config::OrganizationConformancePack` and its property types.
 pub mod organization_conformance_pack {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::OrganizationConformancePack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-organizationconformancepack.html)
@@ -1110,6 +1627,49 @@ pub mod organization_conformance_pack {
         }
     }
 
+    /// What the schema says of `AWS::Config::OrganizationConformancePack`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::OrganizationConformancePack",
+        properties: &[
+            s::prop(
+                "ConformancePackInputParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConformancePackInputParameter),
+                )),
+            )
+            .min_items(0)
+            .max_items(60),
+            s::prop("DeliveryS3Bucket", s::Kind::String)
+                .min_length(0)
+                .max_length(63),
+            s::prop("DeliveryS3KeyPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "ExcludedAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\d{12}$")),
+            )
+            .min_items(0)
+            .max_items(1000),
+            s::prop("OrganizationConformancePackName", s::Kind::String)
+                .pattern("[a-zA-Z][-a-zA-Z0-9]*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TemplateBody", s::Kind::String)
+                .min_length(1)
+                .max_length(51200),
+            s::prop("TemplateS3Uri", s::Kind::String)
+                .pattern("s3://.*")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["OrganizationConformancePackName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ConformancePackInputParameter`, a property type of `AWS::Config::OrganizationConformancePack`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1135,6 +1695,23 @@ pub mod organization_conformance_pack {
         }
     }
 
+    /// What the schema says of `ConformancePackInputParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConformancePackInputParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ConformancePackInputParameter",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ParameterValue", s::Kind::String)
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ConformancePackInputParameter>
         for ::stratus_model::Val<ConformancePackInputParameter>
     {
@@ -1148,6 +1725,8 @@ pub use organization_conformance_pack::CfnOrganizationConformancePack;
 
 /// `AWS::Config::RemediationConfiguration` and its property types.
 pub mod remediation_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::RemediationConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-remediationconfiguration.html)
@@ -1207,6 +1786,30 @@ pub mod remediation_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Config::RemediationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::RemediationConfiguration",
+        properties: &[
+            s::prop("Automatic", s::Kind::Boolean),
+            s::prop("ConfigRuleName", s::Kind::String),
+            s::prop(
+                "ExecutionControls",
+                s::Kind::Object(&SCHEMA_ExecutionControls),
+            ),
+            s::prop("MaximumAutomaticAttempts", s::Kind::Integer),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("ResourceType", s::Kind::String),
+            s::prop("RetryAttemptSeconds", s::Kind::Integer),
+            s::prop("TargetId", s::Kind::String),
+            s::prop("TargetType", s::Kind::String),
+            s::prop("TargetVersion", s::Kind::String),
+        ],
+        required: &["TargetType", "ConfigRuleName", "TargetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRemediationConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRemediationConfigurationAttributes {
         /// `Id`: string.
@@ -1227,6 +1830,16 @@ pub mod remediation_configuration {
         pub ssm_controls: ::std::option::Option<::stratus_model::Val<SsmControls>>,
     }
 
+    /// What the schema says of `ExecutionControls`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecutionControls: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecutionControls",
+        properties: &[s::prop("SsmControls", s::Kind::Object(&SCHEMA_SsmControls))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExecutionControls> for ::stratus_model::Val<ExecutionControls> {
         fn from(value: ExecutionControls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1243,6 +1856,19 @@ pub mod remediation_configuration {
         pub error_percentage: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SsmControls`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmControls: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmControls",
+        properties: &[
+            s::prop("ConcurrentExecutionRatePercentage", s::Kind::Integer),
+            s::prop("ErrorPercentage", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmControls> for ::stratus_model::Val<SsmControls> {
         fn from(value: SsmControls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1256,6 +1882,8 @@ pub use remediation_configuration::{
 
 /// `AWS::Config::StoredQuery` and its property types.
 pub mod stored_query {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Config::StoredQuery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-storedquery.html)
@@ -1300,6 +1928,30 @@ pub mod stored_query {
             }
         }
     }
+
+    /// What the schema says of `AWS::Config::StoredQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Config::StoredQuery",
+        properties: &[
+            s::prop("QueryDescription", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("QueryExpression", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(4096),
+            s::prop("QueryName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["QueryName", "QueryExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStoredQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStoredQueryAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Connect::AgentStatus` and its property types.
 pub mod agent_status {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::AgentStatus`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-agentstatus.html)
@@ -61,6 +63,32 @@ pub mod agent_status {
         }
     }
 
+    /// What the schema says of `AWS::Connect::AgentStatus`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::AgentStatus",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("DisplayOrder", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50.0),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("ResetOrderNumber", s::Kind::Boolean),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Name", "State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAgentStatus`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentStatusAttributes {
         /// `AgentStatusArn`: string.
@@ -95,6 +123,8 @@ pub mod agent_status {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -137,6 +167,8 @@ pub mod agent_status {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Routable, Self::Custom, Self::Offline];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROUTABLE", "CUSTOM", "OFFLINE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -171,6 +203,8 @@ pub use agent_status::{CfnAgentStatus, CfnAgentStatusAttributes};
 
 /// `AWS::Connect::ApprovedOrigin` and its property types.
 pub mod approved_origin {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ApprovedOrigin`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-approvedorigin.html)
@@ -205,12 +239,30 @@ pub mod approved_origin {
             }
         }
     }
+
+    /// What the schema says of `AWS::Connect::ApprovedOrigin`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ApprovedOrigin",
+        properties: &[
+            s::prop("InstanceId", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Origin", s::Kind::String).max_length(267),
+        ],
+        required: &["Origin", "InstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use approved_origin::CfnApprovedOrigin;
 
 /// `AWS::Connect::ContactFlow` and its property types.
 pub mod contact_flow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ContactFlow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflow.html)
@@ -270,6 +322,31 @@ pub mod contact_flow {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ContactFlow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ContactFlow",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(256000),
+            s::prop("Description", s::Kind::String).max_length(500),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Content", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowAttributes {
         /// `ContactFlowArn`: string.
@@ -294,6 +371,8 @@ pub mod contact_flow {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Archived];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "ARCHIVED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -361,6 +440,19 @@ pub mod contact_flow {
             Self::QueueTransfer,
             Self::Campaign,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CONTACT_FLOW",
+            "CUSTOMER_QUEUE",
+            "CUSTOMER_HOLD",
+            "CUSTOMER_WHISPER",
+            "AGENT_HOLD",
+            "AGENT_WHISPER",
+            "OUTBOUND_WHISPER",
+            "AGENT_TRANSFER",
+            "QUEUE_TRANSFER",
+            "CAMPAIGN",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -402,6 +494,8 @@ pub use contact_flow::{CfnContactFlow, CfnContactFlowAttributes};
 
 /// `AWS::Connect::ContactFlowModule` and its property types.
 pub mod contact_flow_module {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ContactFlowModule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodule.html)
@@ -463,6 +557,39 @@ pub mod contact_flow_module {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ContactFlowModule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ContactFlowModule",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(256000),
+            s::prop("Description", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(0)
+                .max_length(500),
+            s::prop(
+                "ExternalInvocationConfiguration",
+                s::Kind::Object(&SCHEMA_ExternalInvocationConfiguration),
+            ),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Settings", s::Kind::String).max_length(256000),
+            s::prop("State", s::Kind::String).max_length(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Name", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactFlowModule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowModuleAttributes {
         /// `ContactFlowModuleArn`: string.
@@ -498,6 +625,16 @@ pub mod contact_flow_module {
         }
     }
 
+    /// What the schema says of `ExternalInvocationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExternalInvocationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExternalInvocationConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExternalInvocationConfiguration>
         for ::stratus_model::Val<ExternalInvocationConfiguration>
     {
@@ -511,6 +648,8 @@ pub use contact_flow_module::{CfnContactFlowModule, CfnContactFlowModuleAttribut
 
 /// `AWS::Connect::ContactFlowModuleAlias` and its property types.
 pub mod contact_flow_module_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ContactFlowModuleAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmodulealias.html)
@@ -560,6 +699,16 @@ pub mod contact_flow_module_alias {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ContactFlowModuleAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ContactFlowModuleAlias",
+        properties: &[s::prop("ContactFlowModuleId", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$").min_length(1).max_length(500), s::prop("ContactFlowModuleVersion", s::Kind::Integer).minimum(1.0), s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("Name", s::Kind::String).pattern("^([$0-9a-zA-Z][_-]?)+$").min_length(1).max_length(127)],
+        required: &["ContactFlowModuleId", "ContactFlowModuleVersion", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactFlowModuleAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowModuleAliasAttributes {
         /// `ContactFlowModuleAliasARN`: string.
@@ -584,6 +733,8 @@ pub use contact_flow_module_alias::{
 
 /// `AWS::Connect::ContactFlowModuleVersion` and its property types.
 pub mod contact_flow_module_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ContactFlowModuleVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowmoduleversion.html)
@@ -623,6 +774,16 @@ pub mod contact_flow_module_version {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ContactFlowModuleVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ContactFlowModuleVersion",
+        properties: &[s::prop("ContactFlowModuleId", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/flow-module/[-a-zA-Z0-9]+$").min_length(1).max_length(500), s::prop("Description", s::Kind::String).pattern("\\S").min_length(0).max_length(500)],
+        required: &["ContactFlowModuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactFlowModuleVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowModuleVersionAttributes {
         /// `ContactFlowModuleVersionARN`: string.
@@ -652,6 +813,8 @@ pub use contact_flow_module_version::{
 
 /// `AWS::Connect::ContactFlowVersion` and its property types.
 pub mod contact_flow_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ContactFlowVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflowversion.html)
@@ -688,6 +851,16 @@ pub mod contact_flow_version {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ContactFlowVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ContactFlowVersion",
+        properties: &[s::prop("ContactFlowId", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]+:[0-9]{12}:instance/[-a-zA-Z0-9]+/contact-flow/[-a-zA-Z0-9]+$").min_length(1).max_length(500), s::prop("Description", s::Kind::String).max_length(500)],
+        required: &["ContactFlowId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactFlowVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactFlowVersionAttributes {
         /// `ContactFlowVersionARN`: string.
@@ -715,6 +888,8 @@ pub use contact_flow_version::{CfnContactFlowVersion, CfnContactFlowVersionAttri
 
 /// `AWS::Connect::DataTable` and its property types.
 pub mod data_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::DataTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html)
@@ -751,6 +926,33 @@ pub mod data_table {
         /// Allowed values: `NONE`, `DATA_TABLE`, `PRIMARY_VALUE`, `ATTRIBUTE`, `VALUE`.
         pub value_lock_level: ::std::option::Option<::stratus_model::Val<ValueLockLevel>>,
     }
+
+    /// What the schema says of `AWS::Connect::DataTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::DataTable",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\P{C}\r\n\t]+$")
+                .min_length(0)
+                .max_length(250),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("TimeZone", s::Kind::String),
+            s::prop("ValueLockLevel", s::Kind::Enum(ValueLockLevel::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataTableAttributes {
@@ -794,6 +996,8 @@ pub mod data_table {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Published];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLISHED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -845,6 +1049,9 @@ pub mod data_table {
             Self::Attribute,
             Self::Value,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "DATA_TABLE", "PRIMARY_VALUE", "ATTRIBUTE", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -881,6 +1088,8 @@ pub use data_table::{CfnDataTable, CfnDataTableAttributes};
 
 /// `AWS::Connect::DataTableAttribute` and its property types.
 pub mod data_table_attribute {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::DataTableAttribute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatableattribute.html)
@@ -916,6 +1125,35 @@ pub mod data_table_attribute {
         /// Allowed values: `TEXT`, `NUMBER`, `BOOLEAN`, `TEXT_LIST`, `NUMBER_LIST`.
         pub value_type: ::std::option::Option<::stratus_model::Val<ValueType>>,
     }
+
+    /// What the schema says of `AWS::Connect::DataTableAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::DataTableAttribute",
+        properties: &[
+            s::prop("DataTableArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\P{C}\r\n\t]+$")
+                .min_length(0)
+                .max_length(250),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("Validation", s::Kind::Object(&SCHEMA_Validation)),
+            s::prop("ValueType", s::Kind::Enum(ValueType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataTableAttribute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataTableAttributeAttributes {
@@ -971,6 +1209,35 @@ pub mod data_table_attribute {
         pub multiple_of: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `Validation`'s properties; `validate()` checks them.
+    pub static SCHEMA_Validation: s::ObjectSchema = s::ObjectSchema {
+        name: "Validation",
+        properties: &[
+            s::prop("Enum", s::Kind::Object(&SCHEMA_Enum)),
+            s::prop("ExclusiveMaximum", s::Kind::Number),
+            s::prop("ExclusiveMinimum", s::Kind::Number),
+            s::prop("MaxLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+            s::prop("MaxValues", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Maximum", s::Kind::Number),
+            s::prop("MinLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+            s::prop("MinValues", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Minimum", s::Kind::Number),
+            s::prop("MultipleOf", s::Kind::Number).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Validation> for ::stratus_model::Val<Validation> {
         fn from(value: Validation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -987,6 +1254,19 @@ pub mod data_table_attribute {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Enum`'s properties; `validate()` checks them.
+    pub static SCHEMA_Enum: s::ObjectSchema = s::ObjectSchema {
+        name: "Enum",
+        properties: &[
+            s::prop("Strict", s::Kind::Boolean),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Enum> for ::stratus_model::Val<Enum> {
         fn from(value: Enum) -> Self {
@@ -1018,6 +1298,9 @@ pub mod data_table_attribute {
             Self::TextList,
             Self::NumberList,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TEXT", "NUMBER", "BOOLEAN", "TEXT_LIST", "NUMBER_LIST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1054,6 +1337,8 @@ pub use data_table_attribute::{CfnDataTableAttribute, CfnDataTableAttributeAttri
 
 /// `AWS::Connect::DataTableRecord` and its property types.
 pub mod data_table_record {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::DataTableRecord`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatablerecord.html)
@@ -1078,6 +1363,25 @@ pub mod data_table_record {
         #[resource(replace)]
         pub instance_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Connect::DataTableRecord`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::DataTableRecord",
+        properties: &[
+            s::prop("DataTableArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("DataTableRecord", s::Kind::Object(&SCHEMA_DataTableRecord)),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataTableRecord`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataTableRecordAttributes {
@@ -1114,6 +1418,25 @@ pub mod data_table_record {
         }
     }
 
+    /// What the schema says of `DataTableRecord`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataTableRecord: s::ObjectSchema = s::ObjectSchema {
+        name: "DataTableRecord",
+        properties: &[
+            s::prop(
+                "PrimaryValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Value))),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Value))),
+            ),
+        ],
+        required: &["Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataTableRecord> for ::stratus_model::Val<DataTableRecord> {
         fn from(value: DataTableRecord) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1130,6 +1453,21 @@ pub mod data_table_record {
         pub attribute_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Value`'s properties; `validate()` checks them.
+    pub static SCHEMA_Value: s::ObjectSchema = s::ObjectSchema {
+        name: "Value",
+        properties: &[
+            s::prop("AttributeId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("AttributeValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Value> for ::stratus_model::Val<Value> {
         fn from(value: Value) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1141,6 +1479,8 @@ pub use data_table_record::{CfnDataTableRecord, CfnDataTableRecordAttributes};
 
 /// `AWS::Connect::EmailAddress` and its property types.
 pub mod email_address {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::EmailAddress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-emailaddress.html)
@@ -1196,6 +1536,16 @@ pub mod email_address {
         }
     }
 
+    /// What the schema says of `AWS::Connect::EmailAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::EmailAddress",
+        properties: &[s::prop("AliasConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AliasConfiguration)))).max_items(1), s::prop("Description", s::Kind::String).pattern("(^[\\S].*[\\S]$)|(^[\\S]$)").min_length(1).max_length(250), s::prop("DisplayName", s::Kind::String).pattern("(^[\\S].*[\\S]$)|(^[\\S]$)").min_length(0).max_length(256), s::prop("EmailAddress", s::Kind::String).pattern("([^\\s@]+@[^\\s@]+\\.[^\\s@]+)").min_length(1).max_length(255), s::prop("InstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(250), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn", "EmailAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEmailAddress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailAddressAttributes {
         /// `EmailAddressArn`: string.
@@ -1229,6 +1579,16 @@ pub mod email_address {
         }
     }
 
+    /// What the schema says of `AliasConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AliasConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AliasConfiguration",
+        properties: &[s::prop("EmailAddressArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}/email-address/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$")],
+        required: &["EmailAddressArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AliasConfiguration> for ::stratus_model::Val<AliasConfiguration> {
         fn from(value: AliasConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1240,6 +1600,8 @@ pub use email_address::{CfnEmailAddress, CfnEmailAddressAttributes};
 
 /// `AWS::Connect::EvaluationForm` and its property types.
 pub mod evaluation_form {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::EvaluationForm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-evaluationform.html)
@@ -1313,6 +1675,51 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `AWS::Connect::EvaluationForm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::EvaluationForm",
+        properties: &[
+            s::prop(
+                "AutoEvaluationConfiguration",
+                s::Kind::Object(&SCHEMA_AutoEvaluationConfiguration),
+            ),
+            s::prop("Description", s::Kind::String).max_length(1024),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop(
+                "Items",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationFormBaseItem),
+                )),
+            )
+            .min_items(1)
+            .max_items(200),
+            s::prop(
+                "LanguageConfiguration",
+                s::Kind::Object(&SCHEMA_EvaluationFormLanguageConfiguration),
+            ),
+            s::prop(
+                "ReviewConfiguration",
+                s::Kind::Object(&SCHEMA_EvaluationReviewConfiguration),
+            ),
+            s::prop("ScoringStrategy", s::Kind::Object(&SCHEMA_ScoringStrategy)),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop(
+                "TargetConfiguration",
+                s::Kind::Object(&SCHEMA_EvaluationFormTargetConfiguration),
+            ),
+            s::prop("Title", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Title", "InstanceArn", "Items", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEvaluationForm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEvaluationFormAttributes {
         /// `EvaluationFormArn`: string.
@@ -1332,6 +1739,16 @@ pub mod evaluation_form {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AutoEvaluationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoEvaluationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoEvaluationConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoEvaluationConfiguration>
         for ::stratus_model::Val<AutoEvaluationConfiguration>
@@ -1361,6 +1778,19 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormBaseItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormBaseItem: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormBaseItem",
+        properties: &[s::prop(
+            "Section",
+            s::Kind::Object(&SCHEMA_EvaluationFormSection),
+        )],
+        required: &["Section"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormBaseItem> for ::stratus_model::Val<EvaluationFormBaseItem> {
         fn from(value: EvaluationFormBaseItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1375,6 +1805,16 @@ pub mod evaluation_form {
         /// Allowed values: `de-DE`, `en-US`, `es-ES`, `fr-FR`, `it-IT`, `pt-BR`, `ja-JP`, `ko-KR`, `zh-CN`.
         pub form_language: ::std::option::Option<::stratus_model::Val<FormLanguage>>,
     }
+
+    /// What the schema says of `EvaluationFormLanguageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormLanguageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormLanguageConfiguration",
+        properties: &[s::prop("FormLanguage", s::Kind::Enum(FormLanguage::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormLanguageConfiguration>
         for ::stratus_model::Val<EvaluationFormLanguageConfiguration>
@@ -1412,6 +1852,28 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationReviewConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationReviewConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationReviewConfiguration",
+        properties: &[
+            s::prop("EligibilityDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(90.0),
+            s::prop(
+                "ReviewNotificationRecipients",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationReviewNotificationRecipient),
+                )),
+            )
+            .min_items(1),
+        ],
+        required: &["ReviewNotificationRecipients"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationReviewConfiguration>
         for ::stratus_model::Val<EvaluationReviewConfiguration>
     {
@@ -1447,6 +1909,19 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `ScoringStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScoringStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScoringStrategy",
+        properties: &[
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("Status", s::Kind::Enum(Status2::VALUES)),
+        ],
+        required: &["Mode", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScoringStrategy> for ::stratus_model::Val<ScoringStrategy> {
         fn from(value: ScoringStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1475,6 +1950,19 @@ pub mod evaluation_form {
             }
         }
     }
+
+    /// What the schema says of `EvaluationFormTargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormTargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormTargetConfiguration",
+        properties: &[s::prop(
+            "ContactInteractionType",
+            s::Kind::Enum(ContactInteractionType::VALUES),
+        )],
+        required: &["ContactInteractionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormTargetConfiguration>
         for ::stratus_model::Val<EvaluationFormTargetConfiguration>
@@ -1521,6 +2009,31 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormSection`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormSection: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormSection",
+        properties: &[
+            s::prop("Instructions", s::Kind::String).max_length(1024),
+            s::prop(
+                "Items",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EvaluationFormItem))),
+            )
+            .min_items(1)
+            .max_items(200),
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Title", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Weight", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["RefId", "Title"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormSection> for ::stratus_model::Val<EvaluationFormSection> {
         fn from(value: EvaluationFormSection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1555,6 +2068,22 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationReviewNotificationRecipient`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationReviewNotificationRecipient: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationReviewNotificationRecipient",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop(
+                "Value",
+                s::Kind::Object(&SCHEMA_EvaluationReviewNotificationRecipientValue),
+            ),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationReviewNotificationRecipient>
         for ::stratus_model::Val<EvaluationReviewNotificationRecipient>
     {
@@ -1573,6 +2102,19 @@ pub mod evaluation_form {
         pub section: ::std::option::Option<::stratus_model::Val<EvaluationFormSection>>,
     }
 
+    /// What the schema says of `EvaluationFormItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItem: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormItem",
+        properties: &[
+            s::prop("Question", s::Kind::Object(&SCHEMA_EvaluationFormQuestion)),
+            s::prop("Section", s::Kind::Object(&SCHEMA_EvaluationFormSection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormItem> for ::stratus_model::Val<EvaluationFormItem> {
         fn from(value: EvaluationFormItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1587,6 +2129,19 @@ pub mod evaluation_form {
         /// Length: `1..=500`.
         pub user_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EvaluationReviewNotificationRecipientValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationReviewNotificationRecipientValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationReviewNotificationRecipientValue",
+            properties: &[s::prop("UserId", s::Kind::String)
+                .min_length(1)
+                .max_length(500)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EvaluationReviewNotificationRecipientValue>
         for ::stratus_model::Val<EvaluationReviewNotificationRecipientValue>
@@ -1646,6 +2201,35 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormQuestion`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormQuestion: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormQuestion",
+        properties: &[
+            s::prop(
+                "Enablement",
+                s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementConfiguration),
+            ),
+            s::prop("Instructions", s::Kind::String).max_length(1024),
+            s::prop("NotApplicableEnabled", s::Kind::Boolean),
+            s::prop("QuestionType", s::Kind::Enum(QuestionType::VALUES)),
+            s::prop(
+                "QuestionTypeProperties",
+                s::Kind::Object(&SCHEMA_EvaluationFormQuestionTypeProperties),
+            ),
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Title", s::Kind::String)
+                .min_length(1)
+                .max_length(350),
+            s::prop("Weight", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["RefId", "Title", "QuestionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormQuestion> for ::stratus_model::Val<EvaluationFormQuestion> {
         fn from(value: EvaluationFormQuestion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1684,6 +2268,24 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormItemEnablementConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormItemEnablementConfiguration",
+            properties: &[
+                s::prop("Action", s::Kind::Enum(Action::VALUES)),
+                s::prop(
+                    "Condition",
+                    s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementCondition),
+                ),
+                s::prop("DefaultAction", s::Kind::Enum(DefaultAction::VALUES)),
+            ],
+            required: &["Condition", "Action"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormItemEnablementConfiguration>
         for ::stratus_model::Val<EvaluationFormItemEnablementConfiguration>
     {
@@ -1710,6 +2312,33 @@ pub mod evaluation_form {
         /// `Text`: [`EvaluationFormTextQuestionProperties`].
         pub text: ::std::option::Option<::stratus_model::Val<EvaluationFormTextQuestionProperties>>,
     }
+
+    /// What the schema says of `EvaluationFormQuestionTypeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormQuestionTypeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormQuestionTypeProperties",
+        properties: &[
+            s::prop(
+                "MultiSelect",
+                s::Kind::Object(&SCHEMA_EvaluationFormMultiSelectQuestionProperties),
+            ),
+            s::prop(
+                "Numeric",
+                s::Kind::Object(&SCHEMA_EvaluationFormNumericQuestionProperties),
+            ),
+            s::prop(
+                "SingleSelect",
+                s::Kind::Object(&SCHEMA_EvaluationFormSingleSelectQuestionProperties),
+            ),
+            s::prop(
+                "Text",
+                s::Kind::Object(&SCHEMA_EvaluationFormTextQuestionProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormQuestionTypeProperties>
         for ::stratus_model::Val<EvaluationFormQuestionTypeProperties>
@@ -1746,6 +2375,26 @@ pub mod evaluation_form {
             }
         }
     }
+
+    /// What the schema says of `EvaluationFormItemEnablementCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormItemEnablementCondition",
+        properties: &[
+            s::prop(
+                "Operands",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementConditionOperand),
+                )),
+            )
+            .min_items(1),
+            s::prop("Operator", s::Kind::Enum(Operator::VALUES)),
+        ],
+        required: &["Operands"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormItemEnablementCondition>
         for ::stratus_model::Val<EvaluationFormItemEnablementCondition>
@@ -1786,6 +2435,32 @@ pub mod evaluation_form {
             }
         }
     }
+
+    /// What the schema says of `EvaluationFormMultiSelectQuestionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormMultiSelectQuestionProperties: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormMultiSelectQuestionProperties",
+            properties: &[
+                s::prop(
+                    "Automation",
+                    s::Kind::Object(&SCHEMA_EvaluationFormMultiSelectQuestionAutomation),
+                ),
+                s::prop("DisplayAs", s::Kind::Enum(DisplayAs::VALUES)),
+                s::prop(
+                    "Options",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EvaluationFormMultiSelectQuestionOption),
+                    )),
+                )
+                .min_items(2)
+                .max_items(256),
+            ],
+            required: &["Options"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionProperties>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionProperties>
@@ -1830,6 +2505,32 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormNumericQuestionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormNumericQuestionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormNumericQuestionProperties",
+        properties: &[
+            s::prop(
+                "Automation",
+                s::Kind::Object(&SCHEMA_EvaluationFormNumericQuestionAutomation),
+            ),
+            s::prop("MaxValue", s::Kind::Integer),
+            s::prop("MinValue", s::Kind::Integer),
+            s::prop(
+                "Options",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationFormNumericQuestionOption),
+                )),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["MinValue", "MaxValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormNumericQuestionProperties>
         for ::stratus_model::Val<EvaluationFormNumericQuestionProperties>
     {
@@ -1871,6 +2572,32 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormSingleSelectQuestionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormSingleSelectQuestionProperties: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormSingleSelectQuestionProperties",
+            properties: &[
+                s::prop(
+                    "Automation",
+                    s::Kind::Object(&SCHEMA_EvaluationFormSingleSelectQuestionAutomation),
+                ),
+                s::prop("DisplayAs", s::Kind::Enum(DisplayAs2::VALUES)),
+                s::prop(
+                    "Options",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EvaluationFormSingleSelectQuestionOption),
+                    )),
+                )
+                .min_items(2)
+                .max_items(256),
+            ],
+            required: &["Options"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionProperties>
         for ::stratus_model::Val<EvaluationFormSingleSelectQuestionProperties>
     {
@@ -1888,6 +2615,19 @@ pub mod evaluation_form {
             ::std::option::Option<::stratus_model::Val<EvaluationFormTextQuestionAutomation>>,
     }
 
+    /// What the schema says of `EvaluationFormTextQuestionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormTextQuestionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormTextQuestionProperties",
+        properties: &[s::prop(
+            "Automation",
+            s::Kind::Object(&SCHEMA_EvaluationFormTextQuestionAutomation),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormTextQuestionProperties>
         for ::stratus_model::Val<EvaluationFormTextQuestionProperties>
     {
@@ -1904,6 +2644,20 @@ pub mod evaluation_form {
         pub expression:
             ::std::option::Option<::stratus_model::Val<EvaluationFormItemEnablementExpression>>,
     }
+
+    /// What the schema says of `EvaluationFormItemEnablementConditionOperand`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementConditionOperand: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormItemEnablementConditionOperand",
+            properties: &[s::prop(
+                "Expression",
+                s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementExpression),
+            )],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EvaluationFormItemEnablementConditionOperand>
         for ::stratus_model::Val<EvaluationFormItemEnablementConditionOperand>
@@ -1949,6 +2703,35 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormMultiSelectQuestionAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormMultiSelectQuestionAutomation: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormMultiSelectQuestionAutomation",
+            properties: &[
+                s::prop(
+                    "AnswerSource",
+                    s::Kind::Object(&SCHEMA_EvaluationFormQuestionAutomationAnswerSource),
+                ),
+                s::prop(
+                    "DefaultOptionRefIds",
+                    s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$")),
+                ),
+                s::prop(
+                    "Options",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EvaluationFormMultiSelectQuestionAutomationOption),
+                    )),
+                )
+                .min_items(1)
+                .max_items(20),
+            ],
+            required: &["Options"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionAutomation>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionAutomation>
     {
@@ -1983,6 +2766,21 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormMultiSelectQuestionOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormMultiSelectQuestionOption: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormMultiSelectQuestionOption",
+        properties: &[
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["RefId", "Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionOption>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionOption>
     {
@@ -2003,6 +2801,25 @@ pub mod evaluation_form {
         pub property_value:
             ::std::option::Option<::stratus_model::Val<NumericQuestionPropertyValueAutomation>>,
     }
+
+    /// What the schema says of `EvaluationFormNumericQuestionAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormNumericQuestionAutomation: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormNumericQuestionAutomation",
+        properties: &[
+            s::prop(
+                "AnswerSource",
+                s::Kind::Object(&SCHEMA_EvaluationFormQuestionAutomationAnswerSource),
+            ),
+            s::prop(
+                "PropertyValue",
+                s::Kind::Object(&SCHEMA_NumericQuestionPropertyValueAutomation),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormNumericQuestionAutomation>
         for ::stratus_model::Val<EvaluationFormNumericQuestionAutomation>
@@ -2046,6 +2863,27 @@ pub mod evaluation_form {
             }
         }
     }
+
+    /// What the schema says of `EvaluationFormNumericQuestionOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormNumericQuestionOption: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormNumericQuestionOption",
+        properties: &[
+            s::prop("AutomaticFail", s::Kind::Boolean),
+            s::prop(
+                "AutomaticFailConfiguration",
+                s::Kind::Object(&SCHEMA_AutomaticFailConfiguration),
+            ),
+            s::prop("MaxValue", s::Kind::Integer),
+            s::prop("MinValue", s::Kind::Integer),
+            s::prop("Score", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10.0),
+        ],
+        required: &["MinValue", "MaxValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormNumericQuestionOption>
         for ::stratus_model::Val<EvaluationFormNumericQuestionOption>
@@ -2091,6 +2929,32 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormSingleSelectQuestionAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormSingleSelectQuestionAutomation: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormSingleSelectQuestionAutomation",
+            properties: &[
+                s::prop(
+                    "AnswerSource",
+                    s::Kind::Object(&SCHEMA_EvaluationFormQuestionAutomationAnswerSource),
+                ),
+                s::prop("DefaultOptionRefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+                s::prop(
+                    "Options",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EvaluationFormSingleSelectQuestionAutomationOption),
+                    )),
+                )
+                .min_items(1)
+                .max_items(20),
+            ],
+            required: &["Options"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionAutomation>
         for ::stratus_model::Val<EvaluationFormSingleSelectQuestionAutomation>
     {
@@ -2135,6 +2999,29 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormSingleSelectQuestionOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormSingleSelectQuestionOption: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormSingleSelectQuestionOption",
+        properties: &[
+            s::prop("AutomaticFail", s::Kind::Boolean),
+            s::prop(
+                "AutomaticFailConfiguration",
+                s::Kind::Object(&SCHEMA_AutomaticFailConfiguration),
+            ),
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Score", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10.0),
+            s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["RefId", "Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionOption>
         for ::stratus_model::Val<EvaluationFormSingleSelectQuestionOption>
     {
@@ -2152,6 +3039,19 @@ pub mod evaluation_form {
             ::stratus_model::Val<EvaluationFormQuestionAutomationAnswerSource>,
         >,
     }
+
+    /// What the schema says of `EvaluationFormTextQuestionAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormTextQuestionAutomation: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormTextQuestionAutomation",
+        properties: &[s::prop(
+            "AnswerSource",
+            s::Kind::Object(&SCHEMA_EvaluationFormQuestionAutomationAnswerSource),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormTextQuestionAutomation>
         for ::stratus_model::Val<EvaluationFormTextQuestionAutomation>
@@ -2195,6 +3095,30 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormItemEnablementExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormItemEnablementExpression",
+        properties: &[
+            s::prop("Comparator", s::Kind::Enum(Comparator::VALUES)),
+            s::prop(
+                "Source",
+                s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementSource),
+            ),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EvaluationFormItemEnablementSourceValue),
+                )),
+            )
+            .min_items(1),
+        ],
+        required: &["Source", "Values", "Comparator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormItemEnablementExpression>
         for ::stratus_model::Val<EvaluationFormItemEnablementExpression>
     {
@@ -2223,6 +3147,17 @@ pub mod evaluation_form {
             }
         }
     }
+
+    /// What the schema says of `EvaluationFormQuestionAutomationAnswerSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormQuestionAutomationAnswerSource: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormQuestionAutomationAnswerSource",
+            properties: &[s::prop("SourceType", s::Kind::Enum(SourceType::VALUES))],
+            required: &["SourceType"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<EvaluationFormQuestionAutomationAnswerSource>
         for ::stratus_model::Val<EvaluationFormQuestionAutomationAnswerSource>
@@ -2254,6 +3189,20 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormMultiSelectQuestionAutomationOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormMultiSelectQuestionAutomationOption: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormMultiSelectQuestionAutomationOption",
+            properties: &[s::prop(
+                "RuleCategory",
+                s::Kind::Object(&SCHEMA_MultiSelectQuestionRuleCategoryAutomation),
+            )],
+            required: &["RuleCategory"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormMultiSelectQuestionAutomationOption>
         for ::stratus_model::Val<EvaluationFormMultiSelectQuestionAutomationOption>
     {
@@ -2281,6 +3230,16 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `NumericQuestionPropertyValueAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_NumericQuestionPropertyValueAutomation: s::ObjectSchema = s::ObjectSchema {
+        name: "NumericQuestionPropertyValueAutomation",
+        properties: &[s::prop("Label", s::Kind::Enum(Label::VALUES))],
+        required: &["Label"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NumericQuestionPropertyValueAutomation>
         for ::stratus_model::Val<NumericQuestionPropertyValueAutomation>
     {
@@ -2297,6 +3256,16 @@ pub mod evaluation_form {
         /// Pattern: `^[a-zA-Z0-9._-]{1,40}$`.
         pub target_section: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AutomaticFailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutomaticFailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutomaticFailConfiguration",
+        properties: &[s::prop("TargetSection", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutomaticFailConfiguration>
         for ::stratus_model::Val<AutomaticFailConfiguration>
@@ -2328,6 +3297,20 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormSingleSelectQuestionAutomationOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormSingleSelectQuestionAutomationOption: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EvaluationFormSingleSelectQuestionAutomationOption",
+            properties: &[s::prop(
+                "RuleCategory",
+                s::Kind::Object(&SCHEMA_SingleSelectQuestionRuleCategoryAutomation),
+            )],
+            required: &["RuleCategory"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EvaluationFormSingleSelectQuestionAutomationOption>
         for ::stratus_model::Val<EvaluationFormSingleSelectQuestionAutomationOption>
     {
@@ -2358,6 +3341,19 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `EvaluationFormItemEnablementSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementSource: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormItemEnablementSource",
+        properties: &[
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationFormItemEnablementSource>
         for ::stratus_model::Val<EvaluationFormItemEnablementSource>
     {
@@ -2376,6 +3372,19 @@ pub mod evaluation_form {
         /// Allowed values: `OPTION_REF_ID`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type3>>,
     }
+
+    /// What the schema says of `EvaluationFormItemEnablementSourceValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationFormItemEnablementSourceValue: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationFormItemEnablementSourceValue",
+        properties: &[
+            s::prop("RefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EvaluationFormItemEnablementSourceValue>
         for ::stratus_model::Val<EvaluationFormItemEnablementSourceValue>
@@ -2419,6 +3428,26 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `MultiSelectQuestionRuleCategoryAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiSelectQuestionRuleCategoryAutomation: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MultiSelectQuestionRuleCategoryAutomation",
+            properties: &[
+                s::prop("Category", s::Kind::String)
+                    .min_length(1)
+                    .max_length(50),
+                s::prop("Condition", s::Kind::Enum(Condition::VALUES)),
+                s::prop(
+                    "OptionRefIds",
+                    s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$")),
+                ),
+            ],
+            required: &["Category", "Condition", "OptionRefIds"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<MultiSelectQuestionRuleCategoryAutomation>
         for ::stratus_model::Val<MultiSelectQuestionRuleCategoryAutomation>
     {
@@ -2459,6 +3488,23 @@ pub mod evaluation_form {
         }
     }
 
+    /// What the schema says of `SingleSelectQuestionRuleCategoryAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleSelectQuestionRuleCategoryAutomation: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SingleSelectQuestionRuleCategoryAutomation",
+            properties: &[
+                s::prop("Category", s::Kind::String)
+                    .min_length(1)
+                    .max_length(50),
+                s::prop("Condition", s::Kind::Enum(Condition2::VALUES)),
+                s::prop("OptionRefId", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,40}$"),
+            ],
+            required: &["Category", "Condition", "OptionRefId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<SingleSelectQuestionRuleCategoryAutomation>
         for ::stratus_model::Val<SingleSelectQuestionRuleCategoryAutomation>
     {
@@ -2479,6 +3525,8 @@ pub mod evaluation_form {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Draft, Self::Active];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DRAFT", "ACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2543,6 +3591,10 @@ pub mod evaluation_form {
             Self::KoKr,
             Self::ZhCn,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "de-DE", "en-US", "es-ES", "fr-FR", "it-IT", "pt-BR", "ja-JP", "ko-KR", "zh-CN",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2590,6 +3642,8 @@ pub mod evaluation_form {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::QuestionOnly, Self::SectionOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUESTION_ONLY", "SECTION_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2630,6 +3684,8 @@ pub mod evaluation_form {
     impl Status2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2672,6 +3728,8 @@ pub mod evaluation_form {
     impl ContactInteractionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Agent, Self::Automated, Self::Customer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AGENT", "AUTOMATED", "CUSTOMER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2711,6 +3769,8 @@ pub mod evaluation_form {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UserId];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USER_ID"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2762,6 +3822,9 @@ pub mod evaluation_form {
             Self::Multiselect,
             Self::Datetime,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NUMERIC", "SINGLESELECT", "TEXT", "MULTISELECT", "DATETIME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2805,6 +3868,8 @@ pub mod evaluation_form {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLE", "ENABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2845,6 +3910,8 @@ pub mod evaluation_form {
     impl DefaultAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLE", "ENABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2885,6 +3952,8 @@ pub mod evaluation_form {
     impl Operator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Or, Self::And];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OR", "AND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2925,6 +3994,8 @@ pub mod evaluation_form {
     impl DisplayAs {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dropdown, Self::Checkbox];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DROPDOWN", "CHECKBOX"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2965,6 +4036,8 @@ pub mod evaluation_form {
     impl DisplayAs2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dropdown, Self::Radio];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DROPDOWN", "RADIO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3009,6 +4082,8 @@ pub mod evaluation_form {
     impl Comparator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::In, Self::NotIn, Self::AllIn, Self::Exact];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IN", "NOT_IN", "ALL_IN", "EXACT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3051,6 +4126,8 @@ pub mod evaluation_form {
     impl SourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ContactLensData, Self::GenAi];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTACT_LENS_DATA", "GEN_AI"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3127,6 +4204,22 @@ pub mod evaluation_form {
             Self::CustomerSentimentScoreWithoutAgent,
             Self::CustomerSentimentScoreWithAgent,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "OVERALL_CUSTOMER_SENTIMENT_SCORE",
+            "OVERALL_AGENT_SENTIMENT_SCORE",
+            "NON_TALK_TIME",
+            "NON_TALK_TIME_PERCENTAGE",
+            "NUMBER_OF_INTERRUPTIONS",
+            "CONTACT_DURATION",
+            "AGENT_INTERACTION_DURATION",
+            "CUSTOMER_HOLD_TIME",
+            "LONGEST_HOLD_DURATION",
+            "NUMBER_OF_HOLDS",
+            "AGENT_INTERACTION_AND_HOLD_DURATION",
+            "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT",
+            "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3178,6 +4271,8 @@ pub mod evaluation_form {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::QuestionRefId];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUESTION_REF_ID"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3215,6 +4310,8 @@ pub mod evaluation_form {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OptionRefId];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPTION_REF_ID"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3254,6 +4351,8 @@ pub mod evaluation_form {
     impl Condition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Present, Self::NotPresent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRESENT", "NOT_PRESENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3294,6 +4393,8 @@ pub mod evaluation_form {
     impl Condition2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Present, Self::NotPresent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRESENT", "NOT_PRESENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3327,6 +4428,8 @@ pub use evaluation_form::{CfnEvaluationForm, CfnEvaluationFormAttributes};
 
 /// `AWS::Connect::HoursOfOperation` and its property types.
 pub mod hours_of_operation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::HoursOfOperation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-hoursofoperation.html)
@@ -3397,6 +4500,60 @@ pub mod hours_of_operation {
         }
     }
 
+    /// What the schema says of `AWS::Connect::HoursOfOperation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::HoursOfOperation",
+        properties: &[
+            s::prop(
+                "ChildHoursOfOperations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HoursOfOperationsIdentifier),
+                )),
+            ),
+            s::prop(
+                "Config",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HoursOfOperationConfig),
+                )),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\P{C}\\r\\n\\t]{1,250}$")
+                .min_length(1)
+                .max_length(250),
+            s::prop(
+                "HoursOfOperationOverrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HoursOfOperationOverride),
+                )),
+            )
+            .max_items(50),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\P{C}\\r\\n\\t]{1,127}$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "ParentHoursOfOperations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HoursOfOperationsIdentifier),
+                )),
+            ),
+            s::prop("TimeZone", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Name", "TimeZone", "Config"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHoursOfOperation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHoursOfOperationAttributes {
         /// `HoursOfOperationArn`: string.
@@ -3432,6 +4589,21 @@ pub mod hours_of_operation {
             }
         }
     }
+
+    /// What the schema says of `HoursOfOperationsIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_HoursOfOperationsIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "HoursOfOperationsIdentifier",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HoursOfOperationsIdentifier>
         for ::stratus_model::Val<HoursOfOperationsIdentifier>
@@ -3471,6 +4643,26 @@ pub mod hours_of_operation {
             }
         }
     }
+
+    /// What the schema says of `HoursOfOperationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HoursOfOperationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HoursOfOperationConfig",
+        properties: &[
+            s::prop("Day", s::Kind::Enum(Day::VALUES)),
+            s::prop(
+                "EndTime",
+                s::Kind::Object(&SCHEMA_HoursOfOperationTimeSlice),
+            ),
+            s::prop(
+                "StartTime",
+                s::Kind::Object(&SCHEMA_HoursOfOperationTimeSlice),
+            ),
+        ],
+        required: &["Day", "StartTime", "EndTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HoursOfOperationConfig> for ::stratus_model::Val<HoursOfOperationConfig> {
         fn from(value: HoursOfOperationConfig) -> Self {
@@ -3529,6 +4721,44 @@ pub mod hours_of_operation {
         }
     }
 
+    /// What the schema says of `HoursOfOperationOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_HoursOfOperationOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "HoursOfOperationOverride",
+        properties: &[
+            s::prop("EffectiveFrom", s::Kind::String).pattern("^\\d{4}-\\d{2}-\\d{2}$"),
+            s::prop("EffectiveTill", s::Kind::String).pattern("^\\d{4}-\\d{2}-\\d{2}$"),
+            s::prop("HoursOfOperationOverrideId", s::Kind::String).pattern("^[-a-zA-Z0-9]*$"),
+            s::prop(
+                "OverrideConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HoursOfOperationOverrideConfig),
+                )),
+            )
+            .max_items(100),
+            s::prop("OverrideDescription", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("OverrideName", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("OverrideType", s::Kind::Enum(OverrideType::VALUES)),
+            s::prop(
+                "RecurrenceConfig",
+                s::Kind::Object(&SCHEMA_RecurrenceConfig),
+            ),
+        ],
+        required: &[
+            "OverrideName",
+            "EffectiveFrom",
+            "EffectiveTill",
+            "OverrideConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HoursOfOperationOverride>
         for ::stratus_model::Val<HoursOfOperationOverride>
     {
@@ -3563,6 +4793,23 @@ pub mod hours_of_operation {
             }
         }
     }
+
+    /// What the schema says of `HoursOfOperationTimeSlice`'s properties; `validate()` checks them.
+    pub static SCHEMA_HoursOfOperationTimeSlice: s::ObjectSchema = s::ObjectSchema {
+        name: "HoursOfOperationTimeSlice",
+        properties: &[
+            s::prop("Hours", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("Minutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(59.0),
+        ],
+        required: &["Hours", "Minutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HoursOfOperationTimeSlice>
         for ::stratus_model::Val<HoursOfOperationTimeSlice>
@@ -3603,6 +4850,20 @@ pub mod hours_of_operation {
         }
     }
 
+    /// What the schema says of `HoursOfOperationOverrideConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HoursOfOperationOverrideConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HoursOfOperationOverrideConfig",
+        properties: &[
+            s::prop("Day", s::Kind::Enum(Day2::VALUES)),
+            s::prop("EndTime", s::Kind::Object(&SCHEMA_OverrideTimeSlice)),
+            s::prop("StartTime", s::Kind::Object(&SCHEMA_OverrideTimeSlice)),
+        ],
+        required: &["Day", "StartTime", "EndTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HoursOfOperationOverrideConfig>
         for ::stratus_model::Val<HoursOfOperationOverrideConfig>
     {
@@ -3630,6 +4891,19 @@ pub mod hours_of_operation {
             }
         }
     }
+
+    /// What the schema says of `RecurrenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecurrenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RecurrenceConfig",
+        properties: &[s::prop(
+            "RecurrencePattern",
+            s::Kind::Object(&SCHEMA_RecurrencePattern),
+        )],
+        required: &["RecurrencePattern"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecurrenceConfig> for ::stratus_model::Val<RecurrenceConfig> {
         fn from(value: RecurrenceConfig) -> Self {
@@ -3664,6 +4938,23 @@ pub mod hours_of_operation {
         }
     }
 
+    /// What the schema says of `OverrideTimeSlice`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideTimeSlice: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideTimeSlice",
+        properties: &[
+            s::prop("Hours", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("Minutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(59.0),
+        ],
+        required: &["Hours", "Minutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OverrideTimeSlice> for ::stratus_model::Val<OverrideTimeSlice> {
         fn from(value: OverrideTimeSlice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3688,6 +4979,35 @@ pub mod hours_of_operation {
         /// Range: `1..=6`.
         pub interval: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RecurrencePattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecurrencePattern: s::ObjectSchema = s::ObjectSchema {
+        name: "RecurrencePattern",
+        properties: &[
+            s::prop(
+                "ByMonth",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(1.0).maximum(12.0)),
+            ),
+            s::prop(
+                "ByMonthDay",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(-1.0).maximum(31.0)),
+            ),
+            s::prop(
+                "ByWeekdayOccurrence",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(-1.0).maximum(4.0)),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("Frequency", s::Kind::Enum(RecurrenceFrequency::VALUES)),
+            s::prop("Interval", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(6.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecurrencePattern> for ::stratus_model::Val<RecurrencePattern> {
         fn from(value: RecurrencePattern) -> Self {
@@ -3724,6 +5044,16 @@ pub mod hours_of_operation {
             Self::Thursday,
             Self::Friday,
             Self::Saturday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SUNDAY",
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
         ];
 
         /// The value CloudFormation takes.
@@ -3772,6 +5102,8 @@ pub mod hours_of_operation {
     impl OverrideType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Open, Self::Closed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "OPEN", "CLOSED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3831,6 +5163,16 @@ pub mod hours_of_operation {
             Self::Friday,
             Self::Saturday,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SUNDAY",
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3878,6 +5220,8 @@ pub mod hours_of_operation {
     impl RecurrenceFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Weekly, Self::Monthly, Self::Yearly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WEEKLY", "MONTHLY", "YEARLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3912,6 +5256,8 @@ pub use hours_of_operation::{CfnHoursOfOperation, CfnHoursOfOperationAttributes}
 
 /// `AWS::Connect::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html)
@@ -3964,6 +5310,31 @@ pub mod instance {
             }
         }
     }
+
+    /// What the schema says of `AWS::Connect::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Instance",
+        properties: &[
+            s::prop("Attributes", s::Kind::Object(&SCHEMA_Attributes)),
+            s::prop("DirectoryId", s::Kind::String)
+                .pattern("^d-[0-9a-f]{10}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "IdentityManagementType",
+                s::Kind::Enum(IdentityManagementType::VALUES),
+            ),
+            s::prop("InstanceAlias", s::Kind::String)
+                .pattern("^(?!d-)([\\da-zA-Z]+)([-]*[\\da-zA-Z])*$")
+                .min_length(1)
+                .max_length(45),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IdentityManagementType", "Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
@@ -4056,6 +5427,30 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `Attributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attributes: s::ObjectSchema = s::ObjectSchema {
+        name: "Attributes",
+        properties: &[
+            s::prop("AutoResolveBestVoices", s::Kind::Boolean),
+            s::prop("ContactLens", s::Kind::Boolean),
+            s::prop("ContactflowLogs", s::Kind::Boolean),
+            s::prop("EarlyMedia", s::Kind::Boolean),
+            s::prop("EnhancedChatMonitoring", s::Kind::Boolean),
+            s::prop("EnhancedContactMonitoring", s::Kind::Boolean),
+            s::prop("HighVolumeOutBound", s::Kind::Boolean),
+            s::prop("InboundCalls", s::Kind::Boolean),
+            s::prop("MessageStreaming", s::Kind::Boolean),
+            s::prop("MultiPartyChatConference", s::Kind::Boolean),
+            s::prop("MultiPartyConference", s::Kind::Boolean),
+            s::prop("OutboundCalls", s::Kind::Boolean),
+            s::prop("UseCustomTTSVoices", s::Kind::Boolean),
+        ],
+        required: &["InboundCalls", "OutboundCalls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Attributes> for ::stratus_model::Val<Attributes> {
         fn from(value: Attributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4077,6 +5472,9 @@ pub mod instance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Saml, Self::ConnectManaged, Self::ExistingDirectory];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SAML", "CONNECT_MANAGED", "EXISTING_DIRECTORY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4111,6 +5509,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::Connect::InstanceStorageConfig` and its property types.
 pub mod instance_storage_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::InstanceStorageConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instancestorageconfig.html)
@@ -4166,6 +5566,37 @@ pub mod instance_storage_config {
         }
     }
 
+    /// What the schema says of `AWS::Connect::InstanceStorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::InstanceStorageConfig",
+        properties: &[
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop(
+                "KinesisFirehoseConfig",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseConfig),
+            ),
+            s::prop(
+                "KinesisStreamConfig",
+                s::Kind::Object(&SCHEMA_KinesisStreamConfig),
+            ),
+            s::prop(
+                "KinesisVideoStreamConfig",
+                s::Kind::Object(&SCHEMA_KinesisVideoStreamConfig),
+            ),
+            s::prop(
+                "ResourceType",
+                s::Kind::Enum(InstanceStorageResourceType::VALUES),
+            ),
+            s::prop("S3Config", s::Kind::Object(&SCHEMA_S3Config)),
+            s::prop("StorageType", s::Kind::Enum(StorageType::VALUES)),
+        ],
+        required: &["InstanceArn", "ResourceType", "StorageType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstanceStorageConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceStorageConfigAttributes {
         /// `AssociationId`: string.
@@ -4198,6 +5629,18 @@ pub mod instance_storage_config {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseConfig",
+        properties: &[s::prop("FirehoseArn", s::Kind::String).pattern(
+            "^arn:aws[-a-z0-9]*:firehose:[-a-z0-9]*:[0-9]{12}:deliverystream/[-a-zA-Z0-9_.]*$",
+        )],
+        required: &["FirehoseArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseConfig> for ::stratus_model::Val<KinesisFirehoseConfig> {
         fn from(value: KinesisFirehoseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4223,6 +5666,17 @@ pub mod instance_storage_config {
             }
         }
     }
+
+    /// What the schema says of `KinesisStreamConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamConfig",
+        properties: &[s::prop("StreamArn", s::Kind::String)
+            .pattern("^arn:aws[-a-z0-9]*:kinesis:[-a-z0-9]*:[0-9]{12}:stream/[-a-zA-Z0-9_.]*$")],
+        required: &["StreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisStreamConfig> for ::stratus_model::Val<KinesisStreamConfig> {
         fn from(value: KinesisStreamConfig) -> Self {
@@ -4260,6 +5714,25 @@ pub mod instance_storage_config {
         }
     }
 
+    /// What the schema says of `KinesisVideoStreamConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisVideoStreamConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisVideoStreamConfig",
+        properties: &[
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::Object(&SCHEMA_EncryptionConfig),
+            ),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RetentionPeriodHours", s::Kind::Number),
+        ],
+        required: &["Prefix", "RetentionPeriodHours", "EncryptionConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisVideoStreamConfig>
         for ::stratus_model::Val<KinesisVideoStreamConfig>
     {
@@ -4296,6 +5769,27 @@ pub mod instance_storage_config {
         }
     }
 
+    /// What the schema says of `S3Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Config: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Config",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::Object(&SCHEMA_EncryptionConfig),
+            ),
+        ],
+        required: &["BucketName", "BucketPrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
         fn from(value: S3Config) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4326,6 +5820,21 @@ pub mod instance_storage_config {
             }
         }
     }
+
+    /// What the schema says of `EncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfig",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["EncryptionType", "KeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
@@ -4359,6 +5868,15 @@ pub mod instance_storage_config {
             Self::MediaStreams,
             Self::ContactTraceRecords,
             Self::AgentEvents,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CHAT_TRANSCRIPTS",
+            "CALL_RECORDINGS",
+            "SCHEDULED_REPORTS",
+            "MEDIA_STREAMS",
+            "CONTACT_TRACE_RECORDS",
+            "AGENT_EVENTS",
         ];
 
         /// The value CloudFormation takes.
@@ -4415,6 +5933,13 @@ pub mod instance_storage_config {
             Self::KinesisStream,
             Self::KinesisFirehose,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "S3",
+            "KINESIS_VIDEO_STREAM",
+            "KINESIS_STREAM",
+            "KINESIS_FIREHOSE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4455,6 +5980,8 @@ pub mod instance_storage_config {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4487,6 +6014,8 @@ pub use instance_storage_config::{CfnInstanceStorageConfig, CfnInstanceStorageCo
 
 /// `AWS::Connect::IntegrationAssociation` and its property types.
 pub mod integration_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::IntegrationAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-integrationassociation.html)
@@ -4529,6 +6058,25 @@ pub mod integration_association {
         }
     }
 
+    /// What the schema says of `AWS::Connect::IntegrationAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::IntegrationAssociation",
+        properties: &[
+            s::prop("InstanceId", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("IntegrationArn", s::Kind::String)
+                .min_length(1)
+                .max_length(140),
+            s::prop("IntegrationType", s::Kind::Enum(IntegrationType::VALUES)),
+        ],
+        required: &["InstanceId", "IntegrationType", "IntegrationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegrationAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAssociationAttributes {
         /// `IntegrationAssociationId`: string.
@@ -4562,6 +6110,9 @@ pub mod integration_association {
             Self::Application,
             Self::CasesDomain,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LEX_BOT", "LAMBDA_FUNCTION", "APPLICATION", "CASES_DOMAIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4597,6 +6148,8 @@ pub use integration_association::{CfnIntegrationAssociation, CfnIntegrationAssoc
 
 /// `AWS::Connect::Notification` and its property types.
 pub mod notification {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Notification`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-notification.html)
@@ -4650,6 +6203,29 @@ pub mod notification {
             }
         }
     }
+
+    /// What the schema says of `AWS::Connect::Notification`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Notification",
+        properties: &[
+            s::prop("Content", s::Kind::Object(&SCHEMA_NotificationContent)),
+            s::prop("ExpiresAt", s::Kind::String).pattern("^[0-9]+$"),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Priority", s::Kind::Enum(Priority::VALUES)),
+            s::prop(
+                "Recipients",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^.{0,2048}$")),
+            )
+            .min_items(0)
+            .max_items(200),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNotification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationAttributes {
@@ -4712,6 +6288,28 @@ pub mod notification {
         pub zh_tw: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NotificationContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationContent: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationContent",
+        properties: &[
+            s::prop("DeDE", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("EnUS", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("EsES", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("FrFR", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("IdID", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("ItIT", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("JaJP", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("KoKR", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("PtBR", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("ZhCN", s::Kind::String).pattern("^.{0,500}$"),
+            s::prop("ZhTW", s::Kind::String).pattern("^.{0,500}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationContent> for ::stratus_model::Val<NotificationContent> {
         fn from(value: NotificationContent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4730,6 +6328,8 @@ pub mod notification {
     impl Priority {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::High, Self::Low];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HIGH", "LOW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4763,6 +6363,8 @@ pub use notification::{CfnNotification, CfnNotificationAttributes};
 
 /// `AWS::Connect::PhoneNumber` and its property types.
 pub mod phone_number {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::PhoneNumber`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-phonenumber.html)
@@ -4821,6 +6423,16 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `AWS::Connect::PhoneNumber`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::PhoneNumber",
+        properties: &[s::prop("CountryCode", s::Kind::String).pattern("^[A-Z]{2}"), s::prop("Description", s::Kind::String).min_length(1).max_length(500), s::prop("Prefix", s::Kind::String).pattern("^\\+[0-9]{1,15}"), s::prop("SourcePhoneNumberArn", s::Kind::String), s::prop("TargetArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:(instance|traffic-distribution-group)/[-a-zA-Z0-9]*$"), s::prop("Type", s::Kind::String).pattern("TOLL_FREE|DID|UIFN|SHARED|THIRD_PARTY_DID|THIRD_PARTY_TF|SHORT_CODE"), s::prop("Tags", s::Kind::Json)],
+        required: &["TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPhoneNumber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPhoneNumberAttributes {
         /// `PhoneNumberArn`: string.
@@ -4843,6 +6455,8 @@ pub use phone_number::{CfnPhoneNumber, CfnPhoneNumberAttributes};
 
 /// `AWS::Connect::PredefinedAttribute` and its property types.
 pub mod predefined_attribute {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::PredefinedAttribute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-predefinedattribute.html)
@@ -4892,6 +6506,33 @@ pub mod predefined_attribute {
         }
     }
 
+    /// What the schema says of `AWS::Connect::PredefinedAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::PredefinedAttribute",
+        properties: &[
+            s::prop(
+                "AttributeConfiguration",
+                s::Kind::Object(&SCHEMA_AttributeConfiguration),
+            ),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Purposes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Values", s::Kind::Object(&SCHEMA_Values)),
+        ],
+        required: &["InstanceArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPredefinedAttribute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPredefinedAttributeAttributes {
         /// `LastModifiedRegion`: string.
@@ -4920,6 +6561,19 @@ pub mod predefined_attribute {
         pub is_read_only: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AttributeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeConfiguration",
+        properties: &[
+            s::prop("EnableValueValidationOnAssociation", s::Kind::Boolean),
+            s::prop("IsReadOnly", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeConfiguration> for ::stratus_model::Val<AttributeConfiguration> {
         fn from(value: AttributeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4935,6 +6589,21 @@ pub mod predefined_attribute {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Values`'s properties; `validate()` checks them.
+    pub static SCHEMA_Values: s::ObjectSchema = s::ObjectSchema {
+        name: "Values",
+        properties: &[s::prop(
+            "StringList",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+        )
+        .min_items(1)
+        .max_items(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Values> for ::stratus_model::Val<Values> {
         fn from(value: Values) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4946,6 +6615,8 @@ pub use predefined_attribute::{CfnPredefinedAttribute, CfnPredefinedAttributeAtt
 
 /// `AWS::Connect::Prompt` and its property types.
 pub mod prompt {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Prompt`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-prompt.html)
@@ -4991,6 +6662,30 @@ pub mod prompt {
         }
     }
 
+    /// What the schema says of `AWS::Connect::Prompt`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Prompt",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("s3://\\S+/.+|https://\\S+\\.s3(\\.\\S+)?\\.amazonaws\\.com/\\S+")
+                .min_length(1)
+                .max_length(2000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrompt`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPromptAttributes {
         /// `PromptArn`: string.
@@ -5008,6 +6703,8 @@ pub use prompt::{CfnPrompt, CfnPromptAttributes};
 
 /// `AWS::Connect::Queue` and its property types.
 pub mod queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Queue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-queue.html)
@@ -5081,6 +6778,16 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `AWS::Connect::Queue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Queue",
+        properties: &[s::prop("AdditionalEmailAddresses", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EmailAddress)))).min_items(0).max_items(50), s::prop("Description", s::Kind::String).min_length(1).max_length(250), s::prop("HoursOfOperationArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/operating-hours/[-a-zA-Z0-9]*$"), s::prop("InstanceArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"), s::prop("MaxContacts", s::Kind::Integer).minimum(0.0), s::prop("Name", s::Kind::String).min_length(1).max_length(127), s::prop("OutboundCallerConfig", s::Kind::Object(&SCHEMA_OutboundCallerConfig)), s::prop("OutboundEmailConfig", s::Kind::Object(&SCHEMA_OutboundEmailConfig)), s::prop("QuickConnectArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/transfer-destination/[-a-zA-Z0-9]*$"))).min_items(1), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn", "HoursOfOperationArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `QueueArn`: string.
@@ -5119,6 +6826,16 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `EmailAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailAddress",
+        properties: &[s::prop("EmailAddressArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}/email-address/[-a-f0-9]{8}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{4}-[-a-f0-9]{12}$")],
+        required: &["EmailAddressArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmailAddress> for ::stratus_model::Val<EmailAddress> {
         fn from(value: EmailAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5139,6 +6856,16 @@ pub mod queue {
         pub outbound_flow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OutboundCallerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutboundCallerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OutboundCallerConfig",
+        properties: &[s::prop("OutboundCallerIdName", s::Kind::String).min_length(1).max_length(255), s::prop("OutboundCallerIdNumberArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:phone-number/[-a-zA-Z0-9]*$"), s::prop("OutboundFlowArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$").min_length(1).max_length(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutboundCallerConfig> for ::stratus_model::Val<OutboundCallerConfig> {
         fn from(value: OutboundCallerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5153,6 +6880,16 @@ pub mod queue {
         pub outbound_email_address_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OutboundEmailConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutboundEmailConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OutboundEmailConfig",
+        properties: &[s::prop("OutboundEmailAddressId", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/email-address/[-a-zA-Z0-9]*$").min_length(1).max_length(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutboundEmailConfig> for ::stratus_model::Val<OutboundEmailConfig> {
         fn from(value: OutboundEmailConfig) -> Self {
@@ -5172,6 +6909,8 @@ pub mod queue {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5205,6 +6944,8 @@ pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::Connect::QuickConnect` and its property types.
 pub mod quick_connect {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::QuickConnect`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-quickconnect.html)
@@ -5249,6 +6990,30 @@ pub mod quick_connect {
             }
         }
     }
+
+    /// What the schema says of `AWS::Connect::QuickConnect`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::QuickConnect",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "QuickConnectConfig",
+                s::Kind::Object(&SCHEMA_QuickConnectConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "InstanceArn", "QuickConnectConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnQuickConnect`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuickConnectAttributes {
@@ -5297,6 +7062,30 @@ pub mod quick_connect {
         }
     }
 
+    /// What the schema says of `QuickConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuickConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QuickConnectConfig",
+        properties: &[
+            s::prop(
+                "PhoneConfig",
+                s::Kind::Object(&SCHEMA_PhoneNumberQuickConnectConfig),
+            ),
+            s::prop(
+                "QueueConfig",
+                s::Kind::Object(&SCHEMA_QueueQuickConnectConfig),
+            ),
+            s::prop("QuickConnectType", s::Kind::Enum(QuickConnectType::VALUES)),
+            s::prop(
+                "UserConfig",
+                s::Kind::Object(&SCHEMA_UserQuickConnectConfig),
+            ),
+        ],
+        required: &["QuickConnectType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuickConnectConfig> for ::stratus_model::Val<QuickConnectConfig> {
         fn from(value: QuickConnectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5322,6 +7111,16 @@ pub mod quick_connect {
             }
         }
     }
+
+    /// What the schema says of `PhoneNumberQuickConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PhoneNumberQuickConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PhoneNumberQuickConnectConfig",
+        properties: &[s::prop("PhoneNumber", s::Kind::String).pattern("^\\+[1-9]\\d{1,14}$")],
+        required: &["PhoneNumber"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PhoneNumberQuickConnectConfig>
         for ::stratus_model::Val<PhoneNumberQuickConnectConfig>
@@ -5356,6 +7155,16 @@ pub mod quick_connect {
         }
     }
 
+    /// What the schema says of `QueueQuickConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueueQuickConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueueQuickConnectConfig",
+        properties: &[s::prop("ContactFlowArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), s::prop("QueueArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$")],
+        required: &["ContactFlowArn", "QueueArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueueQuickConnectConfig>
         for ::stratus_model::Val<QueueQuickConnectConfig>
     {
@@ -5389,6 +7198,16 @@ pub mod quick_connect {
         }
     }
 
+    /// What the schema says of `UserQuickConnectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserQuickConnectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UserQuickConnectConfig",
+        properties: &[s::prop("ContactFlowArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), s::prop("UserArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$")],
+        required: &["ContactFlowArn", "UserArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserQuickConnectConfig> for ::stratus_model::Val<UserQuickConnectConfig> {
         fn from(value: UserQuickConnectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5409,6 +7228,8 @@ pub mod quick_connect {
     impl QuickConnectType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PhoneNumber, Self::Queue, Self::User];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PHONE_NUMBER", "QUEUE", "USER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5443,6 +7264,8 @@ pub use quick_connect::{CfnQuickConnect, CfnQuickConnectAttributes};
 
 /// `AWS::Connect::RoutingProfile` and its property types.
 pub mod routing_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::RoutingProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-routingprofile.html)
@@ -5516,6 +7339,16 @@ pub mod routing_profile {
         }
     }
 
+    /// What the schema says of `AWS::Connect::RoutingProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::RoutingProfile",
+        properties: &[s::prop("AgentAvailabilityTimer", s::Kind::Enum(AgentAvailabilityTimer::VALUES)), s::prop("DefaultOutboundQueueArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$"), s::prop("Description", s::Kind::String).min_length(1).max_length(250), s::prop("InstanceArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"), s::prop("ManualAssignmentQueueConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RoutingProfileManualAssignmentQueueConfig)))).min_items(1).max_items(10), s::prop("MediaConcurrencies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MediaConcurrency)))), s::prop("Name", s::Kind::String).min_length(1).max_length(127), s::prop("QueueConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RoutingProfileQueueConfig)))).min_items(1), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn", "Name", "Description", "MediaConcurrencies", "DefaultOutboundQueueArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoutingProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoutingProfileAttributes {
         /// `RoutingProfileArn`: string.
@@ -5549,6 +7382,20 @@ pub mod routing_profile {
             }
         }
     }
+
+    /// What the schema says of `RoutingProfileManualAssignmentQueueConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingProfileManualAssignmentQueueConfig: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "RoutingProfileManualAssignmentQueueConfig",
+            properties: &[s::prop(
+                "QueueReference",
+                s::Kind::Object(&SCHEMA_RoutingProfileQueueReference),
+            )],
+            required: &["QueueReference"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<RoutingProfileManualAssignmentQueueConfig>
         for ::stratus_model::Val<RoutingProfileManualAssignmentQueueConfig>
@@ -5586,6 +7433,25 @@ pub mod routing_profile {
             }
         }
     }
+
+    /// What the schema says of `MediaConcurrency`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaConcurrency: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaConcurrency",
+        properties: &[
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+            s::prop("Concurrency", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop(
+                "CrossChannelBehavior",
+                s::Kind::Object(&SCHEMA_CrossChannelBehavior),
+            ),
+        ],
+        required: &["Channel", "Concurrency"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaConcurrency> for ::stratus_model::Val<MediaConcurrency> {
         fn from(value: MediaConcurrency) -> Self {
@@ -5625,6 +7491,27 @@ pub mod routing_profile {
         }
     }
 
+    /// What the schema says of `RoutingProfileQueueConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingProfileQueueConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingProfileQueueConfig",
+        properties: &[
+            s::prop("Delay", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(9999.0),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(99.0),
+            s::prop(
+                "QueueReference",
+                s::Kind::Object(&SCHEMA_RoutingProfileQueueReference),
+            ),
+        ],
+        required: &["Delay", "Priority", "QueueReference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoutingProfileQueueConfig>
         for ::stratus_model::Val<RoutingProfileQueueConfig>
     {
@@ -5658,6 +7545,16 @@ pub mod routing_profile {
         }
     }
 
+    /// What the schema says of `RoutingProfileQueueReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingProfileQueueReference: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingProfileQueueReference",
+        properties: &[s::prop("Channel", s::Kind::Enum(Channel::VALUES)), s::prop("QueueArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$")],
+        required: &["Channel", "QueueArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoutingProfileQueueReference>
         for ::stratus_model::Val<RoutingProfileQueueReference>
     {
@@ -5686,6 +7583,16 @@ pub mod routing_profile {
         }
     }
 
+    /// What the schema says of `CrossChannelBehavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossChannelBehavior: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossChannelBehavior",
+        properties: &[s::prop("BehaviorType", s::Kind::Enum(BehaviorType::VALUES))],
+        required: &["BehaviorType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossChannelBehavior> for ::stratus_model::Val<CrossChannelBehavior> {
         fn from(value: CrossChannelBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5704,6 +7611,9 @@ pub mod routing_profile {
     impl AgentAvailabilityTimer {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TimeSinceLastActivity, Self::TimeSinceLastInbound];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TIME_SINCE_LAST_ACTIVITY", "TIME_SINCE_LAST_INBOUND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5748,6 +7658,8 @@ pub mod routing_profile {
     impl Channel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Voice, Self::Chat, Self::Task, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VOICE", "CHAT", "TASK", "EMAIL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5790,6 +7702,9 @@ pub mod routing_profile {
     impl BehaviorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RouteCurrentChannelOnly, Self::RouteAnyChannel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ROUTE_CURRENT_CHANNEL_ONLY", "ROUTE_ANY_CHANNEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5823,6 +7738,8 @@ pub use routing_profile::{CfnRoutingProfile, CfnRoutingProfileAttributes};
 
 /// `AWS::Connect::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-rule.html)
@@ -5886,6 +7803,35 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `AWS::Connect::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Rule",
+        properties: &[
+            s::prop("Actions", s::Kind::Object(&SCHEMA_Actions)),
+            s::prop("Function", s::Kind::String),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,200}$"),
+            s::prop("PublishStatus", s::Kind::Enum(PublishStatus::VALUES)),
+            s::prop(
+                "TriggerEventSource",
+                s::Kind::Object(&SCHEMA_RuleTriggerEventSource),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "InstanceArn",
+            "TriggerEventSource",
+            "Function",
+            "Actions",
+            "PublishStatus",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `RuleArn`: string.
@@ -5928,6 +7874,71 @@ pub mod rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UpdateCaseAction>>>,
     }
 
+    /// What the schema says of `Actions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Actions: s::ObjectSchema = s::ObjectSchema {
+        name: "Actions",
+        properties: &[
+            s::prop(
+                "AssignContactCategoryActions",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "CreateCaseActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CreateCaseAction))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "EndAssociatedTasksActions",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "EventBridgeActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventBridgeAction))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "SendNotificationActions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SendNotificationAction),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "SubmitAutoEvaluationActions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SubmitAutoEvaluationAction),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "TaskActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TaskAction))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "UpdateCaseActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UpdateCaseAction))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Actions> for ::stratus_model::Val<Actions> {
         fn from(value: Actions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5959,6 +7970,16 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `RuleTriggerEventSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleTriggerEventSource: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleTriggerEventSource",
+        properties: &[s::prop("EventSourceName", s::Kind::Enum(EventSourceName::VALUES)), s::prop("IntegrationAssociationArn", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/integration-association/[-a-zA-Z0-9]*$")],
+        required: &["EventSourceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleTriggerEventSource> for ::stratus_model::Val<RuleTriggerEventSource> {
         fn from(value: RuleTriggerEventSource) -> Self {
@@ -5992,6 +8013,26 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `CreateCaseAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateCaseAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateCaseAction",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Field))),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("TemplateId", s::Kind::String)
+                .min_length(1)
+                .max_length(500),
+        ],
+        required: &["Fields", "TemplateId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CreateCaseAction> for ::stratus_model::Val<CreateCaseAction> {
         fn from(value: CreateCaseAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6016,6 +8057,16 @@ pub mod rule {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `EventBridgeAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeAction: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeAction",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9._-]{1,100}$")],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventBridgeAction> for ::stratus_model::Val<EventBridgeAction> {
         fn from(value: EventBridgeAction) -> Self {
@@ -6065,6 +8116,29 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `SendNotificationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SendNotificationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SendNotificationAction",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ContentType", s::Kind::Enum(ContentType::VALUES)),
+            s::prop("DeliveryMethod", s::Kind::Enum(DeliveryMethod::VALUES)),
+            s::prop(
+                "Recipient",
+                s::Kind::Object(&SCHEMA_NotificationRecipientType),
+            ),
+            s::prop("Subject", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["DeliveryMethod", "Content", "Recipient", "ContentType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SendNotificationAction> for ::stratus_model::Val<SendNotificationAction> {
         fn from(value: SendNotificationAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6091,6 +8165,16 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `SubmitAutoEvaluationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubmitAutoEvaluationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SubmitAutoEvaluationAction",
+        properties: &[s::prop("EvaluationFormArn", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/evaluation-form/[-a-zA-Z0-9]*$")],
+        required: &["EvaluationFormArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SubmitAutoEvaluationAction>
         for ::stratus_model::Val<SubmitAutoEvaluationAction>
@@ -6134,6 +8218,16 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `TaskAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskAction: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskAction",
+        properties: &[s::prop("ContactFlowArn", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), s::prop("Description", s::Kind::String).min_length(0).max_length(4096), s::prop("Name", s::Kind::String).min_length(1).max_length(512), s::prop("References", s::Kind::Json)],
+        required: &["Name", "ContactFlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskAction> for ::stratus_model::Val<TaskAction> {
         fn from(value: TaskAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6159,6 +8253,21 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `UpdateCaseAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateCaseAction: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateCaseAction",
+        properties: &[s::prop(
+            "Fields",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Field))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdateCaseAction> for ::stratus_model::Val<UpdateCaseAction> {
         fn from(value: UpdateCaseAction) -> Self {
@@ -6192,6 +8301,19 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `Field`'s properties; `validate()` checks them.
+    pub static SCHEMA_Field: s::ObjectSchema = s::ObjectSchema {
+        name: "Field",
+        properties: &[
+            s::prop("Id", s::Kind::String).min_length(1).max_length(500),
+            s::prop("Value", s::Kind::Object(&SCHEMA_FieldValue)),
+        ],
+        required: &["Id", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
         fn from(value: Field) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6209,6 +8331,16 @@ pub mod rule {
         /// `UserTags`: JSON.
         pub user_tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `NotificationRecipientType`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationRecipientType: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationRecipientType",
+        properties: &[s::prop("UserArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent/[-a-zA-Z0-9]*$|^\\$\\..+$"))).min_items(1).max_items(5), s::prop("UserTags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationRecipientType>
         for ::stratus_model::Val<NotificationRecipientType>
@@ -6232,6 +8364,21 @@ pub mod rule {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FieldValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldValue: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldValue",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("EmptyValue", s::Kind::Json),
+            s::prop("StringValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldValue> for ::stratus_model::Val<FieldValue> {
         fn from(value: FieldValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6250,6 +8397,8 @@ pub mod rule {
     impl PublishStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Draft, Self::Published];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DRAFT", "PUBLISHED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6320,6 +8469,20 @@ pub mod rule {
             Self::OnCaseCreate,
             Self::OnCaseUpdate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "OnContactEvaluationSubmit",
+            "OnPostCallAnalysisAvailable",
+            "OnRealTimeCallAnalysisAvailable",
+            "OnRealTimeChatAnalysisAvailable",
+            "OnPostChatAnalysisAvailable",
+            "OnZendeskTicketCreate",
+            "OnZendeskTicketStatusUpdate",
+            "OnSalesforceCaseCreate",
+            "OnMetricDataUpdate",
+            "OnCaseCreate",
+            "OnCaseUpdate",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6367,6 +8530,8 @@ pub mod rule {
     impl ContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PlainText];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PLAIN_TEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6404,6 +8569,8 @@ pub mod rule {
     impl DeliveryMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EMAIL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6436,6 +8603,8 @@ pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::Connect::SecurityKey` and its property types.
 pub mod security_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::SecurityKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securitykey.html)
@@ -6471,6 +8640,24 @@ pub mod security_key {
         }
     }
 
+    /// What the schema says of `AWS::Connect::SecurityKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::SecurityKey",
+        properties: &[
+            s::prop("InstanceId", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Key", "InstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityKeyAttributes {
         /// `AssociationId`: string.
@@ -6488,6 +8675,8 @@ pub use security_key::{CfnSecurityKey, CfnSecurityKeyAttributes};
 
 /// `AWS::Connect::SecurityProfile` and its property types.
 pub mod security_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::SecurityProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securityprofile.html)
@@ -6574,6 +8763,69 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `AWS::Connect::SecurityProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::SecurityProfile",
+        properties: &[
+            s::prop("AllowedAccessControlHierarchyGroupId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(0)
+                .max_length(127),
+            s::prop(
+                "AllowedAccessControlTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(2),
+            s::prop(
+                "AllowedFlowModules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FlowModule))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop(
+                "Applications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Application))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(250),
+            s::prop(
+                "GranularAccessControlConfiguration",
+                s::Kind::Object(&SCHEMA_GranularAccessControlConfiguration),
+            ),
+            s::prop(
+                "HierarchyRestrictedResources",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .max_items(10),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(0)
+            .max_items(500),
+            s::prop("SecurityProfileName", s::Kind::String)
+                .pattern("^[ a-zA-Z0-9_@-]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "TagRestrictedResources",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "SecurityProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityProfileAttributes {
         /// `SecurityProfileArn`: string.
@@ -6624,6 +8876,24 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6657,6 +8927,23 @@ pub mod security_profile {
             }
         }
     }
+
+    /// What the schema says of `FlowModule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowModule: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowModule",
+        properties: &[
+            s::prop("FlowModuleId", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(Type::VALUES))
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Type", "FlowModuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FlowModule> for ::stratus_model::Val<FlowModule> {
         fn from(value: FlowModule) -> Self {
@@ -6697,6 +8984,27 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `Application`'s properties; `validate()` checks them.
+    pub static SCHEMA_Application: s::ObjectSchema = s::ObjectSchema {
+        name: "Application",
+        properties: &[
+            s::prop(
+                "ApplicationPermissions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Namespace", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["ApplicationPermissions", "Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Application> for ::stratus_model::Val<Application> {
         fn from(value: Application) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6711,6 +9019,19 @@ pub mod security_profile {
         pub data_table_access_control_configuration:
             ::std::option::Option<::stratus_model::Val<DataTableAccessControlConfiguration>>,
     }
+
+    /// What the schema says of `GranularAccessControlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GranularAccessControlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GranularAccessControlConfiguration",
+        properties: &[s::prop(
+            "DataTableAccessControlConfiguration",
+            s::Kind::Object(&SCHEMA_DataTableAccessControlConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GranularAccessControlConfiguration>
         for ::stratus_model::Val<GranularAccessControlConfiguration>
@@ -6729,6 +9050,19 @@ pub mod security_profile {
             ::stratus_model::Val<PrimaryAttributeAccessControlConfigurationItem>,
         >,
     }
+
+    /// What the schema says of `DataTableAccessControlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataTableAccessControlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataTableAccessControlConfiguration",
+        properties: &[s::prop(
+            "PrimaryAttributeAccessControlConfiguration",
+            s::Kind::Object(&SCHEMA_PrimaryAttributeAccessControlConfigurationItem),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataTableAccessControlConfiguration>
         for ::stratus_model::Val<DataTableAccessControlConfiguration>
@@ -6760,6 +9094,22 @@ pub mod security_profile {
             }
         }
     }
+
+    /// What the schema says of `PrimaryAttributeAccessControlConfigurationItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrimaryAttributeAccessControlConfigurationItem: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PrimaryAttributeAccessControlConfigurationItem",
+            properties: &[s::prop(
+                "PrimaryAttributeValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrimaryAttributeValue))),
+            )
+            .min_items(1)
+            .max_items(5)],
+            required: &["PrimaryAttributeValues"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<PrimaryAttributeAccessControlConfigurationItem>
         for ::stratus_model::Val<PrimaryAttributeAccessControlConfigurationItem>
@@ -6805,6 +9155,33 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `PrimaryAttributeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrimaryAttributeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "PrimaryAttributeValue",
+        properties: &[
+            s::prop("AccessType", s::Kind::Enum(AccessType::VALUES)),
+            s::prop("AttributeName", s::Kind::String)
+                .pattern("^(?!aws:|connect:)[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+$")
+                        .min_length(1)
+                        .max_length(1000),
+                ),
+            )
+            .min_items(1)
+            .max_items(2),
+        ],
+        required: &["AccessType", "AttributeName", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrimaryAttributeValue> for ::stratus_model::Val<PrimaryAttributeValue> {
         fn from(value: PrimaryAttributeValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6821,6 +9198,8 @@ pub mod security_profile {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MCP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6860,6 +9239,8 @@ pub mod security_profile {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mcp, Self::ThirdPartyApplication];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MCP", "THIRD_PARTY_APPLICATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6898,6 +9279,8 @@ pub mod security_profile {
     impl AccessType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6930,6 +9313,8 @@ pub use security_profile::{CfnSecurityProfile, CfnSecurityProfileAttributes};
 
 /// `AWS::Connect::TaskTemplate` and its property types.
 pub mod task_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::TaskTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html)
@@ -6995,6 +9380,16 @@ pub mod task_template {
         }
     }
 
+    /// What the schema says of `AWS::Connect::TaskTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::TaskTemplate",
+        properties: &[s::prop("ClientToken", s::Kind::String).pattern("^$|[0-9a-f]{8}-[0-9a-f]{4}-[0-5][0-9a-f]{3}-[089ab][0-9a-f]{3}-[0-9a-f]{12}$").min_length(0).max_length(500), s::prop("Constraints", s::Kind::Object(&SCHEMA_Constraints)), s::prop("ContactFlowArn", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), s::prop("Defaults", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DefaultFieldValue)))).max_items(50), s::prop("Description", s::Kind::String).min_length(0).max_length(255), s::prop("Fields", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Field)))).max_items(50), s::prop("InstanceArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"), s::prop("Name", s::Kind::String).min_length(1).max_length(100), s::prop("SelfAssignContactFlowArn", s::Kind::String).pattern("^$|arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$"), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTaskTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskTemplateAttributes {
         /// `Arn`: string.
@@ -7021,6 +9416,32 @@ pub mod task_template {
         pub required_fields:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RequiredFieldInfo>>>,
     }
+
+    /// What the schema says of `Constraints`'s properties; `validate()` checks them.
+    pub static SCHEMA_Constraints: s::ObjectSchema = s::ObjectSchema {
+        name: "Constraints",
+        properties: &[
+            s::prop(
+                "InvisibleFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InvisibleFieldInfo))),
+            )
+            .max_items(50),
+            s::prop(
+                "ReadOnlyFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReadOnlyFieldInfo))),
+            )
+            .max_items(50),
+            s::prop(
+                "RequiredFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RequiredFieldInfo))),
+            )
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Constraints> for ::stratus_model::Val<Constraints> {
         fn from(value: Constraints) -> Self {
@@ -7052,6 +9473,21 @@ pub mod task_template {
             }
         }
     }
+
+    /// What the schema says of `DefaultFieldValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultFieldValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultFieldValue",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("Id", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+        ],
+        required: &["Id", "DefaultValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultFieldValue> for ::stratus_model::Val<DefaultFieldValue> {
         fn from(value: DefaultFieldValue) -> Self {
@@ -7093,6 +9529,32 @@ pub mod task_template {
         }
     }
 
+    /// What the schema says of `Field`'s properties; `validate()` checks them.
+    pub static SCHEMA_Field: s::ObjectSchema = s::ObjectSchema {
+        name: "Field",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("Id", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+            s::prop(
+                "SingleSelectOptions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[A-Za-z0-9](?:[A-Za-z0-9_.,\\s-]*[A-Za-z0-9_.,-])?$")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .max_items(50),
+            s::prop("Type", s::Kind::Enum(FieldType::VALUES)),
+        ],
+        required: &["Id", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
         fn from(value: Field) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7114,6 +9576,16 @@ pub mod task_template {
             Self { id: id.into() }
         }
     }
+
+    /// What the schema says of `InvisibleFieldInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_InvisibleFieldInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "InvisibleFieldInfo",
+        properties: &[s::prop("Id", s::Kind::Object(&SCHEMA_FieldIdentifier))],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InvisibleFieldInfo> for ::stratus_model::Val<InvisibleFieldInfo> {
         fn from(value: InvisibleFieldInfo) -> Self {
@@ -7137,6 +9609,16 @@ pub mod task_template {
         }
     }
 
+    /// What the schema says of `ReadOnlyFieldInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReadOnlyFieldInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ReadOnlyFieldInfo",
+        properties: &[s::prop("Id", s::Kind::Object(&SCHEMA_FieldIdentifier))],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReadOnlyFieldInfo> for ::stratus_model::Val<ReadOnlyFieldInfo> {
         fn from(value: ReadOnlyFieldInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7158,6 +9640,16 @@ pub mod task_template {
             Self { id: id.into() }
         }
     }
+
+    /// What the schema says of `RequiredFieldInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequiredFieldInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "RequiredFieldInfo",
+        properties: &[s::prop("Id", s::Kind::Object(&SCHEMA_FieldIdentifier))],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RequiredFieldInfo> for ::stratus_model::Val<RequiredFieldInfo> {
         fn from(value: RequiredFieldInfo) -> Self {
@@ -7184,6 +9676,18 @@ pub mod task_template {
         }
     }
 
+    /// What the schema says of `FieldIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldIdentifier",
+        properties: &[s::prop("Name", s::Kind::String)
+            .min_length(1)
+            .max_length(100)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldIdentifier> for ::stratus_model::Val<FieldIdentifier> {
         fn from(value: FieldIdentifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7202,6 +9706,8 @@ pub mod task_template {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7281,6 +9787,23 @@ pub mod task_template {
             Self::ExpiryDuration,
             Self::SelfAssign,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NAME",
+            "DESCRIPTION",
+            "SCHEDULED_TIME",
+            "QUICK_CONNECT",
+            "URL",
+            "NUMBER",
+            "TEXT",
+            "TEXT_AREA",
+            "DATE_TIME",
+            "BOOLEAN",
+            "SINGLE_SELECT",
+            "EMAIL",
+            "EXPIRY_DURATION",
+            "SELF_ASSIGN",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7326,6 +9849,8 @@ pub use task_template::{CfnTaskTemplate, CfnTaskTemplateAttributes};
 
 /// `AWS::Connect::TrafficDistributionGroup` and its property types.
 pub mod traffic_distribution_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::TrafficDistributionGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-trafficdistributiongroup.html)
@@ -7373,6 +9898,16 @@ pub mod traffic_distribution_group {
         }
     }
 
+    /// What the schema says of `AWS::Connect::TrafficDistributionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::TrafficDistributionGroup",
+        properties: &[s::prop("Description", s::Kind::String).pattern("(^[\\S].*[\\S]$)|(^[\\S]$)").min_length(1).max_length(250), s::prop("InstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(250), s::prop("Name", s::Kind::String).pattern("(^[\\S].*[\\S]$)|(^[\\S]$)").min_length(1).max_length(128), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrafficDistributionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficDistributionGroupAttributes {
         /// `TrafficDistributionGroupArn`: string.
@@ -7402,6 +9937,8 @@ pub use traffic_distribution_group::{
 
 /// `AWS::Connect::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-user.html)
@@ -7496,6 +10033,16 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AWS::Connect::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::User",
+        properties: &[s::prop("AfterContactWorkConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AfterContactWorkConfigPerChannel)))), s::prop("AutoAcceptConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AutoAcceptConfig)))), s::prop("DirectoryUserId", s::Kind::String), s::prop("HierarchyGroupArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$"), s::prop("IdentityInfo", s::Kind::Object(&SCHEMA_UserIdentityInfo)), s::prop("InstanceArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"), s::prop("Password", s::Kind::String).pattern("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$"), s::prop("PersistentConnectionConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PersistentConnectionConfig)))), s::prop("PhoneConfig", s::Kind::Object(&SCHEMA_UserPhoneConfig)), s::prop("PhoneNumberConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PhoneNumberConfig)))), s::prop("RoutingProfileArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/routing-profile/[-a-zA-Z0-9]*$"), s::prop("SecurityProfileArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/security-profile/[-a-zA-Z0-9]*$"))).min_items(1).max_items(10), s::prop("UserProficiencies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserProficiency)))), s::prop("Username", s::Kind::String).pattern("[a-zA-Z0-9\\_\\-\\.\\@]+").min_length(1).max_length(64), s::prop("VoiceEnhancementConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VoiceEnhancementConfig)))), s::prop("Tags", s::Kind::Json)],
+        required: &["InstanceArn", "RoutingProfileArn", "SecurityProfileArns", "Username"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `UserArn`: string.
@@ -7539,6 +10086,26 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AfterContactWorkConfigPerChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_AfterContactWorkConfigPerChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "AfterContactWorkConfigPerChannel",
+        properties: &[
+            s::prop(
+                "AfterContactWorkConfig",
+                s::Kind::Object(&SCHEMA_AfterContactWorkConfig),
+            ),
+            s::prop(
+                "AgentFirstCallbackAfterContactWorkConfig",
+                s::Kind::Object(&SCHEMA_AfterContactWorkConfig),
+            ),
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+        ],
+        required: &["Channel", "AfterContactWorkConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AfterContactWorkConfigPerChannel>
         for ::stratus_model::Val<AfterContactWorkConfigPerChannel>
     {
@@ -7575,6 +10142,20 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AutoAcceptConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoAcceptConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoAcceptConfig",
+        properties: &[
+            s::prop("AgentFirstCallbackAutoAccept", s::Kind::Boolean),
+            s::prop("AutoAccept", s::Kind::Boolean),
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+        ],
+        required: &["Channel", "AutoAccept"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoAcceptConfig> for ::stratus_model::Val<AutoAcceptConfig> {
         fn from(value: AutoAcceptConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7596,6 +10177,27 @@ pub mod user {
         /// `SecondaryEmail`: string.
         pub secondary_email: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `UserIdentityInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserIdentityInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "UserIdentityInfo",
+        properties: &[
+            s::prop("Email", s::Kind::String),
+            s::prop("FirstName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("LastName", s::Kind::String)
+                .min_length(0)
+                .max_length(300),
+            s::prop("Mobile", s::Kind::String).pattern("^\\+[1-9]\\d{1,14}$"),
+            s::prop("SecondaryEmail", s::Kind::String)
+                .pattern("(?=^.{0,265}$)[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,63}"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UserIdentityInfo> for ::stratus_model::Val<UserIdentityInfo> {
         fn from(value: UserIdentityInfo) -> Self {
@@ -7628,6 +10230,19 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `PersistentConnectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PersistentConnectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PersistentConnectionConfig",
+        properties: &[
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+            s::prop("PersistentConnection", s::Kind::Boolean),
+        ],
+        required: &["Channel", "PersistentConnection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PersistentConnectionConfig>
         for ::stratus_model::Val<PersistentConnectionConfig>
     {
@@ -7651,6 +10266,22 @@ pub mod user {
         /// `PhoneType`: [`PhoneType`].
         pub phone_type: ::std::option::Option<::stratus_model::Val<PhoneType>>,
     }
+
+    /// What the schema says of `UserPhoneConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserPhoneConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UserPhoneConfig",
+        properties: &[
+            s::prop("AfterContactWorkTimeLimit", s::Kind::Integer).minimum(0.0),
+            s::prop("AutoAccept", s::Kind::Boolean),
+            s::prop("DeskPhoneNumber", s::Kind::String),
+            s::prop("PersistentConnection", s::Kind::Boolean),
+            s::prop("PhoneType", s::Kind::Enum(PhoneType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UserPhoneConfig> for ::stratus_model::Val<UserPhoneConfig> {
         fn from(value: UserPhoneConfig) -> Self {
@@ -7685,6 +10316,20 @@ pub mod user {
             }
         }
     }
+
+    /// What the schema says of `PhoneNumberConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PhoneNumberConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PhoneNumberConfig",
+        properties: &[
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+            s::prop("PhoneNumber", s::Kind::String),
+            s::prop("PhoneType", s::Kind::Enum(PhoneType::VALUES)),
+        ],
+        required: &["Channel", "PhoneType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PhoneNumberConfig> for ::stratus_model::Val<PhoneNumberConfig> {
         fn from(value: PhoneNumberConfig) -> Self {
@@ -7722,6 +10367,24 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `UserProficiency`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserProficiency: s::ObjectSchema = s::ObjectSchema {
+        name: "UserProficiency",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("AttributeValue", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Level", s::Kind::Number).minimum(1.0).maximum(5.0),
+        ],
+        required: &["AttributeName", "AttributeValue", "Level"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserProficiency> for ::stratus_model::Val<UserProficiency> {
         fn from(value: UserProficiency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7755,6 +10418,22 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `VoiceEnhancementConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VoiceEnhancementConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VoiceEnhancementConfig",
+        properties: &[
+            s::prop("Channel", s::Kind::Enum(Channel::VALUES)),
+            s::prop(
+                "VoiceEnhancementMode",
+                s::Kind::Enum(VoiceEnhancementMode::VALUES),
+            ),
+        ],
+        required: &["Channel", "VoiceEnhancementMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VoiceEnhancementConfig> for ::stratus_model::Val<VoiceEnhancementConfig> {
         fn from(value: VoiceEnhancementConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7768,6 +10447,16 @@ pub mod user {
         /// `AfterContactWorkTimeLimit`: integer.
         pub after_contact_work_time_limit: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AfterContactWorkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AfterContactWorkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AfterContactWorkConfig",
+        properties: &[s::prop("AfterContactWorkTimeLimit", s::Kind::Integer).minimum(0.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AfterContactWorkConfig> for ::stratus_model::Val<AfterContactWorkConfig> {
         fn from(value: AfterContactWorkConfig) -> Self {
@@ -7791,6 +10480,8 @@ pub mod user {
     impl Channel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Voice, Self::Chat, Self::Task, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VOICE", "CHAT", "TASK", "EMAIL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7833,6 +10524,8 @@ pub mod user {
     impl PhoneType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SoftPhone, Self::DeskPhone];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOFT_PHONE", "DESK_PHONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7876,6 +10569,9 @@ pub mod user {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::None, Self::VoiceIsolation, Self::NoiseSuppression];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "VOICE_ISOLATION", "NOISE_SUPPRESSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7910,6 +10606,8 @@ pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::Connect::UserHierarchyGroup` and its property types.
 pub mod user_hierarchy_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::UserHierarchyGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-userhierarchygroup.html)
@@ -7951,6 +10649,16 @@ pub mod user_hierarchy_group {
         }
     }
 
+    /// What the schema says of `AWS::Connect::UserHierarchyGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::UserHierarchyGroup",
+        properties: &[s::prop("InstanceArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"), s::prop("Name", s::Kind::String).min_length(1).max_length(100), s::prop("ParentGroupArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group/[-a-zA-Z0-9]*$"), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserHierarchyGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserHierarchyGroupAttributes {
         /// `UserHierarchyGroupArn`: string.
@@ -7968,6 +10676,8 @@ pub use user_hierarchy_group::{CfnUserHierarchyGroup, CfnUserHierarchyGroupAttri
 
 /// `AWS::Connect::UserHierarchyStructure` and its property types.
 pub mod user_hierarchy_structure {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::UserHierarchyStructure`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-userhierarchystructure.html)
@@ -8001,6 +10711,23 @@ pub mod user_hierarchy_structure {
         }
     }
 
+    /// What the schema says of `AWS::Connect::UserHierarchyStructure`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::UserHierarchyStructure",
+        properties: &[
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop(
+                "UserHierarchyStructure",
+                s::Kind::Object(&SCHEMA_UserHierarchyStructure),
+            ),
+        ],
+        required: &["InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserHierarchyStructure`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserHierarchyStructureAttributes {
         /// `UserHierarchyStructureArn`: string.
@@ -8028,6 +10755,22 @@ pub mod user_hierarchy_structure {
         /// `LevelTwo`: [`LevelTwo`].
         pub level_two: ::std::option::Option<::stratus_model::Val<LevelTwo>>,
     }
+
+    /// What the schema says of `UserHierarchyStructure`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserHierarchyStructure: s::ObjectSchema = s::ObjectSchema {
+        name: "UserHierarchyStructure",
+        properties: &[
+            s::prop("LevelFive", s::Kind::Object(&SCHEMA_LevelFive)),
+            s::prop("LevelFour", s::Kind::Object(&SCHEMA_LevelFour)),
+            s::prop("LevelOne", s::Kind::Object(&SCHEMA_LevelOne)),
+            s::prop("LevelThree", s::Kind::Object(&SCHEMA_LevelThree)),
+            s::prop("LevelTwo", s::Kind::Object(&SCHEMA_LevelTwo)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UserHierarchyStructure> for ::stratus_model::Val<UserHierarchyStructure> {
         fn from(value: UserHierarchyStructure) -> Self {
@@ -8061,6 +10804,16 @@ pub mod user_hierarchy_structure {
         }
     }
 
+    /// What the schema says of `LevelFive`'s properties; `validate()` checks them.
+    pub static SCHEMA_LevelFive: s::ObjectSchema = s::ObjectSchema {
+        name: "LevelFive",
+        properties: &[s::prop("HierarchyLevelArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), s::prop("HierarchyLevelId", s::Kind::String), s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LevelFive> for ::stratus_model::Val<LevelFive> {
         fn from(value: LevelFive) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8092,6 +10845,16 @@ pub mod user_hierarchy_structure {
             }
         }
     }
+
+    /// What the schema says of `LevelFour`'s properties; `validate()` checks them.
+    pub static SCHEMA_LevelFour: s::ObjectSchema = s::ObjectSchema {
+        name: "LevelFour",
+        properties: &[s::prop("HierarchyLevelArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), s::prop("HierarchyLevelId", s::Kind::String), s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LevelFour> for ::stratus_model::Val<LevelFour> {
         fn from(value: LevelFour) -> Self {
@@ -8125,6 +10888,16 @@ pub mod user_hierarchy_structure {
         }
     }
 
+    /// What the schema says of `LevelOne`'s properties; `validate()` checks them.
+    pub static SCHEMA_LevelOne: s::ObjectSchema = s::ObjectSchema {
+        name: "LevelOne",
+        properties: &[s::prop("HierarchyLevelArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), s::prop("HierarchyLevelId", s::Kind::String), s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LevelOne> for ::stratus_model::Val<LevelOne> {
         fn from(value: LevelOne) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8156,6 +10929,16 @@ pub mod user_hierarchy_structure {
             }
         }
     }
+
+    /// What the schema says of `LevelThree`'s properties; `validate()` checks them.
+    pub static SCHEMA_LevelThree: s::ObjectSchema = s::ObjectSchema {
+        name: "LevelThree",
+        properties: &[s::prop("HierarchyLevelArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), s::prop("HierarchyLevelId", s::Kind::String), s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LevelThree> for ::stratus_model::Val<LevelThree> {
         fn from(value: LevelThree) -> Self {
@@ -8189,6 +10972,16 @@ pub mod user_hierarchy_structure {
         }
     }
 
+    /// What the schema says of `LevelTwo`'s properties; `validate()` checks them.
+    pub static SCHEMA_LevelTwo: s::ObjectSchema = s::ObjectSchema {
+        name: "LevelTwo",
+        properties: &[s::prop("HierarchyLevelArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/agent-group-level/[-0-9]*$"), s::prop("HierarchyLevelId", s::Kind::String), s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LevelTwo> for ::stratus_model::Val<LevelTwo> {
         fn from(value: LevelTwo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8202,6 +10995,8 @@ pub use user_hierarchy_structure::{
 
 /// `AWS::Connect::View` and its property types.
 pub mod view {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::View`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-view.html)
@@ -8258,6 +11053,41 @@ pub mod view {
         }
     }
 
+    /// What the schema says of `AWS::Connect::View`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::View",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            )
+            .max_items(1000),
+            s::prop("Description", s::Kind::String)
+                .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@,]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,]*)$")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Template", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceArn", "Template", "Actions", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnViewAttributes {
         /// `ViewArn`: string.
@@ -8285,6 +11115,8 @@ pub use view::{CfnView, CfnViewAttributes};
 
 /// `AWS::Connect::ViewVersion` and its property types.
 pub mod view_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::ViewVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-viewversion.html)
@@ -8327,6 +11159,16 @@ pub mod view_version {
         }
     }
 
+    /// What the schema says of `AWS::Connect::ViewVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::ViewVersion",
+        properties: &[s::prop("VersionDescription", s::Kind::String).pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@,]+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,]*)$").min_length(1).max_length(4096), s::prop("ViewArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/view/[-:a-zA-Z0-9]*$").min_length(1).max_length(255), s::prop("ViewContentSha256", s::Kind::String).pattern("^[a-zA-Z0-9]{64}$").min_length(1).max_length(64)],
+        required: &["ViewArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnViewVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnViewVersionAttributes {
         /// `ViewVersionArn`: string.
@@ -8349,6 +11191,8 @@ pub use view_version::{CfnViewVersion, CfnViewVersionAttributes};
 
 /// `AWS::Connect::Workspace` and its property types.
 pub mod workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Connect::Workspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-workspace.html)
@@ -8415,6 +11259,47 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `AWS::Connect::Workspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Connect::Workspace",
+        properties: &[
+            s::prop(
+                "Associations",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(2048)),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\P{C}\r\n\t]*$")
+                .min_length(0)
+                .max_length(500),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$"),
+            s::prop(
+                "Media",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MediaItem))),
+            )
+            .max_items(4),
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "Pages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkspacePage))),
+            ),
+            s::prop("Theme", s::Kind::Object(&SCHEMA_WorkspaceTheme)),
+            s::prop("Title", s::Kind::String)
+                .pattern("^[\\P{C}]*$")
+                .min_length(0)
+                .max_length(127),
+            s::prop("Visibility", s::Kind::Enum(Visibility::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `Arn`: string.
@@ -8454,6 +11339,22 @@ pub mod workspace {
             }
         }
     }
+
+    /// What the schema says of `MediaItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaItem: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaItem",
+        properties: &[
+            s::prop("Source", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(533333),
+            s::prop("Type", s::Kind::Enum(MediaType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaItem> for ::stratus_model::Val<MediaItem> {
         fn from(value: MediaItem) -> Self {
@@ -8498,6 +11399,29 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `WorkspacePage`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspacePage: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspacePage",
+        properties: &[
+            s::prop("InputData", s::Kind::String)
+                .min_length(0)
+                .max_length(4096),
+            s::prop("Page", s::Kind::String)
+                .pattern("^(?!\\.$)(?!\\.\\.$)[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$")
+                .min_length(1)
+                .max_length(25),
+            s::prop("ResourceArn", s::Kind::String).max_length(2048),
+            s::prop("Slug", s::Kind::String)
+                .pattern("^$|^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]{3,}$")
+                .min_length(0)
+                .max_length(63),
+        ],
+        required: &["ResourceArn", "Page"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkspacePage> for ::stratus_model::Val<WorkspacePage> {
         fn from(value: WorkspacePage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8514,6 +11438,19 @@ pub mod workspace {
         pub light: ::std::option::Option<::stratus_model::Val<WorkspaceThemeConfig>>,
     }
 
+    /// What the schema says of `WorkspaceTheme`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceTheme: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceTheme",
+        properties: &[
+            s::prop("Dark", s::Kind::Object(&SCHEMA_WorkspaceThemeConfig)),
+            s::prop("Light", s::Kind::Object(&SCHEMA_WorkspaceThemeConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkspaceTheme> for ::stratus_model::Val<WorkspaceTheme> {
         fn from(value: WorkspaceTheme) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8529,6 +11466,22 @@ pub mod workspace {
         /// `Typography`: [`WorkspaceThemeTypography`].
         pub typography: ::std::option::Option<::stratus_model::Val<WorkspaceThemeTypography>>,
     }
+
+    /// What the schema says of `WorkspaceThemeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceThemeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceThemeConfig",
+        properties: &[
+            s::prop("Palette", s::Kind::Object(&SCHEMA_WorkspaceThemePalette)),
+            s::prop(
+                "Typography",
+                s::Kind::Object(&SCHEMA_WorkspaceThemeTypography),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkspaceThemeConfig> for ::stratus_model::Val<WorkspaceThemeConfig> {
         fn from(value: WorkspaceThemeConfig) -> Self {
@@ -8550,6 +11503,21 @@ pub mod workspace {
         pub primary: ::std::option::Option<::stratus_model::Val<PalettePrimary>>,
     }
 
+    /// What the schema says of `WorkspaceThemePalette`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceThemePalette: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceThemePalette",
+        properties: &[
+            s::prop("Canvas", s::Kind::Object(&SCHEMA_PaletteCanvas)),
+            s::prop("Header", s::Kind::Object(&SCHEMA_PaletteHeader)),
+            s::prop("Navigation", s::Kind::Object(&SCHEMA_PaletteNavigation)),
+            s::prop("Primary", s::Kind::Object(&SCHEMA_PalettePrimary)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkspaceThemePalette> for ::stratus_model::Val<WorkspaceThemePalette> {
         fn from(value: WorkspaceThemePalette) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8563,6 +11531,16 @@ pub mod workspace {
         /// `FontFamily`: [`FontFamily`].
         pub font_family: ::std::option::Option<::stratus_model::Val<FontFamily>>,
     }
+
+    /// What the schema says of `WorkspaceThemeTypography`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceThemeTypography: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceThemeTypography",
+        properties: &[s::prop("FontFamily", s::Kind::Object(&SCHEMA_FontFamily))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkspaceThemeTypography>
         for ::stratus_model::Val<WorkspaceThemeTypography>
@@ -8585,6 +11563,29 @@ pub mod workspace {
         pub page_background: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PaletteCanvas`'s properties; `validate()` checks them.
+    pub static SCHEMA_PaletteCanvas: s::ObjectSchema = s::ObjectSchema {
+        name: "PaletteCanvas",
+        properties: &[
+            s::prop("ActiveBackground", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("ContainerBackground", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("PageBackground", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PaletteCanvas> for ::stratus_model::Val<PaletteCanvas> {
         fn from(value: PaletteCanvas) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8604,6 +11605,30 @@ pub mod workspace {
         /// `TextHover`: string.
         pub text_hover: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PaletteHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_PaletteHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "PaletteHeader",
+        properties: &[
+            s::prop("Background", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("InvertActionsColors", s::Kind::Boolean),
+            s::prop("Text", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TextHover", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PaletteHeader> for ::stratus_model::Val<PaletteHeader> {
         fn from(value: PaletteHeader) -> Self {
@@ -8633,6 +11658,42 @@ pub mod workspace {
         pub text_hover: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PaletteNavigation`'s properties; `validate()` checks them.
+    pub static SCHEMA_PaletteNavigation: s::ObjectSchema = s::ObjectSchema {
+        name: "PaletteNavigation",
+        properties: &[
+            s::prop("Background", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("InvertActionsColors", s::Kind::Boolean),
+            s::prop("Text", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TextActive", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TextBackgroundActive", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TextBackgroundHover", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TextHover", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PaletteNavigation> for ::stratus_model::Val<PaletteNavigation> {
         fn from(value: PaletteNavigation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8651,6 +11712,29 @@ pub mod workspace {
         pub default: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PalettePrimary`'s properties; `validate()` checks them.
+    pub static SCHEMA_PalettePrimary: s::ObjectSchema = s::ObjectSchema {
+        name: "PalettePrimary",
+        properties: &[
+            s::prop("Active", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("ContrastText", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Default", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PalettePrimary> for ::stratus_model::Val<PalettePrimary> {
         fn from(value: PalettePrimary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8664,6 +11748,19 @@ pub mod workspace {
         /// `Default`: [`WorkspaceFontFamily`].
         pub default: ::std::option::Option<::stratus_model::Val<WorkspaceFontFamily>>,
     }
+
+    /// What the schema says of `FontFamily`'s properties; `validate()` checks them.
+    pub static SCHEMA_FontFamily: s::ObjectSchema = s::ObjectSchema {
+        name: "FontFamily",
+        properties: &[s::prop(
+            "Default",
+            s::Kind::Enum(WorkspaceFontFamily::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FontFamily> for ::stratus_model::Val<FontFamily> {
         fn from(value: FontFamily) -> Self {
@@ -8685,6 +11782,8 @@ pub mod workspace {
     impl Visibility {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Assigned, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ASSIGNED", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8734,6 +11833,13 @@ pub mod workspace {
             Self::ImageLogoDarkFavicon,
             Self::ImageLogoLightHorizontal,
             Self::ImageLogoDarkHorizontal,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "IMAGE_LOGO_LIGHT_FAVICON",
+            "IMAGE_LOGO_DARK_FAVICON",
+            "IMAGE_LOGO_LIGHT_HORIZONTAL",
+            "IMAGE_LOGO_DARK_HORIZONTAL",
         ];
 
         /// The value CloudFormation takes.
@@ -8791,6 +11897,15 @@ pub mod workspace {
             Self::TimesNewRoman,
             Self::Trebuchet,
             Self::Verdana,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ARIAL",
+            "COURIER_NEW",
+            "GEORGIA",
+            "TIMES_NEW_ROMAN",
+            "TREBUCHET",
+            "VERDANA",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::ConnectCampaigns::Campaign` and its property types.
 pub mod campaign {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ConnectCampaigns::Campaign`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaigns-campaign.html)
@@ -53,6 +55,35 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `AWS::ConnectCampaigns::Campaign`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ConnectCampaigns::Campaign",
+        properties: &[
+            s::prop("ConnectInstanceArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("DialerConfig", s::Kind::Object(&SCHEMA_DialerConfig)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "OutboundCallConfig",
+                s::Kind::Object(&SCHEMA_OutboundCallConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ConnectInstanceArn",
+            "DialerConfig",
+            "Name",
+            "OutboundCallConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -79,6 +110,29 @@ pub mod campaign {
         pub progressive_dialer_config:
             ::std::option::Option<::stratus_model::Val<ProgressiveDialerConfig>>,
     }
+
+    /// What the schema says of `DialerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DialerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DialerConfig",
+        properties: &[
+            s::prop(
+                "AgentlessDialerConfig",
+                s::Kind::Object(&SCHEMA_AgentlessDialerConfig),
+            ),
+            s::prop(
+                "PredictiveDialerConfig",
+                s::Kind::Object(&SCHEMA_PredictiveDialerConfig),
+            ),
+            s::prop(
+                "ProgressiveDialerConfig",
+                s::Kind::Object(&SCHEMA_ProgressiveDialerConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DialerConfig> for ::stratus_model::Val<DialerConfig> {
         fn from(value: DialerConfig) -> Self {
@@ -124,6 +178,16 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `OutboundCallConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutboundCallConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OutboundCallConfig",
+        properties: &[s::prop("AnswerMachineDetectionConfig", s::Kind::Object(&SCHEMA_AnswerMachineDetectionConfig)), s::prop("ConnectContactFlowArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*$").max_length(500), s::prop("ConnectQueueArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/queue/[-a-zA-Z0-9]*$").max_length(500), s::prop("ConnectSourcePhoneNumber", s::Kind::String).max_length(100)],
+        required: &["ConnectContactFlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutboundCallConfig> for ::stratus_model::Val<OutboundCallConfig> {
         fn from(value: OutboundCallConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -138,6 +202,18 @@ pub mod campaign {
         /// Range: `0.01..=1`.
         pub dialing_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `AgentlessDialerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentlessDialerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentlessDialerConfig",
+        properties: &[s::prop("DialingCapacity", s::Kind::Number)
+            .minimum(0.01)
+            .maximum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AgentlessDialerConfig> for ::stratus_model::Val<AgentlessDialerConfig> {
         fn from(value: AgentlessDialerConfig) -> Self {
@@ -170,6 +246,23 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `PredictiveDialerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveDialerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveDialerConfig",
+        properties: &[
+            s::prop("BandwidthAllocation", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("DialingCapacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+        ],
+        required: &["BandwidthAllocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PredictiveDialerConfig> for ::stratus_model::Val<PredictiveDialerConfig> {
         fn from(value: PredictiveDialerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -201,6 +294,23 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `ProgressiveDialerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProgressiveDialerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ProgressiveDialerConfig",
+        properties: &[
+            s::prop("BandwidthAllocation", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("DialingCapacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+        ],
+        required: &["BandwidthAllocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProgressiveDialerConfig>
         for ::stratus_model::Val<ProgressiveDialerConfig>
     {
@@ -231,6 +341,19 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `AnswerMachineDetectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnswerMachineDetectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AnswerMachineDetectionConfig",
+        properties: &[
+            s::prop("AwaitAnswerMachinePrompt", s::Kind::Boolean),
+            s::prop("EnableAnswerMachineDetection", s::Kind::Boolean),
+        ],
+        required: &["EnableAnswerMachineDetection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AnswerMachineDetectionConfig>
         for ::stratus_model::Val<AnswerMachineDetectionConfig>

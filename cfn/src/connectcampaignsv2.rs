@@ -4,6 +4,8 @@
 
 /// `AWS::ConnectCampaignsV2::Campaign` and its property types.
 pub mod campaign {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ConnectCampaignsV2::Campaign`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaignsv2-campaign.html)
@@ -68,6 +70,48 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `AWS::ConnectCampaignsV2::Campaign`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ConnectCampaignsV2::Campaign",
+        properties: &[
+            s::prop(
+                "ChannelSubtypeConfig",
+                s::Kind::Object(&SCHEMA_ChannelSubtypeConfig),
+            ),
+            s::prop(
+                "CommunicationLimitsOverride",
+                s::Kind::Object(&SCHEMA_CommunicationLimitsConfig),
+            ),
+            s::prop(
+                "CommunicationTimeConfig",
+                s::Kind::Object(&SCHEMA_CommunicationTimeConfig),
+            ),
+            s::prop("ConnectCampaignFlowArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+            s::prop("ConnectInstanceId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "EntryLimitsConfig",
+                s::Kind::Object(&SCHEMA_EntryLimitsConfig),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("Type", s::Kind::Enum(CampaignType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ConnectInstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -94,6 +138,27 @@ pub mod campaign {
         pub whats_app: ::std::option::Option<::stratus_model::Val<WhatsAppChannelSubtypeConfig>>,
     }
 
+    /// What the schema says of `ChannelSubtypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelSubtypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelSubtypeConfig",
+        properties: &[
+            s::prop("Email", s::Kind::Object(&SCHEMA_EmailChannelSubtypeConfig)),
+            s::prop("Sms", s::Kind::Object(&SCHEMA_SmsChannelSubtypeConfig)),
+            s::prop(
+                "Telephony",
+                s::Kind::Object(&SCHEMA_TelephonyChannelSubtypeConfig),
+            ),
+            s::prop(
+                "WhatsApp",
+                s::Kind::Object(&SCHEMA_WhatsAppChannelSubtypeConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChannelSubtypeConfig> for ::stratus_model::Val<ChannelSubtypeConfig> {
         fn from(value: ChannelSubtypeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -110,6 +175,25 @@ pub mod campaign {
         pub instance_limits_handling:
             ::std::option::Option<::stratus_model::Val<InstanceLimitsHandling>>,
     }
+
+    /// What the schema says of `CommunicationLimitsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommunicationLimitsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CommunicationLimitsConfig",
+        properties: &[
+            s::prop(
+                "AllChannelsSubtypes",
+                s::Kind::Object(&SCHEMA_CommunicationLimits),
+            ),
+            s::prop(
+                "InstanceLimitsHandling",
+                s::Kind::Enum(InstanceLimitsHandling::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CommunicationLimitsConfig>
         for ::stratus_model::Val<CommunicationLimitsConfig>
@@ -151,6 +235,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `CommunicationTimeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommunicationTimeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CommunicationTimeConfig",
+        properties: &[
+            s::prop("Email", s::Kind::Object(&SCHEMA_TimeWindow)),
+            s::prop(
+                "LocalTimeZoneConfig",
+                s::Kind::Object(&SCHEMA_LocalTimeZoneConfig),
+            ),
+            s::prop("Sms", s::Kind::Object(&SCHEMA_TimeWindow)),
+            s::prop("Telephony", s::Kind::Object(&SCHEMA_TimeWindow)),
+            s::prop("WhatsApp", s::Kind::Object(&SCHEMA_TimeWindow)),
+        ],
+        required: &["LocalTimeZoneConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommunicationTimeConfig>
         for ::stratus_model::Val<CommunicationTimeConfig>
     {
@@ -184,6 +287,22 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `EntryLimitsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntryLimitsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EntryLimitsConfig",
+        properties: &[
+            s::prop("MaxEntryCount", s::Kind::Integer).minimum(0.0),
+            s::prop("MinEntryInterval", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.]*$")
+                .min_length(0)
+                .max_length(50),
+        ],
+        required: &["MaxEntryCount", "MinEntryInterval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EntryLimitsConfig> for ::stratus_model::Val<EntryLimitsConfig> {
         fn from(value: EntryLimitsConfig) -> Self {
@@ -219,6 +338,23 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("EndTime", s::Kind::String).max_length(100),
+            s::prop("RefreshFrequency", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("StartTime", s::Kind::String).max_length(100),
+        ],
+        required: &["StartTime", "EndTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -235,6 +371,22 @@ pub mod campaign {
         /// `EventTrigger`: [`EventTrigger`].
         pub event_trigger: ::std::option::Option<::stratus_model::Val<EventTrigger>>,
     }
+
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("CustomerProfilesSegmentArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+            s::prop("EventTrigger", s::Kind::Object(&SCHEMA_EventTrigger)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
@@ -272,6 +424,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `EmailChannelSubtypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailChannelSubtypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailChannelSubtypeConfig",
+        properties: &[
+            s::prop("Capacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+            s::prop(
+                "DefaultOutboundConfig",
+                s::Kind::Object(&SCHEMA_EmailOutboundConfig),
+            ),
+            s::prop("OutboundMode", s::Kind::Object(&SCHEMA_EmailOutboundMode)),
+        ],
+        required: &["OutboundMode", "DefaultOutboundConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmailChannelSubtypeConfig>
         for ::stratus_model::Val<EmailChannelSubtypeConfig>
     {
@@ -307,6 +478,25 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `SmsChannelSubtypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsChannelSubtypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsChannelSubtypeConfig",
+        properties: &[
+            s::prop("Capacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+            s::prop(
+                "DefaultOutboundConfig",
+                s::Kind::Object(&SCHEMA_SmsOutboundConfig),
+            ),
+            s::prop("OutboundMode", s::Kind::Object(&SCHEMA_SmsOutboundMode)),
+        ],
+        required: &["OutboundMode", "DefaultOutboundConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SmsChannelSubtypeConfig>
         for ::stratus_model::Val<SmsChannelSubtypeConfig>
@@ -349,6 +539,29 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `TelephonyChannelSubtypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelephonyChannelSubtypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TelephonyChannelSubtypeConfig",
+        properties: &[
+            s::prop("Capacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+            s::prop("ConnectQueueId", s::Kind::String).max_length(500),
+            s::prop(
+                "DefaultOutboundConfig",
+                s::Kind::Object(&SCHEMA_TelephonyOutboundConfig),
+            ),
+            s::prop(
+                "OutboundMode",
+                s::Kind::Object(&SCHEMA_TelephonyOutboundMode),
+            ),
+        ],
+        required: &["OutboundMode", "DefaultOutboundConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelephonyChannelSubtypeConfig>
         for ::stratus_model::Val<TelephonyChannelSubtypeConfig>
     {
@@ -387,6 +600,28 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `WhatsAppChannelSubtypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WhatsAppChannelSubtypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WhatsAppChannelSubtypeConfig",
+        properties: &[
+            s::prop("Capacity", s::Kind::Number)
+                .minimum(0.01)
+                .maximum(1.0),
+            s::prop(
+                "DefaultOutboundConfig",
+                s::Kind::Object(&SCHEMA_WhatsAppOutboundConfig),
+            ),
+            s::prop(
+                "OutboundMode",
+                s::Kind::Object(&SCHEMA_WhatsAppOutboundMode),
+            ),
+        ],
+        required: &["OutboundMode", "DefaultOutboundConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WhatsAppChannelSubtypeConfig>
         for ::stratus_model::Val<WhatsAppChannelSubtypeConfig>
     {
@@ -403,6 +638,19 @@ pub mod campaign {
         pub communication_limit_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CommunicationLimit>>>,
     }
+
+    /// What the schema says of `CommunicationLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommunicationLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "CommunicationLimits",
+        properties: &[s::prop(
+            "CommunicationLimitList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CommunicationLimit))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CommunicationLimits> for ::stratus_model::Val<CommunicationLimits> {
         fn from(value: CommunicationLimits) -> Self {
@@ -431,6 +679,22 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `TimeWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeWindow",
+        properties: &[
+            s::prop("OpenHours", s::Kind::Object(&SCHEMA_OpenHours)),
+            s::prop(
+                "RestrictedPeriods",
+                s::Kind::Object(&SCHEMA_RestrictedPeriods),
+            ),
+        ],
+        required: &["OpenHours"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeWindow> for ::stratus_model::Val<TimeWindow> {
         fn from(value: TimeWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -449,6 +713,28 @@ pub mod campaign {
         >,
     }
 
+    /// What the schema says of `LocalTimeZoneConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalTimeZoneConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalTimeZoneConfig",
+        properties: &[
+            s::prop("DefaultTimeZone", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-/]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop(
+                "LocalTimeZoneDetection",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(LocalTimeZoneDetectionType::VALUES),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocalTimeZoneConfig> for ::stratus_model::Val<LocalTimeZoneConfig> {
         fn from(value: LocalTimeZoneConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -463,6 +749,19 @@ pub mod campaign {
         pub customer_profiles_domain_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EventTrigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventTrigger: s::ObjectSchema = s::ObjectSchema {
+        name: "EventTrigger",
+        properties: &[s::prop("CustomerProfilesDomainArn", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(20)
+            .max_length(500)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventTrigger> for ::stratus_model::Val<EventTrigger> {
         fn from(value: EventTrigger) -> Self {
@@ -501,6 +800,28 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `EmailOutboundConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailOutboundConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailOutboundConfig",
+        properties: &[
+            s::prop("ConnectSourceEmailAddress", s::Kind::String)
+                .pattern("^[\\w-\\.\\+]+@([\\w-]+\\.)+[\\w-]{2,4}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("SourceEmailAddressDisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("WisdomTemplateArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+        ],
+        required: &["ConnectSourceEmailAddress", "WisdomTemplateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmailOutboundConfig> for ::stratus_model::Val<EmailOutboundConfig> {
         fn from(value: EmailOutboundConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -514,6 +835,16 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         pub agentless_config: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `EmailOutboundMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailOutboundMode: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailOutboundMode",
+        properties: &[s::prop("AgentlessConfig", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EmailOutboundMode> for ::stratus_model::Val<EmailOutboundMode> {
         fn from(value: EmailOutboundMode) -> Self {
@@ -548,6 +879,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `SmsOutboundConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsOutboundConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsOutboundConfig",
+        properties: &[
+            s::prop("ConnectSourcePhoneNumberArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+            s::prop("WisdomTemplateArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+        ],
+        required: &["ConnectSourcePhoneNumberArn", "WisdomTemplateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SmsOutboundConfig> for ::stratus_model::Val<SmsOutboundConfig> {
         fn from(value: SmsOutboundConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -561,6 +911,16 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         pub agentless_config: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `SmsOutboundMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsOutboundMode: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsOutboundMode",
+        properties: &[s::prop("AgentlessConfig", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SmsOutboundMode> for ::stratus_model::Val<SmsOutboundMode> {
         fn from(value: SmsOutboundMode) -> Self {
@@ -601,6 +961,26 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `TelephonyOutboundConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelephonyOutboundConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TelephonyOutboundConfig",
+        properties: &[
+            s::prop(
+                "AnswerMachineDetectionConfig",
+                s::Kind::Object(&SCHEMA_AnswerMachineDetectionConfig),
+            ),
+            s::prop("ConnectContactFlowId", s::Kind::String).max_length(500),
+            s::prop("ConnectSourcePhoneNumber", s::Kind::String).max_length(100),
+            s::prop("RingTimeout", s::Kind::Integer)
+                .minimum(15.0)
+                .maximum(60.0),
+        ],
+        required: &["ConnectContactFlowId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelephonyOutboundConfig>
         for ::stratus_model::Val<TelephonyOutboundConfig>
     {
@@ -622,6 +1002,27 @@ pub mod campaign {
         /// `ProgressiveConfig`: [`ProgressiveConfig`].
         pub progressive_config: ::std::option::Option<::stratus_model::Val<ProgressiveConfig>>,
     }
+
+    /// What the schema says of `TelephonyOutboundMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelephonyOutboundMode: s::ObjectSchema = s::ObjectSchema {
+        name: "TelephonyOutboundMode",
+        properties: &[
+            s::prop("AgentlessConfig", s::Kind::Json),
+            s::prop(
+                "PredictiveConfig",
+                s::Kind::Object(&SCHEMA_PredictiveConfig),
+            ),
+            s::prop("PreviewConfig", s::Kind::Object(&SCHEMA_PreviewConfig)),
+            s::prop(
+                "ProgressiveConfig",
+                s::Kind::Object(&SCHEMA_ProgressiveConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TelephonyOutboundMode> for ::stratus_model::Val<TelephonyOutboundMode> {
         fn from(value: TelephonyOutboundMode) -> Self {
@@ -656,6 +1057,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `WhatsAppOutboundConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WhatsAppOutboundConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WhatsAppOutboundConfig",
+        properties: &[
+            s::prop("ConnectSourcePhoneNumberArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+            s::prop("WisdomTemplateArn", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(20)
+                .max_length(500),
+        ],
+        required: &["ConnectSourcePhoneNumberArn", "WisdomTemplateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WhatsAppOutboundConfig> for ::stratus_model::Val<WhatsAppOutboundConfig> {
         fn from(value: WhatsAppOutboundConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -669,6 +1089,16 @@ pub mod campaign {
         /// `AgentlessConfig`: JSON.
         pub agentless_config: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `WhatsAppOutboundMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_WhatsAppOutboundMode: s::ObjectSchema = s::ObjectSchema {
+        name: "WhatsAppOutboundMode",
+        properties: &[s::prop("AgentlessConfig", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WhatsAppOutboundMode> for ::stratus_model::Val<WhatsAppOutboundMode> {
         fn from(value: WhatsAppOutboundMode) -> Self {
@@ -708,6 +1138,20 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `CommunicationLimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommunicationLimit: s::ObjectSchema = s::ObjectSchema {
+        name: "CommunicationLimit",
+        properties: &[
+            s::prop("Frequency", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxCountPerRecipient", s::Kind::Integer).minimum(1.0),
+            s::prop("Unit", s::Kind::Enum(CommunicationLimitTimeUnit::VALUES)),
+        ],
+        required: &["MaxCountPerRecipient", "Frequency", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommunicationLimit> for ::stratus_model::Val<CommunicationLimit> {
         fn from(value: CommunicationLimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -734,6 +1178,19 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `OpenHours`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenHours: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenHours",
+        properties: &[s::prop(
+            "DailyHours",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DailyHour))),
+        )],
+        required: &["DailyHours"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenHours> for ::stratus_model::Val<OpenHours> {
         fn from(value: OpenHours) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -748,6 +1205,19 @@ pub mod campaign {
         pub restricted_period_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RestrictedPeriod>>>,
     }
+
+    /// What the schema says of `RestrictedPeriods`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestrictedPeriods: s::ObjectSchema = s::ObjectSchema {
+        name: "RestrictedPeriods",
+        properties: &[s::prop(
+            "RestrictedPeriodList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RestrictedPeriod))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RestrictedPeriods> for ::stratus_model::Val<RestrictedPeriods> {
         fn from(value: RestrictedPeriods) -> Self {
@@ -778,6 +1248,19 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `AnswerMachineDetectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnswerMachineDetectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AnswerMachineDetectionConfig",
+        properties: &[
+            s::prop("AwaitAnswerMachinePrompt", s::Kind::Boolean),
+            s::prop("EnableAnswerMachineDetection", s::Kind::Boolean),
+        ],
+        required: &["EnableAnswerMachineDetection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnswerMachineDetectionConfig>
         for ::stratus_model::Val<AnswerMachineDetectionConfig>
     {
@@ -805,6 +1288,18 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `PredictiveConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PredictiveConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PredictiveConfig",
+        properties: &[s::prop("BandwidthAllocation", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(1.0)],
+        required: &["BandwidthAllocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PredictiveConfig> for ::stratus_model::Val<PredictiveConfig> {
         fn from(value: PredictiveConfig) -> Self {
@@ -841,6 +1336,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `PreviewConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PreviewConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PreviewConfig",
+        properties: &[
+            s::prop(
+                "AgentActions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AgentAction::VALUES))),
+            ),
+            s::prop("BandwidthAllocation", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("TimeoutConfig", s::Kind::Object(&SCHEMA_TimeoutConfig)),
+        ],
+        required: &["BandwidthAllocation", "TimeoutConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PreviewConfig> for ::stratus_model::Val<PreviewConfig> {
         fn from(value: PreviewConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -867,6 +1381,18 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `ProgressiveConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProgressiveConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ProgressiveConfig",
+        properties: &[s::prop("BandwidthAllocation", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(1.0)],
+        required: &["BandwidthAllocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProgressiveConfig> for ::stratus_model::Val<ProgressiveConfig> {
         fn from(value: ProgressiveConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -882,6 +1408,22 @@ pub mod campaign {
         /// `Value`: list of [`TimeRange`].
         pub value: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TimeRange>>>,
     }
+
+    /// What the schema says of `DailyHour`'s properties; `validate()` checks them.
+    pub static SCHEMA_DailyHour: s::ObjectSchema = s::ObjectSchema {
+        name: "DailyHour",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(DayOfWeek::VALUES)),
+            s::prop(
+                "Value",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TimeRange))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DailyHour> for ::stratus_model::Val<DailyHour> {
         fn from(value: DailyHour) -> Self {
@@ -918,6 +1460,20 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `RestrictedPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestrictedPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RestrictedPeriod",
+        properties: &[
+            s::prop("EndDate", s::Kind::String).pattern("^\\d{4}-\\d{2}-\\d{2}$"),
+            s::prop("Name", s::Kind::String).max_length(127),
+            s::prop("StartDate", s::Kind::String).pattern("^\\d{4}-\\d{2}-\\d{2}$"),
+        ],
+        required: &["StartDate", "EndDate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RestrictedPeriod> for ::stratus_model::Val<RestrictedPeriod> {
         fn from(value: RestrictedPeriod) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -931,6 +1487,18 @@ pub mod campaign {
         /// `DurationInSeconds`: integer.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TimeoutConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeoutConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeoutConfig",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(10.0)
+            .maximum(300.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<TimeoutConfig> for ::stratus_model::Val<TimeoutConfig> {
         fn from(value: TimeoutConfig) -> Self {
@@ -963,6 +1531,19 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `TimeRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeRange: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeRange",
+        properties: &[
+            s::prop("EndTime", s::Kind::String).pattern("^T\\d{2}:\\d{2}$"),
+            s::prop("StartTime", s::Kind::String).pattern("^T\\d{2}:\\d{2}$"),
+        ],
+        required: &["StartTime", "EndTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeRange> for ::stratus_model::Val<TimeRange> {
         fn from(value: TimeRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -981,6 +1562,8 @@ pub mod campaign {
     impl CampaignType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Managed, Self::Journey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MANAGED", "JOURNEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1021,6 +1604,8 @@ pub mod campaign {
     impl InstanceLimitsHandling {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OptIn, Self::OptOut];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPT_IN", "OPT_OUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1061,6 +1646,8 @@ pub mod campaign {
     impl LocalTimeZoneDetectionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ZipCode, Self::AreaCode];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ZIP_CODE", "AREA_CODE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1101,6 +1688,8 @@ pub mod campaign {
     impl CommunicationLimitTimeUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Day];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1140,6 +1729,8 @@ pub mod campaign {
     impl AgentAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Discard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISCARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1196,6 +1787,16 @@ pub mod campaign {
             Self::Friday,
             Self::Saturday,
             Self::Sunday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
         ];
 
         /// The value CloudFormation takes.

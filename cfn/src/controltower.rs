@@ -4,6 +4,8 @@
 
 /// `AWS::ControlTower::EnabledBaseline` and its property types.
 pub mod enabled_baseline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ControlTower::EnabledBaseline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-enabledbaseline.html)
@@ -55,6 +57,31 @@ pub mod enabled_baseline {
         }
     }
 
+    /// What the schema says of `AWS::ControlTower::EnabledBaseline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ControlTower::EnabledBaseline",
+        properties: &[
+            s::prop("BaselineIdentifier", s::Kind::String)
+                .pattern("^arn:aws[0-9a-zA-Z_\\-:\\/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("BaselineVersion", s::Kind::String).pattern("^\\d+(?:\\.\\d+){0,2}$"),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop("TargetIdentifier", s::Kind::String)
+                .pattern("^arn:aws[0-9a-zA-Z_\\-:\\/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["BaselineIdentifier", "TargetIdentifier", "BaselineVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnabledBaseline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnabledBaselineAttributes {
         /// `EnabledBaselineIdentifier`: string.
@@ -78,6 +105,21 @@ pub mod enabled_baseline {
         pub value: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -89,6 +131,8 @@ pub use enabled_baseline::{CfnEnabledBaseline, CfnEnabledBaselineAttributes};
 
 /// `AWS::ControlTower::EnabledControl` and its property types.
 pub mod enabled_control {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ControlTower::EnabledControl`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-enabledcontrol.html)
@@ -136,6 +180,34 @@ pub mod enabled_control {
         }
     }
 
+    /// What the schema says of `AWS::ControlTower::EnabledControl`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ControlTower::EnabledControl",
+        properties: &[
+            s::prop("ControlIdentifier", s::Kind::String)
+                .pattern("^arn:aws[0-9a-zA-Z_\\-:\\/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EnabledControlParameter),
+                )),
+            )
+            .min_items(1),
+            s::prop("TargetIdentifier", s::Kind::String)
+                .pattern("^arn:aws[0-9a-zA-Z_\\-:\\/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TargetIdentifier", "ControlIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `EnabledControlParameter`, a property type of `AWS::ControlTower::EnabledControl`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -162,6 +234,19 @@ pub mod enabled_control {
         }
     }
 
+    /// What the schema says of `EnabledControlParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnabledControlParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnabledControlParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::Json).min_items(1),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnabledControlParameter>
         for ::stratus_model::Val<EnabledControlParameter>
     {
@@ -175,6 +260,8 @@ pub use enabled_control::CfnEnabledControl;
 
 /// `AWS::ControlTower::LandingZone` and its property types.
 pub mod landing_zone {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ControlTower::LandingZone`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html)
@@ -214,6 +301,29 @@ pub mod landing_zone {
             }
         }
     }
+
+    /// What the schema says of `AWS::ControlTower::LandingZone`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ControlTower::LandingZone",
+        properties: &[
+            s::prop("Manifest", s::Kind::Json),
+            s::prop(
+                "RemediationTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RemediationType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Version", s::Kind::String)
+                .pattern("\\d+.\\d+")
+                .min_length(3)
+                .max_length(10),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Manifest", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLandingZone`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLandingZoneAttributes {
@@ -257,6 +367,8 @@ pub mod landing_zone {
     impl RemediationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::InheritanceDrift];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INHERITANCE_DRIFT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CUR::ReportDefinition` and its property types.
 pub mod report_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CUR::ReportDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cur-reportdefinition.html)
@@ -106,6 +108,16 @@ pub mod report_definition {
         }
     }
 
+    /// What the schema says of `AWS::CUR::ReportDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CUR::ReportDefinition",
+        properties: &[s::prop("AdditionalArtifacts", s::Kind::List(&s::prop("", s::Kind::Enum(AdditionalArtifact::VALUES)))), s::prop("AdditionalSchemaElements", s::Kind::List(&s::prop("", s::Kind::Enum(AdditionalSchemaElement::VALUES)))), s::prop("BillingViewArn", s::Kind::String).pattern("(arn:aws(-cn)?:billing::[0-9]{12}:billingview/)?[a-zA-Z0-9_\\+=\\.\\-@].{1,30}").min_length(1).max_length(128), s::prop("Compression", s::Kind::Enum(Compression::VALUES)), s::prop("Format", s::Kind::Enum(Format::VALUES)), s::prop("RefreshClosedReports", s::Kind::Boolean), s::prop("ReportName", s::Kind::String).pattern("[0-9A-Za-z!\\-_.*\\'()]+").min_length(1).max_length(256), s::prop("ReportVersioning", s::Kind::Enum(ReportVersioning::VALUES)), s::prop("S3Bucket", s::Kind::String).pattern("[A-Za-z0-9_\\.\\-]+").min_length(1).max_length(256), s::prop("S3Prefix", s::Kind::String).pattern("[0-9A-Za-z!\\-_.*\\'()/]*").min_length(1).max_length(256), s::prop("S3Region", s::Kind::String), s::prop("TimeUnit", s::Kind::Enum(TimeUnit::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["ReportName", "TimeUnit", "Format", "Compression", "S3Bucket", "S3Prefix", "S3Region", "RefreshClosedReports", "ReportVersioning"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `AdditionalArtifact` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AdditionalArtifact {
@@ -120,6 +132,8 @@ pub mod report_definition {
     impl AdditionalArtifact {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Redshift, Self::Quicksight, Self::Athena];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REDSHIFT", "QUICKSIGHT", "ATHENA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -167,6 +181,12 @@ pub mod report_definition {
             Self::SplitCostAllocationData,
             Self::ManualDiscountCompatibility,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RESOURCES",
+            "SPLIT_COST_ALLOCATION_DATA",
+            "MANUAL_DISCOUNT_COMPATIBILITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -212,6 +232,8 @@ pub mod report_definition {
     impl Compression {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Zip, Self::Gzip, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ZIP", "GZIP", "Parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -253,6 +275,8 @@ pub mod report_definition {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TextORcsv, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["textORcsv", "Parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -293,6 +317,8 @@ pub mod report_definition {
     impl ReportVersioning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CreateNewReport, Self::OverwriteReport];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATE_NEW_REPORT", "OVERWRITE_REPORT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -335,6 +361,8 @@ pub mod report_definition {
     impl TimeUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hourly, Self::Daily, Self::Monthly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOURLY", "DAILY", "MONTHLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::CustomerProfiles::CalculatedAttributeDefinition` and its property types.
 pub mod calculated_attribute_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::CalculatedAttributeDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-calculatedattributedefinition.html)
@@ -68,6 +70,45 @@ pub mod calculated_attribute_definition {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::CalculatedAttributeDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::CalculatedAttributeDefinition",
+        properties: &[
+            s::prop(
+                "AttributeDetails",
+                s::Kind::Object(&SCHEMA_AttributeDetails),
+            ),
+            s::prop("CalculatedAttributeName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Conditions", s::Kind::Object(&SCHEMA_Conditions)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-\\s]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Statistic", s::Kind::Enum(Statistic::VALUES)),
+            s::prop("UseHistoricalData", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DomainName",
+            "CalculatedAttributeName",
+            "AttributeDetails",
+            "Statistic",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCalculatedAttributeDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCalculatedAttributeDefinitionAttributes {
         /// `CreatedAt`: string.
@@ -122,6 +163,26 @@ pub mod calculated_attribute_definition {
         }
     }
 
+    /// What the schema says of `AttributeDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeDetails",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeItem))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Attributes", "Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeDetails> for ::stratus_model::Val<AttributeDetails> {
         fn from(value: AttributeDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -139,6 +200,22 @@ pub mod calculated_attribute_definition {
         /// `Threshold`: [`Threshold`].
         pub threshold: ::std::option::Option<::stratus_model::Val<Threshold>>,
     }
+
+    /// What the schema says of `Conditions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Conditions: s::ObjectSchema = s::ObjectSchema {
+        name: "Conditions",
+        properties: &[
+            s::prop("ObjectCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(300.0),
+            s::prop("Range", s::Kind::Object(&SCHEMA_Range)),
+            s::prop("Threshold", s::Kind::Object(&SCHEMA_Threshold)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Conditions> for ::stratus_model::Val<Conditions> {
         fn from(value: Conditions) -> Self {
@@ -163,6 +240,19 @@ pub mod calculated_attribute_definition {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `AttributeItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeItem: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeItem",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^[a-zA-Z0-9_.-]+$")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AttributeItem> for ::stratus_model::Val<AttributeItem> {
         fn from(value: AttributeItem) -> Self {
@@ -202,6 +292,28 @@ pub mod calculated_attribute_definition {
         }
     }
 
+    /// What the schema says of `Range`'s properties; `validate()` checks them.
+    pub static SCHEMA_Range: s::ObjectSchema = s::ObjectSchema {
+        name: "Range",
+        properties: &[
+            s::prop("TimestampFormat", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TimestampSource", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Unit", s::Kind::Enum(RangeUnit::VALUES)),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("ValueRange", s::Kind::Object(&SCHEMA_ValueRange)),
+        ],
+        required: &["Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Range> for ::stratus_model::Val<Range> {
         fn from(value: Range) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -232,6 +344,21 @@ pub mod calculated_attribute_definition {
             }
         }
     }
+
+    /// What the schema says of `Threshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_Threshold: s::ObjectSchema = s::ObjectSchema {
+        name: "Threshold",
+        properties: &[
+            s::prop("Operator", s::Kind::Enum(ThresholdOperator::VALUES)),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Value", "Operator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Threshold> for ::stratus_model::Val<Threshold> {
         fn from(value: Threshold) -> Self {
@@ -265,6 +392,23 @@ pub mod calculated_attribute_definition {
             }
         }
     }
+
+    /// What the schema says of `ValueRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValueRange: s::ObjectSchema = s::ObjectSchema {
+        name: "ValueRange",
+        properties: &[
+            s::prop("End", s::Kind::Integer)
+                .minimum(-2147483648.0)
+                .maximum(2147483647.0),
+            s::prop("Start", s::Kind::Integer)
+                .minimum(-2147483648.0)
+                .maximum(2147483647.0),
+        ],
+        required: &["Start", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ValueRange> for ::stratus_model::Val<ValueRange> {
         fn from(value: ValueRange) -> Self {
@@ -304,6 +448,17 @@ pub mod calculated_attribute_definition {
             Self::Maximum,
             Self::Average,
             Self::MaxOccurrence,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "FIRST_OCCURRENCE",
+            "LAST_OCCURRENCE",
+            "COUNT",
+            "SUM",
+            "MINIMUM",
+            "MAXIMUM",
+            "AVERAGE",
+            "MAX_OCCURRENCE",
         ];
 
         /// The value CloudFormation takes.
@@ -349,6 +504,8 @@ pub mod calculated_attribute_definition {
     impl RangeUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Days];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -397,6 +554,9 @@ pub mod calculated_attribute_definition {
             Self::LessThan,
             Self::NotEqualTo,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["EQUAL_TO", "GREATER_THAN", "LESS_THAN", "NOT_EQUAL_TO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -434,6 +594,8 @@ pub use calculated_attribute_definition::{
 
 /// `AWS::CustomerProfiles::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html)
@@ -492,6 +654,37 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::Domain",
+        properties: &[
+            s::prop("DataStore", s::Kind::Object(&SCHEMA_DataStore)),
+            s::prop("DeadLetterQueueUrl", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("DefaultEncryptionKey", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("DefaultExpirationDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1098.0),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Matching", s::Kind::Object(&SCHEMA_Matching)),
+            s::prop(
+                "RuleBasedMatching",
+                s::Kind::Object(&SCHEMA_RuleBasedMatching),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "DefaultExpirationDays"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `LastUpdatedAt`: string.
@@ -534,6 +727,19 @@ pub mod domain {
         pub readiness: ::std::option::Option<::stratus_model::Val<Readiness>>,
     }
 
+    /// What the schema says of `DataStore`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataStore: s::ObjectSchema = s::ObjectSchema {
+        name: "DataStore",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Readiness", s::Kind::Object(&SCHEMA_Readiness)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataStore> for ::stratus_model::Val<DataStore> {
         fn from(value: DataStore) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -566,6 +772,21 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `Matching`'s properties; `validate()` checks them.
+    pub static SCHEMA_Matching: s::ObjectSchema = s::ObjectSchema {
+        name: "Matching",
+        properties: &[
+            s::prop("AutoMerging", s::Kind::Object(&SCHEMA_AutoMerging)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("ExportingConfig", s::Kind::Object(&SCHEMA_ExportingConfig)),
+            s::prop("JobSchedule", s::Kind::Object(&SCHEMA_JobSchedule)),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Matching> for ::stratus_model::Val<Matching> {
         fn from(value: Matching) -> Self {
@@ -618,6 +839,40 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `RuleBasedMatching`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleBasedMatching: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleBasedMatching",
+        properties: &[
+            s::prop(
+                "AttributeTypesSelector",
+                s::Kind::Object(&SCHEMA_AttributeTypesSelector),
+            ),
+            s::prop(
+                "ConflictResolution",
+                s::Kind::Object(&SCHEMA_ConflictResolution),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("ExportingConfig", s::Kind::Object(&SCHEMA_ExportingConfig)),
+            s::prop(
+                "MatchingRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MatchingRule))),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop("MaxAllowedRuleLevelForMatching", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(15.0),
+            s::prop("MaxAllowedRuleLevelForMerging", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(15.0),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleBasedMatching> for ::stratus_model::Val<RuleBasedMatching> {
         fn from(value: RuleBasedMatching) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -634,6 +889,21 @@ pub mod domain {
         /// Range: `0..=100`.
         pub progress_percentage: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Readiness`'s properties; `validate()` checks them.
+    pub static SCHEMA_Readiness: s::ObjectSchema = s::ObjectSchema {
+        name: "Readiness",
+        properties: &[
+            s::prop("Message", s::Kind::String),
+            s::prop("ProgressPercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Readiness> for ::stratus_model::Val<Readiness> {
         fn from(value: Readiness) -> Self {
@@ -670,6 +940,26 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AutoMerging`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoMerging: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoMerging",
+        properties: &[
+            s::prop(
+                "ConflictResolution",
+                s::Kind::Object(&SCHEMA_ConflictResolution),
+            ),
+            s::prop("Consolidation", s::Kind::Object(&SCHEMA_Consolidation)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MinAllowedConfidenceScoreForMerging", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoMerging> for ::stratus_model::Val<AutoMerging> {
         fn from(value: AutoMerging) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -683,6 +973,19 @@ pub mod domain {
         /// `S3Exporting`: [`S3ExportingConfig`].
         pub s3_exporting: ::std::option::Option<::stratus_model::Val<S3ExportingConfig>>,
     }
+
+    /// What the schema says of `ExportingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExportingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExportingConfig",
+        properties: &[s::prop(
+            "S3Exporting",
+            s::Kind::Object(&SCHEMA_S3ExportingConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExportingConfig> for ::stratus_model::Val<ExportingConfig> {
         fn from(value: ExportingConfig) -> Self {
@@ -717,6 +1020,22 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `JobSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobSchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "JobSchedule",
+        properties: &[
+            s::prop("DayOfTheWeek", s::Kind::Enum(DayOfTheWeek::VALUES)),
+            s::prop("Time", s::Kind::String)
+                .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$")
+                .min_length(3)
+                .max_length(5),
+        ],
+        required: &["DayOfTheWeek", "Time"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JobSchedule> for ::stratus_model::Val<JobSchedule> {
         fn from(value: JobSchedule) -> Self {
@@ -762,6 +1081,39 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AttributeTypesSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeTypesSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeTypesSelector",
+        properties: &[
+            s::prop(
+                "Address",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(4),
+            s::prop(
+                "AttributeMatchingModel",
+                s::Kind::Enum(AttributeMatchingModel::VALUES),
+            ),
+            s::prop(
+                "EmailAddress",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop(
+                "PhoneNumber",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(4),
+        ],
+        required: &["AttributeMatchingModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeTypesSelector> for ::stratus_model::Val<AttributeTypesSelector> {
         fn from(value: AttributeTypesSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -795,6 +1147,24 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `ConflictResolution`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConflictResolution: s::ObjectSchema = s::ObjectSchema {
+        name: "ConflictResolution",
+        properties: &[
+            s::prop(
+                "ConflictResolvingModel",
+                s::Kind::Enum(ConflictResolvingModel::VALUES),
+            ),
+            s::prop("SourceName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["ConflictResolvingModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConflictResolution> for ::stratus_model::Val<ConflictResolution> {
         fn from(value: ConflictResolution) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -820,6 +1190,21 @@ pub mod domain {
             Self { rule: rule.into() }
         }
     }
+
+    /// What the schema says of `MatchingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchingRule",
+        properties: &[s::prop(
+            "Rule",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+        )
+        .min_items(1)
+        .max_items(15)],
+        required: &["Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MatchingRule> for ::stratus_model::Val<MatchingRule> {
         fn from(value: MatchingRule) -> Self {
@@ -850,6 +1235,28 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `Consolidation`'s properties; `validate()` checks them.
+    pub static SCHEMA_Consolidation: s::ObjectSchema = s::ObjectSchema {
+        name: "Consolidation",
+        properties: &[s::prop(
+            "MatchingAttributesList",
+            s::Kind::List(
+                &s::prop(
+                    "",
+                    s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+                )
+                .min_items(1)
+                .max_items(20),
+            ),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["MatchingAttributesList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Consolidation> for ::stratus_model::Val<Consolidation> {
         fn from(value: Consolidation) -> Self {
@@ -884,6 +1291,25 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `S3ExportingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ExportingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ExportingConfig",
+        properties: &[
+            s::prop("S3BucketName", s::Kind::String)
+                .pattern("^[a-z0-9.-]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3KeyName", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(800),
+        ],
+        required: &["S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ExportingConfig> for ::stratus_model::Val<S3ExportingConfig> {
         fn from(value: S3ExportingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1330,8 @@ pub mod domain {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pending, Self::InProgress, Self::Active];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PENDING", "IN_PROGRESS", "ACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -963,6 +1391,16 @@ pub mod domain {
             Self::Friday,
             Self::Saturday,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SUNDAY",
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1008,6 +1446,8 @@ pub mod domain {
     impl AttributeMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneToOne, Self::ManyToMany];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1048,6 +1488,8 @@ pub mod domain {
     impl ConflictResolvingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Recency, Self::Source];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RECENCY", "SOURCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1081,6 +1523,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::CustomerProfiles::EventStream` and its property types.
 pub mod event_stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::EventStream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html)
@@ -1130,6 +1574,29 @@ pub mod event_stream {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::EventStream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::EventStream",
+        properties: &[
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("EventStreamName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Uri", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "EventStreamName", "Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventStreamAttributes {
         /// `DestinationDetails`: JSON.
@@ -1162,6 +1629,8 @@ pub use event_stream::{CfnEventStream, CfnEventStreamAttributes};
 
 /// `AWS::CustomerProfiles::EventTrigger` and its property types.
 pub mod event_trigger {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::EventTrigger`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventtrigger.html)
@@ -1221,6 +1690,52 @@ pub mod event_trigger {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::EventTrigger`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::EventTrigger",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "EventTriggerConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventTriggerCondition))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "EventTriggerLimits",
+                s::Kind::Object(&SCHEMA_EventTriggerLimits),
+            ),
+            s::prop("EventTriggerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ObjectTypeName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("SegmentFilter", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DomainName",
+            "EventTriggerName",
+            "ObjectTypeName",
+            "EventTriggerConditions",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventTrigger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventTriggerAttributes {
         /// `CreatedAt`: string.
@@ -1267,6 +1782,27 @@ pub mod event_trigger {
         }
     }
 
+    /// What the schema says of `EventTriggerCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventTriggerCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "EventTriggerCondition",
+        properties: &[
+            s::prop(
+                "EventTriggerDimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventTriggerDimension))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LogicalOperator",
+                s::Kind::Enum(EventTriggerLogicalOperator::VALUES),
+            ),
+        ],
+        required: &["EventTriggerDimensions", "LogicalOperator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventTriggerCondition> for ::stratus_model::Val<EventTriggerCondition> {
         fn from(value: EventTriggerCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1282,6 +1818,24 @@ pub mod event_trigger {
         /// `Periods`: list of [`Period`].
         pub periods: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Period>>>,
     }
+
+    /// What the schema says of `EventTriggerLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventTriggerLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "EventTriggerLimits",
+        properties: &[
+            s::prop("EventExpiration", s::Kind::Integer),
+            s::prop(
+                "Periods",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Period))),
+            )
+            .min_items(1)
+            .max_items(4),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventTriggerLimits> for ::stratus_model::Val<EventTriggerLimits> {
         fn from(value: EventTriggerLimits) -> Self {
@@ -1310,6 +1864,21 @@ pub mod event_trigger {
             }
         }
     }
+
+    /// What the schema says of `EventTriggerDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventTriggerDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "EventTriggerDimension",
+        properties: &[s::prop(
+            "ObjectAttributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ObjectAttribute))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["ObjectAttributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventTriggerDimension> for ::stratus_model::Val<EventTriggerDimension> {
         fn from(value: EventTriggerDimension) -> Self {
@@ -1350,6 +1919,25 @@ pub mod event_trigger {
             }
         }
     }
+
+    /// What the schema says of `Period`'s properties; `validate()` checks them.
+    pub static SCHEMA_Period: s::ObjectSchema = s::ObjectSchema {
+        name: "Period",
+        properties: &[
+            s::prop("MaxInvocationsPerProfile", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Unlimited", s::Kind::Boolean),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(24.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Period> for ::stratus_model::Val<Period> {
         fn from(value: Period) -> Self {
@@ -1395,6 +1983,34 @@ pub mod event_trigger {
         }
     }
 
+    /// What the schema says of `ObjectAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectAttribute",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("FieldName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Source", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["ComparisonOperator", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ObjectAttribute> for ::stratus_model::Val<ObjectAttribute> {
         fn from(value: ObjectAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1415,6 +2031,8 @@ pub mod event_trigger {
     impl EventTriggerLogicalOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Any, Self::All, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ANY", "ALL", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1462,6 +2080,8 @@ pub mod event_trigger {
     impl Unit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hours, Self::Days, Self::Weeks, Self::Months];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS", "WEEKS", "MONTHS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1546,6 +2166,24 @@ pub mod event_trigger {
             Self::Between,
             Self::NotBetween,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "INCLUSIVE",
+            "EXCLUSIVE",
+            "CONTAINS",
+            "BEGINS_WITH",
+            "ENDS_WITH",
+            "GREATER_THAN",
+            "LESS_THAN",
+            "GREATER_THAN_OR_EQUAL",
+            "LESS_THAN_OR_EQUAL",
+            "EQUAL",
+            "BEFORE",
+            "AFTER",
+            "ON",
+            "BETWEEN",
+            "NOT_BETWEEN",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1592,6 +2230,8 @@ pub use event_trigger::{CfnEventTrigger, CfnEventTriggerAttributes};
 
 /// `AWS::CustomerProfiles::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-integration.html)
@@ -1653,6 +2293,49 @@ pub mod integration {
             }
         }
     }
+
+    /// What the schema says of `AWS::CustomerProfiles::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::Integration",
+        properties: &[
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "EventTriggerNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_-]+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("FlowDefinition", s::Kind::Object(&SCHEMA_FlowDefinition)),
+            s::prop("ObjectTypeName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "ObjectTypeNames",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ObjectTypeMapping))),
+            ),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES))
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Uri", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
@@ -1720,6 +2403,44 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `FlowDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("[\\w!@#\\-.?,\\s]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("FlowName", s::Kind::String)
+                .pattern("[a-zA-Z0-9][\\w!@#.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("KmsArn", s::Kind::String)
+                .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "SourceFlowConfig",
+                s::Kind::Object(&SCHEMA_SourceFlowConfig),
+            ),
+            s::prop(
+                "Tasks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Task))),
+            ),
+            s::prop("TriggerConfig", s::Kind::Object(&SCHEMA_TriggerConfig)),
+        ],
+        required: &[
+            "FlowName",
+            "KmsArn",
+            "Tasks",
+            "TriggerConfig",
+            "SourceFlowConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowDefinition> for ::stratus_model::Val<FlowDefinition> {
         fn from(value: FlowDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1753,6 +2474,24 @@ pub mod integration {
             }
         }
     }
+
+    /// What the schema says of `ObjectTypeMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectTypeMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectTypeMapping",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ObjectTypeMapping> for ::stratus_model::Val<ObjectTypeMapping> {
         fn from(value: ObjectTypeMapping) -> Self {
@@ -1797,6 +2536,30 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `SourceFlowConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceFlowConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceFlowConfig",
+        properties: &[
+            s::prop("ConnectorProfileName", s::Kind::String)
+                .pattern("[\\w/!@#+=.-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ConnectorType", s::Kind::Enum(ConnectorType::VALUES)),
+            s::prop(
+                "IncrementalPullConfig",
+                s::Kind::Object(&SCHEMA_IncrementalPullConfig),
+            ),
+            s::prop(
+                "SourceConnectorProperties",
+                s::Kind::Object(&SCHEMA_SourceConnectorProperties),
+            ),
+        ],
+        required: &["ConnectorType", "SourceConnectorProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceFlowConfig> for ::stratus_model::Val<SourceFlowConfig> {
         fn from(value: SourceFlowConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1840,6 +2603,39 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `Task`'s properties; `validate()` checks them.
+    pub static SCHEMA_Task: s::ObjectSchema = s::ObjectSchema {
+        name: "Task",
+        properties: &[
+            s::prop(
+                "ConnectorOperator",
+                s::Kind::Object(&SCHEMA_ConnectorOperator),
+            ),
+            s::prop("DestinationField", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "SourceFields",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(0)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop(
+                "TaskProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TaskPropertiesMap))),
+            ),
+            s::prop("TaskType", s::Kind::Enum(TaskType::VALUES)),
+        ],
+        required: &["SourceFields", "TaskType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Task> for ::stratus_model::Val<Task> {
         fn from(value: Task) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1869,6 +2665,22 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `TriggerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerConfig",
+        properties: &[
+            s::prop(
+                "TriggerProperties",
+                s::Kind::Object(&SCHEMA_TriggerProperties),
+            ),
+            s::prop("TriggerType", s::Kind::Enum(TriggerType::VALUES)),
+        ],
+        required: &["TriggerType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TriggerConfig> for ::stratus_model::Val<TriggerConfig> {
         fn from(value: TriggerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1884,6 +2696,18 @@ pub mod integration {
         pub datetime_type_field_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IncrementalPullConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncrementalPullConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IncrementalPullConfig",
+        properties: &[s::prop("DatetimeTypeFieldName", s::Kind::String)
+            .min_length(0)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IncrementalPullConfig> for ::stratus_model::Val<IncrementalPullConfig> {
         fn from(value: IncrementalPullConfig) -> Self {
@@ -1906,6 +2730,28 @@ pub mod integration {
         /// `Zendesk`: [`ZendeskSourceProperties`].
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskSourceProperties>>,
     }
+
+    /// What the schema says of `SourceConnectorProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConnectorProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConnectorProperties",
+        properties: &[
+            s::prop("Marketo", s::Kind::Object(&SCHEMA_MarketoSourceProperties)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3SourceProperties)),
+            s::prop(
+                "Salesforce",
+                s::Kind::Object(&SCHEMA_SalesforceSourceProperties),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Object(&SCHEMA_ServiceNowSourceProperties),
+            ),
+            s::prop("Zendesk", s::Kind::Object(&SCHEMA_ZendeskSourceProperties)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceConnectorProperties>
         for ::stratus_model::Val<SourceConnectorProperties>
@@ -1930,6 +2776,28 @@ pub mod integration {
         /// `Zendesk`: [`ZendeskConnectorOperator`].
         pub zendesk: ::std::option::Option<::stratus_model::Val<ZendeskConnectorOperator>>,
     }
+
+    /// What the schema says of `ConnectorOperator`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorOperator: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorOperator",
+        properties: &[
+            s::prop("Marketo", s::Kind::Enum(MarketoConnectorOperator::VALUES)),
+            s::prop("S3", s::Kind::Enum(S3ConnectorOperator::VALUES)),
+            s::prop(
+                "Salesforce",
+                s::Kind::Enum(SalesforceConnectorOperator::VALUES),
+            ),
+            s::prop(
+                "ServiceNow",
+                s::Kind::Enum(ServiceNowConnectorOperator::VALUES),
+            ),
+            s::prop("Zendesk", s::Kind::Enum(ZendeskConnectorOperator::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectorOperator> for ::stratus_model::Val<ConnectorOperator> {
         fn from(value: ConnectorOperator) -> Self {
@@ -1966,6 +2834,24 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `TaskPropertiesMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskPropertiesMap: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskPropertiesMap",
+        properties: &[
+            s::prop(
+                "OperatorPropertyKey",
+                s::Kind::Enum(OperatorPropertiesKeys::VALUES),
+            ),
+            s::prop("Property", s::Kind::String)
+                .pattern(".+")
+                .max_length(2048),
+        ],
+        required: &["OperatorPropertyKey", "Property"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskPropertiesMap> for ::stratus_model::Val<TaskPropertiesMap> {
         fn from(value: TaskPropertiesMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1979,6 +2865,19 @@ pub mod integration {
         /// `Scheduled`: [`ScheduledTriggerProperties`].
         pub scheduled: ::std::option::Option<::stratus_model::Val<ScheduledTriggerProperties>>,
     }
+
+    /// What the schema says of `TriggerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggerProperties",
+        properties: &[s::prop(
+            "Scheduled",
+            s::Kind::Object(&SCHEMA_ScheduledTriggerProperties),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TriggerProperties> for ::stratus_model::Val<TriggerProperties> {
         fn from(value: TriggerProperties) -> Self {
@@ -2005,6 +2904,19 @@ pub mod integration {
             }
         }
     }
+
+    /// What the schema says of `MarketoSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MarketoSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MarketoSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MarketoSourceProperties>
         for ::stratus_model::Val<MarketoSourceProperties>
@@ -2041,6 +2953,25 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `S3SourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3SourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "S3SourceProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketPrefix", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3SourceProperties> for ::stratus_model::Val<S3SourceProperties> {
         fn from(value: S3SourceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2073,6 +3004,23 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `SalesforceSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceSourceProperties",
+        properties: &[
+            s::prop("EnableDynamicFieldUpdate", s::Kind::Boolean),
+            s::prop("IncludeDeletedRecords", s::Kind::Boolean),
+            s::prop("Object", s::Kind::String)
+                .pattern("\\S+")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceSourceProperties>
         for ::stratus_model::Val<SalesforceSourceProperties>
     {
@@ -2101,6 +3049,19 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `ServiceNowSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceNowSourceProperties>
         for ::stratus_model::Val<ServiceNowSourceProperties>
     {
@@ -2128,6 +3089,19 @@ pub mod integration {
             }
         }
     }
+
+    /// What the schema says of `ZendeskSourceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZendeskSourceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ZendeskSourceProperties",
+        properties: &[s::prop("Object", s::Kind::String)
+            .pattern("\\S+")
+            .min_length(0)
+            .max_length(512)],
+        required: &["Object"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZendeskSourceProperties>
         for ::stratus_model::Val<ZendeskSourceProperties>
@@ -2181,6 +3155,32 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `ScheduledTriggerProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduledTriggerProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduledTriggerProperties",
+        properties: &[
+            s::prop("DataPullMode", s::Kind::Enum(DataPullMode::VALUES)),
+            s::prop("FirstExecutionFrom", s::Kind::Number),
+            s::prop("ScheduleEndTime", s::Kind::Number),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ScheduleOffset", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(36000.0),
+            s::prop("ScheduleStartTime", s::Kind::Number),
+            s::prop("Timezone", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduledTriggerProperties>
         for ::stratus_model::Val<ScheduledTriggerProperties>
     {
@@ -2201,6 +3201,8 @@ pub mod integration {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Profile, Self::Domain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROFILE", "DOMAIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2253,6 +3255,9 @@ pub mod integration {
             Self::Zendesk,
             Self::S3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Salesforce", "Marketo", "ServiceNow", "Zendesk", "S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2314,6 +3319,16 @@ pub mod integration {
             Self::Truncate,
             Self::Validate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Arithmetic",
+            "Filter",
+            "Map",
+            "Mask",
+            "Merge",
+            "Truncate",
+            "Validate",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2361,6 +3376,8 @@ pub mod integration {
     impl TriggerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Scheduled, Self::Event, Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2446,6 +3463,25 @@ pub mod integration {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -2559,6 +3595,29 @@ pub mod integration {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -2677,6 +3736,30 @@ pub mod integration {
             Self::ValidateNonNegative,
             Self::ValidateNumeric,
             Self::NoOp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
         ];
 
         /// The value CloudFormation takes.
@@ -2799,6 +3882,30 @@ pub mod integration {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2899,6 +4006,23 @@ pub mod integration {
             Self::ValidateNumeric,
             Self::NoOp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECTION",
+            "GREATER_THAN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2992,6 +4116,23 @@ pub mod integration {
             Self::ConcatFormat,
             Self::SubfieldCategoryMap,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VALUE",
+            "VALUES",
+            "DATA_TYPE",
+            "UPPER_BOUND",
+            "LOWER_BOUND",
+            "SOURCE_DATA_TYPE",
+            "DESTINATION_DATA_TYPE",
+            "VALIDATION_ACTION",
+            "MASK_VALUE",
+            "MASK_LENGTH",
+            "TRUNCATE_LENGTH",
+            "MATH_OPERATION_FIELDS_ORDER",
+            "CONCAT_FORMAT",
+            "SUBFIELD_CATEGORY_MAP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3044,6 +4185,8 @@ pub mod integration {
     impl DataPullMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Incremental, Self::Complete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3077,6 +4220,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::CustomerProfiles::ObjectType` and its property types.
 pub mod object_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::ObjectType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-objecttype.html)
@@ -3160,6 +4305,53 @@ pub mod object_type {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::ObjectType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::ObjectType",
+        properties: &[
+            s::prop("AllowProfileCreation", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(10000),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("EncryptionKey", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ExpirationDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1098.0),
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldMap))),
+            ),
+            s::prop(
+                "Keys",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyMap))),
+            ),
+            s::prop("MaxProfileObjectCount", s::Kind::Integer).minimum(1.0),
+            s::prop("ObjectTypeName", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("SourceLastUpdatedTimestampFormat", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("SourcePriority", s::Kind::Integer).minimum(1.0),
+            s::prop("TemplateId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "ObjectTypeName", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnObjectType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnObjectTypeAttributes {
         /// `LastUpdatedAt`: string.
@@ -3194,6 +4386,22 @@ pub mod object_type {
         pub object_type_field: ::std::option::Option<::stratus_model::Val<ObjectTypeField>>,
     }
 
+    /// What the schema says of `FieldMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldMap: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldMap",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ObjectTypeField", s::Kind::Object(&SCHEMA_ObjectTypeField)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldMap> for ::stratus_model::Val<FieldMap> {
         fn from(value: FieldMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3212,6 +4420,25 @@ pub mod object_type {
         pub object_type_key_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ObjectTypeKey>>>,
     }
+
+    /// What the schema says of `KeyMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyMap: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyMap",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ObjectTypeKeyList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ObjectTypeKey))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyMap> for ::stratus_model::Val<KeyMap> {
         fn from(value: KeyMap) -> Self {
@@ -3234,6 +4461,24 @@ pub mod object_type {
         pub target: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ObjectTypeField`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectTypeField: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectTypeField",
+        properties: &[
+            s::prop("ContentType", s::Kind::Enum(ContentType::VALUES)),
+            s::prop("Source", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Target", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ObjectTypeField> for ::stratus_model::Val<ObjectTypeField> {
         fn from(value: ObjectTypeField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3251,6 +4496,30 @@ pub mod object_type {
         pub standard_identifiers:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StandardIdentifier>>>,
     }
+
+    /// What the schema says of `ObjectTypeKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectTypeKey: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectTypeKey",
+        properties: &[
+            s::prop(
+                "FieldNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_-]+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            ),
+            s::prop(
+                "StandardIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(StandardIdentifier::VALUES))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ObjectTypeKey> for ::stratus_model::Val<ObjectTypeKey> {
         fn from(value: ObjectTypeKey) -> Self {
@@ -3282,6 +4551,9 @@ pub mod object_type {
             Self::EmailAddress,
             Self::Name,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["STRING", "NUMBER", "PHONE_NUMBER", "EMAIL_ADDRESS", "NAME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3379,6 +4651,28 @@ pub mod object_type {
             Self::WebAnalytics,
             Self::Device,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROFILE",
+            "UNIQUE",
+            "SECONDARY",
+            "LOOKUP_ONLY",
+            "NEW_ONLY",
+            "ASSET",
+            "CASE",
+            "ORDER",
+            "AIR_PREFERENCE",
+            "AIR_BOOKING",
+            "AIR_SEGMENT",
+            "HOTEL_PREFERENCE",
+            "HOTEL_STAY_REVENUE",
+            "HOTEL_RESERVATION",
+            "LOYALTY",
+            "LOYALTY_TRANSACTION",
+            "LOYALTY_PROMOTION",
+            "WEB_ANALYTICS",
+            "DEVICE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3429,6 +4723,8 @@ pub use object_type::{CfnObjectType, CfnObjectTypeAttributes};
 
 /// `AWS::CustomerProfiles::Recommender` and its property types.
 pub mod recommender {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::Recommender`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html)
@@ -3482,6 +4778,39 @@ pub mod recommender {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::Recommender`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::Recommender",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "RecommenderConfig",
+                s::Kind::Object(&SCHEMA_RecommenderConfig),
+            ),
+            s::prop("RecommenderName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "RecommenderRecipeName",
+                s::Kind::Enum(RecommenderRecipeName::VALUES),
+            )
+            .min_length(1)
+            .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "RecommenderName", "RecommenderRecipeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRecommender`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecommenderAttributes {
         /// `RecommenderArn`: string.
@@ -3532,6 +4861,19 @@ pub mod recommender {
         pub events_config: ::std::option::Option<::stratus_model::Val<EventsConfig>>,
     }
 
+    /// What the schema says of `RecommenderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecommenderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RecommenderConfig",
+        properties: &[s::prop(
+            "EventsConfig",
+            s::Kind::Object(&SCHEMA_EventsConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecommenderConfig> for ::stratus_model::Val<RecommenderConfig> {
         fn from(value: RecommenderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3560,6 +4902,21 @@ pub mod recommender {
             }
         }
     }
+
+    /// What the schema says of `EventsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EventsConfig",
+        properties: &[s::prop(
+            "EventParametersList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventParameters))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["EventParametersList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventsConfig> for ::stratus_model::Val<EventsConfig> {
         fn from(value: EventsConfig) -> Self {
@@ -3590,6 +4947,21 @@ pub mod recommender {
             }
         }
     }
+
+    /// What the schema says of `EventParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EventParameters",
+        properties: &[
+            s::prop("EventType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("EventValueThreshold", s::Kind::Number),
+        ],
+        required: &["EventType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventParameters> for ::stratus_model::Val<EventParameters> {
         fn from(value: EventParameters) -> Self {
@@ -3623,6 +4995,15 @@ pub mod recommender {
             Self::RecommendedForYou,
             Self::SimilarItems,
             Self::TrendingNow,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "frequently-paired-items",
+            "personalized-ranking",
+            "popular-items",
+            "recommended-for-you",
+            "similar-items",
+            "trending-now",
         ];
 
         /// The value CloudFormation takes.
@@ -3661,6 +5042,8 @@ pub use recommender::{CfnRecommender, CfnRecommenderAttributes};
 
 /// `AWS::CustomerProfiles::SegmentDefinition` and its property types.
 pub mod segment_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::CustomerProfiles::SegmentDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-segmentdefinition.html)
@@ -3731,6 +5114,37 @@ pub mod segment_definition {
         }
     }
 
+    /// What the schema says of `AWS::CustomerProfiles::SegmentDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::CustomerProfiles::SegmentDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(4000),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("SegmentDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("SegmentGroups", s::Kind::Object(&SCHEMA_SegmentGroup)),
+            s::prop("SegmentSort", s::Kind::Object(&SCHEMA_SegmentSort)),
+            s::prop("SegmentSqlQuery", s::Kind::String)
+                .min_length(1)
+                .max_length(50000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName", "DisplayName", "SegmentDefinitionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSegmentDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSegmentDefinitionAttributes {
         /// `CreatedAt`: string.
@@ -3763,6 +5177,22 @@ pub mod segment_definition {
         pub include: ::std::option::Option<::stratus_model::Val<IncludeOptions>>,
     }
 
+    /// What the schema says of `SegmentGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentGroup",
+        properties: &[
+            s::prop(
+                "Groups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Group))),
+            ),
+            s::prop("Include", s::Kind::Enum(IncludeOptions::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SegmentGroup> for ::stratus_model::Val<SegmentGroup> {
         fn from(value: SegmentGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3790,6 +5220,21 @@ pub mod segment_definition {
         }
     }
 
+    /// What the schema says of `SegmentSort`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentSort: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentSort",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SortAttribute))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SegmentSort> for ::stratus_model::Val<SegmentSort> {
         fn from(value: SegmentSort) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3811,6 +5256,24 @@ pub mod segment_definition {
         /// `Type`: [`IncludeOptions`].
         pub r#type: ::std::option::Option<::stratus_model::Val<IncludeOptions>>,
     }
+
+    /// What the schema says of `Group`'s properties; `validate()` checks them.
+    pub static SCHEMA_Group: s::ObjectSchema = s::ObjectSchema {
+        name: "Group",
+        properties: &[
+            s::prop("Dimensions", s::Kind::List(&s::prop("", s::Kind::Json))),
+            s::prop(
+                "SourceSegments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceSegment))),
+            ),
+            s::prop("SourceType", s::Kind::Enum(IncludeOptions::VALUES)),
+            s::prop("Type", s::Kind::Enum(IncludeOptions::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Group> for ::stratus_model::Val<Group> {
         fn from(value: Group) -> Self {
@@ -3851,6 +5314,24 @@ pub mod segment_definition {
         }
     }
 
+    /// What the schema says of `SortAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_SortAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "SortAttribute",
+        properties: &[
+            s::prop("DataType", s::Kind::Enum(SegmentSortDataType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Order", s::Kind::Enum(SegmentSortOrder::VALUES)),
+            s::prop("Type", s::Kind::Enum(SortAttributeType::VALUES)),
+        ],
+        required: &["Name", "Order"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SortAttribute> for ::stratus_model::Val<SortAttribute> {
         fn from(value: SortAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3867,6 +5348,19 @@ pub mod segment_definition {
         pub segment_definition_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SourceSegment`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceSegment: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceSegment",
+        properties: &[s::prop("SegmentDefinitionName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9_-]+$")
+            .min_length(1)
+            .max_length(64)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceSegment> for ::stratus_model::Val<SourceSegment> {
         fn from(value: SourceSegment) -> Self {
@@ -3888,6 +5382,8 @@ pub mod segment_definition {
     impl IncludeOptions {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Any, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ANY", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3931,6 +5427,8 @@ pub mod segment_definition {
     impl SegmentSortDataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Number, Self::Date];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "NUMBER", "DATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3972,6 +5470,8 @@ pub mod segment_definition {
     impl SegmentSortOrder {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4012,6 +5512,8 @@ pub mod segment_definition {
     impl SortAttributeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Profile, Self::Calculated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROFILE", "CALCULATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::DataBrew::Dataset` and its property types.
 pub mod dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-dataset.html)
@@ -55,6 +57,26 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `AWS::DataBrew::Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Dataset",
+        properties: &[
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("FormatOptions", s::Kind::Object(&SCHEMA_FormatOptions)),
+            s::prop("Input", s::Kind::Object(&SCHEMA_Input)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("PathOptions", s::Kind::Object(&SCHEMA_PathOptions)),
+            s::prop("Source", s::Kind::Enum(Source::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Input"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `FormatOptions`, a property type of `AWS::DataBrew::Dataset`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -66,6 +88,20 @@ pub mod dataset {
         /// `Json`: [`JsonOptions`].
         pub json: ::std::option::Option<::stratus_model::Val<JsonOptions>>,
     }
+
+    /// What the schema says of `FormatOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormatOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "FormatOptions",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_CsvOptions)),
+            s::prop("Excel", s::Kind::Object(&SCHEMA_ExcelOptions)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_JsonOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FormatOptions> for ::stratus_model::Val<FormatOptions> {
         fn from(value: FormatOptions) -> Self {
@@ -89,6 +125,27 @@ pub mod dataset {
         pub s3_input_definition: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
 
+    /// What the schema says of `Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_Input: s::ObjectSchema = s::ObjectSchema {
+        name: "Input",
+        properties: &[
+            s::prop(
+                "DataCatalogInputDefinition",
+                s::Kind::Object(&SCHEMA_DataCatalogInputDefinition),
+            ),
+            s::prop(
+                "DatabaseInputDefinition",
+                s::Kind::Object(&SCHEMA_DatabaseInputDefinition),
+            ),
+            s::prop("Metadata", s::Kind::Object(&SCHEMA_Metadata)),
+            s::prop("S3InputDefinition", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
         fn from(value: Input) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -108,6 +165,26 @@ pub mod dataset {
         pub parameters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PathParameter>>>,
     }
 
+    /// What the schema says of `PathOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "PathOptions",
+        properties: &[
+            s::prop("FilesLimit", s::Kind::Object(&SCHEMA_FilesLimit)),
+            s::prop(
+                "LastModifiedDateCondition",
+                s::Kind::Object(&SCHEMA_FilterExpression),
+            ),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PathParameter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PathOptions> for ::stratus_model::Val<PathOptions> {
         fn from(value: PathOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -124,6 +201,21 @@ pub mod dataset {
         /// `HeaderRow`: boolean.
         pub header_row: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `CsvOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CsvOptions",
+        properties: &[
+            s::prop("Delimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(1),
+            s::prop("HeaderRow", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CsvOptions> for ::stratus_model::Val<CsvOptions> {
         fn from(value: CsvOptions) -> Self {
@@ -146,6 +238,30 @@ pub mod dataset {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ExcelOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExcelOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ExcelOptions",
+        properties: &[
+            s::prop("HeaderRow", s::Kind::Boolean),
+            s::prop(
+                "SheetIndexes",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(0.0).maximum(200.0)),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "SheetNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(31)),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExcelOptions> for ::stratus_model::Val<ExcelOptions> {
         fn from(value: ExcelOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -159,6 +275,16 @@ pub mod dataset {
         /// `MultiLine`: boolean.
         pub multi_line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `JsonOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonOptions",
+        properties: &[s::prop("MultiLine", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonOptions> for ::stratus_model::Val<JsonOptions> {
         fn from(value: JsonOptions) -> Self {
@@ -182,6 +308,27 @@ pub mod dataset {
         /// `TempDirectory`: [`S3Location`].
         pub temp_directory: ::std::option::Option<::stratus_model::Val<S3Location>>,
     }
+
+    /// What the schema says of `DataCatalogInputDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCatalogInputDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCatalogInputDefinition",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TempDirectory", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataCatalogInputDefinition>
         for ::stratus_model::Val<DataCatalogInputDefinition>
@@ -223,6 +370,27 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `DatabaseInputDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseInputDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseInputDefinition",
+        properties: &[
+            s::prop("DatabaseTableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("GlueConnectionName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(1)
+                .max_length(10000),
+            s::prop("TempDirectory", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &["GlueConnectionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseInputDefinition>
         for ::stratus_model::Val<DatabaseInputDefinition>
     {
@@ -239,6 +407,18 @@ pub mod dataset {
         /// Length: `20..=2048`.
         pub source_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Metadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metadata: s::ObjectSchema = s::ObjectSchema {
+        name: "Metadata",
+        properties: &[s::prop("SourceArn", s::Kind::String)
+            .min_length(20)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Metadata> for ::stratus_model::Val<Metadata> {
         fn from(value: Metadata) -> Self {
@@ -274,6 +454,27 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketOwner", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1280),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -306,6 +507,20 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `FilesLimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilesLimit: s::ObjectSchema = s::ObjectSchema {
+        name: "FilesLimit",
+        properties: &[
+            s::prop("MaxFiles", s::Kind::Integer).minimum(1.0),
+            s::prop("Order", s::Kind::Enum(Order::VALUES)),
+            s::prop("OrderedBy", s::Kind::Enum(OrderedBy::VALUES)),
+        ],
+        required: &["MaxFiles"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilesLimit> for ::stratus_model::Val<FilesLimit> {
         fn from(value: FilesLimit) -> Self {
@@ -340,6 +555,25 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `FilterExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterExpression",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .pattern("^[><0-9A-Za-z_.,:)(!= ]+$")
+                .min_length(4)
+                .max_length(1024),
+            s::prop(
+                "ValuesMap",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterValue))),
+            ),
+        ],
+        required: &["Expression", "ValuesMap"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterExpression> for ::stratus_model::Val<FilterExpression> {
         fn from(value: FilterExpression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -370,6 +604,24 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `PathParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "PathParameter",
+        properties: &[
+            s::prop(
+                "DatasetParameter",
+                s::Kind::Object(&SCHEMA_DatasetParameter),
+            ),
+            s::prop("PathParameterName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["PathParameterName", "DatasetParameter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PathParameter> for ::stratus_model::Val<PathParameter> {
         fn from(value: PathParameter) -> Self {
@@ -404,6 +656,24 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `FilterValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterValue: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterValue",
+        properties: &[
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ValueReference", s::Kind::String)
+                .pattern("^:[A-Za-z0-9_]+$")
+                .min_length(2)
+                .max_length(128),
+        ],
+        required: &["ValueReference", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilterValue> for ::stratus_model::Val<FilterValue> {
         fn from(value: FilterValue) -> Self {
@@ -446,6 +716,24 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `DatasetParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetParameter",
+        properties: &[
+            s::prop("CreateColumn", s::Kind::Boolean),
+            s::prop("DatetimeOptions", s::Kind::Object(&SCHEMA_DatetimeOptions)),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_FilterExpression)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetParameter> for ::stratus_model::Val<DatasetParameter> {
         fn from(value: DatasetParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -483,6 +771,28 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `DatetimeOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatetimeOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DatetimeOptions",
+        properties: &[
+            s::prop("Format", s::Kind::String)
+                .min_length(2)
+                .max_length(100),
+            s::prop("LocaleCode", s::Kind::String)
+                .pattern("^[A-Za-z0-9_\\.#@\\-]+$")
+                .min_length(2)
+                .max_length(100),
+            s::prop("TimezoneOffset", s::Kind::String)
+                .pattern("^(Z|[-+](\\d|\\d{2}|\\d{2}:?\\d{2}))$")
+                .min_length(1)
+                .max_length(6),
+        ],
+        required: &["Format"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatetimeOptions> for ::stratus_model::Val<DatetimeOptions> {
         fn from(value: DatetimeOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -508,6 +818,8 @@ pub mod dataset {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Csv, Self::Json, Self::Parquet, Self::Excel, Self::Orc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "JSON", "PARQUET", "EXCEL", "ORC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -553,6 +865,8 @@ pub mod dataset {
     impl Source {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3, Self::DataCatalog, Self::Database];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3", "DATA-CATALOG", "DATABASE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -594,6 +908,8 @@ pub mod dataset {
     impl Order {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ascending, Self::Descending];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASCENDING", "DESCENDING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -632,6 +948,8 @@ pub mod dataset {
     impl OrderedBy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LastModifiedDate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LAST_MODIFIED_DATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -673,6 +991,8 @@ pub mod dataset {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Number, Self::Datetime];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["String", "Number", "Datetime"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -707,6 +1027,8 @@ pub use dataset::CfnDataset;
 
 /// `AWS::DataBrew::Job` and its property types.
 pub mod job {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Job`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-job.html)
@@ -816,6 +1138,69 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `AWS::DataBrew::Job`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Job",
+        properties: &[
+            s::prop(
+                "DataCatalogOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataCatalogOutput))),
+            )
+            .min_items(1),
+            s::prop(
+                "DatabaseOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DatabaseOutput))),
+            )
+            .min_items(1),
+            s::prop("DatasetName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("EncryptionKeyArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("EncryptionMode", s::Kind::Enum(EncryptionMode::VALUES)),
+            s::prop("JobSample", s::Kind::Object(&SCHEMA_JobSample)),
+            s::prop("LogSubscription", s::Kind::Enum(LogSubscription::VALUES)),
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MaxRetries", s::Kind::Integer).minimum(0.0),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("OutputLocation", s::Kind::Object(&SCHEMA_OutputLocation)),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Output))),
+            )
+            .min_items(1),
+            s::prop(
+                "ProfileConfiguration",
+                s::Kind::Object(&SCHEMA_ProfileConfiguration),
+            ),
+            s::prop("ProjectName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Recipe", s::Kind::Object(&SCHEMA_Recipe)),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Timeout", s::Kind::Integer).minimum(0.0),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop(
+                "ValidationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ValidationConfiguration),
+                )),
+            )
+            .min_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RoleArn", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `DataCatalogOutput`, a property type of `AWS::DataBrew::Job`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -857,6 +1242,32 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `DataCatalogOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCatalogOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCatalogOutput",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "DatabaseOptions",
+                s::Kind::Object(&SCHEMA_DatabaseTableOutputOptions),
+            ),
+            s::prop("Overwrite", s::Kind::Boolean),
+            s::prop("S3Options", s::Kind::Object(&SCHEMA_S3TableOutputOptions)),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["DatabaseName", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCatalogOutput> for ::stratus_model::Val<DataCatalogOutput> {
         fn from(value: DataCatalogOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -895,6 +1306,28 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `DatabaseOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseOutput",
+        properties: &[
+            s::prop(
+                "DatabaseOptions",
+                s::Kind::Object(&SCHEMA_DatabaseTableOutputOptions),
+            ),
+            s::prop(
+                "DatabaseOutputMode",
+                s::Kind::Enum(DatabaseOutputMode::VALUES),
+            ),
+            s::prop("GlueConnectionName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["GlueConnectionName", "DatabaseOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseOutput> for ::stratus_model::Val<DatabaseOutput> {
         fn from(value: DatabaseOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -910,6 +1343,19 @@ pub mod job {
         /// `Size`: integer.
         pub size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `JobSample`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobSample: s::ObjectSchema = s::ObjectSchema {
+        name: "JobSample",
+        properties: &[
+            s::prop("Mode", s::Kind::Enum(SampleMode::VALUES)),
+            s::prop("Size", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JobSample> for ::stratus_model::Val<JobSample> {
         fn from(value: JobSample) -> Self {
@@ -946,6 +1392,27 @@ pub mod job {
             }
         }
     }
+
+    /// What the schema says of `OutputLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputLocation",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketOwner", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1280),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputLocation> for ::stratus_model::Val<OutputLocation> {
         fn from(value: OutputLocation) -> Self {
@@ -994,6 +1461,37 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_Output: s::ObjectSchema = s::ObjectSchema {
+        name: "Output",
+        properties: &[
+            s::prop(
+                "CompressionFormat",
+                s::Kind::Enum(CompressionFormat::VALUES),
+            ),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop(
+                "FormatOptions",
+                s::Kind::Object(&SCHEMA_OutputFormatOptions),
+            ),
+            s::prop("Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("MaxOutputFiles", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(999.0),
+            s::prop("Overwrite", s::Kind::Boolean),
+            s::prop(
+                "PartitionColumns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &["Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
         fn from(value: Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1020,6 +1518,38 @@ pub mod job {
         pub profile_columns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColumnSelector>>>,
     }
+
+    /// What the schema says of `ProfileConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProfileConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProfileConfiguration",
+        properties: &[
+            s::prop(
+                "ColumnStatisticsConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ColumnStatisticsConfiguration),
+                )),
+            )
+            .min_items(1),
+            s::prop(
+                "DatasetStatisticsConfiguration",
+                s::Kind::Object(&SCHEMA_StatisticsConfiguration),
+            ),
+            s::prop(
+                "EntityDetectorConfiguration",
+                s::Kind::Object(&SCHEMA_EntityDetectorConfiguration),
+            ),
+            s::prop(
+                "ProfileColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ColumnSelector))),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProfileConfiguration> for ::stratus_model::Val<ProfileConfiguration> {
         fn from(value: ProfileConfiguration) -> Self {
@@ -1050,6 +1580,19 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `Recipe`'s properties; `validate()` checks them.
+    pub static SCHEMA_Recipe: s::ObjectSchema = s::ObjectSchema {
+        name: "Recipe",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Recipe> for ::stratus_model::Val<Recipe> {
         fn from(value: Recipe) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1079,6 +1622,21 @@ pub mod job {
             }
         }
     }
+
+    /// What the schema says of `ValidationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidationConfiguration",
+        properties: &[
+            s::prop("RulesetArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ValidationMode", s::Kind::Enum(ValidationMode::VALUES)),
+        ],
+        required: &["RulesetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ValidationConfiguration>
         for ::stratus_model::Val<ValidationConfiguration>
@@ -1112,6 +1670,21 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `DatabaseTableOutputOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseTableOutputOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseTableOutputOptions",
+        properties: &[
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TempDirectory", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &["TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseTableOutputOptions>
         for ::stratus_model::Val<DatabaseTableOutputOptions>
     {
@@ -1138,6 +1711,16 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `S3TableOutputOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3TableOutputOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "S3TableOutputOptions",
+        properties: &[s::prop("Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3TableOutputOptions> for ::stratus_model::Val<S3TableOutputOptions> {
         fn from(value: S3TableOutputOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1151,6 +1734,16 @@ pub mod job {
         /// `Csv`: [`CsvOutputOptions`].
         pub csv: ::std::option::Option<::stratus_model::Val<CsvOutputOptions>>,
     }
+
+    /// What the schema says of `OutputFormatOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputFormatOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputFormatOptions",
+        properties: &[s::prop("Csv", s::Kind::Object(&SCHEMA_CsvOutputOptions))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputFormatOptions> for ::stratus_model::Val<OutputFormatOptions> {
         fn from(value: OutputFormatOptions) -> Self {
@@ -1188,6 +1781,27 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketOwner", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1280),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1218,6 +1832,26 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `ColumnStatisticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnStatisticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnStatisticsConfiguration",
+        properties: &[
+            s::prop(
+                "Selectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ColumnSelector))),
+            )
+            .min_items(1),
+            s::prop(
+                "Statistics",
+                s::Kind::Object(&SCHEMA_StatisticsConfiguration),
+            ),
+        ],
+        required: &["Statistics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ColumnStatisticsConfiguration>
         for ::stratus_model::Val<ColumnStatisticsConfiguration>
     {
@@ -1239,6 +1873,32 @@ pub mod job {
         pub overrides:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<StatisticOverride>>>,
     }
+
+    /// What the schema says of `StatisticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatisticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StatisticsConfiguration",
+        properties: &[
+            s::prop(
+                "IncludedStatistics",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[A-Z\\_]+$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StatisticOverride))),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatisticsConfiguration>
         for ::stratus_model::Val<StatisticsConfiguration>
@@ -1274,6 +1934,31 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `EntityDetectorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityDetectorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityDetectorConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedStatistics",
+                s::Kind::Object(&SCHEMA_AllowedStatistics),
+            ),
+            s::prop(
+                "EntityTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[A-Z_][A-Z\\\\d_]*$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &["EntityTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EntityDetectorConfiguration>
         for ::stratus_model::Val<EntityDetectorConfiguration>
     {
@@ -1294,6 +1979,23 @@ pub mod job {
         pub regex: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ColumnSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnSelector",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Regex", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ColumnSelector> for ::stratus_model::Val<ColumnSelector> {
         fn from(value: ColumnSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1308,6 +2010,18 @@ pub mod job {
         /// Length: `1..=1`.
         pub delimiter: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CsvOutputOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvOutputOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CsvOutputOptions",
+        properties: &[s::prop("Delimiter", s::Kind::String)
+            .min_length(1)
+            .max_length(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CsvOutputOptions> for ::stratus_model::Val<CsvOutputOptions> {
         fn from(value: CsvOutputOptions) -> Self {
@@ -1346,6 +2060,22 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `StatisticOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatisticOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "StatisticOverride",
+        properties: &[
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Statistic", s::Kind::String)
+                .pattern("^[A-Z\\_]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Statistic", "Parameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatisticOverride> for ::stratus_model::Val<StatisticOverride> {
         fn from(value: StatisticOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1375,6 +2105,25 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `AllowedStatistics`'s properties; `validate()` checks them.
+    pub static SCHEMA_AllowedStatistics: s::ObjectSchema = s::ObjectSchema {
+        name: "AllowedStatistics",
+        properties: &[s::prop(
+            "Statistics",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^[A-Z\\_]+$")
+                    .min_length(1)
+                    .max_length(128),
+            ),
+        )
+        .min_items(1)],
+        required: &["Statistics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AllowedStatistics> for ::stratus_model::Val<AllowedStatistics> {
         fn from(value: AllowedStatistics) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1393,6 +2142,8 @@ pub mod job {
     impl EncryptionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SseKms, Self::SseS3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSE-KMS", "SSE-S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1433,6 +2184,8 @@ pub mod job {
     impl LogSubscription {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLE", "DISABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1473,6 +2226,8 @@ pub mod job {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Profile, Self::Recipe];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROFILE", "RECIPE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1511,6 +2266,8 @@ pub mod job {
     impl DatabaseOutputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NewTable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NEW_TABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1550,6 +2307,8 @@ pub mod job {
     impl SampleMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullDataset, Self::CustomRows];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL_DATASET", "CUSTOM_ROWS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1613,6 +2372,10 @@ pub mod job {
             Self::Brotli,
             Self::Zstd,
             Self::Zlib,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GZIP", "LZ4", "SNAPPY", "BZIP2", "DEFLATE", "LZO", "BROTLI", "ZSTD", "ZLIB",
         ];
 
         /// The value CloudFormation takes.
@@ -1682,6 +2445,17 @@ pub mod job {
             Self::Xml,
             Self::Tableauhyper,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CSV",
+            "JSON",
+            "PARQUET",
+            "GLUEPARQUET",
+            "AVRO",
+            "ORC",
+            "XML",
+            "TABLEAUHYPER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1726,6 +2500,8 @@ pub mod job {
     impl ValidationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CheckAll];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CHECK_ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1758,6 +2534,8 @@ pub use job::CfnJob;
 
 /// `AWS::DataBrew::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-project.html)
@@ -1811,6 +2589,31 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::DataBrew::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Project",
+        properties: &[
+            s::prop("DatasetName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RecipeName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Sample", s::Kind::Object(&SCHEMA_Sample)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DatasetName", "Name", "RecipeName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Sample`, a property type of `AWS::DataBrew::Project`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1834,6 +2637,21 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Sample`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sample: s::ObjectSchema = s::ObjectSchema {
+        name: "Sample",
+        properties: &[
+            s::prop("Size", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5000.0),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Sample> for ::stratus_model::Val<Sample> {
         fn from(value: Sample) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1854,6 +2672,8 @@ pub mod project {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FirstN, Self::LastN, Self::Random];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIRST_N", "LAST_N", "RANDOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1888,6 +2708,8 @@ pub use project::CfnProject;
 
 /// `AWS::DataBrew::Recipe` and its property types.
 pub mod recipe {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Recipe`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-recipe.html)
@@ -1929,6 +2751,28 @@ pub mod recipe {
         }
     }
 
+    /// What the schema says of `AWS::DataBrew::Recipe`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Recipe",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Steps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecipeStep))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Steps"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `RecipeStep`, a property type of `AWS::DataBrew::Recipe`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1950,6 +2794,22 @@ pub mod recipe {
             }
         }
     }
+
+    /// What the schema says of `RecipeStep`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecipeStep: s::ObjectSchema = s::ObjectSchema {
+        name: "RecipeStep",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_Action)),
+            s::prop(
+                "ConditionExpressions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionExpression))),
+            ),
+        ],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecipeStep> for ::stratus_model::Val<RecipeStep> {
         fn from(value: RecipeStep) -> Self {
@@ -1981,6 +2841,22 @@ pub mod recipe {
             }
         }
     }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("Operation", s::Kind::String)
+                .pattern("^[A-Z\\_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Parameters", s::Kind::Json),
+        ],
+        required: &["Operation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
@@ -2020,6 +2896,27 @@ pub mod recipe {
         }
     }
 
+    /// What the schema says of `ConditionExpression`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionExpression: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionExpression",
+        properties: &[
+            s::prop("Condition", s::Kind::String)
+                .pattern("^[A-Z\\_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TargetColumn", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Condition", "TargetColumn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConditionExpression> for ::stratus_model::Val<ConditionExpression> {
         fn from(value: ConditionExpression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2031,6 +2928,8 @@ pub use recipe::CfnRecipe;
 
 /// `AWS::DataBrew::Ruleset` and its property types.
 pub mod ruleset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Ruleset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-ruleset.html)
@@ -2081,6 +2980,32 @@ pub mod ruleset {
         }
     }
 
+    /// What the schema says of `AWS::DataBrew::Ruleset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Ruleset",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(1),
+            s::prop("TargetArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "TargetArn", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Rule`, a property type of `AWS::DataBrew::Ruleset`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2122,6 +3047,35 @@ pub mod ruleset {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("CheckExpression", s::Kind::String)
+                .pattern("^[><0-9A-Za-z_.,:)(!= ]+$")
+                .min_length(4)
+                .max_length(1024),
+            s::prop(
+                "ColumnSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ColumnSelector))),
+            )
+            .min_items(1),
+            s::prop("Disabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "SubstitutionMap",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubstitutionValue))),
+            ),
+            s::prop("Threshold", s::Kind::Object(&SCHEMA_Threshold)),
+        ],
+        required: &["Name", "CheckExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2139,6 +3093,23 @@ pub mod ruleset {
         /// Length: `1..=255`.
         pub regex: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ColumnSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnSelector",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Regex", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColumnSelector> for ::stratus_model::Val<ColumnSelector> {
         fn from(value: ColumnSelector) -> Self {
@@ -2174,6 +3145,24 @@ pub mod ruleset {
         }
     }
 
+    /// What the schema says of `SubstitutionValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubstitutionValue: s::ObjectSchema = s::ObjectSchema {
+        name: "SubstitutionValue",
+        properties: &[
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ValueReference", s::Kind::String)
+                .pattern("^:[A-Za-z0-9_]+$")
+                .min_length(2)
+                .max_length(128),
+        ],
+        required: &["ValueReference", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubstitutionValue> for ::stratus_model::Val<SubstitutionValue> {
         fn from(value: SubstitutionValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2204,6 +3193,20 @@ pub mod ruleset {
         }
     }
 
+    /// What the schema says of `Threshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_Threshold: s::ObjectSchema = s::ObjectSchema {
+        name: "Threshold",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(ThresholdType::VALUES)),
+            s::prop("Unit", s::Kind::Enum(ThresholdUnit::VALUES)),
+            s::prop("Value", s::Kind::Number).minimum(0.0),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Threshold> for ::stratus_model::Val<Threshold> {
         fn from(value: Threshold) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2230,6 +3233,13 @@ pub mod ruleset {
             Self::LessThanOrEqual,
             Self::GreaterThan,
             Self::LessThan,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GREATER_THAN_OR_EQUAL",
+            "LESS_THAN_OR_EQUAL",
+            "GREATER_THAN",
+            "LESS_THAN",
         ];
 
         /// The value CloudFormation takes.
@@ -2273,6 +3283,8 @@ pub mod ruleset {
     impl ThresholdUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Count, Self::Percentage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COUNT", "PERCENTAGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2306,6 +3318,8 @@ pub use ruleset::CfnRuleset;
 
 /// `AWS::DataBrew::Schedule` and its property types.
 pub mod schedule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataBrew::Schedule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-databrew-schedule.html)
@@ -2348,6 +3362,30 @@ pub mod schedule {
             }
         }
     }
+
+    /// What the schema says of `AWS::DataBrew::Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataBrew::Schedule",
+        properties: &[
+            s::prop("CronExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "JobNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "CronExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use schedule::CfnSchedule;

@@ -4,6 +4,8 @@
 
 /// `AWS::DataPipeline::Pipeline` and its property types.
 pub mod pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataPipeline::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datapipeline-pipeline.html)
@@ -57,6 +59,37 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AWS::DataPipeline::Pipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataPipeline::Pipeline",
+        properties: &[
+            s::prop("Activate", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "ParameterObjects",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ParameterObject))),
+            ),
+            s::prop(
+                "ParameterValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ParameterValue))),
+            ),
+            s::prop(
+                "PipelineObjects",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PipelineObject))),
+            ),
+            s::prop("PipelineTags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `PipelineId`: string.
@@ -97,6 +130,22 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ParameterObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParameterObject: s::ObjectSchema = s::ObjectSchema {
+        name: "ParameterObject",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ParameterAttribute))),
+            ),
+            s::prop("Id", s::Kind::String).min_length(1).max_length(256),
+        ],
+        required: &["Attributes", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParameterObject> for ::stratus_model::Val<ParameterObject> {
         fn from(value: ParameterObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -129,6 +178,21 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `ParameterValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParameterValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ParameterValue",
+        properties: &[
+            s::prop("Id", s::Kind::String).min_length(1).max_length(256),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(0)
+                .max_length(10240),
+        ],
+        required: &["Id", "StringValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParameterValue> for ::stratus_model::Val<ParameterValue> {
         fn from(value: ParameterValue) -> Self {
@@ -168,6 +232,27 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `PipelineObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineObject: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineObject",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Field))),
+            ),
+            s::prop("Id", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Fields", "Id", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipelineObject> for ::stratus_model::Val<PipelineObject> {
         fn from(value: PipelineObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -200,6 +285,23 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `ParameterAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParameterAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "ParameterAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(0)
+                .max_length(10240),
+        ],
+        required: &["Key", "StringValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParameterAttribute> for ::stratus_model::Val<ParameterAttribute> {
         fn from(value: ParameterAttribute) -> Self {
@@ -235,6 +337,26 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `Field`'s properties; `validate()` checks them.
+    pub static SCHEMA_Field: s::ObjectSchema = s::ObjectSchema {
+        name: "Field",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("RefValue", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(0)
+                .max_length(10240),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Field> for ::stratus_model::Val<Field> {
         fn from(value: Field) -> Self {

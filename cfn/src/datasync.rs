@@ -4,6 +4,8 @@
 
 /// `AWS::DataSync::Agent` and its property types.
 pub mod agent {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::Agent`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-agent.html)
@@ -46,6 +48,16 @@ pub mod agent {
         pub vpc_endpoint_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::DataSync::Agent`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::Agent",
+        properties: &[s::prop("ActivationKey", s::Kind::String).pattern("[A-Z0-9]{5}(-[A-Z0-9]{5}){4}").min_length(0).max_length(29), s::prop("AgentName", s::Kind::String).pattern("^[a-zA-Z0-9\\s+=._:@/-]+$").min_length(0).max_length(256), s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$").min_length(0).max_length(128))).min_items(1).max_items(1), s::prop("SubnetArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:subnet/.*$").min_length(0).max_length(128))).min_items(1).max_items(1), s::prop("VpcEndpointId", s::Kind::String).pattern("^vpce-[0-9a-f]{17}$"), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAgent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentAttributes {
         /// `AgentArn`: string.
@@ -68,6 +80,8 @@ pub use agent::{CfnAgent, CfnAgentAttributes};
 
 /// `AWS::DataSync::LocationAzureBlob` and its property types.
 pub mod location_azure_blob {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationAzureBlob`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationazureblob.html)
@@ -136,6 +150,16 @@ pub mod location_azure_blob {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationAzureBlob`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationAzureBlob",
+        properties: &[s::prop("AgentArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$").min_length(0).max_length(128))).min_items(1).max_items(4), s::prop("AzureAccessTier", s::Kind::Enum(AzureAccessTier::VALUES)), s::prop("AzureBlobAuthenticationType", s::Kind::Enum(AzureBlobAuthenticationType::VALUES)), s::prop("AzureBlobContainerUrl", s::Kind::String).pattern("^https://[A-Za-z0-9]((.|-+)?[A-Za-z0-9]){0,252}/[a-z0-9](-?[a-z0-9]){2,62}$").max_length(325), s::prop("AzureBlobSasConfiguration", s::Kind::Object(&SCHEMA_AzureBlobSasConfiguration)), s::prop("AzureBlobType", s::Kind::Enum(AzureBlobType::VALUES)), s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)), s::prop("CustomSecretConfig", s::Kind::Object(&SCHEMA_CustomSecretConfig)), s::prop("Subdirectory", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$").min_length(0).max_length(1024), s::prop("Tags", s::Kind::Json)],
+        required: &["AzureBlobAuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationAzureBlob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationAzureBlobAttributes {
         /// `LocationArn`: string.
@@ -185,6 +209,19 @@ pub mod location_azure_blob {
         }
     }
 
+    /// What the schema says of `AzureBlobSasConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AzureBlobSasConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AzureBlobSasConfiguration",
+        properties: &[s::prop("AzureBlobSasToken", s::Kind::String)
+            .pattern("(^.+$)")
+            .min_length(1)
+            .max_length(255)],
+        required: &["AzureBlobSasToken"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AzureBlobSasConfiguration>
         for ::stratus_model::Val<AzureBlobSasConfiguration>
     {
@@ -206,6 +243,16 @@ pub mod location_azure_blob {
         /// Length: `0..=2048`.
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
@@ -244,6 +291,16 @@ pub mod location_azure_blob {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +321,8 @@ pub mod location_azure_blob {
     impl AzureAccessTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hot, Self::Cool, Self::Archive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOT", "COOL", "ARCHIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -305,6 +364,8 @@ pub mod location_azure_blob {
     impl AzureBlobAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sas, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAS", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -345,6 +406,8 @@ pub mod location_azure_blob {
     impl AzureBlobType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -377,6 +440,8 @@ pub use location_azure_blob::{CfnLocationAzureBlob, CfnLocationAzureBlobAttribut
 
 /// `AWS::DataSync::LocationEFS` and its property types.
 pub mod location_efs {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationEFS`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationefs.html)
@@ -433,6 +498,16 @@ pub mod location_efs {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationEFS`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationEFS",
+        properties: &[s::prop("AccessPointArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]+:[0-9]{12}:access-point/fsap-[0-9a-f]{8,40}$").max_length(128), s::prop("Ec2Config", s::Kind::Object(&SCHEMA_Ec2Config)), s::prop("EfsFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):elasticfilesystem:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$").min_length(0).max_length(128), s::prop("FileSystemAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(128), s::prop("InTransitEncryption", s::Kind::Enum(InTransitEncryption::VALUES)), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &["Ec2Config"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationEfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationEfsAttributes {
         /// `LocationArn`: string.
@@ -480,6 +555,16 @@ pub mod location_efs {
         }
     }
 
+    /// What the schema says of `Ec2Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ec2Config: s::ObjectSchema = s::ObjectSchema {
+        name: "Ec2Config",
+        properties: &[s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$").min_length(0).max_length(128))).min_items(1).max_items(5), s::prop("SubnetArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:subnet/.*$").min_length(0).max_length(128)],
+        required: &["SecurityGroupArns", "SubnetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ec2Config> for ::stratus_model::Val<Ec2Config> {
         fn from(value: Ec2Config) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -498,6 +583,8 @@ pub mod location_efs {
     impl InTransitEncryption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Tls12];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "TLS1_2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -531,6 +618,8 @@ pub use location_efs::{CfnLocationEfs, CfnLocationEfsAttributes};
 
 /// `AWS::DataSync::LocationFSxLustre` and its property types.
 pub mod location_f_sx_lustre {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationFSxLustre`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxlustre.html)
@@ -577,6 +666,16 @@ pub mod location_f_sx_lustre {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationFSxLustre`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationFSxLustre",
+        properties: &[s::prop("FsxFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$").min_length(0).max_length(128), s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$").min_length(0).max_length(128))).min_items(1).max_items(5), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &["SecurityGroupArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationFSxLustre`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxLustreAttributes {
         /// `LocationArn`: string.
@@ -599,6 +698,8 @@ pub use location_f_sx_lustre::{CfnLocationFSxLustre, CfnLocationFSxLustreAttribu
 
 /// `AWS::DataSync::LocationFSxONTAP` and its property types.
 pub mod location_f_sx_ontap {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationFSxONTAP`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxontap.html)
@@ -652,6 +753,16 @@ pub mod location_f_sx_ontap {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationFSxONTAP`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationFSxONTAP",
+        properties: &[s::prop("Protocol", s::Kind::Object(&SCHEMA_Protocol)), s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$").min_length(0).max_length(128))).min_items(1).max_items(5), s::prop("StorageVirtualMachineArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]+:[0-9]{12}:storage-virtual-machine/fs-[0-9a-f]+/svm-[0-9a-f]{17,}$").min_length(0).max_length(162), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &["SecurityGroupArns", "StorageVirtualMachineArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationFSxOntap`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxOntapAttributes {
         /// `LocationArn`: string.
@@ -703,6 +814,19 @@ pub mod location_f_sx_ontap {
         pub smb: ::std::option::Option<::stratus_model::Val<Smb>>,
     }
 
+    /// What the schema says of `Protocol`'s properties; `validate()` checks them.
+    pub static SCHEMA_Protocol: s::ObjectSchema = s::ObjectSchema {
+        name: "Protocol",
+        properties: &[
+            s::prop("NFS", s::Kind::Object(&SCHEMA_Nfs)),
+            s::prop("SMB", s::Kind::Object(&SCHEMA_Smb)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Protocol> for ::stratus_model::Val<Protocol> {
         fn from(value: Protocol) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -728,6 +852,19 @@ pub mod location_f_sx_ontap {
             }
         }
     }
+
+    /// What the schema says of `NFS`'s properties; `validate()` checks them.
+    pub static SCHEMA_Nfs: s::ObjectSchema = s::ObjectSchema {
+        name: "NFS",
+        properties: &[s::prop(
+            "MountOptions",
+            s::Kind::Object(&SCHEMA_NfsMountOptions),
+        )],
+        required: &["MountOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Nfs> for ::stratus_model::Val<Nfs> {
         fn from(value: Nfs) -> Self {
@@ -781,6 +918,37 @@ pub mod location_f_sx_ontap {
         }
     }
 
+    /// What the schema says of `SMB`'s properties; `validate()` checks them.
+    pub static SCHEMA_Smb: s::ObjectSchema = s::ObjectSchema {
+        name: "SMB",
+        properties: &[
+            s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)),
+            s::prop(
+                "CustomSecretConfig",
+                s::Kind::Object(&SCHEMA_CustomSecretConfig),
+            ),
+            s::prop("Domain", s::Kind::String)
+                .pattern("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$")
+                .min_length(0)
+                .max_length(253),
+            s::prop(
+                "ManagedSecretConfig",
+                s::Kind::Object(&SCHEMA_ManagedSecretConfig),
+            ),
+            s::prop("MountOptions", s::Kind::Object(&SCHEMA_SmbMountOptions)),
+            s::prop("Password", s::Kind::String)
+                .pattern("^.{0,104}$")
+                .max_length(104),
+            s::prop("User", s::Kind::String)
+                .pattern("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$")
+                .max_length(104),
+        ],
+        required: &["User", "MountOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Smb> for ::stratus_model::Val<Smb> {
         fn from(value: Smb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -795,6 +963,16 @@ pub mod location_f_sx_ontap {
         /// Allowed values: `AUTOMATIC`, `NFS3`, `NFS4_0`, `NFS4_1`.
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
+
+    /// What the schema says of `NfsMountOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_NfsMountOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "NfsMountOptions",
+        properties: &[s::prop("Version", s::Kind::Enum(Version::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NfsMountOptions> for ::stratus_model::Val<NfsMountOptions> {
         fn from(value: NfsMountOptions) -> Self {
@@ -815,6 +993,16 @@ pub mod location_f_sx_ontap {
         /// Length: `0..=2048`.
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
@@ -853,6 +1041,16 @@ pub mod location_f_sx_ontap {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -881,6 +1079,16 @@ pub mod location_f_sx_ontap {
         }
     }
 
+    /// What the schema says of `ManagedSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedSecretConfig",
+        properties: &[s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedSecretConfig> for ::stratus_model::Val<ManagedSecretConfig> {
         fn from(value: ManagedSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -895,6 +1103,16 @@ pub mod location_f_sx_ontap {
         /// Allowed values: `AUTOMATIC`, `SMB2`, `SMB3`.
         pub version: ::std::option::Option<::stratus_model::Val<Version2>>,
     }
+
+    /// What the schema says of `SmbMountOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmbMountOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SmbMountOptions",
+        properties: &[s::prop("Version", s::Kind::Enum(Version2::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SmbMountOptions> for ::stratus_model::Val<SmbMountOptions> {
         fn from(value: SmbMountOptions) -> Self {
@@ -918,6 +1136,8 @@ pub mod location_f_sx_ontap {
     impl Version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Nfs3, Self::Nfs40, Self::Nfs41];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "NFS3", "NFS4_0", "NFS4_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -962,6 +1182,8 @@ pub mod location_f_sx_ontap {
     impl Version2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Smb2, Self::Smb3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "SMB2", "SMB3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -996,6 +1218,8 @@ pub use location_f_sx_ontap::{CfnLocationFSxOntap, CfnLocationFSxOntapAttributes
 
 /// `AWS::DataSync::LocationFSxOpenZFS` and its property types.
 pub mod location_f_sx_open_zfs {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationFSxOpenZFS`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxopenzfs.html)
@@ -1047,6 +1271,16 @@ pub mod location_f_sx_open_zfs {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationFSxOpenZFS`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationFSxOpenZFS",
+        properties: &[s::prop("FsxFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]+:[0-9]{12}:file-system/fs-[0-9a-f]+$").min_length(0).max_length(128), s::prop("Protocol", s::Kind::Object(&SCHEMA_Protocol)), s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/sg-[a-f0-9]+$").min_length(0).max_length(128))).min_items(1).max_items(5), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &["SecurityGroupArns", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationFSxOpenZfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxOpenZfsAttributes {
         /// `LocationArn`: string.
@@ -1072,6 +1306,16 @@ pub mod location_f_sx_open_zfs {
         #[resource(rename = "NFS")]
         pub nfs: ::std::option::Option<::stratus_model::Val<Nfs>>,
     }
+
+    /// What the schema says of `Protocol`'s properties; `validate()` checks them.
+    pub static SCHEMA_Protocol: s::ObjectSchema = s::ObjectSchema {
+        name: "Protocol",
+        properties: &[s::prop("NFS", s::Kind::Object(&SCHEMA_Nfs))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Protocol> for ::stratus_model::Val<Protocol> {
         fn from(value: Protocol) -> Self {
@@ -1099,6 +1343,19 @@ pub mod location_f_sx_open_zfs {
         }
     }
 
+    /// What the schema says of `NFS`'s properties; `validate()` checks them.
+    pub static SCHEMA_Nfs: s::ObjectSchema = s::ObjectSchema {
+        name: "NFS",
+        properties: &[s::prop(
+            "MountOptions",
+            s::Kind::Object(&SCHEMA_MountOptions),
+        )],
+        required: &["MountOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Nfs> for ::stratus_model::Val<Nfs> {
         fn from(value: Nfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1113,6 +1370,16 @@ pub mod location_f_sx_open_zfs {
         /// Allowed values: `AUTOMATIC`, `NFS3`, `NFS4_0`, `NFS4_1`.
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
+
+    /// What the schema says of `MountOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MountOptions",
+        properties: &[s::prop("Version", s::Kind::Enum(Version::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MountOptions> for ::stratus_model::Val<MountOptions> {
         fn from(value: MountOptions) -> Self {
@@ -1136,6 +1403,8 @@ pub mod location_f_sx_open_zfs {
     impl Version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Nfs3, Self::Nfs40, Self::Nfs41];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "NFS3", "NFS4_0", "NFS4_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1171,6 +1440,8 @@ pub use location_f_sx_open_zfs::{CfnLocationFSxOpenZfs, CfnLocationFSxOpenZfsAtt
 
 /// `AWS::DataSync::LocationFSxWindows` and its property types.
 pub mod location_f_sx_windows {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationFSxWindows`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationfsxwindows.html)
@@ -1240,6 +1511,16 @@ pub mod location_f_sx_windows {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationFSxWindows`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationFSxWindows",
+        properties: &[s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)), s::prop("CustomSecretConfig", s::Kind::Object(&SCHEMA_CustomSecretConfig)), s::prop("Domain", s::Kind::String).pattern("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$").min_length(0).max_length(253), s::prop("FsxFilesystemArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):fsx:[a-z\\-0-9]*:[0-9]{12}:file-system/fs-.*$").min_length(0).max_length(128), s::prop("Password", s::Kind::String).pattern("^.{0,104}$").max_length(104), s::prop("SecurityGroupArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):ec2:[a-z\\-0-9]*:[0-9]{12}:security-group/.*$").min_length(0).max_length(128))).min_items(1).max_items(5), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("User", s::Kind::String).pattern("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$").max_length(104), s::prop("Tags", s::Kind::Json)],
+        required: &["User", "SecurityGroupArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationFSxWindows`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationFSxWindowsAttributes {
         /// `LocationArn`: string.
@@ -1281,6 +1562,16 @@ pub mod location_f_sx_windows {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1318,6 +1609,16 @@ pub mod location_f_sx_windows {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1329,6 +1630,8 @@ pub use location_f_sx_windows::{CfnLocationFSxWindows, CfnLocationFSxWindowsAttr
 
 /// `AWS::DataSync::LocationHDFS` and its property types.
 pub mod location_hdfs {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationHDFS`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html)
@@ -1419,6 +1722,16 @@ pub mod location_hdfs {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationHDFS`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationHDFS",
+        properties: &[s::prop("AgentArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$").min_length(0).max_length(128))).min_items(1).max_items(4), s::prop("AuthenticationType", s::Kind::Enum(AuthenticationType::VALUES)), s::prop("BlockSize", s::Kind::Integer).minimum(1048576.0).maximum(1073741824.0), s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)), s::prop("CustomSecretConfig", s::Kind::Object(&SCHEMA_CustomSecretConfig)), s::prop("KerberosKeytab", s::Kind::String).max_length(87384), s::prop("KerberosKrb5Conf", s::Kind::String).max_length(174764), s::prop("KerberosPrincipal", s::Kind::String).pattern("^.+$").min_length(1).max_length(256), s::prop("KmsKeyProviderUri", s::Kind::String).pattern("^kms:\\/\\/http[s]?@(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])(;(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9]))*:[0-9]{1,5}\\/kms$").min_length(1).max_length(255), s::prop("NameNodes", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NameNode)))).min_items(1), s::prop("QopConfiguration", s::Kind::Object(&SCHEMA_QopConfiguration)), s::prop("ReplicationFactor", s::Kind::Integer).minimum(1.0).maximum(512.0), s::prop("SimpleUser", s::Kind::String).pattern("^[_.A-Za-z0-9][-_.A-Za-z0-9]*$").min_length(1).max_length(256), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &["NameNodes", "AuthenticationType", "AgentArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationHdfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationHdfsAttributes {
         /// `LocationArn`: string.
@@ -1460,6 +1773,16 @@ pub mod location_hdfs {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1497,6 +1820,16 @@ pub mod location_hdfs {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1531,6 +1864,24 @@ pub mod location_hdfs {
         }
     }
 
+    /// What the schema says of `NameNode`'s properties; `validate()` checks them.
+    pub static SCHEMA_NameNode: s::ObjectSchema = s::ObjectSchema {
+        name: "NameNode",
+        properties: &[
+            s::prop("Hostname", s::Kind::String)
+                .pattern("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65536.0),
+        ],
+        required: &["Hostname", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NameNode> for ::stratus_model::Val<NameNode> {
         fn from(value: NameNode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1550,6 +1901,22 @@ pub mod location_hdfs {
         pub rpc_protection: ::std::option::Option<::stratus_model::Val<RpcProtection>>,
     }
 
+    /// What the schema says of `QopConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QopConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QopConfiguration",
+        properties: &[
+            s::prop(
+                "DataTransferProtection",
+                s::Kind::Enum(DataTransferProtection::VALUES),
+            ),
+            s::prop("RpcProtection", s::Kind::Enum(RpcProtection::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QopConfiguration> for ::stratus_model::Val<QopConfiguration> {
         fn from(value: QopConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1568,6 +1935,8 @@ pub mod location_hdfs {
     impl AuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Simple, Self::Kerberos];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SIMPLE", "KERBEROS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1617,6 +1986,9 @@ pub mod location_hdfs {
             Self::Privacy,
             Self::Disabled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTHENTICATION", "INTEGRITY", "PRIVACY", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1668,6 +2040,9 @@ pub mod location_hdfs {
             Self::Privacy,
             Self::Disabled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTHENTICATION", "INTEGRITY", "PRIVACY", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1703,6 +2078,8 @@ pub use location_hdfs::{CfnLocationHdfs, CfnLocationHdfsAttributes};
 
 /// `AWS::DataSync::LocationNFS` and its property types.
 pub mod location_nfs {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationNFS`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationnfs.html)
@@ -1745,6 +2122,28 @@ pub mod location_nfs {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationNFS`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationNFS",
+        properties: &[
+            s::prop("MountOptions", s::Kind::Object(&SCHEMA_MountOptions)),
+            s::prop("OnPremConfig", s::Kind::Object(&SCHEMA_OnPremConfig)),
+            s::prop("ServerHostname", s::Kind::String)
+                .pattern("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Subdirectory", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["OnPremConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationNfs`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationNfsAttributes {
         /// `LocationArn`: string.
@@ -1770,6 +2169,16 @@ pub mod location_nfs {
         /// Allowed values: `AUTOMATIC`, `NFS3`, `NFS4_0`, `NFS4_1`.
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
+
+    /// What the schema says of `MountOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MountOptions",
+        properties: &[s::prop("Version", s::Kind::Enum(Version::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MountOptions> for ::stratus_model::Val<MountOptions> {
         fn from(value: MountOptions) -> Self {
@@ -1800,6 +2209,16 @@ pub mod location_nfs {
         }
     }
 
+    /// What the schema says of `OnPremConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnPremConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OnPremConfig",
+        properties: &[s::prop("AgentArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$").min_length(0).max_length(128))).min_items(1).max_items(8)],
+        required: &["AgentArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnPremConfig> for ::stratus_model::Val<OnPremConfig> {
         fn from(value: OnPremConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1822,6 +2241,8 @@ pub mod location_nfs {
     impl Version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Nfs3, Self::Nfs40, Self::Nfs41];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "NFS3", "NFS4_0", "NFS4_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1857,6 +2278,8 @@ pub use location_nfs::{CfnLocationNfs, CfnLocationNfsAttributes};
 
 /// `AWS::DataSync::LocationObjectStorage` and its property types.
 pub mod location_object_storage {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationObjectStorage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html)
@@ -1911,6 +2334,16 @@ pub mod location_object_storage {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::DataSync::LocationObjectStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationObjectStorage",
+        properties: &[s::prop("AccessKey", s::Kind::String).pattern("^.+$").min_length(1).max_length(200), s::prop("AgentArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$").min_length(0).max_length(128))).min_items(1).max_items(4), s::prop("BucketName", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(3).max_length(63), s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)), s::prop("CustomSecretConfig", s::Kind::Object(&SCHEMA_CustomSecretConfig)), s::prop("SecretKey", s::Kind::String).pattern("^.+$").min_length(8).max_length(200), s::prop("ServerCertificate", s::Kind::String).max_length(32768), s::prop("ServerHostname", s::Kind::String).pattern("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$").min_length(0).max_length(255), s::prop("ServerPort", s::Kind::Integer).minimum(1.0).maximum(65536.0), s::prop("ServerProtocol", s::Kind::Enum(ServerProtocol::VALUES)), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$").min_length(0).max_length(4096), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationObjectStorage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationObjectStorageAttributes {
         /// `LocationArn`: string.
@@ -1952,6 +2385,16 @@ pub mod location_object_storage {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1989,6 +2432,16 @@ pub mod location_object_storage {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2007,6 +2460,8 @@ pub mod location_object_storage {
     impl ServerProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Https, Self::Http];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTPS", "HTTP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2040,6 +2495,8 @@ pub use location_object_storage::{CfnLocationObjectStorage, CfnLocationObjectSto
 
 /// `AWS::DataSync::LocationS3` and its property types.
 pub mod location_s3 {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationS3`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html)
@@ -2083,6 +2540,16 @@ pub mod location_s3 {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationS3`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationS3",
+        properties: &[s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):s3:[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156), s::prop("S3Config", s::Kind::Object(&SCHEMA_S3Config)), s::prop("S3StorageClass", s::Kind::Enum(S3StorageClass::VALUES)), s::prop("Subdirectory", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$").min_length(0).max_length(1024), s::prop("Tags", s::Kind::Json)],
+        required: &["S3Config"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationS3`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationS3Attributes {
         /// `LocationArn`: string.
@@ -2124,6 +2591,21 @@ pub mod location_s3 {
         }
     }
 
+    /// What the schema says of `S3Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Config: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Config",
+        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String)
+            .pattern(
+                "^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$",
+            )
+            .min_length(0)
+            .max_length(2048)],
+        required: &["BucketAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
         fn from(value: S3Config) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2159,6 +2641,16 @@ pub mod location_s3 {
             Self::Glacier,
             Self::GlacierInstantRetrieval,
             Self::DeepArchive,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "STANDARD",
+            "STANDARD_IA",
+            "ONEZONE_IA",
+            "INTELLIGENT_TIERING",
+            "GLACIER",
+            "GLACIER_INSTANT_RETRIEVAL",
+            "DEEP_ARCHIVE",
         ];
 
         /// The value CloudFormation takes.
@@ -2198,6 +2690,8 @@ pub use location_s3::{CfnLocationS3, CfnLocationS3Attributes};
 
 /// `AWS::DataSync::LocationSMB` and its property types.
 pub mod location_smb {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::LocationSMB`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html)
@@ -2286,6 +2780,16 @@ pub mod location_smb {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::LocationSMB`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::LocationSMB",
+        properties: &[s::prop("AgentArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:agent/agent-[0-9a-z]{17}$").min_length(0).max_length(128))).min_items(1).max_items(8), s::prop("AuthenticationType", s::Kind::Enum(AuthenticationType::VALUES)), s::prop("CmkSecretConfig", s::Kind::Object(&SCHEMA_CmkSecretConfig)), s::prop("CustomSecretConfig", s::Kind::Object(&SCHEMA_CustomSecretConfig)), s::prop("DnsIpAddresses", s::Kind::List(&s::prop("", s::Kind::String).pattern("\\A(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|[0-1]?\\d?\\d)){3}\\Z").min_length(7).max_length(15))).min_items(0).max_items(2), s::prop("Domain", s::Kind::String).pattern("^([A-Za-z0-9]+[A-Za-z0-9-.]*)*[A-Za-z0-9-]*[A-Za-z0-9]$").min_length(0).max_length(253), s::prop("KerberosKeytab", s::Kind::String).max_length(87384), s::prop("KerberosKrb5Conf", s::Kind::String).max_length(174764), s::prop("KerberosPrincipal", s::Kind::String).pattern("^.+$").min_length(1).max_length(256), s::prop("MountOptions", s::Kind::Object(&SCHEMA_MountOptions)), s::prop("Password", s::Kind::String).pattern("^.{0,104}$").max_length(104), s::prop("ServerHostname", s::Kind::String).pattern("^(([a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9\\-]*[A-Za-z0-9])$").min_length(0).max_length(255), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\$\\p{Zs}]+$").min_length(0).max_length(4096), s::prop("User", s::Kind::String).pattern("^[^\\x5B\\x5D\\\\/:;|=,+*?]{1,104}$").max_length(104), s::prop("Tags", s::Kind::Json)],
+        required: &["AgentArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocationSmb`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationSmbAttributes {
         /// `LocationArn`: string.
@@ -2327,6 +2831,16 @@ pub mod location_smb {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmkSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmkSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CmkSecretConfig",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):kms:[a-z-0-9]+:[0-9]{12}:key/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmkSecretConfig> for ::stratus_model::Val<CmkSecretConfig> {
         fn from(value: CmkSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2364,6 +2878,16 @@ pub mod location_smb {
         }
     }
 
+    /// What the schema says of `CustomSecretConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomSecretConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomSecretConfig",
+        properties: &[s::prop("SecretAccessRoleArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*|)$").min_length(0).max_length(2048), s::prop("SecretArn", s::Kind::String).pattern("^(arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):secretsmanager:[a-z-0-9]+:[0-9]{12}:secret:.*|)$").min_length(0).max_length(2048)],
+        required: &["SecretArn", "SecretAccessRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomSecretConfig> for ::stratus_model::Val<CustomSecretConfig> {
         fn from(value: CustomSecretConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2378,6 +2902,16 @@ pub mod location_smb {
         /// Allowed values: `AUTOMATIC`, `SMB1`, `SMB2_0`, `SMB2`, `SMB3`.
         pub version: ::std::option::Option<::stratus_model::Val<Version>>,
     }
+
+    /// What the schema says of `MountOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MountOptions",
+        properties: &[s::prop("Version", s::Kind::Enum(Version::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MountOptions> for ::stratus_model::Val<MountOptions> {
         fn from(value: MountOptions) -> Self {
@@ -2397,6 +2931,8 @@ pub mod location_smb {
     impl AuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ntlm, Self::Kerberos];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NTLM", "KERBEROS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2449,6 +2985,9 @@ pub mod location_smb {
             Self::Smb2,
             Self::Smb3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTOMATIC", "SMB1", "SMB2_0", "SMB2", "SMB3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2485,6 +3024,8 @@ pub use location_smb::{CfnLocationSmb, CfnLocationSmbAttributes};
 
 /// `AWS::DataSync::Task` and its property types.
 pub mod task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataSync::Task`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html)
@@ -2566,6 +3107,16 @@ pub mod task {
         }
     }
 
+    /// What the schema says of `AWS::DataSync::Task`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataSync::Task",
+        properties: &[s::prop("CloudWatchLogGroupArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):logs:[a-z\\-0-9]*:[0-9]{12}:log-group:([^:\\*]*)(:\\*)?$").min_length(0).max_length(562), s::prop("DestinationLocationArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$").min_length(0).max_length(128), s::prop("Excludes", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterRule)))).min_items(0).max_items(1), s::prop("Includes", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterRule)))).min_items(0).max_items(1), s::prop("ManifestConfig", s::Kind::Object(&SCHEMA_ManifestConfig)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s+=._:@/-]+$").min_length(1).max_length(256), s::prop("Options", s::Kind::Object(&SCHEMA_Options)), s::prop("Schedule", s::Kind::Object(&SCHEMA_TaskSchedule)), s::prop("SourceLocationArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):datasync:[a-z\\-0-9]+:[0-9]{12}:location/loc-[0-9a-z]{17}$").min_length(0).max_length(128), s::prop("TaskMode", s::Kind::Enum(TaskMode::VALUES)), s::prop("TaskReportConfig", s::Kind::Object(&SCHEMA_TaskReportConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["DestinationLocationArn", "SourceLocationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskAttributes {
         /// `TaskArn`: string.
@@ -2616,6 +3167,24 @@ pub mod task {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FilterRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterRule: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterRule",
+        properties: &[
+            s::prop("FilterType", s::Kind::Enum(FilterType::VALUES))
+                .pattern("^[A-Z0-9_]+$")
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(0)
+                .max_length(409600),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterRule> for ::stratus_model::Val<FilterRule> {
         fn from(value: FilterRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2647,6 +3216,20 @@ pub mod task {
             }
         }
     }
+
+    /// What the schema says of `ManifestConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestConfig",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+        ],
+        required: &["Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManifestConfig> for ::stratus_model::Val<ManifestConfig> {
         fn from(value: ManifestConfig) -> Self {
@@ -2707,6 +3290,38 @@ pub mod task {
         pub verify_mode: ::std::option::Option<::stratus_model::Val<VerifyMode>>,
     }
 
+    /// What the schema says of `Options`'s properties; `validate()` checks them.
+    pub static SCHEMA_Options: s::ObjectSchema = s::ObjectSchema {
+        name: "Options",
+        properties: &[
+            s::prop("Atime", s::Kind::Enum(Atime::VALUES)),
+            s::prop("BytesPerSecond", s::Kind::Integer).minimum(-1.0),
+            s::prop("Gid", s::Kind::Enum(Gid::VALUES)),
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop("Mtime", s::Kind::Enum(Mtime::VALUES)),
+            s::prop("ObjectTags", s::Kind::Enum(ObjectTags::VALUES)),
+            s::prop("OverwriteMode", s::Kind::Enum(OverwriteMode::VALUES)),
+            s::prop("PosixPermissions", s::Kind::Enum(PosixPermissions::VALUES)),
+            s::prop(
+                "PreserveDeletedFiles",
+                s::Kind::Enum(PreserveDeletedFiles::VALUES),
+            ),
+            s::prop("PreserveDevices", s::Kind::Enum(PreserveDevices::VALUES)),
+            s::prop(
+                "SecurityDescriptorCopyFlags",
+                s::Kind::Enum(SecurityDescriptorCopyFlags::VALUES),
+            ),
+            s::prop("TaskQueueing", s::Kind::Enum(TaskQueueing::VALUES)),
+            s::prop("TransferMode", s::Kind::Enum(TransferMode::VALUES)),
+            s::prop("Uid", s::Kind::Enum(Uid::VALUES)),
+            s::prop("VerifyMode", s::Kind::Enum(VerifyMode::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Options> for ::stratus_model::Val<Options> {
         fn from(value: Options) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2725,6 +3340,22 @@ pub mod task {
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `TaskSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskSchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskSchedule",
+        properties: &[
+            s::prop("ScheduleExpression", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\ \\_\\*\\?\\,\\|\\^\\-\\/\\#\\s\\(\\)\\+]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TaskSchedule> for ::stratus_model::Val<TaskSchedule> {
         fn from(value: TaskSchedule) -> Self {
@@ -2769,6 +3400,22 @@ pub mod task {
         }
     }
 
+    /// What the schema says of `TaskReportConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskReportConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskReportConfig",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_Destination)),
+            s::prop("ObjectVersionIds", s::Kind::Enum(ObjectVersionIds::VALUES)),
+            s::prop("OutputType", s::Kind::Enum(OutputType::VALUES)),
+            s::prop("Overrides", s::Kind::Object(&SCHEMA_Overrides)),
+            s::prop("ReportLevel", s::Kind::Enum(ReportLevel::VALUES)),
+        ],
+        required: &["Destination", "OutputType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskReportConfig> for ::stratus_model::Val<TaskReportConfig> {
         fn from(value: TaskReportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2783,6 +3430,19 @@ pub mod task {
         pub s3: ::std::option::Option<::stratus_model::Val<ManifestConfigSourceS3>>,
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[s::prop(
+            "S3",
+            s::Kind::Object(&SCHEMA_ManifestConfigSourceS3),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2796,6 +3456,19 @@ pub mod task {
         /// `S3`: [`TaskReportConfigDestinationS3`].
         pub s3: ::std::option::Option<::stratus_model::Val<TaskReportConfigDestinationS3>>,
     }
+
+    /// What the schema says of `Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "Destination",
+        properties: &[s::prop(
+            "S3",
+            s::Kind::Object(&SCHEMA_TaskReportConfigDestinationS3),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
@@ -2816,6 +3489,21 @@ pub mod task {
         /// `Verified`: [`Verified`].
         pub verified: ::std::option::Option<::stratus_model::Val<Verified>>,
     }
+
+    /// What the schema says of `Overrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_Overrides: s::ObjectSchema = s::ObjectSchema {
+        name: "Overrides",
+        properties: &[
+            s::prop("Deleted", s::Kind::Object(&SCHEMA_Deleted)),
+            s::prop("Skipped", s::Kind::Object(&SCHEMA_Skipped)),
+            s::prop("Transferred", s::Kind::Object(&SCHEMA_Transferred)),
+            s::prop("Verified", s::Kind::Object(&SCHEMA_Verified)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Overrides> for ::stratus_model::Val<Overrides> {
         fn from(value: Overrides) -> Self {
@@ -2848,6 +3536,16 @@ pub mod task {
         pub s3_bucket_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ManifestConfigSourceS3`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestConfigSourceS3: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestConfigSourceS3",
+        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(2048), s::prop("ManifestObjectPath", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}\\p{C}]*$").min_length(0).max_length(1024), s::prop("ManifestObjectVersionId", s::Kind::String).pattern("^.+$").min_length(1).max_length(100), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManifestConfigSourceS3> for ::stratus_model::Val<ManifestConfigSourceS3> {
         fn from(value: ManifestConfigSourceS3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2873,6 +3571,16 @@ pub mod task {
         pub subdirectory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TaskReportConfigDestinationS3`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskReportConfigDestinationS3: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskReportConfigDestinationS3",
+        properties: &[s::prop("BucketAccessRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):iam::[0-9]{12}:role/.*$").min_length(0).max_length(2048), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov|aws-eusc|aws-iso|aws-iso-b):(s3|s3-outposts):[a-z\\-0-9]*:[0-9]*:.*$").min_length(0).max_length(156), s::prop("Subdirectory", s::Kind::String).pattern("^[a-zA-Z0-9_\\-\\+\\./\\(\\)\\p{Zs}]*$").min_length(0).max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskReportConfigDestinationS3>
         for ::stratus_model::Val<TaskReportConfigDestinationS3>
     {
@@ -2890,6 +3598,16 @@ pub mod task {
         pub report_level: ::std::option::Option<::stratus_model::Val<ReportLevel2>>,
     }
 
+    /// What the schema says of `Deleted`'s properties; `validate()` checks them.
+    pub static SCHEMA_Deleted: s::ObjectSchema = s::ObjectSchema {
+        name: "Deleted",
+        properties: &[s::prop("ReportLevel", s::Kind::Enum(ReportLevel2::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Deleted> for ::stratus_model::Val<Deleted> {
         fn from(value: Deleted) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2904,6 +3622,16 @@ pub mod task {
         /// Allowed values: `ERRORS_ONLY`, `SUCCESSES_AND_ERRORS`.
         pub report_level: ::std::option::Option<::stratus_model::Val<ReportLevel3>>,
     }
+
+    /// What the schema says of `Skipped`'s properties; `validate()` checks them.
+    pub static SCHEMA_Skipped: s::ObjectSchema = s::ObjectSchema {
+        name: "Skipped",
+        properties: &[s::prop("ReportLevel", s::Kind::Enum(ReportLevel3::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Skipped> for ::stratus_model::Val<Skipped> {
         fn from(value: Skipped) -> Self {
@@ -2920,6 +3648,16 @@ pub mod task {
         pub report_level: ::std::option::Option<::stratus_model::Val<ReportLevel4>>,
     }
 
+    /// What the schema says of `Transferred`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transferred: s::ObjectSchema = s::ObjectSchema {
+        name: "Transferred",
+        properties: &[s::prop("ReportLevel", s::Kind::Enum(ReportLevel4::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Transferred> for ::stratus_model::Val<Transferred> {
         fn from(value: Transferred) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2934,6 +3672,16 @@ pub mod task {
         /// Allowed values: `ERRORS_ONLY`, `SUCCESSES_AND_ERRORS`.
         pub report_level: ::std::option::Option<::stratus_model::Val<ReportLevel5>>,
     }
+
+    /// What the schema says of `Verified`'s properties; `validate()` checks them.
+    pub static SCHEMA_Verified: s::ObjectSchema = s::ObjectSchema {
+        name: "Verified",
+        properties: &[s::prop("ReportLevel", s::Kind::Enum(ReportLevel5::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Verified> for ::stratus_model::Val<Verified> {
         fn from(value: Verified) -> Self {
@@ -2953,6 +3701,8 @@ pub mod task {
     impl TaskMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Enhanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "ENHANCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2991,6 +3741,8 @@ pub mod task {
     impl FilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SimplePattern];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SIMPLE_PATTERN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3028,6 +3780,8 @@ pub mod task {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Transfer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRANSFER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3065,6 +3819,8 @@ pub mod task {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3104,6 +3860,8 @@ pub mod task {
     impl Atime {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::BestEffort];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "BEST_EFFORT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3148,6 +3906,8 @@ pub mod task {
     impl Gid {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::IntValue, Self::Name, Self::Both];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "INT_VALUE", "NAME", "BOTH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3192,6 +3952,8 @@ pub mod task {
     impl LogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::Basic, Self::Transfer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "BASIC", "TRANSFER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3233,6 +3995,8 @@ pub mod task {
     impl Mtime {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Preserve];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3273,6 +4037,8 @@ pub mod task {
     impl ObjectTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Preserve, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRESERVE", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3313,6 +4079,8 @@ pub mod task {
     impl OverwriteMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Always, Self::Never];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALWAYS", "NEVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3353,6 +4121,8 @@ pub mod task {
     impl PosixPermissions {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Preserve];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3393,6 +4163,8 @@ pub mod task {
     impl PreserveDeletedFiles {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Preserve, Self::Remove];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRESERVE", "REMOVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3433,6 +4205,8 @@ pub mod task {
     impl PreserveDevices {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Preserve];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "PRESERVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3475,6 +4249,8 @@ pub mod task {
     impl SecurityDescriptorCopyFlags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::OwnerDacl, Self::OwnerDaclSacl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "OWNER_DACL", "OWNER_DACL_SACL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3518,6 +4294,8 @@ pub mod task {
     impl TaskQueueing {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3558,6 +4336,8 @@ pub mod task {
     impl TransferMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Changed, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CHANGED", "ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3602,6 +4382,8 @@ pub mod task {
     impl Uid {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::IntValue, Self::Name, Self::Both];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "INT_VALUE", "NAME", "BOTH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3650,6 +4432,9 @@ pub mod task {
             Self::OnlyFilesTransferred,
             Self::None,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["POINT_IN_TIME_CONSISTENT", "ONLY_FILES_TRANSFERRED", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3691,6 +4476,8 @@ pub mod task {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3731,6 +4518,8 @@ pub mod task {
     impl ObjectVersionIds {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Include, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCLUDE", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3771,6 +4560,8 @@ pub mod task {
     impl OutputType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SummaryOnly, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SUMMARY_ONLY", "STANDARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3811,6 +4602,8 @@ pub mod task {
     impl ReportLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ErrorsOnly, Self::SuccessesAndErrors];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3851,6 +4644,8 @@ pub mod task {
     impl ReportLevel2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ErrorsOnly, Self::SuccessesAndErrors];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3891,6 +4686,8 @@ pub mod task {
     impl ReportLevel3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ErrorsOnly, Self::SuccessesAndErrors];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3931,6 +4728,8 @@ pub mod task {
     impl ReportLevel4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ErrorsOnly, Self::SuccessesAndErrors];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3971,6 +4770,8 @@ pub mod task {
     impl ReportLevel5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ErrorsOnly, Self::SuccessesAndErrors];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERRORS_ONLY", "SUCCESSES_AND_ERRORS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

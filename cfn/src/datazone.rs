@@ -4,6 +4,8 @@
 
 /// `AWS::DataZone::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html)
@@ -80,6 +82,37 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::Connection",
+        properties: &[
+            s::prop("AwsLocation", s::Kind::Object(&SCHEMA_AwsLocation)),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConnectionConfiguration),
+                )),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .max_length(128),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[_-][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnableTrustedIdentityPropagation", s::Kind::Boolean),
+            s::prop("EnvironmentIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w][\\w\\.\\-\\_]*$")
+                .max_length(64),
+            s::prop("ProjectIdentifier", s::Kind::String),
+            s::prop("Props", s::Kind::Json),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+        ],
+        required: &["DomainIdentifier", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionId`: string.
@@ -142,6 +175,27 @@ pub mod connection {
         pub iam_connection_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AwsLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsLocation",
+        properties: &[
+            s::prop("AccessRole", s::Kind::String)
+                .pattern(
+                    "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+                )
+                .max_length(2048),
+            s::prop("AwsAccountId", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("AwsRegion", s::Kind::String).pattern("^[a-z]{2}-[a-z]{4,10}-\\d$"),
+            s::prop("IamConnectionId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsLocation> for ::stratus_model::Val<AwsLocation> {
         fn from(value: AwsLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -164,6 +218,29 @@ pub mod connection {
         >,
     }
 
+    /// What the schema says of `ConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionConfiguration",
+        properties: &[
+            s::prop("Classification", s::Kind::String)
+                .pattern("^[\\w][\\w\\.\\-\\_]*$")
+                .max_length(64),
+            s::prop(
+                "Properties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFF\\t]*$")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionConfiguration>
         for ::stratus_model::Val<ConnectionConfiguration>
     {
@@ -184,6 +261,8 @@ pub mod connection {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Domain, Self::Project];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOMAIN", "PROJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -217,6 +296,8 @@ pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::DataZone::DataSource` and its property types.
 pub mod data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::DataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html)
@@ -303,6 +384,42 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::DataZone::DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::DataSource",
+        properties: &[
+            s::prop(
+                "AssetFormsInput",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FormInput))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("ConnectionIdentifier", s::Kind::String),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnableSetting", s::Kind::Enum(EnableSetting::VALUES)),
+            s::prop("EnvironmentIdentifier", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ProjectIdentifier", s::Kind::String),
+            s::prop("PublishOnImport", s::Kind::Boolean),
+            s::prop(
+                "Recommendation",
+                s::Kind::Object(&SCHEMA_RecommendationConfiguration),
+            ),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_ScheduleConfiguration)),
+            s::prop("Type", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name", "DomainIdentifier", "ProjectIdentifier", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
@@ -398,6 +515,30 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `FormInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_FormInput: s::ObjectSchema = s::ObjectSchema {
+        name: "FormInput",
+        properties: &[
+            s::prop("Content", s::Kind::String).max_length(75000),
+            s::prop("FormName", s::Kind::String)
+                .pattern("^(?![0-9_])\\w+$|^_\\w*[a-zA-Z0-9]\\w*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TypeIdentifier", s::Kind::String)
+                .pattern("^(?!\\.)[\\w\\.]*\\w$")
+                .min_length(1)
+                .max_length(385),
+            s::prop("TypeRevision", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["FormName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FormInput> for ::stratus_model::Val<FormInput> {
         fn from(value: FormInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -411,6 +552,16 @@ pub mod data_source {
         /// `EnableBusinessNameGeneration`: boolean.
         pub enable_business_name_generation: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `RecommendationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecommendationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RecommendationConfiguration",
+        properties: &[s::prop("EnableBusinessNameGeneration", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecommendationConfiguration>
         for ::stratus_model::Val<RecommendationConfiguration>
@@ -432,6 +583,16 @@ pub mod data_source {
         pub timezone: ::std::option::Option<::stratus_model::Val<Timezone>>,
     }
 
+    /// What the schema says of `ScheduleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduleConfiguration",
+        properties: &[s::prop("Schedule", s::Kind::String).pattern("cron\\((\\b[0-5]?[0-9]\\b) (\\b2[0-3]\\b|\\b[0-1]?[0-9]\\b) (.*){1,5} (.*){1,5} (.*){1,5} (.*){1,5}\\)").min_length(1).max_length(256), s::prop("Timezone", s::Kind::Enum(Timezone::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduleConfiguration> for ::stratus_model::Val<ScheduleConfiguration> {
         fn from(value: ScheduleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -450,6 +611,8 @@ pub mod data_source {
     impl EnableSetting {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -679,6 +842,73 @@ pub mod data_source {
             Self::UsPacific,
             Self::Utc,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AFRICA_JOHANNESBURG",
+            "AMERICA_MONTREAL",
+            "AMERICA_SAO_PAULO",
+            "ASIA_BAHRAIN",
+            "ASIA_BANGKOK",
+            "ASIA_CALCUTTA",
+            "ASIA_DUBAI",
+            "ASIA_HONG_KONG",
+            "ASIA_JAKARTA",
+            "ASIA_KUALA_LUMPUR",
+            "ASIA_SEOUL",
+            "ASIA_SHANGHAI",
+            "ASIA_SINGAPORE",
+            "ASIA_TAIPEI",
+            "ASIA_TOKYO",
+            "AUSTRALIA_MELBOURNE",
+            "AUSTRALIA_SYDNEY",
+            "CANADA_CENTRAL",
+            "CET",
+            "CST6CDT",
+            "ETC_GMT",
+            "ETC_GMT0",
+            "ETC_GMT_ADD_0",
+            "ETC_GMT_ADD_1",
+            "ETC_GMT_ADD_10",
+            "ETC_GMT_ADD_11",
+            "ETC_GMT_ADD_12",
+            "ETC_GMT_ADD_2",
+            "ETC_GMT_ADD_3",
+            "ETC_GMT_ADD_4",
+            "ETC_GMT_ADD_5",
+            "ETC_GMT_ADD_6",
+            "ETC_GMT_ADD_7",
+            "ETC_GMT_ADD_8",
+            "ETC_GMT_ADD_9",
+            "ETC_GMT_NEG_0",
+            "ETC_GMT_NEG_1",
+            "ETC_GMT_NEG_10",
+            "ETC_GMT_NEG_11",
+            "ETC_GMT_NEG_12",
+            "ETC_GMT_NEG_13",
+            "ETC_GMT_NEG_14",
+            "ETC_GMT_NEG_2",
+            "ETC_GMT_NEG_3",
+            "ETC_GMT_NEG_4",
+            "ETC_GMT_NEG_5",
+            "ETC_GMT_NEG_6",
+            "ETC_GMT_NEG_7",
+            "ETC_GMT_NEG_8",
+            "ETC_GMT_NEG_9",
+            "EUROPE_DUBLIN",
+            "EUROPE_LONDON",
+            "EUROPE_PARIS",
+            "EUROPE_STOCKHOLM",
+            "EUROPE_ZURICH",
+            "ISRAEL",
+            "MEXICO_GENERAL",
+            "MST7MDT",
+            "PACIFIC_AUCKLAND",
+            "US_CENTRAL",
+            "US_EASTERN",
+            "US_MOUNTAIN",
+            "US_PACIFIC",
+            "UTC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -774,6 +1004,8 @@ pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::DataZone::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domain.html)
@@ -830,6 +1062,32 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `AWS::DataZone::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::Domain",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DomainExecutionRole", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop("DomainVersion", s::Kind::Enum(DomainVersion::VALUES)),
+            s::prop("KmsKeyIdentifier", s::Kind::String)
+                .pattern("^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String),
+            s::prop("ServiceRole", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop("SingleSignOn", s::Kind::Object(&SCHEMA_SingleSignOn)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
@@ -890,6 +1148,16 @@ pub mod domain {
         pub user_assignment: ::std::option::Option<::stratus_model::Val<UserAssignment>>,
     }
 
+    /// What the schema says of `SingleSignOn`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleSignOn: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleSignOn",
+        properties: &[s::prop("IdcInstanceArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}").min_length(10).max_length(1224), s::prop("Type", s::Kind::Enum(AuthType::VALUES)), s::prop("UserAssignment", s::Kind::Enum(UserAssignment::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleSignOn> for ::stratus_model::Val<SingleSignOn> {
         fn from(value: SingleSignOn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -908,6 +1176,8 @@ pub mod domain {
     impl DomainVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V1, Self::V2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V1", "V2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -948,6 +1218,8 @@ pub mod domain {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IamIdc, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM_IDC", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -988,6 +1260,8 @@ pub mod domain {
     impl UserAssignment {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1021,6 +1295,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::DataZone::DomainUnit` and its property types.
 pub mod domain_unit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::DomainUnit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html)
@@ -1072,6 +1348,29 @@ pub mod domain_unit {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::DomainUnit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::DomainUnit",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ParentDomainUnitIdentifier", s::Kind::String)
+                .pattern("^[a-z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["DomainIdentifier", "Name", "ParentDomainUnitIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainUnitAttributes {
         /// `CreatedAt`: string.
@@ -1114,6 +1413,8 @@ pub use domain_unit::{CfnDomainUnit, CfnDomainUnitAttributes};
 
 /// `AWS::DataZone::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html)
@@ -1214,6 +1515,42 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::Environment",
+        properties: &[
+            s::prop("DeploymentOrder", s::Kind::Integer),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentAccountIdentifier", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("EnvironmentAccountRegion", s::Kind::String)
+                .pattern("^[a-z]{2}-[a-z]{4,10}-\\d$"),
+            s::prop("EnvironmentBlueprintIdentifier", s::Kind::String),
+            s::prop("EnvironmentConfigurationId", s::Kind::String),
+            s::prop("EnvironmentProfileIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{0,36}$"),
+            s::prop("EnvironmentRoleArn", s::Kind::String),
+            s::prop(
+                "GlossaryTerms",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$")),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("ProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop(
+                "UserParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentParameter))),
+            ),
+        ],
+        required: &["Name", "ProjectIdentifier", "DomainIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `AwsAccountId`: string.
@@ -1291,6 +1628,19 @@ pub mod environment {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentParameter> for ::stratus_model::Val<EnvironmentParameter> {
         fn from(value: EnvironmentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1302,6 +1652,8 @@ pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::DataZone::EnvironmentActions` and its property types.
 pub mod environment_actions {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::EnvironmentActions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentactions.html)
@@ -1356,6 +1708,35 @@ pub mod environment_actions {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::EnvironmentActions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::EnvironmentActions",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentIdentifier", s::Kind::String)
+                .pattern("[a-zA-Z0-9_-]{1,36}$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("Identifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,36}$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Parameters",
+                s::Kind::Object(&SCHEMA_AwsConsoleLinkParameters),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentActions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentActionsAttributes {
         /// `DomainId`: string.
@@ -1386,6 +1767,18 @@ pub mod environment_actions {
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AwsConsoleLinkParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsConsoleLinkParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsConsoleLinkParameters",
+        properties: &[s::prop("Uri", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsConsoleLinkParameters>
         for ::stratus_model::Val<AwsConsoleLinkParameters>
     {
@@ -1399,6 +1792,8 @@ pub use environment_actions::{CfnEnvironmentActions, CfnEnvironmentActionsAttrib
 
 /// `AWS::DataZone::EnvironmentBlueprintConfiguration` and its property types.
 pub mod environment_blueprint_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::EnvironmentBlueprintConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentblueprintconfiguration.html)
@@ -1476,6 +1871,54 @@ pub mod environment_blueprint_configuration {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::EnvironmentBlueprintConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::EnvironmentBlueprintConfiguration",
+        properties: &[
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop(
+                "EnabledRegions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$")
+                        .min_length(4)
+                        .max_length(16),
+                ),
+            )
+            .min_items(0),
+            s::prop("EnvironmentBlueprintIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentRolePermissionBoundary", s::Kind::String)
+                .pattern("^arn:aws[^:]*:iam::(aws|\\d{12}):policy/[\\w+=,.@-]*$"),
+            s::prop(
+                "GlobalParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ManageAccessRoleArn", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop(
+                "ProvisioningConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop("ProvisioningRoleArn", s::Kind::String).pattern(
+                "^arn:aws[^:]*:iam::\\d{12}:role(/[a-zA-Z0-9+=,.@_-]+)*/[a-zA-Z0-9+=,.@_-]+$",
+            ),
+            s::prop(
+                "RegionalParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegionalParameter))),
+            ),
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EnvironmentBlueprintIdentifier",
+            "EnabledRegions",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentBlueprintConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentBlueprintConfigurationAttributes {
         /// `CreatedAt`: string.
@@ -1520,6 +1963,19 @@ pub mod environment_blueprint_configuration {
         pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RegionalParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegionalParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "RegionalParameter",
+        properties: &[
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Region", s::Kind::String).pattern("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegionalParameter> for ::stratus_model::Val<RegionalParameter> {
         fn from(value: RegionalParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1533,6 +1989,8 @@ pub use environment_blueprint_configuration::{
 
 /// `AWS::DataZone::EnvironmentProfile` and its property types.
 pub mod environment_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::EnvironmentProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environmentprofile.html)
@@ -1607,6 +2065,39 @@ pub mod environment_profile {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::EnvironmentProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::EnvironmentProfile",
+        properties: &[
+            s::prop("AwsAccountId", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("AwsAccountRegion", s::Kind::String).pattern("^[a-z]{2}-[a-z]{4,10}-\\d$"),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentBlueprintIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop(
+                "UserParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentParameter))),
+            ),
+        ],
+        required: &[
+            "EnvironmentBlueprintIdentifier",
+            "ProjectIdentifier",
+            "DomainIdentifier",
+            "AwsAccountId",
+            "AwsAccountRegion",
+            "Name",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentProfileAttributes {
         /// `CreatedAt`: string.
@@ -1659,6 +2150,19 @@ pub mod environment_profile {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentParameter> for ::stratus_model::Val<EnvironmentParameter> {
         fn from(value: EnvironmentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1670,6 +2174,8 @@ pub use environment_profile::{CfnEnvironmentProfile, CfnEnvironmentProfileAttrib
 
 /// `AWS::DataZone::FormType` and its property types.
 pub mod form_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::FormType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-formtype.html)
@@ -1729,6 +2235,33 @@ pub mod form_type {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::FormType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::FormType",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Model", s::Kind::Object(&SCHEMA_Model)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?![0-9_])\\w+$|^_\\w*[a-zA-Z0-9]\\w*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OwningProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &[
+            "DomainIdentifier",
+            "Model",
+            "Name",
+            "OwningProjectIdentifier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFormType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFormTypeAttributes {
         /// `DomainId`: string.
@@ -1775,6 +2308,18 @@ pub mod form_type {
         pub smithy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Model`'s properties; `validate()` checks them.
+    pub static SCHEMA_Model: s::ObjectSchema = s::ObjectSchema {
+        name: "Model",
+        properties: &[s::prop("Smithy", s::Kind::String)
+            .min_length(1)
+            .max_length(100000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Model> for ::stratus_model::Val<Model> {
         fn from(value: Model) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1793,6 +2338,8 @@ pub mod form_type {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1826,6 +2373,8 @@ pub use form_type::{CfnFormType, CfnFormTypeAttributes};
 
 /// `AWS::DataZone::GroupProfile` and its property types.
 pub mod group_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::GroupProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html)
@@ -1872,6 +2421,16 @@ pub mod group_profile {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::GroupProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::GroupProfile",
+        properties: &[s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"), s::prop("GroupIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  ]+)"), s::prop("GroupType", s::Kind::Enum(GroupType::VALUES)), s::prop("RolePrincipalArn", s::Kind::String), s::prop("Status", s::Kind::Enum(GroupProfileStatus::VALUES))],
+        required: &["DomainIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroupProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupProfileAttributes {
         /// `DomainId`: string.
@@ -1911,6 +2470,9 @@ pub mod group_profile {
     impl GroupType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DatazoneSsoGroup, Self::IamRoleSessionGroup];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DATAZONE_SSO_GROUP", "IAM_ROLE_SESSION_GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1951,6 +2513,8 @@ pub mod group_profile {
     impl GroupProfileStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Assigned, Self::NotAssigned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASSIGNED", "NOT_ASSIGNED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1984,6 +2548,8 @@ pub use group_profile::{CfnGroupProfile, CfnGroupProfileAttributes};
 
 /// `AWS::DataZone::Owner` and its property types.
 pub mod owner {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::Owner`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-owner.html)
@@ -2035,6 +2601,26 @@ pub mod owner {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::Owner`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::Owner",
+        properties: &[
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EntityIdentifier", s::Kind::String),
+            s::prop("EntityType", s::Kind::Enum(EntityType::VALUES)),
+            s::prop("Owner", s::Kind::Json),
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "Owner",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOwner`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOwnerAttributes {
         /// `OwnerIdentifier`: string.
@@ -2062,6 +2648,8 @@ pub mod owner {
     impl EntityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DomainUnit];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOMAIN_UNIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2094,6 +2682,8 @@ pub use owner::{CfnOwner, CfnOwnerAttributes};
 
 /// `AWS::DataZone::PolicyGrant` and its property types.
 pub mod policy_grant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::PolicyGrant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-policygrant.html)
@@ -2154,6 +2744,28 @@ pub mod policy_grant {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::PolicyGrant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::PolicyGrant",
+        properties: &[
+            s::prop("Detail", s::Kind::Json),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EntityIdentifier", s::Kind::String),
+            s::prop("EntityType", s::Kind::Enum(TargetEntityType::VALUES)),
+            s::prop("PolicyType", s::Kind::Enum(ManagedPolicyType::VALUES)),
+            s::prop("Principal", s::Kind::Json),
+        ],
+        required: &[
+            "DomainIdentifier",
+            "EntityIdentifier",
+            "EntityType",
+            "PolicyType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicyGrant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyGrantAttributes {
         /// `GrantId`: string.
@@ -2196,6 +2808,13 @@ pub mod policy_grant {
             Self::EnvironmentBlueprintConfiguration,
             Self::EnvironmentProfile,
             Self::AssetType,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DOMAIN_UNIT",
+            "ENVIRONMENT_BLUEPRINT_CONFIGURATION",
+            "ENVIRONMENT_PROFILE",
+            "ASSET_TYPE",
         ];
 
         /// The value CloudFormation takes.
@@ -2275,6 +2894,22 @@ pub mod policy_grant {
             Self::CreateEnvironmentFromBlueprint,
             Self::CreateProjectFromProjectProfile,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CREATE_DOMAIN_UNIT",
+            "OVERRIDE_DOMAIN_UNIT_OWNERS",
+            "ADD_TO_PROJECT_MEMBER_POOL",
+            "OVERRIDE_PROJECT_OWNERS",
+            "CREATE_GLOSSARY",
+            "CREATE_FORM_TYPE",
+            "CREATE_ASSET_TYPE",
+            "CREATE_PROJECT",
+            "CREATE_ENVIRONMENT_PROFILE",
+            "DELEGATE_CREATE_ENVIRONMENT_PROFILE",
+            "CREATE_ENVIRONMENT",
+            "CREATE_ENVIRONMENT_FROM_BLUEPRINT",
+            "CREATE_PROJECT_FROM_PROJECT_PROFILE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2319,6 +2954,8 @@ pub use policy_grant::{CfnPolicyGrant, CfnPolicyGrantAttributes};
 
 /// `AWS::DataZone::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-project.html)
@@ -2407,6 +3044,56 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::Project",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("DomainUnitId", s::Kind::String)
+                .pattern("^[a-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "GlossaryTerms",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$")),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop(
+                "MembershipAssignments",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProjectMembershipAssignment),
+                )),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ProjectCategory", s::Kind::String),
+            s::prop("ProjectExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[^:]*:iam::\\d{12}:role/[\\w+=,.@/-]+$"),
+            s::prop("ProjectProfileId", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("ProjectProfileVersion", s::Kind::String),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTag))),
+            ),
+            s::prop(
+                "UserParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EnvironmentConfigurationUserParameter),
+                )),
+            ),
+        ],
+        required: &["DomainIdentifier", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Id`: string.
@@ -2469,6 +3156,19 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `ProjectMembershipAssignment`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProjectMembershipAssignment: s::ObjectSchema = s::ObjectSchema {
+        name: "ProjectMembershipAssignment",
+        properties: &[
+            s::prop("Designation", s::Kind::Enum(UserDesignation::VALUES)),
+            s::prop("Member", s::Kind::Object(&SCHEMA_Member)),
+        ],
+        required: &["Member", "Designation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProjectMembershipAssignment>
         for ::stratus_model::Val<ProjectMembershipAssignment>
     {
@@ -2506,6 +3206,25 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `ResourceTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTag: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\w \\.:/=+@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\w \\.:/=+@-]*$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2529,6 +3248,26 @@ pub mod project {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EnvironmentParameter>>>,
     }
 
+    /// What the schema says of `EnvironmentConfigurationUserParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentConfigurationUserParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentConfigurationUserParameter",
+        properties: &[
+            s::prop("EnvironmentConfigurationName", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("EnvironmentId", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop(
+                "EnvironmentParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentParameter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentConfigurationUserParameter>
         for ::stratus_model::Val<EnvironmentConfigurationUserParameter>
     {
@@ -2547,6 +3286,19 @@ pub mod project {
         pub user_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Member`'s properties; `validate()` checks them.
+    pub static SCHEMA_Member: s::ObjectSchema = s::ObjectSchema {
+        name: "Member",
+        properties: &[
+            s::prop("GroupIdentifier", s::Kind::String),
+            s::prop("UserIdentifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Member> for ::stratus_model::Val<Member> {
         fn from(value: Member) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2562,6 +3314,19 @@ pub mod project {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EnvironmentParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnvironmentParameter> for ::stratus_model::Val<EnvironmentParameter> {
         fn from(value: EnvironmentParameter) -> Self {
@@ -2581,6 +3346,8 @@ pub mod project {
     impl UserDesignation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ProjectOwner, Self::ProjectContributor];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROJECT_OWNER", "PROJECT_CONTRIBUTOR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2614,6 +3381,8 @@ pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::DataZone::ProjectMembership` and its property types.
 pub mod project_membership {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::ProjectMembership`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectmembership.html)
@@ -2663,6 +3432,26 @@ pub mod project_membership {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::ProjectMembership`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::ProjectMembership",
+        properties: &[
+            s::prop("Designation", s::Kind::Enum(UserDesignation::VALUES)),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Member", s::Kind::Json),
+            s::prop("ProjectIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+        ],
+        required: &[
+            "Designation",
+            "DomainIdentifier",
+            "ProjectIdentifier",
+            "Member",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProjectMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectMembershipAttributes {
         /// `MemberIdentifier`: string.
@@ -2704,6 +3493,14 @@ pub mod project_membership {
             Self::ProjectCatalogConsumer,
             Self::ProjectCatalogSteward,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PROJECT_OWNER",
+            "PROJECT_CONTRIBUTOR",
+            "PROJECT_CATALOG_VIEWER",
+            "PROJECT_CATALOG_CONSUMER",
+            "PROJECT_CATALOG_STEWARD",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2740,6 +3537,8 @@ pub use project_membership::{CfnProjectMembership, CfnProjectMembershipAttribute
 
 /// `AWS::DataZone::ProjectProfile` and its property types.
 pub mod project_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::ProjectProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html)
@@ -2808,6 +3607,43 @@ pub mod project_profile {
             }
         }
     }
+
+    /// What the schema says of `AWS::DataZone::ProjectProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::ProjectProfile",
+        properties: &[
+            s::prop("AllowCustomProjectResourceTags", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[_-][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("DomainUnitIdentifier", s::Kind::String)
+                .pattern("^[a-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "EnvironmentConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EnvironmentConfiguration),
+                )),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ProjectResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTagParameter))),
+            )
+            .max_items(25),
+            s::prop("ProjectResourceTagsDescription", s::Kind::String).max_length(2048),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("UseDefaultConfigurations", s::Kind::Boolean),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProjectProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectProfileAttributes {
@@ -2933,6 +3769,34 @@ pub mod project_profile {
         }
     }
 
+    /// What the schema says of `EnvironmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentConfiguration",
+        properties: &[
+            s::prop("AwsAccount", s::Kind::Object(&SCHEMA_AwsAccount)),
+            s::prop("AwsRegion", s::Kind::Object(&SCHEMA_Region)),
+            s::prop(
+                "ConfigurationParameters",
+                s::Kind::Object(&SCHEMA_EnvironmentConfigurationParametersDetails),
+            ),
+            s::prop("DeploymentMode", s::Kind::Enum(DeploymentMode::VALUES)),
+            s::prop("DeploymentOrder", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(16.0),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop("EnvironmentBlueprintId", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentConfigurationId", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w -]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["AwsRegion", "EnvironmentBlueprintId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentConfiguration>
         for ::stratus_model::Val<EnvironmentConfiguration>
     {
@@ -2975,6 +3839,26 @@ pub mod project_profile {
         }
     }
 
+    /// What the schema says of `ResourceTagParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTagParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTagParameter",
+        properties: &[
+            s::prop("IsValueEditable", s::Kind::Boolean),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\w \\.:/=+@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\w \\.:/=+@-]*$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value", "IsValueEditable"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTagParameter> for ::stratus_model::Val<ResourceTagParameter> {
         fn from(value: ResourceTagParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3001,6 +3885,16 @@ pub mod project_profile {
             }
         }
     }
+
+    /// What the schema says of `AwsAccount`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsAccount: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsAccount",
+        properties: &[s::prop("AwsAccountId", s::Kind::String).pattern("^\\d{12}$")],
+        required: &["AwsAccountId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsAccount> for ::stratus_model::Val<AwsAccount> {
         fn from(value: AwsAccount) -> Self {
@@ -3030,6 +3924,19 @@ pub mod project_profile {
         }
     }
 
+    /// What the schema says of `Region`'s properties; `validate()` checks them.
+    pub static SCHEMA_Region: s::ObjectSchema = s::ObjectSchema {
+        name: "Region",
+        properties: &[s::prop("RegionName", s::Kind::String)
+            .pattern("^[a-z]{2}-?(iso|gov)?-{1}[a-z]*-{1}[0-9]$")
+            .min_length(4)
+            .max_length(16)],
+        required: &["RegionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Region> for ::stratus_model::Val<Region> {
         fn from(value: Region) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3053,6 +3960,35 @@ pub mod project_profile {
         pub ssm_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentConfigurationParametersDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentConfigurationParametersDetails: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EnvironmentConfigurationParametersDetails",
+            properties: &[
+                s::prop(
+                    "ParameterOverrides",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EnvironmentConfigurationParameter),
+                    )),
+                ),
+                s::prop(
+                    "ResolvedParameters",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_EnvironmentConfigurationParameter),
+                    )),
+                ),
+                s::prop("SsmPath", s::Kind::String)
+                    .min_length(1)
+                    .max_length(2048),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EnvironmentConfigurationParametersDetails>
         for ::stratus_model::Val<EnvironmentConfigurationParametersDetails>
     {
@@ -3074,6 +4010,20 @@ pub mod project_profile {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentConfigurationParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentConfigurationParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentConfigurationParameter",
+        properties: &[
+            s::prop("IsEditable", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z_][a-zA-Z0-9_]*$"),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentConfigurationParameter>
         for ::stratus_model::Val<EnvironmentConfigurationParameter>
     {
@@ -3094,6 +4044,8 @@ pub mod project_profile {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3134,6 +4086,8 @@ pub mod project_profile {
     impl DeploymentMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnCreate, Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_CREATE", "ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3167,6 +4121,8 @@ pub use project_profile::{CfnProjectProfile, CfnProjectProfileAttributes};
 
 /// `AWS::DataZone::SubscriptionTarget` and its property types.
 pub mod subscription_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::SubscriptionTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-subscriptiontarget.html)
@@ -3249,6 +4205,57 @@ pub mod subscription_target {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::SubscriptionTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::SubscriptionTarget",
+        properties: &[
+            s::prop(
+                "ApplicableAssetTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\.]*")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+            s::prop(
+                "AuthorizedPrincipals",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9:/_-]*$")),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+            s::prop("EnvironmentIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("ManageAccessRole", s::Kind::String).pattern(
+                "^arn:aws(|-cn|-us-gov):iam::\\d{12}:(role|role/service-role)/[\\w+=,.@-]*$",
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Provider", s::Kind::String),
+            s::prop(
+                "SubscriptionTargetConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SubscriptionTargetForm),
+                )),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[
+            "ApplicableAssetTypes",
+            "AuthorizedPrincipals",
+            "DomainIdentifier",
+            "EnvironmentIdentifier",
+            "Name",
+            "SubscriptionTargetConfig",
+            "Type",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubscriptionTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionTargetAttributes {
         /// `CreatedAt`: string.
@@ -3323,6 +4330,22 @@ pub mod subscription_target {
         }
     }
 
+    /// What the schema says of `SubscriptionTargetForm`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubscriptionTargetForm: s::ObjectSchema = s::ObjectSchema {
+        name: "SubscriptionTargetForm",
+        properties: &[
+            s::prop("Content", s::Kind::String),
+            s::prop("FormName", s::Kind::String)
+                .pattern("^(?![0-9_])\\w+$|^_\\w*[a-zA-Z0-9]\\w*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Content", "FormName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubscriptionTargetForm> for ::stratus_model::Val<SubscriptionTargetForm> {
         fn from(value: SubscriptionTargetForm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3334,6 +4357,8 @@ pub use subscription_target::{CfnSubscriptionTarget, CfnSubscriptionTargetAttrib
 
 /// `AWS::DataZone::UserProfile` and its property types.
 pub mod user_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DataZone::UserProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html)
@@ -3383,6 +4408,16 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `AWS::DataZone::UserProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DataZone::UserProfile",
+        properties: &[s::prop("DomainIdentifier", s::Kind::String).pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$"), s::prop("SessionName", s::Kind::String).min_length(2).max_length(64), s::prop("Status", s::Kind::Enum(UserProfileStatus::VALUES)), s::prop("UserIdentifier", s::Kind::String).pattern("(^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$|^[a-zA-Z_0-9+=,.@-]+$|^arn:aws:iam::\\d{12}:.+$)"), s::prop("UserType", s::Kind::Enum(UserType::VALUES))],
+        required: &["DomainIdentifier", "UserIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserProfileAttributes {
         /// `DomainId`: string.
@@ -3431,6 +4466,9 @@ pub mod user_profile {
             Self::Activated,
             Self::Deactivated,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ASSIGNED", "NOT_ASSIGNED", "ACTIVATED", "DEACTIVATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3482,6 +4520,9 @@ pub mod user_profile {
             Self::SsoUser,
             Self::IamRoleSession,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["IAM_USER", "IAM_ROLE", "SSO_USER", "IAM_ROLE_SESSION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

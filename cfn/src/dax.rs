@@ -4,6 +4,8 @@
 
 /// `AWS::DAX::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DAX::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html)
@@ -93,6 +95,41 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::DAX::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DAX::Cluster",
+        properties: &[
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ClusterEndpointEncryptionType", s::Kind::String),
+            s::prop("ClusterName", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("IAMRoleARN", s::Kind::String),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop("NodeType", s::Kind::String),
+            s::prop("NotificationTopicARN", s::Kind::String),
+            s::prop("ParameterGroupName", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("ReplicationFactor", s::Kind::Integer),
+            s::prop(
+                "SSESpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetGroupName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ReplicationFactor", "IAMRoleARN", "NodeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -129,6 +166,16 @@ pub mod cluster {
         pub sse_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `SSESpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SSESpecification",
+        properties: &[s::prop("SSEEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -140,6 +187,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::DAX::ParameterGroup` and its property types.
 pub mod parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DAX::ParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-parametergroup.html)
@@ -162,6 +211,20 @@ pub mod parameter_group {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `AWS::DAX::ParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DAX::ParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("ParameterGroupName", s::Kind::String),
+            s::prop("ParameterNameValues", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnParameterGroupAttributes {
         /// `Id`: string.
@@ -179,6 +242,8 @@ pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::DAX::SubnetGroup` and its property types.
 pub mod subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DAX::SubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-subnetgroup.html)
@@ -214,6 +279,20 @@ pub mod subnet_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::DAX::SubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DAX::SubnetGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("SubnetGroupName", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetGroupAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Deadline::Farm` and its property types.
 pub mod farm {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::Farm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-farm.html)
@@ -48,6 +50,28 @@ pub mod farm {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::Farm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::Farm",
+        properties: &[
+            s::prop("CostScaleFactor", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[-a-z]*:kms:.*:key/.*"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFarmAttributes {
         /// `FarmId`: string.
@@ -70,6 +94,8 @@ pub use farm::{CfnFarm, CfnFarmAttributes};
 
 /// `AWS::Deadline::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-fleet.html)
@@ -136,6 +162,44 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::Fleet",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop(
+                "HostConfiguration",
+                s::Kind::Object(&SCHEMA_HostConfiguration),
+            ),
+            s::prop("MaxWorkerCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("MinWorkerCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Configuration",
+            "DisplayName",
+            "FarmId",
+            "MaxWorkerCount",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Capabilities`: JSON.
@@ -198,6 +262,23 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `HostConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HostConfiguration",
+        properties: &[
+            s::prop("ScriptBody", s::Kind::String)
+                .min_length(0)
+                .max_length(15000),
+            s::prop("ScriptTimeoutSeconds", s::Kind::Integer)
+                .minimum(300.0)
+                .maximum(3600.0),
+        ],
+        required: &["ScriptBody"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HostConfiguration> for ::stratus_model::Val<HostConfiguration> {
         fn from(value: HostConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -209,6 +290,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::Deadline::LicenseEndpoint` and its property types.
 pub mod license_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::LicenseEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-licenseendpoint.html)
@@ -262,6 +345,39 @@ pub mod license_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::LicenseEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::LicenseEndpoint",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[\\w]{1,120}$")),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[\\w]{1,120}$")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[\\w]{1,120}$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLicenseEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLicenseEndpointAttributes {
         /// `DnsName`: string.
@@ -299,6 +415,8 @@ pub use license_endpoint::{CfnLicenseEndpoint, CfnLicenseEndpointAttributes};
 
 /// `AWS::Deadline::Limit` and its property types.
 pub mod limit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::Limit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-limit.html)
@@ -354,6 +472,28 @@ pub mod limit {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::Limit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::Limit",
+        properties: &[
+            s::prop("AmountRequirementName", s::Kind::String).max_length(1024),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop("MaxCount", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(2147483647.0),
+        ],
+        required: &["AmountRequirementName", "DisplayName", "MaxCount", "FarmId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLimit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLimitAttributes {
         /// `CurrentCount`: integer.
@@ -376,6 +516,8 @@ pub use limit::{CfnLimit, CfnLimitAttributes};
 
 /// `AWS::Deadline::MeteredProduct` and its property types.
 pub mod metered_product {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::MeteredProduct`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html)
@@ -397,6 +539,19 @@ pub mod metered_product {
         #[resource(replace)]
         pub product_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Deadline::MeteredProduct`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::MeteredProduct",
+        properties: &[
+            s::prop("LicenseEndpointId", s::Kind::String).pattern("^le-[0-9a-f]{32}$"),
+            s::prop("ProductId", s::Kind::String).pattern("^[0-9a-z]{1,32}-[.0-9a-z]{1,32}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMeteredProduct`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMeteredProductAttributes {
@@ -430,6 +585,8 @@ pub use metered_product::{CfnMeteredProduct, CfnMeteredProductAttributes};
 
 /// `AWS::Deadline::Monitor` and its property types.
 pub mod monitor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::Monitor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-monitor.html)
@@ -490,6 +647,16 @@ pub mod monitor {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::Monitor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::Monitor",
+        properties: &[s::prop("DisplayName", s::Kind::String).min_length(1).max_length(100), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), s::prop("IdentityCenterRegion", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(1).max_length(25), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"), s::prop("Subdomain", s::Kind::String).pattern("^[a-z0-9-]{1,100}$"), s::prop("Tags", s::Kind::Json)],
+        required: &["DisplayName", "IdentityCenterInstanceArn", "RoleArn", "Subdomain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitorAttributes {
         /// `IdentityCenterApplicationArn`: string.
@@ -522,6 +689,8 @@ pub use monitor::{CfnMonitor, CfnMonitorAttributes};
 
 /// `AWS::Deadline::Queue` and its property types.
 pub mod queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::Queue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queue.html)
@@ -593,6 +762,54 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::Queue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::Queue",
+        properties: &[
+            s::prop(
+                "AllowedStorageProfileIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sp-[0-9a-f]{32}$")),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop(
+                "DefaultBudgetAction",
+                s::Kind::Enum(DefaultQueueBudgetAction::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop(
+                "JobAttachmentSettings",
+                s::Kind::Object(&SCHEMA_JobAttachmentSettings),
+            ),
+            s::prop("JobRunAsUser", s::Kind::Object(&SCHEMA_JobRunAsUser)),
+            s::prop(
+                "RequiredFileSystemLocationNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[0-9A-Za-z ]*$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::\\d{12}:role(/[!-.0-~]+)*/[\\w+=,.@-]+$"),
+            s::prop("SchedulingConfiguration", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DisplayName", "FarmId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `QueueId`: string.
@@ -639,6 +856,16 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `JobAttachmentSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobAttachmentSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JobAttachmentSettings",
+        properties: &[s::prop("RootPrefix", s::Kind::String).pattern("^[a-zA-Z0-9-_/]+$").min_length(1).max_length(63), s::prop("S3BucketName", s::Kind::String).pattern("(?!^(\\d+\\.)+\\d+$)(^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$)").min_length(3).max_length(63)],
+        required: &["RootPrefix", "S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobAttachmentSettings> for ::stratus_model::Val<JobAttachmentSettings> {
         fn from(value: JobAttachmentSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -668,6 +895,20 @@ pub mod queue {
             }
         }
     }
+
+    /// What the schema says of `JobRunAsUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobRunAsUser: s::ObjectSchema = s::ObjectSchema {
+        name: "JobRunAsUser",
+        properties: &[
+            s::prop("Posix", s::Kind::Object(&SCHEMA_PosixUser)),
+            s::prop("RunAs", s::Kind::Enum(RunAs::VALUES)),
+            s::prop("Windows", s::Kind::Object(&SCHEMA_WindowsUser)),
+        ],
+        required: &["RunAs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JobRunAsUser> for ::stratus_model::Val<JobRunAsUser> {
         fn from(value: JobRunAsUser) -> Self {
@@ -704,6 +945,25 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `PosixUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_PosixUser: s::ObjectSchema = s::ObjectSchema {
+        name: "PosixUser",
+        properties: &[
+            s::prop("Group", s::Kind::String)
+                .pattern("^(?:[a-z][a-z0-9-]{0,30})?$")
+                .min_length(0)
+                .max_length(31),
+            s::prop("User", s::Kind::String)
+                .pattern("^(?:[a-z][a-z0-9-]{0,30})?$")
+                .min_length(0)
+                .max_length(31),
+        ],
+        required: &["Group", "User"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
         fn from(value: PosixUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -739,6 +999,16 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `WindowsUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_WindowsUser: s::ObjectSchema = s::ObjectSchema {
+        name: "WindowsUser",
+        properties: &[s::prop("PasswordArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:secret:[a-zA-Z0-9-/_+=.@]{1,2028}$").min_length(20).max_length(2048), s::prop("User", s::Kind::String).pattern("^[^\"'/\\[\\]:;|=,+*?<>\\s]*$").min_length(0).max_length(111)],
+        required: &["PasswordArn", "User"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WindowsUser> for ::stratus_model::Val<WindowsUser> {
         fn from(value: WindowsUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -762,6 +1032,12 @@ pub mod queue {
             Self::None,
             Self::StopSchedulingAndCompleteTasks,
             Self::StopSchedulingAndCancelTasks,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NONE",
+            "STOP_SCHEDULING_AND_COMPLETE_TASKS",
+            "STOP_SCHEDULING_AND_CANCEL_TASKS",
         ];
 
         /// The value CloudFormation takes.
@@ -806,6 +1082,8 @@ pub mod queue {
     impl RunAs {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::QueueConfiguredUser, Self::WorkerAgentUser];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUEUE_CONFIGURED_USER", "WORKER_AGENT_USER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -839,6 +1117,8 @@ pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::Deadline::QueueEnvironment` and its property types.
 pub mod queue_environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::QueueEnvironment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queueenvironment.html)
@@ -893,6 +1173,29 @@ pub mod queue_environment {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::QueueEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::QueueEnvironment",
+        properties: &[
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10000.0),
+            s::prop("QueueId", s::Kind::String).pattern("^queue-[0-9a-f]{32}$"),
+            s::prop("Template", s::Kind::String)
+                .min_length(1)
+                .max_length(15000),
+            s::prop(
+                "TemplateType",
+                s::Kind::Enum(EnvironmentTemplateType::VALUES),
+            ),
+        ],
+        required: &["FarmId", "QueueId", "Priority", "Template", "TemplateType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueueEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueEnvironmentAttributes {
         /// `Name`: string.
@@ -922,6 +1225,8 @@ pub mod queue_environment {
     impl EnvironmentTemplateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Yaml];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "YAML"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -957,6 +1262,8 @@ pub use queue_environment::{CfnQueueEnvironment, CfnQueueEnvironmentAttributes};
 
 /// `AWS::Deadline::QueueFleetAssociation` and its property types.
 pub mod queue_fleet_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::QueueFleetAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queuefleetassociation.html)
@@ -1001,12 +1308,28 @@ pub mod queue_fleet_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Deadline::QueueFleetAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::QueueFleetAssociation",
+        properties: &[
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop("FleetId", s::Kind::String).pattern("^fleet-[0-9a-f]{32}$"),
+            s::prop("QueueId", s::Kind::String).pattern("^queue-[0-9a-f]{32}$"),
+        ],
+        required: &["FarmId", "FleetId", "QueueId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use queue_fleet_association::CfnQueueFleetAssociation;
 
 /// `AWS::Deadline::QueueLimitAssociation` and its property types.
 pub mod queue_limit_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::QueueLimitAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-queuelimitassociation.html)
@@ -1051,12 +1374,28 @@ pub mod queue_limit_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Deadline::QueueLimitAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::QueueLimitAssociation",
+        properties: &[
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop("LimitId", s::Kind::String).pattern("^limit-[0-9a-f]{32}$"),
+            s::prop("QueueId", s::Kind::String).pattern("^queue-[0-9a-f]{32}$"),
+        ],
+        required: &["FarmId", "LimitId", "QueueId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use queue_limit_association::CfnQueueLimitAssociation;
 
 /// `AWS::Deadline::StorageProfile` and its property types.
 pub mod storage_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Deadline::StorageProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-storageprofile.html)
@@ -1104,6 +1443,31 @@ pub mod storage_profile {
         }
     }
 
+    /// What the schema says of `AWS::Deadline::StorageProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Deadline::StorageProfile",
+        properties: &[
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("FarmId", s::Kind::String).pattern("^farm-[0-9a-f]{32}$"),
+            s::prop(
+                "FileSystemLocations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FileSystemLocation))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop(
+                "OsFamily",
+                s::Kind::Enum(StorageProfileOperatingSystemFamily::VALUES),
+            ),
+        ],
+        required: &["DisplayName", "FarmId", "OsFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStorageProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageProfileAttributes {
         /// `StorageProfileId`: string.
@@ -1149,6 +1513,25 @@ pub mod storage_profile {
         }
     }
 
+    /// What the schema says of `FileSystemLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSystemLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSystemLocation",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9A-Za-z ]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Path", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Type", s::Kind::Enum(FileSystemLocationType::VALUES)),
+        ],
+        required: &["Name", "Path", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FileSystemLocation> for ::stratus_model::Val<FileSystemLocation> {
         fn from(value: FileSystemLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1169,6 +1552,8 @@ pub mod storage_profile {
     impl StorageProfileOperatingSystemFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Windows, Self::Linux, Self::Macos];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WINDOWS", "LINUX", "MACOS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1212,6 +1597,8 @@ pub mod storage_profile {
     impl FileSystemLocationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Shared, Self::Local];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHARED", "LOCAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::Detective::Graph` and its property types.
 pub mod graph {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Detective::Graph`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-detective-graph.html)
@@ -20,6 +22,19 @@ pub mod graph {
         /// `AutoEnableMembers`: boolean.
         pub auto_enable_members: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AWS::Detective::Graph`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Detective::Graph",
+        properties: &[
+            s::prop("AutoEnableMembers", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGraph`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphAttributes {
@@ -38,6 +53,8 @@ pub use graph::{CfnGraph, CfnGraphAttributes};
 
 /// `AWS::Detective::MemberInvitation` and its property types.
 pub mod member_invitation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Detective::MemberInvitation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-detective-memberinvitation.html)
@@ -87,12 +104,34 @@ pub mod member_invitation {
             }
         }
     }
+
+    /// What the schema says of `AWS::Detective::MemberInvitation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Detective::MemberInvitation",
+        properties: &[
+            s::prop("DisableEmailNotification", s::Kind::Boolean),
+            s::prop("GraphArn", s::Kind::String).pattern(
+                "arn:aws(-[\\w]+)*:detective:(([a-z]+-)+[0-9]+):[0-9]{12}:graph:[0-9a-f]{32}",
+            ),
+            s::prop("MemberEmailAddress", s::Kind::String).pattern(".*@.*"),
+            s::prop("MemberId", s::Kind::String).pattern("[0-9]{12}"),
+            s::prop("Message", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["GraphArn", "MemberId", "MemberEmailAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use member_invitation::CfnMemberInvitation;
 
 /// `AWS::Detective::OrganizationAdmin` and its property types.
 pub mod organization_admin {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Detective::OrganizationAdmin`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-detective-organizationadmin.html)
@@ -121,6 +160,16 @@ pub mod organization_admin {
             }
         }
     }
+
+    /// What the schema says of `AWS::Detective::OrganizationAdmin`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Detective::OrganizationAdmin",
+        properties: &[s::prop("AccountId", s::Kind::String).pattern("[0-9]{12}")],
+        required: &["AccountId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOrganizationAdmin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationAdminAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::DevOpsAgent::AgentSpace` and its property types.
 pub mod agent_space {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsAgent::AgentSpace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html)
@@ -54,6 +56,16 @@ pub mod agent_space {
             }
         }
     }
+
+    /// What the schema says of `AWS::DevOpsAgent::AgentSpace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsAgent::AgentSpace",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(1000), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(2048), s::prop("Locale", s::Kind::String).pattern("^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$").min_length(2).max_length(35), s::prop("Name", s::Kind::String).pattern("^[\\p{L}\\p{N}\\p{P}\\p{S}\\p{Z}]+$").min_length(1).max_length(255), s::prop("OperatorApp", s::Kind::Object(&SCHEMA_OperatorApp)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAgentSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentSpaceAttributes {
@@ -121,6 +133,19 @@ pub mod agent_space {
         pub idc: ::std::option::Option<::stratus_model::Val<IdcAuthConfiguration>>,
     }
 
+    /// What the schema says of `OperatorApp`'s properties; `validate()` checks them.
+    pub static SCHEMA_OperatorApp: s::ObjectSchema = s::ObjectSchema {
+        name: "OperatorApp",
+        properties: &[
+            s::prop("Iam", s::Kind::Object(&SCHEMA_IamAuthConfiguration)),
+            s::prop("Idc", s::Kind::Object(&SCHEMA_IdcAuthConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OperatorApp> for ::stratus_model::Val<OperatorApp> {
         fn from(value: OperatorApp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -154,6 +179,20 @@ pub mod agent_space {
             }
         }
     }
+
+    /// What the schema says of `IamAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IamAuthConfiguration",
+        properties: &[
+            s::prop("CreatedAt", s::Kind::String),
+            s::prop("OperatorAppRoleArn", s::Kind::String),
+            s::prop("UpdatedAt", s::Kind::String),
+        ],
+        required: &["OperatorAppRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamAuthConfiguration> for ::stratus_model::Val<IamAuthConfiguration> {
         fn from(value: IamAuthConfiguration) -> Self {
@@ -197,6 +236,22 @@ pub mod agent_space {
         }
     }
 
+    /// What the schema says of `IdcAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdcAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdcAuthConfiguration",
+        properties: &[
+            s::prop("CreatedAt", s::Kind::String),
+            s::prop("IdcApplicationArn", s::Kind::String),
+            s::prop("IdcInstanceArn", s::Kind::String),
+            s::prop("OperatorAppRoleArn", s::Kind::String),
+            s::prop("UpdatedAt", s::Kind::String),
+        ],
+        required: &["OperatorAppRoleArn", "IdcInstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdcAuthConfiguration> for ::stratus_model::Val<IdcAuthConfiguration> {
         fn from(value: IdcAuthConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -208,6 +263,8 @@ pub use agent_space::{CfnAgentSpace, CfnAgentSpaceAttributes};
 
 /// `AWS::DevOpsAgent::Association` and its property types.
 pub mod association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsAgent::Association`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-association.html)
@@ -250,6 +307,28 @@ pub mod association {
         }
     }
 
+    /// What the schema says of `AWS::DevOpsAgent::Association`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsAgent::Association",
+        properties: &[
+            s::prop("AgentSpaceId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop(
+                "LinkedAssociationIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("ServiceId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["AgentSpaceId", "ServiceId", "Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssociationAttributes {
         /// `AssociationId`: string.
@@ -277,6 +356,8 @@ pub use association::{CfnAssociation, CfnAssociationAttributes};
 
 /// `AWS::DevOpsAgent::PrivateConnection` and its property types.
 pub mod private_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsAgent::PrivateConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-privateconnection.html)
@@ -323,6 +404,26 @@ pub mod private_connection {
         }
     }
 
+    /// What the schema says of `AWS::DevOpsAgent::PrivateConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsAgent::PrivateConnection",
+        properties: &[
+            s::prop("Certificate", s::Kind::String)
+                .min_length(1)
+                .max_length(32768),
+            s::prop("ConnectionConfiguration", s::Kind::Json),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+                .min_length(3)
+                .max_length(30),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ConnectionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrivateConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateConnectionAttributes {
         /// `Status`: string.
@@ -350,6 +451,8 @@ pub use private_connection::{CfnPrivateConnection, CfnPrivateConnectionAttribute
 
 /// `AWS::DevOpsAgent::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsAgent::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html)
@@ -392,6 +495,16 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `AWS::DevOpsAgent::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsAgent::Service",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(1).max_length(2048), s::prop("ServiceDetails", s::Kind::Json), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["ServiceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
@@ -459,6 +572,18 @@ pub mod service {
             Self::Pagerduty,
             Self::Azureidentity,
             Self::Mcpserversigv4,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "dynatrace",
+            "mcpserver",
+            "mcpserversplunk",
+            "mcpservernewrelic",
+            "gitlab",
+            "servicenow",
+            "pagerduty",
+            "azureidentity",
+            "mcpserversigv4",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration` and its property types.
 pub mod log_anomaly_detection_integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-loganomalydetectionintegration.html)
@@ -14,6 +16,16 @@ pub mod log_anomaly_detection_integration {
         crate = "::stratus_model"
     )]
     pub struct CfnLogAnomalyDetectionIntegration {}
+
+    /// What the schema says of `AWS::DevOpsGuru::LogAnomalyDetectionIntegration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsGuru::LogAnomalyDetectionIntegration",
+        properties: &[],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLogAnomalyDetectionIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogAnomalyDetectionIntegrationAttributes {
@@ -36,6 +48,8 @@ pub use log_anomaly_detection_integration::{
 
 /// `AWS::DevOpsGuru::NotificationChannel` and its property types.
 pub mod notification_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsGuru::NotificationChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-notificationchannel.html)
@@ -64,6 +78,19 @@ pub mod notification_channel {
         }
     }
 
+    /// What the schema says of `AWS::DevOpsGuru::NotificationChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsGuru::NotificationChannel",
+        properties: &[s::prop(
+            "Config",
+            s::Kind::Object(&SCHEMA_NotificationChannelConfig),
+        )],
+        required: &["Config"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotificationChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationChannelAttributes {
         /// `Id`: string.
@@ -86,6 +113,19 @@ pub mod notification_channel {
         pub sns: ::std::option::Option<::stratus_model::Val<SnsChannelConfig>>,
     }
 
+    /// What the schema says of `NotificationChannelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationChannelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationChannelConfig",
+        properties: &[
+            s::prop("Filters", s::Kind::Object(&SCHEMA_NotificationFilterConfig)),
+            s::prop("Sns", s::Kind::Object(&SCHEMA_SnsChannelConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationChannelConfig>
         for ::stratus_model::Val<NotificationChannelConfig>
     {
@@ -106,6 +146,29 @@ pub mod notification_channel {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<InsightSeverity>>>,
     }
 
+    /// What the schema says of `NotificationFilterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationFilterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationFilterConfig",
+        properties: &[
+            s::prop(
+                "MessageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(NotificationMessageType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Severities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InsightSeverity::VALUES))),
+            )
+            .min_items(1)
+            .max_items(3),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationFilterConfig>
         for ::stratus_model::Val<NotificationFilterConfig>
     {
@@ -123,6 +186,19 @@ pub mod notification_channel {
         /// Length: `36..=1024`.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SnsChannelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsChannelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsChannelConfig",
+        properties: &[s::prop("TopicArn", s::Kind::String)
+            .pattern("^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\\d{12}:[^:]+$")
+            .min_length(36)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnsChannelConfig> for ::stratus_model::Val<SnsChannelConfig> {
         fn from(value: SnsChannelConfig) -> Self {
@@ -153,6 +229,14 @@ pub mod notification_channel {
             Self::NewAssociation,
             Self::SeverityUpgraded,
             Self::NewRecommendation,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NEW_INSIGHT",
+            "CLOSED_INSIGHT",
+            "NEW_ASSOCIATION",
+            "SEVERITY_UPGRADED",
+            "NEW_RECOMMENDATION",
         ];
 
         /// The value CloudFormation takes.
@@ -201,6 +285,8 @@ pub mod notification_channel {
     impl InsightSeverity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -235,6 +321,8 @@ pub use notification_channel::{CfnNotificationChannel, CfnNotificationChannelAtt
 
 /// `AWS::DevOpsGuru::ResourceCollection` and its property types.
 pub mod resource_collection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DevOpsGuru::ResourceCollection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsguru-resourcecollection.html)
@@ -263,6 +351,19 @@ pub mod resource_collection {
         }
     }
 
+    /// What the schema says of `AWS::DevOpsGuru::ResourceCollection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DevOpsGuru::ResourceCollection",
+        properties: &[s::prop(
+            "ResourceCollectionFilter",
+            s::Kind::Object(&SCHEMA_ResourceCollectionFilter),
+        )],
+        required: &["ResourceCollectionFilter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceCollectionAttributes {
         /// `ResourceCollectionType`: string.
@@ -286,6 +387,25 @@ pub mod resource_collection {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagCollection>>>,
     }
 
+    /// What the schema says of `ResourceCollectionFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceCollectionFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceCollectionFilter",
+        properties: &[
+            s::prop(
+                "CloudFormation",
+                s::Kind::Object(&SCHEMA_CloudFormationCollectionFilter),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagCollection))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceCollectionFilter>
         for ::stratus_model::Val<ResourceCollectionFilter>
     {
@@ -303,6 +423,26 @@ pub mod resource_collection {
         pub stack_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CloudFormationCollectionFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudFormationCollectionFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudFormationCollectionFilter",
+        properties: &[s::prop(
+            "StackNames",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^[a-zA-Z*]+[a-zA-Z0-9-]*$")
+                    .min_length(1)
+                    .max_length(128),
+            ),
+        )
+        .min_items(1)
+        .max_items(1000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudFormationCollectionFilter>
         for ::stratus_model::Val<CloudFormationCollectionFilter>
@@ -324,6 +464,26 @@ pub mod resource_collection {
         pub tag_values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `TagCollection`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagCollection: s::ObjectSchema = s::ObjectSchema {
+        name: "TagCollection",
+        properties: &[
+            s::prop("AppBoundaryKey", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TagValues",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(1000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagCollection> for ::stratus_model::Val<TagCollection> {
         fn from(value: TagCollection) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::DirectConnect::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html)
@@ -64,6 +66,16 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::Connection",
+        properties: &[s::prop("Bandwidth", s::Kind::String).pattern("^[1-9][0-9]*(M|G)bps$"), s::prop("ConnectionName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,200}$"), s::prop("LagId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:dxlag/)?dxlag-[a-zA-Z0-9]{8,21}$"), s::prop("Location", s::Kind::String).pattern("^[a-zA-Z0-9-]+$"), s::prop("ProviderName", s::Kind::String), s::prop("RequestMACSec", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        required: &["Bandwidth", "ConnectionName", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionArn`: string.
@@ -91,6 +103,8 @@ pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::DirectConnect::DirectConnectGateway` and its property types.
 pub mod direct_connect_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::DirectConnectGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-directconnectgateway.html)
@@ -129,6 +143,20 @@ pub mod direct_connect_gateway {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::DirectConnectGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::DirectConnectGateway",
+        properties: &[
+            s::prop("AmazonSideAsn", s::Kind::String).pattern("^[1-9][0-9]*$"),
+            s::prop("DirectConnectGatewayName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DirectConnectGatewayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDirectConnectGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectConnectGatewayAttributes {
         /// `DirectConnectGatewayArn`: string.
@@ -151,6 +179,8 @@ pub use direct_connect_gateway::{CfnDirectConnectGateway, CfnDirectConnectGatewa
 
 /// `AWS::DirectConnect::DirectConnectGatewayAssociation` and its property types.
 pub mod direct_connect_gateway_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::DirectConnectGatewayAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-directconnectgatewayassociation.html)
@@ -205,6 +235,16 @@ pub mod direct_connect_gateway_association {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::DirectConnectGatewayAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::DirectConnectGatewayAssociation",
+        properties: &[s::prop("AcceptDirectConnectGatewayAssociationProposalRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("AllowedPrefixesToDirectConnectGateway", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("AssociatedGatewayId", s::Kind::String).pattern("^((arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:(vpn-gateway/vgw|transit-gateway/tgw))|(vgw|tgw))-[a-zA-Z0-9]{8,32}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")],
+        required: &["DirectConnectGatewayId", "AssociatedGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDirectConnectGatewayAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectConnectGatewayAssociationAttributes {
         /// `AssociationId`: string.
@@ -226,6 +266,8 @@ pub use direct_connect_gateway_association::{
 
 /// `AWS::DirectConnect::Lag` and its property types.
 pub mod lag {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::Lag`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-lag.html)
@@ -287,6 +329,24 @@ pub mod lag {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::Lag`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::Lag",
+        properties: &[
+            s::prop("ConnectionsBandwidth", s::Kind::String).pattern("^[1-9][0-9]*(M|G)bps$"),
+            s::prop("LagName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,200}$"),
+            s::prop("Location", s::Kind::String).pattern("^[a-zA-Z0-9-]+$"),
+            s::prop("MinimumLinks", s::Kind::Integer),
+            s::prop("ProviderName", s::Kind::String),
+            s::prop("RequestMACSec", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LagName", "Location", "ConnectionsBandwidth"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLag`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLagAttributes {
         /// `LagArn`: string.
@@ -314,6 +374,8 @@ pub use lag::{CfnLag, CfnLagAttributes};
 
 /// `AWS::DirectConnect::PrivateVirtualInterface` and its property types.
 pub mod private_virtual_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::PrivateVirtualInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-privatevirtualinterface.html)
@@ -392,6 +454,16 @@ pub mod private_virtual_interface {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::PrivateVirtualInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::PrivateVirtualInterface",
+        properties: &[s::prop("AllocatePrivateVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:vpn-gateway/)?vgw-[a-zA-Z0-9]{8,32}$"), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrivateVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -457,6 +529,24 @@ pub mod private_virtual_interface {
         }
     }
 
+    /// What the schema says of `BgpPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA_BgpPeer: s::ObjectSchema = s::ObjectSchema {
+        name: "BgpPeer",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::String).pattern("^(ipv4)|(ipv6)$"),
+            s::prop("AmazonAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+            s::prop("Asn", s::Kind::String).pattern("^[1-9][0-9]*$"),
+            s::prop("AuthKey", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\\\!\"#$%&'()*+,\\-./:;<=>?@\\[\\]\\^_`{|}~]{6,80}$"),
+            s::prop("BgpPeerId", s::Kind::String).pattern("^dxpeer-[a-z0-9]{8}$"),
+            s::prop("CustomerAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+        ],
+        required: &["AddressFamily", "Asn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {
         fn from(value: BgpPeer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -470,6 +560,8 @@ pub use private_virtual_interface::{
 
 /// `AWS::DirectConnect::PublicVirtualInterface` and its property types.
 pub mod public_virtual_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::PublicVirtualInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-publicvirtualinterface.html)
@@ -536,6 +628,16 @@ pub mod public_virtual_interface {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::PublicVirtualInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::PublicVirtualInterface",
+        properties: &[s::prop("AllocatePublicVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("RouteFilterPrefixes", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"))).min_items(1), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        required: &["BgpPeers", "ConnectionId", "VirtualInterfaceName", "Vlan"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublicVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -601,6 +703,24 @@ pub mod public_virtual_interface {
         }
     }
 
+    /// What the schema says of `BgpPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA_BgpPeer: s::ObjectSchema = s::ObjectSchema {
+        name: "BgpPeer",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::String).pattern("^(ipv4)|(ipv6)$"),
+            s::prop("AmazonAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+            s::prop("Asn", s::Kind::String).pattern("^[1-9][0-9]*$"),
+            s::prop("AuthKey", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\\\!\"#$%&'()*+,\\-./:;<=>?@\\[\\]\\^_`{|}~]{6,80}$"),
+            s::prop("BgpPeerId", s::Kind::String).pattern("^dxpeer-[a-z0-9]{8}$"),
+            s::prop("CustomerAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+        ],
+        required: &["AddressFamily", "Asn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {
         fn from(value: BgpPeer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -614,6 +734,8 @@ pub use public_virtual_interface::{
 
 /// `AWS::DirectConnect::TransitVirtualInterface` and its property types.
 pub mod transit_virtual_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectConnect::TransitVirtualInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-transitvirtualinterface.html)
@@ -689,6 +811,16 @@ pub mod transit_virtual_interface {
         }
     }
 
+    /// What the schema says of `AWS::DirectConnect::TransitVirtualInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectConnect::TransitVirtualInterface",
+        properties: &[s::prop("AllocateTransitVirtualInterfaceRoleArn", s::Kind::String).pattern("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$"), s::prop("BgpPeers", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BgpPeer)))).min_items(1).max_items(2), s::prop("ConnectionId", s::Kind::String).pattern("^((arn:aws[a-z-]*:directconnect:[a-z0-9-]+:[0-9]{12}:(dxcon/dxcon|dxlag/dxlag))|dx(con|lag))-[a-z0-9A-Z]{8,21}$"), s::prop("DirectConnectGatewayId", s::Kind::String).pattern("^(arn:aws[a-z-]*:directconnect::[0-9]{12}:dx-gateway/)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"), s::prop("EnableSiteLink", s::Kind::Boolean), s::prop("Mtu", s::Kind::Integer), s::prop("VirtualInterfaceName", s::Kind::String).pattern("^[\\w \\-_,\\/]{1,100}$"), s::prop("Vlan", s::Kind::Integer).minimum(0.0).maximum(4095.0), s::prop("Tags", s::Kind::Json)],
+        required: &["BgpPeers", "ConnectionId", "DirectConnectGatewayId", "VirtualInterfaceName", "Vlan"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitVirtualInterfaceAttributes {
         /// `BgpPeers.*.BgpPeerId`: JSON.
@@ -753,6 +885,24 @@ pub mod transit_virtual_interface {
             }
         }
     }
+
+    /// What the schema says of `BgpPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA_BgpPeer: s::ObjectSchema = s::ObjectSchema {
+        name: "BgpPeer",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::String).pattern("^(ipv4)|(ipv6)$"),
+            s::prop("AmazonAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+            s::prop("Asn", s::Kind::String).pattern("^[1-9][0-9]*$"),
+            s::prop("AuthKey", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\\\!\"#$%&'()*+,\\-./:;<=>?@\\[\\]\\^_`{|}~]{6,80}$"),
+            s::prop("BgpPeerId", s::Kind::String).pattern("^dxpeer-[a-z0-9]{8}$"),
+            s::prop("CustomerAddress", s::Kind::String).pattern("^[0-9a-fA-F:.]+/[0-9]+$"),
+        ],
+        required: &["AddressFamily", "Asn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BgpPeer> for ::stratus_model::Val<BgpPeer> {
         fn from(value: BgpPeer) -> Self {

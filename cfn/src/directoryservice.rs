@@ -4,6 +4,8 @@
 
 /// `AWS::DirectoryService::MicrosoftAD` and its property types.
 pub mod microsoft_ad {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectoryService::MicrosoftAD`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html)
@@ -64,6 +66,24 @@ pub mod microsoft_ad {
         }
     }
 
+    /// What the schema says of `AWS::DirectoryService::MicrosoftAD`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectoryService::MicrosoftAD",
+        properties: &[
+            s::prop("CreateAlias", s::Kind::Boolean),
+            s::prop("Edition", s::Kind::String),
+            s::prop("EnableSso", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Password", s::Kind::String),
+            s::prop("ShortName", s::Kind::String),
+            s::prop("VpcSettings", s::Kind::Object(&SCHEMA_VpcSettings)),
+        ],
+        required: &["VpcSettings", "Name", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMicrosoftAd`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMicrosoftAdAttributes {
         /// `Alias`: string.
@@ -113,6 +133,19 @@ pub mod microsoft_ad {
         }
     }
 
+    /// What the schema says of `VpcSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcSettings",
+        properties: &[
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["VpcId", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcSettings> for ::stratus_model::Val<VpcSettings> {
         fn from(value: VpcSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -124,6 +157,8 @@ pub use microsoft_ad::{CfnMicrosoftAd, CfnMicrosoftAdAttributes};
 
 /// `AWS::DirectoryService::SimpleAD` and its property types.
 pub mod simple_ad {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DirectoryService::SimpleAD`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html)
@@ -198,6 +233,16 @@ pub mod simple_ad {
         }
     }
 
+    /// What the schema says of `AWS::DirectoryService::SimpleAD`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DirectoryService::SimpleAD",
+        properties: &[s::prop("CreateAlias", s::Kind::Boolean), s::prop("Description", s::Kind::String).pattern("^([a-zA-Z0-9_])[\\\\a-zA-Z0-9_@#%*+=:?./!\\s-]*$").min_length(0).max_length(128), s::prop("EnableSso", s::Kind::Boolean), s::prop("Name", s::Kind::String).pattern("^([a-zA-Z0-9]+[\\\\.-])+([a-zA-Z0-9])+$"), s::prop("Password", s::Kind::String).pattern("^(?=^.{8,64}$)((?=.*\\d)(?=.*[A-Z])(?=.*[a-z])|(?=.*\\d)(?=.*[^A-Za-z0-9\\s])(?=.*[a-z])|(?=.*[^A-Za-z0-9\\s])(?=.*[A-Z])(?=.*[a-z])|(?=.*\\d)(?=.*[A-Z])(?=.*[^A-Za-z0-9\\s]))^"), s::prop("ShortName", s::Kind::String).pattern("^[^\\\\/:*?\"<>|.]+[^\\\\/:*?\"<>|]*$"), s::prop("Size", s::Kind::Enum(Size::VALUES)), s::prop("VpcSettings", s::Kind::Object(&SCHEMA_VpcSettings)), s::prop("Tags", s::Kind::Json)],
+        required: &["VpcSettings", "Size", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSimpleAd`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimpleAdAttributes {
         /// `Alias`: string.
@@ -248,6 +293,25 @@ pub mod simple_ad {
         }
     }
 
+    /// What the schema says of `VpcSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcSettings",
+        properties: &[
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(subnet-[0-9a-f]{8}|subnet-[0-9a-f]{17})$"),
+                ),
+            ),
+            s::prop("VpcId", s::Kind::String).pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$"),
+        ],
+        required: &["VpcId", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcSettings> for ::stratus_model::Val<VpcSettings> {
         fn from(value: VpcSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -266,6 +330,8 @@ pub mod simple_ad {
     impl Size {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Large, Self::Small];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Large", "Small"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

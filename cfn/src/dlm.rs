@@ -4,6 +4,8 @@
 
 /// `AWS::DLM::LifecyclePolicy` and its property types.
 pub mod lifecycle_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DLM::LifecyclePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dlm-lifecyclepolicy.html)
@@ -41,6 +43,35 @@ pub mod lifecycle_policy {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `AWS::DLM::LifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DLM::LifecyclePolicy",
+        properties: &[
+            s::prop("CopyTags", s::Kind::Boolean),
+            s::prop("CreateInterval", s::Kind::Integer),
+            s::prop(
+                "CrossRegionCopyTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CrossRegionCopyTarget))),
+            ),
+            s::prop("DefaultPolicy", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Exclusions", s::Kind::Object(&SCHEMA_Exclusions)),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExtendDeletion", s::Kind::Boolean),
+            s::prop("PolicyDetails", s::Kind::Object(&SCHEMA_PolicyDetails)),
+            s::prop("RetainInterval", s::Kind::Integer),
+            s::prop("State", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLifecyclePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLifecyclePolicyAttributes {
         /// `Id`: string.
@@ -66,6 +97,16 @@ pub mod lifecycle_policy {
         pub target_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CrossRegionCopyTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossRegionCopyTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossRegionCopyTarget",
+        properties: &[s::prop("TargetRegion", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossRegionCopyTarget> for ::stratus_model::Val<CrossRegionCopyTarget> {
         fn from(value: CrossRegionCopyTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -84,6 +125,26 @@ pub mod lifecycle_policy {
         pub exclude_volume_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
     }
+
+    /// What the schema says of `Exclusions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Exclusions: s::ObjectSchema = s::ObjectSchema {
+        name: "Exclusions",
+        properties: &[
+            s::prop("ExcludeBootVolumes", s::Kind::Boolean),
+            s::prop(
+                "ExcludeTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "ExcludeVolumeTypes",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Exclusions> for ::stratus_model::Val<Exclusions> {
         fn from(value: Exclusions) -> Self {
@@ -132,6 +193,51 @@ pub mod lifecycle_policy {
         pub target_tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `PolicyDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDetails",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop("CopyTags", s::Kind::Boolean),
+            s::prop("CreateInterval", s::Kind::Integer),
+            s::prop(
+                "CrossRegionCopyTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CrossRegionCopyTarget))),
+            ),
+            s::prop("EventSource", s::Kind::Object(&SCHEMA_EventSource)),
+            s::prop("Exclusions", s::Kind::Object(&SCHEMA_Exclusions)),
+            s::prop("ExtendDeletion", s::Kind::Boolean),
+            s::prop("Parameters", s::Kind::Object(&SCHEMA_Parameters)),
+            s::prop("PolicyLanguage", s::Kind::String),
+            s::prop("PolicyType", s::Kind::String),
+            s::prop(
+                "ResourceLocations",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ResourceType", s::Kind::String),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("RetainInterval", s::Kind::Integer),
+            s::prop(
+                "Schedules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Schedule))),
+            ),
+            s::prop(
+                "TargetTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDetails> for ::stratus_model::Val<PolicyDetails> {
         fn from(value: PolicyDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -162,6 +268,19 @@ pub mod lifecycle_policy {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -196,6 +315,22 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop(
+                "CrossRegionCopy",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CrossRegionCopyAction))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["CrossRegionCopy", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +360,19 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `EventSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventSource: s::ObjectSchema = s::ObjectSchema {
+        name: "EventSource",
+        properties: &[
+            s::prop("Parameters", s::Kind::Object(&SCHEMA_EventParameters)),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventSource> for ::stratus_model::Val<EventSource> {
         fn from(value: EventSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -243,6 +391,23 @@ pub mod lifecycle_policy {
         /// `NoReboot`: boolean.
         pub no_reboot: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Parameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameters: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameters",
+        properties: &[
+            s::prop("ExcludeBootVolume", s::Kind::Boolean),
+            s::prop(
+                "ExcludeDataVolumeTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("NoReboot", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Parameters> for ::stratus_model::Val<Parameters> {
         fn from(value: Parameters) -> Self {
@@ -278,6 +443,40 @@ pub mod lifecycle_policy {
         /// `VariableTags`: list of [`Tag`].
         pub variable_tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("ArchiveRule", s::Kind::Object(&SCHEMA_ArchiveRule)),
+            s::prop("CopyTags", s::Kind::Boolean),
+            s::prop("CreateRule", s::Kind::Object(&SCHEMA_CreateRule)),
+            s::prop(
+                "CrossRegionCopyRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CrossRegionCopyRule))),
+            ),
+            s::prop("DeprecateRule", s::Kind::Object(&SCHEMA_DeprecateRule)),
+            s::prop("FastRestoreRule", s::Kind::Object(&SCHEMA_FastRestoreRule)),
+            s::prop("Name", s::Kind::String),
+            s::prop("RetainRule", s::Kind::Object(&SCHEMA_RetainRule)),
+            s::prop(
+                "ShareRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ShareRule))),
+            ),
+            s::prop(
+                "TagsToAdd",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "VariableTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
@@ -315,6 +514,26 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `CrossRegionCopyAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossRegionCopyAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossRegionCopyAction",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop(
+                "RetainRule",
+                s::Kind::Object(&SCHEMA_CrossRegionCopyRetainRule),
+            ),
+            s::prop("Target", s::Kind::String),
+        ],
+        required: &["Target", "EncryptionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossRegionCopyAction> for ::stratus_model::Val<CrossRegionCopyAction> {
         fn from(value: CrossRegionCopyAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -351,6 +570,23 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `EventParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EventParameters",
+        properties: &[
+            s::prop("DescriptionRegex", s::Kind::String),
+            s::prop("EventType", s::Kind::String),
+            s::prop(
+                "SnapshotOwner",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["EventType", "SnapshotOwner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventParameters> for ::stratus_model::Val<EventParameters> {
         fn from(value: EventParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -377,6 +613,19 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `ArchiveRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveRule",
+        properties: &[s::prop(
+            "RetainRule",
+            s::Kind::Object(&SCHEMA_ArchiveRetainRule),
+        )],
+        required: &["RetainRule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArchiveRule> for ::stratus_model::Val<ArchiveRule> {
         fn from(value: ArchiveRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -401,6 +650,26 @@ pub mod lifecycle_policy {
         pub times:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CreateRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateRule",
+        properties: &[
+            s::prop("CronExpression", s::Kind::String),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+            s::prop("Location", s::Kind::String),
+            s::prop(
+                "Scripts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Script))),
+            ),
+            s::prop("Times", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CreateRule> for ::stratus_model::Val<CreateRule> {
         fn from(value: CreateRule) -> Self {
@@ -445,6 +714,30 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `CrossRegionCopyRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossRegionCopyRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossRegionCopyRule",
+        properties: &[
+            s::prop("CmkArn", s::Kind::String),
+            s::prop("CopyTags", s::Kind::Boolean),
+            s::prop(
+                "DeprecateRule",
+                s::Kind::Object(&SCHEMA_CrossRegionCopyDeprecateRule),
+            ),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop(
+                "RetainRule",
+                s::Kind::Object(&SCHEMA_CrossRegionCopyRetainRule),
+            ),
+            s::prop("Target", s::Kind::String),
+            s::prop("TargetRegion", s::Kind::String),
+        ],
+        required: &["Encrypted"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossRegionCopyRule> for ::stratus_model::Val<CrossRegionCopyRule> {
         fn from(value: CrossRegionCopyRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -462,6 +755,20 @@ pub mod lifecycle_policy {
         /// `IntervalUnit`: string.
         pub interval_unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeprecateRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeprecateRule: s::ObjectSchema = s::ObjectSchema {
+        name: "DeprecateRule",
+        properties: &[
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeprecateRule> for ::stratus_model::Val<DeprecateRule> {
         fn from(value: DeprecateRule) -> Self {
@@ -487,6 +794,28 @@ pub mod lifecycle_policy {
         pub interval_unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FastRestoreRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FastRestoreRule: s::ObjectSchema = s::ObjectSchema {
+        name: "FastRestoreRule",
+        properties: &[
+            s::prop(
+                "AvailabilityZoneIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FastRestoreRule> for ::stratus_model::Val<FastRestoreRule> {
         fn from(value: FastRestoreRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -504,6 +833,20 @@ pub mod lifecycle_policy {
         /// `IntervalUnit`: string.
         pub interval_unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RetainRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetainRule: s::ObjectSchema = s::ObjectSchema {
+        name: "RetainRule",
+        properties: &[
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetainRule> for ::stratus_model::Val<RetainRule> {
         fn from(value: RetainRule) -> Self {
@@ -524,6 +867,23 @@ pub mod lifecycle_policy {
         pub unshare_interval_unit:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ShareRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShareRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ShareRule",
+        properties: &[
+            s::prop(
+                "TargetAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UnshareInterval", s::Kind::Integer),
+            s::prop("UnshareIntervalUnit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ShareRule> for ::stratus_model::Val<ShareRule> {
         fn from(value: ShareRule) -> Self {
@@ -551,6 +911,19 @@ pub mod lifecycle_policy {
             }
         }
     }
+
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("CmkArn", s::Kind::String),
+            s::prop("Encrypted", s::Kind::Boolean),
+        ],
+        required: &["Encrypted"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
@@ -585,6 +958,19 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `CrossRegionCopyRetainRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossRegionCopyRetainRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossRegionCopyRetainRule",
+        properties: &[
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &["IntervalUnit", "Interval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossRegionCopyRetainRule>
         for ::stratus_model::Val<CrossRegionCopyRetainRule>
     {
@@ -615,6 +1001,19 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `ArchiveRetainRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveRetainRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveRetainRule",
+        properties: &[s::prop(
+            "RetentionArchiveTier",
+            s::Kind::Object(&SCHEMA_RetentionArchiveTier),
+        )],
+        required: &["RetentionArchiveTier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArchiveRetainRule> for ::stratus_model::Val<ArchiveRetainRule> {
         fn from(value: ArchiveRetainRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -640,6 +1039,23 @@ pub mod lifecycle_policy {
         pub stages:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Script`'s properties; `validate()` checks them.
+    pub static SCHEMA_Script: s::ObjectSchema = s::ObjectSchema {
+        name: "Script",
+        properties: &[
+            s::prop("ExecuteOperationOnScriptFailure", s::Kind::Boolean),
+            s::prop("ExecutionHandler", s::Kind::String),
+            s::prop("ExecutionHandlerService", s::Kind::String),
+            s::prop("ExecutionTimeout", s::Kind::Integer),
+            s::prop("MaximumRetryCount", s::Kind::Integer),
+            s::prop("Stages", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Script> for ::stratus_model::Val<Script> {
         fn from(value: Script) -> Self {
@@ -672,6 +1088,19 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `CrossRegionCopyDeprecateRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CrossRegionCopyDeprecateRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CrossRegionCopyDeprecateRule",
+        properties: &[
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &["IntervalUnit", "Interval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CrossRegionCopyDeprecateRule>
         for ::stratus_model::Val<CrossRegionCopyDeprecateRule>
     {
@@ -691,6 +1120,20 @@ pub mod lifecycle_policy {
         /// `IntervalUnit`: string.
         pub interval_unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RetentionArchiveTier`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionArchiveTier: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionArchiveTier",
+        properties: &[
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("IntervalUnit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionArchiveTier> for ::stratus_model::Val<RetentionArchiveTier> {
         fn from(value: RetentionArchiveTier) -> Self {

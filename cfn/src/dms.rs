@@ -4,6 +4,8 @@
 
 /// `AWS::DMS::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-certificate.html)
@@ -29,6 +31,20 @@ pub mod certificate {
         pub certificate_wallet: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::DMS::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::Certificate",
+        properties: &[
+            s::prop("CertificateIdentifier", s::Kind::String),
+            s::prop("CertificatePem", s::Kind::String),
+            s::prop("CertificateWallet", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Id`: string.
@@ -46,6 +62,8 @@ pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::DMS::DataMigration` and its property types.
 pub mod data_migration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::DataMigration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-datamigration.html)
@@ -109,6 +127,46 @@ pub mod data_migration {
         }
     }
 
+    /// What the schema says of `AWS::DMS::DataMigration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::DataMigration",
+        properties: &[
+            s::prop("DataMigrationIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("DataMigrationName", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop(
+                "DataMigrationSettings",
+                s::Kind::Object(&SCHEMA_DataMigrationSettings),
+            ),
+            s::prop(
+                "DataMigrationType",
+                s::Kind::Enum(DataMigrationType::VALUES),
+            ),
+            s::prop("MigrationProjectIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("ServiceAccessRoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop(
+                "SourceDataSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceDataSettings))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DataMigrationType",
+            "MigrationProjectIdentifier",
+            "ServiceAccessRoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataMigration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataMigrationAttributes {
         /// `DataMigrationArn`: string.
@@ -139,6 +197,22 @@ pub mod data_migration {
         pub selection_rules: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataMigrationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataMigrationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DataMigrationSettings",
+        properties: &[
+            s::prop("CloudwatchLogsEnabled", s::Kind::Boolean),
+            s::prop("NumberOfJobs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50.0),
+            s::prop("SelectionRules", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataMigrationSettings> for ::stratus_model::Val<DataMigrationSettings> {
         fn from(value: DataMigrationSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -166,6 +240,21 @@ pub mod data_migration {
         pub slot_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SourceDataSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceDataSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceDataSettings",
+        properties: &[
+            s::prop("CDCStartPosition", s::Kind::String).max_length(40),
+            s::prop("CDCStartTime", s::Kind::String).max_length(40),
+            s::prop("CDCStopTime", s::Kind::String).max_length(40),
+            s::prop("SlotName", s::Kind::String).max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceDataSettings> for ::stratus_model::Val<SourceDataSettings> {
         fn from(value: SourceDataSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -186,6 +275,8 @@ pub mod data_migration {
     impl DataMigrationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullLoad, Self::Cdc, Self::FullLoadAndCdc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["full-load", "cdc", "full-load-and-cdc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -220,6 +311,8 @@ pub use data_migration::{CfnDataMigration, CfnDataMigrationAttributes};
 
 /// `AWS::DMS::DataProvider` and its property types.
 pub mod data_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::DataProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html)
@@ -267,6 +360,30 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `AWS::DMS::DataProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::DataProvider",
+        properties: &[
+            s::prop("DataProviderIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DataProviderName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("ExactSettings", s::Kind::Boolean),
+            s::prop("Settings", s::Kind::Object(&SCHEMA_Settings)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Engine"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataProviderAttributes {
         /// `DataProviderArn`: string.
@@ -313,6 +430,46 @@ pub mod data_provider {
         pub sybase_ase_settings: ::std::option::Option<::stratus_model::Val<SybaseAseSettings>>,
     }
 
+    /// What the schema says of `Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Settings",
+        properties: &[
+            s::prop("DocDbSettings", s::Kind::Object(&SCHEMA_DocDbSettings)),
+            s::prop(
+                "IbmDb2LuwSettings",
+                s::Kind::Object(&SCHEMA_IbmDb2LuwSettings),
+            ),
+            s::prop(
+                "IbmDb2zOsSettings",
+                s::Kind::Object(&SCHEMA_IbmDb2zOsSettings),
+            ),
+            s::prop("MariaDbSettings", s::Kind::Object(&SCHEMA_MariaDbSettings)),
+            s::prop(
+                "MicrosoftSqlServerSettings",
+                s::Kind::Object(&SCHEMA_MicrosoftSqlServerSettings),
+            ),
+            s::prop("MongoDbSettings", s::Kind::Object(&SCHEMA_MongoDbSettings)),
+            s::prop("MySqlSettings", s::Kind::Object(&SCHEMA_MySqlSettings)),
+            s::prop("OracleSettings", s::Kind::Object(&SCHEMA_OracleSettings)),
+            s::prop(
+                "PostgreSqlSettings",
+                s::Kind::Object(&SCHEMA_PostgreSqlSettings),
+            ),
+            s::prop(
+                "RedshiftSettings",
+                s::Kind::Object(&SCHEMA_RedshiftSettings),
+            ),
+            s::prop(
+                "SybaseAseSettings",
+                s::Kind::Object(&SCHEMA_SybaseAseSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Settings> for ::stratus_model::Val<Settings> {
         fn from(value: Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -354,6 +511,22 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `DocDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DocDbSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(MongoDbSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocDbSettings> for ::stratus_model::Val<DocDbSettings> {
         fn from(value: DocDbSettings) -> Self {
@@ -399,6 +572,22 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `IbmDb2LuwSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IbmDb2LuwSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "IbmDb2LuwSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(Db2SslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IbmDb2LuwSettings> for ::stratus_model::Val<IbmDb2LuwSettings> {
         fn from(value: IbmDb2LuwSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -443,6 +632,22 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `IbmDb2zOsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IbmDb2zOsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "IbmDb2zOsSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(Db2SslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IbmDb2zOsSettings> for ::stratus_model::Val<IbmDb2zOsSettings> {
         fn from(value: IbmDb2zOsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -481,6 +686,21 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `MariaDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MariaDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MariaDbSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(DmsSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MariaDbSettings> for ::stratus_model::Val<MariaDbSettings> {
         fn from(value: MariaDbSettings) -> Self {
@@ -525,6 +745,22 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `MicrosoftSqlServerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MicrosoftSqlServerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MicrosoftSqlServerSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(DmsSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MicrosoftSqlServerSettings>
         for ::stratus_model::Val<MicrosoftSqlServerSettings>
@@ -577,6 +813,25 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `MongoDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MongoDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MongoDbSettings",
+        properties: &[
+            s::prop("AuthMechanism", s::Kind::Enum(MongoDbAuthMechanism::VALUES)),
+            s::prop("AuthSource", s::Kind::String),
+            s::prop("AuthType", s::Kind::Enum(MongoDbAuthType::VALUES)),
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(MongoDbSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MongoDbSettings> for ::stratus_model::Val<MongoDbSettings> {
         fn from(value: MongoDbSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -615,6 +870,21 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `MySqlSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MySqlSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MySqlSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(DmsSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MySqlSettings> for ::stratus_model::Val<MySqlSettings> {
         fn from(value: MySqlSettings) -> Self {
@@ -679,6 +949,33 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `OracleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OracleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OracleSettings",
+        properties: &[
+            s::prop("AsmServer", s::Kind::String),
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("SecretsManagerOracleAsmAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerOracleAsmSecretId", s::Kind::String),
+            s::prop(
+                "SecretsManagerSecurityDbEncryptionAccessRoleArn",
+                s::Kind::String,
+            ),
+            s::prop(
+                "SecretsManagerSecurityDbEncryptionSecretId",
+                s::Kind::String,
+            ),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(DmsSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OracleSettings> for ::stratus_model::Val<OracleSettings> {
         fn from(value: OracleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -723,6 +1020,22 @@ pub mod data_provider {
         }
     }
 
+    /// What the schema says of `PostgreSqlSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_PostgreSqlSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "PostgreSqlSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(DmsSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PostgreSqlSettings> for ::stratus_model::Val<PostgreSqlSettings> {
         fn from(value: PostgreSqlSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -758,6 +1071,20 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `RedshiftSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftSettings",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+        ],
+        required: &["ServerName", "Port", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedshiftSettings> for ::stratus_model::Val<RedshiftSettings> {
         fn from(value: RedshiftSettings) -> Self {
@@ -803,6 +1130,23 @@ pub mod data_provider {
             }
         }
     }
+
+    /// What the schema says of `SybaseAseSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SybaseAseSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SybaseAseSettings",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("EncryptPassword", s::Kind::Boolean),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::Enum(SybaseSslModeValue::VALUES)),
+        ],
+        required: &["ServerName", "Port", "SslMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SybaseAseSettings> for ::stratus_model::Val<SybaseAseSettings> {
         fn from(value: SybaseAseSettings) -> Self {
@@ -858,6 +1202,22 @@ pub mod data_provider {
             Self::Db2Zos,
             Self::Sybase,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "aurora",
+            "aurora_postgresql",
+            "mysql",
+            "oracle",
+            "postgres",
+            "sqlserver",
+            "redshift",
+            "mariadb",
+            "mongodb",
+            "docdb",
+            "db2",
+            "db2_zos",
+            "sybase",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -911,6 +1271,8 @@ pub mod data_provider {
     impl MongoDbSslModeValue {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Require, Self::VerifyFull];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["none", "require", "verify-full"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -952,6 +1314,8 @@ pub mod data_provider {
     impl Db2SslModeValue {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::VerifyCa];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["none", "verify-ca"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -997,6 +1361,9 @@ pub mod data_provider {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::None, Self::Require, Self::VerifyCa, Self::VerifyFull];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["none", "require", "verify-ca", "verify-full"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1041,6 +1408,8 @@ pub mod data_provider {
     impl MongoDbAuthMechanism {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::MongodbCr, Self::ScramSha1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "mongodb_cr", "scram_sha_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1082,6 +1451,8 @@ pub mod data_provider {
     impl MongoDbAuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::No, Self::Password];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["no", "password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1124,6 +1495,8 @@ pub mod data_provider {
     impl SybaseSslModeValue {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Require, Self::VerifyCa];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["none", "require", "verify-ca"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1158,6 +1531,8 @@ pub use data_provider::{CfnDataProvider, CfnDataProviderAttributes};
 
 /// `AWS::DMS::Endpoint` and its property types.
 pub mod endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html)
@@ -1280,6 +1655,69 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `AWS::DMS::Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::Endpoint",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("DocDbSettings", s::Kind::Object(&SCHEMA_DocDbSettings)),
+            s::prop(
+                "DynamoDbSettings",
+                s::Kind::Object(&SCHEMA_DynamoDbSettings),
+            ),
+            s::prop(
+                "ElasticsearchSettings",
+                s::Kind::Object(&SCHEMA_ElasticsearchSettings),
+            ),
+            s::prop("EndpointIdentifier", s::Kind::String),
+            s::prop("EndpointType", s::Kind::String),
+            s::prop("EngineName", s::Kind::String),
+            s::prop("ExtraConnectionAttributes", s::Kind::String),
+            s::prop(
+                "GcpMySQLSettings",
+                s::Kind::Object(&SCHEMA_GcpMySqlSettings),
+            ),
+            s::prop("IbmDb2Settings", s::Kind::Object(&SCHEMA_IbmDb2Settings)),
+            s::prop("KafkaSettings", s::Kind::Object(&SCHEMA_KafkaSettings)),
+            s::prop("KinesisSettings", s::Kind::Object(&SCHEMA_KinesisSettings)),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "MicrosoftSqlServerSettings",
+                s::Kind::Object(&SCHEMA_MicrosoftSqlServerSettings),
+            ),
+            s::prop("MongoDbSettings", s::Kind::Object(&SCHEMA_MongoDbSettings)),
+            s::prop("MySqlSettings", s::Kind::Object(&SCHEMA_MySqlSettings)),
+            s::prop("NeptuneSettings", s::Kind::Object(&SCHEMA_NeptuneSettings)),
+            s::prop("OracleSettings", s::Kind::Object(&SCHEMA_OracleSettings)),
+            s::prop("Password", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "PostgreSqlSettings",
+                s::Kind::Object(&SCHEMA_PostgreSqlSettings),
+            ),
+            s::prop("RedisSettings", s::Kind::Object(&SCHEMA_RedisSettings)),
+            s::prop(
+                "RedshiftSettings",
+                s::Kind::Object(&SCHEMA_RedshiftSettings),
+            ),
+            s::prop("ResourceIdentifier", s::Kind::String),
+            s::prop("S3Settings", s::Kind::Object(&SCHEMA_S3Settings)),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslMode", s::Kind::String),
+            s::prop("SybaseSettings", s::Kind::Object(&SCHEMA_SybaseSettings)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &["EndpointType", "EngineName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Id`: string.
@@ -1315,6 +1753,22 @@ pub mod endpoint {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DocDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DocDbSettings",
+        properties: &[
+            s::prop("DocsToInvestigate", s::Kind::Integer),
+            s::prop("ExtractDocId", s::Kind::Boolean),
+            s::prop("NestingLevel", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocDbSettings> for ::stratus_model::Val<DocDbSettings> {
         fn from(value: DocDbSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1329,6 +1783,16 @@ pub mod endpoint {
         pub service_access_role_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DynamoDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDbSettings",
+        properties: &[s::prop("ServiceAccessRoleArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamoDbSettings> for ::stratus_model::Val<DynamoDbSettings> {
         fn from(value: DynamoDbSettings) -> Self {
@@ -1350,6 +1814,21 @@ pub mod endpoint {
         pub service_access_role_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ElasticsearchSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchSettings",
+        properties: &[
+            s::prop("EndpointUri", s::Kind::String),
+            s::prop("ErrorRetryDuration", s::Kind::Integer),
+            s::prop("FullLoadErrorPercentage", s::Kind::Integer),
+            s::prop("ServiceAccessRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticsearchSettings> for ::stratus_model::Val<ElasticsearchSettings> {
         fn from(value: ElasticsearchSettings) -> Self {
@@ -1392,6 +1871,30 @@ pub mod endpoint {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GcpMySQLSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_GcpMySqlSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "GcpMySQLSettings",
+        properties: &[
+            s::prop("AfterConnectScript", s::Kind::String),
+            s::prop("CleanSourceMetadataOnMismatch", s::Kind::Boolean),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("EventsPollInterval", s::Kind::Integer),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("ParallelLoadThreads", s::Kind::Integer),
+            s::prop("Password", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("ServerTimezone", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GcpMySqlSettings> for ::stratus_model::Val<GcpMySqlSettings> {
         fn from(value: GcpMySqlSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1423,6 +1926,26 @@ pub mod endpoint {
         /// `WriteBufferSize`: integer.
         pub write_buffer_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `IbmDb2Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IbmDb2Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "IbmDb2Settings",
+        properties: &[
+            s::prop("CurrentLsn", s::Kind::String),
+            s::prop("KeepCsvFiles", s::Kind::Boolean),
+            s::prop("LoadTimeout", s::Kind::Integer),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("MaxKBytesPerRead", s::Kind::Integer),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("SetDataCaptureChanges", s::Kind::Boolean),
+            s::prop("WriteBufferSize", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IbmDb2Settings> for ::stratus_model::Val<IbmDb2Settings> {
         fn from(value: IbmDb2Settings) -> Self {
@@ -1475,6 +1998,35 @@ pub mod endpoint {
         pub topic: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `KafkaSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaSettings",
+        properties: &[
+            s::prop("Broker", s::Kind::String),
+            s::prop("IncludeControlDetails", s::Kind::Boolean),
+            s::prop("IncludeNullAndEmpty", s::Kind::Boolean),
+            s::prop("IncludePartitionValue", s::Kind::Boolean),
+            s::prop("IncludeTableAlterOperations", s::Kind::Boolean),
+            s::prop("IncludeTransactionDetails", s::Kind::Boolean),
+            s::prop("MessageFormat", s::Kind::String),
+            s::prop("MessageMaxBytes", s::Kind::Integer),
+            s::prop("NoHexPrefix", s::Kind::Boolean),
+            s::prop("PartitionIncludeSchemaTable", s::Kind::Boolean),
+            s::prop("SaslPassword", s::Kind::String),
+            s::prop("SaslUserName", s::Kind::String),
+            s::prop("SecurityProtocol", s::Kind::String),
+            s::prop("SslCaCertificateArn", s::Kind::String),
+            s::prop("SslClientCertificateArn", s::Kind::String),
+            s::prop("SslClientKeyArn", s::Kind::String),
+            s::prop("SslClientKeyPassword", s::Kind::String),
+            s::prop("Topic", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaSettings> for ::stratus_model::Val<KafkaSettings> {
         fn from(value: KafkaSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1507,6 +2059,27 @@ pub mod endpoint {
         /// `StreamArn`: string.
         pub stream_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KinesisSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisSettings",
+        properties: &[
+            s::prop("IncludeControlDetails", s::Kind::Boolean),
+            s::prop("IncludeNullAndEmpty", s::Kind::Boolean),
+            s::prop("IncludePartitionValue", s::Kind::Boolean),
+            s::prop("IncludeTableAlterOperations", s::Kind::Boolean),
+            s::prop("IncludeTransactionDetails", s::Kind::Boolean),
+            s::prop("MessageFormat", s::Kind::String),
+            s::prop("NoHexPrefix", s::Kind::Boolean),
+            s::prop("PartitionIncludeSchemaTable", s::Kind::Boolean),
+            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("StreamArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisSettings> for ::stratus_model::Val<KinesisSettings> {
         fn from(value: KinesisSettings) -> Self {
@@ -1557,6 +2130,34 @@ pub mod endpoint {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MicrosoftSqlServerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MicrosoftSqlServerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MicrosoftSqlServerSettings",
+        properties: &[
+            s::prop("BcpPacketSize", s::Kind::Integer),
+            s::prop("ControlTablesFileGroup", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("ForceLobLookup", s::Kind::Boolean),
+            s::prop("Password", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("QuerySingleAlwaysOnNode", s::Kind::Boolean),
+            s::prop("ReadBackupOnly", s::Kind::Boolean),
+            s::prop("SafeguardPolicy", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("TlogAccessMode", s::Kind::String),
+            s::prop("TrimSpaceInChar", s::Kind::Boolean),
+            s::prop("UseBcpFullLoad", s::Kind::Boolean),
+            s::prop("UseThirdPartyBackupDevice", s::Kind::Boolean),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MicrosoftSqlServerSettings>
         for ::stratus_model::Val<MicrosoftSqlServerSettings>
     {
@@ -1599,6 +2200,30 @@ pub mod endpoint {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MongoDbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MongoDbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MongoDbSettings",
+        properties: &[
+            s::prop("AuthMechanism", s::Kind::String),
+            s::prop("AuthSource", s::Kind::String),
+            s::prop("AuthType", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("DocsToInvestigate", s::Kind::String),
+            s::prop("ExtractDocId", s::Kind::String),
+            s::prop("NestingLevel", s::Kind::String),
+            s::prop("Password", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MongoDbSettings> for ::stratus_model::Val<MongoDbSettings> {
         fn from(value: MongoDbSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1632,6 +2257,26 @@ pub mod endpoint {
         pub target_db_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MySqlSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MySqlSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MySqlSettings",
+        properties: &[
+            s::prop("AfterConnectScript", s::Kind::String),
+            s::prop("CleanSourceMetadataOnMismatch", s::Kind::Boolean),
+            s::prop("EventsPollInterval", s::Kind::Integer),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("ParallelLoadThreads", s::Kind::Integer),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("ServerTimezone", s::Kind::String),
+            s::prop("TargetDbType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MySqlSettings> for ::stratus_model::Val<MySqlSettings> {
         fn from(value: MySqlSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1658,6 +2303,24 @@ pub mod endpoint {
         pub service_access_role_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NeptuneSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_NeptuneSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "NeptuneSettings",
+        properties: &[
+            s::prop("ErrorRetryDuration", s::Kind::Integer),
+            s::prop("IamAuthEnabled", s::Kind::Boolean),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("MaxRetryCount", s::Kind::Integer),
+            s::prop("S3BucketFolder", s::Kind::String),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NeptuneSettings> for ::stratus_model::Val<NeptuneSettings> {
         fn from(value: NeptuneSettings) -> Self {
@@ -1750,6 +2413,55 @@ pub mod endpoint {
         pub use_path_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OracleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OracleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OracleSettings",
+        properties: &[
+            s::prop("AccessAlternateDirectly", s::Kind::Boolean),
+            s::prop("AddSupplementalLogging", s::Kind::Boolean),
+            s::prop("AdditionalArchivedLogDestId", s::Kind::Integer),
+            s::prop("AllowSelectNestedTables", s::Kind::Boolean),
+            s::prop("ArchivedLogDestId", s::Kind::Integer),
+            s::prop("ArchivedLogsOnly", s::Kind::Boolean),
+            s::prop("AsmPassword", s::Kind::String),
+            s::prop("AsmServer", s::Kind::String),
+            s::prop("AsmUser", s::Kind::String),
+            s::prop("CharLengthSemantics", s::Kind::String),
+            s::prop("DirectPathNoLog", s::Kind::Boolean),
+            s::prop("DirectPathParallelLoad", s::Kind::Boolean),
+            s::prop("EnableHomogenousTablespace", s::Kind::Boolean),
+            s::prop(
+                "ExtraArchivedLogDestIds",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+            s::prop("FailTasksOnLobTruncation", s::Kind::Boolean),
+            s::prop("NumberDatatypeScale", s::Kind::Integer),
+            s::prop("OraclePathPrefix", s::Kind::String),
+            s::prop("ParallelAsmReadThreads", s::Kind::Integer),
+            s::prop("ReadAheadBlocks", s::Kind::Integer),
+            s::prop("ReadTableSpaceName", s::Kind::Boolean),
+            s::prop("ReplacePathPrefix", s::Kind::Boolean),
+            s::prop("RetryInterval", s::Kind::Integer),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerOracleAsmAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerOracleAsmSecretId", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("SecurityDbEncryption", s::Kind::String),
+            s::prop("SecurityDbEncryptionName", s::Kind::String),
+            s::prop("SpatialDataOptionToGeoJsonFunctionName", s::Kind::String),
+            s::prop("StandbyDelayTime", s::Kind::Integer),
+            s::prop("UseAlternateFolderForOnline", s::Kind::Boolean),
+            s::prop("UseBFile", s::Kind::Boolean),
+            s::prop("UseDirectPathFullLoad", s::Kind::Boolean),
+            s::prop("UseLogminerReader", s::Kind::Boolean),
+            s::prop("UsePathPrefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OracleSettings> for ::stratus_model::Val<OracleSettings> {
         fn from(value: OracleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1799,6 +2511,33 @@ pub mod endpoint {
         pub slot_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PostgreSqlSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_PostgreSqlSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "PostgreSqlSettings",
+        properties: &[
+            s::prop("AfterConnectScript", s::Kind::String),
+            s::prop("BabelfishDatabaseName", s::Kind::String),
+            s::prop("CaptureDdls", s::Kind::Boolean),
+            s::prop("DatabaseMode", s::Kind::String),
+            s::prop("DdlArtifactsSchema", s::Kind::String),
+            s::prop("ExecuteTimeout", s::Kind::Integer),
+            s::prop("FailTasksOnLobTruncation", s::Kind::Boolean),
+            s::prop("HeartbeatEnable", s::Kind::Boolean),
+            s::prop("HeartbeatFrequency", s::Kind::Integer),
+            s::prop("HeartbeatSchema", s::Kind::String),
+            s::prop("MapBooleanAsBoolean", s::Kind::Boolean),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("PluginName", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("SlotName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PostgreSqlSettings> for ::stratus_model::Val<PostgreSqlSettings> {
         fn from(value: PostgreSqlSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1826,6 +2565,24 @@ pub mod endpoint {
         pub ssl_security_protocol:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RedisSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedisSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RedisSettings",
+        properties: &[
+            s::prop("AuthPassword", s::Kind::String),
+            s::prop("AuthType", s::Kind::String),
+            s::prop("AuthUserName", s::Kind::String),
+            s::prop("Port", s::Kind::Number),
+            s::prop("ServerName", s::Kind::String),
+            s::prop("SslCaCertificateArn", s::Kind::String),
+            s::prop("SslSecurityProtocol", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedisSettings> for ::stratus_model::Val<RedisSettings> {
         fn from(value: RedisSettings) -> Self {
@@ -1896,6 +2653,43 @@ pub mod endpoint {
         /// `WriteBufferSize`: integer.
         pub write_buffer_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RedshiftSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftSettings",
+        properties: &[
+            s::prop("AcceptAnyDate", s::Kind::Boolean),
+            s::prop("AfterConnectScript", s::Kind::String),
+            s::prop("BucketFolder", s::Kind::String),
+            s::prop("BucketName", s::Kind::String),
+            s::prop("CaseSensitiveNames", s::Kind::Boolean),
+            s::prop("CompUpdate", s::Kind::Boolean),
+            s::prop("ConnectionTimeout", s::Kind::Integer),
+            s::prop("DateFormat", s::Kind::String),
+            s::prop("EmptyAsNull", s::Kind::Boolean),
+            s::prop("EncryptionMode", s::Kind::String),
+            s::prop("ExplicitIds", s::Kind::Boolean),
+            s::prop("FileTransferUploadStreams", s::Kind::Integer),
+            s::prop("LoadTimeout", s::Kind::Integer),
+            s::prop("MapBooleanAsBoolean", s::Kind::Boolean),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("RemoveQuotes", s::Kind::Boolean),
+            s::prop("ReplaceChars", s::Kind::String),
+            s::prop("ReplaceInvalidChars", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+            s::prop("ServerSideEncryptionKmsKeyId", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("TimeFormat", s::Kind::String),
+            s::prop("TrimBlanks", s::Kind::Boolean),
+            s::prop("TruncateColumns", s::Kind::Boolean),
+            s::prop("WriteBufferSize", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedshiftSettings> for ::stratus_model::Val<RedshiftSettings> {
         fn from(value: RedshiftSettings) -> Self {
@@ -2001,6 +2795,58 @@ pub mod endpoint {
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `S3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Settings",
+        properties: &[
+            s::prop("AddColumnName", s::Kind::Boolean),
+            s::prop("AddTrailingPaddingCharacter", s::Kind::Boolean),
+            s::prop("BucketFolder", s::Kind::String),
+            s::prop("BucketName", s::Kind::String),
+            s::prop("CannedAclForObjects", s::Kind::String),
+            s::prop("CdcInsertsAndUpdates", s::Kind::Boolean),
+            s::prop("CdcInsertsOnly", s::Kind::Boolean),
+            s::prop("CdcMaxBatchInterval", s::Kind::Integer),
+            s::prop("CdcMinFileSize", s::Kind::Integer),
+            s::prop("CdcPath", s::Kind::String),
+            s::prop("CompressionType", s::Kind::String),
+            s::prop("CsvDelimiter", s::Kind::String),
+            s::prop("CsvNoSupValue", s::Kind::String),
+            s::prop("CsvNullValue", s::Kind::String),
+            s::prop("CsvRowDelimiter", s::Kind::String),
+            s::prop("DataFormat", s::Kind::String),
+            s::prop("DataPageSize", s::Kind::Integer),
+            s::prop("DatePartitionDelimiter", s::Kind::String),
+            s::prop("DatePartitionEnabled", s::Kind::Boolean),
+            s::prop("DatePartitionSequence", s::Kind::String),
+            s::prop("DatePartitionTimezone", s::Kind::String),
+            s::prop("DictPageSizeLimit", s::Kind::Integer),
+            s::prop("EnableStatistics", s::Kind::Boolean),
+            s::prop("EncodingType", s::Kind::String),
+            s::prop("EncryptionMode", s::Kind::String),
+            s::prop("ExpectedBucketOwner", s::Kind::String),
+            s::prop("ExternalTableDefinition", s::Kind::String),
+            s::prop("GlueCatalogGeneration", s::Kind::Boolean),
+            s::prop("IgnoreHeaderRows", s::Kind::Integer),
+            s::prop("IncludeOpForFullLoad", s::Kind::Boolean),
+            s::prop("MaxFileSize", s::Kind::Integer),
+            s::prop("ParquetTimestampInMillisecond", s::Kind::Boolean),
+            s::prop("ParquetVersion", s::Kind::String),
+            s::prop("PreserveTransactions", s::Kind::Boolean),
+            s::prop("Rfc4180", s::Kind::Boolean),
+            s::prop("RowGroupLength", s::Kind::Integer),
+            s::prop("ServerSideEncryptionKmsKeyId", s::Kind::String),
+            s::prop("ServiceAccessRoleArn", s::Kind::String),
+            s::prop("TimestampColumnName", s::Kind::String),
+            s::prop("UseCsvNoSupValue", s::Kind::Boolean),
+            s::prop("UseTaskStartTimeForFullLoadTimestamp", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Settings> for ::stratus_model::Val<S3Settings> {
         fn from(value: S3Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2018,6 +2864,19 @@ pub mod endpoint {
         pub secrets_manager_secret_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SybaseSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SybaseSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SybaseSettings",
+        properties: &[
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SybaseSettings> for ::stratus_model::Val<SybaseSettings> {
         fn from(value: SybaseSettings) -> Self {
@@ -2050,6 +2909,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2061,6 +2933,8 @@ pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::DMS::EventSubscription` and its property types.
 pub mod event_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-eventsubscription.html)
@@ -2111,6 +2985,30 @@ pub mod event_subscription {
         }
     }
 
+    /// What the schema says of `AWS::DMS::EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::EventSubscription",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventCategories",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SourceType", s::Kind::String),
+            s::prop("SubscriptionName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["SnsTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventSubscriptionAttributes {
         /// `Id`: string.
@@ -2148,6 +3046,19 @@ pub mod event_subscription {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2159,6 +3070,8 @@ pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttribute
 
 /// `AWS::DMS::InstanceProfile` and its property types.
 pub mod instance_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::InstanceProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-instanceprofile.html)
@@ -2203,6 +3116,42 @@ pub mod instance_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::DMS::InstanceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::InstanceProfile",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceProfileIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceProfileName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("SubnetGroupIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "VpcSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstanceProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceProfileAttributes {
         /// `InstanceProfileArn`: string.
@@ -2232,6 +3181,8 @@ pub mod instance_profile {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2265,6 +3216,8 @@ pub use instance_profile::{CfnInstanceProfile, CfnInstanceProfileAttributes};
 
 /// `AWS::DMS::MigrationProject` and its property types.
 pub mod migration_project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::MigrationProject`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-migrationproject.html)
@@ -2319,6 +3272,58 @@ pub mod migration_project {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::DMS::MigrationProject`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::MigrationProject",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceProfileArn", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceProfileIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("InstanceProfileName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("MigrationProjectCreationTime", s::Kind::String)
+                .min_length(1)
+                .max_length(40),
+            s::prop("MigrationProjectIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("MigrationProjectName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "SchemaConversionApplicationAttributes",
+                s::Kind::Object(&SCHEMA_SchemaConversionApplicationAttributes),
+            ),
+            s::prop(
+                "SourceDataProviderDescriptors",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataProviderDescriptor),
+                )),
+            ),
+            s::prop(
+                "TargetDataProviderDescriptors",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataProviderDescriptor),
+                )),
+            ),
+            s::prop("TransformationRules", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMigrationProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMigrationProjectAttributes {
         /// `MigrationProjectArn`: string.
@@ -2340,6 +3345,19 @@ pub mod migration_project {
         /// `S3BucketRoleArn`: string.
         pub s3_bucket_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SchemaConversionApplicationAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaConversionApplicationAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaConversionApplicationAttributes",
+        properties: &[
+            s::prop("S3BucketPath", s::Kind::String),
+            s::prop("S3BucketRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaConversionApplicationAttributes>
         for ::stratus_model::Val<SchemaConversionApplicationAttributes>
@@ -2368,6 +3386,22 @@ pub mod migration_project {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataProviderDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataProviderDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "DataProviderDescriptor",
+        properties: &[
+            s::prop("DataProviderArn", s::Kind::String),
+            s::prop("DataProviderIdentifier", s::Kind::String),
+            s::prop("DataProviderName", s::Kind::String),
+            s::prop("SecretsManagerAccessRoleArn", s::Kind::String),
+            s::prop("SecretsManagerSecretId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataProviderDescriptor> for ::stratus_model::Val<DataProviderDescriptor> {
         fn from(value: DataProviderDescriptor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2379,6 +3413,8 @@ pub use migration_project::{CfnMigrationProject, CfnMigrationProjectAttributes};
 
 /// `AWS::DMS::ReplicationConfig` and its property types.
 pub mod replication_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::ReplicationConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationconfig.html)
@@ -2449,6 +3485,34 @@ pub mod replication_config {
         }
     }
 
+    /// What the schema says of `AWS::DMS::ReplicationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::ReplicationConfig",
+        properties: &[
+            s::prop("ComputeConfig", s::Kind::Object(&SCHEMA_ComputeConfig)),
+            s::prop("ReplicationConfigIdentifier", s::Kind::String),
+            s::prop("ReplicationSettings", s::Kind::Json),
+            s::prop("ReplicationType", s::Kind::Enum(ReplicationType::VALUES)),
+            s::prop("ResourceIdentifier", s::Kind::String),
+            s::prop("SourceEndpointArn", s::Kind::String),
+            s::prop("SupplementalSettings", s::Kind::Json),
+            s::prop("TableMappings", s::Kind::Json),
+            s::prop("TargetEndpointArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ReplicationConfigIdentifier",
+            "SourceEndpointArn",
+            "TargetEndpointArn",
+            "ReplicationType",
+            "ComputeConfig",
+            "TableMappings",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationConfigAttributes {
         /// `ReplicationConfigArn`: string.
@@ -2509,6 +3573,29 @@ pub mod replication_config {
         }
     }
 
+    /// What the schema says of `ComputeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeConfig",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("DnsNameServers", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MaxCapacityUnits", s::Kind::Integer),
+            s::prop("MinCapacityUnits", s::Kind::Integer),
+            s::prop("MultiAZ", s::Kind::Boolean),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("ReplicationSubnetGroupId", s::Kind::String),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["MaxCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeConfig> for ::stratus_model::Val<ComputeConfig> {
         fn from(value: ComputeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2529,6 +3616,8 @@ pub mod replication_config {
     impl ReplicationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullLoad, Self::FullLoadAndCdc, Self::Cdc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["full-load", "full-load-and-cdc", "cdc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2563,6 +3652,8 @@ pub use replication_config::{CfnReplicationConfig, CfnReplicationConfigAttribute
 
 /// `AWS::DMS::ReplicationInstance` and its property types.
 pub mod replication_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::ReplicationInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html)
@@ -2654,6 +3745,40 @@ pub mod replication_instance {
         }
     }
 
+    /// What the schema says of `AWS::DMS::ReplicationInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::ReplicationInstance",
+        properties: &[
+            s::prop("AllocatedStorage", s::Kind::Integer),
+            s::prop("AllowMajorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("DnsNameServers", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MultiAZ", s::Kind::Boolean),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("ReplicationInstanceClass", s::Kind::String),
+            s::prop("ReplicationInstanceIdentifier", s::Kind::String),
+            s::prop("ReplicationSubnetGroupIdentifier", s::Kind::String),
+            s::prop("ResourceIdentifier", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ReplicationInstanceClass"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationInstanceAttributes {
         /// `ReplicationInstancePublicIpAddresses`: string.
@@ -2709,6 +3834,19 @@ pub mod replication_instance {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2720,6 +3858,8 @@ pub use replication_instance::{CfnReplicationInstance, CfnReplicationInstanceAtt
 
 /// `AWS::DMS::ReplicationSubnetGroup` and its property types.
 pub mod replication_subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::ReplicationSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationsubnetgroup.html)
@@ -2764,6 +3904,24 @@ pub mod replication_subnet_group {
         }
     }
 
+    /// What the schema says of `AWS::DMS::ReplicationSubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::ReplicationSubnetGroup",
+        properties: &[
+            s::prop("ReplicationSubnetGroupDescription", s::Kind::String),
+            s::prop("ReplicationSubnetGroupIdentifier", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["ReplicationSubnetGroupDescription", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationSubnetGroupAttributes {
         /// `Id`: string.
@@ -2801,6 +3959,19 @@ pub mod replication_subnet_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2814,6 +3985,8 @@ pub use replication_subnet_group::{
 
 /// `AWS::DMS::ReplicationTask` and its property types.
 pub mod replication_task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DMS::ReplicationTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationtask.html)
@@ -2896,6 +4069,39 @@ pub mod replication_task {
         }
     }
 
+    /// What the schema says of `AWS::DMS::ReplicationTask`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DMS::ReplicationTask",
+        properties: &[
+            s::prop("CdcStartPosition", s::Kind::String),
+            s::prop("CdcStartTime", s::Kind::Number),
+            s::prop("CdcStopPosition", s::Kind::String),
+            s::prop("MigrationType", s::Kind::String),
+            s::prop("ReplicationInstanceArn", s::Kind::String),
+            s::prop("ReplicationTaskIdentifier", s::Kind::String),
+            s::prop("ReplicationTaskSettings", s::Kind::String),
+            s::prop("ResourceIdentifier", s::Kind::String),
+            s::prop("SourceEndpointArn", s::Kind::String),
+            s::prop("TableMappings", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("TargetEndpointArn", s::Kind::String),
+            s::prop("TaskData", s::Kind::String),
+        ],
+        required: &[
+            "TableMappings",
+            "SourceEndpointArn",
+            "MigrationType",
+            "TargetEndpointArn",
+            "ReplicationInstanceArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationTaskAttributes {
         /// `Id`: string.
@@ -2932,6 +4138,19 @@ pub mod replication_task {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::DocDB::DBCluster` and its property types.
 pub mod db_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::DBCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html)
@@ -108,6 +110,64 @@ pub mod db_cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::DocDB::DBCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::DBCluster",
+        properties: &[
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("BackupRetentionPeriod", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(35.0),
+            s::prop("CopyTagsToSnapshot", s::Kind::Boolean),
+            s::prop("DBClusterIdentifier", s::Kind::String),
+            s::prop("DBClusterParameterGroupName", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop(
+                "EnableCloudwatchLogsExports",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EngineVersion", s::Kind::Enum(EngineVersion::VALUES)),
+            s::prop("GlobalClusterIdentifier", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("ManageMasterUserPassword", s::Kind::Boolean),
+            s::prop("MasterUserPassword", s::Kind::String),
+            s::prop("MasterUserSecretKmsKeyId", s::Kind::String),
+            s::prop("MasterUsername", s::Kind::String),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("RestoreToTime", s::Kind::String),
+            s::prop("RestoreType", s::Kind::String),
+            s::prop("RotateMasterUserPassword", s::Kind::Boolean),
+            s::prop(
+                "ServerlessV2ScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ServerlessV2ScalingConfiguration),
+            ),
+            s::prop("SnapshotIdentifier", s::Kind::String),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("StorageType", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("UseLatestRestorableTime", s::Kind::Boolean),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbClusterAttributes {
         /// `ReadEndpoint`: string.
@@ -160,6 +220,19 @@ pub mod db_cluster {
         }
     }
 
+    /// What the schema says of `ServerlessV2ScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerlessV2ScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerlessV2ScalingConfiguration",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Number),
+            s::prop("MinCapacity", s::Kind::Number),
+        ],
+        required: &["MinCapacity", "MaxCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerlessV2ScalingConfiguration>
         for ::stratus_model::Val<ServerlessV2ScalingConfiguration>
     {
@@ -193,6 +266,19 @@ pub mod db_cluster {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -215,6 +301,8 @@ pub mod db_cluster {
     impl EngineVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V360, Self::V40, Self::V400, Self::V500];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["3.6.0", "4.0", "4.0.0", "5.0.0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -250,6 +338,8 @@ pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::DocDB::DBClusterParameterGroup` and its property types.
 pub mod db_cluster_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::DBClusterParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbclusterparametergroup.html)
@@ -298,6 +388,25 @@ pub mod db_cluster_parameter_group {
         }
     }
 
+    /// What the schema says of `AWS::DocDB::DBClusterParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::DBClusterParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Family", "Description", "Parameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbClusterParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbClusterParameterGroupAttributes {
         /// `Id`: string.
@@ -335,6 +444,19 @@ pub mod db_cluster_parameter_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -348,6 +470,8 @@ pub use db_cluster_parameter_group::{
 
 /// `AWS::DocDB::DBInstance` and its property types.
 pub mod db_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::DBInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html)
@@ -416,6 +540,30 @@ pub mod db_instance {
         }
     }
 
+    /// What the schema says of `AWS::DocDB::DBInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::DBInstance",
+        properties: &[
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("CACertificateIdentifier", s::Kind::String),
+            s::prop("CertificateRotationRestart", s::Kind::Boolean),
+            s::prop("DBClusterIdentifier", s::Kind::String),
+            s::prop("DBInstanceClass", s::Kind::String),
+            s::prop("DBInstanceIdentifier", s::Kind::String),
+            s::prop("EnablePerformanceInsights", s::Kind::Boolean),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["DBInstanceClass", "DBClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbInstanceAttributes {
         /// `Port`: string.
@@ -463,6 +611,19 @@ pub mod db_instance {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -474,6 +635,8 @@ pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::DocDB::DBSubnetGroup` and its property types.
 pub mod db_subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::DBSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbsubnetgroup.html)
@@ -519,6 +682,24 @@ pub mod db_subnet_group {
         }
     }
 
+    /// What the schema says of `AWS::DocDB::DBSubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::DBSubnetGroup",
+        properties: &[
+            s::prop("DBSubnetGroupDescription", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbSubnetGroupAttributes {
         /// `Id`: string.
@@ -556,6 +737,19 @@ pub mod db_subnet_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -567,6 +761,8 @@ pub use db_subnet_group::{CfnDbSubnetGroup, CfnDbSubnetGroupAttributes};
 
 /// `AWS::DocDB::EventSubscription` and its property types.
 pub mod event_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-eventsubscription.html)
@@ -614,6 +810,26 @@ pub mod event_subscription {
         }
     }
 
+    /// What the schema says of `AWS::DocDB::EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::EventSubscription",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventCategories",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SourceType", s::Kind::String),
+            s::prop("SubscriptionName", s::Kind::String),
+        ],
+        required: &["SnsTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventSubscriptionAttributes {
         /// `Id`: string.
@@ -631,6 +847,8 @@ pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttribute
 
 /// `AWS::DocDB::GlobalCluster` and its property types.
 pub mod global_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDB::GlobalCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-globalcluster.html)
@@ -691,6 +909,27 @@ pub mod global_cluster {
         }
     }
 
+    /// What the schema says of `AWS::DocDB::GlobalCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDB::GlobalCluster",
+        properties: &[
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("GlobalClusterIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalClusterIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGlobalCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalClusterAttributes {
         /// `GlobalClusterArn`: string.
@@ -718,6 +957,8 @@ pub mod global_cluster {
     impl Engine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Docdb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["docdb"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::DocDBElastic::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DocDBElastic::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html)
@@ -90,6 +92,43 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `AWS::DocDBElastic::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DocDBElastic::Cluster",
+        properties: &[
+            s::prop("AdminUserName", s::Kind::String),
+            s::prop("AdminUserPassword", s::Kind::String),
+            s::prop("AuthType", s::Kind::String),
+            s::prop("BackupRetentionPeriod", s::Kind::Integer),
+            s::prop("ClusterName", s::Kind::String)
+                .pattern("[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*")
+                .min_length(1)
+                .max_length(50),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("ShardCapacity", s::Kind::Integer),
+            s::prop("ShardCount", s::Kind::Integer),
+            s::prop("ShardInstanceCount", s::Kind::Integer),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ClusterName",
+            "AdminUserName",
+            "ShardCapacity",
+            "ShardCount",
+            "AuthType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::DSQL::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DSQL::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dsql-cluster.html)
@@ -29,6 +31,28 @@ pub mod cluster {
         /// `PolicyDocument`: string.
         pub policy_document: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::DSQL::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DSQL::Cluster",
+        properties: &[
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop("KmsEncryptionKey", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "MultiRegionProperties",
+                s::Kind::Object(&SCHEMA_MultiRegionProperties),
+            ),
+            s::prop("PolicyDocument", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
@@ -93,6 +117,24 @@ pub mod cluster {
         /// Length: `..=50`.
         pub witness_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MultiRegionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiRegionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiRegionProperties",
+        properties: &[
+            s::prop(
+                "Clusters",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "^arn:aws(-[^:]+)?:dsql:[a-z0-9-]{1,20}:[0-9]{12}:cluster/[a-z0-9]{26}$",
+                )),
+            ),
+            s::prop("WitnessRegion", s::Kind::String).max_length(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiRegionProperties> for ::stratus_model::Val<MultiRegionProperties> {
         fn from(value: MultiRegionProperties) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::DynamoDB::GlobalTable` and its property types.
 pub mod global_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DynamoDB::GlobalTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html)
@@ -103,6 +105,83 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `AWS::DynamoDB::GlobalTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DynamoDB::GlobalTable",
+        properties: &[
+            s::prop(
+                "AttributeDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeDefinition))),
+            )
+            .min_items(1),
+            s::prop("BillingMode", s::Kind::String),
+            s::prop(
+                "GlobalSecondaryIndexes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GlobalSecondaryIndex))),
+            ),
+            s::prop("GlobalTableSourceArn", s::Kind::String),
+            s::prop(
+                "GlobalTableWitnesses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GlobalTableWitness))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "KeySchema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeySchemaItem))),
+            ),
+            s::prop(
+                "LocalSecondaryIndexes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocalSecondaryIndex))),
+            ),
+            s::prop(
+                "MultiRegionConsistency",
+                s::Kind::Enum(MultiRegionConsistency::VALUES),
+            ),
+            s::prop(
+                "ReadOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "ReadProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_GlobalReadProvisionedThroughputSettings),
+            ),
+            s::prop(
+                "Replicas",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicaSpecification))),
+            )
+            .min_items(1),
+            s::prop(
+                "SSESpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop(
+                "StreamSpecification",
+                s::Kind::Object(&SCHEMA_StreamSpecification),
+            ),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "TimeToLiveSpecification",
+                s::Kind::Object(&SCHEMA_TimeToLiveSpecification),
+            ),
+            s::prop("WarmThroughput", s::Kind::Object(&SCHEMA_WarmThroughput)),
+            s::prop(
+                "WriteOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_WriteOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "WriteProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_WriteProvisionedThroughputSettings),
+            ),
+        ],
+        required: &["Replicas"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGlobalTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalTableAttributes {
         /// `Arn`: string.
@@ -151,6 +230,21 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `AttributeDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeDefinition",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("AttributeType", s::Kind::Enum(AttributeType::VALUES)),
+        ],
+        required: &["AttributeName", "AttributeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AttributeDefinition> for ::stratus_model::Val<AttributeDefinition> {
         fn from(value: AttributeDefinition) -> Self {
@@ -209,6 +303,43 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `GlobalSecondaryIndex`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalSecondaryIndex: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalSecondaryIndex",
+        properties: &[
+            s::prop("IndexName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop(
+                "KeySchema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeySchemaItem2))),
+            )
+            .min_items(1),
+            s::prop("Projection", s::Kind::Object(&SCHEMA_Projection)),
+            s::prop(
+                "ReadOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "ReadProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_GlobalReadProvisionedThroughputSettings),
+            ),
+            s::prop("WarmThroughput", s::Kind::Object(&SCHEMA_WarmThroughput)),
+            s::prop(
+                "WriteOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_WriteOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "WriteProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_WriteProvisionedThroughputSettings),
+            ),
+        ],
+        required: &["IndexName", "Projection", "KeySchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlobalSecondaryIndex> for ::stratus_model::Val<GlobalSecondaryIndex> {
         fn from(value: GlobalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -222,6 +353,16 @@ pub mod global_table {
         /// `Region`: string.
         pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GlobalTableWitness`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalTableWitness: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalTableWitness",
+        properties: &[s::prop("Region", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GlobalTableWitness> for ::stratus_model::Val<GlobalTableWitness> {
         fn from(value: GlobalTableWitness) -> Self {
@@ -255,6 +396,21 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `KeySchemaItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeySchemaItem: s::ObjectSchema = s::ObjectSchema {
+        name: "KeySchemaItem",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)),
+        ],
+        required: &["KeyType", "AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeySchemaItem> for ::stratus_model::Val<KeySchemaItem> {
         fn from(value: KeySchemaItem) -> Self {
@@ -294,6 +450,25 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `LocalSecondaryIndex`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalSecondaryIndex: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalSecondaryIndex",
+        properties: &[
+            s::prop("IndexName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop(
+                "KeySchema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeySchemaItem))),
+            ),
+            s::prop("Projection", s::Kind::Object(&SCHEMA_Projection)),
+        ],
+        required: &["IndexName", "Projection", "KeySchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocalSecondaryIndex> for ::stratus_model::Val<LocalSecondaryIndex> {
         fn from(value: LocalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -308,6 +483,16 @@ pub mod global_table {
         /// Range: `1..=`.
         pub max_read_request_units: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ReadOnDemandThroughputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReadOnDemandThroughputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ReadOnDemandThroughputSettings",
+        properties: &[s::prop("MaxReadRequestUnits", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReadOnDemandThroughputSettings>
         for ::stratus_model::Val<ReadOnDemandThroughputSettings>
@@ -325,6 +510,16 @@ pub mod global_table {
         /// Range: `1..=`.
         pub read_capacity_units: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `GlobalReadProvisionedThroughputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalReadProvisionedThroughputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalReadProvisionedThroughputSettings",
+        properties: &[s::prop("ReadCapacityUnits", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GlobalReadProvisionedThroughputSettings>
         for ::stratus_model::Val<GlobalReadProvisionedThroughputSettings>
@@ -404,6 +599,64 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `ReplicaSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaSpecification",
+        properties: &[
+            s::prop(
+                "ContributorInsightsSpecification",
+                s::Kind::Object(&SCHEMA_ContributorInsightsSpecification),
+            ),
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop(
+                "GlobalSecondaryIndexes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ReplicaGlobalSecondaryIndexSpecification),
+                )),
+            ),
+            s::prop(
+                "GlobalTableSettingsReplicationMode",
+                s::Kind::Enum(GlobalTableSettingsReplicationMode::VALUES),
+            ),
+            s::prop(
+                "KinesisStreamSpecification",
+                s::Kind::Object(&SCHEMA_KinesisStreamSpecification),
+            ),
+            s::prop(
+                "PointInTimeRecoverySpecification",
+                s::Kind::Object(&SCHEMA_PointInTimeRecoverySpecification),
+            ),
+            s::prop(
+                "ReadOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "ReadProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadProvisionedThroughputSettings),
+            ),
+            s::prop("Region", s::Kind::String),
+            s::prop(
+                "ReplicaStreamSpecification",
+                s::Kind::Object(&SCHEMA_ReplicaStreamSpecification),
+            ),
+            s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)),
+            s::prop(
+                "SSESpecification",
+                s::Kind::Object(&SCHEMA_ReplicaSseSpecification),
+            ),
+            s::prop("TableClass", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaSpecification> for ::stratus_model::Val<ReplicaSpecification> {
         fn from(value: ReplicaSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -434,6 +687,19 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `SSESpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SSESpecification",
+        properties: &[
+            s::prop("SSEEnabled", s::Kind::Boolean),
+            s::prop("SSEType", s::Kind::Enum(SseType::VALUES)),
+        ],
+        required: &["SSEEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -459,6 +725,16 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `StreamSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamSpecification",
+        properties: &[s::prop("StreamViewType", s::Kind::String)],
+        required: &["StreamViewType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamSpecification> for ::stratus_model::Val<StreamSpecification> {
         fn from(value: StreamSpecification) -> Self {
@@ -487,6 +763,19 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `TimeToLiveSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeToLiveSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeToLiveSpecification",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeToLiveSpecification>
         for ::stratus_model::Val<TimeToLiveSpecification>
     {
@@ -507,6 +796,19 @@ pub mod global_table {
         pub write_units_per_second: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `WarmThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_WarmThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "WarmThroughput",
+        properties: &[
+            s::prop("ReadUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+            s::prop("WriteUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WarmThroughput> for ::stratus_model::Val<WarmThroughput> {
         fn from(value: WarmThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -521,6 +823,16 @@ pub mod global_table {
         /// Range: `1..=`.
         pub max_write_request_units: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `WriteOnDemandThroughputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_WriteOnDemandThroughputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "WriteOnDemandThroughputSettings",
+        properties: &[s::prop("MaxWriteRequestUnits", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WriteOnDemandThroughputSettings>
         for ::stratus_model::Val<WriteOnDemandThroughputSettings>
@@ -538,6 +850,19 @@ pub mod global_table {
         pub write_capacity_auto_scaling_settings:
             ::std::option::Option<::stratus_model::Val<CapacityAutoScalingSettings>>,
     }
+
+    /// What the schema says of `WriteProvisionedThroughputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_WriteProvisionedThroughputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "WriteProvisionedThroughputSettings",
+        properties: &[s::prop(
+            "WriteCapacityAutoScalingSettings",
+            s::Kind::Object(&SCHEMA_CapacityAutoScalingSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WriteProvisionedThroughputSettings>
         for ::stratus_model::Val<WriteProvisionedThroughputSettings>
@@ -574,6 +899,21 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `KeySchemaItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeySchemaItem2: s::ObjectSchema = s::ObjectSchema {
+        name: "KeySchemaItem",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KeyType", s::Kind::Enum(KeyType2::VALUES)),
+        ],
+        required: &["KeyType", "AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeySchemaItem2> for ::stratus_model::Val<KeySchemaItem2> {
         fn from(value: KeySchemaItem2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -591,6 +931,23 @@ pub mod global_table {
         /// `ProjectionType`: string.
         pub projection_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Projection`'s properties; `validate()` checks them.
+    pub static SCHEMA_Projection: s::ObjectSchema = s::ObjectSchema {
+        name: "Projection",
+        properties: &[
+            s::prop(
+                "NonKeyAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .max_items(20),
+            s::prop("ProjectionType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Projection> for ::stratus_model::Val<Projection> {
         fn from(value: Projection) -> Self {
@@ -619,6 +976,19 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `ContributorInsightsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContributorInsightsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ContributorInsightsSpecification",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContributorInsightsSpecification>
         for ::stratus_model::Val<ContributorInsightsSpecification>
@@ -661,6 +1031,32 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `ReplicaGlobalSecondaryIndexSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaGlobalSecondaryIndexSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaGlobalSecondaryIndexSpecification",
+        properties: &[
+            s::prop(
+                "ContributorInsightsSpecification",
+                s::Kind::Object(&SCHEMA_ContributorInsightsSpecification),
+            ),
+            s::prop("IndexName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop(
+                "ReadOnDemandThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadOnDemandThroughputSettings),
+            ),
+            s::prop(
+                "ReadProvisionedThroughputSettings",
+                s::Kind::Object(&SCHEMA_ReadProvisionedThroughputSettings),
+            ),
+        ],
+        required: &["IndexName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaGlobalSecondaryIndexSpecification>
         for ::stratus_model::Val<ReplicaGlobalSecondaryIndexSpecification>
     {
@@ -694,6 +1090,22 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `KinesisStreamSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamSpecification",
+        properties: &[
+            s::prop(
+                "ApproximateCreationDateTimePrecision",
+                s::Kind::Enum(ApproximateCreationDateTimePrecision::VALUES),
+            ),
+            s::prop("StreamArn", s::Kind::String),
+        ],
+        required: &["StreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisStreamSpecification>
         for ::stratus_model::Val<KinesisStreamSpecification>
     {
@@ -712,6 +1124,21 @@ pub mod global_table {
         /// Range: `1..=35`.
         pub recovery_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `PointInTimeRecoverySpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PointInTimeRecoverySpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PointInTimeRecoverySpecification",
+        properties: &[
+            s::prop("PointInTimeRecoveryEnabled", s::Kind::Boolean),
+            s::prop("RecoveryPeriodInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(35.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PointInTimeRecoverySpecification>
         for ::stratus_model::Val<PointInTimeRecoverySpecification>
@@ -732,6 +1159,22 @@ pub mod global_table {
         /// Range: `1..=`.
         pub read_capacity_units: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ReadProvisionedThroughputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReadProvisionedThroughputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ReadProvisionedThroughputSettings",
+        properties: &[
+            s::prop(
+                "ReadCapacityAutoScalingSettings",
+                s::Kind::Object(&SCHEMA_CapacityAutoScalingSettings),
+            ),
+            s::prop("ReadCapacityUnits", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReadProvisionedThroughputSettings>
         for ::stratus_model::Val<ReadProvisionedThroughputSettings>
@@ -761,6 +1204,19 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `ReplicaStreamSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaStreamSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaStreamSpecification",
+        properties: &[s::prop(
+            "ResourcePolicy",
+            s::Kind::Object(&SCHEMA_ResourcePolicy),
+        )],
+        required: &["ResourcePolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaStreamSpecification>
         for ::stratus_model::Val<ReplicaStreamSpecification>
     {
@@ -789,6 +1245,16 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourcePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourcePolicy",
+        properties: &[s::prop("PolicyDocument", s::Kind::Json)],
+        required: &["PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -815,6 +1281,16 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `ReplicaSSESpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaSseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaSSESpecification",
+        properties: &[s::prop("KMSMasterKeyId", s::Kind::String)],
+        required: &["KMSMasterKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicaSseSpecification>
         for ::stratus_model::Val<ReplicaSseSpecification>
@@ -848,6 +1324,19 @@ pub mod global_table {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -895,6 +1384,28 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `CapacityAutoScalingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityAutoScalingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityAutoScalingSettings",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer).minimum(1.0),
+            s::prop("MinCapacity", s::Kind::Integer).minimum(1.0),
+            s::prop("SeedCapacity", s::Kind::Integer).minimum(1.0),
+            s::prop(
+                "TargetTrackingScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_TargetTrackingScalingPolicyConfiguration),
+            ),
+        ],
+        required: &[
+            "MinCapacity",
+            "MaxCapacity",
+            "TargetTrackingScalingPolicyConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityAutoScalingSettings>
         for ::stratus_model::Val<CapacityAutoScalingSettings>
     {
@@ -932,6 +1443,21 @@ pub mod global_table {
         }
     }
 
+    /// What the schema says of `TargetTrackingScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingScalingPolicyConfiguration",
+        properties: &[
+            s::prop("DisableScaleIn", s::Kind::Boolean),
+            s::prop("ScaleInCooldown", s::Kind::Integer).minimum(0.0),
+            s::prop("ScaleOutCooldown", s::Kind::Integer).minimum(0.0),
+            s::prop("TargetValue", s::Kind::Number),
+        ],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingScalingPolicyConfiguration>
         for ::stratus_model::Val<TargetTrackingScalingPolicyConfiguration>
     {
@@ -952,6 +1478,8 @@ pub mod global_table {
     impl MultiRegionConsistency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Eventual, Self::Strong];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENTUAL", "STRONG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -994,6 +1522,8 @@ pub mod global_table {
     impl AttributeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::B, Self::N, Self::S];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["B", "N", "S"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1035,6 +1565,8 @@ pub mod global_table {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hash, Self::Range];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HASH", "RANGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1075,6 +1607,8 @@ pub mod global_table {
     impl GlobalTableSettingsReplicationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1117,6 +1651,8 @@ pub mod global_table {
     impl SseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1157,6 +1693,8 @@ pub mod global_table {
     impl KeyType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hash, Self::Range];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HASH", "RANGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1197,6 +1735,9 @@ pub mod global_table {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccessedAndThrottledKeys, Self::ThrottledKeys];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1237,6 +1778,8 @@ pub mod global_table {
     impl ApproximateCreationDateTimePrecision {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Microsecond, Self::Millisecond];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MICROSECOND", "MILLISECOND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1272,6 +1815,8 @@ pub use global_table::{CfnGlobalTable, CfnGlobalTableAttributes};
 
 /// `AWS::DynamoDB::Table` and its property types.
 pub mod table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::DynamoDB::Table`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html)
@@ -1371,6 +1916,75 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AWS::DynamoDB::Table`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::DynamoDB::Table",
+        properties: &[
+            s::prop(
+                "AttributeDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeDefinition))),
+            ),
+            s::prop("BillingMode", s::Kind::String),
+            s::prop(
+                "ContributorInsightsSpecification",
+                s::Kind::Object(&SCHEMA_ContributorInsightsSpecification),
+            ),
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop(
+                "GlobalSecondaryIndexes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GlobalSecondaryIndex))),
+            ),
+            s::prop(
+                "ImportSourceSpecification",
+                s::Kind::Object(&SCHEMA_ImportSourceSpecification),
+            ),
+            s::prop("KeySchema", s::Kind::Json).min_items(1),
+            s::prop(
+                "KinesisStreamSpecification",
+                s::Kind::Object(&SCHEMA_KinesisStreamSpecification),
+            ),
+            s::prop(
+                "LocalSecondaryIndexes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocalSecondaryIndex))),
+            ),
+            s::prop(
+                "OnDemandThroughput",
+                s::Kind::Object(&SCHEMA_OnDemandThroughput),
+            ),
+            s::prop(
+                "PointInTimeRecoverySpecification",
+                s::Kind::Object(&SCHEMA_PointInTimeRecoverySpecification),
+            ),
+            s::prop(
+                "ProvisionedThroughput",
+                s::Kind::Object(&SCHEMA_ProvisionedThroughput),
+            ),
+            s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)),
+            s::prop(
+                "SSESpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop(
+                "StreamSpecification",
+                s::Kind::Object(&SCHEMA_StreamSpecification),
+            ),
+            s::prop("TableClass", s::Kind::String),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "TimeToLiveSpecification",
+                s::Kind::Object(&SCHEMA_TimeToLiveSpecification),
+            ),
+            s::prop("WarmThroughput", s::Kind::Object(&SCHEMA_WarmThroughput)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KeySchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Arn`: string.
@@ -1415,6 +2029,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AttributeDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeDefinition",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("AttributeType", s::Kind::Enum(AttributeType::VALUES)),
+        ],
+        required: &["AttributeName", "AttributeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeDefinition> for ::stratus_model::Val<AttributeDefinition> {
         fn from(value: AttributeDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1442,6 +2071,19 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `ContributorInsightsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContributorInsightsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ContributorInsightsSpecification",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContributorInsightsSpecification>
         for ::stratus_model::Val<ContributorInsightsSpecification>
@@ -1496,6 +2138,37 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `GlobalSecondaryIndex`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalSecondaryIndex: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalSecondaryIndex",
+        properties: &[
+            s::prop(
+                "ContributorInsightsSpecification",
+                s::Kind::Object(&SCHEMA_ContributorInsightsSpecification),
+            ),
+            s::prop("IndexName", s::Kind::String),
+            s::prop(
+                "KeySchema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeySchemaItem))),
+            )
+            .min_items(1),
+            s::prop(
+                "OnDemandThroughput",
+                s::Kind::Object(&SCHEMA_OnDemandThroughput),
+            ),
+            s::prop("Projection", s::Kind::Object(&SCHEMA_Projection)),
+            s::prop(
+                "ProvisionedThroughput",
+                s::Kind::Object(&SCHEMA_ProvisionedThroughput),
+            ),
+            s::prop("WarmThroughput", s::Kind::Object(&SCHEMA_WarmThroughput)),
+        ],
+        required: &["IndexName", "Projection", "KeySchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlobalSecondaryIndex> for ::stratus_model::Val<GlobalSecondaryIndex> {
         fn from(value: GlobalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1534,6 +2207,24 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `ImportSourceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImportSourceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ImportSourceSpecification",
+        properties: &[
+            s::prop("InputCompressionType", s::Kind::String),
+            s::prop("InputFormat", s::Kind::String),
+            s::prop(
+                "InputFormatOptions",
+                s::Kind::Object(&SCHEMA_InputFormatOptions),
+            ),
+            s::prop("S3BucketSource", s::Kind::Object(&SCHEMA_S3BucketSource)),
+        ],
+        required: &["S3BucketSource", "InputFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImportSourceSpecification>
         for ::stratus_model::Val<ImportSourceSpecification>
     {
@@ -1566,6 +2257,22 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `KinesisStreamSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamSpecification",
+        properties: &[
+            s::prop(
+                "ApproximateCreationDateTimePrecision",
+                s::Kind::Enum(ApproximateCreationDateTimePrecision::VALUES),
+            ),
+            s::prop("StreamArn", s::Kind::String),
+        ],
+        required: &["StreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisStreamSpecification>
         for ::stratus_model::Val<KinesisStreamSpecification>
@@ -1608,6 +2315,26 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `LocalSecondaryIndex`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalSecondaryIndex: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalSecondaryIndex",
+        properties: &[
+            s::prop("IndexName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(3)
+                .max_length(255),
+            s::prop(
+                "KeySchema",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeySchemaItem2))),
+            ),
+            s::prop("Projection", s::Kind::Object(&SCHEMA_Projection)),
+        ],
+        required: &["IndexName", "Projection", "KeySchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocalSecondaryIndex> for ::stratus_model::Val<LocalSecondaryIndex> {
         fn from(value: LocalSecondaryIndex) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1626,6 +2353,19 @@ pub mod table {
         pub max_write_request_units: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `OnDemandThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandThroughput",
+        properties: &[
+            s::prop("MaxReadRequestUnits", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxWriteRequestUnits", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnDemandThroughput> for ::stratus_model::Val<OnDemandThroughput> {
         fn from(value: OnDemandThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1642,6 +2382,21 @@ pub mod table {
         /// Range: `1..=35`.
         pub recovery_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `PointInTimeRecoverySpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PointInTimeRecoverySpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PointInTimeRecoverySpecification",
+        properties: &[
+            s::prop("PointInTimeRecoveryEnabled", s::Kind::Boolean),
+            s::prop("RecoveryPeriodInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(35.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PointInTimeRecoverySpecification>
         for ::stratus_model::Val<PointInTimeRecoverySpecification>
@@ -1676,6 +2431,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `ProvisionedThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedThroughput",
+        properties: &[
+            s::prop("ReadCapacityUnits", s::Kind::Integer),
+            s::prop("WriteCapacityUnits", s::Kind::Integer),
+        ],
+        required: &["WriteCapacityUnits", "ReadCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedThroughput> for ::stratus_model::Val<ProvisionedThroughput> {
         fn from(value: ProvisionedThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1701,6 +2469,16 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourcePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourcePolicy",
+        properties: &[s::prop("PolicyDocument", s::Kind::Json)],
+        required: &["PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
@@ -1736,6 +2514,20 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `SSESpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SSESpecification",
+        properties: &[
+            s::prop("KMSMasterKeyId", s::Kind::String),
+            s::prop("SSEEnabled", s::Kind::Boolean),
+            s::prop("SSEType", s::Kind::Enum(SseType::VALUES)),
+        ],
+        required: &["SSEEnabled"],
+        required_xor: &[],
+        dependent_required: &[("KMSMasterKeyId", &["SSEType"])],
+        open: false,
+    };
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1765,6 +2557,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `StreamSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamSpecification",
+        properties: &[
+            s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)),
+            s::prop("StreamViewType", s::Kind::String),
+        ],
+        required: &["StreamViewType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StreamSpecification> for ::stratus_model::Val<StreamSpecification> {
         fn from(value: StreamSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1792,6 +2597,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `TimeToLiveSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeToLiveSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeToLiveSpecification",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeToLiveSpecification>
         for ::stratus_model::Val<TimeToLiveSpecification>
     {
@@ -1811,6 +2629,19 @@ pub mod table {
         /// Range: `1..=`.
         pub write_units_per_second: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `WarmThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_WarmThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "WarmThroughput",
+        properties: &[
+            s::prop("ReadUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+            s::prop("WriteUnitsPerSecond", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WarmThroughput> for ::stratus_model::Val<WarmThroughput> {
         fn from(value: WarmThroughput) -> Self {
@@ -1843,6 +2674,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `KeySchemaItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeySchemaItem: s::ObjectSchema = s::ObjectSchema {
+        name: "KeySchemaItem",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String),
+            s::prop("KeyType", s::Kind::String),
+        ],
+        required: &["KeyType", "AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeySchemaItem> for ::stratus_model::Val<KeySchemaItem> {
         fn from(value: KeySchemaItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1860,6 +2704,22 @@ pub mod table {
         pub projection_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Projection`'s properties; `validate()` checks them.
+    pub static SCHEMA_Projection: s::ObjectSchema = s::ObjectSchema {
+        name: "Projection",
+        properties: &[
+            s::prop(
+                "NonKeyAttributes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ProjectionType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Projection> for ::stratus_model::Val<Projection> {
         fn from(value: Projection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1873,6 +2733,16 @@ pub mod table {
         /// `Csv`: [`Csv`].
         pub csv: ::std::option::Option<::stratus_model::Val<Csv>>,
     }
+
+    /// What the schema says of `InputFormatOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputFormatOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "InputFormatOptions",
+        properties: &[s::prop("Csv", s::Kind::Object(&SCHEMA_Csv))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputFormatOptions> for ::stratus_model::Val<InputFormatOptions> {
         fn from(value: InputFormatOptions) -> Self {
@@ -1906,6 +2776,20 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `S3BucketSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3BucketSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3BucketSource",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String),
+            s::prop("S3BucketOwner", s::Kind::String),
+            s::prop("S3KeyPrefix", s::Kind::String),
+        ],
+        required: &["S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3BucketSource> for ::stratus_model::Val<S3BucketSource> {
         fn from(value: S3BucketSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1937,6 +2821,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `KeySchemaItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeySchemaItem2: s::ObjectSchema = s::ObjectSchema {
+        name: "KeySchemaItem",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String),
+            s::prop("KeyType", s::Kind::String),
+        ],
+        required: &["KeyType", "AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeySchemaItem2> for ::stratus_model::Val<KeySchemaItem2> {
         fn from(value: KeySchemaItem2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1953,6 +2850,19 @@ pub mod table {
         pub header_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[
+            s::prop("Delimiter", s::Kind::String),
+            s::prop("HeaderList", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
@@ -1974,6 +2884,8 @@ pub mod table {
     impl AttributeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::B, Self::N, Self::S];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["B", "N", "S"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2015,6 +2927,9 @@ pub mod table {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AccessedAndThrottledKeys, Self::ThrottledKeys];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ACCESSED_AND_THROTTLED_KEYS", "THROTTLED_KEYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2055,6 +2970,8 @@ pub mod table {
     impl ApproximateCreationDateTimePrecision {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Microsecond, Self::Millisecond];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MICROSECOND", "MILLISECOND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2095,6 +3012,8 @@ pub mod table {
     impl SseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::EC2::CapacityManagerDataExport` and its property types.
 pub mod capacity_manager_data_export {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::CapacityManagerDataExport`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacitymanagerdataexport.html)
@@ -56,6 +58,22 @@ pub mod capacity_manager_data_export {
         }
     }
 
+    /// What the schema says of `AWS::EC2::CapacityManagerDataExport`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::CapacityManagerDataExport",
+        properties: &[
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES)),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3BucketPrefix", s::Kind::String),
+            s::prop("Schedule", s::Kind::Enum(Schedule::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["S3BucketName", "Schedule", "OutputFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapacityManagerDataExport`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityManagerDataExportAttributes {
         /// `CapacityManagerDataExportId`: string.
@@ -80,6 +98,8 @@ pub mod capacity_manager_data_export {
     impl OutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["csv", "parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -118,6 +138,8 @@ pub mod capacity_manager_data_export {
     impl Schedule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hourly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hourly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -152,6 +174,8 @@ pub use capacity_manager_data_export::{
 
 /// `AWS::EC2::CapacityReservation` and its property types.
 pub mod capacity_reservation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::CapacityReservation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservation.html)
@@ -254,6 +278,40 @@ pub mod capacity_reservation {
         }
     }
 
+    /// What the schema says of `AWS::EC2::CapacityReservation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::CapacityReservation",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("EndDate", s::Kind::String),
+            s::prop("EndDateType", s::Kind::Enum(EndDateType::VALUES)),
+            s::prop("EphemeralStorage", s::Kind::Boolean),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop(
+                "InstanceMatchCriteria",
+                s::Kind::Enum(InstanceMatchCriteria::VALUES),
+            ),
+            s::prop("InstancePlatform", s::Kind::Enum(InstancePlatform::VALUES)),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("OutPostArn", s::Kind::String)
+                .pattern("^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$"),
+            s::prop("PlacementGroupArn", s::Kind::String)
+                .pattern("^arn:aws([a-z-]+)?:ec2:[a-z\\d-]+:\\d{12}:placement-group/^.{1,255}$"),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            ),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+            s::prop("UnusedReservationBillingOwnerId", s::Kind::String),
+        ],
+        required: &["InstanceCount", "InstancePlatform", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapacityReservation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityReservationAttributes {
         /// `Id`: string.
@@ -341,6 +399,22 @@ pub mod capacity_reservation {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -372,6 +446,19 @@ pub mod capacity_reservation {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -390,6 +477,8 @@ pub mod capacity_reservation {
     impl EndDateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Limited, Self::Unlimited];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["limited", "unlimited"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -430,6 +519,8 @@ pub mod capacity_reservation {
     impl InstanceMatchCriteria {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Targeted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["open", "targeted"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -521,6 +612,27 @@ pub mod capacity_reservation {
             Self::WindowsWithSqlServerStandard,
             Self::WindowsWithSqlServerWeb,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Linux with SQL Server Enterprise",
+            "Linux with SQL Server Standard",
+            "Linux with SQL Server Web",
+            "Linux/UNIX",
+            "RHEL with HA",
+            "RHEL with HA and SQL Server Enterprise",
+            "RHEL with HA and SQL Server Standard",
+            "RHEL with SQL Server Enterprise",
+            "RHEL with SQL Server Standard",
+            "RHEL with SQL Server Web",
+            "Red Hat Enterprise Linux",
+            "SUSE Linux",
+            "Ubuntu Pro",
+            "Windows",
+            "Windows with SQL Server",
+            "Windows with SQL Server Enterprise",
+            "Windows with SQL Server Standard",
+            "Windows with SQL Server Web",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -577,6 +689,8 @@ pub mod capacity_reservation {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dedicated, Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dedicated", "default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -935,6 +1049,116 @@ pub mod capacity_reservation {
             Self::VpnConnectionDeviceType,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-block",
+            "capacity-manager-data-export",
+            "capacity-reservation",
+            "capacity-reservation-fleet",
+            "carrier-gateway",
+            "client-vpn-endpoint",
+            "coip-pool",
+            "customer-gateway",
+            "declarative-policies-report",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "image-usage-report",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "instance-connect-endpoint",
+            "instance-event-window",
+            "internet-gateway",
+            "ipam",
+            "ipam-external-resource-verification-token",
+            "ipam-policy",
+            "ipam-pool",
+            "ipam-prefix-list-resolver",
+            "ipam-prefix-list-resolver-target",
+            "ipam-resource-discovery",
+            "ipam-resource-discovery-association",
+            "ipam-scope",
+            "ipv4pool-ec2",
+            "ipv6pool-ec2",
+            "key-pair",
+            "launch-template",
+            "local-gateway",
+            "local-gateway-route-table",
+            "local-gateway-route-table-virtual-interface-group-association",
+            "local-gateway-route-table-vpc-association",
+            "local-gateway-virtual-interface",
+            "local-gateway-virtual-interface-group",
+            "mac-modification-task",
+            "natgateway",
+            "network-acl",
+            "network-insights-access-scope",
+            "network-insights-access-scope-analysis",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "outpost-lag",
+            "placement-group",
+            "prefix-list",
+            "replace-root-volume-task",
+            "reserved-instances",
+            "route-server",
+            "route-server-endpoint",
+            "route-server-peer",
+            "route-table",
+            "secondary-interface",
+            "secondary-network",
+            "secondary-subnet",
+            "security-group",
+            "security-group-rule",
+            "service-link-virtual-interface",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "subnet-cidr-reservation",
+            "traffic-mirror-filter",
+            "traffic-mirror-filter-rule",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-metering-policy",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-policy-table",
+            "transit-gateway-route-table",
+            "transit-gateway-route-table-announcement",
+            "verified-access-endpoint",
+            "verified-access-endpoint-target",
+            "verified-access-group",
+            "verified-access-instance",
+            "verified-access-policy",
+            "verified-access-trust-provider",
+            "volume",
+            "vpc",
+            "vpc-block-public-access-exclusion",
+            "vpc-encryption-control",
+            "vpc-endpoint",
+            "vpc-endpoint-connection",
+            "vpc-endpoint-connection-device-type",
+            "vpc-endpoint-service",
+            "vpc-endpoint-service-permission",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-concentrator",
+            "vpn-connection",
+            "vpn-connection-device-type",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1083,6 +1307,8 @@ pub use capacity_reservation::{CfnCapacityReservation, CfnCapacityReservationAtt
 
 /// `AWS::EC2::CapacityReservationFleet` and its property types.
 pub mod capacity_reservation_fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::CapacityReservationFleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-capacityreservationfleet.html)
@@ -1132,6 +1358,41 @@ pub mod capacity_reservation_fleet {
         pub total_target_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AWS::EC2::CapacityReservationFleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::CapacityReservationFleet",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("EndDate", s::Kind::String),
+            s::prop(
+                "InstanceMatchCriteria",
+                s::Kind::Enum(InstanceMatchCriteria::VALUES),
+            ),
+            s::prop(
+                "InstanceTypeSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InstanceTypeSpecification),
+                )),
+            )
+            .max_items(50),
+            s::prop("NoRemoveEndDate", s::Kind::Boolean),
+            s::prop("RemoveEndDate", s::Kind::Boolean),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            ),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+            s::prop("TotalTargetCapacity", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(25000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapacityReservationFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityReservationFleetAttributes {
         /// `CapacityReservationFleetId`: string.
@@ -1169,6 +1430,28 @@ pub mod capacity_reservation_fleet {
         pub weight: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `InstanceTypeSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceTypeSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceTypeSpecification",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("InstancePlatform", s::Kind::Enum(InstancePlatform::VALUES)),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(999.0),
+            s::prop("Weight", s::Kind::Number)
+                .minimum(0.001)
+                .maximum(99.999),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceTypeSpecification>
         for ::stratus_model::Val<InstanceTypeSpecification>
     {
@@ -1187,6 +1470,22 @@ pub mod capacity_reservation_fleet {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -1219,6 +1518,19 @@ pub mod capacity_reservation_fleet {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1235,6 +1547,8 @@ pub mod capacity_reservation_fleet {
     impl InstanceMatchCriteria {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Open];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["open"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1272,6 +1586,8 @@ pub mod capacity_reservation_fleet {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1361,6 +1677,27 @@ pub mod capacity_reservation_fleet {
             Self::WindowsWithSqlServerEnterprise,
             Self::WindowsWithSqlServerStandard,
             Self::WindowsWithSqlServerWeb,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Linux with SQL Server Enterprise",
+            "Linux with SQL Server Standard",
+            "Linux with SQL Server Web",
+            "Linux/UNIX",
+            "RHEL with HA",
+            "RHEL with HA and SQL Server Enterprise",
+            "RHEL with HA and SQL Server Standard",
+            "RHEL with SQL Server Enterprise",
+            "RHEL with SQL Server Standard",
+            "RHEL with SQL Server Web",
+            "Red Hat Enterprise Linux",
+            "SUSE Linux",
+            "Ubuntu Pro",
+            "Windows",
+            "Windows with SQL Server",
+            "Windows with SQL Server Enterprise",
+            "Windows with SQL Server Standard",
+            "Windows with SQL Server Web",
         ];
 
         /// The value CloudFormation takes.
@@ -5051,6 +5388,1221 @@ pub mod capacity_reservation_fleet {
             Self::Z1dMetal,
             Self::Z1dXlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a1.2xlarge",
+            "a1.4xlarge",
+            "a1.large",
+            "a1.medium",
+            "a1.metal",
+            "a1.xlarge",
+            "c1.medium",
+            "c1.xlarge",
+            "c3.2xlarge",
+            "c3.4xlarge",
+            "c3.8xlarge",
+            "c3.large",
+            "c3.xlarge",
+            "c4.2xlarge",
+            "c4.4xlarge",
+            "c4.8xlarge",
+            "c4.large",
+            "c4.xlarge",
+            "c5.12xlarge",
+            "c5.18xlarge",
+            "c5.24xlarge",
+            "c5.2xlarge",
+            "c5.4xlarge",
+            "c5.9xlarge",
+            "c5.large",
+            "c5.metal",
+            "c5.xlarge",
+            "c5a.12xlarge",
+            "c5a.16xlarge",
+            "c5a.24xlarge",
+            "c5a.2xlarge",
+            "c5a.4xlarge",
+            "c5a.8xlarge",
+            "c5a.large",
+            "c5a.xlarge",
+            "c5ad.12xlarge",
+            "c5ad.16xlarge",
+            "c5ad.24xlarge",
+            "c5ad.2xlarge",
+            "c5ad.4xlarge",
+            "c5ad.8xlarge",
+            "c5ad.large",
+            "c5ad.xlarge",
+            "c5d.12xlarge",
+            "c5d.18xlarge",
+            "c5d.24xlarge",
+            "c5d.2xlarge",
+            "c5d.4xlarge",
+            "c5d.9xlarge",
+            "c5d.large",
+            "c5d.metal",
+            "c5d.xlarge",
+            "c5n.18xlarge",
+            "c5n.2xlarge",
+            "c5n.4xlarge",
+            "c5n.9xlarge",
+            "c5n.large",
+            "c5n.metal",
+            "c5n.xlarge",
+            "c6a.12xlarge",
+            "c6a.16xlarge",
+            "c6a.24xlarge",
+            "c6a.2xlarge",
+            "c6a.32xlarge",
+            "c6a.48xlarge",
+            "c6a.4xlarge",
+            "c6a.8xlarge",
+            "c6a.large",
+            "c6a.metal",
+            "c6a.xlarge",
+            "c6g.12xlarge",
+            "c6g.16xlarge",
+            "c6g.2xlarge",
+            "c6g.4xlarge",
+            "c6g.8xlarge",
+            "c6g.large",
+            "c6g.medium",
+            "c6g.metal",
+            "c6g.xlarge",
+            "c6gd.12xlarge",
+            "c6gd.16xlarge",
+            "c6gd.2xlarge",
+            "c6gd.4xlarge",
+            "c6gd.8xlarge",
+            "c6gd.large",
+            "c6gd.medium",
+            "c6gd.metal",
+            "c6gd.xlarge",
+            "c6gn.12xlarge",
+            "c6gn.16xlarge",
+            "c6gn.2xlarge",
+            "c6gn.4xlarge",
+            "c6gn.8xlarge",
+            "c6gn.large",
+            "c6gn.medium",
+            "c6gn.xlarge",
+            "c6i.12xlarge",
+            "c6i.16xlarge",
+            "c6i.24xlarge",
+            "c6i.2xlarge",
+            "c6i.32xlarge",
+            "c6i.4xlarge",
+            "c6i.8xlarge",
+            "c6i.large",
+            "c6i.metal",
+            "c6i.xlarge",
+            "c6id.12xlarge",
+            "c6id.16xlarge",
+            "c6id.24xlarge",
+            "c6id.2xlarge",
+            "c6id.32xlarge",
+            "c6id.4xlarge",
+            "c6id.8xlarge",
+            "c6id.large",
+            "c6id.metal",
+            "c6id.xlarge",
+            "c6in.12xlarge",
+            "c6in.16xlarge",
+            "c6in.24xlarge",
+            "c6in.2xlarge",
+            "c6in.32xlarge",
+            "c6in.4xlarge",
+            "c6in.8xlarge",
+            "c6in.large",
+            "c6in.metal",
+            "c6in.xlarge",
+            "c7a.12xlarge",
+            "c7a.16xlarge",
+            "c7a.24xlarge",
+            "c7a.2xlarge",
+            "c7a.32xlarge",
+            "c7a.48xlarge",
+            "c7a.4xlarge",
+            "c7a.8xlarge",
+            "c7a.large",
+            "c7a.medium",
+            "c7a.metal-48xl",
+            "c7a.xlarge",
+            "c7g.12xlarge",
+            "c7g.16xlarge",
+            "c7g.2xlarge",
+            "c7g.4xlarge",
+            "c7g.8xlarge",
+            "c7g.large",
+            "c7g.medium",
+            "c7g.metal",
+            "c7g.xlarge",
+            "c7gd.12xlarge",
+            "c7gd.16xlarge",
+            "c7gd.2xlarge",
+            "c7gd.4xlarge",
+            "c7gd.8xlarge",
+            "c7gd.large",
+            "c7gd.medium",
+            "c7gd.metal",
+            "c7gd.xlarge",
+            "c7gn.12xlarge",
+            "c7gn.16xlarge",
+            "c7gn.2xlarge",
+            "c7gn.4xlarge",
+            "c7gn.8xlarge",
+            "c7gn.large",
+            "c7gn.medium",
+            "c7gn.metal",
+            "c7gn.xlarge",
+            "c7i-flex.12xlarge",
+            "c7i-flex.16xlarge",
+            "c7i-flex.2xlarge",
+            "c7i-flex.4xlarge",
+            "c7i-flex.8xlarge",
+            "c7i-flex.large",
+            "c7i-flex.xlarge",
+            "c7i.12xlarge",
+            "c7i.16xlarge",
+            "c7i.24xlarge",
+            "c7i.2xlarge",
+            "c7i.48xlarge",
+            "c7i.4xlarge",
+            "c7i.8xlarge",
+            "c7i.large",
+            "c7i.metal-24xl",
+            "c7i.metal-48xl",
+            "c7i.xlarge",
+            "c8a.12xlarge",
+            "c8a.16xlarge",
+            "c8a.24xlarge",
+            "c8a.2xlarge",
+            "c8a.48xlarge",
+            "c8a.4xlarge",
+            "c8a.8xlarge",
+            "c8a.large",
+            "c8a.medium",
+            "c8a.metal-24xl",
+            "c8a.metal-48xl",
+            "c8a.xlarge",
+            "c8g.12xlarge",
+            "c8g.16xlarge",
+            "c8g.24xlarge",
+            "c8g.2xlarge",
+            "c8g.48xlarge",
+            "c8g.4xlarge",
+            "c8g.8xlarge",
+            "c8g.large",
+            "c8g.medium",
+            "c8g.metal-24xl",
+            "c8g.metal-48xl",
+            "c8g.xlarge",
+            "c8gb.12xlarge",
+            "c8gb.16xlarge",
+            "c8gb.24xlarge",
+            "c8gb.2xlarge",
+            "c8gb.48xlarge",
+            "c8gb.4xlarge",
+            "c8gb.8xlarge",
+            "c8gb.large",
+            "c8gb.medium",
+            "c8gb.metal-24xl",
+            "c8gb.metal-48xl",
+            "c8gb.xlarge",
+            "c8gd.12xlarge",
+            "c8gd.16xlarge",
+            "c8gd.24xlarge",
+            "c8gd.2xlarge",
+            "c8gd.48xlarge",
+            "c8gd.4xlarge",
+            "c8gd.8xlarge",
+            "c8gd.large",
+            "c8gd.medium",
+            "c8gd.metal-24xl",
+            "c8gd.metal-48xl",
+            "c8gd.xlarge",
+            "c8gn.12xlarge",
+            "c8gn.16xlarge",
+            "c8gn.24xlarge",
+            "c8gn.2xlarge",
+            "c8gn.48xlarge",
+            "c8gn.4xlarge",
+            "c8gn.8xlarge",
+            "c8gn.large",
+            "c8gn.medium",
+            "c8gn.metal-24xl",
+            "c8gn.metal-48xl",
+            "c8gn.xlarge",
+            "c8i-flex.12xlarge",
+            "c8i-flex.16xlarge",
+            "c8i-flex.2xlarge",
+            "c8i-flex.4xlarge",
+            "c8i-flex.8xlarge",
+            "c8i-flex.large",
+            "c8i-flex.xlarge",
+            "c8i.12xlarge",
+            "c8i.16xlarge",
+            "c8i.24xlarge",
+            "c8i.2xlarge",
+            "c8i.32xlarge",
+            "c8i.48xlarge",
+            "c8i.4xlarge",
+            "c8i.8xlarge",
+            "c8i.96xlarge",
+            "c8i.large",
+            "c8i.metal-48xl",
+            "c8i.metal-96xl",
+            "c8i.xlarge",
+            "c8id.12xlarge",
+            "c8id.16xlarge",
+            "c8id.24xlarge",
+            "c8id.2xlarge",
+            "c8id.32xlarge",
+            "c8id.48xlarge",
+            "c8id.4xlarge",
+            "c8id.8xlarge",
+            "c8id.96xlarge",
+            "c8id.large",
+            "c8id.metal-48xl",
+            "c8id.metal-96xl",
+            "c8id.xlarge",
+            "cc1.4xlarge",
+            "cc2.8xlarge",
+            "cg1.4xlarge",
+            "cr1.8xlarge",
+            "d2.2xlarge",
+            "d2.4xlarge",
+            "d2.8xlarge",
+            "d2.xlarge",
+            "d3.2xlarge",
+            "d3.4xlarge",
+            "d3.8xlarge",
+            "d3.xlarge",
+            "d3en.12xlarge",
+            "d3en.2xlarge",
+            "d3en.4xlarge",
+            "d3en.6xlarge",
+            "d3en.8xlarge",
+            "d3en.xlarge",
+            "dl1.24xlarge",
+            "dl2q.24xlarge",
+            "f1.16xlarge",
+            "f1.2xlarge",
+            "f1.4xlarge",
+            "f2.12xlarge",
+            "f2.48xlarge",
+            "f2.6xlarge",
+            "g2.2xlarge",
+            "g2.8xlarge",
+            "g3.16xlarge",
+            "g3.4xlarge",
+            "g3.8xlarge",
+            "g3s.xlarge",
+            "g4ad.16xlarge",
+            "g4ad.2xlarge",
+            "g4ad.4xlarge",
+            "g4ad.8xlarge",
+            "g4ad.xlarge",
+            "g4dn.12xlarge",
+            "g4dn.16xlarge",
+            "g4dn.2xlarge",
+            "g4dn.4xlarge",
+            "g4dn.8xlarge",
+            "g4dn.metal",
+            "g4dn.xlarge",
+            "g5.12xlarge",
+            "g5.16xlarge",
+            "g5.24xlarge",
+            "g5.2xlarge",
+            "g5.48xlarge",
+            "g5.4xlarge",
+            "g5.8xlarge",
+            "g5.xlarge",
+            "g5g.16xlarge",
+            "g5g.2xlarge",
+            "g5g.4xlarge",
+            "g5g.8xlarge",
+            "g5g.metal",
+            "g5g.xlarge",
+            "g6.12xlarge",
+            "g6.16xlarge",
+            "g6.24xlarge",
+            "g6.2xlarge",
+            "g6.48xlarge",
+            "g6.4xlarge",
+            "g6.8xlarge",
+            "g6.xlarge",
+            "g6e.12xlarge",
+            "g6e.16xlarge",
+            "g6e.24xlarge",
+            "g6e.2xlarge",
+            "g6e.48xlarge",
+            "g6e.4xlarge",
+            "g6e.8xlarge",
+            "g6e.xlarge",
+            "g6f.2xlarge",
+            "g6f.4xlarge",
+            "g6f.large",
+            "g6f.xlarge",
+            "g7e.12xlarge",
+            "g7e.24xlarge",
+            "g7e.2xlarge",
+            "g7e.48xlarge",
+            "g7e.4xlarge",
+            "g7e.8xlarge",
+            "gr6.4xlarge",
+            "gr6.8xlarge",
+            "gr6f.4xlarge",
+            "h1.16xlarge",
+            "h1.2xlarge",
+            "h1.4xlarge",
+            "h1.8xlarge",
+            "hi1.4xlarge",
+            "hpc6a.48xlarge",
+            "hpc6id.32xlarge",
+            "hpc7a.12xlarge",
+            "hpc7a.24xlarge",
+            "hpc7a.48xlarge",
+            "hpc7a.96xlarge",
+            "hpc7g.16xlarge",
+            "hpc7g.4xlarge",
+            "hpc7g.8xlarge",
+            "hpc8a.96xlarge",
+            "hs1.8xlarge",
+            "i2.2xlarge",
+            "i2.4xlarge",
+            "i2.8xlarge",
+            "i2.xlarge",
+            "i3.16xlarge",
+            "i3.2xlarge",
+            "i3.4xlarge",
+            "i3.8xlarge",
+            "i3.large",
+            "i3.metal",
+            "i3.xlarge",
+            "i3en.12xlarge",
+            "i3en.24xlarge",
+            "i3en.2xlarge",
+            "i3en.3xlarge",
+            "i3en.6xlarge",
+            "i3en.large",
+            "i3en.metal",
+            "i3en.xlarge",
+            "i4g.16xlarge",
+            "i4g.2xlarge",
+            "i4g.4xlarge",
+            "i4g.8xlarge",
+            "i4g.large",
+            "i4g.xlarge",
+            "i4i.12xlarge",
+            "i4i.16xlarge",
+            "i4i.24xlarge",
+            "i4i.2xlarge",
+            "i4i.32xlarge",
+            "i4i.4xlarge",
+            "i4i.8xlarge",
+            "i4i.large",
+            "i4i.metal",
+            "i4i.xlarge",
+            "i7i.12xlarge",
+            "i7i.16xlarge",
+            "i7i.24xlarge",
+            "i7i.2xlarge",
+            "i7i.48xlarge",
+            "i7i.4xlarge",
+            "i7i.8xlarge",
+            "i7i.large",
+            "i7i.metal-24xl",
+            "i7i.metal-48xl",
+            "i7i.xlarge",
+            "i7ie.12xlarge",
+            "i7ie.18xlarge",
+            "i7ie.24xlarge",
+            "i7ie.2xlarge",
+            "i7ie.3xlarge",
+            "i7ie.48xlarge",
+            "i7ie.6xlarge",
+            "i7ie.large",
+            "i7ie.metal-24xl",
+            "i7ie.metal-48xl",
+            "i7ie.xlarge",
+            "i8g.12xlarge",
+            "i8g.16xlarge",
+            "i8g.24xlarge",
+            "i8g.2xlarge",
+            "i8g.48xlarge",
+            "i8g.4xlarge",
+            "i8g.8xlarge",
+            "i8g.large",
+            "i8g.metal-24xl",
+            "i8g.xlarge",
+            "i8ge.12xlarge",
+            "i8ge.18xlarge",
+            "i8ge.24xlarge",
+            "i8ge.2xlarge",
+            "i8ge.3xlarge",
+            "i8ge.48xlarge",
+            "i8ge.6xlarge",
+            "i8ge.large",
+            "i8ge.metal-24xl",
+            "i8ge.metal-48xl",
+            "i8ge.xlarge",
+            "im4gn.16xlarge",
+            "im4gn.2xlarge",
+            "im4gn.4xlarge",
+            "im4gn.8xlarge",
+            "im4gn.large",
+            "im4gn.xlarge",
+            "inf1.24xlarge",
+            "inf1.2xlarge",
+            "inf1.6xlarge",
+            "inf1.xlarge",
+            "inf2.24xlarge",
+            "inf2.48xlarge",
+            "inf2.8xlarge",
+            "inf2.xlarge",
+            "is4gen.2xlarge",
+            "is4gen.4xlarge",
+            "is4gen.8xlarge",
+            "is4gen.large",
+            "is4gen.medium",
+            "is4gen.xlarge",
+            "m1.large",
+            "m1.medium",
+            "m1.small",
+            "m1.xlarge",
+            "m2.2xlarge",
+            "m2.4xlarge",
+            "m2.xlarge",
+            "m3.2xlarge",
+            "m3.large",
+            "m3.medium",
+            "m3.xlarge",
+            "m4.10xlarge",
+            "m4.16xlarge",
+            "m4.2xlarge",
+            "m4.4xlarge",
+            "m4.large",
+            "m4.xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.large",
+            "m5.metal",
+            "m5.xlarge",
+            "m5a.12xlarge",
+            "m5a.16xlarge",
+            "m5a.24xlarge",
+            "m5a.2xlarge",
+            "m5a.4xlarge",
+            "m5a.8xlarge",
+            "m5a.large",
+            "m5a.xlarge",
+            "m5ad.12xlarge",
+            "m5ad.16xlarge",
+            "m5ad.24xlarge",
+            "m5ad.2xlarge",
+            "m5ad.4xlarge",
+            "m5ad.8xlarge",
+            "m5ad.large",
+            "m5ad.xlarge",
+            "m5d.12xlarge",
+            "m5d.16xlarge",
+            "m5d.24xlarge",
+            "m5d.2xlarge",
+            "m5d.4xlarge",
+            "m5d.8xlarge",
+            "m5d.large",
+            "m5d.metal",
+            "m5d.xlarge",
+            "m5dn.12xlarge",
+            "m5dn.16xlarge",
+            "m5dn.24xlarge",
+            "m5dn.2xlarge",
+            "m5dn.4xlarge",
+            "m5dn.8xlarge",
+            "m5dn.large",
+            "m5dn.metal",
+            "m5dn.xlarge",
+            "m5n.12xlarge",
+            "m5n.16xlarge",
+            "m5n.24xlarge",
+            "m5n.2xlarge",
+            "m5n.4xlarge",
+            "m5n.8xlarge",
+            "m5n.large",
+            "m5n.metal",
+            "m5n.xlarge",
+            "m5zn.12xlarge",
+            "m5zn.2xlarge",
+            "m5zn.3xlarge",
+            "m5zn.6xlarge",
+            "m5zn.large",
+            "m5zn.metal",
+            "m5zn.xlarge",
+            "m6a.12xlarge",
+            "m6a.16xlarge",
+            "m6a.24xlarge",
+            "m6a.2xlarge",
+            "m6a.32xlarge",
+            "m6a.48xlarge",
+            "m6a.4xlarge",
+            "m6a.8xlarge",
+            "m6a.large",
+            "m6a.metal",
+            "m6a.xlarge",
+            "m6g.12xlarge",
+            "m6g.16xlarge",
+            "m6g.2xlarge",
+            "m6g.4xlarge",
+            "m6g.8xlarge",
+            "m6g.large",
+            "m6g.medium",
+            "m6g.metal",
+            "m6g.xlarge",
+            "m6gd.12xlarge",
+            "m6gd.16xlarge",
+            "m6gd.2xlarge",
+            "m6gd.4xlarge",
+            "m6gd.8xlarge",
+            "m6gd.large",
+            "m6gd.medium",
+            "m6gd.metal",
+            "m6gd.xlarge",
+            "m6i.12xlarge",
+            "m6i.16xlarge",
+            "m6i.24xlarge",
+            "m6i.2xlarge",
+            "m6i.32xlarge",
+            "m6i.4xlarge",
+            "m6i.8xlarge",
+            "m6i.large",
+            "m6i.metal",
+            "m6i.xlarge",
+            "m6id.12xlarge",
+            "m6id.16xlarge",
+            "m6id.24xlarge",
+            "m6id.2xlarge",
+            "m6id.32xlarge",
+            "m6id.4xlarge",
+            "m6id.8xlarge",
+            "m6id.large",
+            "m6id.metal",
+            "m6id.xlarge",
+            "m6idn.12xlarge",
+            "m6idn.16xlarge",
+            "m6idn.24xlarge",
+            "m6idn.2xlarge",
+            "m6idn.32xlarge",
+            "m6idn.4xlarge",
+            "m6idn.8xlarge",
+            "m6idn.large",
+            "m6idn.metal",
+            "m6idn.xlarge",
+            "m6in.12xlarge",
+            "m6in.16xlarge",
+            "m6in.24xlarge",
+            "m6in.2xlarge",
+            "m6in.32xlarge",
+            "m6in.4xlarge",
+            "m6in.8xlarge",
+            "m6in.large",
+            "m6in.metal",
+            "m6in.xlarge",
+            "m7a.12xlarge",
+            "m7a.16xlarge",
+            "m7a.24xlarge",
+            "m7a.2xlarge",
+            "m7a.32xlarge",
+            "m7a.48xlarge",
+            "m7a.4xlarge",
+            "m7a.8xlarge",
+            "m7a.large",
+            "m7a.medium",
+            "m7a.metal-48xl",
+            "m7a.xlarge",
+            "m7g.12xlarge",
+            "m7g.16xlarge",
+            "m7g.2xlarge",
+            "m7g.4xlarge",
+            "m7g.8xlarge",
+            "m7g.large",
+            "m7g.medium",
+            "m7g.metal",
+            "m7g.xlarge",
+            "m7gd.12xlarge",
+            "m7gd.16xlarge",
+            "m7gd.2xlarge",
+            "m7gd.4xlarge",
+            "m7gd.8xlarge",
+            "m7gd.large",
+            "m7gd.medium",
+            "m7gd.metal",
+            "m7gd.xlarge",
+            "m7i-flex.12xlarge",
+            "m7i-flex.16xlarge",
+            "m7i-flex.2xlarge",
+            "m7i-flex.4xlarge",
+            "m7i-flex.8xlarge",
+            "m7i-flex.large",
+            "m7i-flex.xlarge",
+            "m7i.12xlarge",
+            "m7i.16xlarge",
+            "m7i.24xlarge",
+            "m7i.2xlarge",
+            "m7i.48xlarge",
+            "m7i.4xlarge",
+            "m7i.8xlarge",
+            "m7i.large",
+            "m7i.metal-24xl",
+            "m7i.metal-48xl",
+            "m7i.xlarge",
+            "m8a.12xlarge",
+            "m8a.16xlarge",
+            "m8a.24xlarge",
+            "m8a.2xlarge",
+            "m8a.48xlarge",
+            "m8a.4xlarge",
+            "m8a.8xlarge",
+            "m8a.large",
+            "m8a.medium",
+            "m8a.metal-24xl",
+            "m8a.metal-48xl",
+            "m8a.xlarge",
+            "m8azn.12xlarge",
+            "m8azn.24xlarge",
+            "m8azn.3xlarge",
+            "m8azn.6xlarge",
+            "m8azn.large",
+            "m8azn.medium",
+            "m8azn.metal-12xl",
+            "m8azn.metal-24xl",
+            "m8azn.xlarge",
+            "m8g.12xlarge",
+            "m8g.16xlarge",
+            "m8g.24xlarge",
+            "m8g.2xlarge",
+            "m8g.48xlarge",
+            "m8g.4xlarge",
+            "m8g.8xlarge",
+            "m8g.large",
+            "m8g.medium",
+            "m8g.metal-24xl",
+            "m8g.metal-48xl",
+            "m8g.xlarge",
+            "m8gb.12xlarge",
+            "m8gb.16xlarge",
+            "m8gb.24xlarge",
+            "m8gb.2xlarge",
+            "m8gb.48xlarge",
+            "m8gb.4xlarge",
+            "m8gb.8xlarge",
+            "m8gb.large",
+            "m8gb.medium",
+            "m8gb.metal-24xl",
+            "m8gb.metal-48xl",
+            "m8gb.xlarge",
+            "m8gd.12xlarge",
+            "m8gd.16xlarge",
+            "m8gd.24xlarge",
+            "m8gd.2xlarge",
+            "m8gd.48xlarge",
+            "m8gd.4xlarge",
+            "m8gd.8xlarge",
+            "m8gd.large",
+            "m8gd.medium",
+            "m8gd.metal-24xl",
+            "m8gd.metal-48xl",
+            "m8gd.xlarge",
+            "m8gn.12xlarge",
+            "m8gn.16xlarge",
+            "m8gn.24xlarge",
+            "m8gn.2xlarge",
+            "m8gn.48xlarge",
+            "m8gn.4xlarge",
+            "m8gn.8xlarge",
+            "m8gn.large",
+            "m8gn.medium",
+            "m8gn.metal-24xl",
+            "m8gn.metal-48xl",
+            "m8gn.xlarge",
+            "m8i-flex.12xlarge",
+            "m8i-flex.16xlarge",
+            "m8i-flex.2xlarge",
+            "m8i-flex.4xlarge",
+            "m8i-flex.8xlarge",
+            "m8i-flex.large",
+            "m8i-flex.xlarge",
+            "m8i.12xlarge",
+            "m8i.16xlarge",
+            "m8i.24xlarge",
+            "m8i.2xlarge",
+            "m8i.32xlarge",
+            "m8i.48xlarge",
+            "m8i.4xlarge",
+            "m8i.8xlarge",
+            "m8i.96xlarge",
+            "m8i.large",
+            "m8i.metal-48xl",
+            "m8i.metal-96xl",
+            "m8i.xlarge",
+            "m8id.12xlarge",
+            "m8id.16xlarge",
+            "m8id.24xlarge",
+            "m8id.2xlarge",
+            "m8id.32xlarge",
+            "m8id.48xlarge",
+            "m8id.4xlarge",
+            "m8id.8xlarge",
+            "m8id.96xlarge",
+            "m8id.large",
+            "m8id.metal-48xl",
+            "m8id.metal-96xl",
+            "m8id.xlarge",
+            "mac-m4.metal",
+            "mac-m4max.metal",
+            "mac-m4pro.metal",
+            "mac1.metal",
+            "mac2-m1ultra.metal",
+            "mac2-m2.metal",
+            "mac2-m2pro.metal",
+            "mac2.metal",
+            "p2.16xlarge",
+            "p2.8xlarge",
+            "p2.xlarge",
+            "p3.16xlarge",
+            "p3.2xlarge",
+            "p3.8xlarge",
+            "p3dn.24xlarge",
+            "p4d.24xlarge",
+            "p4de.24xlarge",
+            "p5.48xlarge",
+            "p5.4xlarge",
+            "p5e.48xlarge",
+            "p5en.48xlarge",
+            "p6-b200.48xlarge",
+            "p6-b300.48xlarge",
+            "p6e-gb200.36xlarge",
+            "r3.2xlarge",
+            "r3.4xlarge",
+            "r3.8xlarge",
+            "r3.large",
+            "r3.xlarge",
+            "r4.16xlarge",
+            "r4.2xlarge",
+            "r4.4xlarge",
+            "r4.8xlarge",
+            "r4.large",
+            "r4.xlarge",
+            "r5.12xlarge",
+            "r5.16xlarge",
+            "r5.24xlarge",
+            "r5.2xlarge",
+            "r5.4xlarge",
+            "r5.8xlarge",
+            "r5.large",
+            "r5.metal",
+            "r5.xlarge",
+            "r5a.12xlarge",
+            "r5a.16xlarge",
+            "r5a.24xlarge",
+            "r5a.2xlarge",
+            "r5a.4xlarge",
+            "r5a.8xlarge",
+            "r5a.large",
+            "r5a.xlarge",
+            "r5ad.12xlarge",
+            "r5ad.16xlarge",
+            "r5ad.24xlarge",
+            "r5ad.2xlarge",
+            "r5ad.4xlarge",
+            "r5ad.8xlarge",
+            "r5ad.large",
+            "r5ad.xlarge",
+            "r5b.12xlarge",
+            "r5b.16xlarge",
+            "r5b.24xlarge",
+            "r5b.2xlarge",
+            "r5b.4xlarge",
+            "r5b.8xlarge",
+            "r5b.large",
+            "r5b.metal",
+            "r5b.xlarge",
+            "r5d.12xlarge",
+            "r5d.16xlarge",
+            "r5d.24xlarge",
+            "r5d.2xlarge",
+            "r5d.4xlarge",
+            "r5d.8xlarge",
+            "r5d.large",
+            "r5d.metal",
+            "r5d.xlarge",
+            "r5dn.12xlarge",
+            "r5dn.16xlarge",
+            "r5dn.24xlarge",
+            "r5dn.2xlarge",
+            "r5dn.4xlarge",
+            "r5dn.8xlarge",
+            "r5dn.large",
+            "r5dn.metal",
+            "r5dn.xlarge",
+            "r5n.12xlarge",
+            "r5n.16xlarge",
+            "r5n.24xlarge",
+            "r5n.2xlarge",
+            "r5n.4xlarge",
+            "r5n.8xlarge",
+            "r5n.large",
+            "r5n.metal",
+            "r5n.xlarge",
+            "r6a.12xlarge",
+            "r6a.16xlarge",
+            "r6a.24xlarge",
+            "r6a.2xlarge",
+            "r6a.32xlarge",
+            "r6a.48xlarge",
+            "r6a.4xlarge",
+            "r6a.8xlarge",
+            "r6a.large",
+            "r6a.metal",
+            "r6a.xlarge",
+            "r6g.12xlarge",
+            "r6g.16xlarge",
+            "r6g.2xlarge",
+            "r6g.4xlarge",
+            "r6g.8xlarge",
+            "r6g.large",
+            "r6g.medium",
+            "r6g.metal",
+            "r6g.xlarge",
+            "r6gd.12xlarge",
+            "r6gd.16xlarge",
+            "r6gd.2xlarge",
+            "r6gd.4xlarge",
+            "r6gd.8xlarge",
+            "r6gd.large",
+            "r6gd.medium",
+            "r6gd.metal",
+            "r6gd.xlarge",
+            "r6i.12xlarge",
+            "r6i.16xlarge",
+            "r6i.24xlarge",
+            "r6i.2xlarge",
+            "r6i.32xlarge",
+            "r6i.4xlarge",
+            "r6i.8xlarge",
+            "r6i.large",
+            "r6i.metal",
+            "r6i.xlarge",
+            "r6id.12xlarge",
+            "r6id.16xlarge",
+            "r6id.24xlarge",
+            "r6id.2xlarge",
+            "r6id.32xlarge",
+            "r6id.4xlarge",
+            "r6id.8xlarge",
+            "r6id.large",
+            "r6id.metal",
+            "r6id.xlarge",
+            "r6idn.12xlarge",
+            "r6idn.16xlarge",
+            "r6idn.24xlarge",
+            "r6idn.2xlarge",
+            "r6idn.32xlarge",
+            "r6idn.4xlarge",
+            "r6idn.8xlarge",
+            "r6idn.large",
+            "r6idn.metal",
+            "r6idn.xlarge",
+            "r6in.12xlarge",
+            "r6in.16xlarge",
+            "r6in.24xlarge",
+            "r6in.2xlarge",
+            "r6in.32xlarge",
+            "r6in.4xlarge",
+            "r6in.8xlarge",
+            "r6in.large",
+            "r6in.metal",
+            "r6in.xlarge",
+            "r7a.12xlarge",
+            "r7a.16xlarge",
+            "r7a.24xlarge",
+            "r7a.2xlarge",
+            "r7a.32xlarge",
+            "r7a.48xlarge",
+            "r7a.4xlarge",
+            "r7a.8xlarge",
+            "r7a.large",
+            "r7a.medium",
+            "r7a.metal-48xl",
+            "r7a.xlarge",
+            "r7g.12xlarge",
+            "r7g.16xlarge",
+            "r7g.2xlarge",
+            "r7g.4xlarge",
+            "r7g.8xlarge",
+            "r7g.large",
+            "r7g.medium",
+            "r7g.metal",
+            "r7g.xlarge",
+            "r7gd.12xlarge",
+            "r7gd.16xlarge",
+            "r7gd.2xlarge",
+            "r7gd.4xlarge",
+            "r7gd.8xlarge",
+            "r7gd.large",
+            "r7gd.medium",
+            "r7gd.metal",
+            "r7gd.xlarge",
+            "r7i.12xlarge",
+            "r7i.16xlarge",
+            "r7i.24xlarge",
+            "r7i.2xlarge",
+            "r7i.48xlarge",
+            "r7i.4xlarge",
+            "r7i.8xlarge",
+            "r7i.large",
+            "r7i.metal-24xl",
+            "r7i.metal-48xl",
+            "r7i.xlarge",
+            "r7iz.12xlarge",
+            "r7iz.16xlarge",
+            "r7iz.2xlarge",
+            "r7iz.32xlarge",
+            "r7iz.4xlarge",
+            "r7iz.8xlarge",
+            "r7iz.large",
+            "r7iz.metal-16xl",
+            "r7iz.metal-32xl",
+            "r7iz.xlarge",
+            "r8a.12xlarge",
+            "r8a.16xlarge",
+            "r8a.24xlarge",
+            "r8a.2xlarge",
+            "r8a.48xlarge",
+            "r8a.4xlarge",
+            "r8a.8xlarge",
+            "r8a.large",
+            "r8a.medium",
+            "r8a.metal-24xl",
+            "r8a.metal-48xl",
+            "r8a.xlarge",
+            "r8g.12xlarge",
+            "r8g.16xlarge",
+            "r8g.24xlarge",
+            "r8g.2xlarge",
+            "r8g.48xlarge",
+            "r8g.4xlarge",
+            "r8g.8xlarge",
+            "r8g.large",
+            "r8g.medium",
+            "r8g.metal-24xl",
+            "r8g.metal-48xl",
+            "r8g.xlarge",
+            "r8gb.12xlarge",
+            "r8gb.16xlarge",
+            "r8gb.24xlarge",
+            "r8gb.2xlarge",
+            "r8gb.4xlarge",
+            "r8gb.8xlarge",
+            "r8gb.large",
+            "r8gb.medium",
+            "r8gb.metal-24xl",
+            "r8gb.xlarge",
+            "r8gd.12xlarge",
+            "r8gd.16xlarge",
+            "r8gd.24xlarge",
+            "r8gd.2xlarge",
+            "r8gd.48xlarge",
+            "r8gd.4xlarge",
+            "r8gd.8xlarge",
+            "r8gd.large",
+            "r8gd.medium",
+            "r8gd.metal-24xl",
+            "r8gd.metal-48xl",
+            "r8gd.xlarge",
+            "r8gn.12xlarge",
+            "r8gn.16xlarge",
+            "r8gn.24xlarge",
+            "r8gn.2xlarge",
+            "r8gn.48xlarge",
+            "r8gn.4xlarge",
+            "r8gn.8xlarge",
+            "r8gn.large",
+            "r8gn.medium",
+            "r8gn.metal-24xl",
+            "r8gn.metal-48xl",
+            "r8gn.xlarge",
+            "r8i-flex.12xlarge",
+            "r8i-flex.16xlarge",
+            "r8i-flex.2xlarge",
+            "r8i-flex.4xlarge",
+            "r8i-flex.8xlarge",
+            "r8i-flex.large",
+            "r8i-flex.xlarge",
+            "r8i.12xlarge",
+            "r8i.16xlarge",
+            "r8i.24xlarge",
+            "r8i.2xlarge",
+            "r8i.32xlarge",
+            "r8i.48xlarge",
+            "r8i.4xlarge",
+            "r8i.8xlarge",
+            "r8i.96xlarge",
+            "r8i.large",
+            "r8i.metal-48xl",
+            "r8i.metal-96xl",
+            "r8i.xlarge",
+            "r8id.12xlarge",
+            "r8id.16xlarge",
+            "r8id.24xlarge",
+            "r8id.2xlarge",
+            "r8id.32xlarge",
+            "r8id.48xlarge",
+            "r8id.4xlarge",
+            "r8id.8xlarge",
+            "r8id.96xlarge",
+            "r8id.large",
+            "r8id.metal-48xl",
+            "r8id.metal-96xl",
+            "r8id.xlarge",
+            "t1.micro",
+            "t2.2xlarge",
+            "t2.large",
+            "t2.medium",
+            "t2.micro",
+            "t2.nano",
+            "t2.small",
+            "t2.xlarge",
+            "t3.2xlarge",
+            "t3.large",
+            "t3.medium",
+            "t3.micro",
+            "t3.nano",
+            "t3.small",
+            "t3.xlarge",
+            "t3a.2xlarge",
+            "t3a.large",
+            "t3a.medium",
+            "t3a.micro",
+            "t3a.nano",
+            "t3a.small",
+            "t3a.xlarge",
+            "t4g.2xlarge",
+            "t4g.large",
+            "t4g.medium",
+            "t4g.micro",
+            "t4g.nano",
+            "t4g.small",
+            "t4g.xlarge",
+            "trn1.2xlarge",
+            "trn1.32xlarge",
+            "trn1n.32xlarge",
+            "trn2.3xlarge",
+            "trn2.48xlarge",
+            "u-12tb1.112xlarge",
+            "u-12tb1.metal",
+            "u-18tb1.112xlarge",
+            "u-18tb1.metal",
+            "u-24tb1.112xlarge",
+            "u-24tb1.metal",
+            "u-3tb1.56xlarge",
+            "u-6tb1.112xlarge",
+            "u-6tb1.56xlarge",
+            "u-6tb1.metal",
+            "u-9tb1.112xlarge",
+            "u-9tb1.metal",
+            "u7i-12tb.224xlarge",
+            "u7i-6tb.112xlarge",
+            "u7i-8tb.112xlarge",
+            "u7ib-12tb.224xlarge",
+            "u7in-16tb.224xlarge",
+            "u7in-24tb.224xlarge",
+            "u7in-32tb.224xlarge",
+            "u7inh-32tb.480xlarge",
+            "vt1.24xlarge",
+            "vt1.3xlarge",
+            "vt1.6xlarge",
+            "x1.16xlarge",
+            "x1.32xlarge",
+            "x1e.16xlarge",
+            "x1e.2xlarge",
+            "x1e.32xlarge",
+            "x1e.4xlarge",
+            "x1e.8xlarge",
+            "x1e.xlarge",
+            "x2gd.12xlarge",
+            "x2gd.16xlarge",
+            "x2gd.2xlarge",
+            "x2gd.4xlarge",
+            "x2gd.8xlarge",
+            "x2gd.large",
+            "x2gd.medium",
+            "x2gd.metal",
+            "x2gd.xlarge",
+            "x2idn.16xlarge",
+            "x2idn.24xlarge",
+            "x2idn.32xlarge",
+            "x2idn.metal",
+            "x2iedn.16xlarge",
+            "x2iedn.24xlarge",
+            "x2iedn.2xlarge",
+            "x2iedn.32xlarge",
+            "x2iedn.4xlarge",
+            "x2iedn.8xlarge",
+            "x2iedn.metal",
+            "x2iedn.xlarge",
+            "x2iezn.12xlarge",
+            "x2iezn.2xlarge",
+            "x2iezn.4xlarge",
+            "x2iezn.6xlarge",
+            "x2iezn.8xlarge",
+            "x2iezn.metal",
+            "x8aedz.12xlarge",
+            "x8aedz.24xlarge",
+            "x8aedz.3xlarge",
+            "x8aedz.6xlarge",
+            "x8aedz.large",
+            "x8aedz.metal-12xl",
+            "x8aedz.metal-24xl",
+            "x8aedz.xlarge",
+            "x8g.12xlarge",
+            "x8g.16xlarge",
+            "x8g.24xlarge",
+            "x8g.2xlarge",
+            "x8g.48xlarge",
+            "x8g.4xlarge",
+            "x8g.8xlarge",
+            "x8g.large",
+            "x8g.medium",
+            "x8g.metal-24xl",
+            "x8g.metal-48xl",
+            "x8g.xlarge",
+            "x8i.12xlarge",
+            "x8i.16xlarge",
+            "x8i.24xlarge",
+            "x8i.2xlarge",
+            "x8i.32xlarge",
+            "x8i.48xlarge",
+            "x8i.4xlarge",
+            "x8i.64xlarge",
+            "x8i.8xlarge",
+            "x8i.96xlarge",
+            "x8i.large",
+            "x8i.metal-48xl",
+            "x8i.metal-96xl",
+            "x8i.xlarge",
+            "z1d.12xlarge",
+            "z1d.2xlarge",
+            "z1d.3xlarge",
+            "z1d.6xlarge",
+            "z1d.large",
+            "z1d.metal",
+            "z1d.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6619,6 +8171,116 @@ pub mod capacity_reservation_fleet {
             Self::VpnConnectionDeviceType,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-block",
+            "capacity-manager-data-export",
+            "capacity-reservation",
+            "capacity-reservation-fleet",
+            "carrier-gateway",
+            "client-vpn-endpoint",
+            "coip-pool",
+            "customer-gateway",
+            "declarative-policies-report",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "image-usage-report",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "instance-connect-endpoint",
+            "instance-event-window",
+            "internet-gateway",
+            "ipam",
+            "ipam-external-resource-verification-token",
+            "ipam-policy",
+            "ipam-pool",
+            "ipam-prefix-list-resolver",
+            "ipam-prefix-list-resolver-target",
+            "ipam-resource-discovery",
+            "ipam-resource-discovery-association",
+            "ipam-scope",
+            "ipv4pool-ec2",
+            "ipv6pool-ec2",
+            "key-pair",
+            "launch-template",
+            "local-gateway",
+            "local-gateway-route-table",
+            "local-gateway-route-table-virtual-interface-group-association",
+            "local-gateway-route-table-vpc-association",
+            "local-gateway-virtual-interface",
+            "local-gateway-virtual-interface-group",
+            "mac-modification-task",
+            "natgateway",
+            "network-acl",
+            "network-insights-access-scope",
+            "network-insights-access-scope-analysis",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "outpost-lag",
+            "placement-group",
+            "prefix-list",
+            "replace-root-volume-task",
+            "reserved-instances",
+            "route-server",
+            "route-server-endpoint",
+            "route-server-peer",
+            "route-table",
+            "secondary-interface",
+            "secondary-network",
+            "secondary-subnet",
+            "security-group",
+            "security-group-rule",
+            "service-link-virtual-interface",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "subnet-cidr-reservation",
+            "traffic-mirror-filter",
+            "traffic-mirror-filter-rule",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-metering-policy",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-policy-table",
+            "transit-gateway-route-table",
+            "transit-gateway-route-table-announcement",
+            "verified-access-endpoint",
+            "verified-access-endpoint-target",
+            "verified-access-group",
+            "verified-access-instance",
+            "verified-access-policy",
+            "verified-access-trust-provider",
+            "volume",
+            "vpc",
+            "vpc-block-public-access-exclusion",
+            "vpc-encryption-control",
+            "vpc-endpoint",
+            "vpc-endpoint-connection",
+            "vpc-endpoint-connection-device-type",
+            "vpc-endpoint-service",
+            "vpc-endpoint-service-permission",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-concentrator",
+            "vpn-connection",
+            "vpn-connection-device-type",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6769,6 +8431,8 @@ pub use capacity_reservation_fleet::{
 
 /// `AWS::EC2::CarrierGateway` and its property types.
 pub mod carrier_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::CarrierGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-carriergateway.html)
@@ -6800,6 +8464,19 @@ pub mod carrier_gateway {
         }
     }
 
+    /// What the schema says of `AWS::EC2::CarrierGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::CarrierGateway",
+        properties: &[
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCarrierGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCarrierGatewayAttributes {
         /// `CarrierGatewayId`: string.
@@ -6827,6 +8504,8 @@ pub use carrier_gateway::{CfnCarrierGateway, CfnCarrierGatewayAttributes};
 
 /// `AWS::EC2::ClientVpnAuthorizationRule` and its property types.
 pub mod client_vpn_authorization_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::ClientVpnAuthorizationRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnauthorizationrule.html)
@@ -6879,6 +8558,22 @@ pub mod client_vpn_authorization_rule {
         }
     }
 
+    /// What the schema says of `AWS::EC2::ClientVpnAuthorizationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::ClientVpnAuthorizationRule",
+        properties: &[
+            s::prop("AccessGroupId", s::Kind::String),
+            s::prop("AuthorizeAllGroups", s::Kind::Boolean),
+            s::prop("ClientVpnEndpointId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("TargetNetworkCidr", s::Kind::String),
+        ],
+        required: &["ClientVpnEndpointId", "TargetNetworkCidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClientVpnAuthorizationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientVpnAuthorizationRuleAttributes {
         /// `Id`: string.
@@ -6900,6 +8595,8 @@ pub use client_vpn_authorization_rule::{
 
 /// `AWS::EC2::ClientVpnEndpoint` and its property types.
 pub mod client_vpn_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::ClientVpnEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnendpoint.html)
@@ -7020,6 +8717,69 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::EC2::ClientVpnEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::ClientVpnEndpoint",
+        properties: &[
+            s::prop(
+                "AuthenticationOptions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ClientAuthenticationRequest),
+                )),
+            ),
+            s::prop("ClientCidrBlock", s::Kind::String),
+            s::prop(
+                "ClientConnectOptions",
+                s::Kind::Object(&SCHEMA_ClientConnectOptions),
+            ),
+            s::prop(
+                "ClientLoginBannerOptions",
+                s::Kind::Object(&SCHEMA_ClientLoginBannerOptions),
+            ),
+            s::prop(
+                "ClientRouteEnforcementOptions",
+                s::Kind::Object(&SCHEMA_ClientRouteEnforcementOptions),
+            ),
+            s::prop(
+                "ConnectionLogOptions",
+                s::Kind::Object(&SCHEMA_ConnectionLogOptions),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("DisconnectOnSessionTimeout", s::Kind::Boolean),
+            s::prop("DnsServers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("EndpointIpAddressType", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SelfServicePortal", s::Kind::String),
+            s::prop("ServerCertificateArn", s::Kind::String),
+            s::prop("SessionTimeoutHours", s::Kind::Integer),
+            s::prop("SplitTunnel", s::Kind::Boolean),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            ),
+            s::prop("TrafficIpAddressType", s::Kind::String),
+            s::prop(
+                "TransitGatewayConfiguration",
+                s::Kind::Object(&SCHEMA_TransitGatewayConfiguration),
+            ),
+            s::prop("TransportProtocol", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("VpnPort", s::Kind::Integer),
+        ],
+        required: &[
+            "ConnectionLogOptions",
+            "AuthenticationOptions",
+            "ServerCertificateArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClientVpnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientVpnEndpointAttributes {
         /// `Id`: string.
@@ -7064,6 +8824,30 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `ClientAuthenticationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientAuthenticationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientAuthenticationRequest",
+        properties: &[
+            s::prop(
+                "ActiveDirectory",
+                s::Kind::Object(&SCHEMA_DirectoryServiceAuthenticationRequest),
+            ),
+            s::prop(
+                "FederatedAuthentication",
+                s::Kind::Object(&SCHEMA_FederatedAuthenticationRequest),
+            ),
+            s::prop(
+                "MutualAuthentication",
+                s::Kind::Object(&SCHEMA_CertificateAuthenticationRequest),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientAuthenticationRequest>
         for ::stratus_model::Val<ClientAuthenticationRequest>
     {
@@ -7093,6 +8877,19 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `ClientConnectOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientConnectOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientConnectOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LambdaFunctionArn", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientConnectOptions> for ::stratus_model::Val<ClientConnectOptions> {
         fn from(value: ClientConnectOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7120,6 +8917,19 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `ClientLoginBannerOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientLoginBannerOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientLoginBannerOptions",
+        properties: &[
+            s::prop("BannerText", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientLoginBannerOptions>
         for ::stratus_model::Val<ClientLoginBannerOptions>
     {
@@ -7135,6 +8945,16 @@ pub mod client_vpn_endpoint {
         /// `Enforced`: boolean.
         pub enforced: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ClientRouteEnforcementOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientRouteEnforcementOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientRouteEnforcementOptions",
+        properties: &[s::prop("Enforced", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientRouteEnforcementOptions>
         for ::stratus_model::Val<ClientRouteEnforcementOptions>
@@ -7170,6 +8990,20 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `ConnectionLogOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionLogOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionLogOptions",
+        properties: &[
+            s::prop("CloudwatchLogGroup", s::Kind::String),
+            s::prop("CloudwatchLogStream", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionLogOptions> for ::stratus_model::Val<ConnectionLogOptions> {
         fn from(value: ConnectionLogOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7200,6 +9034,22 @@ pub mod client_vpn_endpoint {
             }
         }
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["ResourceType", "Tags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -7235,6 +9085,26 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `TransitGatewayConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransitGatewayConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TransitGatewayConfiguration",
+        properties: &[
+            s::prop(
+                "AvailabilityZoneIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TransitGatewayId", s::Kind::String),
+        ],
+        required: &["TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransitGatewayConfiguration>
         for ::stratus_model::Val<TransitGatewayConfiguration>
     {
@@ -7262,6 +9132,16 @@ pub mod client_vpn_endpoint {
             }
         }
     }
+
+    /// What the schema says of `DirectoryServiceAuthenticationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_DirectoryServiceAuthenticationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "DirectoryServiceAuthenticationRequest",
+        properties: &[s::prop("DirectoryId", s::Kind::String)],
+        required: &["DirectoryId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DirectoryServiceAuthenticationRequest>
         for ::stratus_model::Val<DirectoryServiceAuthenticationRequest>
@@ -7297,6 +9177,19 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `FederatedAuthenticationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_FederatedAuthenticationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "FederatedAuthenticationRequest",
+        properties: &[
+            s::prop("SAMLProviderArn", s::Kind::String),
+            s::prop("SelfServiceSAMLProviderArn", s::Kind::String),
+        ],
+        required: &["SAMLProviderArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FederatedAuthenticationRequest>
         for ::stratus_model::Val<FederatedAuthenticationRequest>
     {
@@ -7326,6 +9219,16 @@ pub mod client_vpn_endpoint {
             }
         }
     }
+
+    /// What the schema says of `CertificateAuthenticationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateAuthenticationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateAuthenticationRequest",
+        properties: &[s::prop("ClientRootCertificateChainArn", s::Kind::String)],
+        required: &["ClientRootCertificateChainArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertificateAuthenticationRequest>
         for ::stratus_model::Val<CertificateAuthenticationRequest>
@@ -7360,6 +9263,19 @@ pub mod client_vpn_endpoint {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7371,6 +9287,8 @@ pub use client_vpn_endpoint::{CfnClientVpnEndpoint, CfnClientVpnEndpointAttribut
 
 /// `AWS::EC2::ClientVpnRoute` and its property types.
 pub mod client_vpn_route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::ClientVpnRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnroute.html)
@@ -7421,6 +9339,21 @@ pub mod client_vpn_route {
         }
     }
 
+    /// What the schema says of `AWS::EC2::ClientVpnRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::ClientVpnRoute",
+        properties: &[
+            s::prop("ClientVpnEndpointId", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("TargetVpcSubnetId", s::Kind::String),
+        ],
+        required: &["ClientVpnEndpointId", "DestinationCidrBlock"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClientVpnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientVpnRouteAttributes {
         /// `Id`: string.
@@ -7438,6 +9371,8 @@ pub use client_vpn_route::{CfnClientVpnRoute, CfnClientVpnRouteAttributes};
 
 /// `AWS::EC2::ClientVpnTargetNetworkAssociation` and its property types.
 pub mod client_vpn_target_network_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::ClientVpnTargetNetworkAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpntargetnetworkassociation.html)
@@ -7484,6 +9419,21 @@ pub mod client_vpn_target_network_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::ClientVpnTargetNetworkAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::ClientVpnTargetNetworkAssociation",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("ClientVpnEndpointId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["ClientVpnEndpointId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClientVpnTargetNetworkAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClientVpnTargetNetworkAssociationAttributes {
         /// `Id`: string.
@@ -7505,6 +9455,8 @@ pub use client_vpn_target_network_association::{
 
 /// `AWS::EC2::CustomerGateway` and its property types.
 pub mod customer_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::CustomerGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-customergateway.html)
@@ -7565,6 +9517,16 @@ pub mod customer_gateway {
         }
     }
 
+    /// What the schema says of `AWS::EC2::CustomerGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::CustomerGateway",
+        properties: &[s::prop("BgpAsn", s::Kind::Integer), s::prop("BgpAsnExtended", s::Kind::Number).minimum(2147483648.0).maximum(4294967294.0), s::prop("CertificateArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:acm:[a-z]{2}((-gov)|(-iso([a-z]{1})?))?-[a-z]+-\\d{1}:\\d{12}:certificate\\/[a-zA-Z0-9-_]+$"), s::prop("DeviceName", s::Kind::String), s::prop("IpAddress", s::Kind::String), s::prop("Type", s::Kind::String), s::prop("Tags", s::Kind::Json)],
+        required: &["IpAddress", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomerGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomerGatewayAttributes {
         /// `CustomerGatewayId`: string.
@@ -7582,6 +9544,8 @@ pub use customer_gateway::{CfnCustomerGateway, CfnCustomerGatewayAttributes};
 
 /// `AWS::EC2::DHCPOptions` and its property types.
 pub mod dhcp_options {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::DHCPOptions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-dhcpoptions.html)
@@ -7625,6 +9589,30 @@ pub mod dhcp_options {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::EC2::DHCPOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::DHCPOptions",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop(
+                "DomainNameServers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Ipv6AddressPreferredLeaseTime", s::Kind::Integer),
+            s::prop(
+                "NetbiosNameServers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("NetbiosNodeType", s::Kind::Integer),
+            s::prop("NtpServers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDhcpOptions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDhcpOptionsAttributes {
         /// `DhcpOptionsId`: string.
@@ -7642,6 +9630,8 @@ pub use dhcp_options::{CfnDhcpOptions, CfnDhcpOptionsAttributes};
 
 /// `AWS::EC2::EC2Fleet` and its property types.
 pub mod ec2_fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::EC2Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ec2fleet.html)
@@ -7733,6 +9723,53 @@ pub mod ec2_fleet {
         }
     }
 
+    /// What the schema says of `AWS::EC2::EC2Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::EC2Fleet",
+        properties: &[
+            s::prop("Context", s::Kind::String),
+            s::prop(
+                "ExcessCapacityTerminationPolicy",
+                s::Kind::Enum(ExcessCapacityTerminationPolicy::VALUES),
+            ),
+            s::prop(
+                "LaunchTemplateConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FleetLaunchTemplateConfigRequest),
+                )),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "OnDemandOptions",
+                s::Kind::Object(&SCHEMA_OnDemandOptionsRequest),
+            ),
+            s::prop("ReplaceUnhealthyInstances", s::Kind::Boolean),
+            s::prop(
+                "ReservedCapacityOptions",
+                s::Kind::Object(&SCHEMA_ReservedCapacityOptionsRequest),
+            ),
+            s::prop("SpotOptions", s::Kind::Object(&SCHEMA_SpotOptionsRequest)),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            ),
+            s::prop(
+                "TargetCapacitySpecification",
+                s::Kind::Object(&SCHEMA_TargetCapacitySpecificationRequest),
+            ),
+            s::prop("TerminateInstancesWithExpiration", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("ValidFrom", s::Kind::String),
+            s::prop("ValidUntil", s::Kind::String),
+        ],
+        required: &["TargetCapacitySpecification", "LaunchTemplateConfigs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEc2Fleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEc2FleetAttributes {
         /// `FleetId`: string.
@@ -7757,6 +9794,28 @@ pub mod ec2_fleet {
             ::stratus_model::Val<::std::vec::Vec<FleetLaunchTemplateOverridesRequest>>,
         >,
     }
+
+    /// What the schema says of `FleetLaunchTemplateConfigRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetLaunchTemplateConfigRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetLaunchTemplateConfigRequest",
+        properties: &[
+            s::prop(
+                "LaunchTemplateSpecification",
+                s::Kind::Object(&SCHEMA_FleetLaunchTemplateSpecificationRequest),
+            ),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_FleetLaunchTemplateOverridesRequest),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FleetLaunchTemplateConfigRequest>
         for ::stratus_model::Val<FleetLaunchTemplateConfigRequest>
@@ -7786,6 +9845,29 @@ pub mod ec2_fleet {
         pub single_instance_type: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `OnDemandOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandOptionsRequest",
+        properties: &[
+            s::prop(
+                "AllocationStrategy",
+                s::Kind::Enum(AllocationStrategy::VALUES),
+            ),
+            s::prop(
+                "CapacityReservationOptions",
+                s::Kind::Object(&SCHEMA_CapacityReservationOptionsRequest),
+            ),
+            s::prop("MaxTotalPrice", s::Kind::String),
+            s::prop("MinTargetCapacity", s::Kind::Integer),
+            s::prop("SingleAvailabilityZone", s::Kind::Boolean),
+            s::prop("SingleInstanceType", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnDemandOptionsRequest> for ::stratus_model::Val<OnDemandOptionsRequest> {
         fn from(value: OnDemandOptionsRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7800,6 +9882,19 @@ pub mod ec2_fleet {
         pub reservation_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ReservationType>>>,
     }
+
+    /// What the schema says of `ReservedCapacityOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReservedCapacityOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ReservedCapacityOptionsRequest",
+        properties: &[s::prop(
+            "ReservationTypes",
+            s::Kind::List(&s::prop("", s::Kind::Enum(ReservationType::VALUES))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReservedCapacityOptionsRequest>
         for ::stratus_model::Val<ReservedCapacityOptionsRequest>
@@ -7835,6 +9930,34 @@ pub mod ec2_fleet {
         pub single_instance_type: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `SpotOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotOptionsRequest",
+        properties: &[
+            s::prop(
+                "AllocationStrategy",
+                s::Kind::Enum(AllocationStrategy2::VALUES),
+            ),
+            s::prop(
+                "InstanceInterruptionBehavior",
+                s::Kind::Enum(InstanceInterruptionBehavior::VALUES),
+            ),
+            s::prop("InstancePoolsToUseCount", s::Kind::Integer),
+            s::prop(
+                "MaintenanceStrategies",
+                s::Kind::Object(&SCHEMA_MaintenanceStrategies),
+            ),
+            s::prop("MaxTotalPrice", s::Kind::String),
+            s::prop("MinTargetCapacity", s::Kind::Integer),
+            s::prop("SingleAvailabilityZone", s::Kind::Boolean),
+            s::prop("SingleInstanceType", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotOptionsRequest> for ::stratus_model::Val<SpotOptionsRequest> {
         fn from(value: SpotOptionsRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7851,6 +9974,22 @@ pub mod ec2_fleet {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -7894,6 +10033,28 @@ pub mod ec2_fleet {
         }
     }
 
+    /// What the schema says of `TargetCapacitySpecificationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetCapacitySpecificationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetCapacitySpecificationRequest",
+        properties: &[
+            s::prop(
+                "DefaultTargetCapacityType",
+                s::Kind::Enum(DefaultTargetCapacityType::VALUES),
+            ),
+            s::prop("OnDemandTargetCapacity", s::Kind::Integer),
+            s::prop("SpotTargetCapacity", s::Kind::Integer),
+            s::prop(
+                "TargetCapacityUnitType",
+                s::Kind::Enum(TargetCapacityUnitType::VALUES),
+            ),
+            s::prop("TotalTargetCapacity", s::Kind::Integer),
+        ],
+        required: &["TotalTargetCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetCapacitySpecificationRequest>
         for ::stratus_model::Val<TargetCapacitySpecificationRequest>
     {
@@ -7934,6 +10095,24 @@ pub mod ec2_fleet {
             }
         }
     }
+
+    /// What the schema says of `FleetLaunchTemplateSpecificationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetLaunchTemplateSpecificationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetLaunchTemplateSpecificationRequest",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\(\\)\\.\\-/_]+")
+                .min_length(3)
+                .max_length(128),
+            s::prop("LaunchTemplateSpecificationUserData", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FleetLaunchTemplateSpecificationRequest>
         for ::stratus_model::Val<FleetLaunchTemplateSpecificationRequest>
@@ -7985,6 +10164,49 @@ pub mod ec2_fleet {
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `FleetLaunchTemplateOverridesRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetLaunchTemplateOverridesRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetLaunchTemplateOverridesRequest",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop(
+                "IamInstanceProfile",
+                s::Kind::Object(&SCHEMA_IamInstanceProfileSpecification),
+            ),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirementsRequest),
+            ),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("KeyName", s::Kind::String),
+            s::prop("MaxPrice", s::Kind::String),
+            s::prop(
+                "MetadataOptions",
+                s::Kind::Object(&SCHEMA_InstanceMetadataOptionsRequest),
+            ),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NetworkInterfaceSpecificationRequest),
+                )),
+            ),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_Placement)),
+            s::prop("Priority", s::Kind::Number),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("WeightedCapacity", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FleetLaunchTemplateOverridesRequest>
         for ::stratus_model::Val<FleetLaunchTemplateOverridesRequest>
     {
@@ -8002,6 +10224,19 @@ pub mod ec2_fleet {
         pub usage_strategy: ::std::option::Option<::stratus_model::Val<UsageStrategy>>,
     }
 
+    /// What the schema says of `CapacityReservationOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationOptionsRequest",
+        properties: &[s::prop(
+            "UsageStrategy",
+            s::Kind::Enum(UsageStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityReservationOptionsRequest>
         for ::stratus_model::Val<CapacityReservationOptionsRequest>
     {
@@ -8017,6 +10252,19 @@ pub mod ec2_fleet {
         /// `CapacityRebalance`: [`CapacityRebalance`].
         pub capacity_rebalance: ::std::option::Option<::stratus_model::Val<CapacityRebalance>>,
     }
+
+    /// What the schema says of `MaintenanceStrategies`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceStrategies: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceStrategies",
+        properties: &[s::prop(
+            "CapacityRebalance",
+            s::Kind::Object(&SCHEMA_CapacityRebalance),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceStrategies> for ::stratus_model::Val<MaintenanceStrategies> {
         fn from(value: MaintenanceStrategies) -> Self {
@@ -8049,6 +10297,19 @@ pub mod ec2_fleet {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8069,6 +10330,21 @@ pub mod ec2_fleet {
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_EbsBlockDevice)),
+            s::prop("NoDevice", s::Kind::String),
+            s::prop("VirtualName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8084,6 +10360,19 @@ pub mod ec2_fleet {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IamInstanceProfileSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamInstanceProfileSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "IamInstanceProfileSpecification",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamInstanceProfileSpecification>
         for ::stratus_model::Val<IamInstanceProfileSpecification>
@@ -8176,6 +10465,114 @@ pub mod ec2_fleet {
         pub v_cpu_count: ::std::option::Option<::stratus_model::Val<VCpuCountRangeRequest>>,
     }
 
+    /// What the schema says of `InstanceRequirementsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirementsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirementsRequest",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCountRequest),
+            ),
+            s::prop(
+                "AcceleratorManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorManufacturer::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorNames",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorName::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiBRequest),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop("BareMetal", s::Kind::Enum(BareMetal::VALUES)),
+            s::prop(
+                "BaselineEbsBandwidthMbps",
+                s::Kind::Object(&SCHEMA_BaselineEbsBandwidthMbpsRequest),
+            ),
+            s::prop(
+                "BaselinePerformanceFactors",
+                s::Kind::Object(&SCHEMA_BaselinePerformanceFactorsRequest),
+            ),
+            s::prop(
+                "BurstablePerformance",
+                s::Kind::Enum(BurstablePerformance::VALUES),
+            ),
+            s::prop(
+                "CpuManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(CpuManufacturer::VALUES))),
+            ),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop(
+                "InstanceGenerations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InstanceGeneration::VALUES))),
+            ),
+            s::prop("LocalStorage", s::Kind::Enum(LocalStorage::VALUES)),
+            s::prop(
+                "LocalStorageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LocalStorageType::VALUES))),
+            ),
+            s::prop(
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                s::Kind::Integer,
+            ),
+            s::prop(
+                "MemoryGiBPerVCpu",
+                s::Kind::Object(&SCHEMA_MemoryGiBPerVCpuRequest),
+            ),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRequest)),
+            s::prop(
+                "NetworkBandwidthGbps",
+                s::Kind::Object(&SCHEMA_NetworkBandwidthGbpsRequest),
+            ),
+            s::prop(
+                "NetworkInterfaceCount",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceCountRequest),
+            ),
+            s::prop(
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                s::Kind::Integer,
+            ),
+            s::prop("RequireEncryptionInTransit", s::Kind::Boolean),
+            s::prop("RequireHibernateSupport", s::Kind::Boolean),
+            s::prop("SpotMaxPricePercentageOverLowestPrice", s::Kind::Integer),
+            s::prop(
+                "TotalLocalStorageGB",
+                s::Kind::Object(&SCHEMA_TotalLocalStorageGbRequest),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRangeRequest)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceRequirementsRequest>
         for ::stratus_model::Val<InstanceRequirementsRequest>
     {
@@ -8197,6 +10594,20 @@ pub mod ec2_fleet {
         /// Allowed values: `optional`, `required`.
         pub http_tokens: ::std::option::Option<::stratus_model::Val<HttpTokens>>,
     }
+
+    /// What the schema says of `InstanceMetadataOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMetadataOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMetadataOptionsRequest",
+        properties: &[
+            s::prop("HttpEndpoint", s::Kind::Enum(HttpEndpoint::VALUES)),
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceMetadataOptionsRequest>
         for ::stratus_model::Val<InstanceMetadataOptionsRequest>
@@ -8245,6 +10656,40 @@ pub mod ec2_fleet {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NetworkInterfaceSpecificationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceSpecificationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceSpecificationRequest",
+        properties: &[
+            s::prop("AssociatePublicIpAddress", s::Kind::Boolean),
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceIndex", s::Kind::Integer),
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("InterfaceType", s::Kind::String),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ipv6AddressRequest))),
+            ),
+            s::prop("NetworkCardIndex", s::Kind::Integer),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop(
+                "PrivateIpAddresses",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PrivateIpAddressSpecificationRequest),
+                )),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterfaceSpecificationRequest>
         for ::stratus_model::Val<NetworkInterfaceSpecificationRequest>
     {
@@ -8277,6 +10722,25 @@ pub mod ec2_fleet {
         pub tenancy: ::std::option::Option<::stratus_model::Val<Tenancy>>,
     }
 
+    /// What the schema says of `Placement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Placement: s::ObjectSchema = s::ObjectSchema {
+        name: "Placement",
+        properties: &[
+            s::prop("Affinity", s::Kind::String),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("GroupName", s::Kind::String),
+            s::prop("HostId", s::Kind::String),
+            s::prop("HostResourceGroupArn", s::Kind::String),
+            s::prop("PartitionNumber", s::Kind::Integer),
+            s::prop("SpreadDomain", s::Kind::String),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Placement> for ::stratus_model::Val<Placement> {
         fn from(value: Placement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8293,6 +10757,22 @@ pub mod ec2_fleet {
         /// `TerminationDelay`: integer.
         pub termination_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `CapacityRebalance`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityRebalance: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityRebalance",
+        properties: &[
+            s::prop(
+                "ReplacementStrategy",
+                s::Kind::Enum(ReplacementStrategy::VALUES),
+            ),
+            s::prop("TerminationDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityRebalance> for ::stratus_model::Val<CapacityRebalance> {
         fn from(value: CapacityRebalance) -> Self {
@@ -8321,6 +10801,24 @@ pub mod ec2_fleet {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `EbsBlockDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDevice",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDevice> for ::stratus_model::Val<EbsBlockDevice> {
         fn from(value: EbsBlockDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8336,6 +10834,19 @@ pub mod ec2_fleet {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AcceleratorCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcceleratorCountRequest>
         for ::stratus_model::Val<AcceleratorCountRequest>
@@ -8355,6 +10866,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AcceleratorTotalMemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AcceleratorTotalMemoryMiBRequest>
         for ::stratus_model::Val<AcceleratorTotalMemoryMiBRequest>
     {
@@ -8373,6 +10897,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BaselineEbsBandwidthMbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineEbsBandwidthMbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineEbsBandwidthMbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BaselineEbsBandwidthMbpsRequest>
         for ::stratus_model::Val<BaselineEbsBandwidthMbpsRequest>
     {
@@ -8388,6 +10925,19 @@ pub mod ec2_fleet {
         /// `Cpu`: [`CpuPerformanceFactorRequest`].
         pub cpu: ::std::option::Option<::stratus_model::Val<CpuPerformanceFactorRequest>>,
     }
+
+    /// What the schema says of `BaselinePerformanceFactorsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselinePerformanceFactorsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselinePerformanceFactorsRequest",
+        properties: &[s::prop(
+            "Cpu",
+            s::Kind::Object(&SCHEMA_CpuPerformanceFactorRequest),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BaselinePerformanceFactorsRequest>
         for ::stratus_model::Val<BaselinePerformanceFactorsRequest>
@@ -8407,6 +10957,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MemoryGiBPerVCpuRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryGiBPerVCpuRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryGiBPerVCpuRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryGiBPerVCpuRequest>
         for ::stratus_model::Val<MemoryGiBPerVCpuRequest>
     {
@@ -8425,6 +10988,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryMiBRequest> for ::stratus_model::Val<MemoryMiBRequest> {
         fn from(value: MemoryMiBRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8440,6 +11016,19 @@ pub mod ec2_fleet {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `NetworkBandwidthGbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkBandwidthGbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkBandwidthGbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkBandwidthGbpsRequest>
         for ::stratus_model::Val<NetworkBandwidthGbpsRequest>
@@ -8459,6 +11048,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `NetworkInterfaceCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterfaceCountRequest>
         for ::stratus_model::Val<NetworkInterfaceCountRequest>
     {
@@ -8476,6 +11078,19 @@ pub mod ec2_fleet {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `TotalLocalStorageGBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_TotalLocalStorageGbRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "TotalLocalStorageGBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TotalLocalStorageGbRequest>
         for ::stratus_model::Val<TotalLocalStorageGbRequest>
@@ -8495,6 +11110,19 @@ pub mod ec2_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `VCpuCountRangeRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCountRangeRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCountRangeRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VCpuCountRangeRequest> for ::stratus_model::Val<VCpuCountRangeRequest> {
         fn from(value: VCpuCountRangeRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8508,6 +11136,16 @@ pub mod ec2_fleet {
         /// `Ipv6Address`: string.
         pub ipv6_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Ipv6AddressRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv6AddressRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv6AddressRequest",
+        properties: &[s::prop("Ipv6Address", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ipv6AddressRequest> for ::stratus_model::Val<Ipv6AddressRequest> {
         fn from(value: Ipv6AddressRequest) -> Self {
@@ -8524,6 +11162,19 @@ pub mod ec2_fleet {
         /// `PrivateIpAddress`: string.
         pub private_ip_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PrivateIpAddressSpecificationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateIpAddressSpecificationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateIpAddressSpecificationRequest",
+        properties: &[
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivateIpAddressSpecificationRequest>
         for ::stratus_model::Val<PrivateIpAddressSpecificationRequest>
@@ -8543,6 +11194,22 @@ pub mod ec2_fleet {
         >,
     }
 
+    /// What the schema says of `CpuPerformanceFactorRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuPerformanceFactorRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuPerformanceFactorRequest",
+        properties: &[s::prop(
+            "References",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_PerformanceFactorReferenceRequest),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuPerformanceFactorRequest>
         for ::stratus_model::Val<CpuPerformanceFactorRequest>
     {
@@ -8558,6 +11225,16 @@ pub mod ec2_fleet {
         /// `InstanceFamily`: string.
         pub instance_family: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PerformanceFactorReferenceRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PerformanceFactorReferenceRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PerformanceFactorReferenceRequest",
+        properties: &[s::prop("InstanceFamily", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PerformanceFactorReferenceRequest>
         for ::stratus_model::Val<PerformanceFactorReferenceRequest>
@@ -8579,6 +11256,8 @@ pub mod ec2_fleet {
     impl ExcessCapacityTerminationPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Termination, Self::NoTermination];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["termination", "no-termination"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8623,6 +11302,8 @@ pub mod ec2_fleet {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Maintain, Self::Request, Self::Instant];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["maintain", "request", "instant"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8664,6 +11345,8 @@ pub mod ec2_fleet {
     impl AllocationStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LowestPrice, Self::Prioritized];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["lowest-price", "prioritized"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8702,6 +11385,8 @@ pub mod ec2_fleet {
     impl ReservationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::InterruptibleCapacityReservation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["interruptible-capacity-reservation"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8765,6 +11450,18 @@ pub mod ec2_fleet {
             Self::PriceCapacityOptimized,
             Self::PriceCapacityOptimized2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "lowest-price",
+            "lowestPrice",
+            "diversified",
+            "capacityOptimized",
+            "capacity-optimized",
+            "capacityOptimizedPrioritized",
+            "capacity-optimized-prioritized",
+            "priceCapacityOptimized",
+            "price-capacity-optimized",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8814,6 +11511,8 @@ pub mod ec2_fleet {
     impl InstanceInterruptionBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hibernate, Self::Stop, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hibernate", "stop", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8995,6 +11694,56 @@ pub mod ec2_fleet {
             Self::VpnConnection,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "client-vpn-endpoint",
+            "customer-gateway",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "internet-gateway",
+            "key-pair",
+            "launch-template",
+            "local-gateway-route-table-vpc-association",
+            "natgateway",
+            "network-acl",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "placement-group",
+            "reserved-instances",
+            "route-table",
+            "security-group",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "traffic-mirror-filter",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-route-table",
+            "volume",
+            "vpc",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-connection",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9091,6 +11840,9 @@ pub mod ec2_fleet {
             Self::CapacityBlock,
             Self::ReservedCapacity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["on-demand", "spot", "capacity-block", "reserved-capacity"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9137,6 +11889,8 @@ pub mod ec2_fleet {
     impl TargetCapacityUnitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vcpu, Self::MemoryMib, Self::Units];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["vcpu", "memory-mib", "units"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12810,6 +15564,1221 @@ pub mod ec2_fleet {
             Self::Z1dLarge,
             Self::Z1dMetal,
             Self::Z1dXlarge,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a1.2xlarge",
+            "a1.4xlarge",
+            "a1.large",
+            "a1.medium",
+            "a1.metal",
+            "a1.xlarge",
+            "c1.medium",
+            "c1.xlarge",
+            "c3.2xlarge",
+            "c3.4xlarge",
+            "c3.8xlarge",
+            "c3.large",
+            "c3.xlarge",
+            "c4.2xlarge",
+            "c4.4xlarge",
+            "c4.8xlarge",
+            "c4.large",
+            "c4.xlarge",
+            "c5.12xlarge",
+            "c5.18xlarge",
+            "c5.24xlarge",
+            "c5.2xlarge",
+            "c5.4xlarge",
+            "c5.9xlarge",
+            "c5.large",
+            "c5.metal",
+            "c5.xlarge",
+            "c5a.12xlarge",
+            "c5a.16xlarge",
+            "c5a.24xlarge",
+            "c5a.2xlarge",
+            "c5a.4xlarge",
+            "c5a.8xlarge",
+            "c5a.large",
+            "c5a.xlarge",
+            "c5ad.12xlarge",
+            "c5ad.16xlarge",
+            "c5ad.24xlarge",
+            "c5ad.2xlarge",
+            "c5ad.4xlarge",
+            "c5ad.8xlarge",
+            "c5ad.large",
+            "c5ad.xlarge",
+            "c5d.12xlarge",
+            "c5d.18xlarge",
+            "c5d.24xlarge",
+            "c5d.2xlarge",
+            "c5d.4xlarge",
+            "c5d.9xlarge",
+            "c5d.large",
+            "c5d.metal",
+            "c5d.xlarge",
+            "c5n.18xlarge",
+            "c5n.2xlarge",
+            "c5n.4xlarge",
+            "c5n.9xlarge",
+            "c5n.large",
+            "c5n.metal",
+            "c5n.xlarge",
+            "c6a.12xlarge",
+            "c6a.16xlarge",
+            "c6a.24xlarge",
+            "c6a.2xlarge",
+            "c6a.32xlarge",
+            "c6a.48xlarge",
+            "c6a.4xlarge",
+            "c6a.8xlarge",
+            "c6a.large",
+            "c6a.metal",
+            "c6a.xlarge",
+            "c6g.12xlarge",
+            "c6g.16xlarge",
+            "c6g.2xlarge",
+            "c6g.4xlarge",
+            "c6g.8xlarge",
+            "c6g.large",
+            "c6g.medium",
+            "c6g.metal",
+            "c6g.xlarge",
+            "c6gd.12xlarge",
+            "c6gd.16xlarge",
+            "c6gd.2xlarge",
+            "c6gd.4xlarge",
+            "c6gd.8xlarge",
+            "c6gd.large",
+            "c6gd.medium",
+            "c6gd.metal",
+            "c6gd.xlarge",
+            "c6gn.12xlarge",
+            "c6gn.16xlarge",
+            "c6gn.2xlarge",
+            "c6gn.4xlarge",
+            "c6gn.8xlarge",
+            "c6gn.large",
+            "c6gn.medium",
+            "c6gn.xlarge",
+            "c6i.12xlarge",
+            "c6i.16xlarge",
+            "c6i.24xlarge",
+            "c6i.2xlarge",
+            "c6i.32xlarge",
+            "c6i.4xlarge",
+            "c6i.8xlarge",
+            "c6i.large",
+            "c6i.metal",
+            "c6i.xlarge",
+            "c6id.12xlarge",
+            "c6id.16xlarge",
+            "c6id.24xlarge",
+            "c6id.2xlarge",
+            "c6id.32xlarge",
+            "c6id.4xlarge",
+            "c6id.8xlarge",
+            "c6id.large",
+            "c6id.metal",
+            "c6id.xlarge",
+            "c6in.12xlarge",
+            "c6in.16xlarge",
+            "c6in.24xlarge",
+            "c6in.2xlarge",
+            "c6in.32xlarge",
+            "c6in.4xlarge",
+            "c6in.8xlarge",
+            "c6in.large",
+            "c6in.metal",
+            "c6in.xlarge",
+            "c7a.12xlarge",
+            "c7a.16xlarge",
+            "c7a.24xlarge",
+            "c7a.2xlarge",
+            "c7a.32xlarge",
+            "c7a.48xlarge",
+            "c7a.4xlarge",
+            "c7a.8xlarge",
+            "c7a.large",
+            "c7a.medium",
+            "c7a.metal-48xl",
+            "c7a.xlarge",
+            "c7g.12xlarge",
+            "c7g.16xlarge",
+            "c7g.2xlarge",
+            "c7g.4xlarge",
+            "c7g.8xlarge",
+            "c7g.large",
+            "c7g.medium",
+            "c7g.metal",
+            "c7g.xlarge",
+            "c7gd.12xlarge",
+            "c7gd.16xlarge",
+            "c7gd.2xlarge",
+            "c7gd.4xlarge",
+            "c7gd.8xlarge",
+            "c7gd.large",
+            "c7gd.medium",
+            "c7gd.metal",
+            "c7gd.xlarge",
+            "c7gn.12xlarge",
+            "c7gn.16xlarge",
+            "c7gn.2xlarge",
+            "c7gn.4xlarge",
+            "c7gn.8xlarge",
+            "c7gn.large",
+            "c7gn.medium",
+            "c7gn.metal",
+            "c7gn.xlarge",
+            "c7i-flex.12xlarge",
+            "c7i-flex.16xlarge",
+            "c7i-flex.2xlarge",
+            "c7i-flex.4xlarge",
+            "c7i-flex.8xlarge",
+            "c7i-flex.large",
+            "c7i-flex.xlarge",
+            "c7i.12xlarge",
+            "c7i.16xlarge",
+            "c7i.24xlarge",
+            "c7i.2xlarge",
+            "c7i.48xlarge",
+            "c7i.4xlarge",
+            "c7i.8xlarge",
+            "c7i.large",
+            "c7i.metal-24xl",
+            "c7i.metal-48xl",
+            "c7i.xlarge",
+            "c8a.12xlarge",
+            "c8a.16xlarge",
+            "c8a.24xlarge",
+            "c8a.2xlarge",
+            "c8a.48xlarge",
+            "c8a.4xlarge",
+            "c8a.8xlarge",
+            "c8a.large",
+            "c8a.medium",
+            "c8a.metal-24xl",
+            "c8a.metal-48xl",
+            "c8a.xlarge",
+            "c8g.12xlarge",
+            "c8g.16xlarge",
+            "c8g.24xlarge",
+            "c8g.2xlarge",
+            "c8g.48xlarge",
+            "c8g.4xlarge",
+            "c8g.8xlarge",
+            "c8g.large",
+            "c8g.medium",
+            "c8g.metal-24xl",
+            "c8g.metal-48xl",
+            "c8g.xlarge",
+            "c8gb.12xlarge",
+            "c8gb.16xlarge",
+            "c8gb.24xlarge",
+            "c8gb.2xlarge",
+            "c8gb.48xlarge",
+            "c8gb.4xlarge",
+            "c8gb.8xlarge",
+            "c8gb.large",
+            "c8gb.medium",
+            "c8gb.metal-24xl",
+            "c8gb.metal-48xl",
+            "c8gb.xlarge",
+            "c8gd.12xlarge",
+            "c8gd.16xlarge",
+            "c8gd.24xlarge",
+            "c8gd.2xlarge",
+            "c8gd.48xlarge",
+            "c8gd.4xlarge",
+            "c8gd.8xlarge",
+            "c8gd.large",
+            "c8gd.medium",
+            "c8gd.metal-24xl",
+            "c8gd.metal-48xl",
+            "c8gd.xlarge",
+            "c8gn.12xlarge",
+            "c8gn.16xlarge",
+            "c8gn.24xlarge",
+            "c8gn.2xlarge",
+            "c8gn.48xlarge",
+            "c8gn.4xlarge",
+            "c8gn.8xlarge",
+            "c8gn.large",
+            "c8gn.medium",
+            "c8gn.metal-24xl",
+            "c8gn.metal-48xl",
+            "c8gn.xlarge",
+            "c8i-flex.12xlarge",
+            "c8i-flex.16xlarge",
+            "c8i-flex.2xlarge",
+            "c8i-flex.4xlarge",
+            "c8i-flex.8xlarge",
+            "c8i-flex.large",
+            "c8i-flex.xlarge",
+            "c8i.12xlarge",
+            "c8i.16xlarge",
+            "c8i.24xlarge",
+            "c8i.2xlarge",
+            "c8i.32xlarge",
+            "c8i.48xlarge",
+            "c8i.4xlarge",
+            "c8i.8xlarge",
+            "c8i.96xlarge",
+            "c8i.large",
+            "c8i.metal-48xl",
+            "c8i.metal-96xl",
+            "c8i.xlarge",
+            "c8id.12xlarge",
+            "c8id.16xlarge",
+            "c8id.24xlarge",
+            "c8id.2xlarge",
+            "c8id.32xlarge",
+            "c8id.48xlarge",
+            "c8id.4xlarge",
+            "c8id.8xlarge",
+            "c8id.96xlarge",
+            "c8id.large",
+            "c8id.metal-48xl",
+            "c8id.metal-96xl",
+            "c8id.xlarge",
+            "cc1.4xlarge",
+            "cc2.8xlarge",
+            "cg1.4xlarge",
+            "cr1.8xlarge",
+            "d2.2xlarge",
+            "d2.4xlarge",
+            "d2.8xlarge",
+            "d2.xlarge",
+            "d3.2xlarge",
+            "d3.4xlarge",
+            "d3.8xlarge",
+            "d3.xlarge",
+            "d3en.12xlarge",
+            "d3en.2xlarge",
+            "d3en.4xlarge",
+            "d3en.6xlarge",
+            "d3en.8xlarge",
+            "d3en.xlarge",
+            "dl1.24xlarge",
+            "dl2q.24xlarge",
+            "f1.16xlarge",
+            "f1.2xlarge",
+            "f1.4xlarge",
+            "f2.12xlarge",
+            "f2.48xlarge",
+            "f2.6xlarge",
+            "g2.2xlarge",
+            "g2.8xlarge",
+            "g3.16xlarge",
+            "g3.4xlarge",
+            "g3.8xlarge",
+            "g3s.xlarge",
+            "g4ad.16xlarge",
+            "g4ad.2xlarge",
+            "g4ad.4xlarge",
+            "g4ad.8xlarge",
+            "g4ad.xlarge",
+            "g4dn.12xlarge",
+            "g4dn.16xlarge",
+            "g4dn.2xlarge",
+            "g4dn.4xlarge",
+            "g4dn.8xlarge",
+            "g4dn.metal",
+            "g4dn.xlarge",
+            "g5.12xlarge",
+            "g5.16xlarge",
+            "g5.24xlarge",
+            "g5.2xlarge",
+            "g5.48xlarge",
+            "g5.4xlarge",
+            "g5.8xlarge",
+            "g5.xlarge",
+            "g5g.16xlarge",
+            "g5g.2xlarge",
+            "g5g.4xlarge",
+            "g5g.8xlarge",
+            "g5g.metal",
+            "g5g.xlarge",
+            "g6.12xlarge",
+            "g6.16xlarge",
+            "g6.24xlarge",
+            "g6.2xlarge",
+            "g6.48xlarge",
+            "g6.4xlarge",
+            "g6.8xlarge",
+            "g6.xlarge",
+            "g6e.12xlarge",
+            "g6e.16xlarge",
+            "g6e.24xlarge",
+            "g6e.2xlarge",
+            "g6e.48xlarge",
+            "g6e.4xlarge",
+            "g6e.8xlarge",
+            "g6e.xlarge",
+            "g6f.2xlarge",
+            "g6f.4xlarge",
+            "g6f.large",
+            "g6f.xlarge",
+            "g7e.12xlarge",
+            "g7e.24xlarge",
+            "g7e.2xlarge",
+            "g7e.48xlarge",
+            "g7e.4xlarge",
+            "g7e.8xlarge",
+            "gr6.4xlarge",
+            "gr6.8xlarge",
+            "gr6f.4xlarge",
+            "h1.16xlarge",
+            "h1.2xlarge",
+            "h1.4xlarge",
+            "h1.8xlarge",
+            "hi1.4xlarge",
+            "hpc6a.48xlarge",
+            "hpc6id.32xlarge",
+            "hpc7a.12xlarge",
+            "hpc7a.24xlarge",
+            "hpc7a.48xlarge",
+            "hpc7a.96xlarge",
+            "hpc7g.16xlarge",
+            "hpc7g.4xlarge",
+            "hpc7g.8xlarge",
+            "hpc8a.96xlarge",
+            "hs1.8xlarge",
+            "i2.2xlarge",
+            "i2.4xlarge",
+            "i2.8xlarge",
+            "i2.xlarge",
+            "i3.16xlarge",
+            "i3.2xlarge",
+            "i3.4xlarge",
+            "i3.8xlarge",
+            "i3.large",
+            "i3.metal",
+            "i3.xlarge",
+            "i3en.12xlarge",
+            "i3en.24xlarge",
+            "i3en.2xlarge",
+            "i3en.3xlarge",
+            "i3en.6xlarge",
+            "i3en.large",
+            "i3en.metal",
+            "i3en.xlarge",
+            "i4g.16xlarge",
+            "i4g.2xlarge",
+            "i4g.4xlarge",
+            "i4g.8xlarge",
+            "i4g.large",
+            "i4g.xlarge",
+            "i4i.12xlarge",
+            "i4i.16xlarge",
+            "i4i.24xlarge",
+            "i4i.2xlarge",
+            "i4i.32xlarge",
+            "i4i.4xlarge",
+            "i4i.8xlarge",
+            "i4i.large",
+            "i4i.metal",
+            "i4i.xlarge",
+            "i7i.12xlarge",
+            "i7i.16xlarge",
+            "i7i.24xlarge",
+            "i7i.2xlarge",
+            "i7i.48xlarge",
+            "i7i.4xlarge",
+            "i7i.8xlarge",
+            "i7i.large",
+            "i7i.metal-24xl",
+            "i7i.metal-48xl",
+            "i7i.xlarge",
+            "i7ie.12xlarge",
+            "i7ie.18xlarge",
+            "i7ie.24xlarge",
+            "i7ie.2xlarge",
+            "i7ie.3xlarge",
+            "i7ie.48xlarge",
+            "i7ie.6xlarge",
+            "i7ie.large",
+            "i7ie.metal-24xl",
+            "i7ie.metal-48xl",
+            "i7ie.xlarge",
+            "i8g.12xlarge",
+            "i8g.16xlarge",
+            "i8g.24xlarge",
+            "i8g.2xlarge",
+            "i8g.48xlarge",
+            "i8g.4xlarge",
+            "i8g.8xlarge",
+            "i8g.large",
+            "i8g.metal-24xl",
+            "i8g.xlarge",
+            "i8ge.12xlarge",
+            "i8ge.18xlarge",
+            "i8ge.24xlarge",
+            "i8ge.2xlarge",
+            "i8ge.3xlarge",
+            "i8ge.48xlarge",
+            "i8ge.6xlarge",
+            "i8ge.large",
+            "i8ge.metal-24xl",
+            "i8ge.metal-48xl",
+            "i8ge.xlarge",
+            "im4gn.16xlarge",
+            "im4gn.2xlarge",
+            "im4gn.4xlarge",
+            "im4gn.8xlarge",
+            "im4gn.large",
+            "im4gn.xlarge",
+            "inf1.24xlarge",
+            "inf1.2xlarge",
+            "inf1.6xlarge",
+            "inf1.xlarge",
+            "inf2.24xlarge",
+            "inf2.48xlarge",
+            "inf2.8xlarge",
+            "inf2.xlarge",
+            "is4gen.2xlarge",
+            "is4gen.4xlarge",
+            "is4gen.8xlarge",
+            "is4gen.large",
+            "is4gen.medium",
+            "is4gen.xlarge",
+            "m1.large",
+            "m1.medium",
+            "m1.small",
+            "m1.xlarge",
+            "m2.2xlarge",
+            "m2.4xlarge",
+            "m2.xlarge",
+            "m3.2xlarge",
+            "m3.large",
+            "m3.medium",
+            "m3.xlarge",
+            "m4.10xlarge",
+            "m4.16xlarge",
+            "m4.2xlarge",
+            "m4.4xlarge",
+            "m4.large",
+            "m4.xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.large",
+            "m5.metal",
+            "m5.xlarge",
+            "m5a.12xlarge",
+            "m5a.16xlarge",
+            "m5a.24xlarge",
+            "m5a.2xlarge",
+            "m5a.4xlarge",
+            "m5a.8xlarge",
+            "m5a.large",
+            "m5a.xlarge",
+            "m5ad.12xlarge",
+            "m5ad.16xlarge",
+            "m5ad.24xlarge",
+            "m5ad.2xlarge",
+            "m5ad.4xlarge",
+            "m5ad.8xlarge",
+            "m5ad.large",
+            "m5ad.xlarge",
+            "m5d.12xlarge",
+            "m5d.16xlarge",
+            "m5d.24xlarge",
+            "m5d.2xlarge",
+            "m5d.4xlarge",
+            "m5d.8xlarge",
+            "m5d.large",
+            "m5d.metal",
+            "m5d.xlarge",
+            "m5dn.12xlarge",
+            "m5dn.16xlarge",
+            "m5dn.24xlarge",
+            "m5dn.2xlarge",
+            "m5dn.4xlarge",
+            "m5dn.8xlarge",
+            "m5dn.large",
+            "m5dn.metal",
+            "m5dn.xlarge",
+            "m5n.12xlarge",
+            "m5n.16xlarge",
+            "m5n.24xlarge",
+            "m5n.2xlarge",
+            "m5n.4xlarge",
+            "m5n.8xlarge",
+            "m5n.large",
+            "m5n.metal",
+            "m5n.xlarge",
+            "m5zn.12xlarge",
+            "m5zn.2xlarge",
+            "m5zn.3xlarge",
+            "m5zn.6xlarge",
+            "m5zn.large",
+            "m5zn.metal",
+            "m5zn.xlarge",
+            "m6a.12xlarge",
+            "m6a.16xlarge",
+            "m6a.24xlarge",
+            "m6a.2xlarge",
+            "m6a.32xlarge",
+            "m6a.48xlarge",
+            "m6a.4xlarge",
+            "m6a.8xlarge",
+            "m6a.large",
+            "m6a.metal",
+            "m6a.xlarge",
+            "m6g.12xlarge",
+            "m6g.16xlarge",
+            "m6g.2xlarge",
+            "m6g.4xlarge",
+            "m6g.8xlarge",
+            "m6g.large",
+            "m6g.medium",
+            "m6g.metal",
+            "m6g.xlarge",
+            "m6gd.12xlarge",
+            "m6gd.16xlarge",
+            "m6gd.2xlarge",
+            "m6gd.4xlarge",
+            "m6gd.8xlarge",
+            "m6gd.large",
+            "m6gd.medium",
+            "m6gd.metal",
+            "m6gd.xlarge",
+            "m6i.12xlarge",
+            "m6i.16xlarge",
+            "m6i.24xlarge",
+            "m6i.2xlarge",
+            "m6i.32xlarge",
+            "m6i.4xlarge",
+            "m6i.8xlarge",
+            "m6i.large",
+            "m6i.metal",
+            "m6i.xlarge",
+            "m6id.12xlarge",
+            "m6id.16xlarge",
+            "m6id.24xlarge",
+            "m6id.2xlarge",
+            "m6id.32xlarge",
+            "m6id.4xlarge",
+            "m6id.8xlarge",
+            "m6id.large",
+            "m6id.metal",
+            "m6id.xlarge",
+            "m6idn.12xlarge",
+            "m6idn.16xlarge",
+            "m6idn.24xlarge",
+            "m6idn.2xlarge",
+            "m6idn.32xlarge",
+            "m6idn.4xlarge",
+            "m6idn.8xlarge",
+            "m6idn.large",
+            "m6idn.metal",
+            "m6idn.xlarge",
+            "m6in.12xlarge",
+            "m6in.16xlarge",
+            "m6in.24xlarge",
+            "m6in.2xlarge",
+            "m6in.32xlarge",
+            "m6in.4xlarge",
+            "m6in.8xlarge",
+            "m6in.large",
+            "m6in.metal",
+            "m6in.xlarge",
+            "m7a.12xlarge",
+            "m7a.16xlarge",
+            "m7a.24xlarge",
+            "m7a.2xlarge",
+            "m7a.32xlarge",
+            "m7a.48xlarge",
+            "m7a.4xlarge",
+            "m7a.8xlarge",
+            "m7a.large",
+            "m7a.medium",
+            "m7a.metal-48xl",
+            "m7a.xlarge",
+            "m7g.12xlarge",
+            "m7g.16xlarge",
+            "m7g.2xlarge",
+            "m7g.4xlarge",
+            "m7g.8xlarge",
+            "m7g.large",
+            "m7g.medium",
+            "m7g.metal",
+            "m7g.xlarge",
+            "m7gd.12xlarge",
+            "m7gd.16xlarge",
+            "m7gd.2xlarge",
+            "m7gd.4xlarge",
+            "m7gd.8xlarge",
+            "m7gd.large",
+            "m7gd.medium",
+            "m7gd.metal",
+            "m7gd.xlarge",
+            "m7i-flex.12xlarge",
+            "m7i-flex.16xlarge",
+            "m7i-flex.2xlarge",
+            "m7i-flex.4xlarge",
+            "m7i-flex.8xlarge",
+            "m7i-flex.large",
+            "m7i-flex.xlarge",
+            "m7i.12xlarge",
+            "m7i.16xlarge",
+            "m7i.24xlarge",
+            "m7i.2xlarge",
+            "m7i.48xlarge",
+            "m7i.4xlarge",
+            "m7i.8xlarge",
+            "m7i.large",
+            "m7i.metal-24xl",
+            "m7i.metal-48xl",
+            "m7i.xlarge",
+            "m8a.12xlarge",
+            "m8a.16xlarge",
+            "m8a.24xlarge",
+            "m8a.2xlarge",
+            "m8a.48xlarge",
+            "m8a.4xlarge",
+            "m8a.8xlarge",
+            "m8a.large",
+            "m8a.medium",
+            "m8a.metal-24xl",
+            "m8a.metal-48xl",
+            "m8a.xlarge",
+            "m8azn.12xlarge",
+            "m8azn.24xlarge",
+            "m8azn.3xlarge",
+            "m8azn.6xlarge",
+            "m8azn.large",
+            "m8azn.medium",
+            "m8azn.metal-12xl",
+            "m8azn.metal-24xl",
+            "m8azn.xlarge",
+            "m8g.12xlarge",
+            "m8g.16xlarge",
+            "m8g.24xlarge",
+            "m8g.2xlarge",
+            "m8g.48xlarge",
+            "m8g.4xlarge",
+            "m8g.8xlarge",
+            "m8g.large",
+            "m8g.medium",
+            "m8g.metal-24xl",
+            "m8g.metal-48xl",
+            "m8g.xlarge",
+            "m8gb.12xlarge",
+            "m8gb.16xlarge",
+            "m8gb.24xlarge",
+            "m8gb.2xlarge",
+            "m8gb.48xlarge",
+            "m8gb.4xlarge",
+            "m8gb.8xlarge",
+            "m8gb.large",
+            "m8gb.medium",
+            "m8gb.metal-24xl",
+            "m8gb.metal-48xl",
+            "m8gb.xlarge",
+            "m8gd.12xlarge",
+            "m8gd.16xlarge",
+            "m8gd.24xlarge",
+            "m8gd.2xlarge",
+            "m8gd.48xlarge",
+            "m8gd.4xlarge",
+            "m8gd.8xlarge",
+            "m8gd.large",
+            "m8gd.medium",
+            "m8gd.metal-24xl",
+            "m8gd.metal-48xl",
+            "m8gd.xlarge",
+            "m8gn.12xlarge",
+            "m8gn.16xlarge",
+            "m8gn.24xlarge",
+            "m8gn.2xlarge",
+            "m8gn.48xlarge",
+            "m8gn.4xlarge",
+            "m8gn.8xlarge",
+            "m8gn.large",
+            "m8gn.medium",
+            "m8gn.metal-24xl",
+            "m8gn.metal-48xl",
+            "m8gn.xlarge",
+            "m8i-flex.12xlarge",
+            "m8i-flex.16xlarge",
+            "m8i-flex.2xlarge",
+            "m8i-flex.4xlarge",
+            "m8i-flex.8xlarge",
+            "m8i-flex.large",
+            "m8i-flex.xlarge",
+            "m8i.12xlarge",
+            "m8i.16xlarge",
+            "m8i.24xlarge",
+            "m8i.2xlarge",
+            "m8i.32xlarge",
+            "m8i.48xlarge",
+            "m8i.4xlarge",
+            "m8i.8xlarge",
+            "m8i.96xlarge",
+            "m8i.large",
+            "m8i.metal-48xl",
+            "m8i.metal-96xl",
+            "m8i.xlarge",
+            "m8id.12xlarge",
+            "m8id.16xlarge",
+            "m8id.24xlarge",
+            "m8id.2xlarge",
+            "m8id.32xlarge",
+            "m8id.48xlarge",
+            "m8id.4xlarge",
+            "m8id.8xlarge",
+            "m8id.96xlarge",
+            "m8id.large",
+            "m8id.metal-48xl",
+            "m8id.metal-96xl",
+            "m8id.xlarge",
+            "mac-m4.metal",
+            "mac-m4max.metal",
+            "mac-m4pro.metal",
+            "mac1.metal",
+            "mac2-m1ultra.metal",
+            "mac2-m2.metal",
+            "mac2-m2pro.metal",
+            "mac2.metal",
+            "p2.16xlarge",
+            "p2.8xlarge",
+            "p2.xlarge",
+            "p3.16xlarge",
+            "p3.2xlarge",
+            "p3.8xlarge",
+            "p3dn.24xlarge",
+            "p4d.24xlarge",
+            "p4de.24xlarge",
+            "p5.48xlarge",
+            "p5.4xlarge",
+            "p5e.48xlarge",
+            "p5en.48xlarge",
+            "p6-b200.48xlarge",
+            "p6-b300.48xlarge",
+            "p6e-gb200.36xlarge",
+            "r3.2xlarge",
+            "r3.4xlarge",
+            "r3.8xlarge",
+            "r3.large",
+            "r3.xlarge",
+            "r4.16xlarge",
+            "r4.2xlarge",
+            "r4.4xlarge",
+            "r4.8xlarge",
+            "r4.large",
+            "r4.xlarge",
+            "r5.12xlarge",
+            "r5.16xlarge",
+            "r5.24xlarge",
+            "r5.2xlarge",
+            "r5.4xlarge",
+            "r5.8xlarge",
+            "r5.large",
+            "r5.metal",
+            "r5.xlarge",
+            "r5a.12xlarge",
+            "r5a.16xlarge",
+            "r5a.24xlarge",
+            "r5a.2xlarge",
+            "r5a.4xlarge",
+            "r5a.8xlarge",
+            "r5a.large",
+            "r5a.xlarge",
+            "r5ad.12xlarge",
+            "r5ad.16xlarge",
+            "r5ad.24xlarge",
+            "r5ad.2xlarge",
+            "r5ad.4xlarge",
+            "r5ad.8xlarge",
+            "r5ad.large",
+            "r5ad.xlarge",
+            "r5b.12xlarge",
+            "r5b.16xlarge",
+            "r5b.24xlarge",
+            "r5b.2xlarge",
+            "r5b.4xlarge",
+            "r5b.8xlarge",
+            "r5b.large",
+            "r5b.metal",
+            "r5b.xlarge",
+            "r5d.12xlarge",
+            "r5d.16xlarge",
+            "r5d.24xlarge",
+            "r5d.2xlarge",
+            "r5d.4xlarge",
+            "r5d.8xlarge",
+            "r5d.large",
+            "r5d.metal",
+            "r5d.xlarge",
+            "r5dn.12xlarge",
+            "r5dn.16xlarge",
+            "r5dn.24xlarge",
+            "r5dn.2xlarge",
+            "r5dn.4xlarge",
+            "r5dn.8xlarge",
+            "r5dn.large",
+            "r5dn.metal",
+            "r5dn.xlarge",
+            "r5n.12xlarge",
+            "r5n.16xlarge",
+            "r5n.24xlarge",
+            "r5n.2xlarge",
+            "r5n.4xlarge",
+            "r5n.8xlarge",
+            "r5n.large",
+            "r5n.metal",
+            "r5n.xlarge",
+            "r6a.12xlarge",
+            "r6a.16xlarge",
+            "r6a.24xlarge",
+            "r6a.2xlarge",
+            "r6a.32xlarge",
+            "r6a.48xlarge",
+            "r6a.4xlarge",
+            "r6a.8xlarge",
+            "r6a.large",
+            "r6a.metal",
+            "r6a.xlarge",
+            "r6g.12xlarge",
+            "r6g.16xlarge",
+            "r6g.2xlarge",
+            "r6g.4xlarge",
+            "r6g.8xlarge",
+            "r6g.large",
+            "r6g.medium",
+            "r6g.metal",
+            "r6g.xlarge",
+            "r6gd.12xlarge",
+            "r6gd.16xlarge",
+            "r6gd.2xlarge",
+            "r6gd.4xlarge",
+            "r6gd.8xlarge",
+            "r6gd.large",
+            "r6gd.medium",
+            "r6gd.metal",
+            "r6gd.xlarge",
+            "r6i.12xlarge",
+            "r6i.16xlarge",
+            "r6i.24xlarge",
+            "r6i.2xlarge",
+            "r6i.32xlarge",
+            "r6i.4xlarge",
+            "r6i.8xlarge",
+            "r6i.large",
+            "r6i.metal",
+            "r6i.xlarge",
+            "r6id.12xlarge",
+            "r6id.16xlarge",
+            "r6id.24xlarge",
+            "r6id.2xlarge",
+            "r6id.32xlarge",
+            "r6id.4xlarge",
+            "r6id.8xlarge",
+            "r6id.large",
+            "r6id.metal",
+            "r6id.xlarge",
+            "r6idn.12xlarge",
+            "r6idn.16xlarge",
+            "r6idn.24xlarge",
+            "r6idn.2xlarge",
+            "r6idn.32xlarge",
+            "r6idn.4xlarge",
+            "r6idn.8xlarge",
+            "r6idn.large",
+            "r6idn.metal",
+            "r6idn.xlarge",
+            "r6in.12xlarge",
+            "r6in.16xlarge",
+            "r6in.24xlarge",
+            "r6in.2xlarge",
+            "r6in.32xlarge",
+            "r6in.4xlarge",
+            "r6in.8xlarge",
+            "r6in.large",
+            "r6in.metal",
+            "r6in.xlarge",
+            "r7a.12xlarge",
+            "r7a.16xlarge",
+            "r7a.24xlarge",
+            "r7a.2xlarge",
+            "r7a.32xlarge",
+            "r7a.48xlarge",
+            "r7a.4xlarge",
+            "r7a.8xlarge",
+            "r7a.large",
+            "r7a.medium",
+            "r7a.metal-48xl",
+            "r7a.xlarge",
+            "r7g.12xlarge",
+            "r7g.16xlarge",
+            "r7g.2xlarge",
+            "r7g.4xlarge",
+            "r7g.8xlarge",
+            "r7g.large",
+            "r7g.medium",
+            "r7g.metal",
+            "r7g.xlarge",
+            "r7gd.12xlarge",
+            "r7gd.16xlarge",
+            "r7gd.2xlarge",
+            "r7gd.4xlarge",
+            "r7gd.8xlarge",
+            "r7gd.large",
+            "r7gd.medium",
+            "r7gd.metal",
+            "r7gd.xlarge",
+            "r7i.12xlarge",
+            "r7i.16xlarge",
+            "r7i.24xlarge",
+            "r7i.2xlarge",
+            "r7i.48xlarge",
+            "r7i.4xlarge",
+            "r7i.8xlarge",
+            "r7i.large",
+            "r7i.metal-24xl",
+            "r7i.metal-48xl",
+            "r7i.xlarge",
+            "r7iz.12xlarge",
+            "r7iz.16xlarge",
+            "r7iz.2xlarge",
+            "r7iz.32xlarge",
+            "r7iz.4xlarge",
+            "r7iz.8xlarge",
+            "r7iz.large",
+            "r7iz.metal-16xl",
+            "r7iz.metal-32xl",
+            "r7iz.xlarge",
+            "r8a.12xlarge",
+            "r8a.16xlarge",
+            "r8a.24xlarge",
+            "r8a.2xlarge",
+            "r8a.48xlarge",
+            "r8a.4xlarge",
+            "r8a.8xlarge",
+            "r8a.large",
+            "r8a.medium",
+            "r8a.metal-24xl",
+            "r8a.metal-48xl",
+            "r8a.xlarge",
+            "r8g.12xlarge",
+            "r8g.16xlarge",
+            "r8g.24xlarge",
+            "r8g.2xlarge",
+            "r8g.48xlarge",
+            "r8g.4xlarge",
+            "r8g.8xlarge",
+            "r8g.large",
+            "r8g.medium",
+            "r8g.metal-24xl",
+            "r8g.metal-48xl",
+            "r8g.xlarge",
+            "r8gb.12xlarge",
+            "r8gb.16xlarge",
+            "r8gb.24xlarge",
+            "r8gb.2xlarge",
+            "r8gb.4xlarge",
+            "r8gb.8xlarge",
+            "r8gb.large",
+            "r8gb.medium",
+            "r8gb.metal-24xl",
+            "r8gb.xlarge",
+            "r8gd.12xlarge",
+            "r8gd.16xlarge",
+            "r8gd.24xlarge",
+            "r8gd.2xlarge",
+            "r8gd.48xlarge",
+            "r8gd.4xlarge",
+            "r8gd.8xlarge",
+            "r8gd.large",
+            "r8gd.medium",
+            "r8gd.metal-24xl",
+            "r8gd.metal-48xl",
+            "r8gd.xlarge",
+            "r8gn.12xlarge",
+            "r8gn.16xlarge",
+            "r8gn.24xlarge",
+            "r8gn.2xlarge",
+            "r8gn.48xlarge",
+            "r8gn.4xlarge",
+            "r8gn.8xlarge",
+            "r8gn.large",
+            "r8gn.medium",
+            "r8gn.metal-24xl",
+            "r8gn.metal-48xl",
+            "r8gn.xlarge",
+            "r8i-flex.12xlarge",
+            "r8i-flex.16xlarge",
+            "r8i-flex.2xlarge",
+            "r8i-flex.4xlarge",
+            "r8i-flex.8xlarge",
+            "r8i-flex.large",
+            "r8i-flex.xlarge",
+            "r8i.12xlarge",
+            "r8i.16xlarge",
+            "r8i.24xlarge",
+            "r8i.2xlarge",
+            "r8i.32xlarge",
+            "r8i.48xlarge",
+            "r8i.4xlarge",
+            "r8i.8xlarge",
+            "r8i.96xlarge",
+            "r8i.large",
+            "r8i.metal-48xl",
+            "r8i.metal-96xl",
+            "r8i.xlarge",
+            "r8id.12xlarge",
+            "r8id.16xlarge",
+            "r8id.24xlarge",
+            "r8id.2xlarge",
+            "r8id.32xlarge",
+            "r8id.48xlarge",
+            "r8id.4xlarge",
+            "r8id.8xlarge",
+            "r8id.96xlarge",
+            "r8id.large",
+            "r8id.metal-48xl",
+            "r8id.metal-96xl",
+            "r8id.xlarge",
+            "t1.micro",
+            "t2.2xlarge",
+            "t2.large",
+            "t2.medium",
+            "t2.micro",
+            "t2.nano",
+            "t2.small",
+            "t2.xlarge",
+            "t3.2xlarge",
+            "t3.large",
+            "t3.medium",
+            "t3.micro",
+            "t3.nano",
+            "t3.small",
+            "t3.xlarge",
+            "t3a.2xlarge",
+            "t3a.large",
+            "t3a.medium",
+            "t3a.micro",
+            "t3a.nano",
+            "t3a.small",
+            "t3a.xlarge",
+            "t4g.2xlarge",
+            "t4g.large",
+            "t4g.medium",
+            "t4g.micro",
+            "t4g.nano",
+            "t4g.small",
+            "t4g.xlarge",
+            "trn1.2xlarge",
+            "trn1.32xlarge",
+            "trn1n.32xlarge",
+            "trn2.3xlarge",
+            "trn2.48xlarge",
+            "u-12tb1.112xlarge",
+            "u-12tb1.metal",
+            "u-18tb1.112xlarge",
+            "u-18tb1.metal",
+            "u-24tb1.112xlarge",
+            "u-24tb1.metal",
+            "u-3tb1.56xlarge",
+            "u-6tb1.112xlarge",
+            "u-6tb1.56xlarge",
+            "u-6tb1.metal",
+            "u-9tb1.112xlarge",
+            "u-9tb1.metal",
+            "u7i-12tb.224xlarge",
+            "u7i-6tb.112xlarge",
+            "u7i-8tb.112xlarge",
+            "u7ib-12tb.224xlarge",
+            "u7in-16tb.224xlarge",
+            "u7in-24tb.224xlarge",
+            "u7in-32tb.224xlarge",
+            "u7inh-32tb.480xlarge",
+            "vt1.24xlarge",
+            "vt1.3xlarge",
+            "vt1.6xlarge",
+            "x1.16xlarge",
+            "x1.32xlarge",
+            "x1e.16xlarge",
+            "x1e.2xlarge",
+            "x1e.32xlarge",
+            "x1e.4xlarge",
+            "x1e.8xlarge",
+            "x1e.xlarge",
+            "x2gd.12xlarge",
+            "x2gd.16xlarge",
+            "x2gd.2xlarge",
+            "x2gd.4xlarge",
+            "x2gd.8xlarge",
+            "x2gd.large",
+            "x2gd.medium",
+            "x2gd.metal",
+            "x2gd.xlarge",
+            "x2idn.16xlarge",
+            "x2idn.24xlarge",
+            "x2idn.32xlarge",
+            "x2idn.metal",
+            "x2iedn.16xlarge",
+            "x2iedn.24xlarge",
+            "x2iedn.2xlarge",
+            "x2iedn.32xlarge",
+            "x2iedn.4xlarge",
+            "x2iedn.8xlarge",
+            "x2iedn.metal",
+            "x2iedn.xlarge",
+            "x2iezn.12xlarge",
+            "x2iezn.2xlarge",
+            "x2iezn.4xlarge",
+            "x2iezn.6xlarge",
+            "x2iezn.8xlarge",
+            "x2iezn.metal",
+            "x8aedz.12xlarge",
+            "x8aedz.24xlarge",
+            "x8aedz.3xlarge",
+            "x8aedz.6xlarge",
+            "x8aedz.large",
+            "x8aedz.metal-12xl",
+            "x8aedz.metal-24xl",
+            "x8aedz.xlarge",
+            "x8g.12xlarge",
+            "x8g.16xlarge",
+            "x8g.24xlarge",
+            "x8g.2xlarge",
+            "x8g.48xlarge",
+            "x8g.4xlarge",
+            "x8g.8xlarge",
+            "x8g.large",
+            "x8g.medium",
+            "x8g.metal-24xl",
+            "x8g.metal-48xl",
+            "x8g.xlarge",
+            "x8i.12xlarge",
+            "x8i.16xlarge",
+            "x8i.24xlarge",
+            "x8i.2xlarge",
+            "x8i.32xlarge",
+            "x8i.48xlarge",
+            "x8i.4xlarge",
+            "x8i.64xlarge",
+            "x8i.8xlarge",
+            "x8i.96xlarge",
+            "x8i.large",
+            "x8i.metal-48xl",
+            "x8i.metal-96xl",
+            "x8i.xlarge",
+            "z1d.12xlarge",
+            "z1d.2xlarge",
+            "z1d.3xlarge",
+            "z1d.6xlarge",
+            "z1d.large",
+            "z1d.metal",
+            "z1d.xlarge",
         ];
 
         /// The value CloudFormation takes.
@@ -14059,6 +18028,8 @@ pub mod ec2_fleet {
     impl UsageStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UseCapacityReservationsFirst];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["use-capacity-reservations-first"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14110,6 +18081,9 @@ pub mod ec2_fleet {
             Self::Nvidia,
             Self::Xilinx,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14209,6 +18183,28 @@ pub mod ec2_fleet {
             Self::Trainium2,
             Self::U30,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a10g",
+            "a100",
+            "h100",
+            "inferentia",
+            "k520",
+            "k80",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "t4g",
+            "vu9p",
+            "v100",
+            "l40s",
+            "l4",
+            "gaudi-hl-205",
+            "inferentia2",
+            "trainium",
+            "trainium2",
+            "u30",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14270,6 +18266,8 @@ pub mod ec2_fleet {
     impl AcceleratorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::Fpga, Self::Inference, Self::Media];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference", "media"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14314,6 +18312,8 @@ pub mod ec2_fleet {
     impl BareMetal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14357,6 +18357,8 @@ pub mod ec2_fleet {
     impl BurstablePerformance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14403,6 +18405,9 @@ pub mod ec2_fleet {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Intel, Self::Amd, Self::AmazonWebServices, Self::Apple];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["intel", "amd", "amazon-web-services", "apple"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14445,6 +18450,8 @@ pub mod ec2_fleet {
     impl InstanceGeneration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Current, Self::Previous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["current", "previous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14487,6 +18494,8 @@ pub mod ec2_fleet {
     impl LocalStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14528,6 +18537,8 @@ pub mod ec2_fleet {
     impl LocalStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hdd, Self::Ssd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14568,6 +18579,8 @@ pub mod ec2_fleet {
     impl HttpEndpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14608,6 +18621,8 @@ pub mod ec2_fleet {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Optional, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["optional", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14650,6 +18665,8 @@ pub mod ec2_fleet {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dedicated, Self::Default, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14691,6 +18708,8 @@ pub mod ec2_fleet {
     impl ReplacementStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Launch, Self::LaunchBeforeTerminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["launch", "launch-before-terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14749,6 +18768,9 @@ pub mod ec2_fleet {
             Self::St1,
             Self::Standard,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14787,6 +18809,8 @@ pub use ec2_fleet::{CfnEc2Fleet, CfnEc2FleetAttributes};
 
 /// `AWS::EC2::EIP` and its property types.
 pub mod eip {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::EIP`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eip.html)
@@ -14825,6 +18849,25 @@ pub mod eip {
         pub transfer_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::EIP`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::EIP",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("Domain", s::Kind::String),
+            s::prop("InstanceId", s::Kind::String),
+            s::prop("IpamPoolId", s::Kind::String),
+            s::prop("NetworkBorderGroup", s::Kind::String),
+            s::prop("PublicIpv4Pool", s::Kind::String),
+            s::prop("TransferAddress", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEip`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEipAttributes {
         /// `PublicIp`: string.
@@ -14847,6 +18890,8 @@ pub use eip::{CfnEip, CfnEipAttributes};
 
 /// `AWS::EC2::EIPAssociation` and its property types.
 pub mod eip_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::EIPAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html)
@@ -14880,6 +18925,22 @@ pub mod eip_association {
         pub private_ip_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::EIPAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::EIPAssociation",
+        properties: &[
+            s::prop("AllocationId", s::Kind::String),
+            s::prop("EIP", s::Kind::String),
+            s::prop("InstanceId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEipAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEipAssociationAttributes {
         /// `Id`: string.
@@ -14897,6 +18958,8 @@ pub use eip_association::{CfnEipAssociation, CfnEipAssociationAttributes};
 
 /// `AWS::EC2::EgressOnlyInternetGateway` and its property types.
 pub mod egress_only_internet_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::EgressOnlyInternetGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-egressonlyinternetgateway.html)
@@ -14928,6 +18991,19 @@ pub mod egress_only_internet_gateway {
         }
     }
 
+    /// What the schema says of `AWS::EC2::EgressOnlyInternetGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::EgressOnlyInternetGateway",
+        properties: &[
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEgressOnlyInternetGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEgressOnlyInternetGatewayAttributes {
         /// `Id`: string.
@@ -14947,6 +19023,8 @@ pub use egress_only_internet_gateway::{
 
 /// `AWS::EC2::EnclaveCertificateIamRoleAssociation` and its property types.
 pub mod enclave_certificate_iam_role_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::EnclaveCertificateIamRoleAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-enclavecertificateiamroleassociation.html)
@@ -14986,6 +19064,16 @@ pub mod enclave_certificate_iam_role_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::EnclaveCertificateIamRoleAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::EnclaveCertificateIamRoleAssociation",
+        properties: &[s::prop("CertificateArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:acm:[A-Za-z0-9-]{1,64}:([0-9]{12})?:certificate/.+$").min_length(1).max_length(1283), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:iam:.*:([0-9]{12})?:role/.+$").min_length(1).max_length(1283)],
+        required: &["CertificateArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnclaveCertificateIamRoleAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnclaveCertificateIamRoleAssociationAttributes {
         /// `CertificateS3BucketName`: string.
@@ -15017,6 +19105,8 @@ pub use enclave_certificate_iam_role_association::{
 
 /// `AWS::EC2::FlowLog` and its property types.
 pub mod flow_log {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::FlowLog`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-flowlog.html)
@@ -15105,6 +19195,35 @@ pub mod flow_log {
         }
     }
 
+    /// What the schema says of `AWS::EC2::FlowLog`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::FlowLog",
+        properties: &[
+            s::prop("DeliverCrossAccountRole", s::Kind::String),
+            s::prop("DeliverLogsPermissionArn", s::Kind::String),
+            s::prop(
+                "DestinationOptions",
+                s::Kind::Object(&SCHEMA_DestinationOptions),
+            ),
+            s::prop("LogDestination", s::Kind::String),
+            s::prop(
+                "LogDestinationType",
+                s::Kind::Enum(LogDestinationType::VALUES),
+            ),
+            s::prop("LogFormat", s::Kind::String),
+            s::prop("LogGroupName", s::Kind::String),
+            s::prop("MaxAggregationInterval", s::Kind::Integer),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("TrafficType", s::Kind::Enum(TrafficType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceType", "ResourceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlowLog`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowLogAttributes {
         /// `Id`: string.
@@ -15148,6 +19267,20 @@ pub mod flow_log {
         }
     }
 
+    /// What the schema says of `DestinationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationOptions",
+        properties: &[
+            s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)),
+            s::prop("HiveCompatiblePartitions", s::Kind::Boolean),
+            s::prop("PerHourPartition", s::Kind::Boolean),
+        ],
+        required: &["FileFormat", "HiveCompatiblePartitions", "PerHourPartition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationOptions> for ::stratus_model::Val<DestinationOptions> {
         fn from(value: DestinationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15169,6 +19302,9 @@ pub mod flow_log {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::CloudWatchLogs, Self::S3, Self::KinesisDataFirehose];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["cloud-watch-logs", "s3", "kinesis-data-firehose"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15225,6 +19361,15 @@ pub mod flow_log {
             Self::TransitGatewayAttachment,
             Self::RegionalNatGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NetworkInterface",
+            "Subnet",
+            "VPC",
+            "TransitGateway",
+            "TransitGatewayAttachment",
+            "RegionalNatGateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15271,6 +19416,8 @@ pub mod flow_log {
     impl TrafficType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Accept, Self::All, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCEPT", "ALL", "REJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15312,6 +19459,8 @@ pub mod flow_log {
     impl FileFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PlainText, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["plain-text", "parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15345,6 +19494,8 @@ pub use flow_log::{CfnFlowLog, CfnFlowLogAttributes};
 
 /// `AWS::EC2::GatewayRouteTableAssociation` and its property types.
 pub mod gateway_route_table_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::GatewayRouteTableAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-gatewayroutetableassociation.html)
@@ -15378,6 +19529,19 @@ pub mod gateway_route_table_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::GatewayRouteTableAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::GatewayRouteTableAssociation",
+        properties: &[
+            s::prop("GatewayId", s::Kind::String),
+            s::prop("RouteTableId", s::Kind::String),
+        ],
+        required: &["RouteTableId", "GatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGatewayRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayRouteTableAssociationAttributes {
         /// `AssociationId`: string.
@@ -15399,6 +19563,8 @@ pub use gateway_route_table_association::{
 
 /// `AWS::EC2::Host` and its property types.
 pub mod host {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::Host`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-host.html)
@@ -15462,6 +19628,26 @@ pub mod host {
         }
     }
 
+    /// What the schema says of `AWS::EC2::Host`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::Host",
+        properties: &[
+            s::prop("AssetId", s::Kind::String),
+            s::prop("AutoPlacement", s::Kind::Enum(AutoPlacement::VALUES)),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("HostMaintenance", s::Kind::Enum(HostMaintenance::VALUES)),
+            s::prop("HostRecovery", s::Kind::Enum(HostRecovery::VALUES)),
+            s::prop("InstanceFamily", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("OutpostArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AvailabilityZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHost`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHostAttributes {
         /// `HostId`: string.
@@ -15486,6 +19672,8 @@ pub mod host {
     impl AutoPlacement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::On, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["on", "off"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15526,6 +19714,8 @@ pub mod host {
     impl HostMaintenance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::On, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["on", "off"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15566,6 +19756,8 @@ pub mod host {
     impl HostRecovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::On, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["on", "off"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15599,6 +19791,8 @@ pub use host::{CfnHost, CfnHostAttributes};
 
 /// `AWS::EC2::IPAM` and its property types.
 pub mod ipam {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAM`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html)
@@ -15631,6 +19825,35 @@ pub mod ipam {
         /// Allowed values: `free`, `advanced`.
         pub tier: ::std::option::Option<::stratus_model::Val<Tier>>,
     }
+
+    /// What the schema says of `AWS::EC2::IPAM`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAM",
+        properties: &[
+            s::prop(
+                "DefaultResourceDiscoveryOrganizationalUnitExclusions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IpamOrganizationalUnitExclusion),
+                )),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("EnablePrivateGua", s::Kind::Boolean),
+            s::prop("MeteredAccount", s::Kind::Enum(MeteredAccount::VALUES)),
+            s::prop(
+                "OperatingRegions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpamOperatingRegion))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Tier", s::Kind::Enum(Tier::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpam`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamAttributes {
@@ -15706,6 +19929,16 @@ pub mod ipam {
         }
     }
 
+    /// What the schema says of `IpamOrganizationalUnitExclusion`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamOrganizationalUnitExclusion: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamOrganizationalUnitExclusion",
+        properties: &[s::prop("OrganizationsEntityPath", s::Kind::String).min_length(1)],
+        required: &["OrganizationsEntityPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamOrganizationalUnitExclusion>
         for ::stratus_model::Val<IpamOrganizationalUnitExclusion>
     {
@@ -15734,6 +19967,16 @@ pub mod ipam {
         }
     }
 
+    /// What the schema says of `IpamOperatingRegion`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamOperatingRegion: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamOperatingRegion",
+        properties: &[s::prop("RegionName", s::Kind::String)],
+        required: &["RegionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamOperatingRegion> for ::stratus_model::Val<IpamOperatingRegion> {
         fn from(value: IpamOperatingRegion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15752,6 +19995,8 @@ pub mod ipam {
     impl MeteredAccount {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IpamOwner, Self::ResourceOwner];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipam-owner", "resource-owner"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15792,6 +20037,8 @@ pub mod ipam {
     impl Tier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Free, Self::Advanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["free", "advanced"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -15825,6 +20072,8 @@ pub use ipam::{CfnIpam, CfnIpamAttributes};
 
 /// `AWS::EC2::IPAMAllocation` and its property types.
 pub mod ipam_allocation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMAllocation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamallocation.html)
@@ -15868,6 +20117,21 @@ pub mod ipam_allocation {
         }
     }
 
+    /// What the schema says of `AWS::EC2::IPAMAllocation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMAllocation",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("IpamPoolId", s::Kind::String),
+            s::prop("NetmaskLength", s::Kind::Integer),
+        ],
+        required: &["IpamPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpamAllocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamAllocationAttributes {
         /// `IpamPoolAllocationId`: string.
@@ -15885,6 +20149,8 @@ pub use ipam_allocation::{CfnIpamAllocation, CfnIpamAllocationAttributes};
 
 /// `AWS::EC2::IPAMPool` and its property types.
 pub mod ipam_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html)
@@ -15979,6 +20245,45 @@ pub mod ipam_pool {
         }
     }
 
+    /// What the schema says of `AWS::EC2::IPAMPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMPool",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::String),
+            s::prop("AllocationDefaultNetmaskLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(128.0),
+            s::prop("AllocationMaxNetmaskLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(128.0),
+            s::prop("AllocationMinNetmaskLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(128.0),
+            s::prop(
+                "AllocationResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("AutoImport", s::Kind::Boolean),
+            s::prop("AwsService", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("IpamScopeId", s::Kind::String),
+            s::prop("Locale", s::Kind::String),
+            s::prop(
+                "ProvisionedCidrs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProvisionedCidr))),
+            ),
+            s::prop("PublicIpSource", s::Kind::String),
+            s::prop("PubliclyAdvertisable", s::Kind::Boolean),
+            s::prop("SourceIpamPoolId", s::Kind::String),
+            s::prop("SourceResource", s::Kind::Object(&SCHEMA_SourceResource)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IpamScopeId", "AddressFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpamPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPoolAttributes {
         /// `IpamPoolId`: string.
@@ -16053,6 +20358,23 @@ pub mod ipam_pool {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16076,6 +20398,16 @@ pub mod ipam_pool {
             Self { cidr: cidr.into() }
         }
     }
+
+    /// What the schema says of `ProvisionedCidr`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedCidr: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedCidr",
+        properties: &[s::prop("Cidr", s::Kind::String)],
+        required: &["Cidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProvisionedCidr> for ::stratus_model::Val<ProvisionedCidr> {
         fn from(value: ProvisionedCidr) -> Self {
@@ -16118,6 +20450,26 @@ pub mod ipam_pool {
         }
     }
 
+    /// What the schema says of `SourceResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceResource: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceResource",
+        properties: &[
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("ResourceOwner", s::Kind::String),
+            s::prop("ResourceRegion", s::Kind::String),
+            s::prop("ResourceType", s::Kind::String),
+        ],
+        required: &[
+            "ResourceId",
+            "ResourceType",
+            "ResourceRegion",
+            "ResourceOwner",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceResource> for ::stratus_model::Val<SourceResource> {
         fn from(value: SourceResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16129,6 +20481,8 @@ pub use ipam_pool::{CfnIpamPool, CfnIpamPoolAttributes};
 
 /// `AWS::EC2::IPAMPoolCidr` and its property types.
 pub mod ipam_pool_cidr {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMPoolCidr`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampoolcidr.html)
@@ -16167,6 +20521,20 @@ pub mod ipam_pool_cidr {
         }
     }
 
+    /// What the schema says of `AWS::EC2::IPAMPoolCidr`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMPoolCidr",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("IpamPoolId", s::Kind::String),
+            s::prop("NetmaskLength", s::Kind::Integer),
+        ],
+        required: &["IpamPoolId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpamPoolCidr`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPoolCidrAttributes {
         /// `IpamPoolCidrId`: string.
@@ -16189,6 +20557,8 @@ pub use ipam_pool_cidr::{CfnIpamPoolCidr, CfnIpamPoolCidrAttributes};
 
 /// `AWS::EC2::IPAMPrefixListResolver` and its property types.
 pub mod ipam_prefix_list_resolver {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMPrefixListResolver`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolver.html)
@@ -16233,6 +20603,28 @@ pub mod ipam_prefix_list_resolver {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::IPAMPrefixListResolver`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMPrefixListResolver",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::Enum(AddressFamily::VALUES)),
+            s::prop("Description", s::Kind::String),
+            s::prop("IpamId", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IpamPrefixListResolverRule),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AddressFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpamPrefixListResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPrefixListResolverAttributes {
@@ -16290,6 +20682,28 @@ pub mod ipam_prefix_list_resolver {
         }
     }
 
+    /// What the schema says of `IpamPrefixListResolverRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamPrefixListResolverRule: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamPrefixListResolverRule",
+        properties: &[
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IpamPrefixListResolverRuleCondition),
+                )),
+            ),
+            s::prop("IpamScopeId", s::Kind::String),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("RuleType", s::Kind::Enum(RuleType::VALUES)),
+            s::prop("StaticCidr", s::Kind::String),
+        ],
+        required: &["RuleType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamPrefixListResolverRule>
         for ::stratus_model::Val<IpamPrefixListResolverRule>
     {
@@ -16318,6 +20732,24 @@ pub mod ipam_prefix_list_resolver {
         /// `ResourceTag`: [`Tag`].
         pub resource_tag: ::std::option::Option<::stratus_model::Val<Tag>>,
     }
+
+    /// What the schema says of `IpamPrefixListResolverRuleCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamPrefixListResolverRuleCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamPrefixListResolverRuleCondition",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("IpamPoolId", s::Kind::String),
+            s::prop("Operation", s::Kind::Enum(Operation::VALUES)),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("ResourceOwner", s::Kind::String),
+            s::prop("ResourceRegion", s::Kind::String),
+            s::prop("ResourceTag", s::Kind::Object(&SCHEMA_Tag)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IpamPrefixListResolverRuleCondition>
         for ::stratus_model::Val<IpamPrefixListResolverRuleCondition>
@@ -16354,6 +20786,23 @@ pub mod ipam_prefix_list_resolver {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16372,6 +20821,8 @@ pub mod ipam_prefix_list_resolver {
     impl AddressFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16417,6 +20868,8 @@ pub mod ipam_prefix_list_resolver {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Vpc, Self::Subnet, Self::Eip, Self::PublicIpv4Pool];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["vpc", "subnet", "eip", "public-ipv4-pool"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16462,6 +20915,9 @@ pub mod ipam_prefix_list_resolver {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::StaticCidr, Self::IpamResourceCidr, Self::IpamPoolCidr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["static-cidr", "ipam-resource-cidr", "ipam-pool-cidr"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16505,6 +20961,8 @@ pub mod ipam_prefix_list_resolver {
     impl Operation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Equals, Self::NotEquals, Self::SubnetOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["equals", "not-equals", "subnet-of"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16541,6 +20999,8 @@ pub use ipam_prefix_list_resolver::{
 
 /// `AWS::EC2::IPAMPrefixListResolverTarget` and its property types.
 pub mod ipam_prefix_list_resolver_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMPrefixListResolverTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamprefixlistresolvertarget.html)
@@ -16596,6 +21056,28 @@ pub mod ipam_prefix_list_resolver_target {
         }
     }
 
+    /// What the schema says of `AWS::EC2::IPAMPrefixListResolverTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMPrefixListResolverTarget",
+        properties: &[
+            s::prop("DesiredVersion", s::Kind::Integer),
+            s::prop("IpamPrefixListResolverId", s::Kind::String),
+            s::prop("PrefixListId", s::Kind::String),
+            s::prop("PrefixListRegion", s::Kind::String),
+            s::prop("TrackLatestVersion", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "IpamPrefixListResolverId",
+            "PrefixListId",
+            "PrefixListRegion",
+            "TrackLatestVersion",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpamPrefixListResolverTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamPrefixListResolverTargetAttributes {
         /// `IpamPrefixListResolverTargetId`: string.
@@ -16630,6 +21112,8 @@ pub use ipam_prefix_list_resolver_target::{
 
 /// `AWS::EC2::IPAMResourceDiscovery` and its property types.
 pub mod ipam_resource_discovery {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMResourceDiscovery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscovery.html)
@@ -16654,6 +21138,32 @@ pub mod ipam_resource_discovery {
             ::stratus_model::Val<::std::vec::Vec<IpamResourceDiscoveryOrganizationalUnitExclusion>>,
         >,
     }
+
+    /// What the schema says of `AWS::EC2::IPAMResourceDiscovery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMResourceDiscovery",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "OperatingRegions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpamOperatingRegion))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "OrganizationalUnitExclusions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IpamResourceDiscoveryOrganizationalUnitExclusion),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpamResourceDiscovery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamResourceDiscoveryAttributes {
@@ -16712,6 +21222,16 @@ pub mod ipam_resource_discovery {
         }
     }
 
+    /// What the schema says of `IpamOperatingRegion`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamOperatingRegion: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamOperatingRegion",
+        properties: &[s::prop("RegionName", s::Kind::String)],
+        required: &["RegionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamOperatingRegion> for ::stratus_model::Val<IpamOperatingRegion> {
         fn from(value: IpamOperatingRegion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16741,6 +21261,17 @@ pub mod ipam_resource_discovery {
         }
     }
 
+    /// What the schema says of `IpamResourceDiscoveryOrganizationalUnitExclusion`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamResourceDiscoveryOrganizationalUnitExclusion: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "IpamResourceDiscoveryOrganizationalUnitExclusion",
+            properties: &[s::prop("OrganizationsEntityPath", s::Kind::String).min_length(1)],
+            required: &["OrganizationsEntityPath"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<IpamResourceDiscoveryOrganizationalUnitExclusion>
         for ::stratus_model::Val<IpamResourceDiscoveryOrganizationalUnitExclusion>
     {
@@ -16754,6 +21285,8 @@ pub use ipam_resource_discovery::{CfnIpamResourceDiscovery, CfnIpamResourceDisco
 
 /// `AWS::EC2::IPAMResourceDiscoveryAssociation` and its property types.
 pub mod ipam_resource_discovery_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMResourceDiscoveryAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamresourcediscoveryassociation.html)
@@ -16793,6 +21326,20 @@ pub mod ipam_resource_discovery_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::IPAMResourceDiscoveryAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMResourceDiscoveryAssociation",
+        properties: &[
+            s::prop("IpamId", s::Kind::String),
+            s::prop("IpamResourceDiscoveryId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IpamId", "IpamResourceDiscoveryId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpamResourceDiscoveryAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamResourceDiscoveryAssociationAttributes {
@@ -16858,6 +21405,8 @@ pub use ipam_resource_discovery_association::{
 
 /// `AWS::EC2::IPAMScope` and its property types.
 pub mod ipam_scope {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IPAMScope`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html)
@@ -16895,6 +21444,24 @@ pub mod ipam_scope {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::IPAMScope`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IPAMScope",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "ExternalAuthorityConfiguration",
+                s::Kind::Object(&SCHEMA_IpamScopeExternalAuthorityConfiguration),
+            ),
+            s::prop("IpamId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IpamId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpamScope`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpamScopeAttributes {
@@ -16964,6 +21531,25 @@ pub mod ipam_scope {
         }
     }
 
+    /// What the schema says of `IpamScopeExternalAuthorityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpamScopeExternalAuthorityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IpamScopeExternalAuthorityConfiguration",
+        properties: &[
+            s::prop("ExternalResourceIdentifier", s::Kind::String),
+            s::prop(
+                "IpamScopeExternalAuthorityType",
+                s::Kind::Enum(IpamScopeExternalAuthorityType::VALUES),
+            ),
+        ],
+        required: &[
+            "IpamScopeExternalAuthorityType",
+            "ExternalResourceIdentifier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpamScopeExternalAuthorityConfiguration>
         for ::stratus_model::Val<IpamScopeExternalAuthorityConfiguration>
     {
@@ -16982,6 +21568,8 @@ pub mod ipam_scope {
     impl IpamScopeExternalAuthorityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Infoblox];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["infoblox"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17016,6 +21604,8 @@ pub use ipam_scope::{CfnIpamScope, CfnIpamScopeAttributes};
 
 /// `AWS::EC2::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html)
@@ -17166,6 +21756,109 @@ pub mod instance {
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
 
+    /// What the schema says of `AWS::EC2::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::Instance",
+        properties: &[
+            s::prop("AdditionalInfo", s::Kind::String),
+            s::prop("Affinity", s::Kind::Enum(Affinity::VALUES)),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop("CpuOptions", s::Kind::Object(&SCHEMA_CpuOptions)),
+            s::prop(
+                "CreditSpecification",
+                s::Kind::Object(&SCHEMA_CreditSpecification),
+            ),
+            s::prop("DisableApiTermination", s::Kind::Boolean),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop(
+                "ElasticGpuSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ElasticGpuSpecification),
+                )),
+            ),
+            s::prop(
+                "ElasticInferenceAccelerators",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ElasticInferenceAccelerator),
+                )),
+            ),
+            s::prop("EnclaveOptions", s::Kind::Object(&SCHEMA_EnclaveOptions)),
+            s::prop(
+                "HibernationOptions",
+                s::Kind::Object(&SCHEMA_HibernationOptions),
+            ),
+            s::prop("HostId", s::Kind::String),
+            s::prop("HostResourceGroupArn", s::Kind::String),
+            s::prop("IamInstanceProfile", s::Kind::String),
+            s::prop("ImageId", s::Kind::String),
+            s::prop(
+                "InstanceInitiatedShutdownBehavior",
+                s::Kind::Enum(InstanceInitiatedShutdownBehavior::VALUES),
+            ),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceIpv6Address))),
+            ),
+            s::prop("KernelId", s::Kind::String),
+            s::prop("KeyName", s::Kind::String),
+            s::prop(
+                "LaunchTemplate",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop(
+                "LicenseSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LicenseSpecification))),
+            ),
+            s::prop("MetadataOptions", s::Kind::Object(&SCHEMA_MetadataOptions)),
+            s::prop("Monitoring", s::Kind::Boolean),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkInterface))),
+            ),
+            s::prop("PlacementGroupName", s::Kind::String),
+            s::prop(
+                "PrivateDnsNameOptions",
+                s::Kind::Object(&SCHEMA_PrivateDnsNameOptions),
+            ),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop("PropagateTagsToVolumeOnCreation", s::Kind::Boolean),
+            s::prop("RamdiskId", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SourceDestCheck", s::Kind::Boolean),
+            s::prop(
+                "SsmAssociations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SsmAssociation))),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tenancy", s::Kind::String),
+            s::prop("UserData", s::Kind::String),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
         /// `InstanceId`: string.
@@ -17237,6 +21930,21 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_Ebs)),
+            s::prop("NoDevice", s::Kind::Json),
+            s::prop("VirtualName", s::Kind::String),
+        ],
+        required: &["DeviceName"],
+        required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17253,6 +21961,19 @@ pub mod instance {
         pub threads_per_core: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CpuOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuOptions",
+        properties: &[
+            s::prop("CoreCount", s::Kind::Integer),
+            s::prop("ThreadsPerCore", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuOptions> for ::stratus_model::Val<CpuOptions> {
         fn from(value: CpuOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17267,6 +21988,16 @@ pub mod instance {
         #[resource(rename = "CPUCredits")]
         pub cpu_credits: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CreditSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreditSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CreditSpecification",
+        properties: &[s::prop("CPUCredits", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CreditSpecification> for ::stratus_model::Val<CreditSpecification> {
         fn from(value: CreditSpecification) -> Self {
@@ -17293,6 +22024,16 @@ pub mod instance {
             }
         }
     }
+
+    /// What the schema says of `ElasticGpuSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticGpuSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticGpuSpecification",
+        properties: &[s::prop("Type", s::Kind::String)],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticGpuSpecification>
         for ::stratus_model::Val<ElasticGpuSpecification>
@@ -17326,6 +22067,19 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `ElasticInferenceAccelerator`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticInferenceAccelerator: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticInferenceAccelerator",
+        properties: &[
+            s::prop("Count", s::Kind::Integer).minimum(0.0),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElasticInferenceAccelerator>
         for ::stratus_model::Val<ElasticInferenceAccelerator>
     {
@@ -17342,6 +22096,16 @@ pub mod instance {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EnclaveOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnclaveOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EnclaveOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnclaveOptions> for ::stratus_model::Val<EnclaveOptions> {
         fn from(value: EnclaveOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17355,6 +22119,16 @@ pub mod instance {
         /// `Configured`: boolean.
         pub configured: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `HibernationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_HibernationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "HibernationOptions",
+        properties: &[s::prop("Configured", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HibernationOptions> for ::stratus_model::Val<HibernationOptions> {
         fn from(value: HibernationOptions) -> Self {
@@ -17382,6 +22156,16 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `InstanceIpv6Address`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceIpv6Address: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceIpv6Address",
+        properties: &[s::prop("Ipv6Address", s::Kind::String)],
+        required: &["Ipv6Address"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17400,6 +22184,20 @@ pub mod instance {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateSpecification",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String),
+            s::prop("LaunchTemplateName", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateSpecification>
         for ::stratus_model::Val<LaunchTemplateSpecification>
@@ -17431,6 +22229,16 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `LicenseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LicenseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LicenseSpecification",
+        properties: &[s::prop("LicenseConfigurationArn", s::Kind::String)],
+        required: &["LicenseConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LicenseSpecification> for ::stratus_model::Val<LicenseSpecification> {
         fn from(value: LicenseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17458,6 +22266,27 @@ pub mod instance {
         pub instance_metadata_tags:
             ::std::option::Option<::stratus_model::Val<InstanceMetadataTags>>,
     }
+
+    /// What the schema says of `MetadataOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataOptions",
+        properties: &[
+            s::prop("HttpEndpoint", s::Kind::Enum(HttpEndpoint::VALUES)),
+            s::prop("HttpProtocolIpv6", s::Kind::Enum(HttpProtocolIpv6::VALUES)),
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(64.0),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+            s::prop(
+                "InstanceMetadataTags",
+                s::Kind::Enum(InstanceMetadataTags::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataOptions> for ::stratus_model::Val<MetadataOptions> {
         fn from(value: MetadataOptions) -> Self {
@@ -17529,6 +22358,43 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `NetworkInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterface: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterface",
+        properties: &[
+            s::prop("AssociateCarrierIpAddress", s::Kind::Boolean),
+            s::prop("AssociatePublicIpAddress", s::Kind::Boolean),
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceIndex", s::Kind::String),
+            s::prop(
+                "EnaSrdSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdSpecification),
+            ),
+            s::prop("GroupSet", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceIpv6Address))),
+            ),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop(
+                "PrivateIpAddresses",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PrivateIpAddressSpecification),
+                )),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["DeviceIndex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterface> for ::stratus_model::Val<NetworkInterface> {
         fn from(value: NetworkInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17548,6 +22414,20 @@ pub mod instance {
         /// Allowed values: `ip-name`, `resource-name`.
         pub hostname_type: ::std::option::Option<::stratus_model::Val<HostnameType>>,
     }
+
+    /// What the schema says of `PrivateDnsNameOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateDnsNameOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateDnsNameOptions",
+        properties: &[
+            s::prop("EnableResourceNameDnsAAAARecord", s::Kind::Boolean),
+            s::prop("EnableResourceNameDnsARecord", s::Kind::Boolean),
+            s::prop("HostnameType", s::Kind::Enum(HostnameType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivateDnsNameOptions> for ::stratus_model::Val<PrivateDnsNameOptions> {
         fn from(value: PrivateDnsNameOptions) -> Self {
@@ -17578,6 +22458,22 @@ pub mod instance {
             }
         }
     }
+
+    /// What the schema says of `SsmAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmAssociation",
+        properties: &[
+            s::prop(
+                "AssociationParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssociationParameter))),
+            ),
+            s::prop("DocumentName", s::Kind::String),
+        ],
+        required: &["DocumentName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SsmAssociation> for ::stratus_model::Val<SsmAssociation> {
         fn from(value: SsmAssociation) -> Self {
@@ -17610,6 +22506,19 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA_Volume: s::ObjectSchema = s::ObjectSchema {
+        name: "Volume",
+        properties: &[
+            s::prop("Device", s::Kind::String),
+            s::prop("VolumeId", s::Kind::String),
+        ],
+        required: &["VolumeId", "Device"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Volume> for ::stratus_model::Val<Volume> {
         fn from(value: Volume) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17637,6 +22546,24 @@ pub mod instance {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `Ebs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ebs: s::ObjectSchema = s::ObjectSchema {
+        name: "Ebs",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ebs> for ::stratus_model::Val<Ebs> {
         fn from(value: Ebs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17653,6 +22580,22 @@ pub mod instance {
         pub ena_srd_udp_specification:
             ::std::option::Option<::stratus_model::Val<EnaSrdUdpSpecification>>,
     }
+
+    /// What the schema says of `EnaSrdSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdSpecification",
+        properties: &[
+            s::prop("EnaSrdEnabled", s::Kind::Boolean),
+            s::prop(
+                "EnaSrdUdpSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdUdpSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnaSrdSpecification> for ::stratus_model::Val<EnaSrdSpecification> {
         fn from(value: EnaSrdSpecification) -> Self {
@@ -17684,6 +22627,19 @@ pub mod instance {
             }
         }
     }
+
+    /// What the schema says of `PrivateIpAddressSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateIpAddressSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateIpAddressSpecification",
+        properties: &[
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &["PrivateIpAddress", "Primary"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivateIpAddressSpecification>
         for ::stratus_model::Val<PrivateIpAddressSpecification>
@@ -17720,6 +22676,19 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `AssociationParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociationParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociationParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssociationParameter> for ::stratus_model::Val<AssociationParameter> {
         fn from(value: AssociationParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -17733,6 +22702,16 @@ pub mod instance {
         /// `EnaSrdUdpEnabled`: boolean.
         pub ena_srd_udp_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `EnaSrdUdpSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdUdpSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdUdpSpecification",
+        properties: &[s::prop("EnaSrdUdpEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnaSrdUdpSpecification> for ::stratus_model::Val<EnaSrdUdpSpecification> {
         fn from(value: EnaSrdUdpSpecification) -> Self {
@@ -17752,6 +22731,8 @@ pub mod instance {
     impl Affinity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17792,6 +22773,8 @@ pub mod instance {
     impl InstanceInitiatedShutdownBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Stop, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["stop", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21466,6 +26449,1221 @@ pub mod instance {
             Self::Z1dLarge,
             Self::Z1dMetal,
             Self::Z1dXlarge,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a1.2xlarge",
+            "a1.4xlarge",
+            "a1.large",
+            "a1.medium",
+            "a1.metal",
+            "a1.xlarge",
+            "c1.medium",
+            "c1.xlarge",
+            "c3.2xlarge",
+            "c3.4xlarge",
+            "c3.8xlarge",
+            "c3.large",
+            "c3.xlarge",
+            "c4.2xlarge",
+            "c4.4xlarge",
+            "c4.8xlarge",
+            "c4.large",
+            "c4.xlarge",
+            "c5.12xlarge",
+            "c5.18xlarge",
+            "c5.24xlarge",
+            "c5.2xlarge",
+            "c5.4xlarge",
+            "c5.9xlarge",
+            "c5.large",
+            "c5.metal",
+            "c5.xlarge",
+            "c5a.12xlarge",
+            "c5a.16xlarge",
+            "c5a.24xlarge",
+            "c5a.2xlarge",
+            "c5a.4xlarge",
+            "c5a.8xlarge",
+            "c5a.large",
+            "c5a.xlarge",
+            "c5ad.12xlarge",
+            "c5ad.16xlarge",
+            "c5ad.24xlarge",
+            "c5ad.2xlarge",
+            "c5ad.4xlarge",
+            "c5ad.8xlarge",
+            "c5ad.large",
+            "c5ad.xlarge",
+            "c5d.12xlarge",
+            "c5d.18xlarge",
+            "c5d.24xlarge",
+            "c5d.2xlarge",
+            "c5d.4xlarge",
+            "c5d.9xlarge",
+            "c5d.large",
+            "c5d.metal",
+            "c5d.xlarge",
+            "c5n.18xlarge",
+            "c5n.2xlarge",
+            "c5n.4xlarge",
+            "c5n.9xlarge",
+            "c5n.large",
+            "c5n.metal",
+            "c5n.xlarge",
+            "c6a.12xlarge",
+            "c6a.16xlarge",
+            "c6a.24xlarge",
+            "c6a.2xlarge",
+            "c6a.32xlarge",
+            "c6a.48xlarge",
+            "c6a.4xlarge",
+            "c6a.8xlarge",
+            "c6a.large",
+            "c6a.metal",
+            "c6a.xlarge",
+            "c6g.12xlarge",
+            "c6g.16xlarge",
+            "c6g.2xlarge",
+            "c6g.4xlarge",
+            "c6g.8xlarge",
+            "c6g.large",
+            "c6g.medium",
+            "c6g.metal",
+            "c6g.xlarge",
+            "c6gd.12xlarge",
+            "c6gd.16xlarge",
+            "c6gd.2xlarge",
+            "c6gd.4xlarge",
+            "c6gd.8xlarge",
+            "c6gd.large",
+            "c6gd.medium",
+            "c6gd.metal",
+            "c6gd.xlarge",
+            "c6gn.12xlarge",
+            "c6gn.16xlarge",
+            "c6gn.2xlarge",
+            "c6gn.4xlarge",
+            "c6gn.8xlarge",
+            "c6gn.large",
+            "c6gn.medium",
+            "c6gn.xlarge",
+            "c6i.12xlarge",
+            "c6i.16xlarge",
+            "c6i.24xlarge",
+            "c6i.2xlarge",
+            "c6i.32xlarge",
+            "c6i.4xlarge",
+            "c6i.8xlarge",
+            "c6i.large",
+            "c6i.metal",
+            "c6i.xlarge",
+            "c6id.12xlarge",
+            "c6id.16xlarge",
+            "c6id.24xlarge",
+            "c6id.2xlarge",
+            "c6id.32xlarge",
+            "c6id.4xlarge",
+            "c6id.8xlarge",
+            "c6id.large",
+            "c6id.metal",
+            "c6id.xlarge",
+            "c6in.12xlarge",
+            "c6in.16xlarge",
+            "c6in.24xlarge",
+            "c6in.2xlarge",
+            "c6in.32xlarge",
+            "c6in.4xlarge",
+            "c6in.8xlarge",
+            "c6in.large",
+            "c6in.metal",
+            "c6in.xlarge",
+            "c7a.12xlarge",
+            "c7a.16xlarge",
+            "c7a.24xlarge",
+            "c7a.2xlarge",
+            "c7a.32xlarge",
+            "c7a.48xlarge",
+            "c7a.4xlarge",
+            "c7a.8xlarge",
+            "c7a.large",
+            "c7a.medium",
+            "c7a.metal-48xl",
+            "c7a.xlarge",
+            "c7g.12xlarge",
+            "c7g.16xlarge",
+            "c7g.2xlarge",
+            "c7g.4xlarge",
+            "c7g.8xlarge",
+            "c7g.large",
+            "c7g.medium",
+            "c7g.metal",
+            "c7g.xlarge",
+            "c7gd.12xlarge",
+            "c7gd.16xlarge",
+            "c7gd.2xlarge",
+            "c7gd.4xlarge",
+            "c7gd.8xlarge",
+            "c7gd.large",
+            "c7gd.medium",
+            "c7gd.metal",
+            "c7gd.xlarge",
+            "c7gn.12xlarge",
+            "c7gn.16xlarge",
+            "c7gn.2xlarge",
+            "c7gn.4xlarge",
+            "c7gn.8xlarge",
+            "c7gn.large",
+            "c7gn.medium",
+            "c7gn.metal",
+            "c7gn.xlarge",
+            "c7i-flex.12xlarge",
+            "c7i-flex.16xlarge",
+            "c7i-flex.2xlarge",
+            "c7i-flex.4xlarge",
+            "c7i-flex.8xlarge",
+            "c7i-flex.large",
+            "c7i-flex.xlarge",
+            "c7i.12xlarge",
+            "c7i.16xlarge",
+            "c7i.24xlarge",
+            "c7i.2xlarge",
+            "c7i.48xlarge",
+            "c7i.4xlarge",
+            "c7i.8xlarge",
+            "c7i.large",
+            "c7i.metal-24xl",
+            "c7i.metal-48xl",
+            "c7i.xlarge",
+            "c8a.12xlarge",
+            "c8a.16xlarge",
+            "c8a.24xlarge",
+            "c8a.2xlarge",
+            "c8a.48xlarge",
+            "c8a.4xlarge",
+            "c8a.8xlarge",
+            "c8a.large",
+            "c8a.medium",
+            "c8a.metal-24xl",
+            "c8a.metal-48xl",
+            "c8a.xlarge",
+            "c8g.12xlarge",
+            "c8g.16xlarge",
+            "c8g.24xlarge",
+            "c8g.2xlarge",
+            "c8g.48xlarge",
+            "c8g.4xlarge",
+            "c8g.8xlarge",
+            "c8g.large",
+            "c8g.medium",
+            "c8g.metal-24xl",
+            "c8g.metal-48xl",
+            "c8g.xlarge",
+            "c8gb.12xlarge",
+            "c8gb.16xlarge",
+            "c8gb.24xlarge",
+            "c8gb.2xlarge",
+            "c8gb.48xlarge",
+            "c8gb.4xlarge",
+            "c8gb.8xlarge",
+            "c8gb.large",
+            "c8gb.medium",
+            "c8gb.metal-24xl",
+            "c8gb.metal-48xl",
+            "c8gb.xlarge",
+            "c8gd.12xlarge",
+            "c8gd.16xlarge",
+            "c8gd.24xlarge",
+            "c8gd.2xlarge",
+            "c8gd.48xlarge",
+            "c8gd.4xlarge",
+            "c8gd.8xlarge",
+            "c8gd.large",
+            "c8gd.medium",
+            "c8gd.metal-24xl",
+            "c8gd.metal-48xl",
+            "c8gd.xlarge",
+            "c8gn.12xlarge",
+            "c8gn.16xlarge",
+            "c8gn.24xlarge",
+            "c8gn.2xlarge",
+            "c8gn.48xlarge",
+            "c8gn.4xlarge",
+            "c8gn.8xlarge",
+            "c8gn.large",
+            "c8gn.medium",
+            "c8gn.metal-24xl",
+            "c8gn.metal-48xl",
+            "c8gn.xlarge",
+            "c8i-flex.12xlarge",
+            "c8i-flex.16xlarge",
+            "c8i-flex.2xlarge",
+            "c8i-flex.4xlarge",
+            "c8i-flex.8xlarge",
+            "c8i-flex.large",
+            "c8i-flex.xlarge",
+            "c8i.12xlarge",
+            "c8i.16xlarge",
+            "c8i.24xlarge",
+            "c8i.2xlarge",
+            "c8i.32xlarge",
+            "c8i.48xlarge",
+            "c8i.4xlarge",
+            "c8i.8xlarge",
+            "c8i.96xlarge",
+            "c8i.large",
+            "c8i.metal-48xl",
+            "c8i.metal-96xl",
+            "c8i.xlarge",
+            "c8id.12xlarge",
+            "c8id.16xlarge",
+            "c8id.24xlarge",
+            "c8id.2xlarge",
+            "c8id.32xlarge",
+            "c8id.48xlarge",
+            "c8id.4xlarge",
+            "c8id.8xlarge",
+            "c8id.96xlarge",
+            "c8id.large",
+            "c8id.metal-48xl",
+            "c8id.metal-96xl",
+            "c8id.xlarge",
+            "cc1.4xlarge",
+            "cc2.8xlarge",
+            "cg1.4xlarge",
+            "cr1.8xlarge",
+            "d2.2xlarge",
+            "d2.4xlarge",
+            "d2.8xlarge",
+            "d2.xlarge",
+            "d3.2xlarge",
+            "d3.4xlarge",
+            "d3.8xlarge",
+            "d3.xlarge",
+            "d3en.12xlarge",
+            "d3en.2xlarge",
+            "d3en.4xlarge",
+            "d3en.6xlarge",
+            "d3en.8xlarge",
+            "d3en.xlarge",
+            "dl1.24xlarge",
+            "dl2q.24xlarge",
+            "f1.16xlarge",
+            "f1.2xlarge",
+            "f1.4xlarge",
+            "f2.12xlarge",
+            "f2.48xlarge",
+            "f2.6xlarge",
+            "g2.2xlarge",
+            "g2.8xlarge",
+            "g3.16xlarge",
+            "g3.4xlarge",
+            "g3.8xlarge",
+            "g3s.xlarge",
+            "g4ad.16xlarge",
+            "g4ad.2xlarge",
+            "g4ad.4xlarge",
+            "g4ad.8xlarge",
+            "g4ad.xlarge",
+            "g4dn.12xlarge",
+            "g4dn.16xlarge",
+            "g4dn.2xlarge",
+            "g4dn.4xlarge",
+            "g4dn.8xlarge",
+            "g4dn.metal",
+            "g4dn.xlarge",
+            "g5.12xlarge",
+            "g5.16xlarge",
+            "g5.24xlarge",
+            "g5.2xlarge",
+            "g5.48xlarge",
+            "g5.4xlarge",
+            "g5.8xlarge",
+            "g5.xlarge",
+            "g5g.16xlarge",
+            "g5g.2xlarge",
+            "g5g.4xlarge",
+            "g5g.8xlarge",
+            "g5g.metal",
+            "g5g.xlarge",
+            "g6.12xlarge",
+            "g6.16xlarge",
+            "g6.24xlarge",
+            "g6.2xlarge",
+            "g6.48xlarge",
+            "g6.4xlarge",
+            "g6.8xlarge",
+            "g6.xlarge",
+            "g6e.12xlarge",
+            "g6e.16xlarge",
+            "g6e.24xlarge",
+            "g6e.2xlarge",
+            "g6e.48xlarge",
+            "g6e.4xlarge",
+            "g6e.8xlarge",
+            "g6e.xlarge",
+            "g6f.2xlarge",
+            "g6f.4xlarge",
+            "g6f.large",
+            "g6f.xlarge",
+            "g7e.12xlarge",
+            "g7e.24xlarge",
+            "g7e.2xlarge",
+            "g7e.48xlarge",
+            "g7e.4xlarge",
+            "g7e.8xlarge",
+            "gr6.4xlarge",
+            "gr6.8xlarge",
+            "gr6f.4xlarge",
+            "h1.16xlarge",
+            "h1.2xlarge",
+            "h1.4xlarge",
+            "h1.8xlarge",
+            "hi1.4xlarge",
+            "hpc6a.48xlarge",
+            "hpc6id.32xlarge",
+            "hpc7a.12xlarge",
+            "hpc7a.24xlarge",
+            "hpc7a.48xlarge",
+            "hpc7a.96xlarge",
+            "hpc7g.16xlarge",
+            "hpc7g.4xlarge",
+            "hpc7g.8xlarge",
+            "hpc8a.96xlarge",
+            "hs1.8xlarge",
+            "i2.2xlarge",
+            "i2.4xlarge",
+            "i2.8xlarge",
+            "i2.xlarge",
+            "i3.16xlarge",
+            "i3.2xlarge",
+            "i3.4xlarge",
+            "i3.8xlarge",
+            "i3.large",
+            "i3.metal",
+            "i3.xlarge",
+            "i3en.12xlarge",
+            "i3en.24xlarge",
+            "i3en.2xlarge",
+            "i3en.3xlarge",
+            "i3en.6xlarge",
+            "i3en.large",
+            "i3en.metal",
+            "i3en.xlarge",
+            "i4g.16xlarge",
+            "i4g.2xlarge",
+            "i4g.4xlarge",
+            "i4g.8xlarge",
+            "i4g.large",
+            "i4g.xlarge",
+            "i4i.12xlarge",
+            "i4i.16xlarge",
+            "i4i.24xlarge",
+            "i4i.2xlarge",
+            "i4i.32xlarge",
+            "i4i.4xlarge",
+            "i4i.8xlarge",
+            "i4i.large",
+            "i4i.metal",
+            "i4i.xlarge",
+            "i7i.12xlarge",
+            "i7i.16xlarge",
+            "i7i.24xlarge",
+            "i7i.2xlarge",
+            "i7i.48xlarge",
+            "i7i.4xlarge",
+            "i7i.8xlarge",
+            "i7i.large",
+            "i7i.metal-24xl",
+            "i7i.metal-48xl",
+            "i7i.xlarge",
+            "i7ie.12xlarge",
+            "i7ie.18xlarge",
+            "i7ie.24xlarge",
+            "i7ie.2xlarge",
+            "i7ie.3xlarge",
+            "i7ie.48xlarge",
+            "i7ie.6xlarge",
+            "i7ie.large",
+            "i7ie.metal-24xl",
+            "i7ie.metal-48xl",
+            "i7ie.xlarge",
+            "i8g.12xlarge",
+            "i8g.16xlarge",
+            "i8g.24xlarge",
+            "i8g.2xlarge",
+            "i8g.48xlarge",
+            "i8g.4xlarge",
+            "i8g.8xlarge",
+            "i8g.large",
+            "i8g.metal-24xl",
+            "i8g.xlarge",
+            "i8ge.12xlarge",
+            "i8ge.18xlarge",
+            "i8ge.24xlarge",
+            "i8ge.2xlarge",
+            "i8ge.3xlarge",
+            "i8ge.48xlarge",
+            "i8ge.6xlarge",
+            "i8ge.large",
+            "i8ge.metal-24xl",
+            "i8ge.metal-48xl",
+            "i8ge.xlarge",
+            "im4gn.16xlarge",
+            "im4gn.2xlarge",
+            "im4gn.4xlarge",
+            "im4gn.8xlarge",
+            "im4gn.large",
+            "im4gn.xlarge",
+            "inf1.24xlarge",
+            "inf1.2xlarge",
+            "inf1.6xlarge",
+            "inf1.xlarge",
+            "inf2.24xlarge",
+            "inf2.48xlarge",
+            "inf2.8xlarge",
+            "inf2.xlarge",
+            "is4gen.2xlarge",
+            "is4gen.4xlarge",
+            "is4gen.8xlarge",
+            "is4gen.large",
+            "is4gen.medium",
+            "is4gen.xlarge",
+            "m1.large",
+            "m1.medium",
+            "m1.small",
+            "m1.xlarge",
+            "m2.2xlarge",
+            "m2.4xlarge",
+            "m2.xlarge",
+            "m3.2xlarge",
+            "m3.large",
+            "m3.medium",
+            "m3.xlarge",
+            "m4.10xlarge",
+            "m4.16xlarge",
+            "m4.2xlarge",
+            "m4.4xlarge",
+            "m4.large",
+            "m4.xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.large",
+            "m5.metal",
+            "m5.xlarge",
+            "m5a.12xlarge",
+            "m5a.16xlarge",
+            "m5a.24xlarge",
+            "m5a.2xlarge",
+            "m5a.4xlarge",
+            "m5a.8xlarge",
+            "m5a.large",
+            "m5a.xlarge",
+            "m5ad.12xlarge",
+            "m5ad.16xlarge",
+            "m5ad.24xlarge",
+            "m5ad.2xlarge",
+            "m5ad.4xlarge",
+            "m5ad.8xlarge",
+            "m5ad.large",
+            "m5ad.xlarge",
+            "m5d.12xlarge",
+            "m5d.16xlarge",
+            "m5d.24xlarge",
+            "m5d.2xlarge",
+            "m5d.4xlarge",
+            "m5d.8xlarge",
+            "m5d.large",
+            "m5d.metal",
+            "m5d.xlarge",
+            "m5dn.12xlarge",
+            "m5dn.16xlarge",
+            "m5dn.24xlarge",
+            "m5dn.2xlarge",
+            "m5dn.4xlarge",
+            "m5dn.8xlarge",
+            "m5dn.large",
+            "m5dn.metal",
+            "m5dn.xlarge",
+            "m5n.12xlarge",
+            "m5n.16xlarge",
+            "m5n.24xlarge",
+            "m5n.2xlarge",
+            "m5n.4xlarge",
+            "m5n.8xlarge",
+            "m5n.large",
+            "m5n.metal",
+            "m5n.xlarge",
+            "m5zn.12xlarge",
+            "m5zn.2xlarge",
+            "m5zn.3xlarge",
+            "m5zn.6xlarge",
+            "m5zn.large",
+            "m5zn.metal",
+            "m5zn.xlarge",
+            "m6a.12xlarge",
+            "m6a.16xlarge",
+            "m6a.24xlarge",
+            "m6a.2xlarge",
+            "m6a.32xlarge",
+            "m6a.48xlarge",
+            "m6a.4xlarge",
+            "m6a.8xlarge",
+            "m6a.large",
+            "m6a.metal",
+            "m6a.xlarge",
+            "m6g.12xlarge",
+            "m6g.16xlarge",
+            "m6g.2xlarge",
+            "m6g.4xlarge",
+            "m6g.8xlarge",
+            "m6g.large",
+            "m6g.medium",
+            "m6g.metal",
+            "m6g.xlarge",
+            "m6gd.12xlarge",
+            "m6gd.16xlarge",
+            "m6gd.2xlarge",
+            "m6gd.4xlarge",
+            "m6gd.8xlarge",
+            "m6gd.large",
+            "m6gd.medium",
+            "m6gd.metal",
+            "m6gd.xlarge",
+            "m6i.12xlarge",
+            "m6i.16xlarge",
+            "m6i.24xlarge",
+            "m6i.2xlarge",
+            "m6i.32xlarge",
+            "m6i.4xlarge",
+            "m6i.8xlarge",
+            "m6i.large",
+            "m6i.metal",
+            "m6i.xlarge",
+            "m6id.12xlarge",
+            "m6id.16xlarge",
+            "m6id.24xlarge",
+            "m6id.2xlarge",
+            "m6id.32xlarge",
+            "m6id.4xlarge",
+            "m6id.8xlarge",
+            "m6id.large",
+            "m6id.metal",
+            "m6id.xlarge",
+            "m6idn.12xlarge",
+            "m6idn.16xlarge",
+            "m6idn.24xlarge",
+            "m6idn.2xlarge",
+            "m6idn.32xlarge",
+            "m6idn.4xlarge",
+            "m6idn.8xlarge",
+            "m6idn.large",
+            "m6idn.metal",
+            "m6idn.xlarge",
+            "m6in.12xlarge",
+            "m6in.16xlarge",
+            "m6in.24xlarge",
+            "m6in.2xlarge",
+            "m6in.32xlarge",
+            "m6in.4xlarge",
+            "m6in.8xlarge",
+            "m6in.large",
+            "m6in.metal",
+            "m6in.xlarge",
+            "m7a.12xlarge",
+            "m7a.16xlarge",
+            "m7a.24xlarge",
+            "m7a.2xlarge",
+            "m7a.32xlarge",
+            "m7a.48xlarge",
+            "m7a.4xlarge",
+            "m7a.8xlarge",
+            "m7a.large",
+            "m7a.medium",
+            "m7a.metal-48xl",
+            "m7a.xlarge",
+            "m7g.12xlarge",
+            "m7g.16xlarge",
+            "m7g.2xlarge",
+            "m7g.4xlarge",
+            "m7g.8xlarge",
+            "m7g.large",
+            "m7g.medium",
+            "m7g.metal",
+            "m7g.xlarge",
+            "m7gd.12xlarge",
+            "m7gd.16xlarge",
+            "m7gd.2xlarge",
+            "m7gd.4xlarge",
+            "m7gd.8xlarge",
+            "m7gd.large",
+            "m7gd.medium",
+            "m7gd.metal",
+            "m7gd.xlarge",
+            "m7i-flex.12xlarge",
+            "m7i-flex.16xlarge",
+            "m7i-flex.2xlarge",
+            "m7i-flex.4xlarge",
+            "m7i-flex.8xlarge",
+            "m7i-flex.large",
+            "m7i-flex.xlarge",
+            "m7i.12xlarge",
+            "m7i.16xlarge",
+            "m7i.24xlarge",
+            "m7i.2xlarge",
+            "m7i.48xlarge",
+            "m7i.4xlarge",
+            "m7i.8xlarge",
+            "m7i.large",
+            "m7i.metal-24xl",
+            "m7i.metal-48xl",
+            "m7i.xlarge",
+            "m8a.12xlarge",
+            "m8a.16xlarge",
+            "m8a.24xlarge",
+            "m8a.2xlarge",
+            "m8a.48xlarge",
+            "m8a.4xlarge",
+            "m8a.8xlarge",
+            "m8a.large",
+            "m8a.medium",
+            "m8a.metal-24xl",
+            "m8a.metal-48xl",
+            "m8a.xlarge",
+            "m8azn.12xlarge",
+            "m8azn.24xlarge",
+            "m8azn.3xlarge",
+            "m8azn.6xlarge",
+            "m8azn.large",
+            "m8azn.medium",
+            "m8azn.metal-12xl",
+            "m8azn.metal-24xl",
+            "m8azn.xlarge",
+            "m8g.12xlarge",
+            "m8g.16xlarge",
+            "m8g.24xlarge",
+            "m8g.2xlarge",
+            "m8g.48xlarge",
+            "m8g.4xlarge",
+            "m8g.8xlarge",
+            "m8g.large",
+            "m8g.medium",
+            "m8g.metal-24xl",
+            "m8g.metal-48xl",
+            "m8g.xlarge",
+            "m8gb.12xlarge",
+            "m8gb.16xlarge",
+            "m8gb.24xlarge",
+            "m8gb.2xlarge",
+            "m8gb.48xlarge",
+            "m8gb.4xlarge",
+            "m8gb.8xlarge",
+            "m8gb.large",
+            "m8gb.medium",
+            "m8gb.metal-24xl",
+            "m8gb.metal-48xl",
+            "m8gb.xlarge",
+            "m8gd.12xlarge",
+            "m8gd.16xlarge",
+            "m8gd.24xlarge",
+            "m8gd.2xlarge",
+            "m8gd.48xlarge",
+            "m8gd.4xlarge",
+            "m8gd.8xlarge",
+            "m8gd.large",
+            "m8gd.medium",
+            "m8gd.metal-24xl",
+            "m8gd.metal-48xl",
+            "m8gd.xlarge",
+            "m8gn.12xlarge",
+            "m8gn.16xlarge",
+            "m8gn.24xlarge",
+            "m8gn.2xlarge",
+            "m8gn.48xlarge",
+            "m8gn.4xlarge",
+            "m8gn.8xlarge",
+            "m8gn.large",
+            "m8gn.medium",
+            "m8gn.metal-24xl",
+            "m8gn.metal-48xl",
+            "m8gn.xlarge",
+            "m8i-flex.12xlarge",
+            "m8i-flex.16xlarge",
+            "m8i-flex.2xlarge",
+            "m8i-flex.4xlarge",
+            "m8i-flex.8xlarge",
+            "m8i-flex.large",
+            "m8i-flex.xlarge",
+            "m8i.12xlarge",
+            "m8i.16xlarge",
+            "m8i.24xlarge",
+            "m8i.2xlarge",
+            "m8i.32xlarge",
+            "m8i.48xlarge",
+            "m8i.4xlarge",
+            "m8i.8xlarge",
+            "m8i.96xlarge",
+            "m8i.large",
+            "m8i.metal-48xl",
+            "m8i.metal-96xl",
+            "m8i.xlarge",
+            "m8id.12xlarge",
+            "m8id.16xlarge",
+            "m8id.24xlarge",
+            "m8id.2xlarge",
+            "m8id.32xlarge",
+            "m8id.48xlarge",
+            "m8id.4xlarge",
+            "m8id.8xlarge",
+            "m8id.96xlarge",
+            "m8id.large",
+            "m8id.metal-48xl",
+            "m8id.metal-96xl",
+            "m8id.xlarge",
+            "mac-m4.metal",
+            "mac-m4max.metal",
+            "mac-m4pro.metal",
+            "mac1.metal",
+            "mac2-m1ultra.metal",
+            "mac2-m2.metal",
+            "mac2-m2pro.metal",
+            "mac2.metal",
+            "p2.16xlarge",
+            "p2.8xlarge",
+            "p2.xlarge",
+            "p3.16xlarge",
+            "p3.2xlarge",
+            "p3.8xlarge",
+            "p3dn.24xlarge",
+            "p4d.24xlarge",
+            "p4de.24xlarge",
+            "p5.48xlarge",
+            "p5.4xlarge",
+            "p5e.48xlarge",
+            "p5en.48xlarge",
+            "p6-b200.48xlarge",
+            "p6-b300.48xlarge",
+            "p6e-gb200.36xlarge",
+            "r3.2xlarge",
+            "r3.4xlarge",
+            "r3.8xlarge",
+            "r3.large",
+            "r3.xlarge",
+            "r4.16xlarge",
+            "r4.2xlarge",
+            "r4.4xlarge",
+            "r4.8xlarge",
+            "r4.large",
+            "r4.xlarge",
+            "r5.12xlarge",
+            "r5.16xlarge",
+            "r5.24xlarge",
+            "r5.2xlarge",
+            "r5.4xlarge",
+            "r5.8xlarge",
+            "r5.large",
+            "r5.metal",
+            "r5.xlarge",
+            "r5a.12xlarge",
+            "r5a.16xlarge",
+            "r5a.24xlarge",
+            "r5a.2xlarge",
+            "r5a.4xlarge",
+            "r5a.8xlarge",
+            "r5a.large",
+            "r5a.xlarge",
+            "r5ad.12xlarge",
+            "r5ad.16xlarge",
+            "r5ad.24xlarge",
+            "r5ad.2xlarge",
+            "r5ad.4xlarge",
+            "r5ad.8xlarge",
+            "r5ad.large",
+            "r5ad.xlarge",
+            "r5b.12xlarge",
+            "r5b.16xlarge",
+            "r5b.24xlarge",
+            "r5b.2xlarge",
+            "r5b.4xlarge",
+            "r5b.8xlarge",
+            "r5b.large",
+            "r5b.metal",
+            "r5b.xlarge",
+            "r5d.12xlarge",
+            "r5d.16xlarge",
+            "r5d.24xlarge",
+            "r5d.2xlarge",
+            "r5d.4xlarge",
+            "r5d.8xlarge",
+            "r5d.large",
+            "r5d.metal",
+            "r5d.xlarge",
+            "r5dn.12xlarge",
+            "r5dn.16xlarge",
+            "r5dn.24xlarge",
+            "r5dn.2xlarge",
+            "r5dn.4xlarge",
+            "r5dn.8xlarge",
+            "r5dn.large",
+            "r5dn.metal",
+            "r5dn.xlarge",
+            "r5n.12xlarge",
+            "r5n.16xlarge",
+            "r5n.24xlarge",
+            "r5n.2xlarge",
+            "r5n.4xlarge",
+            "r5n.8xlarge",
+            "r5n.large",
+            "r5n.metal",
+            "r5n.xlarge",
+            "r6a.12xlarge",
+            "r6a.16xlarge",
+            "r6a.24xlarge",
+            "r6a.2xlarge",
+            "r6a.32xlarge",
+            "r6a.48xlarge",
+            "r6a.4xlarge",
+            "r6a.8xlarge",
+            "r6a.large",
+            "r6a.metal",
+            "r6a.xlarge",
+            "r6g.12xlarge",
+            "r6g.16xlarge",
+            "r6g.2xlarge",
+            "r6g.4xlarge",
+            "r6g.8xlarge",
+            "r6g.large",
+            "r6g.medium",
+            "r6g.metal",
+            "r6g.xlarge",
+            "r6gd.12xlarge",
+            "r6gd.16xlarge",
+            "r6gd.2xlarge",
+            "r6gd.4xlarge",
+            "r6gd.8xlarge",
+            "r6gd.large",
+            "r6gd.medium",
+            "r6gd.metal",
+            "r6gd.xlarge",
+            "r6i.12xlarge",
+            "r6i.16xlarge",
+            "r6i.24xlarge",
+            "r6i.2xlarge",
+            "r6i.32xlarge",
+            "r6i.4xlarge",
+            "r6i.8xlarge",
+            "r6i.large",
+            "r6i.metal",
+            "r6i.xlarge",
+            "r6id.12xlarge",
+            "r6id.16xlarge",
+            "r6id.24xlarge",
+            "r6id.2xlarge",
+            "r6id.32xlarge",
+            "r6id.4xlarge",
+            "r6id.8xlarge",
+            "r6id.large",
+            "r6id.metal",
+            "r6id.xlarge",
+            "r6idn.12xlarge",
+            "r6idn.16xlarge",
+            "r6idn.24xlarge",
+            "r6idn.2xlarge",
+            "r6idn.32xlarge",
+            "r6idn.4xlarge",
+            "r6idn.8xlarge",
+            "r6idn.large",
+            "r6idn.metal",
+            "r6idn.xlarge",
+            "r6in.12xlarge",
+            "r6in.16xlarge",
+            "r6in.24xlarge",
+            "r6in.2xlarge",
+            "r6in.32xlarge",
+            "r6in.4xlarge",
+            "r6in.8xlarge",
+            "r6in.large",
+            "r6in.metal",
+            "r6in.xlarge",
+            "r7a.12xlarge",
+            "r7a.16xlarge",
+            "r7a.24xlarge",
+            "r7a.2xlarge",
+            "r7a.32xlarge",
+            "r7a.48xlarge",
+            "r7a.4xlarge",
+            "r7a.8xlarge",
+            "r7a.large",
+            "r7a.medium",
+            "r7a.metal-48xl",
+            "r7a.xlarge",
+            "r7g.12xlarge",
+            "r7g.16xlarge",
+            "r7g.2xlarge",
+            "r7g.4xlarge",
+            "r7g.8xlarge",
+            "r7g.large",
+            "r7g.medium",
+            "r7g.metal",
+            "r7g.xlarge",
+            "r7gd.12xlarge",
+            "r7gd.16xlarge",
+            "r7gd.2xlarge",
+            "r7gd.4xlarge",
+            "r7gd.8xlarge",
+            "r7gd.large",
+            "r7gd.medium",
+            "r7gd.metal",
+            "r7gd.xlarge",
+            "r7i.12xlarge",
+            "r7i.16xlarge",
+            "r7i.24xlarge",
+            "r7i.2xlarge",
+            "r7i.48xlarge",
+            "r7i.4xlarge",
+            "r7i.8xlarge",
+            "r7i.large",
+            "r7i.metal-24xl",
+            "r7i.metal-48xl",
+            "r7i.xlarge",
+            "r7iz.12xlarge",
+            "r7iz.16xlarge",
+            "r7iz.2xlarge",
+            "r7iz.32xlarge",
+            "r7iz.4xlarge",
+            "r7iz.8xlarge",
+            "r7iz.large",
+            "r7iz.metal-16xl",
+            "r7iz.metal-32xl",
+            "r7iz.xlarge",
+            "r8a.12xlarge",
+            "r8a.16xlarge",
+            "r8a.24xlarge",
+            "r8a.2xlarge",
+            "r8a.48xlarge",
+            "r8a.4xlarge",
+            "r8a.8xlarge",
+            "r8a.large",
+            "r8a.medium",
+            "r8a.metal-24xl",
+            "r8a.metal-48xl",
+            "r8a.xlarge",
+            "r8g.12xlarge",
+            "r8g.16xlarge",
+            "r8g.24xlarge",
+            "r8g.2xlarge",
+            "r8g.48xlarge",
+            "r8g.4xlarge",
+            "r8g.8xlarge",
+            "r8g.large",
+            "r8g.medium",
+            "r8g.metal-24xl",
+            "r8g.metal-48xl",
+            "r8g.xlarge",
+            "r8gb.12xlarge",
+            "r8gb.16xlarge",
+            "r8gb.24xlarge",
+            "r8gb.2xlarge",
+            "r8gb.4xlarge",
+            "r8gb.8xlarge",
+            "r8gb.large",
+            "r8gb.medium",
+            "r8gb.metal-24xl",
+            "r8gb.xlarge",
+            "r8gd.12xlarge",
+            "r8gd.16xlarge",
+            "r8gd.24xlarge",
+            "r8gd.2xlarge",
+            "r8gd.48xlarge",
+            "r8gd.4xlarge",
+            "r8gd.8xlarge",
+            "r8gd.large",
+            "r8gd.medium",
+            "r8gd.metal-24xl",
+            "r8gd.metal-48xl",
+            "r8gd.xlarge",
+            "r8gn.12xlarge",
+            "r8gn.16xlarge",
+            "r8gn.24xlarge",
+            "r8gn.2xlarge",
+            "r8gn.48xlarge",
+            "r8gn.4xlarge",
+            "r8gn.8xlarge",
+            "r8gn.large",
+            "r8gn.medium",
+            "r8gn.metal-24xl",
+            "r8gn.metal-48xl",
+            "r8gn.xlarge",
+            "r8i-flex.12xlarge",
+            "r8i-flex.16xlarge",
+            "r8i-flex.2xlarge",
+            "r8i-flex.4xlarge",
+            "r8i-flex.8xlarge",
+            "r8i-flex.large",
+            "r8i-flex.xlarge",
+            "r8i.12xlarge",
+            "r8i.16xlarge",
+            "r8i.24xlarge",
+            "r8i.2xlarge",
+            "r8i.32xlarge",
+            "r8i.48xlarge",
+            "r8i.4xlarge",
+            "r8i.8xlarge",
+            "r8i.96xlarge",
+            "r8i.large",
+            "r8i.metal-48xl",
+            "r8i.metal-96xl",
+            "r8i.xlarge",
+            "r8id.12xlarge",
+            "r8id.16xlarge",
+            "r8id.24xlarge",
+            "r8id.2xlarge",
+            "r8id.32xlarge",
+            "r8id.48xlarge",
+            "r8id.4xlarge",
+            "r8id.8xlarge",
+            "r8id.96xlarge",
+            "r8id.large",
+            "r8id.metal-48xl",
+            "r8id.metal-96xl",
+            "r8id.xlarge",
+            "t1.micro",
+            "t2.2xlarge",
+            "t2.large",
+            "t2.medium",
+            "t2.micro",
+            "t2.nano",
+            "t2.small",
+            "t2.xlarge",
+            "t3.2xlarge",
+            "t3.large",
+            "t3.medium",
+            "t3.micro",
+            "t3.nano",
+            "t3.small",
+            "t3.xlarge",
+            "t3a.2xlarge",
+            "t3a.large",
+            "t3a.medium",
+            "t3a.micro",
+            "t3a.nano",
+            "t3a.small",
+            "t3a.xlarge",
+            "t4g.2xlarge",
+            "t4g.large",
+            "t4g.medium",
+            "t4g.micro",
+            "t4g.nano",
+            "t4g.small",
+            "t4g.xlarge",
+            "trn1.2xlarge",
+            "trn1.32xlarge",
+            "trn1n.32xlarge",
+            "trn2.3xlarge",
+            "trn2.48xlarge",
+            "u-12tb1.112xlarge",
+            "u-12tb1.metal",
+            "u-18tb1.112xlarge",
+            "u-18tb1.metal",
+            "u-24tb1.112xlarge",
+            "u-24tb1.metal",
+            "u-3tb1.56xlarge",
+            "u-6tb1.112xlarge",
+            "u-6tb1.56xlarge",
+            "u-6tb1.metal",
+            "u-9tb1.112xlarge",
+            "u-9tb1.metal",
+            "u7i-12tb.224xlarge",
+            "u7i-6tb.112xlarge",
+            "u7i-8tb.112xlarge",
+            "u7ib-12tb.224xlarge",
+            "u7in-16tb.224xlarge",
+            "u7in-24tb.224xlarge",
+            "u7in-32tb.224xlarge",
+            "u7inh-32tb.480xlarge",
+            "vt1.24xlarge",
+            "vt1.3xlarge",
+            "vt1.6xlarge",
+            "x1.16xlarge",
+            "x1.32xlarge",
+            "x1e.16xlarge",
+            "x1e.2xlarge",
+            "x1e.32xlarge",
+            "x1e.4xlarge",
+            "x1e.8xlarge",
+            "x1e.xlarge",
+            "x2gd.12xlarge",
+            "x2gd.16xlarge",
+            "x2gd.2xlarge",
+            "x2gd.4xlarge",
+            "x2gd.8xlarge",
+            "x2gd.large",
+            "x2gd.medium",
+            "x2gd.metal",
+            "x2gd.xlarge",
+            "x2idn.16xlarge",
+            "x2idn.24xlarge",
+            "x2idn.32xlarge",
+            "x2idn.metal",
+            "x2iedn.16xlarge",
+            "x2iedn.24xlarge",
+            "x2iedn.2xlarge",
+            "x2iedn.32xlarge",
+            "x2iedn.4xlarge",
+            "x2iedn.8xlarge",
+            "x2iedn.metal",
+            "x2iedn.xlarge",
+            "x2iezn.12xlarge",
+            "x2iezn.2xlarge",
+            "x2iezn.4xlarge",
+            "x2iezn.6xlarge",
+            "x2iezn.8xlarge",
+            "x2iezn.metal",
+            "x8aedz.12xlarge",
+            "x8aedz.24xlarge",
+            "x8aedz.3xlarge",
+            "x8aedz.6xlarge",
+            "x8aedz.large",
+            "x8aedz.metal-12xl",
+            "x8aedz.metal-24xl",
+            "x8aedz.xlarge",
+            "x8g.12xlarge",
+            "x8g.16xlarge",
+            "x8g.24xlarge",
+            "x8g.2xlarge",
+            "x8g.48xlarge",
+            "x8g.4xlarge",
+            "x8g.8xlarge",
+            "x8g.large",
+            "x8g.medium",
+            "x8g.metal-24xl",
+            "x8g.metal-48xl",
+            "x8g.xlarge",
+            "x8i.12xlarge",
+            "x8i.16xlarge",
+            "x8i.24xlarge",
+            "x8i.2xlarge",
+            "x8i.32xlarge",
+            "x8i.48xlarge",
+            "x8i.4xlarge",
+            "x8i.64xlarge",
+            "x8i.8xlarge",
+            "x8i.96xlarge",
+            "x8i.large",
+            "x8i.metal-48xl",
+            "x8i.metal-96xl",
+            "x8i.xlarge",
+            "z1d.12xlarge",
+            "z1d.2xlarge",
+            "z1d.3xlarge",
+            "z1d.6xlarge",
+            "z1d.large",
+            "z1d.metal",
+            "z1d.xlarge",
         ];
 
         /// The value CloudFormation takes.
@@ -22717,6 +28915,8 @@ pub mod instance {
     impl HttpEndpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22757,6 +28957,8 @@ pub mod instance {
     impl HttpProtocolIpv6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22797,6 +28999,8 @@ pub mod instance {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Optional, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["optional", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22837,6 +29041,8 @@ pub mod instance {
     impl InstanceMetadataTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22877,6 +29083,8 @@ pub mod instance {
     impl HostnameType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IpName, Self::ResourceName];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ip-name", "resource-name"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22935,6 +29143,9 @@ pub mod instance {
             Self::St1,
             Self::Standard,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22973,6 +29184,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::EC2::InstanceConnectEndpoint` and its property types.
 pub mod instance_connect_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::InstanceConnectEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instanceconnectendpoint.html)
@@ -23020,6 +29233,27 @@ pub mod instance_connect_endpoint {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::InstanceConnectEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::InstanceConnectEndpoint",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String),
+            s::prop("PreserveClientIp", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(16),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInstanceConnectEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceConnectEndpointAttributes {
@@ -23094,6 +29328,8 @@ pub use instance_connect_endpoint::{
 
 /// `AWS::EC2::InternetGateway` and its property types.
 pub mod internet_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::InternetGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-internetgateway.html)
@@ -23107,6 +29343,16 @@ pub mod internet_gateway {
         crate = "::stratus_model"
     )]
     pub struct CfnInternetGateway {}
+
+    /// What the schema says of `AWS::EC2::InternetGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::InternetGateway",
+        properties: &[s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInternetGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInternetGatewayAttributes {
@@ -23125,6 +29371,8 @@ pub use internet_gateway::{CfnInternetGateway, CfnInternetGatewayAttributes};
 
 /// `AWS::EC2::IpPoolRouteTableAssociation` and its property types.
 pub mod ip_pool_route_table_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::IpPoolRouteTableAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ippoolroutetableassociation.html)
@@ -23160,6 +29408,19 @@ pub mod ip_pool_route_table_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::IpPoolRouteTableAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::IpPoolRouteTableAssociation",
+        properties: &[
+            s::prop("PublicIpv4Pool", s::Kind::String),
+            s::prop("RouteTableId", s::Kind::String),
+        ],
+        required: &["PublicIpv4Pool", "RouteTableId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpPoolRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpPoolRouteTableAssociationAttributes {
         /// `AssociationId`: string.
@@ -23181,6 +29442,8 @@ pub use ip_pool_route_table_association::{
 
 /// `AWS::EC2::KeyPair` and its property types.
 pub mod key_pair {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::KeyPair`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-keypair.html)
@@ -23229,6 +29492,22 @@ pub mod key_pair {
         }
     }
 
+    /// What the schema says of `AWS::EC2::KeyPair`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::KeyPair",
+        properties: &[
+            s::prop("KeyFormat", s::Kind::Enum(KeyFormat::VALUES)),
+            s::prop("KeyName", s::Kind::String),
+            s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)),
+            s::prop("PublicKeyMaterial", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KeyName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnKeyPair`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyPairAttributes {
         /// `KeyPairId`: string.
@@ -23258,6 +29537,8 @@ pub mod key_pair {
     impl KeyFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pem, Self::Ppk];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["pem", "ppk"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23298,6 +29579,8 @@ pub mod key_pair {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Rsa, Self::Ed25519];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["rsa", "ed25519"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23331,6 +29614,8 @@ pub use key_pair::{CfnKeyPair, CfnKeyPairAttributes};
 
 /// `AWS::EC2::LaunchTemplate` and its property types.
 pub mod launch_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LaunchTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
@@ -23373,6 +29658,35 @@ pub mod launch_template {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::LaunchTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LaunchTemplate",
+        properties: &[
+            s::prop(
+                "LaunchTemplateData",
+                s::Kind::Object(&SCHEMA_LaunchTemplateData),
+            ),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\(\\)\\.\\-/_]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LaunchTemplateTagSpecification),
+                )),
+            ),
+            s::prop("VersionDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["LaunchTemplateData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLaunchTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchTemplateAttributes {
@@ -23473,6 +29787,91 @@ pub mod launch_template {
         pub user_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LaunchTemplateData`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateData: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateData",
+        properties: &[
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop(
+                "CapacityReservationSpecification",
+                s::Kind::Object(&SCHEMA_CapacityReservationSpecification),
+            ),
+            s::prop("CpuOptions", s::Kind::Object(&SCHEMA_CpuOptions)),
+            s::prop(
+                "CreditSpecification",
+                s::Kind::Object(&SCHEMA_CreditSpecification),
+            ),
+            s::prop("DisableApiStop", s::Kind::Boolean),
+            s::prop("DisableApiTermination", s::Kind::Boolean),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("EnclaveOptions", s::Kind::Object(&SCHEMA_EnclaveOptions)),
+            s::prop(
+                "HibernationOptions",
+                s::Kind::Object(&SCHEMA_HibernationOptions),
+            ),
+            s::prop(
+                "IamInstanceProfile",
+                s::Kind::Object(&SCHEMA_IamInstanceProfile),
+            ),
+            s::prop("ImageId", s::Kind::String),
+            s::prop(
+                "InstanceInitiatedShutdownBehavior",
+                s::Kind::Enum(InstanceInitiatedShutdownBehavior::VALUES),
+            ),
+            s::prop(
+                "InstanceMarketOptions",
+                s::Kind::Object(&SCHEMA_InstanceMarketOptions),
+            ),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirements),
+            ),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("KernelId", s::Kind::String),
+            s::prop("KeyName", s::Kind::String),
+            s::prop(
+                "LicenseSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LicenseSpecification))),
+            ),
+            s::prop(
+                "MaintenanceOptions",
+                s::Kind::Object(&SCHEMA_MaintenanceOptions),
+            ),
+            s::prop("MetadataOptions", s::Kind::Object(&SCHEMA_MetadataOptions)),
+            s::prop("Monitoring", s::Kind::Object(&SCHEMA_Monitoring)),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkInterface))),
+            ),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_Placement)),
+            s::prop(
+                "PrivateDnsNameOptions",
+                s::Kind::Object(&SCHEMA_PrivateDnsNameOptions),
+            ),
+            s::prop("RamDiskId", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            ),
+            s::prop("UserData", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplateData> for ::stratus_model::Val<LaunchTemplateData> {
         fn from(value: LaunchTemplateData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23489,6 +29888,22 @@ pub mod launch_template {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `LaunchTemplateTagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateTagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateTagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateTagSpecification>
         for ::stratus_model::Val<LaunchTemplateTagSpecification>
@@ -23512,6 +29927,21 @@ pub mod launch_template {
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_Ebs)),
+            s::prop("NoDevice", s::Kind::String),
+            s::prop("VirtualName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23530,6 +29960,25 @@ pub mod launch_template {
         pub capacity_reservation_target:
             ::std::option::Option<::stratus_model::Val<CapacityReservationTarget>>,
     }
+
+    /// What the schema says of `CapacityReservationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationSpecification",
+        properties: &[
+            s::prop(
+                "CapacityReservationPreference",
+                s::Kind::Enum(CapacityReservationPreference::VALUES),
+            ),
+            s::prop(
+                "CapacityReservationTarget",
+                s::Kind::Object(&SCHEMA_CapacityReservationTarget),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationSpecification>
         for ::stratus_model::Val<CapacityReservationSpecification>
@@ -23552,6 +30001,20 @@ pub mod launch_template {
         pub threads_per_core: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CpuOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuOptions",
+        properties: &[
+            s::prop("AmdSevSnp", s::Kind::Enum(AmdSevSnp::VALUES)),
+            s::prop("CoreCount", s::Kind::Integer),
+            s::prop("ThreadsPerCore", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuOptions> for ::stratus_model::Val<CpuOptions> {
         fn from(value: CpuOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23565,6 +30028,16 @@ pub mod launch_template {
         /// `CpuCredits`: string.
         pub cpu_credits: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CreditSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreditSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CreditSpecification",
+        properties: &[s::prop("CpuCredits", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CreditSpecification> for ::stratus_model::Val<CreditSpecification> {
         fn from(value: CreditSpecification) -> Self {
@@ -23580,6 +30053,16 @@ pub mod launch_template {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EnclaveOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnclaveOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EnclaveOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnclaveOptions> for ::stratus_model::Val<EnclaveOptions> {
         fn from(value: EnclaveOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23593,6 +30076,16 @@ pub mod launch_template {
         /// `Configured`: boolean.
         pub configured: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `HibernationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_HibernationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "HibernationOptions",
+        properties: &[s::prop("Configured", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HibernationOptions> for ::stratus_model::Val<HibernationOptions> {
         fn from(value: HibernationOptions) -> Self {
@@ -23610,6 +30103,19 @@ pub mod launch_template {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IamInstanceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamInstanceProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "IamInstanceProfile",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamInstanceProfile> for ::stratus_model::Val<IamInstanceProfile> {
         fn from(value: IamInstanceProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23626,6 +30132,19 @@ pub mod launch_template {
         /// `SpotOptions`: [`SpotOptions`].
         pub spot_options: ::std::option::Option<::stratus_model::Val<SpotOptions>>,
     }
+
+    /// What the schema says of `InstanceMarketOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMarketOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMarketOptions",
+        properties: &[
+            s::prop("MarketType", s::Kind::Enum(MarketType::VALUES)),
+            s::prop("SpotOptions", s::Kind::Object(&SCHEMA_SpotOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceMarketOptions> for ::stratus_model::Val<InstanceMarketOptions> {
         fn from(value: InstanceMarketOptions) -> Self {
@@ -23713,6 +30232,113 @@ pub mod launch_template {
         pub v_cpu_count: ::std::option::Option<::stratus_model::Val<VCpuCount>>,
     }
 
+    /// What the schema says of `InstanceRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirements",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCount),
+            ),
+            s::prop(
+                "AcceleratorManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorManufacturer::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorNames",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorName::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiB),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\*\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop("BareMetal", s::Kind::Enum(BareMetal::VALUES)),
+            s::prop(
+                "BaselineEbsBandwidthMbps",
+                s::Kind::Object(&SCHEMA_BaselineEbsBandwidthMbps),
+            ),
+            s::prop(
+                "BaselinePerformanceFactors",
+                s::Kind::Object(&SCHEMA_BaselinePerformanceFactors),
+            ),
+            s::prop(
+                "BurstablePerformance",
+                s::Kind::Enum(BurstablePerformance::VALUES),
+            ),
+            s::prop(
+                "CpuManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(CpuManufacturer::VALUES))),
+            ),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\*\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop(
+                "InstanceGenerations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InstanceGeneration::VALUES))),
+            ),
+            s::prop("LocalStorage", s::Kind::Enum(LocalStorage::VALUES)),
+            s::prop(
+                "LocalStorageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LocalStorageType::VALUES))),
+            ),
+            s::prop(
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                s::Kind::Integer,
+            ),
+            s::prop(
+                "MemoryGiBPerVCpu",
+                s::Kind::Object(&SCHEMA_MemoryGiBPerVCpu),
+            ),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiB)),
+            s::prop(
+                "NetworkBandwidthGbps",
+                s::Kind::Object(&SCHEMA_NetworkBandwidthGbps),
+            ),
+            s::prop(
+                "NetworkInterfaceCount",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceCount),
+            ),
+            s::prop(
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                s::Kind::Integer,
+            ),
+            s::prop("RequireHibernateSupport", s::Kind::Boolean),
+            s::prop("SpotMaxPricePercentageOverLowestPrice", s::Kind::Integer),
+            s::prop(
+                "TotalLocalStorageGB",
+                s::Kind::Object(&SCHEMA_TotalLocalStorageGb),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCount)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceRequirements> for ::stratus_model::Val<InstanceRequirements> {
         fn from(value: InstanceRequirements) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23728,6 +30354,16 @@ pub mod launch_template {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LicenseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LicenseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LicenseSpecification",
+        properties: &[s::prop("LicenseConfigurationArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LicenseSpecification> for ::stratus_model::Val<LicenseSpecification> {
         fn from(value: LicenseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23742,6 +30378,16 @@ pub mod launch_template {
         /// Allowed values: `default`, `disabled`.
         pub auto_recovery: ::std::option::Option<::stratus_model::Val<AutoRecovery>>,
     }
+
+    /// What the schema says of `MaintenanceOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceOptions",
+        properties: &[s::prop("AutoRecovery", s::Kind::Enum(AutoRecovery::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceOptions> for ::stratus_model::Val<MaintenanceOptions> {
         fn from(value: MaintenanceOptions) -> Self {
@@ -23770,6 +30416,25 @@ pub mod launch_template {
             ::std::option::Option<::stratus_model::Val<InstanceMetadataTags>>,
     }
 
+    /// What the schema says of `MetadataOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataOptions",
+        properties: &[
+            s::prop("HttpEndpoint", s::Kind::Enum(HttpEndpoint::VALUES)),
+            s::prop("HttpProtocolIpv6", s::Kind::Enum(HttpProtocolIpv6::VALUES)),
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+            s::prop(
+                "InstanceMetadataTags",
+                s::Kind::Enum(InstanceMetadataTags::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataOptions> for ::stratus_model::Val<MetadataOptions> {
         fn from(value: MetadataOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23783,6 +30448,16 @@ pub mod launch_template {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Monitoring`'s properties; `validate()` checks them.
+    pub static SCHEMA_Monitoring: s::ObjectSchema = s::ObjectSchema {
+        name: "Monitoring",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Monitoring> for ::stratus_model::Val<Monitoring> {
         fn from(value: Monitoring) -> Self {
@@ -23848,6 +30523,64 @@ pub mod launch_template {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NetworkInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterface: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterface",
+        properties: &[
+            s::prop("AssociateCarrierIpAddress", s::Kind::Boolean),
+            s::prop("AssociatePublicIpAddress", s::Kind::Boolean),
+            s::prop(
+                "ConnectionTrackingSpecification",
+                s::Kind::Object(&SCHEMA_ConnectionTrackingSpecification),
+            ),
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceIndex", s::Kind::Integer),
+            s::prop("EnaQueueCount", s::Kind::Integer),
+            s::prop(
+                "EnaSrdSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdSpecification),
+            ),
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("InterfaceType", s::Kind::String),
+            s::prop("Ipv4PrefixCount", s::Kind::Integer),
+            s::prop(
+                "Ipv4Prefixes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Ipv4PrefixSpecification),
+                )),
+            ),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ipv6Add))),
+            ),
+            s::prop("Ipv6PrefixCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Prefixes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Ipv6PrefixSpecification),
+                )),
+            ),
+            s::prop("NetworkCardIndex", s::Kind::Integer),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("PrimaryIpv6", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop(
+                "PrivateIpAddresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrivateIpAdd))),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterface> for ::stratus_model::Val<NetworkInterface> {
         fn from(value: NetworkInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23880,6 +30613,26 @@ pub mod launch_template {
         pub tenancy: ::std::option::Option<::stratus_model::Val<Tenancy>>,
     }
 
+    /// What the schema says of `Placement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Placement: s::ObjectSchema = s::ObjectSchema {
+        name: "Placement",
+        properties: &[
+            s::prop("Affinity", s::Kind::String),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("GroupId", s::Kind::String),
+            s::prop("GroupName", s::Kind::String),
+            s::prop("HostId", s::Kind::String),
+            s::prop("HostResourceGroupArn", s::Kind::String),
+            s::prop("PartitionNumber", s::Kind::Integer),
+            s::prop("SpreadDomain", s::Kind::String),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Placement> for ::stratus_model::Val<Placement> {
         fn from(value: Placement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23900,6 +30653,20 @@ pub mod launch_template {
         pub hostname_type: ::std::option::Option<::stratus_model::Val<HostnameType>>,
     }
 
+    /// What the schema says of `PrivateDnsNameOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateDnsNameOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateDnsNameOptions",
+        properties: &[
+            s::prop("EnableResourceNameDnsAAAARecord", s::Kind::Boolean),
+            s::prop("EnableResourceNameDnsARecord", s::Kind::Boolean),
+            s::prop("HostnameType", s::Kind::Enum(HostnameType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateDnsNameOptions> for ::stratus_model::Val<PrivateDnsNameOptions> {
         fn from(value: PrivateDnsNameOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23916,6 +30683,22 @@ pub mod launch_template {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType2::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -23947,6 +30730,19 @@ pub mod launch_template {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -23981,6 +30777,27 @@ pub mod launch_template {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `Ebs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ebs: s::ObjectSchema = s::ObjectSchema {
+        name: "Ebs",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("EbsCardIndex", s::Kind::Integer),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeInitializationRate", s::Kind::Integer),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ebs> for ::stratus_model::Val<Ebs> {
         fn from(value: Ebs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23998,6 +30815,19 @@ pub mod launch_template {
         pub capacity_reservation_resource_group_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CapacityReservationTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationTarget",
+        properties: &[
+            s::prop("CapacityReservationId", s::Kind::String),
+            s::prop("CapacityReservationResourceGroupArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationTarget>
         for ::stratus_model::Val<CapacityReservationTarget>
@@ -24026,6 +30856,25 @@ pub mod launch_template {
         pub valid_until: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SpotOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotOptions",
+        properties: &[
+            s::prop("BlockDurationMinutes", s::Kind::Integer),
+            s::prop(
+                "InstanceInterruptionBehavior",
+                s::Kind::Enum(InstanceInterruptionBehavior::VALUES),
+            ),
+            s::prop("MaxPrice", s::Kind::String),
+            s::prop("SpotInstanceType", s::Kind::Enum(SpotInstanceType::VALUES)),
+            s::prop("ValidUntil", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotOptions> for ::stratus_model::Val<SpotOptions> {
         fn from(value: SpotOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24042,6 +30891,19 @@ pub mod launch_template {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AcceleratorCount`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCount: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCount",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AcceleratorCount> for ::stratus_model::Val<AcceleratorCount> {
         fn from(value: AcceleratorCount) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24057,6 +30919,19 @@ pub mod launch_template {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AcceleratorTotalMemoryMiB`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiB: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiB",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcceleratorTotalMemoryMiB>
         for ::stratus_model::Val<AcceleratorTotalMemoryMiB>
@@ -24076,6 +30951,19 @@ pub mod launch_template {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BaselineEbsBandwidthMbps`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineEbsBandwidthMbps: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineEbsBandwidthMbps",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BaselineEbsBandwidthMbps>
         for ::stratus_model::Val<BaselineEbsBandwidthMbps>
     {
@@ -24091,6 +30979,16 @@ pub mod launch_template {
         /// `Cpu`: [`Cpu`].
         pub cpu: ::std::option::Option<::stratus_model::Val<Cpu>>,
     }
+
+    /// What the schema says of `BaselinePerformanceFactors`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselinePerformanceFactors: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselinePerformanceFactors",
+        properties: &[s::prop("Cpu", s::Kind::Object(&SCHEMA_Cpu))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BaselinePerformanceFactors>
         for ::stratus_model::Val<BaselinePerformanceFactors>
@@ -24110,6 +31008,19 @@ pub mod launch_template {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MemoryGiBPerVCpu`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryGiBPerVCpu: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryGiBPerVCpu",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryGiBPerVCpu> for ::stratus_model::Val<MemoryGiBPerVCpu> {
         fn from(value: MemoryGiBPerVCpu) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24125,6 +31036,19 @@ pub mod launch_template {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `MemoryMiB`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiB: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiB",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemoryMiB> for ::stratus_model::Val<MemoryMiB> {
         fn from(value: MemoryMiB) -> Self {
@@ -24142,6 +31066,19 @@ pub mod launch_template {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `NetworkBandwidthGbps`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkBandwidthGbps: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkBandwidthGbps",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkBandwidthGbps> for ::stratus_model::Val<NetworkBandwidthGbps> {
         fn from(value: NetworkBandwidthGbps) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24157,6 +31094,19 @@ pub mod launch_template {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `NetworkInterfaceCount`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceCount: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceCount",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkInterfaceCount> for ::stratus_model::Val<NetworkInterfaceCount> {
         fn from(value: NetworkInterfaceCount) -> Self {
@@ -24174,6 +31124,19 @@ pub mod launch_template {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `TotalLocalStorageGB`'s properties; `validate()` checks them.
+    pub static SCHEMA_TotalLocalStorageGb: s::ObjectSchema = s::ObjectSchema {
+        name: "TotalLocalStorageGB",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TotalLocalStorageGb> for ::stratus_model::Val<TotalLocalStorageGb> {
         fn from(value: TotalLocalStorageGb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24189,6 +31152,19 @@ pub mod launch_template {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `VCpuCount`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCount: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCount",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VCpuCount> for ::stratus_model::Val<VCpuCount> {
         fn from(value: VCpuCount) -> Self {
@@ -24207,6 +31183,20 @@ pub mod launch_template {
         /// `UdpTimeout`: integer.
         pub udp_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ConnectionTrackingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionTrackingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionTrackingSpecification",
+        properties: &[
+            s::prop("TcpEstablishedTimeout", s::Kind::Integer),
+            s::prop("UdpStreamTimeout", s::Kind::Integer),
+            s::prop("UdpTimeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionTrackingSpecification>
         for ::stratus_model::Val<ConnectionTrackingSpecification>
@@ -24227,6 +31217,22 @@ pub mod launch_template {
             ::std::option::Option<::stratus_model::Val<EnaSrdUdpSpecification>>,
     }
 
+    /// What the schema says of `EnaSrdSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdSpecification",
+        properties: &[
+            s::prop("EnaSrdEnabled", s::Kind::Boolean),
+            s::prop(
+                "EnaSrdUdpSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdUdpSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnaSrdSpecification> for ::stratus_model::Val<EnaSrdSpecification> {
         fn from(value: EnaSrdSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24240,6 +31246,16 @@ pub mod launch_template {
         /// `Ipv4Prefix`: string.
         pub ipv4_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Ipv4PrefixSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv4PrefixSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv4PrefixSpecification",
+        properties: &[s::prop("Ipv4Prefix", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ipv4PrefixSpecification>
         for ::stratus_model::Val<Ipv4PrefixSpecification>
@@ -24257,6 +31273,16 @@ pub mod launch_template {
         pub ipv6_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Ipv6Add`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv6Add: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv6Add",
+        properties: &[s::prop("Ipv6Address", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ipv6Add> for ::stratus_model::Val<Ipv6Add> {
         fn from(value: Ipv6Add) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24270,6 +31296,16 @@ pub mod launch_template {
         /// `Ipv6Prefix`: string.
         pub ipv6_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Ipv6PrefixSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv6PrefixSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv6PrefixSpecification",
+        properties: &[s::prop("Ipv6Prefix", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ipv6PrefixSpecification>
         for ::stratus_model::Val<Ipv6PrefixSpecification>
@@ -24289,6 +31325,19 @@ pub mod launch_template {
         pub private_ip_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PrivateIpAdd`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateIpAdd: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateIpAdd",
+        properties: &[
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateIpAdd> for ::stratus_model::Val<PrivateIpAdd> {
         fn from(value: PrivateIpAdd) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24302,6 +31351,19 @@ pub mod launch_template {
         /// `References`: list of [`Reference`].
         pub references: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Reference>>>,
     }
+
+    /// What the schema says of `Cpu`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cpu: s::ObjectSchema = s::ObjectSchema {
+        name: "Cpu",
+        properties: &[s::prop(
+            "References",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Reference))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Cpu> for ::stratus_model::Val<Cpu> {
         fn from(value: Cpu) -> Self {
@@ -24317,6 +31379,16 @@ pub mod launch_template {
         pub ena_srd_udp_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EnaSrdUdpSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdUdpSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdUdpSpecification",
+        properties: &[s::prop("EnaSrdUdpEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnaSrdUdpSpecification> for ::stratus_model::Val<EnaSrdUdpSpecification> {
         fn from(value: EnaSrdUdpSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24330,6 +31402,16 @@ pub mod launch_template {
         /// `InstanceFamily`: string.
         pub instance_family: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Reference`'s properties; `validate()` checks them.
+    pub static SCHEMA_Reference: s::ObjectSchema = s::ObjectSchema {
+        name: "Reference",
+        properties: &[s::prop("InstanceFamily", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Reference> for ::stratus_model::Val<Reference> {
         fn from(value: Reference) -> Self {
@@ -24349,6 +31431,8 @@ pub mod launch_template {
     impl InstanceInitiatedShutdownBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Stop, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["stop", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -28023,6 +35107,1221 @@ pub mod launch_template {
             Self::Z1dLarge,
             Self::Z1dMetal,
             Self::Z1dXlarge,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a1.2xlarge",
+            "a1.4xlarge",
+            "a1.large",
+            "a1.medium",
+            "a1.metal",
+            "a1.xlarge",
+            "c1.medium",
+            "c1.xlarge",
+            "c3.2xlarge",
+            "c3.4xlarge",
+            "c3.8xlarge",
+            "c3.large",
+            "c3.xlarge",
+            "c4.2xlarge",
+            "c4.4xlarge",
+            "c4.8xlarge",
+            "c4.large",
+            "c4.xlarge",
+            "c5.12xlarge",
+            "c5.18xlarge",
+            "c5.24xlarge",
+            "c5.2xlarge",
+            "c5.4xlarge",
+            "c5.9xlarge",
+            "c5.large",
+            "c5.metal",
+            "c5.xlarge",
+            "c5a.12xlarge",
+            "c5a.16xlarge",
+            "c5a.24xlarge",
+            "c5a.2xlarge",
+            "c5a.4xlarge",
+            "c5a.8xlarge",
+            "c5a.large",
+            "c5a.xlarge",
+            "c5ad.12xlarge",
+            "c5ad.16xlarge",
+            "c5ad.24xlarge",
+            "c5ad.2xlarge",
+            "c5ad.4xlarge",
+            "c5ad.8xlarge",
+            "c5ad.large",
+            "c5ad.xlarge",
+            "c5d.12xlarge",
+            "c5d.18xlarge",
+            "c5d.24xlarge",
+            "c5d.2xlarge",
+            "c5d.4xlarge",
+            "c5d.9xlarge",
+            "c5d.large",
+            "c5d.metal",
+            "c5d.xlarge",
+            "c5n.18xlarge",
+            "c5n.2xlarge",
+            "c5n.4xlarge",
+            "c5n.9xlarge",
+            "c5n.large",
+            "c5n.metal",
+            "c5n.xlarge",
+            "c6a.12xlarge",
+            "c6a.16xlarge",
+            "c6a.24xlarge",
+            "c6a.2xlarge",
+            "c6a.32xlarge",
+            "c6a.48xlarge",
+            "c6a.4xlarge",
+            "c6a.8xlarge",
+            "c6a.large",
+            "c6a.metal",
+            "c6a.xlarge",
+            "c6g.12xlarge",
+            "c6g.16xlarge",
+            "c6g.2xlarge",
+            "c6g.4xlarge",
+            "c6g.8xlarge",
+            "c6g.large",
+            "c6g.medium",
+            "c6g.metal",
+            "c6g.xlarge",
+            "c6gd.12xlarge",
+            "c6gd.16xlarge",
+            "c6gd.2xlarge",
+            "c6gd.4xlarge",
+            "c6gd.8xlarge",
+            "c6gd.large",
+            "c6gd.medium",
+            "c6gd.metal",
+            "c6gd.xlarge",
+            "c6gn.12xlarge",
+            "c6gn.16xlarge",
+            "c6gn.2xlarge",
+            "c6gn.4xlarge",
+            "c6gn.8xlarge",
+            "c6gn.large",
+            "c6gn.medium",
+            "c6gn.xlarge",
+            "c6i.12xlarge",
+            "c6i.16xlarge",
+            "c6i.24xlarge",
+            "c6i.2xlarge",
+            "c6i.32xlarge",
+            "c6i.4xlarge",
+            "c6i.8xlarge",
+            "c6i.large",
+            "c6i.metal",
+            "c6i.xlarge",
+            "c6id.12xlarge",
+            "c6id.16xlarge",
+            "c6id.24xlarge",
+            "c6id.2xlarge",
+            "c6id.32xlarge",
+            "c6id.4xlarge",
+            "c6id.8xlarge",
+            "c6id.large",
+            "c6id.metal",
+            "c6id.xlarge",
+            "c6in.12xlarge",
+            "c6in.16xlarge",
+            "c6in.24xlarge",
+            "c6in.2xlarge",
+            "c6in.32xlarge",
+            "c6in.4xlarge",
+            "c6in.8xlarge",
+            "c6in.large",
+            "c6in.metal",
+            "c6in.xlarge",
+            "c7a.12xlarge",
+            "c7a.16xlarge",
+            "c7a.24xlarge",
+            "c7a.2xlarge",
+            "c7a.32xlarge",
+            "c7a.48xlarge",
+            "c7a.4xlarge",
+            "c7a.8xlarge",
+            "c7a.large",
+            "c7a.medium",
+            "c7a.metal-48xl",
+            "c7a.xlarge",
+            "c7g.12xlarge",
+            "c7g.16xlarge",
+            "c7g.2xlarge",
+            "c7g.4xlarge",
+            "c7g.8xlarge",
+            "c7g.large",
+            "c7g.medium",
+            "c7g.metal",
+            "c7g.xlarge",
+            "c7gd.12xlarge",
+            "c7gd.16xlarge",
+            "c7gd.2xlarge",
+            "c7gd.4xlarge",
+            "c7gd.8xlarge",
+            "c7gd.large",
+            "c7gd.medium",
+            "c7gd.metal",
+            "c7gd.xlarge",
+            "c7gn.12xlarge",
+            "c7gn.16xlarge",
+            "c7gn.2xlarge",
+            "c7gn.4xlarge",
+            "c7gn.8xlarge",
+            "c7gn.large",
+            "c7gn.medium",
+            "c7gn.metal",
+            "c7gn.xlarge",
+            "c7i-flex.12xlarge",
+            "c7i-flex.16xlarge",
+            "c7i-flex.2xlarge",
+            "c7i-flex.4xlarge",
+            "c7i-flex.8xlarge",
+            "c7i-flex.large",
+            "c7i-flex.xlarge",
+            "c7i.12xlarge",
+            "c7i.16xlarge",
+            "c7i.24xlarge",
+            "c7i.2xlarge",
+            "c7i.48xlarge",
+            "c7i.4xlarge",
+            "c7i.8xlarge",
+            "c7i.large",
+            "c7i.metal-24xl",
+            "c7i.metal-48xl",
+            "c7i.xlarge",
+            "c8a.12xlarge",
+            "c8a.16xlarge",
+            "c8a.24xlarge",
+            "c8a.2xlarge",
+            "c8a.48xlarge",
+            "c8a.4xlarge",
+            "c8a.8xlarge",
+            "c8a.large",
+            "c8a.medium",
+            "c8a.metal-24xl",
+            "c8a.metal-48xl",
+            "c8a.xlarge",
+            "c8g.12xlarge",
+            "c8g.16xlarge",
+            "c8g.24xlarge",
+            "c8g.2xlarge",
+            "c8g.48xlarge",
+            "c8g.4xlarge",
+            "c8g.8xlarge",
+            "c8g.large",
+            "c8g.medium",
+            "c8g.metal-24xl",
+            "c8g.metal-48xl",
+            "c8g.xlarge",
+            "c8gb.12xlarge",
+            "c8gb.16xlarge",
+            "c8gb.24xlarge",
+            "c8gb.2xlarge",
+            "c8gb.48xlarge",
+            "c8gb.4xlarge",
+            "c8gb.8xlarge",
+            "c8gb.large",
+            "c8gb.medium",
+            "c8gb.metal-24xl",
+            "c8gb.metal-48xl",
+            "c8gb.xlarge",
+            "c8gd.12xlarge",
+            "c8gd.16xlarge",
+            "c8gd.24xlarge",
+            "c8gd.2xlarge",
+            "c8gd.48xlarge",
+            "c8gd.4xlarge",
+            "c8gd.8xlarge",
+            "c8gd.large",
+            "c8gd.medium",
+            "c8gd.metal-24xl",
+            "c8gd.metal-48xl",
+            "c8gd.xlarge",
+            "c8gn.12xlarge",
+            "c8gn.16xlarge",
+            "c8gn.24xlarge",
+            "c8gn.2xlarge",
+            "c8gn.48xlarge",
+            "c8gn.4xlarge",
+            "c8gn.8xlarge",
+            "c8gn.large",
+            "c8gn.medium",
+            "c8gn.metal-24xl",
+            "c8gn.metal-48xl",
+            "c8gn.xlarge",
+            "c8i-flex.12xlarge",
+            "c8i-flex.16xlarge",
+            "c8i-flex.2xlarge",
+            "c8i-flex.4xlarge",
+            "c8i-flex.8xlarge",
+            "c8i-flex.large",
+            "c8i-flex.xlarge",
+            "c8i.12xlarge",
+            "c8i.16xlarge",
+            "c8i.24xlarge",
+            "c8i.2xlarge",
+            "c8i.32xlarge",
+            "c8i.48xlarge",
+            "c8i.4xlarge",
+            "c8i.8xlarge",
+            "c8i.96xlarge",
+            "c8i.large",
+            "c8i.metal-48xl",
+            "c8i.metal-96xl",
+            "c8i.xlarge",
+            "c8id.12xlarge",
+            "c8id.16xlarge",
+            "c8id.24xlarge",
+            "c8id.2xlarge",
+            "c8id.32xlarge",
+            "c8id.48xlarge",
+            "c8id.4xlarge",
+            "c8id.8xlarge",
+            "c8id.96xlarge",
+            "c8id.large",
+            "c8id.metal-48xl",
+            "c8id.metal-96xl",
+            "c8id.xlarge",
+            "cc1.4xlarge",
+            "cc2.8xlarge",
+            "cg1.4xlarge",
+            "cr1.8xlarge",
+            "d2.2xlarge",
+            "d2.4xlarge",
+            "d2.8xlarge",
+            "d2.xlarge",
+            "d3.2xlarge",
+            "d3.4xlarge",
+            "d3.8xlarge",
+            "d3.xlarge",
+            "d3en.12xlarge",
+            "d3en.2xlarge",
+            "d3en.4xlarge",
+            "d3en.6xlarge",
+            "d3en.8xlarge",
+            "d3en.xlarge",
+            "dl1.24xlarge",
+            "dl2q.24xlarge",
+            "f1.16xlarge",
+            "f1.2xlarge",
+            "f1.4xlarge",
+            "f2.12xlarge",
+            "f2.48xlarge",
+            "f2.6xlarge",
+            "g2.2xlarge",
+            "g2.8xlarge",
+            "g3.16xlarge",
+            "g3.4xlarge",
+            "g3.8xlarge",
+            "g3s.xlarge",
+            "g4ad.16xlarge",
+            "g4ad.2xlarge",
+            "g4ad.4xlarge",
+            "g4ad.8xlarge",
+            "g4ad.xlarge",
+            "g4dn.12xlarge",
+            "g4dn.16xlarge",
+            "g4dn.2xlarge",
+            "g4dn.4xlarge",
+            "g4dn.8xlarge",
+            "g4dn.metal",
+            "g4dn.xlarge",
+            "g5.12xlarge",
+            "g5.16xlarge",
+            "g5.24xlarge",
+            "g5.2xlarge",
+            "g5.48xlarge",
+            "g5.4xlarge",
+            "g5.8xlarge",
+            "g5.xlarge",
+            "g5g.16xlarge",
+            "g5g.2xlarge",
+            "g5g.4xlarge",
+            "g5g.8xlarge",
+            "g5g.metal",
+            "g5g.xlarge",
+            "g6.12xlarge",
+            "g6.16xlarge",
+            "g6.24xlarge",
+            "g6.2xlarge",
+            "g6.48xlarge",
+            "g6.4xlarge",
+            "g6.8xlarge",
+            "g6.xlarge",
+            "g6e.12xlarge",
+            "g6e.16xlarge",
+            "g6e.24xlarge",
+            "g6e.2xlarge",
+            "g6e.48xlarge",
+            "g6e.4xlarge",
+            "g6e.8xlarge",
+            "g6e.xlarge",
+            "g6f.2xlarge",
+            "g6f.4xlarge",
+            "g6f.large",
+            "g6f.xlarge",
+            "g7e.12xlarge",
+            "g7e.24xlarge",
+            "g7e.2xlarge",
+            "g7e.48xlarge",
+            "g7e.4xlarge",
+            "g7e.8xlarge",
+            "gr6.4xlarge",
+            "gr6.8xlarge",
+            "gr6f.4xlarge",
+            "h1.16xlarge",
+            "h1.2xlarge",
+            "h1.4xlarge",
+            "h1.8xlarge",
+            "hi1.4xlarge",
+            "hpc6a.48xlarge",
+            "hpc6id.32xlarge",
+            "hpc7a.12xlarge",
+            "hpc7a.24xlarge",
+            "hpc7a.48xlarge",
+            "hpc7a.96xlarge",
+            "hpc7g.16xlarge",
+            "hpc7g.4xlarge",
+            "hpc7g.8xlarge",
+            "hpc8a.96xlarge",
+            "hs1.8xlarge",
+            "i2.2xlarge",
+            "i2.4xlarge",
+            "i2.8xlarge",
+            "i2.xlarge",
+            "i3.16xlarge",
+            "i3.2xlarge",
+            "i3.4xlarge",
+            "i3.8xlarge",
+            "i3.large",
+            "i3.metal",
+            "i3.xlarge",
+            "i3en.12xlarge",
+            "i3en.24xlarge",
+            "i3en.2xlarge",
+            "i3en.3xlarge",
+            "i3en.6xlarge",
+            "i3en.large",
+            "i3en.metal",
+            "i3en.xlarge",
+            "i4g.16xlarge",
+            "i4g.2xlarge",
+            "i4g.4xlarge",
+            "i4g.8xlarge",
+            "i4g.large",
+            "i4g.xlarge",
+            "i4i.12xlarge",
+            "i4i.16xlarge",
+            "i4i.24xlarge",
+            "i4i.2xlarge",
+            "i4i.32xlarge",
+            "i4i.4xlarge",
+            "i4i.8xlarge",
+            "i4i.large",
+            "i4i.metal",
+            "i4i.xlarge",
+            "i7i.12xlarge",
+            "i7i.16xlarge",
+            "i7i.24xlarge",
+            "i7i.2xlarge",
+            "i7i.48xlarge",
+            "i7i.4xlarge",
+            "i7i.8xlarge",
+            "i7i.large",
+            "i7i.metal-24xl",
+            "i7i.metal-48xl",
+            "i7i.xlarge",
+            "i7ie.12xlarge",
+            "i7ie.18xlarge",
+            "i7ie.24xlarge",
+            "i7ie.2xlarge",
+            "i7ie.3xlarge",
+            "i7ie.48xlarge",
+            "i7ie.6xlarge",
+            "i7ie.large",
+            "i7ie.metal-24xl",
+            "i7ie.metal-48xl",
+            "i7ie.xlarge",
+            "i8g.12xlarge",
+            "i8g.16xlarge",
+            "i8g.24xlarge",
+            "i8g.2xlarge",
+            "i8g.48xlarge",
+            "i8g.4xlarge",
+            "i8g.8xlarge",
+            "i8g.large",
+            "i8g.metal-24xl",
+            "i8g.xlarge",
+            "i8ge.12xlarge",
+            "i8ge.18xlarge",
+            "i8ge.24xlarge",
+            "i8ge.2xlarge",
+            "i8ge.3xlarge",
+            "i8ge.48xlarge",
+            "i8ge.6xlarge",
+            "i8ge.large",
+            "i8ge.metal-24xl",
+            "i8ge.metal-48xl",
+            "i8ge.xlarge",
+            "im4gn.16xlarge",
+            "im4gn.2xlarge",
+            "im4gn.4xlarge",
+            "im4gn.8xlarge",
+            "im4gn.large",
+            "im4gn.xlarge",
+            "inf1.24xlarge",
+            "inf1.2xlarge",
+            "inf1.6xlarge",
+            "inf1.xlarge",
+            "inf2.24xlarge",
+            "inf2.48xlarge",
+            "inf2.8xlarge",
+            "inf2.xlarge",
+            "is4gen.2xlarge",
+            "is4gen.4xlarge",
+            "is4gen.8xlarge",
+            "is4gen.large",
+            "is4gen.medium",
+            "is4gen.xlarge",
+            "m1.large",
+            "m1.medium",
+            "m1.small",
+            "m1.xlarge",
+            "m2.2xlarge",
+            "m2.4xlarge",
+            "m2.xlarge",
+            "m3.2xlarge",
+            "m3.large",
+            "m3.medium",
+            "m3.xlarge",
+            "m4.10xlarge",
+            "m4.16xlarge",
+            "m4.2xlarge",
+            "m4.4xlarge",
+            "m4.large",
+            "m4.xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.large",
+            "m5.metal",
+            "m5.xlarge",
+            "m5a.12xlarge",
+            "m5a.16xlarge",
+            "m5a.24xlarge",
+            "m5a.2xlarge",
+            "m5a.4xlarge",
+            "m5a.8xlarge",
+            "m5a.large",
+            "m5a.xlarge",
+            "m5ad.12xlarge",
+            "m5ad.16xlarge",
+            "m5ad.24xlarge",
+            "m5ad.2xlarge",
+            "m5ad.4xlarge",
+            "m5ad.8xlarge",
+            "m5ad.large",
+            "m5ad.xlarge",
+            "m5d.12xlarge",
+            "m5d.16xlarge",
+            "m5d.24xlarge",
+            "m5d.2xlarge",
+            "m5d.4xlarge",
+            "m5d.8xlarge",
+            "m5d.large",
+            "m5d.metal",
+            "m5d.xlarge",
+            "m5dn.12xlarge",
+            "m5dn.16xlarge",
+            "m5dn.24xlarge",
+            "m5dn.2xlarge",
+            "m5dn.4xlarge",
+            "m5dn.8xlarge",
+            "m5dn.large",
+            "m5dn.metal",
+            "m5dn.xlarge",
+            "m5n.12xlarge",
+            "m5n.16xlarge",
+            "m5n.24xlarge",
+            "m5n.2xlarge",
+            "m5n.4xlarge",
+            "m5n.8xlarge",
+            "m5n.large",
+            "m5n.metal",
+            "m5n.xlarge",
+            "m5zn.12xlarge",
+            "m5zn.2xlarge",
+            "m5zn.3xlarge",
+            "m5zn.6xlarge",
+            "m5zn.large",
+            "m5zn.metal",
+            "m5zn.xlarge",
+            "m6a.12xlarge",
+            "m6a.16xlarge",
+            "m6a.24xlarge",
+            "m6a.2xlarge",
+            "m6a.32xlarge",
+            "m6a.48xlarge",
+            "m6a.4xlarge",
+            "m6a.8xlarge",
+            "m6a.large",
+            "m6a.metal",
+            "m6a.xlarge",
+            "m6g.12xlarge",
+            "m6g.16xlarge",
+            "m6g.2xlarge",
+            "m6g.4xlarge",
+            "m6g.8xlarge",
+            "m6g.large",
+            "m6g.medium",
+            "m6g.metal",
+            "m6g.xlarge",
+            "m6gd.12xlarge",
+            "m6gd.16xlarge",
+            "m6gd.2xlarge",
+            "m6gd.4xlarge",
+            "m6gd.8xlarge",
+            "m6gd.large",
+            "m6gd.medium",
+            "m6gd.metal",
+            "m6gd.xlarge",
+            "m6i.12xlarge",
+            "m6i.16xlarge",
+            "m6i.24xlarge",
+            "m6i.2xlarge",
+            "m6i.32xlarge",
+            "m6i.4xlarge",
+            "m6i.8xlarge",
+            "m6i.large",
+            "m6i.metal",
+            "m6i.xlarge",
+            "m6id.12xlarge",
+            "m6id.16xlarge",
+            "m6id.24xlarge",
+            "m6id.2xlarge",
+            "m6id.32xlarge",
+            "m6id.4xlarge",
+            "m6id.8xlarge",
+            "m6id.large",
+            "m6id.metal",
+            "m6id.xlarge",
+            "m6idn.12xlarge",
+            "m6idn.16xlarge",
+            "m6idn.24xlarge",
+            "m6idn.2xlarge",
+            "m6idn.32xlarge",
+            "m6idn.4xlarge",
+            "m6idn.8xlarge",
+            "m6idn.large",
+            "m6idn.metal",
+            "m6idn.xlarge",
+            "m6in.12xlarge",
+            "m6in.16xlarge",
+            "m6in.24xlarge",
+            "m6in.2xlarge",
+            "m6in.32xlarge",
+            "m6in.4xlarge",
+            "m6in.8xlarge",
+            "m6in.large",
+            "m6in.metal",
+            "m6in.xlarge",
+            "m7a.12xlarge",
+            "m7a.16xlarge",
+            "m7a.24xlarge",
+            "m7a.2xlarge",
+            "m7a.32xlarge",
+            "m7a.48xlarge",
+            "m7a.4xlarge",
+            "m7a.8xlarge",
+            "m7a.large",
+            "m7a.medium",
+            "m7a.metal-48xl",
+            "m7a.xlarge",
+            "m7g.12xlarge",
+            "m7g.16xlarge",
+            "m7g.2xlarge",
+            "m7g.4xlarge",
+            "m7g.8xlarge",
+            "m7g.large",
+            "m7g.medium",
+            "m7g.metal",
+            "m7g.xlarge",
+            "m7gd.12xlarge",
+            "m7gd.16xlarge",
+            "m7gd.2xlarge",
+            "m7gd.4xlarge",
+            "m7gd.8xlarge",
+            "m7gd.large",
+            "m7gd.medium",
+            "m7gd.metal",
+            "m7gd.xlarge",
+            "m7i-flex.12xlarge",
+            "m7i-flex.16xlarge",
+            "m7i-flex.2xlarge",
+            "m7i-flex.4xlarge",
+            "m7i-flex.8xlarge",
+            "m7i-flex.large",
+            "m7i-flex.xlarge",
+            "m7i.12xlarge",
+            "m7i.16xlarge",
+            "m7i.24xlarge",
+            "m7i.2xlarge",
+            "m7i.48xlarge",
+            "m7i.4xlarge",
+            "m7i.8xlarge",
+            "m7i.large",
+            "m7i.metal-24xl",
+            "m7i.metal-48xl",
+            "m7i.xlarge",
+            "m8a.12xlarge",
+            "m8a.16xlarge",
+            "m8a.24xlarge",
+            "m8a.2xlarge",
+            "m8a.48xlarge",
+            "m8a.4xlarge",
+            "m8a.8xlarge",
+            "m8a.large",
+            "m8a.medium",
+            "m8a.metal-24xl",
+            "m8a.metal-48xl",
+            "m8a.xlarge",
+            "m8azn.12xlarge",
+            "m8azn.24xlarge",
+            "m8azn.3xlarge",
+            "m8azn.6xlarge",
+            "m8azn.large",
+            "m8azn.medium",
+            "m8azn.metal-12xl",
+            "m8azn.metal-24xl",
+            "m8azn.xlarge",
+            "m8g.12xlarge",
+            "m8g.16xlarge",
+            "m8g.24xlarge",
+            "m8g.2xlarge",
+            "m8g.48xlarge",
+            "m8g.4xlarge",
+            "m8g.8xlarge",
+            "m8g.large",
+            "m8g.medium",
+            "m8g.metal-24xl",
+            "m8g.metal-48xl",
+            "m8g.xlarge",
+            "m8gb.12xlarge",
+            "m8gb.16xlarge",
+            "m8gb.24xlarge",
+            "m8gb.2xlarge",
+            "m8gb.48xlarge",
+            "m8gb.4xlarge",
+            "m8gb.8xlarge",
+            "m8gb.large",
+            "m8gb.medium",
+            "m8gb.metal-24xl",
+            "m8gb.metal-48xl",
+            "m8gb.xlarge",
+            "m8gd.12xlarge",
+            "m8gd.16xlarge",
+            "m8gd.24xlarge",
+            "m8gd.2xlarge",
+            "m8gd.48xlarge",
+            "m8gd.4xlarge",
+            "m8gd.8xlarge",
+            "m8gd.large",
+            "m8gd.medium",
+            "m8gd.metal-24xl",
+            "m8gd.metal-48xl",
+            "m8gd.xlarge",
+            "m8gn.12xlarge",
+            "m8gn.16xlarge",
+            "m8gn.24xlarge",
+            "m8gn.2xlarge",
+            "m8gn.48xlarge",
+            "m8gn.4xlarge",
+            "m8gn.8xlarge",
+            "m8gn.large",
+            "m8gn.medium",
+            "m8gn.metal-24xl",
+            "m8gn.metal-48xl",
+            "m8gn.xlarge",
+            "m8i-flex.12xlarge",
+            "m8i-flex.16xlarge",
+            "m8i-flex.2xlarge",
+            "m8i-flex.4xlarge",
+            "m8i-flex.8xlarge",
+            "m8i-flex.large",
+            "m8i-flex.xlarge",
+            "m8i.12xlarge",
+            "m8i.16xlarge",
+            "m8i.24xlarge",
+            "m8i.2xlarge",
+            "m8i.32xlarge",
+            "m8i.48xlarge",
+            "m8i.4xlarge",
+            "m8i.8xlarge",
+            "m8i.96xlarge",
+            "m8i.large",
+            "m8i.metal-48xl",
+            "m8i.metal-96xl",
+            "m8i.xlarge",
+            "m8id.12xlarge",
+            "m8id.16xlarge",
+            "m8id.24xlarge",
+            "m8id.2xlarge",
+            "m8id.32xlarge",
+            "m8id.48xlarge",
+            "m8id.4xlarge",
+            "m8id.8xlarge",
+            "m8id.96xlarge",
+            "m8id.large",
+            "m8id.metal-48xl",
+            "m8id.metal-96xl",
+            "m8id.xlarge",
+            "mac-m4.metal",
+            "mac-m4max.metal",
+            "mac-m4pro.metal",
+            "mac1.metal",
+            "mac2-m1ultra.metal",
+            "mac2-m2.metal",
+            "mac2-m2pro.metal",
+            "mac2.metal",
+            "p2.16xlarge",
+            "p2.8xlarge",
+            "p2.xlarge",
+            "p3.16xlarge",
+            "p3.2xlarge",
+            "p3.8xlarge",
+            "p3dn.24xlarge",
+            "p4d.24xlarge",
+            "p4de.24xlarge",
+            "p5.48xlarge",
+            "p5.4xlarge",
+            "p5e.48xlarge",
+            "p5en.48xlarge",
+            "p6-b200.48xlarge",
+            "p6-b300.48xlarge",
+            "p6e-gb200.36xlarge",
+            "r3.2xlarge",
+            "r3.4xlarge",
+            "r3.8xlarge",
+            "r3.large",
+            "r3.xlarge",
+            "r4.16xlarge",
+            "r4.2xlarge",
+            "r4.4xlarge",
+            "r4.8xlarge",
+            "r4.large",
+            "r4.xlarge",
+            "r5.12xlarge",
+            "r5.16xlarge",
+            "r5.24xlarge",
+            "r5.2xlarge",
+            "r5.4xlarge",
+            "r5.8xlarge",
+            "r5.large",
+            "r5.metal",
+            "r5.xlarge",
+            "r5a.12xlarge",
+            "r5a.16xlarge",
+            "r5a.24xlarge",
+            "r5a.2xlarge",
+            "r5a.4xlarge",
+            "r5a.8xlarge",
+            "r5a.large",
+            "r5a.xlarge",
+            "r5ad.12xlarge",
+            "r5ad.16xlarge",
+            "r5ad.24xlarge",
+            "r5ad.2xlarge",
+            "r5ad.4xlarge",
+            "r5ad.8xlarge",
+            "r5ad.large",
+            "r5ad.xlarge",
+            "r5b.12xlarge",
+            "r5b.16xlarge",
+            "r5b.24xlarge",
+            "r5b.2xlarge",
+            "r5b.4xlarge",
+            "r5b.8xlarge",
+            "r5b.large",
+            "r5b.metal",
+            "r5b.xlarge",
+            "r5d.12xlarge",
+            "r5d.16xlarge",
+            "r5d.24xlarge",
+            "r5d.2xlarge",
+            "r5d.4xlarge",
+            "r5d.8xlarge",
+            "r5d.large",
+            "r5d.metal",
+            "r5d.xlarge",
+            "r5dn.12xlarge",
+            "r5dn.16xlarge",
+            "r5dn.24xlarge",
+            "r5dn.2xlarge",
+            "r5dn.4xlarge",
+            "r5dn.8xlarge",
+            "r5dn.large",
+            "r5dn.metal",
+            "r5dn.xlarge",
+            "r5n.12xlarge",
+            "r5n.16xlarge",
+            "r5n.24xlarge",
+            "r5n.2xlarge",
+            "r5n.4xlarge",
+            "r5n.8xlarge",
+            "r5n.large",
+            "r5n.metal",
+            "r5n.xlarge",
+            "r6a.12xlarge",
+            "r6a.16xlarge",
+            "r6a.24xlarge",
+            "r6a.2xlarge",
+            "r6a.32xlarge",
+            "r6a.48xlarge",
+            "r6a.4xlarge",
+            "r6a.8xlarge",
+            "r6a.large",
+            "r6a.metal",
+            "r6a.xlarge",
+            "r6g.12xlarge",
+            "r6g.16xlarge",
+            "r6g.2xlarge",
+            "r6g.4xlarge",
+            "r6g.8xlarge",
+            "r6g.large",
+            "r6g.medium",
+            "r6g.metal",
+            "r6g.xlarge",
+            "r6gd.12xlarge",
+            "r6gd.16xlarge",
+            "r6gd.2xlarge",
+            "r6gd.4xlarge",
+            "r6gd.8xlarge",
+            "r6gd.large",
+            "r6gd.medium",
+            "r6gd.metal",
+            "r6gd.xlarge",
+            "r6i.12xlarge",
+            "r6i.16xlarge",
+            "r6i.24xlarge",
+            "r6i.2xlarge",
+            "r6i.32xlarge",
+            "r6i.4xlarge",
+            "r6i.8xlarge",
+            "r6i.large",
+            "r6i.metal",
+            "r6i.xlarge",
+            "r6id.12xlarge",
+            "r6id.16xlarge",
+            "r6id.24xlarge",
+            "r6id.2xlarge",
+            "r6id.32xlarge",
+            "r6id.4xlarge",
+            "r6id.8xlarge",
+            "r6id.large",
+            "r6id.metal",
+            "r6id.xlarge",
+            "r6idn.12xlarge",
+            "r6idn.16xlarge",
+            "r6idn.24xlarge",
+            "r6idn.2xlarge",
+            "r6idn.32xlarge",
+            "r6idn.4xlarge",
+            "r6idn.8xlarge",
+            "r6idn.large",
+            "r6idn.metal",
+            "r6idn.xlarge",
+            "r6in.12xlarge",
+            "r6in.16xlarge",
+            "r6in.24xlarge",
+            "r6in.2xlarge",
+            "r6in.32xlarge",
+            "r6in.4xlarge",
+            "r6in.8xlarge",
+            "r6in.large",
+            "r6in.metal",
+            "r6in.xlarge",
+            "r7a.12xlarge",
+            "r7a.16xlarge",
+            "r7a.24xlarge",
+            "r7a.2xlarge",
+            "r7a.32xlarge",
+            "r7a.48xlarge",
+            "r7a.4xlarge",
+            "r7a.8xlarge",
+            "r7a.large",
+            "r7a.medium",
+            "r7a.metal-48xl",
+            "r7a.xlarge",
+            "r7g.12xlarge",
+            "r7g.16xlarge",
+            "r7g.2xlarge",
+            "r7g.4xlarge",
+            "r7g.8xlarge",
+            "r7g.large",
+            "r7g.medium",
+            "r7g.metal",
+            "r7g.xlarge",
+            "r7gd.12xlarge",
+            "r7gd.16xlarge",
+            "r7gd.2xlarge",
+            "r7gd.4xlarge",
+            "r7gd.8xlarge",
+            "r7gd.large",
+            "r7gd.medium",
+            "r7gd.metal",
+            "r7gd.xlarge",
+            "r7i.12xlarge",
+            "r7i.16xlarge",
+            "r7i.24xlarge",
+            "r7i.2xlarge",
+            "r7i.48xlarge",
+            "r7i.4xlarge",
+            "r7i.8xlarge",
+            "r7i.large",
+            "r7i.metal-24xl",
+            "r7i.metal-48xl",
+            "r7i.xlarge",
+            "r7iz.12xlarge",
+            "r7iz.16xlarge",
+            "r7iz.2xlarge",
+            "r7iz.32xlarge",
+            "r7iz.4xlarge",
+            "r7iz.8xlarge",
+            "r7iz.large",
+            "r7iz.metal-16xl",
+            "r7iz.metal-32xl",
+            "r7iz.xlarge",
+            "r8a.12xlarge",
+            "r8a.16xlarge",
+            "r8a.24xlarge",
+            "r8a.2xlarge",
+            "r8a.48xlarge",
+            "r8a.4xlarge",
+            "r8a.8xlarge",
+            "r8a.large",
+            "r8a.medium",
+            "r8a.metal-24xl",
+            "r8a.metal-48xl",
+            "r8a.xlarge",
+            "r8g.12xlarge",
+            "r8g.16xlarge",
+            "r8g.24xlarge",
+            "r8g.2xlarge",
+            "r8g.48xlarge",
+            "r8g.4xlarge",
+            "r8g.8xlarge",
+            "r8g.large",
+            "r8g.medium",
+            "r8g.metal-24xl",
+            "r8g.metal-48xl",
+            "r8g.xlarge",
+            "r8gb.12xlarge",
+            "r8gb.16xlarge",
+            "r8gb.24xlarge",
+            "r8gb.2xlarge",
+            "r8gb.4xlarge",
+            "r8gb.8xlarge",
+            "r8gb.large",
+            "r8gb.medium",
+            "r8gb.metal-24xl",
+            "r8gb.xlarge",
+            "r8gd.12xlarge",
+            "r8gd.16xlarge",
+            "r8gd.24xlarge",
+            "r8gd.2xlarge",
+            "r8gd.48xlarge",
+            "r8gd.4xlarge",
+            "r8gd.8xlarge",
+            "r8gd.large",
+            "r8gd.medium",
+            "r8gd.metal-24xl",
+            "r8gd.metal-48xl",
+            "r8gd.xlarge",
+            "r8gn.12xlarge",
+            "r8gn.16xlarge",
+            "r8gn.24xlarge",
+            "r8gn.2xlarge",
+            "r8gn.48xlarge",
+            "r8gn.4xlarge",
+            "r8gn.8xlarge",
+            "r8gn.large",
+            "r8gn.medium",
+            "r8gn.metal-24xl",
+            "r8gn.metal-48xl",
+            "r8gn.xlarge",
+            "r8i-flex.12xlarge",
+            "r8i-flex.16xlarge",
+            "r8i-flex.2xlarge",
+            "r8i-flex.4xlarge",
+            "r8i-flex.8xlarge",
+            "r8i-flex.large",
+            "r8i-flex.xlarge",
+            "r8i.12xlarge",
+            "r8i.16xlarge",
+            "r8i.24xlarge",
+            "r8i.2xlarge",
+            "r8i.32xlarge",
+            "r8i.48xlarge",
+            "r8i.4xlarge",
+            "r8i.8xlarge",
+            "r8i.96xlarge",
+            "r8i.large",
+            "r8i.metal-48xl",
+            "r8i.metal-96xl",
+            "r8i.xlarge",
+            "r8id.12xlarge",
+            "r8id.16xlarge",
+            "r8id.24xlarge",
+            "r8id.2xlarge",
+            "r8id.32xlarge",
+            "r8id.48xlarge",
+            "r8id.4xlarge",
+            "r8id.8xlarge",
+            "r8id.96xlarge",
+            "r8id.large",
+            "r8id.metal-48xl",
+            "r8id.metal-96xl",
+            "r8id.xlarge",
+            "t1.micro",
+            "t2.2xlarge",
+            "t2.large",
+            "t2.medium",
+            "t2.micro",
+            "t2.nano",
+            "t2.small",
+            "t2.xlarge",
+            "t3.2xlarge",
+            "t3.large",
+            "t3.medium",
+            "t3.micro",
+            "t3.nano",
+            "t3.small",
+            "t3.xlarge",
+            "t3a.2xlarge",
+            "t3a.large",
+            "t3a.medium",
+            "t3a.micro",
+            "t3a.nano",
+            "t3a.small",
+            "t3a.xlarge",
+            "t4g.2xlarge",
+            "t4g.large",
+            "t4g.medium",
+            "t4g.micro",
+            "t4g.nano",
+            "t4g.small",
+            "t4g.xlarge",
+            "trn1.2xlarge",
+            "trn1.32xlarge",
+            "trn1n.32xlarge",
+            "trn2.3xlarge",
+            "trn2.48xlarge",
+            "u-12tb1.112xlarge",
+            "u-12tb1.metal",
+            "u-18tb1.112xlarge",
+            "u-18tb1.metal",
+            "u-24tb1.112xlarge",
+            "u-24tb1.metal",
+            "u-3tb1.56xlarge",
+            "u-6tb1.112xlarge",
+            "u-6tb1.56xlarge",
+            "u-6tb1.metal",
+            "u-9tb1.112xlarge",
+            "u-9tb1.metal",
+            "u7i-12tb.224xlarge",
+            "u7i-6tb.112xlarge",
+            "u7i-8tb.112xlarge",
+            "u7ib-12tb.224xlarge",
+            "u7in-16tb.224xlarge",
+            "u7in-24tb.224xlarge",
+            "u7in-32tb.224xlarge",
+            "u7inh-32tb.480xlarge",
+            "vt1.24xlarge",
+            "vt1.3xlarge",
+            "vt1.6xlarge",
+            "x1.16xlarge",
+            "x1.32xlarge",
+            "x1e.16xlarge",
+            "x1e.2xlarge",
+            "x1e.32xlarge",
+            "x1e.4xlarge",
+            "x1e.8xlarge",
+            "x1e.xlarge",
+            "x2gd.12xlarge",
+            "x2gd.16xlarge",
+            "x2gd.2xlarge",
+            "x2gd.4xlarge",
+            "x2gd.8xlarge",
+            "x2gd.large",
+            "x2gd.medium",
+            "x2gd.metal",
+            "x2gd.xlarge",
+            "x2idn.16xlarge",
+            "x2idn.24xlarge",
+            "x2idn.32xlarge",
+            "x2idn.metal",
+            "x2iedn.16xlarge",
+            "x2iedn.24xlarge",
+            "x2iedn.2xlarge",
+            "x2iedn.32xlarge",
+            "x2iedn.4xlarge",
+            "x2iedn.8xlarge",
+            "x2iedn.metal",
+            "x2iedn.xlarge",
+            "x2iezn.12xlarge",
+            "x2iezn.2xlarge",
+            "x2iezn.4xlarge",
+            "x2iezn.6xlarge",
+            "x2iezn.8xlarge",
+            "x2iezn.metal",
+            "x8aedz.12xlarge",
+            "x8aedz.24xlarge",
+            "x8aedz.3xlarge",
+            "x8aedz.6xlarge",
+            "x8aedz.large",
+            "x8aedz.metal-12xl",
+            "x8aedz.metal-24xl",
+            "x8aedz.xlarge",
+            "x8g.12xlarge",
+            "x8g.16xlarge",
+            "x8g.24xlarge",
+            "x8g.2xlarge",
+            "x8g.48xlarge",
+            "x8g.4xlarge",
+            "x8g.8xlarge",
+            "x8g.large",
+            "x8g.medium",
+            "x8g.metal-24xl",
+            "x8g.metal-48xl",
+            "x8g.xlarge",
+            "x8i.12xlarge",
+            "x8i.16xlarge",
+            "x8i.24xlarge",
+            "x8i.2xlarge",
+            "x8i.32xlarge",
+            "x8i.48xlarge",
+            "x8i.4xlarge",
+            "x8i.64xlarge",
+            "x8i.8xlarge",
+            "x8i.96xlarge",
+            "x8i.large",
+            "x8i.metal-48xl",
+            "x8i.metal-96xl",
+            "x8i.xlarge",
+            "z1d.12xlarge",
+            "z1d.2xlarge",
+            "z1d.3xlarge",
+            "z1d.6xlarge",
+            "z1d.large",
+            "z1d.metal",
+            "z1d.xlarge",
         ];
 
         /// The value CloudFormation takes.
@@ -29592,6 +37891,116 @@ pub mod launch_template {
             Self::VpnConnectionDeviceType,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-block",
+            "capacity-manager-data-export",
+            "capacity-reservation",
+            "capacity-reservation-fleet",
+            "carrier-gateway",
+            "client-vpn-endpoint",
+            "coip-pool",
+            "customer-gateway",
+            "declarative-policies-report",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "image-usage-report",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "instance-connect-endpoint",
+            "instance-event-window",
+            "internet-gateway",
+            "ipam",
+            "ipam-external-resource-verification-token",
+            "ipam-policy",
+            "ipam-pool",
+            "ipam-prefix-list-resolver",
+            "ipam-prefix-list-resolver-target",
+            "ipam-resource-discovery",
+            "ipam-resource-discovery-association",
+            "ipam-scope",
+            "ipv4pool-ec2",
+            "ipv6pool-ec2",
+            "key-pair",
+            "launch-template",
+            "local-gateway",
+            "local-gateway-route-table",
+            "local-gateway-route-table-virtual-interface-group-association",
+            "local-gateway-route-table-vpc-association",
+            "local-gateway-virtual-interface",
+            "local-gateway-virtual-interface-group",
+            "mac-modification-task",
+            "natgateway",
+            "network-acl",
+            "network-insights-access-scope",
+            "network-insights-access-scope-analysis",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "outpost-lag",
+            "placement-group",
+            "prefix-list",
+            "replace-root-volume-task",
+            "reserved-instances",
+            "route-server",
+            "route-server-endpoint",
+            "route-server-peer",
+            "route-table",
+            "secondary-interface",
+            "secondary-network",
+            "secondary-subnet",
+            "security-group",
+            "security-group-rule",
+            "service-link-virtual-interface",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "subnet-cidr-reservation",
+            "traffic-mirror-filter",
+            "traffic-mirror-filter-rule",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-metering-policy",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-policy-table",
+            "transit-gateway-route-table",
+            "transit-gateway-route-table-announcement",
+            "verified-access-endpoint",
+            "verified-access-endpoint-target",
+            "verified-access-group",
+            "verified-access-instance",
+            "verified-access-policy",
+            "verified-access-trust-provider",
+            "volume",
+            "vpc",
+            "vpc-block-public-access-exclusion",
+            "vpc-encryption-control",
+            "vpc-endpoint",
+            "vpc-endpoint-connection",
+            "vpc-endpoint-connection-device-type",
+            "vpc-endpoint-service",
+            "vpc-endpoint-service-permission",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-concentrator",
+            "vpn-connection",
+            "vpn-connection-device-type",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -29749,6 +38158,8 @@ pub mod launch_template {
     impl CapacityReservationPreference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CapacityReservationsOnly, Self::None, Self::Open];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["capacity-reservations-only", "none", "open"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -29792,6 +38203,8 @@ pub mod launch_template {
     impl AmdSevSnp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -29837,6 +38250,12 @@ pub mod launch_template {
             Self::CapacityBlock,
             Self::InterruptibleCapacityReservation,
             Self::Spot,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-block",
+            "interruptible-capacity-reservation",
+            "spot",
         ];
 
         /// The value CloudFormation takes.
@@ -29891,6 +38310,9 @@ pub mod launch_template {
             Self::Nvidia,
             Self::Xilinx,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -29990,6 +38412,28 @@ pub mod launch_template {
             Self::V100,
             Self::Vu9p,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a100",
+            "a10g",
+            "gaudi-hl-205",
+            "h100",
+            "inferentia",
+            "inferentia2",
+            "k520",
+            "k80",
+            "l4",
+            "l40s",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "t4g",
+            "trainium",
+            "trainium2",
+            "u30",
+            "v100",
+            "vu9p",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30051,6 +38495,8 @@ pub mod launch_template {
     impl AcceleratorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fpga, Self::Gpu, Self::Inference, Self::Media];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["fpga", "gpu", "inference", "media"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30095,6 +38541,8 @@ pub mod launch_template {
     impl BareMetal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30138,6 +38586,8 @@ pub mod launch_template {
     impl BurstablePerformance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30184,6 +38634,9 @@ pub mod launch_template {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::AmazonWebServices, Self::Amd, Self::Apple, Self::Intel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "apple", "intel"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30226,6 +38679,8 @@ pub mod launch_template {
     impl InstanceGeneration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Current, Self::Previous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["current", "previous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30268,6 +38723,8 @@ pub mod launch_template {
     impl LocalStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Excluded, Self::Included, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["excluded", "included", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30309,6 +38766,8 @@ pub mod launch_template {
     impl LocalStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hdd, Self::Ssd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30349,6 +38808,8 @@ pub mod launch_template {
     impl AutoRecovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30389,6 +38850,8 @@ pub mod launch_template {
     impl HttpEndpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30429,6 +38892,8 @@ pub mod launch_template {
     impl HttpProtocolIpv6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30469,6 +38934,8 @@ pub mod launch_template {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Optional, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["optional", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30509,6 +38976,8 @@ pub mod launch_template {
     impl InstanceMetadataTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30551,6 +39020,8 @@ pub mod launch_template {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dedicated, Self::Default, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30592,6 +39063,8 @@ pub mod launch_template {
     impl HostnameType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IpName, Self::ResourceName];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ip-name", "resource-name"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -30950,6 +39423,116 @@ pub mod launch_template {
             Self::VpnConnectionDeviceType,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacity-block",
+            "capacity-manager-data-export",
+            "capacity-reservation",
+            "capacity-reservation-fleet",
+            "carrier-gateway",
+            "client-vpn-endpoint",
+            "coip-pool",
+            "customer-gateway",
+            "declarative-policies-report",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "image-usage-report",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "instance-connect-endpoint",
+            "instance-event-window",
+            "internet-gateway",
+            "ipam",
+            "ipam-external-resource-verification-token",
+            "ipam-policy",
+            "ipam-pool",
+            "ipam-prefix-list-resolver",
+            "ipam-prefix-list-resolver-target",
+            "ipam-resource-discovery",
+            "ipam-resource-discovery-association",
+            "ipam-scope",
+            "ipv4pool-ec2",
+            "ipv6pool-ec2",
+            "key-pair",
+            "launch-template",
+            "local-gateway",
+            "local-gateway-route-table",
+            "local-gateway-route-table-virtual-interface-group-association",
+            "local-gateway-route-table-vpc-association",
+            "local-gateway-virtual-interface",
+            "local-gateway-virtual-interface-group",
+            "mac-modification-task",
+            "natgateway",
+            "network-acl",
+            "network-insights-access-scope",
+            "network-insights-access-scope-analysis",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "outpost-lag",
+            "placement-group",
+            "prefix-list",
+            "replace-root-volume-task",
+            "reserved-instances",
+            "route-server",
+            "route-server-endpoint",
+            "route-server-peer",
+            "route-table",
+            "secondary-interface",
+            "secondary-network",
+            "secondary-subnet",
+            "security-group",
+            "security-group-rule",
+            "service-link-virtual-interface",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "subnet-cidr-reservation",
+            "traffic-mirror-filter",
+            "traffic-mirror-filter-rule",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-metering-policy",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-policy-table",
+            "transit-gateway-route-table",
+            "transit-gateway-route-table-announcement",
+            "verified-access-endpoint",
+            "verified-access-endpoint-target",
+            "verified-access-group",
+            "verified-access-instance",
+            "verified-access-policy",
+            "verified-access-trust-provider",
+            "volume",
+            "vpc",
+            "vpc-block-public-access-exclusion",
+            "vpc-encryption-control",
+            "vpc-endpoint",
+            "vpc-endpoint-connection",
+            "vpc-endpoint-connection-device-type",
+            "vpc-endpoint-service",
+            "vpc-endpoint-service-permission",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-concentrator",
+            "vpn-connection",
+            "vpn-connection-device-type",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31123,6 +39706,9 @@ pub mod launch_template {
             Self::St1,
             Self::Standard,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31170,6 +39756,8 @@ pub mod launch_template {
     impl InstanceInterruptionBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hibernate, Self::Stop, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hibernate", "stop", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31213,6 +39801,8 @@ pub mod launch_template {
     impl SpotInstanceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneTime, Self::Persistent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["one-time", "persistent"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31246,6 +39836,8 @@ pub use launch_template::{CfnLaunchTemplate, CfnLaunchTemplateAttributes};
 
 /// `AWS::EC2::LocalGatewayRoute` and its property types.
 pub mod local_gateway_route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroute.html)
@@ -31274,6 +39866,21 @@ pub mod local_gateway_route {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::LocalGatewayRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayRoute",
+        properties: &[
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("LocalGatewayRouteTableId", s::Kind::String),
+            s::prop("LocalGatewayVirtualInterfaceGroupId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocalGatewayRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteAttributes {
         /// `State`: string.
@@ -31296,6 +39903,8 @@ pub use local_gateway_route::{CfnLocalGatewayRoute, CfnLocalGatewayRouteAttribut
 
 /// `AWS::EC2::LocalGatewayRouteTable` and its property types.
 pub mod local_gateway_route_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayRouteTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetable.html)
@@ -31332,6 +39941,20 @@ pub mod local_gateway_route_table {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::LocalGatewayRouteTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayRouteTable",
+        properties: &[
+            s::prop("LocalGatewayId", s::Kind::String),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LocalGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLocalGatewayRouteTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteTableAttributes {
@@ -31377,6 +40000,8 @@ pub mod local_gateway_route_table {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Coip, Self::DirectVpcRouting];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["coip", "direct-vpc-routing"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31412,6 +40037,8 @@ pub use local_gateway_route_table::{
 
 /// `AWS::EC2::LocalGatewayRouteTableVPCAssociation` and its property types.
 pub mod local_gateway_route_table_vpc_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayRouteTableVPCAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevpcassociation.html)
@@ -31452,6 +40079,20 @@ pub mod local_gateway_route_table_vpc_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::LocalGatewayRouteTableVPCAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayRouteTableVPCAssociation",
+        properties: &[
+            s::prop("LocalGatewayRouteTableId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LocalGatewayRouteTableId", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocalGatewayRouteTableVpcAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteTableVpcAssociationAttributes {
         /// `LocalGatewayId`: string.
@@ -31487,6 +40128,8 @@ pub use local_gateway_route_table_vpc_association::{
 
 /// `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation` and its property types.
 pub mod local_gateway_route_table_virtual_interface_group_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html)
@@ -31529,6 +40172,23 @@ pub mod local_gateway_route_table_virtual_interface_group_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation",
+        properties: &[
+            s::prop("LocalGatewayRouteTableId", s::Kind::String),
+            s::prop("LocalGatewayVirtualInterfaceGroupId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "LocalGatewayRouteTableId",
+            "LocalGatewayVirtualInterfaceGroupId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationAttributes {
@@ -31579,6 +40239,8 @@ pub use local_gateway_route_table_virtual_interface_group_association::{
 
 /// `AWS::EC2::LocalGatewayVirtualInterface` and its property types.
 pub mod local_gateway_virtual_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayVirtualInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterface.html)
@@ -31651,6 +40313,31 @@ pub mod local_gateway_virtual_interface {
         }
     }
 
+    /// What the schema says of `AWS::EC2::LocalGatewayVirtualInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayVirtualInterface",
+        properties: &[
+            s::prop("LocalAddress", s::Kind::String),
+            s::prop("LocalGatewayVirtualInterfaceGroupId", s::Kind::String),
+            s::prop("OutpostLagId", s::Kind::String),
+            s::prop("PeerAddress", s::Kind::String),
+            s::prop("PeerBgpAsn", s::Kind::Integer),
+            s::prop("PeerBgpAsnExtended", s::Kind::Integer),
+            s::prop("Vlan", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "OutpostLagId",
+            "LocalGatewayVirtualInterfaceGroupId",
+            "Vlan",
+            "LocalAddress",
+            "PeerAddress",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocalGatewayVirtualInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayVirtualInterfaceAttributes {
         /// `LocalGatewayVirtualInterfaceId`: string.
@@ -31695,6 +40382,8 @@ pub use local_gateway_virtual_interface::{
 
 /// `AWS::EC2::LocalGatewayVirtualInterfaceGroup` and its property types.
 pub mod local_gateway_virtual_interface_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::LocalGatewayVirtualInterfaceGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayvirtualinterfacegroup.html)
@@ -31735,6 +40424,21 @@ pub mod local_gateway_virtual_interface_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::LocalGatewayVirtualInterfaceGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::LocalGatewayVirtualInterfaceGroup",
+        properties: &[
+            s::prop("LocalBgpAsn", s::Kind::Integer),
+            s::prop("LocalBgpAsnExtended", s::Kind::Integer),
+            s::prop("LocalGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LocalGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLocalGatewayVirtualInterfaceGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocalGatewayVirtualInterfaceGroupAttributes {
@@ -31789,6 +40493,8 @@ pub use local_gateway_virtual_interface_group::{
 
 /// `AWS::EC2::NatGateway` and its property types.
 pub mod nat_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NatGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html)
@@ -31843,6 +40549,43 @@ pub mod nat_gateway {
         #[resource(replace)]
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::EC2::NatGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NatGateway",
+        properties: &[
+            s::prop("AllocationId", s::Kind::String),
+            s::prop("AvailabilityMode", s::Kind::Enum(AvailabilityMode::VALUES)),
+            s::prop(
+                "AvailabilityZoneAddresses",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AvailabilityZoneAddress),
+                )),
+            ),
+            s::prop("ConnectivityType", s::Kind::Enum(ConnectivityType::VALUES)),
+            s::prop("MaxDrainDurationSeconds", s::Kind::Integer),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop(
+                "SecondaryAllocationIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(31.0),
+            s::prop(
+                "SecondaryPrivateIpAddresses",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNatGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNatGatewayAttributes {
@@ -31905,6 +40648,23 @@ pub mod nat_gateway {
         }
     }
 
+    /// What the schema says of `AvailabilityZoneAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailabilityZoneAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailabilityZoneAddress",
+        properties: &[
+            s::prop(
+                "AllocationIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+        ],
+        required: &["AllocationIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AvailabilityZoneAddress>
         for ::stratus_model::Val<AvailabilityZoneAddress>
     {
@@ -31925,6 +40685,8 @@ pub mod nat_gateway {
     impl AvailabilityMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Regional, Self::Zonal];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["regional", "zonal"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31965,6 +40727,8 @@ pub mod nat_gateway {
     impl ConnectivityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Private, Self::Public];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["private", "public"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -31998,6 +40762,8 @@ pub use nat_gateway::{CfnNatGateway, CfnNatGatewayAttributes};
 
 /// `AWS::EC2::NetworkAcl` and its property types.
 pub mod network_acl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkAcl`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkacl.html)
@@ -32029,6 +40795,19 @@ pub mod network_acl {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkAcl`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkAcl",
+        properties: &[
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkAclAttributes {
         /// `Id`: string.
@@ -32046,6 +40825,8 @@ pub use network_acl::{CfnNetworkAcl, CfnNetworkAclAttributes};
 
 /// `AWS::EC2::NetworkAclEntry` and its property types.
 pub mod network_acl_entry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkAclEntry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html)
@@ -32108,6 +40889,26 @@ pub mod network_acl_entry {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkAclEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkAclEntry",
+        properties: &[
+            s::prop("CidrBlock", s::Kind::String),
+            s::prop("Egress", s::Kind::Boolean),
+            s::prop("Icmp", s::Kind::Object(&SCHEMA_Icmp)),
+            s::prop("Ipv6CidrBlock", s::Kind::String),
+            s::prop("NetworkAclId", s::Kind::String),
+            s::prop("PortRange", s::Kind::Object(&SCHEMA_PortRange)),
+            s::prop("Protocol", s::Kind::Integer),
+            s::prop("RuleAction", s::Kind::String),
+            s::prop("RuleNumber", s::Kind::Integer),
+        ],
+        required: &["NetworkAclId", "RuleAction", "RuleNumber", "Protocol"],
+        required_xor: &[&["Ipv6CidrBlock", "CidrBlock"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkAclEntry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkAclEntryAttributes {
         /// `Id`: string.
@@ -32130,6 +40931,19 @@ pub mod network_acl_entry {
         pub r#type: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Icmp`'s properties; `validate()` checks them.
+    pub static SCHEMA_Icmp: s::ObjectSchema = s::ObjectSchema {
+        name: "Icmp",
+        properties: &[
+            s::prop("Code", s::Kind::Integer),
+            s::prop("Type", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Icmp> for ::stratus_model::Val<Icmp> {
         fn from(value: Icmp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32146,6 +40960,19 @@ pub mod network_acl_entry {
         pub to: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("From", s::Kind::Integer),
+            s::prop("To", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32157,6 +40984,8 @@ pub use network_acl_entry::{CfnNetworkAclEntry, CfnNetworkAclEntryAttributes};
 
 /// `AWS::EC2::NetworkInsightsAccessScope` and its property types.
 pub mod network_insights_access_scope {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInsightsAccessScope`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscope.html)
@@ -32181,6 +41010,32 @@ pub mod network_insights_access_scope {
         pub match_paths:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AccessScopePathRequest>>>,
     }
+
+    /// What the schema says of `AWS::EC2::NetworkInsightsAccessScope`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInsightsAccessScope",
+        properties: &[
+            s::prop(
+                "ExcludePaths",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AccessScopePathRequest),
+                )),
+            ),
+            s::prop(
+                "MatchPaths",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AccessScopePathRequest),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNetworkInsightsAccessScope`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInsightsAccessScopeAttributes {
@@ -32225,6 +41080,26 @@ pub mod network_insights_access_scope {
         >,
     }
 
+    /// What the schema says of `AccessScopePathRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessScopePathRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessScopePathRequest",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_PathStatementRequest)),
+            s::prop("Source", s::Kind::Object(&SCHEMA_PathStatementRequest)),
+            s::prop(
+                "ThroughResources",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ThroughResourcesStatementRequest),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessScopePathRequest> for ::stratus_model::Val<AccessScopePathRequest> {
         fn from(value: AccessScopePathRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32243,6 +41118,25 @@ pub mod network_insights_access_scope {
             ::std::option::Option<::stratus_model::Val<ResourceStatementRequest>>,
     }
 
+    /// What the schema says of `PathStatementRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathStatementRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PathStatementRequest",
+        properties: &[
+            s::prop(
+                "PacketHeaderStatement",
+                s::Kind::Object(&SCHEMA_PacketHeaderStatementRequest),
+            ),
+            s::prop(
+                "ResourceStatement",
+                s::Kind::Object(&SCHEMA_ResourceStatementRequest),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PathStatementRequest> for ::stratus_model::Val<PathStatementRequest> {
         fn from(value: PathStatementRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32257,6 +41151,19 @@ pub mod network_insights_access_scope {
         pub resource_statement:
             ::std::option::Option<::stratus_model::Val<ResourceStatementRequest>>,
     }
+
+    /// What the schema says of `ThroughResourcesStatementRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThroughResourcesStatementRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ThroughResourcesStatementRequest",
+        properties: &[s::prop(
+            "ResourceStatement",
+            s::Kind::Object(&SCHEMA_ResourceStatementRequest),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThroughResourcesStatementRequest>
         for ::stratus_model::Val<ThroughResourcesStatementRequest>
@@ -32292,6 +41199,42 @@ pub mod network_insights_access_scope {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `PacketHeaderStatementRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PacketHeaderStatementRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PacketHeaderStatementRequest",
+        properties: &[
+            s::prop(
+                "DestinationAddresses",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DestinationPorts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DestinationPrefixLists",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Protocols",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Protocol::VALUES))),
+            ),
+            s::prop(
+                "SourceAddresses",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SourcePorts", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SourcePrefixLists",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PacketHeaderStatementRequest>
         for ::stratus_model::Val<PacketHeaderStatementRequest>
     {
@@ -32311,6 +41254,22 @@ pub mod network_insights_access_scope {
         pub resources:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ResourceStatementRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceStatementRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceStatementRequest",
+        properties: &[
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceStatementRequest>
         for ::stratus_model::Val<ResourceStatementRequest>
@@ -32332,6 +41291,8 @@ pub mod network_insights_access_scope {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -32367,6 +41328,8 @@ pub use network_insights_access_scope::{
 
 /// `AWS::EC2::NetworkInsightsAccessScopeAnalysis` and its property types.
 pub mod network_insights_access_scope_analysis {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInsightsAccessScopeAnalysis`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsaccessscopeanalysis.html)
@@ -32399,6 +41362,19 @@ pub mod network_insights_access_scope_analysis {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::NetworkInsightsAccessScopeAnalysis`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInsightsAccessScopeAnalysis",
+        properties: &[
+            s::prop("NetworkInsightsAccessScopeId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["NetworkInsightsAccessScopeId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNetworkInsightsAccessScopeAnalysis`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInsightsAccessScopeAnalysisAttributes {
@@ -32464,6 +41440,8 @@ pub use network_insights_access_scope_analysis::{
 
 /// `AWS::EC2::NetworkInsightsAnalysis` and its property types.
 pub mod network_insights_analysis {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInsightsAnalysis`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightsanalysis.html)
@@ -32512,6 +41490,31 @@ pub mod network_insights_analysis {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::NetworkInsightsAnalysis`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInsightsAnalysis",
+        properties: &[
+            s::prop(
+                "AdditionalAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "FilterInArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1283)),
+            ),
+            s::prop(
+                "FilterOutArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1283)),
+            ),
+            s::prop("NetworkInsightsPathId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["NetworkInsightsPathId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNetworkInsightsAnalysis`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInsightsAnalysisAttributes {
@@ -32598,6 +41601,8 @@ pub use network_insights_analysis::{
 
 /// `AWS::EC2::NetworkInsightsPath` and its property types.
 pub mod network_insights_path {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInsightsPath`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinsightspath.html)
@@ -32666,6 +41671,34 @@ pub mod network_insights_path {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkInsightsPath`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInsightsPath",
+        properties: &[
+            s::prop("Destination", s::Kind::String),
+            s::prop("DestinationIp", s::Kind::String)
+                .pattern("^([0-9]{1,3}.){3}[0-9]{1,3}$")
+                .min_length(0)
+                .max_length(15),
+            s::prop("DestinationPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("FilterAtDestination", s::Kind::Object(&SCHEMA_PathFilter)),
+            s::prop("FilterAtSource", s::Kind::Object(&SCHEMA_PathFilter)),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("Source", s::Kind::String),
+            s::prop("SourceIp", s::Kind::String)
+                .pattern("^([0-9]{1,3}.){3}[0-9]{1,3}$")
+                .min_length(0)
+                .max_length(15),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Protocol", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkInsightsPath`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInsightsPathAttributes {
         /// `NetworkInsightsPathId`: string.
@@ -32712,6 +41745,30 @@ pub mod network_insights_path {
         pub source_port_range: ::std::option::Option<::stratus_model::Val<FilterPortRange>>,
     }
 
+    /// What the schema says of `PathFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "PathFilter",
+        properties: &[
+            s::prop("DestinationAddress", s::Kind::String)
+                .pattern("^([0-9]{1,3}.){3}[0-9]{1,3}$")
+                .min_length(0)
+                .max_length(15),
+            s::prop(
+                "DestinationPortRange",
+                s::Kind::Object(&SCHEMA_FilterPortRange),
+            ),
+            s::prop("SourceAddress", s::Kind::String)
+                .pattern("^([0-9]{1,3}.){3}[0-9]{1,3}$")
+                .min_length(0)
+                .max_length(15),
+            s::prop("SourcePortRange", s::Kind::Object(&SCHEMA_FilterPortRange)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PathFilter> for ::stratus_model::Val<PathFilter> {
         fn from(value: PathFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -32729,6 +41786,23 @@ pub mod network_insights_path {
         /// Range: `0..=65535`.
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `FilterPortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterPortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterPortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilterPortRange> for ::stratus_model::Val<FilterPortRange> {
         fn from(value: FilterPortRange) -> Self {
@@ -32748,6 +41822,8 @@ pub mod network_insights_path {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -32781,6 +41857,8 @@ pub use network_insights_path::{CfnNetworkInsightsPath, CfnNetworkInsightsPathAt
 
 /// `AWS::EC2::NetworkInterface` and its property types.
 pub mod network_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html)
@@ -32873,6 +41951,62 @@ pub mod network_interface {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInterface",
+        properties: &[
+            s::prop(
+                "ConnectionTrackingSpecification",
+                s::Kind::Object(&SCHEMA_ConnectionTrackingSpecification),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("EnablePrimaryIpv6", s::Kind::Boolean),
+            s::prop("GroupSet", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("InterfaceType", s::Kind::String),
+            s::prop("Ipv4PrefixCount", s::Kind::Integer),
+            s::prop(
+                "Ipv4Prefixes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Ipv4PrefixSpecification),
+                )),
+            ),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceIpv6Address))),
+            ),
+            s::prop("Ipv6PrefixCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Prefixes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Ipv6PrefixSpecification),
+                )),
+            ),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop(
+                "PrivateIpAddresses",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PrivateIpAddressSpecification),
+                )),
+            ),
+            s::prop(
+                "PublicIpDnsHostnameTypeSpecification",
+                s::Kind::Enum(PublicIpDnsHostnameTypeSpecification::VALUES),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
+            s::prop("SourceDestCheck", s::Kind::Boolean),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfaceAttributes {
         /// `Id`: string.
@@ -32926,6 +42060,20 @@ pub mod network_interface {
         pub udp_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ConnectionTrackingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionTrackingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionTrackingSpecification",
+        properties: &[
+            s::prop("TcpEstablishedTimeout", s::Kind::Integer),
+            s::prop("UdpStreamTimeout", s::Kind::Integer),
+            s::prop("UdpTimeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionTrackingSpecification>
         for ::stratus_model::Val<ConnectionTrackingSpecification>
     {
@@ -32953,6 +42101,16 @@ pub mod network_interface {
             }
         }
     }
+
+    /// What the schema says of `Ipv4PrefixSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv4PrefixSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv4PrefixSpecification",
+        properties: &[s::prop("Ipv4Prefix", s::Kind::String)],
+        required: &["Ipv4Prefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ipv4PrefixSpecification>
         for ::stratus_model::Val<Ipv4PrefixSpecification>
@@ -32982,6 +42140,16 @@ pub mod network_interface {
         }
     }
 
+    /// What the schema says of `InstanceIpv6Address`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceIpv6Address: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceIpv6Address",
+        properties: &[s::prop("Ipv6Address", s::Kind::String)],
+        required: &["Ipv6Address"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -33007,6 +42175,16 @@ pub mod network_interface {
             }
         }
     }
+
+    /// What the schema says of `Ipv6PrefixSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ipv6PrefixSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "Ipv6PrefixSpecification",
+        properties: &[s::prop("Ipv6Prefix", s::Kind::String)],
+        required: &["Ipv6Prefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ipv6PrefixSpecification>
         for ::stratus_model::Val<Ipv6PrefixSpecification>
@@ -33041,6 +42219,19 @@ pub mod network_interface {
         }
     }
 
+    /// What the schema says of `PrivateIpAddressSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateIpAddressSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateIpAddressSpecification",
+        properties: &[
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &["PrivateIpAddress", "Primary"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateIpAddressSpecification>
         for ::stratus_model::Val<PrivateIpAddressSpecification>
     {
@@ -33066,6 +42257,12 @@ pub mod network_interface {
             Self::PublicDualStackDnsName,
             Self::PublicIpv4DnsName,
             Self::PublicIpv6DnsName,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "public-dual-stack-dns-name",
+            "public-ipv4-dns-name",
+            "public-ipv6-dns-name",
         ];
 
         /// The value CloudFormation takes.
@@ -33103,6 +42300,8 @@ pub use network_interface::{CfnNetworkInterface, CfnNetworkInterfaceAttributes};
 
 /// `AWS::EC2::NetworkInterfaceAttachment` and its property types.
 pub mod network_interface_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInterfaceAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterfaceattachment.html)
@@ -33154,6 +42353,26 @@ pub mod network_interface_attachment {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInterfaceAttachment",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("DeviceIndex", s::Kind::String),
+            s::prop("EnaQueueCount", s::Kind::Integer),
+            s::prop(
+                "EnaSrdSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdSpecification),
+            ),
+            s::prop("InstanceId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+        ],
+        required: &["DeviceIndex", "InstanceId", "NetworkInterfaceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkInterfaceAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfaceAttachmentAttributes {
         /// `AttachmentId`: string.
@@ -33179,6 +42398,22 @@ pub mod network_interface_attachment {
             ::std::option::Option<::stratus_model::Val<EnaSrdUdpSpecification>>,
     }
 
+    /// What the schema says of `EnaSrdSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdSpecification",
+        properties: &[
+            s::prop("EnaSrdEnabled", s::Kind::Boolean),
+            s::prop(
+                "EnaSrdUdpSpecification",
+                s::Kind::Object(&SCHEMA_EnaSrdUdpSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnaSrdSpecification> for ::stratus_model::Val<EnaSrdSpecification> {
         fn from(value: EnaSrdSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -33193,6 +42428,16 @@ pub mod network_interface_attachment {
         pub ena_srd_udp_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EnaSrdUdpSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnaSrdUdpSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EnaSrdUdpSpecification",
+        properties: &[s::prop("EnaSrdUdpEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnaSrdUdpSpecification> for ::stratus_model::Val<EnaSrdUdpSpecification> {
         fn from(value: EnaSrdUdpSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -33206,6 +42451,8 @@ pub use network_interface_attachment::{
 
 /// `AWS::EC2::NetworkInterfacePermission` and its property types.
 pub mod network_interface_permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkInterfacePermission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterfacepermission.html)
@@ -33248,6 +42495,20 @@ pub mod network_interface_permission {
         }
     }
 
+    /// What the schema says of `AWS::EC2::NetworkInterfacePermission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkInterfacePermission",
+        properties: &[
+            s::prop("AwsAccountId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("Permission", s::Kind::String),
+        ],
+        required: &["AwsAccountId", "NetworkInterfaceId", "Permission"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkInterfacePermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkInterfacePermissionAttributes {
         /// `Id`: string.
@@ -33269,6 +42530,8 @@ pub use network_interface_permission::{
 
 /// `AWS::EC2::NetworkPerformanceMetricSubscription` and its property types.
 pub mod network_performance_metric_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::NetworkPerformanceMetricSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkperformancemetricsubscription.html)
@@ -33317,12 +42580,29 @@ pub mod network_performance_metric_subscription {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::NetworkPerformanceMetricSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::NetworkPerformanceMetricSubscription",
+        properties: &[
+            s::prop("Destination", s::Kind::String),
+            s::prop("Metric", s::Kind::String),
+            s::prop("Source", s::Kind::String),
+            s::prop("Statistic", s::Kind::String),
+        ],
+        required: &["Source", "Destination", "Metric", "Statistic"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use network_performance_metric_subscription::CfnNetworkPerformanceMetricSubscription;
 
 /// `AWS::EC2::PlacementGroup` and its property types.
 pub mod placement_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::PlacementGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-placementgroup.html)
@@ -33352,6 +42632,21 @@ pub mod placement_group {
         pub strategy: ::std::option::Option<::stratus_model::Val<Strategy>>,
     }
 
+    /// What the schema says of `AWS::EC2::PlacementGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::PlacementGroup",
+        properties: &[
+            s::prop("PartitionCount", s::Kind::Integer),
+            s::prop("SpreadLevel", s::Kind::Enum(SpreadLevel::VALUES)),
+            s::prop("Strategy", s::Kind::Enum(Strategy::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlacementGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlacementGroupAttributes {
         /// `GroupName`: string.
@@ -33376,6 +42671,8 @@ pub mod placement_group {
     impl SpreadLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Host, Self::Rack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["host", "rack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -33418,6 +42715,8 @@ pub mod placement_group {
     impl Strategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cluster, Self::Partition, Self::Spread];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cluster", "partition", "spread"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -33452,6 +42751,8 @@ pub use placement_group::{CfnPlacementGroup, CfnPlacementGroupAttributes};
 
 /// `AWS::EC2::PrefixList` and its property types.
 pub mod prefix_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::PrefixList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html)
@@ -33495,6 +42796,29 @@ pub mod prefix_list {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::PrefixList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::PrefixList",
+        properties: &[
+            s::prop("AddressFamily", s::Kind::Enum(AddressFamily::VALUES)),
+            s::prop(
+                "Entries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Entry))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("MaxEntries", s::Kind::Integer).minimum(1.0),
+            s::prop("PrefixListName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PrefixListName", "AddressFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPrefixList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrefixListAttributes {
@@ -33548,6 +42872,23 @@ pub mod prefix_list {
         }
     }
 
+    /// What the schema says of `Entry`'s properties; `validate()` checks them.
+    pub static SCHEMA_Entry: s::ObjectSchema = s::ObjectSchema {
+        name: "Entry",
+        properties: &[
+            s::prop("Cidr", s::Kind::String)
+                .min_length(1)
+                .max_length(46),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["Cidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Entry> for ::stratus_model::Val<Entry> {
         fn from(value: Entry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -33566,6 +42907,8 @@ pub mod prefix_list {
     impl AddressFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IPv4, Self::IPv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPv4", "IPv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -33599,6 +42942,8 @@ pub use prefix_list::{CfnPrefixList, CfnPrefixListAttributes};
 
 /// `AWS::EC2::Route` and its property types.
 pub mod route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-route.html)
@@ -33677,6 +43022,32 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `AWS::EC2::Route`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::Route",
+        properties: &[
+            s::prop("CarrierGatewayId", s::Kind::String),
+            s::prop("CoreNetworkArn", s::Kind::String),
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("DestinationIpv6CidrBlock", s::Kind::String),
+            s::prop("DestinationPrefixListId", s::Kind::String),
+            s::prop("EgressOnlyInternetGatewayId", s::Kind::String),
+            s::prop("GatewayId", s::Kind::String),
+            s::prop("InstanceId", s::Kind::String),
+            s::prop("LocalGatewayId", s::Kind::String),
+            s::prop("NatGatewayId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("RouteTableId", s::Kind::String),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("VpcEndpointId", s::Kind::String),
+            s::prop("VpcPeeringConnectionId", s::Kind::String),
+        ],
+        required: &["RouteTableId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `CidrBlock`: string.
@@ -33694,6 +43065,8 @@ pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::EC2::RouteServer` and its property types.
 pub mod route_server {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteServer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserver.html)
@@ -33735,6 +43108,26 @@ pub mod route_server {
         }
     }
 
+    /// What the schema says of `AWS::EC2::RouteServer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteServer",
+        properties: &[
+            s::prop("AmazonSideAsn", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(4294967294.0),
+            s::prop("PersistRoutes", s::Kind::Enum(PersistRoutes::VALUES)),
+            s::prop("PersistRoutesDuration", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(5.0),
+            s::prop("SnsNotificationsEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AmazonSideAsn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRouteServer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteServerAttributes {
         /// `Arn`: string.
@@ -33764,6 +43157,8 @@ pub mod route_server {
     impl PersistRoutes {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -33797,6 +43192,8 @@ pub use route_server::{CfnRouteServer, CfnRouteServerAttributes};
 
 /// `AWS::EC2::RouteServerAssociation` and its property types.
 pub mod route_server_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteServerAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverassociation.html)
@@ -33831,12 +43228,27 @@ pub mod route_server_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::RouteServerAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteServerAssociation",
+        properties: &[
+            s::prop("RouteServerId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["RouteServerId", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use route_server_association::CfnRouteServerAssociation;
 
 /// `AWS::EC2::RouteServerEndpoint` and its property types.
 pub mod route_server_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteServerEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverendpoint.html)
@@ -33875,6 +43287,20 @@ pub mod route_server_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::EC2::RouteServerEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteServerEndpoint",
+        properties: &[
+            s::prop("RouteServerId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RouteServerId", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRouteServerEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteServerEndpointAttributes {
         /// `Arn`: string.
@@ -33912,6 +43338,8 @@ pub use route_server_endpoint::{CfnRouteServerEndpoint, CfnRouteServerEndpointAt
 
 /// `AWS::EC2::RouteServerPeer` and its property types.
 pub mod route_server_peer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteServerPeer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpeer.html)
@@ -33958,6 +43386,21 @@ pub mod route_server_peer {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::RouteServerPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteServerPeer",
+        properties: &[
+            s::prop("BgpOptions", s::Kind::Object(&SCHEMA_BgpOptions)),
+            s::prop("PeerAddress", s::Kind::String),
+            s::prop("RouteServerEndpointId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RouteServerEndpointId", "PeerAddress", "BgpOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRouteServerPeer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteServerPeerAttributes {
@@ -34014,6 +43457,24 @@ pub mod route_server_peer {
             ::std::option::Option<::stratus_model::Val<PeerLivenessDetection>>,
     }
 
+    /// What the schema says of `BgpOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BgpOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "BgpOptions",
+        properties: &[
+            s::prop("PeerAsn", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(4294967294.0),
+            s::prop(
+                "PeerLivenessDetection",
+                s::Kind::Enum(PeerLivenessDetection::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BgpOptions> for ::stratus_model::Val<BgpOptions> {
         fn from(value: BgpOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34032,6 +43493,8 @@ pub mod route_server_peer {
     impl PeerLivenessDetection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Bfd, Self::BgpKeepalive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["bfd", "bgp-keepalive"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -34065,6 +43528,8 @@ pub use route_server_peer::{CfnRouteServerPeer, CfnRouteServerPeerAttributes};
 
 /// `AWS::EC2::RouteServerPropagation` and its property types.
 pub mod route_server_propagation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteServerPropagation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserverpropagation.html)
@@ -34099,12 +43564,27 @@ pub mod route_server_propagation {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::RouteServerPropagation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteServerPropagation",
+        properties: &[
+            s::prop("RouteServerId", s::Kind::String),
+            s::prop("RouteTableId", s::Kind::String),
+        ],
+        required: &["RouteServerId", "RouteTableId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use route_server_propagation::CfnRouteServerPropagation;
 
 /// `AWS::EC2::RouteTable` and its property types.
 pub mod route_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::RouteTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routetable.html)
@@ -34136,6 +43616,19 @@ pub mod route_table {
         }
     }
 
+    /// What the schema says of `AWS::EC2::RouteTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::RouteTable",
+        properties: &[
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRouteTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteTableAttributes {
         /// `RouteTableId`: string.
@@ -34153,6 +43646,8 @@ pub use route_table::{CfnRouteTable, CfnRouteTableAttributes};
 
 /// `AWS::EC2::SecurityGroup` and its property types.
 pub mod security_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html)
@@ -34203,6 +43698,32 @@ pub mod security_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::SecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SecurityGroup",
+        properties: &[
+            s::prop("GroupDescription", s::Kind::String)
+                .pattern("^([a-z,A-Z,0-9,. _\\-:/()#,@[\\]+=&;\\{\\}!$*])*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("GroupName", s::Kind::String),
+            s::prop(
+                "SecurityGroupEgress",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Egress))),
+            ),
+            s::prop(
+                "SecurityGroupIngress",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ingress))),
+            ),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GroupDescription"],
+        required_xor: &[],
+        dependent_required: &[("SecurityGroupEgress", &["VpcId"])],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupAttributes {
@@ -34266,6 +43787,30 @@ pub mod security_group {
         }
     }
 
+    /// What the schema says of `Egress`'s properties; `validate()` checks them.
+    pub static SCHEMA_Egress: s::ObjectSchema = s::ObjectSchema {
+        name: "Egress",
+        properties: &[
+            s::prop("CidrIp", s::Kind::String),
+            s::prop("CidrIpv6", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DestinationPrefixListId", s::Kind::String),
+            s::prop("DestinationSecurityGroupId", s::Kind::String),
+            s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
+            s::prop("IpProtocol", s::Kind::String),
+            s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
+        ],
+        required: &["IpProtocol"],
+        required_xor: &[&[
+            "CidrIp",
+            "CidrIpv6",
+            "DestinationSecurityGroupId",
+            "DestinationPrefixListId",
+        ]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Egress> for ::stratus_model::Val<Egress> {
         fn from(value: Egress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34325,6 +43870,33 @@ pub mod security_group {
         }
     }
 
+    /// What the schema says of `Ingress`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ingress: s::ObjectSchema = s::ObjectSchema {
+        name: "Ingress",
+        properties: &[
+            s::prop("CidrIp", s::Kind::String),
+            s::prop("CidrIpv6", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
+            s::prop("IpProtocol", s::Kind::String),
+            s::prop("SourcePrefixListId", s::Kind::String),
+            s::prop("SourceSecurityGroupId", s::Kind::String),
+            s::prop("SourceSecurityGroupName", s::Kind::String),
+            s::prop("SourceSecurityGroupOwnerId", s::Kind::String),
+            s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
+        ],
+        required: &["IpProtocol"],
+        required_xor: &[&[
+            "CidrIp",
+            "CidrIpv6",
+            "SourcePrefixListId",
+            "SourceSecurityGroupId",
+            "SourceSecurityGroupName",
+        ]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ingress> for ::stratus_model::Val<Ingress> {
         fn from(value: Ingress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34336,6 +43908,8 @@ pub use security_group::{CfnSecurityGroup, CfnSecurityGroupAttributes};
 
 /// `AWS::EC2::SecurityGroupEgress` and its property types.
 pub mod security_group_egress {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SecurityGroupEgress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupegress.html)
@@ -34408,6 +43982,31 @@ pub mod security_group_egress {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SecurityGroupEgress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SecurityGroupEgress",
+        properties: &[
+            s::prop("CidrIp", s::Kind::String),
+            s::prop("CidrIpv6", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DestinationPrefixListId", s::Kind::String),
+            s::prop("DestinationSecurityGroupId", s::Kind::String),
+            s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
+            s::prop("GroupId", s::Kind::String),
+            s::prop("IpProtocol", s::Kind::String),
+            s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
+        ],
+        required: &["IpProtocol", "GroupId"],
+        required_xor: &[&[
+            "CidrIp",
+            "CidrIpv6",
+            "DestinationPrefixListId",
+            "DestinationSecurityGroupId",
+        ]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityGroupEgress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupEgressAttributes {
         /// `Id`: string.
@@ -34425,6 +44024,8 @@ pub use security_group_egress::{CfnSecurityGroupEgress, CfnSecurityGroupEgressAt
 
 /// `AWS::EC2::SecurityGroupIngress` and its property types.
 pub mod security_group_ingress {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SecurityGroupIngress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupingress.html)
@@ -34512,6 +44113,35 @@ pub mod security_group_ingress {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SecurityGroupIngress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SecurityGroupIngress",
+        properties: &[
+            s::prop("CidrIp", s::Kind::String),
+            s::prop("CidrIpv6", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("FromPort", s::Kind::Integer).minimum(-1.0),
+            s::prop("GroupId", s::Kind::String),
+            s::prop("GroupName", s::Kind::String),
+            s::prop("IpProtocol", s::Kind::String),
+            s::prop("SourcePrefixListId", s::Kind::String),
+            s::prop("SourceSecurityGroupId", s::Kind::String),
+            s::prop("SourceSecurityGroupName", s::Kind::String),
+            s::prop("SourceSecurityGroupOwnerId", s::Kind::String),
+            s::prop("ToPort", s::Kind::Integer).minimum(-1.0),
+        ],
+        required: &["IpProtocol"],
+        required_xor: &[&[
+            "CidrIp",
+            "CidrIpv6",
+            "SourcePrefixListId",
+            "SourceSecurityGroupId",
+            "SourceSecurityGroupName",
+        ]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -34529,6 +44159,8 @@ pub use security_group_ingress::{CfnSecurityGroupIngress, CfnSecurityGroupIngres
 
 /// `AWS::EC2::SecurityGroupVpcAssociation` and its property types.
 pub mod security_group_vpc_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SecurityGroupVpcAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroupvpcassociation.html)
@@ -34564,6 +44196,19 @@ pub mod security_group_vpc_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SecurityGroupVpcAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SecurityGroupVpcAssociation",
+        properties: &[
+            s::prop("GroupId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["GroupId", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityGroupVpcAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupVpcAssociationAttributes {
         /// `VpcOwnerId`: string.
@@ -34595,6 +44240,8 @@ pub use security_group_vpc_association::{
 
 /// `AWS::EC2::SnapshotBlockPublicAccess` and its property types.
 pub mod snapshot_block_public_access {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SnapshotBlockPublicAccess`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-snapshotblockpublicaccess.html)
@@ -34620,6 +44267,16 @@ pub mod snapshot_block_public_access {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SnapshotBlockPublicAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SnapshotBlockPublicAccess",
+        properties: &[s::prop("State", s::Kind::Enum(State::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSnapshotBlockPublicAccess`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSnapshotBlockPublicAccessAttributes {
         /// `AccountId`: string.
@@ -34644,6 +44301,8 @@ pub mod snapshot_block_public_access {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BlockAllSharing, Self::BlockNewSharing];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["block-all-sharing", "block-new-sharing"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -34679,6 +44338,8 @@ pub use snapshot_block_public_access::{
 
 /// `AWS::EC2::SpotFleet` and its property types.
 pub mod spot_fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SpotFleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-spotfleet.html)
@@ -34705,6 +44366,25 @@ pub mod spot_fleet {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::SpotFleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SpotFleet",
+        properties: &[
+            s::prop(
+                "SpotFleetRequestConfigData",
+                s::Kind::Object(&SCHEMA_SpotFleetRequestConfigData),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["SpotFleetRequestConfigData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSpotFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSpotFleetAttributes {
@@ -34822,6 +44502,73 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `SpotFleetRequestConfigData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotFleetRequestConfigData: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotFleetRequestConfigData",
+        properties: &[
+            s::prop(
+                "AllocationStrategy",
+                s::Kind::Enum(AllocationStrategy::VALUES),
+            ),
+            s::prop("Context", s::Kind::String),
+            s::prop(
+                "ExcessCapacityTerminationPolicy",
+                s::Kind::Enum(ExcessCapacityTerminationPolicy::VALUES),
+            ),
+            s::prop("IamFleetRole", s::Kind::String),
+            s::prop(
+                "InstanceInterruptionBehavior",
+                s::Kind::Enum(InstanceInterruptionBehavior::VALUES),
+            ),
+            s::prop("InstancePoolsToUseCount", s::Kind::Integer),
+            s::prop(
+                "LaunchSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SpotFleetLaunchSpecification),
+                )),
+            ),
+            s::prop(
+                "LaunchTemplateConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LaunchTemplateConfig))),
+            ),
+            s::prop(
+                "LoadBalancersConfig",
+                s::Kind::Object(&SCHEMA_LoadBalancersConfig),
+            ),
+            s::prop("OnDemandAllocationStrategy", s::Kind::String),
+            s::prop("OnDemandMaxTotalPrice", s::Kind::String),
+            s::prop("OnDemandTargetCapacity", s::Kind::Integer),
+            s::prop("ReplaceUnhealthyInstances", s::Kind::Boolean),
+            s::prop(
+                "SpotMaintenanceStrategies",
+                s::Kind::Object(&SCHEMA_SpotMaintenanceStrategies),
+            ),
+            s::prop("SpotMaxTotalPrice", s::Kind::String),
+            s::prop("SpotPrice", s::Kind::String),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SpotFleetTagSpecification),
+                )),
+            ),
+            s::prop("TargetCapacity", s::Kind::Integer),
+            s::prop(
+                "TargetCapacityUnitType",
+                s::Kind::Enum(TargetCapacityUnitType::VALUES),
+            ),
+            s::prop("TerminateInstancesWithExpiration", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("ValidFrom", s::Kind::String),
+            s::prop("ValidUntil", s::Kind::String),
+        ],
+        required: &["IamFleetRole", "TargetCapacity"],
+        required_xor: &[&["LaunchSpecifications", "LaunchTemplateConfigs"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotFleetRequestConfigData>
         for ::stratus_model::Val<SpotFleetRequestConfigData>
     {
@@ -34854,6 +44601,19 @@ pub mod spot_fleet {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -34939,6 +44699,59 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `SpotFleetLaunchSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotFleetLaunchSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotFleetLaunchSpecification",
+        properties: &[
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop(
+                "IamInstanceProfile",
+                s::Kind::Object(&SCHEMA_IamInstanceProfileSpecification),
+            ),
+            s::prop("ImageId", s::Kind::String),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirementsRequest),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("KernelId", s::Kind::String),
+            s::prop("KeyName", s::Kind::String),
+            s::prop("Monitoring", s::Kind::Object(&SCHEMA_SpotFleetMonitoring)),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InstanceNetworkInterfaceSpecification),
+                )),
+            ),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_SpotPlacement)),
+            s::prop("RamdiskId", s::Kind::String),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GroupIdentifier))),
+            ),
+            s::prop("SpotPrice", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SpotFleetTagSpecification),
+                )),
+            ),
+            s::prop("UserData", s::Kind::String),
+            s::prop("WeightedCapacity", s::Kind::Number),
+        ],
+        required: &["ImageId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotFleetLaunchSpecification>
         for ::stratus_model::Val<SpotFleetLaunchSpecification>
     {
@@ -34959,6 +44772,28 @@ pub mod spot_fleet {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LaunchTemplateOverrides>>>,
     }
 
+    /// What the schema says of `LaunchTemplateConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateConfig",
+        properties: &[
+            s::prop(
+                "LaunchTemplateSpecification",
+                s::Kind::Object(&SCHEMA_FleetLaunchTemplateSpecification),
+            ),
+            s::prop(
+                "Overrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LaunchTemplateOverrides),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplateConfig> for ::stratus_model::Val<LaunchTemplateConfig> {
         fn from(value: LaunchTemplateConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34976,6 +44811,25 @@ pub mod spot_fleet {
         pub target_groups_config: ::std::option::Option<::stratus_model::Val<TargetGroupsConfig>>,
     }
 
+    /// What the schema says of `LoadBalancersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancersConfig",
+        properties: &[
+            s::prop(
+                "ClassicLoadBalancersConfig",
+                s::Kind::Object(&SCHEMA_ClassicLoadBalancersConfig),
+            ),
+            s::prop(
+                "TargetGroupsConfig",
+                s::Kind::Object(&SCHEMA_TargetGroupsConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancersConfig> for ::stratus_model::Val<LoadBalancersConfig> {
         fn from(value: LoadBalancersConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -34989,6 +44843,19 @@ pub mod spot_fleet {
         /// `CapacityRebalance`: [`SpotCapacityRebalance`].
         pub capacity_rebalance: ::std::option::Option<::stratus_model::Val<SpotCapacityRebalance>>,
     }
+
+    /// What the schema says of `SpotMaintenanceStrategies`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotMaintenanceStrategies: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotMaintenanceStrategies",
+        properties: &[s::prop(
+            "CapacityRebalance",
+            s::Kind::Object(&SCHEMA_SpotCapacityRebalance),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotMaintenanceStrategies>
         for ::stratus_model::Val<SpotMaintenanceStrategies>
@@ -35008,6 +44875,22 @@ pub mod spot_fleet {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `SpotFleetTagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotFleetTagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotFleetTagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotFleetTagSpecification>
         for ::stratus_model::Val<SpotFleetTagSpecification>
@@ -35046,6 +44929,21 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_EbsBlockDevice)),
+            s::prop("NoDevice", s::Kind::String),
+            s::prop("VirtualName", s::Kind::String),
+        ],
+        required: &["DeviceName"],
+        required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35059,6 +44957,16 @@ pub mod spot_fleet {
         /// `Arn`: string.
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IamInstanceProfileSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamInstanceProfileSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "IamInstanceProfileSpecification",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamInstanceProfileSpecification>
         for ::stratus_model::Val<IamInstanceProfileSpecification>
@@ -35149,6 +45057,110 @@ pub mod spot_fleet {
         pub v_cpu_count: ::std::option::Option<::stratus_model::Val<VCpuCountRangeRequest>>,
     }
 
+    /// What the schema says of `InstanceRequirementsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirementsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirementsRequest",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCountRequest),
+            ),
+            s::prop(
+                "AcceleratorManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorManufacturer::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorNames",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorName::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiBRequest),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            ),
+            s::prop("BareMetal", s::Kind::Enum(BareMetal::VALUES)),
+            s::prop(
+                "BaselineEbsBandwidthMbps",
+                s::Kind::Object(&SCHEMA_BaselineEbsBandwidthMbpsRequest),
+            ),
+            s::prop(
+                "BaselinePerformanceFactors",
+                s::Kind::Object(&SCHEMA_BaselinePerformanceFactorsRequest),
+            ),
+            s::prop(
+                "BurstablePerformance",
+                s::Kind::Enum(BurstablePerformance::VALUES),
+            ),
+            s::prop(
+                "CpuManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(CpuManufacturer::VALUES))),
+            ),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            ),
+            s::prop(
+                "InstanceGenerations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InstanceGeneration::VALUES))),
+            ),
+            s::prop("LocalStorage", s::Kind::Enum(LocalStorage::VALUES)),
+            s::prop(
+                "LocalStorageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LocalStorageType::VALUES))),
+            ),
+            s::prop(
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                s::Kind::Integer,
+            ),
+            s::prop(
+                "MemoryGiBPerVCpu",
+                s::Kind::Object(&SCHEMA_MemoryGiBPerVCpuRequest),
+            ),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRequest)),
+            s::prop(
+                "NetworkBandwidthGbps",
+                s::Kind::Object(&SCHEMA_NetworkBandwidthGbpsRequest),
+            ),
+            s::prop(
+                "NetworkInterfaceCount",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceCountRequest),
+            ),
+            s::prop(
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                s::Kind::Integer,
+            ),
+            s::prop("RequireEncryptionInTransit", s::Kind::Boolean),
+            s::prop("RequireHibernateSupport", s::Kind::Boolean),
+            s::prop("SpotMaxPricePercentageOverLowestPrice", s::Kind::Integer),
+            s::prop(
+                "TotalLocalStorageGB",
+                s::Kind::Object(&SCHEMA_TotalLocalStorageGbRequest),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRangeRequest)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceRequirementsRequest>
         for ::stratus_model::Val<InstanceRequirementsRequest>
     {
@@ -35164,6 +45176,16 @@ pub mod spot_fleet {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SpotFleetMonitoring`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotFleetMonitoring: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotFleetMonitoring",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotFleetMonitoring> for ::stratus_model::Val<SpotFleetMonitoring> {
         fn from(value: SpotFleetMonitoring) -> Self {
@@ -35204,6 +45226,37 @@ pub mod spot_fleet {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InstanceNetworkInterfaceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceNetworkInterfaceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceNetworkInterfaceSpecification",
+        properties: &[
+            s::prop("AssociatePublicIpAddress", s::Kind::Boolean),
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceIndex", s::Kind::Integer),
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Ipv6AddressCount", s::Kind::Integer),
+            s::prop(
+                "Ipv6Addresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceIpv6Address))),
+            ),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop(
+                "PrivateIpAddresses",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PrivateIpAddressSpecification),
+                )),
+            ),
+            s::prop("SecondaryPrivateIpAddressCount", s::Kind::Integer),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceNetworkInterfaceSpecification>
         for ::stratus_model::Val<InstanceNetworkInterfaceSpecification>
     {
@@ -35227,6 +45280,21 @@ pub mod spot_fleet {
         /// Allowed values: `dedicated`, `default`, `host`.
         pub tenancy: ::std::option::Option<::stratus_model::Val<Tenancy>>,
     }
+
+    /// What the schema says of `SpotPlacement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotPlacement: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotPlacement",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("GroupName", s::Kind::String),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotPlacement> for ::stratus_model::Val<SpotPlacement> {
         fn from(value: SpotPlacement) -> Self {
@@ -35253,6 +45321,16 @@ pub mod spot_fleet {
             }
         }
     }
+
+    /// What the schema says of `GroupIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupIdentifier",
+        properties: &[s::prop("GroupId", s::Kind::String)],
+        required: &["GroupId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GroupIdentifier> for ::stratus_model::Val<GroupIdentifier> {
         fn from(value: GroupIdentifier) -> Self {
@@ -35289,6 +45367,23 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `FleetLaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_FleetLaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "FleetLaunchTemplateSpecification",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\(\\)\\.\\-/_]+")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FleetLaunchTemplateSpecification>
         for ::stratus_model::Val<FleetLaunchTemplateSpecification>
     {
@@ -35321,6 +45416,28 @@ pub mod spot_fleet {
         pub weighted_capacity: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `LaunchTemplateOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateOverrides",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirementsRequest),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("Priority", s::Kind::Number),
+            s::prop("SpotPrice", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("WeightedCapacity", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchTemplateOverrides>
         for ::stratus_model::Val<LaunchTemplateOverrides>
     {
@@ -35351,6 +45468,19 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `ClassicLoadBalancersConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClassicLoadBalancersConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClassicLoadBalancersConfig",
+        properties: &[s::prop(
+            "ClassicLoadBalancers",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClassicLoadBalancer))),
+        )],
+        required: &["ClassicLoadBalancers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClassicLoadBalancersConfig>
         for ::stratus_model::Val<ClassicLoadBalancersConfig>
     {
@@ -35379,6 +45509,19 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `TargetGroupsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupsConfig",
+        properties: &[s::prop(
+            "TargetGroups",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroup))),
+        )],
+        required: &["TargetGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetGroupsConfig> for ::stratus_model::Val<TargetGroupsConfig> {
         fn from(value: TargetGroupsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35395,6 +45538,22 @@ pub mod spot_fleet {
         /// `TerminationDelay`: integer.
         pub termination_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SpotCapacityRebalance`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotCapacityRebalance: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotCapacityRebalance",
+        properties: &[
+            s::prop(
+                "ReplacementStrategy",
+                s::Kind::Enum(ReplacementStrategy::VALUES),
+            ),
+            s::prop("TerminationDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotCapacityRebalance> for ::stratus_model::Val<SpotCapacityRebalance> {
         fn from(value: SpotCapacityRebalance) -> Self {
@@ -35421,6 +45580,23 @@ pub mod spot_fleet {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `EbsBlockDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDevice",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDevice> for ::stratus_model::Val<EbsBlockDevice> {
         fn from(value: EbsBlockDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35436,6 +45612,19 @@ pub mod spot_fleet {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AcceleratorCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcceleratorCountRequest>
         for ::stratus_model::Val<AcceleratorCountRequest>
@@ -35455,6 +45644,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AcceleratorTotalMemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AcceleratorTotalMemoryMiBRequest>
         for ::stratus_model::Val<AcceleratorTotalMemoryMiBRequest>
     {
@@ -35473,6 +45675,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BaselineEbsBandwidthMbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineEbsBandwidthMbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineEbsBandwidthMbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BaselineEbsBandwidthMbpsRequest>
         for ::stratus_model::Val<BaselineEbsBandwidthMbpsRequest>
     {
@@ -35488,6 +45703,19 @@ pub mod spot_fleet {
         /// `Cpu`: [`CpuPerformanceFactorRequest`].
         pub cpu: ::std::option::Option<::stratus_model::Val<CpuPerformanceFactorRequest>>,
     }
+
+    /// What the schema says of `BaselinePerformanceFactorsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselinePerformanceFactorsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselinePerformanceFactorsRequest",
+        properties: &[s::prop(
+            "Cpu",
+            s::Kind::Object(&SCHEMA_CpuPerformanceFactorRequest),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BaselinePerformanceFactorsRequest>
         for ::stratus_model::Val<BaselinePerformanceFactorsRequest>
@@ -35507,6 +45735,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MemoryGiBPerVCpuRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryGiBPerVCpuRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryGiBPerVCpuRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryGiBPerVCpuRequest>
         for ::stratus_model::Val<MemoryGiBPerVCpuRequest>
     {
@@ -35525,6 +45766,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryMiBRequest> for ::stratus_model::Val<MemoryMiBRequest> {
         fn from(value: MemoryMiBRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35540,6 +45794,19 @@ pub mod spot_fleet {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `NetworkBandwidthGbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkBandwidthGbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkBandwidthGbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkBandwidthGbpsRequest>
         for ::stratus_model::Val<NetworkBandwidthGbpsRequest>
@@ -35559,6 +45826,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `NetworkInterfaceCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterfaceCountRequest>
         for ::stratus_model::Val<NetworkInterfaceCountRequest>
     {
@@ -35577,6 +45857,19 @@ pub mod spot_fleet {
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `TotalLocalStorageGBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_TotalLocalStorageGbRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "TotalLocalStorageGBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TotalLocalStorageGbRequest>
         for ::stratus_model::Val<TotalLocalStorageGbRequest>
     {
@@ -35594,6 +45887,19 @@ pub mod spot_fleet {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `VCpuCountRangeRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCountRangeRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCountRangeRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VCpuCountRangeRequest> for ::stratus_model::Val<VCpuCountRangeRequest> {
         fn from(value: VCpuCountRangeRequest) -> Self {
@@ -35620,6 +45926,16 @@ pub mod spot_fleet {
             }
         }
     }
+
+    /// What the schema says of `InstanceIpv6Address`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceIpv6Address: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceIpv6Address",
+        properties: &[s::prop("Ipv6Address", s::Kind::String)],
+        required: &["Ipv6Address"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceIpv6Address> for ::stratus_model::Val<InstanceIpv6Address> {
         fn from(value: InstanceIpv6Address) -> Self {
@@ -35650,6 +45966,19 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `PrivateIpAddressSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateIpAddressSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateIpAddressSpecification",
+        properties: &[
+            s::prop("Primary", s::Kind::Boolean),
+            s::prop("PrivateIpAddress", s::Kind::String),
+        ],
+        required: &["PrivateIpAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateIpAddressSpecification>
         for ::stratus_model::Val<PrivateIpAddressSpecification>
     {
@@ -35676,6 +46005,16 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `ClassicLoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClassicLoadBalancer: s::ObjectSchema = s::ObjectSchema {
+        name: "ClassicLoadBalancer",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClassicLoadBalancer> for ::stratus_model::Val<ClassicLoadBalancer> {
         fn from(value: ClassicLoadBalancer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35700,6 +46039,16 @@ pub mod spot_fleet {
         }
     }
 
+    /// What the schema says of `TargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroup",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetGroup> for ::stratus_model::Val<TargetGroup> {
         fn from(value: TargetGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -35716,6 +46065,22 @@ pub mod spot_fleet {
         >,
     }
 
+    /// What the schema says of `CpuPerformanceFactorRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuPerformanceFactorRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuPerformanceFactorRequest",
+        properties: &[s::prop(
+            "References",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_PerformanceFactorReferenceRequest),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuPerformanceFactorRequest>
         for ::stratus_model::Val<CpuPerformanceFactorRequest>
     {
@@ -35731,6 +46096,16 @@ pub mod spot_fleet {
         /// `InstanceFamily`: string.
         pub instance_family: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PerformanceFactorReferenceRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PerformanceFactorReferenceRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PerformanceFactorReferenceRequest",
+        properties: &[s::prop("InstanceFamily", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PerformanceFactorReferenceRequest>
         for ::stratus_model::Val<PerformanceFactorReferenceRequest>
@@ -35763,6 +46138,14 @@ pub mod spot_fleet {
             Self::Diversified,
             Self::LowestPrice,
             Self::PriceCapacityOptimized,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "capacityOptimized",
+            "capacityOptimizedPrioritized",
+            "diversified",
+            "lowestPrice",
+            "priceCapacityOptimized",
         ];
 
         /// The value CloudFormation takes.
@@ -35816,6 +46199,9 @@ pub mod spot_fleet {
             Self::Default2,
             Self::NoTermination2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Default", "NoTermination", "default", "noTermination"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -35862,6 +46248,8 @@ pub mod spot_fleet {
     impl InstanceInterruptionBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hibernate, Self::Stop, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hibernate", "stop", "terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -35907,6 +46295,8 @@ pub mod spot_fleet {
     impl TargetCapacityUnitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vcpu, Self::MemoryMib, Self::Units];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["vcpu", "memory-mib", "units"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -35948,6 +46338,8 @@ pub mod spot_fleet {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Maintain, Self::Request];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["maintain", "request"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36126,6 +46518,56 @@ pub mod spot_fleet {
             Self::VpnConnection,
             Self::VpnGateway,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "client-vpn-endpoint",
+            "customer-gateway",
+            "dedicated-host",
+            "dhcp-options",
+            "egress-only-internet-gateway",
+            "elastic-gpu",
+            "elastic-ip",
+            "export-image-task",
+            "export-instance-task",
+            "fleet",
+            "fpga-image",
+            "host-reservation",
+            "image",
+            "import-image-task",
+            "import-snapshot-task",
+            "instance",
+            "internet-gateway",
+            "key-pair",
+            "launch-template",
+            "local-gateway-route-table-vpc-association",
+            "natgateway",
+            "network-acl",
+            "network-insights-analysis",
+            "network-insights-path",
+            "network-interface",
+            "placement-group",
+            "reserved-instances",
+            "route-table",
+            "security-group",
+            "snapshot",
+            "spot-fleet-request",
+            "spot-instances-request",
+            "subnet",
+            "traffic-mirror-filter",
+            "traffic-mirror-session",
+            "traffic-mirror-target",
+            "transit-gateway",
+            "transit-gateway-attachment",
+            "transit-gateway-connect-peer",
+            "transit-gateway-multicast-domain",
+            "transit-gateway-route-table",
+            "volume",
+            "vpc",
+            "vpc-flow-log",
+            "vpc-peering-connection",
+            "vpn-connection",
+            "vpn-gateway",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36225,6 +46667,9 @@ pub mod spot_fleet {
             Self::Nvidia,
             Self::Xilinx,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36324,6 +46769,28 @@ pub mod spot_fleet {
             Self::Trainium2,
             Self::U30,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a10g",
+            "a100",
+            "h100",
+            "inferentia",
+            "k520",
+            "k80",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "t4g",
+            "vu9p",
+            "v100",
+            "l40s",
+            "l4",
+            "gaudi-hl-205",
+            "inferentia2",
+            "trainium",
+            "trainium2",
+            "u30",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36385,6 +46852,8 @@ pub mod spot_fleet {
     impl AcceleratorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::Fpga, Self::Inference, Self::Media];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference", "media"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36429,6 +46898,8 @@ pub mod spot_fleet {
     impl BareMetal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36472,6 +46943,8 @@ pub mod spot_fleet {
     impl BurstablePerformance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36518,6 +46991,9 @@ pub mod spot_fleet {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Intel, Self::Amd, Self::AmazonWebServices, Self::Apple];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["intel", "amd", "amazon-web-services", "apple"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36560,6 +47036,8 @@ pub mod spot_fleet {
     impl InstanceGeneration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Current, Self::Previous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["current", "previous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36602,6 +47080,8 @@ pub mod spot_fleet {
     impl LocalStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36643,6 +47123,8 @@ pub mod spot_fleet {
     impl LocalStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hdd, Self::Ssd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36685,6 +47167,8 @@ pub mod spot_fleet {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dedicated, Self::Default, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36726,6 +47210,8 @@ pub mod spot_fleet {
     impl ReplacementStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Launch, Self::LaunchBeforeTerminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["launch", "launch-before-terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36784,6 +47270,9 @@ pub mod spot_fleet {
             Self::St1,
             Self::Standard,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["gp2", "gp3", "io1", "io2", "sc1", "st1", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -36822,6 +47311,8 @@ pub use spot_fleet::{CfnSpotFleet, CfnSpotFleetAttributes};
 
 /// `AWS::EC2::SqlHaStandbyDetectedInstance` and its property types.
 pub mod sql_ha_standby_detected_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SqlHaStandbyDetectedInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-sqlhastandbydetectedinstance.html)
@@ -36854,6 +47345,16 @@ pub mod sql_ha_standby_detected_instance {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SqlHaStandbyDetectedInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SqlHaStandbyDetectedInstance",
+        properties: &[s::prop("InstanceId", s::Kind::String).pattern("^i-[0-9a-f]{8,17}$"), s::prop("SqlServerCredentials", s::Kind::String).pattern("^(?=.{20,2048}$)arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["InstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSqlHaStandbyDetectedInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlHaStandbyDetectedInstanceAttributes {
         /// `HaStatus`: string.
@@ -36885,6 +47386,8 @@ pub use sql_ha_standby_detected_instance::{
 
 /// `AWS::EC2::Subnet` and its property types.
 pub mod subnet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::Subnet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnet.html)
@@ -36981,6 +47484,42 @@ pub mod subnet {
         }
     }
 
+    /// What the schema says of `AWS::EC2::Subnet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::Subnet",
+        properties: &[
+            s::prop("AssignIpv6AddressOnCreation", s::Kind::Boolean),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("CidrBlock", s::Kind::String),
+            s::prop("EnableDns64", s::Kind::Boolean),
+            s::prop("EnableLniAtDeviceIndex", s::Kind::Integer),
+            s::prop("Ipv4IpamPoolId", s::Kind::String),
+            s::prop("Ipv4NetmaskLength", s::Kind::Integer),
+            s::prop("Ipv6CidrBlock", s::Kind::String),
+            s::prop("Ipv6IpamPoolId", s::Kind::String),
+            s::prop("Ipv6Native", s::Kind::Boolean),
+            s::prop("Ipv6NetmaskLength", s::Kind::Integer),
+            s::prop("MapPublicIpOnLaunch", s::Kind::Boolean),
+            s::prop("OutpostArn", s::Kind::String),
+            s::prop(
+                "PrivateDnsNameOptionsOnLaunch",
+                s::Kind::Object(&SCHEMA_PrivateDnsNameOptionsOnLaunch),
+            ),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[
+            ("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]),
+            ("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]),
+            ("Ipv6IpamPoolId", &["Ipv6NetmaskLength"]),
+            ("Ipv6NetmaskLength", &["Ipv6IpamPoolId"]),
+        ],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubnet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetAttributes {
         /// `NetworkAclAssociationId`: string.
@@ -37021,6 +47560,20 @@ pub mod subnet {
         pub hostname_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PrivateDnsNameOptionsOnLaunch`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateDnsNameOptionsOnLaunch: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateDnsNameOptionsOnLaunch",
+        properties: &[
+            s::prop("EnableResourceNameDnsAAAARecord", s::Kind::Boolean),
+            s::prop("EnableResourceNameDnsARecord", s::Kind::Boolean),
+            s::prop("HostnameType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateDnsNameOptionsOnLaunch>
         for ::stratus_model::Val<PrivateDnsNameOptionsOnLaunch>
     {
@@ -37034,6 +47587,8 @@ pub use subnet::{CfnSubnet, CfnSubnetAttributes};
 
 /// `AWS::EC2::SubnetCidrBlock` and its property types.
 pub mod subnet_cidr_block {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SubnetCidrBlock`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetcidrblock.html)
@@ -37079,6 +47634,23 @@ pub mod subnet_cidr_block {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SubnetCidrBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SubnetCidrBlock",
+        properties: &[
+            s::prop("Ipv6CidrBlock", s::Kind::String).max_length(42),
+            s::prop("Ipv6IpamPoolId", s::Kind::String),
+            s::prop("Ipv6NetmaskLength", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(128.0),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubnetCidrBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetCidrBlockAttributes {
         /// `Id`: string.
@@ -37106,6 +47678,8 @@ pub use subnet_cidr_block::{CfnSubnetCidrBlock, CfnSubnetCidrBlockAttributes};
 
 /// `AWS::EC2::SubnetNetworkAclAssociation` and its property types.
 pub mod subnet_network_acl_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SubnetNetworkAclAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetnetworkaclassociation.html)
@@ -37141,6 +47715,19 @@ pub mod subnet_network_acl_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SubnetNetworkAclAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SubnetNetworkAclAssociation",
+        properties: &[
+            s::prop("NetworkAclId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["NetworkAclId", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubnetNetworkAclAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetNetworkAclAssociationAttributes {
         /// `AssociationId`: string.
@@ -37162,6 +47749,8 @@ pub use subnet_network_acl_association::{
 
 /// `AWS::EC2::SubnetRouteTableAssociation` and its property types.
 pub mod subnet_route_table_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::SubnetRouteTableAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-subnetroutetableassociation.html)
@@ -37197,6 +47786,19 @@ pub mod subnet_route_table_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::SubnetRouteTableAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::SubnetRouteTableAssociation",
+        properties: &[
+            s::prop("RouteTableId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["RouteTableId", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubnetRouteTableAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetRouteTableAssociationAttributes {
         /// `Id`: string.
@@ -37218,6 +47820,8 @@ pub use subnet_route_table_association::{
 
 /// `AWS::EC2::TrafficMirrorFilter` and its property types.
 pub mod traffic_mirror_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TrafficMirrorFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilter.html)
@@ -37241,6 +47845,26 @@ pub mod traffic_mirror_filter {
         >,
     }
 
+    /// What the schema says of `AWS::EC2::TrafficMirrorFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TrafficMirrorFilter",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "NetworkServices",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(TrafficMirrorNetworkService::VALUES),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrafficMirrorFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficMirrorFilterAttributes {
         /// `Id`: string.
@@ -37263,6 +47887,8 @@ pub mod traffic_mirror_filter {
     impl TrafficMirrorNetworkService {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmazonDns];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["amazon-dns"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37297,6 +47923,8 @@ pub use traffic_mirror_filter::{CfnTrafficMirrorFilter, CfnTrafficMirrorFilterAt
 
 /// `AWS::EC2::TrafficMirrorFilterRule` and its property types.
 pub mod traffic_mirror_filter_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TrafficMirrorFilterRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorfilterrule.html)
@@ -37370,6 +47998,41 @@ pub mod traffic_mirror_filter_rule {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TrafficMirrorFilterRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TrafficMirrorFilterRule",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop(
+                "DestinationPortRange",
+                s::Kind::Object(&SCHEMA_TrafficMirrorPortRange),
+            ),
+            s::prop("Protocol", s::Kind::Integer),
+            s::prop("RuleAction", s::Kind::Enum(TrafficMirrorRuleAction::VALUES)),
+            s::prop("RuleNumber", s::Kind::Integer),
+            s::prop("SourceCidrBlock", s::Kind::String),
+            s::prop(
+                "SourcePortRange",
+                s::Kind::Object(&SCHEMA_TrafficMirrorPortRange),
+            ),
+            s::prop("TrafficDirection", s::Kind::Enum(TrafficDirection::VALUES)),
+            s::prop("TrafficMirrorFilterId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "RuleAction",
+            "SourceCidrBlock",
+            "RuleNumber",
+            "DestinationCidrBlock",
+            "TrafficMirrorFilterId",
+            "TrafficDirection",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrafficMirrorFilterRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficMirrorFilterRuleAttributes {
         /// `TrafficMirrorFilterRuleId`: string.
@@ -37407,6 +48070,19 @@ pub mod traffic_mirror_filter_rule {
         }
     }
 
+    /// What the schema says of `TrafficMirrorPortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficMirrorPortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficMirrorPortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer),
+            s::prop("ToPort", s::Kind::Integer),
+        ],
+        required: &["FromPort", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrafficMirrorPortRange> for ::stratus_model::Val<TrafficMirrorPortRange> {
         fn from(value: TrafficMirrorPortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -37425,6 +48101,8 @@ pub mod traffic_mirror_filter_rule {
     impl TrafficMirrorRuleAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Accept, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["accept", "reject"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37467,6 +48145,8 @@ pub mod traffic_mirror_filter_rule {
     impl TrafficDirection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Egress, Self::Ingress];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["egress", "ingress"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37502,6 +48182,8 @@ pub use traffic_mirror_filter_rule::{
 
 /// `AWS::EC2::TrafficMirrorSession` and its property types.
 pub mod traffic_mirror_session {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TrafficMirrorSession`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrorsession.html)
@@ -37562,6 +48244,31 @@ pub mod traffic_mirror_session {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TrafficMirrorSession`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TrafficMirrorSession",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("OwnerId", s::Kind::String),
+            s::prop("PacketLength", s::Kind::Integer),
+            s::prop("SessionNumber", s::Kind::Integer),
+            s::prop("TrafficMirrorFilterId", s::Kind::String),
+            s::prop("TrafficMirrorTargetId", s::Kind::String),
+            s::prop("VirtualNetworkId", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "NetworkInterfaceId",
+            "TrafficMirrorFilterId",
+            "SessionNumber",
+            "TrafficMirrorTargetId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrafficMirrorSession`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficMirrorSessionAttributes {
         /// `Id`: string.
@@ -37579,6 +48286,8 @@ pub use traffic_mirror_session::{CfnTrafficMirrorSession, CfnTrafficMirrorSessio
 
 /// `AWS::EC2::TrafficMirrorTarget` and its property types.
 pub mod traffic_mirror_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TrafficMirrorTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-trafficmirrortarget.html)
@@ -37613,6 +48322,22 @@ pub mod traffic_mirror_target {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::TrafficMirrorTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TrafficMirrorTarget",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("GatewayLoadBalancerEndpointId", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("NetworkLoadBalancerArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrafficMirrorTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrafficMirrorTargetAttributes {
         /// `Id`: string.
@@ -37630,6 +48355,8 @@ pub use traffic_mirror_target::{CfnTrafficMirrorTarget, CfnTrafficMirrorTargetAt
 
 /// `AWS::EC2::TransitGateway` and its property types.
 pub mod transit_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgateway.html)
@@ -37683,6 +48410,37 @@ pub mod transit_gateway {
         pub vpn_ecmp_support: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::TransitGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGateway",
+        properties: &[
+            s::prop("AmazonSideAsn", s::Kind::Integer),
+            s::prop("AssociationDefaultRouteTableId", s::Kind::String),
+            s::prop("AutoAcceptSharedAttachments", s::Kind::String),
+            s::prop("DefaultRouteTableAssociation", s::Kind::String),
+            s::prop("DefaultRouteTablePropagation", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("DnsSupport", s::Kind::String),
+            s::prop(
+                "EncryptionSupport",
+                s::Kind::Enum(EncryptionSupport::VALUES),
+            ),
+            s::prop("MulticastSupport", s::Kind::String),
+            s::prop("PropagationDefaultRouteTableId", s::Kind::String),
+            s::prop("SecurityGroupReferencingSupport", s::Kind::String),
+            s::prop(
+                "TransitGatewayCidrBlocks",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("VpnEcmpSupport", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayAttributes {
         /// `Id`: string.
@@ -37717,6 +48475,8 @@ pub mod transit_gateway {
     impl EncryptionSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37750,6 +48510,8 @@ pub use transit_gateway::{CfnTransitGateway, CfnTransitGatewayAttributes};
 
 /// `AWS::EC2::TransitGatewayAttachment` and its property types.
 pub mod transit_gateway_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayattachment.html)
@@ -37798,6 +48560,22 @@ pub mod transit_gateway_attachment {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayAttachment",
+        properties: &[
+            s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId", "SubnetIds", "TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayAttachmentAttributes {
         /// `Id`: string.
@@ -37830,6 +48608,27 @@ pub mod transit_gateway_attachment {
             ::std::option::Option<::stratus_model::Val<SecurityGroupReferencingSupport>>,
     }
 
+    /// What the schema says of `Options`'s properties; `validate()` checks them.
+    pub static SCHEMA_Options: s::ObjectSchema = s::ObjectSchema {
+        name: "Options",
+        properties: &[
+            s::prop(
+                "ApplianceModeSupport",
+                s::Kind::Enum(ApplianceModeSupport::VALUES),
+            ),
+            s::prop("DnsSupport", s::Kind::Enum(DnsSupport::VALUES)),
+            s::prop("Ipv6Support", s::Kind::Enum(Ipv6Support::VALUES)),
+            s::prop(
+                "SecurityGroupReferencingSupport",
+                s::Kind::Enum(SecurityGroupReferencingSupport::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Options> for ::stratus_model::Val<Options> {
         fn from(value: Options) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -37848,6 +48647,8 @@ pub mod transit_gateway_attachment {
     impl ApplianceModeSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37888,6 +48689,8 @@ pub mod transit_gateway_attachment {
     impl DnsSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37928,6 +48731,8 @@ pub mod transit_gateway_attachment {
     impl Ipv6Support {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -37968,6 +48773,8 @@ pub mod transit_gateway_attachment {
     impl SecurityGroupReferencingSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38005,6 +48812,8 @@ pub use transit_gateway_attachment::{
 
 /// `AWS::EC2::TransitGatewayConnect` and its property types.
 pub mod transit_gateway_connect {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayConnect`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnect.html)
@@ -38046,6 +48855,23 @@ pub mod transit_gateway_connect {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayConnect`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayConnect",
+        properties: &[
+            s::prop(
+                "Options",
+                s::Kind::Object(&SCHEMA_TransitGatewayConnectOptions),
+            ),
+            s::prop("TransportTransitGatewayAttachmentId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransportTransitGatewayAttachmentId", "Options"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayConnect`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayConnectAttributes {
         /// `TransitGatewayAttachmentId`: string.
@@ -38082,6 +48908,16 @@ pub mod transit_gateway_connect {
         pub protocol: ::std::option::Option<::stratus_model::Val<Protocol>>,
     }
 
+    /// What the schema says of `TransitGatewayConnectOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransitGatewayConnectOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "TransitGatewayConnectOptions",
+        properties: &[s::prop("Protocol", s::Kind::Enum(Protocol::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransitGatewayConnectOptions>
         for ::stratus_model::Val<TransitGatewayConnectOptions>
     {
@@ -38100,6 +48936,8 @@ pub mod transit_gateway_connect {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gre];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["gre"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38132,6 +48970,8 @@ pub use transit_gateway_connect::{CfnTransitGatewayConnect, CfnTransitGatewayCon
 
 /// `AWS::EC2::TransitGatewayConnectPeer` and its property types.
 pub mod transit_gateway_connect_peer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayConnectPeer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayconnectpeer.html)
@@ -38174,6 +49014,23 @@ pub mod transit_gateway_connect_peer {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayConnectPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayConnectPeer",
+        properties: &[
+            s::prop(
+                "ConnectPeerConfiguration",
+                s::Kind::Object(&SCHEMA_TransitGatewayConnectPeerConfiguration),
+            ),
+            s::prop("TransitGatewayAttachmentId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransitGatewayAttachmentId", "ConnectPeerConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayConnectPeer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayConnectPeerAttributes {
@@ -38302,6 +49159,31 @@ pub mod transit_gateway_connect_peer {
         }
     }
 
+    /// What the schema says of `TransitGatewayConnectPeerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransitGatewayConnectPeerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TransitGatewayConnectPeerConfiguration",
+        properties: &[
+            s::prop(
+                "BgpConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TransitGatewayAttachmentBgpConfiguration),
+                )),
+            ),
+            s::prop(
+                "InsideCidrBlocks",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PeerAddress", s::Kind::String),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("TransitGatewayAddress", s::Kind::String),
+        ],
+        required: &["PeerAddress", "InsideCidrBlocks"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransitGatewayConnectPeerConfiguration>
         for ::stratus_model::Val<TransitGatewayConnectPeerConfiguration>
     {
@@ -38327,6 +49209,22 @@ pub mod transit_gateway_connect_peer {
         pub transit_gateway_asn: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `TransitGatewayAttachmentBgpConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransitGatewayAttachmentBgpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TransitGatewayAttachmentBgpConfiguration",
+        properties: &[
+            s::prop("BgpStatus", s::Kind::String),
+            s::prop("PeerAddress", s::Kind::String),
+            s::prop("PeerAsn", s::Kind::Number),
+            s::prop("TransitGatewayAddress", s::Kind::String),
+            s::prop("TransitGatewayAsn", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransitGatewayAttachmentBgpConfiguration>
         for ::stratus_model::Val<TransitGatewayAttachmentBgpConfiguration>
     {
@@ -38342,6 +49240,8 @@ pub use transit_gateway_connect_peer::{
 
 /// `AWS::EC2::TransitGatewayMeteringPolicy` and its property types.
 pub mod transit_gateway_metering_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMeteringPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicy.html)
@@ -38377,6 +49277,23 @@ pub mod transit_gateway_metering_policy {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayMeteringPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMeteringPolicy",
+        properties: &[
+            s::prop(
+                "MiddleboxAttachmentIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayMeteringPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMeteringPolicyAttributes {
         /// `TransitGatewayMeteringPolicyId`: string.
@@ -38411,6 +49328,8 @@ pub use transit_gateway_metering_policy::{
 
 /// `AWS::EC2::TransitGatewayMeteringPolicyEntry` and its property types.
 pub mod transit_gateway_metering_policy_entry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMeteringPolicyEntry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymeteringpolicyentry.html)
@@ -38508,6 +49427,42 @@ pub mod transit_gateway_metering_policy_entry {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayMeteringPolicyEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMeteringPolicyEntry",
+        properties: &[
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("DestinationPortRange", s::Kind::String),
+            s::prop("DestinationTransitGatewayAttachmentId", s::Kind::String),
+            s::prop(
+                "DestinationTransitGatewayAttachmentType",
+                s::Kind::Enum(TransitGatewayAttachmentResourceType::VALUES),
+            ),
+            s::prop(
+                "MeteredAccount",
+                s::Kind::Enum(TransitGatewayMeteringPayerType::VALUES),
+            ),
+            s::prop("PolicyRuleNumber", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("SourceCidrBlock", s::Kind::String),
+            s::prop("SourcePortRange", s::Kind::String),
+            s::prop("SourceTransitGatewayAttachmentId", s::Kind::String),
+            s::prop(
+                "SourceTransitGatewayAttachmentType",
+                s::Kind::Enum(TransitGatewayAttachmentResourceType::VALUES),
+            ),
+            s::prop("TransitGatewayMeteringPolicyId", s::Kind::String),
+        ],
+        required: &[
+            "TransitGatewayMeteringPolicyId",
+            "PolicyRuleNumber",
+            "MeteredAccount",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayMeteringPolicyEntry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMeteringPolicyEntryAttributes {
         /// `UpdateEffectiveAt`: string.
@@ -38556,6 +49511,16 @@ pub mod transit_gateway_metering_policy_entry {
             Self::NetworkFunction,
             Self::VpnConcentrator,
             Self::ClientVpn,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "vpc",
+            "vpn",
+            "direct-connect-gateway",
+            "peering",
+            "network-function",
+            "vpn-concentrator",
+            "client-vpn",
         ];
 
         /// The value CloudFormation takes.
@@ -38610,6 +49575,12 @@ pub mod transit_gateway_metering_policy_entry {
             Self::DestinationAttachmentOwner,
             Self::TransitGatewayOwner,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "source-attachment-owner",
+            "destination-attachment-owner",
+            "transit-gateway-owner",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38648,6 +49619,8 @@ pub use transit_gateway_metering_policy_entry::{
 
 /// `AWS::EC2::TransitGatewayMulticastDomain` and its property types.
 pub mod transit_gateway_multicast_domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMulticastDomain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomain.html)
@@ -38681,6 +49654,20 @@ pub mod transit_gateway_multicast_domain {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayMulticastDomain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMulticastDomain",
+        properties: &[
+            s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayMulticastDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMulticastDomainAttributes {
@@ -38736,6 +49723,26 @@ pub mod transit_gateway_multicast_domain {
             ::std::option::Option<::stratus_model::Val<StaticSourcesSupport>>,
     }
 
+    /// What the schema says of `Options`'s properties; `validate()` checks them.
+    pub static SCHEMA_Options: s::ObjectSchema = s::ObjectSchema {
+        name: "Options",
+        properties: &[
+            s::prop(
+                "AutoAcceptSharedAssociations",
+                s::Kind::Enum(AutoAcceptSharedAssociations::VALUES),
+            ),
+            s::prop("Igmpv2Support", s::Kind::Enum(Igmpv2Support::VALUES)),
+            s::prop(
+                "StaticSourcesSupport",
+                s::Kind::Enum(StaticSourcesSupport::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Options> for ::stratus_model::Val<Options> {
         fn from(value: Options) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -38754,6 +49761,8 @@ pub mod transit_gateway_multicast_domain {
     impl AutoAcceptSharedAssociations {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38796,6 +49805,8 @@ pub mod transit_gateway_multicast_domain {
     impl Igmpv2Support {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38836,6 +49847,8 @@ pub mod transit_gateway_multicast_domain {
     impl StaticSourcesSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -38871,6 +49884,8 @@ pub use transit_gateway_multicast_domain::{
 
 /// `AWS::EC2::TransitGatewayMulticastDomainAssociation` and its property types.
 pub mod transit_gateway_multicast_domain_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMulticastDomainAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomainassociation.html)
@@ -38917,6 +49932,24 @@ pub mod transit_gateway_multicast_domain_association {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayMulticastDomainAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMulticastDomainAssociation",
+        properties: &[
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("TransitGatewayAttachmentId", s::Kind::String),
+            s::prop("TransitGatewayMulticastDomainId", s::Kind::String),
+        ],
+        required: &[
+            "TransitGatewayMulticastDomainId",
+            "TransitGatewayAttachmentId",
+            "SubnetId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayMulticastDomainAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMulticastDomainAssociationAttributes {
         /// `ResourceId`: string.
@@ -38949,6 +49982,8 @@ pub use transit_gateway_multicast_domain_association::{
 
 /// `AWS::EC2::TransitGatewayMulticastGroupMember` and its property types.
 pub mod transit_gateway_multicast_group_member {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMulticastGroupMember`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupmember.html)
@@ -38992,6 +50027,24 @@ pub mod transit_gateway_multicast_group_member {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayMulticastGroupMember`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMulticastGroupMember",
+        properties: &[
+            s::prop("GroupIpAddress", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("TransitGatewayMulticastDomainId", s::Kind::String),
+        ],
+        required: &[
+            "GroupIpAddress",
+            "NetworkInterfaceId",
+            "TransitGatewayMulticastDomainId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayMulticastGroupMember`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMulticastGroupMemberAttributes {
@@ -39044,6 +50097,8 @@ pub use transit_gateway_multicast_group_member::{
 
 /// `AWS::EC2::TransitGatewayMulticastGroupSource` and its property types.
 pub mod transit_gateway_multicast_group_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayMulticastGroupSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastgroupsource.html)
@@ -39087,6 +50142,24 @@ pub mod transit_gateway_multicast_group_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayMulticastGroupSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayMulticastGroupSource",
+        properties: &[
+            s::prop("GroupIpAddress", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("TransitGatewayMulticastDomainId", s::Kind::String),
+        ],
+        required: &[
+            "TransitGatewayMulticastDomainId",
+            "NetworkInterfaceId",
+            "GroupIpAddress",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayMulticastGroupSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayMulticastGroupSourceAttributes {
@@ -39139,6 +50212,8 @@ pub use transit_gateway_multicast_group_source::{
 
 /// `AWS::EC2::TransitGatewayPeeringAttachment` and its property types.
 pub mod transit_gateway_peering_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayPeeringAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypeeringattachment.html)
@@ -39193,6 +50268,27 @@ pub mod transit_gateway_peering_attachment {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayPeeringAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayPeeringAttachment",
+        properties: &[
+            s::prop("PeerAccountId", s::Kind::String),
+            s::prop("PeerRegion", s::Kind::String),
+            s::prop("PeerTransitGatewayId", s::Kind::String),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "TransitGatewayId",
+            "PeerTransitGatewayId",
+            "PeerAccountId",
+            "PeerRegion",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayPeeringAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayPeeringAttachmentAttributes {
         /// `TransitGatewayAttachmentId`: string.
@@ -39229,6 +50325,8 @@ pub use transit_gateway_peering_attachment::{
 
 /// `AWS::EC2::TransitGatewayRoute` and its property types.
 pub mod transit_gateway_route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroute.html)
@@ -39278,12 +50376,29 @@ pub mod transit_gateway_route {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayRoute",
+        properties: &[
+            s::prop("Blackhole", s::Kind::Boolean),
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("TransitGatewayAttachmentId", s::Kind::String),
+            s::prop("TransitGatewayRouteTableId", s::Kind::String),
+        ],
+        required: &["TransitGatewayRouteTableId", "DestinationCidrBlock"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use transit_gateway_route::CfnTransitGatewayRoute;
 
 /// `AWS::EC2::TransitGatewayRouteTable` and its property types.
 pub mod transit_gateway_route_table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayRouteTable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetable.html)
@@ -39315,6 +50430,19 @@ pub mod transit_gateway_route_table {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayRouteTable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayRouteTable",
+        properties: &[
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayRouteTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayRouteTableAttributes {
         /// `TransitGatewayRouteTableId`: string.
@@ -39334,6 +50462,8 @@ pub use transit_gateway_route_table::{
 
 /// `AWS::EC2::TransitGatewayRouteTableAssociation` and its property types.
 pub mod transit_gateway_route_table_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayRouteTableAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetableassociation.html)
@@ -39372,12 +50502,27 @@ pub mod transit_gateway_route_table_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayRouteTableAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayRouteTableAssociation",
+        properties: &[
+            s::prop("TransitGatewayAttachmentId", s::Kind::String),
+            s::prop("TransitGatewayRouteTableId", s::Kind::String),
+        ],
+        required: &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use transit_gateway_route_table_association::CfnTransitGatewayRouteTableAssociation;
 
 /// `AWS::EC2::TransitGatewayRouteTablePropagation` and its property types.
 pub mod transit_gateway_route_table_propagation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayRouteTablePropagation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayroutetablepropagation.html)
@@ -39416,12 +50561,27 @@ pub mod transit_gateway_route_table_propagation {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::TransitGatewayRouteTablePropagation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayRouteTablePropagation",
+        properties: &[
+            s::prop("TransitGatewayAttachmentId", s::Kind::String),
+            s::prop("TransitGatewayRouteTableId", s::Kind::String),
+        ],
+        required: &["TransitGatewayRouteTableId", "TransitGatewayAttachmentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use transit_gateway_route_table_propagation::CfnTransitGatewayRouteTablePropagation;
 
 /// `AWS::EC2::TransitGatewayVpcAttachment` and its property types.
 pub mod transit_gateway_vpc_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::TransitGatewayVpcAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewayvpcattachment.html)
@@ -39480,6 +50640,27 @@ pub mod transit_gateway_vpc_attachment {
         }
     }
 
+    /// What the schema says of `AWS::EC2::TransitGatewayVpcAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::TransitGatewayVpcAttachment",
+        properties: &[
+            s::prop("AddSubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Options", s::Kind::Object(&SCHEMA_Options)),
+            s::prop(
+                "RemoveSubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubnetIds", "VpcId", "TransitGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTransitGatewayVpcAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayVpcAttachmentAttributes {
         /// `Id`: string.
@@ -39514,6 +50695,27 @@ pub mod transit_gateway_vpc_attachment {
             ::std::option::Option<::stratus_model::Val<SecurityGroupReferencingSupport>>,
     }
 
+    /// What the schema says of `Options`'s properties; `validate()` checks them.
+    pub static SCHEMA_Options: s::ObjectSchema = s::ObjectSchema {
+        name: "Options",
+        properties: &[
+            s::prop(
+                "ApplianceModeSupport",
+                s::Kind::Enum(ApplianceModeSupport::VALUES),
+            ),
+            s::prop("DnsSupport", s::Kind::Enum(DnsSupport::VALUES)),
+            s::prop("Ipv6Support", s::Kind::Enum(Ipv6Support::VALUES)),
+            s::prop(
+                "SecurityGroupReferencingSupport",
+                s::Kind::Enum(SecurityGroupReferencingSupport::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Options> for ::stratus_model::Val<Options> {
         fn from(value: Options) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -39532,6 +50734,8 @@ pub mod transit_gateway_vpc_attachment {
     impl ApplianceModeSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39572,6 +50776,8 @@ pub mod transit_gateway_vpc_attachment {
     impl DnsSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39612,6 +50818,8 @@ pub mod transit_gateway_vpc_attachment {
     impl Ipv6Support {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39652,6 +50860,8 @@ pub mod transit_gateway_vpc_attachment {
     impl SecurityGroupReferencingSupport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable, Self::Enable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disable", "enable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39689,6 +50899,8 @@ pub use transit_gateway_vpc_attachment::{
 
 /// `AWS::EC2::VPC` and its property types.
 pub mod vpc {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPC`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpc.html)
@@ -39722,6 +50934,27 @@ pub mod vpc {
         #[resource(replace)]
         pub ipv4_netmask_length: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AWS::EC2::VPC`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPC",
+        properties: &[
+            s::prop("CidrBlock", s::Kind::String),
+            s::prop("EnableDnsHostnames", s::Kind::Boolean),
+            s::prop("EnableDnsSupport", s::Kind::Boolean),
+            s::prop("InstanceTenancy", s::Kind::Enum(InstanceTenancy::VALUES)),
+            s::prop("Ipv4IpamPoolId", s::Kind::String),
+            s::prop("Ipv4NetmaskLength", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[&["CidrBlock", "Ipv4IpamPoolId"]],
+        dependent_required: &[
+            ("Ipv4IpamPoolId", &["Ipv4NetmaskLength"]),
+            ("Ipv4NetmaskLength", &["Ipv4IpamPoolId"]),
+        ],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpc`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcAttributes {
@@ -39773,6 +51006,8 @@ pub mod vpc {
     impl InstanceTenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dedicated, Self::Default, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dedicated", "default", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39807,6 +51042,8 @@ pub use vpc::{CfnVpc, CfnVpcAttributes};
 
 /// `AWS::EC2::VPCBlockPublicAccessExclusion` and its property types.
 pub mod vpc_block_public_access_exclusion {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCBlockPublicAccessExclusion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcblockpublicaccessexclusion.html)
@@ -39849,6 +51086,24 @@ pub mod vpc_block_public_access_exclusion {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCBlockPublicAccessExclusion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCBlockPublicAccessExclusion",
+        properties: &[
+            s::prop(
+                "InternetGatewayExclusionMode",
+                s::Kind::Enum(InternetGatewayExclusionMode::VALUES),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InternetGatewayExclusionMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcBlockPublicAccessExclusion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcBlockPublicAccessExclusionAttributes {
         /// `ExclusionId`: string.
@@ -39875,6 +51130,8 @@ pub mod vpc_block_public_access_exclusion {
     impl InternetGatewayExclusionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllowBidirectional, Self::AllowEgress];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow-bidirectional", "allow-egress"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -39912,6 +51169,8 @@ pub use vpc_block_public_access_exclusion::{
 
 /// `AWS::EC2::VPCBlockPublicAccessOptions` and its property types.
 pub mod vpc_block_public_access_options {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCBlockPublicAccessOptions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcblockpublicaccessoptions.html)
@@ -39940,6 +51199,19 @@ pub mod vpc_block_public_access_options {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::VPCBlockPublicAccessOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCBlockPublicAccessOptions",
+        properties: &[s::prop(
+            "InternetGatewayBlockMode",
+            s::Kind::Enum(InternetGatewayBlockMode::VALUES),
+        )],
+        required: &["InternetGatewayBlockMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcBlockPublicAccessOptions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcBlockPublicAccessOptionsAttributes {
@@ -39972,6 +51244,8 @@ pub mod vpc_block_public_access_options {
     impl InternetGatewayBlockMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BlockBidirectional, Self::BlockIngress];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["block-bidirectional", "block-ingress"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40009,6 +51283,8 @@ pub use vpc_block_public_access_options::{
 
 /// `AWS::EC2::VPCCidrBlock` and its property types.
 pub mod vpc_cidr_block {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCCidrBlock`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html)
@@ -40083,6 +51359,27 @@ pub mod vpc_cidr_block {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCCidrBlock`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCCidrBlock",
+        properties: &[
+            s::prop("AmazonProvidedIpv6CidrBlock", s::Kind::Boolean),
+            s::prop("CidrBlock", s::Kind::String),
+            s::prop("Ipv4IpamPoolId", s::Kind::String),
+            s::prop("Ipv4NetmaskLength", s::Kind::Integer),
+            s::prop("Ipv6CidrBlock", s::Kind::String),
+            s::prop("Ipv6CidrBlockNetworkBorderGroup", s::Kind::String),
+            s::prop("Ipv6IpamPoolId", s::Kind::String),
+            s::prop("Ipv6NetmaskLength", s::Kind::Integer),
+            s::prop("Ipv6Pool", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcCidrBlock`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcCidrBlockAttributes {
         /// `Id`: string.
@@ -40110,6 +51407,8 @@ pub use vpc_cidr_block::{CfnVpcCidrBlock, CfnVpcCidrBlockAttributes};
 
 /// `AWS::EC2::VPCDHCPOptionsAssociation` and its property types.
 pub mod vpcdhcp_options_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCDHCPOptionsAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcdhcpoptionsassociation.html)
@@ -40144,12 +51443,27 @@ pub mod vpcdhcp_options_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::VPCDHCPOptionsAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCDHCPOptionsAssociation",
+        properties: &[
+            s::prop("DhcpOptionsId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["VpcId", "DhcpOptionsId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use vpcdhcp_options_association::CfnVpcdhcpOptionsAssociation;
 
 /// `AWS::EC2::VPCEncryptionControl` and its property types.
 pub mod vpc_encryption_control {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCEncryptionControl`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcencryptioncontrol.html)
@@ -40203,6 +51517,52 @@ pub mod vpc_encryption_control {
         pub vpc_peering_exclusion_input:
             ::std::option::Option<::stratus_model::Val<VpcPeeringExclusionInput>>,
     }
+
+    /// What the schema says of `AWS::EC2::VPCEncryptionControl`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCEncryptionControl",
+        properties: &[
+            s::prop(
+                "EgressOnlyInternetGatewayExclusionInput",
+                s::Kind::Enum(EgressOnlyInternetGatewayExclusionInput::VALUES),
+            ),
+            s::prop(
+                "ElasticFileSystemExclusionInput",
+                s::Kind::Enum(ElasticFileSystemExclusionInput::VALUES),
+            ),
+            s::prop(
+                "InternetGatewayExclusionInput",
+                s::Kind::Enum(InternetGatewayExclusionInput::VALUES),
+            ),
+            s::prop(
+                "LambdaExclusionInput",
+                s::Kind::Enum(LambdaExclusionInput::VALUES),
+            ),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop(
+                "NatGatewayExclusionInput",
+                s::Kind::Enum(NatGatewayExclusionInput::VALUES),
+            ),
+            s::prop(
+                "VirtualPrivateGatewayExclusionInput",
+                s::Kind::Enum(VirtualPrivateGatewayExclusionInput::VALUES),
+            ),
+            s::prop("VpcId", s::Kind::String),
+            s::prop(
+                "VpcLatticeExclusionInput",
+                s::Kind::Enum(VpcLatticeExclusionInput::VALUES),
+            ),
+            s::prop(
+                "VpcPeeringExclusionInput",
+                s::Kind::Enum(VpcPeeringExclusionInput::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcEncryptionControl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEncryptionControlAttributes {
@@ -40451,6 +51811,8 @@ pub mod vpc_encryption_control {
     impl EgressOnlyInternetGatewayExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40493,6 +51855,8 @@ pub mod vpc_encryption_control {
     impl ElasticFileSystemExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40535,6 +51899,8 @@ pub mod vpc_encryption_control {
     impl InternetGatewayExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40577,6 +51943,8 @@ pub mod vpc_encryption_control {
     impl LambdaExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40617,6 +51985,8 @@ pub mod vpc_encryption_control {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Monitor, Self::Enforce];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["monitor", "enforce"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40657,6 +52027,8 @@ pub mod vpc_encryption_control {
     impl NatGatewayExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40699,6 +52071,8 @@ pub mod vpc_encryption_control {
     impl VirtualPrivateGatewayExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40741,6 +52115,8 @@ pub mod vpc_encryption_control {
     impl VpcLatticeExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40783,6 +52159,8 @@ pub mod vpc_encryption_control {
     impl VpcPeeringExclusionInput {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enable", "disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -40818,6 +52196,8 @@ pub use vpc_encryption_control::{CfnVpcEncryptionControl, CfnVpcEncryptionContro
 
 /// `AWS::EC2::VPCEndpoint` and its property types.
 pub mod vpc_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html)
@@ -40901,6 +52281,40 @@ pub mod vpc_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCEndpoint",
+        properties: &[
+            s::prop(
+                "DnsOptions",
+                s::Kind::Object(&SCHEMA_DnsOptionsSpecification),
+            ),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("PrivateDnsEnabled", s::Kind::Boolean),
+            s::prop("ResourceConfigurationArn", s::Kind::String),
+            s::prop(
+                "RouteTableIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ServiceName", s::Kind::String),
+            s::prop("ServiceNetworkArn", s::Kind::String),
+            s::prop("ServiceRegion", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcEndpointType", s::Kind::Enum(VpcEndpointType::VALUES)),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointAttributes {
         /// `NetworkInterfaceIds`: list of string.
@@ -40953,6 +52367,32 @@ pub mod vpc_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `DnsOptionsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsOptionsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsOptionsSpecification",
+        properties: &[
+            s::prop("DnsRecordIpType", s::Kind::Enum(DnsRecordIpType::VALUES)),
+            s::prop(
+                "PrivateDnsOnlyForInboundResolverEndpoint",
+                s::Kind::Enum(PrivateDnsOnlyForInboundResolverEndpoint::VALUES),
+            ),
+            s::prop(
+                "PrivateDnsPreference",
+                s::Kind::Enum(PrivateDnsPreference::VALUES),
+            ),
+            s::prop(
+                "PrivateDnsSpecifiedDomains",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsOptionsSpecification>
         for ::stratus_model::Val<DnsOptionsSpecification>
     {
@@ -40978,6 +52418,8 @@ pub mod vpc_endpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Ipv4, Self::Ipv6, Self::Dualstack, Self::NotSpecified];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dualstack", "not-specified"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -41031,6 +52473,14 @@ pub mod vpc_endpoint {
             Self::GatewayLoadBalancer,
             Self::ServiceNetwork,
             Self::Resource,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Interface",
+            "Gateway",
+            "GatewayLoadBalancer",
+            "ServiceNetwork",
+            "Resource",
         ];
 
         /// The value CloudFormation takes.
@@ -41087,6 +52537,14 @@ pub mod vpc_endpoint {
             Self::ServiceDefined,
             Self::NotSpecified,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ipv4",
+            "ipv6",
+            "dualstack",
+            "service-defined",
+            "not-specified",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -41136,6 +52594,9 @@ pub mod vpc_endpoint {
             Self::AllResolvers,
             Self::NotSpecified,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["OnlyInboundResolver", "AllResolvers", "NotSpecified"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -41188,6 +52649,13 @@ pub mod vpc_endpoint {
             Self::VerifiedDomainsAndSpecifiedDomains,
             Self::SpecifiedDomainsOnly,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VERIFIED_DOMAINS_ONLY",
+            "ALL_DOMAINS",
+            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+            "SPECIFIED_DOMAINS_ONLY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -41225,6 +52693,8 @@ pub use vpc_endpoint::{CfnVpcEndpoint, CfnVpcEndpointAttributes};
 
 /// `AWS::EC2::VPCEndpointConnectionNotification` and its property types.
 pub mod vpc_endpoint_connection_notification {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCEndpointConnectionNotification`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointconnectionnotification.html)
@@ -41270,6 +52740,24 @@ pub mod vpc_endpoint_connection_notification {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCEndpointConnectionNotification`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCEndpointConnectionNotification",
+        properties: &[
+            s::prop(
+                "ConnectionEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ConnectionNotificationArn", s::Kind::String),
+            s::prop("ServiceId", s::Kind::String),
+            s::prop("VPCEndpointId", s::Kind::String),
+        ],
+        required: &["ConnectionEvents", "ConnectionNotificationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcEndpointConnectionNotification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointConnectionNotificationAttributes {
         /// `VPCEndpointConnectionNotificationId`: string.
@@ -41295,6 +52783,8 @@ pub use vpc_endpoint_connection_notification::{
 
 /// `AWS::EC2::VPCEndpointService` and its property types.
 pub mod vpc_endpoint_service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCEndpointService`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservice.html)
@@ -41329,6 +52819,37 @@ pub mod vpc_endpoint_service {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::EC2::VPCEndpointService`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCEndpointService",
+        properties: &[
+            s::prop("AcceptanceRequired", s::Kind::Boolean),
+            s::prop("ContributorInsightsEnabled", s::Kind::Boolean),
+            s::prop(
+                "GatewayLoadBalancerArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "NetworkLoadBalancerArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PayerResponsibility", s::Kind::String),
+            s::prop(
+                "SupportedIpAddressTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(IpAddressType::VALUES))),
+            ),
+            s::prop(
+                "SupportedRegions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcEndpointService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointServiceAttributes {
         /// `ServiceId`: string.
@@ -41353,6 +52874,8 @@ pub mod vpc_endpoint_service {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -41386,6 +52909,8 @@ pub use vpc_endpoint_service::{CfnVpcEndpointService, CfnVpcEndpointServiceAttri
 
 /// `AWS::EC2::VPCEndpointServicePermissions` and its property types.
 pub mod vpc_endpoint_service_permissions {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCEndpointServicePermissions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservicepermissions.html)
@@ -41417,12 +52942,30 @@ pub mod vpc_endpoint_service_permissions {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::VPCEndpointServicePermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCEndpointServicePermissions",
+        properties: &[
+            s::prop(
+                "AllowedPrincipals",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ServiceId", s::Kind::String),
+        ],
+        required: &["ServiceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use vpc_endpoint_service_permissions::CfnVpcEndpointServicePermissions;
 
 /// `AWS::EC2::VPCGatewayAttachment` and its property types.
 pub mod vpc_gateway_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCGatewayAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcgatewayattachment.html)
@@ -41457,6 +53000,20 @@ pub mod vpc_gateway_attachment {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCGatewayAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCGatewayAttachment",
+        properties: &[
+            s::prop("InternetGatewayId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("VpnGatewayId", s::Kind::String),
+        ],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcGatewayAttachmentAttributes {
         /// `AttachmentType`: string.
@@ -41474,6 +53031,8 @@ pub use vpc_gateway_attachment::{CfnVpcGatewayAttachment, CfnVpcGatewayAttachmen
 
 /// `AWS::EC2::VPCPeeringConnection` and its property types.
 pub mod vpc_peering_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPCPeeringConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcpeeringconnection.html)
@@ -41532,6 +53091,24 @@ pub mod vpc_peering_connection {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPCPeeringConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPCPeeringConnection",
+        properties: &[
+            s::prop("AssumeRoleRegion", s::Kind::String),
+            s::prop("PeerOwnerId", s::Kind::String),
+            s::prop("PeerRegion", s::Kind::String),
+            s::prop("PeerRoleArn", s::Kind::String),
+            s::prop("PeerVpcId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId", "PeerVpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcPeeringConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcPeeringConnectionAttributes {
         /// `Id`: string.
@@ -41549,6 +53126,8 @@ pub use vpc_peering_connection::{CfnVpcPeeringConnection, CfnVpcPeeringConnectio
 
 /// `AWS::EC2::VPNConcentrator` and its property types.
 pub mod vpn_concentrator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPNConcentrator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconcentrator.html)
@@ -41587,6 +53166,20 @@ pub mod vpn_concentrator {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPNConcentrator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPNConcentrator",
+        properties: &[
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TransitGatewayId", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpnConcentrator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpnConcentratorAttributes {
         /// `VpnConcentratorId`: string.
@@ -41609,6 +53202,8 @@ pub use vpn_concentrator::{CfnVpnConcentrator, CfnVpnConcentratorAttributes};
 
 /// `AWS::EC2::VPNConnection` and its property types.
 pub mod vpn_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPNConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html)
@@ -41724,6 +53319,44 @@ pub mod vpn_connection {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPNConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPNConnection",
+        properties: &[
+            s::prop("CustomerGatewayId", s::Kind::String),
+            s::prop("EnableAcceleration", s::Kind::Boolean),
+            s::prop("LocalIpv4NetworkCidr", s::Kind::String),
+            s::prop("LocalIpv6NetworkCidr", s::Kind::String),
+            s::prop("OutsideIpAddressType", s::Kind::String),
+            s::prop(
+                "PreSharedKeyStorage",
+                s::Kind::Enum(PreSharedKeyStorage::VALUES),
+            ),
+            s::prop("RemoteIpv4NetworkCidr", s::Kind::String),
+            s::prop("RemoteIpv6NetworkCidr", s::Kind::String),
+            s::prop("StaticRoutesOnly", s::Kind::Boolean),
+            s::prop("TransitGatewayId", s::Kind::String),
+            s::prop("TransportTransitGatewayAttachmentId", s::Kind::String),
+            s::prop("TunnelBandwidth", s::Kind::Enum(TunnelBandwidth::VALUES)),
+            s::prop("TunnelInsideIpVersion", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("VpnConcentratorId", s::Kind::String),
+            s::prop("VpnGatewayId", s::Kind::String),
+            s::prop(
+                "VpnTunnelOptionsSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_VpnTunnelOptionsSpecification),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "CustomerGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpnConnectionAttributes {
         /// `VpnConnectionId`: string.
@@ -41811,6 +53444,90 @@ pub mod vpn_connection {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpnTunnelOptionsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpnTunnelOptionsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "VpnTunnelOptionsSpecification",
+        properties: &[
+            s::prop("DPDTimeoutAction", s::Kind::Enum(DpdTimeoutAction::VALUES)),
+            s::prop("DPDTimeoutSeconds", s::Kind::Integer).minimum(30.0),
+            s::prop("EnableTunnelLifecycleControl", s::Kind::Boolean),
+            s::prop(
+                "IKEVersions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IkeVersionsRequestListValue),
+                )),
+            ),
+            s::prop(
+                "LogOptions",
+                s::Kind::Object(&SCHEMA_VpnTunnelLogOptionsSpecification),
+            ),
+            s::prop(
+                "Phase1DHGroupNumbers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase1DhGroupNumbersRequestListValue),
+                )),
+            ),
+            s::prop(
+                "Phase1EncryptionAlgorithms",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase1EncryptionAlgorithmsRequestListValue),
+                )),
+            ),
+            s::prop(
+                "Phase1IntegrityAlgorithms",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase1IntegrityAlgorithmsRequestListValue),
+                )),
+            ),
+            s::prop("Phase1LifetimeSeconds", s::Kind::Integer)
+                .minimum(900.0)
+                .maximum(28800.0),
+            s::prop(
+                "Phase2DHGroupNumbers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase2DhGroupNumbersRequestListValue),
+                )),
+            ),
+            s::prop(
+                "Phase2EncryptionAlgorithms",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase2EncryptionAlgorithmsRequestListValue),
+                )),
+            ),
+            s::prop(
+                "Phase2IntegrityAlgorithms",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_Phase2IntegrityAlgorithmsRequestListValue),
+                )),
+            ),
+            s::prop("Phase2LifetimeSeconds", s::Kind::Integer)
+                .minimum(900.0)
+                .maximum(3600.0),
+            s::prop("PreSharedKey", s::Kind::String),
+            s::prop("RekeyFuzzPercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("RekeyMarginTimeSeconds", s::Kind::Integer).minimum(60.0),
+            s::prop("ReplayWindowSize", s::Kind::Integer)
+                .minimum(64.0)
+                .maximum(2048.0),
+            s::prop("StartupAction", s::Kind::Enum(StartupAction::VALUES)),
+            s::prop("TunnelInsideCidr", s::Kind::String),
+            s::prop("TunnelInsideIpv6Cidr", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpnTunnelOptionsSpecification>
         for ::stratus_model::Val<VpnTunnelOptionsSpecification>
     {
@@ -41827,6 +53544,16 @@ pub mod vpn_connection {
         /// Allowed values: `ikev1`, `ikev2`.
         pub value: ::std::option::Option<::stratus_model::Val<Value>>,
     }
+
+    /// What the schema says of `IKEVersionsRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_IkeVersionsRequestListValue: s::ObjectSchema = s::ObjectSchema {
+        name: "IKEVersionsRequestListValue",
+        properties: &[s::prop("Value", s::Kind::Enum(Value::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IkeVersionsRequestListValue>
         for ::stratus_model::Val<IkeVersionsRequestListValue>
@@ -41845,6 +53572,19 @@ pub mod vpn_connection {
             ::std::option::Option<::stratus_model::Val<CloudwatchLogOptionsSpecification>>,
     }
 
+    /// What the schema says of `VpnTunnelLogOptionsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpnTunnelLogOptionsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "VpnTunnelLogOptionsSpecification",
+        properties: &[s::prop(
+            "CloudwatchLogOptions",
+            s::Kind::Object(&SCHEMA_CloudwatchLogOptionsSpecification),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpnTunnelLogOptionsSpecification>
         for ::stratus_model::Val<VpnTunnelLogOptionsSpecification>
     {
@@ -41861,6 +53601,16 @@ pub mod vpn_connection {
         /// Allowed values: `2`, `14`, `15`, `16`, `17`, `18`, `19`, `20`, `21`, `22`, `23`, `24`.
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Phase1DHGroupNumbersRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase1DhGroupNumbersRequestListValue: s::ObjectSchema = s::ObjectSchema {
+        name: "Phase1DHGroupNumbersRequestListValue",
+        properties: &[s::prop("Value", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Phase1DhGroupNumbersRequestListValue>
         for ::stratus_model::Val<Phase1DhGroupNumbersRequestListValue>
@@ -41879,6 +53629,17 @@ pub mod vpn_connection {
         pub value: ::std::option::Option<::stratus_model::Val<Value2>>,
     }
 
+    /// What the schema says of `Phase1EncryptionAlgorithmsRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase1EncryptionAlgorithmsRequestListValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "Phase1EncryptionAlgorithmsRequestListValue",
+            properties: &[s::prop("Value", s::Kind::Enum(Value2::VALUES))],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<Phase1EncryptionAlgorithmsRequestListValue>
         for ::stratus_model::Val<Phase1EncryptionAlgorithmsRequestListValue>
     {
@@ -41895,6 +53656,17 @@ pub mod vpn_connection {
         /// Allowed values: `SHA1`, `SHA2-256`, `SHA2-384`, `SHA2-512`.
         pub value: ::std::option::Option<::stratus_model::Val<Value3>>,
     }
+
+    /// What the schema says of `Phase1IntegrityAlgorithmsRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase1IntegrityAlgorithmsRequestListValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "Phase1IntegrityAlgorithmsRequestListValue",
+            properties: &[s::prop("Value", s::Kind::Enum(Value3::VALUES))],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<Phase1IntegrityAlgorithmsRequestListValue>
         for ::stratus_model::Val<Phase1IntegrityAlgorithmsRequestListValue>
@@ -41913,6 +53685,16 @@ pub mod vpn_connection {
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Phase2DHGroupNumbersRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase2DhGroupNumbersRequestListValue: s::ObjectSchema = s::ObjectSchema {
+        name: "Phase2DHGroupNumbersRequestListValue",
+        properties: &[s::prop("Value", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Phase2DhGroupNumbersRequestListValue>
         for ::stratus_model::Val<Phase2DhGroupNumbersRequestListValue>
     {
@@ -41930,6 +53712,17 @@ pub mod vpn_connection {
         pub value: ::std::option::Option<::stratus_model::Val<Value4>>,
     }
 
+    /// What the schema says of `Phase2EncryptionAlgorithmsRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase2EncryptionAlgorithmsRequestListValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "Phase2EncryptionAlgorithmsRequestListValue",
+            properties: &[s::prop("Value", s::Kind::Enum(Value4::VALUES))],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<Phase2EncryptionAlgorithmsRequestListValue>
         for ::stratus_model::Val<Phase2EncryptionAlgorithmsRequestListValue>
     {
@@ -41946,6 +53739,17 @@ pub mod vpn_connection {
         /// Allowed values: `SHA1`, `SHA2-256`, `SHA2-384`, `SHA2-512`.
         pub value: ::std::option::Option<::stratus_model::Val<Value5>>,
     }
+
+    /// What the schema says of `Phase2IntegrityAlgorithmsRequestListValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_Phase2IntegrityAlgorithmsRequestListValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "Phase2IntegrityAlgorithmsRequestListValue",
+            properties: &[s::prop("Value", s::Kind::Enum(Value5::VALUES))],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<Phase2IntegrityAlgorithmsRequestListValue>
         for ::stratus_model::Val<Phase2IntegrityAlgorithmsRequestListValue>
@@ -41975,6 +53779,26 @@ pub mod vpn_connection {
         pub log_output_format: ::std::option::Option<::stratus_model::Val<LogOutputFormat>>,
     }
 
+    /// What the schema says of `CloudwatchLogOptionsSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudwatchLogOptionsSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudwatchLogOptionsSpecification",
+        properties: &[
+            s::prop("BgpLogEnabled", s::Kind::Boolean),
+            s::prop("BgpLogGroupArn", s::Kind::String),
+            s::prop(
+                "BgpLogOutputFormat",
+                s::Kind::Enum(BgpLogOutputFormat::VALUES),
+            ),
+            s::prop("LogEnabled", s::Kind::Boolean),
+            s::prop("LogGroupArn", s::Kind::String),
+            s::prop("LogOutputFormat", s::Kind::Enum(LogOutputFormat::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudwatchLogOptionsSpecification>
         for ::stratus_model::Val<CloudwatchLogOptionsSpecification>
     {
@@ -41995,6 +53819,8 @@ pub mod vpn_connection {
     impl PreSharedKeyStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::SecretsManager];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Standard", "SecretsManager"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42035,6 +53861,8 @@ pub mod vpn_connection {
     impl TunnelBandwidth {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Large];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["standard", "large"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42077,6 +53905,8 @@ pub mod vpn_connection {
     impl DpdTimeoutAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Clear, Self::None, Self::Restart];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["clear", "none", "restart"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42118,6 +53948,8 @@ pub mod vpn_connection {
     impl StartupAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Add, Self::Start];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["add", "start"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42158,6 +53990,8 @@ pub mod vpn_connection {
     impl Value {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ikev1, Self::Ikev2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ikev1", "ikev2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42207,6 +54041,9 @@ pub mod vpn_connection {
             Self::Aes128Gcm16,
             Self::Aes256Gcm16,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42253,6 +54090,8 @@ pub mod vpn_connection {
     impl Value3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sha1, Self::Sha2256, Self::Sha2384, Self::Sha2512];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42304,6 +54143,9 @@ pub mod vpn_connection {
             Self::Aes128Gcm16,
             Self::Aes256Gcm16,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42350,6 +54192,8 @@ pub mod vpn_connection {
     impl Value5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sha1, Self::Sha2256, Self::Sha2384, Self::Sha2512];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHA1", "SHA2-256", "SHA2-384", "SHA2-512"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42392,6 +54236,8 @@ pub mod vpn_connection {
     impl BgpLogOutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "text"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42432,6 +54278,8 @@ pub mod vpn_connection {
     impl LogOutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "text"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42465,6 +54313,8 @@ pub use vpn_connection::{CfnVpnConnection, CfnVpnConnectionAttributes};
 
 /// `AWS::EC2::VPNConnectionRoute` and its property types.
 pub mod vpn_connection_route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPNConnectionRoute`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnectionroute.html)
@@ -42501,12 +54351,27 @@ pub mod vpn_connection_route {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::VPNConnectionRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPNConnectionRoute",
+        properties: &[
+            s::prop("DestinationCidrBlock", s::Kind::String),
+            s::prop("VpnConnectionId", s::Kind::String),
+        ],
+        required: &["DestinationCidrBlock", "VpnConnectionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use vpn_connection_route::CfnVpnConnectionRoute;
 
 /// `AWS::EC2::VPNGateway` and its property types.
 pub mod vpn_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPNGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngateway.html)
@@ -42543,6 +54408,20 @@ pub mod vpn_gateway {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPNGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPNGateway",
+        properties: &[
+            s::prop("AmazonSideAsn", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpnGatewayAttributes {
         /// `VPNGatewayId`: string.
@@ -42560,6 +54439,8 @@ pub use vpn_gateway::{CfnVpnGateway, CfnVpnGatewayAttributes};
 
 /// `AWS::EC2::VPNGatewayRoutePropagation` and its property types.
 pub mod vpn_gateway_route_propagation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VPNGatewayRoutePropagation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpngatewayroutepropagation.html)
@@ -42593,6 +54474,22 @@ pub mod vpn_gateway_route_propagation {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VPNGatewayRoutePropagation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VPNGatewayRoutePropagation",
+        properties: &[
+            s::prop(
+                "RouteTableIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("VpnGatewayId", s::Kind::String),
+        ],
+        required: &["RouteTableIds", "VpnGatewayId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpnGatewayRoutePropagation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpnGatewayRoutePropagationAttributes {
         /// `Id`: string.
@@ -42614,6 +54511,8 @@ pub use vpn_gateway_route_propagation::{
 
 /// `AWS::EC2::VerifiedAccessEndpoint` and its property types.
 pub mod verified_access_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VerifiedAccessEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessendpoint.html)
@@ -42709,6 +54608,45 @@ pub mod verified_access_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VerifiedAccessEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VerifiedAccessEndpoint",
+        properties: &[
+            s::prop("ApplicationDomain", s::Kind::String),
+            s::prop("AttachmentType", s::Kind::Enum(AttachmentType::VALUES)),
+            s::prop("CidrOptions", s::Kind::Object(&SCHEMA_CidrOptions)),
+            s::prop("Description", s::Kind::String),
+            s::prop("DomainCertificateArn", s::Kind::String),
+            s::prop("EndpointDomainPrefix", s::Kind::String),
+            s::prop("EndpointType", s::Kind::Enum(EndpointType::VALUES)),
+            s::prop(
+                "LoadBalancerOptions",
+                s::Kind::Object(&SCHEMA_LoadBalancerOptions),
+            ),
+            s::prop(
+                "NetworkInterfaceOptions",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceOptions),
+            ),
+            s::prop("PolicyDocument", s::Kind::String),
+            s::prop("PolicyEnabled", s::Kind::Boolean),
+            s::prop("RdsOptions", s::Kind::Object(&SCHEMA_RdsOptions)),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SseSpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop("VerifiedAccessGroupId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AttachmentType", "EndpointType", "VerifiedAccessGroupId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVerifiedAccessEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVerifiedAccessEndpointAttributes {
         /// `VerifiedAccessEndpointId`: string.
@@ -42767,6 +54705,24 @@ pub mod verified_access_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CidrOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CidrOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CidrOptions",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CidrOptions> for ::stratus_model::Val<CidrOptions> {
         fn from(value: CidrOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42792,6 +54748,27 @@ pub mod verified_access_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `LoadBalancerOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancerOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancerOptions",
+        properties: &[
+            s::prop("LoadBalancerArn", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop("Protocol", s::Kind::Enum(Protocol2::VALUES)),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancerOptions> for ::stratus_model::Val<LoadBalancerOptions> {
         fn from(value: LoadBalancerOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42814,6 +54791,26 @@ pub mod verified_access_endpoint {
         /// Allowed values: `http`, `https`, `tcp`.
         pub protocol: ::std::option::Option<::stratus_model::Val<Protocol3>>,
     }
+
+    /// What the schema says of `NetworkInterfaceOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceOptions",
+        properties: &[
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop("Protocol", s::Kind::Enum(Protocol3::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkInterfaceOptions>
         for ::stratus_model::Val<NetworkInterfaceOptions>
@@ -42846,6 +54843,26 @@ pub mod verified_access_endpoint {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `RdsOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsOptions",
+        properties: &[
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol4::VALUES)),
+            s::prop("RdsDbClusterArn", s::Kind::String),
+            s::prop("RdsDbInstanceArn", s::Kind::String),
+            s::prop("RdsDbProxyArn", s::Kind::String),
+            s::prop("RdsEndpoint", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RdsOptions> for ::stratus_model::Val<RdsOptions> {
         fn from(value: RdsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42861,6 +54878,19 @@ pub mod verified_access_endpoint {
         /// `KmsKeyArn`: string.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SseSpecification",
+        properties: &[
+            s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
@@ -42880,6 +54910,23 @@ pub mod verified_access_endpoint {
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -42896,6 +54943,8 @@ pub mod verified_access_endpoint {
     impl AttachmentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["vpc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42944,6 +54993,9 @@ pub mod verified_access_endpoint {
             Self::NetworkInterface,
             Self::Rds,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["cidr", "load-balancer", "network-interface", "rds"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -42988,6 +55040,8 @@ pub mod verified_access_endpoint {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43031,6 +55085,8 @@ pub mod verified_access_endpoint {
     impl Protocol2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43074,6 +55130,8 @@ pub mod verified_access_endpoint {
     impl Protocol3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43117,6 +55175,8 @@ pub mod verified_access_endpoint {
     impl Protocol4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https", "tcp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43153,6 +55213,8 @@ pub use verified_access_endpoint::{
 
 /// `AWS::EC2::VerifiedAccessGroup` and its property types.
 pub mod verified_access_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VerifiedAccessGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessgroup.html)
@@ -43196,6 +55258,26 @@ pub mod verified_access_group {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VerifiedAccessGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VerifiedAccessGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("PolicyDocument", s::Kind::String),
+            s::prop("PolicyEnabled", s::Kind::Boolean),
+            s::prop(
+                "SseSpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop("VerifiedAccessInstanceId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VerifiedAccessInstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVerifiedAccessGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVerifiedAccessGroupAttributes {
         /// `VerifiedAccessGroupId`: string.
@@ -43238,6 +55320,19 @@ pub mod verified_access_group {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SseSpecification",
+        properties: &[
+            s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43249,6 +55344,8 @@ pub use verified_access_group::{CfnVerifiedAccessGroup, CfnVerifiedAccessGroupAt
 
 /// `AWS::EC2::VerifiedAccessInstance` and its property types.
 pub mod verified_access_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VerifiedAccessInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccessinstance.html)
@@ -43279,6 +55376,36 @@ pub mod verified_access_instance {
             ::stratus_model::Val<::std::vec::Vec<VerifiedAccessTrustProvider>>,
         >,
     }
+
+    /// What the schema says of `AWS::EC2::VerifiedAccessInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VerifiedAccessInstance",
+        properties: &[
+            s::prop("CidrEndpointsCustomSubDomain", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("FipsEnabled", s::Kind::Boolean),
+            s::prop(
+                "LoggingConfigurations",
+                s::Kind::Object(&SCHEMA_VerifiedAccessLogs),
+            ),
+            s::prop(
+                "VerifiedAccessTrustProviderIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "VerifiedAccessTrustProviders",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_VerifiedAccessTrustProvider),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVerifiedAccessInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVerifiedAccessInstanceAttributes {
@@ -43327,6 +55454,25 @@ pub mod verified_access_instance {
         pub s3: ::std::option::Option<::stratus_model::Val<S3>>,
     }
 
+    /// What the schema says of `VerifiedAccessLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_VerifiedAccessLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "VerifiedAccessLogs",
+        properties: &[
+            s::prop("CloudWatchLogs", s::Kind::Object(&SCHEMA_CloudWatchLogs)),
+            s::prop("IncludeTrustContext", s::Kind::Boolean),
+            s::prop(
+                "KinesisDataFirehose",
+                s::Kind::Object(&SCHEMA_KinesisDataFirehose),
+            ),
+            s::prop("LogVersion", s::Kind::String),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VerifiedAccessLogs> for ::stratus_model::Val<VerifiedAccessLogs> {
         fn from(value: VerifiedAccessLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43352,6 +55498,22 @@ pub mod verified_access_instance {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VerifiedAccessTrustProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_VerifiedAccessTrustProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "VerifiedAccessTrustProvider",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceTrustProviderType", s::Kind::String),
+            s::prop("TrustProviderType", s::Kind::String),
+            s::prop("UserTrustProviderType", s::Kind::String),
+            s::prop("VerifiedAccessTrustProviderId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VerifiedAccessTrustProvider>
         for ::stratus_model::Val<VerifiedAccessTrustProvider>
     {
@@ -43370,6 +55532,19 @@ pub mod verified_access_instance {
         pub log_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CloudWatchLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogs",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroup", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogs> for ::stratus_model::Val<CloudWatchLogs> {
         fn from(value: CloudWatchLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43385,6 +55560,19 @@ pub mod verified_access_instance {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `KinesisDataFirehose`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisDataFirehose: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisDataFirehose",
+        properties: &[
+            s::prop("DeliveryStream", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisDataFirehose> for ::stratus_model::Val<KinesisDataFirehose> {
         fn from(value: KinesisDataFirehose) -> Self {
@@ -43406,6 +55594,21 @@ pub mod verified_access_instance {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("BucketOwner", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43419,6 +55622,8 @@ pub use verified_access_instance::{
 
 /// `AWS::EC2::VerifiedAccessTrustProvider` and its property types.
 pub mod verified_access_trust_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VerifiedAccessTrustProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-verifiedaccesstrustprovider.html)
@@ -43492,6 +55697,42 @@ pub mod verified_access_trust_provider {
         }
     }
 
+    /// What the schema says of `AWS::EC2::VerifiedAccessTrustProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VerifiedAccessTrustProvider",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DeviceOptions", s::Kind::Object(&SCHEMA_DeviceOptions)),
+            s::prop(
+                "DeviceTrustProviderType",
+                s::Kind::Enum(DeviceTrustProviderType::VALUES),
+            ),
+            s::prop(
+                "NativeApplicationOidcOptions",
+                s::Kind::Object(&SCHEMA_NativeApplicationOidcOptions),
+            ),
+            s::prop("OidcOptions", s::Kind::Object(&SCHEMA_OidcOptions)),
+            s::prop("PolicyReferenceName", s::Kind::String),
+            s::prop(
+                "SseSpecification",
+                s::Kind::Object(&SCHEMA_SseSpecification),
+            ),
+            s::prop(
+                "TrustProviderType",
+                s::Kind::Enum(TrustProviderType::VALUES),
+            ),
+            s::prop(
+                "UserTrustProviderType",
+                s::Kind::Enum(UserTrustProviderType::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TrustProviderType", "PolicyReferenceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVerifiedAccessTrustProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVerifiedAccessTrustProviderAttributes {
         /// `VerifiedAccessTrustProviderId`: string.
@@ -43527,6 +55768,19 @@ pub mod verified_access_trust_provider {
         pub tenant_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeviceOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceOptions",
+        properties: &[
+            s::prop("PublicSigningKeyUrl", s::Kind::String),
+            s::prop("TenantId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeviceOptions> for ::stratus_model::Val<DeviceOptions> {
         fn from(value: DeviceOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43557,6 +55811,25 @@ pub mod verified_access_trust_provider {
         pub user_info_endpoint: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NativeApplicationOidcOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_NativeApplicationOidcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "NativeApplicationOidcOptions",
+        properties: &[
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("Issuer", s::Kind::String),
+            s::prop("PublicSigningKeyEndpoint", s::Kind::String),
+            s::prop("Scope", s::Kind::String),
+            s::prop("TokenEndpoint", s::Kind::String),
+            s::prop("UserInfoEndpoint", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NativeApplicationOidcOptions>
         for ::stratus_model::Val<NativeApplicationOidcOptions>
     {
@@ -43586,6 +55859,24 @@ pub mod verified_access_trust_provider {
         pub user_info_endpoint: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OidcOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OidcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OidcOptions",
+        properties: &[
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("Issuer", s::Kind::String),
+            s::prop("Scope", s::Kind::String),
+            s::prop("TokenEndpoint", s::Kind::String),
+            s::prop("UserInfoEndpoint", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OidcOptions> for ::stratus_model::Val<OidcOptions> {
         fn from(value: OidcOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -43601,6 +55892,19 @@ pub mod verified_access_trust_provider {
         /// `KmsKeyArn`: string.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SseSpecification",
+        properties: &[
+            s::prop("CustomerManagedKeyEnabled", s::Kind::Boolean),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SseSpecification> for ::stratus_model::Val<SseSpecification> {
         fn from(value: SseSpecification) -> Self {
@@ -43622,6 +55926,8 @@ pub mod verified_access_trust_provider {
     impl DeviceTrustProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Crowdstrike, Self::Jamf, Self::Jumpcloud];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["crowdstrike", "jamf", "jumpcloud"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43665,6 +55971,8 @@ pub mod verified_access_trust_provider {
     impl TrustProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Device, Self::User];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["device", "user"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43705,6 +56013,8 @@ pub mod verified_access_trust_provider {
     impl UserTrustProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IamIdentityCenter, Self::Oidc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["iam-identity-center", "oidc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -43740,6 +56050,8 @@ pub use verified_access_trust_provider::{
 
 /// `AWS::EC2::Volume` and its property types.
 pub mod volume {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::Volume`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html)
@@ -43785,6 +56097,32 @@ pub mod volume {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EC2::Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::Volume",
+        properties: &[
+            s::prop("AutoEnableIO", s::Kind::Boolean),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("AvailabilityZoneId", s::Kind::String),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MultiAttachEnabled", s::Kind::Boolean),
+            s::prop("OutpostArn", s::Kind::String),
+            s::prop("Size", s::Kind::Integer),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("SourceVolumeId", s::Kind::String),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeInitializationRate", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {
         /// `VolumeId`: string.
@@ -43802,6 +56140,8 @@ pub use volume::{CfnVolume, CfnVolumeAttributes};
 
 /// `AWS::EC2::VolumeAttachment` and its property types.
 pub mod volume_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EC2::VolumeAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volumeattachment.html)
@@ -43846,6 +56186,21 @@ pub mod volume_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::EC2::VolumeAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EC2::VolumeAttachment",
+        properties: &[
+            s::prop("Device", s::Kind::String),
+            s::prop("EbsCardIndex", s::Kind::Integer),
+            s::prop("InstanceId", s::Kind::String),
+            s::prop("VolumeId", s::Kind::String),
+        ],
+        required: &["VolumeId", "InstanceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use volume_attachment::CfnVolumeAttachment;

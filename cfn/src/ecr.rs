@@ -4,6 +4,8 @@
 
 /// `AWS::ECR::PublicRepository` and its property types.
 pub mod public_repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::PublicRepository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-publicrepository.html)
@@ -30,6 +32,16 @@ pub mod public_repository {
         pub repository_policy_text:
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `AWS::ECR::PublicRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::PublicRepository",
+        properties: &[s::prop("RepositoryCatalogData", s::Kind::Object(&SCHEMA_RepositoryCatalogData)), s::prop("RepositoryName", s::Kind::String).pattern("^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$").min_length(2).max_length(256), s::prop("RepositoryPolicyText", s::Kind::Json), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPublicRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicRepositoryAttributes {
@@ -62,6 +74,30 @@ pub mod public_repository {
         pub usage_text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RepositoryCatalogData`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryCatalogData: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryCatalogData",
+        properties: &[
+            s::prop("AboutText", s::Kind::String).max_length(10240),
+            s::prop(
+                "Architectures",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(50),
+            s::prop(
+                "OperatingSystems",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(50),
+            s::prop("RepositoryDescription", s::Kind::String).max_length(1024),
+            s::prop("UsageText", s::Kind::String).max_length(10240),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryCatalogData> for ::stratus_model::Val<RepositoryCatalogData> {
         fn from(value: RepositoryCatalogData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -73,6 +109,8 @@ pub use public_repository::{CfnPublicRepository, CfnPublicRepositoryAttributes};
 
 /// `AWS::ECR::PullThroughCacheRule` and its property types.
 pub mod pull_through_cache_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::PullThroughCacheRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-pullthroughcacherule.html)
@@ -112,6 +150,16 @@ pub mod pull_through_cache_rule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ECR::PullThroughCacheRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::PullThroughCacheRule",
+        properties: &[s::prop("CredentialArn", s::Kind::String).pattern("^arn:aws:secretsmanager:[a-zA-Z0-9-:]+:secret:ecr\\-pullthroughcache\\/[a-zA-Z0-9\\/_+=.@-]+$").min_length(50).max_length(612), s::prop("CustomRoleArn", s::Kind::String).min_length(0).max_length(2048), s::prop("EcrRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30), s::prop("UpstreamRegistry", s::Kind::Enum(UpstreamRegistry::VALUES)), s::prop("UpstreamRegistryUrl", s::Kind::String), s::prop("UpstreamRepositoryPrefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(2).max_length(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `UpstreamRegistry` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum UpstreamRegistry {
@@ -147,6 +195,18 @@ pub mod pull_through_cache_rule {
             Self::GitlabContainerRegistry,
             Self::K8s,
             Self::Quay,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "azure-container-registry",
+            "chainguard",
+            "docker-hub",
+            "ecr",
+            "ecr-public",
+            "github-container-registry",
+            "gitlab-container-registry",
+            "k8s",
+            "quay",
         ];
 
         /// The value CloudFormation takes.
@@ -188,6 +248,8 @@ pub use pull_through_cache_rule::CfnPullThroughCacheRule;
 
 /// `AWS::ECR::PullTimeUpdateExclusion` and its property types.
 pub mod pull_time_update_exclusion {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::PullTimeUpdateExclusion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-pulltimeupdateexclusion.html)
@@ -215,12 +277,27 @@ pub mod pull_time_update_exclusion {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECR::PullTimeUpdateExclusion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::PullTimeUpdateExclusion",
+        properties: &[s::prop("PrincipalArn", s::Kind::String)
+            .pattern("^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\\w+=,.@-]+(/[\\w+=,.@-]+)*$")
+            .min_length(0)
+            .max_length(200)],
+        required: &["PrincipalArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use pull_time_update_exclusion::CfnPullTimeUpdateExclusion;
 
 /// `AWS::ECR::RegistryPolicy` and its property types.
 pub mod registry_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::RegistryPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-registrypolicy.html)
@@ -248,6 +325,18 @@ pub mod registry_policy {
         }
     }
 
+    /// What the schema says of `AWS::ECR::RegistryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::RegistryPolicy",
+        properties: &[s::prop("PolicyText", s::Kind::Json)
+            .min_length(0)
+            .max_length(10240)],
+        required: &["PolicyText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegistryPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryPolicyAttributes {
         /// `RegistryId`: string.
@@ -265,6 +354,8 @@ pub use registry_policy::{CfnRegistryPolicy, CfnRegistryPolicyAttributes};
 
 /// `AWS::ECR::RegistryScanningConfiguration` and its property types.
 pub mod registry_scanning_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::RegistryScanningConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-registryscanningconfiguration.html)
@@ -295,6 +386,24 @@ pub mod registry_scanning_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECR::RegistryScanningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::RegistryScanningConfiguration",
+        properties: &[
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScanningRule))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("ScanType", s::Kind::Enum(ScanType::VALUES)),
+        ],
+        required: &["Rules", "ScanType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRegistryScanningConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryScanningConfigurationAttributes {
@@ -338,6 +447,24 @@ pub mod registry_scanning_configuration {
         }
     }
 
+    /// What the schema says of `ScanningRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScanningRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ScanningRule",
+        properties: &[
+            s::prop(
+                "RepositoryFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RepositoryFilter))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("ScanFrequency", s::Kind::Enum(ScanFrequency::VALUES)),
+        ],
+        required: &["ScanFrequency", "RepositoryFilters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScanningRule> for ::stratus_model::Val<ScanningRule> {
         fn from(value: ScanningRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -369,6 +496,22 @@ pub mod registry_scanning_configuration {
         }
     }
 
+    /// What the schema says of `RepositoryFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryFilter",
+        properties: &[
+            s::prop("Filter", s::Kind::String)
+                .pattern("^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("FilterType", s::Kind::Enum(FilterType::VALUES)),
+        ],
+        required: &["Filter", "FilterType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {
         fn from(value: RepositoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -387,6 +530,8 @@ pub mod registry_scanning_configuration {
     impl ScanType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Enhanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "ENHANCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -427,6 +572,8 @@ pub mod registry_scanning_configuration {
     impl ScanFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ScanOnPush, Self::ContinuousScan];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SCAN_ON_PUSH", "CONTINUOUS_SCAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -465,6 +612,8 @@ pub mod registry_scanning_configuration {
     impl FilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Wildcard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WILDCARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -499,6 +648,8 @@ pub use registry_scanning_configuration::{
 
 /// `AWS::ECR::ReplicationConfiguration` and its property types.
 pub mod replication_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::ReplicationConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-replicationconfiguration.html)
@@ -526,6 +677,19 @@ pub mod replication_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECR::ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::ReplicationConfiguration",
+        properties: &[s::prop(
+            "ReplicationConfiguration",
+            s::Kind::Object(&SCHEMA_ReplicationConfiguration),
+        )],
+        required: &["ReplicationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnReplicationConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationConfigurationAttributes {
@@ -559,6 +723,21 @@ pub mod replication_configuration {
             }
         }
     }
+
+    /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfiguration",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicationRule))),
+        )
+        .min_items(0)
+        .max_items(10)],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
@@ -596,6 +775,32 @@ pub mod replication_configuration {
         }
     }
 
+    /// What the schema says of `ReplicationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRule",
+        properties: &[
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ReplicationDestination),
+                )),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "RepositoryFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RepositoryFilter))),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &["Destinations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -626,6 +831,19 @@ pub mod replication_configuration {
             }
         }
     }
+
+    /// What the schema says of `ReplicationDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationDestination",
+        properties: &[
+            s::prop("Region", s::Kind::String).pattern("[0-9a-z-]{2,25}"),
+            s::prop("RegistryId", s::Kind::String).pattern("^[0-9]{12}$"),
+        ],
+        required: &["Region", "RegistryId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
         fn from(value: ReplicationDestination) -> Self {
@@ -658,6 +876,22 @@ pub mod replication_configuration {
         }
     }
 
+    /// What the schema says of `RepositoryFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryFilter",
+        properties: &[
+            s::prop("Filter", s::Kind::String)
+                .pattern("^(?:[a-z0-9]+(?:[._-][a-z0-9]*)*/)*[a-z0-9]*(?:[._-][a-z0-9]*)*$")
+                .min_length(2)
+                .max_length(256),
+            s::prop("FilterType", s::Kind::Enum(FilterType::VALUES)),
+        ],
+        required: &["Filter", "FilterType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {
         fn from(value: RepositoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -674,6 +908,8 @@ pub mod replication_configuration {
     impl FilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PrefixMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PREFIX_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -708,6 +944,8 @@ pub use replication_configuration::{
 
 /// `AWS::ECR::Repository` and its property types.
 pub mod repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::Repository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html)
@@ -752,6 +990,16 @@ pub mod repository {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `AWS::ECR::Repository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::Repository",
+        properties: &[s::prop("EmptyOnDelete", s::Kind::Boolean), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("ImageScanningConfiguration", s::Kind::Object(&SCHEMA_ImageScanningConfiguration)), s::prop("ImageTagMutability", s::Kind::Enum(ImageTagMutability::VALUES)), s::prop("ImageTagMutabilityExclusionFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageTagMutabilityExclusionFilter)))).min_items(1).max_items(5), s::prop("LifecyclePolicy", s::Kind::Object(&SCHEMA_LifecyclePolicy)), s::prop("RepositoryName", s::Kind::String).pattern("^(?=.{2,256}$)([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*)$").min_length(2).max_length(256), s::prop("RepositoryPolicyText", s::Kind::Json), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryAttributes {
         /// `Arn`: string.
@@ -792,6 +1040,21 @@ pub mod repository {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KmsKey", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -807,6 +1070,16 @@ pub mod repository {
         /// `ScanOnPush`: boolean.
         pub scan_on_push: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ImageScanningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageScanningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageScanningConfiguration",
+        properties: &[s::prop("ScanOnPush", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageScanningConfiguration>
         for ::stratus_model::Val<ImageScanningConfiguration>
@@ -849,6 +1122,28 @@ pub mod repository {
         }
     }
 
+    /// What the schema says of `ImageTagMutabilityExclusionFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageTagMutabilityExclusionFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageTagMutabilityExclusionFilter",
+        properties: &[
+            s::prop(
+                "ImageTagMutabilityExclusionFilterType",
+                s::Kind::Enum(ImageTagMutabilityExclusionFilterType::VALUES),
+            ),
+            s::prop("ImageTagMutabilityExclusionFilterValue", s::Kind::String)
+                .pattern("^[0-9a-zA-Z._*-]{1,128}")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[
+            "ImageTagMutabilityExclusionFilterType",
+            "ImageTagMutabilityExclusionFilterValue",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageTagMutabilityExclusionFilter>
         for ::stratus_model::Val<ImageTagMutabilityExclusionFilter>
     {
@@ -867,6 +1162,24 @@ pub mod repository {
         /// `RegistryId`: string.
         pub registry_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecyclePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecyclePolicy",
+        properties: &[
+            s::prop("LifecyclePolicyText", s::Kind::String)
+                .min_length(100)
+                .max_length(30720),
+            s::prop("RegistryId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LifecyclePolicy> for ::stratus_model::Val<LifecyclePolicy> {
         fn from(value: LifecyclePolicy) -> Self {
@@ -894,6 +1207,13 @@ pub mod repository {
             Self::Immutable,
             Self::MutableWithExclusion,
             Self::ImmutableWithExclusion,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MUTABLE",
+            "IMMUTABLE",
+            "MUTABLE_WITH_EXCLUSION",
+            "IMMUTABLE_WITH_EXCLUSION",
         ];
 
         /// The value CloudFormation takes.
@@ -939,6 +1259,8 @@ pub mod repository {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::Kms, Self::KmsDsse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "KMS", "KMS_DSSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -978,6 +1300,8 @@ pub mod repository {
     impl ImageTagMutabilityExclusionFilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Wildcard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WILDCARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1012,6 +1336,8 @@ pub use repository::{CfnRepository, CfnRepositoryAttributes};
 
 /// `AWS::ECR::RepositoryCreationTemplate` and its property types.
 pub mod repository_creation_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::RepositoryCreationTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repositorycreationtemplate.html)
@@ -1084,6 +1410,16 @@ pub mod repository_creation_template {
         }
     }
 
+    /// What the schema says of `AWS::ECR::RepositoryCreationTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::RepositoryCreationTemplate",
+        properties: &[s::prop("AppliedFor", s::Kind::List(&s::prop("", s::Kind::Enum(AppliedForItem::VALUES)))), s::prop("CustomRoleArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,-.@_]*$").min_length(0).max_length(2048), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("ImageTagMutability", s::Kind::Enum(ImageTagMutability::VALUES)), s::prop("ImageTagMutabilityExclusionFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageTagMutabilityExclusionFilter)))).min_items(1).max_items(5), s::prop("LifecyclePolicy", s::Kind::String).min_length(100).max_length(30720), s::prop("Prefix", s::Kind::String).pattern("^([a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*(\\/[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*)*\\/?|ROOT)$").min_length(1).max_length(256), s::prop("RepositoryPolicy", s::Kind::String).min_length(0).max_length(10240), s::prop("ResourceTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50)],
+        required: &["Prefix", "AppliedFor"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRepositoryCreationTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRepositoryCreationTemplateAttributes {
         /// `CreatedAt`: string.
@@ -1125,6 +1461,21 @@ pub mod repository_creation_template {
             }
         }
     }
+
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KmsKey", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
@@ -1170,6 +1521,28 @@ pub mod repository_creation_template {
         }
     }
 
+    /// What the schema says of `ImageTagMutabilityExclusionFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageTagMutabilityExclusionFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageTagMutabilityExclusionFilter",
+        properties: &[
+            s::prop(
+                "ImageTagMutabilityExclusionFilterType",
+                s::Kind::Enum(ImageTagMutabilityExclusionFilterType::VALUES),
+            ),
+            s::prop("ImageTagMutabilityExclusionFilterValue", s::Kind::String)
+                .pattern("^[0-9a-zA-Z._*-]{1,128}")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[
+            "ImageTagMutabilityExclusionFilterType",
+            "ImageTagMutabilityExclusionFilterValue",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageTagMutabilityExclusionFilter>
         for ::stratus_model::Val<ImageTagMutabilityExclusionFilter>
     {
@@ -1205,6 +1578,23 @@ pub mod repository_creation_template {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1229,6 +1619,9 @@ pub mod repository_creation_template {
             Self::PullThroughCache,
             Self::CreateOnPush,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["REPLICATION", "PULL_THROUGH_CACHE", "CREATE_ON_PUSH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1279,6 +1672,13 @@ pub mod repository_creation_template {
             Self::ImmutableWithExclusion,
             Self::MutableWithExclusion,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MUTABLE",
+            "IMMUTABLE",
+            "IMMUTABLE_WITH_EXCLUSION",
+            "MUTABLE_WITH_EXCLUSION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1323,6 +1723,8 @@ pub mod repository_creation_template {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::Kms, Self::KmsDsse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "KMS", "KMS_DSSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1362,6 +1764,8 @@ pub mod repository_creation_template {
     impl ImageTagMutabilityExclusionFilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Wildcard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WILDCARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1398,6 +1802,8 @@ pub use repository_creation_template::{
 
 /// `AWS::ECR::SigningConfiguration` and its property types.
 pub mod signing_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECR::SigningConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-signingconfiguration.html)
@@ -1424,6 +1830,21 @@ pub mod signing_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECR::SigningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECR::SigningConfiguration",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+        )
+        .min_items(0)
+        .max_items(50)],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSigningConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSigningConfigurationAttributes {
@@ -1464,6 +1885,16 @@ pub mod signing_configuration {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[s::prop("RepositoryFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RepositoryFilter)))).min_items(1).max_items(100), s::prop("SigningProfileArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:signer:[a-z0-9-]+:[0-9]{12}:\\/signing-profiles\\/[a-zA-Z0-9_]{2,}$").max_length(200)],
+        required: &["SigningProfileArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1495,6 +1926,22 @@ pub mod signing_configuration {
         }
     }
 
+    /// What the schema says of `RepositoryFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryFilter",
+        properties: &[
+            s::prop("Filter", s::Kind::String)
+                .pattern("^(?:[a-z0-9*]+(?:[._-][a-z0-9*]+)*/)*[a-z0-9*]+(?:[._-][a-z0-9*]+)*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("FilterType", s::Kind::Enum(FilterType::VALUES)),
+        ],
+        required: &["Filter", "FilterType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepositoryFilter> for ::stratus_model::Val<RepositoryFilter> {
         fn from(value: RepositoryFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1511,6 +1958,8 @@ pub mod signing_configuration {
     impl FilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WildcardMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WILDCARD_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

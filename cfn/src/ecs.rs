@@ -4,6 +4,8 @@
 
 /// `AWS::ECS::CapacityProvider` and its property types.
 pub mod capacity_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::CapacityProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html)
@@ -32,6 +34,28 @@ pub mod capacity_provider {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ECS::CapacityProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::CapacityProvider",
+        properties: &[
+            s::prop(
+                "AutoScalingGroupProvider",
+                s::Kind::Object(&SCHEMA_AutoScalingGroupProvider),
+            ),
+            s::prop("ClusterName", s::Kind::String),
+            s::prop(
+                "ManagedInstancesProvider",
+                s::Kind::Object(&SCHEMA_ManagedInstancesProvider),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `AutoScalingGroupProvider`, a property type of `AWS::ECS::CapacityProvider`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
@@ -66,6 +90,24 @@ pub mod capacity_provider {
             }
         }
     }
+
+    /// What the schema says of `AutoScalingGroupProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingGroupProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingGroupProvider",
+        properties: &[
+            s::prop("AutoScalingGroupArn", s::Kind::String),
+            s::prop("ManagedDraining", s::Kind::Enum(ManagedDraining::VALUES)),
+            s::prop("ManagedScaling", s::Kind::Object(&SCHEMA_ManagedScaling)),
+            s::prop(
+                "ManagedTerminationProtection",
+                s::Kind::Enum(ManagedTerminationProtection::VALUES),
+            ),
+        ],
+        required: &["AutoScalingGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoScalingGroupProvider>
         for ::stratus_model::Val<AutoScalingGroupProvider>
@@ -116,6 +158,31 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `ManagedInstancesProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstancesProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedInstancesProvider",
+        properties: &[
+            s::prop(
+                "AutoRepairConfiguration",
+                s::Kind::Object(&SCHEMA_AutoRepairConfiguration),
+            ),
+            s::prop(
+                "InfrastructureOptimization",
+                s::Kind::Object(&SCHEMA_InfrastructureOptimization),
+            ),
+            s::prop("InfrastructureRoleArn", s::Kind::String),
+            s::prop(
+                "InstanceLaunchTemplate",
+                s::Kind::Object(&SCHEMA_InstanceLaunchTemplate),
+            ),
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)),
+        ],
+        required: &["InfrastructureRoleArn", "InstanceLaunchTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedInstancesProvider>
         for ::stratus_model::Val<ManagedInstancesProvider>
     {
@@ -145,6 +212,30 @@ pub mod capacity_provider {
         pub target_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ManagedScaling`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedScaling: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedScaling",
+        properties: &[
+            s::prop("InstanceWarmupPeriod", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10000.0),
+            s::prop("MaximumScalingStepSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("MinimumScalingStepSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("TargetCapacity", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedScaling> for ::stratus_model::Val<ManagedScaling> {
         fn from(value: ManagedScaling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -159,6 +250,19 @@ pub mod capacity_provider {
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub actions_status: ::std::option::Option<::stratus_model::Val<ActionsStatus>>,
     }
+
+    /// What the schema says of `AutoRepairConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoRepairConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoRepairConfiguration",
+        properties: &[s::prop(
+            "ActionsStatus",
+            s::Kind::Enum(ActionsStatus::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoRepairConfiguration>
         for ::stratus_model::Val<AutoRepairConfiguration>
@@ -176,6 +280,18 @@ pub mod capacity_provider {
         /// Range: `-1..=3600`.
         pub scale_in_after: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InfrastructureOptimization`'s properties; `validate()` checks them.
+    pub static SCHEMA_InfrastructureOptimization: s::ObjectSchema = s::ObjectSchema {
+        name: "InfrastructureOptimization",
+        properties: &[s::prop("ScaleInAfter", s::Kind::Integer)
+            .minimum(-1.0)
+            .maximum(3600.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InfrastructureOptimization>
         for ::stratus_model::Val<InfrastructureOptimization>
@@ -244,6 +360,48 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `InstanceLaunchTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceLaunchTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceLaunchTemplate",
+        properties: &[
+            s::prop(
+                "CapacityOptionType",
+                s::Kind::Enum(CapacityOptionType::VALUES),
+            ),
+            s::prop(
+                "CapacityReservations",
+                s::Kind::Object(&SCHEMA_CapacityReservationRequest),
+            ),
+            s::prop("Ec2InstanceProfileArn", s::Kind::String),
+            s::prop("FipsEnabled", s::Kind::Boolean),
+            s::prop("InstanceMetadataTagsPropagation", s::Kind::Boolean),
+            s::prop(
+                "InstanceRequirements",
+                s::Kind::Object(&SCHEMA_InstanceRequirementsRequest),
+            ),
+            s::prop(
+                "LocalStorageConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedInstancesLocalStorageConfiguration),
+            ),
+            s::prop(
+                "Monitoring",
+                s::Kind::Enum(ManagedInstancesMonitoringOptions::VALUES),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedInstancesNetworkConfiguration),
+            ),
+            s::prop(
+                "StorageConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedInstancesStorageConfiguration),
+            ),
+        ],
+        required: &["Ec2InstanceProfileArn", "NetworkConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceLaunchTemplate> for ::stratus_model::Val<InstanceLaunchTemplate> {
         fn from(value: InstanceLaunchTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +420,22 @@ pub mod capacity_provider {
         pub reservation_preference:
             ::std::option::Option<::stratus_model::Val<ReservationPreference>>,
     }
+
+    /// What the schema says of `CapacityReservationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationRequest",
+        properties: &[
+            s::prop("ReservationGroupArn", s::Kind::String),
+            s::prop(
+                "ReservationPreference",
+                s::Kind::Enum(ReservationPreference::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationRequest>
         for ::stratus_model::Val<CapacityReservationRequest>
@@ -387,6 +561,109 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `InstanceRequirementsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirementsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirementsRequest",
+        properties: &[
+            s::prop(
+                "AcceleratorCount",
+                s::Kind::Object(&SCHEMA_AcceleratorCountRequest),
+            ),
+            s::prop(
+                "AcceleratorManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorManufacturer::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorNames",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorName::VALUES))),
+            ),
+            s::prop(
+                "AcceleratorTotalMemoryMiB",
+                s::Kind::Object(&SCHEMA_AcceleratorTotalMemoryMiBRequest),
+            ),
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AcceleratorType::VALUES))),
+            ),
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop("BareMetal", s::Kind::Enum(BareMetal::VALUES)),
+            s::prop(
+                "BaselineEbsBandwidthMbps",
+                s::Kind::Object(&SCHEMA_BaselineEbsBandwidthMbpsRequest),
+            ),
+            s::prop(
+                "BurstablePerformance",
+                s::Kind::Enum(BurstablePerformance::VALUES),
+            ),
+            s::prop(
+                "CpuManufacturers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(CpuManufacturer::VALUES))),
+            ),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9\\.\\*]+")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop(
+                "InstanceGenerations",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InstanceGeneration::VALUES))),
+            ),
+            s::prop("LocalStorage", s::Kind::Enum(LocalStorage::VALUES)),
+            s::prop(
+                "LocalStorageTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LocalStorageType::VALUES))),
+            ),
+            s::prop(
+                "MaxSpotPriceAsPercentageOfOptimalOnDemandPrice",
+                s::Kind::Integer,
+            ),
+            s::prop(
+                "MemoryGiBPerVCpu",
+                s::Kind::Object(&SCHEMA_MemoryGiBPerVCpuRequest),
+            ),
+            s::prop("MemoryMiB", s::Kind::Object(&SCHEMA_MemoryMiBRequest)),
+            s::prop(
+                "NetworkBandwidthGbps",
+                s::Kind::Object(&SCHEMA_NetworkBandwidthGbpsRequest),
+            ),
+            s::prop(
+                "NetworkInterfaceCount",
+                s::Kind::Object(&SCHEMA_NetworkInterfaceCountRequest),
+            ),
+            s::prop(
+                "OnDemandMaxPricePercentageOverLowestPrice",
+                s::Kind::Integer,
+            ),
+            s::prop("RequireHibernateSupport", s::Kind::Boolean),
+            s::prop("SpotMaxPricePercentageOverLowestPrice", s::Kind::Integer),
+            s::prop(
+                "TotalLocalStorageGB",
+                s::Kind::Object(&SCHEMA_TotalLocalStorageGbRequest),
+            ),
+            s::prop("VCpuCount", s::Kind::Object(&SCHEMA_VCpuCountRangeRequest)),
+        ],
+        required: &["VCpuCount", "MemoryMiB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceRequirementsRequest>
         for ::stratus_model::Val<InstanceRequirementsRequest>
     {
@@ -402,6 +679,17 @@ pub mod capacity_provider {
         /// `UseLocalStorage`: boolean.
         pub use_local_storage: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ManagedInstancesLocalStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstancesLocalStorageConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ManagedInstancesLocalStorageConfiguration",
+            properties: &[s::prop("UseLocalStorage", s::Kind::Boolean)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<ManagedInstancesLocalStorageConfiguration>
         for ::stratus_model::Val<ManagedInstancesLocalStorageConfiguration>
@@ -440,6 +728,22 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `ManagedInstancesNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstancesNetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedInstancesNetworkConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["SecurityGroups", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedInstancesNetworkConfiguration>
         for ::stratus_model::Val<ManagedInstancesNetworkConfiguration>
     {
@@ -469,6 +773,16 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `ManagedInstancesStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstancesStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedInstancesStorageConfiguration",
+        properties: &[s::prop("StorageSizeGiB", s::Kind::Integer).minimum(1.0)],
+        required: &["StorageSizeGiB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedInstancesStorageConfiguration>
         for ::stratus_model::Val<ManagedInstancesStorageConfiguration>
     {
@@ -486,6 +800,19 @@ pub mod capacity_provider {
         /// `Min`: integer.
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AcceleratorCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcceleratorCountRequest>
         for ::stratus_model::Val<AcceleratorCountRequest>
@@ -505,6 +832,19 @@ pub mod capacity_provider {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AcceleratorTotalMemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcceleratorTotalMemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "AcceleratorTotalMemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AcceleratorTotalMemoryMiBRequest>
         for ::stratus_model::Val<AcceleratorTotalMemoryMiBRequest>
     {
@@ -523,6 +863,19 @@ pub mod capacity_provider {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BaselineEbsBandwidthMbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineEbsBandwidthMbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineEbsBandwidthMbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BaselineEbsBandwidthMbpsRequest>
         for ::stratus_model::Val<BaselineEbsBandwidthMbpsRequest>
     {
@@ -540,6 +893,19 @@ pub mod capacity_provider {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `MemoryGiBPerVCpuRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryGiBPerVCpuRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryGiBPerVCpuRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemoryGiBPerVCpuRequest>
         for ::stratus_model::Val<MemoryGiBPerVCpuRequest>
@@ -570,6 +936,19 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `MemoryMiBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemoryMiBRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MemoryMiBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemoryMiBRequest> for ::stratus_model::Val<MemoryMiBRequest> {
         fn from(value: MemoryMiBRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -585,6 +964,19 @@ pub mod capacity_provider {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `NetworkBandwidthGbpsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkBandwidthGbpsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkBandwidthGbpsRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkBandwidthGbpsRequest>
         for ::stratus_model::Val<NetworkBandwidthGbpsRequest>
@@ -604,6 +996,19 @@ pub mod capacity_provider {
         pub min: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `NetworkInterfaceCountRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterfaceCountRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterfaceCountRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterfaceCountRequest>
         for ::stratus_model::Val<NetworkInterfaceCountRequest>
     {
@@ -621,6 +1026,19 @@ pub mod capacity_provider {
         /// `Min`: number.
         pub min: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `TotalLocalStorageGBRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_TotalLocalStorageGbRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "TotalLocalStorageGBRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Number),
+            s::prop("Min", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TotalLocalStorageGbRequest>
         for ::stratus_model::Val<TotalLocalStorageGbRequest>
@@ -651,6 +1069,19 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `VCpuCountRangeRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_VCpuCountRangeRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "VCpuCountRangeRequest",
+        properties: &[
+            s::prop("Max", s::Kind::Integer),
+            s::prop("Min", s::Kind::Integer),
+        ],
+        required: &["Min"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VCpuCountRangeRequest> for ::stratus_model::Val<VCpuCountRangeRequest> {
         fn from(value: VCpuCountRangeRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -669,6 +1100,8 @@ pub mod capacity_provider {
     impl ManagedDraining {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -709,6 +1142,8 @@ pub mod capacity_provider {
     impl ManagedTerminationProtection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -751,6 +1186,8 @@ pub mod capacity_provider {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CapacityProvider, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CAPACITY_PROVIDER", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -791,6 +1228,8 @@ pub mod capacity_provider {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -831,6 +1270,8 @@ pub mod capacity_provider {
     impl ActionsStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -873,6 +1314,8 @@ pub mod capacity_provider {
     impl CapacityOptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Spot, Self::Reserved];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT", "RESERVED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -914,6 +1357,8 @@ pub mod capacity_provider {
     impl ManagedInstancesMonitoringOptions {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Detailed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "DETAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -961,6 +1406,12 @@ pub mod capacity_provider {
             Self::ReservationsOnly,
             Self::ReservationsFirst,
             Self::ReservationsExcluded,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RESERVATIONS_ONLY",
+            "RESERVATIONS_FIRST",
+            "RESERVATIONS_EXCLUDED",
         ];
 
         /// The value CloudFormation takes.
@@ -1015,6 +1466,9 @@ pub mod capacity_provider {
             Self::Nvidia,
             Self::Xilinx,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1096,6 +1550,22 @@ pub mod capacity_provider {
             Self::V100,
             Self::L40s,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "a10g",
+            "a100",
+            "h100",
+            "inferentia",
+            "k520",
+            "k80",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "t4g",
+            "vu9p",
+            "v100",
+            "l40s",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1149,6 +1619,8 @@ pub mod capacity_provider {
     impl AcceleratorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::Fpga, Self::Inference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["gpu", "fpga", "inference"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1192,6 +1664,8 @@ pub mod capacity_provider {
     impl BareMetal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1235,6 +1709,8 @@ pub mod capacity_provider {
     impl BurstablePerformance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1278,6 +1754,8 @@ pub mod capacity_provider {
     impl CpuManufacturer {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Intel, Self::Amd, Self::AmazonWebServices];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["intel", "amd", "amazon-web-services"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1319,6 +1797,8 @@ pub mod capacity_provider {
     impl InstanceGeneration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Current, Self::Previous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["current", "previous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1361,6 +1841,8 @@ pub mod capacity_provider {
     impl LocalStorage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Included, Self::Required, Self::Excluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["included", "required", "excluded"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1402,6 +1884,8 @@ pub mod capacity_provider {
     impl LocalStorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hdd, Self::Ssd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hdd", "ssd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1435,6 +1919,8 @@ pub use capacity_provider::CfnCapacityProvider;
 
 /// `AWS::ECS::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-cluster.html)
@@ -1469,6 +1955,42 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<ServiceConnectDefaults>>,
     }
 
+    /// What the schema says of `AWS::ECS::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::Cluster",
+        properties: &[
+            s::prop(
+                "CapacityProviders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ClusterName", s::Kind::String),
+            s::prop(
+                "ClusterSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClusterSettings))),
+            ),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_ClusterConfiguration),
+            ),
+            s::prop(
+                "DefaultCapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem),
+                )),
+            ),
+            s::prop(
+                "ServiceConnectDefaults",
+                s::Kind::Object(&SCHEMA_ServiceConnectDefaults),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Arn`: string.
@@ -1491,6 +2013,19 @@ pub mod cluster {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ClusterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterSettings",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterSettings> for ::stratus_model::Val<ClusterSettings> {
         fn from(value: ClusterSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1508,6 +2043,25 @@ pub mod cluster {
         pub managed_storage_configuration:
             ::std::option::Option<::stratus_model::Val<ManagedStorageConfiguration>>,
     }
+
+    /// What the schema says of `ClusterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfiguration",
+        properties: &[
+            s::prop(
+                "ExecuteCommandConfiguration",
+                s::Kind::Object(&SCHEMA_ExecuteCommandConfiguration),
+            ),
+            s::prop(
+                "ManagedStorageConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedStorageConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterConfiguration> for ::stratus_model::Val<ClusterConfiguration> {
         fn from(value: ClusterConfiguration) -> Self {
@@ -1529,6 +2083,24 @@ pub mod cluster {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -1544,6 +2116,16 @@ pub mod cluster {
         /// `Namespace`: string.
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceConnectDefaults`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectDefaults: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectDefaults",
+        properties: &[s::prop("Namespace", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceConnectDefaults> for ::stratus_model::Val<ServiceConnectDefaults> {
         fn from(value: ServiceConnectDefaults) -> Self {
@@ -1565,6 +2147,23 @@ pub mod cluster {
         pub logging: ::std::option::Option<::stratus_model::Val<Logging>>,
     }
 
+    /// What the schema says of `ExecuteCommandConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecuteCommandConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecuteCommandConfiguration",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_ExecuteCommandLogConfiguration),
+            ),
+            s::prop("Logging", s::Kind::Enum(Logging::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExecuteCommandConfiguration>
         for ::stratus_model::Val<ExecuteCommandConfiguration>
     {
@@ -1583,6 +2182,19 @@ pub mod cluster {
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ManagedStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedStorageConfiguration",
+        properties: &[
+            s::prop("FargateEphemeralStorageKmsKeyId", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedStorageConfiguration>
         for ::stratus_model::Val<ManagedStorageConfiguration>
@@ -1609,6 +2221,22 @@ pub mod cluster {
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ExecuteCommandLogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecuteCommandLogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecuteCommandLogConfiguration",
+        properties: &[
+            s::prop("CloudWatchEncryptionEnabled", s::Kind::Boolean),
+            s::prop("CloudWatchLogGroupName", s::Kind::String),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3EncryptionEnabled", s::Kind::Boolean),
+            s::prop("S3KeyPrefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExecuteCommandLogConfiguration>
         for ::stratus_model::Val<ExecuteCommandLogConfiguration>
     {
@@ -1631,6 +2259,8 @@ pub mod cluster {
     impl Logging {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::None, Self::Override];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "NONE", "OVERRIDE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1665,6 +2295,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::ECS::ClusterCapacityProviderAssociations` and its property types.
 pub mod cluster_capacity_provider_associations {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::ClusterCapacityProviderAssociations`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-clustercapacityproviderassociations.html)
@@ -1705,6 +2337,31 @@ pub mod cluster_capacity_provider_associations {
         }
     }
 
+    /// What the schema says of `AWS::ECS::ClusterCapacityProviderAssociations`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::ClusterCapacityProviderAssociations",
+        properties: &[
+            s::prop(
+                "CapacityProviders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Cluster", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "DefaultCapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategy),
+                )),
+            ),
+        ],
+        required: &["Cluster", "DefaultCapacityProviderStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `CapacityProviderStrategy`, a property type of `AWS::ECS::ClusterCapacityProviderAssociations`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1733,6 +2390,24 @@ pub mod cluster_capacity_provider_associations {
         }
     }
 
+    /// What the schema says of `CapacityProviderStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategy",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &["CapacityProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategy>
         for ::stratus_model::Val<CapacityProviderStrategy>
     {
@@ -1746,6 +2421,8 @@ pub use cluster_capacity_provider_associations::CfnClusterCapacityProviderAssoci
 
 /// `AWS::ECS::Daemon` and its property types.
 pub mod daemon {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::Daemon`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemon.html)
@@ -1786,6 +2463,33 @@ pub mod daemon {
         /// Allowed values: `DAEMON`, `NONE`.
         pub propagate_tags: ::std::option::Option<::stratus_model::Val<PropagateTags>>,
     }
+
+    /// What the schema says of `AWS::ECS::Daemon`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::Daemon",
+        properties: &[
+            s::prop(
+                "CapacityProviderArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("ClusterArn", s::Kind::String),
+            s::prop("DaemonName", s::Kind::String),
+            s::prop("DaemonTaskDefinitionArn", s::Kind::String),
+            s::prop(
+                "DeploymentConfiguration",
+                s::Kind::Object(&SCHEMA_DaemonDeploymentConfiguration),
+            ),
+            s::prop("EnableECSManagedTags", s::Kind::Boolean),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDaemon`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDaemonAttributes {
@@ -1833,6 +2537,24 @@ pub mod daemon {
         pub drain_percent: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `DaemonDeploymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DaemonDeploymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DaemonDeploymentConfiguration",
+        properties: &[
+            s::prop("Alarms", s::Kind::Object(&SCHEMA_DaemonAlarmConfiguration)),
+            s::prop("BakeTimeInMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop("DrainPercent", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DaemonDeploymentConfiguration>
         for ::stratus_model::Val<DaemonDeploymentConfiguration>
     {
@@ -1851,6 +2573,19 @@ pub mod daemon {
         /// `Enable`: boolean.
         pub enable: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DaemonAlarmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DaemonAlarmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DaemonAlarmConfiguration",
+        properties: &[
+            s::prop("AlarmNames", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Enable", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DaemonAlarmConfiguration>
         for ::stratus_model::Val<DaemonAlarmConfiguration>
@@ -1872,6 +2607,8 @@ pub mod daemon {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daemon, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAEMON", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1905,6 +2642,8 @@ pub use daemon::{CfnDaemon, CfnDaemonAttributes};
 
 /// `AWS::ECS::DaemonTaskDefinition` and its property types.
 pub mod daemon_task_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::DaemonTaskDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-daemontaskdefinition.html)
@@ -1948,6 +2687,34 @@ pub mod daemon_task_definition {
         #[resource(replace)]
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
+
+    /// What the schema says of `AWS::ECS::DaemonTaskDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::DaemonTaskDefinition",
+        properties: &[
+            s::prop(
+                "ContainerDefinitions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DaemonContainerDefinition),
+                )),
+            ),
+            s::prop("Cpu", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Memory", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDaemonTaskDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDaemonTaskDefinitionAttributes {
@@ -2074,6 +2841,76 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// What the schema says of `DaemonContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DaemonContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "DaemonContainerDefinition",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Cpu", s::Kind::Integer),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDependency))),
+            ),
+            s::prop("EntryPoint", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop(
+                "EnvironmentFiles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentFile))),
+            ),
+            s::prop("Essential", s::Kind::Boolean),
+            s::prop(
+                "FirelensConfiguration",
+                s::Kind::Object(&SCHEMA_FirelensConfiguration),
+            ),
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_HealthCheck)),
+            s::prop("Image", s::Kind::String),
+            s::prop("Interactive", s::Kind::Boolean),
+            s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Memory", s::Kind::Integer),
+            s::prop("MemoryReservation", s::Kind::Integer),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MountPoint))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("PseudoTerminal", s::Kind::Boolean),
+            s::prop("ReadonlyRootFilesystem", s::Kind::Boolean),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_RepositoryCredentials),
+            ),
+            s::prop("RestartPolicy", s::Kind::Object(&SCHEMA_RestartPolicy)),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+            s::prop("StartTimeout", s::Kind::Integer),
+            s::prop("StopTimeout", s::Kind::Integer),
+            s::prop(
+                "SystemControls",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SystemControl))),
+            ),
+            s::prop(
+                "Ulimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ulimit))),
+            ),
+            s::prop("User", s::Kind::String),
+            s::prop("WorkingDirectory", s::Kind::String),
+        ],
+        required: &["Name", "Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DaemonContainerDefinition>
         for ::stratus_model::Val<DaemonContainerDefinition>
     {
@@ -2092,6 +2929,19 @@ pub mod daemon_task_definition {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA_Volume: s::ObjectSchema = s::ObjectSchema {
+        name: "Volume",
+        properties: &[
+            s::prop("Host", s::Kind::Object(&SCHEMA_HostVolumeProperties)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Volume> for ::stratus_model::Val<Volume> {
         fn from(value: Volume) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2109,6 +2959,19 @@ pub mod daemon_task_definition {
         pub container_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ContainerDependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDependency: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDependency",
+        properties: &[
+            s::prop("Condition", s::Kind::Enum(Condition::VALUES)),
+            s::prop("ContainerName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerDependency> for ::stratus_model::Val<ContainerDependency> {
         fn from(value: ContainerDependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2124,6 +2987,19 @@ pub mod daemon_task_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValuePair",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
         fn from(value: KeyValuePair) -> Self {
@@ -2141,6 +3017,19 @@ pub mod daemon_task_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EnvironmentFile`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentFile: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentFile",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnvironmentFile> for ::stratus_model::Val<EnvironmentFile> {
         fn from(value: EnvironmentFile) -> Self {
@@ -2162,6 +3051,19 @@ pub mod daemon_task_definition {
         /// Allowed values: `fluentbit`, `fluentd`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type2>>,
     }
+
+    /// What the schema says of `FirelensConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirelensConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FirelensConfiguration",
+        properties: &[
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirelensConfiguration> for ::stratus_model::Val<FirelensConfiguration> {
         fn from(value: FirelensConfiguration) -> Self {
@@ -2186,6 +3088,22 @@ pub mod daemon_task_definition {
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheck: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheck",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("Retries", s::Kind::Integer),
+            s::prop("StartPeriod", s::Kind::Integer),
+            s::prop("Timeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
         fn from(value: HealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2205,6 +3123,27 @@ pub mod daemon_task_definition {
         /// `Tmpfs`: list of [`Tmpfs`].
         pub tmpfs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tmpfs>>>,
     }
+
+    /// What the schema says of `LinuxParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinuxParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "LinuxParameters",
+        properties: &[
+            s::prop("Capabilities", s::Kind::Object(&SCHEMA_KernelCapabilities)),
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Device))),
+            ),
+            s::prop("InitProcessEnabled", s::Kind::Boolean),
+            s::prop(
+                "Tmpfs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tmpfs))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinuxParameters> for ::stratus_model::Val<LinuxParameters> {
         fn from(value: LinuxParameters) -> Self {
@@ -2242,6 +3181,23 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop("LogDriver", s::Kind::String),
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SecretOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+        ],
+        required: &["LogDriver"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2260,6 +3216,20 @@ pub mod daemon_task_definition {
         pub source_volume: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MountPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "MountPoint",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("SourceVolume", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MountPoint> for ::stratus_model::Val<MountPoint> {
         fn from(value: MountPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2274,6 +3244,16 @@ pub mod daemon_task_definition {
         pub credentials_parameter:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RepositoryCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryCredentials",
+        properties: &[s::prop("CredentialsParameter", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RepositoryCredentials> for ::stratus_model::Val<RepositoryCredentials> {
         fn from(value: RepositoryCredentials) -> Self {
@@ -2292,6 +3272,23 @@ pub mod daemon_task_definition {
         /// `RestartAttemptPeriod`: integer.
         pub restart_attempt_period: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RestartPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestartPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RestartPolicy",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "IgnoredExitCodes",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+            s::prop("RestartAttemptPeriod", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RestartPolicy> for ::stratus_model::Val<RestartPolicy> {
         fn from(value: RestartPolicy) -> Self {
@@ -2324,6 +3321,19 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// What the schema says of `Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secret: s::ObjectSchema = s::ObjectSchema {
+        name: "Secret",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ValueFrom", s::Kind::String),
+        ],
+        required: &["Name", "ValueFrom"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2339,6 +3349,19 @@ pub mod daemon_task_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SystemControl`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemControl: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemControl",
+        properties: &[
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SystemControl> for ::stratus_model::Val<SystemControl> {
         fn from(value: SystemControl) -> Self {
@@ -2377,6 +3400,20 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// What the schema says of `Ulimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ulimit: s::ObjectSchema = s::ObjectSchema {
+        name: "Ulimit",
+        properties: &[
+            s::prop("HardLimit", s::Kind::Integer),
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("SoftLimit", s::Kind::Integer),
+        ],
+        required: &["HardLimit", "Name", "SoftLimit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
         fn from(value: Ulimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2390,6 +3427,16 @@ pub mod daemon_task_definition {
         /// `SourcePath`: string.
         pub source_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HostVolumeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostVolumeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "HostVolumeProperties",
+        properties: &[s::prop("SourcePath", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostVolumeProperties> for ::stratus_model::Val<HostVolumeProperties> {
         fn from(value: HostVolumeProperties) -> Self {
@@ -2409,6 +3456,19 @@ pub mod daemon_task_definition {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `KernelCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelCapabilities",
+        properties: &[
+            s::prop("Add", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Drop", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelCapabilities> for ::stratus_model::Val<KernelCapabilities> {
         fn from(value: KernelCapabilities) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2426,6 +3486,23 @@ pub mod daemon_task_definition {
         /// `Permissions`: list of [`Permission`].
         pub permissions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Permission>>>,
     }
+
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("HostPath", s::Kind::String),
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
@@ -2458,6 +3535,20 @@ pub mod daemon_task_definition {
         }
     }
 
+    /// What the schema says of `Tmpfs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tmpfs: s::ObjectSchema = s::ObjectSchema {
+        name: "Tmpfs",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("MountOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Size", s::Kind::Integer),
+        ],
+        required: &["Size"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
         fn from(value: Tmpfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2481,6 +3572,8 @@ pub mod daemon_task_definition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Complete, Self::Healthy, Self::Start, Self::Success];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMPLETE", "HEALTHY", "START", "SUCCESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2521,6 +3614,8 @@ pub mod daemon_task_definition {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["s3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2560,6 +3655,8 @@ pub mod daemon_task_definition {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fluentbit, Self::Fluentd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["fluentbit", "fluentd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2642,6 +3739,24 @@ pub mod daemon_task_definition {
             Self::Sigpending,
             Self::Stack,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "core",
+            "cpu",
+            "data",
+            "fsize",
+            "locks",
+            "memlock",
+            "msgqueue",
+            "nice",
+            "nofile",
+            "nproc",
+            "rss",
+            "rtprio",
+            "rttime",
+            "sigpending",
+            "stack",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2697,6 +3812,8 @@ pub mod daemon_task_definition {
     impl Permission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mknod, Self::Read, Self::Write];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["mknod", "read", "write"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2731,6 +3848,8 @@ pub use daemon_task_definition::{CfnDaemonTaskDefinition, CfnDaemonTaskDefinitio
 
 /// `AWS::ECS::ExpressGatewayService` and its property types.
 pub mod express_gateway_service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::ExpressGatewayService`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-expressgatewayservice.html)
@@ -2803,6 +3922,42 @@ pub mod express_gateway_service {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECS::ExpressGatewayService`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::ExpressGatewayService",
+        properties: &[
+            s::prop("Cluster", s::Kind::String),
+            s::prop("Cpu", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("HealthCheckPath", s::Kind::String),
+            s::prop("InfrastructureRoleArn", s::Kind::String),
+            s::prop("Memory", s::Kind::String),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_ExpressGatewayServiceNetworkConfiguration),
+            ),
+            s::prop(
+                "PrimaryContainer",
+                s::Kind::Object(&SCHEMA_ExpressGatewayContainer),
+            ),
+            s::prop(
+                "ScalingTarget",
+                s::Kind::Object(&SCHEMA_ExpressGatewayScalingTarget),
+            ),
+            s::prop("ServiceName", s::Kind::String),
+            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ExecutionRoleArn",
+            "InfrastructureRoleArn",
+            "PrimaryContainer",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnExpressGatewayService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExpressGatewayServiceAttributes {
@@ -3000,6 +4155,23 @@ pub mod express_gateway_service {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ExpressGatewayServiceNetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressGatewayServiceNetworkConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ExpressGatewayServiceNetworkConfiguration",
+            properties: &[
+                s::prop(
+                    "SecurityGroups",
+                    s::Kind::List(&s::prop("", s::Kind::String)),
+                ),
+                s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ExpressGatewayServiceNetworkConfiguration>
         for ::stratus_model::Val<ExpressGatewayServiceNetworkConfiguration>
     {
@@ -3049,6 +4221,36 @@ pub mod express_gateway_service {
         }
     }
 
+    /// What the schema says of `ExpressGatewayContainer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressGatewayContainer: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpressGatewayContainer",
+        properties: &[
+            s::prop(
+                "AwsLogsConfiguration",
+                s::Kind::Object(&SCHEMA_ExpressGatewayServiceAwsLogsConfiguration),
+            ),
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop("Image", s::Kind::String),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_ExpressGatewayRepositoryCredentials),
+            ),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExpressGatewayContainer>
         for ::stratus_model::Val<ExpressGatewayContainer>
     {
@@ -3071,6 +4273,24 @@ pub mod express_gateway_service {
         /// `MinTaskCount`: integer.
         pub min_task_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ExpressGatewayScalingTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressGatewayScalingTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpressGatewayScalingTarget",
+        properties: &[
+            s::prop(
+                "AutoScalingMetric",
+                s::Kind::Enum(ExpressGatewayServiceScalingMetric::VALUES),
+            ),
+            s::prop("AutoScalingTargetValue", s::Kind::Integer),
+            s::prop("MaxTaskCount", s::Kind::Integer),
+            s::prop("MinTaskCount", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExpressGatewayScalingTarget>
         for ::stratus_model::Val<ExpressGatewayScalingTarget>
@@ -3105,6 +4325,20 @@ pub mod express_gateway_service {
         }
     }
 
+    /// What the schema says of `ExpressGatewayServiceAwsLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressGatewayServiceAwsLogsConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ExpressGatewayServiceAwsLogsConfiguration",
+            properties: &[
+                s::prop("LogGroup", s::Kind::String),
+                s::prop("LogStreamPrefix", s::Kind::String),
+            ],
+            required: &["LogGroup", "LogStreamPrefix"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ExpressGatewayServiceAwsLogsConfiguration>
         for ::stratus_model::Val<ExpressGatewayServiceAwsLogsConfiguration>
     {
@@ -3138,6 +4372,19 @@ pub mod express_gateway_service {
         }
     }
 
+    /// What the schema says of `KeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValuePair",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
         fn from(value: KeyValuePair) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3165,6 +4412,16 @@ pub mod express_gateway_service {
             }
         }
     }
+
+    /// What the schema says of `ExpressGatewayRepositoryCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressGatewayRepositoryCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpressGatewayRepositoryCredentials",
+        properties: &[s::prop("CredentialsParameter", s::Kind::String)],
+        required: &["CredentialsParameter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExpressGatewayRepositoryCredentials>
         for ::stratus_model::Val<ExpressGatewayRepositoryCredentials>
@@ -3199,6 +4456,19 @@ pub mod express_gateway_service {
         }
     }
 
+    /// What the schema says of `Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secret: s::ObjectSchema = s::ObjectSchema {
+        name: "Secret",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ValueFrom", s::Kind::String),
+        ],
+        required: &["Name", "ValueFrom"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3223,6 +4493,9 @@ pub mod express_gateway_service {
             Self::AverageMemory,
             Self::RequestCountPerTarget,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AVERAGE_CPU", "AVERAGE_MEMORY", "REQUEST_COUNT_PER_TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3259,6 +4532,8 @@ pub use express_gateway_service::{CfnExpressGatewayService, CfnExpressGatewaySer
 
 /// `AWS::ECS::PrimaryTaskSet` and its property types.
 pub mod primary_task_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::PrimaryTaskSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-primarytaskset.html)
@@ -3298,12 +4573,28 @@ pub mod primary_task_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::ECS::PrimaryTaskSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::PrimaryTaskSet",
+        properties: &[
+            s::prop("Cluster", s::Kind::String),
+            s::prop("Service", s::Kind::String),
+            s::prop("TaskSetId", s::Kind::String),
+        ],
+        required: &["Cluster", "Service", "TaskSetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use primary_task_set::CfnPrimaryTaskSet;
 
 /// `AWS::ECS::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-service.html)
@@ -3396,6 +4687,94 @@ pub mod service {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VpcLatticeConfiguration>>>,
     }
 
+    /// What the schema says of `AWS::ECS::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::Service",
+        properties: &[
+            s::prop(
+                "AvailabilityZoneRebalancing",
+                s::Kind::Enum(AvailabilityZoneRebalancing::VALUES),
+            ),
+            s::prop(
+                "CapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem),
+                )),
+            ),
+            s::prop("Cluster", s::Kind::String),
+            s::prop(
+                "DeploymentConfiguration",
+                s::Kind::Object(&SCHEMA_DeploymentConfiguration),
+            ),
+            s::prop(
+                "DeploymentController",
+                s::Kind::Object(&SCHEMA_DeploymentController),
+            ),
+            s::prop("DesiredCount", s::Kind::Integer),
+            s::prop("EnableECSManagedTags", s::Kind::Boolean),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop(
+                "ForceNewDeployment",
+                s::Kind::Object(&SCHEMA_ForceNewDeployment),
+            ),
+            s::prop("HealthCheckGracePeriodSeconds", s::Kind::Integer),
+            s::prop("LaunchType", s::Kind::Enum(LaunchType::VALUES)),
+            s::prop(
+                "LoadBalancers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoadBalancer))),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop(
+                "PlacementConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementConstraint))),
+            ),
+            s::prop(
+                "PlacementStrategies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementStrategy))),
+            ),
+            s::prop("PlatformVersion", s::Kind::String),
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)),
+            s::prop("Role", s::Kind::String),
+            s::prop(
+                "SchedulingStrategy",
+                s::Kind::Enum(SchedulingStrategy::VALUES),
+            ),
+            s::prop(
+                "ServiceConnectConfiguration",
+                s::Kind::Object(&SCHEMA_ServiceConnectConfiguration),
+            ),
+            s::prop("ServiceName", s::Kind::String),
+            s::prop(
+                "ServiceRegistries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServiceRegistry))),
+            ),
+            s::prop("TaskDefinition", s::Kind::String),
+            s::prop(
+                "VolumeConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ServiceVolumeConfiguration),
+                )),
+            ),
+            s::prop(
+                "VpcLatticeConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_VpcLatticeConfiguration),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
         /// `ServiceArn`: string.
@@ -3426,6 +4805,24 @@ pub mod service {
         /// Range: `0..=1000`.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
@@ -3463,6 +4860,43 @@ pub mod service {
         pub strategy: ::std::option::Option<::stratus_model::Val<Strategy>>,
     }
 
+    /// What the schema says of `DeploymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentConfiguration",
+        properties: &[
+            s::prop("Alarms", s::Kind::Object(&SCHEMA_DeploymentAlarms)),
+            s::prop("BakeTimeInMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop(
+                "CanaryConfiguration",
+                s::Kind::Object(&SCHEMA_CanaryConfiguration),
+            ),
+            s::prop(
+                "DeploymentCircuitBreaker",
+                s::Kind::Object(&SCHEMA_DeploymentCircuitBreaker),
+            ),
+            s::prop(
+                "LifecycleHooks",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DeploymentLifecycleHook),
+                )),
+            ),
+            s::prop(
+                "LinearConfiguration",
+                s::Kind::Object(&SCHEMA_LinearConfiguration),
+            ),
+            s::prop("MaximumPercent", s::Kind::Integer),
+            s::prop("MinimumHealthyPercent", s::Kind::Integer),
+            s::prop("Strategy", s::Kind::Enum(Strategy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentConfiguration>
         for ::stratus_model::Val<DeploymentConfiguration>
     {
@@ -3479,6 +4913,16 @@ pub mod service {
         /// Allowed values: `CODE_DEPLOY`, `ECS`, `EXTERNAL`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
+
+    /// What the schema says of `DeploymentController`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentController: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentController",
+        properties: &[s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentController> for ::stratus_model::Val<DeploymentController> {
         fn from(value: DeploymentController) -> Self {
@@ -3511,6 +4955,21 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ForceNewDeployment`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForceNewDeployment: s::ObjectSchema = s::ObjectSchema {
+        name: "ForceNewDeployment",
+        properties: &[
+            s::prop("EnableForceNewDeployment", s::Kind::Boolean),
+            s::prop("ForceNewDeploymentNonce", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["EnableForceNewDeployment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ForceNewDeployment> for ::stratus_model::Val<ForceNewDeployment> {
         fn from(value: ForceNewDeployment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3534,6 +4993,25 @@ pub mod service {
         pub target_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancer: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancer",
+        properties: &[
+            s::prop(
+                "AdvancedConfiguration",
+                s::Kind::Object(&SCHEMA_AdvancedConfiguration),
+            ),
+            s::prop("ContainerName", s::Kind::String),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop("LoadBalancerName", s::Kind::String),
+            s::prop("TargetGroupArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancer> for ::stratus_model::Val<LoadBalancer> {
         fn from(value: LoadBalancer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3547,6 +5025,19 @@ pub mod service {
         /// `AwsvpcConfiguration`: [`AwsVpcConfiguration`].
         pub awsvpc_configuration: ::std::option::Option<::stratus_model::Val<AwsVpcConfiguration>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop(
+            "AwsvpcConfiguration",
+            s::Kind::Object(&SCHEMA_AwsVpcConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -3576,6 +5067,19 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `PlacementConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementConstraint",
+        properties: &[
+            s::prop("Expression", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PlacementConstraint> for ::stratus_model::Val<PlacementConstraint> {
         fn from(value: PlacementConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3603,6 +5107,19 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `PlacementStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementStrategy",
+        properties: &[
+            s::prop("Field", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementStrategy> for ::stratus_model::Val<PlacementStrategy> {
         fn from(value: PlacementStrategy) -> Self {
@@ -3642,6 +5159,31 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectConfiguration",
+        properties: &[
+            s::prop(
+                "AccessLogConfiguration",
+                s::Kind::Object(&SCHEMA_ServiceConnectAccessLogConfiguration),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Namespace", s::Kind::String),
+            s::prop(
+                "Services",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServiceConnectService))),
+            ),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceConnectConfiguration>
         for ::stratus_model::Val<ServiceConnectConfiguration>
     {
@@ -3663,6 +5205,21 @@ pub mod service {
         /// `RegistryArn`: string.
         pub registry_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceRegistry`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceRegistry: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceRegistry",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("RegistryArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceRegistry> for ::stratus_model::Val<ServiceRegistry> {
         fn from(value: ServiceRegistry) -> Self {
@@ -3694,6 +5251,22 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `ServiceVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceVolumeConfiguration",
+        properties: &[
+            s::prop(
+                "ManagedEBSVolume",
+                s::Kind::Object(&SCHEMA_ServiceManagedEbsVolumeConfiguration),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceVolumeConfiguration>
         for ::stratus_model::Val<ServiceVolumeConfiguration>
@@ -3732,6 +5305,20 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `VpcLatticeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcLatticeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcLatticeConfiguration",
+        properties: &[
+            s::prop("PortName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("TargetGroupArn", s::Kind::String),
+        ],
+        required: &["RoleArn", "TargetGroupArn", "PortName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcLatticeConfiguration>
         for ::stratus_model::Val<VpcLatticeConfiguration>
@@ -3773,6 +5360,20 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `DeploymentAlarms`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentAlarms: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentAlarms",
+        properties: &[
+            s::prop("AlarmNames", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Enable", s::Kind::Boolean),
+            s::prop("Rollback", s::Kind::Boolean),
+        ],
+        required: &["AlarmNames", "Rollback", "Enable"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentAlarms> for ::stratus_model::Val<DeploymentAlarms> {
         fn from(value: DeploymentAlarms) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3790,6 +5391,23 @@ pub mod service {
         /// Range: `0.1..=100`.
         pub canary_percent: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `CanaryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CanaryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CanaryConfiguration",
+        properties: &[
+            s::prop("CanaryBakeTimeInMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop("CanaryPercent", s::Kind::Number)
+                .minimum(0.1)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CanaryConfiguration> for ::stratus_model::Val<CanaryConfiguration> {
         fn from(value: CanaryConfiguration) -> Self {
@@ -3821,6 +5439,19 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `DeploymentCircuitBreaker`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentCircuitBreaker: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentCircuitBreaker",
+        properties: &[
+            s::prop("Enable", s::Kind::Boolean),
+            s::prop("Rollback", s::Kind::Boolean),
+        ],
+        required: &["Enable", "Rollback"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentCircuitBreaker>
         for ::stratus_model::Val<DeploymentCircuitBreaker>
@@ -3866,6 +5497,25 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `DeploymentLifecycleHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentLifecycleHook: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentLifecycleHook",
+        properties: &[
+            s::prop("HookDetails", s::Kind::Json),
+            s::prop("HookTargetArn", s::Kind::String),
+            s::prop(
+                "LifecycleStages",
+                s::Kind::List(&s::prop("", s::Kind::Enum(LifecycleStage::VALUES))),
+            )
+            .min_items(1),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["HookTargetArn", "RoleArn", "LifecycleStages"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentLifecycleHook>
         for ::stratus_model::Val<DeploymentLifecycleHook>
     {
@@ -3885,6 +5535,23 @@ pub mod service {
         /// Range: `3..=100`.
         pub step_percent: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `LinearConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinearConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LinearConfiguration",
+        properties: &[
+            s::prop("StepBakeTimeInMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1440.0),
+            s::prop("StepPercent", s::Kind::Number)
+                .minimum(3.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinearConfiguration> for ::stratus_model::Val<LinearConfiguration> {
         fn from(value: LinearConfiguration) -> Self {
@@ -3924,6 +5591,21 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `AdvancedConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedConfiguration",
+        properties: &[
+            s::prop("AlternateTargetGroupArn", s::Kind::String),
+            s::prop("ProductionListenerRule", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("TestListenerRule", s::Kind::String),
+        ],
+        required: &["AlternateTargetGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedConfiguration> for ::stratus_model::Val<AdvancedConfiguration> {
         fn from(value: AdvancedConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3944,6 +5626,23 @@ pub mod service {
         pub subnets:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AwsVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsVpcConfiguration",
+        properties: &[
+            s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
         fn from(value: AwsVpcConfiguration) -> Self {
@@ -3975,6 +5674,22 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectAccessLogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectAccessLogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectAccessLogConfiguration",
+        properties: &[
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop(
+                "IncludeQueryParameters",
+                s::Kind::Enum(IncludeQueryParameters::VALUES),
+            ),
+        ],
+        required: &["Format"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceConnectAccessLogConfiguration>
         for ::stratus_model::Val<ServiceConnectAccessLogConfiguration>
     {
@@ -3998,6 +5713,23 @@ pub mod service {
         /// `SecretOptions`: list of [`Secret`].
         pub secret_options: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Secret>>>,
     }
+
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop("LogDriver", s::Kind::String),
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SecretOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
@@ -4041,6 +5773,34 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `ServiceConnectService`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectService: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectService",
+        properties: &[
+            s::prop(
+                "ClientAliases",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ServiceConnectClientAlias),
+                )),
+            ),
+            s::prop("DiscoveryName", s::Kind::String),
+            s::prop("IngressPortOverride", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("PortName", s::Kind::String),
+            s::prop("Timeout", s::Kind::Object(&SCHEMA_TimeoutConfiguration)),
+            s::prop(
+                "Tls",
+                s::Kind::Object(&SCHEMA_ServiceConnectTlsConfiguration),
+            ),
+        ],
+        required: &["PortName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceConnectService> for ::stratus_model::Val<ServiceConnectService> {
         fn from(value: ServiceConnectService) -> Self {
@@ -4100,6 +5860,31 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceManagedEBSVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceManagedEbsVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceManagedEBSVolumeConfiguration",
+        properties: &[
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("FilesystemType", s::Kind::Enum(FilesystemType::VALUES)),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("SizeInGiB", s::Kind::Integer),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EbsTagSpecification))),
+            ),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeInitializationRate", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceManagedEbsVolumeConfiguration>
         for ::stratus_model::Val<ServiceManagedEbsVolumeConfiguration>
     {
@@ -4133,6 +5918,19 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secret: s::ObjectSchema = s::ObjectSchema {
+        name: "Secret",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ValueFrom", s::Kind::String),
+        ],
+        required: &["Name", "ValueFrom"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4165,6 +5963,25 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectClientAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectClientAlias: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectClientAlias",
+        properties: &[
+            s::prop("DnsName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop(
+                "TestTrafficRules",
+                s::Kind::Object(&SCHEMA_ServiceConnectTestTrafficRules),
+            ),
+        ],
+        required: &["Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceConnectClientAlias>
         for ::stratus_model::Val<ServiceConnectClientAlias>
     {
@@ -4184,6 +6001,23 @@ pub mod service {
         /// Range: `0..=2147483647`.
         pub per_request_timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TimeoutConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeoutConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeoutConfiguration",
+        properties: &[
+            s::prop("IdleTimeoutSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("PerRequestTimeoutSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimeoutConfiguration> for ::stratus_model::Val<TimeoutConfiguration> {
         fn from(value: TimeoutConfiguration) -> Self {
@@ -4219,6 +6053,23 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `ServiceConnectTlsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectTlsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectTlsConfiguration",
+        properties: &[
+            s::prop(
+                "IssuerCertificateAuthority",
+                s::Kind::Object(&SCHEMA_ServiceConnectTlsCertificateAuthority),
+            ),
+            s::prop("KmsKey", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["IssuerCertificateAuthority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceConnectTlsConfiguration>
         for ::stratus_model::Val<ServiceConnectTlsConfiguration>
@@ -4257,6 +6108,25 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `EBSTagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsTagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EBSTagSpecification",
+        properties: &[
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags2::VALUES)),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["ResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsTagSpecification> for ::stratus_model::Val<EbsTagSpecification> {
         fn from(value: EbsTagSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4285,6 +6155,19 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectTestTrafficRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectTestTrafficRules: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectTestTrafficRules",
+        properties: &[s::prop(
+            "Header",
+            s::Kind::Object(&SCHEMA_ServiceConnectTestTrafficRulesHeader),
+        )],
+        required: &["Header"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceConnectTestTrafficRules>
         for ::stratus_model::Val<ServiceConnectTestTrafficRules>
     {
@@ -4301,6 +6184,16 @@ pub mod service {
         pub aws_pca_authority_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceConnectTlsCertificateAuthority`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectTlsCertificateAuthority: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectTlsCertificateAuthority",
+        properties: &[s::prop("AwsPcaAuthorityArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceConnectTlsCertificateAuthority>
         for ::stratus_model::Val<ServiceConnectTlsCertificateAuthority>
@@ -4323,6 +6216,25 @@ pub mod service {
         /// Length: `0..=256`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -4354,6 +6266,22 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectTestTrafficRulesHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectTestTrafficRulesHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceConnectTestTrafficRulesHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Value",
+                s::Kind::Object(&SCHEMA_ServiceConnectTestTrafficRulesHeaderValue),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceConnectTestTrafficRulesHeader>
         for ::stratus_model::Val<ServiceConnectTestTrafficRulesHeader>
     {
@@ -4382,6 +6310,17 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `ServiceConnectTestTrafficRulesHeaderValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceConnectTestTrafficRulesHeaderValue: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ServiceConnectTestTrafficRulesHeaderValue",
+            properties: &[s::prop("Exact", s::Kind::String)],
+            required: &["Exact"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ServiceConnectTestTrafficRulesHeaderValue>
         for ::stratus_model::Val<ServiceConnectTestTrafficRulesHeaderValue>
     {
@@ -4402,6 +6341,8 @@ pub mod service {
     impl AvailabilityZoneRebalancing {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4446,6 +6387,8 @@ pub mod service {
     impl LaunchType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::Fargate, Self::External];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4487,6 +6430,8 @@ pub mod service {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Service, Self::TaskDefinition];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE", "TASK_DEFINITION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4527,6 +6472,8 @@ pub mod service {
     impl SchedulingStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daemon, Self::Replica];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAEMON", "REPLICA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4572,6 +6519,8 @@ pub mod service {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Rolling, Self::BlueGreen, Self::Linear, Self::Canary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4616,6 +6565,8 @@ pub mod service {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CodeDeploy, Self::Ecs, Self::External];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CODE_DEPLOY", "ECS", "EXTERNAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4657,6 +6608,8 @@ pub mod service {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DistinctInstance, Self::MemberOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4699,6 +6652,8 @@ pub mod service {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Binpack, Self::Random, Self::Spread];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["binpack", "random", "spread"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4758,6 +6713,16 @@ pub mod service {
             Self::ProductionTrafficShift,
             Self::PostProductionTrafficShift,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RECONCILE_SERVICE",
+            "PRE_SCALE_UP",
+            "POST_SCALE_UP",
+            "TEST_TRAFFIC_SHIFT",
+            "POST_TEST_TRAFFIC_SHIFT",
+            "PRODUCTION_TRAFFIC_SHIFT",
+            "POST_PRODUCTION_TRAFFIC_SHIFT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4803,6 +6768,8 @@ pub mod service {
     impl AssignPublicIp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4843,6 +6810,8 @@ pub mod service {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT", "JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4883,6 +6852,8 @@ pub mod service {
     impl IncludeQueryParameters {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4927,6 +6898,8 @@ pub mod service {
     impl FilesystemType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ext3, Self::Ext4, Self::Ntfs, Self::Xfs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ext3", "ext4", "ntfs", "xfs"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4969,6 +6942,8 @@ pub mod service {
     impl PropagateTags2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Service, Self::TaskDefinition];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE", "TASK_DEFINITION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5007,6 +6982,8 @@ pub mod service {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Volume];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["volume"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5039,6 +7016,8 @@ pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::ECS::TaskDefinition` and its property types.
 pub mod task_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::TaskDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html)
@@ -5129,6 +7108,59 @@ pub mod task_definition {
         #[resource(replace)]
         pub volumes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Volume>>>,
     }
+
+    /// What the schema says of `AWS::ECS::TaskDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::TaskDefinition",
+        properties: &[
+            s::prop(
+                "ContainerDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDefinition))),
+            ),
+            s::prop("Cpu", s::Kind::String),
+            s::prop("EnableFaultInjection", s::Kind::Boolean),
+            s::prop(
+                "EphemeralStorage",
+                s::Kind::Object(&SCHEMA_EphemeralStorage),
+            ),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop(
+                "InferenceAccelerators",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InferenceAccelerator))),
+            ),
+            s::prop("IpcMode", s::Kind::Enum(IpcMode::VALUES)),
+            s::prop("Memory", s::Kind::String),
+            s::prop("NetworkMode", s::Kind::Enum(NetworkMode::VALUES)),
+            s::prop("PidMode", s::Kind::Enum(PidMode::VALUES)),
+            s::prop(
+                "PlacementConstraints",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TaskDefinitionPlacementConstraint),
+                )),
+            ),
+            s::prop(
+                "ProxyConfiguration",
+                s::Kind::Object(&SCHEMA_ProxyConfiguration),
+            ),
+            s::prop(
+                "RequiresCompatibilities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RequiresCompatibilitie::VALUES))),
+            ),
+            s::prop("RuntimePlatform", s::Kind::Object(&SCHEMA_RuntimePlatform)),
+            s::prop("TaskRoleArn", s::Kind::String),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Volume))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTaskDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskDefinitionAttributes {
@@ -5306,6 +7338,113 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `ContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDefinition",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Cpu", s::Kind::Integer),
+            s::prop(
+                "CredentialSpecs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDependency))),
+            ),
+            s::prop("DisableNetworking", s::Kind::Boolean),
+            s::prop(
+                "DnsSearchDomains",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DnsServers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("DockerLabels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "DockerSecurityOptions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EntryPoint", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop(
+                "EnvironmentFiles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentFile))),
+            ),
+            s::prop("Essential", s::Kind::Boolean),
+            s::prop(
+                "ExtraHosts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HostEntry))),
+            ),
+            s::prop(
+                "FirelensConfiguration",
+                s::Kind::Object(&SCHEMA_FirelensConfiguration),
+            ),
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_HealthCheck)),
+            s::prop("Hostname", s::Kind::String),
+            s::prop("Image", s::Kind::String),
+            s::prop("Interactive", s::Kind::Boolean),
+            s::prop("Links", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("LinuxParameters", s::Kind::Object(&SCHEMA_LinuxParameters)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Memory", s::Kind::Integer),
+            s::prop("MemoryReservation", s::Kind::Integer),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MountPoint))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "PortMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortMapping))),
+            ),
+            s::prop("Privileged", s::Kind::Boolean),
+            s::prop("PseudoTerminal", s::Kind::Boolean),
+            s::prop("ReadonlyRootFilesystem", s::Kind::Boolean),
+            s::prop(
+                "RepositoryCredentials",
+                s::Kind::Object(&SCHEMA_RepositoryCredentials),
+            ),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceRequirement))),
+            ),
+            s::prop("RestartPolicy", s::Kind::Object(&SCHEMA_RestartPolicy)),
+            s::prop(
+                "Secrets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+            s::prop("StartTimeout", s::Kind::Integer),
+            s::prop("StopTimeout", s::Kind::Integer),
+            s::prop(
+                "SystemControls",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SystemControl))),
+            ),
+            s::prop(
+                "Ulimits",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ulimit))),
+            ),
+            s::prop("User", s::Kind::String),
+            s::prop(
+                "VersionConsistency",
+                s::Kind::Enum(VersionConsistency::VALUES),
+            ),
+            s::prop(
+                "VolumesFrom",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VolumeFrom))),
+            ),
+            s::prop("WorkingDirectory", s::Kind::String),
+        ],
+        required: &["Name", "Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerDefinition> for ::stratus_model::Val<ContainerDefinition> {
         fn from(value: ContainerDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5319,6 +7458,16 @@ pub mod task_definition {
         /// `SizeInGiB`: integer.
         pub size_in_gi_b: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `EphemeralStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_EphemeralStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "EphemeralStorage",
+        properties: &[s::prop("SizeInGiB", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EphemeralStorage> for ::stratus_model::Val<EphemeralStorage> {
         fn from(value: EphemeralStorage) -> Self {
@@ -5335,6 +7484,19 @@ pub mod task_definition {
         /// `DeviceType`: string.
         pub device_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InferenceAccelerator`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceAccelerator: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceAccelerator",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("DeviceType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceAccelerator> for ::stratus_model::Val<InferenceAccelerator> {
         fn from(value: InferenceAccelerator) -> Self {
@@ -5363,6 +7525,19 @@ pub mod task_definition {
             }
         }
     }
+
+    /// What the schema says of `TaskDefinitionPlacementConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskDefinitionPlacementConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskDefinitionPlacementConstraint",
+        properties: &[
+            s::prop("Expression", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TaskDefinitionPlacementConstraint>
         for ::stratus_model::Val<TaskDefinitionPlacementConstraint>
@@ -5400,6 +7575,23 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `ProxyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProxyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProxyConfiguration",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String),
+            s::prop(
+                "ProxyConfigurationProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValuePair))),
+            ),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["ContainerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProxyConfiguration> for ::stratus_model::Val<ProxyConfiguration> {
         fn from(value: ProxyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5418,6 +7610,22 @@ pub mod task_definition {
         pub operating_system_family:
             ::std::option::Option<::stratus_model::Val<OperatingSystemFamily>>,
     }
+
+    /// What the schema says of `RuntimePlatform`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimePlatform: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimePlatform",
+        properties: &[
+            s::prop("CpuArchitecture", s::Kind::Enum(CpuArchitecture::VALUES)),
+            s::prop(
+                "OperatingSystemFamily",
+                s::Kind::Enum(OperatingSystemFamily::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuntimePlatform> for ::stratus_model::Val<RuntimePlatform> {
         fn from(value: RuntimePlatform) -> Self {
@@ -5450,6 +7658,36 @@ pub mod task_definition {
             ::std::option::Option<::stratus_model::Val<S3FilesVolumeConfiguration>>,
     }
 
+    /// What the schema says of `Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA_Volume: s::ObjectSchema = s::ObjectSchema {
+        name: "Volume",
+        properties: &[
+            s::prop("ConfiguredAtLaunch", s::Kind::Boolean),
+            s::prop(
+                "DockerVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_DockerVolumeConfiguration),
+            ),
+            s::prop(
+                "EFSVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_EfsVolumeConfiguration),
+            ),
+            s::prop(
+                "FSxWindowsFileServerVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_FSxWindowsFileServerVolumeConfiguration),
+            ),
+            s::prop("Host", s::Kind::Object(&SCHEMA_HostVolumeProperties)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "S3FilesVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_S3FilesVolumeConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Volume> for ::stratus_model::Val<Volume> {
         fn from(value: Volume) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5467,6 +7705,19 @@ pub mod task_definition {
         pub container_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ContainerDependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDependency: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDependency",
+        properties: &[
+            s::prop("Condition", s::Kind::Enum(Condition::VALUES)),
+            s::prop("ContainerName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerDependency> for ::stratus_model::Val<ContainerDependency> {
         fn from(value: ContainerDependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5482,6 +7733,19 @@ pub mod task_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValuePair",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyValuePair> for ::stratus_model::Val<KeyValuePair> {
         fn from(value: KeyValuePair) -> Self {
@@ -5500,6 +7764,19 @@ pub mod task_definition {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentFile`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentFile: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentFile",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentFile> for ::stratus_model::Val<EnvironmentFile> {
         fn from(value: EnvironmentFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5515,6 +7792,19 @@ pub mod task_definition {
         /// `IpAddress`: string.
         pub ip_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HostEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "HostEntry",
+        properties: &[
+            s::prop("Hostname", s::Kind::String),
+            s::prop("IpAddress", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostEntry> for ::stratus_model::Val<HostEntry> {
         fn from(value: HostEntry) -> Self {
@@ -5536,6 +7826,19 @@ pub mod task_definition {
         /// Allowed values: `fluentbit`, `fluentd`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type4>>,
     }
+
+    /// What the schema says of `FirelensConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirelensConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FirelensConfiguration",
+        properties: &[
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(Type4::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirelensConfiguration> for ::stratus_model::Val<FirelensConfiguration> {
         fn from(value: FirelensConfiguration) -> Self {
@@ -5559,6 +7862,22 @@ pub mod task_definition {
         /// `Timeout`: integer.
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `HealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheck: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheck",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Interval", s::Kind::Integer),
+            s::prop("Retries", s::Kind::Integer),
+            s::prop("StartPeriod", s::Kind::Integer),
+            s::prop("Timeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
         fn from(value: HealthCheck) -> Self {
@@ -5585,6 +7904,30 @@ pub mod task_definition {
         /// `Tmpfs`: list of [`Tmpfs`].
         pub tmpfs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tmpfs>>>,
     }
+
+    /// What the schema says of `LinuxParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinuxParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "LinuxParameters",
+        properties: &[
+            s::prop("Capabilities", s::Kind::Object(&SCHEMA_KernelCapabilities)),
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Device))),
+            ),
+            s::prop("InitProcessEnabled", s::Kind::Boolean),
+            s::prop("MaxSwap", s::Kind::Integer),
+            s::prop("SharedMemorySize", s::Kind::Integer),
+            s::prop("Swappiness", s::Kind::Integer),
+            s::prop(
+                "Tmpfs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tmpfs))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinuxParameters> for ::stratus_model::Val<LinuxParameters> {
         fn from(value: LinuxParameters) -> Self {
@@ -5622,6 +7965,23 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop("LogDriver", s::Kind::String),
+            s::prop("Options", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SecretOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Secret))),
+            ),
+        ],
+        required: &["LogDriver"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5639,6 +7999,20 @@ pub mod task_definition {
         /// `SourceVolume`: string.
         pub source_volume: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MountPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_MountPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "MountPoint",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("SourceVolume", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MountPoint> for ::stratus_model::Val<MountPoint> {
         fn from(value: MountPoint) -> Self {
@@ -5667,6 +8041,23 @@ pub mod task_definition {
         pub protocol: ::std::option::Option<::stratus_model::Val<Protocol>>,
     }
 
+    /// What the schema says of `PortMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "PortMapping",
+        properties: &[
+            s::prop("AppProtocol", s::Kind::Enum(AppProtocol::VALUES)),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop("ContainerPortRange", s::Kind::String),
+            s::prop("HostPort", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortMapping> for ::stratus_model::Val<PortMapping> {
         fn from(value: PortMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5681,6 +8072,16 @@ pub mod task_definition {
         pub credentials_parameter:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RepositoryCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryCredentials",
+        properties: &[s::prop("CredentialsParameter", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RepositoryCredentials> for ::stratus_model::Val<RepositoryCredentials> {
         fn from(value: RepositoryCredentials) -> Self {
@@ -5714,6 +8115,19 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `ResourceRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceRequirement",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type5::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceRequirement> for ::stratus_model::Val<ResourceRequirement> {
         fn from(value: ResourceRequirement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5731,6 +8145,23 @@ pub mod task_definition {
         /// `RestartAttemptPeriod`: integer.
         pub restart_attempt_period: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RestartPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RestartPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RestartPolicy",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "IgnoredExitCodes",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+            s::prop("RestartAttemptPeriod", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RestartPolicy> for ::stratus_model::Val<RestartPolicy> {
         fn from(value: RestartPolicy) -> Self {
@@ -5763,6 +8194,19 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secret: s::ObjectSchema = s::ObjectSchema {
+        name: "Secret",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ValueFrom", s::Kind::String),
+        ],
+        required: &["Name", "ValueFrom"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Secret> for ::stratus_model::Val<Secret> {
         fn from(value: Secret) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5778,6 +8222,19 @@ pub mod task_definition {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SystemControl`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemControl: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemControl",
+        properties: &[
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SystemControl> for ::stratus_model::Val<SystemControl> {
         fn from(value: SystemControl) -> Self {
@@ -5816,6 +8273,20 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `Ulimit`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ulimit: s::ObjectSchema = s::ObjectSchema {
+        name: "Ulimit",
+        properties: &[
+            s::prop("HardLimit", s::Kind::Integer),
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("SoftLimit", s::Kind::Integer),
+        ],
+        required: &["HardLimit", "Name", "SoftLimit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ulimit> for ::stratus_model::Val<Ulimit> {
         fn from(value: Ulimit) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5831,6 +8302,19 @@ pub mod task_definition {
         /// `SourceContainer`: string.
         pub source_container: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VolumeFrom`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeFrom: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeFrom",
+        properties: &[
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("SourceContainer", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VolumeFrom> for ::stratus_model::Val<VolumeFrom> {
         fn from(value: VolumeFrom) -> Self {
@@ -5862,6 +8346,22 @@ pub mod task_definition {
         /// Allowed values: `shared`, `task`.
         pub scope: ::std::option::Option<::stratus_model::Val<Scope>>,
     }
+
+    /// What the schema says of `DockerVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DockerVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DockerVolumeConfiguration",
+        properties: &[
+            s::prop("Autoprovision", s::Kind::Boolean),
+            s::prop("Driver", s::Kind::String),
+            s::prop("DriverOpts", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Labels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DockerVolumeConfiguration>
         for ::stratus_model::Val<DockerVolumeConfiguration>
@@ -5904,6 +8404,28 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `EFSVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSVolumeConfiguration",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_AuthorizationConfig),
+            ),
+            s::prop("FilesystemId", s::Kind::String),
+            s::prop("RootDirectory", s::Kind::String),
+            s::prop(
+                "TransitEncryption",
+                s::Kind::Enum(TransitEncryption::VALUES),
+            ),
+            s::prop("TransitEncryptionPort", s::Kind::Integer),
+        ],
+        required: &["FilesystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EfsVolumeConfiguration> for ::stratus_model::Val<EfsVolumeConfiguration> {
         fn from(value: EfsVolumeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5939,6 +8461,23 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `FSxWindowsFileServerVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxWindowsFileServerVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxWindowsFileServerVolumeConfiguration",
+        properties: &[
+            s::prop(
+                "AuthorizationConfig",
+                s::Kind::Object(&SCHEMA_FSxAuthorizationConfig),
+            ),
+            s::prop("FileSystemId", s::Kind::String),
+            s::prop("RootDirectory", s::Kind::String),
+        ],
+        required: &["FileSystemId", "RootDirectory"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxWindowsFileServerVolumeConfiguration>
         for ::stratus_model::Val<FSxWindowsFileServerVolumeConfiguration>
     {
@@ -5954,6 +8493,16 @@ pub mod task_definition {
         /// `SourcePath`: string.
         pub source_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HostVolumeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostVolumeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "HostVolumeProperties",
+        properties: &[s::prop("SourcePath", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostVolumeProperties> for ::stratus_model::Val<HostVolumeProperties> {
         fn from(value: HostVolumeProperties) -> Self {
@@ -5990,6 +8539,21 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `S3FilesVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FilesVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FilesVolumeConfiguration",
+        properties: &[
+            s::prop("AccessPointArn", s::Kind::String),
+            s::prop("FileSystemArn", s::Kind::String),
+            s::prop("RootDirectory", s::Kind::String),
+            s::prop("TransitEncryptionPort", s::Kind::Integer),
+        ],
+        required: &["FileSystemArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3FilesVolumeConfiguration>
         for ::stratus_model::Val<S3FilesVolumeConfiguration>
     {
@@ -6010,6 +8574,19 @@ pub mod task_definition {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `KernelCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelCapabilities",
+        properties: &[
+            s::prop("Add", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Drop", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelCapabilities> for ::stratus_model::Val<KernelCapabilities> {
         fn from(value: KernelCapabilities) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6027,6 +8604,23 @@ pub mod task_definition {
         /// `Permissions`: list of [`Permission`].
         pub permissions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Permission>>>,
     }
+
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("HostPath", s::Kind::String),
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
@@ -6059,6 +8653,20 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `Tmpfs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tmpfs: s::ObjectSchema = s::ObjectSchema {
+        name: "Tmpfs",
+        properties: &[
+            s::prop("ContainerPath", s::Kind::String),
+            s::prop("MountOptions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Size", s::Kind::Integer),
+        ],
+        required: &["Size"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tmpfs> for ::stratus_model::Val<Tmpfs> {
         fn from(value: Tmpfs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6076,6 +8684,19 @@ pub mod task_definition {
         #[resource(rename = "IAM")]
         pub iam: ::std::option::Option<::stratus_model::Val<Iam>>,
     }
+
+    /// What the schema says of `AuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizationConfig",
+        properties: &[
+            s::prop("AccessPointId", s::Kind::String),
+            s::prop("IAM", s::Kind::Enum(Iam::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthorizationConfig> for ::stratus_model::Val<AuthorizationConfig> {
         fn from(value: AuthorizationConfig) -> Self {
@@ -6110,6 +8731,19 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `FSxAuthorizationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxAuthorizationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxAuthorizationConfig",
+        properties: &[
+            s::prop("CredentialsParameter", s::Kind::String),
+            s::prop("Domain", s::Kind::String),
+        ],
+        required: &["CredentialsParameter", "Domain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxAuthorizationConfig> for ::stratus_model::Val<FSxAuthorizationConfig> {
         fn from(value: FSxAuthorizationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6130,6 +8764,8 @@ pub mod task_definition {
     impl IpcMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Host, Self::None, Self::Task];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["host", "none", "task"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6175,6 +8811,8 @@ pub mod task_definition {
     impl NetworkMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Awsvpc, Self::Bridge, Self::Host, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["awsvpc", "bridge", "host", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6217,6 +8855,8 @@ pub mod task_definition {
     impl PidMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Host, Self::Task];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["host", "task"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6266,6 +8906,9 @@ pub mod task_definition {
             Self::Fargate,
             Self::ManagedInstances,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["EC2", "EXTERNAL", "FARGATE", "MANAGED_INSTANCES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6308,6 +8951,8 @@ pub mod task_definition {
     impl VersionConsistency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6346,6 +8991,8 @@ pub mod task_definition {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MemberOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["memberOf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6383,6 +9030,8 @@ pub mod task_definition {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Appmesh];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPMESH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6422,6 +9071,8 @@ pub mod task_definition {
     impl CpuArchitecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Arm64, Self::X8664];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARM64", "X86_64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6489,6 +9140,19 @@ pub mod task_definition {
             Self::WindowsServer2025Full,
             Self::WindowsServer20H2Core,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "LINUX",
+            "WINDOWS_SERVER_2004_CORE",
+            "WINDOWS_SERVER_2016_FULL",
+            "WINDOWS_SERVER_2019_CORE",
+            "WINDOWS_SERVER_2019_FULL",
+            "WINDOWS_SERVER_2022_CORE",
+            "WINDOWS_SERVER_2022_FULL",
+            "WINDOWS_SERVER_2025_CORE",
+            "WINDOWS_SERVER_2025_FULL",
+            "WINDOWS_SERVER_20H2_CORE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6542,6 +9206,8 @@ pub mod task_definition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Complete, Self::Healthy, Self::Start, Self::Success];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMPLETE", "HEALTHY", "START", "SUCCESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6582,6 +9248,8 @@ pub mod task_definition {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["s3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6621,6 +9289,8 @@ pub mod task_definition {
     impl Type4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fluentbit, Self::Fluentd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["fluentbit", "fluentd"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6663,6 +9333,8 @@ pub mod task_definition {
     impl AppProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Http2, Self::Grpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "http2", "grpc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6704,6 +9376,8 @@ pub mod task_definition {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["tcp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6744,6 +9418,8 @@ pub mod task_definition {
     impl Type5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::InferenceAccelerator];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GPU", "InferenceAccelerator"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6826,6 +9502,24 @@ pub mod task_definition {
             Self::Sigpending,
             Self::Stack,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "core",
+            "cpu",
+            "data",
+            "fsize",
+            "locks",
+            "memlock",
+            "msgqueue",
+            "nice",
+            "nofile",
+            "nproc",
+            "rss",
+            "rtprio",
+            "rttime",
+            "sigpending",
+            "stack",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6879,6 +9573,8 @@ pub mod task_definition {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Shared, Self::Task];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["shared", "task"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6919,6 +9615,8 @@ pub mod task_definition {
     impl TransitEncryption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6961,6 +9659,8 @@ pub mod task_definition {
     impl Permission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mknod, Self::Read, Self::Write];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["mknod", "read", "write"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7002,6 +9702,8 @@ pub mod task_definition {
     impl Iam {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7035,6 +9737,8 @@ pub use task_definition::{CfnTaskDefinition, CfnTaskDefinitionAttributes};
 
 /// `AWS::ECS::TaskSet` and its property types.
 pub mod task_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ECS::TaskSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskset.html)
@@ -7124,6 +9828,44 @@ pub mod task_set {
         }
     }
 
+    /// What the schema says of `AWS::ECS::TaskSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ECS::TaskSet",
+        properties: &[
+            s::prop(
+                "CapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem),
+                )),
+            ),
+            s::prop("Cluster", s::Kind::String),
+            s::prop("ExternalId", s::Kind::String),
+            s::prop("LaunchType", s::Kind::Enum(LaunchType::VALUES)),
+            s::prop(
+                "LoadBalancers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoadBalancer))),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop("PlatformVersion", s::Kind::String),
+            s::prop("Scale", s::Kind::Object(&SCHEMA_Scale)),
+            s::prop("Service", s::Kind::String),
+            s::prop(
+                "ServiceRegistries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServiceRegistry))),
+            ),
+            s::prop("TaskDefinition", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Cluster", "Service", "TaskDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTaskSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskSetAttributes {
         /// `Id`: string.
@@ -7150,6 +9892,24 @@ pub mod task_set {
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -7170,6 +9930,20 @@ pub mod task_set {
         pub target_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancer: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancer",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop("TargetGroupArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancer> for ::stratus_model::Val<LoadBalancer> {
         fn from(value: LoadBalancer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7183,6 +9957,19 @@ pub mod task_set {
         /// `AwsVpcConfiguration`: [`AwsVpcConfiguration`].
         pub aws_vpc_configuration: ::std::option::Option<::stratus_model::Val<AwsVpcConfiguration>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop(
+            "AwsVpcConfiguration",
+            s::Kind::Object(&SCHEMA_AwsVpcConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -7201,6 +9988,21 @@ pub mod task_set {
         /// Range: `0..=100`.
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `Scale`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scale: s::ObjectSchema = s::ObjectSchema {
+        name: "Scale",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Value", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scale> for ::stratus_model::Val<Scale> {
         fn from(value: Scale) -> Self {
@@ -7221,6 +10023,21 @@ pub mod task_set {
         /// `RegistryArn`: string.
         pub registry_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceRegistry`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceRegistry: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceRegistry",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("RegistryArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceRegistry> for ::stratus_model::Val<ServiceRegistry> {
         fn from(value: ServiceRegistry) -> Self {
@@ -7260,6 +10077,24 @@ pub mod task_set {
         }
     }
 
+    /// What the schema says of `AwsVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsVpcConfiguration",
+        properties: &[
+            s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .max_items(5),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))).max_items(16),
+        ],
+        required: &["Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
         fn from(value: AwsVpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7278,6 +10113,8 @@ pub mod task_set {
     impl LaunchType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::Fargate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7316,6 +10153,8 @@ pub mod task_set {
     impl Unit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Percent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PERCENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7355,6 +10194,8 @@ pub mod task_set {
     impl AssignPublicIp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::EFS::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EFS::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-accesspoint.html)
@@ -54,6 +56,16 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `AWS::EFS::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EFS::AccessPoint",
+        properties: &[s::prop("ClientToken", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$").min_length(0).max_length(128), s::prop("PosixUser", s::Kind::Object(&SCHEMA_PosixUser)), s::prop("RootDirectory", s::Kind::Object(&SCHEMA_RootDirectory)), s::prop("AccessPointTags", s::Kind::Json)],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `AccessPointId`: string.
@@ -103,6 +115,33 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `PosixUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_PosixUser: s::ObjectSchema = s::ObjectSchema {
+        name: "PosixUser",
+        properties: &[
+            s::prop("Gid", s::Kind::String)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop(
+                "SecondaryGids",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            )
+            .min_items(0)
+            .max_items(16),
+            s::prop("Uid", s::Kind::String)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+        ],
+        required: &["Uid", "Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
         fn from(value: PosixUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -120,6 +159,22 @@ pub mod access_point {
         /// Length: `1..=100`.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RootDirectory`'s properties; `validate()` checks them.
+    pub static SCHEMA_RootDirectory: s::ObjectSchema = s::ObjectSchema {
+        name: "RootDirectory",
+        properties: &[
+            s::prop("CreationInfo", s::Kind::Object(&SCHEMA_CreationInfo)),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\/|(\\/(?!\\.)+[^$#<>;`|&?{}^*/\\n]+){1,4})$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RootDirectory> for ::stratus_model::Val<RootDirectory> {
         fn from(value: RootDirectory) -> Self {
@@ -160,6 +215,24 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `CreationInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreationInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "CreationInfo",
+        properties: &[
+            s::prop("OwnerGid", s::Kind::String)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("OwnerUid", s::Kind::String)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("Permissions", s::Kind::String).pattern("^[0-7]{3,4}$"),
+        ],
+        required: &["OwnerUid", "OwnerGid", "Permissions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CreationInfo> for ::stratus_model::Val<CreationInfo> {
         fn from(value: CreationInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -171,6 +244,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::EFS::FileSystem` and its property types.
 pub mod file_system {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EFS::FileSystem`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html)
@@ -230,6 +305,16 @@ pub mod file_system {
         pub throughput_mode: ::std::option::Option<::stratus_model::Val<ThroughputMode>>,
     }
 
+    /// What the schema says of `AWS::EFS::FileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EFS::FileSystem",
+        properties: &[s::prop("AvailabilityZoneName", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("BackupPolicy", s::Kind::Object(&SCHEMA_BackupPolicy)), s::prop("BypassPolicyLockoutSafetyCheck", s::Kind::Boolean), s::prop("Encrypted", s::Kind::Boolean), s::prop("FileSystemPolicy", s::Kind::Json), s::prop("FileSystemProtection", s::Kind::Object(&SCHEMA_FileSystemProtection)), s::prop("KmsKeyId", s::Kind::String).pattern("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$").min_length(0).max_length(2048), s::prop("LifecyclePolicies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LifecyclePolicy)))).min_items(0).max_items(3), s::prop("PerformanceMode", s::Kind::Enum(PerformanceMode::VALUES)), s::prop("ProvisionedThroughputInMibps", s::Kind::Number).minimum(1.0), s::prop("ReplicationConfiguration", s::Kind::Object(&SCHEMA_ReplicationConfiguration)), s::prop("ThroughputMode", s::Kind::Enum(ThroughputMode::VALUES)), s::prop("FileSystemTags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFileSystem`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFileSystemAttributes {
         /// `Arn`: string.
@@ -287,6 +372,16 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `BackupPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_BackupPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "BackupPolicy",
+        properties: &[s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BackupPolicy> for ::stratus_model::Val<BackupPolicy> {
         fn from(value: BackupPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -302,6 +397,19 @@ pub mod file_system {
         pub replication_overwrite_protection:
             ::std::option::Option<::stratus_model::Val<ReplicationOverwriteProtection>>,
     }
+
+    /// What the schema says of `FileSystemProtection`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSystemProtection: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSystemProtection",
+        properties: &[s::prop(
+            "ReplicationOverwriteProtection",
+            s::Kind::Enum(ReplicationOverwriteProtection::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FileSystemProtection> for ::stratus_model::Val<FileSystemProtection> {
         fn from(value: FileSystemProtection) -> Self {
@@ -326,6 +434,26 @@ pub mod file_system {
             ::std::option::Option<::stratus_model::Val<TransitionToPrimaryStorageClass>>,
     }
 
+    /// What the schema says of `LifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecyclePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecyclePolicy",
+        properties: &[
+            s::prop(
+                "TransitionToArchive",
+                s::Kind::Enum(TransitionToArchive::VALUES),
+            ),
+            s::prop("TransitionToIA", s::Kind::Enum(TransitionToIa::VALUES)),
+            s::prop(
+                "TransitionToPrimaryStorageClass",
+                s::Kind::Enum(TransitionToPrimaryStorageClass::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecyclePolicy> for ::stratus_model::Val<LifecyclePolicy> {
         fn from(value: LifecyclePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +469,24 @@ pub mod file_system {
         pub destinations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ReplicationDestination>>>,
     }
+
+    /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfiguration",
+        properties: &[s::prop(
+            "Destinations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ReplicationDestination),
+            )),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
@@ -372,6 +518,16 @@ pub mod file_system {
         pub status_message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ReplicationDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationDestination",
+        properties: &[s::prop("AvailabilityZoneName", s::Kind::String), s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$"), s::prop("KmsKeyId", s::Kind::String), s::prop("Region", s::Kind::String), s::prop("RoleArn", s::Kind::String), s::prop("Status", s::Kind::String), s::prop("StatusMessage", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
         fn from(value: ReplicationDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -390,6 +546,8 @@ pub mod file_system {
     impl PerformanceMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GeneralPurpose, Self::MaxIo];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["generalPurpose", "maxIO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -432,6 +590,8 @@ pub mod file_system {
     impl ThroughputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Bursting, Self::Elastic, Self::Provisioned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["bursting", "elastic", "provisioned"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -473,6 +633,8 @@ pub mod file_system {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -513,6 +675,8 @@ pub mod file_system {
     impl ReplicationOverwriteProtection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -578,6 +742,18 @@ pub mod file_system {
             Self::After60Days,
             Self::After7Days,
             Self::After90Days,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AFTER_14_DAYS",
+            "AFTER_180_DAYS",
+            "AFTER_1_DAY",
+            "AFTER_270_DAYS",
+            "AFTER_30_DAYS",
+            "AFTER_365_DAYS",
+            "AFTER_60_DAYS",
+            "AFTER_7_DAYS",
+            "AFTER_90_DAYS",
         ];
 
         /// The value CloudFormation takes.
@@ -650,6 +826,18 @@ pub mod file_system {
             Self::After7Days,
             Self::After90Days,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AFTER_14_DAYS",
+            "AFTER_180_DAYS",
+            "AFTER_1_DAY",
+            "AFTER_270_DAYS",
+            "AFTER_30_DAYS",
+            "AFTER_365_DAYS",
+            "AFTER_60_DAYS",
+            "AFTER_7_DAYS",
+            "AFTER_90_DAYS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -695,6 +883,8 @@ pub mod file_system {
     impl TransitionToPrimaryStorageClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::After1Access];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AFTER_1_ACCESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -729,6 +919,8 @@ pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::EFS::MountTarget` and its property types.
 pub mod mount_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EFS::MountTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)
@@ -795,6 +987,16 @@ pub mod mount_target {
         }
     }
 
+    /// What the schema says of `AWS::EFS::MountTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EFS::MountTarget",
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:file-system/fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40})$").min_length(0).max_length(128), s::prop("IpAddress", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").min_length(11).max_length(43))).min_items(0).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").min_length(15).max_length(47)],
+        required: &["FileSystemId", "SecurityGroups", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMountTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMountTargetAttributes {
         /// `Id`: string.
@@ -821,6 +1023,8 @@ pub mod mount_target {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4Only, Self::Ipv6Only, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4_ONLY", "IPV6_ONLY", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::EKS::AccessEntry` and its property types.
 pub mod access_entry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::AccessEntry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html)
@@ -61,6 +63,31 @@ pub mod access_entry {
         }
     }
 
+    /// What the schema says of `AWS::EKS::AccessEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::AccessEntry",
+        properties: &[
+            s::prop(
+                "AccessPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AccessPolicy))),
+            )
+            .max_items(20),
+            s::prop("ClusterName", s::Kind::String).min_length(1),
+            s::prop(
+                "KubernetesGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PrincipalArn", s::Kind::String).min_length(1),
+            s::prop("Type", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PrincipalArn", "ClusterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessEntry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessEntryAttributes {
         /// `AccessEntryArn`: string.
@@ -98,6 +125,19 @@ pub mod access_entry {
         }
     }
 
+    /// What the schema says of `AccessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessPolicy",
+        properties: &[
+            s::prop("AccessScope", s::Kind::Object(&SCHEMA_AccessScope)),
+            s::prop("PolicyArn", s::Kind::String),
+        ],
+        required: &["PolicyArn", "AccessScope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessPolicy> for ::stratus_model::Val<AccessPolicy> {
         fn from(value: AccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -127,6 +167,19 @@ pub mod access_entry {
         }
     }
 
+    /// What the schema says of `AccessScope`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessScope: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessScope",
+        properties: &[
+            s::prop("Namespaces", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessScope> for ::stratus_model::Val<AccessScope> {
         fn from(value: AccessScope) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -145,6 +198,8 @@ pub mod access_entry {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Namespace, Self::Cluster];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["namespace", "cluster"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -178,6 +233,8 @@ pub use access_entry::{CfnAccessEntry, CfnAccessEntryAttributes};
 
 /// `AWS::EKS::Addon` and its property types.
 pub mod addon {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::Addon`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-addon.html)
@@ -249,6 +306,35 @@ pub mod addon {
         }
     }
 
+    /// What the schema says of `AWS::EKS::Addon`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::Addon",
+        properties: &[
+            s::prop("AddonName", s::Kind::String).min_length(1),
+            s::prop("AddonVersion", s::Kind::String).min_length(1),
+            s::prop("ClusterName", s::Kind::String).min_length(1),
+            s::prop("ConfigurationValues", s::Kind::String).min_length(1),
+            s::prop("NamespaceConfig", s::Kind::Object(&SCHEMA_NamespaceConfig)),
+            s::prop(
+                "PodIdentityAssociations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PodIdentityAssociation),
+                )),
+            ),
+            s::prop("PreserveOnDelete", s::Kind::Boolean),
+            s::prop("ResolveConflicts", s::Kind::Enum(ResolveConflicts::VALUES)).min_length(1),
+            s::prop("ServiceAccountRoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "AddonName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAddon`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAddonAttributes {
         /// `Arn`: string.
@@ -282,6 +368,18 @@ pub mod addon {
         }
     }
 
+    /// What the schema says of `NamespaceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NamespaceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NamespaceConfig",
+        properties: &[s::prop("Namespace", s::Kind::String)
+            .min_length(1)
+            .max_length(63)],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NamespaceConfig> for ::stratus_model::Val<NamespaceConfig> {
         fn from(value: NamespaceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -314,6 +412,20 @@ pub mod addon {
         }
     }
 
+    /// What the schema says of `PodIdentityAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_PodIdentityAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "PodIdentityAssociation",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z-]*:iam::\\d{12}:(role)\\/*"),
+            s::prop("ServiceAccount", s::Kind::String),
+        ],
+        required: &["ServiceAccount", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PodIdentityAssociation> for ::stratus_model::Val<PodIdentityAssociation> {
         fn from(value: PodIdentityAssociation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -334,6 +446,8 @@ pub mod addon {
     impl ResolveConflicts {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Overwrite, Self::Preserve];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "OVERWRITE", "PRESERVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -368,6 +482,8 @@ pub use addon::{CfnAddon, CfnAddonAttributes};
 
 /// `AWS::EKS::Capability` and its property types.
 pub mod capability {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::Capability`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html)
@@ -433,6 +549,41 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `AWS::EKS::Capability`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::Capability",
+        properties: &[
+            s::prop("CapabilityName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ClusterName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_CapabilityConfiguration),
+            ),
+            s::prop(
+                "DeletePropagationPolicy",
+                s::Kind::Enum(DeletePropagationPolicy::VALUES),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z-]*:iam::[0-9]+:role/[a-zA-Z0-9+=,.@_-]+$"),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ClusterName",
+            "CapabilityName",
+            "Type",
+            "RoleArn",
+            "DeletePropagationPolicy",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapability`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapabilityAttributes {
         /// `Arn`: string.
@@ -490,6 +641,16 @@ pub mod capability {
         pub argo_cd: ::std::option::Option<::stratus_model::Val<ArgoCd>>,
     }
 
+    /// What the schema says of `CapabilityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapabilityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CapabilityConfiguration",
+        properties: &[s::prop("ArgoCd", s::Kind::Object(&SCHEMA_ArgoCd))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapabilityConfiguration>
         for ::stratus_model::Val<CapabilityConfiguration>
     {
@@ -529,6 +690,25 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `ArgoCd`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArgoCd: s::ObjectSchema = s::ObjectSchema {
+        name: "ArgoCd",
+        properties: &[
+            s::prop("AwsIdc", s::Kind::Object(&SCHEMA_AwsIdc)),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("NetworkAccess", s::Kind::Object(&SCHEMA_NetworkAccess)),
+            s::prop(
+                "RbacRoleMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ArgoCdRoleMapping))),
+            ),
+            s::prop("ServerUrl", s::Kind::String),
+        ],
+        required: &["AwsIdc"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArgoCd> for ::stratus_model::Val<ArgoCd> {
         fn from(value: ArgoCd) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -562,6 +742,20 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `AwsIdc`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsIdc: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsIdc",
+        properties: &[
+            s::prop("IdcInstanceArn", s::Kind::String),
+            s::prop("IdcManagedApplicationArn", s::Kind::String),
+            s::prop("IdcRegion", s::Kind::String),
+        ],
+        required: &["IdcInstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsIdc> for ::stratus_model::Val<AwsIdc> {
         fn from(value: AwsIdc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -576,6 +770,19 @@ pub mod capability {
         pub vpce_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `NetworkAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkAccess: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkAccess",
+        properties: &[s::prop(
+            "VpceIds",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkAccess> for ::stratus_model::Val<NetworkAccess> {
         fn from(value: NetworkAccess) -> Self {
@@ -609,6 +816,22 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `ArgoCdRoleMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArgoCdRoleMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ArgoCdRoleMapping",
+        properties: &[
+            s::prop(
+                "Identities",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SsoIdentity))),
+            ),
+            s::prop("Role", s::Kind::Enum(Role::VALUES)),
+        ],
+        required: &["Role", "Identities"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArgoCdRoleMapping> for ::stratus_model::Val<ArgoCdRoleMapping> {
         fn from(value: ArgoCdRoleMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -641,6 +864,19 @@ pub mod capability {
         }
     }
 
+    /// What the schema says of `SsoIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsoIdentity: s::ObjectSchema = s::ObjectSchema {
+        name: "SsoIdentity",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Id", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsoIdentity> for ::stratus_model::Val<SsoIdentity> {
         fn from(value: SsoIdentity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -657,6 +893,8 @@ pub mod capability {
     impl DeletePropagationPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Retain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RETAIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -700,6 +938,8 @@ pub mod capability {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Argocd, Self::Ack, Self::Kro];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARGOCD", "ACK", "KRO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -743,6 +983,8 @@ pub mod capability {
     impl Role {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Admin, Self::Editor, Self::Viewer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ADMIN", "EDITOR", "VIEWER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -784,6 +1026,8 @@ pub mod capability {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SsoUser, Self::SsoGroup];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSO_USER", "SSO_GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -817,6 +1061,8 @@ pub use capability::{CfnCapability, CfnCapabilityAttributes};
 
 /// `AWS::EKS::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html)
@@ -916,6 +1162,59 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::EKS::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::Cluster",
+        properties: &[
+            s::prop("AccessConfig", s::Kind::Object(&SCHEMA_AccessConfig)),
+            s::prop("BootstrapSelfManagedAddons", s::Kind::Boolean),
+            s::prop("ComputeConfig", s::Kind::Object(&SCHEMA_ComputeConfig)),
+            s::prop(
+                "ControlPlaneScalingConfig",
+                s::Kind::Object(&SCHEMA_ControlPlaneScalingConfig),
+            ),
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EncryptionConfig))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("Force", s::Kind::Boolean),
+            s::prop(
+                "KubernetesNetworkConfig",
+                s::Kind::Object(&SCHEMA_KubernetesNetworkConfig),
+            ),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_Logging)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9A-Za-z][A-Za-z0-9\\-_]*")
+                .min_length(1)
+                .max_length(100),
+            s::prop("OutpostConfig", s::Kind::Object(&SCHEMA_OutpostConfig)),
+            s::prop(
+                "RemoteNetworkConfig",
+                s::Kind::Object(&SCHEMA_RemoteNetworkConfig),
+            ),
+            s::prop(
+                "ResourcesVpcConfig",
+                s::Kind::Object(&SCHEMA_ResourcesVpcConfig),
+            ),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StorageConfig", s::Kind::Object(&SCHEMA_StorageConfig)),
+            s::prop("UpgradePolicy", s::Kind::Object(&SCHEMA_UpgradePolicy)),
+            s::prop("Version", s::Kind::String).pattern("1\\.\\d\\d"),
+            s::prop(
+                "ZonalShiftConfig",
+                s::Kind::Object(&SCHEMA_ZonalShiftConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn", "ResourcesVpcConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -979,6 +1278,22 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AccessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessConfig",
+        properties: &[
+            s::prop(
+                "AuthenticationMode",
+                s::Kind::Enum(AuthenticationMode::VALUES),
+            ),
+            s::prop("BootstrapClusterCreatorAdminPermissions", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessConfig> for ::stratus_model::Val<AccessConfig> {
         fn from(value: AccessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -998,6 +1313,20 @@ pub mod cluster {
         pub node_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComputeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("NodePools", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("NodeRoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeConfig> for ::stratus_model::Val<ComputeConfig> {
         fn from(value: ComputeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1012,6 +1341,16 @@ pub mod cluster {
         /// Allowed values: `standard`, `tier-xl`, `tier-2xl`, `tier-4xl`, `tier-8xl`, `tier-ultra`.
         pub tier: ::std::option::Option<::stratus_model::Val<Tier>>,
     }
+
+    /// What the schema says of `ControlPlaneScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ControlPlaneScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ControlPlaneScalingConfig",
+        properties: &[s::prop("Tier", s::Kind::Enum(Tier::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ControlPlaneScalingConfig>
         for ::stratus_model::Val<ControlPlaneScalingConfig>
@@ -1031,6 +1370,19 @@ pub mod cluster {
         pub resources:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `EncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfig",
+        properties: &[
+            s::prop("Provider", s::Kind::Object(&SCHEMA_Provider)),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
@@ -1054,6 +1406,24 @@ pub mod cluster {
         pub service_ipv6_cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `KubernetesNetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KubernetesNetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KubernetesNetworkConfig",
+        properties: &[
+            s::prop(
+                "ElasticLoadBalancing",
+                s::Kind::Object(&SCHEMA_ElasticLoadBalancing),
+            ),
+            s::prop("IpFamily", s::Kind::Enum(IpFamily::VALUES)),
+            s::prop("ServiceIpv4Cidr", s::Kind::String),
+            s::prop("ServiceIpv6Cidr", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KubernetesNetworkConfig>
         for ::stratus_model::Val<KubernetesNetworkConfig>
     {
@@ -1069,6 +1439,19 @@ pub mod cluster {
         /// `ClusterLogging`: [`ClusterLogging`].
         pub cluster_logging: ::std::option::Option<::stratus_model::Val<ClusterLogging>>,
     }
+
+    /// What the schema says of `Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logging: s::ObjectSchema = s::ObjectSchema {
+        name: "Logging",
+        properties: &[s::prop(
+            "ClusterLogging",
+            s::Kind::Object(&SCHEMA_ClusterLogging),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
@@ -1109,6 +1492,26 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `OutpostConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutpostConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OutpostConfig",
+        properties: &[
+            s::prop("ControlPlaneInstanceType", s::Kind::String),
+            s::prop(
+                "ControlPlanePlacement",
+                s::Kind::Object(&SCHEMA_ControlPlanePlacement),
+            ),
+            s::prop(
+                "OutpostArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+            ),
+        ],
+        required: &["OutpostArns", "ControlPlaneInstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutpostConfig> for ::stratus_model::Val<OutpostConfig> {
         fn from(value: OutpostConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1126,6 +1529,29 @@ pub mod cluster {
         pub remote_pod_networks:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RemotePodNetwork>>>,
     }
+
+    /// What the schema says of `RemoteNetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoteNetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoteNetworkConfig",
+        properties: &[
+            s::prop(
+                "RemoteNodeNetworks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RemoteNodeNetwork))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop(
+                "RemotePodNetworks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RemotePodNetwork))),
+            )
+            .min_items(0)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RemoteNetworkConfig> for ::stratus_model::Val<RemoteNetworkConfig> {
         fn from(value: RemoteNetworkConfig) -> Self {
@@ -1169,6 +1595,31 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ResourcesVpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourcesVpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourcesVpcConfig",
+        properties: &[
+            s::prop("EndpointPrivateAccess", s::Kind::Boolean),
+            s::prop("EndpointPublicAccess", s::Kind::Boolean),
+            s::prop(
+                "PublicAccessCidrs",
+                s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+            ),
+        ],
+        required: &["SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourcesVpcConfig> for ::stratus_model::Val<ResourcesVpcConfig> {
         fn from(value: ResourcesVpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1182,6 +1633,19 @@ pub mod cluster {
         /// `BlockStorage`: [`BlockStorage`].
         pub block_storage: ::std::option::Option<::stratus_model::Val<BlockStorage>>,
     }
+
+    /// What the schema says of `StorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageConfig",
+        properties: &[s::prop(
+            "BlockStorage",
+            s::Kind::Object(&SCHEMA_BlockStorage),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageConfig> for ::stratus_model::Val<StorageConfig> {
         fn from(value: StorageConfig) -> Self {
@@ -1198,6 +1662,16 @@ pub mod cluster {
         pub support_type: ::std::option::Option<::stratus_model::Val<SupportType>>,
     }
 
+    /// What the schema says of `UpgradePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpgradePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "UpgradePolicy",
+        properties: &[s::prop("SupportType", s::Kind::Enum(SupportType::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UpgradePolicy> for ::stratus_model::Val<UpgradePolicy> {
         fn from(value: UpgradePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1211,6 +1685,16 @@ pub mod cluster {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ZonalShiftConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZonalShiftConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ZonalShiftConfig",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZonalShiftConfig> for ::stratus_model::Val<ZonalShiftConfig> {
         fn from(value: ZonalShiftConfig) -> Self {
@@ -1226,6 +1710,16 @@ pub mod cluster {
         pub key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Provider`'s properties; `validate()` checks them.
+    pub static SCHEMA_Provider: s::ObjectSchema = s::ObjectSchema {
+        name: "Provider",
+        properties: &[s::prop("KeyArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Provider> for ::stratus_model::Val<Provider> {
         fn from(value: Provider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1239,6 +1733,16 @@ pub mod cluster {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ElasticLoadBalancing`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticLoadBalancing: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticLoadBalancing",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticLoadBalancing> for ::stratus_model::Val<ElasticLoadBalancing> {
         fn from(value: ElasticLoadBalancing) -> Self {
@@ -1255,6 +1759,19 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LoggingTypeConfig>>>,
     }
 
+    /// What the schema says of `ClusterLogging`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterLogging: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterLogging",
+        properties: &[s::prop(
+            "EnabledTypes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoggingTypeConfig))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterLogging> for ::stratus_model::Val<ClusterLogging> {
         fn from(value: ClusterLogging) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1268,6 +1785,16 @@ pub mod cluster {
         /// `GroupName`: string.
         pub group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ControlPlanePlacement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ControlPlanePlacement: s::ObjectSchema = s::ObjectSchema {
+        name: "ControlPlanePlacement",
+        properties: &[s::prop("GroupName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ControlPlanePlacement> for ::stratus_model::Val<ControlPlanePlacement> {
         fn from(value: ControlPlanePlacement) -> Self {
@@ -1297,6 +1824,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `RemoteNodeNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoteNodeNetwork: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoteNodeNetwork",
+        properties: &[s::prop(
+            "Cidrs",
+            s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+        )],
+        required: &["Cidrs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RemoteNodeNetwork> for ::stratus_model::Val<RemoteNodeNetwork> {
         fn from(value: RemoteNodeNetwork) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1325,6 +1865,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `RemotePodNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemotePodNetwork: s::ObjectSchema = s::ObjectSchema {
+        name: "RemotePodNetwork",
+        properties: &[s::prop(
+            "Cidrs",
+            s::Kind::List(&s::prop("", s::Kind::String).min_items(1)),
+        )],
+        required: &["Cidrs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RemotePodNetwork> for ::stratus_model::Val<RemotePodNetwork> {
         fn from(value: RemotePodNetwork) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1338,6 +1891,16 @@ pub mod cluster {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `BlockStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockStorage",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlockStorage> for ::stratus_model::Val<BlockStorage> {
         fn from(value: BlockStorage) -> Self {
@@ -1353,6 +1916,16 @@ pub mod cluster {
         /// Allowed values: `api`, `audit`, `authenticator`, `controllerManager`, `scheduler`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
+
+    /// What the schema says of `LoggingTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingTypeConfig",
+        properties: &[s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingTypeConfig> for ::stratus_model::Val<LoggingTypeConfig> {
         fn from(value: LoggingTypeConfig) -> Self {
@@ -1374,6 +1947,8 @@ pub mod cluster {
     impl AuthenticationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ConfigMap, Self::ApiAndConfigMap, Self::Api];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONFIG_MAP", "API_AND_CONFIG_MAP", "API"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1430,6 +2005,15 @@ pub mod cluster {
             Self::Tier8xl,
             Self::TierUltra,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "standard",
+            "tier-xl",
+            "tier-2xl",
+            "tier-4xl",
+            "tier-8xl",
+            "tier-ultra",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1474,6 +2058,8 @@ pub mod cluster {
     impl IpFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1514,6 +2100,8 @@ pub mod cluster {
     impl SupportType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Extended];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "EXTENDED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1566,6 +2154,14 @@ pub mod cluster {
             Self::ControllerManager,
             Self::Scheduler,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "api",
+            "audit",
+            "authenticator",
+            "controllerManager",
+            "scheduler",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1602,6 +2198,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::EKS::FargateProfile` and its property types.
 pub mod fargate_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::FargateProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-fargateprofile.html)
@@ -1665,6 +2263,27 @@ pub mod fargate_profile {
         }
     }
 
+    /// What the schema says of `AWS::EKS::FargateProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::FargateProfile",
+        properties: &[
+            s::prop("ClusterName", s::Kind::String).min_length(1),
+            s::prop("FargateProfileName", s::Kind::String).min_length(1),
+            s::prop("PodExecutionRoleArn", s::Kind::String).min_length(1),
+            s::prop(
+                "Selectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Selector))),
+            )
+            .min_items(1),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "PodExecutionRoleArn", "Selectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFargateProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFargateProfileAttributes {
         /// `Arn`: string.
@@ -1701,6 +2320,22 @@ pub mod fargate_profile {
         }
     }
 
+    /// What the schema says of `Selector`'s properties; `validate()` checks them.
+    pub static SCHEMA_Selector: s::ObjectSchema = s::ObjectSchema {
+        name: "Selector",
+        properties: &[
+            s::prop(
+                "Labels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            ),
+            s::prop("Namespace", s::Kind::String).min_length(1),
+        ],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Selector> for ::stratus_model::Val<Selector> {
         fn from(value: Selector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1734,6 +2369,23 @@ pub mod fargate_profile {
         }
     }
 
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1745,6 +2397,8 @@ pub use fargate_profile::{CfnFargateProfile, CfnFargateProfileAttributes};
 
 /// `AWS::EKS::IdentityProviderConfig` and its property types.
 pub mod identity_provider_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::IdentityProviderConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-identityproviderconfig.html)
@@ -1794,6 +2448,22 @@ pub mod identity_provider_config {
             }
         }
     }
+
+    /// What the schema says of `AWS::EKS::IdentityProviderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::IdentityProviderConfig",
+        properties: &[
+            s::prop("ClusterName", s::Kind::String),
+            s::prop("IdentityProviderConfigName", s::Kind::String),
+            s::prop("Oidc", s::Kind::Object(&SCHEMA_OidcIdentityProviderConfig)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "ClusterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIdentityProviderConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityProviderConfigAttributes {
@@ -1848,6 +2518,27 @@ pub mod identity_provider_config {
         }
     }
 
+    /// What the schema says of `OidcIdentityProviderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OidcIdentityProviderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OidcIdentityProviderConfig",
+        properties: &[
+            s::prop("ClientId", s::Kind::String),
+            s::prop("GroupsClaim", s::Kind::String),
+            s::prop("GroupsPrefix", s::Kind::String),
+            s::prop("IssuerUrl", s::Kind::String),
+            s::prop(
+                "RequiredClaims",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RequiredClaim))),
+            ),
+            s::prop("UsernameClaim", s::Kind::String),
+            s::prop("UsernamePrefix", s::Kind::String),
+        ],
+        required: &["ClientId", "IssuerUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OidcIdentityProviderConfig>
         for ::stratus_model::Val<OidcIdentityProviderConfig>
     {
@@ -1883,6 +2574,21 @@ pub mod identity_provider_config {
         }
     }
 
+    /// What the schema says of `RequiredClaim`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequiredClaim: s::ObjectSchema = s::ObjectSchema {
+        name: "RequiredClaim",
+        properties: &[
+            s::prop("Key", s::Kind::String).min_length(1).max_length(63),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(253),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RequiredClaim> for ::stratus_model::Val<RequiredClaim> {
         fn from(value: RequiredClaim) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1899,6 +2605,8 @@ pub mod identity_provider_config {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Oidc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["oidc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1933,6 +2641,8 @@ pub use identity_provider_config::{
 
 /// `AWS::EKS::Nodegroup` and its property types.
 pub mod nodegroup {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::Nodegroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html)
@@ -2050,6 +2760,49 @@ pub mod nodegroup {
         }
     }
 
+    /// What the schema says of `AWS::EKS::Nodegroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::Nodegroup",
+        properties: &[
+            s::prop("AmiType", s::Kind::Enum(AmiType::VALUES)),
+            s::prop("CapacityType", s::Kind::Enum(CapacityType::VALUES)),
+            s::prop("ClusterName", s::Kind::String).min_length(1),
+            s::prop("DiskSize", s::Kind::Integer),
+            s::prop("ForceUpdateEnabled", s::Kind::Boolean),
+            s::prop(
+                "InstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Labels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "LaunchTemplate",
+                s::Kind::Object(&SCHEMA_LaunchTemplateSpecification),
+            ),
+            s::prop(
+                "NodeRepairConfig",
+                s::Kind::Object(&SCHEMA_NodeRepairConfig),
+            ),
+            s::prop("NodeRole", s::Kind::String),
+            s::prop("NodegroupName", s::Kind::String).min_length(1),
+            s::prop("ReleaseVersion", s::Kind::String),
+            s::prop("RemoteAccess", s::Kind::Object(&SCHEMA_RemoteAccess)),
+            s::prop("ScalingConfig", s::Kind::Object(&SCHEMA_ScalingConfig)),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Taints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Taint))),
+            ),
+            s::prop("UpdateConfig", s::Kind::Object(&SCHEMA_UpdateConfig)),
+            s::prop("Version", s::Kind::String),
+            s::prop("WarmPoolConfig", s::Kind::Object(&SCHEMA_WarmPoolConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "NodeRole", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNodegroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNodegroupAttributes {
         /// `Id`: string.
@@ -2081,6 +2834,20 @@ pub mod nodegroup {
         /// Length: `1..=`.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateSpecification",
+        properties: &[
+            s::prop("Id", s::Kind::String).min_length(1),
+            s::prop("Name", s::Kind::String).min_length(1),
+            s::prop("Version", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateSpecification>
         for ::stratus_model::Val<LaunchTemplateSpecification>
@@ -2115,6 +2882,33 @@ pub mod nodegroup {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<NodeRepairConfigOverrides>>>,
     }
 
+    /// What the schema says of `NodeRepairConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeRepairConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeRepairConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MaxParallelNodesRepairedCount", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxParallelNodesRepairedPercentage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("MaxUnhealthyNodeThresholdCount", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxUnhealthyNodeThresholdPercentage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop(
+                "NodeRepairConfigOverrides",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NodeRepairConfigOverrides),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeRepairConfig> for ::stratus_model::Val<NodeRepairConfig> {
         fn from(value: NodeRepairConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2145,6 +2939,22 @@ pub mod nodegroup {
         }
     }
 
+    /// What the schema says of `RemoteAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoteAccess: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoteAccess",
+        properties: &[
+            s::prop("Ec2SshKey", s::Kind::String),
+            s::prop(
+                "SourceSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["Ec2SshKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RemoteAccess> for ::stratus_model::Val<RemoteAccess> {
         fn from(value: RemoteAccess) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2165,6 +2975,20 @@ pub mod nodegroup {
         /// Range: `0..=`.
         pub min_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConfig",
+        properties: &[
+            s::prop("DesiredSize", s::Kind::Integer).minimum(0.0),
+            s::prop("MaxSize", s::Kind::Integer).minimum(1.0),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingConfig> for ::stratus_model::Val<ScalingConfig> {
         fn from(value: ScalingConfig) -> Self {
@@ -2188,6 +3012,22 @@ pub mod nodegroup {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Taint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Taint: s::ObjectSchema = s::ObjectSchema {
+        name: "Taint",
+        properties: &[
+            s::prop("Effect", s::Kind::Enum(Effect::VALUES)).min_length(1),
+            s::prop("Key", s::Kind::String).min_length(1).max_length(63),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(63),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Taint> for ::stratus_model::Val<Taint> {
         fn from(value: Taint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2208,6 +3048,22 @@ pub mod nodegroup {
         /// Allowed values: `DEFAULT`, `MINIMAL`.
         pub update_strategy: ::std::option::Option<::stratus_model::Val<UpdateStrategy>>,
     }
+
+    /// What the schema says of `UpdateConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateConfig",
+        properties: &[
+            s::prop("MaxUnavailable", s::Kind::Number).minimum(1.0),
+            s::prop("MaxUnavailablePercentage", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("UpdateStrategy", s::Kind::Enum(UpdateStrategy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdateConfig> for ::stratus_model::Val<UpdateConfig> {
         fn from(value: UpdateConfig) -> Self {
@@ -2234,6 +3090,22 @@ pub mod nodegroup {
         pub reuse_on_scale_in: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `WarmPoolConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WarmPoolConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WarmPoolConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MaxGroupPreparedCapacity", s::Kind::Integer).minimum(-1.0),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+            s::prop("PoolState", s::Kind::Enum(PoolState::VALUES)),
+            s::prop("ReuseOnScaleIn", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WarmPoolConfig> for ::stratus_model::Val<WarmPoolConfig> {
         fn from(value: WarmPoolConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2257,6 +3129,21 @@ pub mod nodegroup {
         /// Allowed values: `Replace`, `Reboot`, `NoAction`.
         pub repair_action: ::std::option::Option<::stratus_model::Val<RepairAction>>,
     }
+
+    /// What the schema says of `NodeRepairConfigOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeRepairConfigOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeRepairConfigOverrides",
+        properties: &[
+            s::prop("MinRepairWaitTimeMins", s::Kind::Integer).minimum(1.0),
+            s::prop("NodeMonitoringCondition", s::Kind::String),
+            s::prop("NodeUnhealthyReason", s::Kind::String),
+            s::prop("RepairAction", s::Kind::Enum(RepairAction::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NodeRepairConfigOverrides>
         for ::stratus_model::Val<NodeRepairConfigOverrides>
@@ -2344,6 +3231,32 @@ pub mod nodegroup {
             Self::WindowsFull2022X8664,
             Self::WindowsFull2025X8664,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AL2023_ARM_64_NVIDIA",
+            "AL2023_ARM_64_STANDARD",
+            "AL2023_x86_64_NEURON",
+            "AL2023_x86_64_NVIDIA",
+            "AL2023_x86_64_STANDARD",
+            "AL2_ARM_64",
+            "AL2_x86_64",
+            "AL2_x86_64_GPU",
+            "BOTTLEROCKET_ARM_64",
+            "BOTTLEROCKET_ARM_64_FIPS",
+            "BOTTLEROCKET_ARM_64_NVIDIA",
+            "BOTTLEROCKET_ARM_64_NVIDIA_FIPS",
+            "BOTTLEROCKET_x86_64",
+            "BOTTLEROCKET_x86_64_FIPS",
+            "BOTTLEROCKET_x86_64_NVIDIA",
+            "BOTTLEROCKET_x86_64_NVIDIA_FIPS",
+            "CUSTOM",
+            "WINDOWS_CORE_2019_x86_64",
+            "WINDOWS_CORE_2022_x86_64",
+            "WINDOWS_CORE_2025_x86_64",
+            "WINDOWS_FULL_2019_x86_64",
+            "WINDOWS_FULL_2022_x86_64",
+            "WINDOWS_FULL_2025_x86_64",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2407,6 +3320,8 @@ pub mod nodegroup {
     impl CapacityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CapacityBlock, Self::OnDemand, Self::Spot];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CAPACITY_BLOCK", "ON_DEMAND", "SPOT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2451,6 +3366,9 @@ pub mod nodegroup {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::NoExecute, Self::NoSchedule, Self::PreferNoSchedule];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NO_EXECUTE", "NO_SCHEDULE", "PREFER_NO_SCHEDULE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2492,6 +3410,8 @@ pub mod nodegroup {
     impl UpdateStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Minimal];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "MINIMAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2534,6 +3454,8 @@ pub mod nodegroup {
     impl PoolState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hibernated, Self::Running, Self::Stopped];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HIBERNATED", "RUNNING", "STOPPED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2577,6 +3499,8 @@ pub mod nodegroup {
     impl RepairAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Replace, Self::Reboot, Self::NoAction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Replace", "Reboot", "NoAction"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2611,6 +3535,8 @@ pub use nodegroup::{CfnNodegroup, CfnNodegroupAttributes};
 
 /// `AWS::EKS::PodIdentityAssociation` and its property types.
 pub mod pod_identity_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EKS::PodIdentityAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-podidentityassociation.html)
@@ -2673,6 +3599,25 @@ pub mod pod_identity_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::EKS::PodIdentityAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EKS::PodIdentityAssociation",
+        properties: &[
+            s::prop("ClusterName", s::Kind::String).min_length(1),
+            s::prop("DisableSessionTags", s::Kind::Boolean).min_length(1),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Policy", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("ServiceAccount", s::Kind::String),
+            s::prop("TargetRoleArn", s::Kind::String).min_length(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "RoleArn", "Namespace", "ServiceAccount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPodIdentityAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPodIdentityAssociationAttributes {

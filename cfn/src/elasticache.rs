@@ -4,6 +4,8 @@
 
 /// `AWS::ElastiCache::CacheCluster` and its property types.
 pub mod cache_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::CacheCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html)
@@ -135,6 +137,57 @@ pub mod cache_cluster {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::CacheCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::CacheCluster",
+        properties: &[
+            s::prop("AZMode", s::Kind::Enum(AzMode::VALUES)),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("CacheNodeType", s::Kind::String),
+            s::prop("CacheParameterGroupName", s::Kind::String),
+            s::prop(
+                "CacheSecurityGroupNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CacheSubnetGroupName", s::Kind::String),
+            s::prop("ClusterName", s::Kind::String),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("IpDiscovery", s::Kind::Enum(IpDiscovery::VALUES)),
+            s::prop(
+                "LogDeliveryConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LogDeliveryConfigurationRequest),
+                )),
+            ),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("NotificationTopicArn", s::Kind::String),
+            s::prop("NumCacheNodes", s::Kind::Integer),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("PreferredAvailabilityZone", s::Kind::String),
+            s::prop(
+                "PreferredAvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("SnapshotArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SnapshotName", s::Kind::String),
+            s::prop("SnapshotRetentionLimit", s::Kind::Integer),
+            s::prop("SnapshotWindow", s::Kind::String),
+            s::prop("TransitEncryptionEnabled", s::Kind::Boolean),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CacheNodeType", "NumCacheNodes", "Engine"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCacheCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCacheClusterAttributes {
         /// `ConfigurationEndpoint`: JSON.
@@ -210,6 +263,29 @@ pub mod cache_cluster {
         }
     }
 
+    /// What the schema says of `LogDeliveryConfigurationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDeliveryConfigurationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDeliveryConfigurationRequest",
+        properties: &[
+            s::prop(
+                "DestinationDetails",
+                s::Kind::Object(&SCHEMA_DestinationDetails),
+            ),
+            s::prop("DestinationType", s::Kind::Enum(DestinationType::VALUES)),
+            s::prop("LogFormat", s::Kind::Enum(LogFormat::VALUES)),
+            s::prop("LogType", s::Kind::Enum(LogType::VALUES)),
+        ],
+        required: &[
+            "LogFormat",
+            "LogType",
+            "DestinationType",
+            "DestinationDetails",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDeliveryConfigurationRequest>
         for ::stratus_model::Val<LogDeliveryConfigurationRequest>
     {
@@ -229,6 +305,25 @@ pub mod cache_cluster {
         pub kinesis_firehose_details:
             ::std::option::Option<::stratus_model::Val<KinesisFirehoseDestinationDetails>>,
     }
+
+    /// What the schema says of `DestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationDetails",
+        properties: &[
+            s::prop(
+                "CloudWatchLogsDetails",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsDestinationDetails),
+            ),
+            s::prop(
+                "KinesisFirehoseDetails",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseDestinationDetails),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationDetails> for ::stratus_model::Val<DestinationDetails> {
         fn from(value: DestinationDetails) -> Self {
@@ -255,6 +350,16 @@ pub mod cache_cluster {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsDestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsDestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsDestinationDetails",
+        properties: &[s::prop("LogGroup", s::Kind::String)],
+        required: &["LogGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsDestinationDetails>
         for ::stratus_model::Val<CloudWatchLogsDestinationDetails>
@@ -284,6 +389,16 @@ pub mod cache_cluster {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseDestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseDestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseDestinationDetails",
+        properties: &[s::prop("DeliveryStream", s::Kind::String)],
+        required: &["DeliveryStream"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseDestinationDetails>
         for ::stratus_model::Val<KinesisFirehoseDestinationDetails>
     {
@@ -304,6 +419,8 @@ pub mod cache_cluster {
     impl AzMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CrossAz, Self::SingleAz];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cross-az", "single-az"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -344,6 +461,8 @@ pub mod cache_cluster {
     impl IpDiscovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -386,6 +505,8 @@ pub mod cache_cluster {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DualStack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dual_stack", "ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -427,6 +548,8 @@ pub mod cache_cluster {
     impl DestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudwatchLogs, Self::KinesisFirehose];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloudwatch-logs", "kinesis-firehose"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -467,6 +590,8 @@ pub mod cache_cluster {
     impl LogFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "text"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -507,6 +632,8 @@ pub mod cache_cluster {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EngineLog, Self::SlowLog];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["engine-log", "slow-log"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -540,6 +667,8 @@ pub use cache_cluster::{CfnCacheCluster, CfnCacheClusterAttributes};
 
 /// `AWS::ElastiCache::GlobalReplicationGroup` and its property types.
 pub mod global_replication_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::GlobalReplicationGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-globalreplicationgroup.html)
@@ -600,6 +729,37 @@ pub mod global_replication_group {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::GlobalReplicationGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::GlobalReplicationGroup",
+        properties: &[
+            s::prop("AutomaticFailoverEnabled", s::Kind::Boolean),
+            s::prop("CacheNodeType", s::Kind::String),
+            s::prop("CacheParameterGroupName", s::Kind::String),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("GlobalNodeGroupCount", s::Kind::Integer),
+            s::prop("GlobalReplicationGroupDescription", s::Kind::String),
+            s::prop("GlobalReplicationGroupIdSuffix", s::Kind::String),
+            s::prop(
+                "Members",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GlobalReplicationGroupMember),
+                )),
+            )
+            .min_items(1),
+            s::prop(
+                "RegionalConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegionalConfiguration))),
+            ),
+        ],
+        required: &["Members"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGlobalReplicationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalReplicationGroupAttributes {
         /// `GlobalReplicationGroupId`: string.
@@ -632,6 +792,20 @@ pub mod global_replication_group {
         pub role: ::std::option::Option<::stratus_model::Val<Role>>,
     }
 
+    /// What the schema says of `GlobalReplicationGroupMember`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalReplicationGroupMember: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalReplicationGroupMember",
+        properties: &[
+            s::prop("ReplicationGroupId", s::Kind::String),
+            s::prop("ReplicationGroupRegion", s::Kind::String),
+            s::prop("Role", s::Kind::Enum(Role::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlobalReplicationGroupMember>
         for ::stratus_model::Val<GlobalReplicationGroupMember>
     {
@@ -655,6 +829,26 @@ pub mod global_replication_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ReshardingConfiguration>>>,
     }
 
+    /// What the schema says of `RegionalConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegionalConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RegionalConfiguration",
+        properties: &[
+            s::prop("ReplicationGroupId", s::Kind::String),
+            s::prop("ReplicationGroupRegion", s::Kind::String),
+            s::prop(
+                "ReshardingConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ReshardingConfiguration),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegionalConfiguration> for ::stratus_model::Val<RegionalConfiguration> {
         fn from(value: RegionalConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -671,6 +865,22 @@ pub mod global_replication_group {
         pub preferred_availability_zones:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ReshardingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReshardingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReshardingConfiguration",
+        properties: &[
+            s::prop("NodeGroupId", s::Kind::String),
+            s::prop(
+                "PreferredAvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReshardingConfiguration>
         for ::stratus_model::Val<ReshardingConfiguration>
@@ -692,6 +902,8 @@ pub mod global_replication_group {
     impl Role {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Primary, Self::Secondary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRIMARY", "SECONDARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -727,6 +939,8 @@ pub use global_replication_group::{
 
 /// `AWS::ElastiCache::ParameterGroup` and its property types.
 pub mod parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::ParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-parametergroup.html)
@@ -772,6 +986,21 @@ pub mod parameter_group {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::ParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::ParameterGroup",
+        properties: &[
+            s::prop("CacheParameterGroupFamily", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Properties", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "CacheParameterGroupFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnParameterGroupAttributes {
         /// `CacheParameterGroupName`: string.
@@ -789,6 +1018,8 @@ pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::ElastiCache::ReplicationGroup` and its property types.
 pub mod replication_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::ReplicationGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html)
@@ -979,6 +1210,92 @@ pub mod replication_group {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::ReplicationGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::ReplicationGroup",
+        properties: &[
+            s::prop("AtRestEncryptionEnabled", s::Kind::Boolean),
+            s::prop("AuthToken", s::Kind::String),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AutomaticFailoverEnabled", s::Kind::Boolean),
+            s::prop("CacheNodeType", s::Kind::String),
+            s::prop("CacheParameterGroupName", s::Kind::String),
+            s::prop(
+                "CacheSecurityGroupNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CacheSubnetGroupName", s::Kind::String),
+            s::prop("ClusterMode", s::Kind::Enum(ClusterMode::VALUES)),
+            s::prop("DataTieringEnabled", s::Kind::Boolean),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("GlobalReplicationGroupId", s::Kind::String),
+            s::prop("IpDiscovery", s::Kind::Enum(IpDiscovery::VALUES)),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "LogDeliveryConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LogDeliveryConfigurationRequest),
+                )),
+            ),
+            s::prop("MultiAZEnabled", s::Kind::Boolean),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop(
+                "NodeGroupConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NodeGroupConfiguration),
+                )),
+            ),
+            s::prop("NotificationTopicArn", s::Kind::String),
+            s::prop("NumCacheClusters", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(6.0),
+            s::prop("NumNodeGroups", s::Kind::Integer),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "PreferredCacheClusterAZs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("PrimaryClusterId", s::Kind::String),
+            s::prop("ReplicasPerNodeGroup", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(5.0),
+            s::prop("ReplicationGroupDescription", s::Kind::String),
+            s::prop("ReplicationGroupId", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnapshotArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SnapshotName", s::Kind::String),
+            s::prop("SnapshotRetentionLimit", s::Kind::Integer),
+            s::prop("SnapshotWindow", s::Kind::String),
+            s::prop("SnapshottingClusterId", s::Kind::String),
+            s::prop("TransitEncryptionEnabled", s::Kind::Boolean),
+            s::prop(
+                "TransitEncryptionMode",
+                s::Kind::Enum(TransitEncryptionMode::VALUES),
+            ),
+            s::prop(
+                "UserGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z][a-zA-Z0-9\\-]*$")
+                        .min_length(1),
+                ),
+            )
+            .min_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ReplicationGroupDescription"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationGroupAttributes {
         /// `ConfigurationEndPoint`: JSON.
@@ -1102,6 +1419,29 @@ pub mod replication_group {
         }
     }
 
+    /// What the schema says of `LogDeliveryConfigurationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDeliveryConfigurationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDeliveryConfigurationRequest",
+        properties: &[
+            s::prop(
+                "DestinationDetails",
+                s::Kind::Object(&SCHEMA_DestinationDetails),
+            ),
+            s::prop("DestinationType", s::Kind::Enum(DestinationType::VALUES)),
+            s::prop("LogFormat", s::Kind::Enum(LogFormat::VALUES)),
+            s::prop("LogType", s::Kind::Enum(LogType::VALUES)),
+        ],
+        required: &[
+            "DestinationDetails",
+            "DestinationType",
+            "LogFormat",
+            "LogType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDeliveryConfigurationRequest>
         for ::stratus_model::Val<LogDeliveryConfigurationRequest>
     {
@@ -1130,6 +1470,28 @@ pub mod replication_group {
         pub slots: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NodeGroupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeGroupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeGroupConfiguration",
+        properties: &[
+            s::prop("NodeGroupId", s::Kind::String)
+                .pattern("^\\d+$")
+                .min_length(1)
+                .max_length(4),
+            s::prop("PrimaryAvailabilityZone", s::Kind::String),
+            s::prop(
+                "ReplicaAvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ReplicaCount", s::Kind::Integer),
+            s::prop("Slots", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeGroupConfiguration> for ::stratus_model::Val<NodeGroupConfiguration> {
         fn from(value: NodeGroupConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1147,6 +1509,25 @@ pub mod replication_group {
         pub kinesis_firehose_details:
             ::std::option::Option<::stratus_model::Val<KinesisFirehoseDestinationDetails>>,
     }
+
+    /// What the schema says of `DestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationDetails",
+        properties: &[
+            s::prop(
+                "CloudWatchLogsDetails",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsDestinationDetails),
+            ),
+            s::prop(
+                "KinesisFirehoseDetails",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseDestinationDetails),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationDetails> for ::stratus_model::Val<DestinationDetails> {
         fn from(value: DestinationDetails) -> Self {
@@ -1173,6 +1554,16 @@ pub mod replication_group {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsDestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsDestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsDestinationDetails",
+        properties: &[s::prop("LogGroup", s::Kind::String)],
+        required: &["LogGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsDestinationDetails>
         for ::stratus_model::Val<CloudWatchLogsDestinationDetails>
@@ -1202,6 +1593,16 @@ pub mod replication_group {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseDestinationDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseDestinationDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseDestinationDetails",
+        properties: &[s::prop("DeliveryStream", s::Kind::String)],
+        required: &["DeliveryStream"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseDestinationDetails>
         for ::stratus_model::Val<KinesisFirehoseDestinationDetails>
     {
@@ -1224,6 +1625,8 @@ pub mod replication_group {
     impl ClusterMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Compatible, Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["compatible", "disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1265,6 +1668,8 @@ pub mod replication_group {
     impl IpDiscovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1307,6 +1712,8 @@ pub mod replication_group {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DualStack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dual_stack", "ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1348,6 +1755,8 @@ pub mod replication_group {
     impl TransitEncryptionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Preferred, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["preferred", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1388,6 +1797,8 @@ pub mod replication_group {
     impl DestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudwatchLogs, Self::KinesisFirehose];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloudwatch-logs", "kinesis-firehose"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1428,6 +1839,8 @@ pub mod replication_group {
     impl LogFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "text"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1468,6 +1881,8 @@ pub mod replication_group {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EngineLog, Self::SlowLog];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["engine-log", "slow-log"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1501,6 +1916,8 @@ pub use replication_group::{CfnReplicationGroup, CfnReplicationGroupAttributes};
 
 /// `AWS::ElastiCache::SecurityGroup` and its property types.
 pub mod security_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::SecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroup.html)
@@ -1529,6 +1946,22 @@ pub mod security_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::ElastiCache::SecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::SecurityGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupAttributes {
@@ -1567,6 +2000,19 @@ pub mod security_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1578,6 +2024,8 @@ pub use security_group::{CfnSecurityGroup, CfnSecurityGroupAttributes};
 
 /// `AWS::ElastiCache::SecurityGroupIngress` and its property types.
 pub mod security_group_ingress {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::SecurityGroupIngress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroupingress.html)
@@ -1619,6 +2067,20 @@ pub mod security_group_ingress {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::SecurityGroupIngress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::SecurityGroupIngress",
+        properties: &[
+            s::prop("CacheSecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
+        ],
+        required: &["EC2SecurityGroupName", "CacheSecurityGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -1636,6 +2098,8 @@ pub use security_group_ingress::{CfnSecurityGroupIngress, CfnSecurityGroupIngres
 
 /// `AWS::ElastiCache::ServerlessCache` and its property types.
 pub mod serverless_cache {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::ServerlessCache`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-serverlesscache.html)
@@ -1723,6 +2187,42 @@ pub mod serverless_cache {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::ServerlessCache`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::ServerlessCache",
+        properties: &[
+            s::prop(
+                "CacheUsageLimits",
+                s::Kind::Object(&SCHEMA_CacheUsageLimits),
+            ),
+            s::prop("DailySnapshotTime", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Endpoint", s::Kind::Object(&SCHEMA_Endpoint)),
+            s::prop("Engine", s::Kind::String),
+            s::prop("FinalSnapshotName", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MajorEngineVersion", s::Kind::String),
+            s::prop("ReaderEndpoint", s::Kind::Object(&SCHEMA_Endpoint)),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ServerlessCacheName", s::Kind::String),
+            s::prop(
+                "SnapshotArnsToRestore",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnapshotRetentionLimit", s::Kind::Integer),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("UserGroupId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ServerlessCacheName", "Engine"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServerlessCache`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServerlessCacheAttributes {
         /// `FullEngineVersion`: string.
@@ -1781,6 +2281,19 @@ pub mod serverless_cache {
         pub ecpu_per_second: ::std::option::Option<::stratus_model::Val<EcpuPerSecond>>,
     }
 
+    /// What the schema says of `CacheUsageLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheUsageLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheUsageLimits",
+        properties: &[
+            s::prop("DataStorage", s::Kind::Object(&SCHEMA_DataStorage)),
+            s::prop("ECPUPerSecond", s::Kind::Object(&SCHEMA_EcpuPerSecond)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CacheUsageLimits> for ::stratus_model::Val<CacheUsageLimits> {
         fn from(value: CacheUsageLimits) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1796,6 +2309,19 @@ pub mod serverless_cache {
         /// `Port`: string.
         pub port: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoint",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("Port", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Endpoint> for ::stratus_model::Val<Endpoint> {
         fn from(value: Endpoint) -> Self {
@@ -1828,6 +2354,20 @@ pub mod serverless_cache {
         }
     }
 
+    /// What the schema says of `DataStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "DataStorage",
+        properties: &[
+            s::prop("Maximum", s::Kind::Integer),
+            s::prop("Minimum", s::Kind::Integer),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+        ],
+        required: &["Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataStorage> for ::stratus_model::Val<DataStorage> {
         fn from(value: DataStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1843,6 +2383,19 @@ pub mod serverless_cache {
         /// `Minimum`: integer.
         pub minimum: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ECPUPerSecond`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcpuPerSecond: s::ObjectSchema = s::ObjectSchema {
+        name: "ECPUPerSecond",
+        properties: &[
+            s::prop("Maximum", s::Kind::Integer),
+            s::prop("Minimum", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcpuPerSecond> for ::stratus_model::Val<EcpuPerSecond> {
         fn from(value: EcpuPerSecond) -> Self {
@@ -1860,6 +2413,8 @@ pub mod serverless_cache {
     impl Unit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1892,6 +2447,8 @@ pub use serverless_cache::{CfnServerlessCache, CfnServerlessCacheAttributes};
 
 /// `AWS::ElastiCache::SubnetGroup` and its property types.
 pub mod subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::SubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-subnetgroup.html)
@@ -1933,12 +2490,29 @@ pub mod subnet_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::ElastiCache::SubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::SubnetGroup",
+        properties: &[
+            s::prop("CacheSubnetGroupName", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use subnet_group::CfnSubnetGroup;
 
 /// `AWS::ElastiCache::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-user.html)
@@ -2001,6 +2575,30 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::User",
+        properties: &[
+            s::prop("AccessString", s::Kind::String).pattern("\\S"),
+            s::prop(
+                "AuthenticationMode",
+                s::Kind::Object(&SCHEMA_AuthenticationMode),
+            ),
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("NoPasswordRequired", s::Kind::Boolean),
+            s::prop("Passwords", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop("UserId", s::Kind::String)
+                .pattern("[a-z][a-z0-9\\\\-]*")
+                .min_length(1),
+            s::prop("UserName", s::Kind::String).min_length(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["UserId", "UserName", "Engine"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Status`: string.
@@ -2042,6 +2640,19 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AuthenticationMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationMode: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationMode",
+        properties: &[
+            s::prop("Passwords", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticationMode> for ::stratus_model::Val<AuthenticationMode> {
         fn from(value: AuthenticationMode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2060,6 +2671,8 @@ pub mod user {
     impl Engine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Redis, Self::Valkey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["redis", "valkey"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2102,6 +2715,8 @@ pub mod user {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Password, Self::NoPasswordRequired, Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["password", "no-password-required", "iam"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2136,6 +2751,8 @@ pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::ElastiCache::UserGroup` and its property types.
 pub mod user_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElastiCache::UserGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-usergroup.html)
@@ -2182,6 +2799,29 @@ pub mod user_group {
         }
     }
 
+    /// What the schema says of `AWS::ElastiCache::UserGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElastiCache::UserGroup",
+        properties: &[
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("UserGroupId", s::Kind::String).pattern("[a-z][a-z0-9\\\\-]*"),
+            s::prop(
+                "UserIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z][a-zA-Z0-9\\-]*$")
+                        .min_length(1),
+                ),
+            )
+            .min_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["UserGroupId", "Engine", "UserIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserGroupAttributes {
         /// `Status`: string.
@@ -2211,6 +2851,8 @@ pub mod user_group {
     impl Engine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Redis, Self::Valkey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["redis", "valkey"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

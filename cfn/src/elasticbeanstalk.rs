@@ -4,6 +4,8 @@
 
 /// `AWS::ElasticBeanstalk::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticBeanstalk::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-application.html)
@@ -27,6 +29,27 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<ApplicationResourceLifecycleConfig>>,
     }
 
+    /// What the schema says of `AWS::ElasticBeanstalk::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticBeanstalk::Application",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(200),
+            s::prop(
+                "ResourceLifecycleConfig",
+                s::Kind::Object(&SCHEMA_ApplicationResourceLifecycleConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ApplicationResourceLifecycleConfig`, a property type of `AWS::ElasticBeanstalk::Application`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -37,6 +60,22 @@ pub mod application {
         pub version_lifecycle_config:
             ::std::option::Option<::stratus_model::Val<ApplicationVersionLifecycleConfig>>,
     }
+
+    /// What the schema says of `ApplicationResourceLifecycleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationResourceLifecycleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationResourceLifecycleConfig",
+        properties: &[
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop(
+                "VersionLifecycleConfig",
+                s::Kind::Object(&SCHEMA_ApplicationVersionLifecycleConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationResourceLifecycleConfig>
         for ::stratus_model::Val<ApplicationResourceLifecycleConfig>
@@ -55,6 +94,19 @@ pub mod application {
         /// `MaxCountRule`: [`MaxCountRule`].
         pub max_count_rule: ::std::option::Option<::stratus_model::Val<MaxCountRule>>,
     }
+
+    /// What the schema says of `ApplicationVersionLifecycleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationVersionLifecycleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationVersionLifecycleConfig",
+        properties: &[
+            s::prop("MaxAgeRule", s::Kind::Object(&SCHEMA_MaxAgeRule)),
+            s::prop("MaxCountRule", s::Kind::Object(&SCHEMA_MaxCountRule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationVersionLifecycleConfig>
         for ::stratus_model::Val<ApplicationVersionLifecycleConfig>
@@ -76,6 +128,20 @@ pub mod application {
         pub max_age_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MaxAgeRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaxAgeRule: s::ObjectSchema = s::ObjectSchema {
+        name: "MaxAgeRule",
+        properties: &[
+            s::prop("DeleteSourceFromS3", s::Kind::Boolean),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MaxAgeInDays", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaxAgeRule> for ::stratus_model::Val<MaxAgeRule> {
         fn from(value: MaxAgeRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -94,6 +160,20 @@ pub mod application {
         pub max_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MaxCountRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaxCountRule: s::ObjectSchema = s::ObjectSchema {
+        name: "MaxCountRule",
+        properties: &[
+            s::prop("DeleteSourceFromS3", s::Kind::Boolean),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MaxCount", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaxCountRule> for ::stratus_model::Val<MaxCountRule> {
         fn from(value: MaxCountRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -105,6 +185,8 @@ pub use application::CfnApplication;
 
 /// `AWS::ElasticBeanstalk::ApplicationVersion` and its property types.
 pub mod application_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticBeanstalk::ApplicationVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-applicationversion.html)
@@ -145,6 +227,24 @@ pub mod application_version {
         }
     }
 
+    /// What the schema says of `AWS::ElasticBeanstalk::ApplicationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticBeanstalk::ApplicationVersion",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(200),
+            s::prop("SourceBundle", s::Kind::Object(&SCHEMA_SourceBundle)),
+        ],
+        required: &["ApplicationName", "SourceBundle"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplicationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationVersionAttributes {
         /// `Id`: string.
@@ -184,6 +284,23 @@ pub mod application_version {
         }
     }
 
+    /// What the schema says of `SourceBundle`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceBundle: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceBundle",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceBundle> for ::stratus_model::Val<SourceBundle> {
         fn from(value: SourceBundle) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -195,6 +312,8 @@ pub use application_version::{CfnApplicationVersion, CfnApplicationVersionAttrib
 
 /// `AWS::ElasticBeanstalk::ConfigurationTemplate` and its property types.
 pub mod configuration_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticBeanstalk::ConfigurationTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-configurationtemplate.html)
@@ -253,6 +372,37 @@ pub mod configuration_template {
         }
     }
 
+    /// What the schema says of `AWS::ElasticBeanstalk::ConfigurationTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticBeanstalk::ConfigurationTemplate",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(200),
+            s::prop("EnvironmentId", s::Kind::String),
+            s::prop(
+                "OptionSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfigurationOptionSetting),
+                )),
+            ),
+            s::prop("PlatformArn", s::Kind::String),
+            s::prop("SolutionStackName", s::Kind::String),
+            s::prop(
+                "SourceConfiguration",
+                s::Kind::Object(&SCHEMA_SourceConfiguration),
+            ),
+        ],
+        required: &["ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfigurationTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationTemplateAttributes {
         /// `TemplateName`: string.
@@ -297,6 +447,23 @@ pub mod configuration_template {
         }
     }
 
+    /// What the schema says of `ConfigurationOptionSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationOptionSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationOptionSetting",
+        properties: &[
+            s::prop("Namespace", s::Kind::String),
+            s::prop("OptionName", s::Kind::String),
+            s::prop("ResourceName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Namespace", "OptionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationOptionSetting>
         for ::stratus_model::Val<ConfigurationOptionSetting>
     {
@@ -332,6 +499,23 @@ pub mod configuration_template {
         }
     }
 
+    /// What the schema says of `SourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConfiguration",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("TemplateName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["TemplateName", "ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceConfiguration> for ::stratus_model::Val<SourceConfiguration> {
         fn from(value: SourceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -343,6 +527,8 @@ pub use configuration_template::{CfnConfigurationTemplate, CfnConfigurationTempl
 
 /// `AWS::ElasticBeanstalk::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticBeanstalk::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html)
@@ -418,6 +604,46 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::ElasticBeanstalk::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticBeanstalk::Environment",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("CNAMEPrefix", s::Kind::String)
+                .min_length(4)
+                .max_length(63),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(200),
+            s::prop("EnvironmentName", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("OperationsRole", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "OptionSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OptionSetting))),
+            ),
+            s::prop("PlatformArn", s::Kind::String),
+            s::prop("SolutionStackName", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tier", s::Kind::Object(&SCHEMA_Tier)),
+            s::prop("VersionLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EndpointURL`: string.
@@ -462,6 +688,23 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `OptionSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_OptionSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "OptionSetting",
+        properties: &[
+            s::prop("Namespace", s::Kind::String),
+            s::prop("OptionName", s::Kind::String),
+            s::prop("ResourceName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Namespace", "OptionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OptionSetting> for ::stratus_model::Val<OptionSetting> {
         fn from(value: OptionSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -479,6 +722,20 @@ pub mod environment {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Tier`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tier: s::ObjectSchema = s::ObjectSchema {
+        name: "Tier",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tier> for ::stratus_model::Val<Tier> {
         fn from(value: Tier) -> Self {

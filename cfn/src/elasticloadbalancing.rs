@@ -4,6 +4,8 @@
 
 /// `AWS::ElasticLoadBalancing::LoadBalancer` and its property types.
 pub mod load_balancer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancing::LoadBalancer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html)
@@ -90,6 +92,73 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancing::LoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancing::LoadBalancer",
+        properties: &[
+            s::prop(
+                "AccessLoggingPolicy",
+                s::Kind::Object(&SCHEMA_AccessLoggingPolicy),
+            ),
+            s::prop(
+                "AppCookieStickinessPolicy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AppCookieStickinessPolicy),
+                )),
+            ),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ConnectionDrainingPolicy",
+                s::Kind::Object(&SCHEMA_ConnectionDrainingPolicy),
+            ),
+            s::prop(
+                "ConnectionSettings",
+                s::Kind::Object(&SCHEMA_ConnectionSettings),
+            ),
+            s::prop("CrossZone", s::Kind::Boolean),
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_HealthCheck)),
+            s::prop("Instances", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "LBCookieStickinessPolicy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LbCookieStickinessPolicy),
+                )),
+            ),
+            s::prop(
+                "Listeners",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Listeners))),
+            ),
+            s::prop("LoadBalancerName", s::Kind::String),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Policies))),
+            ),
+            s::prop("Scheme", s::Kind::String),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SourceSecurityGroup",
+                s::Kind::Object(&SCHEMA_SourceSecurityGroup),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Listeners"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoadBalancer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerAttributes {
         /// `Id`: string.
@@ -158,6 +227,21 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `AccessLoggingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessLoggingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessLoggingPolicy",
+        properties: &[
+            s::prop("EmitInterval", s::Kind::Integer),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("S3BucketName", s::Kind::String),
+            s::prop("S3BucketPrefix", s::Kind::String),
+        ],
+        required: &["Enabled", "S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessLoggingPolicy> for ::stratus_model::Val<AccessLoggingPolicy> {
         fn from(value: AccessLoggingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -189,6 +273,19 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `AppCookieStickinessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppCookieStickinessPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AppCookieStickinessPolicy",
+        properties: &[
+            s::prop("CookieName", s::Kind::String),
+            s::prop("PolicyName", s::Kind::String),
+        ],
+        required: &["PolicyName", "CookieName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppCookieStickinessPolicy>
         for ::stratus_model::Val<AppCookieStickinessPolicy>
     {
@@ -218,6 +315,19 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `ConnectionDrainingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionDrainingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionDrainingPolicy",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Timeout", s::Kind::Integer),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionDrainingPolicy>
         for ::stratus_model::Val<ConnectionDrainingPolicy>
     {
@@ -243,6 +353,16 @@ pub mod load_balancer {
             }
         }
     }
+
+    /// What the schema says of `ConnectionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionSettings",
+        properties: &[s::prop("IdleTimeout", s::Kind::Integer)],
+        required: &["IdleTimeout"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionSettings> for ::stratus_model::Val<ConnectionSettings> {
         fn from(value: ConnectionSettings) -> Self {
@@ -290,6 +410,28 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `HealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheck: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheck",
+        properties: &[
+            s::prop("HealthyThreshold", s::Kind::String),
+            s::prop("Interval", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+            s::prop("Timeout", s::Kind::String),
+            s::prop("UnhealthyThreshold", s::Kind::String),
+        ],
+        required: &[
+            "Target",
+            "UnhealthyThreshold",
+            "Timeout",
+            "HealthyThreshold",
+            "Interval",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheck> for ::stratus_model::Val<HealthCheck> {
         fn from(value: HealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -306,6 +448,19 @@ pub mod load_balancer {
         /// `PolicyName`: string.
         pub policy_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LBCookieStickinessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_LbCookieStickinessPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "LBCookieStickinessPolicy",
+        properties: &[
+            s::prop("CookieExpirationPeriod", s::Kind::String),
+            s::prop("PolicyName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LbCookieStickinessPolicy>
         for ::stratus_model::Val<LbCookieStickinessPolicy>
@@ -357,6 +512,23 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `Listeners`'s properties; `validate()` checks them.
+    pub static SCHEMA_Listeners: s::ObjectSchema = s::ObjectSchema {
+        name: "Listeners",
+        properties: &[
+            s::prop("InstancePort", s::Kind::String),
+            s::prop("InstanceProtocol", s::Kind::String),
+            s::prop("LoadBalancerPort", s::Kind::String),
+            s::prop("PolicyNames", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("SSLCertificateId", s::Kind::String),
+        ],
+        required: &["InstancePort", "LoadBalancerPort", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Listeners> for ::stratus_model::Val<Listeners> {
         fn from(value: Listeners) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -403,6 +575,28 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `Policies`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policies: s::ObjectSchema = s::ObjectSchema {
+        name: "Policies",
+        properties: &[
+            s::prop("Attributes", s::Kind::List(&s::prop("", s::Kind::Json))),
+            s::prop(
+                "InstancePorts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "LoadBalancerPorts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PolicyName", s::Kind::String),
+            s::prop("PolicyType", s::Kind::String),
+        ],
+        required: &["PolicyType", "PolicyName", "Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Policies> for ::stratus_model::Val<Policies> {
         fn from(value: Policies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -418,6 +612,19 @@ pub mod load_balancer {
         /// `OwnerAlias`: string.
         pub owner_alias: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SourceSecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceSecurityGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceSecurityGroup",
+        properties: &[
+            s::prop("GroupName", s::Kind::String),
+            s::prop("OwnerAlias", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<SourceSecurityGroup> for ::stratus_model::Val<SourceSecurityGroup> {
         fn from(value: SourceSecurityGroup) -> Self {
@@ -450,6 +657,19 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -472,6 +692,8 @@ pub mod load_balancer {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp, Self::Ssl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TCP", "SSL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

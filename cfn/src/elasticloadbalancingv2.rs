@@ -4,6 +4,8 @@
 
 /// `AWS::ElasticLoadBalancingV2::Listener` and its property types.
 pub mod listener {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::Listener`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html)
@@ -63,6 +65,40 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::Listener`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::Listener",
+        properties: &[
+            s::prop("AlpnPolicy", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Certificates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Certificate))),
+            ),
+            s::prop(
+                "DefaultActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop(
+                "ListenerAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ListenerAttribute))),
+            ),
+            s::prop("LoadBalancerArn", s::Kind::String),
+            s::prop(
+                "MutualAuthentication",
+                s::Kind::Object(&SCHEMA_MutualAuthentication),
+            ),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("SslPolicy", s::Kind::String),
+        ],
+        required: &["LoadBalancerArn", "DefaultActions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `ListenerArn`: string.
@@ -82,6 +118,16 @@ pub mod listener {
         /// `CertificateArn`: string.
         pub certificate_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
+        name: "Certificate",
+        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
@@ -135,6 +181,40 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop(
+                "AuthenticateCognitoConfig",
+                s::Kind::Object(&SCHEMA_AuthenticateCognitoConfig),
+            ),
+            s::prop(
+                "AuthenticateOidcConfig",
+                s::Kind::Object(&SCHEMA_AuthenticateOidcConfig),
+            ),
+            s::prop(
+                "FixedResponseConfig",
+                s::Kind::Object(&SCHEMA_FixedResponseConfig),
+            ),
+            s::prop("ForwardConfig", s::Kind::Object(&SCHEMA_ForwardConfig)),
+            s::prop(
+                "JwtValidationConfig",
+                s::Kind::Object(&SCHEMA_JwtValidationConfig),
+            ),
+            s::prop("Order", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50000.0),
+            s::prop("RedirectConfig", s::Kind::Object(&SCHEMA_RedirectConfig)),
+            s::prop("TargetGroupArn", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -150,6 +230,19 @@ pub mod listener {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ListenerAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListenerAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "ListenerAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ListenerAttribute> for ::stratus_model::Val<ListenerAttribute> {
         fn from(value: ListenerAttribute) -> Self {
@@ -172,6 +265,24 @@ pub mod listener {
         /// `TrustStoreArn`: string.
         pub trust_store_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MutualAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_MutualAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "MutualAuthentication",
+        properties: &[
+            s::prop(
+                "AdvertiseTrustStoreCaNames",
+                s::Kind::Enum(AdvertiseTrustStoreCaNames::VALUES),
+            ),
+            s::prop("IgnoreClientCertificateExpiry", s::Kind::Boolean),
+            s::prop("Mode", s::Kind::String),
+            s::prop("TrustStoreArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MutualAuthentication> for ::stratus_model::Val<MutualAuthentication> {
         fn from(value: MutualAuthentication) -> Self {
@@ -229,6 +340,31 @@ pub mod listener {
             }
         }
     }
+
+    /// What the schema says of `AuthenticateCognitoConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticateCognitoConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticateCognitoConfig",
+        properties: &[
+            s::prop(
+                "AuthenticationRequestExtraParams",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "OnUnauthenticatedRequest",
+                s::Kind::Enum(OnUnauthenticatedRequest::VALUES),
+            ),
+            s::prop("Scope", s::Kind::String),
+            s::prop("SessionCookieName", s::Kind::String),
+            s::prop("SessionTimeout", s::Kind::String),
+            s::prop("UserPoolArn", s::Kind::String),
+            s::prop("UserPoolClientId", s::Kind::String),
+            s::prop("UserPoolDomain", s::Kind::String),
+        ],
+        required: &["UserPoolClientId", "UserPoolDomain", "UserPoolArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthenticateCognitoConfig>
         for ::stratus_model::Val<AuthenticateCognitoConfig>
@@ -307,6 +443,41 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `AuthenticateOidcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticateOidcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticateOidcConfig",
+        properties: &[
+            s::prop(
+                "AuthenticationRequestExtraParams",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("Issuer", s::Kind::String),
+            s::prop(
+                "OnUnauthenticatedRequest",
+                s::Kind::Enum(OnUnauthenticatedRequest2::VALUES),
+            ),
+            s::prop("Scope", s::Kind::String),
+            s::prop("SessionCookieName", s::Kind::String),
+            s::prop("SessionTimeout", s::Kind::String),
+            s::prop("TokenEndpoint", s::Kind::String),
+            s::prop("UseExistingClientSecret", s::Kind::Boolean),
+            s::prop("UserInfoEndpoint", s::Kind::String),
+        ],
+        required: &[
+            "TokenEndpoint",
+            "Issuer",
+            "UserInfoEndpoint",
+            "ClientId",
+            "AuthorizationEndpoint",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticateOidcConfig> for ::stratus_model::Val<AuthenticateOidcConfig> {
         fn from(value: AuthenticateOidcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -342,6 +513,24 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `FixedResponseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedResponseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedResponseConfig",
+        properties: &[
+            s::prop("ContentType", s::Kind::String)
+                .min_length(0)
+                .max_length(32),
+            s::prop("MessageBody", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("StatusCode", s::Kind::String).pattern("^(2|4|5)\\d\\d$"),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FixedResponseConfig> for ::stratus_model::Val<FixedResponseConfig> {
         fn from(value: FixedResponseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -359,6 +548,25 @@ pub mod listener {
         pub target_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TargetGroupTuple>>>,
     }
+
+    /// What the schema says of `ForwardConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForwardConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ForwardConfig",
+        properties: &[
+            s::prop(
+                "TargetGroupStickinessConfig",
+                s::Kind::Object(&SCHEMA_TargetGroupStickinessConfig),
+            ),
+            s::prop(
+                "TargetGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupTuple))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ForwardConfig> for ::stratus_model::Val<ForwardConfig> {
         fn from(value: ForwardConfig) -> Self {
@@ -395,6 +603,26 @@ pub mod listener {
             }
         }
     }
+
+    /// What the schema says of `JwtValidationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtValidationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtValidationConfig",
+        properties: &[
+            s::prop(
+                "AdditionalClaims",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_JwtValidationActionAdditionalClaim),
+                )),
+            ),
+            s::prop("Issuer", s::Kind::String),
+            s::prop("JwksEndpoint", s::Kind::String),
+        ],
+        required: &["JwksEndpoint", "Issuer"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JwtValidationConfig> for ::stratus_model::Val<JwtValidationConfig> {
         fn from(value: JwtValidationConfig) -> Self {
@@ -442,6 +670,29 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `RedirectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedirectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RedirectConfig",
+        properties: &[
+            s::prop("Host", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Path", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Port", s::Kind::String),
+            s::prop("Protocol", s::Kind::String).pattern("^(HTTPS?|#\\{protocol\\})$"),
+            s::prop("Query", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("StatusCode", s::Kind::Enum(StatusCode::VALUES)),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedirectConfig> for ::stratus_model::Val<RedirectConfig> {
         fn from(value: RedirectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -457,6 +708,19 @@ pub mod listener {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `TargetGroupStickinessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupStickinessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupStickinessConfig",
+        properties: &[
+            s::prop("DurationSeconds", s::Kind::Integer),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupStickinessConfig>
         for ::stratus_model::Val<TargetGroupStickinessConfig>
@@ -475,6 +739,19 @@ pub mod listener {
         /// `Weight`: integer.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TargetGroupTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupTuple",
+        properties: &[
+            s::prop("TargetGroupArn", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupTuple> for ::stratus_model::Val<TargetGroupTuple> {
         fn from(value: TargetGroupTuple) -> Self {
@@ -514,6 +791,20 @@ pub mod listener {
             }
         }
     }
+
+    /// What the schema says of `JwtValidationActionAdditionalClaim`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtValidationActionAdditionalClaim: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtValidationActionAdditionalClaim",
+        properties: &[
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Format", "Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JwtValidationActionAdditionalClaim>
         for ::stratus_model::Val<JwtValidationActionAdditionalClaim>
@@ -558,6 +849,10 @@ pub mod listener {
             Self::TcpUdp,
             Self::Tls,
             Self::Udp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
         ];
 
         /// The value CloudFormation takes.
@@ -621,6 +916,15 @@ pub mod listener {
             Self::JwtValidation,
             Self::Redirect,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "authenticate-cognito",
+            "authenticate-oidc",
+            "fixed-response",
+            "forward",
+            "jwt-validation",
+            "redirect",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -665,6 +969,8 @@ pub mod listener {
     impl AdvertiseTrustStoreCaNames {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::On];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["off", "on"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -709,6 +1015,8 @@ pub mod listener {
     impl OnUnauthenticatedRequest {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Authenticate, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -754,6 +1062,8 @@ pub mod listener {
     impl OnUnauthenticatedRequest2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Authenticate, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -797,6 +1107,8 @@ pub mod listener {
     impl StatusCode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http301, Self::Http302];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP_301", "HTTP_302"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -843,6 +1155,9 @@ pub mod listener {
             Self::SpaceSeparatedValues,
             Self::StringArray,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["single-string", "space-separated-values", "string-array"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -877,6 +1192,8 @@ pub use listener::{CfnListener, CfnListenerAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::ListenerCertificate` and its property types.
 pub mod listener_certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::ListenerCertificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenercertificate.html)
@@ -910,6 +1227,22 @@ pub mod listener_certificate {
         }
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::ListenerCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::ListenerCertificate",
+        properties: &[
+            s::prop(
+                "Certificates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Certificate))),
+            ),
+            s::prop("ListenerArn", s::Kind::String),
+        ],
+        required: &["ListenerArn", "Certificates"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnListenerCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerCertificateAttributes {
         /// `Id`: string.
@@ -930,6 +1263,16 @@ pub mod listener_certificate {
         pub certificate_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Certificate: s::ObjectSchema = s::ObjectSchema {
+        name: "Certificate",
+        properties: &[s::prop("CertificateArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Certificate> for ::stratus_model::Val<Certificate> {
         fn from(value: Certificate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -941,6 +1284,8 @@ pub use listener_certificate::{CfnListenerCertificate, CfnListenerCertificateAtt
 
 /// `AWS::ElasticLoadBalancingV2::ListenerRule` and its property types.
 pub mod listener_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::ListenerRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html)
@@ -985,6 +1330,33 @@ pub mod listener_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::ListenerRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::ListenerRule",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleCondition))),
+            ),
+            s::prop("ListenerArn", s::Kind::String),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50000.0),
+            s::prop(
+                "Transforms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Transform))),
+            ),
+        ],
+        required: &["Actions", "Priority", "Conditions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnListenerRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerRuleAttributes {
@@ -1049,6 +1421,40 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop(
+                "AuthenticateCognitoConfig",
+                s::Kind::Object(&SCHEMA_AuthenticateCognitoConfig),
+            ),
+            s::prop(
+                "AuthenticateOidcConfig",
+                s::Kind::Object(&SCHEMA_AuthenticateOidcConfig),
+            ),
+            s::prop(
+                "FixedResponseConfig",
+                s::Kind::Object(&SCHEMA_FixedResponseConfig),
+            ),
+            s::prop("ForwardConfig", s::Kind::Object(&SCHEMA_ForwardConfig)),
+            s::prop(
+                "JwtValidationConfig",
+                s::Kind::Object(&SCHEMA_JwtValidationConfig),
+            ),
+            s::prop("Order", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50000.0),
+            s::prop("RedirectConfig", s::Kind::Object(&SCHEMA_RedirectConfig)),
+            s::prop("TargetGroupArn", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1083,6 +1489,43 @@ pub mod listener_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `RuleCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleCondition",
+        properties: &[
+            s::prop("Field", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop(
+                "HostHeaderConfig",
+                s::Kind::Object(&SCHEMA_HostHeaderConfig),
+            ),
+            s::prop(
+                "HttpHeaderConfig",
+                s::Kind::Object(&SCHEMA_HttpHeaderConfig),
+            ),
+            s::prop(
+                "HttpRequestMethodConfig",
+                s::Kind::Object(&SCHEMA_HttpRequestMethodConfig),
+            ),
+            s::prop(
+                "PathPatternConfig",
+                s::Kind::Object(&SCHEMA_PathPatternConfig),
+            ),
+            s::prop(
+                "QueryStringConfig",
+                s::Kind::Object(&SCHEMA_QueryStringConfig),
+            ),
+            s::prop("RegexValues", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SourceIpConfig", s::Kind::Object(&SCHEMA_SourceIpConfig)),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleCondition> for ::stratus_model::Val<RuleCondition> {
         fn from(value: RuleCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1114,6 +1557,26 @@ pub mod listener_rule {
             }
         }
     }
+
+    /// What the schema says of `Transform`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transform: s::ObjectSchema = s::ObjectSchema {
+        name: "Transform",
+        properties: &[
+            s::prop(
+                "HostHeaderRewriteConfig",
+                s::Kind::Object(&SCHEMA_RewriteConfigObject),
+            ),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+            s::prop(
+                "UrlRewriteConfig",
+                s::Kind::Object(&SCHEMA_RewriteConfigObject),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Transform> for ::stratus_model::Val<Transform> {
         fn from(value: Transform) -> Self {
@@ -1171,6 +1634,31 @@ pub mod listener_rule {
             }
         }
     }
+
+    /// What the schema says of `AuthenticateCognitoConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticateCognitoConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticateCognitoConfig",
+        properties: &[
+            s::prop(
+                "AuthenticationRequestExtraParams",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "OnUnauthenticatedRequest",
+                s::Kind::Enum(OnUnauthenticatedRequest::VALUES),
+            ),
+            s::prop("Scope", s::Kind::String),
+            s::prop("SessionCookieName", s::Kind::String),
+            s::prop("SessionTimeout", s::Kind::Integer),
+            s::prop("UserPoolArn", s::Kind::String),
+            s::prop("UserPoolClientId", s::Kind::String),
+            s::prop("UserPoolDomain", s::Kind::String),
+        ],
+        required: &["UserPoolClientId", "UserPoolDomain", "UserPoolArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthenticateCognitoConfig>
         for ::stratus_model::Val<AuthenticateCognitoConfig>
@@ -1249,6 +1737,41 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `AuthenticateOidcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticateOidcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticateOidcConfig",
+        properties: &[
+            s::prop(
+                "AuthenticationRequestExtraParams",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AuthorizationEndpoint", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("Issuer", s::Kind::String),
+            s::prop(
+                "OnUnauthenticatedRequest",
+                s::Kind::Enum(OnUnauthenticatedRequest2::VALUES),
+            ),
+            s::prop("Scope", s::Kind::String),
+            s::prop("SessionCookieName", s::Kind::String),
+            s::prop("SessionTimeout", s::Kind::Integer),
+            s::prop("TokenEndpoint", s::Kind::String),
+            s::prop("UseExistingClientSecret", s::Kind::Boolean),
+            s::prop("UserInfoEndpoint", s::Kind::String),
+        ],
+        required: &[
+            "TokenEndpoint",
+            "Issuer",
+            "UserInfoEndpoint",
+            "ClientId",
+            "AuthorizationEndpoint",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticateOidcConfig> for ::stratus_model::Val<AuthenticateOidcConfig> {
         fn from(value: AuthenticateOidcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1284,6 +1807,24 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `FixedResponseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedResponseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedResponseConfig",
+        properties: &[
+            s::prop("ContentType", s::Kind::String)
+                .min_length(0)
+                .max_length(32),
+            s::prop("MessageBody", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("StatusCode", s::Kind::String).pattern("^(2|4|5)\\d\\d$"),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FixedResponseConfig> for ::stratus_model::Val<FixedResponseConfig> {
         fn from(value: FixedResponseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1301,6 +1842,25 @@ pub mod listener_rule {
         pub target_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TargetGroupTuple>>>,
     }
+
+    /// What the schema says of `ForwardConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForwardConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ForwardConfig",
+        properties: &[
+            s::prop(
+                "TargetGroupStickinessConfig",
+                s::Kind::Object(&SCHEMA_TargetGroupStickinessConfig),
+            ),
+            s::prop(
+                "TargetGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupTuple))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ForwardConfig> for ::stratus_model::Val<ForwardConfig> {
         fn from(value: ForwardConfig) -> Self {
@@ -1337,6 +1897,26 @@ pub mod listener_rule {
             }
         }
     }
+
+    /// What the schema says of `JwtValidationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtValidationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtValidationConfig",
+        properties: &[
+            s::prop(
+                "AdditionalClaims",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_JwtValidationActionAdditionalClaim),
+                )),
+            ),
+            s::prop("Issuer", s::Kind::String),
+            s::prop("JwksEndpoint", s::Kind::String),
+        ],
+        required: &["JwksEndpoint", "Issuer"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JwtValidationConfig> for ::stratus_model::Val<JwtValidationConfig> {
         fn from(value: JwtValidationConfig) -> Self {
@@ -1384,6 +1964,29 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `RedirectConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedirectConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RedirectConfig",
+        properties: &[
+            s::prop("Host", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Path", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Port", s::Kind::String),
+            s::prop("Protocol", s::Kind::String).pattern("^(HTTPS?|#\\{protocol\\})$"),
+            s::prop("Query", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("StatusCode", s::Kind::Enum(StatusCode::VALUES)),
+        ],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedirectConfig> for ::stratus_model::Val<RedirectConfig> {
         fn from(value: RedirectConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1401,6 +2004,19 @@ pub mod listener_rule {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `HostHeaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostHeaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HostHeaderConfig",
+        properties: &[
+            s::prop("RegexValues", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostHeaderConfig> for ::stratus_model::Val<HostHeaderConfig> {
         fn from(value: HostHeaderConfig) -> Self {
@@ -1422,6 +2038,20 @@ pub mod listener_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HttpHeaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpHeaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpHeaderConfig",
+        properties: &[
+            s::prop("HttpHeaderName", s::Kind::String),
+            s::prop("RegexValues", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpHeaderConfig> for ::stratus_model::Val<HttpHeaderConfig> {
         fn from(value: HttpHeaderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1436,6 +2066,19 @@ pub mod listener_rule {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `HttpRequestMethodConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRequestMethodConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRequestMethodConfig",
+        properties: &[s::prop(
+            "Values",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpRequestMethodConfig>
         for ::stratus_model::Val<HttpRequestMethodConfig>
@@ -1458,6 +2101,19 @@ pub mod listener_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `PathPatternConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathPatternConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PathPatternConfig",
+        properties: &[
+            s::prop("RegexValues", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PathPatternConfig> for ::stratus_model::Val<PathPatternConfig> {
         fn from(value: PathPatternConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1473,6 +2129,19 @@ pub mod listener_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<QueryStringKeyValue>>>,
     }
 
+    /// What the schema says of `QueryStringConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryStringConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryStringConfig",
+        properties: &[s::prop(
+            "Values",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryStringKeyValue))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryStringConfig> for ::stratus_model::Val<QueryStringConfig> {
         fn from(value: QueryStringConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1487,6 +2156,19 @@ pub mod listener_rule {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SourceIpConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceIpConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceIpConfig",
+        properties: &[s::prop(
+            "Values",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceIpConfig> for ::stratus_model::Val<SourceIpConfig> {
         fn from(value: SourceIpConfig) -> Self {
@@ -1514,6 +2196,19 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `RewriteConfigObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_RewriteConfigObject: s::ObjectSchema = s::ObjectSchema {
+        name: "RewriteConfigObject",
+        properties: &[s::prop(
+            "Rewrites",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RewriteConfig))),
+        )],
+        required: &["Rewrites"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RewriteConfigObject> for ::stratus_model::Val<RewriteConfigObject> {
         fn from(value: RewriteConfigObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1529,6 +2224,19 @@ pub mod listener_rule {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `TargetGroupStickinessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupStickinessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupStickinessConfig",
+        properties: &[
+            s::prop("DurationSeconds", s::Kind::Integer),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupStickinessConfig>
         for ::stratus_model::Val<TargetGroupStickinessConfig>
@@ -1547,6 +2255,19 @@ pub mod listener_rule {
         /// `Weight`: integer.
         pub weight: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TargetGroupTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupTuple",
+        properties: &[
+            s::prop("TargetGroupArn", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupTuple> for ::stratus_model::Val<TargetGroupTuple> {
         fn from(value: TargetGroupTuple) -> Self {
@@ -1587,6 +2308,20 @@ pub mod listener_rule {
         }
     }
 
+    /// What the schema says of `JwtValidationActionAdditionalClaim`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtValidationActionAdditionalClaim: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtValidationActionAdditionalClaim",
+        properties: &[
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Format", "Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JwtValidationActionAdditionalClaim>
         for ::stratus_model::Val<JwtValidationActionAdditionalClaim>
     {
@@ -1604,6 +2339,19 @@ pub mod listener_rule {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `QueryStringKeyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryStringKeyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryStringKeyValue",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryStringKeyValue> for ::stratus_model::Val<QueryStringKeyValue> {
         fn from(value: QueryStringKeyValue) -> Self {
@@ -1635,6 +2383,19 @@ pub mod listener_rule {
             }
         }
     }
+
+    /// What the schema says of `RewriteConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RewriteConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RewriteConfig",
+        properties: &[
+            s::prop("Regex", s::Kind::String),
+            s::prop("Replace", s::Kind::String),
+        ],
+        required: &["Regex", "Replace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RewriteConfig> for ::stratus_model::Val<RewriteConfig> {
         fn from(value: RewriteConfig) -> Self {
@@ -1668,6 +2429,15 @@ pub mod listener_rule {
             Self::Forward,
             Self::JwtValidation,
             Self::Redirect,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "authenticate-cognito",
+            "authenticate-oidc",
+            "fixed-response",
+            "forward",
+            "jwt-validation",
+            "redirect",
         ];
 
         /// The value CloudFormation takes.
@@ -1713,6 +2483,8 @@ pub mod listener_rule {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HostHeaderRewrite, Self::UrlRewrite];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["host-header-rewrite", "url-rewrite"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1755,6 +2527,8 @@ pub mod listener_rule {
     impl OnUnauthenticatedRequest {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Authenticate, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1800,6 +2574,8 @@ pub mod listener_rule {
     impl OnUnauthenticatedRequest2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Authenticate, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow", "authenticate", "deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1843,6 +2619,8 @@ pub mod listener_rule {
     impl StatusCode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http301, Self::Http302];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP_301", "HTTP_302"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1889,6 +2667,9 @@ pub mod listener_rule {
             Self::SpaceSeparatedValues,
             Self::StringArray,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["single-string", "space-separated-values", "string-array"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1923,6 +2704,8 @@ pub use listener_rule::{CfnListenerRule, CfnListenerRuleAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::LoadBalancer` and its property types.
 pub mod load_balancer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::LoadBalancer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html)
@@ -1982,6 +2765,52 @@ pub mod load_balancer {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::LoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        properties: &[
+            s::prop(
+                "EnableCapacityReservationProvisionStabilize",
+                s::Kind::Boolean,
+            ),
+            s::prop(
+                "EnablePrefixForIpv6SourceNat",
+                s::Kind::Enum(EnablePrefixForIpv6SourceNat::VALUES),
+            ),
+            s::prop(
+                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+                s::Kind::String,
+            ),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("Ipv4IpamPoolId", s::Kind::String),
+            s::prop(
+                "LoadBalancerAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoadBalancerAttribute))),
+            ),
+            s::prop(
+                "MinimumLoadBalancerCapacity",
+                s::Kind::Object(&SCHEMA_MinimumLoadBalancerCapacity),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Scheme", s::Kind::Enum(Scheme::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SubnetMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubnetMapping))),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[&["Subnets", "SubnetMappings"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoadBalancer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerAttributes {
         /// `LoadBalancerName`: string.
@@ -2024,6 +2853,19 @@ pub mod load_balancer {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoadBalancerAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBalancerAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBalancerAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoadBalancerAttribute> for ::stratus_model::Val<LoadBalancerAttribute> {
         fn from(value: LoadBalancerAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2047,6 +2889,16 @@ pub mod load_balancer {
             }
         }
     }
+
+    /// What the schema says of `MinimumLoadBalancerCapacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_MinimumLoadBalancerCapacity: s::ObjectSchema = s::ObjectSchema {
+        name: "MinimumLoadBalancerCapacity",
+        properties: &[s::prop("CapacityUnits", s::Kind::Integer)],
+        required: &["CapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MinimumLoadBalancerCapacity>
         for ::stratus_model::Val<MinimumLoadBalancerCapacity>
@@ -2090,6 +2942,22 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `SubnetMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubnetMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "SubnetMapping",
+        properties: &[
+            s::prop("AllocationId", s::Kind::String),
+            s::prop("IPv6Address", s::Kind::String),
+            s::prop("PrivateIPv4Address", s::Kind::String),
+            s::prop("SourceNatIpv6Prefix", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {
         fn from(value: SubnetMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2108,6 +2976,8 @@ pub mod load_balancer {
     impl EnablePrefixForIpv6SourceNat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::On];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["off", "on"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2156,6 +3026,9 @@ pub mod load_balancer {
             Self::DualstackWithoutPublicIpv4,
             Self::Ipv4,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["dualstack", "dualstack-without-public-ipv4", "ipv4"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2197,6 +3070,8 @@ pub mod load_balancer {
     impl Scheme {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Internal, Self::InternetFacing];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["internal", "internet-facing"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2239,6 +3114,8 @@ pub mod load_balancer {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Application, Self::Gateway, Self::Network];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["application", "gateway", "network"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2273,6 +3150,8 @@ pub use load_balancer::{CfnLoadBalancer, CfnLoadBalancerAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TargetGroup` and its property types.
 pub mod target_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::TargetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html)
@@ -2353,6 +3232,60 @@ pub mod target_group {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::TargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::TargetGroup",
+        properties: &[
+            s::prop("HealthCheckEnabled", s::Kind::Boolean),
+            s::prop("HealthCheckIntervalSeconds", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(300.0),
+            s::prop("HealthCheckPath", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("HealthCheckPort", s::Kind::String),
+            s::prop(
+                "HealthCheckProtocol",
+                s::Kind::Enum(HealthCheckProtocol::VALUES),
+            ),
+            s::prop("HealthCheckTimeoutSeconds", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(120.0),
+            s::prop("HealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("Matcher", s::Kind::Object(&SCHEMA_Matcher)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("ProtocolVersion", s::Kind::String),
+            s::prop("TargetControlPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop(
+                "TargetGroupAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetGroupAttribute))),
+            ),
+            s::prop("TargetType", s::Kind::Enum(TargetType::VALUES)),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetDescription))),
+            ),
+            s::prop("UnhealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+            s::prop("VpcId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTargetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTargetGroupAttributes {
         /// `LoadBalancerArns`: list of string.
@@ -2394,6 +3327,19 @@ pub mod target_group {
         pub http_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Matcher`'s properties; `validate()` checks them.
+    pub static SCHEMA_Matcher: s::ObjectSchema = s::ObjectSchema {
+        name: "Matcher",
+        properties: &[
+            s::prop("GrpcCode", s::Kind::String),
+            s::prop("HttpCode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Matcher> for ::stratus_model::Val<Matcher> {
         fn from(value: Matcher) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2409,6 +3355,19 @@ pub mod target_group {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TargetGroupAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetGroupAttribute> for ::stratus_model::Val<TargetGroupAttribute> {
         fn from(value: TargetGroupAttribute) -> Self {
@@ -2446,6 +3405,25 @@ pub mod target_group {
             }
         }
     }
+
+    /// What the schema says of `TargetDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetDescription",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("QuicServerId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetDescription> for ::stratus_model::Val<TargetDescription> {
         fn from(value: TargetDescription) -> Self {
@@ -2488,6 +3466,10 @@ pub mod target_group {
             Self::TcpUdp,
             Self::Tls,
             Self::Udp,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
         ];
 
         /// The value CloudFormation takes.
@@ -2536,6 +3518,8 @@ pub mod target_group {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2600,6 +3584,10 @@ pub mod target_group {
             Self::Tls,
             Self::Udp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GENEVE", "HTTP", "HTTPS", "QUIC", "TCP", "TCP_QUIC", "TCP_UDP", "TLS", "UDP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2651,6 +3639,8 @@ pub mod target_group {
     impl TargetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Alb, Self::Instance, Self::Ip, Self::Lambda];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["alb", "instance", "ip", "lambda"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2686,6 +3676,8 @@ pub use target_group::{CfnTargetGroup, CfnTargetGroupAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TrustStore` and its property types.
 pub mod trust_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::TrustStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststore.html)
@@ -2716,6 +3708,25 @@ pub mod trust_store {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::TrustStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::TrustStore",
+        properties: &[
+            s::prop("CaCertificatesBundleS3Bucket", s::Kind::String),
+            s::prop("CaCertificatesBundleS3Key", s::Kind::String),
+            s::prop("CaCertificatesBundleS3ObjectVersion", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([a-zA-Z0-9]+-)*[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrustStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustStoreAttributes {
         /// `TrustStoreArn`: string.
@@ -2743,6 +3754,8 @@ pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::ElasticLoadBalancingV2::TrustStoreRevocation` and its property types.
 pub mod trust_store_revocation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststorerevocation.html)
@@ -2763,6 +3776,22 @@ pub mod trust_store_revocation {
         #[resource(replace)]
         pub trust_store_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ElasticLoadBalancingV2::TrustStoreRevocation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElasticLoadBalancingV2::TrustStoreRevocation",
+        properties: &[
+            s::prop(
+                "RevocationContents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RevocationContent))),
+            ),
+            s::prop("TrustStoreArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTrustStoreRevocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustStoreRevocationAttributes {
@@ -2800,6 +3829,21 @@ pub mod trust_store_revocation {
         pub s3_object_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RevocationContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_RevocationContent: s::ObjectSchema = s::ObjectSchema {
+        name: "RevocationContent",
+        properties: &[
+            s::prop("RevocationType", s::Kind::Enum(RevocationType::VALUES)),
+            s::prop("S3Bucket", s::Kind::String),
+            s::prop("S3Key", s::Kind::String),
+            s::prop("S3ObjectVersion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RevocationContent> for ::stratus_model::Val<RevocationContent> {
         fn from(value: RevocationContent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2816,6 +3860,8 @@ pub mod trust_store_revocation {
     impl RevocationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Crl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CRL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

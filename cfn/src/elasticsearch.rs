@@ -4,6 +4,8 @@
 
 /// `AWS::Elasticsearch::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Elasticsearch::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html)
@@ -64,6 +66,56 @@ pub mod domain {
         pub vpc_options: ::std::option::Option<::stratus_model::Val<VpcOptions>>,
     }
 
+    /// What the schema says of `AWS::Elasticsearch::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Elasticsearch::Domain",
+        properties: &[
+            s::prop("AccessPolicies", s::Kind::Json),
+            s::prop(
+                "AdvancedOptions",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AdvancedSecurityOptions",
+                s::Kind::Object(&SCHEMA_AdvancedSecurityOptionsInput),
+            ),
+            s::prop("CognitoOptions", s::Kind::Object(&SCHEMA_CognitoOptions)),
+            s::prop(
+                "DomainEndpointOptions",
+                s::Kind::Object(&SCHEMA_DomainEndpointOptions),
+            ),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("EBSOptions", s::Kind::Object(&SCHEMA_EbsOptions)),
+            s::prop(
+                "ElasticsearchClusterConfig",
+                s::Kind::Object(&SCHEMA_ElasticsearchClusterConfig),
+            ),
+            s::prop("ElasticsearchVersion", s::Kind::String),
+            s::prop(
+                "EncryptionAtRestOptions",
+                s::Kind::Object(&SCHEMA_EncryptionAtRestOptions),
+            ),
+            s::prop(
+                "LogPublishingOptions",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_LogPublishingOption))),
+            ),
+            s::prop(
+                "NodeToNodeEncryptionOptions",
+                s::Kind::Object(&SCHEMA_NodeToNodeEncryptionOptions),
+            ),
+            s::prop("SnapshotOptions", s::Kind::Object(&SCHEMA_SnapshotOptions)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VPCOptions", s::Kind::Object(&SCHEMA_VpcOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `Id`: string.
@@ -105,6 +157,24 @@ pub mod domain {
         pub master_user_options: ::std::option::Option<::stratus_model::Val<MasterUserOptions>>,
     }
 
+    /// What the schema says of `AdvancedSecurityOptionsInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedSecurityOptionsInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedSecurityOptionsInput",
+        properties: &[
+            s::prop("AnonymousAuthEnabled", s::Kind::Boolean),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("InternalUserDatabaseEnabled", s::Kind::Boolean),
+            s::prop(
+                "MasterUserOptions",
+                s::Kind::Object(&SCHEMA_MasterUserOptions),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedSecurityOptionsInput>
         for ::stratus_model::Val<AdvancedSecurityOptionsInput>
     {
@@ -126,6 +196,21 @@ pub mod domain {
         /// `UserPoolId`: string.
         pub user_pool_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CognitoOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IdentityPoolId", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CognitoOptions> for ::stratus_model::Val<CognitoOptions> {
         fn from(value: CognitoOptions) -> Self {
@@ -152,6 +237,22 @@ pub mod domain {
         pub tls_security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DomainEndpointOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainEndpointOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainEndpointOptions",
+        properties: &[
+            s::prop("CustomEndpoint", s::Kind::String),
+            s::prop("CustomEndpointCertificateArn", s::Kind::String),
+            s::prop("CustomEndpointEnabled", s::Kind::Boolean),
+            s::prop("EnforceHTTPS", s::Kind::Boolean),
+            s::prop("TLSSecurityPolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainEndpointOptions> for ::stratus_model::Val<DomainEndpointOptions> {
         fn from(value: DomainEndpointOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -172,6 +273,21 @@ pub mod domain {
         /// `VolumeType`: string.
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EBSOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EBSOptions",
+        properties: &[
+            s::prop("EBSEnabled", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsOptions> for ::stratus_model::Val<EbsOptions> {
         fn from(value: EbsOptions) -> Self {
@@ -208,6 +324,34 @@ pub mod domain {
         pub zone_awareness_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ElasticsearchClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchClusterConfig",
+        properties: &[
+            s::prop(
+                "ColdStorageOptions",
+                s::Kind::Object(&SCHEMA_ColdStorageOptions),
+            ),
+            s::prop("DedicatedMasterCount", s::Kind::Integer),
+            s::prop("DedicatedMasterEnabled", s::Kind::Boolean),
+            s::prop("DedicatedMasterType", s::Kind::String),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("WarmCount", s::Kind::Integer),
+            s::prop("WarmEnabled", s::Kind::Boolean),
+            s::prop("WarmType", s::Kind::String),
+            s::prop(
+                "ZoneAwarenessConfig",
+                s::Kind::Object(&SCHEMA_ZoneAwarenessConfig),
+            ),
+            s::prop("ZoneAwarenessEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElasticsearchClusterConfig>
         for ::stratus_model::Val<ElasticsearchClusterConfig>
     {
@@ -225,6 +369,19 @@ pub mod domain {
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EncryptionAtRestOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionAtRestOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionAtRestOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KmsKeyId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionAtRestOptions>
         for ::stratus_model::Val<EncryptionAtRestOptions>
@@ -245,6 +402,19 @@ pub mod domain {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `LogPublishingOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogPublishingOption: s::ObjectSchema = s::ObjectSchema {
+        name: "LogPublishingOption",
+        properties: &[
+            s::prop("CloudWatchLogsLogGroupArn", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogPublishingOption> for ::stratus_model::Val<LogPublishingOption> {
         fn from(value: LogPublishingOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +428,16 @@ pub mod domain {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `NodeToNodeEncryptionOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeToNodeEncryptionOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeToNodeEncryptionOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NodeToNodeEncryptionOptions>
         for ::stratus_model::Val<NodeToNodeEncryptionOptions>
@@ -274,6 +454,16 @@ pub mod domain {
         /// `AutomatedSnapshotStartHour`: integer.
         pub automated_snapshot_start_hour: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SnapshotOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnapshotOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SnapshotOptions",
+        properties: &[s::prop("AutomatedSnapshotStartHour", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnapshotOptions> for ::stratus_model::Val<SnapshotOptions> {
         fn from(value: SnapshotOptions) -> Self {
@@ -306,6 +496,19 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -323,6 +526,22 @@ pub mod domain {
         pub subnet_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `VPCOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VPCOptions",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcOptions> for ::stratus_model::Val<VpcOptions> {
         fn from(value: VpcOptions) -> Self {
@@ -344,6 +563,20 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MasterUserOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MasterUserOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MasterUserOptions",
+        properties: &[
+            s::prop("MasterUserARN", s::Kind::String),
+            s::prop("MasterUserName", s::Kind::String),
+            s::prop("MasterUserPassword", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MasterUserOptions> for ::stratus_model::Val<MasterUserOptions> {
         fn from(value: MasterUserOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -358,6 +591,16 @@ pub mod domain {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ColdStorageOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColdStorageOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ColdStorageOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ColdStorageOptions> for ::stratus_model::Val<ColdStorageOptions> {
         fn from(value: ColdStorageOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -371,6 +614,16 @@ pub mod domain {
         /// `AvailabilityZoneCount`: integer.
         pub availability_zone_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ZoneAwarenessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZoneAwarenessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ZoneAwarenessConfig",
+        properties: &[s::prop("AvailabilityZoneCount", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZoneAwarenessConfig> for ::stratus_model::Val<ZoneAwarenessConfig> {
         fn from(value: ZoneAwarenessConfig) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ElementalInference::Feed` and its property types.
 pub mod feed {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ElementalInference::Feed`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-feed.html)
@@ -38,6 +40,24 @@ pub mod feed {
             }
         }
     }
+
+    /// What the schema says of `AWS::ElementalInference::Feed`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ElementalInference::Feed",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$"),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GetOutput))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Outputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFeed`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeedAttributes {
@@ -97,6 +117,24 @@ pub mod feed {
         }
     }
 
+    /// What the schema says of `GetOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_GetOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "GetOutput",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\w \\-\\.',@:;]*$")
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([a-zA-Z0-9-_]{0,126}[a-zA-Z0-9])?$"),
+            s::prop("OutputConfig", s::Kind::Json),
+            s::prop("Status", s::Kind::Enum(OutputStatus::VALUES)),
+        ],
+        required: &["Name", "OutputConfig", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GetOutput> for ::stratus_model::Val<GetOutput> {
         fn from(value: GetOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +153,8 @@ pub mod feed {
     impl OutputStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

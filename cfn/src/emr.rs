@@ -4,6 +4,8 @@
 
 /// `AWS::EMR::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html)
@@ -159,6 +161,71 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::EMR::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::Cluster",
+        properties: &[
+            s::prop("AdditionalInfo", s::Kind::Json),
+            s::prop(
+                "Applications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Application))),
+            ),
+            s::prop("AutoScalingRole", s::Kind::String),
+            s::prop(
+                "AutoTerminationPolicy",
+                s::Kind::Object(&SCHEMA_AutoTerminationPolicy),
+            ),
+            s::prop(
+                "BootstrapActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BootstrapActionConfig))),
+            ),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+            s::prop("CustomAmiId", s::Kind::String),
+            s::prop("EbsRootVolumeIops", s::Kind::Integer),
+            s::prop("EbsRootVolumeSize", s::Kind::Integer),
+            s::prop("EbsRootVolumeThroughput", s::Kind::Integer),
+            s::prop("Instances", s::Kind::Object(&SCHEMA_JobFlowInstancesConfig)),
+            s::prop("JobFlowRole", s::Kind::String),
+            s::prop(
+                "KerberosAttributes",
+                s::Kind::Object(&SCHEMA_KerberosAttributes),
+            ),
+            s::prop("LogEncryptionKmsKeyId", s::Kind::String),
+            s::prop("LogUri", s::Kind::String),
+            s::prop(
+                "ManagedScalingPolicy",
+                s::Kind::Object(&SCHEMA_ManagedScalingPolicy),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("OSReleaseLabel", s::Kind::String),
+            s::prop(
+                "PlacementGroupConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementGroupConfig))),
+            ),
+            s::prop("ReleaseLabel", s::Kind::String),
+            s::prop("ScaleDownBehavior", s::Kind::String),
+            s::prop("SecurityConfiguration", s::Kind::String),
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop("StepConcurrencyLevel", s::Kind::Integer),
+            s::prop(
+                "Steps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StepConfig))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VisibleToAllUsers", s::Kind::Boolean),
+        ],
+        required: &["Instances", "ServiceRole", "JobFlowRole", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Id`: string.
@@ -195,6 +262,24 @@ pub mod cluster {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Application`'s properties; `validate()` checks them.
+    pub static SCHEMA_Application: s::ObjectSchema = s::ObjectSchema {
+        name: "Application",
+        properties: &[
+            s::prop(
+                "AdditionalInfo",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Args", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Application> for ::stratus_model::Val<Application> {
         fn from(value: Application) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -208,6 +293,16 @@ pub mod cluster {
         /// `IdleTimeout`: integer.
         pub idle_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AutoTerminationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoTerminationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoTerminationPolicy",
+        properties: &[s::prop("IdleTimeout", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoTerminationPolicy> for ::stratus_model::Val<AutoTerminationPolicy> {
         fn from(value: AutoTerminationPolicy) -> Self {
@@ -242,6 +337,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `BootstrapActionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BootstrapActionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BootstrapActionConfig",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ScriptBootstrapAction",
+                s::Kind::Object(&SCHEMA_ScriptBootstrapActionConfig),
+            ),
+        ],
+        required: &["ScriptBootstrapAction", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BootstrapActionConfig> for ::stratus_model::Val<BootstrapActionConfig> {
         fn from(value: BootstrapActionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -264,6 +375,26 @@ pub mod cluster {
         pub configurations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Configuration>>>,
     }
+
+    /// What the schema says of `Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Configuration",
+        properties: &[
+            s::prop("Classification", s::Kind::String),
+            s::prop(
+                "ConfigurationProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
@@ -323,6 +454,60 @@ pub mod cluster {
         pub unhealthy_node_replacement: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `JobFlowInstancesConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobFlowInstancesConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JobFlowInstancesConfig",
+        properties: &[
+            s::prop(
+                "AdditionalMasterSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AdditionalSlaveSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "CoreInstanceFleet",
+                s::Kind::Object(&SCHEMA_InstanceFleetConfig),
+            ),
+            s::prop(
+                "CoreInstanceGroup",
+                s::Kind::Object(&SCHEMA_InstanceGroupConfig),
+            ),
+            s::prop("Ec2KeyName", s::Kind::String),
+            s::prop("Ec2SubnetId", s::Kind::String),
+            s::prop("Ec2SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("EmrManagedMasterSecurityGroup", s::Kind::String),
+            s::prop("EmrManagedSlaveSecurityGroup", s::Kind::String),
+            s::prop("HadoopVersion", s::Kind::String),
+            s::prop("KeepJobFlowAliveWhenNoSteps", s::Kind::Boolean),
+            s::prop(
+                "MasterInstanceFleet",
+                s::Kind::Object(&SCHEMA_InstanceFleetConfig),
+            ),
+            s::prop(
+                "MasterInstanceGroup",
+                s::Kind::Object(&SCHEMA_InstanceGroupConfig),
+            ),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_PlacementType)),
+            s::prop("ServiceAccessSecurityGroup", s::Kind::String),
+            s::prop(
+                "TaskInstanceFleets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceFleetConfig))),
+            ),
+            s::prop(
+                "TaskInstanceGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceGroupConfig))),
+            ),
+            s::prop("TerminationProtected", s::Kind::Boolean),
+            s::prop("UnhealthyNodeReplacement", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobFlowInstancesConfig> for ::stratus_model::Val<JobFlowInstancesConfig> {
         fn from(value: JobFlowInstancesConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -367,6 +552,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `KerberosAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_KerberosAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "KerberosAttributes",
+        properties: &[
+            s::prop("ADDomainJoinPassword", s::Kind::String),
+            s::prop("ADDomainJoinUser", s::Kind::String),
+            s::prop("CrossRealmTrustPrincipalPassword", s::Kind::String),
+            s::prop("KdcAdminPassword", s::Kind::String),
+            s::prop("Realm", s::Kind::String),
+        ],
+        required: &["KdcAdminPassword", "Realm"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KerberosAttributes> for ::stratus_model::Val<KerberosAttributes> {
         fn from(value: KerberosAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -384,6 +585,20 @@ pub mod cluster {
         /// `UtilizationPerformanceIndex`: integer.
         pub utilization_performance_index: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ManagedScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedScalingPolicy",
+        properties: &[
+            s::prop("ComputeLimits", s::Kind::Object(&SCHEMA_ComputeLimits)),
+            s::prop("ScalingStrategy", s::Kind::String),
+            s::prop("UtilizationPerformanceIndex", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManagedScalingPolicy> for ::stratus_model::Val<ManagedScalingPolicy> {
         fn from(value: ManagedScalingPolicy) -> Self {
@@ -413,6 +628,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `PlacementGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementGroupConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementGroupConfig",
+        properties: &[
+            s::prop("InstanceRole", s::Kind::String),
+            s::prop("PlacementStrategy", s::Kind::String),
+        ],
+        required: &["InstanceRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementGroupConfig> for ::stratus_model::Val<PlacementGroupConfig> {
         fn from(value: PlacementGroupConfig) -> Self {
@@ -448,6 +676,23 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `StepConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "StepConfig",
+        properties: &[
+            s::prop("ActionOnFailure", s::Kind::String),
+            s::prop(
+                "HadoopJarStep",
+                s::Kind::Object(&SCHEMA_HadoopJarStepConfig),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["HadoopJarStep", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StepConfig> for ::stratus_model::Val<StepConfig> {
         fn from(value: StepConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -479,6 +724,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -509,6 +767,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ScriptBootstrapActionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScriptBootstrapActionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScriptBootstrapActionConfig",
+        properties: &[
+            s::prop("Args", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &["Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScriptBootstrapActionConfig>
         for ::stratus_model::Val<ScriptBootstrapActionConfig>
     {
@@ -537,6 +808,32 @@ pub mod cluster {
         /// `TargetSpotCapacity`: integer.
         pub target_spot_capacity: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InstanceFleetConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceFleetConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceFleetConfig",
+        properties: &[
+            s::prop(
+                "InstanceTypeConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceTypeConfig))),
+            ),
+            s::prop(
+                "LaunchSpecifications",
+                s::Kind::Object(&SCHEMA_InstanceFleetProvisioningSpecifications),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ResizeSpecifications",
+                s::Kind::Object(&SCHEMA_InstanceFleetResizingSpecifications),
+            ),
+            s::prop("TargetOnDemandCapacity", s::Kind::Integer),
+            s::prop("TargetSpotCapacity", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceFleetConfig> for ::stratus_model::Val<InstanceFleetConfig> {
         fn from(value: InstanceFleetConfig) -> Self {
@@ -591,6 +888,35 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `InstanceGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceGroupConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceGroupConfig",
+        properties: &[
+            s::prop(
+                "AutoScalingPolicy",
+                s::Kind::Object(&SCHEMA_AutoScalingPolicy),
+            ),
+            s::prop("BidPrice", s::Kind::String),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+            s::prop("CustomAmiId", s::Kind::String),
+            s::prop(
+                "EbsConfiguration",
+                s::Kind::Object(&SCHEMA_EbsConfiguration),
+            ),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("Market", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["InstanceCount", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceGroupConfig> for ::stratus_model::Val<InstanceGroupConfig> {
         fn from(value: InstanceGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -616,6 +942,16 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `PlacementType`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementType: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementType",
+        properties: &[s::prop("AvailabilityZone", s::Kind::String)],
+        required: &["AvailabilityZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementType> for ::stratus_model::Val<PlacementType> {
         fn from(value: PlacementType) -> Self {
@@ -659,6 +995,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ComputeLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeLimits",
+        properties: &[
+            s::prop("MaximumCapacityUnits", s::Kind::Integer),
+            s::prop("MaximumCoreCapacityUnits", s::Kind::Integer),
+            s::prop("MaximumOnDemandCapacityUnits", s::Kind::Integer),
+            s::prop("MinimumCapacityUnits", s::Kind::Integer),
+            s::prop("UnitType", s::Kind::String),
+        ],
+        required: &["UnitType", "MaximumCapacityUnits", "MinimumCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeLimits> for ::stratus_model::Val<ComputeLimits> {
         fn from(value: ComputeLimits) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -694,6 +1046,24 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `HadoopJarStepConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HadoopJarStepConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HadoopJarStepConfig",
+        properties: &[
+            s::prop("Args", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Jar", s::Kind::String),
+            s::prop("MainClass", s::Kind::String),
+            s::prop(
+                "StepProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValue))),
+            ),
+        ],
+        required: &["Jar"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HadoopJarStepConfig> for ::stratus_model::Val<HadoopJarStepConfig> {
         fn from(value: HadoopJarStepConfig) -> Self {
@@ -744,6 +1114,31 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `InstanceTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceTypeConfig",
+        properties: &[
+            s::prop("BidPrice", s::Kind::String),
+            s::prop("BidPriceAsPercentageOfOnDemandPrice", s::Kind::Number),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+            s::prop("CustomAmiId", s::Kind::String),
+            s::prop(
+                "EbsConfiguration",
+                s::Kind::Object(&SCHEMA_EbsConfiguration),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("Priority", s::Kind::Number),
+            s::prop("WeightedCapacity", s::Kind::Integer),
+        ],
+        required: &["InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceTypeConfig> for ::stratus_model::Val<InstanceTypeConfig> {
         fn from(value: InstanceTypeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -761,6 +1156,25 @@ pub mod cluster {
         pub spot_specification:
             ::std::option::Option<::stratus_model::Val<SpotProvisioningSpecification>>,
     }
+
+    /// What the schema says of `InstanceFleetProvisioningSpecifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceFleetProvisioningSpecifications: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceFleetProvisioningSpecifications",
+        properties: &[
+            s::prop(
+                "OnDemandSpecification",
+                s::Kind::Object(&SCHEMA_OnDemandProvisioningSpecification),
+            ),
+            s::prop(
+                "SpotSpecification",
+                s::Kind::Object(&SCHEMA_SpotProvisioningSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceFleetProvisioningSpecifications>
         for ::stratus_model::Val<InstanceFleetProvisioningSpecifications>
@@ -781,6 +1195,25 @@ pub mod cluster {
         pub spot_resize_specification:
             ::std::option::Option<::stratus_model::Val<SpotResizingSpecification>>,
     }
+
+    /// What the schema says of `InstanceFleetResizingSpecifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceFleetResizingSpecifications: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceFleetResizingSpecifications",
+        properties: &[
+            s::prop(
+                "OnDemandResizeSpecification",
+                s::Kind::Object(&SCHEMA_OnDemandResizingSpecification),
+            ),
+            s::prop(
+                "SpotResizeSpecification",
+                s::Kind::Object(&SCHEMA_SpotResizingSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceFleetResizingSpecifications>
         for ::stratus_model::Val<InstanceFleetResizingSpecifications>
@@ -815,6 +1248,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AutoScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingPolicy",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_ScalingConstraints)),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingRule))),
+            ),
+        ],
+        required: &["Constraints", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
         fn from(value: AutoScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -832,6 +1281,22 @@ pub mod cluster {
         pub ebs_optimized: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EbsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsConfiguration",
+        properties: &[
+            s::prop(
+                "EbsBlockDeviceConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EbsBlockDeviceConfig))),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsConfiguration> for ::stratus_model::Val<EbsConfiguration> {
         fn from(value: EbsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -847,6 +1312,19 @@ pub mod cluster {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KeyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValue",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyValue> for ::stratus_model::Val<KeyValue> {
         fn from(value: KeyValue) -> Self {
@@ -877,6 +1355,22 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `OnDemandProvisioningSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandProvisioningSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandProvisioningSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop(
+                "CapacityReservationOptions",
+                s::Kind::Object(&SCHEMA_OnDemandCapacityReservationOptions),
+            ),
+        ],
+        required: &["AllocationStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnDemandProvisioningSpecification>
         for ::stratus_model::Val<OnDemandProvisioningSpecification>
@@ -917,6 +1411,21 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `SpotProvisioningSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotProvisioningSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotProvisioningSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("BlockDurationMinutes", s::Kind::Integer),
+            s::prop("TimeoutAction", s::Kind::String),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &["TimeoutDurationMinutes", "TimeoutAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotProvisioningSpecification>
         for ::stratus_model::Val<SpotProvisioningSpecification>
     {
@@ -938,6 +1447,23 @@ pub mod cluster {
         pub timeout_duration_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `OnDemandResizingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandResizingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandResizingSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop(
+                "CapacityReservationOptions",
+                s::Kind::Object(&SCHEMA_OnDemandCapacityReservationOptions),
+            ),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnDemandResizingSpecification>
         for ::stratus_model::Val<OnDemandResizingSpecification>
     {
@@ -955,6 +1481,19 @@ pub mod cluster {
         /// `TimeoutDurationMinutes`: integer.
         pub timeout_duration_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SpotResizingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotResizingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotResizingSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotResizingSpecification>
         for ::stratus_model::Val<SpotResizingSpecification>
@@ -988,6 +1527,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `ScalingConstraints`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConstraints: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConstraints",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+        ],
+        required: &["MinCapacity", "MaxCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingConstraints> for ::stratus_model::Val<ScalingConstraints> {
         fn from(value: ScalingConstraints) -> Self {
@@ -1028,6 +1580,21 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ScalingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingRule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_ScalingAction)),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Trigger", s::Kind::Object(&SCHEMA_ScalingTrigger)),
+        ],
+        required: &["Action", "Trigger", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingRule> for ::stratus_model::Val<ScalingRule> {
         fn from(value: ScalingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1057,6 +1624,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `EbsBlockDeviceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDeviceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDeviceConfig",
+        properties: &[
+            s::prop(
+                "VolumeSpecification",
+                s::Kind::Object(&SCHEMA_VolumeSpecification),
+            ),
+            s::prop("VolumesPerInstance", s::Kind::Integer),
+        ],
+        required: &["VolumeSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
         fn from(value: EbsBlockDeviceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1076,6 +1659,20 @@ pub mod cluster {
         /// `UsageStrategy`: string.
         pub usage_strategy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OnDemandCapacityReservationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandCapacityReservationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandCapacityReservationOptions",
+        properties: &[
+            s::prop("CapacityReservationPreference", s::Kind::String),
+            s::prop("CapacityReservationResourceGroupArn", s::Kind::String),
+            s::prop("UsageStrategy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnDemandCapacityReservationOptions>
         for ::stratus_model::Val<OnDemandCapacityReservationOptions>
@@ -1111,6 +1708,22 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ScalingAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingAction",
+        properties: &[
+            s::prop("Market", s::Kind::String),
+            s::prop(
+                "SimpleScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_SimpleScalingPolicyConfiguration),
+            ),
+        ],
+        required: &["SimpleScalingPolicyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingAction> for ::stratus_model::Val<ScalingAction> {
         fn from(value: ScalingAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1138,6 +1751,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `ScalingTrigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingTrigger: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingTrigger",
+        properties: &[s::prop(
+            "CloudWatchAlarmDefinition",
+            s::Kind::Object(&SCHEMA_CloudWatchAlarmDefinition),
+        )],
+        required: &["CloudWatchAlarmDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingTrigger> for ::stratus_model::Val<ScalingTrigger> {
         fn from(value: ScalingTrigger) -> Self {
@@ -1177,6 +1803,21 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `VolumeSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeSpecification",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("SizeInGB", s::Kind::Integer),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &["SizeInGB", "VolumeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
         fn from(value: VolumeSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1208,6 +1849,20 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `SimpleScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SimpleScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SimpleScalingPolicyConfiguration",
+        properties: &[
+            s::prop("AdjustmentType", s::Kind::String),
+            s::prop("CoolDown", s::Kind::Integer),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+        ],
+        required: &["ScalingAdjustment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SimpleScalingPolicyConfiguration>
         for ::stratus_model::Val<SimpleScalingPolicyConfiguration>
@@ -1268,6 +1923,29 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `CloudWatchAlarmDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchAlarmDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchAlarmDefinition",
+        properties: &[
+            s::prop("ComparisonOperator", s::Kind::String),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("EvaluationPeriods", s::Kind::Integer),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Period", s::Kind::Integer),
+            s::prop("Statistic", s::Kind::String),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["MetricName", "ComparisonOperator", "Period", "Threshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchAlarmDefinition>
         for ::stratus_model::Val<CloudWatchAlarmDefinition>
     {
@@ -1301,6 +1979,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1312,6 +2003,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::EMR::InstanceFleetConfig` and its property types.
 pub mod instance_fleet_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::InstanceFleetConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-instancefleetconfig.html)
@@ -1372,6 +2065,34 @@ pub mod instance_fleet_config {
         }
     }
 
+    /// What the schema says of `AWS::EMR::InstanceFleetConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::InstanceFleetConfig",
+        properties: &[
+            s::prop("ClusterId", s::Kind::String),
+            s::prop("InstanceFleetType", s::Kind::String),
+            s::prop(
+                "InstanceTypeConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceTypeConfig))),
+            ),
+            s::prop(
+                "LaunchSpecifications",
+                s::Kind::Object(&SCHEMA_InstanceFleetProvisioningSpecifications),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ResizeSpecifications",
+                s::Kind::Object(&SCHEMA_InstanceFleetResizingSpecifications),
+            ),
+            s::prop("TargetOnDemandCapacity", s::Kind::Integer),
+            s::prop("TargetSpotCapacity", s::Kind::Integer),
+        ],
+        required: &["InstanceFleetType", "ClusterId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstanceFleetConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceFleetConfigAttributes {
         /// `Id`: string.
@@ -1427,6 +2148,31 @@ pub mod instance_fleet_config {
         }
     }
 
+    /// What the schema says of `InstanceTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceTypeConfig",
+        properties: &[
+            s::prop("BidPrice", s::Kind::String),
+            s::prop("BidPriceAsPercentageOfOnDemandPrice", s::Kind::Number),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+            s::prop("CustomAmiId", s::Kind::String),
+            s::prop(
+                "EbsConfiguration",
+                s::Kind::Object(&SCHEMA_EbsConfiguration),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("Priority", s::Kind::Number),
+            s::prop("WeightedCapacity", s::Kind::Integer),
+        ],
+        required: &["InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceTypeConfig> for ::stratus_model::Val<InstanceTypeConfig> {
         fn from(value: InstanceTypeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1444,6 +2190,25 @@ pub mod instance_fleet_config {
         pub spot_specification:
             ::std::option::Option<::stratus_model::Val<SpotProvisioningSpecification>>,
     }
+
+    /// What the schema says of `InstanceFleetProvisioningSpecifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceFleetProvisioningSpecifications: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceFleetProvisioningSpecifications",
+        properties: &[
+            s::prop(
+                "OnDemandSpecification",
+                s::Kind::Object(&SCHEMA_OnDemandProvisioningSpecification),
+            ),
+            s::prop(
+                "SpotSpecification",
+                s::Kind::Object(&SCHEMA_SpotProvisioningSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceFleetProvisioningSpecifications>
         for ::stratus_model::Val<InstanceFleetProvisioningSpecifications>
@@ -1464,6 +2229,25 @@ pub mod instance_fleet_config {
         pub spot_resize_specification:
             ::std::option::Option<::stratus_model::Val<SpotResizingSpecification>>,
     }
+
+    /// What the schema says of `InstanceFleetResizingSpecifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceFleetResizingSpecifications: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceFleetResizingSpecifications",
+        properties: &[
+            s::prop(
+                "OnDemandResizeSpecification",
+                s::Kind::Object(&SCHEMA_OnDemandResizingSpecification),
+            ),
+            s::prop(
+                "SpotResizeSpecification",
+                s::Kind::Object(&SCHEMA_SpotResizingSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceFleetResizingSpecifications>
         for ::stratus_model::Val<InstanceFleetResizingSpecifications>
@@ -1490,6 +2274,26 @@ pub mod instance_fleet_config {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Configuration>>>,
     }
 
+    /// What the schema says of `Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Configuration",
+        properties: &[
+            s::prop("Classification", s::Kind::String),
+            s::prop(
+                "ConfigurationProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1506,6 +2310,22 @@ pub mod instance_fleet_config {
         /// `EbsOptimized`: boolean.
         pub ebs_optimized: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `EbsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsConfiguration",
+        properties: &[
+            s::prop(
+                "EbsBlockDeviceConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EbsBlockDeviceConfig))),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsConfiguration> for ::stratus_model::Val<EbsConfiguration> {
         fn from(value: EbsConfiguration) -> Self {
@@ -1536,6 +2356,22 @@ pub mod instance_fleet_config {
             }
         }
     }
+
+    /// What the schema says of `OnDemandProvisioningSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandProvisioningSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandProvisioningSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop(
+                "CapacityReservationOptions",
+                s::Kind::Object(&SCHEMA_OnDemandCapacityReservationOptions),
+            ),
+        ],
+        required: &["AllocationStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnDemandProvisioningSpecification>
         for ::stratus_model::Val<OnDemandProvisioningSpecification>
@@ -1576,6 +2412,21 @@ pub mod instance_fleet_config {
         }
     }
 
+    /// What the schema says of `SpotProvisioningSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotProvisioningSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotProvisioningSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("BlockDurationMinutes", s::Kind::Integer),
+            s::prop("TimeoutAction", s::Kind::String),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &["TimeoutDurationMinutes", "TimeoutAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpotProvisioningSpecification>
         for ::stratus_model::Val<SpotProvisioningSpecification>
     {
@@ -1597,6 +2448,23 @@ pub mod instance_fleet_config {
         pub timeout_duration_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `OnDemandResizingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandResizingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandResizingSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop(
+                "CapacityReservationOptions",
+                s::Kind::Object(&SCHEMA_OnDemandCapacityReservationOptions),
+            ),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnDemandResizingSpecification>
         for ::stratus_model::Val<OnDemandResizingSpecification>
     {
@@ -1614,6 +2482,19 @@ pub mod instance_fleet_config {
         /// `TimeoutDurationMinutes`: integer.
         pub timeout_duration_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SpotResizingSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotResizingSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotResizingSpecification",
+        properties: &[
+            s::prop("AllocationStrategy", s::Kind::String),
+            s::prop("TimeoutDurationMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotResizingSpecification>
         for ::stratus_model::Val<SpotResizingSpecification>
@@ -1646,6 +2527,22 @@ pub mod instance_fleet_config {
         }
     }
 
+    /// What the schema says of `EbsBlockDeviceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDeviceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDeviceConfig",
+        properties: &[
+            s::prop(
+                "VolumeSpecification",
+                s::Kind::Object(&SCHEMA_VolumeSpecification),
+            ),
+            s::prop("VolumesPerInstance", s::Kind::Integer),
+        ],
+        required: &["VolumeSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
         fn from(value: EbsBlockDeviceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1665,6 +2562,20 @@ pub mod instance_fleet_config {
         /// `UsageStrategy`: string.
         pub usage_strategy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OnDemandCapacityReservationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnDemandCapacityReservationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OnDemandCapacityReservationOptions",
+        properties: &[
+            s::prop("CapacityReservationPreference", s::Kind::String),
+            s::prop("CapacityReservationResourceGroupArn", s::Kind::String),
+            s::prop("UsageStrategy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnDemandCapacityReservationOptions>
         for ::stratus_model::Val<OnDemandCapacityReservationOptions>
@@ -1706,6 +2617,21 @@ pub mod instance_fleet_config {
         }
     }
 
+    /// What the schema says of `VolumeSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeSpecification",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("SizeInGB", s::Kind::Integer),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &["SizeInGB", "VolumeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
         fn from(value: VolumeSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1717,6 +2643,8 @@ pub use instance_fleet_config::{CfnInstanceFleetConfig, CfnInstanceFleetConfigAt
 
 /// `AWS::EMR::InstanceGroupConfig` and its property types.
 pub mod instance_group_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::InstanceGroupConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-instancegroupconfig.html)
@@ -1798,6 +2726,37 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `AWS::EMR::InstanceGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::InstanceGroupConfig",
+        properties: &[
+            s::prop(
+                "AutoScalingPolicy",
+                s::Kind::Object(&SCHEMA_AutoScalingPolicy),
+            ),
+            s::prop("BidPrice", s::Kind::String),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+            s::prop("CustomAmiId", s::Kind::String),
+            s::prop(
+                "EbsConfiguration",
+                s::Kind::Object(&SCHEMA_EbsConfiguration),
+            ),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop("InstanceRole", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("JobFlowId", s::Kind::String),
+            s::prop("Market", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["JobFlowId", "InstanceCount", "InstanceRole", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstanceGroupConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceGroupConfigAttributes {
         /// `Id`: string.
@@ -1835,6 +2794,22 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `AutoScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingPolicy",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_ScalingConstraints)),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingRule))),
+            ),
+        ],
+        required: &["Constraints", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
         fn from(value: AutoScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1858,6 +2833,26 @@ pub mod instance_group_config {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Configuration>>>,
     }
 
+    /// What the schema says of `Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Configuration",
+        properties: &[
+            s::prop("Classification", s::Kind::String),
+            s::prop(
+                "ConfigurationProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Configuration))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Configuration> for ::stratus_model::Val<Configuration> {
         fn from(value: Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1874,6 +2869,22 @@ pub mod instance_group_config {
         /// `EbsOptimized`: boolean.
         pub ebs_optimized: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `EbsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsConfiguration",
+        properties: &[
+            s::prop(
+                "EbsBlockDeviceConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EbsBlockDeviceConfig))),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsConfiguration> for ::stratus_model::Val<EbsConfiguration> {
         fn from(value: EbsConfiguration) -> Self {
@@ -1905,6 +2916,19 @@ pub mod instance_group_config {
             }
         }
     }
+
+    /// What the schema says of `ScalingConstraints`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConstraints: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConstraints",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+        ],
+        required: &["MinCapacity", "MaxCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingConstraints> for ::stratus_model::Val<ScalingConstraints> {
         fn from(value: ScalingConstraints) -> Self {
@@ -1945,6 +2969,21 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `ScalingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingRule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_ScalingAction)),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Trigger", s::Kind::Object(&SCHEMA_ScalingTrigger)),
+        ],
+        required: &["Action", "Trigger", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingRule> for ::stratus_model::Val<ScalingRule> {
         fn from(value: ScalingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1973,6 +3012,22 @@ pub mod instance_group_config {
             }
         }
     }
+
+    /// What the schema says of `EbsBlockDeviceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDeviceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDeviceConfig",
+        properties: &[
+            s::prop(
+                "VolumeSpecification",
+                s::Kind::Object(&SCHEMA_VolumeSpecification),
+            ),
+            s::prop("VolumesPerInstance", s::Kind::Integer),
+        ],
+        required: &["VolumeSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsBlockDeviceConfig> for ::stratus_model::Val<EbsBlockDeviceConfig> {
         fn from(value: EbsBlockDeviceConfig) -> Self {
@@ -2006,6 +3061,22 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `ScalingAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingAction",
+        properties: &[
+            s::prop("Market", s::Kind::String),
+            s::prop(
+                "SimpleScalingPolicyConfiguration",
+                s::Kind::Object(&SCHEMA_SimpleScalingPolicyConfiguration),
+            ),
+        ],
+        required: &["SimpleScalingPolicyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingAction> for ::stratus_model::Val<ScalingAction> {
         fn from(value: ScalingAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2033,6 +3104,19 @@ pub mod instance_group_config {
             }
         }
     }
+
+    /// What the schema says of `ScalingTrigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingTrigger: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingTrigger",
+        properties: &[s::prop(
+            "CloudWatchAlarmDefinition",
+            s::Kind::Object(&SCHEMA_CloudWatchAlarmDefinition),
+        )],
+        required: &["CloudWatchAlarmDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScalingTrigger> for ::stratus_model::Val<ScalingTrigger> {
         fn from(value: ScalingTrigger) -> Self {
@@ -2072,6 +3156,21 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `VolumeSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeSpecification",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("SizeInGB", s::Kind::Integer),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &["SizeInGB", "VolumeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VolumeSpecification> for ::stratus_model::Val<VolumeSpecification> {
         fn from(value: VolumeSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2103,6 +3202,20 @@ pub mod instance_group_config {
             }
         }
     }
+
+    /// What the schema says of `SimpleScalingPolicyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SimpleScalingPolicyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SimpleScalingPolicyConfiguration",
+        properties: &[
+            s::prop("AdjustmentType", s::Kind::String),
+            s::prop("CoolDown", s::Kind::Integer),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+        ],
+        required: &["ScalingAdjustment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SimpleScalingPolicyConfiguration>
         for ::stratus_model::Val<SimpleScalingPolicyConfiguration>
@@ -2163,6 +3276,29 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `CloudWatchAlarmDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchAlarmDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchAlarmDefinition",
+        properties: &[
+            s::prop("ComparisonOperator", s::Kind::String),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDimension))),
+            ),
+            s::prop("EvaluationPeriods", s::Kind::Integer),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Namespace", s::Kind::String),
+            s::prop("Period", s::Kind::Integer),
+            s::prop("Statistic", s::Kind::String),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &["MetricName", "ComparisonOperator", "Period", "Threshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchAlarmDefinition>
         for ::stratus_model::Val<CloudWatchAlarmDefinition>
     {
@@ -2196,6 +3332,19 @@ pub mod instance_group_config {
         }
     }
 
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2207,6 +3356,8 @@ pub use instance_group_config::{CfnInstanceGroupConfig, CfnInstanceGroupConfigAt
 
 /// `AWS::EMR::SecurityConfiguration` and its property types.
 pub mod security_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::SecurityConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-securityconfiguration.html)
@@ -2242,12 +3393,29 @@ pub mod security_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::EMR::SecurityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::SecurityConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(10280),
+            s::prop("SecurityConfiguration", s::Kind::Json),
+        ],
+        required: &["SecurityConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use security_configuration::CfnSecurityConfiguration;
 
 /// `AWS::EMR::Step` and its property types.
 pub mod step {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::Step`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-step.html)
@@ -2304,6 +3472,28 @@ pub mod step {
         }
     }
 
+    /// What the schema says of `AWS::EMR::Step`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::Step",
+        properties: &[
+            s::prop("ActionOnFailure", s::Kind::String),
+            s::prop("EncryptionKeyArn", s::Kind::String),
+            s::prop(
+                "HadoopJarStep",
+                s::Kind::Object(&SCHEMA_HadoopJarStepConfig),
+            ),
+            s::prop("JobFlowId", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("LogUri", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["JobFlowId", "HadoopJarStep", "ActionOnFailure", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStep`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStepAttributes {
         /// `Id`: string.
@@ -2346,6 +3536,24 @@ pub mod step {
         }
     }
 
+    /// What the schema says of `HadoopJarStepConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HadoopJarStepConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HadoopJarStepConfig",
+        properties: &[
+            s::prop("Args", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Jar", s::Kind::String),
+            s::prop("MainClass", s::Kind::String),
+            s::prop(
+                "StepProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KeyValue))),
+            ),
+        ],
+        required: &["Jar"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HadoopJarStepConfig> for ::stratus_model::Val<HadoopJarStepConfig> {
         fn from(value: HadoopJarStepConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2362,6 +3570,19 @@ pub mod step {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `KeyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyValue",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyValue> for ::stratus_model::Val<KeyValue> {
         fn from(value: KeyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2373,6 +3594,8 @@ pub use step::{CfnStep, CfnStepAttributes};
 
 /// `AWS::EMR::Studio` and its property types.
 pub mod studio {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::Studio`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html)
@@ -2506,6 +3729,16 @@ pub mod studio {
         }
     }
 
+    /// What the schema says of `AWS::EMR::Studio`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::Studio",
+        properties: &[s::prop("AuthMode", s::Kind::Enum(AuthMode::VALUES)), s::prop("DefaultS3Location", s::Kind::String).pattern("^s3://.*").min_length(6).max_length(10280), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("EncryptionKeyArn", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("EngineSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(4).max_length(256), s::prop("IdcInstanceArn", s::Kind::String).min_length(20).max_length(2048), s::prop("IdcUserAssignment", s::Kind::Enum(IdcUserAssignment::VALUES)), s::prop("IdpAuthUrl", s::Kind::String).pattern("^https://[0-9a-zA-Z]([-.\\w]*[0-9a-zA-Z])(:[0-9]*)*([?/#].*)?$").min_length(0).max_length(4096), s::prop("IdpRelayStateParameterName", s::Kind::String).min_length(0).max_length(256), s::prop("Name", s::Kind::String).pattern("[a-zA-Z0-9_-]+").min_length(1).max_length(256), s::prop("ServiceRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(subnet-[a-f0-9]{13})|(subnet-[a-f0-9]{8})\\Z"))).min_items(1), s::prop("TrustedIdentityPropagationEnabled", s::Kind::Boolean), s::prop("UserRole", s::Kind::String).pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(0).max_length(10280), s::prop("VpcId", s::Kind::String).pattern("^(vpc-[0-9a-f]{8}|vpc-[0-9a-f]{17})$").min_length(0).max_length(256), s::prop("WorkspaceSecurityGroupId", s::Kind::String).pattern("^sg-[a-zA-Z0-9\\-._]+$").min_length(0).max_length(256), s::prop("Tags", s::Kind::Json)],
+        required: &["AuthMode", "EngineSecurityGroupId", "Name", "ServiceRole", "SubnetIds", "VpcId", "WorkspaceSecurityGroupId", "DefaultS3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStudio`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStudioAttributes {
         /// `StudioId`: string.
@@ -2540,6 +3773,8 @@ pub mod studio {
     impl AuthMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sso, Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSO", "IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2580,6 +3815,8 @@ pub mod studio {
     impl IdcUserAssignment {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2613,6 +3850,8 @@ pub use studio::{CfnStudio, CfnStudioAttributes};
 
 /// `AWS::EMR::StudioSessionMapping` and its property types.
 pub mod studio_session_mapping {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::StudioSessionMapping`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studiosessionmapping.html)
@@ -2664,6 +3903,34 @@ pub mod studio_session_mapping {
         }
     }
 
+    /// What the schema says of `AWS::EMR::StudioSessionMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::StudioSessionMapping",
+        properties: &[
+            s::prop("IdentityName", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("IdentityType", s::Kind::Enum(IdentityType::VALUES)),
+            s::prop("SessionPolicyArn", s::Kind::String)
+                .pattern("^arn:aws(-(cn|us-gov|iso-f|iso-e))?:iam::([0-9]{12})?:policy\\/[^.]+$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("StudioId", s::Kind::String)
+                .pattern("^es-[0-9A-Z]+")
+                .min_length(4)
+                .max_length(256),
+        ],
+        required: &[
+            "StudioId",
+            "IdentityName",
+            "IdentityType",
+            "SessionPolicyArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `IdentityType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum IdentityType {
@@ -2676,6 +3943,8 @@ pub mod studio_session_mapping {
     impl IdentityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::User, Self::Group];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USER", "GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2709,6 +3978,8 @@ pub use studio_session_mapping::CfnStudioSessionMapping;
 
 /// `AWS::EMR::WALWorkspace` and its property types.
 pub mod wal_workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMR::WALWorkspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-walworkspace.html)
@@ -2729,6 +4000,22 @@ pub mod wal_workspace {
         #[resource(replace, rename = "WALWorkspaceName")]
         pub wal_workspace_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::EMR::WALWorkspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMR::WALWorkspace",
+        properties: &[
+            s::prop("WALWorkspaceName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use wal_workspace::CfnWalWorkspace;

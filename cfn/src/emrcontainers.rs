@@ -4,6 +4,8 @@
 
 /// `AWS::EMRContainers::Endpoint` and its property types.
 pub mod endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMRContainers::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html)
@@ -77,6 +79,16 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `AWS::EMRContainers::Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMRContainers::Endpoint",
+        properties: &[s::prop("ConfigurationOverrides", s::Kind::Object(&SCHEMA_ConfigurationOverrides)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):iam::(\\d{12})?:(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)$").min_length(20).max_length(2048), s::prop("Name", s::Kind::String).pattern("[0-9A-Za-z][A-Za-z0-9\\-_]*").min_length(1).max_length(64), s::prop("ReleaseLabel", s::Kind::String).pattern("[A-Za-z0-9._/-]+").min_length(1).max_length(64), s::prop("Type", s::Kind::String).pattern("\\S").min_length(1).max_length(64), s::prop("VirtualClusterId", s::Kind::String).pattern("^[0-9a-z]+$").min_length(1).max_length(64), s::prop("Tags", s::Kind::Json)],
+        required: &["VirtualClusterId", "Type", "ReleaseLabel", "ExecutionRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Arn`: string.
@@ -142,6 +154,27 @@ pub mod endpoint {
             ::std::option::Option<::stratus_model::Val<MonitoringConfiguration>>,
     }
 
+    /// What the schema says of `ConfigurationOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationOverrides",
+        properties: &[
+            s::prop(
+                "ApplicationConfiguration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EmreksConfiguration))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_MonitoringConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationOverrides> for ::stratus_model::Val<ConfigurationOverrides> {
         fn from(value: ConfigurationOverrides) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +215,28 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `EMREKSConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmreksConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EMREKSConfiguration",
+        properties: &[
+            s::prop("Classification", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EmreksConfiguration))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("Properties", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Classification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmreksConfiguration> for ::stratus_model::Val<EmreksConfiguration> {
         fn from(value: EmreksConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -206,6 +261,30 @@ pub mod endpoint {
         pub s3_monitoring_configuration:
             ::std::option::Option<::stratus_model::Val<S3MonitoringConfiguration>>,
     }
+
+    /// What the schema says of `MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchMonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_CloudWatchMonitoringConfiguration),
+            ),
+            s::prop(
+                "ContainerLogRotationConfiguration",
+                s::Kind::Object(&SCHEMA_ContainerLogRotationConfiguration),
+            ),
+            s::prop("PersistentAppUI", s::Kind::Enum(PersistentAppUi::VALUES)),
+            s::prop(
+                "S3MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_S3MonitoringConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringConfiguration>
         for ::stratus_model::Val<MonitoringConfiguration>
@@ -243,6 +322,25 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `CloudWatchMonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchMonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchMonitoringConfiguration",
+        properties: &[
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogStreamNamePrefix", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["LogGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchMonitoringConfiguration>
         for ::stratus_model::Val<CloudWatchMonitoringConfiguration>
     {
@@ -279,6 +377,24 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `ContainerLogRotationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerLogRotationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerLogRotationConfiguration",
+        properties: &[
+            s::prop("MaxFilesToKeep", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50.0),
+            s::prop("RotationSize", s::Kind::String)
+                .pattern("^\\d+(\\.\\d+)?[KMG][Bb]?$")
+                .min_length(3)
+                .max_length(12),
+        ],
+        required: &["RotationSize", "MaxFilesToKeep"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerLogRotationConfiguration>
         for ::stratus_model::Val<ContainerLogRotationConfiguration>
     {
@@ -309,6 +425,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `S3MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3MonitoringConfiguration",
+        properties: &[s::prop("LogUri", s::Kind::String)
+            .pattern("^[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\r\\n\\t]*$")
+            .min_length(1)
+            .max_length(10280)],
+        required: &["LogUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3MonitoringConfiguration>
         for ::stratus_model::Val<S3MonitoringConfiguration>
     {
@@ -329,6 +458,8 @@ pub mod endpoint {
     impl PersistentAppUi {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -362,6 +493,8 @@ pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::EMRContainers::SecurityConfiguration` and its property types.
 pub mod security_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMRContainers::SecurityConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-securityconfiguration.html)
@@ -406,6 +539,30 @@ pub mod security_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::EMRContainers::SecurityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMRContainers::SecurityConfiguration",
+        properties: &[
+            s::prop(
+                "ContainerProvider",
+                s::Kind::Object(&SCHEMA_ContainerProvider),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "SecurityConfigurationData",
+                s::Kind::Object(&SCHEMA_SecurityConfigurationData),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SecurityConfigurationData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecurityConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityConfigurationAttributes {
@@ -455,6 +612,23 @@ pub mod security_configuration {
         }
     }
 
+    /// What the schema says of `ContainerProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerProvider",
+        properties: &[
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9A-Za-z][A-Za-z0-9\\-_]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Info", s::Kind::Object(&SCHEMA_ContainerInfo)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerProvider> for ::stratus_model::Val<ContainerProvider> {
         fn from(value: ContainerProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -476,6 +650,29 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<EncryptionConfiguration>>,
     }
 
+    /// What the schema says of `SecurityConfigurationData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityConfigurationData: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityConfigurationData",
+        properties: &[
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthenticationConfiguration),
+            ),
+            s::prop(
+                "AuthorizationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthorizationConfiguration),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecurityConfigurationData>
         for ::stratus_model::Val<SecurityConfigurationData>
     {
@@ -491,6 +688,16 @@ pub mod security_configuration {
         /// `EksInfo`: [`EksInfo`].
         pub eks_info: ::std::option::Option<::stratus_model::Val<EksInfo>>,
     }
+
+    /// What the schema says of `ContainerInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerInfo",
+        properties: &[s::prop("EksInfo", s::Kind::Object(&SCHEMA_EksInfo))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContainerInfo> for ::stratus_model::Val<ContainerInfo> {
         fn from(value: ContainerInfo) -> Self {
@@ -510,6 +717,25 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<IdentityCenterConfiguration>>,
     }
 
+    /// What the schema says of `AuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationConfiguration",
+        properties: &[
+            s::prop(
+                "IAMConfiguration",
+                s::Kind::Object(&SCHEMA_IamConfiguration),
+            ),
+            s::prop(
+                "IdentityCenterConfiguration",
+                s::Kind::Object(&SCHEMA_IdentityCenterConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticationConfiguration>
         for ::stratus_model::Val<AuthenticationConfiguration>
     {
@@ -526,6 +752,19 @@ pub mod security_configuration {
         pub lake_formation_configuration:
             ::std::option::Option<::stratus_model::Val<LakeFormationConfiguration>>,
     }
+
+    /// What the schema says of `AuthorizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizationConfiguration",
+        properties: &[s::prop(
+            "LakeFormationConfiguration",
+            s::Kind::Object(&SCHEMA_LakeFormationConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthorizationConfiguration>
         for ::stratus_model::Val<AuthorizationConfiguration>
@@ -547,6 +786,25 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<InTransitEncryptionConfiguration>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "AtRestEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_AtRestEncryptionConfiguration),
+            ),
+            s::prop(
+                "InTransitEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_InTransitEncryptionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -563,6 +821,16 @@ pub mod security_configuration {
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EksInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "EksInfo",
+        properties: &[s::prop("Namespace", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksInfo> for ::stratus_model::Val<EksInfo> {
         fn from(value: EksInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -577,6 +845,17 @@ pub mod security_configuration {
         /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\d{12}:role/.+$`.
         pub system_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IAMConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IAMConfiguration",
+        properties: &[s::prop("SystemRole", s::Kind::String)
+            .pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\\d{12}:role/.+$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamConfiguration> for ::stratus_model::Val<IamConfiguration> {
         fn from(value: IamConfiguration) -> Self {
@@ -599,6 +878,16 @@ pub mod security_configuration {
         pub identity_center_instance_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IdentityCenterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityCenterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityCenterConfiguration",
+        properties: &[s::prop("EnableIdentityCenter", s::Kind::Boolean), s::prop("IdentityCenterApplicationAssignmentRequired", s::Kind::Boolean), s::prop("IdentityCenterInstanceARN", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IdentityCenterConfiguration>
         for ::stratus_model::Val<IdentityCenterConfiguration>
@@ -628,6 +917,30 @@ pub mod security_configuration {
         pub secure_namespace_info: ::std::option::Option<::stratus_model::Val<SecureNamespaceInfo>>,
     }
 
+    /// What the schema says of `LakeFormationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LakeFormationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LakeFormationConfiguration",
+        properties: &[
+            s::prop("AuthorizedSessionTagValue", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9 ]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("QueryAccessControlEnabled", s::Kind::Boolean),
+            s::prop("QueryEngineRoleArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):iam::\\d{12}:role/.+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "SecureNamespaceInfo",
+                s::Kind::Object(&SCHEMA_SecureNamespaceInfo),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LakeFormationConfiguration>
         for ::stratus_model::Val<LakeFormationConfiguration>
     {
@@ -648,6 +961,25 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<S3EncryptionConfiguration>>,
     }
 
+    /// What the schema says of `AtRestEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AtRestEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AtRestEncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "LocalDiskEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_LocalDiskEncryptionConfiguration),
+            ),
+            s::prop(
+                "S3EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_S3EncryptionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AtRestEncryptionConfiguration>
         for ::stratus_model::Val<AtRestEncryptionConfiguration>
     {
@@ -665,6 +997,19 @@ pub mod security_configuration {
         pub tls_certificate_configuration:
             ::std::option::Option<::stratus_model::Val<TlsCertificateConfiguration>>,
     }
+
+    /// What the schema says of `InTransitEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InTransitEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InTransitEncryptionConfiguration",
+        properties: &[s::prop(
+            "TLSCertificateConfiguration",
+            s::Kind::Object(&SCHEMA_TlsCertificateConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InTransitEncryptionConfiguration>
         for ::stratus_model::Val<InTransitEncryptionConfiguration>
@@ -688,6 +1033,25 @@ pub mod security_configuration {
         pub namespace: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SecureNamespaceInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecureNamespaceInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SecureNamespaceInfo",
+        properties: &[
+            s::prop("ClusterId", s::Kind::String)
+                .pattern("^[0-9A-Za-z][A-Za-z0-9\\-_]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+                .min_length(1)
+                .max_length(63),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecureNamespaceInfo> for ::stratus_model::Val<SecureNamespaceInfo> {
         fn from(value: SecureNamespaceInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -705,6 +1069,22 @@ pub mod security_configuration {
         pub encryption_key_provider_type:
             ::std::option::Option<::stratus_model::Val<EncryptionKeyProviderType>>,
     }
+
+    /// What the schema says of `LocalDiskEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalDiskEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalDiskEncryptionConfiguration",
+        properties: &[
+            s::prop("AwsKmsKeyId", s::Kind::String),
+            s::prop(
+                "EncryptionKeyProviderType",
+                s::Kind::Enum(EncryptionKeyProviderType::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocalDiskEncryptionConfiguration>
         for ::stratus_model::Val<LocalDiskEncryptionConfiguration>
@@ -725,6 +1105,19 @@ pub mod security_configuration {
         #[resource(rename = "KMSKeyId")]
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3EncryptionConfiguration",
+        properties: &[
+            s::prop("EncryptionOption", s::Kind::Enum(EncryptionOption::VALUES)),
+            s::prop("KMSKeyId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3EncryptionConfiguration>
         for ::stratus_model::Val<S3EncryptionConfiguration>
@@ -750,6 +1143,23 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TLSCertificateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsCertificateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TLSCertificateConfiguration",
+        properties: &[
+            s::prop(
+                "CertificateProviderType",
+                s::Kind::Enum(CertificateProviderType::VALUES),
+            ),
+            s::prop("PrivateKeySecretArn", s::Kind::String),
+            s::prop("PublicKeySecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsCertificateConfiguration>
         for ::stratus_model::Val<TlsCertificateConfiguration>
     {
@@ -768,6 +1178,8 @@ pub mod security_configuration {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Eks];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EKS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -805,6 +1217,8 @@ pub mod security_configuration {
     impl EncryptionKeyProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AwsKms"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -848,6 +1262,8 @@ pub mod security_configuration {
     impl EncryptionOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SseS3, Self::SseKms, Self::CseKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSE-S3", "SSE-KMS", "CSE-KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -887,6 +1303,8 @@ pub mod security_configuration {
     impl CertificateProviderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pem];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PEM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -921,6 +1339,8 @@ pub use security_configuration::{CfnSecurityConfiguration, CfnSecurityConfigurat
 
 /// `AWS::EMRContainers::VirtualCluster` and its property types.
 pub mod virtual_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMRContainers::VirtualCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-virtualcluster.html)
@@ -966,6 +1386,30 @@ pub mod virtual_cluster {
             }
         }
     }
+
+    /// What the schema says of `AWS::EMRContainers::VirtualCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMRContainers::VirtualCluster",
+        properties: &[
+            s::prop(
+                "ContainerProvider",
+                s::Kind::Object(&SCHEMA_ContainerProvider),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("SecurityConfigurationId", s::Kind::String)
+                .pattern("[0-9a-z]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ContainerProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVirtualCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualClusterAttributes {
@@ -1017,6 +1461,23 @@ pub mod virtual_cluster {
         }
     }
 
+    /// What the schema says of `ContainerProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerProvider",
+        properties: &[
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9A-Za-z][A-Za-z0-9\\-_]*")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Info", s::Kind::Object(&SCHEMA_ContainerInfo)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type", "Id", "Info"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerProvider> for ::stratus_model::Val<ContainerProvider> {
         fn from(value: ContainerProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1040,6 +1501,16 @@ pub mod virtual_cluster {
             }
         }
     }
+
+    /// What the schema says of `ContainerInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerInfo",
+        properties: &[s::prop("EksInfo", s::Kind::Object(&SCHEMA_EksInfo))],
+        required: &["EksInfo"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContainerInfo> for ::stratus_model::Val<ContainerInfo> {
         fn from(value: ContainerInfo) -> Self {
@@ -1069,6 +1540,19 @@ pub mod virtual_cluster {
         }
     }
 
+    /// What the schema says of `EksInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_EksInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "EksInfo",
+        properties: &[s::prop("Namespace", s::Kind::String)
+            .pattern("[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+            .min_length(1)
+            .max_length(63)],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EksInfo> for ::stratus_model::Val<EksInfo> {
         fn from(value: EksInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1085,6 +1569,8 @@ pub mod virtual_cluster {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Eks];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EKS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::EMRServerless::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EMRServerless::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrserverless-application.html)
@@ -104,6 +106,86 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::EMRServerless::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EMRServerless::Application",
+        properties: &[
+            s::prop("Architecture", s::Kind::Enum(Architecture::VALUES)),
+            s::prop(
+                "AutoStartConfiguration",
+                s::Kind::Object(&SCHEMA_AutoStartConfiguration),
+            ),
+            s::prop(
+                "AutoStopConfiguration",
+                s::Kind::Object(&SCHEMA_AutoStopConfiguration),
+            ),
+            s::prop(
+                "IdentityCenterConfiguration",
+                s::Kind::Object(&SCHEMA_IdentityCenterConfiguration),
+            ),
+            s::prop(
+                "ImageConfiguration",
+                s::Kind::Object(&SCHEMA_ImageConfigurationInput),
+            ),
+            s::prop(
+                "InitialCapacity",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InitialCapacityConfigKeyValuePair),
+                )),
+            ),
+            s::prop(
+                "InteractiveConfiguration",
+                s::Kind::Object(&SCHEMA_InteractiveConfiguration),
+            ),
+            s::prop(
+                "MaximumCapacity",
+                s::Kind::Object(&SCHEMA_MaximumAllowedResources),
+            ),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_MonitoringConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z0-9._\\/#-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop("ReleaseLabel", s::Kind::String)
+                .pattern("^[A-Za-z0-9._/-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "RuntimeConfiguration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConfigurationObject))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "SchedulerConfiguration",
+                s::Kind::Object(&SCHEMA_SchedulerConfiguration),
+            ),
+            s::prop("Type", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "WorkerTypeSpecifications",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_WorkerTypeSpecificationInput),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ReleaseLabel", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.
@@ -129,6 +211,16 @@ pub mod application {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AutoStartConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoStartConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoStartConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoStartConfiguration> for ::stratus_model::Val<AutoStartConfiguration> {
         fn from(value: AutoStartConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +236,19 @@ pub mod application {
         /// `IdleTimeoutMinutes`: integer.
         pub idle_timeout_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AutoStopConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoStopConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoStopConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IdleTimeoutMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoStopConfiguration> for ::stratus_model::Val<AutoStopConfiguration> {
         fn from(value: AutoStopConfiguration) -> Self {
@@ -162,6 +267,19 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IdentityCenterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityCenterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityCenterConfiguration",
+        properties: &[s::prop("IdentityCenterInstanceArn", s::Kind::String)
+            .pattern("^arn:(aws[a-zA-Z0-9-]*):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentityCenterConfiguration>
         for ::stratus_model::Val<IdentityCenterConfiguration>
     {
@@ -179,6 +297,16 @@ pub mod application {
         /// Length: `1..=1024`.
         pub image_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageConfigurationInput",
+        properties: &[s::prop("ImageUri", s::Kind::String).pattern("^([a-z0-9]+[a-z0-9-.]*)\\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?:\\:([a-zA-Z0-9_][a-zA-Z0-9-._]{0,299})|@(sha256:[0-9a-f]{64}))$").min_length(1).max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageConfigurationInput>
         for ::stratus_model::Val<ImageConfigurationInput>
@@ -215,6 +343,22 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `InitialCapacityConfigKeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitialCapacityConfigKeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "InitialCapacityConfigKeyValuePair",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z]+[-_]*[a-zA-Z]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop("Value", s::Kind::Object(&SCHEMA_InitialCapacityConfig)),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InitialCapacityConfigKeyValuePair>
         for ::stratus_model::Val<InitialCapacityConfigKeyValuePair>
     {
@@ -234,6 +378,20 @@ pub mod application {
         /// `StudioEnabled`: boolean.
         pub studio_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `InteractiveConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InteractiveConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InteractiveConfiguration",
+        properties: &[
+            s::prop("LivyEndpointEnabled", s::Kind::Boolean),
+            s::prop("SessionEnabled", s::Kind::Boolean),
+            s::prop("StudioEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InteractiveConfiguration>
         for ::stratus_model::Val<InteractiveConfiguration>
@@ -271,6 +429,29 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `MaximumAllowedResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaximumAllowedResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MaximumAllowedResources",
+        properties: &[
+            s::prop("Cpu", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(vCPU|vcpu|VCPU)?$")
+                .min_length(1)
+                .max_length(15),
+            s::prop("Disk", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)$")
+                .min_length(1)
+                .max_length(15),
+            s::prop("Memory", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)?$")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["Cpu", "Memory"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaximumAllowedResources>
         for ::stratus_model::Val<MaximumAllowedResources>
     {
@@ -297,6 +478,33 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<S3MonitoringConfiguration>>,
     }
 
+    /// What the schema says of `MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchLoggingConfiguration",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingConfiguration),
+            ),
+            s::prop(
+                "ManagedPersistenceMonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedPersistenceMonitoringConfiguration),
+            ),
+            s::prop(
+                "PrometheusMonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_PrometheusMonitoringConfiguration),
+            ),
+            s::prop(
+                "S3MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_S3MonitoringConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringConfiguration>
         for ::stratus_model::Val<MonitoringConfiguration>
     {
@@ -318,6 +526,39 @@ pub mod application {
         pub subnet_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -357,6 +598,36 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ConfigurationObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationObject: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationObject",
+        properties: &[
+            s::prop("Classification", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Configurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConfigurationObject))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "Properties",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            ),
+        ],
+        required: &["Classification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationObject> for ::stratus_model::Val<ConfigurationObject> {
         fn from(value: ConfigurationObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -373,6 +644,19 @@ pub mod application {
         pub queue_timeout_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SchedulerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchedulerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SchedulerConfiguration",
+        properties: &[
+            s::prop("MaxConcurrentRuns", s::Kind::Integer),
+            s::prop("QueueTimeoutMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchedulerConfiguration> for ::stratus_model::Val<SchedulerConfiguration> {
         fn from(value: SchedulerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -387,6 +671,19 @@ pub mod application {
         pub image_configuration:
             ::std::option::Option<::stratus_model::Val<ImageConfigurationInput>>,
     }
+
+    /// What the schema says of `WorkerTypeSpecificationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkerTypeSpecificationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkerTypeSpecificationInput",
+        properties: &[s::prop(
+            "ImageConfiguration",
+            s::Kind::Object(&SCHEMA_ImageConfigurationInput),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkerTypeSpecificationInput>
         for ::stratus_model::Val<WorkerTypeSpecificationInput>
@@ -422,6 +719,24 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `InitialCapacityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitialCapacityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InitialCapacityConfig",
+        properties: &[
+            s::prop(
+                "WorkerConfiguration",
+                s::Kind::Object(&SCHEMA_WorkerConfiguration),
+            ),
+            s::prop("WorkerCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000000.0),
+        ],
+        required: &["WorkerCount", "WorkerConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InitialCapacityConfig> for ::stratus_model::Val<InitialCapacityConfig> {
         fn from(value: InitialCapacityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -446,6 +761,39 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LogTypeMapKeyValuePair>>>,
     }
 
+    /// What the schema says of `CloudWatchLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLoggingConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("EncryptionKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogStreamNamePrefix", s::Kind::String)
+                .pattern("^[^:*]*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "LogTypeMap",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LogTypeMapKeyValuePair),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLoggingConfiguration>
         for ::stratus_model::Val<CloudWatchLoggingConfiguration>
     {
@@ -464,6 +812,16 @@ pub mod application {
         pub encryption_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ManagedPersistenceMonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedPersistenceMonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedPersistenceMonitoringConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean), s::prop("EncryptionKeyArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedPersistenceMonitoringConfiguration>
         for ::stratus_model::Val<ManagedPersistenceMonitoringConfiguration>
     {
@@ -479,6 +837,16 @@ pub mod application {
         /// `RemoteWriteUrl`: string.
         pub remote_write_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PrometheusMonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrometheusMonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PrometheusMonitoringConfiguration",
+        properties: &[s::prop("RemoteWriteUrl", s::Kind::String).pattern("^https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write$").min_length(1).max_length(10280)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrometheusMonitoringConfiguration>
         for ::stratus_model::Val<PrometheusMonitoringConfiguration>
@@ -497,6 +865,27 @@ pub mod application {
         /// `LogUri`: string.
         pub log_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3MonitoringConfiguration",
+        properties: &[
+            s::prop("EncryptionKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:(\\d{12})?:key\\/[a-zA-Z0-9-]+$",
+                )
+                .min_length(20)
+                .max_length(2048),
+            s::prop("LogUri", s::Kind::String)
+                .pattern("[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDBFF-\\uDC00\\uDFFF\\r\\n\\t]*")
+                .min_length(1)
+                .max_length(10280),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3MonitoringConfiguration>
         for ::stratus_model::Val<S3MonitoringConfiguration>
@@ -537,6 +926,31 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `WorkerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkerConfiguration",
+        properties: &[
+            s::prop("Cpu", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(vCPU|vcpu|VCPU)?$")
+                .min_length(1)
+                .max_length(15),
+            s::prop("Disk", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)$")
+                .min_length(1)
+                .max_length(15),
+            s::prop("DiskType", s::Kind::String)
+                .pattern("^(SHUFFLE_OPTIMIZED|[Ss]huffle_[Oo]ptimized|STANDARD|[Ss]tandard)$"),
+            s::prop("Memory", s::Kind::String)
+                .pattern("^[1-9][0-9]*(\\s)?(GB|gb|gB|Gb)?$")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["Cpu", "Memory"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkerConfiguration> for ::stratus_model::Val<WorkerConfiguration> {
         fn from(value: WorkerConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -570,6 +984,32 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `LogTypeMapKeyValuePair`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogTypeMapKeyValuePair: s::ObjectSchema = s::ObjectSchema {
+        name: "LogTypeMapKeyValuePair",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z]+[-_]*[a-zA-Z]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "Value",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z]+[-_]*[a-zA-Z]+$")
+                        .min_length(1)
+                        .max_length(50),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogTypeMapKeyValuePair> for ::stratus_model::Val<LogTypeMapKeyValuePair> {
         fn from(value: LogTypeMapKeyValuePair) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -588,6 +1028,8 @@ pub mod application {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Arm64, Self::X8664];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARM64", "X86_64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

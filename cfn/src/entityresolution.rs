@@ -4,6 +4,8 @@
 
 /// `AWS::EntityResolution::IdMappingWorkflow` and its property types.
 pub mod id_mapping_workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EntityResolution::IdMappingWorkflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html)
@@ -69,6 +71,60 @@ pub mod id_mapping_workflow {
         }
     }
 
+    /// What the schema says of `AWS::EntityResolution::IdMappingWorkflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EntityResolution::IdMappingWorkflow",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "IdMappingIncrementalRunConfig",
+                s::Kind::Object(&SCHEMA_IdMappingIncrementalRunConfig),
+            ),
+            s::prop(
+                "IdMappingTechniques",
+                s::Kind::Object(&SCHEMA_IdMappingTechniques),
+            ),
+            s::prop(
+                "InputSourceConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IdMappingWorkflowInputSource),
+                )),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop(
+                "OutputSourceConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IdMappingWorkflowOutputSource),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("WorkflowName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9-]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "WorkflowName",
+            "InputSourceConfig",
+            "IdMappingTechniques",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdMappingWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdMappingWorkflowAttributes {
         /// `WorkflowArn`: string.
@@ -112,6 +168,19 @@ pub mod id_mapping_workflow {
         }
     }
 
+    /// What the schema says of `IdMappingIncrementalRunConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingIncrementalRunConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingIncrementalRunConfig",
+        properties: &[s::prop(
+            "IncrementalRunType",
+            s::Kind::Enum(IncrementalRunType::VALUES),
+        )],
+        required: &["IncrementalRunType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdMappingIncrementalRunConfig>
         for ::stratus_model::Val<IdMappingIncrementalRunConfig>
     {
@@ -136,6 +205,27 @@ pub mod id_mapping_workflow {
         pub rule_based_properties:
             ::std::option::Option<::stratus_model::Val<IdMappingRuleBasedProperties>>,
     }
+
+    /// What the schema says of `IdMappingTechniques`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingTechniques: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingTechniques",
+        properties: &[
+            s::prop("IdMappingType", s::Kind::Enum(IdMappingType::VALUES)),
+            s::prop("NormalizationVersion", s::Kind::String),
+            s::prop(
+                "ProviderProperties",
+                s::Kind::Object(&SCHEMA_ProviderProperties),
+            ),
+            s::prop(
+                "RuleBasedProperties",
+                s::Kind::Object(&SCHEMA_IdMappingRuleBasedProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IdMappingTechniques> for ::stratus_model::Val<IdMappingTechniques> {
         fn from(value: IdMappingTechniques) -> Self {
@@ -172,6 +262,16 @@ pub mod id_mapping_workflow {
         }
     }
 
+    /// What the schema says of `IdMappingWorkflowInputSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingWorkflowInputSource: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingWorkflowInputSource",
+        properties: &[s::prop("InputSourceARN", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(idnamespace/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$"), s::prop("SchemaArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$"), s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &["InputSourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdMappingWorkflowInputSource>
         for ::stratus_model::Val<IdMappingWorkflowInputSource>
     {
@@ -205,6 +305,23 @@ pub mod id_mapping_workflow {
             }
         }
     }
+
+    /// What the schema says of `IdMappingWorkflowOutputSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingWorkflowOutputSource: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingWorkflowOutputSource",
+        properties: &[
+            s::prop("KMSArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
+            s::prop("OutputS3Path", s::Kind::String)
+                .pattern("^s3://([^/]+)/?(.*?([^/]+)/?)$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["OutputS3Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IdMappingWorkflowOutputSource>
         for ::stratus_model::Val<IdMappingWorkflowOutputSource>
@@ -246,6 +363,16 @@ pub mod id_mapping_workflow {
             }
         }
     }
+
+    /// What the schema says of `ProviderProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProviderProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ProviderProperties",
+        properties: &[s::prop("IntermediateSourceConfiguration", s::Kind::Object(&SCHEMA_IntermediateSourceConfiguration)), s::prop("ProviderConfiguration", s::Kind::Map(&s::prop("", s::Kind::String))), s::prop("ProviderServiceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$").min_length(20).max_length(255)],
+        required: &["ProviderServiceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProviderProperties> for ::stratus_model::Val<ProviderProperties> {
         fn from(value: ProviderProperties) -> Self {
@@ -290,6 +417,35 @@ pub mod id_mapping_workflow {
         }
     }
 
+    /// What the schema says of `IdMappingRuleBasedProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdMappingRuleBasedProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "IdMappingRuleBasedProperties",
+        properties: &[
+            s::prop(
+                "AttributeMatchingModel",
+                s::Kind::Enum(AttributeMatchingModel::VALUES),
+            ),
+            s::prop(
+                "RecordMatchingModel",
+                s::Kind::Enum(RecordMatchingModel::VALUES),
+            ),
+            s::prop(
+                "RuleDefinitionType",
+                s::Kind::Enum(RuleDefinitionType::VALUES),
+            ),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(1)
+            .max_items(25),
+        ],
+        required: &["AttributeMatchingModel", "RecordMatchingModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdMappingRuleBasedProperties>
         for ::stratus_model::Val<IdMappingRuleBasedProperties>
     {
@@ -319,6 +475,19 @@ pub mod id_mapping_workflow {
             }
         }
     }
+
+    /// What the schema says of `IntermediateSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntermediateSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IntermediateSourceConfiguration",
+        properties: &[s::prop("IntermediateS3Path", s::Kind::String)
+            .pattern("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?$")
+            .min_length(1)
+            .max_length(1024)],
+        required: &["IntermediateS3Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntermediateSourceConfiguration>
         for ::stratus_model::Val<IntermediateSourceConfiguration>
@@ -358,6 +527,32 @@ pub mod id_mapping_workflow {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "MatchingKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z_0-9- \\t]*$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["RuleName", "MatchingKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -374,6 +569,8 @@ pub mod id_mapping_workflow {
     impl IncrementalRunType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -413,6 +610,8 @@ pub mod id_mapping_workflow {
     impl IdMappingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Provider, Self::RuleBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROVIDER", "RULE_BASED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -453,6 +652,8 @@ pub mod id_mapping_workflow {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Source, Self::Target];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -493,6 +694,8 @@ pub mod id_mapping_workflow {
     impl AttributeMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneToOne, Self::ManyToMany];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -533,6 +736,9 @@ pub mod id_mapping_workflow {
     impl RecordMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneSourceToOneTarget, Self::ManySourceToOneTarget];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ONE_SOURCE_TO_ONE_TARGET", "MANY_SOURCE_TO_ONE_TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -573,6 +779,8 @@ pub mod id_mapping_workflow {
     impl RuleDefinitionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Source, Self::Target];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -606,6 +814,8 @@ pub use id_mapping_workflow::{CfnIdMappingWorkflow, CfnIdMappingWorkflowAttribut
 
 /// `AWS::EntityResolution::IdNamespace` and its property types.
 pub mod id_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EntityResolution::IdNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html)
@@ -663,6 +873,48 @@ pub mod id_namespace {
         }
     }
 
+    /// What the schema says of `AWS::EntityResolution::IdNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EntityResolution::IdNamespace",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "IdMappingWorkflowProperties",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IdNamespaceIdMappingWorkflowProperties),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("IdNamespaceName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "InputSourceConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IdNamespaceInputSource),
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(32)
+                .max_length(512),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IdNamespaceName", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdNamespaceAttributes {
         /// `IdNamespaceArn`: string.
@@ -714,6 +966,26 @@ pub mod id_namespace {
         }
     }
 
+    /// What the schema says of `IdNamespaceIdMappingWorkflowProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdNamespaceIdMappingWorkflowProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "IdNamespaceIdMappingWorkflowProperties",
+        properties: &[
+            s::prop("IdMappingType", s::Kind::Enum(IdMappingType::VALUES)),
+            s::prop(
+                "ProviderProperties",
+                s::Kind::Object(&SCHEMA_NamespaceProviderProperties),
+            ),
+            s::prop(
+                "RuleBasedProperties",
+                s::Kind::Object(&SCHEMA_NamespaceRuleBasedProperties),
+            ),
+        ],
+        required: &["IdMappingType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdNamespaceIdMappingWorkflowProperties>
         for ::stratus_model::Val<IdNamespaceIdMappingWorkflowProperties>
     {
@@ -746,6 +1018,16 @@ pub mod id_namespace {
             }
         }
     }
+
+    /// What the schema says of `IdNamespaceInputSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdNamespaceInputSource: s::ObjectSchema = s::ObjectSchema {
+        name: "IdNamespaceInputSource",
+        properties: &[s::prop("InputSourceARN", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(matchingworkflow/[a-zA-Z_0-9-]{1,255})$|^arn:(aws|aws-us-gov|aws-cn):glue:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(table/[a-zA-Z_0-9-]{1,255}/[a-zA-Z_0-9-]{1,255})$"), s::prop("SchemaName", s::Kind::String).pattern("^[a-zA-Z_0-9-]*$").min_length(1).max_length(255)],
+        required: &["InputSourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IdNamespaceInputSource> for ::stratus_model::Val<IdNamespaceInputSource> {
         fn from(value: IdNamespaceInputSource) -> Self {
@@ -780,6 +1062,16 @@ pub mod id_namespace {
         }
     }
 
+    /// What the schema says of `NamespaceProviderProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_NamespaceProviderProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "NamespaceProviderProperties",
+        properties: &[s::prop("ProviderConfiguration", s::Kind::Map(&s::prop("", s::Kind::String))), s::prop("ProviderServiceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$").min_length(20).max_length(255)],
+        required: &["ProviderServiceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NamespaceProviderProperties>
         for ::stratus_model::Val<NamespaceProviderProperties>
     {
@@ -806,6 +1098,35 @@ pub mod id_namespace {
         /// Items: `1..=25`.
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Rule>>>,
     }
+
+    /// What the schema says of `NamespaceRuleBasedProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_NamespaceRuleBasedProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "NamespaceRuleBasedProperties",
+        properties: &[
+            s::prop(
+                "AttributeMatchingModel",
+                s::Kind::Enum(AttributeMatchingModel::VALUES),
+            ),
+            s::prop(
+                "RecordMatchingModels",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RecordMatchingModel::VALUES))),
+            ),
+            s::prop(
+                "RuleDefinitionTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RuleDefinitionType::VALUES))),
+            ),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(1)
+            .max_items(25),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NamespaceRuleBasedProperties>
         for ::stratus_model::Val<NamespaceRuleBasedProperties>
@@ -845,6 +1166,32 @@ pub mod id_namespace {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "MatchingKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z_0-9- \\t]*$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["RuleName", "MatchingKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -863,6 +1210,8 @@ pub mod id_namespace {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Source, Self::Target];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -903,6 +1252,8 @@ pub mod id_namespace {
     impl IdMappingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Provider, Self::RuleBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROVIDER", "RULE_BASED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -943,6 +1294,8 @@ pub mod id_namespace {
     impl AttributeMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneToOne, Self::ManyToMany];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -983,6 +1336,9 @@ pub mod id_namespace {
     impl RecordMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneSourceToOneTarget, Self::ManySourceToOneTarget];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ONE_SOURCE_TO_ONE_TARGET", "MANY_SOURCE_TO_ONE_TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1023,6 +1379,8 @@ pub mod id_namespace {
     impl RuleDefinitionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Source, Self::Target];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOURCE", "TARGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1056,6 +1414,8 @@ pub use id_namespace::{CfnIdNamespace, CfnIdNamespaceAttributes};
 
 /// `AWS::EntityResolution::MatchingWorkflow` and its property types.
 pub mod matching_workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EntityResolution::MatchingWorkflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html)
@@ -1121,6 +1481,54 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `AWS::EntityResolution::MatchingWorkflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EntityResolution::MatchingWorkflow",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "IncrementalRunConfig",
+                s::Kind::Object(&SCHEMA_IncrementalRunConfig),
+            ),
+            s::prop(
+                "InputSourceConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputSource))),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop(
+                "OutputSourceConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputSource))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "ResolutionTechniques",
+                s::Kind::Object(&SCHEMA_ResolutionTechniques),
+            ),
+            s::prop("RoleArn", s::Kind::String).pattern(
+                "^arn:(aws|aws-us-gov|aws-cn):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$",
+            ),
+            s::prop("WorkflowName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9-]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "WorkflowName",
+            "InputSourceConfig",
+            "OutputSourceConfig",
+            "ResolutionTechniques",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMatchingWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchingWorkflowAttributes {
         /// `WorkflowArn`: string.
@@ -1164,6 +1572,19 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `IncrementalRunConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncrementalRunConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IncrementalRunConfig",
+        properties: &[s::prop(
+            "IncrementalRunType",
+            s::Kind::Enum(IncrementalRunType::VALUES),
+        )],
+        required: &["IncrementalRunType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IncrementalRunConfig> for ::stratus_model::Val<IncrementalRunConfig> {
         fn from(value: IncrementalRunConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1199,6 +1620,23 @@ pub mod matching_workflow {
             }
         }
     }
+
+    /// What the schema says of `InputSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSource: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSource",
+        properties: &[
+            s::prop("ApplyNormalization", s::Kind::Boolean),
+            s::prop("InputSourceARN", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):.*:.*:[0-9]+:.*$"),
+            s::prop("SchemaArn", s::Kind::String).pattern(
+                "^arn:(aws|aws-us-gov|aws-cn):entityresolution:.*:[0-9]+:(schemamapping/.*)$",
+            ),
+        ],
+        required: &["InputSourceARN", "SchemaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputSource> for ::stratus_model::Val<InputSource> {
         fn from(value: InputSource) -> Self {
@@ -1243,6 +1681,34 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `OutputSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputSource: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputSource",
+        properties: &[
+            s::prop("ApplyNormalization", s::Kind::Boolean),
+            s::prop(
+                "CustomerProfilesIntegrationConfig",
+                s::Kind::Object(&SCHEMA_CustomerProfilesIntegrationConfig),
+            ),
+            s::prop("KMSArn", s::Kind::String)
+                .pattern("^arn:(aws|aws-us-gov|aws-cn):kms:.*:[0-9]+:.*$"),
+            s::prop(
+                "Output",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputAttribute))),
+            )
+            .min_items(0)
+            .max_items(750),
+            s::prop("OutputS3Path", s::Kind::String)
+                .pattern("^s3://([^/]+)/?(.*?([^/]+)/?)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputSource> for ::stratus_model::Val<OutputSource> {
         fn from(value: OutputSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1263,6 +1729,30 @@ pub mod matching_workflow {
         pub rule_condition_properties:
             ::std::option::Option<::stratus_model::Val<RuleConditionProperties>>,
     }
+
+    /// What the schema says of `ResolutionTechniques`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResolutionTechniques: s::ObjectSchema = s::ObjectSchema {
+        name: "ResolutionTechniques",
+        properties: &[
+            s::prop(
+                "ProviderProperties",
+                s::Kind::Object(&SCHEMA_ProviderProperties),
+            ),
+            s::prop("ResolutionType", s::Kind::Enum(ResolutionType::VALUES)),
+            s::prop(
+                "RuleBasedProperties",
+                s::Kind::Object(&SCHEMA_RuleBasedProperties),
+            ),
+            s::prop(
+                "RuleConditionProperties",
+                s::Kind::Object(&SCHEMA_RuleConditionProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResolutionTechniques> for ::stratus_model::Val<ResolutionTechniques> {
         fn from(value: ResolutionTechniques) -> Self {
@@ -1295,6 +1785,16 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `CustomerProfilesIntegrationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerProfilesIntegrationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerProfilesIntegrationConfig",
+        properties: &[s::prop("DomainArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255})$"), s::prop("ObjectTypeArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):profile:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:(domains/[a-zA-Z_0-9-]{1,255}/object-types/[a-zA-Z_0-9-]{1,255})$")],
+        required: &["DomainArn", "ObjectTypeArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerProfilesIntegrationConfig>
         for ::stratus_model::Val<CustomerProfilesIntegrationConfig>
     {
@@ -1325,6 +1825,22 @@ pub mod matching_workflow {
             }
         }
     }
+
+    /// What the schema says of `OutputAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputAttribute",
+        properties: &[
+            s::prop("Hashed", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputAttribute> for ::stratus_model::Val<OutputAttribute> {
         fn from(value: OutputAttribute) -> Self {
@@ -1365,6 +1881,16 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `ProviderProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProviderProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ProviderProperties",
+        properties: &[s::prop("IntermediateSourceConfiguration", s::Kind::Object(&SCHEMA_IntermediateSourceConfiguration)), s::prop("ProviderConfiguration", s::Kind::Map(&s::prop("", s::Kind::String))), s::prop("ProviderServiceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):(entityresolution):([a-z]{2}-[a-z]{1,10}-[0-9])::providerservice/([a-zA-Z0-9_-]{1,255})/([a-zA-Z0-9_-]{1,255})$").min_length(20).max_length(255)],
+        required: &["ProviderServiceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProviderProperties> for ::stratus_model::Val<ProviderProperties> {
         fn from(value: ProviderProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1404,6 +1930,28 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `RuleBasedProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleBasedProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleBasedProperties",
+        properties: &[
+            s::prop(
+                "AttributeMatchingModel",
+                s::Kind::Enum(AttributeMatchingModel::VALUES),
+            ),
+            s::prop("MatchPurpose", s::Kind::Enum(MatchPurpose::VALUES)),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(1)
+            .max_items(25),
+        ],
+        required: &["AttributeMatchingModel", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleBasedProperties> for ::stratus_model::Val<RuleBasedProperties> {
         fn from(value: RuleBasedProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1430,6 +1978,21 @@ pub mod matching_workflow {
             }
         }
     }
+
+    /// What the schema says of `RuleConditionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleConditionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleConditionProperties",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleCondition))),
+        )
+        .min_items(1)
+        .max_items(25)],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleConditionProperties>
         for ::stratus_model::Val<RuleConditionProperties>
@@ -1460,6 +2023,19 @@ pub mod matching_workflow {
             }
         }
     }
+
+    /// What the schema says of `IntermediateSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntermediateSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IntermediateSourceConfiguration",
+        properties: &[s::prop("IntermediateS3Path", s::Kind::String)
+            .pattern("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?$")
+            .min_length(1)
+            .max_length(1024)],
+        required: &["IntermediateS3Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntermediateSourceConfiguration>
         for ::stratus_model::Val<IntermediateSourceConfiguration>
@@ -1499,6 +2075,32 @@ pub mod matching_workflow {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "MatchingKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z_0-9- \\t]*$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["RuleName", "MatchingKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1514,6 +2116,22 @@ pub mod matching_workflow {
         /// `RuleName`: string.
         pub rule_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RuleCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleCondition",
+        properties: &[
+            s::prop("Condition", s::Kind::String),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleCondition> for ::stratus_model::Val<RuleCondition> {
         fn from(value: RuleCondition) -> Self {
@@ -1531,6 +2149,8 @@ pub mod matching_workflow {
     impl IncrementalRunType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Immediate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IMMEDIATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1572,6 +2192,8 @@ pub mod matching_workflow {
     impl ResolutionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RuleMatching, Self::MlMatching, Self::Provider];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RULE_MATCHING", "ML_MATCHING", "PROVIDER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1613,6 +2235,8 @@ pub mod matching_workflow {
     impl AttributeMatchingModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OneToOne, Self::ManyToMany];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONE_TO_ONE", "MANY_TO_MANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1653,6 +2277,8 @@ pub mod matching_workflow {
     impl MatchPurpose {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IdentifierGeneration, Self::Indexing];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IDENTIFIER_GENERATION", "INDEXING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1686,6 +2312,8 @@ pub use matching_workflow::{CfnMatchingWorkflow, CfnMatchingWorkflowAttributes};
 
 /// `AWS::EntityResolution::PolicyStatement` and its property types.
 pub mod policy_statement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EntityResolution::PolicyStatement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-policystatement.html)
@@ -1735,6 +2363,16 @@ pub mod policy_statement {
         }
     }
 
+    /// What the schema says of `AWS::EntityResolution::PolicyStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EntityResolution::PolicyStatement",
+        properties: &[s::prop("Action", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(entityresolution:[a-zA-Z0-9]+)$").min_length(3).max_length(64))).min_items(1), s::prop("Arn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn):entityresolution:[a-z]{2}-[a-z]{1,10}-[0-9]:[0-9]{12}:((schemamapping|matchingworkflow|idmappingworkflow|idnamespace)/[a-zA-Z_0-9-]{1,255})$"), s::prop("Condition", s::Kind::String).min_length(1).max_length(40960), s::prop("Effect", s::Kind::Enum(StatementEffect::VALUES)), s::prop("Principal", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(\\\\d{12})|([a-z0-9\\\\.]+)$").min_length(12).max_length(64))).min_items(1), s::prop("StatementId", s::Kind::String).pattern("^[0-9A-Za-z]+$").min_length(1).max_length(64)],
+        required: &["Arn", "StatementId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `StatementEffect` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum StatementEffect {
@@ -1747,6 +2385,8 @@ pub mod policy_statement {
     impl StatementEffect {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Allow", "Deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1780,6 +2420,8 @@ pub use policy_statement::CfnPolicyStatement;
 
 /// `AWS::EntityResolution::SchemaMapping` and its property types.
 pub mod schema_mapping {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EntityResolution::SchemaMapping`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html)
@@ -1820,6 +2462,31 @@ pub mod schema_mapping {
             }
         }
     }
+
+    /// What the schema says of `AWS::EntityResolution::SchemaMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EntityResolution::SchemaMapping",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "MappedInputFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SchemaInputAttribute))),
+            )
+            .min_items(2)
+            .max_items(35),
+            s::prop("SchemaName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9-]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SchemaName", "MappedInputFields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSchemaMapping`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaMappingAttributes {
@@ -1886,6 +2553,34 @@ pub mod schema_mapping {
             }
         }
     }
+
+    /// What the schema says of `SchemaInputAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaInputAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaInputAttribute",
+        properties: &[
+            s::prop("FieldName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("GroupName", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Hashed", s::Kind::Boolean),
+            s::prop("MatchKey", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- \\t]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("SubType", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9- ]*$")
+                .max_length(255),
+            s::prop("Type", s::Kind::Enum(SchemaAttributeType::VALUES)),
+        ],
+        required: &["FieldName", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaInputAttribute> for ::stratus_model::Val<SchemaInputAttribute> {
         fn from(value: SchemaInputAttribute) -> Self {
@@ -1961,6 +2656,29 @@ pub mod schema_mapping {
             Self::Date,
             Self::String,
             Self::ProviderId,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NAME",
+            "NAME_FIRST",
+            "NAME_MIDDLE",
+            "NAME_LAST",
+            "ADDRESS",
+            "ADDRESS_STREET1",
+            "ADDRESS_STREET2",
+            "ADDRESS_STREET3",
+            "ADDRESS_CITY",
+            "ADDRESS_STATE",
+            "ADDRESS_COUNTRY",
+            "ADDRESS_POSTALCODE",
+            "PHONE",
+            "PHONE_NUMBER",
+            "PHONE_COUNTRYCODE",
+            "EMAIL_ADDRESS",
+            "UNIQUE_ID",
+            "DATE",
+            "STRING",
+            "PROVIDER_ID",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::Events::ApiDestination` and its property types.
 pub mod api_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::ApiDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-apidestination.html)
@@ -60,6 +62,16 @@ pub mod api_destination {
         }
     }
 
+    /// What the schema says of `AWS::Events::ApiDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::ApiDestination",
+        properties: &[s::prop("ConnectionArn", s::Kind::String).pattern("^arn:aws([a-z]|\\-)*:events:([a-z]|\\d|\\-)*:([0-9]{12})?:connection/[\\.\\-_A-Za-z0-9]+/[\\-A-Za-z0-9]+$").min_length(1).max_length(1600), s::prop("Description", s::Kind::String).min_length(0).max_length(512), s::prop("HttpMethod", s::Kind::Enum(HttpMethod::VALUES)), s::prop("InvocationEndpoint", s::Kind::String).pattern("^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$").min_length(1).max_length(2048), s::prop("InvocationRateLimitPerSecond", s::Kind::Integer).minimum(1.0), s::prop("Name", s::Kind::String).pattern("[\\.\\-_A-Za-z0-9]+").min_length(1).max_length(64)],
+        required: &["ConnectionArn", "InvocationEndpoint", "HttpMethod"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApiDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiDestinationAttributes {
         /// `Arn`: string.
@@ -107,6 +119,9 @@ pub mod api_destination {
             Self::Delete,
             Self::Patch,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -145,6 +160,8 @@ pub use api_destination::{CfnApiDestination, CfnApiDestinationAttributes};
 
 /// `AWS::Events::Archive` and its property types.
 pub mod archive {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::Archive`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-archive.html)
@@ -195,6 +212,30 @@ pub mod archive {
         }
     }
 
+    /// What the schema says of `AWS::Events::Archive`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::Archive",
+        properties: &[
+            s::prop("ArchiveName", s::Kind::String)
+                .pattern("[\\.\\-_A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(48),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("EventPattern", s::Kind::Json),
+            s::prop("KmsKeyIdentifier", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("RetentionDays", s::Kind::Integer).minimum(0.0),
+            s::prop("SourceArn", s::Kind::String),
+        ],
+        required: &["SourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnArchive`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnArchiveAttributes {
         /// `Arn`: string.
@@ -212,6 +253,8 @@ pub use archive::{CfnArchive, CfnArchiveAttributes};
 
 /// `AWS::Events::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html)
@@ -244,6 +287,36 @@ pub mod connection {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Events::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::Connection",
+        properties: &[
+            s::prop("AuthParameters", s::Kind::Object(&SCHEMA_AuthParameters)),
+            s::prop(
+                "AuthorizationType",
+                s::Kind::Enum(AuthorizationType::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "InvocationConnectivityParameters",
+                s::Kind::Object(&SCHEMA_InvocationConnectivityParameters),
+            ),
+            s::prop("KmsKeyIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-/:]*$")
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\.\\-_A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
@@ -310,6 +383,34 @@ pub mod connection {
         pub o_auth_parameters: ::std::option::Option<::stratus_model::Val<OAuthParameters>>,
     }
 
+    /// What the schema says of `AuthParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthParameters",
+        properties: &[
+            s::prop(
+                "ApiKeyAuthParameters",
+                s::Kind::Object(&SCHEMA_ApiKeyAuthParameters),
+            ),
+            s::prop(
+                "BasicAuthParameters",
+                s::Kind::Object(&SCHEMA_BasicAuthParameters),
+            ),
+            s::prop(
+                "ConnectivityParameters",
+                s::Kind::Object(&SCHEMA_ConnectivityParameters),
+            ),
+            s::prop(
+                "InvocationHttpParameters",
+                s::Kind::Object(&SCHEMA_ConnectionHttpParameters),
+            ),
+            s::prop("OAuthParameters", s::Kind::Object(&SCHEMA_OAuthParameters)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthParameters> for ::stratus_model::Val<AuthParameters> {
         fn from(value: AuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -335,6 +436,19 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `InvocationConnectivityParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_InvocationConnectivityParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "InvocationConnectivityParameters",
+        properties: &[s::prop(
+            "ResourceParameters",
+            s::Kind::Object(&SCHEMA_ResourceParameters),
+        )],
+        required: &["ResourceParameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InvocationConnectivityParameters>
         for ::stratus_model::Val<InvocationConnectivityParameters>
@@ -373,6 +487,25 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `ApiKeyAuthParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiKeyAuthParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiKeyAuthParameters",
+        properties: &[
+            s::prop("ApiKeyName", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("ApiKeyValue", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["ApiKeyName", "ApiKeyValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApiKeyAuthParameters> for ::stratus_model::Val<ApiKeyAuthParameters> {
         fn from(value: ApiKeyAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -408,6 +541,25 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `BasicAuthParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthParameters",
+        properties: &[
+            s::prop("Password", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Username", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["Username", "Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BasicAuthParameters> for ::stratus_model::Val<BasicAuthParameters> {
         fn from(value: BasicAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -434,6 +586,19 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `ConnectivityParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectivityParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectivityParameters",
+        properties: &[s::prop(
+            "ResourceParameters",
+            s::Kind::Object(&SCHEMA_ResourceParameters),
+        )],
+        required: &["ResourceParameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectivityParameters> for ::stratus_model::Val<ConnectivityParameters> {
         fn from(value: ConnectivityParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -457,6 +622,35 @@ pub mod connection {
         pub query_string_parameters:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Parameter>>>,
     }
+
+    /// What the schema says of `ConnectionHttpParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionHttpParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionHttpParameters",
+        properties: &[
+            s::prop(
+                "BodyParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "HeaderParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "QueryStringParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionHttpParameters>
         for ::stratus_model::Val<ConnectionHttpParameters>
@@ -505,6 +699,30 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `OAuthParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuthParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuthParameters",
+        properties: &[
+            s::prop("AuthorizationEndpoint", s::Kind::String)
+                .pattern("^((%[0-9A-Fa-f]{2}|[-()_.!~*';/?:@\\x26=+$,A-Za-z0-9])+)([).!';/?:,])?$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "ClientParameters",
+                s::Kind::Object(&SCHEMA_ClientParameters),
+            ),
+            s::prop("HttpMethod", s::Kind::Enum(HttpMethod::VALUES)),
+            s::prop(
+                "OAuthHttpParameters",
+                s::Kind::Object(&SCHEMA_ConnectionHttpParameters),
+            ),
+        ],
+        required: &["ClientParameters", "AuthorizationEndpoint", "HttpMethod"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OAuthParameters> for ::stratus_model::Val<OAuthParameters> {
         fn from(value: OAuthParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -540,6 +758,16 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `ResourceParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceParameters",
+        properties: &[s::prop("ResourceAssociationArn", s::Kind::String).pattern("^arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetworkresourceassociation/snra-[0-9a-z]{17}$").min_length(20).max_length(2048), s::prop("ResourceConfigurationArn", s::Kind::String).pattern("^arn:[a-z0-9f\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$").max_length(2048)],
+        required: &["ResourceConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceParameters> for ::stratus_model::Val<ResourceParameters> {
         fn from(value: ResourceParameters) -> Self {
@@ -579,6 +807,26 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("IsValueSecret", s::Kind::Boolean),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[!#$%&'*+-.^_`|~0-9a-zA-Z]+$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -615,6 +863,25 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `ClientParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientParameters",
+        properties: &[
+            s::prop("ClientID", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("ClientSecret", s::Kind::String)
+                .pattern("^[ \\t]*[^\\x00-\\x1F\\x7F]+([ \\t]+[^\\x00-\\x1F\\x7F]+)*[ \\t]*$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["ClientID", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientParameters> for ::stratus_model::Val<ClientParameters> {
         fn from(value: ClientParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -635,6 +902,9 @@ pub mod connection {
     impl AuthorizationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApiKey, Self::Basic, Self::OauthClientCredentials];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["API_KEY", "BASIC", "OAUTH_CLIENT_CREDENTIALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -678,6 +948,8 @@ pub mod connection {
     impl HttpMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Get, Self::Post, Self::Put];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -712,6 +984,8 @@ pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::Events::Endpoint` and its property types.
 pub mod endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html)
@@ -765,6 +1039,39 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `AWS::Events::Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::Endpoint",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern(".*")
+                .max_length(512),
+            s::prop(
+                "EventBuses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EndpointEventBus))),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\.\\-_A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ReplicationConfig",
+                s::Kind::Object(&SCHEMA_ReplicationConfig),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@/-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("RoutingConfig", s::Kind::Object(&SCHEMA_RoutingConfig)),
+        ],
+        required: &["RoutingConfig", "EventBuses"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Arn`: string.
@@ -817,6 +1124,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `EndpointEventBus`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointEventBus: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointEventBus",
+        properties: &[s::prop("EventBusArn", s::Kind::String)
+            .pattern("^arn:aws[a-z-]*:events:[a-z]+-[a-z-]+-\\d+:\\d{12}:event-bus/[\\w.-]+$")
+            .min_length(1)
+            .max_length(512)],
+        required: &["EventBusArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointEventBus> for ::stratus_model::Val<EndpointEventBus> {
         fn from(value: EndpointEventBus) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -843,6 +1163,16 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `ReplicationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfig",
+        properties: &[s::prop("State", s::Kind::Enum(ReplicationState::VALUES))],
+        required: &["State"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationConfig> for ::stratus_model::Val<ReplicationConfig> {
         fn from(value: ReplicationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -868,6 +1198,19 @@ pub mod endpoint {
             }
         }
     }
+
+    /// What the schema says of `RoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingConfig",
+        properties: &[s::prop(
+            "FailoverConfig",
+            s::Kind::Object(&SCHEMA_FailoverConfig),
+        )],
+        required: &["FailoverConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RoutingConfig> for ::stratus_model::Val<RoutingConfig> {
         fn from(value: RoutingConfig) -> Self {
@@ -900,6 +1243,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `FailoverConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverConfig",
+        properties: &[
+            s::prop("Primary", s::Kind::Object(&SCHEMA_Primary)),
+            s::prop("Secondary", s::Kind::Object(&SCHEMA_Secondary)),
+        ],
+        required: &["Primary", "Secondary"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FailoverConfig> for ::stratus_model::Val<FailoverConfig> {
         fn from(value: FailoverConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -925,6 +1281,19 @@ pub mod endpoint {
             }
         }
     }
+
+    /// What the schema says of `Primary`'s properties; `validate()` checks them.
+    pub static SCHEMA_Primary: s::ObjectSchema = s::ObjectSchema {
+        name: "Primary",
+        properties: &[s::prop("HealthCheck", s::Kind::String)
+            .pattern("^arn:aws([a-z]|\\-)*:route53:::healthcheck/[\\-a-z0-9]+$")
+            .min_length(1)
+            .max_length(1600)],
+        required: &["HealthCheck"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Primary> for ::stratus_model::Val<Primary> {
         fn from(value: Primary) -> Self {
@@ -952,6 +1321,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `Secondary`'s properties; `validate()` checks them.
+    pub static SCHEMA_Secondary: s::ObjectSchema = s::ObjectSchema {
+        name: "Secondary",
+        properties: &[s::prop("Route", s::Kind::String)
+            .pattern("^[\\-a-z0-9]+$")
+            .min_length(9)
+            .max_length(20)],
+        required: &["Route"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Secondary> for ::stratus_model::Val<Secondary> {
         fn from(value: Secondary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -970,6 +1352,8 @@ pub mod endpoint {
     impl ReplicationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1003,6 +1387,8 @@ pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::Events::EventBus` and its property types.
 pub mod event_bus {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::EventBus`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbus.html)
@@ -1056,6 +1442,34 @@ pub mod event_bus {
         }
     }
 
+    /// What the schema says of `AWS::Events::EventBus`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::EventBus",
+        properties: &[
+            s::prop(
+                "DeadLetterConfig",
+                s::Kind::Object(&SCHEMA_DeadLetterConfig),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("EventSourceName", s::Kind::String)
+                .pattern("^aws\\.partner(/[\\.\\-_A-Za-z0-9]+){2,}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("KmsKeyIdentifier", s::Kind::String),
+            s::prop("LogConfig", s::Kind::Object(&SCHEMA_LogConfig)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[/\\.\\-_A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Policy", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventBus`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventBusAttributes {
         /// `Arn`: string.
@@ -1076,6 +1490,16 @@ pub mod event_bus {
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeadLetterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeadLetterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeadLetterConfig",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeadLetterConfig> for ::stratus_model::Val<DeadLetterConfig> {
         fn from(value: DeadLetterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1093,6 +1517,19 @@ pub mod event_bus {
         /// Allowed values: `INFO`, `ERROR`, `TRACE`, `OFF`.
         pub level: ::std::option::Option<::stratus_model::Val<Level>>,
     }
+
+    /// What the schema says of `LogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfig",
+        properties: &[
+            s::prop("IncludeDetail", s::Kind::Enum(IncludeDetail::VALUES)),
+            s::prop("Level", s::Kind::Enum(Level::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfig> for ::stratus_model::Val<LogConfig> {
         fn from(value: LogConfig) -> Self {
@@ -1112,6 +1549,8 @@ pub mod event_bus {
     impl IncludeDetail {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Full, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1156,6 +1595,8 @@ pub mod event_bus {
     impl Level {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Info, Self::Error, Self::Trace, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INFO", "ERROR", "TRACE", "OFF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1191,6 +1632,8 @@ pub use event_bus::{CfnEventBus, CfnEventBusAttributes};
 
 /// `AWS::Events::EventBusPolicy` and its property types.
 pub mod event_bus_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::EventBusPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html)
@@ -1245,6 +1688,35 @@ pub mod event_bus_policy {
         }
     }
 
+    /// What the schema says of `AWS::Events::EventBusPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::EventBusPolicy",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES))
+                .pattern("events:[a-zA-Z]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Condition", s::Kind::Object(&SCHEMA_Condition)),
+            s::prop("EventBusName", s::Kind::String)
+                .pattern("[\\.\\-_A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Principal", s::Kind::String)
+                .pattern("(\\d{12}|\\*)")
+                .min_length(1)
+                .max_length(12),
+            s::prop("Statement", s::Kind::Json),
+            s::prop("StatementId", s::Kind::String)
+                .pattern("[a-zA-Z0-9-_]+")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["StatementId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Condition`, a property type of `AWS::Events::EventBusPolicy`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1257,6 +1729,20 @@ pub mod event_bus_policy {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
@@ -1274,6 +1760,8 @@ pub mod event_bus_policy {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EventsPutEvents];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["events:PutEvents"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1311,6 +1799,8 @@ pub mod event_bus_policy {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StringEquals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["StringEquals"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1343,6 +1833,8 @@ pub use event_bus_policy::CfnEventBusPolicy;
 
 /// `AWS::Events::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Events::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-rule.html)
@@ -1384,6 +1876,16 @@ pub mod rule {
         /// Items: `1..=100`.
         pub targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Target>>>,
     }
+
+    /// What the schema says of `AWS::Events::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Events::Rule",
+        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(512), s::prop("EventBusName", s::Kind::String).pattern("^(arn:aws[\\w-]*:events:[a-z]{2}-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(1600), s::prop("EventPattern", s::Kind::Json), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).min_length(1).max_length(1600), s::prop("ScheduleExpression", s::Kind::String).min_length(0).max_length(256), s::prop("State", s::Kind::Enum(State::VALUES)), s::prop("Targets", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target)))).min_items(1).max_items(100), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
@@ -1476,6 +1978,66 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[
+            s::prop(
+                "AppSyncParameters",
+                s::Kind::Object(&SCHEMA_AppSyncParameters),
+            ),
+            s::prop("Arn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop("BatchParameters", s::Kind::Object(&SCHEMA_BatchParameters)),
+            s::prop(
+                "DeadLetterConfig",
+                s::Kind::Object(&SCHEMA_DeadLetterConfig),
+            ),
+            s::prop("EcsParameters", s::Kind::Object(&SCHEMA_EcsParameters)),
+            s::prop("HttpParameters", s::Kind::Object(&SCHEMA_HttpParameters)),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[\\.\\-_A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Input", s::Kind::String)
+                .min_length(0)
+                .max_length(8192),
+            s::prop("InputPath", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "InputTransformer",
+                s::Kind::Object(&SCHEMA_InputTransformer),
+            ),
+            s::prop(
+                "KinesisParameters",
+                s::Kind::Object(&SCHEMA_KinesisParameters),
+            ),
+            s::prop(
+                "RedshiftDataParameters",
+                s::Kind::Object(&SCHEMA_RedshiftDataParameters),
+            ),
+            s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_RetryPolicy)),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "RunCommandParameters",
+                s::Kind::Object(&SCHEMA_RunCommandParameters),
+            ),
+            s::prop(
+                "SageMakerPipelineParameters",
+                s::Kind::Object(&SCHEMA_SageMakerPipelineParameters),
+            ),
+            s::prop("SqsParameters", s::Kind::Object(&SCHEMA_SqsParameters)),
+        ],
+        required: &["Id", "Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1502,6 +2064,16 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `AppSyncParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppSyncParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "AppSyncParameters",
+        properties: &[s::prop("GraphQLOperation", s::Kind::String)],
+        required: &["GraphQLOperation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AppSyncParameters> for ::stratus_model::Val<AppSyncParameters> {
         fn from(value: AppSyncParameters) -> Self {
@@ -1540,6 +2112,24 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `BatchParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchParameters",
+        properties: &[
+            s::prop(
+                "ArrayProperties",
+                s::Kind::Object(&SCHEMA_BatchArrayProperties),
+            ),
+            s::prop("JobDefinition", s::Kind::String),
+            s::prop("JobName", s::Kind::String),
+            s::prop("RetryStrategy", s::Kind::Object(&SCHEMA_BatchRetryStrategy)),
+        ],
+        required: &["JobName", "JobDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchParameters> for ::stratus_model::Val<BatchParameters> {
         fn from(value: BatchParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1554,6 +2144,18 @@ pub mod rule {
         /// Length: `1..=1600`.
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeadLetterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeadLetterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeadLetterConfig",
+        properties: &[s::prop("Arn", s::Kind::String)
+            .min_length(1)
+            .max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeadLetterConfig> for ::stratus_model::Val<DeadLetterConfig> {
         fn from(value: DeadLetterConfig) -> Self {
@@ -1633,6 +2235,57 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `EcsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsParameters",
+        properties: &[
+            s::prop(
+                "CapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem),
+                )),
+            )
+            .min_items(0)
+            .max_items(6),
+            s::prop("EnableECSManagedTags", s::Kind::Boolean),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop("Group", s::Kind::String),
+            s::prop("LaunchType", s::Kind::Enum(LaunchType::VALUES)),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop(
+                "PlacementConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementConstraint))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop(
+                "PlacementStrategies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementStrategy))),
+            ),
+            s::prop("PlatformVersion", s::Kind::String),
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)),
+            s::prop("ReferenceId", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "TagList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("TaskCount", s::Kind::Integer).minimum(1.0),
+            s::prop("TaskDefinitionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+        ],
+        required: &["TaskDefinitionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsParameters> for ::stratus_model::Val<EcsParameters> {
         fn from(value: EcsParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1659,6 +2312,29 @@ pub mod rule {
             >,
         >,
     }
+
+    /// What the schema says of `HttpParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpParameters",
+        properties: &[
+            s::prop(
+                "HeaderParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "PathParameterValues",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^(?!\\s*$).+$")),
+            ),
+            s::prop(
+                "QueryStringParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpParameters> for ::stratus_model::Val<HttpParameters> {
         fn from(value: HttpParameters) -> Self {
@@ -1694,6 +2370,21 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `InputTransformer`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputTransformer: s::ObjectSchema = s::ObjectSchema {
+        name: "InputTransformer",
+        properties: &[
+            s::prop("InputPathsMap", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("InputTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(8192),
+        ],
+        required: &["InputTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputTransformer> for ::stratus_model::Val<InputTransformer> {
         fn from(value: InputTransformer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1720,6 +2411,18 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `KinesisParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisParameters",
+        properties: &[s::prop("PartitionKeyPath", s::Kind::String)
+            .min_length(0)
+            .max_length(256)],
+        required: &["PartitionKeyPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisParameters> for ::stratus_model::Val<KinesisParameters> {
         fn from(value: KinesisParameters) -> Self {
@@ -1772,6 +2475,16 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `RedshiftDataParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftDataParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftDataParameters",
+        properties: &[s::prop("Database", s::Kind::String).min_length(1).max_length(64), s::prop("DbUser", s::Kind::String).min_length(1).max_length(128), s::prop("SecretManagerArn", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600), s::prop("Sql", s::Kind::String).min_length(1).max_length(100000), s::prop("Sqls", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("StatementName", s::Kind::String).min_length(1).max_length(500), s::prop("WithEvent", s::Kind::Boolean)],
+        required: &["Database"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftDataParameters> for ::stratus_model::Val<RedshiftDataParameters> {
         fn from(value: RedshiftDataParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1789,6 +2502,23 @@ pub mod rule {
         /// Range: `0..=185`.
         pub maximum_retry_attempts: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RetryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryPolicy",
+        properties: &[
+            s::prop("MaximumEventAgeInSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(86400.0),
+            s::prop("MaximumRetryAttempts", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(185.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetryPolicy> for ::stratus_model::Val<RetryPolicy> {
         fn from(value: RetryPolicy) -> Self {
@@ -1819,6 +2549,21 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `RunCommandParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunCommandParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "RunCommandParameters",
+        properties: &[s::prop(
+            "RunCommandTargets",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RunCommandTarget))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["RunCommandTargets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RunCommandParameters> for ::stratus_model::Val<RunCommandParameters> {
         fn from(value: RunCommandParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1835,6 +2580,24 @@ pub mod rule {
             ::stratus_model::Val<::std::vec::Vec<SageMakerPipelineParameter>>,
         >,
     }
+
+    /// What the schema says of `SageMakerPipelineParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerPipelineParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerPipelineParameters",
+        properties: &[s::prop(
+            "PipelineParameterList",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SageMakerPipelineParameter),
+            )),
+        )
+        .min_items(0)
+        .max_items(200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SageMakerPipelineParameters>
         for ::stratus_model::Val<SageMakerPipelineParameters>
@@ -1864,6 +2627,16 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `SqsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SqsParameters",
+        properties: &[s::prop("MessageGroupId", s::Kind::String)],
+        required: &["MessageGroupId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SqsParameters> for ::stratus_model::Val<SqsParameters> {
         fn from(value: SqsParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1878,6 +2651,16 @@ pub mod rule {
         pub size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BatchArrayProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchArrayProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchArrayProperties",
+        properties: &[s::prop("Size", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchArrayProperties> for ::stratus_model::Val<BatchArrayProperties> {
         fn from(value: BatchArrayProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1891,6 +2674,16 @@ pub mod rule {
         /// `Attempts`: integer.
         pub attempts: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BatchRetryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchRetryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchRetryStrategy",
+        properties: &[s::prop("Attempts", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchRetryStrategy> for ::stratus_model::Val<BatchRetryStrategy> {
         fn from(value: BatchRetryStrategy) -> Self {
@@ -1927,6 +2720,26 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &["CapacityProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -1942,6 +2755,19 @@ pub mod rule {
         /// `AwsVpcConfiguration`: [`AwsVpcConfiguration`].
         pub aws_vpc_configuration: ::std::option::Option<::stratus_model::Val<AwsVpcConfiguration>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop(
+            "AwsVpcConfiguration",
+            s::Kind::Object(&SCHEMA_AwsVpcConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -1961,6 +2787,21 @@ pub mod rule {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `PlacementConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementConstraint",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PlacementConstraint> for ::stratus_model::Val<PlacementConstraint> {
         fn from(value: PlacementConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1976,6 +2817,19 @@ pub mod rule {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PlacementStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementStrategy",
+        properties: &[
+            s::prop("Field", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementStrategy> for ::stratus_model::Val<PlacementStrategy> {
         fn from(value: PlacementStrategy) -> Self {
@@ -1994,6 +2848,23 @@ pub mod rule {
         /// Length: `0..=256`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -2031,6 +2902,27 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `RunCommandTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunCommandTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "RunCommandTarget",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["Values", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RunCommandTarget> for ::stratus_model::Val<RunCommandTarget> {
         fn from(value: RunCommandTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2064,6 +2956,24 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `SageMakerPipelineParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerPipelineParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerPipelineParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SageMakerPipelineParameter>
         for ::stratus_model::Val<SageMakerPipelineParameter>
@@ -2103,6 +3013,23 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `AwsVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsVpcConfiguration",
+        properties: &[
+            s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
         fn from(value: AwsVpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2126,6 +3053,12 @@ pub mod rule {
             Self::Disabled,
             Self::Enabled,
             Self::EnabledWithAllCloudtrailManagementEvents,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DISABLED",
+            "ENABLED",
+            "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
         ];
 
         /// The value CloudFormation takes.
@@ -2172,6 +3105,8 @@ pub mod rule {
     impl LaunchType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::External, Self::Fargate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "EXTERNAL", "FARGATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2211,6 +3146,8 @@ pub mod rule {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TaskDefinition];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2250,6 +3187,8 @@ pub mod rule {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DistinctInstance, Self::MemberOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2290,6 +3229,8 @@ pub mod rule {
     impl AssignPublicIp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::EventSchemas::Discoverer` and its property types.
 pub mod discoverer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EventSchemas::Discoverer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html)
@@ -41,6 +43,21 @@ pub mod discoverer {
         }
     }
 
+    /// What the schema says of `AWS::EventSchemas::Discoverer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EventSchemas::Discoverer",
+        properties: &[
+            s::prop("CrossAccount", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String),
+            s::prop("SourceArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDiscoverer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiscovererAttributes {
         /// `DiscovererArn`: string.
@@ -68,6 +85,8 @@ pub use discoverer::{CfnDiscoverer, CfnDiscovererAttributes};
 
 /// `AWS::EventSchemas::Registry` and its property types.
 pub mod registry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EventSchemas::Registry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html)
@@ -89,6 +108,20 @@ pub mod registry {
         pub registry_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::EventSchemas::Registry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EventSchemas::Registry",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("RegistryName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegistry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryAttributes {
         /// `RegistryArn`: string.
@@ -106,6 +139,8 @@ pub use registry::{CfnRegistry, CfnRegistryAttributes};
 
 /// `AWS::EventSchemas::RegistryPolicy` and its property types.
 pub mod registry_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EventSchemas::RegistryPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registrypolicy.html)
@@ -140,6 +175,20 @@ pub mod registry_policy {
         }
     }
 
+    /// What the schema says of `AWS::EventSchemas::RegistryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EventSchemas::RegistryPolicy",
+        properties: &[
+            s::prop("Policy", s::Kind::Json),
+            s::prop("RegistryName", s::Kind::String),
+            s::prop("RevisionId", s::Kind::String),
+        ],
+        required: &["RegistryName", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegistryPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryPolicyAttributes {
         /// `Id`: string.
@@ -157,6 +206,8 @@ pub use registry_policy::{CfnRegistryPolicy, CfnRegistryPolicyAttributes};
 
 /// `AWS::EventSchemas::Schema` and its property types.
 pub mod schema {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EventSchemas::Schema`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-schema.html)
@@ -205,6 +256,23 @@ pub mod schema {
             }
         }
     }
+
+    /// What the schema says of `AWS::EventSchemas::Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EventSchemas::Schema",
+        properties: &[
+            s::prop("Content", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("RegistryName", s::Kind::String),
+            s::prop("SchemaName", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "Content", "RegistryName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Evidently::Experiment` and its property types.
 pub mod experiment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Evidently::Experiment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html)
@@ -91,6 +93,70 @@ pub mod experiment {
         }
     }
 
+    /// What the schema says of `AWS::Evidently::Experiment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Evidently::Experiment",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop(
+                "MetricGoals",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricGoalObject))),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop("Name", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "OnlineAbConfig",
+                s::Kind::Object(&SCHEMA_OnlineAbConfigObject),
+            ),
+            s::prop("Project", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("RandomizationSalt", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(127),
+            s::prop("RemoveSegment", s::Kind::Boolean),
+            s::prop(
+                "RunningStatus",
+                s::Kind::Object(&SCHEMA_RunningStatusObject),
+            ),
+            s::prop("SamplingRate", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("Segment", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "Treatments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TreatmentObject))),
+            )
+            .min_items(2)
+            .max_items(5),
+        ],
+        required: &[
+            "Name",
+            "Project",
+            "Treatments",
+            "MetricGoals",
+            "OnlineAbConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnExperiment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExperimentAttributes {
         /// `Arn`: string.
@@ -149,6 +215,29 @@ pub mod experiment {
         }
     }
 
+    /// What the schema says of `MetricGoalObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricGoalObject: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricGoalObject",
+        properties: &[
+            s::prop("DesiredChange", s::Kind::Enum(DesiredChange::VALUES)),
+            s::prop("EntityIdKey", s::Kind::String),
+            s::prop("EventPattern", s::Kind::String),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("UnitLabel", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ValueKey", s::Kind::String),
+        ],
+        required: &["MetricName", "EntityIdKey", "ValueKey", "DesiredChange"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricGoalObject> for ::stratus_model::Val<MetricGoalObject> {
         fn from(value: MetricGoalObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +257,25 @@ pub mod experiment {
         pub treatment_weights:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TreatmentToWeight>>>,
     }
+
+    /// What the schema says of `OnlineAbConfigObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnlineAbConfigObject: s::ObjectSchema = s::ObjectSchema {
+        name: "OnlineAbConfigObject",
+        properties: &[
+            s::prop("ControlTreatmentName", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "TreatmentWeights",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TreatmentToWeight))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnlineAbConfigObject> for ::stratus_model::Val<OnlineAbConfigObject> {
         fn from(value: OnlineAbConfigObject) -> Self {
@@ -190,6 +298,21 @@ pub mod experiment {
         /// `Status`: string.
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RunningStatusObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunningStatusObject: s::ObjectSchema = s::ObjectSchema {
+        name: "RunningStatusObject",
+        properties: &[
+            s::prop("AnalysisCompleteTime", s::Kind::String),
+            s::prop("DesiredState", s::Kind::String).pattern("^(CANCELLED|COMPLETED)"),
+            s::prop("Reason", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunningStatusObject> for ::stratus_model::Val<RunningStatusObject> {
         fn from(value: RunningStatusObject) -> Self {
@@ -224,6 +347,24 @@ pub mod experiment {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -271,6 +412,32 @@ pub mod experiment {
         }
     }
 
+    /// What the schema says of `TreatmentObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_TreatmentObject: s::ObjectSchema = s::ObjectSchema {
+        name: "TreatmentObject",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop("Feature", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:.*)")
+                .min_length(1)
+                .max_length(127),
+            s::prop("TreatmentName", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Variation", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["TreatmentName", "Feature", "Variation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TreatmentObject> for ::stratus_model::Val<TreatmentObject> {
         fn from(value: TreatmentObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -305,6 +472,24 @@ pub mod experiment {
         }
     }
 
+    /// What the schema says of `TreatmentToWeight`'s properties; `validate()` checks them.
+    pub static SCHEMA_TreatmentToWeight: s::ObjectSchema = s::ObjectSchema {
+        name: "TreatmentToWeight",
+        properties: &[
+            s::prop("SplitWeight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("Treatment", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &["Treatment", "SplitWeight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TreatmentToWeight> for ::stratus_model::Val<TreatmentToWeight> {
         fn from(value: TreatmentToWeight) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -323,6 +508,8 @@ pub mod experiment {
     impl DesiredChange {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Increase, Self::Decrease];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCREASE", "DECREASE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -356,6 +543,8 @@ pub use experiment::{CfnExperiment, CfnExperimentAttributes};
 
 /// `AWS::Evidently::Feature` and its property types.
 pub mod feature {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Evidently::Feature`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-feature.html)
@@ -424,6 +613,52 @@ pub mod feature {
         }
     }
 
+    /// What the schema says of `AWS::Evidently::Feature`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Evidently::Feature",
+        properties: &[
+            s::prop("DefaultVariation", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop(
+                "EntityOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EntityOverride))),
+            )
+            .min_items(0)
+            .max_items(2500),
+            s::prop(
+                "EvaluationStrategy",
+                s::Kind::Enum(EvaluationStrategy::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Project", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "Variations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VariationObject))),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["Name", "Project", "Variations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFeature`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeatureAttributes {
         /// `Arn`: string.
@@ -447,6 +682,22 @@ pub mod feature {
         /// Length: `1..=127`.
         pub variation: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EntityOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityOverride",
+        properties: &[
+            s::prop("EntityId", s::Kind::String),
+            s::prop("Variation", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EntityOverride> for ::stratus_model::Val<EntityOverride> {
         fn from(value: EntityOverride) -> Self {
@@ -482,6 +733,24 @@ pub mod feature {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -507,6 +776,27 @@ pub mod feature {
         pub variation_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VariationObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_VariationObject: s::ObjectSchema = s::ObjectSchema {
+        name: "VariationObject",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("LongValue", s::Kind::Number),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("VariationName", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VariationObject> for ::stratus_model::Val<VariationObject> {
         fn from(value: VariationObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -525,6 +815,8 @@ pub mod feature {
     impl EvaluationStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllRules, Self::DefaultVariation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL_RULES", "DEFAULT_VARIATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -558,6 +850,8 @@ pub use feature::{CfnFeature, CfnFeatureAttributes};
 
 /// `AWS::Evidently::Launch` and its property types.
 pub mod launch {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Evidently::Launch`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-launch.html)
@@ -631,6 +925,61 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `AWS::Evidently::Launch`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Evidently::Launch",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop(
+                "ExecutionStatus",
+                s::Kind::Object(&SCHEMA_ExecutionStatusObject),
+            ),
+            s::prop(
+                "Groups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LaunchGroupObject))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "MetricMonitors",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MetricDefinitionObject),
+                )),
+            )
+            .min_items(0)
+            .max_items(3),
+            s::prop("Name", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Project", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:project/[-a-zA-Z0-9._]*)")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("RandomizationSalt", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(127),
+            s::prop(
+                "ScheduledSplitsConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StepConfig))),
+            )
+            .min_items(1)
+            .max_items(6),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Name", "Project", "Groups", "ScheduledSplitsConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLaunch`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchAttributes {
         /// `Arn`: string.
@@ -668,6 +1017,20 @@ pub mod launch {
             }
         }
     }
+
+    /// What the schema says of `ExecutionStatusObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecutionStatusObject: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecutionStatusObject",
+        properties: &[
+            s::prop("DesiredState", s::Kind::String),
+            s::prop("Reason", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExecutionStatusObject> for ::stratus_model::Val<ExecutionStatusObject> {
         fn from(value: ExecutionStatusObject) -> Self {
@@ -715,6 +1078,32 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `LaunchGroupObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchGroupObject: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchGroupObject",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop("Feature", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9._]*$")
+                .min_length(1)
+                .max_length(127),
+            s::prop("GroupName", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Variation", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9._]*$")
+                .min_length(1)
+                .max_length(127),
+        ],
+        required: &["GroupName", "Feature", "Variation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchGroupObject> for ::stratus_model::Val<LaunchGroupObject> {
         fn from(value: LaunchGroupObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -761,6 +1150,28 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `MetricDefinitionObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDefinitionObject: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDefinitionObject",
+        properties: &[
+            s::prop("EntityIdKey", s::Kind::String),
+            s::prop("EventPattern", s::Kind::String),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("UnitLabel", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ValueKey", s::Kind::String),
+        ],
+        required: &["MetricName", "EntityIdKey", "ValueKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDefinitionObject> for ::stratus_model::Val<MetricDefinitionObject> {
         fn from(value: MetricDefinitionObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -798,6 +1209,26 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `StepConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "StepConfig",
+        properties: &[
+            s::prop(
+                "GroupWeights",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GroupToWeight))),
+            ),
+            s::prop(
+                "SegmentOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SegmentOverride))),
+            ),
+            s::prop("StartTime", s::Kind::String),
+        ],
+        required: &["StartTime", "GroupWeights"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StepConfig> for ::stratus_model::Val<StepConfig> {
         fn from(value: StepConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -832,6 +1263,24 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -864,6 +1313,22 @@ pub mod launch {
             }
         }
     }
+
+    /// What the schema says of `GroupToWeight`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupToWeight: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupToWeight",
+        properties: &[
+            s::prop("GroupName", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("SplitWeight", s::Kind::Integer),
+        ],
+        required: &["GroupName", "SplitWeight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GroupToWeight> for ::stratus_model::Val<GroupToWeight> {
         fn from(value: GroupToWeight) -> Self {
@@ -903,6 +1368,26 @@ pub mod launch {
         }
     }
 
+    /// What the schema says of `SegmentOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentOverride",
+        properties: &[
+            s::prop("EvaluationOrder", s::Kind::Integer),
+            s::prop("Segment", s::Kind::String)
+                .pattern("([-a-zA-Z0-9._]*)|(arn:[^:]*:[^:]*:[^:]*:[^:]*:segment/[-a-zA-Z0-9._]*)")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "Weights",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GroupToWeight))),
+            ),
+        ],
+        required: &["Segment", "EvaluationOrder", "Weights"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SegmentOverride> for ::stratus_model::Val<SegmentOverride> {
         fn from(value: SegmentOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -914,6 +1399,8 @@ pub use launch::{CfnLaunch, CfnLaunchAttributes};
 
 /// `AWS::Evidently::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Evidently::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-project.html)
@@ -958,6 +1445,33 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::Evidently::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Evidently::Project",
+        properties: &[
+            s::prop(
+                "AppConfigResource",
+                s::Kind::Object(&SCHEMA_AppConfigResourceObject),
+            ),
+            s::prop("DataDelivery", s::Kind::Object(&SCHEMA_DataDeliveryObject)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop("Name", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Arn`: string.
@@ -997,6 +1511,19 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AppConfigResourceObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppConfigResourceObject: s::ObjectSchema = s::ObjectSchema {
+        name: "AppConfigResourceObject",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("[a-z0-9]{4,7}"),
+            s::prop("EnvironmentId", s::Kind::String).pattern("[a-z0-9]{4,7}"),
+        ],
+        required: &["ApplicationId", "EnvironmentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppConfigResourceObject>
         for ::stratus_model::Val<AppConfigResourceObject>
     {
@@ -1016,6 +1543,22 @@ pub mod project {
         /// `S3`: [`S3Destination`].
         pub s3: ::std::option::Option<::stratus_model::Val<S3Destination>>,
     }
+
+    /// What the schema says of `DataDeliveryObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataDeliveryObject: s::ObjectSchema = s::ObjectSchema {
+        name: "DataDeliveryObject",
+        properties: &[
+            s::prop("LogGroup", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9._/]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3Destination)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataDeliveryObject> for ::stratus_model::Val<DataDeliveryObject> {
         fn from(value: DataDeliveryObject) -> Self {
@@ -1051,6 +1594,24 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1084,6 +1645,25 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `S3Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Destination",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[a-z0-9][-a-z0-9]*[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9!_.*'()/]*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1095,6 +1675,8 @@ pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::Evidently::Segment` and its property types.
 pub mod segment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Evidently::Segment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-segment.html)
@@ -1133,6 +1715,28 @@ pub mod segment {
             }
         }
     }
+
+    /// What the schema says of `AWS::Evidently::Segment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Evidently::Segment",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(160),
+            s::prop("Name", s::Kind::String)
+                .pattern("[-a-zA-Z0-9._]*")
+                .min_length(1)
+                .max_length(127),
+            s::prop("Pattern", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSegment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSegmentAttributes {

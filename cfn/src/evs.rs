@@ -4,6 +4,8 @@
 
 /// `AWS::EVS::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::EVS::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html)
@@ -116,6 +118,59 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::EVS::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::EVS::Environment",
+        properties: &[
+            s::prop(
+                "ConnectivityInfo",
+                s::Kind::Object(&SCHEMA_ConnectivityInfo),
+            ),
+            s::prop("EnvironmentName", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,100}$"),
+            s::prop(
+                "Hosts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HostInfoForCreate))),
+            )
+            .min_items(4)
+            .max_items(4),
+            s::prop("InitialVlans", s::Kind::Object(&SCHEMA_InitialVlans)),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("LicenseInfo", s::Kind::Object(&SCHEMA_LicenseInfo))
+                .min_items(1)
+                .max_items(1),
+            s::prop(
+                "ServiceAccessSecurityGroups",
+                s::Kind::Object(&SCHEMA_ServiceAccessSecurityGroups),
+            ),
+            s::prop("ServiceAccessSubnetId", s::Kind::String)
+                .pattern("^subnet-[a-f0-9]{8}([a-f0-9]{9})?$")
+                .min_length(15)
+                .max_length(24),
+            s::prop("SiteId", s::Kind::String),
+            s::prop("TermsAccepted", s::Kind::Boolean),
+            s::prop("VcfHostnames", s::Kind::Object(&SCHEMA_VcfHostnames)),
+            s::prop("VcfVersion", s::Kind::Enum(VcfVersion::VALUES)),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[a-f0-9]{8}([a-f0-9]{9})?$")
+                .min_length(12)
+                .max_length(21),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "VpcId",
+            "ServiceAccessSubnetId",
+            "VcfVersion",
+            "TermsAccepted",
+            "LicenseInfo",
+            "ConnectivityInfo",
+            "VcfHostnames",
+            "SiteId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentId`: string.
@@ -187,6 +242,21 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `ConnectivityInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectivityInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectivityInfo",
+        properties: &[s::prop(
+            "PrivateRouteServerPeerings",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(3).max_length(21)),
+        )
+        .min_items(2)
+        .max_items(2)],
+        required: &["PrivateRouteServerPeerings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectivityInfo> for ::stratus_model::Val<ConnectivityInfo> {
         fn from(value: ConnectivityInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -235,6 +305,31 @@ pub mod environment {
             }
         }
     }
+
+    /// What the schema says of `HostInfoForCreate`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostInfoForCreate: s::ObjectSchema = s::ObjectSchema {
+        name: "HostInfoForCreate",
+        properties: &[
+            s::prop("DedicatedHostId", s::Kind::String)
+                .pattern("^h-[a-f0-9]{8}([a-f0-9]{9})?$")
+                .min_length(1)
+                .max_length(25),
+            s::prop("HostName", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("KeyName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PlacementGroupId", s::Kind::String)
+                .pattern("^pg-[a-f0-9]{8}([a-f0-9]{9})?$")
+                .min_length(1)
+                .max_length(25),
+        ],
+        required: &["HostName", "KeyName", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostInfoForCreate> for ::stratus_model::Val<HostInfoForCreate> {
         fn from(value: HostInfoForCreate) -> Self {
@@ -313,6 +408,43 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `InitialVlans`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitialVlans: s::ObjectSchema = s::ObjectSchema {
+        name: "InitialVlans",
+        properties: &[
+            s::prop("EdgeVTep", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("ExpansionVlan1", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("ExpansionVlan2", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("Hcx", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("HcxNetworkAclId", s::Kind::String)
+                .pattern("^acl-[a-zA-Z0-9_-]+$")
+                .min_length(4)
+                .max_length(21),
+            s::prop("IsHcxPublic", s::Kind::Boolean),
+            s::prop("NsxUpLink", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("VMotion", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("VSan", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("VTep", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("VmManagement", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+            s::prop("VmkManagement", s::Kind::Object(&SCHEMA_InitialVlanInfo)),
+        ],
+        required: &[
+            "VmkManagement",
+            "VmManagement",
+            "VMotion",
+            "VSan",
+            "VTep",
+            "EdgeVTep",
+            "NsxUpLink",
+            "Hcx",
+            "ExpansionVlan1",
+            "ExpansionVlan2",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InitialVlans> for ::stratus_model::Val<InitialVlans> {
         fn from(value: InitialVlans) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -346,6 +478,23 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `LicenseInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_LicenseInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "LicenseInfo",
+        properties: &[
+            s::prop("SolutionKey", s::Kind::String).pattern(
+                "^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$",
+            ),
+            s::prop("VsanKey", s::Kind::String).pattern(
+                "^[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}-[a-zA-Z0-9]{5}$",
+            ),
+        ],
+        required: &["SolutionKey", "VsanKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LicenseInfo> for ::stratus_model::Val<LicenseInfo> {
         fn from(value: LicenseInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -361,6 +510,25 @@ pub mod environment {
         pub security_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ServiceAccessSecurityGroups`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceAccessSecurityGroups: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceAccessSecurityGroups",
+        properties: &[s::prop(
+            "SecurityGroups",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^sg-[0-9a-zA-Z]*$")
+                    .min_length(3)
+                    .max_length(25),
+            ),
+        )
+        .max_items(2)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceAccessSecurityGroups>
         for ::stratus_model::Val<ServiceAccessSecurityGroups>
@@ -430,6 +598,36 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `VcfHostnames`'s properties; `validate()` checks them.
+    pub static SCHEMA_VcfHostnames: s::ObjectSchema = s::ObjectSchema {
+        name: "VcfHostnames",
+        properties: &[
+            s::prop("CloudBuilder", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("Nsx", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("NsxEdge1", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("NsxEdge2", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("NsxManager1", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("NsxManager2", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("NsxManager3", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("SddcManager", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+            s::prop("VCenter", s::Kind::String).pattern("^([a-zA-Z0-9\\-]*)$"),
+        ],
+        required: &[
+            "VCenter",
+            "Nsx",
+            "NsxManager1",
+            "NsxManager2",
+            "NsxManager3",
+            "NsxEdge1",
+            "NsxEdge2",
+            "SddcManager",
+            "CloudBuilder",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VcfHostnames> for ::stratus_model::Val<VcfHostnames> {
         fn from(value: VcfHostnames) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -455,6 +653,16 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `InitialVlanInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitialVlanInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "InitialVlanInfo",
+        properties: &[s::prop("Cidr", s::Kind::String).pattern("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[1-2][0-9]|[0-9])$")],
+        required: &["Cidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InitialVlanInfo> for ::stratus_model::Val<InitialVlanInfo> {
         fn from(value: InitialVlanInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -473,6 +681,8 @@ pub mod environment {
     impl VcfVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Vcf521, Self::Vcf522];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VCF-5.2.1", "VCF-5.2.2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -513,6 +723,8 @@ pub mod environment {
     impl InstanceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::I4iMetal, Self::I7iMetal24xl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["i4i.metal", "i7i.metal-24xl"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::FinSpace::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FinSpace::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html)
@@ -64,6 +66,16 @@ pub mod environment {
             }
         }
     }
+
+    /// What the schema says of `AWS::FinSpace::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FinSpace::Environment",
+        properties: &[s::prop("DataBundles", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:finspace:[A-Za-z0-9_/.-]{0,63}:\\d*:data-bundle/[0-9A-Za-z_-]{1,128}$"))), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9. ]{1,1000}$"), s::prop("FederationMode", s::Kind::Enum(FederationMode::VALUES)), s::prop("FederationParameters", s::Kind::Object(&SCHEMA_FederationParameters)), s::prop("KmsKeyId", s::Kind::String).pattern("^[a-zA-Z-0-9-:\\/]{1,1000}$"), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]{1,255}$"), s::prop("SuperuserParameters", s::Kind::Object(&SCHEMA_SuperuserParameters)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
@@ -140,6 +152,39 @@ pub mod environment {
         pub saml_metadata_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FederationParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_FederationParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "FederationParameters",
+        properties: &[
+            s::prop("ApplicationCallBackURL", s::Kind::String).pattern(
+                "^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}",
+            ),
+            s::prop(
+                "AttributeMap",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeMapItem))),
+            ),
+            s::prop("FederationProviderName", s::Kind::String)
+                .pattern("[^_\\p{Z}][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_\\p{Z}]+")
+                .min_length(1)
+                .max_length(32),
+            s::prop("FederationURN", s::Kind::String)
+                .pattern("^[A-Za-z0-9._\\-:\\/#\\+]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("SamlMetadataDocument", s::Kind::String)
+                .pattern(".*")
+                .min_length(1000)
+                .max_length(10000000),
+            s::prop("SamlMetadataURL", s::Kind::String).pattern(
+                "^https?://[-a-zA-Z0-9+&amp;@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&amp;@#/%=~_|]{1,1000}",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FederationParameters> for ::stratus_model::Val<FederationParameters> {
         fn from(value: FederationParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -164,6 +209,29 @@ pub mod environment {
         pub last_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SuperuserParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuperuserParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SuperuserParameters",
+        properties: &[
+            s::prop("EmailAddress", s::Kind::String)
+                .pattern("[A-Z0-9a-z._%+-]+@[A-Za-z0-9.-]+[.]+[A-Za-z]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("FirstName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]{1,50}$")
+                .min_length(1)
+                .max_length(50),
+            s::prop("LastName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]{1,50}$")
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SuperuserParameters> for ::stratus_model::Val<SuperuserParameters> {
         fn from(value: SuperuserParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -181,6 +249,23 @@ pub mod environment {
         /// Length: `0..=256`.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AttributeMapItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeMapItem: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeMapItem",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AttributeMapItem> for ::stratus_model::Val<AttributeMapItem> {
         fn from(value: AttributeMapItem) -> Self {
@@ -200,6 +285,8 @@ pub mod environment {
     impl FederationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Local, Self::Federated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOCAL", "FEDERATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

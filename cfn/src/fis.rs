@@ -4,6 +4,8 @@
 
 /// `AWS::FIS::ExperimentTemplate` and its property types.
 pub mod experiment_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FIS::ExperimentTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fis-experimenttemplate.html)
@@ -76,6 +78,59 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `AWS::FIS::ExperimentTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FIS::ExperimentTemplate",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ExperimentTemplateAction),
+                )),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ExperimentOptions",
+                s::Kind::Object(&SCHEMA_ExperimentTemplateExperimentOptions),
+            ),
+            s::prop(
+                "ExperimentReportConfiguration",
+                s::Kind::Object(&SCHEMA_ExperimentTemplateExperimentReportConfiguration),
+            ),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_ExperimentTemplateLogConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(20)
+                .max_length(1224),
+            s::prop(
+                "StopConditions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ExperimentTemplateStopCondition),
+                )),
+            ),
+            s::prop(
+                "Targets",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ExperimentTemplateTarget),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "StopConditions", "Targets", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnExperimentTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExperimentTemplateAttributes {
         /// `Id`: string.
@@ -129,6 +184,31 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentTemplateAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateAction",
+        properties: &[
+            s::prop("ActionId", s::Kind::String).max_length(64),
+            s::prop("Description", s::Kind::String).max_length(512),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "StartAfter",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(64)),
+            ),
+            s::prop(
+                "Targets",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(64)),
+            ),
+        ],
+        required: &["ActionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentTemplateAction>
         for ::stratus_model::Val<ExperimentTemplateAction>
     {
@@ -149,6 +229,22 @@ pub mod experiment_template {
         pub empty_target_resolution_mode:
             ::std::option::Option<::stratus_model::Val<EmptyTargetResolutionMode>>,
     }
+
+    /// What the schema says of `ExperimentTemplateExperimentOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateExperimentOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateExperimentOptions",
+        properties: &[
+            s::prop("AccountTargeting", s::Kind::Enum(AccountTargeting::VALUES)),
+            s::prop(
+                "EmptyTargetResolutionMode",
+                s::Kind::Enum(EmptyTargetResolutionMode::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExperimentTemplateExperimentOptions>
         for ::stratus_model::Val<ExperimentTemplateExperimentOptions>
@@ -191,6 +287,28 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentTemplateExperimentReportConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateExperimentReportConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ExperimentTemplateExperimentReportConfiguration",
+            properties: &[
+                s::prop("DataSources", s::Kind::Object(&SCHEMA_DataSources)),
+                s::prop("Outputs", s::Kind::Object(&SCHEMA_Outputs)),
+                s::prop("PostExperimentDuration", s::Kind::String)
+                    .pattern("^[\\S]+$")
+                    .min_length(0)
+                    .max_length(32),
+                s::prop("PreExperimentDuration", s::Kind::String)
+                    .pattern("^[\\S]+$")
+                    .min_length(0)
+                    .max_length(32),
+            ],
+            required: &["Outputs"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ExperimentTemplateExperimentReportConfiguration>
         for ::stratus_model::Val<ExperimentTemplateExperimentReportConfiguration>
     {
@@ -227,6 +345,23 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentTemplateLogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateLogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateLogConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchLogsConfiguration",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsConfiguration),
+            ),
+            s::prop("LogSchemaVersion", s::Kind::Integer).minimum(1.0),
+            s::prop("S3Configuration", s::Kind::Object(&SCHEMA_S3Configuration)),
+        ],
+        required: &["LogSchemaVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentTemplateLogConfiguration>
         for ::stratus_model::Val<ExperimentTemplateLogConfiguration>
     {
@@ -257,6 +392,25 @@ pub mod experiment_template {
             }
         }
     }
+
+    /// What the schema says of `ExperimentTemplateStopCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateStopCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateStopCondition",
+        properties: &[
+            s::prop("Source", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExperimentTemplateStopCondition>
         for ::stratus_model::Val<ExperimentTemplateStopCondition>
@@ -314,6 +468,38 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentTemplateTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateTarget",
+        properties: &[
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ExperimentTemplateTargetFilter),
+                )),
+            ),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "ResourceArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(20).max_length(2048)),
+            ),
+            s::prop(
+                "ResourceTags",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(256)),
+            ),
+            s::prop("ResourceType", s::Kind::String).max_length(64),
+            s::prop("SelectionMode", s::Kind::String).max_length(64),
+        ],
+        required: &["ResourceType", "SelectionMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentTemplateTarget>
         for ::stratus_model::Val<ExperimentTemplateTarget>
     {
@@ -330,6 +516,19 @@ pub mod experiment_template {
         pub cloud_watch_dashboards:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CloudWatchDashboard>>>,
     }
+
+    /// What the schema says of `DataSources`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSources: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSources",
+        properties: &[s::prop(
+            "CloudWatchDashboards",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CloudWatchDashboard))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSources> for ::stratus_model::Val<DataSources> {
         fn from(value: DataSources) -> Self {
@@ -360,6 +559,19 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `Outputs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Outputs: s::ObjectSchema = s::ObjectSchema {
+        name: "Outputs",
+        properties: &[s::prop(
+            "ExperimentReportS3Configuration",
+            s::Kind::Object(&SCHEMA_ExperimentReportS3Configuration),
+        )],
+        required: &["ExperimentReportS3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Outputs> for ::stratus_model::Val<Outputs> {
         fn from(value: Outputs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -387,6 +599,19 @@ pub mod experiment_template {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsConfiguration",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)
+            .pattern("^[\\S]+$")
+            .min_length(20)
+            .max_length(2048)],
+        required: &["LogGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsConfiguration>
         for ::stratus_model::Val<CloudWatchLogsConfiguration>
@@ -423,6 +648,25 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^[\\s\\S]+$")
+                .min_length(1)
+                .max_length(700),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -456,6 +700,22 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentTemplateTargetFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentTemplateTargetFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentTemplateTargetFilter",
+        properties: &[
+            s::prop("Path", s::Kind::String).max_length(256),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(128)),
+            ),
+        ],
+        required: &["Path", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentTemplateTargetFilter>
         for ::stratus_model::Val<ExperimentTemplateTargetFilter>
     {
@@ -485,6 +745,19 @@ pub mod experiment_template {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchDashboard`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchDashboard: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchDashboard",
+        properties: &[s::prop("DashboardIdentifier", s::Kind::String)
+            .pattern("^[\\S]+$")
+            .min_length(1)
+            .max_length(512)],
+        required: &["DashboardIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchDashboard> for ::stratus_model::Val<CloudWatchDashboard> {
         fn from(value: CloudWatchDashboard) -> Self {
@@ -517,6 +790,23 @@ pub mod experiment_template {
         }
     }
 
+    /// What the schema says of `ExperimentReportS3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentReportS3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentReportS3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentReportS3Configuration>
         for ::stratus_model::Val<ExperimentReportS3Configuration>
     {
@@ -537,6 +827,8 @@ pub mod experiment_template {
     impl AccountTargeting {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MultiAccount, Self::SingleAccount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["multi-account", "single-account"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -577,6 +869,8 @@ pub mod experiment_template {
     impl EmptyTargetResolutionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Fail, Self::Skip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["fail", "skip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -612,6 +906,8 @@ pub use experiment_template::{CfnExperimentTemplate, CfnExperimentTemplateAttrib
 
 /// `AWS::FIS::TargetAccountConfiguration` and its property types.
 pub mod target_account_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FIS::TargetAccountConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fis-targetaccountconfiguration.html)
@@ -656,6 +952,33 @@ pub mod target_account_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::FIS::TargetAccountConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FIS::TargetAccountConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(12)
+                .max_length(512),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("ExperimentTemplateId", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(20)
+                .max_length(1224),
+        ],
+        required: &["ExperimentTemplateId", "AccountId", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use target_account_configuration::CfnTargetAccountConfiguration;

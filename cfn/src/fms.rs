@@ -4,6 +4,8 @@
 
 /// `AWS::FMS::NotificationChannel` and its property types.
 pub mod notification_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FMS::NotificationChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-notificationchannel.html)
@@ -36,12 +38,33 @@ pub mod notification_channel {
             }
         }
     }
+
+    /// What the schema says of `AWS::FMS::NotificationChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FMS::NotificationChannel",
+        properties: &[
+            s::prop("SnsRoleName", s::Kind::String)
+                .pattern("^([^\\s]+)$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SnsTopicArn", s::Kind::String)
+                .pattern("^([^\\s]+)$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["SnsRoleName", "SnsTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use notification_channel::CfnNotificationChannel;
 
 /// `AWS::FMS::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FMS::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-policy.html)
@@ -128,6 +151,71 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `AWS::FMS::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FMS::Policy",
+        properties: &[
+            s::prop("DeleteAllPolicyResources", s::Kind::Boolean),
+            s::prop("ExcludeMap", s::Kind::Object(&SCHEMA_IeMap)),
+            s::prop("ExcludeResourceTags", s::Kind::Boolean),
+            s::prop("IncludeMap", s::Kind::Object(&SCHEMA_IeMap)),
+            s::prop("PolicyDescription", s::Kind::String)
+                .pattern("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$")
+                .max_length(256),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RemediationEnabled", s::Kind::Boolean),
+            s::prop(
+                "ResourceSetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-z0-9A-Z]{22}$")
+                        .min_length(22)
+                        .max_length(22),
+                ),
+            ),
+            s::prop(
+                "ResourceTagLogicalOperator",
+                s::Kind::Enum(ResourceTagLogicalOperator::VALUES),
+            ),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTag))),
+            )
+            .max_items(50),
+            s::prop("ResourceType", s::Kind::String)
+                .pattern("^([^\\s]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ResourceTypeList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([^\\s]*)$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            ),
+            s::prop("ResourcesCleanUp", s::Kind::Boolean),
+            s::prop(
+                "SecurityServicePolicyData",
+                s::Kind::Object(&SCHEMA_SecurityServicePolicyData),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ExcludeResourceTags",
+            "PolicyName",
+            "RemediationEnabled",
+            "SecurityServicePolicyData",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Arn`: string.
@@ -158,6 +246,35 @@ pub mod policy {
         pub orgunit:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `IEMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_IeMap: s::ObjectSchema = s::ObjectSchema {
+        name: "IEMap",
+        properties: &[
+            s::prop(
+                "ACCOUNT",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([0-9]*)$")
+                        .min_length(12)
+                        .max_length(12),
+                ),
+            ),
+            s::prop(
+                "ORGUNIT",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
+                        .min_length(16)
+                        .max_length(68),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IeMap> for ::stratus_model::Val<IeMap> {
         fn from(value: IeMap) -> Self {
@@ -190,6 +307,21 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `ResourceTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTag: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String).max_length(256),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -221,6 +353,22 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `SecurityServicePolicyData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityServicePolicyData: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityServicePolicyData",
+        properties: &[
+            s::prop("ManagedServiceData", s::Kind::String)
+                .min_length(1)
+                .max_length(30000),
+            s::prop("PolicyOption", s::Kind::Object(&SCHEMA_PolicyOption)),
+            s::prop("Type", s::Kind::Enum(PolicyType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecurityServicePolicyData>
         for ::stratus_model::Val<SecurityServicePolicyData>
     {
@@ -243,6 +391,29 @@ pub mod policy {
         pub third_party_firewall_policy:
             ::std::option::Option<::stratus_model::Val<ThirdPartyFirewallPolicy>>,
     }
+
+    /// What the schema says of `PolicyOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyOption: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyOption",
+        properties: &[
+            s::prop(
+                "NetworkAclCommonPolicy",
+                s::Kind::Object(&SCHEMA_NetworkAclCommonPolicy),
+            ),
+            s::prop(
+                "NetworkFirewallPolicy",
+                s::Kind::Object(&SCHEMA_NetworkFirewallPolicy),
+            ),
+            s::prop(
+                "ThirdPartyFirewallPolicy",
+                s::Kind::Object(&SCHEMA_ThirdPartyFirewallPolicy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PolicyOption> for ::stratus_model::Val<PolicyOption> {
         fn from(value: PolicyOption) -> Self {
@@ -269,6 +440,19 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `NetworkAclCommonPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkAclCommonPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkAclCommonPolicy",
+        properties: &[s::prop(
+            "NetworkAclEntrySet",
+            s::Kind::Object(&SCHEMA_NetworkAclEntrySet),
+        )],
+        required: &["NetworkAclEntrySet"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkAclCommonPolicy> for ::stratus_model::Val<NetworkAclCommonPolicy> {
         fn from(value: NetworkAclCommonPolicy) -> Self {
@@ -298,6 +482,19 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `NetworkFirewallPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkFirewallPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkFirewallPolicy",
+        properties: &[s::prop(
+            "FirewallDeploymentModel",
+            s::Kind::Enum(FirewallDeploymentModel::VALUES),
+        )],
+        required: &["FirewallDeploymentModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkFirewallPolicy> for ::stratus_model::Val<NetworkFirewallPolicy> {
         fn from(value: NetworkFirewallPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -325,6 +522,19 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `ThirdPartyFirewallPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThirdPartyFirewallPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ThirdPartyFirewallPolicy",
+        properties: &[s::prop(
+            "FirewallDeploymentModel",
+            s::Kind::Enum(FirewallDeploymentModel::VALUES),
+        )],
+        required: &["FirewallDeploymentModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThirdPartyFirewallPolicy>
         for ::stratus_model::Val<ThirdPartyFirewallPolicy>
@@ -366,6 +576,30 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `NetworkAclEntrySet`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkAclEntrySet: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkAclEntrySet",
+        properties: &[
+            s::prop(
+                "FirstEntries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkAclEntry))),
+            ),
+            s::prop("ForceRemediateForFirstEntries", s::Kind::Boolean),
+            s::prop("ForceRemediateForLastEntries", s::Kind::Boolean),
+            s::prop(
+                "LastEntries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkAclEntry))),
+            ),
+        ],
+        required: &[
+            "ForceRemediateForFirstEntries",
+            "ForceRemediateForLastEntries",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkAclEntrySet> for ::stratus_model::Val<NetworkAclEntrySet> {
         fn from(value: NetworkAclEntrySet) -> Self {
@@ -419,6 +653,16 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `NetworkAclEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkAclEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkAclEntry",
+        properties: &[s::prop("CidrBlock", s::Kind::String).pattern("^(([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])(\\/([0-9]|[1-2][0-9]|3[0-2]))$"), s::prop("Egress", s::Kind::Boolean), s::prop("IcmpTypeCode", s::Kind::Object(&SCHEMA_IcmpTypeCode)), s::prop("Ipv6CidrBlock", s::Kind::String).pattern("^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))(/(1[0-2]|[0-9]))?$"), s::prop("PortRange", s::Kind::Object(&SCHEMA_PortRange)), s::prop("Protocol", s::Kind::String).pattern("^(tcp|udp|icmp|-1|([0-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5]))$"), s::prop("RuleAction", s::Kind::Enum(RuleAction::VALUES))],
+        required: &["Egress", "Protocol", "RuleAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkAclEntry> for ::stratus_model::Val<NetworkAclEntry> {
         fn from(value: NetworkAclEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -451,6 +695,23 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `IcmpTypeCode`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcmpTypeCode: s::ObjectSchema = s::ObjectSchema {
+        name: "IcmpTypeCode",
+        properties: &[
+            s::prop("Code", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(255.0),
+            s::prop("Type", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(255.0),
+        ],
+        required: &["Code", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcmpTypeCode> for ::stratus_model::Val<IcmpTypeCode> {
         fn from(value: IcmpTypeCode) -> Self {
@@ -485,6 +746,23 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("From", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("To", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &["From", "To"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -503,6 +781,8 @@ pub mod policy {
     impl ResourceTagLogicalOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::And, Self::Or];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AND", "OR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -575,6 +855,20 @@ pub mod policy {
             Self::ImportNetworkFirewall,
             Self::NetworkAclCommon,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WAF",
+            "WAFV2",
+            "SHIELD_ADVANCED",
+            "SECURITY_GROUPS_COMMON",
+            "SECURITY_GROUPS_CONTENT_AUDIT",
+            "SECURITY_GROUPS_USAGE_AUDIT",
+            "NETWORK_FIREWALL",
+            "THIRD_PARTY_FIREWALL",
+            "DNS_FIREWALL",
+            "IMPORT_NETWORK_FIREWALL",
+            "NETWORK_ACL_COMMON",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -624,6 +918,8 @@ pub mod policy {
     impl FirewallDeploymentModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Distributed, Self::Centralized];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISTRIBUTED", "CENTRALIZED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -666,6 +962,8 @@ pub mod policy {
     impl RuleAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["allow", "deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -699,6 +997,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::FMS::ResourceSet` and its property types.
 pub mod resource_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FMS::ResourceSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-resourceset.html)
@@ -745,6 +1045,43 @@ pub mod resource_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::FMS::ResourceSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FMS::ResourceSet",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^([a-zA-Z0-9_.:/=+\\-@\\s]*)$")
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([a-zA-Z0-9_.:/=+\\-@\\s]+)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ResourceTypeList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([^\\s]*)$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            ),
+            s::prop(
+                "Resources",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([^\\s]*)$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ResourceTypeList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceSetAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Forecast::Dataset` and its property types.
 pub mod dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Forecast::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-dataset.html)
@@ -63,6 +65,38 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `AWS::Forecast::Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Forecast::Dataset",
+        properties: &[
+            s::prop("DataFrequency", s::Kind::String)
+                .pattern("^Y|M|W|D|H|30min|15min|10min|5min|1min$")
+                .min_length(1)
+                .max_length(5),
+            s::prop("DatasetName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("DatasetType", s::Kind::Enum(DatasetType::VALUES)),
+            s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::Object(&SCHEMA_EncryptionConfig),
+            ),
+            s::prop("Schema", s::Kind::Object(&SCHEMA_Schema)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &["DatasetName", "DatasetType", "Domain", "Schema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `Arn`: string.
@@ -85,6 +119,25 @@ pub mod dataset {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfig",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("arn:aws[-a-z]*:kms:.*:key/.*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_\\.\\/\\:]+$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -98,6 +151,21 @@ pub mod dataset {
         /// `Attributes`: list of [`Attribute`].
         pub attributes: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Attribute>>>,
     }
+
+    /// What the schema says of `Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schema: s::ObjectSchema = s::ObjectSchema {
+        name: "Schema",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Attribute))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Schema> for ::stratus_model::Val<Schema> {
         fn from(value: Schema) -> Self {
@@ -130,6 +198,25 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -148,6 +235,22 @@ pub mod dataset {
         /// Allowed values: `string`, `integer`, `float`, `timestamp`, `geolocation`.
         pub attribute_type: ::std::option::Option<::stratus_model::Val<AttributeType>>,
     }
+
+    /// What the schema says of `Attribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attribute: s::ObjectSchema = s::ObjectSchema {
+        name: "Attribute",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("AttributeType", s::Kind::Enum(AttributeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
         fn from(value: Attribute) -> Self {
@@ -173,6 +276,9 @@ pub mod dataset {
             Self::RelatedTimeSeries,
             Self::ItemMetadata,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TARGET_TIME_SERIES", "RELATED_TIME_SERIES", "ITEM_METADATA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -232,6 +338,16 @@ pub mod dataset {
             Self::WebTraffic,
             Self::Metrics,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RETAIL",
+            "CUSTOM",
+            "INVENTORY_PLANNING",
+            "EC2_CAPACITY",
+            "WORK_FORCE",
+            "WEB_TRAFFIC",
+            "METRICS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -289,6 +405,9 @@ pub mod dataset {
             Self::Timestamp,
             Self::Geolocation,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["string", "integer", "float", "timestamp", "geolocation"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -325,6 +444,8 @@ pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::Forecast::DatasetGroup` and its property types.
 pub mod dataset_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Forecast::DatasetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-datasetgroup.html)
@@ -369,6 +490,37 @@ pub mod dataset_group {
         }
     }
 
+    /// What the schema says of `AWS::Forecast::DatasetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Forecast::DatasetGroup",
+        properties: &[
+            s::prop(
+                "DatasetArns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\-\\_\\.\\/\\:]+$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("DatasetGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &["DatasetGroupName", "Domain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDatasetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetGroupAttributes {
         /// `DatasetGroupArn`: string.
@@ -410,6 +562,25 @@ pub mod dataset_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -445,6 +616,16 @@ pub mod dataset_group {
             Self::WorkForce,
             Self::WebTraffic,
             Self::Metrics,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RETAIL",
+            "CUSTOM",
+            "INVENTORY_PLANNING",
+            "EC2_CAPACITY",
+            "WORK_FORCE",
+            "WEB_TRAFFIC",
+            "METRICS",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::FraudDetector::Detector` and its property types.
 pub mod detector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::Detector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html)
@@ -65,6 +67,49 @@ pub mod detector {
             }
         }
     }
+
+    /// What the schema says of `AWS::FraudDetector::Detector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::Detector",
+        properties: &[
+            s::prop(
+                "AssociatedModels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Model))),
+            )
+            .max_items(10),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("DetectorId", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "DetectorVersionStatus",
+                s::Kind::Enum(DetectorVersionStatus::VALUES),
+            ),
+            s::prop("EventType", s::Kind::Object(&SCHEMA_EventType)),
+            s::prop(
+                "RuleExecutionMode",
+                s::Kind::Enum(RuleExecutionMode::VALUES),
+            ),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(1),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &["DetectorId", "EventType", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDetectorAttributes {
@@ -221,6 +266,16 @@ pub mod detector {
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Model`'s properties; `validate()` checks them.
+    pub static SCHEMA_Model: s::ObjectSchema = s::ObjectSchema {
+        name: "Model",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Model> for ::stratus_model::Val<Model> {
         fn from(value: Model) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -260,6 +315,48 @@ pub mod detector {
         /// Items: `..=200`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `EventType`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventType: s::ObjectSchema = s::ObjectSchema {
+        name: "EventType",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "EntityTypes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EntityType))),
+            )
+            .min_items(1),
+            s::prop(
+                "EventVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventVariable))),
+            )
+            .min_items(1),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop(
+                "Labels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            )
+            .min_items(2),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventType> for ::stratus_model::Val<EventType> {
         fn from(value: EventType) -> Self {
@@ -305,6 +402,47 @@ pub mod detector {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DetectorId", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Expression", s::Kind::String),
+            s::prop("Language", s::Kind::Enum(Language::VALUES)),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop(
+                "Outcomes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Outcome))),
+            )
+            .min_items(1),
+            s::prop("RuleId", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("RuleVersion", s::Kind::String)
+                .pattern("^([1-9][0-9]*)$")
+                .min_length(1)
+                .max_length(5),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -339,6 +477,24 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -366,6 +522,30 @@ pub mod detector {
         /// Items: `..=200`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `EntityType`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityType: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityType",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EntityType> for ::stratus_model::Val<EntityType> {
         fn from(value: EntityType) -> Self {
@@ -406,6 +586,34 @@ pub mod detector {
         pub variable_type: ::std::option::Option<::stratus_model::Val<VariableType>>,
     }
 
+    /// What the schema says of `EventVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EventVariable",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("DataSource", s::Kind::Enum(DataSource::VALUES)),
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES)),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+            s::prop("VariableType", s::Kind::Enum(VariableType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventVariable> for ::stratus_model::Val<EventVariable> {
         fn from(value: EventVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -433,6 +641,30 @@ pub mod detector {
         /// Items: `..=200`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
@@ -462,6 +694,30 @@ pub mod detector {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `Outcome`'s properties; `validate()` checks them.
+    pub static SCHEMA_Outcome: s::ObjectSchema = s::ObjectSchema {
+        name: "Outcome",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Outcome> for ::stratus_model::Val<Outcome> {
         fn from(value: Outcome) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -480,6 +736,8 @@ pub mod detector {
     impl DetectorVersionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Draft, Self::Active];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DRAFT", "ACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -520,6 +778,8 @@ pub mod detector {
     impl RuleExecutionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FirstMatched, Self::AllMatched];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIRST_MATCHED", "ALL_MATCHED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -558,6 +818,8 @@ pub mod detector {
     impl Language {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Detectorpl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DETECTORPL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -595,6 +857,8 @@ pub mod detector {
     impl DataSource {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Event];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -638,6 +902,8 @@ pub mod detector {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Integer, Self::Float, Self::Boolean];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -776,6 +1042,42 @@ pub mod detector {
             Self::ShippingZip,
             Self::Useragent,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTH_CODE",
+            "AVS",
+            "BILLING_ADDRESS_L1",
+            "BILLING_ADDRESS_L2",
+            "BILLING_CITY",
+            "BILLING_COUNTRY",
+            "BILLING_NAME",
+            "BILLING_PHONE",
+            "BILLING_STATE",
+            "BILLING_ZIP",
+            "CARD_BIN",
+            "CATEGORICAL",
+            "CURRENCY_CODE",
+            "EMAIL_ADDRESS",
+            "FINGERPRINT",
+            "FRAUD_LABEL",
+            "FREE_FORM_TEXT",
+            "IP_ADDRESS",
+            "NUMERIC",
+            "ORDER_ID",
+            "PAYMENT_TYPE",
+            "PHONE_NUMBER",
+            "PRICE",
+            "PRODUCT_CATEGORY",
+            "SHIPPING_ADDRESS_L1",
+            "SHIPPING_ADDRESS_L2",
+            "SHIPPING_CITY",
+            "SHIPPING_COUNTRY",
+            "SHIPPING_NAME",
+            "SHIPPING_PHONE",
+            "SHIPPING_STATE",
+            "SHIPPING_ZIP",
+            "USERAGENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -840,6 +1142,8 @@ pub use detector::{CfnDetector, CfnDetectorAttributes};
 
 /// `AWS::FraudDetector::EntityType` and its property types.
 pub mod entity_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::EntityType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-entitytype.html)
@@ -877,6 +1181,25 @@ pub mod entity_type {
         }
     }
 
+    /// What the schema says of `AWS::FraudDetector::EntityType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::EntityType",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEntityType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEntityTypeAttributes {
         /// `Arn`: string.
@@ -904,6 +1227,8 @@ pub use entity_type::{CfnEntityType, CfnEntityTypeAttributes};
 
 /// `AWS::FraudDetector::EventType` and its property types.
 pub mod event_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::EventType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html)
@@ -961,6 +1286,45 @@ pub mod event_type {
             }
         }
     }
+
+    /// What the schema says of `AWS::FraudDetector::EventType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::EventType",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "EntityTypes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EntityType))),
+            )
+            .min_items(1),
+            s::prop(
+                "EventVariables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventVariable))),
+            )
+            .min_items(1),
+            s::prop(
+                "Labels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            )
+            .min_items(2),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &["EntityTypes", "EventVariables", "Labels", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEventType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventTypeAttributes {
@@ -1051,6 +1415,30 @@ pub mod event_type {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `EntityType`'s properties; `validate()` checks them.
+    pub static SCHEMA_EntityType: s::ObjectSchema = s::ObjectSchema {
+        name: "EntityType",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EntityType> for ::stratus_model::Val<EntityType> {
         fn from(value: EntityType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1090,6 +1478,34 @@ pub mod event_type {
         pub variable_type: ::std::option::Option<::stratus_model::Val<VariableType>>,
     }
 
+    /// What the schema says of `EventVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EventVariable",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("DataSource", s::Kind::Enum(DataSource::VALUES)),
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES)),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+            s::prop("VariableType", s::Kind::Enum(VariableType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventVariable> for ::stratus_model::Val<EventVariable> {
         fn from(value: EventVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1117,6 +1533,30 @@ pub mod event_type {
         /// Items: `..=200`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("CreatedTime", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Inline", s::Kind::Boolean),
+            s::prop("LastUpdatedTime", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
@@ -1152,6 +1592,24 @@ pub mod event_type {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1168,6 +1626,8 @@ pub mod event_type {
     impl DataSource {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Event];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1211,6 +1671,8 @@ pub mod event_type {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Integer, Self::Float, Self::Boolean];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1349,6 +1811,42 @@ pub mod event_type {
             Self::ShippingZip,
             Self::Useragent,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTH_CODE",
+            "AVS",
+            "BILLING_ADDRESS_L1",
+            "BILLING_ADDRESS_L2",
+            "BILLING_CITY",
+            "BILLING_COUNTRY",
+            "BILLING_NAME",
+            "BILLING_PHONE",
+            "BILLING_STATE",
+            "BILLING_ZIP",
+            "CARD_BIN",
+            "CATEGORICAL",
+            "CURRENCY_CODE",
+            "EMAIL_ADDRESS",
+            "FINGERPRINT",
+            "FRAUD_LABEL",
+            "FREE_FORM_TEXT",
+            "IP_ADDRESS",
+            "NUMERIC",
+            "ORDER_ID",
+            "PAYMENT_TYPE",
+            "PHONE_NUMBER",
+            "PRICE",
+            "PRODUCT_CATEGORY",
+            "SHIPPING_ADDRESS_L1",
+            "SHIPPING_ADDRESS_L2",
+            "SHIPPING_CITY",
+            "SHIPPING_COUNTRY",
+            "SHIPPING_NAME",
+            "SHIPPING_PHONE",
+            "SHIPPING_STATE",
+            "SHIPPING_ZIP",
+            "USERAGENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1413,6 +1911,8 @@ pub use event_type::{CfnEventType, CfnEventTypeAttributes};
 
 /// `AWS::FraudDetector::Label` and its property types.
 pub mod label {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::Label`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-label.html)
@@ -1450,6 +1950,25 @@ pub mod label {
         }
     }
 
+    /// What the schema says of `AWS::FraudDetector::Label`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::Label",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLabel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLabelAttributes {
         /// `Arn`: string.
@@ -1477,6 +1996,8 @@ pub use label::{CfnLabel, CfnLabelAttributes};
 
 /// `AWS::FraudDetector::List` and its property types.
 pub mod list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::List`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-list.html)
@@ -1524,6 +2045,40 @@ pub mod list {
         }
     }
 
+    /// What the schema says of `AWS::FraudDetector::List`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::List",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Elements",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+( +\\S+)*$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(0)
+            .max_items(100000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("VariableType", s::Kind::String)
+                .pattern("^[A-Z_]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListAttributes {
         /// `Arn`: string.
@@ -1551,6 +2106,8 @@ pub use list::{CfnList, CfnListAttributes};
 
 /// `AWS::FraudDetector::Outcome` and its property types.
 pub mod outcome {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::Outcome`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-outcome.html)
@@ -1588,6 +2145,25 @@ pub mod outcome {
         }
     }
 
+    /// What the schema says of `AWS::FraudDetector::Outcome`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::Outcome",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-z_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOutcome`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOutcomeAttributes {
         /// `Arn`: string.
@@ -1615,6 +2191,8 @@ pub use outcome::{CfnOutcome, CfnOutcomeAttributes};
 
 /// `AWS::FraudDetector::Variable` and its property types.
 pub mod variable {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FraudDetector::Variable`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-variable.html)
@@ -1672,6 +2250,26 @@ pub mod variable {
         }
     }
 
+    /// What the schema says of `AWS::FraudDetector::Variable`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FraudDetector::Variable",
+        properties: &[
+            s::prop("DataSource", s::Kind::Enum(DataSource::VALUES)),
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES)),
+            s::prop("DefaultValue", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String).pattern("^[a-z_][a-z0-9_]{0,99}?$"),
+            s::prop("VariableType", s::Kind::Enum(VariableType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DataType", "DataSource", "DefaultValue", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVariable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVariableAttributes {
         /// `Arn`: string.
@@ -1706,6 +2304,8 @@ pub mod variable {
     impl DataSource {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Event, Self::ExternalModelScore];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EVENT", "EXTERNAL_MODEL_SCORE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1750,6 +2350,8 @@ pub mod variable {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::Integer, Self::Float, Self::Boolean];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "FLOAT", "BOOLEAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1887,6 +2489,42 @@ pub mod variable {
             Self::ShippingState,
             Self::ShippingZip,
             Self::Useragent,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTH_CODE",
+            "AVS",
+            "BILLING_ADDRESS_L1",
+            "BILLING_ADDRESS_L2",
+            "BILLING_CITY",
+            "BILLING_COUNTRY",
+            "BILLING_NAME",
+            "BILLING_PHONE",
+            "BILLING_STATE",
+            "BILLING_ZIP",
+            "CARD_BIN",
+            "CATEGORICAL",
+            "CURRENCY_CODE",
+            "EMAIL_ADDRESS",
+            "FINGERPRINT",
+            "FRAUD_LABEL",
+            "FREE_FORM_TEXT",
+            "IP_ADDRESS",
+            "NUMERIC",
+            "ORDER_ID",
+            "PAYMENT_TYPE",
+            "PHONE_NUMBER",
+            "PRICE",
+            "PRODUCT_CATEGORY",
+            "SHIPPING_ADDRESS_L1",
+            "SHIPPING_ADDRESS_L2",
+            "SHIPPING_CITY",
+            "SHIPPING_COUNTRY",
+            "SHIPPING_NAME",
+            "SHIPPING_PHONE",
+            "SHIPPING_STATE",
+            "SHIPPING_ZIP",
+            "USERAGENT",
         ];
 
         /// The value CloudFormation takes.

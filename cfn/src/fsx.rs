@@ -4,6 +4,8 @@
 
 /// `AWS::FSx::DataRepositoryAssociation` and its property types.
 pub mod data_repository_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::DataRepositoryAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-datarepositoryassociation.html)
@@ -67,6 +69,35 @@ pub mod data_repository_association {
         }
     }
 
+    /// What the schema says of `AWS::FSx::DataRepositoryAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::DataRepositoryAssociation",
+        properties: &[
+            s::prop("BatchImportMetaDataOnCreate", s::Kind::Boolean),
+            s::prop("DataRepositoryPath", s::Kind::String)
+                .pattern("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{3,4357}$")
+                .min_length(3)
+                .max_length(4357),
+            s::prop("FileSystemId", s::Kind::String)
+                .pattern("^(fs-[0-9a-f]{8,})$")
+                .min_length(11)
+                .max_length(21),
+            s::prop("FileSystemPath", s::Kind::String)
+                .pattern("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,4096}$")
+                .min_length(1)
+                .max_length(4096),
+            s::prop("ImportedFileChunkSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(512000.0),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FileSystemId", "FileSystemPath", "DataRepositoryPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataRepositoryAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataRepositoryAssociationAttributes {
         /// `AssociationId`: string.
@@ -94,6 +125,25 @@ pub mod data_repository_association {
         pub auto_import_policy: ::std::option::Option<::stratus_model::Val<AutoImportPolicy>>,
     }
 
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop(
+                "AutoExportPolicy",
+                s::Kind::Object(&SCHEMA_AutoExportPolicy),
+            ),
+            s::prop(
+                "AutoImportPolicy",
+                s::Kind::Object(&SCHEMA_AutoImportPolicy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -119,6 +169,21 @@ pub mod data_repository_association {
             }
         }
     }
+
+    /// What the schema says of `AutoExportPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoExportPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoExportPolicy",
+        properties: &[s::prop(
+            "Events",
+            s::Kind::List(&s::prop("", s::Kind::Enum(EventType::VALUES))),
+        )
+        .min_items(0)
+        .max_items(3)],
+        required: &["Events"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoExportPolicy> for ::stratus_model::Val<AutoExportPolicy> {
         fn from(value: AutoExportPolicy) -> Self {
@@ -146,6 +211,21 @@ pub mod data_repository_association {
         }
     }
 
+    /// What the schema says of `AutoImportPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoImportPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoImportPolicy",
+        properties: &[s::prop(
+            "Events",
+            s::Kind::List(&s::prop("", s::Kind::Enum(EventType::VALUES))),
+        )
+        .min_items(0)
+        .max_items(3)],
+        required: &["Events"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoImportPolicy> for ::stratus_model::Val<AutoImportPolicy> {
         fn from(value: AutoImportPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -166,6 +246,8 @@ pub mod data_repository_association {
     impl EventType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::New, Self::Changed, Self::Deleted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NEW", "CHANGED", "DELETED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -202,6 +284,8 @@ pub use data_repository_association::{
 
 /// `AWS::FSx::FileSystem` and its property types.
 pub mod file_system {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::FileSystem`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html)
@@ -287,6 +371,51 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `AWS::FSx::FileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::FileSystem",
+        properties: &[
+            s::prop("BackupId", s::Kind::String),
+            s::prop("FileSystemType", s::Kind::String),
+            s::prop("FileSystemTypeVersion", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "LustreConfiguration",
+                s::Kind::Object(&SCHEMA_LustreConfiguration),
+            ),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop(
+                "OntapConfiguration",
+                s::Kind::Object(&SCHEMA_OntapConfiguration),
+            ),
+            s::prop(
+                "OpenZFSConfiguration",
+                s::Kind::Object(&SCHEMA_OpenZfsConfiguration),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("StorageCapacity", s::Kind::Integer)
+                .minimum(32.0)
+                .maximum(65536.0),
+            s::prop("StorageType", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop(
+                "WindowsConfiguration",
+                s::Kind::Object(&SCHEMA_WindowsConfiguration),
+            ),
+        ],
+        required: &["FileSystemType", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFileSystem`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFileSystemAttributes {
         /// `ResourceARN`: string.
@@ -362,6 +491,39 @@ pub mod file_system {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LustreConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LustreConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LustreConfiguration",
+        properties: &[
+            s::prop("AutoImportPolicy", s::Kind::String),
+            s::prop("AutomaticBackupRetentionDays", s::Kind::Integer),
+            s::prop("CopyTagsToBackups", s::Kind::Boolean),
+            s::prop("DailyAutomaticBackupStartTime", s::Kind::String),
+            s::prop("DataCompressionType", s::Kind::String),
+            s::prop(
+                "DataReadCacheConfiguration",
+                s::Kind::Object(&SCHEMA_DataReadCacheConfiguration),
+            ),
+            s::prop("DeploymentType", s::Kind::String),
+            s::prop("DriveCacheType", s::Kind::String),
+            s::prop("EfaEnabled", s::Kind::Boolean),
+            s::prop("ExportPath", s::Kind::String),
+            s::prop("ImportPath", s::Kind::String),
+            s::prop("ImportedFileChunkSize", s::Kind::Integer),
+            s::prop(
+                "MetadataConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataConfiguration),
+            ),
+            s::prop("PerUnitStorageThroughput", s::Kind::Integer),
+            s::prop("ThroughputCapacity", s::Kind::Integer),
+            s::prop("WeeklyMaintenanceStartTime", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LustreConfiguration> for ::stratus_model::Val<LustreConfiguration> {
         fn from(value: LustreConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -431,6 +593,36 @@ pub mod file_system {
             }
         }
     }
+
+    /// What the schema says of `OntapConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OntapConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OntapConfiguration",
+        properties: &[
+            s::prop("AutomaticBackupRetentionDays", s::Kind::Integer),
+            s::prop("DailyAutomaticBackupStartTime", s::Kind::String),
+            s::prop("DeploymentType", s::Kind::String),
+            s::prop(
+                "DiskIopsConfiguration",
+                s::Kind::Object(&SCHEMA_DiskIopsConfiguration),
+            ),
+            s::prop("EndpointIpAddressRange", s::Kind::String),
+            s::prop("EndpointIpv6AddressRange", s::Kind::String),
+            s::prop("FsxAdminPassword", s::Kind::String),
+            s::prop("HAPairs", s::Kind::Integer),
+            s::prop("PreferredSubnetId", s::Kind::String),
+            s::prop(
+                "RouteTableIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ThroughputCapacity", s::Kind::Integer),
+            s::prop("ThroughputCapacityPerHAPair", s::Kind::Integer),
+            s::prop("WeeklyMaintenanceStartTime", s::Kind::String),
+        ],
+        required: &["DeploymentType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OntapConfiguration> for ::stratus_model::Val<OntapConfiguration> {
         fn from(value: OntapConfiguration) -> Self {
@@ -509,6 +701,44 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `OpenZFSConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenZfsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenZFSConfiguration",
+        properties: &[
+            s::prop("AutomaticBackupRetentionDays", s::Kind::Integer),
+            s::prop("CopyTagsToBackups", s::Kind::Boolean),
+            s::prop("CopyTagsToVolumes", s::Kind::Boolean),
+            s::prop("DailyAutomaticBackupStartTime", s::Kind::String),
+            s::prop("DeploymentType", s::Kind::String),
+            s::prop(
+                "DiskIopsConfiguration",
+                s::Kind::Object(&SCHEMA_DiskIopsConfiguration),
+            ),
+            s::prop("EndpointIpAddressRange", s::Kind::String),
+            s::prop("EndpointIpv6AddressRange", s::Kind::String),
+            s::prop("Options", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("PreferredSubnetId", s::Kind::String),
+            s::prop(
+                "ReadCacheConfiguration",
+                s::Kind::Object(&SCHEMA_ReadCacheConfiguration),
+            ),
+            s::prop(
+                "RootVolumeConfiguration",
+                s::Kind::Object(&SCHEMA_RootVolumeConfiguration),
+            ),
+            s::prop(
+                "RouteTableIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ThroughputCapacity", s::Kind::Integer),
+            s::prop("WeeklyMaintenanceStartTime", s::Kind::String),
+        ],
+        required: &["DeploymentType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -539,6 +769,19 @@ pub mod file_system {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -608,6 +851,42 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `WindowsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WindowsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WindowsConfiguration",
+        properties: &[
+            s::prop("ActiveDirectoryId", s::Kind::String),
+            s::prop("Aliases", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "AuditLogConfiguration",
+                s::Kind::Object(&SCHEMA_AuditLogConfiguration),
+            ),
+            s::prop("AutomaticBackupRetentionDays", s::Kind::Integer),
+            s::prop("CopyTagsToBackups", s::Kind::Boolean),
+            s::prop("DailyAutomaticBackupStartTime", s::Kind::String),
+            s::prop("DeploymentType", s::Kind::String),
+            s::prop(
+                "DiskIopsConfiguration",
+                s::Kind::Object(&SCHEMA_DiskIopsConfiguration),
+            ),
+            s::prop(
+                "FsrmConfiguration",
+                s::Kind::Object(&SCHEMA_FsrmConfiguration),
+            ),
+            s::prop("PreferredSubnetId", s::Kind::String),
+            s::prop(
+                "SelfManagedActiveDirectoryConfiguration",
+                s::Kind::Object(&SCHEMA_SelfManagedActiveDirectoryConfiguration),
+            ),
+            s::prop("ThroughputCapacity", s::Kind::Integer),
+            s::prop("WeeklyMaintenanceStartTime", s::Kind::String),
+        ],
+        required: &["ThroughputCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WindowsConfiguration> for ::stratus_model::Val<WindowsConfiguration> {
         fn from(value: WindowsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -623,6 +902,19 @@ pub mod file_system {
         /// `SizingMode`: string.
         pub sizing_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataReadCacheConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataReadCacheConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataReadCacheConfiguration",
+        properties: &[
+            s::prop("SizeGiB", s::Kind::Integer),
+            s::prop("SizingMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataReadCacheConfiguration>
         for ::stratus_model::Val<DataReadCacheConfiguration>
@@ -642,6 +934,19 @@ pub mod file_system {
         pub mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataConfiguration",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("Mode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -658,6 +963,19 @@ pub mod file_system {
         pub mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DiskIopsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DiskIopsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DiskIopsConfiguration",
+        properties: &[
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("Mode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DiskIopsConfiguration> for ::stratus_model::Val<DiskIopsConfiguration> {
         fn from(value: DiskIopsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -673,6 +991,19 @@ pub mod file_system {
         /// `SizingMode`: string.
         pub sizing_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ReadCacheConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReadCacheConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReadCacheConfiguration",
+        properties: &[
+            s::prop("SizeGiB", s::Kind::Integer),
+            s::prop("SizingMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReadCacheConfiguration> for ::stratus_model::Val<ReadCacheConfiguration> {
         fn from(value: ReadCacheConfiguration) -> Self {
@@ -699,6 +1030,29 @@ pub mod file_system {
         pub user_and_group_quotas:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UserAndGroupQuotas>>>,
     }
+
+    /// What the schema says of `RootVolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RootVolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RootVolumeConfiguration",
+        properties: &[
+            s::prop("CopyTagsToSnapshots", s::Kind::Boolean),
+            s::prop("DataCompressionType", s::Kind::String),
+            s::prop(
+                "NfsExports",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NfsExports))),
+            ),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("RecordSizeKiB", s::Kind::Integer),
+            s::prop(
+                "UserAndGroupQuotas",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserAndGroupQuotas))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RootVolumeConfiguration>
         for ::stratus_model::Val<RootVolumeConfiguration>
@@ -741,6 +1095,20 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `AuditLogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuditLogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuditLogConfiguration",
+        properties: &[
+            s::prop("AuditLogDestination", s::Kind::String),
+            s::prop("FileAccessAuditLogLevel", s::Kind::String),
+            s::prop("FileShareAccessAuditLogLevel", s::Kind::String),
+        ],
+        required: &["FileAccessAuditLogLevel", "FileShareAccessAuditLogLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuditLogConfiguration> for ::stratus_model::Val<AuditLogConfiguration> {
         fn from(value: AuditLogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -770,6 +1138,19 @@ pub mod file_system {
             }
         }
     }
+
+    /// What the schema says of `FsrmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FsrmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FsrmConfiguration",
+        properties: &[
+            s::prop("EventLogDestination", s::Kind::String),
+            s::prop("FsrmServiceEnabled", s::Kind::Boolean),
+        ],
+        required: &["FsrmServiceEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FsrmConfiguration> for ::stratus_model::Val<FsrmConfiguration> {
         fn from(value: FsrmConfiguration) -> Self {
@@ -801,6 +1182,24 @@ pub mod file_system {
         pub user_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SelfManagedActiveDirectoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedActiveDirectoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedActiveDirectoryConfiguration",
+        properties: &[
+            s::prop("DnsIps", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("DomainJoinServiceAccountSecret", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("FileSystemAdministratorsGroup", s::Kind::String),
+            s::prop("OrganizationalUnitDistinguishedName", s::Kind::String),
+            s::prop("Password", s::Kind::String),
+            s::prop("UserName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SelfManagedActiveDirectoryConfiguration>
         for ::stratus_model::Val<SelfManagedActiveDirectoryConfiguration>
     {
@@ -817,6 +1216,19 @@ pub mod file_system {
         pub client_configurations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ClientConfigurations>>>,
     }
+
+    /// What the schema says of `NfsExports`'s properties; `validate()` checks them.
+    pub static SCHEMA_NfsExports: s::ObjectSchema = s::ObjectSchema {
+        name: "NfsExports",
+        properties: &[s::prop(
+            "ClientConfigurations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClientConfigurations))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NfsExports> for ::stratus_model::Val<NfsExports> {
         fn from(value: NfsExports) -> Self {
@@ -836,6 +1248,20 @@ pub mod file_system {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `UserAndGroupQuotas`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserAndGroupQuotas: s::ObjectSchema = s::ObjectSchema {
+        name: "UserAndGroupQuotas",
+        properties: &[
+            s::prop("Id", s::Kind::Integer),
+            s::prop("StorageCapacityQuotaGiB", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserAndGroupQuotas> for ::stratus_model::Val<UserAndGroupQuotas> {
         fn from(value: UserAndGroupQuotas) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -853,6 +1279,19 @@ pub mod file_system {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ClientConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientConfigurations",
+        properties: &[
+            s::prop("Clients", s::Kind::String),
+            s::prop("Options", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientConfigurations> for ::stratus_model::Val<ClientConfigurations> {
         fn from(value: ClientConfigurations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -864,6 +1303,8 @@ pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::FSx::S3AccessPointAttachment` and its property types.
 pub mod s3_access_point_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::S3AccessPointAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-s3accesspointattachment.html)
@@ -919,6 +1360,31 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `AWS::FSx::S3AccessPointAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::S3AccessPointAttachment",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?=[a-z0-9])[a-z0-9-]{1,48}[a-z0-9]$")
+                .min_length(3)
+                .max_length(50),
+            s::prop(
+                "OntapConfiguration",
+                s::Kind::Object(&SCHEMA_S3AccessPointOntapConfiguration),
+            ),
+            s::prop(
+                "OpenZFSConfiguration",
+                s::Kind::Object(&SCHEMA_S3AccessPointOpenZfsConfiguration),
+            ),
+            s::prop("S3AccessPoint", s::Kind::Object(&SCHEMA_S3AccessPoint)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnS3AccessPointAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnS3AccessPointAttachmentAttributes {
         /// `S3AccessPoint.ResourceARN`: string.
@@ -970,6 +1436,25 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `S3AccessPointOntapConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3AccessPointOntapConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3AccessPointOntapConfiguration",
+        properties: &[
+            s::prop(
+                "FileSystemIdentity",
+                s::Kind::Object(&SCHEMA_OntapFileSystemIdentity),
+            ),
+            s::prop("VolumeId", s::Kind::String)
+                .pattern("^(fsvol-[0-9a-f]{17,})$")
+                .min_length(23)
+                .max_length(23),
+        ],
+        required: &["VolumeId", "FileSystemIdentity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3AccessPointOntapConfiguration>
         for ::stratus_model::Val<S3AccessPointOntapConfiguration>
     {
@@ -1007,6 +1492,25 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `S3AccessPointOpenZFSConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3AccessPointOpenZfsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3AccessPointOpenZFSConfiguration",
+        properties: &[
+            s::prop(
+                "FileSystemIdentity",
+                s::Kind::Object(&SCHEMA_OpenZfsFileSystemIdentity),
+            ),
+            s::prop("VolumeId", s::Kind::String)
+                .pattern("^(fsvol-[0-9a-f]{17,})$")
+                .min_length(23)
+                .max_length(23),
+        ],
+        required: &["VolumeId", "FileSystemIdentity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3AccessPointOpenZfsConfiguration>
         for ::stratus_model::Val<S3AccessPointOpenZfsConfiguration>
     {
@@ -1035,6 +1539,32 @@ pub mod s3_access_point_attachment {
         pub vpc_configuration:
             ::std::option::Option<::stratus_model::Val<S3AccessPointVpcConfiguration>>,
     }
+
+    /// What the schema says of `S3AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3AccessPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "S3AccessPoint",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .pattern("^[0-9a-z\\\\-]{1,63}")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Policy", s::Kind::Json)
+                .min_length(1)
+                .max_length(200000),
+            s::prop("ResourceARN", s::Kind::String)
+                .pattern("^arn:[^:]{1,63}:[^:]{0,63}:[^:]{0,63}:(?:|\\d{12}):[^/].{0,1023}$")
+                .min_length(8)
+                .max_length(1024),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_S3AccessPointVpcConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3AccessPoint> for ::stratus_model::Val<S3AccessPoint> {
         fn from(value: S3AccessPoint) -> Self {
@@ -1066,6 +1596,23 @@ pub mod s3_access_point_attachment {
             }
         }
     }
+
+    /// What the schema says of `OntapFileSystemIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA_OntapFileSystemIdentity: s::ObjectSchema = s::ObjectSchema {
+        name: "OntapFileSystemIdentity",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+            s::prop("UnixUser", s::Kind::Object(&SCHEMA_OntapUnixFileSystemUser)),
+            s::prop(
+                "WindowsUser",
+                s::Kind::Object(&SCHEMA_OntapWindowsFileSystemUser),
+            ),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OntapFileSystemIdentity>
         for ::stratus_model::Val<OntapFileSystemIdentity>
@@ -1101,6 +1648,22 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `OpenZFSFileSystemIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenZfsFileSystemIdentity: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenZFSFileSystemIdentity",
+        properties: &[
+            s::prop(
+                "PosixUser",
+                s::Kind::Object(&SCHEMA_OpenZfsPosixFileSystemUser),
+            ),
+            s::prop("Type", s::Kind::Enum(Type3::VALUES)),
+        ],
+        required: &["Type", "PosixUser"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenZfsFileSystemIdentity>
         for ::stratus_model::Val<OpenZfsFileSystemIdentity>
     {
@@ -1131,6 +1694,19 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `S3AccessPointVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3AccessPointVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3AccessPointVpcConfiguration",
+        properties: &[s::prop("VpcId", s::Kind::String)
+            .pattern("^(vpc-[0-9a-f]{8,})$")
+            .min_length(12)
+            .max_length(21)],
+        required: &["VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3AccessPointVpcConfiguration>
         for ::stratus_model::Val<S3AccessPointVpcConfiguration>
     {
@@ -1159,6 +1735,19 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `OntapUnixFileSystemUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_OntapUnixFileSystemUser: s::ObjectSchema = s::ObjectSchema {
+        name: "OntapUnixFileSystemUser",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,256}$")
+            .min_length(1)
+            .max_length(256)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OntapUnixFileSystemUser>
         for ::stratus_model::Val<OntapUnixFileSystemUser>
     {
@@ -1186,6 +1775,19 @@ pub mod s3_access_point_attachment {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `OntapWindowsFileSystemUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_OntapWindowsFileSystemUser: s::ObjectSchema = s::ObjectSchema {
+        name: "OntapWindowsFileSystemUser",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^[^\\u0000\\u0085\\u2028\\u2029\\r\\n]{1,256}$")
+            .min_length(1)
+            .max_length(256)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OntapWindowsFileSystemUser>
         for ::stratus_model::Val<OntapWindowsFileSystemUser>
@@ -1227,6 +1829,33 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `OpenZFSPosixFileSystemUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenZfsPosixFileSystemUser: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenZFSPosixFileSystemUser",
+        properties: &[
+            s::prop("Gid", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop(
+                "SecondaryGids",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Object(&SCHEMA_FileSystemGid))
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            )
+            .min_items(0)
+            .max_items(15),
+            s::prop("Uid", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+        ],
+        required: &["Uid", "Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenZfsPosixFileSystemUser>
         for ::stratus_model::Val<OpenZfsPosixFileSystemUser>
     {
@@ -1252,6 +1881,18 @@ pub mod s3_access_point_attachment {
         }
     }
 
+    /// What the schema says of `FileSystemGID`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSystemGid: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSystemGID",
+        properties: &[s::prop("Gid", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(4294967295.0)],
+        required: &["Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FileSystemGid> for ::stratus_model::Val<FileSystemGid> {
         fn from(value: FileSystemGid) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1270,6 +1911,8 @@ pub mod s3_access_point_attachment {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Openzfs, Self::Ontap];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPENZFS", "ONTAP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1310,6 +1953,8 @@ pub mod s3_access_point_attachment {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Unix, Self::Windows];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UNIX", "WINDOWS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1348,6 +1993,8 @@ pub mod s3_access_point_attachment {
     impl Type3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Posix];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["POSIX"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1382,6 +2029,8 @@ pub use s3_access_point_attachment::{
 
 /// `AWS::FSx::Snapshot` and its property types.
 pub mod snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::Snapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-snapshot.html)
@@ -1413,6 +2062,23 @@ pub mod snapshot {
             }
         }
     }
+
+    /// What the schema says of `AWS::FSx::Snapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::Snapshot",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VolumeId", s::Kind::String),
+        ],
+        required: &["VolumeId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSnapshotAttributes {
@@ -1456,6 +2122,19 @@ pub mod snapshot {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1467,6 +2146,8 @@ pub use snapshot::{CfnSnapshot, CfnSnapshotAttributes};
 
 /// `AWS::FSx::StorageVirtualMachine` and its property types.
 pub mod storage_virtual_machine {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::StorageVirtualMachine`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-storagevirtualmachine.html)
@@ -1518,6 +2199,29 @@ pub mod storage_virtual_machine {
         }
     }
 
+    /// What the schema says of `AWS::FSx::StorageVirtualMachine`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::StorageVirtualMachine",
+        properties: &[
+            s::prop(
+                "ActiveDirectoryConfiguration",
+                s::Kind::Object(&SCHEMA_ActiveDirectoryConfiguration),
+            ),
+            s::prop("FileSystemId", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("RootVolumeSecurityStyle", s::Kind::String),
+            s::prop("SvmAdminPassword", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["FileSystemId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStorageVirtualMachine`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageVirtualMachineAttributes {
         /// `ResourceARN`: string.
@@ -1550,6 +2254,22 @@ pub mod storage_virtual_machine {
         pub self_managed_active_directory_configuration:
             ::std::option::Option<::stratus_model::Val<SelfManagedActiveDirectoryConfiguration>>,
     }
+
+    /// What the schema says of `ActiveDirectoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActiveDirectoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ActiveDirectoryConfiguration",
+        properties: &[
+            s::prop("NetBiosName", s::Kind::String),
+            s::prop(
+                "SelfManagedActiveDirectoryConfiguration",
+                s::Kind::Object(&SCHEMA_SelfManagedActiveDirectoryConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ActiveDirectoryConfiguration>
         for ::stratus_model::Val<ActiveDirectoryConfiguration>
@@ -1584,6 +2304,19 @@ pub mod storage_virtual_machine {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1614,6 +2347,24 @@ pub mod storage_virtual_machine {
         pub user_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SelfManagedActiveDirectoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedActiveDirectoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedActiveDirectoryConfiguration",
+        properties: &[
+            s::prop("DnsIps", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("DomainJoinServiceAccountSecret", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("FileSystemAdministratorsGroup", s::Kind::String),
+            s::prop("OrganizationalUnitDistinguishedName", s::Kind::String),
+            s::prop("Password", s::Kind::String),
+            s::prop("UserName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SelfManagedActiveDirectoryConfiguration>
         for ::stratus_model::Val<SelfManagedActiveDirectoryConfiguration>
     {
@@ -1627,6 +2378,8 @@ pub use storage_virtual_machine::{CfnStorageVirtualMachine, CfnStorageVirtualMac
 
 /// `AWS::FSx::Volume` and its property types.
 pub mod volume {
+    use ::stratus_model::schema as s;
+
     /// `AWS::FSx::Volume`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-volume.html)
@@ -1669,6 +2422,32 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `AWS::FSx::Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::FSx::Volume",
+        properties: &[
+            s::prop("BackupId", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "OntapConfiguration",
+                s::Kind::Object(&SCHEMA_OntapConfiguration),
+            ),
+            s::prop(
+                "OpenZFSConfiguration",
+                s::Kind::Object(&SCHEMA_OpenZfsConfiguration),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {
@@ -1754,6 +2533,36 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `OntapConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OntapConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OntapConfiguration",
+        properties: &[
+            s::prop(
+                "AggregateConfiguration",
+                s::Kind::Object(&SCHEMA_AggregateConfiguration),
+            ),
+            s::prop("CopyTagsToBackups", s::Kind::String),
+            s::prop("JunctionPath", s::Kind::String),
+            s::prop("OntapVolumeType", s::Kind::String),
+            s::prop("SecurityStyle", s::Kind::String),
+            s::prop("SizeInBytes", s::Kind::String),
+            s::prop("SizeInMegabytes", s::Kind::String),
+            s::prop(
+                "SnaplockConfiguration",
+                s::Kind::Object(&SCHEMA_SnaplockConfiguration),
+            ),
+            s::prop("SnapshotPolicy", s::Kind::String),
+            s::prop("StorageEfficiencyEnabled", s::Kind::String),
+            s::prop("StorageVirtualMachineId", s::Kind::String),
+            s::prop("TieringPolicy", s::Kind::Object(&SCHEMA_TieringPolicy)),
+            s::prop("VolumeStyle", s::Kind::String),
+        ],
+        required: &["StorageVirtualMachineId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OntapConfiguration> for ::stratus_model::Val<OntapConfiguration> {
         fn from(value: OntapConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1813,6 +2622,34 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `OpenZFSConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenZfsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenZFSConfiguration",
+        properties: &[
+            s::prop("CopyTagsToSnapshots", s::Kind::Boolean),
+            s::prop("DataCompressionType", s::Kind::String),
+            s::prop(
+                "NfsExports",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NfsExports))),
+            ),
+            s::prop("Options", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("OriginSnapshot", s::Kind::Object(&SCHEMA_OriginSnapshot)),
+            s::prop("ParentVolumeId", s::Kind::String),
+            s::prop("ReadOnly", s::Kind::Boolean),
+            s::prop("RecordSizeKiB", s::Kind::Integer),
+            s::prop("StorageCapacityQuotaGiB", s::Kind::Integer),
+            s::prop("StorageCapacityReservationGiB", s::Kind::Integer),
+            s::prop(
+                "UserAndGroupQuotas",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserAndGroupQuotas))),
+            ),
+        ],
+        required: &["ParentVolumeId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenZfsConfiguration> for ::stratus_model::Val<OpenZfsConfiguration> {
         fn from(value: OpenZfsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1844,6 +2681,19 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1860,6 +2710,19 @@ pub mod volume {
         /// `ConstituentsPerAggregate`: integer.
         pub constituents_per_aggregate: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AggregateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregateConfiguration",
+        properties: &[
+            s::prop("Aggregates", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ConstituentsPerAggregate", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AggregateConfiguration> for ::stratus_model::Val<AggregateConfiguration> {
         fn from(value: AggregateConfiguration) -> Self {
@@ -1903,6 +2766,29 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `SnaplockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnaplockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnaplockConfiguration",
+        properties: &[
+            s::prop("AuditLogVolume", s::Kind::String),
+            s::prop(
+                "AutocommitPeriod",
+                s::Kind::Object(&SCHEMA_AutocommitPeriod),
+            ),
+            s::prop("PrivilegedDelete", s::Kind::String),
+            s::prop(
+                "RetentionPeriod",
+                s::Kind::Object(&SCHEMA_SnaplockRetentionPeriod),
+            ),
+            s::prop("SnaplockType", s::Kind::String),
+            s::prop("VolumeAppendModeEnabled", s::Kind::String),
+        ],
+        required: &["SnaplockType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnaplockConfiguration> for ::stratus_model::Val<SnaplockConfiguration> {
         fn from(value: SnaplockConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1918,6 +2804,19 @@ pub mod volume {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TieringPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_TieringPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "TieringPolicy",
+        properties: &[
+            s::prop("CoolingPeriod", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TieringPolicy> for ::stratus_model::Val<TieringPolicy> {
         fn from(value: TieringPolicy) -> Self {
@@ -1946,6 +2845,19 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `NfsExports`'s properties; `validate()` checks them.
+    pub static SCHEMA_NfsExports: s::ObjectSchema = s::ObjectSchema {
+        name: "NfsExports",
+        properties: &[s::prop(
+            "ClientConfigurations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClientConfigurations))),
+        )],
+        required: &["ClientConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NfsExports> for ::stratus_model::Val<NfsExports> {
         fn from(value: NfsExports) -> Self {
@@ -1978,6 +2890,19 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `OriginSnapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA_OriginSnapshot: s::ObjectSchema = s::ObjectSchema {
+        name: "OriginSnapshot",
+        properties: &[
+            s::prop("CopyStrategy", s::Kind::String),
+            s::prop("SnapshotARN", s::Kind::String),
+        ],
+        required: &["CopyStrategy", "SnapshotARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OriginSnapshot> for ::stratus_model::Val<OriginSnapshot> {
         fn from(value: OriginSnapshot) -> Self {
@@ -2015,6 +2940,20 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `UserAndGroupQuotas`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserAndGroupQuotas: s::ObjectSchema = s::ObjectSchema {
+        name: "UserAndGroupQuotas",
+        properties: &[
+            s::prop("Id", s::Kind::Integer),
+            s::prop("StorageCapacityQuotaGiB", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Id", "StorageCapacityQuotaGiB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserAndGroupQuotas> for ::stratus_model::Val<UserAndGroupQuotas> {
         fn from(value: UserAndGroupQuotas) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2043,6 +2982,19 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `AutocommitPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutocommitPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "AutocommitPeriod",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutocommitPeriod> for ::stratus_model::Val<AutocommitPeriod> {
         fn from(value: AutocommitPeriod) -> Self {
@@ -2080,6 +3032,20 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `SnaplockRetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnaplockRetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "SnaplockRetentionPeriod",
+        properties: &[
+            s::prop("DefaultRetention", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop("MaximumRetention", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop("MinimumRetention", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+        ],
+        required: &["DefaultRetention", "MaximumRetention", "MinimumRetention"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnaplockRetentionPeriod>
         for ::stratus_model::Val<SnaplockRetentionPeriod>
     {
@@ -2115,6 +3081,19 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `ClientConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientConfigurations",
+        properties: &[
+            s::prop("Clients", s::Kind::String),
+            s::prop("Options", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Options", "Clients"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientConfigurations> for ::stratus_model::Val<ClientConfigurations> {
         fn from(value: ClientConfigurations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2143,6 +3122,19 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `RetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionPeriod",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {

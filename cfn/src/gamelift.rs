@@ -4,6 +4,8 @@
 
 /// `AWS::GameLift::Alias` and its property types.
 pub mod alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::Alias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-alias.html)
@@ -43,6 +45,26 @@ pub mod alias {
             }
         }
     }
+
+    /// What the schema says of `AWS::GameLift::Alias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::Alias",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RoutingStrategy", s::Kind::Object(&SCHEMA_RoutingStrategy)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RoutingStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAliasAttributes {
@@ -88,6 +110,23 @@ pub mod alias {
         }
     }
 
+    /// What the schema says of `RoutingStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingStrategy",
+        properties: &[
+            s::prop("FleetId", s::Kind::String)
+                .pattern("^[a-z]*fleet-[a-zA-Z0-9\\-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Message", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoutingStrategy> for ::stratus_model::Val<RoutingStrategy> {
         fn from(value: RoutingStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +145,8 @@ pub mod alias {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Simple, Self::Terminal];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SIMPLE", "TERMINAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -139,6 +180,8 @@ pub use alias::{CfnAlias, CfnAliasAttributes};
 
 /// `AWS::GameLift::Build` and its property types.
 pub mod build {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::Build`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-build.html)
@@ -174,6 +217,30 @@ pub mod build {
         /// Length: `1..=1024`.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::GameLift::Build`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::Build",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("OperatingSystem", s::Kind::Enum(OperatingSystem::VALUES)),
+            s::prop("ServerSdkVersion", s::Kind::String)
+                .pattern("^\\d+\\.\\d+\\.\\d+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("StorageLocation", s::Kind::Object(&SCHEMA_StorageLocation)),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBuild`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBuildAttributes {
@@ -229,6 +296,21 @@ pub mod build {
         }
     }
 
+    /// What the schema says of `StorageLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLocation",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).min_length(1),
+            s::prop("Key", s::Kind::String).min_length(1),
+            s::prop("ObjectVersion", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String).min_length(1),
+        ],
+        required: &["Bucket", "Key", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageLocation> for ::stratus_model::Val<StorageLocation> {
         fn from(value: StorageLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -261,6 +343,15 @@ pub mod build {
             Self::Windows2012,
             Self::Windows2016,
             Self::Windows2022,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_LINUX",
+            "AMAZON_LINUX_2",
+            "AMAZON_LINUX_2023",
+            "WINDOWS_2012",
+            "WINDOWS_2016",
+            "WINDOWS_2022",
         ];
 
         /// The value CloudFormation takes.
@@ -299,6 +390,8 @@ pub use build::{CfnBuild, CfnBuildAttributes};
 
 /// `AWS::GameLift::ContainerFleet` and its property types.
 pub mod container_fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::ContainerFleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html)
@@ -409,6 +502,16 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::ContainerFleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::ContainerFleet",
+        properties: &[s::prop("BillingType", s::Kind::Enum(BillingType::VALUES)), s::prop("DeploymentConfiguration", s::Kind::Object(&SCHEMA_DeploymentConfiguration)), s::prop("Description", s::Kind::String).min_length(1).max_length(1024), s::prop("FleetRoleArn", s::Kind::String).pattern("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").min_length(1).max_length(256), s::prop("GameServerContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("GameServerContainerGroupsPerInstance", s::Kind::Integer).minimum(1.0).maximum(5000.0), s::prop("GameSessionCreationLimitPolicy", s::Kind::Object(&SCHEMA_GameSessionCreationLimitPolicy)), s::prop("InstanceConnectionPortRange", s::Kind::Object(&SCHEMA_ConnectionPortRange)), s::prop("InstanceInboundPermissions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpPermission)))).min_items(0).max_items(50), s::prop("InstanceType", s::Kind::String).min_length(1).max_length(1024), s::prop("Locations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocationConfiguration)))).min_items(1).max_items(100), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("MetricGroups", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255))).min_items(0).max_items(1), s::prop("NewGameSessionProtectionPolicy", s::Kind::Enum(NewGameSessionProtectionPolicy::VALUES)), s::prop("PerInstanceContainerGroupDefinitionName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]+$|^arn:.*:containergroupdefinition\\/[a-zA-Z0-9\\-]+(:[0-9]+)?$").min_length(1).max_length(512), s::prop("PlayerGatewayMode", s::Kind::Enum(PlayerGatewayMode::VALUES)), s::prop("ScalingPolicies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingPolicy)))).max_items(50), s::prop("Tags", s::Kind::Json)],
+        required: &["FleetRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContainerFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerFleetAttributes {
         /// `CreationTime`: string.
@@ -484,6 +587,28 @@ pub mod container_fleet {
         pub protection_strategy: ::std::option::Option<::stratus_model::Val<ProtectionStrategy>>,
     }
 
+    /// What the schema says of `DeploymentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentConfiguration",
+        properties: &[
+            s::prop(
+                "ImpairmentStrategy",
+                s::Kind::Enum(ImpairmentStrategy::VALUES),
+            ),
+            s::prop("MinimumHealthyPercentage", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(75.0),
+            s::prop(
+                "ProtectionStrategy",
+                s::Kind::Enum(ProtectionStrategy::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentConfiguration>
         for ::stratus_model::Val<DeploymentConfiguration>
     {
@@ -503,6 +628,19 @@ pub mod container_fleet {
         /// Range: `0..=`.
         pub policy_period_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `GameSessionCreationLimitPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_GameSessionCreationLimitPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "GameSessionCreationLimitPolicy",
+        properties: &[
+            s::prop("NewGameSessionsPerCreator", s::Kind::Integer).minimum(0.0),
+            s::prop("PolicyPeriodInMinutes", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GameSessionCreationLimitPolicy>
         for ::stratus_model::Val<GameSessionCreationLimitPolicy>
@@ -538,6 +676,23 @@ pub mod container_fleet {
             }
         }
     }
+
+    /// What the schema says of `ConnectionPortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionPortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionPortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(60000.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(60000.0),
+        ],
+        required: &["FromPort", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionPortRange> for ::stratus_model::Val<ConnectionPortRange> {
         fn from(value: ConnectionPortRange) -> Self {
@@ -584,6 +739,16 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `IpPermission`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpPermission: s::ObjectSchema = s::ObjectSchema {
+        name: "IpPermission",
+        properties: &[s::prop("FromPort", s::Kind::Integer).minimum(1.0).maximum(60000.0), s::prop("IpRange", s::Kind::String).pattern("(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)"), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("ToPort", s::Kind::Integer).minimum(1.0).maximum(60000.0)],
+        required: &["FromPort", "IpRange", "Protocol", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpPermission> for ::stratus_model::Val<IpPermission> {
         fn from(value: IpPermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -621,6 +786,34 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `LocationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LocationConfiguration",
+        properties: &[
+            s::prop("Location", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "LocationCapacity",
+                s::Kind::Object(&SCHEMA_LocationCapacity),
+            ),
+            s::prop(
+                "PlayerGatewayStatus",
+                s::Kind::Enum(PlayerGatewayStatus::VALUES),
+            ),
+            s::prop(
+                "StoppedActions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(StoppedAction::VALUES))),
+            )
+            .max_items(1),
+        ],
+        required: &["Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocationConfiguration> for ::stratus_model::Val<LocationConfiguration> {
         fn from(value: LocationConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -641,6 +834,25 @@ pub mod container_fleet {
         /// Length: `1..=1024`.
         pub s3_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop("LogDestination", s::Kind::Enum(LogDestination::VALUES)),
+            s::prop("LogGroupArn", s::Kind::String)
+                .pattern("[a-zA-Z0-9:/\\-\\*]+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("S3BucketName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
@@ -701,6 +913,37 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `ScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingPolicy",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("EvaluationPeriods", s::Kind::Integer).minimum(1.0),
+            s::prop("MetricName", s::Kind::Enum(MetricName::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PolicyType", s::Kind::Enum(PolicyType::VALUES)),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+            s::prop(
+                "ScalingAdjustmentType",
+                s::Kind::Enum(ScalingAdjustmentType::VALUES),
+            ),
+            s::prop(
+                "TargetConfiguration",
+                s::Kind::Object(&SCHEMA_TargetConfiguration),
+            ),
+            s::prop("Threshold", s::Kind::Number),
+        ],
+        required: &["MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingPolicy> for ::stratus_model::Val<ScalingPolicy> {
         fn from(value: ScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -739,6 +982,24 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `LocationCapacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocationCapacity: s::ObjectSchema = s::ObjectSchema {
+        name: "LocationCapacity",
+        properties: &[
+            s::prop("DesiredEC2Instances", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "ManagedCapacityConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedCapacityConfiguration),
+            ),
+            s::prop("MaxSize", s::Kind::Integer).minimum(0.0),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["MaxSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocationCapacity> for ::stratus_model::Val<LocationCapacity> {
         fn from(value: LocationCapacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -762,6 +1023,16 @@ pub mod container_fleet {
             }
         }
     }
+
+    /// What the schema says of `TargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetConfiguration",
+        properties: &[s::prop("TargetValue", s::Kind::Number)],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
         fn from(value: TargetConfiguration) -> Self {
@@ -796,6 +1067,24 @@ pub mod container_fleet {
         }
     }
 
+    /// What the schema says of `ManagedCapacityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedCapacityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedCapacityConfiguration",
+        properties: &[
+            s::prop("ScaleInAfterInactivityMinutes", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(1440.0),
+            s::prop(
+                "ZeroCapacityStrategy",
+                s::Kind::Enum(ZeroCapacityStrategy::VALUES),
+            ),
+        ],
+        required: &["ZeroCapacityStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedCapacityConfiguration>
         for ::stratus_model::Val<ManagedCapacityConfiguration>
     {
@@ -816,6 +1105,8 @@ pub mod container_fleet {
     impl BillingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Spot];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -856,6 +1147,8 @@ pub mod container_fleet {
     impl NewGameSessionProtectionPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullProtection, Self::NoProtection];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullProtection", "NoProtection"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -900,6 +1193,8 @@ pub mod container_fleet {
     impl PlayerGatewayMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "REQUIRED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -941,6 +1236,8 @@ pub mod container_fleet {
     impl ImpairmentStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Maintain, Self::Rollback];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MAINTAIN", "ROLLBACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -981,6 +1278,8 @@ pub mod container_fleet {
     impl ProtectionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WithProtection, Self::IgnoreProtection];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WITH_PROTECTION", "IGNORE_PROTECTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1021,6 +1320,8 @@ pub mod container_fleet {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1061,6 +1362,8 @@ pub mod container_fleet {
     impl PlayerGatewayStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1099,6 +1402,8 @@ pub mod container_fleet {
     impl StoppedAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutoScaling];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTO_SCALING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1140,6 +1445,8 @@ pub mod container_fleet {
     impl LogDestination {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Cloudwatch, Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "CLOUDWATCH", "S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1189,6 +1496,13 @@ pub mod container_fleet {
             Self::GreaterThanThreshold,
             Self::LessThanThreshold,
             Self::LessThanOrEqualToThreshold,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "LessThanThreshold",
+            "LessThanOrEqualToThreshold",
         ];
 
         /// The value CloudFormation takes.
@@ -1265,6 +1579,21 @@ pub mod container_fleet {
             Self::WaitTime,
             Self::ConcurrentActivatableGameSessions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ActivatingGameSessions",
+            "ActiveGameSessions",
+            "ActiveInstances",
+            "AvailableGameSessions",
+            "AvailablePlayerSessions",
+            "CurrentPlayerSessions",
+            "IdleInstances",
+            "PercentAvailableGameSessions",
+            "PercentIdleInstances",
+            "QueueDepth",
+            "WaitTime",
+            "ConcurrentActivatableGameSessions",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1315,6 +1644,8 @@ pub mod container_fleet {
     impl PolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RuleBased, Self::TargetBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RuleBased", "TargetBased"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1361,6 +1692,12 @@ pub mod container_fleet {
             Self::ExactCapacity,
             Self::PercentChangeInCapacity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ChangeInCapacity",
+            "ExactCapacity",
+            "PercentChangeInCapacity",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1402,6 +1739,8 @@ pub mod container_fleet {
     impl ZeroCapacityStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ScaleToAndFromZero, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SCALE_TO_AND_FROM_ZERO", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1435,6 +1774,8 @@ pub use container_fleet::{CfnContainerFleet, CfnContainerFleetAttributes};
 
 /// `AWS::GameLift::ContainerGroupDefinition` and its property types.
 pub mod container_group_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::ContainerGroupDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html)
@@ -1509,6 +1850,55 @@ pub mod container_group_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::GameLift::ContainerGroupDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::ContainerGroupDefinition",
+        properties: &[
+            s::prop(
+                "ContainerGroupType",
+                s::Kind::Enum(ContainerGroupType::VALUES),
+            ),
+            s::prop(
+                "GameServerContainerDefinition",
+                s::Kind::Object(&SCHEMA_GameServerContainerDefinition),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OperatingSystem", s::Kind::Enum(OperatingSystem::VALUES)),
+            s::prop("SourceVersionNumber", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "SupportContainerDefinitions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SupportContainerDefinition),
+                )),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("TotalMemoryLimitMebibytes", s::Kind::Integer)
+                .minimum(4.0)
+                .maximum(1024000.0),
+            s::prop("TotalVcpuLimit", s::Kind::Number)
+                .minimum(0.125)
+                .maximum(10.0),
+            s::prop("VersionDescription", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "OperatingSystem",
+            "TotalMemoryLimitMebibytes",
+            "TotalVcpuLimit",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnContainerGroupDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerGroupDefinitionAttributes {
@@ -1601,6 +1991,52 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `GameServerContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_GameServerContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "GameServerContainerDefinition",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDependency))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EnvironmentOverride",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerEnvironment))),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\.@\\/:]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerMountPoint))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "PortConfiguration",
+                s::Kind::Object(&SCHEMA_PortConfiguration),
+            ),
+            s::prop("ResolvedImageDigest", s::Kind::String).pattern("^sha256:[a-fA-F0-9]{64}$"),
+            s::prop("ServerSdkVersion", s::Kind::String)
+                .pattern("^\\d+\\.\\d+\\.\\d+$")
+                .min_length(0)
+                .max_length(128),
+        ],
+        required: &["ContainerName", "ImageUri", "ServerSdkVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GameServerContainerDefinition>
         for ::stratus_model::Val<GameServerContainerDefinition>
     {
@@ -1675,6 +2111,56 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `SupportContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SupportContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "SupportContainerDefinition",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDependency))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EnvironmentOverride",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerEnvironment))),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("Essential", s::Kind::Boolean),
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_ContainerHealthCheck)),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\.@\\/:]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("MemoryHardLimitMebibytes", s::Kind::Integer)
+                .minimum(4.0)
+                .maximum(1024000.0),
+            s::prop(
+                "MountPoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerMountPoint))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "PortConfiguration",
+                s::Kind::Object(&SCHEMA_PortConfiguration),
+            ),
+            s::prop("ResolvedImageDigest", s::Kind::String).pattern("^sha256:[a-fA-F0-9]{64}$"),
+            s::prop("Vcpu", s::Kind::Number)
+                .minimum(0.125)
+                .maximum(10.0),
+        ],
+        required: &["ContainerName", "ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SupportContainerDefinition>
         for ::stratus_model::Val<SupportContainerDefinition>
     {
@@ -1711,6 +2197,22 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `ContainerDependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDependency: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDependency",
+        properties: &[
+            s::prop("Condition", s::Kind::Enum(Condition::VALUES)),
+            s::prop("ContainerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["ContainerName", "Condition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerDependency> for ::stratus_model::Val<ContainerDependency> {
         fn from(value: ContainerDependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1745,6 +2247,25 @@ pub mod container_group_definition {
             }
         }
     }
+
+    /// What the schema says of `ContainerEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerEnvironment: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerEnvironment",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContainerEnvironment> for ::stratus_model::Val<ContainerEnvironment> {
         fn from(value: ContainerEnvironment) -> Self {
@@ -1783,6 +2304,26 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `ContainerMountPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerMountPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerMountPoint",
+        properties: &[
+            s::prop("AccessLevel", s::Kind::Enum(AccessLevel::VALUES)),
+            s::prop("ContainerPath", s::Kind::String)
+                .pattern("^(\\/+[^\\/]+\\/*)+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("InstancePath", s::Kind::String)
+                .pattern("^\\/[\\s\\S]*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["InstancePath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerMountPoint> for ::stratus_model::Val<ContainerMountPoint> {
         fn from(value: ContainerMountPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1811,6 +2352,21 @@ pub mod container_group_definition {
             }
         }
     }
+
+    /// What the schema says of `PortConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PortConfiguration",
+        properties: &[s::prop(
+            "ContainerPortRanges",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerPortRange))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &["ContainerPortRanges"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortConfiguration> for ::stratus_model::Val<PortConfiguration> {
         fn from(value: PortConfiguration) -> Self {
@@ -1857,6 +2413,40 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `ContainerHealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerHealthCheck: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerHealthCheck",
+        properties: &[
+            s::prop(
+                "Command",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("Interval", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(300.0),
+            s::prop("Retries", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(10.0),
+            s::prop("StartPeriod", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("Timeout", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(60.0),
+        ],
+        required: &["Command"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerHealthCheck> for ::stratus_model::Val<ContainerHealthCheck> {
         fn from(value: ContainerHealthCheck) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1896,6 +2486,24 @@ pub mod container_group_definition {
         }
     }
 
+    /// What the schema says of `ContainerPortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerPortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerPortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(60000.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(60000.0),
+        ],
+        required: &["FromPort", "Protocol", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerPortRange> for ::stratus_model::Val<ContainerPortRange> {
         fn from(value: ContainerPortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1914,6 +2522,8 @@ pub mod container_group_definition {
     impl ContainerGroupType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GameServer, Self::PerInstance];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GAME_SERVER", "PER_INSTANCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1952,6 +2562,8 @@ pub mod container_group_definition {
     impl OperatingSystem {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmazonLinux2023];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AMAZON_LINUX_2023"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1996,6 +2608,8 @@ pub mod container_group_definition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Start, Self::Complete, Self::Success, Self::Healthy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2038,6 +2652,8 @@ pub mod container_group_definition {
     impl AccessLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ReadOnly, Self::ReadAndWrite];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["READ_ONLY", "READ_AND_WRITE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2078,6 +2694,8 @@ pub mod container_group_definition {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2113,6 +2731,8 @@ pub use container_group_definition::{
 
 /// `AWS::GameLift::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html)
@@ -2300,6 +2920,111 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::Fleet",
+        properties: &[
+            s::prop(
+                "AnywhereConfiguration",
+                s::Kind::Object(&SCHEMA_AnywhereConfiguration),
+            ),
+            s::prop("ApplyCapacity", s::Kind::Enum(ApplyCapacity::VALUES)),
+            s::prop("BuildId", s::Kind::String).pattern("^build-\\S+|^arn:.*:build/build-\\S+"),
+            s::prop(
+                "CertificateConfiguration",
+                s::Kind::Object(&SCHEMA_CertificateConfiguration),
+            ),
+            s::prop("ComputeType", s::Kind::Enum(ComputeType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DesiredEC2Instances", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "EC2InboundPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpPermission))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("EC2InstanceType", s::Kind::String).pattern("^.*..*$"),
+            s::prop("FleetType", s::Kind::Enum(FleetType::VALUES)),
+            s::prop("InstanceRoleARN", s::Kind::String)
+                .pattern("^arn:aws(-.*)?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                .min_length(1),
+            s::prop(
+                "InstanceRoleCredentialsProvider",
+                s::Kind::Enum(InstanceRoleCredentialsProvider::VALUES),
+            ),
+            s::prop(
+                "Locations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LocationConfiguration))),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "LogPaths",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop("MaxSize", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "MetricGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "NewGameSessionProtectionPolicy",
+                s::Kind::Enum(NewGameSessionProtectionPolicy::VALUES),
+            ),
+            s::prop("PeerVpcAwsAccountId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PeerVpcId", s::Kind::String)
+                .pattern("^vpc-\\S+")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "PlayerGatewayConfiguration",
+                s::Kind::Object(&SCHEMA_PlayerGatewayConfiguration),
+            ),
+            s::prop(
+                "PlayerGatewayMode",
+                s::Kind::Enum(PlayerGatewayMode::VALUES),
+            ),
+            s::prop(
+                "ResourceCreationLimitPolicy",
+                s::Kind::Object(&SCHEMA_ResourceCreationLimitPolicy),
+            ),
+            s::prop(
+                "RuntimeConfiguration",
+                s::Kind::Object(&SCHEMA_RuntimeConfiguration),
+            ),
+            s::prop(
+                "ScalingPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ScalingPolicy))),
+            )
+            .max_items(50),
+            s::prop("ScriptId", s::Kind::String).pattern("^script-\\S+|^arn:.*:script/script-\\S+"),
+            s::prop("ServerLaunchParameters", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:.+\\/\\\\\\- =@;{},?'\\[\\]\"]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ServerLaunchPath", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:.+\\/\\\\\\- ]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `FleetId`: string.
@@ -2342,6 +3067,19 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `AnywhereConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnywhereConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnywhereConfiguration",
+        properties: &[s::prop("Cost", s::Kind::String)
+            .pattern("^\\d{1,5}(?:\\.\\d{1,5})?$")
+            .min_length(1)
+            .max_length(11)],
+        required: &["Cost"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnywhereConfiguration> for ::stratus_model::Val<AnywhereConfiguration> {
         fn from(value: AnywhereConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2368,6 +3106,19 @@ pub mod fleet {
             }
         }
     }
+
+    /// What the schema says of `CertificateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertificateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CertificateConfiguration",
+        properties: &[s::prop(
+            "CertificateType",
+            s::Kind::Enum(CertificateType::VALUES),
+        )],
+        required: &["CertificateType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertificateConfiguration>
         for ::stratus_model::Val<CertificateConfiguration>
@@ -2416,6 +3167,16 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `IpPermission`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpPermission: s::ObjectSchema = s::ObjectSchema {
+        name: "IpPermission",
+        properties: &[s::prop("FromPort", s::Kind::Integer).minimum(1.0).maximum(60000.0), s::prop("IpRange", s::Kind::String).pattern("(^(([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])(/([0-9]|[1-2][0-9]|3[0-2]))$)"), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("ToPort", s::Kind::Integer).minimum(1.0).maximum(60000.0)],
+        required: &["FromPort", "IpRange", "Protocol", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpPermission> for ::stratus_model::Val<IpPermission> {
         fn from(value: IpPermission) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2449,6 +3210,29 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `LocationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LocationConfiguration",
+        properties: &[
+            s::prop("Location", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "LocationCapacity",
+                s::Kind::Object(&SCHEMA_LocationCapacity),
+            ),
+            s::prop(
+                "PlayerGatewayStatus",
+                s::Kind::Enum(PlayerGatewayStatus::VALUES),
+            ),
+        ],
+        required: &["Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocationConfiguration> for ::stratus_model::Val<LocationConfiguration> {
         fn from(value: LocationConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2464,6 +3248,19 @@ pub mod fleet {
         pub game_server_ip_protocol_supported:
             ::std::option::Option<::stratus_model::Val<GameServerIpProtocolSupported>>,
     }
+
+    /// What the schema says of `PlayerGatewayConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlayerGatewayConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PlayerGatewayConfiguration",
+        properties: &[s::prop(
+            "GameServerIpProtocolSupported",
+            s::Kind::Enum(GameServerIpProtocolSupported::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlayerGatewayConfiguration>
         for ::stratus_model::Val<PlayerGatewayConfiguration>
@@ -2484,6 +3281,19 @@ pub mod fleet {
         /// Range: `0..=`.
         pub policy_period_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ResourceCreationLimitPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceCreationLimitPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceCreationLimitPolicy",
+        properties: &[
+            s::prop("NewGameSessionsPerCreator", s::Kind::Integer).minimum(0.0),
+            s::prop("PolicyPeriodInMinutes", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceCreationLimitPolicy>
         for ::stratus_model::Val<ResourceCreationLimitPolicy>
@@ -2510,6 +3320,29 @@ pub mod fleet {
         pub server_processes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ServerProcess>>>,
     }
+
+    /// What the schema says of `RuntimeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimeConfiguration",
+        properties: &[
+            s::prop("GameSessionActivationTimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(600.0),
+            s::prop("MaxConcurrentGameSessionActivations", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop(
+                "ServerProcesses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServerProcess))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuntimeConfiguration> for ::stratus_model::Val<RuntimeConfiguration> {
         fn from(value: RuntimeConfiguration) -> Self {
@@ -2581,6 +3414,43 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `ScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingPolicy",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("EvaluationPeriods", s::Kind::Integer).minimum(1.0),
+            s::prop("Location", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("MetricName", s::Kind::Enum(MetricName::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PolicyType", s::Kind::Enum(PolicyType::VALUES)),
+            s::prop("ScalingAdjustment", s::Kind::Integer),
+            s::prop(
+                "ScalingAdjustmentType",
+                s::Kind::Enum(ScalingAdjustmentType::VALUES),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop(
+                "TargetConfiguration",
+                s::Kind::Object(&SCHEMA_TargetConfiguration),
+            ),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop("UpdateStatus", s::Kind::Enum(UpdateStatus::VALUES)),
+        ],
+        required: &["MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingPolicy> for ::stratus_model::Val<ScalingPolicy> {
         fn from(value: ScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2618,6 +3488,24 @@ pub mod fleet {
             }
         }
     }
+
+    /// What the schema says of `LocationCapacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocationCapacity: s::ObjectSchema = s::ObjectSchema {
+        name: "LocationCapacity",
+        properties: &[
+            s::prop("DesiredEC2Instances", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "ManagedCapacityConfiguration",
+                s::Kind::Object(&SCHEMA_ManagedCapacityConfiguration),
+            ),
+            s::prop("MaxSize", s::Kind::Integer).minimum(0.0),
+            s::prop("MinSize", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["MaxSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocationCapacity> for ::stratus_model::Val<LocationCapacity> {
         fn from(value: LocationCapacity) -> Self {
@@ -2658,6 +3546,26 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `ServerProcess`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerProcess: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerProcess",
+        properties: &[
+            s::prop("ConcurrentExecutions", s::Kind::Integer).minimum(1.0),
+            s::prop("LaunchPath", s::Kind::String)
+                .pattern("^([Cc]:\\\\game\\S+|/local/game/\\S+)")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Parameters", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:.+\\/\\\\\\- =@;{},?'\\[\\]\"]+$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["ConcurrentExecutions", "LaunchPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerProcess> for ::stratus_model::Val<ServerProcess> {
         fn from(value: ServerProcess) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2681,6 +3589,16 @@ pub mod fleet {
             }
         }
     }
+
+    /// What the schema says of `TargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetConfiguration",
+        properties: &[s::prop("TargetValue", s::Kind::Number)],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
         fn from(value: TargetConfiguration) -> Self {
@@ -2715,6 +3633,24 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `ManagedCapacityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedCapacityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedCapacityConfiguration",
+        properties: &[
+            s::prop("ScaleInAfterInactivityMinutes", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(1440.0),
+            s::prop(
+                "ZeroCapacityStrategy",
+                s::Kind::Enum(ZeroCapacityStrategy::VALUES),
+            ),
+        ],
+        required: &["ZeroCapacityStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedCapacityConfiguration>
         for ::stratus_model::Val<ManagedCapacityConfiguration>
     {
@@ -2740,6 +3676,12 @@ pub mod fleet {
             Self::OnUpdate,
             Self::OnCreateAndUpdate,
             Self::OnCreateAndUpdateWithAutoscaling,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ON_UPDATE",
+            "ON_CREATE_AND_UPDATE",
+            "ON_CREATE_AND_UPDATE_WITH_AUTOSCALING",
         ];
 
         /// The value CloudFormation takes.
@@ -2782,6 +3724,8 @@ pub mod fleet {
     impl ComputeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::Anywhere];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "ANYWHERE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2822,6 +3766,8 @@ pub mod fleet {
     impl FleetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Spot];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "SPOT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2860,6 +3806,8 @@ pub mod fleet {
     impl InstanceRoleCredentialsProvider {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SharedCredentialFile];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHARED_CREDENTIAL_FILE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2901,6 +3849,8 @@ pub mod fleet {
     impl NewGameSessionProtectionPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullProtection, Self::NoProtection];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullProtection", "NoProtection"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2945,6 +3895,8 @@ pub mod fleet {
     impl PlayerGatewayMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "REQUIRED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2986,6 +3938,8 @@ pub mod fleet {
     impl CertificateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Generated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "GENERATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3026,6 +3980,8 @@ pub mod fleet {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3066,6 +4022,8 @@ pub mod fleet {
     impl PlayerGatewayStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3106,6 +4064,8 @@ pub mod fleet {
     impl GameServerIpProtocolSupported {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IPv4, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPv4", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3156,6 +4116,13 @@ pub mod fleet {
             Self::GreaterThanThreshold,
             Self::LessThanThreshold,
             Self::LessThanOrEqualToThreshold,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "LessThanThreshold",
+            "LessThanOrEqualToThreshold",
         ];
 
         /// The value CloudFormation takes.
@@ -3232,6 +4199,21 @@ pub mod fleet {
             Self::WaitTime,
             Self::ConcurrentActivatableGameSessions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ActivatingGameSessions",
+            "ActiveGameSessions",
+            "ActiveInstances",
+            "AvailableGameSessions",
+            "AvailablePlayerSessions",
+            "CurrentPlayerSessions",
+            "IdleInstances",
+            "PercentAvailableGameSessions",
+            "PercentIdleInstances",
+            "QueueDepth",
+            "WaitTime",
+            "ConcurrentActivatableGameSessions",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3282,6 +4264,8 @@ pub mod fleet {
     impl PolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RuleBased, Self::TargetBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RuleBased", "TargetBased"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3327,6 +4311,12 @@ pub mod fleet {
             Self::ChangeInCapacity,
             Self::ExactCapacity,
             Self::PercentChangeInCapacity,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ChangeInCapacity",
+            "ExactCapacity",
+            "PercentChangeInCapacity",
         ];
 
         /// The value CloudFormation takes.
@@ -3387,6 +4377,16 @@ pub mod fleet {
             Self::Deleted,
             Self::Error,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "UPDATE_REQUESTED",
+            "UPDATING",
+            "DELETE_REQUESTED",
+            "DELETING",
+            "DELETED",
+            "ERROR",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3430,6 +4430,8 @@ pub mod fleet {
     impl UpdateStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PendingUpdate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PENDING_UPDATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3469,6 +4471,8 @@ pub mod fleet {
     impl ZeroCapacityStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ScaleToAndFromZero, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SCALE_TO_AND_FROM_ZERO", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3502,6 +4506,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::GameLift::GameServerGroup` and its property types.
 pub mod game_server_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::GameServerGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gameservergroup.html)
@@ -3571,6 +4577,59 @@ pub mod game_server_group {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::GameServerGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::GameServerGroup",
+        properties: &[
+            s::prop(
+                "AutoScalingPolicy",
+                s::Kind::Object(&SCHEMA_AutoScalingPolicy),
+            ),
+            s::prop(
+                "BalancingStrategy",
+                s::Kind::Enum(BalancingStrategy::VALUES),
+            ),
+            s::prop("DeleteOption", s::Kind::Enum(DeleteOption::VALUES)),
+            s::prop("GameServerGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\.]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "GameServerProtectionPolicy",
+                s::Kind::Enum(GameServerProtectionPolicy::VALUES),
+            ),
+            s::prop(
+                "InstanceDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceDefinition))),
+            )
+            .min_items(2)
+            .max_items(20),
+            s::prop("LaunchTemplate", s::Kind::Object(&SCHEMA_LaunchTemplate)),
+            s::prop("MaxSize", s::Kind::Number).minimum(1.0),
+            s::prop("MinSize", s::Kind::Number).minimum(0.0),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:.*:role\\/[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "VpcSubnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-z]+$")
+                        .min_length(15)
+                        .max_length(24),
+                ),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GameServerGroupName", "InstanceDefinitions", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGameServerGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGameServerGroupAttributes {
         /// `GameServerGroupArn`: string.
@@ -3613,6 +4672,22 @@ pub mod game_server_group {
         }
     }
 
+    /// What the schema says of `AutoScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingPolicy",
+        properties: &[
+            s::prop("EstimatedInstanceWarmup", s::Kind::Number).minimum(1.0),
+            s::prop(
+                "TargetTrackingConfiguration",
+                s::Kind::Object(&SCHEMA_TargetTrackingConfiguration),
+            ),
+        ],
+        required: &["TargetTrackingConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoScalingPolicy> for ::stratus_model::Val<AutoScalingPolicy> {
         fn from(value: AutoScalingPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3642,6 +4717,20 @@ pub mod game_server_group {
         }
     }
 
+    /// What the schema says of `InstanceDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceDefinition",
+        properties: &[
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("WeightedCapacity", s::Kind::String)
+                .pattern("^[\\u0031-\\u0039][\\u0030-\\u0039]{0,2}$"),
+        ],
+        required: &["InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceDefinition> for ::stratus_model::Val<InstanceDefinition> {
         fn from(value: InstanceDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3660,6 +4749,27 @@ pub mod game_server_group {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LaunchTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplate",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\(\\)\\.\\-/_]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplate> for ::stratus_model::Val<LaunchTemplate> {
         fn from(value: LaunchTemplate) -> Self {
@@ -3685,6 +4795,16 @@ pub mod game_server_group {
         }
     }
 
+    /// What the schema says of `TargetTrackingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingConfiguration",
+        properties: &[s::prop("TargetValue", s::Kind::Number).minimum(0.0)],
+        required: &["TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingConfiguration>
         for ::stratus_model::Val<TargetTrackingConfiguration>
     {
@@ -3707,6 +4827,9 @@ pub mod game_server_group {
     impl BalancingStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SpotOnly, Self::SpotPreferred, Self::OnDemandOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SPOT_ONLY", "SPOT_PREFERRED", "ON_DEMAND_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3750,6 +4873,8 @@ pub mod game_server_group {
     impl DeleteOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SafeDelete, Self::ForceDelete, Self::Retain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAFE_DELETE", "FORCE_DELETE", "RETAIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3791,6 +4916,8 @@ pub mod game_server_group {
     impl GameServerProtectionPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoProtection, Self::FullProtection];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_PROTECTION", "FULL_PROTECTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4094,6 +5221,97 @@ pub mod game_server_group {
             Self::R6gMedium,
             Self::R6gXlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "c4.2xlarge",
+            "c4.4xlarge",
+            "c4.8xlarge",
+            "c4.large",
+            "c4.xlarge",
+            "c5.12xlarge",
+            "c5.18xlarge",
+            "c5.24xlarge",
+            "c5.2xlarge",
+            "c5.4xlarge",
+            "c5.9xlarge",
+            "c5.large",
+            "c5.xlarge",
+            "c5a.12xlarge",
+            "c5a.16xlarge",
+            "c5a.24xlarge",
+            "c5a.2xlarge",
+            "c5a.4xlarge",
+            "c5a.8xlarge",
+            "c5a.large",
+            "c5a.xlarge",
+            "c6g.12xlarge",
+            "c6g.16xlarge",
+            "c6g.2xlarge",
+            "c6g.4xlarge",
+            "c6g.8xlarge",
+            "c6g.large",
+            "c6g.medium",
+            "c6g.xlarge",
+            "m4.10xlarge",
+            "m4.2xlarge",
+            "m4.4xlarge",
+            "m4.large",
+            "m4.xlarge",
+            "m5.12xlarge",
+            "m5.16xlarge",
+            "m5.24xlarge",
+            "m5.2xlarge",
+            "m5.4xlarge",
+            "m5.8xlarge",
+            "m5.large",
+            "m5.xlarge",
+            "m5a.12xlarge",
+            "m5a.16xlarge",
+            "m5a.24xlarge",
+            "m5a.2xlarge",
+            "m5a.4xlarge",
+            "m5a.8xlarge",
+            "m5a.large",
+            "m5a.xlarge",
+            "m6g.12xlarge",
+            "m6g.16xlarge",
+            "m6g.2xlarge",
+            "m6g.4xlarge",
+            "m6g.8xlarge",
+            "m6g.large",
+            "m6g.medium",
+            "m6g.xlarge",
+            "r4.16xlarge",
+            "r4.2xlarge",
+            "r4.4xlarge",
+            "r4.8xlarge",
+            "r4.large",
+            "r4.xlarge",
+            "r5.12xlarge",
+            "r5.16xlarge",
+            "r5.24xlarge",
+            "r5.2xlarge",
+            "r5.4xlarge",
+            "r5.8xlarge",
+            "r5.large",
+            "r5.xlarge",
+            "r5a.12xlarge",
+            "r5a.16xlarge",
+            "r5a.24xlarge",
+            "r5a.2xlarge",
+            "r5a.4xlarge",
+            "r5a.8xlarge",
+            "r5a.large",
+            "r5a.xlarge",
+            "r6g.12xlarge",
+            "r6g.16xlarge",
+            "r6g.2xlarge",
+            "r6g.4xlarge",
+            "r6g.8xlarge",
+            "r6g.large",
+            "r6g.medium",
+            "r6g.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4213,6 +5431,8 @@ pub use game_server_group::{CfnGameServerGroup, CfnGameServerGroupAttributes};
 
 /// `AWS::GameLift::GameSessionQueue` and its property types.
 pub mod game_session_queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::GameSessionQueue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gamesessionqueue.html)
@@ -4276,6 +5496,50 @@ pub mod game_session_queue {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::GameSessionQueue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::GameSessionQueue",
+        properties: &[
+            s::prop("CustomEventData", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GameSessionQueueDestination),
+                )),
+            ),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_FilterConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("NotificationTarget", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]*(\\.fifo)?")
+                .min_length(1)
+                .max_length(300),
+            s::prop(
+                "PlayerLatencyPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlayerLatencyPolicy))),
+            ),
+            s::prop(
+                "PriorityConfiguration",
+                s::Kind::Object(&SCHEMA_PriorityConfiguration),
+            ),
+            s::prop("TimeoutInSeconds", s::Kind::Integer).minimum(0.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGameSessionQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGameSessionQueueAttributes {
         /// `Arn`: string.
@@ -4298,6 +5562,19 @@ pub mod game_session_queue {
         pub destination_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GameSessionQueueDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_GameSessionQueueDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "GameSessionQueueDestination",
+        properties: &[s::prop("DestinationArn", s::Kind::String)
+            .pattern("[a-zA-Z0-9:/-]+")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GameSessionQueueDestination>
         for ::stratus_model::Val<GameSessionQueueDestination>
     {
@@ -4314,6 +5591,26 @@ pub mod game_session_queue {
         pub allowed_locations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `FilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterConfiguration",
+        properties: &[s::prop(
+            "AllowedLocations",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^[a-z]+(-([a-z]+|\\d))*")
+                    .min_length(1)
+                    .max_length(64),
+            ),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilterConfiguration> for ::stratus_model::Val<FilterConfiguration> {
         fn from(value: FilterConfiguration) -> Self {
@@ -4334,6 +5631,23 @@ pub mod game_session_queue {
         pub policy_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `PlayerLatencyPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlayerLatencyPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "PlayerLatencyPolicy",
+        properties: &[
+            s::prop(
+                "MaximumIndividualPlayerLatencyMilliseconds",
+                s::Kind::Integer,
+            )
+            .minimum(0.0),
+            s::prop("PolicyDurationSeconds", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PlayerLatencyPolicy> for ::stratus_model::Val<PlayerLatencyPolicy> {
         fn from(value: PlayerLatencyPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4351,6 +5665,34 @@ pub mod game_session_queue {
         pub priority_order:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PriorityOrderItem>>>,
     }
+
+    /// What the schema says of `PriorityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PriorityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PriorityConfiguration",
+        properties: &[
+            s::prop(
+                "LocationOrder",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[A-Za-z0-9\\-]+")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "PriorityOrder",
+                s::Kind::List(&s::prop("", s::Kind::Enum(PriorityOrderItem::VALUES))),
+            )
+            .min_items(1)
+            .max_items(4),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PriorityConfiguration> for ::stratus_model::Val<PriorityConfiguration> {
         fn from(value: PriorityConfiguration) -> Self {
@@ -4375,6 +5717,8 @@ pub mod game_session_queue {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Latency, Self::Cost, Self::Destination, Self::Location];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LATENCY", "COST", "DESTINATION", "LOCATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4410,6 +5754,8 @@ pub use game_session_queue::{CfnGameSessionQueue, CfnGameSessionQueueAttributes}
 
 /// `AWS::GameLift::Location` and its property types.
 pub mod location {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::Location`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-location.html)
@@ -4443,6 +5789,22 @@ pub mod location {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::Location`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::Location",
+        properties: &[
+            s::prop("LocationName", s::Kind::String)
+                .pattern("^custom-[A-Za-z0-9\\-]+")
+                .min_length(8)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LocationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLocationAttributes {
         /// `LocationArn`: string.
@@ -4460,6 +5822,8 @@ pub use location::{CfnLocation, CfnLocationAttributes};
 
 /// `AWS::GameLift::MatchmakingConfiguration` and its property types.
 pub mod matchmaking_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::MatchmakingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingconfiguration.html)
@@ -4560,6 +5924,72 @@ pub mod matchmaking_configuration {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::MatchmakingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::MatchmakingConfiguration",
+        properties: &[
+            s::prop("AcceptanceRequired", s::Kind::Boolean),
+            s::prop("AcceptanceTimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(600.0),
+            s::prop("AdditionalPlayerCount", s::Kind::Integer).minimum(0.0),
+            s::prop("BackfillMode", s::Kind::Enum(BackfillMode::VALUES)),
+            s::prop("CreationTime", s::Kind::String),
+            s::prop("CustomEventData", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("FlexMatchMode", s::Kind::Enum(FlexMatchMode::VALUES)),
+            s::prop(
+                "GameProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GameProperty))),
+            )
+            .min_items(0)
+            .max_items(16),
+            s::prop("GameSessionData", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop(
+                "GameSessionQueueArns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9:/-]+")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\.]*")
+                .min_length(0)
+                .max_length(128),
+            s::prop("NotificationTarget", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_/-]*(.fifo)?")
+                .min_length(0)
+                .max_length(300),
+            s::prop("RequestTimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(43200.0),
+            s::prop("RuleSetArn", s::Kind::String)
+                .pattern("^arn:.*:matchmakingruleset\\/[a-zA-Z0-9-\\.]*"),
+            s::prop("RuleSetName", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\.]*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "AcceptanceRequired",
+            "Name",
+            "RequestTimeoutSeconds",
+            "RuleSetName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMatchmakingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchmakingConfigurationAttributes {
         /// `Arn`: string.
@@ -4599,6 +6029,21 @@ pub mod matchmaking_configuration {
         }
     }
 
+    /// What the schema says of `GameProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_GameProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "GameProperty",
+        properties: &[
+            s::prop("Key", s::Kind::String).min_length(0).max_length(32),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(96),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GameProperty> for ::stratus_model::Val<GameProperty> {
         fn from(value: GameProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4617,6 +6062,8 @@ pub mod matchmaking_configuration {
     impl BackfillMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4657,6 +6104,8 @@ pub mod matchmaking_configuration {
     impl FlexMatchMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standalone, Self::WithQueue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDALONE", "WITH_QUEUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4692,6 +6141,8 @@ pub use matchmaking_configuration::{
 
 /// `AWS::GameLift::MatchmakingRuleSet` and its property types.
 pub mod matchmaking_rule_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::MatchmakingRuleSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-matchmakingruleset.html)
@@ -4733,6 +6184,25 @@ pub mod matchmaking_rule_set {
         }
     }
 
+    /// What the schema says of `AWS::GameLift::MatchmakingRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::MatchmakingRuleSet",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\.]*")
+                .min_length(0)
+                .max_length(128),
+            s::prop("RuleSetBody", s::Kind::String)
+                .min_length(1)
+                .max_length(65535),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RuleSetBody"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMatchmakingRuleSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMatchmakingRuleSetAttributes {
         /// `Arn`: string.
@@ -4755,6 +6225,8 @@ pub use matchmaking_rule_set::{CfnMatchmakingRuleSet, CfnMatchmakingRuleSetAttri
 
 /// `AWS::GameLift::Script` and its property types.
 pub mod script {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GameLift::Script`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-script.html)
@@ -4798,6 +6270,29 @@ pub mod script {
             }
         }
     }
+
+    /// What the schema says of `AWS::GameLift::Script`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GameLift::Script",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("NodeJsVersion", s::Kind::String)
+                .pattern("^\\d+\\.[x0-9]+$")
+                .min_length(0)
+                .max_length(16),
+            s::prop("StorageLocation", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("Version", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["StorageLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnScript`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScriptAttributes {
@@ -4862,6 +6357,21 @@ pub mod script {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).min_length(1),
+            s::prop("Key", s::Kind::String).min_length(1),
+            s::prop("ObjectVersion", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String).min_length(1),
+        ],
+        required: &["Bucket", "Key", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {

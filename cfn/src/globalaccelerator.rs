@@ -4,6 +4,8 @@
 
 /// `AWS::GlobalAccelerator::Accelerator` and its property types.
 pub mod accelerator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GlobalAccelerator::Accelerator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html)
@@ -46,6 +48,32 @@ pub mod accelerator {
             }
         }
     }
+
+    /// What the schema says of `AWS::GlobalAccelerator::Accelerator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GlobalAccelerator::Accelerator",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop(
+                "IpAddresses",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^(?:[0-9]{1,3}\\.){3}[0-9]{1,3}$"),
+                ),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{0,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccelerator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAcceleratorAttributes {
@@ -91,6 +119,8 @@ pub mod accelerator {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -124,6 +154,8 @@ pub use accelerator::{CfnAccelerator, CfnAcceleratorAttributes};
 
 /// `AWS::GlobalAccelerator::CrossAccountAttachment` and its property types.
 pub mod cross_account_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GlobalAccelerator::CrossAccountAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-crossaccountattachment.html)
@@ -162,6 +194,35 @@ pub mod cross_account_attachment {
         }
     }
 
+    /// What the schema says of `AWS::GlobalAccelerator::CrossAccountAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GlobalAccelerator::CrossAccountAttachment",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{0,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Principals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(^\\d{12}$|arn:.*)$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            ),
+            s::prop(
+                "Resources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Resource))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCrossAccountAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCrossAccountAttachmentAttributes {
         /// `AttachmentArn`: string.
@@ -189,6 +250,26 @@ pub mod cross_account_attachment {
         pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA_Resource: s::ObjectSchema = s::ObjectSchema {
+        name: "Resource",
+        properties: &[
+            s::prop("Cidr", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("EndpointId", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("Region", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Resource> for ::stratus_model::Val<Resource> {
         fn from(value: Resource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -202,6 +283,8 @@ pub use cross_account_attachment::{
 
 /// `AWS::GlobalAccelerator::EndpointGroup` and its property types.
 pub mod endpoint_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GlobalAccelerator::EndpointGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-endpointgroup.html)
@@ -276,6 +359,55 @@ pub mod endpoint_group {
         }
     }
 
+    /// What the schema says of `AWS::GlobalAccelerator::EndpointGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GlobalAccelerator::EndpointGroup",
+        properties: &[
+            s::prop(
+                "EndpointConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EndpointConfiguration))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("EndpointGroupRegion", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("HealthCheckIntervalSeconds", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(30.0),
+            s::prop("HealthCheckPath", s::Kind::String)
+                .pattern("^/[-a-zA-Z0-9@:%_\\\\+.~#?&/=]*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("HealthCheckPort", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(65535.0),
+            s::prop(
+                "HealthCheckProtocol",
+                s::Kind::Enum(HealthCheckProtocol::VALUES),
+            ),
+            s::prop("ListenerArn", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "PortOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortOverride))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("ThresholdCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("TrafficDialPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["ListenerArn", "EndpointGroupRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpointGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointGroupAttributes {
         /// `EndpointGroupArn`: string.
@@ -321,6 +453,27 @@ pub mod endpoint_group {
         }
     }
 
+    /// What the schema says of `EndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointConfiguration",
+        properties: &[
+            s::prop("AttachmentArn", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ClientIPPreservationEnabled", s::Kind::Boolean),
+            s::prop("EndpointId", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(255.0),
+        ],
+        required: &["EndpointId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointConfiguration> for ::stratus_model::Val<EndpointConfiguration> {
         fn from(value: EndpointConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -352,6 +505,23 @@ pub mod endpoint_group {
         }
     }
 
+    /// What the schema says of `PortOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "PortOverride",
+        properties: &[
+            s::prop("EndpointPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("ListenerPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &["ListenerPort", "EndpointPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortOverride> for ::stratus_model::Val<PortOverride> {
         fn from(value: PortOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -372,6 +542,8 @@ pub mod endpoint_group {
     impl HealthCheckProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Http, Self::Https];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "HTTP", "HTTPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -406,6 +578,8 @@ pub use endpoint_group::{CfnEndpointGroup, CfnEndpointGroupAttributes};
 
 /// `AWS::GlobalAccelerator::Listener` and its property types.
 pub mod listener {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GlobalAccelerator::Listener`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-listener.html)
@@ -451,6 +625,28 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `AWS::GlobalAccelerator::Listener`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GlobalAccelerator::Listener",
+        properties: &[
+            s::prop("AcceleratorArn", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ClientAffinity", s::Kind::Enum(ClientAffinity::VALUES)),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+        ],
+        required: &["AcceleratorArn", "PortRanges", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `ListenerArn`: string.
@@ -488,6 +684,23 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &["FromPort", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -506,6 +719,8 @@ pub mod listener {
     impl ClientAffinity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::SourceIp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SOURCE_IP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -546,6 +761,8 @@ pub mod listener {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP", "UDP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

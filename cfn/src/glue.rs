@@ -4,6 +4,8 @@
 
 /// `AWS::Glue::Catalog` and its property types.
 pub mod catalog {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Catalog`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-catalog.html)
@@ -76,6 +78,52 @@ pub mod catalog {
             }
         }
     }
+
+    /// What the schema says of `AWS::Glue::Catalog`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Catalog",
+        properties: &[
+            s::prop(
+                "AllowFullTableExternalDataAccess",
+                s::Kind::Enum(AllowFullTableExternalDataAccess::VALUES),
+            ),
+            s::prop(
+                "CatalogProperties",
+                s::Kind::Object(&SCHEMA_CatalogProperties),
+            ),
+            s::prop(
+                "CreateDatabaseDefaultPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrincipalPermissions))),
+            ),
+            s::prop(
+                "CreateTableDefaultPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrincipalPermissions))),
+            ),
+            s::prop("Description", s::Kind::String).max_length(2048),
+            s::prop(
+                "FederatedCatalog",
+                s::Kind::Object(&SCHEMA_FederatedCatalog),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!(.*[.\\/\\\\]|aws:)).*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "OverwriteChildResourcePermissionsWithDefault",
+                s::Kind::Enum(OverwriteChildResourcePermissionsWithDefault::VALUES),
+            ),
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "TargetRedshiftCatalog",
+                s::Kind::Object(&SCHEMA_TargetRedshiftCatalog),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCatalog`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCatalogAttributes {
@@ -224,6 +272,25 @@ pub mod catalog {
             ::std::option::Option<::stratus_model::Val<DataLakeAccessProperties>>,
     }
 
+    /// What the schema says of `CatalogProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CatalogProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CatalogProperties",
+        properties: &[
+            s::prop(
+                "CustomProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DataLakeAccessProperties",
+                s::Kind::Object(&SCHEMA_DataLakeAccessProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CatalogProperties> for ::stratus_model::Val<CatalogProperties> {
         fn from(value: CatalogProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -240,6 +307,22 @@ pub mod catalog {
         pub principal: ::std::option::Option<::stratus_model::Val<DataLakePrincipal>>,
     }
 
+    /// What the schema says of `PrincipalPermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrincipalPermissions: s::ObjectSchema = s::ObjectSchema {
+        name: "PrincipalPermissions",
+        properties: &[
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_DataLakePrincipal)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrincipalPermissions> for ::stratus_model::Val<PrincipalPermissions> {
         fn from(value: PrincipalPermissions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -255,6 +338,19 @@ pub mod catalog {
         /// `Identifier`: string.
         pub identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FederatedCatalog`'s properties; `validate()` checks them.
+    pub static SCHEMA_FederatedCatalog: s::ObjectSchema = s::ObjectSchema {
+        name: "FederatedCatalog",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("Identifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FederatedCatalog> for ::stratus_model::Val<FederatedCatalog> {
         fn from(value: FederatedCatalog) -> Self {
@@ -281,6 +377,16 @@ pub mod catalog {
             }
         }
     }
+
+    /// What the schema says of `TargetRedshiftCatalog`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetRedshiftCatalog: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetRedshiftCatalog",
+        properties: &[s::prop("CatalogArn", s::Kind::String)],
+        required: &["CatalogArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetRedshiftCatalog> for ::stratus_model::Val<TargetRedshiftCatalog> {
         fn from(value: TargetRedshiftCatalog) -> Self {
@@ -315,6 +421,28 @@ pub mod catalog {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataLakeAccessProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakeAccessProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakeAccessProperties",
+        properties: &[
+            s::prop(
+                "AllowFullTableExternalDataAccess",
+                s::Kind::Enum(AllowFullTableExternalDataAccess2::VALUES),
+            ),
+            s::prop("CatalogType", s::Kind::String),
+            s::prop("DataLakeAccess", s::Kind::Boolean),
+            s::prop("DataTransferRole", s::Kind::String),
+            s::prop("KmsKey", s::Kind::String),
+            s::prop("ManagedWorkgroupName", s::Kind::String),
+            s::prop("ManagedWorkgroupStatus", s::Kind::String),
+            s::prop("RedshiftDatabaseName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataLakeAccessProperties>
         for ::stratus_model::Val<DataLakeAccessProperties>
     {
@@ -332,6 +460,18 @@ pub mod catalog {
         pub data_lake_principal_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataLakePrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakePrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakePrincipal",
+        properties: &[s::prop("DataLakePrincipalIdentifier", s::Kind::String)
+            .min_length(1)
+            .max_length(255)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
@@ -351,6 +491,8 @@ pub mod catalog {
     impl AllowFullTableExternalDataAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::True, Self::False];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["True", "False"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -393,6 +535,8 @@ pub mod catalog {
     impl OverwriteChildResourcePermissionsWithDefault {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Accept, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Accept", "Deny"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -459,6 +603,18 @@ pub mod catalog {
             Self::CreateTable,
             Self::DataLocationAccess,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL",
+            "SELECT",
+            "ALTER",
+            "DROP",
+            "DELETE",
+            "INSERT",
+            "CREATE_DATABASE",
+            "CREATE_TABLE",
+            "DATA_LOCATION_ACCESS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -506,6 +662,8 @@ pub mod catalog {
     impl AllowFullTableExternalDataAccess2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::True, Self::False];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["True", "False"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -541,6 +699,8 @@ pub use catalog::{CfnCatalog, CfnCatalogAttributes};
 
 /// `AWS::Glue::Classifier` and its property types.
 pub mod classifier {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Classifier`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-classifier.html)
@@ -561,6 +721,21 @@ pub mod classifier {
         #[resource(rename = "XMLClassifier")]
         pub xml_classifier: ::std::option::Option<::stratus_model::Val<XmlClassifier>>,
     }
+
+    /// What the schema says of `AWS::Glue::Classifier`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Classifier",
+        properties: &[
+            s::prop("CsvClassifier", s::Kind::Object(&SCHEMA_CsvClassifier)),
+            s::prop("GrokClassifier", s::Kind::Object(&SCHEMA_GrokClassifier)),
+            s::prop("JsonClassifier", s::Kind::Object(&SCHEMA_JsonClassifier)),
+            s::prop("XMLClassifier", s::Kind::Object(&SCHEMA_XmlClassifier)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnClassifier`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClassifierAttributes {
@@ -600,6 +775,29 @@ pub mod classifier {
         pub quote_symbol: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CsvClassifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvClassifier: s::ObjectSchema = s::ObjectSchema {
+        name: "CsvClassifier",
+        properties: &[
+            s::prop("AllowSingleColumn", s::Kind::Boolean),
+            s::prop(
+                "ContainsCustomDatatype",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ContainsHeader", s::Kind::String),
+            s::prop("CustomDatatypeConfigured", s::Kind::Boolean),
+            s::prop("Delimiter", s::Kind::String),
+            s::prop("DisableValueTrimming", s::Kind::Boolean),
+            s::prop("Header", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+            s::prop("QuoteSymbol", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsvClassifier> for ::stratus_model::Val<CsvClassifier> {
         fn from(value: CsvClassifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -637,6 +835,21 @@ pub mod classifier {
         }
     }
 
+    /// What the schema says of `GrokClassifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrokClassifier: s::ObjectSchema = s::ObjectSchema {
+        name: "GrokClassifier",
+        properties: &[
+            s::prop("Classification", s::Kind::String),
+            s::prop("CustomPatterns", s::Kind::String),
+            s::prop("GrokPattern", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["GrokPattern", "Classification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrokClassifier> for ::stratus_model::Val<GrokClassifier> {
         fn from(value: GrokClassifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -665,6 +878,19 @@ pub mod classifier {
             }
         }
     }
+
+    /// What the schema says of `JsonClassifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonClassifier: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonClassifier",
+        properties: &[
+            s::prop("JsonPath", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["JsonPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonClassifier> for ::stratus_model::Val<JsonClassifier> {
         fn from(value: JsonClassifier) -> Self {
@@ -700,6 +926,20 @@ pub mod classifier {
         }
     }
 
+    /// What the schema says of `XMLClassifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_XmlClassifier: s::ObjectSchema = s::ObjectSchema {
+        name: "XMLClassifier",
+        properties: &[
+            s::prop("Classification", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("RowTag", s::Kind::String),
+        ],
+        required: &["RowTag", "Classification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XmlClassifier> for ::stratus_model::Val<XmlClassifier> {
         fn from(value: XmlClassifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -711,6 +951,8 @@ pub use classifier::{CfnClassifier, CfnClassifierAttributes};
 
 /// `AWS::Glue::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-connection.html)
@@ -743,6 +985,19 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `AWS::Glue::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Connection",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("ConnectionInput", s::Kind::Object(&SCHEMA_ConnectionInput)),
+        ],
+        required: &["ConnectionInput", "CatalogId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
@@ -814,6 +1069,41 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `ConnectionInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionInput",
+        properties: &[
+            s::prop("AthenaProperties", s::Kind::Json),
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthenticationConfigurationInput),
+            ),
+            s::prop("ConnectionProperties", s::Kind::Json),
+            s::prop("ConnectionType", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "MatchCriteria",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "PhysicalConnectionRequirements",
+                s::Kind::Object(&SCHEMA_PhysicalConnectionRequirements),
+            ),
+            s::prop("PythonProperties", s::Kind::Json),
+            s::prop("SparkProperties", s::Kind::Json),
+            s::prop("ValidateCredentials", s::Kind::Boolean),
+            s::prop(
+                "ValidateForComputeEnvironments",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ConnectionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionInput> for ::stratus_model::Val<ConnectionInput> {
         fn from(value: ConnectionInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -857,6 +1147,29 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `AuthenticationConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationConfigurationInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationConfigurationInput",
+        properties: &[
+            s::prop("AuthenticationType", s::Kind::String),
+            s::prop(
+                "BasicAuthenticationCredentials",
+                s::Kind::Object(&SCHEMA_BasicAuthenticationCredentials),
+            ),
+            s::prop("CustomAuthenticationCredentials", s::Kind::Json),
+            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop(
+                "OAuth2Properties",
+                s::Kind::Object(&SCHEMA_OAuth2PropertiesInput),
+            ),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &["AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticationConfigurationInput>
         for ::stratus_model::Val<AuthenticationConfigurationInput>
     {
@@ -878,6 +1191,23 @@ pub mod connection {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PhysicalConnectionRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_PhysicalConnectionRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "PhysicalConnectionRequirements",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop(
+                "SecurityGroupIdList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PhysicalConnectionRequirements>
         for ::stratus_model::Val<PhysicalConnectionRequirements>
     {
@@ -895,6 +1225,19 @@ pub mod connection {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BasicAuthenticationCredentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_BasicAuthenticationCredentials: s::ObjectSchema = s::ObjectSchema {
+        name: "BasicAuthenticationCredentials",
+        properties: &[
+            s::prop("Password", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BasicAuthenticationCredentials>
         for ::stratus_model::Val<BasicAuthenticationCredentials>
@@ -925,6 +1268,32 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `OAuth2PropertiesInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2PropertiesInput: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2PropertiesInput",
+        properties: &[
+            s::prop(
+                "AuthorizationCodeProperties",
+                s::Kind::Object(&SCHEMA_AuthorizationCodeProperties),
+            ),
+            s::prop(
+                "OAuth2ClientApplication",
+                s::Kind::Object(&SCHEMA_OAuth2ClientApplication),
+            ),
+            s::prop(
+                "OAuth2Credentials",
+                s::Kind::Object(&SCHEMA_OAuth2Credentials),
+            ),
+            s::prop("OAuth2GrantType", s::Kind::String),
+            s::prop("TokenUrl", s::Kind::String),
+            s::prop("TokenUrlParametersMap", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OAuth2PropertiesInput> for ::stratus_model::Val<OAuth2PropertiesInput> {
         fn from(value: OAuth2PropertiesInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -940,6 +1309,19 @@ pub mod connection {
         /// `RedirectUri`: string.
         pub redirect_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AuthorizationCodeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizationCodeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizationCodeProperties",
+        properties: &[
+            s::prop("AuthorizationCode", s::Kind::String),
+            s::prop("RedirectUri", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuthorizationCodeProperties>
         for ::stratus_model::Val<AuthorizationCodeProperties>
@@ -961,6 +1343,19 @@ pub mod connection {
         pub user_managed_client_application_client_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OAuth2ClientApplication`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2ClientApplication: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2ClientApplication",
+        properties: &[
+            s::prop("AWSManagedClientApplicationReference", s::Kind::String),
+            s::prop("UserManagedClientApplicationClientId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OAuth2ClientApplication>
         for ::stratus_model::Val<OAuth2ClientApplication>
@@ -985,6 +1380,21 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OAuth2Credentials`'s properties; `validate()` checks them.
+    pub static SCHEMA_OAuth2Credentials: s::ObjectSchema = s::ObjectSchema {
+        name: "OAuth2Credentials",
+        properties: &[
+            s::prop("AccessToken", s::Kind::String),
+            s::prop("JwtToken", s::Kind::String),
+            s::prop("RefreshToken", s::Kind::String),
+            s::prop("UserManagedClientApplicationClientSecret", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OAuth2Credentials> for ::stratus_model::Val<OAuth2Credentials> {
         fn from(value: OAuth2Credentials) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -996,6 +1406,8 @@ pub use connection::{CfnConnection, CfnConnectionAttributes};
 
 /// `AWS::Glue::Crawler` and its property types.
 pub mod crawler {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Crawler`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-crawler.html)
@@ -1068,6 +1480,48 @@ pub mod crawler {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Crawler`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Crawler",
+        properties: &[
+            s::prop(
+                "Classifiers",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("Configuration", s::Kind::String),
+            s::prop("CrawlerSecurityConfiguration", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "LakeFormationConfiguration",
+                s::Kind::Object(&SCHEMA_LakeFormationConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RecrawlPolicy", s::Kind::Object(&SCHEMA_RecrawlPolicy)),
+            s::prop("Role", s::Kind::String),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop(
+                "SchemaChangePolicy",
+                s::Kind::Object(&SCHEMA_SchemaChangePolicy),
+            ),
+            s::prop("TablePrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Targets", s::Kind::Object(&SCHEMA_Targets)),
+        ],
+        required: &["Role", "Targets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `LakeFormationConfiguration`, a property type of `AWS::Glue::Crawler`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1078,6 +1532,21 @@ pub mod crawler {
         /// `UseLakeFormationCredentials`: boolean.
         pub use_lake_formation_credentials: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `LakeFormationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LakeFormationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LakeFormationConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .min_length(0)
+                .max_length(12),
+            s::prop("UseLakeFormationCredentials", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LakeFormationConfiguration>
         for ::stratus_model::Val<LakeFormationConfiguration>
@@ -1096,6 +1565,19 @@ pub mod crawler {
         pub recrawl_behavior: ::std::option::Option<::stratus_model::Val<RecrawlBehavior>>,
     }
 
+    /// What the schema says of `RecrawlPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecrawlPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RecrawlPolicy",
+        properties: &[s::prop(
+            "RecrawlBehavior",
+            s::Kind::Enum(RecrawlBehavior::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecrawlPolicy> for ::stratus_model::Val<RecrawlPolicy> {
         fn from(value: RecrawlPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1109,6 +1591,16 @@ pub mod crawler {
         /// `ScheduleExpression`: string.
         pub schedule_expression: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[s::prop("ScheduleExpression", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
@@ -1127,6 +1619,19 @@ pub mod crawler {
         /// Allowed values: `LOG`, `UPDATE_IN_DATABASE`.
         pub update_behavior: ::std::option::Option<::stratus_model::Val<UpdateBehavior>>,
     }
+
+    /// What the schema says of `SchemaChangePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaChangePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaChangePolicy",
+        properties: &[
+            s::prop("DeleteBehavior", s::Kind::Enum(DeleteBehavior::VALUES)),
+            s::prop("UpdateBehavior", s::Kind::Enum(UpdateBehavior::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaChangePolicy> for ::stratus_model::Val<SchemaChangePolicy> {
         fn from(value: SchemaChangePolicy) -> Self {
@@ -1163,6 +1668,49 @@ pub mod crawler {
         pub s3_targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<S3Target>>>,
     }
 
+    /// What the schema says of `Targets`'s properties; `validate()` checks them.
+    pub static SCHEMA_Targets: s::ObjectSchema = s::ObjectSchema {
+        name: "Targets",
+        properties: &[
+            s::prop(
+                "CatalogTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CatalogTarget))),
+            ),
+            s::prop(
+                "DeltaTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DeltaTarget))),
+            ),
+            s::prop(
+                "DynamoDBTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DynamoDbTarget))),
+            ),
+            s::prop(
+                "HudiTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HudiTarget))),
+            ),
+            s::prop(
+                "IcebergTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergTarget))),
+            ),
+            s::prop(
+                "JdbcTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_JdbcTarget))),
+            ),
+            s::prop(
+                "MongoDBTargets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MongoDbTarget))),
+            ),
+            s::prop(
+                "S3Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Target))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Targets> for ::stratus_model::Val<Targets> {
         fn from(value: Targets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1188,6 +1736,28 @@ pub mod crawler {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CatalogTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_CatalogTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "CatalogTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DlqEventQueueArn", s::Kind::String),
+            s::prop("EventQueueArn", s::Kind::String),
+            s::prop(
+                "Tables",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CatalogTarget> for ::stratus_model::Val<CatalogTarget> {
         fn from(value: CatalogTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1209,6 +1779,21 @@ pub mod crawler {
         pub write_manifest: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `DeltaTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeltaTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "DeltaTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("CreateNativeDeltaTable", s::Kind::Boolean),
+            s::prop("DeltaTables", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("WriteManifest", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeltaTarget> for ::stratus_model::Val<DeltaTarget> {
         fn from(value: DeltaTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1226,6 +1811,20 @@ pub mod crawler {
         /// `ScanRate`: number.
         pub scan_rate: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `DynamoDBTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDbTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBTarget",
+        properties: &[
+            s::prop("Path", s::Kind::String),
+            s::prop("ScanAll", s::Kind::Boolean),
+            s::prop("ScanRate", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamoDbTarget> for ::stratus_model::Val<DynamoDbTarget> {
         fn from(value: DynamoDbTarget) -> Self {
@@ -1249,6 +1848,21 @@ pub mod crawler {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HudiTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_HudiTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "HudiTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("Exclusions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("MaximumTraversalDepth", s::Kind::Integer),
+            s::prop("Paths", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HudiTarget> for ::stratus_model::Val<HudiTarget> {
         fn from(value: HudiTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1270,6 +1884,21 @@ pub mod crawler {
         pub paths:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `IcebergTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("Exclusions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("MaximumTraversalDepth", s::Kind::Integer),
+            s::prop("Paths", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergTarget> for ::stratus_model::Val<IcebergTarget> {
         fn from(value: IcebergTarget) -> Self {
@@ -1294,6 +1923,27 @@ pub mod crawler {
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `JdbcTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_JdbcTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "JdbcTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop(
+                "EnableAdditionalMetadata",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(EnableAdditionalMetadataItem::VALUES),
+                )),
+            ),
+            s::prop("Exclusions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JdbcTarget> for ::stratus_model::Val<JdbcTarget> {
         fn from(value: JdbcTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1309,6 +1959,19 @@ pub mod crawler {
         /// `Path`: string.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MongoDBTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_MongoDbTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "MongoDBTarget",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MongoDbTarget> for ::stratus_model::Val<MongoDbTarget> {
         fn from(value: MongoDbTarget) -> Self {
@@ -1335,6 +1998,23 @@ pub mod crawler {
         pub sample_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `S3Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Target: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Target",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("DlqEventQueueArn", s::Kind::String),
+            s::prop("EventQueueArn", s::Kind::String),
+            s::prop("Exclusions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Path", s::Kind::String),
+            s::prop("SampleSize", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Target> for ::stratus_model::Val<S3Target> {
         fn from(value: S3Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1358,6 +2038,12 @@ pub mod crawler {
             Self::CrawlEventMode,
             Self::CrawlEverything,
             Self::CrawlNewFoldersOnly,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CRAWL_EVENT_MODE",
+            "CRAWL_EVERYTHING",
+            "CRAWL_NEW_FOLDERS_ONLY",
         ];
 
         /// The value CloudFormation takes.
@@ -1406,6 +2092,9 @@ pub mod crawler {
             Self::DeprecateInDatabase,
             Self::Log,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DELETE_FROM_DATABASE", "DEPRECATE_IN_DATABASE", "LOG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1447,6 +2136,8 @@ pub mod crawler {
     impl UpdateBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Log, Self::UpdateInDatabase];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOG", "UPDATE_IN_DATABASE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1487,6 +2178,8 @@ pub mod crawler {
     impl EnableAdditionalMetadataItem {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Comments, Self::Rawtypes];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMMENTS", "RAWTYPES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1522,6 +2215,8 @@ pub use crawler::CfnCrawler;
 
 /// `AWS::Glue::CustomEntityType` and its property types.
 pub mod custom_entity_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::CustomEntityType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-customentitytype.html)
@@ -1543,6 +2238,21 @@ pub mod custom_entity_type {
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `AWS::Glue::CustomEntityType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::CustomEntityType",
+        properties: &[
+            s::prop("ContextWords", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String),
+            s::prop("RegexString", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomEntityType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomEntityTypeAttributes {
         /// `Id`: string.
@@ -1560,6 +2270,8 @@ pub use custom_entity_type::{CfnCustomEntityType, CfnCustomEntityTypeAttributes}
 
 /// `AWS::Glue::DataCatalogEncryptionSettings` and its property types.
 pub mod data_catalog_encryption_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::DataCatalogEncryptionSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-datacatalogencryptionsettings.html)
@@ -1595,6 +2307,22 @@ pub mod data_catalog_encryption_settings {
         }
     }
 
+    /// What the schema says of `AWS::Glue::DataCatalogEncryptionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::DataCatalogEncryptionSettings",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop(
+                "DataCatalogEncryptionSettings",
+                s::Kind::Object(&SCHEMA_DataCatalogEncryptionSettings),
+            ),
+        ],
+        required: &["DataCatalogEncryptionSettings", "CatalogId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataCatalogEncryptionSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataCatalogEncryptionSettingsAttributes {
         /// `Id`: string.
@@ -1620,6 +2348,25 @@ pub mod data_catalog_encryption_settings {
         pub encryption_at_rest: ::std::option::Option<::stratus_model::Val<EncryptionAtRest>>,
     }
 
+    /// What the schema says of `DataCatalogEncryptionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCatalogEncryptionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCatalogEncryptionSettings",
+        properties: &[
+            s::prop(
+                "ConnectionPasswordEncryption",
+                s::Kind::Object(&SCHEMA_ConnectionPasswordEncryption),
+            ),
+            s::prop(
+                "EncryptionAtRest",
+                s::Kind::Object(&SCHEMA_EncryptionAtRest),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCatalogEncryptionSettings>
         for ::stratus_model::Val<DataCatalogEncryptionSettings>
     {
@@ -1637,6 +2384,19 @@ pub mod data_catalog_encryption_settings {
         /// `ReturnConnectionPasswordEncrypted`: boolean.
         pub return_connection_password_encrypted: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ConnectionPasswordEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionPasswordEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionPasswordEncryption",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("ReturnConnectionPasswordEncrypted", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionPasswordEncryption>
         for ::stratus_model::Val<ConnectionPasswordEncryption>
@@ -1660,6 +2420,20 @@ pub mod data_catalog_encryption_settings {
         pub sse_aws_kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EncryptionAtRest`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionAtRest: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionAtRest",
+        properties: &[
+            s::prop("CatalogEncryptionMode", s::Kind::String),
+            s::prop("CatalogEncryptionServiceRole", s::Kind::String),
+            s::prop("SseAwsKmsKeyId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionAtRest> for ::stratus_model::Val<EncryptionAtRest> {
         fn from(value: EncryptionAtRest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1673,6 +2447,8 @@ pub use data_catalog_encryption_settings::{
 
 /// `AWS::Glue::DataQualityRuleset` and its property types.
 pub mod data_quality_ruleset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::DataQualityRuleset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-dataqualityruleset.html)
@@ -1697,6 +2473,26 @@ pub mod data_quality_ruleset {
         pub target_table: ::std::option::Option<::stratus_model::Val<DataQualityTargetTable>>,
     }
 
+    /// What the schema says of `AWS::Glue::DataQualityRuleset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::DataQualityRuleset",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Ruleset", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop(
+                "TargetTable",
+                s::Kind::Object(&SCHEMA_DataQualityTargetTable),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataQualityRuleset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataQualityRulesetAttributes {
         /// `Id`: string.
@@ -1719,6 +2515,19 @@ pub mod data_quality_ruleset {
         pub table_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataQualityTargetTable`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataQualityTargetTable: s::ObjectSchema = s::ObjectSchema {
+        name: "DataQualityTargetTable",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataQualityTargetTable> for ::stratus_model::Val<DataQualityTargetTable> {
         fn from(value: DataQualityTargetTable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1730,6 +2539,8 @@ pub use data_quality_ruleset::{CfnDataQualityRuleset, CfnDataQualityRulesetAttri
 
 /// `AWS::Glue::Database` and its property types.
 pub mod database {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Database`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-database.html)
@@ -1763,6 +2574,22 @@ pub mod database {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Database`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Database",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DatabaseInput", s::Kind::Object(&SCHEMA_DatabaseInput)),
+            s::prop("DatabaseName", s::Kind::String),
+        ],
+        required: &["DatabaseInput", "CatalogId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `DatabaseInput`, a property type of `AWS::Glue::Database`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -1787,6 +2614,39 @@ pub mod database {
         pub target_database: ::std::option::Option<::stratus_model::Val<DatabaseIdentifier>>,
     }
 
+    /// What the schema says of `DatabaseInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseInput: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseInput",
+        properties: &[
+            s::prop(
+                "CreateTableDefaultPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrincipalPrivileges))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "FederatedDatabase",
+                s::Kind::Object(&SCHEMA_FederatedDatabase),
+            ),
+            s::prop("LocationUri", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop(
+                "TargetDatabase",
+                s::Kind::Object(&SCHEMA_DatabaseIdentifier),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseInput> for ::stratus_model::Val<DatabaseInput> {
         fn from(value: DatabaseInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1802,6 +2662,22 @@ pub mod database {
         /// `Principal`: [`DataLakePrincipal`].
         pub principal: ::std::option::Option<::stratus_model::Val<DataLakePrincipal>>,
     }
+
+    /// What the schema says of `PrincipalPrivileges`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrincipalPrivileges: s::ObjectSchema = s::ObjectSchema {
+        name: "PrincipalPrivileges",
+        properties: &[
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_DataLakePrincipal)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrincipalPrivileges> for ::stratus_model::Val<PrincipalPrivileges> {
         fn from(value: PrincipalPrivileges) -> Self {
@@ -1820,6 +2696,23 @@ pub mod database {
         /// Length: `1..=512`.
         pub identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FederatedDatabase`'s properties; `validate()` checks them.
+    pub static SCHEMA_FederatedDatabase: s::ObjectSchema = s::ObjectSchema {
+        name: "FederatedDatabase",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Identifier", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FederatedDatabase> for ::stratus_model::Val<FederatedDatabase> {
         fn from(value: FederatedDatabase) -> Self {
@@ -1842,6 +2735,26 @@ pub mod database {
         pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DatabaseIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseIdentifier",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Region", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseIdentifier> for ::stratus_model::Val<DatabaseIdentifier> {
         fn from(value: DatabaseIdentifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1857,6 +2770,18 @@ pub mod database {
         pub data_lake_principal_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataLakePrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakePrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakePrincipal",
+        properties: &[s::prop("DataLakePrincipalIdentifier", s::Kind::String)
+            .min_length(1)
+            .max_length(255)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
@@ -1900,6 +2825,18 @@ pub mod database {
             Self::Insert,
             Self::Select,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL",
+            "ALTER",
+            "CREATE_DATABASE",
+            "CREATE_TABLE",
+            "DATA_LOCATION_ACCESS",
+            "DELETE",
+            "DROP",
+            "INSERT",
+            "SELECT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1940,6 +2877,8 @@ pub use database::CfnDatabase;
 
 /// `AWS::Glue::DevEndpoint` and its property types.
 pub mod dev_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::DevEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-devendpoint.html)
@@ -2014,6 +2953,35 @@ pub mod dev_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::Glue::DevEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::DevEndpoint",
+        properties: &[
+            s::prop("Arguments", s::Kind::Json),
+            s::prop("EndpointName", s::Kind::String),
+            s::prop("ExtraJarsS3Path", s::Kind::String),
+            s::prop("ExtraPythonLibsS3Path", s::Kind::String),
+            s::prop("GlueVersion", s::Kind::String),
+            s::prop("NumberOfNodes", s::Kind::Integer),
+            s::prop("NumberOfWorkers", s::Kind::Integer),
+            s::prop("PublicKey", s::Kind::String),
+            s::prop("PublicKeys", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("SecurityConfiguration", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("WorkerType", s::Kind::String),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDevEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDevEndpointAttributes {
         /// `Id`: string.
@@ -2031,6 +2999,8 @@ pub use dev_endpoint::{CfnDevEndpoint, CfnDevEndpointAttributes};
 
 /// `AWS::Glue::IdentityCenterConfiguration` and its property types.
 pub mod identity_center_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::IdentityCenterConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-identitycenterconfiguration.html)
@@ -2069,6 +3039,16 @@ pub mod identity_center_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Glue::IdentityCenterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::IdentityCenterConfiguration",
+        properties: &[s::prop("InstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("Scopes", s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(50))).min_items(1).max_items(50), s::prop("UserBackgroundSessionsEnabled", s::Kind::Boolean)],
+        required: &["InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdentityCenterConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityCenterConfigurationAttributes {
         /// `ApplicationArn`: string.
@@ -2095,6 +3075,8 @@ pub use identity_center_configuration::{
 
 /// `AWS::Glue::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integration.html)
@@ -2174,6 +3156,51 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Integration",
+        properties: &[
+            s::prop(
+                "AdditionalEncryptionContext",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(131072),
+                ),
+            ),
+            s::prop("DataFilter", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop(
+                "IntegrationConfig",
+                s::Kind::Object(&SCHEMA_IntegrationConfig),
+            ),
+            s::prop("IntegrationName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("SourceArn", s::Kind::String)
+                .pattern("arn:aws:.*:.*:[0-9]+:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("TargetArn", s::Kind::String)
+                .pattern("arn:aws:.*:.*:[0-9]+:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IntegrationName", "SourceArn", "TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -2213,6 +3240,25 @@ pub mod integration {
         >,
     }
 
+    /// What the schema says of `IntegrationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegrationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegrationConfig",
+        properties: &[
+            s::prop("ContinuousSync", s::Kind::Boolean),
+            s::prop("RefreshInterval", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "SourceProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegrationConfig> for ::stratus_model::Val<IntegrationConfig> {
         fn from(value: IntegrationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2224,6 +3270,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Glue::IntegrationResourceProperty` and its property types.
 pub mod integration_resource_property {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::IntegrationResourceProperty`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integrationresourceproperty.html)
@@ -2265,6 +3313,30 @@ pub mod integration_resource_property {
         }
     }
 
+    /// What the schema says of `AWS::Glue::IntegrationResourceProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::IntegrationResourceProperty",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("arn:aws:.*:.*:[0-9]+:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "SourceProcessingProperties",
+                s::Kind::Object(&SCHEMA_SourceProcessingProperties),
+            ),
+            s::prop(
+                "TargetProcessingProperties",
+                s::Kind::Object(&SCHEMA_TargetProcessingProperties),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegrationResourceProperty`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationResourcePropertyAttributes {
         /// `ResourcePropertyArn`: string.
@@ -2299,6 +3371,18 @@ pub mod integration_resource_property {
             }
         }
     }
+
+    /// What the schema says of `SourceProcessingProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceProcessingProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceProcessingProperties",
+        properties: &[s::prop("RoleArn", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceProcessingProperties>
         for ::stratus_model::Val<SourceProcessingProperties>
@@ -2343,6 +3427,31 @@ pub mod integration_resource_property {
         }
     }
 
+    /// What the schema says of `TargetProcessingProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetProcessingProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetProcessingProperties",
+        properties: &[
+            s::prop("ConnectionName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("EventBusArn", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("KmsArn", s::Kind::String)
+                .pattern("arn:aws:kms:.*:[0-9]+:.*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws:iam:.*:[0-9]+:.*")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetProcessingProperties>
         for ::stratus_model::Val<TargetProcessingProperties>
     {
@@ -2358,6 +3467,8 @@ pub use integration_resource_property::{
 
 /// `AWS::Glue::Job` and its property types.
 pub mod job {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Job`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-job.html)
@@ -2464,6 +3575,56 @@ pub mod job {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Job`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Job",
+        properties: &[
+            s::prop("AllocatedCapacity", s::Kind::Number),
+            s::prop("Command", s::Kind::Object(&SCHEMA_JobCommand)),
+            s::prop("Connections", s::Kind::Object(&SCHEMA_ConnectionsList)),
+            s::prop("DefaultArguments", s::Kind::Json),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("ExecutionClass", s::Kind::Enum(ExecutionClass::VALUES)),
+            s::prop(
+                "ExecutionProperty",
+                s::Kind::Object(&SCHEMA_ExecutionProperty),
+            ),
+            s::prop("GlueVersion", s::Kind::String)
+                .pattern("^(\\w+\\.)+\\w+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("JobMode", s::Kind::Enum(JobMode::VALUES)),
+            s::prop("JobRunQueuingEnabled", s::Kind::Boolean),
+            s::prop("LogUri", s::Kind::String),
+            s::prop("MaintenanceWindow", s::Kind::String)
+                .pattern("^(Sun|Mon|Tue|Wed|Thu|Fri|Sat):([01]?[0-9]|2[0-3])$"),
+            s::prop("MaxCapacity", s::Kind::Number),
+            s::prop("MaxRetries", s::Kind::Number),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("NonOverridableArguments", s::Kind::Json),
+            s::prop(
+                "NotificationProperty",
+                s::Kind::Object(&SCHEMA_NotificationProperty),
+            ),
+            s::prop("NumberOfWorkers", s::Kind::Integer).minimum(0.0),
+            s::prop("Role", s::Kind::String),
+            s::prop("SecurityConfiguration", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Timeout", s::Kind::Integer).minimum(1.0),
+            s::prop("WorkerType", s::Kind::Enum(WorkerType::VALUES)),
+        ],
+        required: &["Role", "Command"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `JobCommand`, a property type of `AWS::Glue::Job`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -2481,6 +3642,25 @@ pub mod job {
         pub script_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `JobCommand`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobCommand: s::ObjectSchema = s::ObjectSchema {
+        name: "JobCommand",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("PythonVersion", s::Kind::String).pattern("^([2-3]|3[.]9)$"),
+            s::prop("Runtime", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("ScriptLocation", s::Kind::String)
+                .min_length(0)
+                .max_length(400000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobCommand> for ::stratus_model::Val<JobCommand> {
         fn from(value: JobCommand) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2497,6 +3677,21 @@ pub mod job {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ConnectionsList`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionsList: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionsList",
+        properties: &[s::prop(
+            "Connections",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(255)),
+        )
+        .min_items(0)
+        .max_items(1000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionsList> for ::stratus_model::Val<ConnectionsList> {
         fn from(value: ConnectionsList) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2510,6 +3705,16 @@ pub mod job {
         /// `MaxConcurrentRuns`: number.
         pub max_concurrent_runs: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `ExecutionProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExecutionProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "ExecutionProperty",
+        properties: &[s::prop("MaxConcurrentRuns", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExecutionProperty> for ::stratus_model::Val<ExecutionProperty> {
         fn from(value: ExecutionProperty) -> Self {
@@ -2525,6 +3730,16 @@ pub mod job {
         /// Range: `1..=`.
         pub notify_delay_after: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `NotificationProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationProperty",
+        properties: &[s::prop("NotifyDelayAfter", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationProperty> for ::stratus_model::Val<NotificationProperty> {
         fn from(value: NotificationProperty) -> Self {
@@ -2544,6 +3759,8 @@ pub mod job {
     impl ExecutionClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Flex, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLEX", "STANDARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2586,6 +3803,8 @@ pub mod job {
     impl JobMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Notebook, Self::Script, Self::Visual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NOTEBOOK", "SCRIPT", "VISUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2663,6 +3882,11 @@ pub mod job {
             Self::R4X,
             Self::R8X,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Standard", "G.1X", "G.2X", "G.025X", "G.4X", "G.8X", "Z.2X", "G.12X", "G.16X", "R.1X",
+            "R.2X", "R.4X", "R.8X",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2707,6 +3931,8 @@ pub use job::CfnJob;
 
 /// `AWS::Glue::MLTransform` and its property types.
 pub mod ml_transform {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::MLTransform`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-mltransform.html)
@@ -2776,6 +4002,41 @@ pub mod ml_transform {
         }
     }
 
+    /// What the schema says of `AWS::Glue::MLTransform`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::MLTransform",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("GlueVersion", s::Kind::String),
+            s::prop(
+                "InputRecordTables",
+                s::Kind::Object(&SCHEMA_InputRecordTables),
+            ),
+            s::prop("MaxCapacity", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("MaxRetries", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("NumberOfWorkers", s::Kind::Integer),
+            s::prop("Role", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Timeout", s::Kind::Integer),
+            s::prop(
+                "TransformEncryption",
+                s::Kind::Object(&SCHEMA_TransformEncryption),
+            ),
+            s::prop(
+                "TransformParameters",
+                s::Kind::Object(&SCHEMA_TransformParameters),
+            ),
+            s::prop("WorkerType", s::Kind::String),
+        ],
+        required: &["Role", "TransformParameters", "InputRecordTables"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMlTransform`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMlTransformAttributes {
         /// `Id`: string.
@@ -2796,6 +4057,19 @@ pub mod ml_transform {
         pub glue_tables: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<GlueTables>>>,
     }
 
+    /// What the schema says of `InputRecordTables`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputRecordTables: s::ObjectSchema = s::ObjectSchema {
+        name: "InputRecordTables",
+        properties: &[s::prop(
+            "GlueTables",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GlueTables))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputRecordTables> for ::stratus_model::Val<InputRecordTables> {
         fn from(value: InputRecordTables) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2814,6 +4088,22 @@ pub mod ml_transform {
         pub task_run_security_configuration_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TransformEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformEncryption",
+        properties: &[
+            s::prop(
+                "MLUserDataEncryption",
+                s::Kind::Object(&SCHEMA_MlUserDataEncryption),
+            ),
+            s::prop("TaskRunSecurityConfigurationName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TransformEncryption> for ::stratus_model::Val<TransformEncryption> {
         fn from(value: TransformEncryption) -> Self {
@@ -2844,6 +4134,22 @@ pub mod ml_transform {
             }
         }
     }
+
+    /// What the schema says of `TransformParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformParameters",
+        properties: &[
+            s::prop(
+                "FindMatchesParameters",
+                s::Kind::Object(&SCHEMA_FindMatchesParameters),
+            ),
+            s::prop("TransformType", s::Kind::String),
+        ],
+        required: &["TransformType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TransformParameters> for ::stratus_model::Val<TransformParameters> {
         fn from(value: TransformParameters) -> Self {
@@ -2882,6 +4188,21 @@ pub mod ml_transform {
         }
     }
 
+    /// What the schema says of `GlueTables`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueTables: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueTables",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("ConnectionName", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["TableName", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlueTables> for ::stratus_model::Val<GlueTables> {
         fn from(value: GlueTables) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2913,6 +4234,19 @@ pub mod ml_transform {
             }
         }
     }
+
+    /// What the schema says of `MLUserDataEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_MlUserDataEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "MLUserDataEncryption",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MLUserDataEncryptionMode", s::Kind::String),
+        ],
+        required: &["MLUserDataEncryptionMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MlUserDataEncryption> for ::stratus_model::Val<MlUserDataEncryption> {
         fn from(value: MlUserDataEncryption) -> Self {
@@ -2951,6 +4285,21 @@ pub mod ml_transform {
         }
     }
 
+    /// What the schema says of `FindMatchesParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_FindMatchesParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "FindMatchesParameters",
+        properties: &[
+            s::prop("AccuracyCostTradeoff", s::Kind::Number),
+            s::prop("EnforceProvidedLabels", s::Kind::Boolean),
+            s::prop("PrecisionRecallTradeoff", s::Kind::Number),
+            s::prop("PrimaryKeyColumnName", s::Kind::String),
+        ],
+        required: &["PrimaryKeyColumnName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FindMatchesParameters> for ::stratus_model::Val<FindMatchesParameters> {
         fn from(value: FindMatchesParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2962,6 +4311,8 @@ pub use ml_transform::{CfnMlTransform, CfnMlTransformAttributes};
 
 /// `AWS::Glue::Partition` and its property types.
 pub mod partition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Partition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-partition.html)
@@ -3009,6 +4360,21 @@ pub mod partition {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Partition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Partition",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("PartitionInput", s::Kind::Object(&SCHEMA_PartitionInput)),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["TableName", "DatabaseName", "CatalogId", "PartitionInput"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPartition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartitionAttributes {
         /// `Id`: string.
@@ -3049,6 +4415,23 @@ pub mod partition {
         }
     }
 
+    /// What the schema says of `PartitionInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartitionInput: s::ObjectSchema = s::ObjectSchema {
+        name: "PartitionInput",
+        properties: &[
+            s::prop("Parameters", s::Kind::Json),
+            s::prop(
+                "StorageDescriptor",
+                s::Kind::Object(&SCHEMA_StorageDescriptor),
+            ),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PartitionInput> for ::stratus_model::Val<PartitionInput> {
         fn from(value: PartitionInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3088,6 +4471,39 @@ pub mod partition {
         pub stored_as_sub_directories: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `StorageDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageDescriptor",
+        properties: &[
+            s::prop(
+                "BucketColumns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Columns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+            ),
+            s::prop("Compressed", s::Kind::Boolean),
+            s::prop("InputFormat", s::Kind::String),
+            s::prop("Location", s::Kind::String),
+            s::prop("NumberOfBuckets", s::Kind::Integer),
+            s::prop("OutputFormat", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("SchemaReference", s::Kind::Object(&SCHEMA_SchemaReference)),
+            s::prop("SerdeInfo", s::Kind::Object(&SCHEMA_SerdeInfo)),
+            s::prop("SkewedInfo", s::Kind::Object(&SCHEMA_SkewedInfo)),
+            s::prop(
+                "SortColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Order))),
+            ),
+            s::prop("StoredAsSubDirectories", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageDescriptor> for ::stratus_model::Val<StorageDescriptor> {
         fn from(value: StorageDescriptor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3120,6 +4536,20 @@ pub mod partition {
         }
     }
 
+    /// What the schema says of `Column`'s properties; `validate()` checks them.
+    pub static SCHEMA_Column: s::ObjectSchema = s::ObjectSchema {
+        name: "Column",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3137,6 +4567,20 @@ pub mod partition {
         /// `SchemaVersionNumber`: integer.
         pub schema_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SchemaReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaReference: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaReference",
+        properties: &[
+            s::prop("SchemaId", s::Kind::Object(&SCHEMA_SchemaId)),
+            s::prop("SchemaVersionId", s::Kind::String),
+            s::prop("SchemaVersionNumber", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaReference> for ::stratus_model::Val<SchemaReference> {
         fn from(value: SchemaReference) -> Self {
@@ -3156,6 +4600,20 @@ pub mod partition {
         pub serialization_library:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SerdeInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SerdeInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SerdeInfo",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("SerializationLibrary", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SerdeInfo> for ::stratus_model::Val<SerdeInfo> {
         fn from(value: SerdeInfo) -> Self {
@@ -3177,6 +4635,26 @@ pub mod partition {
         pub skewed_column_values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SkewedInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SkewedInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SkewedInfo",
+        properties: &[
+            s::prop(
+                "SkewedColumnNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SkewedColumnValueLocationMaps", s::Kind::Json),
+            s::prop(
+                "SkewedColumnValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SkewedInfo> for ::stratus_model::Val<SkewedInfo> {
         fn from(value: SkewedInfo) -> Self {
@@ -3207,6 +4685,19 @@ pub mod partition {
         }
     }
 
+    /// What the schema says of `Order`'s properties; `validate()` checks them.
+    pub static SCHEMA_Order: s::ObjectSchema = s::ObjectSchema {
+        name: "Order",
+        properties: &[
+            s::prop("Column", s::Kind::String),
+            s::prop("SortOrder", s::Kind::Integer),
+        ],
+        required: &["Column"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Order> for ::stratus_model::Val<Order> {
         fn from(value: Order) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3225,6 +4716,20 @@ pub mod partition {
         pub schema_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SchemaId`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaId: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaId",
+        properties: &[
+            s::prop("RegistryName", s::Kind::String),
+            s::prop("SchemaArn", s::Kind::String),
+            s::prop("SchemaName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaId> for ::stratus_model::Val<SchemaId> {
         fn from(value: SchemaId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3236,6 +4741,8 @@ pub use partition::{CfnPartition, CfnPartitionAttributes};
 
 /// `AWS::Glue::Registry` and its property types.
 pub mod registry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Registry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-registry.html)
@@ -3272,6 +4779,24 @@ pub mod registry {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Registry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Registry",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegistry`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegistryAttributes {
         /// `Arn`: string.
@@ -3289,6 +4814,8 @@ pub use registry::{CfnRegistry, CfnRegistryAttributes};
 
 /// `AWS::Glue::Schema` and its property types.
 pub mod schema {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Schema`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schema.html)
@@ -3354,6 +4881,32 @@ pub mod schema {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Schema",
+        properties: &[
+            s::prop("CheckpointVersion", s::Kind::Object(&SCHEMA_SchemaVersion)),
+            s::prop("Compatibility", s::Kind::Enum(Compatibility::VALUES)),
+            s::prop("DataFormat", s::Kind::Enum(DataFormat::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Registry", s::Kind::Object(&SCHEMA_Registry)),
+            s::prop("SchemaDefinition", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(170000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "DataFormat", "Compatibility"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaAttributes {
         /// `Arn`: string.
@@ -3382,6 +4935,21 @@ pub mod schema {
         pub version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SchemaVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaVersion",
+        properties: &[
+            s::prop("IsLatest", s::Kind::Boolean),
+            s::prop("VersionNumber", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaVersion> for ::stratus_model::Val<SchemaVersion> {
         fn from(value: SchemaVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3399,6 +4967,21 @@ pub mod schema {
         /// Length: `1..=255`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Registry`'s properties; `validate()` checks them.
+    pub static SCHEMA_Registry: s::ObjectSchema = s::ObjectSchema {
+        name: "Registry",
+        properties: &[
+            s::prop("Arn", s::Kind::String).pattern("arn:aws(-(cn|us-gov|iso(-[bef])?))?:glue:.*"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Registry> for ::stratus_model::Val<Registry> {
         fn from(value: Registry) -> Self {
@@ -3438,6 +5021,17 @@ pub mod schema {
             Self::ForwardAll,
             Self::Full,
             Self::FullAll,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NONE",
+            "DISABLED",
+            "BACKWARD",
+            "BACKWARD_ALL",
+            "FORWARD",
+            "FORWARD_ALL",
+            "FULL",
+            "FULL_ALL",
         ];
 
         /// The value CloudFormation takes.
@@ -3487,6 +5081,8 @@ pub mod schema {
     impl DataFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Avro, Self::Json, Self::Protobuf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AVRO", "JSON", "PROTOBUF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3521,6 +5117,8 @@ pub use schema::{CfnSchema, CfnSchemaAttributes};
 
 /// `AWS::Glue::SchemaVersion` and its property types.
 pub mod schema_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::SchemaVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schemaversion.html)
@@ -3558,6 +5156,22 @@ pub mod schema_version {
         }
     }
 
+    /// What the schema says of `AWS::Glue::SchemaVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::SchemaVersion",
+        properties: &[
+            s::prop("Schema", s::Kind::Object(&SCHEMA_Schema)),
+            s::prop("SchemaDefinition", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(170000),
+        ],
+        required: &["Schema", "SchemaDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSchemaVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaVersionAttributes {
         /// `VersionId`: string.
@@ -3585,6 +5199,24 @@ pub mod schema_version {
         pub schema_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schema: s::ObjectSchema = s::ObjectSchema {
+        name: "Schema",
+        properties: &[
+            s::prop("RegistryName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("SchemaArn", s::Kind::String).pattern("arn:(aws|aws-us-gov|aws-cn):glue:.*"),
+            s::prop("SchemaName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schema> for ::stratus_model::Val<Schema> {
         fn from(value: Schema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3596,6 +5228,8 @@ pub use schema_version::{CfnSchemaVersion, CfnSchemaVersionAttributes};
 
 /// `AWS::Glue::SchemaVersionMetadata` and its property types.
 pub mod schema_version_metadata {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::SchemaVersionMetadata`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schemaversionmetadata.html)
@@ -3640,12 +5274,33 @@ pub mod schema_version_metadata {
             }
         }
     }
+
+    /// What the schema says of `AWS::Glue::SchemaVersionMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::SchemaVersionMetadata",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("SchemaVersionId", s::Kind::String)
+                .pattern("[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["SchemaVersionId", "Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use schema_version_metadata::CfnSchemaVersionMetadata;
 
 /// `AWS::Glue::SecurityConfiguration` and its property types.
 pub mod security_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::SecurityConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-securityconfiguration.html)
@@ -3681,6 +5336,22 @@ pub mod security_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Glue::SecurityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::SecurityConfiguration",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["EncryptionConfiguration", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityConfigurationAttributes {
         /// `Id`: string.
@@ -3708,6 +5379,29 @@ pub mod security_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<S3Encryption>>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchEncryption",
+                s::Kind::Object(&SCHEMA_CloudWatchEncryption),
+            ),
+            s::prop(
+                "JobBookmarksEncryption",
+                s::Kind::Object(&SCHEMA_JobBookmarksEncryption),
+            ),
+            s::prop(
+                "S3Encryptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Encryption))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -3727,6 +5421,19 @@ pub mod security_configuration {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CloudWatchEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchEncryption",
+        properties: &[
+            s::prop("CloudWatchEncryptionMode", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchEncryption> for ::stratus_model::Val<CloudWatchEncryption> {
         fn from(value: CloudWatchEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3744,6 +5451,19 @@ pub mod security_configuration {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `JobBookmarksEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobBookmarksEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "JobBookmarksEncryption",
+        properties: &[
+            s::prop("JobBookmarksEncryptionMode", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobBookmarksEncryption> for ::stratus_model::Val<JobBookmarksEncryption> {
         fn from(value: JobBookmarksEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3760,6 +5480,19 @@ pub mod security_configuration {
         pub s3_encryption_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Encryption",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("S3EncryptionMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Encryption> for ::stratus_model::Val<S3Encryption> {
         fn from(value: S3Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3771,6 +5504,8 @@ pub use security_configuration::{CfnSecurityConfiguration, CfnSecurityConfigurat
 
 /// `AWS::Glue::Table` and its property types.
 pub mod table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Table`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-table.html)
@@ -3814,6 +5549,25 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Table`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Table",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "OpenTableFormatInput",
+                s::Kind::Object(&SCHEMA_OpenTableFormatInput),
+            ),
+            s::prop("TableInput", s::Kind::Object(&SCHEMA_TableInput)),
+        ],
+        required: &["DatabaseName", "CatalogId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Id`: string.
@@ -3833,6 +5587,19 @@ pub mod table {
         /// `IcebergInput`: [`IcebergInput`].
         pub iceberg_input: ::std::option::Option<::stratus_model::Val<IcebergInput>>,
     }
+
+    /// What the schema says of `OpenTableFormatInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenTableFormatInput: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenTableFormatInput",
+        properties: &[s::prop(
+            "IcebergInput",
+            s::Kind::Object(&SCHEMA_IcebergInput),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OpenTableFormatInput> for ::stratus_model::Val<OpenTableFormatInput> {
         fn from(value: OpenTableFormatInput) -> Self {
@@ -3871,6 +5638,35 @@ pub mod table {
         pub view_original_text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TableInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableInput: s::ObjectSchema = s::ObjectSchema {
+        name: "TableInput",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Owner", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop(
+                "PartitionKeys",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+            ),
+            s::prop("Retention", s::Kind::Integer),
+            s::prop(
+                "StorageDescriptor",
+                s::Kind::Object(&SCHEMA_StorageDescriptor),
+            ),
+            s::prop("TableType", s::Kind::Enum(TableType::VALUES)),
+            s::prop("TargetTable", s::Kind::Object(&SCHEMA_TableIdentifier)),
+            s::prop("ViewDefinition", s::Kind::Object(&SCHEMA_ViewDefinition)),
+            s::prop("ViewExpandedText", s::Kind::String),
+            s::prop("ViewOriginalText", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TableInput> for ::stratus_model::Val<TableInput> {
         fn from(value: TableInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3888,6 +5684,23 @@ pub mod table {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IcebergInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergInput: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergInput",
+        properties: &[
+            s::prop(
+                "IcebergTableInput",
+                s::Kind::Object(&SCHEMA_IcebergTableInput),
+            ),
+            s::prop("MetadataOperation", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergInput> for ::stratus_model::Val<IcebergInput> {
         fn from(value: IcebergInput) -> Self {
@@ -3920,6 +5733,20 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `Column`'s properties; `validate()` checks them.
+    pub static SCHEMA_Column: s::ObjectSchema = s::ObjectSchema {
+        name: "Column",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
@@ -3960,6 +5787,39 @@ pub mod table {
         pub stored_as_sub_directories: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `StorageDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageDescriptor",
+        properties: &[
+            s::prop(
+                "BucketColumns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Columns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+            ),
+            s::prop("Compressed", s::Kind::Boolean),
+            s::prop("InputFormat", s::Kind::String),
+            s::prop("Location", s::Kind::String),
+            s::prop("NumberOfBuckets", s::Kind::Integer),
+            s::prop("OutputFormat", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("SchemaReference", s::Kind::Object(&SCHEMA_SchemaReference)),
+            s::prop("SerdeInfo", s::Kind::Object(&SCHEMA_SerdeInfo)),
+            s::prop("SkewedInfo", s::Kind::Object(&SCHEMA_SkewedInfo)),
+            s::prop(
+                "SortColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Order))),
+            ),
+            s::prop("StoredAsSubDirectories", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageDescriptor> for ::stratus_model::Val<StorageDescriptor> {
         fn from(value: StorageDescriptor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3979,6 +5839,21 @@ pub mod table {
         /// `Region`: string.
         pub region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TableIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "TableIdentifier",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableIdentifier> for ::stratus_model::Val<TableIdentifier> {
         fn from(value: TableIdentifier) -> Self {
@@ -4001,6 +5876,24 @@ pub mod table {
         pub sub_objects:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ViewDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ViewDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ViewDefinition",
+        properties: &[
+            s::prop("Definer", s::Kind::String),
+            s::prop("IsProtected", s::Kind::Boolean),
+            s::prop(
+                "Representations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ViewRepresentation))),
+            ),
+            s::prop("SubObjects", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ViewDefinition> for ::stratus_model::Val<ViewDefinition> {
         fn from(value: ViewDefinition) -> Self {
@@ -4042,6 +5935,25 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergTableInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergTableInput: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergTableInput",
+        properties: &[
+            s::prop("Location", s::Kind::String),
+            s::prop(
+                "PartitionSpec",
+                s::Kind::Object(&SCHEMA_IcebergPartitionSpec),
+            ),
+            s::prop("Properties", s::Kind::Json),
+            s::prop("Schema", s::Kind::Object(&SCHEMA_IcebergSchema)),
+            s::prop("WriteOrder", s::Kind::Object(&SCHEMA_IcebergSortOrder)),
+        ],
+        required: &["Schema", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergTableInput> for ::stratus_model::Val<IcebergTableInput> {
         fn from(value: IcebergTableInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4059,6 +5971,20 @@ pub mod table {
         /// `SchemaVersionNumber`: integer.
         pub schema_version_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SchemaReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaReference: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaReference",
+        properties: &[
+            s::prop("SchemaId", s::Kind::Object(&SCHEMA_SchemaId)),
+            s::prop("SchemaVersionId", s::Kind::String),
+            s::prop("SchemaVersionNumber", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaReference> for ::stratus_model::Val<SchemaReference> {
         fn from(value: SchemaReference) -> Self {
@@ -4078,6 +6004,20 @@ pub mod table {
         pub serialization_library:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SerdeInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SerdeInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SerdeInfo",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("SerializationLibrary", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SerdeInfo> for ::stratus_model::Val<SerdeInfo> {
         fn from(value: SerdeInfo) -> Self {
@@ -4099,6 +6039,26 @@ pub mod table {
         pub skewed_column_values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SkewedInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SkewedInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SkewedInfo",
+        properties: &[
+            s::prop(
+                "SkewedColumnNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SkewedColumnValueLocationMaps", s::Kind::Json),
+            s::prop(
+                "SkewedColumnValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SkewedInfo> for ::stratus_model::Val<SkewedInfo> {
         fn from(value: SkewedInfo) -> Self {
@@ -4131,6 +6091,19 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `Order`'s properties; `validate()` checks them.
+    pub static SCHEMA_Order: s::ObjectSchema = s::ObjectSchema {
+        name: "Order",
+        properties: &[
+            s::prop("Column", s::Kind::String),
+            s::prop("SortOrder", s::Kind::Integer),
+        ],
+        required: &["Column", "SortOrder"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Order> for ::stratus_model::Val<Order> {
         fn from(value: Order) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4153,6 +6126,22 @@ pub mod table {
         /// `ViewOriginalText`: string.
         pub view_original_text: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ViewRepresentation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ViewRepresentation: s::ObjectSchema = s::ObjectSchema {
+        name: "ViewRepresentation",
+        properties: &[
+            s::prop("Dialect", s::Kind::String),
+            s::prop("DialectVersion", s::Kind::String),
+            s::prop("ValidationConnection", s::Kind::String),
+            s::prop("ViewExpandedText", s::Kind::String),
+            s::prop("ViewOriginalText", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ViewRepresentation> for ::stratus_model::Val<ViewRepresentation> {
         fn from(value: ViewRepresentation) -> Self {
@@ -4184,6 +6173,22 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `IcebergPartitionSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergPartitionSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergPartitionSpec",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergPartitionField))),
+            ),
+            s::prop("SpecId", s::Kind::Integer),
+        ],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergPartitionSpec> for ::stratus_model::Val<IcebergPartitionSpec> {
         fn from(value: IcebergPartitionSpec) -> Self {
@@ -4220,6 +6225,27 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSchema",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergStructField))),
+            ),
+            s::prop(
+                "IdentifierFieldIds",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+            s::prop("SchemaId", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergSchema> for ::stratus_model::Val<IcebergSchema> {
         fn from(value: IcebergSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4251,6 +6277,22 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergSortOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSortOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSortOrder",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergSortField))),
+            ),
+            s::prop("OrderId", s::Kind::Integer),
+        ],
+        required: &["Fields", "OrderId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergSortOrder> for ::stratus_model::Val<IcebergSortOrder> {
         fn from(value: IcebergSortOrder) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4268,6 +6310,20 @@ pub mod table {
         /// `SchemaName`: string.
         pub schema_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SchemaId`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaId: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaId",
+        properties: &[
+            s::prop("RegistryName", s::Kind::String),
+            s::prop("SchemaArn", s::Kind::String),
+            s::prop("SchemaName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaId> for ::stratus_model::Val<SchemaId> {
         fn from(value: SchemaId) -> Self {
@@ -4307,6 +6363,21 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `IcebergPartitionField`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergPartitionField: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergPartitionField",
+        properties: &[
+            s::prop("FieldId", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("SourceId", s::Kind::Integer),
+            s::prop("Transform", s::Kind::String),
+        ],
+        required: &["SourceId", "Transform", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergPartitionField> for ::stratus_model::Val<IcebergPartitionField> {
         fn from(value: IcebergPartitionField) -> Self {
@@ -4352,6 +6423,22 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergStructField`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergStructField: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergStructField",
+        properties: &[
+            s::prop("Doc", s::Kind::String),
+            s::prop("Id", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Required", "Id", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergStructField> for ::stratus_model::Val<IcebergStructField> {
         fn from(value: IcebergStructField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4393,6 +6480,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergSortField`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSortField: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSortField",
+        properties: &[
+            s::prop("Direction", s::Kind::String),
+            s::prop("NullOrder", s::Kind::String),
+            s::prop("SourceId", s::Kind::Integer),
+            s::prop("Transform", s::Kind::String),
+        ],
+        required: &["SourceId", "NullOrder", "Transform", "Direction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergSortField> for ::stratus_model::Val<IcebergSortField> {
         fn from(value: IcebergSortField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4411,6 +6513,8 @@ pub mod table {
     impl TableType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ExternalTable, Self::VirtualView];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EXTERNAL_TABLE", "VIRTUAL_VIEW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4444,6 +6548,8 @@ pub use table::{CfnTable, CfnTableAttributes};
 
 /// `AWS::Glue::TableOptimizer` and its property types.
 pub mod table_optimizer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::TableOptimizer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-tableoptimizer.html)
@@ -4500,6 +6606,31 @@ pub mod table_optimizer {
         }
     }
 
+    /// What the schema says of `AWS::Glue::TableOptimizer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::TableOptimizer",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+            s::prop(
+                "TableOptimizerConfiguration",
+                s::Kind::Object(&SCHEMA_TableOptimizerConfiguration),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[
+            "TableName",
+            "Type",
+            "DatabaseName",
+            "TableOptimizerConfiguration",
+            "CatalogId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTableOptimizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableOptimizerAttributes {
         /// `Id`: string.
@@ -4548,6 +6679,31 @@ pub mod table_optimizer {
         }
     }
 
+    /// What the schema says of `TableOptimizerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableOptimizerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TableOptimizerConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "OrphanFileDeletionConfiguration",
+                s::Kind::Object(&SCHEMA_OrphanFileDeletionConfiguration),
+            ),
+            s::prop(
+                "RetentionConfiguration",
+                s::Kind::Object(&SCHEMA_RetentionConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+        ],
+        required: &["Enabled", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TableOptimizerConfiguration>
         for ::stratus_model::Val<TableOptimizerConfiguration>
     {
@@ -4564,6 +6720,19 @@ pub mod table_optimizer {
         pub iceberg_configuration:
             ::std::option::Option<::stratus_model::Val<IcebergConfiguration>>,
     }
+
+    /// What the schema says of `OrphanFileDeletionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrphanFileDeletionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OrphanFileDeletionConfiguration",
+        properties: &[s::prop(
+            "IcebergConfiguration",
+            s::Kind::Object(&SCHEMA_IcebergConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OrphanFileDeletionConfiguration>
         for ::stratus_model::Val<OrphanFileDeletionConfiguration>
@@ -4582,6 +6751,19 @@ pub mod table_optimizer {
             ::std::option::Option<::stratus_model::Val<IcebergRetentionConfiguration>>,
     }
 
+    /// What the schema says of `RetentionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionConfiguration",
+        properties: &[s::prop(
+            "IcebergConfiguration",
+            s::Kind::Object(&SCHEMA_IcebergRetentionConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RetentionConfiguration> for ::stratus_model::Val<RetentionConfiguration> {
         fn from(value: RetentionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4596,6 +6778,16 @@ pub mod table_optimizer {
         pub glue_connection_name:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[s::prop("GlueConnectionName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
@@ -4612,6 +6804,19 @@ pub mod table_optimizer {
         /// `OrphanFileRetentionPeriodInDays`: integer.
         pub orphan_file_retention_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `IcebergConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergConfiguration",
+        properties: &[
+            s::prop("Location", s::Kind::String),
+            s::prop("OrphanFileRetentionPeriodInDays", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergConfiguration> for ::stratus_model::Val<IcebergConfiguration> {
         fn from(value: IcebergConfiguration) -> Self {
@@ -4631,6 +6836,20 @@ pub mod table_optimizer {
         pub snapshot_retention_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `IcebergRetentionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergRetentionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergRetentionConfiguration",
+        properties: &[
+            s::prop("CleanExpiredFiles", s::Kind::Boolean),
+            s::prop("NumberOfSnapshotsToRetain", s::Kind::Integer),
+            s::prop("SnapshotRetentionPeriodInDays", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergRetentionConfiguration>
         for ::stratus_model::Val<IcebergRetentionConfiguration>
     {
@@ -4644,6 +6863,8 @@ pub use table_optimizer::{CfnTableOptimizer, CfnTableOptimizerAttributes};
 
 /// `AWS::Glue::Trigger` and its property types.
 pub mod trigger {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Trigger`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-trigger.html)
@@ -4706,6 +6927,39 @@ pub mod trigger {
         }
     }
 
+    /// What the schema says of `AWS::Glue::Trigger`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Trigger",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "EventBatchingCondition",
+                s::Kind::Object(&SCHEMA_EventBatchingCondition),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Predicate", s::Kind::Object(&SCHEMA_Predicate)),
+            s::prop("Schedule", s::Kind::String),
+            s::prop("StartOnCreation", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("WorkflowName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Type", "Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Action`, a property type of `AWS::Glue::Trigger`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -4729,6 +6983,32 @@ pub mod trigger {
         /// Range: `1..=`.
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("Arguments", s::Kind::Json),
+            s::prop("CrawlerName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("JobName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "NotificationProperty",
+                s::Kind::Object(&SCHEMA_NotificationProperty),
+            ),
+            s::prop("SecurityConfiguration", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Timeout", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
@@ -4759,6 +7039,23 @@ pub mod trigger {
         }
     }
 
+    /// What the schema says of `EventBatchingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBatchingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBatchingCondition",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("BatchWindow", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(900.0),
+        ],
+        required: &["BatchSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventBatchingCondition> for ::stratus_model::Val<EventBatchingCondition> {
         fn from(value: EventBatchingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4777,6 +7074,24 @@ pub mod trigger {
         pub logical: ::std::option::Option<::stratus_model::Val<Logical>>,
     }
 
+    /// What the schema says of `Predicate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Predicate: s::ObjectSchema = s::ObjectSchema {
+        name: "Predicate",
+        properties: &[
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            )
+            .min_items(0)
+            .max_items(500),
+            s::prop("Logical", s::Kind::Enum(Logical::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
         fn from(value: Predicate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4791,6 +7106,16 @@ pub mod trigger {
         /// Range: `1..=`.
         pub notify_delay_after: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `NotificationProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationProperty",
+        properties: &[s::prop("NotifyDelayAfter", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationProperty> for ::stratus_model::Val<NotificationProperty> {
         fn from(value: NotificationProperty) -> Self {
@@ -4819,6 +7144,26 @@ pub mod trigger {
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("CrawlState", s::Kind::Enum(CrawlState::VALUES)),
+            s::prop("CrawlerName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("JobName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LogicalOperator", s::Kind::Enum(LogicalOperator::VALUES)),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4846,6 +7191,9 @@ pub mod trigger {
             Self::OnDemand,
             Self::Scheduled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CONDITIONAL", "EVENT", "ON_DEMAND", "SCHEDULED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4888,6 +7236,8 @@ pub mod trigger {
     impl Logical {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::And, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AND", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4943,6 +7293,15 @@ pub mod trigger {
             Self::Running,
             Self::Succeeded,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CANCELLED",
+            "CANCELLING",
+            "ERROR",
+            "FAILED",
+            "RUNNING",
+            "SUCCEEDED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4985,6 +7344,8 @@ pub mod trigger {
     impl LogicalOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Equals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5029,6 +7390,8 @@ pub mod trigger {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Succeeded, Self::Stopped, Self::Timeout, Self::Failed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SUCCEEDED", "STOPPED", "TIMEOUT", "FAILED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5064,6 +7427,8 @@ pub use trigger::CfnTrigger;
 
 /// `AWS::Glue::UsageProfile` and its property types.
 pub mod usage_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::UsageProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-usageprofile.html)
@@ -5105,6 +7470,29 @@ pub mod usage_profile {
         }
     }
 
+    /// What the schema says of `AWS::Glue::UsageProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::UsageProfile",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_ProfileConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\-\\:\\_]{1,64}")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Name", s::Kind::String)
+                .min_length(5)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUsageProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUsageProfileAttributes {
         /// `CreatedOn`: string.
@@ -5128,6 +7516,19 @@ pub mod usage_profile {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `ProfileConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProfileConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProfileConfiguration",
+        properties: &[
+            s::prop("JobConfiguration", s::Kind::Json),
+            s::prop("SessionConfiguration", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProfileConfiguration> for ::stratus_model::Val<ProfileConfiguration> {
         fn from(value: ProfileConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5139,6 +7540,8 @@ pub use usage_profile::{CfnUsageProfile, CfnUsageProfileAttributes};
 
 /// `AWS::Glue::Workflow` and its property types.
 pub mod workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Glue::Workflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-workflow.html)
@@ -5159,6 +7562,22 @@ pub mod workflow {
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `AWS::Glue::Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Glue::Workflow",
+        properties: &[
+            s::prop("DefaultRunProperties", s::Kind::Json),
+            s::prop("Description", s::Kind::String),
+            s::prop("MaxConcurrentRuns", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {

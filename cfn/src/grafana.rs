@@ -4,6 +4,8 @@
 
 /// `AWS::Grafana::Workspace` and its property types.
 pub mod workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Grafana::Workspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html)
@@ -100,6 +102,77 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `AWS::Grafana::Workspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Grafana::Workspace",
+        properties: &[
+            s::prop(
+                "AccountAccessType",
+                s::Kind::Enum(AccountAccessType::VALUES),
+            ),
+            s::prop(
+                "AuthenticationProviders",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(AuthenticationProviderTypes::VALUES),
+                )),
+            )
+            .min_items(1),
+            s::prop("ClientToken", s::Kind::String).pattern("^[!-~]{1,64}$"),
+            s::prop(
+                "DataSources",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DataSourceType::VALUES))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("GrafanaVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9-._~]{1,255}$"),
+            s::prop(
+                "NetworkAccessControl",
+                s::Kind::Object(&SCHEMA_NetworkAccessControl),
+            ),
+            s::prop(
+                "NotificationDestinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(NotificationDestinationType::VALUES),
+                )),
+            ),
+            s::prop("OrganizationRoleName", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "OrganizationalUnits",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PermissionType", s::Kind::Enum(PermissionType::VALUES)),
+            s::prop("PluginAdminEnabled", s::Kind::Boolean),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "SamlConfiguration",
+                s::Kind::Object(&SCHEMA_SamlConfiguration),
+            ),
+            s::prop("StackSetName", s::Kind::String),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+        ],
+        required: &[
+            "AuthenticationProviders",
+            "PermissionType",
+            "AccountAccessType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `Id`: string.
@@ -156,6 +229,29 @@ pub mod workspace {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `NetworkAccessControl`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkAccessControl: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkAccessControl",
+        properties: &[
+            s::prop(
+                "PrefixListIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "VpceIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0)
+            .max_items(5),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkAccessControl> for ::stratus_model::Val<NetworkAccessControl> {
         fn from(value: NetworkAccessControl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -195,6 +291,28 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `SamlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SamlConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedOrganizations",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+            s::prop(
+                "AssertionAttributes",
+                s::Kind::Object(&SCHEMA_AssertionAttributes),
+            ),
+            s::prop("IdpMetadata", s::Kind::Object(&SCHEMA_IdpMetadata)),
+            s::prop("LoginValidityDuration", s::Kind::Number),
+            s::prop("RoleValues", s::Kind::Object(&SCHEMA_RoleValues)),
+        ],
+        required: &["IdpMetadata"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamlConfiguration> for ::stratus_model::Val<SamlConfiguration> {
         fn from(value: SamlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -232,6 +350,29 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(2)
+            .max_items(6),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +403,35 @@ pub mod workspace {
         pub role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AssertionAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssertionAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "AssertionAttributes",
+        properties: &[
+            s::prop("Email", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Groups", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Login", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Org", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Role", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssertionAttributes> for ::stratus_model::Val<AssertionAttributes> {
         fn from(value: AssertionAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -278,6 +448,21 @@ pub mod workspace {
         /// `Xml`: string.
         pub xml: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IdpMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdpMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "IdpMetadata",
+        properties: &[
+            s::prop("Url", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Xml", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IdpMetadata> for ::stratus_model::Val<IdpMetadata> {
         fn from(value: IdpMetadata) -> Self {
@@ -297,6 +482,25 @@ pub mod workspace {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `RoleValues`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoleValues: s::ObjectSchema = s::ObjectSchema {
+        name: "RoleValues",
+        properties: &[
+            s::prop(
+                "Admin",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+            s::prop(
+                "Editor",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoleValues> for ::stratus_model::Val<RoleValues> {
         fn from(value: RoleValues) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -315,6 +519,8 @@ pub mod workspace {
     impl AccountAccessType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CurrentAccount, Self::Organization];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CURRENT_ACCOUNT", "ORGANIZATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -355,6 +561,8 @@ pub mod workspace {
     impl AuthenticationProviderTypes {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsSso, Self::Saml];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_SSO", "SAML"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -418,6 +626,17 @@ pub mod workspace {
             Self::Athena,
             Self::Redshift,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AMAZON_OPENSEARCH_SERVICE",
+            "CLOUDWATCH",
+            "PROMETHEUS",
+            "XRAY",
+            "TIMESTREAM",
+            "SITEWISE",
+            "ATHENA",
+            "REDSHIFT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -462,6 +681,8 @@ pub mod workspace {
     impl NotificationDestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sns];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SNS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -503,6 +724,8 @@ pub mod workspace {
     impl PermissionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManaged, Self::ServiceManaged];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED", "SERVICE_MANAGED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::Greengrass::ConnectorDefinition` and its property types.
 pub mod connector_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::ConnectorDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinition.html)
@@ -38,6 +40,23 @@ pub mod connector_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::ConnectorDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::ConnectorDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_ConnectorDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnectorDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorDefinitionAttributes {
@@ -81,6 +100,19 @@ pub mod connector_definition {
         }
     }
 
+    /// What the schema says of `ConnectorDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorDefinitionVersion",
+        properties: &[s::prop(
+            "Connectors",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Connector))),
+        )],
+        required: &["Connectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectorDefinitionVersion>
         for ::stratus_model::Val<ConnectorDefinitionVersion>
     {
@@ -117,6 +149,20 @@ pub mod connector_definition {
         }
     }
 
+    /// What the schema says of `Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA_Connector: s::ObjectSchema = s::ObjectSchema {
+        name: "Connector",
+        properties: &[
+            s::prop("ConnectorArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+        ],
+        required: &["ConnectorArn", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Connector> for ::stratus_model::Val<Connector> {
         fn from(value: Connector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -128,6 +174,8 @@ pub use connector_definition::{CfnConnectorDefinition, CfnConnectorDefinitionAtt
 
 /// `AWS::Greengrass::ConnectorDefinitionVersion` and its property types.
 pub mod connector_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::ConnectorDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-connectordefinitionversion.html)
@@ -164,6 +212,22 @@ pub mod connector_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::ConnectorDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::ConnectorDefinitionVersion",
+        properties: &[
+            s::prop("ConnectorDefinitionId", s::Kind::String),
+            s::prop(
+                "Connectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Connector))),
+            ),
+        ],
+        required: &["Connectors", "ConnectorDefinitionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnectorDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorDefinitionVersionAttributes {
@@ -207,6 +271,20 @@ pub mod connector_definition_version {
         }
     }
 
+    /// What the schema says of `Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA_Connector: s::ObjectSchema = s::ObjectSchema {
+        name: "Connector",
+        properties: &[
+            s::prop("ConnectorArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+        ],
+        required: &["ConnectorArn", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Connector> for ::stratus_model::Val<Connector> {
         fn from(value: Connector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -220,6 +298,8 @@ pub use connector_definition_version::{
 
 /// `AWS::Greengrass::CoreDefinition` and its property types.
 pub mod core_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::CoreDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html)
@@ -253,6 +333,23 @@ pub mod core_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::CoreDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::CoreDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_CoreDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCoreDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreDefinitionAttributes {
@@ -296,6 +393,19 @@ pub mod core_definition {
         }
     }
 
+    /// What the schema says of `CoreDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_CoreDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "CoreDefinitionVersion",
+        properties: &[s::prop(
+            "Cores",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Core))),
+        )],
+        required: &["Cores"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CoreDefinitionVersion> for ::stratus_model::Val<CoreDefinitionVersion> {
         fn from(value: CoreDefinitionVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -335,6 +445,21 @@ pub mod core_definition {
         }
     }
 
+    /// What the schema says of `Core`'s properties; `validate()` checks them.
+    pub static SCHEMA_Core: s::ObjectSchema = s::ObjectSchema {
+        name: "Core",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("SyncShadow", s::Kind::Boolean),
+            s::prop("ThingArn", s::Kind::String),
+        ],
+        required: &["ThingArn", "Id", "CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Core> for ::stratus_model::Val<Core> {
         fn from(value: Core) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -346,6 +471,8 @@ pub use core_definition::{CfnCoreDefinition, CfnCoreDefinitionAttributes};
 
 /// `AWS::Greengrass::CoreDefinitionVersion` and its property types.
 pub mod core_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::CoreDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinitionversion.html)
@@ -380,6 +507,22 @@ pub mod core_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::CoreDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::CoreDefinitionVersion",
+        properties: &[
+            s::prop("CoreDefinitionId", s::Kind::String),
+            s::prop(
+                "Cores",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Core))),
+            ),
+        ],
+        required: &["Cores", "CoreDefinitionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCoreDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreDefinitionVersionAttributes {
@@ -426,6 +569,21 @@ pub mod core_definition_version {
         }
     }
 
+    /// What the schema says of `Core`'s properties; `validate()` checks them.
+    pub static SCHEMA_Core: s::ObjectSchema = s::ObjectSchema {
+        name: "Core",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("SyncShadow", s::Kind::Boolean),
+            s::prop("ThingArn", s::Kind::String),
+        ],
+        required: &["ThingArn", "Id", "CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Core> for ::stratus_model::Val<Core> {
         fn from(value: Core) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -437,6 +595,8 @@ pub use core_definition_version::{CfnCoreDefinitionVersion, CfnCoreDefinitionVer
 
 /// `AWS::Greengrass::DeviceDefinition` and its property types.
 pub mod device_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::DeviceDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinition.html)
@@ -470,6 +630,23 @@ pub mod device_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::DeviceDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::DeviceDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_DeviceDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDeviceDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceDefinitionAttributes {
@@ -513,6 +690,19 @@ pub mod device_definition {
         }
     }
 
+    /// What the schema says of `DeviceDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceDefinitionVersion",
+        properties: &[s::prop(
+            "Devices",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Device))),
+        )],
+        required: &["Devices"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeviceDefinitionVersion>
         for ::stratus_model::Val<DeviceDefinitionVersion>
     {
@@ -554,6 +744,21 @@ pub mod device_definition {
         }
     }
 
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("SyncShadow", s::Kind::Boolean),
+            s::prop("ThingArn", s::Kind::String),
+        ],
+        required: &["ThingArn", "Id", "CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -565,6 +770,8 @@ pub use device_definition::{CfnDeviceDefinition, CfnDeviceDefinitionAttributes};
 
 /// `AWS::Greengrass::DeviceDefinitionVersion` and its property types.
 pub mod device_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::DeviceDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-devicedefinitionversion.html)
@@ -599,6 +806,22 @@ pub mod device_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::DeviceDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::DeviceDefinitionVersion",
+        properties: &[
+            s::prop("DeviceDefinitionId", s::Kind::String),
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Device))),
+            ),
+        ],
+        required: &["Devices", "DeviceDefinitionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDeviceDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceDefinitionVersionAttributes {
@@ -645,6 +868,21 @@ pub mod device_definition_version {
         }
     }
 
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("SyncShadow", s::Kind::Boolean),
+            s::prop("ThingArn", s::Kind::String),
+        ],
+        required: &["ThingArn", "Id", "CertificateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -658,6 +896,8 @@ pub use device_definition_version::{
 
 /// `AWS::Greengrass::FunctionDefinition` and its property types.
 pub mod function_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::FunctionDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinition.html)
@@ -691,6 +931,23 @@ pub mod function_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::FunctionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::FunctionDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_FunctionDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFunctionDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionDefinitionAttributes {
@@ -737,6 +994,22 @@ pub mod function_definition {
         }
     }
 
+    /// What the schema says of `FunctionDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionDefinitionVersion",
+        properties: &[
+            s::prop("DefaultConfig", s::Kind::Object(&SCHEMA_DefaultConfig)),
+            s::prop(
+                "Functions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Function))),
+            ),
+        ],
+        required: &["Functions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionDefinitionVersion>
         for ::stratus_model::Val<FunctionDefinitionVersion>
     {
@@ -762,6 +1035,16 @@ pub mod function_definition {
             }
         }
     }
+
+    /// What the schema says of `DefaultConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultConfig",
+        properties: &[s::prop("Execution", s::Kind::Object(&SCHEMA_Execution))],
+        required: &["Execution"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultConfig> for ::stratus_model::Val<DefaultConfig> {
         fn from(value: DefaultConfig) -> Self {
@@ -801,6 +1084,23 @@ pub mod function_definition {
         }
     }
 
+    /// What the schema says of `Function`'s properties; `validate()` checks them.
+    pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
+        name: "Function",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String),
+            s::prop(
+                "FunctionConfiguration",
+                s::Kind::Object(&SCHEMA_FunctionConfiguration),
+            ),
+            s::prop("Id", s::Kind::String),
+        ],
+        required: &["FunctionArn", "FunctionConfiguration", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -816,6 +1116,19 @@ pub mod function_definition {
         /// `RunAs`: [`RunAs`].
         pub run_as: ::std::option::Option<::stratus_model::Val<RunAs>>,
     }
+
+    /// What the schema says of `Execution`'s properties; `validate()` checks them.
+    pub static SCHEMA_Execution: s::ObjectSchema = s::ObjectSchema {
+        name: "Execution",
+        properties: &[
+            s::prop("IsolationMode", s::Kind::String),
+            s::prop("RunAs", s::Kind::Object(&SCHEMA_RunAs)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Execution> for ::stratus_model::Val<Execution> {
         fn from(value: Execution) -> Self {
@@ -843,6 +1156,24 @@ pub mod function_definition {
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `FunctionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionConfiguration",
+        properties: &[
+            s::prop("EncodingType", s::Kind::String),
+            s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)),
+            s::prop("ExecArgs", s::Kind::String),
+            s::prop("Executable", s::Kind::String),
+            s::prop("MemorySize", s::Kind::Integer),
+            s::prop("Pinned", s::Kind::Boolean),
+            s::prop("Timeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionConfiguration> for ::stratus_model::Val<FunctionConfiguration> {
         fn from(value: FunctionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -858,6 +1189,19 @@ pub mod function_definition {
         /// `Uid`: integer.
         pub uid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RunAs`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunAs: s::ObjectSchema = s::ObjectSchema {
+        name: "RunAs",
+        properties: &[
+            s::prop("Gid", s::Kind::Integer),
+            s::prop("Uid", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunAs> for ::stratus_model::Val<RunAs> {
         fn from(value: RunAs) -> Self {
@@ -879,6 +1223,24 @@ pub mod function_definition {
         /// `Variables`: JSON.
         pub variables: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Environment: s::ObjectSchema = s::ObjectSchema {
+        name: "Environment",
+        properties: &[
+            s::prop("AccessSysfs", s::Kind::Boolean),
+            s::prop("Execution", s::Kind::Object(&SCHEMA_Execution)),
+            s::prop(
+                "ResourceAccessPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceAccessPolicy))),
+            ),
+            s::prop("Variables", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
@@ -909,6 +1271,19 @@ pub mod function_definition {
         }
     }
 
+    /// What the schema says of `ResourceAccessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceAccessPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceAccessPolicy",
+        properties: &[
+            s::prop("Permission", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+        ],
+        required: &["ResourceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceAccessPolicy> for ::stratus_model::Val<ResourceAccessPolicy> {
         fn from(value: ResourceAccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -920,6 +1295,8 @@ pub use function_definition::{CfnFunctionDefinition, CfnFunctionDefinitionAttrib
 
 /// `AWS::Greengrass::FunctionDefinitionVersion` and its property types.
 pub mod function_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::FunctionDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-functiondefinitionversion.html)
@@ -962,6 +1339,23 @@ pub mod function_definition_version {
         }
     }
 
+    /// What the schema says of `AWS::Greengrass::FunctionDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::FunctionDefinitionVersion",
+        properties: &[
+            s::prop("DefaultConfig", s::Kind::Object(&SCHEMA_DefaultConfig)),
+            s::prop("FunctionDefinitionId", s::Kind::String),
+            s::prop(
+                "Functions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Function))),
+            ),
+        ],
+        required: &["FunctionDefinitionId", "Functions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFunctionDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionDefinitionVersionAttributes {
         /// `Id`: string.
@@ -991,6 +1385,16 @@ pub mod function_definition_version {
             }
         }
     }
+
+    /// What the schema says of `DefaultConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultConfig",
+        properties: &[s::prop("Execution", s::Kind::Object(&SCHEMA_Execution))],
+        required: &["Execution"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultConfig> for ::stratus_model::Val<DefaultConfig> {
         fn from(value: DefaultConfig) -> Self {
@@ -1030,6 +1434,23 @@ pub mod function_definition_version {
         }
     }
 
+    /// What the schema says of `Function`'s properties; `validate()` checks them.
+    pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
+        name: "Function",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String),
+            s::prop(
+                "FunctionConfiguration",
+                s::Kind::Object(&SCHEMA_FunctionConfiguration),
+            ),
+            s::prop("Id", s::Kind::String),
+        ],
+        required: &["FunctionArn", "FunctionConfiguration", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1045,6 +1466,19 @@ pub mod function_definition_version {
         /// `RunAs`: [`RunAs`].
         pub run_as: ::std::option::Option<::stratus_model::Val<RunAs>>,
     }
+
+    /// What the schema says of `Execution`'s properties; `validate()` checks them.
+    pub static SCHEMA_Execution: s::ObjectSchema = s::ObjectSchema {
+        name: "Execution",
+        properties: &[
+            s::prop("IsolationMode", s::Kind::String),
+            s::prop("RunAs", s::Kind::Object(&SCHEMA_RunAs)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Execution> for ::stratus_model::Val<Execution> {
         fn from(value: Execution) -> Self {
@@ -1072,6 +1506,24 @@ pub mod function_definition_version {
         pub timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `FunctionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionConfiguration",
+        properties: &[
+            s::prop("EncodingType", s::Kind::String),
+            s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)),
+            s::prop("ExecArgs", s::Kind::String),
+            s::prop("Executable", s::Kind::String),
+            s::prop("MemorySize", s::Kind::Integer),
+            s::prop("Pinned", s::Kind::Boolean),
+            s::prop("Timeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionConfiguration> for ::stratus_model::Val<FunctionConfiguration> {
         fn from(value: FunctionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1087,6 +1539,19 @@ pub mod function_definition_version {
         /// `Uid`: integer.
         pub uid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RunAs`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunAs: s::ObjectSchema = s::ObjectSchema {
+        name: "RunAs",
+        properties: &[
+            s::prop("Gid", s::Kind::Integer),
+            s::prop("Uid", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunAs> for ::stratus_model::Val<RunAs> {
         fn from(value: RunAs) -> Self {
@@ -1108,6 +1573,24 @@ pub mod function_definition_version {
         /// `Variables`: JSON.
         pub variables: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Environment: s::ObjectSchema = s::ObjectSchema {
+        name: "Environment",
+        properties: &[
+            s::prop("AccessSysfs", s::Kind::Boolean),
+            s::prop("Execution", s::Kind::Object(&SCHEMA_Execution)),
+            s::prop(
+                "ResourceAccessPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceAccessPolicy))),
+            ),
+            s::prop("Variables", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
@@ -1138,6 +1621,19 @@ pub mod function_definition_version {
         }
     }
 
+    /// What the schema says of `ResourceAccessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceAccessPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceAccessPolicy",
+        properties: &[
+            s::prop("Permission", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+        ],
+        required: &["ResourceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceAccessPolicy> for ::stratus_model::Val<ResourceAccessPolicy> {
         fn from(value: ResourceAccessPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1151,6 +1647,8 @@ pub use function_definition_version::{
 
 /// `AWS::Greengrass::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-group.html)
@@ -1187,6 +1685,21 @@ pub mod group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::Group",
+        properties: &[
+            s::prop("InitialVersion", s::Kind::Object(&SCHEMA_GroupVersion)),
+            s::prop("Name", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
@@ -1242,6 +1755,24 @@ pub mod group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GroupVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupVersion",
+        properties: &[
+            s::prop("ConnectorDefinitionVersionArn", s::Kind::String),
+            s::prop("CoreDefinitionVersionArn", s::Kind::String),
+            s::prop("DeviceDefinitionVersionArn", s::Kind::String),
+            s::prop("FunctionDefinitionVersionArn", s::Kind::String),
+            s::prop("LoggerDefinitionVersionArn", s::Kind::String),
+            s::prop("ResourceDefinitionVersionArn", s::Kind::String),
+            s::prop("SubscriptionDefinitionVersionArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GroupVersion> for ::stratus_model::Val<GroupVersion> {
         fn from(value: GroupVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1253,6 +1784,8 @@ pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::Greengrass::GroupVersion` and its property types.
 pub mod group_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::GroupVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-groupversion.html)
@@ -1323,6 +1856,25 @@ pub mod group_version {
         }
     }
 
+    /// What the schema says of `AWS::Greengrass::GroupVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::GroupVersion",
+        properties: &[
+            s::prop("ConnectorDefinitionVersionArn", s::Kind::String),
+            s::prop("CoreDefinitionVersionArn", s::Kind::String),
+            s::prop("DeviceDefinitionVersionArn", s::Kind::String),
+            s::prop("FunctionDefinitionVersionArn", s::Kind::String),
+            s::prop("GroupId", s::Kind::String),
+            s::prop("LoggerDefinitionVersionArn", s::Kind::String),
+            s::prop("ResourceDefinitionVersionArn", s::Kind::String),
+            s::prop("SubscriptionDefinitionVersionArn", s::Kind::String),
+        ],
+        required: &["GroupId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroupVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupVersionAttributes {
         /// `Id`: string.
@@ -1340,6 +1892,8 @@ pub use group_version::{CfnGroupVersion, CfnGroupVersionAttributes};
 
 /// `AWS::Greengrass::LoggerDefinition` and its property types.
 pub mod logger_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::LoggerDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinition.html)
@@ -1373,6 +1927,23 @@ pub mod logger_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::LoggerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::LoggerDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_LoggerDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLoggerDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggerDefinitionAttributes {
@@ -1415,6 +1986,19 @@ pub mod logger_definition {
             }
         }
     }
+
+    /// What the schema says of `LoggerDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggerDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggerDefinitionVersion",
+        properties: &[s::prop(
+            "Loggers",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Logger))),
+        )],
+        required: &["Loggers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggerDefinitionVersion>
         for ::stratus_model::Val<LoggerDefinitionVersion>
@@ -1462,6 +2046,22 @@ pub mod logger_definition {
         }
     }
 
+    /// What the schema says of `Logger`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logger: s::ObjectSchema = s::ObjectSchema {
+        name: "Logger",
+        properties: &[
+            s::prop("Component", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Level", s::Kind::String),
+            s::prop("Space", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Level", "Id", "Component"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Logger> for ::stratus_model::Val<Logger> {
         fn from(value: Logger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1473,6 +2073,8 @@ pub use logger_definition::{CfnLoggerDefinition, CfnLoggerDefinitionAttributes};
 
 /// `AWS::Greengrass::LoggerDefinitionVersion` and its property types.
 pub mod logger_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::LoggerDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-loggerdefinitionversion.html)
@@ -1507,6 +2109,22 @@ pub mod logger_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::LoggerDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::LoggerDefinitionVersion",
+        properties: &[
+            s::prop("LoggerDefinitionId", s::Kind::String),
+            s::prop(
+                "Loggers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Logger))),
+            ),
+        ],
+        required: &["Loggers", "LoggerDefinitionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLoggerDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggerDefinitionVersionAttributes {
@@ -1558,6 +2176,22 @@ pub mod logger_definition_version {
         }
     }
 
+    /// What the schema says of `Logger`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logger: s::ObjectSchema = s::ObjectSchema {
+        name: "Logger",
+        properties: &[
+            s::prop("Component", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Level", s::Kind::String),
+            s::prop("Space", s::Kind::Integer),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Level", "Id", "Component"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Logger> for ::stratus_model::Val<Logger> {
         fn from(value: Logger) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1571,6 +2205,8 @@ pub use logger_definition_version::{
 
 /// `AWS::Greengrass::ResourceDefinition` and its property types.
 pub mod resource_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::ResourceDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinition.html)
@@ -1604,6 +2240,23 @@ pub mod resource_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::ResourceDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::ResourceDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_ResourceDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceDefinitionAttributes {
@@ -1649,6 +2302,19 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `ResourceDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceDefinitionVersion",
+        properties: &[s::prop(
+            "Resources",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceInstance))),
+        )],
+        required: &["Resources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceDefinitionVersion>
         for ::stratus_model::Val<ResourceDefinitionVersion>
     {
@@ -1689,6 +2355,23 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `ResourceInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceInstance: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceInstance",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ResourceDataContainer",
+                s::Kind::Object(&SCHEMA_ResourceDataContainer),
+            ),
+        ],
+        required: &["ResourceDataContainer", "Id", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceInstance> for ::stratus_model::Val<ResourceInstance> {
         fn from(value: ResourceInstance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1715,6 +2398,37 @@ pub mod resource_definition {
         pub secrets_manager_secret_resource_data:
             ::std::option::Option<::stratus_model::Val<SecretsManagerSecretResourceData>>,
     }
+
+    /// What the schema says of `ResourceDataContainer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceDataContainer: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceDataContainer",
+        properties: &[
+            s::prop(
+                "LocalDeviceResourceData",
+                s::Kind::Object(&SCHEMA_LocalDeviceResourceData),
+            ),
+            s::prop(
+                "LocalVolumeResourceData",
+                s::Kind::Object(&SCHEMA_LocalVolumeResourceData),
+            ),
+            s::prop(
+                "S3MachineLearningModelResourceData",
+                s::Kind::Object(&SCHEMA_S3MachineLearningModelResourceData),
+            ),
+            s::prop(
+                "SageMakerMachineLearningModelResourceData",
+                s::Kind::Object(&SCHEMA_SageMakerMachineLearningModelResourceData),
+            ),
+            s::prop(
+                "SecretsManagerSecretResourceData",
+                s::Kind::Object(&SCHEMA_SecretsManagerSecretResourceData),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceDataContainer> for ::stratus_model::Val<ResourceDataContainer> {
         fn from(value: ResourceDataContainer) -> Self {
@@ -1744,6 +2458,22 @@ pub mod resource_definition {
             }
         }
     }
+
+    /// What the schema says of `LocalDeviceResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalDeviceResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalDeviceResourceData",
+        properties: &[
+            s::prop(
+                "GroupOwnerSetting",
+                s::Kind::Object(&SCHEMA_GroupOwnerSetting),
+            ),
+            s::prop("SourcePath", s::Kind::String),
+        ],
+        required: &["SourcePath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocalDeviceResourceData>
         for ::stratus_model::Val<LocalDeviceResourceData>
@@ -1780,6 +2510,23 @@ pub mod resource_definition {
             }
         }
     }
+
+    /// What the schema says of `LocalVolumeResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalVolumeResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalVolumeResourceData",
+        properties: &[
+            s::prop("DestinationPath", s::Kind::String),
+            s::prop(
+                "GroupOwnerSetting",
+                s::Kind::Object(&SCHEMA_GroupOwnerSetting),
+            ),
+            s::prop("SourcePath", s::Kind::String),
+        ],
+        required: &["SourcePath", "DestinationPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocalVolumeResourceData>
         for ::stratus_model::Val<LocalVolumeResourceData>
@@ -1818,6 +2565,23 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `S3MachineLearningModelResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3MachineLearningModelResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "S3MachineLearningModelResourceData",
+        properties: &[
+            s::prop("DestinationPath", s::Kind::String),
+            s::prop(
+                "OwnerSetting",
+                s::Kind::Object(&SCHEMA_ResourceDownloadOwnerSetting),
+            ),
+            s::prop("S3Uri", s::Kind::String),
+        ],
+        required: &["DestinationPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3MachineLearningModelResourceData>
         for ::stratus_model::Val<S3MachineLearningModelResourceData>
     {
@@ -1855,6 +2619,24 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `SageMakerMachineLearningModelResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerMachineLearningModelResourceData: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SageMakerMachineLearningModelResourceData",
+            properties: &[
+                s::prop("DestinationPath", s::Kind::String),
+                s::prop(
+                    "OwnerSetting",
+                    s::Kind::Object(&SCHEMA_ResourceDownloadOwnerSetting),
+                ),
+                s::prop("SageMakerJobArn", s::Kind::String),
+            ],
+            required: &["DestinationPath", "SageMakerJobArn"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<SageMakerMachineLearningModelResourceData>
         for ::stratus_model::Val<SageMakerMachineLearningModelResourceData>
     {
@@ -1888,6 +2670,22 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `SecretsManagerSecretResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerSecretResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerSecretResourceData",
+        properties: &[
+            s::prop("ARN", s::Kind::String),
+            s::prop(
+                "AdditionalStagingLabelsToDownload",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecretsManagerSecretResourceData>
         for ::stratus_model::Val<SecretsManagerSecretResourceData>
     {
@@ -1918,6 +2716,19 @@ pub mod resource_definition {
             }
         }
     }
+
+    /// What the schema says of `GroupOwnerSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupOwnerSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupOwnerSetting",
+        properties: &[
+            s::prop("AutoAddGroupOwner", s::Kind::Boolean),
+            s::prop("GroupOwner", s::Kind::String),
+        ],
+        required: &["AutoAddGroupOwner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GroupOwnerSetting> for ::stratus_model::Val<GroupOwnerSetting> {
         fn from(value: GroupOwnerSetting) -> Self {
@@ -1950,6 +2761,19 @@ pub mod resource_definition {
         }
     }
 
+    /// What the schema says of `ResourceDownloadOwnerSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceDownloadOwnerSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceDownloadOwnerSetting",
+        properties: &[
+            s::prop("GroupOwner", s::Kind::String),
+            s::prop("GroupPermission", s::Kind::String),
+        ],
+        required: &["GroupOwner", "GroupPermission"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceDownloadOwnerSetting>
         for ::stratus_model::Val<ResourceDownloadOwnerSetting>
     {
@@ -1963,6 +2787,8 @@ pub use resource_definition::{CfnResourceDefinition, CfnResourceDefinitionAttrib
 
 /// `AWS::Greengrass::ResourceDefinitionVersion` and its property types.
 pub mod resource_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::ResourceDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-resourcedefinitionversion.html)
@@ -2001,6 +2827,22 @@ pub mod resource_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::ResourceDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::ResourceDefinitionVersion",
+        properties: &[
+            s::prop("ResourceDefinitionId", s::Kind::String),
+            s::prop(
+                "Resources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceInstance))),
+            ),
+        ],
+        required: &["Resources", "ResourceDefinitionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceDefinitionVersionAttributes {
@@ -2046,6 +2888,23 @@ pub mod resource_definition_version {
         }
     }
 
+    /// What the schema says of `ResourceInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceInstance: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceInstance",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ResourceDataContainer",
+                s::Kind::Object(&SCHEMA_ResourceDataContainer),
+            ),
+        ],
+        required: &["ResourceDataContainer", "Id", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceInstance> for ::stratus_model::Val<ResourceInstance> {
         fn from(value: ResourceInstance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2072,6 +2931,37 @@ pub mod resource_definition_version {
         pub secrets_manager_secret_resource_data:
             ::std::option::Option<::stratus_model::Val<SecretsManagerSecretResourceData>>,
     }
+
+    /// What the schema says of `ResourceDataContainer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceDataContainer: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceDataContainer",
+        properties: &[
+            s::prop(
+                "LocalDeviceResourceData",
+                s::Kind::Object(&SCHEMA_LocalDeviceResourceData),
+            ),
+            s::prop(
+                "LocalVolumeResourceData",
+                s::Kind::Object(&SCHEMA_LocalVolumeResourceData),
+            ),
+            s::prop(
+                "S3MachineLearningModelResourceData",
+                s::Kind::Object(&SCHEMA_S3MachineLearningModelResourceData),
+            ),
+            s::prop(
+                "SageMakerMachineLearningModelResourceData",
+                s::Kind::Object(&SCHEMA_SageMakerMachineLearningModelResourceData),
+            ),
+            s::prop(
+                "SecretsManagerSecretResourceData",
+                s::Kind::Object(&SCHEMA_SecretsManagerSecretResourceData),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceDataContainer> for ::stratus_model::Val<ResourceDataContainer> {
         fn from(value: ResourceDataContainer) -> Self {
@@ -2101,6 +2991,22 @@ pub mod resource_definition_version {
             }
         }
     }
+
+    /// What the schema says of `LocalDeviceResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalDeviceResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalDeviceResourceData",
+        properties: &[
+            s::prop(
+                "GroupOwnerSetting",
+                s::Kind::Object(&SCHEMA_GroupOwnerSetting),
+            ),
+            s::prop("SourcePath", s::Kind::String),
+        ],
+        required: &["SourcePath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocalDeviceResourceData>
         for ::stratus_model::Val<LocalDeviceResourceData>
@@ -2137,6 +3043,23 @@ pub mod resource_definition_version {
             }
         }
     }
+
+    /// What the schema says of `LocalVolumeResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalVolumeResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalVolumeResourceData",
+        properties: &[
+            s::prop("DestinationPath", s::Kind::String),
+            s::prop(
+                "GroupOwnerSetting",
+                s::Kind::Object(&SCHEMA_GroupOwnerSetting),
+            ),
+            s::prop("SourcePath", s::Kind::String),
+        ],
+        required: &["SourcePath", "DestinationPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LocalVolumeResourceData>
         for ::stratus_model::Val<LocalVolumeResourceData>
@@ -2175,6 +3098,23 @@ pub mod resource_definition_version {
         }
     }
 
+    /// What the schema says of `S3MachineLearningModelResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3MachineLearningModelResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "S3MachineLearningModelResourceData",
+        properties: &[
+            s::prop("DestinationPath", s::Kind::String),
+            s::prop(
+                "OwnerSetting",
+                s::Kind::Object(&SCHEMA_ResourceDownloadOwnerSetting),
+            ),
+            s::prop("S3Uri", s::Kind::String),
+        ],
+        required: &["DestinationPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3MachineLearningModelResourceData>
         for ::stratus_model::Val<S3MachineLearningModelResourceData>
     {
@@ -2212,6 +3152,24 @@ pub mod resource_definition_version {
         }
     }
 
+    /// What the schema says of `SageMakerMachineLearningModelResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerMachineLearningModelResourceData: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SageMakerMachineLearningModelResourceData",
+            properties: &[
+                s::prop("DestinationPath", s::Kind::String),
+                s::prop(
+                    "OwnerSetting",
+                    s::Kind::Object(&SCHEMA_ResourceDownloadOwnerSetting),
+                ),
+                s::prop("SageMakerJobArn", s::Kind::String),
+            ],
+            required: &["DestinationPath", "SageMakerJobArn"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<SageMakerMachineLearningModelResourceData>
         for ::stratus_model::Val<SageMakerMachineLearningModelResourceData>
     {
@@ -2245,6 +3203,22 @@ pub mod resource_definition_version {
         }
     }
 
+    /// What the schema says of `SecretsManagerSecretResourceData`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerSecretResourceData: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerSecretResourceData",
+        properties: &[
+            s::prop("ARN", s::Kind::String),
+            s::prop(
+                "AdditionalStagingLabelsToDownload",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecretsManagerSecretResourceData>
         for ::stratus_model::Val<SecretsManagerSecretResourceData>
     {
@@ -2275,6 +3249,19 @@ pub mod resource_definition_version {
             }
         }
     }
+
+    /// What the schema says of `GroupOwnerSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupOwnerSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupOwnerSetting",
+        properties: &[
+            s::prop("AutoAddGroupOwner", s::Kind::Boolean),
+            s::prop("GroupOwner", s::Kind::String),
+        ],
+        required: &["AutoAddGroupOwner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GroupOwnerSetting> for ::stratus_model::Val<GroupOwnerSetting> {
         fn from(value: GroupOwnerSetting) -> Self {
@@ -2307,6 +3294,19 @@ pub mod resource_definition_version {
         }
     }
 
+    /// What the schema says of `ResourceDownloadOwnerSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceDownloadOwnerSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceDownloadOwnerSetting",
+        properties: &[
+            s::prop("GroupOwner", s::Kind::String),
+            s::prop("GroupPermission", s::Kind::String),
+        ],
+        required: &["GroupOwner", "GroupPermission"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceDownloadOwnerSetting>
         for ::stratus_model::Val<ResourceDownloadOwnerSetting>
     {
@@ -2322,6 +3322,8 @@ pub use resource_definition_version::{
 
 /// `AWS::Greengrass::SubscriptionDefinition` and its property types.
 pub mod subscription_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::SubscriptionDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinition.html)
@@ -2356,6 +3358,23 @@ pub mod subscription_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::SubscriptionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::SubscriptionDefinition",
+        properties: &[
+            s::prop(
+                "InitialVersion",
+                s::Kind::Object(&SCHEMA_SubscriptionDefinitionVersion),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSubscriptionDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionDefinitionAttributes {
@@ -2401,6 +3420,19 @@ pub mod subscription_definition {
         }
     }
 
+    /// What the schema says of `SubscriptionDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubscriptionDefinitionVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "SubscriptionDefinitionVersion",
+        properties: &[s::prop(
+            "Subscriptions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscription))),
+        )],
+        required: &["Subscriptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubscriptionDefinitionVersion>
         for ::stratus_model::Val<SubscriptionDefinitionVersion>
     {
@@ -2444,6 +3476,21 @@ pub mod subscription_definition {
         }
     }
 
+    /// What the schema says of `Subscription`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscription: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscription",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Source", s::Kind::String),
+            s::prop("Subject", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+        ],
+        required: &["Target", "Id", "Source", "Subject"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {
         fn from(value: Subscription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2455,6 +3502,8 @@ pub use subscription_definition::{CfnSubscriptionDefinition, CfnSubscriptionDefi
 
 /// `AWS::Greengrass::SubscriptionDefinitionVersion` and its property types.
 pub mod subscription_definition_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Greengrass::SubscriptionDefinitionVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-subscriptiondefinitionversion.html)
@@ -2493,6 +3542,22 @@ pub mod subscription_definition_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Greengrass::SubscriptionDefinitionVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Greengrass::SubscriptionDefinitionVersion",
+        properties: &[
+            s::prop("SubscriptionDefinitionId", s::Kind::String),
+            s::prop(
+                "Subscriptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscription))),
+            ),
+        ],
+        required: &["SubscriptionDefinitionId", "Subscriptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSubscriptionDefinitionVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionDefinitionVersionAttributes {
@@ -2542,6 +3607,21 @@ pub mod subscription_definition_version {
             }
         }
     }
+
+    /// What the schema says of `Subscription`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscription: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscription",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Source", s::Kind::String),
+            s::prop("Subject", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+        ],
+        required: &["Target", "Id", "Source", "Subject"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {
         fn from(value: Subscription) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::GreengrassV2::ComponentVersion` and its property types.
 pub mod component_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GreengrassV2::ComponentVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-componentversion.html)
@@ -27,6 +29,23 @@ pub mod component_version {
         pub lambda_function:
             ::std::option::Option<::stratus_model::Val<LambdaFunctionRecipeSource>>,
     }
+
+    /// What the schema says of `AWS::GreengrassV2::ComponentVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GreengrassV2::ComponentVersion",
+        properties: &[
+            s::prop("InlineRecipe", s::Kind::String),
+            s::prop(
+                "LambdaFunction",
+                s::Kind::Object(&SCHEMA_LambdaFunctionRecipeSource),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnComponentVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentVersionAttributes {
@@ -78,6 +97,41 @@ pub mod component_version {
         pub lambda_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LambdaFunctionRecipeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaFunctionRecipeSource: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaFunctionRecipeSource",
+        properties: &[
+            s::prop(
+                "ComponentDependencies",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentDependencyRequirement),
+                )),
+            ),
+            s::prop(
+                "ComponentLambdaParameters",
+                s::Kind::Object(&SCHEMA_LambdaExecutionParameters),
+            ),
+            s::prop("ComponentName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ComponentPlatforms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentPlatform))),
+            ),
+            s::prop("ComponentVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("LambdaArn", s::Kind::String)
+                .pattern("^arn:[^:]*:lambda:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                .min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaFunctionRecipeSource>
         for ::stratus_model::Val<LambdaFunctionRecipeSource>
     {
@@ -96,6 +150,19 @@ pub mod component_version {
         /// `VersionRequirement`: string.
         pub version_requirement: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ComponentDependencyRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentDependencyRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentDependencyRequirement",
+        properties: &[
+            s::prop("DependencyType", s::Kind::Enum(DependencyType::VALUES)),
+            s::prop("VersionRequirement", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentDependencyRequirement>
         for ::stratus_model::Val<ComponentDependencyRequirement>
@@ -142,6 +209,40 @@ pub mod component_version {
         pub timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `LambdaExecutionParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaExecutionParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaExecutionParameters",
+        properties: &[
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "EventSources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LambdaEventSource))),
+            ),
+            s::prop("ExecArgs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "InputPayloadEncodingType",
+                s::Kind::Enum(InputPayloadEncodingType::VALUES),
+            ),
+            s::prop(
+                "LinuxProcessParams",
+                s::Kind::Object(&SCHEMA_LambdaLinuxProcessParams),
+            ),
+            s::prop("MaxIdleTimeInSeconds", s::Kind::Integer),
+            s::prop("MaxInstancesCount", s::Kind::Integer),
+            s::prop("MaxQueueSize", s::Kind::Integer),
+            s::prop("Pinned", s::Kind::Boolean),
+            s::prop("StatusTimeoutInSeconds", s::Kind::Integer),
+            s::prop("TimeoutInSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaExecutionParameters>
         for ::stratus_model::Val<LambdaExecutionParameters>
     {
@@ -165,6 +266,19 @@ pub mod component_version {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComponentPlatform`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentPlatform: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentPlatform",
+        properties: &[
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Name", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentPlatform> for ::stratus_model::Val<ComponentPlatform> {
         fn from(value: ComponentPlatform) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +296,19 @@ pub mod component_version {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `LambdaEventSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaEventSource: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaEventSource",
+        properties: &[
+            s::prop("Topic", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaEventSource> for ::stratus_model::Val<LambdaEventSource> {
         fn from(value: LambdaEventSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -198,6 +325,22 @@ pub mod component_version {
         /// Allowed values: `GreengrassContainer`, `NoContainer`.
         pub isolation_mode: ::std::option::Option<::stratus_model::Val<IsolationMode>>,
     }
+
+    /// What the schema says of `LambdaLinuxProcessParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaLinuxProcessParams: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaLinuxProcessParams",
+        properties: &[
+            s::prop(
+                "ContainerParams",
+                s::Kind::Object(&SCHEMA_LambdaContainerParams),
+            ),
+            s::prop("IsolationMode", s::Kind::Enum(IsolationMode::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaLinuxProcessParams>
         for ::stratus_model::Val<LambdaLinuxProcessParams>
@@ -225,6 +368,27 @@ pub mod component_version {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LambdaVolumeMount>>>,
     }
 
+    /// What the schema says of `LambdaContainerParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaContainerParams: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaContainerParams",
+        properties: &[
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LambdaDeviceMount))),
+            ),
+            s::prop("MemorySizeInKB", s::Kind::Integer),
+            s::prop("MountROSysfs", s::Kind::Boolean),
+            s::prop(
+                "Volumes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LambdaVolumeMount))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaContainerParams> for ::stratus_model::Val<LambdaContainerParams> {
         fn from(value: LambdaContainerParams) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -242,6 +406,23 @@ pub mod component_version {
         /// `Permission`: [`LambdaFilesystemPermission`].
         pub permission: ::std::option::Option<::stratus_model::Val<LambdaFilesystemPermission>>,
     }
+
+    /// What the schema says of `LambdaDeviceMount`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaDeviceMount: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaDeviceMount",
+        properties: &[
+            s::prop("AddGroupOwner", s::Kind::Boolean),
+            s::prop("Path", s::Kind::String),
+            s::prop(
+                "Permission",
+                s::Kind::Enum(LambdaFilesystemPermission::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaDeviceMount> for ::stratus_model::Val<LambdaDeviceMount> {
         fn from(value: LambdaDeviceMount) -> Self {
@@ -263,6 +444,24 @@ pub mod component_version {
         pub source_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LambdaVolumeMount`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaVolumeMount: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaVolumeMount",
+        properties: &[
+            s::prop("AddGroupOwner", s::Kind::Boolean),
+            s::prop("DestinationPath", s::Kind::String),
+            s::prop(
+                "Permission",
+                s::Kind::Enum(LambdaFilesystemPermission::VALUES),
+            ),
+            s::prop("SourcePath", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaVolumeMount> for ::stratus_model::Val<LambdaVolumeMount> {
         fn from(value: LambdaVolumeMount) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -281,6 +480,8 @@ pub mod component_version {
     impl DependencyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Soft, Self::Hard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SOFT", "HARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -321,6 +522,8 @@ pub mod component_version {
     impl InputPayloadEncodingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Binary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "binary"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -363,6 +566,8 @@ pub mod component_version {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PubSub, Self::IotCore];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUB_SUB", "IOT_CORE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -403,6 +608,8 @@ pub mod component_version {
     impl IsolationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GreengrassContainer, Self::NoContainer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GreengrassContainer", "NoContainer"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -443,6 +650,8 @@ pub mod component_version {
     impl LambdaFilesystemPermission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ro, Self::Rw];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ro", "rw"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -478,6 +687,8 @@ pub use component_version::{CfnComponentVersion, CfnComponentVersionAttributes};
 
 /// `AWS::GreengrassV2::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GreengrassV2::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-deployment.html)
@@ -545,6 +756,40 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `AWS::GreengrassV2::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GreengrassV2::Deployment",
+        properties: &[
+            s::prop(
+                "Components",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentDeploymentSpecification),
+                )),
+            ),
+            s::prop("DeploymentName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "DeploymentPolicies",
+                s::Kind::Object(&SCHEMA_DeploymentPolicies),
+            ),
+            s::prop(
+                "IotJobConfiguration",
+                s::Kind::Object(&SCHEMA_DeploymentIoTJobConfiguration),
+            ),
+            s::prop("ParentTargetArn", s::Kind::String)
+                .pattern("arn:[^:]*:iot:[^:]*:[0-9]+:thinggroup/.+"),
+            s::prop("TargetArn", s::Kind::String)
+                .pattern("arn:[^:]*:iot:[^:]*:[0-9]+:(thing|thinggroup)/.+"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -571,6 +816,25 @@ pub mod deployment {
         pub run_with: ::std::option::Option<::stratus_model::Val<ComponentRunWith>>,
     }
 
+    /// What the schema says of `ComponentDeploymentSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentDeploymentSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentDeploymentSpecification",
+        properties: &[
+            s::prop("ComponentVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ConfigurationUpdate",
+                s::Kind::Object(&SCHEMA_ComponentConfigurationUpdate),
+            ),
+            s::prop("RunWith", s::Kind::Object(&SCHEMA_ComponentRunWith)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentDeploymentSpecification>
         for ::stratus_model::Val<ComponentDeploymentSpecification>
     {
@@ -595,6 +859,29 @@ pub mod deployment {
             ::std::option::Option<::stratus_model::Val<FailureHandlingPolicy>>,
     }
 
+    /// What the schema says of `DeploymentPolicies`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentPolicies: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentPolicies",
+        properties: &[
+            s::prop(
+                "ComponentUpdatePolicy",
+                s::Kind::Object(&SCHEMA_DeploymentComponentUpdatePolicy),
+            ),
+            s::prop(
+                "ConfigurationValidationPolicy",
+                s::Kind::Object(&SCHEMA_DeploymentConfigurationValidationPolicy),
+            ),
+            s::prop(
+                "FailureHandlingPolicy",
+                s::Kind::Enum(FailureHandlingPolicy::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentPolicies> for ::stratus_model::Val<DeploymentPolicies> {
         fn from(value: DeploymentPolicies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -613,6 +900,26 @@ pub mod deployment {
         /// `TimeoutConfig`: [`IoTJobTimeoutConfig`].
         pub timeout_config: ::std::option::Option<::stratus_model::Val<IoTJobTimeoutConfig>>,
     }
+
+    /// What the schema says of `DeploymentIoTJobConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentIoTJobConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentIoTJobConfiguration",
+        properties: &[
+            s::prop("AbortConfig", s::Kind::Object(&SCHEMA_IoTJobAbortConfig)),
+            s::prop(
+                "JobExecutionsRolloutConfig",
+                s::Kind::Object(&SCHEMA_IoTJobExecutionsRolloutConfig),
+            ),
+            s::prop(
+                "TimeoutConfig",
+                s::Kind::Object(&SCHEMA_IoTJobTimeoutConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentIoTJobConfiguration>
         for ::stratus_model::Val<DeploymentIoTJobConfiguration>
@@ -633,6 +940,24 @@ pub mod deployment {
         pub reset:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ComponentConfigurationUpdate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConfigurationUpdate: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConfigurationUpdate",
+        properties: &[
+            s::prop("Merge", s::Kind::String)
+                .min_length(1)
+                .max_length(10485760),
+            s::prop(
+                "Reset",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComponentConfigurationUpdate>
         for ::stratus_model::Val<ComponentConfigurationUpdate>
@@ -657,6 +982,23 @@ pub mod deployment {
         pub windows_user: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComponentRunWith`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentRunWith: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentRunWith",
+        properties: &[
+            s::prop("PosixUser", s::Kind::String).min_length(1),
+            s::prop(
+                "SystemResourceLimits",
+                s::Kind::Object(&SCHEMA_SystemResourceLimits),
+            ),
+            s::prop("WindowsUser", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentRunWith> for ::stratus_model::Val<ComponentRunWith> {
         fn from(value: ComponentRunWith) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -675,6 +1017,21 @@ pub mod deployment {
         pub timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `DeploymentComponentUpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentComponentUpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentComponentUpdatePolicy",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("TimeoutInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentComponentUpdatePolicy>
         for ::stratus_model::Val<DeploymentComponentUpdatePolicy>
     {
@@ -691,6 +1048,18 @@ pub mod deployment {
         /// Range: `1..=2147483647`.
         pub timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DeploymentConfigurationValidationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentConfigurationValidationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentConfigurationValidationPolicy",
+        properties: &[s::prop("TimeoutInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(2147483647.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentConfigurationValidationPolicy>
         for ::stratus_model::Val<DeploymentConfigurationValidationPolicy>
@@ -723,6 +1092,20 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `IoTJobAbortConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobAbortConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobAbortConfig",
+        properties: &[s::prop(
+            "CriteriaList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IoTJobAbortCriteria))),
+        )
+        .min_items(1)],
+        required: &["CriteriaList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IoTJobAbortConfig> for ::stratus_model::Val<IoTJobAbortConfig> {
         fn from(value: IoTJobAbortConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -741,6 +1124,24 @@ pub mod deployment {
         pub maximum_per_minute: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `IoTJobExecutionsRolloutConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobExecutionsRolloutConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobExecutionsRolloutConfig",
+        properties: &[
+            s::prop(
+                "ExponentialRate",
+                s::Kind::Object(&SCHEMA_IoTJobExponentialRolloutRate),
+            ),
+            s::prop("MaximumPerMinute", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IoTJobExecutionsRolloutConfig>
         for ::stratus_model::Val<IoTJobExecutionsRolloutConfig>
     {
@@ -757,6 +1158,18 @@ pub mod deployment {
         /// Range: `0..=2147483647`.
         pub in_progress_timeout_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `IoTJobTimeoutConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobTimeoutConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobTimeoutConfig",
+        properties: &[s::prop("InProgressTimeoutInMinutes", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(2147483647.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IoTJobTimeoutConfig> for ::stratus_model::Val<IoTJobTimeoutConfig> {
         fn from(value: IoTJobTimeoutConfig) -> Self {
@@ -775,6 +1188,21 @@ pub mod deployment {
         /// Range: `0..=9223372036854771712`.
         pub memory: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SystemResourceLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemResourceLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemResourceLimits",
+        properties: &[
+            s::prop("Cpus", s::Kind::Number).minimum(0.0),
+            s::prop("Memory", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(9.223372036854772e18),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SystemResourceLimits> for ::stratus_model::Val<SystemResourceLimits> {
         fn from(value: SystemResourceLimits) -> Self {
@@ -821,6 +1249,30 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `IoTJobAbortCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobAbortCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobAbortCriteria",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action2::VALUES)),
+            s::prop("FailureType", s::Kind::Enum(FailureType::VALUES)),
+            s::prop("MinNumberOfExecutedThings", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("ThresholdPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[
+            "FailureType",
+            "Action",
+            "ThresholdPercentage",
+            "MinNumberOfExecutedThings",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IoTJobAbortCriteria> for ::stratus_model::Val<IoTJobAbortCriteria> {
         fn from(value: IoTJobAbortCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -861,6 +1313,28 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `IoTJobExponentialRolloutRate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IoTJobExponentialRolloutRate: s::ObjectSchema = s::ObjectSchema {
+        name: "IoTJobExponentialRolloutRate",
+        properties: &[
+            s::prop("BaseRatePerMinute", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("IncrementFactor", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(5.0),
+            s::prop("RateIncreaseCriteria", s::Kind::Json),
+        ],
+        required: &[
+            "BaseRatePerMinute",
+            "IncrementFactor",
+            "RateIncreaseCriteria",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IoTJobExponentialRolloutRate>
         for ::stratus_model::Val<IoTJobExponentialRolloutRate>
     {
@@ -881,6 +1355,8 @@ pub mod deployment {
     impl FailureHandlingPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Rollback, Self::DoNothing];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROLLBACK", "DO_NOTHING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -921,6 +1397,9 @@ pub mod deployment {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NotifyComponents, Self::SkipNotifyComponents];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NOTIFY_COMPONENTS", "SKIP_NOTIFY_COMPONENTS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -959,6 +1438,8 @@ pub mod deployment {
     impl Action2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cancel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CANCEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1002,6 +1483,8 @@ pub mod deployment {
     impl FailureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Failed, Self::Rejected, Self::TimedOut, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAILED", "REJECTED", "TIMED_OUT", "ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::GroundStation::Config` and its property types.
 pub mod config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GroundStation::Config`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-config.html)
@@ -38,6 +40,20 @@ pub mod config {
             }
         }
     }
+
+    /// What the schema says of `AWS::GroundStation::Config`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GroundStation::Config",
+        properties: &[
+            s::prop("ConfigData", s::Kind::Object(&SCHEMA_ConfigData)),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ConfigData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigAttributes {
@@ -86,6 +102,46 @@ pub mod config {
         pub uplink_echo_config: ::std::option::Option<::stratus_model::Val<UplinkEchoConfig>>,
     }
 
+    /// What the schema says of `ConfigData`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigData: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigData",
+        properties: &[
+            s::prop(
+                "AntennaDownlinkConfig",
+                s::Kind::Object(&SCHEMA_AntennaDownlinkConfig),
+            ),
+            s::prop(
+                "AntennaDownlinkDemodDecodeConfig",
+                s::Kind::Object(&SCHEMA_AntennaDownlinkDemodDecodeConfig),
+            ),
+            s::prop(
+                "AntennaUplinkConfig",
+                s::Kind::Object(&SCHEMA_AntennaUplinkConfig),
+            ),
+            s::prop(
+                "DataflowEndpointConfig",
+                s::Kind::Object(&SCHEMA_DataflowEndpointConfig),
+            ),
+            s::prop(
+                "S3RecordingConfig",
+                s::Kind::Object(&SCHEMA_S3RecordingConfig),
+            ),
+            s::prop(
+                "TelemetrySinkConfig",
+                s::Kind::Object(&SCHEMA_TelemetrySinkConfig),
+            ),
+            s::prop("TrackingConfig", s::Kind::Object(&SCHEMA_TrackingConfig)),
+            s::prop(
+                "UplinkEchoConfig",
+                s::Kind::Object(&SCHEMA_UplinkEchoConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigData> for ::stratus_model::Val<ConfigData> {
         fn from(value: ConfigData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -99,6 +155,19 @@ pub mod config {
         /// `SpectrumConfig`: [`SpectrumConfig`].
         pub spectrum_config: ::std::option::Option<::stratus_model::Val<SpectrumConfig>>,
     }
+
+    /// What the schema says of `AntennaDownlinkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AntennaDownlinkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AntennaDownlinkConfig",
+        properties: &[s::prop(
+            "SpectrumConfig",
+            s::Kind::Object(&SCHEMA_SpectrumConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AntennaDownlinkConfig> for ::stratus_model::Val<AntennaDownlinkConfig> {
         fn from(value: AntennaDownlinkConfig) -> Self {
@@ -117,6 +186,23 @@ pub mod config {
         /// `SpectrumConfig`: [`SpectrumConfig`].
         pub spectrum_config: ::std::option::Option<::stratus_model::Val<SpectrumConfig>>,
     }
+
+    /// What the schema says of `AntennaDownlinkDemodDecodeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AntennaDownlinkDemodDecodeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AntennaDownlinkDemodDecodeConfig",
+        properties: &[
+            s::prop("DecodeConfig", s::Kind::Object(&SCHEMA_DecodeConfig)),
+            s::prop(
+                "DemodulationConfig",
+                s::Kind::Object(&SCHEMA_DemodulationConfig),
+            ),
+            s::prop("SpectrumConfig", s::Kind::Object(&SCHEMA_SpectrumConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AntennaDownlinkDemodDecodeConfig>
         for ::stratus_model::Val<AntennaDownlinkDemodDecodeConfig>
@@ -138,6 +224,23 @@ pub mod config {
         pub transmit_disabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AntennaUplinkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AntennaUplinkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AntennaUplinkConfig",
+        properties: &[
+            s::prop(
+                "SpectrumConfig",
+                s::Kind::Object(&SCHEMA_UplinkSpectrumConfig),
+            ),
+            s::prop("TargetEirp", s::Kind::Object(&SCHEMA_Eirp)),
+            s::prop("TransmitDisabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AntennaUplinkConfig> for ::stratus_model::Val<AntennaUplinkConfig> {
         fn from(value: AntennaUplinkConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -156,6 +259,19 @@ pub mod config {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataflowEndpointConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataflowEndpointConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataflowEndpointConfig",
+        properties: &[
+            s::prop("DataflowEndpointName", s::Kind::String),
+            s::prop("DataflowEndpointRegion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataflowEndpointConfig> for ::stratus_model::Val<DataflowEndpointConfig> {
         fn from(value: DataflowEndpointConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -173,6 +289,16 @@ pub mod config {
         /// `RoleArn`: string.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3RecordingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3RecordingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3RecordingConfig",
+        properties: &[s::prop("BucketArn", s::Kind::String).pattern("^arn:aws[A-Za-z0-9-]{0,64}:s3:::[A-Za-z0-9-]{1,64}$"), s::prop("Prefix", s::Kind::String).pattern("^([a-zA-Z0-9_\\-=/]|\\{satellite_id\\}|\\{config\\-name}|\\{s3\\-config-id}|\\{year\\}|\\{month\\}|\\{day\\}){1,900}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3RecordingConfig> for ::stratus_model::Val<S3RecordingConfig> {
         fn from(value: S3RecordingConfig) -> Self {
@@ -205,6 +331,25 @@ pub mod config {
         }
     }
 
+    /// What the schema says of `TelemetrySinkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetrySinkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetrySinkConfig",
+        properties: &[
+            s::prop(
+                "TelemetrySinkData",
+                s::Kind::Object(&SCHEMA_TelemetrySinkData),
+            ),
+            s::prop(
+                "TelemetrySinkType",
+                s::Kind::Enum(TelemetrySinkType::VALUES),
+            ),
+        ],
+        required: &["TelemetrySinkType", "TelemetrySinkData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetrySinkConfig> for ::stratus_model::Val<TelemetrySinkConfig> {
         fn from(value: TelemetrySinkConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -219,6 +364,16 @@ pub mod config {
         /// Allowed values: `REQUIRED`, `PREFERRED`, `REMOVED`.
         pub autotrack: ::std::option::Option<::stratus_model::Val<Autotrack>>,
     }
+
+    /// What the schema says of `TrackingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrackingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TrackingConfig",
+        properties: &[s::prop("Autotrack", s::Kind::Enum(Autotrack::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrackingConfig> for ::stratus_model::Val<TrackingConfig> {
         fn from(value: TrackingConfig) -> Self {
@@ -238,6 +393,20 @@ pub mod config {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `UplinkEchoConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UplinkEchoConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UplinkEchoConfig",
+        properties: &[
+            s::prop("AntennaUplinkConfigArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UplinkEchoConfig> for ::stratus_model::Val<UplinkEchoConfig> {
         fn from(value: UplinkEchoConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -256,6 +425,20 @@ pub mod config {
         pub polarization: ::std::option::Option<::stratus_model::Val<Polarization>>,
     }
 
+    /// What the schema says of `SpectrumConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpectrumConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SpectrumConfig",
+        properties: &[
+            s::prop("Bandwidth", s::Kind::Object(&SCHEMA_FrequencyBandwidth)),
+            s::prop("CenterFrequency", s::Kind::Object(&SCHEMA_Frequency)),
+            s::prop("Polarization", s::Kind::Enum(Polarization::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpectrumConfig> for ::stratus_model::Val<SpectrumConfig> {
         fn from(value: SpectrumConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -271,6 +454,17 @@ pub mod config {
         pub unvalidated_json: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DecodeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DecodeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DecodeConfig",
+        properties: &[s::prop("UnvalidatedJSON", s::Kind::String)
+            .pattern("^[{}\\[\\]:.,\"0-9A-z\\-_\\s]{1,8192}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DecodeConfig> for ::stratus_model::Val<DecodeConfig> {
         fn from(value: DecodeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -285,6 +479,17 @@ pub mod config {
         #[resource(rename = "UnvalidatedJSON")]
         pub unvalidated_json: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DemodulationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DemodulationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DemodulationConfig",
+        properties: &[s::prop("UnvalidatedJSON", s::Kind::String)
+            .pattern("^[{}\\[\\]:.,\"0-9A-z\\-_\\s]{1,8192}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DemodulationConfig> for ::stratus_model::Val<DemodulationConfig> {
         fn from(value: DemodulationConfig) -> Self {
@@ -302,6 +507,19 @@ pub mod config {
         pub polarization: ::std::option::Option<::stratus_model::Val<Polarization>>,
     }
 
+    /// What the schema says of `UplinkSpectrumConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_UplinkSpectrumConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "UplinkSpectrumConfig",
+        properties: &[
+            s::prop("CenterFrequency", s::Kind::Object(&SCHEMA_Frequency)),
+            s::prop("Polarization", s::Kind::Enum(Polarization::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UplinkSpectrumConfig> for ::stratus_model::Val<UplinkSpectrumConfig> {
         fn from(value: UplinkSpectrumConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -318,6 +536,19 @@ pub mod config {
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `Eirp`'s properties; `validate()` checks them.
+    pub static SCHEMA_Eirp: s::ObjectSchema = s::ObjectSchema {
+        name: "Eirp",
+        properties: &[
+            s::prop("Units", s::Kind::Enum(EirpUnits::VALUES)),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Eirp> for ::stratus_model::Val<Eirp> {
         fn from(value: Eirp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -332,6 +563,19 @@ pub mod config {
         pub kinesis_data_stream_data:
             ::std::option::Option<::stratus_model::Val<KinesisDataStreamData>>,
     }
+
+    /// What the schema says of `TelemetrySinkData`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetrySinkData: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetrySinkData",
+        properties: &[s::prop(
+            "KinesisDataStreamData",
+            s::Kind::Object(&SCHEMA_KinesisDataStreamData),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TelemetrySinkData> for ::stratus_model::Val<TelemetrySinkData> {
         fn from(value: TelemetrySinkData) -> Self {
@@ -349,6 +593,19 @@ pub mod config {
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `FrequencyBandwidth`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrequencyBandwidth: s::ObjectSchema = s::ObjectSchema {
+        name: "FrequencyBandwidth",
+        properties: &[
+            s::prop("Units", s::Kind::Enum(BandwidthUnits::VALUES)),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FrequencyBandwidth> for ::stratus_model::Val<FrequencyBandwidth> {
         fn from(value: FrequencyBandwidth) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -364,6 +621,19 @@ pub mod config {
         /// `Value`: number.
         pub value: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `Frequency`'s properties; `validate()` checks them.
+    pub static SCHEMA_Frequency: s::ObjectSchema = s::ObjectSchema {
+        name: "Frequency",
+        properties: &[
+            s::prop("Units", s::Kind::Enum(FrequencyUnits::VALUES)),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Frequency> for ::stratus_model::Val<Frequency> {
         fn from(value: Frequency) -> Self {
@@ -398,6 +668,16 @@ pub mod config {
         }
     }
 
+    /// What the schema says of `KinesisDataStreamData`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisDataStreamData: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisDataStreamData",
+        properties: &[s::prop("KinesisDataStreamArn", s::Kind::String).pattern("^arn:[a-z0-9-.]{1,63}:kinesis:[-a-z0-9]{1,50}:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$"), s::prop("KinesisRoleArn", s::Kind::String).pattern("^arn:[^:\\n]+:iam::[^:\\n]+:role\\/.+$")],
+        required: &["KinesisRoleArn", "KinesisDataStreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisDataStreamData> for ::stratus_model::Val<KinesisDataStreamData> {
         fn from(value: KinesisDataStreamData) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -414,6 +694,8 @@ pub mod config {
     impl TelemetrySinkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KinesisDataStream];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KINESIS_DATA_STREAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -455,6 +737,8 @@ pub mod config {
     impl Autotrack {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Preferred, Self::Removed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUIRED", "PREFERRED", "REMOVED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -498,6 +782,8 @@ pub mod config {
     impl Polarization {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LeftHand, Self::RightHand, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LEFT_HAND", "RIGHT_HAND", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -537,6 +823,8 @@ pub mod config {
     impl EirpUnits {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DBw];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dBW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -578,6 +866,8 @@ pub mod config {
     impl BandwidthUnits {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GHz, Self::MHz, Self::KHz];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GHz", "MHz", "kHz"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -621,6 +911,8 @@ pub mod config {
     impl FrequencyUnits {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GHz, Self::MHz, Self::KHz];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GHz", "MHz", "kHz"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -655,6 +947,8 @@ pub use config::{CfnConfig, CfnConfigAttributes};
 
 /// `AWS::GroundStation::DataflowEndpointGroup` and its property types.
 pub mod dataflow_endpoint_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GroundStation::DataflowEndpointGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroup.html)
@@ -701,6 +995,30 @@ pub mod dataflow_endpoint_group {
         }
     }
 
+    /// What the schema says of `AWS::GroundStation::DataflowEndpointGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GroundStation::DataflowEndpointGroup",
+        properties: &[
+            s::prop("ContactPostPassDurationSeconds", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(480.0),
+            s::prop("ContactPrePassDurationSeconds", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(480.0),
+            s::prop(
+                "EndpointDetails",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EndpointDetails))),
+            )
+            .min_items(1)
+            .max_items(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EndpointDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataflowEndpointGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataflowEndpointGroupAttributes {
         /// `Id`: string.
@@ -731,6 +1049,23 @@ pub mod dataflow_endpoint_group {
         pub security_details: ::std::option::Option<::stratus_model::Val<SecurityDetails>>,
     }
 
+    /// What the schema says of `EndpointDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointDetails",
+        properties: &[
+            s::prop(
+                "AwsGroundStationAgentEndpoint",
+                s::Kind::Object(&SCHEMA_AwsGroundStationAgentEndpoint),
+            ),
+            s::prop("Endpoint", s::Kind::Object(&SCHEMA_DataflowEndpoint)),
+            s::prop("SecurityDetails", s::Kind::Object(&SCHEMA_SecurityDetails)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointDetails> for ::stratus_model::Val<EndpointDetails> {
         fn from(value: EndpointDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -754,6 +1089,25 @@ pub mod dataflow_endpoint_group {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AwsGroundStationAgentEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsGroundStationAgentEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsGroundStationAgentEndpoint",
+        properties: &[
+            s::prop("AgentStatus", s::Kind::Enum(AgentStatus::VALUES)),
+            s::prop("AuditResults", s::Kind::Enum(AuditResults::VALUES)),
+            s::prop("EgressAddress", s::Kind::Object(&SCHEMA_ConnectionDetails)),
+            s::prop(
+                "IngressAddress",
+                s::Kind::Object(&SCHEMA_RangedConnectionDetails),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsGroundStationAgentEndpoint>
         for ::stratus_model::Val<AwsGroundStationAgentEndpoint>
     {
@@ -774,6 +1128,20 @@ pub mod dataflow_endpoint_group {
         /// Pattern: `^[ a-zA-Z0-9_:-]{1,256}$`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataflowEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataflowEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "DataflowEndpoint",
+        properties: &[
+            s::prop("Address", s::Kind::Object(&SCHEMA_SocketAddress)),
+            s::prop("Mtu", s::Kind::Integer),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataflowEndpoint> for ::stratus_model::Val<DataflowEndpoint> {
         fn from(value: DataflowEndpoint) -> Self {
@@ -797,6 +1165,26 @@ pub mod dataflow_endpoint_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `SecurityDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityDetails",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                .min_length(30)
+                .max_length(165),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecurityDetails> for ::stratus_model::Val<SecurityDetails> {
         fn from(value: SecurityDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -813,6 +1201,19 @@ pub mod dataflow_endpoint_group {
         pub socket_address: ::std::option::Option<::stratus_model::Val<SocketAddress>>,
     }
 
+    /// What the schema says of `ConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionDetails",
+        properties: &[
+            s::prop("Mtu", s::Kind::Integer),
+            s::prop("SocketAddress", s::Kind::Object(&SCHEMA_SocketAddress)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionDetails> for ::stratus_model::Val<ConnectionDetails> {
         fn from(value: ConnectionDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -828,6 +1229,22 @@ pub mod dataflow_endpoint_group {
         /// `SocketAddress`: [`RangedSocketAddress`].
         pub socket_address: ::std::option::Option<::stratus_model::Val<RangedSocketAddress>>,
     }
+
+    /// What the schema says of `RangedConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_RangedConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "RangedConnectionDetails",
+        properties: &[
+            s::prop("Mtu", s::Kind::Integer),
+            s::prop(
+                "SocketAddress",
+                s::Kind::Object(&SCHEMA_RangedSocketAddress),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RangedConnectionDetails>
         for ::stratus_model::Val<RangedConnectionDetails>
@@ -847,6 +1264,19 @@ pub mod dataflow_endpoint_group {
         pub port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SocketAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_SocketAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "SocketAddress",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SocketAddress> for ::stratus_model::Val<SocketAddress> {
         fn from(value: SocketAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -865,6 +1295,22 @@ pub mod dataflow_endpoint_group {
         pub port_range: ::std::option::Option<::stratus_model::Val<IntegerRange>>,
     }
 
+    /// What the schema says of `RangedSocketAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_RangedSocketAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "RangedSocketAddress",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$")
+                .min_length(7)
+                .max_length(16),
+            s::prop("PortRange", s::Kind::Object(&SCHEMA_IntegerRange)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RangedSocketAddress> for ::stratus_model::Val<RangedSocketAddress> {
         fn from(value: RangedSocketAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -880,6 +1326,19 @@ pub mod dataflow_endpoint_group {
         /// `Minimum`: integer.
         pub minimum: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `IntegerRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegerRange: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegerRange",
+        properties: &[
+            s::prop("Maximum", s::Kind::Integer),
+            s::prop("Minimum", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntegerRange> for ::stratus_model::Val<IntegerRange> {
         fn from(value: IntegerRange) -> Self {
@@ -904,6 +1363,8 @@ pub mod dataflow_endpoint_group {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Success, Self::Failed, Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SUCCESS", "FAILED", "ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -946,6 +1407,8 @@ pub mod dataflow_endpoint_group {
     impl AuditResults {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Healthy, Self::Unhealthy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HEALTHY", "UNHEALTHY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -979,6 +1442,8 @@ pub use dataflow_endpoint_group::{CfnDataflowEndpointGroup, CfnDataflowEndpointG
 
 /// `AWS::GroundStation::DataflowEndpointGroupV2` and its property types.
 pub mod dataflow_endpoint_group_v2 {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GroundStation::DataflowEndpointGroupV2`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-dataflowendpointgroupv2.html)
@@ -1009,6 +1474,30 @@ pub mod dataflow_endpoint_group_v2 {
         pub endpoints:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CreateEndpointDetails>>>,
     }
+
+    /// What the schema says of `AWS::GroundStation::DataflowEndpointGroupV2`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GroundStation::DataflowEndpointGroupV2",
+        properties: &[
+            s::prop("ContactPostPassDurationSeconds", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(480.0),
+            s::prop("ContactPrePassDurationSeconds", s::Kind::Integer)
+                .minimum(30.0)
+                .maximum(480.0),
+            s::prop(
+                "Endpoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CreateEndpointDetails))),
+            )
+            .min_items(1)
+            .max_items(12),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataflowEndpointGroupV2`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataflowEndpointGroupV2Attributes {
@@ -1044,6 +1533,25 @@ pub mod dataflow_endpoint_group_v2 {
             ::std::option::Option<::stratus_model::Val<UplinkAwsGroundStationAgentEndpoint>>,
     }
 
+    /// What the schema says of `CreateEndpointDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateEndpointDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateEndpointDetails",
+        properties: &[
+            s::prop(
+                "DownlinkAwsGroundStationAgentEndpoint",
+                s::Kind::Object(&SCHEMA_DownlinkAwsGroundStationAgentEndpoint),
+            ),
+            s::prop(
+                "UplinkAwsGroundStationAgentEndpoint",
+                s::Kind::Object(&SCHEMA_UplinkAwsGroundStationAgentEndpoint),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CreateEndpointDetails> for ::stratus_model::Val<CreateEndpointDetails> {
         fn from(value: CreateEndpointDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1075,6 +1583,22 @@ pub mod dataflow_endpoint_group_v2 {
             }
         }
     }
+
+    /// What the schema says of `DownlinkAwsGroundStationAgentEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_DownlinkAwsGroundStationAgentEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "DownlinkAwsGroundStationAgentEndpoint",
+        properties: &[
+            s::prop(
+                "DataflowDetails",
+                s::Kind::Object(&SCHEMA_DownlinkDataflowDetails),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+        ],
+        required: &["Name", "DataflowDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DownlinkAwsGroundStationAgentEndpoint>
         for ::stratus_model::Val<DownlinkAwsGroundStationAgentEndpoint>
@@ -1110,6 +1634,22 @@ pub mod dataflow_endpoint_group_v2 {
         }
     }
 
+    /// What the schema says of `UplinkAwsGroundStationAgentEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_UplinkAwsGroundStationAgentEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "UplinkAwsGroundStationAgentEndpoint",
+        properties: &[
+            s::prop(
+                "DataflowDetails",
+                s::Kind::Object(&SCHEMA_UplinkDataflowDetails),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+        ],
+        required: &["Name", "DataflowDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UplinkAwsGroundStationAgentEndpoint>
         for ::stratus_model::Val<UplinkAwsGroundStationAgentEndpoint>
     {
@@ -1127,6 +1667,19 @@ pub mod dataflow_endpoint_group_v2 {
             ::std::option::Option<::stratus_model::Val<DownlinkConnectionDetails>>,
     }
 
+    /// What the schema says of `DownlinkDataflowDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DownlinkDataflowDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DownlinkDataflowDetails",
+        properties: &[s::prop(
+            "AgentConnectionDetails",
+            s::Kind::Object(&SCHEMA_DownlinkConnectionDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DownlinkDataflowDetails>
         for ::stratus_model::Val<DownlinkDataflowDetails>
     {
@@ -1143,6 +1696,19 @@ pub mod dataflow_endpoint_group_v2 {
         pub agent_connection_details:
             ::std::option::Option<::stratus_model::Val<UplinkConnectionDetails>>,
     }
+
+    /// What the schema says of `UplinkDataflowDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_UplinkDataflowDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "UplinkDataflowDetails",
+        properties: &[s::prop(
+            "AgentConnectionDetails",
+            s::Kind::Object(&SCHEMA_UplinkConnectionDetails),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UplinkDataflowDetails> for ::stratus_model::Val<UplinkDataflowDetails> {
         fn from(value: UplinkDataflowDetails) -> Self {
@@ -1176,6 +1742,25 @@ pub mod dataflow_endpoint_group_v2 {
             }
         }
     }
+
+    /// What the schema says of `DownlinkConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DownlinkConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DownlinkConnectionDetails",
+        properties: &[
+            s::prop(
+                "AgentIpAndPortAddress",
+                s::Kind::Object(&SCHEMA_RangedConnectionDetails),
+            ),
+            s::prop(
+                "EgressAddressAndPort",
+                s::Kind::Object(&SCHEMA_ConnectionDetails),
+            ),
+        ],
+        required: &["EgressAddressAndPort", "AgentIpAndPortAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DownlinkConnectionDetails>
         for ::stratus_model::Val<DownlinkConnectionDetails>
@@ -1212,6 +1797,25 @@ pub mod dataflow_endpoint_group_v2 {
         }
     }
 
+    /// What the schema says of `UplinkConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_UplinkConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "UplinkConnectionDetails",
+        properties: &[
+            s::prop(
+                "AgentIpAndPortAddress",
+                s::Kind::Object(&SCHEMA_RangedConnectionDetails),
+            ),
+            s::prop(
+                "IngressAddressAndPort",
+                s::Kind::Object(&SCHEMA_ConnectionDetails),
+            ),
+        ],
+        required: &["IngressAddressAndPort", "AgentIpAndPortAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UplinkConnectionDetails>
         for ::stratus_model::Val<UplinkConnectionDetails>
     {
@@ -1243,6 +1847,24 @@ pub mod dataflow_endpoint_group_v2 {
             }
         }
     }
+
+    /// What the schema says of `RangedConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_RangedConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "RangedConnectionDetails",
+        properties: &[
+            s::prop("Mtu", s::Kind::Integer)
+                .minimum(1400.0)
+                .maximum(1500.0),
+            s::prop(
+                "SocketAddress",
+                s::Kind::Object(&SCHEMA_RangedSocketAddress),
+            ),
+        ],
+        required: &["SocketAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RangedConnectionDetails>
         for ::stratus_model::Val<RangedConnectionDetails>
@@ -1276,6 +1898,21 @@ pub mod dataflow_endpoint_group_v2 {
         }
     }
 
+    /// What the schema says of `ConnectionDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionDetails",
+        properties: &[
+            s::prop("Mtu", s::Kind::Integer)
+                .minimum(1400.0)
+                .maximum(1500.0),
+            s::prop("SocketAddress", s::Kind::Object(&SCHEMA_SocketAddress)),
+        ],
+        required: &["SocketAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionDetails> for ::stratus_model::Val<ConnectionDetails> {
         fn from(value: ConnectionDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1308,6 +1945,19 @@ pub mod dataflow_endpoint_group_v2 {
         }
     }
 
+    /// What the schema says of `RangedSocketAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_RangedSocketAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "RangedSocketAddress",
+        properties: &[
+            s::prop("Name", s::Kind::String).pattern("^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$"),
+            s::prop("PortRange", s::Kind::Object(&SCHEMA_IntegerRange)),
+        ],
+        required: &["Name", "PortRange"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RangedSocketAddress> for ::stratus_model::Val<RangedSocketAddress> {
         fn from(value: RangedSocketAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1338,6 +1988,19 @@ pub mod dataflow_endpoint_group_v2 {
             }
         }
     }
+
+    /// What the schema says of `SocketAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_SocketAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "SocketAddress",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+        ],
+        required: &["Name", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SocketAddress> for ::stratus_model::Val<SocketAddress> {
         fn from(value: SocketAddress) -> Self {
@@ -1370,6 +2033,19 @@ pub mod dataflow_endpoint_group_v2 {
         }
     }
 
+    /// What the schema says of `IntegerRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegerRange: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegerRange",
+        properties: &[
+            s::prop("Maximum", s::Kind::Integer),
+            s::prop("Minimum", s::Kind::Integer),
+        ],
+        required: &["Minimum", "Maximum"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegerRange> for ::stratus_model::Val<IntegerRange> {
         fn from(value: IntegerRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1383,6 +2059,8 @@ pub use dataflow_endpoint_group_v2::{
 
 /// `AWS::GroundStation::MissionProfile` and its property types.
 pub mod mission_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GroundStation::MissionProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-missionprofile.html)
@@ -1459,6 +2137,56 @@ pub mod mission_profile {
         }
     }
 
+    /// What the schema says of `AWS::GroundStation::MissionProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GroundStation::MissionProfile",
+        properties: &[
+            s::prop("ContactPostPassDurationSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(21600.0),
+            s::prop("ContactPrePassDurationSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(21600.0),
+            s::prop(
+                "DataflowEdges",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Object(&SCHEMA_DataflowEdge))
+                        .min_items(2)
+                        .max_items(2),
+                ),
+            )
+            .min_items(1)
+            .max_items(500),
+            s::prop("MinimumViableContactDurationSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(21600.0),
+            s::prop("Name", s::Kind::String).pattern("^[ a-zA-Z0-9_:-]{1,256}$"),
+            s::prop("StreamsKmsKey", s::Kind::Object(&SCHEMA_StreamsKmsKey)),
+            s::prop("StreamsKmsRole", s::Kind::String)
+                .pattern("^arn:[a-z0-9-.]{1,63}:iam::[0-9]{12}:role/[\\w+=,.@-]{1,64}$")
+                .min_length(30)
+                .max_length(165),
+            s::prop("TelemetrySinkConfigArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                .min_length(82)
+                .max_length(424),
+            s::prop("TrackingConfigArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")
+                .min_length(82)
+                .max_length(424),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "MinimumViableContactDurationSeconds",
+            "DataflowEdges",
+            "TrackingConfigArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMissionProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMissionProfileAttributes {
         /// `Id`: string.
@@ -1491,6 +2219,19 @@ pub mod mission_profile {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataflowEdge`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataflowEdge: s::ObjectSchema = s::ObjectSchema {
+        name: "DataflowEdge",
+        properties: &[
+            s::prop("Destination", s::Kind::String),
+            s::prop("Source", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataflowEdge> for ::stratus_model::Val<DataflowEdge> {
         fn from(value: DataflowEdge) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1511,6 +2252,22 @@ pub mod mission_profile {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `StreamsKmsKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamsKmsKey: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamsKmsKey",
+        properties: &[
+            s::prop("KmsAliasArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
+            s::prop("KmsAliasName", s::Kind::String).pattern("^alias/[a-zA-Z0-9:/_-]+$"),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamsKmsKey> for ::stratus_model::Val<StreamsKmsKey> {
         fn from(value: StreamsKmsKey) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::GuardDuty::Detector` and its property types.
 pub mod detector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::Detector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-detector.html)
@@ -43,6 +45,34 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::Detector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::Detector",
+        properties: &[
+            s::prop(
+                "DataSources",
+                s::Kind::Object(&SCHEMA_CfnDataSourceConfigurations),
+            ),
+            s::prop("Enable", s::Kind::Boolean),
+            s::prop(
+                "Features",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CfnFeatureConfiguration),
+                )),
+            ),
+            s::prop(
+                "FindingPublishingFrequency",
+                s::Kind::Enum(FindingPublishingFrequency::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Enable"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDetectorAttributes {
         /// `Id`: string.
@@ -67,6 +97,26 @@ pub mod detector {
         /// `S3Logs`: [`Cfns3LogsConfiguration`].
         pub s3_logs: ::std::option::Option<::stratus_model::Val<Cfns3LogsConfiguration>>,
     }
+
+    /// What the schema says of `CFNDataSourceConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnDataSourceConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNDataSourceConfigurations",
+        properties: &[
+            s::prop(
+                "Kubernetes",
+                s::Kind::Object(&SCHEMA_CfnKubernetesConfiguration),
+            ),
+            s::prop(
+                "MalwareProtection",
+                s::Kind::Object(&SCHEMA_CfnMalwareProtectionConfiguration),
+            ),
+            s::prop("S3Logs", s::Kind::Object(&SCHEMA_Cfns3LogsConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CfnDataSourceConfigurations>
         for ::stratus_model::Val<CfnDataSourceConfigurations>
@@ -109,6 +159,26 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `CFNFeatureConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnFeatureConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNFeatureConfiguration",
+        properties: &[
+            s::prop(
+                "AdditionalConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CfnFeatureAdditionalConfiguration),
+                )),
+            ),
+            s::prop("Name", s::Kind::Enum(Name::VALUES)).max_length(128),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Name", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnFeatureConfiguration>
         for ::stratus_model::Val<CfnFeatureConfiguration>
     {
@@ -139,6 +209,19 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `CFNKubernetesConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnKubernetesConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNKubernetesConfiguration",
+        properties: &[s::prop(
+            "AuditLogs",
+            s::Kind::Object(&SCHEMA_CfnKubernetesAuditLogsConfiguration),
+        )],
+        required: &["AuditLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnKubernetesConfiguration>
         for ::stratus_model::Val<CfnKubernetesConfiguration>
     {
@@ -156,6 +239,19 @@ pub mod detector {
             ::stratus_model::Val<CfnScanEc2InstanceWithFindingsConfiguration>,
         >,
     }
+
+    /// What the schema says of `CFNMalwareProtectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnMalwareProtectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNMalwareProtectionConfiguration",
+        properties: &[s::prop(
+            "ScanEc2InstanceWithFindings",
+            s::Kind::Object(&SCHEMA_CfnScanEc2InstanceWithFindingsConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CfnMalwareProtectionConfiguration>
         for ::stratus_model::Val<CfnMalwareProtectionConfiguration>
@@ -183,6 +279,16 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `CFNS3LogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cfns3LogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNS3LogsConfiguration",
+        properties: &[s::prop("Enable", s::Kind::Boolean)],
+        required: &["Enable"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cfns3LogsConfiguration> for ::stratus_model::Val<Cfns3LogsConfiguration> {
         fn from(value: Cfns3LogsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -202,6 +308,23 @@ pub mod detector {
         /// Length: `1..=128`.
         pub status: ::std::option::Option<::stratus_model::Val<Status2>>,
     }
+
+    /// What the schema says of `CFNFeatureAdditionalConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnFeatureAdditionalConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNFeatureAdditionalConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name2::VALUES))
+                .min_length(1)
+                .max_length(256),
+            s::prop("Status", s::Kind::Enum(Status2::VALUES))
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CfnFeatureAdditionalConfiguration>
         for ::stratus_model::Val<CfnFeatureAdditionalConfiguration>
@@ -229,6 +352,16 @@ pub mod detector {
         }
     }
 
+    /// What the schema says of `CFNKubernetesAuditLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnKubernetesAuditLogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNKubernetesAuditLogsConfiguration",
+        properties: &[s::prop("Enable", s::Kind::Boolean)],
+        required: &["Enable"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnKubernetesAuditLogsConfiguration>
         for ::stratus_model::Val<CfnKubernetesAuditLogsConfiguration>
     {
@@ -244,6 +377,17 @@ pub mod detector {
         /// `EbsVolumes`: boolean.
         pub ebs_volumes: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `CFNScanEc2InstanceWithFindingsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnScanEc2InstanceWithFindingsConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "CFNScanEc2InstanceWithFindingsConfiguration",
+            properties: &[s::prop("EbsVolumes", s::Kind::Boolean)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<CfnScanEc2InstanceWithFindingsConfiguration>
         for ::stratus_model::Val<CfnScanEc2InstanceWithFindingsConfiguration>
@@ -267,6 +411,8 @@ pub mod detector {
     impl FindingPublishingFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FifteenMinutes, Self::OneHour, Self::SixHours];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -328,6 +474,16 @@ pub mod detector {
             Self::RuntimeMonitoring,
             Self::S3DataEvents,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EBS_MALWARE_PROTECTION",
+            "EKS_AUDIT_LOGS",
+            "EKS_RUNTIME_MONITORING",
+            "LAMBDA_NETWORK_LOGS",
+            "RDS_LOGIN_EVENTS",
+            "RUNTIME_MONITORING",
+            "S3_DATA_EVENTS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -373,6 +529,8 @@ pub mod detector {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -419,6 +577,12 @@ pub mod detector {
             Self::EcsFargateAgentManagement,
             Self::EksAddonManagement,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EC2_AGENT_MANAGEMENT",
+            "ECS_FARGATE_AGENT_MANAGEMENT",
+            "EKS_ADDON_MANAGEMENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -460,6 +624,8 @@ pub mod detector {
     impl Status2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -493,6 +659,8 @@ pub use detector::{CfnDetector, CfnDetectorAttributes};
 
 /// `AWS::GuardDuty::Filter` and its property types.
 pub mod filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::Filter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-filter.html)
@@ -550,6 +718,32 @@ pub mod filter {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::Filter",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("FindingCriteria", s::Kind::Object(&SCHEMA_FindingCriteria)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Rank", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DetectorId", "Name", "FindingCriteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `FindingCriteria`, a property type of `AWS::GuardDuty::Filter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -559,6 +753,19 @@ pub mod filter {
             ::stratus_model::Val<::std::collections::BTreeMap<::std::string::String, Condition>>,
         >,
     }
+
+    /// What the schema says of `FindingCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_FindingCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "FindingCriteria",
+        properties: &[s::prop(
+            "Criterion",
+            s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FindingCriteria> for ::stratus_model::Val<FindingCriteria> {
         fn from(value: FindingCriteria) -> Self {
@@ -599,6 +806,29 @@ pub mod filter {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("Eq", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Equals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("GreaterThan", s::Kind::Integer),
+            s::prop("GreaterThanOrEqual", s::Kind::Integer),
+            s::prop("Gt", s::Kind::Integer),
+            s::prop("Gte", s::Kind::Integer),
+            s::prop("LessThan", s::Kind::Integer),
+            s::prop("LessThanOrEqual", s::Kind::Integer),
+            s::prop("Lt", s::Kind::Integer),
+            s::prop("Lte", s::Kind::Integer),
+            s::prop("Neq", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("NotEquals", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -617,6 +847,8 @@ pub mod filter {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Archive, Self::Noop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARCHIVE", "NOOP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -650,6 +882,8 @@ pub use filter::CfnFilter;
 
 /// `AWS::GuardDuty::IPSet` and its property types.
 pub mod ip_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::IPSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-ipset.html)
@@ -706,6 +940,32 @@ pub mod ip_set {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::IPSet",
+        properties: &[
+            s::prop("Activate", s::Kind::Boolean),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("ExpectedBucketOwner", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Location", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Format", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Id`: string.
@@ -745,6 +1005,15 @@ pub mod ip_set {
             Self::Stix,
             Self::Txt,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALIEN_VAULT",
+            "FIRE_EYE",
+            "OTX_CSV",
+            "PROOF_POINT",
+            "STIX",
+            "TXT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -782,6 +1051,8 @@ pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::GuardDuty::MalwareProtectionPlan` and its property types.
 pub mod malware_protection_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::MalwareProtectionPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-malwareprotectionplan.html)
@@ -818,6 +1089,24 @@ pub mod malware_protection_plan {
             }
         }
     }
+
+    /// What the schema says of `AWS::GuardDuty::MalwareProtectionPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::MalwareProtectionPlan",
+        properties: &[
+            s::prop("Actions", s::Kind::Object(&SCHEMA_CfnActions)),
+            s::prop(
+                "ProtectedResource",
+                s::Kind::Object(&SCHEMA_CfnProtectedResource),
+            ),
+            s::prop("Role", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Role", "ProtectedResource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMalwareProtectionPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMalwareProtectionPlanAttributes {
@@ -859,6 +1148,16 @@ pub mod malware_protection_plan {
         pub tagging: ::std::option::Option<::stratus_model::Val<CfnTagging>>,
     }
 
+    /// What the schema says of `CFNActions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnActions: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNActions",
+        properties: &[s::prop("Tagging", s::Kind::Object(&SCHEMA_CfnTagging))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnActions> for ::stratus_model::Val<CfnActions> {
         fn from(value: CfnActions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -883,6 +1182,16 @@ pub mod malware_protection_plan {
         }
     }
 
+    /// What the schema says of `CFNProtectedResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnProtectedResource: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNProtectedResource",
+        properties: &[s::prop("S3Bucket", s::Kind::Object(&SCHEMA_S3Bucket))],
+        required: &["S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnProtectedResource> for ::stratus_model::Val<CfnProtectedResource> {
         fn from(value: CfnProtectedResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -897,6 +1206,16 @@ pub mod malware_protection_plan {
         /// Allowed values: `DISABLED`, `ENABLED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `CFNTagging`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnTagging: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNTagging",
+        properties: &[s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CfnTagging> for ::stratus_model::Val<CfnTagging> {
         fn from(value: CfnTagging) -> Self {
@@ -916,6 +1235,24 @@ pub mod malware_protection_plan {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `S3Bucket`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Bucket: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Bucket",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop(
+                "ObjectPrefixes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(5),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Bucket> for ::stratus_model::Val<S3Bucket> {
         fn from(value: S3Bucket) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -934,6 +1271,8 @@ pub mod malware_protection_plan {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -967,6 +1306,8 @@ pub use malware_protection_plan::{CfnMalwareProtectionPlan, CfnMalwareProtection
 
 /// `AWS::GuardDuty::Master` and its property types.
 pub mod master {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::Master`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-master.html)
@@ -1006,12 +1347,28 @@ pub mod master {
             }
         }
     }
+
+    /// What the schema says of `AWS::GuardDuty::Master`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::Master",
+        properties: &[
+            s::prop("DetectorId", s::Kind::String),
+            s::prop("InvitationId", s::Kind::String),
+            s::prop("MasterId", s::Kind::String),
+        ],
+        required: &["MasterId", "DetectorId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use master::CfnMaster;
 
 /// `AWS::GuardDuty::Member` and its property types.
 pub mod member {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::Member`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-member.html)
@@ -1059,6 +1416,25 @@ pub mod member {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::Member`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::Member",
+        properties: &[
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("DisableEmailNotification", s::Kind::Boolean),
+            s::prop("Email", s::Kind::String),
+            s::prop("MemberId", s::Kind::String),
+            s::prop("Message", s::Kind::String),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Email"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `Status` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -1085,6 +1461,10 @@ pub mod member {
             Self::Invited,
             Self::Removed,
             Self::Resigned,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Created", "Disabled", "Enabled", "Invited", "Removed", "Resigned",
         ];
 
         /// The value CloudFormation takes.
@@ -1123,6 +1503,8 @@ pub use member::CfnMember;
 
 /// `AWS::GuardDuty::PublishingDestination` and its property types.
 pub mod publishing_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::PublishingDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-publishingdestination.html)
@@ -1168,6 +1550,26 @@ pub mod publishing_destination {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::PublishingDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::PublishingDestination",
+        properties: &[
+            s::prop(
+                "DestinationProperties",
+                s::Kind::Object(&SCHEMA_CfnDestinationProperties),
+            ),
+            s::prop("DestinationType", s::Kind::Enum(DestinationType::VALUES)),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DetectorId", "DestinationType", "DestinationProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublishingDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublishingDestinationAttributes {
         /// `Id`: string.
@@ -1203,6 +1605,19 @@ pub mod publishing_destination {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CFNDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CFNDestinationProperties",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnDestinationProperties>
         for ::stratus_model::Val<CfnDestinationProperties>
     {
@@ -1221,6 +1636,8 @@ pub mod publishing_destination {
     impl DestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1253,6 +1670,8 @@ pub use publishing_destination::{CfnPublishingDestination, CfnPublishingDestinat
 
 /// `AWS::GuardDuty::ThreatEntitySet` and its property types.
 pub mod threat_entity_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::ThreatEntitySet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatentityset.html)
@@ -1310,6 +1729,35 @@ pub mod threat_entity_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::GuardDuty::ThreatEntitySet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::ThreatEntitySet",
+        properties: &[
+            s::prop("Activate", s::Kind::Boolean),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("ExpectedBucketOwner", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Format", s::Kind::Enum(Format::VALUES))
+                .min_length(1)
+                .max_length(300),
+            s::prop("Location", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Format", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnThreatEntitySet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThreatEntitySetAttributes {
@@ -1370,6 +1818,15 @@ pub mod threat_entity_set {
             Self::Stix,
             Self::Txt,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALIEN_VAULT",
+            "FIRE_EYE",
+            "OTX_CSV",
+            "PROOF_POINT",
+            "STIX",
+            "TXT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1407,6 +1864,8 @@ pub use threat_entity_set::{CfnThreatEntitySet, CfnThreatEntitySetAttributes};
 
 /// `AWS::GuardDuty::ThreatIntelSet` and its property types.
 pub mod threat_intel_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::ThreatIntelSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatintelset.html)
@@ -1464,6 +1923,34 @@ pub mod threat_intel_set {
         }
     }
 
+    /// What the schema says of `AWS::GuardDuty::ThreatIntelSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::ThreatIntelSet",
+        properties: &[
+            s::prop("Activate", s::Kind::Boolean),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("ExpectedBucketOwner", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("Format", s::Kind::Enum(Format::VALUES))
+                .min_length(1)
+                .max_length(300),
+            s::prop("Location", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Format", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnThreatIntelSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThreatIntelSetAttributes {
         /// `Id`: string.
@@ -1503,6 +1990,15 @@ pub mod threat_intel_set {
             Self::Stix,
             Self::Txt,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALIEN_VAULT",
+            "FIRE_EYE",
+            "OTX_CSV",
+            "PROOF_POINT",
+            "STIX",
+            "TXT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1540,6 +2036,8 @@ pub use threat_intel_set::{CfnThreatIntelSet, CfnThreatIntelSetAttributes};
 
 /// `AWS::GuardDuty::TrustedEntitySet` and its property types.
 pub mod trusted_entity_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::GuardDuty::TrustedEntitySet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-trustedentityset.html)
@@ -1597,6 +2095,35 @@ pub mod trusted_entity_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::GuardDuty::TrustedEntitySet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::GuardDuty::TrustedEntitySet",
+        properties: &[
+            s::prop("Activate", s::Kind::Boolean),
+            s::prop("DetectorId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("ExpectedBucketOwner", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Format", s::Kind::Enum(Format::VALUES))
+                .min_length(1)
+                .max_length(300),
+            s::prop("Location", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Format", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTrustedEntitySet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustedEntitySetAttributes {
@@ -1656,6 +2183,15 @@ pub mod trusted_entity_set {
             Self::ProofPoint,
             Self::Stix,
             Self::Txt,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALIEN_VAULT",
+            "FIRE_EYE",
+            "OTX_CSV",
+            "PROOF_POINT",
+            "STIX",
+            "TXT",
         ];
 
         /// The value CloudFormation takes.

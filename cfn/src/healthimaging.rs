@@ -4,6 +4,8 @@
 
 /// `AWS::HealthImaging::Datastore` and its property types.
 pub mod datastore {
+    use ::stratus_model::schema as s;
+
     /// `AWS::HealthImaging::Datastore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html)
@@ -26,6 +28,25 @@ pub mod datastore {
         #[resource(replace)]
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::HealthImaging::Datastore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::HealthImaging::Datastore",
+        properties: &[
+            s::prop("DatastoreName", s::Kind::String)
+                .pattern("^[A-Za-z0-9._/#-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDatastore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatastoreAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::HealthLake::FHIRDatastore` and its property types.
 pub mod fhir_datastore {
+    use ::stratus_model::schema as s;
+
     /// `AWS::HealthLake::FHIRDatastore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html)
@@ -57,6 +59,38 @@ pub mod fhir_datastore {
             }
         }
     }
+
+    /// What the schema says of `AWS::HealthLake::FHIRDatastore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::HealthLake::FHIRDatastore",
+        properties: &[
+            s::prop("DatastoreName", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "DatastoreTypeVersion",
+                s::Kind::Enum(DatastoreTypeVersion::VALUES),
+            ),
+            s::prop(
+                "IdentityProviderConfiguration",
+                s::Kind::Object(&SCHEMA_IdentityProviderConfiguration),
+            ),
+            s::prop(
+                "PreloadDataConfig",
+                s::Kind::Object(&SCHEMA_PreloadDataConfig),
+            ),
+            s::prop(
+                "SseConfiguration",
+                s::Kind::Object(&SCHEMA_SseConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DatastoreTypeVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFhirDatastore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFhirDatastoreAttributes {
@@ -124,6 +158,16 @@ pub mod fhir_datastore {
         }
     }
 
+    /// What the schema says of `IdentityProviderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityProviderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityProviderConfiguration",
+        properties: &[s::prop("AuthorizationStrategy", s::Kind::Enum(AuthorizationStrategy::VALUES)), s::prop("FineGrainedAuthorizationEnabled", s::Kind::Boolean), s::prop("IdpLambdaArn", s::Kind::String).pattern("arn:aws[-a-z]*:lambda:[a-z]{2}-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9\\-_\\.]+(:(\\$LATEST|[a-zA-Z0-9\\-_]+))?").min_length(49).max_length(256), s::prop("Metadata", s::Kind::String)],
+        required: &["AuthorizationStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentityProviderConfiguration>
         for ::stratus_model::Val<IdentityProviderConfiguration>
     {
@@ -153,6 +197,19 @@ pub mod fhir_datastore {
         }
     }
 
+    /// What the schema says of `PreloadDataConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PreloadDataConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PreloadDataConfig",
+        properties: &[s::prop(
+            "PreloadDataType",
+            s::Kind::Enum(PreloadDataType::VALUES),
+        )],
+        required: &["PreloadDataType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PreloadDataConfig> for ::stratus_model::Val<PreloadDataConfig> {
         fn from(value: PreloadDataConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -178,6 +235,19 @@ pub mod fhir_datastore {
             }
         }
     }
+
+    /// What the schema says of `SseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SseConfiguration",
+        properties: &[s::prop(
+            "KmsEncryptionConfig",
+            s::Kind::Object(&SCHEMA_KmsEncryptionConfig),
+        )],
+        required: &["KmsEncryptionConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SseConfiguration> for ::stratus_model::Val<SseConfiguration> {
         fn from(value: SseConfiguration) -> Self {
@@ -209,6 +279,16 @@ pub mod fhir_datastore {
         }
     }
 
+    /// What the schema says of `KmsEncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KmsEncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KmsEncryptionConfig",
+        properties: &[s::prop("CmkType", s::Kind::Enum(CmkType::VALUES)), s::prop("KmsKeyId", s::Kind::String).pattern("(arn:aws((-us-gov)|(-iso)|(-iso-b)|(-cn))?:kms:)?([a-z]{2}-[a-z]+(-[a-z]+)?-\\d:)?(\\d{12}:)?(((key/)?[a-zA-Z0-9-_]+)|(alias/[a-zA-Z0-9:/_-]+))").min_length(1).max_length(400)],
+        required: &["CmkType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KmsEncryptionConfig> for ::stratus_model::Val<KmsEncryptionConfig> {
         fn from(value: KmsEncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +305,8 @@ pub mod fhir_datastore {
     impl DatastoreTypeVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::R4];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["R4"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -266,6 +348,9 @@ pub mod fhir_datastore {
     impl AuthorizationStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SmartOnFhirV1, Self::AwsAuth, Self::SmartOnFhir];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SMART_ON_FHIR_V1", "AWS_AUTH", "SMART_ON_FHIR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -305,6 +390,8 @@ pub mod fhir_datastore {
     impl PreloadDataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Synthea];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SYNTHEA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -344,6 +431,9 @@ pub mod fhir_datastore {
     impl CmkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManagedKmsKey, Self::AwsOwnedKmsKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KMS_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

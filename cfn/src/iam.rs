@@ -4,6 +4,8 @@
 
 /// `AWS::IAM::AccessKey` and its property types.
 pub mod access_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::AccessKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-accesskey.html)
@@ -36,6 +38,20 @@ pub mod access_key {
         }
     }
 
+    /// What the schema says of `AWS::IAM::AccessKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::AccessKey",
+        properties: &[
+            s::prop("Serial", s::Kind::Integer),
+            s::prop("Status", s::Kind::String),
+            s::prop("UserName", s::Kind::String),
+        ],
+        required: &["UserName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessKeyAttributes {
         /// `SecretAccessKey`: string.
@@ -58,6 +74,8 @@ pub use access_key::{CfnAccessKey, CfnAccessKeyAttributes};
 
 /// `AWS::IAM::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-group.html)
@@ -81,6 +99,37 @@ pub mod group {
         /// `Policies`: list of [`Policy`].
         pub policies: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Policy>>>,
     }
+
+    /// What the schema says of `AWS::IAM::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::Group",
+        properties: &[
+            s::prop("GroupName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ManagedPolicyArns",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+",
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Policy))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
@@ -119,6 +168,19 @@ pub mod group {
         }
     }
 
+    /// What the schema says of `Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policy: s::ObjectSchema = s::ObjectSchema {
+        name: "Policy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("PolicyName", s::Kind::String),
+        ],
+        required: &["PolicyDocument", "PolicyName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -130,6 +192,8 @@ pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::IAM::GroupPolicy` and its property types.
 pub mod group_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::GroupPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-grouppolicy.html)
@@ -173,12 +237,37 @@ pub mod group_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::IAM::GroupPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::GroupPolicy",
+        properties: &[
+            s::prop("GroupName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["PolicyName", "GroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use group_policy::CfnGroupPolicy;
 
 /// `AWS::IAM::InstanceProfile` and its property types.
 pub mod instance_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::InstanceProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-instanceprofile.html)
@@ -223,6 +312,31 @@ pub mod instance_profile {
         }
     }
 
+    /// What the schema says of `AWS::IAM::InstanceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::InstanceProfile",
+        properties: &[
+            s::prop("InstanceProfileName", s::Kind::String)
+                .pattern("^([\\w+=,.@-]+)?$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "Roles",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[a-zA-Z0-9+=,.@\\-_]+")),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["Roles"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstanceProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceProfileAttributes {
         /// `Arn`: string.
@@ -240,6 +354,8 @@ pub use instance_profile::{CfnInstanceProfile, CfnInstanceProfileAttributes};
 
 /// `AWS::IAM::ManagedPolicy` and its property types.
 pub mod managed_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::ManagedPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html)
@@ -298,6 +414,32 @@ pub mod managed_policy {
         }
     }
 
+    /// What the schema says of `AWS::IAM::ManagedPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::ManagedPolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ManagedPolicyName", s::Kind::String),
+            s::prop("Path", s::Kind::String)
+                .pattern("^((/[A-Za-z0-9\\.,\\+@=_-]+)*)/$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("Roles", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnManagedPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnManagedPolicyAttributes {
         /// `PolicyArn`: string.
@@ -350,6 +492,8 @@ pub use managed_policy::{CfnManagedPolicy, CfnManagedPolicyAttributes};
 
 /// `AWS::IAM::OIDCProvider` and its property types.
 pub mod oidc_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::OIDCProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-oidcprovider.html)
@@ -377,6 +521,35 @@ pub mod oidc_provider {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IAM::OIDCProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::OIDCProvider",
+        properties: &[
+            s::prop(
+                "ClientIdList",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop(
+                "ThumbprintList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[0-9A-Fa-f]{40}")
+                        .min_length(40)
+                        .max_length(40),
+                ),
+            )
+            .max_items(5),
+            s::prop("Url", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOidcProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOidcProviderAttributes {
         /// `Arn`: string.
@@ -394,6 +567,8 @@ pub use oidc_provider::{CfnOidcProvider, CfnOidcProviderAttributes};
 
 /// `AWS::IAM::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-policy.html)
@@ -437,6 +612,28 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `AWS::IAM::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::Policy",
+        properties: &[
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Roles", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["PolicyDocument", "PolicyName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Id`: string.
@@ -454,6 +651,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::IAM::Role` and its property types.
 pub mod role {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::Role`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html)
@@ -523,6 +722,52 @@ pub mod role {
         }
     }
 
+    /// What the schema says of `AWS::IAM::Role`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::Role",
+        properties: &[
+            s::prop("AssumeRolePolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop(
+                "ManagedPolicyArns",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+",
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("MaxSessionDuration", s::Kind::Integer)
+                .minimum(3600.0)
+                .maximum(43200.0),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PermissionsBoundary", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Policy))),
+            ),
+            s::prop("RoleName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AssumeRolePolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRole`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoleAttributes {
         /// `Arn`: string.
@@ -565,6 +810,19 @@ pub mod role {
         }
     }
 
+    /// What the schema says of `Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policy: s::ObjectSchema = s::ObjectSchema {
+        name: "Policy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("PolicyName", s::Kind::String),
+        ],
+        required: &["PolicyName", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -576,6 +834,8 @@ pub use role::{CfnRole, CfnRoleAttributes};
 
 /// `AWS::IAM::RolePolicy` and its property types.
 pub mod role_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::RolePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-rolepolicy.html)
@@ -619,12 +879,37 @@ pub mod role_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::IAM::RolePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::RolePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["PolicyName", "RoleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use role_policy::CfnRolePolicy;
 
 /// `AWS::IAM::SAMLProvider` and its property types.
 pub mod saml_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::SAMLProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-samlprovider.html)
@@ -670,6 +955,42 @@ pub mod saml_provider {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IAM::SAMLProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::SAMLProvider",
+        properties: &[
+            s::prop("AddPrivateKey", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(16384),
+            s::prop(
+                "AssertionEncryptionMode",
+                s::Kind::Enum(AssertionEncryptionMode::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w._-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "PrivateKeyList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SamlPrivateKey))),
+            )
+            .max_items(2),
+            s::prop("RemovePrivateKey", s::Kind::String)
+                .pattern("[A-Z0-9]+")
+                .min_length(22)
+                .max_length(64),
+            s::prop("SamlMetadataDocument", s::Kind::String)
+                .min_length(1000)
+                .max_length(10000000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSamlProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSamlProviderAttributes {
         /// `Arn`: string.
@@ -714,6 +1035,22 @@ pub mod saml_provider {
         }
     }
 
+    /// What the schema says of `SAMLPrivateKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamlPrivateKey: s::ObjectSchema = s::ObjectSchema {
+        name: "SAMLPrivateKey",
+        properties: &[
+            s::prop("KeyId", s::Kind::String)
+                .pattern("[A-Z0-9]+")
+                .min_length(22)
+                .max_length(64),
+            s::prop("Timestamp", s::Kind::String),
+        ],
+        required: &["KeyId", "Timestamp"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamlPrivateKey> for ::stratus_model::Val<SamlPrivateKey> {
         fn from(value: SamlPrivateKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -732,6 +1069,8 @@ pub mod saml_provider {
     impl AssertionEncryptionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allowed, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Allowed", "Required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -767,6 +1106,8 @@ pub use saml_provider::{CfnSamlProvider, CfnSamlProviderAttributes};
 
 /// `AWS::IAM::ServerCertificate` and its property types.
 pub mod server_certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::ServerCertificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servercertificate.html)
@@ -811,6 +1152,38 @@ pub mod server_certificate {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IAM::ServerCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::ServerCertificate",
+        properties: &[
+            s::prop("CertificateBody", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(16384),
+            s::prop("CertificateChain", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(2097152),
+            s::prop("Path", s::Kind::String)
+                .pattern("(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PrivateKey", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(16384),
+            s::prop("ServerCertificateName", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServerCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServerCertificateAttributes {
         /// `Arn`: string.
@@ -828,6 +1201,8 @@ pub use server_certificate::{CfnServerCertificate, CfnServerCertificateAttribute
 
 /// `AWS::IAM::ServiceLinkedRole` and its property types.
 pub mod service_linked_role {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::ServiceLinkedRole`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servicelinkedrole.html)
@@ -856,6 +1231,29 @@ pub mod service_linked_role {
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IAM::ServiceLinkedRole`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::ServiceLinkedRole",
+        properties: &[
+            s::prop("AWSServiceName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("CustomSuffix", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*$")
+                .min_length(0)
+                .max_length(1000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceLinkedRole`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceLinkedRoleAttributes {
         /// `RoleName`: string.
@@ -873,6 +1271,8 @@ pub use service_linked_role::{CfnServiceLinkedRole, CfnServiceLinkedRoleAttribut
 
 /// `AWS::IAM::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-user.html)
@@ -914,6 +1314,45 @@ pub mod user {
         pub user_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IAM::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::User",
+        properties: &[
+            s::prop("Groups", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(10),
+            s::prop("LoginProfile", s::Kind::Object(&SCHEMA_LoginProfile)),
+            s::prop(
+                "ManagedPolicyArns",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                    "arn:(aws[a-zA-Z-]*)?:iam::(\\d{12}|aws):policy/[a-zA-Z_0-9+=,.@\\-_/]+",
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PermissionsBoundary", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Policy))),
+            ),
+            s::prop("UserName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Arn`: string.
@@ -949,6 +1388,19 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `LoginProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoginProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "LoginProfile",
+        properties: &[
+            s::prop("Password", s::Kind::String),
+            s::prop("PasswordResetRequired", s::Kind::Boolean),
+        ],
+        required: &["Password"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoginProfile> for ::stratus_model::Val<LoginProfile> {
         fn from(value: LoginProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -980,6 +1432,19 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policy: s::ObjectSchema = s::ObjectSchema {
+        name: "Policy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("PolicyName", s::Kind::String),
+        ],
+        required: &["PolicyName", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -991,6 +1456,8 @@ pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::IAM::UserPolicy` and its property types.
 pub mod user_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::UserPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-userpolicy.html)
@@ -1034,12 +1501,37 @@ pub mod user_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::IAM::UserPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::UserPolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(131072),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("UserName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["PolicyName", "UserName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use user_policy::CfnUserPolicy;
 
 /// `AWS::IAM::UserToGroupAddition` and its property types.
 pub mod user_to_group_addition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::UserToGroupAddition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-usertogroupaddition.html)
@@ -1073,6 +1565,19 @@ pub mod user_to_group_addition {
         }
     }
 
+    /// What the schema says of `AWS::IAM::UserToGroupAddition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::UserToGroupAddition",
+        properties: &[
+            s::prop("GroupName", s::Kind::String),
+            s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["GroupName", "Users"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserToGroupAddition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserToGroupAdditionAttributes {
         /// `Id`: string.
@@ -1090,6 +1595,8 @@ pub use user_to_group_addition::{CfnUserToGroupAddition, CfnUserToGroupAdditionA
 
 /// `AWS::IAM::VirtualMFADevice` and its property types.
 pub mod virtual_mfa_device {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IAM::VirtualMFADevice`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-virtualmfadevice.html)
@@ -1137,6 +1644,32 @@ pub mod virtual_mfa_device {
         }
     }
 
+    /// What the schema says of `AWS::IAM::VirtualMFADevice`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IAM::VirtualMFADevice",
+        properties: &[
+            s::prop("Path", s::Kind::String)
+                .pattern("(\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F)")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Users", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VirtualMfaDeviceName", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(226),
+        ],
+        required: &["Users"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVirtualMfaDevice`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVirtualMfaDeviceAttributes {
         /// `SerialNumber`: string.
@@ -1177,6 +1710,25 @@ pub mod virtual_mfa_device {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IdentityStore::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IdentityStore::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-group.html)
@@ -46,6 +48,16 @@ pub mod group {
         }
     }
 
+    /// What the schema says of `AWS::IdentityStore::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IdentityStore::Group",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  \u{3000}]+$").min_length(1).max_length(1024), s::prop("DisplayName", s::Kind::String).pattern("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\t\\n\\r  ]+$").min_length(1).max_length(1024), s::prop("IdentityStoreId", s::Kind::String).pattern("^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(1).max_length(36)],
+        required: &["IdentityStoreId", "DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `GroupId`: string.
@@ -63,6 +75,8 @@ pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::IdentityStore::GroupMembership` and its property types.
 pub mod group_membership {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IdentityStore::GroupMembership`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-identitystore-groupmembership.html)
@@ -109,6 +123,16 @@ pub mod group_membership {
         }
     }
 
+    /// What the schema says of `AWS::IdentityStore::GroupMembership`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IdentityStore::GroupMembership",
+        properties: &[s::prop("GroupId", s::Kind::String).pattern("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$").min_length(1).max_length(47), s::prop("IdentityStoreId", s::Kind::String).pattern("^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(1).max_length(36), s::prop("MemberId", s::Kind::Object(&SCHEMA_MemberId))],
+        required: &["IdentityStoreId", "GroupId", "MemberId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroupMembership`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupMembershipAttributes {
         /// `MembershipId`: string.
@@ -142,6 +166,16 @@ pub mod group_membership {
             }
         }
     }
+
+    /// What the schema says of `MemberId`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberId: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberId",
+        properties: &[s::prop("UserId", s::Kind::String).pattern("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$").min_length(1).max_length(47)],
+        required: &["UserId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemberId> for ::stratus_model::Val<MemberId> {
         fn from(value: MemberId) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ImageBuilder::Component` and its property types.
 pub mod component {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::Component`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html)
@@ -88,6 +90,42 @@ pub mod component {
         }
     }
 
+    /// What the schema says of `AWS::ImageBuilder::Component`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::Component",
+        properties: &[
+            s::prop("ChangeDescription", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Data", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(16000),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("Platform", s::Kind::Enum(Platform::VALUES)),
+            s::prop(
+                "SupportedOsVersions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("Uri", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Platform", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnComponent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentAttributes {
         /// `Arn`: string.
@@ -149,6 +187,8 @@ pub mod component {
     impl Platform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Windows, Self::Linux, Self::MacOs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Windows", "Linux", "macOS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -183,6 +223,8 @@ pub use component::{CfnComponent, CfnComponentAttributes};
 
 /// `AWS::ImageBuilder::ContainerRecipe` and its property types.
 pub mod container_recipe {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::ContainerRecipe`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html)
@@ -271,6 +313,59 @@ pub mod container_recipe {
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::ImageBuilder::ContainerRecipe`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::ContainerRecipe",
+        properties: &[
+            s::prop(
+                "Components",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentConfiguration),
+                )),
+            )
+            .min_items(1),
+            s::prop("ContainerType", s::Kind::Enum(ContainerType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DockerfileTemplateData", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(16000),
+            s::prop("DockerfileTemplateUri", s::Kind::String),
+            s::prop("ImageOsVersionOverride", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "InstanceConfiguration",
+                s::Kind::Object(&SCHEMA_InstanceConfiguration),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("ParentImage", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PlatformOverride", s::Kind::Enum(PlatformOverride::VALUES)),
+            s::prop(
+                "TargetRepository",
+                s::Kind::Object(&SCHEMA_TargetContainerRepository),
+            ),
+            s::prop("Version", s::Kind::String),
+            s::prop("WorkingDirectory", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContainerRecipe`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerRecipeAttributes {
         /// `Arn`: string.
@@ -321,6 +416,16 @@ pub mod container_recipe {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ComponentParameter>>>,
     }
 
+    /// What the schema says of `ComponentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConfiguration",
+        properties: &[s::prop("ComponentArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), s::prop("Parameters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentParameter)))).min_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentConfiguration> for ::stratus_model::Val<ComponentConfiguration> {
         fn from(value: ComponentConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +445,27 @@ pub mod container_recipe {
         pub image: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InstanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceConfiguration",
+        properties: &[
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InstanceBlockDeviceMapping),
+                )),
+            ),
+            s::prop("Image", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceConfiguration> for ::stratus_model::Val<InstanceConfiguration> {
         fn from(value: InstanceConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -357,6 +483,21 @@ pub mod container_recipe {
         /// Allowed values: `ECR`.
         pub service: ::std::option::Option<::stratus_model::Val<Service>>,
     }
+
+    /// What the schema says of `TargetContainerRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetContainerRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetContainerRepository",
+        properties: &[
+            s::prop("RepositoryName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Service", s::Kind::Enum(Service::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetContainerRepository>
         for ::stratus_model::Val<TargetContainerRepository>
@@ -395,6 +536,29 @@ pub mod container_recipe {
         }
     }
 
+    /// What the schema says of `ComponentParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Value",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\x00]*$")
+                        .min_length(0),
+                ),
+            ),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentParameter> for ::stratus_model::Val<ComponentParameter> {
         fn from(value: ComponentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -417,6 +581,30 @@ pub mod container_recipe {
         /// Length: `1..=1024`.
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InstanceBlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceBlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceBlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Ebs",
+                s::Kind::Object(&SCHEMA_EbsInstanceBlockDeviceSpecification),
+            ),
+            s::prop("NoDevice", s::Kind::String)
+                .min_length(0)
+                .max_length(0),
+            s::prop("VirtualName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceBlockDeviceMapping>
         for ::stratus_model::Val<InstanceBlockDeviceMapping>
@@ -454,6 +642,35 @@ pub mod container_recipe {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `EbsInstanceBlockDeviceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsInstanceBlockDeviceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsInstanceBlockDeviceSpecification",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer)
+                .minimum(100.0)
+                .maximum(64000.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SnapshotId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Throughput", s::Kind::Integer)
+                .minimum(125.0)
+                .maximum(1000.0),
+            s::prop("VolumeSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16000.0),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsInstanceBlockDeviceSpecification>
         for ::stratus_model::Val<EbsInstanceBlockDeviceSpecification>
     {
@@ -472,6 +689,8 @@ pub mod container_recipe {
     impl ContainerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Docker];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOCKER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -511,6 +730,8 @@ pub mod container_recipe {
     impl PlatformOverride {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Windows, Self::Linux];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Windows", "Linux"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -549,6 +770,8 @@ pub mod container_recipe {
     impl Service {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -606,6 +829,9 @@ pub mod container_recipe {
             Self::Sc1,
             Self::St1,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -644,6 +870,8 @@ pub use container_recipe::{CfnContainerRecipe, CfnContainerRecipeAttributes};
 
 /// `AWS::ImageBuilder::DistributionConfiguration` and its property types.
 pub mod distribution_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::DistributionConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-distributionconfiguration.html)
@@ -686,6 +914,27 @@ pub mod distribution_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ImageBuilder::DistributionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::DistributionConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Distributions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Distribution))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Distributions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDistributionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionConfigurationAttributes {
@@ -748,6 +997,16 @@ pub mod distribution_configuration {
         }
     }
 
+    /// What the schema says of `Distribution`'s properties; `validate()` checks them.
+    pub static SCHEMA_Distribution: s::ObjectSchema = s::ObjectSchema {
+        name: "Distribution",
+        properties: &[s::prop("AmiDistributionConfiguration", s::Kind::Object(&SCHEMA_AmiDistributionConfiguration)), s::prop("ContainerDistributionConfiguration", s::Kind::Object(&SCHEMA_ContainerDistributionConfiguration)), s::prop("FastLaunchConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FastLaunchConfiguration)))).min_items(1).max_items(1000), s::prop("LaunchTemplateConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LaunchTemplateConfiguration)))).min_items(1).max_items(100), s::prop("LicenseConfigurationArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[^:]*:license-manager:[^:]+:[0-9]{12}:license-configuration:lic-[a-z0-9-_]{32}$"))).min_items(1).max_items(50), s::prop("Region", s::Kind::String).min_length(1).max_length(1024), s::prop("SsmParameterConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SsmParameterConfiguration))))],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Distribution> for ::stratus_model::Val<Distribution> {
         fn from(value: Distribution) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -783,6 +1042,38 @@ pub mod distribution_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AmiDistributionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmiDistributionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AmiDistributionConfiguration",
+        properties: &[
+            s::prop("AmiTags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "LaunchPermissionConfiguration",
+                s::Kind::Object(&SCHEMA_LaunchPermissionConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z0-9{][-_A-Za-z0-9\\s:{}\\.]+[-_A-Za-z0-9}]$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "TargetAccountIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            )
+            .min_items(1)
+            .max_items(1536),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AmiDistributionConfiguration>
         for ::stratus_model::Val<AmiDistributionConfiguration>
     {
@@ -805,6 +1096,28 @@ pub mod distribution_configuration {
         pub target_repository:
             ::std::option::Option<::stratus_model::Val<TargetContainerRepository>>,
     }
+
+    /// What the schema says of `ContainerDistributionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDistributionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDistributionConfiguration",
+        properties: &[
+            s::prop(
+                "ContainerTags",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "TargetRepository",
+                s::Kind::Object(&SCHEMA_TargetContainerRepository),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ContainerDistributionConfiguration>
         for ::stratus_model::Val<ContainerDistributionConfiguration>
@@ -834,6 +1147,28 @@ pub mod distribution_configuration {
             ::std::option::Option<::stratus_model::Val<FastLaunchSnapshotConfiguration>>,
     }
 
+    /// What the schema says of `FastLaunchConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FastLaunchConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FastLaunchConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "LaunchTemplate",
+                s::Kind::Object(&SCHEMA_FastLaunchLaunchTemplateSpecification),
+            ),
+            s::prop("MaxParallelLaunches", s::Kind::Integer).minimum(1.0),
+            s::prop(
+                "SnapshotConfiguration",
+                s::Kind::Object(&SCHEMA_FastLaunchSnapshotConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FastLaunchConfiguration>
         for ::stratus_model::Val<FastLaunchConfiguration>
     {
@@ -855,6 +1190,20 @@ pub mod distribution_configuration {
         /// `SetDefaultVersion`: boolean.
         pub set_default_version: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `LaunchTemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchTemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchTemplateConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("LaunchTemplateId", s::Kind::String).pattern("^lt-[a-z0-9-_]{17}$"),
+            s::prop("SetDefaultVersion", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LaunchTemplateConfiguration>
         for ::stratus_model::Val<LaunchTemplateConfiguration>
@@ -894,6 +1243,23 @@ pub mod distribution_configuration {
         }
     }
 
+    /// What the schema says of `SsmParameterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmParameterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmParameterConfiguration",
+        properties: &[
+            s::prop("AmiAccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES)),
+            s::prop("ParameterName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.\\-\\/]+$")
+                .min_length(1)
+                .max_length(1011),
+        ],
+        required: &["ParameterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmParameterConfiguration>
         for ::stratus_model::Val<SsmParameterConfiguration>
     {
@@ -920,6 +1286,27 @@ pub mod distribution_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `LaunchPermissionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LaunchPermissionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LaunchPermissionConfiguration",
+        properties: &[
+            s::prop(
+                "OrganizationArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "OrganizationalUnitArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("UserGroups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("UserIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LaunchPermissionConfiguration>
         for ::stratus_model::Val<LaunchPermissionConfiguration>
     {
@@ -939,6 +1326,21 @@ pub mod distribution_configuration {
         /// Allowed values: `ECR`.
         pub service: ::std::option::Option<::stratus_model::Val<Service>>,
     }
+
+    /// What the schema says of `TargetContainerRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetContainerRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetContainerRepository",
+        properties: &[
+            s::prop("RepositoryName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Service", s::Kind::Enum(Service::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetContainerRepository>
         for ::stratus_model::Val<TargetContainerRepository>
@@ -965,6 +1367,24 @@ pub mod distribution_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FastLaunchLaunchTemplateSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_FastLaunchLaunchTemplateSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "FastLaunchLaunchTemplateSpecification",
+        properties: &[
+            s::prop("LaunchTemplateId", s::Kind::String).pattern("^lt-[a-z0-9-_]{17}$"),
+            s::prop("LaunchTemplateName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("LaunchTemplateVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FastLaunchLaunchTemplateSpecification>
         for ::stratus_model::Val<FastLaunchLaunchTemplateSpecification>
     {
@@ -981,6 +1401,18 @@ pub mod distribution_configuration {
         /// Range: `1..=10000`.
         pub target_resource_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `FastLaunchSnapshotConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FastLaunchSnapshotConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FastLaunchSnapshotConfiguration",
+        properties: &[s::prop("TargetResourceCount", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FastLaunchSnapshotConfiguration>
         for ::stratus_model::Val<FastLaunchSnapshotConfiguration>
@@ -1002,6 +1434,8 @@ pub mod distribution_configuration {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::AwsEc2Image];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["text", "aws:ec2:image"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1040,6 +1474,8 @@ pub mod distribution_configuration {
     impl Service {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1074,6 +1510,8 @@ pub use distribution_configuration::{
 
 /// `AWS::ImageBuilder::Image` and its property types.
 pub mod image {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::Image`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html)
@@ -1142,6 +1580,16 @@ pub mod image {
         pub workflows:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WorkflowConfiguration>>>,
     }
+
+    /// What the schema says of `AWS::ImageBuilder::Image`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::Image",
+        properties: &[s::prop("ContainerRecipeArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), s::prop("DeletionSettings", s::Kind::Object(&SCHEMA_DeletionSettings)), s::prop("DistributionConfigurationArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$"), s::prop("EnhancedImageMetadataEnabled", s::Kind::Boolean), s::prop("ExecutionRole", s::Kind::String).pattern("^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$").min_length(1).max_length(2048), s::prop("ImagePipelineExecutionSettings", s::Kind::Object(&SCHEMA_ImagePipelineExecutionSettings)), s::prop("ImageRecipeArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), s::prop("ImageScanningConfiguration", s::Kind::Object(&SCHEMA_ImageScanningConfiguration)), s::prop("ImageTestsConfiguration", s::Kind::Object(&SCHEMA_ImageTestsConfiguration)), s::prop("InfrastructureConfigurationArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$"), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_ImageLoggingConfiguration)), s::prop("Workflows", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowConfiguration)))), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnImage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageAttributes {
@@ -1215,6 +1663,16 @@ pub mod image {
         }
     }
 
+    /// What the schema says of `DeletionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeletionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DeletionSettings",
+        properties: &[s::prop("ExecutionRole", s::Kind::String)],
+        required: &["ExecutionRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeletionSettings> for ::stratus_model::Val<DeletionSettings> {
         fn from(value: DeletionSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1230,6 +1688,19 @@ pub mod image {
         /// `OnUpdate`: boolean.
         pub on_update: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ImagePipelineExecutionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImagePipelineExecutionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ImagePipelineExecutionSettings",
+        properties: &[
+            s::prop("DeploymentId", s::Kind::String),
+            s::prop("OnUpdate", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImagePipelineExecutionSettings>
         for ::stratus_model::Val<ImagePipelineExecutionSettings>
@@ -1248,6 +1719,22 @@ pub mod image {
         /// `ImageScanningEnabled`: boolean.
         pub image_scanning_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ImageScanningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageScanningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageScanningConfiguration",
+        properties: &[
+            s::prop(
+                "EcrConfiguration",
+                s::Kind::Object(&SCHEMA_EcrConfiguration),
+            ),
+            s::prop("ImageScanningEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageScanningConfiguration>
         for ::stratus_model::Val<ImageScanningConfiguration>
@@ -1268,6 +1755,21 @@ pub mod image {
         pub timeout_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ImageTestsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageTestsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageTestsConfiguration",
+        properties: &[
+            s::prop("ImageTestsEnabled", s::Kind::Boolean),
+            s::prop("TimeoutMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(1440.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageTestsConfiguration>
         for ::stratus_model::Val<ImageTestsConfiguration>
     {
@@ -1285,6 +1787,19 @@ pub mod image {
         /// Length: `1..=512`.
         pub log_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageLoggingConfiguration",
+        properties: &[s::prop("LogGroupName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9\\-_/\\.]{1,512}$")
+            .min_length(1)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageLoggingConfiguration>
         for ::stratus_model::Val<ImageLoggingConfiguration>
@@ -1314,6 +1829,16 @@ pub mod image {
         pub workflow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WorkflowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowConfiguration",
+        properties: &[s::prop("OnFailure", s::Kind::Enum(OnFailure::VALUES)), s::prop("ParallelGroup", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$").min_length(1).max_length(100), s::prop("Parameters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowParameter)))).min_items(1), s::prop("WorkflowArn", s::Kind::String).pattern("^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowConfiguration> for ::stratus_model::Val<WorkflowConfiguration> {
         fn from(value: WorkflowConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1331,6 +1856,24 @@ pub mod image {
         /// Length: `1..=1024`.
         pub repository_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EcrConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcrConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EcrConfiguration",
+        properties: &[
+            s::prop(
+                "ContainerTags",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop("RepositoryName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcrConfiguration> for ::stratus_model::Val<EcrConfiguration> {
         fn from(value: EcrConfiguration) -> Self {
@@ -1351,6 +1894,29 @@ pub mod image {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `WorkflowParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Value",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\x00]*$")
+                        .min_length(0),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowParameter> for ::stratus_model::Val<WorkflowParameter> {
         fn from(value: WorkflowParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1369,6 +1935,8 @@ pub mod image {
     impl OnFailure {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continue, Self::Abort];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE", "ABORT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1402,6 +1970,8 @@ pub use image::{CfnImage, CfnImageAttributes};
 
 /// `AWS::ImageBuilder::ImagePipeline` and its property types.
 pub mod image_pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::ImagePipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html)
@@ -1463,6 +2033,16 @@ pub mod image_pipeline {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WorkflowConfiguration>>>,
     }
 
+    /// What the schema says of `AWS::ImageBuilder::ImagePipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::ImagePipeline",
+        properties: &[s::prop("ContainerRecipeArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):container-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), s::prop("Description", s::Kind::String).min_length(1).max_length(1024), s::prop("DistributionConfigurationArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):distribution-configuration/[a-z0-9-_]+$"), s::prop("EnhancedImageMetadataEnabled", s::Kind::Boolean), s::prop("ExecutionRole", s::Kind::String).pattern("^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$").min_length(1).max_length(2048), s::prop("ImageRecipeArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image-recipe/[a-z0-9-_]+/(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"), s::prop("ImageScanningConfiguration", s::Kind::Object(&SCHEMA_ImageScanningConfiguration)), s::prop("ImageTestsConfiguration", s::Kind::Object(&SCHEMA_ImageTestsConfiguration)), s::prop("InfrastructureConfigurationArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):infrastructure-configuration/[a-z0-9-_]+$"), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_PipelineLoggingConfiguration)), s::prop("Name", s::Kind::String).pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"), s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("Workflows", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowConfiguration)))), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnImagePipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImagePipelineAttributes {
         /// `Arn`: string.
@@ -1490,6 +2070,22 @@ pub mod image_pipeline {
         pub image_scanning_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ImageScanningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageScanningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageScanningConfiguration",
+        properties: &[
+            s::prop(
+                "EcrConfiguration",
+                s::Kind::Object(&SCHEMA_EcrConfiguration),
+            ),
+            s::prop("ImageScanningEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageScanningConfiguration>
         for ::stratus_model::Val<ImageScanningConfiguration>
     {
@@ -1508,6 +2104,21 @@ pub mod image_pipeline {
         /// Range: `60..=1440`.
         pub timeout_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ImageTestsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageTestsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageTestsConfiguration",
+        properties: &[
+            s::prop("ImageTestsEnabled", s::Kind::Boolean),
+            s::prop("TimeoutMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(1440.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageTestsConfiguration>
         for ::stratus_model::Val<ImageTestsConfiguration>
@@ -1533,6 +2144,25 @@ pub mod image_pipeline {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PipelineLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineLoggingConfiguration",
+        properties: &[
+            s::prop("ImageLogGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_/\\.]{1,512}$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PipelineLogGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_/\\.]{1,512}$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipelineLoggingConfiguration>
         for ::stratus_model::Val<PipelineLoggingConfiguration>
     {
@@ -1555,6 +2185,28 @@ pub mod image_pipeline {
         /// Length: `1..=1024`.
         pub schedule_expression: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop(
+                "AutoDisablePolicy",
+                s::Kind::Object(&SCHEMA_AutoDisablePolicy),
+            ),
+            s::prop(
+                "PipelineExecutionStartCondition",
+                s::Kind::Enum(PipelineExecutionStartCondition::VALUES),
+            ),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
@@ -1582,6 +2234,16 @@ pub mod image_pipeline {
         pub workflow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WorkflowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowConfiguration",
+        properties: &[s::prop("OnFailure", s::Kind::Enum(OnFailure::VALUES)), s::prop("ParallelGroup", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9-_+#]{0,99}$").min_length(1).max_length(100), s::prop("Parameters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowParameter)))).min_items(1), s::prop("WorkflowArn", s::Kind::String).pattern("^arn:aws(?:-[a-z]+)*:imagebuilder:[a-z]{2,}(?:-[a-z]+)+-[0-9]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):workflow/(build|test|distribution)/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowConfiguration> for ::stratus_model::Val<WorkflowConfiguration> {
         fn from(value: WorkflowConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1599,6 +2261,24 @@ pub mod image_pipeline {
         /// Length: `1..=1024`.
         pub repository_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EcrConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcrConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EcrConfiguration",
+        properties: &[
+            s::prop(
+                "ContainerTags",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop("RepositoryName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcrConfiguration> for ::stratus_model::Val<EcrConfiguration> {
         fn from(value: EcrConfiguration) -> Self {
@@ -1625,6 +2305,18 @@ pub mod image_pipeline {
         }
     }
 
+    /// What the schema says of `AutoDisablePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoDisablePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoDisablePolicy",
+        properties: &[s::prop("FailureCount", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10.0)],
+        required: &["FailureCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoDisablePolicy> for ::stratus_model::Val<AutoDisablePolicy> {
         fn from(value: AutoDisablePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1644,6 +2336,29 @@ pub mod image_pipeline {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `WorkflowParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Value",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\x00]*$")
+                        .min_length(0),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowParameter> for ::stratus_model::Val<WorkflowParameter> {
         fn from(value: WorkflowParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1662,6 +2377,8 @@ pub mod image_pipeline {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1704,6 +2421,11 @@ pub mod image_pipeline {
         pub const ALL: &'static [Self] = &[
             Self::ExpressionMatchOnly,
             Self::ExpressionMatchAndDependencyUpdatesAvailable,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXPRESSION_MATCH_ONLY",
+            "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
         ];
 
         /// The value CloudFormation takes.
@@ -1749,6 +2471,8 @@ pub mod image_pipeline {
     impl OnFailure {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continue, Self::Abort];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE", "ABORT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1782,6 +2506,8 @@ pub use image_pipeline::{CfnImagePipeline, CfnImagePipelineAttributes};
 
 /// `AWS::ImageBuilder::ImageRecipe` and its property types.
 pub mod image_recipe {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::ImageRecipe`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html)
@@ -1866,6 +2592,50 @@ pub mod image_recipe {
         }
     }
 
+    /// What the schema says of `AWS::ImageBuilder::ImageRecipe`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::ImageRecipe",
+        properties: &[
+            s::prop(
+                "AdditionalInstanceConfiguration",
+                s::Kind::Object(&SCHEMA_AdditionalInstanceConfiguration),
+            ),
+            s::prop("AmiTags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InstanceBlockDeviceMapping),
+                )),
+            ),
+            s::prop(
+                "Components",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComponentConfiguration),
+                )),
+            )
+            .min_items(1),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("ParentImage", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Version", s::Kind::String),
+            s::prop("WorkingDirectory", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Version", "ParentImage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnImageRecipe`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageRecipeAttributes {
         /// `Arn`: string.
@@ -1915,6 +2685,25 @@ pub mod image_recipe {
         pub user_data_override: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AdditionalInstanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalInstanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AdditionalInstanceConfiguration",
+        properties: &[
+            s::prop(
+                "SystemsManagerAgent",
+                s::Kind::Object(&SCHEMA_SystemsManagerAgent),
+            ),
+            s::prop("UserDataOverride", s::Kind::String)
+                .pattern("^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+                .min_length(1)
+                .max_length(21847),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdditionalInstanceConfiguration>
         for ::stratus_model::Val<AdditionalInstanceConfiguration>
     {
@@ -1940,6 +2729,30 @@ pub mod image_recipe {
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InstanceBlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceBlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceBlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Ebs",
+                s::Kind::Object(&SCHEMA_EbsInstanceBlockDeviceSpecification),
+            ),
+            s::prop("NoDevice", s::Kind::String)
+                .min_length(0)
+                .max_length(0),
+            s::prop("VirtualName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceBlockDeviceMapping>
         for ::stratus_model::Val<InstanceBlockDeviceMapping>
     {
@@ -1961,6 +2774,16 @@ pub mod image_recipe {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ComponentParameter>>>,
     }
 
+    /// What the schema says of `ComponentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentConfiguration",
+        properties: &[s::prop("ComponentArn", s::Kind::String).pattern("^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws(?:-[a-z-]+)?):component/[a-z0-9-_]+/(?:(?:([0-9]+|x)\\.([0-9]+|x)\\.([0-9]+|x))|(?:[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+))$"), s::prop("Parameters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentParameter)))).min_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentConfiguration> for ::stratus_model::Val<ComponentConfiguration> {
         fn from(value: ComponentConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1974,6 +2797,16 @@ pub mod image_recipe {
         /// `UninstallAfterBuild`: boolean.
         pub uninstall_after_build: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SystemsManagerAgent`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemsManagerAgent: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemsManagerAgent",
+        properties: &[s::prop("UninstallAfterBuild", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SystemsManagerAgent> for ::stratus_model::Val<SystemsManagerAgent> {
         fn from(value: SystemsManagerAgent) -> Self {
@@ -2008,6 +2841,35 @@ pub mod image_recipe {
         /// Allowed values: `standard`, `io1`, `io2`, `gp2`, `gp3`, `sc1`, `st1`.
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
+
+    /// What the schema says of `EbsInstanceBlockDeviceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsInstanceBlockDeviceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsInstanceBlockDeviceSpecification",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer)
+                .minimum(100.0)
+                .maximum(64000.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SnapshotId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Throughput", s::Kind::Integer)
+                .minimum(125.0)
+                .maximum(1000.0),
+            s::prop("VolumeSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16000.0),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsInstanceBlockDeviceSpecification>
         for ::stratus_model::Val<EbsInstanceBlockDeviceSpecification>
@@ -2046,6 +2908,29 @@ pub mod image_recipe {
         }
     }
 
+    /// What the schema says of `ComponentParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Value",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\x00]*$")
+                        .min_length(0),
+                ),
+            ),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComponentParameter> for ::stratus_model::Val<ComponentParameter> {
         fn from(value: ComponentParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2082,6 +2967,9 @@ pub mod image_recipe {
             Self::Sc1,
             Self::St1,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard", "io1", "io2", "gp2", "gp3", "sc1", "st1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2120,6 +3008,8 @@ pub use image_recipe::{CfnImageRecipe, CfnImageRecipeAttributes};
 
 /// `AWS::ImageBuilder::InfrastructureConfiguration` and its property types.
 pub mod infrastructure_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::InfrastructureConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-infrastructureconfiguration.html)
@@ -2205,6 +3095,51 @@ pub mod infrastructure_configuration {
         }
     }
 
+    /// What the schema says of `AWS::ImageBuilder::InfrastructureConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::InfrastructureConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "InstanceMetadataOptions",
+                s::Kind::Object(&SCHEMA_InstanceMetadataOptions),
+            ),
+            s::prop("InstanceProfileName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "InstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("KeyPair", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Logging", s::Kind::Object(&SCHEMA_Logging)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_Placement)),
+            s::prop("ResourceTags", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop("SnsTopicArn", s::Kind::String)
+                .pattern("^arn:aws[^:]*:sns:[^:]+:[0-9]{12}:[a-zA-Z0-9-_]{1,256}$"),
+            s::prop("SubnetId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("TerminateInstanceOnFailure", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "InstanceProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInfrastructureConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInfrastructureConfigurationAttributes {
         /// `Arn`: string.
@@ -2231,6 +3166,21 @@ pub mod infrastructure_configuration {
         pub http_tokens: ::std::option::Option<::stratus_model::Val<HttpTokens>>,
     }
 
+    /// What the schema says of `InstanceMetadataOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMetadataOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMetadataOptions",
+        properties: &[
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(64.0),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceMetadataOptions>
         for ::stratus_model::Val<InstanceMetadataOptions>
     {
@@ -2246,6 +3196,16 @@ pub mod infrastructure_configuration {
         /// `S3Logs`: [`S3Logs`].
         pub s3_logs: ::std::option::Option<::stratus_model::Val<S3Logs>>,
     }
+
+    /// What the schema says of `Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA_Logging: s::ObjectSchema = s::ObjectSchema {
+        name: "Logging",
+        properties: &[s::prop("S3Logs", s::Kind::Object(&SCHEMA_S3Logs))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Logging> for ::stratus_model::Val<Logging> {
         fn from(value: Logging) -> Self {
@@ -2272,6 +3232,27 @@ pub mod infrastructure_configuration {
         pub tenancy: ::std::option::Option<::stratus_model::Val<Tenancy>>,
     }
 
+    /// What the schema says of `Placement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Placement: s::ObjectSchema = s::ObjectSchema {
+        name: "Placement",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("HostId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("HostResourceGroupArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Placement> for ::stratus_model::Val<Placement> {
         fn from(value: Placement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2289,6 +3270,23 @@ pub mod infrastructure_configuration {
         /// Length: `1..=1024`.
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3Logs`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Logs: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Logs",
+        properties: &[
+            s::prop("S3BucketName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("S3KeyPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Logs> for ::stratus_model::Val<S3Logs> {
         fn from(value: S3Logs) -> Self {
@@ -2308,6 +3306,8 @@ pub mod infrastructure_configuration {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["required", "optional"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2350,6 +3350,8 @@ pub mod infrastructure_configuration {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Dedicated, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "dedicated", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2386,6 +3388,8 @@ pub use infrastructure_configuration::{
 
 /// `AWS::ImageBuilder::LifecyclePolicy` and its property types.
 pub mod lifecycle_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::LifecyclePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-lifecyclepolicy.html)
@@ -2452,6 +3456,45 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `AWS::ImageBuilder::LifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::LifecyclePolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^(?:arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/)?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop(
+                "PolicyDetails",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyDetail))),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop(
+                "ResourceSelection",
+                s::Kind::Object(&SCHEMA_ResourceSelection),
+            ),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "ExecutionRole",
+            "ResourceType",
+            "PolicyDetails",
+            "ResourceSelection",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLifecyclePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLifecyclePolicyAttributes {
         /// `Arn`: string.
@@ -2492,6 +3535,20 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `PolicyDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyDetail",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_Action)),
+            s::prop("ExclusionRules", s::Kind::Object(&SCHEMA_ExclusionRules)),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_Filter)),
+        ],
+        required: &["Action", "Filter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyDetail> for ::stratus_model::Val<PolicyDetail> {
         fn from(value: PolicyDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2512,6 +3569,24 @@ pub mod lifecycle_policy {
             >,
         >,
     }
+
+    /// What the schema says of `ResourceSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSelection",
+        properties: &[
+            s::prop(
+                "Recipes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecipeSelection))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("TagMap", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceSelection> for ::stratus_model::Val<ResourceSelection> {
         fn from(value: ResourceSelection) -> Self {
@@ -2541,6 +3616,22 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop(
+                "IncludeResources",
+                s::Kind::Object(&SCHEMA_IncludeResources),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2560,6 +3651,19 @@ pub mod lifecycle_policy {
             >,
         >,
     }
+
+    /// What the schema says of `ExclusionRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExclusionRules: s::ObjectSchema = s::ObjectSchema {
+        name: "ExclusionRules",
+        properties: &[
+            s::prop("Amis", s::Kind::Object(&SCHEMA_AmiExclusionRules)),
+            s::prop("TagMap", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExclusionRules> for ::stratus_model::Val<ExclusionRules> {
         fn from(value: ExclusionRules) -> Self {
@@ -2601,6 +3705,25 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("RetainAtLeast", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+            s::prop("Unit", s::Kind::Enum(TimeUnit::VALUES)),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2634,6 +3757,21 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `RecipeSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecipeSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "RecipeSelection",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("SemanticVersion", s::Kind::String)
+                .pattern("^(?:[0-9]+|x)\\.(?:[0-9]+|x)\\.(?:[0-9]+|x)$"),
+        ],
+        required: &["Name", "SemanticVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecipeSelection> for ::stratus_model::Val<RecipeSelection> {
         fn from(value: RecipeSelection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2651,6 +3789,20 @@ pub mod lifecycle_policy {
         /// `Snapshots`: boolean.
         pub snapshots: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `IncludeResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncludeResources: s::ObjectSchema = s::ObjectSchema {
+        name: "IncludeResources",
+        properties: &[
+            s::prop("Amis", s::Kind::Boolean),
+            s::prop("Containers", s::Kind::Boolean),
+            s::prop("Snapshots", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IncludeResources> for ::stratus_model::Val<IncludeResources> {
         fn from(value: IncludeResources) -> Self {
@@ -2680,6 +3832,30 @@ pub mod lifecycle_policy {
             >,
         >,
     }
+
+    /// What the schema says of `AmiExclusionRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmiExclusionRules: s::ObjectSchema = s::ObjectSchema {
+        name: "AmiExclusionRules",
+        properties: &[
+            s::prop("IsPublic", s::Kind::Boolean),
+            s::prop("LastLaunched", s::Kind::Object(&SCHEMA_LastLaunched)),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop(
+                "SharedAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            )
+            .min_items(1)
+            .max_items(1536),
+            s::prop("TagMap", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmiExclusionRules> for ::stratus_model::Val<AmiExclusionRules> {
         fn from(value: AmiExclusionRules) -> Self {
@@ -2713,6 +3889,21 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `LastLaunched`'s properties; `validate()` checks them.
+    pub static SCHEMA_LastLaunched: s::ObjectSchema = s::ObjectSchema {
+        name: "LastLaunched",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(TimeUnit::VALUES)),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(365.0),
+        ],
+        required: &["Value", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LastLaunched> for ::stratus_model::Val<LastLaunched> {
         fn from(value: LastLaunched) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2731,6 +3922,8 @@ pub mod lifecycle_policy {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AmiImage, Self::ContainerImage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AMI_IMAGE", "CONTAINER_IMAGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2771,6 +3964,8 @@ pub mod lifecycle_policy {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2813,6 +4008,8 @@ pub mod lifecycle_policy {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Delete, Self::Deprecate, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DELETE", "DEPRECATE", "DISABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2854,6 +4051,8 @@ pub mod lifecycle_policy {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Age, Self::Count];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AGE", "COUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2898,6 +4097,8 @@ pub mod lifecycle_policy {
     impl TimeUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Days, Self::Weeks, Self::Months, Self::Years];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS", "WEEKS", "MONTHS", "YEARS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2933,6 +4134,8 @@ pub use lifecycle_policy::{CfnLifecyclePolicy, CfnLifecyclePolicyAttributes};
 
 /// `AWS::ImageBuilder::Workflow` and its property types.
 pub mod workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ImageBuilder::Workflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html)
@@ -3010,6 +4213,36 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `AWS::ImageBuilder::Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ImageBuilder::Workflow",
+        properties: &[
+            s::prop("ChangeDescription", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Data", s::Kind::String)
+                .pattern("^[^\\x00]+$")
+                .min_length(1)
+                .max_length(16000),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[-_A-Za-z-0-9][-_A-Za-z0-9 ]{1,126}[-_A-Za-z-0-9]$"),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Uri", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
         /// `Arn`: string.
@@ -3061,6 +4294,8 @@ pub mod workflow {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Build, Self::Test, Self::Distribution];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BUILD", "TEST", "DISTRIBUTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

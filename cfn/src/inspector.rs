@@ -4,6 +4,8 @@
 
 /// `AWS::Inspector::AssessmentTarget` and its property types.
 pub mod assessment_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Inspector::AssessmentTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttarget.html)
@@ -25,6 +27,23 @@ pub mod assessment_target {
         pub resource_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Inspector::AssessmentTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Inspector::AssessmentTarget",
+        properties: &[
+            s::prop("AssessmentTargetName", s::Kind::String)
+                .min_length(1)
+                .max_length(140),
+            s::prop("ResourceGroupArn", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssessmentTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssessmentTargetAttributes {
         /// `Arn`: string.
@@ -42,6 +61,8 @@ pub use assessment_target::{CfnAssessmentTarget, CfnAssessmentTargetAttributes};
 
 /// `AWS::Inspector::AssessmentTemplate` and its property types.
 pub mod assessment_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Inspector::AssessmentTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttemplate.html)
@@ -105,6 +126,42 @@ pub mod assessment_template {
         }
     }
 
+    /// What the schema says of `AWS::Inspector::AssessmentTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Inspector::AssessmentTemplate",
+        properties: &[
+            s::prop("AssessmentTargetArn", s::Kind::String)
+                .min_length(1)
+                .max_length(300),
+            s::prop("AssessmentTemplateName", s::Kind::String)
+                .min_length(1)
+                .max_length(140),
+            s::prop("DurationInSeconds", s::Kind::Integer)
+                .minimum(180.0)
+                .maximum(86400.0),
+            s::prop(
+                "RulesPackageArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(300)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "UserAttributesForFindings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(10),
+        ],
+        required: &[
+            "AssessmentTargetArn",
+            "DurationInSeconds",
+            "RulesPackageArns",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssessmentTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssessmentTemplateAttributes {
         /// `Arn`: string.
@@ -144,6 +201,23 @@ pub mod assessment_template {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +229,8 @@ pub use assessment_template::{CfnAssessmentTemplate, CfnAssessmentTemplateAttrib
 
 /// `AWS::Inspector::ResourceGroup` and its property types.
 pub mod resource_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Inspector::ResourceGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-resourcegroup.html)
@@ -183,6 +259,21 @@ pub mod resource_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Inspector::ResourceGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Inspector::ResourceGroup",
+        properties: &[s::prop(
+            "ResourceGroupTags",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["ResourceGroupTags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceGroupAttributes {
@@ -222,6 +313,23 @@ pub mod resource_group {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::InspectorV2::CisScanConfiguration` and its property types.
 pub mod cis_scan_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::InspectorV2::CisScanConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-cisscanconfiguration.html)
@@ -49,6 +51,22 @@ pub mod cis_scan_configuration {
         }
     }
 
+    /// What the schema says of `AWS::InspectorV2::CisScanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::InspectorV2::CisScanConfiguration",
+        properties: &[
+            s::prop("ScanName", s::Kind::String).min_length(1),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("SecurityLevel", s::Kind::Enum(CisSecurityLevel::VALUES)),
+            s::prop("Targets", s::Kind::Object(&SCHEMA_CisTargets)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ScanName", "SecurityLevel", "Schedule", "Targets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCisScanConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCisScanConfigurationAttributes {
         /// `Arn`: string.
@@ -74,6 +92,21 @@ pub mod cis_scan_configuration {
         /// `Weekly`: [`WeeklySchedule`].
         pub weekly: ::std::option::Option<::stratus_model::Val<WeeklySchedule>>,
     }
+
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("Daily", s::Kind::Object(&SCHEMA_DailySchedule)),
+            s::prop("Monthly", s::Kind::Object(&SCHEMA_MonthlySchedule)),
+            s::prop("OneTime", s::Kind::Json),
+            s::prop("Weekly", s::Kind::Object(&SCHEMA_WeeklySchedule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
@@ -109,6 +142,24 @@ pub mod cis_scan_configuration {
         }
     }
 
+    /// What the schema says of `CisTargets`'s properties; `validate()` checks them.
+    pub static SCHEMA_CisTargets: s::ObjectSchema = s::ObjectSchema {
+        name: "CisTargets",
+        properties: &[
+            s::prop(
+                "AccountIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\d{12}|ALL_ACCOUNTS|SELF$")),
+            )
+            .min_items(1)
+            .max_items(10000),
+            s::prop("TargetResourceTags", s::Kind::Json),
+        ],
+        required: &["AccountIds", "TargetResourceTags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CisTargets> for ::stratus_model::Val<CisTargets> {
         fn from(value: CisTargets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -132,6 +183,16 @@ pub mod cis_scan_configuration {
             }
         }
     }
+
+    /// What the schema says of `DailySchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_DailySchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "DailySchedule",
+        properties: &[s::prop("StartTime", s::Kind::Object(&SCHEMA_Time))],
+        required: &["StartTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DailySchedule> for ::stratus_model::Val<DailySchedule> {
         fn from(value: DailySchedule) -> Self {
@@ -164,6 +225,19 @@ pub mod cis_scan_configuration {
         }
     }
 
+    /// What the schema says of `MonthlySchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonthlySchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "MonthlySchedule",
+        properties: &[
+            s::prop("Day", s::Kind::Enum(Day::VALUES)),
+            s::prop("StartTime", s::Kind::Object(&SCHEMA_Time)),
+        ],
+        required: &["StartTime", "Day"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonthlySchedule> for ::stratus_model::Val<MonthlySchedule> {
         fn from(value: MonthlySchedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -194,6 +268,24 @@ pub mod cis_scan_configuration {
             }
         }
     }
+
+    /// What the schema says of `WeeklySchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeeklySchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "WeeklySchedule",
+        properties: &[
+            s::prop(
+                "Days",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Day::VALUES))),
+            )
+            .min_items(1)
+            .max_items(7),
+            s::prop("StartTime", s::Kind::Object(&SCHEMA_Time)),
+        ],
+        required: &["StartTime", "Days"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WeeklySchedule> for ::stratus_model::Val<WeeklySchedule> {
         fn from(value: WeeklySchedule) -> Self {
@@ -227,6 +319,19 @@ pub mod cis_scan_configuration {
         }
     }
 
+    /// What the schema says of `Time`'s properties; `validate()` checks them.
+    pub static SCHEMA_Time: s::ObjectSchema = s::ObjectSchema {
+        name: "Time",
+        properties: &[
+            s::prop("TimeOfDay", s::Kind::String).pattern("^([0-1]?[0-9]|2[0-3]):[0-5][0-9]$"),
+            s::prop("TimeZone", s::Kind::String),
+        ],
+        required: &["TimeOfDay", "TimeZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Time> for ::stratus_model::Val<Time> {
         fn from(value: Time) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -245,6 +350,8 @@ pub mod cis_scan_configuration {
     impl CisSecurityLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Level1, Self::Level2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LEVEL_1", "LEVEL_2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -303,6 +410,9 @@ pub mod cis_scan_configuration {
             Self::Sat,
             Self::Sun,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -341,6 +451,8 @@ pub use cis_scan_configuration::{CfnCisScanConfiguration, CfnCisScanConfiguratio
 
 /// `AWS::InspectorV2::CodeSecurityIntegration` and its property types.
 pub mod code_security_integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::InspectorV2::CodeSecurityIntegration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityintegration.html)
@@ -367,6 +479,31 @@ pub mod code_security_integration {
         /// `UpdateIntegrationDetails`: [`UpdateDetails`].
         pub update_integration_details: ::std::option::Option<::stratus_model::Val<UpdateDetails>>,
     }
+
+    /// What the schema says of `AWS::InspectorV2::CodeSecurityIntegration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::InspectorV2::CodeSecurityIntegration",
+        properties: &[
+            s::prop(
+                "CreateIntegrationDetails",
+                s::Kind::Object(&SCHEMA_CreateDetails),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_$:.]*$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("Type", s::Kind::Enum(IntegrationType::VALUES)),
+            s::prop(
+                "UpdateIntegrationDetails",
+                s::Kind::Object(&SCHEMA_UpdateDetails),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCodeSecurityIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeSecurityIntegrationAttributes {
@@ -428,6 +565,19 @@ pub mod code_security_integration {
         }
     }
 
+    /// What the schema says of `CreateDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateDetails",
+        properties: &[s::prop(
+            "gitlabSelfManaged",
+            s::Kind::Object(&SCHEMA_CreateGitLabSelfManagedIntegrationDetail),
+        )],
+        required: &["gitlabSelfManaged"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CreateDetails> for ::stratus_model::Val<CreateDetails> {
         fn from(value: CreateDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -446,6 +596,25 @@ pub mod code_security_integration {
         pub gitlab_self_managed:
             ::std::option::Option<::stratus_model::Val<UpdateGitLabSelfManagedIntegrationDetail>>,
     }
+
+    /// What the schema says of `UpdateDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateDetails",
+        properties: &[
+            s::prop(
+                "github",
+                s::Kind::Object(&SCHEMA_UpdateGitHubIntegrationDetail),
+            ),
+            s::prop(
+                "gitlabSelfManaged",
+                s::Kind::Object(&SCHEMA_UpdateGitLabSelfManagedIntegrationDetail),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdateDetails> for ::stratus_model::Val<UpdateDetails> {
         fn from(value: UpdateDetails) -> Self {
@@ -480,6 +649,20 @@ pub mod code_security_integration {
             }
         }
     }
+
+    /// What the schema says of `CreateGitLabSelfManagedIntegrationDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreateGitLabSelfManagedIntegrationDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CreateGitLabSelfManagedIntegrationDetail",
+        properties: &[
+            s::prop("accessToken", s::Kind::String),
+            s::prop("instanceUrl", s::Kind::String)
+                .pattern("^https://[-a-zA-Z0-9()@:%_+.~#?&//=]{1,1024}$"),
+        ],
+        required: &["instanceUrl", "accessToken"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CreateGitLabSelfManagedIntegrationDetail>
         for ::stratus_model::Val<CreateGitLabSelfManagedIntegrationDetail>
@@ -518,6 +701,23 @@ pub mod code_security_integration {
         }
     }
 
+    /// What the schema says of `UpdateGitHubIntegrationDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateGitHubIntegrationDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateGitHubIntegrationDetail",
+        properties: &[
+            s::prop("code", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("installationId", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["code", "installationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UpdateGitHubIntegrationDetail>
         for ::stratus_model::Val<UpdateGitHubIntegrationDetail>
     {
@@ -548,6 +748,18 @@ pub mod code_security_integration {
         }
     }
 
+    /// What the schema says of `UpdateGitLabSelfManagedIntegrationDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateGitLabSelfManagedIntegrationDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateGitLabSelfManagedIntegrationDetail",
+        properties: &[s::prop("authCode", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &["authCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UpdateGitLabSelfManagedIntegrationDetail>
         for ::stratus_model::Val<UpdateGitLabSelfManagedIntegrationDetail>
     {
@@ -568,6 +780,8 @@ pub mod code_security_integration {
     impl IntegrationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GitlabSelfManaged, Self::Github];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GITLAB_SELF_MANAGED", "GITHUB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -603,6 +817,8 @@ pub use code_security_integration::{
 
 /// `AWS::InspectorV2::CodeSecurityScanConfiguration` and its property types.
 pub mod code_security_scan_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::InspectorV2::CodeSecurityScanConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-codesecurityscanconfiguration.html)
@@ -634,6 +850,28 @@ pub mod code_security_scan_configuration {
         #[resource(replace)]
         pub scope_settings: ::std::option::Option<::stratus_model::Val<ScopeSettings>>,
     }
+
+    /// What the schema says of `AWS::InspectorV2::CodeSecurityScanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::InspectorV2::CodeSecurityScanConfiguration",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_CodeSecurityScanConfiguration),
+            ),
+            s::prop("Level", s::Kind::Enum(ConfigurationLevel::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_$:.]*$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("ScopeSettings", s::Kind::Object(&SCHEMA_ScopeSettings)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCodeSecurityScanConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeSecurityScanConfigurationAttributes {
@@ -683,6 +921,31 @@ pub mod code_security_scan_configuration {
         }
     }
 
+    /// What the schema says of `CodeSecurityScanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeSecurityScanConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeSecurityScanConfiguration",
+        properties: &[
+            s::prop(
+                "continuousIntegrationScanConfiguration",
+                s::Kind::Object(&SCHEMA_ContinuousIntegrationScanConfiguration),
+            ),
+            s::prop(
+                "periodicScanConfiguration",
+                s::Kind::Object(&SCHEMA_PeriodicScanConfiguration),
+            ),
+            s::prop(
+                "ruleSetCategories",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RuleSetCategory::VALUES))),
+            )
+            .min_items(1)
+            .max_items(3),
+        ],
+        required: &["ruleSetCategories"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeSecurityScanConfiguration>
         for ::stratus_model::Val<CodeSecurityScanConfiguration>
     {
@@ -700,6 +963,19 @@ pub mod code_security_scan_configuration {
         pub project_selection_scope:
             ::std::option::Option<::stratus_model::Val<ProjectSelectionScope>>,
     }
+
+    /// What the schema says of `ScopeSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScopeSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ScopeSettings",
+        properties: &[s::prop(
+            "projectSelectionScope",
+            s::Kind::Enum(ProjectSelectionScope::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScopeSettings> for ::stratus_model::Val<ScopeSettings> {
         fn from(value: ScopeSettings) -> Self {
@@ -731,6 +1007,24 @@ pub mod code_security_scan_configuration {
         }
     }
 
+    /// What the schema says of `ContinuousIntegrationScanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContinuousIntegrationScanConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ContinuousIntegrationScanConfiguration",
+        properties: &[s::prop(
+            "supportedEvents",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Enum(ContinuousIntegrationScanEvent::VALUES),
+            )),
+        )
+        .min_items(1)
+        .max_items(2)],
+        required: &["supportedEvents"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContinuousIntegrationScanConfiguration>
         for ::stratus_model::Val<ContinuousIntegrationScanConfiguration>
     {
@@ -753,6 +1047,21 @@ pub mod code_security_scan_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PeriodicScanConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PeriodicScanConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PeriodicScanConfiguration",
+        properties: &[
+            s::prop("frequency", s::Kind::Enum(PeriodicScanFrequency::VALUES)),
+            s::prop("frequencyExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PeriodicScanConfiguration>
         for ::stratus_model::Val<PeriodicScanConfiguration>
     {
@@ -773,6 +1082,8 @@ pub mod code_security_scan_configuration {
     impl ConfigurationLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Organization, Self::Account];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ORGANIZATION", "ACCOUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -815,6 +1126,8 @@ pub mod code_security_scan_configuration {
     impl RuleSetCategory {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sast, Self::Iac, Self::Sca];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAST", "IAC", "SCA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -854,6 +1167,8 @@ pub mod code_security_scan_configuration {
     impl ProjectSelectionScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -893,6 +1208,8 @@ pub mod code_security_scan_configuration {
     impl ContinuousIntegrationScanEvent {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PullRequest, Self::Push];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PULL_REQUEST", "PUSH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -937,6 +1254,8 @@ pub mod code_security_scan_configuration {
     impl PeriodicScanFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Weekly, Self::Monthly, Self::Never];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WEEKLY", "MONTHLY", "NEVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -973,6 +1292,8 @@ pub use code_security_scan_configuration::{
 
 /// `AWS::InspectorV2::Filter` and its property types.
 pub mod filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::InspectorV2::Filter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-filter.html)
@@ -1016,6 +1337,26 @@ pub mod filter {
             }
         }
     }
+
+    /// What the schema says of `AWS::InspectorV2::Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::InspectorV2::Filter",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("FilterAction", s::Kind::Enum(FilterAction::VALUES)),
+            s::prop("FilterCriteria", s::Kind::Object(&SCHEMA_FilterCriteria)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "FilterCriteria", "FilterAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFilterAttributes {
@@ -1154,6 +1495,269 @@ pub mod filter {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PackageFilter>>>,
     }
 
+    /// What the schema says of `FilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterCriteria",
+        properties: &[
+            s::prop(
+                "AwsAccountId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "CodeVulnerabilityDetectorName",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "CodeVulnerabilityDetectorTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "CodeVulnerabilityFilePath",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ComponentId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ComponentType",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Ec2InstanceImageId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Ec2InstanceSubnetId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Ec2InstanceVpcId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImageArchitecture",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImageHash",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImagePushedAt",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DateFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImageRegistry",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImageRepositoryName",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EcrImageTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "EpssScore",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NumberFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ExploitAvailable",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "FindingArn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "FindingStatus",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "FindingType",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "FirstObservedAt",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DateFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "FixAvailable",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "InspectorScore",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NumberFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LambdaFunctionExecutionRoleArn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LambdaFunctionLastModifiedAt",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DateFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LambdaFunctionLayers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LambdaFunctionName",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LambdaFunctionRuntime",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "LastObservedAt",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DateFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "NetworkProtocol",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "PortRange",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRangeFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "RelatedVulnerabilities",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ResourceId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MapFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ResourceType",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Severity",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "Title",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "UpdatedAt",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DateFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "VendorSeverity",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "VulnerabilityId",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "VulnerabilitySource",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StringFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "VulnerablePackages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PackageFilter))),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterCriteria> for ::stratus_model::Val<FilterCriteria> {
         fn from(value: FilterCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1185,6 +1789,21 @@ pub mod filter {
         }
     }
 
+    /// What the schema says of `StringFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_StringFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "StringFilter",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(StringComparison::VALUES)),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Comparison", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StringFilter> for ::stratus_model::Val<StringFilter> {
         fn from(value: StringFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1200,6 +1819,19 @@ pub mod filter {
         /// `StartInclusive`: integer.
         pub start_inclusive: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DateFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DateFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "DateFilter",
+        properties: &[
+            s::prop("EndInclusive", s::Kind::Integer),
+            s::prop("StartInclusive", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DateFilter> for ::stratus_model::Val<DateFilter> {
         fn from(value: DateFilter) -> Self {
@@ -1217,6 +1849,19 @@ pub mod filter {
         pub upper_inclusive: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `NumberFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_NumberFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "NumberFilter",
+        properties: &[
+            s::prop("LowerInclusive", s::Kind::Number),
+            s::prop("UpperInclusive", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NumberFilter> for ::stratus_model::Val<NumberFilter> {
         fn from(value: NumberFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1232,6 +1877,23 @@ pub mod filter {
         /// `EndInclusive`: integer.
         pub end_inclusive: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `PortRangeFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRangeFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRangeFilter",
+        properties: &[
+            s::prop("BeginInclusive", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("EndInclusive", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortRangeFilter> for ::stratus_model::Val<PortRangeFilter> {
         fn from(value: PortRangeFilter) -> Self {
@@ -1265,6 +1927,24 @@ pub mod filter {
         }
     }
 
+    /// What the schema says of `MapFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_MapFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "MapFilter",
+        properties: &[
+            s::prop("Comparison", s::Kind::Enum(MapComparison::VALUES)),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Comparison"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MapFilter> for ::stratus_model::Val<MapFilter> {
         fn from(value: MapFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1293,6 +1973,28 @@ pub mod filter {
         pub version: ::std::option::Option<::stratus_model::Val<StringFilter>>,
     }
 
+    /// What the schema says of `PackageFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PackageFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "PackageFilter",
+        properties: &[
+            s::prop("Architecture", s::Kind::Object(&SCHEMA_StringFilter)),
+            s::prop("Epoch", s::Kind::Object(&SCHEMA_NumberFilter)),
+            s::prop("FilePath", s::Kind::Object(&SCHEMA_StringFilter)),
+            s::prop("Name", s::Kind::Object(&SCHEMA_StringFilter)),
+            s::prop("Release", s::Kind::Object(&SCHEMA_StringFilter)),
+            s::prop(
+                "SourceLambdaLayerArn",
+                s::Kind::Object(&SCHEMA_StringFilter),
+            ),
+            s::prop("SourceLayerHash", s::Kind::Object(&SCHEMA_StringFilter)),
+            s::prop("Version", s::Kind::Object(&SCHEMA_StringFilter)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PackageFilter> for ::stratus_model::Val<PackageFilter> {
         fn from(value: PackageFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1311,6 +2013,8 @@ pub mod filter {
     impl FilterAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Suppress];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SUPPRESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1353,6 +2057,8 @@ pub mod filter {
     impl StringComparison {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Equals, Self::Prefix, Self::NotEquals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS", "PREFIX", "NOT_EQUALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1392,6 +2098,8 @@ pub mod filter {
     impl MapComparison {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Equals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQUALS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

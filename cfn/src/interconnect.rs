@@ -4,6 +4,8 @@
 
 /// `AWS::Interconnect::Connection` and its property types.
 pub mod connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Interconnect::Connection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html)
@@ -67,6 +69,35 @@ pub mod connection {
         }
     }
 
+    /// What the schema says of `AWS::Interconnect::Connection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Interconnect::Connection",
+        properties: &[
+            s::prop("ActivationKey", s::Kind::String),
+            s::prop("AttachPoint", s::Kind::Object(&SCHEMA_AttachPoint)),
+            s::prop("Bandwidth", s::Kind::String)
+                .pattern("^\\d+[MG]bps$")
+                .min_length(1)
+                .max_length(8),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9_ ]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("EnvironmentId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("RemoteAccount", s::Kind::Object(&SCHEMA_RemoteAccount)),
+            s::prop("RemoteOwnerAccount", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9_@\\.]+$")
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AttachPoint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAttributes {
         /// `ConnectionId`: string.
@@ -126,6 +157,21 @@ pub mod connection {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AttachPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttachPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "AttachPoint",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("DirectConnectGateway", s::Kind::String).pattern(
+                "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttachPoint> for ::stratus_model::Val<AttachPoint> {
         fn from(value: AttachPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -153,6 +199,18 @@ pub mod connection {
             }
         }
     }
+
+    /// What the schema says of `RemoteAccount`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoteAccount: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoteAccount",
+        properties: &[s::prop("Identifier", s::Kind::String)
+            .pattern("^[-a-zA-Z0-9_@\\.]+$")
+            .max_length(255)],
+        required: &["Identifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RemoteAccount> for ::stratus_model::Val<RemoteAccount> {
         fn from(value: RemoteAccount) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::InternetMonitor::Monitor` and its property types.
 pub mod monitor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::InternetMonitor::Monitor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html)
@@ -75,6 +77,59 @@ pub mod monitor {
         }
     }
 
+    /// What the schema says of `AWS::InternetMonitor::Monitor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::InternetMonitor::Monitor",
+        properties: &[
+            s::prop(
+                "HealthEventsConfig",
+                s::Kind::Object(&SCHEMA_HealthEventsConfig),
+            ),
+            s::prop("IncludeLinkedAccounts", s::Kind::Boolean),
+            s::prop(
+                "InternetMeasurementsLogDelivery",
+                s::Kind::Object(&SCHEMA_InternetMeasurementsLogDelivery),
+            ),
+            s::prop("LinkedAccountId", s::Kind::String)
+                .pattern("^(\\d{12})$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("MaxCityNetworksToMonitor", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(500000.0),
+            s::prop("MonitorName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Resources",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:.*")
+                        .min_length(20)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop(
+                "ResourcesToAdd",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(20).max_length(2048)),
+            ),
+            s::prop(
+                "ResourcesToRemove",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(20).max_length(2048)),
+            ),
+            s::prop("Status", s::Kind::Enum(MonitorConfigState::VALUES)),
+            s::prop("TrafficPercentageToMonitor", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MonitorName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitorAttributes {
         /// `CreatedAt`: string.
@@ -125,6 +180,31 @@ pub mod monitor {
         pub performance_score_threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `HealthEventsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthEventsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthEventsConfig",
+        properties: &[
+            s::prop(
+                "AvailabilityLocalHealthEventsConfig",
+                s::Kind::Object(&SCHEMA_LocalHealthEventsConfig),
+            ),
+            s::prop("AvailabilityScoreThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "PerformanceLocalHealthEventsConfig",
+                s::Kind::Object(&SCHEMA_LocalHealthEventsConfig),
+            ),
+            s::prop("PerformanceScoreThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthEventsConfig> for ::stratus_model::Val<HealthEventsConfig> {
         fn from(value: HealthEventsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -138,6 +218,16 @@ pub mod monitor {
         /// `S3Config`: [`S3Config`].
         pub s3_config: ::std::option::Option<::stratus_model::Val<S3Config>>,
     }
+
+    /// What the schema says of `InternetMeasurementsLogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_InternetMeasurementsLogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "InternetMeasurementsLogDelivery",
+        properties: &[s::prop("S3Config", s::Kind::Object(&SCHEMA_S3Config))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InternetMeasurementsLogDelivery>
         for ::stratus_model::Val<InternetMeasurementsLogDelivery>
@@ -162,6 +252,24 @@ pub mod monitor {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    /// What the schema says of `LocalHealthEventsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalHealthEventsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalHealthEventsConfig",
+        properties: &[
+            s::prop("HealthScoreThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("MinTrafficImpact", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocalHealthEventsConfig>
         for ::stratus_model::Val<LocalHealthEventsConfig>
     {
@@ -183,6 +291,23 @@ pub mod monitor {
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub log_delivery_status: ::std::option::Option<::stratus_model::Val<LogDeliveryStatus>>,
     }
+
+    /// What the schema says of `S3Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Config: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Config",
+        properties: &[
+            s::prop("BucketName", s::Kind::String).min_length(3),
+            s::prop("BucketPrefix", s::Kind::String),
+            s::prop(
+                "LogDeliveryStatus",
+                s::Kind::Enum(LogDeliveryStatus::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Config> for ::stratus_model::Val<S3Config> {
         fn from(value: S3Config) -> Self {
@@ -207,6 +332,8 @@ pub mod monitor {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Pending, Self::Active, Self::Inactive, Self::Error];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PENDING", "ACTIVE", "INACTIVE", "ERROR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -249,6 +376,8 @@ pub mod monitor {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -289,6 +418,8 @@ pub mod monitor {
     impl LogDeliveryStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::Invoicing::InvoiceUnit` and its property types.
 pub mod invoice_unit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Invoicing::InvoiceUnit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-invoiceunit.html)
@@ -53,6 +55,32 @@ pub mod invoice_unit {
         }
     }
 
+    /// What the schema says of `AWS::Invoicing::InvoiceUnit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Invoicing::InvoiceUnit",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(500),
+            s::prop("InvoiceReceiver", s::Kind::String)
+                .pattern("^\\d{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?! )[\\p{L}\\p{N}\\p{Z}-_]*(?<! )$")
+                .min_length(1)
+                .max_length(50),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_Rule)),
+            s::prop("TaxInheritanceDisabled", s::Kind::Boolean),
+            s::prop("ResourceTags", s::Kind::Json),
+        ],
+        required: &["InvoiceReceiver", "Name", "Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInvoiceUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInvoiceUnitAttributes {
         /// `InvoiceUnitArn`: string.
@@ -92,6 +120,26 @@ pub mod invoice_unit {
             }
         }
     }
+
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[s::prop(
+            "LinkedAccounts",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^\\d{12}$")
+                    .min_length(12)
+                    .max_length(12),
+            ),
+        )
+        .min_items(0)
+        .max_items(1000)],
+        required: &["LinkedAccounts"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoT::AccountAuditConfiguration` and its property types.
 pub mod account_audit_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::AccountAuditConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-accountauditconfiguration.html)
@@ -49,6 +51,31 @@ pub mod account_audit_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoT::AccountAuditConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::AccountAuditConfiguration",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "AuditCheckConfigurations",
+                s::Kind::Object(&SCHEMA_AuditCheckConfigurations),
+            ),
+            s::prop(
+                "AuditNotificationTargetConfigurations",
+                s::Kind::Object(&SCHEMA_AuditNotificationTargetConfigurations),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["AccountId", "AuditCheckConfigurations", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `AuditCheckConfigurations`, a property type of `AWS::IoT::AccountAuditConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
@@ -108,6 +135,85 @@ pub mod account_audit_configuration {
             ::std::option::Option<::stratus_model::Val<AuditCheckConfiguration>>,
     }
 
+    /// What the schema says of `AuditCheckConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuditCheckConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "AuditCheckConfigurations",
+        properties: &[
+            s::prop(
+                "AuthenticatedCognitoRoleOverlyPermissiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "CaCertificateExpiringCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "CaCertificateKeyQualityCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "ConflictingClientIdsCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "DeviceCertificateAgeCheck",
+                s::Kind::Object(&SCHEMA_DeviceCertAgeAuditCheckConfiguration),
+            ),
+            s::prop(
+                "DeviceCertificateExpiringCheck",
+                s::Kind::Object(&SCHEMA_DeviceCertExpirationAuditCheckConfiguration),
+            ),
+            s::prop(
+                "DeviceCertificateKeyQualityCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "DeviceCertificateSharedCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "IntermediateCaRevokedForActiveDeviceCertificatesCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "IoTPolicyPotentialMisConfigurationCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "IotPolicyOverlyPermissiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "IotRoleAliasAllowsAccessToUnusedServicesCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "IotRoleAliasOverlyPermissiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "LoggingDisabledCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "RevokedCaCertificateStillActiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "RevokedDeviceCertificateStillActiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+            s::prop(
+                "UnauthenticatedCognitoRoleOverlyPermissiveCheck",
+                s::Kind::Object(&SCHEMA_AuditCheckConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuditCheckConfigurations>
         for ::stratus_model::Val<AuditCheckConfigurations>
     {
@@ -124,6 +230,19 @@ pub mod account_audit_configuration {
         pub sns: ::std::option::Option<::stratus_model::Val<AuditNotificationTarget>>,
     }
 
+    /// What the schema says of `AuditNotificationTargetConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuditNotificationTargetConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "AuditNotificationTargetConfigurations",
+        properties: &[s::prop(
+            "Sns",
+            s::Kind::Object(&SCHEMA_AuditNotificationTarget),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuditNotificationTargetConfigurations>
         for ::stratus_model::Val<AuditNotificationTargetConfigurations>
     {
@@ -139,6 +258,16 @@ pub mod account_audit_configuration {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AuditCheckConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuditCheckConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuditCheckConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AuditCheckConfiguration>
         for ::stratus_model::Val<AuditCheckConfiguration>
@@ -159,6 +288,22 @@ pub mod account_audit_configuration {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `DeviceCertAgeAuditCheckConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceCertAgeAuditCheckConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceCertAgeAuditCheckConfiguration",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_CertAgeCheckCustomConfiguration),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeviceCertAgeAuditCheckConfiguration>
         for ::stratus_model::Val<DeviceCertAgeAuditCheckConfiguration>
     {
@@ -177,6 +322,23 @@ pub mod account_audit_configuration {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DeviceCertExpirationAuditCheckConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceCertExpirationAuditCheckConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "DeviceCertExpirationAuditCheckConfiguration",
+            properties: &[
+                s::prop(
+                    "Configuration",
+                    s::Kind::Object(&SCHEMA_CertExpirationCheckCustomConfiguration),
+                ),
+                s::prop("Enabled", s::Kind::Boolean),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<DeviceCertExpirationAuditCheckConfiguration>
         for ::stratus_model::Val<DeviceCertExpirationAuditCheckConfiguration>
@@ -200,6 +362,22 @@ pub mod account_audit_configuration {
         pub target_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AuditNotificationTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuditNotificationTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "AuditNotificationTarget",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("TargetArn", s::Kind::String).max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuditNotificationTarget>
         for ::stratus_model::Val<AuditNotificationTarget>
     {
@@ -216,6 +394,18 @@ pub mod account_audit_configuration {
         pub cert_age_threshold_in_days:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CertAgeCheckCustomConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertAgeCheckCustomConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CertAgeCheckCustomConfiguration",
+        properties: &[s::prop("CertAgeThresholdInDays", s::Kind::String)
+            .min_length(1)
+            .max_length(64)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CertAgeCheckCustomConfiguration>
         for ::stratus_model::Val<CertAgeCheckCustomConfiguration>
@@ -234,6 +424,18 @@ pub mod account_audit_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CertExpirationCheckCustomConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CertExpirationCheckCustomConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CertExpirationCheckCustomConfiguration",
+        properties: &[s::prop("CertExpirationThresholdInDays", s::Kind::String)
+            .min_length(1)
+            .max_length(64)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CertExpirationCheckCustomConfiguration>
         for ::stratus_model::Val<CertExpirationCheckCustomConfiguration>
     {
@@ -247,6 +449,8 @@ pub use account_audit_configuration::CfnAccountAuditConfiguration;
 
 /// `AWS::IoT::Authorizer` and its property types.
 pub mod authorizer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Authorizer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-authorizer.html)
@@ -311,6 +515,37 @@ pub mod authorizer {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Authorizer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Authorizer",
+        properties: &[
+            s::prop("AuthorizerFunctionArn", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("AuthorizerName", s::Kind::String)
+                .pattern("[\\w=,@-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("EnableCachingForHttp", s::Kind::Boolean),
+            s::prop("SigningDisabled", s::Kind::Boolean),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("TokenKeyName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TokenSigningPublicKeys",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(5120)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AuthorizerFunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAuthorizer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthorizerAttributes {
         /// `Arn`: string.
@@ -335,6 +570,8 @@ pub mod authorizer {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -368,6 +605,8 @@ pub use authorizer::{CfnAuthorizer, CfnAuthorizerAttributes};
 
 /// `AWS::IoT::BillingGroup` and its property types.
 pub mod billing_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::BillingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-billinggroup.html)
@@ -391,6 +630,26 @@ pub mod billing_group {
         pub billing_group_properties:
             ::std::option::Option<::stratus_model::Val<BillingGroupProperties>>,
     }
+
+    /// What the schema says of `AWS::IoT::BillingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::BillingGroup",
+        properties: &[
+            s::prop("BillingGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "BillingGroupProperties",
+                s::Kind::Object(&SCHEMA_BillingGroupProperties),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBillingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBillingGroupAttributes {
@@ -420,6 +679,19 @@ pub mod billing_group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BillingGroupProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_BillingGroupProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "BillingGroupProperties",
+        properties: &[s::prop("BillingGroupDescription", s::Kind::String)
+            .pattern("[\\p{Graph}\\x20]*")
+            .min_length(0)
+            .max_length(2028)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BillingGroupProperties> for ::stratus_model::Val<BillingGroupProperties> {
         fn from(value: BillingGroupProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -431,6 +703,8 @@ pub use billing_group::{CfnBillingGroup, CfnBillingGroupAttributes};
 
 /// `AWS::IoT::CACertificate` and its property types.
 pub mod ca_certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::CACertificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-cacertificate.html)
@@ -495,6 +769,37 @@ pub mod ca_certificate {
         }
     }
 
+    /// What the schema says of `AWS::IoT::CACertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::CACertificate",
+        properties: &[
+            s::prop(
+                "AutoRegistrationStatus",
+                s::Kind::Enum(AutoRegistrationStatus::VALUES),
+            ),
+            s::prop("CACertificatePem", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("CertificateMode", s::Kind::Enum(CertificateMode::VALUES)),
+            s::prop(
+                "RegistrationConfig",
+                s::Kind::Object(&SCHEMA_RegistrationConfig),
+            ),
+            s::prop("RemoveAutoRegistration", s::Kind::Boolean),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("VerificationCertificatePem", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CACertificatePem", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCaCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCaCertificateAttributes {
         /// `Arn`: string.
@@ -530,6 +835,29 @@ pub mod ca_certificate {
         pub template_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RegistrationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegistrationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RegistrationConfig",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("TemplateBody", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(0)
+                .max_length(10240),
+            s::prop("TemplateName", s::Kind::String)
+                .pattern("^[0-9A-Za-z_-]+$")
+                .min_length(1)
+                .max_length(36),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegistrationConfig> for ::stratus_model::Val<RegistrationConfig> {
         fn from(value: RegistrationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -548,6 +876,8 @@ pub mod ca_certificate {
     impl AutoRegistrationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLE", "DISABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -588,6 +918,8 @@ pub mod ca_certificate {
     impl CertificateMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::SniOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "SNI_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -628,6 +960,8 @@ pub mod ca_certificate {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -661,6 +995,8 @@ pub use ca_certificate::{CfnCaCertificate, CfnCaCertificateAttributes};
 
 /// `AWS::IoT::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificate.html)
@@ -714,6 +1050,31 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Certificate",
+        properties: &[
+            s::prop("CACertificatePem", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("CertificateMode", s::Kind::Enum(CertificateMode::VALUES)),
+            s::prop("CertificatePem", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(65536),
+            s::prop("CertificateSigningRequest", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(4096),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -743,6 +1104,8 @@ pub mod certificate {
     impl CertificateMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::SniOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "SNI_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -795,6 +1158,14 @@ pub mod certificate {
             Self::PendingTransfer,
             Self::PendingActivation,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "INACTIVE",
+            "REVOKED",
+            "PENDING_TRANSFER",
+            "PENDING_ACTIVATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -831,6 +1202,8 @@ pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::IoT::CertificateProvider` and its property types.
 pub mod certificate_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::CertificateProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificateprovider.html)
@@ -879,6 +1252,35 @@ pub mod certificate_provider {
         }
     }
 
+    /// What the schema says of `AWS::IoT::CertificateProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::CertificateProvider",
+        properties: &[
+            s::prop(
+                "AccountDefaultForOperations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(CertificateProviderOperation::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("CertificateProviderName", s::Kind::String)
+                .pattern("[\\w=,@-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("LambdaFunctionArn", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(170),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LambdaFunctionArn", "AccountDefaultForOperations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificateProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateProviderAttributes {
         /// `Arn`: string.
@@ -901,6 +1303,8 @@ pub mod certificate_provider {
     impl CertificateProviderOperation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CreateCertificateFromCsr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CreateCertificateFromCsr"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -935,6 +1339,8 @@ pub use certificate_provider::{CfnCertificateProvider, CfnCertificateProviderAtt
 
 /// `AWS::IoT::Command` and its property types.
 pub mod command {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Command`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-command.html)
@@ -1016,6 +1422,48 @@ pub mod command {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Command`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Command",
+        properties: &[
+            s::prop("CommandId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("CreatedAt", s::Kind::String),
+            s::prop("Deprecated", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\p{C}]*$")
+                .min_length(0)
+                .max_length(2028),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[^\\p{C}]*$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("LastUpdatedAt", s::Kind::String),
+            s::prop(
+                "MandatoryParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CommandParameter))),
+            )
+            .min_items(1),
+            s::prop("Namespace", s::Kind::Enum(Namespace::VALUES)),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_CommandPayload)),
+            s::prop("PayloadTemplate", s::Kind::String)
+                .min_length(0)
+                .max_length(32768),
+            s::prop("PendingDeletion", s::Kind::Boolean),
+            s::prop("Preprocessor", s::Kind::Object(&SCHEMA_CommandPreprocessor)),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2028),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CommandId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCommand`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCommandAttributes {
         /// `CommandArn`: string.
@@ -1065,6 +1513,39 @@ pub mod command {
         }
     }
 
+    /// What the schema says of `CommandParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandParameter",
+        properties: &[
+            s::prop(
+                "DefaultValue",
+                s::Kind::Object(&SCHEMA_CommandParameterValue),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\p{C}]*$")
+                .min_length(0)
+                .max_length(2028),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[.$a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(192),
+            s::prop("Type", s::Kind::Enum(CommandParameterType::VALUES)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_CommandParameterValue)),
+            s::prop(
+                "ValueConditions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CommandParameterValueCondition),
+                )),
+            )
+            .min_items(1),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommandParameter> for ::stratus_model::Val<CommandParameter> {
         fn from(value: CommandParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1081,6 +1562,19 @@ pub mod command {
         pub content_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CommandPayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandPayload: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandPayload",
+        properties: &[
+            s::prop("Content", s::Kind::String),
+            s::prop("ContentType", s::Kind::String).min_length(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommandPayload> for ::stratus_model::Val<CommandPayload> {
         fn from(value: CommandPayload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1096,6 +1590,19 @@ pub mod command {
             ::stratus_model::Val<AwsJsonSubstitutionCommandPreprocessorConfig>,
         >,
     }
+
+    /// What the schema says of `CommandPreprocessor`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandPreprocessor: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandPreprocessor",
+        properties: &[s::prop(
+            "AwsJsonSubstitution",
+            s::Kind::Object(&SCHEMA_AwsJsonSubstitutionCommandPreprocessorConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CommandPreprocessor> for ::stratus_model::Val<CommandPreprocessor> {
         fn from(value: CommandPreprocessor) -> Self {
@@ -1130,6 +1637,29 @@ pub mod command {
         #[resource(rename = "UL")]
         pub ul: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CommandParameterValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandParameterValue: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandParameterValue",
+        properties: &[
+            s::prop("B", s::Kind::Boolean),
+            s::prop("BIN", s::Kind::String).min_length(1),
+            s::prop("D", s::Kind::Number),
+            s::prop("I", s::Kind::Integer),
+            s::prop("L", s::Kind::String)
+                .pattern("^-?\\d+$")
+                .max_length(19),
+            s::prop("S", s::Kind::String).min_length(1),
+            s::prop("UL", s::Kind::String)
+                .pattern("^[0-9]*$")
+                .min_length(1)
+                .max_length(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CommandParameterValue> for ::stratus_model::Val<CommandParameterValue> {
         fn from(value: CommandParameterValue) -> Self {
@@ -1166,6 +1696,25 @@ pub mod command {
         }
     }
 
+    /// What the schema says of `CommandParameterValueCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandParameterValueCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandParameterValueCondition",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(CommandParameterValueComparisonOperator::VALUES),
+            ),
+            s::prop(
+                "Operand",
+                s::Kind::Object(&SCHEMA_CommandParameterValueComparisonOperand),
+            ),
+        ],
+        required: &["ComparisonOperator", "Operand"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommandParameterValueCondition>
         for ::stratus_model::Val<CommandParameterValueCondition>
     {
@@ -1193,6 +1742,17 @@ pub mod command {
             }
         }
     }
+
+    /// What the schema says of `AwsJsonSubstitutionCommandPreprocessorConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsJsonSubstitutionCommandPreprocessorConfig: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AwsJsonSubstitutionCommandPreprocessorConfig",
+            properties: &[s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES))],
+            required: &["OutputFormat"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<AwsJsonSubstitutionCommandPreprocessorConfig>
         for ::stratus_model::Val<AwsJsonSubstitutionCommandPreprocessorConfig>
@@ -1222,6 +1782,35 @@ pub mod command {
         pub strings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CommandParameterValueComparisonOperand`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandParameterValueComparisonOperand: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandParameterValueComparisonOperand",
+        properties: &[
+            s::prop("Number", s::Kind::String).min_length(1),
+            s::prop(
+                "NumberRange",
+                s::Kind::Object(&SCHEMA_CommandParameterValueNumberRange),
+            ),
+            s::prop(
+                "Numbers",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("String", s::Kind::String).min_length(1),
+            s::prop(
+                "Strings",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CommandParameterValueComparisonOperand>
         for ::stratus_model::Val<CommandParameterValueComparisonOperand>
@@ -1258,6 +1847,19 @@ pub mod command {
         }
     }
 
+    /// What the schema says of `CommandParameterValueNumberRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_CommandParameterValueNumberRange: s::ObjectSchema = s::ObjectSchema {
+        name: "CommandParameterValueNumberRange",
+        properties: &[
+            s::prop("Max", s::Kind::String).min_length(1),
+            s::prop("Min", s::Kind::String).min_length(1),
+        ],
+        required: &["Min", "Max"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CommandParameterValueNumberRange>
         for ::stratus_model::Val<CommandParameterValueNumberRange>
     {
@@ -1278,6 +1880,8 @@ pub mod command {
     impl Namespace {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsIoT, Self::AwsIoTFleetWise];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS-IoT", "AWS-IoT-FleetWise"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1335,6 +1939,16 @@ pub mod command {
             Self::Unsignedlong,
             Self::Boolean,
             Self::Binary,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "STRING",
+            "INTEGER",
+            "DOUBLE",
+            "LONG",
+            "UNSIGNEDLONG",
+            "BOOLEAN",
+            "BINARY",
         ];
 
         /// The value CloudFormation takes.
@@ -1408,6 +2022,19 @@ pub mod command {
             Self::InRange,
             Self::NotInRange,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EQUALS",
+            "NOT_EQUALS",
+            "LESS_THAN",
+            "LESS_THAN_EQUALS",
+            "GREATER_THAN",
+            "GREATER_THAN_EQUALS",
+            "IN_SET",
+            "NOT_IN_SET",
+            "IN_RANGE",
+            "NOT_IN_RANGE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1458,6 +2085,8 @@ pub mod command {
     impl OutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Cbor];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "CBOR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1491,6 +2120,8 @@ pub use command::{CfnCommand, CfnCommandAttributes};
 
 /// `AWS::IoT::CustomMetric` and its property types.
 pub mod custom_metric {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::CustomMetric`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-custommetric.html)
@@ -1535,6 +2166,27 @@ pub mod custom_metric {
         }
     }
 
+    /// What the schema says of `AWS::IoT::CustomMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::CustomMetric",
+        properties: &[
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[\\p{Graph}\\x20]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MetricType", s::Kind::Enum(MetricType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MetricType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomMetric`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomMetricAttributes {
         /// `MetricArn`: string.
@@ -1568,6 +2220,9 @@ pub mod custom_metric {
             Self::NumberList,
             Self::Number,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["string-list", "ip-address-list", "number-list", "number"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1603,6 +2258,8 @@ pub use custom_metric::{CfnCustomMetric, CfnCustomMetricAttributes};
 
 /// `AWS::IoT::Dimension` and its property types.
 pub mod dimension {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Dimension`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-dimension.html)
@@ -1650,6 +2307,29 @@ pub mod dimension {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Dimension",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "StringValues",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "StringValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDimension`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDimensionAttributes {
         /// `Arn`: string.
@@ -1672,6 +2352,8 @@ pub mod dimension {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TopicFilter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TOPIC_FILTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1704,6 +2386,8 @@ pub use dimension::{CfnDimension, CfnDimensionAttributes};
 
 /// `AWS::IoT::DomainConfiguration` and its property types.
 pub mod domain_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::DomainConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-domainconfiguration.html)
@@ -1770,6 +2454,16 @@ pub mod domain_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IoT::DomainConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::DomainConfiguration",
+        properties: &[s::prop("ApplicationProtocol", s::Kind::Enum(ApplicationProtocol::VALUES)), s::prop("AuthenticationType", s::Kind::Enum(AuthenticationType::VALUES)), s::prop("AuthorizerConfig", s::Kind::Object(&SCHEMA_AuthorizerConfig)), s::prop("ClientCertificateConfig", s::Kind::Object(&SCHEMA_ClientCertificateConfig)), s::prop("DomainConfigurationName", s::Kind::String).pattern("^[\\w.-]+$").min_length(1).max_length(128), s::prop("DomainConfigurationStatus", s::Kind::Enum(DomainConfigurationStatus::VALUES)), s::prop("DomainName", s::Kind::String).pattern("^[\\s\\S]*$").min_length(1).max_length(253), s::prop("ServerCertificateArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$").min_length(1).max_length(2048))).min_items(0).max_items(1), s::prop("ServerCertificateConfig", s::Kind::Object(&SCHEMA_ServerCertificateConfig)), s::prop("ServiceType", s::Kind::Enum(ServiceType::VALUES)), s::prop("TlsConfig", s::Kind::Object(&SCHEMA_TlsConfig)), s::prop("ValidationCertificateArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$").min_length(1).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomainConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainConfigurationAttributes {
         /// `Arn`: string.
@@ -1809,6 +2503,22 @@ pub mod domain_configuration {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AuthorizerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthorizerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthorizerConfig",
+        properties: &[
+            s::prop("AllowAuthorizerOverride", s::Kind::Boolean),
+            s::prop("DefaultAuthorizerName", s::Kind::String)
+                .pattern("^[\\w=,@-]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthorizerConfig> for ::stratus_model::Val<AuthorizerConfig> {
         fn from(value: AuthorizerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1825,6 +2535,19 @@ pub mod domain_configuration {
         pub client_certificate_callback_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ClientCertificateConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientCertificateConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientCertificateConfig",
+        properties: &[s::prop("ClientCertificateCallbackArn", s::Kind::String)
+            .pattern("^[\\s\\S]*$")
+            .min_length(1)
+            .max_length(170)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientCertificateConfig>
         for ::stratus_model::Val<ClientCertificateConfig>
@@ -1851,6 +2574,16 @@ pub mod domain_configuration {
         pub ocsp_lambda_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ServerCertificateConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerCertificateConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerCertificateConfig",
+        properties: &[s::prop("EnableOCSPCheck", s::Kind::Boolean), s::prop("OcspAuthorizedResponderArn", s::Kind::String).pattern("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$").min_length(1).max_length(2048), s::prop("OcspLambdaArn", s::Kind::String).min_length(1).max_length(170)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerCertificateConfig>
         for ::stratus_model::Val<ServerCertificateConfig>
     {
@@ -1868,6 +2601,19 @@ pub mod domain_configuration {
         /// Length: `0..=128`.
         pub security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TlsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TlsConfig",
+        properties: &[s::prop("SecurityPolicy", s::Kind::String)
+            .pattern("^[\\s\\S]*$")
+            .min_length(0)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TlsConfig> for ::stratus_model::Val<TlsConfig> {
         fn from(value: TlsConfig) -> Self {
@@ -1892,6 +2638,9 @@ pub mod domain_configuration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::SecureMqtt, Self::MqttWss, Self::Https, Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SECURE_MQTT", "MQTT_WSS", "HTTPS", "DEFAULT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1946,6 +2695,14 @@ pub mod domain_configuration {
             Self::CustomAuthX509,
             Self::Default,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS_X509",
+            "CUSTOM_AUTH",
+            "AWS_SIGV4",
+            "CUSTOM_AUTH_X509",
+            "DEFAULT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1989,6 +2746,8 @@ pub mod domain_configuration {
     impl DomainConfigurationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2033,6 +2792,8 @@ pub mod domain_configuration {
     impl ServiceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Data, Self::CredentialProvider, Self::Jobs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DATA", "CREDENTIAL_PROVIDER", "JOBS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2067,6 +2828,8 @@ pub use domain_configuration::{CfnDomainConfiguration, CfnDomainConfigurationAtt
 
 /// `AWS::IoT::EncryptionConfiguration` and its property types.
 pub mod encryption_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::EncryptionConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-encryptionconfiguration.html)
@@ -2102,6 +2865,24 @@ pub mod encryption_configuration {
         }
     }
 
+    /// What the schema says of `AWS::IoT::EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::EncryptionConfiguration",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KmsAccessRoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEncryptionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEncryptionConfigurationAttributes {
         /// `AccountId`: string.
@@ -2136,6 +2917,9 @@ pub mod encryption_configuration {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManagedKmsKey, Self::AwsOwnedKmsKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KMS_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2171,6 +2955,8 @@ pub use encryption_configuration::{
 
 /// `AWS::IoT::FleetMetric` and its property types.
 pub mod fleet_metric {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::FleetMetric`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html)
@@ -2236,6 +3022,38 @@ pub mod fleet_metric {
         }
     }
 
+    /// What the schema says of `AWS::IoT::FleetMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::FleetMetric",
+        properties: &[
+            s::prop("AggregationField", s::Kind::String).min_length(1),
+            s::prop("AggregationType", s::Kind::Object(&SCHEMA_AggregationType)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{Graph}\\x20]*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("IndexName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\.]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Period", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(86400.0),
+            s::prop("QueryString", s::Kind::String).min_length(1),
+            s::prop("QueryVersion", s::Kind::String),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["MetricName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleetMetric`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetMetricAttributes {
         /// `MetricArn`: string.
@@ -2290,6 +3108,27 @@ pub mod fleet_metric {
             }
         }
     }
+
+    /// What the schema says of `AggregationType`'s properties; `validate()` checks them.
+    pub static SCHEMA_AggregationType: s::ObjectSchema = s::ObjectSchema {
+        name: "AggregationType",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9]+$")
+                        .min_length(1)
+                        .max_length(12),
+                ),
+            ),
+        ],
+        required: &["Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AggregationType> for ::stratus_model::Val<AggregationType> {
         fn from(value: AggregationType) -> Self {
@@ -2387,6 +3226,36 @@ pub mod fleet_metric {
             Self::Terabytes,
             Self::TerabytesSecond,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Bits",
+            "Bits/Second",
+            "Bytes",
+            "Bytes/Second",
+            "Count",
+            "Count/Second",
+            "Gigabits",
+            "Gigabits/Second",
+            "Gigabytes",
+            "Gigabytes/Second",
+            "Kilobits",
+            "Kilobits/Second",
+            "Kilobytes",
+            "Kilobytes/Second",
+            "Megabits",
+            "Megabits/Second",
+            "Megabytes",
+            "Megabytes/Second",
+            "Microseconds",
+            "Milliseconds",
+            "None",
+            "Percent",
+            "Seconds",
+            "Terabits",
+            "Terabits/Second",
+            "Terabytes",
+            "Terabytes/Second",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2454,6 +3323,8 @@ pub mod fleet_metric {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cardinality, Self::Percentiles, Self::Statistics];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Cardinality", "Percentiles", "Statistics"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2488,6 +3359,8 @@ pub use fleet_metric::{CfnFleetMetric, CfnFleetMetricAttributes};
 
 /// `AWS::IoT::JobTemplate` and its property types.
 pub mod job_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::JobTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-jobtemplate.html)
@@ -2586,6 +3459,60 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `AWS::IoT::JobTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::JobTemplate",
+        properties: &[
+            s::prop("AbortConfig", s::Kind::Object(&SCHEMA_AbortConfig)),
+            s::prop("Description", s::Kind::String)
+                .pattern("[^\\p{C}]+")
+                .min_length(0)
+                .max_length(2028),
+            s::prop(
+                "DestinationPackageVersions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:[!-~]+$")
+                        .min_length(1)
+                        .max_length(1600),
+                ),
+            ),
+            s::prop("Document", s::Kind::String)
+                .min_length(0)
+                .max_length(32768),
+            s::prop("DocumentSource", s::Kind::String)
+                .min_length(1)
+                .max_length(1350),
+            s::prop("JobArn", s::Kind::String),
+            s::prop(
+                "JobExecutionsRetryConfig",
+                s::Kind::Object(&SCHEMA_JobExecutionsRetryConfig),
+            ),
+            s::prop(
+                "JobExecutionsRolloutConfig",
+                s::Kind::Object(&SCHEMA_JobExecutionsRolloutConfig),
+            ),
+            s::prop("JobTemplateId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "MaintenanceWindows",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MaintenanceWindow))),
+            ),
+            s::prop(
+                "PresignedUrlConfig",
+                s::Kind::Object(&SCHEMA_PresignedUrlConfig),
+            ),
+            s::prop("TimeoutConfig", s::Kind::Object(&SCHEMA_TimeoutConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["JobTemplateId", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnJobTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobTemplateAttributes {
         /// `Arn`: string.
@@ -2621,6 +3548,20 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `AbortConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbortConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AbortConfig",
+        properties: &[s::prop(
+            "CriteriaList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AbortCriteria))),
+        )
+        .min_items(1)],
+        required: &["CriteriaList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbortConfig> for ::stratus_model::Val<AbortConfig> {
         fn from(value: AbortConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2636,6 +3577,21 @@ pub mod job_template {
         pub retry_criteria_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RetryCriteria>>>,
     }
+
+    /// What the schema says of `JobExecutionsRetryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobExecutionsRetryConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JobExecutionsRetryConfig",
+        properties: &[s::prop(
+            "RetryCriteriaList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RetryCriteria))),
+        )
+        .min_items(1)
+        .max_items(2)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JobExecutionsRetryConfig>
         for ::stratus_model::Val<JobExecutionsRetryConfig>
@@ -2656,6 +3612,22 @@ pub mod job_template {
         pub maximum_per_minute: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `JobExecutionsRolloutConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JobExecutionsRolloutConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JobExecutionsRolloutConfig",
+        properties: &[
+            s::prop(
+                "ExponentialRolloutRate",
+                s::Kind::Object(&SCHEMA_ExponentialRolloutRate),
+            ),
+            s::prop("MaximumPerMinute", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JobExecutionsRolloutConfig>
         for ::stratus_model::Val<JobExecutionsRolloutConfig>
     {
@@ -2675,6 +3647,23 @@ pub mod job_template {
         /// Length: `1..=256`.
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindow",
+        properties: &[
+            s::prop("DurationInMinutes", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1430.0),
+            s::prop("StartTime", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
@@ -2705,6 +3694,23 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `PresignedUrlConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PresignedUrlConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PresignedUrlConfig",
+        properties: &[
+            s::prop("ExpiresInSec", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(3600.0),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PresignedUrlConfig> for ::stratus_model::Val<PresignedUrlConfig> {
         fn from(value: PresignedUrlConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2730,6 +3736,18 @@ pub mod job_template {
             }
         }
     }
+
+    /// What the schema says of `TimeoutConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeoutConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeoutConfig",
+        properties: &[s::prop("InProgressTimeoutInMinutes", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10080.0)],
+        required: &["InProgressTimeoutInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimeoutConfig> for ::stratus_model::Val<TimeoutConfig> {
         fn from(value: TimeoutConfig) -> Self {
@@ -2772,6 +3790,26 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `AbortCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbortCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "AbortCriteria",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("FailureType", s::Kind::Enum(FailureType::VALUES)),
+            s::prop("MinNumberOfExecutedThings", s::Kind::Integer).minimum(1.0),
+            s::prop("ThresholdPercentage", s::Kind::Number).maximum(100.0),
+        ],
+        required: &[
+            "Action",
+            "FailureType",
+            "MinNumberOfExecutedThings",
+            "ThresholdPercentage",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbortCriteria> for ::stratus_model::Val<AbortCriteria> {
         fn from(value: AbortCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2788,6 +3826,21 @@ pub mod job_template {
         /// Range: `0..=10`.
         pub number_of_retries: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RetryCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryCriteria",
+        properties: &[
+            s::prop("FailureType", s::Kind::Enum(JobRetryFailureType::VALUES)),
+            s::prop("NumberOfRetries", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetryCriteria> for ::stratus_model::Val<RetryCriteria> {
         fn from(value: RetryCriteria) -> Self {
@@ -2827,6 +3880,29 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `ExponentialRolloutRate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExponentialRolloutRate: s::ObjectSchema = s::ObjectSchema {
+        name: "ExponentialRolloutRate",
+        properties: &[
+            s::prop("BaseRatePerMinute", s::Kind::Integer).minimum(1.0),
+            s::prop("IncrementFactor", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(5.0),
+            s::prop(
+                "RateIncreaseCriteria",
+                s::Kind::Object(&SCHEMA_RateIncreaseCriteria),
+            ),
+        ],
+        required: &[
+            "BaseRatePerMinute",
+            "IncrementFactor",
+            "RateIncreaseCriteria",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExponentialRolloutRate> for ::stratus_model::Val<ExponentialRolloutRate> {
         fn from(value: ExponentialRolloutRate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2842,6 +3918,19 @@ pub mod job_template {
         /// `NumberOfSucceededThings`: integer.
         pub number_of_succeeded_things: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RateIncreaseCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateIncreaseCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "RateIncreaseCriteria",
+        properties: &[
+            s::prop("NumberOfNotifiedThings", s::Kind::Integer).minimum(1.0),
+            s::prop("NumberOfSucceededThings", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateIncreaseCriteria> for ::stratus_model::Val<RateIncreaseCriteria> {
         fn from(value: RateIncreaseCriteria) -> Self {
@@ -2859,6 +3948,8 @@ pub mod job_template {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cancel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CANCEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2902,6 +3993,8 @@ pub mod job_template {
     impl FailureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Failed, Self::Rejected, Self::TimedOut, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAILED", "REJECTED", "TIMED_OUT", "ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2946,6 +4039,8 @@ pub mod job_template {
     impl JobRetryFailureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Failed, Self::TimedOut, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAILED", "TIMED_OUT", "ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2980,6 +4075,8 @@ pub use job_template::{CfnJobTemplate, CfnJobTemplateAttributes};
 
 /// `AWS::IoT::Logging` and its property types.
 pub mod logging {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Logging`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-logging.html)
@@ -3022,6 +4119,29 @@ pub mod logging {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Logging`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Logging",
+        properties: &[
+            s::prop("AccountId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("DefaultLogLevel", s::Kind::Enum(DefaultLogLevel::VALUES)),
+            s::prop(
+                "EventConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventConfiguration))),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["AccountId", "RoleArn", "DefaultLogLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `EventConfiguration`, a property type of `AWS::IoT::Logging`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -3051,6 +4171,25 @@ pub mod logging {
             }
         }
     }
+
+    /// What the schema says of `EventConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EventConfiguration",
+        properties: &[
+            s::prop("EventType", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogDestination", s::Kind::String)
+                .pattern("^(?!aws/)[a-zA-Z0-9_\\-/.#]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+        ],
+        required: &["EventType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventConfiguration> for ::stratus_model::Val<EventConfiguration> {
         fn from(value: EventConfiguration) -> Self {
@@ -3082,6 +4221,8 @@ pub mod logging {
             Self::Debug,
             Self::Disabled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3137,6 +4278,8 @@ pub mod logging {
             Self::Debug,
             Self::Disabled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3173,6 +4316,8 @@ pub use logging::CfnLogging;
 
 /// `AWS::IoT::MitigationAction` and its property types.
 pub mod mitigation_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::MitigationAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-mitigationaction.html)
@@ -3214,6 +4359,26 @@ pub mod mitigation_action {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoT::MitigationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::MitigationAction",
+        properties: &[
+            s::prop("ActionName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ActionParams", s::Kind::Object(&SCHEMA_ActionParams)),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn", "ActionParams"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMitigationAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMitigationActionAttributes {
@@ -3257,6 +4422,41 @@ pub mod mitigation_action {
             ::std::option::Option<::stratus_model::Val<UpdateDeviceCertificateParams>>,
     }
 
+    /// What the schema says of `ActionParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionParams: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionParams",
+        properties: &[
+            s::prop(
+                "AddThingsToThingGroupParams",
+                s::Kind::Object(&SCHEMA_AddThingsToThingGroupParams),
+            ),
+            s::prop(
+                "EnableIoTLoggingParams",
+                s::Kind::Object(&SCHEMA_EnableIoTLoggingParams),
+            ),
+            s::prop(
+                "PublishFindingToSnsParams",
+                s::Kind::Object(&SCHEMA_PublishFindingToSnsParams),
+            ),
+            s::prop(
+                "ReplaceDefaultPolicyVersionParams",
+                s::Kind::Object(&SCHEMA_ReplaceDefaultPolicyVersionParams),
+            ),
+            s::prop(
+                "UpdateCACertificateParams",
+                s::Kind::Object(&SCHEMA_UpdateCaCertificateParams),
+            ),
+            s::prop(
+                "UpdateDeviceCertificateParams",
+                s::Kind::Object(&SCHEMA_UpdateDeviceCertificateParams),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionParams> for ::stratus_model::Val<ActionParams> {
         fn from(value: ActionParams) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3288,6 +4488,29 @@ pub mod mitigation_action {
             }
         }
     }
+
+    /// What the schema says of `AddThingsToThingGroupParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddThingsToThingGroupParams: s::ObjectSchema = s::ObjectSchema {
+        name: "AddThingsToThingGroupParams",
+        properties: &[
+            s::prop("OverrideDynamicGroups", s::Kind::Boolean),
+            s::prop(
+                "ThingGroupNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9:_-]+$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["ThingGroupNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AddThingsToThingGroupParams>
         for ::stratus_model::Val<AddThingsToThingGroupParams>
@@ -3324,6 +4547,21 @@ pub mod mitigation_action {
         }
     }
 
+    /// What the schema says of `EnableIoTLoggingParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnableIoTLoggingParams: s::ObjectSchema = s::ObjectSchema {
+        name: "EnableIoTLoggingParams",
+        properties: &[
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop("RoleArnForLogging", s::Kind::String)
+                .min_length(11)
+                .max_length(2048),
+        ],
+        required: &["LogLevel", "RoleArnForLogging"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnableIoTLoggingParams> for ::stratus_model::Val<EnableIoTLoggingParams> {
         fn from(value: EnableIoTLoggingParams) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3350,6 +4588,18 @@ pub mod mitigation_action {
             }
         }
     }
+
+    /// What the schema says of `PublishFindingToSnsParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublishFindingToSnsParams: s::ObjectSchema = s::ObjectSchema {
+        name: "PublishFindingToSnsParams",
+        properties: &[s::prop("TopicArn", s::Kind::String)
+            .min_length(11)
+            .max_length(2048)],
+        required: &["TopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublishFindingToSnsParams>
         for ::stratus_model::Val<PublishFindingToSnsParams>
@@ -3380,6 +4630,16 @@ pub mod mitigation_action {
         }
     }
 
+    /// What the schema says of `ReplaceDefaultPolicyVersionParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplaceDefaultPolicyVersionParams: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplaceDefaultPolicyVersionParams",
+        properties: &[s::prop("TemplateName", s::Kind::Enum(TemplateName::VALUES))],
+        required: &["TemplateName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplaceDefaultPolicyVersionParams>
         for ::stratus_model::Val<ReplaceDefaultPolicyVersionParams>
     {
@@ -3407,6 +4667,16 @@ pub mod mitigation_action {
         }
     }
 
+    /// What the schema says of `UpdateCACertificateParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateCaCertificateParams: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateCACertificateParams",
+        properties: &[s::prop("Action", s::Kind::Enum(Action::VALUES))],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UpdateCaCertificateParams>
         for ::stratus_model::Val<UpdateCaCertificateParams>
     {
@@ -3433,6 +4703,16 @@ pub mod mitigation_action {
             }
         }
     }
+
+    /// What the schema says of `UpdateDeviceCertificateParams`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateDeviceCertificateParams: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateDeviceCertificateParams",
+        properties: &[s::prop("Action", s::Kind::Enum(Action2::VALUES))],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdateDeviceCertificateParams>
         for ::stratus_model::Val<UpdateDeviceCertificateParams>
@@ -3466,6 +4746,9 @@ pub mod mitigation_action {
             Self::Warn,
             Self::UnsetValue,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DEBUG", "INFO", "ERROR", "WARN", "UNSET_VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3509,6 +4792,8 @@ pub mod mitigation_action {
     impl TemplateName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BlankPolicy, Self::UnsetValue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLANK_POLICY", "UNSET_VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3549,6 +4834,8 @@ pub mod mitigation_action {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Deactivate, Self::UnsetValue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEACTIVATE", "UNSET_VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3589,6 +4876,8 @@ pub mod mitigation_action {
     impl Action2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Deactivate, Self::UnsetValue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEACTIVATE", "UNSET_VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3622,6 +4911,8 @@ pub use mitigation_action::{CfnMitigationAction, CfnMitigationActionAttributes};
 
 /// `AWS::IoT::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policy.html)
@@ -3660,6 +4951,26 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `AWS::IoT::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Policy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(404600),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `Arn`: string.
@@ -3682,6 +4993,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::IoT::PolicyPrincipalAttachment` and its property types.
 pub mod policy_principal_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::PolicyPrincipalAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policyprincipalattachment.html)
@@ -3717,6 +5030,19 @@ pub mod policy_principal_attachment {
         }
     }
 
+    /// What the schema says of `AWS::IoT::PolicyPrincipalAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::PolicyPrincipalAttachment",
+        properties: &[
+            s::prop("PolicyName", s::Kind::String),
+            s::prop("Principal", s::Kind::String),
+        ],
+        required: &["Principal", "PolicyName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicyPrincipalAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyPrincipalAttachmentAttributes {
         /// `Id`: string.
@@ -3736,6 +5062,8 @@ pub use policy_principal_attachment::{
 
 /// `AWS::IoT::ProvisioningTemplate` and its property types.
 pub mod provisioning_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ProvisioningTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-provisioningtemplate.html)
@@ -3799,6 +5127,39 @@ pub mod provisioning_template {
         }
     }
 
+    /// What the schema says of `AWS::IoT::ProvisioningTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ProvisioningTemplate",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\p{C}]*$")
+                .min_length(0)
+                .max_length(500),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "PreProvisioningHook",
+                s::Kind::Object(&SCHEMA_ProvisioningHook),
+            ),
+            s::prop("ProvisioningRoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("TemplateBody", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10240),
+            s::prop("TemplateName", s::Kind::String)
+                .pattern("^[0-9A-Za-z_-]+$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("TemplateType", s::Kind::Enum(TemplateType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProvisioningRoleArn", "TemplateBody"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProvisioningTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProvisioningTemplateAttributes {
         /// `TemplateArn`: string.
@@ -3824,6 +5185,24 @@ pub mod provisioning_template {
         pub target_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ProvisioningHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningHook: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningHook",
+        properties: &[
+            s::prop("PayloadVersion", s::Kind::String)
+                .pattern("^[0-9-]+$")
+                .min_length(10)
+                .max_length(32),
+            s::prop("TargetArn", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisioningHook> for ::stratus_model::Val<ProvisioningHook> {
         fn from(value: ProvisioningHook) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3842,6 +5221,8 @@ pub mod provisioning_template {
     impl TemplateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FleetProvisioning, Self::Jitp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FLEET_PROVISIONING", "JITP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3875,6 +5256,8 @@ pub use provisioning_template::{CfnProvisioningTemplate, CfnProvisioningTemplate
 
 /// `AWS::IoT::ResourceSpecificLogging` and its property types.
 pub mod resource_specific_logging {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ResourceSpecificLogging`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-resourcespecificlogging.html)
@@ -3919,6 +5302,23 @@ pub mod resource_specific_logging {
         }
     }
 
+    /// What the schema says of `AWS::IoT::ResourceSpecificLogging`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ResourceSpecificLogging",
+        properties: &[
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop("TargetName", s::Kind::String)
+                .pattern("[a-zA-Z0-9.:\\s_\\-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TargetType", s::Kind::Enum(TargetType::VALUES)),
+        ],
+        required: &["TargetName", "TargetType", "LogLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceSpecificLogging`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceSpecificLoggingAttributes {
         /// `TargetId`: string.
@@ -3955,6 +5355,8 @@ pub mod resource_specific_logging {
             Self::Debug,
             Self::Disabled,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4010,6 +5412,14 @@ pub mod resource_specific_logging {
             Self::PrincipalId,
             Self::EventType,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "THING_GROUP",
+            "CLIENT_ID",
+            "SOURCE_IP",
+            "PRINCIPAL_ID",
+            "EVENT_TYPE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4048,6 +5458,8 @@ pub use resource_specific_logging::{
 
 /// `AWS::IoT::RoleAlias` and its property types.
 pub mod role_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::RoleAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-rolealias.html)
@@ -4090,6 +5502,29 @@ pub mod role_alias {
         }
     }
 
+    /// What the schema says of `AWS::IoT::RoleAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::RoleAlias",
+        properties: &[
+            s::prop("CredentialDurationSeconds", s::Kind::Integer)
+                .minimum(900.0)
+                .maximum(43200.0),
+            s::prop("RoleAlias", s::Kind::String)
+                .pattern("[\\w=,@-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoleAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoleAliasAttributes {
         /// `RoleAliasArn`: string.
@@ -4107,6 +5542,8 @@ pub use role_alias::{CfnRoleAlias, CfnRoleAliasAttributes};
 
 /// `AWS::IoT::ScheduledAudit` and its property types.
 pub mod scheduled_audit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ScheduledAudit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-scheduledaudit.html)
@@ -4160,6 +5597,30 @@ pub mod scheduled_audit {
         }
     }
 
+    /// What the schema says of `AWS::IoT::ScheduledAudit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ScheduledAudit",
+        properties: &[
+            s::prop("DayOfMonth", s::Kind::String)
+                .pattern("^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$"),
+            s::prop("DayOfWeek", s::Kind::Enum(DayOfWeek::VALUES)),
+            s::prop("Frequency", s::Kind::Enum(Frequency::VALUES)),
+            s::prop("ScheduledAuditName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TargetCheckNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Frequency", "TargetCheckNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScheduledAudit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledAuditAttributes {
         /// `ScheduledAuditArn`: string.
@@ -4204,6 +5665,17 @@ pub mod scheduled_audit {
             Self::Fri,
             Self::Sat,
             Self::UnsetValue,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SUN",
+            "MON",
+            "TUE",
+            "WED",
+            "THU",
+            "FRI",
+            "SAT",
+            "UNSET_VALUE",
         ];
 
         /// The value CloudFormation takes.
@@ -4256,6 +5728,8 @@ pub mod scheduled_audit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Daily, Self::Weekly, Self::Biweekly, Self::Monthly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4291,6 +5765,8 @@ pub use scheduled_audit::{CfnScheduledAudit, CfnScheduledAuditAttributes};
 
 /// `AWS::IoT::SecurityProfile` and its property types.
 pub mod security_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::SecurityProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-securityprofile.html)
@@ -4334,6 +5810,49 @@ pub mod security_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::IoT::SecurityProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::SecurityProfile",
+        properties: &[
+            s::prop(
+                "AdditionalMetricsToRetainV2",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricToRetain))),
+            ),
+            s::prop(
+                "AlertTargets",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_AlertTarget))),
+            ),
+            s::prop(
+                "Behaviors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Behavior))),
+            )
+            .max_length(100)
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "MetricsExportConfig",
+                s::Kind::Object(&SCHEMA_MetricsExportConfig),
+            ),
+            s::prop("SecurityProfileDescription", s::Kind::String)
+                .pattern("^[\\p{Graph}\\x20]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("SecurityProfileName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TargetArns",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(2048)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSecurityProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityProfileAttributes {
         /// `SecurityProfileArn`: string.
@@ -4374,6 +5893,23 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `MetricToRetain`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricToRetain: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricToRetain",
+        properties: &[
+            s::prop("ExportMetric", s::Kind::Boolean),
+            s::prop("Metric", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MetricDimension", s::Kind::Object(&SCHEMA_MetricDimension)),
+        ],
+        required: &["Metric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricToRetain> for ::stratus_model::Val<MetricToRetain> {
         fn from(value: MetricToRetain) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4406,6 +5942,21 @@ pub mod security_profile {
             }
         }
     }
+
+    /// What the schema says of `AlertTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlertTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "AlertTarget",
+        properties: &[
+            s::prop("AlertTargetArn", s::Kind::String).max_length(2048),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["AlertTargetArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlertTarget> for ::stratus_model::Val<AlertTarget> {
         fn from(value: AlertTarget) -> Self {
@@ -4452,6 +6003,29 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `Behavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_Behavior: s::ObjectSchema = s::ObjectSchema {
+        name: "Behavior",
+        properties: &[
+            s::prop("Criteria", s::Kind::Object(&SCHEMA_BehaviorCriteria)),
+            s::prop("ExportMetric", s::Kind::Boolean),
+            s::prop("Metric", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MetricDimension", s::Kind::Object(&SCHEMA_MetricDimension)),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("SuppressAlerts", s::Kind::Boolean),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Behavior> for ::stratus_model::Val<Behavior> {
         fn from(value: Behavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4485,6 +6059,23 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `MetricsExportConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsExportConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsExportConfig",
+        properties: &[
+            s::prop("MqttTopic", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["MqttTopic", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricsExportConfig> for ::stratus_model::Val<MetricsExportConfig> {
         fn from(value: MetricsExportConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4517,6 +6108,22 @@ pub mod security_profile {
         }
     }
 
+    /// What the schema says of `MetricDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDimension",
+        properties: &[
+            s::prop("DimensionName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Operator", s::Kind::Enum(Operator::VALUES)),
+        ],
+        required: &["DimensionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDimension> for ::stratus_model::Val<MetricDimension> {
         fn from(value: MetricDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4548,6 +6155,37 @@ pub mod security_profile {
         pub value: ::std::option::Option<::stratus_model::Val<MetricValue>>,
     }
 
+    /// What the schema says of `BehaviorCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_BehaviorCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "BehaviorCriteria",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("ConsecutiveDatapointsToAlarm", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("ConsecutiveDatapointsToClear", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("DurationSeconds", s::Kind::Integer),
+            s::prop(
+                "MlDetectionConfig",
+                s::Kind::Object(&SCHEMA_MachineLearningDetectionConfig),
+            ),
+            s::prop(
+                "StatisticalThreshold",
+                s::Kind::Object(&SCHEMA_StatisticalThreshold),
+            ),
+            s::prop("Value", s::Kind::Object(&SCHEMA_MetricValue)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BehaviorCriteria> for ::stratus_model::Val<BehaviorCriteria> {
         fn from(value: BehaviorCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4562,6 +6200,19 @@ pub mod security_profile {
         /// Allowed values: `LOW`, `MEDIUM`, `HIGH`.
         pub confidence_level: ::std::option::Option<::stratus_model::Val<ConfidenceLevel>>,
     }
+
+    /// What the schema says of `MachineLearningDetectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MachineLearningDetectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MachineLearningDetectionConfig",
+        properties: &[s::prop(
+            "ConfidenceLevel",
+            s::Kind::Enum(ConfidenceLevel::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MachineLearningDetectionConfig>
         for ::stratus_model::Val<MachineLearningDetectionConfig>
@@ -4579,6 +6230,16 @@ pub mod security_profile {
         /// Allowed values: `Average`, `p0`, `p0.1`, `p0.01`, `p1`, `p10`, `p50`, `p90`, `p99`, `p99.9`, `p99.99`, `p100`.
         pub statistic: ::std::option::Option<::stratus_model::Val<Statistic>>,
     }
+
+    /// What the schema says of `StatisticalThreshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatisticalThreshold: s::ObjectSchema = s::ObjectSchema {
+        name: "StatisticalThreshold",
+        properties: &[s::prop("Statistic", s::Kind::Enum(Statistic::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatisticalThreshold> for ::stratus_model::Val<StatisticalThreshold> {
         fn from(value: StatisticalThreshold) -> Self {
@@ -4607,6 +6268,34 @@ pub mod security_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `MetricValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricValue: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricValue",
+        properties: &[
+            s::prop(
+                "Cidrs",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-fA-F0-9:\\.\\/]+$")
+                        .min_length(2)
+                        .max_length(43),
+                ),
+            ),
+            s::prop("Count", s::Kind::String).minimum(0.0),
+            s::prop("Number", s::Kind::Number),
+            s::prop("Numbers", s::Kind::List(&s::prop("", s::Kind::Number))),
+            s::prop(
+                "Ports",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(0.0).maximum(65535.0)),
+            ),
+            s::prop("Strings", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricValue> for ::stratus_model::Val<MetricValue> {
         fn from(value: MetricValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4625,6 +6314,8 @@ pub mod security_profile {
     impl Operator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::In, Self::NotIn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IN", "NOT_IN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4692,6 +6383,19 @@ pub mod security_profile {
             Self::InSet,
             Self::NotInSet,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "less-than",
+            "less-than-equals",
+            "greater-than",
+            "greater-than-equals",
+            "in-cidr-set",
+            "not-in-cidr-set",
+            "in-port-set",
+            "not-in-port-set",
+            "in-set",
+            "not-in-set",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4742,6 +6446,8 @@ pub mod security_profile {
     impl ConfidenceLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4816,6 +6522,11 @@ pub mod security_profile {
             Self::P9999,
             Self::P100,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Average", "p0", "p0.1", "p0.01", "p1", "p10", "p50", "p90", "p99", "p99.9", "p99.99",
+            "p100",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4859,6 +6570,8 @@ pub use security_profile::{CfnSecurityProfile, CfnSecurityProfileAttributes};
 
 /// `AWS::IoT::SoftwarePackage` and its property types.
 pub mod software_package {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::SoftwarePackage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackage.html)
@@ -4884,6 +6597,26 @@ pub mod software_package {
         pub package_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IoT::SoftwarePackage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::SoftwarePackage",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\p{C}]+$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("PackageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_.]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSoftwarePackage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSoftwarePackageAttributes {
         /// `PackageArn`: string.
@@ -4901,6 +6634,8 @@ pub use software_package::{CfnSoftwarePackage, CfnSoftwarePackageAttributes};
 
 /// `AWS::IoT::SoftwarePackageVersion` and its property types.
 pub mod software_package_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::SoftwarePackageVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-softwarepackageversion.html)
@@ -4963,6 +6698,43 @@ pub mod software_package_version {
         }
     }
 
+    /// What the schema says of `AWS::IoT::SoftwarePackageVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::SoftwarePackageVersion",
+        properties: &[
+            s::prop("Artifact", s::Kind::Object(&SCHEMA_PackageVersionArtifact)),
+            s::prop(
+                "Attributes",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[^\\p{C}]+$")
+                        .min_length(1),
+                ),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\p{C}]+$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("PackageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_.]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Recipe", s::Kind::String)
+                .min_length(0)
+                .max_length(3072),
+            s::prop("Sbom", s::Kind::Object(&SCHEMA_Sbom)),
+            s::prop("VersionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_.]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PackageName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSoftwarePackageVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSoftwarePackageVersionAttributes {
         /// `ErrorReason`: string.
@@ -5010,6 +6782,16 @@ pub mod software_package_version {
         }
     }
 
+    /// What the schema says of `PackageVersionArtifact`'s properties; `validate()` checks them.
+    pub static SCHEMA_PackageVersionArtifact: s::ObjectSchema = s::ObjectSchema {
+        name: "PackageVersionArtifact",
+        properties: &[s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["S3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PackageVersionArtifact> for ::stratus_model::Val<PackageVersionArtifact> {
         fn from(value: PackageVersionArtifact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5035,6 +6817,16 @@ pub mod software_package_version {
             }
         }
     }
+
+    /// What the schema says of `Sbom`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sbom: s::ObjectSchema = s::ObjectSchema {
+        name: "Sbom",
+        properties: &[s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["S3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sbom> for ::stratus_model::Val<Sbom> {
         fn from(value: Sbom) -> Self {
@@ -5074,6 +6866,20 @@ pub mod software_package_version {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).min_length(1),
+            s::prop("Key", s::Kind::String).min_length(1),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Bucket", "Key", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5087,6 +6893,8 @@ pub use software_package_version::{
 
 /// `AWS::IoT::Thing` and its property types.
 pub mod thing {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::Thing`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thing.html)
@@ -5102,6 +6910,25 @@ pub mod thing {
         #[resource(replace)]
         pub thing_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::IoT::Thing`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::Thing",
+        properties: &[
+            s::prop(
+                "AttributePayload",
+                s::Kind::Object(&SCHEMA_AttributePayload),
+            ),
+            s::prop("ThingName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnThing`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThingAttributes {
@@ -5132,6 +6959,19 @@ pub mod thing {
         >,
     }
 
+    /// What the schema says of `AttributePayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributePayload: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributePayload",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::Map(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributePayload> for ::stratus_model::Val<AttributePayload> {
         fn from(value: AttributePayload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5143,6 +6983,8 @@ pub use thing::{CfnThing, CfnThingAttributes};
 
 /// `AWS::IoT::ThingGroup` and its property types.
 pub mod thing_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ThingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thinggroup.html)
@@ -5176,6 +7018,33 @@ pub mod thing_group {
             ::std::option::Option<::stratus_model::Val<ThingGroupProperties>>,
     }
 
+    /// What the schema says of `AWS::IoT::ThingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ThingGroup",
+        properties: &[
+            s::prop("ParentGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("ThingGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ThingGroupProperties",
+                s::Kind::Object(&SCHEMA_ThingGroupProperties),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnThingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThingGroupAttributes {
         /// `Arn`: string.
@@ -5206,6 +7075,25 @@ pub mod thing_group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ThingGroupProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThingGroupProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ThingGroupProperties",
+        properties: &[
+            s::prop(
+                "AttributePayload",
+                s::Kind::Object(&SCHEMA_AttributePayload),
+            ),
+            s::prop("ThingGroupDescription", s::Kind::String)
+                .pattern("[\\p{Graph}\\x20]*")
+                .min_length(0)
+                .max_length(2028),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ThingGroupProperties> for ::stratus_model::Val<ThingGroupProperties> {
         fn from(value: ThingGroupProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5224,6 +7112,19 @@ pub mod thing_group {
         >,
     }
 
+    /// What the schema says of `AttributePayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributePayload: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributePayload",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::Map(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributePayload> for ::stratus_model::Val<AttributePayload> {
         fn from(value: AttributePayload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5235,6 +7136,8 @@ pub use thing_group::{CfnThingGroup, CfnThingGroupAttributes};
 
 /// `AWS::IoT::ThingPrincipalAttachment` and its property types.
 pub mod thing_principal_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ThingPrincipalAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thingprincipalattachment.html)
@@ -5274,6 +7177,20 @@ pub mod thing_principal_attachment {
         }
     }
 
+    /// What the schema says of `AWS::IoT::ThingPrincipalAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ThingPrincipalAttachment",
+        properties: &[
+            s::prop("Principal", s::Kind::String),
+            s::prop("ThingName", s::Kind::String),
+            s::prop("ThingPrincipalType", s::Kind::String),
+        ],
+        required: &["ThingName", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnThingPrincipalAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThingPrincipalAttachmentAttributes {
         /// `Id`: string.
@@ -5293,6 +7210,8 @@ pub use thing_principal_attachment::{
 
 /// `AWS::IoT::ThingType` and its property types.
 pub mod thing_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::ThingType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thingtype.html)
@@ -5317,6 +7236,27 @@ pub mod thing_type {
         /// `ThingTypeProperties`: [`ThingTypeProperties`].
         pub thing_type_properties: ::std::option::Option<::stratus_model::Val<ThingTypeProperties>>,
     }
+
+    /// What the schema says of `AWS::IoT::ThingType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::ThingType",
+        properties: &[
+            s::prop("DeprecateThingType", s::Kind::Boolean),
+            s::prop("ThingTypeName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ThingTypeProperties",
+                s::Kind::Object(&SCHEMA_ThingTypeProperties),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnThingType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnThingTypeAttributes {
@@ -5352,6 +7292,35 @@ pub mod thing_type {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ThingTypeProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThingTypeProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ThingTypeProperties",
+        properties: &[
+            s::prop(
+                "Mqtt5Configuration",
+                s::Kind::Object(&SCHEMA_Mqtt5Configuration),
+            ),
+            s::prop(
+                "SearchableAttributes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z0-9_.,@/:#-]+")
+                        .min_length(0)
+                        .max_length(128),
+                ),
+            )
+            .max_items(3),
+            s::prop("ThingTypeDescription", s::Kind::String)
+                .pattern("[\\p{Graph}\\x20]*")
+                .min_length(0)
+                .max_length(2028),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ThingTypeProperties> for ::stratus_model::Val<ThingTypeProperties> {
         fn from(value: ThingTypeProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5366,6 +7335,19 @@ pub mod thing_type {
         pub propagating_attributes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PropagatingAttribute>>>,
     }
+
+    /// What the schema says of `Mqtt5Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mqtt5Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "Mqtt5Configuration",
+        properties: &[s::prop(
+            "PropagatingAttributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PropagatingAttribute))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Mqtt5Configuration> for ::stratus_model::Val<Mqtt5Configuration> {
         fn from(value: Mqtt5Configuration) -> Self {
@@ -5405,6 +7387,31 @@ pub mod thing_type {
         }
     }
 
+    /// What the schema says of `PropagatingAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropagatingAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "PropagatingAttribute",
+        properties: &[
+            s::prop(
+                "ConnectionAttribute",
+                s::Kind::Enum(ConnectionAttribute::VALUES),
+            )
+            .min_length(0)
+            .max_length(128),
+            s::prop("ThingAttribute", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.,@/:#-]+")
+                .min_length(0)
+                .max_length(128),
+            s::prop("UserPropertyKey", s::Kind::String)
+                .pattern("[a-zA-Z0-9:$.]+")
+                .min_length(0)
+                .max_length(128),
+        ],
+        required: &["UserPropertyKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropagatingAttribute> for ::stratus_model::Val<PropagatingAttribute> {
         fn from(value: PropagatingAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5423,6 +7430,8 @@ pub mod thing_type {
     impl ConnectionAttribute {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IotClientId, Self::IotThingThingName];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["iot:ClientId", "iot:Thing.ThingName"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5456,6 +7465,8 @@ pub use thing_type::{CfnThingType, CfnThingTypeAttributes};
 
 /// `AWS::IoT::TopicRule` and its property types.
 pub mod topic_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::TopicRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicrule.html)
@@ -5491,6 +7502,26 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoT::TopicRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::TopicRule",
+        properties: &[
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TopicRulePayload",
+                s::Kind::Object(&SCHEMA_TopicRulePayload),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TopicRulePayload"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTopicRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicRuleAttributes {
@@ -5541,6 +7572,28 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `TopicRulePayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicRulePayload: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicRulePayload",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("AwsIotSqlVersion", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("ErrorAction", s::Kind::Object(&SCHEMA_Action)),
+            s::prop("RuleDisabled", s::Kind::Boolean),
+            s::prop("Sql", s::Kind::String),
+        ],
+        required: &["Actions", "Sql"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TopicRulePayload> for ::stratus_model::Val<TopicRulePayload> {
         fn from(value: TopicRulePayload) -> Self {
@@ -5599,6 +7652,54 @@ pub mod topic_rule {
         pub timestream: ::std::option::Option<::stratus_model::Val<TimestreamAction>>,
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop(
+                "CloudwatchAlarm",
+                s::Kind::Object(&SCHEMA_CloudwatchAlarmAction),
+            ),
+            s::prop(
+                "CloudwatchLogs",
+                s::Kind::Object(&SCHEMA_CloudwatchLogsAction),
+            ),
+            s::prop(
+                "CloudwatchMetric",
+                s::Kind::Object(&SCHEMA_CloudwatchMetricAction),
+            ),
+            s::prop("DynamoDB", s::Kind::Object(&SCHEMA_DynamoDbAction)),
+            s::prop("DynamoDBv2", s::Kind::Object(&SCHEMA_DynamoDBv2Action)),
+            s::prop(
+                "Elasticsearch",
+                s::Kind::Object(&SCHEMA_ElasticsearchAction),
+            ),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_FirehoseAction)),
+            s::prop("Http", s::Kind::Object(&SCHEMA_HttpAction)),
+            s::prop("IotAnalytics", s::Kind::Object(&SCHEMA_IotAnalyticsAction)),
+            s::prop("IotEvents", s::Kind::Object(&SCHEMA_IotEventsAction)),
+            s::prop("IotSiteWise", s::Kind::Object(&SCHEMA_IotSiteWiseAction)),
+            s::prop("Kafka", s::Kind::Object(&SCHEMA_KafkaAction)),
+            s::prop("Kinesis", s::Kind::Object(&SCHEMA_KinesisAction)),
+            s::prop("Lambda", s::Kind::Object(&SCHEMA_LambdaAction)),
+            s::prop("Location", s::Kind::Object(&SCHEMA_LocationAction)),
+            s::prop("OpenSearch", s::Kind::Object(&SCHEMA_OpenSearchAction)),
+            s::prop("Republish", s::Kind::Object(&SCHEMA_RepublishAction)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3Action)),
+            s::prop("Sns", s::Kind::Object(&SCHEMA_SnsAction)),
+            s::prop("Sqs", s::Kind::Object(&SCHEMA_SqsAction)),
+            s::prop(
+                "StepFunctions",
+                s::Kind::Object(&SCHEMA_StepFunctionsAction),
+            ),
+            s::prop("Timestream", s::Kind::Object(&SCHEMA_TimestreamAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5640,6 +7741,21 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `CloudwatchAlarmAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudwatchAlarmAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudwatchAlarmAction",
+        properties: &[
+            s::prop("AlarmName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StateReason", s::Kind::String),
+            s::prop("StateValue", s::Kind::String),
+        ],
+        required: &["AlarmName", "StateReason", "StateValue", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudwatchAlarmAction> for ::stratus_model::Val<CloudwatchAlarmAction> {
         fn from(value: CloudwatchAlarmAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5673,6 +7789,20 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `CloudwatchLogsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudwatchLogsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudwatchLogsAction",
+        properties: &[
+            s::prop("BatchMode", s::Kind::Boolean),
+            s::prop("LogGroupName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["LogGroupName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudwatchLogsAction> for ::stratus_model::Val<CloudwatchLogsAction> {
         fn from(value: CloudwatchLogsAction) -> Self {
@@ -5722,6 +7852,29 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `CloudwatchMetricAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudwatchMetricAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudwatchMetricAction",
+        properties: &[
+            s::prop("MetricName", s::Kind::String),
+            s::prop("MetricNamespace", s::Kind::String),
+            s::prop("MetricTimestamp", s::Kind::String),
+            s::prop("MetricUnit", s::Kind::String),
+            s::prop("MetricValue", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &[
+            "MetricName",
+            "MetricValue",
+            "MetricNamespace",
+            "MetricUnit",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudwatchMetricAction> for ::stratus_model::Val<CloudwatchMetricAction> {
         fn from(value: CloudwatchMetricAction) -> Self {
@@ -5781,6 +7934,26 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `DynamoDBAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDbAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBAction",
+        properties: &[
+            s::prop("HashKeyField", s::Kind::String),
+            s::prop("HashKeyType", s::Kind::Enum(HashKeyType::VALUES)),
+            s::prop("HashKeyValue", s::Kind::String),
+            s::prop("PayloadField", s::Kind::String),
+            s::prop("RangeKeyField", s::Kind::String),
+            s::prop("RangeKeyType", s::Kind::Enum(RangeKeyType::VALUES)),
+            s::prop("RangeKeyValue", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["TableName", "HashKeyField", "HashKeyValue", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynamoDbAction> for ::stratus_model::Val<DynamoDbAction> {
         fn from(value: DynamoDbAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5796,6 +7969,19 @@ pub mod topic_rule {
         /// `RoleArn`: string.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DynamoDBv2Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDBv2Action: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBv2Action",
+        properties: &[
+            s::prop("PutItem", s::Kind::Object(&SCHEMA_PutItemInput)),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamoDBv2Action> for ::stratus_model::Val<DynamoDBv2Action> {
         fn from(value: DynamoDBv2Action) -> Self {
@@ -5844,6 +8030,22 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `ElasticsearchAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchAction",
+        properties: &[
+            s::prop("Endpoint", s::Kind::String).pattern("^https?://"),
+            s::prop("Id", s::Kind::String),
+            s::prop("Index", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Endpoint", "Index", "Id", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElasticsearchAction> for ::stratus_model::Val<ElasticsearchAction> {
         fn from(value: ElasticsearchAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5881,6 +8083,21 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `FirehoseAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirehoseAction: s::ObjectSchema = s::ObjectSchema {
+        name: "FirehoseAction",
+        properties: &[
+            s::prop("BatchMode", s::Kind::Boolean),
+            s::prop("DeliveryStreamName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Separator", s::Kind::String).pattern("^([\\n\\t])|(\\r\\n)|(,)$"),
+        ],
+        required: &["DeliveryStreamName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirehoseAction> for ::stratus_model::Val<FirehoseAction> {
         fn from(value: FirehoseAction) -> Self {
@@ -5926,6 +8143,32 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `HttpAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpAction: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpAction",
+        properties: &[
+            s::prop("Auth", s::Kind::Object(&SCHEMA_HttpAuthorization)),
+            s::prop("BatchConfig", s::Kind::Object(&SCHEMA_BatchConfig)),
+            s::prop("ConfirmationUrl", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("EnableBatching", s::Kind::Boolean),
+            s::prop(
+                "Headers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HttpActionHeader))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("Url", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+        ],
+        required: &["Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpAction> for ::stratus_model::Val<HttpAction> {
         fn from(value: HttpAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5959,6 +8202,20 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `IotAnalyticsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotAnalyticsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "IotAnalyticsAction",
+        properties: &[
+            s::prop("BatchMode", s::Kind::Boolean),
+            s::prop("ChannelName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["ChannelName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotAnalyticsAction> for ::stratus_model::Val<IotAnalyticsAction> {
         fn from(value: IotAnalyticsAction) -> Self {
@@ -5999,6 +8256,25 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `IotEventsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotEventsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "IotEventsAction",
+        properties: &[
+            s::prop("BatchMode", s::Kind::Boolean),
+            s::prop("InputName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("MessageId", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["InputName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IotEventsAction> for ::stratus_model::Val<IotEventsAction> {
         fn from(value: IotEventsAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6033,6 +8309,26 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `IotSiteWiseAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotSiteWiseAction: s::ObjectSchema = s::ObjectSchema {
+        name: "IotSiteWiseAction",
+        properties: &[
+            s::prop(
+                "PutAssetPropertyValueEntries",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PutAssetPropertyValueEntry),
+                )),
+            )
+            .min_items(1),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["PutAssetPropertyValueEntries", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotSiteWiseAction> for ::stratus_model::Val<IotSiteWiseAction> {
         fn from(value: IotSiteWiseAction) -> Self {
@@ -6087,6 +8383,31 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `KafkaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaAction",
+        properties: &[
+            s::prop(
+                "ClientProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DestinationArn", s::Kind::String),
+            s::prop(
+                "Headers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KafkaActionHeader))),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Key", s::Kind::String),
+            s::prop("Partition", s::Kind::String),
+            s::prop("Topic", s::Kind::String),
+        ],
+        required: &["DestinationArn", "Topic", "ClientProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaAction> for ::stratus_model::Val<KafkaAction> {
         fn from(value: KafkaAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6121,6 +8442,20 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `KinesisAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisAction: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisAction",
+        properties: &[
+            s::prop("PartitionKey", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StreamName", s::Kind::String),
+        ],
+        required: &["StreamName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisAction> for ::stratus_model::Val<KinesisAction> {
         fn from(value: KinesisAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6134,6 +8469,16 @@ pub mod topic_rule {
         /// `FunctionArn`: string.
         pub function_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LambdaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaAction",
+        properties: &[s::prop("FunctionArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaAction> for ::stratus_model::Val<LambdaAction> {
         fn from(value: LambdaAction) -> Self {
@@ -6184,6 +8529,29 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `LocationAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocationAction: s::ObjectSchema = s::ObjectSchema {
+        name: "LocationAction",
+        properties: &[
+            s::prop("DeviceId", s::Kind::String),
+            s::prop("Latitude", s::Kind::String),
+            s::prop("Longitude", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Timestamp", s::Kind::Object(&SCHEMA_Timestamp)),
+            s::prop("TrackerName", s::Kind::String),
+        ],
+        required: &[
+            "RoleArn",
+            "TrackerName",
+            "DeviceId",
+            "Latitude",
+            "Longitude",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocationAction> for ::stratus_model::Val<LocationAction> {
         fn from(value: LocationAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6231,6 +8599,22 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `OpenSearchAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchAction: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchAction",
+        properties: &[
+            s::prop("Endpoint", s::Kind::String).pattern("^https?://"),
+            s::prop("Id", s::Kind::String),
+            s::prop("Index", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Endpoint", "Index", "Id", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenSearchAction> for ::stratus_model::Val<OpenSearchAction> {
         fn from(value: OpenSearchAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6268,6 +8652,21 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `RepublishAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepublishAction: s::ObjectSchema = s::ObjectSchema {
+        name: "RepublishAction",
+        properties: &[
+            s::prop("Headers", s::Kind::Object(&SCHEMA_RepublishActionHeaders)),
+            s::prop("Qos", s::Kind::Integer).minimum(0.0).maximum(1.0),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Topic", s::Kind::String),
+        ],
+        required: &["Topic", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RepublishAction> for ::stratus_model::Val<RepublishAction> {
         fn from(value: RepublishAction) -> Self {
@@ -6308,6 +8707,21 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `S3Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Action: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Action",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("CannedAcl", s::Kind::Enum(CannedAccessControlList::VALUES)),
+            s::prop("Key", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["BucketName", "Key", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Action> for ::stratus_model::Val<S3Action> {
         fn from(value: S3Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6343,6 +8757,20 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `SnsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsAction",
+        properties: &[
+            s::prop("MessageFormat", s::Kind::Enum(MessageFormat::VALUES)),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("TargetArn", s::Kind::String),
+        ],
+        required: &["TargetArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnsAction> for ::stratus_model::Val<SnsAction> {
         fn from(value: SnsAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6376,6 +8804,20 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `SqsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SqsAction",
+        properties: &[
+            s::prop("QueueUrl", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UseBase64", s::Kind::Boolean),
+        ],
+        required: &["RoleArn", "QueueUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqsAction> for ::stratus_model::Val<SqsAction> {
         fn from(value: SqsAction) -> Self {
@@ -6411,6 +8853,20 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `StepFunctionsAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_StepFunctionsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "StepFunctionsAction",
+        properties: &[
+            s::prop("ExecutionNamePrefix", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("StateMachineName", s::Kind::String),
+        ],
+        required: &["StateMachineName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StepFunctionsAction> for ::stratus_model::Val<StepFunctionsAction> {
         fn from(value: StepFunctionsAction) -> Self {
@@ -6458,6 +8914,27 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `TimestreamAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestreamAction: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestreamAction",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TimestreamDimension))),
+            )
+            .min_items(1)
+            .max_items(128),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+            s::prop("Timestamp", s::Kind::Object(&SCHEMA_TimestreamTimestamp)),
+        ],
+        required: &["RoleArn", "DatabaseName", "TableName", "Dimensions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimestreamAction> for ::stratus_model::Val<TimestreamAction> {
         fn from(value: TimestreamAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6484,6 +8961,16 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `PutItemInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_PutItemInput: s::ObjectSchema = s::ObjectSchema {
+        name: "PutItemInput",
+        properties: &[s::prop("TableName", s::Kind::String)],
+        required: &["TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PutItemInput> for ::stratus_model::Val<PutItemInput> {
         fn from(value: PutItemInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6497,6 +8984,19 @@ pub mod topic_rule {
         /// `Sigv4`: [`SigV4Authorization`].
         pub sigv4: ::std::option::Option<::stratus_model::Val<SigV4Authorization>>,
     }
+
+    /// What the schema says of `HttpAuthorization`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpAuthorization: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpAuthorization",
+        properties: &[s::prop(
+            "Sigv4",
+            s::Kind::Object(&SCHEMA_SigV4Authorization),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpAuthorization> for ::stratus_model::Val<HttpAuthorization> {
         fn from(value: HttpAuthorization) -> Self {
@@ -6520,6 +9020,27 @@ pub mod topic_rule {
         /// Range: `100..=131072`.
         pub max_batch_size_bytes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BatchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchConfig",
+        properties: &[
+            s::prop("BatchAcrossTopics", s::Kind::Boolean),
+            s::prop("MaxBatchOpenMs", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(200.0),
+            s::prop("MaxBatchSize", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+            s::prop("MaxBatchSizeBytes", s::Kind::Integer)
+                .minimum(100.0)
+                .maximum(131072.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchConfig> for ::stratus_model::Val<BatchConfig> {
         fn from(value: BatchConfig) -> Self {
@@ -6552,6 +9073,21 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `HttpActionHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpActionHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpActionHeader",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpActionHeader> for ::stratus_model::Val<HttpActionHeader> {
         fn from(value: HttpActionHeader) -> Self {
@@ -6595,6 +9131,26 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `PutAssetPropertyValueEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_PutAssetPropertyValueEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "PutAssetPropertyValueEntry",
+        properties: &[
+            s::prop("AssetId", s::Kind::String),
+            s::prop("EntryId", s::Kind::String),
+            s::prop("PropertyAlias", s::Kind::String).min_length(1),
+            s::prop("PropertyId", s::Kind::String),
+            s::prop(
+                "PropertyValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetPropertyValue))),
+            )
+            .min_items(1),
+        ],
+        required: &["PropertyValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PutAssetPropertyValueEntry>
         for ::stratus_model::Val<PutAssetPropertyValueEntry>
     {
@@ -6630,6 +9186,23 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `KafkaActionHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaActionHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaActionHeader",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(0)
+                .max_length(16384),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(16384),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaActionHeader> for ::stratus_model::Val<KafkaActionHeader> {
         fn from(value: KafkaActionHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6658,6 +9231,19 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `Timestamp`'s properties; `validate()` checks them.
+    pub static SCHEMA_Timestamp: s::ObjectSchema = s::ObjectSchema {
+        name: "Timestamp",
+        properties: &[
+            s::prop("Unit", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Timestamp> for ::stratus_model::Val<Timestamp> {
         fn from(value: Timestamp) -> Self {
@@ -6690,6 +9276,38 @@ pub mod topic_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<UserProperty>>>,
     }
 
+    /// What the schema says of `RepublishActionHeaders`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepublishActionHeaders: s::ObjectSchema = s::ObjectSchema {
+        name: "RepublishActionHeaders",
+        properties: &[
+            s::prop("ContentType", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("CorrelationData", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("MessageExpiry", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("PayloadFormatIndicator", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ResponseTopic", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "UserProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserProperty))),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RepublishActionHeaders> for ::stratus_model::Val<RepublishActionHeaders> {
         fn from(value: RepublishActionHeaders) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6721,6 +9339,19 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `TimestreamDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestreamDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestreamDimension",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimestreamDimension> for ::stratus_model::Val<TimestreamDimension> {
         fn from(value: TimestreamDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6751,6 +9382,19 @@ pub mod topic_rule {
             }
         }
     }
+
+    /// What the schema says of `TimestreamTimestamp`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestreamTimestamp: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestreamTimestamp",
+        properties: &[
+            s::prop("Unit", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimestreamTimestamp> for ::stratus_model::Val<TimestreamTimestamp> {
         fn from(value: TimestreamTimestamp) -> Self {
@@ -6788,6 +9432,20 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `SigV4Authorization`'s properties; `validate()` checks them.
+    pub static SCHEMA_SigV4Authorization: s::ObjectSchema = s::ObjectSchema {
+        name: "SigV4Authorization",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("ServiceName", s::Kind::String),
+            s::prop("SigningRegion", s::Kind::String),
+        ],
+        required: &["ServiceName", "SigningRegion", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SigV4Authorization> for ::stratus_model::Val<SigV4Authorization> {
         fn from(value: SigV4Authorization) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6822,6 +9480,20 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `AssetPropertyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyValue",
+        properties: &[
+            s::prop("Quality", s::Kind::String),
+            s::prop("Timestamp", s::Kind::Object(&SCHEMA_AssetPropertyTimestamp)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_AssetPropertyVariant)),
+        ],
+        required: &["Value", "Timestamp"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
         fn from(value: AssetPropertyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6855,6 +9527,23 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `UserProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "UserProperty",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserProperty> for ::stratus_model::Val<UserProperty> {
         fn from(value: UserProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6884,6 +9573,19 @@ pub mod topic_rule {
         }
     }
 
+    /// What the schema says of `AssetPropertyTimestamp`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyTimestamp: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyTimestamp",
+        properties: &[
+            s::prop("OffsetInNanos", s::Kind::String),
+            s::prop("TimeInSeconds", s::Kind::String),
+        ],
+        required: &["TimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {
         fn from(value: AssetPropertyTimestamp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6904,6 +9606,21 @@ pub mod topic_rule {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AssetPropertyVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyVariant",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::String),
+            s::prop("DoubleValue", s::Kind::String),
+            s::prop("IntegerValue", s::Kind::String),
+            s::prop("StringValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyVariant> for ::stratus_model::Val<AssetPropertyVariant> {
         fn from(value: AssetPropertyVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6922,6 +9639,8 @@ pub mod topic_rule {
     impl HashKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Number, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NUMBER", "STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6962,6 +9681,8 @@ pub mod topic_rule {
     impl RangeKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Number, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NUMBER", "STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7023,6 +9744,17 @@ pub mod topic_rule {
             Self::BucketOwnerFullControl,
             Self::LogDeliveryWrite,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "private",
+            "public-read",
+            "public-read-write",
+            "aws-exec-read",
+            "authenticated-read",
+            "bucket-owner-read",
+            "bucket-owner-full-control",
+            "log-delivery-write",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7071,6 +9803,8 @@ pub mod topic_rule {
     impl MessageFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Raw];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "RAW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7104,6 +9838,8 @@ pub use topic_rule::{CfnTopicRule, CfnTopicRuleAttributes};
 
 /// `AWS::IoT::TopicRuleDestination` and its property types.
 pub mod topic_rule_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoT::TopicRuleDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicruledestination.html)
@@ -7126,6 +9862,26 @@ pub mod topic_rule_destination {
         #[resource(replace)]
         pub vpc_properties: ::std::option::Option<::stratus_model::Val<VpcDestinationProperties>>,
     }
+
+    /// What the schema says of `AWS::IoT::TopicRuleDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoT::TopicRuleDestination",
+        properties: &[
+            s::prop(
+                "HttpUrlProperties",
+                s::Kind::Object(&SCHEMA_HttpUrlDestinationSummary),
+            ),
+            s::prop("Status", s::Kind::Enum(TopicRuleDestinationStatus::VALUES)),
+            s::prop(
+                "VpcProperties",
+                s::Kind::Object(&SCHEMA_VpcDestinationProperties),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTopicRuleDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicRuleDestinationAttributes {
@@ -7152,6 +9908,16 @@ pub mod topic_rule_destination {
         pub confirmation_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HttpUrlDestinationSummary`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpUrlDestinationSummary: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpUrlDestinationSummary",
+        properties: &[s::prop("ConfirmationUrl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpUrlDestinationSummary>
         for ::stratus_model::Val<HttpUrlDestinationSummary>
     {
@@ -7176,6 +9942,24 @@ pub mod topic_rule_destination {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcDestinationProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcDestinationProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcDestinationProperties",
+        properties: &[
+            s::prop("RoleArn", s::Kind::String),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcDestinationProperties>
         for ::stratus_model::Val<VpcDestinationProperties>
     {
@@ -7198,6 +9982,8 @@ pub mod topic_rule_destination {
     impl TopicRuleDestinationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::InProgress, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "IN_PROGRESS", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTAnalytics::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTAnalytics::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-channel.html)
@@ -29,6 +31,29 @@ pub mod channel {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `AWS::IoTAnalytics::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTAnalytics::Channel",
+        properties: &[
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("(^(?!_{2}))(^[a-zA-Z0-9_]+$)")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ChannelStorage", s::Kind::Object(&SCHEMA_ChannelStorage)),
+            s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Id`: string.
@@ -51,6 +76,22 @@ pub mod channel {
         pub service_managed_s3: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `ChannelStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelStorage",
+        properties: &[
+            s::prop(
+                "CustomerManagedS3",
+                s::Kind::Object(&SCHEMA_CustomerManagedS3),
+            ),
+            s::prop("ServiceManagedS3", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChannelStorage> for ::stratus_model::Val<ChannelStorage> {
         fn from(value: ChannelStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -67,6 +108,21 @@ pub mod channel {
         /// `Unlimited`: boolean.
         pub unlimited: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `RetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionPeriod",
+        properties: &[
+            s::prop("NumberOfDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("Unlimited", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
@@ -100,6 +156,23 @@ pub mod channel {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -140,6 +213,28 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `CustomerManagedS3`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedS3: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedS3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.\\-_]*$")
+                .min_length(3)
+                .max_length(255),
+            s::prop("KeyPrefix", s::Kind::String)
+                .pattern("^[a-zA-Z0-9!_.*'()/{}:-]*/$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["Bucket", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerManagedS3> for ::stratus_model::Val<CustomerManagedS3> {
         fn from(value: CustomerManagedS3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -151,6 +246,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::IoTAnalytics::Dataset` and its property types.
 pub mod dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTAnalytics::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-dataset.html)
@@ -211,6 +308,59 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `AWS::IoTAnalytics::Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTAnalytics::Dataset",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "ContentDeliveryRules",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DatasetContentDeliveryRule),
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("DatasetName", s::Kind::String)
+                .pattern("(^(?!_{2}))(^[a-zA-Z0-9_]+$)")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "LateDataRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LateDataRule))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "Triggers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Trigger))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "VersioningConfiguration",
+                s::Kind::Object(&SCHEMA_VersioningConfiguration),
+            ),
+        ],
+        required: &["Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `Id`: string.
@@ -251,6 +401,23 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("ActionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ContainerAction", s::Kind::Object(&SCHEMA_ContainerAction)),
+            s::prop("QueryAction", s::Kind::Object(&SCHEMA_QueryAction)),
+        ],
+        required: &["ActionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -281,6 +448,22 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `DatasetContentDeliveryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetContentDeliveryRule: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetContentDeliveryRule",
+        properties: &[
+            s::prop(
+                "Destination",
+                s::Kind::Object(&SCHEMA_DatasetContentDeliveryRuleDestination),
+            ),
+            s::prop("EntryName", s::Kind::String),
+        ],
+        required: &["Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatasetContentDeliveryRule>
         for ::stratus_model::Val<DatasetContentDeliveryRule>
@@ -317,6 +500,25 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `LateDataRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_LateDataRule: s::ObjectSchema = s::ObjectSchema {
+        name: "LateDataRule",
+        properties: &[
+            s::prop(
+                "RuleConfiguration",
+                s::Kind::Object(&SCHEMA_LateDataRuleConfiguration),
+            ),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["RuleConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LateDataRule> for ::stratus_model::Val<LateDataRule> {
         fn from(value: LateDataRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -333,6 +535,21 @@ pub mod dataset {
         /// `Unlimited`: boolean.
         pub unlimited: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `RetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionPeriod",
+        properties: &[
+            s::prop("NumberOfDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("Unlimited", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
@@ -367,6 +584,23 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -382,6 +616,22 @@ pub mod dataset {
         /// `TriggeringDataset`: [`TriggeringDataset`].
         pub triggering_dataset: ::std::option::Option<::stratus_model::Val<TriggeringDataset>>,
     }
+
+    /// What the schema says of `Trigger`'s properties; `validate()` checks them.
+    pub static SCHEMA_Trigger: s::ObjectSchema = s::ObjectSchema {
+        name: "Trigger",
+        properties: &[
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop(
+                "TriggeringDataset",
+                s::Kind::Object(&SCHEMA_TriggeringDataset),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Trigger> for ::stratus_model::Val<Trigger> {
         fn from(value: Trigger) -> Self {
@@ -399,6 +649,21 @@ pub mod dataset {
         /// `Unlimited`: boolean.
         pub unlimited: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `VersioningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VersioningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VersioningConfiguration",
+        properties: &[
+            s::prop("MaxVersions", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("Unlimited", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VersioningConfiguration>
         for ::stratus_model::Val<VersioningConfiguration>
@@ -446,6 +711,33 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `ContainerAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerAction",
+        properties: &[
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Image", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "ResourceConfiguration",
+                s::Kind::Object(&SCHEMA_ResourceConfiguration),
+            ),
+            s::prop(
+                "Variables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Variable))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["ExecutionRoleArn", "Image", "ResourceConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerAction> for ::stratus_model::Val<ContainerAction> {
         fn from(value: ContainerAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -476,6 +768,24 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `QueryAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryAction: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryAction",
+        properties: &[
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("SqlQuery", s::Kind::String),
+        ],
+        required: &["SqlQuery"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryAction> for ::stratus_model::Val<QueryAction> {
         fn from(value: QueryAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -494,6 +804,25 @@ pub mod dataset {
             ::std::option::Option<::stratus_model::Val<S3DestinationConfiguration>>,
     }
 
+    /// What the schema says of `DatasetContentDeliveryRuleDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetContentDeliveryRuleDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetContentDeliveryRuleDestination",
+        properties: &[
+            s::prop(
+                "IotEventsDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_IotEventsDestinationConfiguration),
+            ),
+            s::prop(
+                "S3DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetContentDeliveryRuleDestination>
         for ::stratus_model::Val<DatasetContentDeliveryRuleDestination>
     {
@@ -510,6 +839,19 @@ pub mod dataset {
         pub delta_time_session_window_configuration:
             ::std::option::Option<::stratus_model::Val<DeltaTimeSessionWindowConfiguration>>,
     }
+
+    /// What the schema says of `LateDataRuleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LateDataRuleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LateDataRuleConfiguration",
+        properties: &[s::prop(
+            "DeltaTimeSessionWindowConfiguration",
+            s::Kind::Object(&SCHEMA_DeltaTimeSessionWindowConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LateDataRuleConfiguration>
         for ::stratus_model::Val<LateDataRuleConfiguration>
@@ -539,6 +881,16 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[s::prop("ScheduleExpression", s::Kind::String)],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -566,6 +918,19 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `TriggeringDataset`'s properties; `validate()` checks them.
+    pub static SCHEMA_TriggeringDataset: s::ObjectSchema = s::ObjectSchema {
+        name: "TriggeringDataset",
+        properties: &[s::prop("DatasetName", s::Kind::String)
+            .pattern("(^(?!_{2}))(^[a-zA-Z0-9_]+$)")
+            .min_length(1)
+            .max_length(128)],
+        required: &["DatasetName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TriggeringDataset> for ::stratus_model::Val<TriggeringDataset> {
         fn from(value: TriggeringDataset) -> Self {
@@ -600,6 +965,21 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `ResourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceConfiguration",
+        properties: &[
+            s::prop("ComputeType", s::Kind::Enum(ComputeType::VALUES)),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(50.0),
+        ],
+        required: &["VolumeSizeInGB", "ComputeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceConfiguration> for ::stratus_model::Val<ResourceConfiguration> {
         fn from(value: ResourceConfiguration) -> Self {
@@ -642,6 +1022,32 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `Variable`'s properties; `validate()` checks them.
+    pub static SCHEMA_Variable: s::ObjectSchema = s::ObjectSchema {
+        name: "Variable",
+        properties: &[
+            s::prop(
+                "DatasetContentVersionValue",
+                s::Kind::Object(&SCHEMA_DatasetContentVersionValue),
+            ),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop(
+                "OutputFileUriValue",
+                s::Kind::Object(&SCHEMA_OutputFileUriValue),
+            ),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("VariableName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["VariableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Variable> for ::stratus_model::Val<Variable> {
         fn from(value: Variable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -655,6 +1061,16 @@ pub mod dataset {
         /// `DeltaTime`: [`DeltaTime`].
         pub delta_time: ::std::option::Option<::stratus_model::Val<DeltaTime>>,
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[s::prop("DeltaTime", s::Kind::Object(&SCHEMA_DeltaTime))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -689,6 +1105,24 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `IotEventsDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotEventsDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IotEventsDestinationConfiguration",
+        properties: &[
+            s::prop("InputName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["InputName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotEventsDestinationConfiguration>
         for ::stratus_model::Val<IotEventsDestinationConfiguration>
@@ -736,6 +1170,32 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `S3DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DestinationConfiguration",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-zA-Z0-9.\\-_]*$")
+                .min_length(3)
+                .max_length(255),
+            s::prop(
+                "GlueConfiguration",
+                s::Kind::Object(&SCHEMA_GlueConfiguration),
+            ),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9!_.*'()/{}:-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["Bucket", "Key", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DestinationConfiguration>
         for ::stratus_model::Val<S3DestinationConfiguration>
     {
@@ -764,6 +1224,18 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `DeltaTimeSessionWindowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeltaTimeSessionWindowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeltaTimeSessionWindowConfiguration",
+        properties: &[s::prop("TimeoutInMinutes", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(60.0)],
+        required: &["TimeoutInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeltaTimeSessionWindowConfiguration>
         for ::stratus_model::Val<DeltaTimeSessionWindowConfiguration>
@@ -795,6 +1267,19 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `DatasetContentVersionValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetContentVersionValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetContentVersionValue",
+        properties: &[s::prop("DatasetName", s::Kind::String)
+            .pattern("(^(?!_{2}))(^[a-zA-Z0-9_]+$)")
+            .min_length(1)
+            .max_length(128)],
+        required: &["DatasetName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetContentVersionValue>
         for ::stratus_model::Val<DatasetContentVersionValue>
     {
@@ -823,6 +1308,16 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `OutputFileUriValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputFileUriValue: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputFileUriValue",
+        properties: &[s::prop("FileName", s::Kind::String).pattern("^[\\w\\.-]{1,255}$")],
+        required: &["FileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputFileUriValue> for ::stratus_model::Val<OutputFileUriValue> {
         fn from(value: OutputFileUriValue) -> Self {
@@ -854,6 +1349,19 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `DeltaTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeltaTime: s::ObjectSchema = s::ObjectSchema {
+        name: "DeltaTime",
+        properties: &[
+            s::prop("OffsetSeconds", s::Kind::Integer),
+            s::prop("TimeExpression", s::Kind::String),
+        ],
+        required: &["TimeExpression", "OffsetSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeltaTime> for ::stratus_model::Val<DeltaTime> {
         fn from(value: DeltaTime) -> Self {
@@ -888,6 +1396,23 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `GlueConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueConfiguration",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(150),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(150),
+        ],
+        required: &["TableName", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlueConfiguration> for ::stratus_model::Val<GlueConfiguration> {
         fn from(value: GlueConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -906,6 +1431,8 @@ pub mod dataset {
     impl ComputeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Acu1, Self::Acu2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACU_1", "ACU_2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -939,6 +1466,8 @@ pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::IoTAnalytics::Datastore` and its property types.
 pub mod datastore {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTAnalytics::Datastore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-datastore.html)
@@ -969,6 +1498,40 @@ pub mod datastore {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `AWS::IoTAnalytics::Datastore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTAnalytics::Datastore",
+        properties: &[
+            s::prop("DatastoreName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "DatastorePartitions",
+                s::Kind::Object(&SCHEMA_DatastorePartitions),
+            ),
+            s::prop(
+                "DatastoreStorage",
+                s::Kind::Object(&SCHEMA_DatastoreStorage),
+            ),
+            s::prop(
+                "FileFormatConfiguration",
+                s::Kind::Object(&SCHEMA_FileFormatConfiguration),
+            ),
+            s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDatastore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatastoreAttributes {
         /// `Id`: string.
@@ -991,6 +1554,21 @@ pub mod datastore {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DatastorePartition>>>,
     }
 
+    /// What the schema says of `DatastorePartitions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatastorePartitions: s::ObjectSchema = s::ObjectSchema {
+        name: "DatastorePartitions",
+        properties: &[s::prop(
+            "Partitions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DatastorePartition))),
+        )
+        .min_items(0)
+        .max_items(25)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatastorePartitions> for ::stratus_model::Val<DatastorePartitions> {
         fn from(value: DatastorePartitions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1010,6 +1588,26 @@ pub mod datastore {
         pub service_managed_s3: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `DatastoreStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatastoreStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "DatastoreStorage",
+        properties: &[
+            s::prop(
+                "CustomerManagedS3",
+                s::Kind::Object(&SCHEMA_CustomerManagedS3),
+            ),
+            s::prop(
+                "IotSiteWiseMultiLayerStorage",
+                s::Kind::Object(&SCHEMA_IotSiteWiseMultiLayerStorage),
+            ),
+            s::prop("ServiceManagedS3", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatastoreStorage> for ::stratus_model::Val<DatastoreStorage> {
         fn from(value: DatastoreStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1026,6 +1624,22 @@ pub mod datastore {
         pub parquet_configuration:
             ::std::option::Option<::stratus_model::Val<ParquetConfiguration>>,
     }
+
+    /// What the schema says of `FileFormatConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileFormatConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FileFormatConfiguration",
+        properties: &[
+            s::prop("JsonConfiguration", s::Kind::Json),
+            s::prop(
+                "ParquetConfiguration",
+                s::Kind::Object(&SCHEMA_ParquetConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FileFormatConfiguration>
         for ::stratus_model::Val<FileFormatConfiguration>
@@ -1045,6 +1659,21 @@ pub mod datastore {
         /// `Unlimited`: boolean.
         pub unlimited: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `RetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionPeriod",
+        properties: &[
+            s::prop("NumberOfDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2147483647.0),
+            s::prop("Unlimited", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
@@ -1079,6 +1708,23 @@ pub mod datastore {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1094,6 +1740,22 @@ pub mod datastore {
         /// `TimestampPartition`: [`TimestampPartition`].
         pub timestamp_partition: ::std::option::Option<::stratus_model::Val<TimestampPartition>>,
     }
+
+    /// What the schema says of `DatastorePartition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatastorePartition: s::ObjectSchema = s::ObjectSchema {
+        name: "DatastorePartition",
+        properties: &[
+            s::prop("Partition", s::Kind::Object(&SCHEMA_Partition)),
+            s::prop(
+                "TimestampPartition",
+                s::Kind::Object(&SCHEMA_TimestampPartition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatastorePartition> for ::stratus_model::Val<DatastorePartition> {
         fn from(value: DatastorePartition) -> Self {
@@ -1134,6 +1796,28 @@ pub mod datastore {
         }
     }
 
+    /// What the schema says of `CustomerManagedS3`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedS3: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedS3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("[a-zA-Z0-9.\\-_]*")
+                .min_length(3)
+                .max_length(255),
+            s::prop("KeyPrefix", s::Kind::String)
+                .pattern("[a-zA-Z0-9!_.*'()/{}:-]*/")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["Bucket", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerManagedS3> for ::stratus_model::Val<CustomerManagedS3> {
         fn from(value: CustomerManagedS3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1148,6 +1832,19 @@ pub mod datastore {
         pub customer_managed_s3_storage:
             ::std::option::Option<::stratus_model::Val<CustomerManagedS3Storage>>,
     }
+
+    /// What the schema says of `IotSiteWiseMultiLayerStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotSiteWiseMultiLayerStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "IotSiteWiseMultiLayerStorage",
+        properties: &[s::prop(
+            "CustomerManagedS3Storage",
+            s::Kind::Object(&SCHEMA_CustomerManagedS3Storage),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotSiteWiseMultiLayerStorage>
         for ::stratus_model::Val<IotSiteWiseMultiLayerStorage>
@@ -1164,6 +1861,19 @@ pub mod datastore {
         /// `SchemaDefinition`: [`SchemaDefinition`].
         pub schema_definition: ::std::option::Option<::stratus_model::Val<SchemaDefinition>>,
     }
+
+    /// What the schema says of `ParquetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParquetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParquetConfiguration",
+        properties: &[s::prop(
+            "SchemaDefinition",
+            s::Kind::Object(&SCHEMA_SchemaDefinition),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParquetConfiguration> for ::stratus_model::Val<ParquetConfiguration> {
         fn from(value: ParquetConfiguration) -> Self {
@@ -1191,6 +1901,16 @@ pub mod datastore {
             }
         }
     }
+
+    /// What the schema says of `Partition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Partition: s::ObjectSchema = s::ObjectSchema {
+        name: "Partition",
+        properties: &[s::prop("AttributeName", s::Kind::String).pattern("[a-zA-Z0-9_]+")],
+        required: &["AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Partition> for ::stratus_model::Val<Partition> {
         fn from(value: Partition) -> Self {
@@ -1225,6 +1945,25 @@ pub mod datastore {
         }
     }
 
+    /// What the schema says of `TimestampPartition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestampPartition: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestampPartition",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TimestampFormat", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\s\\[\\]_,.'/:-]*")
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &["AttributeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimestampPartition> for ::stratus_model::Val<TimestampPartition> {
         fn from(value: TimestampPartition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1258,6 +1997,25 @@ pub mod datastore {
         }
     }
 
+    /// What the schema says of `CustomerManagedS3Storage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedS3Storage: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedS3Storage",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("[a-zA-Z0-9.\\-_]*")
+                .min_length(3)
+                .max_length(255),
+            s::prop("KeyPrefix", s::Kind::String)
+                .pattern("[a-zA-Z0-9!_.*'()/{}:-]*/")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerManagedS3Storage>
         for ::stratus_model::Val<CustomerManagedS3Storage>
     {
@@ -1274,6 +2032,21 @@ pub mod datastore {
         /// Items: `1..=100`.
         pub columns: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Column>>>,
     }
+
+    /// What the schema says of `SchemaDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaDefinition",
+        properties: &[s::prop(
+            "Columns",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Column))),
+        )
+        .min_items(1)
+        .max_items(100)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaDefinition> for ::stratus_model::Val<SchemaDefinition> {
         fn from(value: SchemaDefinition) -> Self {
@@ -1309,6 +2082,24 @@ pub mod datastore {
         }
     }
 
+    /// What the schema says of `Column`'s properties; `validate()` checks them.
+    pub static SCHEMA_Column: s::ObjectSchema = s::ObjectSchema {
+        name: "Column",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z_]([A-Za-z0-9]*|[A-Za-z0-9][A-Za-z0-9_]*)$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Type", s::Kind::String)
+                .min_length(1)
+                .max_length(131072),
+        ],
+        required: &["Type", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Column> for ::stratus_model::Val<Column> {
         fn from(value: Column) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1320,6 +2111,8 @@ pub use datastore::{CfnDatastore, CfnDatastoreAttributes};
 
 /// `AWS::IoTAnalytics::Pipeline` and its property types.
 pub mod pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTAnalytics::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-pipeline.html)
@@ -1360,6 +2153,33 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AWS::IoTAnalytics::Pipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTAnalytics::Pipeline",
+        properties: &[
+            s::prop(
+                "PipelineActivities",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Activity))),
+            )
+            .min_items(1)
+            .max_items(25),
+            s::prop("PipelineName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["PipelineActivities"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `Id`: string.
@@ -1399,6 +2219,39 @@ pub mod pipeline {
         pub select_attributes: ::std::option::Option<::stratus_model::Val<SelectAttributes>>,
     }
 
+    /// What the schema says of `Activity`'s properties; `validate()` checks them.
+    pub static SCHEMA_Activity: s::ObjectSchema = s::ObjectSchema {
+        name: "Activity",
+        properties: &[
+            s::prop("AddAttributes", s::Kind::Object(&SCHEMA_AddAttributes)),
+            s::prop("Channel", s::Kind::Object(&SCHEMA_Channel)),
+            s::prop("Datastore", s::Kind::Object(&SCHEMA_Datastore)),
+            s::prop(
+                "DeviceRegistryEnrich",
+                s::Kind::Object(&SCHEMA_DeviceRegistryEnrich),
+            ),
+            s::prop(
+                "DeviceShadowEnrich",
+                s::Kind::Object(&SCHEMA_DeviceShadowEnrich),
+            ),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_Filter)),
+            s::prop("Lambda", s::Kind::Object(&SCHEMA_Lambda)),
+            s::prop("Math", s::Kind::Object(&SCHEMA_Math)),
+            s::prop(
+                "RemoveAttributes",
+                s::Kind::Object(&SCHEMA_RemoveAttributes),
+            ),
+            s::prop(
+                "SelectAttributes",
+                s::Kind::Object(&SCHEMA_SelectAttributes),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Activity> for ::stratus_model::Val<Activity> {
         fn from(value: Activity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1431,6 +2284,23 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -1474,6 +2344,27 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AddAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "AddAttributes",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Attributes", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AddAttributes> for ::stratus_model::Val<AddAttributes> {
         fn from(value: AddAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1512,6 +2403,27 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA_Channel: s::ObjectSchema = s::ObjectSchema {
+        name: "Channel",
+        properties: &[
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["ChannelName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Channel> for ::stratus_model::Val<Channel> {
         fn from(value: Channel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1545,6 +2457,24 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `Datastore`'s properties; `validate()` checks them.
+    pub static SCHEMA_Datastore: s::ObjectSchema = s::ObjectSchema {
+        name: "Datastore",
+        properties: &[
+            s::prop("DatastoreName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["DatastoreName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Datastore> for ::stratus_model::Val<Datastore> {
         fn from(value: Datastore) -> Self {
@@ -1595,6 +2525,32 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `DeviceRegistryEnrich`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceRegistryEnrich: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceRegistryEnrich",
+        properties: &[
+            s::prop("Attribute", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ThingName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Attribute", "ThingName", "RoleArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeviceRegistryEnrich> for ::stratus_model::Val<DeviceRegistryEnrich> {
         fn from(value: DeviceRegistryEnrich) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1644,6 +2600,32 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `DeviceShadowEnrich`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceShadowEnrich: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceShadowEnrich",
+        properties: &[
+            s::prop("Attribute", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ThingName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Attribute", "ThingName", "RoleArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeviceShadowEnrich> for ::stratus_model::Val<DeviceShadowEnrich> {
         fn from(value: DeviceShadowEnrich) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1680,6 +2662,26 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Filter", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Filter", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -1725,6 +2727,30 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `Lambda`'s properties; `validate()` checks them.
+    pub static SCHEMA_Lambda: s::ObjectSchema = s::ObjectSchema {
+        name: "Lambda",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("LambdaName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["LambdaName", "Name", "BatchSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
         fn from(value: Lambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1768,6 +2794,29 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `Math`'s properties; `validate()` checks them.
+    pub static SCHEMA_Math: s::ObjectSchema = s::ObjectSchema {
+        name: "Math",
+        properties: &[
+            s::prop("Attribute", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Math", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Attribute", "Math", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Math> for ::stratus_model::Val<Math> {
         fn from(value: Math) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1807,6 +2856,29 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `RemoveAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemoveAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "RemoveAttributes",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Attributes", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RemoveAttributes> for ::stratus_model::Val<RemoveAttributes> {
         fn from(value: RemoveAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1845,6 +2917,29 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `SelectAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelectAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "SelectAttributes",
+        properties: &[
+            s::prop(
+                "Attributes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Next", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Name", "Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SelectAttributes> for ::stratus_model::Val<SelectAttributes> {
         fn from(value: SelectAttributes) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTCoreDeviceAdvisor::SuiteDefinition` and its property types.
 pub mod suite_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotcoredeviceadvisor-suitedefinition.html)
@@ -34,6 +36,22 @@ pub mod suite_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTCoreDeviceAdvisor::SuiteDefinition",
+        properties: &[
+            s::prop(
+                "SuiteDefinitionConfiguration",
+                s::Kind::Object(&SCHEMA_SuiteDefinitionConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SuiteDefinitionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSuiteDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSuiteDefinitionAttributes {
@@ -94,6 +112,33 @@ pub mod suite_definition {
         }
     }
 
+    /// What the schema says of `SuiteDefinitionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuiteDefinitionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SuiteDefinitionConfiguration",
+        properties: &[
+            s::prop("DevicePermissionRoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Devices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DeviceUnderTest))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("IntendedForQualification", s::Kind::Boolean),
+            s::prop("RootGroup", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("SuiteDefinitionName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["DevicePermissionRoleArn", "RootGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SuiteDefinitionConfiguration>
         for ::stratus_model::Val<SuiteDefinitionConfiguration>
     {
@@ -113,6 +158,23 @@ pub mod suite_definition {
         /// Length: `20..=2048`.
         pub thing_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeviceUnderTest`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeviceUnderTest: s::ObjectSchema = s::ObjectSchema {
+        name: "DeviceUnderTest",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ThingArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeviceUnderTest> for ::stratus_model::Val<DeviceUnderTest> {
         fn from(value: DeviceUnderTest) -> Self {

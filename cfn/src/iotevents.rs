@@ -4,6 +4,8 @@
 
 /// `AWS::IoTEvents::AlarmModel` and its property types.
 pub mod alarm_model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTEvents::AlarmModel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotevents-alarmmodel.html)
@@ -68,6 +70,44 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `AWS::IoTEvents::AlarmModel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTEvents::AlarmModel",
+        properties: &[
+            s::prop(
+                "AlarmCapabilities",
+                s::Kind::Object(&SCHEMA_AlarmCapabilities),
+            ),
+            s::prop(
+                "AlarmEventActions",
+                s::Kind::Object(&SCHEMA_AlarmEventActions),
+            ),
+            s::prop("AlarmModelDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("AlarmModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("AlarmRule", s::Kind::Object(&SCHEMA_AlarmRule)),
+            s::prop("Key", s::Kind::String)
+                .pattern("^((`[\\w\\- ]+`)|([\\w\\-]+))(\\.((`[\\w\\- ]+`)|([\\w\\-]+)))*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Severity", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2147483647.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn", "AlarmRule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AlarmCapabilities`, a property type of `AWS::IoTEvents::AlarmModel`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -78,6 +118,22 @@ pub mod alarm_model {
         pub initialization_configuration:
             ::std::option::Option<::stratus_model::Val<InitializationConfiguration>>,
     }
+
+    /// What the schema says of `AlarmCapabilities`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmCapabilities: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmCapabilities",
+        properties: &[
+            s::prop("AcknowledgeFlow", s::Kind::Object(&SCHEMA_AcknowledgeFlow)),
+            s::prop(
+                "InitializationConfiguration",
+                s::Kind::Object(&SCHEMA_InitializationConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmCapabilities> for ::stratus_model::Val<AlarmCapabilities> {
         fn from(value: AlarmCapabilities) -> Self {
@@ -94,6 +150,19 @@ pub mod alarm_model {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AlarmAction>>>,
     }
 
+    /// What the schema says of `AlarmEventActions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmEventActions: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmEventActions",
+        properties: &[s::prop(
+            "AlarmActions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AlarmAction))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AlarmEventActions> for ::stratus_model::Val<AlarmEventActions> {
         fn from(value: AlarmEventActions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -108,6 +177,16 @@ pub mod alarm_model {
         pub simple_rule: ::std::option::Option<::stratus_model::Val<SimpleRule>>,
     }
 
+    /// What the schema says of `AlarmRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmRule: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmRule",
+        properties: &[s::prop("SimpleRule", s::Kind::Object(&SCHEMA_SimpleRule))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AlarmRule> for ::stratus_model::Val<AlarmRule> {
         fn from(value: AlarmRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -121,6 +200,16 @@ pub mod alarm_model {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AcknowledgeFlow`'s properties; `validate()` checks them.
+    pub static SCHEMA_AcknowledgeFlow: s::ObjectSchema = s::ObjectSchema {
+        name: "AcknowledgeFlow",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AcknowledgeFlow> for ::stratus_model::Val<AcknowledgeFlow> {
         fn from(value: AcknowledgeFlow) -> Self {
@@ -147,6 +236,16 @@ pub mod alarm_model {
             }
         }
     }
+
+    /// What the schema says of `InitializationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitializationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InitializationConfiguration",
+        properties: &[s::prop("DisabledOnInitialization", s::Kind::Boolean)],
+        required: &["DisabledOnInitialization"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InitializationConfiguration>
         for ::stratus_model::Val<InitializationConfiguration>
@@ -180,6 +279,26 @@ pub mod alarm_model {
         /// `Sqs`: [`Sqs`].
         pub sqs: ::std::option::Option<::stratus_model::Val<Sqs>>,
     }
+
+    /// What the schema says of `AlarmAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmAction: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmAction",
+        properties: &[
+            s::prop("DynamoDB", s::Kind::Object(&SCHEMA_DynamoDb)),
+            s::prop("DynamoDBv2", s::Kind::Object(&SCHEMA_DynamoDBv2)),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_Firehose)),
+            s::prop("IotEvents", s::Kind::Object(&SCHEMA_IotEvents)),
+            s::prop("IotSiteWise", s::Kind::Object(&SCHEMA_IotSiteWise)),
+            s::prop("IotTopicPublish", s::Kind::Object(&SCHEMA_IotTopicPublish)),
+            s::prop("Lambda", s::Kind::Object(&SCHEMA_Lambda)),
+            s::prop("Sns", s::Kind::Object(&SCHEMA_Sns)),
+            s::prop("Sqs", s::Kind::Object(&SCHEMA_Sqs)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmAction> for ::stratus_model::Val<AlarmAction> {
         fn from(value: AlarmAction) -> Self {
@@ -219,6 +338,27 @@ pub mod alarm_model {
             }
         }
     }
+
+    /// What the schema says of `SimpleRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_SimpleRule: s::ObjectSchema = s::ObjectSchema {
+        name: "SimpleRule",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("InputProperty", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("Threshold", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["InputProperty", "ComparisonOperator", "Threshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SimpleRule> for ::stratus_model::Val<SimpleRule> {
         fn from(value: SimpleRule) -> Self {
@@ -277,6 +417,27 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `DynamoDB`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDb: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDB",
+        properties: &[
+            s::prop("HashKeyField", s::Kind::String),
+            s::prop("HashKeyType", s::Kind::String),
+            s::prop("HashKeyValue", s::Kind::String),
+            s::prop("Operation", s::Kind::String),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("PayloadField", s::Kind::String),
+            s::prop("RangeKeyField", s::Kind::String),
+            s::prop("RangeKeyType", s::Kind::String),
+            s::prop("RangeKeyValue", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["HashKeyField", "HashKeyValue", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynamoDb> for ::stratus_model::Val<DynamoDb> {
         fn from(value: DynamoDb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -305,6 +466,19 @@ pub mod alarm_model {
             }
         }
     }
+
+    /// What the schema says of `DynamoDBv2`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDBv2: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBv2",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamoDBv2> for ::stratus_model::Val<DynamoDBv2> {
         fn from(value: DynamoDBv2) -> Self {
@@ -339,6 +513,20 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `Firehose`'s properties; `validate()` checks them.
+    pub static SCHEMA_Firehose: s::ObjectSchema = s::ObjectSchema {
+        name: "Firehose",
+        properties: &[
+            s::prop("DeliveryStreamName", s::Kind::String),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("Separator", s::Kind::String).pattern("([\\n\\t])|(\\r\\n)|(,)"),
+        ],
+        required: &["DeliveryStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -370,6 +558,22 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `IotEvents`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotEvents: s::ObjectSchema = s::ObjectSchema {
+        name: "IotEvents",
+        properties: &[
+            s::prop("InputName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["InputName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IotEvents> for ::stratus_model::Val<IotEvents> {
         fn from(value: IotEvents) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -391,6 +595,22 @@ pub mod alarm_model {
         /// `PropertyValue`: [`AssetPropertyValue`].
         pub property_value: ::std::option::Option<::stratus_model::Val<AssetPropertyValue>>,
     }
+
+    /// What the schema says of `IotSiteWise`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotSiteWise: s::ObjectSchema = s::ObjectSchema {
+        name: "IotSiteWise",
+        properties: &[
+            s::prop("AssetId", s::Kind::String),
+            s::prop("EntryId", s::Kind::String),
+            s::prop("PropertyAlias", s::Kind::String),
+            s::prop("PropertyId", s::Kind::String),
+            s::prop("PropertyValue", s::Kind::Object(&SCHEMA_AssetPropertyValue)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotSiteWise> for ::stratus_model::Val<IotSiteWise> {
         fn from(value: IotSiteWise) -> Self {
@@ -422,6 +642,21 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `IotTopicPublish`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotTopicPublish: s::ObjectSchema = s::ObjectSchema {
+        name: "IotTopicPublish",
+        properties: &[
+            s::prop("MqttTopic", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["MqttTopic"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IotTopicPublish> for ::stratus_model::Val<IotTopicPublish> {
         fn from(value: IotTopicPublish) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -452,6 +687,21 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `Lambda`'s properties; `validate()` checks them.
+    pub static SCHEMA_Lambda: s::ObjectSchema = s::ObjectSchema {
+        name: "Lambda",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["FunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
         fn from(value: Lambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -481,6 +731,21 @@ pub mod alarm_model {
             }
         }
     }
+
+    /// What the schema says of `Sns`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sns: s::ObjectSchema = s::ObjectSchema {
+        name: "Sns",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("TargetArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sns> for ::stratus_model::Val<Sns> {
         fn from(value: Sns) -> Self {
@@ -513,6 +778,20 @@ pub mod alarm_model {
             }
         }
     }
+
+    /// What the schema says of `Sqs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sqs: s::ObjectSchema = s::ObjectSchema {
+        name: "Sqs",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("QueueUrl", s::Kind::String),
+            s::prop("UseBase64", s::Kind::Boolean),
+        ],
+        required: &["QueueUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sqs> for ::stratus_model::Val<Sqs> {
         fn from(value: Sqs) -> Self {
@@ -547,6 +826,19 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `Payload`'s properties; `validate()` checks them.
+    pub static SCHEMA_Payload: s::ObjectSchema = s::ObjectSchema {
+        name: "Payload",
+        properties: &[
+            s::prop("ContentExpression", s::Kind::String).min_length(1),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["ContentExpression", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Payload> for ::stratus_model::Val<Payload> {
         fn from(value: Payload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -579,6 +871,20 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `AssetPropertyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyValue",
+        properties: &[
+            s::prop("Quality", s::Kind::String),
+            s::prop("Timestamp", s::Kind::Object(&SCHEMA_AssetPropertyTimestamp)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_AssetPropertyVariant)),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
         fn from(value: AssetPropertyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -608,6 +914,19 @@ pub mod alarm_model {
         }
     }
 
+    /// What the schema says of `AssetPropertyTimestamp`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyTimestamp: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyTimestamp",
+        properties: &[
+            s::prop("OffsetInNanos", s::Kind::String),
+            s::prop("TimeInSeconds", s::Kind::String),
+        ],
+        required: &["TimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {
         fn from(value: AssetPropertyTimestamp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -627,6 +946,21 @@ pub mod alarm_model {
         /// `StringValue`: string.
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AssetPropertyVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyVariant",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::String),
+            s::prop("DoubleValue", s::Kind::String),
+            s::prop("IntegerValue", s::Kind::String),
+            s::prop("StringValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AssetPropertyVariant> for ::stratus_model::Val<AssetPropertyVariant> {
         fn from(value: AssetPropertyVariant) -> Self {
@@ -660,6 +994,15 @@ pub mod alarm_model {
             Self::LessOrEqual,
             Self::Equal,
             Self::NotEqual,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GREATER",
+            "GREATER_OR_EQUAL",
+            "LESS",
+            "LESS_OR_EQUAL",
+            "EQUAL",
+            "NOT_EQUAL",
         ];
 
         /// The value CloudFormation takes.
@@ -705,6 +1048,8 @@ pub mod alarm_model {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -738,6 +1083,8 @@ pub use alarm_model::CfnAlarmModel;
 
 /// `AWS::IoTEvents::DetectorModel` and its property types.
 pub mod detector_model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTEvents::DetectorModel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotevents-detectormodel.html)
@@ -798,6 +1145,37 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `AWS::IoTEvents::DetectorModel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTEvents::DetectorModel",
+        properties: &[
+            s::prop(
+                "DetectorModelDefinition",
+                s::Kind::Object(&SCHEMA_DetectorModelDefinition),
+            ),
+            s::prop("DetectorModelDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("DetectorModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("EvaluationMethod", s::Kind::Enum(EvaluationMethod::VALUES)),
+            s::prop("Key", s::Kind::String)
+                .pattern("^((`[\\w\\- ]+`)|([\\w\\-]+))(\\.((`[\\w\\- ]+`)|([\\w\\-]+)))*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DetectorModelDefinition", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `DetectorModelDefinition`, a property type of `AWS::IoTEvents::DetectorModel`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -824,6 +1202,25 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `DetectorModelDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DetectorModelDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "DetectorModelDefinition",
+        properties: &[
+            s::prop("InitialStateName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "States",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_State))),
+            )
+            .min_items(1),
+        ],
+        required: &["States", "InitialStateName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DetectorModelDefinition>
         for ::stratus_model::Val<DetectorModelDefinition>
@@ -863,6 +1260,23 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `State`'s properties; `validate()` checks them.
+    pub static SCHEMA_State: s::ObjectSchema = s::ObjectSchema {
+        name: "State",
+        properties: &[
+            s::prop("OnEnter", s::Kind::Object(&SCHEMA_OnEnter)),
+            s::prop("OnExit", s::Kind::Object(&SCHEMA_OnExit)),
+            s::prop("OnInput", s::Kind::Object(&SCHEMA_OnInput)),
+            s::prop("StateName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["StateName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<State> for ::stratus_model::Val<State> {
         fn from(value: State) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -877,6 +1291,19 @@ pub mod detector_model {
         pub events: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Event>>>,
     }
 
+    /// What the schema says of `OnEnter`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnEnter: s::ObjectSchema = s::ObjectSchema {
+        name: "OnEnter",
+        properties: &[s::prop(
+            "Events",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Event))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnEnter> for ::stratus_model::Val<OnEnter> {
         fn from(value: OnEnter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -890,6 +1317,19 @@ pub mod detector_model {
         /// `Events`: list of [`Event`].
         pub events: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Event>>>,
     }
+
+    /// What the schema says of `OnExit`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnExit: s::ObjectSchema = s::ObjectSchema {
+        name: "OnExit",
+        properties: &[s::prop(
+            "Events",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Event))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnExit> for ::stratus_model::Val<OnExit> {
         fn from(value: OnExit) -> Self {
@@ -907,6 +1347,25 @@ pub mod detector_model {
         pub transition_events:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TransitionEvent>>>,
     }
+
+    /// What the schema says of `OnInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnInput: s::ObjectSchema = s::ObjectSchema {
+        name: "OnInput",
+        properties: &[
+            s::prop(
+                "Events",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Event))),
+            ),
+            s::prop(
+                "TransitionEvents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TransitionEvent))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnInput> for ::stratus_model::Val<OnInput> {
         fn from(value: OnInput) -> Self {
@@ -941,6 +1400,27 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `Event`'s properties; `validate()` checks them.
+    pub static SCHEMA_Event: s::ObjectSchema = s::ObjectSchema {
+        name: "Event",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop("Condition", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("EventName", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+        ],
+        required: &["EventName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Event> for ::stratus_model::Val<Event> {
         fn from(value: Event) -> Self {
@@ -984,6 +1464,30 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `TransitionEvent`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransitionEvent: s::ObjectSchema = s::ObjectSchema {
+        name: "TransitionEvent",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop("Condition", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("EventName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("NextState", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Condition", "EventName", "NextState"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransitionEvent> for ::stratus_model::Val<TransitionEvent> {
         fn from(value: TransitionEvent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1023,6 +1527,30 @@ pub mod detector_model {
         pub sqs: ::std::option::Option<::stratus_model::Val<Sqs>>,
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("ClearTimer", s::Kind::Object(&SCHEMA_ClearTimer)),
+            s::prop("DynamoDB", s::Kind::Object(&SCHEMA_DynamoDb)),
+            s::prop("DynamoDBv2", s::Kind::Object(&SCHEMA_DynamoDBv2)),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_Firehose)),
+            s::prop("IotEvents", s::Kind::Object(&SCHEMA_IotEvents)),
+            s::prop("IotSiteWise", s::Kind::Object(&SCHEMA_IotSiteWise)),
+            s::prop("IotTopicPublish", s::Kind::Object(&SCHEMA_IotTopicPublish)),
+            s::prop("Lambda", s::Kind::Object(&SCHEMA_Lambda)),
+            s::prop("ResetTimer", s::Kind::Object(&SCHEMA_ResetTimer)),
+            s::prop("SetTimer", s::Kind::Object(&SCHEMA_SetTimer)),
+            s::prop("SetVariable", s::Kind::Object(&SCHEMA_SetVariable)),
+            s::prop("Sns", s::Kind::Object(&SCHEMA_Sns)),
+            s::prop("Sqs", s::Kind::Object(&SCHEMA_Sqs)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1049,6 +1577,18 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `ClearTimer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClearTimer: s::ObjectSchema = s::ObjectSchema {
+        name: "ClearTimer",
+        properties: &[s::prop("TimerName", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &["TimerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClearTimer> for ::stratus_model::Val<ClearTimer> {
         fn from(value: ClearTimer) -> Self {
@@ -1107,6 +1647,27 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `DynamoDB`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDb: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDB",
+        properties: &[
+            s::prop("HashKeyField", s::Kind::String),
+            s::prop("HashKeyType", s::Kind::String),
+            s::prop("HashKeyValue", s::Kind::String),
+            s::prop("Operation", s::Kind::String),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("PayloadField", s::Kind::String),
+            s::prop("RangeKeyField", s::Kind::String),
+            s::prop("RangeKeyType", s::Kind::String),
+            s::prop("RangeKeyValue", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["HashKeyField", "HashKeyValue", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DynamoDb> for ::stratus_model::Val<DynamoDb> {
         fn from(value: DynamoDb) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1135,6 +1696,19 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `DynamoDBv2`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamoDBv2: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamoDBv2",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamoDBv2> for ::stratus_model::Val<DynamoDBv2> {
         fn from(value: DynamoDBv2) -> Self {
@@ -1169,6 +1743,20 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `Firehose`'s properties; `validate()` checks them.
+    pub static SCHEMA_Firehose: s::ObjectSchema = s::ObjectSchema {
+        name: "Firehose",
+        properties: &[
+            s::prop("DeliveryStreamName", s::Kind::String),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("Separator", s::Kind::String).pattern("([\\n\\t])|(\\r\\n)|(,)"),
+        ],
+        required: &["DeliveryStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1199,6 +1787,22 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `IotEvents`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotEvents: s::ObjectSchema = s::ObjectSchema {
+        name: "IotEvents",
+        properties: &[
+            s::prop("InputName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["InputName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotEvents> for ::stratus_model::Val<IotEvents> {
         fn from(value: IotEvents) -> Self {
@@ -1238,6 +1842,22 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `IotSiteWise`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotSiteWise: s::ObjectSchema = s::ObjectSchema {
+        name: "IotSiteWise",
+        properties: &[
+            s::prop("AssetId", s::Kind::String),
+            s::prop("EntryId", s::Kind::String),
+            s::prop("PropertyAlias", s::Kind::String),
+            s::prop("PropertyId", s::Kind::String),
+            s::prop("PropertyValue", s::Kind::Object(&SCHEMA_AssetPropertyValue)),
+        ],
+        required: &["PropertyValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IotSiteWise> for ::stratus_model::Val<IotSiteWise> {
         fn from(value: IotSiteWise) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1267,6 +1887,21 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `IotTopicPublish`'s properties; `validate()` checks them.
+    pub static SCHEMA_IotTopicPublish: s::ObjectSchema = s::ObjectSchema {
+        name: "IotTopicPublish",
+        properties: &[
+            s::prop("MqttTopic", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["MqttTopic"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IotTopicPublish> for ::stratus_model::Val<IotTopicPublish> {
         fn from(value: IotTopicPublish) -> Self {
@@ -1298,6 +1933,21 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `Lambda`'s properties; `validate()` checks them.
+    pub static SCHEMA_Lambda: s::ObjectSchema = s::ObjectSchema {
+        name: "Lambda",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+        ],
+        required: &["FunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Lambda> for ::stratus_model::Val<Lambda> {
         fn from(value: Lambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1324,6 +1974,18 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `ResetTimer`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResetTimer: s::ObjectSchema = s::ObjectSchema {
+        name: "ResetTimer",
+        properties: &[s::prop("TimerName", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &["TimerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResetTimer> for ::stratus_model::Val<ResetTimer> {
         fn from(value: ResetTimer) -> Self {
@@ -1360,6 +2022,26 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `SetTimer`'s properties; `validate()` checks them.
+    pub static SCHEMA_SetTimer: s::ObjectSchema = s::ObjectSchema {
+        name: "SetTimer",
+        properties: &[
+            s::prop("DurationExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Seconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(31622400.0),
+            s::prop("TimerName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["TimerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SetTimer> for ::stratus_model::Val<SetTimer> {
         fn from(value: SetTimer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1394,6 +2076,24 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `SetVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_SetVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "SetVariable",
+        properties: &[
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("VariableName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Value", "VariableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SetVariable> for ::stratus_model::Val<SetVariable> {
         fn from(value: SetVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1423,6 +2123,21 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `Sns`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sns: s::ObjectSchema = s::ObjectSchema {
+        name: "Sns",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("TargetArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sns> for ::stratus_model::Val<Sns> {
         fn from(value: Sns) -> Self {
@@ -1455,6 +2170,20 @@ pub mod detector_model {
             }
         }
     }
+
+    /// What the schema says of `Sqs`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sqs: s::ObjectSchema = s::ObjectSchema {
+        name: "Sqs",
+        properties: &[
+            s::prop("Payload", s::Kind::Object(&SCHEMA_Payload)),
+            s::prop("QueueUrl", s::Kind::String),
+            s::prop("UseBase64", s::Kind::Boolean),
+        ],
+        required: &["QueueUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sqs> for ::stratus_model::Val<Sqs> {
         fn from(value: Sqs) -> Self {
@@ -1489,6 +2218,19 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `Payload`'s properties; `validate()` checks them.
+    pub static SCHEMA_Payload: s::ObjectSchema = s::ObjectSchema {
+        name: "Payload",
+        properties: &[
+            s::prop("ContentExpression", s::Kind::String).min_length(1),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["ContentExpression", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Payload> for ::stratus_model::Val<Payload> {
         fn from(value: Payload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1521,6 +2263,20 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `AssetPropertyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyValue",
+        properties: &[
+            s::prop("Quality", s::Kind::String),
+            s::prop("Timestamp", s::Kind::Object(&SCHEMA_AssetPropertyTimestamp)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_AssetPropertyVariant)),
+        ],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyValue> for ::stratus_model::Val<AssetPropertyValue> {
         fn from(value: AssetPropertyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1550,6 +2306,19 @@ pub mod detector_model {
         }
     }
 
+    /// What the schema says of `AssetPropertyTimestamp`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyTimestamp: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyTimestamp",
+        properties: &[
+            s::prop("OffsetInNanos", s::Kind::String),
+            s::prop("TimeInSeconds", s::Kind::String),
+        ],
+        required: &["TimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyTimestamp> for ::stratus_model::Val<AssetPropertyTimestamp> {
         fn from(value: AssetPropertyTimestamp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1570,6 +2339,21 @@ pub mod detector_model {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AssetPropertyVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyVariant",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::String),
+            s::prop("DoubleValue", s::Kind::String),
+            s::prop("IntegerValue", s::Kind::String),
+            s::prop("StringValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyVariant> for ::stratus_model::Val<AssetPropertyVariant> {
         fn from(value: AssetPropertyVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1588,6 +2372,8 @@ pub mod detector_model {
     impl EvaluationMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Batch, Self::Serial];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BATCH", "SERIAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1628,6 +2414,8 @@ pub mod detector_model {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1661,6 +2449,8 @@ pub use detector_model::CfnDetectorModel;
 
 /// `AWS::IoTEvents::Input` and its property types.
 pub mod input {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTEvents::Input`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotevents-input.html)
@@ -1701,6 +2491,26 @@ pub mod input {
         }
     }
 
+    /// What the schema says of `AWS::IoTEvents::Input`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTEvents::Input",
+        properties: &[
+            s::prop("InputDefinition", s::Kind::Object(&SCHEMA_InputDefinition)),
+            s::prop("InputDescription", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("InputName", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InputDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `InputDefinition`, a property type of `AWS::IoTEvents::Input`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1721,6 +2531,21 @@ pub mod input {
             }
         }
     }
+
+    /// What the schema says of `InputDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "InputDefinition",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Attribute))),
+        )
+        .min_items(1)
+        .max_items(200)],
+        required: &["Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputDefinition> for ::stratus_model::Val<InputDefinition> {
         fn from(value: InputDefinition) -> Self {
@@ -1749,6 +2574,16 @@ pub mod input {
             }
         }
     }
+
+    /// What the schema says of `Attribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attribute: s::ObjectSchema = s::ObjectSchema {
+        name: "Attribute",
+        properties: &[s::prop("JsonPath", s::Kind::String).pattern("^((`[a-zA-Z0-9_\\- ]+`)|([a-zA-Z0-9_\\-]+))(\\.((`[a-zA-Z0-9_\\- ]+`)|([a-zA-Z0-9_\\-]+)))*$").min_length(1).max_length(128)],
+        required: &["JsonPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
         fn from(value: Attribute) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTFleetWise::Campaign` and its property types.
 pub mod campaign {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::Campaign`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html)
@@ -136,6 +138,77 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::Campaign`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::Campaign",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(UpdateCampaignAction::VALUES)),
+            s::prop("CollectionScheme", s::Kind::Json),
+            s::prop("Compression", s::Kind::Enum(Compression::VALUES)),
+            s::prop(
+                "DataDestinationConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "DataExtraDimensions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_.]+$")
+                        .min_length(1)
+                        .max_length(150),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "DataPartitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataPartition))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("DiagnosticsMode", s::Kind::Enum(DiagnosticsMode::VALUES)),
+            s::prop("ExpiryTime", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("PostTriggerCollectionDuration", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop("SignalCatalogArn", s::Kind::String),
+            s::prop(
+                "SignalsToCollect",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SignalInformation))),
+            )
+            .min_items(0)
+            .max_items(1000),
+            s::prop(
+                "SignalsToFetch",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SignalFetchInformation),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("SpoolingMode", s::Kind::Enum(SpoolingMode::VALUES)),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("TargetArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "CollectionScheme", "SignalCatalogArn", "TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -193,6 +266,29 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `DataPartition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataPartition: s::ObjectSchema = s::ObjectSchema {
+        name: "DataPartition",
+        properties: &[
+            s::prop("Id", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "StorageOptions",
+                s::Kind::Object(&SCHEMA_DataPartitionStorageOptions),
+            ),
+            s::prop(
+                "UploadOptions",
+                s::Kind::Object(&SCHEMA_DataPartitionUploadOptions),
+            ),
+        ],
+        required: &["Id", "StorageOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataPartition> for ::stratus_model::Val<DataPartition> {
         fn from(value: DataPartition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -231,6 +327,31 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `SignalInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignalInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "SignalInformation",
+        properties: &[
+            s::prop("DataPartitionId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MaxSampleCount", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(4294967295.0),
+            s::prop("MinimumSamplingIntervalMs", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w|*|-]+(\\.[\\w|*|-]+)*$")
+                .min_length(1)
+                .max_length(150),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SignalInformation> for ::stratus_model::Val<SignalInformation> {
         fn from(value: SignalInformation) -> Self {
@@ -277,6 +398,31 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `SignalFetchInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignalFetchInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "SignalFetchInformation",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("ConditionLanguageVersion", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1.0),
+            s::prop("FullyQualifiedName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.]+$")
+                .min_length(1)
+                .max_length(150),
+            s::prop("SignalFetchConfig", s::Kind::Json),
+        ],
+        required: &["Actions", "FullyQualifiedName", "SignalFetchConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SignalFetchInformation> for ::stratus_model::Val<SignalFetchInformation> {
         fn from(value: SignalFetchInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -315,6 +461,25 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `DataPartitionStorageOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataPartitionStorageOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DataPartitionStorageOptions",
+        properties: &[
+            s::prop("MaximumSize", s::Kind::Object(&SCHEMA_StorageMaximumSize)),
+            s::prop(
+                "MinimumTimeToLive",
+                s::Kind::Object(&SCHEMA_StorageMinimumTimeToLive),
+            ),
+            s::prop("StorageLocation", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+        ],
+        required: &["MaximumSize", "MinimumTimeToLive", "StorageLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataPartitionStorageOptions>
         for ::stratus_model::Val<DataPartitionStorageOptions>
     {
@@ -345,6 +510,23 @@ pub mod campaign {
             }
         }
     }
+
+    /// What the schema says of `DataPartitionUploadOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataPartitionUploadOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DataPartitionUploadOptions",
+        properties: &[
+            s::prop("ConditionLanguageVersion", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1.0),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataPartitionUploadOptions>
         for ::stratus_model::Val<DataPartitionUploadOptions>
@@ -379,6 +561,21 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `StorageMaximumSize`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageMaximumSize: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageMaximumSize",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(StorageMaximumSizeUnit::VALUES)),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1073741824.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageMaximumSize> for ::stratus_model::Val<StorageMaximumSize> {
         fn from(value: StorageMaximumSize) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -410,6 +607,21 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `StorageMinimumTimeToLive`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageMinimumTimeToLive: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageMinimumTimeToLive",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(StorageMinimumTimeToLiveUnit::VALUES)),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+        ],
+        required: &["Unit", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageMinimumTimeToLive>
         for ::stratus_model::Val<StorageMinimumTimeToLive>
     {
@@ -435,6 +647,8 @@ pub mod campaign {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Approve, Self::Suspend, Self::Resume, Self::Update];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPROVE", "SUSPEND", "RESUME", "UPDATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -477,6 +691,8 @@ pub mod campaign {
     impl Compression {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::Snappy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "SNAPPY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -517,6 +733,8 @@ pub mod campaign {
     impl DiagnosticsMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::SendActiveDtcs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "SEND_ACTIVE_DTCS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -557,6 +775,8 @@ pub mod campaign {
     impl SpoolingMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::ToDisk];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "TO_DISK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -599,6 +819,8 @@ pub mod campaign {
     impl StorageMaximumSizeUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mb, Self::Gb, Self::Tb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MB", "GB", "TB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -642,6 +864,8 @@ pub mod campaign {
     impl StorageMinimumTimeToLiveUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hours, Self::Days, Self::Weeks];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS", "WEEKS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -678,6 +902,8 @@ pub use campaign::{CfnCampaign, CfnCampaignAttributes};
 
 /// `AWS::IoTFleetWise::DecoderManifest` and its property types.
 pub mod decoder_manifest {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::DecoderManifest`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-decodermanifest.html)
@@ -740,6 +966,41 @@ pub mod decoder_manifest {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::DecoderManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::DecoderManifest",
+        properties: &[
+            s::prop(
+                "DefaultForUnmappedSignals",
+                s::Kind::Enum(DefaultForUnmappedSignalsType::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ModelManifestArn", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(1)
+            .max_items(5000),
+            s::prop("SignalDecoders", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(1)
+                .max_items(5000),
+            s::prop("Status", s::Kind::Enum(ManifestStatus::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ModelManifestArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDecoderManifest`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDecoderManifestAttributes {
         /// `Arn`: string.
@@ -772,6 +1033,8 @@ pub mod decoder_manifest {
     impl DefaultForUnmappedSignalsType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomDecoding];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOM_DECODING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -813,6 +1076,8 @@ pub mod decoder_manifest {
     impl ManifestStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Draft];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "DRAFT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -846,6 +1111,8 @@ pub use decoder_manifest::{CfnDecoderManifest, CfnDecoderManifestAttributes};
 
 /// `AWS::IoTFleetWise::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-fleet.html)
@@ -891,6 +1158,27 @@ pub mod fleet {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::Fleet",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("SignalCatalogArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Id", "SignalCatalogArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Arn`: string.
@@ -918,6 +1206,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::IoTFleetWise::ModelManifest` and its property types.
 pub mod model_manifest {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::ModelManifest`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-modelmanifest.html)
@@ -969,6 +1259,29 @@ pub mod model_manifest {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::ModelManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::ModelManifest",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Nodes", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+            s::prop("SignalCatalogArn", s::Kind::String),
+            s::prop("Status", s::Kind::Enum(ManifestStatus::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SignalCatalogArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelManifest`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelManifestAttributes {
         /// `Arn`: string.
@@ -1003,6 +1316,8 @@ pub mod model_manifest {
     impl ManifestStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Draft];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "DRAFT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1036,6 +1351,8 @@ pub use model_manifest::{CfnModelManifest, CfnModelManifestAttributes};
 
 /// `AWS::IoTFleetWise::SignalCatalog` and its property types.
 pub mod signal_catalog {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::SignalCatalog`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html)
@@ -1066,6 +1383,30 @@ pub mod signal_catalog {
         pub nodes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::stratus_model::Json>>>,
     }
+
+    /// What the schema says of `AWS::IoTFleetWise::SignalCatalog`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::SignalCatalog",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("NodeCounts", s::Kind::Object(&SCHEMA_NodeCounts)),
+            s::prop("Nodes", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(1)
+                .max_items(5000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSignalCatalog`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSignalCatalogAttributes {
@@ -1130,6 +1471,22 @@ pub mod signal_catalog {
         pub total_sensors: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `NodeCounts`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeCounts: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeCounts",
+        properties: &[
+            s::prop("TotalActuators", s::Kind::Number),
+            s::prop("TotalAttributes", s::Kind::Number),
+            s::prop("TotalBranches", s::Kind::Number),
+            s::prop("TotalNodes", s::Kind::Number),
+            s::prop("TotalSensors", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeCounts> for ::stratus_model::Val<NodeCounts> {
         fn from(value: NodeCounts) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1141,6 +1498,8 @@ pub use signal_catalog::{CfnSignalCatalog, CfnSignalCatalogAttributes};
 
 /// `AWS::IoTFleetWise::StateTemplate` and its property types.
 pub mod state_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::StateTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html)
@@ -1204,6 +1563,60 @@ pub mod state_template {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::StateTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::StateTemplate",
+        properties: &[
+            s::prop(
+                "DataExtraDimensions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_.]+$")
+                        .min_length(1)
+                        .max_length(150),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "MetadataExtraDimensions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_.]+$")
+                        .min_length(1)
+                        .max_length(150),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("SignalCatalogArn", s::Kind::String),
+            s::prop(
+                "StateTemplateProperties",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9_.]+$")
+                        .min_length(1)
+                        .max_length(150),
+                ),
+            )
+            .min_items(1)
+            .max_items(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "SignalCatalogArn", "StateTemplateProperties"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStateTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateTemplateAttributes {
         /// `Arn`: string.
@@ -1236,6 +1649,8 @@ pub use state_template::{CfnStateTemplate, CfnStateTemplateAttributes};
 
 /// `AWS::IoTFleetWise::Vehicle` and its property types.
 pub mod vehicle {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTFleetWise::Vehicle`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html)
@@ -1295,6 +1710,38 @@ pub mod vehicle {
         }
     }
 
+    /// What the schema says of `AWS::IoTFleetWise::Vehicle`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTFleetWise::Vehicle",
+        properties: &[
+            s::prop(
+                "AssociationBehavior",
+                s::Kind::Enum(VehicleAssociationBehavior::VALUES),
+            ),
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("DecoderManifestArn", s::Kind::String),
+            s::prop("ModelManifestArn", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "StateTemplates",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StateTemplateAssociation),
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "DecoderManifestArn", "ModelManifestArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVehicle`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVehicleAttributes {
         /// `Arn`: string.
@@ -1346,6 +1793,22 @@ pub mod vehicle {
         }
     }
 
+    /// What the schema says of `StateTemplateAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_StateTemplateAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "StateTemplateAssociation",
+        properties: &[
+            s::prop("Identifier", s::Kind::String)
+                .pattern("^[a-zA-Z\\d\\-_:]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("StateTemplateUpdateStrategy", s::Kind::Json),
+        ],
+        required: &["Identifier", "StateTemplateUpdateStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StateTemplateAssociation>
         for ::stratus_model::Val<StateTemplateAssociation>
     {
@@ -1366,6 +1829,8 @@ pub mod vehicle {
     impl VehicleAssociationBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CreateIotThing, Self::ValidateIotThingExists];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CreateIotThing", "ValidateIotThingExists"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTSiteWise::AccessPolicy` and its property types.
 pub mod access_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::AccessPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-accesspolicy.html)
@@ -47,6 +49,33 @@ pub mod access_policy {
         }
     }
 
+    /// What the schema says of `AWS::IoTSiteWise::AccessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::AccessPolicy",
+        properties: &[
+            s::prop(
+                "AccessPolicyIdentity",
+                s::Kind::Object(&SCHEMA_AccessPolicyIdentity),
+            ),
+            s::prop(
+                "AccessPolicyPermission",
+                s::Kind::Enum(AccessPolicyPermission::VALUES),
+            ),
+            s::prop(
+                "AccessPolicyResource",
+                s::Kind::Object(&SCHEMA_AccessPolicyResource),
+            ),
+        ],
+        required: &[
+            "AccessPolicyIdentity",
+            "AccessPolicyPermission",
+            "AccessPolicyResource",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPolicyAttributes {
         /// `AccessPolicyArn`: string.
@@ -76,6 +105,20 @@ pub mod access_policy {
         pub user: ::std::option::Option<::stratus_model::Val<User>>,
     }
 
+    /// What the schema says of `AccessPolicyIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessPolicyIdentity: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessPolicyIdentity",
+        properties: &[
+            s::prop("IamRole", s::Kind::Object(&SCHEMA_IamRole)),
+            s::prop("IamUser", s::Kind::Object(&SCHEMA_IamUser)),
+            s::prop("User", s::Kind::Object(&SCHEMA_User)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessPolicyIdentity> for ::stratus_model::Val<AccessPolicyIdentity> {
         fn from(value: AccessPolicyIdentity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -91,6 +134,19 @@ pub mod access_policy {
         /// `Project`: [`Project`].
         pub project: ::std::option::Option<::stratus_model::Val<Project>>,
     }
+
+    /// What the schema says of `AccessPolicyResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessPolicyResource: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessPolicyResource",
+        properties: &[
+            s::prop("Portal", s::Kind::Object(&SCHEMA_Portal)),
+            s::prop("Project", s::Kind::Object(&SCHEMA_Project)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessPolicyResource> for ::stratus_model::Val<AccessPolicyResource> {
         fn from(value: AccessPolicyResource) -> Self {
@@ -109,6 +165,19 @@ pub mod access_policy {
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IamRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamRole: s::ObjectSchema = s::ObjectSchema {
+        name: "IamRole",
+        properties: &[s::prop("arn", s::Kind::String)
+            .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$")
+            .min_length(1)
+            .max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamRole> for ::stratus_model::Val<IamRole> {
         fn from(value: IamRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -125,6 +194,19 @@ pub mod access_policy {
         #[resource(rename = "arn")]
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IamUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamUser: s::ObjectSchema = s::ObjectSchema {
+        name: "IamUser",
+        properties: &[s::prop("arn", s::Kind::String)
+            .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$")
+            .min_length(1)
+            .max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamUser> for ::stratus_model::Val<IamUser> {
         fn from(value: IamUser) -> Self {
@@ -143,6 +225,19 @@ pub mod access_policy {
         pub id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `User`'s properties; `validate()` checks them.
+    pub static SCHEMA_User: s::ObjectSchema = s::ObjectSchema {
+        name: "User",
+        properties: &[s::prop("id", s::Kind::String)
+            .pattern("^\\S+$")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<User> for ::stratus_model::Val<User> {
         fn from(value: User) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -160,6 +255,16 @@ pub mod access_policy {
         pub id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Portal`'s properties; `validate()` checks them.
+    pub static SCHEMA_Portal: s::ObjectSchema = s::ObjectSchema {
+        name: "Portal",
+        properties: &[s::prop("id", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Portal> for ::stratus_model::Val<Portal> {
         fn from(value: Portal) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -176,6 +281,16 @@ pub mod access_policy {
         #[resource(rename = "id")]
         pub id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Project`'s properties; `validate()` checks them.
+    pub static SCHEMA_Project: s::ObjectSchema = s::ObjectSchema {
+        name: "Project",
+        properties: &[s::prop("id", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Project> for ::stratus_model::Val<Project> {
         fn from(value: Project) -> Self {
@@ -195,6 +310,8 @@ pub mod access_policy {
     impl AccessPolicyPermission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Administrator, Self::Viewer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ADMINISTRATOR", "VIEWER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -228,6 +345,8 @@ pub use access_policy::{CfnAccessPolicy, CfnAccessPolicyAttributes};
 
 /// `AWS::IoTSiteWise::Asset` and its property types.
 pub mod asset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Asset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-asset.html)
@@ -283,6 +402,16 @@ pub mod asset {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTSiteWise::Asset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Asset",
+        properties: &[s::prop("AssetDescription", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(2048), s::prop("AssetExternalId", s::Kind::String).pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+").min_length(2).max_length(128), s::prop("AssetHierarchies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetHierarchy)))), s::prop("AssetModelId", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^externalId:[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+$").min_length(13).max_length(139), s::prop("AssetName", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(256), s::prop("AssetProperties", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetProperty)))), s::prop("Tags", s::Kind::Json)],
+        required: &["AssetName", "AssetModelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAsset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssetAttributes {
@@ -346,6 +475,30 @@ pub mod asset {
         }
     }
 
+    /// What the schema says of `AssetHierarchy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetHierarchy: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetHierarchy",
+        properties: &[
+            s::prop("ChildAssetId", s::Kind::String),
+            s::prop("ExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("LogicalId", s::Kind::String)
+                .pattern("[^\\u0000-\\u001F\\u007F]+")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ChildAssetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetHierarchy> for ::stratus_model::Val<AssetHierarchy> {
         fn from(value: AssetHierarchy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -377,6 +530,35 @@ pub mod asset {
         pub unit: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AssetProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetProperty",
+        properties: &[
+            s::prop("Alias", s::Kind::String),
+            s::prop("ExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("LogicalId", s::Kind::String)
+                .pattern("[^\\u0000-\\u001F\\u007F]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "NotificationState",
+                s::Kind::Enum(NotificationState::VALUES),
+            ),
+            s::prop("Unit", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetProperty> for ::stratus_model::Val<AssetProperty> {
         fn from(value: AssetProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -395,6 +577,8 @@ pub mod asset {
     impl NotificationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -428,6 +612,8 @@ pub use asset::{CfnAsset, CfnAssetAttributes};
 
 /// `AWS::IoTSiteWise::AssetModel` and its property types.
 pub mod asset_model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::AssetModel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-assetmodel.html)
@@ -493,6 +679,53 @@ pub mod asset_model {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTSiteWise::AssetModel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::AssetModel",
+        properties: &[
+            s::prop(
+                "AssetModelCompositeModels",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AssetModelCompositeModel),
+                )),
+            ),
+            s::prop("AssetModelDescription", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("AssetModelExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop(
+                "AssetModelHierarchies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetModelHierarchy))),
+            ),
+            s::prop("AssetModelName", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "AssetModelProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetModelProperty))),
+            ),
+            s::prop("AssetModelType", s::Kind::Enum(AssetModelType::VALUES)),
+            s::prop(
+                "EnforcedAssetModelInterfaceRelationships",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EnforcedAssetModelInterfaceRelationship),
+                )),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AssetModelName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAssetModel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssetModelAttributes {
@@ -648,6 +881,47 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `AssetModelCompositeModel`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetModelCompositeModel: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetModelCompositeModel",
+        properties: &[
+            s::prop("ComposedAssetModelId", s::Kind::String),
+            s::prop(
+                "CompositeModelProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AssetModelProperty))),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ParentAssetModelCompositeModelExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("Path", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Type", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetModelCompositeModel>
         for ::stratus_model::Val<AssetModelCompositeModel>
     {
@@ -699,6 +973,16 @@ pub mod asset_model {
             }
         }
     }
+
+    /// What the schema says of `AssetModelHierarchy`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetModelHierarchy: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetModelHierarchy",
+        properties: &[s::prop("ChildAssetModelId", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^externalId:[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+$").min_length(13).max_length(139), s::prop("ExternalId", s::Kind::String).pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+").min_length(2).max_length(128), s::prop("Id", s::Kind::String).pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36), s::prop("LogicalId", s::Kind::String).pattern("[^\\u0000-\\u001F\\u007F]+").min_length(1).max_length(256), s::prop("Name", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(256)],
+        required: &["Name", "ChildAssetModelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AssetModelHierarchy> for ::stratus_model::Val<AssetModelHierarchy> {
         fn from(value: AssetModelHierarchy) -> Self {
@@ -761,6 +1045,42 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `AssetModelProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetModelProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetModelProperty",
+        properties: &[
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES)),
+            s::prop("DataTypeSpec", s::Kind::Enum(DataTypeSpec::VALUES))
+                .min_length(1)
+                .max_length(256),
+            s::prop("ExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("LogicalId", s::Kind::String)
+                .pattern("[^\\u0000-\\u001F\\u007F]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Type", s::Kind::Object(&SCHEMA_PropertyType)),
+            s::prop("Unit", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name", "DataType", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetModelProperty> for ::stratus_model::Val<AssetModelProperty> {
         fn from(value: AssetModelProperty) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -779,6 +1099,25 @@ pub mod asset_model {
             ::stratus_model::Val<::std::vec::Vec<EnforcedAssetModelInterfacePropertyMapping>>,
         >,
     }
+
+    /// What the schema says of `EnforcedAssetModelInterfaceRelationship`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnforcedAssetModelInterfaceRelationship: s::ObjectSchema = s::ObjectSchema {
+        name: "EnforcedAssetModelInterfaceRelationship",
+        properties: &[
+            s::prop("InterfaceAssetModelId", s::Kind::String),
+            s::prop(
+                "PropertyMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EnforcedAssetModelInterfacePropertyMapping),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnforcedAssetModelInterfaceRelationship>
         for ::stratus_model::Val<EnforcedAssetModelInterfaceRelationship>
@@ -814,6 +1153,21 @@ pub mod asset_model {
             }
         }
     }
+
+    /// What the schema says of `PropertyType`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyType: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyType",
+        properties: &[
+            s::prop("Attribute", s::Kind::Object(&SCHEMA_Attribute)),
+            s::prop("Metric", s::Kind::Object(&SCHEMA_Metric)),
+            s::prop("Transform", s::Kind::Object(&SCHEMA_Transform)),
+            s::prop("TypeName", s::Kind::Enum(TypeName::VALUES)),
+        ],
+        required: &["TypeName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PropertyType> for ::stratus_model::Val<PropertyType> {
         fn from(value: PropertyType) -> Self {
@@ -852,6 +1206,21 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `EnforcedAssetModelInterfacePropertyMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnforcedAssetModelInterfacePropertyMapping: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "EnforcedAssetModelInterfacePropertyMapping",
+            properties: &[
+                s::prop("AssetModelPropertyExternalId", s::Kind::String),
+                s::prop("AssetModelPropertyLogicalId", s::Kind::String),
+                s::prop("InterfaceAssetModelPropertyExternalId", s::Kind::String),
+            ],
+            required: &["InterfaceAssetModelPropertyExternalId"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<EnforcedAssetModelInterfacePropertyMapping>
         for ::stratus_model::Val<EnforcedAssetModelInterfacePropertyMapping>
     {
@@ -868,6 +1237,18 @@ pub mod asset_model {
         /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
         pub default_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Attribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_Attribute: s::ObjectSchema = s::ObjectSchema {
+        name: "Attribute",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$")
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Attribute> for ::stratus_model::Val<Attribute> {
         fn from(value: Attribute) -> Self {
@@ -908,6 +1289,25 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `Metric`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metric: s::ObjectSchema = s::ObjectSchema {
+        name: "Metric",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "Variables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExpressionVariable))),
+            ),
+            s::prop("Window", s::Kind::Object(&SCHEMA_MetricWindow)),
+        ],
+        required: &["Expression", "Variables", "Window"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Metric> for ::stratus_model::Val<Metric> {
         fn from(value: Metric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -942,6 +1342,24 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `Transform`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transform: s::ObjectSchema = s::ObjectSchema {
+        name: "Transform",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "Variables",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExpressionVariable))),
+            ),
+        ],
+        required: &["Expression", "Variables"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Transform> for ::stratus_model::Val<Transform> {
         fn from(value: Transform) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -975,6 +1393,22 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `ExpressionVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpressionVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpressionVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9_]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Value", s::Kind::Object(&SCHEMA_VariableValue)),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExpressionVariable> for ::stratus_model::Val<ExpressionVariable> {
         fn from(value: ExpressionVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -988,6 +1422,16 @@ pub mod asset_model {
         /// `Tumbling`: [`TumblingWindow`].
         pub tumbling: ::std::option::Option<::stratus_model::Val<TumblingWindow>>,
     }
+
+    /// What the schema says of `MetricWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricWindow",
+        properties: &[s::prop("Tumbling", s::Kind::Object(&SCHEMA_TumblingWindow))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricWindow> for ::stratus_model::Val<MetricWindow> {
         fn from(value: MetricWindow) -> Self {
@@ -1031,6 +1475,48 @@ pub mod asset_model {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PropertyPathDefinition>>>,
     }
 
+    /// What the schema says of `VariableValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_VariableValue: s::ObjectSchema = s::ObjectSchema {
+        name: "VariableValue",
+        properties: &[
+            s::prop("HierarchyExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("HierarchyId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("HierarchyLogicalId", s::Kind::String)
+                .pattern("[^\\u0000-\\u001F\\u007F]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PropertyExternalId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+")
+                .min_length(2)
+                .max_length(128),
+            s::prop("PropertyId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("PropertyLogicalId", s::Kind::String)
+                .pattern("[^\\u0000-\\u001F\\u007F]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "PropertyPath",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PropertyPathDefinition),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VariableValue> for ::stratus_model::Val<VariableValue> {
         fn from(value: VariableValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1060,6 +1546,23 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `TumblingWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_TumblingWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "TumblingWindow",
+        properties: &[
+            s::prop("Interval", s::Kind::String)
+                .min_length(2)
+                .max_length(23),
+            s::prop("Offset", s::Kind::String)
+                .min_length(2)
+                .max_length(25),
+        ],
+        required: &["Interval"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TumblingWindow> for ::stratus_model::Val<TumblingWindow> {
         fn from(value: TumblingWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1086,6 +1589,19 @@ pub mod asset_model {
         }
     }
 
+    /// What the schema says of `PropertyPathDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyPathDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyPathDefinition",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+            .min_length(1)
+            .max_length(256)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropertyPathDefinition> for ::stratus_model::Val<PropertyPathDefinition> {
         fn from(value: PropertyPathDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1106,6 +1622,9 @@ pub mod asset_model {
     impl AssetModelType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AssetModel, Self::ComponentModel, Self::Interface];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ASSET_MODEL", "COMPONENT_MODEL", "INTERFACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1159,6 +1678,9 @@ pub mod asset_model {
             Self::Boolean,
             Self::Struct,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["STRING", "INTEGER", "DOUBLE", "BOOLEAN", "STRUCT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1200,6 +1722,8 @@ pub mod asset_model {
     impl DataTypeSpec {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsAlarmState];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS/ALARM_STATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1248,6 +1772,9 @@ pub mod asset_model {
             Self::Transform,
             Self::Metric,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Measurement", "Attribute", "Transform", "Metric"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1283,6 +1810,8 @@ pub use asset_model::{CfnAssetModel, CfnAssetModelAttributes};
 
 /// `AWS::IoTSiteWise::ComputationModel` and its property types.
 pub mod computation_model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::ComputationModel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-computationmodel.html)
@@ -1343,6 +1872,41 @@ pub mod computation_model {
         }
     }
 
+    /// What the schema says of `AWS::IoTSiteWise::ComputationModel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::ComputationModel",
+        properties: &[
+            s::prop(
+                "ComputationModelConfiguration",
+                s::Kind::Object(&SCHEMA_ComputationModelConfiguration),
+            ),
+            s::prop(
+                "ComputationModelDataBinding",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComputationModelDataBindingValue),
+                )),
+            ),
+            s::prop("ComputationModelDescription", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 _\\-#$*!@]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ComputationModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 _\\-#$*!@]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ComputationModelName",
+            "ComputationModelConfiguration",
+            "ComputationModelDataBinding",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnComputationModel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputationModelAttributes {
         /// `ComputationModelArn`: string.
@@ -1370,6 +1934,19 @@ pub mod computation_model {
         >,
     }
 
+    /// What the schema says of `ComputationModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputationModelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputationModelConfiguration",
+        properties: &[s::prop(
+            "AnomalyDetection",
+            s::Kind::Object(&SCHEMA_AnomalyDetectionComputationModelConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputationModelConfiguration>
         for ::stratus_model::Val<ComputationModelConfiguration>
     {
@@ -1392,6 +1969,32 @@ pub mod computation_model {
             ::stratus_model::Val<::std::vec::Vec<ComputationModelDataBindingValue>>,
         >,
     }
+
+    /// What the schema says of `ComputationModelDataBindingValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputationModelDataBindingValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputationModelDataBindingValue",
+        properties: &[
+            s::prop(
+                "AssetModelProperty",
+                s::Kind::Object(&SCHEMA_AssetModelPropertyBindingValue),
+            ),
+            s::prop(
+                "AssetProperty",
+                s::Kind::Object(&SCHEMA_AssetPropertyBindingValue),
+            ),
+            s::prop(
+                "List",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComputationModelDataBindingValue),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ComputationModelDataBindingValue>
         for ::stratus_model::Val<ComputationModelDataBindingValue>
@@ -1430,6 +2033,26 @@ pub mod computation_model {
         }
     }
 
+    /// What the schema says of `AnomalyDetectionComputationModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnomalyDetectionComputationModelConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AnomalyDetectionComputationModelConfiguration",
+            properties: &[
+                s::prop("InputProperties", s::Kind::String)
+                    .pattern("^\\$\\{[a-z][a-z0-9_]*\\}$")
+                    .min_length(4)
+                    .max_length(67),
+                s::prop("ResultProperty", s::Kind::String)
+                    .pattern("^\\$\\{[a-z][a-z0-9_]*\\}$")
+                    .min_length(4)
+                    .max_length(67),
+            ],
+            required: &["InputProperties", "ResultProperty"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<AnomalyDetectionComputationModelConfiguration>
         for ::stratus_model::Val<AnomalyDetectionComputationModelConfiguration>
     {
@@ -1466,6 +2089,25 @@ pub mod computation_model {
             }
         }
     }
+
+    /// What the schema says of `AssetModelPropertyBindingValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetModelPropertyBindingValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetModelPropertyBindingValue",
+        properties: &[
+            s::prop("AssetModelId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("PropertyId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+        ],
+        required: &["AssetModelId", "PropertyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AssetModelPropertyBindingValue>
         for ::stratus_model::Val<AssetModelPropertyBindingValue>
@@ -1504,6 +2146,25 @@ pub mod computation_model {
         }
     }
 
+    /// What the schema says of `AssetPropertyBindingValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssetPropertyBindingValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AssetPropertyBindingValue",
+        properties: &[
+            s::prop("AssetId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("PropertyId", s::Kind::String)
+                .pattern("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+                .min_length(36)
+                .max_length(36),
+        ],
+        required: &["AssetId", "PropertyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssetPropertyBindingValue>
         for ::stratus_model::Val<AssetPropertyBindingValue>
     {
@@ -1517,6 +2178,8 @@ pub use computation_model::{CfnComputationModel, CfnComputationModelAttributes};
 
 /// `AWS::IoTSiteWise::Dashboard` and its property types.
 pub mod dashboard {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Dashboard`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dashboard.html)
@@ -1571,6 +2234,16 @@ pub mod dashboard {
         }
     }
 
+    /// What the schema says of `AWS::IoTSiteWise::Dashboard`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Dashboard",
+        properties: &[s::prop("DashboardDefinition", s::Kind::String).pattern("^.+$").min_length(0).max_length(204800), s::prop("DashboardDescription", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(2048), s::prop("DashboardName", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(256), s::prop("ProjectId", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36), s::prop("Tags", s::Kind::Json)],
+        required: &["DashboardDefinition", "DashboardDescription", "DashboardName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDashboard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDashboardAttributes {
         /// `DashboardArn`: string.
@@ -1593,6 +2266,8 @@ pub use dashboard::{CfnDashboard, CfnDashboardAttributes};
 
 /// `AWS::IoTSiteWise::Dataset` and its property types.
 pub mod dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dataset.html)
@@ -1633,6 +2308,27 @@ pub mod dataset {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTSiteWise::Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Dataset",
+        properties: &[
+            s::prop("DatasetDescription", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 _\\-#$*!@]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("DatasetName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9 _\\-#$*!@]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("DatasetSource", s::Kind::Object(&SCHEMA_DatasetSource)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DatasetName", "DatasetSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
@@ -1681,6 +2377,20 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `DatasetSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetSource",
+        properties: &[
+            s::prop("SourceDetail", s::Kind::Object(&SCHEMA_SourceDetail)),
+            s::prop("SourceFormat", s::Kind::Enum(SourceFormat::VALUES)),
+            s::prop("SourceType", s::Kind::Enum(SourceType::VALUES)),
+        ],
+        required: &["SourceFormat", "SourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetSource> for ::stratus_model::Val<DatasetSource> {
         fn from(value: DatasetSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1694,6 +2404,19 @@ pub mod dataset {
         /// `Kendra`: [`KendraSourceDetail`].
         pub kendra: ::std::option::Option<::stratus_model::Val<KendraSourceDetail>>,
     }
+
+    /// What the schema says of `SourceDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceDetail",
+        properties: &[s::prop(
+            "Kendra",
+            s::Kind::Object(&SCHEMA_KendraSourceDetail),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceDetail> for ::stratus_model::Val<SourceDetail> {
         fn from(value: SourceDetail) -> Self {
@@ -1730,6 +2453,25 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `KendraSourceDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_KendraSourceDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "KendraSourceDetail",
+        properties: &[
+            s::prop("KnowledgeBaseArn", s::Kind::String)
+                .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$")
+                .min_length(1)
+                .max_length(1600),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$")
+                .min_length(1)
+                .max_length(1600),
+        ],
+        required: &["KnowledgeBaseArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KendraSourceDetail> for ::stratus_model::Val<KendraSourceDetail> {
         fn from(value: KendraSourceDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1746,6 +2488,8 @@ pub mod dataset {
     impl SourceFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KnowledgeBase];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KNOWLEDGE_BASE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1783,6 +2527,8 @@ pub mod dataset {
     impl SourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kendra];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KENDRA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1815,6 +2561,8 @@ pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::IoTSiteWise::Gateway` and its property types.
 pub mod gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Gateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-gateway.html)
@@ -1864,6 +2612,34 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `AWS::IoTSiteWise::Gateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Gateway",
+        properties: &[
+            s::prop(
+                "GatewayCapabilitySummaries",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GatewayCapabilitySummary),
+                )),
+            ),
+            s::prop("GatewayName", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("GatewayPlatform", s::Kind::Object(&SCHEMA_GatewayPlatform)),
+            s::prop("GatewayVersion", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GatewayName", "GatewayPlatform"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
         /// `GatewayId`: string.
@@ -1900,6 +2676,19 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `GatewayCapabilitySummary`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayCapabilitySummary: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayCapabilitySummary",
+        properties: &[
+            s::prop("CapabilityConfiguration", s::Kind::String),
+            s::prop("CapabilityNamespace", s::Kind::String),
+        ],
+        required: &["CapabilityNamespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayCapabilitySummary>
         for ::stratus_model::Val<GatewayCapabilitySummary>
     {
@@ -1918,6 +2707,19 @@ pub mod gateway {
         #[resource(rename = "SiemensIE")]
         pub siemens_ie: ::std::option::Option<::stratus_model::Val<SiemensIe>>,
     }
+
+    /// What the schema says of `GatewayPlatform`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayPlatform: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayPlatform",
+        properties: &[
+            s::prop("GreengrassV2", s::Kind::Object(&SCHEMA_GreengrassV2)),
+            s::prop("SiemensIE", s::Kind::Object(&SCHEMA_SiemensIe)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GatewayPlatform> for ::stratus_model::Val<GatewayPlatform> {
         fn from(value: GatewayPlatform) -> Self {
@@ -1954,6 +2756,25 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `GreengrassV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_GreengrassV2: s::ObjectSchema = s::ObjectSchema {
+        name: "GreengrassV2",
+        properties: &[
+            s::prop(
+                "CoreDeviceOperatingSystem",
+                s::Kind::Enum(CoreDeviceOperatingSystem::VALUES),
+            ),
+            s::prop("CoreDeviceThingName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:_-]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["CoreDeviceThingName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GreengrassV2> for ::stratus_model::Val<GreengrassV2> {
         fn from(value: GreengrassV2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1982,6 +2803,19 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `SiemensIE`'s properties; `validate()` checks them.
+    pub static SCHEMA_SiemensIe: s::ObjectSchema = s::ObjectSchema {
+        name: "SiemensIE",
+        properties: &[s::prop("IotCoreThingName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9:_-]+$")
+            .min_length(1)
+            .max_length(128)],
+        required: &["IotCoreThingName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SiemensIe> for ::stratus_model::Val<SiemensIe> {
         fn from(value: SiemensIe) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2003,6 +2837,9 @@ pub mod gateway {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::LinuxAarch64, Self::LinuxAmd64, Self::WindowsAmd64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LINUX_AARCH64", "LINUX_AMD64", "WINDOWS_AMD64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2039,6 +2876,8 @@ pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::IoTSiteWise::Portal` and its property types.
 pub mod portal {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Portal`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html)
@@ -2117,6 +2956,45 @@ pub mod portal {
         }
     }
 
+    /// What the schema says of `AWS::IoTSiteWise::Portal`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Portal",
+        properties: &[
+            s::prop("Alarms", s::Kind::Object(&SCHEMA_Alarms)),
+            s::prop("NotificationSenderEmail", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\.\\+]+@[a-zA-Z0-9_\\-\\.\\+]+\\.[a-zA-Z]{2,}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PortalAuthMode", s::Kind::Enum(PortalAuthMode::VALUES)),
+            s::prop("PortalContactEmail", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\.\\+]+@[a-zA-Z0-9_\\-\\.\\+]+\\.[a-zA-Z]{2,}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PortalDescription", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("PortalName", s::Kind::String)
+                .pattern("^[^\\u0000-\\u001F\\u007F]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PortalType", s::Kind::Enum(PortalType::VALUES)),
+            s::prop(
+                "PortalTypeConfiguration",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PortalTypeEntry))),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$")
+                .min_length(1)
+                .max_length(1600),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PortalContactEmail", "PortalName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPortal`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPortalAttributes {
         /// `PortalArn`: string.
@@ -2159,6 +3037,25 @@ pub mod portal {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Alarms`'s properties; `validate()` checks them.
+    pub static SCHEMA_Alarms: s::ObjectSchema = s::ObjectSchema {
+        name: "Alarms",
+        properties: &[
+            s::prop("AlarmRoleArn", s::Kind::String)
+                .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$")
+                .min_length(1)
+                .max_length(1600),
+            s::prop("NotificationLambdaArn", s::Kind::String)
+                .pattern("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$")
+                .min_length(1)
+                .max_length(1600),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Alarms> for ::stratus_model::Val<Alarms> {
         fn from(value: Alarms) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2187,6 +3084,19 @@ pub mod portal {
         }
     }
 
+    /// What the schema says of `PortalTypeEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortalTypeEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "PortalTypeEntry",
+        properties: &[s::prop(
+            "PortalTools",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["PortalTools"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortalTypeEntry> for ::stratus_model::Val<PortalTypeEntry> {
         fn from(value: PortalTypeEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2205,6 +3115,8 @@ pub mod portal {
     impl PortalAuthMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iam, Self::Sso];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM", "SSO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2245,6 +3157,8 @@ pub mod portal {
     impl PortalType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SitewisePortalV1, Self::SitewisePortalV2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SITEWISE_PORTAL_V1", "SITEWISE_PORTAL_V2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2278,6 +3192,8 @@ pub use portal::{CfnPortal, CfnPortalAttributes};
 
 /// `AWS::IoTSiteWise::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTSiteWise::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-project.html)
@@ -2326,6 +3242,16 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTSiteWise::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTSiteWise::Project",
+        properties: &[s::prop("AssetIds", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("PortalId", s::Kind::String).pattern("^(?!00000000-0000-0000-0000-000000000000)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").min_length(36).max_length(36), s::prop("ProjectDescription", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(2048), s::prop("ProjectName", s::Kind::String).pattern("^[^\\u0000-\\u001F\\u007F]+$").min_length(1).max_length(256), s::prop("Tags", s::Kind::Json)],
+        required: &["PortalId", "ProjectName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {

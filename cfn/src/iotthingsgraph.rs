@@ -4,6 +4,8 @@
 
 /// `AWS::IoTThingsGraph::FlowTemplate` and its property types.
 pub mod flow_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTThingsGraph::FlowTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotthingsgraph-flowtemplate.html)
@@ -32,6 +34,19 @@ pub mod flow_template {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTThingsGraph::FlowTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTThingsGraph::FlowTemplate",
+        properties: &[
+            s::prop("CompatibleNamespaceVersion", s::Kind::Number),
+            s::prop("Definition", s::Kind::Object(&SCHEMA_DefinitionDocument)),
+        ],
+        required: &["Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFlowTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowTemplateAttributes {
@@ -69,6 +84,19 @@ pub mod flow_template {
             }
         }
     }
+
+    /// What the schema says of `DefinitionDocument`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefinitionDocument: s::ObjectSchema = s::ObjectSchema {
+        name: "DefinitionDocument",
+        properties: &[
+            s::prop("Language", s::Kind::String),
+            s::prop("Text", s::Kind::String),
+        ],
+        required: &["Language", "Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefinitionDocument> for ::stratus_model::Val<DefinitionDocument> {
         fn from(value: DefinitionDocument) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTTwinMaker::ComponentType` and its property types.
 pub mod component_type {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTTwinMaker::ComponentType`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html)
@@ -84,6 +86,60 @@ pub mod component_type {
         }
     }
 
+    /// What the schema says of `AWS::IoTTwinMaker::ComponentType`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTTwinMaker::ComponentType",
+        properties: &[
+            s::prop("ComponentTypeId", s::Kind::String)
+                .pattern("[a-zA-Z_\\.\\-0-9:]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "CompositeComponentTypes",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CompositeComponentType),
+                )),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "ExtendsFrom",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z_\\.\\-0-9:]+")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(256),
+            s::prop(
+                "Functions",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Function))),
+            ),
+            s::prop("IsSingleton", s::Kind::Boolean),
+            s::prop(
+                "PropertyDefinitions",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyDefinition))),
+            ),
+            s::prop(
+                "PropertyGroups",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyGroup))),
+            ),
+            s::prop("WorkspaceId", s::Kind::String)
+                .pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkspaceId", "ComponentTypeId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnComponentType`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComponentTypeAttributes {
         /// `Arn`: string.
@@ -131,6 +187,19 @@ pub mod component_type {
         pub component_type_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CompositeComponentType`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompositeComponentType: s::ObjectSchema = s::ObjectSchema {
+        name: "CompositeComponentType",
+        properties: &[s::prop("ComponentTypeId", s::Kind::String)
+            .pattern("[a-zA-Z_\\.\\-0-9:]+")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CompositeComponentType> for ::stratus_model::Val<CompositeComponentType> {
         fn from(value: CompositeComponentType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -151,6 +220,25 @@ pub mod component_type {
         /// Allowed values: `ENTITY`, `WORKSPACE`.
         pub scope: ::std::option::Option<::stratus_model::Val<Scope>>,
     }
+
+    /// What the schema says of `Function`'s properties; `validate()` checks them.
+    pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
+        name: "Function",
+        properties: &[
+            s::prop("ImplementedBy", s::Kind::Object(&SCHEMA_DataConnector)),
+            s::prop(
+                "RequiredProperties",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[a-zA-Z_\\-0-9]+")),
+            )
+            .min_items(1)
+            .max_items(256),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
@@ -182,6 +270,32 @@ pub mod component_type {
         pub is_time_series: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `PropertyDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyDefinition",
+        properties: &[
+            s::prop(
+                "Configurations",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z_\\-0-9]+")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("DataType", s::Kind::Object(&SCHEMA_DataType)),
+            s::prop("DefaultValue", s::Kind::Object(&SCHEMA_DataValue)),
+            s::prop("IsExternalId", s::Kind::Boolean),
+            s::prop("IsRequiredInEntity", s::Kind::Boolean),
+            s::prop("IsStoredExternally", s::Kind::Boolean),
+            s::prop("IsTimeSeries", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropertyDefinition> for ::stratus_model::Val<PropertyDefinition> {
         fn from(value: PropertyDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -201,6 +315,24 @@ pub mod component_type {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `PropertyGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyGroup",
+        properties: &[
+            s::prop("GroupType", s::Kind::Enum(GroupType::VALUES)),
+            s::prop(
+                "PropertyNames",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[a-zA-Z_\\-0-9]+")),
+            )
+            .min_items(1)
+            .max_items(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropertyGroup> for ::stratus_model::Val<PropertyGroup> {
         fn from(value: PropertyGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -216,6 +348,19 @@ pub mod component_type {
         /// `Lambda`: [`LambdaFunction`].
         pub lambda: ::std::option::Option<::stratus_model::Val<LambdaFunction>>,
     }
+
+    /// What the schema says of `DataConnector`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataConnector: s::ObjectSchema = s::ObjectSchema {
+        name: "DataConnector",
+        properties: &[
+            s::prop("IsNative", s::Kind::Boolean),
+            s::prop("Lambda", s::Kind::Object(&SCHEMA_LambdaFunction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataConnector> for ::stratus_model::Val<DataConnector> {
         fn from(value: DataConnector) -> Self {
@@ -257,6 +402,30 @@ pub mod component_type {
         }
     }
 
+    /// What the schema says of `DataType`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataType: s::ObjectSchema = s::ObjectSchema {
+        name: "DataType",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("NestedType", s::Kind::Object(&SCHEMA_DataType)),
+            s::prop("Relationship", s::Kind::Object(&SCHEMA_Relationship)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("UnitOfMeasure", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataType> for ::stratus_model::Val<DataType> {
         fn from(value: DataType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -294,6 +463,43 @@ pub mod component_type {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DataValue",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("Expression", s::Kind::String)
+                .pattern("(^\\$\\{Parameters\\.[a-zA-z]+([a-zA-z_0-9]*)}$)")
+                .min_length(1)
+                .max_length(316),
+            s::prop("IntegerValue", s::Kind::Integer),
+            s::prop(
+                "ListValue",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("LongValue", s::Kind::Number),
+            s::prop(
+                "MapValue",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            ),
+            s::prop(
+                "RelationshipValue",
+                s::Kind::Object(&SCHEMA_RelationshipValue),
+            ),
+            s::prop("StringValue", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataValue> for ::stratus_model::Val<DataValue> {
         fn from(value: DataValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -320,6 +526,16 @@ pub mod component_type {
         }
     }
 
+    /// What the schema says of `LambdaFunction`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaFunction: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaFunction",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("arn:((aws)|(aws-cn)|(aws-us-gov)):lambda:[a-z0-9-]+:[0-9]{12}:function:[\\/a-zA-Z0-9_-]+").min_length(1).max_length(128)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaFunction> for ::stratus_model::Val<LambdaFunction> {
         fn from(value: LambdaFunction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +556,25 @@ pub mod component_type {
         pub target_component_type_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Relationship`'s properties; `validate()` checks them.
+    pub static SCHEMA_Relationship: s::ObjectSchema = s::ObjectSchema {
+        name: "Relationship",
+        properties: &[
+            s::prop("RelationshipType", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("TargetComponentTypeId", s::Kind::String)
+                .pattern("[a-zA-Z_\\.\\-0-9:]+")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Relationship> for ::stratus_model::Val<Relationship> {
         fn from(value: Relationship) -> Self {
@@ -362,6 +597,16 @@ pub mod component_type {
         pub target_entity_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RelationshipValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelationshipValue: s::ObjectSchema = s::ObjectSchema {
+        name: "RelationshipValue",
+        properties: &[s::prop("TargetComponentName", s::Kind::String).pattern("[a-zA-Z_\\-0-9]+").min_length(1).max_length(256), s::prop("TargetEntityId", s::Kind::String).pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+").min_length(1).max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RelationshipValue> for ::stratus_model::Val<RelationshipValue> {
         fn from(value: RelationshipValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -380,6 +625,8 @@ pub mod component_type {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Entity, Self::Workspace];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENTITY", "WORKSPACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -418,6 +665,8 @@ pub mod component_type {
     impl GroupType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tabular];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TABULAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -478,6 +727,17 @@ pub mod component_type {
             Self::List,
             Self::Map,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RELATIONSHIP",
+            "STRING",
+            "LONG",
+            "BOOLEAN",
+            "INTEGER",
+            "DOUBLE",
+            "LIST",
+            "MAP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -517,6 +777,8 @@ pub use component_type::{CfnComponentType, CfnComponentTypeAttributes};
 
 /// `AWS::IoTTwinMaker::Entity` and its property types.
 pub mod entity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTTwinMaker::Entity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-entity.html)
@@ -585,6 +847,16 @@ pub mod entity {
         }
     }
 
+    /// What the schema says of `AWS::IoTTwinMaker::Entity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTTwinMaker::Entity",
+        properties: &[s::prop("Components", s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Component)))), s::prop("CompositeComponents", s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_CompositeComponent)))), s::prop("Description", s::Kind::String).min_length(0).max_length(512), s::prop("EntityId", s::Kind::String).pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+").min_length(1).max_length(128), s::prop("EntityName", s::Kind::String).pattern("[a-zA-Z_0-9-.][a-zA-Z_0-9-. ]*[a-zA-Z0-9]+").min_length(1).max_length(256), s::prop("ParentEntityId", s::Kind::String).pattern("\\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+").min_length(1).max_length(128), s::prop("WorkspaceId", s::Kind::String).pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+").min_length(1).max_length(128), s::prop("Tags", s::Kind::Json)],
+        required: &["WorkspaceId", "EntityName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEntity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEntityAttributes {
         /// `Arn`: string.
@@ -649,6 +921,40 @@ pub mod entity {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    /// What the schema says of `Component`'s properties; `validate()` checks them.
+    pub static SCHEMA_Component: s::ObjectSchema = s::ObjectSchema {
+        name: "Component",
+        properties: &[
+            s::prop("ComponentName", s::Kind::String)
+                .pattern("[a-zA-Z_\\-0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ComponentTypeId", s::Kind::String)
+                .pattern("[a-zA-Z_\\-0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("DefinedIn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Property))),
+            ),
+            s::prop(
+                "PropertyGroups",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyGroup))),
+            ),
+            s::prop("Status", s::Kind::Object(&SCHEMA_Status)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Component> for ::stratus_model::Val<Component> {
         fn from(value: Component) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -688,6 +994,41 @@ pub mod entity {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    /// What the schema says of `CompositeComponent`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompositeComponent: s::ObjectSchema = s::ObjectSchema {
+        name: "CompositeComponent",
+        properties: &[
+            s::prop("ComponentName", s::Kind::String)
+                .pattern("[a-zA-Z_\\-0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ComponentPath", s::Kind::String)
+                .pattern("[a-zA-Z_\\-0-9/]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ComponentTypeId", s::Kind::String)
+                .pattern("[a-zA-Z_\\-0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Property))),
+            ),
+            s::prop(
+                "PropertyGroups",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyGroup))),
+            ),
+            s::prop("Status", s::Kind::Object(&SCHEMA_Status)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CompositeComponent> for ::stratus_model::Val<CompositeComponent> {
         fn from(value: CompositeComponent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -703,6 +1044,19 @@ pub mod entity {
         /// `Value`: [`DataValue`].
         pub value: ::std::option::Option<::stratus_model::Val<DataValue>>,
     }
+
+    /// What the schema says of `Property`'s properties; `validate()` checks them.
+    pub static SCHEMA_Property: s::ObjectSchema = s::ObjectSchema {
+        name: "Property",
+        properties: &[
+            s::prop("Definition", s::Kind::Object(&SCHEMA_Definition)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_DataValue)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Property> for ::stratus_model::Val<Property> {
         fn from(value: Property) -> Self {
@@ -723,6 +1077,24 @@ pub mod entity {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `PropertyGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyGroup",
+        properties: &[
+            s::prop("GroupType", s::Kind::Enum(GroupType::VALUES)),
+            s::prop(
+                "PropertyNames",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("[a-zA-Z_\\-0-9]+")),
+            )
+            .min_items(1)
+            .max_items(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropertyGroup> for ::stratus_model::Val<PropertyGroup> {
         fn from(value: PropertyGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -739,6 +1111,19 @@ pub mod entity {
         /// Allowed values: `CREATING`, `UPDATING`, `DELETING`, `ACTIVE`, `ERROR`.
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
+
+    /// What the schema says of `Status`'s properties; `validate()` checks them.
+    pub static SCHEMA_Status: s::ObjectSchema = s::ObjectSchema {
+        name: "Status",
+        properties: &[
+            s::prop("Error", s::Kind::Json),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Status> for ::stratus_model::Val<Status> {
         fn from(value: Status) -> Self {
@@ -775,6 +1160,35 @@ pub mod entity {
         /// `IsTimeSeries`: boolean.
         pub is_time_series: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Definition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Definition: s::ObjectSchema = s::ObjectSchema {
+        name: "Definition",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[a-zA-Z_\\-0-9]+")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("DataType", s::Kind::Object(&SCHEMA_DataType)),
+            s::prop("DefaultValue", s::Kind::Object(&SCHEMA_DataValue)),
+            s::prop("IsExternalId", s::Kind::Boolean),
+            s::prop("IsFinal", s::Kind::Boolean),
+            s::prop("IsImported", s::Kind::Boolean),
+            s::prop("IsInherited", s::Kind::Boolean),
+            s::prop("IsRequiredInEntity", s::Kind::Boolean),
+            s::prop("IsStoredExternally", s::Kind::Boolean),
+            s::prop("IsTimeSeries", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Definition> for ::stratus_model::Val<Definition> {
         fn from(value: Definition) -> Self {
@@ -813,6 +1227,43 @@ pub mod entity {
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DataValue",
+        properties: &[
+            s::prop("BooleanValue", s::Kind::Boolean),
+            s::prop("DoubleValue", s::Kind::Number),
+            s::prop("Expression", s::Kind::String)
+                .pattern("(^\\$\\{Parameters\\.[a-zA-z]+([a-zA-z_0-9]*)}$)")
+                .min_length(1)
+                .max_length(316),
+            s::prop("IntegerValue", s::Kind::Integer),
+            s::prop(
+                "ListValue",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("LongValue", s::Kind::Number),
+            s::prop(
+                "MapValue",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            ),
+            s::prop(
+                "RelationshipValue",
+                s::Kind::Object(&SCHEMA_RelationshipValue),
+            ),
+            s::prop("StringValue", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataValue> for ::stratus_model::Val<DataValue> {
         fn from(value: DataValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -839,6 +1290,30 @@ pub mod entity {
         pub unit_of_measure: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataType`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataType: s::ObjectSchema = s::ObjectSchema {
+        name: "DataType",
+        properties: &[
+            s::prop(
+                "AllowedValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataValue))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("NestedType", s::Kind::Object(&SCHEMA_DataType)),
+            s::prop("Relationship", s::Kind::Object(&SCHEMA_Relationship)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("UnitOfMeasure", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataType> for ::stratus_model::Val<DataType> {
         fn from(value: DataType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -859,6 +1334,16 @@ pub mod entity {
         /// Length: `1..=128`.
         pub target_entity_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RelationshipValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelationshipValue: s::ObjectSchema = s::ObjectSchema {
+        name: "RelationshipValue",
+        properties: &[s::prop("TargetComponentName", s::Kind::String).pattern("[a-zA-Z_\\-0-9]+").min_length(1).max_length(256), s::prop("TargetEntityId", s::Kind::String).pattern("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+").min_length(1).max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RelationshipValue> for ::stratus_model::Val<RelationshipValue> {
         fn from(value: RelationshipValue) -> Self {
@@ -881,6 +1366,25 @@ pub mod entity {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Relationship`'s properties; `validate()` checks them.
+    pub static SCHEMA_Relationship: s::ObjectSchema = s::ObjectSchema {
+        name: "Relationship",
+        properties: &[
+            s::prop("RelationshipType", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("TargetComponentTypeId", s::Kind::String)
+                .pattern("[a-zA-Z_\\.\\-0-9:]+")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Relationship> for ::stratus_model::Val<Relationship> {
         fn from(value: Relationship) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -897,6 +1401,8 @@ pub mod entity {
     impl GroupType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tabular];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TABULAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -948,6 +1454,9 @@ pub mod entity {
             Self::Active,
             Self::Error,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CREATING", "UPDATING", "DELETING", "ACTIVE", "ERROR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1012,6 +1521,17 @@ pub mod entity {
             Self::List,
             Self::Map,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RELATIONSHIP",
+            "STRING",
+            "LONG",
+            "BOOLEAN",
+            "INTEGER",
+            "DOUBLE",
+            "LIST",
+            "MAP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1051,6 +1571,8 @@ pub use entity::{CfnEntity, CfnEntityAttributes};
 
 /// `AWS::IoTTwinMaker::Scene` and its property types.
 pub mod scene {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTTwinMaker::Scene`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-scene.html)
@@ -1117,6 +1639,50 @@ pub mod scene {
         }
     }
 
+    /// What the schema says of `AWS::IoTTwinMaker::Scene`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTTwinMaker::Scene",
+        properties: &[
+            s::prop(
+                "Capabilities",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("ContentLocation", s::Kind::String)
+                .pattern("[sS]3://[A-Za-z0-9._/-]+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("SceneId", s::Kind::String)
+                .pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "SceneMetadata",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(0).max_length(2048)),
+            )
+            .min_length(0)
+            .max_length(50),
+            s::prop("WorkspaceId", s::Kind::String)
+                .pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkspaceId", "SceneId", "ContentLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScene`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSceneAttributes {
         /// `Arn`: string.
@@ -1149,6 +1715,8 @@ pub use scene::{CfnScene, CfnSceneAttributes};
 
 /// `AWS::IoTTwinMaker::SyncJob` and its property types.
 pub mod sync_job {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTTwinMaker::SyncJob`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html)
@@ -1200,6 +1768,30 @@ pub mod sync_job {
         }
     }
 
+    /// What the schema says of `AWS::IoTTwinMaker::SyncJob`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTTwinMaker::SyncJob",
+        properties: &[
+            s::prop("SyncRole", s::Kind::String)
+                .pattern("arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("SyncSource", s::Kind::String)
+                .pattern("^[a-zA-Z_0-9]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("WorkspaceId", s::Kind::String)
+                .pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkspaceId", "SyncSource", "SyncRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSyncJob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSyncJobAttributes {
         /// `Arn`: string.
@@ -1232,6 +1824,8 @@ pub use sync_job::{CfnSyncJob, CfnSyncJobAttributes};
 
 /// `AWS::IoTTwinMaker::Workspace` and its property types.
 pub mod workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTTwinMaker::Workspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-workspace.html)
@@ -1282,6 +1876,33 @@ pub mod workspace {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTTwinMaker::Workspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTTwinMaker::Workspace",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("Role", s::Kind::String)
+                .pattern("arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("S3Location", s::Kind::String)
+                .pattern("(^arn:((aws)|(aws-cn)|(aws-us-gov)):s3:::)([a-zA-Z0-9_-]+$)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("WorkspaceId", s::Kind::String)
+                .pattern("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkspaceId", "Role", "S3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::IoTWireless::Destination` and its property types.
 pub mod destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::Destination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-destination.html)
@@ -57,6 +59,32 @@ pub mod destination {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::Destination",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Expression", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("ExpressionType", s::Kind::Enum(ExpressionType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(0)
+                .max_length(128),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Expression", "ExpressionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDestinationAttributes {
         /// `Arn`: string.
@@ -83,6 +111,8 @@ pub mod destination {
     impl ExpressionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RuleName, Self::MqttTopic, Self::SnsTopic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RuleName", "MqttTopic", "SnsTopic"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -117,6 +147,8 @@ pub use destination::{CfnDestination, CfnDestinationAttributes};
 
 /// `AWS::IoTWireless::DeviceProfile` and its property types.
 pub mod device_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::DeviceProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-deviceprofile.html)
@@ -140,6 +172,22 @@ pub mod device_profile {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::IoTWireless::DeviceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::DeviceProfile",
+        properties: &[
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWanDeviceProfile)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDeviceProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceProfileAttributes {
@@ -218,6 +266,73 @@ pub mod device_profile {
         pub supports_join: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `LoRaWANDeviceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanDeviceProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANDeviceProfile",
+        properties: &[
+            s::prop("ClassBTimeout", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+            s::prop("ClassCTimeout", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+            s::prop(
+                "FactoryPresetFreqsList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Integer)
+                        .minimum(1000000.0)
+                        .maximum(16700000.0),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("MacVersion", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("MaxDutyCycle", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("MaxEirp", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("PingSlotDr", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("PingSlotFreq", s::Kind::Integer)
+                .minimum(1000000.0)
+                .maximum(16700000.0),
+            s::prop("PingSlotPeriod", s::Kind::Integer)
+                .minimum(128.0)
+                .maximum(4096.0),
+            s::prop("RegParamsRevision", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("RfRegion", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("RxDataRate2", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("RxDelay1", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("RxDrOffset1", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(7.0),
+            s::prop("RxFreq2", s::Kind::Integer)
+                .minimum(1000000.0)
+                .maximum(16700000.0),
+            s::prop("Supports32BitFCnt", s::Kind::Boolean),
+            s::prop("SupportsClassB", s::Kind::Boolean),
+            s::prop("SupportsClassC", s::Kind::Boolean),
+            s::prop("SupportsJoin", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanDeviceProfile> for ::stratus_model::Val<LoRaWanDeviceProfile> {
         fn from(value: LoRaWanDeviceProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -229,6 +344,8 @@ pub use device_profile::{CfnDeviceProfile, CfnDeviceProfileAttributes};
 
 /// `AWS::IoTWireless::FuotaTask` and its property types.
 pub mod fuota_task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::FuotaTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html)
@@ -301,6 +418,35 @@ pub mod fuota_task {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::FuotaTask`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::FuotaTask",
+        properties: &[
+            s::prop("AssociateMulticastGroup", s::Kind::String).max_length(256),
+            s::prop("AssociateWirelessDevice", s::Kind::String).max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("DisassociateMulticastGroup", s::Kind::String).max_length(256),
+            s::prop("DisassociateWirelessDevice", s::Kind::String).max_length(256),
+            s::prop("FirmwareUpdateImage", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FirmwareUpdateRole", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWan)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LoRaWAN", "FirmwareUpdateImage", "FirmwareUpdateRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFuotaTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFuotaTaskAttributes {
         /// `Arn`: string.
@@ -351,6 +497,21 @@ pub mod fuota_task {
             }
         }
     }
+
+    /// What the schema says of `LoRaWAN`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWan: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWAN",
+        properties: &[
+            s::prop("RfRegion", s::Kind::Enum(RfRegion::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("StartTime", s::Kind::String).max_length(64),
+        ],
+        required: &["RfRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoRaWan> for ::stratus_model::Val<LoRaWan> {
         fn from(value: LoRaWan) -> Self {
@@ -406,6 +567,11 @@ pub mod fuota_task {
             Self::Ru864,
             Self::Us915,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AS923-1", "AS923-2", "AS923-3", "AS923-4", "AU915", "CN470", "CN779", "EU433",
+            "EU868", "IN865", "KR920", "RU864", "US915",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -450,6 +616,8 @@ pub use fuota_task::{CfnFuotaTask, CfnFuotaTaskAttributes};
 
 /// `AWS::IoTWireless::MulticastGroup` and its property types.
 pub mod multicast_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::MulticastGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html)
@@ -495,6 +663,27 @@ pub mod multicast_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTWireless::MulticastGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::MulticastGroup",
+        properties: &[
+            s::prop("AssociateWirelessDevice", s::Kind::String).max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("DisassociateWirelessDevice", s::Kind::String).max_length(256),
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWan)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LoRaWAN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMulticastGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMulticastGroupAttributes {
@@ -563,6 +752,25 @@ pub mod multicast_group {
         }
     }
 
+    /// What the schema says of `LoRaWAN`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWan: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWAN",
+        properties: &[
+            s::prop("DlClass", s::Kind::Enum(DlClass::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("NumberOfDevicesInGroup", s::Kind::Integer),
+            s::prop("NumberOfDevicesRequested", s::Kind::Integer),
+            s::prop("RfRegion", s::Kind::Enum(RfRegion::VALUES))
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["RfRegion", "DlClass"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWan> for ::stratus_model::Val<LoRaWan> {
         fn from(value: LoRaWan) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -581,6 +789,8 @@ pub mod multicast_group {
     impl DlClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ClassB, Self::ClassC];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ClassB", "ClassC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -657,6 +867,11 @@ pub mod multicast_group {
             Self::Ru864,
             Self::Us915,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AS923-1", "AS923-2", "AS923-3", "AS923-4", "AU915", "CN470", "CN779", "EU433",
+            "EU868", "IN865", "KR920", "RU864", "US915",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -701,6 +916,8 @@ pub use multicast_group::{CfnMulticastGroup, CfnMulticastGroupAttributes};
 
 /// `AWS::IoTWireless::NetworkAnalyzerConfiguration` and its property types.
 pub mod network_analyzer_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-networkanalyzerconfiguration.html)
@@ -751,6 +968,37 @@ pub mod network_analyzer_configuration {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::NetworkAnalyzerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::NetworkAnalyzerConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("TraceContent", s::Kind::Object(&SCHEMA_TraceContent)),
+            s::prop(
+                "WirelessDevices",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .min_items(0)
+            .max_items(250),
+            s::prop(
+                "WirelessGateways",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .max_items(250),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkAnalyzerConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkAnalyzerConfigurationAttributes {
         /// `Arn`: string.
@@ -776,6 +1024,22 @@ pub mod network_analyzer_configuration {
             ::std::option::Option<::stratus_model::Val<WirelessDeviceFrameInfo>>,
     }
 
+    /// What the schema says of `TraceContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_TraceContent: s::ObjectSchema = s::ObjectSchema {
+        name: "TraceContent",
+        properties: &[
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop(
+                "WirelessDeviceFrameInfo",
+                s::Kind::Enum(WirelessDeviceFrameInfo::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TraceContent> for ::stratus_model::Val<TraceContent> {
         fn from(value: TraceContent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -796,6 +1060,8 @@ pub mod network_analyzer_configuration {
     impl LogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Info, Self::Error, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INFO", "ERROR", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -837,6 +1103,8 @@ pub mod network_analyzer_configuration {
     impl WirelessDeviceFrameInfo {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -874,6 +1142,8 @@ pub use network_analyzer_configuration::{
 
 /// `AWS::IoTWireless::PartnerAccount` and its property types.
 pub mod partner_account {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::PartnerAccount`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-partneraccount.html)
@@ -905,6 +1175,30 @@ pub mod partner_account {
         /// `SidewalkUpdate`: [`SidewalkUpdateAccount`].
         pub sidewalk_update: ::std::option::Option<::stratus_model::Val<SidewalkUpdateAccount>>,
     }
+
+    /// What the schema says of `AWS::IoTWireless::PartnerAccount`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::PartnerAccount",
+        properties: &[
+            s::prop("AccountLinked", s::Kind::Boolean),
+            s::prop("PartnerAccountId", s::Kind::String).max_length(256),
+            s::prop("PartnerType", s::Kind::Enum(PartnerType::VALUES)),
+            s::prop("Sidewalk", s::Kind::Object(&SCHEMA_SidewalkAccountInfo)),
+            s::prop(
+                "SidewalkResponse",
+                s::Kind::Object(&SCHEMA_SidewalkAccountInfoWithFingerprint),
+            ),
+            s::prop(
+                "SidewalkUpdate",
+                s::Kind::Object(&SCHEMA_SidewalkUpdateAccount),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPartnerAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartnerAccountAttributes {
@@ -947,6 +1241,19 @@ pub mod partner_account {
         }
     }
 
+    /// What the schema says of `SidewalkAccountInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_SidewalkAccountInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "SidewalkAccountInfo",
+        properties: &[s::prop("AppServerPrivateKey", s::Kind::String)
+            .pattern("[a-fA-F0-9]{64}")
+            .min_length(1)
+            .max_length(4096)],
+        required: &["AppServerPrivateKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SidewalkAccountInfo> for ::stratus_model::Val<SidewalkAccountInfo> {
         fn from(value: SidewalkAccountInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -968,6 +1275,23 @@ pub mod partner_account {
         pub fingerprint: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SidewalkAccountInfoWithFingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_SidewalkAccountInfoWithFingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "SidewalkAccountInfoWithFingerprint",
+        properties: &[
+            s::prop("AmazonId", s::Kind::String).max_length(2048),
+            s::prop("Arn", s::Kind::String),
+            s::prop("Fingerprint", s::Kind::String)
+                .pattern("[a-fA-F0-9]{64}")
+                .min_length(64)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SidewalkAccountInfoWithFingerprint>
         for ::stratus_model::Val<SidewalkAccountInfoWithFingerprint>
     {
@@ -987,6 +1311,19 @@ pub mod partner_account {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SidewalkUpdateAccount`'s properties; `validate()` checks them.
+    pub static SCHEMA_SidewalkUpdateAccount: s::ObjectSchema = s::ObjectSchema {
+        name: "SidewalkUpdateAccount",
+        properties: &[s::prop("AppServerPrivateKey", s::Kind::String)
+            .pattern("[a-fA-F0-9]{64}")
+            .min_length(1)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SidewalkUpdateAccount> for ::stratus_model::Val<SidewalkUpdateAccount> {
         fn from(value: SidewalkUpdateAccount) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1003,6 +1340,8 @@ pub mod partner_account {
     impl PartnerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sidewalk];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Sidewalk"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1035,6 +1374,8 @@ pub use partner_account::{CfnPartnerAccount, CfnPartnerAccountAttributes};
 
 /// `AWS::IoTWireless::ServiceProfile` and its property types.
 pub mod service_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::ServiceProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html)
@@ -1058,6 +1399,22 @@ pub mod service_profile {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::IoTWireless::ServiceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::ServiceProfile",
+        properties: &[
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWanServiceProfile)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnServiceProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceProfileAttributes {
@@ -1202,6 +1559,40 @@ pub mod service_profile {
         pub ul_rate_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoRaWANServiceProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanServiceProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANServiceProfile",
+        properties: &[
+            s::prop("AddGwMetadata", s::Kind::Boolean),
+            s::prop("ChannelMask", s::Kind::String),
+            s::prop("DevStatusReqFreq", s::Kind::Integer),
+            s::prop("DlBucketSize", s::Kind::Integer),
+            s::prop("DlRate", s::Kind::Integer),
+            s::prop("DlRatePolicy", s::Kind::String),
+            s::prop("DrMax", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("DrMin", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("HrAllowed", s::Kind::Boolean),
+            s::prop("MinGwDiversity", s::Kind::Integer),
+            s::prop("NwkGeoLoc", s::Kind::Boolean),
+            s::prop("PrAllowed", s::Kind::Boolean),
+            s::prop("RaAllowed", s::Kind::Boolean),
+            s::prop("ReportDevStatusBattery", s::Kind::Boolean),
+            s::prop("ReportDevStatusMargin", s::Kind::Boolean),
+            s::prop("TargetPer", s::Kind::Integer),
+            s::prop("UlBucketSize", s::Kind::Integer),
+            s::prop("UlRate", s::Kind::Integer),
+            s::prop("UlRatePolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanServiceProfile> for ::stratus_model::Val<LoRaWanServiceProfile> {
         fn from(value: LoRaWanServiceProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1213,6 +1604,8 @@ pub use service_profile::{CfnServiceProfile, CfnServiceProfileAttributes};
 
 /// `AWS::IoTWireless::TaskDefinition` and its property types.
 pub mod task_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::TaskDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-taskdefinition.html)
@@ -1258,6 +1651,34 @@ pub mod task_definition {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::TaskDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::TaskDefinition",
+        properties: &[
+            s::prop("AutoCreateTasks", s::Kind::Boolean),
+            s::prop(
+                "LoRaWANUpdateGatewayTaskEntry",
+                s::Kind::Object(&SCHEMA_LoRaWanUpdateGatewayTaskEntry),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "TaskDefinitionType",
+                s::Kind::Enum(TaskDefinitionType::VALUES),
+            ),
+            s::prop(
+                "Update",
+                s::Kind::Object(&SCHEMA_UpdateWirelessGatewayTaskCreate),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AutoCreateTasks"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTaskDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTaskDefinitionAttributes {
         /// `Id`: string.
@@ -1285,6 +1706,25 @@ pub mod task_definition {
         pub update_version: ::std::option::Option<::stratus_model::Val<LoRaWanGatewayVersion>>,
     }
 
+    /// What the schema says of `LoRaWANUpdateGatewayTaskEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanUpdateGatewayTaskEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANUpdateGatewayTaskEntry",
+        properties: &[
+            s::prop(
+                "CurrentVersion",
+                s::Kind::Object(&SCHEMA_LoRaWanGatewayVersion),
+            ),
+            s::prop(
+                "UpdateVersion",
+                s::Kind::Object(&SCHEMA_LoRaWanGatewayVersion),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanUpdateGatewayTaskEntry>
         for ::stratus_model::Val<LoRaWanUpdateGatewayTaskEntry>
     {
@@ -1307,6 +1747,27 @@ pub mod task_definition {
         /// Length: `1..=4096`.
         pub update_data_source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `UpdateWirelessGatewayTaskCreate`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpdateWirelessGatewayTaskCreate: s::ObjectSchema = s::ObjectSchema {
+        name: "UpdateWirelessGatewayTaskCreate",
+        properties: &[
+            s::prop(
+                "LoRaWAN",
+                s::Kind::Object(&SCHEMA_LoRaWanUpdateGatewayTaskCreate),
+            ),
+            s::prop("UpdateDataRole", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("UpdateDataSource", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpdateWirelessGatewayTaskCreate>
         for ::stratus_model::Val<UpdateWirelessGatewayTaskCreate>
@@ -1331,6 +1792,26 @@ pub mod task_definition {
         pub station: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoRaWANGatewayVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanGatewayVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANGatewayVersion",
+        properties: &[
+            s::prop("Model", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("PackageVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("Station", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanGatewayVersion> for ::stratus_model::Val<LoRaWanGatewayVersion> {
         fn from(value: LoRaWanGatewayVersion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1353,6 +1834,31 @@ pub mod task_definition {
         pub update_version: ::std::option::Option<::stratus_model::Val<LoRaWanGatewayVersion>>,
     }
 
+    /// What the schema says of `LoRaWANUpdateGatewayTaskCreate`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanUpdateGatewayTaskCreate: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANUpdateGatewayTaskCreate",
+        properties: &[
+            s::prop(
+                "CurrentVersion",
+                s::Kind::Object(&SCHEMA_LoRaWanGatewayVersion),
+            ),
+            s::prop("SigKeyCrc", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(4294967295.0),
+            s::prop("UpdateSignature", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop(
+                "UpdateVersion",
+                s::Kind::Object(&SCHEMA_LoRaWanGatewayVersion),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanUpdateGatewayTaskCreate>
         for ::stratus_model::Val<LoRaWanUpdateGatewayTaskCreate>
     {
@@ -1371,6 +1877,8 @@ pub mod task_definition {
     impl TaskDefinitionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Update];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UPDATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1403,6 +1911,8 @@ pub use task_definition::{CfnTaskDefinition, CfnTaskDefinitionAttributes};
 
 /// `AWS::IoTWireless::WirelessDevice` and its property types.
 pub mod wireless_device {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::WirelessDevice`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdevice.html)
@@ -1463,6 +1973,33 @@ pub mod wireless_device {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::WirelessDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::WirelessDevice",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("DestinationName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("LastUplinkReceivedAt", s::Kind::String),
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWanDevice)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Positioning", s::Kind::Enum(Positioning::VALUES)),
+            s::prop("ThingArn", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "DestinationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWirelessDevice`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessDeviceAttributes {
         /// `ThingName`: string.
@@ -1510,6 +2047,29 @@ pub mod wireless_device {
         pub service_profile_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LoRaWANDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANDevice",
+        properties: &[
+            s::prop("AbpV10x", s::Kind::Object(&SCHEMA_AbpV10x)),
+            s::prop("AbpV11", s::Kind::Object(&SCHEMA_AbpV11)),
+            s::prop("DevEui", s::Kind::String).pattern("[a-f0-9]{16}"),
+            s::prop("DeviceProfileId", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("FPorts", s::Kind::Object(&SCHEMA_FPorts)),
+            s::prop("OtaaV10x", s::Kind::Object(&SCHEMA_OtaaV10x)),
+            s::prop("OtaaV11", s::Kind::Object(&SCHEMA_OtaaV11)),
+            s::prop("ServiceProfileId", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoRaWanDevice> for ::stratus_model::Val<LoRaWanDevice> {
         fn from(value: LoRaWanDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1541,6 +2101,19 @@ pub mod wireless_device {
             }
         }
     }
+
+    /// What the schema says of `AbpV10x`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbpV10x: s::ObjectSchema = s::ObjectSchema {
+        name: "AbpV10x",
+        properties: &[
+            s::prop("DevAddr", s::Kind::String).pattern("[a-fA-F0-9]{8}"),
+            s::prop("SessionKeys", s::Kind::Object(&SCHEMA_SessionKeysAbpV10x)),
+        ],
+        required: &["DevAddr", "SessionKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AbpV10x> for ::stratus_model::Val<AbpV10x> {
         fn from(value: AbpV10x) -> Self {
@@ -1574,6 +2147,19 @@ pub mod wireless_device {
         }
     }
 
+    /// What the schema says of `AbpV11`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbpV11: s::ObjectSchema = s::ObjectSchema {
+        name: "AbpV11",
+        properties: &[
+            s::prop("DevAddr", s::Kind::String).pattern("[a-fA-F0-9]{8}"),
+            s::prop("SessionKeys", s::Kind::Object(&SCHEMA_SessionKeysAbpV11)),
+        ],
+        required: &["DevAddr", "SessionKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbpV11> for ::stratus_model::Val<AbpV11> {
         fn from(value: AbpV11) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1587,6 +2173,19 @@ pub mod wireless_device {
         /// `Applications`: list of [`Application`].
         pub applications: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Application>>>,
     }
+
+    /// What the schema says of `FPorts`'s properties; `validate()` checks them.
+    pub static SCHEMA_FPorts: s::ObjectSchema = s::ObjectSchema {
+        name: "FPorts",
+        properties: &[s::prop(
+            "Applications",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Application))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FPorts> for ::stratus_model::Val<FPorts> {
         fn from(value: FPorts) -> Self {
@@ -1620,6 +2219,19 @@ pub mod wireless_device {
             }
         }
     }
+
+    /// What the schema says of `OtaaV10x`'s properties; `validate()` checks them.
+    pub static SCHEMA_OtaaV10x: s::ObjectSchema = s::ObjectSchema {
+        name: "OtaaV10x",
+        properties: &[
+            s::prop("AppEui", s::Kind::String).pattern("[a-fA-F0-9]{16}"),
+            s::prop("AppKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+        ],
+        required: &["AppKey", "AppEui"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OtaaV10x> for ::stratus_model::Val<OtaaV10x> {
         fn from(value: OtaaV10x) -> Self {
@@ -1660,6 +2272,20 @@ pub mod wireless_device {
         }
     }
 
+    /// What the schema says of `OtaaV11`'s properties; `validate()` checks them.
+    pub static SCHEMA_OtaaV11: s::ObjectSchema = s::ObjectSchema {
+        name: "OtaaV11",
+        properties: &[
+            s::prop("AppKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+            s::prop("JoinEui", s::Kind::String).pattern("[a-fA-F0-9]{16}"),
+            s::prop("NwkKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+        ],
+        required: &["AppKey", "NwkKey", "JoinEui"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OtaaV11> for ::stratus_model::Val<OtaaV11> {
         fn from(value: OtaaV11) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1692,6 +2318,19 @@ pub mod wireless_device {
             }
         }
     }
+
+    /// What the schema says of `SessionKeysAbpV10x`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionKeysAbpV10x: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionKeysAbpV10x",
+        properties: &[
+            s::prop("AppSKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+            s::prop("NwkSKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+        ],
+        required: &["NwkSKey", "AppSKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SessionKeysAbpV10x> for ::stratus_model::Val<SessionKeysAbpV10x> {
         fn from(value: SessionKeysAbpV10x) -> Self {
@@ -1738,6 +2377,21 @@ pub mod wireless_device {
         }
     }
 
+    /// What the schema says of `SessionKeysAbpV11`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionKeysAbpV11: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionKeysAbpV11",
+        properties: &[
+            s::prop("AppSKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+            s::prop("FNwkSIntKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+            s::prop("NwkSEncKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+            s::prop("SNwkSIntKey", s::Kind::String).pattern("[a-fA-F0-9]{32}"),
+        ],
+        required: &["FNwkSIntKey", "SNwkSIntKey", "NwkSEncKey", "AppSKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SessionKeysAbpV11> for ::stratus_model::Val<SessionKeysAbpV11> {
         fn from(value: SessionKeysAbpV11) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1760,6 +2414,25 @@ pub mod wireless_device {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type2>>,
     }
 
+    /// What the schema says of `Application`'s properties; `validate()` checks them.
+    pub static SCHEMA_Application: s::ObjectSchema = s::ObjectSchema {
+        name: "Application",
+        properties: &[
+            s::prop("DestinationName", s::Kind::String)
+                .pattern("[a-zA-Z0-9-_]+")
+                .min_length(0)
+                .max_length(128),
+            s::prop("FPort", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(223.0),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Application> for ::stratus_model::Val<Application> {
         fn from(value: Application) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1778,6 +2451,8 @@ pub mod wireless_device {
     impl Positioning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1818,6 +2493,8 @@ pub mod wireless_device {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sidewalk, Self::LoRaWan];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Sidewalk", "LoRaWAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1867,6 +2544,13 @@ pub mod wireless_device {
             Self::SemtechGnssng,
             Self::SemtechWiFi,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SemtechGeolocation",
+            "SemtechGNSS",
+            "SemtechGNSSNG",
+            "SemtechWiFi",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1902,6 +2586,8 @@ pub use wireless_device::{CfnWirelessDevice, CfnWirelessDeviceAttributes};
 
 /// `AWS::IoTWireless::WirelessDeviceImportTask` and its property types.
 pub mod wireless_device_import_task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::WirelessDeviceImportTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html)
@@ -1937,6 +2623,23 @@ pub mod wireless_device_import_task {
             }
         }
     }
+
+    /// What the schema says of `AWS::IoTWireless::WirelessDeviceImportTask`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::WirelessDeviceImportTask",
+        properties: &[
+            s::prop("DestinationName", s::Kind::String)
+                .pattern("[a-zA-Z0-9-_]+")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Sidewalk", s::Kind::Object(&SCHEMA_Sidewalk)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DestinationName", "Sidewalk"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWirelessDeviceImportTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessDeviceImportTaskAttributes {
@@ -2018,6 +2721,30 @@ pub mod wireless_device_import_task {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Sidewalk`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sidewalk: s::ObjectSchema = s::ObjectSchema {
+        name: "Sidewalk",
+        properties: &[
+            s::prop("DeviceCreationFile", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "DeviceCreationFileList",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop("Role", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("SidewalkManufacturingSn", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Sidewalk> for ::stratus_model::Val<Sidewalk> {
         fn from(value: Sidewalk) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2031,6 +2758,8 @@ pub use wireless_device_import_task::{
 
 /// `AWS::IoTWireless::WirelessGateway` and its property types.
 pub mod wireless_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IoTWireless::WirelessGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessgateway.html)
@@ -2079,6 +2808,28 @@ pub mod wireless_gateway {
         }
     }
 
+    /// What the schema says of `AWS::IoTWireless::WirelessGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IoTWireless::WirelessGateway",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("LastUplinkReceivedAt", s::Kind::String),
+            s::prop("LoRaWAN", s::Kind::Object(&SCHEMA_LoRaWanGateway)),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("ThingArn", s::Kind::String),
+            s::prop("ThingName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LoRaWAN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWirelessGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWirelessGatewayAttributes {
         /// `Id`: string.
@@ -2122,6 +2873,16 @@ pub mod wireless_gateway {
             }
         }
     }
+
+    /// What the schema says of `LoRaWANGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoRaWanGateway: s::ObjectSchema = s::ObjectSchema {
+        name: "LoRaWANGateway",
+        properties: &[s::prop("GatewayEui", s::Kind::String).pattern("^(([0-9A-Fa-f]{2}-){7}|([0-9A-Fa-f]{2}:){7}|([0-9A-Fa-f]{2}\\s){7}|([0-9A-Fa-f]{2}){7})([0-9A-Fa-f]{2})$"), s::prop("RfRegion", s::Kind::String).min_length(0).max_length(64)],
+        required: &["GatewayEui", "RfRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoRaWanGateway> for ::stratus_model::Val<LoRaWanGateway> {
         fn from(value: LoRaWanGateway) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::IVS::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html)
@@ -47,6 +49,36 @@ pub mod channel {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `AWS::IVS::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::Channel",
+        properties: &[
+            s::prop("Authorized", s::Kind::Boolean),
+            s::prop("ContainerFormat", s::Kind::Enum(ContainerFormat::VALUES)),
+            s::prop("InsecureIngest", s::Kind::Boolean),
+            s::prop("LatencyMode", s::Kind::Enum(LatencyMode::VALUES)),
+            s::prop(
+                "MultitrackInputConfiguration",
+                s::Kind::Object(&SCHEMA_MultitrackInputConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Preset", s::Kind::Enum(Preset::VALUES)),
+            s::prop("RecordingConfigurationArn", s::Kind::String)
+                .pattern("^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Arn`: string.
@@ -83,6 +115,23 @@ pub mod channel {
         pub policy: ::std::option::Option<::stratus_model::Val<Policy>>,
     }
 
+    /// What the schema says of `MultitrackInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultitrackInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MultitrackInputConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "MaximumResolution",
+                s::Kind::Enum(MaximumResolution::VALUES),
+            ),
+            s::prop("Policy", s::Kind::Enum(Policy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultitrackInputConfiguration>
         for ::stratus_model::Val<MultitrackInputConfiguration>
     {
@@ -103,6 +152,8 @@ pub mod channel {
     impl ContainerFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ts, Self::FragmentedMp4];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TS", "FRAGMENTED_MP4"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -143,6 +194,8 @@ pub mod channel {
     impl LatencyMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Normal, Self::Low];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NORMAL", "LOW"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -188,6 +241,12 @@ pub mod channel {
             Self::Empty,
             Self::HigherBandwidthDelivery,
             Self::ConstrainedBandwidthDelivery,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "",
+            "HIGHER_BANDWIDTH_DELIVERY",
+            "CONSTRAINED_BANDWIDTH_DELIVERY",
         ];
 
         /// The value CloudFormation takes.
@@ -239,6 +298,9 @@ pub mod channel {
             Self::AdvancedSd,
             Self::AdvancedHd,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -283,6 +345,8 @@ pub mod channel {
     impl MaximumResolution {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sd, Self::Hd, Self::FullHd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SD", "HD", "FULL_HD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -324,6 +388,8 @@ pub mod channel {
     impl Policy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Require];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "REQUIRE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -357,6 +423,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::IVS::EncoderConfiguration` and its property types.
 pub mod encoder_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::EncoderConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-encoderconfiguration.html)
@@ -381,6 +449,23 @@ pub mod encoder_configuration {
         #[resource(replace)]
         pub video: ::std::option::Option<::stratus_model::Val<Video>>,
     }
+
+    /// What the schema says of `AWS::IVS::EncoderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::EncoderConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Video", s::Kind::Object(&SCHEMA_Video)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEncoderConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEncoderConfigurationAttributes {
@@ -412,6 +497,29 @@ pub mod encoder_configuration {
         pub width: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Video`'s properties; `validate()` checks them.
+    pub static SCHEMA_Video: s::ObjectSchema = s::ObjectSchema {
+        name: "Video",
+        properties: &[
+            s::prop("Bitrate", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(8500000.0),
+            s::prop("Framerate", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(60.0),
+            s::prop("Height", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(1920.0),
+            s::prop("Width", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(1920.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Video> for ::stratus_model::Val<Video> {
         fn from(value: Video) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -423,6 +531,8 @@ pub use encoder_configuration::{CfnEncoderConfiguration, CfnEncoderConfiguration
 
 /// `AWS::IVS::IngestConfiguration` and its property types.
 pub mod ingest_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::IngestConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html)
@@ -460,6 +570,29 @@ pub mod ingest_configuration {
         #[resource(replace)]
         pub user_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::IVS::IngestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::IngestConfiguration",
+        properties: &[
+            s::prop("IngestProtocol", s::Kind::Enum(IngestProtocol::VALUES)),
+            s::prop("InsecureIngest", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("StageArn", s::Kind::String)
+                .pattern("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("UserId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIngestConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIngestConfigurationAttributes {
@@ -500,6 +633,8 @@ pub mod ingest_configuration {
     impl IngestProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Rtmp, Self::Rtmps];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RTMP", "RTMPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -533,6 +668,8 @@ pub use ingest_configuration::{CfnIngestConfiguration, CfnIngestConfigurationAtt
 
 /// `AWS::IVS::PlaybackKeyPair` and its property types.
 pub mod playback_key_pair {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::PlaybackKeyPair`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackkeypair.html)
@@ -558,6 +695,23 @@ pub mod playback_key_pair {
         pub public_key_material: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IVS::PlaybackKeyPair`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::PlaybackKeyPair",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("PublicKeyMaterial", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlaybackKeyPair`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlaybackKeyPairAttributes {
         /// `Arn`: string.
@@ -580,6 +734,8 @@ pub use playback_key_pair::{CfnPlaybackKeyPair, CfnPlaybackKeyPairAttributes};
 
 /// `AWS::IVS::PlaybackRestrictionPolicy` and its property types.
 pub mod playback_restriction_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::PlaybackRestrictionPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackrestrictionpolicy.html)
@@ -607,6 +763,31 @@ pub mod playback_restriction_policy {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IVS::PlaybackRestrictionPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::PlaybackRestrictionPolicy",
+        properties: &[
+            s::prop(
+                "AllowedCountries",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(2).max_length(2)),
+            ),
+            s::prop(
+                "AllowedOrigins",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(128)),
+            ),
+            s::prop("EnableStrictOriginEnforcement", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlaybackRestrictionPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlaybackRestrictionPolicyAttributes {
         /// `Arn`: string.
@@ -626,6 +807,8 @@ pub use playback_restriction_policy::{
 
 /// `AWS::IVS::PublicKey` and its property types.
 pub mod public_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::PublicKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-publickey.html)
@@ -652,6 +835,16 @@ pub mod public_key {
         pub public_key_material: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IVS::PublicKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::PublicKey",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9-_]*$").min_length(0).max_length(128), s::prop("PublicKeyMaterial", s::Kind::String).pattern("-----BEGIN PUBLIC KEY-----\\r?\\n([a-zA-Z0-9+/=\\r\\n]+)\\r?\\n-----END PUBLIC KEY-----(\\r?\\n)?"), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublicKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicKeyAttributes {
         /// `Arn`: string.
@@ -674,6 +867,8 @@ pub use public_key::{CfnPublicKey, CfnPublicKeyAttributes};
 
 /// `AWS::IVS::RecordingConfiguration` and its property types.
 pub mod recording_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::RecordingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-recordingconfiguration.html)
@@ -732,6 +927,37 @@ pub mod recording_configuration {
         }
     }
 
+    /// What the schema says of `AWS::IVS::RecordingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::RecordingConfiguration",
+        properties: &[
+            s::prop(
+                "DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_DestinationConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("RecordingReconnectWindowSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop(
+                "RenditionConfiguration",
+                s::Kind::Object(&SCHEMA_RenditionConfiguration),
+            ),
+            s::prop(
+                "ThumbnailConfiguration",
+                s::Kind::Object(&SCHEMA_ThumbnailConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DestinationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRecordingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecordingConfigurationAttributes {
         /// `Arn`: string.
@@ -757,6 +983,19 @@ pub mod recording_configuration {
         pub s3: ::std::option::Option<::stratus_model::Val<S3DestinationConfiguration>>,
     }
 
+    /// What the schema says of `DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfiguration",
+        properties: &[s::prop(
+            "S3",
+            s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationConfiguration>
         for ::stratus_model::Val<DestinationConfiguration>
     {
@@ -776,6 +1015,27 @@ pub mod recording_configuration {
         /// Items: `0..=4`.
         pub renditions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Rendition>>>,
     }
+
+    /// What the schema says of `RenditionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RenditionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RenditionConfiguration",
+        properties: &[
+            s::prop(
+                "RenditionSelection",
+                s::Kind::Enum(RenditionSelection::VALUES),
+            ),
+            s::prop(
+                "Renditions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Rendition::VALUES))),
+            )
+            .min_items(0)
+            .max_items(4),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RenditionConfiguration> for ::stratus_model::Val<RenditionConfiguration> {
         fn from(value: RenditionConfiguration) -> Self {
@@ -800,6 +1060,28 @@ pub mod recording_configuration {
         /// Range: `1..=60`.
         pub target_interval_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ThumbnailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThumbnailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ThumbnailConfiguration",
+        properties: &[
+            s::prop("RecordingMode", s::Kind::Enum(RecordingMode::VALUES)),
+            s::prop("Resolution", s::Kind::Enum(Resolution::VALUES)),
+            s::prop(
+                "Storage",
+                s::Kind::List(&s::prop("", s::Kind::Enum(StorageItem::VALUES))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("TargetIntervalSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(60.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThumbnailConfiguration> for ::stratus_model::Val<ThumbnailConfiguration> {
         fn from(value: ThumbnailConfiguration) -> Self {
@@ -829,6 +1111,19 @@ pub mod recording_configuration {
         }
     }
 
+    /// What the schema says of `S3DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DestinationConfiguration",
+        properties: &[s::prop("BucketName", s::Kind::String)
+            .pattern("^[a-z0-9-.]+$")
+            .min_length(3)
+            .max_length(63)],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DestinationConfiguration>
         for ::stratus_model::Val<S3DestinationConfiguration>
     {
@@ -851,6 +1146,8 @@ pub mod recording_configuration {
     impl RenditionSelection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::None, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "NONE", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -897,6 +1194,8 @@ pub mod recording_configuration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::FullHd, Self::Hd, Self::Sd, Self::LowestResolution];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL_HD", "HD", "SD", "LOWEST_RESOLUTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -939,6 +1238,8 @@ pub mod recording_configuration {
     impl RecordingMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Interval, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INTERVAL", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -984,6 +1285,8 @@ pub mod recording_configuration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::FullHd, Self::Hd, Self::Sd, Self::LowestResolution];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL_HD", "HD", "SD", "LOWEST_RESOLUTION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1026,6 +1329,8 @@ pub mod recording_configuration {
     impl StorageItem {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sequential, Self::Latest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "LATEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1059,6 +1364,8 @@ pub use recording_configuration::{CfnRecordingConfiguration, CfnRecordingConfigu
 
 /// `AWS::IVS::Stage` and its property types.
 pub mod stage {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::Stage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-stage.html)
@@ -1080,6 +1387,26 @@ pub mod stage {
         /// Length: `0..=128`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::IVS::Stage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::Stage",
+        properties: &[
+            s::prop(
+                "AutoParticipantRecordingConfiguration",
+                s::Kind::Object(&SCHEMA_AutoParticipantRecordingConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStageAttributes {
@@ -1137,6 +1464,38 @@ pub mod stage {
         }
     }
 
+    /// What the schema says of `AutoParticipantRecordingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoParticipantRecordingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoParticipantRecordingConfiguration",
+        properties: &[
+            s::prop(
+                "HlsConfiguration",
+                s::Kind::Object(&SCHEMA_HlsConfiguration),
+            ),
+            s::prop(
+                "MediaTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(MediaType::VALUES))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("RecordingReconnectWindowSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("StorageConfigurationArn", s::Kind::String)
+                .pattern("^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$")
+                .min_length(0)
+                .max_length(128),
+            s::prop(
+                "ThumbnailConfiguration",
+                s::Kind::Object(&SCHEMA_ThumbnailConfiguration),
+            ),
+        ],
+        required: &["StorageConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoParticipantRecordingConfiguration>
         for ::stratus_model::Val<AutoParticipantRecordingConfiguration>
     {
@@ -1154,6 +1513,19 @@ pub mod stage {
             ::std::option::Option<::stratus_model::Val<ParticipantRecordingHlsConfiguration>>,
     }
 
+    /// What the schema says of `HlsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsConfiguration",
+        properties: &[s::prop(
+            "ParticipantRecordingHlsConfiguration",
+            s::Kind::Object(&SCHEMA_ParticipantRecordingHlsConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsConfiguration> for ::stratus_model::Val<HlsConfiguration> {
         fn from(value: HlsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1169,6 +1541,19 @@ pub mod stage {
             ::std::option::Option<::stratus_model::Val<ParticipantThumbnailConfiguration>>,
     }
 
+    /// What the schema says of `ThumbnailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThumbnailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ThumbnailConfiguration",
+        properties: &[s::prop(
+            "ParticipantThumbnailConfiguration",
+            s::Kind::Object(&SCHEMA_ParticipantThumbnailConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ThumbnailConfiguration> for ::stratus_model::Val<ThumbnailConfiguration> {
         fn from(value: ThumbnailConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1183,6 +1568,18 @@ pub mod stage {
         /// Range: `2..=10`.
         pub target_segment_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ParticipantRecordingHlsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParticipantRecordingHlsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParticipantRecordingHlsConfiguration",
+        properties: &[s::prop("TargetSegmentDurationSeconds", s::Kind::Integer)
+            .minimum(2.0)
+            .maximum(10.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParticipantRecordingHlsConfiguration>
         for ::stratus_model::Val<ParticipantRecordingHlsConfiguration>
@@ -1207,6 +1604,27 @@ pub mod stage {
         pub target_interval_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ParticipantThumbnailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParticipantThumbnailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParticipantThumbnailConfiguration",
+        properties: &[
+            s::prop("RecordingMode", s::Kind::Enum(RecordingMode::VALUES)),
+            s::prop(
+                "Storage",
+                s::Kind::List(&s::prop("", s::Kind::Enum(StorageItem::VALUES))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("TargetIntervalSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(86400.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParticipantThumbnailConfiguration>
         for ::stratus_model::Val<ParticipantThumbnailConfiguration>
     {
@@ -1227,6 +1645,8 @@ pub mod stage {
     impl MediaType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AudioVideo, Self::AudioOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUDIO_VIDEO", "AUDIO_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1267,6 +1687,8 @@ pub mod stage {
     impl RecordingMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Interval, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INTERVAL", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1307,6 +1729,8 @@ pub mod stage {
     impl StorageItem {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sequential, Self::Latest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "LATEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1340,6 +1764,8 @@ pub use stage::{CfnStage, CfnStageAttributes};
 
 /// `AWS::IVS::StorageConfiguration` and its property types.
 pub mod storage_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::StorageConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-storageconfiguration.html)
@@ -1378,6 +1804,23 @@ pub mod storage_configuration {
         }
     }
 
+    /// What the schema says of `AWS::IVS::StorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::StorageConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3StorageConfiguration)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["S3"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStorageConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageConfigurationAttributes {
         /// `Arn`: string.
@@ -1412,6 +1855,19 @@ pub mod storage_configuration {
         }
     }
 
+    /// What the schema says of `S3StorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3StorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3StorageConfiguration",
+        properties: &[s::prop("BucketName", s::Kind::String)
+            .pattern("^[a-z0-9-.]+$")
+            .min_length(3)
+            .max_length(63)],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3StorageConfiguration> for ::stratus_model::Val<S3StorageConfiguration> {
         fn from(value: S3StorageConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1423,6 +1879,8 @@ pub use storage_configuration::{CfnStorageConfiguration, CfnStorageConfiguration
 
 /// `AWS::IVS::StreamKey` and its property types.
 pub mod stream_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVS::StreamKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-streamkey.html)
@@ -1455,6 +1913,22 @@ pub mod stream_key {
             }
         }
     }
+
+    /// What the schema says of `AWS::IVS::StreamKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVS::StreamKey",
+        properties: &[
+            s::prop("ChannelArn", s::Kind::String)
+                .pattern("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:channel/[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ChannelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStreamKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamKeyAttributes {

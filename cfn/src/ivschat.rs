@@ -4,6 +4,8 @@
 
 /// `AWS::IVSChat::LoggingConfiguration` and its property types.
 pub mod logging_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVSChat::LoggingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html)
@@ -40,6 +42,26 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `AWS::IVSChat::LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVSChat::LoggingConfiguration",
+        properties: &[
+            s::prop(
+                "DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_DestinationConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DestinationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoggingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggingConfigurationAttributes {
         /// `Arn`: string.
@@ -75,6 +97,26 @@ pub mod logging_configuration {
         pub s3: ::std::option::Option<::stratus_model::Val<S3DestinationConfiguration>>,
     }
 
+    /// What the schema says of `DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfiguration",
+        properties: &[
+            s::prop(
+                "CloudWatchLogs",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsDestinationConfiguration),
+            ),
+            s::prop(
+                "Firehose",
+                s::Kind::Object(&SCHEMA_FirehoseDestinationConfiguration),
+            ),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationConfiguration>
         for ::stratus_model::Val<DestinationConfiguration>
     {
@@ -104,6 +146,19 @@ pub mod logging_configuration {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsDestinationConfiguration",
+        properties: &[s::prop("LogGroupName", s::Kind::String)
+            .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+            .min_length(1)
+            .max_length(512)],
+        required: &["LogGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsDestinationConfiguration>
         for ::stratus_model::Val<CloudWatchLogsDestinationConfiguration>
@@ -135,6 +190,19 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `FirehoseDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirehoseDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FirehoseDestinationConfiguration",
+        properties: &[s::prop("DeliveryStreamName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9_.-]+$")
+            .min_length(1)
+            .max_length(64)],
+        required: &["DeliveryStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirehoseDestinationConfiguration>
         for ::stratus_model::Val<FirehoseDestinationConfiguration>
     {
@@ -165,6 +233,19 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `S3DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DestinationConfiguration",
+        properties: &[s::prop("BucketName", s::Kind::String)
+            .pattern("^[a-z0-9-.]+$")
+            .min_length(3)
+            .max_length(63)],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DestinationConfiguration>
         for ::stratus_model::Val<S3DestinationConfiguration>
     {
@@ -178,6 +259,8 @@ pub use logging_configuration::{CfnLoggingConfiguration, CfnLoggingConfiguration
 
 /// `AWS::IVSChat::Room` and its property types.
 pub mod room {
+    use ::stratus_model::schema as s;
+
     /// `AWS::IVSChat::Room`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-room.html)
@@ -210,6 +293,16 @@ pub mod room {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::IVSChat::Room`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::IVSChat::Room",
+        properties: &[s::prop("LoggingConfigurationIdentifiers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+$").min_length(1).max_length(128))).min_items(0).max_items(50), s::prop("MaximumMessageLength", s::Kind::Integer).minimum(1.0).maximum(500.0), s::prop("MaximumMessageRatePerSecond", s::Kind::Integer).minimum(1.0).maximum(10.0), s::prop("MessageReviewHandler", s::Kind::Object(&SCHEMA_MessageReviewHandler)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9-_]*$").min_length(0).max_length(128), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoom`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoomAttributes {
         /// `Arn`: string.
@@ -240,6 +333,22 @@ pub mod room {
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MessageReviewHandler`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageReviewHandler: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageReviewHandler",
+        properties: &[
+            s::prop("FallbackResult", s::Kind::Enum(FallbackResult::VALUES)),
+            s::prop("Uri", s::Kind::String)
+                .pattern("^$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+")
+                .min_length(0)
+                .max_length(170),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MessageReviewHandler> for ::stratus_model::Val<MessageReviewHandler> {
         fn from(value: MessageReviewHandler) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +367,8 @@ pub mod room {
     impl FallbackResult {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::KafkaConnect::Connector` and its property types.
 pub mod connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KafkaConnect::Connector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-connector.html)
@@ -129,6 +131,62 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `AWS::KafkaConnect::Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KafkaConnect::Connector",
+        properties: &[
+            s::prop("Capacity", s::Kind::Object(&SCHEMA_Capacity)),
+            s::prop(
+                "ConnectorConfiguration",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ConnectorDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ConnectorName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("KafkaCluster", s::Kind::Object(&SCHEMA_KafkaCluster)),
+            s::prop(
+                "KafkaClusterClientAuthentication",
+                s::Kind::Object(&SCHEMA_KafkaClusterClientAuthentication),
+            ),
+            s::prop(
+                "KafkaClusterEncryptionInTransit",
+                s::Kind::Object(&SCHEMA_KafkaClusterEncryptionInTransit),
+            ),
+            s::prop("KafkaConnectVersion", s::Kind::String),
+            s::prop("LogDelivery", s::Kind::Object(&SCHEMA_LogDelivery)),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop(
+                "Plugins",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Plugin))),
+            )
+            .min_items(1),
+            s::prop("ServiceExecutionRoleArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
+            s::prop(
+                "WorkerConfiguration",
+                s::Kind::Object(&SCHEMA_WorkerConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Capacity",
+            "ConnectorConfiguration",
+            "ConnectorName",
+            "KafkaConnectVersion",
+            "KafkaCluster",
+            "KafkaClusterClientAuthentication",
+            "KafkaClusterEncryptionInTransit",
+            "Plugins",
+            "ServiceExecutionRoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -150,6 +208,22 @@ pub mod connector {
         /// `ProvisionedCapacity`: [`ProvisionedCapacity`].
         pub provisioned_capacity: ::std::option::Option<::stratus_model::Val<ProvisionedCapacity>>,
     }
+
+    /// What the schema says of `Capacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_Capacity: s::ObjectSchema = s::ObjectSchema {
+        name: "Capacity",
+        properties: &[
+            s::prop("AutoScaling", s::Kind::Object(&SCHEMA_AutoScaling)),
+            s::prop(
+                "ProvisionedCapacity",
+                s::Kind::Object(&SCHEMA_ProvisionedCapacity),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Capacity> for ::stratus_model::Val<Capacity> {
         fn from(value: Capacity) -> Self {
@@ -176,6 +250,19 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `KafkaCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaCluster",
+        properties: &[s::prop(
+            "ApacheKafkaCluster",
+            s::Kind::Object(&SCHEMA_ApacheKafkaCluster),
+        )],
+        required: &["ApacheKafkaCluster"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KafkaCluster> for ::stratus_model::Val<KafkaCluster> {
         fn from(value: KafkaCluster) -> Self {
@@ -204,6 +291,19 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `KafkaClusterClientAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterClientAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterClientAuthentication",
+        properties: &[s::prop(
+            "AuthenticationType",
+            s::Kind::Enum(KafkaClusterClientAuthenticationType::VALUES),
+        )],
+        required: &["AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KafkaClusterClientAuthentication>
         for ::stratus_model::Val<KafkaClusterClientAuthentication>
@@ -235,6 +335,19 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `KafkaClusterEncryptionInTransit`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterEncryptionInTransit: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterEncryptionInTransit",
+        properties: &[s::prop(
+            "EncryptionType",
+            s::Kind::Enum(KafkaClusterEncryptionInTransitType::VALUES),
+        )],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaClusterEncryptionInTransit>
         for ::stratus_model::Val<KafkaClusterEncryptionInTransit>
     {
@@ -263,6 +376,19 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `LogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDelivery",
+        properties: &[s::prop(
+            "WorkerLogDelivery",
+            s::Kind::Object(&SCHEMA_WorkerLogDelivery),
+        )],
+        required: &["WorkerLogDelivery"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDelivery> for ::stratus_model::Val<LogDelivery> {
         fn from(value: LogDelivery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -288,6 +414,19 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `Plugin`'s properties; `validate()` checks them.
+    pub static SCHEMA_Plugin: s::ObjectSchema = s::ObjectSchema {
+        name: "Plugin",
+        properties: &[s::prop(
+            "CustomPlugin",
+            s::Kind::Object(&SCHEMA_CustomPlugin),
+        )],
+        required: &["CustomPlugin"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Plugin> for ::stratus_model::Val<Plugin> {
         fn from(value: Plugin) -> Self {
@@ -323,6 +462,22 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `WorkerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkerConfiguration",
+        properties: &[
+            s::prop("Revision", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(9.223372036854776e18),
+            s::prop("WorkerConfigurationArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*"),
+        ],
+        required: &["Revision", "WorkerConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkerConfiguration> for ::stratus_model::Val<WorkerConfiguration> {
         fn from(value: WorkerConfiguration) -> Self {
@@ -375,6 +530,31 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `AutoScaling`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScaling: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScaling",
+        properties: &[
+            s::prop("MaxAutoscalingTaskCount", s::Kind::Integer),
+            s::prop("MaxWorkerCount", s::Kind::Integer),
+            s::prop("McuCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(8.0),
+            s::prop("MinWorkerCount", s::Kind::Integer),
+            s::prop("ScaleInPolicy", s::Kind::Object(&SCHEMA_ScaleInPolicy)),
+            s::prop("ScaleOutPolicy", s::Kind::Object(&SCHEMA_ScaleOutPolicy)),
+        ],
+        required: &[
+            "MaxWorkerCount",
+            "MinWorkerCount",
+            "ScaleInPolicy",
+            "ScaleOutPolicy",
+            "McuCount",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoScaling> for ::stratus_model::Val<AutoScaling> {
         fn from(value: AutoScaling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -408,6 +588,21 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `ProvisionedCapacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedCapacity: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedCapacity",
+        properties: &[
+            s::prop("McuCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(8.0),
+            s::prop("WorkerCount", s::Kind::Integer),
+        ],
+        required: &["McuCount", "WorkerCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedCapacity> for ::stratus_model::Val<ProvisionedCapacity> {
         fn from(value: ProvisionedCapacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -439,6 +634,19 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `ApacheKafkaCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApacheKafkaCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "ApacheKafkaCluster",
+        properties: &[
+            s::prop("BootstrapServers", s::Kind::String),
+            s::prop("Vpc", s::Kind::Object(&SCHEMA_Vpc)),
+        ],
+        required: &["BootstrapServers", "Vpc"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApacheKafkaCluster> for ::stratus_model::Val<ApacheKafkaCluster> {
         fn from(value: ApacheKafkaCluster) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -457,6 +665,23 @@ pub mod connector {
         /// `S3`: [`S3LogDelivery`].
         pub s3: ::std::option::Option<::stratus_model::Val<S3LogDelivery>>,
     }
+
+    /// What the schema says of `WorkerLogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkerLogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkerLogDelivery",
+        properties: &[
+            s::prop(
+                "CloudWatchLogs",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsLogDelivery),
+            ),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_FirehoseLogDelivery)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3LogDelivery)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkerLogDelivery> for ::stratus_model::Val<WorkerLogDelivery> {
         fn from(value: WorkerLogDelivery) -> Self {
@@ -491,6 +716,22 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `CustomPlugin`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPlugin: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPlugin",
+        properties: &[
+            s::prop("CustomPluginArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*"),
+            s::prop("Revision", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(9.223372036854776e18),
+        ],
+        required: &["CustomPluginArn", "Revision"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomPlugin> for ::stratus_model::Val<CustomPlugin> {
         fn from(value: CustomPlugin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -518,6 +759,18 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `ScaleInPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScaleInPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScaleInPolicy",
+        properties: &[s::prop("CpuUtilizationPercentage", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(100.0)],
+        required: &["CpuUtilizationPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScaleInPolicy> for ::stratus_model::Val<ScaleInPolicy> {
         fn from(value: ScaleInPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -544,6 +797,18 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `ScaleOutPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScaleOutPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ScaleOutPolicy",
+        properties: &[s::prop("CpuUtilizationPercentage", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(100.0)],
+        required: &["CpuUtilizationPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScaleOutPolicy> for ::stratus_model::Val<ScaleOutPolicy> {
         fn from(value: ScaleOutPolicy) -> Self {
@@ -581,6 +846,22 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `Vpc`'s properties; `validate()` checks them.
+    pub static SCHEMA_Vpc: s::ObjectSchema = s::ObjectSchema {
+        name: "Vpc",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1),
+        ],
+        required: &["SecurityGroups", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Vpc> for ::stratus_model::Val<Vpc> {
         fn from(value: Vpc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -607,6 +888,19 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsLogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsLogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsLogDelivery",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroup", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsLogDelivery>
         for ::stratus_model::Val<CloudWatchLogsLogDelivery>
@@ -636,6 +930,19 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `FirehoseLogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirehoseLogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "FirehoseLogDelivery",
+        properties: &[
+            s::prop("DeliveryStream", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirehoseLogDelivery> for ::stratus_model::Val<FirehoseLogDelivery> {
         fn from(value: FirehoseLogDelivery) -> Self {
@@ -667,6 +974,20 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `S3LogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3LogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "S3LogDelivery",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3LogDelivery> for ::stratus_model::Val<S3LogDelivery> {
         fn from(value: S3LogDelivery) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -685,6 +1006,8 @@ pub mod connector {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -725,6 +1048,8 @@ pub mod connector {
     impl KafkaClusterClientAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -767,6 +1092,8 @@ pub mod connector {
     impl KafkaClusterEncryptionInTransitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Plaintext, Self::Tls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "TLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -802,6 +1129,8 @@ pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::KafkaConnect::CustomPlugin` and its property types.
 pub mod custom_plugin {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KafkaConnect::CustomPlugin`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-customplugin.html)
@@ -855,6 +1184,26 @@ pub mod custom_plugin {
         }
     }
 
+    /// What the schema says of `AWS::KafkaConnect::CustomPlugin`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KafkaConnect::CustomPlugin",
+        properties: &[
+            s::prop("ContentType", s::Kind::Enum(ContentType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Location", s::Kind::Object(&SCHEMA_CustomPluginLocation)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ContentType", "Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomPlugin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomPluginAttributes {
         /// `CustomPluginArn`: string.
@@ -897,6 +1246,16 @@ pub mod custom_plugin {
         }
     }
 
+    /// What the schema says of `CustomPluginLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPluginLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPluginLocation",
+        properties: &[s::prop("S3Location", s::Kind::Object(&SCHEMA_S3Location))],
+        required: &["S3Location"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomPluginLocation> for ::stratus_model::Val<CustomPluginLocation> {
         fn from(value: CustomPluginLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -931,6 +1290,20 @@ pub mod custom_plugin {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("BucketArn", s::Kind::String),
+            s::prop("FileKey", s::Kind::String),
+            s::prop("ObjectVersion", s::Kind::String),
+        ],
+        required: &["BucketArn", "FileKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -949,6 +1322,8 @@ pub mod custom_plugin {
     impl ContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Jar, Self::Zip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JAR", "ZIP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -982,6 +1357,8 @@ pub use custom_plugin::{CfnCustomPlugin, CfnCustomPluginAttributes};
 
 /// `AWS::KafkaConnect::WorkerConfiguration` and its property types.
 pub mod worker_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KafkaConnect::WorkerConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-workerconfiguration.html)
@@ -1028,6 +1405,25 @@ pub mod worker_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::KafkaConnect::WorkerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KafkaConnect::WorkerConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("PropertiesFileContent", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "PropertiesFileContent"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkerConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkerConfigurationAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Kendra::DataSource` and its property types.
 pub mod data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kendra::DataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-datasource.html)
@@ -67,6 +69,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `AWS::Kendra::DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kendra::DataSource",
+        properties: &[s::prop("CustomDocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_CustomDocumentEnrichmentConfiguration)), s::prop("DataSourceConfiguration", s::Kind::Object(&SCHEMA_DataSourceConfiguration)), s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("Schedule", s::Kind::String).max_length(1000), s::prop("Type", s::Kind::Enum(Type::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "IndexId", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `Id`: string.
@@ -101,6 +113,16 @@ pub mod data_source {
         /// `RoleArn`: string.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomDocumentEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomDocumentEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomDocumentEnrichmentConfiguration",
+        properties: &[s::prop("InlineConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InlineCustomDocumentEnrichmentConfiguration)))).min_items(0).max_items(100), s::prop("PostExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("PreExtractionHookConfiguration", s::Kind::Object(&SCHEMA_HookConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomDocumentEnrichmentConfiguration>
         for ::stratus_model::Val<CustomDocumentEnrichmentConfiguration>
@@ -149,6 +171,61 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<WorkDocsConfiguration>>,
     }
 
+    /// What the schema says of `DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "ConfluenceConfiguration",
+                s::Kind::Object(&SCHEMA_ConfluenceConfiguration),
+            ),
+            s::prop(
+                "DatabaseConfiguration",
+                s::Kind::Object(&SCHEMA_DatabaseConfiguration),
+            ),
+            s::prop(
+                "GoogleDriveConfiguration",
+                s::Kind::Object(&SCHEMA_GoogleDriveConfiguration),
+            ),
+            s::prop(
+                "OneDriveConfiguration",
+                s::Kind::Object(&SCHEMA_OneDriveConfiguration),
+            ),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DataSourceConfiguration),
+            ),
+            s::prop(
+                "SalesforceConfiguration",
+                s::Kind::Object(&SCHEMA_SalesforceConfiguration),
+            ),
+            s::prop(
+                "ServiceNowConfiguration",
+                s::Kind::Object(&SCHEMA_ServiceNowConfiguration),
+            ),
+            s::prop(
+                "SharePointConfiguration",
+                s::Kind::Object(&SCHEMA_SharePointConfiguration),
+            ),
+            s::prop(
+                "TemplateConfiguration",
+                s::Kind::Object(&SCHEMA_TemplateConfiguration),
+            ),
+            s::prop(
+                "WebCrawlerConfiguration",
+                s::Kind::Object(&SCHEMA_WebCrawlerConfiguration),
+            ),
+            s::prop(
+                "WorkDocsConfiguration",
+                s::Kind::Object(&SCHEMA_WorkDocsConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceConfiguration>
         for ::stratus_model::Val<DataSourceConfiguration>
     {
@@ -168,6 +245,24 @@ pub mod data_source {
         /// `Target`: [`DocumentAttributeTarget`].
         pub target: ::std::option::Option<::stratus_model::Val<DocumentAttributeTarget>>,
     }
+
+    /// What the schema says of `InlineCustomDocumentEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InlineCustomDocumentEnrichmentConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "InlineCustomDocumentEnrichmentConfiguration",
+            properties: &[
+                s::prop(
+                    "Condition",
+                    s::Kind::Object(&SCHEMA_DocumentAttributeCondition),
+                ),
+                s::prop("DocumentContentDeletion", s::Kind::Boolean),
+                s::prop("Target", s::Kind::Object(&SCHEMA_DocumentAttributeTarget)),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<InlineCustomDocumentEnrichmentConfiguration>
         for ::stratus_model::Val<InlineCustomDocumentEnrichmentConfiguration>
@@ -205,6 +300,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `HookConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HookConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HookConfiguration",
+        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^/arn:aws[a-zA-Z-]*:lambda:[a-z]+-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?/$").min_length(1).max_length(2048), s::prop("S3Bucket", s::Kind::String).pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]").min_length(3).max_length(63)],
+        required: &["LambdaArn", "S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HookConfiguration> for ::stratus_model::Val<HookConfiguration> {
         fn from(value: HookConfiguration) -> Self {
@@ -270,6 +375,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ConfluenceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceConfiguration",
+        properties: &[s::prop("AttachmentConfiguration", s::Kind::Object(&SCHEMA_ConfluenceAttachmentConfiguration)), s::prop("BlogConfiguration", s::Kind::Object(&SCHEMA_ConfluenceBlogConfiguration)), s::prop("ExclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("InclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("PageConfiguration", s::Kind::Object(&SCHEMA_ConfluencePageConfiguration)), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("ServerUrl", s::Kind::String).pattern("^(https?|ftp|file)://([^\\s]*)").min_length(1).max_length(2048), s::prop("SpaceConfiguration", s::Kind::Object(&SCHEMA_ConfluenceSpaceConfiguration)), s::prop("Version", s::Kind::Enum(ConfluenceVersion::VALUES)), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration))],
+        required: &["ServerUrl", "SecretArn", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluenceConfiguration>
         for ::stratus_model::Val<ConfluenceConfiguration>
     {
@@ -319,6 +434,45 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `DatabaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseConfiguration",
+        properties: &[
+            s::prop(
+                "AclConfiguration",
+                s::Kind::Object(&SCHEMA_AclConfiguration),
+            ),
+            s::prop(
+                "ColumnConfiguration",
+                s::Kind::Object(&SCHEMA_ColumnConfiguration),
+            ),
+            s::prop(
+                "ConnectionConfiguration",
+                s::Kind::Object(&SCHEMA_ConnectionConfiguration),
+            ),
+            s::prop(
+                "DatabaseEngineType",
+                s::Kind::Enum(DatabaseEngineType::VALUES),
+            ),
+            s::prop(
+                "SqlConfiguration",
+                s::Kind::Object(&SCHEMA_SqlConfiguration),
+            ),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration),
+            ),
+        ],
+        required: &[
+            "ConnectionConfiguration",
+            "ColumnConfiguration",
+            "DatabaseEngineType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseConfiguration> for ::stratus_model::Val<DatabaseConfiguration> {
         fn from(value: DatabaseConfiguration) -> Self {
@@ -370,6 +524,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `GoogleDriveConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GoogleDriveConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GoogleDriveConfiguration",
+        properties: &[s::prop("ExcludeMimeTypes", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256))).min_items(0).max_items(30), s::prop("ExcludeSharedDrives", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256))).min_items(0).max_items(100), s::prop("ExcludeUserAccounts", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256))).min_items(0).max_items(100), s::prop("ExclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("FieldMappings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping)))).max_items(100), s::prop("InclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284)],
+        required: &["SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GoogleDriveConfiguration>
         for ::stratus_model::Val<GoogleDriveConfiguration>
@@ -425,6 +589,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `OneDriveConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OneDriveConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OneDriveConfiguration",
+        properties: &[s::prop("DisableLocalGroups", s::Kind::Boolean), s::prop("ExclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("FieldMappings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping)))).max_items(100), s::prop("InclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("OneDriveUsers", s::Kind::Object(&SCHEMA_OneDriveUsers)), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("TenantDomain", s::Kind::String).pattern("^([a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\\.)+[a-z]{2,}$").min_length(1).max_length(256)],
+        required: &["TenantDomain", "SecretArn", "OneDriveUsers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OneDriveConfiguration> for ::stratus_model::Val<OneDriveConfiguration> {
         fn from(value: OneDriveConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -470,6 +644,44 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `S3DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "AccessControlListConfiguration",
+                s::Kind::Object(&SCHEMA_AccessControlListConfiguration),
+            ),
+            s::prop("BucketName", s::Kind::String)
+                .pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]")
+                .min_length(3)
+                .max_length(63),
+            s::prop(
+                "DocumentsMetadataConfiguration",
+                s::Kind::Object(&SCHEMA_DocumentsMetadataConfiguration),
+            ),
+            s::prop(
+                "ExclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "InclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "InclusionPrefixes",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3DataSourceConfiguration>
         for ::stratus_model::Val<S3DataSourceConfiguration>
@@ -533,6 +745,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SalesforceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceConfiguration",
+        properties: &[s::prop("ChatterFeedConfiguration", s::Kind::Object(&SCHEMA_SalesforceChatterFeedConfiguration)), s::prop("CrawlAttachments", s::Kind::Boolean), s::prop("ExcludeAttachmentFilePatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("IncludeAttachmentFilePatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("KnowledgeArticleConfiguration", s::Kind::Object(&SCHEMA_SalesforceKnowledgeArticleConfiguration)), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("ServerUrl", s::Kind::String).pattern("^(https?|ftp|file)://([^\\s]*)").min_length(1).max_length(2048), s::prop("StandardObjectAttachmentConfiguration", s::Kind::Object(&SCHEMA_SalesforceStandardObjectAttachmentConfiguration)), s::prop("StandardObjectConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SalesforceStandardObjectConfiguration)))).min_items(1).max_items(17)],
+        required: &["ServerUrl", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceConfiguration>
         for ::stratus_model::Val<SalesforceConfiguration>
     {
@@ -584,6 +806,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ServiceNowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowConfiguration",
+        properties: &[s::prop("AuthenticationType", s::Kind::Enum(ServiceNowAuthenticationType::VALUES)), s::prop("HostUrl", s::Kind::String).pattern("^(?!(^(https?|ftp|file):\\/\\/))[a-z0-9-]+(\\.service-now\\.com)$").min_length(1).max_length(2048), s::prop("KnowledgeArticleConfiguration", s::Kind::Object(&SCHEMA_ServiceNowKnowledgeArticleConfiguration)), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("ServiceCatalogConfiguration", s::Kind::Object(&SCHEMA_ServiceNowServiceCatalogConfiguration)), s::prop("ServiceNowBuildVersion", s::Kind::Enum(ServiceNowBuildVersionType::VALUES))],
+        required: &["HostUrl", "SecretArn", "ServiceNowBuildVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceNowConfiguration>
         for ::stratus_model::Val<ServiceNowConfiguration>
@@ -660,6 +892,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SharePointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharePointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SharePointConfiguration",
+        properties: &[s::prop("CrawlAttachments", s::Kind::Boolean), s::prop("DisableLocalGroups", s::Kind::Boolean), s::prop("DocumentTitleFieldName", s::Kind::String).min_length(1).max_length(100), s::prop("ExclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("FieldMappings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping)))).max_items(100), s::prop("InclusionPatterns", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50))).max_items(100), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("SharePointVersion", s::Kind::Enum(SharePointVersion::VALUES)), s::prop("SslCertificateS3Path", s::Kind::Object(&SCHEMA_S3Path)), s::prop("Urls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(https?|ftp|file)://([^\\s]*)").min_length(1).max_length(2048))).max_items(100), s::prop("UseChangeLog", s::Kind::Boolean), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration))],
+        required: &["Urls", "SecretArn", "SharePointVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharePointConfiguration>
         for ::stratus_model::Val<SharePointConfiguration>
     {
@@ -687,6 +929,16 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `TemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateConfiguration",
+        properties: &[s::prop("Template", s::Kind::Json)],
+        required: &["Template"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TemplateConfiguration> for ::stratus_model::Val<TemplateConfiguration> {
         fn from(value: TemplateConfiguration) -> Self {
@@ -744,6 +996,48 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `WebCrawlerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerConfiguration",
+        properties: &[
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_WebCrawlerAuthenticationConfiguration),
+            ),
+            s::prop("CrawlDepth", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("MaxContentSizePerPageInMegaBytes", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(50.0),
+            s::prop("MaxLinksPerPage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("MaxUrlsPerMinuteCrawlRate", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(300.0),
+            s::prop(
+                "ProxyConfiguration",
+                s::Kind::Object(&SCHEMA_ProxyConfiguration),
+            ),
+            s::prop(
+                "UrlExclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "UrlInclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop("Urls", s::Kind::Object(&SCHEMA_WebCrawlerUrls)),
+        ],
+        required: &["Urls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebCrawlerConfiguration>
         for ::stratus_model::Val<WebCrawlerConfiguration>
     {
@@ -793,6 +1087,41 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `WorkDocsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkDocsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkDocsConfiguration",
+        properties: &[
+            s::prop("CrawlComments", s::Kind::Boolean),
+            s::prop(
+                "ExclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+            s::prop(
+                "InclusionPatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop("OrganizationId", s::Kind::String)
+                .pattern("d-[0-9a-fA-F]{10}")
+                .min_length(12)
+                .max_length(12),
+            s::prop("UseChangeLog", s::Kind::Boolean),
+        ],
+        required: &["OrganizationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkDocsConfiguration> for ::stratus_model::Val<WorkDocsConfiguration> {
         fn from(value: WorkDocsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -828,6 +1157,26 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `DocumentAttributeCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeCondition",
+        properties: &[
+            s::prop("ConditionDocumentAttributeKey", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z0-9_-]*")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "ConditionOnValue",
+                s::Kind::Object(&SCHEMA_DocumentAttributeValue),
+            ),
+            s::prop("Operator", s::Kind::Enum(ConditionOperator::VALUES)),
+        ],
+        required: &["ConditionDocumentAttributeKey", "Operator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentAttributeCondition>
         for ::stratus_model::Val<DocumentAttributeCondition>
@@ -867,6 +1216,26 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DocumentAttributeTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeTarget",
+        properties: &[
+            s::prop("TargetDocumentAttributeKey", s::Kind::String)
+                .pattern("[a-zA-Z0-9_][a-zA-Z0-9_-]*")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "TargetDocumentAttributeValue",
+                s::Kind::Object(&SCHEMA_DocumentAttributeValue),
+            ),
+            s::prop("TargetDocumentAttributeValueDeletion", s::Kind::Boolean),
+        ],
+        required: &["TargetDocumentAttributeKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentAttributeTarget>
         for ::stratus_model::Val<DocumentAttributeTarget>
     {
@@ -887,6 +1256,27 @@ pub mod data_source {
         pub crawl_attachments: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ConfluenceAttachmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceAttachmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceAttachmentConfiguration",
+        properties: &[
+            s::prop(
+                "AttachmentFieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfluenceAttachmentToIndexFieldMapping),
+                )),
+            )
+            .min_items(1)
+            .max_items(11),
+            s::prop("CrawlAttachments", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluenceAttachmentConfiguration>
         for ::stratus_model::Val<ConfluenceAttachmentConfiguration>
     {
@@ -905,6 +1295,24 @@ pub mod data_source {
         >,
     }
 
+    /// What the schema says of `ConfluenceBlogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceBlogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceBlogConfiguration",
+        properties: &[s::prop(
+            "BlogFieldMappings",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ConfluenceBlogToIndexFieldMapping),
+            )),
+        )
+        .min_items(1)
+        .max_items(9)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluenceBlogConfiguration>
         for ::stratus_model::Val<ConfluenceBlogConfiguration>
     {
@@ -922,6 +1330,24 @@ pub mod data_source {
             ::stratus_model::Val<::std::vec::Vec<ConfluencePageToIndexFieldMapping>>,
         >,
     }
+
+    /// What the schema says of `ConfluencePageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluencePageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluencePageConfiguration",
+        properties: &[s::prop(
+            "PageFieldMappings",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ConfluencePageToIndexFieldMapping),
+            )),
+        )
+        .min_items(1)
+        .max_items(12)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluencePageConfiguration>
         for ::stratus_model::Val<ConfluencePageConfiguration>
@@ -950,6 +1376,38 @@ pub mod data_source {
             ::stratus_model::Val<::std::vec::Vec<ConfluenceSpaceToIndexFieldMapping>>,
         >,
     }
+
+    /// What the schema says of `ConfluenceSpaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceSpaceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceSpaceConfiguration",
+        properties: &[
+            s::prop("CrawlArchivedSpaces", s::Kind::Boolean),
+            s::prop("CrawlPersonalSpaces", s::Kind::Boolean),
+            s::prop(
+                "ExcludeSpaces",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1),
+            s::prop(
+                "IncludeSpaces",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1),
+            s::prop(
+                "SpaceFieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfluenceSpaceToIndexFieldMapping),
+                )),
+            )
+            .min_items(1)
+            .max_items(4),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluenceSpaceConfiguration>
         for ::stratus_model::Val<ConfluenceSpaceConfiguration>
@@ -990,6 +1448,37 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DataSourceVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceVpcConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            )
+            .max_items(10),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\-0-9a-zA-Z]+")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            )
+            .max_items(6),
+        ],
+        required: &["SubnetIds", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceVpcConfiguration>
         for ::stratus_model::Val<DataSourceVpcConfiguration>
     {
@@ -1019,6 +1508,18 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `AclConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AclConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AclConfiguration",
+        properties: &[s::prop("AllowedGroupsColumnName", s::Kind::String)
+            .min_length(1)
+            .max_length(100)],
+        required: &["AllowedGroupsColumnName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AclConfiguration> for ::stratus_model::Val<AclConfiguration> {
         fn from(value: AclConfiguration) -> Self {
@@ -1071,6 +1572,44 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ColumnConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnConfiguration",
+        properties: &[
+            s::prop(
+                "ChangeDetectingColumns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("DocumentDataColumnName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentIdColumnName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentTitleColumnName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+        ],
+        required: &[
+            "DocumentIdColumnName",
+            "DocumentDataColumnName",
+            "ChangeDetectingColumns",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ColumnConfiguration> for ::stratus_model::Val<ColumnConfiguration> {
         fn from(value: ColumnConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1117,6 +1656,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ConnectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionConfiguration",
+        properties: &[s::prop("DatabaseHost", s::Kind::String).min_length(1).max_length(253), s::prop("DatabaseName", s::Kind::String).min_length(1).max_length(100), s::prop("DatabasePort", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("SecretArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("TableName", s::Kind::String).min_length(1).max_length(100)],
+        required: &["DatabaseHost", "DatabasePort", "DatabaseName", "TableName", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionConfiguration>
         for ::stratus_model::Val<ConnectionConfiguration>
     {
@@ -1133,6 +1682,19 @@ pub mod data_source {
         pub query_identifiers_enclosing_option:
             ::std::option::Option<::stratus_model::Val<QueryIdentifiersEnclosingOption>>,
     }
+
+    /// What the schema says of `SqlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SqlConfiguration",
+        properties: &[s::prop(
+            "QueryIdentifiersEnclosingOption",
+            s::Kind::Enum(QueryIdentifiersEnclosingOption::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqlConfiguration> for ::stratus_model::Val<SqlConfiguration> {
         fn from(value: SqlConfiguration) -> Self {
@@ -1170,6 +1732,26 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DataSourceToIndexFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceToIndexFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceToIndexFieldMapping",
+        properties: &[
+            s::prop("DataSourceFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DateFieldFormat", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("IndexFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["DataSourceFieldName", "IndexFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceToIndexFieldMapping>
         for ::stratus_model::Val<DataSourceToIndexFieldMapping>
     {
@@ -1189,6 +1771,29 @@ pub mod data_source {
         pub one_drive_user_s3_path: ::std::option::Option<::stratus_model::Val<S3Path>>,
     }
 
+    /// What the schema says of `OneDriveUsers`'s properties; `validate()` checks them.
+    pub static SCHEMA_OneDriveUsers: s::ObjectSchema = s::ObjectSchema {
+        name: "OneDriveUsers",
+        properties: &[
+            s::prop(
+                "OneDriveUserList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!\\s).+@([a-zA-Z0-9_\\-\\.]+)\\.([a-zA-Z]{2,5})$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("OneDriveUserS3Path", s::Kind::Object(&SCHEMA_S3Path)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OneDriveUsers> for ::stratus_model::Val<OneDriveUsers> {
         fn from(value: OneDriveUsers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1202,6 +1807,18 @@ pub mod data_source {
         /// `KeyPath`: string.
         pub key_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AccessControlListConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlListConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlListConfiguration",
+        properties: &[s::prop("KeyPath", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessControlListConfiguration>
         for ::stratus_model::Val<AccessControlListConfiguration>
@@ -1218,6 +1835,18 @@ pub mod data_source {
         /// `S3Prefix`: string.
         pub s3_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DocumentsMetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentsMetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentsMetadataConfiguration",
+        properties: &[s::prop("S3Prefix", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentsMetadataConfiguration>
         for ::stratus_model::Val<DocumentsMetadataConfiguration>
@@ -1263,6 +1892,40 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SalesforceChatterFeedConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceChatterFeedConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceChatterFeedConfiguration",
+        properties: &[
+            s::prop("DocumentDataFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentTitleFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+            s::prop(
+                "IncludeFilterTypes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(SalesforceChatterFeedIncludeFilterType::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+        ],
+        required: &["DocumentDataFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceChatterFeedConfiguration>
         for ::stratus_model::Val<SalesforceChatterFeedConfiguration>
     {
@@ -1305,6 +1968,39 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SalesforceKnowledgeArticleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceKnowledgeArticleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceKnowledgeArticleConfiguration",
+        properties: &[
+            s::prop(
+                "CustomKnowledgeArticleTypeConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SalesforceCustomKnowledgeArticleTypeConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "IncludedStates",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(SalesforceKnowledgeArticleState::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop(
+                "StandardKnowledgeArticleTypeConfiguration",
+                s::Kind::Object(&SCHEMA_SalesforceStandardKnowledgeArticleTypeConfiguration),
+            ),
+        ],
+        required: &["IncludedStates"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SalesforceKnowledgeArticleConfiguration>
         for ::stratus_model::Val<SalesforceKnowledgeArticleConfiguration>
     {
@@ -1325,6 +2021,29 @@ pub mod data_source {
             ::stratus_model::Val<::std::vec::Vec<DataSourceToIndexFieldMapping>>,
         >,
     }
+
+    /// What the schema says of `SalesforceStandardObjectAttachmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceStandardObjectAttachmentConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SalesforceStandardObjectAttachmentConfiguration",
+            properties: &[
+                s::prop("DocumentTitleFieldName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+                s::prop(
+                    "FieldMappings",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                    )),
+                )
+                .max_items(100),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<SalesforceStandardObjectAttachmentConfiguration>
         for ::stratus_model::Val<SalesforceStandardObjectAttachmentConfiguration>
@@ -1369,6 +2088,32 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `SalesforceStandardObjectConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceStandardObjectConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SalesforceStandardObjectConfiguration",
+        properties: &[
+            s::prop("DocumentDataFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentTitleFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+            s::prop("Name", s::Kind::Enum(SalesforceStandardObjectName::VALUES)),
+        ],
+        required: &["Name", "DocumentDataFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SalesforceStandardObjectConfiguration>
         for ::stratus_model::Val<SalesforceStandardObjectConfiguration>
@@ -1423,6 +2168,45 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ServiceNowKnowledgeArticleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowKnowledgeArticleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowKnowledgeArticleConfiguration",
+        properties: &[
+            s::prop("CrawlAttachments", s::Kind::Boolean),
+            s::prop("DocumentDataFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentTitleFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "ExcludeAttachmentFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+            s::prop("FilterQuery", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "IncludeAttachmentFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+        ],
+        required: &["DocumentDataFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceNowKnowledgeArticleConfiguration>
         for ::stratus_model::Val<ServiceNowKnowledgeArticleConfiguration>
     {
@@ -1473,6 +2257,42 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ServiceNowServiceCatalogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceNowServiceCatalogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceNowServiceCatalogConfiguration",
+        properties: &[
+            s::prop("CrawlAttachments", s::Kind::Boolean),
+            s::prop("DocumentDataFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("DocumentTitleFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "ExcludeAttachmentFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+            s::prop(
+                "FieldMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                )),
+            )
+            .max_items(100),
+            s::prop(
+                "IncludeAttachmentFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .max_items(100),
+        ],
+        required: &["DocumentDataFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceNowServiceCatalogConfiguration>
         for ::stratus_model::Val<ServiceNowServiceCatalogConfiguration>
     {
@@ -1506,6 +2326,24 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `S3Path`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Path: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Path",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Path> for ::stratus_model::Val<S3Path> {
         fn from(value: S3Path) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1521,6 +2359,23 @@ pub mod data_source {
             ::stratus_model::Val<::std::vec::Vec<WebCrawlerBasicAuthentication>>,
         >,
     }
+
+    /// What the schema says of `WebCrawlerAuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerAuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerAuthenticationConfiguration",
+        properties: &[s::prop(
+            "BasicAuthentication",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_WebCrawlerBasicAuthentication),
+            )),
+        )
+        .max_items(10)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebCrawlerAuthenticationConfiguration>
         for ::stratus_model::Val<WebCrawlerAuthenticationConfiguration>
@@ -1561,6 +2416,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ProxyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProxyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProxyConfiguration",
+        properties: &[s::prop("Credentials", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("Host", s::Kind::String).pattern("([^\\s]*)").min_length(1).max_length(253), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0)],
+        required: &["Host", "Port"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProxyConfiguration> for ::stratus_model::Val<ProxyConfiguration> {
         fn from(value: ProxyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1578,6 +2443,25 @@ pub mod data_source {
         pub site_maps_configuration:
             ::std::option::Option<::stratus_model::Val<WebCrawlerSiteMapsConfiguration>>,
     }
+
+    /// What the schema says of `WebCrawlerUrls`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerUrls: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerUrls",
+        properties: &[
+            s::prop(
+                "SeedUrlConfiguration",
+                s::Kind::Object(&SCHEMA_WebCrawlerSeedUrlConfiguration),
+            ),
+            s::prop(
+                "SiteMapsConfiguration",
+                s::Kind::Object(&SCHEMA_WebCrawlerSiteMapsConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebCrawlerUrls> for ::stratus_model::Val<WebCrawlerUrls> {
         fn from(value: WebCrawlerUrls) -> Self {
@@ -1600,6 +2484,26 @@ pub mod data_source {
         /// Length: `1..=2048`.
         pub string_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DocumentAttributeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeValue",
+        properties: &[
+            s::prop("DateValue", s::Kind::String),
+            s::prop("LongValue", s::Kind::Integer),
+            s::prop(
+                "StringListValue",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+            s::prop("StringValue", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DocumentAttributeValue> for ::stratus_model::Val<DocumentAttributeValue> {
         fn from(value: DocumentAttributeValue) -> Self {
@@ -1636,6 +2540,27 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ConfluenceAttachmentToIndexFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceAttachmentToIndexFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceAttachmentToIndexFieldMapping",
+        properties: &[
+            s::prop(
+                "DataSourceFieldName",
+                s::Kind::Enum(ConfluenceAttachmentFieldName::VALUES),
+            ),
+            s::prop("DateFieldFormat", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("IndexFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["DataSourceFieldName", "IndexFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluenceAttachmentToIndexFieldMapping>
         for ::stratus_model::Val<ConfluenceAttachmentToIndexFieldMapping>
@@ -1675,6 +2600,27 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ConfluenceBlogToIndexFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceBlogToIndexFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceBlogToIndexFieldMapping",
+        properties: &[
+            s::prop(
+                "DataSourceFieldName",
+                s::Kind::Enum(ConfluenceBlogFieldName::VALUES),
+            ),
+            s::prop("DateFieldFormat", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("IndexFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["DataSourceFieldName", "IndexFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluenceBlogToIndexFieldMapping>
         for ::stratus_model::Val<ConfluenceBlogToIndexFieldMapping>
     {
@@ -1713,6 +2659,27 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ConfluencePageToIndexFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluencePageToIndexFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluencePageToIndexFieldMapping",
+        properties: &[
+            s::prop(
+                "DataSourceFieldName",
+                s::Kind::Enum(ConfluencePageFieldName::VALUES),
+            ),
+            s::prop("DateFieldFormat", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("IndexFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["DataSourceFieldName", "IndexFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfluencePageToIndexFieldMapping>
         for ::stratus_model::Val<ConfluencePageToIndexFieldMapping>
     {
@@ -1750,6 +2717,27 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `ConfluenceSpaceToIndexFieldMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfluenceSpaceToIndexFieldMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfluenceSpaceToIndexFieldMapping",
+        properties: &[
+            s::prop(
+                "DataSourceFieldName",
+                s::Kind::Enum(ConfluenceSpaceFieldName::VALUES),
+            ),
+            s::prop("DateFieldFormat", s::Kind::String)
+                .min_length(4)
+                .max_length(40),
+            s::prop("IndexFieldName", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+        ],
+        required: &["DataSourceFieldName", "IndexFieldName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConfluenceSpaceToIndexFieldMapping>
         for ::stratus_model::Val<ConfluenceSpaceToIndexFieldMapping>
@@ -1795,6 +2783,35 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `SalesforceCustomKnowledgeArticleTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceCustomKnowledgeArticleTypeConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SalesforceCustomKnowledgeArticleTypeConfiguration",
+            properties: &[
+                s::prop("DocumentDataFieldName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+                s::prop("DocumentTitleFieldName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+                s::prop(
+                    "FieldMappings",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                    )),
+                )
+                .max_items(100),
+                s::prop("Name", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+            ],
+            required: &["Name", "DocumentDataFieldName"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<SalesforceCustomKnowledgeArticleTypeConfiguration>
         for ::stratus_model::Val<SalesforceCustomKnowledgeArticleTypeConfiguration>
     {
@@ -1833,6 +2850,32 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `SalesforceStandardKnowledgeArticleTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SalesforceStandardKnowledgeArticleTypeConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "SalesforceStandardKnowledgeArticleTypeConfiguration",
+            properties: &[
+                s::prop("DocumentDataFieldName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+                s::prop("DocumentTitleFieldName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(100),
+                s::prop(
+                    "FieldMappings",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_DataSourceToIndexFieldMapping),
+                    )),
+                )
+                .max_items(100),
+            ],
+            required: &["DocumentDataFieldName"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<SalesforceStandardKnowledgeArticleTypeConfiguration>
         for ::stratus_model::Val<SalesforceStandardKnowledgeArticleTypeConfiguration>
@@ -1875,6 +2918,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `WebCrawlerBasicAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerBasicAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerBasicAuthentication",
+        properties: &[s::prop("Credentials", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("Host", s::Kind::String).pattern("([^\\s]*)").min_length(1).max_length(253), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0)],
+        required: &["Host", "Port", "Credentials"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebCrawlerBasicAuthentication>
         for ::stratus_model::Val<WebCrawlerBasicAuthentication>
     {
@@ -1909,6 +2962,29 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `WebCrawlerSeedUrlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerSeedUrlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerSeedUrlConfiguration",
+        properties: &[
+            s::prop(
+                "SeedUrls",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(https?)://([^\\s]*)")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("WebCrawlerMode", s::Kind::Enum(WebCrawlerMode::VALUES)),
+        ],
+        required: &["SeedUrls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebCrawlerSeedUrlConfiguration>
         for ::stratus_model::Val<WebCrawlerSeedUrlConfiguration>
     {
@@ -1938,6 +3014,26 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `WebCrawlerSiteMapsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebCrawlerSiteMapsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebCrawlerSiteMapsConfiguration",
+        properties: &[s::prop(
+            "SiteMaps",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^(https?):\\/\\/([^\\s]*)")
+                    .min_length(1)
+                    .max_length(2048),
+            ),
+        )
+        .min_items(0)
+        .max_items(3)],
+        required: &["SiteMaps"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebCrawlerSiteMapsConfiguration>
         for ::stratus_model::Val<WebCrawlerSiteMapsConfiguration>
@@ -1992,6 +3088,21 @@ pub mod data_source {
             Self::Workdocs,
             Self::Template,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "S3",
+            "SHAREPOINT",
+            "SALESFORCE",
+            "ONEDRIVE",
+            "SERVICENOW",
+            "DATABASE",
+            "CUSTOM",
+            "CONFLUENCE",
+            "GOOGLEDRIVE",
+            "WEBCRAWLER",
+            "WORKDOCS",
+            "TEMPLATE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2042,6 +3153,8 @@ pub mod data_source {
     impl ConfluenceVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloud, Self::Server];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLOUD", "SERVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2091,6 +3204,13 @@ pub mod data_source {
             Self::RdsMysql,
             Self::RdsPostgresql,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RDS_AURORA_MYSQL",
+            "RDS_AURORA_POSTGRESQL",
+            "RDS_MYSQL",
+            "RDS_POSTGRESQL",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2133,6 +3253,8 @@ pub mod data_source {
     impl ServiceNowAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HttpBasic, Self::Oauth2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP_BASIC", "OAUTH2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2175,6 +3297,8 @@ pub mod data_source {
     impl ServiceNowBuildVersionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::London, Self::Others];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LONDON", "OTHERS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2223,6 +3347,9 @@ pub mod data_source {
             Self::Sharepoint2013,
             Self::Sharepoint2016,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SHAREPOINT_ONLINE", "SHAREPOINT_2013", "SHAREPOINT_2016"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2294,6 +3421,20 @@ pub mod data_source {
             Self::NotExists,
             Self::BeginsWith,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThan",
+            "GreaterThanOrEquals",
+            "LessThan",
+            "LessThanOrEquals",
+            "Equals",
+            "NotEquals",
+            "Contains",
+            "NotContains",
+            "Exists",
+            "NotExists",
+            "BeginsWith",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2343,6 +3484,8 @@ pub mod data_source {
     impl QueryIdentifiersEnclosingOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DoubleQuotes, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DOUBLE_QUOTES", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2385,6 +3528,8 @@ pub mod data_source {
     impl SalesforceChatterFeedIncludeFilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ActiveUser, Self::StandardUser];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE_USER", "STANDARD_USER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2429,6 +3574,8 @@ pub mod data_source {
     impl SalesforceKnowledgeArticleState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Draft, Self::Published, Self::Archived];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DRAFT", "PUBLISHED", "ARCHIVED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2520,6 +3667,26 @@ pub mod data_source {
             Self::Task,
             Self::User,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACCOUNT",
+            "CAMPAIGN",
+            "CASE",
+            "CONTACT",
+            "CONTRACT",
+            "DOCUMENT",
+            "GROUP",
+            "IDEA",
+            "LEAD",
+            "OPPORTUNITY",
+            "PARTNER",
+            "PRICEBOOK",
+            "PRODUCT",
+            "PROFILE",
+            "SOLUTION",
+            "TASK",
+            "USER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2607,6 +3774,20 @@ pub mod data_source {
             Self::Url,
             Self::Version,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTHOR",
+            "CONTENT_TYPE",
+            "CREATED_DATE",
+            "DISPLAY_URL",
+            "FILE_SIZE",
+            "ITEM_TYPE",
+            "PARENT_ID",
+            "SPACE_KEY",
+            "SPACE_NAME",
+            "URL",
+            "VERSION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2681,6 +3862,18 @@ pub mod data_source {
             Self::SpaceName,
             Self::Url,
             Self::Version,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTHOR",
+            "DISPLAY_URL",
+            "ITEM_TYPE",
+            "LABELS",
+            "PUBLISH_DATE",
+            "SPACE_KEY",
+            "SPACE_NAME",
+            "URL",
+            "VERSION",
         ];
 
         /// The value CloudFormation takes.
@@ -2764,6 +3957,21 @@ pub mod data_source {
             Self::Url,
             Self::Version,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AUTHOR",
+            "CONTENT_STATUS",
+            "CREATED_DATE",
+            "DISPLAY_URL",
+            "ITEM_TYPE",
+            "LABELS",
+            "MODIFIED_DATE",
+            "PARENT_ID",
+            "SPACE_KEY",
+            "SPACE_NAME",
+            "URL",
+            "VERSION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2821,6 +4029,9 @@ pub mod data_source {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::DisplayUrl, Self::ItemType, Self::SpaceKey, Self::Url];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DISPLAY_URL", "ITEM_TYPE", "SPACE_KEY", "URL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2867,6 +4078,8 @@ pub mod data_source {
     impl WebCrawlerMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HostOnly, Self::Subdomains, Self::Everything];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOST_ONLY", "SUBDOMAINS", "EVERYTHING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2901,6 +4114,8 @@ pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::Kendra::Faq` and its property types.
 pub mod faq {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kendra::Faq`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-faq.html)
@@ -2966,6 +4181,16 @@ pub mod faq {
         }
     }
 
+    /// What the schema says of `AWS::Kendra::Faq`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kendra::Faq",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(1000), s::prop("FileFormat", s::Kind::Enum(FileFormat::VALUES)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]*$").min_length(36).max_length(36), s::prop("LanguageCode", s::Kind::String).pattern("[a-zA-Z-]*").min_length(2).max_length(10), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(100), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("S3Path", s::Kind::Object(&SCHEMA_S3Path)), s::prop("Tags", s::Kind::Json)],
+        required: &["IndexId", "Name", "S3Path", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFaq`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFaqAttributes {
         /// `Id`: string.
@@ -3008,6 +4233,24 @@ pub mod faq {
         }
     }
 
+    /// What the schema says of `S3Path`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Path: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Path",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Path> for ::stratus_model::Val<S3Path> {
         fn from(value: S3Path) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3028,6 +4271,8 @@ pub mod faq {
     impl FileFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::CsvWithHeader, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "CSV_WITH_HEADER", "JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3062,6 +4307,8 @@ pub use faq::{CfnFaq, CfnFaqAttributes};
 
 /// `AWS::Kendra::Index` and its property types.
 pub mod index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kendra::Index`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-index.html)
@@ -3127,6 +4374,16 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `AWS::Kendra::Index`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kendra::Index",
+        properties: &[s::prop("CapacityUnits", s::Kind::Object(&SCHEMA_CapacityUnitsConfiguration)), s::prop("Description", s::Kind::String).pattern("^\\P{C}*$").min_length(0).max_length(1000), s::prop("DocumentMetadataConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DocumentMetadataConfiguration)))).max_items(500), s::prop("Edition", s::Kind::Enum(Edition::VALUES)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("ServerSideEncryptionConfiguration", s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration)), s::prop("UserContextPolicy", s::Kind::Enum(UserContextPolicy::VALUES)), s::prop("UserTokenConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_UserTokenConfiguration)))).min_items(0).max_items(1), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "RoleArn", "Edition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `Id`: string.
@@ -3169,6 +4426,19 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `CapacityUnitsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityUnitsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityUnitsConfiguration",
+        properties: &[
+            s::prop("QueryCapacityUnits", s::Kind::Integer).minimum(0.0),
+            s::prop("StorageCapacityUnits", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["StorageCapacityUnits", "QueryCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityUnitsConfiguration>
         for ::stratus_model::Val<CapacityUnitsConfiguration>
     {
@@ -3208,6 +4478,23 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `DocumentMetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentMetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentMetadataConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(30),
+            s::prop("Relevance", s::Kind::Object(&SCHEMA_Relevance)),
+            s::prop("Search", s::Kind::Object(&SCHEMA_Search)),
+            s::prop("Type", s::Kind::Enum(DocumentAttributeValueType::VALUES)),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentMetadataConfiguration>
         for ::stratus_model::Val<DocumentMetadataConfiguration>
     {
@@ -3223,6 +4510,18 @@ pub mod index {
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionConfiguration>
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>
@@ -3243,6 +4542,25 @@ pub mod index {
         pub jwt_token_type_configuration:
             ::std::option::Option<::stratus_model::Val<JwtTokenTypeConfiguration>>,
     }
+
+    /// What the schema says of `UserTokenConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserTokenConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "UserTokenConfiguration",
+        properties: &[
+            s::prop(
+                "JsonTokenTypeConfiguration",
+                s::Kind::Object(&SCHEMA_JsonTokenTypeConfiguration),
+            ),
+            s::prop(
+                "JwtTokenTypeConfiguration",
+                s::Kind::Object(&SCHEMA_JwtTokenTypeConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UserTokenConfiguration> for ::stratus_model::Val<UserTokenConfiguration> {
         fn from(value: UserTokenConfiguration) -> Self {
@@ -3267,6 +4585,30 @@ pub mod index {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ValueImportanceItem>>>,
     }
 
+    /// What the schema says of `Relevance`'s properties; `validate()` checks them.
+    pub static SCHEMA_Relevance: s::ObjectSchema = s::ObjectSchema {
+        name: "Relevance",
+        properties: &[
+            s::prop("Duration", s::Kind::String)
+                .pattern("[0-9]+[s]")
+                .min_length(1)
+                .max_length(10),
+            s::prop("Freshness", s::Kind::Boolean),
+            s::prop("Importance", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("RankOrder", s::Kind::Enum(Order::VALUES)),
+            s::prop(
+                "ValueImportanceItems",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ValueImportanceItem))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Relevance> for ::stratus_model::Val<Relevance> {
         fn from(value: Relevance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3286,6 +4628,21 @@ pub mod index {
         /// `Sortable`: boolean.
         pub sortable: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Search`'s properties; `validate()` checks them.
+    pub static SCHEMA_Search: s::ObjectSchema = s::ObjectSchema {
+        name: "Search",
+        properties: &[
+            s::prop("Displayable", s::Kind::Boolean),
+            s::prop("Facetable", s::Kind::Boolean),
+            s::prop("Searchable", s::Kind::Boolean),
+            s::prop("Sortable", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Search> for ::stratus_model::Val<Search> {
         fn from(value: Search) -> Self {
@@ -3321,6 +4678,23 @@ pub mod index {
             }
         }
     }
+
+    /// What the schema says of `JsonTokenTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonTokenTypeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonTokenTypeConfiguration",
+        properties: &[
+            s::prop("GroupAttributeField", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("UserNameAttributeField", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["UserNameAttributeField", "GroupAttributeField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonTokenTypeConfiguration>
         for ::stratus_model::Val<JsonTokenTypeConfiguration>
@@ -3371,6 +4745,16 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `JwtTokenTypeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtTokenTypeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtTokenTypeConfiguration",
+        properties: &[s::prop("ClaimRegex", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(100), s::prop("GroupAttributeField", s::Kind::String).min_length(1).max_length(100), s::prop("Issuer", s::Kind::String).pattern("^\\P{C}*$").min_length(1).max_length(65), s::prop("KeyLocation", s::Kind::Enum(KeyLocation::VALUES)), s::prop("SecretManagerArn", s::Kind::String).pattern("arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}").min_length(1).max_length(1284), s::prop("URL", s::Kind::String).pattern("^(https?|ftp|file):\\/\\/([^\\s]*)").min_length(1).max_length(2048), s::prop("UserNameAttributeField", s::Kind::String).min_length(1).max_length(100)],
+        required: &["KeyLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JwtTokenTypeConfiguration>
         for ::stratus_model::Val<JwtTokenTypeConfiguration>
     {
@@ -3388,6 +4772,21 @@ pub mod index {
         /// `Value`: integer.
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ValueImportanceItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValueImportanceItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ValueImportanceItem",
+        properties: &[
+            s::prop("Key", s::Kind::String).min_length(1).max_length(50),
+            s::prop("Value", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ValueImportanceItem> for ::stratus_model::Val<ValueImportanceItem> {
         fn from(value: ValueImportanceItem) -> Self {
@@ -3412,6 +4811,12 @@ pub mod index {
             Self::DeveloperEdition,
             Self::EnterpriseEdition,
             Self::GenAiEnterpriseEdition,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEVELOPER_EDITION",
+            "ENTERPRISE_EDITION",
+            "GEN_AI_ENTERPRISE_EDITION",
         ];
 
         /// The value CloudFormation takes.
@@ -3454,6 +4859,8 @@ pub mod index {
     impl UserContextPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AttributeFilter, Self::UserToken];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ATTRIBUTE_FILTER", "USER_TOKEN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3503,6 +4910,13 @@ pub mod index {
             Self::LongValue,
             Self::DateValue,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "STRING_VALUE",
+            "STRING_LIST_VALUE",
+            "LONG_VALUE",
+            "DATE_VALUE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3547,6 +4961,8 @@ pub mod index {
     impl Order {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ascending, Self::Descending];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ASCENDING", "DESCENDING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3587,6 +5003,8 @@ pub mod index {
     impl KeyLocation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Url, Self::SecretManager];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["URL", "SECRET_MANAGER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::KendraRanking::ExecutionPlan` and its property types.
 pub mod execution_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KendraRanking::ExecutionPlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendraranking-executionplan.html)
@@ -38,6 +40,30 @@ pub mod execution_plan {
             }
         }
     }
+
+    /// What the schema says of `AWS::KendraRanking::ExecutionPlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KendraRanking::ExecutionPlan",
+        properties: &[
+            s::prop(
+                "CapacityUnits",
+                s::Kind::Object(&SCHEMA_CapacityUnitsConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^\\P{C}*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnExecutionPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnExecutionPlanAttributes {
@@ -75,6 +101,16 @@ pub mod execution_plan {
             }
         }
     }
+
+    /// What the schema says of `CapacityUnitsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityUnitsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityUnitsConfiguration",
+        properties: &[s::prop("RescoreCapacityUnits", s::Kind::Integer).minimum(0.0)],
+        required: &["RescoreCapacityUnits"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityUnitsConfiguration>
         for ::stratus_model::Val<CapacityUnitsConfiguration>

@@ -4,6 +4,8 @@
 
 /// `AWS::Kinesis::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kinesis::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-resourcepolicy.html)
@@ -38,12 +40,30 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Kinesis::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kinesis::ResourcePolicy",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ResourcePolicy", s::Kind::Json),
+        ],
+        required: &["ResourceArn", "ResourcePolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::Kinesis::Stream` and its property types.
 pub mod stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kinesis::Stream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-stream.html)
@@ -84,6 +104,45 @@ pub mod stream {
         /// Range: `0..=`.
         pub warm_throughput_mi_bps: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AWS::Kinesis::Stream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kinesis::Stream",
+        properties: &[
+            s::prop(
+                "DesiredShardLevelMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Enum(EnhancedMetric::VALUES))),
+            )
+            .max_items(7),
+            s::prop("MaxRecordSizeInKiB", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(10240.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("RetentionPeriodHours", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(8760.0),
+            s::prop("ShardCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100000.0),
+            s::prop(
+                "StreamEncryption",
+                s::Kind::Object(&SCHEMA_StreamEncryption),
+            ),
+            s::prop(
+                "StreamModeDetails",
+                s::Kind::Object(&SCHEMA_StreamModeDetails),
+            ),
+            s::prop("WarmThroughputMiBps", s::Kind::Integer).minimum(0.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamAttributes {
@@ -129,6 +188,21 @@ pub mod stream {
         }
     }
 
+    /// What the schema says of `StreamEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamEncryption",
+        properties: &[
+            s::prop("EncryptionType", s::Kind::Enum(EncryptionType::VALUES)),
+            s::prop("KeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["EncryptionType", "KeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StreamEncryption> for ::stratus_model::Val<StreamEncryption> {
         fn from(value: StreamEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +229,16 @@ pub mod stream {
             }
         }
     }
+
+    /// What the schema says of `StreamModeDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamModeDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamModeDetails",
+        properties: &[s::prop("StreamMode", s::Kind::Enum(StreamMode::VALUES))],
+        required: &["StreamMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamModeDetails> for ::stratus_model::Val<StreamModeDetails> {
         fn from(value: StreamModeDetails) -> Self {
@@ -194,6 +278,17 @@ pub mod stream {
             Self::ReadProvisionedThroughputExceeded,
             Self::IteratorAgeMilliseconds,
             Self::All,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "IncomingBytes",
+            "IncomingRecords",
+            "OutgoingBytes",
+            "OutgoingRecords",
+            "WriteProvisionedThroughputExceeded",
+            "ReadProvisionedThroughputExceeded",
+            "IteratorAgeMilliseconds",
+            "ALL",
         ];
 
         /// The value CloudFormation takes.
@@ -239,6 +334,8 @@ pub mod stream {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -278,6 +375,8 @@ pub mod stream {
     impl StreamMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Provisioned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "PROVISIONED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -311,6 +410,8 @@ pub use stream::{CfnStream, CfnStreamAttributes};
 
 /// `AWS::Kinesis::StreamConsumer` and its property types.
 pub mod stream_consumer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Kinesis::StreamConsumer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html)
@@ -352,6 +453,26 @@ pub mod stream_consumer {
             }
         }
     }
+
+    /// What the schema says of `AWS::Kinesis::StreamConsumer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Kinesis::StreamConsumer",
+        properties: &[
+            s::prop("ConsumerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("StreamARN", s::Kind::String)
+                .pattern("^arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConsumerName", "StreamARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStreamConsumer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamConsumerAttributes {

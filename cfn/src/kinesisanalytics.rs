@@ -4,6 +4,8 @@
 
 /// `AWS::KinesisAnalytics::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalytics::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-application.html)
@@ -41,6 +43,24 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalytics::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalytics::Application",
+        properties: &[
+            s::prop("ApplicationCode", s::Kind::String),
+            s::prop("ApplicationDescription", s::Kind::String),
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop(
+                "Inputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Input))),
+            ),
+        ],
+        required: &["Inputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
@@ -93,6 +113,35 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_Input: s::ObjectSchema = s::ObjectSchema {
+        name: "Input",
+        properties: &[
+            s::prop(
+                "InputParallelism",
+                s::Kind::Object(&SCHEMA_InputParallelism),
+            ),
+            s::prop(
+                "InputProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_InputProcessingConfiguration),
+            ),
+            s::prop("InputSchema", s::Kind::Object(&SCHEMA_InputSchema)),
+            s::prop(
+                "KinesisFirehoseInput",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseInput),
+            ),
+            s::prop(
+                "KinesisStreamsInput",
+                s::Kind::Object(&SCHEMA_KinesisStreamsInput),
+            ),
+            s::prop("NamePrefix", s::Kind::String),
+        ],
+        required: &["NamePrefix", "InputSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
         fn from(value: Input) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -106,6 +155,16 @@ pub mod application {
         /// `Count`: integer.
         pub count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InputParallelism`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputParallelism: s::ObjectSchema = s::ObjectSchema {
+        name: "InputParallelism",
+        properties: &[s::prop("Count", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputParallelism> for ::stratus_model::Val<InputParallelism> {
         fn from(value: InputParallelism) -> Self {
@@ -121,6 +180,19 @@ pub mod application {
         pub input_lambda_processor:
             ::std::option::Option<::stratus_model::Val<InputLambdaProcessor>>,
     }
+
+    /// What the schema says of `InputProcessingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputProcessingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputProcessingConfiguration",
+        properties: &[s::prop(
+            "InputLambdaProcessor",
+            s::Kind::Object(&SCHEMA_InputLambdaProcessor),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputProcessingConfiguration>
         for ::stratus_model::Val<InputProcessingConfiguration>
@@ -160,6 +232,23 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `InputSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSchema",
+        properties: &[
+            s::prop(
+                "RecordColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordColumn))),
+            ),
+            s::prop("RecordEncoding", s::Kind::String),
+            s::prop("RecordFormat", s::Kind::Object(&SCHEMA_RecordFormat)),
+        ],
+        required: &["RecordColumns", "RecordFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSchema> for ::stratus_model::Val<InputSchema> {
         fn from(value: InputSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -192,6 +281,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `KinesisFirehoseInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseInput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseInput",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisFirehoseInput> for ::stratus_model::Val<KinesisFirehoseInput> {
         fn from(value: KinesisFirehoseInput) -> Self {
@@ -226,6 +328,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `KinesisStreamsInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamsInput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamsInput",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisStreamsInput> for ::stratus_model::Val<KinesisStreamsInput> {
         fn from(value: KinesisStreamsInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +373,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `InputLambdaProcessor`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputLambdaProcessor: s::ObjectSchema = s::ObjectSchema {
+        name: "InputLambdaProcessor",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputLambdaProcessor> for ::stratus_model::Val<InputLambdaProcessor> {
         fn from(value: InputLambdaProcessor) -> Self {
@@ -293,6 +421,20 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `RecordColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordColumn",
+        properties: &[
+            s::prop("Mapping", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("SqlType", s::Kind::String),
+        ],
+        required: &["SqlType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -322,6 +464,22 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `RecordFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordFormat",
+        properties: &[
+            s::prop(
+                "MappingParameters",
+                s::Kind::Object(&SCHEMA_MappingParameters),
+            ),
+            s::prop("RecordFormatType", s::Kind::String),
+        ],
+        required: &["RecordFormatType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
         fn from(value: RecordFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +499,25 @@ pub mod application {
         pub json_mapping_parameters:
             ::std::option::Option<::stratus_model::Val<JsonMappingParameters>>,
     }
+
+    /// What the schema says of `MappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MappingParameters",
+        properties: &[
+            s::prop(
+                "CSVMappingParameters",
+                s::Kind::Object(&SCHEMA_CsvMappingParameters),
+            ),
+            s::prop(
+                "JSONMappingParameters",
+                s::Kind::Object(&SCHEMA_JsonMappingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MappingParameters> for ::stratus_model::Val<MappingParameters> {
         fn from(value: MappingParameters) -> Self {
@@ -375,6 +552,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `CSVMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CSVMappingParameters",
+        properties: &[
+            s::prop("RecordColumnDelimiter", s::Kind::String),
+            s::prop("RecordRowDelimiter", s::Kind::String),
+        ],
+        required: &["RecordColumnDelimiter", "RecordRowDelimiter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -401,6 +591,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `JSONMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "JSONMappingParameters",
+        properties: &[s::prop("RecordRowPath", s::Kind::String)],
+        required: &["RecordRowPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
         fn from(value: JsonMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -412,6 +612,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::KinesisAnalytics::ApplicationOutput` and its property types.
 pub mod application_output {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalytics::ApplicationOutput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-applicationoutput.html)
@@ -444,6 +646,19 @@ pub mod application_output {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalytics::ApplicationOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalytics::ApplicationOutput",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop("Output", s::Kind::Object(&SCHEMA_Output)),
+        ],
+        required: &["ApplicationName", "Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationOutputAttributes {
@@ -491,6 +706,31 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_Output: s::ObjectSchema = s::ObjectSchema {
+        name: "Output",
+        properties: &[
+            s::prop(
+                "DestinationSchema",
+                s::Kind::Object(&SCHEMA_DestinationSchema),
+            ),
+            s::prop(
+                "KinesisFirehoseOutput",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseOutput),
+            ),
+            s::prop(
+                "KinesisStreamsOutput",
+                s::Kind::Object(&SCHEMA_KinesisStreamsOutput),
+            ),
+            s::prop("LambdaOutput", s::Kind::Object(&SCHEMA_LambdaOutput)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["DestinationSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
         fn from(value: Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -504,6 +744,16 @@ pub mod application_output {
         /// `RecordFormatType`: string.
         pub record_format_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DestinationSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationSchema",
+        properties: &[s::prop("RecordFormatType", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationSchema> for ::stratus_model::Val<DestinationSchema> {
         fn from(value: DestinationSchema) -> Self {
@@ -538,6 +788,19 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseOutput",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseOutput> for ::stratus_model::Val<KinesisFirehoseOutput> {
         fn from(value: KinesisFirehoseOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -570,6 +833,19 @@ pub mod application_output {
             }
         }
     }
+
+    /// What the schema says of `KinesisStreamsOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamsOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamsOutput",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisStreamsOutput> for ::stratus_model::Val<KinesisStreamsOutput> {
         fn from(value: KinesisStreamsOutput) -> Self {
@@ -604,6 +880,19 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `LambdaOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaOutput",
+        properties: &[
+            s::prop("ResourceARN", s::Kind::String),
+            s::prop("RoleARN", s::Kind::String),
+        ],
+        required: &["ResourceARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaOutput> for ::stratus_model::Val<LambdaOutput> {
         fn from(value: LambdaOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -615,6 +904,8 @@ pub use application_output::{CfnApplicationOutput, CfnApplicationOutputAttribute
 
 /// `AWS::KinesisAnalytics::ApplicationReferenceDataSource` and its property types.
 pub mod application_reference_data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-applicationreferencedatasource.html)
@@ -647,6 +938,22 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalytics::ApplicationReferenceDataSource",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop(
+                "ReferenceDataSource",
+                s::Kind::Object(&SCHEMA_ReferenceDataSource),
+            ),
+        ],
+        required: &["ReferenceDataSource", "ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationReferenceDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationReferenceDataSourceAttributes {
@@ -689,6 +996,23 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `ReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceDataSource",
+        properties: &[
+            s::prop("ReferenceSchema", s::Kind::Object(&SCHEMA_ReferenceSchema)),
+            s::prop(
+                "S3ReferenceDataSource",
+                s::Kind::Object(&SCHEMA_S3ReferenceDataSource),
+            ),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["ReferenceSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReferenceDataSource> for ::stratus_model::Val<ReferenceDataSource> {
         fn from(value: ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -724,6 +1048,23 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `ReferenceSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceSchema",
+        properties: &[
+            s::prop(
+                "RecordColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordColumn))),
+            ),
+            s::prop("RecordEncoding", s::Kind::String),
+            s::prop("RecordFormat", s::Kind::Object(&SCHEMA_RecordFormat)),
+        ],
+        required: &["RecordColumns", "RecordFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReferenceSchema> for ::stratus_model::Val<ReferenceSchema> {
         fn from(value: ReferenceSchema) -> Self {
@@ -763,6 +1104,20 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `S3ReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ReferenceDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ReferenceDataSource",
+        properties: &[
+            s::prop("BucketARN", s::Kind::String),
+            s::prop("FileKey", s::Kind::String),
+            s::prop("ReferenceRoleARN", s::Kind::String),
+        ],
+        required: &["BucketARN", "FileKey", "ReferenceRoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ReferenceDataSource> for ::stratus_model::Val<S3ReferenceDataSource> {
         fn from(value: S3ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -797,6 +1152,20 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `RecordColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordColumn",
+        properties: &[
+            s::prop("Mapping", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("SqlType", s::Kind::String),
+        ],
+        required: &["SqlType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -826,6 +1195,22 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `RecordFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordFormat",
+        properties: &[
+            s::prop(
+                "MappingParameters",
+                s::Kind::Object(&SCHEMA_MappingParameters),
+            ),
+            s::prop("RecordFormatType", s::Kind::String),
+        ],
+        required: &["RecordFormatType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
         fn from(value: RecordFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -845,6 +1230,25 @@ pub mod application_reference_data_source {
         pub json_mapping_parameters:
             ::std::option::Option<::stratus_model::Val<JsonMappingParameters>>,
     }
+
+    /// What the schema says of `MappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MappingParameters",
+        properties: &[
+            s::prop(
+                "CSVMappingParameters",
+                s::Kind::Object(&SCHEMA_CsvMappingParameters),
+            ),
+            s::prop(
+                "JSONMappingParameters",
+                s::Kind::Object(&SCHEMA_JsonMappingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MappingParameters> for ::stratus_model::Val<MappingParameters> {
         fn from(value: MappingParameters) -> Self {
@@ -879,6 +1283,19 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `CSVMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CSVMappingParameters",
+        properties: &[
+            s::prop("RecordColumnDelimiter", s::Kind::String),
+            s::prop("RecordRowDelimiter", s::Kind::String),
+        ],
+        required: &["RecordColumnDelimiter", "RecordRowDelimiter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1321,16 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `JSONMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "JSONMappingParameters",
+        properties: &[s::prop("RecordRowPath", s::Kind::String)],
+        required: &["RecordRowPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
         fn from(value: JsonMappingParameters) -> Self {

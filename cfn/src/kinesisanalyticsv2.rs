@@ -4,6 +4,8 @@
 
 /// `AWS::KinesisAnalyticsV2::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalyticsV2::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-application.html)
@@ -70,6 +72,46 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::KinesisAnalyticsV2::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalyticsV2::Application",
+        properties: &[
+            s::prop(
+                "ApplicationConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationConfiguration),
+            ),
+            s::prop("ApplicationDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "ApplicationMaintenanceConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationMaintenanceConfiguration),
+            ),
+            s::prop("ApplicationMode", s::Kind::Enum(ApplicationMode::VALUES)),
+            s::prop("ApplicationName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "RunConfiguration",
+                s::Kind::Object(&SCHEMA_RunConfiguration),
+            ),
+            s::prop(
+                "RuntimeEnvironment",
+                s::Kind::Enum(RuntimeEnvironment::VALUES),
+            ),
+            s::prop("ServiceExecutionRole", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RuntimeEnvironment", "ServiceExecutionRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ApplicationConfiguration`, a property type of `AWS::KinesisAnalyticsV2::Application`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -103,6 +145,54 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<ZeppelinApplicationConfiguration>>,
     }
 
+    /// What the schema says of `ApplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationConfiguration",
+        properties: &[
+            s::prop(
+                "ApplicationCodeConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationCodeConfiguration),
+            ),
+            s::prop(
+                "ApplicationEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationEncryptionConfiguration),
+            ),
+            s::prop(
+                "ApplicationSnapshotConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationSnapshotConfiguration),
+            ),
+            s::prop(
+                "ApplicationSystemRollbackConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationSystemRollbackConfiguration),
+            ),
+            s::prop(
+                "EnvironmentProperties",
+                s::Kind::Object(&SCHEMA_EnvironmentProperties),
+            ),
+            s::prop(
+                "FlinkApplicationConfiguration",
+                s::Kind::Object(&SCHEMA_FlinkApplicationConfiguration),
+            ),
+            s::prop(
+                "SqlApplicationConfiguration",
+                s::Kind::Object(&SCHEMA_SqlApplicationConfiguration),
+            ),
+            s::prop(
+                "VpcConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VpcConfiguration))),
+            )
+            .max_items(1),
+            s::prop(
+                "ZeppelinApplicationConfiguration",
+                s::Kind::Object(&SCHEMA_ZeppelinApplicationConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationConfiguration>
         for ::stratus_model::Val<ApplicationConfiguration>
     {
@@ -135,6 +225,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationMaintenanceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationMaintenanceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationMaintenanceConfiguration",
+        properties: &[
+            s::prop("ApplicationMaintenanceWindowStartTime", s::Kind::String)
+                .pattern("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+        ],
+        required: &["ApplicationMaintenanceWindowStartTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationMaintenanceConfiguration>
         for ::stratus_model::Val<ApplicationMaintenanceConfiguration>
     {
@@ -154,6 +257,25 @@ pub mod application {
         pub flink_run_configuration:
             ::std::option::Option<::stratus_model::Val<FlinkRunConfiguration>>,
     }
+
+    /// What the schema says of `RunConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RunConfiguration",
+        properties: &[
+            s::prop(
+                "ApplicationRestoreConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationRestoreConfiguration),
+            ),
+            s::prop(
+                "FlinkRunConfiguration",
+                s::Kind::Object(&SCHEMA_FlinkRunConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunConfiguration> for ::stratus_model::Val<RunConfiguration> {
         fn from(value: RunConfiguration) -> Self {
@@ -187,6 +309,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationCodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationCodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationCodeConfiguration",
+        properties: &[
+            s::prop("CodeContent", s::Kind::Object(&SCHEMA_CodeContent)),
+            s::prop("CodeContentType", s::Kind::Enum(CodeContentType::VALUES)),
+        ],
+        required: &["CodeContentType", "CodeContent"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationCodeConfiguration>
         for ::stratus_model::Val<ApplicationCodeConfiguration>
     {
@@ -219,6 +354,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationEncryptionConfiguration",
+        properties: &[s::prop("KeyId", s::Kind::String).pattern("^(?:arn:.*:kms:.*:.*:(?:key\\/.*|alias\\/.*)|alias\\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$").min_length(1).max_length(2048), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES))],
+        required: &["KeyType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationEncryptionConfiguration>
         for ::stratus_model::Val<ApplicationEncryptionConfiguration>
     {
@@ -246,6 +391,16 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `ApplicationSnapshotConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSnapshotConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSnapshotConfiguration",
+        properties: &[s::prop("SnapshotsEnabled", s::Kind::Boolean)],
+        required: &["SnapshotsEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationSnapshotConfiguration>
         for ::stratus_model::Val<ApplicationSnapshotConfiguration>
@@ -275,6 +430,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationSystemRollbackConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSystemRollbackConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSystemRollbackConfiguration",
+        properties: &[s::prop("RollbackEnabled", s::Kind::Boolean)],
+        required: &["RollbackEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationSystemRollbackConfiguration>
         for ::stratus_model::Val<ApplicationSystemRollbackConfiguration>
     {
@@ -292,6 +457,21 @@ pub mod application {
         pub property_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PropertyGroup>>>,
     }
+
+    /// What the schema says of `EnvironmentProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentProperties",
+        properties: &[s::prop(
+            "PropertyGroups",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PropertyGroup))),
+        )
+        .min_items(0)
+        .max_items(50)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnvironmentProperties> for ::stratus_model::Val<EnvironmentProperties> {
         fn from(value: EnvironmentProperties) -> Self {
@@ -314,6 +494,29 @@ pub mod application {
             ::std::option::Option<::stratus_model::Val<ParallelismConfiguration>>,
     }
 
+    /// What the schema says of `FlinkApplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlinkApplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlinkApplicationConfiguration",
+        properties: &[
+            s::prop(
+                "CheckpointConfiguration",
+                s::Kind::Object(&SCHEMA_CheckpointConfiguration),
+            ),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_MonitoringConfiguration),
+            ),
+            s::prop(
+                "ParallelismConfiguration",
+                s::Kind::Object(&SCHEMA_ParallelismConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlinkApplicationConfiguration>
         for ::stratus_model::Val<FlinkApplicationConfiguration>
     {
@@ -330,6 +533,20 @@ pub mod application {
         /// Items: `..=1`.
         pub inputs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Input>>>,
     }
+
+    /// What the schema says of `SqlApplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlApplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SqlApplicationConfiguration",
+        properties: &[s::prop(
+            "Inputs",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Input))),
+        )
+        .max_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqlApplicationConfiguration>
         for ::stratus_model::Val<SqlApplicationConfiguration>
@@ -370,6 +587,26 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -394,6 +631,38 @@ pub mod application {
         pub monitoring_configuration:
             ::std::option::Option<::stratus_model::Val<ZeppelinMonitoringConfiguration>>,
     }
+
+    /// What the schema says of `ZeppelinApplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZeppelinApplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ZeppelinApplicationConfiguration",
+        properties: &[
+            s::prop(
+                "CatalogConfiguration",
+                s::Kind::Object(&SCHEMA_CatalogConfiguration),
+            ),
+            s::prop(
+                "CustomArtifactsConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomArtifactConfiguration),
+                )),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "DeployAsApplicationConfiguration",
+                s::Kind::Object(&SCHEMA_DeployAsApplicationConfiguration),
+            ),
+            s::prop(
+                "MonitoringConfiguration",
+                s::Kind::Object(&SCHEMA_ZeppelinMonitoringConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZeppelinApplicationConfiguration>
         for ::stratus_model::Val<ZeppelinApplicationConfiguration>
@@ -431,6 +700,25 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `ApplicationRestoreConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationRestoreConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationRestoreConfiguration",
+        properties: &[
+            s::prop(
+                "ApplicationRestoreType",
+                s::Kind::Enum(ApplicationRestoreType::VALUES),
+            ),
+            s::prop("SnapshotName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ApplicationRestoreType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationRestoreConfiguration>
         for ::stratus_model::Val<ApplicationRestoreConfiguration>
     {
@@ -446,6 +734,16 @@ pub mod application {
         /// `AllowNonRestoredState`: boolean.
         pub allow_non_restored_state: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `FlinkRunConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlinkRunConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FlinkRunConfiguration",
+        properties: &[s::prop("AllowNonRestoredState", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FlinkRunConfiguration> for ::stratus_model::Val<FlinkRunConfiguration> {
         fn from(value: FlinkRunConfiguration) -> Self {
@@ -465,6 +763,25 @@ pub mod application {
         /// `ZipFileContent`: string.
         pub zip_file_content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CodeContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeContent: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeContent",
+        properties: &[
+            s::prop(
+                "S3ContentLocation",
+                s::Kind::Object(&SCHEMA_S3ContentLocation),
+            ),
+            s::prop("TextContent", s::Kind::String)
+                .min_length(1)
+                .max_length(102400),
+            s::prop("ZipFileContent", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeContent> for ::stratus_model::Val<CodeContent> {
         fn from(value: CodeContent) -> Self {
@@ -487,6 +804,25 @@ pub mod application {
             >,
         >,
     }
+
+    /// What the schema says of `PropertyGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyGroup",
+        properties: &[
+            s::prop("PropertyGroupId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "PropertyMap",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PropertyGroup> for ::stratus_model::Val<PropertyGroup> {
         fn from(value: PropertyGroup) -> Self {
@@ -526,6 +862,28 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `CheckpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CheckpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CheckpointConfiguration",
+        properties: &[
+            s::prop("CheckpointInterval", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(9.223372036854776e18),
+            s::prop("CheckpointingEnabled", s::Kind::Boolean),
+            s::prop(
+                "ConfigurationType",
+                s::Kind::Enum(ConfigurationType::VALUES),
+            ),
+            s::prop("MinPauseBetweenCheckpoints", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(9.223372036854776e18),
+        ],
+        required: &["ConfigurationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CheckpointConfiguration>
         for ::stratus_model::Val<CheckpointConfiguration>
     {
@@ -562,6 +920,23 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `MonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringConfiguration",
+        properties: &[
+            s::prop(
+                "ConfigurationType",
+                s::Kind::Enum(ConfigurationType2::VALUES),
+            ),
+            s::prop("LogLevel", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop("MetricsLevel", s::Kind::Enum(MetricsLevel::VALUES)),
+        ],
+        required: &["ConfigurationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringConfiguration>
         for ::stratus_model::Val<MonitoringConfiguration>
@@ -603,6 +978,24 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `ParallelismConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParallelismConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParallelismConfiguration",
+        properties: &[
+            s::prop("AutoScalingEnabled", s::Kind::Boolean),
+            s::prop(
+                "ConfigurationType",
+                s::Kind::Enum(ConfigurationType3::VALUES),
+            ),
+            s::prop("Parallelism", s::Kind::Integer).minimum(1.0),
+            s::prop("ParallelismPerKPU", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["ConfigurationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParallelismConfiguration>
         for ::stratus_model::Val<ParallelismConfiguration>
@@ -653,6 +1046,38 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_Input: s::ObjectSchema = s::ObjectSchema {
+        name: "Input",
+        properties: &[
+            s::prop(
+                "InputParallelism",
+                s::Kind::Object(&SCHEMA_InputParallelism),
+            ),
+            s::prop(
+                "InputProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_InputProcessingConfiguration),
+            ),
+            s::prop("InputSchema", s::Kind::Object(&SCHEMA_InputSchema)),
+            s::prop(
+                "KinesisFirehoseInput",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseInput),
+            ),
+            s::prop(
+                "KinesisStreamsInput",
+                s::Kind::Object(&SCHEMA_KinesisStreamsInput),
+            ),
+            s::prop("NamePrefix", s::Kind::String)
+                .pattern("^[^-\\s<>&]*$")
+                .min_length(1)
+                .max_length(32),
+        ],
+        required: &["NamePrefix", "InputSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Input> for ::stratus_model::Val<Input> {
         fn from(value: Input) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -667,6 +1092,19 @@ pub mod application {
         pub glue_data_catalog_configuration:
             ::std::option::Option<::stratus_model::Val<GlueDataCatalogConfiguration>>,
     }
+
+    /// What the schema says of `CatalogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CatalogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CatalogConfiguration",
+        properties: &[s::prop(
+            "GlueDataCatalogConfiguration",
+            s::Kind::Object(&SCHEMA_GlueDataCatalogConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CatalogConfiguration> for ::stratus_model::Val<CatalogConfiguration> {
         fn from(value: CatalogConfiguration) -> Self {
@@ -701,6 +1139,23 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `CustomArtifactConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomArtifactConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomArtifactConfiguration",
+        properties: &[
+            s::prop("ArtifactType", s::Kind::Enum(ArtifactType::VALUES)),
+            s::prop("MavenReference", s::Kind::Object(&SCHEMA_MavenReference)),
+            s::prop(
+                "S3ContentLocation",
+                s::Kind::Object(&SCHEMA_S3ContentLocation),
+            ),
+        ],
+        required: &["ArtifactType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomArtifactConfiguration>
         for ::stratus_model::Val<CustomArtifactConfiguration>
     {
@@ -729,6 +1184,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `DeployAsApplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeployAsApplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeployAsApplicationConfiguration",
+        properties: &[s::prop(
+            "S3ContentLocation",
+            s::Kind::Object(&SCHEMA_S3ContentBaseLocation),
+        )],
+        required: &["S3ContentLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeployAsApplicationConfiguration>
         for ::stratus_model::Val<DeployAsApplicationConfiguration>
     {
@@ -745,6 +1213,16 @@ pub mod application {
         /// Allowed values: `DEBUG`, `INFO`, `WARN`, `ERROR`.
         pub log_level: ::std::option::Option<::stratus_model::Val<LogLevel2>>,
     }
+
+    /// What the schema says of `ZeppelinMonitoringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZeppelinMonitoringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ZeppelinMonitoringConfiguration",
+        properties: &[s::prop("LogLevel", s::Kind::Enum(LogLevel2::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZeppelinMonitoringConfiguration>
         for ::stratus_model::Val<ZeppelinMonitoringConfiguration>
@@ -785,6 +1263,27 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `S3ContentLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ContentLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ContentLocation",
+        properties: &[
+            s::prop("BucketARN", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FileKey", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ObjectVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["BucketARN", "FileKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ContentLocation> for ::stratus_model::Val<S3ContentLocation> {
         fn from(value: S3ContentLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -800,6 +1299,18 @@ pub mod application {
         pub count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `InputParallelism`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputParallelism: s::ObjectSchema = s::ObjectSchema {
+        name: "InputParallelism",
+        properties: &[s::prop("Count", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(64.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputParallelism> for ::stratus_model::Val<InputParallelism> {
         fn from(value: InputParallelism) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -814,6 +1325,19 @@ pub mod application {
         pub input_lambda_processor:
             ::std::option::Option<::stratus_model::Val<InputLambdaProcessor>>,
     }
+
+    /// What the schema says of `InputProcessingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputProcessingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputProcessingConfiguration",
+        properties: &[s::prop(
+            "InputLambdaProcessor",
+            s::Kind::Object(&SCHEMA_InputLambdaProcessor),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputProcessingConfiguration>
         for ::stratus_model::Val<InputProcessingConfiguration>
@@ -856,6 +1380,27 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `InputSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSchema",
+        properties: &[
+            s::prop(
+                "RecordColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordColumn))),
+            )
+            .min_items(1)
+            .max_items(1000),
+            s::prop("RecordEncoding", s::Kind::Enum(RecordEncoding::VALUES))
+                .min_length(5)
+                .max_length(5),
+            s::prop("RecordFormat", s::Kind::Object(&SCHEMA_RecordFormat)),
+        ],
+        required: &["RecordColumns", "RecordFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSchema> for ::stratus_model::Val<InputSchema> {
         fn from(value: InputSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -882,6 +1427,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `KinesisFirehoseInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseInput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseInput",
+        properties: &[s::prop("ResourceARN", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisFirehoseInput> for ::stratus_model::Val<KinesisFirehoseInput> {
         fn from(value: KinesisFirehoseInput) -> Self {
@@ -910,6 +1468,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `KinesisStreamsInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamsInput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamsInput",
+        properties: &[s::prop("ResourceARN", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisStreamsInput> for ::stratus_model::Val<KinesisStreamsInput> {
         fn from(value: KinesisStreamsInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -924,6 +1495,19 @@ pub mod application {
         #[resource(rename = "DatabaseARN")]
         pub database_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GlueDataCatalogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlueDataCatalogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GlueDataCatalogConfiguration",
+        properties: &[s::prop("DatabaseARN", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GlueDataCatalogConfiguration>
         for ::stratus_model::Val<GlueDataCatalogConfiguration>
@@ -969,6 +1553,29 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `MavenReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_MavenReference: s::ObjectSchema = s::ObjectSchema {
+        name: "MavenReference",
+        properties: &[
+            s::prop("ArtifactId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("GroupId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Version", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ArtifactId", "GroupId", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MavenReference> for ::stratus_model::Val<MavenReference> {
         fn from(value: MavenReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1001,6 +1608,25 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `S3ContentBaseLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ContentBaseLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ContentBaseLocation",
+        properties: &[
+            s::prop("BasePath", s::Kind::String)
+                .pattern("^[a-zA-Z0-9/!-_.*'()]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("BucketARN", s::Kind::String)
+                .pattern("^arn:.*$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["BucketARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ContentBaseLocation> for ::stratus_model::Val<S3ContentBaseLocation> {
         fn from(value: S3ContentBaseLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1027,6 +1653,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `InputLambdaProcessor`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputLambdaProcessor: s::ObjectSchema = s::ObjectSchema {
+        name: "InputLambdaProcessor",
+        properties: &[s::prop("ResourceARN", s::Kind::String)
+            .pattern("^arn:.*$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputLambdaProcessor> for ::stratus_model::Val<InputLambdaProcessor> {
         fn from(value: InputLambdaProcessor) -> Self {
@@ -1066,6 +1705,27 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `RecordColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordColumn",
+        properties: &[
+            s::prop("Mapping", s::Kind::String)
+                .min_length(1)
+                .max_length(65535),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^-\\s<>&]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("SqlType", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["SqlType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1096,6 +1756,22 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `RecordFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordFormat",
+        properties: &[
+            s::prop(
+                "MappingParameters",
+                s::Kind::Object(&SCHEMA_MappingParameters),
+            ),
+            s::prop("RecordFormatType", s::Kind::Enum(RecordFormatType::VALUES)),
+        ],
+        required: &["RecordFormatType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
         fn from(value: RecordFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1115,6 +1791,25 @@ pub mod application {
         pub json_mapping_parameters:
             ::std::option::Option<::stratus_model::Val<JsonMappingParameters>>,
     }
+
+    /// What the schema says of `MappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MappingParameters",
+        properties: &[
+            s::prop(
+                "CSVMappingParameters",
+                s::Kind::Object(&SCHEMA_CsvMappingParameters),
+            ),
+            s::prop(
+                "JSONMappingParameters",
+                s::Kind::Object(&SCHEMA_JsonMappingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MappingParameters> for ::stratus_model::Val<MappingParameters> {
         fn from(value: MappingParameters) -> Self {
@@ -1151,6 +1846,23 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `CSVMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CSVMappingParameters",
+        properties: &[
+            s::prop("RecordColumnDelimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RecordRowDelimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["RecordRowDelimiter", "RecordColumnDelimiter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1179,6 +1891,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `JSONMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "JSONMappingParameters",
+        properties: &[s::prop("RecordRowPath", s::Kind::String)
+            .pattern("^(?=^\\$)(?=^\\S+$).*$")
+            .min_length(1)
+            .max_length(65535)],
+        required: &["RecordRowPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
         fn from(value: JsonMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1197,6 +1922,8 @@ pub mod application {
     impl ApplicationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Interactive, Self::Streaming];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INTERACTIVE", "STREAMING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1273,6 +2000,22 @@ pub mod application {
             Self::ZeppelinFlink20,
             Self::ZeppelinFlink30,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "FLINK-1_11",
+            "FLINK-1_13",
+            "FLINK-1_15",
+            "FLINK-1_18",
+            "FLINK-1_19",
+            "FLINK-1_20",
+            "FLINK-1_6",
+            "FLINK-1_8",
+            "FLINK-2_2",
+            "SQL-1_0",
+            "ZEPPELIN-FLINK-1_0",
+            "ZEPPELIN-FLINK-2_0",
+            "ZEPPELIN-FLINK-3_0",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1324,6 +2067,8 @@ pub mod application {
     impl CodeContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Plaintext, Self::Zipfile];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "ZIPFILE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1364,6 +2109,8 @@ pub mod application {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsOwnedKey, Self::CustomerManagedKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1410,6 +2157,12 @@ pub mod application {
             Self::RestoreFromLatestSnapshot,
             Self::RestoreFromCustomSnapshot,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SKIP_RESTORE_FROM_SNAPSHOT",
+            "RESTORE_FROM_LATEST_SNAPSHOT",
+            "RESTORE_FROM_CUSTOM_SNAPSHOT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1451,6 +2204,8 @@ pub mod application {
     impl ConfigurationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1491,6 +2246,8 @@ pub mod application {
     impl ConfigurationType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1535,6 +2292,8 @@ pub mod application {
     impl LogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Debug, Self::Info, Self::Warn, Self::Error];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1586,6 +2345,9 @@ pub mod application {
             Self::Parallelism,
             Self::Task,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1628,6 +2390,8 @@ pub mod application {
     impl ConfigurationType3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Custom, Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1668,6 +2432,8 @@ pub mod application {
     impl ArtifactType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DependencyJar, Self::Udf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEPENDENCY_JAR", "UDF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1712,6 +2478,8 @@ pub mod application {
     impl LogLevel2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Debug, Self::Info, Self::Warn, Self::Error];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1752,6 +2520,8 @@ pub mod application {
     impl RecordEncoding {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Utf8];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UTF-8"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1791,6 +2561,8 @@ pub mod application {
     impl RecordFormatType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1824,6 +2596,8 @@ pub use application::CfnApplication;
 
 /// `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption` and its property types.
 pub mod application_cloud_watch_logging_option {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationcloudwatchloggingoption.html)
@@ -1858,6 +2632,22 @@ pub mod application_cloud_watch_logging_option {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop(
+                "CloudWatchLoggingOption",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOption),
+            ),
+        ],
+        required: &["CloudWatchLoggingOption", "ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationCloudWatchLoggingOption`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationCloudWatchLoggingOptionAttributes {
@@ -1894,6 +2684,16 @@ pub mod application_cloud_watch_logging_option {
         }
     }
 
+    /// What the schema says of `CloudWatchLoggingOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLoggingOption: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLoggingOption",
+        properties: &[s::prop("LogStreamARN", s::Kind::String)],
+        required: &["LogStreamARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLoggingOption>
         for ::stratus_model::Val<CloudWatchLoggingOption>
     {
@@ -1909,6 +2709,8 @@ pub use application_cloud_watch_logging_option::{
 
 /// `AWS::KinesisAnalyticsV2::ApplicationOutput` and its property types.
 pub mod application_output {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalyticsV2::ApplicationOutput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationoutput.html)
@@ -1941,6 +2743,19 @@ pub mod application_output {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalyticsV2::ApplicationOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalyticsV2::ApplicationOutput",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop("Output", s::Kind::Object(&SCHEMA_Output)),
+        ],
+        required: &["ApplicationName", "Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationOutputAttributes {
@@ -1988,6 +2803,31 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_Output: s::ObjectSchema = s::ObjectSchema {
+        name: "Output",
+        properties: &[
+            s::prop(
+                "DestinationSchema",
+                s::Kind::Object(&SCHEMA_DestinationSchema),
+            ),
+            s::prop(
+                "KinesisFirehoseOutput",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseOutput),
+            ),
+            s::prop(
+                "KinesisStreamsOutput",
+                s::Kind::Object(&SCHEMA_KinesisStreamsOutput),
+            ),
+            s::prop("LambdaOutput", s::Kind::Object(&SCHEMA_LambdaOutput)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["DestinationSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
         fn from(value: Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2001,6 +2841,16 @@ pub mod application_output {
         /// `RecordFormatType`: string.
         pub record_format_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DestinationSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationSchema",
+        properties: &[s::prop("RecordFormatType", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationSchema> for ::stratus_model::Val<DestinationSchema> {
         fn from(value: DestinationSchema) -> Self {
@@ -2029,6 +2879,16 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseOutput",
+        properties: &[s::prop("ResourceARN", s::Kind::String)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseOutput> for ::stratus_model::Val<KinesisFirehoseOutput> {
         fn from(value: KinesisFirehoseOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2055,6 +2915,16 @@ pub mod application_output {
             }
         }
     }
+
+    /// What the schema says of `KinesisStreamsOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamsOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamsOutput",
+        properties: &[s::prop("ResourceARN", s::Kind::String)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisStreamsOutput> for ::stratus_model::Val<KinesisStreamsOutput> {
         fn from(value: KinesisStreamsOutput) -> Self {
@@ -2083,6 +2953,16 @@ pub mod application_output {
         }
     }
 
+    /// What the schema says of `LambdaOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaOutput",
+        properties: &[s::prop("ResourceARN", s::Kind::String)],
+        required: &["ResourceARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaOutput> for ::stratus_model::Val<LambdaOutput> {
         fn from(value: LambdaOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2094,6 +2974,8 @@ pub use application_output::{CfnApplicationOutput, CfnApplicationOutputAttribute
 
 /// `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource` and its property types.
 pub mod application_reference_data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-applicationreferencedatasource.html)
@@ -2126,6 +3008,22 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource",
+        properties: &[
+            s::prop("ApplicationName", s::Kind::String),
+            s::prop(
+                "ReferenceDataSource",
+                s::Kind::Object(&SCHEMA_ReferenceDataSource),
+            ),
+        ],
+        required: &["ReferenceDataSource", "ApplicationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplicationReferenceDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationReferenceDataSourceAttributes {
@@ -2168,6 +3066,23 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `ReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceDataSource",
+        properties: &[
+            s::prop("ReferenceSchema", s::Kind::Object(&SCHEMA_ReferenceSchema)),
+            s::prop(
+                "S3ReferenceDataSource",
+                s::Kind::Object(&SCHEMA_S3ReferenceDataSource),
+            ),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["ReferenceSchema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReferenceDataSource> for ::stratus_model::Val<ReferenceDataSource> {
         fn from(value: ReferenceDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2204,6 +3119,23 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `ReferenceSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceSchema",
+        properties: &[
+            s::prop(
+                "RecordColumns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordColumn))),
+            ),
+            s::prop("RecordEncoding", s::Kind::String),
+            s::prop("RecordFormat", s::Kind::Object(&SCHEMA_RecordFormat)),
+        ],
+        required: &["RecordColumns", "RecordFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReferenceSchema> for ::stratus_model::Val<ReferenceSchema> {
         fn from(value: ReferenceSchema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2235,6 +3167,19 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `S3ReferenceDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ReferenceDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ReferenceDataSource",
+        properties: &[
+            s::prop("BucketARN", s::Kind::String),
+            s::prop("FileKey", s::Kind::String),
+        ],
+        required: &["BucketARN", "FileKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3ReferenceDataSource> for ::stratus_model::Val<S3ReferenceDataSource> {
         fn from(value: S3ReferenceDataSource) -> Self {
@@ -2270,6 +3215,20 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `RecordColumn`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordColumn: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordColumn",
+        properties: &[
+            s::prop("Mapping", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("SqlType", s::Kind::String),
+        ],
+        required: &["SqlType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordColumn> for ::stratus_model::Val<RecordColumn> {
         fn from(value: RecordColumn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2299,6 +3258,22 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `RecordFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordFormat",
+        properties: &[
+            s::prop(
+                "MappingParameters",
+                s::Kind::Object(&SCHEMA_MappingParameters),
+            ),
+            s::prop("RecordFormatType", s::Kind::String),
+        ],
+        required: &["RecordFormatType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordFormat> for ::stratus_model::Val<RecordFormat> {
         fn from(value: RecordFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2318,6 +3293,25 @@ pub mod application_reference_data_source {
         pub json_mapping_parameters:
             ::std::option::Option<::stratus_model::Val<JsonMappingParameters>>,
     }
+
+    /// What the schema says of `MappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MappingParameters",
+        properties: &[
+            s::prop(
+                "CSVMappingParameters",
+                s::Kind::Object(&SCHEMA_CsvMappingParameters),
+            ),
+            s::prop(
+                "JSONMappingParameters",
+                s::Kind::Object(&SCHEMA_JsonMappingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MappingParameters> for ::stratus_model::Val<MappingParameters> {
         fn from(value: MappingParameters) -> Self {
@@ -2352,6 +3346,19 @@ pub mod application_reference_data_source {
         }
     }
 
+    /// What the schema says of `CSVMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CsvMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CSVMappingParameters",
+        properties: &[
+            s::prop("RecordColumnDelimiter", s::Kind::String),
+            s::prop("RecordRowDelimiter", s::Kind::String),
+        ],
+        required: &["RecordColumnDelimiter", "RecordRowDelimiter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CsvMappingParameters> for ::stratus_model::Val<CsvMappingParameters> {
         fn from(value: CsvMappingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2377,6 +3384,16 @@ pub mod application_reference_data_source {
             }
         }
     }
+
+    /// What the schema says of `JSONMappingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMappingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "JSONMappingParameters",
+        properties: &[s::prop("RecordRowPath", s::Kind::String)],
+        required: &["RecordRowPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonMappingParameters> for ::stratus_model::Val<JsonMappingParameters> {
         fn from(value: JsonMappingParameters) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::KinesisFirehose::DeliveryStream` and its property types.
 pub mod delivery_stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisFirehose::DeliveryStream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisfirehose-deliverystream.html)
@@ -86,6 +88,86 @@ pub mod delivery_stream {
             ::std::option::Option<::stratus_model::Val<SplunkDestinationConfiguration>>,
     }
 
+    /// What the schema says of `AWS::KinesisFirehose::DeliveryStream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisFirehose::DeliveryStream",
+        properties: &[
+            s::prop(
+                "AmazonOpenSearchServerlessDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_AmazonOpenSearchServerlessDestinationConfiguration),
+            ),
+            s::prop(
+                "AmazonopensearchserviceDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_AmazonopensearchserviceDestinationConfiguration),
+            ),
+            s::prop(
+                "DatabaseSourceConfiguration",
+                s::Kind::Object(&SCHEMA_DatabaseSourceConfiguration),
+            ),
+            s::prop(
+                "DeliveryStreamEncryptionConfigurationInput",
+                s::Kind::Object(&SCHEMA_DeliveryStreamEncryptionConfigurationInput),
+            ),
+            s::prop("DeliveryStreamName", s::Kind::String)
+                .pattern("[a-zA-Z0-9._-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "DeliveryStreamType",
+                s::Kind::Enum(DeliveryStreamType::VALUES),
+            ),
+            s::prop(
+                "DirectPutSourceConfiguration",
+                s::Kind::Object(&SCHEMA_DirectPutSourceConfiguration),
+            ),
+            s::prop(
+                "ElasticsearchDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_ElasticsearchDestinationConfiguration),
+            ),
+            s::prop(
+                "ExtendedS3DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_ExtendedS3DestinationConfiguration),
+            ),
+            s::prop(
+                "HttpEndpointDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_HttpEndpointDestinationConfiguration),
+            ),
+            s::prop(
+                "IcebergDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_IcebergDestinationConfiguration),
+            ),
+            s::prop(
+                "KinesisStreamSourceConfiguration",
+                s::Kind::Object(&SCHEMA_KinesisStreamSourceConfiguration),
+            ),
+            s::prop(
+                "MSKSourceConfiguration",
+                s::Kind::Object(&SCHEMA_MskSourceConfiguration),
+            ),
+            s::prop(
+                "RedshiftDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_RedshiftDestinationConfiguration),
+            ),
+            s::prop(
+                "S3DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop(
+                "SnowflakeDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_SnowflakeDestinationConfiguration),
+            ),
+            s::prop(
+                "SplunkDestinationConfiguration",
+                s::Kind::Object(&SCHEMA_SplunkDestinationConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeliveryStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryStreamAttributes {
         /// `Arn`: string.
@@ -161,6 +243,54 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `AmazonOpenSearchServerlessDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonOpenSearchServerlessDestinationConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AmazonOpenSearchServerlessDestinationConfiguration",
+            properties: &[
+                s::prop(
+                    "BufferingHints",
+                    s::Kind::Object(&SCHEMA_AmazonOpenSearchServerlessBufferingHints),
+                ),
+                s::prop(
+                    "CloudWatchLoggingOptions",
+                    s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+                ),
+                s::prop("CollectionEndpoint", s::Kind::String)
+                    .pattern("https:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop("IndexName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(80),
+                s::prop(
+                    "ProcessingConfiguration",
+                    s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+                ),
+                s::prop(
+                    "RetryOptions",
+                    s::Kind::Object(&SCHEMA_AmazonOpenSearchServerlessRetryOptions),
+                ),
+                s::prop("RoleARN", s::Kind::String)
+                    .pattern("arn:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode::VALUES)),
+                s::prop(
+                    "S3Configuration",
+                    s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+                ),
+                s::prop(
+                    "VpcConfiguration",
+                    s::Kind::Object(&SCHEMA_VpcConfiguration),
+                ),
+            ],
+            required: &["IndexName", "S3Configuration", "RoleARN"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<AmazonOpenSearchServerlessDestinationConfiguration>
         for ::stratus_model::Val<AmazonOpenSearchServerlessDestinationConfiguration>
@@ -250,6 +380,69 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `AmazonopensearchserviceDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonopensearchserviceDestinationConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AmazonopensearchserviceDestinationConfiguration",
+            properties: &[
+                s::prop(
+                    "BufferingHints",
+                    s::Kind::Object(&SCHEMA_AmazonopensearchserviceBufferingHints),
+                ),
+                s::prop(
+                    "CloudWatchLoggingOptions",
+                    s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+                ),
+                s::prop("ClusterEndpoint", s::Kind::String)
+                    .pattern("https:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop(
+                    "DocumentIdOptions",
+                    s::Kind::Object(&SCHEMA_DocumentIdOptions),
+                ),
+                s::prop("DomainARN", s::Kind::String)
+                    .pattern("arn:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop("IndexName", s::Kind::String)
+                    .min_length(1)
+                    .max_length(80),
+                s::prop(
+                    "IndexRotationPeriod",
+                    s::Kind::Enum(IndexRotationPeriod::VALUES),
+                ),
+                s::prop(
+                    "ProcessingConfiguration",
+                    s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+                ),
+                s::prop(
+                    "RetryOptions",
+                    s::Kind::Object(&SCHEMA_AmazonopensearchserviceRetryOptions),
+                ),
+                s::prop("RoleARN", s::Kind::String)
+                    .pattern("arn:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode2::VALUES)),
+                s::prop(
+                    "S3Configuration",
+                    s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+                ),
+                s::prop("TypeName", s::Kind::String)
+                    .min_length(0)
+                    .max_length(100),
+                s::prop(
+                    "VpcConfiguration",
+                    s::Kind::Object(&SCHEMA_VpcConfiguration),
+                ),
+            ],
+            required: &["IndexName", "S3Configuration", "RoleARN"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<AmazonopensearchserviceDestinationConfiguration>
         for ::stratus_model::Val<AmazonopensearchserviceDestinationConfiguration>
@@ -349,6 +542,67 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `DatabaseSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseSourceConfiguration",
+        properties: &[
+            s::prop("Columns", s::Kind::Object(&SCHEMA_DatabaseColumns)),
+            s::prop(
+                "DatabaseSourceAuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_DatabaseSourceAuthenticationConfiguration),
+            ),
+            s::prop(
+                "DatabaseSourceVPCConfiguration",
+                s::Kind::Object(&SCHEMA_DatabaseSourceVpcConfiguration),
+            ),
+            s::prop("Databases", s::Kind::Object(&SCHEMA_Databases)),
+            s::prop("Digest", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("Endpoint", s::Kind::String)
+                .pattern("^(?!\\s*$).+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("PublicCertificate", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(4096),
+            s::prop("SSLMode", s::Kind::Enum(SslMode::VALUES)),
+            s::prop("SnapshotWatermarkTable", s::Kind::String)
+                .pattern("[\\u0001-\\uFFFF]*")
+                .min_length(1)
+                .max_length(129),
+            s::prop(
+                "SurrogateKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            ),
+            s::prop("Tables", s::Kind::Object(&SCHEMA_DatabaseTables)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[
+            "Type",
+            "Endpoint",
+            "Port",
+            "Databases",
+            "Tables",
+            "SnapshotWatermarkTable",
+            "DatabaseSourceAuthenticationConfiguration",
+            "DatabaseSourceVPCConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseSourceConfiguration>
         for ::stratus_model::Val<DatabaseSourceConfiguration>
     {
@@ -382,6 +636,23 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `DeliveryStreamEncryptionConfigurationInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeliveryStreamEncryptionConfigurationInput: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "DeliveryStreamEncryptionConfigurationInput",
+            properties: &[
+                s::prop("KeyARN", s::Kind::String)
+                    .pattern("arn:.*")
+                    .min_length(1)
+                    .max_length(512),
+                s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)),
+            ],
+            required: &["KeyType"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<DeliveryStreamEncryptionConfigurationInput>
         for ::stratus_model::Val<DeliveryStreamEncryptionConfigurationInput>
     {
@@ -398,6 +669,18 @@ pub mod delivery_stream {
         /// Range: `1..=100`.
         pub throughput_hint_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DirectPutSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DirectPutSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DirectPutSourceConfiguration",
+        properties: &[s::prop("ThroughputHintInMBs", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(100.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DirectPutSourceConfiguration>
         for ::stratus_model::Val<DirectPutSourceConfiguration>
@@ -487,6 +770,68 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `ElasticsearchDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchDestinationConfiguration",
+        properties: &[
+            s::prop(
+                "BufferingHints",
+                s::Kind::Object(&SCHEMA_ElasticsearchBufferingHints),
+            ),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop("ClusterEndpoint", s::Kind::String)
+                .pattern("https:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "DocumentIdOptions",
+                s::Kind::Object(&SCHEMA_DocumentIdOptions),
+            ),
+            s::prop("DomainARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("IndexName", s::Kind::String)
+                .min_length(1)
+                .max_length(80),
+            s::prop(
+                "IndexRotationPeriod",
+                s::Kind::Enum(IndexRotationPeriod2::VALUES),
+            ),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop(
+                "RetryOptions",
+                s::Kind::Object(&SCHEMA_ElasticsearchRetryOptions),
+            ),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode3::VALUES)),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop("TypeName", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+        ],
+        required: &["IndexName", "S3Configuration", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticsearchDestinationConfiguration>
         for ::stratus_model::Val<ElasticsearchDestinationConfiguration>
@@ -580,6 +925,69 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `ExtendedS3DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExtendedS3DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ExtendedS3DestinationConfiguration",
+        properties: &[
+            s::prop("BucketARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("BufferingHints", s::Kind::Object(&SCHEMA_BufferingHints)),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop(
+                "CompressionFormat",
+                s::Kind::Enum(CompressionFormat::VALUES),
+            ),
+            s::prop("CustomTimeZone", s::Kind::String)
+                .pattern("^$|[a-zA-Z/_]+$")
+                .min_length(0)
+                .max_length(50),
+            s::prop(
+                "DataFormatConversionConfiguration",
+                s::Kind::Object(&SCHEMA_DataFormatConversionConfiguration),
+            ),
+            s::prop(
+                "DynamicPartitioningConfiguration",
+                s::Kind::Object(&SCHEMA_DynamicPartitioningConfiguration),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("ErrorOutputPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("FileExtension", s::Kind::String)
+                .pattern("^$|\\.[0-9a-z!\\-_.*'()]+")
+                .min_length(0)
+                .max_length(128),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "S3BackupConfiguration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode4::VALUES)),
+        ],
+        required: &["BucketARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExtendedS3DestinationConfiguration>
         for ::stratus_model::Val<ExtendedS3DestinationConfiguration>
     {
@@ -648,6 +1056,48 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `HttpEndpointDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpEndpointDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpEndpointDestinationConfiguration",
+        properties: &[
+            s::prop("BufferingHints", s::Kind::Object(&SCHEMA_BufferingHints)),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop(
+                "EndpointConfiguration",
+                s::Kind::Object(&SCHEMA_HttpEndpointConfiguration),
+            ),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop(
+                "RequestConfiguration",
+                s::Kind::Object(&SCHEMA_HttpEndpointRequestConfiguration),
+            ),
+            s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RetryOptions)),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode5::VALUES)),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop(
+                "SecretsManagerConfiguration",
+                s::Kind::Object(&SCHEMA_SecretsManagerConfiguration),
+            ),
+        ],
+        required: &["EndpointConfiguration", "S3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpEndpointDestinationConfiguration>
         for ::stratus_model::Val<HttpEndpointDestinationConfiguration>
@@ -727,6 +1177,56 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `IcebergDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergDestinationConfiguration",
+        properties: &[
+            s::prop("AppendOnly", s::Kind::Boolean),
+            s::prop("BufferingHints", s::Kind::Object(&SCHEMA_BufferingHints)),
+            s::prop(
+                "CatalogConfiguration",
+                s::Kind::Object(&SCHEMA_CatalogConfiguration),
+            ),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop(
+                "DestinationTableConfigurationList",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DestinationTableConfiguration),
+                )),
+            ),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RetryOptions)),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop(
+                "SchemaEvolutionConfiguration",
+                s::Kind::Object(&SCHEMA_SchemaEvolutionConfiguration),
+            ),
+            s::prop(
+                "TableCreationConfiguration",
+                s::Kind::Object(&SCHEMA_TableCreationConfiguration),
+            ),
+            s::prop("s3BackupMode", s::Kind::Enum(S3BackupMode6::VALUES)),
+        ],
+        required: &["RoleARN", "CatalogConfiguration", "S3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergDestinationConfiguration>
         for ::stratus_model::Val<IcebergDestinationConfiguration>
     {
@@ -765,6 +1265,25 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `KinesisStreamSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisStreamSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisStreamSourceConfiguration",
+        properties: &[
+            s::prop("KinesisStreamARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["RoleARN", "KinesisStreamARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisStreamSourceConfiguration>
         for ::stratus_model::Val<KinesisStreamSourceConfiguration>
@@ -813,6 +1332,30 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `MSKSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MskSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MSKSourceConfiguration",
+        properties: &[
+            s::prop(
+                "AuthenticationConfiguration",
+                s::Kind::Object(&SCHEMA_AuthenticationConfiguration),
+            ),
+            s::prop("MSKClusterARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("ReadFromTimestamp", s::Kind::String),
+            s::prop("TopicName", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\._\\-]+")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["MSKClusterARN", "TopicName", "AuthenticationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MskSourceConfiguration> for ::stratus_model::Val<MskSourceConfiguration> {
         fn from(value: MskSourceConfiguration) -> Self {
@@ -894,6 +1437,16 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `RedshiftDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftDestinationConfiguration",
+        properties: &[s::prop("CloudWatchLoggingOptions", s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions)), s::prop("ClusterJDBCURL", s::Kind::String).pattern("^jdbc:(redshift|postgresql)://((?!-)[A-Za-z0-9-]{1,63}(?<!-)\\.)+(redshift(-serverless)?)\\.([a-zA-Z0-9\\.\\-]+):\\d{1,5}/[a-zA-Z0-9_$-]+$").min_length(1).max_length(512), s::prop("CopyCommand", s::Kind::Object(&SCHEMA_CopyCommand)), s::prop("Password", s::Kind::String).min_length(6).max_length(512), s::prop("ProcessingConfiguration", s::Kind::Object(&SCHEMA_ProcessingConfiguration)), s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RedshiftRetryOptions)), s::prop("RoleARN", s::Kind::String).pattern("arn:.*").min_length(1).max_length(512), s::prop("S3BackupConfiguration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode7::VALUES)), s::prop("S3Configuration", s::Kind::Object(&SCHEMA_S3DestinationConfiguration)), s::prop("SecretsManagerConfiguration", s::Kind::Object(&SCHEMA_SecretsManagerConfiguration)), s::prop("Username", s::Kind::String).min_length(1).max_length(512)],
+        required: &["S3Configuration", "ClusterJDBCURL", "CopyCommand", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftDestinationConfiguration>
         for ::stratus_model::Val<RedshiftDestinationConfiguration>
     {
@@ -955,6 +1508,44 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `S3DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DestinationConfiguration",
+        properties: &[
+            s::prop("BucketARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("BufferingHints", s::Kind::Object(&SCHEMA_BufferingHints)),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop(
+                "CompressionFormat",
+                s::Kind::Enum(CompressionFormat2::VALUES),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("ErrorOutputPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["BucketARN", "RoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3DestinationConfiguration>
         for ::stratus_model::Val<S3DestinationConfiguration>
@@ -1075,6 +1666,94 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `SnowflakeDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeDestinationConfiguration",
+        properties: &[
+            s::prop("AccountUrl", s::Kind::String)
+                .pattern(".+?\\.snowflakecomputing\\.com")
+                .min_length(24)
+                .max_length(2048),
+            s::prop(
+                "BufferingHints",
+                s::Kind::Object(&SCHEMA_SnowflakeBufferingHints),
+            ),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop("ContentColumnName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "DataLoadingOption",
+                s::Kind::Enum(DataLoadingOption::VALUES),
+            ),
+            s::prop("Database", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KeyPassphrase", s::Kind::String)
+                .min_length(7)
+                .max_length(255),
+            s::prop("MetaDataColumnName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("PrivateKey", s::Kind::String)
+                .pattern("^(?:[A-Za-z0-9+\\/]{4})*(?:[A-Za-z0-9+\\/]{2}==|[A-Za-z0-9+\\/]{3}=)?$")
+                .min_length(256)
+                .max_length(4096),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop(
+                "RetryOptions",
+                s::Kind::Object(&SCHEMA_SnowflakeRetryOptions),
+            ),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode8::VALUES)),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop("Schema", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "SecretsManagerConfiguration",
+                s::Kind::Object(&SCHEMA_SecretsManagerConfiguration),
+            ),
+            s::prop(
+                "SnowflakeRoleConfiguration",
+                s::Kind::Object(&SCHEMA_SnowflakeRoleConfiguration),
+            ),
+            s::prop(
+                "SnowflakeVpcConfiguration",
+                s::Kind::Object(&SCHEMA_SnowflakeVpcConfiguration),
+            ),
+            s::prop("Table", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("User", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[
+            "AccountUrl",
+            "Database",
+            "Schema",
+            "Table",
+            "RoleARN",
+            "S3Configuration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnowflakeDestinationConfiguration>
         for ::stratus_model::Val<SnowflakeDestinationConfiguration>
     {
@@ -1151,6 +1830,49 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `SplunkDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplunkDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SplunkDestinationConfiguration",
+        properties: &[
+            s::prop(
+                "BufferingHints",
+                s::Kind::Object(&SCHEMA_SplunkBufferingHints),
+            ),
+            s::prop(
+                "CloudWatchLoggingOptions",
+                s::Kind::Object(&SCHEMA_CloudWatchLoggingOptions),
+            ),
+            s::prop("HECAcknowledgmentTimeoutInSeconds", s::Kind::Integer)
+                .minimum(180.0)
+                .maximum(600.0),
+            s::prop("HECEndpoint", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("HECEndpointType", s::Kind::Enum(HecEndpointType::VALUES)),
+            s::prop("HECToken", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "ProcessingConfiguration",
+                s::Kind::Object(&SCHEMA_ProcessingConfiguration),
+            ),
+            s::prop("RetryOptions", s::Kind::Object(&SCHEMA_SplunkRetryOptions)),
+            s::prop("S3BackupMode", s::Kind::Enum(S3BackupMode9::VALUES)),
+            s::prop(
+                "S3Configuration",
+                s::Kind::Object(&SCHEMA_S3DestinationConfiguration),
+            ),
+            s::prop(
+                "SecretsManagerConfiguration",
+                s::Kind::Object(&SCHEMA_SecretsManagerConfiguration),
+            ),
+        ],
+        required: &["HECEndpoint", "S3Configuration", "HECEndpointType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SplunkDestinationConfiguration>
         for ::stratus_model::Val<SplunkDestinationConfiguration>
     {
@@ -1170,6 +1892,23 @@ pub mod delivery_stream {
         /// Range: `1..=100`.
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AmazonOpenSearchServerlessBufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonOpenSearchServerlessBufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonOpenSearchServerlessBufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmazonOpenSearchServerlessBufferingHints>
         for ::stratus_model::Val<AmazonOpenSearchServerlessBufferingHints>
@@ -1195,6 +1934,26 @@ pub mod delivery_stream {
         pub log_stream_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CloudWatchLoggingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLoggingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLoggingOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]*$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("LogStreamName", s::Kind::String)
+                .pattern("^[^:*]*$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLoggingOptions>
         for ::stratus_model::Val<CloudWatchLoggingOptions>
     {
@@ -1213,6 +1972,22 @@ pub mod delivery_stream {
         pub processors: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Processor>>>,
     }
 
+    /// What the schema says of `ProcessingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessingConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "Processors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Processor))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProcessingConfiguration>
         for ::stratus_model::Val<ProcessingConfiguration>
     {
@@ -1229,6 +2004,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AmazonOpenSearchServerlessRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonOpenSearchServerlessRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonOpenSearchServerlessRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmazonOpenSearchServerlessRetryOptions>
         for ::stratus_model::Val<AmazonOpenSearchServerlessRetryOptions>
@@ -1277,6 +2064,43 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["RoleARN", "SubnetIds", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1294,6 +2118,23 @@ pub mod delivery_stream {
         /// Range: `1..=100`.
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AmazonopensearchserviceBufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonopensearchserviceBufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonopensearchserviceBufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmazonopensearchserviceBufferingHints>
         for ::stratus_model::Val<AmazonopensearchserviceBufferingHints>
@@ -1326,6 +2167,19 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `DocumentIdOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentIdOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentIdOptions",
+        properties: &[s::prop(
+            "DefaultDocumentIdFormat",
+            s::Kind::Enum(DefaultDocumentIdFormat::VALUES),
+        )],
+        required: &["DefaultDocumentIdFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentIdOptions> for ::stratus_model::Val<DocumentIdOptions> {
         fn from(value: DocumentIdOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1340,6 +2194,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AmazonopensearchserviceRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonopensearchserviceRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonopensearchserviceRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmazonopensearchserviceRetryOptions>
         for ::stratus_model::Val<AmazonopensearchserviceRetryOptions>
@@ -1360,6 +2226,35 @@ pub mod delivery_stream {
         pub include:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `DatabaseColumns`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseColumns: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseColumns",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(194),
+                ),
+            ),
+            s::prop(
+                "Include",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(194),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseColumns> for ::stratus_model::Val<DatabaseColumns> {
         fn from(value: DatabaseColumns) -> Self {
@@ -1388,6 +2283,20 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `DatabaseSourceAuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseSourceAuthenticationConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "DatabaseSourceAuthenticationConfiguration",
+            properties: &[s::prop(
+                "SecretsManagerConfiguration",
+                s::Kind::Object(&SCHEMA_SecretsManagerConfiguration),
+            )],
+            required: &["SecretsManagerConfiguration"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<DatabaseSourceAuthenticationConfiguration>
         for ::stratus_model::Val<DatabaseSourceAuthenticationConfiguration>
@@ -1419,6 +2328,16 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `DatabaseSourceVPCConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseSourceVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseSourceVPCConfiguration",
+        properties: &[s::prop("VpcEndpointServiceName", s::Kind::String).pattern("([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$").min_length(47).max_length(255)],
+        required: &["VpcEndpointServiceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatabaseSourceVpcConfiguration>
         for ::stratus_model::Val<DatabaseSourceVpcConfiguration>
     {
@@ -1439,6 +2358,35 @@ pub mod delivery_stream {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Databases`'s properties; `validate()` checks them.
+    pub static SCHEMA_Databases: s::ObjectSchema = s::ObjectSchema {
+        name: "Databases",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            ),
+            s::prop(
+                "Include",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Databases> for ::stratus_model::Val<Databases> {
         fn from(value: Databases) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1456,6 +2404,35 @@ pub mod delivery_stream {
         pub include:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `DatabaseTables`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseTables: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseTables",
+        properties: &[
+            s::prop(
+                "Exclude",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(129),
+                ),
+            ),
+            s::prop(
+                "Include",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\u0001-\\uFFFF]*")
+                        .min_length(1)
+                        .max_length(129),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseTables> for ::stratus_model::Val<DatabaseTables> {
         fn from(value: DatabaseTables) -> Self {
@@ -1475,6 +2452,23 @@ pub mod delivery_stream {
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ElasticsearchBufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchBufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchBufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ElasticsearchBufferingHints>
         for ::stratus_model::Val<ElasticsearchBufferingHints>
     {
@@ -1491,6 +2485,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ElasticsearchRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticsearchRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticsearchRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticsearchRetryOptions>
         for ::stratus_model::Val<ElasticsearchRetryOptions>
@@ -1511,6 +2517,23 @@ pub mod delivery_stream {
         /// Range: `1..=128`.
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_BufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "BufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(128.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BufferingHints> for ::stratus_model::Val<BufferingHints> {
         fn from(value: BufferingHints) -> Self {
@@ -1534,6 +2557,30 @@ pub mod delivery_stream {
         pub schema_configuration: ::std::option::Option<::stratus_model::Val<SchemaConfiguration>>,
     }
 
+    /// What the schema says of `DataFormatConversionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataFormatConversionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataFormatConversionConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "InputFormatConfiguration",
+                s::Kind::Object(&SCHEMA_InputFormatConfiguration),
+            ),
+            s::prop(
+                "OutputFormatConfiguration",
+                s::Kind::Object(&SCHEMA_OutputFormatConfiguration),
+            ),
+            s::prop(
+                "SchemaConfiguration",
+                s::Kind::Object(&SCHEMA_SchemaConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataFormatConversionConfiguration>
         for ::stratus_model::Val<DataFormatConversionConfiguration>
     {
@@ -1551,6 +2598,19 @@ pub mod delivery_stream {
         /// `RetryOptions`: [`RetryOptions`].
         pub retry_options: ::std::option::Option<::stratus_model::Val<RetryOptions>>,
     }
+
+    /// What the schema says of `DynamicPartitioningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamicPartitioningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamicPartitioningConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("RetryOptions", s::Kind::Object(&SCHEMA_RetryOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamicPartitioningConfiguration>
         for ::stratus_model::Val<DynamicPartitioningConfiguration>
@@ -1571,6 +2631,25 @@ pub mod delivery_stream {
         /// Allowed values: `NoEncryption`.
         pub no_encryption_config: ::std::option::Option<::stratus_model::Val<NoEncryptionConfig>>,
     }
+
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "KMSEncryptionConfig",
+                s::Kind::Object(&SCHEMA_KmsEncryptionConfig),
+            ),
+            s::prop(
+                "NoEncryptionConfig",
+                s::Kind::Enum(NoEncryptionConfig::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
@@ -1611,6 +2690,28 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `HttpEndpointConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpEndpointConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpEndpointConfiguration",
+        properties: &[
+            s::prop("AccessKey", s::Kind::String)
+                .min_length(0)
+                .max_length(4096),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!\\s*$).+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Url", s::Kind::String)
+                .pattern("^https://")
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpEndpointConfiguration>
         for ::stratus_model::Val<HttpEndpointConfiguration>
     {
@@ -1633,6 +2734,27 @@ pub mod delivery_stream {
         pub content_encoding: ::std::option::Option<::stratus_model::Val<ContentEncoding>>,
     }
 
+    /// What the schema says of `HttpEndpointRequestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpEndpointRequestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpEndpointRequestConfiguration",
+        properties: &[
+            s::prop(
+                "CommonAttributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HttpEndpointCommonAttribute),
+                )),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("ContentEncoding", s::Kind::Enum(ContentEncoding::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpEndpointRequestConfiguration>
         for ::stratus_model::Val<HttpEndpointRequestConfiguration>
     {
@@ -1649,6 +2771,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetryOptions> for ::stratus_model::Val<RetryOptions> {
         fn from(value: RetryOptions) -> Self {
@@ -1686,6 +2820,28 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `SecretsManagerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("SecretARN", s::Kind::String)
+                .pattern(
+                    "arn:.*:secretsmanager:[a-zA-Z0-9\\-]+:\\d{12}:secret:[a-zA-Z0-9\\-/_+=.@]+",
+                )
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecretsManagerConfiguration>
         for ::stratus_model::Val<SecretsManagerConfiguration>
     {
@@ -1707,6 +2863,25 @@ pub mod delivery_stream {
         /// Length: `1..=2048`.
         pub warehouse_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CatalogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CatalogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CatalogConfiguration",
+        properties: &[
+            s::prop("CatalogArn", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("WarehouseLocation", s::Kind::String)
+                .pattern("s3:\\/\\/.*")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CatalogConfiguration> for ::stratus_model::Val<CatalogConfiguration> {
         fn from(value: CatalogConfiguration) -> Self {
@@ -1759,6 +2934,38 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `DestinationTableConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationTableConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationTableConfiguration",
+        properties: &[
+            s::prop("DestinationDatabaseName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\.\\_]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("DestinationTableName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\.\\_]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("PartitionSpec", s::Kind::Object(&SCHEMA_PartitionSpec)),
+            s::prop("S3ErrorOutputPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "UniqueKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(1)
+                        .max_length(512),
+                ),
+            ),
+        ],
+        required: &["DestinationDatabaseName", "DestinationTableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationTableConfiguration>
         for ::stratus_model::Val<DestinationTableConfiguration>
     {
@@ -1775,6 +2982,16 @@ pub mod delivery_stream {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `SchemaEvolutionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaEvolutionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaEvolutionConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaEvolutionConfiguration>
         for ::stratus_model::Val<SchemaEvolutionConfiguration>
     {
@@ -1790,6 +3007,16 @@ pub mod delivery_stream {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `TableCreationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableCreationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TableCreationConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableCreationConfiguration>
         for ::stratus_model::Val<TableCreationConfiguration>
@@ -1828,6 +3055,22 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `AuthenticationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationConfiguration",
+        properties: &[
+            s::prop("Connectivity", s::Kind::Enum(Connectivity::VALUES)),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["RoleARN", "Connectivity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticationConfiguration>
         for ::stratus_model::Val<AuthenticationConfiguration>
     {
@@ -1865,6 +3108,26 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `CopyCommand`'s properties; `validate()` checks them.
+    pub static SCHEMA_CopyCommand: s::ObjectSchema = s::ObjectSchema {
+        name: "CopyCommand",
+        properties: &[
+            s::prop("CopyOptions", s::Kind::String)
+                .min_length(0)
+                .max_length(204800),
+            s::prop("DataTableColumns", s::Kind::String)
+                .min_length(0)
+                .max_length(204800),
+            s::prop("DataTableName", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["DataTableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CopyCommand> for ::stratus_model::Val<CopyCommand> {
         fn from(value: CopyCommand) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1879,6 +3142,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RedshiftRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RedshiftRetryOptions> for ::stratus_model::Val<RedshiftRetryOptions> {
         fn from(value: RedshiftRetryOptions) -> Self {
@@ -1898,6 +3173,23 @@ pub mod delivery_stream {
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SnowflakeBufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeBufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeBufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(128.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnowflakeBufferingHints>
         for ::stratus_model::Val<SnowflakeBufferingHints>
     {
@@ -1915,6 +3207,18 @@ pub mod delivery_stream {
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SnowflakeRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnowflakeRetryOptions> for ::stratus_model::Val<SnowflakeRetryOptions> {
         fn from(value: SnowflakeRetryOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1931,6 +3235,21 @@ pub mod delivery_stream {
         /// Length: `1..=255`.
         pub snowflake_role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SnowflakeRoleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeRoleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeRoleConfiguration",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("SnowflakeRole", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnowflakeRoleConfiguration>
         for ::stratus_model::Val<SnowflakeRoleConfiguration>
@@ -1962,6 +3281,16 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `SnowflakeVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnowflakeVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnowflakeVpcConfiguration",
+        properties: &[s::prop("PrivateLinkVpceId", s::Kind::String).pattern("([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$").min_length(47).max_length(255)],
+        required: &["PrivateLinkVpceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnowflakeVpcConfiguration>
         for ::stratus_model::Val<SnowflakeVpcConfiguration>
     {
@@ -1982,6 +3311,23 @@ pub mod delivery_stream {
         pub size_in_m_bs: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SplunkBufferingHints`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplunkBufferingHints: s::ObjectSchema = s::ObjectSchema {
+        name: "SplunkBufferingHints",
+        properties: &[
+            s::prop("IntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(60.0),
+            s::prop("SizeInMBs", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SplunkBufferingHints> for ::stratus_model::Val<SplunkBufferingHints> {
         fn from(value: SplunkBufferingHints) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1996,6 +3342,18 @@ pub mod delivery_stream {
         /// Range: `0..=7200`.
         pub duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SplunkRetryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplunkRetryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SplunkRetryOptions",
+        properties: &[s::prop("DurationInSeconds", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(7200.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SplunkRetryOptions> for ::stratus_model::Val<SplunkRetryOptions> {
         fn from(value: SplunkRetryOptions) -> Self {
@@ -2026,6 +3384,22 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `Processor`'s properties; `validate()` checks them.
+    pub static SCHEMA_Processor: s::ObjectSchema = s::ObjectSchema {
+        name: "Processor",
+        properties: &[
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProcessorParameter))),
+            ),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Processor> for ::stratus_model::Val<Processor> {
         fn from(value: Processor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2039,6 +3413,19 @@ pub mod delivery_stream {
         /// `Deserializer`: [`Deserializer`].
         pub deserializer: ::std::option::Option<::stratus_model::Val<Deserializer>>,
     }
+
+    /// What the schema says of `InputFormatConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputFormatConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputFormatConfiguration",
+        properties: &[s::prop(
+            "Deserializer",
+            s::Kind::Object(&SCHEMA_Deserializer),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputFormatConfiguration>
         for ::stratus_model::Val<InputFormatConfiguration>
@@ -2055,6 +3442,16 @@ pub mod delivery_stream {
         /// `Serializer`: [`Serializer`].
         pub serializer: ::std::option::Option<::stratus_model::Val<Serializer>>,
     }
+
+    /// What the schema says of `OutputFormatConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputFormatConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputFormatConfiguration",
+        properties: &[s::prop("Serializer", s::Kind::Object(&SCHEMA_Serializer))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputFormatConfiguration>
         for ::stratus_model::Val<OutputFormatConfiguration>
@@ -2095,6 +3492,41 @@ pub mod delivery_stream {
         pub version_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SchemaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaConfiguration",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Region", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop("TableName", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("VersionId", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaConfiguration> for ::stratus_model::Val<SchemaConfiguration> {
         fn from(value: SchemaConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2123,6 +3555,19 @@ pub mod delivery_stream {
             }
         }
     }
+
+    /// What the schema says of `KMSEncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KmsEncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KMSEncryptionConfig",
+        properties: &[s::prop("AWSKMSKeyARN", s::Kind::String)
+            .pattern("^arn:.*:kms:[a-zA-Z0-9\\-]+:\\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\\-_/]+$")
+            .min_length(1)
+            .max_length(512)],
+        required: &["AWSKMSKeyARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KmsEncryptionConfig> for ::stratus_model::Val<KmsEncryptionConfig> {
         fn from(value: KmsEncryptionConfig) -> Self {
@@ -2158,6 +3603,24 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `HttpEndpointCommonAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpEndpointCommonAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpEndpointCommonAttribute",
+        properties: &[
+            s::prop("AttributeName", s::Kind::String)
+                .pattern("^(?!\\s*$).+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("AttributeValue", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["AttributeName", "AttributeValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpEndpointCommonAttribute>
         for ::stratus_model::Val<HttpEndpointCommonAttribute>
     {
@@ -2173,6 +3636,19 @@ pub mod delivery_stream {
         /// `Identity`: list of [`PartitionField`].
         pub identity: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PartitionField>>>,
     }
+
+    /// What the schema says of `PartitionSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartitionSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "PartitionSpec",
+        properties: &[s::prop(
+            "Identity",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PartitionField))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PartitionSpec> for ::stratus_model::Val<PartitionSpec> {
         fn from(value: PartitionSpec) -> Self {
@@ -2208,6 +3684,22 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `ProcessorParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessorParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessorParameter",
+        properties: &[
+            s::prop("ParameterName", s::Kind::Enum(ParameterName::VALUES)),
+            s::prop("ParameterValue", s::Kind::String)
+                .pattern("^(?!\\s*$).+$")
+                .min_length(1)
+                .max_length(5120),
+        ],
+        required: &["ParameterValue", "ParameterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProcessorParameter> for ::stratus_model::Val<ProcessorParameter> {
         fn from(value: ProcessorParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2224,6 +3716,19 @@ pub mod delivery_stream {
         pub open_x_json_ser_de: ::std::option::Option<::stratus_model::Val<OpenXJsonSerDe>>,
     }
 
+    /// What the schema says of `Deserializer`'s properties; `validate()` checks them.
+    pub static SCHEMA_Deserializer: s::ObjectSchema = s::ObjectSchema {
+        name: "Deserializer",
+        properties: &[
+            s::prop("HiveJsonSerDe", s::Kind::Object(&SCHEMA_HiveJsonSerDe)),
+            s::prop("OpenXJsonSerDe", s::Kind::Object(&SCHEMA_OpenXJsonSerDe)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Deserializer> for ::stratus_model::Val<Deserializer> {
         fn from(value: Deserializer) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2239,6 +3744,19 @@ pub mod delivery_stream {
         /// `ParquetSerDe`: [`ParquetSerDe`].
         pub parquet_ser_de: ::std::option::Option<::stratus_model::Val<ParquetSerDe>>,
     }
+
+    /// What the schema says of `Serializer`'s properties; `validate()` checks them.
+    pub static SCHEMA_Serializer: s::ObjectSchema = s::ObjectSchema {
+        name: "Serializer",
+        properties: &[
+            s::prop("OrcSerDe", s::Kind::Object(&SCHEMA_OrcSerDe)),
+            s::prop("ParquetSerDe", s::Kind::Object(&SCHEMA_ParquetSerDe)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Serializer> for ::stratus_model::Val<Serializer> {
         fn from(value: Serializer) -> Self {
@@ -2268,6 +3786,19 @@ pub mod delivery_stream {
         }
     }
 
+    /// What the schema says of `PartitionField`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartitionField: s::ObjectSchema = s::ObjectSchema {
+        name: "PartitionField",
+        properties: &[s::prop("SourceName", s::Kind::String)
+            .pattern("^\\S+$")
+            .min_length(1)
+            .max_length(255)],
+        required: &["SourceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PartitionField> for ::stratus_model::Val<PartitionField> {
         fn from(value: PartitionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2282,6 +3813,24 @@ pub mod delivery_stream {
         pub timestamp_formats:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `HiveJsonSerDe`'s properties; `validate()` checks them.
+    pub static SCHEMA_HiveJsonSerDe: s::ObjectSchema = s::ObjectSchema {
+        name: "HiveJsonSerDe",
+        properties: &[s::prop(
+            "TimestampFormats",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^(?!\\s*$).+$")
+                    .min_length(1)
+                    .max_length(1024),
+            ),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HiveJsonSerDe> for ::stratus_model::Val<HiveJsonSerDe> {
         fn from(value: HiveJsonSerDe) -> Self {
@@ -2305,6 +3854,23 @@ pub mod delivery_stream {
         pub convert_dots_in_json_keys_to_underscores:
             ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `OpenXJsonSerDe`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenXJsonSerDe: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenXJsonSerDe",
+        properties: &[
+            s::prop("CaseInsensitive", s::Kind::Boolean),
+            s::prop(
+                "ColumnToJsonKeyMappings",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ConvertDotsInJsonKeysToUnderscores", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OpenXJsonSerDe> for ::stratus_model::Val<OpenXJsonSerDe> {
         fn from(value: OpenXJsonSerDe) -> Self {
@@ -2348,6 +3914,41 @@ pub mod delivery_stream {
         pub stripe_size_bytes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `OrcSerDe`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrcSerDe: s::ObjectSchema = s::ObjectSchema {
+        name: "OrcSerDe",
+        properties: &[
+            s::prop("BlockSizeBytes", s::Kind::Integer).minimum(67108864.0),
+            s::prop(
+                "BloomFilterColumns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\S+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            ),
+            s::prop("BloomFilterFalsePositiveProbability", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("Compression", s::Kind::Enum(Compression::VALUES)),
+            s::prop("DictionaryKeyThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("EnablePadding", s::Kind::Boolean),
+            s::prop("FormatVersion", s::Kind::Enum(FormatVersion::VALUES)),
+            s::prop("PaddingTolerance", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("RowIndexStride", s::Kind::Integer).minimum(1000.0),
+            s::prop("StripeSizeBytes", s::Kind::Integer).minimum(8388608.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OrcSerDe> for ::stratus_model::Val<OrcSerDe> {
         fn from(value: OrcSerDe) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2377,6 +3978,23 @@ pub mod delivery_stream {
         pub writer_version: ::std::option::Option<::stratus_model::Val<WriterVersion>>,
     }
 
+    /// What the schema says of `ParquetSerDe`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParquetSerDe: s::ObjectSchema = s::ObjectSchema {
+        name: "ParquetSerDe",
+        properties: &[
+            s::prop("BlockSizeBytes", s::Kind::Integer).minimum(67108864.0),
+            s::prop("Compression", s::Kind::Enum(Compression2::VALUES)),
+            s::prop("EnableDictionaryCompression", s::Kind::Boolean),
+            s::prop("MaxPaddingBytes", s::Kind::Integer).minimum(0.0),
+            s::prop("PageSizeBytes", s::Kind::Integer).minimum(65536.0),
+            s::prop("WriterVersion", s::Kind::Enum(WriterVersion::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParquetSerDe> for ::stratus_model::Val<ParquetSerDe> {
         fn from(value: ParquetSerDe) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2403,6 +4021,13 @@ pub mod delivery_stream {
             Self::DirectPut,
             Self::KinesisStreamAsSource,
             Self::MskAsSource,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DatabaseAsSource",
+            "DirectPut",
+            "KinesisStreamAsSource",
+            "MSKAsSource",
         ];
 
         /// The value CloudFormation takes.
@@ -2446,6 +4071,8 @@ pub mod delivery_stream {
     impl S3BackupMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FailedDocumentsOnly, Self::AllDocuments];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2498,6 +4125,9 @@ pub mod delivery_stream {
             Self::OneWeek,
             Self::OneMonth,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2541,6 +4171,8 @@ pub mod delivery_stream {
     impl S3BackupMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FailedDocumentsOnly, Self::AllDocuments];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2581,6 +4213,8 @@ pub mod delivery_stream {
     impl SslMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2621,6 +4255,8 @@ pub mod delivery_stream {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MySql, Self::PostgreSql];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MySQL", "PostgreSQL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2661,6 +4297,8 @@ pub mod delivery_stream {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsOwnedCmk, Self::CustomerManagedCmk];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2713,6 +4351,9 @@ pub mod delivery_stream {
             Self::OneWeek,
             Self::OneMonth,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2756,6 +4397,8 @@ pub mod delivery_stream {
     impl S3BackupMode3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FailedDocumentsOnly, Self::AllDocuments];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2808,6 +4451,9 @@ pub mod delivery_stream {
             Self::Snappy,
             Self::HadoopSnappy,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2851,6 +4497,8 @@ pub mod delivery_stream {
     impl S3BackupMode4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2891,6 +4539,8 @@ pub mod delivery_stream {
     impl S3BackupMode5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllData, Self::FailedDataOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AllData", "FailedDataOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2931,6 +4581,8 @@ pub mod delivery_stream {
     impl S3BackupMode6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllData, Self::FailedDataOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AllData", "FailedDataOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2971,6 +4623,8 @@ pub mod delivery_stream {
     impl S3BackupMode7 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3023,6 +4677,9 @@ pub mod delivery_stream {
             Self::Snappy,
             Self::HadoopSnappy,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3072,6 +4729,12 @@ pub mod delivery_stream {
             Self::VariantContentMapping,
             Self::VariantContentAndMetadataMapping,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JSON_MAPPING",
+            "VARIANT_CONTENT_MAPPING",
+            "VARIANT_CONTENT_AND_METADATA_MAPPING",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3113,6 +4776,8 @@ pub mod delivery_stream {
     impl S3BackupMode8 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FailedDataOnly, Self::AllData];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FailedDataOnly", "AllData"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3153,6 +4818,8 @@ pub mod delivery_stream {
     impl HecEndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Raw, Self::Event];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Raw", "Event"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3193,6 +4860,8 @@ pub mod delivery_stream {
     impl S3BackupMode9 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllEvents, Self::FailedEventsOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AllEvents", "FailedEventsOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3233,6 +4902,8 @@ pub mod delivery_stream {
     impl DefaultDocumentIdFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FirehoseDefault, Self::NoDocumentId];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIREHOSE_DEFAULT", "NO_DOCUMENT_ID"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3273,6 +4944,8 @@ pub mod delivery_stream {
     impl NoEncryptionConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoEncryption];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NoEncryption"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3312,6 +4985,8 @@ pub mod delivery_stream {
     impl ContentEncoding {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "GZIP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3352,6 +5027,8 @@ pub mod delivery_stream {
     impl Connectivity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLIC", "PRIVATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3406,6 +5083,15 @@ pub mod delivery_stream {
             Self::Lambda,
             Self::MetadataExtraction,
             Self::AppendDelimiterToRecord,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "RecordDeAggregation",
+            "Decompression",
+            "CloudWatchLogProcessing",
+            "Lambda",
+            "MetadataExtraction",
+            "AppendDelimiterToRecord",
         ];
 
         /// The value CloudFormation takes.
@@ -3481,6 +5167,20 @@ pub mod delivery_stream {
             Self::RoleArn,
             Self::SubRecordType,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BufferIntervalInSeconds",
+            "BufferSizeInMBs",
+            "CompressionFormat",
+            "DataMessageExtraction",
+            "Delimiter",
+            "JsonParsingEngine",
+            "LambdaArn",
+            "MetadataExtractionQuery",
+            "NumberOfRetries",
+            "RoleArn",
+            "SubRecordType",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3532,6 +5232,8 @@ pub mod delivery_stream {
     impl Compression {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Snappy, Self::Zlib];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SNAPPY", "ZLIB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3573,6 +5275,8 @@ pub mod delivery_stream {
     impl FormatVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V011, Self::V012];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V0_11", "V0_12"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3615,6 +5319,8 @@ pub mod delivery_stream {
     impl Compression2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gzip, Self::Snappy, Self::Uncompressed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GZIP", "SNAPPY", "UNCOMPRESSED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3656,6 +5362,8 @@ pub mod delivery_stream {
     impl WriterVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V1, Self::V2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V1", "V2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::KinesisVideo::SignalingChannel` and its property types.
 pub mod signaling_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisVideo::SignalingChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisvideo-signalingchannel.html)
@@ -31,6 +33,26 @@ pub mod signaling_channel {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `AWS::KinesisVideo::SignalingChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisVideo::SignalingChannel",
+        properties: &[
+            s::prop("MessageTtlSeconds", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(120.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSignalingChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSignalingChannelAttributes {
         /// `Arn`: string.
@@ -53,6 +75,8 @@ pub mod signaling_channel {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleMaster];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SINGLE_MASTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -85,6 +109,8 @@ pub use signaling_channel::{CfnSignalingChannel, CfnSignalingChannelAttributes};
 
 /// `AWS::KinesisVideo::Stream` and its property types.
 pub mod stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KinesisVideo::Stream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisvideo-stream.html)
@@ -124,6 +150,41 @@ pub mod stream {
             ::std::option::Option<::stratus_model::Val<StreamStorageConfiguration>>,
     }
 
+    /// What the schema says of `AWS::KinesisVideo::Stream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KinesisVideo::Stream",
+        properties: &[
+            s::prop("DataRetentionInHours", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(87600.0),
+            s::prop("DeviceName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("MediaType", s::Kind::String)
+                .pattern("[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.-]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "StreamStorageConfiguration",
+                s::Kind::Object(&SCHEMA_StreamStorageConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamAttributes {
         /// `Arn`: string.
@@ -145,6 +206,19 @@ pub mod stream {
         pub default_storage_tier: ::std::option::Option<::stratus_model::Val<DefaultStorageTier>>,
     }
 
+    /// What the schema says of `StreamStorageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamStorageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamStorageConfiguration",
+        properties: &[s::prop(
+            "DefaultStorageTier",
+            s::Kind::Enum(DefaultStorageTier::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StreamStorageConfiguration>
         for ::stratus_model::Val<StreamStorageConfiguration>
     {
@@ -165,6 +239,8 @@ pub mod stream {
     impl DefaultStorageTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hot, Self::Warm];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HOT", "WARM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::KMS::Alias` and its property types.
 pub mod alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KMS::Alias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-alias.html)
@@ -35,12 +37,32 @@ pub mod alias {
             }
         }
     }
+
+    /// What the schema says of `AWS::KMS::Alias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KMS::Alias",
+        properties: &[
+            s::prop("AliasName", s::Kind::String)
+                .pattern("^(alias/)[a-zA-Z0-9:/_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("TargetKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["AliasName", "TargetKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use alias::CfnAlias;
 
 /// `AWS::KMS::Key` and its property types.
 pub mod key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KMS::Key`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html)
@@ -83,6 +105,35 @@ pub mod key {
         /// Range: `90..=2560`.
         pub rotation_period_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AWS::KMS::Key`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KMS::Key",
+        properties: &[
+            s::prop("BypassPolicyLockoutSafetyCheck", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(8192),
+            s::prop("EnableKeyRotation", s::Kind::Boolean),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KeyPolicy", s::Kind::Json),
+            s::prop("KeySpec", s::Kind::Enum(KeySpec::VALUES)),
+            s::prop("KeyUsage", s::Kind::Enum(KeyUsage::VALUES)),
+            s::prop("MultiRegion", s::Kind::Boolean),
+            s::prop("Origin", s::Kind::Enum(Origin::VALUES)),
+            s::prop("PendingWindowInDays", s::Kind::Integer)
+                .minimum(7.0)
+                .maximum(30.0),
+            s::prop("RotationPeriodInDays", s::Kind::Integer)
+                .minimum(90.0)
+                .maximum(2560.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyAttributes {
@@ -161,6 +212,26 @@ pub mod key {
             Self::MlDsa87,
             Self::EccNistEdwards25519,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SYMMETRIC_DEFAULT",
+            "RSA_2048",
+            "RSA_3072",
+            "RSA_4096",
+            "ECC_NIST_P256",
+            "ECC_NIST_P384",
+            "ECC_NIST_P521",
+            "ECC_SECG_P256K1",
+            "HMAC_224",
+            "HMAC_256",
+            "HMAC_384",
+            "HMAC_512",
+            "SM2",
+            "ML_DSA_44",
+            "ML_DSA_65",
+            "ML_DSA_87",
+            "ECC_NIST_EDWARDS25519",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -225,6 +296,13 @@ pub mod key {
             Self::GenerateVerifyMac,
             Self::KeyAgreement,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ENCRYPT_DECRYPT",
+            "SIGN_VERIFY",
+            "GENERATE_VERIFY_MAC",
+            "KEY_AGREEMENT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -267,6 +345,8 @@ pub mod key {
     impl Origin {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsKms, Self::External];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_KMS", "EXTERNAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -300,6 +380,8 @@ pub use key::{CfnKey, CfnKeyAttributes};
 
 /// `AWS::KMS::ReplicaKey` and its property types.
 pub mod replica_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::KMS::ReplicaKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-replicakey.html)
@@ -347,6 +429,29 @@ pub mod replica_key {
             }
         }
     }
+
+    /// What the schema says of `AWS::KMS::ReplicaKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::KMS::ReplicaKey",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(8192),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KeyPolicy", s::Kind::Json),
+            s::prop("PendingWindowInDays", s::Kind::Integer)
+                .minimum(7.0)
+                .maximum(30.0),
+            s::prop("PrimaryKeyArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PrimaryKeyArn", "KeyPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnReplicaKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicaKeyAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::LakeFormation::DataCellsFilter` and its property types.
 pub mod data_cells_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::DataCellsFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datacellsfilter.html)
@@ -69,6 +71,35 @@ pub mod data_cells_filter {
         }
     }
 
+    /// What the schema says of `AWS::LakeFormation::DataCellsFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::DataCellsFilter",
+        properties: &[
+            s::prop(
+                "ColumnNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("ColumnWildcard", s::Kind::Object(&SCHEMA_ColumnWildcard)),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RowFilter", s::Kind::Object(&SCHEMA_RowFilter)),
+            s::prop("TableCatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["TableCatalogId", "DatabaseName", "TableName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ColumnWildcard`, a property type of `AWS::LakeFormation::DataCellsFilter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -77,6 +108,19 @@ pub mod data_cells_filter {
         pub excluded_column_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ColumnWildcard`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnWildcard: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnWildcard",
+        properties: &[s::prop(
+            "ExcludedColumnNames",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColumnWildcard> for ::stratus_model::Val<ColumnWildcard> {
         fn from(value: ColumnWildcard) -> Self {
@@ -94,6 +138,19 @@ pub mod data_cells_filter {
         pub filter_expression: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RowFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RowFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "RowFilter",
+        properties: &[
+            s::prop("AllRowsWildcard", s::Kind::Json),
+            s::prop("FilterExpression", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RowFilter> for ::stratus_model::Val<RowFilter> {
         fn from(value: RowFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -105,6 +162,8 @@ pub use data_cells_filter::CfnDataCellsFilter;
 
 /// `AWS::LakeFormation::DataLakeSettings` and its property types.
 pub mod data_lake_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::DataLakeSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datalakesettings.html)
@@ -146,6 +205,49 @@ pub mod data_lake_settings {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::LakeFormation::DataLakeSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::DataLakeSettings",
+        properties: &[
+            s::prop(
+                "Admins",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataLakePrincipal))),
+            ),
+            s::prop("AllowExternalDataFiltering", s::Kind::Boolean),
+            s::prop("AllowFullTableExternalDataAccess", s::Kind::Boolean),
+            s::prop(
+                "AuthorizedSessionTagValueList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "CreateDatabaseDefaultPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrincipalPermissions))),
+            ),
+            s::prop(
+                "CreateTableDefaultPermissions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PrincipalPermissions))),
+            ),
+            s::prop(
+                "ExternalDataFilteringAllowList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataLakePrincipal))),
+            ),
+            s::prop("MutationType", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop(
+                "ReadOnlyAdmins",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataLakePrincipal))),
+            ),
+            s::prop(
+                "TrustedResourceOwners",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataLakeSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataLakeSettingsAttributes {
         /// `Id`: string.
@@ -180,6 +282,16 @@ pub mod data_lake_settings {
         }
     }
 
+    /// What the schema says of `DataLakePrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakePrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakePrincipal",
+        properties: &[s::prop("DataLakePrincipalIdentifier", s::Kind::String)],
+        required: &["DataLakePrincipalIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -213,6 +325,19 @@ pub mod data_lake_settings {
         }
     }
 
+    /// What the schema says of `PrincipalPermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrincipalPermissions: s::ObjectSchema = s::ObjectSchema {
+        name: "PrincipalPermissions",
+        properties: &[
+            s::prop("Permissions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_DataLakePrincipal)),
+        ],
+        required: &["Permissions", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrincipalPermissions> for ::stratus_model::Val<PrincipalPermissions> {
         fn from(value: PrincipalPermissions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -224,6 +349,8 @@ pub use data_lake_settings::{CfnDataLakeSettings, CfnDataLakeSettingsAttributes}
 
 /// `AWS::LakeFormation::Permissions` and its property types.
 pub mod permissions {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::Permissions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-permissions.html)
@@ -267,6 +394,27 @@ pub mod permissions {
         }
     }
 
+    /// What the schema says of `AWS::LakeFormation::Permissions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::Permissions",
+        properties: &[
+            s::prop(
+                "DataLakePrincipal",
+                s::Kind::Object(&SCHEMA_DataLakePrincipal),
+            ),
+            s::prop("Permissions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "PermissionsWithGrantOption",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Resource", s::Kind::Object(&SCHEMA_Resource)),
+        ],
+        required: &["DataLakePrincipal", "Resource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPermissions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionsAttributes {
         /// `Id`: string.
@@ -287,6 +435,16 @@ pub mod permissions {
         pub data_lake_principal_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataLakePrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakePrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakePrincipal",
+        properties: &[s::prop("DataLakePrincipalIdentifier", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
@@ -310,6 +468,30 @@ pub mod permissions {
             ::std::option::Option<::stratus_model::Val<TableWithColumnsResource>>,
     }
 
+    /// What the schema says of `Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA_Resource: s::ObjectSchema = s::ObjectSchema {
+        name: "Resource",
+        properties: &[
+            s::prop(
+                "DataLocationResource",
+                s::Kind::Object(&SCHEMA_DataLocationResource),
+            ),
+            s::prop(
+                "DatabaseResource",
+                s::Kind::Object(&SCHEMA_DatabaseResource),
+            ),
+            s::prop("TableResource", s::Kind::Object(&SCHEMA_TableResource)),
+            s::prop(
+                "TableWithColumnsResource",
+                s::Kind::Object(&SCHEMA_TableWithColumnsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Resource> for ::stratus_model::Val<Resource> {
         fn from(value: Resource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -326,6 +508,19 @@ pub mod permissions {
         pub s3_resource: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DataLocationResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLocationResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLocationResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("S3Resource", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataLocationResource> for ::stratus_model::Val<DataLocationResource> {
         fn from(value: DataLocationResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +536,19 @@ pub mod permissions {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DatabaseResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseResource> for ::stratus_model::Val<DatabaseResource> {
         fn from(value: DatabaseResource) -> Self {
@@ -361,6 +569,21 @@ pub mod permissions {
         /// `TableWildcard`: JSON.
         pub table_wildcard: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `TableResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("TableWildcard", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableResource> for ::stratus_model::Val<TableResource> {
         fn from(value: TableResource) -> Self {
@@ -385,6 +608,22 @@ pub mod permissions {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TableWithColumnsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableWithColumnsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableWithColumnsResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String),
+            s::prop("ColumnNames", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ColumnWildcard", s::Kind::Object(&SCHEMA_ColumnWildcard)),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TableWithColumnsResource>
         for ::stratus_model::Val<TableWithColumnsResource>
     {
@@ -402,6 +641,19 @@ pub mod permissions {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ColumnWildcard`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnWildcard: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnWildcard",
+        properties: &[s::prop(
+            "ExcludedColumnNames",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ColumnWildcard> for ::stratus_model::Val<ColumnWildcard> {
         fn from(value: ColumnWildcard) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -413,6 +665,8 @@ pub use permissions::{CfnPermissions, CfnPermissionsAttributes};
 
 /// `AWS::LakeFormation::PrincipalPermissions` and its property types.
 pub mod principal_permissions {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::PrincipalPermissions`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html)
@@ -469,6 +723,35 @@ pub mod principal_permissions {
         }
     }
 
+    /// What the schema says of `AWS::LakeFormation::PrincipalPermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::PrincipalPermissions",
+        properties: &[
+            s::prop("Catalog", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+            s::prop(
+                "PermissionsWithGrantOption",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+            s::prop("Principal", s::Kind::Object(&SCHEMA_DataLakePrincipal)),
+            s::prop("Resource", s::Kind::Object(&SCHEMA_Resource)),
+        ],
+        required: &[
+            "Principal",
+            "Resource",
+            "Permissions",
+            "PermissionsWithGrantOption",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrincipalPermissions`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrincipalPermissionsAttributes {
         /// `PrincipalIdentifier`: string.
@@ -494,6 +777,18 @@ pub mod principal_permissions {
         pub data_lake_principal_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataLakePrincipal`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLakePrincipal: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLakePrincipal",
+        properties: &[s::prop("DataLakePrincipalIdentifier", s::Kind::String)
+            .min_length(1)
+            .max_length(255)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataLakePrincipal> for ::stratus_model::Val<DataLakePrincipal> {
         fn from(value: DataLakePrincipal) -> Self {
@@ -525,6 +820,34 @@ pub mod principal_permissions {
         pub table_with_columns:
             ::std::option::Option<::stratus_model::Val<TableWithColumnsResource>>,
     }
+
+    /// What the schema says of `Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA_Resource: s::ObjectSchema = s::ObjectSchema {
+        name: "Resource",
+        properties: &[
+            s::prop("Catalog", s::Kind::String),
+            s::prop(
+                "DataCellsFilter",
+                s::Kind::Object(&SCHEMA_DataCellsFilterResource),
+            ),
+            s::prop(
+                "DataLocation",
+                s::Kind::Object(&SCHEMA_DataLocationResource),
+            ),
+            s::prop("Database", s::Kind::Object(&SCHEMA_DatabaseResource)),
+            s::prop("LFTag", s::Kind::Object(&SCHEMA_LfTagKeyResource)),
+            s::prop("LFTagPolicy", s::Kind::Object(&SCHEMA_LfTagPolicyResource)),
+            s::prop("Table", s::Kind::Object(&SCHEMA_TableResource)),
+            s::prop(
+                "TableWithColumns",
+                s::Kind::Object(&SCHEMA_TableWithColumnsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Resource> for ::stratus_model::Val<Resource> {
         fn from(value: Resource) -> Self {
@@ -567,6 +890,29 @@ pub mod principal_permissions {
         }
     }
 
+    /// What the schema says of `DataCellsFilterResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCellsFilterResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCellsFilterResource",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableCatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["TableCatalogId", "DatabaseName", "TableName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCellsFilterResource>
         for ::stratus_model::Val<DataCellsFilterResource>
     {
@@ -600,6 +946,21 @@ pub mod principal_permissions {
         }
     }
 
+    /// What the schema says of `DataLocationResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataLocationResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataLocationResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("ResourceArn", s::Kind::String),
+        ],
+        required: &["CatalogId", "ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataLocationResource> for ::stratus_model::Val<DataLocationResource> {
         fn from(value: DataLocationResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -630,6 +991,23 @@ pub mod principal_permissions {
             }
         }
     }
+
+    /// What the schema says of `DatabaseResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["CatalogId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseResource> for ::stratus_model::Val<DatabaseResource> {
         fn from(value: DatabaseResource) -> Self {
@@ -669,6 +1047,29 @@ pub mod principal_permissions {
         }
     }
 
+    /// What the schema says of `LFTagKeyResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_LfTagKeyResource: s::ObjectSchema = s::ObjectSchema {
+        name: "LFTagKeyResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("TagKey", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "TagValues",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["CatalogId", "TagKey", "TagValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LfTagKeyResource> for ::stratus_model::Val<LfTagKeyResource> {
         fn from(value: LfTagKeyResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -704,6 +1105,27 @@ pub mod principal_permissions {
             }
         }
     }
+
+    /// What the schema says of `LFTagPolicyResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_LfTagPolicyResource: s::ObjectSchema = s::ObjectSchema {
+        name: "LFTagPolicyResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "Expression",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LfTag))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+        ],
+        required: &["CatalogId", "ResourceType", "Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LfTagPolicyResource> for ::stratus_model::Val<LfTagPolicyResource> {
         fn from(value: LfTagPolicyResource) -> Self {
@@ -741,6 +1163,27 @@ pub mod principal_permissions {
             }
         }
     }
+
+    /// What the schema says of `TableResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableWildcard", s::Kind::Json),
+        ],
+        required: &["CatalogId", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableResource> for ::stratus_model::Val<TableResource> {
         fn from(value: TableResource) -> Self {
@@ -785,6 +1228,31 @@ pub mod principal_permissions {
         }
     }
 
+    /// What the schema says of `TableWithColumnsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableWithColumnsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableWithColumnsResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "ColumnNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("ColumnWildcard", s::Kind::Object(&SCHEMA_ColumnWildcard)),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["CatalogId", "DatabaseName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TableWithColumnsResource>
         for ::stratus_model::Val<TableWithColumnsResource>
     {
@@ -804,6 +1272,26 @@ pub mod principal_permissions {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `LFTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_LfTag: s::ObjectSchema = s::ObjectSchema {
+        name: "LFTag",
+        properties: &[
+            s::prop("TagKey", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TagValues",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LfTag> for ::stratus_model::Val<LfTag> {
         fn from(value: LfTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -818,6 +1306,19 @@ pub mod principal_permissions {
         pub excluded_column_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ColumnWildcard`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColumnWildcard: s::ObjectSchema = s::ObjectSchema {
+        name: "ColumnWildcard",
+        properties: &[s::prop(
+            "ExcludedColumnNames",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColumnWildcard> for ::stratus_model::Val<ColumnWildcard> {
         fn from(value: ColumnWildcard) -> Self {
@@ -873,6 +1374,22 @@ pub mod principal_permissions {
             Self::Associate,
             Self::GrantWithLfTagExpression,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALL",
+            "SELECT",
+            "ALTER",
+            "DROP",
+            "DELETE",
+            "INSERT",
+            "DESCRIBE",
+            "CREATE_DATABASE",
+            "CREATE_TABLE",
+            "DATA_LOCATION_ACCESS",
+            "CREATE_LF_TAG",
+            "ASSOCIATE",
+            "GRANT_WITH_LF_TAG_EXPRESSION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -924,6 +1441,8 @@ pub mod principal_permissions {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Database, Self::Table];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DATABASE", "TABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -957,6 +1476,8 @@ pub use principal_permissions::{CfnPrincipalPermissions, CfnPrincipalPermissions
 
 /// `AWS::LakeFormation::Resource` and its property types.
 pub mod resource {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::Resource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-resource.html)
@@ -999,6 +1520,22 @@ pub mod resource {
         }
     }
 
+    /// What the schema says of `AWS::LakeFormation::Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::Resource",
+        properties: &[
+            s::prop("HybridAccessEnabled", s::Kind::Boolean),
+            s::prop("ResourceArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UseServiceLinkedRole", s::Kind::Boolean),
+            s::prop("WithFederation", s::Kind::Boolean),
+        ],
+        required: &["ResourceArn", "UseServiceLinkedRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceAttributes {
         /// `Id`: string.
@@ -1016,6 +1553,8 @@ pub use resource::{CfnResource, CfnResourceAttributes};
 
 /// `AWS::LakeFormation::Tag` and its property types.
 pub mod tag {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::Tag`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-tag.html)
@@ -1055,12 +1594,43 @@ pub mod tag {
             }
         }
     }
+
+    /// What the schema says of `AWS::LakeFormation::Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::Tag",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("TagKey", s::Kind::String)
+                .pattern("^([{a-zA-Z}{\\s}{0-9}_.:\\/=+\\-@%]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TagValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([{a-zA-Z}{\\s}{0-9}_.:\\*\\/=+\\-@%]*)$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(1000),
+        ],
+        required: &["TagKey", "TagValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use tag::CfnTag;
 
 /// `AWS::LakeFormation::TagAssociation` and its property types.
 pub mod tag_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LakeFormation::TagAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-tagassociation.html)
@@ -1095,6 +1665,24 @@ pub mod tag_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::LakeFormation::TagAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LakeFormation::TagAssociation",
+        properties: &[
+            s::prop(
+                "LFTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LfTagPair))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("Resource", s::Kind::Object(&SCHEMA_Resource)),
+        ],
+        required: &["Resource", "LFTags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTagAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTagAssociationAttributes {
@@ -1145,6 +1733,35 @@ pub mod tag_association {
         }
     }
 
+    /// What the schema says of `LFTagPair`'s properties; `validate()` checks them.
+    pub static SCHEMA_LfTagPair: s::ObjectSchema = s::ObjectSchema {
+        name: "LFTagPair",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("TagKey", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "TagValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([\\p{L}\\p{Z}\\p{N}_.:\\*\\/=+\\-@%]*)$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+        ],
+        required: &["CatalogId", "TagKey", "TagValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LfTagPair> for ::stratus_model::Val<LfTagPair> {
         fn from(value: LfTagPair) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1165,6 +1782,24 @@ pub mod tag_association {
         pub table_with_columns:
             ::std::option::Option<::stratus_model::Val<TableWithColumnsResource>>,
     }
+
+    /// What the schema says of `Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA_Resource: s::ObjectSchema = s::ObjectSchema {
+        name: "Resource",
+        properties: &[
+            s::prop("Catalog", s::Kind::String),
+            s::prop("Database", s::Kind::Object(&SCHEMA_DatabaseResource)),
+            s::prop("Table", s::Kind::Object(&SCHEMA_TableResource)),
+            s::prop(
+                "TableWithColumns",
+                s::Kind::Object(&SCHEMA_TableWithColumnsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Resource> for ::stratus_model::Val<Resource> {
         fn from(value: Resource) -> Self {
@@ -1196,6 +1831,23 @@ pub mod tag_association {
             }
         }
     }
+
+    /// What the schema says of `DatabaseResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatabaseResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DatabaseResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["CatalogId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatabaseResource> for ::stratus_model::Val<DatabaseResource> {
         fn from(value: DatabaseResource) -> Self {
@@ -1233,6 +1885,27 @@ pub mod tag_association {
             }
         }
     }
+
+    /// What the schema says of `TableResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableWildcard", s::Kind::Json),
+        ],
+        required: &["CatalogId", "DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableResource> for ::stratus_model::Val<TableResource> {
         fn from(value: TableResource) -> Self {
@@ -1276,6 +1949,30 @@ pub mod tag_association {
             }
         }
     }
+
+    /// What the schema says of `TableWithColumnsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TableWithColumnsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TableWithColumnsResource",
+        properties: &[
+            s::prop("CatalogId", s::Kind::String)
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "ColumnNames",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("DatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["CatalogId", "DatabaseName", "Name", "ColumnNames"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TableWithColumnsResource>
         for ::stratus_model::Val<TableWithColumnsResource>

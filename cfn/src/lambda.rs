@@ -4,6 +4,8 @@
 
 /// `AWS::Lambda::Alias` and its property types.
 pub mod alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::Alias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html)
@@ -55,6 +57,37 @@ pub mod alias {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::Alias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::Alias",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("FunctionName", s::Kind::String),
+            s::prop("FunctionVersion", s::Kind::String)
+                .pattern("^(\\$LATEST(\\.PUBLISHED)?|[0-9]+)$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ProvisionedConcurrencyConfig",
+                s::Kind::Object(&SCHEMA_ProvisionedConcurrencyConfiguration),
+            ),
+            s::prop(
+                "RoutingConfig",
+                s::Kind::Object(&SCHEMA_AliasRoutingConfiguration),
+            ),
+        ],
+        required: &["FunctionName", "FunctionVersion", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAliasAttributes {
         /// `AliasArn`: string.
@@ -87,6 +120,16 @@ pub mod alias {
         }
     }
 
+    /// What the schema says of `ProvisionedConcurrencyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedConcurrencyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedConcurrencyConfiguration",
+        properties: &[s::prop("ProvisionedConcurrentExecutions", s::Kind::Integer)],
+        required: &["ProvisionedConcurrentExecutions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedConcurrencyConfiguration>
         for ::stratus_model::Val<ProvisionedConcurrencyConfiguration>
     {
@@ -103,6 +146,19 @@ pub mod alias {
         pub additional_version_weights:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VersionWeight>>>,
     }
+
+    /// What the schema says of `AliasRoutingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AliasRoutingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AliasRoutingConfiguration",
+        properties: &[s::prop(
+            "AdditionalVersionWeights",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VersionWeight))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AliasRoutingConfiguration>
         for ::stratus_model::Val<AliasRoutingConfiguration>
@@ -137,6 +193,19 @@ pub mod alias {
         }
     }
 
+    /// What the schema says of `VersionWeight`'s properties; `validate()` checks them.
+    pub static SCHEMA_VersionWeight: s::ObjectSchema = s::ObjectSchema {
+        name: "VersionWeight",
+        properties: &[
+            s::prop("FunctionVersion", s::Kind::String),
+            s::prop("FunctionWeight", s::Kind::Number),
+        ],
+        required: &["FunctionVersion", "FunctionWeight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VersionWeight> for ::stratus_model::Val<VersionWeight> {
         fn from(value: VersionWeight) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -148,6 +217,8 @@ pub use alias::{CfnAlias, CfnAliasAttributes};
 
 /// `AWS::Lambda::CapacityProvider` and its property types.
 pub mod capacity_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::CapacityProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-capacityprovider.html)
@@ -213,6 +284,16 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::CapacityProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::CapacityProvider",
+        properties: &[s::prop("CapacityProviderName", s::Kind::String).pattern("^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$").min_length(1).max_length(140), s::prop("CapacityProviderScalingConfig", s::Kind::Object(&SCHEMA_CapacityProviderScalingConfig)), s::prop("InstanceRequirements", s::Kind::Object(&SCHEMA_InstanceRequirements)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$").min_length(0).max_length(10000), s::prop("PermissionsConfig", s::Kind::Object(&SCHEMA_CapacityProviderPermissionsConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_CapacityProviderVpcConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["PermissionsConfig", "VpcConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCapacityProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCapacityProviderAttributes {
         /// `State`: string.
@@ -246,6 +327,33 @@ pub mod capacity_provider {
         >,
     }
 
+    /// What the schema says of `CapacityProviderScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderScalingConfig",
+        properties: &[
+            s::prop("MaxVCpuCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(15000.0),
+            s::prop(
+                "ScalingMode",
+                s::Kind::Enum(CapacityProviderScalingMode::VALUES),
+            ),
+            s::prop(
+                "ScalingPolicies",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TargetTrackingScalingPolicy),
+                )),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderScalingConfig>
         for ::stratus_model::Val<CapacityProviderScalingConfig>
     {
@@ -271,6 +379,45 @@ pub mod capacity_provider {
         pub excluded_instance_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `InstanceRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceRequirements",
+        properties: &[
+            s::prop(
+                "AllowedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+            s::prop(
+                "Architectures",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Architecture::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "ExcludedInstanceTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9\\.\\-]+$")
+                        .min_length(1)
+                        .max_length(30),
+                ),
+            )
+            .min_items(0)
+            .max_items(400),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceRequirements> for ::stratus_model::Val<InstanceRequirements> {
         fn from(value: InstanceRequirements) -> Self {
@@ -301,6 +448,19 @@ pub mod capacity_provider {
             }
         }
     }
+
+    /// What the schema says of `CapacityProviderPermissionsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderPermissionsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderPermissionsConfig",
+        properties: &[s::prop("CapacityProviderOperatorRoleArn", s::Kind::String)
+            .pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+            .min_length(0)
+            .max_length(10000)],
+        required: &["CapacityProviderOperatorRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityProviderPermissionsConfig>
         for ::stratus_model::Val<CapacityProviderPermissionsConfig>
@@ -341,6 +501,39 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `CapacityProviderVpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderVpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderVpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]*$")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-z]*$")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SubnetIds", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderVpcConfig>
         for ::stratus_model::Val<CapacityProviderVpcConfig>
     {
@@ -377,6 +570,24 @@ pub mod capacity_provider {
         }
     }
 
+    /// What the schema says of `TargetTrackingScalingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetTrackingScalingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetTrackingScalingPolicy",
+        properties: &[
+            s::prop(
+                "PredefinedMetricType",
+                s::Kind::Enum(CapacityProviderPredefinedMetricType::VALUES),
+            ),
+            s::prop("TargetValue", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["PredefinedMetricType", "TargetValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetTrackingScalingPolicy>
         for ::stratus_model::Val<TargetTrackingScalingPolicy>
     {
@@ -397,6 +608,8 @@ pub mod capacity_provider {
     impl CapacityProviderScalingMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Auto, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Auto", "Manual"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -439,6 +652,8 @@ pub mod capacity_provider {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -477,6 +692,9 @@ pub mod capacity_provider {
     impl CapacityProviderPredefinedMetricType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LambdaCapacityProviderAverageCpuUtilization];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LambdaCapacityProviderAverageCPUUtilization"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -513,6 +731,8 @@ pub use capacity_provider::{CfnCapacityProvider, CfnCapacityProviderAttributes};
 
 /// `AWS::Lambda::CodeSigningConfig` and its property types.
 pub mod code_signing_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::CodeSigningConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-codesigningconfig.html)
@@ -548,6 +768,29 @@ pub mod code_signing_config {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lambda::CodeSigningConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::CodeSigningConfig",
+        properties: &[
+            s::prop(
+                "AllowedPublishers",
+                s::Kind::Object(&SCHEMA_AllowedPublishers),
+            ),
+            s::prop(
+                "CodeSigningPolicies",
+                s::Kind::Object(&SCHEMA_CodeSigningPolicies),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AllowedPublishers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCodeSigningConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeSigningConfigAttributes {
@@ -590,6 +833,16 @@ pub mod code_signing_config {
         }
     }
 
+    /// What the schema says of `AllowedPublishers`'s properties; `validate()` checks them.
+    pub static SCHEMA_AllowedPublishers: s::ObjectSchema = s::ObjectSchema {
+        name: "AllowedPublishers",
+        properties: &[s::prop("SigningProfileVersionArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(12).max_length(1024))).min_items(1).max_items(20)],
+        required: &["SigningProfileVersionArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AllowedPublishers> for ::stratus_model::Val<AllowedPublishers> {
         fn from(value: AllowedPublishers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -619,6 +872,19 @@ pub mod code_signing_config {
         }
     }
 
+    /// What the schema says of `CodeSigningPolicies`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeSigningPolicies: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeSigningPolicies",
+        properties: &[s::prop(
+            "UntrustedArtifactOnDeployment",
+            s::Kind::Enum(UntrustedArtifactOnDeployment::VALUES),
+        )],
+        required: &["UntrustedArtifactOnDeployment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeSigningPolicies> for ::stratus_model::Val<CodeSigningPolicies> {
         fn from(value: CodeSigningPolicies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -637,6 +903,8 @@ pub mod code_signing_config {
     impl UntrustedArtifactOnDeployment {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Warn, Self::Enforce];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Warn", "Enforce"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -672,6 +940,8 @@ pub use code_signing_config::{CfnCodeSigningConfig, CfnCodeSigningConfigAttribut
 
 /// `AWS::Lambda::EventInvokeConfig` and its property types.
 pub mod event_invoke_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::EventInvokeConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html)
@@ -720,6 +990,16 @@ pub mod event_invoke_config {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::EventInvokeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::EventInvokeConfig",
+        properties: &[s::prop("DestinationConfig", s::Kind::Object(&SCHEMA_DestinationConfig)), s::prop("FunctionName", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]+(-[a-z]+)+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$"), s::prop("MaximumEventAgeInSeconds", s::Kind::Integer).minimum(60.0).maximum(21600.0), s::prop("MaximumRetryAttempts", s::Kind::Integer).minimum(0.0).maximum(2.0), s::prop("Qualifier", s::Kind::String).pattern("^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$")],
+        required: &["FunctionName", "Qualifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `DestinationConfig`, a property type of `AWS::Lambda::EventInvokeConfig`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -729,6 +1009,19 @@ pub mod event_invoke_config {
         /// `OnSuccess`: [`OnSuccess`].
         pub on_success: ::std::option::Option<::stratus_model::Val<OnSuccess>>,
     }
+
+    /// What the schema says of `DestinationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfig",
+        properties: &[
+            s::prop("OnFailure", s::Kind::Object(&SCHEMA_OnFailure)),
+            s::prop("OnSuccess", s::Kind::Object(&SCHEMA_OnSuccess)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationConfig> for ::stratus_model::Val<DestinationConfig> {
         fn from(value: DestinationConfig) -> Self {
@@ -758,6 +1051,16 @@ pub mod event_invoke_config {
         }
     }
 
+    /// What the schema says of `OnFailure`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnFailure: s::ObjectSchema = s::ObjectSchema {
+        name: "OnFailure",
+        properties: &[s::prop("Destination", s::Kind::String).pattern("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)").min_length(0).max_length(350)],
+        required: &["Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnFailure> for ::stratus_model::Val<OnFailure> {
         fn from(value: OnFailure) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -786,6 +1089,16 @@ pub mod event_invoke_config {
         }
     }
 
+    /// What the schema says of `OnSuccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnSuccess: s::ObjectSchema = s::ObjectSchema {
+        name: "OnSuccess",
+        properties: &[s::prop("Destination", s::Kind::String).pattern("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)").min_length(0).max_length(350)],
+        required: &["Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OnSuccess> for ::stratus_model::Val<OnSuccess> {
         fn from(value: OnSuccess) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -797,6 +1110,8 @@ pub use event_invoke_config::CfnEventInvokeConfig;
 
 /// `AWS::Lambda::EventSourceMapping` and its property types.
 pub mod event_source_mapping {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::EventSourceMapping`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html)
@@ -941,6 +1256,16 @@ pub mod event_source_mapping {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::EventSourceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::EventSourceMapping",
+        properties: &[s::prop("AmazonManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_AmazonManagedKafkaEventSourceConfig)), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("BisectBatchOnFunctionError", s::Kind::Boolean), s::prop("DestinationConfig", s::Kind::Object(&SCHEMA_DestinationConfig)), s::prop("DocumentDBEventSourceConfig", s::Kind::Object(&SCHEMA_DocumentDbEventSourceConfig)), s::prop("Enabled", s::Kind::Boolean), s::prop("EventSourceArn", s::Kind::String).pattern("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(12).max_length(1024), s::prop("FilterCriteria", s::Kind::Object(&SCHEMA_FilterCriteria)), s::prop("FunctionName", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?").min_length(1).max_length(140), s::prop("FunctionResponseTypes", s::Kind::List(&s::prop("", s::Kind::Enum(FunctionResponseType::VALUES)))).min_length(0).max_length(1).min_items(0).max_items(1), s::prop("KmsKeyArn", s::Kind::String).pattern("(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()").min_length(12).max_length(2048), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("MaximumRecordAgeInSeconds", s::Kind::Integer).minimum(-1.0).maximum(604800.0), s::prop("MaximumRetryAttempts", s::Kind::Integer).minimum(-1.0).maximum(10000.0), s::prop("MetricsConfig", s::Kind::Object(&SCHEMA_MetricsConfig)), s::prop("ParallelizationFactor", s::Kind::Integer).minimum(1.0).maximum(10.0), s::prop("ProvisionedPollerConfig", s::Kind::Object(&SCHEMA_ProvisionedPollerConfig)), s::prop("Queues", s::Kind::List(&s::prop("", s::Kind::String).pattern("[\\s\\S]*").min_length(1).max_length(1000))).min_items(1).max_items(1), s::prop("ScalingConfig", s::Kind::Object(&SCHEMA_ScalingConfig)), s::prop("SelfManagedEventSource", s::Kind::Object(&SCHEMA_SelfManagedEventSource)), s::prop("SelfManagedKafkaEventSourceConfig", s::Kind::Object(&SCHEMA_SelfManagedKafkaEventSourceConfig)), s::prop("SourceAccessConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceAccessConfiguration)))).min_items(1).max_items(22), s::prop("StartingPosition", s::Kind::String).pattern("(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+").min_length(6).max_length(12), s::prop("StartingPositionTimestamp", s::Kind::Number), s::prop("Topics", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)").min_length(1).max_length(249))).min_items(1).max_items(1), s::prop("TumblingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(900.0), s::prop("Tags", s::Kind::Json)],
+        required: &["FunctionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventSourceMapping`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventSourceMappingAttributes {
         /// `Id`: string.
@@ -969,6 +1294,25 @@ pub mod event_source_mapping {
             ::std::option::Option<::stratus_model::Val<SchemaRegistryConfig>>,
     }
 
+    /// What the schema says of `AmazonManagedKafkaEventSourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonManagedKafkaEventSourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonManagedKafkaEventSourceConfig",
+        properties: &[
+            s::prop("ConsumerGroupId", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\/*:_+=.@-]*")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "SchemaRegistryConfig",
+                s::Kind::Object(&SCHEMA_SchemaRegistryConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AmazonManagedKafkaEventSourceConfig>
         for ::stratus_model::Val<AmazonManagedKafkaEventSourceConfig>
     {
@@ -984,6 +1328,16 @@ pub mod event_source_mapping {
         /// `OnFailure`: [`OnFailure`].
         pub on_failure: ::std::option::Option<::stratus_model::Val<OnFailure>>,
     }
+
+    /// What the schema says of `DestinationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfig",
+        properties: &[s::prop("OnFailure", s::Kind::Object(&SCHEMA_OnFailure))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationConfig> for ::stratus_model::Val<DestinationConfig> {
         fn from(value: DestinationConfig) -> Self {
@@ -1008,6 +1362,26 @@ pub mod event_source_mapping {
         pub full_document: ::std::option::Option<::stratus_model::Val<FullDocument>>,
     }
 
+    /// What the schema says of `DocumentDBEventSourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentDbEventSourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentDBEventSourceConfig",
+        properties: &[
+            s::prop("CollectionName", s::Kind::String)
+                .pattern("^(^(?!(system\\x2e)))(^[_a-zA-Z0-9])([^$]*)$")
+                .min_length(1)
+                .max_length(57),
+            s::prop("DatabaseName", s::Kind::String)
+                .pattern("^[^ /\\.$\\x22]*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("FullDocument", s::Kind::Enum(FullDocument::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentDbEventSourceConfig>
         for ::stratus_model::Val<DocumentDbEventSourceConfig>
     {
@@ -1025,6 +1399,21 @@ pub mod event_source_mapping {
         pub filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Filter>>>,
     }
 
+    /// What the schema says of `FilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterCriteria",
+        properties: &[s::prop(
+            "Filters",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+        )
+        .min_items(1)
+        .max_items(20)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterCriteria> for ::stratus_model::Val<FilterCriteria> {
         fn from(value: FilterCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1040,6 +1429,19 @@ pub mod event_source_mapping {
         pub system_log_level: ::std::option::Option<::stratus_model::Val<SystemLogLevel>>,
     }
 
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[s::prop(
+            "SystemLogLevel",
+            s::Kind::Enum(SystemLogLevel::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1054,6 +1456,21 @@ pub mod event_source_mapping {
         /// Items: `0..=3`.
         pub metrics: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Metric>>>,
     }
+
+    /// What the schema says of `MetricsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsConfig",
+        properties: &[s::prop(
+            "Metrics",
+            s::Kind::List(&s::prop("", s::Kind::Enum(Metric::VALUES))),
+        )
+        .min_items(0)
+        .max_items(3)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricsConfig> for ::stratus_model::Val<MetricsConfig> {
         fn from(value: MetricsConfig) -> Self {
@@ -1077,6 +1494,27 @@ pub mod event_source_mapping {
         pub poller_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ProvisionedPollerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedPollerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedPollerConfig",
+        properties: &[
+            s::prop("MaximumPollers", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2000.0),
+            s::prop("MinimumPollers", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(200.0),
+            s::prop("PollerGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]*$")
+                .min_length(0)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedPollerConfig>
         for ::stratus_model::Val<ProvisionedPollerConfig>
     {
@@ -1093,6 +1531,18 @@ pub mod event_source_mapping {
         pub maximum_concurrency: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConfig",
+        properties: &[s::prop("MaximumConcurrency", s::Kind::Integer)
+            .minimum(2.0)
+            .maximum(1000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingConfig> for ::stratus_model::Val<ScalingConfig> {
         fn from(value: ScalingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1106,6 +1556,16 @@ pub mod event_source_mapping {
         /// `Endpoints`: [`Endpoints`].
         pub endpoints: ::std::option::Option<::stratus_model::Val<Endpoints>>,
     }
+
+    /// What the schema says of `SelfManagedEventSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedEventSource: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedEventSource",
+        properties: &[s::prop("Endpoints", s::Kind::Object(&SCHEMA_Endpoints))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SelfManagedEventSource> for ::stratus_model::Val<SelfManagedEventSource> {
         fn from(value: SelfManagedEventSource) -> Self {
@@ -1123,6 +1583,25 @@ pub mod event_source_mapping {
         pub schema_registry_config:
             ::std::option::Option<::stratus_model::Val<SchemaRegistryConfig>>,
     }
+
+    /// What the schema says of `SelfManagedKafkaEventSourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedKafkaEventSourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedKafkaEventSourceConfig",
+        properties: &[
+            s::prop("ConsumerGroupId", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\/*:_+=.@-]*")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "SchemaRegistryConfig",
+                s::Kind::Object(&SCHEMA_SchemaRegistryConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SelfManagedKafkaEventSourceConfig>
         for ::stratus_model::Val<SelfManagedKafkaEventSourceConfig>
@@ -1145,6 +1624,22 @@ pub mod event_source_mapping {
         #[resource(rename = "URI")]
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SourceAccessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAccessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAccessConfiguration",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("URI", s::Kind::String)
+                .pattern("[a-zA-Z0-9-\\/*:_+=.@-]*")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceAccessConfiguration>
         for ::stratus_model::Val<SourceAccessConfiguration>
@@ -1177,6 +1672,42 @@ pub mod event_source_mapping {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SchemaValidationConfig>>>,
     }
 
+    /// What the schema says of `SchemaRegistryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaRegistryConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaRegistryConfig",
+        properties: &[
+            s::prop(
+                "AccessConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SchemaRegistryAccessConfig),
+                )),
+            )
+            .max_items(2),
+            s::prop(
+                "EventRecordFormat",
+                s::Kind::Enum(EventRecordFormat::VALUES),
+            ),
+            s::prop("SchemaRegistryURI", s::Kind::String)
+                .pattern("[a-zA-Z0-9-/*:_+=.@-]*")
+                .min_length(1)
+                .max_length(10000),
+            s::prop(
+                "SchemaValidationConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SchemaValidationConfig),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaRegistryConfig> for ::stratus_model::Val<SchemaRegistryConfig> {
         fn from(value: SchemaRegistryConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1192,6 +1723,16 @@ pub mod event_source_mapping {
         /// Length: `12..=1024`.
         pub destination: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OnFailure`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnFailure: s::ObjectSchema = s::ObjectSchema {
+        name: "OnFailure",
+        properties: &[s::prop("Destination", s::Kind::String).pattern("^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(12).max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnFailure> for ::stratus_model::Val<OnFailure> {
         fn from(value: OnFailure) -> Self {
@@ -1209,6 +1750,19 @@ pub mod event_source_mapping {
         pub pattern: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[s::prop("Pattern", s::Kind::String)
+            .pattern(".*")
+            .min_length(0)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1224,6 +1778,16 @@ pub mod event_source_mapping {
         pub kafka_bootstrap_servers:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `Endpoints`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoints: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoints",
+        properties: &[s::prop("KafkaBootstrapServers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}").min_length(1).max_length(300))).min_items(1).max_items(10)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Endpoints> for ::stratus_model::Val<Endpoints> {
         fn from(value: Endpoints) -> Self {
@@ -1245,6 +1809,16 @@ pub mod event_source_mapping {
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SchemaRegistryAccessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaRegistryAccessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaRegistryAccessConfig",
+        properties: &[s::prop("Type", s::Kind::Enum(Type2::VALUES)), s::prop("URI", s::Kind::String).pattern("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)").min_length(1).max_length(10000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaRegistryAccessConfig>
         for ::stratus_model::Val<SchemaRegistryAccessConfig>
     {
@@ -1262,6 +1836,16 @@ pub mod event_source_mapping {
         pub attribute: ::std::option::Option<::stratus_model::Val<Attribute>>,
     }
 
+    /// What the schema says of `SchemaValidationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaValidationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaValidationConfig",
+        properties: &[s::prop("Attribute", s::Kind::Enum(Attribute::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaValidationConfig> for ::stratus_model::Val<SchemaValidationConfig> {
         fn from(value: SchemaValidationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1278,6 +1862,8 @@ pub mod event_source_mapping {
     impl FunctionResponseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ReportBatchItemFailures];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ReportBatchItemFailures"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1317,6 +1903,8 @@ pub mod event_source_mapping {
     impl FullDocument {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UpdateLookup, Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UpdateLookup", "Default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1359,6 +1947,8 @@ pub mod event_source_mapping {
     impl SystemLogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Debug, Self::Info, Self::Warn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1402,6 +1992,8 @@ pub mod event_source_mapping {
     impl Metric {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EventCount, Self::ErrorCount, Self::KafkaMetrics];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EventCount", "ErrorCount", "KafkaMetrics"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1464,6 +2056,17 @@ pub mod event_source_mapping {
             Self::ClientCertificateTlsAuth,
             Self::ServerRootCaCertificate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BASIC_AUTH",
+            "VPC_SUBNET",
+            "VPC_SECURITY_GROUP",
+            "SASL_SCRAM_512_AUTH",
+            "SASL_SCRAM_256_AUTH",
+            "VIRTUAL_HOST",
+            "CLIENT_CERTIFICATE_TLS_AUTH",
+            "SERVER_ROOT_CA_CERTIFICATE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1510,6 +2113,8 @@ pub mod event_source_mapping {
     impl EventRecordFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Source];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "SOURCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1556,6 +2161,12 @@ pub mod event_source_mapping {
             Self::ClientCertificateTlsAuth,
             Self::ServerRootCaCertificate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BASIC_AUTH",
+            "CLIENT_CERTIFICATE_TLS_AUTH",
+            "SERVER_ROOT_CA_CERTIFICATE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1597,6 +2208,8 @@ pub mod event_source_mapping {
     impl Attribute {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Key, Self::Value];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEY", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1630,6 +2243,8 @@ pub use event_source_mapping::{CfnEventSourceMapping, CfnEventSourceMappingAttri
 
 /// `AWS::Lambda::Function` and its property types.
 pub mod function {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::Function`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html)
@@ -1777,6 +2392,16 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::Function`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::Function",
+        properties: &[s::prop("Architectures", s::Kind::List(&s::prop("", s::Kind::Enum(Architecture::VALUES)))).min_items(1).max_items(1), s::prop("CapacityProviderConfig", s::Kind::Object(&SCHEMA_CapacityProviderConfig)), s::prop("Code", s::Kind::Object(&SCHEMA_Code)), s::prop("CodeSigningConfigArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}").min_length(0).max_length(200), s::prop("DeadLetterConfig", s::Kind::Object(&SCHEMA_DeadLetterConfig)), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("DurableConfig", s::Kind::Object(&SCHEMA_DurableConfig)), s::prop("Environment", s::Kind::Object(&SCHEMA_Environment)), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EphemeralStorage)), s::prop("FileSystemConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FileSystemConfig)))).min_items(0).max_items(1), s::prop("FunctionName", s::Kind::String).min_length(1).max_length(64), s::prop("FunctionScalingConfig", s::Kind::Object(&SCHEMA_FunctionScalingConfig)), s::prop("Handler", s::Kind::String).pattern("^[^\\s]+$").min_length(0).max_length(128), s::prop("ImageConfig", s::Kind::Object(&SCHEMA_ImageConfig)), s::prop("KmsKeyArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"), s::prop("Layers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$").min_length(1))).max_items(5), s::prop("LoggingConfig", s::Kind::Object(&SCHEMA_LoggingConfig)), s::prop("MemorySize", s::Kind::Integer).minimum(128.0).maximum(32768.0), s::prop("PackageType", s::Kind::Enum(PackageType::VALUES)), s::prop("PublishToLatestPublished", s::Kind::Boolean), s::prop("RecursiveLoop", s::Kind::Enum(RecursiveLoop::VALUES)), s::prop("ReservedConcurrentExecutions", s::Kind::Integer).minimum(0.0), s::prop("Role", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"), s::prop("Runtime", s::Kind::Enum(Runtime::VALUES)), s::prop("RuntimeManagementConfig", s::Kind::Object(&SCHEMA_RuntimeManagementConfig)), s::prop("SnapStart", s::Kind::Object(&SCHEMA_SnapStart)), s::prop("TenancyConfig", s::Kind::Object(&SCHEMA_TenancyConfig)), s::prop("Timeout", s::Kind::Integer).minimum(1.0).maximum(900.0), s::prop("TracingConfig", s::Kind::Object(&SCHEMA_TracingConfig)), s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["Code", "Role"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFunction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFunctionAttributes {
         /// `SnapStartResponse`: JSON.
@@ -1832,6 +2457,19 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `CapacityProviderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderConfig",
+        properties: &[s::prop(
+            "LambdaManagedInstancesCapacityProviderConfig",
+            s::Kind::Object(&SCHEMA_LambdaManagedInstancesCapacityProviderConfig),
+        )],
+        required: &["LambdaManagedInstancesCapacityProviderConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderConfig> for ::stratus_model::Val<CapacityProviderConfig> {
         fn from(value: CapacityProviderConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1866,6 +2504,35 @@ pub mod function {
         pub zip_file: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Code`'s properties; `validate()` checks them.
+    pub static SCHEMA_Code: s::ObjectSchema = s::ObjectSchema {
+        name: "Code",
+        properties: &[
+            s::prop("ImageUri", s::Kind::String),
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[0-9A-Za-z\\.\\-_]*(?<!\\.)$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "S3ObjectStorageMode",
+                s::Kind::Enum(S3ObjectStorageMode::VALUES),
+            ),
+            s::prop("S3ObjectVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SourceKMSKeyArn", s::Kind::String)
+                .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
+            s::prop("ZipFile", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1880,6 +2547,17 @@ pub mod function {
         /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
         pub target_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeadLetterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeadLetterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeadLetterConfig",
+        properties: &[s::prop("TargetArn", s::Kind::String)
+            .pattern("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeadLetterConfig> for ::stratus_model::Val<DeadLetterConfig> {
         fn from(value: DeadLetterConfig) -> Self {
@@ -1912,6 +2590,23 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `DurableConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DurableConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DurableConfig",
+        properties: &[
+            s::prop("ExecutionTimeout", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(31622400.0),
+            s::prop("RetentionPeriodInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(90.0),
+        ],
+        required: &["ExecutionTimeout"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DurableConfig> for ::stratus_model::Val<DurableConfig> {
         fn from(value: DurableConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1929,6 +2624,19 @@ pub mod function {
             >,
         >,
     }
+
+    /// What the schema says of `Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Environment: s::ObjectSchema = s::ObjectSchema {
+        name: "Environment",
+        properties: &[s::prop(
+            "Variables",
+            s::Kind::Map(&s::prop("", s::Kind::Json)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Environment> for ::stratus_model::Val<Environment> {
         fn from(value: Environment) -> Self {
@@ -1952,6 +2660,18 @@ pub mod function {
             Self { size: size.into() }
         }
     }
+
+    /// What the schema says of `EphemeralStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_EphemeralStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "EphemeralStorage",
+        properties: &[s::prop("Size", s::Kind::Integer)
+            .minimum(512.0)
+            .maximum(10240.0)],
+        required: &["Size"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EphemeralStorage> for ::stratus_model::Val<EphemeralStorage> {
         fn from(value: EphemeralStorage) -> Self {
@@ -1988,6 +2708,16 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `FileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSystemConfig",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$").max_length(200), s::prop("LocalMountPath", s::Kind::String).pattern("^/mnt/[a-zA-Z0-9-_.]+$").min_length(0).max_length(160)],
+        required: &["Arn", "LocalMountPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FileSystemConfig> for ::stratus_model::Val<FileSystemConfig> {
         fn from(value: FileSystemConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2005,6 +2735,23 @@ pub mod function {
         /// Range: `0..=15000`.
         pub min_execution_environments: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `FunctionScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionScalingConfig",
+        properties: &[
+            s::prop("MaxExecutionEnvironments", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15000.0),
+            s::prop("MinExecutionEnvironments", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FunctionScalingConfig> for ::stratus_model::Val<FunctionScalingConfig> {
         fn from(value: FunctionScalingConfig) -> Self {
@@ -2028,6 +2775,26 @@ pub mod function {
         /// Length: `0..=1000`.
         pub working_directory: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageConfig",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(1500),
+            s::prop("EntryPoint", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(1500),
+            s::prop("WorkingDirectory", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageConfig> for ::stratus_model::Val<ImageConfig> {
         fn from(value: ImageConfig) -> Self {
@@ -2053,6 +2820,27 @@ pub mod function {
         /// Allowed values: `DEBUG`, `INFO`, `WARN`.
         pub system_log_level: ::std::option::Option<::stratus_model::Val<SystemLogLevel>>,
     }
+
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[
+            s::prop(
+                "ApplicationLogLevel",
+                s::Kind::Enum(ApplicationLogLevel::VALUES),
+            ),
+            s::prop("LogFormat", s::Kind::Enum(LogFormat::VALUES)),
+            s::prop("LogGroup", s::Kind::String)
+                .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("SystemLogLevel", s::Kind::Enum(SystemLogLevel::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
@@ -2084,6 +2872,19 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `RuntimeManagementConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimeManagementConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimeManagementConfig",
+        properties: &[
+            s::prop("RuntimeVersionArn", s::Kind::String),
+            s::prop("UpdateRuntimeOn", s::Kind::Enum(UpdateRuntimeOn::VALUES)),
+        ],
+        required: &["UpdateRuntimeOn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuntimeManagementConfig>
         for ::stratus_model::Val<RuntimeManagementConfig>
     {
@@ -2110,6 +2911,16 @@ pub mod function {
             }
         }
     }
+
+    /// What the schema says of `SnapStart`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnapStart: s::ObjectSchema = s::ObjectSchema {
+        name: "SnapStart",
+        properties: &[s::prop("ApplyOn", s::Kind::Enum(ApplyOn::VALUES))],
+        required: &["ApplyOn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnapStart> for ::stratus_model::Val<SnapStart> {
         fn from(value: SnapStart) -> Self {
@@ -2138,6 +2949,19 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `TenancyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TenancyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TenancyConfig",
+        properties: &[s::prop(
+            "TenantIsolationMode",
+            s::Kind::Enum(TenantIsolationMode::VALUES),
+        )],
+        required: &["TenantIsolationMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TenancyConfig> for ::stratus_model::Val<TenancyConfig> {
         fn from(value: TenancyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2152,6 +2976,16 @@ pub mod function {
         /// Allowed values: `Active`, `PassThrough`.
         pub mode: ::std::option::Option<::stratus_model::Val<Mode>>,
     }
+
+    /// What the schema says of `TracingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TracingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TracingConfig",
+        properties: &[s::prop("Mode", s::Kind::Enum(Mode::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TracingConfig> for ::stratus_model::Val<TracingConfig> {
         fn from(value: TracingConfig) -> Self {
@@ -2174,6 +3008,27 @@ pub mod function {
         pub subnet_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop("Ipv6AllowedForDualStack", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(16),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
@@ -2215,6 +3070,16 @@ pub mod function {
         }
     }
 
+    /// What the schema says of `LambdaManagedInstancesCapacityProviderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaManagedInstancesCapacityProviderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaManagedInstancesCapacityProviderConfig",
+        properties: &[s::prop("CapacityProviderArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$").min_length(1).max_length(140), s::prop("ExecutionEnvironmentMemoryGiBPerVCpu", s::Kind::Number).minimum(2.0).maximum(8.0), s::prop("PerExecutionEnvironmentMaxConcurrency", s::Kind::Integer).minimum(1.0).maximum(1600.0)],
+        required: &["CapacityProviderArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaManagedInstancesCapacityProviderConfig>
         for ::stratus_model::Val<LambdaManagedInstancesCapacityProviderConfig>
     {
@@ -2235,6 +3100,8 @@ pub mod function {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2275,6 +3142,8 @@ pub mod function {
     impl PackageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Image, Self::Zip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Image", "Zip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2315,6 +3184,8 @@ pub mod function {
     impl RecursiveLoop {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Terminate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Allow", "Terminate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2490,6 +3361,55 @@ pub mod function {
             Self::Ruby34,
             Self::Ruby40,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "dotnet10",
+            "dotnet6",
+            "dotnet8",
+            "dotnetcore1.0",
+            "dotnetcore2.0",
+            "dotnetcore2.1",
+            "dotnetcore3.1",
+            "go1.x",
+            "java11",
+            "java17",
+            "java21",
+            "java25",
+            "java8",
+            "java8.al2",
+            "nodejs",
+            "nodejs10.x",
+            "nodejs12.x",
+            "nodejs14.x",
+            "nodejs16.x",
+            "nodejs18.x",
+            "nodejs20.x",
+            "nodejs22.x",
+            "nodejs24.x",
+            "nodejs4.3",
+            "nodejs4.3-edge",
+            "nodejs6.10",
+            "nodejs8.10",
+            "provided",
+            "provided.al2",
+            "provided.al2023",
+            "python2.7",
+            "python3.10",
+            "python3.11",
+            "python3.12",
+            "python3.13",
+            "python3.14",
+            "python3.6",
+            "python3.7",
+            "python3.8",
+            "python3.9",
+            "ruby2.5",
+            "ruby2.7",
+            "ruby3.2",
+            "ruby3.3",
+            "ruby3.4",
+            "ruby4.0",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2574,6 +3494,8 @@ pub mod function {
     impl S3ObjectStorageMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Copy, Self::Reference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COPY", "REFERENCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2629,6 +3551,9 @@ pub mod function {
             Self::Error,
             Self::Fatal,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2673,6 +3598,8 @@ pub mod function {
     impl LogFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Text", "JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2715,6 +3642,8 @@ pub mod function {
     impl SystemLogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Debug, Self::Info, Self::Warn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2758,6 +3687,8 @@ pub mod function {
     impl UpdateRuntimeOn {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Auto, Self::FunctionUpdate, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Auto", "FunctionUpdate", "Manual"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2799,6 +3730,8 @@ pub mod function {
     impl ApplyOn {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PublishedVersions, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PublishedVersions", "None"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2837,6 +3770,8 @@ pub mod function {
     impl TenantIsolationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PerTenant];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PER_TENANT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2876,6 +3811,8 @@ pub mod function {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::PassThrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Active", "PassThrough"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2909,6 +3846,8 @@ pub use function::{CfnFunction, CfnFunctionAttributes};
 
 /// `AWS::Lambda::LayerVersion` and its property types.
 pub mod layer_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::LayerVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-layerversion.html)
@@ -2968,6 +3907,16 @@ pub mod layer_version {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::LayerVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::LayerVersion",
+        properties: &[s::prop("CompatibleArchitectures", s::Kind::List(&s::prop("", s::Kind::Enum(CompatibleArchitecture::VALUES)))).min_items(0).max_items(2), s::prop("CompatibleRuntimes", s::Kind::List(&s::prop("", s::Kind::Enum(CompatibleRuntime::VALUES)))).min_items(0).max_items(15), s::prop("Content", s::Kind::Object(&SCHEMA_Content)), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("LayerName", s::Kind::String).pattern("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$").min_length(1).max_length(140), s::prop("LicenseInfo", s::Kind::String).min_length(0).max_length(512)],
+        required: &["Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLayerVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerVersionAttributes {
         /// `LayerVersionArn`: string.
@@ -3012,6 +3961,27 @@ pub mod layer_version {
         }
     }
 
+    /// What the schema says of `Content`'s properties; `validate()` checks them.
+    pub static SCHEMA_Content: s::ObjectSchema = s::ObjectSchema {
+        name: "Content",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[0-9A-Za-z\\.\\-_]*(?<!\\.)$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("S3ObjectVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Content> for ::stratus_model::Val<Content> {
         fn from(value: Content) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3030,6 +4000,8 @@ pub mod layer_version {
     impl CompatibleArchitecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Arm64, Self::X8664];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["arm64", "x86_64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3205,6 +4177,55 @@ pub mod layer_version {
             Self::Ruby34,
             Self::Ruby40,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "dotnet10",
+            "dotnet6",
+            "dotnet8",
+            "dotnetcore1.0",
+            "dotnetcore2.0",
+            "dotnetcore2.1",
+            "dotnetcore3.1",
+            "go1.x",
+            "java11",
+            "java17",
+            "java21",
+            "java25",
+            "java8",
+            "java8.al2",
+            "nodejs",
+            "nodejs10.x",
+            "nodejs12.x",
+            "nodejs14.x",
+            "nodejs16.x",
+            "nodejs18.x",
+            "nodejs20.x",
+            "nodejs22.x",
+            "nodejs24.x",
+            "nodejs4.3",
+            "nodejs4.3-edge",
+            "nodejs6.10",
+            "nodejs8.10",
+            "provided",
+            "provided.al2",
+            "provided.al2023",
+            "python2.7",
+            "python3.10",
+            "python3.11",
+            "python3.12",
+            "python3.13",
+            "python3.14",
+            "python3.6",
+            "python3.7",
+            "python3.8",
+            "python3.9",
+            "ruby2.5",
+            "ruby2.7",
+            "ruby3.2",
+            "ruby3.3",
+            "ruby3.4",
+            "ruby4.0",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3282,6 +4303,8 @@ pub use layer_version::{CfnLayerVersion, CfnLayerVersionAttributes};
 
 /// `AWS::Lambda::LayerVersionPermission` and its property types.
 pub mod layer_version_permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::LayerVersionPermission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-layerversionpermission.html)
@@ -3334,6 +4357,28 @@ pub mod layer_version_permission {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::LayerVersionPermission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::LayerVersionPermission",
+        properties: &[
+            s::prop("Action", s::Kind::String)
+                .pattern("^lambda:GetLayerVersion$")
+                .min_length(0)
+                .max_length(22),
+            s::prop("LayerVersionArn", s::Kind::String),
+            s::prop("OrganizationId", s::Kind::String)
+                .pattern("^o-[a-z0-9]{10,32}$")
+                .min_length(0)
+                .max_length(34),
+            s::prop("Principal", s::Kind::String)
+                .pattern("^\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root$"),
+        ],
+        required: &["LayerVersionArn", "Action", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLayerVersionPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerVersionPermissionAttributes {
         /// `Id`: string.
@@ -3353,6 +4398,8 @@ pub use layer_version_permission::{
 
 /// `AWS::Lambda::Permission` and its property types.
 pub mod permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::Permission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html)
@@ -3441,6 +4488,16 @@ pub mod permission {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::Permission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::Permission",
+        properties: &[s::prop("Action", s::Kind::String).pattern("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$").min_length(1).max_length(256), s::prop("EventSourceToken", s::Kind::String).pattern("^[a-zA-Z0-9._\\-]+$").min_length(1).max_length(256), s::prop("FunctionName", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(1).max_length(140), s::prop("FunctionUrlAuthType", s::Kind::Enum(FunctionUrlAuthType::VALUES)), s::prop("InvokedViaFunctionUrl", s::Kind::Boolean), s::prop("Principal", s::Kind::String).pattern("^.*$").min_length(1).max_length(256), s::prop("PrincipalOrgID", s::Kind::String).pattern("^o-[a-z0-9]{10,32}$").min_length(12).max_length(34), s::prop("SourceAccount", s::Kind::String).pattern("^\\d{12}$").min_length(12).max_length(12), s::prop("SourceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$").min_length(12).max_length(1024)],
+        required: &["FunctionName", "Action", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionAttributes {
         /// `Id`: string.
@@ -3465,6 +4522,8 @@ pub mod permission {
     impl FunctionUrlAuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsIam, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_IAM", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3498,6 +4557,8 @@ pub use permission::{CfnPermission, CfnPermissionAttributes};
 
 /// `AWS::Lambda::Url` and its property types.
 pub mod url {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::Url`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html)
@@ -3543,6 +4604,16 @@ pub mod url {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::Url`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::Url",
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)), s::prop("Cors", s::Kind::Object(&SCHEMA_Cors)), s::prop("InvokeMode", s::Kind::Enum(InvokeMode::VALUES)), s::prop("Qualifier", s::Kind::String).pattern("((?!^[0-9]+$)([a-zA-Z0-9-_]+))").min_length(1).max_length(128), s::prop("TargetFunctionArn", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:((?!\\d+)[0-9a-zA-Z-_]+))?$")],
+        required: &["TargetFunctionArn", "AuthType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUrl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUrlAttributes {
         /// `FunctionUrl`: string.
@@ -3583,6 +4654,49 @@ pub mod url {
         pub max_age: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Cors`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cors: s::ObjectSchema = s::ObjectSchema {
+        name: "Cors",
+        properties: &[
+            s::prop("AllowCredentials", s::Kind::Boolean),
+            s::prop(
+                "AllowHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "AllowMethods",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Enum(AllowMethod::VALUES))
+                        .min_length(0)
+                        .max_length(6),
+                ),
+            )
+            .min_items(1)
+            .max_items(6),
+            s::prop(
+                "AllowOrigins",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(253)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "ExposeHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("MaxAge", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(86400.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cors> for ::stratus_model::Val<Cors> {
         fn from(value: Cors) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3601,6 +4715,8 @@ pub mod url {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsIam, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_IAM", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3641,6 +4757,8 @@ pub mod url {
     impl InvokeMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Buffered, Self::ResponseStream];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BUFFERED", "RESPONSE_STREAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3699,6 +4817,9 @@ pub mod url {
             Self::Delete,
             Self::Empty,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "*"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3737,6 +4858,8 @@ pub use url::{CfnUrl, CfnUrlAttributes};
 
 /// `AWS::Lambda::Version` and its property types.
 pub mod version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lambda::Version`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-version.html)
@@ -3793,6 +4916,16 @@ pub mod version {
         }
     }
 
+    /// What the schema says of `AWS::Lambda::Version`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lambda::Version",
+        properties: &[s::prop("CodeSha256", s::Kind::String), s::prop("Description", s::Kind::String).min_length(0).max_length(256), s::prop("FunctionName", s::Kind::String).pattern("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(1).max_length(140), s::prop("FunctionScalingConfig", s::Kind::Object(&SCHEMA_FunctionScalingConfig)), s::prop("ProvisionedConcurrencyConfig", s::Kind::Object(&SCHEMA_ProvisionedConcurrencyConfiguration)), s::prop("RuntimePolicy", s::Kind::Object(&SCHEMA_RuntimePolicy))],
+        required: &["FunctionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVersionAttributes {
         /// `Version`: string.
@@ -3822,6 +4955,23 @@ pub mod version {
         pub min_execution_environments: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `FunctionScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FunctionScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FunctionScalingConfig",
+        properties: &[
+            s::prop("MaxExecutionEnvironments", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15000.0),
+            s::prop("MinExecutionEnvironments", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FunctionScalingConfig> for ::stratus_model::Val<FunctionScalingConfig> {
         fn from(value: FunctionScalingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3847,6 +4997,16 @@ pub mod version {
             }
         }
     }
+
+    /// What the schema says of `ProvisionedConcurrencyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedConcurrencyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedConcurrencyConfiguration",
+        properties: &[s::prop("ProvisionedConcurrentExecutions", s::Kind::Integer)],
+        required: &["ProvisionedConcurrentExecutions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProvisionedConcurrencyConfiguration>
         for ::stratus_model::Val<ProvisionedConcurrencyConfiguration>
@@ -3880,6 +5040,16 @@ pub mod version {
             }
         }
     }
+
+    /// What the schema says of `RuntimePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimePolicy",
+        properties: &[s::prop("RuntimeVersionArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}::runtime:.+$").min_length(26).max_length(2048), s::prop("UpdateRuntimeOn", s::Kind::String)],
+        required: &["UpdateRuntimeOn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuntimePolicy> for ::stratus_model::Val<RuntimePolicy> {
         fn from(value: RuntimePolicy) -> Self {

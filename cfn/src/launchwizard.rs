@@ -4,6 +4,8 @@
 
 /// `AWS::LaunchWizard::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LaunchWizard::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html)
@@ -63,6 +65,34 @@ pub mod deployment {
             }
         }
     }
+
+    /// What the schema says of `AWS::LaunchWizard::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LaunchWizard::Deployment",
+        properties: &[
+            s::prop("DeploymentPatternName", s::Kind::String)
+                .pattern("^[A-Za-z0-9][a-zA-Z0-9-]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z0-9_\\s\\.-]+$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "Specifications",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(1500)),
+            ),
+            s::prop("WorkloadName", s::Kind::String)
+                .pattern("^[A-Za-z][a-zA-Z0-9-_]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DeploymentPatternName", "Name", "WorkloadName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Lex::Bot` and its property types.
 pub mod bot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lex::Bot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html)
@@ -76,6 +78,51 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `AWS::Lex::Bot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lex::Bot",
+        properties: &[
+            s::prop("AutoBuildBotLocales", s::Kind::Boolean),
+            s::prop("BotFileS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop(
+                "BotLocales",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BotLocale))),
+            ),
+            s::prop("DataPrivacy", s::Kind::Object(&SCHEMA_DataPrivacy)),
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "ErrorLogSettings",
+                s::Kind::Object(&SCHEMA_ErrorLogSettings),
+            ),
+            s::prop("IdleSessionTTLInSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(86400.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Replication", s::Kind::Object(&SCHEMA_Replication)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.*$")
+                .min_length(32)
+                .max_length(2048),
+            s::prop(
+                "TestBotAliasSettings",
+                s::Kind::Object(&SCHEMA_TestBotAliasSettings),
+            ),
+            s::prop(
+                "TestBotAliasTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(200),
+            s::prop("BotTags", s::Kind::Json),
+        ],
+        required: &["Name", "RoleArn", "DataPrivacy", "IdleSessionTTLInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotAttributes {
         /// `Id`: string.
@@ -121,6 +168,30 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("S3Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3ObjectKey", s::Kind::String)
+                .pattern(
+                    "[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$",
+                )
+                .min_length(1)
+                .max_length(1024),
+            s::prop("S3ObjectVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3ObjectKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
@@ -187,6 +258,53 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `BotLocale`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotLocale: s::ObjectSchema = s::ObjectSchema {
+        name: "BotLocale",
+        properties: &[
+            s::prop(
+                "CustomVocabulary",
+                s::Kind::Object(&SCHEMA_CustomVocabulary),
+            ),
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "GenerativeAISettings",
+                s::Kind::Object(&SCHEMA_GenerativeAiSettings),
+            ),
+            s::prop(
+                "Intents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Intent))),
+            )
+            .max_items(1000),
+            s::prop("LocaleId", s::Kind::String),
+            s::prop("NluConfidenceThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop(
+                "SlotTypes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotType))),
+            )
+            .max_items(250),
+            s::prop(
+                "SpeechDetectionSensitivity",
+                s::Kind::Enum(SpeechDetectionSensitivity::VALUES),
+            ),
+            s::prop(
+                "SpeechRecognitionSettings",
+                s::Kind::Object(&SCHEMA_SpeechRecognitionSettings),
+            ),
+            s::prop(
+                "UnifiedSpeechSettings",
+                s::Kind::Object(&SCHEMA_UnifiedSpeechSettings),
+            ),
+            s::prop("VoiceSettings", s::Kind::Object(&SCHEMA_VoiceSettings)),
+        ],
+        required: &["LocaleId", "NluConfidenceThreshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BotLocale> for ::stratus_model::Val<BotLocale> {
         fn from(value: BotLocale) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -211,6 +329,16 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `DataPrivacy`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataPrivacy: s::ObjectSchema = s::ObjectSchema {
+        name: "DataPrivacy",
+        properties: &[s::prop("ChildDirected", s::Kind::Boolean)],
+        required: &["ChildDirected"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataPrivacy> for ::stratus_model::Val<DataPrivacy> {
         fn from(value: DataPrivacy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -234,6 +362,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `ErrorLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ErrorLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ErrorLogSettings",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ErrorLogSettings> for ::stratus_model::Val<ErrorLogSettings> {
         fn from(value: ErrorLogSettings) -> Self {
@@ -264,6 +402,21 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Replication`'s properties; `validate()` checks them.
+    pub static SCHEMA_Replication: s::ObjectSchema = s::ObjectSchema {
+        name: "Replication",
+        properties: &[s::prop(
+            "ReplicaRegions",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(2).max_length(25)),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["ReplicaRegions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Replication> for ::stratus_model::Val<Replication> {
         fn from(value: Replication) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -287,6 +440,34 @@ pub mod bot {
         pub sentiment_analysis_settings:
             ::std::option::Option<::stratus_model::Val<SentimentAnalysisSettings>>,
     }
+
+    /// What the schema says of `TestBotAliasSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TestBotAliasSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TestBotAliasSettings",
+        properties: &[
+            s::prop(
+                "BotAliasLocaleSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BotAliasLocaleSettingsItem),
+                )),
+            )
+            .max_items(50),
+            s::prop(
+                "ConversationLogSettings",
+                s::Kind::Object(&SCHEMA_ConversationLogSettings),
+            ),
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "SentimentAnalysisSettings",
+                s::Kind::Object(&SCHEMA_SentimentAnalysisSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TestBotAliasSettings> for ::stratus_model::Val<TestBotAliasSettings> {
         fn from(value: TestBotAliasSettings) -> Self {
@@ -321,6 +502,23 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -349,6 +547,20 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `CustomVocabulary`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomVocabulary: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomVocabulary",
+        properties: &[s::prop(
+            "CustomVocabularyItems",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomVocabularyItem))),
+        )
+        .max_items(500)],
+        required: &["CustomVocabularyItems"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomVocabulary> for ::stratus_model::Val<CustomVocabulary> {
         fn from(value: CustomVocabulary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -364,6 +576,22 @@ pub mod bot {
         /// `RuntimeSettings`: [`RuntimeSettings`].
         pub runtime_settings: ::std::option::Option<::stratus_model::Val<RuntimeSettings>>,
     }
+
+    /// What the schema says of `GenerativeAISettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_GenerativeAiSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "GenerativeAISettings",
+        properties: &[
+            s::prop(
+                "BuildtimeSettings",
+                s::Kind::Object(&SCHEMA_BuildtimeSettings),
+            ),
+            s::prop("RuntimeSettings", s::Kind::Object(&SCHEMA_RuntimeSettings)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GenerativeAiSettings> for ::stratus_model::Val<GenerativeAiSettings> {
         fn from(value: GenerativeAiSettings) -> Self {
@@ -455,6 +683,85 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Intent`'s properties; `validate()` checks them.
+    pub static SCHEMA_Intent: s::ObjectSchema = s::ObjectSchema {
+        name: "Intent",
+        properties: &[
+            s::prop(
+                "BedrockAgentIntentConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockAgentIntentConfiguration),
+            ),
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "DialogCodeHook",
+                s::Kind::Object(&SCHEMA_DialogCodeHookSetting),
+            ),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "FulfillmentCodeHook",
+                s::Kind::Object(&SCHEMA_FulfillmentCodeHookSetting),
+            ),
+            s::prop(
+                "InitialResponseSetting",
+                s::Kind::Object(&SCHEMA_InitialResponseSetting),
+            ),
+            s::prop(
+                "InputContexts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputContext))),
+            )
+            .max_items(5),
+            s::prop(
+                "IntentClosingSetting",
+                s::Kind::Object(&SCHEMA_IntentClosingSetting),
+            ),
+            s::prop(
+                "IntentConfirmationSetting",
+                s::Kind::Object(&SCHEMA_IntentConfirmationSetting),
+            ),
+            s::prop(
+                "KendraConfiguration",
+                s::Kind::Object(&SCHEMA_KendraConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "OutputContexts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputContext))),
+            )
+            .max_items(10),
+            s::prop("ParentIntentSignature", s::Kind::String),
+            s::prop(
+                "QInConnectIntentConfiguration",
+                s::Kind::Object(&SCHEMA_QInConnectIntentConfiguration),
+            ),
+            s::prop(
+                "QnAIntentConfiguration",
+                s::Kind::Object(&SCHEMA_QnAIntentConfiguration),
+            ),
+            s::prop(
+                "SampleUtterances",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SampleUtterance))),
+            ),
+            s::prop(
+                "SlotPriorities",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotPriority))),
+            ),
+            s::prop(
+                "Slots",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Slot))),
+            )
+            .max_items(100),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Intent> for ::stratus_model::Val<Intent> {
         fn from(value: Intent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -504,6 +811,40 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SlotType`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotType: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotType",
+        properties: &[
+            s::prop(
+                "CompositeSlotTypeSetting",
+                s::Kind::Object(&SCHEMA_CompositeSlotTypeSetting),
+            ),
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "ExternalSourceSetting",
+                s::Kind::Object(&SCHEMA_ExternalSourceSetting),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ParentSlotTypeSignature", s::Kind::String),
+            s::prop(
+                "SlotTypeValues",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotTypeValue))),
+            )
+            .max_items(10000),
+            s::prop(
+                "ValueSelectionSetting",
+                s::Kind::Object(&SCHEMA_SlotValueSelectionSetting),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlotType> for ::stratus_model::Val<SlotType> {
         fn from(value: SlotType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -520,6 +861,25 @@ pub mod bot {
         pub speech_model_preference:
             ::std::option::Option<::stratus_model::Val<SpeechModelPreference>>,
     }
+
+    /// What the schema says of `SpeechRecognitionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpeechRecognitionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpeechRecognitionSettings",
+        properties: &[
+            s::prop(
+                "SpeechModelConfig",
+                s::Kind::Object(&SCHEMA_SpeechModelConfig),
+            ),
+            s::prop(
+                "SpeechModelPreference",
+                s::Kind::Enum(SpeechModelPreference::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpeechRecognitionSettings>
         for ::stratus_model::Val<SpeechRecognitionSettings>
@@ -551,6 +911,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `UnifiedSpeechSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UnifiedSpeechSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UnifiedSpeechSettings",
+        properties: &[s::prop(
+            "SpeechFoundationModel",
+            s::Kind::Object(&SCHEMA_SpeechFoundationModel),
+        )],
+        required: &["SpeechFoundationModel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UnifiedSpeechSettings> for ::stratus_model::Val<UnifiedSpeechSettings> {
         fn from(value: UnifiedSpeechSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -580,6 +953,19 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `VoiceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VoiceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VoiceSettings",
+        properties: &[
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("VoiceId", s::Kind::String),
+        ],
+        required: &["VoiceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VoiceSettings> for ::stratus_model::Val<VoiceSettings> {
         fn from(value: VoiceSettings) -> Self {
@@ -615,6 +1001,24 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `BotAliasLocaleSettingsItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotAliasLocaleSettingsItem: s::ObjectSchema = s::ObjectSchema {
+        name: "BotAliasLocaleSettingsItem",
+        properties: &[
+            s::prop(
+                "BotAliasLocaleSetting",
+                s::Kind::Object(&SCHEMA_BotAliasLocaleSettings),
+            ),
+            s::prop("LocaleId", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["LocaleId", "BotAliasLocaleSetting"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BotAliasLocaleSettingsItem>
         for ::stratus_model::Val<BotAliasLocaleSettingsItem>
     {
@@ -634,6 +1038,27 @@ pub mod bot {
         pub text_log_settings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TextLogSetting>>>,
     }
+
+    /// What the schema says of `ConversationLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConversationLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ConversationLogSettings",
+        properties: &[
+            s::prop(
+                "AudioLogSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioLogSetting))),
+            )
+            .max_items(1),
+            s::prop(
+                "TextLogSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextLogSetting))),
+            )
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConversationLogSettings>
         for ::stratus_model::Val<ConversationLogSettings>
@@ -662,6 +1087,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SentimentAnalysisSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SentimentAnalysisSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SentimentAnalysisSettings",
+        properties: &[s::prop("DetectSentiment", s::Kind::Boolean)],
+        required: &["DetectSentiment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SentimentAnalysisSettings>
         for ::stratus_model::Val<SentimentAnalysisSettings>
@@ -700,6 +1135,26 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `CustomVocabularyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomVocabularyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomVocabularyItem",
+        properties: &[
+            s::prop("DisplayAs", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Phrase", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3.0),
+        ],
+        required: &["Phrase"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomVocabularyItem> for ::stratus_model::Val<CustomVocabularyItem> {
         fn from(value: CustomVocabularyItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -717,6 +1172,25 @@ pub mod bot {
         pub sample_utterance_generation_specification:
             ::std::option::Option<::stratus_model::Val<SampleUtteranceGenerationSpecification>>,
     }
+
+    /// What the schema says of `BuildtimeSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_BuildtimeSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "BuildtimeSettings",
+        properties: &[
+            s::prop(
+                "DescriptiveBotBuilderSpecification",
+                s::Kind::Object(&SCHEMA_DescriptiveBotBuilderSpecification),
+            ),
+            s::prop(
+                "SampleUtteranceGenerationSpecification",
+                s::Kind::Object(&SCHEMA_SampleUtteranceGenerationSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BuildtimeSettings> for ::stratus_model::Val<BuildtimeSettings> {
         fn from(value: BuildtimeSettings) -> Self {
@@ -736,6 +1210,25 @@ pub mod bot {
             ::std::option::Option<::stratus_model::Val<SlotResolutionImprovementSpecification>>,
     }
 
+    /// What the schema says of `RuntimeSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuntimeSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RuntimeSettings",
+        properties: &[
+            s::prop(
+                "NluImprovementSpecification",
+                s::Kind::Object(&SCHEMA_NluImprovementSpecification),
+            ),
+            s::prop(
+                "SlotResolutionImprovementSpecification",
+                s::Kind::Object(&SCHEMA_SlotResolutionImprovementSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuntimeSettings> for ::stratus_model::Val<RuntimeSettings> {
         fn from(value: RuntimeSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -754,6 +1247,25 @@ pub mod bot {
             ::stratus_model::Val<BedrockAgentIntentKnowledgeBaseConfiguration>,
         >,
     }
+
+    /// What the schema says of `BedrockAgentIntentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockAgentIntentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockAgentIntentConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockAgentConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockAgentConfiguration),
+            ),
+            s::prop(
+                "BedrockAgentIntentKnowledgeBaseConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockAgentIntentKnowledgeBaseConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockAgentIntentConfiguration>
         for ::stratus_model::Val<BedrockAgentIntentConfiguration>
@@ -780,6 +1292,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `DialogCodeHookSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_DialogCodeHookSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "DialogCodeHookSetting",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DialogCodeHookSetting> for ::stratus_model::Val<DialogCodeHookSetting> {
         fn from(value: DialogCodeHookSetting) -> Self {
@@ -816,6 +1338,27 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `FulfillmentCodeHookSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_FulfillmentCodeHookSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "FulfillmentCodeHookSetting",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "FulfillmentUpdatesSpecification",
+                s::Kind::Object(&SCHEMA_FulfillmentUpdatesSpecification),
+            ),
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop(
+                "PostFulfillmentStatusSpecification",
+                s::Kind::Object(&SCHEMA_PostFulfillmentStatusSpecification),
+            ),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FulfillmentCodeHookSetting>
         for ::stratus_model::Val<FulfillmentCodeHookSetting>
     {
@@ -837,6 +1380,30 @@ pub mod bot {
         /// `NextStep`: [`DialogState`].
         pub next_step: ::std::option::Option<::stratus_model::Val<DialogState>>,
     }
+
+    /// What the schema says of `InitialResponseSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_InitialResponseSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "InitialResponseSetting",
+        properties: &[
+            s::prop(
+                "CodeHook",
+                s::Kind::Object(&SCHEMA_DialogCodeHookInvocationSetting),
+            ),
+            s::prop(
+                "Conditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop(
+                "InitialResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop("NextStep", s::Kind::Object(&SCHEMA_DialogState)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InitialResponseSetting> for ::stratus_model::Val<InitialResponseSetting> {
         fn from(value: InitialResponseSetting) -> Self {
@@ -862,6 +1429,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `InputContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputContext: s::ObjectSchema = s::ObjectSchema {
+        name: "InputContext",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("^([0-9a-zA-Z][_-]?)+$")
+            .min_length(1)
+            .max_length(100)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputContext> for ::stratus_model::Val<InputContext> {
         fn from(value: InputContext) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -881,6 +1461,27 @@ pub mod bot {
         /// `NextStep`: [`DialogState`].
         pub next_step: ::std::option::Option<::stratus_model::Val<DialogState>>,
     }
+
+    /// What the schema says of `IntentClosingSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntentClosingSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "IntentClosingSetting",
+        properties: &[
+            s::prop(
+                "ClosingResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "Conditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop("NextStep", s::Kind::Object(&SCHEMA_DialogState)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntentClosingSetting> for ::stratus_model::Val<IntentClosingSetting> {
         fn from(value: IntentClosingSetting) -> Self {
@@ -950,6 +1551,57 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `IntentConfirmationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntentConfirmationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "IntentConfirmationSetting",
+        properties: &[
+            s::prop(
+                "CodeHook",
+                s::Kind::Object(&SCHEMA_DialogCodeHookInvocationSetting),
+            ),
+            s::prop(
+                "ConfirmationConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("ConfirmationNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "ConfirmationResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "DeclinationConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("DeclinationNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "DeclinationResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "ElicitationCodeHook",
+                s::Kind::Object(&SCHEMA_ElicitationCodeHookInvocationSetting),
+            ),
+            s::prop(
+                "FailureConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("FailureNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "FailureResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop(
+                "PromptSpecification",
+                s::Kind::Object(&SCHEMA_PromptSpecification),
+            ),
+        ],
+        required: &["PromptSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntentConfirmationSetting>
         for ::stratus_model::Val<IntentConfirmationSetting>
     {
@@ -983,6 +1635,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `KendraConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KendraConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KendraConfiguration",
+        properties: &[s::prop("KendraIndex", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:kendra:[a-z]+-(?:[a-z]+-)*[0-9]:[0-9]{12}:index/[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(32).max_length(2048), s::prop("QueryFilterString", s::Kind::String).min_length(1).max_length(5000), s::prop("QueryFilterStringEnabled", s::Kind::Boolean)],
+        required: &["KendraIndex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KendraConfiguration> for ::stratus_model::Val<KendraConfiguration> {
         fn from(value: KendraConfiguration) -> Self {
@@ -1020,6 +1682,27 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `OutputContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputContext: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputContext",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("TimeToLiveInSeconds", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(86400.0),
+            s::prop("TurnsToLive", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+        ],
+        required: &["Name", "TimeToLiveInSeconds", "TurnsToLive"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputContext> for ::stratus_model::Val<OutputContext> {
         fn from(value: OutputContext) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1034,6 +1717,19 @@ pub mod bot {
         pub q_in_connect_assistant_configuration:
             ::std::option::Option<::stratus_model::Val<QInConnectAssistantConfiguration>>,
     }
+
+    /// What the schema says of `QInConnectIntentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QInConnectIntentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QInConnectIntentConfiguration",
+        properties: &[s::prop(
+            "QInConnectAssistantConfiguration",
+            s::Kind::Object(&SCHEMA_QInConnectAssistantConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QInConnectIntentConfiguration>
         for ::stratus_model::Val<QInConnectIntentConfiguration>
@@ -1072,6 +1768,25 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `QnAIntentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QnAIntentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QnAIntentConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockModelConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockModelSpecification),
+            ),
+            s::prop(
+                "DataSourceConfiguration",
+                s::Kind::Object(&SCHEMA_DataSourceConfiguration),
+            ),
+        ],
+        required: &["DataSourceConfiguration", "BedrockModelConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QnAIntentConfiguration> for ::stratus_model::Val<QnAIntentConfiguration> {
         fn from(value: QnAIntentConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1097,6 +1812,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SampleUtterance`'s properties; `validate()` checks them.
+    pub static SCHEMA_SampleUtterance: s::ObjectSchema = s::ObjectSchema {
+        name: "SampleUtterance",
+        properties: &[s::prop("Utterance", s::Kind::String)],
+        required: &["Utterance"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SampleUtterance> for ::stratus_model::Val<SampleUtterance> {
         fn from(value: SampleUtterance) -> Self {
@@ -1128,6 +1853,24 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SlotPriority`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotPriority: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotPriority",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("SlotName", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["SlotName", "Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotPriority> for ::stratus_model::Val<SlotPriority> {
         fn from(value: SlotPriority) -> Self {
@@ -1180,6 +1923,36 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Slot`'s properties; `validate()` checks them.
+    pub static SCHEMA_Slot: s::ObjectSchema = s::ObjectSchema {
+        name: "Slot",
+        properties: &[
+            s::prop("Description", s::Kind::String).max_length(2000),
+            s::prop(
+                "MultipleValuesSetting",
+                s::Kind::Object(&SCHEMA_MultipleValuesSetting),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "ObfuscationSetting",
+                s::Kind::Object(&SCHEMA_ObfuscationSetting),
+            ),
+            s::prop("SlotTypeName", s::Kind::String),
+            s::prop("SubSlotSetting", s::Kind::Object(&SCHEMA_SubSlotSetting)),
+            s::prop(
+                "ValueElicitationSetting",
+                s::Kind::Object(&SCHEMA_SlotValueElicitationSetting),
+            ),
+        ],
+        required: &["Name", "SlotTypeName", "ValueElicitationSetting"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Slot> for ::stratus_model::Val<Slot> {
         fn from(value: Slot) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1195,6 +1968,24 @@ pub mod bot {
         pub sub_slots:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SubSlotTypeComposition>>>,
     }
+
+    /// What the schema says of `CompositeSlotTypeSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_CompositeSlotTypeSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "CompositeSlotTypeSetting",
+        properties: &[s::prop(
+            "SubSlots",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SubSlotTypeComposition),
+            )),
+        )
+        .min_items(1)
+        .max_items(6)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CompositeSlotTypeSetting>
         for ::stratus_model::Val<CompositeSlotTypeSetting>
@@ -1212,6 +2003,19 @@ pub mod bot {
         pub grammar_slot_type_setting:
             ::std::option::Option<::stratus_model::Val<GrammarSlotTypeSetting>>,
     }
+
+    /// What the schema says of `ExternalSourceSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExternalSourceSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ExternalSourceSetting",
+        properties: &[s::prop(
+            "GrammarSlotTypeSetting",
+            s::Kind::Object(&SCHEMA_GrammarSlotTypeSetting),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExternalSourceSetting> for ::stratus_model::Val<ExternalSourceSetting> {
         fn from(value: ExternalSourceSetting) -> Self {
@@ -1241,6 +2045,23 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SlotTypeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotTypeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotTypeValue",
+        properties: &[
+            s::prop("SampleValue", s::Kind::Object(&SCHEMA_SampleValue)),
+            s::prop(
+                "Synonyms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SampleValue))),
+            )
+            .max_items(10000),
+        ],
+        required: &["SampleValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotTypeValue> for ::stratus_model::Val<SlotTypeValue> {
         fn from(value: SlotTypeValue) -> Self {
@@ -1277,6 +2098,26 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SlotValueSelectionSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValueSelectionSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValueSelectionSetting",
+        properties: &[
+            s::prop(
+                "AdvancedRecognitionSetting",
+                s::Kind::Object(&SCHEMA_AdvancedRecognitionSetting),
+            ),
+            s::prop("RegexFilter", s::Kind::Object(&SCHEMA_SlotValueRegexFilter)),
+            s::prop(
+                "ResolutionStrategy",
+                s::Kind::Enum(SlotValueResolutionStrategy::VALUES),
+            ),
+        ],
+        required: &["ResolutionStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlotValueSelectionSetting>
         for ::stratus_model::Val<SlotValueSelectionSetting>
     {
@@ -1292,6 +2133,19 @@ pub mod bot {
         /// `DeepgramConfig`: [`DeepgramSpeechModelConfig`].
         pub deepgram_config: ::std::option::Option<::stratus_model::Val<DeepgramSpeechModelConfig>>,
     }
+
+    /// What the schema says of `SpeechModelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpeechModelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SpeechModelConfig",
+        properties: &[s::prop(
+            "DeepgramConfig",
+            s::Kind::Object(&SCHEMA_DeepgramSpeechModelConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpeechModelConfig> for ::stratus_model::Val<SpeechModelConfig> {
         fn from(value: SpeechModelConfig) -> Self {
@@ -1322,6 +2176,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SpeechFoundationModel`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpeechFoundationModel: s::ObjectSchema = s::ObjectSchema {
+        name: "SpeechFoundationModel",
+        properties: &[
+            s::prop("ModelArn", s::Kind::String),
+            s::prop("VoiceId", s::Kind::String),
+        ],
+        required: &["ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpeechFoundationModel> for ::stratus_model::Val<SpeechFoundationModel> {
         fn from(value: SpeechFoundationModel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1349,6 +2216,22 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `BotAliasLocaleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotAliasLocaleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "BotAliasLocaleSettings",
+        properties: &[
+            s::prop(
+                "CodeHookSpecification",
+                s::Kind::Object(&SCHEMA_CodeHookSpecification),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BotAliasLocaleSettings> for ::stratus_model::Val<BotAliasLocaleSettings> {
         fn from(value: BotAliasLocaleSettings) -> Self {
@@ -1381,6 +2264,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `AudioLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLogSetting",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_AudioLogDestination)),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Destination", "Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioLogSetting> for ::stratus_model::Val<AudioLogSetting> {
         fn from(value: AudioLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1412,6 +2308,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `TextLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "TextLogSetting",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_TextLogDestination)),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Destination", "Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TextLogSetting> for ::stratus_model::Val<TextLogSetting> {
         fn from(value: TextLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1439,6 +2348,22 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `DescriptiveBotBuilderSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_DescriptiveBotBuilderSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "DescriptiveBotBuilderSpecification",
+        properties: &[
+            s::prop(
+                "BedrockModelSpecification",
+                s::Kind::Object(&SCHEMA_BedrockModelSpecification),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DescriptiveBotBuilderSpecification>
         for ::stratus_model::Val<DescriptiveBotBuilderSpecification>
@@ -1469,6 +2394,22 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SampleUtteranceGenerationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SampleUtteranceGenerationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SampleUtteranceGenerationSpecification",
+        properties: &[
+            s::prop(
+                "BedrockModelSpecification",
+                s::Kind::Object(&SCHEMA_BedrockModelSpecification),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SampleUtteranceGenerationSpecification>
         for ::stratus_model::Val<SampleUtteranceGenerationSpecification>
@@ -1504,6 +2445,23 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `NluImprovementSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_NluImprovementSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "NluImprovementSpecification",
+        properties: &[
+            s::prop("AssistedNluMode", s::Kind::Enum(AssistedNluMode::VALUES)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "IntentDisambiguationSettings",
+                s::Kind::Object(&SCHEMA_IntentDisambiguationSettings),
+            ),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NluImprovementSpecification>
         for ::stratus_model::Val<NluImprovementSpecification>
     {
@@ -1534,6 +2492,22 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SlotResolutionImprovementSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotResolutionImprovementSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotResolutionImprovementSpecification",
+        properties: &[
+            s::prop(
+                "BedrockModelSpecification",
+                s::Kind::Object(&SCHEMA_BedrockModelSpecification),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlotResolutionImprovementSpecification>
         for ::stratus_model::Val<SlotResolutionImprovementSpecification>
     {
@@ -1554,6 +2528,23 @@ pub mod bot {
         /// Length: `1..=5000`.
         pub bedrock_agent_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BedrockAgentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockAgentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockAgentConfiguration",
+        properties: &[
+            s::prop("BedrockAgentAliasId", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("BedrockAgentId", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockAgentConfiguration>
         for ::stratus_model::Val<BedrockAgentConfiguration>
@@ -1593,6 +2584,25 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `BedrockAgentIntentKnowledgeBaseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockAgentIntentKnowledgeBaseConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "BedrockAgentIntentKnowledgeBaseConfiguration",
+            properties: &[
+                s::prop("BedrockKnowledgeBaseArn", s::Kind::String)
+                    .min_length(1)
+                    .max_length(5000),
+                s::prop(
+                    "BedrockModelConfiguration",
+                    s::Kind::Object(&SCHEMA_BedrockModelSpecification),
+                ),
+            ],
+            required: &["BedrockKnowledgeBaseArn", "BedrockModelConfiguration"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<BedrockAgentIntentKnowledgeBaseConfiguration>
         for ::stratus_model::Val<BedrockAgentIntentKnowledgeBaseConfiguration>
     {
@@ -1631,6 +2641,29 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `FulfillmentUpdatesSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_FulfillmentUpdatesSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "FulfillmentUpdatesSpecification",
+        properties: &[
+            s::prop("Active", s::Kind::Boolean),
+            s::prop(
+                "StartResponse",
+                s::Kind::Object(&SCHEMA_FulfillmentStartResponseSpecification),
+            ),
+            s::prop("TimeoutInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(900.0),
+            s::prop(
+                "UpdateResponse",
+                s::Kind::Object(&SCHEMA_FulfillmentUpdateResponseSpecification),
+            ),
+        ],
+        required: &["Active"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FulfillmentUpdatesSpecification>
         for ::stratus_model::Val<FulfillmentUpdatesSpecification>
     {
@@ -1665,6 +2698,44 @@ pub mod bot {
         /// `TimeoutResponse`: [`ResponseSpecification`].
         pub timeout_response: ::std::option::Option<::stratus_model::Val<ResponseSpecification>>,
     }
+
+    /// What the schema says of `PostFulfillmentStatusSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PostFulfillmentStatusSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PostFulfillmentStatusSpecification",
+        properties: &[
+            s::prop(
+                "FailureConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("FailureNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "FailureResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "SuccessConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("SuccessNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "SuccessResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "TimeoutConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("TimeoutNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "TimeoutResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PostFulfillmentStatusSpecification>
         for ::stratus_model::Val<PostFulfillmentStatusSpecification>
@@ -1710,6 +2781,31 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `DialogCodeHookInvocationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_DialogCodeHookInvocationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "DialogCodeHookInvocationSetting",
+        properties: &[
+            s::prop("EnableCodeHookInvocation", s::Kind::Boolean),
+            s::prop("InvocationLabel", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop(
+                "PostCodeHookSpecification",
+                s::Kind::Object(&SCHEMA_PostDialogCodeHookInvocationSpecification),
+            ),
+        ],
+        required: &[
+            "IsActive",
+            "EnableCodeHookInvocation",
+            "PostCodeHookSpecification",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DialogCodeHookInvocationSetting>
         for ::stratus_model::Val<DialogCodeHookInvocationSetting>
     {
@@ -1750,6 +2846,28 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `ConditionalSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionalSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionalSpecification",
+        properties: &[
+            s::prop(
+                "ConditionalBranches",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConditionalBranch))),
+            )
+            .min_items(1)
+            .max_items(4),
+            s::prop(
+                "DefaultBranch",
+                s::Kind::Object(&SCHEMA_DefaultConditionalBranch),
+            ),
+            s::prop("IsActive", s::Kind::Boolean),
+        ],
+        required: &["IsActive", "ConditionalBranches", "DefaultBranch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConditionalSpecification>
         for ::stratus_model::Val<ConditionalSpecification>
     {
@@ -1783,6 +2901,24 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `ResponseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop(
+                "MessageGroupsList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageGroup))),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["MessageGroupsList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponseSpecification> for ::stratus_model::Val<ResponseSpecification> {
         fn from(value: ResponseSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1801,6 +2937,23 @@ pub mod bot {
         pub session_attributes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SessionAttribute>>>,
     }
+
+    /// What the schema says of `DialogState`'s properties; `validate()` checks them.
+    pub static SCHEMA_DialogState: s::ObjectSchema = s::ObjectSchema {
+        name: "DialogState",
+        properties: &[
+            s::prop("DialogAction", s::Kind::Object(&SCHEMA_DialogAction)),
+            s::prop("Intent", s::Kind::Object(&SCHEMA_IntentOverride)),
+            s::prop(
+                "SessionAttributes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SessionAttribute))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DialogState> for ::stratus_model::Val<DialogState> {
         fn from(value: DialogState) -> Self {
@@ -1830,6 +2983,22 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `ElicitationCodeHookInvocationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElicitationCodeHookInvocationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ElicitationCodeHookInvocationSetting",
+        properties: &[
+            s::prop("EnableCodeHookInvocation", s::Kind::Boolean),
+            s::prop("InvocationLabel", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["EnableCodeHookInvocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElicitationCodeHookInvocationSetting>
         for ::stratus_model::Val<ElicitationCodeHookInvocationSetting>
@@ -1880,6 +3049,38 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `PromptSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop("MaxRetries", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(5.0),
+            s::prop(
+                "MessageGroupsList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageGroup))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "MessageSelectionStrategy",
+                s::Kind::Enum(MessageSelectionStrategy::VALUES),
+            ),
+            s::prop(
+                "PromptAttemptsSpecification",
+                s::Kind::Map(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_PromptAttemptSpecification),
+                )),
+            ),
+        ],
+        required: &["MessageGroupsList", "MaxRetries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptSpecification> for ::stratus_model::Val<PromptSpecification> {
         fn from(value: PromptSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1907,6 +3108,16 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `QInConnectAssistantConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QInConnectAssistantConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QInConnectAssistantConfiguration",
+        properties: &[s::prop("AssistantArn", s::Kind::String).pattern("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$").min_length(1).max_length(200)],
+        required: &["AssistantArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QInConnectAssistantConfiguration>
         for ::stratus_model::Val<QInConnectAssistantConfiguration>
@@ -1950,6 +3161,31 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `BedrockModelSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockModelSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockModelSpecification",
+        properties: &[
+            s::prop(
+                "BedrockGuardrailConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockGuardrailConfiguration),
+            ),
+            s::prop("BedrockModelCustomPrompt", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop(
+                "BedrockTraceStatus",
+                s::Kind::Enum(BedrockTraceStatus::VALUES),
+            ),
+            s::prop("ModelArn", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+        ],
+        required: &["ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BedrockModelSpecification>
         for ::stratus_model::Val<BedrockModelSpecification>
     {
@@ -1973,6 +3209,29 @@ pub mod bot {
             ::std::option::Option<::stratus_model::Val<OpensearchConfiguration>>,
     }
 
+    /// What the schema says of `DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockKnowledgeStoreConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockKnowledgeStoreConfiguration),
+            ),
+            s::prop(
+                "KendraConfiguration",
+                s::Kind::Object(&SCHEMA_QnAKendraConfiguration),
+            ),
+            s::prop(
+                "OpensearchConfiguration",
+                s::Kind::Object(&SCHEMA_OpensearchConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceConfiguration>
         for ::stratus_model::Val<DataSourceConfiguration>
     {
@@ -1988,6 +3247,16 @@ pub mod bot {
         /// `AllowMultipleValues`: boolean.
         pub allow_multiple_values: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `MultipleValuesSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultipleValuesSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "MultipleValuesSetting",
+        properties: &[s::prop("AllowMultipleValues", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultipleValuesSetting> for ::stratus_model::Val<MultipleValuesSetting> {
         fn from(value: MultipleValuesSetting) -> Self {
@@ -2018,6 +3287,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `ObfuscationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObfuscationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "ObfuscationSetting",
+        properties: &[s::prop(
+            "ObfuscationSettingType",
+            s::Kind::Enum(ObfuscationSettingType::VALUES),
+        )],
+        required: &["ObfuscationSettingType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ObfuscationSetting> for ::stratus_model::Val<ObfuscationSetting> {
         fn from(value: ObfuscationSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2039,6 +3321,25 @@ pub mod bot {
             >,
         >,
     }
+
+    /// What the schema says of `SubSlotSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubSlotSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SubSlotSetting",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .pattern("[0-9A-Za-z_\\-\\s\\(\\)]+")
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "SlotSpecifications",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_Specifications))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SubSlotSetting> for ::stratus_model::Val<SubSlotSetting> {
         fn from(value: SubSlotSetting) -> Self {
@@ -2084,6 +3385,38 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SlotValueElicitationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValueElicitationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValueElicitationSetting",
+        properties: &[
+            s::prop(
+                "DefaultValueSpecification",
+                s::Kind::Object(&SCHEMA_SlotDefaultValueSpecification),
+            ),
+            s::prop(
+                "PromptSpecification",
+                s::Kind::Object(&SCHEMA_PromptSpecification),
+            ),
+            s::prop(
+                "SampleUtterances",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SampleUtterance))),
+            ),
+            s::prop(
+                "SlotCaptureSetting",
+                s::Kind::Object(&SCHEMA_SlotCaptureSetting),
+            ),
+            s::prop("SlotConstraint", s::Kind::Enum(SlotConstraint::VALUES)),
+            s::prop(
+                "WaitAndContinueSpecification",
+                s::Kind::Object(&SCHEMA_WaitAndContinueSpecification),
+            ),
+        ],
+        required: &["SlotConstraint"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlotValueElicitationSetting>
         for ::stratus_model::Val<SlotValueElicitationSetting>
     {
@@ -2120,6 +3453,26 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SubSlotTypeComposition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubSlotTypeComposition: s::ObjectSchema = s::ObjectSchema {
+        name: "SubSlotTypeComposition",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?){1,100}$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("SlotTypeId", s::Kind::String)
+                .pattern("^((AMAZON\\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$")
+                .min_length(1)
+                .max_length(25),
+            s::prop("SlotTypeName", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubSlotTypeComposition> for ::stratus_model::Val<SubSlotTypeComposition> {
         fn from(value: SubSlotTypeComposition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2133,6 +3486,19 @@ pub mod bot {
         /// `Source`: [`GrammarSlotTypeSource`].
         pub source: ::std::option::Option<::stratus_model::Val<GrammarSlotTypeSource>>,
     }
+
+    /// What the schema says of `GrammarSlotTypeSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrammarSlotTypeSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "GrammarSlotTypeSetting",
+        properties: &[s::prop(
+            "Source",
+            s::Kind::Object(&SCHEMA_GrammarSlotTypeSource),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GrammarSlotTypeSetting> for ::stratus_model::Val<GrammarSlotTypeSetting> {
         fn from(value: GrammarSlotTypeSetting) -> Self {
@@ -2161,6 +3527,18 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SampleValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_SampleValue: s::ObjectSchema = s::ObjectSchema {
+        name: "SampleValue",
+        properties: &[s::prop("Value", s::Kind::String)
+            .min_length(1)
+            .max_length(140)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SampleValue> for ::stratus_model::Val<SampleValue> {
         fn from(value: SampleValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2175,6 +3553,19 @@ pub mod bot {
         pub audio_recognition_strategy:
             ::std::option::Option<::stratus_model::Val<AudioRecognitionStrategy>>,
     }
+
+    /// What the schema says of `AdvancedRecognitionSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedRecognitionSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedRecognitionSetting",
+        properties: &[s::prop(
+            "AudioRecognitionStrategy",
+            s::Kind::Enum(AudioRecognitionStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedRecognitionSetting>
         for ::stratus_model::Val<AdvancedRecognitionSetting>
@@ -2205,6 +3596,18 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SlotValueRegexFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValueRegexFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValueRegexFilter",
+        properties: &[s::prop("Pattern", s::Kind::String)
+            .min_length(1)
+            .max_length(300)],
+        required: &["Pattern"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlotValueRegexFilter> for ::stratus_model::Val<SlotValueRegexFilter> {
         fn from(value: SlotValueRegexFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2234,6 +3637,16 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `DeepgramSpeechModelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeepgramSpeechModelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeepgramSpeechModelConfig",
+        properties: &[s::prop("ApiTokenSecretArn", s::Kind::String).pattern("^arn:aws[A-Za-z-]*:secretsmanager:[a-z0-9-]{1,20}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$").min_length(20).max_length(2048), s::prop("ModelId", s::Kind::String).pattern("[A-Za-z0-9-_]+").min_length(4).max_length(32)],
+        required: &["ApiTokenSecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeepgramSpeechModelConfig>
         for ::stratus_model::Val<DeepgramSpeechModelConfig>
     {
@@ -2262,6 +3675,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `CodeHookSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeHookSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeHookSpecification",
+        properties: &[s::prop(
+            "LambdaCodeHook",
+            s::Kind::Object(&SCHEMA_LambdaCodeHook),
+        )],
+        required: &["LambdaCodeHook"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeHookSpecification> for ::stratus_model::Val<CodeHookSpecification> {
         fn from(value: CodeHookSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2287,6 +3713,19 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `AudioLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLogDestination",
+        properties: &[s::prop(
+            "S3Bucket",
+            s::Kind::Object(&SCHEMA_S3BucketLogDestination),
+        )],
+        required: &["S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioLogDestination> for ::stratus_model::Val<AudioLogDestination> {
         fn from(value: AudioLogDestination) -> Self {
@@ -2315,6 +3754,19 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `TextLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "TextLogDestination",
+        properties: &[s::prop(
+            "CloudWatch",
+            s::Kind::Object(&SCHEMA_CloudWatchLogGroupLogDestination),
+        )],
+        required: &["CloudWatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TextLogDestination> for ::stratus_model::Val<TextLogDestination> {
         fn from(value: TextLogDestination) -> Self {
@@ -2348,6 +3800,24 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `IntentDisambiguationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntentDisambiguationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "IntentDisambiguationSettings",
+        properties: &[
+            s::prop("CustomDisambiguationMessage", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("MaxDisambiguationIntents", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(5.0),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntentDisambiguationSettings>
         for ::stratus_model::Val<IntentDisambiguationSettings>
@@ -2388,6 +3858,27 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `FulfillmentStartResponseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_FulfillmentStartResponseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "FulfillmentStartResponseSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop("DelayInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(900.0),
+            s::prop(
+                "MessageGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageGroup))),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["DelayInSeconds", "MessageGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FulfillmentStartResponseSpecification>
         for ::stratus_model::Val<FulfillmentStartResponseSpecification>
     {
@@ -2427,6 +3918,27 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `FulfillmentUpdateResponseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_FulfillmentUpdateResponseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "FulfillmentUpdateResponseSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop("FrequencyInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(900.0),
+            s::prop(
+                "MessageGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageGroup))),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["FrequencyInSeconds", "MessageGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FulfillmentUpdateResponseSpecification>
         for ::stratus_model::Val<FulfillmentUpdateResponseSpecification>
     {
@@ -2461,6 +3973,45 @@ pub mod bot {
         /// `TimeoutResponse`: [`ResponseSpecification`].
         pub timeout_response: ::std::option::Option<::stratus_model::Val<ResponseSpecification>>,
     }
+
+    /// What the schema says of `PostDialogCodeHookInvocationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PostDialogCodeHookInvocationSpecification: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PostDialogCodeHookInvocationSpecification",
+            properties: &[
+                s::prop(
+                    "FailureConditional",
+                    s::Kind::Object(&SCHEMA_ConditionalSpecification),
+                ),
+                s::prop("FailureNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+                s::prop(
+                    "FailureResponse",
+                    s::Kind::Object(&SCHEMA_ResponseSpecification),
+                ),
+                s::prop(
+                    "SuccessConditional",
+                    s::Kind::Object(&SCHEMA_ConditionalSpecification),
+                ),
+                s::prop("SuccessNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+                s::prop(
+                    "SuccessResponse",
+                    s::Kind::Object(&SCHEMA_ResponseSpecification),
+                ),
+                s::prop(
+                    "TimeoutConditional",
+                    s::Kind::Object(&SCHEMA_ConditionalSpecification),
+                ),
+                s::prop("TimeoutNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+                s::prop(
+                    "TimeoutResponse",
+                    s::Kind::Object(&SCHEMA_ResponseSpecification),
+                ),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<PostDialogCodeHookInvocationSpecification>
         for ::stratus_model::Val<PostDialogCodeHookInvocationSpecification>
@@ -2503,6 +4054,24 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `ConditionalBranch`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionalBranch: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionalBranch",
+        properties: &[
+            s::prop("Condition", s::Kind::Object(&SCHEMA_Condition)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("NextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop("Response", s::Kind::Object(&SCHEMA_ResponseSpecification)),
+        ],
+        required: &["Name", "Condition", "NextStep"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConditionalBranch> for ::stratus_model::Val<ConditionalBranch> {
         fn from(value: ConditionalBranch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2518,6 +4087,19 @@ pub mod bot {
         /// `Response`: [`ResponseSpecification`].
         pub response: ::std::option::Option<::stratus_model::Val<ResponseSpecification>>,
     }
+
+    /// What the schema says of `DefaultConditionalBranch`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultConditionalBranch: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultConditionalBranch",
+        properties: &[
+            s::prop("NextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop("Response", s::Kind::Object(&SCHEMA_ResponseSpecification)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultConditionalBranch>
         for ::stratus_model::Val<DefaultConditionalBranch>
@@ -2548,6 +4130,23 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `MessageGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageGroup",
+        properties: &[
+            s::prop("Message", s::Kind::Object(&SCHEMA_Message)),
+            s::prop(
+                "Variations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Message))),
+            )
+            .max_items(2),
+        ],
+        required: &["Message"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MessageGroup> for ::stratus_model::Val<MessageGroup> {
         fn from(value: MessageGroup) -> Self {
@@ -2581,6 +4180,23 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `DialogAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DialogAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DialogAction",
+        properties: &[
+            s::prop("SlotToElicit", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("SuppressNextMessage", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Enum(DialogActionType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DialogAction> for ::stratus_model::Val<DialogAction> {
         fn from(value: DialogAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2597,6 +4213,25 @@ pub mod bot {
         pub slots:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SlotValueOverrideMap>>>,
     }
+
+    /// What the schema says of `IntentOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntentOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "IntentOverride",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Slots",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotValueOverrideMap))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntentOverride> for ::stratus_model::Val<IntentOverride> {
         fn from(value: IntentOverride) -> Self {
@@ -2628,6 +4263,23 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SessionAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_SessionAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "SessionAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SessionAttribute> for ::stratus_model::Val<SessionAttribute> {
         fn from(value: SessionAttribute) -> Self {
@@ -2667,6 +4319,30 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `PromptAttemptSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_PromptAttemptSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "PromptAttemptSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop(
+                "AllowedInputTypes",
+                s::Kind::Object(&SCHEMA_AllowedInputTypes),
+            ),
+            s::prop(
+                "AudioAndDTMFInputSpecification",
+                s::Kind::Object(&SCHEMA_AudioAndDtmfInputSpecification),
+            ),
+            s::prop(
+                "TextInputSpecification",
+                s::Kind::Object(&SCHEMA_TextInputSpecification),
+            ),
+        ],
+        required: &["AllowedInputTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PromptAttemptSpecification>
         for ::stratus_model::Val<PromptAttemptSpecification>
     {
@@ -2688,6 +4364,23 @@ pub mod bot {
         pub bedrock_guardrail_version:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BedrockGuardrailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockGuardrailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockGuardrailConfiguration",
+        properties: &[
+            s::prop("BedrockGuardrailIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("BedrockGuardrailVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockGuardrailConfiguration>
         for ::stratus_model::Val<BedrockGuardrailConfiguration>
@@ -2712,6 +4405,25 @@ pub mod bot {
         /// `ExactResponse`: boolean.
         pub exact_response: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `BedrockKnowledgeStoreConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockKnowledgeStoreConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockKnowledgeStoreConfiguration",
+        properties: &[
+            s::prop(
+                "BKBExactResponseFields",
+                s::Kind::Object(&SCHEMA_BkbExactResponseFields),
+            ),
+            s::prop("BedrockKnowledgeBaseArn", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("ExactResponse", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BedrockKnowledgeStoreConfiguration>
         for ::stratus_model::Val<BedrockKnowledgeStoreConfiguration>
@@ -2756,6 +4468,25 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `QnAKendraConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QnAKendraConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QnAKendraConfiguration",
+        properties: &[
+            s::prop("ExactResponse", s::Kind::Boolean),
+            s::prop("KendraIndex", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("QueryFilterString", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("QueryFilterStringEnabled", s::Kind::Boolean),
+        ],
+        required: &["KendraIndex", "QueryFilterStringEnabled", "ExactResponse"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QnAKendraConfiguration> for ::stratus_model::Val<QnAKendraConfiguration> {
         fn from(value: QnAKendraConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2780,6 +4511,32 @@ pub mod bot {
         /// Length: `1..=5000`.
         pub index_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OpensearchConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpensearchConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OpensearchConfiguration",
+        properties: &[
+            s::prop("DomainEndpoint", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("ExactResponse", s::Kind::Boolean),
+            s::prop(
+                "ExactResponseFields",
+                s::Kind::Object(&SCHEMA_ExactResponseFields),
+            ),
+            s::prop(
+                "IncludeFields",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(5000)),
+            ),
+            s::prop("IndexName", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OpensearchConfiguration>
         for ::stratus_model::Val<OpensearchConfiguration>
@@ -2817,6 +4574,26 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Specifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_Specifications: s::ObjectSchema = s::ObjectSchema {
+        name: "Specifications",
+        properties: &[
+            s::prop("SlotTypeId", s::Kind::String)
+                .pattern("^((AMAZON\\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$")
+                .min_length(1)
+                .max_length(25),
+            s::prop("SlotTypeName", s::Kind::String),
+            s::prop(
+                "ValueElicitationSetting",
+                s::Kind::Object(&SCHEMA_SubSlotValueElicitationSetting),
+            ),
+        ],
+        required: &["ValueElicitationSetting"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Specifications> for ::stratus_model::Val<Specifications> {
         fn from(value: Specifications) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2845,6 +4622,20 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SlotDefaultValueSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotDefaultValueSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotDefaultValueSpecification",
+        properties: &[s::prop(
+            "DefaultValueList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotDefaultValue))),
+        )
+        .max_items(10)],
+        required: &["DefaultValueList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotDefaultValueSpecification>
         for ::stratus_model::Val<SlotDefaultValueSpecification>
@@ -2878,6 +4669,43 @@ pub mod bot {
         /// `FailureResponse`: [`ResponseSpecification`].
         pub failure_response: ::std::option::Option<::stratus_model::Val<ResponseSpecification>>,
     }
+
+    /// What the schema says of `SlotCaptureSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotCaptureSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotCaptureSetting",
+        properties: &[
+            s::prop(
+                "CaptureConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("CaptureNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "CaptureResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop(
+                "CodeHook",
+                s::Kind::Object(&SCHEMA_DialogCodeHookInvocationSetting),
+            ),
+            s::prop(
+                "ElicitationCodeHook",
+                s::Kind::Object(&SCHEMA_ElicitationCodeHookInvocationSetting),
+            ),
+            s::prop(
+                "FailureConditional",
+                s::Kind::Object(&SCHEMA_ConditionalSpecification),
+            ),
+            s::prop("FailureNextStep", s::Kind::Object(&SCHEMA_DialogState)),
+            s::prop(
+                "FailureResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotCaptureSetting> for ::stratus_model::Val<SlotCaptureSetting> {
         fn from(value: SlotCaptureSetting) -> Self {
@@ -2917,6 +4745,30 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `WaitAndContinueSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_WaitAndContinueSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "WaitAndContinueSpecification",
+        properties: &[
+            s::prop(
+                "ContinueResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop(
+                "StillWaitingResponse",
+                s::Kind::Object(&SCHEMA_StillWaitingResponseSpecification),
+            ),
+            s::prop(
+                "WaitingResponse",
+                s::Kind::Object(&SCHEMA_ResponseSpecification),
+            ),
+        ],
+        required: &["WaitingResponse", "ContinueResponse"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WaitAndContinueSpecification>
         for ::stratus_model::Val<WaitAndContinueSpecification>
     {
@@ -2955,6 +4807,16 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `GrammarSlotTypeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GrammarSlotTypeSource: s::ObjectSchema = s::ObjectSchema {
+        name: "GrammarSlotTypeSource",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(3).max_length(63), s::prop("S3ObjectKey", s::Kind::String).pattern("[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$").min_length(1).max_length(1024)],
+        required: &["S3BucketName", "S3ObjectKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GrammarSlotTypeSource> for ::stratus_model::Val<GrammarSlotTypeSource> {
         fn from(value: GrammarSlotTypeSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2989,6 +4851,23 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `LambdaCodeHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaCodeHook: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaCodeHook",
+        properties: &[
+            s::prop("CodeHookInterfaceVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(5),
+            s::prop("LambdaArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["CodeHookInterfaceVersion", "LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaCodeHook> for ::stratus_model::Val<LambdaCodeHook> {
         fn from(value: LambdaCodeHook) -> Self {
@@ -3029,6 +4908,16 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `S3BucketLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3BucketLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3BucketLogDestination",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
+        required: &["LogPrefix", "S3BucketArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3BucketLogDestination> for ::stratus_model::Val<S3BucketLogDestination> {
         fn from(value: S3BucketLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3064,6 +4953,23 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `CloudWatchLogGroupLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogGroupLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogGroupLogDestination",
+        properties: &[
+            s::prop("CloudWatchLogGroupArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("LogPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["CloudWatchLogGroupArn", "LogPrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogGroupLogDestination>
         for ::stratus_model::Val<CloudWatchLogGroupLogDestination>
     {
@@ -3092,6 +4998,18 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[s::prop("ExpressionString", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &["ExpressionString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3113,6 +5031,27 @@ pub mod bot {
         pub ssml_message: ::std::option::Option<::stratus_model::Val<SsmlMessage>>,
     }
 
+    /// What the schema says of `Message`'s properties; `validate()` checks them.
+    pub static SCHEMA_Message: s::ObjectSchema = s::ObjectSchema {
+        name: "Message",
+        properties: &[
+            s::prop("CustomPayload", s::Kind::Object(&SCHEMA_CustomPayload)),
+            s::prop(
+                "ImageResponseCard",
+                s::Kind::Object(&SCHEMA_ImageResponseCard),
+            ),
+            s::prop(
+                "PlainTextMessage",
+                s::Kind::Object(&SCHEMA_PlainTextMessage),
+            ),
+            s::prop("SSMLMessage", s::Kind::Object(&SCHEMA_SsmlMessage)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Message> for ::stratus_model::Val<Message> {
         fn from(value: Message) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3128,6 +5067,25 @@ pub mod bot {
         /// `SlotValueOverride`: [`SlotValueOverride`].
         pub slot_value_override: ::std::option::Option<::stratus_model::Val<SlotValueOverride>>,
     }
+
+    /// What the schema says of `SlotValueOverrideMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValueOverrideMap: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValueOverrideMap",
+        properties: &[
+            s::prop("SlotName", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "SlotValueOverride",
+                s::Kind::Object(&SCHEMA_SlotValueOverride),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotValueOverrideMap> for ::stratus_model::Val<SlotValueOverrideMap> {
         fn from(value: SlotValueOverrideMap) -> Self {
@@ -3161,6 +5119,19 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `AllowedInputTypes`'s properties; `validate()` checks them.
+    pub static SCHEMA_AllowedInputTypes: s::ObjectSchema = s::ObjectSchema {
+        name: "AllowedInputTypes",
+        properties: &[
+            s::prop("AllowAudioInput", s::Kind::Boolean),
+            s::prop("AllowDTMFInput", s::Kind::Boolean),
+        ],
+        required: &["AllowAudioInput", "AllowDTMFInput"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AllowedInputTypes> for ::stratus_model::Val<AllowedInputTypes> {
         fn from(value: AllowedInputTypes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3193,6 +5164,26 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `AudioAndDTMFInputSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioAndDtmfInputSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioAndDTMFInputSpecification",
+        properties: &[
+            s::prop(
+                "AudioSpecification",
+                s::Kind::Object(&SCHEMA_AudioSpecification),
+            ),
+            s::prop(
+                "DTMFSpecification",
+                s::Kind::Object(&SCHEMA_DtmfSpecification),
+            ),
+            s::prop("StartTimeoutMs", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["StartTimeoutMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioAndDtmfInputSpecification>
         for ::stratus_model::Val<AudioAndDtmfInputSpecification>
     {
@@ -3220,6 +5211,16 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `TextInputSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextInputSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TextInputSpecification",
+        properties: &[s::prop("StartTimeoutMs", s::Kind::Integer).minimum(1.0)],
+        required: &["StartTimeoutMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TextInputSpecification> for ::stratus_model::Val<TextInputSpecification> {
         fn from(value: TextInputSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3234,6 +5235,18 @@ pub mod bot {
         /// Length: `1..=5000`.
         pub answer_field: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BKBExactResponseFields`'s properties; `validate()` checks them.
+    pub static SCHEMA_BkbExactResponseFields: s::ObjectSchema = s::ObjectSchema {
+        name: "BKBExactResponseFields",
+        properties: &[s::prop("AnswerField", s::Kind::String)
+            .min_length(1)
+            .max_length(5000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BkbExactResponseFields> for ::stratus_model::Val<BkbExactResponseFields> {
         fn from(value: BkbExactResponseFields) -> Self {
@@ -3252,6 +5265,23 @@ pub mod bot {
         /// Length: `1..=5000`.
         pub question_field: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ExactResponseFields`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExactResponseFields: s::ObjectSchema = s::ObjectSchema {
+        name: "ExactResponseFields",
+        properties: &[
+            s::prop("AnswerField", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+            s::prop("QuestionField", s::Kind::String)
+                .min_length(1)
+                .max_length(5000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExactResponseFields> for ::stratus_model::Val<ExactResponseFields> {
         fn from(value: ExactResponseFields) -> Self {
@@ -3275,6 +5305,33 @@ pub mod bot {
         pub wait_and_continue_specification:
             ::std::option::Option<::stratus_model::Val<WaitAndContinueSpecification>>,
     }
+
+    /// What the schema says of `SubSlotValueElicitationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubSlotValueElicitationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SubSlotValueElicitationSetting",
+        properties: &[
+            s::prop(
+                "DefaultValueSpecification",
+                s::Kind::Object(&SCHEMA_SlotDefaultValueSpecification),
+            ),
+            s::prop(
+                "PromptSpecification",
+                s::Kind::Object(&SCHEMA_PromptSpecification),
+            ),
+            s::prop(
+                "SampleUtterances",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SampleUtterance))),
+            ),
+            s::prop(
+                "WaitAndContinueSpecification",
+                s::Kind::Object(&SCHEMA_WaitAndContinueSpecification),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SubSlotValueElicitationSetting>
         for ::stratus_model::Val<SubSlotValueElicitationSetting>
@@ -3304,6 +5361,18 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `SlotDefaultValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotDefaultValue: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotDefaultValue",
+        properties: &[s::prop("DefaultValue", s::Kind::String)
+            .min_length(1)
+            .max_length(202)],
+        required: &["DefaultValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotDefaultValue> for ::stratus_model::Val<SlotDefaultValue> {
         fn from(value: SlotDefaultValue) -> Self {
@@ -3346,6 +5415,34 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `StillWaitingResponseSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_StillWaitingResponseSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "StillWaitingResponseSpecification",
+        properties: &[
+            s::prop("AllowInterrupt", s::Kind::Boolean),
+            s::prop("FrequencyInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(300.0),
+            s::prop(
+                "MessageGroupsList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageGroup))),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("TimeoutInSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(900.0),
+        ],
+        required: &[
+            "MessageGroupsList",
+            "FrequencyInSeconds",
+            "TimeoutInSeconds",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StillWaitingResponseSpecification>
         for ::stratus_model::Val<StillWaitingResponseSpecification>
     {
@@ -3374,6 +5471,18 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `CustomPayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPayload: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPayload",
+        properties: &[s::prop("Value", s::Kind::String)
+            .min_length(1)
+            .max_length(1000)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomPayload> for ::stratus_model::Val<CustomPayload> {
         fn from(value: CustomPayload) -> Self {
@@ -3411,6 +5520,31 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `ImageResponseCard`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageResponseCard: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageResponseCard",
+        properties: &[
+            s::prop(
+                "Buttons",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Button))),
+            )
+            .max_items(5),
+            s::prop("ImageUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("Subtitle", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+            s::prop("Title", s::Kind::String)
+                .min_length(1)
+                .max_length(250),
+        ],
+        required: &["Title"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageResponseCard> for ::stratus_model::Val<ImageResponseCard> {
         fn from(value: ImageResponseCard) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3437,6 +5571,18 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `PlainTextMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlainTextMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "PlainTextMessage",
+        properties: &[s::prop("Value", s::Kind::String)
+            .min_length(1)
+            .max_length(1000)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlainTextMessage> for ::stratus_model::Val<PlainTextMessage> {
         fn from(value: PlainTextMessage) -> Self {
@@ -3465,6 +5611,18 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `SSMLMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmlMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "SSMLMessage",
+        properties: &[s::prop("Value", s::Kind::String)
+            .min_length(1)
+            .max_length(1000)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmlMessage> for ::stratus_model::Val<SsmlMessage> {
         fn from(value: SsmlMessage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3482,6 +5640,23 @@ pub mod bot {
         /// `Values`: list of [`SlotValueOverride`].
         pub values: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SlotValueOverride>>>,
     }
+
+    /// What the schema says of `SlotValueOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValueOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValueOverride",
+        properties: &[
+            s::prop("Shape", s::Kind::Enum(SlotShape::VALUES)),
+            s::prop("Value", s::Kind::Object(&SCHEMA_SlotValue)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlotValueOverride))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotValueOverride> for ::stratus_model::Val<SlotValueOverride> {
         fn from(value: SlotValueOverride) -> Self {
@@ -3515,6 +5690,19 @@ pub mod bot {
             }
         }
     }
+
+    /// What the schema says of `AudioSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioSpecification",
+        properties: &[
+            s::prop("EndTimeoutMs", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxLengthMs", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["EndTimeoutMs", "MaxLengthMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioSpecification> for ::stratus_model::Val<AudioSpecification> {
         fn from(value: AudioSpecification) -> Self {
@@ -3561,6 +5749,28 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `DTMFSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_DtmfSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "DTMFSpecification",
+        properties: &[
+            s::prop("DeletionCharacter", s::Kind::String).pattern("^[A-D0-9#*]{1}$"),
+            s::prop("EndCharacter", s::Kind::String).pattern("^[A-D0-9#*]{1}$"),
+            s::prop("EndTimeoutMs", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxLength", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1024.0),
+        ],
+        required: &[
+            "DeletionCharacter",
+            "EndCharacter",
+            "EndTimeoutMs",
+            "MaxLength",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DtmfSpecification> for ::stratus_model::Val<DtmfSpecification> {
         fn from(value: DtmfSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3594,6 +5804,23 @@ pub mod bot {
         }
     }
 
+    /// What the schema says of `Button`'s properties; `validate()` checks them.
+    pub static SCHEMA_Button: s::ObjectSchema = s::ObjectSchema {
+        name: "Button",
+        properties: &[
+            s::prop("Text", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+        ],
+        required: &["Text", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Button> for ::stratus_model::Val<Button> {
         fn from(value: Button) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3608,6 +5835,18 @@ pub mod bot {
         /// Length: `1..=202`.
         pub interpreted_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SlotValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlotValue: s::ObjectSchema = s::ObjectSchema {
+        name: "SlotValue",
+        properties: &[s::prop("InterpretedValue", s::Kind::String)
+            .min_length(1)
+            .max_length(202)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlotValue> for ::stratus_model::Val<SlotValue> {
         fn from(value: SlotValue) -> Self {
@@ -3633,6 +5872,9 @@ pub mod bot {
             Self::HighNoiseTolerance,
             Self::MaximumNoiseTolerance,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Default", "HighNoiseTolerance", "MaximumNoiseTolerance"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3678,6 +5920,8 @@ pub mod bot {
     impl SpeechModelPreference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Neural, Self::Deepgram];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Standard", "Neural", "Deepgram"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3728,6 +5972,9 @@ pub mod bot {
             Self::LongForm,
             Self::Generative,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard", "neural", "long-form", "generative"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3776,6 +6023,9 @@ pub mod bot {
             Self::TopResolution,
             Self::Concatenation,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ORIGINAL_VALUE", "TOP_RESOLUTION", "CONCATENATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3819,6 +6069,8 @@ pub mod bot {
     impl AssistedNluMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Primary, Self::Fallback];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Primary", "Fallback"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3859,6 +6111,8 @@ pub mod bot {
     impl MessageSelectionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Random, Self::Ordered];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Random", "Ordered"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3901,6 +6155,8 @@ pub mod bot {
     impl BedrockTraceStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3941,6 +6197,8 @@ pub mod bot {
     impl ObfuscationSettingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::DefaultObfuscation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "DefaultObfuscation"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3981,6 +6239,8 @@ pub mod bot {
     impl SlotConstraint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Required", "Optional"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4019,6 +6279,8 @@ pub mod bot {
     impl AudioRecognitionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UseSlotValuesAsCustomVocabulary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UseSlotValuesAsCustomVocabulary"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4084,6 +6346,18 @@ pub mod bot {
             Self::EvaluateConditional,
             Self::InvokeDialogCodeHook,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CloseIntent",
+            "ConfirmIntent",
+            "ElicitIntent",
+            "ElicitSlot",
+            "StartIntent",
+            "FulfillIntent",
+            "EndConversation",
+            "EvaluateConditional",
+            "InvokeDialogCodeHook",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4131,6 +6405,8 @@ pub mod bot {
     impl SlotShape {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Scalar, Self::List];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Scalar", "List"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4164,6 +6440,8 @@ pub use bot::{CfnBot, CfnBotAttributes};
 
 /// `AWS::Lex::BotAlias` and its property types.
 pub mod bot_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lex::BotAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botalias.html)
@@ -4219,6 +6497,47 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `AWS::Lex::BotAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lex::BotAlias",
+        properties: &[
+            s::prop(
+                "BotAliasLocaleSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BotAliasLocaleSettingsItem),
+                )),
+            )
+            .max_items(50),
+            s::prop("BotAliasName", s::Kind::String)
+                .pattern("^([0-9a-zA-Z][_-]?)+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("BotId", s::Kind::String)
+                .pattern("^[0-9a-zA-Z]+$")
+                .min_length(10)
+                .max_length(10),
+            s::prop("BotVersion", s::Kind::String)
+                .pattern("^(DRAFT|[0-9]+)$")
+                .min_length(1)
+                .max_length(5),
+            s::prop(
+                "ConversationLogSettings",
+                s::Kind::Object(&SCHEMA_ConversationLogSettings),
+            ),
+            s::prop("Description", s::Kind::String).max_length(200),
+            s::prop(
+                "SentimentAnalysisSettings",
+                s::Kind::Object(&SCHEMA_SentimentAnalysisSettings),
+            ),
+            s::prop("BotAliasTags", s::Kind::Json),
+        ],
+        required: &["BotId", "BotAliasName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBotAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotAliasAttributes {
         /// `BotAliasId`: string.
@@ -4269,6 +6588,24 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `BotAliasLocaleSettingsItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotAliasLocaleSettingsItem: s::ObjectSchema = s::ObjectSchema {
+        name: "BotAliasLocaleSettingsItem",
+        properties: &[
+            s::prop(
+                "BotAliasLocaleSetting",
+                s::Kind::Object(&SCHEMA_BotAliasLocaleSettings),
+            ),
+            s::prop("LocaleId", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["LocaleId", "BotAliasLocaleSetting"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BotAliasLocaleSettingsItem>
         for ::stratus_model::Val<BotAliasLocaleSettingsItem>
     {
@@ -4288,6 +6625,27 @@ pub mod bot_alias {
         pub text_log_settings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TextLogSetting>>>,
     }
+
+    /// What the schema says of `ConversationLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConversationLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ConversationLogSettings",
+        properties: &[
+            s::prop(
+                "AudioLogSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioLogSetting))),
+            )
+            .max_items(1),
+            s::prop(
+                "TextLogSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextLogSetting))),
+            )
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConversationLogSettings>
         for ::stratus_model::Val<ConversationLogSettings>
@@ -4316,6 +6674,16 @@ pub mod bot_alias {
             }
         }
     }
+
+    /// What the schema says of `SentimentAnalysisSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SentimentAnalysisSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SentimentAnalysisSettings",
+        properties: &[s::prop("DetectSentiment", s::Kind::Boolean)],
+        required: &["DetectSentiment"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SentimentAnalysisSettings>
         for ::stratus_model::Val<SentimentAnalysisSettings>
@@ -4346,6 +6714,22 @@ pub mod bot_alias {
             }
         }
     }
+
+    /// What the schema says of `BotAliasLocaleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotAliasLocaleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "BotAliasLocaleSettings",
+        properties: &[
+            s::prop(
+                "CodeHookSpecification",
+                s::Kind::Object(&SCHEMA_CodeHookSpecification),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BotAliasLocaleSettings> for ::stratus_model::Val<BotAliasLocaleSettings> {
         fn from(value: BotAliasLocaleSettings) -> Self {
@@ -4378,6 +6762,19 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `AudioLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLogSetting",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_AudioLogDestination)),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Destination", "Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioLogSetting> for ::stratus_model::Val<AudioLogSetting> {
         fn from(value: AudioLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4409,6 +6806,19 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `TextLogSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextLogSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "TextLogSetting",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_TextLogDestination)),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Destination", "Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TextLogSetting> for ::stratus_model::Val<TextLogSetting> {
         fn from(value: TextLogSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4435,6 +6845,19 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `CodeHookSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeHookSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeHookSpecification",
+        properties: &[s::prop(
+            "LambdaCodeHook",
+            s::Kind::Object(&SCHEMA_LambdaCodeHook),
+        )],
+        required: &["LambdaCodeHook"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeHookSpecification> for ::stratus_model::Val<CodeHookSpecification> {
         fn from(value: CodeHookSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4460,6 +6883,19 @@ pub mod bot_alias {
             }
         }
     }
+
+    /// What the schema says of `AudioLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLogDestination",
+        properties: &[s::prop(
+            "S3Bucket",
+            s::Kind::Object(&SCHEMA_S3BucketLogDestination),
+        )],
+        required: &["S3Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioLogDestination> for ::stratus_model::Val<AudioLogDestination> {
         fn from(value: AudioLogDestination) -> Self {
@@ -4488,6 +6924,19 @@ pub mod bot_alias {
             }
         }
     }
+
+    /// What the schema says of `TextLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "TextLogDestination",
+        properties: &[s::prop(
+            "CloudWatch",
+            s::Kind::Object(&SCHEMA_CloudWatchLogGroupLogDestination),
+        )],
+        required: &["CloudWatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TextLogDestination> for ::stratus_model::Val<TextLogDestination> {
         fn from(value: TextLogDestination) -> Self {
@@ -4523,6 +6972,23 @@ pub mod bot_alias {
             }
         }
     }
+
+    /// What the schema says of `LambdaCodeHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaCodeHook: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaCodeHook",
+        properties: &[
+            s::prop("CodeHookInterfaceVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(5),
+            s::prop("LambdaArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["CodeHookInterfaceVersion", "LambdaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaCodeHook> for ::stratus_model::Val<LambdaCodeHook> {
         fn from(value: LambdaCodeHook) -> Self {
@@ -4563,6 +7029,16 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `S3BucketLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3BucketLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3BucketLogDestination",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$").min_length(20).max_length(2048), s::prop("LogPrefix", s::Kind::String).min_length(0).max_length(1024), s::prop("S3BucketArn", s::Kind::String).pattern("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(2048)],
+        required: &["LogPrefix", "S3BucketArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3BucketLogDestination> for ::stratus_model::Val<S3BucketLogDestination> {
         fn from(value: S3BucketLogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4598,6 +7074,23 @@ pub mod bot_alias {
         }
     }
 
+    /// What the schema says of `CloudWatchLogGroupLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogGroupLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogGroupLogDestination",
+        properties: &[
+            s::prop("CloudWatchLogGroupArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("LogPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["CloudWatchLogGroupArn", "LogPrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogGroupLogDestination>
         for ::stratus_model::Val<CloudWatchLogGroupLogDestination>
     {
@@ -4611,6 +7104,8 @@ pub use bot_alias::{CfnBotAlias, CfnBotAliasAttributes};
 
 /// `AWS::Lex::BotVersion` and its property types.
 pub mod bot_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lex::BotVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-botversion.html)
@@ -4649,6 +7144,30 @@ pub mod bot_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lex::BotVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lex::BotVersion",
+        properties: &[
+            s::prop("BotId", s::Kind::String)
+                .pattern("^[0-9a-zA-Z]+$")
+                .min_length(10)
+                .max_length(10),
+            s::prop(
+                "BotVersionLocaleSpecification",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BotVersionLocaleSpecification),
+                )),
+            )
+            .min_items(1),
+            s::prop("Description", s::Kind::String).max_length(200),
+        ],
+        required: &["BotId", "BotVersionLocaleSpecification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBotVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBotVersionAttributes {
@@ -4689,6 +7208,22 @@ pub mod bot_version {
         }
     }
 
+    /// What the schema says of `BotVersionLocaleSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotVersionLocaleSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "BotVersionLocaleSpecification",
+        properties: &[
+            s::prop(
+                "BotVersionLocaleDetails",
+                s::Kind::Object(&SCHEMA_BotVersionLocaleDetails),
+            ),
+            s::prop("LocaleId", s::Kind::String),
+        ],
+        required: &["LocaleId", "BotVersionLocaleDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BotVersionLocaleSpecification>
         for ::stratus_model::Val<BotVersionLocaleSpecification>
     {
@@ -4717,6 +7252,19 @@ pub mod bot_version {
         }
     }
 
+    /// What the schema says of `BotVersionLocaleDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_BotVersionLocaleDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "BotVersionLocaleDetails",
+        properties: &[s::prop("SourceBotVersion", s::Kind::String)
+            .pattern("^(DRAFT|[0-9]+)$")
+            .min_length(1)
+            .max_length(5)],
+        required: &["SourceBotVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BotVersionLocaleDetails>
         for ::stratus_model::Val<BotVersionLocaleDetails>
     {
@@ -4730,6 +7278,8 @@ pub use bot_version::{CfnBotVersion, CfnBotVersionAttributes};
 
 /// `AWS::Lex::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lex::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-resourcepolicy.html)
@@ -4762,6 +7312,21 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lex::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lex::ResourcePolicy",
+        properties: &[
+            s::prop("Policy", s::Kind::Json),
+            s::prop("ResourceArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1011),
+        ],
+        required: &["Policy", "ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourcePolicyAttributes {

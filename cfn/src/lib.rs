@@ -7,7 +7,7 @@
 //! Every property is a [`stratus_model::Val`]: a literal of its type, an `Attr` of another
 //! resource, a `Ref` where it is a string, or a join. Attributes are methods of `Ref<CfnX>`
 //! from the `CfnXAttributes` traits, all in [`prelude`].
-#![allow(clippy::all, clippy::pedantic)]
+#![allow(clippy::all, clippy::pedantic, non_upper_case_globals)]
 
 /// `AWS::AccessAnalyzer`.
 #[cfg(feature = "accessanalyzer")]
@@ -840,6 +840,4109 @@ pub mod workspacesweb;
 /// `AWS::XRay`.
 #[cfg(feature = "xray")]
 pub mod xray;
+
+/// The schema of a resource type of an enabled service, for `validate()`.
+pub fn schema(
+    type_name: &str,
+) -> ::std::option::Option<&'static ::stratus_model::schema::ObjectSchema> {
+    match type_name {
+        #[cfg(feature = "accessanalyzer")]
+        "AWS::AccessAnalyzer::Analyzer" => Some(&crate::accessanalyzer::analyzer::SCHEMA),
+        #[cfg(feature = "acmpca")]
+        "AWS::ACMPCA::Certificate" => Some(&crate::acmpca::certificate::SCHEMA),
+        #[cfg(feature = "acmpca")]
+        "AWS::ACMPCA::CertificateAuthority" => Some(&crate::acmpca::certificate_authority::SCHEMA),
+        #[cfg(feature = "acmpca")]
+        "AWS::ACMPCA::CertificateAuthorityActivation" => {
+            Some(&crate::acmpca::certificate_authority_activation::SCHEMA)
+        }
+        #[cfg(feature = "acmpca")]
+        "AWS::ACMPCA::Permission" => Some(&crate::acmpca::permission::SCHEMA),
+        #[cfg(feature = "aiops")]
+        "AWS::AIOps::InvestigationGroup" => Some(&crate::aiops::investigation_group::SCHEMA),
+        #[cfg(feature = "amazonmq")]
+        "AWS::AmazonMQ::Broker" => Some(&crate::amazonmq::broker::SCHEMA),
+        #[cfg(feature = "amazonmq")]
+        "AWS::AmazonMQ::Configuration" => Some(&crate::amazonmq::configuration::SCHEMA),
+        #[cfg(feature = "amazonmq")]
+        "AWS::AmazonMQ::ConfigurationAssociation" => {
+            Some(&crate::amazonmq::configuration_association::SCHEMA)
+        }
+        #[cfg(feature = "amplify")]
+        "AWS::Amplify::App" => Some(&crate::amplify::app::SCHEMA),
+        #[cfg(feature = "amplify")]
+        "AWS::Amplify::Branch" => Some(&crate::amplify::branch::SCHEMA),
+        #[cfg(feature = "amplify")]
+        "AWS::Amplify::Domain" => Some(&crate::amplify::domain::SCHEMA),
+        #[cfg(feature = "amplifyuibuilder")]
+        "AWS::AmplifyUIBuilder::Component" => Some(&crate::amplifyuibuilder::component::SCHEMA),
+        #[cfg(feature = "amplifyuibuilder")]
+        "AWS::AmplifyUIBuilder::Form" => Some(&crate::amplifyuibuilder::form::SCHEMA),
+        #[cfg(feature = "amplifyuibuilder")]
+        "AWS::AmplifyUIBuilder::Theme" => Some(&crate::amplifyuibuilder::theme::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Account" => Some(&crate::apigateway::account::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::ApiKey" => Some(&crate::apigateway::api_key::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Authorizer" => Some(&crate::apigateway::authorizer::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::BasePathMapping" => Some(&crate::apigateway::base_path_mapping::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::BasePathMappingV2" => {
+            Some(&crate::apigateway::base_path_mapping_v2::SCHEMA)
+        }
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::ClientCertificate" => {
+            Some(&crate::apigateway::client_certificate::SCHEMA)
+        }
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Deployment" => Some(&crate::apigateway::deployment::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::DocumentationPart" => {
+            Some(&crate::apigateway::documentation_part::SCHEMA)
+        }
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::DocumentationVersion" => {
+            Some(&crate::apigateway::documentation_version::SCHEMA)
+        }
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::DomainName" => Some(&crate::apigateway::domain_name::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::DomainNameAccessAssociation" => {
+            Some(&crate::apigateway::domain_name_access_association::SCHEMA)
+        }
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::DomainNameV2" => Some(&crate::apigateway::domain_name_v2::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::GatewayResponse" => Some(&crate::apigateway::gateway_response::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Method" => Some(&crate::apigateway::method::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Model" => Some(&crate::apigateway::model::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::RequestValidator" => Some(&crate::apigateway::request_validator::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Resource" => Some(&crate::apigateway::resource::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::RestApi" => Some(&crate::apigateway::rest_api::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::Stage" => Some(&crate::apigateway::stage::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::UsagePlan" => Some(&crate::apigateway::usage_plan::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::UsagePlanKey" => Some(&crate::apigateway::usage_plan_key::SCHEMA),
+        #[cfg(feature = "apigateway")]
+        "AWS::ApiGateway::VpcLink" => Some(&crate::apigateway::vpc_link::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Api" => Some(&crate::apigatewayv2::api::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::ApiGatewayManagedOverrides" => {
+            Some(&crate::apigatewayv2::api_gateway_managed_overrides::SCHEMA)
+        }
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::ApiMapping" => Some(&crate::apigatewayv2::api_mapping::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Authorizer" => Some(&crate::apigatewayv2::authorizer::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Deployment" => Some(&crate::apigatewayv2::deployment::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::DomainName" => Some(&crate::apigatewayv2::domain_name::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Integration" => Some(&crate::apigatewayv2::integration::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::IntegrationResponse" => {
+            Some(&crate::apigatewayv2::integration_response::SCHEMA)
+        }
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Model" => Some(&crate::apigatewayv2::model::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Route" => Some(&crate::apigatewayv2::route::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::RouteResponse" => Some(&crate::apigatewayv2::route_response::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::RoutingRule" => Some(&crate::apigatewayv2::routing_rule::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::Stage" => Some(&crate::apigatewayv2::stage::SCHEMA),
+        #[cfg(feature = "apigatewayv2")]
+        "AWS::ApiGatewayV2::VpcLink" => Some(&crate::apigatewayv2::vpc_link::SCHEMA),
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::Application" => Some(&crate::appconfig::application::SCHEMA),
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::ConfigurationProfile" => {
+            Some(&crate::appconfig::configuration_profile::SCHEMA)
+        }
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::Deployment" => Some(&crate::appconfig::deployment::SCHEMA),
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::DeploymentStrategy" => {
+            Some(&crate::appconfig::deployment_strategy::SCHEMA)
+        }
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::Environment" => Some(&crate::appconfig::environment::SCHEMA),
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::Extension" => Some(&crate::appconfig::extension::SCHEMA),
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::ExtensionAssociation" => {
+            Some(&crate::appconfig::extension_association::SCHEMA)
+        }
+        #[cfg(feature = "appconfig")]
+        "AWS::AppConfig::HostedConfigurationVersion" => {
+            Some(&crate::appconfig::hosted_configuration_version::SCHEMA)
+        }
+        #[cfg(feature = "appflow")]
+        "AWS::AppFlow::Connector" => Some(&crate::appflow::connector::SCHEMA),
+        #[cfg(feature = "appflow")]
+        "AWS::AppFlow::ConnectorProfile" => Some(&crate::appflow::connector_profile::SCHEMA),
+        #[cfg(feature = "appflow")]
+        "AWS::AppFlow::Flow" => Some(&crate::appflow::flow::SCHEMA),
+        #[cfg(feature = "appintegrations")]
+        "AWS::AppIntegrations::Application" => Some(&crate::appintegrations::application::SCHEMA),
+        #[cfg(feature = "appintegrations")]
+        "AWS::AppIntegrations::DataIntegration" => {
+            Some(&crate::appintegrations::data_integration::SCHEMA)
+        }
+        #[cfg(feature = "appintegrations")]
+        "AWS::AppIntegrations::EventIntegration" => {
+            Some(&crate::appintegrations::event_integration::SCHEMA)
+        }
+        #[cfg(feature = "applicationautoscaling")]
+        "AWS::ApplicationAutoScaling::ScalableTarget" => {
+            Some(&crate::applicationautoscaling::scalable_target::SCHEMA)
+        }
+        #[cfg(feature = "applicationautoscaling")]
+        "AWS::ApplicationAutoScaling::ScalingPolicy" => {
+            Some(&crate::applicationautoscaling::scaling_policy::SCHEMA)
+        }
+        #[cfg(feature = "applicationinsights")]
+        "AWS::ApplicationInsights::Application" => {
+            Some(&crate::applicationinsights::application::SCHEMA)
+        }
+        #[cfg(feature = "applicationsignals")]
+        "AWS::ApplicationSignals::Discovery" => Some(&crate::applicationsignals::discovery::SCHEMA),
+        #[cfg(feature = "applicationsignals")]
+        "AWS::ApplicationSignals::GroupingConfiguration" => {
+            Some(&crate::applicationsignals::grouping_configuration::SCHEMA)
+        }
+        #[cfg(feature = "applicationsignals")]
+        "AWS::ApplicationSignals::ServiceLevelObjective" => {
+            Some(&crate::applicationsignals::service_level_objective::SCHEMA)
+        }
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::GatewayRoute" => Some(&crate::appmesh::gateway_route::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::Mesh" => Some(&crate::appmesh::mesh::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::Route" => Some(&crate::appmesh::route::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::VirtualGateway" => Some(&crate::appmesh::virtual_gateway::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::VirtualNode" => Some(&crate::appmesh::virtual_node::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::VirtualRouter" => Some(&crate::appmesh::virtual_router::SCHEMA),
+        #[cfg(feature = "appmesh")]
+        "AWS::AppMesh::VirtualService" => Some(&crate::appmesh::virtual_service::SCHEMA),
+        #[cfg(feature = "apprunner")]
+        "AWS::AppRunner::AutoScalingConfiguration" => {
+            Some(&crate::apprunner::auto_scaling_configuration::SCHEMA)
+        }
+        #[cfg(feature = "apprunner")]
+        "AWS::AppRunner::ObservabilityConfiguration" => {
+            Some(&crate::apprunner::observability_configuration::SCHEMA)
+        }
+        #[cfg(feature = "apprunner")]
+        "AWS::AppRunner::Service" => Some(&crate::apprunner::service::SCHEMA),
+        #[cfg(feature = "apprunner")]
+        "AWS::AppRunner::VpcConnector" => Some(&crate::apprunner::vpc_connector::SCHEMA),
+        #[cfg(feature = "apprunner")]
+        "AWS::AppRunner::VpcIngressConnection" => {
+            Some(&crate::apprunner::vpc_ingress_connection::SCHEMA)
+        }
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::AppBlock" => Some(&crate::appstream::app_block::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::AppBlockBuilder" => Some(&crate::appstream::app_block_builder::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::Application" => Some(&crate::appstream::application::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::ApplicationEntitlementAssociation" => {
+            Some(&crate::appstream::application_entitlement_association::SCHEMA)
+        }
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::ApplicationFleetAssociation" => {
+            Some(&crate::appstream::application_fleet_association::SCHEMA)
+        }
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::DirectoryConfig" => Some(&crate::appstream::directory_config::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::Entitlement" => Some(&crate::appstream::entitlement::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::Fleet" => Some(&crate::appstream::fleet::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::ImageBuilder" => Some(&crate::appstream::image_builder::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::Stack" => Some(&crate::appstream::stack::SCHEMA),
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::StackFleetAssociation" => {
+            Some(&crate::appstream::stack_fleet_association::SCHEMA)
+        }
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::StackUserAssociation" => {
+            Some(&crate::appstream::stack_user_association::SCHEMA)
+        }
+        #[cfg(feature = "appstream")]
+        "AWS::AppStream::User" => Some(&crate::appstream::user::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::Api" => Some(&crate::appsync::api::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::ApiCache" => Some(&crate::appsync::api_cache::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::ApiKey" => Some(&crate::appsync::api_key::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::ChannelNamespace" => Some(&crate::appsync::channel_namespace::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::DataSource" => Some(&crate::appsync::data_source::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::DomainName" => Some(&crate::appsync::domain_name::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::DomainNameApiAssociation" => {
+            Some(&crate::appsync::domain_name_api_association::SCHEMA)
+        }
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::FunctionConfiguration" => {
+            Some(&crate::appsync::function_configuration::SCHEMA)
+        }
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::GraphQLApi" => Some(&crate::appsync::graph_ql_api::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::GraphQLSchema" => Some(&crate::appsync::graph_ql_schema::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::Resolver" => Some(&crate::appsync::resolver::SCHEMA),
+        #[cfg(feature = "appsync")]
+        "AWS::AppSync::SourceApiAssociation" => {
+            Some(&crate::appsync::source_api_association::SCHEMA)
+        }
+        #[cfg(feature = "apptest")]
+        "AWS::AppTest::TestCase" => Some(&crate::apptest::test_case::SCHEMA),
+        #[cfg(feature = "aps")]
+        "AWS::APS::AnomalyDetector" => Some(&crate::aps::anomaly_detector::SCHEMA),
+        #[cfg(feature = "aps")]
+        "AWS::APS::ResourcePolicy" => Some(&crate::aps::resource_policy::SCHEMA),
+        #[cfg(feature = "aps")]
+        "AWS::APS::RuleGroupsNamespace" => Some(&crate::aps::rule_groups_namespace::SCHEMA),
+        #[cfg(feature = "aps")]
+        "AWS::APS::Scraper" => Some(&crate::aps::scraper::SCHEMA),
+        #[cfg(feature = "aps")]
+        "AWS::APS::Workspace" => Some(&crate::aps::workspace::SCHEMA),
+        #[cfg(feature = "arcregionswitch")]
+        "AWS::ARCRegionSwitch::Plan" => Some(&crate::arcregionswitch::plan::SCHEMA),
+        #[cfg(feature = "arczonalshift")]
+        "AWS::ARCZonalShift::AutoshiftObserverNotificationStatus" => {
+            Some(&crate::arczonalshift::autoshift_observer_notification_status::SCHEMA)
+        }
+        #[cfg(feature = "arczonalshift")]
+        "AWS::ARCZonalShift::ZonalAutoshiftConfiguration" => {
+            Some(&crate::arczonalshift::zonal_autoshift_configuration::SCHEMA)
+        }
+        #[cfg(feature = "athena")]
+        "AWS::Athena::CapacityReservation" => Some(&crate::athena::capacity_reservation::SCHEMA),
+        #[cfg(feature = "athena")]
+        "AWS::Athena::DataCatalog" => Some(&crate::athena::data_catalog::SCHEMA),
+        #[cfg(feature = "athena")]
+        "AWS::Athena::NamedQuery" => Some(&crate::athena::named_query::SCHEMA),
+        #[cfg(feature = "athena")]
+        "AWS::Athena::PreparedStatement" => Some(&crate::athena::prepared_statement::SCHEMA),
+        #[cfg(feature = "athena")]
+        "AWS::Athena::WorkGroup" => Some(&crate::athena::work_group::SCHEMA),
+        #[cfg(feature = "auditmanager")]
+        "AWS::AuditManager::Assessment" => Some(&crate::auditmanager::assessment::SCHEMA),
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::AutoScalingGroup" => {
+            Some(&crate::autoscaling::auto_scaling_group::SCHEMA)
+        }
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::LaunchConfiguration" => {
+            Some(&crate::autoscaling::launch_configuration::SCHEMA)
+        }
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::LifecycleHook" => Some(&crate::autoscaling::lifecycle_hook::SCHEMA),
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::ScalingPolicy" => Some(&crate::autoscaling::scaling_policy::SCHEMA),
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::ScheduledAction" => Some(&crate::autoscaling::scheduled_action::SCHEMA),
+        #[cfg(feature = "autoscaling")]
+        "AWS::AutoScaling::WarmPool" => Some(&crate::autoscaling::warm_pool::SCHEMA),
+        #[cfg(feature = "autoscalingplans")]
+        "AWS::AutoScalingPlans::ScalingPlan" => {
+            Some(&crate::autoscalingplans::scaling_plan::SCHEMA)
+        }
+        #[cfg(feature = "b2bi")]
+        "AWS::B2BI::Capability" => Some(&crate::b2bi::capability::SCHEMA),
+        #[cfg(feature = "b2bi")]
+        "AWS::B2BI::Partnership" => Some(&crate::b2bi::partnership::SCHEMA),
+        #[cfg(feature = "b2bi")]
+        "AWS::B2BI::Profile" => Some(&crate::b2bi::profile::SCHEMA),
+        #[cfg(feature = "b2bi")]
+        "AWS::B2BI::Transformer" => Some(&crate::b2bi::transformer::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::BackupPlan" => Some(&crate::backup::backup_plan::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::BackupSelection" => Some(&crate::backup::backup_selection::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::BackupVault" => Some(&crate::backup::backup_vault::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::Framework" => Some(&crate::backup::framework::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::LogicallyAirGappedBackupVault" => {
+            Some(&crate::backup::logically_air_gapped_backup_vault::SCHEMA)
+        }
+        #[cfg(feature = "backup")]
+        "AWS::Backup::ReportPlan" => Some(&crate::backup::report_plan::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::RestoreTestingPlan" => Some(&crate::backup::restore_testing_plan::SCHEMA),
+        #[cfg(feature = "backup")]
+        "AWS::Backup::RestoreTestingSelection" => {
+            Some(&crate::backup::restore_testing_selection::SCHEMA)
+        }
+        #[cfg(feature = "backup")]
+        "AWS::Backup::TieringConfiguration" => Some(&crate::backup::tiering_configuration::SCHEMA),
+        #[cfg(feature = "backupgateway")]
+        "AWS::BackupGateway::Hypervisor" => Some(&crate::backupgateway::hypervisor::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::ComputeEnvironment" => Some(&crate::batch::compute_environment::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::ConsumableResource" => Some(&crate::batch::consumable_resource::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::JobDefinition" => Some(&crate::batch::job_definition::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::JobQueue" => Some(&crate::batch::job_queue::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::QuotaShare" => Some(&crate::batch::quota_share::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::SchedulingPolicy" => Some(&crate::batch::scheduling_policy::SCHEMA),
+        #[cfg(feature = "batch")]
+        "AWS::Batch::ServiceEnvironment" => Some(&crate::batch::service_environment::SCHEMA),
+        #[cfg(feature = "bcmdataexports")]
+        "AWS::BCMDataExports::Export" => Some(&crate::bcmdataexports::export::SCHEMA),
+        #[cfg(feature = "bcmpricingcalculator")]
+        "AWS::BcmPricingCalculator::BillScenario" => {
+            Some(&crate::bcmpricingcalculator::bill_scenario::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::Agent" => Some(&crate::bedrock::agent::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::AgentAlias" => Some(&crate::bedrock::agent_alias::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::ApplicationInferenceProfile" => {
+            Some(&crate::bedrock::application_inference_profile::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::AutomatedReasoningPolicy" => {
+            Some(&crate::bedrock::automated_reasoning_policy::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::AutomatedReasoningPolicyVersion" => {
+            Some(&crate::bedrock::automated_reasoning_policy_version::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::Blueprint" => Some(&crate::bedrock::blueprint::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::DataAutomationLibrary" => {
+            Some(&crate::bedrock::data_automation_library::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::DataAutomationProject" => {
+            Some(&crate::bedrock::data_automation_project::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::DataSource" => Some(&crate::bedrock::data_source::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::EnforcedGuardrailConfiguration" => {
+            Some(&crate::bedrock::enforced_guardrail_configuration::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::Flow" => Some(&crate::bedrock::flow::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::FlowAlias" => Some(&crate::bedrock::flow_alias::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::FlowVersion" => Some(&crate::bedrock::flow_version::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::Guardrail" => Some(&crate::bedrock::guardrail::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::GuardrailVersion" => Some(&crate::bedrock::guardrail_version::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::IntelligentPromptRouter" => {
+            Some(&crate::bedrock::intelligent_prompt_router::SCHEMA)
+        }
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::KnowledgeBase" => Some(&crate::bedrock::knowledge_base::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::Prompt" => Some(&crate::bedrock::prompt::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::PromptVersion" => Some(&crate::bedrock::prompt_version::SCHEMA),
+        #[cfg(feature = "bedrock")]
+        "AWS::Bedrock::ResourcePolicy" => Some(&crate::bedrock::resource_policy::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::ApiKeyCredentialProvider" => {
+            Some(&crate::bedrockagentcore::api_key_credential_provider::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::BrowserCustom" => {
+            Some(&crate::bedrockagentcore::browser_custom::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::BrowserProfile" => {
+            Some(&crate::bedrockagentcore::browser_profile::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::CodeInterpreterCustom" => {
+            Some(&crate::bedrockagentcore::code_interpreter_custom::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::Evaluator" => Some(&crate::bedrockagentcore::evaluator::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::Gateway" => Some(&crate::bedrockagentcore::gateway::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::GatewayTarget" => {
+            Some(&crate::bedrockagentcore::gateway_target::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::Memory" => Some(&crate::bedrockagentcore::memory::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::OAuth2CredentialProvider" => {
+            Some(&crate::bedrockagentcore::o_auth2_credential_provider::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::OnlineEvaluationConfig" => {
+            Some(&crate::bedrockagentcore::online_evaluation_config::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::Policy" => Some(&crate::bedrockagentcore::policy::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::PolicyEngine" => {
+            Some(&crate::bedrockagentcore::policy_engine::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::Runtime" => Some(&crate::bedrockagentcore::runtime::SCHEMA),
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::RuntimeEndpoint" => {
+            Some(&crate::bedrockagentcore::runtime_endpoint::SCHEMA)
+        }
+        #[cfg(feature = "bedrockagentcore")]
+        "AWS::BedrockAgentCore::WorkloadIdentity" => {
+            Some(&crate::bedrockagentcore::workload_identity::SCHEMA)
+        }
+        #[cfg(feature = "bedrockmantle")]
+        "AWS::BedrockMantle::Project" => Some(&crate::bedrockmantle::project::SCHEMA),
+        #[cfg(feature = "billing")]
+        "AWS::Billing::BillingView" => Some(&crate::billing::billing_view::SCHEMA),
+        #[cfg(feature = "billingconductor")]
+        "AWS::BillingConductor::BillingGroup" => {
+            Some(&crate::billingconductor::billing_group::SCHEMA)
+        }
+        #[cfg(feature = "billingconductor")]
+        "AWS::BillingConductor::CustomLineItem" => {
+            Some(&crate::billingconductor::custom_line_item::SCHEMA)
+        }
+        #[cfg(feature = "billingconductor")]
+        "AWS::BillingConductor::PricingPlan" => {
+            Some(&crate::billingconductor::pricing_plan::SCHEMA)
+        }
+        #[cfg(feature = "billingconductor")]
+        "AWS::BillingConductor::PricingRule" => {
+            Some(&crate::billingconductor::pricing_rule::SCHEMA)
+        }
+        #[cfg(feature = "braket")]
+        "AWS::Braket::SpendingLimit" => Some(&crate::braket::spending_limit::SCHEMA),
+        #[cfg(feature = "budgets")]
+        "AWS::Budgets::Budget" => Some(&crate::budgets::budget::SCHEMA),
+        #[cfg(feature = "budgets")]
+        "AWS::Budgets::BudgetsAction" => Some(&crate::budgets::budgets_action::SCHEMA),
+        #[cfg(feature = "cases")]
+        "AWS::Cases::CaseRule" => Some(&crate::cases::case_rule::SCHEMA),
+        #[cfg(feature = "cases")]
+        "AWS::Cases::Domain" => Some(&crate::cases::domain::SCHEMA),
+        #[cfg(feature = "cases")]
+        "AWS::Cases::Field" => Some(&crate::cases::field::SCHEMA),
+        #[cfg(feature = "cases")]
+        "AWS::Cases::Layout" => Some(&crate::cases::layout::SCHEMA),
+        #[cfg(feature = "cases")]
+        "AWS::Cases::Template" => Some(&crate::cases::template::SCHEMA),
+        #[cfg(feature = "cassandra")]
+        "AWS::Cassandra::Keyspace" => Some(&crate::cassandra::keyspace::SCHEMA),
+        #[cfg(feature = "cassandra")]
+        "AWS::Cassandra::Table" => Some(&crate::cassandra::table::SCHEMA),
+        #[cfg(feature = "cassandra")]
+        "AWS::Cassandra::Type" => Some(&crate::cassandra::r#type::SCHEMA),
+        #[cfg(feature = "cdk")]
+        "AWS::CDK::Metadata" => Some(&crate::cdk::metadata::SCHEMA),
+        #[cfg(feature = "ce")]
+        "AWS::CE::AnomalyMonitor" => Some(&crate::ce::anomaly_monitor::SCHEMA),
+        #[cfg(feature = "ce")]
+        "AWS::CE::AnomalySubscription" => Some(&crate::ce::anomaly_subscription::SCHEMA),
+        #[cfg(feature = "ce")]
+        "AWS::CE::CostCategory" => Some(&crate::ce::cost_category::SCHEMA),
+        #[cfg(feature = "certificatemanager")]
+        "AWS::CertificateManager::Account" => Some(&crate::certificatemanager::account::SCHEMA),
+        #[cfg(feature = "certificatemanager")]
+        "AWS::CertificateManager::Certificate" => {
+            Some(&crate::certificatemanager::certificate::SCHEMA)
+        }
+        #[cfg(feature = "chatbot")]
+        "AWS::Chatbot::CustomAction" => Some(&crate::chatbot::custom_action::SCHEMA),
+        #[cfg(feature = "chatbot")]
+        "AWS::Chatbot::MicrosoftTeamsChannelConfiguration" => {
+            Some(&crate::chatbot::microsoft_teams_channel_configuration::SCHEMA)
+        }
+        #[cfg(feature = "chatbot")]
+        "AWS::Chatbot::SlackChannelConfiguration" => {
+            Some(&crate::chatbot::slack_channel_configuration::SCHEMA)
+        }
+        #[cfg(feature = "chime")]
+        "AWS::Chime::AppInstance" => Some(&crate::chime::app_instance::SCHEMA),
+        #[cfg(feature = "chime")]
+        "AWS::Chime::AppInstanceBot" => Some(&crate::chime::app_instance_bot::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::AnalysisTemplate" => Some(&crate::cleanrooms::analysis_template::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::Collaboration" => Some(&crate::cleanrooms::collaboration::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::ConfiguredTable" => Some(&crate::cleanrooms::configured_table::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::ConfiguredTableAssociation" => {
+            Some(&crate::cleanrooms::configured_table_association::SCHEMA)
+        }
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::IdMappingTable" => Some(&crate::cleanrooms::id_mapping_table::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::IdNamespaceAssociation" => {
+            Some(&crate::cleanrooms::id_namespace_association::SCHEMA)
+        }
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::Membership" => Some(&crate::cleanrooms::membership::SCHEMA),
+        #[cfg(feature = "cleanrooms")]
+        "AWS::CleanRooms::PrivacyBudgetTemplate" => {
+            Some(&crate::cleanrooms::privacy_budget_template::SCHEMA)
+        }
+        #[cfg(feature = "cleanroomsml")]
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithm" => {
+            Some(&crate::cleanroomsml::configured_model_algorithm::SCHEMA)
+        }
+        #[cfg(feature = "cleanroomsml")]
+        "AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation" => {
+            Some(&crate::cleanroomsml::configured_model_algorithm_association::SCHEMA)
+        }
+        #[cfg(feature = "cleanroomsml")]
+        "AWS::CleanRoomsML::TrainingDataset" => {
+            Some(&crate::cleanroomsml::training_dataset::SCHEMA)
+        }
+        #[cfg(feature = "cloud9")]
+        "AWS::Cloud9::EnvironmentEC2" => Some(&crate::cloud9::environment_ec2::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::CustomResource" => {
+            Some(&crate::cloudformation::custom_resource::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::GuardHook" => Some(&crate::cloudformation::guard_hook::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::HookDefaultVersion" => {
+            Some(&crate::cloudformation::hook_default_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::HookTypeConfig" => {
+            Some(&crate::cloudformation::hook_type_config::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::HookVersion" => Some(&crate::cloudformation::hook_version::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::LambdaHook" => Some(&crate::cloudformation::lambda_hook::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::Macro" => Some(&crate::cloudformation::r#macro::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::ModuleDefaultVersion" => {
+            Some(&crate::cloudformation::module_default_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::ModuleVersion" => {
+            Some(&crate::cloudformation::module_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::PublicTypeVersion" => {
+            Some(&crate::cloudformation::public_type_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::Publisher" => Some(&crate::cloudformation::publisher::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::ResourceDefaultVersion" => {
+            Some(&crate::cloudformation::resource_default_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::ResourceVersion" => {
+            Some(&crate::cloudformation::resource_version::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::Stack" => Some(&crate::cloudformation::stack::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::StackSet" => Some(&crate::cloudformation::stack_set::SCHEMA),
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::TypeActivation" => {
+            Some(&crate::cloudformation::type_activation::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::WaitCondition" => {
+            Some(&crate::cloudformation::wait_condition::SCHEMA)
+        }
+        #[cfg(feature = "cloudformation")]
+        "AWS::CloudFormation::WaitConditionHandle" => {
+            Some(&crate::cloudformation::wait_condition_handle::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::AnycastIpList" => Some(&crate::cloudfront::anycast_ip_list::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::CachePolicy" => Some(&crate::cloudfront::cache_policy::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::CloudFrontOriginAccessIdentity" => {
+            Some(&crate::cloudfront::cloud_front_origin_access_identity::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::ConnectionFunction" => {
+            Some(&crate::cloudfront::connection_function::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::ConnectionGroup" => Some(&crate::cloudfront::connection_group::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::ContinuousDeploymentPolicy" => {
+            Some(&crate::cloudfront::continuous_deployment_policy::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::Distribution" => Some(&crate::cloudfront::distribution::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::DistributionTenant" => {
+            Some(&crate::cloudfront::distribution_tenant::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::Function" => Some(&crate::cloudfront::function::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::KeyGroup" => Some(&crate::cloudfront::key_group::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::KeyValueStore" => Some(&crate::cloudfront::key_value_store::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::MonitoringSubscription" => {
+            Some(&crate::cloudfront::monitoring_subscription::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::OriginAccessControl" => {
+            Some(&crate::cloudfront::origin_access_control::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::OriginRequestPolicy" => {
+            Some(&crate::cloudfront::origin_request_policy::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::PublicKey" => Some(&crate::cloudfront::public_key::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::RealtimeLogConfig" => {
+            Some(&crate::cloudfront::realtime_log_config::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::ResponseHeadersPolicy" => {
+            Some(&crate::cloudfront::response_headers_policy::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::StreamingDistribution" => {
+            Some(&crate::cloudfront::streaming_distribution::SCHEMA)
+        }
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::TrustStore" => Some(&crate::cloudfront::trust_store::SCHEMA),
+        #[cfg(feature = "cloudfront")]
+        "AWS::CloudFront::VpcOrigin" => Some(&crate::cloudfront::vpc_origin::SCHEMA),
+        #[cfg(feature = "cloudtrail")]
+        "AWS::CloudTrail::Channel" => Some(&crate::cloudtrail::channel::SCHEMA),
+        #[cfg(feature = "cloudtrail")]
+        "AWS::CloudTrail::Dashboard" => Some(&crate::cloudtrail::dashboard::SCHEMA),
+        #[cfg(feature = "cloudtrail")]
+        "AWS::CloudTrail::EventDataStore" => Some(&crate::cloudtrail::event_data_store::SCHEMA),
+        #[cfg(feature = "cloudtrail")]
+        "AWS::CloudTrail::ResourcePolicy" => Some(&crate::cloudtrail::resource_policy::SCHEMA),
+        #[cfg(feature = "cloudtrail")]
+        "AWS::CloudTrail::Trail" => Some(&crate::cloudtrail::trail::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::Alarm" => Some(&crate::cloudwatch::alarm::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::AlarmMuteRule" => Some(&crate::cloudwatch::alarm_mute_rule::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::AnomalyDetector" => Some(&crate::cloudwatch::anomaly_detector::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::CompositeAlarm" => Some(&crate::cloudwatch::composite_alarm::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::Dashboard" => Some(&crate::cloudwatch::dashboard::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::InsightRule" => Some(&crate::cloudwatch::insight_rule::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::MetricStream" => Some(&crate::cloudwatch::metric_stream::SCHEMA),
+        #[cfg(feature = "cloudwatch")]
+        "AWS::CloudWatch::OTelEnrichment" => Some(&crate::cloudwatch::o_tel_enrichment::SCHEMA),
+        #[cfg(feature = "codeartifact")]
+        "AWS::CodeArtifact::Domain" => Some(&crate::codeartifact::domain::SCHEMA),
+        #[cfg(feature = "codeartifact")]
+        "AWS::CodeArtifact::PackageGroup" => Some(&crate::codeartifact::package_group::SCHEMA),
+        #[cfg(feature = "codeartifact")]
+        "AWS::CodeArtifact::Repository" => Some(&crate::codeartifact::repository::SCHEMA),
+        #[cfg(feature = "codebuild")]
+        "AWS::CodeBuild::Fleet" => Some(&crate::codebuild::fleet::SCHEMA),
+        #[cfg(feature = "codebuild")]
+        "AWS::CodeBuild::Project" => Some(&crate::codebuild::project::SCHEMA),
+        #[cfg(feature = "codebuild")]
+        "AWS::CodeBuild::ReportGroup" => Some(&crate::codebuild::report_group::SCHEMA),
+        #[cfg(feature = "codebuild")]
+        "AWS::CodeBuild::SourceCredential" => Some(&crate::codebuild::source_credential::SCHEMA),
+        #[cfg(feature = "codecommit")]
+        "AWS::CodeCommit::Repository" => Some(&crate::codecommit::repository::SCHEMA),
+        #[cfg(feature = "codeconnections")]
+        "AWS::CodeConnections::Connection" => Some(&crate::codeconnections::connection::SCHEMA),
+        #[cfg(feature = "codedeploy")]
+        "AWS::CodeDeploy::Application" => Some(&crate::codedeploy::application::SCHEMA),
+        #[cfg(feature = "codedeploy")]
+        "AWS::CodeDeploy::DeploymentConfig" => Some(&crate::codedeploy::deployment_config::SCHEMA),
+        #[cfg(feature = "codedeploy")]
+        "AWS::CodeDeploy::DeploymentGroup" => Some(&crate::codedeploy::deployment_group::SCHEMA),
+        #[cfg(feature = "codeguruprofiler")]
+        "AWS::CodeGuruProfiler::ProfilingGroup" => {
+            Some(&crate::codeguruprofiler::profiling_group::SCHEMA)
+        }
+        #[cfg(feature = "codegurureviewer")]
+        "AWS::CodeGuruReviewer::RepositoryAssociation" => {
+            Some(&crate::codegurureviewer::repository_association::SCHEMA)
+        }
+        #[cfg(feature = "codepipeline")]
+        "AWS::CodePipeline::CustomActionType" => {
+            Some(&crate::codepipeline::custom_action_type::SCHEMA)
+        }
+        #[cfg(feature = "codepipeline")]
+        "AWS::CodePipeline::Pipeline" => Some(&crate::codepipeline::pipeline::SCHEMA),
+        #[cfg(feature = "codepipeline")]
+        "AWS::CodePipeline::Webhook" => Some(&crate::codepipeline::webhook::SCHEMA),
+        #[cfg(feature = "codestar")]
+        "AWS::CodeStar::GitHubRepository" => Some(&crate::codestar::git_hub_repository::SCHEMA),
+        #[cfg(feature = "codestarconnections")]
+        "AWS::CodeStarConnections::Connection" => {
+            Some(&crate::codestarconnections::connection::SCHEMA)
+        }
+        #[cfg(feature = "codestarconnections")]
+        "AWS::CodeStarConnections::RepositoryLink" => {
+            Some(&crate::codestarconnections::repository_link::SCHEMA)
+        }
+        #[cfg(feature = "codestarconnections")]
+        "AWS::CodeStarConnections::SyncConfiguration" => {
+            Some(&crate::codestarconnections::sync_configuration::SCHEMA)
+        }
+        #[cfg(feature = "codestarnotifications")]
+        "AWS::CodeStarNotifications::NotificationRule" => {
+            Some(&crate::codestarnotifications::notification_rule::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::IdentityPool" => Some(&crate::cognito::identity_pool::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::IdentityPoolPrincipalTag" => {
+            Some(&crate::cognito::identity_pool_principal_tag::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::IdentityPoolRoleAttachment" => {
+            Some(&crate::cognito::identity_pool_role_attachment::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::LogDeliveryConfiguration" => {
+            Some(&crate::cognito::log_delivery_configuration::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::ManagedLoginBranding" => {
+            Some(&crate::cognito::managed_login_branding::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::Terms" => Some(&crate::cognito::terms::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPool" => Some(&crate::cognito::user_pool::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolClient" => Some(&crate::cognito::user_pool_client::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolDomain" => Some(&crate::cognito::user_pool_domain::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolGroup" => Some(&crate::cognito::user_pool_group::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolIdentityProvider" => {
+            Some(&crate::cognito::user_pool_identity_provider::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolResourceServer" => {
+            Some(&crate::cognito::user_pool_resource_server::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolRiskConfigurationAttachment" => {
+            Some(&crate::cognito::user_pool_risk_configuration_attachment::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolUICustomizationAttachment" => {
+            Some(&crate::cognito::user_pool_ui_customization_attachment::SCHEMA)
+        }
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolUser" => Some(&crate::cognito::user_pool_user::SCHEMA),
+        #[cfg(feature = "cognito")]
+        "AWS::Cognito::UserPoolUserToGroupAttachment" => {
+            Some(&crate::cognito::user_pool_user_to_group_attachment::SCHEMA)
+        }
+        #[cfg(feature = "comprehend")]
+        "AWS::Comprehend::DocumentClassifier" => {
+            Some(&crate::comprehend::document_classifier::SCHEMA)
+        }
+        #[cfg(feature = "comprehend")]
+        "AWS::Comprehend::Flywheel" => Some(&crate::comprehend::flywheel::SCHEMA),
+        #[cfg(feature = "computeoptimizer")]
+        "AWS::ComputeOptimizer::AutomationRule" => {
+            Some(&crate::computeoptimizer::automation_rule::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::AggregationAuthorization" => {
+            Some(&crate::config::aggregation_authorization::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::ConfigRule" => Some(&crate::config::config_rule::SCHEMA),
+        #[cfg(feature = "config")]
+        "AWS::Config::ConfigurationAggregator" => {
+            Some(&crate::config::configuration_aggregator::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::ConfigurationRecorder" => {
+            Some(&crate::config::configuration_recorder::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::ConformancePack" => Some(&crate::config::conformance_pack::SCHEMA),
+        #[cfg(feature = "config")]
+        "AWS::Config::DeliveryChannel" => Some(&crate::config::delivery_channel::SCHEMA),
+        #[cfg(feature = "config")]
+        "AWS::Config::OrganizationConfigRule" => {
+            Some(&crate::config::organization_config_rule::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::OrganizationConformancePack" => {
+            Some(&crate::config::organization_conformance_pack::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::RemediationConfiguration" => {
+            Some(&crate::config::remediation_configuration::SCHEMA)
+        }
+        #[cfg(feature = "config")]
+        "AWS::Config::StoredQuery" => Some(&crate::config::stored_query::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::AgentStatus" => Some(&crate::connect::agent_status::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ApprovedOrigin" => Some(&crate::connect::approved_origin::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ContactFlow" => Some(&crate::connect::contact_flow::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ContactFlowModule" => Some(&crate::connect::contact_flow_module::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ContactFlowModuleAlias" => {
+            Some(&crate::connect::contact_flow_module_alias::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ContactFlowModuleVersion" => {
+            Some(&crate::connect::contact_flow_module_version::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ContactFlowVersion" => Some(&crate::connect::contact_flow_version::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::DataTable" => Some(&crate::connect::data_table::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::DataTableAttribute" => Some(&crate::connect::data_table_attribute::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::DataTableRecord" => Some(&crate::connect::data_table_record::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::EmailAddress" => Some(&crate::connect::email_address::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::EvaluationForm" => Some(&crate::connect::evaluation_form::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::HoursOfOperation" => Some(&crate::connect::hours_of_operation::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Instance" => Some(&crate::connect::instance::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::InstanceStorageConfig" => {
+            Some(&crate::connect::instance_storage_config::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::IntegrationAssociation" => {
+            Some(&crate::connect::integration_association::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Notification" => Some(&crate::connect::notification::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::PhoneNumber" => Some(&crate::connect::phone_number::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::PredefinedAttribute" => Some(&crate::connect::predefined_attribute::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Prompt" => Some(&crate::connect::prompt::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Queue" => Some(&crate::connect::queue::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::QuickConnect" => Some(&crate::connect::quick_connect::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::RoutingProfile" => Some(&crate::connect::routing_profile::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Rule" => Some(&crate::connect::rule::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::SecurityKey" => Some(&crate::connect::security_key::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::SecurityProfile" => Some(&crate::connect::security_profile::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::TaskTemplate" => Some(&crate::connect::task_template::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::TrafficDistributionGroup" => {
+            Some(&crate::connect::traffic_distribution_group::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::User" => Some(&crate::connect::user::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::UserHierarchyGroup" => Some(&crate::connect::user_hierarchy_group::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::UserHierarchyStructure" => {
+            Some(&crate::connect::user_hierarchy_structure::SCHEMA)
+        }
+        #[cfg(feature = "connect")]
+        "AWS::Connect::View" => Some(&crate::connect::view::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::ViewVersion" => Some(&crate::connect::view_version::SCHEMA),
+        #[cfg(feature = "connect")]
+        "AWS::Connect::Workspace" => Some(&crate::connect::workspace::SCHEMA),
+        #[cfg(feature = "connectcampaigns")]
+        "AWS::ConnectCampaigns::Campaign" => Some(&crate::connectcampaigns::campaign::SCHEMA),
+        #[cfg(feature = "connectcampaignsv2")]
+        "AWS::ConnectCampaignsV2::Campaign" => Some(&crate::connectcampaignsv2::campaign::SCHEMA),
+        #[cfg(feature = "controltower")]
+        "AWS::ControlTower::EnabledBaseline" => {
+            Some(&crate::controltower::enabled_baseline::SCHEMA)
+        }
+        #[cfg(feature = "controltower")]
+        "AWS::ControlTower::EnabledControl" => Some(&crate::controltower::enabled_control::SCHEMA),
+        #[cfg(feature = "controltower")]
+        "AWS::ControlTower::LandingZone" => Some(&crate::controltower::landing_zone::SCHEMA),
+        #[cfg(feature = "cur")]
+        "AWS::CUR::ReportDefinition" => Some(&crate::cur::report_definition::SCHEMA),
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::CalculatedAttributeDefinition" => {
+            Some(&crate::customerprofiles::calculated_attribute_definition::SCHEMA)
+        }
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::Domain" => Some(&crate::customerprofiles::domain::SCHEMA),
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::EventStream" => {
+            Some(&crate::customerprofiles::event_stream::SCHEMA)
+        }
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::EventTrigger" => {
+            Some(&crate::customerprofiles::event_trigger::SCHEMA)
+        }
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::Integration" => Some(&crate::customerprofiles::integration::SCHEMA),
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::ObjectType" => Some(&crate::customerprofiles::object_type::SCHEMA),
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::Recommender" => Some(&crate::customerprofiles::recommender::SCHEMA),
+        #[cfg(feature = "customerprofiles")]
+        "AWS::CustomerProfiles::SegmentDefinition" => {
+            Some(&crate::customerprofiles::segment_definition::SCHEMA)
+        }
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Dataset" => Some(&crate::databrew::dataset::SCHEMA),
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Job" => Some(&crate::databrew::job::SCHEMA),
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Project" => Some(&crate::databrew::project::SCHEMA),
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Recipe" => Some(&crate::databrew::recipe::SCHEMA),
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Ruleset" => Some(&crate::databrew::ruleset::SCHEMA),
+        #[cfg(feature = "databrew")]
+        "AWS::DataBrew::Schedule" => Some(&crate::databrew::schedule::SCHEMA),
+        #[cfg(feature = "datapipeline")]
+        "AWS::DataPipeline::Pipeline" => Some(&crate::datapipeline::pipeline::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::Agent" => Some(&crate::datasync::agent::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationAzureBlob" => Some(&crate::datasync::location_azure_blob::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationEFS" => Some(&crate::datasync::location_efs::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationFSxLustre" => Some(&crate::datasync::location_f_sx_lustre::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationFSxONTAP" => Some(&crate::datasync::location_f_sx_ontap::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationFSxOpenZFS" => {
+            Some(&crate::datasync::location_f_sx_open_zfs::SCHEMA)
+        }
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationFSxWindows" => {
+            Some(&crate::datasync::location_f_sx_windows::SCHEMA)
+        }
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationHDFS" => Some(&crate::datasync::location_hdfs::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationNFS" => Some(&crate::datasync::location_nfs::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationObjectStorage" => {
+            Some(&crate::datasync::location_object_storage::SCHEMA)
+        }
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationS3" => Some(&crate::datasync::location_s3::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::LocationSMB" => Some(&crate::datasync::location_smb::SCHEMA),
+        #[cfg(feature = "datasync")]
+        "AWS::DataSync::Task" => Some(&crate::datasync::task::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::Connection" => Some(&crate::datazone::connection::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::DataSource" => Some(&crate::datazone::data_source::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::Domain" => Some(&crate::datazone::domain::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::DomainUnit" => Some(&crate::datazone::domain_unit::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::Environment" => Some(&crate::datazone::environment::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::EnvironmentActions" => Some(&crate::datazone::environment_actions::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::EnvironmentBlueprintConfiguration" => {
+            Some(&crate::datazone::environment_blueprint_configuration::SCHEMA)
+        }
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::EnvironmentProfile" => Some(&crate::datazone::environment_profile::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::FormType" => Some(&crate::datazone::form_type::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::GroupProfile" => Some(&crate::datazone::group_profile::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::Owner" => Some(&crate::datazone::owner::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::PolicyGrant" => Some(&crate::datazone::policy_grant::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::Project" => Some(&crate::datazone::project::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::ProjectMembership" => Some(&crate::datazone::project_membership::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::ProjectProfile" => Some(&crate::datazone::project_profile::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::SubscriptionTarget" => Some(&crate::datazone::subscription_target::SCHEMA),
+        #[cfg(feature = "datazone")]
+        "AWS::DataZone::UserProfile" => Some(&crate::datazone::user_profile::SCHEMA),
+        #[cfg(feature = "dax")]
+        "AWS::DAX::Cluster" => Some(&crate::dax::cluster::SCHEMA),
+        #[cfg(feature = "dax")]
+        "AWS::DAX::ParameterGroup" => Some(&crate::dax::parameter_group::SCHEMA),
+        #[cfg(feature = "dax")]
+        "AWS::DAX::SubnetGroup" => Some(&crate::dax::subnet_group::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::Farm" => Some(&crate::deadline::farm::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::Fleet" => Some(&crate::deadline::fleet::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::LicenseEndpoint" => Some(&crate::deadline::license_endpoint::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::Limit" => Some(&crate::deadline::limit::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::MeteredProduct" => Some(&crate::deadline::metered_product::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::Monitor" => Some(&crate::deadline::monitor::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::Queue" => Some(&crate::deadline::queue::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::QueueEnvironment" => Some(&crate::deadline::queue_environment::SCHEMA),
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::QueueFleetAssociation" => {
+            Some(&crate::deadline::queue_fleet_association::SCHEMA)
+        }
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::QueueLimitAssociation" => {
+            Some(&crate::deadline::queue_limit_association::SCHEMA)
+        }
+        #[cfg(feature = "deadline")]
+        "AWS::Deadline::StorageProfile" => Some(&crate::deadline::storage_profile::SCHEMA),
+        #[cfg(feature = "detective")]
+        "AWS::Detective::Graph" => Some(&crate::detective::graph::SCHEMA),
+        #[cfg(feature = "detective")]
+        "AWS::Detective::MemberInvitation" => Some(&crate::detective::member_invitation::SCHEMA),
+        #[cfg(feature = "detective")]
+        "AWS::Detective::OrganizationAdmin" => Some(&crate::detective::organization_admin::SCHEMA),
+        #[cfg(feature = "devopsagent")]
+        "AWS::DevOpsAgent::AgentSpace" => Some(&crate::devopsagent::agent_space::SCHEMA),
+        #[cfg(feature = "devopsagent")]
+        "AWS::DevOpsAgent::Association" => Some(&crate::devopsagent::association::SCHEMA),
+        #[cfg(feature = "devopsagent")]
+        "AWS::DevOpsAgent::PrivateConnection" => {
+            Some(&crate::devopsagent::private_connection::SCHEMA)
+        }
+        #[cfg(feature = "devopsagent")]
+        "AWS::DevOpsAgent::Service" => Some(&crate::devopsagent::service::SCHEMA),
+        #[cfg(feature = "devopsguru")]
+        "AWS::DevOpsGuru::LogAnomalyDetectionIntegration" => {
+            Some(&crate::devopsguru::log_anomaly_detection_integration::SCHEMA)
+        }
+        #[cfg(feature = "devopsguru")]
+        "AWS::DevOpsGuru::NotificationChannel" => {
+            Some(&crate::devopsguru::notification_channel::SCHEMA)
+        }
+        #[cfg(feature = "devopsguru")]
+        "AWS::DevOpsGuru::ResourceCollection" => {
+            Some(&crate::devopsguru::resource_collection::SCHEMA)
+        }
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::Connection" => Some(&crate::directconnect::connection::SCHEMA),
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::DirectConnectGateway" => {
+            Some(&crate::directconnect::direct_connect_gateway::SCHEMA)
+        }
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::DirectConnectGatewayAssociation" => {
+            Some(&crate::directconnect::direct_connect_gateway_association::SCHEMA)
+        }
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::Lag" => Some(&crate::directconnect::lag::SCHEMA),
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::PrivateVirtualInterface" => {
+            Some(&crate::directconnect::private_virtual_interface::SCHEMA)
+        }
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::PublicVirtualInterface" => {
+            Some(&crate::directconnect::public_virtual_interface::SCHEMA)
+        }
+        #[cfg(feature = "directconnect")]
+        "AWS::DirectConnect::TransitVirtualInterface" => {
+            Some(&crate::directconnect::transit_virtual_interface::SCHEMA)
+        }
+        #[cfg(feature = "directoryservice")]
+        "AWS::DirectoryService::MicrosoftAD" => {
+            Some(&crate::directoryservice::microsoft_ad::SCHEMA)
+        }
+        #[cfg(feature = "directoryservice")]
+        "AWS::DirectoryService::SimpleAD" => Some(&crate::directoryservice::simple_ad::SCHEMA),
+        #[cfg(feature = "dlm")]
+        "AWS::DLM::LifecyclePolicy" => Some(&crate::dlm::lifecycle_policy::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::Certificate" => Some(&crate::dms::certificate::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::DataMigration" => Some(&crate::dms::data_migration::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::DataProvider" => Some(&crate::dms::data_provider::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::Endpoint" => Some(&crate::dms::endpoint::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::EventSubscription" => Some(&crate::dms::event_subscription::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::InstanceProfile" => Some(&crate::dms::instance_profile::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::MigrationProject" => Some(&crate::dms::migration_project::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::ReplicationConfig" => Some(&crate::dms::replication_config::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::ReplicationInstance" => Some(&crate::dms::replication_instance::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::ReplicationSubnetGroup" => Some(&crate::dms::replication_subnet_group::SCHEMA),
+        #[cfg(feature = "dms")]
+        "AWS::DMS::ReplicationTask" => Some(&crate::dms::replication_task::SCHEMA),
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::DBCluster" => Some(&crate::docdb::db_cluster::SCHEMA),
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::DBClusterParameterGroup" => {
+            Some(&crate::docdb::db_cluster_parameter_group::SCHEMA)
+        }
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::DBInstance" => Some(&crate::docdb::db_instance::SCHEMA),
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::DBSubnetGroup" => Some(&crate::docdb::db_subnet_group::SCHEMA),
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::EventSubscription" => Some(&crate::docdb::event_subscription::SCHEMA),
+        #[cfg(feature = "docdb")]
+        "AWS::DocDB::GlobalCluster" => Some(&crate::docdb::global_cluster::SCHEMA),
+        #[cfg(feature = "docdbelastic")]
+        "AWS::DocDBElastic::Cluster" => Some(&crate::docdbelastic::cluster::SCHEMA),
+        #[cfg(feature = "dsql")]
+        "AWS::DSQL::Cluster" => Some(&crate::dsql::cluster::SCHEMA),
+        #[cfg(feature = "dynamodb")]
+        "AWS::DynamoDB::GlobalTable" => Some(&crate::dynamodb::global_table::SCHEMA),
+        #[cfg(feature = "dynamodb")]
+        "AWS::DynamoDB::Table" => Some(&crate::dynamodb::table::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::CapacityManagerDataExport" => {
+            Some(&crate::ec2::capacity_manager_data_export::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::CapacityReservation" => Some(&crate::ec2::capacity_reservation::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::CapacityReservationFleet" => {
+            Some(&crate::ec2::capacity_reservation_fleet::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::CarrierGateway" => Some(&crate::ec2::carrier_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::ClientVpnAuthorizationRule" => {
+            Some(&crate::ec2::client_vpn_authorization_rule::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::ClientVpnEndpoint" => Some(&crate::ec2::client_vpn_endpoint::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::ClientVpnRoute" => Some(&crate::ec2::client_vpn_route::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::ClientVpnTargetNetworkAssociation" => {
+            Some(&crate::ec2::client_vpn_target_network_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::CustomerGateway" => Some(&crate::ec2::customer_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::DHCPOptions" => Some(&crate::ec2::dhcp_options::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::EC2Fleet" => Some(&crate::ec2::ec2_fleet::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::EIP" => Some(&crate::ec2::eip::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::EIPAssociation" => Some(&crate::ec2::eip_association::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::EgressOnlyInternetGateway" => {
+            Some(&crate::ec2::egress_only_internet_gateway::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::EnclaveCertificateIamRoleAssociation" => {
+            Some(&crate::ec2::enclave_certificate_iam_role_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::FlowLog" => Some(&crate::ec2::flow_log::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::GatewayRouteTableAssociation" => {
+            Some(&crate::ec2::gateway_route_table_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::Host" => Some(&crate::ec2::host::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAM" => Some(&crate::ec2::ipam::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMAllocation" => Some(&crate::ec2::ipam_allocation::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMPool" => Some(&crate::ec2::ipam_pool::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMPoolCidr" => Some(&crate::ec2::ipam_pool_cidr::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMPrefixListResolver" => Some(&crate::ec2::ipam_prefix_list_resolver::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMPrefixListResolverTarget" => {
+            Some(&crate::ec2::ipam_prefix_list_resolver_target::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMResourceDiscovery" => Some(&crate::ec2::ipam_resource_discovery::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMResourceDiscoveryAssociation" => {
+            Some(&crate::ec2::ipam_resource_discovery_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IPAMScope" => Some(&crate::ec2::ipam_scope::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::Instance" => Some(&crate::ec2::instance::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::InstanceConnectEndpoint" => Some(&crate::ec2::instance_connect_endpoint::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::InternetGateway" => Some(&crate::ec2::internet_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::IpPoolRouteTableAssociation" => {
+            Some(&crate::ec2::ip_pool_route_table_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::KeyPair" => Some(&crate::ec2::key_pair::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LaunchTemplate" => Some(&crate::ec2::launch_template::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayRoute" => Some(&crate::ec2::local_gateway_route::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayRouteTable" => Some(&crate::ec2::local_gateway_route_table::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayRouteTableVPCAssociation" => {
+            Some(&crate::ec2::local_gateway_route_table_vpc_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation" => {
+            Some(&crate::ec2::local_gateway_route_table_virtual_interface_group_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayVirtualInterface" => {
+            Some(&crate::ec2::local_gateway_virtual_interface::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::LocalGatewayVirtualInterfaceGroup" => {
+            Some(&crate::ec2::local_gateway_virtual_interface_group::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NatGateway" => Some(&crate::ec2::nat_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkAcl" => Some(&crate::ec2::network_acl::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkAclEntry" => Some(&crate::ec2::network_acl_entry::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInsightsAccessScope" => {
+            Some(&crate::ec2::network_insights_access_scope::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInsightsAccessScopeAnalysis" => {
+            Some(&crate::ec2::network_insights_access_scope_analysis::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInsightsAnalysis" => Some(&crate::ec2::network_insights_analysis::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInsightsPath" => Some(&crate::ec2::network_insights_path::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInterface" => Some(&crate::ec2::network_interface::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInterfaceAttachment" => {
+            Some(&crate::ec2::network_interface_attachment::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkInterfacePermission" => {
+            Some(&crate::ec2::network_interface_permission::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::NetworkPerformanceMetricSubscription" => {
+            Some(&crate::ec2::network_performance_metric_subscription::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::PlacementGroup" => Some(&crate::ec2::placement_group::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::PrefixList" => Some(&crate::ec2::prefix_list::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::Route" => Some(&crate::ec2::route::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteServer" => Some(&crate::ec2::route_server::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteServerAssociation" => Some(&crate::ec2::route_server_association::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteServerEndpoint" => Some(&crate::ec2::route_server_endpoint::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteServerPeer" => Some(&crate::ec2::route_server_peer::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteServerPropagation" => Some(&crate::ec2::route_server_propagation::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::RouteTable" => Some(&crate::ec2::route_table::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SecurityGroup" => Some(&crate::ec2::security_group::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SecurityGroupEgress" => Some(&crate::ec2::security_group_egress::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SecurityGroupIngress" => Some(&crate::ec2::security_group_ingress::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SecurityGroupVpcAssociation" => {
+            Some(&crate::ec2::security_group_vpc_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SnapshotBlockPublicAccess" => {
+            Some(&crate::ec2::snapshot_block_public_access::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SpotFleet" => Some(&crate::ec2::spot_fleet::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SqlHaStandbyDetectedInstance" => {
+            Some(&crate::ec2::sql_ha_standby_detected_instance::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::Subnet" => Some(&crate::ec2::subnet::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SubnetCidrBlock" => Some(&crate::ec2::subnet_cidr_block::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SubnetNetworkAclAssociation" => {
+            Some(&crate::ec2::subnet_network_acl_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::SubnetRouteTableAssociation" => {
+            Some(&crate::ec2::subnet_route_table_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TrafficMirrorFilter" => Some(&crate::ec2::traffic_mirror_filter::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TrafficMirrorFilterRule" => {
+            Some(&crate::ec2::traffic_mirror_filter_rule::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TrafficMirrorSession" => Some(&crate::ec2::traffic_mirror_session::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TrafficMirrorTarget" => Some(&crate::ec2::traffic_mirror_target::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGateway" => Some(&crate::ec2::transit_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayAttachment" => {
+            Some(&crate::ec2::transit_gateway_attachment::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayConnect" => Some(&crate::ec2::transit_gateway_connect::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayConnectPeer" => {
+            Some(&crate::ec2::transit_gateway_connect_peer::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMeteringPolicy" => {
+            Some(&crate::ec2::transit_gateway_metering_policy::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMeteringPolicyEntry" => {
+            Some(&crate::ec2::transit_gateway_metering_policy_entry::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMulticastDomain" => {
+            Some(&crate::ec2::transit_gateway_multicast_domain::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMulticastDomainAssociation" => {
+            Some(&crate::ec2::transit_gateway_multicast_domain_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMulticastGroupMember" => {
+            Some(&crate::ec2::transit_gateway_multicast_group_member::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayMulticastGroupSource" => {
+            Some(&crate::ec2::transit_gateway_multicast_group_source::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayPeeringAttachment" => {
+            Some(&crate::ec2::transit_gateway_peering_attachment::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayRoute" => Some(&crate::ec2::transit_gateway_route::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayRouteTable" => {
+            Some(&crate::ec2::transit_gateway_route_table::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayRouteTableAssociation" => {
+            Some(&crate::ec2::transit_gateway_route_table_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayRouteTablePropagation" => {
+            Some(&crate::ec2::transit_gateway_route_table_propagation::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::TransitGatewayVpcAttachment" => {
+            Some(&crate::ec2::transit_gateway_vpc_attachment::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPC" => Some(&crate::ec2::vpc::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCBlockPublicAccessExclusion" => {
+            Some(&crate::ec2::vpc_block_public_access_exclusion::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCBlockPublicAccessOptions" => {
+            Some(&crate::ec2::vpc_block_public_access_options::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCCidrBlock" => Some(&crate::ec2::vpc_cidr_block::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCDHCPOptionsAssociation" => {
+            Some(&crate::ec2::vpcdhcp_options_association::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCEncryptionControl" => Some(&crate::ec2::vpc_encryption_control::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCEndpoint" => Some(&crate::ec2::vpc_endpoint::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCEndpointConnectionNotification" => {
+            Some(&crate::ec2::vpc_endpoint_connection_notification::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCEndpointService" => Some(&crate::ec2::vpc_endpoint_service::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCEndpointServicePermissions" => {
+            Some(&crate::ec2::vpc_endpoint_service_permissions::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCGatewayAttachment" => Some(&crate::ec2::vpc_gateway_attachment::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPCPeeringConnection" => Some(&crate::ec2::vpc_peering_connection::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPNConcentrator" => Some(&crate::ec2::vpn_concentrator::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPNConnection" => Some(&crate::ec2::vpn_connection::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPNConnectionRoute" => Some(&crate::ec2::vpn_connection_route::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPNGateway" => Some(&crate::ec2::vpn_gateway::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VPNGatewayRoutePropagation" => {
+            Some(&crate::ec2::vpn_gateway_route_propagation::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VerifiedAccessEndpoint" => Some(&crate::ec2::verified_access_endpoint::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VerifiedAccessGroup" => Some(&crate::ec2::verified_access_group::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VerifiedAccessInstance" => Some(&crate::ec2::verified_access_instance::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VerifiedAccessTrustProvider" => {
+            Some(&crate::ec2::verified_access_trust_provider::SCHEMA)
+        }
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::Volume" => Some(&crate::ec2::volume::SCHEMA),
+        #[cfg(feature = "ec2")]
+        "AWS::EC2::VolumeAttachment" => Some(&crate::ec2::volume_attachment::SCHEMA),
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::PublicRepository" => Some(&crate::ecr::public_repository::SCHEMA),
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::PullThroughCacheRule" => Some(&crate::ecr::pull_through_cache_rule::SCHEMA),
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::PullTimeUpdateExclusion" => {
+            Some(&crate::ecr::pull_time_update_exclusion::SCHEMA)
+        }
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::RegistryPolicy" => Some(&crate::ecr::registry_policy::SCHEMA),
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::RegistryScanningConfiguration" => {
+            Some(&crate::ecr::registry_scanning_configuration::SCHEMA)
+        }
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::ReplicationConfiguration" => {
+            Some(&crate::ecr::replication_configuration::SCHEMA)
+        }
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::Repository" => Some(&crate::ecr::repository::SCHEMA),
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::RepositoryCreationTemplate" => {
+            Some(&crate::ecr::repository_creation_template::SCHEMA)
+        }
+        #[cfg(feature = "ecr")]
+        "AWS::ECR::SigningConfiguration" => Some(&crate::ecr::signing_configuration::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::CapacityProvider" => Some(&crate::ecs::capacity_provider::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::Cluster" => Some(&crate::ecs::cluster::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::ClusterCapacityProviderAssociations" => {
+            Some(&crate::ecs::cluster_capacity_provider_associations::SCHEMA)
+        }
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::Daemon" => Some(&crate::ecs::daemon::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::DaemonTaskDefinition" => Some(&crate::ecs::daemon_task_definition::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::ExpressGatewayService" => Some(&crate::ecs::express_gateway_service::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::PrimaryTaskSet" => Some(&crate::ecs::primary_task_set::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::Service" => Some(&crate::ecs::service::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::TaskDefinition" => Some(&crate::ecs::task_definition::SCHEMA),
+        #[cfg(feature = "ecs")]
+        "AWS::ECS::TaskSet" => Some(&crate::ecs::task_set::SCHEMA),
+        #[cfg(feature = "efs")]
+        "AWS::EFS::AccessPoint" => Some(&crate::efs::access_point::SCHEMA),
+        #[cfg(feature = "efs")]
+        "AWS::EFS::FileSystem" => Some(&crate::efs::file_system::SCHEMA),
+        #[cfg(feature = "efs")]
+        "AWS::EFS::MountTarget" => Some(&crate::efs::mount_target::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::AccessEntry" => Some(&crate::eks::access_entry::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::Addon" => Some(&crate::eks::addon::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::Capability" => Some(&crate::eks::capability::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::Cluster" => Some(&crate::eks::cluster::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::FargateProfile" => Some(&crate::eks::fargate_profile::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::IdentityProviderConfig" => Some(&crate::eks::identity_provider_config::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::Nodegroup" => Some(&crate::eks::nodegroup::SCHEMA),
+        #[cfg(feature = "eks")]
+        "AWS::EKS::PodIdentityAssociation" => Some(&crate::eks::pod_identity_association::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::CacheCluster" => Some(&crate::elasticache::cache_cluster::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::GlobalReplicationGroup" => {
+            Some(&crate::elasticache::global_replication_group::SCHEMA)
+        }
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::ParameterGroup" => Some(&crate::elasticache::parameter_group::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::ReplicationGroup" => {
+            Some(&crate::elasticache::replication_group::SCHEMA)
+        }
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::SecurityGroup" => Some(&crate::elasticache::security_group::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::SecurityGroupIngress" => {
+            Some(&crate::elasticache::security_group_ingress::SCHEMA)
+        }
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::ServerlessCache" => Some(&crate::elasticache::serverless_cache::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::SubnetGroup" => Some(&crate::elasticache::subnet_group::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::User" => Some(&crate::elasticache::user::SCHEMA),
+        #[cfg(feature = "elasticache")]
+        "AWS::ElastiCache::UserGroup" => Some(&crate::elasticache::user_group::SCHEMA),
+        #[cfg(feature = "elasticbeanstalk")]
+        "AWS::ElasticBeanstalk::Application" => Some(&crate::elasticbeanstalk::application::SCHEMA),
+        #[cfg(feature = "elasticbeanstalk")]
+        "AWS::ElasticBeanstalk::ApplicationVersion" => {
+            Some(&crate::elasticbeanstalk::application_version::SCHEMA)
+        }
+        #[cfg(feature = "elasticbeanstalk")]
+        "AWS::ElasticBeanstalk::ConfigurationTemplate" => {
+            Some(&crate::elasticbeanstalk::configuration_template::SCHEMA)
+        }
+        #[cfg(feature = "elasticbeanstalk")]
+        "AWS::ElasticBeanstalk::Environment" => Some(&crate::elasticbeanstalk::environment::SCHEMA),
+        #[cfg(feature = "elasticloadbalancing")]
+        "AWS::ElasticLoadBalancing::LoadBalancer" => {
+            Some(&crate::elasticloadbalancing::load_balancer::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::Listener" => {
+            Some(&crate::elasticloadbalancingv2::listener::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::ListenerCertificate" => {
+            Some(&crate::elasticloadbalancingv2::listener_certificate::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::ListenerRule" => {
+            Some(&crate::elasticloadbalancingv2::listener_rule::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+            Some(&crate::elasticloadbalancingv2::load_balancer::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::TargetGroup" => {
+            Some(&crate::elasticloadbalancingv2::target_group::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::TrustStore" => {
+            Some(&crate::elasticloadbalancingv2::trust_store::SCHEMA)
+        }
+        #[cfg(feature = "elasticloadbalancingv2")]
+        "AWS::ElasticLoadBalancingV2::TrustStoreRevocation" => {
+            Some(&crate::elasticloadbalancingv2::trust_store_revocation::SCHEMA)
+        }
+        #[cfg(feature = "elasticsearch")]
+        "AWS::Elasticsearch::Domain" => Some(&crate::elasticsearch::domain::SCHEMA),
+        #[cfg(feature = "elementalinference")]
+        "AWS::ElementalInference::Feed" => Some(&crate::elementalinference::feed::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::Cluster" => Some(&crate::emr::cluster::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::InstanceFleetConfig" => Some(&crate::emr::instance_fleet_config::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::InstanceGroupConfig" => Some(&crate::emr::instance_group_config::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::SecurityConfiguration" => Some(&crate::emr::security_configuration::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::Step" => Some(&crate::emr::step::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::Studio" => Some(&crate::emr::studio::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::StudioSessionMapping" => Some(&crate::emr::studio_session_mapping::SCHEMA),
+        #[cfg(feature = "emr")]
+        "AWS::EMR::WALWorkspace" => Some(&crate::emr::wal_workspace::SCHEMA),
+        #[cfg(feature = "emrcontainers")]
+        "AWS::EMRContainers::Endpoint" => Some(&crate::emrcontainers::endpoint::SCHEMA),
+        #[cfg(feature = "emrcontainers")]
+        "AWS::EMRContainers::SecurityConfiguration" => {
+            Some(&crate::emrcontainers::security_configuration::SCHEMA)
+        }
+        #[cfg(feature = "emrcontainers")]
+        "AWS::EMRContainers::VirtualCluster" => {
+            Some(&crate::emrcontainers::virtual_cluster::SCHEMA)
+        }
+        #[cfg(feature = "emrserverless")]
+        "AWS::EMRServerless::Application" => Some(&crate::emrserverless::application::SCHEMA),
+        #[cfg(feature = "entityresolution")]
+        "AWS::EntityResolution::IdMappingWorkflow" => {
+            Some(&crate::entityresolution::id_mapping_workflow::SCHEMA)
+        }
+        #[cfg(feature = "entityresolution")]
+        "AWS::EntityResolution::IdNamespace" => {
+            Some(&crate::entityresolution::id_namespace::SCHEMA)
+        }
+        #[cfg(feature = "entityresolution")]
+        "AWS::EntityResolution::MatchingWorkflow" => {
+            Some(&crate::entityresolution::matching_workflow::SCHEMA)
+        }
+        #[cfg(feature = "entityresolution")]
+        "AWS::EntityResolution::PolicyStatement" => {
+            Some(&crate::entityresolution::policy_statement::SCHEMA)
+        }
+        #[cfg(feature = "entityresolution")]
+        "AWS::EntityResolution::SchemaMapping" => {
+            Some(&crate::entityresolution::schema_mapping::SCHEMA)
+        }
+        #[cfg(feature = "events")]
+        "AWS::Events::ApiDestination" => Some(&crate::events::api_destination::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::Archive" => Some(&crate::events::archive::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::Connection" => Some(&crate::events::connection::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::Endpoint" => Some(&crate::events::endpoint::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::EventBus" => Some(&crate::events::event_bus::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::EventBusPolicy" => Some(&crate::events::event_bus_policy::SCHEMA),
+        #[cfg(feature = "events")]
+        "AWS::Events::Rule" => Some(&crate::events::rule::SCHEMA),
+        #[cfg(feature = "eventschemas")]
+        "AWS::EventSchemas::Discoverer" => Some(&crate::eventschemas::discoverer::SCHEMA),
+        #[cfg(feature = "eventschemas")]
+        "AWS::EventSchemas::Registry" => Some(&crate::eventschemas::registry::SCHEMA),
+        #[cfg(feature = "eventschemas")]
+        "AWS::EventSchemas::RegistryPolicy" => Some(&crate::eventschemas::registry_policy::SCHEMA),
+        #[cfg(feature = "eventschemas")]
+        "AWS::EventSchemas::Schema" => Some(&crate::eventschemas::schema::SCHEMA),
+        #[cfg(feature = "evidently")]
+        "AWS::Evidently::Experiment" => Some(&crate::evidently::experiment::SCHEMA),
+        #[cfg(feature = "evidently")]
+        "AWS::Evidently::Feature" => Some(&crate::evidently::feature::SCHEMA),
+        #[cfg(feature = "evidently")]
+        "AWS::Evidently::Launch" => Some(&crate::evidently::launch::SCHEMA),
+        #[cfg(feature = "evidently")]
+        "AWS::Evidently::Project" => Some(&crate::evidently::project::SCHEMA),
+        #[cfg(feature = "evidently")]
+        "AWS::Evidently::Segment" => Some(&crate::evidently::segment::SCHEMA),
+        #[cfg(feature = "evs")]
+        "AWS::EVS::Environment" => Some(&crate::evs::environment::SCHEMA),
+        #[cfg(feature = "finspace")]
+        "AWS::FinSpace::Environment" => Some(&crate::finspace::environment::SCHEMA),
+        #[cfg(feature = "fis")]
+        "AWS::FIS::ExperimentTemplate" => Some(&crate::fis::experiment_template::SCHEMA),
+        #[cfg(feature = "fis")]
+        "AWS::FIS::TargetAccountConfiguration" => {
+            Some(&crate::fis::target_account_configuration::SCHEMA)
+        }
+        #[cfg(feature = "fms")]
+        "AWS::FMS::NotificationChannel" => Some(&crate::fms::notification_channel::SCHEMA),
+        #[cfg(feature = "fms")]
+        "AWS::FMS::Policy" => Some(&crate::fms::policy::SCHEMA),
+        #[cfg(feature = "fms")]
+        "AWS::FMS::ResourceSet" => Some(&crate::fms::resource_set::SCHEMA),
+        #[cfg(feature = "forecast")]
+        "AWS::Forecast::Dataset" => Some(&crate::forecast::dataset::SCHEMA),
+        #[cfg(feature = "forecast")]
+        "AWS::Forecast::DatasetGroup" => Some(&crate::forecast::dataset_group::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::Detector" => Some(&crate::frauddetector::detector::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::EntityType" => Some(&crate::frauddetector::entity_type::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::EventType" => Some(&crate::frauddetector::event_type::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::Label" => Some(&crate::frauddetector::label::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::List" => Some(&crate::frauddetector::list::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::Outcome" => Some(&crate::frauddetector::outcome::SCHEMA),
+        #[cfg(feature = "frauddetector")]
+        "AWS::FraudDetector::Variable" => Some(&crate::frauddetector::variable::SCHEMA),
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::DataRepositoryAssociation" => {
+            Some(&crate::fsx::data_repository_association::SCHEMA)
+        }
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::FileSystem" => Some(&crate::fsx::file_system::SCHEMA),
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::S3AccessPointAttachment" => {
+            Some(&crate::fsx::s3_access_point_attachment::SCHEMA)
+        }
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::Snapshot" => Some(&crate::fsx::snapshot::SCHEMA),
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::StorageVirtualMachine" => Some(&crate::fsx::storage_virtual_machine::SCHEMA),
+        #[cfg(feature = "fsx")]
+        "AWS::FSx::Volume" => Some(&crate::fsx::volume::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::Alias" => Some(&crate::gamelift::alias::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::Build" => Some(&crate::gamelift::build::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::ContainerFleet" => Some(&crate::gamelift::container_fleet::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::ContainerGroupDefinition" => {
+            Some(&crate::gamelift::container_group_definition::SCHEMA)
+        }
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::Fleet" => Some(&crate::gamelift::fleet::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::GameServerGroup" => Some(&crate::gamelift::game_server_group::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::GameSessionQueue" => Some(&crate::gamelift::game_session_queue::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::Location" => Some(&crate::gamelift::location::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::MatchmakingConfiguration" => {
+            Some(&crate::gamelift::matchmaking_configuration::SCHEMA)
+        }
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::MatchmakingRuleSet" => Some(&crate::gamelift::matchmaking_rule_set::SCHEMA),
+        #[cfg(feature = "gamelift")]
+        "AWS::GameLift::Script" => Some(&crate::gamelift::script::SCHEMA),
+        #[cfg(feature = "globalaccelerator")]
+        "AWS::GlobalAccelerator::Accelerator" => {
+            Some(&crate::globalaccelerator::accelerator::SCHEMA)
+        }
+        #[cfg(feature = "globalaccelerator")]
+        "AWS::GlobalAccelerator::CrossAccountAttachment" => {
+            Some(&crate::globalaccelerator::cross_account_attachment::SCHEMA)
+        }
+        #[cfg(feature = "globalaccelerator")]
+        "AWS::GlobalAccelerator::EndpointGroup" => {
+            Some(&crate::globalaccelerator::endpoint_group::SCHEMA)
+        }
+        #[cfg(feature = "globalaccelerator")]
+        "AWS::GlobalAccelerator::Listener" => Some(&crate::globalaccelerator::listener::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Catalog" => Some(&crate::glue::catalog::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Classifier" => Some(&crate::glue::classifier::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Connection" => Some(&crate::glue::connection::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Crawler" => Some(&crate::glue::crawler::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::CustomEntityType" => Some(&crate::glue::custom_entity_type::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::DataCatalogEncryptionSettings" => {
+            Some(&crate::glue::data_catalog_encryption_settings::SCHEMA)
+        }
+        #[cfg(feature = "glue")]
+        "AWS::Glue::DataQualityRuleset" => Some(&crate::glue::data_quality_ruleset::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Database" => Some(&crate::glue::database::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::DevEndpoint" => Some(&crate::glue::dev_endpoint::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::IdentityCenterConfiguration" => {
+            Some(&crate::glue::identity_center_configuration::SCHEMA)
+        }
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Integration" => Some(&crate::glue::integration::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::IntegrationResourceProperty" => {
+            Some(&crate::glue::integration_resource_property::SCHEMA)
+        }
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Job" => Some(&crate::glue::job::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::MLTransform" => Some(&crate::glue::ml_transform::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Partition" => Some(&crate::glue::partition::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Registry" => Some(&crate::glue::registry::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Schema" => Some(&crate::glue::schema::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::SchemaVersion" => Some(&crate::glue::schema_version::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::SchemaVersionMetadata" => Some(&crate::glue::schema_version_metadata::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::SecurityConfiguration" => Some(&crate::glue::security_configuration::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Table" => Some(&crate::glue::table::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::TableOptimizer" => Some(&crate::glue::table_optimizer::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Trigger" => Some(&crate::glue::trigger::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::UsageProfile" => Some(&crate::glue::usage_profile::SCHEMA),
+        #[cfg(feature = "glue")]
+        "AWS::Glue::Workflow" => Some(&crate::glue::workflow::SCHEMA),
+        #[cfg(feature = "grafana")]
+        "AWS::Grafana::Workspace" => Some(&crate::grafana::workspace::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::ConnectorDefinition" => {
+            Some(&crate::greengrass::connector_definition::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::ConnectorDefinitionVersion" => {
+            Some(&crate::greengrass::connector_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::CoreDefinition" => Some(&crate::greengrass::core_definition::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::CoreDefinitionVersion" => {
+            Some(&crate::greengrass::core_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::DeviceDefinition" => Some(&crate::greengrass::device_definition::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::DeviceDefinitionVersion" => {
+            Some(&crate::greengrass::device_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::FunctionDefinition" => {
+            Some(&crate::greengrass::function_definition::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::FunctionDefinitionVersion" => {
+            Some(&crate::greengrass::function_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::Group" => Some(&crate::greengrass::group::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::GroupVersion" => Some(&crate::greengrass::group_version::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::LoggerDefinition" => Some(&crate::greengrass::logger_definition::SCHEMA),
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::LoggerDefinitionVersion" => {
+            Some(&crate::greengrass::logger_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::ResourceDefinition" => {
+            Some(&crate::greengrass::resource_definition::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::ResourceDefinitionVersion" => {
+            Some(&crate::greengrass::resource_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::SubscriptionDefinition" => {
+            Some(&crate::greengrass::subscription_definition::SCHEMA)
+        }
+        #[cfg(feature = "greengrass")]
+        "AWS::Greengrass::SubscriptionDefinitionVersion" => {
+            Some(&crate::greengrass::subscription_definition_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrassv2")]
+        "AWS::GreengrassV2::ComponentVersion" => {
+            Some(&crate::greengrassv2::component_version::SCHEMA)
+        }
+        #[cfg(feature = "greengrassv2")]
+        "AWS::GreengrassV2::Deployment" => Some(&crate::greengrassv2::deployment::SCHEMA),
+        #[cfg(feature = "groundstation")]
+        "AWS::GroundStation::Config" => Some(&crate::groundstation::config::SCHEMA),
+        #[cfg(feature = "groundstation")]
+        "AWS::GroundStation::DataflowEndpointGroup" => {
+            Some(&crate::groundstation::dataflow_endpoint_group::SCHEMA)
+        }
+        #[cfg(feature = "groundstation")]
+        "AWS::GroundStation::DataflowEndpointGroupV2" => {
+            Some(&crate::groundstation::dataflow_endpoint_group_v2::SCHEMA)
+        }
+        #[cfg(feature = "groundstation")]
+        "AWS::GroundStation::MissionProfile" => {
+            Some(&crate::groundstation::mission_profile::SCHEMA)
+        }
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::Detector" => Some(&crate::guardduty::detector::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::Filter" => Some(&crate::guardduty::filter::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::IPSet" => Some(&crate::guardduty::ip_set::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::MalwareProtectionPlan" => {
+            Some(&crate::guardduty::malware_protection_plan::SCHEMA)
+        }
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::Master" => Some(&crate::guardduty::master::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::Member" => Some(&crate::guardduty::member::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::PublishingDestination" => {
+            Some(&crate::guardduty::publishing_destination::SCHEMA)
+        }
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::ThreatEntitySet" => Some(&crate::guardduty::threat_entity_set::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::ThreatIntelSet" => Some(&crate::guardduty::threat_intel_set::SCHEMA),
+        #[cfg(feature = "guardduty")]
+        "AWS::GuardDuty::TrustedEntitySet" => Some(&crate::guardduty::trusted_entity_set::SCHEMA),
+        #[cfg(feature = "healthimaging")]
+        "AWS::HealthImaging::Datastore" => Some(&crate::healthimaging::datastore::SCHEMA),
+        #[cfg(feature = "healthlake")]
+        "AWS::HealthLake::FHIRDatastore" => Some(&crate::healthlake::fhir_datastore::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::AccessKey" => Some(&crate::iam::access_key::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::Group" => Some(&crate::iam::group::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::GroupPolicy" => Some(&crate::iam::group_policy::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::InstanceProfile" => Some(&crate::iam::instance_profile::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::ManagedPolicy" => Some(&crate::iam::managed_policy::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::OIDCProvider" => Some(&crate::iam::oidc_provider::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::Policy" => Some(&crate::iam::policy::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::Role" => Some(&crate::iam::role::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::RolePolicy" => Some(&crate::iam::role_policy::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::SAMLProvider" => Some(&crate::iam::saml_provider::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::ServerCertificate" => Some(&crate::iam::server_certificate::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::ServiceLinkedRole" => Some(&crate::iam::service_linked_role::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::User" => Some(&crate::iam::user::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::UserPolicy" => Some(&crate::iam::user_policy::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::UserToGroupAddition" => Some(&crate::iam::user_to_group_addition::SCHEMA),
+        #[cfg(feature = "iam")]
+        "AWS::IAM::VirtualMFADevice" => Some(&crate::iam::virtual_mfa_device::SCHEMA),
+        #[cfg(feature = "identitystore")]
+        "AWS::IdentityStore::Group" => Some(&crate::identitystore::group::SCHEMA),
+        #[cfg(feature = "identitystore")]
+        "AWS::IdentityStore::GroupMembership" => {
+            Some(&crate::identitystore::group_membership::SCHEMA)
+        }
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::Component" => Some(&crate::imagebuilder::component::SCHEMA),
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::ContainerRecipe" => {
+            Some(&crate::imagebuilder::container_recipe::SCHEMA)
+        }
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::DistributionConfiguration" => {
+            Some(&crate::imagebuilder::distribution_configuration::SCHEMA)
+        }
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::Image" => Some(&crate::imagebuilder::image::SCHEMA),
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::ImagePipeline" => Some(&crate::imagebuilder::image_pipeline::SCHEMA),
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::ImageRecipe" => Some(&crate::imagebuilder::image_recipe::SCHEMA),
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::InfrastructureConfiguration" => {
+            Some(&crate::imagebuilder::infrastructure_configuration::SCHEMA)
+        }
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::LifecyclePolicy" => {
+            Some(&crate::imagebuilder::lifecycle_policy::SCHEMA)
+        }
+        #[cfg(feature = "imagebuilder")]
+        "AWS::ImageBuilder::Workflow" => Some(&crate::imagebuilder::workflow::SCHEMA),
+        #[cfg(feature = "inspector")]
+        "AWS::Inspector::AssessmentTarget" => Some(&crate::inspector::assessment_target::SCHEMA),
+        #[cfg(feature = "inspector")]
+        "AWS::Inspector::AssessmentTemplate" => {
+            Some(&crate::inspector::assessment_template::SCHEMA)
+        }
+        #[cfg(feature = "inspector")]
+        "AWS::Inspector::ResourceGroup" => Some(&crate::inspector::resource_group::SCHEMA),
+        #[cfg(feature = "inspectorv2")]
+        "AWS::InspectorV2::CisScanConfiguration" => {
+            Some(&crate::inspectorv2::cis_scan_configuration::SCHEMA)
+        }
+        #[cfg(feature = "inspectorv2")]
+        "AWS::InspectorV2::CodeSecurityIntegration" => {
+            Some(&crate::inspectorv2::code_security_integration::SCHEMA)
+        }
+        #[cfg(feature = "inspectorv2")]
+        "AWS::InspectorV2::CodeSecurityScanConfiguration" => {
+            Some(&crate::inspectorv2::code_security_scan_configuration::SCHEMA)
+        }
+        #[cfg(feature = "inspectorv2")]
+        "AWS::InspectorV2::Filter" => Some(&crate::inspectorv2::filter::SCHEMA),
+        #[cfg(feature = "interconnect")]
+        "AWS::Interconnect::Connection" => Some(&crate::interconnect::connection::SCHEMA),
+        #[cfg(feature = "internetmonitor")]
+        "AWS::InternetMonitor::Monitor" => Some(&crate::internetmonitor::monitor::SCHEMA),
+        #[cfg(feature = "invoicing")]
+        "AWS::Invoicing::InvoiceUnit" => Some(&crate::invoicing::invoice_unit::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::AccountAuditConfiguration" => {
+            Some(&crate::iot::account_audit_configuration::SCHEMA)
+        }
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Authorizer" => Some(&crate::iot::authorizer::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::BillingGroup" => Some(&crate::iot::billing_group::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::CACertificate" => Some(&crate::iot::ca_certificate::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Certificate" => Some(&crate::iot::certificate::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::CertificateProvider" => Some(&crate::iot::certificate_provider::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Command" => Some(&crate::iot::command::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::CustomMetric" => Some(&crate::iot::custom_metric::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Dimension" => Some(&crate::iot::dimension::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::DomainConfiguration" => Some(&crate::iot::domain_configuration::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::EncryptionConfiguration" => Some(&crate::iot::encryption_configuration::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::FleetMetric" => Some(&crate::iot::fleet_metric::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::JobTemplate" => Some(&crate::iot::job_template::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Logging" => Some(&crate::iot::logging::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::MitigationAction" => Some(&crate::iot::mitigation_action::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Policy" => Some(&crate::iot::policy::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::PolicyPrincipalAttachment" => {
+            Some(&crate::iot::policy_principal_attachment::SCHEMA)
+        }
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ProvisioningTemplate" => Some(&crate::iot::provisioning_template::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ResourceSpecificLogging" => Some(&crate::iot::resource_specific_logging::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::RoleAlias" => Some(&crate::iot::role_alias::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ScheduledAudit" => Some(&crate::iot::scheduled_audit::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::SecurityProfile" => Some(&crate::iot::security_profile::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::SoftwarePackage" => Some(&crate::iot::software_package::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::SoftwarePackageVersion" => Some(&crate::iot::software_package_version::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::Thing" => Some(&crate::iot::thing::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ThingGroup" => Some(&crate::iot::thing_group::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ThingPrincipalAttachment" => {
+            Some(&crate::iot::thing_principal_attachment::SCHEMA)
+        }
+        #[cfg(feature = "iot")]
+        "AWS::IoT::ThingType" => Some(&crate::iot::thing_type::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::TopicRule" => Some(&crate::iot::topic_rule::SCHEMA),
+        #[cfg(feature = "iot")]
+        "AWS::IoT::TopicRuleDestination" => Some(&crate::iot::topic_rule_destination::SCHEMA),
+        #[cfg(feature = "iotanalytics")]
+        "AWS::IoTAnalytics::Channel" => Some(&crate::iotanalytics::channel::SCHEMA),
+        #[cfg(feature = "iotanalytics")]
+        "AWS::IoTAnalytics::Dataset" => Some(&crate::iotanalytics::dataset::SCHEMA),
+        #[cfg(feature = "iotanalytics")]
+        "AWS::IoTAnalytics::Datastore" => Some(&crate::iotanalytics::datastore::SCHEMA),
+        #[cfg(feature = "iotanalytics")]
+        "AWS::IoTAnalytics::Pipeline" => Some(&crate::iotanalytics::pipeline::SCHEMA),
+        #[cfg(feature = "iotcoredeviceadvisor")]
+        "AWS::IoTCoreDeviceAdvisor::SuiteDefinition" => {
+            Some(&crate::iotcoredeviceadvisor::suite_definition::SCHEMA)
+        }
+        #[cfg(feature = "iotevents")]
+        "AWS::IoTEvents::AlarmModel" => Some(&crate::iotevents::alarm_model::SCHEMA),
+        #[cfg(feature = "iotevents")]
+        "AWS::IoTEvents::DetectorModel" => Some(&crate::iotevents::detector_model::SCHEMA),
+        #[cfg(feature = "iotevents")]
+        "AWS::IoTEvents::Input" => Some(&crate::iotevents::input::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::Campaign" => Some(&crate::iotfleetwise::campaign::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::DecoderManifest" => {
+            Some(&crate::iotfleetwise::decoder_manifest::SCHEMA)
+        }
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::Fleet" => Some(&crate::iotfleetwise::fleet::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::ModelManifest" => Some(&crate::iotfleetwise::model_manifest::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::SignalCatalog" => Some(&crate::iotfleetwise::signal_catalog::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::StateTemplate" => Some(&crate::iotfleetwise::state_template::SCHEMA),
+        #[cfg(feature = "iotfleetwise")]
+        "AWS::IoTFleetWise::Vehicle" => Some(&crate::iotfleetwise::vehicle::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::AccessPolicy" => Some(&crate::iotsitewise::access_policy::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Asset" => Some(&crate::iotsitewise::asset::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::AssetModel" => Some(&crate::iotsitewise::asset_model::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::ComputationModel" => {
+            Some(&crate::iotsitewise::computation_model::SCHEMA)
+        }
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Dashboard" => Some(&crate::iotsitewise::dashboard::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Dataset" => Some(&crate::iotsitewise::dataset::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Gateway" => Some(&crate::iotsitewise::gateway::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Portal" => Some(&crate::iotsitewise::portal::SCHEMA),
+        #[cfg(feature = "iotsitewise")]
+        "AWS::IoTSiteWise::Project" => Some(&crate::iotsitewise::project::SCHEMA),
+        #[cfg(feature = "iotthingsgraph")]
+        "AWS::IoTThingsGraph::FlowTemplate" => Some(&crate::iotthingsgraph::flow_template::SCHEMA),
+        #[cfg(feature = "iottwinmaker")]
+        "AWS::IoTTwinMaker::ComponentType" => Some(&crate::iottwinmaker::component_type::SCHEMA),
+        #[cfg(feature = "iottwinmaker")]
+        "AWS::IoTTwinMaker::Entity" => Some(&crate::iottwinmaker::entity::SCHEMA),
+        #[cfg(feature = "iottwinmaker")]
+        "AWS::IoTTwinMaker::Scene" => Some(&crate::iottwinmaker::scene::SCHEMA),
+        #[cfg(feature = "iottwinmaker")]
+        "AWS::IoTTwinMaker::SyncJob" => Some(&crate::iottwinmaker::sync_job::SCHEMA),
+        #[cfg(feature = "iottwinmaker")]
+        "AWS::IoTTwinMaker::Workspace" => Some(&crate::iottwinmaker::workspace::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::Destination" => Some(&crate::iotwireless::destination::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::DeviceProfile" => Some(&crate::iotwireless::device_profile::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::FuotaTask" => Some(&crate::iotwireless::fuota_task::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::MulticastGroup" => Some(&crate::iotwireless::multicast_group::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::NetworkAnalyzerConfiguration" => {
+            Some(&crate::iotwireless::network_analyzer_configuration::SCHEMA)
+        }
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::PartnerAccount" => Some(&crate::iotwireless::partner_account::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::ServiceProfile" => Some(&crate::iotwireless::service_profile::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::TaskDefinition" => Some(&crate::iotwireless::task_definition::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::WirelessDevice" => Some(&crate::iotwireless::wireless_device::SCHEMA),
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::WirelessDeviceImportTask" => {
+            Some(&crate::iotwireless::wireless_device_import_task::SCHEMA)
+        }
+        #[cfg(feature = "iotwireless")]
+        "AWS::IoTWireless::WirelessGateway" => Some(&crate::iotwireless::wireless_gateway::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::Channel" => Some(&crate::ivs::channel::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::EncoderConfiguration" => Some(&crate::ivs::encoder_configuration::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::IngestConfiguration" => Some(&crate::ivs::ingest_configuration::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::PlaybackKeyPair" => Some(&crate::ivs::playback_key_pair::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::PlaybackRestrictionPolicy" => {
+            Some(&crate::ivs::playback_restriction_policy::SCHEMA)
+        }
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::PublicKey" => Some(&crate::ivs::public_key::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::RecordingConfiguration" => Some(&crate::ivs::recording_configuration::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::Stage" => Some(&crate::ivs::stage::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::StorageConfiguration" => Some(&crate::ivs::storage_configuration::SCHEMA),
+        #[cfg(feature = "ivs")]
+        "AWS::IVS::StreamKey" => Some(&crate::ivs::stream_key::SCHEMA),
+        #[cfg(feature = "ivschat")]
+        "AWS::IVSChat::LoggingConfiguration" => {
+            Some(&crate::ivschat::logging_configuration::SCHEMA)
+        }
+        #[cfg(feature = "ivschat")]
+        "AWS::IVSChat::Room" => Some(&crate::ivschat::room::SCHEMA),
+        #[cfg(feature = "kafkaconnect")]
+        "AWS::KafkaConnect::Connector" => Some(&crate::kafkaconnect::connector::SCHEMA),
+        #[cfg(feature = "kafkaconnect")]
+        "AWS::KafkaConnect::CustomPlugin" => Some(&crate::kafkaconnect::custom_plugin::SCHEMA),
+        #[cfg(feature = "kafkaconnect")]
+        "AWS::KafkaConnect::WorkerConfiguration" => {
+            Some(&crate::kafkaconnect::worker_configuration::SCHEMA)
+        }
+        #[cfg(feature = "kendra")]
+        "AWS::Kendra::DataSource" => Some(&crate::kendra::data_source::SCHEMA),
+        #[cfg(feature = "kendra")]
+        "AWS::Kendra::Faq" => Some(&crate::kendra::faq::SCHEMA),
+        #[cfg(feature = "kendra")]
+        "AWS::Kendra::Index" => Some(&crate::kendra::index::SCHEMA),
+        #[cfg(feature = "kendraranking")]
+        "AWS::KendraRanking::ExecutionPlan" => Some(&crate::kendraranking::execution_plan::SCHEMA),
+        #[cfg(feature = "kinesis")]
+        "AWS::Kinesis::ResourcePolicy" => Some(&crate::kinesis::resource_policy::SCHEMA),
+        #[cfg(feature = "kinesis")]
+        "AWS::Kinesis::Stream" => Some(&crate::kinesis::stream::SCHEMA),
+        #[cfg(feature = "kinesis")]
+        "AWS::Kinesis::StreamConsumer" => Some(&crate::kinesis::stream_consumer::SCHEMA),
+        #[cfg(feature = "kinesisanalytics")]
+        "AWS::KinesisAnalytics::Application" => Some(&crate::kinesisanalytics::application::SCHEMA),
+        #[cfg(feature = "kinesisanalytics")]
+        "AWS::KinesisAnalytics::ApplicationOutput" => {
+            Some(&crate::kinesisanalytics::application_output::SCHEMA)
+        }
+        #[cfg(feature = "kinesisanalytics")]
+        "AWS::KinesisAnalytics::ApplicationReferenceDataSource" => {
+            Some(&crate::kinesisanalytics::application_reference_data_source::SCHEMA)
+        }
+        #[cfg(feature = "kinesisanalyticsv2")]
+        "AWS::KinesisAnalyticsV2::Application" => {
+            Some(&crate::kinesisanalyticsv2::application::SCHEMA)
+        }
+        #[cfg(feature = "kinesisanalyticsv2")]
+        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption" => {
+            Some(&crate::kinesisanalyticsv2::application_cloud_watch_logging_option::SCHEMA)
+        }
+        #[cfg(feature = "kinesisanalyticsv2")]
+        "AWS::KinesisAnalyticsV2::ApplicationOutput" => {
+            Some(&crate::kinesisanalyticsv2::application_output::SCHEMA)
+        }
+        #[cfg(feature = "kinesisanalyticsv2")]
+        "AWS::KinesisAnalyticsV2::ApplicationReferenceDataSource" => {
+            Some(&crate::kinesisanalyticsv2::application_reference_data_source::SCHEMA)
+        }
+        #[cfg(feature = "kinesisfirehose")]
+        "AWS::KinesisFirehose::DeliveryStream" => {
+            Some(&crate::kinesisfirehose::delivery_stream::SCHEMA)
+        }
+        #[cfg(feature = "kinesisvideo")]
+        "AWS::KinesisVideo::SignalingChannel" => {
+            Some(&crate::kinesisvideo::signaling_channel::SCHEMA)
+        }
+        #[cfg(feature = "kinesisvideo")]
+        "AWS::KinesisVideo::Stream" => Some(&crate::kinesisvideo::stream::SCHEMA),
+        #[cfg(feature = "kms")]
+        "AWS::KMS::Alias" => Some(&crate::kms::alias::SCHEMA),
+        #[cfg(feature = "kms")]
+        "AWS::KMS::Key" => Some(&crate::kms::key::SCHEMA),
+        #[cfg(feature = "kms")]
+        "AWS::KMS::ReplicaKey" => Some(&crate::kms::replica_key::SCHEMA),
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::DataCellsFilter" => {
+            Some(&crate::lakeformation::data_cells_filter::SCHEMA)
+        }
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::DataLakeSettings" => {
+            Some(&crate::lakeformation::data_lake_settings::SCHEMA)
+        }
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::Permissions" => Some(&crate::lakeformation::permissions::SCHEMA),
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::PrincipalPermissions" => {
+            Some(&crate::lakeformation::principal_permissions::SCHEMA)
+        }
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::Resource" => Some(&crate::lakeformation::resource::SCHEMA),
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::Tag" => Some(&crate::lakeformation::tag::SCHEMA),
+        #[cfg(feature = "lakeformation")]
+        "AWS::LakeFormation::TagAssociation" => {
+            Some(&crate::lakeformation::tag_association::SCHEMA)
+        }
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::Alias" => Some(&crate::lambda::alias::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::CapacityProvider" => Some(&crate::lambda::capacity_provider::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::CodeSigningConfig" => Some(&crate::lambda::code_signing_config::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::EventInvokeConfig" => Some(&crate::lambda::event_invoke_config::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::EventSourceMapping" => Some(&crate::lambda::event_source_mapping::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::Function" => Some(&crate::lambda::function::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::LayerVersion" => Some(&crate::lambda::layer_version::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::LayerVersionPermission" => {
+            Some(&crate::lambda::layer_version_permission::SCHEMA)
+        }
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::Permission" => Some(&crate::lambda::permission::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::Url" => Some(&crate::lambda::url::SCHEMA),
+        #[cfg(feature = "lambda")]
+        "AWS::Lambda::Version" => Some(&crate::lambda::version::SCHEMA),
+        #[cfg(feature = "launchwizard")]
+        "AWS::LaunchWizard::Deployment" => Some(&crate::launchwizard::deployment::SCHEMA),
+        #[cfg(feature = "lex")]
+        "AWS::Lex::Bot" => Some(&crate::lex::bot::SCHEMA),
+        #[cfg(feature = "lex")]
+        "AWS::Lex::BotAlias" => Some(&crate::lex::bot_alias::SCHEMA),
+        #[cfg(feature = "lex")]
+        "AWS::Lex::BotVersion" => Some(&crate::lex::bot_version::SCHEMA),
+        #[cfg(feature = "lex")]
+        "AWS::Lex::ResourcePolicy" => Some(&crate::lex::resource_policy::SCHEMA),
+        #[cfg(feature = "licensemanager")]
+        "AWS::LicenseManager::Grant" => Some(&crate::licensemanager::grant::SCHEMA),
+        #[cfg(feature = "licensemanager")]
+        "AWS::LicenseManager::License" => Some(&crate::licensemanager::license::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Alarm" => Some(&crate::lightsail::alarm::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Bucket" => Some(&crate::lightsail::bucket::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Certificate" => Some(&crate::lightsail::certificate::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Container" => Some(&crate::lightsail::container::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Database" => Some(&crate::lightsail::database::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::DatabaseSnapshot" => Some(&crate::lightsail::database_snapshot::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Disk" => Some(&crate::lightsail::disk::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::DiskSnapshot" => Some(&crate::lightsail::disk_snapshot::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Distribution" => Some(&crate::lightsail::distribution::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Domain" => Some(&crate::lightsail::domain::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::Instance" => Some(&crate::lightsail::instance::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::InstanceSnapshot" => Some(&crate::lightsail::instance_snapshot::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::LoadBalancer" => Some(&crate::lightsail::load_balancer::SCHEMA),
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::LoadBalancerTlsCertificate" => {
+            Some(&crate::lightsail::load_balancer_tls_certificate::SCHEMA)
+        }
+        #[cfg(feature = "lightsail")]
+        "AWS::Lightsail::StaticIp" => Some(&crate::lightsail::static_ip::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::APIKey" => Some(&crate::location::api_key::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::GeofenceCollection" => Some(&crate::location::geofence_collection::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::Map" => Some(&crate::location::map::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::PlaceIndex" => Some(&crate::location::place_index::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::RouteCalculator" => Some(&crate::location::route_calculator::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::Tracker" => Some(&crate::location::tracker::SCHEMA),
+        #[cfg(feature = "location")]
+        "AWS::Location::TrackerConsumer" => Some(&crate::location::tracker_consumer::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::AccountPolicy" => Some(&crate::logs::account_policy::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::Delivery" => Some(&crate::logs::delivery::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::DeliveryDestination" => Some(&crate::logs::delivery_destination::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::DeliverySource" => Some(&crate::logs::delivery_source::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::Destination" => Some(&crate::logs::destination::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::Integration" => Some(&crate::logs::integration::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::LogAnomalyDetector" => Some(&crate::logs::log_anomaly_detector::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::LogGroup" => Some(&crate::logs::log_group::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::LogStream" => Some(&crate::logs::log_stream::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::MetricFilter" => Some(&crate::logs::metric_filter::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::QueryDefinition" => Some(&crate::logs::query_definition::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::ResourcePolicy" => Some(&crate::logs::resource_policy::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::ScheduledQuery" => Some(&crate::logs::scheduled_query::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::SubscriptionFilter" => Some(&crate::logs::subscription_filter::SCHEMA),
+        #[cfg(feature = "logs")]
+        "AWS::Logs::Transformer" => Some(&crate::logs::transformer::SCHEMA),
+        #[cfg(feature = "lookoutequipment")]
+        "AWS::LookoutEquipment::InferenceScheduler" => {
+            Some(&crate::lookoutequipment::inference_scheduler::SCHEMA)
+        }
+        #[cfg(feature = "lookoutvision")]
+        "AWS::LookoutVision::Project" => Some(&crate::lookoutvision::project::SCHEMA),
+        #[cfg(feature = "m2")]
+        "AWS::M2::Application" => Some(&crate::m2::application::SCHEMA),
+        #[cfg(feature = "m2")]
+        "AWS::M2::Deployment" => Some(&crate::m2::deployment::SCHEMA),
+        #[cfg(feature = "m2")]
+        "AWS::M2::Environment" => Some(&crate::m2::environment::SCHEMA),
+        #[cfg(feature = "macie")]
+        "AWS::Macie::AllowList" => Some(&crate::macie::allow_list::SCHEMA),
+        #[cfg(feature = "macie")]
+        "AWS::Macie::CustomDataIdentifier" => Some(&crate::macie::custom_data_identifier::SCHEMA),
+        #[cfg(feature = "macie")]
+        "AWS::Macie::FindingsFilter" => Some(&crate::macie::findings_filter::SCHEMA),
+        #[cfg(feature = "macie")]
+        "AWS::Macie::Session" => Some(&crate::macie::session::SCHEMA),
+        #[cfg(feature = "managedblockchain")]
+        "AWS::ManagedBlockchain::Accessor" => Some(&crate::managedblockchain::accessor::SCHEMA),
+        #[cfg(feature = "managedblockchain")]
+        "AWS::ManagedBlockchain::Member" => Some(&crate::managedblockchain::member::SCHEMA),
+        #[cfg(feature = "managedblockchain")]
+        "AWS::ManagedBlockchain::Node" => Some(&crate::managedblockchain::node::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::Bridge" => Some(&crate::mediaconnect::bridge::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::BridgeOutput" => Some(&crate::mediaconnect::bridge_output::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::BridgeSource" => Some(&crate::mediaconnect::bridge_source::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::Flow" => Some(&crate::mediaconnect::flow::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::FlowEntitlement" => {
+            Some(&crate::mediaconnect::flow_entitlement::SCHEMA)
+        }
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::FlowOutput" => Some(&crate::mediaconnect::flow_output::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::FlowSource" => Some(&crate::mediaconnect::flow_source::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::FlowVpcInterface" => {
+            Some(&crate::mediaconnect::flow_vpc_interface::SCHEMA)
+        }
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::Gateway" => Some(&crate::mediaconnect::gateway::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::RouterInput" => Some(&crate::mediaconnect::router_input::SCHEMA),
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::RouterNetworkInterface" => {
+            Some(&crate::mediaconnect::router_network_interface::SCHEMA)
+        }
+        #[cfg(feature = "mediaconnect")]
+        "AWS::MediaConnect::RouterOutput" => Some(&crate::mediaconnect::router_output::SCHEMA),
+        #[cfg(feature = "mediaconvert")]
+        "AWS::MediaConvert::JobTemplate" => Some(&crate::mediaconvert::job_template::SCHEMA),
+        #[cfg(feature = "mediaconvert")]
+        "AWS::MediaConvert::Preset" => Some(&crate::mediaconvert::preset::SCHEMA),
+        #[cfg(feature = "mediaconvert")]
+        "AWS::MediaConvert::Queue" => Some(&crate::mediaconvert::queue::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Channel" => Some(&crate::medialive::channel::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::ChannelPlacementGroup" => {
+            Some(&crate::medialive::channel_placement_group::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::CloudWatchAlarmTemplate" => {
+            Some(&crate::medialive::cloud_watch_alarm_template::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::CloudWatchAlarmTemplateGroup" => {
+            Some(&crate::medialive::cloud_watch_alarm_template_group::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Cluster" => Some(&crate::medialive::cluster::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::EventBridgeRuleTemplate" => {
+            Some(&crate::medialive::event_bridge_rule_template::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::EventBridgeRuleTemplateGroup" => {
+            Some(&crate::medialive::event_bridge_rule_template_group::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Input" => Some(&crate::medialive::input::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::InputSecurityGroup" => {
+            Some(&crate::medialive::input_security_group::SCHEMA)
+        }
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Multiplex" => Some(&crate::medialive::multiplex::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Multiplexprogram" => Some(&crate::medialive::multiplexprogram::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::Network" => Some(&crate::medialive::network::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::SdiSource" => Some(&crate::medialive::sdi_source::SCHEMA),
+        #[cfg(feature = "medialive")]
+        "AWS::MediaLive::SignalMap" => Some(&crate::medialive::signal_map::SCHEMA),
+        #[cfg(feature = "mediapackage")]
+        "AWS::MediaPackage::Asset" => Some(&crate::mediapackage::asset::SCHEMA),
+        #[cfg(feature = "mediapackage")]
+        "AWS::MediaPackage::Channel" => Some(&crate::mediapackage::channel::SCHEMA),
+        #[cfg(feature = "mediapackage")]
+        "AWS::MediaPackage::OriginEndpoint" => Some(&crate::mediapackage::origin_endpoint::SCHEMA),
+        #[cfg(feature = "mediapackage")]
+        "AWS::MediaPackage::PackagingConfiguration" => {
+            Some(&crate::mediapackage::packaging_configuration::SCHEMA)
+        }
+        #[cfg(feature = "mediapackage")]
+        "AWS::MediaPackage::PackagingGroup" => Some(&crate::mediapackage::packaging_group::SCHEMA),
+        #[cfg(feature = "mediapackagev2")]
+        "AWS::MediaPackageV2::Channel" => Some(&crate::mediapackagev2::channel::SCHEMA),
+        #[cfg(feature = "mediapackagev2")]
+        "AWS::MediaPackageV2::ChannelGroup" => Some(&crate::mediapackagev2::channel_group::SCHEMA),
+        #[cfg(feature = "mediapackagev2")]
+        "AWS::MediaPackageV2::ChannelPolicy" => {
+            Some(&crate::mediapackagev2::channel_policy::SCHEMA)
+        }
+        #[cfg(feature = "mediapackagev2")]
+        "AWS::MediaPackageV2::OriginEndpoint" => {
+            Some(&crate::mediapackagev2::origin_endpoint::SCHEMA)
+        }
+        #[cfg(feature = "mediapackagev2")]
+        "AWS::MediaPackageV2::OriginEndpointPolicy" => {
+            Some(&crate::mediapackagev2::origin_endpoint_policy::SCHEMA)
+        }
+        #[cfg(feature = "mediastore")]
+        "AWS::MediaStore::Container" => Some(&crate::mediastore::container::SCHEMA),
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::Channel" => Some(&crate::mediatailor::channel::SCHEMA),
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::ChannelPolicy" => Some(&crate::mediatailor::channel_policy::SCHEMA),
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::LiveSource" => Some(&crate::mediatailor::live_source::SCHEMA),
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::PlaybackConfiguration" => {
+            Some(&crate::mediatailor::playback_configuration::SCHEMA)
+        }
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::SourceLocation" => Some(&crate::mediatailor::source_location::SCHEMA),
+        #[cfg(feature = "mediatailor")]
+        "AWS::MediaTailor::VodSource" => Some(&crate::mediatailor::vod_source::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::ACL" => Some(&crate::memorydb::acl::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::Cluster" => Some(&crate::memorydb::cluster::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::MultiRegionCluster" => Some(&crate::memorydb::multi_region_cluster::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::ParameterGroup" => Some(&crate::memorydb::parameter_group::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::SubnetGroup" => Some(&crate::memorydb::subnet_group::SCHEMA),
+        #[cfg(feature = "memorydb")]
+        "AWS::MemoryDB::User" => Some(&crate::memorydb::user::SCHEMA),
+        #[cfg(feature = "mpa")]
+        "AWS::MPA::ApprovalTeam" => Some(&crate::mpa::approval_team::SCHEMA),
+        #[cfg(feature = "mpa")]
+        "AWS::MPA::IdentitySource" => Some(&crate::mpa::identity_source::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::BatchScramSecret" => Some(&crate::msk::batch_scram_secret::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::Cluster" => Some(&crate::msk::cluster::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::ClusterPolicy" => Some(&crate::msk::cluster_policy::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::Configuration" => Some(&crate::msk::configuration::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::Replicator" => Some(&crate::msk::replicator::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::ServerlessCluster" => Some(&crate::msk::serverless_cluster::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::Topic" => Some(&crate::msk::topic::SCHEMA),
+        #[cfg(feature = "msk")]
+        "AWS::MSK::VpcConnection" => Some(&crate::msk::vpc_connection::SCHEMA),
+        #[cfg(feature = "mwaa")]
+        "AWS::MWAA::Environment" => Some(&crate::mwaa::environment::SCHEMA),
+        #[cfg(feature = "mwaaserverless")]
+        "AWS::MWAAServerless::Workflow" => Some(&crate::mwaaserverless::workflow::SCHEMA),
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::DBCluster" => Some(&crate::neptune::db_cluster::SCHEMA),
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::DBClusterParameterGroup" => {
+            Some(&crate::neptune::db_cluster_parameter_group::SCHEMA)
+        }
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::DBInstance" => Some(&crate::neptune::db_instance::SCHEMA),
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::DBParameterGroup" => Some(&crate::neptune::db_parameter_group::SCHEMA),
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::DBSubnetGroup" => Some(&crate::neptune::db_subnet_group::SCHEMA),
+        #[cfg(feature = "neptune")]
+        "AWS::Neptune::EventSubscription" => Some(&crate::neptune::event_subscription::SCHEMA),
+        #[cfg(feature = "neptunegraph")]
+        "AWS::NeptuneGraph::Graph" => Some(&crate::neptunegraph::graph::SCHEMA),
+        #[cfg(feature = "neptunegraph")]
+        "AWS::NeptuneGraph::GraphSnapshot" => Some(&crate::neptunegraph::graph_snapshot::SCHEMA),
+        #[cfg(feature = "neptunegraph")]
+        "AWS::NeptuneGraph::PrivateGraphEndpoint" => {
+            Some(&crate::neptunegraph::private_graph_endpoint::SCHEMA)
+        }
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::Firewall" => Some(&crate::networkfirewall::firewall::SCHEMA),
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::FirewallPolicy" => {
+            Some(&crate::networkfirewall::firewall_policy::SCHEMA)
+        }
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::LoggingConfiguration" => {
+            Some(&crate::networkfirewall::logging_configuration::SCHEMA)
+        }
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::RuleGroup" => Some(&crate::networkfirewall::rule_group::SCHEMA),
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::TLSInspectionConfiguration" => {
+            Some(&crate::networkfirewall::tls_inspection_configuration::SCHEMA)
+        }
+        #[cfg(feature = "networkfirewall")]
+        "AWS::NetworkFirewall::VpcEndpointAssociation" => {
+            Some(&crate::networkfirewall::vpc_endpoint_association::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::ConnectAttachment" => {
+            Some(&crate::networkmanager::connect_attachment::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::ConnectPeer" => Some(&crate::networkmanager::connect_peer::SCHEMA),
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::CoreNetwork" => Some(&crate::networkmanager::core_network::SCHEMA),
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::CoreNetworkPrefixListAssociation" => {
+            Some(&crate::networkmanager::core_network_prefix_list_association::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::CustomerGatewayAssociation" => {
+            Some(&crate::networkmanager::customer_gateway_association::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::Device" => Some(&crate::networkmanager::device::SCHEMA),
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::DirectConnectGatewayAttachment" => {
+            Some(&crate::networkmanager::direct_connect_gateway_attachment::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::GlobalNetwork" => {
+            Some(&crate::networkmanager::global_network::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::Link" => Some(&crate::networkmanager::link::SCHEMA),
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::LinkAssociation" => {
+            Some(&crate::networkmanager::link_association::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::Site" => Some(&crate::networkmanager::site::SCHEMA),
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::SiteToSiteVpnAttachment" => {
+            Some(&crate::networkmanager::site_to_site_vpn_attachment::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::TransitGatewayPeering" => {
+            Some(&crate::networkmanager::transit_gateway_peering::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::TransitGatewayRegistration" => {
+            Some(&crate::networkmanager::transit_gateway_registration::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::TransitGatewayRouteTableAttachment" => {
+            Some(&crate::networkmanager::transit_gateway_route_table_attachment::SCHEMA)
+        }
+        #[cfg(feature = "networkmanager")]
+        "AWS::NetworkManager::VpcAttachment" => {
+            Some(&crate::networkmanager::vpc_attachment::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::ChannelAssociation" => {
+            Some(&crate::notifications::channel_association::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::EventRule" => Some(&crate::notifications::event_rule::SCHEMA),
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::ManagedNotificationAccountContactAssociation" => {
+            Some(&crate::notifications::managed_notification_account_contact_association::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation" => {
+            Some(&crate::notifications::managed_notification_additional_channel_association::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::NotificationConfiguration" => {
+            Some(&crate::notifications::notification_configuration::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::NotificationHub" => {
+            Some(&crate::notifications::notification_hub::SCHEMA)
+        }
+        #[cfg(feature = "notifications")]
+        "AWS::Notifications::OrganizationalUnitAssociation" => {
+            Some(&crate::notifications::organizational_unit_association::SCHEMA)
+        }
+        #[cfg(feature = "notificationscontacts")]
+        "AWS::NotificationsContacts::EmailContact" => {
+            Some(&crate::notificationscontacts::email_contact::SCHEMA)
+        }
+        #[cfg(feature = "novaact")]
+        "AWS::NovaAct::WorkflowDefinition" => Some(&crate::novaact::workflow_definition::SCHEMA),
+        #[cfg(feature = "oam")]
+        "AWS::Oam::Link" => Some(&crate::oam::link::SCHEMA),
+        #[cfg(feature = "oam")]
+        "AWS::Oam::Sink" => Some(&crate::oam::sink::SCHEMA),
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::OrganizationCentralizationRule" => {
+            Some(&crate::observabilityadmin::organization_centralization_rule::SCHEMA)
+        }
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::OrganizationTelemetryRule" => {
+            Some(&crate::observabilityadmin::organization_telemetry_rule::SCHEMA)
+        }
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::S3TableIntegration" => {
+            Some(&crate::observabilityadmin::s3_table_integration::SCHEMA)
+        }
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::TelemetryEnrichment" => {
+            Some(&crate::observabilityadmin::telemetry_enrichment::SCHEMA)
+        }
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::TelemetryPipelines" => {
+            Some(&crate::observabilityadmin::telemetry_pipelines::SCHEMA)
+        }
+        #[cfg(feature = "observabilityadmin")]
+        "AWS::ObservabilityAdmin::TelemetryRule" => {
+            Some(&crate::observabilityadmin::telemetry_rule::SCHEMA)
+        }
+        #[cfg(feature = "odb")]
+        "AWS::ODB::CloudAutonomousVmCluster" => {
+            Some(&crate::odb::cloud_autonomous_vm_cluster::SCHEMA)
+        }
+        #[cfg(feature = "odb")]
+        "AWS::ODB::CloudExadataInfrastructure" => {
+            Some(&crate::odb::cloud_exadata_infrastructure::SCHEMA)
+        }
+        #[cfg(feature = "odb")]
+        "AWS::ODB::CloudVmCluster" => Some(&crate::odb::cloud_vm_cluster::SCHEMA),
+        #[cfg(feature = "odb")]
+        "AWS::ODB::OdbNetwork" => Some(&crate::odb::odb_network::SCHEMA),
+        #[cfg(feature = "odb")]
+        "AWS::ODB::OdbPeeringConnection" => Some(&crate::odb::odb_peering_connection::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::AnnotationStore" => Some(&crate::omics::annotation_store::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::Configuration" => Some(&crate::omics::configuration::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::ReferenceStore" => Some(&crate::omics::reference_store::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::RunGroup" => Some(&crate::omics::run_group::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::SequenceStore" => Some(&crate::omics::sequence_store::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::VariantStore" => Some(&crate::omics::variant_store::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::Workflow" => Some(&crate::omics::workflow::SCHEMA),
+        #[cfg(feature = "omics")]
+        "AWS::Omics::WorkflowVersion" => Some(&crate::omics::workflow_version::SCHEMA),
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::AccessPolicy" => {
+            Some(&crate::opensearchserverless::access_policy::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::Collection" => {
+            Some(&crate::opensearchserverless::collection::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::CollectionGroup" => {
+            Some(&crate::opensearchserverless::collection_group::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::Index" => Some(&crate::opensearchserverless::index::SCHEMA),
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::LifecyclePolicy" => {
+            Some(&crate::opensearchserverless::lifecycle_policy::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::SecurityConfig" => {
+            Some(&crate::opensearchserverless::security_config::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::SecurityPolicy" => {
+            Some(&crate::opensearchserverless::security_policy::SCHEMA)
+        }
+        #[cfg(feature = "opensearchserverless")]
+        "AWS::OpenSearchServerless::VpcEndpoint" => {
+            Some(&crate::opensearchserverless::vpc_endpoint::SCHEMA)
+        }
+        #[cfg(feature = "opensearchservice")]
+        "AWS::OpenSearchService::Application" => {
+            Some(&crate::opensearchservice::application::SCHEMA)
+        }
+        #[cfg(feature = "opensearchservice")]
+        "AWS::OpenSearchService::Domain" => Some(&crate::opensearchservice::domain::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::App" => Some(&crate::opsworks::app::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::ElasticLoadBalancerAttachment" => {
+            Some(&crate::opsworks::elastic_load_balancer_attachment::SCHEMA)
+        }
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::Instance" => Some(&crate::opsworks::instance::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::Layer" => Some(&crate::opsworks::layer::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::Stack" => Some(&crate::opsworks::stack::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::UserProfile" => Some(&crate::opsworks::user_profile::SCHEMA),
+        #[cfg(feature = "opsworks")]
+        "AWS::OpsWorks::Volume" => Some(&crate::opsworks::volume::SCHEMA),
+        #[cfg(feature = "organizations")]
+        "AWS::Organizations::Account" => Some(&crate::organizations::account::SCHEMA),
+        #[cfg(feature = "organizations")]
+        "AWS::Organizations::Organization" => Some(&crate::organizations::organization::SCHEMA),
+        #[cfg(feature = "organizations")]
+        "AWS::Organizations::OrganizationalUnit" => {
+            Some(&crate::organizations::organizational_unit::SCHEMA)
+        }
+        #[cfg(feature = "organizations")]
+        "AWS::Organizations::Policy" => Some(&crate::organizations::policy::SCHEMA),
+        #[cfg(feature = "organizations")]
+        "AWS::Organizations::ResourcePolicy" => {
+            Some(&crate::organizations::resource_policy::SCHEMA)
+        }
+        #[cfg(feature = "osis")]
+        "AWS::OSIS::Pipeline" => Some(&crate::osis::pipeline::SCHEMA),
+        #[cfg(feature = "panorama")]
+        "AWS::Panorama::ApplicationInstance" => {
+            Some(&crate::panorama::application_instance::SCHEMA)
+        }
+        #[cfg(feature = "panorama")]
+        "AWS::Panorama::Package" => Some(&crate::panorama::package::SCHEMA),
+        #[cfg(feature = "panorama")]
+        "AWS::Panorama::PackageVersion" => Some(&crate::panorama::package_version::SCHEMA),
+        #[cfg(feature = "paymentcryptography")]
+        "AWS::PaymentCryptography::Alias" => Some(&crate::paymentcryptography::alias::SCHEMA),
+        #[cfg(feature = "paymentcryptography")]
+        "AWS::PaymentCryptography::Key" => Some(&crate::paymentcryptography::key::SCHEMA),
+        #[cfg(feature = "pcaconnectorad")]
+        "AWS::PCAConnectorAD::Connector" => Some(&crate::pcaconnectorad::connector::SCHEMA),
+        #[cfg(feature = "pcaconnectorad")]
+        "AWS::PCAConnectorAD::DirectoryRegistration" => {
+            Some(&crate::pcaconnectorad::directory_registration::SCHEMA)
+        }
+        #[cfg(feature = "pcaconnectorad")]
+        "AWS::PCAConnectorAD::ServicePrincipalName" => {
+            Some(&crate::pcaconnectorad::service_principal_name::SCHEMA)
+        }
+        #[cfg(feature = "pcaconnectorad")]
+        "AWS::PCAConnectorAD::Template" => Some(&crate::pcaconnectorad::template::SCHEMA),
+        #[cfg(feature = "pcaconnectorad")]
+        "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry" => {
+            Some(&crate::pcaconnectorad::template_group_access_control_entry::SCHEMA)
+        }
+        #[cfg(feature = "pcaconnectorscep")]
+        "AWS::PCAConnectorSCEP::Challenge" => Some(&crate::pcaconnectorscep::challenge::SCHEMA),
+        #[cfg(feature = "pcaconnectorscep")]
+        "AWS::PCAConnectorSCEP::Connector" => Some(&crate::pcaconnectorscep::connector::SCHEMA),
+        #[cfg(feature = "pcs")]
+        "AWS::PCS::Cluster" => Some(&crate::pcs::cluster::SCHEMA),
+        #[cfg(feature = "pcs")]
+        "AWS::PCS::ComputeNodeGroup" => Some(&crate::pcs::compute_node_group::SCHEMA),
+        #[cfg(feature = "pcs")]
+        "AWS::PCS::Queue" => Some(&crate::pcs::queue::SCHEMA),
+        #[cfg(feature = "personalize")]
+        "AWS::Personalize::Dataset" => Some(&crate::personalize::dataset::SCHEMA),
+        #[cfg(feature = "personalize")]
+        "AWS::Personalize::DatasetGroup" => Some(&crate::personalize::dataset_group::SCHEMA),
+        #[cfg(feature = "personalize")]
+        "AWS::Personalize::Schema" => Some(&crate::personalize::schema::SCHEMA),
+        #[cfg(feature = "personalize")]
+        "AWS::Personalize::Solution" => Some(&crate::personalize::solution::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::ADMChannel" => Some(&crate::pinpoint::adm_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::APNSChannel" => Some(&crate::pinpoint::apns_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::APNSSandboxChannel" => Some(&crate::pinpoint::apns_sandbox_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::APNSVoipChannel" => Some(&crate::pinpoint::apns_voip_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::APNSVoipSandboxChannel" => {
+            Some(&crate::pinpoint::apns_voip_sandbox_channel::SCHEMA)
+        }
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::App" => Some(&crate::pinpoint::app::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::ApplicationSettings" => {
+            Some(&crate::pinpoint::application_settings::SCHEMA)
+        }
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::BaiduChannel" => Some(&crate::pinpoint::baidu_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::Campaign" => Some(&crate::pinpoint::campaign::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::EmailChannel" => Some(&crate::pinpoint::email_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::EmailTemplate" => Some(&crate::pinpoint::email_template::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::EventStream" => Some(&crate::pinpoint::event_stream::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::GCMChannel" => Some(&crate::pinpoint::gcm_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::InAppTemplate" => Some(&crate::pinpoint::in_app_template::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::PushTemplate" => Some(&crate::pinpoint::push_template::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::SMSChannel" => Some(&crate::pinpoint::sms_channel::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::Segment" => Some(&crate::pinpoint::segment::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::SmsTemplate" => Some(&crate::pinpoint::sms_template::SCHEMA),
+        #[cfg(feature = "pinpoint")]
+        "AWS::Pinpoint::VoiceChannel" => Some(&crate::pinpoint::voice_channel::SCHEMA),
+        #[cfg(feature = "pinpointemail")]
+        "AWS::PinpointEmail::ConfigurationSet" => {
+            Some(&crate::pinpointemail::configuration_set::SCHEMA)
+        }
+        #[cfg(feature = "pinpointemail")]
+        "AWS::PinpointEmail::ConfigurationSetEventDestination" => {
+            Some(&crate::pinpointemail::configuration_set_event_destination::SCHEMA)
+        }
+        #[cfg(feature = "pinpointemail")]
+        "AWS::PinpointEmail::DedicatedIpPool" => {
+            Some(&crate::pinpointemail::dedicated_ip_pool::SCHEMA)
+        }
+        #[cfg(feature = "pinpointemail")]
+        "AWS::PinpointEmail::Identity" => Some(&crate::pinpointemail::identity::SCHEMA),
+        #[cfg(feature = "pipes")]
+        "AWS::Pipes::Pipe" => Some(&crate::pipes::pipe::SCHEMA),
+        #[cfg(feature = "proton")]
+        "AWS::Proton::EnvironmentAccountConnection" => {
+            Some(&crate::proton::environment_account_connection::SCHEMA)
+        }
+        #[cfg(feature = "proton")]
+        "AWS::Proton::EnvironmentTemplate" => Some(&crate::proton::environment_template::SCHEMA),
+        #[cfg(feature = "proton")]
+        "AWS::Proton::ServiceTemplate" => Some(&crate::proton::service_template::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::Application" => Some(&crate::qbusiness::application::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::DataAccessor" => Some(&crate::qbusiness::data_accessor::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::DataSource" => Some(&crate::qbusiness::data_source::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::Index" => Some(&crate::qbusiness::index::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::Permission" => Some(&crate::qbusiness::permission::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::Plugin" => Some(&crate::qbusiness::plugin::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::Retriever" => Some(&crate::qbusiness::retriever::SCHEMA),
+        #[cfg(feature = "qbusiness")]
+        "AWS::QBusiness::WebExperience" => Some(&crate::qbusiness::web_experience::SCHEMA),
+        #[cfg(feature = "qldb")]
+        "AWS::QLDB::Ledger" => Some(&crate::qldb::ledger::SCHEMA),
+        #[cfg(feature = "qldb")]
+        "AWS::QLDB::Stream" => Some(&crate::qldb::stream::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::ActionConnector" => Some(&crate::quicksight::action_connector::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Analysis" => Some(&crate::quicksight::analysis::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::CustomPermissions" => {
+            Some(&crate::quicksight::custom_permissions::SCHEMA)
+        }
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Dashboard" => Some(&crate::quicksight::dashboard::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::DataSet" => Some(&crate::quicksight::data_set::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::DataSource" => Some(&crate::quicksight::data_source::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Folder" => Some(&crate::quicksight::folder::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::RefreshSchedule" => Some(&crate::quicksight::refresh_schedule::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Template" => Some(&crate::quicksight::template::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Theme" => Some(&crate::quicksight::theme::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::Topic" => Some(&crate::quicksight::topic::SCHEMA),
+        #[cfg(feature = "quicksight")]
+        "AWS::QuickSight::VPCConnection" => Some(&crate::quicksight::vpc_connection::SCHEMA),
+        #[cfg(feature = "ram")]
+        "AWS::RAM::Permission" => Some(&crate::ram::permission::SCHEMA),
+        #[cfg(feature = "ram")]
+        "AWS::RAM::ResourceShare" => Some(&crate::ram::resource_share::SCHEMA),
+        #[cfg(feature = "rbin")]
+        "AWS::Rbin::Rule" => Some(&crate::rbin::rule::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::CustomDBEngineVersion" => Some(&crate::rds::custom_db_engine_version::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBCluster" => Some(&crate::rds::db_cluster::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBClusterParameterGroup" => {
+            Some(&crate::rds::db_cluster_parameter_group::SCHEMA)
+        }
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBInstance" => Some(&crate::rds::db_instance::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBParameterGroup" => Some(&crate::rds::db_parameter_group::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBProxy" => Some(&crate::rds::db_proxy::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBProxyEndpoint" => Some(&crate::rds::db_proxy_endpoint::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBProxyTargetGroup" => Some(&crate::rds::db_proxy_target_group::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBSecurityGroup" => Some(&crate::rds::db_security_group::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBSecurityGroupIngress" => Some(&crate::rds::db_security_group_ingress::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBShardGroup" => Some(&crate::rds::db_shard_group::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::DBSubnetGroup" => Some(&crate::rds::db_subnet_group::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::EventSubscription" => Some(&crate::rds::event_subscription::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::GlobalCluster" => Some(&crate::rds::global_cluster::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::Integration" => Some(&crate::rds::integration::SCHEMA),
+        #[cfg(feature = "rds")]
+        "AWS::RDS::OptionGroup" => Some(&crate::rds::option_group::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::Cluster" => Some(&crate::redshift::cluster::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::ClusterParameterGroup" => {
+            Some(&crate::redshift::cluster_parameter_group::SCHEMA)
+        }
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::ClusterSecurityGroup" => {
+            Some(&crate::redshift::cluster_security_group::SCHEMA)
+        }
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::ClusterSecurityGroupIngress" => {
+            Some(&crate::redshift::cluster_security_group_ingress::SCHEMA)
+        }
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::ClusterSubnetGroup" => Some(&crate::redshift::cluster_subnet_group::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::EndpointAccess" => Some(&crate::redshift::endpoint_access::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::EndpointAuthorization" => {
+            Some(&crate::redshift::endpoint_authorization::SCHEMA)
+        }
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::EventSubscription" => Some(&crate::redshift::event_subscription::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::Integration" => Some(&crate::redshift::integration::SCHEMA),
+        #[cfg(feature = "redshift")]
+        "AWS::Redshift::ScheduledAction" => Some(&crate::redshift::scheduled_action::SCHEMA),
+        #[cfg(feature = "redshiftserverless")]
+        "AWS::RedshiftServerless::Namespace" => Some(&crate::redshiftserverless::namespace::SCHEMA),
+        #[cfg(feature = "redshiftserverless")]
+        "AWS::RedshiftServerless::Snapshot" => Some(&crate::redshiftserverless::snapshot::SCHEMA),
+        #[cfg(feature = "redshiftserverless")]
+        "AWS::RedshiftServerless::Workgroup" => Some(&crate::redshiftserverless::workgroup::SCHEMA),
+        #[cfg(feature = "refactorspaces")]
+        "AWS::RefactorSpaces::Application" => Some(&crate::refactorspaces::application::SCHEMA),
+        #[cfg(feature = "refactorspaces")]
+        "AWS::RefactorSpaces::Environment" => Some(&crate::refactorspaces::environment::SCHEMA),
+        #[cfg(feature = "refactorspaces")]
+        "AWS::RefactorSpaces::Route" => Some(&crate::refactorspaces::route::SCHEMA),
+        #[cfg(feature = "refactorspaces")]
+        "AWS::RefactorSpaces::Service" => Some(&crate::refactorspaces::service::SCHEMA),
+        #[cfg(feature = "rekognition")]
+        "AWS::Rekognition::Collection" => Some(&crate::rekognition::collection::SCHEMA),
+        #[cfg(feature = "rekognition")]
+        "AWS::Rekognition::Project" => Some(&crate::rekognition::project::SCHEMA),
+        #[cfg(feature = "rekognition")]
+        "AWS::Rekognition::StreamProcessor" => Some(&crate::rekognition::stream_processor::SCHEMA),
+        #[cfg(feature = "resiliencehub")]
+        "AWS::ResilienceHub::App" => Some(&crate::resiliencehub::app::SCHEMA),
+        #[cfg(feature = "resiliencehub")]
+        "AWS::ResilienceHub::ResiliencyPolicy" => {
+            Some(&crate::resiliencehub::resiliency_policy::SCHEMA)
+        }
+        #[cfg(feature = "resourceexplorer2")]
+        "AWS::ResourceExplorer2::DefaultViewAssociation" => {
+            Some(&crate::resourceexplorer2::default_view_association::SCHEMA)
+        }
+        #[cfg(feature = "resourceexplorer2")]
+        "AWS::ResourceExplorer2::Index" => Some(&crate::resourceexplorer2::index::SCHEMA),
+        #[cfg(feature = "resourceexplorer2")]
+        "AWS::ResourceExplorer2::View" => Some(&crate::resourceexplorer2::view::SCHEMA),
+        #[cfg(feature = "resourcegroups")]
+        "AWS::ResourceGroups::Group" => Some(&crate::resourcegroups::group::SCHEMA),
+        #[cfg(feature = "resourcegroups")]
+        "AWS::ResourceGroups::TagSyncTask" => Some(&crate::resourcegroups::tag_sync_task::SCHEMA),
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::Fleet" => Some(&crate::robomaker::fleet::SCHEMA),
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::Robot" => Some(&crate::robomaker::robot::SCHEMA),
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::RobotApplication" => Some(&crate::robomaker::robot_application::SCHEMA),
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::RobotApplicationVersion" => {
+            Some(&crate::robomaker::robot_application_version::SCHEMA)
+        }
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::SimulationApplication" => {
+            Some(&crate::robomaker::simulation_application::SCHEMA)
+        }
+        #[cfg(feature = "robomaker")]
+        "AWS::RoboMaker::SimulationApplicationVersion" => {
+            Some(&crate::robomaker::simulation_application_version::SCHEMA)
+        }
+        #[cfg(feature = "rolesanywhere")]
+        "AWS::RolesAnywhere::CRL" => Some(&crate::rolesanywhere::crl::SCHEMA),
+        #[cfg(feature = "rolesanywhere")]
+        "AWS::RolesAnywhere::Profile" => Some(&crate::rolesanywhere::profile::SCHEMA),
+        #[cfg(feature = "rolesanywhere")]
+        "AWS::RolesAnywhere::TrustAnchor" => Some(&crate::rolesanywhere::trust_anchor::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::CidrCollection" => Some(&crate::route53::cidr_collection::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::DNSSEC" => Some(&crate::route53::dnssec::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::HealthCheck" => Some(&crate::route53::health_check::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::HostedZone" => Some(&crate::route53::hosted_zone::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::KeySigningKey" => Some(&crate::route53::key_signing_key::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::RecordSet" => Some(&crate::route53::record_set::SCHEMA),
+        #[cfg(feature = "route53")]
+        "AWS::Route53::RecordSetGroup" => Some(&crate::route53::record_set_group::SCHEMA),
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::AccessSource" => {
+            Some(&crate::route53globalresolver::access_source::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::AccessToken" => {
+            Some(&crate::route53globalresolver::access_token::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::DnsView" => {
+            Some(&crate::route53globalresolver::dns_view::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::FirewallDomainList" => {
+            Some(&crate::route53globalresolver::firewall_domain_list::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::FirewallRule" => {
+            Some(&crate::route53globalresolver::firewall_rule::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::GlobalResolver" => {
+            Some(&crate::route53globalresolver::global_resolver::SCHEMA)
+        }
+        #[cfg(feature = "route53globalresolver")]
+        "AWS::Route53GlobalResolver::HostedZoneAssociation" => {
+            Some(&crate::route53globalresolver::hosted_zone_association::SCHEMA)
+        }
+        #[cfg(feature = "route53profiles")]
+        "AWS::Route53Profiles::Profile" => Some(&crate::route53profiles::profile::SCHEMA),
+        #[cfg(feature = "route53profiles")]
+        "AWS::Route53Profiles::ProfileAssociation" => {
+            Some(&crate::route53profiles::profile_association::SCHEMA)
+        }
+        #[cfg(feature = "route53profiles")]
+        "AWS::Route53Profiles::ProfileResourceAssociation" => {
+            Some(&crate::route53profiles::profile_resource_association::SCHEMA)
+        }
+        #[cfg(feature = "route53recoverycontrol")]
+        "AWS::Route53RecoveryControl::Cluster" => {
+            Some(&crate::route53recoverycontrol::cluster::SCHEMA)
+        }
+        #[cfg(feature = "route53recoverycontrol")]
+        "AWS::Route53RecoveryControl::ControlPanel" => {
+            Some(&crate::route53recoverycontrol::control_panel::SCHEMA)
+        }
+        #[cfg(feature = "route53recoverycontrol")]
+        "AWS::Route53RecoveryControl::RoutingControl" => {
+            Some(&crate::route53recoverycontrol::routing_control::SCHEMA)
+        }
+        #[cfg(feature = "route53recoverycontrol")]
+        "AWS::Route53RecoveryControl::SafetyRule" => {
+            Some(&crate::route53recoverycontrol::safety_rule::SCHEMA)
+        }
+        #[cfg(feature = "route53recoveryreadiness")]
+        "AWS::Route53RecoveryReadiness::Cell" => {
+            Some(&crate::route53recoveryreadiness::cell::SCHEMA)
+        }
+        #[cfg(feature = "route53recoveryreadiness")]
+        "AWS::Route53RecoveryReadiness::ReadinessCheck" => {
+            Some(&crate::route53recoveryreadiness::readiness_check::SCHEMA)
+        }
+        #[cfg(feature = "route53recoveryreadiness")]
+        "AWS::Route53RecoveryReadiness::RecoveryGroup" => {
+            Some(&crate::route53recoveryreadiness::recovery_group::SCHEMA)
+        }
+        #[cfg(feature = "route53recoveryreadiness")]
+        "AWS::Route53RecoveryReadiness::ResourceSet" => {
+            Some(&crate::route53recoveryreadiness::resource_set::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::FirewallDomainList" => {
+            Some(&crate::route53resolver::firewall_domain_list::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::FirewallRuleGroup" => {
+            Some(&crate::route53resolver::firewall_rule_group::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::FirewallRuleGroupAssociation" => {
+            Some(&crate::route53resolver::firewall_rule_group_association::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::OutpostResolver" => {
+            Some(&crate::route53resolver::outpost_resolver::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverConfig" => {
+            Some(&crate::route53resolver::resolver_config::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverDNSSECConfig" => {
+            Some(&crate::route53resolver::resolver_dnssec_config::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverEndpoint" => {
+            Some(&crate::route53resolver::resolver_endpoint::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverQueryLoggingConfig" => {
+            Some(&crate::route53resolver::resolver_query_logging_config::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation" => {
+            Some(&crate::route53resolver::resolver_query_logging_config_association::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverRule" => {
+            Some(&crate::route53resolver::resolver_rule::SCHEMA)
+        }
+        #[cfg(feature = "route53resolver")]
+        "AWS::Route53Resolver::ResolverRuleAssociation" => {
+            Some(&crate::route53resolver::resolver_rule_association::SCHEMA)
+        }
+        #[cfg(feature = "rtbfabric")]
+        "AWS::RTBFabric::InboundExternalLink" => {
+            Some(&crate::rtbfabric::inbound_external_link::SCHEMA)
+        }
+        #[cfg(feature = "rtbfabric")]
+        "AWS::RTBFabric::Link" => Some(&crate::rtbfabric::link::SCHEMA),
+        #[cfg(feature = "rtbfabric")]
+        "AWS::RTBFabric::OutboundExternalLink" => {
+            Some(&crate::rtbfabric::outbound_external_link::SCHEMA)
+        }
+        #[cfg(feature = "rtbfabric")]
+        "AWS::RTBFabric::RequesterGateway" => Some(&crate::rtbfabric::requester_gateway::SCHEMA),
+        #[cfg(feature = "rtbfabric")]
+        "AWS::RTBFabric::ResponderGateway" => Some(&crate::rtbfabric::responder_gateway::SCHEMA),
+        #[cfg(feature = "rum")]
+        "AWS::RUM::AppMonitor" => Some(&crate::rum::app_monitor::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::AccessGrant" => Some(&crate::s3::access_grant::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::AccessGrantsInstance" => Some(&crate::s3::access_grants_instance::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::AccessGrantsLocation" => Some(&crate::s3::access_grants_location::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::AccessPoint" => Some(&crate::s3::access_point::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::Bucket" => Some(&crate::s3::bucket::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::BucketPolicy" => Some(&crate::s3::bucket_policy::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::MultiRegionAccessPoint" => Some(&crate::s3::multi_region_access_point::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::MultiRegionAccessPointPolicy" => {
+            Some(&crate::s3::multi_region_access_point_policy::SCHEMA)
+        }
+        #[cfg(feature = "s3")]
+        "AWS::S3::StorageLens" => Some(&crate::s3::storage_lens::SCHEMA),
+        #[cfg(feature = "s3")]
+        "AWS::S3::StorageLensGroup" => Some(&crate::s3::storage_lens_group::SCHEMA),
+        #[cfg(feature = "s3express")]
+        "AWS::S3Express::AccessPoint" => Some(&crate::s3express::access_point::SCHEMA),
+        #[cfg(feature = "s3express")]
+        "AWS::S3Express::BucketPolicy" => Some(&crate::s3express::bucket_policy::SCHEMA),
+        #[cfg(feature = "s3express")]
+        "AWS::S3Express::DirectoryBucket" => Some(&crate::s3express::directory_bucket::SCHEMA),
+        #[cfg(feature = "s3files")]
+        "AWS::S3Files::AccessPoint" => Some(&crate::s3files::access_point::SCHEMA),
+        #[cfg(feature = "s3files")]
+        "AWS::S3Files::FileSystem" => Some(&crate::s3files::file_system::SCHEMA),
+        #[cfg(feature = "s3files")]
+        "AWS::S3Files::FileSystemPolicy" => Some(&crate::s3files::file_system_policy::SCHEMA),
+        #[cfg(feature = "s3files")]
+        "AWS::S3Files::MountTarget" => Some(&crate::s3files::mount_target::SCHEMA),
+        #[cfg(feature = "s3objectlambda")]
+        "AWS::S3ObjectLambda::AccessPoint" => Some(&crate::s3objectlambda::access_point::SCHEMA),
+        #[cfg(feature = "s3objectlambda")]
+        "AWS::S3ObjectLambda::AccessPointPolicy" => {
+            Some(&crate::s3objectlambda::access_point_policy::SCHEMA)
+        }
+        #[cfg(feature = "s3outposts")]
+        "AWS::S3Outposts::AccessPoint" => Some(&crate::s3outposts::access_point::SCHEMA),
+        #[cfg(feature = "s3outposts")]
+        "AWS::S3Outposts::Bucket" => Some(&crate::s3outposts::bucket::SCHEMA),
+        #[cfg(feature = "s3outposts")]
+        "AWS::S3Outposts::BucketPolicy" => Some(&crate::s3outposts::bucket_policy::SCHEMA),
+        #[cfg(feature = "s3outposts")]
+        "AWS::S3Outposts::Endpoint" => Some(&crate::s3outposts::endpoint::SCHEMA),
+        #[cfg(feature = "s3tables")]
+        "AWS::S3Tables::Namespace" => Some(&crate::s3tables::namespace::SCHEMA),
+        #[cfg(feature = "s3tables")]
+        "AWS::S3Tables::Table" => Some(&crate::s3tables::table::SCHEMA),
+        #[cfg(feature = "s3tables")]
+        "AWS::S3Tables::TableBucket" => Some(&crate::s3tables::table_bucket::SCHEMA),
+        #[cfg(feature = "s3tables")]
+        "AWS::S3Tables::TableBucketPolicy" => Some(&crate::s3tables::table_bucket_policy::SCHEMA),
+        #[cfg(feature = "s3tables")]
+        "AWS::S3Tables::TablePolicy" => Some(&crate::s3tables::table_policy::SCHEMA),
+        #[cfg(feature = "s3vectors")]
+        "AWS::S3Vectors::Index" => Some(&crate::s3vectors::index::SCHEMA),
+        #[cfg(feature = "s3vectors")]
+        "AWS::S3Vectors::VectorBucket" => Some(&crate::s3vectors::vector_bucket::SCHEMA),
+        #[cfg(feature = "s3vectors")]
+        "AWS::S3Vectors::VectorBucketPolicy" => {
+            Some(&crate::s3vectors::vector_bucket_policy::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::App" => Some(&crate::sagemaker::app::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::AppImageConfig" => Some(&crate::sagemaker::app_image_config::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Cluster" => Some(&crate::sagemaker::cluster::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::CodeRepository" => Some(&crate::sagemaker::code_repository::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::DataQualityJobDefinition" => {
+            Some(&crate::sagemaker::data_quality_job_definition::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Device" => Some(&crate::sagemaker::device::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::DeviceFleet" => Some(&crate::sagemaker::device_fleet::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Domain" => Some(&crate::sagemaker::domain::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Endpoint" => Some(&crate::sagemaker::endpoint::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::EndpointConfig" => Some(&crate::sagemaker::endpoint_config::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::FeatureGroup" => Some(&crate::sagemaker::feature_group::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Image" => Some(&crate::sagemaker::image::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ImageVersion" => Some(&crate::sagemaker::image_version::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::InferenceComponent" => {
+            Some(&crate::sagemaker::inference_component::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::InferenceExperiment" => {
+            Some(&crate::sagemaker::inference_experiment::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::MlflowTrackingServer" => {
+            Some(&crate::sagemaker::mlflow_tracking_server::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Model" => Some(&crate::sagemaker::model::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelBiasJobDefinition" => {
+            Some(&crate::sagemaker::model_bias_job_definition::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelCard" => Some(&crate::sagemaker::model_card::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelExplainabilityJobDefinition" => {
+            Some(&crate::sagemaker::model_explainability_job_definition::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelPackage" => Some(&crate::sagemaker::model_package::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelPackageGroup" => Some(&crate::sagemaker::model_package_group::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ModelQualityJobDefinition" => {
+            Some(&crate::sagemaker::model_quality_job_definition::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::MonitoringSchedule" => {
+            Some(&crate::sagemaker::monitoring_schedule::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::NotebookInstance" => Some(&crate::sagemaker::notebook_instance::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::NotebookInstanceLifecycleConfig" => {
+            Some(&crate::sagemaker::notebook_instance_lifecycle_config::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::PartnerApp" => Some(&crate::sagemaker::partner_app::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Pipeline" => Some(&crate::sagemaker::pipeline::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::ProcessingJob" => Some(&crate::sagemaker::processing_job::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Project" => Some(&crate::sagemaker::project::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Space" => Some(&crate::sagemaker::space::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::StudioLifecycleConfig" => {
+            Some(&crate::sagemaker::studio_lifecycle_config::SCHEMA)
+        }
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::UserProfile" => Some(&crate::sagemaker::user_profile::SCHEMA),
+        #[cfg(feature = "sagemaker")]
+        "AWS::SageMaker::Workteam" => Some(&crate::sagemaker::workteam::SCHEMA),
+        #[cfg(feature = "scheduler")]
+        "AWS::Scheduler::Schedule" => Some(&crate::scheduler::schedule::SCHEMA),
+        #[cfg(feature = "scheduler")]
+        "AWS::Scheduler::ScheduleGroup" => Some(&crate::scheduler::schedule_group::SCHEMA),
+        #[cfg(feature = "sdb")]
+        "AWS::SDB::Domain" => Some(&crate::sdb::domain::SCHEMA),
+        #[cfg(feature = "secretsmanager")]
+        "AWS::SecretsManager::ResourcePolicy" => {
+            Some(&crate::secretsmanager::resource_policy::SCHEMA)
+        }
+        #[cfg(feature = "secretsmanager")]
+        "AWS::SecretsManager::RotationSchedule" => {
+            Some(&crate::secretsmanager::rotation_schedule::SCHEMA)
+        }
+        #[cfg(feature = "secretsmanager")]
+        "AWS::SecretsManager::Secret" => Some(&crate::secretsmanager::secret::SCHEMA),
+        #[cfg(feature = "secretsmanager")]
+        "AWS::SecretsManager::SecretTargetAttachment" => {
+            Some(&crate::secretsmanager::secret_target_attachment::SCHEMA)
+        }
+        #[cfg(feature = "securityagent")]
+        "AWS::SecurityAgent::AgentSpace" => Some(&crate::securityagent::agent_space::SCHEMA),
+        #[cfg(feature = "securityagent")]
+        "AWS::SecurityAgent::Application" => Some(&crate::securityagent::application::SCHEMA),
+        #[cfg(feature = "securityagent")]
+        "AWS::SecurityAgent::Pentest" => Some(&crate::securityagent::pentest::SCHEMA),
+        #[cfg(feature = "securityagent")]
+        "AWS::SecurityAgent::TargetDomain" => Some(&crate::securityagent::target_domain::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::AggregatorV2" => Some(&crate::securityhub::aggregator_v2::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::AutomationRule" => Some(&crate::securityhub::automation_rule::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::AutomationRuleV2" => {
+            Some(&crate::securityhub::automation_rule_v2::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::ConfigurationPolicy" => {
+            Some(&crate::securityhub::configuration_policy::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::ConnectorV2" => Some(&crate::securityhub::connector_v2::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::DelegatedAdmin" => Some(&crate::securityhub::delegated_admin::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::FindingAggregator" => {
+            Some(&crate::securityhub::finding_aggregator::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::Hub" => Some(&crate::securityhub::hub::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::HubV2" => Some(&crate::securityhub::hub_v2::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::Insight" => Some(&crate::securityhub::insight::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::OrganizationConfiguration" => {
+            Some(&crate::securityhub::organization_configuration::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::PolicyAssociation" => {
+            Some(&crate::securityhub::policy_association::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::ProductSubscription" => {
+            Some(&crate::securityhub::product_subscription::SCHEMA)
+        }
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::SecurityControl" => Some(&crate::securityhub::security_control::SCHEMA),
+        #[cfg(feature = "securityhub")]
+        "AWS::SecurityHub::Standard" => Some(&crate::securityhub::standard::SCHEMA),
+        #[cfg(feature = "securitylake")]
+        "AWS::SecurityLake::AwsLogSource" => Some(&crate::securitylake::aws_log_source::SCHEMA),
+        #[cfg(feature = "securitylake")]
+        "AWS::SecurityLake::DataLake" => Some(&crate::securitylake::data_lake::SCHEMA),
+        #[cfg(feature = "securitylake")]
+        "AWS::SecurityLake::Subscriber" => Some(&crate::securitylake::subscriber::SCHEMA),
+        #[cfg(feature = "securitylake")]
+        "AWS::SecurityLake::SubscriberNotification" => {
+            Some(&crate::securitylake::subscriber_notification::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::AcceptedPortfolioShare" => {
+            Some(&crate::servicecatalog::accepted_portfolio_share::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::CloudFormationProduct" => {
+            Some(&crate::servicecatalog::cloud_formation_product::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::CloudFormationProvisionedProduct" => {
+            Some(&crate::servicecatalog::cloud_formation_provisioned_product::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::LaunchNotificationConstraint" => {
+            Some(&crate::servicecatalog::launch_notification_constraint::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::LaunchRoleConstraint" => {
+            Some(&crate::servicecatalog::launch_role_constraint::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::LaunchTemplateConstraint" => {
+            Some(&crate::servicecatalog::launch_template_constraint::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::Portfolio" => Some(&crate::servicecatalog::portfolio::SCHEMA),
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::PortfolioPrincipalAssociation" => {
+            Some(&crate::servicecatalog::portfolio_principal_association::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::PortfolioProductAssociation" => {
+            Some(&crate::servicecatalog::portfolio_product_association::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::PortfolioShare" => {
+            Some(&crate::servicecatalog::portfolio_share::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::ResourceUpdateConstraint" => {
+            Some(&crate::servicecatalog::resource_update_constraint::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::ServiceAction" => {
+            Some(&crate::servicecatalog::service_action::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::ServiceActionAssociation" => {
+            Some(&crate::servicecatalog::service_action_association::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::StackSetConstraint" => {
+            Some(&crate::servicecatalog::stack_set_constraint::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::TagOption" => Some(&crate::servicecatalog::tag_option::SCHEMA),
+        #[cfg(feature = "servicecatalog")]
+        "AWS::ServiceCatalog::TagOptionAssociation" => {
+            Some(&crate::servicecatalog::tag_option_association::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalogappregistry")]
+        "AWS::ServiceCatalogAppRegistry::Application" => {
+            Some(&crate::servicecatalogappregistry::application::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalogappregistry")]
+        "AWS::ServiceCatalogAppRegistry::AttributeGroup" => {
+            Some(&crate::servicecatalogappregistry::attribute_group::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalogappregistry")]
+        "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation" => {
+            Some(&crate::servicecatalogappregistry::attribute_group_association::SCHEMA)
+        }
+        #[cfg(feature = "servicecatalogappregistry")]
+        "AWS::ServiceCatalogAppRegistry::ResourceAssociation" => {
+            Some(&crate::servicecatalogappregistry::resource_association::SCHEMA)
+        }
+        #[cfg(feature = "servicediscovery")]
+        "AWS::ServiceDiscovery::HttpNamespace" => {
+            Some(&crate::servicediscovery::http_namespace::SCHEMA)
+        }
+        #[cfg(feature = "servicediscovery")]
+        "AWS::ServiceDiscovery::Instance" => Some(&crate::servicediscovery::instance::SCHEMA),
+        #[cfg(feature = "servicediscovery")]
+        "AWS::ServiceDiscovery::PrivateDnsNamespace" => {
+            Some(&crate::servicediscovery::private_dns_namespace::SCHEMA)
+        }
+        #[cfg(feature = "servicediscovery")]
+        "AWS::ServiceDiscovery::PublicDnsNamespace" => {
+            Some(&crate::servicediscovery::public_dns_namespace::SCHEMA)
+        }
+        #[cfg(feature = "servicediscovery")]
+        "AWS::ServiceDiscovery::Service" => Some(&crate::servicediscovery::service::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::ConfigurationSet" => Some(&crate::ses::configuration_set::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::ConfigurationSetEventDestination" => {
+            Some(&crate::ses::configuration_set_event_destination::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::ContactList" => Some(&crate::ses::contact_list::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::CustomVerificationEmailTemplate" => {
+            Some(&crate::ses::custom_verification_email_template::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::DedicatedIpPool" => Some(&crate::ses::dedicated_ip_pool::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::EmailIdentity" => Some(&crate::ses::email_identity::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerAddonInstance" => {
+            Some(&crate::ses::mail_manager_addon_instance::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerAddonSubscription" => {
+            Some(&crate::ses::mail_manager_addon_subscription::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerAddressList" => Some(&crate::ses::mail_manager_address_list::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerArchive" => Some(&crate::ses::mail_manager_archive::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerIngressPoint" => {
+            Some(&crate::ses::mail_manager_ingress_point::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerRelay" => Some(&crate::ses::mail_manager_relay::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerRuleSet" => Some(&crate::ses::mail_manager_rule_set::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::MailManagerTrafficPolicy" => {
+            Some(&crate::ses::mail_manager_traffic_policy::SCHEMA)
+        }
+        #[cfg(feature = "ses")]
+        "AWS::SES::MultiRegionEndpoint" => Some(&crate::ses::multi_region_endpoint::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::ReceiptFilter" => Some(&crate::ses::receipt_filter::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::ReceiptRule" => Some(&crate::ses::receipt_rule::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::ReceiptRuleSet" => Some(&crate::ses::receipt_rule_set::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::Template" => Some(&crate::ses::template::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::Tenant" => Some(&crate::ses::tenant::SCHEMA),
+        #[cfg(feature = "ses")]
+        "AWS::SES::VdmAttributes" => Some(&crate::ses::vdm_attributes::SCHEMA),
+        #[cfg(feature = "shield")]
+        "AWS::Shield::DRTAccess" => Some(&crate::shield::drt_access::SCHEMA),
+        #[cfg(feature = "shield")]
+        "AWS::Shield::ProactiveEngagement" => Some(&crate::shield::proactive_engagement::SCHEMA),
+        #[cfg(feature = "shield")]
+        "AWS::Shield::Protection" => Some(&crate::shield::protection::SCHEMA),
+        #[cfg(feature = "shield")]
+        "AWS::Shield::ProtectionGroup" => Some(&crate::shield::protection_group::SCHEMA),
+        #[cfg(feature = "signer")]
+        "AWS::Signer::ProfilePermission" => Some(&crate::signer::profile_permission::SCHEMA),
+        #[cfg(feature = "signer")]
+        "AWS::Signer::SigningProfile" => Some(&crate::signer::signing_profile::SCHEMA),
+        #[cfg(feature = "simspaceweaver")]
+        "AWS::SimSpaceWeaver::Simulation" => Some(&crate::simspaceweaver::simulation::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::ConfigurationSet" => Some(&crate::smsvoice::configuration_set::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::OptOutList" => Some(&crate::smsvoice::opt_out_list::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::PhoneNumber" => Some(&crate::smsvoice::phone_number::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::Pool" => Some(&crate::smsvoice::pool::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::ProtectConfiguration" => {
+            Some(&crate::smsvoice::protect_configuration::SCHEMA)
+        }
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::ResourcePolicy" => Some(&crate::smsvoice::resource_policy::SCHEMA),
+        #[cfg(feature = "smsvoice")]
+        "AWS::SMSVOICE::SenderId" => Some(&crate::smsvoice::sender_id::SCHEMA),
+        #[cfg(feature = "sns")]
+        "AWS::SNS::Subscription" => Some(&crate::sns::subscription::SCHEMA),
+        #[cfg(feature = "sns")]
+        "AWS::SNS::Topic" => Some(&crate::sns::topic::SCHEMA),
+        #[cfg(feature = "sns")]
+        "AWS::SNS::TopicInlinePolicy" => Some(&crate::sns::topic_inline_policy::SCHEMA),
+        #[cfg(feature = "sns")]
+        "AWS::SNS::TopicPolicy" => Some(&crate::sns::topic_policy::SCHEMA),
+        #[cfg(feature = "sqs")]
+        "AWS::SQS::Queue" => Some(&crate::sqs::queue::SCHEMA),
+        #[cfg(feature = "sqs")]
+        "AWS::SQS::QueueInlinePolicy" => Some(&crate::sqs::queue_inline_policy::SCHEMA),
+        #[cfg(feature = "sqs")]
+        "AWS::SQS::QueuePolicy" => Some(&crate::sqs::queue_policy::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::Association" => Some(&crate::ssm::association::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::Document" => Some(&crate::ssm::document::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::MaintenanceWindow" => Some(&crate::ssm::maintenance_window::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::MaintenanceWindowTarget" => Some(&crate::ssm::maintenance_window_target::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::MaintenanceWindowTask" => Some(&crate::ssm::maintenance_window_task::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::Parameter" => Some(&crate::ssm::parameter::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::PatchBaseline" => Some(&crate::ssm::patch_baseline::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::ResourceDataSync" => Some(&crate::ssm::resource_data_sync::SCHEMA),
+        #[cfg(feature = "ssm")]
+        "AWS::SSM::ResourcePolicy" => Some(&crate::ssm::resource_policy::SCHEMA),
+        #[cfg(feature = "ssmcontacts")]
+        "AWS::SSMContacts::Contact" => Some(&crate::ssmcontacts::contact::SCHEMA),
+        #[cfg(feature = "ssmcontacts")]
+        "AWS::SSMContacts::ContactChannel" => Some(&crate::ssmcontacts::contact_channel::SCHEMA),
+        #[cfg(feature = "ssmcontacts")]
+        "AWS::SSMContacts::Plan" => Some(&crate::ssmcontacts::plan::SCHEMA),
+        #[cfg(feature = "ssmcontacts")]
+        "AWS::SSMContacts::Rotation" => Some(&crate::ssmcontacts::rotation::SCHEMA),
+        #[cfg(feature = "ssmguiconnect")]
+        "AWS::SSMGuiConnect::Preferences" => Some(&crate::ssmguiconnect::preferences::SCHEMA),
+        #[cfg(feature = "ssmincidents")]
+        "AWS::SSMIncidents::ReplicationSet" => Some(&crate::ssmincidents::replication_set::SCHEMA),
+        #[cfg(feature = "ssmincidents")]
+        "AWS::SSMIncidents::ResponsePlan" => Some(&crate::ssmincidents::response_plan::SCHEMA),
+        #[cfg(feature = "ssmquicksetup")]
+        "AWS::SSMQuickSetup::ConfigurationManager" => {
+            Some(&crate::ssmquicksetup::configuration_manager::SCHEMA)
+        }
+        #[cfg(feature = "ssmquicksetup")]
+        "AWS::SSMQuickSetup::LifecycleAutomation" => {
+            Some(&crate::ssmquicksetup::lifecycle_automation::SCHEMA)
+        }
+        #[cfg(feature = "sso")]
+        "AWS::SSO::Application" => Some(&crate::sso::application::SCHEMA),
+        #[cfg(feature = "sso")]
+        "AWS::SSO::ApplicationAssignment" => Some(&crate::sso::application_assignment::SCHEMA),
+        #[cfg(feature = "sso")]
+        "AWS::SSO::Assignment" => Some(&crate::sso::assignment::SCHEMA),
+        #[cfg(feature = "sso")]
+        "AWS::SSO::Instance" => Some(&crate::sso::instance::SCHEMA),
+        #[cfg(feature = "sso")]
+        "AWS::SSO::InstanceAccessControlAttributeConfiguration" => {
+            Some(&crate::sso::instance_access_control_attribute_configuration::SCHEMA)
+        }
+        #[cfg(feature = "sso")]
+        "AWS::SSO::PermissionSet" => Some(&crate::sso::permission_set::SCHEMA),
+        #[cfg(feature = "stepfunctions")]
+        "AWS::StepFunctions::Activity" => Some(&crate::stepfunctions::activity::SCHEMA),
+        #[cfg(feature = "stepfunctions")]
+        "AWS::StepFunctions::StateMachine" => Some(&crate::stepfunctions::state_machine::SCHEMA),
+        #[cfg(feature = "stepfunctions")]
+        "AWS::StepFunctions::StateMachineAlias" => {
+            Some(&crate::stepfunctions::state_machine_alias::SCHEMA)
+        }
+        #[cfg(feature = "stepfunctions")]
+        "AWS::StepFunctions::StateMachineVersion" => {
+            Some(&crate::stepfunctions::state_machine_version::SCHEMA)
+        }
+        #[cfg(feature = "supportapp")]
+        "AWS::SupportApp::AccountAlias" => Some(&crate::supportapp::account_alias::SCHEMA),
+        #[cfg(feature = "supportapp")]
+        "AWS::SupportApp::SlackChannelConfiguration" => {
+            Some(&crate::supportapp::slack_channel_configuration::SCHEMA)
+        }
+        #[cfg(feature = "supportapp")]
+        "AWS::SupportApp::SlackWorkspaceConfiguration" => {
+            Some(&crate::supportapp::slack_workspace_configuration::SCHEMA)
+        }
+        #[cfg(feature = "synthetics")]
+        "AWS::Synthetics::Canary" => Some(&crate::synthetics::canary::SCHEMA),
+        #[cfg(feature = "synthetics")]
+        "AWS::Synthetics::Group" => Some(&crate::synthetics::group::SCHEMA),
+        #[cfg(feature = "systemsmanagersap")]
+        "AWS::SystemsManagerSAP::Application" => {
+            Some(&crate::systemsmanagersap::application::SCHEMA)
+        }
+        #[cfg(feature = "timestream")]
+        "AWS::Timestream::Database" => Some(&crate::timestream::database::SCHEMA),
+        #[cfg(feature = "timestream")]
+        "AWS::Timestream::InfluxDBCluster" => Some(&crate::timestream::influx_db_cluster::SCHEMA),
+        #[cfg(feature = "timestream")]
+        "AWS::Timestream::InfluxDBInstance" => Some(&crate::timestream::influx_db_instance::SCHEMA),
+        #[cfg(feature = "timestream")]
+        "AWS::Timestream::ScheduledQuery" => Some(&crate::timestream::scheduled_query::SCHEMA),
+        #[cfg(feature = "timestream")]
+        "AWS::Timestream::Table" => Some(&crate::timestream::table::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Agreement" => Some(&crate::transfer::agreement::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Certificate" => Some(&crate::transfer::certificate::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Connector" => Some(&crate::transfer::connector::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Profile" => Some(&crate::transfer::profile::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Server" => Some(&crate::transfer::server::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::User" => Some(&crate::transfer::user::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::WebApp" => Some(&crate::transfer::web_app::SCHEMA),
+        #[cfg(feature = "transfer")]
+        "AWS::Transfer::Workflow" => Some(&crate::transfer::workflow::SCHEMA),
+        #[cfg(feature = "uxc")]
+        "AWS::UXC::AccountCustomization" => Some(&crate::uxc::account_customization::SCHEMA),
+        #[cfg(feature = "verifiedpermissions")]
+        "AWS::VerifiedPermissions::IdentitySource" => {
+            Some(&crate::verifiedpermissions::identity_source::SCHEMA)
+        }
+        #[cfg(feature = "verifiedpermissions")]
+        "AWS::VerifiedPermissions::Policy" => Some(&crate::verifiedpermissions::policy::SCHEMA),
+        #[cfg(feature = "verifiedpermissions")]
+        "AWS::VerifiedPermissions::PolicyStore" => {
+            Some(&crate::verifiedpermissions::policy_store::SCHEMA)
+        }
+        #[cfg(feature = "verifiedpermissions")]
+        "AWS::VerifiedPermissions::PolicyTemplate" => {
+            Some(&crate::verifiedpermissions::policy_template::SCHEMA)
+        }
+        #[cfg(feature = "voiceid")]
+        "AWS::VoiceID::Domain" => Some(&crate::voiceid::domain::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::AccessLogSubscription" => {
+            Some(&crate::vpclattice::access_log_subscription::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::AuthPolicy" => Some(&crate::vpclattice::auth_policy::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::DomainVerification" => {
+            Some(&crate::vpclattice::domain_verification::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::Listener" => Some(&crate::vpclattice::listener::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ResourceConfiguration" => {
+            Some(&crate::vpclattice::resource_configuration::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ResourceGateway" => Some(&crate::vpclattice::resource_gateway::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ResourcePolicy" => Some(&crate::vpclattice::resource_policy::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::Rule" => Some(&crate::vpclattice::rule::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::Service" => Some(&crate::vpclattice::service::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ServiceNetwork" => Some(&crate::vpclattice::service_network::SCHEMA),
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ServiceNetworkResourceAssociation" => {
+            Some(&crate::vpclattice::service_network_resource_association::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ServiceNetworkServiceAssociation" => {
+            Some(&crate::vpclattice::service_network_service_association::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::ServiceNetworkVpcAssociation" => {
+            Some(&crate::vpclattice::service_network_vpc_association::SCHEMA)
+        }
+        #[cfg(feature = "vpclattice")]
+        "AWS::VpcLattice::TargetGroup" => Some(&crate::vpclattice::target_group::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::ByteMatchSet" => Some(&crate::waf::byte_match_set::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::IPSet" => Some(&crate::waf::ip_set::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::Rule" => Some(&crate::waf::rule::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::SizeConstraintSet" => Some(&crate::waf::size_constraint_set::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::SqlInjectionMatchSet" => Some(&crate::waf::sql_injection_match_set::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::WebACL" => Some(&crate::waf::web_acl::SCHEMA),
+        #[cfg(feature = "waf")]
+        "AWS::WAF::XssMatchSet" => Some(&crate::waf::xss_match_set::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::ByteMatchSet" => Some(&crate::wafregional::byte_match_set::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::GeoMatchSet" => Some(&crate::wafregional::geo_match_set::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::IPSet" => Some(&crate::wafregional::ip_set::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::RateBasedRule" => Some(&crate::wafregional::rate_based_rule::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::RegexPatternSet" => Some(&crate::wafregional::regex_pattern_set::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::Rule" => Some(&crate::wafregional::rule::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::SizeConstraintSet" => {
+            Some(&crate::wafregional::size_constraint_set::SCHEMA)
+        }
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::SqlInjectionMatchSet" => {
+            Some(&crate::wafregional::sql_injection_match_set::SCHEMA)
+        }
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::WebACL" => Some(&crate::wafregional::web_acl::SCHEMA),
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::WebACLAssociation" => {
+            Some(&crate::wafregional::web_acl_association::SCHEMA)
+        }
+        #[cfg(feature = "wafregional")]
+        "AWS::WAFRegional::XssMatchSet" => Some(&crate::wafregional::xss_match_set::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::IPSet" => Some(&crate::wafv2::ip_set::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::LoggingConfiguration" => Some(&crate::wafv2::logging_configuration::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::RegexPatternSet" => Some(&crate::wafv2::regex_pattern_set::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::RuleGroup" => Some(&crate::wafv2::rule_group::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::WebACL" => Some(&crate::wafv2::web_acl::SCHEMA),
+        #[cfg(feature = "wafv2")]
+        "AWS::WAFv2::WebACLAssociation" => Some(&crate::wafv2::web_acl_association::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIAgent" => Some(&crate::wisdom::ai_agent::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIAgentVersion" => Some(&crate::wisdom::ai_agent_version::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIGuardrail" => Some(&crate::wisdom::ai_guardrail::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIGuardrailVersion" => Some(&crate::wisdom::ai_guardrail_version::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIPrompt" => Some(&crate::wisdom::ai_prompt::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AIPromptVersion" => Some(&crate::wisdom::ai_prompt_version::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::Assistant" => Some(&crate::wisdom::assistant::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::AssistantAssociation" => Some(&crate::wisdom::assistant_association::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::KnowledgeBase" => Some(&crate::wisdom::knowledge_base::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::MessageTemplate" => Some(&crate::wisdom::message_template::SCHEMA),
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::MessageTemplateVersion" => {
+            Some(&crate::wisdom::message_template_version::SCHEMA)
+        }
+        #[cfg(feature = "wisdom")]
+        "AWS::Wisdom::QuickResponse" => Some(&crate::wisdom::quick_response::SCHEMA),
+        #[cfg(feature = "workspaces")]
+        "AWS::WorkSpaces::ConnectionAlias" => Some(&crate::workspaces::connection_alias::SCHEMA),
+        #[cfg(feature = "workspaces")]
+        "AWS::WorkSpaces::Workspace" => Some(&crate::workspaces::workspace::SCHEMA),
+        #[cfg(feature = "workspaces")]
+        "AWS::WorkSpaces::WorkspacesPool" => Some(&crate::workspaces::workspaces_pool::SCHEMA),
+        #[cfg(feature = "workspacesinstances")]
+        "AWS::WorkspacesInstances::Volume" => Some(&crate::workspacesinstances::volume::SCHEMA),
+        #[cfg(feature = "workspacesinstances")]
+        "AWS::WorkspacesInstances::VolumeAssociation" => {
+            Some(&crate::workspacesinstances::volume_association::SCHEMA)
+        }
+        #[cfg(feature = "workspacesinstances")]
+        "AWS::WorkspacesInstances::WorkspaceInstance" => {
+            Some(&crate::workspacesinstances::workspace_instance::SCHEMA)
+        }
+        #[cfg(feature = "workspacesthinclient")]
+        "AWS::WorkSpacesThinClient::Environment" => {
+            Some(&crate::workspacesthinclient::environment::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::BrowserSettings" => {
+            Some(&crate::workspacesweb::browser_settings::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::DataProtectionSettings" => {
+            Some(&crate::workspacesweb::data_protection_settings::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::IdentityProvider" => {
+            Some(&crate::workspacesweb::identity_provider::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::IpAccessSettings" => {
+            Some(&crate::workspacesweb::ip_access_settings::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::NetworkSettings" => {
+            Some(&crate::workspacesweb::network_settings::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::Portal" => Some(&crate::workspacesweb::portal::SCHEMA),
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::SessionLogger" => Some(&crate::workspacesweb::session_logger::SCHEMA),
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::TrustStore" => Some(&crate::workspacesweb::trust_store::SCHEMA),
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::UserAccessLoggingSettings" => {
+            Some(&crate::workspacesweb::user_access_logging_settings::SCHEMA)
+        }
+        #[cfg(feature = "workspacesweb")]
+        "AWS::WorkSpacesWeb::UserSettings" => Some(&crate::workspacesweb::user_settings::SCHEMA),
+        #[cfg(feature = "xray")]
+        "AWS::XRay::Group" => Some(&crate::xray::group::SCHEMA),
+        #[cfg(feature = "xray")]
+        "AWS::XRay::ResourcePolicy" => Some(&crate::xray::resource_policy::SCHEMA),
+        #[cfg(feature = "xray")]
+        "AWS::XRay::SamplingRule" => Some(&crate::xray::sampling_rule::SCHEMA),
+        #[cfg(feature = "xray")]
+        "AWS::XRay::TransactionSearchConfig" => {
+            Some(&crate::xray::transaction_search_config::SCHEMA)
+        }
+        _ => None,
+    }
+}
 
 /// The attribute traits of every enabled service.
 pub mod prelude {

@@ -4,6 +4,8 @@
 
 /// `AWS::LicenseManager::Grant` and its property types.
 pub mod grant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LicenseManager::Grant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-grant.html)
@@ -35,6 +37,16 @@ pub mod grant {
         /// Allowed values: `ACTIVE`, `DELETED`, `DISABLED`, `FAILED_WORKFLOW`, `PENDING_ACCEPT`, `PENDING_DELETE`, `PENDING_WORKFLOW`, `REJECTED`, `WORKFLOW_COMPLETED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `AWS::LicenseManager::Grant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LicenseManager::Grant",
+        properties: &[s::prop("AllowedOperations", s::Kind::List(&s::prop("", s::Kind::Enum(AllowedOperation::VALUES)))).min_items(1).max_items(8), s::prop("GrantName", s::Kind::String), s::prop("HomeRegion", s::Kind::String), s::prop("LicenseArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$").min_length(0).max_length(2048), s::prop("Principals", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$").min_length(0).max_length(2048))).min_items(1).max_items(1), s::prop("Status", s::Kind::Enum(Status::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGrant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGrantAttributes {
@@ -82,6 +94,16 @@ pub mod grant {
             Self::CreateToken,
             Self::ExtendConsumptionLicense,
             Self::ListPurchasedLicenses,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CheckInLicense",
+            "CheckoutBorrowLicense",
+            "CheckoutLicense",
+            "CreateGrant",
+            "CreateToken",
+            "ExtendConsumptionLicense",
+            "ListPurchasedLicenses",
         ];
 
         /// The value CloudFormation takes.
@@ -152,6 +174,18 @@ pub mod grant {
             Self::Rejected,
             Self::WorkflowCompleted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACTIVE",
+            "DELETED",
+            "DISABLED",
+            "FAILED_WORKFLOW",
+            "PENDING_ACCEPT",
+            "PENDING_DELETE",
+            "PENDING_WORKFLOW",
+            "REJECTED",
+            "WORKFLOW_COMPLETED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -192,6 +226,8 @@ pub use grant::{CfnGrant, CfnGrantAttributes};
 
 /// `AWS::LicenseManager::License` and its property types.
 pub mod license {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LicenseManager::License`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-license.html)
@@ -272,6 +308,50 @@ pub mod license {
         }
     }
 
+    /// What the schema says of `AWS::LicenseManager::License`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LicenseManager::License",
+        properties: &[
+            s::prop("Beneficiary", s::Kind::String),
+            s::prop(
+                "ConsumptionConfiguration",
+                s::Kind::Object(&SCHEMA_ConsumptionConfiguration),
+            ),
+            s::prop(
+                "Entitlements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Entitlement))),
+            ),
+            s::prop("HomeRegion", s::Kind::String),
+            s::prop("Issuer", s::Kind::Object(&SCHEMA_IssuerData)),
+            s::prop(
+                "LicenseMetadata",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Metadata))),
+            ),
+            s::prop("LicenseName", s::Kind::String),
+            s::prop("ProductName", s::Kind::String),
+            s::prop("ProductSKU", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Status", s::Kind::String),
+            s::prop("Validity", s::Kind::Object(&SCHEMA_ValidityDateFormat)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "LicenseName",
+            "ProductName",
+            "Issuer",
+            "HomeRegion",
+            "Validity",
+            "ConsumptionConfiguration",
+            "Entitlements",
+            "Beneficiary",
+            "ProductSKU",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLicense`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLicenseAttributes {
         /// `LicenseArn`: string.
@@ -302,6 +382,26 @@ pub mod license {
         /// Allowed values: `Monthly`, `None`, `Weekly`.
         pub renew_type: ::std::option::Option<::stratus_model::Val<RenewType>>,
     }
+
+    /// What the schema says of `ConsumptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConsumptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ConsumptionConfiguration",
+        properties: &[
+            s::prop(
+                "BorrowConfiguration",
+                s::Kind::Object(&SCHEMA_BorrowConfiguration),
+            ),
+            s::prop(
+                "ProvisionalConfiguration",
+                s::Kind::Object(&SCHEMA_ProvisionalConfiguration),
+            ),
+            s::prop("RenewType", s::Kind::Enum(RenewType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConsumptionConfiguration>
         for ::stratus_model::Val<ConsumptionConfiguration>
@@ -349,6 +449,23 @@ pub mod license {
         }
     }
 
+    /// What the schema says of `Entitlement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Entitlement: s::ObjectSchema = s::ObjectSchema {
+        name: "Entitlement",
+        properties: &[
+            s::prop("AllowCheckIn", s::Kind::Boolean),
+            s::prop("MaxCount", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Overage", s::Kind::Boolean),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Unit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Entitlement> for ::stratus_model::Val<Entitlement> {
         fn from(value: Entitlement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -377,6 +494,19 @@ pub mod license {
             }
         }
     }
+
+    /// What the schema says of `IssuerData`'s properties; `validate()` checks them.
+    pub static SCHEMA_IssuerData: s::ObjectSchema = s::ObjectSchema {
+        name: "IssuerData",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("SignKey", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IssuerData> for ::stratus_model::Val<IssuerData> {
         fn from(value: IssuerData) -> Self {
@@ -408,6 +538,19 @@ pub mod license {
             }
         }
     }
+
+    /// What the schema says of `Metadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metadata: s::ObjectSchema = s::ObjectSchema {
+        name: "Metadata",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Metadata> for ::stratus_model::Val<Metadata> {
         fn from(value: Metadata) -> Self {
@@ -444,6 +587,16 @@ pub mod license {
         }
     }
 
+    /// What the schema says of `ValidityDateFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidityDateFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidityDateFormat",
+        properties: &[s::prop("Begin", s::Kind::String).pattern("^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$").min_length(0).max_length(50), s::prop("End", s::Kind::String).pattern("^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$").min_length(0).max_length(50)],
+        required: &["Begin", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValidityDateFormat> for ::stratus_model::Val<ValidityDateFormat> {
         fn from(value: ValidityDateFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -475,6 +628,19 @@ pub mod license {
         }
     }
 
+    /// What the schema says of `BorrowConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BorrowConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BorrowConfiguration",
+        properties: &[
+            s::prop("AllowEarlyCheckIn", s::Kind::Boolean),
+            s::prop("MaxTimeToLiveInMinutes", s::Kind::Integer),
+        ],
+        required: &["MaxTimeToLiveInMinutes", "AllowEarlyCheckIn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BorrowConfiguration> for ::stratus_model::Val<BorrowConfiguration> {
         fn from(value: BorrowConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -501,6 +667,16 @@ pub mod license {
         }
     }
 
+    /// What the schema says of `ProvisionalConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionalConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionalConfiguration",
+        properties: &[s::prop("MaxTimeToLiveInMinutes", s::Kind::Integer)],
+        required: &["MaxTimeToLiveInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionalConfiguration>
         for ::stratus_model::Val<ProvisionalConfiguration>
     {
@@ -523,6 +699,8 @@ pub mod license {
     impl RenewType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Monthly, Self::None, Self::Weekly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Monthly", "None", "Weekly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -641,6 +819,36 @@ pub mod license {
             Self::TerabitsSecond,
             Self::Terabytes,
             Self::TerabytesSecond,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Bits",
+            "Bits/Second",
+            "Bytes",
+            "Bytes/Second",
+            "Count",
+            "Count/Second",
+            "Gigabits",
+            "Gigabits/Second",
+            "Gigabytes",
+            "Gigabytes/Second",
+            "Kilobits",
+            "Kilobits/Second",
+            "Kilobytes",
+            "Kilobytes/Second",
+            "Megabits",
+            "Megabits/Second",
+            "Megabytes",
+            "Megabytes/Second",
+            "Microseconds",
+            "Milliseconds",
+            "None",
+            "Percent",
+            "Seconds",
+            "Terabits",
+            "Terabits/Second",
+            "Terabytes",
+            "Terabytes/Second",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::Lightsail::Alarm` and its property types.
 pub mod alarm {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Alarm`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-alarm.html)
@@ -85,6 +87,44 @@ pub mod alarm {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Alarm",
+        properties: &[
+            s::prop("AlarmName", s::Kind::String).pattern("\\w[\\w\\-]*\\w"),
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop(
+                "ContactProtocols",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ContactProtocol::VALUES))),
+            ),
+            s::prop("DatapointsToAlarm", s::Kind::Integer),
+            s::prop("EvaluationPeriods", s::Kind::Integer),
+            s::prop("MetricName", s::Kind::Enum(MetricName::VALUES)),
+            s::prop("MonitoredResourceName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("NotificationEnabled", s::Kind::Boolean),
+            s::prop(
+                "NotificationTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(NotificationTrigger::VALUES))),
+            ),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop("TreatMissingData", s::Kind::Enum(TreatMissingData::VALUES)),
+        ],
+        required: &[
+            "AlarmName",
+            "MonitoredResourceName",
+            "MetricName",
+            "ComparisonOperator",
+            "EvaluationPeriods",
+            "Threshold",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAlarm`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAlarmAttributes {
         /// `AlarmArn`: string.
@@ -122,6 +162,13 @@ pub mod alarm {
             Self::GreaterThanThreshold,
             Self::LessThanOrEqualToThreshold,
             Self::LessThanThreshold,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "LessThanOrEqualToThreshold",
+            "LessThanThreshold",
         ];
 
         /// The value CloudFormation takes.
@@ -165,6 +212,8 @@ pub mod alarm {
     impl ContactProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Email, Self::Sms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Email", "SMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -277,6 +326,34 @@ pub mod alarm {
             Self::StatusCheckFailedSystem,
             Self::UnhealthyHostCount,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BurstCapacityPercentage",
+            "BurstCapacityTime",
+            "CPUUtilization",
+            "ClientTLSNegotiationErrorCount",
+            "DatabaseConnections",
+            "DiskQueueDepth",
+            "FreeStorageSpace",
+            "HTTPCode_Instance_2XX_Count",
+            "HTTPCode_Instance_3XX_Count",
+            "HTTPCode_Instance_4XX_Count",
+            "HTTPCode_Instance_5XX_Count",
+            "HTTPCode_LB_4XX_Count",
+            "HTTPCode_LB_5XX_Count",
+            "HealthyHostCount",
+            "InstanceResponseTime",
+            "NetworkIn",
+            "NetworkOut",
+            "NetworkReceiveThroughput",
+            "NetworkTransmitThroughput",
+            "RejectedConnectionCount",
+            "RequestCount",
+            "StatusCheckFailed",
+            "StatusCheckFailed_Instance",
+            "StatusCheckFailed_System",
+            "UnhealthyHostCount",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -342,6 +419,8 @@ pub mod alarm {
     impl NotificationTrigger {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Alarm, Self::InsufficientData, Self::Ok];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALARM", "INSUFFICIENT_DATA", "OK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -392,6 +471,9 @@ pub mod alarm {
             Self::Missing,
             Self::NotBreaching,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["breaching", "ignore", "missing", "notBreaching"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -427,6 +509,8 @@ pub use alarm::{CfnAlarm, CfnAlarmAttributes};
 
 /// `AWS::Lightsail::Bucket` and its property types.
 pub mod bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Bucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-bucket.html)
@@ -480,6 +564,33 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Bucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Bucket",
+        properties: &[
+            s::prop("AccessRules", s::Kind::Object(&SCHEMA_AccessRules)),
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$")
+                .min_length(3)
+                .max_length(54),
+            s::prop("BundleId", s::Kind::String).pattern("\\S"),
+            s::prop("ObjectVersioning", s::Kind::Boolean),
+            s::prop(
+                "ReadOnlyAccessAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ResourcesReceivingAccess",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["BucketName", "BundleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBucketAttributes {
         /// `BucketArn`: string.
@@ -512,6 +623,19 @@ pub mod bucket {
         pub get_object: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AccessRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessRules: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessRules",
+        properties: &[
+            s::prop("AllowPublicOverrides", s::Kind::Boolean),
+            s::prop("GetObject", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessRules> for ::stratus_model::Val<AccessRules> {
         fn from(value: AccessRules) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -523,6 +647,8 @@ pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::Lightsail::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-certificate.html)
@@ -567,6 +693,24 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Certificate",
+        properties: &[
+            s::prop("CertificateName", s::Kind::String),
+            s::prop("DomainName", s::Kind::String),
+            s::prop(
+                "SubjectAlternativeNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CertificateName", "DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `CertificateArn`: string.
@@ -589,6 +733,8 @@ pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::Lightsail::Container` and its property types.
 pub mod container {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Container`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html)
@@ -649,6 +795,39 @@ pub mod container {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Container`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Container",
+        properties: &[
+            s::prop(
+                "ContainerServiceDeployment",
+                s::Kind::Object(&SCHEMA_ContainerServiceDeployment),
+            ),
+            s::prop("IsDisabled", s::Kind::Boolean),
+            s::prop("Power", s::Kind::Enum(Power::VALUES)),
+            s::prop(
+                "PrivateRegistryAccess",
+                s::Kind::Object(&SCHEMA_PrivateRegistryAccess),
+            ),
+            s::prop(
+                "PublicDomainNames",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PublicDomainName))),
+            ),
+            s::prop("Scale", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(20.0),
+            s::prop("ServiceName", s::Kind::String)
+                .pattern("^[a-z0-9]{1,2}|[a-z0-9][a-z0-9-]+[a-z0-9]$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ServiceName", "Power", "Scale"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContainer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerAttributes {
         /// `ContainerArn`: string.
@@ -693,6 +872,22 @@ pub mod container {
         pub public_endpoint: ::std::option::Option<::stratus_model::Val<PublicEndpoint>>,
     }
 
+    /// What the schema says of `ContainerServiceDeployment`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerServiceDeployment: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerServiceDeployment",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Container))),
+            ),
+            s::prop("PublicEndpoint", s::Kind::Object(&SCHEMA_PublicEndpoint)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerServiceDeployment>
         for ::stratus_model::Val<ContainerServiceDeployment>
     {
@@ -708,6 +903,19 @@ pub mod container {
         /// `EcrImagePullerRole`: [`EcrImagePullerRole`].
         pub ecr_image_puller_role: ::std::option::Option<::stratus_model::Val<EcrImagePullerRole>>,
     }
+
+    /// What the schema says of `PrivateRegistryAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateRegistryAccess: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateRegistryAccess",
+        properties: &[s::prop(
+            "EcrImagePullerRole",
+            s::Kind::Object(&SCHEMA_EcrImagePullerRole),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivateRegistryAccess> for ::stratus_model::Val<PrivateRegistryAccess> {
         fn from(value: PrivateRegistryAccess) -> Self {
@@ -725,6 +933,19 @@ pub mod container {
         pub domain_names:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `PublicDomainName`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicDomainName: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicDomainName",
+        properties: &[
+            s::prop("CertificateName", s::Kind::String),
+            s::prop("DomainNames", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublicDomainName> for ::stratus_model::Val<PublicDomainName> {
         fn from(value: PublicDomainName) -> Self {
@@ -750,6 +971,28 @@ pub mod container {
         pub ports: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PortInfo>>>,
     }
 
+    /// What the schema says of `Container`'s properties; `validate()` checks them.
+    pub static SCHEMA_Container: s::ObjectSchema = s::ObjectSchema {
+        name: "Container",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ContainerName", s::Kind::String),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("Image", s::Kind::String),
+            s::prop(
+                "Ports",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortInfo))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Container> for ::stratus_model::Val<Container> {
         fn from(value: Container) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -768,6 +1011,23 @@ pub mod container {
         pub health_check_config: ::std::option::Option<::stratus_model::Val<HealthCheckConfig>>,
     }
 
+    /// What the schema says of `PublicEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicEndpoint",
+        properties: &[
+            s::prop("ContainerName", s::Kind::String),
+            s::prop("ContainerPort", s::Kind::Integer),
+            s::prop(
+                "HealthCheckConfig",
+                s::Kind::Object(&SCHEMA_HealthCheckConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PublicEndpoint> for ::stratus_model::Val<PublicEndpoint> {
         fn from(value: PublicEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -783,6 +1043,19 @@ pub mod container {
         /// `PrincipalArn`: string.
         pub principal_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EcrImagePullerRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcrImagePullerRole: s::ObjectSchema = s::ObjectSchema {
+        name: "EcrImagePullerRole",
+        properties: &[
+            s::prop("IsActive", s::Kind::Boolean),
+            s::prop("PrincipalArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcrImagePullerRole> for ::stratus_model::Val<EcrImagePullerRole> {
         fn from(value: EcrImagePullerRole) -> Self {
@@ -800,6 +1073,19 @@ pub mod container {
         pub variable: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Value", s::Kind::String),
+            s::prop("Variable", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -815,6 +1101,19 @@ pub mod container {
         /// `Protocol`: string.
         pub protocol: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PortInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "PortInfo",
+        properties: &[
+            s::prop("Port", s::Kind::String),
+            s::prop("Protocol", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortInfo> for ::stratus_model::Val<PortInfo> {
         fn from(value: PortInfo) -> Self {
@@ -839,6 +1138,23 @@ pub mod container {
         /// `UnhealthyThreshold`: integer.
         pub unhealthy_threshold: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `HealthCheckConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfig",
+        properties: &[
+            s::prop("HealthyThreshold", s::Kind::Integer),
+            s::prop("IntervalSeconds", s::Kind::Integer),
+            s::prop("Path", s::Kind::String),
+            s::prop("SuccessCodes", s::Kind::String),
+            s::prop("TimeoutSeconds", s::Kind::Integer),
+            s::prop("UnhealthyThreshold", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
         fn from(value: HealthCheckConfig) -> Self {
@@ -873,6 +1189,9 @@ pub mod container {
             Self::Small,
             Self::Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["large", "medium", "micro", "nano", "small", "xlarge"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -910,6 +1229,8 @@ pub use container::{CfnContainer, CfnContainerAttributes};
 
 /// `AWS::Lightsail::Database` and its property types.
 pub mod database {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Database`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-database.html)
@@ -1018,6 +1339,59 @@ pub mod database {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Database`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Database",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("BackupRetention", s::Kind::Boolean),
+            s::prop("CaCertificateIdentifier", s::Kind::String),
+            s::prop("MasterDatabaseName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("MasterUserPassword", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("MasterUsername", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("RelationalDatabaseBlueprintId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RelationalDatabaseBundleId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("RelationalDatabaseName", s::Kind::String)
+                .pattern("\\w[\\w\\-]*\\w")
+                .min_length(2)
+                .max_length(255),
+            s::prop(
+                "RelationalDatabaseParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RelationalDatabaseParameter),
+                )),
+            ),
+            s::prop("RotateMasterUserPassword", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "RelationalDatabaseName",
+            "RelationalDatabaseBlueprintId",
+            "RelationalDatabaseBundleId",
+            "MasterDatabaseName",
+            "MasterUsername",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDatabase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatabaseAttributes {
         /// `DatabaseArn`: string.
@@ -1052,6 +1426,25 @@ pub mod database {
         pub parameter_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RelationalDatabaseParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_RelationalDatabaseParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "RelationalDatabaseParameter",
+        properties: &[
+            s::prop("AllowedValues", s::Kind::String),
+            s::prop("ApplyMethod", s::Kind::String),
+            s::prop("ApplyType", s::Kind::String),
+            s::prop("DataType", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("IsModifiable", s::Kind::Boolean),
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RelationalDatabaseParameter>
         for ::stratus_model::Val<RelationalDatabaseParameter>
     {
@@ -1065,6 +1458,8 @@ pub use database::{CfnDatabase, CfnDatabaseAttributes};
 
 /// `AWS::Lightsail::DatabaseSnapshot` and its property types.
 pub mod database_snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::DatabaseSnapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-databasesnapshot.html)
@@ -1109,6 +1504,23 @@ pub mod database_snapshot {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::DatabaseSnapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::DatabaseSnapshot",
+        properties: &[
+            s::prop("RelationalDatabaseName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("RelationalDatabaseSnapshotName", s::Kind::String)
+                .pattern("^\\w[\\w\\-]*\\w$")
+                .min_length(2)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RelationalDatabaseSnapshotName", "RelationalDatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDatabaseSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatabaseSnapshotAttributes {
@@ -1199,6 +1611,8 @@ pub use database_snapshot::{CfnDatabaseSnapshot, CfnDatabaseSnapshotAttributes};
 
 /// `AWS::Lightsail::Disk` and its property types.
 pub mod disk {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Disk`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disk.html)
@@ -1251,6 +1665,32 @@ pub mod disk {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::Disk`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Disk",
+        properties: &[
+            s::prop(
+                "AddOns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AddOn))),
+            ),
+            s::prop("AvailabilityZone", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DiskName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$")
+                .min_length(1)
+                .max_length(254),
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("SizeInGb", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DiskName", "SizeInGb"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDisk`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiskAttributes {
@@ -1344,6 +1784,25 @@ pub mod disk {
         }
     }
 
+    /// What the schema says of `AddOn`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddOn: s::ObjectSchema = s::ObjectSchema {
+        name: "AddOn",
+        properties: &[
+            s::prop("AddOnType", s::Kind::Enum(AddOnType::VALUES))
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "AutoSnapshotAddOnRequest",
+                s::Kind::Object(&SCHEMA_AutoSnapshotAddOn),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["AddOnType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AddOn> for ::stratus_model::Val<AddOn> {
         fn from(value: AddOn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1360,6 +1819,19 @@ pub mod disk {
         pub region_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("RegionName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1375,6 +1847,16 @@ pub mod disk {
         pub snapshot_time_of_day:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AutoSnapshotAddOn`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoSnapshotAddOn: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoSnapshotAddOn",
+        properties: &[s::prop("SnapshotTimeOfDay", s::Kind::String).pattern("^[0-9]{2}:00$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoSnapshotAddOn> for ::stratus_model::Val<AutoSnapshotAddOn> {
         fn from(value: AutoSnapshotAddOn) -> Self {
@@ -1394,6 +1876,8 @@ pub mod disk {
     impl AddOnType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutoSnapshot, Self::StopInstanceOnIdle];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AutoSnapshot", "StopInstanceOnIdle"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1452,6 +1936,16 @@ pub mod disk {
             Self::Disabled,
             Self::Failed,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Enabling",
+            "Disabling",
+            "Enabled",
+            "Terminating",
+            "Terminated",
+            "Disabled",
+            "Failed",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1490,6 +1984,8 @@ pub use disk::{CfnDisk, CfnDiskAttributes};
 
 /// `AWS::Lightsail::DiskSnapshot` and its property types.
 pub mod disk_snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::DiskSnapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html)
@@ -1531,6 +2027,26 @@ pub mod disk_snapshot {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::DiskSnapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::DiskSnapshot",
+        properties: &[
+            s::prop("DiskName", s::Kind::String)
+                .pattern("^\\w[\\w\\-]*\\w$")
+                .min_length(2)
+                .max_length(255),
+            s::prop("DiskSnapshotName", s::Kind::String)
+                .pattern("^\\w[\\w\\-]*\\w$")
+                .min_length(2)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DiskSnapshotName", "DiskName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDiskSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDiskSnapshotAttributes {
@@ -1594,6 +2110,8 @@ pub use disk_snapshot::{CfnDiskSnapshot, CfnDiskSnapshotAttributes};
 
 /// `AWS::Lightsail::Distribution` and its property types.
 pub mod distribution {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Distribution`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html)
@@ -1661,6 +2179,41 @@ pub mod distribution {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::Distribution`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Distribution",
+        properties: &[
+            s::prop("BundleId", s::Kind::String),
+            s::prop(
+                "CacheBehaviorSettings",
+                s::Kind::Object(&SCHEMA_CacheSettings),
+            ),
+            s::prop(
+                "CacheBehaviors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CacheBehaviorPerPath))),
+            ),
+            s::prop("CertificateName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop(
+                "DefaultCacheBehavior",
+                s::Kind::Object(&SCHEMA_CacheBehavior),
+            ),
+            s::prop("DistributionName", s::Kind::String).pattern("\\w[\\w\\-]*\\w"),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("IsEnabled", s::Kind::Boolean),
+            s::prop("Origin", s::Kind::Object(&SCHEMA_InputOrigin)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DistributionName",
+            "BundleId",
+            "DefaultCacheBehavior",
+            "Origin",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDistribution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDistributionAttributes {
         /// `DistributionArn`: string.
@@ -1713,6 +2266,28 @@ pub mod distribution {
         pub minimum_ttl: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CacheSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheSettings",
+        properties: &[
+            s::prop("AllowedHTTPMethods", s::Kind::String).pattern("\\S"),
+            s::prop("CachedHTTPMethods", s::Kind::String).pattern("\\S"),
+            s::prop("DefaultTTL", s::Kind::Integer),
+            s::prop("ForwardedCookies", s::Kind::Object(&SCHEMA_CookieObject)),
+            s::prop("ForwardedHeaders", s::Kind::Object(&SCHEMA_HeaderObject)),
+            s::prop(
+                "ForwardedQueryStrings",
+                s::Kind::Object(&SCHEMA_QueryStringObject),
+            ),
+            s::prop("MaximumTTL", s::Kind::Integer),
+            s::prop("MinimumTTL", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CacheSettings> for ::stratus_model::Val<CacheSettings> {
         fn from(value: CacheSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1730,6 +2305,19 @@ pub mod distribution {
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CacheBehaviorPerPath`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheBehaviorPerPath: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheBehaviorPerPath",
+        properties: &[
+            s::prop("Behavior", s::Kind::Enum(Behavior::VALUES)),
+            s::prop("Path", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CacheBehaviorPerPath> for ::stratus_model::Val<CacheBehaviorPerPath> {
         fn from(value: CacheBehaviorPerPath) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1744,6 +2332,16 @@ pub mod distribution {
         /// Allowed values: `cache`, `dont-cache`.
         pub behavior: ::std::option::Option<::stratus_model::Val<Behavior2>>,
     }
+
+    /// What the schema says of `CacheBehavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_CacheBehavior: s::ObjectSchema = s::ObjectSchema {
+        name: "CacheBehavior",
+        properties: &[s::prop("Behavior", s::Kind::Enum(Behavior2::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CacheBehavior> for ::stratus_model::Val<CacheBehavior> {
         fn from(value: CacheBehavior) -> Self {
@@ -1766,6 +2364,20 @@ pub mod distribution {
         pub region_name: ::std::option::Option<::stratus_model::Val<RegionName>>,
     }
 
+    /// What the schema says of `InputOrigin`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputOrigin: s::ObjectSchema = s::ObjectSchema {
+        name: "InputOrigin",
+        properties: &[
+            s::prop("Name", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("ProtocolPolicy", s::Kind::Enum(ProtocolPolicy::VALUES)),
+            s::prop("RegionName", s::Kind::Enum(RegionName::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputOrigin> for ::stratus_model::Val<InputOrigin> {
         fn from(value: InputOrigin) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1783,6 +2395,22 @@ pub mod distribution {
         /// Allowed values: `all`, `allow-list`, `none`.
         pub option: ::std::option::Option<::stratus_model::Val<Option>>,
     }
+
+    /// What the schema says of `CookieObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookieObject: s::ObjectSchema = s::ObjectSchema {
+        name: "CookieObject",
+        properties: &[
+            s::prop(
+                "CookiesAllowList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Option", s::Kind::Enum(Option::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CookieObject> for ::stratus_model::Val<CookieObject> {
         fn from(value: CookieObject) -> Self {
@@ -1802,6 +2430,22 @@ pub mod distribution {
         pub option: ::std::option::Option<::stratus_model::Val<Option2>>,
     }
 
+    /// What the schema says of `HeaderObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderObject: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderObject",
+        properties: &[
+            s::prop(
+                "HeadersAllowList",
+                s::Kind::List(&s::prop("", s::Kind::Enum(HeadersAllowListItem::VALUES))),
+            ),
+            s::prop("Option", s::Kind::Enum(Option2::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderObject> for ::stratus_model::Val<HeaderObject> {
         fn from(value: HeaderObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1818,6 +2462,22 @@ pub mod distribution {
         pub query_strings_allow_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `QueryStringObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryStringObject: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryStringObject",
+        properties: &[
+            s::prop("Option", s::Kind::Boolean),
+            s::prop(
+                "QueryStringsAllowList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryStringObject> for ::stratus_model::Val<QueryStringObject> {
         fn from(value: QueryStringObject) -> Self {
@@ -1839,6 +2499,8 @@ pub mod distribution {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dualstack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dualstack", "ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1880,6 +2542,8 @@ pub mod distribution {
     impl Behavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cache, Self::DontCache];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cache", "dont-cache"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1920,6 +2584,8 @@ pub mod distribution {
     impl Behavior2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cache, Self::DontCache];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cache", "dont-cache"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1960,6 +2626,8 @@ pub mod distribution {
     impl ProtocolPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::HttpOnly, Self::HttpsOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http-only", "https-only"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2048,6 +2716,26 @@ pub mod distribution {
             Self::UsWest1,
             Self::UsWest2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-5",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2105,6 +2793,8 @@ pub mod distribution {
     impl Option {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::AllowList, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["all", "allow-list", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2188,6 +2878,24 @@ pub mod distribution {
             Self::Origin,
             Self::Referer,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Accept",
+            "Accept-Charset",
+            "Accept-Datetime",
+            "Accept-Encoding",
+            "Accept-Language",
+            "Authorization",
+            "CloudFront-Forwarded-Proto",
+            "CloudFront-Is-Desktop-Viewer",
+            "CloudFront-Is-Mobile-Viewer",
+            "CloudFront-Is-SmartTV-Viewer",
+            "CloudFront-Is-Tablet-Viewer",
+            "CloudFront-Viewer-Country",
+            "Host",
+            "Origin",
+            "Referer",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2243,6 +2951,8 @@ pub mod distribution {
     impl Option2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::AllowList, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["all", "allow-list", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2277,6 +2987,8 @@ pub use distribution::{CfnDistribution, CfnDistributionAttributes};
 
 /// `AWS::Lightsail::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html)
@@ -2311,6 +3023,23 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Domain",
+        properties: &[
+            s::prop(
+                "DomainEntries",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DomainEntry))),
+            ),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
@@ -2386,6 +3115,22 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `DomainEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainEntry",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("IsAlias", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Target", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Name", "Type", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainEntry> for ::stratus_model::Val<DomainEntry> {
         fn from(value: DomainEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2425,6 +3170,9 @@ pub mod domain {
             Self::Srv,
             Self::Txt,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["A", "AAAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2464,6 +3212,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::Lightsail::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html)
@@ -2542,6 +3292,43 @@ pub mod instance {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::Instance",
+        properties: &[
+            s::prop(
+                "AddOns",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AddOn))),
+            ),
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("BlueprintId", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(255),
+            s::prop("BundleId", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Hardware", s::Kind::Object(&SCHEMA_Hardware)),
+            s::prop("InstanceName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$")
+                .min_length(1)
+                .max_length(254),
+            s::prop("KeyPairName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("Networking", s::Kind::Object(&SCHEMA_Networking)),
+            s::prop("State", s::Kind::Object(&SCHEMA_State)),
+            s::prop("UserData", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceName", "BlueprintId", "BundleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
@@ -2664,6 +3451,25 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `AddOn`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddOn: s::ObjectSchema = s::ObjectSchema {
+        name: "AddOn",
+        properties: &[
+            s::prop("AddOnType", s::Kind::Enum(AddOnType::VALUES))
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "AutoSnapshotAddOnRequest",
+                s::Kind::Object(&SCHEMA_AutoSnapshotAddOn),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["AddOnType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AddOn> for ::stratus_model::Val<AddOn> {
         fn from(value: AddOn) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2682,6 +3488,23 @@ pub mod instance {
         pub ram_size_in_gb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Hardware`'s properties; `validate()` checks them.
+    pub static SCHEMA_Hardware: s::ObjectSchema = s::ObjectSchema {
+        name: "Hardware",
+        properties: &[
+            s::prop("CpuCount", s::Kind::Integer),
+            s::prop(
+                "Disks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Disk))),
+            ),
+            s::prop("RamSizeInGb", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Hardware> for ::stratus_model::Val<Hardware> {
         fn from(value: Hardware) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2697,6 +3520,19 @@ pub mod instance {
         /// `RegionName`: string.
         pub region_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("RegionName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
@@ -2727,6 +3563,22 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `Networking`'s properties; `validate()` checks them.
+    pub static SCHEMA_Networking: s::ObjectSchema = s::ObjectSchema {
+        name: "Networking",
+        properties: &[
+            s::prop("MonthlyTransfer", s::Kind::Object(&SCHEMA_MonthlyTransfer)),
+            s::prop(
+                "Ports",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Port))),
+            ),
+        ],
+        required: &["Ports"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Networking> for ::stratus_model::Val<Networking> {
         fn from(value: Networking) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2743,6 +3595,19 @@ pub mod instance {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `State`'s properties; `validate()` checks them.
+    pub static SCHEMA_State: s::ObjectSchema = s::ObjectSchema {
+        name: "State",
+        properties: &[
+            s::prop("Code", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<State> for ::stratus_model::Val<State> {
         fn from(value: State) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2758,6 +3623,16 @@ pub mod instance {
         pub snapshot_time_of_day:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AutoSnapshotAddOn`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoSnapshotAddOn: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoSnapshotAddOn",
+        properties: &[s::prop("SnapshotTimeOfDay", s::Kind::String).pattern("^[0-9]{2}:00$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoSnapshotAddOn> for ::stratus_model::Val<AutoSnapshotAddOn> {
         fn from(value: AutoSnapshotAddOn) -> Self {
@@ -2808,6 +3683,27 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `Disk`'s properties; `validate()` checks them.
+    pub static SCHEMA_Disk: s::ObjectSchema = s::ObjectSchema {
+        name: "Disk",
+        properties: &[
+            s::prop("AttachedTo", s::Kind::String),
+            s::prop("AttachmentState", s::Kind::String),
+            s::prop("DiskName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$")
+                .min_length(1)
+                .max_length(254),
+            s::prop("IOPS", s::Kind::Integer),
+            s::prop("IsSystemDisk", s::Kind::Boolean),
+            s::prop("Path", s::Kind::String),
+            s::prop("SizeInGb", s::Kind::String),
+        ],
+        required: &["DiskName", "Path"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Disk> for ::stratus_model::Val<Disk> {
         fn from(value: Disk) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2822,6 +3718,16 @@ pub mod instance {
         pub gb_per_month_allocated:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MonthlyTransfer`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonthlyTransfer: s::ObjectSchema = s::ObjectSchema {
+        name: "MonthlyTransfer",
+        properties: &[s::prop("GbPerMonthAllocated", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonthlyTransfer> for ::stratus_model::Val<MonthlyTransfer> {
         fn from(value: MonthlyTransfer) -> Self {
@@ -2858,6 +3764,30 @@ pub mod instance {
         pub to_port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Port`'s properties; `validate()` checks them.
+    pub static SCHEMA_Port: s::ObjectSchema = s::ObjectSchema {
+        name: "Port",
+        properties: &[
+            s::prop("AccessDirection", s::Kind::String),
+            s::prop("AccessFrom", s::Kind::String),
+            s::prop("AccessType", s::Kind::String),
+            s::prop(
+                "CidrListAliases",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Cidrs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("CommonName", s::Kind::String),
+            s::prop("FromPort", s::Kind::Integer),
+            s::prop("Ipv6Cidrs", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("ToPort", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Port> for ::stratus_model::Val<Port> {
         fn from(value: Port) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2876,6 +3806,8 @@ pub mod instance {
     impl AddOnType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutoSnapshot, Self::StopInstanceOnIdle];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AutoSnapshot", "StopInstanceOnIdle"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2934,6 +3866,16 @@ pub mod instance {
             Self::Disabled,
             Self::Failed,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Enabling",
+            "Disabling",
+            "Enabled",
+            "Terminating",
+            "Terminated",
+            "Disabled",
+            "Failed",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2972,6 +3914,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::Lightsail::InstanceSnapshot` and its property types.
 pub mod instance_snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::InstanceSnapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html)
@@ -3013,6 +3957,20 @@ pub mod instance_snapshot {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::InstanceSnapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::InstanceSnapshot",
+        properties: &[
+            s::prop("InstanceName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("InstanceSnapshotName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["InstanceSnapshotName", "InstanceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInstanceSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceSnapshotAttributes {
@@ -3071,6 +4029,8 @@ pub use instance_snapshot::{CfnInstanceSnapshot, CfnInstanceSnapshotAttributes};
 
 /// `AWS::Lightsail::LoadBalancer` and its property types.
 pub mod load_balancer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::LoadBalancer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancer.html)
@@ -3135,6 +4095,31 @@ pub mod load_balancer {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::LoadBalancer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::LoadBalancer",
+        properties: &[
+            s::prop(
+                "AttachedInstances",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("HealthCheckPath", s::Kind::String),
+            s::prop("InstancePort", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(65535.0),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("LoadBalancerName", s::Kind::String).pattern("\\w[\\w\\-]*\\w"),
+            s::prop("SessionStickinessEnabled", s::Kind::Boolean),
+            s::prop("SessionStickinessLBCookieDurationSeconds", s::Kind::String),
+            s::prop("TlsPolicyName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LoadBalancerName", "InstancePort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoadBalancer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerAttributes {
         /// `LoadBalancerArn`: string.
@@ -3161,6 +4146,8 @@ pub mod load_balancer {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dualstack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["dualstack", "ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3195,6 +4182,8 @@ pub use load_balancer::{CfnLoadBalancer, CfnLoadBalancerAttributes};
 
 /// `AWS::Lightsail::LoadBalancerTlsCertificate` and its property types.
 pub mod load_balancer_tls_certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::LoadBalancerTlsCertificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancertlscertificate.html)
@@ -3253,6 +4242,30 @@ pub mod load_balancer_tls_certificate {
         }
     }
 
+    /// What the schema says of `AWS::Lightsail::LoadBalancerTlsCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::LoadBalancerTlsCertificate",
+        properties: &[
+            s::prop(
+                "CertificateAlternativeNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CertificateDomainName", s::Kind::String),
+            s::prop("CertificateName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+            s::prop("HttpsRedirectionEnabled", s::Kind::Boolean),
+            s::prop("IsAttached", s::Kind::Boolean),
+            s::prop("LoadBalancerName", s::Kind::String).pattern("\\w[\\w\\-]*\\w"),
+        ],
+        required: &[
+            "LoadBalancerName",
+            "CertificateName",
+            "CertificateDomainName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoadBalancerTlsCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoadBalancerTlsCertificateAttributes {
         /// `LoadBalancerTlsCertificateArn`: string.
@@ -3279,6 +4292,8 @@ pub use load_balancer_tls_certificate::{
 
 /// `AWS::Lightsail::StaticIp` and its property types.
 pub mod static_ip {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Lightsail::StaticIp`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html)
@@ -3310,6 +4325,19 @@ pub mod static_ip {
             }
         }
     }
+
+    /// What the schema says of `AWS::Lightsail::StaticIp`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Lightsail::StaticIp",
+        properties: &[
+            s::prop("AttachedTo", s::Kind::String),
+            s::prop("StaticIpName", s::Kind::String).pattern("^\\w[\\w\\-]*\\w$"),
+        ],
+        required: &["StaticIpName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStaticIp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStaticIpAttributes {

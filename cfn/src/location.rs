@@ -4,6 +4,8 @@
 
 /// `AWS::Location::APIKey` and its property types.
 pub mod api_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::APIKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html)
@@ -57,6 +59,16 @@ pub mod api_key {
             }
         }
     }
+
+    /// What the schema says of `AWS::Location::APIKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::APIKey",
+        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(1000), s::prop("ExpireTime", s::Kind::String).pattern("^([0-2]\\d{3})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), s::prop("ForceDelete", s::Kind::Boolean), s::prop("ForceUpdate", s::Kind::Boolean), s::prop("KeyName", s::Kind::String).pattern("^[-._\\w]+$").min_length(1).max_length(100), s::prop("NoExpiry", s::Kind::Boolean), s::prop("Restrictions", s::Kind::Object(&SCHEMA_ApiKeyRestrictions)), s::prop("Tags", s::Kind::Json)],
+        required: &["KeyName", "Restrictions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApiKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApiKeyAttributes {
@@ -131,6 +143,16 @@ pub mod api_key {
         }
     }
 
+    /// What the schema says of `ApiKeyRestrictions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiKeyRestrictions: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiKeyRestrictions",
+        properties: &[s::prop("AllowActions", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(geo|geo-routes|geo-places|geo-maps):\\w*\\*?$").min_length(5).max_length(200))).min_items(1).max_items(24), s::prop("AllowAndroidApps", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AndroidApp)))).min_items(0).max_items(5), s::prop("AllowAppleApps", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AppleApp)))).min_items(0).max_items(5), s::prop("AllowReferers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^([\\w!$&()*+,./:;=?@\\x60-]|%([\\dA-Fa-f]{2}|[\\dA-Fa-f]?\\*))+$").max_length(253))).min_items(0).max_items(5), s::prop("AllowResources", s::Kind::List(&s::prop("", s::Kind::String).pattern("(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):geo(:([a-z0-9]+([.-][a-z0-9]+)*))(:[0-9]+):((\\*)|([-a-z]+[/][*-._\\w]+))$)|(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):(geo-routes|geo-places|geo-maps)(:((\\*)|([a-z0-9]+([.-][a-z0-9]+)*)))::((provider[\\/][*-._\\w]+))$)").max_length(1600))).min_items(1).max_items(8)],
+        required: &["AllowActions", "AllowResources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApiKeyRestrictions> for ::stratus_model::Val<ApiKeyRestrictions> {
         fn from(value: ApiKeyRestrictions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +190,25 @@ pub mod api_key {
         }
     }
 
+    /// What the schema says of `AndroidApp`'s properties; `validate()` checks them.
+    pub static SCHEMA_AndroidApp: s::ObjectSchema = s::ObjectSchema {
+        name: "AndroidApp",
+        properties: &[
+            s::prop("CertificateFingerprint", s::Kind::String)
+                .pattern("^([A-Fa-f0-9]{2}:){19}[A-Fa-f0-9]{2}$")
+                .min_length(59)
+                .max_length(59),
+            s::prop("Package", s::Kind::String)
+                .pattern("^([A-Za-z][A-Za-z\\d_]*\\.)+[A-Za-z][A-Za-z\\d_]*$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["CertificateFingerprint", "Package"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AndroidApp> for ::stratus_model::Val<AndroidApp> {
         fn from(value: AndroidApp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -196,6 +237,19 @@ pub mod api_key {
         }
     }
 
+    /// What the schema says of `AppleApp`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppleApp: s::ObjectSchema = s::ObjectSchema {
+        name: "AppleApp",
+        properties: &[s::prop("BundleId", s::Kind::String)
+            .pattern("^[A-Za-z0-9\\-]+(\\.[A-Za-z0-9\\-]+)+$")
+            .min_length(1)
+            .max_length(155)],
+        required: &["BundleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppleApp> for ::stratus_model::Val<AppleApp> {
         fn from(value: AppleApp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -207,6 +261,8 @@ pub use api_key::{CfnApiKey, CfnApiKeyAttributes};
 
 /// `AWS::Location::GeofenceCollection` and its property types.
 pub mod geofence_collection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::GeofenceCollection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-geofencecollection.html)
@@ -257,6 +313,30 @@ pub mod geofence_collection {
         }
     }
 
+    /// What the schema says of `AWS::Location::GeofenceCollection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::GeofenceCollection",
+        properties: &[
+            s::prop("CollectionName", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("PricingPlan", s::Kind::Enum(PricingPlan::VALUES)),
+            s::prop("PricingPlanDataSource", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CollectionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGeofenceCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGeofenceCollectionAttributes {
         /// `CollectionArn`: string.
@@ -294,6 +374,8 @@ pub mod geofence_collection {
     impl PricingPlan {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestBasedUsage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -326,6 +408,8 @@ pub use geofence_collection::{CfnGeofenceCollection, CfnGeofenceCollectionAttrib
 
 /// `AWS::Location::Map` and its property types.
 pub mod map {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::Map`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-map.html)
@@ -372,6 +456,27 @@ pub mod map {
             }
         }
     }
+
+    /// What the schema says of `AWS::Location::Map`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::Map",
+        properties: &[
+            s::prop("Configuration", s::Kind::Object(&SCHEMA_MapConfiguration)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("MapName", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("PricingPlan", s::Kind::Enum(PricingPlan::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Configuration", "MapName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMap`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMapAttributes {
@@ -432,6 +537,35 @@ pub mod map {
         }
     }
 
+    /// What the schema says of `MapConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MapConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MapConfiguration",
+        properties: &[
+            s::prop(
+                "CustomLayers",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-._\\w]+$")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .max_items(10),
+            s::prop("PoliticalView", s::Kind::String)
+                .pattern("^[A-Z]{3}$")
+                .min_length(3)
+                .max_length(3),
+            s::prop("Style", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["Style"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MapConfiguration> for ::stratus_model::Val<MapConfiguration> {
         fn from(value: MapConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -448,6 +582,8 @@ pub mod map {
     impl PricingPlan {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestBasedUsage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -480,6 +616,8 @@ pub use map::{CfnMap, CfnMapAttributes};
 
 /// `AWS::Location::PlaceIndex` and its property types.
 pub mod place_index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::PlaceIndex`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html)
@@ -531,6 +669,31 @@ pub mod place_index {
         }
     }
 
+    /// What the schema says of `AWS::Location::PlaceIndex`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::PlaceIndex",
+        properties: &[
+            s::prop("DataSource", s::Kind::String),
+            s::prop(
+                "DataSourceConfiguration",
+                s::Kind::Object(&SCHEMA_DataSourceConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("IndexName", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("PricingPlan", s::Kind::Enum(PricingPlan::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DataSource", "IndexName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlaceIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlaceIndexAttributes {
         /// `CreateTime`: string.
@@ -566,6 +729,16 @@ pub mod place_index {
         pub intended_use: ::std::option::Option<::stratus_model::Val<IntendedUse>>,
     }
 
+    /// What the schema says of `DataSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceConfiguration",
+        properties: &[s::prop("IntendedUse", s::Kind::Enum(IntendedUse::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceConfiguration>
         for ::stratus_model::Val<DataSourceConfiguration>
     {
@@ -584,6 +757,8 @@ pub mod place_index {
     impl PricingPlan {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestBasedUsage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -623,6 +798,8 @@ pub mod place_index {
     impl IntendedUse {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleUse, Self::Storage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SingleUse", "Storage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -656,6 +833,8 @@ pub use place_index::{CfnPlaceIndex, CfnPlaceIndexAttributes};
 
 /// `AWS::Location::RouteCalculator` and its property types.
 pub mod route_calculator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::RouteCalculator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-routecalculator.html)
@@ -703,6 +882,27 @@ pub mod route_calculator {
         }
     }
 
+    /// What the schema says of `AWS::Location::RouteCalculator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::RouteCalculator",
+        properties: &[
+            s::prop("CalculatorName", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("DataSource", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("PricingPlan", s::Kind::Enum(PricingPlan::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DataSource", "CalculatorName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRouteCalculator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteCalculatorAttributes {
         /// `CalculatorArn`: string.
@@ -740,6 +940,8 @@ pub mod route_calculator {
     impl PricingPlan {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestBasedUsage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -772,6 +974,8 @@ pub use route_calculator::{CfnRouteCalculator, CfnRouteCalculatorAttributes};
 
 /// `AWS::Location::Tracker` and its property types.
 pub mod tracker {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::Tracker`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-tracker.html)
@@ -831,6 +1035,36 @@ pub mod tracker {
         }
     }
 
+    /// What the schema says of `AWS::Location::Tracker`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::Tracker",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("EventBridgeEnabled", s::Kind::Boolean),
+            s::prop("KmsKeyEnableGeospatialQueries", s::Kind::Boolean),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "PositionFiltering",
+                s::Kind::Enum(PositionFiltering::VALUES),
+            ),
+            s::prop("PricingPlan", s::Kind::Enum(PricingPlan::VALUES)),
+            s::prop("PricingPlanDataSource", s::Kind::String),
+            s::prop("TrackerName", s::Kind::String)
+                .pattern("^[-._\\w]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TrackerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTracker`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrackerAttributes {
         /// `CreateTime`: string.
@@ -873,6 +1107,9 @@ pub mod tracker {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::TimeBased, Self::DistanceBased, Self::AccuracyBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TimeBased", "DistanceBased", "AccuracyBased"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -912,6 +1149,8 @@ pub mod tracker {
     impl PricingPlan {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestBasedUsage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -944,6 +1183,8 @@ pub use tracker::{CfnTracker, CfnTrackerAttributes};
 
 /// `AWS::Location::TrackerConsumer` and its property types.
 pub mod tracker_consumer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Location::TrackerConsumer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-trackerconsumer.html)
@@ -982,6 +1223,16 @@ pub mod tracker_consumer {
             }
         }
     }
+
+    /// What the schema says of `AWS::Location::TrackerConsumer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Location::TrackerConsumer",
+        properties: &[s::prop("ConsumerArn", s::Kind::String).pattern("^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$").max_length(1600), s::prop("TrackerName", s::Kind::String).pattern("^[-._\\w]+$").min_length(1).max_length(100)],
+        required: &["ConsumerArn", "TrackerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use tracker_consumer::CfnTrackerConsumer;

@@ -4,6 +4,8 @@
 
 /// `AWS::Logs::AccountPolicy` and its property types.
 pub mod account_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::AccountPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-accountpolicy.html)
@@ -55,6 +57,27 @@ pub mod account_policy {
         }
     }
 
+    /// What the schema says of `AWS::Logs::AccountPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::AccountPolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::String)
+                .min_length(1)
+                .max_length(30720),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^[^:*]{1,256}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PolicyType", s::Kind::Enum(PolicyType::VALUES)),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop("SelectionCriteria", s::Kind::String),
+        ],
+        required: &["PolicyName", "PolicyType", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccountPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountPolicyAttributes {
         /// `AccountId`: string.
@@ -90,6 +113,14 @@ pub mod account_policy {
             Self::FieldIndexPolicy,
             Self::TransformerPolicy,
             Self::MetricExtractionPolicy,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DATA_PROTECTION_POLICY",
+            "SUBSCRIPTION_FILTER_POLICY",
+            "FIELD_INDEX_POLICY",
+            "TRANSFORMER_POLICY",
+            "METRIC_EXTRACTION_POLICY",
         ];
 
         /// The value CloudFormation takes.
@@ -132,6 +163,8 @@ pub mod account_policy {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -164,6 +197,8 @@ pub use account_policy::{CfnAccountPolicy, CfnAccountPolicyAttributes};
 
 /// `AWS::Logs::Delivery` and its property types.
 pub mod delivery {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::Delivery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-delivery.html)
@@ -222,6 +257,39 @@ pub mod delivery {
         }
     }
 
+    /// What the schema says of `AWS::Logs::Delivery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::Delivery",
+        properties: &[
+            s::prop("DeliveryDestinationArn", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(16)
+                .max_length(2048),
+            s::prop("DeliverySourceName", s::Kind::String)
+                .pattern("[\\w-]*$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("FieldDelimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(5),
+            s::prop(
+                "RecordFields",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(50)),
+            )
+            .min_items(0)
+            .max_items(128),
+            s::prop("S3EnableHiveCompatiblePath", s::Kind::Boolean),
+            s::prop("S3SuffixPath", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DeliverySourceName", "DeliveryDestinationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDelivery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryAttributes {
         /// `DeliveryId`: string.
@@ -249,6 +317,8 @@ pub use delivery::{CfnDelivery, CfnDeliveryAttributes};
 
 /// `AWS::Logs::DeliveryDestination` and its property types.
 pub mod delivery_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::DeliveryDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverydestination.html)
@@ -307,6 +377,40 @@ pub mod delivery_destination {
         }
     }
 
+    /// What the schema says of `AWS::Logs::DeliveryDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::DeliveryDestination",
+        properties: &[
+            s::prop(
+                "DeliveryDestinationPolicy",
+                s::Kind::Object(&SCHEMA_DestinationPolicy),
+            )
+            .min_length(1)
+            .max_length(51200),
+            s::prop("DeliveryDestinationType", s::Kind::String)
+                .pattern("^[0-9A-Za-z]+$")
+                .min_length(1)
+                .max_length(12),
+            s::prop("DestinationResourceArn", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(16)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w-]*$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("OutputFormat", s::Kind::String)
+                .pattern("^[0-9A-Za-z]+$")
+                .min_length(1)
+                .max_length(12),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeliveryDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliveryDestinationAttributes {
         /// `Arn`: string.
@@ -332,6 +436,21 @@ pub mod delivery_destination {
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `DestinationPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationPolicy",
+        properties: &[
+            s::prop("DeliveryDestinationName", s::Kind::String)
+                .min_length(1)
+                .max_length(60),
+            s::prop("DeliveryDestinationPolicy", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationPolicy> for ::stratus_model::Val<DestinationPolicy> {
         fn from(value: DestinationPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -343,6 +462,8 @@ pub use delivery_destination::{CfnDeliveryDestination, CfnDeliveryDestinationAtt
 
 /// `AWS::Logs::DeliverySource` and its property types.
 pub mod delivery_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::DeliverySource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html)
@@ -384,6 +505,30 @@ pub mod delivery_source {
         }
     }
 
+    /// What the schema says of `AWS::Logs::DeliverySource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::DeliverySource",
+        properties: &[
+            s::prop("LogType", s::Kind::String)
+                .pattern("[\\w-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w-]*$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(16)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeliverySource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeliverySourceAttributes {
         /// `Service`: string.
@@ -411,6 +556,8 @@ pub use delivery_source::{CfnDeliverySource, CfnDeliverySourceAttributes};
 
 /// `AWS::Logs::Destination` and its property types.
 pub mod destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::Destination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-destination.html)
@@ -460,6 +607,25 @@ pub mod destination {
         }
     }
 
+    /// What the schema says of `AWS::Logs::Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::Destination",
+        properties: &[
+            s::prop("DestinationName", s::Kind::String)
+                .pattern("^[^:*]{1,512}$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("DestinationPolicy", s::Kind::String).min_length(1),
+            s::prop("RoleArn", s::Kind::String).min_length(1),
+            s::prop("TargetArn", s::Kind::String).min_length(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DestinationName", "TargetArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDestinationAttributes {
         /// `Arn`: string.
@@ -477,6 +643,8 @@ pub use destination::{CfnDestination, CfnDestinationAttributes};
 
 /// `AWS::Logs::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-integration.html)
@@ -522,6 +690,23 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `AWS::Logs::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::Integration",
+        properties: &[
+            s::prop("IntegrationName", s::Kind::String)
+                .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                .min_length(1)
+                .max_length(50),
+            s::prop("IntegrationType", s::Kind::Enum(IntegrationType::VALUES)),
+            s::prop("ResourceConfig", s::Kind::Object(&SCHEMA_ResourceConfig)),
+        ],
+        required: &["IntegrationName", "IntegrationType", "ResourceConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationStatus`: string.
@@ -542,6 +727,19 @@ pub mod integration {
         pub open_search_resource_config:
             ::std::option::Option<::stratus_model::Val<OpenSearchResourceConfig>>,
     }
+
+    /// What the schema says of `ResourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceConfig",
+        properties: &[s::prop(
+            "OpenSearchResourceConfig",
+            s::Kind::Object(&SCHEMA_OpenSearchResourceConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceConfig> for ::stratus_model::Val<ResourceConfig> {
         fn from(value: ResourceConfig) -> Self {
@@ -588,6 +786,41 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `OpenSearchResourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenSearchResourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenSearchResourceConfig",
+        properties: &[
+            s::prop("ApplicationARN", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "DashboardViewerPrincipals",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\w#+=/:,.@-]*\\*?")
+                        .min_length(20)
+                        .max_length(2048),
+                ),
+            ),
+            s::prop("DataSourceRoleArn", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*\\*?")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("RetentionDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(3650.0),
+        ],
+        required: &["DataSourceRoleArn", "DashboardViewerPrincipals"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenSearchResourceConfig>
         for ::stratus_model::Val<OpenSearchResourceConfig>
     {
@@ -606,6 +839,8 @@ pub mod integration {
     impl IntegrationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Opensearch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPENSEARCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -638,6 +873,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Logs::LogAnomalyDetector` and its property types.
 pub mod log_anomaly_detector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::LogAnomalyDetector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html)
@@ -671,6 +908,43 @@ pub mod log_anomaly_detector {
         pub log_group_arn_list:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AWS::Logs::LogAnomalyDetector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::LogAnomalyDetector",
+        properties: &[
+            s::prop("AccountId", s::Kind::String),
+            s::prop("AnomalyVisibilityTime", s::Kind::Number)
+                .minimum(7.0)
+                .maximum(90.0),
+            s::prop("DetectorName", s::Kind::String).min_length(1),
+            s::prop(
+                "EvaluationFrequency",
+                s::Kind::Enum(EvaluationFrequency::VALUES),
+            ),
+            s::prop("FilterPattern", s::Kind::String)
+                .pattern("")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "LogGroupArnList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w#+=/:,.@*-]*$")
+                        .min_length(20)
+                        .max_length(2048),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLogAnomalyDetector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogAnomalyDetectorAttributes {
@@ -723,6 +997,14 @@ pub mod log_anomaly_detector {
             Self::ThirtyMin,
             Self::OneHour,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "FIVE_MIN",
+            "TEN_MIN",
+            "FIFTEEN_MIN",
+            "THIRTY_MIN",
+            "ONE_HOUR",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -759,6 +1041,8 @@ pub use log_anomaly_detector::{CfnLogAnomalyDetector, CfnLogAnomalyDetectorAttri
 
 /// `AWS::Logs::LogGroup` and its property types.
 pub mod log_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::LogGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html)
@@ -803,6 +1087,36 @@ pub mod log_group {
         pub retention_in_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AWS::Logs::LogGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::LogGroup",
+        properties: &[
+            s::prop("BearerTokenAuthenticationEnabled", s::Kind::Boolean),
+            s::prop("DataProtectionPolicy", s::Kind::Json),
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop(
+                "FieldIndexPolicies",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\Z")
+                .min_length(0)
+                .max_length(256),
+            s::prop("LogGroupClass", s::Kind::Enum(LogGroupClass::VALUES)),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[.\\-_/#A-Za-z0-9]{1,512}\\Z")
+                .min_length(1)
+                .max_length(512),
+            s::prop("ResourcePolicyDocument", s::Kind::Json),
+            s::prop("RetentionInDays", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLogGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLogGroupAttributes {
         /// `Arn`: string.
@@ -829,6 +1143,8 @@ pub mod log_group {
     impl LogGroupClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::InfrequentAccess, Self::Delivery];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -863,6 +1179,8 @@ pub use log_group::{CfnLogGroup, CfnLogGroupAttributes};
 
 /// `AWS::Logs::LogStream` and its property types.
 pub mod log_stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::LogStream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-logstream.html)
@@ -899,12 +1217,33 @@ pub mod log_stream {
             }
         }
     }
+
+    /// What the schema says of `AWS::Logs::LogStream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::LogStream",
+        properties: &[
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("LogStreamName", s::Kind::String)
+                .pattern("^[^:*]*$")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["LogGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use log_stream::CfnLogStream;
 
 /// `AWS::Logs::MetricFilter` and its property types.
 pub mod metric_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::MetricFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html)
@@ -968,6 +1307,42 @@ pub mod metric_filter {
         }
     }
 
+    /// What the schema says of `AWS::Logs::MetricFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::MetricFilter",
+        properties: &[
+            s::prop("ApplyOnTransformedLogs", s::Kind::Boolean),
+            s::prop(
+                "EmitSystemFieldDimensions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("FieldSelectionCriteria", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("FilterName", s::Kind::String)
+                .pattern("^[^:*]{1,512}")
+                .min_length(1)
+                .max_length(512),
+            s::prop("FilterPattern", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[.\\-_/#A-Za-z0-9]{1,512}")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "MetricTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricTransformation))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["FilterPattern", "LogGroupName", "MetricTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `MetricTransformation`, a property type of `AWS::Logs::MetricFilter`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1015,6 +1390,37 @@ pub mod metric_filter {
         }
     }
 
+    /// What the schema says of `MetricTransformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricTransformation: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricTransformation",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::Number),
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^((?![:*$])[\\x00-\\x7F]){1,255}")
+                .min_length(1)
+                .max_length(255),
+            s::prop("MetricNamespace", s::Kind::String)
+                .pattern("^[0-9a-zA-Z\\.\\-_\\/#]{1,256}")
+                .min_length(1)
+                .max_length(256),
+            s::prop("MetricValue", s::Kind::String)
+                .pattern("^(([0-9]*)|(\\$.*))$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+        ],
+        required: &["MetricName", "MetricNamespace", "MetricValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricTransformation> for ::stratus_model::Val<MetricTransformation> {
         fn from(value: MetricTransformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1047,6 +1453,23 @@ pub mod metric_filter {
             }
         }
     }
+
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
@@ -1144,6 +1567,36 @@ pub mod metric_filter {
             Self::CountSecond,
             Self::None,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Seconds",
+            "Microseconds",
+            "Milliseconds",
+            "Bytes",
+            "Kilobytes",
+            "Megabytes",
+            "Gigabytes",
+            "Terabytes",
+            "Bits",
+            "Kilobits",
+            "Megabits",
+            "Gigabits",
+            "Terabits",
+            "Percent",
+            "Count",
+            "Bytes/Second",
+            "Kilobytes/Second",
+            "Megabytes/Second",
+            "Gigabytes/Second",
+            "Terabytes/Second",
+            "Bits/Second",
+            "Kilobits/Second",
+            "Megabits/Second",
+            "Gigabits/Second",
+            "Terabits/Second",
+            "Count/Second",
+            "None",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1202,6 +1655,8 @@ pub use metric_filter::CfnMetricFilter;
 
 /// `AWS::Logs::QueryDefinition` and its property types.
 pub mod query_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::QueryDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-querydefinition.html)
@@ -1248,6 +1703,39 @@ pub mod query_definition {
         }
     }
 
+    /// What the schema says of `AWS::Logs::QueryDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::QueryDefinition",
+        properties: &[
+            s::prop(
+                "LogGroupNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\.\\-_/#A-Za-z0-9]+")
+                        .min_length(1)
+                        .max_length(512),
+                ),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueryParameter))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("QueryLanguage", s::Kind::Enum(QueryLanguage::VALUES)),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(1)
+                .max_length(10000),
+        ],
+        required: &["Name", "QueryString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueryDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueryDefinitionAttributes {
         /// `QueryDefinitionId`: string.
@@ -1290,6 +1778,27 @@ pub mod query_definition {
         }
     }
 
+    /// What the schema says of `QueryParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryParameter",
+        properties: &[
+            s::prop("DefaultValue", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z_][a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QueryParameter> for ::stratus_model::Val<QueryParameter> {
         fn from(value: QueryParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1310,6 +1819,8 @@ pub mod query_definition {
     impl QueryLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cwli, Self::Sql, Self::Ppl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CWLI", "SQL", "PPL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1344,6 +1855,8 @@ pub use query_definition::{CfnQueryDefinition, CfnQueryDefinitionAttributes};
 
 /// `AWS::Logs::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-resourcepolicy.html)
@@ -1380,12 +1893,33 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Logs::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::ResourcePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
+                .min_length(1)
+                .max_length(5120),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("^([^:*\\/]+\\/?)*[^:*\\/]+$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["PolicyName", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::Logs::ScheduledQuery` and its property types.
 pub mod scheduled_query {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::ScheduledQuery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html)
@@ -1474,6 +2008,59 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `AWS::Logs::ScheduledQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::ScheduledQuery",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_DestinationConfiguration),
+            ),
+            s::prop("ExecutionRoleArn", s::Kind::String).min_length(1),
+            s::prop(
+                "LogGroupIdentifiers",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w#+=/:,.@-]*$")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-/.#]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("QueryLanguage", s::Kind::Enum(QueryLanguage::VALUES)),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(0)
+                .max_length(10000),
+            s::prop("ScheduleEndTime", s::Kind::Number).minimum(0.0),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("ScheduleStartTime", s::Kind::Number).minimum(0.0),
+            s::prop("StartTimeOffset", s::Kind::Integer),
+            s::prop("State", s::Kind::Enum(ScheduledQueryState::VALUES)),
+            s::prop("Timezone", s::Kind::String).min_length(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "QueryLanguage",
+            "QueryString",
+            "ScheduleExpression",
+            "ExecutionRoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScheduledQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledQueryAttributes {
         /// `ScheduledQueryArn`: string.
@@ -1514,6 +2101,19 @@ pub mod scheduled_query {
         pub s3_configuration: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
     }
 
+    /// What the schema says of `DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfiguration",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3Configuration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationConfiguration>
         for ::stratus_model::Val<DestinationConfiguration>
     {
@@ -1552,6 +2152,22 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("DestinationIdentifier", s::Kind::String)
+                .pattern("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("RoleArn", s::Kind::String).min_length(1),
+        ],
+        required: &["DestinationIdentifier", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1572,6 +2188,8 @@ pub mod scheduled_query {
     impl QueryLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cwli, Self::Ppl, Self::Sql];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CWLI", "PPL", "SQL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1613,6 +2231,8 @@ pub mod scheduled_query {
     impl ScheduledQueryState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1646,6 +2266,8 @@ pub use scheduled_query::{CfnScheduledQuery, CfnScheduledQueryAttributes};
 
 /// `AWS::Logs::SubscriptionFilter` and its property types.
 pub mod subscription_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::SubscriptionFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-subscriptionfilter.html)
@@ -1715,6 +2337,39 @@ pub mod subscription_filter {
         }
     }
 
+    /// What the schema says of `AWS::Logs::SubscriptionFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::SubscriptionFilter",
+        properties: &[
+            s::prop("ApplyOnTransformedLogs", s::Kind::Boolean),
+            s::prop("DestinationArn", s::Kind::String).min_length(1),
+            s::prop("Distribution", s::Kind::Enum(Distribution::VALUES)),
+            s::prop(
+                "EmitSystemFields",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("FieldSelectionCriteria", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("FilterName", s::Kind::String)
+                .pattern("^[^:*]*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("FilterPattern", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("LogGroupName", s::Kind::String)
+                .pattern("^[\\.\\-_/#A-Za-z0-9]+$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("RoleArn", s::Kind::String).min_length(1),
+        ],
+        required: &["DestinationArn", "FilterPattern", "LogGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `Distribution` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Distribution {
@@ -1727,6 +2382,8 @@ pub mod subscription_filter {
     impl Distribution {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Random, Self::ByLogStream];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Random", "ByLogStream"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1760,6 +2417,8 @@ pub use subscription_filter::CfnSubscriptionFilter;
 
 /// `AWS::Logs::Transformer` and its property types.
 pub mod transformer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Logs::Transformer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-transformer.html)
@@ -1797,6 +2456,27 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `AWS::Logs::Transformer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Logs::Transformer",
+        properties: &[
+            s::prop("LogGroupIdentifier", s::Kind::String)
+                .pattern("[\\w#+=/:,.@-]*")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "TransformerConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Processor))),
+            )
+            .min_items(1)
+            .max_items(20),
+        ],
+        required: &["LogGroupIdentifier", "TransformerConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `Processor`, a property type of `AWS::Logs::Transformer`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
@@ -1854,6 +2534,46 @@ pub mod transformer {
         pub upper_case_string: ::std::option::Option<::stratus_model::Val<UpperCaseString>>,
     }
 
+    /// What the schema says of `Processor`'s properties; `validate()` checks them.
+    pub static SCHEMA_Processor: s::ObjectSchema = s::ObjectSchema {
+        name: "Processor",
+        properties: &[
+            s::prop("AddKeys", s::Kind::Object(&SCHEMA_AddKeys)),
+            s::prop("CopyValue", s::Kind::Object(&SCHEMA_CopyValue)),
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop(
+                "DateTimeConverter",
+                s::Kind::Object(&SCHEMA_DateTimeConverter),
+            ),
+            s::prop("DeleteKeys", s::Kind::Object(&SCHEMA_DeleteKeys)),
+            s::prop("Grok", s::Kind::Object(&SCHEMA_Grok)),
+            s::prop("ListToMap", s::Kind::Object(&SCHEMA_ListToMap)),
+            s::prop("LowerCaseString", s::Kind::Object(&SCHEMA_LowerCaseString)),
+            s::prop("MoveKeys", s::Kind::Object(&SCHEMA_MoveKeys)),
+            s::prop("ParseCloudfront", s::Kind::Object(&SCHEMA_ParseCloudfront)),
+            s::prop("ParseJSON", s::Kind::Object(&SCHEMA_ParseJson)),
+            s::prop("ParseKeyValue", s::Kind::Object(&SCHEMA_ParseKeyValue)),
+            s::prop("ParsePostgres", s::Kind::Object(&SCHEMA_ParsePostgres)),
+            s::prop("ParseRoute53", s::Kind::Object(&SCHEMA_ParseRoute53)),
+            s::prop("ParseToOCSF", s::Kind::Object(&SCHEMA_ParseToOcsf)),
+            s::prop("ParseVPC", s::Kind::Object(&SCHEMA_ParseVpc)),
+            s::prop("ParseWAF", s::Kind::Object(&SCHEMA_ParseWaf)),
+            s::prop("RenameKeys", s::Kind::Object(&SCHEMA_RenameKeys)),
+            s::prop("SplitString", s::Kind::Object(&SCHEMA_SplitString)),
+            s::prop(
+                "SubstituteString",
+                s::Kind::Object(&SCHEMA_SubstituteString),
+            ),
+            s::prop("TrimString", s::Kind::Object(&SCHEMA_TrimString)),
+            s::prop("TypeConverter", s::Kind::Object(&SCHEMA_TypeConverter)),
+            s::prop("UpperCaseString", s::Kind::Object(&SCHEMA_UpperCaseString)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Processor> for ::stratus_model::Val<Processor> {
         fn from(value: Processor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1880,6 +2600,21 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `AddKeys`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddKeys: s::ObjectSchema = s::ObjectSchema {
+        name: "AddKeys",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AddKeyEntry))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AddKeys> for ::stratus_model::Val<AddKeys> {
         fn from(value: AddKeys) -> Self {
@@ -1908,6 +2643,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `CopyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_CopyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "CopyValue",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CopyValueEntry))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CopyValue> for ::stratus_model::Val<CopyValue> {
         fn from(value: CopyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1932,6 +2682,37 @@ pub mod transformer {
         /// Length: `1..=128`.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[
+            s::prop(
+                "Columns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*[a-zA-Z0-9]+.*$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Delimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(2),
+            s::prop("QuoteCharacter", s::Kind::String)
+                .min_length(1)
+                .max_length(1),
+            s::prop("Source", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
@@ -1988,6 +2769,42 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `DateTimeConverter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DateTimeConverter: s::ObjectSchema = s::ObjectSchema {
+        name: "DateTimeConverter",
+        properties: &[
+            s::prop("Locale", s::Kind::String).min_length(1),
+            s::prop(
+                "MatchPatterns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*[a-zA-Z0-9]+.*$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("SourceTimezone", s::Kind::String).min_length(1),
+            s::prop("Target", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("TargetFormat", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("TargetTimezone", s::Kind::String).min_length(1),
+        ],
+        required: &["Source", "Target", "MatchPatterns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DateTimeConverter> for ::stratus_model::Val<DateTimeConverter> {
         fn from(value: DateTimeConverter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2016,6 +2833,21 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `DeleteKeys`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeleteKeys: s::ObjectSchema = s::ObjectSchema {
+        name: "DeleteKeys",
+        properties: &[s::prop(
+            "WithKeys",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["WithKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeleteKeys> for ::stratus_model::Val<DeleteKeys> {
         fn from(value: DeleteKeys) -> Self {
@@ -2046,6 +2878,24 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `Grok`'s properties; `validate()` checks them.
+    pub static SCHEMA_Grok: s::ObjectSchema = s::ObjectSchema {
+        name: "Grok",
+        properties: &[
+            s::prop("Match", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Grok> for ::stratus_model::Val<Grok> {
         fn from(value: Grok) -> Self {
@@ -2091,6 +2941,35 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `ListToMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_ListToMap: s::ObjectSchema = s::ObjectSchema {
+        name: "ListToMap",
+        properties: &[
+            s::prop("Flatten", s::Kind::Boolean),
+            s::prop("FlattenedElement", s::Kind::Enum(FlattenedElement::VALUES)),
+            s::prop("Key", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Target", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ValueKey", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Source", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ListToMap> for ::stratus_model::Val<ListToMap> {
         fn from(value: ListToMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2120,6 +2999,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `LowerCaseString`'s properties; `validate()` checks them.
+    pub static SCHEMA_LowerCaseString: s::ObjectSchema = s::ObjectSchema {
+        name: "LowerCaseString",
+        properties: &[s::prop(
+            "WithKeys",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["WithKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LowerCaseString> for ::stratus_model::Val<LowerCaseString> {
         fn from(value: LowerCaseString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2147,6 +3041,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `MoveKeys`'s properties; `validate()` checks them.
+    pub static SCHEMA_MoveKeys: s::ObjectSchema = s::ObjectSchema {
+        name: "MoveKeys",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MoveKeyEntry))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MoveKeys> for ::stratus_model::Val<MoveKeys> {
         fn from(value: MoveKeys) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2160,6 +3069,19 @@ pub mod transformer {
         /// `Source`: string.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ParseCloudfront`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseCloudfront: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseCloudfront",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^.*[a-zA-Z0-9]+.*$")
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParseCloudfront> for ::stratus_model::Val<ParseCloudfront> {
         fn from(value: ParseCloudfront) -> Self {
@@ -2177,6 +3099,24 @@ pub mod transformer {
         /// Length: `1..=128`.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ParseJSON`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseJson: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseJSON",
+        properties: &[
+            s::prop("Destination", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Source", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParseJson> for ::stratus_model::Val<ParseJson> {
         fn from(value: ParseJson) -> Self {
@@ -2206,6 +3146,40 @@ pub mod transformer {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ParseKeyValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseKeyValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseKeyValue",
+        properties: &[
+            s::prop("Destination", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("FieldDelimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("KeyPrefix", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("KeyValueDelimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("NonMatchValue", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OverwriteIfExists", s::Kind::Boolean),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParseKeyValue> for ::stratus_model::Val<ParseKeyValue> {
         fn from(value: ParseKeyValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2220,6 +3194,19 @@ pub mod transformer {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ParsePostgres`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParsePostgres: s::ObjectSchema = s::ObjectSchema {
+        name: "ParsePostgres",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^.*[a-zA-Z0-9]+.*$")
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParsePostgres> for ::stratus_model::Val<ParsePostgres> {
         fn from(value: ParsePostgres) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2233,6 +3220,19 @@ pub mod transformer {
         /// `Source`: string.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ParseRoute53`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseRoute53: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseRoute53",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^.*[a-zA-Z0-9]+.*$")
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParseRoute53> for ::stratus_model::Val<ParseRoute53> {
         fn from(value: ParseRoute53) -> Self {
@@ -2271,6 +3271,27 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `ParseToOCSF`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseToOcsf: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseToOCSF",
+        properties: &[
+            s::prop("EventSource", s::Kind::Enum(EventSource::VALUES)),
+            s::prop("MappingVersion", s::Kind::String)
+                .pattern("^v\\d+\\.\\d+(\\.\\d+)?$")
+                .min_length(1)
+                .max_length(10),
+            s::prop("OcsfVersion", s::Kind::Enum(OcsfVersion::VALUES)),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["EventSource", "OcsfVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParseToOcsf> for ::stratus_model::Val<ParseToOcsf> {
         fn from(value: ParseToOcsf) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2285,6 +3306,19 @@ pub mod transformer {
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ParseVPC`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseVpc: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseVPC",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^.*[a-zA-Z0-9]+.*$")
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParseVpc> for ::stratus_model::Val<ParseVpc> {
         fn from(value: ParseVpc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2298,6 +3332,19 @@ pub mod transformer {
         /// `Source`: string.
         pub source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ParseWAF`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParseWaf: s::ObjectSchema = s::ObjectSchema {
+        name: "ParseWAF",
+        properties: &[s::prop("Source", s::Kind::String)
+            .pattern("^.*[a-zA-Z0-9]+.*$")
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParseWaf> for ::stratus_model::Val<ParseWaf> {
         fn from(value: ParseWaf) -> Self {
@@ -2326,6 +3373,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `RenameKeys`'s properties; `validate()` checks them.
+    pub static SCHEMA_RenameKeys: s::ObjectSchema = s::ObjectSchema {
+        name: "RenameKeys",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RenameKeyEntry))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RenameKeys> for ::stratus_model::Val<RenameKeys> {
         fn from(value: RenameKeys) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2352,6 +3414,21 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `SplitString`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplitString: s::ObjectSchema = s::ObjectSchema {
+        name: "SplitString",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SplitStringEntry))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SplitString> for ::stratus_model::Val<SplitString> {
         fn from(value: SplitString) -> Self {
@@ -2382,6 +3459,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `SubstituteString`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubstituteString: s::ObjectSchema = s::ObjectSchema {
+        name: "SubstituteString",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubstituteStringEntry))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubstituteString> for ::stratus_model::Val<SubstituteString> {
         fn from(value: SubstituteString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2410,6 +3502,21 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `TrimString`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrimString: s::ObjectSchema = s::ObjectSchema {
+        name: "TrimString",
+        properties: &[s::prop(
+            "WithKeys",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["WithKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrimString> for ::stratus_model::Val<TrimString> {
         fn from(value: TrimString) -> Self {
@@ -2440,6 +3547,21 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `TypeConverter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TypeConverter: s::ObjectSchema = s::ObjectSchema {
+        name: "TypeConverter",
+        properties: &[s::prop(
+            "Entries",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TypeConverterEntry))),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Entries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TypeConverter> for ::stratus_model::Val<TypeConverter> {
         fn from(value: TypeConverter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2468,6 +3590,21 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `UpperCaseString`'s properties; `validate()` checks them.
+    pub static SCHEMA_UpperCaseString: s::ObjectSchema = s::ObjectSchema {
+        name: "UpperCaseString",
+        properties: &[s::prop(
+            "WithKeys",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["WithKeys"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UpperCaseString> for ::stratus_model::Val<UpperCaseString> {
         fn from(value: UpperCaseString) -> Self {
@@ -2504,6 +3641,25 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `AddKeyEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddKeyEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "AddKeyEntry",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OverwriteIfExists", s::Kind::Boolean),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AddKeyEntry> for ::stratus_model::Val<AddKeyEntry> {
         fn from(value: AddKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2537,6 +3693,26 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `CopyValueEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_CopyValueEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "CopyValueEntry",
+        properties: &[
+            s::prop("OverwriteIfExists", s::Kind::Boolean),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Target", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Source", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CopyValueEntry> for ::stratus_model::Val<CopyValueEntry> {
         fn from(value: CopyValueEntry) -> Self {
@@ -2572,6 +3748,26 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `MoveKeyEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_MoveKeyEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "MoveKeyEntry",
+        properties: &[
+            s::prop("OverwriteIfExists", s::Kind::Boolean),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Target", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Source", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MoveKeyEntry> for ::stratus_model::Val<MoveKeyEntry> {
         fn from(value: MoveKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2606,6 +3802,26 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `RenameKeyEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_RenameKeyEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "RenameKeyEntry",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OverwriteIfExists", s::Kind::Boolean),
+            s::prop("RenameTo", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Key", "RenameTo"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RenameKeyEntry> for ::stratus_model::Val<RenameKeyEntry> {
         fn from(value: RenameKeyEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2637,6 +3853,24 @@ pub mod transformer {
             }
         }
     }
+
+    /// What the schema says of `SplitStringEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_SplitStringEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "SplitStringEntry",
+        properties: &[
+            s::prop("Delimiter", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Source", "Delimiter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SplitStringEntry> for ::stratus_model::Val<SplitStringEntry> {
         fn from(value: SplitStringEntry) -> Self {
@@ -2674,6 +3908,25 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `SubstituteStringEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubstituteStringEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "SubstituteStringEntry",
+        properties: &[
+            s::prop("From", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("To", s::Kind::String).min_length(1).max_length(128),
+        ],
+        required: &["Source", "From", "To"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubstituteStringEntry> for ::stratus_model::Val<SubstituteStringEntry> {
         fn from(value: SubstituteStringEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2706,6 +3959,22 @@ pub mod transformer {
         }
     }
 
+    /// What the schema says of `TypeConverterEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_TypeConverterEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "TypeConverterEntry",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^.*[a-zA-Z0-9]+.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Key", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TypeConverterEntry> for ::stratus_model::Val<TypeConverterEntry> {
         fn from(value: TypeConverterEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2724,6 +3993,8 @@ pub mod transformer {
     impl FlattenedElement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::First, Self::Last];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["first", "last"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2776,6 +4047,14 @@ pub mod transformer {
             Self::EksAudit,
             Self::Awswaf,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CloudTrail",
+            "Route53Resolver",
+            "VPCFlow",
+            "EKSAudit",
+            "AWSWAF",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2819,6 +4098,8 @@ pub mod transformer {
     impl OcsfVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V11, Self::V15];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V1.1", "V1.5"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2864,6 +4145,8 @@ pub mod transformer {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Boolean, Self::Integer, Self::Double, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["boolean", "integer", "double", "string"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::LookoutEquipment::InferenceScheduler` and its property types.
 pub mod inference_scheduler {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LookoutEquipment::InferenceScheduler`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutequipment-inferencescheduler.html)
@@ -85,6 +87,60 @@ pub mod inference_scheduler {
         }
     }
 
+    /// What the schema says of `AWS::LookoutEquipment::InferenceScheduler`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LookoutEquipment::InferenceScheduler",
+        properties: &[
+            s::prop("DataDelayOffsetInMinutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(60.0),
+            s::prop(
+                "DataInputConfiguration",
+                s::Kind::Object(&SCHEMA_DataInputConfiguration),
+            ),
+            s::prop(
+                "DataOutputConfiguration",
+                s::Kind::Object(&SCHEMA_DataOutputConfiguration),
+            ),
+            s::prop(
+                "DataUploadFrequency",
+                s::Kind::Enum(DataUploadFrequency::VALUES),
+            ),
+            s::prop("InferenceSchedulerName", s::Kind::String)
+                .pattern("^[0-9a-zA-Z_-]{1,200}$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("ModelName", s::Kind::String)
+                .pattern("^[0-9a-zA-Z_-]{1,200}$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ServerSideKmsKeyId", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(200),
+        ],
+        required: &[
+            "DataInputConfiguration",
+            "DataOutputConfiguration",
+            "DataUploadFrequency",
+            "ModelName",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInferenceScheduler`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceSchedulerAttributes {
         /// `InferenceSchedulerArn`: string.
@@ -128,6 +184,27 @@ pub mod inference_scheduler {
         }
     }
 
+    /// What the schema says of `DataInputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataInputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataInputConfiguration",
+        properties: &[
+            s::prop(
+                "InferenceInputNameConfiguration",
+                s::Kind::Object(&SCHEMA_InputNameConfiguration),
+            ),
+            s::prop("InputTimeZoneOffset", s::Kind::String)
+                .pattern("^(\\+|\\-)[0-9]{2}\\:[0-9]{2}$"),
+            s::prop(
+                "S3InputConfiguration",
+                s::Kind::Object(&SCHEMA_S3InputConfiguration),
+            ),
+        ],
+        required: &["S3InputConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataInputConfiguration> for ::stratus_model::Val<DataInputConfiguration> {
         fn from(value: DataInputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -160,6 +237,25 @@ pub mod inference_scheduler {
             }
         }
     }
+
+    /// What the schema says of `DataOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataOutputConfiguration",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "S3OutputConfiguration",
+                s::Kind::Object(&SCHEMA_S3OutputConfiguration),
+            ),
+        ],
+        required: &["S3OutputConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataOutputConfiguration>
         for ::stratus_model::Val<DataOutputConfiguration>
@@ -198,6 +294,25 @@ pub mod inference_scheduler {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("[\\s\\w+-=\\.:/@]*")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -217,6 +332,23 @@ pub mod inference_scheduler {
         /// Pattern: `^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$`.
         pub timestamp_format: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InputNameConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputNameConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputNameConfiguration",
+        properties: &[
+            s::prop("ComponentTimestampDelimiter", s::Kind::String)
+                .pattern("^(\\-|\\_|\\s)?$")
+                .min_length(0)
+                .max_length(1),
+            s::prop("TimestampFormat", s::Kind::String)
+                .pattern("^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputNameConfiguration> for ::stratus_model::Val<InputNameConfiguration> {
         fn from(value: InputNameConfiguration) -> Self {
@@ -247,6 +379,25 @@ pub mod inference_scheduler {
         }
     }
 
+    /// What the schema says of `S3InputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3InputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3InputConfiguration",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^(^$)|([\\u0009\\u000A\\u000D\\u0020-\\u00FF]{1,1023}/$)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3InputConfiguration> for ::stratus_model::Val<S3InputConfiguration> {
         fn from(value: S3InputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -275,6 +426,25 @@ pub mod inference_scheduler {
             }
         }
     }
+
+    /// What the schema says of `S3OutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3OutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3OutputConfiguration",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^(^$)|([\\u0009\\u000A\\u000D\\u0020-\\u00FF]{1,1023}/$)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3OutputConfiguration> for ::stratus_model::Val<S3OutputConfiguration> {
         fn from(value: S3OutputConfiguration) -> Self {
@@ -306,6 +476,8 @@ pub mod inference_scheduler {
             Self::Pt30M,
             Self::Pt1H,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PT5M", "PT10M", "PT15M", "PT30M", "PT1H"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::LookoutVision::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::LookoutVision::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutvision-project.html)
@@ -31,6 +33,19 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `AWS::LookoutVision::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::LookoutVision::Project",
+        properties: &[s::prop("ProjectName", s::Kind::String)
+            .pattern("[a-zA-Z0-9][a-zA-Z0-9_\\-]*")
+            .min_length(1)
+            .max_length(255)],
+        required: &["ProjectName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {

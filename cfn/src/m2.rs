@@ -4,6 +4,8 @@
 
 /// `AWS::M2::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::M2::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-application.html)
@@ -62,6 +64,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::M2::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::M2::Application",
+        properties: &[s::prop("Definition", s::Kind::Json), s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("EngineType", s::Kind::Enum(EngineType::VALUES)), s::prop("KmsKeyId", s::Kind::String).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("Tags", s::Kind::Json)],
+        required: &["EngineType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -91,6 +103,8 @@ pub mod application {
     impl EngineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Microfocus, Self::Bluage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["microfocus", "bluage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -124,6 +138,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::M2::Deployment` and its property types.
 pub mod deployment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::M2::Deployment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-deployment.html)
@@ -163,6 +179,20 @@ pub mod deployment {
         }
     }
 
+    /// What the schema says of `AWS::M2::Deployment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::M2::Deployment",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("^\\S{1,80}$"),
+            s::prop("ApplicationVersion", s::Kind::Integer).minimum(1.0),
+            s::prop("EnvironmentId", s::Kind::String).pattern("^\\S{1,80}$"),
+        ],
+        required: &["EnvironmentId", "ApplicationId", "ApplicationVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDeployment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeploymentAttributes {
         /// `DeploymentId`: string.
@@ -185,6 +215,8 @@ pub use deployment::{CfnDeployment, CfnDeploymentAttributes};
 
 /// `AWS::M2::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::M2::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html)
@@ -283,6 +315,45 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::M2::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::M2::Environment",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("EngineType", s::Kind::Enum(EngineType::VALUES)),
+            s::prop("EngineVersion", s::Kind::String).pattern("^\\S{1,10}$"),
+            s::prop(
+                "HighAvailabilityConfig",
+                s::Kind::Object(&SCHEMA_HighAvailabilityConfig),
+            ),
+            s::prop("InstanceType", s::Kind::String).pattern("^\\S{1,20}$"),
+            s::prop("KmsKeyId", s::Kind::String).max_length(2048),
+            s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String).pattern("^\\S{1,50}$"),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,50}$")),
+            ),
+            s::prop(
+                "StorageConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\S{1,50}$")),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EngineType", "InstanceType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `EnvironmentArn`: string.
@@ -319,6 +390,18 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `HighAvailabilityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HighAvailabilityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HighAvailabilityConfig",
+        properties: &[s::prop("DesiredCapacity", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(100.0)],
+        required: &["DesiredCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HighAvailabilityConfig> for ::stratus_model::Val<HighAvailabilityConfig> {
         fn from(value: HighAvailabilityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -337,6 +420,8 @@ pub mod environment {
     impl EngineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Microfocus, Self::Bluage];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["microfocus", "bluage"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -377,6 +462,8 @@ pub mod environment {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::Macie::AllowList` and its property types.
 pub mod allow_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Macie::AllowList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-allowlist.html)
@@ -41,6 +43,21 @@ pub mod allow_list {
         }
     }
 
+    /// What the schema says of `AWS::Macie::AllowList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Macie::AllowList",
+        properties: &[
+            s::prop("Criteria", s::Kind::Json),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Criteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAllowList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAllowListAttributes {
         /// `Id`: string.
@@ -68,6 +85,8 @@ pub use allow_list::{CfnAllowList, CfnAllowListAttributes};
 
 /// `AWS::Macie::CustomDataIdentifier` and its property types.
 pub mod custom_data_identifier {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Macie::CustomDataIdentifier`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-customdataidentifier.html)
@@ -128,6 +147,24 @@ pub mod custom_data_identifier {
         }
     }
 
+    /// What the schema says of `AWS::Macie::CustomDataIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Macie::CustomDataIdentifier",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("IgnoreWords", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Keywords", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("MaximumMatchDistance", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Regex", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Regex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomDataIdentifier`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomDataIdentifierAttributes {
         /// `Id`: string.
@@ -150,6 +187,8 @@ pub use custom_data_identifier::{CfnCustomDataIdentifier, CfnCustomDataIdentifie
 
 /// `AWS::Macie::FindingsFilter` and its property types.
 pub mod findings_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Macie::FindingsFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-findingsfilter.html)
@@ -193,6 +232,23 @@ pub mod findings_filter {
         }
     }
 
+    /// What the schema says of `AWS::Macie::FindingsFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Macie::FindingsFilter",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(FindingFilterAction::VALUES)),
+            s::prop("Description", s::Kind::String),
+            s::prop("FindingCriteria", s::Kind::Object(&SCHEMA_FindingCriteria)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Position", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "FindingCriteria"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFindingsFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFindingsFilterAttributes {
         /// `Id`: string.
@@ -221,6 +277,22 @@ pub mod findings_filter {
             >,
         >,
     }
+
+    /// What the schema says of `FindingCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_FindingCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "FindingCriteria",
+        properties: &[s::prop(
+            "Criterion",
+            s::Kind::Map(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_CriterionAdditionalProperties),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FindingCriteria> for ::stratus_model::Val<FindingCriteria> {
         fn from(value: FindingCriteria) -> Self {
@@ -253,6 +325,23 @@ pub mod findings_filter {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CriterionAdditionalProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_CriterionAdditionalProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "CriterionAdditionalProperties",
+        properties: &[
+            s::prop("eq", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("gt", s::Kind::Integer),
+            s::prop("gte", s::Kind::Integer),
+            s::prop("lt", s::Kind::Integer),
+            s::prop("lte", s::Kind::Integer),
+            s::prop("neq", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CriterionAdditionalProperties>
         for ::stratus_model::Val<CriterionAdditionalProperties>
     {
@@ -273,6 +362,8 @@ pub mod findings_filter {
     impl FindingFilterAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Archive, Self::Noop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARCHIVE", "NOOP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -306,6 +397,8 @@ pub use findings_filter::{CfnFindingsFilter, CfnFindingsFilterAttributes};
 
 /// `AWS::Macie::Session` and its property types.
 pub mod session {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Macie::Session`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-session.html)
@@ -320,6 +413,22 @@ pub mod session {
         /// Allowed values: `ENABLED`, `PAUSED`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `AWS::Macie::Session`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Macie::Session",
+        properties: &[
+            s::prop(
+                "FindingPublishingFrequency",
+                s::Kind::Enum(FindingPublishingFrequency::VALUES),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSession`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSessionAttributes {
@@ -357,6 +466,8 @@ pub mod session {
     impl FindingPublishingFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FifteenMinutes, Self::OneHour, Self::SixHours];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -400,6 +511,8 @@ pub mod session {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Paused];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "PAUSED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

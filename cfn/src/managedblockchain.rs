@@ -4,6 +4,8 @@
 
 /// `AWS::ManagedBlockchain::Accessor` and its property types.
 pub mod accessor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ManagedBlockchain::Accessor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html)
@@ -40,6 +42,24 @@ pub mod accessor {
             }
         }
     }
+
+    /// What the schema says of `AWS::ManagedBlockchain::Accessor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ManagedBlockchain::Accessor",
+        properties: &[
+            s::prop("AccessorType", s::Kind::Enum(AccessorType::VALUES)),
+            s::prop("NetworkType", s::Kind::Enum(NetworkAccessorType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(50),
+        ],
+        required: &["AccessorType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessorAttributes {
@@ -100,6 +120,23 @@ pub mod accessor {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -116,6 +153,8 @@ pub mod accessor {
     impl AccessorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BillingToken];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BILLING_TOKEN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -167,6 +206,14 @@ pub mod accessor {
             Self::PolygonMainnet,
             Self::PolygonMumbai,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ETHEREUM_GOERLI",
+            "ETHEREUM_MAINNET",
+            "ETHEREUM_MAINNET_AND_GOERLI",
+            "POLYGON_MAINNET",
+            "POLYGON_MUMBAI",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -203,6 +250,8 @@ pub use accessor::{CfnAccessor, CfnAccessorAttributes};
 
 /// `AWS::ManagedBlockchain::Member` and its property types.
 pub mod member {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ManagedBlockchain::Member`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-member.html)
@@ -238,6 +287,27 @@ pub mod member {
             }
         }
     }
+
+    /// What the schema says of `AWS::ManagedBlockchain::Member`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ManagedBlockchain::Member",
+        properties: &[
+            s::prop("InvitationId", s::Kind::String),
+            s::prop(
+                "MemberConfiguration",
+                s::Kind::Object(&SCHEMA_MemberConfiguration),
+            ),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop("NetworkId", s::Kind::String),
+        ],
+        required: &["MemberConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMember`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMemberAttributes {
@@ -277,6 +347,23 @@ pub mod member {
             }
         }
     }
+
+    /// What the schema says of `MemberConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "MemberFrameworkConfiguration",
+                s::Kind::Object(&SCHEMA_MemberFrameworkConfiguration),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemberConfiguration> for ::stratus_model::Val<MemberConfiguration> {
         fn from(value: MemberConfiguration) -> Self {
@@ -326,6 +413,26 @@ pub mod member {
         }
     }
 
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Framework", s::Kind::String),
+            s::prop("FrameworkVersion", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkFrameworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkFrameworkConfiguration),
+            ),
+            s::prop("VotingPolicy", s::Kind::Object(&SCHEMA_VotingPolicy)),
+        ],
+        required: &["VotingPolicy", "Framework", "FrameworkVersion", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +447,19 @@ pub mod member {
         pub member_fabric_configuration:
             ::std::option::Option<::stratus_model::Val<MemberFabricConfiguration>>,
     }
+
+    /// What the schema says of `MemberFrameworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberFrameworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberFrameworkConfiguration",
+        properties: &[s::prop(
+            "MemberFabricConfiguration",
+            s::Kind::Object(&SCHEMA_MemberFabricConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemberFrameworkConfiguration>
         for ::stratus_model::Val<MemberFrameworkConfiguration>
@@ -358,6 +478,19 @@ pub mod member {
             ::std::option::Option<::stratus_model::Val<NetworkFabricConfiguration>>,
     }
 
+    /// What the schema says of `NetworkFrameworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkFrameworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkFrameworkConfiguration",
+        properties: &[s::prop(
+            "NetworkFabricConfiguration",
+            s::Kind::Object(&SCHEMA_NetworkFabricConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkFrameworkConfiguration>
         for ::stratus_model::Val<NetworkFrameworkConfiguration>
     {
@@ -374,6 +507,19 @@ pub mod member {
         pub approval_threshold_policy:
             ::std::option::Option<::stratus_model::Val<ApprovalThresholdPolicy>>,
     }
+
+    /// What the schema says of `VotingPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_VotingPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "VotingPolicy",
+        properties: &[s::prop(
+            "ApprovalThresholdPolicy",
+            s::Kind::Object(&SCHEMA_ApprovalThresholdPolicy),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VotingPolicy> for ::stratus_model::Val<VotingPolicy> {
         fn from(value: VotingPolicy) -> Self {
@@ -406,6 +552,19 @@ pub mod member {
         }
     }
 
+    /// What the schema says of `MemberFabricConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberFabricConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberFabricConfiguration",
+        properties: &[
+            s::prop("AdminPassword", s::Kind::String),
+            s::prop("AdminUsername", s::Kind::String),
+        ],
+        required: &["AdminUsername", "AdminPassword"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MemberFabricConfiguration>
         for ::stratus_model::Val<MemberFabricConfiguration>
     {
@@ -434,6 +593,16 @@ pub mod member {
         }
     }
 
+    /// What the schema says of `NetworkFabricConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkFabricConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkFabricConfiguration",
+        properties: &[s::prop("Edition", s::Kind::String)],
+        required: &["Edition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkFabricConfiguration>
         for ::stratus_model::Val<NetworkFabricConfiguration>
     {
@@ -455,6 +624,20 @@ pub mod member {
         pub threshold_percentage: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ApprovalThresholdPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApprovalThresholdPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ApprovalThresholdPolicy",
+        properties: &[
+            s::prop("ProposalDurationInHours", s::Kind::Integer),
+            s::prop("ThresholdComparator", s::Kind::String),
+            s::prop("ThresholdPercentage", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApprovalThresholdPolicy>
         for ::stratus_model::Val<ApprovalThresholdPolicy>
     {
@@ -468,6 +651,8 @@ pub use member::{CfnMember, CfnMemberAttributes};
 
 /// `AWS::ManagedBlockchain::Node` and its property types.
 pub mod node {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ManagedBlockchain::Node`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html)
@@ -501,6 +686,23 @@ pub mod node {
             }
         }
     }
+
+    /// What the schema says of `AWS::ManagedBlockchain::Node`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ManagedBlockchain::Node",
+        properties: &[
+            s::prop("MemberId", s::Kind::String),
+            s::prop("NetworkId", s::Kind::String),
+            s::prop(
+                "NodeConfiguration",
+                s::Kind::Object(&SCHEMA_NodeConfiguration),
+            ),
+        ],
+        required: &["NetworkId", "NodeConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNode`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNodeAttributes {
@@ -543,6 +745,19 @@ pub mod node {
             }
         }
     }
+
+    /// What the schema says of `NodeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeConfiguration",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("InstanceType", s::Kind::String),
+        ],
+        required: &["AvailabilityZone", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NodeConfiguration> for ::stratus_model::Val<NodeConfiguration> {
         fn from(value: NodeConfiguration) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::MediaConnect::Bridge` and its property types.
 pub mod bridge {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::Bridge`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridge.html)
@@ -55,6 +57,43 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::Bridge`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::Bridge",
+        properties: &[
+            s::prop(
+                "EgressGatewayBridge",
+                s::Kind::Object(&SCHEMA_EgressGatewayBridge),
+            ),
+            s::prop(
+                "IngressGatewayBridge",
+                s::Kind::Object(&SCHEMA_IngressGatewayBridge),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BridgeOutput))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("PlacementArn", s::Kind::String),
+            s::prop(
+                "SourceFailoverConfig",
+                s::Kind::Object(&SCHEMA_FailoverConfig),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BridgeSource))),
+            )
+            .min_items(0)
+            .max_items(2),
+        ],
+        required: &["Name", "PlacementArn", "Sources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBridge`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBridgeAttributes {
         /// `BridgeArn`: string.
@@ -90,6 +129,16 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `EgressGatewayBridge`'s properties; `validate()` checks them.
+    pub static SCHEMA_EgressGatewayBridge: s::ObjectSchema = s::ObjectSchema {
+        name: "EgressGatewayBridge",
+        properties: &[s::prop("MaxBitrate", s::Kind::Integer)],
+        required: &["MaxBitrate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EgressGatewayBridge> for ::stratus_model::Val<EgressGatewayBridge> {
         fn from(value: EgressGatewayBridge) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -121,6 +170,19 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `IngressGatewayBridge`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngressGatewayBridge: s::ObjectSchema = s::ObjectSchema {
+        name: "IngressGatewayBridge",
+        properties: &[
+            s::prop("MaxBitrate", s::Kind::Integer),
+            s::prop("MaxOutputs", s::Kind::Integer),
+        ],
+        required: &["MaxBitrate", "MaxOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IngressGatewayBridge> for ::stratus_model::Val<IngressGatewayBridge> {
         fn from(value: IngressGatewayBridge) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -134,6 +196,19 @@ pub mod bridge {
         /// `NetworkOutput`: [`BridgeNetworkOutput`].
         pub network_output: ::std::option::Option<::stratus_model::Val<BridgeNetworkOutput>>,
     }
+
+    /// What the schema says of `BridgeOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeOutput",
+        properties: &[s::prop(
+            "NetworkOutput",
+            s::Kind::Object(&SCHEMA_BridgeNetworkOutput),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BridgeOutput> for ::stratus_model::Val<BridgeOutput> {
         fn from(value: BridgeOutput) -> Self {
@@ -167,6 +242,20 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `FailoverConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverConfig",
+        properties: &[
+            s::prop("FailoverMode", s::Kind::Enum(FailoverModeEnum::VALUES)),
+            s::prop("SourcePriority", s::Kind::Object(&SCHEMA_SourcePriority)),
+            s::prop("State", s::Kind::Enum(FailoverConfigStateEnum::VALUES)),
+        ],
+        required: &["FailoverMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FailoverConfig> for ::stratus_model::Val<FailoverConfig> {
         fn from(value: FailoverConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -182,6 +271,22 @@ pub mod bridge {
         /// `NetworkSource`: [`BridgeNetworkSource`].
         pub network_source: ::std::option::Option<::stratus_model::Val<BridgeNetworkSource>>,
     }
+
+    /// What the schema says of `BridgeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeSource: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeSource",
+        properties: &[
+            s::prop("FlowSource", s::Kind::Object(&SCHEMA_BridgeFlowSource)),
+            s::prop(
+                "NetworkSource",
+                s::Kind::Object(&SCHEMA_BridgeNetworkSource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BridgeSource> for ::stratus_model::Val<BridgeSource> {
         fn from(value: BridgeSource) -> Self {
@@ -234,6 +339,30 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `BridgeNetworkOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeNetworkOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeNetworkOutput",
+        properties: &[
+            s::prop("IpAddress", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("NetworkName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::Enum(ProtocolEnum::VALUES)),
+            s::prop("Ttl", s::Kind::Integer),
+        ],
+        required: &[
+            "Name",
+            "Protocol",
+            "IpAddress",
+            "Port",
+            "NetworkName",
+            "Ttl",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BridgeNetworkOutput> for ::stratus_model::Val<BridgeNetworkOutput> {
         fn from(value: BridgeNetworkOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -247,6 +376,16 @@ pub mod bridge {
         /// `PrimarySource`: string.
         pub primary_source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SourcePriority`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourcePriority: s::ObjectSchema = s::ObjectSchema {
+        name: "SourcePriority",
+        properties: &[s::prop("PrimarySource", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourcePriority> for ::stratus_model::Val<SourcePriority> {
         fn from(value: SourcePriority) -> Self {
@@ -282,6 +421,23 @@ pub mod bridge {
             }
         }
     }
+
+    /// What the schema says of `BridgeFlowSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeFlowSource: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeFlowSource",
+        properties: &[
+            s::prop("FlowArn", s::Kind::String),
+            s::prop(
+                "FlowVpcInterfaceAttachment",
+                s::Kind::Object(&SCHEMA_VpcInterfaceAttachment),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name", "FlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BridgeFlowSource> for ::stratus_model::Val<BridgeFlowSource> {
         fn from(value: BridgeFlowSource) -> Self {
@@ -333,6 +489,26 @@ pub mod bridge {
         }
     }
 
+    /// What the schema says of `BridgeNetworkSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeNetworkSource: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeNetworkSource",
+        properties: &[
+            s::prop("MulticastIp", s::Kind::String),
+            s::prop(
+                "MulticastSourceSettings",
+                s::Kind::Object(&SCHEMA_MulticastSourceSettings),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("NetworkName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::Enum(ProtocolEnum::VALUES)),
+        ],
+        required: &["Name", "Protocol", "MulticastIp", "Port", "NetworkName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BridgeNetworkSource> for ::stratus_model::Val<BridgeNetworkSource> {
         fn from(value: BridgeNetworkSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -347,6 +523,16 @@ pub mod bridge {
         pub vpc_interface_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterfaceAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterfaceAttachment",
+        properties: &[s::prop("VpcInterfaceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcInterfaceAttachment> for ::stratus_model::Val<VpcInterfaceAttachment> {
         fn from(value: VpcInterfaceAttachment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -360,6 +546,16 @@ pub mod bridge {
         /// `MulticastSourceIp`: string.
         pub multicast_source_ip: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MulticastSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MulticastSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MulticastSourceSettings",
+        properties: &[s::prop("MulticastSourceIp", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MulticastSourceSettings>
         for ::stratus_model::Val<MulticastSourceSettings>
@@ -379,6 +575,8 @@ pub mod bridge {
     impl FailoverModeEnum {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Failover];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FAILOVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -418,6 +616,8 @@ pub mod bridge {
     impl FailoverConfigStateEnum {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -462,6 +662,8 @@ pub mod bridge {
     impl ProtocolEnum {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RtpFec, Self::Rtp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -496,6 +698,8 @@ pub use bridge::{CfnBridge, CfnBridgeAttributes};
 
 /// `AWS::MediaConnect::BridgeOutput` and its property types.
 pub mod bridge_output {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::BridgeOutput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridgeoutput.html)
@@ -535,6 +739,23 @@ pub mod bridge_output {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaConnect::BridgeOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::BridgeOutput",
+        properties: &[
+            s::prop("BridgeArn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkOutput",
+                s::Kind::Object(&SCHEMA_BridgeNetworkOutput),
+            ),
+        ],
+        required: &["BridgeArn", "Name", "NetworkOutput"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `BridgeNetworkOutput`, a property type of `AWS::MediaConnect::BridgeOutput`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
@@ -577,6 +798,22 @@ pub mod bridge_output {
         }
     }
 
+    /// What the schema says of `BridgeNetworkOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeNetworkOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeNetworkOutput",
+        properties: &[
+            s::prop("IpAddress", s::Kind::String),
+            s::prop("NetworkName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("Ttl", s::Kind::Integer),
+        ],
+        required: &["Protocol", "IpAddress", "Port", "NetworkName", "Ttl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BridgeNetworkOutput> for ::stratus_model::Val<BridgeNetworkOutput> {
         fn from(value: BridgeNetworkOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -597,6 +834,8 @@ pub mod bridge_output {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RtpFec, Self::Rtp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -631,6 +870,8 @@ pub use bridge_output::CfnBridgeOutput;
 
 /// `AWS::MediaConnect::BridgeSource` and its property types.
 pub mod bridge_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::BridgeSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridgesource.html)
@@ -672,6 +913,24 @@ pub mod bridge_source {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::BridgeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::BridgeSource",
+        properties: &[
+            s::prop("BridgeArn", s::Kind::String),
+            s::prop("FlowSource", s::Kind::Object(&SCHEMA_BridgeFlowSource)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkSource",
+                s::Kind::Object(&SCHEMA_BridgeNetworkSource),
+            ),
+        ],
+        required: &["Name", "BridgeArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `BridgeFlowSource`, a property type of `AWS::MediaConnect::BridgeSource`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -695,6 +954,22 @@ pub mod bridge_source {
             }
         }
     }
+
+    /// What the schema says of `BridgeFlowSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeFlowSource: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeFlowSource",
+        properties: &[
+            s::prop("FlowArn", s::Kind::String),
+            s::prop(
+                "FlowVpcInterfaceAttachment",
+                s::Kind::Object(&SCHEMA_VpcInterfaceAttachment),
+            ),
+        ],
+        required: &["FlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BridgeFlowSource> for ::stratus_model::Val<BridgeFlowSource> {
         fn from(value: BridgeFlowSource) -> Self {
@@ -741,6 +1016,25 @@ pub mod bridge_source {
         }
     }
 
+    /// What the schema says of `BridgeNetworkSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_BridgeNetworkSource: s::ObjectSchema = s::ObjectSchema {
+        name: "BridgeNetworkSource",
+        properties: &[
+            s::prop("MulticastIp", s::Kind::String),
+            s::prop(
+                "MulticastSourceSettings",
+                s::Kind::Object(&SCHEMA_MulticastSourceSettings),
+            ),
+            s::prop("NetworkName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("Protocol", s::Kind::Enum(ProtocolEnum::VALUES)),
+        ],
+        required: &["Protocol", "MulticastIp", "Port", "NetworkName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BridgeNetworkSource> for ::stratus_model::Val<BridgeNetworkSource> {
         fn from(value: BridgeNetworkSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -755,6 +1049,16 @@ pub mod bridge_source {
         pub vpc_interface_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterfaceAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterfaceAttachment",
+        properties: &[s::prop("VpcInterfaceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcInterfaceAttachment> for ::stratus_model::Val<VpcInterfaceAttachment> {
         fn from(value: VpcInterfaceAttachment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -768,6 +1072,16 @@ pub mod bridge_source {
         /// `MulticastSourceIp`: string.
         pub multicast_source_ip: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MulticastSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MulticastSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MulticastSourceSettings",
+        properties: &[s::prop("MulticastSourceIp", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MulticastSourceSettings>
         for ::stratus_model::Val<MulticastSourceSettings>
@@ -791,6 +1105,8 @@ pub mod bridge_source {
     impl ProtocolEnum {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RtpFec, Self::Rtp, Self::Udp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -825,6 +1141,8 @@ pub use bridge_source::CfnBridgeSource;
 
 /// `AWS::MediaConnect::Flow` and its property types.
 pub mod flow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::Flow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flow.html)
@@ -894,6 +1212,41 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::Flow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::Flow",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("EncodingConfig", s::Kind::Object(&SCHEMA_EncodingConfig)),
+            s::prop("FlowSize", s::Kind::Enum(FlowSize::VALUES)),
+            s::prop("Maintenance", s::Kind::Object(&SCHEMA_Maintenance)),
+            s::prop(
+                "MediaStreams",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MediaStream))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("NdiConfig", s::Kind::Object(&SCHEMA_NdiConfig)),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+            s::prop(
+                "SourceFailoverConfig",
+                s::Kind::Object(&SCHEMA_FailoverConfig),
+            ),
+            s::prop(
+                "SourceMonitoringConfig",
+                s::Kind::Object(&SCHEMA_SourceMonitoringConfig),
+            ),
+            s::prop(
+                "VpcInterfaces",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VpcInterface))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowAttributes {
         /// `FlowArn`: string.
@@ -946,6 +1299,19 @@ pub mod flow {
         pub video_max_bitrate: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `EncodingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncodingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncodingConfig",
+        properties: &[
+            s::prop("EncodingProfile", s::Kind::Enum(EncodingProfile::VALUES)),
+            s::prop("VideoMaxBitrate", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncodingConfig> for ::stratus_model::Val<EncodingConfig> {
         fn from(value: EncodingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -979,6 +1345,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `Maintenance`'s properties; `validate()` checks them.
+    pub static SCHEMA_Maintenance: s::ObjectSchema = s::ObjectSchema {
+        name: "Maintenance",
+        properties: &[
+            s::prop("MaintenanceDay", s::Kind::Enum(MaintenanceDay::VALUES)),
+            s::prop("MaintenanceStartHour", s::Kind::String),
+        ],
+        required: &["MaintenanceDay", "MaintenanceStartHour"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Maintenance> for ::stratus_model::Val<Maintenance> {
         fn from(value: Maintenance) -> Self {
@@ -1036,6 +1415,29 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `MediaStream`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaStream: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaStream",
+        properties: &[
+            s::prop("Attributes", s::Kind::Object(&SCHEMA_MediaStreamAttributes)),
+            s::prop("ClockRate", s::Kind::Integer),
+            s::prop("Description", s::Kind::String),
+            s::prop("Fmt", s::Kind::Integer),
+            s::prop("MediaStreamId", s::Kind::Integer),
+            s::prop("MediaStreamName", s::Kind::String),
+            s::prop("MediaStreamType", s::Kind::Enum(MediaStreamType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VideoFormat", s::Kind::Enum(VideoFormat::VALUES)),
+        ],
+        required: &["MediaStreamId", "MediaStreamType", "MediaStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaStream> for ::stratus_model::Val<MediaStream> {
         fn from(value: MediaStream) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1054,6 +1456,26 @@ pub mod flow {
         /// `NdiState`: [`NdiState`].
         pub ndi_state: ::std::option::Option<::stratus_model::Val<NdiState>>,
     }
+
+    /// What the schema says of `NdiConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NdiConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NdiConfig",
+        properties: &[
+            s::prop("MachineName", s::Kind::String),
+            s::prop(
+                "NdiDiscoveryServers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NdiDiscoveryServerConfig),
+                )),
+            ),
+            s::prop("NdiState", s::Kind::Enum(NdiState::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NdiConfig> for ::stratus_model::Val<NdiConfig> {
         fn from(value: NdiConfig) -> Self {
@@ -1128,6 +1550,16 @@ pub mod flow {
         pub whitelist_cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[s::prop("Decryption", s::Kind::Object(&SCHEMA_Encryption)), s::prop("Description", s::Kind::String), s::prop("EntitlementArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("GatewayBridgeSource", s::Kind::Object(&SCHEMA_GatewayBridgeSource)), s::prop("IngestIp", s::Kind::String), s::prop("IngestPort", s::Kind::Integer), s::prop("MaxBitrate", s::Kind::Integer), s::prop("MaxLatency", s::Kind::Integer), s::prop("MaxSyncBuffer", s::Kind::Integer), s::prop("MediaStreamSourceConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MediaStreamSourceConfiguration)))), s::prop("MinLatency", s::Kind::Integer), s::prop("Name", s::Kind::String), s::prop("NdiSourceSettings", s::Kind::Object(&SCHEMA_NdiSourceSettings)), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("RouterIntegrationState", s::Kind::Enum(RouterIntegrationState::VALUES)), s::prop("RouterIntegrationTransitDecryption", s::Kind::Object(&SCHEMA_FlowTransitEncryption)), s::prop("SenderControlPort", s::Kind::Integer), s::prop("SenderIpAddress", s::Kind::String), s::prop("SourceArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("SourceIngestPort", s::Kind::String), s::prop("SourceListenerAddress", s::Kind::String), s::prop("SourceListenerPort", s::Kind::Integer), s::prop("StreamId", s::Kind::String), s::prop("Tags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))), s::prop("VpcInterfaceName", s::Kind::String), s::prop("WhitelistCidr", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1149,6 +1581,21 @@ pub mod flow {
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub state: ::std::option::Option<::stratus_model::Val<State>>,
     }
+
+    /// What the schema says of `FailoverConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverConfig",
+        properties: &[
+            s::prop("FailoverMode", s::Kind::Enum(FailoverMode::VALUES)),
+            s::prop("RecoveryWindow", s::Kind::Integer),
+            s::prop("SourcePriority", s::Kind::Object(&SCHEMA_SourcePriority)),
+            s::prop("State", s::Kind::Enum(State::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FailoverConfig> for ::stratus_model::Val<FailoverConfig> {
         fn from(value: FailoverConfig) -> Self {
@@ -1174,6 +1621,36 @@ pub mod flow {
         pub video_monitoring_settings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VideoMonitoringSetting>>>,
     }
+
+    /// What the schema says of `SourceMonitoringConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceMonitoringConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceMonitoringConfig",
+        properties: &[
+            s::prop(
+                "AudioMonitoringSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AudioMonitoringSetting),
+                )),
+            ),
+            s::prop(
+                "ContentQualityAnalysisState",
+                s::Kind::Enum(ContentQualityAnalysisState::VALUES),
+            ),
+            s::prop("ThumbnailState", s::Kind::Enum(ThumbnailState::VALUES)),
+            s::prop(
+                "VideoMonitoringSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_VideoMonitoringSetting),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceMonitoringConfig> for ::stratus_model::Val<SourceMonitoringConfig> {
         fn from(value: SourceMonitoringConfig) -> Self {
@@ -1231,6 +1708,37 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `VpcInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterface: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterface",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkInterfaceIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "NetworkInterfaceType",
+                s::Kind::Enum(NetworkInterfaceType::VALUES),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Name", "RoleArn", "SecurityGroupIds", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcInterface> for ::stratus_model::Val<VpcInterface> {
         fn from(value: VpcInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1246,6 +1754,19 @@ pub mod flow {
         /// `Lang`: string.
         pub lang: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MediaStreamAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaStreamAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaStreamAttributes",
+        properties: &[
+            s::prop("Fmtp", s::Kind::Object(&SCHEMA_Fmtp)),
+            s::prop("Lang", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaStreamAttributes> for ::stratus_model::Val<MediaStreamAttributes> {
         fn from(value: MediaStreamAttributes) -> Self {
@@ -1277,6 +1798,19 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -1315,6 +1849,20 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `NdiDiscoveryServerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NdiDiscoveryServerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NdiDiscoveryServerConfig",
+        properties: &[
+            s::prop("DiscoveryServerAddress", s::Kind::String),
+            s::prop("DiscoveryServerPort", s::Kind::Integer),
+            s::prop("VpcInterfaceAdapter", s::Kind::String),
+        ],
+        required: &["DiscoveryServerAddress", "VpcInterfaceAdapter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NdiDiscoveryServerConfig>
         for ::stratus_model::Val<NdiDiscoveryServerConfig>
@@ -1373,6 +1921,16 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1403,6 +1961,16 @@ pub mod flow {
             }
         }
     }
+
+    /// What the schema says of `GatewayBridgeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayBridgeSource: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayBridgeSource",
+        properties: &[s::prop("BridgeArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("VpcInterfaceAttachment", s::Kind::Object(&SCHEMA_VpcInterfaceAttachment))],
+        required: &["BridgeArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GatewayBridgeSource> for ::stratus_model::Val<GatewayBridgeSource> {
         fn from(value: GatewayBridgeSource) -> Self {
@@ -1440,6 +2008,23 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `MediaStreamSourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaStreamSourceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaStreamSourceConfiguration",
+        properties: &[
+            s::prop("EncodingName", s::Kind::Enum(EncodingName::VALUES)),
+            s::prop(
+                "InputConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputConfiguration))),
+            ),
+            s::prop("MediaStreamName", s::Kind::String),
+        ],
+        required: &["EncodingName", "MediaStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaStreamSourceConfiguration>
         for ::stratus_model::Val<MediaStreamSourceConfiguration>
     {
@@ -1455,6 +2040,16 @@ pub mod flow {
         /// `SourceName`: string.
         pub source_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NdiSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_NdiSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "NdiSourceSettings",
+        properties: &[s::prop("SourceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NdiSourceSettings> for ::stratus_model::Val<NdiSourceSettings> {
         fn from(value: NdiSourceSettings) -> Self {
@@ -1488,6 +2083,22 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `FlowTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryption",
+        properties: &[
+            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
         fn from(value: FlowTransitEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1514,6 +2125,16 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `SourcePriority`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourcePriority: s::ObjectSchema = s::ObjectSchema {
+        name: "SourcePriority",
+        properties: &[s::prop("PrimarySource", s::Kind::String)],
+        required: &["PrimarySource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourcePriority> for ::stratus_model::Val<SourcePriority> {
         fn from(value: SourcePriority) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1527,6 +2148,16 @@ pub mod flow {
         /// `SilentAudio`: [`SilentAudio`].
         pub silent_audio: ::std::option::Option<::stratus_model::Val<SilentAudio>>,
     }
+
+    /// What the schema says of `AudioMonitoringSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioMonitoringSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioMonitoringSetting",
+        properties: &[s::prop("SilentAudio", s::Kind::Object(&SCHEMA_SilentAudio))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioMonitoringSetting> for ::stratus_model::Val<AudioMonitoringSetting> {
         fn from(value: AudioMonitoringSetting) -> Self {
@@ -1543,6 +2174,19 @@ pub mod flow {
         /// `FrozenFrames`: [`FrozenFrames`].
         pub frozen_frames: ::std::option::Option<::stratus_model::Val<FrozenFrames>>,
     }
+
+    /// What the schema says of `VideoMonitoringSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoMonitoringSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoMonitoringSetting",
+        properties: &[
+            s::prop("BlackFrames", s::Kind::Object(&SCHEMA_BlackFrames)),
+            s::prop("FrozenFrames", s::Kind::Object(&SCHEMA_FrozenFrames)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoMonitoringSetting> for ::stratus_model::Val<VideoMonitoringSetting> {
         fn from(value: VideoMonitoringSetting) -> Self {
@@ -1574,6 +2218,24 @@ pub mod flow {
         pub tcs: ::std::option::Option<::stratus_model::Val<Tcs>>,
     }
 
+    /// What the schema says of `Fmtp`'s properties; `validate()` checks them.
+    pub static SCHEMA_Fmtp: s::ObjectSchema = s::ObjectSchema {
+        name: "Fmtp",
+        properties: &[
+            s::prop("ChannelOrder", s::Kind::String),
+            s::prop("Colorimetry", s::Kind::Enum(Colorimetry::VALUES)),
+            s::prop("ExactFramerate", s::Kind::String),
+            s::prop("Par", s::Kind::String),
+            s::prop("Range", s::Kind::Enum(Range::VALUES)),
+            s::prop("ScanMode", s::Kind::Enum(ScanMode::VALUES)),
+            s::prop("Tcs", s::Kind::Enum(Tcs::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Fmtp> for ::stratus_model::Val<Fmtp> {
         fn from(value: Fmtp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1587,6 +2249,16 @@ pub mod flow {
         /// `VpcInterfaceName`: string.
         pub vpc_interface_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterfaceAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterfaceAttachment",
+        properties: &[s::prop("VpcInterfaceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcInterfaceAttachment> for ::stratus_model::Val<VpcInterfaceAttachment> {
         fn from(value: VpcInterfaceAttachment) -> Self {
@@ -1619,6 +2291,19 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `InputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputConfiguration",
+        properties: &[
+            s::prop("InputPort", s::Kind::Integer),
+            s::prop("Interface", s::Kind::Object(&SCHEMA_Interface)),
+        ],
+        required: &["InputPort", "Interface"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputConfiguration> for ::stratus_model::Val<InputConfiguration> {
         fn from(value: InputConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1635,6 +2320,19 @@ pub mod flow {
         /// `ThresholdSeconds`: integer.
         pub threshold_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `SilentAudio`'s properties; `validate()` checks them.
+    pub static SCHEMA_SilentAudio: s::ObjectSchema = s::ObjectSchema {
+        name: "SilentAudio",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State2::VALUES)),
+            s::prop("ThresholdSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SilentAudio> for ::stratus_model::Val<SilentAudio> {
         fn from(value: SilentAudio) -> Self {
@@ -1653,6 +2351,19 @@ pub mod flow {
         pub threshold_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `BlackFrames`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlackFrames: s::ObjectSchema = s::ObjectSchema {
+        name: "BlackFrames",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State3::VALUES)),
+            s::prop("ThresholdSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlackFrames> for ::stratus_model::Val<BlackFrames> {
         fn from(value: BlackFrames) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1669,6 +2380,19 @@ pub mod flow {
         /// `ThresholdSeconds`: integer.
         pub threshold_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `FrozenFrames`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrozenFrames: s::ObjectSchema = s::ObjectSchema {
+        name: "FrozenFrames",
+        properties: &[
+            s::prop("State", s::Kind::Enum(State4::VALUES)),
+            s::prop("ThresholdSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrozenFrames> for ::stratus_model::Val<FrozenFrames> {
         fn from(value: FrozenFrames) -> Self {
@@ -1694,6 +2418,16 @@ pub mod flow {
         }
     }
 
+    /// What the schema says of `Interface`'s properties; `validate()` checks them.
+    pub static SCHEMA_Interface: s::ObjectSchema = s::ObjectSchema {
+        name: "Interface",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
         fn from(value: Interface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1714,6 +2448,8 @@ pub mod flow {
     impl FlowSize {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Medium, Self::Large, Self::Large4X];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MEDIUM", "LARGE", "LARGE_4X"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1756,6 +2492,9 @@ pub mod flow {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::DistributionH264Default, Self::ContributionH264Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DISTRIBUTION_H264_DEFAULT", "CONTRIBUTION_H264_DEFAULT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1814,6 +2553,16 @@ pub mod flow {
             Self::Saturday,
             Self::Sunday,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1861,6 +2610,8 @@ pub mod flow {
     impl MediaStreamType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Video, Self::Audio, Self::AncillaryData];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["video", "audio", "ancillary-data"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1914,6 +2665,8 @@ pub mod flow {
             Self::V720p,
             Self::V480p,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["2160p", "1080p", "1080i", "720p", "480p"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1957,6 +2710,8 @@ pub mod flow {
     impl NdiState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2021,6 +2776,18 @@ pub mod flow {
             Self::Cdi,
             Self::NdiSpeedHq,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "zixi-push",
+            "rtp-fec",
+            "rtp",
+            "rist",
+            "srt-listener",
+            "srt-caller",
+            "st2110-jpegxs",
+            "cdi",
+            "ndi-speed-hq",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2068,6 +2835,8 @@ pub mod flow {
     impl RouterIntegrationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2108,6 +2877,8 @@ pub mod flow {
     impl FailoverMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Merge, Self::Failover];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MERGE", "FAILOVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2148,6 +2919,8 @@ pub mod flow {
     impl State {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2188,6 +2961,8 @@ pub mod flow {
     impl ContentQualityAnalysisState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2230,6 +3005,8 @@ pub mod flow {
     impl ThumbnailState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2270,6 +3047,8 @@ pub mod flow {
     impl NetworkInterfaceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ena, Self::Efa];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ena", "efa"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2312,6 +3091,8 @@ pub mod flow {
     impl Algorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::Aes192, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2355,6 +3136,8 @@ pub mod flow {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Speke, Self::StaticKey, Self::SrtPassword];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["speke", "static-key", "srt-password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2400,6 +3183,8 @@ pub mod flow {
     impl EncodingName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Jxsv, Self::Raw, Self::Smpte291, Self::Pcm];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["jxsv", "raw", "smpte291", "pcm"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2442,6 +3227,8 @@ pub mod flow {
     impl FlowTransitEncryptionKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2502,6 +3289,10 @@ pub mod flow {
             Self::St20653,
             Self::Xyz,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BT601", "BT709", "BT2020", "BT2100", "ST2065-1", "ST2065-3", "XYZ",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2549,6 +3340,8 @@ pub mod flow {
     impl Range {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Narrow, Self::Full, Self::Fullprotect];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NARROW", "FULL", "FULLPROTECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2596,6 +3389,9 @@ pub mod flow {
             Self::Interlace,
             Self::ProgressiveSegmentedFrame,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["progressive", "interlace", "progressive-segmented-frame"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2661,6 +3457,18 @@ pub mod flow {
             Self::St4281,
             Self::Density,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SDR",
+            "PQ",
+            "HLG",
+            "LINEAR",
+            "BT2100LINPQ",
+            "BT2100LINHLG",
+            "ST2065-1",
+            "ST428-1",
+            "DENSITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2708,6 +3516,8 @@ pub mod flow {
     impl State2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2748,6 +3558,8 @@ pub mod flow {
     impl State3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2788,6 +3600,8 @@ pub mod flow {
     impl State4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2821,6 +3635,8 @@ pub use flow::{CfnFlow, CfnFlowAttributes};
 
 /// `AWS::MediaConnect::FlowEntitlement` and its property types.
 pub mod flow_entitlement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::FlowEntitlement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowentitlement.html)
@@ -2882,6 +3698,28 @@ pub mod flow_entitlement {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaConnect::FlowEntitlement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::FlowEntitlement",
+        properties: &[
+            s::prop("DataTransferSubscriberFeePercent", s::Kind::Integer),
+            s::prop("Description", s::Kind::String),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_Encryption)),
+            s::prop(
+                "EntitlementStatus",
+                s::Kind::Enum(EntitlementStatus::VALUES),
+            ),
+            s::prop("FlowArn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Subscribers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FlowArn", "Name", "Subscribers", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFlowEntitlement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowEntitlementAttributes {
@@ -2946,6 +3784,16 @@ pub mod flow_entitlement {
         }
     }
 
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        required: &["Algorithm", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2964,6 +3812,8 @@ pub mod flow_entitlement {
     impl EntitlementStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3006,6 +3856,8 @@ pub mod flow_entitlement {
     impl Algorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::Aes192, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3047,6 +3899,8 @@ pub mod flow_entitlement {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Speke, Self::StaticKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["speke", "static-key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3080,6 +3934,8 @@ pub use flow_entitlement::{CfnFlowEntitlement, CfnFlowEntitlementAttributes};
 
 /// `AWS::MediaConnect::FlowOutput` and its property types.
 pub mod flow_output {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::FlowOutput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowoutput.html)
@@ -3180,6 +4036,16 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::FlowOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::FlowOutput",
+        properties: &[s::prop("CidrAllowList", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("Description", s::Kind::String), s::prop("Destination", s::Kind::String), s::prop("Encryption", s::Kind::Object(&SCHEMA_Encryption)), s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("MaxLatency", s::Kind::Integer), s::prop("MediaStreamOutputConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MediaStreamOutputConfiguration)))), s::prop("MinLatency", s::Kind::Integer), s::prop("Name", s::Kind::String), s::prop("NdiProgramName", s::Kind::String), s::prop("NdiSpeedHqQuality", s::Kind::Integer), s::prop("OutputStatus", s::Kind::Enum(OutputStatus::VALUES)), s::prop("Port", s::Kind::Integer), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("RemoteId", s::Kind::String), s::prop("RouterIntegrationState", s::Kind::Enum(RouterIntegrationState::VALUES)), s::prop("RouterIntegrationTransitEncryption", s::Kind::Object(&SCHEMA_FlowTransitEncryption)), s::prop("SmoothingLatency", s::Kind::Integer), s::prop("StreamId", s::Kind::String), s::prop("VpcInterfaceAttachment", s::Kind::Object(&SCHEMA_VpcInterfaceAttachment)), s::prop("Tags", s::Kind::Json)],
+        required: &["FlowArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlowOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowOutputAttributes {
         /// `OutputArn`: string.
@@ -3227,6 +4093,16 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$")],
+        required: &["RoleArn", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3266,6 +4142,30 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `MediaStreamOutputConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaStreamOutputConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaStreamOutputConfiguration",
+        properties: &[
+            s::prop(
+                "DestinationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DestinationConfiguration),
+                )),
+            ),
+            s::prop("EncodingName", s::Kind::Enum(EncodingName::VALUES)),
+            s::prop(
+                "EncodingParameters",
+                s::Kind::Object(&SCHEMA_EncodingParameters),
+            ),
+            s::prop("MediaStreamName", s::Kind::String),
+        ],
+        required: &["EncodingName", "MediaStreamName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaStreamOutputConfiguration>
         for ::stratus_model::Val<MediaStreamOutputConfiguration>
     {
@@ -3300,6 +4200,22 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `FlowTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTransitEncryption",
+        properties: &[
+            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(FlowTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowTransitEncryption> for ::stratus_model::Val<FlowTransitEncryption> {
         fn from(value: FlowTransitEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3313,6 +4229,16 @@ pub mod flow_output {
         /// `VpcInterfaceName`: string.
         pub vpc_interface_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterfaceAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterfaceAttachment",
+        properties: &[s::prop("VpcInterfaceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcInterfaceAttachment> for ::stratus_model::Val<VpcInterfaceAttachment> {
         fn from(value: VpcInterfaceAttachment) -> Self {
@@ -3350,6 +4276,20 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `DestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationConfiguration",
+        properties: &[
+            s::prop("DestinationIp", s::Kind::String),
+            s::prop("DestinationPort", s::Kind::Integer),
+            s::prop("Interface", s::Kind::Object(&SCHEMA_Interface)),
+        ],
+        required: &["DestinationIp", "DestinationPort", "Interface"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DestinationConfiguration>
         for ::stratus_model::Val<DestinationConfiguration>
     {
@@ -3382,6 +4322,19 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `EncodingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncodingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EncodingParameters",
+        properties: &[
+            s::prop("CompressionFactor", s::Kind::Number),
+            s::prop("EncoderProfile", s::Kind::Enum(EncoderProfile::VALUES)),
+        ],
+        required: &["CompressionFactor"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncodingParameters> for ::stratus_model::Val<EncodingParameters> {
         fn from(value: EncodingParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3406,6 +4359,16 @@ pub mod flow_output {
         }
     }
 
+    /// What the schema says of `Interface`'s properties; `validate()` checks them.
+    pub static SCHEMA_Interface: s::ObjectSchema = s::ObjectSchema {
+        name: "Interface",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Interface> for ::stratus_model::Val<Interface> {
         fn from(value: Interface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3424,6 +4387,8 @@ pub mod flow_output {
     impl OutputStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3491,6 +4456,19 @@ pub mod flow_output {
             Self::Cdi,
             Self::NdiSpeedHq,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "zixi-push",
+            "rtp-fec",
+            "rtp",
+            "zixi-pull",
+            "rist",
+            "srt-listener",
+            "srt-caller",
+            "st2110-jpegxs",
+            "cdi",
+            "ndi-speed-hq",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3539,6 +4517,8 @@ pub mod flow_output {
     impl RouterIntegrationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3581,6 +4561,8 @@ pub mod flow_output {
     impl Algorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::Aes192, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3622,6 +4604,8 @@ pub mod flow_output {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StaticKey, Self::SrtPassword];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["static-key", "srt-password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3666,6 +4650,8 @@ pub mod flow_output {
     impl EncodingName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Jxsv, Self::Raw, Self::Smpte291, Self::Pcm];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["jxsv", "raw", "smpte291", "pcm"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3708,6 +4694,8 @@ pub mod flow_output {
     impl FlowTransitEncryptionKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3750,6 +4738,8 @@ pub mod flow_output {
     impl EncoderProfile {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Main, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["main", "high"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3783,6 +4773,8 @@ pub use flow_output::{CfnFlowOutput, CfnFlowOutputAttributes};
 
 /// `AWS::MediaConnect::FlowSource` and its property types.
 pub mod flow_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::FlowSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowsource.html)
@@ -3877,6 +4869,16 @@ pub mod flow_source {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::FlowSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::FlowSource",
+        properties: &[s::prop("Decryption", s::Kind::Object(&SCHEMA_Encryption)), s::prop("Description", s::Kind::String), s::prop("EntitlementArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("GatewayBridgeSource", s::Kind::Object(&SCHEMA_GatewayBridgeSource)), s::prop("IngestPort", s::Kind::Integer), s::prop("MaxBitrate", s::Kind::Integer), s::prop("MaxLatency", s::Kind::Integer), s::prop("MinLatency", s::Kind::Integer), s::prop("Name", s::Kind::String), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SenderControlPort", s::Kind::Integer), s::prop("SenderIpAddress", s::Kind::String), s::prop("SourceListenerAddress", s::Kind::String), s::prop("SourceListenerPort", s::Kind::Integer), s::prop("StreamId", s::Kind::String), s::prop("VpcInterfaceName", s::Kind::String), s::prop("WhitelistCidr", s::Kind::String), s::prop("Tags", s::Kind::Json)],
+        required: &["FlowArn", "Name", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlowSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowSourceAttributes {
         /// `IngestIp`: string.
@@ -3948,6 +4950,16 @@ pub mod flow_source {
         }
     }
 
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[s::prop("Algorithm", s::Kind::Enum(Algorithm::VALUES)), s::prop("ConstantInitializationVector", s::Kind::String), s::prop("DeviceId", s::Kind::String), s::prop("KeyType", s::Kind::Enum(KeyType::VALUES)), s::prop("Region", s::Kind::String), s::prop("ResourceId", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecretArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), s::prop("Url", s::Kind::String)],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3979,6 +4991,16 @@ pub mod flow_source {
         }
     }
 
+    /// What the schema says of `GatewayBridgeSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayBridgeSource: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayBridgeSource",
+        properties: &[s::prop("BridgeArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("VpcInterfaceAttachment", s::Kind::Object(&SCHEMA_VpcInterfaceAttachment))],
+        required: &["BridgeArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayBridgeSource> for ::stratus_model::Val<GatewayBridgeSource> {
         fn from(value: GatewayBridgeSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3992,6 +5014,16 @@ pub mod flow_source {
         /// `VpcInterfaceName`: string.
         pub vpc_interface_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcInterfaceAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInterfaceAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInterfaceAttachment",
+        properties: &[s::prop("VpcInterfaceName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcInterfaceAttachment> for ::stratus_model::Val<VpcInterfaceAttachment> {
         fn from(value: VpcInterfaceAttachment) -> Self {
@@ -4025,6 +5057,15 @@ pub mod flow_source {
             Self::Rist,
             Self::SrtListener,
             Self::SrtCaller,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "zixi-push",
+            "rtp-fec",
+            "rtp",
+            "rist",
+            "srt-listener",
+            "srt-caller",
         ];
 
         /// The value CloudFormation takes.
@@ -4072,6 +5113,8 @@ pub mod flow_source {
     impl Algorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::Aes192, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4115,6 +5158,8 @@ pub mod flow_source {
     impl KeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Speke, Self::StaticKey, Self::SrtPassword];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["speke", "static-key", "srt-password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4149,6 +5194,8 @@ pub use flow_source::{CfnFlowSource, CfnFlowSourceAttributes};
 
 /// `AWS::MediaConnect::FlowVpcInterface` and its property types.
 pub mod flow_vpc_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::FlowVpcInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowvpcinterface.html)
@@ -4206,6 +5253,16 @@ pub mod flow_vpc_interface {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::FlowVpcInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::FlowVpcInterface",
+        properties: &[s::prop("FlowArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), s::prop("Name", s::Kind::String), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("SubnetId", s::Kind::String), s::prop("Tags", s::Kind::Json)],
+        required: &["FlowArn", "Name", "RoleArn", "SubnetId", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFlowVpcInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFlowVpcInterfaceAttributes {
         /// `NetworkInterfaceIds`: list of string.
@@ -4227,6 +5284,8 @@ pub use flow_vpc_interface::{CfnFlowVpcInterface, CfnFlowVpcInterfaceAttributes}
 
 /// `AWS::MediaConnect::Gateway` and its property types.
 pub mod gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::Gateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-gateway.html)
@@ -4272,6 +5331,28 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `AWS::MediaConnect::Gateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::Gateway",
+        properties: &[
+            s::prop(
+                "EgressCidrBlocks",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Networks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GatewayNetwork))),
+            )
+            .min_items(1)
+            .max_items(4),
+        ],
+        required: &["Name", "EgressCidrBlocks", "Networks"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGatewayAttributes {
         /// `GatewayArn`: string.
@@ -4314,6 +5395,19 @@ pub mod gateway {
         }
     }
 
+    /// What the schema says of `GatewayNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatewayNetwork: s::ObjectSchema = s::ObjectSchema {
+        name: "GatewayNetwork",
+        properties: &[
+            s::prop("CidrBlock", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name", "CidrBlock"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatewayNetwork> for ::stratus_model::Val<GatewayNetwork> {
         fn from(value: GatewayNetwork) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4325,6 +5419,8 @@ pub use gateway::{CfnGateway, CfnGatewayAttributes};
 
 /// `AWS::MediaConnect::RouterInput` and its property types.
 pub mod router_input {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::RouterInput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html)
@@ -4392,6 +5488,38 @@ pub mod router_input {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaConnect::RouterInput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::RouterInput",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("MaintenanceConfiguration", s::Kind::Json),
+            s::prop("MaximumBitrate", s::Kind::Integer),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RegionName", s::Kind::String),
+            s::prop("RoutingScope", s::Kind::Enum(RoutingScope::VALUES)),
+            s::prop("Tier", s::Kind::Enum(RouterInputTier::VALUES)),
+            s::prop(
+                "TransitEncryption",
+                s::Kind::Object(&SCHEMA_RouterInputTransitEncryption),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Configuration",
+            "MaximumBitrate",
+            "Name",
+            "RoutingScope",
+            "Tier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRouterInput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouterInputAttributes {
@@ -4471,6 +5599,22 @@ pub mod router_input {
         }
     }
 
+    /// What the schema says of `RouterInputTransitEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterInputTransitEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterInputTransitEncryption",
+        properties: &[
+            s::prop("EncryptionKeyConfiguration", s::Kind::Json),
+            s::prop(
+                "EncryptionKeyType",
+                s::Kind::Enum(RouterInputTransitEncryptionKeyType::VALUES),
+            ),
+        ],
+        required: &["EncryptionKeyConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouterInputTransitEncryption>
         for ::stratus_model::Val<RouterInputTransitEncryption>
     {
@@ -4491,6 +5635,8 @@ pub mod router_input {
     impl RoutingScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Regional, Self::Global];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REGIONAL", "GLOBAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4533,6 +5679,8 @@ pub mod router_input {
     impl RouterInputTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Input100, Self::Input50, Self::Input20];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INPUT_100", "INPUT_50", "INPUT_20"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4574,6 +5722,8 @@ pub mod router_input {
     impl RouterInputTransitEncryptionKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SecretsManager, Self::Automatic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4609,6 +5759,8 @@ pub use router_input::{CfnRouterInput, CfnRouterInputAttributes};
 
 /// `AWS::MediaConnect::RouterNetworkInterface` and its property types.
 pub mod router_network_interface {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::RouterNetworkInterface`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routernetworkinterface.html)
@@ -4648,6 +5800,23 @@ pub mod router_network_interface {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaConnect::RouterNetworkInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::RouterNetworkInterface",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RegionName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Configuration", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRouterNetworkInterface`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouterNetworkInterfaceAttributes {
@@ -4703,6 +5872,8 @@ pub use router_network_interface::{
 
 /// `AWS::MediaConnect::RouterOutput` and its property types.
 pub mod router_output {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConnect::RouterOutput`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html)
@@ -4766,6 +5937,34 @@ pub mod router_output {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaConnect::RouterOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConnect::RouterOutput",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("MaintenanceConfiguration", s::Kind::Json),
+            s::prop("MaximumBitrate", s::Kind::Integer),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("RegionName", s::Kind::String),
+            s::prop("RoutingScope", s::Kind::Enum(RoutingScope::VALUES)),
+            s::prop("Tier", s::Kind::Enum(RouterOutputTier::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Configuration",
+            "MaximumBitrate",
+            "Name",
+            "RoutingScope",
+            "Tier",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRouterOutput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouterOutputAttributes {
@@ -4831,6 +6030,8 @@ pub mod router_output {
     impl RoutingScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Regional, Self::Global];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REGIONAL", "GLOBAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4873,6 +6074,8 @@ pub mod router_output {
     impl RouterOutputTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Output100, Self::Output50, Self::Output20];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OUTPUT_100", "OUTPUT_50", "OUTPUT_20"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::MediaConvert::JobTemplate` and its property types.
 pub mod job_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConvert::JobTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-jobtemplate.html)
@@ -62,6 +64,33 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `AWS::MediaConvert::JobTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConvert::JobTemplate",
+        properties: &[
+            s::prop(
+                "AccelerationSettings",
+                s::Kind::Object(&SCHEMA_AccelerationSettings),
+            ),
+            s::prop("Category", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "HopDestinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HopDestination))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("Queue", s::Kind::String),
+            s::prop("SettingsJson", s::Kind::Json),
+            s::prop("StatusUpdateInterval", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SettingsJson"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnJobTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnJobTemplateAttributes {
         /// `Id`: string.
@@ -97,6 +126,16 @@ pub mod job_template {
         }
     }
 
+    /// What the schema says of `AccelerationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccelerationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AccelerationSettings",
+        properties: &[s::prop("Mode", s::Kind::String)],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccelerationSettings> for ::stratus_model::Val<AccelerationSettings> {
         fn from(value: AccelerationSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -115,6 +154,20 @@ pub mod job_template {
         pub wait_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HopDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_HopDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "HopDestination",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("Queue", s::Kind::String),
+            s::prop("WaitMinutes", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HopDestination> for ::stratus_model::Val<HopDestination> {
         fn from(value: HopDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +179,8 @@ pub use job_template::{CfnJobTemplate, CfnJobTemplateAttributes};
 
 /// `AWS::MediaConvert::Preset` and its property types.
 pub mod preset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConvert::Preset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-preset.html)
@@ -166,6 +221,22 @@ pub mod preset {
         }
     }
 
+    /// What the schema says of `AWS::MediaConvert::Preset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConvert::Preset",
+        properties: &[
+            s::prop("Category", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("SettingsJson", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SettingsJson"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPreset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPresetAttributes {
         /// `Id`: string.
@@ -188,6 +259,8 @@ pub use preset::{CfnPreset, CfnPresetAttributes};
 
 /// `AWS::MediaConvert::Queue` and its property types.
 pub mod queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaConvert::Queue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html)
@@ -213,6 +286,23 @@ pub mod queue {
         /// `Tags`: JSON.
         pub tags: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `AWS::MediaConvert::Queue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaConvert::Queue",
+        properties: &[
+            s::prop("ConcurrentJobs", s::Kind::Integer),
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("PricingPlan", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::MediaLive::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channel.html)
@@ -60,6 +62,65 @@ pub mod channel {
         pub vpc: ::std::option::Option<::stratus_model::Val<VpcOutputSettings>>,
     }
 
+    /// What the schema says of `AWS::MediaLive::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Channel",
+        properties: &[
+            s::prop(
+                "AnywhereSettings",
+                s::Kind::Object(&SCHEMA_AnywhereSettings),
+            ),
+            s::prop(
+                "CdiInputSpecification",
+                s::Kind::Object(&SCHEMA_CdiInputSpecification),
+            ),
+            s::prop("ChannelClass", s::Kind::String),
+            s::prop(
+                "ChannelEngineVersion",
+                s::Kind::Object(&SCHEMA_ChannelEngineVersionRequest),
+            ),
+            s::prop(
+                "ChannelSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputDestination))),
+            ),
+            s::prop("DryRun", s::Kind::Boolean),
+            s::prop("EncoderSettings", s::Kind::Object(&SCHEMA_EncoderSettings)),
+            s::prop(
+                "InferenceSettings",
+                s::Kind::Object(&SCHEMA_InferenceSettings),
+            ),
+            s::prop(
+                "InputAttachments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputAttachment))),
+            ),
+            s::prop(
+                "InputSpecification",
+                s::Kind::Object(&SCHEMA_InputSpecification),
+            ),
+            s::prop(
+                "LinkedChannelSettings",
+                s::Kind::Object(&SCHEMA_LinkedChannelSettings),
+            ),
+            s::prop("LogLevel", s::Kind::String),
+            s::prop(
+                "Maintenance",
+                s::Kind::Object(&SCHEMA_MaintenanceCreateSettings),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Vpc", s::Kind::Object(&SCHEMA_VpcOutputSettings)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Inputs`: list of string.
@@ -93,6 +154,19 @@ pub mod channel {
         pub cluster_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AnywhereSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnywhereSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AnywhereSettings",
+        properties: &[
+            s::prop("ChannelPlacementGroupId", s::Kind::String),
+            s::prop("ClusterId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnywhereSettings> for ::stratus_model::Val<AnywhereSettings> {
         fn from(value: AnywhereSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -107,6 +181,16 @@ pub mod channel {
         pub resolution: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CdiInputSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CdiInputSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CdiInputSpecification",
+        properties: &[s::prop("Resolution", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CdiInputSpecification> for ::stratus_model::Val<CdiInputSpecification> {
         fn from(value: CdiInputSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -120,6 +204,16 @@ pub mod channel {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ChannelEngineVersionRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelEngineVersionRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelEngineVersionRequest",
+        properties: &[s::prop("Version", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ChannelEngineVersionRequest>
         for ::stratus_model::Val<ChannelEngineVersionRequest>
@@ -153,6 +247,47 @@ pub mod channel {
             ::stratus_model::Val<::std::vec::Vec<SrtOutputDestinationSettings>>,
         >,
     }
+
+    /// What the schema says of `OutputDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputDestination",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop(
+                "LogicalInterfaceNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "MediaPackageSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MediaPackageOutputDestinationSettings),
+                )),
+            ),
+            s::prop(
+                "MultiplexSettings",
+                s::Kind::Object(&SCHEMA_MultiplexProgramChannelDestinationSettings),
+            ),
+            s::prop(
+                "Settings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_OutputDestinationSettings),
+                )),
+            ),
+            s::prop(
+                "SrtSettings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SrtOutputDestinationSettings),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputDestination> for ::stratus_model::Val<OutputDestination> {
         fn from(value: OutputDestination) -> Self {
@@ -202,6 +337,64 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VideoDescription>>>,
     }
 
+    /// What the schema says of `EncoderSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncoderSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EncoderSettings",
+        properties: &[
+            s::prop(
+                "AudioDescriptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioDescription))),
+            ),
+            s::prop("AvailBlanking", s::Kind::Object(&SCHEMA_AvailBlanking)),
+            s::prop(
+                "AvailConfiguration",
+                s::Kind::Object(&SCHEMA_AvailConfiguration),
+            ),
+            s::prop("BlackoutSlate", s::Kind::Object(&SCHEMA_BlackoutSlate)),
+            s::prop(
+                "CaptionDescriptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CaptionDescription))),
+            ),
+            s::prop(
+                "ColorCorrectionSettings",
+                s::Kind::Object(&SCHEMA_ColorCorrectionSettings),
+            ),
+            s::prop(
+                "FeatureActivations",
+                s::Kind::Object(&SCHEMA_FeatureActivations),
+            ),
+            s::prop(
+                "GlobalConfiguration",
+                s::Kind::Object(&SCHEMA_GlobalConfiguration),
+            ),
+            s::prop(
+                "MotionGraphicsConfiguration",
+                s::Kind::Object(&SCHEMA_MotionGraphicsConfiguration),
+            ),
+            s::prop(
+                "NielsenConfiguration",
+                s::Kind::Object(&SCHEMA_NielsenConfiguration),
+            ),
+            s::prop(
+                "OutputGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OutputGroup))),
+            ),
+            s::prop(
+                "ThumbnailConfiguration",
+                s::Kind::Object(&SCHEMA_ThumbnailConfiguration),
+            ),
+            s::prop("TimecodeConfig", s::Kind::Object(&SCHEMA_TimecodeConfig)),
+            s::prop(
+                "VideoDescriptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VideoDescription))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncoderSettings> for ::stratus_model::Val<EncoderSettings> {
         fn from(value: EncoderSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -215,6 +408,16 @@ pub mod channel {
         /// `FeedArn`: string.
         pub feed_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InferenceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceSettings",
+        properties: &[s::prop("FeedArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceSettings> for ::stratus_model::Val<InferenceSettings> {
         fn from(value: InferenceSettings) -> Self {
@@ -241,6 +444,28 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `InputAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "InputAttachment",
+        properties: &[
+            s::prop(
+                "AutomaticInputFailoverSettings",
+                s::Kind::Object(&SCHEMA_AutomaticInputFailoverSettings),
+            ),
+            s::prop("InputAttachmentName", s::Kind::String),
+            s::prop("InputId", s::Kind::String),
+            s::prop("InputSettings", s::Kind::Object(&SCHEMA_InputSettings)),
+            s::prop(
+                "LogicalInterfaceNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputAttachment> for ::stratus_model::Val<InputAttachment> {
         fn from(value: InputAttachment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +483,20 @@ pub mod channel {
         /// `Resolution`: string.
         pub resolution: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InputSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSpecification",
+        properties: &[
+            s::prop("Codec", s::Kind::String),
+            s::prop("MaximumBitrate", s::Kind::String),
+            s::prop("Resolution", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputSpecification> for ::stratus_model::Val<InputSpecification> {
         fn from(value: InputSpecification) -> Self {
@@ -277,6 +516,25 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<PrimaryChannelSettings>>,
     }
 
+    /// What the schema says of `LinkedChannelSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkedChannelSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkedChannelSettings",
+        properties: &[
+            s::prop(
+                "FollowerChannelSettings",
+                s::Kind::Object(&SCHEMA_FollowerChannelSettings),
+            ),
+            s::prop(
+                "PrimaryChannelSettings",
+                s::Kind::Object(&SCHEMA_PrimaryChannelSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkedChannelSettings> for ::stratus_model::Val<LinkedChannelSettings> {
         fn from(value: LinkedChannelSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -293,6 +551,19 @@ pub mod channel {
         pub maintenance_start_time:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MaintenanceCreateSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceCreateSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceCreateSettings",
+        properties: &[
+            s::prop("MaintenanceDay", s::Kind::String),
+            s::prop("MaintenanceStartTime", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceCreateSettings>
         for ::stratus_model::Val<MaintenanceCreateSettings>
@@ -317,6 +588,26 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `VpcOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcOutputSettings",
+        properties: &[
+            s::prop(
+                "PublicAddressAllocationIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcOutputSettings> for ::stratus_model::Val<VpcOutputSettings> {
         fn from(value: VpcOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -340,6 +631,22 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MediaPackageOutputDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageOutputDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageOutputDestinationSettings",
+        properties: &[
+            s::prop("ChannelEndpointId", s::Kind::String),
+            s::prop("ChannelGroup", s::Kind::String),
+            s::prop("ChannelId", s::Kind::String),
+            s::prop("ChannelName", s::Kind::String),
+            s::prop("MediaPackageRegionName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaPackageOutputDestinationSettings>
         for ::stratus_model::Val<MediaPackageOutputDestinationSettings>
     {
@@ -357,6 +664,20 @@ pub mod channel {
         /// `ProgramName`: string.
         pub program_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MultiplexProgramChannelDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexProgramChannelDestinationSettings: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MultiplexProgramChannelDestinationSettings",
+            properties: &[
+                s::prop("MultiplexId", s::Kind::String),
+                s::prop("ProgramName", s::Kind::String),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<MultiplexProgramChannelDestinationSettings>
         for ::stratus_model::Val<MultiplexProgramChannelDestinationSettings>
@@ -379,6 +700,21 @@ pub mod channel {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OutputDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputDestinationSettings",
+        properties: &[
+            s::prop("PasswordParam", s::Kind::String),
+            s::prop("StreamName", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputDestinationSettings>
         for ::stratus_model::Val<OutputDestinationSettings>
@@ -404,6 +740,22 @@ pub mod channel {
         /// `Url`: string.
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SrtOutputDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtOutputDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtOutputDestinationSettings",
+        properties: &[
+            s::prop("ConnectionMode", s::Kind::String),
+            s::prop("EncryptionPassphraseSecretArn", s::Kind::String),
+            s::prop("ListenerPort", s::Kind::Integer),
+            s::prop("StreamId", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SrtOutputDestinationSettings>
         for ::stratus_model::Val<SrtOutputDestinationSettings>
@@ -450,6 +802,39 @@ pub mod channel {
         pub stream_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AudioDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioDescription",
+        properties: &[
+            s::prop(
+                "AudioDashRoles",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AudioNormalizationSettings",
+                s::Kind::Object(&SCHEMA_AudioNormalizationSettings),
+            ),
+            s::prop("AudioSelectorName", s::Kind::String),
+            s::prop("AudioType", s::Kind::String),
+            s::prop("AudioTypeControl", s::Kind::String),
+            s::prop(
+                "AudioWatermarkingSettings",
+                s::Kind::Object(&SCHEMA_AudioWatermarkSettings),
+            ),
+            s::prop("CodecSettings", s::Kind::Object(&SCHEMA_AudioCodecSettings)),
+            s::prop("DvbDashAccessibility", s::Kind::String),
+            s::prop("LanguageCode", s::Kind::String),
+            s::prop("LanguageCodeControl", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("RemixSettings", s::Kind::Object(&SCHEMA_RemixSettings)),
+            s::prop("StreamName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioDescription> for ::stratus_model::Val<AudioDescription> {
         fn from(value: AudioDescription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -465,6 +850,19 @@ pub mod channel {
         /// `State`: string.
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AvailBlanking`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailBlanking: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailBlanking",
+        properties: &[
+            s::prop("AvailBlankingImage", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("State", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AvailBlanking> for ::stratus_model::Val<AvailBlanking> {
         fn from(value: AvailBlanking) -> Self {
@@ -482,6 +880,19 @@ pub mod channel {
         pub scte35_segmentation_scope:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AvailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailConfiguration",
+        properties: &[
+            s::prop("AvailSettings", s::Kind::Object(&SCHEMA_AvailSettings)),
+            s::prop("Scte35SegmentationScope", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AvailConfiguration> for ::stratus_model::Val<AvailConfiguration> {
         fn from(value: AvailConfiguration) -> Self {
@@ -505,6 +916,25 @@ pub mod channel {
         /// `State`: string.
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BlackoutSlate`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlackoutSlate: s::ObjectSchema = s::ObjectSchema {
+        name: "BlackoutSlate",
+        properties: &[
+            s::prop("BlackoutSlateImage", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("NetworkEndBlackout", s::Kind::String),
+            s::prop(
+                "NetworkEndBlackoutImage",
+                s::Kind::Object(&SCHEMA_InputLocation),
+            ),
+            s::prop("NetworkId", s::Kind::String),
+            s::prop("State", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlackoutSlate> for ::stratus_model::Val<BlackoutSlate> {
         fn from(value: BlackoutSlate) -> Self {
@@ -539,6 +969,31 @@ pub mod channel {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CaptionDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionDescription",
+        properties: &[
+            s::prop("Accessibility", s::Kind::String),
+            s::prop(
+                "CaptionDashRoles",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CaptionSelectorName", s::Kind::String),
+            s::prop(
+                "DestinationSettings",
+                s::Kind::Object(&SCHEMA_CaptionDestinationSettings),
+            ),
+            s::prop("DvbDashAccessibility", s::Kind::String),
+            s::prop("LanguageCode", s::Kind::String),
+            s::prop("LanguageDescription", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptionDescription> for ::stratus_model::Val<CaptionDescription> {
         fn from(value: CaptionDescription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -553,6 +1008,19 @@ pub mod channel {
         pub global_color_corrections:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ColorCorrection>>>,
     }
+
+    /// What the schema says of `ColorCorrectionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColorCorrectionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ColorCorrectionSettings",
+        properties: &[s::prop(
+            "GlobalColorCorrections",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ColorCorrection))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColorCorrectionSettings>
         for ::stratus_model::Val<ColorCorrectionSettings>
@@ -573,6 +1041,19 @@ pub mod channel {
         pub output_static_image_overlay_schedule_actions:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FeatureActivations`'s properties; `validate()` checks them.
+    pub static SCHEMA_FeatureActivations: s::ObjectSchema = s::ObjectSchema {
+        name: "FeatureActivations",
+        properties: &[
+            s::prop("InputPrepareScheduleActions", s::Kind::String),
+            s::prop("OutputStaticImageOverlayScheduleActions", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FeatureActivations> for ::stratus_model::Val<FeatureActivations> {
         fn from(value: FeatureActivations) -> Self {
@@ -603,6 +1084,30 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GlobalConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GlobalConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GlobalConfiguration",
+        properties: &[
+            s::prop("InitialAudioGain", s::Kind::Integer),
+            s::prop("InputEndAction", s::Kind::String),
+            s::prop(
+                "InputLossBehavior",
+                s::Kind::Object(&SCHEMA_InputLossBehavior),
+            ),
+            s::prop("OutputLockingMode", s::Kind::String),
+            s::prop(
+                "OutputLockingSettings",
+                s::Kind::Object(&SCHEMA_OutputLockingSettings),
+            ),
+            s::prop("OutputTimingSource", s::Kind::String),
+            s::prop("SupportLowFramerateInputs", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GlobalConfiguration> for ::stratus_model::Val<GlobalConfiguration> {
         fn from(value: GlobalConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -620,6 +1125,22 @@ pub mod channel {
         pub motion_graphics_settings:
             ::std::option::Option<::stratus_model::Val<MotionGraphicsSettings>>,
     }
+
+    /// What the schema says of `MotionGraphicsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MotionGraphicsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MotionGraphicsConfiguration",
+        properties: &[
+            s::prop("MotionGraphicsInsertion", s::Kind::String),
+            s::prop(
+                "MotionGraphicsSettings",
+                s::Kind::Object(&SCHEMA_MotionGraphicsSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MotionGraphicsConfiguration>
         for ::stratus_model::Val<MotionGraphicsConfiguration>
@@ -640,6 +1161,19 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NielsenConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NielsenConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NielsenConfiguration",
+        properties: &[
+            s::prop("DistributorId", s::Kind::String),
+            s::prop("NielsenPcmToId3Tagging", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NielsenConfiguration> for ::stratus_model::Val<NielsenConfiguration> {
         fn from(value: NielsenConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -658,6 +1192,26 @@ pub mod channel {
         pub outputs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Output>>>,
     }
 
+    /// What the schema says of `OutputGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputGroup",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "OutputGroupSettings",
+                s::Kind::Object(&SCHEMA_OutputGroupSettings),
+            ),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Output))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputGroup> for ::stratus_model::Val<OutputGroup> {
         fn from(value: OutputGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -671,6 +1225,16 @@ pub mod channel {
         /// `State`: string.
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ThumbnailConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThumbnailConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ThumbnailConfiguration",
+        properties: &[s::prop("State", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThumbnailConfiguration> for ::stratus_model::Val<ThumbnailConfiguration> {
         fn from(value: ThumbnailConfiguration) -> Self {
@@ -687,6 +1251,19 @@ pub mod channel {
         /// `SyncThreshold`: integer.
         pub sync_threshold: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TimecodeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimecodeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TimecodeConfig",
+        properties: &[
+            s::prop("Source", s::Kind::String),
+            s::prop("SyncThreshold", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimecodeConfig> for ::stratus_model::Val<TimecodeConfig> {
         fn from(value: TimecodeConfig) -> Self {
@@ -714,6 +1291,24 @@ pub mod channel {
         pub width: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `VideoDescription`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoDescription: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoDescription",
+        properties: &[
+            s::prop("CodecSettings", s::Kind::Object(&SCHEMA_VideoCodecSettings)),
+            s::prop("Height", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("RespondToAfd", s::Kind::String),
+            s::prop("ScalingBehavior", s::Kind::String),
+            s::prop("Sharpness", s::Kind::Integer),
+            s::prop("Width", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoDescription> for ::stratus_model::Val<VideoDescription> {
         fn from(value: VideoDescription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -734,6 +1329,24 @@ pub mod channel {
         /// `SecondaryInputId`: string.
         pub secondary_input_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AutomaticInputFailoverSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutomaticInputFailoverSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AutomaticInputFailoverSettings",
+        properties: &[
+            s::prop("ErrorClearTimeMsec", s::Kind::Integer),
+            s::prop(
+                "FailoverConditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FailoverCondition))),
+            ),
+            s::prop("InputPreference", s::Kind::String),
+            s::prop("SecondaryInputId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutomaticInputFailoverSettings>
         for ::stratus_model::Val<AutomaticInputFailoverSettings>
@@ -775,6 +1388,37 @@ pub mod channel {
         pub video_selector: ::std::option::Option<::stratus_model::Val<VideoSelector>>,
     }
 
+    /// What the schema says of `InputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSettings",
+        properties: &[
+            s::prop(
+                "AudioSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioSelector))),
+            ),
+            s::prop(
+                "CaptionSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CaptionSelector))),
+            ),
+            s::prop("DeblockFilter", s::Kind::String),
+            s::prop("DenoiseFilter", s::Kind::String),
+            s::prop("FilterStrength", s::Kind::Integer),
+            s::prop("InputFilter", s::Kind::String),
+            s::prop(
+                "NetworkInputSettings",
+                s::Kind::Object(&SCHEMA_NetworkInputSettings),
+            ),
+            s::prop("Scte35Pid", s::Kind::Integer),
+            s::prop("Smpte2038DataPreference", s::Kind::String),
+            s::prop("SourceEndBehavior", s::Kind::String),
+            s::prop("VideoSelector", s::Kind::Object(&SCHEMA_VideoSelector)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSettings> for ::stratus_model::Val<InputSettings> {
         fn from(value: InputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -791,6 +1435,19 @@ pub mod channel {
         pub primary_channel_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FollowerChannelSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FollowerChannelSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FollowerChannelSettings",
+        properties: &[
+            s::prop("LinkedChannelType", s::Kind::String),
+            s::prop("PrimaryChannelArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FollowerChannelSettings>
         for ::stratus_model::Val<FollowerChannelSettings>
     {
@@ -806,6 +1463,16 @@ pub mod channel {
         /// `LinkedChannelType`: string.
         pub linked_channel_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PrimaryChannelSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrimaryChannelSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "PrimaryChannelSettings",
+        properties: &[s::prop("LinkedChannelType", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrimaryChannelSettings> for ::stratus_model::Val<PrimaryChannelSettings> {
         fn from(value: PrimaryChannelSettings) -> Self {
@@ -825,6 +1492,20 @@ pub mod channel {
         pub target_lkfs: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `AudioNormalizationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioNormalizationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioNormalizationSettings",
+        properties: &[
+            s::prop("Algorithm", s::Kind::String),
+            s::prop("AlgorithmControl", s::Kind::String),
+            s::prop("TargetLkfs", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioNormalizationSettings>
         for ::stratus_model::Val<AudioNormalizationSettings>
     {
@@ -841,6 +1522,19 @@ pub mod channel {
         pub nielsen_watermarks_settings:
             ::std::option::Option<::stratus_model::Val<NielsenWatermarksSettings>>,
     }
+
+    /// What the schema says of `AudioWatermarkSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioWatermarkSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioWatermarkSettings",
+        properties: &[s::prop(
+            "NielsenWatermarksSettings",
+            s::Kind::Object(&SCHEMA_NielsenWatermarksSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioWatermarkSettings> for ::stratus_model::Val<AudioWatermarkSettings> {
         fn from(value: AudioWatermarkSettings) -> Self {
@@ -869,6 +1563,27 @@ pub mod channel {
         pub wav_settings: ::std::option::Option<::stratus_model::Val<WavSettings>>,
     }
 
+    /// What the schema says of `AudioCodecSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioCodecSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioCodecSettings",
+        properties: &[
+            s::prop("AacSettings", s::Kind::Object(&SCHEMA_AacSettings)),
+            s::prop("Ac3Settings", s::Kind::Object(&SCHEMA_Ac3Settings)),
+            s::prop(
+                "Eac3AtmosSettings",
+                s::Kind::Object(&SCHEMA_Eac3AtmosSettings),
+            ),
+            s::prop("Eac3Settings", s::Kind::Object(&SCHEMA_Eac3Settings)),
+            s::prop("Mp2Settings", s::Kind::Object(&SCHEMA_Mp2Settings)),
+            s::prop("PassThroughSettings", s::Kind::Json),
+            s::prop("WavSettings", s::Kind::Object(&SCHEMA_WavSettings)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioCodecSettings> for ::stratus_model::Val<AudioCodecSettings> {
         fn from(value: AudioCodecSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -888,6 +1603,23 @@ pub mod channel {
         pub channels_out: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `RemixSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RemixSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RemixSettings",
+        properties: &[
+            s::prop(
+                "ChannelMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioChannelMapping))),
+            ),
+            s::prop("ChannelsIn", s::Kind::Integer),
+            s::prop("ChannelsOut", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RemixSettings> for ::stratus_model::Val<RemixSettings> {
         fn from(value: RemixSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -905,6 +1637,20 @@ pub mod channel {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InputLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "InputLocation",
+        properties: &[
+            s::prop("PasswordParam", s::Kind::String),
+            s::prop("Uri", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputLocation> for ::stratus_model::Val<InputLocation> {
         fn from(value: InputLocation) -> Self {
@@ -924,6 +1670,26 @@ pub mod channel {
         pub scte35_time_signal_apos:
             ::std::option::Option<::stratus_model::Val<Scte35TimeSignalApos>>,
     }
+
+    /// What the schema says of `AvailSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailSettings",
+        properties: &[
+            s::prop("Esam", s::Kind::Object(&SCHEMA_Esam)),
+            s::prop(
+                "Scte35SpliceInsert",
+                s::Kind::Object(&SCHEMA_Scte35SpliceInsert),
+            ),
+            s::prop(
+                "Scte35TimeSignalApos",
+                s::Kind::Object(&SCHEMA_Scte35TimeSignalApos),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AvailSettings> for ::stratus_model::Val<AvailSettings> {
         fn from(value: AvailSettings) -> Self {
@@ -976,6 +1742,45 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<WebvttDestinationSettings>>,
     }
 
+    /// What the schema says of `CaptionDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionDestinationSettings",
+        properties: &[
+            s::prop("AribDestinationSettings", s::Kind::Json),
+            s::prop(
+                "BurnInDestinationSettings",
+                s::Kind::Object(&SCHEMA_BurnInDestinationSettings),
+            ),
+            s::prop(
+                "DvbSubDestinationSettings",
+                s::Kind::Object(&SCHEMA_DvbSubDestinationSettings),
+            ),
+            s::prop(
+                "EbuTtDDestinationSettings",
+                s::Kind::Object(&SCHEMA_EbuTtDDestinationSettings),
+            ),
+            s::prop("EmbeddedDestinationSettings", s::Kind::Json),
+            s::prop("EmbeddedPlusScte20DestinationSettings", s::Kind::Json),
+            s::prop("RtmpCaptionInfoDestinationSettings", s::Kind::Json),
+            s::prop("Scte20PlusEmbeddedDestinationSettings", s::Kind::Json),
+            s::prop("Scte27DestinationSettings", s::Kind::Json),
+            s::prop("SmpteTtDestinationSettings", s::Kind::Json),
+            s::prop("TeletextDestinationSettings", s::Kind::Json),
+            s::prop(
+                "TtmlDestinationSettings",
+                s::Kind::Object(&SCHEMA_TtmlDestinationSettings),
+            ),
+            s::prop(
+                "WebvttDestinationSettings",
+                s::Kind::Object(&SCHEMA_WebvttDestinationSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptionDestinationSettings>
         for ::stratus_model::Val<CaptionDestinationSettings>
     {
@@ -995,6 +1800,20 @@ pub mod channel {
         /// `Uri`: string.
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ColorCorrection`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColorCorrection: s::ObjectSchema = s::ObjectSchema {
+        name: "ColorCorrection",
+        properties: &[
+            s::prop("InputColorSpace", s::Kind::String),
+            s::prop("OutputColorSpace", s::Kind::String),
+            s::prop("Uri", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColorCorrection> for ::stratus_model::Val<ColorCorrection> {
         fn from(value: ColorCorrection) -> Self {
@@ -1020,6 +1839,25 @@ pub mod channel {
         pub repeat_frame_msec: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `InputLossBehavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputLossBehavior: s::ObjectSchema = s::ObjectSchema {
+        name: "InputLossBehavior",
+        properties: &[
+            s::prop("BlackFrameMsec", s::Kind::Integer),
+            s::prop("InputLossImageColor", s::Kind::String),
+            s::prop(
+                "InputLossImageSlate",
+                s::Kind::Object(&SCHEMA_InputLocation),
+            ),
+            s::prop("InputLossImageType", s::Kind::String),
+            s::prop("RepeatFrameMsec", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputLossBehavior> for ::stratus_model::Val<InputLossBehavior> {
         fn from(value: InputLossBehavior) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1041,6 +1879,29 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<PipelineLockingSettings>>,
     }
 
+    /// What the schema says of `OutputLockingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputLockingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputLockingSettings",
+        properties: &[
+            s::prop(
+                "DisabledLockingSettings",
+                s::Kind::Object(&SCHEMA_DisabledLockingSettings),
+            ),
+            s::prop(
+                "EpochLockingSettings",
+                s::Kind::Object(&SCHEMA_EpochLockingSettings),
+            ),
+            s::prop(
+                "PipelineLockingSettings",
+                s::Kind::Object(&SCHEMA_PipelineLockingSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputLockingSettings> for ::stratus_model::Val<OutputLockingSettings> {
         fn from(value: OutputLockingSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1055,6 +1916,16 @@ pub mod channel {
         pub html_motion_graphics_settings:
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `MotionGraphicsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MotionGraphicsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MotionGraphicsSettings",
+        properties: &[s::prop("HtmlMotionGraphicsSettings", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MotionGraphicsSettings> for ::stratus_model::Val<MotionGraphicsSettings> {
         fn from(value: MotionGraphicsSettings) -> Self {
@@ -1094,6 +1965,54 @@ pub mod channel {
         pub udp_group_settings: ::std::option::Option<::stratus_model::Val<UdpGroupSettings>>,
     }
 
+    /// What the schema says of `OutputGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputGroupSettings",
+        properties: &[
+            s::prop(
+                "ArchiveGroupSettings",
+                s::Kind::Object(&SCHEMA_ArchiveGroupSettings),
+            ),
+            s::prop(
+                "CmafIngestGroupSettings",
+                s::Kind::Object(&SCHEMA_CmafIngestGroupSettings),
+            ),
+            s::prop(
+                "FrameCaptureGroupSettings",
+                s::Kind::Object(&SCHEMA_FrameCaptureGroupSettings),
+            ),
+            s::prop(
+                "HlsGroupSettings",
+                s::Kind::Object(&SCHEMA_HlsGroupSettings),
+            ),
+            s::prop(
+                "MediaPackageGroupSettings",
+                s::Kind::Object(&SCHEMA_MediaPackageGroupSettings),
+            ),
+            s::prop(
+                "MsSmoothGroupSettings",
+                s::Kind::Object(&SCHEMA_MsSmoothGroupSettings),
+            ),
+            s::prop("MultiplexGroupSettings", s::Kind::Json),
+            s::prop(
+                "RtmpGroupSettings",
+                s::Kind::Object(&SCHEMA_RtmpGroupSettings),
+            ),
+            s::prop(
+                "SrtGroupSettings",
+                s::Kind::Object(&SCHEMA_SrtGroupSettings),
+            ),
+            s::prop(
+                "UdpGroupSettings",
+                s::Kind::Object(&SCHEMA_UdpGroupSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputGroupSettings> for ::stratus_model::Val<OutputGroupSettings> {
         fn from(value: OutputGroupSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1119,6 +2038,28 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_Output: s::ObjectSchema = s::ObjectSchema {
+        name: "Output",
+        properties: &[
+            s::prop(
+                "AudioDescriptionNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "CaptionDescriptionNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("OutputName", s::Kind::String),
+            s::prop("OutputSettings", s::Kind::Object(&SCHEMA_OutputSettings)),
+            s::prop("VideoDescriptionName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Output> for ::stratus_model::Val<Output> {
         fn from(value: Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1142,6 +2083,25 @@ pub mod channel {
         pub mpeg2_settings: ::std::option::Option<::stratus_model::Val<Mpeg2Settings>>,
     }
 
+    /// What the schema says of `VideoCodecSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoCodecSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoCodecSettings",
+        properties: &[
+            s::prop("Av1Settings", s::Kind::Object(&SCHEMA_Av1Settings)),
+            s::prop(
+                "FrameCaptureSettings",
+                s::Kind::Object(&SCHEMA_FrameCaptureSettings),
+            ),
+            s::prop("H264Settings", s::Kind::Object(&SCHEMA_H264Settings)),
+            s::prop("H265Settings", s::Kind::Object(&SCHEMA_H265Settings)),
+            s::prop("Mpeg2Settings", s::Kind::Object(&SCHEMA_Mpeg2Settings)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoCodecSettings> for ::stratus_model::Val<VideoCodecSettings> {
         fn from(value: VideoCodecSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1156,6 +2116,19 @@ pub mod channel {
         pub failover_condition_settings:
             ::std::option::Option<::stratus_model::Val<FailoverConditionSettings>>,
     }
+
+    /// What the schema says of `FailoverCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverCondition",
+        properties: &[s::prop(
+            "FailoverConditionSettings",
+            s::Kind::Object(&SCHEMA_FailoverConditionSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FailoverCondition> for ::stratus_model::Val<FailoverCondition> {
         fn from(value: FailoverCondition) -> Self {
@@ -1172,6 +2145,22 @@ pub mod channel {
         /// `SelectorSettings`: [`AudioSelectorSettings`].
         pub selector_settings: ::std::option::Option<::stratus_model::Val<AudioSelectorSettings>>,
     }
+
+    /// What the schema says of `AudioSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioSelector",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SelectorSettings",
+                s::Kind::Object(&SCHEMA_AudioSelectorSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioSelector> for ::stratus_model::Val<AudioSelector> {
         fn from(value: AudioSelector) -> Self {
@@ -1191,6 +2180,23 @@ pub mod channel {
         pub selector_settings: ::std::option::Option<::stratus_model::Val<CaptionSelectorSettings>>,
     }
 
+    /// What the schema says of `CaptionSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionSelector",
+        properties: &[
+            s::prop("LanguageCode", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SelectorSettings",
+                s::Kind::Object(&SCHEMA_CaptionSelectorSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptionSelector> for ::stratus_model::Val<CaptionSelector> {
         fn from(value: CaptionSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1209,6 +2215,26 @@ pub mod channel {
         /// `ServerValidation`: string.
         pub server_validation: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NetworkInputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInputSettings",
+        properties: &[
+            s::prop(
+                "HlsInputSettings",
+                s::Kind::Object(&SCHEMA_HlsInputSettings),
+            ),
+            s::prop(
+                "MulticastInputSettings",
+                s::Kind::Object(&SCHEMA_MulticastInputSettings),
+            ),
+            s::prop("ServerValidation", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkInputSettings> for ::stratus_model::Val<NetworkInputSettings> {
         fn from(value: NetworkInputSettings) -> Self {
@@ -1231,6 +2257,27 @@ pub mod channel {
         pub selector_settings: ::std::option::Option<::stratus_model::Val<VideoSelectorSettings>>,
     }
 
+    /// What the schema says of `VideoSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSelector",
+        properties: &[
+            s::prop("ColorSpace", s::Kind::String),
+            s::prop(
+                "ColorSpaceSettings",
+                s::Kind::Object(&SCHEMA_VideoSelectorColorSpaceSettings),
+            ),
+            s::prop("ColorSpaceUsage", s::Kind::String),
+            s::prop(
+                "SelectorSettings",
+                s::Kind::Object(&SCHEMA_VideoSelectorSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoSelector> for ::stratus_model::Val<VideoSelector> {
         fn from(value: VideoSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1250,6 +2297,23 @@ pub mod channel {
         pub nielsen_naes_ii_nw_settings:
             ::std::option::Option<::stratus_model::Val<NielsenNaesIiNw>>,
     }
+
+    /// What the schema says of `NielsenWatermarksSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_NielsenWatermarksSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "NielsenWatermarksSettings",
+        properties: &[
+            s::prop("NielsenCbetSettings", s::Kind::Object(&SCHEMA_NielsenCbet)),
+            s::prop("NielsenDistributionType", s::Kind::String),
+            s::prop(
+                "NielsenNaesIiNwSettings",
+                s::Kind::Object(&SCHEMA_NielsenNaesIiNw),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NielsenWatermarksSettings>
         for ::stratus_model::Val<NielsenWatermarksSettings>
@@ -1283,6 +2347,26 @@ pub mod channel {
         pub vbr_quality: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AacSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AacSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AacSettings",
+        properties: &[
+            s::prop("Bitrate", s::Kind::Number),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("InputType", s::Kind::String),
+            s::prop("Profile", s::Kind::String),
+            s::prop("RateControlMode", s::Kind::String),
+            s::prop("RawFormat", s::Kind::String),
+            s::prop("SampleRate", s::Kind::Number),
+            s::prop("Spec", s::Kind::String),
+            s::prop("VbrQuality", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AacSettings> for ::stratus_model::Val<AacSettings> {
         fn from(value: AacSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1311,6 +2395,25 @@ pub mod channel {
         pub metadata_control: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Ac3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ac3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Ac3Settings",
+        properties: &[
+            s::prop("AttenuationControl", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Number),
+            s::prop("BitstreamMode", s::Kind::String),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("Dialnorm", s::Kind::Integer),
+            s::prop("DrcProfile", s::Kind::String),
+            s::prop("LfeFilter", s::Kind::String),
+            s::prop("MetadataControl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ac3Settings> for ::stratus_model::Val<Ac3Settings> {
         fn from(value: Ac3Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1336,6 +2439,24 @@ pub mod channel {
         /// `SurroundTrim`: number.
         pub surround_trim: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `Eac3AtmosSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Eac3AtmosSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Eac3AtmosSettings",
+        properties: &[
+            s::prop("Bitrate", s::Kind::Number),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("Dialnorm", s::Kind::Integer),
+            s::prop("DrcLine", s::Kind::String),
+            s::prop("DrcRf", s::Kind::String),
+            s::prop("HeightTrim", s::Kind::Number),
+            s::prop("SurroundTrim", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Eac3AtmosSettings> for ::stratus_model::Val<Eac3AtmosSettings> {
         fn from(value: Eac3AtmosSettings) -> Self {
@@ -1389,6 +2510,37 @@ pub mod channel {
         pub surround_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Eac3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Eac3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Eac3Settings",
+        properties: &[
+            s::prop("AttenuationControl", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Number),
+            s::prop("BitstreamMode", s::Kind::String),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("DcFilter", s::Kind::String),
+            s::prop("Dialnorm", s::Kind::Integer),
+            s::prop("DrcLine", s::Kind::String),
+            s::prop("DrcRf", s::Kind::String),
+            s::prop("LfeControl", s::Kind::String),
+            s::prop("LfeFilter", s::Kind::String),
+            s::prop("LoRoCenterMixLevel", s::Kind::Number),
+            s::prop("LoRoSurroundMixLevel", s::Kind::Number),
+            s::prop("LtRtCenterMixLevel", s::Kind::Number),
+            s::prop("LtRtSurroundMixLevel", s::Kind::Number),
+            s::prop("MetadataControl", s::Kind::String),
+            s::prop("PassthroughControl", s::Kind::String),
+            s::prop("PhaseControl", s::Kind::String),
+            s::prop("StereoDownmix", s::Kind::String),
+            s::prop("SurroundExMode", s::Kind::String),
+            s::prop("SurroundMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Eac3Settings> for ::stratus_model::Val<Eac3Settings> {
         fn from(value: Eac3Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1406,6 +2558,20 @@ pub mod channel {
         /// `SampleRate`: number.
         pub sample_rate: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `Mp2Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mp2Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Mp2Settings",
+        properties: &[
+            s::prop("Bitrate", s::Kind::Number),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("SampleRate", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Mp2Settings> for ::stratus_model::Val<Mp2Settings> {
         fn from(value: Mp2Settings) -> Self {
@@ -1425,6 +2591,20 @@ pub mod channel {
         pub sample_rate: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `WavSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_WavSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "WavSettings",
+        properties: &[
+            s::prop("BitDepth", s::Kind::Number),
+            s::prop("CodingMode", s::Kind::String),
+            s::prop("SampleRate", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WavSettings> for ::stratus_model::Val<WavSettings> {
         fn from(value: WavSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1441,6 +2621,22 @@ pub mod channel {
         /// `OutputChannel`: integer.
         pub output_channel: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AudioChannelMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioChannelMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioChannelMapping",
+        properties: &[
+            s::prop(
+                "InputChannelLevels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputChannelLevel))),
+            ),
+            s::prop("OutputChannel", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioChannelMapping> for ::stratus_model::Val<AudioChannelMapping> {
         fn from(value: AudioChannelMapping) -> Self {
@@ -1467,6 +2663,23 @@ pub mod channel {
         pub zone_identity: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Esam`'s properties; `validate()` checks them.
+    pub static SCHEMA_Esam: s::ObjectSchema = s::ObjectSchema {
+        name: "Esam",
+        properties: &[
+            s::prop("AcquisitionPointId", s::Kind::String),
+            s::prop("AdAvailOffset", s::Kind::Integer),
+            s::prop("PasswordParam", s::Kind::String),
+            s::prop("PoisEndpoint", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+            s::prop("ZoneIdentity", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Esam> for ::stratus_model::Val<Esam> {
         fn from(value: Esam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1487,6 +2700,20 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Scte35SpliceInsert`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scte35SpliceInsert: s::ObjectSchema = s::ObjectSchema {
+        name: "Scte35SpliceInsert",
+        properties: &[
+            s::prop("AdAvailOffset", s::Kind::Integer),
+            s::prop("NoRegionalBlackoutFlag", s::Kind::String),
+            s::prop("WebDeliveryAllowedFlag", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Scte35SpliceInsert> for ::stratus_model::Val<Scte35SpliceInsert> {
         fn from(value: Scte35SpliceInsert) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1506,6 +2733,20 @@ pub mod channel {
         pub web_delivery_allowed_flag:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Scte35TimeSignalApos`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scte35TimeSignalApos: s::ObjectSchema = s::ObjectSchema {
+        name: "Scte35TimeSignalApos",
+        properties: &[
+            s::prop("AdAvailOffset", s::Kind::Integer),
+            s::prop("NoRegionalBlackoutFlag", s::Kind::String),
+            s::prop("WebDeliveryAllowedFlag", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scte35TimeSignalApos> for ::stratus_model::Val<Scte35TimeSignalApos> {
         fn from(value: Scte35TimeSignalApos) -> Self {
@@ -1555,6 +2796,35 @@ pub mod channel {
         /// `YPosition`: integer.
         pub y_position: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BurnInDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_BurnInDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "BurnInDestinationSettings",
+        properties: &[
+            s::prop("Alignment", s::Kind::String),
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop("BackgroundOpacity", s::Kind::Integer),
+            s::prop("Font", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("FontColor", s::Kind::String),
+            s::prop("FontOpacity", s::Kind::Integer),
+            s::prop("FontResolution", s::Kind::Integer),
+            s::prop("FontSize", s::Kind::String),
+            s::prop("OutlineColor", s::Kind::String),
+            s::prop("OutlineSize", s::Kind::Integer),
+            s::prop("ShadowColor", s::Kind::String),
+            s::prop("ShadowOpacity", s::Kind::Integer),
+            s::prop("ShadowXOffset", s::Kind::Integer),
+            s::prop("ShadowYOffset", s::Kind::Integer),
+            s::prop("SubtitleRows", s::Kind::String),
+            s::prop("TeletextGridControl", s::Kind::String),
+            s::prop("XPosition", s::Kind::Integer),
+            s::prop("YPosition", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BurnInDestinationSettings>
         for ::stratus_model::Val<BurnInDestinationSettings>
@@ -1607,6 +2877,35 @@ pub mod channel {
         pub y_position: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `DvbSubDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DvbSubDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DvbSubDestinationSettings",
+        properties: &[
+            s::prop("Alignment", s::Kind::String),
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop("BackgroundOpacity", s::Kind::Integer),
+            s::prop("Font", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("FontColor", s::Kind::String),
+            s::prop("FontOpacity", s::Kind::Integer),
+            s::prop("FontResolution", s::Kind::Integer),
+            s::prop("FontSize", s::Kind::String),
+            s::prop("OutlineColor", s::Kind::String),
+            s::prop("OutlineSize", s::Kind::Integer),
+            s::prop("ShadowColor", s::Kind::String),
+            s::prop("ShadowOpacity", s::Kind::Integer),
+            s::prop("ShadowXOffset", s::Kind::Integer),
+            s::prop("ShadowYOffset", s::Kind::Integer),
+            s::prop("SubtitleRows", s::Kind::String),
+            s::prop("TeletextGridControl", s::Kind::String),
+            s::prop("XPosition", s::Kind::Integer),
+            s::prop("YPosition", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DvbSubDestinationSettings>
         for ::stratus_model::Val<DvbSubDestinationSettings>
     {
@@ -1633,6 +2932,23 @@ pub mod channel {
         pub style_control: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EbuTtDDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbuTtDDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EbuTtDDestinationSettings",
+        properties: &[
+            s::prop("CopyrightHolder", s::Kind::String),
+            s::prop("DefaultFontSize", s::Kind::Integer),
+            s::prop("DefaultLineHeight", s::Kind::Integer),
+            s::prop("FillLineGap", s::Kind::String),
+            s::prop("FontFamily", s::Kind::String),
+            s::prop("StyleControl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbuTtDDestinationSettings>
         for ::stratus_model::Val<EbuTtDDestinationSettings>
     {
@@ -1648,6 +2964,16 @@ pub mod channel {
         /// `StyleControl`: string.
         pub style_control: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TtmlDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TtmlDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TtmlDestinationSettings",
+        properties: &[s::prop("StyleControl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TtmlDestinationSettings>
         for ::stratus_model::Val<TtmlDestinationSettings>
@@ -1665,6 +2991,16 @@ pub mod channel {
         pub style_control: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WebvttDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebvttDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "WebvttDestinationSettings",
+        properties: &[s::prop("StyleControl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebvttDestinationSettings>
         for ::stratus_model::Val<WebvttDestinationSettings>
     {
@@ -1680,6 +3016,16 @@ pub mod channel {
         /// `CustomEpoch`: string.
         pub custom_epoch: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DisabledLockingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DisabledLockingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DisabledLockingSettings",
+        properties: &[s::prop("CustomEpoch", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DisabledLockingSettings>
         for ::stratus_model::Val<DisabledLockingSettings>
@@ -1699,6 +3045,19 @@ pub mod channel {
         pub jam_sync_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EpochLockingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EpochLockingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EpochLockingSettings",
+        properties: &[
+            s::prop("CustomEpoch", s::Kind::String),
+            s::prop("JamSyncTime", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EpochLockingSettings> for ::stratus_model::Val<EpochLockingSettings> {
         fn from(value: EpochLockingSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1715,6 +3074,19 @@ pub mod channel {
         pub pipeline_locking_method:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PipelineLockingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipelineLockingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "PipelineLockingSettings",
+        properties: &[
+            s::prop("CustomEpoch", s::Kind::String),
+            s::prop("PipelineLockingMethod", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipelineLockingSettings>
         for ::stratus_model::Val<PipelineLockingSettings>
@@ -1735,6 +3107,23 @@ pub mod channel {
         /// `RolloverInterval`: integer.
         pub rollover_interval: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ArchiveGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveGroupSettings",
+        properties: &[
+            s::prop(
+                "ArchiveCdnSettings",
+                s::Kind::Object(&SCHEMA_ArchiveCdnSettings),
+            ),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("RolloverInterval", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ArchiveGroupSettings> for ::stratus_model::Val<ArchiveGroupSettings> {
         fn from(value: ArchiveGroupSettings) -> Self {
@@ -1791,6 +3180,46 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmafIngestGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafIngestGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafIngestGroupSettings",
+        properties: &[
+            s::prop(
+                "AdditionalDestinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AdditionalDestinations),
+                )),
+            ),
+            s::prop(
+                "CaptionLanguageMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CmafIngestCaptionLanguageMapping),
+                )),
+            ),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("Id3Behavior", s::Kind::String),
+            s::prop("Id3NameModifier", s::Kind::String),
+            s::prop("KlvBehavior", s::Kind::String),
+            s::prop("KlvNameModifier", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("NielsenId3NameModifier", s::Kind::String),
+            s::prop("Scte35NameModifier", s::Kind::String),
+            s::prop("Scte35Type", s::Kind::String),
+            s::prop("SegmentLength", s::Kind::Integer),
+            s::prop("SegmentLengthUnits", s::Kind::String),
+            s::prop("SendDelayMs", s::Kind::Integer),
+            s::prop("TimedMetadataId3Frame", s::Kind::String),
+            s::prop("TimedMetadataId3Period", s::Kind::Integer),
+            s::prop("TimedMetadataPassthrough", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmafIngestGroupSettings>
         for ::stratus_model::Val<CmafIngestGroupSettings>
     {
@@ -1809,6 +3238,22 @@ pub mod channel {
         pub frame_capture_cdn_settings:
             ::std::option::Option<::stratus_model::Val<FrameCaptureCdnSettings>>,
     }
+
+    /// What the schema says of `FrameCaptureGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameCaptureGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameCaptureGroupSettings",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop(
+                "FrameCaptureCdnSettings",
+                s::Kind::Object(&SCHEMA_FrameCaptureCdnSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrameCaptureGroupSettings>
         for ::stratus_model::Val<FrameCaptureGroupSettings>
@@ -1921,6 +3366,69 @@ pub mod channel {
         pub ts_file_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HlsGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsGroupSettings",
+        properties: &[
+            s::prop("AdMarkers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("BaseUrlContent", s::Kind::String),
+            s::prop("BaseUrlContent1", s::Kind::String),
+            s::prop("BaseUrlManifest", s::Kind::String),
+            s::prop("BaseUrlManifest1", s::Kind::String),
+            s::prop(
+                "CaptionLanguageMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CaptionLanguageMapping),
+                )),
+            ),
+            s::prop("CaptionLanguageSetting", s::Kind::String),
+            s::prop("ClientCache", s::Kind::String),
+            s::prop("CodecSpecification", s::Kind::String),
+            s::prop("ConstantIv", s::Kind::String),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("DirectoryStructure", s::Kind::String),
+            s::prop("DiscontinuityTags", s::Kind::String),
+            s::prop("EncryptionType", s::Kind::String),
+            s::prop("HlsCdnSettings", s::Kind::Object(&SCHEMA_HlsCdnSettings)),
+            s::prop("HlsId3SegmentTagging", s::Kind::String),
+            s::prop("IFrameOnlyPlaylists", s::Kind::String),
+            s::prop("IncompleteSegmentBehavior", s::Kind::String),
+            s::prop("IndexNSegments", s::Kind::Integer),
+            s::prop("InputLossAction", s::Kind::String),
+            s::prop("IvInManifest", s::Kind::String),
+            s::prop("IvSource", s::Kind::String),
+            s::prop("KeepSegments", s::Kind::Integer),
+            s::prop("KeyFormat", s::Kind::String),
+            s::prop("KeyFormatVersions", s::Kind::String),
+            s::prop(
+                "KeyProviderSettings",
+                s::Kind::Object(&SCHEMA_KeyProviderSettings),
+            ),
+            s::prop("ManifestCompression", s::Kind::String),
+            s::prop("ManifestDurationFormat", s::Kind::String),
+            s::prop("MinSegmentLength", s::Kind::Integer),
+            s::prop("Mode", s::Kind::String),
+            s::prop("OutputSelection", s::Kind::String),
+            s::prop("ProgramDateTime", s::Kind::String),
+            s::prop("ProgramDateTimeClock", s::Kind::String),
+            s::prop("ProgramDateTimePeriod", s::Kind::Integer),
+            s::prop("RedundantManifest", s::Kind::String),
+            s::prop("SegmentLength", s::Kind::Integer),
+            s::prop("SegmentationMode", s::Kind::String),
+            s::prop("SegmentsPerSubdirectory", s::Kind::Integer),
+            s::prop("StreamInfResolution", s::Kind::String),
+            s::prop("TimedMetadataId3Frame", s::Kind::String),
+            s::prop("TimedMetadataId3Period", s::Kind::Integer),
+            s::prop("TimestampDeltaMilliseconds", s::Kind::Integer),
+            s::prop("TsFileMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsGroupSettings> for ::stratus_model::Val<HlsGroupSettings> {
         fn from(value: HlsGroupSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1937,6 +3445,22 @@ pub mod channel {
         pub mediapackage_v2_group_settings:
             ::std::option::Option<::stratus_model::Val<MediaPackageV2GroupSettings>>,
     }
+
+    /// What the schema says of `MediaPackageGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageGroupSettings",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop(
+                "MediapackageV2GroupSettings",
+                s::Kind::Object(&SCHEMA_MediaPackageV2GroupSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaPackageGroupSettings>
         for ::stratus_model::Val<MediaPackageGroupSettings>
@@ -1994,6 +3518,36 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MsSmoothGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MsSmoothGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MsSmoothGroupSettings",
+        properties: &[
+            s::prop("AcquisitionPointId", s::Kind::String),
+            s::prop("AudioOnlyTimecodeControl", s::Kind::String),
+            s::prop("CertificateMode", s::Kind::String),
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("EventId", s::Kind::String),
+            s::prop("EventIdMode", s::Kind::String),
+            s::prop("EventStopBehavior", s::Kind::String),
+            s::prop("FilecacheDuration", s::Kind::Integer),
+            s::prop("FragmentLength", s::Kind::Integer),
+            s::prop("InputLossAction", s::Kind::String),
+            s::prop("NumRetries", s::Kind::Integer),
+            s::prop("RestartDelay", s::Kind::Integer),
+            s::prop("SegmentationMode", s::Kind::String),
+            s::prop("SendDelayMs", s::Kind::Integer),
+            s::prop("SparseTrackType", s::Kind::String),
+            s::prop("StreamManifestBehavior", s::Kind::String),
+            s::prop("TimestampOffset", s::Kind::String),
+            s::prop("TimestampOffsetMode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MsSmoothGroupSettings> for ::stratus_model::Val<MsSmoothGroupSettings> {
         fn from(value: MsSmoothGroupSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2025,6 +3579,25 @@ pub mod channel {
         pub restart_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `RtmpGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RtmpGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RtmpGroupSettings",
+        properties: &[
+            s::prop("AdMarkers", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("AuthenticationScheme", s::Kind::String),
+            s::prop("CacheFullBehavior", s::Kind::String),
+            s::prop("CacheLength", s::Kind::Integer),
+            s::prop("CaptionData", s::Kind::String),
+            s::prop("IncludeFillerNalUnits", s::Kind::String),
+            s::prop("InputLossAction", s::Kind::String),
+            s::prop("RestartDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RtmpGroupSettings> for ::stratus_model::Val<RtmpGroupSettings> {
         fn from(value: RtmpGroupSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2038,6 +3611,16 @@ pub mod channel {
         /// `InputLossAction`: string.
         pub input_loss_action: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SrtGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtGroupSettings",
+        properties: &[s::prop("InputLossAction", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SrtGroupSettings> for ::stratus_model::Val<SrtGroupSettings> {
         fn from(value: SrtGroupSettings) -> Self {
@@ -2057,6 +3640,20 @@ pub mod channel {
         /// `TimedMetadataId3Period`: integer.
         pub timed_metadata_id3_period: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `UdpGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UdpGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UdpGroupSettings",
+        properties: &[
+            s::prop("InputLossAction", s::Kind::String),
+            s::prop("TimedMetadataId3Frame", s::Kind::String),
+            s::prop("TimedMetadataId3Period", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UdpGroupSettings> for ::stratus_model::Val<UdpGroupSettings> {
         fn from(value: UdpGroupSettings) -> Self {
@@ -2095,6 +3692,57 @@ pub mod channel {
         /// `UdpOutputSettings`: [`UdpOutputSettings`].
         pub udp_output_settings: ::std::option::Option<::stratus_model::Val<UdpOutputSettings>>,
     }
+
+    /// What the schema says of `OutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputSettings",
+        properties: &[
+            s::prop(
+                "ArchiveOutputSettings",
+                s::Kind::Object(&SCHEMA_ArchiveOutputSettings),
+            ),
+            s::prop(
+                "CmafIngestOutputSettings",
+                s::Kind::Object(&SCHEMA_CmafIngestOutputSettings),
+            ),
+            s::prop(
+                "FrameCaptureOutputSettings",
+                s::Kind::Object(&SCHEMA_FrameCaptureOutputSettings),
+            ),
+            s::prop(
+                "HlsOutputSettings",
+                s::Kind::Object(&SCHEMA_HlsOutputSettings),
+            ),
+            s::prop(
+                "MediaPackageOutputSettings",
+                s::Kind::Object(&SCHEMA_MediaPackageOutputSettings),
+            ),
+            s::prop(
+                "MsSmoothOutputSettings",
+                s::Kind::Object(&SCHEMA_MsSmoothOutputSettings),
+            ),
+            s::prop(
+                "MultiplexOutputSettings",
+                s::Kind::Object(&SCHEMA_MultiplexOutputSettings),
+            ),
+            s::prop(
+                "RtmpOutputSettings",
+                s::Kind::Object(&SCHEMA_RtmpOutputSettings),
+            ),
+            s::prop(
+                "SrtOutputSettings",
+                s::Kind::Object(&SCHEMA_SrtOutputSettings),
+            ),
+            s::prop(
+                "UdpOutputSettings",
+                s::Kind::Object(&SCHEMA_UdpOutputSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputSettings> for ::stratus_model::Val<OutputSettings> {
         fn from(value: OutputSettings) -> Self {
@@ -2159,6 +3807,47 @@ pub mod channel {
         pub timecode_insertion: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Av1Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Av1Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Av1Settings",
+        properties: &[
+            s::prop("AfdSignaling", s::Kind::String),
+            s::prop("BitDepth", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Integer),
+            s::prop("BufSize", s::Kind::Integer),
+            s::prop(
+                "ColorSpaceSettings",
+                s::Kind::Object(&SCHEMA_Av1ColorSpaceSettings),
+            ),
+            s::prop("FixedAfd", s::Kind::String),
+            s::prop("FramerateDenominator", s::Kind::Integer),
+            s::prop("FramerateNumerator", s::Kind::Integer),
+            s::prop("GopSize", s::Kind::Number),
+            s::prop("GopSizeUnits", s::Kind::String),
+            s::prop("Level", s::Kind::String),
+            s::prop("LookAheadRateControl", s::Kind::String),
+            s::prop("MaxBitrate", s::Kind::Integer),
+            s::prop("MinBitrate", s::Kind::Integer),
+            s::prop("MinIInterval", s::Kind::Integer),
+            s::prop("ParDenominator", s::Kind::Integer),
+            s::prop("ParNumerator", s::Kind::Integer),
+            s::prop("QvbrQualityLevel", s::Kind::Integer),
+            s::prop("RateControlMode", s::Kind::String),
+            s::prop("SceneChangeDetect", s::Kind::String),
+            s::prop("SpatialAq", s::Kind::String),
+            s::prop("TemporalAq", s::Kind::String),
+            s::prop(
+                "TimecodeBurninSettings",
+                s::Kind::Object(&SCHEMA_TimecodeBurninSettings),
+            ),
+            s::prop("TimecodeInsertion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Av1Settings> for ::stratus_model::Val<Av1Settings> {
         fn from(value: Av1Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2178,6 +3867,23 @@ pub mod channel {
         pub timecode_burnin_settings:
             ::std::option::Option<::stratus_model::Val<TimecodeBurninSettings>>,
     }
+
+    /// What the schema says of `FrameCaptureSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameCaptureSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameCaptureSettings",
+        properties: &[
+            s::prop("CaptureInterval", s::Kind::Integer),
+            s::prop("CaptureIntervalUnits", s::Kind::String),
+            s::prop(
+                "TimecodeBurninSettings",
+                s::Kind::Object(&SCHEMA_TimecodeBurninSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrameCaptureSettings> for ::stratus_model::Val<FrameCaptureSettings> {
         fn from(value: FrameCaptureSettings) -> Self {
@@ -2284,6 +3990,70 @@ pub mod channel {
         pub timecode_insertion: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `H264Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H264Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "H264Settings",
+        properties: &[
+            s::prop("AdaptiveQuantization", s::Kind::String),
+            s::prop("AfdSignaling", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Integer),
+            s::prop("BufFillPct", s::Kind::Integer),
+            s::prop("BufSize", s::Kind::Integer),
+            s::prop("ColorMetadata", s::Kind::String),
+            s::prop(
+                "ColorSpaceSettings",
+                s::Kind::Object(&SCHEMA_H264ColorSpaceSettings),
+            ),
+            s::prop("EntropyEncoding", s::Kind::String),
+            s::prop(
+                "FilterSettings",
+                s::Kind::Object(&SCHEMA_H264FilterSettings),
+            ),
+            s::prop("FixedAfd", s::Kind::String),
+            s::prop("FlickerAq", s::Kind::String),
+            s::prop("ForceFieldPictures", s::Kind::String),
+            s::prop("FramerateControl", s::Kind::String),
+            s::prop("FramerateDenominator", s::Kind::Integer),
+            s::prop("FramerateNumerator", s::Kind::Integer),
+            s::prop("GopBReference", s::Kind::String),
+            s::prop("GopClosedCadence", s::Kind::Integer),
+            s::prop("GopNumBFrames", s::Kind::Integer),
+            s::prop("GopSize", s::Kind::Number),
+            s::prop("GopSizeUnits", s::Kind::String),
+            s::prop("Level", s::Kind::String),
+            s::prop("LookAheadRateControl", s::Kind::String),
+            s::prop("MaxBitrate", s::Kind::Integer),
+            s::prop("MinBitrate", s::Kind::Integer),
+            s::prop("MinIInterval", s::Kind::Integer),
+            s::prop("MinQp", s::Kind::Integer),
+            s::prop("NumRefFrames", s::Kind::Integer),
+            s::prop("ParControl", s::Kind::String),
+            s::prop("ParDenominator", s::Kind::Integer),
+            s::prop("ParNumerator", s::Kind::Integer),
+            s::prop("Profile", s::Kind::String),
+            s::prop("QualityLevel", s::Kind::String),
+            s::prop("QvbrQualityLevel", s::Kind::Integer),
+            s::prop("RateControlMode", s::Kind::String),
+            s::prop("ScanType", s::Kind::String),
+            s::prop("SceneChangeDetect", s::Kind::String),
+            s::prop("Slices", s::Kind::Integer),
+            s::prop("Softness", s::Kind::Integer),
+            s::prop("SpatialAq", s::Kind::String),
+            s::prop("SubgopLength", s::Kind::String),
+            s::prop("Syntax", s::Kind::String),
+            s::prop("TemporalAq", s::Kind::String),
+            s::prop(
+                "TimecodeBurninSettings",
+                s::Kind::Object(&SCHEMA_TimecodeBurninSettings),
+            ),
+            s::prop("TimecodeInsertion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<H264Settings> for ::stratus_model::Val<H264Settings> {
         fn from(value: H264Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2387,6 +4157,68 @@ pub mod channel {
         pub treeblock_size: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `H265Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H265Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "H265Settings",
+        properties: &[
+            s::prop("AdaptiveQuantization", s::Kind::String),
+            s::prop("AfdSignaling", s::Kind::String),
+            s::prop("AlternativeTransferFunction", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Integer),
+            s::prop("BufSize", s::Kind::Integer),
+            s::prop("ColorMetadata", s::Kind::String),
+            s::prop(
+                "ColorSpaceSettings",
+                s::Kind::Object(&SCHEMA_H265ColorSpaceSettings),
+            ),
+            s::prop("Deblocking", s::Kind::String),
+            s::prop(
+                "FilterSettings",
+                s::Kind::Object(&SCHEMA_H265FilterSettings),
+            ),
+            s::prop("FixedAfd", s::Kind::String),
+            s::prop("FlickerAq", s::Kind::String),
+            s::prop("FramerateDenominator", s::Kind::Integer),
+            s::prop("FramerateNumerator", s::Kind::Integer),
+            s::prop("GopBReference", s::Kind::String),
+            s::prop("GopClosedCadence", s::Kind::Integer),
+            s::prop("GopNumBFrames", s::Kind::Integer),
+            s::prop("GopSize", s::Kind::Number),
+            s::prop("GopSizeUnits", s::Kind::String),
+            s::prop("Level", s::Kind::String),
+            s::prop("LookAheadRateControl", s::Kind::String),
+            s::prop("MaxBitrate", s::Kind::Integer),
+            s::prop("MinBitrate", s::Kind::Integer),
+            s::prop("MinIInterval", s::Kind::Integer),
+            s::prop("MinQp", s::Kind::Integer),
+            s::prop("MvOverPictureBoundaries", s::Kind::String),
+            s::prop("MvTemporalPredictor", s::Kind::String),
+            s::prop("ParDenominator", s::Kind::Integer),
+            s::prop("ParNumerator", s::Kind::Integer),
+            s::prop("Profile", s::Kind::String),
+            s::prop("QvbrQualityLevel", s::Kind::Integer),
+            s::prop("RateControlMode", s::Kind::String),
+            s::prop("ScanType", s::Kind::String),
+            s::prop("SceneChangeDetect", s::Kind::String),
+            s::prop("Slices", s::Kind::Integer),
+            s::prop("SubgopLength", s::Kind::String),
+            s::prop("Tier", s::Kind::String),
+            s::prop("TileHeight", s::Kind::Integer),
+            s::prop("TilePadding", s::Kind::String),
+            s::prop("TileWidth", s::Kind::Integer),
+            s::prop(
+                "TimecodeBurninSettings",
+                s::Kind::Object(&SCHEMA_TimecodeBurninSettings),
+            ),
+            s::prop("TimecodeInsertion", s::Kind::String),
+            s::prop("TreeblockSize", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<H265Settings> for ::stratus_model::Val<H265Settings> {
         fn from(value: H265Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2436,6 +4268,40 @@ pub mod channel {
         pub timecode_insertion: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Mpeg2Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mpeg2Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Mpeg2Settings",
+        properties: &[
+            s::prop("AdaptiveQuantization", s::Kind::String),
+            s::prop("AfdSignaling", s::Kind::String),
+            s::prop("ColorMetadata", s::Kind::String),
+            s::prop("ColorSpace", s::Kind::String),
+            s::prop("DisplayAspectRatio", s::Kind::String),
+            s::prop(
+                "FilterSettings",
+                s::Kind::Object(&SCHEMA_Mpeg2FilterSettings),
+            ),
+            s::prop("FixedAfd", s::Kind::String),
+            s::prop("FramerateDenominator", s::Kind::Integer),
+            s::prop("FramerateNumerator", s::Kind::Integer),
+            s::prop("GopClosedCadence", s::Kind::Integer),
+            s::prop("GopNumBFrames", s::Kind::Integer),
+            s::prop("GopSize", s::Kind::Number),
+            s::prop("GopSizeUnits", s::Kind::String),
+            s::prop("ScanType", s::Kind::String),
+            s::prop("SubgopLength", s::Kind::String),
+            s::prop(
+                "TimecodeBurninSettings",
+                s::Kind::Object(&SCHEMA_TimecodeBurninSettings),
+            ),
+            s::prop("TimecodeInsertion", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Mpeg2Settings> for ::stratus_model::Val<Mpeg2Settings> {
         fn from(value: Mpeg2Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2456,6 +4322,29 @@ pub mod channel {
         pub video_black_settings:
             ::std::option::Option<::stratus_model::Val<VideoBlackFailoverSettings>>,
     }
+
+    /// What the schema says of `FailoverConditionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailoverConditionSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FailoverConditionSettings",
+        properties: &[
+            s::prop(
+                "AudioSilenceSettings",
+                s::Kind::Object(&SCHEMA_AudioSilenceFailoverSettings),
+            ),
+            s::prop(
+                "InputLossSettings",
+                s::Kind::Object(&SCHEMA_InputLossFailoverSettings),
+            ),
+            s::prop(
+                "VideoBlackSettings",
+                s::Kind::Object(&SCHEMA_VideoBlackFailoverSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FailoverConditionSettings>
         for ::stratus_model::Val<FailoverConditionSettings>
@@ -2480,6 +4369,33 @@ pub mod channel {
         /// `AudioTrackSelection`: [`AudioTrackSelection`].
         pub audio_track_selection: ::std::option::Option<::stratus_model::Val<AudioTrackSelection>>,
     }
+
+    /// What the schema says of `AudioSelectorSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioSelectorSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioSelectorSettings",
+        properties: &[
+            s::prop(
+                "AudioHlsRenditionSelection",
+                s::Kind::Object(&SCHEMA_AudioHlsRenditionSelection),
+            ),
+            s::prop(
+                "AudioLanguageSelection",
+                s::Kind::Object(&SCHEMA_AudioLanguageSelection),
+            ),
+            s::prop(
+                "AudioPidSelection",
+                s::Kind::Object(&SCHEMA_AudioPidSelection),
+            ),
+            s::prop(
+                "AudioTrackSelection",
+                s::Kind::Object(&SCHEMA_AudioTrackSelection),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioSelectorSettings> for ::stratus_model::Val<AudioSelectorSettings> {
         fn from(value: AudioSelectorSettings) -> Self {
@@ -2514,6 +4430,42 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<TeletextSourceSettings>>,
     }
 
+    /// What the schema says of `CaptionSelectorSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionSelectorSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionSelectorSettings",
+        properties: &[
+            s::prop(
+                "AncillarySourceSettings",
+                s::Kind::Object(&SCHEMA_AncillarySourceSettings),
+            ),
+            s::prop("AribSourceSettings", s::Kind::Json),
+            s::prop(
+                "DvbSubSourceSettings",
+                s::Kind::Object(&SCHEMA_DvbSubSourceSettings),
+            ),
+            s::prop(
+                "EmbeddedSourceSettings",
+                s::Kind::Object(&SCHEMA_EmbeddedSourceSettings),
+            ),
+            s::prop(
+                "Scte20SourceSettings",
+                s::Kind::Object(&SCHEMA_Scte20SourceSettings),
+            ),
+            s::prop(
+                "Scte27SourceSettings",
+                s::Kind::Object(&SCHEMA_Scte27SourceSettings),
+            ),
+            s::prop(
+                "TeletextSourceSettings",
+                s::Kind::Object(&SCHEMA_TeletextSourceSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptionSelectorSettings>
         for ::stratus_model::Val<CaptionSelectorSettings>
     {
@@ -2538,6 +4490,22 @@ pub mod channel {
         pub scte35_source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HlsInputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsInputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsInputSettings",
+        properties: &[
+            s::prop("Bandwidth", s::Kind::Integer),
+            s::prop("BufferSegments", s::Kind::Integer),
+            s::prop("Retries", s::Kind::Integer),
+            s::prop("RetryInterval", s::Kind::Integer),
+            s::prop("Scte35Source", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsInputSettings> for ::stratus_model::Val<HlsInputSettings> {
         fn from(value: HlsInputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2552,6 +4520,16 @@ pub mod channel {
         pub source_ip_address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MulticastInputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MulticastInputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MulticastInputSettings",
+        properties: &[s::prop("SourceIpAddress", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MulticastInputSettings> for ::stratus_model::Val<MulticastInputSettings> {
         fn from(value: MulticastInputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2565,6 +4543,19 @@ pub mod channel {
         /// `Hdr10Settings`: [`Hdr10Settings`].
         pub hdr10_settings: ::std::option::Option<::stratus_model::Val<Hdr10Settings>>,
     }
+
+    /// What the schema says of `VideoSelectorColorSpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSelectorColorSpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSelectorColorSpaceSettings",
+        properties: &[s::prop(
+            "Hdr10Settings",
+            s::Kind::Object(&SCHEMA_Hdr10Settings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoSelectorColorSpaceSettings>
         for ::stratus_model::Val<VideoSelectorColorSpaceSettings>
@@ -2585,6 +4576,25 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<VideoSelectorProgramId>>,
     }
 
+    /// What the schema says of `VideoSelectorSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSelectorSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSelectorSettings",
+        properties: &[
+            s::prop(
+                "VideoSelectorPid",
+                s::Kind::Object(&SCHEMA_VideoSelectorPid),
+            ),
+            s::prop(
+                "VideoSelectorProgramId",
+                s::Kind::Object(&SCHEMA_VideoSelectorProgramId),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoSelectorSettings> for ::stratus_model::Val<VideoSelectorSettings> {
         fn from(value: VideoSelectorSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2604,6 +4614,20 @@ pub mod channel {
         pub csid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NielsenCBET`'s properties; `validate()` checks them.
+    pub static SCHEMA_NielsenCbet: s::ObjectSchema = s::ObjectSchema {
+        name: "NielsenCBET",
+        properties: &[
+            s::prop("CbetCheckDigitString", s::Kind::String),
+            s::prop("CbetStepaside", s::Kind::String),
+            s::prop("Csid", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NielsenCbet> for ::stratus_model::Val<NielsenCbet> {
         fn from(value: NielsenCbet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2622,6 +4646,20 @@ pub mod channel {
         pub timezone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NielsenNaesIiNw`'s properties; `validate()` checks them.
+    pub static SCHEMA_NielsenNaesIiNw: s::ObjectSchema = s::ObjectSchema {
+        name: "NielsenNaesIiNw",
+        properties: &[
+            s::prop("CheckDigitString", s::Kind::String),
+            s::prop("Sid", s::Kind::Number),
+            s::prop("Timezone", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NielsenNaesIiNw> for ::stratus_model::Val<NielsenNaesIiNw> {
         fn from(value: NielsenNaesIiNw) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2638,6 +4676,19 @@ pub mod channel {
         pub input_channel: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `InputChannelLevel`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputChannelLevel: s::ObjectSchema = s::ObjectSchema {
+        name: "InputChannelLevel",
+        properties: &[
+            s::prop("Gain", s::Kind::Integer),
+            s::prop("InputChannel", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputChannelLevel> for ::stratus_model::Val<InputChannelLevel> {
         fn from(value: InputChannelLevel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2651,6 +4702,19 @@ pub mod channel {
         /// `ArchiveS3Settings`: [`ArchiveS3Settings`].
         pub archive_s3_settings: ::std::option::Option<::stratus_model::Val<ArchiveS3Settings>>,
     }
+
+    /// What the schema says of `ArchiveCdnSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveCdnSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveCdnSettings",
+        properties: &[s::prop(
+            "ArchiveS3Settings",
+            s::Kind::Object(&SCHEMA_ArchiveS3Settings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ArchiveCdnSettings> for ::stratus_model::Val<ArchiveCdnSettings> {
         fn from(value: ArchiveCdnSettings) -> Self {
@@ -2666,6 +4730,16 @@ pub mod channel {
         pub destination_ref_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `OutputLocationRef`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputLocationRef: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputLocationRef",
+        properties: &[s::prop("DestinationRefId", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OutputLocationRef> for ::stratus_model::Val<OutputLocationRef> {
         fn from(value: OutputLocationRef) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2679,6 +4753,19 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         pub destination: ::std::option::Option<::stratus_model::Val<OutputLocationRef>>,
     }
+
+    /// What the schema says of `AdditionalDestinations`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalDestinations: s::ObjectSchema = s::ObjectSchema {
+        name: "AdditionalDestinations",
+        properties: &[s::prop(
+            "Destination",
+            s::Kind::Object(&SCHEMA_OutputLocationRef),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdditionalDestinations> for ::stratus_model::Val<AdditionalDestinations> {
         fn from(value: AdditionalDestinations) -> Self {
@@ -2696,6 +4783,19 @@ pub mod channel {
         pub language_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CmafIngestCaptionLanguageMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafIngestCaptionLanguageMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafIngestCaptionLanguageMapping",
+        properties: &[
+            s::prop("CaptionChannel", s::Kind::Integer),
+            s::prop("LanguageCode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmafIngestCaptionLanguageMapping>
         for ::stratus_model::Val<CmafIngestCaptionLanguageMapping>
     {
@@ -2712,6 +4812,19 @@ pub mod channel {
         pub frame_capture_s3_settings:
             ::std::option::Option<::stratus_model::Val<FrameCaptureS3Settings>>,
     }
+
+    /// What the schema says of `FrameCaptureCdnSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameCaptureCdnSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameCaptureCdnSettings",
+        properties: &[s::prop(
+            "FrameCaptureS3Settings",
+            s::Kind::Object(&SCHEMA_FrameCaptureS3Settings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrameCaptureCdnSettings>
         for ::stratus_model::Val<FrameCaptureCdnSettings>
@@ -2733,6 +4846,20 @@ pub mod channel {
         pub language_description:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CaptionLanguageMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionLanguageMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionLanguageMapping",
+        properties: &[
+            s::prop("CaptionChannel", s::Kind::Integer),
+            s::prop("LanguageCode", s::Kind::String),
+            s::prop("LanguageDescription", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptionLanguageMapping> for ::stratus_model::Val<CaptionLanguageMapping> {
         fn from(value: CaptionLanguageMapping) -> Self {
@@ -2758,6 +4885,34 @@ pub mod channel {
         pub hls_webdav_settings: ::std::option::Option<::stratus_model::Val<HlsWebdavSettings>>,
     }
 
+    /// What the schema says of `HlsCdnSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsCdnSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsCdnSettings",
+        properties: &[
+            s::prop(
+                "HlsAkamaiSettings",
+                s::Kind::Object(&SCHEMA_HlsAkamaiSettings),
+            ),
+            s::prop(
+                "HlsBasicPutSettings",
+                s::Kind::Object(&SCHEMA_HlsBasicPutSettings),
+            ),
+            s::prop(
+                "HlsMediaStoreSettings",
+                s::Kind::Object(&SCHEMA_HlsMediaStoreSettings),
+            ),
+            s::prop("HlsS3Settings", s::Kind::Object(&SCHEMA_HlsS3Settings)),
+            s::prop(
+                "HlsWebdavSettings",
+                s::Kind::Object(&SCHEMA_HlsWebdavSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsCdnSettings> for ::stratus_model::Val<HlsCdnSettings> {
         fn from(value: HlsCdnSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2771,6 +4926,19 @@ pub mod channel {
         /// `StaticKeySettings`: [`StaticKeySettings`].
         pub static_key_settings: ::std::option::Option<::stratus_model::Val<StaticKeySettings>>,
     }
+
+    /// What the schema says of `KeyProviderSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyProviderSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyProviderSettings",
+        properties: &[s::prop(
+            "StaticKeySettings",
+            s::Kind::Object(&SCHEMA_StaticKeySettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyProviderSettings> for ::stratus_model::Val<KeyProviderSettings> {
         fn from(value: KeyProviderSettings) -> Self {
@@ -2813,6 +4981,40 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MediaPackageV2GroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageV2GroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageV2GroupSettings",
+        properties: &[
+            s::prop(
+                "AdditionalDestinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MediaPackageAdditionalDestinations),
+                )),
+            ),
+            s::prop(
+                "CaptionLanguageMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CaptionLanguageMapping),
+                )),
+            ),
+            s::prop("Id3Behavior", s::Kind::String),
+            s::prop("KlvBehavior", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("Scte35Type", s::Kind::String),
+            s::prop("SegmentLength", s::Kind::Integer),
+            s::prop("SegmentLengthUnits", s::Kind::String),
+            s::prop("TimedMetadataId3Frame", s::Kind::String),
+            s::prop("TimedMetadataId3Period", s::Kind::Integer),
+            s::prop("TimedMetadataPassthrough", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaPackageV2GroupSettings>
         for ::stratus_model::Val<MediaPackageV2GroupSettings>
     {
@@ -2834,6 +5036,23 @@ pub mod channel {
         pub name_modifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ArchiveOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveOutputSettings",
+        properties: &[
+            s::prop(
+                "ContainerSettings",
+                s::Kind::Object(&SCHEMA_ArchiveContainerSettings),
+            ),
+            s::prop("Extension", s::Kind::String),
+            s::prop("NameModifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArchiveOutputSettings> for ::stratus_model::Val<ArchiveOutputSettings> {
         fn from(value: ArchiveOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2847,6 +5066,16 @@ pub mod channel {
         /// `NameModifier`: string.
         pub name_modifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CmafIngestOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafIngestOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafIngestOutputSettings",
+        properties: &[s::prop("NameModifier", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmafIngestOutputSettings>
         for ::stratus_model::Val<CmafIngestOutputSettings>
@@ -2863,6 +5092,16 @@ pub mod channel {
         /// `NameModifier`: string.
         pub name_modifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FrameCaptureOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameCaptureOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameCaptureOutputSettings",
+        properties: &[s::prop("NameModifier", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrameCaptureOutputSettings>
         for ::stratus_model::Val<FrameCaptureOutputSettings>
@@ -2886,6 +5125,21 @@ pub mod channel {
         pub segment_modifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HlsOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsOutputSettings",
+        properties: &[
+            s::prop("H265PackagingType", s::Kind::String),
+            s::prop("HlsSettings", s::Kind::Object(&SCHEMA_HlsSettings)),
+            s::prop("NameModifier", s::Kind::String),
+            s::prop("SegmentModifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsOutputSettings> for ::stratus_model::Val<HlsOutputSettings> {
         fn from(value: HlsOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2900,6 +5154,19 @@ pub mod channel {
         pub media_package_v2_destination_settings:
             ::std::option::Option<::stratus_model::Val<MediaPackageV2DestinationSettings>>,
     }
+
+    /// What the schema says of `MediaPackageOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageOutputSettings",
+        properties: &[s::prop(
+            "MediaPackageV2DestinationSettings",
+            s::Kind::Object(&SCHEMA_MediaPackageV2DestinationSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaPackageOutputSettings>
         for ::stratus_model::Val<MediaPackageOutputSettings>
@@ -2919,6 +5186,19 @@ pub mod channel {
         pub name_modifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MsSmoothOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MsSmoothOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MsSmoothOutputSettings",
+        properties: &[
+            s::prop("H265PackagingType", s::Kind::String),
+            s::prop("NameModifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MsSmoothOutputSettings> for ::stratus_model::Val<MsSmoothOutputSettings> {
         fn from(value: MsSmoothOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2935,6 +5215,22 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         pub destination: ::std::option::Option<::stratus_model::Val<OutputLocationRef>>,
     }
+
+    /// What the schema says of `MultiplexOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexOutputSettings",
+        properties: &[
+            s::prop(
+                "ContainerSettings",
+                s::Kind::Object(&SCHEMA_MultiplexContainerSettings),
+            ),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiplexOutputSettings>
         for ::stratus_model::Val<MultiplexOutputSettings>
@@ -2958,6 +5254,21 @@ pub mod channel {
         pub num_retries: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `RtmpOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RtmpOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RtmpOutputSettings",
+        properties: &[
+            s::prop("CertificateMode", s::Kind::String),
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("NumRetries", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RtmpOutputSettings> for ::stratus_model::Val<RtmpOutputSettings> {
         fn from(value: RtmpOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2980,6 +5291,25 @@ pub mod channel {
         pub latency: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SrtOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtOutputSettings",
+        properties: &[
+            s::prop("BufferMsec", s::Kind::Integer),
+            s::prop(
+                "ContainerSettings",
+                s::Kind::Object(&SCHEMA_UdpContainerSettings),
+            ),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop("EncryptionType", s::Kind::String),
+            s::prop("Latency", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SrtOutputSettings> for ::stratus_model::Val<SrtOutputSettings> {
         fn from(value: SrtOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2999,6 +5329,27 @@ pub mod channel {
         /// `FecOutputSettings`: [`FecOutputSettings`].
         pub fec_output_settings: ::std::option::Option<::stratus_model::Val<FecOutputSettings>>,
     }
+
+    /// What the schema says of `UdpOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UdpOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UdpOutputSettings",
+        properties: &[
+            s::prop("BufferMsec", s::Kind::Integer),
+            s::prop(
+                "ContainerSettings",
+                s::Kind::Object(&SCHEMA_UdpContainerSettings),
+            ),
+            s::prop("Destination", s::Kind::Object(&SCHEMA_OutputLocationRef)),
+            s::prop(
+                "FecOutputSettings",
+                s::Kind::Object(&SCHEMA_FecOutputSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UdpOutputSettings> for ::stratus_model::Val<UdpOutputSettings> {
         fn from(value: UdpOutputSettings) -> Self {
@@ -3023,6 +5374,22 @@ pub mod channel {
         pub rec709_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `Av1ColorSpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Av1ColorSpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Av1ColorSpaceSettings",
+        properties: &[
+            s::prop("ColorSpacePassthroughSettings", s::Kind::Json),
+            s::prop("Hdr10Settings", s::Kind::Object(&SCHEMA_Hdr10Settings)),
+            s::prop("Hlg2020Settings", s::Kind::Json),
+            s::prop("Rec601Settings", s::Kind::Json),
+            s::prop("Rec709Settings", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Av1ColorSpaceSettings> for ::stratus_model::Val<Av1ColorSpaceSettings> {
         fn from(value: Av1ColorSpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3040,6 +5407,20 @@ pub mod channel {
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TimecodeBurninSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimecodeBurninSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TimecodeBurninSettings",
+        properties: &[
+            s::prop("FontSize", s::Kind::String),
+            s::prop("Position", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TimecodeBurninSettings> for ::stratus_model::Val<TimecodeBurninSettings> {
         fn from(value: TimecodeBurninSettings) -> Self {
@@ -3060,6 +5441,20 @@ pub mod channel {
         pub rec709_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `H264ColorSpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H264ColorSpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "H264ColorSpaceSettings",
+        properties: &[
+            s::prop("ColorSpacePassthroughSettings", s::Kind::Json),
+            s::prop("Rec601Settings", s::Kind::Json),
+            s::prop("Rec709Settings", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<H264ColorSpaceSettings> for ::stratus_model::Val<H264ColorSpaceSettings> {
         fn from(value: H264ColorSpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3077,6 +5472,25 @@ pub mod channel {
         pub temporal_filter_settings:
             ::std::option::Option<::stratus_model::Val<TemporalFilterSettings>>,
     }
+
+    /// What the schema says of `H264FilterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H264FilterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "H264FilterSettings",
+        properties: &[
+            s::prop(
+                "BandwidthReductionFilterSettings",
+                s::Kind::Object(&SCHEMA_BandwidthReductionFilterSettings),
+            ),
+            s::prop(
+                "TemporalFilterSettings",
+                s::Kind::Object(&SCHEMA_TemporalFilterSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<H264FilterSettings> for ::stratus_model::Val<H264FilterSettings> {
         fn from(value: H264FilterSettings) -> Self {
@@ -3104,6 +5518,23 @@ pub mod channel {
         pub rec709_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `H265ColorSpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H265ColorSpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "H265ColorSpaceSettings",
+        properties: &[
+            s::prop("ColorSpacePassthroughSettings", s::Kind::Json),
+            s::prop("DolbyVision81Settings", s::Kind::Json),
+            s::prop("Hdr10Settings", s::Kind::Object(&SCHEMA_Hdr10Settings)),
+            s::prop("Hlg2020Settings", s::Kind::Json),
+            s::prop("Rec601Settings", s::Kind::Json),
+            s::prop("Rec709Settings", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<H265ColorSpaceSettings> for ::stratus_model::Val<H265ColorSpaceSettings> {
         fn from(value: H265ColorSpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3122,6 +5553,25 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<TemporalFilterSettings>>,
     }
 
+    /// What the schema says of `H265FilterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_H265FilterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "H265FilterSettings",
+        properties: &[
+            s::prop(
+                "BandwidthReductionFilterSettings",
+                s::Kind::Object(&SCHEMA_BandwidthReductionFilterSettings),
+            ),
+            s::prop(
+                "TemporalFilterSettings",
+                s::Kind::Object(&SCHEMA_TemporalFilterSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<H265FilterSettings> for ::stratus_model::Val<H265FilterSettings> {
         fn from(value: H265FilterSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3136,6 +5586,19 @@ pub mod channel {
         pub temporal_filter_settings:
             ::std::option::Option<::stratus_model::Val<TemporalFilterSettings>>,
     }
+
+    /// What the schema says of `Mpeg2FilterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mpeg2FilterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Mpeg2FilterSettings",
+        properties: &[s::prop(
+            "TemporalFilterSettings",
+            s::Kind::Object(&SCHEMA_TemporalFilterSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Mpeg2FilterSettings> for ::stratus_model::Val<Mpeg2FilterSettings> {
         fn from(value: Mpeg2FilterSettings) -> Self {
@@ -3153,6 +5616,19 @@ pub mod channel {
         pub audio_silence_threshold_msec: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AudioSilenceFailoverSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioSilenceFailoverSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioSilenceFailoverSettings",
+        properties: &[
+            s::prop("AudioSelectorName", s::Kind::String),
+            s::prop("AudioSilenceThresholdMsec", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioSilenceFailoverSettings>
         for ::stratus_model::Val<AudioSilenceFailoverSettings>
     {
@@ -3168,6 +5644,16 @@ pub mod channel {
         /// `InputLossThresholdMsec`: integer.
         pub input_loss_threshold_msec: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InputLossFailoverSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputLossFailoverSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "InputLossFailoverSettings",
+        properties: &[s::prop("InputLossThresholdMsec", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputLossFailoverSettings>
         for ::stratus_model::Val<InputLossFailoverSettings>
@@ -3187,6 +5673,19 @@ pub mod channel {
         pub video_black_threshold_msec: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `VideoBlackFailoverSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoBlackFailoverSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoBlackFailoverSettings",
+        properties: &[
+            s::prop("BlackDetectThreshold", s::Kind::Number),
+            s::prop("VideoBlackThresholdMsec", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoBlackFailoverSettings>
         for ::stratus_model::Val<VideoBlackFailoverSettings>
     {
@@ -3204,6 +5703,19 @@ pub mod channel {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AudioHlsRenditionSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioHlsRenditionSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioHlsRenditionSelection",
+        properties: &[
+            s::prop("GroupId", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioHlsRenditionSelection>
         for ::stratus_model::Val<AudioHlsRenditionSelection>
@@ -3224,6 +5736,19 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AudioLanguageSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioLanguageSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioLanguageSelection",
+        properties: &[
+            s::prop("LanguageCode", s::Kind::String),
+            s::prop("LanguageSelectionPolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioLanguageSelection> for ::stratus_model::Val<AudioLanguageSelection> {
         fn from(value: AudioLanguageSelection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3237,6 +5762,16 @@ pub mod channel {
         /// `Pid`: integer.
         pub pid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AudioPidSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioPidSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioPidSelection",
+        properties: &[s::prop("Pid", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioPidSelection> for ::stratus_model::Val<AudioPidSelection> {
         fn from(value: AudioPidSelection) -> Self {
@@ -3254,6 +5789,22 @@ pub mod channel {
         pub tracks: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AudioTrack>>>,
     }
 
+    /// What the schema says of `AudioTrackSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioTrackSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioTrackSelection",
+        properties: &[
+            s::prop("DolbyEDecode", s::Kind::Object(&SCHEMA_AudioDolbyEDecode)),
+            s::prop(
+                "Tracks",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AudioTrack))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioTrackSelection> for ::stratus_model::Val<AudioTrackSelection> {
         fn from(value: AudioTrackSelection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3267,6 +5818,16 @@ pub mod channel {
         /// `SourceAncillaryChannelNumber`: integer.
         pub source_ancillary_channel_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AncillarySourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AncillarySourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AncillarySourceSettings",
+        properties: &[s::prop("SourceAncillaryChannelNumber", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AncillarySourceSettings>
         for ::stratus_model::Val<AncillarySourceSettings>
@@ -3285,6 +5846,19 @@ pub mod channel {
         /// `Pid`: integer.
         pub pid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DvbSubSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DvbSubSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DvbSubSourceSettings",
+        properties: &[
+            s::prop("OcrLanguage", s::Kind::String),
+            s::prop("Pid", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DvbSubSourceSettings> for ::stratus_model::Val<DvbSubSourceSettings> {
         fn from(value: DvbSubSourceSettings) -> Self {
@@ -3306,6 +5880,21 @@ pub mod channel {
         pub source608_track_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `EmbeddedSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmbeddedSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EmbeddedSourceSettings",
+        properties: &[
+            s::prop("Convert608To708", s::Kind::String),
+            s::prop("Scte20Detection", s::Kind::String),
+            s::prop("Source608ChannelNumber", s::Kind::Integer),
+            s::prop("Source608TrackNumber", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmbeddedSourceSettings> for ::stratus_model::Val<EmbeddedSourceSettings> {
         fn from(value: EmbeddedSourceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3321,6 +5910,19 @@ pub mod channel {
         /// `Source608ChannelNumber`: integer.
         pub source608_channel_number: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Scte20SourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scte20SourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Scte20SourceSettings",
+        properties: &[
+            s::prop("Convert608To708", s::Kind::String),
+            s::prop("Source608ChannelNumber", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scte20SourceSettings> for ::stratus_model::Val<Scte20SourceSettings> {
         fn from(value: Scte20SourceSettings) -> Self {
@@ -3338,6 +5940,19 @@ pub mod channel {
         pub pid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Scte27SourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scte27SourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Scte27SourceSettings",
+        properties: &[
+            s::prop("OcrLanguage", s::Kind::String),
+            s::prop("Pid", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Scte27SourceSettings> for ::stratus_model::Val<Scte27SourceSettings> {
         fn from(value: Scte27SourceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3353,6 +5968,19 @@ pub mod channel {
         /// `PageNumber`: string.
         pub page_number: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TeletextSourceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TeletextSourceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TeletextSourceSettings",
+        properties: &[
+            s::prop("OutputRectangle", s::Kind::Object(&SCHEMA_CaptionRectangle)),
+            s::prop("PageNumber", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TeletextSourceSettings> for ::stratus_model::Val<TeletextSourceSettings> {
         fn from(value: TeletextSourceSettings) -> Self {
@@ -3370,6 +5998,19 @@ pub mod channel {
         pub max_fall: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Hdr10Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Hdr10Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "Hdr10Settings",
+        properties: &[
+            s::prop("MaxCll", s::Kind::Integer),
+            s::prop("MaxFall", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Hdr10Settings> for ::stratus_model::Val<Hdr10Settings> {
         fn from(value: Hdr10Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3383,6 +6024,16 @@ pub mod channel {
         /// `Pid`: integer.
         pub pid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `VideoSelectorPid`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSelectorPid: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSelectorPid",
+        properties: &[s::prop("Pid", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoSelectorPid> for ::stratus_model::Val<VideoSelectorPid> {
         fn from(value: VideoSelectorPid) -> Self {
@@ -3398,6 +6049,16 @@ pub mod channel {
         pub program_id: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `VideoSelectorProgramId`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoSelectorProgramId: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoSelectorProgramId",
+        properties: &[s::prop("ProgramId", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VideoSelectorProgramId> for ::stratus_model::Val<VideoSelectorProgramId> {
         fn from(value: VideoSelectorProgramId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3412,6 +6073,16 @@ pub mod channel {
         pub canned_acl: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ArchiveS3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveS3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveS3Settings",
+        properties: &[s::prop("CannedAcl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArchiveS3Settings> for ::stratus_model::Val<ArchiveS3Settings> {
         fn from(value: ArchiveS3Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3425,6 +6096,16 @@ pub mod channel {
         /// `CannedAcl`: string.
         pub canned_acl: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FrameCaptureS3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FrameCaptureS3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "FrameCaptureS3Settings",
+        properties: &[s::prop("CannedAcl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FrameCaptureS3Settings> for ::stratus_model::Val<FrameCaptureS3Settings> {
         fn from(value: FrameCaptureS3Settings) -> Self {
@@ -3452,6 +6133,24 @@ pub mod channel {
         pub token: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HlsAkamaiSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsAkamaiSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsAkamaiSettings",
+        properties: &[
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("FilecacheDuration", s::Kind::Integer),
+            s::prop("HttpTransferMode", s::Kind::String),
+            s::prop("NumRetries", s::Kind::Integer),
+            s::prop("RestartDelay", s::Kind::Integer),
+            s::prop("Salt", s::Kind::String),
+            s::prop("Token", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsAkamaiSettings> for ::stratus_model::Val<HlsAkamaiSettings> {
         fn from(value: HlsAkamaiSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3471,6 +6170,21 @@ pub mod channel {
         /// `RestartDelay`: integer.
         pub restart_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `HlsBasicPutSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsBasicPutSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsBasicPutSettings",
+        properties: &[
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("FilecacheDuration", s::Kind::Integer),
+            s::prop("NumRetries", s::Kind::Integer),
+            s::prop("RestartDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsBasicPutSettings> for ::stratus_model::Val<HlsBasicPutSettings> {
         fn from(value: HlsBasicPutSettings) -> Self {
@@ -3495,6 +6209,22 @@ pub mod channel {
         pub restart_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HlsMediaStoreSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsMediaStoreSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsMediaStoreSettings",
+        properties: &[
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("FilecacheDuration", s::Kind::Integer),
+            s::prop("MediaStoreStorageClass", s::Kind::String),
+            s::prop("NumRetries", s::Kind::Integer),
+            s::prop("RestartDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsMediaStoreSettings> for ::stratus_model::Val<HlsMediaStoreSettings> {
         fn from(value: HlsMediaStoreSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3508,6 +6238,16 @@ pub mod channel {
         /// `CannedAcl`: string.
         pub canned_acl: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HlsS3Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsS3Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsS3Settings",
+        properties: &[s::prop("CannedAcl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsS3Settings> for ::stratus_model::Val<HlsS3Settings> {
         fn from(value: HlsS3Settings) -> Self {
@@ -3531,6 +6271,22 @@ pub mod channel {
         pub restart_delay: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HlsWebdavSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsWebdavSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsWebdavSettings",
+        properties: &[
+            s::prop("ConnectionRetryInterval", s::Kind::Integer),
+            s::prop("FilecacheDuration", s::Kind::Integer),
+            s::prop("HttpTransferMode", s::Kind::String),
+            s::prop("NumRetries", s::Kind::Integer),
+            s::prop("RestartDelay", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsWebdavSettings> for ::stratus_model::Val<HlsWebdavSettings> {
         fn from(value: HlsWebdavSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3547,6 +6303,19 @@ pub mod channel {
         pub static_key_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `StaticKeySettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_StaticKeySettings: s::ObjectSchema = s::ObjectSchema {
+        name: "StaticKeySettings",
+        properties: &[
+            s::prop("KeyProviderServer", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("StaticKeyValue", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StaticKeySettings> for ::stratus_model::Val<StaticKeySettings> {
         fn from(value: StaticKeySettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3560,6 +6329,19 @@ pub mod channel {
         /// `Destination`: [`OutputLocationRef`].
         pub destination: ::std::option::Option<::stratus_model::Val<OutputLocationRef>>,
     }
+
+    /// What the schema says of `MediaPackageAdditionalDestinations`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageAdditionalDestinations: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageAdditionalDestinations",
+        properties: &[s::prop(
+            "Destination",
+            s::Kind::Object(&SCHEMA_OutputLocationRef),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaPackageAdditionalDestinations>
         for ::stratus_model::Val<MediaPackageAdditionalDestinations>
@@ -3578,6 +6360,19 @@ pub mod channel {
         /// `RawSettings`: JSON.
         pub raw_settings: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `ArchiveContainerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchiveContainerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchiveContainerSettings",
+        properties: &[
+            s::prop("M2tsSettings", s::Kind::Object(&SCHEMA_M2tsSettings)),
+            s::prop("RawSettings", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ArchiveContainerSettings>
         for ::stratus_model::Val<ArchiveContainerSettings>
@@ -3603,6 +6398,27 @@ pub mod channel {
         pub standard_hls_settings: ::std::option::Option<::stratus_model::Val<StandardHlsSettings>>,
     }
 
+    /// What the schema says of `HlsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsSettings",
+        properties: &[
+            s::prop(
+                "AudioOnlyHlsSettings",
+                s::Kind::Object(&SCHEMA_AudioOnlyHlsSettings),
+            ),
+            s::prop("Fmp4HlsSettings", s::Kind::Object(&SCHEMA_Fmp4HlsSettings)),
+            s::prop("FrameCaptureHlsSettings", s::Kind::Json),
+            s::prop(
+                "StandardHlsSettings",
+                s::Kind::Object(&SCHEMA_StandardHlsSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsSettings> for ::stratus_model::Val<HlsSettings> {
         fn from(value: HlsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3624,6 +6440,21 @@ pub mod channel {
         pub hls_default: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MediaPackageV2DestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaPackageV2DestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaPackageV2DestinationSettings",
+        properties: &[
+            s::prop("AudioGroupId", s::Kind::String),
+            s::prop("AudioRenditionSets", s::Kind::String),
+            s::prop("HlsAutoSelect", s::Kind::String),
+            s::prop("HlsDefault", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MediaPackageV2DestinationSettings>
         for ::stratus_model::Val<MediaPackageV2DestinationSettings>
     {
@@ -3641,6 +6472,19 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<MultiplexM2tsSettings>>,
     }
 
+    /// What the schema says of `MultiplexContainerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexContainerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexContainerSettings",
+        properties: &[s::prop(
+            "MultiplexM2tsSettings",
+            s::Kind::Object(&SCHEMA_MultiplexM2tsSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexContainerSettings>
         for ::stratus_model::Val<MultiplexContainerSettings>
     {
@@ -3656,6 +6500,19 @@ pub mod channel {
         /// `M2tsSettings`: [`M2tsSettings`].
         pub m2ts_settings: ::std::option::Option<::stratus_model::Val<M2tsSettings>>,
     }
+
+    /// What the schema says of `UdpContainerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UdpContainerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UdpContainerSettings",
+        properties: &[s::prop(
+            "M2tsSettings",
+            s::Kind::Object(&SCHEMA_M2tsSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UdpContainerSettings> for ::stratus_model::Val<UdpContainerSettings> {
         fn from(value: UdpContainerSettings) -> Self {
@@ -3675,6 +6532,20 @@ pub mod channel {
         pub row_length: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `FecOutputSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FecOutputSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FecOutputSettings",
+        properties: &[
+            s::prop("ColumnDepth", s::Kind::Integer),
+            s::prop("IncludeFec", s::Kind::String),
+            s::prop("RowLength", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FecOutputSettings> for ::stratus_model::Val<FecOutputSettings> {
         fn from(value: FecOutputSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3691,6 +6562,19 @@ pub mod channel {
         /// `Strength`: string.
         pub strength: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BandwidthReductionFilterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_BandwidthReductionFilterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "BandwidthReductionFilterSettings",
+        properties: &[
+            s::prop("PostFilterSharpening", s::Kind::String),
+            s::prop("Strength", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BandwidthReductionFilterSettings>
         for ::stratus_model::Val<BandwidthReductionFilterSettings>
@@ -3711,6 +6595,19 @@ pub mod channel {
         pub strength: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TemporalFilterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemporalFilterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TemporalFilterSettings",
+        properties: &[
+            s::prop("PostFilterSharpening", s::Kind::String),
+            s::prop("Strength", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TemporalFilterSettings> for ::stratus_model::Val<TemporalFilterSettings> {
         fn from(value: TemporalFilterSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3725,6 +6622,16 @@ pub mod channel {
         pub program_selection: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AudioDolbyEDecode`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioDolbyEDecode: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioDolbyEDecode",
+        properties: &[s::prop("ProgramSelection", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AudioDolbyEDecode> for ::stratus_model::Val<AudioDolbyEDecode> {
         fn from(value: AudioDolbyEDecode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3738,6 +6645,16 @@ pub mod channel {
         /// `Track`: integer.
         pub track: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AudioTrack`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioTrack: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioTrack",
+        properties: &[s::prop("Track", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioTrack> for ::stratus_model::Val<AudioTrack> {
         fn from(value: AudioTrack) -> Self {
@@ -3758,6 +6675,21 @@ pub mod channel {
         /// `Width`: number.
         pub width: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `CaptionRectangle`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptionRectangle: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptionRectangle",
+        properties: &[
+            s::prop("Height", s::Kind::Number),
+            s::prop("LeftOffset", s::Kind::Number),
+            s::prop("TopOffset", s::Kind::Number),
+            s::prop("Width", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptionRectangle> for ::stratus_model::Val<CaptionRectangle> {
         fn from(value: CaptionRectangle) -> Self {
@@ -3872,6 +6804,65 @@ pub mod channel {
         pub video_pid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `M2tsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_M2tsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "M2tsSettings",
+        properties: &[
+            s::prop("AbsentInputAudioBehavior", s::Kind::String),
+            s::prop("Arib", s::Kind::String),
+            s::prop("AribCaptionsPid", s::Kind::String),
+            s::prop("AribCaptionsPidControl", s::Kind::String),
+            s::prop("AudioBufferModel", s::Kind::String),
+            s::prop("AudioFramesPerPes", s::Kind::Integer),
+            s::prop("AudioPids", s::Kind::String),
+            s::prop("AudioStreamType", s::Kind::String),
+            s::prop("Bitrate", s::Kind::Integer),
+            s::prop("BufferModel", s::Kind::String),
+            s::prop("CcDescriptor", s::Kind::String),
+            s::prop("DvbNitSettings", s::Kind::Object(&SCHEMA_DvbNitSettings)),
+            s::prop("DvbSdtSettings", s::Kind::Object(&SCHEMA_DvbSdtSettings)),
+            s::prop("DvbSubPids", s::Kind::String),
+            s::prop("DvbTdtSettings", s::Kind::Object(&SCHEMA_DvbTdtSettings)),
+            s::prop("DvbTeletextPid", s::Kind::String),
+            s::prop("Ebif", s::Kind::String),
+            s::prop("EbpAudioInterval", s::Kind::String),
+            s::prop("EbpLookaheadMs", s::Kind::Integer),
+            s::prop("EbpPlacement", s::Kind::String),
+            s::prop("EcmPid", s::Kind::String),
+            s::prop("EsRateInPes", s::Kind::String),
+            s::prop("EtvPlatformPid", s::Kind::String),
+            s::prop("EtvSignalPid", s::Kind::String),
+            s::prop("FragmentTime", s::Kind::Number),
+            s::prop("Klv", s::Kind::String),
+            s::prop("KlvDataPids", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("NullPacketBitrate", s::Kind::Number),
+            s::prop("PatInterval", s::Kind::Integer),
+            s::prop("PcrControl", s::Kind::String),
+            s::prop("PcrPeriod", s::Kind::Integer),
+            s::prop("PcrPid", s::Kind::String),
+            s::prop("PmtInterval", s::Kind::Integer),
+            s::prop("PmtPid", s::Kind::String),
+            s::prop("ProgramNum", s::Kind::Integer),
+            s::prop("RateMode", s::Kind::String),
+            s::prop("Scte27Pids", s::Kind::String),
+            s::prop("Scte35Control", s::Kind::String),
+            s::prop("Scte35Pid", s::Kind::String),
+            s::prop("Scte35PrerollPullupMilliseconds", s::Kind::Number),
+            s::prop("SegmentationMarkers", s::Kind::String),
+            s::prop("SegmentationStyle", s::Kind::String),
+            s::prop("SegmentationTime", s::Kind::Number),
+            s::prop("TimedMetadataBehavior", s::Kind::String),
+            s::prop("TimedMetadataPid", s::Kind::String),
+            s::prop("TransportStreamId", s::Kind::Integer),
+            s::prop("VideoPid", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<M2tsSettings> for ::stratus_model::Val<M2tsSettings> {
         fn from(value: M2tsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3891,6 +6882,21 @@ pub mod channel {
         /// `SegmentType`: string.
         pub segment_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AudioOnlyHlsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioOnlyHlsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioOnlyHlsSettings",
+        properties: &[
+            s::prop("AudioGroupId", s::Kind::String),
+            s::prop("AudioOnlyImage", s::Kind::Object(&SCHEMA_InputLocation)),
+            s::prop("AudioTrackType", s::Kind::String),
+            s::prop("SegmentType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioOnlyHlsSettings> for ::stratus_model::Val<AudioOnlyHlsSettings> {
         fn from(value: AudioOnlyHlsSettings) -> Self {
@@ -3913,6 +6919,20 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Fmp4HlsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Fmp4HlsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Fmp4HlsSettings",
+        properties: &[
+            s::prop("AudioRenditionSets", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("TimedMetadataBehavior", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Fmp4HlsSettings> for ::stratus_model::Val<Fmp4HlsSettings> {
         fn from(value: Fmp4HlsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3929,6 +6949,19 @@ pub mod channel {
         /// `M3u8Settings`: [`M3u8Settings`].
         pub m3u8_settings: ::std::option::Option<::stratus_model::Val<M3u8Settings>>,
     }
+
+    /// What the schema says of `StandardHlsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_StandardHlsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "StandardHlsSettings",
+        properties: &[
+            s::prop("AudioRenditionSets", s::Kind::String),
+            s::prop("M3u8Settings", s::Kind::Object(&SCHEMA_M3u8Settings)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StandardHlsSettings> for ::stratus_model::Val<StandardHlsSettings> {
         fn from(value: StandardHlsSettings) -> Self {
@@ -3972,6 +7005,31 @@ pub mod channel {
         pub scte35_preroll_pullup_milliseconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `MultiplexM2tsSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexM2tsSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexM2tsSettings",
+        properties: &[
+            s::prop("AbsentInputAudioBehavior", s::Kind::String),
+            s::prop("Arib", s::Kind::String),
+            s::prop("AudioBufferModel", s::Kind::String),
+            s::prop("AudioFramesPerPes", s::Kind::Integer),
+            s::prop("AudioStreamType", s::Kind::String),
+            s::prop("CcDescriptor", s::Kind::String),
+            s::prop("Ebif", s::Kind::String),
+            s::prop("EsRateInPes", s::Kind::String),
+            s::prop("Klv", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("PcrControl", s::Kind::String),
+            s::prop("PcrPeriod", s::Kind::Integer),
+            s::prop("Scte35Control", s::Kind::String),
+            s::prop("Scte35PrerollPullupMilliseconds", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexM2tsSettings> for ::stratus_model::Val<MultiplexM2tsSettings> {
         fn from(value: MultiplexM2tsSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3989,6 +7047,20 @@ pub mod channel {
         /// `RepInterval`: integer.
         pub rep_interval: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DvbNitSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DvbNitSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DvbNitSettings",
+        properties: &[
+            s::prop("NetworkId", s::Kind::Integer),
+            s::prop("NetworkName", s::Kind::String),
+            s::prop("RepInterval", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DvbNitSettings> for ::stratus_model::Val<DvbNitSettings> {
         fn from(value: DvbNitSettings) -> Self {
@@ -4011,6 +7083,21 @@ pub mod channel {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DvbSdtSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DvbSdtSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DvbSdtSettings",
+        properties: &[
+            s::prop("OutputSdt", s::Kind::String),
+            s::prop("RepInterval", s::Kind::Integer),
+            s::prop("ServiceName", s::Kind::String),
+            s::prop("ServiceProviderName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DvbSdtSettings> for ::stratus_model::Val<DvbSdtSettings> {
         fn from(value: DvbSdtSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4024,6 +7111,16 @@ pub mod channel {
         /// `RepInterval`: integer.
         pub rep_interval: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DvbTdtSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DvbTdtSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DvbTdtSettings",
+        properties: &[s::prop("RepInterval", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DvbTdtSettings> for ::stratus_model::Val<DvbTdtSettings> {
         fn from(value: DvbTdtSettings) -> Self {
@@ -4077,6 +7174,36 @@ pub mod channel {
         pub video_pid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `M3u8Settings`'s properties; `validate()` checks them.
+    pub static SCHEMA_M3u8Settings: s::ObjectSchema = s::ObjectSchema {
+        name: "M3u8Settings",
+        properties: &[
+            s::prop("AudioFramesPerPes", s::Kind::Integer),
+            s::prop("AudioPids", s::Kind::String),
+            s::prop("EcmPid", s::Kind::String),
+            s::prop("KlvBehavior", s::Kind::String),
+            s::prop("KlvDataPids", s::Kind::String),
+            s::prop("NielsenId3Behavior", s::Kind::String),
+            s::prop("PatInterval", s::Kind::Integer),
+            s::prop("PcrControl", s::Kind::String),
+            s::prop("PcrPeriod", s::Kind::Integer),
+            s::prop("PcrPid", s::Kind::String),
+            s::prop("PmtInterval", s::Kind::Integer),
+            s::prop("PmtPid", s::Kind::String),
+            s::prop("ProgramNum", s::Kind::Integer),
+            s::prop("Scte35Behavior", s::Kind::String),
+            s::prop("Scte35Pid", s::Kind::String),
+            s::prop("TimedMetadataBehavior", s::Kind::String),
+            s::prop("TimedMetadataPid", s::Kind::String),
+            s::prop("TransportStreamId", s::Kind::Integer),
+            s::prop("VideoPid", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<M3u8Settings> for ::stratus_model::Val<M3u8Settings> {
         fn from(value: M3u8Settings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4088,6 +7215,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaLive::ChannelPlacementGroup` and its property types.
 pub mod channel_placement_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::ChannelPlacementGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-channelplacementgroup.html)
@@ -4111,6 +7240,21 @@ pub mod channel_placement_group {
         pub nodes:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AWS::MediaLive::ChannelPlacementGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::ChannelPlacementGroup",
+        properties: &[
+            s::prop("ClusterId", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Nodes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnChannelPlacementGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelPlacementGroupAttributes {
@@ -4144,6 +7288,8 @@ pub use channel_placement_group::{CfnChannelPlacementGroup, CfnChannelPlacementG
 
 /// `AWS::MediaLive::CloudWatchAlarmTemplate` and its property types.
 pub mod cloud_watch_alarm_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::CloudWatchAlarmTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplate.html)
@@ -4236,6 +7382,61 @@ pub mod cloud_watch_alarm_template {
         }
     }
 
+    /// What the schema says of `AWS::MediaLive::CloudWatchAlarmTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::CloudWatchAlarmTemplate",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(CloudWatchAlarmTemplateComparisonOperator::VALUES),
+            ),
+            s::prop("DatapointsToAlarm", s::Kind::Number).minimum(1.0),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("EvaluationPeriods", s::Kind::Number).minimum(1.0),
+            s::prop("GroupIdentifier", s::Kind::String).pattern("^[^\\s]+$"),
+            s::prop("MetricName", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\s]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Period", s::Kind::Number)
+                .minimum(10.0)
+                .maximum(86400.0),
+            s::prop(
+                "Statistic",
+                s::Kind::Enum(CloudWatchAlarmTemplateStatistic::VALUES),
+            ),
+            s::prop(
+                "TargetResourceType",
+                s::Kind::Enum(CloudWatchAlarmTemplateTargetResourceType::VALUES),
+            ),
+            s::prop("Threshold", s::Kind::Number),
+            s::prop(
+                "TreatMissingData",
+                s::Kind::Enum(CloudWatchAlarmTemplateTreatMissingData::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ComparisonOperator",
+            "EvaluationPeriods",
+            "MetricName",
+            "Name",
+            "Period",
+            "Statistic",
+            "TargetResourceType",
+            "Threshold",
+            "TreatMissingData",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCloudWatchAlarmTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudWatchAlarmTemplateAttributes {
         /// `Arn`: string.
@@ -4294,6 +7495,13 @@ pub mod cloud_watch_alarm_template {
             Self::LessThanThreshold,
             Self::LessThanOrEqualToThreshold,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GreaterThanOrEqualToThreshold",
+            "GreaterThanThreshold",
+            "LessThanThreshold",
+            "LessThanOrEqualToThreshold",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4350,6 +7558,9 @@ pub mod cloud_watch_alarm_template {
             Self::Minimum,
             Self::Maximum,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4419,6 +7630,18 @@ pub mod cloud_watch_alarm_template {
             Self::MediatailorPlaybackConfiguration,
             Self::S3Bucket,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CLOUDFRONT_DISTRIBUTION",
+            "MEDIALIVE_MULTIPLEX",
+            "MEDIALIVE_CHANNEL",
+            "MEDIALIVE_INPUT_DEVICE",
+            "MEDIAPACKAGE_CHANNEL",
+            "MEDIAPACKAGE_ORIGIN_ENDPOINT",
+            "MEDIACONNECT_FLOW",
+            "MEDIATAILOR_PLAYBACK_CONFIGURATION",
+            "S3_BUCKET",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4477,6 +7700,9 @@ pub mod cloud_watch_alarm_template {
             Self::Ignore,
             Self::Missing,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["notBreaching", "breaching", "ignore", "missing"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4516,6 +7742,8 @@ pub use cloud_watch_alarm_template::{
 
 /// `AWS::MediaLive::CloudWatchAlarmTemplateGroup` and its property types.
 pub mod cloud_watch_alarm_template_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::CloudWatchAlarmTemplateGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cloudwatchalarmtemplategroup.html)
@@ -4552,6 +7780,25 @@ pub mod cloud_watch_alarm_template_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::CloudWatchAlarmTemplateGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::CloudWatchAlarmTemplateGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\s]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudWatchAlarmTemplateGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudWatchAlarmTemplateGroupAttributes {
@@ -4594,6 +7841,8 @@ pub use cloud_watch_alarm_template_group::{
 
 /// `AWS::MediaLive::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-cluster.html)
@@ -4621,6 +7870,25 @@ pub mod cluster {
         /// `NetworkSettings`: [`ClusterNetworkSettings`].
         pub network_settings: ::std::option::Option<::stratus_model::Val<ClusterNetworkSettings>>,
     }
+
+    /// What the schema says of `AWS::MediaLive::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Cluster",
+        properties: &[
+            s::prop("ClusterType", s::Kind::Enum(ClusterType::VALUES)),
+            s::prop("InstanceRoleArn", s::Kind::String).pattern("^arn:.+:iam:.+:role/.+$"),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "NetworkSettings",
+                s::Kind::Object(&SCHEMA_ClusterNetworkSettings),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
@@ -4660,6 +7928,22 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<InterfaceMapping>>>,
     }
 
+    /// What the schema says of `ClusterNetworkSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterNetworkSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterNetworkSettings",
+        properties: &[
+            s::prop("DefaultRoute", s::Kind::String),
+            s::prop(
+                "InterfaceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InterfaceMapping))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterNetworkSettings> for ::stratus_model::Val<ClusterNetworkSettings> {
         fn from(value: ClusterNetworkSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4676,6 +7960,19 @@ pub mod cluster {
         /// `NetworkId`: string.
         pub network_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InterfaceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_InterfaceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "InterfaceMapping",
+        properties: &[
+            s::prop("LogicalInterfaceName", s::Kind::String),
+            s::prop("NetworkId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InterfaceMapping> for ::stratus_model::Val<InterfaceMapping> {
         fn from(value: InterfaceMapping) -> Self {
@@ -4704,6 +8001,9 @@ pub mod cluster {
             Self::OutpostsServer,
             Self::Ec2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ON_PREMISES", "OUTPOSTS_RACK", "OUTPOSTS_SERVER", "EC2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4739,6 +8039,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MediaLive::EventBridgeRuleTemplate` and its property types.
 pub mod event_bridge_rule_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::EventBridgeRuleTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplate.html)
@@ -4789,6 +8091,37 @@ pub mod event_bridge_rule_template {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::EventBridgeRuleTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::EventBridgeRuleTemplate",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "EventTargets",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EventBridgeRuleTemplateTarget),
+                )),
+            ),
+            s::prop(
+                "EventType",
+                s::Kind::Enum(EventBridgeRuleTemplateEventType::VALUES),
+            ),
+            s::prop("GroupIdentifier", s::Kind::String).pattern("^[^\\s]+$"),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\s]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EventType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEventBridgeRuleTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventBridgeRuleTemplateAttributes {
@@ -4847,6 +8180,19 @@ pub mod event_bridge_rule_template {
         }
     }
 
+    /// What the schema says of `EventBridgeRuleTemplateTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeRuleTemplateTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeRuleTemplateTarget",
+        properties: &[s::prop("Arn", s::Kind::String)
+            .pattern("^arn.+$")
+            .min_length(1)
+            .max_length(2048)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventBridgeRuleTemplateTarget>
         for ::stratus_model::Val<EventBridgeRuleTemplateTarget>
     {
@@ -4903,6 +8249,22 @@ pub mod event_bridge_rule_template {
             Self::MediaconnectOutputHealth,
             Self::MediaconnectFlowStatusChange,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MEDIALIVE_MULTIPLEX_ALERT",
+            "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
+            "MEDIALIVE_CHANNEL_ALERT",
+            "MEDIALIVE_CHANNEL_INPUT_CHANGE",
+            "MEDIALIVE_CHANNEL_STATE_CHANGE",
+            "MEDIAPACKAGE_INPUT_NOTIFICATION",
+            "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION",
+            "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION",
+            "SIGNAL_MAP_ACTIVE_ALARM",
+            "MEDIACONNECT_ALERT",
+            "MEDIACONNECT_SOURCE_HEALTH",
+            "MEDIACONNECT_OUTPUT_HEALTH",
+            "MEDIACONNECT_FLOW_STATUS_CHANGE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4953,6 +8315,8 @@ pub use event_bridge_rule_template::{
 
 /// `AWS::MediaLive::EventBridgeRuleTemplateGroup` and its property types.
 pub mod event_bridge_rule_template_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::EventBridgeRuleTemplateGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-eventbridgeruletemplategroup.html)
@@ -4989,6 +8353,25 @@ pub mod event_bridge_rule_template_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::EventBridgeRuleTemplateGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::EventBridgeRuleTemplateGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\s]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEventBridgeRuleTemplateGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventBridgeRuleTemplateGroupAttributes {
@@ -5031,6 +8414,8 @@ pub use event_bridge_rule_template_group::{
 
 /// `AWS::MediaLive::Input` and its property types.
 pub mod input {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Input`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-input.html)
@@ -5092,6 +8477,60 @@ pub mod input {
         pub vpc: ::std::option::Option<::stratus_model::Val<InputVpcRequest>>,
     }
 
+    /// What the schema says of `AWS::MediaLive::Input`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Input",
+        properties: &[
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InputDestinationRequest),
+                )),
+            ),
+            s::prop(
+                "InputDevices",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputDeviceSettings))),
+            ),
+            s::prop("InputNetworkLocation", s::Kind::String),
+            s::prop(
+                "InputSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "MediaConnectFlows",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MediaConnectFlowRequest),
+                )),
+            ),
+            s::prop(
+                "MulticastSettings",
+                s::Kind::Object(&SCHEMA_MulticastSettingsCreateRequest),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("RouterSettings", s::Kind::Object(&SCHEMA_RouterSettings)),
+            s::prop("SdiSources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Smpte2110ReceiverGroupSettings",
+                s::Kind::Object(&SCHEMA_Smpte2110ReceiverGroupSettings),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputSourceRequest))),
+            ),
+            s::prop("SrtSettings", s::Kind::Object(&SCHEMA_SrtSettingsRequest)),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("Type", s::Kind::String),
+            s::prop("Vpc", s::Kind::Object(&SCHEMA_InputVpcRequest)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInput`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInputAttributes {
         /// `Id`: string.
@@ -5125,6 +8564,27 @@ pub mod input {
         pub stream_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InputDestinationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputDestinationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InputDestinationRequest",
+        properties: &[
+            s::prop("Network", s::Kind::String),
+            s::prop(
+                "NetworkRoutes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InputRequestDestinationRoute),
+                )),
+            ),
+            s::prop("StaticIpAddress", s::Kind::String),
+            s::prop("StreamName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputDestinationRequest>
         for ::stratus_model::Val<InputDestinationRequest>
     {
@@ -5141,6 +8601,16 @@ pub mod input {
         pub id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InputDeviceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputDeviceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "InputDeviceSettings",
+        properties: &[s::prop("Id", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputDeviceSettings> for ::stratus_model::Val<InputDeviceSettings> {
         fn from(value: InputDeviceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5154,6 +8624,16 @@ pub mod input {
         /// `FlowArn`: string.
         pub flow_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MediaConnectFlowRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaConnectFlowRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaConnectFlowRequest",
+        properties: &[s::prop("FlowArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaConnectFlowRequest>
         for ::stratus_model::Val<MediaConnectFlowRequest>
@@ -5172,6 +8652,22 @@ pub mod input {
             ::stratus_model::Val<::std::vec::Vec<MulticastSourceCreateRequest>>,
         >,
     }
+
+    /// What the schema says of `MulticastSettingsCreateRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MulticastSettingsCreateRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MulticastSettingsCreateRequest",
+        properties: &[s::prop(
+            "Sources",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_MulticastSourceCreateRequest),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MulticastSettingsCreateRequest>
         for ::stratus_model::Val<MulticastSettingsCreateRequest>
@@ -5194,6 +8690,26 @@ pub mod input {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RouterSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterSettings",
+        properties: &[
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RouterDestinationSettings),
+                )),
+            ),
+            s::prop("EncryptionType", s::Kind::String),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouterSettings> for ::stratus_model::Val<RouterSettings> {
         fn from(value: RouterSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5208,6 +8724,22 @@ pub mod input {
         pub smpte2110_receiver_groups:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Smpte2110ReceiverGroup>>>,
     }
+
+    /// What the schema says of `Smpte2110ReceiverGroupSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Smpte2110ReceiverGroupSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Smpte2110ReceiverGroupSettings",
+        properties: &[s::prop(
+            "Smpte2110ReceiverGroups",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_Smpte2110ReceiverGroup),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Smpte2110ReceiverGroupSettings>
         for ::stratus_model::Val<Smpte2110ReceiverGroupSettings>
@@ -5229,6 +8761,20 @@ pub mod input {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InputSourceRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSourceRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSourceRequest",
+        properties: &[
+            s::prop("PasswordParam", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSourceRequest> for ::stratus_model::Val<InputSourceRequest> {
         fn from(value: InputSourceRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5246,6 +8792,28 @@ pub mod input {
         pub srt_listener_settings:
             ::std::option::Option<::stratus_model::Val<SrtListenerSettingsRequest>>,
     }
+
+    /// What the schema says of `SrtSettingsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtSettingsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtSettingsRequest",
+        properties: &[
+            s::prop(
+                "SrtCallerSources",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SrtCallerSourceRequest),
+                )),
+            ),
+            s::prop(
+                "SrtListenerSettings",
+                s::Kind::Object(&SCHEMA_SrtListenerSettingsRequest),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SrtSettingsRequest> for ::stratus_model::Val<SrtSettingsRequest> {
         fn from(value: SrtSettingsRequest) -> Self {
@@ -5265,6 +8833,22 @@ pub mod input {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `InputVpcRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputVpcRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InputVpcRequest",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputVpcRequest> for ::stratus_model::Val<InputVpcRequest> {
         fn from(value: InputVpcRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5280,6 +8864,19 @@ pub mod input {
         /// `Gateway`: string.
         pub gateway: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InputRequestDestinationRoute`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputRequestDestinationRoute: s::ObjectSchema = s::ObjectSchema {
+        name: "InputRequestDestinationRoute",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("Gateway", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputRequestDestinationRoute>
         for ::stratus_model::Val<InputRequestDestinationRoute>
@@ -5299,6 +8896,19 @@ pub mod input {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MulticastSourceCreateRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MulticastSourceCreateRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "MulticastSourceCreateRequest",
+        properties: &[
+            s::prop("SourceIp", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MulticastSourceCreateRequest>
         for ::stratus_model::Val<MulticastSourceCreateRequest>
     {
@@ -5316,6 +8926,16 @@ pub mod input {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RouterDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouterDestinationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RouterDestinationSettings",
+        properties: &[s::prop("AvailabilityZoneName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouterDestinationSettings>
         for ::stratus_model::Val<RouterDestinationSettings>
     {
@@ -5332,6 +8952,19 @@ pub mod input {
         pub sdp_settings:
             ::std::option::Option<::stratus_model::Val<Smpte2110ReceiverGroupSdpSettings>>,
     }
+
+    /// What the schema says of `Smpte2110ReceiverGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_Smpte2110ReceiverGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "Smpte2110ReceiverGroup",
+        properties: &[s::prop(
+            "SdpSettings",
+            s::Kind::Object(&SCHEMA_Smpte2110ReceiverGroupSdpSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Smpte2110ReceiverGroup> for ::stratus_model::Val<Smpte2110ReceiverGroup> {
         fn from(value: Smpte2110ReceiverGroup) -> Self {
@@ -5356,6 +8989,25 @@ pub mod input {
         pub stream_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SrtCallerSourceRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtCallerSourceRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtCallerSourceRequest",
+        properties: &[
+            s::prop(
+                "Decryption",
+                s::Kind::Object(&SCHEMA_SrtCallerDecryptionRequest),
+            ),
+            s::prop("MinimumLatency", s::Kind::Integer),
+            s::prop("SrtListenerAddress", s::Kind::String),
+            s::prop("SrtListenerPort", s::Kind::String),
+            s::prop("StreamId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SrtCallerSourceRequest> for ::stratus_model::Val<SrtCallerSourceRequest> {
         fn from(value: SrtCallerSourceRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5373,6 +9025,23 @@ pub mod input {
         /// `StreamId`: string.
         pub stream_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SrtListenerSettingsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtListenerSettingsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtListenerSettingsRequest",
+        properties: &[
+            s::prop(
+                "Decryption",
+                s::Kind::Object(&SCHEMA_SrtListenerDecryptionRequest),
+            ),
+            s::prop("MinimumLatency", s::Kind::Integer),
+            s::prop("StreamId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SrtListenerSettingsRequest>
         for ::stratus_model::Val<SrtListenerSettingsRequest>
@@ -5396,6 +9065,26 @@ pub mod input {
         pub video_sdp: ::std::option::Option<::stratus_model::Val<InputSdpLocation>>,
     }
 
+    /// What the schema says of `Smpte2110ReceiverGroupSdpSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Smpte2110ReceiverGroupSdpSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "Smpte2110ReceiverGroupSdpSettings",
+        properties: &[
+            s::prop(
+                "AncillarySdps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputSdpLocation))),
+            ),
+            s::prop(
+                "AudioSdps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InputSdpLocation))),
+            ),
+            s::prop("VideoSdp", s::Kind::Object(&SCHEMA_InputSdpLocation)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Smpte2110ReceiverGroupSdpSettings>
         for ::stratus_model::Val<Smpte2110ReceiverGroupSdpSettings>
     {
@@ -5414,6 +9103,19 @@ pub mod input {
         pub passphrase_secret_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SrtCallerDecryptionRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtCallerDecryptionRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtCallerDecryptionRequest",
+        properties: &[
+            s::prop("Algorithm", s::Kind::String),
+            s::prop("PassphraseSecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SrtCallerDecryptionRequest>
         for ::stratus_model::Val<SrtCallerDecryptionRequest>
@@ -5434,6 +9136,19 @@ pub mod input {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SrtListenerDecryptionRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SrtListenerDecryptionRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "SrtListenerDecryptionRequest",
+        properties: &[
+            s::prop("Algorithm", s::Kind::String),
+            s::prop("PassphraseSecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SrtListenerDecryptionRequest>
         for ::stratus_model::Val<SrtListenerDecryptionRequest>
     {
@@ -5452,6 +9167,19 @@ pub mod input {
         pub sdp_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InputSdpLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSdpLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSdpLocation",
+        properties: &[
+            s::prop("MediaIndex", s::Kind::Integer),
+            s::prop("SdpUrl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSdpLocation> for ::stratus_model::Val<InputSdpLocation> {
         fn from(value: InputSdpLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5463,6 +9191,8 @@ pub use input::{CfnInput, CfnInputAttributes};
 
 /// `AWS::MediaLive::InputSecurityGroup` and its property types.
 pub mod input_security_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::InputSecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-inputsecuritygroup.html)
@@ -5481,6 +9211,25 @@ pub mod input_security_group {
         pub whitelist_rules:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<InputWhitelistRuleCidr>>>,
     }
+
+    /// What the schema says of `AWS::MediaLive::InputSecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::InputSecurityGroup",
+        properties: &[
+            s::prop("Tags", s::Kind::Json),
+            s::prop(
+                "WhitelistRules",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InputWhitelistRuleCidr),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInputSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInputSecurityGroupAttributes {
@@ -5507,6 +9256,16 @@ pub mod input_security_group {
         pub cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InputWhitelistRuleCidr`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputWhitelistRuleCidr: s::ObjectSchema = s::ObjectSchema {
+        name: "InputWhitelistRuleCidr",
+        properties: &[s::prop("Cidr", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputWhitelistRuleCidr> for ::stratus_model::Val<InputWhitelistRuleCidr> {
         fn from(value: InputWhitelistRuleCidr) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5518,6 +9277,8 @@ pub use input_security_group::{CfnInputSecurityGroup, CfnInputSecurityGroupAttri
 
 /// `AWS::MediaLive::Multiplex` and its property types.
 pub mod multiplex {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Multiplex`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html)
@@ -5566,6 +9327,34 @@ pub mod multiplex {
         }
     }
 
+    /// What the schema says of `AWS::MediaLive::Multiplex`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Multiplex",
+        properties: &[
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MultiplexOutputDestination),
+                )),
+            ),
+            s::prop(
+                "MultiplexSettings",
+                s::Kind::Object(&SCHEMA_MultiplexSettings),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AvailabilityZones", "MultiplexSettings", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMultiplex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiplexAttributes {
         /// `Arn`: string.
@@ -5607,6 +9396,19 @@ pub mod multiplex {
             ::stratus_model::Val<MultiplexMediaConnectOutputDestinationSettings>,
         >,
     }
+
+    /// What the schema says of `MultiplexOutputDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexOutputDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexOutputDestination",
+        properties: &[s::prop(
+            "MultiplexMediaConnectOutputDestinationSettings",
+            s::Kind::Object(&SCHEMA_MultiplexMediaConnectOutputDestinationSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiplexOutputDestination>
         for ::stratus_model::Val<MultiplexOutputDestination>
@@ -5652,6 +9454,29 @@ pub mod multiplex {
         }
     }
 
+    /// What the schema says of `MultiplexSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexSettings",
+        properties: &[
+            s::prop("MaximumVideoBufferDelayMilliseconds", s::Kind::Integer)
+                .minimum(800.0)
+                .maximum(3000.0),
+            s::prop("TransportStreamBitrate", s::Kind::Integer)
+                .minimum(1000000.0)
+                .maximum(100000000.0),
+            s::prop("TransportStreamId", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("TransportStreamReservedBitrate", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000000.0),
+        ],
+        required: &["TransportStreamBitrate", "TransportStreamId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexSettings> for ::stratus_model::Val<MultiplexSettings> {
         fn from(value: MultiplexSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5667,6 +9492,17 @@ pub mod multiplex {
         pub entitlement_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MultiplexMediaConnectOutputDestinationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexMediaConnectOutputDestinationSettings: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "MultiplexMediaConnectOutputDestinationSettings",
+            properties: &[s::prop("EntitlementArn", s::Kind::String).min_length(1)],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<MultiplexMediaConnectOutputDestinationSettings>
         for ::stratus_model::Val<MultiplexMediaConnectOutputDestinationSettings>
     {
@@ -5680,6 +9516,8 @@ pub use multiplex::{CfnMultiplex, CfnMultiplexAttributes};
 
 /// `AWS::MediaLive::Multiplexprogram` and its property types.
 pub mod multiplexprogram {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Multiplexprogram`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplexprogram.html)
@@ -5712,6 +9550,38 @@ pub mod multiplexprogram {
         #[resource(replace)]
         pub program_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::MediaLive::Multiplexprogram`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Multiplexprogram",
+        properties: &[
+            s::prop("MultiplexId", s::Kind::String),
+            s::prop(
+                "MultiplexProgramSettings",
+                s::Kind::Object(&SCHEMA_MultiplexProgramSettings),
+            ),
+            s::prop(
+                "PacketIdentifiersMap",
+                s::Kind::Object(&SCHEMA_MultiplexProgramPacketIdentifiersMap),
+            ),
+            s::prop(
+                "PipelineDetails",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MultiplexProgramPipelineDetail),
+                )),
+            ),
+            s::prop(
+                "PreferredChannelPipeline",
+                s::Kind::Enum(PreferredChannelPipeline::VALUES),
+            ),
+            s::prop("ProgramName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMultiplexprogram`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiplexprogramAttributes {
@@ -5755,6 +9625,29 @@ pub mod multiplexprogram {
         }
     }
 
+    /// What the schema says of `MultiplexProgramSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexProgramSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexProgramSettings",
+        properties: &[
+            s::prop(
+                "PreferredChannelPipeline",
+                s::Kind::Enum(PreferredChannelPipeline::VALUES),
+            ),
+            s::prop("ProgramNumber", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop(
+                "ServiceDescriptor",
+                s::Kind::Object(&SCHEMA_MultiplexProgramServiceDescriptor),
+            ),
+            s::prop("VideoSettings", s::Kind::Json),
+        ],
+        required: &["ProgramNumber"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexProgramSettings>
         for ::stratus_model::Val<MultiplexProgramSettings>
     {
@@ -5795,6 +9688,30 @@ pub mod multiplexprogram {
         pub video_pid: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MultiplexProgramPacketIdentifiersMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexProgramPacketIdentifiersMap: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexProgramPacketIdentifiersMap",
+        properties: &[
+            s::prop("AudioPids", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("DvbSubPids", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("DvbTeletextPid", s::Kind::Integer),
+            s::prop("EtvPlatformPid", s::Kind::Integer),
+            s::prop("EtvSignalPid", s::Kind::Integer),
+            s::prop("KlvDataPids", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("PcrPid", s::Kind::Integer),
+            s::prop("PmtPid", s::Kind::Integer),
+            s::prop("PrivateMetadataPid", s::Kind::Integer),
+            s::prop("Scte27Pids", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("Scte35Pid", s::Kind::Integer),
+            s::prop("TimedMetadataPid", s::Kind::Integer),
+            s::prop("VideoPid", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexProgramPacketIdentifiersMap>
         for ::stratus_model::Val<MultiplexProgramPacketIdentifiersMap>
     {
@@ -5813,6 +9730,19 @@ pub mod multiplexprogram {
         /// `PipelineId`: string.
         pub pipeline_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MultiplexProgramPipelineDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexProgramPipelineDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexProgramPipelineDetail",
+        properties: &[
+            s::prop("ActiveChannelPipeline", s::Kind::String),
+            s::prop("PipelineId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiplexProgramPipelineDetail>
         for ::stratus_model::Val<MultiplexProgramPipelineDetail>
@@ -5849,6 +9779,23 @@ pub mod multiplexprogram {
         }
     }
 
+    /// What the schema says of `MultiplexProgramServiceDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiplexProgramServiceDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiplexProgramServiceDescriptor",
+        properties: &[
+            s::prop("ProviderName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ServiceName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ProviderName", "ServiceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiplexProgramServiceDescriptor>
         for ::stratus_model::Val<MultiplexProgramServiceDescriptor>
     {
@@ -5871,6 +9818,9 @@ pub mod multiplexprogram {
     impl PreferredChannelPipeline {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CurrentlyActive, Self::Pipeline0, Self::Pipeline1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CURRENTLY_ACTIVE", "PIPELINE_0", "PIPELINE_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5907,6 +9857,8 @@ pub use multiplexprogram::{CfnMultiplexprogram, CfnMultiplexprogramAttributes};
 
 /// `AWS::MediaLive::Network` and its property types.
 pub mod network {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::Network`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-network.html)
@@ -5943,6 +9895,27 @@ pub mod network {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::Network`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::Network",
+        properties: &[
+            s::prop(
+                "IpPools",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpPool))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Routes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Route))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "IpPools"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkAttributes {
@@ -5983,6 +9956,16 @@ pub mod network {
         pub cidr: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IpPool`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpPool: s::ObjectSchema = s::ObjectSchema {
+        name: "IpPool",
+        properties: &[s::prop("Cidr", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpPool> for ::stratus_model::Val<IpPool> {
         fn from(value: IpPool) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5999,6 +9982,19 @@ pub mod network {
         pub gateway: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Route`'s properties; `validate()` checks them.
+    pub static SCHEMA_Route: s::ObjectSchema = s::ObjectSchema {
+        name: "Route",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("Gateway", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Route> for ::stratus_model::Val<Route> {
         fn from(value: Route) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6010,6 +10006,8 @@ pub use network::{CfnNetwork, CfnNetworkAttributes};
 
 /// `AWS::MediaLive::SdiSource` and its property types.
 pub mod sdi_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::SdiSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html)
@@ -6046,6 +10044,21 @@ pub mod sdi_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::SdiSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::SdiSource",
+        properties: &[
+            s::prop("Mode", s::Kind::Enum(SdiSourceMode::VALUES)),
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(SdiSourceType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSdiSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSdiSourceAttributes {
@@ -6086,6 +10099,8 @@ pub mod sdi_source {
     impl SdiSourceMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Quadrant, Self::Interleave];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["QUADRANT", "INTERLEAVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6126,6 +10141,8 @@ pub mod sdi_source {
     impl SdiSourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Single, Self::Quad];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SINGLE", "QUAD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6159,6 +10176,8 @@ pub use sdi_source::{CfnSdiSource, CfnSdiSourceAttributes};
 
 /// `AWS::MediaLive::SignalMap` and its property types.
 pub mod signal_map {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaLive::SignalMap`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html)
@@ -6212,6 +10231,37 @@ pub mod signal_map {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaLive::SignalMap`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaLive::SignalMap",
+        properties: &[
+            s::prop(
+                "CloudWatchAlarmTemplateGroupIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[^\\s]+$")),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("DiscoveryEntryPointArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "EventBridgeRuleTemplateGroupIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[^\\s]+$")),
+            ),
+            s::prop("ForceRediscovery", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[^\\s]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DiscoveryEntryPointArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSignalMap`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSignalMapAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::MediaPackage::Asset` and its property types.
 pub mod asset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackage::Asset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-asset.html)
@@ -56,6 +58,27 @@ pub mod asset {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaPackage::Asset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackage::Asset",
+        properties: &[
+            s::prop(
+                "EgressEndpoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EgressEndpoint))),
+            ),
+            s::prop("Id", s::Kind::String),
+            s::prop("PackagingGroupId", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("SourceArn", s::Kind::String),
+            s::prop("SourceRoleArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Id", "PackagingGroupId", "SourceArn", "SourceRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAsset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssetAttributes {
@@ -115,6 +138,19 @@ pub mod asset {
         }
     }
 
+    /// What the schema says of `EgressEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_EgressEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "EgressEndpoint",
+        properties: &[
+            s::prop("PackagingConfigurationId", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &["PackagingConfigurationId", "Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EgressEndpoint> for ::stratus_model::Val<EgressEndpoint> {
         fn from(value: EgressEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +162,8 @@ pub use asset::{CfnAsset, CfnAssetAttributes};
 
 /// `AWS::MediaPackage::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackage::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-channel.html)
@@ -170,6 +208,32 @@ pub mod channel {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaPackage::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackage::Channel",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "EgressAccessLogs",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("HlsIngest", s::Kind::Object(&SCHEMA_HlsIngest)),
+            s::prop("Id", s::Kind::String)
+                .pattern("\\A[0-9a-zA-Z-_]+\\Z")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "IngressAccessLogs",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
@@ -221,6 +285,19 @@ pub mod channel {
         pub log_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[s::prop("LogGroupName", s::Kind::String)
+            .pattern("\\A^(\\/aws\\/MediaPackage\\/)[a-zA-Z0-9_-]+\\Z")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -236,6 +313,19 @@ pub mod channel {
         pub ingest_endpoints:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<IngestEndpoint>>>,
     }
+
+    /// What the schema says of `HlsIngest`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsIngest: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsIngest",
+        properties: &[s::prop(
+            "ingestEndpoints",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IngestEndpoint))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsIngest> for ::stratus_model::Val<HlsIngest> {
         fn from(value: HlsIngest) -> Self {
@@ -257,6 +347,21 @@ pub mod channel {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IngestEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_IngestEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "IngestEndpoint",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Password", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IngestEndpoint> for ::stratus_model::Val<IngestEndpoint> {
         fn from(value: IngestEndpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -268,6 +373,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaPackage::OriginEndpoint` and its property types.
 pub mod origin_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackage::OriginEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-originendpoint.html)
@@ -341,6 +448,34 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::MediaPackage::OriginEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackage::OriginEndpoint",
+        properties: &[
+            s::prop("Authorization", s::Kind::Object(&SCHEMA_Authorization)),
+            s::prop("ChannelId", s::Kind::String),
+            s::prop("CmafPackage", s::Kind::Object(&SCHEMA_CmafPackage)),
+            s::prop("DashPackage", s::Kind::Object(&SCHEMA_DashPackage)),
+            s::prop("Description", s::Kind::String),
+            s::prop("HlsPackage", s::Kind::Object(&SCHEMA_HlsPackage)),
+            s::prop("Id", s::Kind::String)
+                .pattern("\\A[0-9a-zA-Z-_]+\\Z")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("MssPackage", s::Kind::Object(&SCHEMA_MssPackage)),
+            s::prop("Origination", s::Kind::Enum(Origination::VALUES)),
+            s::prop("StartoverWindowSeconds", s::Kind::Integer),
+            s::prop("TimeDelaySeconds", s::Kind::Integer),
+            s::prop("Whitelist", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Id", "ChannelId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOriginEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginEndpointAttributes {
         /// `Arn`: string.
@@ -385,6 +520,19 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `Authorization`'s properties; `validate()` checks them.
+    pub static SCHEMA_Authorization: s::ObjectSchema = s::ObjectSchema {
+        name: "Authorization",
+        properties: &[
+            s::prop("CdnIdentifierSecret", s::Kind::String),
+            s::prop("SecretsRoleArn", s::Kind::String),
+        ],
+        required: &["SecretsRoleArn", "CdnIdentifierSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Authorization> for ::stratus_model::Val<Authorization> {
         fn from(value: Authorization) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +555,25 @@ pub mod origin_endpoint {
         /// `StreamSelection`: [`StreamSelection`].
         pub stream_selection: ::std::option::Option<::stratus_model::Val<StreamSelection>>,
     }
+
+    /// What the schema says of `CmafPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafPackage",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_CmafEncryption)),
+            s::prop(
+                "HlsManifests",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HlsManifest))),
+            ),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop("SegmentPrefix", s::Kind::String),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmafPackage> for ::stratus_model::Val<CmafPackage> {
         fn from(value: CmafPackage) -> Self {
@@ -459,6 +626,45 @@ pub mod origin_endpoint {
         pub utc_timing_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DashPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "DashPackage",
+        properties: &[
+            s::prop(
+                "AdTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AdTrigger::VALUES))),
+            ),
+            s::prop(
+                "AdsOnDeliveryRestrictions",
+                s::Kind::Enum(AdsOnDeliveryRestrictions::VALUES),
+            ),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_DashEncryption)),
+            s::prop("IncludeIframeOnlyStream", s::Kind::Boolean),
+            s::prop("ManifestLayout", s::Kind::Enum(ManifestLayout::VALUES)),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+            s::prop("MinBufferTimeSeconds", s::Kind::Integer),
+            s::prop("MinUpdatePeriodSeconds", s::Kind::Integer),
+            s::prop(
+                "PeriodTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(PeriodTrigger::VALUES))),
+            ),
+            s::prop("Profile", s::Kind::Enum(Profile::VALUES)),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop(
+                "SegmentTemplateFormat",
+                s::Kind::Enum(SegmentTemplateFormat::VALUES),
+            ),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+            s::prop("SuggestedPresentationDelaySeconds", s::Kind::Integer),
+            s::prop("UtcTiming", s::Kind::Enum(UtcTiming::VALUES)),
+            s::prop("UtcTimingUri", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashPackage> for ::stratus_model::Val<DashPackage> {
         fn from(value: DashPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -498,6 +704,35 @@ pub mod origin_endpoint {
         pub use_audio_rendition_group: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `HlsPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsPackage",
+        properties: &[
+            s::prop("AdMarkers", s::Kind::Enum(AdMarkers::VALUES)),
+            s::prop(
+                "AdTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AdTrigger2::VALUES))),
+            ),
+            s::prop(
+                "AdsOnDeliveryRestrictions",
+                s::Kind::Enum(AdsOnDeliveryRestrictions::VALUES),
+            ),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_HlsEncryption)),
+            s::prop("IncludeDvbSubtitles", s::Kind::Boolean),
+            s::prop("IncludeIframeOnlyStream", s::Kind::Boolean),
+            s::prop("PlaylistType", s::Kind::Enum(PlaylistType::VALUES)),
+            s::prop("PlaylistWindowSeconds", s::Kind::Integer),
+            s::prop("ProgramDateTimeIntervalSeconds", s::Kind::Integer),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+            s::prop("UseAudioRenditionGroup", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsPackage> for ::stratus_model::Val<HlsPackage> {
         fn from(value: HlsPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -517,6 +752,21 @@ pub mod origin_endpoint {
         /// `StreamSelection`: [`StreamSelection`].
         pub stream_selection: ::std::option::Option<::stratus_model::Val<StreamSelection>>,
     }
+
+    /// What the schema says of `MssPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "MssPackage",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_MssEncryption)),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MssPackage> for ::stratus_model::Val<MssPackage> {
         fn from(value: MssPackage) -> Self {
@@ -556,6 +806,27 @@ pub mod origin_endpoint {
             }
         }
     }
+
+    /// What the schema says of `CmafEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafEncryption",
+        properties: &[
+            s::prop("ConstantInitializationVector", s::Kind::String)
+                .pattern("\\A[0-9a-fA-F]+\\Z")
+                .min_length(32)
+                .max_length(32),
+            s::prop("EncryptionMethod", s::Kind::Enum(EncryptionMethod::VALUES)),
+            s::prop("KeyRotationIntervalSeconds", s::Kind::Integer),
+            s::prop(
+                "SpekeKeyProvider",
+                s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+            ),
+        ],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmafEncryption> for ::stratus_model::Val<CmafEncryption> {
         fn from(value: CmafEncryption) -> Self {
@@ -613,6 +884,33 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `HlsManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsManifest: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsManifest",
+        properties: &[
+            s::prop("AdMarkers", s::Kind::Enum(AdMarkers2::VALUES)),
+            s::prop(
+                "AdTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AdTrigger3::VALUES))),
+            ),
+            s::prop(
+                "AdsOnDeliveryRestrictions",
+                s::Kind::Enum(AdsOnDeliveryRestrictions::VALUES),
+            ),
+            s::prop("Id", s::Kind::String),
+            s::prop("IncludeIframeOnlyStream", s::Kind::Boolean),
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("PlaylistType", s::Kind::Enum(PlaylistType2::VALUES)),
+            s::prop("PlaylistWindowSeconds", s::Kind::Integer),
+            s::prop("ProgramDateTimeIntervalSeconds", s::Kind::Integer),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsManifest> for ::stratus_model::Val<HlsManifest> {
         fn from(value: HlsManifest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -631,6 +929,20 @@ pub mod origin_endpoint {
         /// Allowed values: `ORIGINAL`, `VIDEO_BITRATE_ASCENDING`, `VIDEO_BITRATE_DESCENDING`.
         pub stream_order: ::std::option::Option<::stratus_model::Val<StreamOrder>>,
     }
+
+    /// What the schema says of `StreamSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamSelection",
+        properties: &[
+            s::prop("MaxVideoBitsPerSecond", s::Kind::Integer),
+            s::prop("MinVideoBitsPerSecond", s::Kind::Integer),
+            s::prop("StreamOrder", s::Kind::Enum(StreamOrder::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamSelection> for ::stratus_model::Val<StreamSelection> {
         fn from(value: StreamSelection) -> Self {
@@ -660,6 +972,22 @@ pub mod origin_endpoint {
             }
         }
     }
+
+    /// What the schema says of `DashEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "DashEncryption",
+        properties: &[
+            s::prop("KeyRotationIntervalSeconds", s::Kind::Integer),
+            s::prop(
+                "SpekeKeyProvider",
+                s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+            ),
+        ],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashEncryption> for ::stratus_model::Val<DashEncryption> {
         fn from(value: DashEncryption) -> Self {
@@ -701,6 +1029,25 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `HlsEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsEncryption",
+        properties: &[
+            s::prop("ConstantInitializationVector", s::Kind::String),
+            s::prop("EncryptionMethod", s::Kind::Enum(EncryptionMethod2::VALUES)),
+            s::prop("KeyRotationIntervalSeconds", s::Kind::Integer),
+            s::prop("RepeatExtXKey", s::Kind::Boolean),
+            s::prop(
+                "SpekeKeyProvider",
+                s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+            ),
+        ],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsEncryption> for ::stratus_model::Val<HlsEncryption> {
         fn from(value: HlsEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -726,6 +1073,19 @@ pub mod origin_endpoint {
             }
         }
     }
+
+    /// What the schema says of `MssEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "MssEncryption",
+        properties: &[s::prop(
+            "SpekeKeyProvider",
+            s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+        )],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MssEncryption> for ::stratus_model::Val<MssEncryption> {
         fn from(value: MssEncryption) -> Self {
@@ -777,6 +1137,26 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `SpekeKeyProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpekeKeyProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "SpekeKeyProvider",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String),
+            s::prop(
+                "EncryptionContractConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionContractConfiguration),
+            ),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("SystemIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &["ResourceId", "SystemIds", "Url", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -810,6 +1190,25 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `EncryptionContractConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionContractConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionContractConfiguration",
+        properties: &[
+            s::prop(
+                "PresetSpeke20Audio",
+                s::Kind::Enum(PresetSpeke20Audio::VALUES),
+            ),
+            s::prop(
+                "PresetSpeke20Video",
+                s::Kind::Enum(PresetSpeke20Video::VALUES),
+            ),
+        ],
+        required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionContractConfiguration>
         for ::stratus_model::Val<EncryptionContractConfiguration>
     {
@@ -830,6 +1229,8 @@ pub mod origin_endpoint {
     impl Origination {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -891,6 +1292,17 @@ pub mod origin_endpoint {
             Self::ProviderOverlayPlacementOpportunity,
             Self::DistributorOverlayPlacementOpportunity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SPLICE_INSERT",
+            "BREAK",
+            "PROVIDER_ADVERTISEMENT",
+            "DISTRIBUTOR_ADVERTISEMENT",
+            "PROVIDER_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -946,6 +1358,8 @@ pub mod origin_endpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::None, Self::Restricted, Self::Unrestricted, Self::Both];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "RESTRICTED", "UNRESTRICTED", "BOTH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -992,6 +1406,8 @@ pub mod origin_endpoint {
     impl ManifestLayout {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Full, Self::Compact, Self::DrmTopLevelCompact];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT", "DRM_TOP_LEVEL_COMPACT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1031,6 +1447,8 @@ pub mod origin_endpoint {
     impl PeriodTrigger {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ads];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ADS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1079,6 +1497,9 @@ pub mod origin_endpoint {
             Self::Hybridcast,
             Self::DvbDash2014,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "HBBTV_1_5", "HYBRIDCAST", "DVB_DASH_2014"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1127,6 +1548,12 @@ pub mod origin_endpoint {
             Self::TimeWithTimeline,
             Self::NumberWithDuration,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NUMBER_WITH_TIMELINE",
+            "TIME_WITH_TIMELINE",
+            "NUMBER_WITH_DURATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1173,6 +1600,9 @@ pub mod origin_endpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::HttpXsdate, Self::HttpIso, Self::HttpHead, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["HTTP-XSDATE", "HTTP-ISO", "HTTP-HEAD", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1224,6 +1654,9 @@ pub mod origin_endpoint {
             Self::Passthrough,
             Self::Daterange,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH", "DATERANGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1287,6 +1720,17 @@ pub mod origin_endpoint {
             Self::ProviderOverlayPlacementOpportunity,
             Self::DistributorOverlayPlacementOpportunity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SPLICE_INSERT",
+            "BREAK",
+            "PROVIDER_ADVERTISEMENT",
+            "DISTRIBUTOR_ADVERTISEMENT",
+            "PROVIDER_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1339,6 +1783,8 @@ pub mod origin_endpoint {
     impl PlaylistType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Event, Self::Vod];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "EVENT", "VOD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1380,6 +1826,8 @@ pub mod origin_endpoint {
     impl EncryptionMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SampleAes, Self::AesCtr];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SAMPLE_AES", "AES_CTR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1429,6 +1877,9 @@ pub mod origin_endpoint {
             Self::Passthrough,
             Self::Daterange,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH", "DATERANGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1492,6 +1943,17 @@ pub mod origin_endpoint {
             Self::ProviderOverlayPlacementOpportunity,
             Self::DistributorOverlayPlacementOpportunity,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SPLICE_INSERT",
+            "BREAK",
+            "PROVIDER_ADVERTISEMENT",
+            "DISTRIBUTOR_ADVERTISEMENT",
+            "PROVIDER_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1544,6 +2006,8 @@ pub mod origin_endpoint {
     impl PlaylistType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Event, Self::Vod];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "EVENT", "VOD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1591,6 +2055,12 @@ pub mod origin_endpoint {
             Self::VideoBitrateAscending,
             Self::VideoBitrateDescending,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ORIGINAL",
+            "VIDEO_BITRATE_ASCENDING",
+            "VIDEO_BITRATE_DESCENDING",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1632,6 +2102,8 @@ pub mod origin_endpoint {
     impl EncryptionMethod2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::SampleAes];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1684,6 +2156,14 @@ pub mod origin_endpoint {
             Self::Shared,
             Self::Unencrypted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET-AUDIO-1",
+            "PRESET-AUDIO-2",
+            "PRESET-AUDIO-3",
+            "SHARED",
+            "UNENCRYPTED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1754,6 +2234,19 @@ pub mod origin_endpoint {
             Self::Shared,
             Self::Unencrypted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET-VIDEO-1",
+            "PRESET-VIDEO-2",
+            "PRESET-VIDEO-3",
+            "PRESET-VIDEO-4",
+            "PRESET-VIDEO-5",
+            "PRESET-VIDEO-6",
+            "PRESET-VIDEO-7",
+            "PRESET-VIDEO-8",
+            "SHARED",
+            "UNENCRYPTED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1795,6 +2288,8 @@ pub use origin_endpoint::{CfnOriginEndpoint, CfnOriginEndpointAttributes};
 
 /// `AWS::MediaPackage::PackagingConfiguration` and its property types.
 pub mod packaging_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackage::PackagingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packagingconfiguration.html)
@@ -1843,6 +2338,24 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `AWS::MediaPackage::PackagingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackage::PackagingConfiguration",
+        properties: &[
+            s::prop("CmafPackage", s::Kind::Object(&SCHEMA_CmafPackage)),
+            s::prop("DashPackage", s::Kind::Object(&SCHEMA_DashPackage)),
+            s::prop("HlsPackage", s::Kind::Object(&SCHEMA_HlsPackage)),
+            s::prop("Id", s::Kind::String),
+            s::prop("MssPackage", s::Kind::Object(&SCHEMA_MssPackage)),
+            s::prop("PackagingGroupId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PackagingGroupId", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPackagingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackagingConfigurationAttributes {
         /// `Arn`: string.
@@ -1884,6 +2397,24 @@ pub mod packaging_configuration {
             }
         }
     }
+
+    /// What the schema says of `CmafPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafPackage",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_CmafEncryption)),
+            s::prop(
+                "HlsManifests",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HlsManifest))),
+            ),
+            s::prop("IncludeEncoderConfigurationInSegments", s::Kind::Boolean),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+        ],
+        required: &["HlsManifests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CmafPackage> for ::stratus_model::Val<CmafPackage> {
         fn from(value: CmafPackage) -> Self {
@@ -1935,6 +2466,33 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `DashPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "DashPackage",
+        properties: &[
+            s::prop(
+                "DashManifests",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DashManifest))),
+            ),
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_DashEncryption)),
+            s::prop("IncludeEncoderConfigurationInSegments", s::Kind::Boolean),
+            s::prop("IncludeIframeOnlyStream", s::Kind::Boolean),
+            s::prop(
+                "PeriodTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(PeriodTrigger::VALUES))),
+            ),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop(
+                "SegmentTemplateFormat",
+                s::Kind::Enum(SegmentTemplateFormat::VALUES),
+            ),
+        ],
+        required: &["DashManifests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashPackage> for ::stratus_model::Val<DashPackage> {
         fn from(value: DashPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1973,6 +2531,25 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `HlsPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsPackage",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_HlsEncryption)),
+            s::prop(
+                "HlsManifests",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HlsManifest))),
+            ),
+            s::prop("IncludeDvbSubtitles", s::Kind::Boolean),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+            s::prop("UseAudioRenditionGroup", s::Kind::Boolean),
+        ],
+        required: &["HlsManifests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsPackage> for ::stratus_model::Val<HlsPackage> {
         fn from(value: HlsPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2005,6 +2582,23 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `MssPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssPackage: s::ObjectSchema = s::ObjectSchema {
+        name: "MssPackage",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_MssEncryption)),
+            s::prop(
+                "MssManifests",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MssManifest))),
+            ),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer),
+        ],
+        required: &["MssManifests"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MssPackage> for ::stratus_model::Val<MssPackage> {
         fn from(value: MssPackage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2031,6 +2625,19 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `CmafEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_CmafEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "CmafEncryption",
+        properties: &[s::prop(
+            "SpekeKeyProvider",
+            s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+        )],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CmafEncryption> for ::stratus_model::Val<CmafEncryption> {
         fn from(value: CmafEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2055,6 +2662,23 @@ pub mod packaging_configuration {
         /// `StreamSelection`: [`StreamSelection`].
         pub stream_selection: ::std::option::Option<::stratus_model::Val<StreamSelection>>,
     }
+
+    /// What the schema says of `HlsManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsManifest: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsManifest",
+        properties: &[
+            s::prop("AdMarkers", s::Kind::Enum(AdMarkers::VALUES)),
+            s::prop("IncludeIframeOnlyStream", s::Kind::Boolean),
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("ProgramDateTimeIntervalSeconds", s::Kind::Integer),
+            s::prop("RepeatExtXKey", s::Kind::Boolean),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsManifest> for ::stratus_model::Val<HlsManifest> {
         fn from(value: HlsManifest) -> Self {
@@ -2083,6 +2707,26 @@ pub mod packaging_configuration {
         pub stream_selection: ::std::option::Option<::stratus_model::Val<StreamSelection>>,
     }
 
+    /// What the schema says of `DashManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashManifest: s::ObjectSchema = s::ObjectSchema {
+        name: "DashManifest",
+        properties: &[
+            s::prop("ManifestLayout", s::Kind::Enum(ManifestLayout::VALUES)),
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("MinBufferTimeSeconds", s::Kind::Integer),
+            s::prop("Profile", s::Kind::Enum(Profile::VALUES)),
+            s::prop(
+                "ScteMarkersSource",
+                s::Kind::Enum(ScteMarkersSource::VALUES),
+            ),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashManifest> for ::stratus_model::Val<DashManifest> {
         fn from(value: DashManifest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2108,6 +2752,19 @@ pub mod packaging_configuration {
             }
         }
     }
+
+    /// What the schema says of `DashEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "DashEncryption",
+        properties: &[s::prop(
+            "SpekeKeyProvider",
+            s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+        )],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashEncryption> for ::stratus_model::Val<DashEncryption> {
         fn from(value: DashEncryption) -> Self {
@@ -2143,6 +2800,23 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `HlsEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsEncryption",
+        properties: &[
+            s::prop("ConstantInitializationVector", s::Kind::String),
+            s::prop("EncryptionMethod", s::Kind::Enum(EncryptionMethod::VALUES)),
+            s::prop(
+                "SpekeKeyProvider",
+                s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+            ),
+        ],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsEncryption> for ::stratus_model::Val<HlsEncryption> {
         fn from(value: HlsEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2169,6 +2843,19 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `MssEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "MssEncryption",
+        properties: &[s::prop(
+            "SpekeKeyProvider",
+            s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+        )],
+        required: &["SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MssEncryption> for ::stratus_model::Val<MssEncryption> {
         fn from(value: MssEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2184,6 +2871,19 @@ pub mod packaging_configuration {
         /// `StreamSelection`: [`StreamSelection`].
         pub stream_selection: ::std::option::Option<::stratus_model::Val<StreamSelection>>,
     }
+
+    /// What the schema says of `MssManifest`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssManifest: s::ObjectSchema = s::ObjectSchema {
+        name: "MssManifest",
+        properties: &[
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("StreamSelection", s::Kind::Object(&SCHEMA_StreamSelection)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MssManifest> for ::stratus_model::Val<MssManifest> {
         fn from(value: MssManifest) -> Self {
@@ -2227,6 +2927,24 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `SpekeKeyProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpekeKeyProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "SpekeKeyProvider",
+        properties: &[
+            s::prop(
+                "EncryptionContractConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionContractConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("SystemIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &["RoleArn", "SystemIds", "Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2245,6 +2963,20 @@ pub mod packaging_configuration {
         /// Allowed values: `ORIGINAL`, `VIDEO_BITRATE_ASCENDING`, `VIDEO_BITRATE_DESCENDING`.
         pub stream_order: ::std::option::Option<::stratus_model::Val<StreamOrder>>,
     }
+
+    /// What the schema says of `StreamSelection`'s properties; `validate()` checks them.
+    pub static SCHEMA_StreamSelection: s::ObjectSchema = s::ObjectSchema {
+        name: "StreamSelection",
+        properties: &[
+            s::prop("MaxVideoBitsPerSecond", s::Kind::Integer),
+            s::prop("MinVideoBitsPerSecond", s::Kind::Integer),
+            s::prop("StreamOrder", s::Kind::Enum(StreamOrder::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StreamSelection> for ::stratus_model::Val<StreamSelection> {
         fn from(value: StreamSelection) -> Self {
@@ -2279,6 +3011,25 @@ pub mod packaging_configuration {
         }
     }
 
+    /// What the schema says of `EncryptionContractConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionContractConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionContractConfiguration",
+        properties: &[
+            s::prop(
+                "PresetSpeke20Audio",
+                s::Kind::Enum(PresetSpeke20Audio::VALUES),
+            ),
+            s::prop(
+                "PresetSpeke20Video",
+                s::Kind::Enum(PresetSpeke20Video::VALUES),
+            ),
+        ],
+        required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionContractConfiguration>
         for ::stratus_model::Val<EncryptionContractConfiguration>
     {
@@ -2297,6 +3048,8 @@ pub mod packaging_configuration {
     impl PeriodTrigger {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ads];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ADS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2342,6 +3095,12 @@ pub mod packaging_configuration {
             Self::TimeWithTimeline,
             Self::NumberWithDuration,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NUMBER_WITH_TIMELINE",
+            "TIME_WITH_TIMELINE",
+            "NUMBER_WITH_DURATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2385,6 +3144,8 @@ pub mod packaging_configuration {
     impl AdMarkers {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Scte35Enhanced, Self::Passthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2426,6 +3187,8 @@ pub mod packaging_configuration {
     impl ManifestLayout {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Full, Self::Compact];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2466,6 +3229,8 @@ pub mod packaging_configuration {
     impl Profile {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Hbbtv15];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "HBBTV_1_5"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2506,6 +3271,8 @@ pub mod packaging_configuration {
     impl ScteMarkersSource {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Segments, Self::Manifest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEGMENTS", "MANIFEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2546,6 +3313,8 @@ pub mod packaging_configuration {
     impl EncryptionMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::SampleAes];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2591,6 +3360,12 @@ pub mod packaging_configuration {
             Self::Original,
             Self::VideoBitrateAscending,
             Self::VideoBitrateDescending,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ORIGINAL",
+            "VIDEO_BITRATE_ASCENDING",
+            "VIDEO_BITRATE_DESCENDING",
         ];
 
         /// The value CloudFormation takes.
@@ -2645,6 +3420,14 @@ pub mod packaging_configuration {
             Self::Shared,
             Self::Unencrypted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET-AUDIO-1",
+            "PRESET-AUDIO-2",
+            "PRESET-AUDIO-3",
+            "SHARED",
+            "UNENCRYPTED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2715,6 +3498,19 @@ pub mod packaging_configuration {
             Self::Shared,
             Self::Unencrypted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET-VIDEO-1",
+            "PRESET-VIDEO-2",
+            "PRESET-VIDEO-3",
+            "PRESET-VIDEO-4",
+            "PRESET-VIDEO-5",
+            "PRESET-VIDEO-6",
+            "PRESET-VIDEO-7",
+            "PRESET-VIDEO-8",
+            "SHARED",
+            "UNENCRYPTED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2756,6 +3552,8 @@ pub use packaging_configuration::{CfnPackagingConfiguration, CfnPackagingConfigu
 
 /// `AWS::MediaPackage::PackagingGroup` and its property types.
 pub mod packaging_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackage::PackagingGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packaginggroup.html)
@@ -2794,6 +3592,27 @@ pub mod packaging_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaPackage::PackagingGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackage::PackagingGroup",
+        properties: &[
+            s::prop("Authorization", s::Kind::Object(&SCHEMA_Authorization)),
+            s::prop(
+                "EgressAccessLogs",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop("Id", s::Kind::String)
+                .pattern("\\A[0-9a-zA-Z-_]+\\Z")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPackagingGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackagingGroupAttributes {
@@ -2839,6 +3658,19 @@ pub mod packaging_group {
         }
     }
 
+    /// What the schema says of `Authorization`'s properties; `validate()` checks them.
+    pub static SCHEMA_Authorization: s::ObjectSchema = s::ObjectSchema {
+        name: "Authorization",
+        properties: &[
+            s::prop("CdnIdentifierSecret", s::Kind::String),
+            s::prop("SecretsRoleArn", s::Kind::String),
+        ],
+        required: &["CdnIdentifierSecret", "SecretsRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Authorization> for ::stratus_model::Val<Authorization> {
         fn from(value: Authorization) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2854,6 +3686,19 @@ pub mod packaging_group {
         /// Length: `1..=512`.
         pub log_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[s::prop("LogGroupName", s::Kind::String)
+            .pattern("\\A\\/aws\\/MediaPackage\\/[0-9a-zA-Z-_\\/\\.#]+\\Z")
+            .min_length(1)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {

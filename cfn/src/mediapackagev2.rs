@@ -4,6 +4,8 @@
 
 /// `AWS::MediaPackageV2::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackageV2::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html)
@@ -63,6 +65,38 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `AWS::MediaPackageV2::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackageV2::Channel",
+        properties: &[
+            s::prop("ChannelGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "InputSwitchConfiguration",
+                s::Kind::Object(&SCHEMA_InputSwitchConfiguration),
+            ),
+            s::prop("InputType", s::Kind::Enum(InputType::VALUES)),
+            s::prop(
+                "OutputHeaderConfiguration",
+                s::Kind::Object(&SCHEMA_OutputHeaderConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ChannelGroupName", "ChannelName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Arn`: string.
@@ -111,6 +145,21 @@ pub mod channel {
         pub preferred_input: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `InputSwitchConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputSwitchConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InputSwitchConfiguration",
+        properties: &[
+            s::prop("MQCSInputSwitching", s::Kind::Boolean),
+            s::prop("PreferredInput", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InputSwitchConfiguration>
         for ::stratus_model::Val<InputSwitchConfiguration>
     {
@@ -127,6 +176,16 @@ pub mod channel {
         #[resource(rename = "PublishMQCS")]
         pub publish_mqcs: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `OutputHeaderConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OutputHeaderConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OutputHeaderConfiguration",
+        properties: &[s::prop("PublishMQCS", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OutputHeaderConfiguration>
         for ::stratus_model::Val<OutputHeaderConfiguration>
@@ -148,6 +207,8 @@ pub mod channel {
     impl InputType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hls, Self::Cmaf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HLS", "CMAF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -181,6 +242,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaPackageV2::ChannelGroup` and its property types.
 pub mod channel_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackageV2::ChannelGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html)
@@ -218,6 +281,25 @@ pub mod channel_group {
         }
     }
 
+    /// What the schema says of `AWS::MediaPackageV2::ChannelGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackageV2::ChannelGroup",
+        properties: &[
+            s::prop("ChannelGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ChannelGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannelGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelGroupAttributes {
         /// `Arn`: string.
@@ -250,6 +332,8 @@ pub use channel_group::{CfnChannelGroup, CfnChannelGroupAttributes};
 
 /// `AWS::MediaPackageV2::ChannelPolicy` and its property types.
 pub mod channel_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackageV2::ChannelPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelpolicy.html)
@@ -294,12 +378,34 @@ pub mod channel_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaPackageV2::ChannelPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackageV2::ChannelPolicy",
+        properties: &[
+            s::prop("ChannelGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Policy", s::Kind::Json).max_length(6144),
+        ],
+        required: &["ChannelGroupName", "ChannelName", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use channel_policy::CfnChannelPolicy;
 
 /// `AWS::MediaPackageV2::OriginEndpoint` and its property types.
 pub mod origin_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackageV2::OriginEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html)
@@ -387,6 +493,75 @@ pub mod origin_endpoint {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaPackageV2::OriginEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackageV2::OriginEndpoint",
+        properties: &[
+            s::prop("ChannelGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ContainerType", s::Kind::Enum(ContainerType::VALUES)),
+            s::prop(
+                "DashManifests",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DashManifestConfiguration),
+                )),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "ForceEndpointErrorConfiguration",
+                s::Kind::Object(&SCHEMA_ForceEndpointErrorConfiguration),
+            ),
+            s::prop(
+                "HlsManifests",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HlsManifestConfiguration),
+                )),
+            ),
+            s::prop(
+                "LowLatencyHlsManifests",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LowLatencyHlsManifestConfiguration),
+                )),
+            ),
+            s::prop(
+                "MssManifests",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MssManifestConfiguration),
+                )),
+            ),
+            s::prop("OriginEndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Segment", s::Kind::Object(&SCHEMA_Segment)),
+            s::prop("StartoverWindowSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(1209600.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ChannelGroupName",
+            "ChannelName",
+            "OriginEndpointName",
+            "ContainerType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOriginEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOriginEndpointAttributes {
@@ -531,6 +706,64 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `DashManifestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashManifestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DashManifestConfiguration",
+        properties: &[
+            s::prop(
+                "BaseUrls",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DashBaseUrl))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Compactness", s::Kind::Enum(DashCompactness::VALUES)),
+            s::prop("DrmSignaling", s::Kind::Enum(DashDrmSignaling::VALUES)),
+            s::prop("DvbSettings", s::Kind::Object(&SCHEMA_DashDvbSettings)),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_FilterConfiguration),
+            ),
+            s::prop("ManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+            s::prop("MinBufferTimeSeconds", s::Kind::Integer),
+            s::prop("MinUpdatePeriodSeconds", s::Kind::Integer),
+            s::prop(
+                "PeriodTriggers",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DashPeriodTrigger::VALUES))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "Profiles",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DashProfile::VALUES))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "ProgramInformation",
+                s::Kind::Object(&SCHEMA_DashProgramInformation),
+            ),
+            s::prop("ScteDash", s::Kind::Object(&SCHEMA_ScteDash)),
+            s::prop(
+                "SegmentTemplateFormat",
+                s::Kind::Enum(DashSegmentTemplateFormat::VALUES),
+            ),
+            s::prop(
+                "SubtitleConfiguration",
+                s::Kind::Object(&SCHEMA_DashSubtitleConfiguration),
+            ),
+            s::prop("SuggestedPresentationDelaySeconds", s::Kind::Integer),
+            s::prop("UtcTiming", s::Kind::Object(&SCHEMA_DashUtcTiming)),
+        ],
+        required: &["ManifestName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashManifestConfiguration>
         for ::stratus_model::Val<DashManifestConfiguration>
     {
@@ -547,6 +780,19 @@ pub mod origin_endpoint {
         pub endpoint_error_conditions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EndpointErrorCondition>>>,
     }
+
+    /// What the schema says of `ForceEndpointErrorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForceEndpointErrorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ForceEndpointErrorConfiguration",
+        properties: &[s::prop(
+            "EndpointErrorConditions",
+            s::Kind::List(&s::prop("", s::Kind::Enum(EndpointErrorCondition::VALUES))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ForceEndpointErrorConfiguration>
         for ::stratus_model::Val<ForceEndpointErrorConfiguration>
@@ -604,6 +850,35 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `HlsManifestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsManifestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsManifestConfiguration",
+        properties: &[
+            s::prop("ChildManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_FilterConfiguration),
+            ),
+            s::prop("ManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+            s::prop("ProgramDateTimeIntervalSeconds", s::Kind::Integer),
+            s::prop("ScteHls", s::Kind::Object(&SCHEMA_ScteHls)),
+            s::prop("StartTag", s::Kind::Object(&SCHEMA_StartTag)),
+            s::prop("Url", s::Kind::String),
+            s::prop("UrlEncodeChildManifest", s::Kind::Boolean),
+        ],
+        required: &["ManifestName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HlsManifestConfiguration>
         for ::stratus_model::Val<HlsManifestConfiguration>
     {
@@ -660,6 +935,35 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `LowLatencyHlsManifestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LowLatencyHlsManifestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LowLatencyHlsManifestConfiguration",
+        properties: &[
+            s::prop("ChildManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_FilterConfiguration),
+            ),
+            s::prop("ManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+            s::prop("ProgramDateTimeIntervalSeconds", s::Kind::Integer),
+            s::prop("ScteHls", s::Kind::Object(&SCHEMA_ScteHls)),
+            s::prop("StartTag", s::Kind::Object(&SCHEMA_StartTag)),
+            s::prop("Url", s::Kind::String),
+            s::prop("UrlEncodeChildManifest", s::Kind::Boolean),
+        ],
+        required: &["ManifestName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LowLatencyHlsManifestConfiguration>
         for ::stratus_model::Val<LowLatencyHlsManifestConfiguration>
     {
@@ -699,6 +1003,27 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `MssManifestConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MssManifestConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MssManifestConfiguration",
+        properties: &[
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_FilterConfiguration),
+            ),
+            s::prop("ManifestLayout", s::Kind::Enum(MssManifestLayout::VALUES)),
+            s::prop("ManifestName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ManifestWindowSeconds", s::Kind::Integer),
+        ],
+        required: &["ManifestName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MssManifestConfiguration>
         for ::stratus_model::Val<MssManifestConfiguration>
     {
@@ -729,6 +1054,29 @@ pub mod origin_endpoint {
         /// `TsUseAudioRenditionGroup`: boolean.
         pub ts_use_audio_rendition_group: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Segment`'s properties; `validate()` checks them.
+    pub static SCHEMA_Segment: s::ObjectSchema = s::ObjectSchema {
+        name: "Segment",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_Encryption)),
+            s::prop("IncludeIframeOnlyStreams", s::Kind::Boolean),
+            s::prop("Scte", s::Kind::Object(&SCHEMA_Scte)),
+            s::prop("SegmentDurationSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(30.0),
+            s::prop("SegmentName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("TsIncludeDvbSubtitles", s::Kind::Boolean),
+            s::prop("TsUseAudioRenditionGroup", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Segment> for ::stratus_model::Val<Segment> {
         fn from(value: Segment) -> Self {
@@ -769,6 +1117,29 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `DashBaseUrl`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashBaseUrl: s::ObjectSchema = s::ObjectSchema {
+        name: "DashBaseUrl",
+        properties: &[
+            s::prop("DvbPriority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(15000.0),
+            s::prop("DvbWeight", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(15000.0),
+            s::prop("ServiceLocation", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Url", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashBaseUrl> for ::stratus_model::Val<DashBaseUrl> {
         fn from(value: DashBaseUrl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -786,6 +1157,27 @@ pub mod origin_endpoint {
         /// `FontDownload`: [`DashDvbFontDownload`].
         pub font_download: ::std::option::Option<::stratus_model::Val<DashDvbFontDownload>>,
     }
+
+    /// What the schema says of `DashDvbSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashDvbSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DashDvbSettings",
+        properties: &[
+            s::prop(
+                "ErrorMetrics",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DashDvbMetricsReporting),
+                )),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("FontDownload", s::Kind::Object(&SCHEMA_DashDvbFontDownload)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashDvbSettings> for ::stratus_model::Val<DashDvbSettings> {
         fn from(value: DashDvbSettings) -> Self {
@@ -813,6 +1205,29 @@ pub mod origin_endpoint {
         /// Range: `0..=1209600`.
         pub time_delay_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `FilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterConfiguration",
+        properties: &[
+            s::prop("ClipStartTime", s::Kind::String),
+            s::prop("DrmSettings", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("End", s::Kind::String),
+            s::prop("ManifestFilter", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Start", s::Kind::String),
+            s::prop("TimeDelaySeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1209600.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilterConfiguration> for ::stratus_model::Val<FilterConfiguration> {
         fn from(value: FilterConfiguration) -> Self {
@@ -843,6 +1258,33 @@ pub mod origin_endpoint {
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DashProgramInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashProgramInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "DashProgramInformation",
+        properties: &[
+            s::prop("Copyright", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("LanguageCode", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$")
+                .min_length(2)
+                .max_length(5),
+            s::prop("MoreInformationUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Source", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Title", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashProgramInformation> for ::stratus_model::Val<DashProgramInformation> {
         fn from(value: DashProgramInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -857,6 +1299,16 @@ pub mod origin_endpoint {
         pub ad_marker_dash: ::std::option::Option<::stratus_model::Val<AdMarkerDash>>,
     }
 
+    /// What the schema says of `ScteDash`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScteDash: s::ObjectSchema = s::ObjectSchema {
+        name: "ScteDash",
+        properties: &[s::prop("AdMarkerDash", s::Kind::Enum(AdMarkerDash::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScteDash> for ::stratus_model::Val<ScteDash> {
         fn from(value: ScteDash) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -870,6 +1322,19 @@ pub mod origin_endpoint {
         /// `TtmlConfiguration`: [`DashTtmlConfiguration`].
         pub ttml_configuration: ::std::option::Option<::stratus_model::Val<DashTtmlConfiguration>>,
     }
+
+    /// What the schema says of `DashSubtitleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashSubtitleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DashSubtitleConfiguration",
+        properties: &[s::prop(
+            "TtmlConfiguration",
+            s::Kind::Object(&SCHEMA_DashTtmlConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashSubtitleConfiguration>
         for ::stratus_model::Val<DashSubtitleConfiguration>
@@ -890,6 +1355,21 @@ pub mod origin_endpoint {
         pub timing_source: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DashUtcTiming`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashUtcTiming: s::ObjectSchema = s::ObjectSchema {
+        name: "DashUtcTiming",
+        properties: &[
+            s::prop("TimingMode", s::Kind::Enum(DashUtcTimingMode::VALUES)),
+            s::prop("TimingSource", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashUtcTiming> for ::stratus_model::Val<DashUtcTiming> {
         fn from(value: DashUtcTiming) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -903,6 +1383,16 @@ pub mod origin_endpoint {
         /// `AdMarkerHls`: [`AdMarkerHls`].
         pub ad_marker_hls: ::std::option::Option<::stratus_model::Val<AdMarkerHls>>,
     }
+
+    /// What the schema says of `ScteHls`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScteHls: s::ObjectSchema = s::ObjectSchema {
+        name: "ScteHls",
+        properties: &[s::prop("AdMarkerHls", s::Kind::Enum(AdMarkerHls::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ScteHls> for ::stratus_model::Val<ScteHls> {
         fn from(value: ScteHls) -> Self {
@@ -930,6 +1420,19 @@ pub mod origin_endpoint {
             }
         }
     }
+
+    /// What the schema says of `StartTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_StartTag: s::ObjectSchema = s::ObjectSchema {
+        name: "StartTag",
+        properties: &[
+            s::prop("Precise", s::Kind::Boolean),
+            s::prop("TimeOffset", s::Kind::Number),
+        ],
+        required: &["TimeOffset"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StartTag> for ::stratus_model::Val<StartTag> {
         fn from(value: StartTag) -> Self {
@@ -975,6 +1478,33 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "Encryption",
+        properties: &[
+            s::prop("CmafExcludeSegmentDrmMetadata", s::Kind::Boolean),
+            s::prop("ConstantInitializationVector", s::Kind::String)
+                .pattern("^[0-9a-fA-F]+$")
+                .min_length(32)
+                .max_length(32),
+            s::prop(
+                "EncryptionMethod",
+                s::Kind::Object(&SCHEMA_EncryptionMethod),
+            ),
+            s::prop("KeyRotationIntervalSeconds", s::Kind::Integer)
+                .minimum(300.0)
+                .maximum(31536000.0),
+            s::prop(
+                "SpekeKeyProvider",
+                s::Kind::Object(&SCHEMA_SpekeKeyProvider),
+            ),
+        ],
+        required: &["EncryptionMethod", "SpekeKeyProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Encryption> for ::stratus_model::Val<Encryption> {
         fn from(value: Encryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -991,6 +1521,24 @@ pub mod origin_endpoint {
         /// `ScteInSegments`: [`ScteInSegments`].
         pub scte_in_segments: ::std::option::Option<::stratus_model::Val<ScteInSegments>>,
     }
+
+    /// What the schema says of `Scte`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scte: s::ObjectSchema = s::ObjectSchema {
+        name: "Scte",
+        properties: &[
+            s::prop(
+                "ScteFilter",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ScteFilter::VALUES))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("ScteInSegments", s::Kind::Enum(ScteInSegments::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scte> for ::stratus_model::Val<Scte> {
         fn from(value: Scte) -> Self {
@@ -1023,6 +1571,23 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `DashDvbMetricsReporting`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashDvbMetricsReporting: s::ObjectSchema = s::ObjectSchema {
+        name: "DashDvbMetricsReporting",
+        properties: &[
+            s::prop("Probability", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1000.0),
+            s::prop("ReportingUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ReportingUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashDvbMetricsReporting>
         for ::stratus_model::Val<DashDvbMetricsReporting>
     {
@@ -1046,6 +1611,27 @@ pub mod origin_endpoint {
         /// Length: `1..=2048`.
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DashDvbFontDownload`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashDvbFontDownload: s::ObjectSchema = s::ObjectSchema {
+        name: "DashDvbFontDownload",
+        properties: &[
+            s::prop("FontFamily", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("MimeType", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_/-]*[a-zA-Z0-9]$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Url", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashDvbFontDownload> for ::stratus_model::Val<DashDvbFontDownload> {
         fn from(value: DashDvbFontDownload) -> Self {
@@ -1073,6 +1659,19 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `DashTtmlConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashTtmlConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DashTtmlConfiguration",
+        properties: &[s::prop(
+            "TtmlProfile",
+            s::Kind::Enum(DashTtmlProfile::VALUES),
+        )],
+        required: &["TtmlProfile"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashTtmlConfiguration> for ::stratus_model::Val<DashTtmlConfiguration> {
         fn from(value: DashTtmlConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1091,6 +1690,29 @@ pub mod origin_endpoint {
         /// `TsEncryptionMethod`: [`TsEncryptionMethod`].
         pub ts_encryption_method: ::std::option::Option<::stratus_model::Val<TsEncryptionMethod>>,
     }
+
+    /// What the schema says of `EncryptionMethod`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionMethod: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionMethod",
+        properties: &[
+            s::prop(
+                "CmafEncryptionMethod",
+                s::Kind::Enum(CmafEncryptionMethod::VALUES),
+            ),
+            s::prop(
+                "IsmEncryptionMethod",
+                s::Kind::Enum(IsmEncryptionMethod::VALUES),
+            ),
+            s::prop(
+                "TsEncryptionMethod",
+                s::Kind::Enum(TsEncryptionMethod::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionMethod> for ::stratus_model::Val<EncryptionMethod> {
         fn from(value: EncryptionMethod) -> Self {
@@ -1151,6 +1773,47 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `SpekeKeyProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpekeKeyProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "SpekeKeyProvider",
+        properties: &[
+            s::prop("CertificateArn", s::Kind::String)
+                .pattern("^arn:([^:\\n]+):acm:([^:\\n]+):([0-9]+):certificate/[a-zA-Z0-9-_]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "DrmSystems",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DrmSystem::VALUES))),
+            )
+            .min_items(1)
+            .max_items(4),
+            s::prop(
+                "EncryptionContractConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionContractConfiguration),
+            ),
+            s::prop("ResourceId", s::Kind::String)
+                .pattern("^[0-9a-zA-Z_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Url", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[
+            "DrmSystems",
+            "EncryptionContractConfiguration",
+            "ResourceId",
+            "RoleArn",
+            "Url",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpekeKeyProvider> for ::stratus_model::Val<SpekeKeyProvider> {
         fn from(value: SpekeKeyProvider) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1182,6 +1845,25 @@ pub mod origin_endpoint {
         }
     }
 
+    /// What the schema says of `EncryptionContractConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionContractConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionContractConfiguration",
+        properties: &[
+            s::prop(
+                "PresetSpeke20Audio",
+                s::Kind::Enum(PresetSpeke20Audio::VALUES),
+            ),
+            s::prop(
+                "PresetSpeke20Video",
+                s::Kind::Enum(PresetSpeke20Video::VALUES),
+            ),
+        ],
+        required: &["PresetSpeke20Audio", "PresetSpeke20Video"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionContractConfiguration>
         for ::stratus_model::Val<EncryptionContractConfiguration>
     {
@@ -1204,6 +1886,8 @@ pub mod origin_endpoint {
     impl ContainerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ts, Self::Cmaf, Self::Ism];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TS", "CMAF", "ISM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1245,6 +1929,8 @@ pub mod origin_endpoint {
     impl DashCompactness {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1285,6 +1971,8 @@ pub mod origin_endpoint {
     impl DashDrmSignaling {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Individual, Self::Referenced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INDIVIDUAL", "REFERENCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1337,6 +2025,14 @@ pub mod origin_endpoint {
             Self::SourceDisruptions,
             Self::None,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AVAILS",
+            "DRM_KEY_ROTATION",
+            "SOURCE_CHANGES",
+            "SOURCE_DISRUPTIONS",
+            "NONE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1378,6 +2074,8 @@ pub mod origin_endpoint {
     impl DashProfile {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DvbDash];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DVB_DASH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1415,6 +2113,8 @@ pub mod origin_endpoint {
     impl DashSegmentTemplateFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NumberWithTimeline];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NUMBER_WITH_TIMELINE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1465,6 +2165,13 @@ pub mod origin_endpoint {
             Self::MissingDrmKey,
             Self::SlateInput,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "STALE_MANIFEST",
+            "INCOMPLETE_MANIFEST",
+            "MISSING_DRM_KEY",
+            "SLATE_INPUT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1507,6 +2214,8 @@ pub mod origin_endpoint {
     impl MssManifestLayout {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Full, Self::Compact];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1547,6 +2256,8 @@ pub mod origin_endpoint {
     impl AdMarkerDash {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Binary, Self::Xml];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BINARY", "XML"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1596,6 +2307,9 @@ pub mod origin_endpoint {
             Self::HttpXsdate,
             Self::UtcDirect,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["HTTP_HEAD", "HTTP_ISO", "HTTP_XSDATE", "UTC_DIRECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1638,6 +2352,8 @@ pub mod origin_endpoint {
     impl AdMarkerHls {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daterange, Self::Scte35Enhanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DATERANGE", "SCTE35_ENHANCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1702,6 +2418,18 @@ pub mod origin_endpoint {
             Self::DistributorOverlayPlacementOpportunity,
             Self::Program,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SPLICE_INSERT",
+            "BREAK",
+            "PROVIDER_ADVERTISEMENT",
+            "DISTRIBUTOR_ADVERTISEMENT",
+            "PROVIDER_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+            "PROGRAM",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1753,6 +2481,8 @@ pub mod origin_endpoint {
     impl ScteInSegments {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1793,6 +2523,8 @@ pub mod origin_endpoint {
     impl DashTtmlProfile {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Imsc1, Self::EbuTtD101];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IMSC_1", "EBU_TT_D_101"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1833,6 +2565,8 @@ pub mod origin_endpoint {
     impl CmafEncryptionMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cenc, Self::Cbcs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CENC", "CBCS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1871,6 +2605,8 @@ pub mod origin_endpoint {
     impl IsmEncryptionMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cenc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CENC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1910,6 +2646,8 @@ pub mod origin_endpoint {
     impl TsEncryptionMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes128, Self::SampleAes];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1961,6 +2699,14 @@ pub mod origin_endpoint {
             Self::Playready,
             Self::Widevine,
             Self::Irdeto,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CLEAR_KEY_AES_128",
+            "FAIRPLAY",
+            "PLAYREADY",
+            "WIDEVINE",
+            "IRDETO",
         ];
 
         /// The value CloudFormation takes.
@@ -2016,6 +2762,14 @@ pub mod origin_endpoint {
             Self::PresetAudio3,
             Self::Shared,
             Self::Unencrypted,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET_AUDIO_1",
+            "PRESET_AUDIO_2",
+            "PRESET_AUDIO_3",
+            "SHARED",
+            "UNENCRYPTED",
         ];
 
         /// The value CloudFormation takes.
@@ -2087,6 +2841,19 @@ pub mod origin_endpoint {
             Self::Shared,
             Self::Unencrypted,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PRESET_VIDEO_1",
+            "PRESET_VIDEO_2",
+            "PRESET_VIDEO_3",
+            "PRESET_VIDEO_4",
+            "PRESET_VIDEO_5",
+            "PRESET_VIDEO_6",
+            "PRESET_VIDEO_7",
+            "PRESET_VIDEO_8",
+            "SHARED",
+            "UNENCRYPTED",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2128,6 +2895,8 @@ pub use origin_endpoint::{CfnOriginEndpoint, CfnOriginEndpointAttributes};
 
 /// `AWS::MediaPackageV2::OriginEndpointPolicy` and its property types.
 pub mod origin_endpoint_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaPackageV2::OriginEndpointPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpointpolicy.html)
@@ -2186,6 +2955,39 @@ pub mod origin_endpoint_policy {
         }
     }
 
+    /// What the schema says of `AWS::MediaPackageV2::OriginEndpointPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaPackageV2::OriginEndpointPolicy",
+        properties: &[
+            s::prop(
+                "CdnAuthConfiguration",
+                s::Kind::Object(&SCHEMA_CdnAuthConfiguration),
+            ),
+            s::prop("ChannelGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("OriginEndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Policy", s::Kind::Json).max_length(6144),
+        ],
+        required: &[
+            "ChannelGroupName",
+            "ChannelName",
+            "OriginEndpointName",
+            "Policy",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `CdnAuthConfiguration`, a property type of `AWS::MediaPackageV2::OriginEndpointPolicy`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2215,6 +3017,26 @@ pub mod origin_endpoint_policy {
             }
         }
     }
+
+    /// What the schema says of `CdnAuthConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CdnAuthConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CdnAuthConfiguration",
+        properties: &[
+            s::prop(
+                "CdnIdentifierSecretArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(20).max_length(2048)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("SecretsRoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["CdnIdentifierSecretArns", "SecretsRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CdnAuthConfiguration> for ::stratus_model::Val<CdnAuthConfiguration> {
         fn from(value: CdnAuthConfiguration) -> Self {

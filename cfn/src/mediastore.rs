@@ -4,6 +4,8 @@
 
 /// `AWS::MediaStore::Container` and its property types.
 pub mod container {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaStore::Container`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediastore-container.html)
@@ -50,6 +52,30 @@ pub mod container {
         }
     }
 
+    /// What the schema says of `AWS::MediaStore::Container`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaStore::Container",
+        properties: &[
+            s::prop("AccessLoggingEnabled", s::Kind::Boolean),
+            s::prop("ContainerName", s::Kind::String),
+            s::prop(
+                "CorsPolicy",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CorsRule))),
+            ),
+            s::prop("LifecyclePolicy", s::Kind::String),
+            s::prop("MetricPolicy", s::Kind::Object(&SCHEMA_MetricPolicy)),
+            s::prop("Policy", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["ContainerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContainer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContainerAttributes {
         /// `Id`: string.
@@ -87,6 +113,34 @@ pub mod container {
         pub max_age_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CorsRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CorsRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CorsRule",
+        properties: &[
+            s::prop(
+                "AllowedHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AllowedMethods",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AllowedOrigins",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ExposeHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("MaxAgeSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CorsRule> for ::stratus_model::Val<CorsRule> {
         fn from(value: CorsRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -119,6 +173,22 @@ pub mod container {
         }
     }
 
+    /// What the schema says of `MetricPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricPolicy",
+        properties: &[
+            s::prop("ContainerLevelMetrics", s::Kind::String),
+            s::prop(
+                "MetricPolicyRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricPolicyRule))),
+            ),
+        ],
+        required: &["ContainerLevelMetrics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricPolicy> for ::stratus_model::Val<MetricPolicy> {
         fn from(value: MetricPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -150,6 +220,19 @@ pub mod container {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -180,6 +263,19 @@ pub mod container {
             }
         }
     }
+
+    /// What the schema says of `MetricPolicyRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricPolicyRule: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricPolicyRule",
+        properties: &[
+            s::prop("ObjectGroup", s::Kind::String),
+            s::prop("ObjectGroupName", s::Kind::String),
+        ],
+        required: &["ObjectGroup", "ObjectGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricPolicyRule> for ::stratus_model::Val<MetricPolicyRule> {
         fn from(value: MetricPolicyRule) -> Self {

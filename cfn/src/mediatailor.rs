@@ -4,6 +4,8 @@
 
 /// `AWS::MediaTailor::Channel` and its property types.
 pub mod channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::Channel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-channel.html)
@@ -65,6 +67,35 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `AWS::MediaTailor::Channel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::Channel",
+        properties: &[
+            s::prop("Audiences", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ChannelName", s::Kind::String),
+            s::prop("FillerSlate", s::Kind::Object(&SCHEMA_SlateSource)),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfigurationForChannel),
+            ),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RequestOutputItem))),
+            ),
+            s::prop("PlaybackMode", s::Kind::Enum(PlaybackMode::VALUES)),
+            s::prop("Tier", s::Kind::Enum(Tier::VALUES)),
+            s::prop(
+                "TimeShiftConfiguration",
+                s::Kind::Object(&SCHEMA_TimeShiftConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ChannelName", "Outputs", "PlaybackMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChannelAttributes {
         /// `Arn`: string.
@@ -88,6 +119,19 @@ pub mod channel {
         pub vod_source_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SlateSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlateSource: s::ObjectSchema = s::ObjectSchema {
+        name: "SlateSource",
+        properties: &[
+            s::prop("SourceLocationName", s::Kind::String),
+            s::prop("VodSourceName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlateSource> for ::stratus_model::Val<SlateSource> {
         fn from(value: SlateSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -101,6 +145,19 @@ pub mod channel {
         /// `LogTypes`: list of [`LogType`].
         pub log_types: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LogType>>>,
     }
+
+    /// What the schema says of `LogConfigurationForChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfigurationForChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfigurationForChannel",
+        properties: &[s::prop(
+            "LogTypes",
+            s::Kind::List(&s::prop("", s::Kind::Enum(LogType::VALUES))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfigurationForChannel>
         for ::stratus_model::Val<LogConfigurationForChannel>
@@ -142,6 +199,27 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `RequestOutputItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestOutputItem: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestOutputItem",
+        properties: &[
+            s::prop(
+                "DashPlaylistSettings",
+                s::Kind::Object(&SCHEMA_DashPlaylistSettings),
+            ),
+            s::prop(
+                "HlsPlaylistSettings",
+                s::Kind::Object(&SCHEMA_HlsPlaylistSettings),
+            ),
+            s::prop("ManifestName", s::Kind::String),
+            s::prop("SourceGroup", s::Kind::String),
+        ],
+        required: &["ManifestName", "SourceGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RequestOutputItem> for ::stratus_model::Val<RequestOutputItem> {
         fn from(value: RequestOutputItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -168,6 +246,16 @@ pub mod channel {
         }
     }
 
+    /// What the schema says of `TimeShiftConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeShiftConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeShiftConfiguration",
+        properties: &[s::prop("MaxTimeDelaySeconds", s::Kind::Number)],
+        required: &["MaxTimeDelaySeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeShiftConfiguration> for ::stratus_model::Val<TimeShiftConfiguration> {
         fn from(value: TimeShiftConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +276,21 @@ pub mod channel {
         pub suggested_presentation_delay_seconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `DashPlaylistSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashPlaylistSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DashPlaylistSettings",
+        properties: &[
+            s::prop("ManifestWindowSeconds", s::Kind::Number),
+            s::prop("MinBufferTimeSeconds", s::Kind::Number),
+            s::prop("MinUpdatePeriodSeconds", s::Kind::Number),
+            s::prop("SuggestedPresentationDelaySeconds", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashPlaylistSettings> for ::stratus_model::Val<DashPlaylistSettings> {
         fn from(value: DashPlaylistSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -204,6 +307,22 @@ pub mod channel {
         /// `ManifestWindowSeconds`: number.
         pub manifest_window_seconds: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `HlsPlaylistSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsPlaylistSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsPlaylistSettings",
+        properties: &[
+            s::prop(
+                "AdMarkupType",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AdMarkupType::VALUES))),
+            ),
+            s::prop("ManifestWindowSeconds", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsPlaylistSettings> for ::stratus_model::Val<HlsPlaylistSettings> {
         fn from(value: HlsPlaylistSettings) -> Self {
@@ -223,6 +342,8 @@ pub mod channel {
     impl PlaybackMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Loop, Self::Linear];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOOP", "LINEAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -263,6 +384,8 @@ pub mod channel {
     impl Tier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Basic, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BASIC", "STANDARD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -301,6 +424,8 @@ pub mod channel {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AsRun];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AS_RUN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -340,6 +465,8 @@ pub mod channel {
     impl AdMarkupType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daterange, Self::Scte35Enhanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DATERANGE", "SCTE35_ENHANCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -373,6 +500,8 @@ pub use channel::{CfnChannel, CfnChannelAttributes};
 
 /// `AWS::MediaTailor::ChannelPolicy` and its property types.
 pub mod channel_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::ChannelPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-channelpolicy.html)
@@ -405,12 +534,27 @@ pub mod channel_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::MediaTailor::ChannelPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::ChannelPolicy",
+        properties: &[
+            s::prop("ChannelName", s::Kind::String),
+            s::prop("Policy", s::Kind::Json),
+        ],
+        required: &["ChannelName", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use channel_policy::CfnChannelPolicy;
 
 /// `AWS::MediaTailor::LiveSource` and its property types.
 pub mod live_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::LiveSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-livesource.html)
@@ -457,6 +601,31 @@ pub mod live_source {
         }
     }
 
+    /// What the schema says of `AWS::MediaTailor::LiveSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::LiveSource",
+        properties: &[
+            s::prop(
+                "HttpPackageConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HttpPackageConfiguration),
+                )),
+            ),
+            s::prop("LiveSourceName", s::Kind::String),
+            s::prop("SourceLocationName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "HttpPackageConfigurations",
+            "LiveSourceName",
+            "SourceLocationName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLiveSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLiveSourceAttributes {
         /// `Arn`: string.
@@ -499,6 +668,20 @@ pub mod live_source {
         }
     }
 
+    /// What the schema says of `HttpPackageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpPackageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpPackageConfiguration",
+        properties: &[
+            s::prop("Path", s::Kind::String),
+            s::prop("SourceGroup", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Path", "SourceGroup", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpPackageConfiguration>
         for ::stratus_model::Val<HttpPackageConfiguration>
     {
@@ -519,6 +702,8 @@ pub mod live_source {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dash, Self::Hls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DASH", "HLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -552,6 +737,8 @@ pub use live_source::{CfnLiveSource, CfnLiveSourceAttributes};
 
 /// `AWS::MediaTailor::PlaybackConfiguration` and its property types.
 pub mod playback_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::PlaybackConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-playbackconfiguration.html)
@@ -651,6 +838,66 @@ pub mod playback_configuration {
         }
     }
 
+    /// What the schema says of `AWS::MediaTailor::PlaybackConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::PlaybackConfiguration",
+        properties: &[
+            s::prop(
+                "AdConditioningConfiguration",
+                s::Kind::Object(&SCHEMA_AdConditioningConfiguration),
+            ),
+            s::prop(
+                "AdDecisionServerConfiguration",
+                s::Kind::Object(&SCHEMA_AdDecisionServerConfiguration),
+            ),
+            s::prop("AdDecisionServerUrl", s::Kind::String),
+            s::prop(
+                "AvailSuppression",
+                s::Kind::Object(&SCHEMA_AvailSuppression),
+            ),
+            s::prop("Bumper", s::Kind::Object(&SCHEMA_Bumper)),
+            s::prop(
+                "CdnConfiguration",
+                s::Kind::Object(&SCHEMA_CdnConfiguration),
+            ),
+            s::prop("ConfigurationAliases", s::Kind::Json),
+            s::prop(
+                "DashConfiguration",
+                s::Kind::Object(&SCHEMA_DashConfiguration),
+            ),
+            s::prop(
+                "HlsConfiguration",
+                s::Kind::Object(&SCHEMA_HlsConfiguration),
+            ),
+            s::prop("InsertionMode", s::Kind::Enum(InsertionMode::VALUES)),
+            s::prop(
+                "LivePreRollConfiguration",
+                s::Kind::Object(&SCHEMA_LivePreRollConfiguration),
+            ),
+            s::prop(
+                "LogConfiguration",
+                s::Kind::Object(&SCHEMA_LogConfiguration),
+            ),
+            s::prop(
+                "ManifestProcessingRules",
+                s::Kind::Object(&SCHEMA_ManifestProcessingRules),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("PersonalizationThresholdSeconds", s::Kind::Integer).minimum(1.0),
+            s::prop("SlateAdUrl", s::Kind::String),
+            s::prop("TranscodeProfileName", s::Kind::String),
+            s::prop("VideoContentSourceUrl", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "VideoContentSourceUrl", "AdDecisionServerUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPlaybackConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlaybackConfigurationAttributes {
         /// `SessionInitializationEndpointPrefix`: string.
@@ -717,6 +964,19 @@ pub mod playback_configuration {
         }
     }
 
+    /// What the schema says of `AdConditioningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdConditioningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AdConditioningConfiguration",
+        properties: &[s::prop(
+            "StreamingMediaFileConditioning",
+            s::Kind::Enum(StreamingMediaFileConditioning::VALUES),
+        )],
+        required: &["StreamingMediaFileConditioning"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdConditioningConfiguration>
         for ::stratus_model::Val<AdConditioningConfiguration>
     {
@@ -745,6 +1005,16 @@ pub mod playback_configuration {
         }
     }
 
+    /// What the schema says of `AdDecisionServerConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdDecisionServerConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AdDecisionServerConfiguration",
+        properties: &[s::prop("HttpRequest", s::Kind::Object(&SCHEMA_HttpRequest))],
+        required: &["HttpRequest"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdDecisionServerConfiguration>
         for ::stratus_model::Val<AdDecisionServerConfiguration>
     {
@@ -767,6 +1037,20 @@ pub mod playback_configuration {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AvailSuppression`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailSuppression: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailSuppression",
+        properties: &[
+            s::prop("FillPolicy", s::Kind::Enum(FillPolicy::VALUES)),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AvailSuppression> for ::stratus_model::Val<AvailSuppression> {
         fn from(value: AvailSuppression) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -782,6 +1066,19 @@ pub mod playback_configuration {
         /// `StartUrl`: string.
         pub start_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Bumper`'s properties; `validate()` checks them.
+    pub static SCHEMA_Bumper: s::ObjectSchema = s::ObjectSchema {
+        name: "Bumper",
+        properties: &[
+            s::prop("EndUrl", s::Kind::String),
+            s::prop("StartUrl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Bumper> for ::stratus_model::Val<Bumper> {
         fn from(value: Bumper) -> Self {
@@ -800,6 +1097,19 @@ pub mod playback_configuration {
         pub content_segment_url_prefix:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CdnConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CdnConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CdnConfiguration",
+        properties: &[
+            s::prop("AdSegmentUrlPrefix", s::Kind::String),
+            s::prop("ContentSegmentUrlPrefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CdnConfiguration> for ::stratus_model::Val<CdnConfiguration> {
         fn from(value: CdnConfiguration) -> Self {
@@ -821,6 +1131,23 @@ pub mod playback_configuration {
         pub origin_manifest_type: ::std::option::Option<::stratus_model::Val<OriginManifestType>>,
     }
 
+    /// What the schema says of `DashConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DashConfiguration",
+        properties: &[
+            s::prop("ManifestEndpointPrefix", s::Kind::String),
+            s::prop("MpdLocation", s::Kind::String),
+            s::prop(
+                "OriginManifestType",
+                s::Kind::Enum(OriginManifestType::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashConfiguration> for ::stratus_model::Val<DashConfiguration> {
         fn from(value: DashConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -835,6 +1162,16 @@ pub mod playback_configuration {
         pub manifest_endpoint_prefix:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HlsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HlsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HlsConfiguration",
+        properties: &[s::prop("ManifestEndpointPrefix", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HlsConfiguration> for ::stratus_model::Val<HlsConfiguration> {
         fn from(value: HlsConfiguration) -> Self {
@@ -852,6 +1189,19 @@ pub mod playback_configuration {
         /// `MaxDurationSeconds`: integer.
         pub max_duration_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `LivePreRollConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LivePreRollConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LivePreRollConfiguration",
+        properties: &[
+            s::prop("AdDecisionServerUrl", s::Kind::String),
+            s::prop("MaxDurationSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LivePreRollConfiguration>
         for ::stratus_model::Val<LivePreRollConfiguration>
@@ -891,6 +1241,32 @@ pub mod playback_configuration {
         }
     }
 
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[
+            s::prop(
+                "AdsInteractionLog",
+                s::Kind::Object(&SCHEMA_AdsInteractionLog),
+            ),
+            s::prop(
+                "EnabledLoggingStrategies",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ManifestServiceInteractionLog",
+                s::Kind::Object(&SCHEMA_ManifestServiceInteractionLog),
+            ),
+            s::prop("PercentEnabled", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["PercentEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -904,6 +1280,19 @@ pub mod playback_configuration {
         /// `AdMarkerPassthrough`: [`AdMarkerPassthrough`].
         pub ad_marker_passthrough: ::std::option::Option<::stratus_model::Val<AdMarkerPassthrough>>,
     }
+
+    /// What the schema says of `ManifestProcessingRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestProcessingRules: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestProcessingRules",
+        properties: &[s::prop(
+            "AdMarkerPassthrough",
+            s::Kind::Object(&SCHEMA_AdMarkerPassthrough),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManifestProcessingRules>
         for ::stratus_model::Val<ManifestProcessingRules>
@@ -933,6 +1322,21 @@ pub mod playback_configuration {
         pub http_method: ::std::option::Option<::stratus_model::Val<HttpMethod>>,
     }
 
+    /// What the schema says of `HttpRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpRequest",
+        properties: &[
+            s::prop("Body", s::Kind::String),
+            s::prop("CompressRequest", s::Kind::Enum(CompressRequest::VALUES)),
+            s::prop("Headers", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("HttpMethod", s::Kind::Enum(HttpMethod::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpRequest> for ::stratus_model::Val<HttpRequest> {
         fn from(value: HttpRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -951,6 +1355,25 @@ pub mod playback_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AdsInteractionLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdsInteractionLog: s::ObjectSchema = s::ObjectSchema {
+        name: "AdsInteractionLog",
+        properties: &[
+            s::prop(
+                "ExcludeEventTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "PublishOptInEventTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdsInteractionLog> for ::stratus_model::Val<AdsInteractionLog> {
         fn from(value: AdsInteractionLog) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -965,6 +1388,19 @@ pub mod playback_configuration {
         pub exclude_event_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ManifestServiceInteractionLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestServiceInteractionLog: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestServiceInteractionLog",
+        properties: &[s::prop(
+            "ExcludeEventTypes",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ManifestServiceInteractionLog>
         for ::stratus_model::Val<ManifestServiceInteractionLog>
@@ -981,6 +1417,16 @@ pub mod playback_configuration {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AdMarkerPassthrough`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdMarkerPassthrough: s::ObjectSchema = s::ObjectSchema {
+        name: "AdMarkerPassthrough",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdMarkerPassthrough> for ::stratus_model::Val<AdMarkerPassthrough> {
         fn from(value: AdMarkerPassthrough) -> Self {
@@ -1000,6 +1446,8 @@ pub mod playback_configuration {
     impl InsertionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StitchedOnly, Self::PlayerSelect];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STITCHED_ONLY", "PLAYER_SELECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1040,6 +1488,8 @@ pub mod playback_configuration {
     impl StreamingMediaFileConditioning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Transcode, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRANSCODE", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1082,6 +1532,8 @@ pub mod playback_configuration {
     impl FillPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PartialAvail, Self::FullAvailOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PARTIAL_AVAIL", "FULL_AVAIL_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1124,6 +1576,8 @@ pub mod playback_configuration {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::BehindLiveEdge, Self::AfterLiveEdge];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "BEHIND_LIVE_EDGE", "AFTER_LIVE_EDGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1165,6 +1619,8 @@ pub mod playback_configuration {
     impl OriginManifestType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SinglePeriod, Self::MultiPeriod];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SINGLE_PERIOD", "MULTI_PERIOD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1205,6 +1661,8 @@ pub mod playback_configuration {
     impl CompressRequest {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "GZIP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1245,6 +1703,8 @@ pub mod playback_configuration {
     impl HttpMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Get, Self::Post];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GET", "POST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1278,6 +1738,8 @@ pub use playback_configuration::{CfnPlaybackConfiguration, CfnPlaybackConfigurat
 
 /// `AWS::MediaTailor::SourceLocation` and its property types.
 pub mod source_location {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::SourceLocation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-sourcelocation.html)
@@ -1326,6 +1788,38 @@ pub mod source_location {
         }
     }
 
+    /// What the schema says of `AWS::MediaTailor::SourceLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::SourceLocation",
+        properties: &[
+            s::prop(
+                "AccessConfiguration",
+                s::Kind::Object(&SCHEMA_AccessConfiguration),
+            ),
+            s::prop(
+                "DefaultSegmentDeliveryConfiguration",
+                s::Kind::Object(&SCHEMA_DefaultSegmentDeliveryConfiguration),
+            ),
+            s::prop(
+                "HttpConfiguration",
+                s::Kind::Object(&SCHEMA_HttpConfiguration),
+            ),
+            s::prop(
+                "SegmentDeliveryConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SegmentDeliveryConfiguration),
+                )),
+            ),
+            s::prop("SourceLocationName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["HttpConfiguration", "SourceLocationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSourceLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSourceLocationAttributes {
         /// `Arn`: string.
@@ -1349,6 +1843,22 @@ pub mod source_location {
             ::std::option::Option<::stratus_model::Val<SecretsManagerAccessTokenConfiguration>>,
     }
 
+    /// What the schema says of `AccessConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessConfiguration",
+        properties: &[
+            s::prop("AccessType", s::Kind::Enum(AccessType::VALUES)),
+            s::prop(
+                "SecretsManagerAccessTokenConfiguration",
+                s::Kind::Object(&SCHEMA_SecretsManagerAccessTokenConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessConfiguration> for ::stratus_model::Val<AccessConfiguration> {
         fn from(value: AccessConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1362,6 +1872,16 @@ pub mod source_location {
         /// `BaseUrl`: string.
         pub base_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DefaultSegmentDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultSegmentDeliveryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultSegmentDeliveryConfiguration",
+        properties: &[s::prop("BaseUrl", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultSegmentDeliveryConfiguration>
         for ::stratus_model::Val<DefaultSegmentDeliveryConfiguration>
@@ -1391,6 +1911,16 @@ pub mod source_location {
         }
     }
 
+    /// What the schema says of `HttpConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpConfiguration",
+        properties: &[s::prop("BaseUrl", s::Kind::String)],
+        required: &["BaseUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpConfiguration> for ::stratus_model::Val<HttpConfiguration> {
         fn from(value: HttpConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1406,6 +1936,19 @@ pub mod source_location {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SegmentDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentDeliveryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentDeliveryConfiguration",
+        properties: &[
+            s::prop("BaseUrl", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SegmentDeliveryConfiguration>
         for ::stratus_model::Val<SegmentDeliveryConfiguration>
@@ -1426,6 +1969,20 @@ pub mod source_location {
         /// `SecretStringKey`: string.
         pub secret_string_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SecretsManagerAccessTokenConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecretsManagerAccessTokenConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SecretsManagerAccessTokenConfiguration",
+        properties: &[
+            s::prop("HeaderName", s::Kind::String),
+            s::prop("SecretArn", s::Kind::String),
+            s::prop("SecretStringKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SecretsManagerAccessTokenConfiguration>
         for ::stratus_model::Val<SecretsManagerAccessTokenConfiguration>
@@ -1452,6 +2009,12 @@ pub mod source_location {
             Self::S3Sigv4,
             Self::SecretsManagerAccessToken,
             Self::AutodetectSigv4,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "S3_SIGV4",
+            "SECRETS_MANAGER_ACCESS_TOKEN",
+            "AUTODETECT_SIGV4",
         ];
 
         /// The value CloudFormation takes.
@@ -1487,6 +2050,8 @@ pub use source_location::{CfnSourceLocation, CfnSourceLocationAttributes};
 
 /// `AWS::MediaTailor::VodSource` and its property types.
 pub mod vod_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MediaTailor::VodSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-vodsource.html)
@@ -1533,6 +2098,31 @@ pub mod vod_source {
         }
     }
 
+    /// What the schema says of `AWS::MediaTailor::VodSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MediaTailor::VodSource",
+        properties: &[
+            s::prop(
+                "HttpPackageConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HttpPackageConfiguration),
+                )),
+            ),
+            s::prop("SourceLocationName", s::Kind::String),
+            s::prop("VodSourceName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "HttpPackageConfigurations",
+            "SourceLocationName",
+            "VodSourceName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVodSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVodSourceAttributes {
         /// `Arn`: string.
@@ -1575,6 +2165,20 @@ pub mod vod_source {
         }
     }
 
+    /// What the schema says of `HttpPackageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpPackageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpPackageConfiguration",
+        properties: &[
+            s::prop("Path", s::Kind::String),
+            s::prop("SourceGroup", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Path", "SourceGroup", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpPackageConfiguration>
         for ::stratus_model::Val<HttpPackageConfiguration>
     {
@@ -1595,6 +2199,8 @@ pub mod vod_source {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dash, Self::Hls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DASH", "HLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::MemoryDB::ACL` and its property types.
 pub mod acl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::ACL`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-acl.html)
@@ -41,6 +43,28 @@ pub mod acl {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::ACL`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::ACL",
+        properties: &[
+            s::prop("ACLName", s::Kind::String).pattern("[a-z][a-z0-9\\\\-]*"),
+            s::prop(
+                "UserNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z][a-zA-Z0-9\\-]*$")
+                        .min_length(1),
+                ),
+            )
+            .min_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ACLName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAclAttributes {
         /// `Status`: string.
@@ -63,6 +87,8 @@ pub use acl::{CfnAcl, CfnAclAttributes};
 
 /// `AWS::MemoryDB::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html)
@@ -205,6 +231,54 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::Cluster",
+        properties: &[
+            s::prop("ACLName", s::Kind::String)
+                .pattern("[a-zA-Z][a-zA-Z0-9\\-]*")
+                .min_length(1),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("ClusterEndpoint", s::Kind::Object(&SCHEMA_Endpoint)),
+            s::prop("ClusterName", s::Kind::String).pattern("[a-z][a-z0-9\\-]*"),
+            s::prop("DataTiering", s::Kind::Enum(DataTieringStatus::VALUES)),
+            s::prop("Description", s::Kind::String),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("FinalSnapshotName", s::Kind::String),
+            s::prop(
+                "IpDiscovery",
+                s::Kind::Enum(SupportedIpDiscoveryTypes::VALUES),
+            ),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("MaintenanceWindow", s::Kind::String),
+            s::prop("MultiRegionClusterName", s::Kind::String),
+            s::prop("NetworkType", s::Kind::Enum(SupportedNetworkTypes::VALUES)),
+            s::prop("NodeType", s::Kind::String),
+            s::prop("NumReplicasPerShard", s::Kind::Integer),
+            s::prop("NumShards", s::Kind::Integer),
+            s::prop("ParameterGroupName", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnapshotArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SnapshotName", s::Kind::String),
+            s::prop("SnapshotRetentionLimit", s::Kind::Integer),
+            s::prop("SnapshotWindow", s::Kind::String),
+            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SnsTopicStatus", s::Kind::String),
+            s::prop("SubnetGroupName", s::Kind::String),
+            s::prop("TLSEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "NodeType", "ACLName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Status`: string.
@@ -247,6 +321,19 @@ pub mod cluster {
         pub port: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoint",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Endpoint> for ::stratus_model::Val<Endpoint> {
         fn from(value: Endpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -265,6 +352,8 @@ pub mod cluster {
     impl DataTieringStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::True, Self::False];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["true", "false"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -305,6 +394,8 @@ pub mod cluster {
     impl SupportedIpDiscoveryTypes {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -349,6 +440,8 @@ pub mod cluster {
     impl SupportedNetworkTypes {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dual_stack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -383,6 +476,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MemoryDB::MultiRegionCluster` and its property types.
 pub mod multi_region_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::MultiRegionCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-multiregioncluster.html)
@@ -448,6 +543,27 @@ pub mod multi_region_cluster {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::MultiRegionCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::MultiRegionCluster",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("MultiRegionClusterNameSuffix", s::Kind::String).pattern("[a-z][a-z0-9\\-]*"),
+            s::prop("MultiRegionParameterGroupName", s::Kind::String),
+            s::prop("NodeType", s::Kind::String),
+            s::prop("NumShards", s::Kind::Integer),
+            s::prop("TLSEnabled", s::Kind::Boolean),
+            s::prop("UpdateStrategy", s::Kind::Enum(UpdateStrategy::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["NodeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMultiRegionCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiRegionClusterAttributes {
         /// `MultiRegionClusterName`: string.
@@ -482,6 +598,8 @@ pub mod multi_region_cluster {
     impl UpdateStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Coordinated, Self::Uncoordinated];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COORDINATED", "UNCOORDINATED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -515,6 +633,8 @@ pub use multi_region_cluster::{CfnMultiRegionCluster, CfnMultiRegionClusterAttri
 
 /// `AWS::MemoryDB::ParameterGroup` and its property types.
 pub mod parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::ParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-parametergroup.html)
@@ -561,6 +681,22 @@ pub mod parameter_group {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::ParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::ParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("ParameterGroupName", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ParameterGroupName", "Family"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnParameterGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnParameterGroupAttributes {
         /// `ARN`: string.
@@ -578,6 +714,8 @@ pub use parameter_group::{CfnParameterGroup, CfnParameterGroupAttributes};
 
 /// `AWS::MemoryDB::SubnetGroup` and its property types.
 pub mod subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::SubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html)
@@ -620,6 +758,21 @@ pub mod subnet_group {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::SubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::SubnetGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("SubnetGroupName", s::Kind::String).pattern("[a-z][a-z0-9\\-]*"),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubnetGroupName", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubnetGroupAttributes {
         /// `ARN`: string.
@@ -646,6 +799,8 @@ pub use subnet_group::{CfnSubnetGroup, CfnSubnetGroupAttributes};
 
 /// `AWS::MemoryDB::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MemoryDB::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-user.html)
@@ -686,6 +841,26 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AWS::MemoryDB::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MemoryDB::User",
+        properties: &[
+            s::prop("AccessString", s::Kind::String).pattern("\\S"),
+            s::prop(
+                "AuthenticationMode",
+                s::Kind::Object(&SCHEMA_AuthenticationMode),
+            ),
+            s::prop("UserName", s::Kind::String)
+                .pattern("[a-z][a-z0-9\\\\-]*")
+                .min_length(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["UserName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Status`: string.
@@ -716,6 +891,21 @@ pub mod user {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `AuthenticationMode`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthenticationMode: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthenticationMode",
+        properties: &[
+            s::prop("Passwords", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(2),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthenticationMode> for ::stratus_model::Val<AuthenticationMode> {
         fn from(value: AuthenticationMode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -734,6 +924,8 @@ pub mod user {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Password, Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["password", "iam"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

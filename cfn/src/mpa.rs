@@ -4,6 +4,8 @@
 
 /// `AWS::MPA::ApprovalTeam` and its property types.
 pub mod approval_team {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MPA::ApprovalTeam`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html)
@@ -61,6 +63,46 @@ pub mod approval_team {
             }
         }
     }
+
+    /// What the schema says of `AWS::MPA::ApprovalTeam`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MPA::ApprovalTeam",
+        properties: &[
+            s::prop(
+                "ApprovalStrategy",
+                s::Kind::Object(&SCHEMA_ApprovalStrategy),
+            ),
+            s::prop(
+                "Approvers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Approver))),
+            )
+            .min_items(1)
+            .max_items(20),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._-]+$")
+                .max_length(64),
+            s::prop(
+                "Policies",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Policy))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ApprovalStrategy",
+            "Approvers",
+            "Policies",
+            "Name",
+            "Description",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApprovalTeam`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApprovalTeamAttributes {
@@ -149,6 +191,19 @@ pub mod approval_team {
         }
     }
 
+    /// What the schema says of `ApprovalStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApprovalStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "ApprovalStrategy",
+        properties: &[s::prop(
+            "MofN",
+            s::Kind::Object(&SCHEMA_MofNApprovalStrategy),
+        )],
+        required: &["MofN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApprovalStrategy> for ::stratus_model::Val<ApprovalStrategy> {
         fn from(value: ApprovalStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -194,6 +249,24 @@ pub mod approval_team {
         }
     }
 
+    /// What the schema says of `Approver`'s properties; `validate()` checks them.
+    pub static SCHEMA_Approver: s::ObjectSchema = s::ObjectSchema {
+        name: "Approver",
+        properties: &[
+            s::prop("ApproverId", s::Kind::String),
+            s::prop("PrimaryIdentityId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("PrimaryIdentitySourceArn", s::Kind::String).max_length(1000),
+            s::prop("PrimaryIdentityStatus", s::Kind::String),
+            s::prop("ResponseTime", s::Kind::String),
+        ],
+        required: &["PrimaryIdentityId", "PrimaryIdentitySourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Approver> for ::stratus_model::Val<Approver> {
         fn from(value: Approver) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -222,6 +295,16 @@ pub mod approval_team {
         }
     }
 
+    /// What the schema says of `Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA_Policy: s::ObjectSchema = s::ObjectSchema {
+        name: "Policy",
+        properties: &[s::prop("PolicyArn", s::Kind::String).pattern("^arn:.{1,63}:mpa:::aws:policy/[a-zA-Z0-9_\\.-]{1,1023}/[a-zA-Z0-9_\\.-]{1,1023}/(?:[\\d]+|\\$DEFAULT)$").max_length(1224)],
+        required: &["PolicyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Policy> for ::stratus_model::Val<Policy> {
         fn from(value: Policy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -248,6 +331,16 @@ pub mod approval_team {
         }
     }
 
+    /// What the schema says of `MofNApprovalStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_MofNApprovalStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "MofNApprovalStrategy",
+        properties: &[s::prop("MinApprovalsRequired", s::Kind::Integer)],
+        required: &["MinApprovalsRequired"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MofNApprovalStrategy> for ::stratus_model::Val<MofNApprovalStrategy> {
         fn from(value: MofNApprovalStrategy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -259,6 +352,8 @@ pub use approval_team::{CfnApprovalTeam, CfnApprovalTeamAttributes};
 
 /// `AWS::MPA::IdentitySource` and its property types.
 pub mod identity_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MPA::IdentitySource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html)
@@ -291,6 +386,22 @@ pub mod identity_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::MPA::IdentitySource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MPA::IdentitySource",
+        properties: &[
+            s::prop(
+                "IdentitySourceParameters",
+                s::Kind::Object(&SCHEMA_IdentitySourceParameters),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IdentitySourceParameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIdentitySource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentitySourceAttributes {
@@ -361,6 +472,19 @@ pub mod identity_source {
         }
     }
 
+    /// What the schema says of `IdentitySourceParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentitySourceParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentitySourceParameters",
+        properties: &[s::prop(
+            "IamIdentityCenter",
+            s::Kind::Object(&SCHEMA_IamIdentityCenter),
+        )],
+        required: &["IamIdentityCenter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentitySourceParameters>
         for ::stratus_model::Val<IdentitySourceParameters>
     {
@@ -399,6 +523,23 @@ pub mod identity_source {
             }
         }
     }
+
+    /// What the schema says of `IamIdentityCenter`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamIdentityCenter: s::ObjectSchema = s::ObjectSchema {
+        name: "IamIdentityCenter",
+        properties: &[
+            s::prop("ApprovalPortalUrl", s::Kind::String),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:.+:sso:::instance/(?:sso)?ins-[a-zA-Z0-9-.]{16}$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Region", s::Kind::String).max_length(1000),
+        ],
+        required: &["InstanceArn", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamIdentityCenter> for ::stratus_model::Val<IamIdentityCenter> {
         fn from(value: IamIdentityCenter) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::MSK::BatchScramSecret` and its property types.
 pub mod batch_scram_secret {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::BatchScramSecret`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-batchscramsecret.html)
@@ -35,12 +37,30 @@ pub mod batch_scram_secret {
             }
         }
     }
+
+    /// What the schema says of `AWS::MSK::BatchScramSecret`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::BatchScramSecret",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String),
+            s::prop(
+                "SecretArnList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["ClusterArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use batch_scram_secret::CfnBatchScramSecret;
 
 /// `AWS::MSK::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-cluster.html)
@@ -122,6 +142,56 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::MSK::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::Cluster",
+        properties: &[
+            s::prop(
+                "BrokerNodeGroupInfo",
+                s::Kind::Object(&SCHEMA_BrokerNodeGroupInfo),
+            ),
+            s::prop(
+                "ClientAuthentication",
+                s::Kind::Object(&SCHEMA_ClientAuthentication),
+            ),
+            s::prop("ClusterName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ConfigurationInfo",
+                s::Kind::Object(&SCHEMA_ConfigurationInfo),
+            ),
+            s::prop("EncryptionInfo", s::Kind::Object(&SCHEMA_EncryptionInfo)),
+            s::prop(
+                "EnhancedMonitoring",
+                s::Kind::Enum(EnhancedMonitoring::VALUES),
+            )
+            .min_length(7)
+            .max_length(23),
+            s::prop("KafkaVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("LoggingInfo", s::Kind::Object(&SCHEMA_LoggingInfo)),
+            s::prop("NumberOfBrokerNodes", s::Kind::Integer).minimum(1.0),
+            s::prop("OpenMonitoring", s::Kind::Object(&SCHEMA_OpenMonitoring)),
+            s::prop("Rebalancing", s::Kind::Object(&SCHEMA_Rebalancing)),
+            s::prop("StorageMode", s::Kind::Enum(StorageMode::VALUES))
+                .min_length(5)
+                .max_length(6),
+            s::prop("ZookeeperAccess", s::Kind::Object(&SCHEMA_ZookeeperAccess)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "BrokerNodeGroupInfo",
+            "KafkaVersion",
+            "NumberOfBrokerNodes",
+            "ClusterName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Arn`: string.
@@ -184,6 +254,39 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `BrokerNodeGroupInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrokerNodeGroupInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "BrokerNodeGroupInfo",
+        properties: &[
+            s::prop(
+                "BrokerAZDistribution",
+                s::Kind::Enum(BrokerAzDistribution::VALUES),
+            )
+            .min_length(6)
+            .max_length(9),
+            s::prop(
+                "ClientSubnets",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ConnectivityInfo",
+                s::Kind::Object(&SCHEMA_ConnectivityInfo),
+            ),
+            s::prop("InstanceType", s::Kind::String)
+                .min_length(5)
+                .max_length(32),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("StorageInfo", s::Kind::Object(&SCHEMA_StorageInfo)),
+        ],
+        required: &["ClientSubnets", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrokerNodeGroupInfo> for ::stratus_model::Val<BrokerNodeGroupInfo> {
         fn from(value: BrokerNodeGroupInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -201,6 +304,20 @@ pub mod cluster {
         /// `Unauthenticated`: [`Unauthenticated`].
         pub unauthenticated: ::std::option::Option<::stratus_model::Val<Unauthenticated>>,
     }
+
+    /// What the schema says of `ClientAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientAuthentication",
+        properties: &[
+            s::prop("Sasl", s::Kind::Object(&SCHEMA_Sasl)),
+            s::prop("Tls", s::Kind::Object(&SCHEMA_Tls)),
+            s::prop("Unauthenticated", s::Kind::Object(&SCHEMA_Unauthenticated)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientAuthentication> for ::stratus_model::Val<ClientAuthentication> {
         fn from(value: ClientAuthentication) -> Self {
@@ -233,6 +350,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ConfigurationInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationInfo",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("Revision", s::Kind::Integer),
+        ],
+        required: &["Revision", "Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationInfo> for ::stratus_model::Val<ConfigurationInfo> {
         fn from(value: ConfigurationInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -248,6 +378,25 @@ pub mod cluster {
         /// `EncryptionInTransit`: [`EncryptionInTransit`].
         pub encryption_in_transit: ::std::option::Option<::stratus_model::Val<EncryptionInTransit>>,
     }
+
+    /// What the schema says of `EncryptionInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionInfo",
+        properties: &[
+            s::prop(
+                "EncryptionAtRest",
+                s::Kind::Object(&SCHEMA_EncryptionAtRest),
+            ),
+            s::prop(
+                "EncryptionInTransit",
+                s::Kind::Object(&SCHEMA_EncryptionInTransit),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionInfo> for ::stratus_model::Val<EncryptionInfo> {
         fn from(value: EncryptionInfo) -> Self {
@@ -275,6 +424,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `LoggingInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingInfo",
+        properties: &[s::prop("BrokerLogs", s::Kind::Object(&SCHEMA_BrokerLogs))],
+        required: &["BrokerLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingInfo> for ::stratus_model::Val<LoggingInfo> {
         fn from(value: LoggingInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -301,6 +460,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `OpenMonitoring`'s properties; `validate()` checks them.
+    pub static SCHEMA_OpenMonitoring: s::ObjectSchema = s::ObjectSchema {
+        name: "OpenMonitoring",
+        properties: &[s::prop("Prometheus", s::Kind::Object(&SCHEMA_Prometheus))],
+        required: &["Prometheus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OpenMonitoring> for ::stratus_model::Val<OpenMonitoring> {
         fn from(value: OpenMonitoring) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -326,6 +495,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `Rebalancing`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rebalancing: s::ObjectSchema = s::ObjectSchema {
+        name: "Rebalancing",
+        properties: &[s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rebalancing> for ::stratus_model::Val<Rebalancing> {
         fn from(value: Rebalancing) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -339,6 +518,16 @@ pub mod cluster {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ZookeeperAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZookeeperAccess: s::ObjectSchema = s::ObjectSchema {
+        name: "ZookeeperAccess",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ZookeeperAccess> for ::stratus_model::Val<ZookeeperAccess> {
         fn from(value: ZookeeperAccess) -> Self {
@@ -358,6 +547,20 @@ pub mod cluster {
         pub vpc_connectivity: ::std::option::Option<::stratus_model::Val<VpcConnectivity>>,
     }
 
+    /// What the schema says of `ConnectivityInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectivityInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectivityInfo",
+        properties: &[
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("PublicAccess", s::Kind::Object(&SCHEMA_PublicAccess)),
+            s::prop("VpcConnectivity", s::Kind::Object(&SCHEMA_VpcConnectivity)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectivityInfo> for ::stratus_model::Val<ConnectivityInfo> {
         fn from(value: ConnectivityInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -372,6 +575,19 @@ pub mod cluster {
         #[resource(rename = "EBSStorageInfo")]
         pub ebs_storage_info: ::std::option::Option<::stratus_model::Val<EbsStorageInfo>>,
     }
+
+    /// What the schema says of `StorageInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageInfo",
+        properties: &[s::prop(
+            "EBSStorageInfo",
+            s::Kind::Object(&SCHEMA_EbsStorageInfo),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageInfo> for ::stratus_model::Val<StorageInfo> {
         fn from(value: StorageInfo) -> Self {
@@ -389,6 +605,19 @@ pub mod cluster {
         pub scram: ::std::option::Option<::stratus_model::Val<Scram>>,
     }
 
+    /// What the schema says of `Sasl`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sasl: s::ObjectSchema = s::ObjectSchema {
+        name: "Sasl",
+        properties: &[
+            s::prop("Iam", s::Kind::Object(&SCHEMA_Iam)),
+            s::prop("Scram", s::Kind::Object(&SCHEMA_Scram)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Sasl> for ::stratus_model::Val<Sasl> {
         fn from(value: Sasl) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -405,6 +634,22 @@ pub mod cluster {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Tls`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tls: s::ObjectSchema = s::ObjectSchema {
+        name: "Tls",
+        properties: &[
+            s::prop(
+                "CertificateAuthorityArnList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tls> for ::stratus_model::Val<Tls> {
         fn from(value: Tls) -> Self {
@@ -429,6 +674,16 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `Unauthenticated`'s properties; `validate()` checks them.
+    pub static SCHEMA_Unauthenticated: s::ObjectSchema = s::ObjectSchema {
+        name: "Unauthenticated",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Unauthenticated> for ::stratus_model::Val<Unauthenticated> {
         fn from(value: Unauthenticated) -> Self {
@@ -459,6 +714,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `EncryptionAtRest`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionAtRest: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionAtRest",
+        properties: &[s::prop("DataVolumeKMSKeyId", s::Kind::String)],
+        required: &["DataVolumeKMSKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionAtRest> for ::stratus_model::Val<EncryptionAtRest> {
         fn from(value: EncryptionAtRest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -475,6 +740,19 @@ pub mod cluster {
         /// `InCluster`: boolean.
         pub in_cluster: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `EncryptionInTransit`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionInTransit: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionInTransit",
+        properties: &[
+            s::prop("ClientBroker", s::Kind::Enum(ClientBroker::VALUES)),
+            s::prop("InCluster", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionInTransit> for ::stratus_model::Val<EncryptionInTransit> {
         fn from(value: EncryptionInTransit) -> Self {
@@ -494,6 +772,20 @@ pub mod cluster {
         pub s3: ::std::option::Option<::stratus_model::Val<S3>>,
     }
 
+    /// What the schema says of `BrokerLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrokerLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "BrokerLogs",
+        properties: &[
+            s::prop("CloudWatchLogs", s::Kind::Object(&SCHEMA_CloudWatchLogs)),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_Firehose)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrokerLogs> for ::stratus_model::Val<BrokerLogs> {
         fn from(value: BrokerLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -510,6 +802,19 @@ pub mod cluster {
         pub node_exporter: ::std::option::Option<::stratus_model::Val<NodeExporter>>,
     }
 
+    /// What the schema says of `Prometheus`'s properties; `validate()` checks them.
+    pub static SCHEMA_Prometheus: s::ObjectSchema = s::ObjectSchema {
+        name: "Prometheus",
+        properties: &[
+            s::prop("JmxExporter", s::Kind::Object(&SCHEMA_JmxExporter)),
+            s::prop("NodeExporter", s::Kind::Object(&SCHEMA_NodeExporter)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Prometheus> for ::stratus_model::Val<Prometheus> {
         fn from(value: Prometheus) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -525,6 +830,18 @@ pub mod cluster {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PublicAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicAccess: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicAccess",
+        properties: &[s::prop("Type", s::Kind::String)
+            .min_length(7)
+            .max_length(23)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PublicAccess> for ::stratus_model::Val<PublicAccess> {
         fn from(value: PublicAccess) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -539,6 +856,19 @@ pub mod cluster {
         pub client_authentication:
             ::std::option::Option<::stratus_model::Val<VpcConnectivityClientAuthentication>>,
     }
+
+    /// What the schema says of `VpcConnectivity`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivity: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivity",
+        properties: &[s::prop(
+            "ClientAuthentication",
+            s::Kind::Object(&SCHEMA_VpcConnectivityClientAuthentication),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConnectivity> for ::stratus_model::Val<VpcConnectivity> {
         fn from(value: VpcConnectivity) -> Self {
@@ -557,6 +887,24 @@ pub mod cluster {
         /// Range: `1..=16384`.
         pub volume_size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `EBSStorageInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsStorageInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "EBSStorageInfo",
+        properties: &[
+            s::prop(
+                "ProvisionedThroughput",
+                s::Kind::Object(&SCHEMA_ProvisionedThroughput),
+            ),
+            s::prop("VolumeSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsStorageInfo> for ::stratus_model::Val<EbsStorageInfo> {
         fn from(value: EbsStorageInfo) -> Self {
@@ -582,6 +930,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `Iam`'s properties; `validate()` checks them.
+    pub static SCHEMA_Iam: s::ObjectSchema = s::ObjectSchema {
+        name: "Iam",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Iam> for ::stratus_model::Val<Iam> {
         fn from(value: Iam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -605,6 +963,16 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `Scram`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scram: s::ObjectSchema = s::ObjectSchema {
+        name: "Scram",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scram> for ::stratus_model::Val<Scram> {
         fn from(value: Scram) -> Self {
@@ -633,6 +1001,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `CloudWatchLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogs",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroup", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogs> for ::stratus_model::Val<CloudWatchLogs> {
         fn from(value: CloudWatchLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -659,6 +1040,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `Firehose`'s properties; `validate()` checks them.
+    pub static SCHEMA_Firehose: s::ObjectSchema = s::ObjectSchema {
+        name: "Firehose",
+        properties: &[
+            s::prop("DeliveryStream", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
@@ -690,6 +1084,20 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -715,6 +1123,16 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `JmxExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_JmxExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "JmxExporter",
+        properties: &[s::prop("EnabledInBroker", s::Kind::Boolean)],
+        required: &["EnabledInBroker"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JmxExporter> for ::stratus_model::Val<JmxExporter> {
         fn from(value: JmxExporter) -> Self {
@@ -742,6 +1160,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `NodeExporter`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeExporter: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeExporter",
+        properties: &[s::prop("EnabledInBroker", s::Kind::Boolean)],
+        required: &["EnabledInBroker"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeExporter> for ::stratus_model::Val<NodeExporter> {
         fn from(value: NodeExporter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -757,6 +1185,19 @@ pub mod cluster {
         /// `Tls`: [`VpcConnectivityTls`].
         pub tls: ::std::option::Option<::stratus_model::Val<VpcConnectivityTls>>,
     }
+
+    /// What the schema says of `VpcConnectivityClientAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivityClientAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivityClientAuthentication",
+        properties: &[
+            s::prop("Sasl", s::Kind::Object(&SCHEMA_VpcConnectivitySasl)),
+            s::prop("Tls", s::Kind::Object(&SCHEMA_VpcConnectivityTls)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConnectivityClientAuthentication>
         for ::stratus_model::Val<VpcConnectivityClientAuthentication>
@@ -776,6 +1217,19 @@ pub mod cluster {
         pub volume_throughput: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ProvisionedThroughput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisionedThroughput: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisionedThroughput",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("VolumeThroughput", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisionedThroughput> for ::stratus_model::Val<ProvisionedThroughput> {
         fn from(value: ProvisionedThroughput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -791,6 +1245,19 @@ pub mod cluster {
         /// `Scram`: [`VpcConnectivityScram`].
         pub scram: ::std::option::Option<::stratus_model::Val<VpcConnectivityScram>>,
     }
+
+    /// What the schema says of `VpcConnectivitySasl`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivitySasl: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivitySasl",
+        properties: &[
+            s::prop("Iam", s::Kind::Object(&SCHEMA_VpcConnectivityIam)),
+            s::prop("Scram", s::Kind::Object(&SCHEMA_VpcConnectivityScram)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConnectivitySasl> for ::stratus_model::Val<VpcConnectivitySasl> {
         fn from(value: VpcConnectivitySasl) -> Self {
@@ -816,6 +1283,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `VpcConnectivityTls`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivityTls: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivityTls",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConnectivityTls> for ::stratus_model::Val<VpcConnectivityTls> {
         fn from(value: VpcConnectivityTls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -840,6 +1317,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `VpcConnectivityIam`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivityIam: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivityIam",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConnectivityIam> for ::stratus_model::Val<VpcConnectivityIam> {
         fn from(value: VpcConnectivityIam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -863,6 +1350,16 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `VpcConnectivityScram`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConnectivityScram: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConnectivityScram",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConnectivityScram> for ::stratus_model::Val<VpcConnectivityScram> {
         fn from(value: VpcConnectivityScram) -> Self {
@@ -890,6 +1387,13 @@ pub mod cluster {
             Self::PerBroker,
             Self::PerTopicPerBroker,
             Self::PerTopicPerPartition,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEFAULT",
+            "PER_BROKER",
+            "PER_TOPIC_PER_BROKER",
+            "PER_TOPIC_PER_PARTITION",
         ];
 
         /// The value CloudFormation takes.
@@ -933,6 +1437,8 @@ pub mod cluster {
     impl StorageMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Local, Self::Tiered];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOCAL", "TIERED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -971,6 +1477,8 @@ pub mod cluster {
     impl BrokerAzDistribution {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1010,6 +1518,8 @@ pub mod cluster {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Paused, Self::Active];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PAUSED", "ACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1050,6 +1560,8 @@ pub mod cluster {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1092,6 +1604,8 @@ pub mod cluster {
     impl ClientBroker {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tls, Self::TlsPlaintext, Self::Plaintext];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS", "TLS_PLAINTEXT", "PLAINTEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1126,6 +1640,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::MSK::ClusterPolicy` and its property types.
 pub mod cluster_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::ClusterPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-clusterpolicy.html)
@@ -1160,6 +1676,20 @@ pub mod cluster_policy {
         }
     }
 
+    /// What the schema says of `AWS::MSK::ClusterPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::ClusterPolicy",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String)
+                .pattern("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\Z"),
+            s::prop("Policy", s::Kind::Json),
+        ],
+        required: &["Policy", "ClusterArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClusterPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterPolicyAttributes {
         /// `CurrentVersion`: string.
@@ -1177,6 +1707,8 @@ pub use cluster_policy::{CfnClusterPolicy, CfnClusterPolicyAttributes};
 
 /// `AWS::MSK::Configuration` and its property types.
 pub mod configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::Configuration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html)
@@ -1222,6 +1754,25 @@ pub mod configuration {
         }
     }
 
+    /// What the schema says of `AWS::MSK::Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::Configuration",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "KafkaVersionsList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("LatestRevision", s::Kind::Object(&SCHEMA_LatestRevision)),
+            s::prop("Name", s::Kind::String),
+            s::prop("ServerProperties", s::Kind::String),
+        ],
+        required: &["ServerProperties", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAttributes {
         /// `Arn`: string.
@@ -1261,6 +1812,20 @@ pub mod configuration {
         pub revision: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `LatestRevision`'s properties; `validate()` checks them.
+    pub static SCHEMA_LatestRevision: s::ObjectSchema = s::ObjectSchema {
+        name: "LatestRevision",
+        properties: &[
+            s::prop("CreationTime", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Revision", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LatestRevision> for ::stratus_model::Val<LatestRevision> {
         fn from(value: LatestRevision) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1272,6 +1837,8 @@ pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::MSK::Replicator` and its property types.
 pub mod replicator {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::Replicator`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-replicator.html)
@@ -1342,6 +1909,45 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `AWS::MSK::Replicator`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::Replicator",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "KafkaClusters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KafkaCluster))),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("LogDelivery", s::Kind::Object(&SCHEMA_LogDelivery)),
+            s::prop(
+                "ReplicationInfoList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicationInfo))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("ReplicatorName", s::Kind::String)
+                .pattern("^[0-9A-Za-z][0-9A-Za-z-]{0,}$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ServiceExecutionRoleArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ReplicatorName",
+            "ReplicationInfoList",
+            "KafkaClusters",
+            "ServiceExecutionRoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicator`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicatorAttributes {
         /// `ReplicatorArn`: string.
@@ -1377,6 +1983,37 @@ pub mod replicator {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<KafkaClusterClientVpcConfig>>,
     }
 
+    /// What the schema says of `KafkaCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaCluster",
+        properties: &[
+            s::prop(
+                "AmazonMskCluster",
+                s::Kind::Object(&SCHEMA_AmazonMskCluster),
+            ),
+            s::prop(
+                "ApacheKafkaCluster",
+                s::Kind::Object(&SCHEMA_ApacheKafkaCluster),
+            ),
+            s::prop(
+                "ClientAuthentication",
+                s::Kind::Object(&SCHEMA_KafkaClusterClientAuthentication),
+            ),
+            s::prop(
+                "EncryptionInTransit",
+                s::Kind::Object(&SCHEMA_KafkaClusterEncryptionInTransit),
+            ),
+            s::prop(
+                "VpcConfig",
+                s::Kind::Object(&SCHEMA_KafkaClusterClientVpcConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaCluster> for ::stratus_model::Val<KafkaCluster> {
         fn from(value: KafkaCluster) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1391,6 +2028,19 @@ pub mod replicator {
         pub replicator_log_delivery:
             ::std::option::Option<::stratus_model::Val<ReplicatorLogDelivery>>,
     }
+
+    /// What the schema says of `LogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDelivery",
+        properties: &[s::prop(
+            "ReplicatorLogDelivery",
+            s::Kind::Object(&SCHEMA_ReplicatorLogDelivery),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogDelivery> for ::stratus_model::Val<LogDelivery> {
         fn from(value: LogDelivery) -> Self {
@@ -1451,6 +2101,39 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `ReplicationInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationInfo",
+        properties: &[
+            s::prop(
+                "ConsumerGroupReplication",
+                s::Kind::Object(&SCHEMA_ConsumerGroupReplication),
+            ),
+            s::prop("SourceKafkaClusterArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):kafka:.*"),
+            s::prop("SourceKafkaClusterId", s::Kind::String),
+            s::prop(
+                "TargetCompressionType",
+                s::Kind::Enum(TargetCompressionType::VALUES),
+            ),
+            s::prop("TargetKafkaClusterArn", s::Kind::String)
+                .pattern("arn:(aws|aws-us-gov|aws-cn):kafka:.*"),
+            s::prop("TargetKafkaClusterId", s::Kind::String),
+            s::prop(
+                "TopicReplication",
+                s::Kind::Object(&SCHEMA_TopicReplication),
+            ),
+        ],
+        required: &[
+            "TopicReplication",
+            "ConsumerGroupReplication",
+            "TargetCompressionType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationInfo> for ::stratus_model::Val<ReplicationInfo> {
         fn from(value: ReplicationInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1477,6 +2160,17 @@ pub mod replicator {
             }
         }
     }
+
+    /// What the schema says of `AmazonMskCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_AmazonMskCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "AmazonMskCluster",
+        properties: &[s::prop("MskClusterArn", s::Kind::String)
+            .pattern("arn:(aws|aws-us-gov|aws-cn):kafka:.*")],
+        required: &["MskClusterArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AmazonMskCluster> for ::stratus_model::Val<AmazonMskCluster> {
         fn from(value: AmazonMskCluster) -> Self {
@@ -1513,6 +2207,19 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `ApacheKafkaCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApacheKafkaCluster: s::ObjectSchema = s::ObjectSchema {
+        name: "ApacheKafkaCluster",
+        properties: &[
+            s::prop("ApacheKafkaClusterId", s::Kind::String),
+            s::prop("BootstrapBrokerString", s::Kind::String),
+        ],
+        required: &["ApacheKafkaClusterId", "BootstrapBrokerString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApacheKafkaCluster> for ::stratus_model::Val<ApacheKafkaCluster> {
         fn from(value: ApacheKafkaCluster) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1540,6 +2247,19 @@ pub mod replicator {
             }
         }
     }
+
+    /// What the schema says of `KafkaClusterClientAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterClientAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterClientAuthentication",
+        properties: &[s::prop(
+            "SaslScram",
+            s::Kind::Object(&SCHEMA_KafkaClusterSaslScramAuthentication),
+        )],
+        required: &["SaslScram"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KafkaClusterClientAuthentication>
         for ::stratus_model::Val<KafkaClusterClientAuthentication>
@@ -1573,6 +2293,22 @@ pub mod replicator {
             }
         }
     }
+
+    /// What the schema says of `KafkaClusterEncryptionInTransit`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterEncryptionInTransit: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterEncryptionInTransit",
+        properties: &[
+            s::prop(
+                "EncryptionType",
+                s::Kind::Enum(KafkaClusterEncryptionInTransitType::VALUES),
+            ),
+            s::prop("RootCaCertificate", s::Kind::String),
+        ],
+        required: &["EncryptionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KafkaClusterEncryptionInTransit>
         for ::stratus_model::Val<KafkaClusterEncryptionInTransit>
@@ -1610,6 +2346,26 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `KafkaClusterClientVpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterClientVpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterClientVpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(16),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(2)
+                .max_items(3),
+        ],
+        required: &["SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaClusterClientVpcConfig>
         for ::stratus_model::Val<KafkaClusterClientVpcConfig>
     {
@@ -1629,6 +2385,20 @@ pub mod replicator {
         /// `S3`: [`S3`].
         pub s3: ::std::option::Option<::stratus_model::Val<S3>>,
     }
+
+    /// What the schema says of `ReplicatorLogDelivery`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicatorLogDelivery: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicatorLogDelivery",
+        properties: &[
+            s::prop("CloudWatchLogs", s::Kind::Object(&SCHEMA_CloudWatchLogs)),
+            s::prop("Firehose", s::Kind::Object(&SCHEMA_Firehose)),
+            s::prop("S3", s::Kind::Object(&SCHEMA_S3)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicatorLogDelivery> for ::stratus_model::Val<ReplicatorLogDelivery> {
         fn from(value: ReplicatorLogDelivery) -> Self {
@@ -1674,6 +2444,35 @@ pub mod replicator {
             }
         }
     }
+
+    /// What the schema says of `ConsumerGroupReplication`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConsumerGroupReplication: s::ObjectSchema = s::ObjectSchema {
+        name: "ConsumerGroupReplication",
+        properties: &[
+            s::prop(
+                "ConsumerGroupOffsetSyncMode",
+                s::Kind::Enum(ConsumerGroupOffsetSyncMode::VALUES),
+            ),
+            s::prop(
+                "ConsumerGroupsToExclude",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "ConsumerGroupsToReplicate",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(256)),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("DetectAndCopyNewConsumerGroups", s::Kind::Boolean),
+            s::prop("SynchroniseConsumerGroupOffsets", s::Kind::Boolean),
+        ],
+        required: &["ConsumerGroupsToReplicate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConsumerGroupReplication>
         for ::stratus_model::Val<ConsumerGroupReplication>
@@ -1728,6 +2527,40 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `TopicReplication`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicReplication: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicReplication",
+        properties: &[
+            s::prop("CopyAccessControlListsForTopics", s::Kind::Boolean),
+            s::prop("CopyTopicConfigurations", s::Kind::Boolean),
+            s::prop("DetectAndCopyNewTopics", s::Kind::Boolean),
+            s::prop(
+                "StartingPosition",
+                s::Kind::Object(&SCHEMA_ReplicationStartingPosition),
+            ),
+            s::prop(
+                "TopicNameConfiguration",
+                s::Kind::Object(&SCHEMA_ReplicationTopicNameConfiguration),
+            ),
+            s::prop(
+                "TopicsToExclude",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(249)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "TopicsToReplicate",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(249)),
+            )
+            .min_items(1)
+            .max_items(100),
+        ],
+        required: &["TopicsToReplicate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TopicReplication> for ::stratus_model::Val<TopicReplication> {
         fn from(value: TopicReplication) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1759,6 +2592,22 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `KafkaClusterSaslScramAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_KafkaClusterSaslScramAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "KafkaClusterSaslScramAuthentication",
+        properties: &[
+            s::prop(
+                "Mechanism",
+                s::Kind::Enum(KafkaClusterSaslScramMechanism::VALUES),
+            ),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &["Mechanism", "SecretArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KafkaClusterSaslScramAuthentication>
         for ::stratus_model::Val<KafkaClusterSaslScramAuthentication>
     {
@@ -1788,6 +2637,19 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `CloudWatchLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogs",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("LogGroup", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudWatchLogs> for ::stratus_model::Val<CloudWatchLogs> {
         fn from(value: CloudWatchLogs) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1814,6 +2676,19 @@ pub mod replicator {
             }
         }
     }
+
+    /// What the schema says of `Firehose`'s properties; `validate()` checks them.
+    pub static SCHEMA_Firehose: s::ObjectSchema = s::ObjectSchema {
+        name: "Firehose",
+        properties: &[
+            s::prop("DeliveryStream", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Firehose> for ::stratus_model::Val<Firehose> {
         fn from(value: Firehose) -> Self {
@@ -1845,6 +2720,20 @@ pub mod replicator {
         }
     }
 
+    /// What the schema says of `S3`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3: s::ObjectSchema = s::ObjectSchema {
+        name: "S3",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3> for ::stratus_model::Val<S3> {
         fn from(value: S3) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1858,6 +2747,19 @@ pub mod replicator {
         /// `Type`: [`ReplicationStartingPositionType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<ReplicationStartingPositionType>>,
     }
+
+    /// What the schema says of `ReplicationStartingPosition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationStartingPosition: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationStartingPosition",
+        properties: &[s::prop(
+            "Type",
+            s::Kind::Enum(ReplicationStartingPositionType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationStartingPosition>
         for ::stratus_model::Val<ReplicationStartingPosition>
@@ -1875,6 +2777,19 @@ pub mod replicator {
         pub r#type:
             ::std::option::Option<::stratus_model::Val<ReplicationTopicNameConfigurationType>>,
     }
+
+    /// What the schema says of `ReplicationTopicNameConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationTopicNameConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationTopicNameConfiguration",
+        properties: &[s::prop(
+            "Type",
+            s::Kind::Enum(ReplicationTopicNameConfigurationType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationTopicNameConfiguration>
         for ::stratus_model::Val<ReplicationTopicNameConfiguration>
@@ -1903,6 +2818,8 @@ pub mod replicator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::None, Self::Gzip, Self::Snappy, Self::Lz4, Self::Zstd];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1944,6 +2861,8 @@ pub mod replicator {
     impl KafkaClusterEncryptionInTransitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1985,6 +2904,8 @@ pub mod replicator {
     impl ConsumerGroupOffsetSyncMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Legacy, Self::Enhanced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LEGACY", "ENHANCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2027,6 +2948,8 @@ pub mod replicator {
     impl KafkaClusterSaslScramMechanism {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sha256, Self::Sha512];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHA256", "SHA512"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2069,6 +2992,8 @@ pub mod replicator {
     impl ReplicationStartingPositionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Latest, Self::Earliest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LATEST", "EARLIEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2111,6 +3036,9 @@ pub mod replicator {
     impl ReplicationTopicNameConfigurationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PrefixedWithSourceClusterAlias, Self::Identical];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["PREFIXED_WITH_SOURCE_CLUSTER_ALIAS", "IDENTICAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2146,6 +3074,8 @@ pub use replicator::{CfnReplicator, CfnReplicatorAttributes};
 
 /// `AWS::MSK::ServerlessCluster` and its property types.
 pub mod serverless_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::ServerlessCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-serverlesscluster.html)
@@ -2192,6 +3122,29 @@ pub mod serverless_cluster {
         }
     }
 
+    /// What the schema says of `AWS::MSK::ServerlessCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::ServerlessCluster",
+        properties: &[
+            s::prop(
+                "ClientAuthentication",
+                s::Kind::Object(&SCHEMA_ClientAuthentication),
+            ),
+            s::prop("ClusterName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "VpcConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VpcConfig))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterName", "VpcConfigs", "ClientAuthentication"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServerlessCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServerlessClusterAttributes {
         /// `Arn`: string.
@@ -2219,6 +3172,16 @@ pub mod serverless_cluster {
             Self { sasl: sasl.into() }
         }
     }
+
+    /// What the schema says of `ClientAuthentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientAuthentication: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientAuthentication",
+        properties: &[s::prop("Sasl", s::Kind::Object(&SCHEMA_Sasl))],
+        required: &["Sasl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientAuthentication> for ::stratus_model::Val<ClientAuthentication> {
         fn from(value: ClientAuthentication) -> Self {
@@ -2252,6 +3215,22 @@ pub mod serverless_cluster {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2273,6 +3252,16 @@ pub mod serverless_cluster {
             Self { iam: iam.into() }
         }
     }
+
+    /// What the schema says of `Sasl`'s properties; `validate()` checks them.
+    pub static SCHEMA_Sasl: s::ObjectSchema = s::ObjectSchema {
+        name: "Sasl",
+        properties: &[s::prop("Iam", s::Kind::Object(&SCHEMA_Iam))],
+        required: &["Iam"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Sasl> for ::stratus_model::Val<Sasl> {
         fn from(value: Sasl) -> Self {
@@ -2298,6 +3287,16 @@ pub mod serverless_cluster {
         }
     }
 
+    /// What the schema says of `Iam`'s properties; `validate()` checks them.
+    pub static SCHEMA_Iam: s::ObjectSchema = s::ObjectSchema {
+        name: "Iam",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Iam> for ::stratus_model::Val<Iam> {
         fn from(value: Iam) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2309,6 +3308,8 @@ pub use serverless_cluster::{CfnServerlessCluster, CfnServerlessClusterAttribute
 
 /// `AWS::MSK::Topic` and its property types.
 pub mod topic {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::Topic`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-topic.html)
@@ -2357,6 +3358,27 @@ pub mod topic {
         }
     }
 
+    /// What the schema says of `AWS::MSK::Topic`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::Topic",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String),
+            s::prop("Configs", s::Kind::String),
+            s::prop("PartitionCount", s::Kind::Integer).minimum(1.0),
+            s::prop("ReplicationFactor", s::Kind::Integer).minimum(1.0),
+            s::prop("TopicName", s::Kind::String),
+        ],
+        required: &[
+            "ClusterArn",
+            "TopicName",
+            "PartitionCount",
+            "ReplicationFactor",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTopic`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicAttributes {
         /// `TopicArn`: string.
@@ -2374,6 +3396,8 @@ pub use topic::{CfnTopic, CfnTopicAttributes};
 
 /// `AWS::MSK::VpcConnection` and its property types.
 pub mod vpc_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MSK::VpcConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-vpcconnection.html)
@@ -2438,6 +3462,38 @@ pub mod vpc_connection {
         }
     }
 
+    /// What the schema says of `AWS::MSK::VpcConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MSK::VpcConnection",
+        properties: &[
+            s::prop("Authentication", s::Kind::Enum(Authentication::VALUES))
+                .min_length(3)
+                .max_length(10),
+            s::prop(
+                "ClientSubnets",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^(subnet-)([a-z0-9]+)\\Z")),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^(sg-)([a-z0-9]+)\\Z")),
+            ),
+            s::prop("TargetClusterArn", s::Kind::String)
+                .pattern("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\Z"),
+            s::prop("VpcId", s::Kind::String).pattern("^(vpc-)([a-z0-9]+)\\Z"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Authentication",
+            "ClientSubnets",
+            "SecurityGroups",
+            "TargetClusterArn",
+            "VpcId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcConnectionAttributes {
         /// `Arn`: string.
@@ -2464,6 +3520,8 @@ pub mod vpc_connection {
     impl Authentication {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SaslIam, Self::SaslScram, Self::Tls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SASL_IAM", "SASL_SCRAM", "TLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

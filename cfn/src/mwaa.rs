@@ -4,6 +4,8 @@
 
 /// `AWS::MWAA::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MWAA::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html)
@@ -121,6 +123,16 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `AWS::MWAA::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MWAA::Environment",
+        properties: &[s::prop("AirflowConfigurationOptions", s::Kind::Json), s::prop("AirflowVersion", s::Kind::String).pattern("^[0-9a-z.]+$").min_length(1).max_length(32), s::prop("DagS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("EndpointManagement", s::Kind::Enum(EndpointManagement::VALUES)), s::prop("EnvironmentClass", s::Kind::String).min_length(1).max_length(1024), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").min_length(1).max_length(1224), s::prop("KmsKey", s::Kind::String).pattern("^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?key\\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?alias/.+)$").min_length(1).max_length(1224), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("MaxWebservers", s::Kind::Integer).minimum(1.0), s::prop("MaxWorkers", s::Kind::Integer).minimum(1.0), s::prop("MinWebservers", s::Kind::Integer).minimum(1.0), s::prop("MinWorkers", s::Kind::Integer).minimum(1.0), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z][0-9a-zA-Z\\-_]*$").min_length(1).max_length(80), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("PluginsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("PluginsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("RequirementsS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("RequirementsS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Schedulers", s::Kind::Integer).minimum(1.0).maximum(5.0), s::prop("SourceBucketArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\\-]+$").min_length(1).max_length(1224), s::prop("StartupScriptS3ObjectVersion", s::Kind::String).min_length(1).max_length(1024), s::prop("StartupScriptS3Path", s::Kind::String).pattern(".*").min_length(1).max_length(1024), s::prop("Tags", s::Kind::Json), s::prop("WebserverAccessMode", s::Kind::Enum(WebserverAccessMode::VALUES)), s::prop("WeeklyMaintenanceWindowStart", s::Kind::String).pattern("(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\\d|2[0-3]):(00|30)").min_length(1).max_length(9), s::prop("WorkerReplacementStrategy", s::Kind::Enum(WorkerReplacementStrategy::VALUES))],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
         /// `Arn`: string.
@@ -230,6 +242,37 @@ pub mod environment {
         pub worker_logs: ::std::option::Option<::stratus_model::Val<ModuleLoggingConfiguration>>,
     }
 
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[
+            s::prop(
+                "DagProcessingLogs",
+                s::Kind::Object(&SCHEMA_ModuleLoggingConfiguration),
+            ),
+            s::prop(
+                "SchedulerLogs",
+                s::Kind::Object(&SCHEMA_ModuleLoggingConfiguration),
+            ),
+            s::prop(
+                "TaskLogs",
+                s::Kind::Object(&SCHEMA_ModuleLoggingConfiguration),
+            ),
+            s::prop(
+                "WebserverLogs",
+                s::Kind::Object(&SCHEMA_ModuleLoggingConfiguration),
+            ),
+            s::prop(
+                "WorkerLogs",
+                s::Kind::Object(&SCHEMA_ModuleLoggingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -250,6 +293,39 @@ pub mod environment {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[a-zA-Z0-9\\-._]+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[a-zA-Z0-9\\-._]+$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(2)
+            .max_items(2),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -268,6 +344,16 @@ pub mod environment {
         /// `LogLevel`: [`LoggingLevel`].
         pub log_level: ::std::option::Option<::stratus_model::Val<LoggingLevel>>,
     }
+
+    /// What the schema says of `ModuleLoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModuleLoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ModuleLoggingConfiguration",
+        properties: &[s::prop("CloudWatchLogGroupArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:logs:[a-z0-9\\-]+:\\d{12}:log-group:\\w+").max_length(1224), s::prop("Enabled", s::Kind::Boolean), s::prop("LogLevel", s::Kind::Enum(LoggingLevel::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModuleLoggingConfiguration>
         for ::stratus_model::Val<ModuleLoggingConfiguration>
@@ -289,6 +375,8 @@ pub mod environment {
     impl EndpointManagement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Customer, Self::Service];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER", "SERVICE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -329,6 +417,8 @@ pub mod environment {
     impl WebserverAccessMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PrivateOnly, Self::PublicOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PRIVATE_ONLY", "PUBLIC_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -369,6 +459,8 @@ pub mod environment {
     impl WorkerReplacementStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Forced, Self::Graceful];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FORCED", "GRACEFUL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -423,6 +515,9 @@ pub mod environment {
             Self::Info,
             Self::Debug,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

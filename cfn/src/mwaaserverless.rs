@@ -4,6 +4,8 @@
 
 /// `AWS::MWAAServerless::Workflow` and its property types.
 pub mod workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::MWAAServerless::Workflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html)
@@ -62,6 +64,16 @@ pub mod workflow {
             }
         }
     }
+
+    /// What the schema says of `AWS::MWAAServerless::Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::MWAAServerless::Workflow",
+        properties: &[s::prop("DefinitionS3Location", s::Kind::Object(&SCHEMA_S3Location)), s::prop("Description", s::Kind::String).pattern("^.+$").min_length(1).max_length(1024), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("LoggingConfiguration", s::Kind::Object(&SCHEMA_LoggingConfiguration)), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9]+[a-zA-Z0-9\\.\\-_]*$").min_length(1).max_length(255), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:aws(?:-(?:cn|us-gov|iso|iso-b|iso-e|iso-f))?:iam::[0-9]{12}:role(/[a-zA-Z0-9+=,.@_-]{1,512})*?/[a-zA-Z0-9+=,.@_-]{1,64}$").min_length(1).max_length(2048), s::prop("TriggerMode", s::Kind::String).min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
+        required: &["DefinitionS3Location", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
@@ -130,6 +142,20 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String).min_length(1),
+            s::prop("ObjectKey", s::Kind::String).min_length(1),
+            s::prop("VersionId", s::Kind::String),
+        ],
+        required: &["Bucket", "ObjectKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -157,6 +183,19 @@ pub mod workflow {
             }
         }
     }
+
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
@@ -187,6 +226,16 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[s::prop("LogGroupName", s::Kind::String).min_length(1)],
+        required: &["LogGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -204,6 +253,35 @@ pub mod workflow {
         pub subnet_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[a-z0-9]*$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[a-z0-9]*$")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -223,6 +301,8 @@ pub mod workflow {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsManagedKey, Self::CustomerManagedKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_MANAGED_KEY", "CUSTOMER_MANAGED_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

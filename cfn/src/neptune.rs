@@ -4,6 +4,8 @@
 
 /// `AWS::Neptune::DBCluster` and its property types.
 pub mod db_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::DBCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html)
@@ -105,6 +107,60 @@ pub mod db_cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::Neptune::DBCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::DBCluster",
+        properties: &[
+            s::prop(
+                "AssociatedRoles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DbClusterRole))),
+            ),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("BackupRetentionPeriod", s::Kind::Integer).minimum(1.0),
+            s::prop("CopyTagsToSnapshot", s::Kind::Boolean),
+            s::prop("DBClusterIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("DBClusterParameterGroupName", s::Kind::String),
+            s::prop("DBInstanceParameterGroupName", s::Kind::String),
+            s::prop("DBPort", s::Kind::Integer),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop(
+                "EnableCloudwatchLogsExports",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("IamAuthEnabled", s::Kind::Boolean),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("RestoreToTime", s::Kind::String),
+            s::prop("RestoreType", s::Kind::String),
+            s::prop(
+                "ServerlessScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ServerlessScalingConfiguration),
+            ),
+            s::prop("SnapshotIdentifier", s::Kind::String),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("UseLatestRestorableTime", s::Kind::Boolean),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbClusterAttributes {
         /// `Endpoint`: string.
@@ -155,6 +211,19 @@ pub mod db_cluster {
         }
     }
 
+    /// What the schema says of `DBClusterRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_DbClusterRole: s::ObjectSchema = s::ObjectSchema {
+        name: "DBClusterRole",
+        properties: &[
+            s::prop("FeatureName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DbClusterRole> for ::stratus_model::Val<DbClusterRole> {
         fn from(value: DbClusterRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +257,23 @@ pub mod db_cluster {
         }
     }
 
+    /// What the schema says of `ServerlessScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerlessScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerlessScalingConfiguration",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Number)
+                .minimum(2.5)
+                .maximum(128.0),
+            s::prop("MinCapacity", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(128.0),
+        ],
+        required: &["MinCapacity", "MaxCapacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerlessScalingConfiguration>
         for ::stratus_model::Val<ServerlessScalingConfiguration>
     {
@@ -201,6 +287,8 @@ pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::Neptune::DBClusterParameterGroup` and its property types.
 pub mod db_cluster_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::DBClusterParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbclusterparametergroup.html)
@@ -248,12 +336,30 @@ pub mod db_cluster_parameter_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Neptune::DBClusterParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::DBClusterParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "Family", "Parameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_cluster_parameter_group::CfnDbClusterParameterGroup;
 
 /// `AWS::Neptune::DBInstance` and its property types.
 pub mod db_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::DBInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbinstance.html)
@@ -331,6 +437,29 @@ pub mod db_instance {
         }
     }
 
+    /// What the schema says of `AWS::Neptune::DBInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::DBInstance",
+        properties: &[
+            s::prop("AllowMajorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("DBClusterIdentifier", s::Kind::String),
+            s::prop("DBInstanceClass", s::Kind::String),
+            s::prop("DBInstanceIdentifier", s::Kind::String),
+            s::prop("DBParameterGroupName", s::Kind::String),
+            s::prop("DBSnapshotIdentifier", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBInstanceClass"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbInstanceAttributes {
         /// `Endpoint`: string.
@@ -353,6 +482,8 @@ pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::Neptune::DBParameterGroup` and its property types.
 pub mod db_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::DBParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbparametergroup.html)
@@ -400,12 +531,30 @@ pub mod db_parameter_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Neptune::DBParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::DBParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Family", "Description", "Parameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_parameter_group::CfnDbParameterGroup;
 
 /// `AWS::Neptune::DBSubnetGroup` and its property types.
 pub mod db_subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::DBSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbsubnetgroup.html)
@@ -450,12 +599,29 @@ pub mod db_subnet_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Neptune::DBSubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::DBSubnetGroup",
+        properties: &[
+            s::prop("DBSubnetGroupDescription", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_subnet_group::CfnDbSubnetGroup;
 
 /// `AWS::Neptune::EventSubscription` and its property types.
 pub mod event_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Neptune::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-eventsubscription.html)
@@ -506,6 +672,27 @@ pub mod event_subscription {
             }
         }
     }
+
+    /// What the schema says of `AWS::Neptune::EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Neptune::EventSubscription",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventCategories",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SourceType", s::Kind::String),
+            s::prop("SubscriptionName", s::Kind::String).max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SnsTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use event_subscription::CfnEventSubscription;

@@ -4,6 +4,8 @@
 
 /// `AWS::NeptuneGraph::Graph` and its property types.
 pub mod graph {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NeptuneGraph::Graph`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graph.html)
@@ -66,6 +68,38 @@ pub mod graph {
         }
     }
 
+    /// What the schema says of `AWS::NeptuneGraph::Graph`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NeptuneGraph::Graph",
+        properties: &[
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("GraphName", s::Kind::String)
+                .pattern("^[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("KmsKeyIdentifier", s::Kind::String)
+                .pattern("arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("ProvisionedMemory", s::Kind::Integer)
+                .minimum(16.0)
+                .maximum(24576.0),
+            s::prop("PublicConnectivity", s::Kind::Boolean),
+            s::prop("ReplicaCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(2.0),
+            s::prop(
+                "VectorSearchConfiguration",
+                s::Kind::Object(&SCHEMA_VectorSearchConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProvisionedMemory"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGraph`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphAttributes {
         /// `GraphArn`: string.
@@ -108,6 +142,16 @@ pub mod graph {
         }
     }
 
+    /// What the schema says of `VectorSearchConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorSearchConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorSearchConfiguration",
+        properties: &[s::prop("VectorSearchDimension", s::Kind::Integer)],
+        required: &["VectorSearchDimension"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VectorSearchConfiguration>
         for ::stratus_model::Val<VectorSearchConfiguration>
     {
@@ -121,6 +165,8 @@ pub use graph::{CfnGraph, CfnGraphAttributes};
 
 /// `AWS::NeptuneGraph::GraphSnapshot` and its property types.
 pub mod graph_snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NeptuneGraph::GraphSnapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-graphsnapshot.html)
@@ -160,6 +206,23 @@ pub mod graph_snapshot {
         }
     }
 
+    /// What the schema says of `AWS::NeptuneGraph::GraphSnapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NeptuneGraph::GraphSnapshot",
+        properties: &[
+            s::prop("GraphIdentifier", s::Kind::String).pattern("^g-[a-z0-9]{10}$"),
+            s::prop("SnapshotName", s::Kind::String)
+                .pattern("^(?!gs-)[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SnapshotName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGraphSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGraphSnapshotAttributes {
         /// `Id`: string.
@@ -197,6 +260,8 @@ pub use graph_snapshot::{CfnGraphSnapshot, CfnGraphSnapshotAttributes};
 
 /// `AWS::NeptuneGraph::PrivateGraphEndpoint` and its property types.
 pub mod private_graph_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NeptuneGraph::PrivateGraphEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptunegraph-privategraphendpoint.html)
@@ -246,6 +311,29 @@ pub mod private_graph_endpoint {
             }
         }
     }
+
+    /// What the schema says of `AWS::NeptuneGraph::PrivateGraphEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NeptuneGraph::PrivateGraphEndpoint",
+        properties: &[
+            s::prop("GraphIdentifier", s::Kind::String).pattern("^g-[a-z0-9]{10}$"),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-[a-z0-9]+$")),
+            )
+            .min_items(1)
+            .max_items(6),
+            s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-z0-9]+$"),
+        ],
+        required: &["GraphIdentifier", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPrivateGraphEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateGraphEndpointAttributes {

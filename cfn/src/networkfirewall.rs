@@ -4,6 +4,8 @@
 
 /// `AWS::NetworkFirewall::Firewall` and its property types.
 pub mod firewall {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::Firewall`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html)
@@ -83,6 +85,57 @@ pub mod firewall {
         }
     }
 
+    /// What the schema says of `AWS::NetworkFirewall::Firewall`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::Firewall",
+        properties: &[
+            s::prop("AvailabilityZoneChangeProtection", s::Kind::Boolean),
+            s::prop(
+                "AvailabilityZoneMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AvailabilityZoneMapping),
+                )),
+            ),
+            s::prop("DeleteProtection", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(0)
+                .max_length(512),
+            s::prop(
+                "EnabledAnalysisTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(EnabledAnalysisType::VALUES))),
+            ),
+            s::prop("FirewallName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("FirewallPolicyArn", s::Kind::String)
+                .pattern("^arn:aws.*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("FirewallPolicyChangeProtection", s::Kind::Boolean),
+            s::prop("SubnetChangeProtection", s::Kind::Boolean),
+            s::prop(
+                "SubnetMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SubnetMapping))),
+            ),
+            s::prop("TransitGatewayId", s::Kind::String)
+                .pattern("^tgw-[0-9a-z]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[0-9a-f]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FirewallName", "FirewallPolicyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFirewall`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallAttributes {
         /// `FirewallArn`: string.
@@ -132,6 +185,19 @@ pub mod firewall {
         }
     }
 
+    /// What the schema says of `AvailabilityZoneMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_AvailabilityZoneMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "AvailabilityZoneMapping",
+        properties: &[s::prop("AvailabilityZone", s::Kind::String)
+            .pattern("^\\S+$")
+            .min_length(1)
+            .max_length(128)],
+        required: &["AvailabilityZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AvailabilityZoneMapping>
         for ::stratus_model::Val<AvailabilityZoneMapping>
     {
@@ -165,6 +231,19 @@ pub mod firewall {
         }
     }
 
+    /// What the schema says of `SubnetMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubnetMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "SubnetMapping",
+        properties: &[
+            s::prop("IPAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {
         fn from(value: SubnetMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -183,6 +262,8 @@ pub mod firewall {
     impl EnabledAnalysisType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TlsSni, Self::HttpHost];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS_SNI", "HTTP_HOST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -225,6 +306,8 @@ pub mod firewall {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dualstack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DUALSTACK", "IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -259,6 +342,8 @@ pub use firewall::{CfnFirewall, CfnFirewallAttributes};
 
 /// `AWS::NetworkFirewall::FirewallPolicy` and its property types.
 pub mod firewall_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::FirewallPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewallpolicy.html)
@@ -301,6 +386,27 @@ pub mod firewall_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkFirewall::FirewallPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::FirewallPolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("FirewallPolicy", s::Kind::Object(&SCHEMA_FirewallPolicy)),
+            s::prop("FirewallPolicyName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FirewallPolicyName", "FirewallPolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFirewallPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallPolicyAttributes {
@@ -383,6 +489,57 @@ pub mod firewall_policy {
         }
     }
 
+    /// What the schema says of `FirewallPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirewallPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "FirewallPolicy",
+        properties: &[
+            s::prop("EnableTLSSessionHolding", s::Kind::Boolean),
+            s::prop("PolicyVariables", s::Kind::Object(&SCHEMA_PolicyVariables)),
+            s::prop(
+                "StatefulDefaultActions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "StatefulEngineOptions",
+                s::Kind::Object(&SCHEMA_StatefulEngineOptions),
+            ),
+            s::prop(
+                "StatefulRuleGroupReferences",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StatefulRuleGroupReference),
+                )),
+            ),
+            s::prop(
+                "StatelessCustomActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomAction))),
+            ),
+            s::prop(
+                "StatelessDefaultActions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "StatelessFragmentDefaultActions",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "StatelessRuleGroupReferences",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_StatelessRuleGroupReference),
+                )),
+            ),
+            s::prop("TLSInspectionConfigurationArn", s::Kind::String)
+                .pattern("^(arn:aws.*)$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["StatelessDefaultActions", "StatelessFragmentDefaultActions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirewallPolicy> for ::stratus_model::Val<FirewallPolicy> {
         fn from(value: FirewallPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -398,6 +555,19 @@ pub mod firewall_policy {
             ::stratus_model::Val<::std::collections::BTreeMap<::std::string::String, IpSet>>,
         >,
     }
+
+    /// What the schema says of `PolicyVariables`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyVariables: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyVariables",
+        properties: &[s::prop(
+            "RuleVariables",
+            s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_IpSet))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PolicyVariables> for ::stratus_model::Val<PolicyVariables> {
         fn from(value: PolicyVariables) -> Self {
@@ -417,6 +587,23 @@ pub mod firewall_policy {
         pub stream_exception_policy:
             ::std::option::Option<::stratus_model::Val<StreamExceptionPolicy>>,
     }
+
+    /// What the schema says of `StatefulEngineOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatefulEngineOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "StatefulEngineOptions",
+        properties: &[
+            s::prop("FlowTimeouts", s::Kind::Object(&SCHEMA_FlowTimeouts)),
+            s::prop("RuleOrder", s::Kind::Enum(RuleOrder::VALUES)),
+            s::prop(
+                "StreamExceptionPolicy",
+                s::Kind::Enum(StreamExceptionPolicy::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatefulEngineOptions> for ::stratus_model::Val<StatefulEngineOptions> {
         fn from(value: StatefulEngineOptions) -> Self {
@@ -453,6 +640,29 @@ pub mod firewall_policy {
         }
     }
 
+    /// What the schema says of `StatefulRuleGroupReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatefulRuleGroupReference: s::ObjectSchema = s::ObjectSchema {
+        name: "StatefulRuleGroupReference",
+        properties: &[
+            s::prop("DeepThreatInspection", s::Kind::Boolean),
+            s::prop(
+                "Override",
+                s::Kind::Object(&SCHEMA_StatefulRuleGroupOverride),
+            ),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("^(arn:aws.*)$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatefulRuleGroupReference>
         for ::stratus_model::Val<StatefulRuleGroupReference>
     {
@@ -488,6 +698,25 @@ pub mod firewall_policy {
         }
     }
 
+    /// What the schema says of `CustomAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomAction",
+        properties: &[
+            s::prop(
+                "ActionDefinition",
+                s::Kind::Object(&SCHEMA_ActionDefinition),
+            ),
+            s::prop("ActionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["ActionName", "ActionDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomAction> for ::stratus_model::Val<CustomAction> {
         fn from(value: CustomAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -519,6 +748,24 @@ pub mod firewall_policy {
         }
     }
 
+    /// What the schema says of `StatelessRuleGroupReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatelessRuleGroupReference: s::ObjectSchema = s::ObjectSchema {
+        name: "StatelessRuleGroupReference",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("^(arn:aws.*)$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ResourceArn", "Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatelessRuleGroupReference>
         for ::stratus_model::Val<StatelessRuleGroupReference>
     {
@@ -536,6 +783,19 @@ pub mod firewall_policy {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSet: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSet",
+        properties: &[s::prop(
+            "Definition",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("^.*$").min_length(1)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpSet> for ::stratus_model::Val<IpSet> {
         fn from(value: IpSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -551,6 +811,18 @@ pub mod firewall_policy {
         pub tcp_idle_timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `FlowTimeouts`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlowTimeouts: s::ObjectSchema = s::ObjectSchema {
+        name: "FlowTimeouts",
+        properties: &[s::prop("TcpIdleTimeoutSeconds", s::Kind::Integer)
+            .minimum(60.0)
+            .maximum(6000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FlowTimeouts> for ::stratus_model::Val<FlowTimeouts> {
         fn from(value: FlowTimeouts) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -564,6 +836,16 @@ pub mod firewall_policy {
         /// `Action`: [`OverrideAction`].
         pub action: ::std::option::Option<::stratus_model::Val<OverrideAction>>,
     }
+
+    /// What the schema says of `StatefulRuleGroupOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatefulRuleGroupOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "StatefulRuleGroupOverride",
+        properties: &[s::prop("Action", s::Kind::Enum(OverrideAction::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatefulRuleGroupOverride>
         for ::stratus_model::Val<StatefulRuleGroupOverride>
@@ -580,6 +862,19 @@ pub mod firewall_policy {
         /// `PublishMetricAction`: [`PublishMetricAction`].
         pub publish_metric_action: ::std::option::Option<::stratus_model::Val<PublishMetricAction>>,
     }
+
+    /// What the schema says of `ActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionDefinition",
+        properties: &[s::prop(
+            "PublishMetricAction",
+            s::Kind::Object(&SCHEMA_PublishMetricAction),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ActionDefinition> for ::stratus_model::Val<ActionDefinition> {
         fn from(value: ActionDefinition) -> Self {
@@ -607,6 +902,21 @@ pub mod firewall_policy {
             }
         }
     }
+
+    /// What the schema says of `PublishMetricAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublishMetricAction: s::ObjectSchema = s::ObjectSchema {
+        name: "PublishMetricAction",
+        properties: &[s::prop(
+            "Dimensions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["Dimensions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublishMetricAction> for ::stratus_model::Val<PublishMetricAction> {
         fn from(value: PublishMetricAction) -> Self {
@@ -636,6 +946,19 @@ pub mod firewall_policy {
         }
     }
 
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[s::prop("Value", s::Kind::String)
+            .pattern("^[a-zA-Z0-9-_ ]+$")
+            .min_length(1)
+            .max_length(128)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -654,6 +977,8 @@ pub mod firewall_policy {
     impl RuleOrder {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DefaultActionOrder, Self::StrictOrder];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT_ACTION_ORDER", "STRICT_ORDER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -696,6 +1021,8 @@ pub mod firewall_policy {
     impl StreamExceptionPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Drop, Self::Continue, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DROP", "CONTINUE", "REJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -735,6 +1062,8 @@ pub mod firewall_policy {
     impl OverrideAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DropToAlert];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DROP_TO_ALERT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -767,6 +1096,8 @@ pub use firewall_policy::{CfnFirewallPolicy, CfnFirewallPolicyAttributes};
 
 /// `AWS::NetworkFirewall::LoggingConfiguration` and its property types.
 pub mod logging_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::LoggingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-loggingconfiguration.html)
@@ -810,6 +1141,30 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `AWS::NetworkFirewall::LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::LoggingConfiguration",
+        properties: &[
+            s::prop("EnableMonitoringDashboard", s::Kind::Boolean),
+            s::prop("FirewallArn", s::Kind::String)
+                .pattern("^arn:aws.*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("FirewallName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "LoggingConfiguration",
+                s::Kind::Object(&SCHEMA_LoggingConfiguration),
+            ),
+        ],
+        required: &["FirewallArn", "LoggingConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `LoggingConfiguration`, a property type of `AWS::NetworkFirewall::LoggingConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -832,6 +1187,20 @@ pub mod logging_configuration {
             }
         }
     }
+
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[s::prop(
+            "LogDestinationConfigs",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogDestinationConfig))),
+        )
+        .min_items(1)],
+        required: &["LogDestinationConfigs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
@@ -877,6 +1246,26 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `LogDestinationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDestinationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDestinationConfig",
+        properties: &[
+            s::prop(
+                "LogDestination",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(1024)),
+            ),
+            s::prop(
+                "LogDestinationType",
+                s::Kind::Enum(LogDestinationType::VALUES),
+            ),
+            s::prop("LogType", s::Kind::Enum(LogType::VALUES)),
+        ],
+        required: &["LogType", "LogDestinationType", "LogDestination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDestinationConfig> for ::stratus_model::Val<LogDestinationConfig> {
         fn from(value: LogDestinationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -898,6 +1287,9 @@ pub mod logging_configuration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::S3, Self::CloudWatchLogs, Self::KinesisDataFirehose];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["S3", "CloudWatchLogs", "KinesisDataFirehose"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -941,6 +1333,8 @@ pub mod logging_configuration {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Alert, Self::Flow, Self::Tls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALERT", "FLOW", "TLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -975,6 +1369,8 @@ pub use logging_configuration::CfnLoggingConfiguration;
 
 /// `AWS::NetworkFirewall::RuleGroup` and its property types.
 pub mod rule_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::RuleGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-rulegroup.html)
@@ -1035,6 +1431,33 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `AWS::NetworkFirewall::RuleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::RuleGroup",
+        properties: &[
+            s::prop("Capacity", s::Kind::Integer),
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop("RuleGroup", s::Kind::Object(&SCHEMA_RuleGroup)),
+            s::prop("RuleGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "SummaryConfiguration",
+                s::Kind::Object(&SCHEMA_SummaryConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "Capacity", "RuleGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRuleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleGroupAttributes {
         /// `RuleGroupArn`: string.
@@ -1081,6 +1504,24 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RuleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleGroup",
+        properties: &[
+            s::prop("ReferenceSets", s::Kind::Object(&SCHEMA_ReferenceSets)),
+            s::prop("RuleVariables", s::Kind::Object(&SCHEMA_RuleVariables)),
+            s::prop("RulesSource", s::Kind::Object(&SCHEMA_RulesSource)),
+            s::prop(
+                "StatefulRuleOptions",
+                s::Kind::Object(&SCHEMA_StatefulRuleOptions),
+            ),
+        ],
+        required: &["RulesSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleGroup> for ::stratus_model::Val<RuleGroup> {
         fn from(value: RuleGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1095,6 +1536,19 @@ pub mod rule_group {
         pub rule_options:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SummaryRuleOption>>>,
     }
+
+    /// What the schema says of `SummaryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SummaryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SummaryConfiguration",
+        properties: &[s::prop(
+            "RuleOptions",
+            s::Kind::List(&s::prop("", s::Kind::Enum(SummaryRuleOption::VALUES))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SummaryConfiguration> for ::stratus_model::Val<SummaryConfiguration> {
         fn from(value: SummaryConfiguration) -> Self {
@@ -1114,6 +1568,19 @@ pub mod rule_group {
             >,
         >,
     }
+
+    /// What the schema says of `ReferenceSets`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceSets: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceSets",
+        properties: &[s::prop(
+            "IPSetReferences",
+            s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_IpSetReference))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReferenceSets> for ::stratus_model::Val<ReferenceSets> {
         fn from(value: ReferenceSets) -> Self {
@@ -1135,6 +1602,25 @@ pub mod rule_group {
             ::stratus_model::Val<::std::collections::BTreeMap<::std::string::String, PortSet>>,
         >,
     }
+
+    /// What the schema says of `RuleVariables`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleVariables: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleVariables",
+        properties: &[
+            s::prop(
+                "IPSets",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_IpSet))),
+            ),
+            s::prop(
+                "PortSets",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PortSet))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleVariables> for ::stratus_model::Val<RuleVariables> {
         fn from(value: RuleVariables) -> Self {
@@ -1158,6 +1644,29 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<StatelessRulesAndCustomActions>>,
     }
 
+    /// What the schema says of `RulesSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_RulesSource: s::ObjectSchema = s::ObjectSchema {
+        name: "RulesSource",
+        properties: &[
+            s::prop("RulesSourceList", s::Kind::Object(&SCHEMA_RulesSourceList)),
+            s::prop("RulesString", s::Kind::String)
+                .min_length(0)
+                .max_length(1000000),
+            s::prop(
+                "StatefulRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StatefulRule))),
+            ),
+            s::prop(
+                "StatelessRulesAndCustomActions",
+                s::Kind::Object(&SCHEMA_StatelessRulesAndCustomActions),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RulesSource> for ::stratus_model::Val<RulesSource> {
         fn from(value: RulesSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1172,6 +1681,16 @@ pub mod rule_group {
         pub rule_order: ::std::option::Option<::stratus_model::Val<RuleOrder>>,
     }
 
+    /// What the schema says of `StatefulRuleOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatefulRuleOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "StatefulRuleOptions",
+        properties: &[s::prop("RuleOrder", s::Kind::Enum(RuleOrder::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatefulRuleOptions> for ::stratus_model::Val<StatefulRuleOptions> {
         fn from(value: StatefulRuleOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1185,6 +1704,19 @@ pub mod rule_group {
         /// `ReferenceArn`: string.
         pub reference_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IPSetReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetReference: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetReference",
+        properties: &[s::prop("ReferenceArn", s::Kind::String)
+            .pattern("^(arn:aws.*)$")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IpSetReference> for ::stratus_model::Val<IpSetReference> {
         fn from(value: IpSetReference) -> Self {
@@ -1201,6 +1733,19 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSet: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSet",
+        properties: &[s::prop(
+            "Definition",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("^.*$").min_length(1)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpSet> for ::stratus_model::Val<IpSet> {
         fn from(value: IpSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1215,6 +1760,19 @@ pub mod rule_group {
         pub definition:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `PortSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortSet: s::ObjectSchema = s::ObjectSchema {
+        name: "PortSet",
+        properties: &[s::prop(
+            "Definition",
+            s::Kind::List(&s::prop("", s::Kind::String).pattern("^.*$").min_length(1)),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortSet> for ::stratus_model::Val<PortSet> {
         fn from(value: PortSet) -> Self {
@@ -1254,6 +1812,26 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RulesSourceList`'s properties; `validate()` checks them.
+    pub static SCHEMA_RulesSourceList: s::ObjectSchema = s::ObjectSchema {
+        name: "RulesSourceList",
+        properties: &[
+            s::prop(
+                "GeneratedRulesType",
+                s::Kind::Enum(GeneratedRulesType::VALUES),
+            ),
+            s::prop(
+                "TargetTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TargetType::VALUES))),
+            ),
+            s::prop("Targets", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Targets", "TargetTypes", "GeneratedRulesType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RulesSourceList> for ::stratus_model::Val<RulesSourceList> {
         fn from(value: RulesSourceList) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1291,6 +1869,23 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `StatefulRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatefulRule: s::ObjectSchema = s::ObjectSchema {
+        name: "StatefulRule",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Header", s::Kind::Object(&SCHEMA_Header)),
+            s::prop(
+                "RuleOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleOption))),
+            ),
+        ],
+        required: &["Action", "Header", "RuleOptions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatefulRule> for ::stratus_model::Val<StatefulRule> {
         fn from(value: StatefulRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1322,6 +1917,25 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `StatelessRulesAndCustomActions`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatelessRulesAndCustomActions: s::ObjectSchema = s::ObjectSchema {
+        name: "StatelessRulesAndCustomActions",
+        properties: &[
+            s::prop(
+                "CustomActions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomAction))),
+            ),
+            s::prop(
+                "StatelessRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_StatelessRule))),
+            ),
+        ],
+        required: &["StatelessRules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatelessRulesAndCustomActions>
         for ::stratus_model::Val<StatelessRulesAndCustomActions>
@@ -1382,6 +1996,42 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `Header`'s properties; `validate()` checks them.
+    pub static SCHEMA_Header: s::ObjectSchema = s::ObjectSchema {
+        name: "Header",
+        properties: &[
+            s::prop("Destination", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DestinationPort", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Direction", s::Kind::Enum(Direction::VALUES)),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("Source", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SourcePort", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[
+            "Protocol",
+            "Source",
+            "SourcePort",
+            "Direction",
+            "Destination",
+            "DestinationPort",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Header> for ::stratus_model::Val<Header> {
         fn from(value: Header) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1413,6 +2063,30 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `RuleOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleOption: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleOption",
+        properties: &[
+            s::prop("Keyword", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Settings",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.*$")
+                        .min_length(1)
+                        .max_length(8192),
+                ),
+            ),
+        ],
+        required: &["Keyword"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleOption> for ::stratus_model::Val<RuleOption> {
         fn from(value: RuleOption) -> Self {
@@ -1447,6 +2121,25 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `CustomAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomAction",
+        properties: &[
+            s::prop(
+                "ActionDefinition",
+                s::Kind::Object(&SCHEMA_ActionDefinition),
+            ),
+            s::prop("ActionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["ActionName", "ActionDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomAction> for ::stratus_model::Val<CustomAction> {
         fn from(value: CustomAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1479,6 +2172,21 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `StatelessRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatelessRule: s::ObjectSchema = s::ObjectSchema {
+        name: "StatelessRule",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("RuleDefinition", s::Kind::Object(&SCHEMA_RuleDefinition)),
+        ],
+        required: &["RuleDefinition", "Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StatelessRule> for ::stratus_model::Val<StatelessRule> {
         fn from(value: StatelessRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1492,6 +2200,19 @@ pub mod rule_group {
         /// `PublishMetricAction`: [`PublishMetricAction`].
         pub publish_metric_action: ::std::option::Option<::stratus_model::Val<PublishMetricAction>>,
     }
+
+    /// What the schema says of `ActionDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionDefinition",
+        properties: &[s::prop(
+            "PublishMetricAction",
+            s::Kind::Object(&SCHEMA_PublishMetricAction),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ActionDefinition> for ::stratus_model::Val<ActionDefinition> {
         fn from(value: ActionDefinition) -> Self {
@@ -1526,6 +2247,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RuleDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleDefinition",
+        properties: &[
+            s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("MatchAttributes", s::Kind::Object(&SCHEMA_MatchAttributes)),
+        ],
+        required: &["MatchAttributes", "Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleDefinition> for ::stratus_model::Val<RuleDefinition> {
         fn from(value: RuleDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1553,6 +2287,21 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `PublishMetricAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublishMetricAction: s::ObjectSchema = s::ObjectSchema {
+        name: "PublishMetricAction",
+        properties: &[s::prop(
+            "Dimensions",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dimension))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["Dimensions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PublishMetricAction> for ::stratus_model::Val<PublishMetricAction> {
         fn from(value: PublishMetricAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1578,6 +2327,41 @@ pub mod rule_group {
         #[resource(rename = "TCPFlags")]
         pub tcp_flags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TcpFlagField>>>,
     }
+
+    /// What the schema says of `MatchAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchAttributes",
+        properties: &[
+            s::prop(
+                "DestinationPorts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Address))),
+            ),
+            s::prop(
+                "Protocols",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(0.0).maximum(255.0)),
+            ),
+            s::prop(
+                "SourcePorts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Address))),
+            ),
+            s::prop(
+                "TCPFlags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TcpFlagField))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MatchAttributes> for ::stratus_model::Val<MatchAttributes> {
         fn from(value: MatchAttributes) -> Self {
@@ -1606,6 +2390,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `Dimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dimension: s::ObjectSchema = s::ObjectSchema {
+        name: "Dimension",
+        properties: &[s::prop("Value", s::Kind::String)
+            .pattern("^[a-zA-Z0-9-_ ]+$")
+            .min_length(1)
+            .max_length(128)],
+        required: &["Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Dimension> for ::stratus_model::Val<Dimension> {
         fn from(value: Dimension) -> Self {
@@ -1638,6 +2435,23 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &["FromPort", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1665,6 +2479,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `Address`'s properties; `validate()` checks them.
+    pub static SCHEMA_Address: s::ObjectSchema = s::ObjectSchema {
+        name: "Address",
+        properties: &[s::prop("AddressDefinition", s::Kind::String)
+            .pattern("^([a-fA-F\\d:\\.]+/\\d{1,3})$")
+            .min_length(1)
+            .max_length(255)],
+        required: &["AddressDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Address> for ::stratus_model::Val<Address> {
         fn from(value: Address) -> Self {
@@ -1695,6 +2522,25 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `TCPFlagField`'s properties; `validate()` checks them.
+    pub static SCHEMA_TcpFlagField: s::ObjectSchema = s::ObjectSchema {
+        name: "TCPFlagField",
+        properties: &[
+            s::prop(
+                "Flags",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TcpFlag::VALUES))),
+            ),
+            s::prop(
+                "Masks",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TcpFlag::VALUES))),
+            ),
+        ],
+        required: &["Flags"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TcpFlagField> for ::stratus_model::Val<TcpFlagField> {
         fn from(value: TcpFlagField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1713,6 +2559,8 @@ pub mod rule_group {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Stateless, Self::Stateful];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STATELESS", "STATEFUL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1755,6 +2603,8 @@ pub mod rule_group {
     impl SummaryRuleOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sid, Self::Msg, Self::Metadata];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SID", "MSG", "METADATA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1796,6 +2646,8 @@ pub mod rule_group {
     impl RuleOrder {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DefaultActionOrder, Self::StrictOrder];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT_ACTION_ORDER", "STRICT_ORDER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1845,6 +2697,9 @@ pub mod rule_group {
             Self::Alertlist,
             Self::Rejectlist,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ALLOWLIST", "DENYLIST", "ALERTLIST", "REJECTLIST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1887,6 +2742,8 @@ pub mod rule_group {
     impl TargetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TlsSni, Self::HttpHost];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TLS_SNI", "HTTP_HOST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1931,6 +2788,8 @@ pub mod rule_group {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pass, Self::Drop, Self::Alert, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "ALERT", "REJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1973,6 +2832,8 @@ pub mod rule_group {
     impl Direction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Forward, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FORWARD", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2067,6 +2928,11 @@ pub mod rule_group {
             Self::Ntp,
             Self::Dhcp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "IP", "TCP", "UDP", "ICMP", "HTTP", "FTP", "TLS", "SMB", "DNS", "DCERPC", "SSH",
+            "SMTP", "IMAP", "MSN", "KRB5", "IKEV2", "TFTP", "NTP", "DHCP",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2145,6 +3011,9 @@ pub mod rule_group {
             Self::Ece,
             Self::Cwr,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2184,6 +3053,8 @@ pub use rule_group::{CfnRuleGroup, CfnRuleGroupAttributes};
 
 /// `AWS::NetworkFirewall::TLSInspectionConfiguration` and its property types.
 pub mod tls_inspection_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::TLSInspectionConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-tlsinspectionconfiguration.html)
@@ -2232,6 +3103,33 @@ pub mod tls_inspection_configuration {
         }
     }
 
+    /// What the schema says of `AWS::NetworkFirewall::TLSInspectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::TLSInspectionConfiguration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "TLSInspectionConfiguration",
+                s::Kind::Object(&SCHEMA_TlsInspectionConfiguration),
+            ),
+            s::prop("TLSInspectionConfigurationName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "TLSInspectionConfigurationName",
+            "TLSInspectionConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTlsInspectionConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTlsInspectionConfigurationAttributes {
         /// `TLSInspectionConfigurationArn`: string.
@@ -2261,6 +3159,22 @@ pub mod tls_inspection_configuration {
         >,
     }
 
+    /// What the schema says of `TLSInspectionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TlsInspectionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TLSInspectionConfiguration",
+        properties: &[s::prop(
+            "ServerCertificateConfigurations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ServerCertificateConfiguration),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TlsInspectionConfiguration>
         for ::stratus_model::Val<TlsInspectionConfiguration>
     {
@@ -2287,6 +3201,36 @@ pub mod tls_inspection_configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ServerCertificate>>>,
     }
 
+    /// What the schema says of `ServerCertificateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerCertificateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerCertificateConfiguration",
+        properties: &[
+            s::prop("CertificateAuthorityArn", s::Kind::String)
+                .pattern("^(arn:aws.*)$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "CheckCertificateRevocationStatus",
+                s::Kind::Object(&SCHEMA_CheckCertificateRevocationStatus),
+            ),
+            s::prop(
+                "Scopes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ServerCertificateScope),
+                )),
+            ),
+            s::prop(
+                "ServerCertificates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ServerCertificate))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerCertificateConfiguration>
         for ::stratus_model::Val<ServerCertificateConfiguration>
     {
@@ -2304,6 +3248,25 @@ pub mod tls_inspection_configuration {
         /// `UnknownStatusAction`: [`UnknownStatusAction`].
         pub unknown_status_action: ::std::option::Option<::stratus_model::Val<UnknownStatusAction>>,
     }
+
+    /// What the schema says of `CheckCertificateRevocationStatus`'s properties; `validate()` checks them.
+    pub static SCHEMA_CheckCertificateRevocationStatus: s::ObjectSchema = s::ObjectSchema {
+        name: "CheckCertificateRevocationStatus",
+        properties: &[
+            s::prop(
+                "RevokedStatusAction",
+                s::Kind::Enum(RevokedStatusAction::VALUES),
+            ),
+            s::prop(
+                "UnknownStatusAction",
+                s::Kind::Enum(UnknownStatusAction::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CheckCertificateRevocationStatus>
         for ::stratus_model::Val<CheckCertificateRevocationStatus>
@@ -2330,6 +3293,37 @@ pub mod tls_inspection_configuration {
         pub sources: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Address>>>,
     }
 
+    /// What the schema says of `ServerCertificateScope`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerCertificateScope: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerCertificateScope",
+        properties: &[
+            s::prop(
+                "DestinationPorts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Address))),
+            ),
+            s::prop(
+                "Protocols",
+                s::Kind::List(&s::prop("", s::Kind::Integer).minimum(0.0).maximum(255.0)),
+            ),
+            s::prop(
+                "SourcePorts",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PortRange))),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Address))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerCertificateScope> for ::stratus_model::Val<ServerCertificateScope> {
         fn from(value: ServerCertificateScope) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2343,6 +3337,19 @@ pub mod tls_inspection_configuration {
         /// `ResourceArn`: string.
         pub resource_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServerCertificate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerCertificate: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerCertificate",
+        properties: &[s::prop("ResourceArn", s::Kind::String)
+            .pattern("^(arn:aws.*)$")
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerCertificate> for ::stratus_model::Val<ServerCertificate> {
         fn from(value: ServerCertificate) -> Self {
@@ -2375,6 +3382,23 @@ pub mod tls_inspection_configuration {
         }
     }
 
+    /// What the schema says of `PortRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortRange: s::ObjectSchema = s::ObjectSchema {
+        name: "PortRange",
+        properties: &[
+            s::prop("FromPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("ToPort", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+        ],
+        required: &["FromPort", "ToPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PortRange> for ::stratus_model::Val<PortRange> {
         fn from(value: PortRange) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2403,6 +3427,19 @@ pub mod tls_inspection_configuration {
         }
     }
 
+    /// What the schema says of `Address`'s properties; `validate()` checks them.
+    pub static SCHEMA_Address: s::ObjectSchema = s::ObjectSchema {
+        name: "Address",
+        properties: &[s::prop("AddressDefinition", s::Kind::String)
+            .pattern("^([a-fA-F\\d:\\.]+/\\d{1,3})$")
+            .min_length(1)
+            .max_length(255)],
+        required: &["AddressDefinition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Address> for ::stratus_model::Val<Address> {
         fn from(value: Address) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2423,6 +3460,8 @@ pub mod tls_inspection_configuration {
     impl RevokedStatusAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pass, Self::Drop, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "REJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2466,6 +3505,8 @@ pub mod tls_inspection_configuration {
     impl UnknownStatusAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pass, Self::Drop, Self::Reject];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "REJECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2502,6 +3543,8 @@ pub use tls_inspection_configuration::{
 
 /// `AWS::NetworkFirewall::VpcEndpointAssociation` and its property types.
 pub mod vpc_endpoint_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkFirewall::VpcEndpointAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html)
@@ -2552,6 +3595,31 @@ pub mod vpc_endpoint_association {
         }
     }
 
+    /// What the schema says of `AWS::NetworkFirewall::VpcEndpointAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkFirewall::VpcEndpointAssociation",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("FirewallArn", s::Kind::String)
+                .pattern("^(arn:aws.*)$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("SubnetMapping", s::Kind::Object(&SCHEMA_SubnetMapping)),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[0-9a-f]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FirewallArn", "VpcId", "SubnetMapping"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVpcEndpointAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointAssociationAttributes {
         /// `VpcEndpointAssociationArn`: string.
@@ -2599,6 +3667,19 @@ pub mod vpc_endpoint_association {
         }
     }
 
+    /// What the schema says of `SubnetMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubnetMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "SubnetMapping",
+        properties: &[
+            s::prop("IPAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubnetMapping> for ::stratus_model::Val<SubnetMapping> {
         fn from(value: SubnetMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2619,6 +3700,8 @@ pub mod vpc_endpoint_association {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dualstack, Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DUALSTACK", "IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::NetworkManager::ConnectAttachment` and its property types.
 pub mod connect_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::ConnectAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html)
@@ -84,6 +86,49 @@ pub mod connect_attachment {
         }
     }
 
+    /// What the schema says of `AWS::NetworkManager::ConnectAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::ConnectAttachment",
+        properties: &[
+            s::prop("CoreNetworkId", s::Kind::String)
+                .pattern("^core-network-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("EdgeLocation", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop("Options", s::Kind::Object(&SCHEMA_ConnectAttachmentOptions)),
+            s::prop(
+                "ProposedNetworkFunctionGroupChange",
+                s::Kind::Object(&SCHEMA_ProposedNetworkFunctionGroupChange),
+            ),
+            s::prop(
+                "ProposedSegmentChange",
+                s::Kind::Object(&SCHEMA_ProposedSegmentChange),
+            ),
+            s::prop("RoutingPolicyLabel", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("TransportAttachmentId", s::Kind::String)
+                .pattern("^attachment-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "CoreNetworkId",
+            "EdgeLocation",
+            "TransportAttachmentId",
+            "Options",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnectAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectAttachmentAttributes {
         /// `CoreNetworkArn`: string.
@@ -159,6 +204,16 @@ pub mod connect_attachment {
         pub protocol: ::std::option::Option<::stratus_model::Val<Protocol>>,
     }
 
+    /// What the schema says of `ConnectAttachmentOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectAttachmentOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectAttachmentOptions",
+        properties: &[s::prop("Protocol", s::Kind::Enum(Protocol::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectAttachmentOptions>
         for ::stratus_model::Val<ConnectAttachmentOptions>
     {
@@ -180,6 +235,23 @@ pub mod connect_attachment {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `ProposedNetworkFunctionGroupChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedNetworkFunctionGroupChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedNetworkFunctionGroupChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProposedNetworkFunctionGroupChange>
         for ::stratus_model::Val<ProposedNetworkFunctionGroupChange>
     {
@@ -199,6 +271,23 @@ pub mod connect_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedSegmentChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedSegmentChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedSegmentChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("SegmentName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedSegmentChange> for ::stratus_model::Val<ProposedSegmentChange> {
         fn from(value: ProposedSegmentChange) -> Self {
@@ -235,6 +324,25 @@ pub mod connect_attachment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -253,6 +361,8 @@ pub mod connect_attachment {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gre, Self::NoEncap];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GRE", "NO_ENCAP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -286,6 +396,8 @@ pub use connect_attachment::{CfnConnectAttachment, CfnConnectAttachmentAttribute
 
 /// `AWS::NetworkManager::ConnectPeer` and its property types.
 pub mod connect_peer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::ConnectPeer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html)
@@ -356,6 +468,46 @@ pub mod connect_peer {
         }
     }
 
+    /// What the schema says of `AWS::NetworkManager::ConnectPeer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::ConnectPeer",
+        properties: &[
+            s::prop("BgpOptions", s::Kind::Object(&SCHEMA_BgpOptions)),
+            s::prop("ConnectAttachmentId", s::Kind::String)
+                .pattern("^attachment-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("CoreNetworkAddress", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "InsideCidrBlocks",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\s\\S]*$")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            ),
+            s::prop("PeerAddress", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(50),
+            s::prop("SubnetArn", s::Kind::String)
+                .pattern(
+                    "^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$",
+                )
+                .min_length(0)
+                .max_length(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConnectAttachmentId", "PeerAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnectPeer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectPeerAttributes {
         /// `ConnectPeerId`: string.
@@ -410,6 +562,16 @@ pub mod connect_peer {
         pub peer_asn: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `BgpOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BgpOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "BgpOptions",
+        properties: &[s::prop("PeerAsn", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BgpOptions> for ::stratus_model::Val<BgpOptions> {
         fn from(value: BgpOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -421,6 +583,8 @@ pub use connect_peer::{CfnConnectPeer, CfnConnectPeerAttributes};
 
 /// `AWS::NetworkManager::CoreNetwork` and its property types.
 pub mod core_network {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::CoreNetwork`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html)
@@ -463,6 +627,30 @@ pub mod core_network {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::CoreNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::CoreNetwork",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("GlobalNetworkId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("PolicyDocument", s::Kind::Json)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalNetworkId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCoreNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCoreNetworkAttributes {
@@ -520,6 +708,8 @@ pub use core_network::{CfnCoreNetwork, CfnCoreNetworkAttributes};
 
 /// `AWS::NetworkManager::CoreNetworkPrefixListAssociation` and its property types.
 pub mod core_network_prefix_list_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::CoreNetworkPrefixListAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetworkprefixlistassociation.html)
@@ -567,12 +757,39 @@ pub mod core_network_prefix_list_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::CoreNetworkPrefixListAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::CoreNetworkPrefixListAssociation",
+        properties: &[
+            s::prop("CoreNetworkId", s::Kind::String)
+                .pattern("^core-network-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("PrefixListAlias", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("PrefixListArn", s::Kind::String)
+                .pattern(
+                    "^arn:[a-z0-9-]+:ec2:[a-z]+-[a-z]+-[0-9]:([0-9]{12}):prefix-list/pl-[a-z0-9]+$",
+                )
+                .min_length(0)
+                .max_length(500),
+        ],
+        required: &["CoreNetworkId", "PrefixListArn", "PrefixListAlias"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use core_network_prefix_list_association::CfnCoreNetworkPrefixListAssociation;
 
 /// `AWS::NetworkManager::CustomerGatewayAssociation` and its property types.
 pub mod customer_gateway_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::CustomerGatewayAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-customergatewayassociation.html)
@@ -619,12 +836,29 @@ pub mod customer_gateway_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::CustomerGatewayAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::CustomerGatewayAssociation",
+        properties: &[
+            s::prop("CustomerGatewayArn", s::Kind::String),
+            s::prop("DeviceId", s::Kind::String),
+            s::prop("GlobalNetworkId", s::Kind::String),
+            s::prop("LinkId", s::Kind::String),
+        ],
+        required: &["GlobalNetworkId", "CustomerGatewayArn", "DeviceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use customer_gateway_association::CfnCustomerGatewayAssociation;
 
 /// `AWS::NetworkManager::Device` and its property types.
 pub mod device {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::Device`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html)
@@ -695,6 +929,48 @@ pub mod device {
         }
     }
 
+    /// What the schema says of `AWS::NetworkManager::Device`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::Device",
+        properties: &[
+            s::prop("AWSLocation", s::Kind::Object(&SCHEMA_AwsLocation)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("GlobalNetworkId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("Model", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("SerialNumber", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("SiteId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Type", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Vendor", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalNetworkId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDevice`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDeviceAttributes {
         /// `DeviceId`: string.
@@ -736,6 +1012,27 @@ pub mod device {
         pub zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWSLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSLocation",
+        properties: &[
+            s::prop("SubnetArn", s::Kind::String)
+                .pattern(
+                    "^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$",
+                )
+                .min_length(0)
+                .max_length(500),
+            s::prop("Zone", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsLocation> for ::stratus_model::Val<AwsLocation> {
         fn from(value: AwsLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -760,6 +1057,29 @@ pub mod device {
         pub longitude: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("Address", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Latitude", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Longitude", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -771,6 +1091,8 @@ pub use device::{CfnDevice, CfnDeviceAttributes};
 
 /// `AWS::NetworkManager::DirectConnectGatewayAttachment` and its property types.
 pub mod direct_connect_gateway_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::DirectConnectGatewayAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-directconnectgatewayattachment.html)
@@ -837,6 +1159,16 @@ pub mod direct_connect_gateway_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::DirectConnectGatewayAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::DirectConnectGatewayAttachment",
+        properties: &[s::prop("CoreNetworkId", s::Kind::String).pattern("^core-network-([0-9a-f]{8,17})$").min_length(0).max_length(50), s::prop("DirectConnectGatewayArn", s::Kind::String).pattern("^arn:[^:]{1,63}:directconnect::[^:]{0,63}:dx-gateway\\/[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$").min_length(0).max_length(500), s::prop("EdgeLocations", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(1).max_length(63))), s::prop("ProposedNetworkFunctionGroupChange", s::Kind::Object(&SCHEMA_ProposedNetworkFunctionGroupChange)), s::prop("ProposedSegmentChange", s::Kind::Object(&SCHEMA_ProposedSegmentChange)), s::prop("RoutingPolicyLabel", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(256), s::prop("Tags", s::Kind::Json)],
+        required: &["CoreNetworkId", "DirectConnectGatewayArn", "EdgeLocations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDirectConnectGatewayAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectConnectGatewayAttachmentAttributes {
@@ -924,6 +1256,23 @@ pub mod direct_connect_gateway_attachment {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `ProposedNetworkFunctionGroupChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedNetworkFunctionGroupChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedNetworkFunctionGroupChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProposedNetworkFunctionGroupChange>
         for ::stratus_model::Val<ProposedNetworkFunctionGroupChange>
     {
@@ -943,6 +1292,23 @@ pub mod direct_connect_gateway_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedSegmentChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedSegmentChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedSegmentChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("SegmentName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedSegmentChange> for ::stratus_model::Val<ProposedSegmentChange> {
         fn from(value: ProposedSegmentChange) -> Self {
@@ -979,6 +1345,25 @@ pub mod direct_connect_gateway_attachment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -992,6 +1377,8 @@ pub use direct_connect_gateway_attachment::{
 
 /// `AWS::NetworkManager::GlobalNetwork` and its property types.
 pub mod global_network {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::GlobalNetwork`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-globalnetwork.html)
@@ -1015,6 +1402,24 @@ pub mod global_network {
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::NetworkManager::GlobalNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::GlobalNetwork",
+        properties: &[
+            s::prop("CreatedAt", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("State", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGlobalNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalNetworkAttributes {
         /// `Id`: string.
@@ -1037,6 +1442,8 @@ pub use global_network::{CfnGlobalNetwork, CfnGlobalNetworkAttributes};
 
 /// `AWS::NetworkManager::Link` and its property types.
 pub mod link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::Link`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-link.html)
@@ -1099,6 +1506,39 @@ pub mod link {
         }
     }
 
+    /// What the schema says of `AWS::NetworkManager::Link`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::Link",
+        properties: &[
+            s::prop("Bandwidth", s::Kind::Object(&SCHEMA_Bandwidth)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("GlobalNetworkId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Provider", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("SiteId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Type", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalNetworkId", "SiteId", "Bandwidth"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
         /// `LinkId`: string.
@@ -1136,6 +1576,19 @@ pub mod link {
         pub upload_speed: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Bandwidth`'s properties; `validate()` checks them.
+    pub static SCHEMA_Bandwidth: s::ObjectSchema = s::ObjectSchema {
+        name: "Bandwidth",
+        properties: &[
+            s::prop("DownloadSpeed", s::Kind::Integer),
+            s::prop("UploadSpeed", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Bandwidth> for ::stratus_model::Val<Bandwidth> {
         fn from(value: Bandwidth) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1147,6 +1600,8 @@ pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::NetworkManager::LinkAssociation` and its property types.
 pub mod link_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::LinkAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-linkassociation.html)
@@ -1188,12 +1643,28 @@ pub mod link_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::LinkAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::LinkAssociation",
+        properties: &[
+            s::prop("DeviceId", s::Kind::String),
+            s::prop("GlobalNetworkId", s::Kind::String),
+            s::prop("LinkId", s::Kind::String),
+        ],
+        required: &["GlobalNetworkId", "DeviceId", "LinkId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use link_association::CfnLinkAssociation;
 
 /// `AWS::NetworkManager::Site` and its property types.
 pub mod site {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::Site`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-site.html)
@@ -1234,6 +1705,27 @@ pub mod site {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::Site`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::Site",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("GlobalNetworkId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalNetworkId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSite`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSiteAttributes {
@@ -1280,6 +1772,29 @@ pub mod site {
         pub longitude: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("Address", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Latitude", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Longitude", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1291,6 +1806,8 @@ pub use site::{CfnSite, CfnSiteAttributes};
 
 /// `AWS::NetworkManager::SiteToSiteVpnAttachment` and its property types.
 pub mod site_to_site_vpn_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::SiteToSiteVpnAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html)
@@ -1352,6 +1869,16 @@ pub mod site_to_site_vpn_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::SiteToSiteVpnAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::SiteToSiteVpnAttachment",
+        properties: &[s::prop("CoreNetworkId", s::Kind::String).pattern("^core-network-([0-9a-f]{8,17})$").min_length(0).max_length(50), s::prop("NetworkFunctionGroupName", s::Kind::String), s::prop("ProposedNetworkFunctionGroupChange", s::Kind::Object(&SCHEMA_ProposedNetworkFunctionGroupChange)), s::prop("ProposedSegmentChange", s::Kind::Object(&SCHEMA_ProposedSegmentChange)), s::prop("RoutingPolicyLabel", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(256), s::prop("VpnConnectionArn", s::Kind::String).pattern("^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:vpn-connection\\/vpn-[0-9a-f]{8,17}$").min_length(0).max_length(500), s::prop("Tags", s::Kind::Json)],
+        required: &["CoreNetworkId", "VpnConnectionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSiteToSiteVpnAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSiteToSiteVpnAttachmentAttributes {
@@ -1437,6 +1964,23 @@ pub mod site_to_site_vpn_attachment {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `ProposedNetworkFunctionGroupChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedNetworkFunctionGroupChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedNetworkFunctionGroupChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProposedNetworkFunctionGroupChange>
         for ::stratus_model::Val<ProposedNetworkFunctionGroupChange>
     {
@@ -1456,6 +2000,23 @@ pub mod site_to_site_vpn_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedSegmentChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedSegmentChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedSegmentChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("SegmentName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedSegmentChange> for ::stratus_model::Val<ProposedSegmentChange> {
         fn from(value: ProposedSegmentChange) -> Self {
@@ -1492,6 +2053,25 @@ pub mod site_to_site_vpn_attachment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1505,6 +2085,8 @@ pub use site_to_site_vpn_attachment::{
 
 /// `AWS::NetworkManager::TransitGatewayPeering` and its property types.
 pub mod transit_gateway_peering {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::TransitGatewayPeering`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewaypeering.html)
@@ -1546,6 +2128,26 @@ pub mod transit_gateway_peering {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::TransitGatewayPeering`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::TransitGatewayPeering",
+        properties: &[
+            s::prop("CoreNetworkId", s::Kind::String)
+                .pattern("^core-network-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("TransitGatewayArn", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CoreNetworkId", "TransitGatewayArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayPeering`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayPeeringAttributes {
@@ -1617,6 +2219,8 @@ pub use transit_gateway_peering::{CfnTransitGatewayPeering, CfnTransitGatewayPee
 
 /// `AWS::NetworkManager::TransitGatewayRegistration` and its property types.
 pub mod transit_gateway_registration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::TransitGatewayRegistration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayregistration.html)
@@ -1655,12 +2259,33 @@ pub mod transit_gateway_registration {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::TransitGatewayRegistration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::TransitGatewayRegistration",
+        properties: &[
+            s::prop("GlobalNetworkId", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(50),
+            s::prop("TransitGatewayArn", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(500),
+        ],
+        required: &["GlobalNetworkId", "TransitGatewayArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use transit_gateway_registration::CfnTransitGatewayRegistration;
 
 /// `AWS::NetworkManager::TransitGatewayRouteTableAttachment` and its property types.
 pub mod transit_gateway_route_table_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html)
@@ -1724,6 +2349,39 @@ pub mod transit_gateway_route_table_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::TransitGatewayRouteTableAttachment",
+        properties: &[
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop("PeeringId", s::Kind::String)
+                .pattern("^peering-([0-9a-f]{8,17})$")
+                .min_length(0)
+                .max_length(50),
+            s::prop(
+                "ProposedNetworkFunctionGroupChange",
+                s::Kind::Object(&SCHEMA_ProposedNetworkFunctionGroupChange),
+            ),
+            s::prop(
+                "ProposedSegmentChange",
+                s::Kind::Object(&SCHEMA_ProposedSegmentChange),
+            ),
+            s::prop("RoutingPolicyLabel", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("TransitGatewayRouteTableArn", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(500),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PeeringId", "TransitGatewayRouteTableArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransitGatewayRouteTableAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransitGatewayRouteTableAttachmentAttributes {
@@ -1816,6 +2474,23 @@ pub mod transit_gateway_route_table_attachment {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
 
+    /// What the schema says of `ProposedNetworkFunctionGroupChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedNetworkFunctionGroupChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedNetworkFunctionGroupChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProposedNetworkFunctionGroupChange>
         for ::stratus_model::Val<ProposedNetworkFunctionGroupChange>
     {
@@ -1835,6 +2510,23 @@ pub mod transit_gateway_route_table_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedSegmentChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedSegmentChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedSegmentChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("SegmentName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedSegmentChange> for ::stratus_model::Val<ProposedSegmentChange> {
         fn from(value: ProposedSegmentChange) -> Self {
@@ -1871,6 +2563,25 @@ pub mod transit_gateway_route_table_attachment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1884,6 +2595,8 @@ pub use transit_gateway_route_table_attachment::{
 
 /// `AWS::NetworkManager::VpcAttachment` and its property types.
 pub mod vpc_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NetworkManager::VpcAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html)
@@ -1951,6 +2664,16 @@ pub mod vpc_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::NetworkManager::VpcAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NetworkManager::VpcAttachment",
+        properties: &[s::prop("CoreNetworkId", s::Kind::String).pattern("^core-network-([0-9a-f]{8,17})$").min_length(0).max_length(50), s::prop("Options", s::Kind::Object(&SCHEMA_VpcOptions)), s::prop("ProposedNetworkFunctionGroupChange", s::Kind::Object(&SCHEMA_ProposedNetworkFunctionGroupChange)), s::prop("ProposedSegmentChange", s::Kind::Object(&SCHEMA_ProposedSegmentChange)), s::prop("RoutingPolicyLabel", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(256), s::prop("SubnetArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$").min_length(0).max_length(500))), s::prop("VpcArn", s::Kind::String).pattern("^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:vpc\\/vpc-[0-9a-f]{8,17}$").min_length(0).max_length(500), s::prop("Tags", s::Kind::Json)],
+        required: &["CoreNetworkId", "VpcArn", "SubnetArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcAttachmentAttributes {
@@ -2042,6 +2765,21 @@ pub mod vpc_attachment {
         pub security_group_referencing_support: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `VpcOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcOptions",
+        properties: &[
+            s::prop("ApplianceModeSupport", s::Kind::Boolean),
+            s::prop("DnsSupport", s::Kind::Boolean),
+            s::prop("Ipv6Support", s::Kind::Boolean),
+            s::prop("SecurityGroupReferencingSupport", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcOptions> for ::stratus_model::Val<VpcOptions> {
         fn from(value: VpcOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2060,6 +2798,23 @@ pub mod vpc_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedNetworkFunctionGroupChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedNetworkFunctionGroupChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedNetworkFunctionGroupChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("NetworkFunctionGroupName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedNetworkFunctionGroupChange>
         for ::stratus_model::Val<ProposedNetworkFunctionGroupChange>
@@ -2080,6 +2835,23 @@ pub mod vpc_attachment {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `ProposedSegmentChange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProposedSegmentChange: s::ObjectSchema = s::ObjectSchema {
+        name: "ProposedSegmentChange",
+        properties: &[
+            s::prop("AttachmentPolicyRuleNumber", s::Kind::Integer),
+            s::prop("SegmentName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProposedSegmentChange> for ::stratus_model::Val<ProposedSegmentChange> {
         fn from(value: ProposedSegmentChange) -> Self {
@@ -2115,6 +2887,25 @@ pub mod vpc_attachment {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+            s::prop("Value", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(10000000),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Notifications::ChannelAssociation` and its property types.
 pub mod channel_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::ChannelAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-channelassociation.html)
@@ -42,12 +44,24 @@ pub mod channel_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Notifications::ChannelAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::ChannelAssociation",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$"), s::prop("NotificationConfigurationArn", s::Kind::String).pattern("^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$")],
+        required: &["Arn", "NotificationConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use channel_association::CfnChannelAssociation;
 
 /// `AWS::Notifications::EventRule` and its property types.
 pub mod event_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::EventRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html)
@@ -109,6 +123,45 @@ pub mod event_rule {
         }
     }
 
+    /// What the schema says of `AWS::Notifications::EventRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::EventRule",
+        properties: &[
+            s::prop("EventPattern", s::Kind::String)
+                .min_length(0)
+                .max_length(4096),
+            s::prop("EventType", s::Kind::String)
+                .pattern("^([a-zA-Z0-9 \\-\\(\\)])+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("NotificationConfigurationArn", s::Kind::String)
+                .pattern("^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$"),
+            s::prop(
+                "Regions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([a-z]{1,2})-([a-z]{1,15}-)+([0-9])$")
+                        .min_length(2)
+                        .max_length(25),
+                ),
+            )
+            .min_items(1),
+            s::prop("Source", s::Kind::String)
+                .pattern("^aws.([a-z0-9\\-])+$")
+                .min_length(1)
+                .max_length(36),
+        ],
+        required: &[
+            "EventType",
+            "NotificationConfigurationArn",
+            "Regions",
+            "Source",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventRuleAttributes {
         /// `Arn`: string.
@@ -141,6 +194,8 @@ pub use event_rule::{CfnEventRule, CfnEventRuleAttributes};
 
 /// `AWS::Notifications::ManagedNotificationAccountContactAssociation` and its property types.
 pub mod managed_notification_account_contact_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::ManagedNotificationAccountContactAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationaccountcontactassociation.html)
@@ -179,6 +234,16 @@ pub mod managed_notification_account_contact_association {
         }
     }
 
+    /// What the schema says of `AWS::Notifications::ManagedNotificationAccountContactAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::ManagedNotificationAccountContactAssociation",
+        properties: &[s::prop("ContactIdentifier", s::Kind::Enum(ContactIdentifier::VALUES)), s::prop("ManagedNotificationConfigurationArn", s::Kind::String).pattern("^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\\-]{3,64}/sub-category/[a-zA-Z0-9\\-]{3,64}$")],
+        required: &["ContactIdentifier", "ManagedNotificationConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `ContactIdentifier` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum ContactIdentifier {
@@ -199,6 +264,13 @@ pub mod managed_notification_account_contact_association {
             Self::AccountAlternateSecurity,
             Self::AccountAlternateOperations,
             Self::AccountAlternateBilling,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ACCOUNT_PRIMARY",
+            "ACCOUNT_ALTERNATE_SECURITY",
+            "ACCOUNT_ALTERNATE_OPERATIONS",
+            "ACCOUNT_ALTERNATE_BILLING",
         ];
 
         /// The value CloudFormation takes.
@@ -235,6 +307,8 @@ pub use managed_notification_account_contact_association::CfnManagedNotification
 
 /// `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation` and its property types.
 pub mod managed_notification_additional_channel_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationadditionalchannelassociation.html)
@@ -274,12 +348,24 @@ pub mod managed_notification_additional_channel_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation",
+        properties: &[s::prop("ChannelArn", s::Kind::String).pattern("^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$"), s::prop("ManagedNotificationConfigurationArn", s::Kind::String).pattern("^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\\-]{3,64}/sub-category/[a-zA-Z0-9\\-]{3,64}$")],
+        required: &["ChannelArn", "ManagedNotificationConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use managed_notification_additional_channel_association::CfnManagedNotificationAdditionalChannelAssociation;
 
 /// `AWS::Notifications::NotificationConfiguration` and its property types.
 pub mod notification_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::NotificationConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationconfiguration.html)
@@ -321,6 +407,30 @@ pub mod notification_configuration {
         }
     }
 
+    /// What the schema says of `AWS::Notifications::NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::NotificationConfiguration",
+        properties: &[
+            s::prop(
+                "AggregationDuration",
+                s::Kind::Enum(AggregationDuration::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[^\\u0001-\\u001F\\u007F-\\u009F]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z0-9_\\-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotificationConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationConfigurationAttributes {
         /// `CreationTime`: string.
@@ -357,6 +467,8 @@ pub mod notification_configuration {
     impl AggregationDuration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Long, Self::Short, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LONG", "SHORT", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -393,6 +505,8 @@ pub use notification_configuration::{
 
 /// `AWS::Notifications::NotificationHub` and its property types.
 pub mod notification_hub {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::NotificationHub`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-notificationhub.html)
@@ -421,6 +535,18 @@ pub mod notification_hub {
         }
     }
 
+    /// What the schema says of `AWS::Notifications::NotificationHub`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::NotificationHub",
+        properties: &[s::prop("Region", s::Kind::String)
+            .min_length(2)
+            .max_length(25)],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotificationHub`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotificationHubAttributes {
         /// `CreationTime`: string.
@@ -443,6 +569,8 @@ pub use notification_hub::{CfnNotificationHub, CfnNotificationHubAttributes};
 
 /// `AWS::Notifications::OrganizationalUnitAssociation` and its property types.
 pub mod organizational_unit_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Notifications::OrganizationalUnitAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-organizationalunitassociation.html)
@@ -483,6 +611,21 @@ pub mod organizational_unit_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Notifications::OrganizationalUnitAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Notifications::OrganizationalUnitAssociation",
+        properties: &[
+            s::prop("NotificationConfigurationArn", s::Kind::String)
+                .pattern("^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$"),
+            s::prop("OrganizationalUnitId", s::Kind::String)
+                .pattern("^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"),
+        ],
+        required: &["NotificationConfigurationArn", "OrganizationalUnitId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use organizational_unit_association::CfnOrganizationalUnitAssociation;

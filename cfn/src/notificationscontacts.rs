@@ -4,6 +4,8 @@
 
 /// `AWS::NotificationsContacts::EmailContact` and its property types.
 pub mod email_contact {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NotificationsContacts::EmailContact`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html)
@@ -45,6 +47,26 @@ pub mod email_contact {
             }
         }
     }
+
+    /// What the schema says of `AWS::NotificationsContacts::EmailContact`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NotificationsContacts::EmailContact",
+        properties: &[
+            s::prop("EmailAddress", s::Kind::String)
+                .pattern("^(.+)@(.+)$")
+                .min_length(6)
+                .max_length(254),
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w-.~]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EmailAddress", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEmailContact`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailContactAttributes {

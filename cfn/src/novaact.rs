@@ -4,6 +4,8 @@
 
 /// `AWS::NovaAct::WorkflowDefinition` and its property types.
 pub mod workflow_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::NovaAct::WorkflowDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-novaact-workflowdefinition.html)
@@ -44,6 +46,28 @@ pub mod workflow_definition {
             }
         }
     }
+
+    /// What the schema says of `AWS::NovaAct::WorkflowDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::NovaAct::WorkflowDefinition",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(4000),
+            s::prop(
+                "ExportConfig",
+                s::Kind::Object(&SCHEMA_WorkflowExportConfig),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,40}$")
+                .min_length(1)
+                .max_length(40),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkflowDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowDefinitionAttributes {
@@ -93,6 +117,25 @@ pub mod workflow_definition {
             }
         }
     }
+
+    /// What the schema says of `WorkflowExportConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowExportConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowExportConfig",
+        properties: &[
+            s::prop("S3BucketName", s::Kind::String)
+                .pattern("^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("S3KeyPrefix", s::Kind::String)
+                .pattern("^[a-zA-Z0-9!\\-_.*'()]+(?:/[a-zA-Z0-9!\\-_.*'()]+)*$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["S3BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkflowExportConfig> for ::stratus_model::Val<WorkflowExportConfig> {
         fn from(value: WorkflowExportConfig) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Oam::Link` and its property types.
 pub mod link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Oam::Link`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-link.html)
@@ -54,6 +56,35 @@ pub mod link {
         }
     }
 
+    /// What the schema says of `AWS::Oam::Link`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Oam::Link",
+        properties: &[
+            s::prop("LabelTemplate", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "LinkConfiguration",
+                s::Kind::Object(&SCHEMA_LinkConfiguration),
+            ),
+            s::prop(
+                "ResourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ResourceType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("SinkIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_:\\.\\-\\/]{0,2047}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceTypes", "SinkIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
         /// `Arn`: string.
@@ -81,6 +112,19 @@ pub mod link {
         pub metric_configuration: ::std::option::Option<::stratus_model::Val<LinkFilter>>,
     }
 
+    /// What the schema says of `LinkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkConfiguration",
+        properties: &[
+            s::prop("LogGroupConfiguration", s::Kind::Object(&SCHEMA_LinkFilter)),
+            s::prop("MetricConfiguration", s::Kind::Object(&SCHEMA_LinkFilter)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkConfiguration> for ::stratus_model::Val<LinkConfiguration> {
         fn from(value: LinkConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -107,6 +151,18 @@ pub mod link {
             }
         }
     }
+
+    /// What the schema says of `LinkFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkFilter",
+        properties: &[s::prop("Filter", s::Kind::String)
+            .min_length(1)
+            .max_length(2000)],
+        required: &["Filter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinkFilter> for ::stratus_model::Val<LinkFilter> {
         fn from(value: LinkFilter) -> Self {
@@ -143,6 +199,16 @@ pub mod link {
             Self::AwsInternetMonitorMonitor,
             Self::AwsApplicationSignalsService,
             Self::AwsApplicationSignalsServiceLevelObjective,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS::CloudWatch::Metric",
+            "AWS::Logs::LogGroup",
+            "AWS::XRay::Trace",
+            "AWS::ApplicationInsights::Application",
+            "AWS::InternetMonitor::Monitor",
+            "AWS::ApplicationSignals::Service",
+            "AWS::ApplicationSignals::ServiceLevelObjective",
         ];
 
         /// The value CloudFormation takes.
@@ -184,6 +250,8 @@ pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::Oam::Sink` and its property types.
 pub mod sink {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Oam::Sink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-sink.html)
@@ -219,6 +287,23 @@ pub mod sink {
             }
         }
     }
+
+    /// What the schema says of `AWS::Oam::Sink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Oam::Sink",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Policy", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSinkAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule` and its property types.
 pub mod organization_centralization_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-organizationcentralizationrule.html)
@@ -41,6 +43,23 @@ pub mod organization_centralization_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::OrganizationCentralizationRule",
+        properties: &[
+            s::prop("Rule", s::Kind::Object(&SCHEMA_CentralizationRule)),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[0-9A-Za-z-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RuleName", "Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOrganizationCentralizationRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationCentralizationRuleAttributes {
@@ -81,6 +100,22 @@ pub mod organization_centralization_rule {
         }
     }
 
+    /// What the schema says of `CentralizationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CentralizationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CentralizationRule",
+        properties: &[
+            s::prop(
+                "Destination",
+                s::Kind::Object(&SCHEMA_CentralizationRuleDestination),
+            ),
+            s::prop("Source", s::Kind::Object(&SCHEMA_CentralizationRuleSource)),
+        ],
+        required: &["Source", "Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CentralizationRule> for ::stratus_model::Val<CentralizationRule> {
         fn from(value: CentralizationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -113,6 +148,26 @@ pub mod organization_centralization_rule {
             }
         }
     }
+
+    /// What the schema says of `CentralizationRuleDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CentralizationRuleDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CentralizationRuleDestination",
+        properties: &[
+            s::prop("Account", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop(
+                "DestinationLogsConfiguration",
+                s::Kind::Object(&SCHEMA_DestinationLogsConfiguration),
+            ),
+            s::prop("Region", s::Kind::String).min_length(1),
+        ],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CentralizationRuleDestination>
         for ::stratus_model::Val<CentralizationRuleDestination>
@@ -152,6 +207,29 @@ pub mod organization_centralization_rule {
         }
     }
 
+    /// What the schema says of `CentralizationRuleSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_CentralizationRuleSource: s::ObjectSchema = s::ObjectSchema {
+        name: "CentralizationRuleSource",
+        properties: &[
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1),
+            s::prop("Scope", s::Kind::String)
+                .min_length(1)
+                .max_length(2000),
+            s::prop(
+                "SourceLogsConfiguration",
+                s::Kind::Object(&SCHEMA_SourceLogsConfiguration),
+            ),
+        ],
+        required: &["Regions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CentralizationRuleSource>
         for ::stratus_model::Val<CentralizationRuleSource>
     {
@@ -174,6 +252,29 @@ pub mod organization_centralization_rule {
         pub logs_encryption_configuration:
             ::std::option::Option<::stratus_model::Val<LogsEncryptionConfiguration>>,
     }
+
+    /// What the schema says of `DestinationLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DestinationLogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DestinationLogsConfiguration",
+        properties: &[
+            s::prop(
+                "BackupConfiguration",
+                s::Kind::Object(&SCHEMA_LogsBackupConfiguration),
+            ),
+            s::prop(
+                "LogGroupNameConfiguration",
+                s::Kind::Object(&SCHEMA_LogGroupNameConfiguration),
+            ),
+            s::prop(
+                "LogsEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_LogsEncryptionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DestinationLogsConfiguration>
         for ::stratus_model::Val<DestinationLogsConfiguration>
@@ -216,6 +317,27 @@ pub mod organization_centralization_rule {
         }
     }
 
+    /// What the schema says of `SourceLogsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceLogsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceLogsConfiguration",
+        properties: &[
+            s::prop("DataSourceSelectionCriteria", s::Kind::String)
+                .min_length(1)
+                .max_length(2000),
+            s::prop(
+                "EncryptedLogGroupStrategy",
+                s::Kind::Enum(EncryptedLogGroupStrategy::VALUES),
+            ),
+            s::prop("LogGroupSelectionCriteria", s::Kind::String)
+                .min_length(1)
+                .max_length(2000),
+        ],
+        required: &["EncryptedLogGroupStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceLogsConfiguration>
         for ::stratus_model::Val<SourceLogsConfiguration>
     {
@@ -246,6 +368,24 @@ pub mod organization_centralization_rule {
             }
         }
     }
+
+    /// What the schema says of `LogsBackupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogsBackupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogsBackupConfiguration",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
+                )
+                .min_length(1)
+                .max_length(1011),
+            s::prop("Region", s::Kind::String).min_length(1),
+        ],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogsBackupConfiguration>
         for ::stratus_model::Val<LogsBackupConfiguration>
@@ -278,6 +418,19 @@ pub mod organization_centralization_rule {
             }
         }
     }
+
+    /// What the schema says of `LogGroupNameConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogGroupNameConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogGroupNameConfiguration",
+        properties: &[s::prop("LogGroupNamePattern", s::Kind::String)
+            .pattern("^(?:[\\._\\-/#A-Za-z0-9]+|\\$\\{[A-Za-z]+(?:\\.[A-Za-z]+){1,2}\\})+$")
+            .min_length(1)
+            .max_length(512)],
+        required: &["LogGroupNamePattern"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogGroupNameConfiguration>
         for ::stratus_model::Val<LogGroupNameConfiguration>
@@ -316,6 +469,31 @@ pub mod organization_centralization_rule {
         }
     }
 
+    /// What the schema says of `LogsEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogsEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogsEncryptionConfiguration",
+        properties: &[
+            s::prop(
+                "EncryptionConflictResolutionStrategy",
+                s::Kind::Enum(EncryptionConflictResolutionStrategy::VALUES),
+            ),
+            s::prop(
+                "EncryptionStrategy",
+                s::Kind::Enum(EncryptionStrategy::VALUES),
+            ),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
+                )
+                .min_length(1)
+                .max_length(1011),
+        ],
+        required: &["EncryptionStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogsEncryptionConfiguration>
         for ::stratus_model::Val<LogsEncryptionConfiguration>
     {
@@ -336,6 +514,8 @@ pub mod organization_centralization_rule {
     impl EncryptedLogGroupStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Skip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "SKIP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -378,6 +558,8 @@ pub mod organization_centralization_rule {
     impl EncryptionConflictResolutionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Skip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "SKIP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -420,6 +602,8 @@ pub mod organization_centralization_rule {
     impl EncryptionStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManaged, Self::AwsOwned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED", "AWS_OWNED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -455,6 +639,8 @@ pub use organization_centralization_rule::{
 
 /// `AWS::ObservabilityAdmin::OrganizationTelemetryRule` and its property types.
 pub mod organization_telemetry_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-organizationtelemetryrule.html)
@@ -492,6 +678,23 @@ pub mod organization_telemetry_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::OrganizationTelemetryRule",
+        properties: &[
+            s::prop("Rule", s::Kind::Object(&SCHEMA_TelemetryRule)),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[0-9A-Za-z-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RuleName", "Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOrganizationTelemetryRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationTelemetryRuleAttributes {
@@ -560,6 +763,36 @@ pub mod organization_telemetry_rule {
         }
     }
 
+    /// What the schema says of `TelemetryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetryRule: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetryRule",
+        properties: &[
+            s::prop("AllRegions", s::Kind::Boolean),
+            s::prop("AllowFieldUpdates", s::Kind::Boolean),
+            s::prop(
+                "DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_TelemetryDestinationConfiguration),
+            ),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("Scope", s::Kind::String),
+            s::prop("SelectionCriteria", s::Kind::String),
+            s::prop(
+                "TelemetrySourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TelemetrySourceType::VALUES))),
+            ),
+            s::prop("TelemetryType", s::Kind::Enum(TelemetryType::VALUES)),
+        ],
+        required: &["ResourceType", "TelemetryType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetryRule> for ::stratus_model::Val<TelemetryRule> {
         fn from(value: TelemetryRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -593,6 +826,38 @@ pub mod organization_telemetry_rule {
             ::std::option::Option<::stratus_model::Val<WafLoggingParameters>>,
     }
 
+    /// What the schema says of `TelemetryDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetryDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetryDestinationConfiguration",
+        properties: &[
+            s::prop(
+                "CloudtrailParameters",
+                s::Kind::Object(&SCHEMA_CloudtrailParameters),
+            ),
+            s::prop("DestinationPattern", s::Kind::String),
+            s::prop("DestinationType", s::Kind::Enum(DestinationType::VALUES)),
+            s::prop(
+                "ELBLoadBalancerLoggingParameters",
+                s::Kind::Object(&SCHEMA_ElbLoadBalancerLoggingParameters),
+            ),
+            s::prop("RetentionInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(3653.0),
+            s::prop(
+                "VPCFlowLogParameters",
+                s::Kind::Object(&SCHEMA_VpcFlowLogParameters),
+            ),
+            s::prop(
+                "WAFLoggingParameters",
+                s::Kind::Object(&SCHEMA_WafLoggingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetryDestinationConfiguration>
         for ::stratus_model::Val<TelemetryDestinationConfiguration>
     {
@@ -623,6 +888,19 @@ pub mod organization_telemetry_rule {
         }
     }
 
+    /// What the schema says of `CloudtrailParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudtrailParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudtrailParameters",
+        properties: &[s::prop(
+            "AdvancedEventSelectors",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedEventSelector))),
+        )],
+        required: &["AdvancedEventSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudtrailParameters> for ::stratus_model::Val<CloudtrailParameters> {
         fn from(value: CloudtrailParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -639,6 +917,19 @@ pub mod organization_telemetry_rule {
         /// Allowed values: `plain`, `json`.
         pub output_format: ::std::option::Option<::stratus_model::Val<OutputFormat>>,
     }
+
+    /// What the schema says of `ELBLoadBalancerLoggingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElbLoadBalancerLoggingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ELBLoadBalancerLoggingParameters",
+        properties: &[
+            s::prop("FieldDelimiter", s::Kind::String),
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ElbLoadBalancerLoggingParameters>
         for ::stratus_model::Val<ElbLoadBalancerLoggingParameters>
@@ -660,6 +951,20 @@ pub mod organization_telemetry_rule {
         pub traffic_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VPCFlowLogParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcFlowLogParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "VPCFlowLogParameters",
+        properties: &[
+            s::prop("LogFormat", s::Kind::String),
+            s::prop("MaxAggregationInterval", s::Kind::Integer),
+            s::prop("TrafficType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcFlowLogParameters> for ::stratus_model::Val<VpcFlowLogParameters> {
         fn from(value: VpcFlowLogParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -678,6 +983,24 @@ pub mod organization_telemetry_rule {
         pub redacted_fields:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FieldToMatch>>>,
     }
+
+    /// What the schema says of `WAFLoggingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_WafLoggingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "WAFLoggingParameters",
+        properties: &[
+            s::prop("LogType", s::Kind::Enum(WafLogType::VALUES)),
+            s::prop("LoggingFilter", s::Kind::Object(&SCHEMA_LoggingFilter)),
+            s::prop(
+                "RedactedFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldToMatch))),
+            )
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<WafLoggingParameters> for ::stratus_model::Val<WafLoggingParameters> {
         fn from(value: WafLoggingParameters) -> Self {
@@ -710,6 +1033,22 @@ pub mod organization_telemetry_rule {
         }
     }
 
+    /// What the schema says of `AdvancedEventSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedEventSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedEventSelector",
+        properties: &[
+            s::prop(
+                "FieldSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedFieldSelector))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["FieldSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -725,6 +1064,24 @@ pub mod organization_telemetry_rule {
         /// `Filters`: list of [`Filter`].
         pub filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Filter>>>,
     }
+
+    /// What the schema says of `LoggingFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFilter",
+        properties: &[
+            s::prop("DefaultBehavior", s::Kind::Enum(FilterBehavior::VALUES)),
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_length(1)
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
         fn from(value: LoggingFilter) -> Self {
@@ -745,6 +1102,21 @@ pub mod organization_telemetry_rule {
         /// `UriPath`: string.
         pub uri_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Method", s::Kind::String),
+            s::prop("QueryString", s::Kind::String),
+            s::prop("SingleHeader", s::Kind::Object(&SCHEMA_SingleHeader)),
+            s::prop("UriPath", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
@@ -779,6 +1151,29 @@ pub mod organization_telemetry_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AdvancedFieldSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedFieldSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedFieldSelector",
+        properties: &[
+            s::prop("EndsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Equals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Field", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("NotEndsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("NotEquals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "NotStartsWith",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("StartsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
         fn from(value: AdvancedFieldSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -796,6 +1191,25 @@ pub mod organization_telemetry_rule {
         /// `Requirement`: [`FilterRequirement`].
         pub requirement: ::std::option::Option<::stratus_model::Val<FilterRequirement>>,
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Behavior", s::Kind::Enum(FilterBehavior::VALUES)),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            )
+            .min_length(1)
+            .min_items(1),
+            s::prop("Requirement", s::Kind::Enum(FilterRequirement::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -822,6 +1236,18 @@ pub mod organization_telemetry_rule {
         }
     }
 
+    /// What the schema says of `SingleHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeader",
+        properties: &[s::prop("Name", s::Kind::String)
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -838,6 +1264,22 @@ pub mod organization_telemetry_rule {
         pub label_name_condition: ::std::option::Option<::stratus_model::Val<LabelNameCondition>>,
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("ActionCondition", s::Kind::Object(&SCHEMA_ActionCondition)),
+            s::prop(
+                "LabelNameCondition",
+                s::Kind::Object(&SCHEMA_LabelNameCondition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -851,6 +1293,16 @@ pub mod organization_telemetry_rule {
         /// `Action`: [`Action`].
         pub action: ::std::option::Option<::stratus_model::Val<Action>>,
     }
+
+    /// What the schema says of `ActionCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionCondition",
+        properties: &[s::prop("Action", s::Kind::Enum(Action::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ActionCondition> for ::stratus_model::Val<ActionCondition> {
         fn from(value: ActionCondition) -> Self {
@@ -867,6 +1319,19 @@ pub mod organization_telemetry_rule {
         /// Length: `1..=1024`.
         pub label_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LabelNameCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelNameCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelNameCondition",
+        properties: &[s::prop("LabelName", s::Kind::String)
+            .pattern("^[0-9A-Za-z_\\-:]+$")
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<LabelNameCondition> for ::stratus_model::Val<LabelNameCondition> {
         fn from(value: LabelNameCondition) -> Self {
@@ -900,6 +1365,15 @@ pub mod organization_telemetry_rule {
             Self::AwsEksCluster,
             Self::AwsElasticLoadBalancingV2LoadBalancer,
             Self::AwsEc2Instance,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS::EC2::VPC",
+            "AWS::WAFv2::WebACL",
+            "AWS::CloudTrail",
+            "AWS::EKS::Cluster",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::EC2::Instance",
         ];
 
         /// The value CloudFormation takes.
@@ -965,6 +1439,16 @@ pub mod organization_telemetry_rule {
             Self::EksSchedulerLogs,
             Self::EksApiLogs,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VPC_FLOW_LOGS",
+            "ROUTE53_RESOLVER_QUERY_LOGS",
+            "EKS_AUDIT_LOGS",
+            "EKS_AUTHENTICATOR_LOGS",
+            "EKS_CONTROLLER_MANAGER_LOGS",
+            "EKS_SCHEDULER_LOGS",
+            "EKS_API_LOGS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1010,6 +1494,8 @@ pub mod organization_telemetry_rule {
     impl TelemetryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Logs, Self::Metrics];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Logs", "Metrics"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1048,6 +1534,8 @@ pub mod organization_telemetry_rule {
     impl DestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudWatchLogs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloud-watch-logs"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1087,6 +1575,8 @@ pub mod organization_telemetry_rule {
     impl OutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Plain, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["plain", "json"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1125,6 +1615,8 @@ pub mod organization_telemetry_rule {
     impl WafLogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WafLogs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WAF_LOGS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1164,6 +1656,8 @@ pub mod organization_telemetry_rule {
     impl FilterBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Keep, Self::Drop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1204,6 +1698,8 @@ pub mod organization_telemetry_rule {
     impl FilterRequirement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MeetsAll, Self::MeetsAny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MEETS_ALL", "MEETS_ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1259,6 +1755,15 @@ pub mod organization_telemetry_rule {
             Self::Challenge,
             Self::ExcludedAsCount,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALLOW",
+            "BLOCK",
+            "COUNT",
+            "CAPTCHA",
+            "CHALLENGE",
+            "EXCLUDED_AS_COUNT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1298,6 +1803,8 @@ pub use organization_telemetry_rule::{
 
 /// `AWS::ObservabilityAdmin::S3TableIntegration` and its property types.
 pub mod s3_table_integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::S3TableIntegration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-s3tableintegration.html)
@@ -1340,6 +1847,29 @@ pub mod s3_table_integration {
             }
         }
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::S3TableIntegration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::S3TableIntegration",
+        properties: &[
+            s::prop("Encryption", s::Kind::Object(&SCHEMA_EncryptionConfig)),
+            s::prop(
+                "LogSources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogSource))),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
+                )
+                .min_length(1)
+                .max_length(1011),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Encryption", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnS3TableIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnS3TableIntegrationAttributes {
@@ -1384,6 +1914,24 @@ pub mod s3_table_integration {
         }
     }
 
+    /// What the schema says of `EncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfig",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern(
+                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
+                )
+                .min_length(1)
+                .max_length(1011),
+            s::prop("SseAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
+        ],
+        required: &["SseAlgorithm"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1421,6 +1969,26 @@ pub mod s3_table_integration {
         }
     }
 
+    /// What the schema says of `LogSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogSource: s::ObjectSchema = s::ObjectSchema {
+        name: "LogSource",
+        properties: &[
+            s::prop("Identifier", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Type", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogSource> for ::stratus_model::Val<LogSource> {
         fn from(value: LogSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1439,6 +2007,8 @@ pub mod s3_table_integration {
     impl SseAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::AwsKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1472,6 +2042,8 @@ pub use s3_table_integration::{CfnS3TableIntegration, CfnS3TableIntegrationAttri
 
 /// `AWS::ObservabilityAdmin::TelemetryEnrichment` and its property types.
 pub mod telemetry_enrichment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::TelemetryEnrichment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryenrichment.html)
@@ -1487,6 +2059,16 @@ pub mod telemetry_enrichment {
         #[resource(replace)]
         pub scope: ::std::option::Option<::stratus_model::Val<Scope>>,
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::TelemetryEnrichment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::TelemetryEnrichment",
+        properties: &[s::prop("Scope", s::Kind::Enum(Scope::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTelemetryEnrichment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTelemetryEnrichmentAttributes {
@@ -1510,6 +2092,8 @@ pub mod telemetry_enrichment {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Account];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACCOUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1542,6 +2126,8 @@ pub use telemetry_enrichment::{CfnTelemetryEnrichment, CfnTelemetryEnrichmentAtt
 
 /// `AWS::ObservabilityAdmin::TelemetryPipelines` and its property types.
 pub mod telemetry_pipelines {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::TelemetryPipelines`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetrypipelines.html)
@@ -1579,6 +2165,26 @@ pub mod telemetry_pipelines {
             }
         }
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::TelemetryPipelines`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::TelemetryPipelines",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::Object(&SCHEMA_TelemetryPipelineConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-z][a-z0-9\\-]+")
+                .min_length(3)
+                .max_length(28),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTelemetryPipelines`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTelemetryPipelinesAttributes {
@@ -1631,6 +2237,18 @@ pub mod telemetry_pipelines {
         }
     }
 
+    /// What the schema says of `TelemetryPipelineConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetryPipelineConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetryPipelineConfiguration",
+        properties: &[s::prop("Body", s::Kind::String)
+            .min_length(1)
+            .max_length(24000)],
+        required: &["Body"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetryPipelineConfiguration>
         for ::stratus_model::Val<TelemetryPipelineConfiguration>
     {
@@ -1644,6 +2262,8 @@ pub use telemetry_pipelines::{CfnTelemetryPipelines, CfnTelemetryPipelinesAttrib
 
 /// `AWS::ObservabilityAdmin::TelemetryRule` and its property types.
 pub mod telemetry_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ObservabilityAdmin::TelemetryRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryrule.html)
@@ -1681,6 +2301,23 @@ pub mod telemetry_rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::ObservabilityAdmin::TelemetryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ObservabilityAdmin::TelemetryRule",
+        properties: &[
+            s::prop("Rule", s::Kind::Object(&SCHEMA_TelemetryRule)),
+            s::prop("RuleName", s::Kind::String)
+                .pattern("^[0-9A-Za-z-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RuleName", "Rule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTelemetryRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTelemetryRuleAttributes {
@@ -1746,6 +2383,35 @@ pub mod telemetry_rule {
         }
     }
 
+    /// What the schema says of `TelemetryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetryRule: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetryRule",
+        properties: &[
+            s::prop("AllRegions", s::Kind::Boolean),
+            s::prop("AllowFieldUpdates", s::Kind::Boolean),
+            s::prop(
+                "DestinationConfiguration",
+                s::Kind::Object(&SCHEMA_TelemetryDestinationConfiguration),
+            ),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1)),
+            )
+            .min_items(1),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("SelectionCriteria", s::Kind::String),
+            s::prop(
+                "TelemetrySourceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TelemetrySourceType::VALUES))),
+            ),
+            s::prop("TelemetryType", s::Kind::Enum(TelemetryType::VALUES)),
+        ],
+        required: &["ResourceType", "TelemetryType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetryRule> for ::stratus_model::Val<TelemetryRule> {
         fn from(value: TelemetryRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1782,6 +2448,42 @@ pub mod telemetry_rule {
             ::std::option::Option<::stratus_model::Val<WafLoggingParameters>>,
     }
 
+    /// What the schema says of `TelemetryDestinationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TelemetryDestinationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TelemetryDestinationConfiguration",
+        properties: &[
+            s::prop(
+                "CloudtrailParameters",
+                s::Kind::Object(&SCHEMA_CloudtrailParameters),
+            ),
+            s::prop("DestinationPattern", s::Kind::String),
+            s::prop("DestinationType", s::Kind::Enum(DestinationType::VALUES)),
+            s::prop(
+                "ELBLoadBalancerLoggingParameters",
+                s::Kind::Object(&SCHEMA_ElbLoadBalancerLoggingParameters),
+            ),
+            s::prop(
+                "LogDeliveryParameters",
+                s::Kind::Object(&SCHEMA_LogDeliveryParameters),
+            ),
+            s::prop("RetentionInDays", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(3653.0),
+            s::prop(
+                "VPCFlowLogParameters",
+                s::Kind::Object(&SCHEMA_VpcFlowLogParameters),
+            ),
+            s::prop(
+                "WAFLoggingParameters",
+                s::Kind::Object(&SCHEMA_WafLoggingParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TelemetryDestinationConfiguration>
         for ::stratus_model::Val<TelemetryDestinationConfiguration>
     {
@@ -1812,6 +2514,19 @@ pub mod telemetry_rule {
         }
     }
 
+    /// What the schema says of `CloudtrailParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudtrailParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudtrailParameters",
+        properties: &[s::prop(
+            "AdvancedEventSelectors",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedEventSelector))),
+        )],
+        required: &["AdvancedEventSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudtrailParameters> for ::stratus_model::Val<CloudtrailParameters> {
         fn from(value: CloudtrailParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1829,6 +2544,19 @@ pub mod telemetry_rule {
         pub output_format: ::std::option::Option<::stratus_model::Val<OutputFormat>>,
     }
 
+    /// What the schema says of `ELBLoadBalancerLoggingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElbLoadBalancerLoggingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ELBLoadBalancerLoggingParameters",
+        properties: &[
+            s::prop("FieldDelimiter", s::Kind::String),
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ElbLoadBalancerLoggingParameters>
         for ::stratus_model::Val<ElbLoadBalancerLoggingParameters>
     {
@@ -1845,6 +2573,20 @@ pub mod telemetry_rule {
         /// Items: `1..=`.
         pub log_types: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<LogType>>>,
     }
+
+    /// What the schema says of `LogDeliveryParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDeliveryParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDeliveryParameters",
+        properties: &[s::prop(
+            "LogTypes",
+            s::Kind::List(&s::prop("", s::Kind::Enum(LogType::VALUES))),
+        )
+        .min_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<LogDeliveryParameters> for ::stratus_model::Val<LogDeliveryParameters> {
         fn from(value: LogDeliveryParameters) -> Self {
@@ -1864,6 +2606,20 @@ pub mod telemetry_rule {
         pub traffic_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VPCFlowLogParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcFlowLogParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "VPCFlowLogParameters",
+        properties: &[
+            s::prop("LogFormat", s::Kind::String),
+            s::prop("MaxAggregationInterval", s::Kind::Integer),
+            s::prop("TrafficType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcFlowLogParameters> for ::stratus_model::Val<VpcFlowLogParameters> {
         fn from(value: VpcFlowLogParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1882,6 +2638,24 @@ pub mod telemetry_rule {
         pub redacted_fields:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<FieldToMatch>>>,
     }
+
+    /// What the schema says of `WAFLoggingParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_WafLoggingParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "WAFLoggingParameters",
+        properties: &[
+            s::prop("LogType", s::Kind::Enum(WafLogType::VALUES)),
+            s::prop("LoggingFilter", s::Kind::Object(&SCHEMA_LoggingFilter)),
+            s::prop(
+                "RedactedFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldToMatch))),
+            )
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<WafLoggingParameters> for ::stratus_model::Val<WafLoggingParameters> {
         fn from(value: WafLoggingParameters) -> Self {
@@ -1914,6 +2688,22 @@ pub mod telemetry_rule {
         }
     }
 
+    /// What the schema says of `AdvancedEventSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedEventSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedEventSelector",
+        properties: &[
+            s::prop(
+                "FieldSelectors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdvancedFieldSelector))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["FieldSelectors"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedEventSelector> for ::stratus_model::Val<AdvancedEventSelector> {
         fn from(value: AdvancedEventSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1929,6 +2719,24 @@ pub mod telemetry_rule {
         /// `Filters`: list of [`Filter`].
         pub filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Filter>>>,
     }
+
+    /// What the schema says of `LoggingFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFilter",
+        properties: &[
+            s::prop("DefaultBehavior", s::Kind::Enum(FilterBehavior::VALUES)),
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_length(1)
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
         fn from(value: LoggingFilter) -> Self {
@@ -1949,6 +2757,21 @@ pub mod telemetry_rule {
         /// `UriPath`: string.
         pub uri_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Method", s::Kind::String),
+            s::prop("QueryString", s::Kind::String),
+            s::prop("SingleHeader", s::Kind::Object(&SCHEMA_SingleHeader)),
+            s::prop("UriPath", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
@@ -1983,6 +2806,29 @@ pub mod telemetry_rule {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AdvancedFieldSelector`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedFieldSelector: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedFieldSelector",
+        properties: &[
+            s::prop("EndsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Equals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Field", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("NotEndsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("NotEquals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "NotStartsWith",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("StartsWith", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<AdvancedFieldSelector> for ::stratus_model::Val<AdvancedFieldSelector> {
         fn from(value: AdvancedFieldSelector) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2000,6 +2846,25 @@ pub mod telemetry_rule {
         /// `Requirement`: [`FilterRequirement`].
         pub requirement: ::std::option::Option<::stratus_model::Val<FilterRequirement>>,
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Behavior", s::Kind::Enum(FilterBehavior::VALUES)),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            )
+            .min_length(1)
+            .min_items(1),
+            s::prop("Requirement", s::Kind::Enum(FilterRequirement::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -2026,6 +2891,18 @@ pub mod telemetry_rule {
         }
     }
 
+    /// What the schema says of `SingleHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeader",
+        properties: &[s::prop("Name", s::Kind::String)
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2042,6 +2919,22 @@ pub mod telemetry_rule {
         pub label_name_condition: ::std::option::Option<::stratus_model::Val<LabelNameCondition>>,
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("ActionCondition", s::Kind::Object(&SCHEMA_ActionCondition)),
+            s::prop(
+                "LabelNameCondition",
+                s::Kind::Object(&SCHEMA_LabelNameCondition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2055,6 +2948,16 @@ pub mod telemetry_rule {
         /// `Action`: [`Action`].
         pub action: ::std::option::Option<::stratus_model::Val<Action>>,
     }
+
+    /// What the schema says of `ActionCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionCondition",
+        properties: &[s::prop("Action", s::Kind::Enum(Action::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<ActionCondition> for ::stratus_model::Val<ActionCondition> {
         fn from(value: ActionCondition) -> Self {
@@ -2071,6 +2974,19 @@ pub mod telemetry_rule {
         /// Length: `1..=1024`.
         pub label_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LabelNameCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelNameCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelNameCondition",
+        properties: &[s::prop("LabelName", s::Kind::String)
+            .pattern("^[0-9A-Za-z_\\-:]+$")
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<LabelNameCondition> for ::stratus_model::Val<LabelNameCondition> {
         fn from(value: LabelNameCondition) -> Self {
@@ -2113,6 +3029,18 @@ pub mod telemetry_rule {
             Self::AwsBedrockAgentCoreRuntime,
             Self::AwsBedrockAgentCoreBrowser,
             Self::AwsBedrockAgentCoreCodeInterpreter,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS::EC2::VPC",
+            "AWS::WAFv2::WebACL",
+            "AWS::CloudTrail",
+            "AWS::EKS::Cluster",
+            "AWS::ElasticLoadBalancingV2::LoadBalancer",
+            "AWS::EC2::Instance",
+            "AWS::BedrockAgentCore::Runtime",
+            "AWS::BedrockAgentCore::Browser",
+            "AWS::BedrockAgentCore::CodeInterpreter",
         ];
 
         /// The value CloudFormation takes.
@@ -2183,6 +3111,16 @@ pub mod telemetry_rule {
             Self::EksSchedulerLogs,
             Self::EksApiLogs,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VPC_FLOW_LOGS",
+            "ROUTE53_RESOLVER_QUERY_LOGS",
+            "EKS_AUDIT_LOGS",
+            "EKS_AUTHENTICATOR_LOGS",
+            "EKS_CONTROLLER_MANAGER_LOGS",
+            "EKS_SCHEDULER_LOGS",
+            "EKS_API_LOGS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2230,6 +3168,8 @@ pub mod telemetry_rule {
     impl TelemetryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Logs, Self::Traces, Self::Metrics];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Logs", "Traces", "Metrics"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2269,6 +3209,8 @@ pub mod telemetry_rule {
     impl DestinationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudWatchLogs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cloud-watch-logs"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2308,6 +3250,8 @@ pub mod telemetry_rule {
     impl OutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Plain, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["plain", "json"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2348,6 +3292,8 @@ pub mod telemetry_rule {
     impl LogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApplicationLogs, Self::UsageLogs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["APPLICATION_LOGS", "USAGE_LOGS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2386,6 +3332,8 @@ pub mod telemetry_rule {
     impl WafLogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::WafLogs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WAF_LOGS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2425,6 +3373,8 @@ pub mod telemetry_rule {
     impl FilterBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Keep, Self::Drop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2465,6 +3415,8 @@ pub mod telemetry_rule {
     impl FilterRequirement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MeetsAll, Self::MeetsAny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MEETS_ALL", "MEETS_ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2519,6 +3471,15 @@ pub mod telemetry_rule {
             Self::Captcha,
             Self::Challenge,
             Self::ExcludedAsCount,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALLOW",
+            "BLOCK",
+            "COUNT",
+            "CAPTCHA",
+            "CHALLENGE",
+            "EXCLUDED_AS_COUNT",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::ODB::CloudAutonomousVmCluster` and its property types.
 pub mod cloud_autonomous_vm_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ODB::CloudAutonomousVmCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html)
@@ -94,6 +96,16 @@ pub mod cloud_autonomous_vm_cluster {
         #[resource(replace)]
         pub total_container_databases: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AWS::ODB::CloudAutonomousVmCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ODB::CloudAutonomousVmCluster",
+        properties: &[s::prop("AutonomousDataStorageSizeInTBs", s::Kind::Number), s::prop("CloudExadataInfrastructureId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("CpuCoreCountPerNode", s::Kind::Integer), s::prop("DbServers", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1).max_items(1024), s::prop("Description", s::Kind::String), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$").min_length(1).max_length(255), s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IamRole)))), s::prop("IsMtlsEnabledVmCluster", s::Kind::Boolean), s::prop("LicenseModel", s::Kind::Enum(LicenseModel::VALUES)), s::prop("MaintenanceWindow", s::Kind::Object(&SCHEMA_MaintenanceWindow)), s::prop("MemoryPerOracleComputeUnitInGBs", s::Kind::Integer), s::prop("OdbNetworkId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("ScanListenerPortNonTls", s::Kind::Integer).minimum(1024.0).maximum(8999.0), s::prop("ScanListenerPortTls", s::Kind::Integer).minimum(1024.0).maximum(8999.0), s::prop("TimeZone", s::Kind::String).min_length(1).max_length(255), s::prop("TotalContainerDatabases", s::Kind::Integer), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudAutonomousVmCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudAutonomousVmClusterAttributes {
@@ -259,6 +271,20 @@ pub mod cloud_autonomous_vm_cluster {
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IamRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamRole: s::ObjectSchema = s::ObjectSchema {
+        name: "IamRole",
+        properties: &[
+            s::prop("AwsIntegration", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamRole> for ::stratus_model::Val<IamRole> {
         fn from(value: IamRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -286,6 +312,34 @@ pub mod cloud_autonomous_vm_cluster {
         pub weeks_of_month: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<i64>>>,
     }
 
+    /// What the schema says of `MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindow",
+        properties: &[
+            s::prop(
+                "DaysOfWeek",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DaysOfWeekItem::VALUES))),
+            ),
+            s::prop("HoursOfDay", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("LeadTimeInWeeks", s::Kind::Integer)
+                .min_length(1)
+                .max_length(4),
+            s::prop(
+                "Months",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Month::VALUES))),
+            ),
+            s::prop("Preference", s::Kind::Enum(Preference::VALUES)),
+            s::prop(
+                "WeeksOfMonth",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -304,6 +358,8 @@ pub mod cloud_autonomous_vm_cluster {
     impl LicenseModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BringYourOwnLicense, Self::LicenseIncluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BRING_YOUR_OWN_LICENSE", "LICENSE_INCLUDED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -361,6 +417,16 @@ pub mod cloud_autonomous_vm_cluster {
             Self::Friday,
             Self::Saturday,
             Self::Sunday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
         ];
 
         /// The value CloudFormation takes.
@@ -440,6 +506,21 @@ pub mod cloud_autonomous_vm_cluster {
             Self::November,
             Self::December,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -490,6 +571,8 @@ pub mod cloud_autonomous_vm_cluster {
     impl Preference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoPreference, Self::CustomPreference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_PREFERENCE", "CUSTOM_PREFERENCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -525,6 +608,8 @@ pub use cloud_autonomous_vm_cluster::{
 
 /// `AWS::ODB::CloudExadataInfrastructure` and its property types.
 pub mod cloud_exadata_infrastructure {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ODB::CloudExadataInfrastructure`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudexadatainfrastructure.html)
@@ -590,6 +675,50 @@ pub mod cloud_exadata_infrastructure {
         #[resource(replace)]
         pub storage_server_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ODB::CloudExadataInfrastructure`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ODB::CloudExadataInfrastructure",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("AvailabilityZoneId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("ComputeCount", s::Kind::Integer),
+            s::prop(
+                "CustomerContactsToSendToOCI",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomerContact))),
+            ),
+            s::prop("DatabaseServerType", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\/.=-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "MaintenanceWindow",
+                s::Kind::Object(&SCHEMA_MaintenanceWindow),
+            ),
+            s::prop("Shape", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\/.=-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("StorageCount", s::Kind::Integer),
+            s::prop("StorageServerType", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\/.=-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudExadataInfrastructure`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudExadataInfrastructureAttributes {
@@ -713,6 +842,16 @@ pub mod cloud_exadata_infrastructure {
         pub email: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomerContact`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerContact: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerContact",
+        properties: &[s::prop("Email", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerContact> for ::stratus_model::Val<CustomerContact> {
         fn from(value: CustomerContact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -747,6 +886,39 @@ pub mod cloud_exadata_infrastructure {
         /// `WeeksOfMonth`: list of integer.
         pub weeks_of_month: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<i64>>>,
     }
+
+    /// What the schema says of `MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindow",
+        properties: &[
+            s::prop("CustomActionTimeoutInMins", s::Kind::Integer)
+                .minimum(15.0)
+                .maximum(120.0),
+            s::prop(
+                "DaysOfWeek",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DaysOfWeekItem::VALUES))),
+            ),
+            s::prop("HoursOfDay", s::Kind::List(&s::prop("", s::Kind::Integer))),
+            s::prop("IsCustomActionTimeoutEnabled", s::Kind::Boolean),
+            s::prop("LeadTimeInWeeks", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(4.0),
+            s::prop(
+                "Months",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Month::VALUES))),
+            ),
+            s::prop("PatchingMode", s::Kind::Enum(PatchingMode::VALUES)),
+            s::prop("Preference", s::Kind::Enum(Preference::VALUES)),
+            s::prop(
+                "WeeksOfMonth",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
@@ -783,6 +955,16 @@ pub mod cloud_exadata_infrastructure {
             Self::Friday,
             Self::Saturday,
             Self::Sunday,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
         ];
 
         /// The value CloudFormation takes.
@@ -862,6 +1044,21 @@ pub mod cloud_exadata_infrastructure {
             Self::November,
             Self::December,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JANUARY",
+            "FEBRUARY",
+            "MARCH",
+            "APRIL",
+            "MAY",
+            "JUNE",
+            "JULY",
+            "AUGUST",
+            "SEPTEMBER",
+            "OCTOBER",
+            "NOVEMBER",
+            "DECEMBER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -912,6 +1109,8 @@ pub mod cloud_exadata_infrastructure {
     impl PatchingMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Nonrolling, Self::Rolling];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONROLLING", "ROLLING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -952,6 +1151,8 @@ pub mod cloud_exadata_infrastructure {
     impl Preference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomPreference, Self::NoPreference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOM_PREFERENCE", "NO_PREFERENCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -987,6 +1188,8 @@ pub use cloud_exadata_infrastructure::{
 
 /// `AWS::ODB::CloudVmCluster` and its property types.
 pub mod cloud_vm_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ODB::CloudVmCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html)
@@ -1104,6 +1307,16 @@ pub mod cloud_vm_cluster {
         #[resource(replace)]
         pub time_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ODB::CloudVmCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ODB::CloudVmCluster",
+        properties: &[s::prop("CloudExadataInfrastructureId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("ClusterName", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-]*$").min_length(1).max_length(11), s::prop("CpuCoreCount", s::Kind::Integer).minimum(0.0).maximum(368.0), s::prop("DataCollectionOptions", s::Kind::Object(&SCHEMA_DataCollectionOptions)), s::prop("DataStorageSizeInTBs", s::Kind::Number), s::prop("DbNodeStorageSizeInGBs", s::Kind::Integer), s::prop("DbNodes", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DbNode)))).min_length(1), s::prop("DbServers", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1).max_items(1024), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$").min_length(1).max_length(255), s::prop("GiVersion", s::Kind::String).min_length(1).max_length(255), s::prop("Hostname", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$").min_length(1).max_length(12), s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IamRole)))), s::prop("IsLocalBackupEnabled", s::Kind::Boolean), s::prop("IsSparseDiskgroupEnabled", s::Kind::Boolean), s::prop("LicenseModel", s::Kind::Enum(LicenseModel::VALUES)), s::prop("MemorySizeInGBs", s::Kind::Integer), s::prop("OdbNetworkId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("ScanListenerPortTcp", s::Kind::Integer).minimum(1024.0).maximum(8999.0), s::prop("SshPublicKeys", s::Kind::List(&s::prop("", s::Kind::String))).min_items(1).max_items(1024), s::prop("SystemVersion", s::Kind::String).min_length(1).max_length(255), s::prop("TimeZone", s::Kind::String).min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudVmCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudVmClusterAttributes {
@@ -1278,6 +1491,20 @@ pub mod cloud_vm_cluster {
         pub is_incident_logs_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `DataCollectionOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCollectionOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCollectionOptions",
+        properties: &[
+            s::prop("IsDiagnosticsEventsEnabled", s::Kind::Boolean),
+            s::prop("IsHealthMonitoringEnabled", s::Kind::Boolean),
+            s::prop("IsIncidentLogsEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCollectionOptions> for ::stratus_model::Val<DataCollectionOptions> {
         fn from(value: DataCollectionOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1349,6 +1576,36 @@ pub mod cloud_vm_cluster {
         }
     }
 
+    /// What the schema says of `DbNode`'s properties; `validate()` checks them.
+    pub static SCHEMA_DbNode: s::ObjectSchema = s::ObjectSchema {
+        name: "DbNode",
+        properties: &[
+            s::prop("BackupIpId", s::Kind::String),
+            s::prop("BackupVnic2Id", s::Kind::String),
+            s::prop("CpuCoreCount", s::Kind::Integer),
+            s::prop("DbNodeArn", s::Kind::String),
+            s::prop("DbNodeId", s::Kind::String),
+            s::prop("DbNodeStorageSizeInGBs", s::Kind::Integer),
+            s::prop("DbServerId", s::Kind::String),
+            s::prop("DbSystemId", s::Kind::String),
+            s::prop("HostIpId", s::Kind::String),
+            s::prop("Hostname", s::Kind::String),
+            s::prop("MemorySizeInGBs", s::Kind::Integer),
+            s::prop("Ocid", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Vnic2Id", s::Kind::String),
+            s::prop("VnicId", s::Kind::String),
+        ],
+        required: &["DbServerId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DbNode> for ::stratus_model::Val<DbNode> {
         fn from(value: DbNode) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1366,6 +1623,20 @@ pub mod cloud_vm_cluster {
         /// `Status`: string.
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IamRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamRole: s::ObjectSchema = s::ObjectSchema {
+        name: "IamRole",
+        properties: &[
+            s::prop("AwsIntegration", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamRole> for ::stratus_model::Val<IamRole> {
         fn from(value: IamRole) -> Self {
@@ -1398,6 +1669,23 @@ pub mod cloud_vm_cluster {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1416,6 +1704,8 @@ pub mod cloud_vm_cluster {
     impl LicenseModel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BringYourOwnLicense, Self::LicenseIncluded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BRING_YOUR_OWN_LICENSE", "LICENSE_INCLUDED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1449,6 +1739,8 @@ pub use cloud_vm_cluster::{CfnCloudVmCluster, CfnCloudVmClusterAttributes};
 
 /// `AWS::ODB::OdbNetwork` and its property types.
 pub mod odb_network {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ODB::OdbNetwork`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbnetwork.html)
@@ -1525,6 +1817,58 @@ pub mod odb_network {
         pub zero_etl_access: ::std::option::Option<::stratus_model::Val<ZeroEtlAccess>>,
     }
 
+    /// What the schema says of `AWS::ODB::OdbNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ODB::OdbNetwork",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("AvailabilityZoneId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("BackupSubnetCidr", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("ClientSubnetCidr", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "CrossRegionS3RestoreSources",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CustomDomainName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DefaultDnsPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("DeleteAssociatedResources", s::Kind::Boolean),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("KmsAccess", s::Kind::Enum(KmsAccess::VALUES)),
+            s::prop("KmsPolicyDocument", s::Kind::String)
+                .min_length(3)
+                .max_length(20480),
+            s::prop("S3Access", s::Kind::Enum(S3Access::VALUES)),
+            s::prop("S3PolicyDocument", s::Kind::String)
+                .min_length(3)
+                .max_length(20480),
+            s::prop("StsAccess", s::Kind::Enum(StsAccess::VALUES)),
+            s::prop("StsPolicyDocument", s::Kind::String)
+                .min_length(3)
+                .max_length(20480),
+            s::prop("ZeroEtlAccess", s::Kind::Enum(ZeroEtlAccess::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOdbNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOdbNetworkAttributes {
         /// `ManagedServices`: JSON.
@@ -1583,6 +1927,8 @@ pub mod odb_network {
     impl KmsAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1623,6 +1969,8 @@ pub mod odb_network {
     impl S3Access {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1663,6 +2011,8 @@ pub mod odb_network {
     impl StsAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1703,6 +2053,8 @@ pub mod odb_network {
     impl ZeroEtlAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1736,6 +2088,8 @@ pub use odb_network::{CfnOdbNetwork, CfnOdbNetworkAttributes};
 
 /// `AWS::ODB::OdbPeeringConnection` and its property types.
 pub mod odb_peering_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ODB::OdbPeeringConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html)
@@ -1775,6 +2129,16 @@ pub mod odb_peering_connection {
         pub peer_network_route_table_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AWS::ODB::OdbPeeringConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ODB::OdbPeeringConnection",
+        properties: &[s::prop("AdditionalPeerNetworkCidrs", s::Kind::List(&s::prop("", s::Kind::String))), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z_](?!.*--)[a-zA-Z0-9_-]*$").min_length(1).max_length(255), s::prop("OdbNetworkId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("PeerNetworkId", s::Kind::String).pattern("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$").min_length(6).max_length(2048), s::prop("PeerNetworkRouteTableIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^rtb-[a-z0-9]{8,17}$"))).min_items(1).max_items(1), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOdbPeeringConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOdbPeeringConnectionAttributes {

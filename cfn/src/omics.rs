@@ -4,6 +4,8 @@
 
 /// `AWS::Omics::AnnotationStore` and its property types.
 pub mod annotation_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::AnnotationStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-annotationstore.html)
@@ -61,6 +63,26 @@ pub mod annotation_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::Omics::AnnotationStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::AnnotationStore",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("Name", s::Kind::String).pattern("^([a-z]){1}([a-z0-9_]){2,254}"),
+            s::prop("Reference", s::Kind::Object(&SCHEMA_ReferenceItem)),
+            s::prop("SseConfig", s::Kind::Object(&SCHEMA_SseConfig)),
+            s::prop("StoreFormat", s::Kind::Enum(StoreFormat::VALUES)),
+            s::prop("StoreOptions", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "StoreFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAnnotationStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAnnotationStoreAttributes {
@@ -126,6 +148,19 @@ pub mod annotation_store {
         }
     }
 
+    /// What the schema says of `ReferenceItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceItem",
+        properties: &[s::prop("ReferenceArn", s::Kind::String)
+            .pattern("^arn:.+$")
+            .min_length(1)
+            .max_length(127)],
+        required: &["ReferenceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReferenceItem> for ::stratus_model::Val<ReferenceItem> {
         fn from(value: ReferenceItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -157,6 +192,22 @@ pub mod annotation_store {
         }
     }
 
+    /// What the schema says of `SseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SseConfig",
+        properties: &[
+            s::prop("KeyArn", s::Kind::String)
+                .pattern("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(EncryptionType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
         fn from(value: SseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -177,6 +228,8 @@ pub mod annotation_store {
     impl StoreFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gff, Self::Tsv, Self::Vcf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GFF", "TSV", "VCF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -216,6 +269,8 @@ pub mod annotation_store {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -248,6 +303,8 @@ pub use annotation_store::{CfnAnnotationStore, CfnAnnotationStoreAttributes};
 
 /// `AWS::Omics::Configuration` and its property types.
 pub mod configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::Configuration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html)
@@ -293,6 +350,30 @@ pub mod configuration {
         }
     }
 
+    /// What the schema says of `AWS::Omics::Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::Configuration",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9\\-\\._]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "RunConfigurations",
+                s::Kind::Object(&SCHEMA_RunConfigurations),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RunConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationAttributes {
         /// `Arn`: string.
@@ -328,6 +409,16 @@ pub mod configuration {
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
 
+    /// What the schema says of `RunConfigurations`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunConfigurations: s::ObjectSchema = s::ObjectSchema {
+        name: "RunConfigurations",
+        properties: &[s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RunConfigurations> for ::stratus_model::Val<RunConfigurations> {
         fn from(value: RunConfigurations) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -348,6 +439,37 @@ pub mod configuration {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-f]+$")
+                        .min_length(4)
+                        .max_length(128),
+                ),
+            )
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-f]+$")
+                        .min_length(8)
+                        .max_length(128),
+                ),
+            )
+            .max_items(16),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -359,6 +481,8 @@ pub use configuration::{CfnConfiguration, CfnConfigurationAttributes};
 
 /// `AWS::Omics::ReferenceStore` and its property types.
 pub mod reference_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::ReferenceStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-referencestore.html)
@@ -403,6 +527,27 @@ pub mod reference_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::Omics::ReferenceStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::ReferenceStore",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop("SseConfig", s::Kind::Object(&SCHEMA_SseConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnReferenceStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReferenceStoreAttributes {
@@ -451,6 +596,22 @@ pub mod reference_store {
         }
     }
 
+    /// What the schema says of `SseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SseConfig",
+        properties: &[
+            s::prop("KeyArn", s::Kind::String)
+                .pattern("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(EncryptionType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
         fn from(value: SseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -467,6 +628,8 @@ pub mod reference_store {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -499,6 +662,8 @@ pub use reference_store::{CfnReferenceStore, CfnReferenceStoreAttributes};
 
 /// `AWS::Omics::RunGroup` and its property types.
 pub mod run_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::RunGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-rungroup.html)
@@ -530,6 +695,34 @@ pub mod run_group {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Omics::RunGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::RunGroup",
+        properties: &[
+            s::prop("MaxCpus", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100000.0),
+            s::prop("MaxDuration", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100000.0),
+            s::prop("MaxGpus", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100000.0),
+            s::prop("MaxRuns", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(100000.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRunGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRunGroupAttributes {
         /// `Arn`: string.
@@ -557,6 +750,8 @@ pub use run_group::{CfnRunGroup, CfnRunGroupAttributes};
 
 /// `AWS::Omics::SequenceStore` and its property types.
 pub mod sequence_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::SequenceStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html)
@@ -621,6 +816,45 @@ pub mod sequence_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::Omics::SequenceStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::SequenceStore",
+        properties: &[
+            s::prop("AccessLogLocation", s::Kind::String)
+                .pattern("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$"),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "ETagAlgorithmFamily",
+                s::Kind::Enum(ETagAlgorithmFamily::VALUES),
+            ),
+            s::prop("FallbackLocation", s::Kind::String)
+                .pattern("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$")
+                .min_length(0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(127),
+            s::prop(
+                "PropagatedSetLevelTags",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("S3AccessPolicy", s::Kind::Json)
+                .min_length(1)
+                .max_length(100000),
+            s::prop("SseConfig", s::Kind::Object(&SCHEMA_SseConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSequenceStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSequenceStoreAttributes {
@@ -694,6 +928,22 @@ pub mod sequence_store {
         }
     }
 
+    /// What the schema says of `SseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SseConfig",
+        properties: &[
+            s::prop("KeyArn", s::Kind::String)
+                .pattern("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(EncryptionType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
         fn from(value: SseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -714,6 +964,8 @@ pub mod sequence_store {
     impl ETagAlgorithmFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Md5up, Self::Sha256up, Self::Sha512up];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MD5up", "SHA256up", "SHA512up"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -753,6 +1005,8 @@ pub mod sequence_store {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -785,6 +1039,8 @@ pub use sequence_store::{CfnSequenceStore, CfnSequenceStoreAttributes};
 
 /// `AWS::Omics::VariantStore` and its property types.
 pub mod variant_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::VariantStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html)
@@ -832,6 +1088,24 @@ pub mod variant_store {
             }
         }
     }
+
+    /// What the schema says of `AWS::Omics::VariantStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::VariantStore",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("Name", s::Kind::String).pattern("^([a-z]){1}([a-z0-9_]){2,254}"),
+            s::prop("Reference", s::Kind::Object(&SCHEMA_ReferenceItem)),
+            s::prop("SseConfig", s::Kind::Object(&SCHEMA_SseConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Reference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVariantStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVariantStoreAttributes {
@@ -897,6 +1171,19 @@ pub mod variant_store {
         }
     }
 
+    /// What the schema says of `ReferenceItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReferenceItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ReferenceItem",
+        properties: &[s::prop("ReferenceArn", s::Kind::String)
+            .pattern("^arn:.+$")
+            .min_length(1)
+            .max_length(127)],
+        required: &["ReferenceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReferenceItem> for ::stratus_model::Val<ReferenceItem> {
         fn from(value: ReferenceItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -928,6 +1215,22 @@ pub mod variant_store {
         }
     }
 
+    /// What the schema says of `SseConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SseConfig",
+        properties: &[
+            s::prop("KeyArn", s::Kind::String)
+                .pattern("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(EncryptionType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SseConfig> for ::stratus_model::Val<SseConfig> {
         fn from(value: SseConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -944,6 +1247,8 @@ pub mod variant_store {
     impl EncryptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -976,6 +1281,8 @@ pub use variant_store::{CfnVariantStore, CfnVariantStoreAttributes};
 
 /// `AWS::Omics::Workflow` and its property types.
 pub mod workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::Workflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflow.html)
@@ -1078,6 +1385,74 @@ pub mod workflow {
         pub readme_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Omics::Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::Workflow",
+        properties: &[
+            s::prop("Accelerators", s::Kind::Enum(Accelerators::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ContainerRegistryMap",
+                s::Kind::Object(&SCHEMA_ContainerRegistryMap),
+            ),
+            s::prop("ContainerRegistryMapUri", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop(
+                "DefinitionRepository",
+                s::Kind::Object(&SCHEMA_DefinitionRepository),
+            ),
+            s::prop("DefinitionUri", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Engine", s::Kind::Enum(WorkflowEngine::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("Main", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ParameterTemplate",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowParameter))),
+            ),
+            s::prop("ParameterTemplatePath", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("StorageCapacity", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("StorageType", s::Kind::Enum(StorageType::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("WorkflowBucketOwnerId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("readmeMarkdown", s::Kind::String),
+            s::prop("readmePath", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("readmeUri", s::Kind::String)
+                .pattern("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
         /// `Arn`: string.
@@ -1127,6 +1502,25 @@ pub mod workflow {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RegistryMapping>>>,
     }
 
+    /// What the schema says of `ContainerRegistryMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerRegistryMap: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerRegistryMap",
+        properties: &[
+            s::prop(
+                "ImageMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageMapping))),
+            ),
+            s::prop(
+                "RegistryMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegistryMapping))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerRegistryMap> for ::stratus_model::Val<ContainerRegistryMap> {
         fn from(value: ContainerRegistryMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1156,6 +1550,29 @@ pub mod workflow {
         pub source_reference: ::std::option::Option<::stratus_model::Val<SourceReference>>,
     }
 
+    /// What the schema says of `DefinitionRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefinitionRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "DefinitionRepository",
+        properties: &[
+            s::prop("connectionArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\\\w]+)*:.+:.+:[0-9]{12}:.+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "excludeFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("fullRepositoryId", s::Kind::String).pattern(".+/.+"),
+            s::prop("sourceReference", s::Kind::Object(&SCHEMA_SourceReference)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<DefinitionRepository> for ::stratus_model::Val<DefinitionRepository> {
         fn from(value: DefinitionRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1173,6 +1590,22 @@ pub mod workflow {
         /// `Optional`: boolean.
         pub optional: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `WorkflowParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowParameter",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Optional", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkflowParameter> for ::stratus_model::Val<WorkflowParameter> {
         fn from(value: WorkflowParameter) -> Self {
@@ -1193,6 +1626,25 @@ pub mod workflow {
         /// Length: `1..=750`.
         pub source_image: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageMapping",
+        properties: &[
+            s::prop("DestinationImage", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop("SourceImage", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageMapping> for ::stratus_model::Val<ImageMapping> {
         fn from(value: ImageMapping) -> Self {
@@ -1225,6 +1677,33 @@ pub mod workflow {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RegistryMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegistryMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "RegistryMapping",
+        properties: &[
+            s::prop("EcrAccountId", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("EcrRepositoryPrefix", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("UpstreamRegistryUrl", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop("UpstreamRepositoryPrefix", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(2)
+                .max_length(30),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegistryMapping> for ::stratus_model::Val<RegistryMapping> {
         fn from(value: RegistryMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1244,6 +1723,19 @@ pub mod workflow {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SourceReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceReference: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceReference",
+        properties: &[
+            s::prop("type", s::Kind::Enum(Type::VALUES)),
+            s::prop("value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SourceReference> for ::stratus_model::Val<SourceReference> {
         fn from(value: SourceReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1260,6 +1752,8 @@ pub mod workflow {
     impl Accelerators {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GPU"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1301,6 +1795,8 @@ pub mod workflow {
     impl WorkflowEngine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Wdl, Self::Nextflow, Self::Cwl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WDL", "NEXTFLOW", "CWL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1342,6 +1838,8 @@ pub mod workflow {
     impl StorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Static, Self::Dynamic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STATIC", "DYNAMIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1384,6 +1882,8 @@ pub mod workflow {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Branch, Self::Tag, Self::Commit];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BRANCH", "TAG", "COMMIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1418,6 +1918,8 @@ pub use workflow::{CfnWorkflow, CfnWorkflowAttributes};
 
 /// `AWS::Omics::WorkflowVersion` and its property types.
 pub mod workflow_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Omics::WorkflowVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-workflowversion.html)
@@ -1558,6 +2060,81 @@ pub mod workflow_version {
         }
     }
 
+    /// What the schema says of `AWS::Omics::WorkflowVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Omics::WorkflowVersion",
+        properties: &[
+            s::prop("Accelerators", s::Kind::Enum(Accelerators::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ContainerRegistryMap",
+                s::Kind::Object(&SCHEMA_ContainerRegistryMap),
+            ),
+            s::prop("ContainerRegistryMapUri", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop(
+                "DefinitionRepository",
+                s::Kind::Object(&SCHEMA_DefinitionRepository),
+            ),
+            s::prop("DefinitionUri", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Engine", s::Kind::Enum(WorkflowEngine::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("Main", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "ParameterTemplate",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowParameter))),
+            ),
+            s::prop("ParameterTemplatePath", s::Kind::String)
+                .pattern("^[\\S]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("StorageCapacity", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("StorageType", s::Kind::Enum(StorageType::VALUES))
+                .min_length(1)
+                .max_length(64),
+            s::prop("VersionName", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9\\-\\._]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("WorkflowBucketOwnerId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(1)
+                .max_length(12),
+            s::prop("WorkflowId", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(1)
+                .max_length(18),
+            s::prop("readmeMarkdown", s::Kind::String),
+            s::prop("readmePath", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("readmeUri", s::Kind::String)
+                .pattern("^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkflowId", "VersionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkflowVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowVersionAttributes {
         /// `Arn`: string.
@@ -1602,6 +2179,25 @@ pub mod workflow_version {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RegistryMapping>>>,
     }
 
+    /// What the schema says of `ContainerRegistryMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerRegistryMap: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerRegistryMap",
+        properties: &[
+            s::prop(
+                "ImageMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImageMapping))),
+            ),
+            s::prop(
+                "RegistryMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RegistryMapping))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerRegistryMap> for ::stratus_model::Val<ContainerRegistryMap> {
         fn from(value: ContainerRegistryMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1631,6 +2227,29 @@ pub mod workflow_version {
         pub source_reference: ::std::option::Option<::stratus_model::Val<SourceReference>>,
     }
 
+    /// What the schema says of `DefinitionRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefinitionRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "DefinitionRepository",
+        properties: &[
+            s::prop("connectionArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\\\w]+)*:.+:.+:[0-9]{12}:.+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "excludeFilePatterns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop("fullRepositoryId", s::Kind::String).pattern(".+/.+"),
+            s::prop("sourceReference", s::Kind::Object(&SCHEMA_SourceReference)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<DefinitionRepository> for ::stratus_model::Val<DefinitionRepository> {
         fn from(value: DefinitionRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1648,6 +2267,22 @@ pub mod workflow_version {
         /// `Optional`: boolean.
         pub optional: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `WorkflowParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowParameter",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Optional", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkflowParameter> for ::stratus_model::Val<WorkflowParameter> {
         fn from(value: WorkflowParameter) -> Self {
@@ -1668,6 +2303,25 @@ pub mod workflow_version {
         /// Length: `1..=750`.
         pub source_image: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ImageMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageMapping",
+        properties: &[
+            s::prop("DestinationImage", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop("SourceImage", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageMapping> for ::stratus_model::Val<ImageMapping> {
         fn from(value: ImageMapping) -> Self {
@@ -1700,6 +2354,33 @@ pub mod workflow_version {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RegistryMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegistryMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "RegistryMapping",
+        properties: &[
+            s::prop("EcrAccountId", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("EcrRepositoryPrefix", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("UpstreamRegistryUrl", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(1)
+                .max_length(750),
+            s::prop("UpstreamRepositoryPrefix", s::Kind::String)
+                .pattern("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$")
+                .min_length(2)
+                .max_length(30),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegistryMapping> for ::stratus_model::Val<RegistryMapping> {
         fn from(value: RegistryMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1719,6 +2400,19 @@ pub mod workflow_version {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SourceReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceReference: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceReference",
+        properties: &[
+            s::prop("type", s::Kind::Enum(Type::VALUES)),
+            s::prop("value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<SourceReference> for ::stratus_model::Val<SourceReference> {
         fn from(value: SourceReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1735,6 +2429,8 @@ pub mod workflow_version {
     impl Accelerators {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GPU"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1776,6 +2472,8 @@ pub mod workflow_version {
     impl WorkflowEngine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Wdl, Self::Nextflow, Self::Cwl];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["WDL", "NEXTFLOW", "CWL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1817,6 +2515,8 @@ pub mod workflow_version {
     impl StorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Static, Self::Dynamic];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STATIC", "DYNAMIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1859,6 +2559,8 @@ pub mod workflow_version {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Branch, Self::Tag, Self::Commit];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BRANCH", "TAG", "COMMIT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

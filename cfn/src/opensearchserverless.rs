@@ -4,6 +4,8 @@
 
 /// `AWS::OpenSearchServerless::AccessPolicy` and its property types.
 pub mod access_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::AccessPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-accesspolicy.html)
@@ -52,6 +54,29 @@ pub mod access_policy {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::AccessPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::AccessPolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,31}$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("Policy", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+")
+                .min_length(1)
+                .max_length(20480),
+            s::prop("Type", s::Kind::Enum(AccessPolicyType::VALUES)),
+        ],
+        required: &["Type", "Name", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `AccessPolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum AccessPolicyType {
@@ -62,6 +87,8 @@ pub mod access_policy {
     impl AccessPolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Data];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["data"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -94,6 +121,8 @@ pub use access_policy::CfnAccessPolicy;
 
 /// `AWS::OpenSearchServerless::Collection` and its property types.
 pub mod collection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::Collection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html)
@@ -159,6 +188,34 @@ pub mod collection {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::Collection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::Collection",
+        properties: &[
+            s::prop("CollectionGroupName", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]+$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("Description", s::Kind::String).max_length(1000),
+            s::prop(
+                "EncryptionConfig",
+                s::Kind::Object(&SCHEMA_EncryptionConfig),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,63}$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("StandbyReplicas", s::Kind::Enum(StandbyReplicas::VALUES)),
+            s::prop("Type", s::Kind::Enum(CollectionType::VALUES)),
+            s::prop("VectorOptions", s::Kind::Object(&SCHEMA_VectorOptions)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollectionAttributes {
         /// `Id`: string.
@@ -207,6 +264,19 @@ pub mod collection {
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EncryptionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfig",
+        properties: &[
+            s::prop("AWSOwnedKey", s::Kind::Boolean),
+            s::prop("KmsKeyArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfig> for ::stratus_model::Val<EncryptionConfig> {
         fn from(value: EncryptionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -221,6 +291,19 @@ pub mod collection {
         pub serverless_vector_acceleration:
             ::std::option::Option<::stratus_model::Val<ServerlessVectorAcceleration>>,
     }
+
+    /// What the schema says of `VectorOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorOptions",
+        properties: &[s::prop(
+            "ServerlessVectorAcceleration",
+            s::Kind::Enum(ServerlessVectorAcceleration::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VectorOptions> for ::stratus_model::Val<VectorOptions> {
         fn from(value: VectorOptions) -> Self {
@@ -240,6 +323,8 @@ pub mod collection {
     impl StandbyReplicas {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -282,6 +367,8 @@ pub mod collection {
     impl CollectionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Search, Self::Timeseries, Self::Vectorsearch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SEARCH", "TIMESERIES", "VECTORSEARCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -325,6 +412,8 @@ pub mod collection {
     impl ServerlessVectorAcceleration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled, Self::Allowed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED", "ALLOWED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -361,6 +450,8 @@ pub use collection::{CfnCollection, CfnCollectionAttributes};
 
 /// `AWS::OpenSearchServerless::CollectionGroup` and its property types.
 pub mod collection_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::CollectionGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collectiongroup.html)
@@ -409,6 +500,25 @@ pub mod collection_group {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::CollectionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::CollectionGroup",
+        properties: &[
+            s::prop("CapacityLimits", s::Kind::Object(&SCHEMA_CapacityLimits)),
+            s::prop("Description", s::Kind::String).max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,31}$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("StandbyReplicas", s::Kind::Enum(StandbyReplicas::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "StandbyReplicas"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCollectionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollectionGroupAttributes {
         /// `Id`: string.
@@ -444,6 +554,21 @@ pub mod collection_group {
         pub min_search_capacity_in_ocu: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `CapacityLimits`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityLimits: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityLimits",
+        properties: &[
+            s::prop("MaxIndexingCapacityInOcu", s::Kind::Number).minimum(1.0),
+            s::prop("MaxSearchCapacityInOcu", s::Kind::Number).minimum(1.0),
+            s::prop("MinIndexingCapacityInOcu", s::Kind::Number).minimum(1.0),
+            s::prop("MinSearchCapacityInOcu", s::Kind::Number).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityLimits> for ::stratus_model::Val<CapacityLimits> {
         fn from(value: CapacityLimits) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -462,6 +587,8 @@ pub mod collection_group {
     impl StandbyReplicas {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -495,6 +622,8 @@ pub use collection_group::{CfnCollectionGroup, CfnCollectionGroupAttributes};
 
 /// `AWS::OpenSearchServerless::Index` and its property types.
 pub mod index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::Index`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-index.html)
@@ -537,6 +666,21 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::Index`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::Index",
+        properties: &[
+            s::prop("CollectionEndpoint", s::Kind::String),
+            s::prop("IndexName", s::Kind::String).pattern("^(?![_-])[a-z][a-z0-9_-]*$"),
+            s::prop("Mappings", s::Kind::Object(&SCHEMA_Mappings)),
+            s::prop("Settings", s::Kind::Object(&SCHEMA_IndexSettings)),
+        ],
+        required: &["CollectionEndpoint", "IndexName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `Uuid`: string.
@@ -561,6 +705,19 @@ pub mod index {
         >,
     }
 
+    /// What the schema says of `Mappings`'s properties; `validate()` checks them.
+    pub static SCHEMA_Mappings: s::ObjectSchema = s::ObjectSchema {
+        name: "Mappings",
+        properties: &[s::prop(
+            "Properties",
+            s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyMapping))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Mappings> for ::stratus_model::Val<Mappings> {
         fn from(value: Mappings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -574,6 +731,16 @@ pub mod index {
         /// `Index`: [`Index`].
         pub index: ::std::option::Option<::stratus_model::Val<Index>>,
     }
+
+    /// What the schema says of `IndexSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IndexSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "IndexSettings",
+        properties: &[s::prop("Index", s::Kind::Object(&SCHEMA_Index))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IndexSettings> for ::stratus_model::Val<IndexSettings> {
         fn from(value: IndexSettings) -> Self {
@@ -619,6 +786,26 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `PropertyMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_PropertyMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "PropertyMapping",
+        properties: &[
+            s::prop("Dimension", s::Kind::Integer),
+            s::prop("Index", s::Kind::Boolean),
+            s::prop("Method", s::Kind::Object(&SCHEMA_Method)),
+            s::prop(
+                "Properties",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_PropertyMapping))),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PropertyMapping> for ::stratus_model::Val<PropertyMapping> {
         fn from(value: PropertyMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -636,6 +823,20 @@ pub mod index {
         /// `RefreshInterval`: string.
         pub refresh_interval: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Index`'s properties; `validate()` checks them.
+    pub static SCHEMA_Index: s::ObjectSchema = s::ObjectSchema {
+        name: "Index",
+        properties: &[
+            s::prop("Knn", s::Kind::Boolean),
+            s::prop("KnnAlgoParamEfSearch", s::Kind::Integer),
+            s::prop("RefreshInterval", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Index> for ::stratus_model::Val<Index> {
         fn from(value: Index) -> Self {
@@ -673,6 +874,21 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `Method`'s properties; `validate()` checks them.
+    pub static SCHEMA_Method: s::ObjectSchema = s::ObjectSchema {
+        name: "Method",
+        properties: &[
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("Parameters", s::Kind::Object(&SCHEMA_Parameters)),
+            s::prop("SpaceType", s::Kind::Enum(SpaceType::VALUES)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Method> for ::stratus_model::Val<Method> {
         fn from(value: Method) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -690,6 +906,19 @@ pub mod index {
         /// Range: `2..=100`.
         pub m: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Parameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameters: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameters",
+        properties: &[
+            s::prop("EfConstruction", s::Kind::Integer).minimum(1.0),
+            s::prop("M", s::Kind::Integer).minimum(2.0).maximum(100.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Parameters> for ::stratus_model::Val<Parameters> {
         fn from(value: Parameters) -> Self {
@@ -709,6 +938,8 @@ pub mod index {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::KnnVector];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["text", "knn_vector"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -751,6 +982,8 @@ pub mod index {
     impl Engine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Nmslib, Self::Faiss, Self::Lucene];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["nmslib", "faiss", "lucene"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -792,6 +1025,8 @@ pub mod index {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hnsw, Self::Ivf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["hnsw", "ivf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -847,6 +1082,9 @@ pub mod index {
             Self::Innerproduct,
             Self::Hamming,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["l2", "l1", "linf", "cosinesimil", "innerproduct", "hamming"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -884,6 +1122,8 @@ pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::OpenSearchServerless::LifecyclePolicy` and its property types.
 pub mod lifecycle_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::LifecyclePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-lifecyclepolicy.html)
@@ -932,6 +1172,29 @@ pub mod lifecycle_policy {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::LifecyclePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::LifecyclePolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]+$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("Policy", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+")
+                .min_length(1)
+                .max_length(20480),
+            s::prop("Type", s::Kind::Enum(LifecyclePolicyType::VALUES)),
+        ],
+        required: &["Type", "Name", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `LifecyclePolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum LifecyclePolicyType {
@@ -942,6 +1205,8 @@ pub mod lifecycle_policy {
     impl LifecyclePolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Retention];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["retention"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -974,6 +1239,8 @@ pub use lifecycle_policy::CfnLifecyclePolicy;
 
 /// `AWS::OpenSearchServerless::SecurityConfig` and its property types.
 pub mod security_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::SecurityConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html)
@@ -1006,6 +1273,34 @@ pub mod security_config {
         #[resource(replace)]
         pub r#type: ::std::option::Option<::stratus_model::Val<SecurityConfigType>>,
     }
+
+    /// What the schema says of `AWS::OpenSearchServerless::SecurityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::SecurityConfig",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "IamFederationOptions",
+                s::Kind::Object(&SCHEMA_IamFederationConfigOptions),
+            ),
+            s::prop(
+                "IamIdentityCenterOptions",
+                s::Kind::Object(&SCHEMA_IamIdentityCenterConfigOptions),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,31}$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("SamlOptions", s::Kind::Object(&SCHEMA_SamlConfigOptions)),
+            s::prop("Type", s::Kind::Enum(SecurityConfigType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecurityConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecurityConfigAttributes {
@@ -1060,6 +1355,25 @@ pub mod security_config {
         pub user_attribute: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IamFederationConfigOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamFederationConfigOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "IamFederationConfigOptions",
+        properties: &[
+            s::prop("GroupAttribute", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_.:/=+\\-@]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("UserAttribute", s::Kind::String)
+                .pattern("^[A-Za-z][A-Za-z0-9_.:/=+\\-@]*$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamFederationConfigOptions>
         for ::stratus_model::Val<IamFederationConfigOptions>
     {
@@ -1103,6 +1417,16 @@ pub mod security_config {
             }
         }
     }
+
+    /// What the schema says of `IamIdentityCenterConfigOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamIdentityCenterConfigOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "IamIdentityCenterConfigOptions",
+        properties: &[s::prop("ApplicationArn", s::Kind::String), s::prop("ApplicationDescription", s::Kind::String), s::prop("ApplicationName", s::Kind::String), s::prop("GroupAttribute", s::Kind::String), s::prop("InstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("UserAttribute", s::Kind::String)],
+        required: &["InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamIdentityCenterConfigOptions>
         for ::stratus_model::Val<IamIdentityCenterConfigOptions>
@@ -1153,6 +1477,34 @@ pub mod security_config {
         }
     }
 
+    /// What the schema says of `SamlConfigOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamlConfigOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SamlConfigOptions",
+        properties: &[
+            s::prop("GroupAttribute", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Metadata", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+")
+                .min_length(1)
+                .max_length(51200),
+            s::prop("OpenSearchServerlessEntityId", s::Kind::String)
+                .pattern("^aws:opensearch:[0-9]{12}:*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("SessionTimeout", s::Kind::Integer),
+            s::prop("UserAttribute", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Metadata"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamlConfigOptions> for ::stratus_model::Val<SamlConfigOptions> {
         fn from(value: SamlConfigOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1174,6 +1526,8 @@ pub mod security_config {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Saml, Self::Iamidentitycenter, Self::Iamfederation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["saml", "iamidentitycenter", "iamfederation"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1208,6 +1562,8 @@ pub use security_config::{CfnSecurityConfig, CfnSecurityConfigAttributes};
 
 /// `AWS::OpenSearchServerless::SecurityPolicy` and its property types.
 pub mod security_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::SecurityPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securitypolicy.html)
@@ -1256,6 +1612,29 @@ pub mod security_policy {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchServerless::SecurityPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::SecurityPolicy",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,31}$")
+                .min_length(3)
+                .max_length(32),
+            s::prop("Policy", s::Kind::String)
+                .pattern("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+")
+                .min_length(1)
+                .max_length(20480),
+            s::prop("Type", s::Kind::Enum(SecurityPolicyType::VALUES)),
+        ],
+        required: &["Type", "Name", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `SecurityPolicyType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum SecurityPolicyType {
@@ -1268,6 +1647,8 @@ pub mod security_policy {
     impl SecurityPolicyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Encryption, Self::Network];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["encryption", "network"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1301,6 +1682,8 @@ pub use security_policy::CfnSecurityPolicy;
 
 /// `AWS::OpenSearchServerless::VpcEndpoint` and its property types.
 pub mod vpc_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchServerless::VpcEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html)
@@ -1352,6 +1735,47 @@ pub mod vpc_endpoint {
             }
         }
     }
+
+    /// What the schema says of `AWS::OpenSearchServerless::VpcEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchServerless::VpcEndpoint",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z][a-z0-9-]{2,31}$")
+                .min_length(3)
+                .max_length(32),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w+\\-]+$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(6),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[0-9a-z]*$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Name", "VpcId", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVpcEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVpcEndpointAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::OpenSearchService::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchService::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-application.html)
@@ -57,6 +59,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::OpenSearchService::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchService::Application",
+        properties: &[s::prop("AppConfigs", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AppConfig)))), s::prop("DataSources", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSource)))), s::prop("Endpoint", s::Kind::String), s::prop("IamIdentityCenterOptions", s::Kind::Object(&SCHEMA_IamIdentityCenterOptions)), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$").min_length(20).max_length(2048), s::prop("Name", s::Kind::String).pattern("[a-z][a-z0-9\\-]+").min_length(3).max_length(40), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Id`: string.
@@ -100,6 +112,21 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AppConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AppConfig",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(AppConfigType::VALUES)),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppConfig> for ::stratus_model::Val<AppConfig> {
         fn from(value: AppConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -130,6 +157,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSource",
+        properties: &[
+            s::prop("DataSourceArn", s::Kind::Json),
+            s::prop("DataSourceDescription", s::Kind::String),
+        ],
+        required: &["DataSourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
         fn from(value: DataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -149,6 +189,20 @@ pub mod application {
         pub iam_role_for_identity_center_application_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `IamIdentityCenterOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamIdentityCenterOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "IamIdentityCenterOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IamIdentityCenterInstanceArn", s::Kind::Json),
+            s::prop("IamRoleForIdentityCenterApplicationArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IamIdentityCenterOptions>
         for ::stratus_model::Val<IamIdentityCenterOptions>
@@ -172,6 +226,11 @@ pub mod application {
         pub const ALL: &'static [Self] = &[
             Self::OpensearchDashboardsDashboardAdminUsers,
             Self::OpensearchDashboardsDashboardAdminGroups,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "opensearchDashboards.dashboardAdmin.users",
+            "opensearchDashboards.dashboardAdmin.groups",
         ];
 
         /// The value CloudFormation takes.
@@ -210,6 +269,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::OpenSearchService::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpenSearchService::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html)
@@ -288,6 +349,69 @@ pub mod domain {
         #[resource(rename = "VPCOptions")]
         pub vpc_options: ::std::option::Option<::stratus_model::Val<VpcOptions>>,
     }
+
+    /// What the schema says of `AWS::OpenSearchService::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpenSearchService::Domain",
+        properties: &[
+            s::prop("AIMLOptions", s::Kind::Object(&SCHEMA_AimlOptions)),
+            s::prop("AccessPolicies", s::Kind::Json),
+            s::prop(
+                "AdvancedOptions",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AdvancedSecurityOptions",
+                s::Kind::Object(&SCHEMA_AdvancedSecurityOptionsInput),
+            ),
+            s::prop("ClusterConfig", s::Kind::Object(&SCHEMA_ClusterConfig)),
+            s::prop("CognitoOptions", s::Kind::Object(&SCHEMA_CognitoOptions)),
+            s::prop(
+                "DeploymentStrategyOptions",
+                s::Kind::Object(&SCHEMA_DeploymentStrategyOptions),
+            ),
+            s::prop(
+                "DomainEndpointOptions",
+                s::Kind::Object(&SCHEMA_DomainEndpointOptions),
+            ),
+            s::prop("DomainName", s::Kind::String),
+            s::prop("EBSOptions", s::Kind::Object(&SCHEMA_EbsOptions)),
+            s::prop(
+                "EncryptionAtRestOptions",
+                s::Kind::Object(&SCHEMA_EncryptionAtRestOptions),
+            ),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("IPAddressType", s::Kind::String),
+            s::prop(
+                "IdentityCenterOptions",
+                s::Kind::Object(&SCHEMA_IdentityCenterOptions),
+            ),
+            s::prop(
+                "LogPublishingOptions",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_LogPublishingOption))),
+            ),
+            s::prop(
+                "NodeToNodeEncryptionOptions",
+                s::Kind::Object(&SCHEMA_NodeToNodeEncryptionOptions),
+            ),
+            s::prop(
+                "OffPeakWindowOptions",
+                s::Kind::Object(&SCHEMA_OffPeakWindowOptions),
+            ),
+            s::prop("SkipShardMigrationWait", s::Kind::Boolean),
+            s::prop("SnapshotOptions", s::Kind::Object(&SCHEMA_SnapshotOptions)),
+            s::prop(
+                "SoftwareUpdateOptions",
+                s::Kind::Object(&SCHEMA_SoftwareUpdateOptions),
+            ),
+            s::prop("VPCOptions", s::Kind::Object(&SCHEMA_VpcOptions)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
@@ -375,6 +499,22 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<ServerlessVectorAcceleration>>,
     }
 
+    /// What the schema says of `AIMLOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_AimlOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "AIMLOptions",
+        properties: &[
+            s::prop("S3VectorsEngine", s::Kind::Object(&SCHEMA_S3VectorsEngine)),
+            s::prop(
+                "ServerlessVectorAcceleration",
+                s::Kind::Object(&SCHEMA_ServerlessVectorAcceleration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AimlOptions> for ::stratus_model::Val<AimlOptions> {
         fn from(value: AimlOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +547,31 @@ pub mod domain {
         #[resource(rename = "SAMLOptions")]
         pub saml_options: ::std::option::Option<::stratus_model::Val<SamlOptions>>,
     }
+
+    /// What the schema says of `AdvancedSecurityOptionsInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedSecurityOptionsInput: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedSecurityOptionsInput",
+        properties: &[
+            s::prop("AnonymousAuthDisableDate", s::Kind::String),
+            s::prop("AnonymousAuthEnabled", s::Kind::Boolean),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "IAMFederationOptions",
+                s::Kind::Object(&SCHEMA_IamFederationOptions),
+            ),
+            s::prop("InternalUserDatabaseEnabled", s::Kind::Boolean),
+            s::prop("JWTOptions", s::Kind::Object(&SCHEMA_JwtOptions)),
+            s::prop(
+                "MasterUserOptions",
+                s::Kind::Object(&SCHEMA_MasterUserOptions),
+            ),
+            s::prop("SAMLOptions", s::Kind::Object(&SCHEMA_SamlOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedSecurityOptionsInput>
         for ::stratus_model::Val<AdvancedSecurityOptionsInput>
@@ -450,6 +615,39 @@ pub mod domain {
         pub zone_awareness_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop(
+                "ColdStorageOptions",
+                s::Kind::Object(&SCHEMA_ColdStorageOptions),
+            ),
+            s::prop("DedicatedMasterCount", s::Kind::Integer),
+            s::prop("DedicatedMasterEnabled", s::Kind::Boolean),
+            s::prop("DedicatedMasterType", s::Kind::String),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("MultiAZWithStandbyEnabled", s::Kind::Boolean),
+            s::prop(
+                "NodeOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NodeOption))),
+            ),
+            s::prop("WarmCount", s::Kind::Integer),
+            s::prop("WarmEnabled", s::Kind::Boolean),
+            s::prop("WarmType", s::Kind::String),
+            s::prop(
+                "ZoneAwarenessConfig",
+                s::Kind::Object(&SCHEMA_ZoneAwarenessConfig),
+            ),
+            s::prop("ZoneAwarenessEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -470,6 +668,21 @@ pub mod domain {
         pub user_pool_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CognitoOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("IdentityPoolId", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("UserPoolId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CognitoOptions> for ::stratus_model::Val<CognitoOptions> {
         fn from(value: CognitoOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -484,6 +697,19 @@ pub mod domain {
         /// Allowed values: `Default`, `CapacityOptimized`.
         pub deployment_strategy: ::std::option::Option<::stratus_model::Val<DeploymentStrategy>>,
     }
+
+    /// What the schema says of `DeploymentStrategyOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentStrategyOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentStrategyOptions",
+        properties: &[s::prop(
+            "DeploymentStrategy",
+            s::Kind::Enum(DeploymentStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentStrategyOptions>
         for ::stratus_model::Val<DeploymentStrategyOptions>
@@ -512,6 +738,22 @@ pub mod domain {
         pub tls_security_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DomainEndpointOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainEndpointOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainEndpointOptions",
+        properties: &[
+            s::prop("CustomEndpoint", s::Kind::String),
+            s::prop("CustomEndpointCertificateArn", s::Kind::String),
+            s::prop("CustomEndpointEnabled", s::Kind::Boolean),
+            s::prop("EnforceHTTPS", s::Kind::Boolean),
+            s::prop("TLSSecurityPolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainEndpointOptions> for ::stratus_model::Val<DomainEndpointOptions> {
         fn from(value: DomainEndpointOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -535,6 +777,22 @@ pub mod domain {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EBSOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EBSOptions",
+        properties: &[
+            s::prop("EBSEnabled", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("Throughput", s::Kind::Integer),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsOptions> for ::stratus_model::Val<EbsOptions> {
         fn from(value: EbsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -550,6 +808,19 @@ pub mod domain {
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EncryptionAtRestOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionAtRestOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionAtRestOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("KmsKeyId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionAtRestOptions>
         for ::stratus_model::Val<EncryptionAtRestOptions>
@@ -582,6 +853,23 @@ pub mod domain {
         pub subject_key: ::std::option::Option<::stratus_model::Val<SubjectKeyIdcType>>,
     }
 
+    /// What the schema says of `IdentityCenterOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityCenterOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityCenterOptions",
+        properties: &[
+            s::prop("EnabledAPIAccess", s::Kind::Boolean),
+            s::prop("IdentityCenterApplicationARN", s::Kind::String),
+            s::prop("IdentityCenterInstanceARN", s::Kind::String),
+            s::prop("IdentityStoreId", s::Kind::String),
+            s::prop("RolesKey", s::Kind::Enum(RolesKeyIdcType::VALUES)),
+            s::prop("SubjectKey", s::Kind::Enum(SubjectKeyIdcType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentityCenterOptions> for ::stratus_model::Val<IdentityCenterOptions> {
         fn from(value: IdentityCenterOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -599,6 +887,19 @@ pub mod domain {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `LogPublishingOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogPublishingOption: s::ObjectSchema = s::ObjectSchema {
+        name: "LogPublishingOption",
+        properties: &[
+            s::prop("CloudWatchLogsLogGroupArn", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogPublishingOption> for ::stratus_model::Val<LogPublishingOption> {
         fn from(value: LogPublishingOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -612,6 +913,16 @@ pub mod domain {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `NodeToNodeEncryptionOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeToNodeEncryptionOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeToNodeEncryptionOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NodeToNodeEncryptionOptions>
         for ::stratus_model::Val<NodeToNodeEncryptionOptions>
@@ -631,6 +942,19 @@ pub mod domain {
         pub off_peak_window: ::std::option::Option<::stratus_model::Val<OffPeakWindow>>,
     }
 
+    /// What the schema says of `OffPeakWindowOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_OffPeakWindowOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "OffPeakWindowOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("OffPeakWindow", s::Kind::Object(&SCHEMA_OffPeakWindow)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OffPeakWindowOptions> for ::stratus_model::Val<OffPeakWindowOptions> {
         fn from(value: OffPeakWindowOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -645,6 +969,16 @@ pub mod domain {
         pub automated_snapshot_start_hour: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SnapshotOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnapshotOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SnapshotOptions",
+        properties: &[s::prop("AutomatedSnapshotStartHour", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnapshotOptions> for ::stratus_model::Val<SnapshotOptions> {
         fn from(value: SnapshotOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -658,6 +992,16 @@ pub mod domain {
         /// `AutoSoftwareUpdateEnabled`: boolean.
         pub auto_software_update_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SoftwareUpdateOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SoftwareUpdateOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SoftwareUpdateOptions",
+        properties: &[s::prop("AutoSoftwareUpdateEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SoftwareUpdateOptions> for ::stratus_model::Val<SoftwareUpdateOptions> {
         fn from(value: SoftwareUpdateOptions) -> Self {
@@ -676,6 +1020,22 @@ pub mod domain {
         pub subnet_ids:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `VPCOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VPCOptions",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcOptions> for ::stratus_model::Val<VpcOptions> {
         fn from(value: VpcOptions) -> Self {
@@ -701,6 +1061,16 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `S3VectorsEngine`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3VectorsEngine: s::ObjectSchema = s::ObjectSchema {
+        name: "S3VectorsEngine",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3VectorsEngine> for ::stratus_model::Val<S3VectorsEngine> {
         fn from(value: S3VectorsEngine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -714,6 +1084,16 @@ pub mod domain {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ServerlessVectorAcceleration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerlessVectorAcceleration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerlessVectorAcceleration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerlessVectorAcceleration>
         for ::stratus_model::Val<ServerlessVectorAcceleration>
@@ -735,6 +1115,20 @@ pub mod domain {
         pub subject_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IAMFederationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamFederationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "IAMFederationOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("RolesKey", s::Kind::String),
+            s::prop("SubjectKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamFederationOptions> for ::stratus_model::Val<IamFederationOptions> {
         fn from(value: IamFederationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -755,6 +1149,21 @@ pub mod domain {
         pub subject_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `JWTOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "JWTOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("PublicKey", s::Kind::String),
+            s::prop("RolesKey", s::Kind::String),
+            s::prop("SubjectKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JwtOptions> for ::stratus_model::Val<JwtOptions> {
         fn from(value: JwtOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -774,6 +1183,20 @@ pub mod domain {
         pub master_user_password:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MasterUserOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_MasterUserOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "MasterUserOptions",
+        properties: &[
+            s::prop("MasterUserARN", s::Kind::String),
+            s::prop("MasterUserName", s::Kind::String),
+            s::prop("MasterUserPassword", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MasterUserOptions> for ::stratus_model::Val<MasterUserOptions> {
         fn from(value: MasterUserOptions) -> Self {
@@ -801,6 +1224,24 @@ pub mod domain {
         pub subject_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SAMLOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamlOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SAMLOptions",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Idp", s::Kind::Object(&SCHEMA_Idp)),
+            s::prop("MasterBackendRole", s::Kind::String),
+            s::prop("MasterUserName", s::Kind::String),
+            s::prop("RolesKey", s::Kind::String),
+            s::prop("SessionTimeoutMinutes", s::Kind::Integer),
+            s::prop("SubjectKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamlOptions> for ::stratus_model::Val<SamlOptions> {
         fn from(value: SamlOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -814,6 +1255,16 @@ pub mod domain {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `ColdStorageOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ColdStorageOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ColdStorageOptions",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ColdStorageOptions> for ::stratus_model::Val<ColdStorageOptions> {
         fn from(value: ColdStorageOptions) -> Self {
@@ -832,6 +1283,19 @@ pub mod domain {
         pub node_type: ::std::option::Option<::stratus_model::Val<NodeType>>,
     }
 
+    /// What the schema says of `NodeOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeOption: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeOption",
+        properties: &[
+            s::prop("NodeConfig", s::Kind::Object(&SCHEMA_NodeConfig)),
+            s::prop("NodeType", s::Kind::Enum(NodeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NodeOption> for ::stratus_model::Val<NodeOption> {
         fn from(value: NodeOption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -846,6 +1310,16 @@ pub mod domain {
         pub availability_zone_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ZoneAwarenessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ZoneAwarenessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ZoneAwarenessConfig",
+        properties: &[s::prop("AvailabilityZoneCount", s::Kind::Integer)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ZoneAwarenessConfig> for ::stratus_model::Val<ZoneAwarenessConfig> {
         fn from(value: ZoneAwarenessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -859,6 +1333,19 @@ pub mod domain {
         /// `WindowStartTime`: [`WindowStartTime`].
         pub window_start_time: ::std::option::Option<::stratus_model::Val<WindowStartTime>>,
     }
+
+    /// What the schema says of `OffPeakWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_OffPeakWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "OffPeakWindow",
+        properties: &[s::prop(
+            "WindowStartTime",
+            s::Kind::Object(&SCHEMA_WindowStartTime),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OffPeakWindow> for ::stratus_model::Val<OffPeakWindow> {
         fn from(value: OffPeakWindow) -> Self {
@@ -892,6 +1379,21 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `Idp`'s properties; `validate()` checks them.
+    pub static SCHEMA_Idp: s::ObjectSchema = s::ObjectSchema {
+        name: "Idp",
+        properties: &[
+            s::prop("EntityId", s::Kind::String),
+            s::prop("MetadataContent", s::Kind::String)
+                .min_length(1)
+                .max_length(1048576),
+        ],
+        required: &["MetadataContent", "EntityId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Idp> for ::stratus_model::Val<Idp> {
         fn from(value: Idp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -909,6 +1411,20 @@ pub mod domain {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NodeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NodeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NodeConfig",
+        properties: &[
+            s::prop("Count", s::Kind::Integer),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NodeConfig> for ::stratus_model::Val<NodeConfig> {
         fn from(value: NodeConfig) -> Self {
@@ -943,6 +1459,23 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `WindowStartTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_WindowStartTime: s::ObjectSchema = s::ObjectSchema {
+        name: "WindowStartTime",
+        properties: &[
+            s::prop("Hours", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("Minutes", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(59.0),
+        ],
+        required: &["Hours", "Minutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WindowStartTime> for ::stratus_model::Val<WindowStartTime> {
         fn from(value: WindowStartTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -961,6 +1494,8 @@ pub mod domain {
     impl DeploymentStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::CapacityOptimized];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Default", "CapacityOptimized"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1001,6 +1536,8 @@ pub mod domain {
     impl RolesKeyIdcType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::GroupName, Self::GroupId];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GroupName", "GroupId"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1043,6 +1580,8 @@ pub mod domain {
     impl SubjectKeyIdcType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UserName, Self::UserId, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UserName", "UserId", "Email"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1082,6 +1621,8 @@ pub mod domain {
     impl NodeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Coordinator];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["coordinator"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

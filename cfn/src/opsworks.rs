@@ -4,6 +4,8 @@
 
 /// `AWS::OpsWorks::App` and its property types.
 pub mod app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::App`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-app.html)
@@ -73,6 +75,38 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::App`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::App",
+        properties: &[
+            s::prop("AppSource", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "DataSources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataSource))),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("Domains", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("EnableSsl", s::Kind::Boolean),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EnvironmentVariable))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Shortname", s::Kind::String),
+            s::prop(
+                "SslConfiguration",
+                s::Kind::Object(&SCHEMA_SslConfiguration),
+            ),
+            s::prop("StackId", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Name", "StackId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `Id`: string.
@@ -103,6 +137,23 @@ pub mod app {
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("Password", s::Kind::String),
+            s::prop("Revision", s::Kind::String),
+            s::prop("SshKey", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -120,6 +171,20 @@ pub mod app {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSource",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
         fn from(value: DataSource) -> Self {
@@ -155,6 +220,20 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `EnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentVariable",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Secure", s::Kind::Boolean),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnvironmentVariable> for ::stratus_model::Val<EnvironmentVariable> {
         fn from(value: EnvironmentVariable) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -173,6 +252,20 @@ pub mod app {
         pub private_key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SslConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SslConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SslConfiguration",
+        properties: &[
+            s::prop("Certificate", s::Kind::String),
+            s::prop("Chain", s::Kind::String),
+            s::prop("PrivateKey", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SslConfiguration> for ::stratus_model::Val<SslConfiguration> {
         fn from(value: SslConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -184,6 +277,8 @@ pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::OpsWorks::ElasticLoadBalancerAttachment` and its property types.
 pub mod elastic_load_balancer_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::ElasticLoadBalancerAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-elasticloadbalancerattachment.html)
@@ -217,6 +312,19 @@ pub mod elastic_load_balancer_attachment {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::ElasticLoadBalancerAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::ElasticLoadBalancerAttachment",
+        properties: &[
+            s::prop("ElasticLoadBalancerName", s::Kind::String),
+            s::prop("LayerId", s::Kind::String),
+        ],
+        required: &["LayerId", "ElasticLoadBalancerName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnElasticLoadBalancerAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnElasticLoadBalancerAttachmentAttributes {
         /// `Id`: string.
@@ -238,6 +346,8 @@ pub use elastic_load_balancer_attachment::{
 
 /// `AWS::OpsWorks::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html)
@@ -354,6 +464,44 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::Instance",
+        properties: &[
+            s::prop("AgentVersion", s::Kind::String),
+            s::prop("AmiId", s::Kind::String),
+            s::prop("Architecture", s::Kind::String),
+            s::prop("AutoScalingType", s::Kind::String),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("ElasticIps", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Hostname", s::Kind::String),
+            s::prop("InstallUpdatesOnBoot", s::Kind::Boolean),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("LayerIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Os", s::Kind::String),
+            s::prop("RootDeviceType", s::Kind::String),
+            s::prop("SshKeyName", s::Kind::String),
+            s::prop("StackId", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop("Tenancy", s::Kind::String),
+            s::prop(
+                "TimeBasedAutoScaling",
+                s::Kind::Object(&SCHEMA_TimeBasedAutoScaling),
+            ),
+            s::prop("VirtualizationType", s::Kind::String),
+            s::prop("Volumes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["LayerIds", "InstanceType", "StackId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
         /// `PublicDnsName`: string.
@@ -399,6 +547,21 @@ pub mod instance {
         /// `VirtualName`: string.
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_EbsBlockDevice)),
+            s::prop("NoDevice", s::Kind::String),
+            s::prop("VirtualName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[&["VirtualName", "Ebs", "NoDevice"]],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
@@ -454,6 +617,24 @@ pub mod instance {
         >,
     }
 
+    /// What the schema says of `TimeBasedAutoScaling`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeBasedAutoScaling: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeBasedAutoScaling",
+        properties: &[
+            s::prop("Friday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Monday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Saturday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Sunday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Thursday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Tuesday", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("Wednesday", s::Kind::Map(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeBasedAutoScaling> for ::stratus_model::Val<TimeBasedAutoScaling> {
         fn from(value: TimeBasedAutoScaling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -476,6 +657,22 @@ pub mod instance {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EbsBlockDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDevice",
+        properties: &[
+            s::prop("DeleteOnTermination", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("SnapshotId", s::Kind::String),
+            s::prop("VolumeSize", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDevice> for ::stratus_model::Val<EbsBlockDevice> {
         fn from(value: EbsBlockDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -487,6 +684,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::OpsWorks::Layer` and its property types.
 pub mod layer {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::Layer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-layer.html)
@@ -593,6 +792,59 @@ pub mod layer {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::Layer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::Layer",
+        properties: &[
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("AutoAssignElasticIps", s::Kind::Boolean),
+            s::prop("AutoAssignPublicIps", s::Kind::Boolean),
+            s::prop("CustomInstanceProfileArn", s::Kind::String),
+            s::prop("CustomJson", s::Kind::Json),
+            s::prop("CustomRecipes", s::Kind::Object(&SCHEMA_Recipes)),
+            s::prop(
+                "CustomSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EnableAutoHealing", s::Kind::Boolean),
+            s::prop("InstallUpdatesOnBoot", s::Kind::Boolean),
+            s::prop(
+                "LifecycleEventConfiguration",
+                s::Kind::Object(&SCHEMA_LifecycleEventConfiguration),
+            ),
+            s::prop(
+                "LoadBasedAutoScaling",
+                s::Kind::Object(&SCHEMA_LoadBasedAutoScaling),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Packages", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Shortname", s::Kind::String),
+            s::prop("StackId", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Type", s::Kind::String),
+            s::prop("UseEbsOptimizedInstances", s::Kind::Boolean),
+            s::prop(
+                "VolumeConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VolumeConfiguration))),
+            ),
+        ],
+        required: &[
+            "EnableAutoHealing",
+            "Name",
+            "Type",
+            "AutoAssignElasticIps",
+            "Shortname",
+            "AutoAssignPublicIps",
+            "StackId",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLayer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLayerAttributes {
         /// `Id`: string.
@@ -626,6 +878,22 @@ pub mod layer {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Recipes`'s properties; `validate()` checks them.
+    pub static SCHEMA_Recipes: s::ObjectSchema = s::ObjectSchema {
+        name: "Recipes",
+        properties: &[
+            s::prop("Configure", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Deploy", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Setup", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Shutdown", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Undeploy", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Recipes> for ::stratus_model::Val<Recipes> {
         fn from(value: Recipes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -640,6 +908,19 @@ pub mod layer {
         pub shutdown_event_configuration:
             ::std::option::Option<::stratus_model::Val<ShutdownEventConfiguration>>,
     }
+
+    /// What the schema says of `LifecycleEventConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleEventConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleEventConfiguration",
+        properties: &[s::prop(
+            "ShutdownEventConfiguration",
+            s::Kind::Object(&SCHEMA_ShutdownEventConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LifecycleEventConfiguration>
         for ::stratus_model::Val<LifecycleEventConfiguration>
@@ -660,6 +941,23 @@ pub mod layer {
         /// `UpScaling`: [`AutoScalingThresholds`].
         pub up_scaling: ::std::option::Option<::stratus_model::Val<AutoScalingThresholds>>,
     }
+
+    /// What the schema says of `LoadBasedAutoScaling`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoadBasedAutoScaling: s::ObjectSchema = s::ObjectSchema {
+        name: "LoadBasedAutoScaling",
+        properties: &[
+            s::prop(
+                "DownScaling",
+                s::Kind::Object(&SCHEMA_AutoScalingThresholds),
+            ),
+            s::prop("Enable", s::Kind::Boolean),
+            s::prop("UpScaling", s::Kind::Object(&SCHEMA_AutoScalingThresholds)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoadBasedAutoScaling> for ::stratus_model::Val<LoadBasedAutoScaling> {
         fn from(value: LoadBasedAutoScaling) -> Self {
@@ -692,6 +990,19 @@ pub mod layer {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -718,6 +1029,24 @@ pub mod layer {
         pub volume_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VolumeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VolumeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VolumeConfiguration",
+        properties: &[
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("MountPoint", s::Kind::String),
+            s::prop("NumberOfDisks", s::Kind::Integer),
+            s::prop("RaidLevel", s::Kind::Integer),
+            s::prop("Size", s::Kind::Integer),
+            s::prop("VolumeType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VolumeConfiguration> for ::stratus_model::Val<VolumeConfiguration> {
         fn from(value: VolumeConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -733,6 +1062,19 @@ pub mod layer {
         /// `ExecutionTimeout`: integer.
         pub execution_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ShutdownEventConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShutdownEventConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ShutdownEventConfiguration",
+        properties: &[
+            s::prop("DelayUntilElbConnectionsDrained", s::Kind::Boolean),
+            s::prop("ExecutionTimeout", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ShutdownEventConfiguration>
         for ::stratus_model::Val<ShutdownEventConfiguration>
@@ -760,6 +1102,23 @@ pub mod layer {
         pub thresholds_wait_time: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AutoScalingThresholds`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoScalingThresholds: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoScalingThresholds",
+        properties: &[
+            s::prop("CpuThreshold", s::Kind::Number),
+            s::prop("IgnoreMetricsTime", s::Kind::Integer),
+            s::prop("InstanceCount", s::Kind::Integer),
+            s::prop("LoadThreshold", s::Kind::Number),
+            s::prop("MemoryThreshold", s::Kind::Number),
+            s::prop("ThresholdsWaitTime", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoScalingThresholds> for ::stratus_model::Val<AutoScalingThresholds> {
         fn from(value: AutoScalingThresholds) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -771,6 +1130,8 @@ pub use layer::{CfnLayer, CfnLayerAttributes};
 
 /// `AWS::OpsWorks::Stack` and its property types.
 pub mod stack {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::Stack`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-stack.html)
@@ -895,6 +1256,57 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::Stack`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::Stack",
+        properties: &[
+            s::prop("AgentVersion", s::Kind::String),
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "ChefConfiguration",
+                s::Kind::Object(&SCHEMA_ChefConfiguration),
+            ),
+            s::prop("CloneAppIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ClonePermissions", s::Kind::Boolean),
+            s::prop(
+                "ConfigurationManager",
+                s::Kind::Object(&SCHEMA_StackConfigurationManager),
+            ),
+            s::prop("CustomCookbooksSource", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("CustomJson", s::Kind::Json),
+            s::prop("DefaultAvailabilityZone", s::Kind::String),
+            s::prop("DefaultInstanceProfileArn", s::Kind::String),
+            s::prop("DefaultOs", s::Kind::String),
+            s::prop("DefaultRootDeviceType", s::Kind::String),
+            s::prop("DefaultSshKeyName", s::Kind::String),
+            s::prop("DefaultSubnetId", s::Kind::String),
+            s::prop("EcsClusterArn", s::Kind::String),
+            s::prop(
+                "ElasticIps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ElasticIp))),
+            ),
+            s::prop("HostnameTheme", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "RdsDbInstances",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RdsDbInstance))),
+            ),
+            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("SourceStackId", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("UseCustomCookbooks", s::Kind::Boolean),
+            s::prop("UseOpsworksSecurityGroups", s::Kind::Boolean),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["DefaultInstanceProfileArn", "ServiceRoleArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[("VpcId", &["DefaultSubnetId"])],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStack`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackAttributes {
         /// `Id`: string.
@@ -917,6 +1329,19 @@ pub mod stack {
         pub manage_berkshelf: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ChefConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChefConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ChefConfiguration",
+        properties: &[
+            s::prop("BerkshelfVersion", s::Kind::String),
+            s::prop("ManageBerkshelf", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChefConfiguration> for ::stratus_model::Val<ChefConfiguration> {
         fn from(value: ChefConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -932,6 +1357,19 @@ pub mod stack {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `StackConfigurationManager`'s properties; `validate()` checks them.
+    pub static SCHEMA_StackConfigurationManager: s::ObjectSchema = s::ObjectSchema {
+        name: "StackConfigurationManager",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StackConfigurationManager>
         for ::stratus_model::Val<StackConfigurationManager>
@@ -958,6 +1396,23 @@ pub mod stack {
         /// `Username`: string.
         pub username: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("Password", s::Kind::String),
+            s::prop("Revision", s::Kind::String),
+            s::prop("SshKey", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+            s::prop("Username", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
@@ -987,6 +1442,19 @@ pub mod stack {
             }
         }
     }
+
+    /// What the schema says of `ElasticIp`'s properties; `validate()` checks them.
+    pub static SCHEMA_ElasticIp: s::ObjectSchema = s::ObjectSchema {
+        name: "ElasticIp",
+        properties: &[
+            s::prop("Ip", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Ip"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ElasticIp> for ::stratus_model::Val<ElasticIp> {
         fn from(value: ElasticIp) -> Self {
@@ -1024,6 +1492,20 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `RdsDbInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA_RdsDbInstance: s::ObjectSchema = s::ObjectSchema {
+        name: "RdsDbInstance",
+        properties: &[
+            s::prop("DbPassword", s::Kind::String),
+            s::prop("DbUser", s::Kind::String),
+            s::prop("RdsDbInstanceArn", s::Kind::String),
+        ],
+        required: &["DbPassword", "DbUser", "RdsDbInstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RdsDbInstance> for ::stratus_model::Val<RdsDbInstance> {
         fn from(value: RdsDbInstance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1055,6 +1537,19 @@ pub mod stack {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1066,6 +1561,8 @@ pub use stack::{CfnStack, CfnStackAttributes};
 
 /// `AWS::OpsWorks::UserProfile` and its property types.
 pub mod user_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::UserProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-userprofile.html)
@@ -1103,6 +1600,21 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `AWS::OpsWorks::UserProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::UserProfile",
+        properties: &[
+            s::prop("AllowSelfManagement", s::Kind::Boolean),
+            s::prop("IamUserArn", s::Kind::String),
+            s::prop("SshPublicKey", s::Kind::String),
+            s::prop("SshUsername", s::Kind::String),
+        ],
+        required: &["IamUserArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserProfileAttributes {
         /// `Id`: string.
@@ -1120,6 +1632,8 @@ pub use user_profile::{CfnUserProfile, CfnUserProfileAttributes};
 
 /// `AWS::OpsWorks::Volume` and its property types.
 pub mod volume {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OpsWorks::Volume`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-volume.html)
@@ -1160,6 +1674,21 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `AWS::OpsWorks::Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OpsWorks::Volume",
+        properties: &[
+            s::prop("Ec2VolumeId", s::Kind::String),
+            s::prop("MountPoint", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("StackId", s::Kind::String),
+        ],
+        required: &["Ec2VolumeId", "StackId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Organizations::Account` and its property types.
 pub mod account {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Organizations::Account`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html)
@@ -50,6 +52,37 @@ pub mod account {
             }
         }
     }
+
+    /// What the schema says of `AWS::Organizations::Account`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Organizations::Account",
+        properties: &[
+            s::prop("AccountName", s::Kind::String)
+                .pattern("[\\u0020-\\u007E]+")
+                .min_length(1)
+                .max_length(50),
+            s::prop("Email", s::Kind::String)
+                .pattern("[^\\s@]+@[^\\s@]+\\.[^\\s@]+")
+                .min_length(6)
+                .max_length(64),
+            s::prop(
+                "ParentIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"),
+                ),
+            ),
+            s::prop("RoleName", s::Kind::String)
+                .pattern("[\\w+=,.@-]{1,64}")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AccountName", "Email"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccount`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAttributes {
@@ -98,6 +131,8 @@ pub use account::{CfnAccount, CfnAccountAttributes};
 
 /// `AWS::Organizations::Organization` and its property types.
 pub mod organization {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Organizations::Organization`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html)
@@ -112,6 +147,16 @@ pub mod organization {
         /// Allowed values: `ALL`, `CONSOLIDATED_BILLING`.
         pub feature_set: ::std::option::Option<::stratus_model::Val<FeatureSet>>,
     }
+
+    /// What the schema says of `AWS::Organizations::Organization`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Organizations::Organization",
+        properties: &[s::prop("FeatureSet", s::Kind::Enum(FeatureSet::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOrganization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationAttributes {
@@ -162,6 +207,8 @@ pub mod organization {
     impl FeatureSet {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::ConsolidatedBilling];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "CONSOLIDATED_BILLING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -195,6 +242,8 @@ pub use organization::{CfnOrganization, CfnOrganizationAttributes};
 
 /// `AWS::Organizations::OrganizationalUnit` and its property types.
 pub mod organizational_unit {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Organizations::OrganizationalUnit`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html)
@@ -235,6 +284,26 @@ pub mod organizational_unit {
         }
     }
 
+    /// What the schema says of `AWS::Organizations::OrganizationalUnit`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Organizations::OrganizationalUnit",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ParentId", s::Kind::String)
+                .pattern("^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$")
+                .min_length(0)
+                .max_length(100),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ParentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOrganizationalUnit`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOrganizationalUnitAttributes {
         /// `Arn`: string.
@@ -262,6 +331,8 @@ pub use organizational_unit::{CfnOrganizationalUnit, CfnOrganizationalUnitAttrib
 
 /// `AWS::Organizations::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Organizations::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html)
@@ -316,6 +387,38 @@ pub mod policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Organizations::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AWS::Organizations::Policy",
+            properties: &[
+                s::prop("Content", s::Kind::Json)
+                    .pattern("[\\s\\S]*")
+                    .min_length(1)
+                    .max_length(1000000),
+                s::prop("Description", s::Kind::String)
+                    .pattern("[\\s\\S]*")
+                    .min_length(0)
+                    .max_length(512),
+                s::prop("Name", s::Kind::String)
+                    .pattern("[\\s\\S]*")
+                    .min_length(1)
+                    .max_length(128),
+                s::prop(
+                    "TargetIds",
+                    s::Kind::List(&s::prop("", s::Kind::String).pattern(
+                        "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
+                    )),
+                ),
+                s::prop("Type", s::Kind::Enum(Type::VALUES)),
+                s::prop("Tags", s::Kind::Json),
+            ],
+            required: &["Name", "Type", "Content"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
@@ -387,6 +490,22 @@ pub mod policy {
             Self::TagPolicy,
             Self::UpgradeRolloutPolicy,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AISERVICES_OPT_OUT_POLICY",
+            "BACKUP_POLICY",
+            "BEDROCK_POLICY",
+            "CHATBOT_POLICY",
+            "DECLARATIVE_POLICY_EC2",
+            "INSPECTOR_POLICY",
+            "NETWORK_SECURITY_DIRECTOR_POLICY",
+            "RESOURCE_CONTROL_POLICY",
+            "S3_POLICY",
+            "SECURITYHUB_POLICY",
+            "SERVICE_CONTROL_POLICY",
+            "TAG_POLICY",
+            "UPGRADE_ROLLOUT_POLICY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -431,6 +550,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::Organizations::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Organizations::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html)
@@ -461,6 +582,22 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::Organizations::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Organizations::ResourcePolicy",
+        properties: &[
+            s::prop("Content", s::Kind::Json)
+                .pattern("[\\s\\S]*")
+                .min_length(1)
+                .max_length(40000),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourcePolicyAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::OSIS::Pipeline` and its property types.
 pub mod pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::OSIS::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html)
@@ -79,6 +81,16 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AWS::OSIS::Pipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::OSIS::Pipeline",
+        properties: &[s::prop("BufferOptions", s::Kind::Object(&SCHEMA_BufferOptions)), s::prop("EncryptionAtRestOptions", s::Kind::Object(&SCHEMA_EncryptionAtRestOptions)), s::prop("LogPublishingOptions", s::Kind::Object(&SCHEMA_LogPublishingOptions)), s::prop("MaxUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("MinUnits", s::Kind::Integer).minimum(1.0).maximum(384.0), s::prop("PipelineConfigurationBody", s::Kind::String).min_length(1).max_length(100000), s::prop("PipelineName", s::Kind::String).pattern("[a-z][a-z0-9\\-]+").min_length(3).max_length(28), s::prop("PipelineRoleArn", s::Kind::String).pattern("^arn:(aws|aws\\-cn|aws\\-us\\-gov|aws\\-iso|aws\\-iso\\-b|aws\\-iso\\-e|aws\\-iso\\-f):iam::[0-9]+:role\\/.*$").min_length(20).max_length(2048), s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)), s::prop("VpcOptions", s::Kind::Object(&SCHEMA_VpcOptions)), s::prop("Tags", s::Kind::Json)],
+        required: &["MaxUnits", "MinUnits", "PipelineConfigurationBody", "PipelineName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPipeline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipelineAttributes {
         /// `PipelineArn`: string.
@@ -130,6 +142,16 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `BufferOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BufferOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "BufferOptions",
+        properties: &[s::prop("PersistentBufferEnabled", s::Kind::Boolean)],
+        required: &["PersistentBufferEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BufferOptions> for ::stratus_model::Val<BufferOptions> {
         fn from(value: BufferOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -157,6 +179,18 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `EncryptionAtRestOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionAtRestOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionAtRestOptions",
+        properties: &[s::prop("KmsKeyArn", s::Kind::String)
+            .min_length(7)
+            .max_length(2048)],
+        required: &["KmsKeyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionAtRestOptions>
         for ::stratus_model::Val<EncryptionAtRestOptions>
     {
@@ -175,6 +209,22 @@ pub mod pipeline {
         /// `IsLoggingEnabled`: boolean.
         pub is_logging_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `LogPublishingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogPublishingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "LogPublishingOptions",
+        properties: &[
+            s::prop(
+                "CloudWatchLogDestination",
+                s::Kind::Object(&SCHEMA_CloudWatchLogDestination),
+            ),
+            s::prop("IsLoggingEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogPublishingOptions> for ::stratus_model::Val<LogPublishingOptions> {
         fn from(value: LogPublishingOptions) -> Self {
@@ -201,6 +251,16 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourcePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourcePolicy",
+        properties: &[s::prop("Policy", s::Kind::Json)],
+        required: &["Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
@@ -245,6 +305,47 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `VpcOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcOptions",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("sg-\\w{8}(\\w{9})?")
+                        .min_length(11)
+                        .max_length(20),
+                ),
+            )
+            .min_items(1)
+            .max_items(12),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("subnet-\\w{8}(\\w{9})?")
+                        .min_length(15)
+                        .max_length(24),
+                ),
+            )
+            .min_items(1)
+            .max_items(12),
+            s::prop(
+                "VpcAttachmentOptions",
+                s::Kind::Object(&SCHEMA_VpcAttachmentOptions),
+            ),
+            s::prop(
+                "VpcEndpointManagement",
+                s::Kind::Enum(VpcEndpointManagement::VALUES),
+            ),
+        ],
+        required: &["SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcOptions> for ::stratus_model::Val<VpcOptions> {
         fn from(value: VpcOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -272,6 +373,19 @@ pub mod pipeline {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogDestination",
+        properties: &[s::prop("LogGroup", s::Kind::String)
+            .pattern("\\/aws\\/vendedlogs\\/[\\.\\-_/#A-Za-z0-9]+")
+            .min_length(1)
+            .max_length(512)],
+        required: &["LogGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogDestination>
         for ::stratus_model::Val<CloudWatchLogDestination>
@@ -307,6 +421,16 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `VpcAttachmentOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcAttachmentOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcAttachmentOptions",
+        properties: &[s::prop("AttachToVpc", s::Kind::Boolean), s::prop("CidrBlock", s::Kind::String).pattern("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$")],
+        required: &["AttachToVpc", "CidrBlock"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcAttachmentOptions> for ::stratus_model::Val<VpcAttachmentOptions> {
         fn from(value: VpcAttachmentOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -325,6 +449,8 @@ pub mod pipeline {
     impl VpcEndpointManagement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Customer, Self::Service];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER", "SERVICE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

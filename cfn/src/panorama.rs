@@ -4,6 +4,8 @@
 
 /// `AWS::Panorama::ApplicationInstance` and its property types.
 pub mod application_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Panorama::ApplicationInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-applicationinstance.html)
@@ -71,6 +73,43 @@ pub mod application_instance {
         }
     }
 
+    /// What the schema says of `AWS::Panorama::ApplicationInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Panorama::ApplicationInstance",
+        properties: &[
+            s::prop("ApplicationInstanceIdToReplace", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DefaultRuntimeContextDevice", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "ManifestOverridesPayload",
+                s::Kind::Object(&SCHEMA_ManifestOverridesPayload),
+            ),
+            s::prop("ManifestPayload", s::Kind::Object(&SCHEMA_ManifestPayload)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RuntimeRoleArn", s::Kind::String)
+                .pattern("^arn:[a-z0-9][-.a-z0-9]{0,62}:iam::[0-9]{12}:role/.+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ManifestPayload", "DefaultRuntimeContextDevice"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplicationInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationInstanceAttributes {
         /// `ApplicationInstanceId`: string.
@@ -130,6 +169,19 @@ pub mod application_instance {
         pub payload_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ManifestOverridesPayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestOverridesPayload: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestOverridesPayload",
+        properties: &[s::prop("PayloadData", s::Kind::String)
+            .pattern("^.+$")
+            .min_length(0)
+            .max_length(51200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManifestOverridesPayload>
         for ::stratus_model::Val<ManifestOverridesPayload>
     {
@@ -146,6 +198,19 @@ pub mod application_instance {
         pub payload_data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ManifestPayload`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManifestPayload: s::ObjectSchema = s::ObjectSchema {
+        name: "ManifestPayload",
+        properties: &[s::prop("PayloadData", s::Kind::String)
+            .pattern("^.+$")
+            .min_length(1)
+            .max_length(51200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManifestPayload> for ::stratus_model::Val<ManifestPayload> {
         fn from(value: ManifestPayload) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -157,6 +222,8 @@ pub use application_instance::{CfnApplicationInstance, CfnApplicationInstanceAtt
 
 /// `AWS::Panorama::Package` and its property types.
 pub mod package {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Panorama::Package`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-package.html)
@@ -190,6 +257,23 @@ pub mod package {
             }
         }
     }
+
+    /// What the schema says of `AWS::Panorama::Package`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Panorama::Package",
+        properties: &[
+            s::prop("PackageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("StorageLocation", s::Kind::Object(&SCHEMA_StorageLocation)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PackageName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPackage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackageAttributes {
@@ -274,6 +358,22 @@ pub mod package {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `StorageLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLocation",
+        properties: &[
+            s::prop("BinaryPrefixLocation", s::Kind::String),
+            s::prop("Bucket", s::Kind::String),
+            s::prop("GeneratedPrefixLocation", s::Kind::String),
+            s::prop("ManifestPrefixLocation", s::Kind::String),
+            s::prop("RepoPrefixLocation", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageLocation> for ::stratus_model::Val<StorageLocation> {
         fn from(value: StorageLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -285,6 +385,8 @@ pub use package::{CfnPackage, CfnPackageAttributes};
 
 /// `AWS::Panorama::PackageVersion` and its property types.
 pub mod package_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Panorama::PackageVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html)
@@ -338,6 +440,38 @@ pub mod package_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::Panorama::PackageVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Panorama::PackageVersion",
+        properties: &[
+            s::prop("MarkLatest", s::Kind::Boolean),
+            s::prop("OwnerAccount", s::Kind::String)
+                .pattern("^[0-9a-z\\_]+$")
+                .min_length(1)
+                .max_length(12),
+            s::prop("PackageId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-\\_\\/]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PackageVersion", s::Kind::String)
+                .pattern("^([0-9]+)\\.([0-9]+)$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PatchVersion", s::Kind::String)
+                .pattern("^[a-z0-9]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("UpdatedLatestPatchVersion", s::Kind::String)
+                .pattern("^[a-z0-9]+$")
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["PackageId", "PackageVersion", "PatchVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPackageVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPackageVersionAttributes {

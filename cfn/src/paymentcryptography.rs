@@ -4,6 +4,8 @@
 
 /// `AWS::PaymentCryptography::Alias` and its property types.
 pub mod alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PaymentCryptography::Alias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-alias.html)
@@ -38,12 +40,24 @@ pub mod alias {
             }
         }
     }
+
+    /// What the schema says of `AWS::PaymentCryptography::Alias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PaymentCryptography::Alias",
+        properties: &[s::prop("AliasName", s::Kind::String).pattern("^alias/[a-zA-Z0-9/_-]+$").min_length(7).max_length(256), s::prop("KeyArn", s::Kind::String).pattern("^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key/[0-9a-zA-Z]{16,64}$").min_length(70).max_length(150)],
+        required: &["AliasName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use alias::CfnAlias;
 
 /// `AWS::PaymentCryptography::Key` and its property types.
 pub mod key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PaymentCryptography::Key`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html)
@@ -91,6 +105,32 @@ pub mod key {
             }
         }
     }
+
+    /// What the schema says of `AWS::PaymentCryptography::Key`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PaymentCryptography::Key",
+        properties: &[
+            s::prop("DeriveKeyUsage", s::Kind::Enum(DeriveKeyUsage::VALUES)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Exportable", s::Kind::Boolean),
+            s::prop("KeyAttributes", s::Kind::Object(&SCHEMA_KeyAttributes)),
+            s::prop(
+                "KeyCheckValueAlgorithm",
+                s::Kind::Enum(KeyCheckValueAlgorithm::VALUES),
+            ),
+            s::prop(
+                "ReplicationRegions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^[a-z]{2}-[a-z]{1,16}-[0-9]+$"),
+                ),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Exportable", "KeyAttributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnKey`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKeyAttributes {
@@ -154,6 +194,21 @@ pub mod key {
         }
     }
 
+    /// What the schema says of `KeyAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyAttributes",
+        properties: &[
+            s::prop("KeyAlgorithm", s::Kind::Enum(KeyAlgorithm::VALUES)),
+            s::prop("KeyClass", s::Kind::Enum(KeyClass::VALUES)),
+            s::prop("KeyModesOfUse", s::Kind::Object(&SCHEMA_KeyModesOfUse)),
+            s::prop("KeyUsage", s::Kind::Enum(KeyUsage::VALUES)),
+        ],
+        required: &["KeyAlgorithm", "KeyClass", "KeyModesOfUse", "KeyUsage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KeyAttributes> for ::stratus_model::Val<KeyAttributes> {
         fn from(value: KeyAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -183,6 +238,26 @@ pub mod key {
         /// `Wrap`: boolean.
         pub wrap: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `KeyModesOfUse`'s properties; `validate()` checks them.
+    pub static SCHEMA_KeyModesOfUse: s::ObjectSchema = s::ObjectSchema {
+        name: "KeyModesOfUse",
+        properties: &[
+            s::prop("Decrypt", s::Kind::Boolean),
+            s::prop("DeriveKey", s::Kind::Boolean),
+            s::prop("Encrypt", s::Kind::Boolean),
+            s::prop("Generate", s::Kind::Boolean),
+            s::prop("NoRestrictions", s::Kind::Boolean),
+            s::prop("Sign", s::Kind::Boolean),
+            s::prop("Unwrap", s::Kind::Boolean),
+            s::prop("Verify", s::Kind::Boolean),
+            s::prop("Wrap", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KeyModesOfUse> for ::stratus_model::Val<KeyModesOfUse> {
         fn from(value: KeyModesOfUse) -> Self {
@@ -256,6 +331,28 @@ pub mod key {
             Self::Tr31V1Ibm3624PinVerificationKey,
             Self::Tr31V2VisaPinVerificationKey,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "TR31_B0_BASE_DERIVATION_KEY",
+            "TR31_C0_CARD_VERIFICATION_KEY",
+            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+            "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+            "TR31_E2_EMV_MKEY_INTEGRITY",
+            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+            "TR31_E6_EMV_MKEY_OTHER",
+            "TR31_K0_KEY_ENCRYPTION_KEY",
+            "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+            "TR31_M3_ISO_9797_3_MAC_KEY",
+            "TR31_M1_ISO_9797_1_MAC_KEY",
+            "TR31_M6_ISO_9797_5_CMAC_KEY",
+            "TR31_M7_HMAC_KEY",
+            "TR31_P0_PIN_ENCRYPTION_KEY",
+            "TR31_P1_PIN_GENERATION_KEY",
+            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+            "TR31_V2_VISA_PIN_VERIFICATION_KEY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -317,6 +414,8 @@ pub mod key {
     impl KeyCheckValueAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cmac, Self::AnsiX924, Self::Hmac, Self::Sha1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CMAC", "ANSI_X9_24", "HMAC", "SHA_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -401,6 +500,24 @@ pub mod key {
             Self::EccNistP384,
             Self::EccNistP521,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "TDES_2KEY",
+            "TDES_3KEY",
+            "AES_128",
+            "AES_192",
+            "AES_256",
+            "HMAC_SHA256",
+            "HMAC_SHA384",
+            "HMAC_SHA512",
+            "HMAC_SHA224",
+            "RSA_2048",
+            "RSA_3072",
+            "RSA_4096",
+            "ECC_NIST_P256",
+            "ECC_NIST_P384",
+            "ECC_NIST_P521",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -462,6 +579,13 @@ pub mod key {
             Self::AsymmetricKeyPair,
             Self::PrivateKey,
             Self::PublicKey,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SYMMETRIC_KEY",
+            "ASYMMETRIC_KEY_PAIR",
+            "PRIVATE_KEY",
+            "PUBLIC_KEY",
         ];
 
         /// The value CloudFormation takes.
@@ -573,6 +697,33 @@ pub mod key {
             Self::Tr31V1Ibm3624PinVerificationKey,
             Self::Tr31V2VisaPinVerificationKey,
             Self::Tr31K2Tr34AsymmetricKey,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "TR31_B0_BASE_DERIVATION_KEY",
+            "TR31_C0_CARD_VERIFICATION_KEY",
+            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+            "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION",
+            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+            "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+            "TR31_E2_EMV_MKEY_INTEGRITY",
+            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+            "TR31_E6_EMV_MKEY_OTHER",
+            "TR31_K0_KEY_ENCRYPTION_KEY",
+            "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+            "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
+            "TR31_M0_ISO_16609_MAC_KEY",
+            "TR31_M3_ISO_9797_3_MAC_KEY",
+            "TR31_M1_ISO_9797_1_MAC_KEY",
+            "TR31_M6_ISO_9797_5_CMAC_KEY",
+            "TR31_M7_HMAC_KEY",
+            "TR31_P0_PIN_ENCRYPTION_KEY",
+            "TR31_P1_PIN_GENERATION_KEY",
+            "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE",
+            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+            "TR31_V2_VISA_PIN_VERIFICATION_KEY",
+            "TR31_K2_TR34_ASYMMETRIC_KEY",
         ];
 
         /// The value CloudFormation takes.

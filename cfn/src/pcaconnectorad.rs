@@ -4,6 +4,8 @@
 
 /// `AWS::PCAConnectorAD::Connector` and its property types.
 pub mod connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorAD::Connector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-connector.html)
@@ -54,6 +56,16 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `AWS::PCAConnectorAD::Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorAD::Connector",
+        properties: &[s::prop("CertificateAuthorityArn", s::Kind::String).pattern("^arn:[\\w-]+:acm-pca:[\\w-]+:[0-9]+:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("DirectoryId", s::Kind::String).pattern("^d-[0-9a-f]{10}$"), s::prop("VpcInformation", s::Kind::Object(&SCHEMA_VpcInformation)), s::prop("Tags", s::Kind::Json)],
+        required: &["CertificateAuthorityArn", "DirectoryId", "VpcInformation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
         /// `ConnectorArn`: string.
@@ -93,6 +105,29 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `VpcInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcInformation",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?:sg-[0-9a-f]{8}|sg-[0-9a-f]{17})$")
+                        .min_length(11)
+                        .max_length(20),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcInformation> for ::stratus_model::Val<VpcInformation> {
         fn from(value: VpcInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -111,6 +146,8 @@ pub mod connector {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -144,6 +181,8 @@ pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::PCAConnectorAD::DirectoryRegistration` and its property types.
 pub mod directory_registration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorAD::DirectoryRegistration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-directoryregistration.html)
@@ -176,6 +215,19 @@ pub mod directory_registration {
         }
     }
 
+    /// What the schema says of `AWS::PCAConnectorAD::DirectoryRegistration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorAD::DirectoryRegistration",
+        properties: &[
+            s::prop("DirectoryId", s::Kind::String).pattern("^d-[0-9a-f]{10}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DirectoryId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDirectoryRegistration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectoryRegistrationAttributes {
         /// `DirectoryRegistrationArn`: string.
@@ -193,6 +245,8 @@ pub use directory_registration::{CfnDirectoryRegistration, CfnDirectoryRegistrat
 
 /// `AWS::PCAConnectorAD::ServicePrincipalName` and its property types.
 pub mod service_principal_name {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorAD::ServicePrincipalName`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-serviceprincipalname.html)
@@ -217,12 +271,24 @@ pub mod service_principal_name {
         pub directory_registration_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::PCAConnectorAD::ServicePrincipalName`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorAD::ServicePrincipalName",
+        properties: &[s::prop("ConnectorArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector(\\/[\\w-]+)$").min_length(5).max_length(200), s::prop("DirectoryRegistrationArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:directory-registration(\\/[\\w-]+)$").min_length(5).max_length(200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use service_principal_name::CfnServicePrincipalName;
 
 /// `AWS::PCAConnectorAD::Template` and its property types.
 pub mod template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorAD::Template`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-template.html)
@@ -273,6 +339,16 @@ pub mod template {
         }
     }
 
+    /// What the schema says of `AWS::PCAConnectorAD::Template`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorAD::Template",
+        properties: &[s::prop("ConnectorArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("Definition", s::Kind::Json), s::prop("Name", s::Kind::String).pattern("^(?!^\\s+$)((?![\\x5c'\\x2b,;<=>#\\x22])([\\x20-\\x7E]))+$").min_length(1).max_length(64), s::prop("ReenrollAllCertificateHolders", s::Kind::Boolean), s::prop("Tags", s::Kind::Json)],
+        required: &["ConnectorArn", "Definition", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
         /// `TemplateArn`: string.
@@ -290,6 +366,8 @@ pub use template::{CfnTemplate, CfnTemplateAttributes};
 
 /// `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry` and its property types.
 pub mod template_group_access_control_entry {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-templategroupaccesscontrolentry.html)
@@ -338,6 +416,16 @@ pub mod template_group_access_control_entry {
         }
     }
 
+    /// What the schema says of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry",
+        properties: &[s::prop("AccessRights", s::Kind::Object(&SCHEMA_AccessRights)), s::prop("GroupDisplayName", s::Kind::String).pattern("^[\\x20-\\x7E]+$").min_length(0).max_length(256), s::prop("GroupSecurityIdentifier", s::Kind::String).pattern("^S-[0-9]-([0-9]+-){1,14}[0-9]+$").min_length(7).max_length(256), s::prop("TemplateArn", s::Kind::String).pattern("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector(\\/[\\w-]+)\\/template(\\/[\\w-]+)$").min_length(5).max_length(200)],
+        required: &["AccessRights", "GroupDisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AccessRights`, a property type of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -347,6 +435,19 @@ pub mod template_group_access_control_entry {
         /// `Enroll`: [`AccessRight`].
         pub enroll: ::std::option::Option<::stratus_model::Val<AccessRight>>,
     }
+
+    /// What the schema says of `AccessRights`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessRights: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessRights",
+        properties: &[
+            s::prop("AutoEnroll", s::Kind::Enum(AccessRight::VALUES)),
+            s::prop("Enroll", s::Kind::Enum(AccessRight::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessRights> for ::stratus_model::Val<AccessRights> {
         fn from(value: AccessRights) -> Self {
@@ -366,6 +467,8 @@ pub mod template_group_access_control_entry {
     impl AccessRight {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::PCAConnectorSCEP::Challenge` and its property types.
 pub mod challenge {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorSCEP::Challenge`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-challenge.html)
@@ -37,6 +39,16 @@ pub mod challenge {
         }
     }
 
+    /// What the schema says of `AWS::PCAConnectorSCEP::Challenge`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorSCEP::Challenge",
+        properties: &[s::prop("ConnectorArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:pca-connector-scep:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("Tags", s::Kind::Json)],
+        required: &["ConnectorArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnChallenge`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnChallengeAttributes {
         /// `ChallengeArn`: string.
@@ -54,6 +66,8 @@ pub use challenge::{CfnChallenge, CfnChallengeAttributes};
 
 /// `AWS::PCAConnectorSCEP::Connector` and its property types.
 pub mod connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCAConnectorSCEP::Connector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html)
@@ -101,6 +115,16 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `AWS::PCAConnectorSCEP::Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCAConnectorSCEP::Connector",
+        properties: &[s::prop("CertificateAuthorityArn", s::Kind::String).pattern("^arn:aws(-[a-z]+)*:acm-pca:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$").min_length(5).max_length(200), s::prop("MobileDeviceManagement", s::Kind::Json), s::prop("VpcEndpointId", s::Kind::String).pattern("^vpce-[0-9a-f]{8}([0-9a-f]{9})?$").min_length(5).max_length(200), s::prop("Tags", s::Kind::Json)],
+        required: &["CertificateAuthorityArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::PCS::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCS::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-cluster.html)
@@ -54,6 +56,26 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::PCS::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCS::Cluster",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Networking", s::Kind::Object(&SCHEMA_Networking)),
+            s::prop("Scheduler", s::Kind::Object(&SCHEMA_Scheduler)),
+            s::prop("Size", s::Kind::Enum(Size::VALUES)),
+            s::prop(
+                "SlurmConfiguration",
+                s::Kind::Object(&SCHEMA_SlurmConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Networking", "Scheduler", "Size"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `Arn`: string.
@@ -102,6 +124,27 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Networking`'s properties; `validate()` checks them.
+    pub static SCHEMA_Networking: s::ObjectSchema = s::ObjectSchema {
+        name: "Networking",
+        properties: &[
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-\\w{8,17}$")),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$")),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Networking> for ::stratus_model::Val<Networking> {
         fn from(value: Networking) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -133,6 +176,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `Scheduler`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scheduler: s::ObjectSchema = s::ObjectSchema {
+        name: "Scheduler",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Type", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Scheduler> for ::stratus_model::Val<Scheduler> {
         fn from(value: Scheduler) -> Self {
@@ -166,6 +222,34 @@ pub mod cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SlurmdbdCustomSetting>>>,
     }
 
+    /// What the schema says of `SlurmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmConfiguration",
+        properties: &[
+            s::prop("Accounting", s::Kind::Object(&SCHEMA_Accounting)),
+            s::prop("AuthKey", s::Kind::Object(&SCHEMA_AuthKey)),
+            s::prop(
+                "CgroupCustomSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CgroupCustomSetting))),
+            ),
+            s::prop("JwtAuth", s::Kind::Object(&SCHEMA_JwtAuth)),
+            s::prop("ScaleDownIdleTimeInSeconds", s::Kind::Integer).minimum(1.0),
+            s::prop(
+                "SlurmCustomSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlurmCustomSetting))),
+            ),
+            s::prop("SlurmRest", s::Kind::Object(&SCHEMA_SlurmRest)),
+            s::prop(
+                "SlurmdbdCustomSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlurmdbdCustomSetting))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlurmConfiguration> for ::stratus_model::Val<SlurmConfiguration> {
         fn from(value: SlurmConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -194,6 +278,21 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `Accounting`'s properties; `validate()` checks them.
+    pub static SCHEMA_Accounting: s::ObjectSchema = s::ObjectSchema {
+        name: "Accounting",
+        properties: &[
+            s::prop("DefaultPurgeTimeInDays", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(10000.0),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Accounting> for ::stratus_model::Val<Accounting> {
         fn from(value: Accounting) -> Self {
@@ -226,6 +325,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AuthKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthKey: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthKey",
+        properties: &[
+            s::prop("SecretArn", s::Kind::String),
+            s::prop("SecretVersion", s::Kind::String),
+        ],
+        required: &["SecretArn", "SecretVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthKey> for ::stratus_model::Val<AuthKey> {
         fn from(value: AuthKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -257,6 +369,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `CgroupCustomSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_CgroupCustomSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "CgroupCustomSetting",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CgroupCustomSetting> for ::stratus_model::Val<CgroupCustomSetting> {
         fn from(value: CgroupCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -270,6 +395,16 @@ pub mod cluster {
         /// `JwtKey`: [`JwtKey`].
         pub jwt_key: ::std::option::Option<::stratus_model::Val<JwtKey>>,
     }
+
+    /// What the schema says of `JwtAuth`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtAuth: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtAuth",
+        properties: &[s::prop("JwtKey", s::Kind::Object(&SCHEMA_JwtKey))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JwtAuth> for ::stratus_model::Val<JwtAuth> {
         fn from(value: JwtAuth) -> Self {
@@ -302,6 +437,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `SlurmCustomSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmCustomSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmCustomSetting",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {
         fn from(value: SlurmCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -324,6 +472,16 @@ pub mod cluster {
             Self { mode: mode.into() }
         }
     }
+
+    /// What the schema says of `SlurmRest`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmRest: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmRest",
+        properties: &[s::prop("Mode", s::Kind::Enum(Mode2::VALUES))],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlurmRest> for ::stratus_model::Val<SlurmRest> {
         fn from(value: SlurmRest) -> Self {
@@ -356,6 +514,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `SlurmdbdCustomSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmdbdCustomSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmdbdCustomSetting",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlurmdbdCustomSetting> for ::stratus_model::Val<SlurmdbdCustomSetting> {
         fn from(value: SlurmdbdCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -387,6 +558,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `JwtKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_JwtKey: s::ObjectSchema = s::ObjectSchema {
+        name: "JwtKey",
+        properties: &[
+            s::prop("SecretArn", s::Kind::String),
+            s::prop("SecretVersion", s::Kind::String),
+        ],
+        required: &["SecretArn", "SecretVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JwtKey> for ::stratus_model::Val<JwtKey> {
         fn from(value: JwtKey) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +591,8 @@ pub mod cluster {
     impl Size {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Small, Self::Medium, Self::Large];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SMALL", "MEDIUM", "LARGE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -448,6 +634,8 @@ pub mod cluster {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -486,6 +674,8 @@ pub mod cluster {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Slurm];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SLURM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -525,6 +715,8 @@ pub mod cluster {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -565,6 +757,8 @@ pub mod cluster {
     impl Mode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -598,6 +792,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::PCS::ComputeNodeGroup` and its property types.
 pub mod compute_node_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCS::ComputeNodeGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html)
@@ -684,6 +880,49 @@ pub mod compute_node_group {
         }
     }
 
+    /// What the schema says of `AWS::PCS::ComputeNodeGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCS::ComputeNodeGroup",
+        properties: &[
+            s::prop("AmiId", s::Kind::String).pattern("^ami-[a-z0-9]+$"),
+            s::prop("ClusterId", s::Kind::String),
+            s::prop(
+                "CustomLaunchTemplate",
+                s::Kind::Object(&SCHEMA_CustomLaunchTemplate),
+            ),
+            s::prop("IamInstanceProfileArn", s::Kind::String)
+                .pattern("^arn:aws([a-zA-Z-]{0,10})?:iam::[0-9]{12}:instance-profile/.{1,128}$"),
+            s::prop(
+                "InstanceConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InstanceConfig))),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("PurchaseOption", s::Kind::Enum(PurchaseOption::VALUES)),
+            s::prop(
+                "ScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ScalingConfiguration),
+            ),
+            s::prop(
+                "SlurmConfiguration",
+                s::Kind::Object(&SCHEMA_SlurmConfiguration),
+            ),
+            s::prop("SpotOptions", s::Kind::Object(&SCHEMA_SpotOptions)),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ClusterId",
+            "CustomLaunchTemplate",
+            "IamInstanceProfileArn",
+            "InstanceConfigs",
+            "ScalingConfiguration",
+            "SubnetIds",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnComputeNodeGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnComputeNodeGroupAttributes {
         /// `Arn`: string.
@@ -734,6 +973,19 @@ pub mod compute_node_group {
         }
     }
 
+    /// What the schema says of `CustomLaunchTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomLaunchTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomLaunchTemplate",
+        properties: &[
+            s::prop("TemplateId", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomLaunchTemplate> for ::stratus_model::Val<CustomLaunchTemplate> {
         fn from(value: CustomLaunchTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -747,6 +999,16 @@ pub mod compute_node_group {
         /// `InstanceType`: string.
         pub instance_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InstanceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceConfig",
+        properties: &[s::prop("InstanceType", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceConfig> for ::stratus_model::Val<InstanceConfig> {
         fn from(value: InstanceConfig) -> Self {
@@ -781,6 +1043,19 @@ pub mod compute_node_group {
         }
     }
 
+    /// What the schema says of `ScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConfiguration",
+        properties: &[
+            s::prop("MaxInstanceCount", s::Kind::Integer).minimum(0.0),
+            s::prop("MinInstanceCount", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["MaxInstanceCount", "MinInstanceCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingConfiguration> for ::stratus_model::Val<ScalingConfiguration> {
         fn from(value: ScalingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -796,6 +1071,19 @@ pub mod compute_node_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SlurmCustomSetting>>>,
     }
 
+    /// What the schema says of `SlurmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmConfiguration",
+        properties: &[s::prop(
+            "SlurmCustomSettings",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlurmCustomSetting))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlurmConfiguration> for ::stratus_model::Val<SlurmConfiguration> {
         fn from(value: SlurmConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -810,6 +1098,19 @@ pub mod compute_node_group {
         /// Allowed values: `lowest-price`, `capacity-optimized`, `price-capacity-optimized`.
         pub allocation_strategy: ::std::option::Option<::stratus_model::Val<AllocationStrategy>>,
     }
+
+    /// What the schema says of `SpotOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpotOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SpotOptions",
+        properties: &[s::prop(
+            "AllocationStrategy",
+            s::Kind::Enum(AllocationStrategy::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpotOptions> for ::stratus_model::Val<SpotOptions> {
         fn from(value: SpotOptions) -> Self {
@@ -842,6 +1143,19 @@ pub mod compute_node_group {
         }
     }
 
+    /// What the schema says of `SlurmCustomSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmCustomSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmCustomSetting",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {
         fn from(value: SlurmCustomSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -862,6 +1176,8 @@ pub mod compute_node_group {
     impl PurchaseOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ondemand, Self::Spot, Self::CapacityBlock];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ONDEMAND", "SPOT", "CAPACITY_BLOCK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -909,6 +1225,12 @@ pub mod compute_node_group {
             Self::CapacityOptimized,
             Self::PriceCapacityOptimized,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "lowest-price",
+            "capacity-optimized",
+            "price-capacity-optimized",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -943,6 +1265,8 @@ pub use compute_node_group::{CfnComputeNodeGroup, CfnComputeNodeGroupAttributes}
 
 /// `AWS::PCS::Queue` and its property types.
 pub mod queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PCS::Queue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-queue.html)
@@ -987,6 +1311,31 @@ pub mod queue {
         }
     }
 
+    /// What the schema says of `AWS::PCS::Queue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PCS::Queue",
+        properties: &[
+            s::prop("ClusterId", s::Kind::String),
+            s::prop(
+                "ComputeNodeGroupConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ComputeNodeGroupConfiguration),
+                )),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SlurmConfiguration",
+                s::Kind::Object(&SCHEMA_SlurmConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ClusterId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `Arn`: string.
@@ -1023,6 +1372,16 @@ pub mod queue {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComputeNodeGroupConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComputeNodeGroupConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ComputeNodeGroupConfiguration",
+        properties: &[s::prop("ComputeNodeGroupId", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ComputeNodeGroupConfiguration>
         for ::stratus_model::Val<ComputeNodeGroupConfiguration>
     {
@@ -1039,6 +1398,19 @@ pub mod queue {
         pub slurm_custom_settings:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SlurmCustomSetting>>>,
     }
+
+    /// What the schema says of `SlurmConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmConfiguration",
+        properties: &[s::prop(
+            "SlurmCustomSettings",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SlurmCustomSetting))),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlurmConfiguration> for ::stratus_model::Val<SlurmConfiguration> {
         fn from(value: SlurmConfiguration) -> Self {
@@ -1070,6 +1442,19 @@ pub mod queue {
             }
         }
     }
+
+    /// What the schema says of `SlurmCustomSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_SlurmCustomSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "SlurmCustomSetting",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterName", "ParameterValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SlurmCustomSetting> for ::stratus_model::Val<SlurmCustomSetting> {
         fn from(value: SlurmCustomSetting) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Personalize::Dataset` and its property types.
 pub mod dataset {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Personalize::Dataset`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-dataset.html)
@@ -64,6 +66,36 @@ pub mod dataset {
         }
     }
 
+    /// What the schema says of `AWS::Personalize::Dataset`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Personalize::Dataset",
+        properties: &[
+            s::prop("DatasetGroupArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "DatasetImportJob",
+                s::Kind::Object(&SCHEMA_DatasetImportJob),
+            ),
+            s::prop("DatasetType", s::Kind::Enum(DatasetType::VALUES))
+                .min_length(0)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("SchemaArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Name", "DatasetType", "DatasetGroupArn", "SchemaArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataset`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetAttributes {
         /// `DatasetArn`: string.
@@ -101,6 +133,31 @@ pub mod dataset {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DatasetImportJob`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetImportJob: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetImportJob",
+        properties: &[
+            s::prop("DataSource", s::Kind::Object(&SCHEMA_DataSource)),
+            s::prop("DatasetArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .max_length(256),
+            s::prop("DatasetImportJobArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .max_length(256),
+            s::prop("JobName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DatasetImportJob> for ::stratus_model::Val<DatasetImportJob> {
         fn from(value: DatasetImportJob) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -116,6 +173,18 @@ pub mod dataset {
         /// Length: `..=256`.
         pub data_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSource",
+        properties: &[s::prop("DataLocation", s::Kind::String)
+            .pattern("(s3|http|https)://.+")
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
         fn from(value: DataSource) -> Self {
@@ -137,6 +206,8 @@ pub mod dataset {
     impl DatasetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Interactions, Self::Items, Self::Users];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Interactions", "Items", "Users"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -171,6 +242,8 @@ pub use dataset::{CfnDataset, CfnDatasetAttributes};
 
 /// `AWS::Personalize::DatasetGroup` and its property types.
 pub mod dataset_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Personalize::DatasetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-datasetgroup.html)
@@ -221,6 +294,30 @@ pub mod dataset_group {
         }
     }
 
+    /// What the schema says of `AWS::Personalize::DatasetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Personalize::DatasetGroup",
+        properties: &[
+            s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("arn:aws.*:kms:.*:[0-9]{12}:key/.*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDatasetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatasetGroupAttributes {
         /// `DatasetGroupArn`: string.
@@ -245,6 +342,8 @@ pub mod dataset_group {
     impl Domain {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecommerce, Self::VideoOnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECOMMERCE", "VIDEO_ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -278,6 +377,8 @@ pub use dataset_group::{CfnDatasetGroup, CfnDatasetGroupAttributes};
 
 /// `AWS::Personalize::Schema` and its property types.
 pub mod schema {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Personalize::Schema`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-schema.html)
@@ -322,6 +423,25 @@ pub mod schema {
         }
     }
 
+    /// What the schema says of `AWS::Personalize::Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Personalize::Schema",
+        properties: &[
+            s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Schema", s::Kind::String)
+                .min_length(0)
+                .max_length(10000),
+        ],
+        required: &["Name", "Schema"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSchema`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSchemaAttributes {
         /// `SchemaArn`: string.
@@ -346,6 +466,8 @@ pub mod schema {
     impl Domain {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ecommerce, Self::VideoOnDemand];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ECOMMERCE", "VIDEO_ON_DEMAND"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -379,6 +501,8 @@ pub use schema::{CfnSchema, CfnSchemaAttributes};
 
 /// `AWS::Personalize::Solution` and its property types.
 pub mod solution {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Personalize::Solution`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html)
@@ -446,6 +570,35 @@ pub mod solution {
         }
     }
 
+    /// What the schema says of `AWS::Personalize::Solution`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Personalize::Solution",
+        properties: &[
+            s::prop("DatasetGroupArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("EventType", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("PerformAutoML", s::Kind::Boolean),
+            s::prop("PerformHPO", s::Kind::Boolean),
+            s::prop("RecipeArn", s::Kind::String)
+                .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                .min_length(0)
+                .max_length(256),
+            s::prop("SolutionConfig", s::Kind::Object(&SCHEMA_SolutionConfig)),
+        ],
+        required: &["Name", "DatasetGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSolution`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSolutionAttributes {
         /// `SolutionArn`: string.
@@ -485,6 +638,30 @@ pub mod solution {
         pub hpo_config: ::std::option::Option<::stratus_model::Val<HpoConfig>>,
     }
 
+    /// What the schema says of `SolutionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SolutionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SolutionConfig",
+        properties: &[
+            s::prop(
+                "AlgorithmHyperParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("AutoMLConfig", s::Kind::Object(&SCHEMA_AutoMlConfig)),
+            s::prop("EventValueThreshold", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "FeatureTransformationParameters",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("HpoConfig", s::Kind::Object(&SCHEMA_HpoConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SolutionConfig> for ::stratus_model::Val<SolutionConfig> {
         fn from(value: SolutionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -504,6 +681,31 @@ pub mod solution {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AutoMLConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoMlConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoMLConfig",
+        properties: &[
+            s::prop("MetricName", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "RecipeList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("arn:([a-z\\d-]+):personalize:.*:.*:.+")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoMlConfig> for ::stratus_model::Val<AutoMlConfig> {
         fn from(value: AutoMlConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -522,6 +724,26 @@ pub mod solution {
         /// `HpoResourceConfig`: [`HpoResourceConfig`].
         pub hpo_resource_config: ::std::option::Option<::stratus_model::Val<HpoResourceConfig>>,
     }
+
+    /// What the schema says of `HpoConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HpoConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HpoConfig",
+        properties: &[
+            s::prop(
+                "AlgorithmHyperParameterRanges",
+                s::Kind::Object(&SCHEMA_AlgorithmHyperParameterRanges),
+            ),
+            s::prop("HpoObjective", s::Kind::Object(&SCHEMA_HpoObjective)),
+            s::prop(
+                "HpoResourceConfig",
+                s::Kind::Object(&SCHEMA_HpoResourceConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HpoConfig> for ::stratus_model::Val<HpoConfig> {
         fn from(value: HpoConfig) -> Self {
@@ -550,6 +772,44 @@ pub mod solution {
         >,
     }
 
+    /// What the schema says of `AlgorithmHyperParameterRanges`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlgorithmHyperParameterRanges: s::ObjectSchema = s::ObjectSchema {
+        name: "AlgorithmHyperParameterRanges",
+        properties: &[
+            s::prop(
+                "CategoricalHyperParameterRanges",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CategoricalHyperParameterRange),
+                )),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "ContinuousHyperParameterRanges",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ContinuousHyperParameterRange),
+                )),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "IntegerHyperParameterRanges",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IntegerHyperParameterRange),
+                )),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AlgorithmHyperParameterRanges>
         for ::stratus_model::Val<AlgorithmHyperParameterRanges>
     {
@@ -574,6 +834,26 @@ pub mod solution {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `HpoObjective`'s properties; `validate()` checks them.
+    pub static SCHEMA_HpoObjective: s::ObjectSchema = s::ObjectSchema {
+        name: "HpoObjective",
+        properties: &[
+            s::prop("MetricName", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("MetricRegex", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Type", s::Kind::Enum(Type::VALUES))
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HpoObjective> for ::stratus_model::Val<HpoObjective> {
         fn from(value: HpoObjective) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -594,6 +874,23 @@ pub mod solution {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HpoResourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HpoResourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HpoResourceConfig",
+        properties: &[
+            s::prop("MaxNumberOfTrainingJobs", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("MaxParallelTrainingJobs", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HpoResourceConfig> for ::stratus_model::Val<HpoResourceConfig> {
         fn from(value: HpoResourceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -612,6 +909,26 @@ pub mod solution {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CategoricalHyperParameterRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_CategoricalHyperParameterRange: s::ObjectSchema = s::ObjectSchema {
+        name: "CategoricalHyperParameterRange",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(1000)),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CategoricalHyperParameterRange>
         for ::stratus_model::Val<CategoricalHyperParameterRange>
@@ -636,6 +953,22 @@ pub mod solution {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ContinuousHyperParameterRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContinuousHyperParameterRange: s::ObjectSchema = s::ObjectSchema {
+        name: "ContinuousHyperParameterRange",
+        properties: &[
+            s::prop("MaxValue", s::Kind::Number).minimum(-1000000.0),
+            s::prop("MinValue", s::Kind::Number).minimum(-1000000.0),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContinuousHyperParameterRange>
         for ::stratus_model::Val<ContinuousHyperParameterRange>
     {
@@ -659,6 +992,22 @@ pub mod solution {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IntegerHyperParameterRange`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegerHyperParameterRange: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegerHyperParameterRange",
+        properties: &[
+            s::prop("MaxValue", s::Kind::Integer).maximum(1000000.0),
+            s::prop("MinValue", s::Kind::Integer).minimum(-1000000.0),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegerHyperParameterRange>
         for ::stratus_model::Val<IntegerHyperParameterRange>
     {
@@ -679,6 +1028,8 @@ pub mod solution {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Maximize, Self::Minimize];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Maximize", "Minimize"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::Pinpoint::ADMChannel` and its property types.
 pub mod adm_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::ADMChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-admchannel.html)
@@ -45,6 +47,21 @@ pub mod adm_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::ADMChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::ADMChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("ClientId", s::Kind::String),
+            s::prop("ClientSecret", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["ApplicationId", "ClientId", "ClientSecret"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAdmChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAdmChannelAttributes {
         /// `Id`: string.
@@ -62,6 +79,8 @@ pub use adm_channel::{CfnAdmChannel, CfnAdmChannelAttributes};
 
 /// `AWS::Pinpoint::APNSChannel` and its property types.
 pub mod apns_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::APNSChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnschannel.html)
@@ -115,6 +134,26 @@ pub mod apns_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::APNSChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::APNSChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("BundleId", s::Kind::String),
+            s::prop("Certificate", s::Kind::String),
+            s::prop("DefaultAuthenticationMethod", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("PrivateKey", s::Kind::String),
+            s::prop("TeamId", s::Kind::String),
+            s::prop("TokenKey", s::Kind::String),
+            s::prop("TokenKeyId", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApnsChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsChannelAttributes {
         /// `Id`: string.
@@ -132,6 +171,8 @@ pub use apns_channel::{CfnApnsChannel, CfnApnsChannelAttributes};
 
 /// `AWS::Pinpoint::APNSSandboxChannel` and its property types.
 pub mod apns_sandbox_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::APNSSandboxChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnssandboxchannel.html)
@@ -185,6 +226,26 @@ pub mod apns_sandbox_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::APNSSandboxChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::APNSSandboxChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("BundleId", s::Kind::String),
+            s::prop("Certificate", s::Kind::String),
+            s::prop("DefaultAuthenticationMethod", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("PrivateKey", s::Kind::String),
+            s::prop("TeamId", s::Kind::String),
+            s::prop("TokenKey", s::Kind::String),
+            s::prop("TokenKeyId", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApnsSandboxChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsSandboxChannelAttributes {
         /// `Id`: string.
@@ -202,6 +263,8 @@ pub use apns_sandbox_channel::{CfnApnsSandboxChannel, CfnApnsSandboxChannelAttri
 
 /// `AWS::Pinpoint::APNSVoipChannel` and its property types.
 pub mod apns_voip_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::APNSVoipChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnsvoipchannel.html)
@@ -255,6 +318,26 @@ pub mod apns_voip_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::APNSVoipChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::APNSVoipChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("BundleId", s::Kind::String),
+            s::prop("Certificate", s::Kind::String),
+            s::prop("DefaultAuthenticationMethod", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("PrivateKey", s::Kind::String),
+            s::prop("TeamId", s::Kind::String),
+            s::prop("TokenKey", s::Kind::String),
+            s::prop("TokenKeyId", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApnsVoipChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsVoipChannelAttributes {
         /// `Id`: string.
@@ -272,6 +355,8 @@ pub use apns_voip_channel::{CfnApnsVoipChannel, CfnApnsVoipChannelAttributes};
 
 /// `AWS::Pinpoint::APNSVoipSandboxChannel` and its property types.
 pub mod apns_voip_sandbox_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::APNSVoipSandboxChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnsvoipsandboxchannel.html)
@@ -325,6 +410,26 @@ pub mod apns_voip_sandbox_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::APNSVoipSandboxChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::APNSVoipSandboxChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("BundleId", s::Kind::String),
+            s::prop("Certificate", s::Kind::String),
+            s::prop("DefaultAuthenticationMethod", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("PrivateKey", s::Kind::String),
+            s::prop("TeamId", s::Kind::String),
+            s::prop("TokenKey", s::Kind::String),
+            s::prop("TokenKeyId", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApnsVoipSandboxChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApnsVoipSandboxChannelAttributes {
         /// `Id`: string.
@@ -344,6 +449,8 @@ pub use apns_voip_sandbox_channel::{
 
 /// `AWS::Pinpoint::App` and its property types.
 pub mod app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::App`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-app.html)
@@ -371,6 +478,19 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::App`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::App",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `Arn`: string.
@@ -393,6 +513,8 @@ pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::Pinpoint::ApplicationSettings` and its property types.
 pub mod application_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::ApplicationSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-applicationsettings.html)
@@ -433,6 +555,22 @@ pub mod application_settings {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::ApplicationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::ApplicationSettings",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("CampaignHook", s::Kind::Object(&SCHEMA_CampaignHook)),
+            s::prop("CloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("Limits", s::Kind::Object(&SCHEMA_Limits)),
+            s::prop("QuietTime", s::Kind::Object(&SCHEMA_QuietTime)),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplicationSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationSettingsAttributes {
         /// `Id`: string.
@@ -458,6 +596,20 @@ pub mod application_settings {
         pub web_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CampaignHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignHook: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignHook",
+        properties: &[
+            s::prop("LambdaFunctionName", s::Kind::String),
+            s::prop("Mode", s::Kind::String),
+            s::prop("WebUrl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CampaignHook> for ::stratus_model::Val<CampaignHook> {
         fn from(value: CampaignHook) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -477,6 +629,21 @@ pub mod application_settings {
         /// `Total`: integer.
         pub total: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Limits`'s properties; `validate()` checks them.
+    pub static SCHEMA_Limits: s::ObjectSchema = s::ObjectSchema {
+        name: "Limits",
+        properties: &[
+            s::prop("Daily", s::Kind::Integer),
+            s::prop("MaximumDuration", s::Kind::Integer),
+            s::prop("MessagesPerSecond", s::Kind::Integer),
+            s::prop("Total", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Limits> for ::stratus_model::Val<Limits> {
         fn from(value: Limits) -> Self {
@@ -509,6 +676,19 @@ pub mod application_settings {
         }
     }
 
+    /// What the schema says of `QuietTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuietTime: s::ObjectSchema = s::ObjectSchema {
+        name: "QuietTime",
+        properties: &[
+            s::prop("End", s::Kind::String),
+            s::prop("Start", s::Kind::String),
+        ],
+        required: &["Start", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuietTime> for ::stratus_model::Val<QuietTime> {
         fn from(value: QuietTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -520,6 +700,8 @@ pub use application_settings::{CfnApplicationSettings, CfnApplicationSettingsAtt
 
 /// `AWS::Pinpoint::BaiduChannel` and its property types.
 pub mod baidu_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::BaiduChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-baiduchannel.html)
@@ -561,6 +743,21 @@ pub mod baidu_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::BaiduChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::BaiduChannel",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String),
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("SecretKey", s::Kind::String),
+        ],
+        required: &["ApplicationId", "SecretKey", "ApiKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBaiduChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBaiduChannelAttributes {
         /// `Id`: string.
@@ -578,6 +775,8 @@ pub use baidu_channel::{CfnBaiduChannel, CfnBaiduChannelAttributes};
 
 /// `AWS::Pinpoint::Campaign` and its property types.
 pub mod campaign {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::Campaign`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-campaign.html)
@@ -668,6 +867,50 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::Campaign`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::Campaign",
+        properties: &[
+            s::prop(
+                "AdditionalTreatments",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_WriteTreatmentResource),
+                )),
+            ),
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("CampaignHook", s::Kind::Object(&SCHEMA_CampaignHook)),
+            s::prop(
+                "CustomDeliveryConfiguration",
+                s::Kind::Object(&SCHEMA_CustomDeliveryConfiguration),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop("HoldoutPercent", s::Kind::Integer),
+            s::prop("IsPaused", s::Kind::Boolean),
+            s::prop("Limits", s::Kind::Object(&SCHEMA_Limits)),
+            s::prop(
+                "MessageConfiguration",
+                s::Kind::Object(&SCHEMA_MessageConfiguration),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("SegmentId", s::Kind::String),
+            s::prop("SegmentVersion", s::Kind::Integer),
+            s::prop("Tags", s::Kind::Json),
+            s::prop(
+                "TemplateConfiguration",
+                s::Kind::Object(&SCHEMA_TemplateConfiguration),
+            ),
+            s::prop("TreatmentDescription", s::Kind::String),
+            s::prop("TreatmentName", s::Kind::String),
+        ],
+        required: &["SegmentId", "Schedule", "ApplicationId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCampaign`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCampaignAttributes {
         /// `Arn`: string.
@@ -709,6 +952,33 @@ pub mod campaign {
         pub treatment_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `WriteTreatmentResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_WriteTreatmentResource: s::ObjectSchema = s::ObjectSchema {
+        name: "WriteTreatmentResource",
+        properties: &[
+            s::prop(
+                "CustomDeliveryConfiguration",
+                s::Kind::Object(&SCHEMA_CustomDeliveryConfiguration),
+            ),
+            s::prop(
+                "MessageConfiguration",
+                s::Kind::Object(&SCHEMA_MessageConfiguration),
+            ),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("SizePercent", s::Kind::Integer),
+            s::prop(
+                "TemplateConfiguration",
+                s::Kind::Object(&SCHEMA_TemplateConfiguration),
+            ),
+            s::prop("TreatmentDescription", s::Kind::String),
+            s::prop("TreatmentName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WriteTreatmentResource> for ::stratus_model::Val<WriteTreatmentResource> {
         fn from(value: WriteTreatmentResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -728,6 +998,20 @@ pub mod campaign {
         pub web_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CampaignHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignHook: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignHook",
+        properties: &[
+            s::prop("LambdaFunctionName", s::Kind::String),
+            s::prop("Mode", s::Kind::String),
+            s::prop("WebUrl", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CampaignHook> for ::stratus_model::Val<CampaignHook> {
         fn from(value: CampaignHook) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -744,6 +1028,22 @@ pub mod campaign {
         pub endpoint_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CustomDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomDeliveryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomDeliveryConfiguration",
+        properties: &[
+            s::prop("DeliveryUri", s::Kind::String),
+            s::prop(
+                "EndpointTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomDeliveryConfiguration>
         for ::stratus_model::Val<CustomDeliveryConfiguration>
@@ -768,6 +1068,22 @@ pub mod campaign {
         /// `Total`: integer.
         pub total: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Limits`'s properties; `validate()` checks them.
+    pub static SCHEMA_Limits: s::ObjectSchema = s::ObjectSchema {
+        name: "Limits",
+        properties: &[
+            s::prop("Daily", s::Kind::Integer),
+            s::prop("MaximumDuration", s::Kind::Integer),
+            s::prop("MessagesPerSecond", s::Kind::Integer),
+            s::prop("Session", s::Kind::Integer),
+            s::prop("Total", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Limits> for ::stratus_model::Val<Limits> {
         fn from(value: Limits) -> Self {
@@ -803,6 +1119,35 @@ pub mod campaign {
         pub sms_message: ::std::option::Option<::stratus_model::Val<CampaignSmsMessage>>,
     }
 
+    /// What the schema says of `MessageConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageConfiguration",
+        properties: &[
+            s::prop("ADMMessage", s::Kind::Object(&SCHEMA_Message)),
+            s::prop("APNSMessage", s::Kind::Object(&SCHEMA_Message)),
+            s::prop("BaiduMessage", s::Kind::Object(&SCHEMA_Message)),
+            s::prop(
+                "CustomMessage",
+                s::Kind::Object(&SCHEMA_CampaignCustomMessage),
+            ),
+            s::prop("DefaultMessage", s::Kind::Object(&SCHEMA_Message)),
+            s::prop(
+                "EmailMessage",
+                s::Kind::Object(&SCHEMA_CampaignEmailMessage),
+            ),
+            s::prop("GCMMessage", s::Kind::Object(&SCHEMA_Message)),
+            s::prop(
+                "InAppMessage",
+                s::Kind::Object(&SCHEMA_CampaignInAppMessage),
+            ),
+            s::prop("SMSMessage", s::Kind::Object(&SCHEMA_CampaignSmsMessage)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MessageConfiguration> for ::stratus_model::Val<MessageConfiguration> {
         fn from(value: MessageConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -829,6 +1174,24 @@ pub mod campaign {
         pub time_zone: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("EndTime", s::Kind::String),
+            s::prop("EventFilter", s::Kind::Object(&SCHEMA_CampaignEventFilter)),
+            s::prop("Frequency", s::Kind::String),
+            s::prop("IsLocalTime", s::Kind::Boolean),
+            s::prop("QuietTime", s::Kind::Object(&SCHEMA_QuietTime)),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("TimeZone", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -849,6 +1212,21 @@ pub mod campaign {
         /// `VoiceTemplate`: [`Template`].
         pub voice_template: ::std::option::Option<::stratus_model::Val<Template>>,
     }
+
+    /// What the schema says of `TemplateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateConfiguration",
+        properties: &[
+            s::prop("EmailTemplate", s::Kind::Object(&SCHEMA_Template)),
+            s::prop("PushTemplate", s::Kind::Object(&SCHEMA_Template)),
+            s::prop("SMSTemplate", s::Kind::Object(&SCHEMA_Template)),
+            s::prop("VoiceTemplate", s::Kind::Object(&SCHEMA_Template)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TemplateConfiguration> for ::stratus_model::Val<TemplateConfiguration> {
         fn from(value: TemplateConfiguration) -> Self {
@@ -887,6 +1265,29 @@ pub mod campaign {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Message`'s properties; `validate()` checks them.
+    pub static SCHEMA_Message: s::ObjectSchema = s::ObjectSchema {
+        name: "Message",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("Body", s::Kind::String),
+            s::prop("ImageIconUrl", s::Kind::String),
+            s::prop("ImageSmallIconUrl", s::Kind::String),
+            s::prop("ImageUrl", s::Kind::String),
+            s::prop("JsonBody", s::Kind::String),
+            s::prop("MediaUrl", s::Kind::String),
+            s::prop("RawContent", s::Kind::String),
+            s::prop("SilentPush", s::Kind::Boolean),
+            s::prop("TimeToLive", s::Kind::Integer),
+            s::prop("Title", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Message> for ::stratus_model::Val<Message> {
         fn from(value: Message) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -900,6 +1301,16 @@ pub mod campaign {
         /// `Data`: string.
         pub data: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CampaignCustomMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignCustomMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignCustomMessage",
+        properties: &[s::prop("Data", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CampaignCustomMessage> for ::stratus_model::Val<CampaignCustomMessage> {
         fn from(value: CampaignCustomMessage) -> Self {
@@ -921,6 +1332,21 @@ pub mod campaign {
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CampaignEmailMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignEmailMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignEmailMessage",
+        properties: &[
+            s::prop("Body", s::Kind::String),
+            s::prop("FromAddress", s::Kind::String),
+            s::prop("HtmlBody", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CampaignEmailMessage> for ::stratus_model::Val<CampaignEmailMessage> {
         fn from(value: CampaignEmailMessage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -939,6 +1365,23 @@ pub mod campaign {
         /// `Layout`: string.
         pub layout: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CampaignInAppMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignInAppMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignInAppMessage",
+        properties: &[
+            s::prop(
+                "Content",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InAppMessageContent))),
+            ),
+            s::prop("CustomConfig", s::Kind::Json),
+            s::prop("Layout", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CampaignInAppMessage> for ::stratus_model::Val<CampaignInAppMessage> {
         fn from(value: CampaignInAppMessage) -> Self {
@@ -964,6 +1407,23 @@ pub mod campaign {
         pub template_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CampaignSmsMessage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignSmsMessage: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignSmsMessage",
+        properties: &[
+            s::prop("Body", s::Kind::String),
+            s::prop("EntityId", s::Kind::String),
+            s::prop("MessageType", s::Kind::String),
+            s::prop("OriginationNumber", s::Kind::String),
+            s::prop("SenderId", s::Kind::String),
+            s::prop("TemplateId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CampaignSmsMessage> for ::stratus_model::Val<CampaignSmsMessage> {
         fn from(value: CampaignSmsMessage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -979,6 +1439,19 @@ pub mod campaign {
         /// `FilterType`: string.
         pub filter_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CampaignEventFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_CampaignEventFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "CampaignEventFilter",
+        properties: &[
+            s::prop("Dimensions", s::Kind::Object(&SCHEMA_EventDimensions)),
+            s::prop("FilterType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CampaignEventFilter> for ::stratus_model::Val<CampaignEventFilter> {
         fn from(value: CampaignEventFilter) -> Self {
@@ -1011,6 +1484,19 @@ pub mod campaign {
         }
     }
 
+    /// What the schema says of `QuietTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuietTime: s::ObjectSchema = s::ObjectSchema {
+        name: "QuietTime",
+        properties: &[
+            s::prop("End", s::Kind::String),
+            s::prop("Start", s::Kind::String),
+        ],
+        required: &["Start", "End"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QuietTime> for ::stratus_model::Val<QuietTime> {
         fn from(value: QuietTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1026,6 +1512,19 @@ pub mod campaign {
         /// `Version`: string.
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Template`'s properties; `validate()` checks them.
+    pub static SCHEMA_Template: s::ObjectSchema = s::ObjectSchema {
+        name: "Template",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Template> for ::stratus_model::Val<Template> {
         fn from(value: Template) -> Self {
@@ -1051,6 +1550,29 @@ pub mod campaign {
         pub secondary_btn: ::std::option::Option<::stratus_model::Val<InAppMessageButton>>,
     }
 
+    /// What the schema says of `InAppMessageContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_InAppMessageContent: s::ObjectSchema = s::ObjectSchema {
+        name: "InAppMessageContent",
+        properties: &[
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop(
+                "BodyConfig",
+                s::Kind::Object(&SCHEMA_InAppMessageBodyConfig),
+            ),
+            s::prop(
+                "HeaderConfig",
+                s::Kind::Object(&SCHEMA_InAppMessageHeaderConfig),
+            ),
+            s::prop("ImageUrl", s::Kind::String),
+            s::prop("PrimaryBtn", s::Kind::Object(&SCHEMA_InAppMessageButton)),
+            s::prop("SecondaryBtn", s::Kind::Object(&SCHEMA_InAppMessageButton)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InAppMessageContent> for ::stratus_model::Val<InAppMessageContent> {
         fn from(value: InAppMessageContent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1068,6 +1590,20 @@ pub mod campaign {
         /// `Metrics`: JSON.
         pub metrics: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `EventDimensions`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventDimensions: s::ObjectSchema = s::ObjectSchema {
+        name: "EventDimensions",
+        properties: &[
+            s::prop("Attributes", s::Kind::Json),
+            s::prop("EventType", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("Metrics", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventDimensions> for ::stratus_model::Val<EventDimensions> {
         fn from(value: EventDimensions) -> Self {
@@ -1087,6 +1623,20 @@ pub mod campaign {
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InAppMessageBodyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InAppMessageBodyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InAppMessageBodyConfig",
+        properties: &[
+            s::prop("Alignment", s::Kind::String),
+            s::prop("Body", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InAppMessageBodyConfig> for ::stratus_model::Val<InAppMessageBodyConfig> {
         fn from(value: InAppMessageBodyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1104,6 +1654,20 @@ pub mod campaign {
         /// `TextColor`: string.
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InAppMessageHeaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InAppMessageHeaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InAppMessageHeaderConfig",
+        properties: &[
+            s::prop("Alignment", s::Kind::String),
+            s::prop("Header", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InAppMessageHeaderConfig>
         for ::stratus_model::Val<InAppMessageHeaderConfig>
@@ -1128,6 +1692,27 @@ pub mod campaign {
         pub web: ::std::option::Option<::stratus_model::Val<OverrideButtonConfiguration>>,
     }
 
+    /// What the schema says of `InAppMessageButton`'s properties; `validate()` checks them.
+    pub static SCHEMA_InAppMessageButton: s::ObjectSchema = s::ObjectSchema {
+        name: "InAppMessageButton",
+        properties: &[
+            s::prop(
+                "Android",
+                s::Kind::Object(&SCHEMA_OverrideButtonConfiguration),
+            ),
+            s::prop(
+                "DefaultConfig",
+                s::Kind::Object(&SCHEMA_DefaultButtonConfiguration),
+            ),
+            s::prop("IOS", s::Kind::Object(&SCHEMA_OverrideButtonConfiguration)),
+            s::prop("Web", s::Kind::Object(&SCHEMA_OverrideButtonConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InAppMessageButton> for ::stratus_model::Val<InAppMessageButton> {
         fn from(value: InAppMessageButton) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1145,6 +1730,19 @@ pub mod campaign {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `SetDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_SetDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "SetDimension",
+        properties: &[
+            s::prop("DimensionType", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SetDimension> for ::stratus_model::Val<SetDimension> {
         fn from(value: SetDimension) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1160,6 +1758,19 @@ pub mod campaign {
         /// `Link`: string.
         pub link: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OverrideButtonConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideButtonConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideButtonConfiguration",
+        properties: &[
+            s::prop("ButtonAction", s::Kind::String),
+            s::prop("Link", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OverrideButtonConfiguration>
         for ::stratus_model::Val<OverrideButtonConfiguration>
@@ -1187,6 +1798,23 @@ pub mod campaign {
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DefaultButtonConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultButtonConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultButtonConfiguration",
+        properties: &[
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop("BorderRadius", s::Kind::Integer),
+            s::prop("ButtonAction", s::Kind::String),
+            s::prop("Link", s::Kind::String),
+            s::prop("Text", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultButtonConfiguration>
         for ::stratus_model::Val<DefaultButtonConfiguration>
     {
@@ -1200,6 +1828,8 @@ pub use campaign::{CfnCampaign, CfnCampaignAttributes};
 
 /// `AWS::Pinpoint::EmailChannel` and its property types.
 pub mod email_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::EmailChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailchannel.html)
@@ -1251,6 +1881,24 @@ pub mod email_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::EmailChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::EmailChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("ConfigurationSet", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("FromAddress", s::Kind::String),
+            s::prop("Identity", s::Kind::String),
+            s::prop("OrchestrationSendingRoleArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["FromAddress", "ApplicationId", "Identity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEmailChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailChannelAttributes {
         /// `Id`: string.
@@ -1268,6 +1916,8 @@ pub use email_channel::{CfnEmailChannel, CfnEmailChannelAttributes};
 
 /// `AWS::Pinpoint::EmailTemplate` and its property types.
 pub mod email_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::EmailTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailtemplate.html)
@@ -1318,6 +1968,24 @@ pub mod email_template {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::EmailTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::EmailTemplate",
+        properties: &[
+            s::prop("DefaultSubstitutions", s::Kind::String),
+            s::prop("HtmlPart", s::Kind::String),
+            s::prop("Subject", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("TemplateDescription", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String),
+            s::prop("TextPart", s::Kind::String),
+        ],
+        required: &["TemplateName", "Subject"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEmailTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailTemplateAttributes {
         /// `Id`: string.
@@ -1340,6 +2008,8 @@ pub use email_template::{CfnEmailTemplate, CfnEmailTemplateAttributes};
 
 /// `AWS::Pinpoint::EventStream` and its property types.
 pub mod event_stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::EventStream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-eventstream.html)
@@ -1380,6 +2050,20 @@ pub mod event_stream {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::EventStream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::EventStream",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("DestinationStreamArn", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["ApplicationId", "DestinationStreamArn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEventStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventStreamAttributes {
         /// `Id`: string.
@@ -1397,6 +2081,8 @@ pub use event_stream::{CfnEventStream, CfnEventStreamAttributes};
 
 /// `AWS::Pinpoint::GCMChannel` and its property types.
 pub mod gcm_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::GCMChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-gcmchannel.html)
@@ -1438,6 +2124,22 @@ pub mod gcm_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::GCMChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::GCMChannel",
+        properties: &[
+            s::prop("ApiKey", s::Kind::String),
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("DefaultAuthenticationMethod", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("ServiceJson", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGcmChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGcmChannelAttributes {
         /// `Id`: string.
@@ -1455,6 +2157,8 @@ pub use gcm_channel::{CfnGcmChannel, CfnGcmChannelAttributes};
 
 /// `AWS::Pinpoint::InAppTemplate` and its property types.
 pub mod in_app_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::InAppTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-inapptemplate.html)
@@ -1501,6 +2205,26 @@ pub mod in_app_template {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::InAppTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::InAppTemplate",
+        properties: &[
+            s::prop(
+                "Content",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InAppMessageContent))),
+            ),
+            s::prop("CustomConfig", s::Kind::Json),
+            s::prop("Layout", s::Kind::Enum(Layout::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("TemplateDescription", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String),
+        ],
+        required: &["TemplateName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInAppTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInAppTemplateAttributes {
         /// `Arn`: string.
@@ -1531,6 +2255,23 @@ pub mod in_app_template {
         pub secondary_btn: ::std::option::Option<::stratus_model::Val<ButtonConfig>>,
     }
 
+    /// What the schema says of `InAppMessageContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_InAppMessageContent: s::ObjectSchema = s::ObjectSchema {
+        name: "InAppMessageContent",
+        properties: &[
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop("BodyConfig", s::Kind::Object(&SCHEMA_BodyConfig)),
+            s::prop("HeaderConfig", s::Kind::Object(&SCHEMA_HeaderConfig)),
+            s::prop("ImageUrl", s::Kind::String),
+            s::prop("PrimaryBtn", s::Kind::Object(&SCHEMA_ButtonConfig)),
+            s::prop("SecondaryBtn", s::Kind::Object(&SCHEMA_ButtonConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InAppMessageContent> for ::stratus_model::Val<InAppMessageContent> {
         fn from(value: InAppMessageContent) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1549,6 +2290,20 @@ pub mod in_app_template {
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BodyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BodyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BodyConfig",
+        properties: &[
+            s::prop("Alignment", s::Kind::Enum(Alignment::VALUES)),
+            s::prop("Body", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BodyConfig> for ::stratus_model::Val<BodyConfig> {
         fn from(value: BodyConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1566,6 +2321,20 @@ pub mod in_app_template {
         /// `TextColor`: string.
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `HeaderConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderConfig",
+        properties: &[
+            s::prop("Alignment", s::Kind::Enum(Alignment::VALUES)),
+            s::prop("Header", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HeaderConfig> for ::stratus_model::Val<HeaderConfig> {
         fn from(value: HeaderConfig) -> Self {
@@ -1588,6 +2357,27 @@ pub mod in_app_template {
         pub web: ::std::option::Option<::stratus_model::Val<OverrideButtonConfiguration>>,
     }
 
+    /// What the schema says of `ButtonConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ButtonConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ButtonConfig",
+        properties: &[
+            s::prop(
+                "Android",
+                s::Kind::Object(&SCHEMA_OverrideButtonConfiguration),
+            ),
+            s::prop(
+                "DefaultConfig",
+                s::Kind::Object(&SCHEMA_DefaultButtonConfiguration),
+            ),
+            s::prop("IOS", s::Kind::Object(&SCHEMA_OverrideButtonConfiguration)),
+            s::prop("Web", s::Kind::Object(&SCHEMA_OverrideButtonConfiguration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ButtonConfig> for ::stratus_model::Val<ButtonConfig> {
         fn from(value: ButtonConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1603,6 +2393,19 @@ pub mod in_app_template {
         /// `Link`: string.
         pub link: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OverrideButtonConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideButtonConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideButtonConfiguration",
+        properties: &[
+            s::prop("ButtonAction", s::Kind::Enum(ButtonAction::VALUES)),
+            s::prop("Link", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OverrideButtonConfiguration>
         for ::stratus_model::Val<OverrideButtonConfiguration>
@@ -1629,6 +2432,23 @@ pub mod in_app_template {
         /// `TextColor`: string.
         pub text_color: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DefaultButtonConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultButtonConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultButtonConfiguration",
+        properties: &[
+            s::prop("BackgroundColor", s::Kind::String),
+            s::prop("BorderRadius", s::Kind::Integer),
+            s::prop("ButtonAction", s::Kind::Enum(ButtonAction::VALUES)),
+            s::prop("Link", s::Kind::String),
+            s::prop("Text", s::Kind::String),
+            s::prop("TextColor", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultButtonConfiguration>
         for ::stratus_model::Val<DefaultButtonConfiguration>
@@ -1664,6 +2484,15 @@ pub mod in_app_template {
             Self::MobileFeed,
             Self::MiddleBanner,
             Self::Carousel,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BOTTOM_BANNER",
+            "TOP_BANNER",
+            "OVERLAYS",
+            "MOBILE_FEED",
+            "MIDDLE_BANNER",
+            "CAROUSEL",
         ];
 
         /// The value CloudFormation takes.
@@ -1711,6 +2540,8 @@ pub mod in_app_template {
     impl Alignment {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Left, Self::Center, Self::Right];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LEFT", "CENTER", "RIGHT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1754,6 +2585,8 @@ pub mod in_app_template {
     impl ButtonAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Link, Self::DeepLink, Self::Close];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINK", "DEEP_LINK", "CLOSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1788,6 +2621,8 @@ pub use in_app_template::{CfnInAppTemplate, CfnInAppTemplateAttributes};
 
 /// `AWS::Pinpoint::PushTemplate` and its property types.
 pub mod push_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::PushTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-pushtemplate.html)
@@ -1845,6 +2680,41 @@ pub mod push_template {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::PushTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::PushTemplate",
+        properties: &[
+            s::prop(
+                "ADM",
+                s::Kind::Object(&SCHEMA_AndroidPushNotificationTemplate),
+            ),
+            s::prop(
+                "APNS",
+                s::Kind::Object(&SCHEMA_ApnsPushNotificationTemplate),
+            ),
+            s::prop(
+                "Baidu",
+                s::Kind::Object(&SCHEMA_AndroidPushNotificationTemplate),
+            ),
+            s::prop(
+                "Default",
+                s::Kind::Object(&SCHEMA_DefaultPushNotificationTemplate),
+            ),
+            s::prop("DefaultSubstitutions", s::Kind::String),
+            s::prop(
+                "GCM",
+                s::Kind::Object(&SCHEMA_AndroidPushNotificationTemplate),
+            ),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("TemplateDescription", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String),
+        ],
+        required: &["TemplateName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPushTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPushTemplateAttributes {
         /// `Id`: string.
@@ -1885,6 +2755,25 @@ pub mod push_template {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AndroidPushNotificationTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_AndroidPushNotificationTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "AndroidPushNotificationTemplate",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("Body", s::Kind::String),
+            s::prop("ImageIconUrl", s::Kind::String),
+            s::prop("ImageUrl", s::Kind::String),
+            s::prop("SmallImageIconUrl", s::Kind::String),
+            s::prop("Sound", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AndroidPushNotificationTemplate>
         for ::stratus_model::Val<AndroidPushNotificationTemplate>
     {
@@ -1911,6 +2800,23 @@ pub mod push_template {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `APNSPushNotificationTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApnsPushNotificationTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "APNSPushNotificationTemplate",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("Body", s::Kind::String),
+            s::prop("MediaUrl", s::Kind::String),
+            s::prop("Sound", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApnsPushNotificationTemplate>
         for ::stratus_model::Val<ApnsPushNotificationTemplate>
     {
@@ -1935,6 +2841,22 @@ pub mod push_template {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DefaultPushNotificationTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultPushNotificationTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultPushNotificationTemplate",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("Body", s::Kind::String),
+            s::prop("Sound", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+            s::prop("Url", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultPushNotificationTemplate>
         for ::stratus_model::Val<DefaultPushNotificationTemplate>
     {
@@ -1948,6 +2870,8 @@ pub use push_template::{CfnPushTemplate, CfnPushTemplateAttributes};
 
 /// `AWS::Pinpoint::SMSChannel` and its property types.
 pub mod sms_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::SMSChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smschannel.html)
@@ -1985,6 +2909,21 @@ pub mod sms_channel {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::SMSChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::SMSChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("SenderId", s::Kind::String),
+            s::prop("ShortCode", s::Kind::String),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSmsChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSmsChannelAttributes {
         /// `Id`: string.
@@ -2002,6 +2941,8 @@ pub use sms_channel::{CfnSmsChannel, CfnSmsChannelAttributes};
 
 /// `AWS::Pinpoint::Segment` and its property types.
 pub mod segment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::Segment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-segment.html)
@@ -2044,6 +2985,22 @@ pub mod segment {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::Segment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::Segment",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("Dimensions", s::Kind::Object(&SCHEMA_SegmentDimensions)),
+            s::prop("Name", s::Kind::String),
+            s::prop("SegmentGroups", s::Kind::Object(&SCHEMA_SegmentGroups)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApplicationId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSegment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSegmentAttributes {
         /// `SegmentId`: string.
@@ -2079,6 +3036,23 @@ pub mod segment {
         pub user_attributes: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `SegmentDimensions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentDimensions: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentDimensions",
+        properties: &[
+            s::prop("Attributes", s::Kind::Json),
+            s::prop("Behavior", s::Kind::Object(&SCHEMA_Behavior)),
+            s::prop("Demographic", s::Kind::Object(&SCHEMA_Demographic)),
+            s::prop("Location", s::Kind::Object(&SCHEMA_Location)),
+            s::prop("Metrics", s::Kind::Json),
+            s::prop("UserAttributes", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SegmentDimensions> for ::stratus_model::Val<SegmentDimensions> {
         fn from(value: SegmentDimensions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2095,6 +3069,22 @@ pub mod segment {
         pub include: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SegmentGroups`'s properties; `validate()` checks them.
+    pub static SCHEMA_SegmentGroups: s::ObjectSchema = s::ObjectSchema {
+        name: "SegmentGroups",
+        properties: &[
+            s::prop(
+                "Groups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Groups))),
+            ),
+            s::prop("Include", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SegmentGroups> for ::stratus_model::Val<SegmentGroups> {
         fn from(value: SegmentGroups) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2108,6 +3098,16 @@ pub mod segment {
         /// `Recency`: [`Recency`].
         pub recency: ::std::option::Option<::stratus_model::Val<Recency>>,
     }
+
+    /// What the schema says of `Behavior`'s properties; `validate()` checks them.
+    pub static SCHEMA_Behavior: s::ObjectSchema = s::ObjectSchema {
+        name: "Behavior",
+        properties: &[s::prop("Recency", s::Kind::Object(&SCHEMA_Recency))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Behavior> for ::stratus_model::Val<Behavior> {
         fn from(value: Behavior) -> Self {
@@ -2133,6 +3133,23 @@ pub mod segment {
         pub platform: ::std::option::Option<::stratus_model::Val<SetDimension>>,
     }
 
+    /// What the schema says of `Demographic`'s properties; `validate()` checks them.
+    pub static SCHEMA_Demographic: s::ObjectSchema = s::ObjectSchema {
+        name: "Demographic",
+        properties: &[
+            s::prop("AppVersion", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("Channel", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("DeviceType", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("Make", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("Model", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("Platform", s::Kind::Object(&SCHEMA_SetDimension)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Demographic> for ::stratus_model::Val<Demographic> {
         fn from(value: Demographic) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2149,6 +3166,19 @@ pub mod segment {
         #[resource(rename = "GPSPoint")]
         pub gps_point: ::std::option::Option<::stratus_model::Val<GpsPoint>>,
     }
+
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("Country", s::Kind::Object(&SCHEMA_SetDimension)),
+            s::prop("GPSPoint", s::Kind::Object(&SCHEMA_GpsPoint)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
@@ -2171,6 +3201,27 @@ pub mod segment {
         /// `Type`: string.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Groups`'s properties; `validate()` checks them.
+    pub static SCHEMA_Groups: s::ObjectSchema = s::ObjectSchema {
+        name: "Groups",
+        properties: &[
+            s::prop(
+                "Dimensions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SegmentDimensions))),
+            ),
+            s::prop(
+                "SourceSegments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceSegments))),
+            ),
+            s::prop("SourceType", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Groups> for ::stratus_model::Val<Groups> {
         fn from(value: Groups) -> Self {
@@ -2203,6 +3254,19 @@ pub mod segment {
         }
     }
 
+    /// What the schema says of `Recency`'s properties; `validate()` checks them.
+    pub static SCHEMA_Recency: s::ObjectSchema = s::ObjectSchema {
+        name: "Recency",
+        properties: &[
+            s::prop("Duration", s::Kind::String),
+            s::prop("RecencyType", s::Kind::String),
+        ],
+        required: &["Duration", "RecencyType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Recency> for ::stratus_model::Val<Recency> {
         fn from(value: Recency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2219,6 +3283,19 @@ pub mod segment {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `SetDimension`'s properties; `validate()` checks them.
+    pub static SCHEMA_SetDimension: s::ObjectSchema = s::ObjectSchema {
+        name: "SetDimension",
+        properties: &[
+            s::prop("DimensionType", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SetDimension> for ::stratus_model::Val<SetDimension> {
         fn from(value: SetDimension) -> Self {
@@ -2251,6 +3328,19 @@ pub mod segment {
         }
     }
 
+    /// What the schema says of `GPSPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_GpsPoint: s::ObjectSchema = s::ObjectSchema {
+        name: "GPSPoint",
+        properties: &[
+            s::prop("Coordinates", s::Kind::Object(&SCHEMA_Coordinates)),
+            s::prop("RangeInKilometers", s::Kind::Number),
+        ],
+        required: &["RangeInKilometers", "Coordinates"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GpsPoint> for ::stratus_model::Val<GpsPoint> {
         fn from(value: GpsPoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2279,6 +3369,19 @@ pub mod segment {
             }
         }
     }
+
+    /// What the schema says of `SourceSegments`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceSegments: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceSegments",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Version", s::Kind::Integer),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceSegments> for ::stratus_model::Val<SourceSegments> {
         fn from(value: SourceSegments) -> Self {
@@ -2311,6 +3414,19 @@ pub mod segment {
         }
     }
 
+    /// What the schema says of `Coordinates`'s properties; `validate()` checks them.
+    pub static SCHEMA_Coordinates: s::ObjectSchema = s::ObjectSchema {
+        name: "Coordinates",
+        properties: &[
+            s::prop("Latitude", s::Kind::Number),
+            s::prop("Longitude", s::Kind::Number),
+        ],
+        required: &["Longitude", "Latitude"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {
         fn from(value: Coordinates) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2322,6 +3438,8 @@ pub use segment::{CfnSegment, CfnSegmentAttributes};
 
 /// `AWS::Pinpoint::SmsTemplate` and its property types.
 pub mod sms_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::SmsTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smstemplate.html)
@@ -2366,6 +3484,22 @@ pub mod sms_template {
         }
     }
 
+    /// What the schema says of `AWS::Pinpoint::SmsTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::SmsTemplate",
+        properties: &[
+            s::prop("Body", s::Kind::String),
+            s::prop("DefaultSubstitutions", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+            s::prop("TemplateDescription", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String),
+        ],
+        required: &["TemplateName", "Body"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSmsTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSmsTemplateAttributes {
         /// `Id`: string.
@@ -2388,6 +3522,8 @@ pub use sms_template::{CfnSmsTemplate, CfnSmsTemplateAttributes};
 
 /// `AWS::Pinpoint::VoiceChannel` and its property types.
 pub mod voice_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pinpoint::VoiceChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-voicechannel.html)
@@ -2418,6 +3554,19 @@ pub mod voice_channel {
             }
         }
     }
+
+    /// What the schema says of `AWS::Pinpoint::VoiceChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pinpoint::VoiceChannel",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVoiceChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVoiceChannelAttributes {

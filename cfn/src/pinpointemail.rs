@@ -4,6 +4,8 @@
 
 /// `AWS::PinpointEmail::ConfigurationSet` and its property types.
 pub mod configuration_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PinpointEmail::ConfigurationSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-configurationset.html)
@@ -47,6 +49,29 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `AWS::PinpointEmail::ConfigurationSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PinpointEmail::ConfigurationSet",
+        properties: &[
+            s::prop("DeliveryOptions", s::Kind::Object(&SCHEMA_DeliveryOptions)),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ReputationOptions",
+                s::Kind::Object(&SCHEMA_ReputationOptions),
+            ),
+            s::prop("SendingOptions", s::Kind::Object(&SCHEMA_SendingOptions)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
+            ),
+            s::prop("TrackingOptions", s::Kind::Object(&SCHEMA_TrackingOptions)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConfigurationSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetAttributes {
         /// `Id`: string.
@@ -67,6 +92,16 @@ pub mod configuration_set {
         pub sending_pool_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeliveryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeliveryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DeliveryOptions",
+        properties: &[s::prop("SendingPoolName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeliveryOptions> for ::stratus_model::Val<DeliveryOptions> {
         fn from(value: DeliveryOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -81,6 +116,16 @@ pub mod configuration_set {
         pub reputation_metrics_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ReputationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReputationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ReputationOptions",
+        properties: &[s::prop("ReputationMetricsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReputationOptions> for ::stratus_model::Val<ReputationOptions> {
         fn from(value: ReputationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -94,6 +139,16 @@ pub mod configuration_set {
         /// `SendingEnabled`: boolean.
         pub sending_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SendingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SendingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SendingOptions",
+        properties: &[s::prop("SendingEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SendingOptions> for ::stratus_model::Val<SendingOptions> {
         fn from(value: SendingOptions) -> Self {
@@ -111,6 +166,19 @@ pub mod configuration_set {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Tags`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
+        name: "Tags",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
         fn from(value: Tags) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +194,16 @@ pub mod configuration_set {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TrackingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrackingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "TrackingOptions",
+        properties: &[s::prop("CustomRedirectDomain", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrackingOptions> for ::stratus_model::Val<TrackingOptions> {
         fn from(value: TrackingOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -137,6 +215,8 @@ pub use configuration_set::{CfnConfigurationSet, CfnConfigurationSetAttributes};
 
 /// `AWS::PinpointEmail::ConfigurationSetEventDestination` and its property types.
 pub mod configuration_set_event_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PinpointEmail::ConfigurationSetEventDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-configurationseteventdestination.html)
@@ -178,6 +258,23 @@ pub mod configuration_set_event_destination {
             }
         }
     }
+
+    /// What the schema says of `AWS::PinpointEmail::ConfigurationSetEventDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PinpointEmail::ConfigurationSetEventDestination",
+        properties: &[
+            s::prop("ConfigurationSetName", s::Kind::String),
+            s::prop(
+                "EventDestination",
+                s::Kind::Object(&SCHEMA_EventDestination),
+            ),
+            s::prop("EventDestinationName", s::Kind::String),
+        ],
+        required: &["ConfigurationSetName", "EventDestinationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationSetEventDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetEventDestinationAttributes {
@@ -232,6 +329,35 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `EventDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "EventDestination",
+        properties: &[
+            s::prop(
+                "CloudWatchDestination",
+                s::Kind::Object(&SCHEMA_CloudWatchDestination),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "KinesisFirehoseDestination",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseDestination),
+            ),
+            s::prop(
+                "MatchingEventTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "PinpointDestination",
+                s::Kind::Object(&SCHEMA_PinpointDestination),
+            ),
+            s::prop("SnsDestination", s::Kind::Object(&SCHEMA_SnsDestination)),
+        ],
+        required: &["MatchingEventTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -246,6 +372,22 @@ pub mod configuration_set_event_destination {
         pub dimension_configurations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DimensionConfiguration>>>,
     }
+
+    /// What the schema says of `CloudWatchDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchDestination",
+        properties: &[s::prop(
+            "DimensionConfigurations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_DimensionConfiguration),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchDestination> for ::stratus_model::Val<CloudWatchDestination> {
         fn from(value: CloudWatchDestination) -> Self {
@@ -278,6 +420,19 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseDestination",
+        properties: &[
+            s::prop("DeliveryStreamArn", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String),
+        ],
+        required: &["DeliveryStreamArn", "IamRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -293,6 +448,16 @@ pub mod configuration_set_event_destination {
         /// `ApplicationArn`: string.
         pub application_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PinpointDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_PinpointDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "PinpointDestination",
+        properties: &[s::prop("ApplicationArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PinpointDestination> for ::stratus_model::Val<PinpointDestination> {
         fn from(value: PinpointDestination) -> Self {
@@ -319,6 +484,16 @@ pub mod configuration_set_event_destination {
             }
         }
     }
+
+    /// What the schema says of `SnsDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsDestination",
+        properties: &[s::prop("TopicArn", s::Kind::String)],
+        required: &["TopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
         fn from(value: SnsDestination) -> Self {
@@ -360,6 +535,24 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `DimensionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DimensionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DimensionConfiguration",
+        properties: &[
+            s::prop("DefaultDimensionValue", s::Kind::String),
+            s::prop("DimensionName", s::Kind::String),
+            s::prop("DimensionValueSource", s::Kind::String),
+        ],
+        required: &[
+            "DimensionValueSource",
+            "DefaultDimensionValue",
+            "DimensionName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DimensionConfiguration> for ::stratus_model::Val<DimensionConfiguration> {
         fn from(value: DimensionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -373,6 +566,8 @@ pub use configuration_set_event_destination::{
 
 /// `AWS::PinpointEmail::DedicatedIpPool` and its property types.
 pub mod dedicated_ip_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PinpointEmail::DedicatedIpPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-dedicatedippool.html)
@@ -390,6 +585,22 @@ pub mod dedicated_ip_pool {
         /// `Tags`: list of [`Tags`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tags>>>,
     }
+
+    /// What the schema says of `AWS::PinpointEmail::DedicatedIpPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PinpointEmail::DedicatedIpPool",
+        properties: &[
+            s::prop("PoolName", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDedicatedIpPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDedicatedIpPoolAttributes {
@@ -413,6 +624,19 @@ pub mod dedicated_ip_pool {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Tags`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
+        name: "Tags",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
         fn from(value: Tags) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -424,6 +648,8 @@ pub use dedicated_ip_pool::{CfnDedicatedIpPool, CfnDedicatedIpPoolAttributes};
 
 /// `AWS::PinpointEmail::Identity` and its property types.
 pub mod identity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::PinpointEmail::Identity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html)
@@ -463,6 +689,28 @@ pub mod identity {
             }
         }
     }
+
+    /// What the schema says of `AWS::PinpointEmail::Identity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::PinpointEmail::Identity",
+        properties: &[
+            s::prop("DkimSigningEnabled", s::Kind::Boolean),
+            s::prop("FeedbackForwardingEnabled", s::Kind::Boolean),
+            s::prop(
+                "MailFromAttributes",
+                s::Kind::Object(&SCHEMA_MailFromAttributes),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tags))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIdentity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityAttributes {
@@ -517,6 +765,19 @@ pub mod identity {
         pub mail_from_domain: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MailFromAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_MailFromAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "MailFromAttributes",
+        properties: &[
+            s::prop("BehaviorOnMxFailure", s::Kind::String),
+            s::prop("MailFromDomain", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MailFromAttributes> for ::stratus_model::Val<MailFromAttributes> {
         fn from(value: MailFromAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -532,6 +793,19 @@ pub mod identity {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Tags`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tags: s::ObjectSchema = s::ObjectSchema {
+        name: "Tags",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tags> for ::stratus_model::Val<Tags> {
         fn from(value: Tags) -> Self {

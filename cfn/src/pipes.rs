@@ -4,6 +4,8 @@
 
 /// `AWS::Pipes::Pipe` and its property types.
 pub mod pipe {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Pipes::Pipe`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html)
@@ -89,6 +91,16 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `AWS::Pipes::Pipe`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Pipes::Pipe",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^.*$").min_length(0).max_length(512), s::prop("DesiredState", s::Kind::Enum(RequestedPipeState::VALUES)), s::prop("Enrichment", s::Kind::String).pattern("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(0).max_length(1600), s::prop("EnrichmentParameters", s::Kind::Object(&SCHEMA_PipeEnrichmentParameters)), s::prop("KmsKeyIdentifier", s::Kind::String).pattern("^[a-zA-Z0-9_\\-/:]*$").min_length(0).max_length(2048), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_PipeLogConfiguration)), s::prop("Name", s::Kind::String).pattern("^[\\.\\-_A-Za-z0-9]+$").min_length(1).max_length(64), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z0-9+=,.@\\-_/]+$").min_length(1).max_length(1600), s::prop("Source", s::Kind::String).pattern("^smk://(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("SourceParameters", s::Kind::Object(&SCHEMA_PipeSourceParameters)), s::prop("Target", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600), s::prop("TargetParameters", s::Kind::Object(&SCHEMA_PipeTargetParameters)), s::prop("Tags", s::Kind::Json)],
+        required: &["RoleArn", "Source", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPipe`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPipeAttributes {
         /// `Arn`: string.
@@ -133,6 +145,24 @@ pub mod pipe {
         pub input_template: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PipeEnrichmentParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeEnrichmentParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeEnrichmentParameters",
+        properties: &[
+            s::prop(
+                "HttpParameters",
+                s::Kind::Object(&SCHEMA_PipeEnrichmentHttpParameters),
+            ),
+            s::prop("InputTemplate", s::Kind::String)
+                .min_length(0)
+                .max_length(8192),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeEnrichmentParameters>
         for ::stratus_model::Val<PipeEnrichmentParameters>
     {
@@ -160,6 +190,37 @@ pub mod pipe {
         /// `S3LogDestination`: [`S3LogDestination`].
         pub s3_log_destination: ::std::option::Option<::stratus_model::Val<S3LogDestination>>,
     }
+
+    /// What the schema says of `PipeLogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeLogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeLogConfiguration",
+        properties: &[
+            s::prop(
+                "CloudwatchLogsLogDestination",
+                s::Kind::Object(&SCHEMA_CloudwatchLogsLogDestination),
+            ),
+            s::prop(
+                "FirehoseLogDestination",
+                s::Kind::Object(&SCHEMA_FirehoseLogDestination),
+            ),
+            s::prop(
+                "IncludeExecutionData",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(IncludeExecutionDataOption::VALUES),
+                )),
+            ),
+            s::prop("Level", s::Kind::Enum(LogLevel::VALUES)),
+            s::prop(
+                "S3LogDestination",
+                s::Kind::Object(&SCHEMA_S3LogDestination),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeLogConfiguration> for ::stratus_model::Val<PipeLogConfiguration> {
         fn from(value: PipeLogConfiguration) -> Self {
@@ -198,6 +259,46 @@ pub mod pipe {
         pub sqs_queue_parameters:
             ::std::option::Option<::stratus_model::Val<PipeSourceSqsQueueParameters>>,
     }
+
+    /// What the schema says of `PipeSourceParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceParameters",
+        properties: &[
+            s::prop(
+                "ActiveMQBrokerParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceActiveMqBrokerParameters),
+            ),
+            s::prop(
+                "DynamoDBStreamParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceDynamoDbStreamParameters),
+            ),
+            s::prop("FilterCriteria", s::Kind::Object(&SCHEMA_FilterCriteria)),
+            s::prop(
+                "KinesisStreamParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceKinesisStreamParameters),
+            ),
+            s::prop(
+                "ManagedStreamingKafkaParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceManagedStreamingKafkaParameters),
+            ),
+            s::prop(
+                "RabbitMQBrokerParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceRabbitMqBrokerParameters),
+            ),
+            s::prop(
+                "SelfManagedKafkaParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceSelfManagedKafkaParameters),
+            ),
+            s::prop(
+                "SqsQueueParameters",
+                s::Kind::Object(&SCHEMA_PipeSourceSqsQueueParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeSourceParameters> for ::stratus_model::Val<PipeSourceParameters> {
         fn from(value: PipeSourceParameters) -> Self {
@@ -249,6 +350,68 @@ pub mod pipe {
             ::std::option::Option<::stratus_model::Val<PipeTargetTimestreamParameters>>,
     }
 
+    /// What the schema says of `PipeTargetParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetParameters",
+        properties: &[
+            s::prop(
+                "BatchJobParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetBatchJobParameters),
+            ),
+            s::prop(
+                "CloudWatchLogsParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetCloudWatchLogsParameters),
+            ),
+            s::prop(
+                "EcsTaskParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetEcsTaskParameters),
+            ),
+            s::prop(
+                "EventBridgeEventBusParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetEventBridgeEventBusParameters),
+            ),
+            s::prop(
+                "HttpParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetHttpParameters),
+            ),
+            s::prop("InputTemplate", s::Kind::String)
+                .min_length(0)
+                .max_length(8192),
+            s::prop(
+                "KinesisStreamParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetKinesisStreamParameters),
+            ),
+            s::prop(
+                "LambdaFunctionParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetLambdaFunctionParameters),
+            ),
+            s::prop(
+                "RedshiftDataParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetRedshiftDataParameters),
+            ),
+            s::prop(
+                "SageMakerPipelineParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetSageMakerPipelineParameters),
+            ),
+            s::prop(
+                "SqsQueueParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetSqsQueueParameters),
+            ),
+            s::prop(
+                "StepFunctionStateMachineParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetStateMachineParameters),
+            ),
+            s::prop(
+                "TimestreamParameters",
+                s::Kind::Object(&SCHEMA_PipeTargetTimestreamParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetParameters> for ::stratus_model::Val<PipeTargetParameters> {
         fn from(value: PipeTargetParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -276,6 +439,16 @@ pub mod pipe {
         >,
     }
 
+    /// What the schema says of `PipeEnrichmentHttpParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeEnrichmentHttpParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeEnrichmentHttpParameters",
+        properties: &[s::prop("HeaderParameters", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(0).max_length(512))), s::prop("PathParameterValues", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(?!\\s*$).+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"))), s::prop("QueryStringParameters", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[^\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(0).max_length(512)))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeEnrichmentHttpParameters>
         for ::stratus_model::Val<PipeEnrichmentHttpParameters>
     {
@@ -294,6 +467,16 @@ pub mod pipe {
         pub log_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CloudwatchLogsLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudwatchLogsLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudwatchLogsLogDestination",
+        properties: &[s::prop("LogGroupArn", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:logs:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):log-group:.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CloudwatchLogsLogDestination>
         for ::stratus_model::Val<CloudwatchLogsLogDestination>
     {
@@ -311,6 +494,16 @@ pub mod pipe {
         /// Length: `1..=1600`.
         pub delivery_stream_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FirehoseLogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirehoseLogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "FirehoseLogDestination",
+        properties: &[s::prop("DeliveryStreamArn", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:firehose:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):deliverystream/.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirehoseLogDestination> for ::stratus_model::Val<FirehoseLogDestination> {
         fn from(value: FirehoseLogDestination) -> Self {
@@ -331,6 +524,21 @@ pub mod pipe {
         /// `Prefix`: string.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3LogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3LogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3LogDestination",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("BucketOwner", s::Kind::String),
+            s::prop("OutputFormat", s::Kind::Enum(S3OutputFormat::VALUES)),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3LogDestination> for ::stratus_model::Val<S3LogDestination> {
         fn from(value: S3LogDestination) -> Self {
@@ -372,6 +580,28 @@ pub mod pipe {
             }
         }
     }
+
+    /// What the schema says of `PipeSourceActiveMQBrokerParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceActiveMqBrokerParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceActiveMQBrokerParameters",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("Credentials", s::Kind::Json),
+            s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("QueueName", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(1000),
+        ],
+        required: &["Credentials", "QueueName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeSourceActiveMqBrokerParameters>
         for ::stratus_model::Val<PipeSourceActiveMqBrokerParameters>
@@ -430,6 +660,44 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeSourceDynamoDBStreamParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceDynamoDbStreamParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceDynamoDBStreamParameters",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop(
+                "DeadLetterConfig",
+                s::Kind::Object(&SCHEMA_DeadLetterConfig),
+            ),
+            s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("MaximumRecordAgeInSeconds", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(604800.0),
+            s::prop("MaximumRetryAttempts", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(10000.0),
+            s::prop(
+                "OnPartialBatchItemFailure",
+                s::Kind::Enum(OnPartialBatchItemFailureStreams::VALUES),
+            ),
+            s::prop("ParallelizationFactor", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop(
+                "StartingPosition",
+                s::Kind::Enum(DynamoDbStreamStartPosition::VALUES),
+            ),
+        ],
+        required: &["StartingPosition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeSourceDynamoDbStreamParameters>
         for ::stratus_model::Val<PipeSourceDynamoDbStreamParameters>
     {
@@ -446,6 +714,21 @@ pub mod pipe {
         /// Items: `0..=5`.
         pub filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Filter>>>,
     }
+
+    /// What the schema says of `FilterCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterCriteria",
+        properties: &[s::prop(
+            "Filters",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+        )
+        .min_items(0)
+        .max_items(5)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FilterCriteria> for ::stratus_model::Val<FilterCriteria> {
         fn from(value: FilterCriteria) -> Self {
@@ -506,6 +789,45 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeSourceKinesisStreamParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceKinesisStreamParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceKinesisStreamParameters",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop(
+                "DeadLetterConfig",
+                s::Kind::Object(&SCHEMA_DeadLetterConfig),
+            ),
+            s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("MaximumRecordAgeInSeconds", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(604800.0),
+            s::prop("MaximumRetryAttempts", s::Kind::Integer)
+                .minimum(-1.0)
+                .maximum(10000.0),
+            s::prop(
+                "OnPartialBatchItemFailure",
+                s::Kind::Enum(OnPartialBatchItemFailureStreams::VALUES),
+            ),
+            s::prop("ParallelizationFactor", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop(
+                "StartingPosition",
+                s::Kind::Enum(KinesisStreamStartPosition::VALUES),
+            ),
+            s::prop("StartingPositionTimestamp", s::Kind::String),
+        ],
+        required: &["StartingPosition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeSourceKinesisStreamParameters>
         for ::stratus_model::Val<PipeSourceKinesisStreamParameters>
     {
@@ -556,6 +878,34 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeSourceManagedStreamingKafkaParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceManagedStreamingKafkaParameters: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "PipeSourceManagedStreamingKafkaParameters",
+            properties: &[
+                s::prop("BatchSize", s::Kind::Integer)
+                    .minimum(1.0)
+                    .maximum(10000.0),
+                s::prop("ConsumerGroupID", s::Kind::String)
+                    .pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$")
+                    .min_length(1)
+                    .max_length(200),
+                s::prop("Credentials", s::Kind::Json),
+                s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                    .minimum(0.0)
+                    .maximum(300.0),
+                s::prop("StartingPosition", s::Kind::Enum(MskStartPosition::VALUES)),
+                s::prop("TopicName", s::Kind::String)
+                    .pattern("^[^.]([a-zA-Z0-9\\-_.]+)$")
+                    .min_length(1)
+                    .max_length(249),
+            ],
+            required: &["TopicName"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<PipeSourceManagedStreamingKafkaParameters>
         for ::stratus_model::Val<PipeSourceManagedStreamingKafkaParameters>
     {
@@ -603,6 +953,32 @@ pub mod pipe {
             }
         }
     }
+
+    /// What the schema says of `PipeSourceRabbitMQBrokerParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceRabbitMqBrokerParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceRabbitMQBrokerParameters",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("Credentials", s::Kind::Json),
+            s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+            s::prop("QueueName", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(1000),
+            s::prop("VirtualHost", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["Credentials", "QueueName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeSourceRabbitMqBrokerParameters>
         for ::stratus_model::Val<PipeSourceRabbitMqBrokerParameters>
@@ -670,6 +1046,16 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeSourceSelfManagedKafkaParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceSelfManagedKafkaParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceSelfManagedKafkaParameters",
+        properties: &[s::prop("AdditionalBootstrapServers", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}$").min_length(1).max_length(300))).min_items(0).max_items(2), s::prop("BatchSize", s::Kind::Integer).minimum(1.0).maximum(10000.0), s::prop("ConsumerGroupID", s::Kind::String).pattern("^[a-zA-Z0-9-\\/*:_+=.@-]*$").min_length(1).max_length(200), s::prop("Credentials", s::Kind::Json), s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer).minimum(0.0).maximum(300.0), s::prop("ServerRootCaCertificate", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$").min_length(1).max_length(1600), s::prop("StartingPosition", s::Kind::Enum(SelfManagedKafkaStartPosition::VALUES)), s::prop("TopicName", s::Kind::String).pattern("^[^.]([a-zA-Z0-9\\-_.]+)$").min_length(1).max_length(249), s::prop("Vpc", s::Kind::Object(&SCHEMA_SelfManagedKafkaAccessConfigurationVpc))],
+        required: &["TopicName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeSourceSelfManagedKafkaParameters>
         for ::stratus_model::Val<PipeSourceSelfManagedKafkaParameters>
     {
@@ -689,6 +1075,23 @@ pub mod pipe {
         /// Range: `0..=300`.
         pub maximum_batching_window_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `PipeSourceSqsQueueParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeSourceSqsQueueParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeSourceSqsQueueParameters",
+        properties: &[
+            s::prop("BatchSize", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("MaximumBatchingWindowInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(300.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeSourceSqsQueueParameters>
         for ::stratus_model::Val<PipeSourceSqsQueueParameters>
@@ -745,6 +1148,35 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeTargetBatchJobParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetBatchJobParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetBatchJobParameters",
+        properties: &[
+            s::prop(
+                "ArrayProperties",
+                s::Kind::Object(&SCHEMA_BatchArrayProperties),
+            ),
+            s::prop(
+                "ContainerOverrides",
+                s::Kind::Object(&SCHEMA_BatchContainerOverrides),
+            ),
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BatchJobDependency))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("JobDefinition", s::Kind::String),
+            s::prop("JobName", s::Kind::String),
+            s::prop("Parameters", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("RetryStrategy", s::Kind::Object(&SCHEMA_BatchRetryStrategy)),
+        ],
+        required: &["JobDefinition", "JobName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetBatchJobParameters>
         for ::stratus_model::Val<PipeTargetBatchJobParameters>
     {
@@ -765,6 +1197,24 @@ pub mod pipe {
         /// Length: `1..=256`.
         pub timestamp: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PipeTargetCloudWatchLogsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetCloudWatchLogsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetCloudWatchLogsParameters",
+        properties: &[
+            s::prop("LogStreamName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Timestamp", s::Kind::String)
+                .pattern("^\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeTargetCloudWatchLogsParameters>
         for ::stratus_model::Val<PipeTargetCloudWatchLogsParameters>
@@ -849,6 +1299,16 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeTargetEcsTaskParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetEcsTaskParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetEcsTaskParameters",
+        properties: &[s::prop("CapacityProviderStrategy", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem)))).min_items(0).max_items(6), s::prop("EnableECSManagedTags", s::Kind::Boolean), s::prop("EnableExecuteCommand", s::Kind::Boolean), s::prop("Group", s::Kind::String), s::prop("LaunchType", s::Kind::Enum(LaunchType::VALUES)), s::prop("NetworkConfiguration", s::Kind::Object(&SCHEMA_NetworkConfiguration)), s::prop("Overrides", s::Kind::Object(&SCHEMA_EcsTaskOverride)), s::prop("PlacementConstraints", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementConstraint)))).min_items(0).max_items(10), s::prop("PlacementStrategy", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementStrategy)))).min_items(0).max_items(5), s::prop("PlatformVersion", s::Kind::String), s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)), s::prop("ReferenceId", s::Kind::String).min_length(0).max_length(1024), s::prop("Tags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))), s::prop("TaskCount", s::Kind::Integer).minimum(1.0), s::prop("TaskDefinitionArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600)],
+        required: &["TaskDefinitionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetEcsTaskParameters>
         for ::stratus_model::Val<PipeTargetEcsTaskParameters>
     {
@@ -882,6 +1342,16 @@ pub mod pipe {
         pub time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PipeTargetEventBridgeEventBusParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetEventBridgeEventBusParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetEventBridgeEventBusParameters",
+        properties: &[s::prop("DetailType", s::Kind::String).min_length(1).max_length(128), s::prop("EndpointId", s::Kind::String).pattern("^[A-Za-z0-9\\-]+[\\.][A-Za-z0-9\\-]+$").min_length(1).max_length(50), s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600))).min_items(0).max_items(10), s::prop("Source", s::Kind::String).pattern("(?=[/\\.\\-_A-Za-z0-9]+)((?!aws\\.).*)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)").min_length(1).max_length(256), s::prop("Time", s::Kind::String).pattern("^\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*$").min_length(1).max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetEventBridgeEventBusParameters>
         for ::stratus_model::Val<PipeTargetEventBridgeEventBusParameters>
     {
@@ -910,6 +1380,16 @@ pub mod pipe {
             >,
         >,
     }
+
+    /// What the schema says of `PipeTargetHttpParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetHttpParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetHttpParameters",
+        properties: &[s::prop("HeaderParameters", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(0).max_length(512))), s::prop("PathParameterValues", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(?!\\s*$).+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"))), s::prop("QueryStringParameters", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[^\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(0).max_length(512)))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeTargetHttpParameters>
         for ::stratus_model::Val<PipeTargetHttpParameters>
@@ -940,6 +1420,18 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeTargetKinesisStreamParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetKinesisStreamParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetKinesisStreamParameters",
+        properties: &[s::prop("PartitionKey", s::Kind::String)
+            .min_length(0)
+            .max_length(256)],
+        required: &["PartitionKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetKinesisStreamParameters>
         for ::stratus_model::Val<PipeTargetKinesisStreamParameters>
     {
@@ -955,6 +1447,19 @@ pub mod pipe {
         /// `InvocationType`: [`PipeTargetInvocationType`].
         pub invocation_type: ::std::option::Option<::stratus_model::Val<PipeTargetInvocationType>>,
     }
+
+    /// What the schema says of `PipeTargetLambdaFunctionParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetLambdaFunctionParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetLambdaFunctionParameters",
+        properties: &[s::prop(
+            "InvocationType",
+            s::Kind::Enum(PipeTargetInvocationType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeTargetLambdaFunctionParameters>
         for ::stratus_model::Val<PipeTargetLambdaFunctionParameters>
@@ -1009,6 +1514,16 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeTargetRedshiftDataParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetRedshiftDataParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetRedshiftDataParameters",
+        properties: &[s::prop("Database", s::Kind::String).min_length(1).max_length(64), s::prop("DbUser", s::Kind::String).min_length(1).max_length(128), s::prop("SecretManagerArn", s::Kind::String).pattern("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600), s::prop("Sqls", s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100000))).min_items(1).max_items(40), s::prop("StatementName", s::Kind::String).min_length(1).max_length(500), s::prop("WithEvent", s::Kind::Boolean)],
+        required: &["Database", "Sqls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetRedshiftDataParameters>
         for ::stratus_model::Val<PipeTargetRedshiftDataParameters>
     {
@@ -1027,6 +1542,24 @@ pub mod pipe {
             ::stratus_model::Val<::std::vec::Vec<SageMakerPipelineParameter>>,
         >,
     }
+
+    /// What the schema says of `PipeTargetSageMakerPipelineParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetSageMakerPipelineParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetSageMakerPipelineParameters",
+        properties: &[s::prop(
+            "PipelineParameterList",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SageMakerPipelineParameter),
+            )),
+        )
+        .min_items(0)
+        .max_items(200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeTargetSageMakerPipelineParameters>
         for ::stratus_model::Val<PipeTargetSageMakerPipelineParameters>
@@ -1049,6 +1582,23 @@ pub mod pipe {
         pub message_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `PipeTargetSqsQueueParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetSqsQueueParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetSqsQueueParameters",
+        properties: &[
+            s::prop("MessageDeduplicationId", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("MessageGroupId", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetSqsQueueParameters>
         for ::stratus_model::Val<PipeTargetSqsQueueParameters>
     {
@@ -1064,6 +1614,19 @@ pub mod pipe {
         /// `InvocationType`: [`PipeTargetInvocationType`].
         pub invocation_type: ::std::option::Option<::stratus_model::Val<PipeTargetInvocationType>>,
     }
+
+    /// What the schema says of `PipeTargetStateMachineParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetStateMachineParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetStateMachineParameters",
+        properties: &[s::prop(
+            "InvocationType",
+            s::Kind::Enum(PipeTargetInvocationType::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PipeTargetStateMachineParameters>
         for ::stratus_model::Val<PipeTargetStateMachineParameters>
@@ -1128,6 +1691,46 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `PipeTargetTimestreamParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_PipeTargetTimestreamParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "PipeTargetTimestreamParameters",
+        properties: &[
+            s::prop(
+                "DimensionMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DimensionMapping))),
+            )
+            .min_items(1)
+            .max_items(128),
+            s::prop("EpochTimeUnit", s::Kind::Enum(EpochTimeUnit::VALUES)),
+            s::prop(
+                "MultiMeasureMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MultiMeasureMapping))),
+            )
+            .min_items(0)
+            .max_items(1024),
+            s::prop(
+                "SingleMeasureMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SingleMeasureMapping))),
+            )
+            .min_items(0)
+            .max_items(8192),
+            s::prop("TimeFieldType", s::Kind::Enum(TimeFieldType::VALUES)),
+            s::prop("TimeValue", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("TimestampFormat", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("VersionValue", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["DimensionMappings", "TimeValue", "VersionValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PipeTargetTimestreamParameters>
         for ::stratus_model::Val<PipeTargetTimestreamParameters>
     {
@@ -1146,6 +1749,16 @@ pub mod pipe {
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeadLetterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeadLetterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeadLetterConfig",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeadLetterConfig> for ::stratus_model::Val<DeadLetterConfig> {
         fn from(value: DeadLetterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1160,6 +1773,18 @@ pub mod pipe {
         /// Length: `0..=4096`.
         pub pattern: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[s::prop("Pattern", s::Kind::String)
+            .min_length(0)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -1181,6 +1806,39 @@ pub mod pipe {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `SelfManagedKafkaAccessConfigurationVpc`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelfManagedKafkaAccessConfigurationVpc: s::ObjectSchema = s::ObjectSchema {
+        name: "SelfManagedKafkaAccessConfigurationVpc",
+        properties: &[
+            s::prop(
+                "SecurityGroup",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]*$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-z]*$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(16),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SelfManagedKafkaAccessConfigurationVpc>
         for ::stratus_model::Val<SelfManagedKafkaAccessConfigurationVpc>
     {
@@ -1197,6 +1855,18 @@ pub mod pipe {
         /// Range: `2..=10000`.
         pub size: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BatchArrayProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchArrayProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchArrayProperties",
+        properties: &[s::prop("Size", s::Kind::Integer)
+            .minimum(2.0)
+            .maximum(10000.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchArrayProperties> for ::stratus_model::Val<BatchArrayProperties> {
         fn from(value: BatchArrayProperties) -> Self {
@@ -1221,6 +1891,33 @@ pub mod pipe {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<BatchResourceRequirement>>>,
     }
 
+    /// What the schema says of `BatchContainerOverrides`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchContainerOverrides: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchContainerOverrides",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BatchEnvironmentVariable),
+                )),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_BatchResourceRequirement),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchContainerOverrides>
         for ::stratus_model::Val<BatchContainerOverrides>
     {
@@ -1239,6 +1936,19 @@ pub mod pipe {
         pub r#type: ::std::option::Option<::stratus_model::Val<BatchJobDependencyType>>,
     }
 
+    /// What the schema says of `BatchJobDependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchJobDependency: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchJobDependency",
+        properties: &[
+            s::prop("JobId", s::Kind::String),
+            s::prop("Type", s::Kind::Enum(BatchJobDependencyType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchJobDependency> for ::stratus_model::Val<BatchJobDependency> {
         fn from(value: BatchJobDependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1253,6 +1963,18 @@ pub mod pipe {
         /// Range: `1..=10`.
         pub attempts: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `BatchRetryStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchRetryStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchRetryStrategy",
+        properties: &[s::prop("Attempts", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(10.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchRetryStrategy> for ::stratus_model::Val<BatchRetryStrategy> {
         fn from(value: BatchRetryStrategy) -> Self {
@@ -1289,6 +2011,26 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &["CapacityProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -1304,6 +2046,19 @@ pub mod pipe {
         /// `AwsvpcConfiguration`: [`AwsVpcConfiguration`].
         pub awsvpc_configuration: ::std::option::Option<::stratus_model::Val<AwsVpcConfiguration>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop(
+            "AwsvpcConfiguration",
+            s::Kind::Object(&SCHEMA_AwsVpcConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -1338,6 +2093,16 @@ pub mod pipe {
         pub task_role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EcsTaskOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsTaskOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsTaskOverride",
+        properties: &[s::prop("ContainerOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsContainerOverride)))), s::prop("Cpu", s::Kind::String), s::prop("EphemeralStorage", s::Kind::Object(&SCHEMA_EcsEphemeralStorage)), s::prop("ExecutionRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600), s::prop("InferenceAcceleratorOverrides", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsInferenceAcceleratorOverride)))), s::prop("Memory", s::Kind::String), s::prop("TaskRoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsTaskOverride> for ::stratus_model::Val<EcsTaskOverride> {
         fn from(value: EcsTaskOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1355,6 +2120,21 @@ pub mod pipe {
         pub r#type: ::std::option::Option<::stratus_model::Val<PlacementConstraintType>>,
     }
 
+    /// What the schema says of `PlacementConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementConstraint",
+        properties: &[
+            s::prop("Expression", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("Type", s::Kind::Enum(PlacementConstraintType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PlacementConstraint> for ::stratus_model::Val<PlacementConstraint> {
         fn from(value: PlacementConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1371,6 +2151,21 @@ pub mod pipe {
         /// `Type`: [`PlacementStrategyType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<PlacementStrategyType>>,
     }
+
+    /// What the schema says of `PlacementStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementStrategy",
+        properties: &[
+            s::prop("Field", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("Type", s::Kind::Enum(PlacementStrategyType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementStrategy> for ::stratus_model::Val<PlacementStrategy> {
         fn from(value: PlacementStrategy) -> Self {
@@ -1405,6 +2200,23 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1438,6 +2250,24 @@ pub mod pipe {
             }
         }
     }
+
+    /// What the schema says of `SageMakerPipelineParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerPipelineParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerPipelineParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SageMakerPipelineParameter>
         for ::stratus_model::Val<SageMakerPipelineParameter>
@@ -1479,6 +2309,27 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `DimensionMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_DimensionMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "DimensionMapping",
+        properties: &[
+            s::prop("DimensionName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DimensionValue", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "DimensionValueType",
+                s::Kind::Enum(DimensionValueType::VALUES),
+            ),
+        ],
+        required: &["DimensionName", "DimensionValue", "DimensionValueType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DimensionMapping> for ::stratus_model::Val<DimensionMapping> {
         fn from(value: DimensionMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1514,6 +2365,29 @@ pub mod pipe {
             }
         }
     }
+
+    /// What the schema says of `MultiMeasureMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiMeasureMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiMeasureMapping",
+        properties: &[
+            s::prop(
+                "MultiMeasureAttributeMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MultiMeasureAttributeMapping),
+                )),
+            )
+            .min_items(1)
+            .max_items(256),
+            s::prop("MultiMeasureName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["MultiMeasureAttributeMappings", "MultiMeasureName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiMeasureMapping> for ::stratus_model::Val<MultiMeasureMapping> {
         fn from(value: MultiMeasureMapping) -> Self {
@@ -1553,6 +2427,24 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `SingleMeasureMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleMeasureMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleMeasureMapping",
+        properties: &[
+            s::prop("MeasureName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("MeasureValue", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("MeasureValueType", s::Kind::Enum(MeasureValueType::VALUES)),
+        ],
+        required: &["MeasureName", "MeasureValue", "MeasureValueType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleMeasureMapping> for ::stratus_model::Val<SingleMeasureMapping> {
         fn from(value: SingleMeasureMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1568,6 +2460,19 @@ pub mod pipe {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BatchEnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchEnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchEnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchEnvironmentVariable>
         for ::stratus_model::Val<BatchEnvironmentVariable>
@@ -1601,6 +2506,19 @@ pub mod pipe {
             }
         }
     }
+
+    /// What the schema says of `BatchResourceRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchResourceRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchResourceRequirement",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(BatchResourceRequirementType::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BatchResourceRequirement>
         for ::stratus_model::Val<BatchResourceRequirement>
@@ -1641,6 +2559,40 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `AwsVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsVpcConfiguration",
+        properties: &[
+            s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-zA-Z]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-z]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$")
+                        .min_length(1)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(16),
+        ],
+        required: &["Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
         fn from(value: AwsVpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1673,6 +2625,40 @@ pub mod pipe {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<EcsResourceRequirement>>>,
     }
 
+    /// What the schema says of `EcsContainerOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsContainerOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsContainerOverride",
+        properties: &[
+            s::prop("Command", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Cpu", s::Kind::Integer),
+            s::prop(
+                "Environment",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EcsEnvironmentVariable),
+                )),
+            ),
+            s::prop(
+                "EnvironmentFiles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EcsEnvironmentFile))),
+            ),
+            s::prop("Memory", s::Kind::Integer),
+            s::prop("MemoryReservation", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "ResourceRequirements",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EcsResourceRequirement),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsContainerOverride> for ::stratus_model::Val<EcsContainerOverride> {
         fn from(value: EcsContainerOverride) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1698,6 +2684,18 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `EcsEphemeralStorage`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsEphemeralStorage: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsEphemeralStorage",
+        properties: &[s::prop("SizeInGiB", s::Kind::Integer)
+            .minimum(21.0)
+            .maximum(200.0)],
+        required: &["SizeInGiB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsEphemeralStorage> for ::stratus_model::Val<EcsEphemeralStorage> {
         fn from(value: EcsEphemeralStorage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1713,6 +2711,19 @@ pub mod pipe {
         /// `DeviceType`: string.
         pub device_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EcsInferenceAcceleratorOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsInferenceAcceleratorOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsInferenceAcceleratorOverride",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String),
+            s::prop("DeviceType", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcsInferenceAcceleratorOverride>
         for ::stratus_model::Val<EcsInferenceAcceleratorOverride>
@@ -1756,6 +2767,28 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `MultiMeasureAttributeMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiMeasureAttributeMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiMeasureAttributeMapping",
+        properties: &[
+            s::prop("MeasureValue", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("MeasureValueType", s::Kind::Enum(MeasureValueType::VALUES)),
+            s::prop("MultiMeasureAttributeName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[
+            "MeasureValue",
+            "MeasureValueType",
+            "MultiMeasureAttributeName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiMeasureAttributeMapping>
         for ::stratus_model::Val<MultiMeasureAttributeMapping>
     {
@@ -1773,6 +2806,19 @@ pub mod pipe {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EcsEnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsEnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsEnvironmentVariable",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EcsEnvironmentVariable> for ::stratus_model::Val<EcsEnvironmentVariable> {
         fn from(value: EcsEnvironmentVariable) -> Self {
@@ -1805,6 +2851,19 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `EcsEnvironmentFile`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsEnvironmentFile: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsEnvironmentFile",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(EcsEnvironmentFileType::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsEnvironmentFile> for ::stratus_model::Val<EcsEnvironmentFile> {
         fn from(value: EcsEnvironmentFile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1836,6 +2895,19 @@ pub mod pipe {
         }
     }
 
+    /// What the schema says of `EcsResourceRequirement`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsResourceRequirement: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsResourceRequirement",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(EcsResourceRequirementType::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsResourceRequirement> for ::stratus_model::Val<EcsResourceRequirement> {
         fn from(value: EcsResourceRequirement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1854,6 +2926,8 @@ pub mod pipe {
     impl RequestedPipeState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Running, Self::Stopped];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RUNNING", "STOPPED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1892,6 +2966,8 @@ pub mod pipe {
     impl IncludeExecutionDataOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1937,6 +3013,8 @@ pub mod pipe {
     impl LogLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::Error, Self::Info, Self::Trace];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "ERROR", "INFO", "TRACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1981,6 +3059,8 @@ pub mod pipe {
     impl S3OutputFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::Plain, Self::W3c];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["json", "plain", "w3c"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2020,6 +3100,8 @@ pub mod pipe {
     impl OnPartialBatchItemFailureStreams {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutomaticBisect];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC_BISECT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2061,6 +3143,8 @@ pub mod pipe {
     impl DynamoDbStreamStartPosition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TrimHorizon, Self::Latest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2105,6 +3189,8 @@ pub mod pipe {
     impl KinesisStreamStartPosition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TrimHorizon, Self::Latest, Self::AtTimestamp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2148,6 +3234,8 @@ pub mod pipe {
     impl MskStartPosition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TrimHorizon, Self::Latest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2188,6 +3276,8 @@ pub mod pipe {
     impl SelfManagedKafkaStartPosition {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TrimHorizon, Self::Latest];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2232,6 +3322,8 @@ pub mod pipe {
     impl LaunchType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::Fargate, Self::External];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2271,6 +3363,8 @@ pub mod pipe {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TaskDefinition];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2310,6 +3404,8 @@ pub mod pipe {
     impl PipeTargetInvocationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RequestResponse, Self::FireAndForget];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUEST_RESPONSE", "FIRE_AND_FORGET"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2361,6 +3457,9 @@ pub mod pipe {
             Self::Microseconds,
             Self::Nanoseconds,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2403,6 +3502,8 @@ pub mod pipe {
     impl TimeFieldType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Epoch, Self::TimestampFormat];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EPOCH", "TIMESTAMP_FORMAT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2443,6 +3544,8 @@ pub mod pipe {
     impl BatchJobDependencyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NToN, Self::Sequential];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["N_TO_N", "SEQUENTIAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2483,6 +3586,8 @@ pub mod pipe {
     impl PlacementConstraintType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DistinctInstance, Self::MemberOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2527,6 +3632,8 @@ pub mod pipe {
     impl PlacementStrategyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Random, Self::Spread, Self::Binpack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["random", "spread", "binpack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2566,6 +3673,8 @@ pub mod pipe {
     impl DimensionValueType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Varchar];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VARCHAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2617,6 +3726,9 @@ pub mod pipe {
             Self::Boolean,
             Self::Timestamp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2662,6 +3774,8 @@ pub mod pipe {
     impl BatchResourceRequirementType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::Memory, Self::Vcpu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GPU", "MEMORY", "VCPU"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2705,6 +3819,8 @@ pub mod pipe {
     impl AssignPublicIp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2743,6 +3859,8 @@ pub mod pipe {
     impl EcsEnvironmentFileType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["s3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2782,6 +3900,8 @@ pub mod pipe {
     impl EcsResourceRequirementType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gpu, Self::InferenceAccelerator];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GPU", "InferenceAccelerator"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

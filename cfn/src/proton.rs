@@ -4,6 +4,8 @@
 
 /// `AWS::Proton::EnvironmentAccountConnection` and its property types.
 pub mod environment_account_connection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Proton::EnvironmentAccountConnection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmentaccountconnection.html)
@@ -43,6 +45,16 @@ pub mod environment_account_connection {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Proton::EnvironmentAccountConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Proton::EnvironmentAccountConnection",
+        properties: &[s::prop("CodebuildRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("ComponentRoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("EnvironmentAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("EnvironmentName", s::Kind::String).pattern("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$").min_length(1).max_length(100), s::prop("ManagementAccountId", s::Kind::String).pattern("^\\d{12}$"), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):iam::\\d{12}:role/([\\w+=,.@-]{1,512}[/:])*([\\w+=,.@-]{1,64})$").min_length(1).max_length(200), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentAccountConnection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAccountConnectionAttributes {
         /// `Arn`: string.
@@ -74,6 +86,8 @@ pub use environment_account_connection::{
 
 /// `AWS::Proton::EnvironmentTemplate` and its property types.
 pub mod environment_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Proton::EnvironmentTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-environmenttemplate.html)
@@ -111,6 +125,16 @@ pub mod environment_template {
         pub provisioning: ::std::option::Option<::stratus_model::Val<Provisioning>>,
     }
 
+    /// What the schema says of `AWS::Proton::EnvironmentTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Proton::EnvironmentTemplate",
+        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("DisplayName", s::Kind::String).min_length(1).max_length(100), s::prop("EncryptionKey", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:\\d{12}:([\\w+=,.@-]+[/:])*[\\w+=,.@-]+$").min_length(1).max_length(200), s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$").min_length(1).max_length(100), s::prop("Provisioning", s::Kind::Enum(Provisioning::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEnvironmentTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentTemplateAttributes {
         /// `Arn`: string.
@@ -133,6 +157,8 @@ pub mod environment_template {
     impl Provisioning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManaged];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -165,6 +191,8 @@ pub use environment_template::{CfnEnvironmentTemplate, CfnEnvironmentTemplateAtt
 
 /// `AWS::Proton::ServiceTemplate` and its property types.
 pub mod service_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Proton::ServiceTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-proton-servicetemplate.html)
@@ -202,6 +230,16 @@ pub mod service_template {
         pub pipeline_provisioning: ::std::option::Option<::stratus_model::Val<Provisioning>>,
     }
 
+    /// What the schema says of `AWS::Proton::ServiceTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Proton::ServiceTemplate",
+        properties: &[s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("DisplayName", s::Kind::String).min_length(1).max_length(100), s::prop("EncryptionKey", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:\\d{12}:([\\w+=,.@-]+[/:])*[\\w+=,.@-]+$").min_length(1).max_length(200), s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$").min_length(1).max_length(100), s::prop("PipelineProvisioning", s::Kind::Enum(Provisioning::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceTemplateAttributes {
         /// `Arn`: string.
@@ -224,6 +262,8 @@ pub mod service_template {
     impl Provisioning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManaged];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

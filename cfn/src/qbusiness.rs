@@ -4,6 +4,8 @@
 
 /// `AWS::QBusiness::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html)
@@ -97,6 +99,16 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::Application",
+        properties: &[s::prop("AttachmentsConfiguration", s::Kind::Object(&SCHEMA_AttachmentsConfiguration)), s::prop("AutoSubscriptionConfiguration", s::Kind::Object(&SCHEMA_AutoSubscriptionConfiguration)), s::prop("ClientIdsForOIDC", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-zA-Z0-9_.:/()*?=-]*$").min_length(1).max_length(255))), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("IamIdentityProviderArn", s::Kind::String).pattern("^arn:aws:iam::\\d{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\\.\\/@\\-]+$").min_length(20).max_length(2048), s::prop("IdentityCenterInstanceArn", s::Kind::String).pattern("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("IdentityType", s::Kind::Enum(IdentityType::VALUES)), s::prop("PersonalizationConfiguration", s::Kind::Object(&SCHEMA_PersonalizationConfiguration)), s::prop("QAppsConfiguration", s::Kind::Object(&SCHEMA_QAppsConfiguration)), s::prop("QuickSightConfiguration", s::Kind::Object(&SCHEMA_QuickSightConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("Tags", s::Kind::Json)],
+        required: &["DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -156,6 +168,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AttachmentsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttachmentsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AttachmentsConfiguration",
+        properties: &[s::prop(
+            "AttachmentsControlMode",
+            s::Kind::Enum(AttachmentsControlMode::VALUES),
+        )],
+        required: &["AttachmentsControlMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttachmentsConfiguration>
         for ::stratus_model::Val<AttachmentsConfiguration>
     {
@@ -188,6 +213,25 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AutoSubscriptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoSubscriptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoSubscriptionConfiguration",
+        properties: &[
+            s::prop(
+                "AutoSubscribe",
+                s::Kind::Enum(AutoSubscriptionStatus::VALUES),
+            ),
+            s::prop(
+                "DefaultSubscriptionType",
+                s::Kind::Enum(SubscriptionType::VALUES),
+            ),
+        ],
+        required: &["AutoSubscribe"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoSubscriptionConfiguration>
         for ::stratus_model::Val<AutoSubscriptionConfiguration>
     {
@@ -204,6 +248,18 @@ pub mod application {
         /// Length: `1..=2048`.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
@@ -235,6 +291,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `PersonalizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PersonalizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PersonalizationConfiguration",
+        properties: &[s::prop(
+            "PersonalizationControlMode",
+            s::Kind::Enum(PersonalizationControlMode::VALUES),
+        )],
+        required: &["PersonalizationControlMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PersonalizationConfiguration>
         for ::stratus_model::Val<PersonalizationConfiguration>
     {
@@ -263,6 +332,19 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `QAppsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QAppsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QAppsConfiguration",
+        properties: &[s::prop(
+            "QAppsControlMode",
+            s::Kind::Enum(QAppsControlMode::VALUES),
+        )],
+        required: &["QAppsControlMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<QAppsConfiguration> for ::stratus_model::Val<QAppsConfiguration> {
         fn from(value: QAppsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -290,6 +372,19 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `QuickSightConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuickSightConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QuickSightConfiguration",
+        properties: &[s::prop("ClientNamespace", s::Kind::String)
+            .pattern("^[a-zA-Z0-9._-]*$")
+            .min_length(1)
+            .max_length(64)],
+        required: &["ClientNamespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QuickSightConfiguration>
         for ::stratus_model::Val<QuickSightConfiguration>
@@ -322,6 +417,14 @@ pub mod application {
             Self::AwsIamIdc,
             Self::AwsQuicksightIdp,
             Self::Anonymous,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AWS_IAM_IDP_SAML",
+            "AWS_IAM_IDP_OIDC",
+            "AWS_IAM_IDC",
+            "AWS_QUICKSIGHT_IDP",
+            "ANONYMOUS",
         ];
 
         /// The value CloudFormation takes.
@@ -366,6 +469,8 @@ pub mod application {
     impl AttachmentsControlMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -406,6 +511,8 @@ pub mod application {
     impl AutoSubscriptionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -446,6 +553,8 @@ pub mod application {
     impl SubscriptionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::QLite, Self::QBusiness];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Q_LITE", "Q_BUSINESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -486,6 +595,8 @@ pub mod application {
     impl PersonalizationControlMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -528,6 +639,8 @@ pub mod application {
     impl QAppsControlMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -561,6 +674,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::QBusiness::DataAccessor` and its property types.
 pub mod data_accessor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::DataAccessor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html)
@@ -622,6 +737,45 @@ pub mod data_accessor {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::DataAccessor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::DataAccessor",
+        properties: &[
+            s::prop(
+                "ActionConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ActionConfiguration))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("ApplicationId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop(
+                "AuthenticationDetail",
+                s::Kind::Object(&SCHEMA_DataAccessorAuthenticationDetail),
+            ),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Principal", s::Kind::String)
+                .pattern("^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$")
+                .min_length(1)
+                .max_length(1284),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ApplicationId",
+            "ActionConfigurations",
+            "DisplayName",
+            "Principal",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataAccessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataAccessorAttributes {
         /// `CreatedAt`: string.
@@ -679,6 +833,22 @@ pub mod data_accessor {
         }
     }
 
+    /// What the schema says of `ActionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionConfiguration",
+        properties: &[
+            s::prop("Action", s::Kind::String).pattern("^qbusiness:[a-zA-Z]+$"),
+            s::prop(
+                "FilterConfiguration",
+                s::Kind::Object(&SCHEMA_ActionFilterConfiguration),
+            ),
+        ],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActionConfiguration> for ::stratus_model::Val<ActionConfiguration> {
         fn from(value: ActionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -716,6 +886,33 @@ pub mod data_accessor {
         }
     }
 
+    /// What the schema says of `DataAccessorAuthenticationDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataAccessorAuthenticationDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "DataAccessorAuthenticationDetail",
+        properties: &[
+            s::prop("AuthenticationConfiguration", s::Kind::Json),
+            s::prop(
+                "AuthenticationType",
+                s::Kind::Enum(DataAccessorAuthenticationType::VALUES),
+            ),
+            s::prop(
+                "ExternalIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                        .min_length(1)
+                        .max_length(1000),
+                ),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["AuthenticationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataAccessorAuthenticationDetail>
         for ::stratus_model::Val<DataAccessorAuthenticationDetail>
     {
@@ -743,6 +940,19 @@ pub mod data_accessor {
             }
         }
     }
+
+    /// What the schema says of `ActionFilterConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionFilterConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionFilterConfiguration",
+        properties: &[s::prop(
+            "DocumentAttributeFilter",
+            s::Kind::Object(&SCHEMA_AttributeFilter),
+        )],
+        required: &["DocumentAttributeFilter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ActionFilterConfiguration>
         for ::stratus_model::Val<ActionFilterConfiguration>
@@ -780,6 +990,39 @@ pub mod data_accessor {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<AttributeFilter>>>,
     }
 
+    /// What the schema says of `AttributeFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeFilter",
+        properties: &[
+            s::prop(
+                "AndAllFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeFilter))),
+            ),
+            s::prop("ContainsAll", s::Kind::Object(&SCHEMA_DocumentAttribute)),
+            s::prop("ContainsAny", s::Kind::Object(&SCHEMA_DocumentAttribute)),
+            s::prop("EqualsTo", s::Kind::Object(&SCHEMA_DocumentAttribute)),
+            s::prop("GreaterThan", s::Kind::Object(&SCHEMA_DocumentAttribute)),
+            s::prop(
+                "GreaterThanOrEquals",
+                s::Kind::Object(&SCHEMA_DocumentAttribute),
+            ),
+            s::prop("LessThan", s::Kind::Object(&SCHEMA_DocumentAttribute)),
+            s::prop(
+                "LessThanOrEquals",
+                s::Kind::Object(&SCHEMA_DocumentAttribute),
+            ),
+            s::prop("NotFilter", s::Kind::Object(&SCHEMA_AttributeFilter)),
+            s::prop(
+                "OrAllFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeFilter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeFilter> for ::stratus_model::Val<AttributeFilter> {
         fn from(value: AttributeFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -813,6 +1056,22 @@ pub mod data_accessor {
         }
     }
 
+    /// What the schema says of `DocumentAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttribute",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("Value", s::Kind::Json),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentAttribute> for ::stratus_model::Val<DocumentAttribute> {
         fn from(value: DocumentAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -831,6 +1090,8 @@ pub mod data_accessor {
     impl DataAccessorAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsIamIdcTti, Self::AwsIamIdcAuthCode];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_IAM_IDC_TTI", "AWS_IAM_IDC_AUTH_CODE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -866,6 +1127,8 @@ pub use data_accessor::{CfnDataAccessor, CfnDataAccessorAttributes};
 
 /// `AWS::QBusiness::DataSource` and its property types.
 pub mod data_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::DataSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html)
@@ -947,6 +1210,16 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::DataSource",
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Json), s::prop("Description", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(1000), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("DocumentEnrichmentConfiguration", s::Kind::Object(&SCHEMA_DocumentEnrichmentConfiguration)), s::prop("IndexId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("MediaExtractionConfiguration", s::Kind::Object(&SCHEMA_MediaExtractionConfiguration)), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("SyncSchedule", s::Kind::String).pattern("^[\\s\\S]*$").max_length(998), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_DataSourceVpcConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &["ApplicationId", "IndexId", "Configuration", "DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataSourceAttributes {
         /// `CreatedAt`: string.
@@ -1001,6 +1274,34 @@ pub mod data_source {
             ::std::option::Option<::stratus_model::Val<HookConfiguration>>,
     }
 
+    /// What the schema says of `DocumentEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentEnrichmentConfiguration",
+        properties: &[
+            s::prop(
+                "InlineConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InlineDocumentEnrichmentConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "PostExtractionHookConfiguration",
+                s::Kind::Object(&SCHEMA_HookConfiguration),
+            ),
+            s::prop(
+                "PreExtractionHookConfiguration",
+                s::Kind::Object(&SCHEMA_HookConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentEnrichmentConfiguration>
         for ::stratus_model::Val<DocumentEnrichmentConfiguration>
     {
@@ -1023,6 +1324,29 @@ pub mod data_source {
         pub video_extraction_configuration:
             ::std::option::Option<::stratus_model::Val<VideoExtractionConfiguration>>,
     }
+
+    /// What the schema says of `MediaExtractionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MediaExtractionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MediaExtractionConfiguration",
+        properties: &[
+            s::prop(
+                "AudioExtractionConfiguration",
+                s::Kind::Object(&SCHEMA_AudioExtractionConfiguration),
+            ),
+            s::prop(
+                "ImageExtractionConfiguration",
+                s::Kind::Object(&SCHEMA_ImageExtractionConfiguration),
+            ),
+            s::prop(
+                "VideoExtractionConfiguration",
+                s::Kind::Object(&SCHEMA_VideoExtractionConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MediaExtractionConfiguration>
         for ::stratus_model::Val<MediaExtractionConfiguration>
@@ -1062,6 +1386,37 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DataSourceVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSourceVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSourceVpcConfiguration",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+$")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+$")
+                        .min_length(1)
+                        .max_length(200),
+                ),
+            ),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataSourceVpcConfiguration>
         for ::stratus_model::Val<DataSourceVpcConfiguration>
     {
@@ -1082,6 +1437,26 @@ pub mod data_source {
         /// `Target`: [`DocumentAttributeTarget`].
         pub target: ::std::option::Option<::stratus_model::Val<DocumentAttributeTarget>>,
     }
+
+    /// What the schema says of `InlineDocumentEnrichmentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InlineDocumentEnrichmentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InlineDocumentEnrichmentConfiguration",
+        properties: &[
+            s::prop(
+                "Condition",
+                s::Kind::Object(&SCHEMA_DocumentAttributeCondition),
+            ),
+            s::prop(
+                "DocumentContentOperator",
+                s::Kind::Enum(DocumentContentOperator::VALUES),
+            ),
+            s::prop("Target", s::Kind::Object(&SCHEMA_DocumentAttributeTarget)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InlineDocumentEnrichmentConfiguration>
         for ::stratus_model::Val<InlineDocumentEnrichmentConfiguration>
@@ -1112,6 +1487,16 @@ pub mod data_source {
         pub s3_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HookConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HookConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HookConfiguration",
+        properties: &[s::prop("InvocationCondition", s::Kind::Object(&SCHEMA_DocumentAttributeCondition)), s::prop("LambdaArn", s::Kind::String).pattern("^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$").min_length(1).max_length(2048), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("S3BucketName", s::Kind::String).pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$").min_length(1).max_length(63)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HookConfiguration> for ::stratus_model::Val<HookConfiguration> {
         fn from(value: HookConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1139,6 +1524,19 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `AudioExtractionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AudioExtractionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AudioExtractionConfiguration",
+        properties: &[s::prop(
+            "AudioExtractionStatus",
+            s::Kind::Enum(AudioExtractionStatus::VALUES),
+        )],
+        required: &["AudioExtractionStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AudioExtractionConfiguration>
         for ::stratus_model::Val<AudioExtractionConfiguration>
@@ -1170,6 +1568,19 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `ImageExtractionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageExtractionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageExtractionConfiguration",
+        properties: &[s::prop(
+            "ImageExtractionStatus",
+            s::Kind::Enum(ImageExtractionStatus::VALUES),
+        )],
+        required: &["ImageExtractionStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageExtractionConfiguration>
         for ::stratus_model::Val<ImageExtractionConfiguration>
     {
@@ -1199,6 +1610,19 @@ pub mod data_source {
             }
         }
     }
+
+    /// What the schema says of `VideoExtractionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VideoExtractionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VideoExtractionConfiguration",
+        properties: &[s::prop(
+            "VideoExtractionStatus",
+            s::Kind::Enum(VideoExtractionStatus::VALUES),
+        )],
+        required: &["VideoExtractionStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VideoExtractionConfiguration>
         for ::stratus_model::Val<VideoExtractionConfiguration>
@@ -1240,6 +1664,26 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DocumentAttributeCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeCondition",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "Operator",
+                s::Kind::Enum(DocumentEnrichmentConditionOperator::VALUES),
+            ),
+            s::prop("Value", s::Kind::Json),
+        ],
+        required: &["Key", "Operator"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentAttributeCondition>
         for ::stratus_model::Val<DocumentAttributeCondition>
     {
@@ -1277,6 +1721,26 @@ pub mod data_source {
         }
     }
 
+    /// What the schema says of `DocumentAttributeTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeTarget",
+        properties: &[
+            s::prop(
+                "AttributeValueOperator",
+                s::Kind::Enum(AttributeValueOperator::VALUES),
+            ),
+            s::prop("Key", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("Value", s::Kind::Json),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentAttributeTarget>
         for ::stratus_model::Val<DocumentAttributeTarget>
     {
@@ -1295,6 +1759,8 @@ pub mod data_source {
     impl DocumentContentOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1336,6 +1802,8 @@ pub mod data_source {
     impl AudioExtractionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1376,6 +1844,8 @@ pub mod data_source {
     impl ImageExtractionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1416,6 +1886,8 @@ pub mod data_source {
     impl VideoExtractionStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1486,6 +1958,20 @@ pub mod data_source {
             Self::NotExists,
             Self::BeginsWith,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GREATER_THAN",
+            "GREATER_THAN_OR_EQUALS",
+            "LESS_THAN",
+            "LESS_THAN_OR_EQUALS",
+            "EQUALS",
+            "NOT_EQUALS",
+            "CONTAINS",
+            "NOT_CONTAINS",
+            "EXISTS",
+            "NOT_EXISTS",
+            "BEGINS_WITH",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1535,6 +2021,8 @@ pub mod data_source {
     impl AttributeValueOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1567,6 +2055,8 @@ pub use data_source::{CfnDataSource, CfnDataSourceAttributes};
 
 /// `AWS::QBusiness::Index` and its property types.
 pub mod index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::Index`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-index.html)
@@ -1627,6 +2117,44 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::Index`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::Index",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop(
+                "CapacityConfiguration",
+                s::Kind::Object(&SCHEMA_IndexCapacityConfiguration),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(1000),
+            s::prop(
+                "DocumentAttributeConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_DocumentAttributeConfiguration),
+                )),
+            )
+            .min_items(1)
+            .max_items(500),
+            s::prop("Type", s::Kind::Enum(IndexType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApplicationId", "DisplayName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `CreatedAt`: string.
@@ -1673,6 +2201,16 @@ pub mod index {
         pub units: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `IndexCapacityConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IndexCapacityConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IndexCapacityConfiguration",
+        properties: &[s::prop("Units", s::Kind::Number).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IndexCapacityConfiguration>
         for ::stratus_model::Val<IndexCapacityConfiguration>
     {
@@ -1695,6 +2233,23 @@ pub mod index {
         pub r#type: ::std::option::Option<::stratus_model::Val<AttributeType>>,
     }
 
+    /// What the schema says of `DocumentAttributeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentAttributeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentAttributeConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(30),
+            s::prop("Search", s::Kind::Enum(Status::VALUES)),
+            s::prop("Type", s::Kind::Enum(AttributeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentAttributeConfiguration>
         for ::stratus_model::Val<DocumentAttributeConfiguration>
     {
@@ -1715,6 +2270,8 @@ pub mod index {
     impl IndexType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enterprise, Self::Starter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENTERPRISE", "STARTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1755,6 +2312,8 @@ pub mod index {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1800,6 +2359,8 @@ pub mod index {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::String, Self::StringList, Self::Number, Self::Date];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STRING", "STRING_LIST", "NUMBER", "DATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1835,6 +2396,8 @@ pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::QBusiness::Permission` and its property types.
 pub mod permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::Permission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-permission.html)
@@ -1899,6 +2462,41 @@ pub mod permission {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::Permission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::Permission",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^qbusiness:[a-zA-Z]+$")),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("ApplicationId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Principal", s::Kind::String)
+                .pattern("^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$")
+                .min_length(1)
+                .max_length(1284),
+            s::prop("StatementId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]+$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["ApplicationId", "StatementId", "Actions", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Condition`, a property type of `AWS::QBusiness::Permission`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1935,6 +2533,30 @@ pub mod permission {
         }
     }
 
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("ConditionKey", s::Kind::String)
+                .pattern("^aws:PrincipalTag/qbusiness-dataaccessor:[a-zA-Z]+"),
+            s::prop(
+                "ConditionOperator",
+                s::Kind::Enum(ConditionOperator::VALUES),
+            ),
+            s::prop(
+                "ConditionValues",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["ConditionOperator", "ConditionKey", "ConditionValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1951,6 +2573,8 @@ pub mod permission {
     impl ConditionOperator {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::StringEquals];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["StringEquals"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1983,6 +2607,8 @@ pub use permission::CfnPermission;
 
 /// `AWS::QBusiness::Plugin` and its property types.
 pub mod plugin {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::Plugin`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-plugin.html)
@@ -2044,6 +2670,37 @@ pub mod plugin {
             }
         }
     }
+
+    /// What the schema says of `AWS::QBusiness::Plugin`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::Plugin",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$")
+                .min_length(36)
+                .max_length(36),
+            s::prop("AuthConfiguration", s::Kind::Json),
+            s::prop(
+                "CustomPluginConfiguration",
+                s::Kind::Object(&SCHEMA_CustomPluginConfiguration),
+            ),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ServerUrl", s::Kind::String)
+                .pattern("^(https?|ftp|file)://([^\\s]*)$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("State", s::Kind::Enum(PluginState::VALUES)),
+            s::prop("Type", s::Kind::Enum(PluginType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AuthConfiguration", "DisplayName", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPlugin`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPluginAttributes {
@@ -2108,6 +2765,22 @@ pub mod plugin {
         }
     }
 
+    /// What the schema says of `CustomPluginConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPluginConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPluginConfiguration",
+        properties: &[
+            s::prop("ApiSchema", s::Kind::Json),
+            s::prop("ApiSchemaType", s::Kind::Enum(ApiSchemaType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["ApiSchema", "ApiSchemaType", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomPluginConfiguration>
         for ::stratus_model::Val<CustomPluginConfiguration>
     {
@@ -2128,6 +2801,8 @@ pub mod plugin {
     impl PluginState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2216,6 +2891,26 @@ pub mod plugin {
             Self::Smartsheet,
             Self::Asana,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SERVICE_NOW",
+            "SALESFORCE",
+            "JIRA",
+            "ZENDESK",
+            "CUSTOM",
+            "QUICKSIGHT",
+            "SERVICENOW_NOW_PLATFORM",
+            "JIRA_CLOUD",
+            "SALESFORCE_CRM",
+            "ZENDESK_SUITE",
+            "ATLASSIAN_CONFLUENCE",
+            "GOOGLE_CALENDAR",
+            "MICROSOFT_TEAMS",
+            "MICROSOFT_EXCHANGE",
+            "PAGERDUTY_ADVANCE",
+            "SMARTSHEET",
+            "ASANA",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2269,6 +2964,8 @@ pub mod plugin {
     impl ApiSchemaType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OpenApiV3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPEN_API_V3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2301,6 +2998,8 @@ pub use plugin::{CfnPlugin, CfnPluginAttributes};
 
 /// `AWS::QBusiness::Retriever` and its property types.
 pub mod retriever {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::Retriever`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html)
@@ -2358,6 +3057,16 @@ pub mod retriever {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::Retriever`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::Retriever",
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("Configuration", s::Kind::Json), s::prop("DisplayName", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$").min_length(1).max_length(1000), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("Type", s::Kind::Enum(RetrieverType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["ApplicationId", "Configuration", "DisplayName", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRetriever`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRetrieverAttributes {
         /// `CreatedAt`: string.
@@ -2402,6 +3111,8 @@ pub mod retriever {
     impl RetrieverType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NativeIndex, Self::KendraIndex];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NATIVE_INDEX", "KENDRA_INDEX"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2435,6 +3146,8 @@ pub use retriever::{CfnRetriever, CfnRetrieverAttributes};
 
 /// `AWS::QBusiness::WebExperience` and its property types.
 pub mod web_experience {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QBusiness::WebExperience`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html)
@@ -2508,6 +3221,16 @@ pub mod web_experience {
         }
     }
 
+    /// What the schema says of `AWS::QBusiness::WebExperience`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QBusiness::WebExperience",
+        properties: &[s::prop("ApplicationId", s::Kind::String).pattern("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$").min_length(36).max_length(36), s::prop("BrowserExtensionConfiguration", s::Kind::Object(&SCHEMA_BrowserExtensionConfiguration)), s::prop("CustomizationConfiguration", s::Kind::Object(&SCHEMA_CustomizationConfiguration)), s::prop("IdentityProviderConfiguration", s::Kind::Json), s::prop("Origins", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(http:\\/\\/|https:\\/\\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$").min_length(1).max_length(64))).min_items(0).max_items(10), s::prop("RoleArn", s::Kind::String).pattern("^arn:[a-z0-9-\\.]{1,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:[^/].{0,1023}$").min_length(0).max_length(1284), s::prop("SamplePromptsControlMode", s::Kind::Enum(WebExperienceSamplePromptsControlMode::VALUES)), s::prop("Subtitle", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("Title", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(500), s::prop("WelcomeMessage", s::Kind::String).min_length(0).max_length(300), s::prop("Tags", s::Kind::Json)],
+        required: &["ApplicationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebExperience`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebExperienceAttributes {
         /// `CreatedAt`: string.
@@ -2568,6 +3291,21 @@ pub mod web_experience {
         }
     }
 
+    /// What the schema says of `BrowserExtensionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrowserExtensionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BrowserExtensionConfiguration",
+        properties: &[s::prop(
+            "EnabledBrowserExtensions",
+            s::Kind::List(&s::prop("", s::Kind::Enum(BrowserExtension::VALUES))),
+        )
+        .min_items(0)
+        .max_items(2)],
+        required: &["EnabledBrowserExtensions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrowserExtensionConfiguration>
         for ::stratus_model::Val<BrowserExtensionConfiguration>
     {
@@ -2599,6 +3337,33 @@ pub mod web_experience {
         pub logo_url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomizationConfiguration",
+        properties: &[
+            s::prop("CustomCSSUrl", s::Kind::String)
+                .pattern("^(https?://[a-zA-Z0-9-_.+%/]+\\.css)?$")
+                .min_length(0)
+                .max_length(1284),
+            s::prop("FaviconUrl", s::Kind::String)
+                .pattern("^(https?://[a-zA-Z0-9-_.+%/]+\\.(svg|ico))?$")
+                .min_length(0)
+                .max_length(1284),
+            s::prop("FontUrl", s::Kind::String)
+                .pattern("^(https?://[a-zA-Z0-9-_.+%/]+\\.(ttf|woff|woff2|otf))?$")
+                .min_length(0)
+                .max_length(1284),
+            s::prop("LogoUrl", s::Kind::String)
+                .pattern("^(https?://[a-zA-Z0-9-_.+%/]+\\.(svg|png))?$")
+                .min_length(0)
+                .max_length(1284),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomizationConfiguration>
         for ::stratus_model::Val<CustomizationConfiguration>
     {
@@ -2619,6 +3384,8 @@ pub mod web_experience {
     impl WebExperienceSamplePromptsControlMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2661,6 +3428,8 @@ pub mod web_experience {
     impl BrowserExtension {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Firefox, Self::Chrome];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIREFOX", "CHROME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

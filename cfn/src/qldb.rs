@@ -4,6 +4,8 @@
 
 /// `AWS::QLDB::Ledger` and its property types.
 pub mod ledger {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QLDB::Ledger`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-ledger.html)
@@ -39,6 +41,25 @@ pub mod ledger {
             }
         }
     }
+
+    /// What the schema says of `AWS::QLDB::Ledger`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QLDB::Ledger",
+        properties: &[
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("KmsKey", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("PermissionsMode", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["PermissionsMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLedger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLedgerAttributes {
@@ -77,6 +98,19 @@ pub mod ledger {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -88,6 +122,8 @@ pub use ledger::{CfnLedger, CfnLedgerAttributes};
 
 /// `AWS::QLDB::Stream` and its property types.
 pub mod stream {
+    use ::stratus_model::schema as s;
+
     /// `AWS::QLDB::Stream`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-stream.html)
@@ -152,6 +188,35 @@ pub mod stream {
         }
     }
 
+    /// What the schema says of `AWS::QLDB::Stream`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::QLDB::Stream",
+        properties: &[
+            s::prop("ExclusiveEndTime", s::Kind::String),
+            s::prop("InclusiveStartTime", s::Kind::String),
+            s::prop(
+                "KinesisConfiguration",
+                s::Kind::Object(&SCHEMA_KinesisConfiguration),
+            ),
+            s::prop("LedgerName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String).pattern(
+                "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*",
+            ),
+            s::prop("StreamName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "LedgerName",
+            "StreamName",
+            "RoleArn",
+            "KinesisConfiguration",
+            "InclusiveStartTime",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStream`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamAttributes {
         /// `Id`: string.
@@ -178,6 +243,21 @@ pub mod stream {
         /// `StreamArn`: string.
         pub stream_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `KinesisConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisConfiguration",
+        properties: &[
+            s::prop("AggregationEnabled", s::Kind::Boolean),
+            s::prop("StreamArn", s::Kind::String).pattern(
+                "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*",
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisConfiguration> for ::stratus_model::Val<KinesisConfiguration> {
         fn from(value: KinesisConfiguration) -> Self {

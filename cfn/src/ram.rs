@@ -4,6 +4,8 @@
 
 /// `AWS::RAM::Permission` and its property types.
 pub mod permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RAM::Permission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-permission.html)
@@ -51,6 +53,24 @@ pub mod permission {
         }
     }
 
+    /// What the schema says of `AWS::RAM::Permission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RAM::Permission",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w.-]*$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("PolicyTemplate", s::Kind::Json),
+            s::prop("ResourceType", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ResourceType", "PolicyTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPermission`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionAttributes {
         /// `Arn`: string.
@@ -83,6 +103,8 @@ pub use permission::{CfnPermission, CfnPermissionAttributes};
 
 /// `AWS::RAM::ResourceShare` and its property types.
 pub mod resource_share {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RAM::ResourceShare`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html)
@@ -130,6 +152,27 @@ pub mod resource_share {
             }
         }
     }
+
+    /// What the schema says of `AWS::RAM::ResourceShare`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RAM::ResourceShare",
+        properties: &[
+            s::prop("AllowExternalPrincipals", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "PermissionArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Principals", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ResourceArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Sources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourceShare`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceShareAttributes {

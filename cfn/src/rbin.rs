@@ -4,6 +4,8 @@
 
 /// `AWS::Rbin::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Rbin::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rbin-rule.html)
@@ -63,6 +65,37 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `AWS::Rbin::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Rbin::Rule",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S ]{0,255}$")
+                .max_length(255),
+            s::prop(
+                "ExcludeResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTag))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("LockConfiguration", s::Kind::Object(&SCHEMA_UnlockDelay)),
+            s::prop(
+                "ResourceTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceTag))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("RetentionPeriod", s::Kind::Object(&SCHEMA_RetentionPeriod)),
+            s::prop("Status", s::Kind::String).pattern("pending|available"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RetentionPeriod", "ResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Arn`: string.
@@ -114,6 +147,25 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `ResourceTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceTag: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceTag",
+        properties: &[
+            s::prop("ResourceTagKey", s::Kind::String)
+                .pattern("^[\\S\\s]{1,128}$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceTagValue", s::Kind::String)
+                .pattern("^[\\S\\s]{0,256}$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["ResourceTagKey", "ResourceTagValue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceTag> for ::stratus_model::Val<ResourceTag> {
         fn from(value: ResourceTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -131,6 +183,21 @@ pub mod rule {
         /// Range: `7..=30`.
         pub unlock_delay_value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `UnlockDelay`'s properties; `validate()` checks them.
+    pub static SCHEMA_UnlockDelay: s::ObjectSchema = s::ObjectSchema {
+        name: "UnlockDelay",
+        properties: &[
+            s::prop("UnlockDelayUnit", s::Kind::Enum(UnlockDelayUnit::VALUES)),
+            s::prop("UnlockDelayValue", s::Kind::Integer)
+                .minimum(7.0)
+                .maximum(30.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UnlockDelay> for ::stratus_model::Val<UnlockDelay> {
         fn from(value: UnlockDelay) -> Self {
@@ -165,6 +232,24 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `RetentionPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionPeriod",
+        properties: &[
+            s::prop(
+                "RetentionPeriodUnit",
+                s::Kind::Enum(RetentionPeriodUnit::VALUES),
+            ),
+            s::prop("RetentionPeriodValue", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(3650.0),
+        ],
+        required: &["RetentionPeriodValue", "RetentionPeriodUnit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RetentionPeriod> for ::stratus_model::Val<RetentionPeriod> {
         fn from(value: RetentionPeriod) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -185,6 +270,8 @@ pub mod rule {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::EbsSnapshot, Self::Ec2Image, Self::EbsVolume];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EBS_SNAPSHOT", "EC2_IMAGE", "EBS_VOLUME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -224,6 +311,8 @@ pub mod rule {
     impl UnlockDelayUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Days];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -261,6 +350,8 @@ pub mod rule {
     impl RetentionPeriodUnit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Days];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

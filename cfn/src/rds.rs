@@ -4,6 +4,8 @@
 
 /// `AWS::RDS::CustomDBEngineVersion` and its property types.
 pub mod custom_db_engine_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::CustomDBEngineVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-customdbengineversion.html)
@@ -106,6 +108,55 @@ pub mod custom_db_engine_version {
         }
     }
 
+    /// What the schema says of `AWS::RDS::CustomDBEngineVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::CustomDBEngineVersion",
+        properties: &[
+            s::prop(
+                "DatabaseInstallationFiles",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DatabaseInstallationFilesS3BucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("DatabaseInstallationFilesS3Prefix", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Engine", s::Kind::String)
+                .pattern("^[A-Za-z0-9-]{1,35}$")
+                .min_length(1)
+                .max_length(35),
+            s::prop("EngineVersion", s::Kind::String)
+                .pattern("^[a-z0-9_.-]{1,60}$")
+                .min_length(1)
+                .max_length(60),
+            s::prop("ImageId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("KMSKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_:\\-\\/]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Manifest", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(1)
+                .max_length(51000),
+            s::prop("SourceCustomDbEngineVersionIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("UseAwsProvidedLatestImage", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Engine", "EngineVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCustomDbEngineVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCustomDbEngineVersionAttributes {
         /// `DBEngineVersionArn`: string.
@@ -133,6 +184,9 @@ pub mod custom_db_engine_version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Available, Self::Inactive, Self::InactiveExceptRestore];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["available", "inactive", "inactive-except-restore"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -167,6 +221,8 @@ pub use custom_db_engine_version::{CfnCustomDbEngineVersion, CfnCustomDbEngineVe
 
 /// `AWS::RDS::DBCluster` and its property types.
 pub mod db_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html)
@@ -376,6 +432,118 @@ pub mod db_cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::RDS::DBCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBCluster",
+        properties: &[
+            s::prop("AllocatedStorage", s::Kind::Integer),
+            s::prop(
+                "AssociatedRoles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DbClusterRole))),
+            ),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop(
+                "AvailabilityZones",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("BacktrackWindow", s::Kind::Integer).minimum(0.0),
+            s::prop("BackupRetentionPeriod", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(35.0),
+            s::prop(
+                "ClusterScalabilityType",
+                s::Kind::Enum(ClusterScalabilityType::VALUES),
+            ),
+            s::prop("CopyTagsToSnapshot", s::Kind::Boolean),
+            s::prop("DBClusterIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("DBClusterInstanceClass", s::Kind::String),
+            s::prop("DBClusterParameterGroupName", s::Kind::String),
+            s::prop("DBInstanceParameterGroupName", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("DBSystemId", s::Kind::String),
+            s::prop(
+                "DatabaseInsightsMode",
+                s::Kind::Enum(DatabaseInsightsMode::VALUES),
+            ),
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop("DeleteAutomatedBackups", s::Kind::Boolean),
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("Domain", s::Kind::String),
+            s::prop("DomainIAMRoleName", s::Kind::String),
+            s::prop(
+                "EnableCloudwatchLogsExports",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EnableGlobalWriteForwarding", s::Kind::Boolean),
+            s::prop("EnableHttpEndpoint", s::Kind::Boolean),
+            s::prop("EnableIAMDatabaseAuthentication", s::Kind::Boolean),
+            s::prop("EnableLocalWriteForwarding", s::Kind::Boolean),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineLifecycleSupport", s::Kind::String),
+            s::prop("EngineMode", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("GlobalClusterIdentifier", s::Kind::String)
+                .pattern("^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(0)
+                .max_length(63),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("ManageMasterUserPassword", s::Kind::Boolean),
+            s::prop(
+                "MasterUserAuthenticationType",
+                s::Kind::Enum(MasterUserAuthenticationType::VALUES),
+            ),
+            s::prop("MasterUserPassword", s::Kind::String),
+            s::prop(
+                "MasterUserSecret",
+                s::Kind::Object(&SCHEMA_MasterUserSecret),
+            ),
+            s::prop("MasterUsername", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}[a-zA-Z0-9_]*$")
+                .min_length(1),
+            s::prop("MonitoringInterval", s::Kind::Integer),
+            s::prop("MonitoringRoleArn", s::Kind::String),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop("PerformanceInsightsEnabled", s::Kind::Boolean),
+            s::prop("PerformanceInsightsKmsKeyId", s::Kind::String),
+            s::prop("PerformanceInsightsRetentionPeriod", s::Kind::Integer),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("ReplicationSourceIdentifier", s::Kind::String),
+            s::prop("RestoreToTime", s::Kind::String),
+            s::prop("RestoreType", s::Kind::String),
+            s::prop(
+                "ScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ScalingConfiguration),
+            ),
+            s::prop(
+                "ServerlessV2ScalingConfiguration",
+                s::Kind::Object(&SCHEMA_ServerlessV2ScalingConfiguration),
+            ),
+            s::prop("SnapshotIdentifier", s::Kind::String),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("SourceDbClusterResourceId", s::Kind::String),
+            s::prop("SourceRegion", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("StorageType", s::Kind::String),
+            s::prop("UseLatestRestorableTime", s::Kind::Boolean),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbClusterAttributes {
         /// `DBClusterArn`: string.
@@ -456,6 +624,19 @@ pub mod db_cluster {
         }
     }
 
+    /// What the schema says of `DBClusterRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_DbClusterRole: s::ObjectSchema = s::ObjectSchema {
+        name: "DBClusterRole",
+        properties: &[
+            s::prop("FeatureName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DbClusterRole> for ::stratus_model::Val<DbClusterRole> {
         fn from(value: DbClusterRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -471,6 +652,19 @@ pub mod db_cluster {
         /// `SecretArn`: string.
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MasterUserSecret`'s properties; `validate()` checks them.
+    pub static SCHEMA_MasterUserSecret: s::ObjectSchema = s::ObjectSchema {
+        name: "MasterUserSecret",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MasterUserSecret> for ::stratus_model::Val<MasterUserSecret> {
         fn from(value: MasterUserSecret) -> Self {
@@ -496,6 +690,23 @@ pub mod db_cluster {
         pub timeout_action: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScalingConfiguration",
+        properties: &[
+            s::prop("AutoPause", s::Kind::Boolean),
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("MinCapacity", s::Kind::Integer),
+            s::prop("SecondsBeforeTimeout", s::Kind::Integer),
+            s::prop("SecondsUntilAutoPause", s::Kind::Integer),
+            s::prop("TimeoutAction", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScalingConfiguration> for ::stratus_model::Val<ScalingConfiguration> {
         fn from(value: ScalingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -513,6 +724,20 @@ pub mod db_cluster {
         /// `SecondsUntilAutoPause`: integer.
         pub seconds_until_auto_pause: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `ServerlessV2ScalingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerlessV2ScalingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerlessV2ScalingConfiguration",
+        properties: &[
+            s::prop("MaxCapacity", s::Kind::Number),
+            s::prop("MinCapacity", s::Kind::Number),
+            s::prop("SecondsUntilAutoPause", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerlessV2ScalingConfiguration>
         for ::stratus_model::Val<ServerlessV2ScalingConfiguration>
@@ -534,6 +759,8 @@ pub mod db_cluster {
     impl ClusterScalabilityType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Limitless, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["limitless", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -574,6 +801,8 @@ pub mod db_cluster {
     impl DatabaseInsightsMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Advanced, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["advanced", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -614,6 +843,8 @@ pub mod db_cluster {
     impl MasterUserAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IamDbAuth, Self::Password];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["iam-db-auth", "password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -649,6 +880,8 @@ pub use db_cluster::{CfnDbCluster, CfnDbClusterAttributes};
 
 /// `AWS::RDS::DBClusterParameterGroup` and its property types.
 pub mod db_cluster_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBClusterParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbclusterparametergroup.html)
@@ -698,12 +931,31 @@ pub mod db_cluster_parameter_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::RDS::DBClusterParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBClusterParameterGroup",
+        properties: &[
+            s::prop("DBClusterParameterGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$"),
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "Family", "Parameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_cluster_parameter_group::CfnDbClusterParameterGroup;
 
 /// `AWS::RDS::DBInstance` and its property types.
 pub mod db_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html)
@@ -970,6 +1222,142 @@ pub mod db_instance {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::RDS::DBInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBInstance",
+        properties: &[
+            s::prop(
+                "AdditionalStorageVolumes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AdditionalStorageVolume),
+                )),
+            ),
+            s::prop("AllocatedStorage", s::Kind::String).pattern("^[0-9]*$"),
+            s::prop("AllowMajorVersionUpgrade", s::Kind::Boolean),
+            s::prop("ApplyImmediately", s::Kind::Boolean),
+            s::prop(
+                "AssociatedRoles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DbInstanceRole))),
+            ),
+            s::prop("AutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("AutomaticBackupReplicationKmsKeyId", s::Kind::String),
+            s::prop("AutomaticBackupReplicationRegion", s::Kind::String),
+            s::prop(
+                "AutomaticBackupReplicationRetentionPeriod",
+                s::Kind::Integer,
+            )
+            .minimum(1.0),
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("BackupRetentionPeriod", s::Kind::Integer).minimum(0.0),
+            s::prop("BackupTarget", s::Kind::String),
+            s::prop("CACertificateIdentifier", s::Kind::String),
+            s::prop("CertificateRotationRestart", s::Kind::Boolean),
+            s::prop("CharacterSetName", s::Kind::String),
+            s::prop("CopyTagsToSnapshot", s::Kind::Boolean),
+            s::prop("CustomIAMInstanceProfile", s::Kind::String),
+            s::prop("DBClusterIdentifier", s::Kind::String),
+            s::prop("DBClusterSnapshotIdentifier", s::Kind::String),
+            s::prop("DBInstanceClass", s::Kind::String),
+            s::prop("DBInstanceIdentifier", s::Kind::String)
+                .pattern("^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("DBName", s::Kind::String),
+            s::prop("DBParameterGroupName", s::Kind::String),
+            s::prop(
+                "DBSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DBSnapshotIdentifier", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("DBSystemId", s::Kind::String),
+            s::prop(
+                "DatabaseInsightsMode",
+                s::Kind::Enum(DatabaseInsightsMode::VALUES),
+            ),
+            s::prop("DedicatedLogVolume", s::Kind::Boolean),
+            s::prop("DeleteAutomatedBackups", s::Kind::Boolean),
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("Domain", s::Kind::String),
+            s::prop("DomainAuthSecretArn", s::Kind::String),
+            s::prop("DomainDnsIps", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("DomainFqdn", s::Kind::String),
+            s::prop("DomainIAMRoleName", s::Kind::String),
+            s::prop("DomainOu", s::Kind::String),
+            s::prop(
+                "EnableCloudwatchLogsExports",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EnableIAMDatabaseAuthentication", s::Kind::Boolean),
+            s::prop("EnablePerformanceInsights", s::Kind::Boolean),
+            s::prop("Engine", s::Kind::String),
+            s::prop("EngineLifecycleSupport", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("LicenseModel", s::Kind::String),
+            s::prop("ManageMasterUserPassword", s::Kind::Boolean),
+            s::prop(
+                "MasterUserAuthenticationType",
+                s::Kind::Enum(MasterUserAuthenticationType::VALUES),
+            ),
+            s::prop("MasterUserPassword", s::Kind::String),
+            s::prop(
+                "MasterUserSecret",
+                s::Kind::Object(&SCHEMA_MasterUserSecret),
+            ),
+            s::prop("MasterUsername", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9_]{0,127}$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("MaxAllocatedStorage", s::Kind::Integer),
+            s::prop("MonitoringInterval", s::Kind::Integer),
+            s::prop("MonitoringRoleArn", s::Kind::String),
+            s::prop("MultiAZ", s::Kind::Boolean),
+            s::prop("NcharCharacterSetName", s::Kind::String),
+            s::prop("NetworkType", s::Kind::String),
+            s::prop("OptionGroupName", s::Kind::String),
+            s::prop("PerformanceInsightsKMSKeyId", s::Kind::String),
+            s::prop("PerformanceInsightsRetentionPeriod", s::Kind::Integer),
+            s::prop("Port", s::Kind::String).pattern("^\\d*$"),
+            s::prop("PreferredBackupWindow", s::Kind::String),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String),
+            s::prop(
+                "ProcessorFeatures",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProcessorFeature))),
+            ),
+            s::prop("PromotionTier", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(15.0),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("ReplicaMode", s::Kind::String),
+            s::prop("RestoreTime", s::Kind::String),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("SourceDBInstanceAutomatedBackupsArn", s::Kind::String),
+            s::prop("SourceDBInstanceIdentifier", s::Kind::String),
+            s::prop("SourceDbiResourceId", s::Kind::String),
+            s::prop("SourceRegion", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("StorageThroughput", s::Kind::Integer),
+            s::prop("StorageType", s::Kind::String),
+            s::prop("TdeCredentialArn", s::Kind::String),
+            s::prop("TdeCredentialPassword", s::Kind::String),
+            s::prop("Timezone", s::Kind::String),
+            s::prop("UseDefaultProcessorFeatures", s::Kind::Boolean),
+            s::prop("UseLatestRestorableTime", s::Kind::Boolean),
+            s::prop(
+                "VPCSecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbInstanceAttributes {
         /// `AutomaticRestartTime`: string.
@@ -1129,6 +1517,23 @@ pub mod db_instance {
         pub volume_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AdditionalStorageVolume`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalStorageVolume: s::ObjectSchema = s::ObjectSchema {
+        name: "AdditionalStorageVolume",
+        properties: &[
+            s::prop("AllocatedStorage", s::Kind::String).pattern("^[0-9]*$"),
+            s::prop("Iops", s::Kind::Integer),
+            s::prop("MaxAllocatedStorage", s::Kind::Integer),
+            s::prop("StorageThroughput", s::Kind::Integer),
+            s::prop("StorageType", s::Kind::String),
+            s::prop("VolumeName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdditionalStorageVolume>
         for ::stratus_model::Val<AdditionalStorageVolume>
     {
@@ -1162,6 +1567,19 @@ pub mod db_instance {
         }
     }
 
+    /// What the schema says of `DBInstanceRole`'s properties; `validate()` checks them.
+    pub static SCHEMA_DbInstanceRole: s::ObjectSchema = s::ObjectSchema {
+        name: "DBInstanceRole",
+        properties: &[
+            s::prop("FeatureName", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+        ],
+        required: &["FeatureName", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DbInstanceRole> for ::stratus_model::Val<DbInstanceRole> {
         fn from(value: DbInstanceRole) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1177,6 +1595,19 @@ pub mod db_instance {
         /// `SecretArn`: string.
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MasterUserSecret`'s properties; `validate()` checks them.
+    pub static SCHEMA_MasterUserSecret: s::ObjectSchema = s::ObjectSchema {
+        name: "MasterUserSecret",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MasterUserSecret> for ::stratus_model::Val<MasterUserSecret> {
         fn from(value: MasterUserSecret) -> Self {
@@ -1194,6 +1625,19 @@ pub mod db_instance {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ProcessorFeature`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessorFeature: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessorFeature",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProcessorFeature> for ::stratus_model::Val<ProcessorFeature> {
         fn from(value: ProcessorFeature) -> Self {
@@ -1213,6 +1657,8 @@ pub mod db_instance {
     impl DatabaseInsightsMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Advanced, Self::Standard];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["advanced", "standard"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1253,6 +1699,8 @@ pub mod db_instance {
     impl MasterUserAuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IamDbAuth, Self::Password];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["iam-db-auth", "password"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1295,6 +1743,8 @@ pub mod db_instance {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CoreCount, Self::ThreadsPerCore];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["coreCount", "threadsPerCore"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1328,6 +1778,8 @@ pub use db_instance::{CfnDbInstance, CfnDbInstanceAttributes};
 
 /// `AWS::RDS::DBParameterGroup` and its property types.
 pub mod db_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbparametergroup.html)
@@ -1375,12 +1827,31 @@ pub mod db_parameter_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::RDS::DBParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBParameterGroup",
+        properties: &[
+            s::prop("DBParameterGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$"),
+            s::prop("Description", s::Kind::String),
+            s::prop("Family", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Family", "Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_parameter_group::CfnDbParameterGroup;
 
 /// `AWS::RDS::DBProxy` and its property types.
 pub mod db_proxy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBProxy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html)
@@ -1474,6 +1945,53 @@ pub mod db_proxy {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBProxy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBProxy",
+        properties: &[
+            s::prop(
+                "Auth",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AuthFormat))),
+            )
+            .min_items(1)
+            .max_items(200),
+            s::prop("DBProxyName", s::Kind::String)
+                .pattern("[0-z]*")
+                .min_length(1)
+                .max_length(64),
+            s::prop("DebugLogging", s::Kind::Boolean),
+            s::prop(
+                "DefaultAuthScheme",
+                s::Kind::Enum(DefaultAuthScheme::VALUES),
+            ),
+            s::prop(
+                "EndpointNetworkType",
+                s::Kind::Enum(EndpointNetworkType::VALUES),
+            ),
+            s::prop("EngineFamily", s::Kind::Enum(EngineFamily::VALUES)),
+            s::prop("IdleClientTimeout", s::Kind::Integer),
+            s::prop("RequireTLS", s::Kind::Boolean),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "TargetConnectionNetworkType",
+                s::Kind::Enum(TargetConnectionNetworkType::VALUES),
+            ),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String))).min_items(2),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBProxyName", "EngineFamily", "RoleArn", "VpcSubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbProxy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbProxyAttributes {
         /// `DBProxyArn`: string.
@@ -1519,6 +2037,29 @@ pub mod db_proxy {
         pub secret_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AuthFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_AuthFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "AuthFormat",
+        properties: &[
+            s::prop("AuthScheme", s::Kind::Enum(AuthScheme::VALUES)),
+            s::prop(
+                "ClientPasswordAuthType",
+                s::Kind::Enum(ClientPasswordAuthType::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("IAMAuth", s::Kind::Enum(IamAuth::VALUES)),
+            s::prop("SecretArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AuthFormat> for ::stratus_model::Val<AuthFormat> {
         fn from(value: AuthFormat) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1537,6 +2078,8 @@ pub mod db_proxy {
     impl DefaultAuthScheme {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IamAuth, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM_AUTH", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1579,6 +2122,8 @@ pub mod db_proxy {
     impl EndpointNetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1622,6 +2167,8 @@ pub mod db_proxy {
     impl EngineFamily {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Mysql, Self::Postgresql, Self::Sqlserver];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MYSQL", "POSTGRESQL", "SQLSERVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1663,6 +2210,8 @@ pub mod db_proxy {
     impl TargetConnectionNetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1703,6 +2252,8 @@ pub mod db_proxy {
     impl AuthScheme {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Secrets];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SECRETS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1754,6 +2305,14 @@ pub mod db_proxy {
             Self::PostgresMd5,
             Self::SqlServerAuthentication,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MYSQL_NATIVE_PASSWORD",
+            "MYSQL_CACHING_SHA2_PASSWORD",
+            "POSTGRES_SCRAM_SHA_256",
+            "POSTGRES_MD5",
+            "SQL_SERVER_AUTHENTICATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1799,6 +2358,8 @@ pub mod db_proxy {
     impl IamAuth {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Required, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "REQUIRED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1833,6 +2394,8 @@ pub use db_proxy::{CfnDbProxy, CfnDbProxyAttributes};
 
 /// `AWS::RDS::DBProxyEndpoint` and its property types.
 pub mod db_proxy_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBProxyEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxyendpoint.html)
@@ -1902,6 +2465,37 @@ pub mod db_proxy_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBProxyEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBProxyEndpoint",
+        properties: &[
+            s::prop("DBProxyEndpointName", s::Kind::String)
+                .pattern("[0-z]*")
+                .min_length(1)
+                .max_length(64),
+            s::prop("DBProxyName", s::Kind::String)
+                .pattern("[0-z]*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "EndpointNetworkType",
+                s::Kind::Enum(EndpointNetworkType::VALUES),
+            ),
+            s::prop("TargetRole", s::Kind::Enum(TargetRole::VALUES)),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1),
+            s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String))).min_items(2),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBProxyName", "DBProxyEndpointName", "VpcSubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbProxyEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbProxyEndpointAttributes {
         /// `DBProxyEndpointArn`: string.
@@ -1943,6 +2537,8 @@ pub mod db_proxy_endpoint {
     impl EndpointNetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1984,6 +2580,8 @@ pub mod db_proxy_endpoint {
     impl TargetRole {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ReadWrite, Self::ReadOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["READ_WRITE", "READ_ONLY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2017,6 +2615,8 @@ pub use db_proxy_endpoint::{CfnDbProxyEndpoint, CfnDbProxyEndpointAttributes};
 
 /// `AWS::RDS::DBProxyTargetGroup` and its property types.
 pub mod db_proxy_target_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBProxyTargetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxytargetgroup.html)
@@ -2070,6 +2670,36 @@ pub mod db_proxy_target_group {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBProxyTargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBProxyTargetGroup",
+        properties: &[
+            s::prop(
+                "ConnectionPoolConfigurationInfo",
+                s::Kind::Object(&SCHEMA_ConnectionPoolConfigurationInfoFormat),
+            ),
+            s::prop(
+                "DBClusterIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "DBInstanceIdentifiers",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DBProxyName", s::Kind::String)
+                .pattern("[A-z][0-z]*")
+                .min_length(1)
+                .max_length(64),
+            s::prop("TargetGroupName", s::Kind::Enum(TargetGroupName::VALUES))
+                .min_length(1)
+                .max_length(63),
+        ],
+        required: &["DBProxyName", "TargetGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbProxyTargetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbProxyTargetGroupAttributes {
         /// `TargetGroupArn`: string.
@@ -2101,6 +2731,29 @@ pub mod db_proxy_target_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ConnectionPoolConfigurationInfoFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionPoolConfigurationInfoFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionPoolConfigurationInfoFormat",
+        properties: &[
+            s::prop("ConnectionBorrowTimeout", s::Kind::Integer),
+            s::prop("InitQuery", s::Kind::String),
+            s::prop("MaxConnectionsPercent", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("MaxIdleConnectionsPercent", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop(
+                "SessionPinningFilters",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionPoolConfigurationInfoFormat>
         for ::stratus_model::Val<ConnectionPoolConfigurationInfoFormat>
     {
@@ -2119,6 +2772,8 @@ pub mod db_proxy_target_group {
     impl TargetGroupName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2151,6 +2806,8 @@ pub use db_proxy_target_group::{CfnDbProxyTargetGroup, CfnDbProxyTargetGroupAttr
 
 /// `AWS::RDS::DBSecurityGroup` and its property types.
 pub mod db_security_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBSecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroup.html)
@@ -2195,6 +2852,27 @@ pub mod db_security_group {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBSecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBSecurityGroup",
+        properties: &[
+            s::prop(
+                "DBSecurityGroupIngress",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Ingress))),
+            ),
+            s::prop("EC2VpcId", s::Kind::String),
+            s::prop("GroupDescription", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["GroupDescription", "DBSecurityGroupIngress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbSecurityGroupAttributes {
         /// `Id`: string.
@@ -2228,6 +2906,21 @@ pub mod db_security_group {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Ingress`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ingress: s::ObjectSchema = s::ObjectSchema {
+        name: "Ingress",
+        properties: &[
+            s::prop("CIDRIP", s::Kind::String),
+            s::prop("EC2SecurityGroupId", s::Kind::String),
+            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ingress> for ::stratus_model::Val<Ingress> {
         fn from(value: Ingress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2259,6 +2952,19 @@ pub mod db_security_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2270,6 +2976,8 @@ pub use db_security_group::{CfnDbSecurityGroup, CfnDbSecurityGroupAttributes};
 
 /// `AWS::RDS::DBSecurityGroupIngress` and its property types.
 pub mod db_security_group_ingress {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBSecurityGroupIngress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroupingress.html)
@@ -2318,6 +3026,22 @@ pub mod db_security_group_ingress {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBSecurityGroupIngress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBSecurityGroupIngress",
+        properties: &[
+            s::prop("CIDRIP", s::Kind::String),
+            s::prop("DBSecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupId", s::Kind::String),
+            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
+        ],
+        required: &["DBSecurityGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -2337,6 +3061,8 @@ pub use db_security_group_ingress::{
 
 /// `AWS::RDS::DBShardGroup` and its property types.
 pub mod db_shard_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBShardGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbshardgroup.html)
@@ -2397,6 +3123,28 @@ pub mod db_shard_group {
         }
     }
 
+    /// What the schema says of `AWS::RDS::DBShardGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBShardGroup",
+        properties: &[
+            s::prop("ComputeRedundancy", s::Kind::Integer).minimum(0.0),
+            s::prop("DBClusterIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("DBShardGroupIdentifier", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("MaxACU", s::Kind::Number),
+            s::prop("MinACU", s::Kind::Number),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBClusterIdentifier", "MaxACU"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDbShardGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDbShardGroupAttributes {
         /// `DBShardGroupResourceId`: string.
@@ -2419,6 +3167,8 @@ pub use db_shard_group::{CfnDbShardGroup, CfnDbShardGroupAttributes};
 
 /// `AWS::RDS::DBSubnetGroup` and its property types.
 pub mod db_subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::DBSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html)
@@ -2463,12 +3213,29 @@ pub mod db_subnet_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::RDS::DBSubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::DBSubnetGroup",
+        properties: &[
+            s::prop("DBSubnetGroupDescription", s::Kind::String),
+            s::prop("DBSubnetGroupName", s::Kind::String),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DBSubnetGroupDescription", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use db_subnet_group::CfnDbSubnetGroup;
 
 /// `AWS::RDS::EventSubscription` and its property types.
 pub mod event_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-eventsubscription.html)
@@ -2519,12 +3286,35 @@ pub mod event_subscription {
             }
         }
     }
+
+    /// What the schema says of `AWS::RDS::EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::EventSubscription",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventCategories",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnsTopicArn", s::Kind::String),
+            s::prop("SourceIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SourceType", s::Kind::String),
+            s::prop("SubscriptionName", s::Kind::String).max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SnsTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use event_subscription::CfnEventSubscription;
 
 /// `AWS::RDS::GlobalCluster` and its property types.
 pub mod global_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::GlobalCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html)
@@ -2568,6 +3358,28 @@ pub mod global_cluster {
         pub storage_encrypted: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AWS::RDS::GlobalCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::GlobalCluster",
+        properties: &[
+            s::prop("DeletionProtection", s::Kind::Boolean),
+            s::prop("Engine", s::Kind::Enum(Engine::VALUES)),
+            s::prop("EngineLifecycleSupport", s::Kind::String),
+            s::prop("EngineVersion", s::Kind::String),
+            s::prop("GlobalClusterIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("SourceDBClusterIdentifier", s::Kind::String),
+            s::prop("StorageEncrypted", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGlobalCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalClusterAttributes {
         /// `GlobalEndpoint`: JSON.
@@ -2594,6 +3406,9 @@ pub mod global_cluster {
     impl Engine {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aurora, Self::AuroraMysql, Self::AuroraPostgresql];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["aurora", "aurora-mysql", "aurora-postgresql"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2628,6 +3443,8 @@ pub use global_cluster::{CfnGlobalCluster, CfnGlobalClusterAttributes};
 
 /// `AWS::RDS::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html)
@@ -2697,6 +3514,16 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `AWS::RDS::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::Integration",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).min_length(0).max_length(131072))), s::prop("DataFilter", s::Kind::String).pattern("[a-zA-Z0-9_ \"\\\\\\-$,*.:?+\\/]*").min_length(1).max_length(25600), s::prop("Description", s::Kind::String).min_length(1).max_length(1000), s::prop("IntegrationName", s::Kind::String).pattern("^[a-zA-Z](?:-?[a-zA-Z0-9]+)*$").min_length(1).max_length(64), s::prop("KMSKeyId", s::Kind::String), s::prop("SourceArn", s::Kind::String).pattern("^arn:aws[a-z\\-]*:rds(-[a-z]*)?:[a-z0-9\\-]*:[0-9]*:(cluster|db):[a-z][a-z0-9]*(-[a-z0-9]+)*$").min_length(1).max_length(255), s::prop("TargetArn", s::Kind::String).min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["SourceArn", "TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -2719,6 +3546,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::RDS::OptionGroup` and its property types.
 pub mod option_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RDS::OptionGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-optiongroup.html)
@@ -2775,6 +3604,26 @@ pub mod option_group {
         }
     }
 
+    /// What the schema says of `AWS::RDS::OptionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RDS::OptionGroup",
+        properties: &[
+            s::prop("EngineName", s::Kind::String),
+            s::prop("MajorEngineVersion", s::Kind::String),
+            s::prop(
+                "OptionConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OptionConfiguration))),
+            ),
+            s::prop("OptionGroupDescription", s::Kind::String),
+            s::prop("OptionGroupName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EngineName", "MajorEngineVersion", "OptionGroupDescription"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `OptionConfiguration`, a property type of `AWS::RDS::OptionGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2814,6 +3663,32 @@ pub mod option_group {
         }
     }
 
+    /// What the schema says of `OptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_OptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "OptionConfiguration",
+        properties: &[
+            s::prop(
+                "DBSecurityGroupMemberships",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("OptionName", s::Kind::String),
+            s::prop(
+                "OptionSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OptionSetting))),
+            ),
+            s::prop("OptionVersion", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "VpcSecurityGroupMemberships",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &["OptionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OptionConfiguration> for ::stratus_model::Val<OptionConfiguration> {
         fn from(value: OptionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2829,6 +3704,19 @@ pub mod option_group {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OptionSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_OptionSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "OptionSetting",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OptionSetting> for ::stratus_model::Val<OptionSetting> {
         fn from(value: OptionSetting) -> Self {

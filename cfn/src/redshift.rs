@@ -4,6 +4,8 @@
 
 /// `AWS::Redshift::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html)
@@ -243,6 +245,135 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `AWS::Redshift::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::Cluster",
+        properties: &[
+            s::prop("AllowVersionUpgrade", s::Kind::Boolean),
+            s::prop(
+                "AquaConfigurationStatus",
+                s::Kind::Enum(AquaConfigurationStatus::VALUES),
+            ),
+            s::prop("AutomatedSnapshotRetentionPeriod", s::Kind::Integer),
+            s::prop("AvailabilityZone", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("AvailabilityZoneRelocation", s::Kind::Boolean),
+            s::prop("AvailabilityZoneRelocationStatus", s::Kind::String),
+            s::prop("Classic", s::Kind::Boolean),
+            s::prop("ClusterIdentifier", s::Kind::String)
+                .min_length(0)
+                .max_length(63),
+            s::prop("ClusterParameterGroupName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "ClusterSecurityGroups",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            ),
+            s::prop("ClusterSubnetGroupName", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ClusterType", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ClusterVersion", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("DBName", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("DeferMaintenance", s::Kind::Boolean),
+            s::prop("DeferMaintenanceDuration", s::Kind::Integer),
+            s::prop("DeferMaintenanceEndTime", s::Kind::String),
+            s::prop("DeferMaintenanceStartTime", s::Kind::String),
+            s::prop("DestinationRegion", s::Kind::String),
+            s::prop("ElasticIp", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Endpoint", s::Kind::Object(&SCHEMA_Endpoint)),
+            s::prop("EnhancedVpcRouting", s::Kind::Boolean),
+            s::prop("HsmClientCertificateIdentifier", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("HsmConfigurationIdentifier", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop(
+                "IamRoles",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            )
+            .max_items(50),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop(
+                "LoggingProperties",
+                s::Kind::Object(&SCHEMA_LoggingProperties),
+            ),
+            s::prop("MaintenanceTrackName", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ManageMasterPassword", s::Kind::Boolean),
+            s::prop("ManualSnapshotRetentionPeriod", s::Kind::Integer),
+            s::prop("MasterPasswordSecretKmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("MasterUserPassword", s::Kind::String).max_length(64),
+            s::prop("MasterUsername", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("MultiAZ", s::Kind::Boolean),
+            s::prop("NamespaceResourcePolicy", s::Kind::Json),
+            s::prop("NodeType", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("NumberOfNodes", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("OwnerAccount", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop("PreferredMaintenanceWindow", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("ResourceAction", s::Kind::String),
+            s::prop("RevisionTarget", s::Kind::String),
+            s::prop("RotateEncryptionKey", s::Kind::Boolean),
+            s::prop("SnapshotClusterIdentifier", s::Kind::String),
+            s::prop("SnapshotCopyGrantName", s::Kind::String),
+            s::prop("SnapshotCopyManual", s::Kind::Boolean),
+            s::prop("SnapshotCopyRetentionPeriod", s::Kind::Integer),
+            s::prop("SnapshotIdentifier", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(50),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            ),
+        ],
+        required: &["NodeType", "MasterUsername", "DBName", "ClusterType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
         /// `DeferMaintenanceIdentifier`: string.
@@ -285,6 +416,19 @@ pub mod cluster {
         pub port: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoint",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("Port", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Endpoint> for ::stratus_model::Val<Endpoint> {
         fn from(value: Endpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -307,6 +451,21 @@ pub mod cluster {
         /// `S3KeyPrefix`: string.
         pub s3_key_prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `LoggingProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingProperties",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("LogDestinationType", s::Kind::String),
+            s::prop("LogExports", s::Kind::List(&s::prop("", s::Kind::String))).max_items(3),
+            s::prop("S3KeyPrefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingProperties> for ::stratus_model::Val<LoggingProperties> {
         fn from(value: LoggingProperties) -> Self {
@@ -341,6 +500,23 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(127),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -361,6 +537,8 @@ pub mod cluster {
     impl AquaConfigurationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Auto, Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["auto", "disabled", "enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -397,6 +575,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::Redshift::ClusterParameterGroup` and its property types.
 pub mod cluster_parameter_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::ClusterParameterGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clusterparametergroup.html)
@@ -449,6 +629,31 @@ pub mod cluster_parameter_group {
         }
     }
 
+    /// What the schema says of `AWS::Redshift::ClusterParameterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::ClusterParameterGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ParameterGroupFamily", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ParameterGroupName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Parameter))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "ParameterGroupFamily"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Parameter`, a property type of `AWS::Redshift::ClusterParameterGroup`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -474,6 +679,19 @@ pub mod cluster_parameter_group {
         }
     }
 
+    /// What the schema says of `Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Parameter: s::ObjectSchema = s::ObjectSchema {
+        name: "Parameter",
+        properties: &[
+            s::prop("ParameterName", s::Kind::String),
+            s::prop("ParameterValue", s::Kind::String),
+        ],
+        required: &["ParameterValue", "ParameterName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Parameter> for ::stratus_model::Val<Parameter> {
         fn from(value: Parameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -485,6 +703,8 @@ pub use cluster_parameter_group::CfnClusterParameterGroup;
 
 /// `AWS::Redshift::ClusterSecurityGroup` and its property types.
 pub mod cluster_security_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::ClusterSecurityGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersecuritygroup.html)
@@ -515,6 +735,22 @@ pub mod cluster_security_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Redshift::ClusterSecurityGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::ClusterSecurityGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Description"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnClusterSecurityGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterSecurityGroupAttributes {
@@ -553,6 +789,19 @@ pub mod cluster_security_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -564,6 +813,8 @@ pub use cluster_security_group::{CfnClusterSecurityGroup, CfnClusterSecurityGrou
 
 /// `AWS::Redshift::ClusterSecurityGroupIngress` and its property types.
 pub mod cluster_security_group_ingress {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::ClusterSecurityGroupIngress`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersecuritygroupingress.html)
@@ -611,6 +862,21 @@ pub mod cluster_security_group_ingress {
         }
     }
 
+    /// What the schema says of `AWS::Redshift::ClusterSecurityGroupIngress`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::ClusterSecurityGroupIngress",
+        properties: &[
+            s::prop("CIDRIP", s::Kind::String),
+            s::prop("ClusterSecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupName", s::Kind::String),
+            s::prop("EC2SecurityGroupOwnerId", s::Kind::String),
+        ],
+        required: &["ClusterSecurityGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClusterSecurityGroupIngress`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterSecurityGroupIngressAttributes {
         /// `Id`: string.
@@ -632,6 +898,8 @@ pub use cluster_security_group_ingress::{
 
 /// `AWS::Redshift::ClusterSubnetGroup` and its property types.
 pub mod cluster_subnet_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::ClusterSubnetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-clustersubnetgroup.html)
@@ -670,6 +938,30 @@ pub mod cluster_subnet_group {
         }
     }
 
+    /// What the schema says of `AWS::Redshift::ClusterSubnetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::ClusterSubnetGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            )
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Description", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnClusterSubnetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterSubnetGroupAttributes {
         /// `ClusterSubnetGroupName`: string.
@@ -687,6 +979,8 @@ pub use cluster_subnet_group::{CfnClusterSubnetGroup, CfnClusterSubnetGroupAttri
 
 /// `AWS::Redshift::EndpointAccess` and its property types.
 pub mod endpoint_access {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::EndpointAccess`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html)
@@ -745,6 +1039,40 @@ pub mod endpoint_access {
             }
         }
     }
+
+    /// What the schema says of `AWS::Redshift::EndpointAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::EndpointAccess",
+        properties: &[
+            s::prop("ClusterIdentifier", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^(?=^[a-z][a-z0-9]*(-[a-z0-9]+)*$).{1,30}$"),
+            s::prop("ResourceOwner", s::Kind::String)
+                .pattern("^\\d{12}$")
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("SubnetGroupName", s::Kind::String).pattern("^(?=^[a-zA-Z0-9-]+$).{1,255}$"),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            ),
+        ],
+        required: &[
+            "ClusterIdentifier",
+            "SubnetGroupName",
+            "EndpointName",
+            "VpcSecurityGroupIds",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEndpointAccess`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAccessAttributes {
@@ -861,6 +1189,8 @@ pub use endpoint_access::{CfnEndpointAccess, CfnEndpointAccessAttributes};
 
 /// `AWS::Redshift::EndpointAuthorization` and its property types.
 pub mod endpoint_authorization {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::EndpointAuthorization`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointauthorization.html)
@@ -903,6 +1233,25 @@ pub mod endpoint_authorization {
             }
         }
     }
+
+    /// What the schema says of `AWS::Redshift::EndpointAuthorization`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::EndpointAuthorization",
+        properties: &[
+            s::prop("Account", s::Kind::String).pattern("^\\d{12}$"),
+            s::prop("ClusterIdentifier", s::Kind::String)
+                .pattern("^(?=^[a-z][a-z0-9]*(-[a-z0-9]+)*$).{1,63}$"),
+            s::prop("Force", s::Kind::Boolean),
+            s::prop(
+                "VpcIds",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^vpc-[A-Za-z0-9]{1,17}$")),
+            ),
+        ],
+        required: &["ClusterIdentifier", "Account"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEndpointAuthorization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAuthorizationAttributes {
@@ -956,6 +1305,8 @@ pub use endpoint_authorization::{CfnEndpointAuthorization, CfnEndpointAuthorizat
 
 /// `AWS::Redshift::EventSubscription` and its property types.
 pub mod event_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::EventSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-eventsubscription.html)
@@ -1012,6 +1363,46 @@ pub mod event_subscription {
             }
         }
     }
+
+    /// What the schema says of `AWS::Redshift::EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::EventSubscription",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventCategories",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Enum(EventCategorie::VALUES))
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            ),
+            s::prop("Severity", s::Kind::Enum(Severity::VALUES))
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("SnsTopicArn", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop(
+                "SourceIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(0)
+                        .max_length(2147483647),
+                ),
+            ),
+            s::prop("SourceType", s::Kind::Enum(SourceType::VALUES))
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("SubscriptionName", s::Kind::String)
+                .pattern("^(?=^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$).{1,255}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SubscriptionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEventSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEventSubscriptionAttributes {
@@ -1078,6 +1469,14 @@ pub mod event_subscription {
             Self::Security,
             Self::Pending,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "configuration",
+            "management",
+            "monitoring",
+            "security",
+            "pending",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1121,6 +1520,8 @@ pub mod event_subscription {
     impl Severity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Error, Self::Info];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ERROR", "INFO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1173,6 +1574,14 @@ pub mod event_subscription {
             Self::ClusterSnapshot,
             Self::ScheduledAction,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "cluster",
+            "cluster-parameter-group",
+            "cluster-security-group",
+            "cluster-snapshot",
+            "scheduled-action",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1209,6 +1618,8 @@ pub use event_subscription::{CfnEventSubscription, CfnEventSubscriptionAttribute
 
 /// `AWS::Redshift::Integration` and its property types.
 pub mod integration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::Integration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-integration.html)
@@ -1271,6 +1682,16 @@ pub mod integration {
         }
     }
 
+    /// What the schema says of `AWS::Redshift::Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::Integration",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).min_length(0).max_length(131072))), s::prop("IntegrationName", s::Kind::String).pattern("^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$").min_length(1).max_length(64), s::prop("KMSKeyId", s::Kind::String).min_length(0).max_length(2147483647), s::prop("SourceArn", s::Kind::String).pattern("^arn:aws[a-z\\-]*:(s3|dynamodb):.*:.*:[a-zA-Z0-9._\\-\\/]+$").min_length(1).max_length(255), s::prop("TargetArn", s::Kind::String).pattern("^arn:aws[a-z\\-]*:redshift(-serverless)?:[a-z0-9\\-]+:[0-9]{12}:(namespace\\/|namespace:)[a-z0-9\\-]+$").min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["SourceArn", "TargetArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIntegration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIntegrationAttributes {
         /// `IntegrationArn`: string.
@@ -1293,6 +1714,8 @@ pub use integration::{CfnIntegration, CfnIntegrationAttributes};
 
 /// `AWS::Redshift::ScheduledAction` and its property types.
 pub mod scheduled_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Redshift::ScheduledAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-scheduledaction.html)
@@ -1348,6 +1771,33 @@ pub mod scheduled_action {
             }
         }
     }
+
+    /// What the schema says of `AWS::Redshift::ScheduledAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Redshift::ScheduledAction",
+        properties: &[
+            s::prop("Enable", s::Kind::Boolean),
+            s::prop("EndTime", s::Kind::String),
+            s::prop("IamRole", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("Schedule", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ScheduledActionDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("ScheduledActionName", s::Kind::String)
+                .min_length(0)
+                .max_length(2147483647),
+            s::prop("StartTime", s::Kind::String),
+            s::prop("TargetAction", s::Kind::Json),
+        ],
+        required: &["ScheduledActionName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnScheduledAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledActionAttributes {

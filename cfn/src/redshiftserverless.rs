@@ -4,6 +4,8 @@
 
 /// `AWS::RedshiftServerless::Namespace` and its property types.
 pub mod namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RedshiftServerless::Namespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html)
@@ -94,6 +96,16 @@ pub mod namespace {
             }
         }
     }
+
+    /// What the schema says of `AWS::RedshiftServerless::Namespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RedshiftServerless::Namespace",
+        properties: &[s::prop("AdminPasswordSecretKmsKeyId", s::Kind::String), s::prop("AdminUserPassword", s::Kind::String).pattern("^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[^\\x00-\\x20\\x22\\x27\\x2f\\x40\\x5c\\x7f-\\uffff]+").min_length(8).max_length(64), s::prop("AdminUsername", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*"), s::prop("DbName", s::Kind::String).pattern("[a-zA-Z][a-zA-Z_0-9+.@-]*").max_length(127), s::prop("DefaultIamRoleArn", s::Kind::String), s::prop("FinalSnapshotName", s::Kind::String).pattern("[a-z][a-z0-9]*(-[a-z0-9]+)*").max_length(255), s::prop("FinalSnapshotRetentionPeriod", s::Kind::Integer), s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(512))), s::prop("KmsKeyId", s::Kind::String), s::prop("LogExports", s::Kind::List(&s::prop("", s::Kind::Enum(LogExport::VALUES)))).min_items(0).max_items(16), s::prop("ManageAdminPassword", s::Kind::Boolean), s::prop("NamespaceName", s::Kind::String).pattern("^[a-z0-9-]+$").min_length(3).max_length(64), s::prop("NamespaceResourcePolicy", s::Kind::Json), s::prop("RedshiftIdcApplicationArn", s::Kind::String).min_length(1).max_length(1024), s::prop("SnapshotCopyConfigurations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SnapshotCopyConfiguration)))).min_items(0).max_items(1), s::prop("Tags", s::Kind::Json)],
+        required: &["NamespaceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNamespaceAttributes {
@@ -197,6 +209,20 @@ pub mod namespace {
         }
     }
 
+    /// What the schema says of `SnapshotCopyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnapshotCopyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnapshotCopyConfiguration",
+        properties: &[
+            s::prop("DestinationKmsKeyId", s::Kind::String),
+            s::prop("DestinationRegion", s::Kind::String),
+            s::prop("SnapshotRetentionPeriod", s::Kind::Integer),
+        ],
+        required: &["DestinationRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnapshotCopyConfiguration>
         for ::stratus_model::Val<SnapshotCopyConfiguration>
     {
@@ -220,6 +246,9 @@ pub mod namespace {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Useractivitylog, Self::Userlog, Self::Connectionlog];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["useractivitylog", "userlog", "connectionlog"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -254,6 +283,8 @@ pub use namespace::{CfnNamespace, CfnNamespaceAttributes};
 
 /// `AWS::RedshiftServerless::Snapshot` and its property types.
 pub mod snapshot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RedshiftServerless::Snapshot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html)
@@ -296,6 +327,27 @@ pub mod snapshot {
             }
         }
     }
+
+    /// What the schema says of `AWS::RedshiftServerless::Snapshot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RedshiftServerless::Snapshot",
+        properties: &[
+            s::prop("NamespaceName", s::Kind::String)
+                .pattern("^(?=^[a-z0-9-]+$).{3,64}$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("RetentionPeriod", s::Kind::Integer),
+            s::prop("SnapshotName", s::Kind::String)
+                .pattern("^(?=^[a-z0-9-]+$).{3,64}$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SnapshotName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSnapshot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSnapshotAttributes {
@@ -369,6 +421,8 @@ pub use snapshot::{CfnSnapshot, CfnSnapshotAttributes};
 
 /// `AWS::RedshiftServerless::Workgroup` and its property types.
 pub mod workgroup {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RedshiftServerless::Workgroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html)
@@ -463,6 +517,71 @@ pub mod workgroup {
             }
         }
     }
+
+    /// What the schema says of `AWS::RedshiftServerless::Workgroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RedshiftServerless::Workgroup",
+        properties: &[
+            s::prop("BaseCapacity", s::Kind::Integer),
+            s::prop(
+                "ConfigParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConfigParameter))),
+            )
+            .min_items(1),
+            s::prop("EnhancedVpcRouting", s::Kind::Boolean),
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("NamespaceName", s::Kind::String)
+                .pattern("^(?=^[a-z0-9-]+$).{3,64}$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "PricePerformanceTarget",
+                s::Kind::Object(&SCHEMA_PerformanceTarget),
+            ),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("RecoveryPointId", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-fA-F]{8,}$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(32),
+            s::prop("SnapshotArn", s::Kind::String),
+            s::prop("SnapshotName", s::Kind::String),
+            s::prop("SnapshotOwnerAccount", s::Kind::String),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-fA-F]{8,}$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            )
+            .min_items(1)
+            .max_items(32),
+            s::prop("TrackName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Workgroup", s::Kind::Object(&SCHEMA_Workgroup)),
+            s::prop("WorkgroupName", s::Kind::String)
+                .pattern("^(?=^[a-z0-9-]+$).{3,64}$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["WorkgroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkgroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkgroupAttributes {
@@ -641,6 +760,23 @@ pub mod workgroup {
         pub parameter_value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConfigParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigParameter",
+        properties: &[
+            s::prop("ParameterKey", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("ParameterValue", s::Kind::String)
+                .min_length(0)
+                .max_length(15000),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigParameter> for ::stratus_model::Val<ConfigParameter> {
         fn from(value: ConfigParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -657,6 +793,21 @@ pub mod workgroup {
         /// `Status`: [`PerformanceTargetStatus`].
         pub status: ::std::option::Option<::stratus_model::Val<PerformanceTargetStatus>>,
     }
+
+    /// What the schema says of `PerformanceTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_PerformanceTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "PerformanceTarget",
+        properties: &[
+            s::prop("Level", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("Status", s::Kind::Enum(PerformanceTargetStatus::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PerformanceTarget> for ::stratus_model::Val<PerformanceTarget> {
         fn from(value: PerformanceTarget) -> Self {
@@ -712,6 +863,64 @@ pub mod workgroup {
         pub workgroup_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Workgroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_Workgroup: s::ObjectSchema = s::ObjectSchema {
+        name: "Workgroup",
+        properties: &[
+            s::prop("BaseCapacity", s::Kind::Integer),
+            s::prop(
+                "ConfigParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConfigParameter))),
+            ),
+            s::prop("CreationDate", s::Kind::String),
+            s::prop("Endpoint", s::Kind::Object(&SCHEMA_Endpoint)),
+            s::prop("EnhancedVpcRouting", s::Kind::Boolean),
+            s::prop("MaxCapacity", s::Kind::Integer),
+            s::prop("NamespaceName", s::Kind::String)
+                .pattern("^[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(64),
+            s::prop(
+                "PricePerformanceTarget",
+                s::Kind::Object(&SCHEMA_PerformanceTarget),
+            ),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-fA-F]{8,}$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            ),
+            s::prop("Status", s::Kind::Enum(WorkgroupStatus::VALUES)),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-fA-F]{8,}$")
+                        .min_length(0)
+                        .max_length(255),
+                ),
+            ),
+            s::prop("TrackName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("WorkgroupArn", s::Kind::String),
+            s::prop("WorkgroupId", s::Kind::String),
+            s::prop("WorkgroupName", s::Kind::String)
+                .pattern("^[a-z0-9-]*$")
+                .min_length(3)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Workgroup> for ::stratus_model::Val<Workgroup> {
         fn from(value: Workgroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -731,6 +940,23 @@ pub mod workgroup {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VpcEndpoint>>>,
     }
 
+    /// What the schema says of `Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoint",
+        properties: &[
+            s::prop("Address", s::Kind::String),
+            s::prop("Port", s::Kind::Integer),
+            s::prop(
+                "VpcEndpoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VpcEndpoint))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Endpoint> for ::stratus_model::Val<Endpoint> {
         fn from(value: Endpoint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -749,6 +975,23 @@ pub mod workgroup {
         /// `VpcId`: string.
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcEndpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcEndpoint",
+        properties: &[
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkInterface))),
+            ),
+            s::prop("VpcEndpointId", s::Kind::String),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcEndpoint> for ::stratus_model::Val<VpcEndpoint> {
         fn from(value: VpcEndpoint) -> Self {
@@ -771,6 +1014,21 @@ pub mod workgroup {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NetworkInterface`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkInterface: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkInterface",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String),
+            s::prop("NetworkInterfaceId", s::Kind::String),
+            s::prop("PrivateIpAddress", s::Kind::String),
+            s::prop("SubnetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkInterface> for ::stratus_model::Val<NetworkInterface> {
         fn from(value: NetworkInterface) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -789,6 +1047,8 @@ pub mod workgroup {
     impl PerformanceTargetStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -840,6 +1100,9 @@ pub mod workgroup {
             Self::Modifying,
             Self::Deleting,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CREATING", "AVAILABLE", "MODIFYING", "DELETING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::RefactorSpaces::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RefactorSpaces::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html)
@@ -69,6 +71,38 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::RefactorSpaces::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RefactorSpaces::Application",
+        properties: &[
+            s::prop(
+                "ApiGatewayProxy",
+                s::Kind::Object(&SCHEMA_ApiGatewayProxyInput),
+            ),
+            s::prop("EnvironmentIdentifier", s::Kind::String)
+                .pattern("^env-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!app-)[a-zA-Z0-9]+[a-zA-Z0-9-_ ]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("ProxyType", s::Kind::Enum(ProxyType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
+                .min_length(12)
+                .max_length(21),
+        ],
+        required: &["EnvironmentIdentifier", "VpcId", "Name", "ProxyType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationIdentifier`: string.
@@ -128,6 +162,25 @@ pub mod application {
         pub stage_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ApiGatewayProxyInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApiGatewayProxyInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ApiGatewayProxyInput",
+        properties: &[
+            s::prop(
+                "EndpointType",
+                s::Kind::Enum(ApiGatewayEndpointType::VALUES),
+            ),
+            s::prop("StageName", s::Kind::String)
+                .pattern("^[-a-zA-Z0-9_]*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApiGatewayProxyInput> for ::stratus_model::Val<ApiGatewayProxyInput> {
         fn from(value: ApiGatewayProxyInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -162,6 +215,24 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:).+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -178,6 +249,8 @@ pub mod application {
     impl ProxyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ApiGateway];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["API_GATEWAY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -217,6 +290,8 @@ pub mod application {
     impl ApiGatewayEndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Regional, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REGIONAL", "PRIVATE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -250,6 +325,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::RefactorSpaces::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RefactorSpaces::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-environment.html)
@@ -280,6 +357,30 @@ pub mod environment {
         #[resource(replace)]
         pub network_fabric_type: ::std::option::Option<::stratus_model::Val<NetworkFabricType>>,
     }
+
+    /// What the schema says of `AWS::RefactorSpaces::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RefactorSpaces::Environment",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\s\\.\\!\\*\\#\\@\\']+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!env-)[a-zA-Z0-9]+[a-zA-Z0-9-_ ]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop(
+                "NetworkFabricType",
+                s::Kind::Enum(NetworkFabricType::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
@@ -315,6 +416,8 @@ pub mod environment {
     impl NetworkFabricType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TransitGateway, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRANSIT_GATEWAY", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -348,6 +451,8 @@ pub use environment::{CfnEnvironment, CfnEnvironmentAttributes};
 
 /// `AWS::RefactorSpaces::Route` and its property types.
 pub mod route {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RefactorSpaces::Route`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html)
@@ -416,6 +521,41 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `AWS::RefactorSpaces::Route`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RefactorSpaces::Route",
+        properties: &[
+            s::prop("ApplicationIdentifier", s::Kind::String)
+                .pattern("^app-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop("DefaultRoute", s::Kind::Object(&SCHEMA_DefaultRouteInput)),
+            s::prop("EnvironmentIdentifier", s::Kind::String)
+                .pattern("^env-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop("RouteType", s::Kind::Enum(RouteType::VALUES)),
+            s::prop("ServiceIdentifier", s::Kind::String)
+                .pattern("^svc-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("UriPathRoute", s::Kind::Object(&SCHEMA_UriPathRouteInput)),
+        ],
+        required: &[
+            "EnvironmentIdentifier",
+            "ApplicationIdentifier",
+            "ServiceIdentifier",
+            "RouteType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoute`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRouteAttributes {
         /// `RouteIdentifier`: string.
@@ -458,6 +598,19 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `DefaultRouteInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultRouteInput: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultRouteInput",
+        properties: &[s::prop(
+            "ActivationState",
+            s::Kind::Enum(RouteActivationState::VALUES),
+        )],
+        required: &["ActivationState"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultRouteInput> for ::stratus_model::Val<DefaultRouteInput> {
         fn from(value: DefaultRouteInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -491,6 +644,24 @@ pub mod route {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:).+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -532,6 +703,31 @@ pub mod route {
         }
     }
 
+    /// What the schema says of `UriPathRouteInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_UriPathRouteInput: s::ObjectSchema = s::ObjectSchema {
+        name: "UriPathRouteInput",
+        properties: &[
+            s::prop(
+                "ActivationState",
+                s::Kind::Enum(RouteActivationState::VALUES),
+            ),
+            s::prop("AppendSourcePath", s::Kind::Boolean),
+            s::prop("IncludeChildPaths", s::Kind::Boolean),
+            s::prop(
+                "Methods",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Method::VALUES))),
+            ),
+            s::prop("SourcePath", s::Kind::String)
+                .pattern("^(/([a-zA-Z0-9._:-]+|\\{[a-zA-Z0-9._:-]+\\}))+$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ActivationState"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UriPathRouteInput> for ::stratus_model::Val<UriPathRouteInput> {
         fn from(value: UriPathRouteInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -550,6 +746,8 @@ pub mod route {
     impl RouteType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::UriPath];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "URI_PATH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -590,6 +788,8 @@ pub mod route {
     impl RouteActivationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Inactive, Self::Active];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INACTIVE", "ACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -648,6 +848,9 @@ pub mod route {
             Self::Post,
             Self::Put,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -686,6 +889,8 @@ pub use route::{CfnRoute, CfnRouteAttributes};
 
 /// `AWS::RefactorSpaces::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RefactorSpaces::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html)
@@ -772,6 +977,52 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `AWS::RefactorSpaces::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RefactorSpaces::Service",
+        properties: &[
+            s::prop("ApplicationIdentifier", s::Kind::String)
+                .pattern("^app-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_\\s\\.\\!\\*\\#\\@\\']+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("EndpointType", s::Kind::Enum(ServiceEndpointType::VALUES)),
+            s::prop("EnvironmentIdentifier", s::Kind::String)
+                .pattern("^env-([0-9A-Za-z]{10}$)")
+                .min_length(14)
+                .max_length(14),
+            s::prop(
+                "LambdaEndpoint",
+                s::Kind::Object(&SCHEMA_LambdaEndpointInput),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!svc-)[a-zA-Z0-9]+[a-zA-Z0-9-_ ]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("UrlEndpoint", s::Kind::Object(&SCHEMA_UrlEndpointInput)),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$")
+                .min_length(12)
+                .max_length(21),
+        ],
+        required: &[
+            "EnvironmentIdentifier",
+            "ApplicationIdentifier",
+            "EndpointType",
+            "Name",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
         /// `ServiceIdentifier`: string.
@@ -809,6 +1060,16 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `LambdaEndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaEndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaEndpointInput",
+        properties: &[s::prop("Arn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$").min_length(1).max_length(2048)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaEndpointInput> for ::stratus_model::Val<LambdaEndpointInput> {
         fn from(value: LambdaEndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -843,6 +1104,24 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:).+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -876,6 +1155,25 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `UrlEndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_UrlEndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "UrlEndpointInput",
+        properties: &[
+            s::prop("HealthUrl", s::Kind::String)
+                .pattern("^https?://[-a-zA-Z0-9+\\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\\x38@#/%=~_|]$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Url", s::Kind::String)
+                .pattern("^https?://[-a-zA-Z0-9+\\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\\x38@#/%=~_|]$")
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["Url"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UrlEndpointInput> for ::stratus_model::Val<UrlEndpointInput> {
         fn from(value: UrlEndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -894,6 +1192,8 @@ pub mod service {
     impl ServiceEndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Lambda, Self::Url];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LAMBDA", "URL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

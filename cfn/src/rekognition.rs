@@ -4,6 +4,8 @@
 
 /// `AWS::Rekognition::Collection` and its property types.
 pub mod collection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Rekognition::Collection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-collection.html)
@@ -35,6 +37,22 @@ pub mod collection {
         }
     }
 
+    /// What the schema says of `AWS::Rekognition::Collection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Rekognition::Collection",
+        properties: &[
+            s::prop("CollectionId", s::Kind::String)
+                .pattern("\\A[a-zA-Z0-9_\\.\\-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CollectionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCollectionAttributes {
         /// `Arn`: string.
@@ -52,6 +70,8 @@ pub use collection::{CfnCollection, CfnCollectionAttributes};
 
 /// `AWS::Rekognition::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Rekognition::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-project.html)
@@ -83,6 +103,22 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::Rekognition::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Rekognition::Project",
+        properties: &[
+            s::prop("ProjectName", s::Kind::String)
+                .pattern("[a-zA-Z0-9][a-zA-Z0-9_\\-]*")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProjectName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `Arn`: string.
@@ -100,6 +136,8 @@ pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::Rekognition::StreamProcessor` and its property types.
 pub mod stream_processor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Rekognition::StreamProcessor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-streamprocessor.html)
@@ -200,6 +238,70 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `AWS::Rekognition::StreamProcessor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Rekognition::StreamProcessor",
+        properties: &[
+            s::prop(
+                "BoundingBoxRegionsOfInterest",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BoundingBox))),
+            )
+            .min_items(0),
+            s::prop(
+                "ConnectedHomeSettings",
+                s::Kind::Object(&SCHEMA_ConnectedHomeSettings),
+            ),
+            s::prop(
+                "DataSharingPreference",
+                s::Kind::Object(&SCHEMA_DataSharingPreference),
+            ),
+            s::prop(
+                "FaceSearchSettings",
+                s::Kind::Object(&SCHEMA_FaceSearchSettings),
+            ),
+            s::prop(
+                "KinesisDataStream",
+                s::Kind::Object(&SCHEMA_KinesisDataStream),
+            ),
+            s::prop(
+                "KinesisVideoStream",
+                s::Kind::Object(&SCHEMA_KinesisVideoStream),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.\\-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "NotificationChannel",
+                s::Kind::Object(&SCHEMA_NotificationChannel),
+            ),
+            s::prop(
+                "PolygonRegionsOfInterest",
+                s::Kind::List(
+                    &s::prop(
+                        "",
+                        s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Point))),
+                    )
+                    .min_items(3),
+                ),
+            )
+            .min_items(0),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*")
+                .max_length(2048),
+            s::prop("S3Destination", s::Kind::Object(&SCHEMA_S3Destination)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn", "KinesisVideoStream"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStreamProcessor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStreamProcessorAttributes {
         /// `Arn`: string.
@@ -261,6 +363,25 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `BoundingBox`'s properties; `validate()` checks them.
+    pub static SCHEMA_BoundingBox: s::ObjectSchema = s::ObjectSchema {
+        name: "BoundingBox",
+        properties: &[
+            s::prop("Height", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Left", s::Kind::Number).minimum(0.0).maximum(100.0),
+            s::prop("Top", s::Kind::Number).minimum(0.0).maximum(100.0),
+            s::prop("Width", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["Height", "Width", "Left", "Top"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BoundingBox> for ::stratus_model::Val<BoundingBox> {
         fn from(value: BoundingBox) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -293,6 +414,25 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `ConnectedHomeSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectedHomeSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectedHomeSettings",
+        properties: &[
+            s::prop(
+                "Labels",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(1),
+            s::prop("MinConfidence", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["Labels"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectedHomeSettings> for ::stratus_model::Val<ConnectedHomeSettings> {
         fn from(value: ConnectedHomeSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -316,6 +456,16 @@ pub mod stream_processor {
             }
         }
     }
+
+    /// What the schema says of `DataSharingPreference`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSharingPreference: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSharingPreference",
+        properties: &[s::prop("OptIn", s::Kind::Boolean)],
+        required: &["OptIn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSharingPreference> for ::stratus_model::Val<DataSharingPreference> {
         fn from(value: DataSharingPreference) -> Self {
@@ -349,6 +499,23 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `FaceSearchSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_FaceSearchSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "FaceSearchSettings",
+        properties: &[
+            s::prop("CollectionId", s::Kind::String)
+                .pattern("\\A[a-zA-Z0-9_\\.\\-]+$")
+                .max_length(255),
+            s::prop("FaceMatchThreshold", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["CollectionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FaceSearchSettings> for ::stratus_model::Val<FaceSearchSettings> {
         fn from(value: FaceSearchSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -374,6 +541,18 @@ pub mod stream_processor {
             Self { arn: arn.into() }
         }
     }
+
+    /// What the schema says of `KinesisDataStream`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisDataStream: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisDataStream",
+        properties: &[s::prop("Arn", s::Kind::String)
+            .pattern("(^arn:([a-z\\d-]+):kinesis:([a-z\\d-]+):\\d{12}:.+$)")
+            .max_length(2048)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KinesisDataStream> for ::stratus_model::Val<KinesisDataStream> {
         fn from(value: KinesisDataStream) -> Self {
@@ -401,6 +580,18 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `KinesisVideoStream`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisVideoStream: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisVideoStream",
+        properties: &[s::prop("Arn", s::Kind::String)
+            .pattern("(^arn:([a-z\\d-]+):kinesisvideo:([a-z\\d-]+):\\d{12}:.+$)")
+            .max_length(2048)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisVideoStream> for ::stratus_model::Val<KinesisVideoStream> {
         fn from(value: KinesisVideoStream) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -425,6 +616,16 @@ pub mod stream_processor {
             Self { arn: arn.into() }
         }
     }
+
+    /// What the schema says of `NotificationChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationChannel",
+        properties: &[s::prop("Arn", s::Kind::String).max_length(2048)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationChannel> for ::stratus_model::Val<NotificationChannel> {
         fn from(value: NotificationChannel) -> Self {
@@ -457,6 +658,16 @@ pub mod stream_processor {
         }
     }
 
+    /// What the schema says of `Point`'s properties; `validate()` checks them.
+    pub static SCHEMA_Point: s::ObjectSchema = s::ObjectSchema {
+        name: "Point",
+        properties: &[s::prop("X", s::Kind::Number), s::prop("Y", s::Kind::Number)],
+        required: &["X", "Y"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Point> for ::stratus_model::Val<Point> {
         fn from(value: Point) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -487,6 +698,19 @@ pub mod stream_processor {
             }
         }
     }
+
+    /// What the schema says of `S3Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Destination",
+        properties: &[
+            s::prop("BucketName", s::Kind::String).max_length(63),
+            s::prop("ObjectKeyPrefix", s::Kind::String).max_length(256),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ResilienceHub::App` and its property types.
 pub mod app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResilienceHub::App`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-app.html)
@@ -72,6 +74,16 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `AWS::ResilienceHub::App`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResilienceHub::App",
+        properties: &[s::prop("AppAssessmentSchedule", s::Kind::Enum(AppAssessmentSchedule::VALUES)), s::prop("AppTemplateBody", s::Kind::String).pattern("^[\\w\\s:,-\\.'\\/{}\\[\\]:\"]+$").min_length(0).max_length(409600), s::prop("Description", s::Kind::String).min_length(0).max_length(500), s::prop("EventSubscriptions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventSubscription)))).min_items(0).max_items(10), s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"), s::prop("PermissionModel", s::Kind::Object(&SCHEMA_PermissionModel)), s::prop("ResiliencyPolicyArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), s::prop("ResourceMappings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceMapping)))), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "AppTemplateBody", "ResourceMappings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppArn`: string.
@@ -120,6 +132,16 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `EventSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventSubscription: s::ObjectSchema = s::ObjectSchema {
+        name: "EventSubscription",
+        properties: &[s::prop("EventType", s::Kind::Enum(EventType::VALUES)), s::prop("Name", s::Kind::String).min_length(1).max_length(256), s::prop("SnsTopicArn", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$")],
+        required: &["Name", "EventType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventSubscription> for ::stratus_model::Val<EventSubscription> {
         fn from(value: EventSubscription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -153,6 +175,16 @@ pub mod app {
             }
         }
     }
+
+    /// What the schema says of `PermissionModel`'s properties; `validate()` checks them.
+    pub static SCHEMA_PermissionModel: s::ObjectSchema = s::ObjectSchema {
+        name: "PermissionModel",
+        properties: &[s::prop("CrossAccountRoleArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):iam::[0-9]{12}:role\\/(([\\u0021-\\u007E]+\\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}$"))).min_items(0).max_items(10), s::prop("InvokerRoleName", s::Kind::String).pattern("((\\u002F[\\u0021-\\u007E]+\\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}"), s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PermissionModel> for ::stratus_model::Val<PermissionModel> {
         fn from(value: PermissionModel) -> Self {
@@ -203,6 +235,32 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `ResourceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceMapping",
+        properties: &[
+            s::prop("EksSourceName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LogicalStackName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("MappingType", s::Kind::String).pattern("CfnStack|Resource|Terraform|EKS"),
+            s::prop(
+                "PhysicalResourceId",
+                s::Kind::Object(&SCHEMA_PhysicalResourceId),
+            ),
+            s::prop("ResourceName", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
+            s::prop("TerraformSourceName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["MappingType", "PhysicalResourceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceMapping> for ::stratus_model::Val<ResourceMapping> {
         fn from(value: ResourceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -244,6 +302,24 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `PhysicalResourceId`'s properties; `validate()` checks them.
+    pub static SCHEMA_PhysicalResourceId: s::ObjectSchema = s::ObjectSchema {
+        name: "PhysicalResourceId",
+        properties: &[
+            s::prop("AwsAccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("AwsRegion", s::Kind::String)
+                .pattern("^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$"),
+            s::prop("Identifier", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Type", s::Kind::String).pattern("Arn|Native"),
+        ],
+        required: &["Identifier", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PhysicalResourceId> for ::stratus_model::Val<PhysicalResourceId> {
         fn from(value: PhysicalResourceId) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +338,8 @@ pub mod app {
     impl AppAssessmentSchedule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Daily];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Daily"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -302,6 +380,9 @@ pub mod app {
     impl EventType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ScheduledAssessmentFailure, Self::DriftDetected];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ScheduledAssessmentFailure", "DriftDetected"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -342,6 +423,8 @@ pub mod app {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LegacyIamUser, Self::RoleBased];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LegacyIAMUser", "RoleBased"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -375,6 +458,8 @@ pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::ResilienceHub::ResiliencyPolicy` and its property types.
 pub mod resiliency_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResilienceHub::ResiliencyPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehub-resiliencypolicy.html)
@@ -425,6 +510,28 @@ pub mod resiliency_policy {
         }
     }
 
+    /// What the schema says of `AWS::ResilienceHub::ResiliencyPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResilienceHub::ResiliencyPolicy",
+        properties: &[
+            s::prop(
+                "DataLocationConstraint",
+                s::Kind::Enum(DataLocationConstraint::VALUES),
+            ),
+            s::prop("Policy", s::Kind::Object(&SCHEMA_PolicyMap)),
+            s::prop("PolicyDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("PolicyName", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
+            s::prop("Tier", s::Kind::Enum(Tier::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PolicyName", "Tier", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResiliencyPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResiliencyPolicyAttributes {
         /// `PolicyArn`: string.
@@ -471,6 +578,21 @@ pub mod resiliency_policy {
         }
     }
 
+    /// What the schema says of `PolicyMap`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyMap: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyMap",
+        properties: &[
+            s::prop("AZ", s::Kind::Object(&SCHEMA_FailurePolicy)),
+            s::prop("Hardware", s::Kind::Object(&SCHEMA_FailurePolicy)),
+            s::prop("Region", s::Kind::Object(&SCHEMA_FailurePolicy)),
+            s::prop("Software", s::Kind::Object(&SCHEMA_FailurePolicy)),
+        ],
+        required: &["AZ", "Hardware", "Software"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyMap> for ::stratus_model::Val<PolicyMap> {
         fn from(value: PolicyMap) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -502,6 +624,19 @@ pub mod resiliency_policy {
         }
     }
 
+    /// What the schema says of `FailurePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailurePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "FailurePolicy",
+        properties: &[
+            s::prop("RpoInSecs", s::Kind::Integer),
+            s::prop("RtoInSecs", s::Kind::Integer),
+        ],
+        required: &["RtoInSecs", "RpoInSecs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FailurePolicy> for ::stratus_model::Val<FailurePolicy> {
         fn from(value: FailurePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -523,6 +658,9 @@ pub mod resiliency_policy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::AnyLocation, Self::SameContinent, Self::SameCountry];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AnyLocation", "SameContinent", "SameCountry"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -575,6 +713,14 @@ pub mod resiliency_policy {
             Self::Important,
             Self::CoreServices,
             Self::NonCritical,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MissionCritical",
+            "Critical",
+            "Important",
+            "CoreServices",
+            "NonCritical",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::ResourceExplorer2::DefaultViewAssociation` and its property types.
 pub mod default_view_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResourceExplorer2::DefaultViewAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-defaultviewassociation.html)
@@ -30,6 +32,16 @@ pub mod default_view_association {
         }
     }
 
+    /// What the schema says of `AWS::ResourceExplorer2::DefaultViewAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResourceExplorer2::DefaultViewAssociation",
+        properties: &[s::prop("ViewArn", s::Kind::String)],
+        required: &["ViewArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDefaultViewAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDefaultViewAssociationAttributes {
         /// `AssociatedAwsPrincipal`: string.
@@ -49,6 +61,8 @@ pub use default_view_association::{
 
 /// `AWS::ResourceExplorer2::Index` and its property types.
 pub mod index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResourceExplorer2::Index`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-index.html)
@@ -75,6 +89,19 @@ pub mod index {
             }
         }
     }
+
+    /// What the schema says of `AWS::ResourceExplorer2::Index`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResourceExplorer2::Index",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(IndexType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
@@ -105,6 +132,8 @@ pub mod index {
     impl IndexType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Local, Self::Aggregator];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOCAL", "AGGREGATOR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -138,6 +167,8 @@ pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::ResourceExplorer2::View` and its property types.
 pub mod view {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResourceExplorer2::View`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-view.html)
@@ -182,6 +213,25 @@ pub mod view {
         }
     }
 
+    /// What the schema says of `AWS::ResourceExplorer2::View`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResourceExplorer2::View",
+        properties: &[
+            s::prop("Filters", s::Kind::Object(&SCHEMA_SearchFilter)),
+            s::prop(
+                "IncludedProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IncludedProperty))),
+            ),
+            s::prop("Scope", s::Kind::String),
+            s::prop("ViewName", s::Kind::String).pattern("^[a-zA-Z0-9\\-]{1,64}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ViewName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnViewAttributes {
         /// `ViewArn`: string.
@@ -215,6 +265,18 @@ pub mod view {
         }
     }
 
+    /// What the schema says of `SearchFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SearchFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "SearchFilter",
+        properties: &[s::prop("FilterString", s::Kind::String)
+            .min_length(0)
+            .max_length(2048)],
+        required: &["FilterString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SearchFilter> for ::stratus_model::Val<SearchFilter> {
         fn from(value: SearchFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -239,6 +301,18 @@ pub mod view {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `IncludedProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncludedProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "IncludedProperty",
+        properties: &[s::prop("Name", s::Kind::String)
+            .min_length(1)
+            .max_length(1011)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IncludedProperty> for ::stratus_model::Val<IncludedProperty> {
         fn from(value: IncludedProperty) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::ResourceGroups::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResourceGroups::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-group.html)
@@ -53,6 +55,34 @@ pub mod group {
         }
     }
 
+    /// What the schema says of `AWS::ResourceGroups::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResourceGroups::Group",
+        properties: &[
+            s::prop(
+                "Configuration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ConfigurationItem))),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\sa-zA-Z0-9_\\.-]*$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\.-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceQuery", s::Kind::Object(&SCHEMA_ResourceQuery)),
+            s::prop("Resources", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `Arn`: string.
@@ -78,6 +108,28 @@ pub mod group {
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConfigurationItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationItem",
+        properties: &[
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfigurationParameter),
+                )),
+            ),
+            s::prop("Type", s::Kind::String)
+                .pattern("^AWS::[a-zA-Z0-9]+::[a-zA-Z0-9]+$")
+                .min_length(0)
+                .max_length(40),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationItem> for ::stratus_model::Val<ConfigurationItem> {
         fn from(value: ConfigurationItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -94,6 +146,21 @@ pub mod group {
         /// Allowed values: `TAG_FILTERS_1_0`, `CLOUDFORMATION_STACK_1_0`.
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
+
+    /// What the schema says of `ResourceQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceQuery: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceQuery",
+        properties: &[
+            s::prop("Query", s::Kind::Object(&SCHEMA_Query))
+                .min_length(0)
+                .max_length(4096),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceQuery> for ::stratus_model::Val<ResourceQuery> {
         fn from(value: ResourceQuery) -> Self {
@@ -114,6 +181,30 @@ pub mod group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `ConfigurationParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z-]+$")
+                .min_length(1)
+                .max_length(80),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9:\\/\\._-]+$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationParameter> for ::stratus_model::Val<ConfigurationParameter> {
         fn from(value: ConfigurationParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -133,6 +224,26 @@ pub mod group {
         pub tag_filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
     }
 
+    /// What the schema says of `Query`'s properties; `validate()` checks them.
+    pub static SCHEMA_Query: s::ObjectSchema = s::ObjectSchema {
+        name: "Query",
+        properties: &[
+            s::prop(
+                "ResourceTypeFilters",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("StackIdentifier", s::Kind::String),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Query> for ::stratus_model::Val<Query> {
         fn from(value: Query) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -149,6 +260,19 @@ pub mod group {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "TagFilter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
         fn from(value: TagFilter) -> Self {
@@ -168,6 +292,9 @@ pub mod group {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TagFilters10, Self::CloudformationStack10];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TAG_FILTERS_1_0", "CLOUDFORMATION_STACK_1_0"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -201,6 +328,8 @@ pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::ResourceGroups::TagSyncTask` and its property types.
 pub mod tag_sync_task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ResourceGroups::TagSyncTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html)
@@ -257,6 +386,16 @@ pub mod tag_sync_task {
             }
         }
     }
+
+    /// What the schema says of `AWS::ResourceGroups::TagSyncTask`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ResourceGroups::TagSyncTask",
+        properties: &[s::prop("Group", s::Kind::String).pattern("([a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})|(arn:aws(-[a-z]+)*:resource-groups(-(test|beta|gamma))?:[a-z]{2}(-[a-z]+)+-\\d{1}:[0-9]{12}:group/[a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})").min_length(12).max_length(1600), s::prop("RoleArn", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+").min_length(20).max_length(2048), s::prop("TagKey", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(1).max_length(128), s::prop("TagValue", s::Kind::String).pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$").min_length(0).max_length(256)],
+        required: &["Group", "TagKey", "TagValue", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTagSyncTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTagSyncTaskAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::RoboMaker::Fleet` and its property types.
 pub mod fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::Fleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-fleet.html)
@@ -28,6 +30,25 @@ pub mod fleet {
         >,
     }
 
+    /// What the schema says of `AWS::RoboMaker::Fleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::Fleet",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\-]{1,255}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Tags",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFleet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFleetAttributes {
         /// `Arn`: string.
@@ -45,6 +66,8 @@ pub use fleet::{CfnFleet, CfnFleetAttributes};
 
 /// `AWS::RoboMaker::Robot` and its property types.
 pub mod robot {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::Robot`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robot.html)
@@ -101,6 +124,31 @@ pub mod robot {
         }
     }
 
+    /// What the schema says of `AWS::RoboMaker::Robot`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::Robot",
+        properties: &[
+            s::prop("Architecture", s::Kind::Enum(Architecture::VALUES)),
+            s::prop("Fleet", s::Kind::String)
+                .min_length(1)
+                .max_length(1224),
+            s::prop("GreengrassGroupId", s::Kind::String)
+                .min_length(1)
+                .max_length(1224),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Tags",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+        ],
+        required: &["GreengrassGroupId", "Architecture"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRobot`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotAttributes {
         /// `Arn`: string.
@@ -127,6 +175,8 @@ pub mod robot {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64, Self::Armhf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -161,6 +211,8 @@ pub use robot::{CfnRobot, CfnRobotAttributes};
 
 /// `AWS::RoboMaker::RobotApplication` and its property types.
 pub mod robot_application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::RobotApplication`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplication.html)
@@ -210,6 +262,36 @@ pub mod robot_application {
         }
     }
 
+    /// What the schema says of `AWS::RoboMaker::RobotApplication`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::RobotApplication",
+        properties: &[
+            s::prop("CurrentRevisionId", s::Kind::String)
+                .min_length(1)
+                .max_length(40),
+            s::prop("Environment", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "RobotSoftwareSuite",
+                s::Kind::Object(&SCHEMA_RobotSoftwareSuite),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceConfig))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+        ],
+        required: &["RobotSoftwareSuite"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRobotApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotApplicationAttributes {
         /// `Arn`: string.
@@ -244,6 +326,19 @@ pub mod robot_application {
             }
         }
     }
+
+    /// What the schema says of `RobotSoftwareSuite`'s properties; `validate()` checks them.
+    pub static SCHEMA_RobotSoftwareSuite: s::ObjectSchema = s::ObjectSchema {
+        name: "RobotSoftwareSuite",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("Version", s::Kind::Enum(Version::VALUES)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RobotSoftwareSuite> for ::stratus_model::Val<RobotSoftwareSuite> {
         fn from(value: RobotSoftwareSuite) -> Self {
@@ -283,6 +378,22 @@ pub mod robot_application {
         }
     }
 
+    /// What the schema says of `SourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConfig",
+        properties: &[
+            s::prop("Architecture", s::Kind::Enum(Architecture::VALUES))
+                .min_length(1)
+                .max_length(255),
+            s::prop("S3Bucket", s::Kind::String),
+            s::prop("S3Key", s::Kind::String),
+        ],
+        required: &["S3Bucket", "S3Key", "Architecture"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceConfig> for ::stratus_model::Val<SourceConfig> {
         fn from(value: SourceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -303,6 +414,8 @@ pub mod robot_application {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ros, Self::Ros2, Self::General];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROS", "ROS2", "General"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -346,6 +459,8 @@ pub mod robot_application {
     impl Version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kinetic, Self::Melodic, Self::Dashing];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Kinetic", "Melodic", "Dashing"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -389,6 +504,8 @@ pub mod robot_application {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64, Self::Armhf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -423,6 +540,8 @@ pub use robot_application::{CfnRobotApplication, CfnRobotApplicationAttributes};
 
 /// `AWS::RoboMaker::RobotApplicationVersion` and its property types.
 pub mod robot_application_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::RobotApplicationVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-robotapplicationversion.html)
@@ -458,6 +577,24 @@ pub mod robot_application_version {
         }
     }
 
+    /// What the schema says of `AWS::RoboMaker::RobotApplicationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::RobotApplicationVersion",
+        properties: &[
+            s::prop("Application", s::Kind::String).pattern(
+                "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*",
+            ),
+            s::prop("CurrentRevisionId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.\\-]*")
+                .min_length(1)
+                .max_length(40),
+        ],
+        required: &["Application"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRobotApplicationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRobotApplicationVersionAttributes {
         /// `ApplicationVersion`: string.
@@ -482,6 +619,8 @@ pub use robot_application_version::{
 
 /// `AWS::RoboMaker::SimulationApplication` and its property types.
 pub mod simulation_application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::SimulationApplication`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplication.html)
@@ -541,6 +680,40 @@ pub mod simulation_application {
         }
     }
 
+    /// What the schema says of `AWS::RoboMaker::SimulationApplication`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::SimulationApplication",
+        properties: &[
+            s::prop("CurrentRevisionId", s::Kind::String),
+            s::prop("Environment", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\-]*")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RenderingEngine", s::Kind::Object(&SCHEMA_RenderingEngine)),
+            s::prop(
+                "RobotSoftwareSuite",
+                s::Kind::Object(&SCHEMA_RobotSoftwareSuite),
+            ),
+            s::prop(
+                "SimulationSoftwareSuite",
+                s::Kind::Object(&SCHEMA_SimulationSoftwareSuite),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceConfig))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+        ],
+        required: &["RobotSoftwareSuite", "SimulationSoftwareSuite"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSimulationApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimulationApplicationAttributes {
         /// `Arn`: string.
@@ -580,6 +753,19 @@ pub mod simulation_application {
         }
     }
 
+    /// What the schema says of `RenderingEngine`'s properties; `validate()` checks them.
+    pub static SCHEMA_RenderingEngine: s::ObjectSchema = s::ObjectSchema {
+        name: "RenderingEngine",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name::VALUES)),
+            s::prop("Version", s::Kind::String).pattern("1.x"),
+        ],
+        required: &["Name", "Version"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RenderingEngine> for ::stratus_model::Val<RenderingEngine> {
         fn from(value: RenderingEngine) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -609,6 +795,19 @@ pub mod simulation_application {
         }
     }
 
+    /// What the schema says of `RobotSoftwareSuite`'s properties; `validate()` checks them.
+    pub static SCHEMA_RobotSoftwareSuite: s::ObjectSchema = s::ObjectSchema {
+        name: "RobotSoftwareSuite",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name2::VALUES)),
+            s::prop("Version", s::Kind::Enum(Version::VALUES)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RobotSoftwareSuite> for ::stratus_model::Val<RobotSoftwareSuite> {
         fn from(value: RobotSoftwareSuite) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -637,6 +836,19 @@ pub mod simulation_application {
             }
         }
     }
+
+    /// What the schema says of `SimulationSoftwareSuite`'s properties; `validate()` checks them.
+    pub static SCHEMA_SimulationSoftwareSuite: s::ObjectSchema = s::ObjectSchema {
+        name: "SimulationSoftwareSuite",
+        properties: &[
+            s::prop("Name", s::Kind::Enum(Name3::VALUES)),
+            s::prop("Version", s::Kind::Enum(Version2::VALUES)),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SimulationSoftwareSuite>
         for ::stratus_model::Val<SimulationSoftwareSuite>
@@ -679,6 +891,22 @@ pub mod simulation_application {
         }
     }
 
+    /// What the schema says of `SourceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConfig",
+        properties: &[
+            s::prop("Architecture", s::Kind::Enum(Architecture::VALUES)),
+            s::prop("S3Bucket", s::Kind::String).pattern("[a-z0-9][a-z0-9.\\-]*[a-z0-9]"),
+            s::prop("S3Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["S3Bucket", "S3Key", "Architecture"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceConfig> for ::stratus_model::Val<SourceConfig> {
         fn from(value: SourceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -695,6 +923,8 @@ pub mod simulation_application {
     impl Name {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ogre];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OGRE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -736,6 +966,8 @@ pub mod simulation_application {
     impl Name2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ros, Self::Ros2, Self::General];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ROS", "ROS2", "General"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -781,6 +1013,8 @@ pub mod simulation_application {
     impl Version {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kinetic, Self::Melodic, Self::Dashing, Self::Foxy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Kinetic", "Melodic", "Dashing", "Foxy"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -825,6 +1059,8 @@ pub mod simulation_application {
     impl Name3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gazebo, Self::RosbagPlay, Self::SimulationRuntime];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Gazebo", "RosbagPlay", "SimulationRuntime"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -884,6 +1120,9 @@ pub mod simulation_application {
             Self::Dashing,
             Self::Foxy,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["7", "9", "11", "Kinetic", "Melodic", "Dashing", "Foxy"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -931,6 +1170,8 @@ pub mod simulation_application {
     impl Architecture {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X8664, Self::Arm64, Self::Armhf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -965,6 +1206,8 @@ pub use simulation_application::{CfnSimulationApplication, CfnSimulationApplicat
 
 /// `AWS::RoboMaker::SimulationApplicationVersion` and its property types.
 pub mod simulation_application_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RoboMaker::SimulationApplicationVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-simulationapplicationversion.html)
@@ -999,6 +1242,24 @@ pub mod simulation_application_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::RoboMaker::SimulationApplicationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RoboMaker::SimulationApplicationVersion",
+        properties: &[
+            s::prop("Application", s::Kind::String).pattern(
+                "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*",
+            ),
+            s::prop("CurrentRevisionId", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.\\-]*")
+                .min_length(1)
+                .max_length(40),
+        ],
+        required: &["Application"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSimulationApplicationVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimulationApplicationVersionAttributes {

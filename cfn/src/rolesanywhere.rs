@@ -4,6 +4,8 @@
 
 /// `AWS::RolesAnywhere::CRL` and its property types.
 pub mod crl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RolesAnywhere::CRL`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-crl.html)
@@ -45,6 +47,23 @@ pub mod crl {
         }
     }
 
+    /// What the schema says of `AWS::RolesAnywhere::CRL`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RolesAnywhere::CRL",
+        properties: &[
+            s::prop("CrlData", s::Kind::String),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("TrustAnchorArn", s::Kind::String)
+                .pattern("^arn:aws(-[^:]+)?:rolesanywhere(:.*){2}(:trust-anchor.*)$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "CrlData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCrl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCrlAttributes {
         /// `CrlId`: string.
@@ -62,6 +81,8 @@ pub use crl::{CfnCrl, CfnCrlAttributes};
 
 /// `AWS::RolesAnywhere::Profile` and its property types.
 pub mod profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RolesAnywhere::Profile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-profile.html)
@@ -128,6 +149,50 @@ pub mod profile {
         }
     }
 
+    /// What the schema says of `AWS::RolesAnywhere::Profile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RolesAnywhere::Profile",
+        properties: &[
+            s::prop("AcceptRoleSessionName", s::Kind::Boolean),
+            s::prop(
+                "AttributeMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttributeMapping))),
+            ),
+            s::prop("DurationSeconds", s::Kind::Number)
+                .minimum(900.0)
+                .maximum(43200.0),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "ManagedPolicyArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[ a-zA-Z0-9-_]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("RequireInstanceProperties", s::Kind::Boolean),
+            s::prop(
+                "RoleArns",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:aws(-[^:]+)?:iam(:.*){2}(:role.*)$")
+                        .min_length(1)
+                        .max_length(1011),
+                ),
+            )
+            .min_items(0)
+            .max_items(250),
+            s::prop("SessionPolicy", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "RoleArns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `ProfileId`: string.
@@ -170,6 +235,22 @@ pub mod profile {
         }
     }
 
+    /// What the schema says of `AttributeMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttributeMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "AttributeMapping",
+        properties: &[
+            s::prop("CertificateField", s::Kind::Enum(CertificateField::VALUES)),
+            s::prop(
+                "MappingRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MappingRule))),
+            ),
+        ],
+        required: &["CertificateField", "MappingRules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AttributeMapping> for ::stratus_model::Val<AttributeMapping> {
         fn from(value: AttributeMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -196,6 +277,16 @@ pub mod profile {
         }
     }
 
+    /// What the schema says of `MappingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_MappingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "MappingRule",
+        properties: &[s::prop("Specifier", s::Kind::String)],
+        required: &["Specifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MappingRule> for ::stratus_model::Val<MappingRule> {
         fn from(value: MappingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -216,6 +307,8 @@ pub mod profile {
     impl CertificateField {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::X509Subject, Self::X509Issuer, Self::X509San];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["x509Subject", "x509Issuer", "x509SAN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -250,6 +343,8 @@ pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::RolesAnywhere::TrustAnchor` and its property types.
 pub mod trust_anchor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RolesAnywhere::TrustAnchor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-trustanchor.html)
@@ -293,6 +388,30 @@ pub mod trust_anchor {
             }
         }
     }
+
+    /// What the schema says of `AWS::RolesAnywhere::TrustAnchor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RolesAnywhere::TrustAnchor",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[ a-zA-Z0-9-_]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "NotificationSettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NotificationSetting))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("Source", s::Kind::Object(&SCHEMA_Source)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTrustAnchor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustAnchorAttributes {
@@ -343,6 +462,23 @@ pub mod trust_anchor {
         }
     }
 
+    /// What the schema says of `NotificationSetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationSetting: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationSetting",
+        properties: &[
+            s::prop("Channel", s::Kind::Enum(NotificationChannel::VALUES)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Event", s::Kind::Enum(NotificationEvent::VALUES)),
+            s::prop("Threshold", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(360.0),
+        ],
+        required: &["Enabled", "Event"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationSetting> for ::stratus_model::Val<NotificationSetting> {
         fn from(value: NotificationSetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -374,6 +510,19 @@ pub mod trust_anchor {
         }
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("SourceData", s::Kind::Json),
+            s::prop("SourceType", s::Kind::Enum(TrustAnchorType::VALUES)),
+        ],
+        required: &["SourceType", "SourceData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -390,6 +539,8 @@ pub mod trust_anchor {
     impl NotificationChannel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -430,6 +581,9 @@ pub mod trust_anchor {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::CaCertificateExpiry, Self::EndEntityCertificateExpiry];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CA_CERTIFICATE_EXPIRY", "END_ENTITY_CERTIFICATE_EXPIRY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -470,6 +624,8 @@ pub mod trust_anchor {
     impl TrustAnchorType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsAcmPca, Self::CertificateBundle];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_ACM_PCA", "CERTIFICATE_BUNDLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

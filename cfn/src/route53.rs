@@ -4,6 +4,8 @@
 
 /// `AWS::Route53::CidrCollection` and its property types.
 pub mod cidr_collection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::CidrCollection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-cidrcollection.html)
@@ -36,6 +38,25 @@ pub mod cidr_collection {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53::CidrCollection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::CidrCollection",
+        properties: &[
+            s::prop(
+                "Locations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Location))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9A-Za-z_\\-]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCidrCollection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCidrCollectionAttributes {
@@ -82,6 +103,21 @@ pub mod cidr_collection {
         }
     }
 
+    /// What the schema says of `Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_Location: s::ObjectSchema = s::ObjectSchema {
+        name: "Location",
+        properties: &[
+            s::prop("CidrList", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("LocationName", s::Kind::String)
+                .min_length(1)
+                .max_length(16),
+        ],
+        required: &["LocationName", "CidrList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Location> for ::stratus_model::Val<Location> {
         fn from(value: Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -93,6 +129,8 @@ pub use cidr_collection::{CfnCidrCollection, CfnCidrCollectionAttributes};
 
 /// `AWS::Route53::DNSSEC` and its property types.
 pub mod dnssec {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::DNSSEC`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-dnssec.html)
@@ -121,12 +159,24 @@ pub mod dnssec {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53::DNSSEC`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::DNSSEC",
+        properties: &[s::prop("HostedZoneId", s::Kind::String).pattern("^[A-Z0-9]{1,32}$")],
+        required: &["HostedZoneId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use dnssec::CfnDnssec;
 
 /// `AWS::Route53::HealthCheck` and its property types.
 pub mod health_check {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::HealthCheck`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-healthcheck.html)
@@ -155,6 +205,22 @@ pub mod health_check {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53::HealthCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::HealthCheck",
+        properties: &[
+            s::prop(
+                "HealthCheckConfig",
+                s::Kind::Object(&SCHEMA_HealthCheckConfig),
+            ),
+            s::prop("HealthCheckTags", s::Kind::Json),
+        ],
+        required: &["HealthCheckConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnHealthCheck`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHealthCheckAttributes {
@@ -253,6 +319,16 @@ pub mod health_check {
         }
     }
 
+    /// What the schema says of `HealthCheckConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfig",
+        properties: &[s::prop("AlarmIdentifier", s::Kind::Object(&SCHEMA_AlarmIdentifier)), s::prop("ChildHealthChecks", s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(64))).min_items(0).max_items(256), s::prop("EnableSNI", s::Kind::Boolean), s::prop("FailureThreshold", s::Kind::Integer).minimum(1.0).maximum(10.0), s::prop("FullyQualifiedDomainName", s::Kind::String).min_length(0).max_length(255), s::prop("HealthThreshold", s::Kind::Integer).minimum(0.0).maximum(256.0), s::prop("IPAddress", s::Kind::String).pattern("^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$").min_length(0).max_length(45), s::prop("InsufficientDataHealthStatus", s::Kind::Enum(InsufficientDataHealthStatus::VALUES)), s::prop("Inverted", s::Kind::Boolean), s::prop("MeasureLatency", s::Kind::Boolean), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::Enum(Region::VALUES)))).min_items(3).max_items(64), s::prop("RequestInterval", s::Kind::Integer).minimum(10.0).maximum(30.0), s::prop("ResourcePath", s::Kind::String).min_length(0).max_length(255), s::prop("RoutingControlArn", s::Kind::String).min_length(1).max_length(255), s::prop("SearchString", s::Kind::String).min_length(0).max_length(255), s::prop("Type", s::Kind::Enum(Type::VALUES))],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
         fn from(value: HealthCheckConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -286,6 +362,21 @@ pub mod health_check {
         }
     }
 
+    /// What the schema says of `AlarmIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmIdentifier",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Region", s::Kind::Enum(Region2::VALUES)),
+        ],
+        required: &["Name", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AlarmIdentifier> for ::stratus_model::Val<AlarmIdentifier> {
         fn from(value: AlarmIdentifier) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -306,6 +397,8 @@ pub mod health_check {
     impl InsufficientDataHealthStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Healthy, Self::LastKnownStatus, Self::Unhealthy];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Healthy", "LastKnownStatus", "Unhealthy"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -369,6 +462,17 @@ pub mod health_check {
             Self::UsEast1,
             Self::UsWest1,
             Self::UsWest2,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ap-northeast-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "eu-west-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-west-1",
+            "us-west-2",
         ];
 
         /// The value CloudFormation takes.
@@ -436,6 +540,17 @@ pub mod health_check {
             Self::HttpsStrMatch,
             Self::Tcp,
             Self::RecoveryControl,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CALCULATED",
+            "CLOUDWATCH_METRIC",
+            "HTTP",
+            "HTTP_STR_MATCH",
+            "HTTPS",
+            "HTTPS_STR_MATCH",
+            "TCP",
+            "RECOVERY_CONTROL",
         ];
 
         /// The value CloudFormation takes.
@@ -618,6 +733,55 @@ pub mod health_check {
             Self::UsWest1,
             Self::UsWest2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "af-south-1",
+            "ap-east-1",
+            "ap-east-2",
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-northeast-3",
+            "ap-south-1",
+            "ap-south-2",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ap-southeast-3",
+            "ap-southeast-4",
+            "ap-southeast-5",
+            "ap-southeast-6",
+            "ap-southeast-7",
+            "ca-central-1",
+            "ca-west-1",
+            "cn-north-1",
+            "cn-northwest-1",
+            "eu-central-1",
+            "eu-central-2",
+            "eu-isoe-west-1",
+            "eu-north-1",
+            "eu-south-1",
+            "eu-south-2",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "eusc-de-east-1",
+            "il-central-1",
+            "me-central-1",
+            "me-south-1",
+            "mx-central-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-gov-east-1",
+            "us-gov-west-1",
+            "us-iso-east-1",
+            "us-iso-west-1",
+            "us-isob-east-1",
+            "us-isob-west-1",
+            "us-isof-east-1",
+            "us-isof-south-1",
+            "us-west-1",
+            "us-west-2",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -695,6 +859,8 @@ pub use health_check::{CfnHealthCheck, CfnHealthCheckAttributes};
 
 /// `AWS::Route53::HostedZone` and its property types.
 pub mod hosted_zone {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::HostedZone`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-hostedzone.html)
@@ -724,6 +890,37 @@ pub mod hosted_zone {
         pub vp_cs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Vpc>>>,
     }
 
+    /// What the schema says of `AWS::Route53::HostedZone`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::HostedZone",
+        properties: &[
+            s::prop(
+                "HostedZoneConfig",
+                s::Kind::Object(&SCHEMA_HostedZoneConfig),
+            ),
+            s::prop(
+                "HostedZoneFeatures",
+                s::Kind::Object(&SCHEMA_HostedZoneFeatures),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "QueryLoggingConfig",
+                s::Kind::Object(&SCHEMA_QueryLoggingConfig),
+            ),
+            s::prop(
+                "VPCs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Vpc))),
+            ),
+            s::prop("HostedZoneTags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnHostedZone`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHostedZoneAttributes {
         /// `Id`: string.
@@ -750,6 +947,18 @@ pub mod hosted_zone {
         pub comment: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HostedZoneConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostedZoneConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HostedZoneConfig",
+        properties: &[s::prop("Comment", s::Kind::String)
+            .min_length(0)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HostedZoneConfig> for ::stratus_model::Val<HostedZoneConfig> {
         fn from(value: HostedZoneConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -763,6 +972,16 @@ pub mod hosted_zone {
         /// `EnableAcceleratedRecovery`: boolean.
         pub enable_accelerated_recovery: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `HostedZoneFeatures`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostedZoneFeatures: s::ObjectSchema = s::ObjectSchema {
+        name: "HostedZoneFeatures",
+        properties: &[s::prop("EnableAcceleratedRecovery", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HostedZoneFeatures> for ::stratus_model::Val<HostedZoneFeatures> {
         fn from(value: HostedZoneFeatures) -> Self {
@@ -791,6 +1010,16 @@ pub mod hosted_zone {
             }
         }
     }
+
+    /// What the schema says of `QueryLoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueryLoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "QueryLoggingConfig",
+        properties: &[s::prop("CloudWatchLogsLogGroupArn", s::Kind::String)],
+        required: &["CloudWatchLogsLogGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueryLoggingConfig> for ::stratus_model::Val<QueryLoggingConfig> {
         fn from(value: QueryLoggingConfig) -> Self {
@@ -825,6 +1054,19 @@ pub mod hosted_zone {
         }
     }
 
+    /// What the schema says of `VPC`'s properties; `validate()` checks them.
+    pub static SCHEMA_Vpc: s::ObjectSchema = s::ObjectSchema {
+        name: "VPC",
+        properties: &[
+            s::prop("VPCId", s::Kind::String),
+            s::prop("VPCRegion", s::Kind::String),
+        ],
+        required: &["VPCId", "VPCRegion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Vpc> for ::stratus_model::Val<Vpc> {
         fn from(value: Vpc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -836,6 +1078,8 @@ pub use hosted_zone::{CfnHostedZone, CfnHostedZoneAttributes};
 
 /// `AWS::Route53::KeySigningKey` and its property types.
 pub mod key_signing_key {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::KeySigningKey`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-keysigningkey.html)
@@ -890,6 +1134,25 @@ pub mod key_signing_key {
         }
     }
 
+    /// What the schema says of `AWS::Route53::KeySigningKey`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::KeySigningKey",
+        properties: &[
+            s::prop("HostedZoneId", s::Kind::String).pattern("^[A-Z0-9]{1,32}$"),
+            s::prop("KeyManagementServiceArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_]{3,128}$"),
+            s::prop("Status", s::Kind::Enum(Status::VALUES))
+                .min_length(5)
+                .max_length(150),
+        ],
+        required: &["Status", "HostedZoneId", "Name", "KeyManagementServiceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `Status` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum Status {
@@ -902,6 +1165,8 @@ pub mod key_signing_key {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -935,6 +1200,8 @@ pub use key_signing_key::CfnKeySigningKey;
 
 /// `AWS::Route53::RecordSet` and its property types.
 pub mod record_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::RecordSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordset.html)
@@ -1020,6 +1287,43 @@ pub mod record_set {
         }
     }
 
+    /// What the schema says of `AWS::Route53::RecordSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::RecordSet",
+        properties: &[
+            s::prop("AliasTarget", s::Kind::Object(&SCHEMA_AliasTarget)),
+            s::prop(
+                "CidrRoutingConfig",
+                s::Kind::Object(&SCHEMA_CidrRoutingConfig),
+            ),
+            s::prop("Comment", s::Kind::String),
+            s::prop("Failover", s::Kind::String),
+            s::prop("GeoLocation", s::Kind::Object(&SCHEMA_GeoLocation)),
+            s::prop(
+                "GeoProximityLocation",
+                s::Kind::Object(&SCHEMA_GeoProximityLocation),
+            ),
+            s::prop("HealthCheckId", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+            s::prop("HostedZoneName", s::Kind::String),
+            s::prop("MultiValueAnswer", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+            s::prop(
+                "ResourceRecords",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SetIdentifier", s::Kind::String),
+            s::prop("TTL", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer),
+        ],
+        required: &["Type", "Name"],
+        required_xor: &[&["HostedZoneId", "HostedZoneName"]],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRecordSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecordSetAttributes {
         /// `Id`: string.
@@ -1061,6 +1365,20 @@ pub mod record_set {
         }
     }
 
+    /// What the schema says of `AliasTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_AliasTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "AliasTarget",
+        properties: &[
+            s::prop("DNSName", s::Kind::String),
+            s::prop("EvaluateTargetHealth", s::Kind::Boolean),
+            s::prop("HostedZoneId", s::Kind::String),
+        ],
+        required: &["HostedZoneId", "DNSName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AliasTarget> for ::stratus_model::Val<AliasTarget> {
         fn from(value: AliasTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1092,6 +1410,19 @@ pub mod record_set {
         }
     }
 
+    /// What the schema says of `CidrRoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CidrRoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CidrRoutingConfig",
+        properties: &[
+            s::prop("CollectionId", s::Kind::String),
+            s::prop("LocationName", s::Kind::String),
+        ],
+        required: &["CollectionId", "LocationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CidrRoutingConfig> for ::stratus_model::Val<CidrRoutingConfig> {
         fn from(value: CidrRoutingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1109,6 +1440,20 @@ pub mod record_set {
         /// `SubdivisionCode`: string.
         pub subdivision_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GeoLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoLocation",
+        properties: &[
+            s::prop("ContinentCode", s::Kind::String),
+            s::prop("CountryCode", s::Kind::String),
+            s::prop("SubdivisionCode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoLocation> for ::stratus_model::Val<GeoLocation> {
         fn from(value: GeoLocation) -> Self {
@@ -1130,6 +1475,21 @@ pub mod record_set {
         /// `LocalZoneGroup`: string.
         pub local_zone_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GeoProximityLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoProximityLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoProximityLocation",
+        properties: &[
+            s::prop("AWSRegion", s::Kind::String),
+            s::prop("Bias", s::Kind::Integer),
+            s::prop("Coordinates", s::Kind::Object(&SCHEMA_Coordinates)),
+            s::prop("LocalZoneGroup", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoProximityLocation> for ::stratus_model::Val<GeoProximityLocation> {
         fn from(value: GeoProximityLocation) -> Self {
@@ -1162,6 +1522,19 @@ pub mod record_set {
         }
     }
 
+    /// What the schema says of `Coordinates`'s properties; `validate()` checks them.
+    pub static SCHEMA_Coordinates: s::ObjectSchema = s::ObjectSchema {
+        name: "Coordinates",
+        properties: &[
+            s::prop("Latitude", s::Kind::String),
+            s::prop("Longitude", s::Kind::String),
+        ],
+        required: &["Latitude", "Longitude"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {
         fn from(value: Coordinates) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1173,6 +1546,8 @@ pub use record_set::{CfnRecordSet, CfnRecordSetAttributes};
 
 /// `AWS::Route53::RecordSetGroup` and its property types.
 pub mod record_set_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53::RecordSetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordsetgroup.html)
@@ -1196,6 +1571,24 @@ pub mod record_set_group {
         /// `RecordSets`: list of [`RecordSet`].
         pub record_sets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RecordSet>>>,
     }
+
+    /// What the schema says of `AWS::Route53::RecordSetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53::RecordSetGroup",
+        properties: &[
+            s::prop("Comment", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+            s::prop("HostedZoneName", s::Kind::String),
+            s::prop(
+                "RecordSets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RecordSet))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[&["HostedZoneId", "HostedZoneName"]],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRecordSetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecordSetGroupAttributes {
@@ -1279,6 +1672,42 @@ pub mod record_set_group {
         }
     }
 
+    /// What the schema says of `RecordSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordSet: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordSet",
+        properties: &[
+            s::prop("AliasTarget", s::Kind::Object(&SCHEMA_AliasTarget)),
+            s::prop(
+                "CidrRoutingConfig",
+                s::Kind::Object(&SCHEMA_CidrRoutingConfig),
+            ),
+            s::prop("Failover", s::Kind::String),
+            s::prop("GeoLocation", s::Kind::Object(&SCHEMA_GeoLocation)),
+            s::prop(
+                "GeoProximityLocation",
+                s::Kind::Object(&SCHEMA_GeoProximityLocation),
+            ),
+            s::prop("HealthCheckId", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+            s::prop("HostedZoneName", s::Kind::String),
+            s::prop("MultiValueAnswer", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+            s::prop(
+                "ResourceRecords",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SetIdentifier", s::Kind::String),
+            s::prop("TTL", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+            s::prop("Weight", s::Kind::Integer),
+        ],
+        required: &["Type", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordSet> for ::stratus_model::Val<RecordSet> {
         fn from(value: RecordSet) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1314,6 +1743,20 @@ pub mod record_set_group {
         }
     }
 
+    /// What the schema says of `AliasTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_AliasTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "AliasTarget",
+        properties: &[
+            s::prop("DNSName", s::Kind::String),
+            s::prop("EvaluateTargetHealth", s::Kind::Boolean),
+            s::prop("HostedZoneId", s::Kind::String),
+        ],
+        required: &["HostedZoneId", "DNSName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AliasTarget> for ::stratus_model::Val<AliasTarget> {
         fn from(value: AliasTarget) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1345,6 +1788,19 @@ pub mod record_set_group {
         }
     }
 
+    /// What the schema says of `CidrRoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CidrRoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CidrRoutingConfig",
+        properties: &[
+            s::prop("CollectionId", s::Kind::String),
+            s::prop("LocationName", s::Kind::String),
+        ],
+        required: &["CollectionId", "LocationName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CidrRoutingConfig> for ::stratus_model::Val<CidrRoutingConfig> {
         fn from(value: CidrRoutingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1362,6 +1818,20 @@ pub mod record_set_group {
         /// `SubdivisionCode`: string.
         pub subdivision_code: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GeoLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoLocation",
+        properties: &[
+            s::prop("ContinentCode", s::Kind::String),
+            s::prop("CountryCode", s::Kind::String),
+            s::prop("SubdivisionCode", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoLocation> for ::stratus_model::Val<GeoLocation> {
         fn from(value: GeoLocation) -> Self {
@@ -1383,6 +1853,21 @@ pub mod record_set_group {
         /// `LocalZoneGroup`: string.
         pub local_zone_group: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GeoProximityLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoProximityLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoProximityLocation",
+        properties: &[
+            s::prop("AWSRegion", s::Kind::String),
+            s::prop("Bias", s::Kind::Integer),
+            s::prop("Coordinates", s::Kind::Object(&SCHEMA_Coordinates)),
+            s::prop("LocalZoneGroup", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoProximityLocation> for ::stratus_model::Val<GeoProximityLocation> {
         fn from(value: GeoProximityLocation) -> Self {
@@ -1414,6 +1899,19 @@ pub mod record_set_group {
             }
         }
     }
+
+    /// What the schema says of `Coordinates`'s properties; `validate()` checks them.
+    pub static SCHEMA_Coordinates: s::ObjectSchema = s::ObjectSchema {
+        name: "Coordinates",
+        properties: &[
+            s::prop("Latitude", s::Kind::String),
+            s::prop("Longitude", s::Kind::String),
+        ],
+        required: &["Latitude", "Longitude"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Coordinates> for ::stratus_model::Val<Coordinates> {
         fn from(value: Coordinates) -> Self {

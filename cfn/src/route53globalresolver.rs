@@ -4,6 +4,8 @@
 
 /// `AWS::Route53GlobalResolver::AccessSource` and its property types.
 pub mod access_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::AccessSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html)
@@ -59,6 +61,34 @@ pub mod access_source {
         }
     }
 
+    /// What the schema says of `AWS::Route53GlobalResolver::AccessSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::AccessSource",
+        properties: &[
+            s::prop("Cidr", s::Kind::String)
+                .min_length(1)
+                .max_length(42),
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DnsViewId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Protocol", s::Kind::Enum(DnsProtocol::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Cidr", "DnsViewId", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessSource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessSourceAttributes {
         /// `Arn`: string.
@@ -103,6 +133,8 @@ pub mod access_source {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -145,6 +177,8 @@ pub mod access_source {
     impl DnsProtocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Do53, Self::Doh, Self::Dot];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DO53", "DOH", "DOT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -179,6 +213,8 @@ pub use access_source::{CfnAccessSource, CfnAccessSourceAttributes};
 
 /// `AWS::Route53GlobalResolver::AccessToken` and its property types.
 pub mod access_token {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::AccessToken`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html)
@@ -225,6 +261,30 @@ pub mod access_token {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53GlobalResolver::AccessToken`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::AccessToken",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DnsViewId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ExpiresAt", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DnsViewId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccessToken`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessTokenAttributes {
@@ -273,6 +333,8 @@ pub use access_token::{CfnAccessToken, CfnAccessTokenAttributes};
 
 /// `AWS::Route53GlobalResolver::DnsView` and its property types.
 pub mod dns_view {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::DnsView`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html)
@@ -330,6 +392,44 @@ pub mod dns_view {
         }
     }
 
+    /// What the schema says of `AWS::Route53GlobalResolver::DnsView`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::DnsView",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "DnssecValidation",
+                s::Kind::Enum(DnsSecValidationType::VALUES),
+            ),
+            s::prop(
+                "EdnsClientSubnet",
+                s::Kind::Enum(EdnsClientSubnetType::VALUES),
+            ),
+            s::prop(
+                "FirewallRulesFailOpen",
+                s::Kind::Enum(FirewallRulesFailOpenType::VALUES),
+            ),
+            s::prop("GlobalResolverId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalResolverId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDnsView`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDnsViewAttributes {
         /// `Arn`: string.
@@ -374,6 +474,8 @@ pub mod dns_view {
     impl DnsSecValidationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -414,6 +516,8 @@ pub mod dns_view {
     impl EdnsClientSubnetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -454,6 +558,8 @@ pub mod dns_view {
     impl FirewallRulesFailOpenType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -489,6 +595,8 @@ pub use dns_view::{CfnDnsView, CfnDnsViewAttributes};
 
 /// `AWS::Route53GlobalResolver::FirewallDomainList` and its property types.
 pub mod firewall_domain_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::FirewallDomainList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewalldomainlist.html)
@@ -548,6 +656,39 @@ pub mod firewall_domain_list {
         }
     }
 
+    /// What the schema says of `AWS::Route53GlobalResolver::FirewallDomainList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::FirewallDomainList",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DomainFileUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Domains",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("GlobalResolverId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GlobalResolverId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFirewallDomainList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallDomainListAttributes {
         /// `Arn`: string.
@@ -595,6 +736,8 @@ pub use firewall_domain_list::{CfnFirewallDomainList, CfnFirewallDomainListAttri
 
 /// `AWS::Route53GlobalResolver::FirewallRule` and its property types.
 pub mod firewall_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::FirewallRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html)
@@ -684,6 +827,65 @@ pub mod firewall_rule {
         }
     }
 
+    /// What the schema says of `AWS::Route53GlobalResolver::FirewallRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::FirewallRule",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(FirewallRuleAction::VALUES)),
+            s::prop(
+                "BlockOverrideDnsType",
+                s::Kind::Enum(BlockOverrideDnsQueryType::VALUES),
+            ),
+            s::prop("BlockOverrideDomain", s::Kind::String)
+                .pattern("\\*?[-a-zA-Z0-9.]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("BlockOverrideTtl", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(604800.0),
+            s::prop(
+                "BlockResponse",
+                s::Kind::Enum(FirewallBlockResponse::VALUES),
+            ),
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "ConfidenceThreshold",
+                s::Kind::Enum(ConfidenceThreshold::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "DnsAdvancedProtection",
+                s::Kind::Enum(DnsAdvancedProtection::VALUES),
+            ),
+            s::prop("DnsViewId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("FirewallDomainListId", s::Kind::String)
+                .pattern("^[-.a-zA-Z0-9]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(10000.0),
+            s::prop("QType", s::Kind::String)
+                .min_length(0)
+                .max_length(16),
+        ],
+        required: &["Action", "Name", "DnsViewId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFirewallRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallRuleAttributes {
         /// `FirewallRuleId`: string.
@@ -730,6 +932,8 @@ pub mod firewall_rule {
     impl FirewallRuleAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Alert, Self::Block];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "ALERT", "BLOCK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -769,6 +973,8 @@ pub mod firewall_rule {
     impl BlockOverrideDnsQueryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cname];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CNAME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -812,6 +1018,8 @@ pub mod firewall_rule {
     impl FirewallBlockResponse {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Nodata, Self::Nxdomain, Self::Override];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NODATA", "NXDOMAIN", "OVERRIDE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -855,6 +1063,8 @@ pub mod firewall_rule {
     impl ConfidenceThreshold {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -898,6 +1108,8 @@ pub mod firewall_rule {
     impl DnsAdvancedProtection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dga, Self::DnsTunneling, Self::DictionaryDga];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -932,6 +1144,8 @@ pub use firewall_rule::{CfnFirewallRule, CfnFirewallRuleAttributes};
 
 /// `AWS::Route53GlobalResolver::GlobalResolver` and its property types.
 pub mod global_resolver {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::GlobalResolver`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html)
@@ -984,6 +1198,39 @@ pub mod global_resolver {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53GlobalResolver::GlobalResolver`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::GlobalResolver",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "IpAddressType",
+                s::Kind::Enum(GlobalResolverIpAddressType::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ObservabilityRegion", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(32)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Regions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGlobalResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGlobalResolverAttributes {
@@ -1044,6 +1291,8 @@ pub mod global_resolver {
     impl GlobalResolverIpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1079,6 +1328,8 @@ pub use global_resolver::{CfnGlobalResolver, CfnGlobalResolverAttributes};
 
 /// `AWS::Route53GlobalResolver::HostedZoneAssociation` and its property types.
 pub mod hosted_zone_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53GlobalResolver::HostedZoneAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-hostedzoneassociation.html)
@@ -1118,6 +1369,16 @@ pub mod hosted_zone_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53GlobalResolver::HostedZoneAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53GlobalResolver::HostedZoneAssociation",
+        properties: &[s::prop("HostedZoneId", s::Kind::String).min_length(1).max_length(32), s::prop("Name", s::Kind::String).pattern("(?!^[0-9]+$)([a-zA-Z0-9-_' ']+)").min_length(1).max_length(64), s::prop("ResourceArn", s::Kind::String).pattern("arn:[-.a-z0-9]{1,63}:[-.a-z0-9]{1,63}:[-.a-z0-9]{0,63}:[-.a-z0-9]{0,63}:[^/].{0,1023}").min_length(1).max_length(2048)],
+        required: &["HostedZoneId", "ResourceArn", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnHostedZoneAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHostedZoneAssociationAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::Route53Profiles::Profile` and its property types.
 pub mod profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Profiles::Profile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html)
@@ -34,6 +36,22 @@ pub mod profile {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `AWS::Route53Profiles::Profile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Profiles::Profile",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
@@ -67,6 +85,8 @@ pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::Route53Profiles::ProfileAssociation` and its property types.
 pub mod profile_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Profiles::ProfileAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profileassociation.html)
@@ -115,6 +135,22 @@ pub mod profile_association {
         }
     }
 
+    /// What the schema says of `AWS::Route53Profiles::ProfileAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Profiles::ProfileAssociation",
+        properties: &[
+            s::prop("Arn", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("ProfileId", s::Kind::String),
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceId", "ProfileId", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProfileAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAssociationAttributes {
         /// `Id`: string.
@@ -132,6 +168,8 @@ pub use profile_association::{CfnProfileAssociation, CfnProfileAssociationAttrib
 
 /// `AWS::Route53Profiles::ProfileResourceAssociation` and its property types.
 pub mod profile_resource_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Profiles::ProfileResourceAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profileresourceassociation.html)
@@ -176,6 +214,21 @@ pub mod profile_resource_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53Profiles::ProfileResourceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Profiles::ProfileResourceAssociation",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ProfileId", s::Kind::String),
+            s::prop("ResourceArn", s::Kind::String),
+            s::prop("ResourceProperties", s::Kind::String),
+        ],
+        required: &["ProfileId", "Name", "ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProfileResourceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileResourceAssociationAttributes {

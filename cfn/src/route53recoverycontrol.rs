@@ -4,6 +4,8 @@
 
 /// `AWS::Route53RecoveryControl::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryControl::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-cluster.html)
@@ -39,6 +41,22 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53RecoveryControl::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryControl::Cluster",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
@@ -77,6 +95,8 @@ pub mod cluster {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -110,6 +130,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::Route53RecoveryControl::ControlPanel` and its property types.
 pub mod control_panel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryControl::ControlPanel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html)
@@ -146,6 +168,22 @@ pub mod control_panel {
         }
     }
 
+    /// What the schema says of `AWS::Route53RecoveryControl::ControlPanel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryControl::ControlPanel",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String).pattern("^[A-Za-z0-9:\\/_-]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnControlPanel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnControlPanelAttributes {
         /// `ControlPanelArn`: string.
@@ -178,6 +216,8 @@ pub use control_panel::{CfnControlPanel, CfnControlPanelAttributes};
 
 /// `AWS::Route53RecoveryControl::RoutingControl` and its property types.
 pub mod routing_control {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryControl::RoutingControl`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html)
@@ -217,6 +257,22 @@ pub mod routing_control {
         }
     }
 
+    /// What the schema says of `AWS::Route53RecoveryControl::RoutingControl`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryControl::RoutingControl",
+        properties: &[
+            s::prop("ClusterArn", s::Kind::String).pattern("^[A-Za-z0-9:\\/_-]*$"),
+            s::prop("ControlPanelArn", s::Kind::String).pattern("^[A-Za-z0-9:\\/_-]*$"),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRoutingControl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRoutingControlAttributes {
         /// `RoutingControlArn`: string.
@@ -239,6 +295,8 @@ pub use routing_control::{CfnRoutingControl, CfnRoutingControlAttributes};
 
 /// `AWS::Route53RecoveryControl::SafetyRule` and its property types.
 pub mod safety_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryControl::SafetyRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-safetyrule.html)
@@ -263,6 +321,23 @@ pub mod safety_rule {
         /// `RuleConfig`: [`RuleConfig`].
         pub rule_config: ::std::option::Option<::stratus_model::Val<RuleConfig>>,
     }
+
+    /// What the schema says of `AWS::Route53RecoveryControl::SafetyRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryControl::SafetyRule",
+        properties: &[
+            s::prop("AssertionRule", s::Kind::Object(&SCHEMA_AssertionRule)),
+            s::prop("ControlPanelArn", s::Kind::String),
+            s::prop("GatingRule", s::Kind::Object(&SCHEMA_GatingRule)),
+            s::prop("Name", s::Kind::String),
+            s::prop("RuleConfig", s::Kind::Object(&SCHEMA_RuleConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSafetyRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSafetyRuleAttributes {
@@ -308,6 +383,22 @@ pub mod safety_rule {
         }
     }
 
+    /// What the schema says of `AssertionRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssertionRule: s::ObjectSchema = s::ObjectSchema {
+        name: "AssertionRule",
+        properties: &[
+            s::prop(
+                "AssertedControls",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("WaitPeriodMs", s::Kind::Integer),
+        ],
+        required: &["AssertedControls", "WaitPeriodMs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssertionRule> for ::stratus_model::Val<AssertionRule> {
         fn from(value: AssertionRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -348,6 +439,26 @@ pub mod safety_rule {
         }
     }
 
+    /// What the schema says of `GatingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_GatingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "GatingRule",
+        properties: &[
+            s::prop(
+                "GatingControls",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "TargetControls",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("WaitPeriodMs", s::Kind::Integer),
+        ],
+        required: &["WaitPeriodMs", "TargetControls", "GatingControls"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GatingRule> for ::stratus_model::Val<GatingRule> {
         fn from(value: GatingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -384,6 +495,20 @@ pub mod safety_rule {
         }
     }
 
+    /// What the schema says of `RuleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleConfig",
+        properties: &[
+            s::prop("Inverted", s::Kind::Boolean),
+            s::prop("Threshold", s::Kind::Integer),
+            s::prop("Type", s::Kind::Enum(RuleType::VALUES)),
+        ],
+        required: &["Type", "Threshold", "Inverted"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleConfig> for ::stratus_model::Val<RuleConfig> {
         fn from(value: RuleConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -404,6 +529,8 @@ pub mod safety_rule {
     impl RuleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::And, Self::Or, Self::Atleast];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AND", "OR", "ATLEAST"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

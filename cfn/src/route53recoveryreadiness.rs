@@ -4,6 +4,8 @@
 
 /// `AWS::Route53RecoveryReadiness::Cell` and its property types.
 pub mod cell {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryReadiness::Cell`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-cell.html)
@@ -28,6 +30,22 @@ pub mod cell {
         pub cells:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AWS::Route53RecoveryReadiness::Cell`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryReadiness::Cell",
+        properties: &[
+            s::prop("CellName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .max_length(64),
+            s::prop("Cells", s::Kind::List(&s::prop("", s::Kind::String))).max_items(5),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCell`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCellAttributes {
@@ -55,6 +73,8 @@ pub use cell::{CfnCell, CfnCellAttributes};
 
 /// `AWS::Route53RecoveryReadiness::ReadinessCheck` and its property types.
 pub mod readiness_check {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryReadiness::ReadinessCheck`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-readinesscheck.html)
@@ -81,6 +101,26 @@ pub mod readiness_check {
         pub resource_set_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Route53RecoveryReadiness::ReadinessCheck`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryReadiness::ReadinessCheck",
+        properties: &[
+            s::prop("ReadinessCheckName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ResourceSetName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReadinessCheck`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReadinessCheckAttributes {
         /// `ReadinessCheckArn`: string.
@@ -98,6 +138,8 @@ pub use readiness_check::{CfnReadinessCheck, CfnReadinessCheckAttributes};
 
 /// `AWS::Route53RecoveryReadiness::RecoveryGroup` and its property types.
 pub mod recovery_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryReadiness::RecoveryGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-recoverygroup.html)
@@ -123,6 +165,27 @@ pub mod recovery_group {
         pub recovery_group_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Route53RecoveryReadiness::RecoveryGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryReadiness::RecoveryGroup",
+        properties: &[
+            s::prop(
+                "Cells",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .max_items(5),
+            s::prop("RecoveryGroupName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRecoveryGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRecoveryGroupAttributes {
         /// `RecoveryGroupArn`: string.
@@ -140,6 +203,8 @@ pub use recovery_group::{CfnRecoveryGroup, CfnRecoveryGroupAttributes};
 
 /// `AWS::Route53RecoveryReadiness::ResourceSet` and its property types.
 pub mod resource_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53RecoveryReadiness::ResourceSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-resourceset.html)
@@ -183,6 +248,27 @@ pub mod resource_set {
         }
     }
 
+    /// What the schema says of `AWS::Route53RecoveryReadiness::ResourceSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53RecoveryReadiness::ResourceSet",
+        properties: &[
+            s::prop("ResourceSetName", s::Kind::String),
+            s::prop("ResourceSetType", s::Kind::String)
+                .pattern("^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$"),
+            s::prop(
+                "Resources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Resource))),
+            )
+            .min_items(1)
+            .max_items(6),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ResourceSetType", "Resources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceSetAttributes {
         /// `ResourceSetArn`: string.
@@ -210,6 +296,27 @@ pub mod resource_set {
         pub resource_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Resource`'s properties; `validate()` checks them.
+    pub static SCHEMA_Resource: s::ObjectSchema = s::ObjectSchema {
+        name: "Resource",
+        properties: &[
+            s::prop("ComponentId", s::Kind::String),
+            s::prop(
+                "DnsTargetResource",
+                s::Kind::Object(&SCHEMA_DnsTargetResource),
+            ),
+            s::prop(
+                "ReadinessScopes",
+                s::Kind::List(&s::prop("", s::Kind::String).max_items(5)),
+            ),
+            s::prop("ResourceArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Resource> for ::stratus_model::Val<Resource> {
         fn from(value: Resource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -232,6 +339,22 @@ pub mod resource_set {
         pub target_resource: ::std::option::Option<::stratus_model::Val<TargetResource>>,
     }
 
+    /// What the schema says of `DNSTargetResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsTargetResource: s::ObjectSchema = s::ObjectSchema {
+        name: "DNSTargetResource",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("HostedZoneArn", s::Kind::String),
+            s::prop("RecordSetId", s::Kind::String),
+            s::prop("RecordType", s::Kind::String),
+            s::prop("TargetResource", s::Kind::Object(&SCHEMA_TargetResource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsTargetResource> for ::stratus_model::Val<DnsTargetResource> {
         fn from(value: DnsTargetResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -249,6 +372,19 @@ pub mod resource_set {
         pub r53_resource: ::std::option::Option<::stratus_model::Val<R53ResourceRecord>>,
     }
 
+    /// What the schema says of `TargetResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetResource: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetResource",
+        properties: &[
+            s::prop("NLBResource", s::Kind::Object(&SCHEMA_NlbResource)),
+            s::prop("R53Resource", s::Kind::Object(&SCHEMA_R53ResourceRecord)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetResource> for ::stratus_model::Val<TargetResource> {
         fn from(value: TargetResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -262,6 +398,16 @@ pub mod resource_set {
         /// `Arn`: string.
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NLBResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_NlbResource: s::ObjectSchema = s::ObjectSchema {
+        name: "NLBResource",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NlbResource> for ::stratus_model::Val<NlbResource> {
         fn from(value: NlbResource) -> Self {
@@ -278,6 +424,19 @@ pub mod resource_set {
         /// `RecordSetId`: string.
         pub record_set_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `R53ResourceRecord`'s properties; `validate()` checks them.
+    pub static SCHEMA_R53ResourceRecord: s::ObjectSchema = s::ObjectSchema {
+        name: "R53ResourceRecord",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("RecordSetId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<R53ResourceRecord> for ::stratus_model::Val<R53ResourceRecord> {
         fn from(value: R53ResourceRecord) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Route53Resolver::FirewallDomainList` and its property types.
 pub mod firewall_domain_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::FirewallDomainList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewalldomainlist.html)
@@ -30,6 +32,29 @@ pub mod firewall_domain_list {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Route53Resolver::FirewallDomainList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::FirewallDomainList",
+        properties: &[
+            s::prop("DomainFileUrl", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "Domains",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFirewallDomainList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallDomainListAttributes {
@@ -88,6 +113,8 @@ pub use firewall_domain_list::{CfnFirewallDomainList, CfnFirewallDomainListAttri
 
 /// `AWS::Route53Resolver::FirewallRuleGroup` and its property types.
 pub mod firewall_rule_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::FirewallRuleGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroup.html)
@@ -111,6 +138,26 @@ pub mod firewall_rule_group {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Route53Resolver::FirewallRuleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::FirewallRuleGroup",
+        properties: &[
+            s::prop(
+                "FirewallRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FirewallRule))),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFirewallRuleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallRuleGroupAttributes {
@@ -252,6 +299,55 @@ pub mod firewall_rule_group {
         }
     }
 
+    /// What the schema says of `FirewallRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirewallRule: s::ObjectSchema = s::ObjectSchema {
+        name: "FirewallRule",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop(
+                "BlockOverrideDnsType",
+                s::Kind::Enum(BlockOverrideDnsType::VALUES),
+            ),
+            s::prop("BlockOverrideDomain", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("BlockOverrideTtl", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(604800.0),
+            s::prop("BlockResponse", s::Kind::Enum(BlockResponse::VALUES)),
+            s::prop(
+                "ConfidenceThreshold",
+                s::Kind::Enum(ConfidenceThreshold::VALUES),
+            ),
+            s::prop(
+                "DnsThreatProtection",
+                s::Kind::Enum(DnsThreatProtection::VALUES),
+            ),
+            s::prop("FirewallDomainListId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "FirewallDomainRedirectionAction",
+                s::Kind::Enum(FirewallDomainRedirectionAction::VALUES),
+            ),
+            s::prop(
+                "FirewallRuleType",
+                s::Kind::Object(&SCHEMA_FirewallRuleType),
+            ),
+            s::prop("FirewallThreatProtectionId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("Qtype", s::Kind::String)
+                .min_length(1)
+                .max_length(16),
+        ],
+        required: &["Priority", "Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirewallRule> for ::stratus_model::Val<FirewallRule> {
         fn from(value: FirewallRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -269,6 +365,25 @@ pub mod firewall_rule_group {
         pub firewall_advanced_threat_category:
             ::std::option::Option<::stratus_model::Val<FirewallAdvancedThreatCategoryConfig>>,
     }
+
+    /// What the schema says of `FirewallRuleType`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirewallRuleType: s::ObjectSchema = s::ObjectSchema {
+        name: "FirewallRuleType",
+        properties: &[
+            s::prop(
+                "FirewallAdvancedContentCategory",
+                s::Kind::Object(&SCHEMA_FirewallAdvancedContentCategoryConfig),
+            ),
+            s::prop(
+                "FirewallAdvancedThreatCategory",
+                s::Kind::Object(&SCHEMA_FirewallAdvancedThreatCategoryConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirewallRuleType> for ::stratus_model::Val<FirewallRuleType> {
         fn from(value: FirewallRuleType) -> Self {
@@ -296,6 +411,18 @@ pub mod firewall_rule_group {
             }
         }
     }
+
+    /// What the schema says of `FirewallAdvancedContentCategoryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirewallAdvancedContentCategoryConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FirewallAdvancedContentCategoryConfig",
+        properties: &[s::prop("Category", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &["Category"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FirewallAdvancedContentCategoryConfig>
         for ::stratus_model::Val<FirewallAdvancedContentCategoryConfig>
@@ -326,6 +453,18 @@ pub mod firewall_rule_group {
         }
     }
 
+    /// What the schema says of `FirewallAdvancedThreatCategoryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FirewallAdvancedThreatCategoryConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FirewallAdvancedThreatCategoryConfig",
+        properties: &[s::prop("Category", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &["Category"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FirewallAdvancedThreatCategoryConfig>
         for ::stratus_model::Val<FirewallAdvancedThreatCategoryConfig>
     {
@@ -348,6 +487,8 @@ pub mod firewall_rule_group {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Block, Self::Alert];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "BLOCK", "ALERT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -387,6 +528,8 @@ pub mod firewall_rule_group {
     impl BlockOverrideDnsType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cname];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CNAME"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -428,6 +571,8 @@ pub mod firewall_rule_group {
     impl BlockResponse {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Nodata, Self::Nxdomain, Self::Override];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NODATA", "NXDOMAIN", "OVERRIDE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -471,6 +616,8 @@ pub mod firewall_rule_group {
     impl ConfidenceThreshold {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -514,6 +661,8 @@ pub mod firewall_rule_group {
     impl DnsThreatProtection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dga, Self::DnsTunneling, Self::DictionaryDga];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -556,6 +705,9 @@ pub mod firewall_rule_group {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::InspectRedirectionDomain, Self::TrustRedirectionDomain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["INSPECT_REDIRECTION_DOMAIN", "TRUST_REDIRECTION_DOMAIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -591,6 +743,8 @@ pub use firewall_rule_group::{CfnFirewallRuleGroup, CfnFirewallRuleGroupAttribut
 
 /// `AWS::Route53Resolver::FirewallRuleGroupAssociation` and its property types.
 pub mod firewall_rule_group_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-firewallrulegroupassociation.html)
@@ -646,6 +800,33 @@ pub mod firewall_rule_group_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53Resolver::FirewallRuleGroupAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::FirewallRuleGroupAssociation",
+        properties: &[
+            s::prop("FirewallRuleGroupId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "MutationProtection",
+                s::Kind::Enum(MutationProtection::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)")
+                .min_length(0)
+                .max_length(64),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("VpcId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["FirewallRuleGroupId", "VpcId", "Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFirewallRuleGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFirewallRuleGroupAssociationAttributes {
@@ -708,6 +889,8 @@ pub mod firewall_rule_group_association {
     impl MutationProtection {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -743,6 +926,8 @@ pub use firewall_rule_group_association::{
 
 /// `AWS::Route53Resolver::OutpostResolver` and its property types.
 pub mod outpost_resolver {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::OutpostResolver`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html)
@@ -794,6 +979,31 @@ pub mod outpost_resolver {
         }
     }
 
+    /// What the schema says of `AWS::Route53Resolver::OutpostResolver`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::OutpostResolver",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(4.0)
+                .maximum(256.0),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("OutpostArn", s::Kind::String)
+                .pattern("^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PreferredInstanceType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["OutpostArn", "PreferredInstanceType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOutpostResolver`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOutpostResolverAttributes {
         /// `Id`: string.
@@ -841,6 +1051,8 @@ pub use outpost_resolver::{CfnOutpostResolver, CfnOutpostResolverAttributes};
 
 /// `AWS::Route53Resolver::ResolverConfig` and its property types.
 pub mod resolver_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverconfig.html)
@@ -880,6 +1092,24 @@ pub mod resolver_config {
         }
     }
 
+    /// What the schema says of `AWS::Route53Resolver::ResolverConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverConfig",
+        properties: &[
+            s::prop(
+                "AutodefinedReverseFlag",
+                s::Kind::Enum(AutodefinedReverseFlag::VALUES),
+            ),
+            s::prop("ResourceId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["ResourceId", "AutodefinedReverseFlag"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResolverConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverConfigAttributes {
         /// `OwnerId`: string.
@@ -912,6 +1142,8 @@ pub mod resolver_config {
     impl AutodefinedReverseFlag {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -944,6 +1176,8 @@ pub use resolver_config::{CfnResolverConfig, CfnResolverConfigAttributes};
 
 /// `AWS::Route53Resolver::ResolverDNSSECConfig` and its property types.
 pub mod resolver_dnssec_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverDNSSECConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverdnssecconfig.html)
@@ -960,6 +1194,18 @@ pub mod resolver_dnssec_config {
         #[resource(replace)]
         pub resource_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Route53Resolver::ResolverDNSSECConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverDNSSECConfig",
+        properties: &[s::prop("ResourceId", s::Kind::String)
+            .min_length(1)
+            .max_length(64)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResolverDnssecConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverDnssecConfigAttributes {
@@ -988,6 +1234,8 @@ pub use resolver_dnssec_config::{CfnResolverDnssecConfig, CfnResolverDnssecConfi
 
 /// `AWS::Route53Resolver::ResolverEndpoint` and its property types.
 pub mod resolver_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverendpoint.html)
@@ -1076,6 +1324,48 @@ pub mod resolver_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::Route53Resolver::ResolverEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverEndpoint",
+        properties: &[
+            s::prop("Direction", s::Kind::String),
+            s::prop("Dns64Enabled", s::Kind::Boolean),
+            s::prop(
+                "IpAddresses",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpAddressRequest))),
+            )
+            .min_items(2)
+            .max_items(20),
+            s::prop("Ipv6InternetAccessEnabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("OutpostArn", s::Kind::String)
+                .pattern("^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("PreferredInstanceType", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Protocols", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(2),
+            s::prop("ResolverEndpointType", s::Kind::String),
+            s::prop("RniEnhancedMetricsEnabled", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            ),
+            s::prop("TargetNameServerMetricsEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Direction", "IpAddresses", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResolverEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverEndpointAttributes {
         /// `Arn`: string.
@@ -1132,6 +1422,24 @@ pub mod resolver_endpoint {
         }
     }
 
+    /// What the schema says of `IpAddressRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpAddressRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "IpAddressRequest",
+        properties: &[
+            s::prop("Ip", s::Kind::String).min_length(7).max_length(36),
+            s::prop("Ipv6", s::Kind::String)
+                .min_length(7)
+                .max_length(39),
+            s::prop("SubnetId", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+        ],
+        required: &["SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpAddressRequest> for ::stratus_model::Val<IpAddressRequest> {
         fn from(value: IpAddressRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1143,6 +1451,8 @@ pub use resolver_endpoint::{CfnResolverEndpoint, CfnResolverEndpointAttributes};
 
 /// `AWS::Route53Resolver::ResolverQueryLoggingConfig` and its property types.
 pub mod resolver_query_logging_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverQueryLoggingConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfig.html)
@@ -1168,6 +1478,25 @@ pub mod resolver_query_logging_config {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Route53Resolver::ResolverQueryLoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverQueryLoggingConfig",
+        properties: &[
+            s::prop("DestinationArn", s::Kind::String)
+                .min_length(1)
+                .max_length(600),
+            s::prop("Name", s::Kind::String)
+                .pattern("(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResolverQueryLoggingConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverQueryLoggingConfigAttributes {
@@ -1225,6 +1554,8 @@ pub use resolver_query_logging_config::{
 
 /// `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation` and its property types.
 pub mod resolver_query_logging_config_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html)
@@ -1247,6 +1578,23 @@ pub mod resolver_query_logging_config_association {
         #[resource(replace)]
         pub resource_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation",
+        properties: &[
+            s::prop("ResolverQueryLogConfigId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("ResourceId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResolverQueryLoggingConfigAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverQueryLoggingConfigAssociationAttributes {
@@ -1289,6 +1637,8 @@ pub use resolver_query_logging_config_association::{
 
 /// `AWS::Route53Resolver::ResolverRule` and its property types.
 pub mod resolver_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html)
@@ -1342,6 +1692,37 @@ pub mod resolver_rule {
         }
     }
 
+    /// What the schema says of `AWS::Route53Resolver::ResolverRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverRule",
+        properties: &[
+            s::prop("DelegationRecord", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("DomainName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!^[0-9]+$)([a-zA-Z0-9\\-_' ']+)$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("ResolverEndpointId", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("RuleType", s::Kind::String),
+            s::prop(
+                "TargetIps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TargetAddress))),
+            )
+            .min_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RuleType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResolverRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverRuleAttributes {
         /// `Arn`: string.
@@ -1381,6 +1762,30 @@ pub mod resolver_rule {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TargetAddress`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetAddress: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetAddress",
+        properties: &[
+            s::prop("Ip", s::Kind::String).min_length(7).max_length(36),
+            s::prop("Ipv6", s::Kind::String)
+                .min_length(7)
+                .max_length(39),
+            s::prop("Port", s::Kind::String)
+                .min_length(0)
+                .max_length(65535)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("ServerNameIndication", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetAddress> for ::stratus_model::Val<TargetAddress> {
         fn from(value: TargetAddress) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1392,6 +1797,8 @@ pub use resolver_rule::{CfnResolverRule, CfnResolverRuleAttributes};
 
 /// `AWS::Route53Resolver::ResolverRuleAssociation` and its property types.
 pub mod resolver_rule_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Route53Resolver::ResolverRuleAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html)
@@ -1431,6 +1838,20 @@ pub mod resolver_rule_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::Route53Resolver::ResolverRuleAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Route53Resolver::ResolverRuleAssociation",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("ResolverRuleId", s::Kind::String),
+            s::prop("VPCId", s::Kind::String),
+        ],
+        required: &["VPCId", "ResolverRuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResolverRuleAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResolverRuleAssociationAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::RTBFabric::InboundExternalLink` and its property types.
 pub mod inbound_external_link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RTBFabric::InboundExternalLink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-inboundexternallink.html)
@@ -40,6 +42,21 @@ pub mod inbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `AWS::RTBFabric::InboundExternalLink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RTBFabric::InboundExternalLink",
+        properties: &[
+            s::prop("GatewayId", s::Kind::String).pattern("^rtb-gw-[a-z0-9-]{1,25}$"),
+            s::prop("LinkAttributes", s::Kind::Object(&SCHEMA_LinkAttributes)),
+            s::prop("LinkLogSettings", s::Kind::Object(&SCHEMA_LinkLogSettings)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GatewayId", "LinkLogSettings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInboundExternalLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInboundExternalLinkAttributes {
@@ -92,6 +109,27 @@ pub mod inbound_external_link {
         >,
     }
 
+    /// What the schema says of `LinkAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkAttributes",
+        properties: &[
+            s::prop("CustomerProvidedId", s::Kind::String),
+            s::prop(
+                "ResponderErrorMasking",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ResponderErrorMaskingForHttpCode),
+                )),
+            )
+            .min_items(1)
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkAttributes> for ::stratus_model::Val<LinkAttributes> {
         fn from(value: LinkAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -117,6 +155,19 @@ pub mod inbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `LinkLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkLogSettings",
+        properties: &[s::prop(
+            "ApplicationLogs",
+            s::Kind::Object(&SCHEMA_ApplicationLogs),
+        )],
+        required: &["ApplicationLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
@@ -164,6 +215,34 @@ pub mod inbound_external_link {
         }
     }
 
+    /// What the schema says of `ResponderErrorMaskingForHttpCode`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponderErrorMaskingForHttpCode: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponderErrorMaskingForHttpCode",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("HttpCode", s::Kind::String)
+                .pattern("^DEFAULT|4XX|5XX|\\d{3}$")
+                .min_length(3)
+                .max_length(7),
+            s::prop(
+                "LoggingTypes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(ResponderErrorMaskingLoggingType::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("ResponseLoggingPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["HttpCode", "Action", "LoggingTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -193,6 +272,19 @@ pub mod inbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `ApplicationLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationLogs",
+        properties: &[s::prop(
+            "LinkApplicationLogSampling",
+            s::Kind::Object(&SCHEMA_LinkApplicationLogSampling),
+        )],
+        required: &["LinkApplicationLogSampling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
         fn from(value: ApplicationLogs) -> Self {
@@ -227,6 +319,23 @@ pub mod inbound_external_link {
         }
     }
 
+    /// What the schema says of `LinkApplicationLogSampling`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkApplicationLogSampling: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkApplicationLogSampling",
+        properties: &[
+            s::prop("ErrorLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("FilterLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["ErrorLog", "FilterLog"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkApplicationLogSampling>
         for ::stratus_model::Val<LinkApplicationLogSampling>
     {
@@ -247,6 +356,8 @@ pub mod inbound_external_link {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoBid, Self::Passthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_BID", "PASSTHROUGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -289,6 +400,8 @@ pub mod inbound_external_link {
     impl ResponderErrorMaskingLoggingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Metric, Self::Response];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "METRIC", "RESPONSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -325,6 +438,8 @@ pub use inbound_external_link::{CfnInboundExternalLink, CfnInboundExternalLinkAt
 
 /// `AWS::RTBFabric::Link` and its property types.
 pub mod link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RTBFabric::Link`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-link.html)
@@ -373,6 +488,27 @@ pub mod link {
             }
         }
     }
+
+    /// What the schema says of `AWS::RTBFabric::Link`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RTBFabric::Link",
+        properties: &[
+            s::prop("GatewayId", s::Kind::String).pattern("^rtb-gw-[a-z0-9-]{1,25}$"),
+            s::prop("HttpResponderAllowed", s::Kind::Boolean),
+            s::prop("LinkAttributes", s::Kind::Object(&SCHEMA_LinkAttributes)),
+            s::prop("LinkLogSettings", s::Kind::Object(&SCHEMA_LinkLogSettings)),
+            s::prop(
+                "ModuleConfigurationList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ModuleConfiguration))),
+            ),
+            s::prop("PeerGatewayId", s::Kind::String).pattern("^rtb-gw-[a-z0-9-]{1,25}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GatewayId", "PeerGatewayId", "LinkLogSettings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLinkAttributes {
@@ -425,6 +561,27 @@ pub mod link {
         >,
     }
 
+    /// What the schema says of `LinkAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkAttributes",
+        properties: &[
+            s::prop("CustomerProvidedId", s::Kind::String),
+            s::prop(
+                "ResponderErrorMasking",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ResponderErrorMaskingForHttpCode),
+                )),
+            )
+            .min_items(1)
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkAttributes> for ::stratus_model::Val<LinkAttributes> {
         fn from(value: LinkAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -450,6 +607,19 @@ pub mod link {
             }
         }
     }
+
+    /// What the schema says of `LinkLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkLogSettings",
+        properties: &[s::prop(
+            "ApplicationLogs",
+            s::Kind::Object(&SCHEMA_ApplicationLogs),
+        )],
+        required: &["ApplicationLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
@@ -488,6 +658,24 @@ pub mod link {
             }
         }
     }
+
+    /// What the schema says of `ModuleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModuleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ModuleConfiguration",
+        properties: &[
+            s::prop(
+                "DependsOn",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[A-Za-z0-9 -]+$")),
+            ),
+            s::prop("ModuleParameters", s::Kind::Json),
+            s::prop("Name", s::Kind::String).pattern("^[A-Za-z0-9 -]+$"),
+            s::prop("Version", s::Kind::String).pattern("^[a-z0-9]{1,25}$"),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModuleConfiguration> for ::stratus_model::Val<ModuleConfiguration> {
         fn from(value: ModuleConfiguration) -> Self {
@@ -535,6 +723,34 @@ pub mod link {
         }
     }
 
+    /// What the schema says of `ResponderErrorMaskingForHttpCode`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponderErrorMaskingForHttpCode: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponderErrorMaskingForHttpCode",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("HttpCode", s::Kind::String)
+                .pattern("^DEFAULT|4XX|5XX|\\d{3}$")
+                .min_length(3)
+                .max_length(7),
+            s::prop(
+                "LoggingTypes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(ResponderErrorMaskingLoggingType::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("ResponseLoggingPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["HttpCode", "Action", "LoggingTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -564,6 +780,19 @@ pub mod link {
             }
         }
     }
+
+    /// What the schema says of `ApplicationLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationLogs",
+        properties: &[s::prop(
+            "LinkApplicationLogSampling",
+            s::Kind::Object(&SCHEMA_LinkApplicationLogSampling),
+        )],
+        required: &["LinkApplicationLogSampling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
         fn from(value: ApplicationLogs) -> Self {
@@ -598,6 +827,23 @@ pub mod link {
         }
     }
 
+    /// What the schema says of `LinkApplicationLogSampling`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkApplicationLogSampling: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkApplicationLogSampling",
+        properties: &[
+            s::prop("ErrorLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("FilterLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["ErrorLog", "FilterLog"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkApplicationLogSampling>
         for ::stratus_model::Val<LinkApplicationLogSampling>
     {
@@ -618,6 +864,8 @@ pub mod link {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoBid, Self::Passthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_BID", "PASSTHROUGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -660,6 +908,8 @@ pub mod link {
     impl ResponderErrorMaskingLoggingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Metric, Self::Response];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "METRIC", "RESPONSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -696,6 +946,8 @@ pub use link::{CfnLink, CfnLinkAttributes};
 
 /// `AWS::RTBFabric::OutboundExternalLink` and its property types.
 pub mod outbound_external_link {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RTBFabric::OutboundExternalLink`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-outboundexternallink.html)
@@ -737,6 +989,25 @@ pub mod outbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `AWS::RTBFabric::OutboundExternalLink`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RTBFabric::OutboundExternalLink",
+        properties: &[
+            s::prop("GatewayId", s::Kind::String).pattern("^rtb-gw-[a-z0-9-]{1,25}$"),
+            s::prop("LinkAttributes", s::Kind::Object(&SCHEMA_LinkAttributes)),
+            s::prop("LinkLogSettings", s::Kind::Object(&SCHEMA_LinkLogSettings)),
+            s::prop("PublicEndpoint", s::Kind::String)
+                .pattern("^(https|http)://.+$")
+                .min_length(0)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GatewayId", "PublicEndpoint", "LinkLogSettings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnOutboundExternalLink`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOutboundExternalLinkAttributes {
@@ -784,6 +1055,27 @@ pub mod outbound_external_link {
         >,
     }
 
+    /// What the schema says of `LinkAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkAttributes",
+        properties: &[
+            s::prop("CustomerProvidedId", s::Kind::String),
+            s::prop(
+                "ResponderErrorMasking",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ResponderErrorMaskingForHttpCode),
+                )),
+            )
+            .min_items(1)
+            .max_items(200),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkAttributes> for ::stratus_model::Val<LinkAttributes> {
         fn from(value: LinkAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -809,6 +1101,19 @@ pub mod outbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `LinkLogSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkLogSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkLogSettings",
+        properties: &[s::prop(
+            "ApplicationLogs",
+            s::Kind::Object(&SCHEMA_ApplicationLogs),
+        )],
+        required: &["ApplicationLogs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LinkLogSettings> for ::stratus_model::Val<LinkLogSettings> {
         fn from(value: LinkLogSettings) -> Self {
@@ -856,6 +1161,34 @@ pub mod outbound_external_link {
         }
     }
 
+    /// What the schema says of `ResponderErrorMaskingForHttpCode`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponderErrorMaskingForHttpCode: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponderErrorMaskingForHttpCode",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("HttpCode", s::Kind::String)
+                .pattern("^DEFAULT|4XX|5XX|\\d{3}$")
+                .min_length(3)
+                .max_length(7),
+            s::prop(
+                "LoggingTypes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Enum(ResponderErrorMaskingLoggingType::VALUES),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("ResponseLoggingPercentage", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["HttpCode", "Action", "LoggingTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponderErrorMaskingForHttpCode>
         for ::stratus_model::Val<ResponderErrorMaskingForHttpCode>
     {
@@ -885,6 +1218,19 @@ pub mod outbound_external_link {
             }
         }
     }
+
+    /// What the schema says of `ApplicationLogs`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationLogs: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationLogs",
+        properties: &[s::prop(
+            "LinkApplicationLogSampling",
+            s::Kind::Object(&SCHEMA_LinkApplicationLogSampling),
+        )],
+        required: &["LinkApplicationLogSampling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ApplicationLogs> for ::stratus_model::Val<ApplicationLogs> {
         fn from(value: ApplicationLogs) -> Self {
@@ -919,6 +1265,23 @@ pub mod outbound_external_link {
         }
     }
 
+    /// What the schema says of `LinkApplicationLogSampling`'s properties; `validate()` checks them.
+    pub static SCHEMA_LinkApplicationLogSampling: s::ObjectSchema = s::ObjectSchema {
+        name: "LinkApplicationLogSampling",
+        properties: &[
+            s::prop("ErrorLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("FilterLog", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["ErrorLog", "FilterLog"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LinkApplicationLogSampling>
         for ::stratus_model::Val<LinkApplicationLogSampling>
     {
@@ -939,6 +1302,8 @@ pub mod outbound_external_link {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NoBid, Self::Passthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NO_BID", "PASSTHROUGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -981,6 +1346,8 @@ pub mod outbound_external_link {
     impl ResponderErrorMaskingLoggingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Metric, Self::Response];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "METRIC", "RESPONSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1017,6 +1384,8 @@ pub use outbound_external_link::{CfnOutboundExternalLink, CfnOutboundExternalLin
 
 /// `AWS::RTBFabric::RequesterGateway` and its property types.
 pub mod requester_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RTBFabric::RequesterGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-requestergateway.html)
@@ -1062,6 +1431,43 @@ pub mod requester_gateway {
             }
         }
     }
+
+    /// What the schema says of `AWS::RTBFabric::RequesterGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RTBFabric::RequesterGateway",
+        properties: &[
+            s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-f]{8,40}$")
+                        .min_length(11)
+                        .max_length(43),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-\\w{8,17}$")
+                        .min_length(15)
+                        .max_length(24),
+                ),
+            )
+            .min_items(1),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[a-f0-9]{8,17}$")
+                .min_length(5)
+                .max_length(50),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["VpcId", "SubnetIds", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRequesterGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRequesterGatewayAttributes {
@@ -1115,6 +1521,8 @@ pub use requester_gateway::{CfnRequesterGateway, CfnRequesterGatewayAttributes};
 
 /// `AWS::RTBFabric::ResponderGateway` and its property types.
 pub mod responder_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RTBFabric::ResponderGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html)
@@ -1182,6 +1590,16 @@ pub mod responder_gateway {
         }
     }
 
+    /// What the schema says of `AWS::RTBFabric::ResponderGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RTBFabric::ResponderGateway",
+        properties: &[s::prop("Description", s::Kind::String).pattern("^[A-Za-z0-9 ]+$"), s::prop("DomainName", s::Kind::String).pattern("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$").min_length(1).max_length(255), s::prop("ManagedEndpointConfiguration", s::Kind::Json), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-f]{8,40}$").min_length(11).max_length(43))).min_items(1), s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^subnet-\\w{8,17}$").min_length(15).max_length(24))).min_items(1), s::prop("TrustStoreConfiguration", s::Kind::Object(&SCHEMA_TrustStoreConfiguration)), s::prop("VpcId", s::Kind::String).pattern("^vpc-[a-f0-9]{8,17}$").min_length(5).max_length(50), s::prop("Tags", s::Kind::Json)],
+        required: &["VpcId", "SubnetIds", "SecurityGroupIds", "Port", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResponderGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResponderGatewayAttributes {
         /// `GatewayId`: string.
@@ -1237,6 +1655,25 @@ pub mod responder_gateway {
         }
     }
 
+    /// What the schema says of `TrustStoreConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrustStoreConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TrustStoreConfiguration",
+        properties: &[s::prop(
+            "CertificateAuthorityCertificates",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .min_length(1)
+                    .max_length(2097152),
+            ),
+        )
+        .min_items(0)
+        .max_items(1)],
+        required: &["CertificateAuthorityCertificates"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrustStoreConfiguration>
         for ::stratus_model::Val<TrustStoreConfiguration>
     {
@@ -1257,6 +1694,8 @@ pub mod responder_gateway {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::RUM::AppMonitor` and its property types.
 pub mod app_monitor {
+    use ::stratus_model::schema as s;
+
     /// `AWS::RUM::AppMonitor`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rum-appmonitor.html)
@@ -70,6 +72,16 @@ pub mod app_monitor {
         }
     }
 
+    /// What the schema says of `AWS::RUM::AppMonitor`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::RUM::AppMonitor",
+        properties: &[s::prop("AppMonitorConfiguration", s::Kind::Object(&SCHEMA_AppMonitorConfiguration)), s::prop("CustomEvents", s::Kind::Object(&SCHEMA_CustomEvents)), s::prop("CwLogEnabled", s::Kind::Boolean), s::prop("DeobfuscationConfiguration", s::Kind::Object(&SCHEMA_DeobfuscationConfiguration)), s::prop("Domain", s::Kind::String).pattern("^(localhost)$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$|(?=^[a-zA-Z0-9\\.\\*-]{4,253}$)(?!.*\\.-)(?!.*-\\.)(?!.*\\.\\.)(?!.*[^\\.]{64,})^(\\*\\.)?(?![-\\.\\*])[^\\*]{1,}\\.(\\*|(?!.*--)(?=.*[a-zA-Z])[^\\*]{1,}[^\\*-])$").min_length(1).max_length(253), s::prop("DomainList", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(localhost)$|^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)$|(?=^[a-zA-Z0-9\\.\\*-]{4,253}$)(?!.*\\.-)(?!.*-\\.)(?!.*\\.\\.)(?!.*[^\\.]{64,})^(\\*\\.)?(?![-\\.\\*])[^\\*]{1,}\\.(\\*|(?!.*--)(?=.*[a-zA-Z])[^\\*]{1,}[^\\*-])$").min_length(1).max_length(253))).min_items(1).max_items(5), s::prop("Name", s::Kind::String).pattern("[\\.\\-_/#A-Za-z0-9]+").min_length(1).max_length(255), s::prop("Platform", s::Kind::Enum(Platform::VALUES)), s::prop("ResourcePolicy", s::Kind::Object(&SCHEMA_ResourcePolicy)), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppMonitor`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppMonitorAttributes {
         /// `Id`: string.
@@ -116,6 +128,16 @@ pub mod app_monitor {
         pub telemetries: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Telemetry>>>,
     }
 
+    /// What the schema says of `AppMonitorConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppMonitorConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AppMonitorConfiguration",
+        properties: &[s::prop("AllowCookies", s::Kind::Boolean), s::prop("EnableXRay", s::Kind::Boolean), s::prop("ExcludedPages", s::Kind::List(&s::prop("", s::Kind::String).pattern("https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}\\b([-a-zA-Z0-9()@:%_\\+.~#?&//=]*)").min_length(1).max_length(1260))).min_items(0).max_items(50), s::prop("FavoritePages", s::Kind::List(&s::prop("", s::Kind::String))).min_items(0).max_items(50), s::prop("GuestRoleArn", s::Kind::String).pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"), s::prop("IdentityPoolId", s::Kind::String).pattern("[\\w-]+:[0-9a-f-]+").min_length(1).max_length(55), s::prop("IncludedPages", s::Kind::List(&s::prop("", s::Kind::String).pattern("https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}\\b([-a-zA-Z0-9()@:%_\\+.~#?&//=]*)").min_length(1).max_length(1260))).min_items(0).max_items(50), s::prop("MetricDestinations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDestination)))).min_items(0).max_items(20), s::prop("SessionSampleRate", s::Kind::Number).minimum(0.0).maximum(1.0), s::prop("Telemetries", s::Kind::List(&s::prop("", s::Kind::Enum(Telemetry::VALUES))))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppMonitorConfiguration>
         for ::stratus_model::Val<AppMonitorConfiguration>
     {
@@ -132,6 +154,16 @@ pub mod app_monitor {
         pub status: ::std::option::Option<::stratus_model::Val<CustomEventsStatus>>,
     }
 
+    /// What the schema says of `CustomEvents`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomEvents: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomEvents",
+        properties: &[s::prop("Status", s::Kind::Enum(CustomEventsStatus::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomEvents> for ::stratus_model::Val<CustomEvents> {
         fn from(value: CustomEvents) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -146,6 +178,19 @@ pub mod app_monitor {
         pub java_script_source_maps:
             ::std::option::Option<::stratus_model::Val<JavaScriptSourceMaps>>,
     }
+
+    /// What the schema says of `DeobfuscationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeobfuscationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DeobfuscationConfiguration",
+        properties: &[s::prop(
+            "JavaScriptSourceMaps",
+            s::Kind::Object(&SCHEMA_JavaScriptSourceMaps),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeobfuscationConfiguration>
         for ::stratus_model::Val<DeobfuscationConfiguration>
@@ -178,6 +223,21 @@ pub mod app_monitor {
             }
         }
     }
+
+    /// What the schema says of `ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourcePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourcePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::String),
+            s::prop("PolicyRevisionId", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourcePolicy> for ::stratus_model::Val<ResourcePolicy> {
         fn from(value: ResourcePolicy) -> Self {
@@ -219,6 +279,26 @@ pub mod app_monitor {
         }
     }
 
+    /// What the schema says of `MetricDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDestination",
+        properties: &[
+            s::prop("Destination", s::Kind::Enum(Destination::VALUES)),
+            s::prop("DestinationArn", s::Kind::String).pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
+            s::prop("IamRoleArn", s::Kind::String).pattern("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
+            s::prop(
+                "MetricDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricDefinition))),
+            )
+            .min_items(0)
+            .max_items(2000),
+        ],
+        required: &["Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDestination> for ::stratus_model::Val<MetricDestination> {
         fn from(value: MetricDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -248,6 +328,16 @@ pub mod app_monitor {
             }
         }
     }
+
+    /// What the schema says of `JavaScriptSourceMaps`'s properties; `validate()` checks them.
+    pub static SCHEMA_JavaScriptSourceMaps: s::ObjectSchema = s::ObjectSchema {
+        name: "JavaScriptSourceMaps",
+        properties: &[s::prop("S3Uri", s::Kind::String).pattern("^s3://[a-z0-9][-.a-z0-9]{1,62}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$").min_length(1).max_length(1024), s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JavaScriptSourceMaps> for ::stratus_model::Val<JavaScriptSourceMaps> {
         fn from(value: JavaScriptSourceMaps) -> Self {
@@ -301,6 +391,43 @@ pub mod app_monitor {
         }
     }
 
+    /// What the schema says of `MetricDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricDefinition",
+        properties: &[
+            s::prop(
+                "DimensionKeys",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*[^\\s].*")
+                        .min_length(1)
+                        .max_length(255),
+                ),
+            ),
+            s::prop("EventPattern", s::Kind::String)
+                .min_length(1)
+                .max_length(4000),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("[a-zA-Z0-9-._/#:]+$")
+                .min_length(1)
+                .max_length(237),
+            s::prop("UnitLabel", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ValueKey", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricDefinition> for ::stratus_model::Val<MetricDefinition> {
         fn from(value: MetricDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -321,6 +448,8 @@ pub mod app_monitor {
     impl Platform {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Web, Self::Android, Self::IOs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Web", "Android", "iOS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -364,6 +493,8 @@ pub mod app_monitor {
     impl Telemetry {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Errors, Self::Performance, Self::Http];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["errors", "performance", "http"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -405,6 +536,8 @@ pub mod app_monitor {
     impl CustomEventsStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -445,6 +578,8 @@ pub mod app_monitor {
     impl Destination {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CloudWatch, Self::Evidently];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CloudWatch", "Evidently"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -485,6 +620,8 @@ pub mod app_monitor {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

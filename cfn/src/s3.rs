@@ -4,6 +4,8 @@
 
 /// `AWS::S3::AccessGrant` and its property types.
 pub mod access_grant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::AccessGrant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrant.html)
@@ -59,6 +61,27 @@ pub mod access_grant {
         }
     }
 
+    /// What the schema says of `AWS::S3::AccessGrant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::AccessGrant",
+        properties: &[
+            s::prop(
+                "AccessGrantsLocationConfiguration",
+                s::Kind::Object(&SCHEMA_AccessGrantsLocationConfiguration),
+            ),
+            s::prop("AccessGrantsLocationId", s::Kind::String),
+            s::prop("ApplicationArn", s::Kind::String),
+            s::prop("Grantee", s::Kind::Object(&SCHEMA_Grantee)),
+            s::prop("Permission", s::Kind::Enum(Permission::VALUES)),
+            s::prop("S3PrefixType", s::Kind::Enum(S3PrefixType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Grantee", "Permission", "AccessGrantsLocationId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessGrant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessGrantAttributes {
         /// `AccessGrantId`: string.
@@ -101,6 +124,16 @@ pub mod access_grant {
         }
     }
 
+    /// What the schema says of `AccessGrantsLocationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessGrantsLocationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessGrantsLocationConfiguration",
+        properties: &[s::prop("S3SubPrefix", s::Kind::String)],
+        required: &["S3SubPrefix"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessGrantsLocationConfiguration>
         for ::stratus_model::Val<AccessGrantsLocationConfiguration>
     {
@@ -135,6 +168,19 @@ pub mod access_grant {
         }
     }
 
+    /// What the schema says of `Grantee`'s properties; `validate()` checks them.
+    pub static SCHEMA_Grantee: s::ObjectSchema = s::ObjectSchema {
+        name: "Grantee",
+        properties: &[
+            s::prop("GranteeIdentifier", s::Kind::String),
+            s::prop("GranteeType", s::Kind::Enum(GranteeType::VALUES)),
+        ],
+        required: &["GranteeType", "GranteeIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Grantee> for ::stratus_model::Val<Grantee> {
         fn from(value: Grantee) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -155,6 +201,8 @@ pub mod access_grant {
     impl Permission {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Read, Self::Write, Self::Readwrite];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["READ", "WRITE", "READWRITE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -194,6 +242,8 @@ pub mod access_grant {
     impl S3PrefixType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Object];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Object"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -235,6 +285,8 @@ pub mod access_grant {
     impl GranteeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iam, Self::DirectoryUser, Self::DirectoryGroup];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM", "DIRECTORY_USER", "DIRECTORY_GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -269,6 +321,8 @@ pub use access_grant::{CfnAccessGrant, CfnAccessGrantAttributes};
 
 /// `AWS::S3::AccessGrantsInstance` and its property types.
 pub mod access_grants_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::AccessGrantsInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantsinstance.html)
@@ -285,6 +339,19 @@ pub mod access_grants_instance {
         /// `IdentityCenterArn`: string.
         pub identity_center_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::S3::AccessGrantsInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::AccessGrantsInstance",
+        properties: &[
+            s::prop("IdentityCenterArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccessGrantsInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessGrantsInstanceAttributes {
@@ -308,6 +375,8 @@ pub use access_grants_instance::{CfnAccessGrantsInstance, CfnAccessGrantsInstanc
 
 /// `AWS::S3::AccessGrantsLocation` and its property types.
 pub mod access_grants_location {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::AccessGrantsLocation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html)
@@ -342,6 +411,20 @@ pub mod access_grants_location {
         }
     }
 
+    /// What the schema says of `AWS::S3::AccessGrantsLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::AccessGrantsLocation",
+        properties: &[
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("LocationScope", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IamRoleArn", "LocationScope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessGrantsLocation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessGrantsLocationAttributes {
         /// `AccessGrantsLocationArn`: string.
@@ -364,6 +447,8 @@ pub use access_grants_location::{CfnAccessGrantsLocation, CfnAccessGrantsLocatio
 
 /// `AWS::S3::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accesspoint.html)
@@ -422,6 +507,37 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `AWS::S3::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::AccessPoint",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("BucketAccountId", s::Kind::String)
+                .pattern("^\\d{12}$")
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$")
+                .min_length(3)
+                .max_length(50),
+            s::prop("Policy", s::Kind::Json),
+            s::prop(
+                "PublicAccessBlockConfiguration",
+                s::Kind::Object(&SCHEMA_PublicAccessBlockConfiguration),
+            ),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `Alias`: string.
@@ -458,6 +574,21 @@ pub mod access_point {
         pub restrict_public_buckets: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `PublicAccessBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicAccessBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicAccessBlockConfiguration",
+        properties: &[
+            s::prop("BlockPublicAcls", s::Kind::Boolean),
+            s::prop("BlockPublicPolicy", s::Kind::Boolean),
+            s::prop("IgnorePublicAcls", s::Kind::Boolean),
+            s::prop("RestrictPublicBuckets", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<PublicAccessBlockConfiguration>
         for ::stratus_model::Val<PublicAccessBlockConfiguration>
     {
@@ -475,6 +606,18 @@ pub mod access_point {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[s::prop("VpcId", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -486,6 +629,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3::Bucket` and its property types.
 pub mod bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::Bucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html)
@@ -575,6 +720,107 @@ pub mod bucket {
         pub website_configuration:
             ::std::option::Option<::stratus_model::Val<WebsiteConfiguration>>,
     }
+
+    /// What the schema says of `AWS::S3::Bucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::Bucket",
+        properties: &[
+            s::prop("AbacStatus", s::Kind::Enum(AbacStatus::VALUES)),
+            s::prop(
+                "AccelerateConfiguration",
+                s::Kind::Object(&SCHEMA_AccelerateConfiguration),
+            ),
+            s::prop("AccessControl", s::Kind::Enum(AccessControl::VALUES)),
+            s::prop(
+                "AnalyticsConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AnalyticsConfiguration),
+                )),
+            ),
+            s::prop(
+                "BucketEncryption",
+                s::Kind::Object(&SCHEMA_BucketEncryption),
+            ),
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^([a-z0-9][a-z0-9.-]*[a-z0-9])?$")
+                .max_length(63),
+            s::prop("BucketNamePrefix", s::Kind::String),
+            s::prop("BucketNamespace", s::Kind::Enum(BucketNamespace::VALUES)),
+            s::prop(
+                "CorsConfiguration",
+                s::Kind::Object(&SCHEMA_CorsConfiguration),
+            ),
+            s::prop(
+                "IntelligentTieringConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_IntelligentTieringConfiguration),
+                )),
+            ),
+            s::prop(
+                "InventoryConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InventoryConfiguration),
+                )),
+            ),
+            s::prop(
+                "LifecycleConfiguration",
+                s::Kind::Object(&SCHEMA_LifecycleConfiguration),
+            ),
+            s::prop(
+                "LoggingConfiguration",
+                s::Kind::Object(&SCHEMA_LoggingConfiguration),
+            ),
+            s::prop(
+                "MetadataConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataConfiguration),
+            ),
+            s::prop(
+                "MetadataTableConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataTableConfiguration),
+            ),
+            s::prop(
+                "MetricsConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricsConfiguration))),
+            ),
+            s::prop(
+                "NotificationConfiguration",
+                s::Kind::Object(&SCHEMA_NotificationConfiguration),
+            ),
+            s::prop(
+                "ObjectLockConfiguration",
+                s::Kind::Object(&SCHEMA_ObjectLockConfiguration),
+            ),
+            s::prop("ObjectLockEnabled", s::Kind::Boolean),
+            s::prop(
+                "OwnershipControls",
+                s::Kind::Object(&SCHEMA_OwnershipControls),
+            ),
+            s::prop(
+                "PublicAccessBlockConfiguration",
+                s::Kind::Object(&SCHEMA_PublicAccessBlockConfiguration),
+            ),
+            s::prop(
+                "ReplicationConfiguration",
+                s::Kind::Object(&SCHEMA_ReplicationConfiguration),
+            ),
+            s::prop(
+                "VersioningConfiguration",
+                s::Kind::Object(&SCHEMA_VersioningConfiguration),
+            ),
+            s::prop(
+                "WebsiteConfiguration",
+                s::Kind::Object(&SCHEMA_WebsiteConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBucketAttributes {
@@ -709,6 +955,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AccelerateConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccelerateConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AccelerateConfiguration",
+        properties: &[s::prop(
+            "AccelerationStatus",
+            s::Kind::Enum(AccelerationStatus::VALUES),
+        )],
+        required: &["AccelerationStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccelerateConfiguration>
         for ::stratus_model::Val<AccelerateConfiguration>
     {
@@ -750,6 +1009,27 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AnalyticsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AnalyticsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AnalyticsConfiguration",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "StorageClassAnalysis",
+                s::Kind::Object(&SCHEMA_StorageClassAnalysis),
+            ),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+        ],
+        required: &["StorageClassAnalysis", "Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AnalyticsConfiguration> for ::stratus_model::Val<AnalyticsConfiguration> {
         fn from(value: AnalyticsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -779,6 +1059,22 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `BucketEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_BucketEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "BucketEncryption",
+        properties: &[s::prop(
+            "ServerSideEncryptionConfiguration",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionRule),
+            )),
+        )],
+        required: &["ServerSideEncryptionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BucketEncryption> for ::stratus_model::Val<BucketEncryption> {
         fn from(value: BucketEncryption) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -804,6 +1100,19 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `CorsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CorsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CorsConfiguration",
+        properties: &[s::prop(
+            "CorsRules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CorsRule))),
+        )],
+        required: &["CorsRules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CorsConfiguration> for ::stratus_model::Val<CorsConfiguration> {
         fn from(value: CorsConfiguration) -> Self {
@@ -847,6 +1156,28 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `IntelligentTieringConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntelligentTieringConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IntelligentTieringConfiguration",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+            s::prop(
+                "Tierings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tiering))),
+            ),
+        ],
+        required: &["Id", "Status", "Tierings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntelligentTieringConfiguration>
         for ::stratus_model::Val<IntelligentTieringConfiguration>
@@ -907,6 +1238,39 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `InventoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InventoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InventoryConfiguration",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_Destination)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Id", s::Kind::String),
+            s::prop(
+                "IncludedObjectVersions",
+                s::Kind::Enum(IncludedObjectVersions::VALUES),
+            ),
+            s::prop(
+                "OptionalFields",
+                s::Kind::List(&s::prop("", s::Kind::Enum(OptionalField::VALUES))),
+            ),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "ScheduleFrequency",
+                s::Kind::Enum(ScheduleFrequency::VALUES),
+            ),
+        ],
+        required: &[
+            "Destination",
+            "Enabled",
+            "Id",
+            "IncludedObjectVersions",
+            "ScheduleFrequency",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InventoryConfiguration> for ::stratus_model::Val<InventoryConfiguration> {
         fn from(value: InventoryConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -938,6 +1302,25 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `LifecycleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleConfiguration",
+        properties: &[
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            ),
+            s::prop(
+                "TransitionDefaultMinimumObjectSize",
+                s::Kind::Enum(TransitionDefaultMinimumObjectSize::VALUES),
+            ),
+        ],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
         fn from(value: LifecycleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -957,6 +1340,20 @@ pub mod bucket {
         pub target_object_key_format:
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[
+            s::prop("DestinationBucketName", s::Kind::String),
+            s::prop("LogFilePrefix", s::Kind::String),
+            s::prop("TargetObjectKeyFormat", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
@@ -993,6 +1390,26 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `MetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataConfiguration",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_MetadataDestination)),
+            s::prop(
+                "InventoryTableConfiguration",
+                s::Kind::Object(&SCHEMA_InventoryTableConfiguration),
+            ),
+            s::prop(
+                "JournalTableConfiguration",
+                s::Kind::Object(&SCHEMA_JournalTableConfiguration),
+            ),
+        ],
+        required: &["JournalTableConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1018,6 +1435,19 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `MetadataTableConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataTableConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataTableConfiguration",
+        properties: &[s::prop(
+            "S3TablesDestination",
+            s::Kind::Object(&SCHEMA_S3TablesDestination),
+        )],
+        required: &["S3TablesDestination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataTableConfiguration>
         for ::stratus_model::Val<MetadataTableConfiguration>
@@ -1056,6 +1486,24 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `MetricsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsConfiguration",
+        properties: &[
+            s::prop("AccessPointArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricsConfiguration> for ::stratus_model::Val<MetricsConfiguration> {
         fn from(value: MetricsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1080,6 +1528,33 @@ pub mod bucket {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TopicConfiguration>>>,
     }
 
+    /// What the schema says of `NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfiguration",
+        properties: &[
+            s::prop(
+                "EventBridgeConfiguration",
+                s::Kind::Object(&SCHEMA_EventBridgeConfiguration),
+            ),
+            s::prop(
+                "LambdaConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LambdaConfiguration))),
+            ),
+            s::prop(
+                "QueueConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_QueueConfiguration))),
+            ),
+            s::prop(
+                "TopicConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TopicConfiguration))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
     {
@@ -1098,6 +1573,22 @@ pub mod bucket {
         /// `Rule`: [`ObjectLockRule`].
         pub rule: ::std::option::Option<::stratus_model::Val<ObjectLockRule>>,
     }
+
+    /// What the schema says of `ObjectLockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectLockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectLockConfiguration",
+        properties: &[
+            s::prop(
+                "ObjectLockEnabled",
+                s::Kind::Enum(ObjectLockEnabled::VALUES),
+            ),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_ObjectLockRule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ObjectLockConfiguration>
         for ::stratus_model::Val<ObjectLockConfiguration>
@@ -1129,6 +1620,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `OwnershipControls`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnershipControls: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnershipControls",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OwnershipControlsRule))),
+        )],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OwnershipControls> for ::stratus_model::Val<OwnershipControls> {
         fn from(value: OwnershipControls) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1148,6 +1652,21 @@ pub mod bucket {
         /// `RestrictPublicBuckets`: boolean.
         pub restrict_public_buckets: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `PublicAccessBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicAccessBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicAccessBlockConfiguration",
+        properties: &[
+            s::prop("BlockPublicAcls", s::Kind::Boolean),
+            s::prop("BlockPublicPolicy", s::Kind::Boolean),
+            s::prop("IgnorePublicAcls", s::Kind::Boolean),
+            s::prop("RestrictPublicBuckets", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublicAccessBlockConfiguration>
         for ::stratus_model::Val<PublicAccessBlockConfiguration>
@@ -1182,6 +1701,22 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfiguration",
+        properties: &[
+            s::prop("Role", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicationRule))),
+            ),
+        ],
+        required: &["Role", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
     {
@@ -1209,6 +1744,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `VersioningConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VersioningConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VersioningConfiguration",
+        properties: &[s::prop("Status", s::Kind::Enum(Status2::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VersioningConfiguration>
         for ::stratus_model::Val<VersioningConfiguration>
     {
@@ -1233,6 +1778,27 @@ pub mod bucket {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<RoutingRule>>>,
     }
 
+    /// What the schema says of `WebsiteConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebsiteConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "WebsiteConfiguration",
+        properties: &[
+            s::prop("ErrorDocument", s::Kind::String),
+            s::prop("IndexDocument", s::Kind::String),
+            s::prop(
+                "RedirectAllRequestsTo",
+                s::Kind::Object(&SCHEMA_RedirectAllRequestsTo),
+            ),
+            s::prop(
+                "RoutingRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RoutingRule))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WebsiteConfiguration> for ::stratus_model::Val<WebsiteConfiguration> {
         fn from(value: WebsiteConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1246,6 +1812,16 @@ pub mod bucket {
         /// `DataExport`: [`DataExport`].
         pub data_export: ::std::option::Option<::stratus_model::Val<DataExport>>,
     }
+
+    /// What the schema says of `StorageClassAnalysis`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageClassAnalysis: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageClassAnalysis",
+        properties: &[s::prop("DataExport", s::Kind::Object(&SCHEMA_DataExport))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageClassAnalysis> for ::stratus_model::Val<StorageClassAnalysis> {
         fn from(value: StorageClassAnalysis) -> Self {
@@ -1278,6 +1854,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `TagFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "TagFilter",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TagFilter> for ::stratus_model::Val<TagFilter> {
         fn from(value: TagFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1297,6 +1886,26 @@ pub mod bucket {
         pub server_side_encryption_by_default:
             ::std::option::Option<::stratus_model::Val<ServerSideEncryptionByDefault>>,
     }
+
+    /// What the schema says of `ServerSideEncryptionRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionRule",
+        properties: &[
+            s::prop(
+                "BlockedEncryptionTypes",
+                s::Kind::Object(&SCHEMA_BlockedEncryptionTypes),
+            ),
+            s::prop("BucketKeyEnabled", s::Kind::Boolean),
+            s::prop(
+                "ServerSideEncryptionByDefault",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionByDefault),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionRule>
         for ::stratus_model::Val<ServerSideEncryptionRule>
@@ -1351,6 +1960,35 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `CorsRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CorsRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CorsRule",
+        properties: &[
+            s::prop(
+                "AllowedHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AllowedMethods",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AllowedMethod::VALUES))),
+            ),
+            s::prop(
+                "AllowedOrigins",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ExposedHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Id", s::Kind::String).max_length(255),
+            s::prop("MaxAge", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["AllowedMethods", "AllowedOrigins"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CorsRule> for ::stratus_model::Val<CorsRule> {
         fn from(value: CorsRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1382,6 +2020,19 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `Tiering`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tiering: s::ObjectSchema = s::ObjectSchema {
+        name: "Tiering",
+        properties: &[
+            s::prop("AccessTier", s::Kind::Enum(AccessTier::VALUES)),
+            s::prop("Days", s::Kind::Integer),
+        ],
+        required: &["AccessTier", "Days"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tiering> for ::stratus_model::Val<Tiering> {
         fn from(value: Tiering) -> Self {
@@ -1420,6 +2071,21 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "Destination",
+        properties: &[
+            s::prop("BucketAccountId", s::Kind::String),
+            s::prop("BucketArn", s::Kind::String),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["BucketArn", "Format"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
@@ -1503,6 +2169,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[s::prop("AbortIncompleteMultipartUpload", s::Kind::Object(&SCHEMA_AbortIncompleteMultipartUpload)), s::prop("ExpirationDate", s::Kind::String).pattern("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), s::prop("ExpirationInDays", s::Kind::Integer), s::prop("ExpiredObjectDeleteMarker", s::Kind::Boolean), s::prop("Id", s::Kind::String).max_length(255), s::prop("NoncurrentVersionExpiration", s::Kind::Object(&SCHEMA_NoncurrentVersionExpiration)), s::prop("NoncurrentVersionExpirationInDays", s::Kind::Integer), s::prop("NoncurrentVersionTransition", s::Kind::Object(&SCHEMA_NoncurrentVersionTransition)), s::prop("NoncurrentVersionTransitions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NoncurrentVersionTransition)))), s::prop("ObjectSizeGreaterThan", s::Kind::String).pattern("[0-9]+").max_length(20), s::prop("ObjectSizeLessThan", s::Kind::String).pattern("[0-9]+").max_length(20), s::prop("Prefix", s::Kind::String), s::prop("Status", s::Kind::Enum(Status3::VALUES)), s::prop("TagFilters", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter)))), s::prop("Transition", s::Kind::Object(&SCHEMA_Transition)), s::prop("Transitions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Transition))))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1535,6 +2211,20 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `MetadataDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataDestination",
+        properties: &[
+            s::prop("TableBucketArn", s::Kind::String),
+            s::prop("TableBucketType", s::Kind::Enum(TableBucketType::VALUES)),
+            s::prop("TableNamespace", s::Kind::String),
+        ],
+        required: &["TableBucketType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataDestination> for ::stratus_model::Val<MetadataDestination> {
         fn from(value: MetadataDestination) -> Self {
@@ -1573,6 +2263,27 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `InventoryTableConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InventoryTableConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InventoryTableConfiguration",
+        properties: &[
+            s::prop(
+                "ConfigurationState",
+                s::Kind::Enum(ConfigurationState::VALUES),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataTableEncryptionConfiguration),
+            ),
+            s::prop("TableArn", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["ConfigurationState"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InventoryTableConfiguration>
         for ::stratus_model::Val<InventoryTableConfiguration>
     {
@@ -1610,6 +2321,27 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `JournalTableConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_JournalTableConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "JournalTableConfiguration",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_MetadataTableEncryptionConfiguration),
+            ),
+            s::prop(
+                "RecordExpiration",
+                s::Kind::Object(&SCHEMA_RecordExpiration),
+            ),
+            s::prop("TableArn", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+        ],
+        required: &["RecordExpiration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JournalTableConfiguration>
         for ::stratus_model::Val<JournalTableConfiguration>
@@ -1650,6 +2382,21 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `S3TablesDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3TablesDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3TablesDestination",
+        properties: &[
+            s::prop("TableArn", s::Kind::String),
+            s::prop("TableBucketArn", s::Kind::String),
+            s::prop("TableName", s::Kind::String),
+            s::prop("TableNamespace", s::Kind::String),
+        ],
+        required: &["TableBucketArn", "TableName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3TablesDestination> for ::stratus_model::Val<S3TablesDestination> {
         fn from(value: S3TablesDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1675,6 +2422,16 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `EventBridgeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeConfiguration",
+        properties: &[s::prop("EventBridgeEnabled", s::Kind::Boolean)],
+        required: &["EventBridgeEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventBridgeConfiguration>
         for ::stratus_model::Val<EventBridgeConfiguration>
@@ -1712,6 +2469,20 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `LambdaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaConfiguration",
+        properties: &[
+            s::prop("Event", s::Kind::String),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_NotificationFilter)),
+            s::prop("Function", s::Kind::String),
+        ],
+        required: &["Function", "Event"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LambdaConfiguration> for ::stratus_model::Val<LambdaConfiguration> {
         fn from(value: LambdaConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1745,6 +2516,20 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `QueueConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_QueueConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "QueueConfiguration",
+        properties: &[
+            s::prop("Event", s::Kind::String),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_NotificationFilter)),
+            s::prop("Queue", s::Kind::String),
+        ],
+        required: &["Event", "Queue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QueueConfiguration> for ::stratus_model::Val<QueueConfiguration> {
         fn from(value: QueueConfiguration) -> Self {
@@ -1780,6 +2565,20 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `TopicConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TopicConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TopicConfiguration",
+        properties: &[
+            s::prop("Event", s::Kind::String),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_NotificationFilter)),
+            s::prop("Topic", s::Kind::String),
+        ],
+        required: &["Event", "Topic"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TopicConfiguration> for ::stratus_model::Val<TopicConfiguration> {
         fn from(value: TopicConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1793,6 +2592,19 @@ pub mod bucket {
         /// `DefaultRetention`: [`DefaultRetention`].
         pub default_retention: ::std::option::Option<::stratus_model::Val<DefaultRetention>>,
     }
+
+    /// What the schema says of `ObjectLockRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectLockRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectLockRule",
+        properties: &[s::prop(
+            "DefaultRetention",
+            s::Kind::Object(&SCHEMA_DefaultRetention),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ObjectLockRule> for ::stratus_model::Val<ObjectLockRule> {
         fn from(value: ObjectLockRule) -> Self {
@@ -1808,6 +2620,19 @@ pub mod bucket {
         /// Allowed values: `ObjectWriter`, `BucketOwnerPreferred`, `BucketOwnerEnforced`.
         pub object_ownership: ::std::option::Option<::stratus_model::Val<ObjectOwnership>>,
     }
+
+    /// What the schema says of `OwnershipControlsRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnershipControlsRule: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnershipControlsRule",
+        properties: &[s::prop(
+            "ObjectOwnership",
+            s::Kind::Enum(ObjectOwnership::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OwnershipControlsRule> for ::stratus_model::Val<OwnershipControlsRule> {
         fn from(value: OwnershipControlsRule) -> Self {
@@ -1863,6 +2688,34 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRule",
+        properties: &[
+            s::prop(
+                "DeleteMarkerReplication",
+                s::Kind::Object(&SCHEMA_DeleteMarkerReplication),
+            ),
+            s::prop(
+                "Destination",
+                s::Kind::Object(&SCHEMA_ReplicationDestination),
+            ),
+            s::prop("Filter", s::Kind::Object(&SCHEMA_ReplicationRuleFilter)),
+            s::prop("Id", s::Kind::String).max_length(255),
+            s::prop("Prefix", s::Kind::String).max_length(1024),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop(
+                "SourceSelectionCriteria",
+                s::Kind::Object(&SCHEMA_SourceSelectionCriteria),
+            ),
+            s::prop("Status", s::Kind::Enum(Status4::VALUES)),
+        ],
+        required: &["Destination", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1893,6 +2746,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `RedirectAllRequestsTo`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedirectAllRequestsTo: s::ObjectSchema = s::ObjectSchema {
+        name: "RedirectAllRequestsTo",
+        properties: &[
+            s::prop("HostName", s::Kind::String),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+        ],
+        required: &["HostName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedirectAllRequestsTo> for ::stratus_model::Val<RedirectAllRequestsTo> {
         fn from(value: RedirectAllRequestsTo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1922,6 +2788,22 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `RoutingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingRule",
+        properties: &[
+            s::prop("RedirectRule", s::Kind::Object(&SCHEMA_RedirectRule)),
+            s::prop(
+                "RoutingRuleCondition",
+                s::Kind::Object(&SCHEMA_RoutingRuleCondition),
+            ),
+        ],
+        required: &["RedirectRule"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RoutingRule> for ::stratus_model::Val<RoutingRule> {
         fn from(value: RoutingRule) -> Self {
@@ -1956,6 +2838,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `DataExport`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataExport: s::ObjectSchema = s::ObjectSchema {
+        name: "DataExport",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_Destination)),
+            s::prop("OutputSchemaVersion", s::Kind::String),
+        ],
+        required: &["Destination", "OutputSchemaVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataExport> for ::stratus_model::Val<DataExport> {
         fn from(value: DataExport) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1971,6 +2866,22 @@ pub mod bucket {
             ::stratus_model::Val<::std::vec::Vec<BlockedEncryptionTypeListItem>>,
         >,
     }
+
+    /// What the schema says of `BlockedEncryptionTypes`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockedEncryptionTypes: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockedEncryptionTypes",
+        properties: &[s::prop(
+            "EncryptionType",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Enum(BlockedEncryptionTypeListItem::VALUES),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlockedEncryptionTypes> for ::stratus_model::Val<BlockedEncryptionTypes> {
         fn from(value: BlockedEncryptionTypes) -> Self {
@@ -2004,6 +2915,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ServerSideEncryptionByDefault`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionByDefault: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionByDefault",
+        properties: &[
+            s::prop("KMSMasterKeyID", s::Kind::String),
+            s::prop("SSEAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
+        ],
+        required: &["SSEAlgorithm"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerSideEncryptionByDefault>
         for ::stratus_model::Val<ServerSideEncryptionByDefault>
     {
@@ -2033,6 +2957,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AbortIncompleteMultipartUpload`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbortIncompleteMultipartUpload: s::ObjectSchema = s::ObjectSchema {
+        name: "AbortIncompleteMultipartUpload",
+        properties: &[s::prop("DaysAfterInitiation", s::Kind::Integer).minimum(0.0)],
+        required: &["DaysAfterInitiation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbortIncompleteMultipartUpload>
         for ::stratus_model::Val<AbortIncompleteMultipartUpload>
     {
@@ -2061,6 +2995,19 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `NoncurrentVersionExpiration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NoncurrentVersionExpiration: s::ObjectSchema = s::ObjectSchema {
+        name: "NoncurrentVersionExpiration",
+        properties: &[
+            s::prop("NewerNoncurrentVersions", s::Kind::Integer),
+            s::prop("NoncurrentDays", s::Kind::Integer),
+        ],
+        required: &["NoncurrentDays"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NoncurrentVersionExpiration>
         for ::stratus_model::Val<NoncurrentVersionExpiration>
@@ -2099,6 +3046,20 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `NoncurrentVersionTransition`'s properties; `validate()` checks them.
+    pub static SCHEMA_NoncurrentVersionTransition: s::ObjectSchema = s::ObjectSchema {
+        name: "NoncurrentVersionTransition",
+        properties: &[
+            s::prop("NewerNoncurrentVersions", s::Kind::Integer),
+            s::prop("StorageClass", s::Kind::Enum(StorageClass::VALUES)),
+            s::prop("TransitionInDays", s::Kind::Integer),
+        ],
+        required: &["StorageClass", "TransitionInDays"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NoncurrentVersionTransition>
         for ::stratus_model::Val<NoncurrentVersionTransition>
     {
@@ -2134,6 +3095,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `Transition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transition: s::ObjectSchema = s::ObjectSchema {
+        name: "Transition",
+        properties: &[s::prop("StorageClass", s::Kind::Enum(StorageClass2::VALUES)), s::prop("TransitionDate", s::Kind::String).pattern("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), s::prop("TransitionInDays", s::Kind::Integer)],
+        required: &["StorageClass"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Transition> for ::stratus_model::Val<Transition> {
         fn from(value: Transition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2163,6 +3134,19 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `MetadataTableEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataTableEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataTableEncryptionConfiguration",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("SseAlgorithm", s::Kind::Enum(SseAlgorithm2::VALUES)),
+        ],
+        required: &["SseAlgorithm"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataTableEncryptionConfiguration>
         for ::stratus_model::Val<MetadataTableEncryptionConfiguration>
@@ -2196,6 +3180,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `RecordExpiration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordExpiration: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordExpiration",
+        properties: &[
+            s::prop("Days", s::Kind::Integer),
+            s::prop("Expiration", s::Kind::Enum(Expiration::VALUES)),
+        ],
+        required: &["Expiration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecordExpiration> for ::stratus_model::Val<RecordExpiration> {
         fn from(value: RecordExpiration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2220,6 +3217,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `NotificationFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationFilter",
+        properties: &[s::prop("S3Key", s::Kind::Object(&SCHEMA_S3KeyFilter))],
+        required: &["S3Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationFilter> for ::stratus_model::Val<NotificationFilter> {
         fn from(value: NotificationFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2239,6 +3246,20 @@ pub mod bucket {
         pub years: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `DefaultRetention`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultRetention: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultRetention",
+        properties: &[
+            s::prop("Days", s::Kind::Integer),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+            s::prop("Years", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultRetention> for ::stratus_model::Val<DefaultRetention> {
         fn from(value: DefaultRetention) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2253,6 +3274,16 @@ pub mod bucket {
         /// Allowed values: `Disabled`, `Enabled`.
         pub status: ::std::option::Option<::stratus_model::Val<Status5>>,
     }
+
+    /// What the schema says of `DeleteMarkerReplication`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeleteMarkerReplication: s::ObjectSchema = s::ObjectSchema {
+        name: "DeleteMarkerReplication",
+        properties: &[s::prop("Status", s::Kind::Enum(Status5::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeleteMarkerReplication>
         for ::stratus_model::Val<DeleteMarkerReplication>
@@ -2303,6 +3334,30 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicationDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationDestination",
+        properties: &[
+            s::prop(
+                "AccessControlTranslation",
+                s::Kind::Object(&SCHEMA_AccessControlTranslation),
+            ),
+            s::prop("Account", s::Kind::String),
+            s::prop("Bucket", s::Kind::String),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("Metrics", s::Kind::Object(&SCHEMA_Metrics)),
+            s::prop("ReplicationTime", s::Kind::Object(&SCHEMA_ReplicationTime)),
+            s::prop("StorageClass", s::Kind::Enum(StorageClass3::VALUES)),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
         fn from(value: ReplicationDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2321,6 +3376,20 @@ pub mod bucket {
         pub tag_filter: ::std::option::Option<::stratus_model::Val<TagFilter>>,
     }
 
+    /// What the schema says of `ReplicationRuleFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRuleFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRuleFilter",
+        properties: &[
+            s::prop("And", s::Kind::Object(&SCHEMA_ReplicationRuleAndOperator)),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("TagFilter", s::Kind::Object(&SCHEMA_TagFilter)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationRuleFilter> for ::stratus_model::Val<ReplicationRuleFilter> {
         fn from(value: ReplicationRuleFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2338,6 +3407,25 @@ pub mod bucket {
         pub sse_kms_encrypted_objects:
             ::std::option::Option<::stratus_model::Val<SseKmsEncryptedObjects>>,
     }
+
+    /// What the schema says of `SourceSelectionCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceSelectionCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceSelectionCriteria",
+        properties: &[
+            s::prop(
+                "ReplicaModifications",
+                s::Kind::Object(&SCHEMA_ReplicaModifications),
+            ),
+            s::prop(
+                "SseKmsEncryptedObjects",
+                s::Kind::Object(&SCHEMA_SseKmsEncryptedObjects),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceSelectionCriteria>
         for ::stratus_model::Val<SourceSelectionCriteria>
@@ -2365,6 +3453,22 @@ pub mod bucket {
         pub replace_key_with: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RedirectRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedirectRule: s::ObjectSchema = s::ObjectSchema {
+        name: "RedirectRule",
+        properties: &[
+            s::prop("HostName", s::Kind::String),
+            s::prop("HttpRedirectCode", s::Kind::String),
+            s::prop("Protocol", s::Kind::Enum(Protocol2::VALUES)),
+            s::prop("ReplaceKeyPrefixWith", s::Kind::String),
+            s::prop("ReplaceKeyWith", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedirectRule> for ::stratus_model::Val<RedirectRule> {
         fn from(value: RedirectRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2381,6 +3485,19 @@ pub mod bucket {
         /// `KeyPrefixEquals`: string.
         pub key_prefix_equals: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RoutingRuleCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingRuleCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingRuleCondition",
+        properties: &[
+            s::prop("HttpErrorCodeReturnedEquals", s::Kind::String),
+            s::prop("KeyPrefixEquals", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RoutingRuleCondition> for ::stratus_model::Val<RoutingRuleCondition> {
         fn from(value: RoutingRuleCondition) -> Self {
@@ -2408,6 +3525,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `S3KeyFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3KeyFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "S3KeyFilter",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FilterRule))),
+        )],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3KeyFilter> for ::stratus_model::Val<S3KeyFilter> {
         fn from(value: S3KeyFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2432,6 +3562,16 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `AccessControlTranslation`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlTranslation: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlTranslation",
+        properties: &[s::prop("Owner", s::Kind::Enum(Owner::VALUES))],
+        required: &["Owner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessControlTranslation>
         for ::stratus_model::Val<AccessControlTranslation>
@@ -2462,6 +3602,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[s::prop("ReplicaKmsKeyID", s::Kind::String)],
+        required: &["ReplicaKmsKeyID"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -2491,6 +3641,22 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `Metrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_Metrics: s::ObjectSchema = s::ObjectSchema {
+        name: "Metrics",
+        properties: &[
+            s::prop(
+                "EventThreshold",
+                s::Kind::Object(&SCHEMA_ReplicationTimeValue),
+            ),
+            s::prop("Status", s::Kind::Enum(Status6::VALUES)),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Metrics> for ::stratus_model::Val<Metrics> {
         fn from(value: Metrics) -> Self {
@@ -2524,6 +3690,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicationTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationTime: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationTime",
+        properties: &[
+            s::prop("Status", s::Kind::Enum(Status7::VALUES)),
+            s::prop("Time", s::Kind::Object(&SCHEMA_ReplicationTimeValue)),
+        ],
+        required: &["Status", "Time"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationTime> for ::stratus_model::Val<ReplicationTime> {
         fn from(value: ReplicationTime) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2539,6 +3718,22 @@ pub mod bucket {
         /// `TagFilters`: list of [`TagFilter`].
         pub tag_filters: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TagFilter>>>,
     }
+
+    /// What the schema says of `ReplicationRuleAndOperator`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRuleAndOperator: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRuleAndOperator",
+        properties: &[
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "TagFilters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagFilter))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationRuleAndOperator>
         for ::stratus_model::Val<ReplicationRuleAndOperator>
@@ -2567,6 +3762,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicaModifications`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaModifications: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaModifications",
+        properties: &[s::prop("Status", s::Kind::Enum(Status8::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaModifications> for ::stratus_model::Val<ReplicaModifications> {
         fn from(value: ReplicaModifications) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2591,6 +3796,16 @@ pub mod bucket {
             }
         }
     }
+
+    /// What the schema says of `SseKmsEncryptedObjects`'s properties; `validate()` checks them.
+    pub static SCHEMA_SseKmsEncryptedObjects: s::ObjectSchema = s::ObjectSchema {
+        name: "SseKmsEncryptedObjects",
+        properties: &[s::prop("Status", s::Kind::Enum(Status9::VALUES))],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SseKmsEncryptedObjects> for ::stratus_model::Val<SseKmsEncryptedObjects> {
         fn from(value: SseKmsEncryptedObjects) -> Self {
@@ -2624,6 +3839,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `FilterRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterRule: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterRule",
+        properties: &[
+            s::prop("Name", s::Kind::String).max_length(1024),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterRule> for ::stratus_model::Val<FilterRule> {
         fn from(value: FilterRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2648,6 +3876,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `ReplicationTimeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationTimeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationTimeValue",
+        properties: &[s::prop("Minutes", s::Kind::Integer)],
+        required: &["Minutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationTimeValue> for ::stratus_model::Val<ReplicationTimeValue> {
         fn from(value: ReplicationTimeValue) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2666,6 +3904,8 @@ pub mod bucket {
     impl AbacStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2727,6 +3967,17 @@ pub mod bucket {
             Self::PublicRead,
             Self::PublicReadWrite,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AuthenticatedRead",
+            "AwsExecRead",
+            "BucketOwnerFullControl",
+            "BucketOwnerRead",
+            "LogDeliveryWrite",
+            "Private",
+            "PublicRead",
+            "PublicReadWrite",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2773,6 +4024,8 @@ pub mod bucket {
     impl BucketNamespace {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Global, Self::AccountRegional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["global", "account-regional"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2813,6 +4066,8 @@ pub mod bucket {
     impl AccelerationStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Suspended];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2853,6 +4108,8 @@ pub mod bucket {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2893,6 +4150,8 @@ pub mod bucket {
     impl IncludedObjectVersions {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Current];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["All", "Current"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2978,6 +4237,25 @@ pub mod bucket {
             Self::ObjectOwner,
             Self::LifecycleExpirationDate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Size",
+            "LastModifiedDate",
+            "StorageClass",
+            "ETag",
+            "IsMultipartUploaded",
+            "ReplicationStatus",
+            "EncryptionStatus",
+            "ObjectLockRetainUntilDate",
+            "ObjectLockMode",
+            "ObjectLockLegalHoldStatus",
+            "IntelligentTieringAccessTier",
+            "BucketKeyStatus",
+            "ChecksumAlgorithm",
+            "ObjectAccessControlList",
+            "ObjectOwner",
+            "LifecycleExpirationDate",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3032,6 +4310,8 @@ pub mod bucket {
     impl ScheduleFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daily, Self::Weekly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Daily", "Weekly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3072,6 +4352,9 @@ pub mod bucket {
     impl TransitionDefaultMinimumObjectSize {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::VariesByStorageClass, Self::AllStorageClasses128K];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["varies_by_storage_class", "all_storage_classes_128K"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3112,6 +4395,8 @@ pub mod bucket {
     impl ObjectLockEnabled {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3151,6 +4436,8 @@ pub mod bucket {
     impl Status2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Suspended];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3198,6 +4485,8 @@ pub mod bucket {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Get, Self::Put, Self::Head, Self::Post, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GET", "PUT", "HEAD", "POST", "DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3241,6 +4530,8 @@ pub mod bucket {
     impl AccessTier {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ArchiveAccess, Self::DeepArchiveAccess];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3283,6 +4574,8 @@ pub mod bucket {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Orc, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3324,6 +4617,8 @@ pub mod bucket {
     impl Status3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3364,6 +4659,8 @@ pub mod bucket {
     impl TableBucketType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aws, Self::Customer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aws", "customer"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3404,6 +4701,8 @@ pub mod bucket {
     impl ConfigurationState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3450,6 +4749,12 @@ pub mod bucket {
             Self::BucketOwnerPreferred,
             Self::BucketOwnerEnforced,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ObjectWriter",
+            "BucketOwnerPreferred",
+            "BucketOwnerEnforced",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3491,6 +4796,8 @@ pub mod bucket {
     impl Status4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3531,6 +4838,8 @@ pub mod bucket {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3571,6 +4880,8 @@ pub mod bucket {
     impl BlockedEncryptionTypeListItem {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::SseC];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "SSE-C"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3615,6 +4926,8 @@ pub mod bucket {
     impl SseAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsKms, Self::Aes256, Self::AwsKmsDsse];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256", "aws:kms:dsse"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3673,6 +4986,16 @@ pub mod bucket {
             Self::IntelligentTiering,
             Self::OnezoneIa,
             Self::StandardIa,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEEP_ARCHIVE",
+            "GLACIER",
+            "Glacier",
+            "GLACIER_IR",
+            "INTELLIGENT_TIERING",
+            "ONEZONE_IA",
+            "STANDARD_IA",
         ];
 
         /// The value CloudFormation takes.
@@ -3737,6 +5060,16 @@ pub mod bucket {
             Self::OnezoneIa,
             Self::StandardIa,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEEP_ARCHIVE",
+            "GLACIER",
+            "Glacier",
+            "GLACIER_IR",
+            "INTELLIGENT_TIERING",
+            "ONEZONE_IA",
+            "STANDARD_IA",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3782,6 +5115,8 @@ pub mod bucket {
     impl SseAlgorithm2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsKms, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3822,6 +5157,8 @@ pub mod bucket {
     impl Expiration {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3862,6 +5199,8 @@ pub mod bucket {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Compliance, Self::Governance];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMPLIANCE", "GOVERNANCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3902,6 +5241,8 @@ pub mod bucket {
     impl Status5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3963,6 +5304,17 @@ pub mod bucket {
             Self::Standard,
             Self::StandardIa,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DEEP_ARCHIVE",
+            "GLACIER",
+            "GLACIER_IR",
+            "INTELLIGENT_TIERING",
+            "ONEZONE_IA",
+            "REDUCED_REDUNDANCY",
+            "STANDARD",
+            "STANDARD_IA",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4009,6 +5361,8 @@ pub mod bucket {
     impl Protocol2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["http", "https"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4047,6 +5401,8 @@ pub mod bucket {
     impl Owner {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Destination];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Destination"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4086,6 +5442,8 @@ pub mod bucket {
     impl Status6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4126,6 +5484,8 @@ pub mod bucket {
     impl Status7 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4166,6 +5526,8 @@ pub mod bucket {
     impl Status8 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4206,6 +5568,8 @@ pub mod bucket {
     impl Status9 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4239,6 +5603,8 @@ pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::S3::BucketPolicy` and its property types.
 pub mod bucket_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::BucketPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html)
@@ -4271,12 +5637,27 @@ pub mod bucket_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3::BucketPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::BucketPolicy",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("PolicyDocument", s::Kind::Json),
+        ],
+        required: &["Bucket", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3::MultiRegionAccessPoint` and its property types.
 pub mod multi_region_access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::MultiRegionAccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspoint.html)
@@ -4319,6 +5700,30 @@ pub mod multi_region_access_point {
         }
     }
 
+    /// What the schema says of `AWS::S3::MultiRegionAccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::MultiRegionAccessPoint",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$")
+                .min_length(3)
+                .max_length(50),
+            s::prop(
+                "PublicAccessBlockConfiguration",
+                s::Kind::Object(&SCHEMA_PublicAccessBlockConfiguration),
+            ),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Region))),
+            )
+            .min_items(1),
+        ],
+        required: &["Regions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMultiRegionAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiRegionAccessPointAttributes {
         /// `Alias`: string.
@@ -4349,6 +5754,21 @@ pub mod multi_region_access_point {
         /// `RestrictPublicBuckets`: boolean.
         pub restrict_public_buckets: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `PublicAccessBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicAccessBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicAccessBlockConfiguration",
+        properties: &[
+            s::prop("BlockPublicAcls", s::Kind::Boolean),
+            s::prop("BlockPublicPolicy", s::Kind::Boolean),
+            s::prop("IgnorePublicAcls", s::Kind::Boolean),
+            s::prop("RestrictPublicBuckets", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublicAccessBlockConfiguration>
         for ::stratus_model::Val<PublicAccessBlockConfiguration>
@@ -4385,6 +5805,25 @@ pub mod multi_region_access_point {
         }
     }
 
+    /// What the schema says of `Region`'s properties; `validate()` checks them.
+    pub static SCHEMA_Region: s::ObjectSchema = s::ObjectSchema {
+        name: "Region",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("BucketAccountId", s::Kind::String)
+                .pattern("^[0-9]{12}$")
+                .min_length(12)
+                .max_length(12),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Region> for ::stratus_model::Val<Region> {
         fn from(value: Region) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4398,6 +5837,8 @@ pub use multi_region_access_point::{
 
 /// `AWS::S3::MultiRegionAccessPointPolicy` and its property types.
 pub mod multi_region_access_point_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::MultiRegionAccessPointPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-multiregionaccesspointpolicy.html)
@@ -4433,6 +5874,22 @@ pub mod multi_region_access_point_policy {
         }
     }
 
+    /// What the schema says of `AWS::S3::MultiRegionAccessPointPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::MultiRegionAccessPointPolicy",
+        properties: &[
+            s::prop("MrapName", s::Kind::String)
+                .pattern("^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$")
+                .min_length(3)
+                .max_length(50),
+            s::prop("Policy", s::Kind::Json),
+        ],
+        required: &["Policy", "MrapName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMultiRegionAccessPointPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMultiRegionAccessPointPolicyAttributes {
         /// `PolicyStatus`: JSON.
@@ -4459,6 +5916,8 @@ pub use multi_region_access_point_policy::{
 
 /// `AWS::S3::StorageLens` and its property types.
 pub mod storage_lens {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::StorageLens`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-storagelens.html)
@@ -4489,6 +5948,22 @@ pub mod storage_lens {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3::StorageLens`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::StorageLens",
+        properties: &[
+            s::prop(
+                "StorageLensConfiguration",
+                s::Kind::Object(&SCHEMA_StorageLensConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["StorageLensConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStorageLens`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageLensAttributes {
@@ -4558,6 +6033,33 @@ pub mod storage_lens {
         }
     }
 
+    /// What the schema says of `StorageLensConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLensConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLensConfiguration",
+        properties: &[
+            s::prop("AccountLevel", s::Kind::Object(&SCHEMA_AccountLevel)),
+            s::prop("AwsOrg", s::Kind::Object(&SCHEMA_AwsOrg)),
+            s::prop("DataExport", s::Kind::Object(&SCHEMA_DataExport)),
+            s::prop("Exclude", s::Kind::Object(&SCHEMA_BucketsAndRegions)),
+            s::prop(
+                "ExpandedPrefixesDataExport",
+                s::Kind::Object(&SCHEMA_StorageLensExpandedPrefixesDataExport),
+            ),
+            s::prop("Id", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_.]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Include", s::Kind::Object(&SCHEMA_BucketsAndRegions)),
+            s::prop("IsEnabled", s::Kind::Boolean),
+            s::prop("PrefixDelimiter", s::Kind::String),
+            s::prop("StorageLensArn", s::Kind::String),
+        ],
+        required: &["Id", "AccountLevel", "IsEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageLensConfiguration>
         for ::stratus_model::Val<StorageLensConfiguration>
     {
@@ -4609,6 +6111,39 @@ pub mod storage_lens {
         }
     }
 
+    /// What the schema says of `AccountLevel`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccountLevel: s::ObjectSchema = s::ObjectSchema {
+        name: "AccountLevel",
+        properties: &[
+            s::prop("ActivityMetrics", s::Kind::Object(&SCHEMA_ActivityMetrics)),
+            s::prop(
+                "AdvancedCostOptimizationMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedCostOptimizationMetrics),
+            ),
+            s::prop(
+                "AdvancedDataProtectionMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedDataProtectionMetrics),
+            ),
+            s::prop(
+                "AdvancedPerformanceMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedPerformanceMetrics),
+            ),
+            s::prop("BucketLevel", s::Kind::Object(&SCHEMA_BucketLevel)),
+            s::prop(
+                "DetailedStatusCodesMetrics",
+                s::Kind::Object(&SCHEMA_DetailedStatusCodesMetrics),
+            ),
+            s::prop(
+                "StorageLensGroupLevel",
+                s::Kind::Object(&SCHEMA_StorageLensGroupLevel),
+            ),
+        ],
+        required: &["BucketLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccountLevel> for ::stratus_model::Val<AccountLevel> {
         fn from(value: AccountLevel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4633,6 +6168,16 @@ pub mod storage_lens {
         }
     }
 
+    /// What the schema says of `AwsOrg`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsOrg: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsOrg",
+        properties: &[s::prop("Arn", s::Kind::String)],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsOrg> for ::stratus_model::Val<AwsOrg> {
         fn from(value: AwsOrg) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4652,6 +6197,29 @@ pub mod storage_lens {
             ::std::option::Option<::stratus_model::Val<StorageLensTableDestination>>,
     }
 
+    /// What the schema says of `DataExport`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataExport: s::ObjectSchema = s::ObjectSchema {
+        name: "DataExport",
+        properties: &[
+            s::prop(
+                "CloudWatchMetrics",
+                s::Kind::Object(&SCHEMA_CloudWatchMetrics),
+            ),
+            s::prop(
+                "S3BucketDestination",
+                s::Kind::Object(&SCHEMA_S3BucketDestination),
+            ),
+            s::prop(
+                "StorageLensTableDestination",
+                s::Kind::Object(&SCHEMA_StorageLensTableDestination),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataExport> for ::stratus_model::Val<DataExport> {
         fn from(value: DataExport) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4670,6 +6238,19 @@ pub mod storage_lens {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `BucketsAndRegions`'s properties; `validate()` checks them.
+    pub static SCHEMA_BucketsAndRegions: s::ObjectSchema = s::ObjectSchema {
+        name: "BucketsAndRegions",
+        properties: &[
+            s::prop("Buckets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BucketsAndRegions> for ::stratus_model::Val<BucketsAndRegions> {
         fn from(value: BucketsAndRegions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4687,6 +6268,25 @@ pub mod storage_lens {
             ::std::option::Option<::stratus_model::Val<StorageLensTableDestination>>,
     }
 
+    /// What the schema says of `StorageLensExpandedPrefixesDataExport`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLensExpandedPrefixesDataExport: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLensExpandedPrefixesDataExport",
+        properties: &[
+            s::prop(
+                "S3BucketDestination",
+                s::Kind::Object(&SCHEMA_S3BucketDestination),
+            ),
+            s::prop(
+                "StorageLensTableDestination",
+                s::Kind::Object(&SCHEMA_StorageLensTableDestination),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageLensExpandedPrefixesDataExport>
         for ::stratus_model::Val<StorageLensExpandedPrefixesDataExport>
     {
@@ -4703,6 +6303,16 @@ pub mod storage_lens {
         pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ActivityMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActivityMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "ActivityMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActivityMetrics> for ::stratus_model::Val<ActivityMetrics> {
         fn from(value: ActivityMetrics) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4716,6 +6326,16 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AdvancedCostOptimizationMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedCostOptimizationMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedCostOptimizationMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedCostOptimizationMetrics>
         for ::stratus_model::Val<AdvancedCostOptimizationMetrics>
@@ -4733,6 +6353,16 @@ pub mod storage_lens {
         pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AdvancedDataProtectionMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedDataProtectionMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedDataProtectionMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdvancedDataProtectionMetrics>
         for ::stratus_model::Val<AdvancedDataProtectionMetrics>
     {
@@ -4748,6 +6378,16 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AdvancedPerformanceMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdvancedPerformanceMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "AdvancedPerformanceMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AdvancedPerformanceMetrics>
         for ::stratus_model::Val<AdvancedPerformanceMetrics>
@@ -4779,6 +6419,35 @@ pub mod storage_lens {
         pub prefix_level: ::std::option::Option<::stratus_model::Val<PrefixLevel>>,
     }
 
+    /// What the schema says of `BucketLevel`'s properties; `validate()` checks them.
+    pub static SCHEMA_BucketLevel: s::ObjectSchema = s::ObjectSchema {
+        name: "BucketLevel",
+        properties: &[
+            s::prop("ActivityMetrics", s::Kind::Object(&SCHEMA_ActivityMetrics)),
+            s::prop(
+                "AdvancedCostOptimizationMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedCostOptimizationMetrics),
+            ),
+            s::prop(
+                "AdvancedDataProtectionMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedDataProtectionMetrics),
+            ),
+            s::prop(
+                "AdvancedPerformanceMetrics",
+                s::Kind::Object(&SCHEMA_AdvancedPerformanceMetrics),
+            ),
+            s::prop(
+                "DetailedStatusCodesMetrics",
+                s::Kind::Object(&SCHEMA_DetailedStatusCodesMetrics),
+            ),
+            s::prop("PrefixLevel", s::Kind::Object(&SCHEMA_PrefixLevel)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BucketLevel> for ::stratus_model::Val<BucketLevel> {
         fn from(value: BucketLevel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4792,6 +6461,16 @@ pub mod storage_lens {
         /// `IsEnabled`: boolean.
         pub is_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DetailedStatusCodesMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_DetailedStatusCodesMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "DetailedStatusCodesMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DetailedStatusCodesMetrics>
         for ::stratus_model::Val<DetailedStatusCodesMetrics>
@@ -4809,6 +6488,19 @@ pub mod storage_lens {
         pub storage_lens_group_selection_criteria:
             ::std::option::Option<::stratus_model::Val<StorageLensGroupSelectionCriteria>>,
     }
+
+    /// What the schema says of `StorageLensGroupLevel`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLensGroupLevel: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLensGroupLevel",
+        properties: &[s::prop(
+            "StorageLensGroupSelectionCriteria",
+            s::Kind::Object(&SCHEMA_StorageLensGroupSelectionCriteria),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageLensGroupLevel> for ::stratus_model::Val<StorageLensGroupLevel> {
         fn from(value: StorageLensGroupLevel) -> Self {
@@ -4833,6 +6525,16 @@ pub mod storage_lens {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchMetrics",
+        properties: &[s::prop("IsEnabled", s::Kind::Boolean)],
+        required: &["IsEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchMetrics> for ::stratus_model::Val<CloudWatchMetrics> {
         fn from(value: CloudWatchMetrics) -> Self {
@@ -4883,6 +6585,26 @@ pub mod storage_lens {
         }
     }
 
+    /// What the schema says of `S3BucketDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3BucketDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3BucketDestination",
+        properties: &[
+            s::prop("AccountId", s::Kind::String),
+            s::prop("Arn", s::Kind::String),
+            s::prop("Encryption", s::Kind::Json),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop(
+                "OutputSchemaVersion",
+                s::Kind::Enum(OutputSchemaVersion::VALUES),
+            ),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["OutputSchemaVersion", "Format", "AccountId", "Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3BucketDestination> for ::stratus_model::Val<S3BucketDestination> {
         fn from(value: S3BucketDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4909,6 +6631,19 @@ pub mod storage_lens {
             }
         }
     }
+
+    /// What the schema says of `StorageLensTableDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLensTableDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLensTableDestination",
+        properties: &[
+            s::prop("Encryption", s::Kind::Json),
+            s::prop("IsEnabled", s::Kind::Boolean),
+        ],
+        required: &["IsEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageLensTableDestination>
         for ::stratus_model::Val<StorageLensTableDestination>
@@ -4938,6 +6673,19 @@ pub mod storage_lens {
         }
     }
 
+    /// What the schema says of `PrefixLevel`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrefixLevel: s::ObjectSchema = s::ObjectSchema {
+        name: "PrefixLevel",
+        properties: &[s::prop(
+            "StorageMetrics",
+            s::Kind::Object(&SCHEMA_PrefixLevelStorageMetrics),
+        )],
+        required: &["StorageMetrics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrefixLevel> for ::stratus_model::Val<PrefixLevel> {
         fn from(value: PrefixLevel) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4956,6 +6704,19 @@ pub mod storage_lens {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `StorageLensGroupSelectionCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageLensGroupSelectionCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageLensGroupSelectionCriteria",
+        properties: &[
+            s::prop("Exclude", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("Include", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StorageLensGroupSelectionCriteria>
         for ::stratus_model::Val<StorageLensGroupSelectionCriteria>
     {
@@ -4973,6 +6734,22 @@ pub mod storage_lens {
         /// `SelectionCriteria`: [`SelectionCriteria`].
         pub selection_criteria: ::std::option::Option<::stratus_model::Val<SelectionCriteria>>,
     }
+
+    /// What the schema says of `PrefixLevelStorageMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrefixLevelStorageMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "PrefixLevelStorageMetrics",
+        properties: &[
+            s::prop("IsEnabled", s::Kind::Boolean),
+            s::prop(
+                "SelectionCriteria",
+                s::Kind::Object(&SCHEMA_SelectionCriteria),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrefixLevelStorageMetrics>
         for ::stratus_model::Val<PrefixLevelStorageMetrics>
@@ -4994,6 +6771,20 @@ pub mod storage_lens {
         pub min_storage_bytes_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `SelectionCriteria`'s properties; `validate()` checks them.
+    pub static SCHEMA_SelectionCriteria: s::ObjectSchema = s::ObjectSchema {
+        name: "SelectionCriteria",
+        properties: &[
+            s::prop("Delimiter", s::Kind::String),
+            s::prop("MaxDepth", s::Kind::Integer),
+            s::prop("MinStorageBytesPercentage", s::Kind::Number),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SelectionCriteria> for ::stratus_model::Val<SelectionCriteria> {
         fn from(value: SelectionCriteria) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5012,6 +6803,8 @@ pub mod storage_lens {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "Parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5050,6 +6843,8 @@ pub mod storage_lens {
     impl OutputSchemaVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V_1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5082,6 +6877,8 @@ pub use storage_lens::{CfnStorageLens, CfnStorageLensAttributes};
 
 /// `AWS::S3::StorageLensGroup` and its property types.
 pub mod storage_lens_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3::StorageLensGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-storagelensgroup.html)
@@ -5118,6 +6915,23 @@ pub mod storage_lens_group {
         }
     }
 
+    /// What the schema says of `AWS::S3::StorageLensGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3::StorageLensGroup",
+        properties: &[
+            s::prop("Filter", s::Kind::Object(&SCHEMA_Filter)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\-_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Filter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStorageLensGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStorageLensGroupAttributes {
         /// `StorageLensGroupArn`: string.
@@ -5152,6 +6966,33 @@ pub mod storage_lens_group {
         pub or: ::std::option::Option<::stratus_model::Val<Or>>,
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("And", s::Kind::Object(&SCHEMA_And)),
+            s::prop(
+                "MatchAnyPrefix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnySuffix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnyTag",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("MatchObjectAge", s::Kind::Object(&SCHEMA_MatchObjectAge)),
+            s::prop("MatchObjectSize", s::Kind::Object(&SCHEMA_MatchObjectSize)),
+            s::prop("Or", s::Kind::Object(&SCHEMA_Or)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5175,6 +7016,31 @@ pub mod storage_lens_group {
         /// `MatchObjectSize`: [`MatchObjectSize`].
         pub match_object_size: ::std::option::Option<::stratus_model::Val<MatchObjectSize>>,
     }
+
+    /// What the schema says of `And`'s properties; `validate()` checks them.
+    pub static SCHEMA_And: s::ObjectSchema = s::ObjectSchema {
+        name: "And",
+        properties: &[
+            s::prop(
+                "MatchAnyPrefix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnySuffix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnyTag",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("MatchObjectAge", s::Kind::Object(&SCHEMA_MatchObjectAge)),
+            s::prop("MatchObjectSize", s::Kind::Object(&SCHEMA_MatchObjectSize)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<And> for ::stratus_model::Val<And> {
         fn from(value: And) -> Self {
@@ -5209,6 +7075,23 @@ pub mod storage_lens_group {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5227,6 +7110,19 @@ pub mod storage_lens_group {
         pub days_less_than: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MatchObjectAge`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchObjectAge: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchObjectAge",
+        properties: &[
+            s::prop("DaysGreaterThan", s::Kind::Integer).minimum(1.0),
+            s::prop("DaysLessThan", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MatchObjectAge> for ::stratus_model::Val<MatchObjectAge> {
         fn from(value: MatchObjectAge) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5244,6 +7140,19 @@ pub mod storage_lens_group {
         /// Range: `1..=`.
         pub bytes_less_than: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `MatchObjectSize`'s properties; `validate()` checks them.
+    pub static SCHEMA_MatchObjectSize: s::ObjectSchema = s::ObjectSchema {
+        name: "MatchObjectSize",
+        properties: &[
+            s::prop("BytesGreaterThan", s::Kind::Integer).minimum(1.0),
+            s::prop("BytesLessThan", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MatchObjectSize> for ::stratus_model::Val<MatchObjectSize> {
         fn from(value: MatchObjectSize) -> Self {
@@ -5268,6 +7177,31 @@ pub mod storage_lens_group {
         /// `MatchObjectSize`: [`MatchObjectSize`].
         pub match_object_size: ::std::option::Option<::stratus_model::Val<MatchObjectSize>>,
     }
+
+    /// What the schema says of `Or`'s properties; `validate()` checks them.
+    pub static SCHEMA_Or: s::ObjectSchema = s::ObjectSchema {
+        name: "Or",
+        properties: &[
+            s::prop(
+                "MatchAnyPrefix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnySuffix",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MatchAnyTag",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("MatchObjectAge", s::Kind::Object(&SCHEMA_MatchObjectAge)),
+            s::prop("MatchObjectSize", s::Kind::Object(&SCHEMA_MatchObjectSize)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Or> for ::stratus_model::Val<Or> {
         fn from(value: Or) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::S3Express::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Express::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-accesspoint.html)
@@ -65,6 +67,38 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `AWS::S3Express::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Express::AccessPoint",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("BucketAccountId", s::Kind::String)
+                .pattern("^\\d{12}$")
+                .max_length(64),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$")
+                .min_length(3)
+                .max_length(50),
+            s::prop("Policy", s::Kind::Json),
+            s::prop(
+                "PublicAccessBlockConfiguration",
+                s::Kind::Object(&SCHEMA_PublicAccessBlockConfiguration),
+            ),
+            s::prop("Scope", s::Kind::Object(&SCHEMA_Scope)),
+            s::prop(
+                "VpcConfiguration",
+                s::Kind::Object(&SCHEMA_VpcConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Bucket"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `NetworkOrigin`: string.
@@ -96,6 +130,21 @@ pub mod access_point {
         pub restrict_public_buckets: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `PublicAccessBlockConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicAccessBlockConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicAccessBlockConfiguration",
+        properties: &[
+            s::prop("BlockPublicAcls", s::Kind::Boolean),
+            s::prop("BlockPublicPolicy", s::Kind::Boolean),
+            s::prop("IgnorePublicAcls", s::Kind::Boolean),
+            s::prop("RestrictPublicBuckets", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<PublicAccessBlockConfiguration>
         for ::stratus_model::Val<PublicAccessBlockConfiguration>
     {
@@ -115,6 +164,22 @@ pub mod access_point {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Scope`'s properties; `validate()` checks them.
+    pub static SCHEMA_Scope: s::ObjectSchema = s::ObjectSchema {
+        name: "Scope",
+        properties: &[
+            s::prop(
+                "Permissions",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Permission::VALUES))),
+            ),
+            s::prop("Prefixes", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Scope> for ::stratus_model::Val<Scope> {
         fn from(value: Scope) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -129,6 +194,18 @@ pub mod access_point {
         /// Length: `1..=1024`.
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[s::prop("VpcId", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
@@ -169,6 +246,17 @@ pub mod access_point {
             Self::DeleteObject,
             Self::AbortMultipartUpload,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "GetObject",
+            "GetObjectAttributes",
+            "ListMultipartUploadParts",
+            "ListBucket",
+            "ListBucketMultipartUploads",
+            "PutObject",
+            "DeleteObject",
+            "AbortMultipartUpload",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -208,6 +296,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Express::BucketPolicy` and its property types.
 pub mod bucket_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Express::BucketPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-bucketpolicy.html)
@@ -240,12 +330,27 @@ pub mod bucket_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Express::BucketPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Express::BucketPolicy",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("PolicyDocument", s::Kind::Json),
+        ],
+        required: &["Bucket", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3Express::DirectoryBucket` and its property types.
 pub mod directory_bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Express::DirectoryBucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-directorybucket.html)
@@ -307,6 +412,42 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `AWS::S3Express::DirectoryBucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Express::DirectoryBucket",
+        properties: &[
+            s::prop(
+                "BucketEncryption",
+                s::Kind::Object(&SCHEMA_BucketEncryption),
+            ),
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$")
+                .max_length(63),
+            s::prop("DataRedundancy", s::Kind::Enum(DataRedundancy::VALUES)),
+            s::prop(
+                "InventoryConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InventoryConfiguration),
+                )),
+            ),
+            s::prop(
+                "LifecycleConfiguration",
+                s::Kind::Object(&SCHEMA_LifecycleConfiguration),
+            ),
+            s::prop("LocationName", s::Kind::String),
+            s::prop(
+                "MetricsConfigurations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricsConfiguration))),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["LocationName", "DataRedundancy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDirectoryBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDirectoryBucketAttributes {
         /// `Arn`: string.
@@ -346,6 +487,22 @@ pub mod directory_bucket {
             }
         }
     }
+
+    /// What the schema says of `BucketEncryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_BucketEncryption: s::ObjectSchema = s::ObjectSchema {
+        name: "BucketEncryption",
+        properties: &[s::prop(
+            "ServerSideEncryptionConfiguration",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionRule),
+            )),
+        )],
+        required: &["ServerSideEncryptionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BucketEncryption> for ::stratus_model::Val<BucketEncryption> {
         fn from(value: BucketEncryption) -> Self {
@@ -404,6 +561,39 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `InventoryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InventoryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InventoryConfiguration",
+        properties: &[
+            s::prop("Destination", s::Kind::Object(&SCHEMA_Destination)),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Id", s::Kind::String),
+            s::prop(
+                "IncludedObjectVersions",
+                s::Kind::Enum(IncludedObjectVersions::VALUES),
+            ),
+            s::prop(
+                "OptionalFields",
+                s::Kind::List(&s::prop("", s::Kind::Enum(OptionalField::VALUES))),
+            ),
+            s::prop("Prefix", s::Kind::String),
+            s::prop(
+                "ScheduleFrequency",
+                s::Kind::Enum(ScheduleFrequency::VALUES),
+            ),
+        ],
+        required: &[
+            "Destination",
+            "Enabled",
+            "Id",
+            "IncludedObjectVersions",
+            "ScheduleFrequency",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InventoryConfiguration> for ::stratus_model::Val<InventoryConfiguration> {
         fn from(value: InventoryConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -430,6 +620,19 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `LifecycleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleConfiguration",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+        )],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
         fn from(value: LifecycleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -448,6 +651,20 @@ pub mod directory_bucket {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MetricsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsConfiguration",
+        properties: &[
+            s::prop("AccessPointArn", s::Kind::String),
+            s::prop("Id", s::Kind::String),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricsConfiguration> for ::stratus_model::Val<MetricsConfiguration> {
         fn from(value: MetricsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -464,6 +681,22 @@ pub mod directory_bucket {
         pub server_side_encryption_by_default:
             ::std::option::Option<::stratus_model::Val<ServerSideEncryptionByDefault>>,
     }
+
+    /// What the schema says of `ServerSideEncryptionRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionRule",
+        properties: &[
+            s::prop("BucketKeyEnabled", s::Kind::Boolean),
+            s::prop(
+                "ServerSideEncryptionByDefault",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionByDefault),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionRule>
         for ::stratus_model::Val<ServerSideEncryptionRule>
@@ -504,6 +737,21 @@ pub mod directory_bucket {
             }
         }
     }
+
+    /// What the schema says of `Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "Destination",
+        properties: &[
+            s::prop("BucketAccountId", s::Kind::String),
+            s::prop("BucketArn", s::Kind::String),
+            s::prop("Format", s::Kind::Enum(Format::VALUES)),
+            s::prop("Prefix", s::Kind::String),
+        ],
+        required: &["BucketArn", "Format"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Destination> for ::stratus_model::Val<Destination> {
         fn from(value: Destination) -> Self {
@@ -556,6 +804,31 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "AbortIncompleteMultipartUpload",
+                s::Kind::Object(&SCHEMA_AbortIncompleteMultipartUpload),
+            ),
+            s::prop("ExpirationInDays", s::Kind::Integer),
+            s::prop("Id", s::Kind::String).max_length(255),
+            s::prop("ObjectSizeGreaterThan", s::Kind::String)
+                .pattern("[0-9]+")
+                .max_length(20),
+            s::prop("ObjectSizeLessThan", s::Kind::String)
+                .pattern("[0-9]+")
+                .max_length(20),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -588,6 +861,19 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `ServerSideEncryptionByDefault`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionByDefault: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionByDefault",
+        properties: &[
+            s::prop("KMSMasterKeyID", s::Kind::String),
+            s::prop("SSEAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
+        ],
+        required: &["SSEAlgorithm"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerSideEncryptionByDefault>
         for ::stratus_model::Val<ServerSideEncryptionByDefault>
     {
@@ -617,6 +903,16 @@ pub mod directory_bucket {
         }
     }
 
+    /// What the schema says of `AbortIncompleteMultipartUpload`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbortIncompleteMultipartUpload: s::ObjectSchema = s::ObjectSchema {
+        name: "AbortIncompleteMultipartUpload",
+        properties: &[s::prop("DaysAfterInitiation", s::Kind::Integer).minimum(0.0)],
+        required: &["DaysAfterInitiation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbortIncompleteMultipartUpload>
         for ::stratus_model::Val<AbortIncompleteMultipartUpload>
     {
@@ -637,6 +933,8 @@ pub mod directory_bucket {
     impl DataRedundancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleAvailabilityZone, Self::SingleLocalZone];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SingleAvailabilityZone", "SingleLocalZone"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -677,6 +975,8 @@ pub mod directory_bucket {
     impl IncludedObjectVersions {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Current];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["All", "Current"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -741,6 +1041,18 @@ pub mod directory_bucket {
             Self::ChecksumAlgorithm,
             Self::LifecycleExpirationDate,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Size",
+            "LastModifiedDate",
+            "StorageClass",
+            "ETag",
+            "IsMultipartUploaded",
+            "EncryptionStatus",
+            "BucketKeyStatus",
+            "ChecksumAlgorithm",
+            "LifecycleExpirationDate",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -788,6 +1100,8 @@ pub mod directory_bucket {
     impl ScheduleFrequency {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Daily, Self::Weekly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Daily", "Weekly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -830,6 +1144,8 @@ pub mod directory_bucket {
     impl Format {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Csv, Self::Orc, Self::Parquet];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -871,6 +1187,8 @@ pub mod directory_bucket {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -911,6 +1229,8 @@ pub mod directory_bucket {
     impl SseAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsKms, Self::Aes256];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::S3Files::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Files::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html)
@@ -53,6 +55,16 @@ pub mod access_point {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Files::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Files::AccessPoint",
+        properties: &[s::prop("ClientToken", s::Kind::String).pattern("^(.+)$").min_length(1).max_length(64), s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$").max_length(128), s::prop("PosixUser", s::Kind::Object(&SCHEMA_PosixUser)), s::prop("RootDirectory", s::Kind::Object(&SCHEMA_RootDirectory)), s::prop("Tags", s::Kind::Json)],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
@@ -114,6 +126,34 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `PosixUser`'s properties; `validate()` checks them.
+    pub static SCHEMA_PosixUser: s::ObjectSchema = s::ObjectSchema {
+        name: "PosixUser",
+        properties: &[
+            s::prop("Gid", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop(
+                "SecondaryGids",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[0-9]+$")
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            ),
+            s::prop("Uid", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .minimum(0.0)
+                .maximum(4294967295.0),
+        ],
+        required: &["Uid", "Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PosixUser> for ::stratus_model::Val<PosixUser> {
         fn from(value: PosixUser) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -131,6 +171,25 @@ pub mod access_point {
         /// Length: `1..=100`.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RootDirectory`'s properties; `validate()` checks them.
+    pub static SCHEMA_RootDirectory: s::ObjectSchema = s::ObjectSchema {
+        name: "RootDirectory",
+        properties: &[
+            s::prop(
+                "CreationPermissions",
+                s::Kind::Object(&SCHEMA_CreationPermissions),
+            ),
+            s::prop("Path", s::Kind::String)
+                .pattern("^(\\/|(\\/(?!\\.)+[^$#<>;;`|&?{}^*/\\n]+){1,4})$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RootDirectory> for ::stratus_model::Val<RootDirectory> {
         fn from(value: RootDirectory) -> Self {
@@ -173,6 +232,26 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `CreationPermissions`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreationPermissions: s::ObjectSchema = s::ObjectSchema {
+        name: "CreationPermissions",
+        properties: &[
+            s::prop("OwnerGid", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("OwnerUid", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop("Permissions", s::Kind::String).pattern("^[0-7]{3,4}$"),
+        ],
+        required: &["OwnerUid", "OwnerGid", "Permissions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CreationPermissions> for ::stratus_model::Val<CreationPermissions> {
         fn from(value: CreationPermissions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -184,6 +263,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Files::FileSystem` and its property types.
 pub mod file_system {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Files::FileSystem`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html)
@@ -254,6 +335,16 @@ pub mod file_system {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Files::FileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Files::FileSystem",
+        properties: &[s::prop("AcceptBucketWarning", s::Kind::Boolean), s::prop("Bucket", s::Kind::String).pattern("^(arn:aws[a-zA-Z0-9-]*:s3:::.+)$"), s::prop("ClientToken", s::Kind::String).pattern("^(.+)$").min_length(1).max_length(64), s::prop("KmsKeyId", s::Kind::String).pattern("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$").max_length(2048), s::prop("Prefix", s::Kind::String).pattern("^(|.*/)$").max_length(1024), s::prop("RoleArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$").max_length(2048), s::prop("SynchronizationConfiguration", s::Kind::Object(&SCHEMA_SynchronizationConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &["Bucket", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnFileSystem`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFileSystemAttributes {
@@ -339,6 +430,30 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `SynchronizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SynchronizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SynchronizationConfiguration",
+        properties: &[
+            s::prop(
+                "ExpirationDataRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExpirationDataRule))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "ImportDataRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ImportDataRule))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("LatestVersionNumber", s::Kind::Integer),
+        ],
+        required: &["ImportDataRules", "ExpirationDataRules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SynchronizationConfiguration>
         for ::stratus_model::Val<SynchronizationConfiguration>
     {
@@ -367,6 +482,18 @@ pub mod file_system {
             }
         }
     }
+
+    /// What the schema says of `ExpirationDataRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExpirationDataRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ExpirationDataRule",
+        properties: &[s::prop("DaysAfterLastAccess", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(365.0)],
+        required: &["DaysAfterLastAccess"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExpirationDataRule> for ::stratus_model::Val<ExpirationDataRule> {
         fn from(value: ExpirationDataRule) -> Self {
@@ -408,6 +535,25 @@ pub mod file_system {
         }
     }
 
+    /// What the schema says of `ImportDataRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImportDataRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ImportDataRule",
+        properties: &[
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^(|.*/)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("SizeLessThan", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(52673613135872.0),
+            s::prop("Trigger", s::Kind::Enum(Trigger::VALUES)),
+        ],
+        required: &["Prefix", "Trigger", "SizeLessThan"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImportDataRule> for ::stratus_model::Val<ImportDataRule> {
         fn from(value: ImportDataRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -426,6 +572,9 @@ pub mod file_system {
     impl Trigger {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDirectoryFirstAccess, Self::OnFileAccess];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ON_DIRECTORY_FIRST_ACCESS", "ON_FILE_ACCESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -459,6 +608,8 @@ pub use file_system::{CfnFileSystem, CfnFileSystemAttributes};
 
 /// `AWS::S3Files::FileSystemPolicy` and its property types.
 pub mod file_system_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Files::FileSystemPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystempolicy.html)
@@ -493,12 +644,24 @@ pub mod file_system_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Files::FileSystemPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Files::FileSystemPolicy",
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$").max_length(128), s::prop("Policy", s::Kind::Json)],
+        required: &["FileSystemId", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use file_system_policy::CfnFileSystemPolicy;
 
 /// `AWS::S3Files::MountTarget` and its property types.
 pub mod mount_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Files::MountTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html)
@@ -562,6 +725,16 @@ pub mod mount_target {
         }
     }
 
+    /// What the schema says of `AWS::S3Files::MountTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Files::MountTarget",
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$").max_length(128), s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)), s::prop("Ipv4Address", s::Kind::String).pattern("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$").min_length(7).max_length(15), s::prop("Ipv6Address", s::Kind::String).min_length(3).max_length(39), s::prop("SecurityGroups", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(sg-[0-9a-f]{8,40})$").min_length(11).max_length(43))).max_items(100), s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-f]{8,40}$").min_length(15).max_length(47)],
+        required: &["FileSystemId", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMountTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMountTargetAttributes {
         /// `MountTargetId`: string.
@@ -618,6 +791,8 @@ pub mod mount_target {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4Only, Self::Ipv6Only, Self::DualStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4_ONLY", "IPV6_ONLY", "DUAL_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::S3ObjectLambda::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3ObjectLambda::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html)
@@ -38,6 +40,25 @@ pub mod access_point {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3ObjectLambda::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3ObjectLambda::AccessPoint",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$")
+                .min_length(3)
+                .max_length(45),
+            s::prop(
+                "ObjectLambdaConfiguration",
+                s::Kind::Object(&SCHEMA_ObjectLambdaConfiguration),
+            ),
+        ],
+        required: &["ObjectLambdaConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
@@ -124,6 +145,32 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `ObjectLambdaConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectLambdaConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectLambdaConfiguration",
+        properties: &[
+            s::prop(
+                "AllowedFeatures",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("CloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("SupportingAccessPoint", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "TransformationConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TransformationConfiguration),
+                )),
+            ),
+        ],
+        required: &["SupportingAccessPoint", "TransformationConfigurations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ObjectLambdaConfiguration>
         for ::stratus_model::Val<ObjectLambdaConfiguration>
     {
@@ -161,6 +208,19 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `TransformationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformationConfiguration",
+        properties: &[
+            s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ContentTransformation", s::Kind::Json),
+        ],
+        required: &["Actions", "ContentTransformation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransformationConfiguration>
         for ::stratus_model::Val<TransformationConfiguration>
     {
@@ -174,6 +234,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3ObjectLambda::AccessPointPolicy` and its property types.
 pub mod access_point_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3ObjectLambda::AccessPointPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspointpolicy.html)
@@ -210,6 +272,22 @@ pub mod access_point_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3ObjectLambda::AccessPointPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3ObjectLambda::AccessPointPolicy",
+        properties: &[
+            s::prop("ObjectLambdaAccessPoint", s::Kind::String)
+                .pattern("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$")
+                .min_length(3)
+                .max_length(45),
+            s::prop("PolicyDocument", s::Kind::Json),
+        ],
+        required: &["ObjectLambdaAccessPoint", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use access_point_policy::CfnAccessPointPolicy;

@@ -4,6 +4,8 @@
 
 /// `AWS::S3Outposts::AccessPoint` and its property types.
 pub mod access_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Outposts::AccessPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-accesspoint.html)
@@ -53,6 +55,16 @@ pub mod access_point {
         }
     }
 
+    /// What the schema says of `AWS::S3Outposts::AccessPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Outposts::AccessPoint",
+        properties: &[s::prop("Bucket", s::Kind::String).pattern("^arn:[^:]+:s3-outposts:[a-zA-Z0-9\\-]+:\\d{12}:outpost\\/[^:]+\\/bucket\\/[^:]+$").min_length(20).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-z0-9]([a-z0-9\\\\-]*[a-z0-9])?$").min_length(3).max_length(50), s::prop("Policy", s::Kind::Json), s::prop("VpcConfiguration", s::Kind::Object(&SCHEMA_VpcConfiguration))],
+        required: &["Bucket", "Name", "VpcConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessPointAttributes {
         /// `Arn`: string.
@@ -74,6 +86,18 @@ pub mod access_point {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfiguration",
+        properties: &[s::prop("VpcId", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfiguration> for ::stratus_model::Val<VpcConfiguration> {
         fn from(value: VpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -85,6 +109,8 @@ pub use access_point::{CfnAccessPoint, CfnAccessPointAttributes};
 
 /// `AWS::S3Outposts::Bucket` and its property types.
 pub mod bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Outposts::Bucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-bucket.html)
@@ -130,6 +156,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AWS::S3Outposts::Bucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Outposts::Bucket",
+        properties: &[s::prop("BucketName", s::Kind::String).pattern("(?=^.{3,63}$)(?!^(\\d+\\.)+\\d+$)(^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$)").min_length(3).max_length(63), s::prop("LifecycleConfiguration", s::Kind::Object(&SCHEMA_LifecycleConfiguration)), s::prop("OutpostId", s::Kind::String).pattern("^(op-[a-f0-9]{17}|\\d{12}|ec2)$"), s::prop("Tags", s::Kind::Json)],
+        required: &["BucketName", "OutpostId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBucketAttributes {
         /// `Arn`: string.
@@ -162,6 +198,19 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `LifecycleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleConfiguration",
+        properties: &[s::prop(
+            "Rules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+        )],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
         fn from(value: LifecycleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -190,6 +239,16 @@ pub mod bucket {
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[s::prop("AbortIncompleteMultipartUpload", s::Kind::Object(&SCHEMA_AbortIncompleteMultipartUpload)), s::prop("ExpirationDate", s::Kind::String).pattern("^([0-2]\\d{3})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), s::prop("ExpirationInDays", s::Kind::Integer).minimum(1.0), s::prop("Filter", s::Kind::Object(&SCHEMA_Filter)), s::prop("Id", s::Kind::String).max_length(255), s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -217,6 +276,16 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `AbortIncompleteMultipartUpload`'s properties; `validate()` checks them.
+    pub static SCHEMA_AbortIncompleteMultipartUpload: s::ObjectSchema = s::ObjectSchema {
+        name: "AbortIncompleteMultipartUpload",
+        properties: &[s::prop("DaysAfterInitiation", s::Kind::Integer).minimum(0.0)],
+        required: &["DaysAfterInitiation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AbortIncompleteMultipartUpload>
         for ::stratus_model::Val<AbortIncompleteMultipartUpload>
     {
@@ -236,6 +305,20 @@ pub mod bucket {
         /// `Tag`: [`FilterTag`].
         pub tag: ::std::option::Option<::stratus_model::Val<FilterTag>>,
     }
+
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("AndOperator", s::Kind::Json),
+            s::prop("Prefix", s::Kind::String),
+            s::prop("Tag", s::Kind::Object(&SCHEMA_FilterTag)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
@@ -272,6 +355,25 @@ pub mod bucket {
         }
     }
 
+    /// What the schema says of `FilterTag`'s properties; `validate()` checks them.
+    pub static SCHEMA_FilterTag: s::ObjectSchema = s::ObjectSchema {
+        name: "FilterTag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FilterTag> for ::stratus_model::Val<FilterTag> {
         fn from(value: FilterTag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -290,6 +392,8 @@ pub mod bucket {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -323,6 +427,8 @@ pub use bucket::{CfnBucket, CfnBucketAttributes};
 
 /// `AWS::S3Outposts::BucketPolicy` and its property types.
 pub mod bucket_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Outposts::BucketPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-bucketpolicy.html)
@@ -357,12 +463,24 @@ pub mod bucket_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Outposts::BucketPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Outposts::BucketPolicy",
+        properties: &[s::prop("Bucket", s::Kind::String).pattern("^arn:[^:]+:s3-outposts:[a-zA-Z0-9\\-]+:\\d{12}:outpost\\/[^:]+\\/bucket\\/[^:]+$").min_length(20).max_length(2048), s::prop("PolicyDocument", s::Kind::Json)],
+        required: &["Bucket", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use bucket_policy::CfnBucketPolicy;
 
 /// `AWS::S3Outposts::Endpoint` and its property types.
 pub mod endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Outposts::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html)
@@ -426,6 +544,30 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `AWS::S3Outposts::Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Outposts::Endpoint",
+        properties: &[
+            s::prop("AccessType", s::Kind::Enum(AccessType::VALUES)),
+            s::prop("CustomerOwnedIpv4Pool", s::Kind::String)
+                .pattern("^ipv4pool-coip-([0-9a-f]{17})$"),
+            s::prop("FailedReason", s::Kind::Object(&SCHEMA_FailedReason)),
+            s::prop("OutpostId", s::Kind::String).pattern("^(op-[a-f0-9]{17}|\\d{12}|ec2)$"),
+            s::prop("SecurityGroupId", s::Kind::String)
+                .pattern("^sg-([0-9a-f]{8}|[0-9a-f]{17})$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("SubnetId", s::Kind::String)
+                .pattern("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["OutpostId", "SecurityGroupId", "SubnetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `Arn`: string.
@@ -477,6 +619,19 @@ pub mod endpoint {
         pub message: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `FailedReason`'s properties; `validate()` checks them.
+    pub static SCHEMA_FailedReason: s::ObjectSchema = s::ObjectSchema {
+        name: "FailedReason",
+        properties: &[
+            s::prop("ErrorCode", s::Kind::String),
+            s::prop("Message", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FailedReason> for ::stratus_model::Val<FailedReason> {
         fn from(value: FailedReason) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -495,6 +650,8 @@ pub mod endpoint {
     impl AccessType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerOwnedIp, Self::Private];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CustomerOwnedIp", "Private"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::S3Tables::Namespace` and its property types.
 pub mod namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Tables::Namespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-namespace.html)
@@ -38,12 +40,31 @@ pub mod namespace {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Tables::Namespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Tables::Namespace",
+        properties: &[
+            s::prop("Namespace", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableBucketARN", s::Kind::String).pattern(
+                "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
+            ),
+        ],
+        required: &["Namespace", "TableBucketARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use namespace::CfnNamespace;
 
 /// `AWS::S3Tables::Table` and its property types.
 pub mod table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Tables::Table`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-table.html)
@@ -114,6 +135,43 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AWS::S3Tables::Table`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Tables::Table",
+        properties: &[
+            s::prop("Compaction", s::Kind::Object(&SCHEMA_Compaction)),
+            s::prop("IcebergMetadata", s::Kind::Object(&SCHEMA_IcebergMetadata)),
+            s::prop("Namespace", s::Kind::String)
+                .pattern("^[0-9a-z_]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("OpenTableFormat", s::Kind::Enum(OpenTableFormat::VALUES)),
+            s::prop(
+                "SnapshotManagement",
+                s::Kind::Object(&SCHEMA_SnapshotManagement),
+            ),
+            s::prop(
+                "StorageClassConfiguration",
+                s::Kind::Object(&SCHEMA_StorageClassConfiguration),
+            ),
+            s::prop("TableBucketARN", s::Kind::String).pattern(
+                "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
+            ),
+            s::prop("TableName", s::Kind::String),
+            s::prop("WithoutMetadata", s::Kind::Enum(WithoutMetadata::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "TableBucketARN",
+            "Namespace",
+            "TableName",
+            "OpenTableFormat",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `TableARN`: string.
@@ -149,6 +207,19 @@ pub mod table {
         pub target_file_size_mb: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `Compaction`'s properties; `validate()` checks them.
+    pub static SCHEMA_Compaction: s::ObjectSchema = s::ObjectSchema {
+        name: "Compaction",
+        properties: &[
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("TargetFileSizeMB", s::Kind::Integer).minimum(64.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Compaction> for ::stratus_model::Val<Compaction> {
         fn from(value: Compaction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -176,6 +247,31 @@ pub mod table {
         >,
     }
 
+    /// What the schema says of `IcebergMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergMetadata",
+        properties: &[
+            s::prop(
+                "IcebergPartitionSpec",
+                s::Kind::Object(&SCHEMA_IcebergPartitionSpec),
+            ),
+            s::prop("IcebergSchema", s::Kind::Object(&SCHEMA_IcebergSchema)),
+            s::prop("IcebergSchemaV2", s::Kind::Object(&SCHEMA_IcebergSchemaV2)),
+            s::prop(
+                "IcebergSortOrder",
+                s::Kind::Object(&SCHEMA_IcebergSortOrder),
+            ),
+            s::prop(
+                "TableProperties",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergMetadata> for ::stratus_model::Val<IcebergMetadata> {
         fn from(value: IcebergMetadata) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -197,6 +293,20 @@ pub mod table {
         pub status: ::std::option::Option<::stratus_model::Val<Status2>>,
     }
 
+    /// What the schema says of `SnapshotManagement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnapshotManagement: s::ObjectSchema = s::ObjectSchema {
+        name: "SnapshotManagement",
+        properties: &[
+            s::prop("MaxSnapshotAgeHours", s::Kind::Integer).minimum(1.0),
+            s::prop("MinSnapshotsToKeep", s::Kind::Integer).minimum(1.0),
+            s::prop("Status", s::Kind::Enum(Status2::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnapshotManagement> for ::stratus_model::Val<SnapshotManagement> {
         fn from(value: SnapshotManagement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -211,6 +321,16 @@ pub mod table {
         /// Allowed values: `STANDARD`, `INTELLIGENT_TIERING`.
         pub storage_class: ::std::option::Option<::stratus_model::Val<StorageClass>>,
     }
+
+    /// What the schema says of `StorageClassConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageClassConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageClassConfiguration",
+        properties: &[s::prop("StorageClass", s::Kind::Enum(StorageClass::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageClassConfiguration>
         for ::stratus_model::Val<StorageClassConfiguration>
@@ -245,6 +365,22 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergPartitionSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergPartitionSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergPartitionSpec",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergPartitionField))),
+            ),
+            s::prop("SpecId", s::Kind::Integer),
+        ],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergPartitionSpec> for ::stratus_model::Val<IcebergPartitionSpec> {
         fn from(value: IcebergPartitionSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -272,6 +408,19 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `IcebergSchema`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSchema: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSchema",
+        properties: &[s::prop(
+            "SchemaFieldList",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SchemaField))),
+        )],
+        required: &["SchemaFieldList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergSchema> for ::stratus_model::Val<IcebergSchema> {
         fn from(value: IcebergSchema) -> Self {
@@ -313,6 +462,30 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergSchemaV2`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSchemaV2: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSchemaV2",
+        properties: &[
+            s::prop(
+                "IdentifierFieldIds",
+                s::Kind::List(&s::prop("", s::Kind::Integer)),
+            ),
+            s::prop("SchemaId", s::Kind::Integer),
+            s::prop(
+                "SchemaV2FieldList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SchemaV2Field))),
+            ),
+            s::prop(
+                "SchemaV2FieldType",
+                s::Kind::Enum(SchemaV2FieldType::VALUES),
+            ),
+        ],
+        required: &["SchemaV2FieldList", "SchemaV2FieldType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergSchemaV2> for ::stratus_model::Val<IcebergSchemaV2> {
         fn from(value: IcebergSchemaV2) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +514,22 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `IcebergSortOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSortOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSortOrder",
+        properties: &[
+            s::prop(
+                "Fields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IcebergSortField))),
+            ),
+            s::prop("OrderId", s::Kind::Integer),
+        ],
+        required: &["Fields"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IcebergSortOrder> for ::stratus_model::Val<IcebergSortOrder> {
         fn from(value: IcebergSortOrder) -> Self {
@@ -381,6 +570,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergPartitionField`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergPartitionField: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergPartitionField",
+        properties: &[
+            s::prop("FieldId", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("SourceId", s::Kind::Integer),
+            s::prop("Transform", s::Kind::String),
+        ],
+        required: &["SourceId", "Transform", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergPartitionField> for ::stratus_model::Val<IcebergPartitionField> {
         fn from(value: IcebergPartitionField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -417,6 +621,21 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `SchemaField`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaField: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaField",
+        properties: &[
+            s::prop("Id", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaField> for ::stratus_model::Val<SchemaField> {
         fn from(value: SchemaField) -> Self {
@@ -462,6 +681,22 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `SchemaV2Field`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaV2Field: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaV2Field",
+        properties: &[
+            s::prop("Doc", s::Kind::String),
+            s::prop("Id", s::Kind::Integer),
+            s::prop("Name", s::Kind::String),
+            s::prop("Required", s::Kind::Boolean),
+            s::prop("Type", s::Kind::Json),
+        ],
+        required: &["Id", "Name", "Type", "Required"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SchemaV2Field> for ::stratus_model::Val<SchemaV2Field> {
         fn from(value: SchemaV2Field) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -505,6 +740,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `IcebergSortField`'s properties; `validate()` checks them.
+    pub static SCHEMA_IcebergSortField: s::ObjectSchema = s::ObjectSchema {
+        name: "IcebergSortField",
+        properties: &[
+            s::prop("Direction", s::Kind::Enum(Direction::VALUES)),
+            s::prop("NullOrder", s::Kind::Enum(NullOrder::VALUES)),
+            s::prop("SourceId", s::Kind::Integer),
+            s::prop("Transform", s::Kind::String),
+        ],
+        required: &["SourceId", "Transform", "Direction", "NullOrder"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IcebergSortField> for ::stratus_model::Val<IcebergSortField> {
         fn from(value: IcebergSortField) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -521,6 +771,8 @@ pub mod table {
     impl OpenTableFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iceberg];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ICEBERG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -558,6 +810,8 @@ pub mod table {
     impl WithoutMetadata {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Yes];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Yes"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -597,6 +851,8 @@ pub mod table {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -637,6 +893,8 @@ pub mod table {
     impl Status2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -677,6 +935,8 @@ pub mod table {
     impl StorageClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::IntelligentTiering];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "INTELLIGENT_TIERING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -715,6 +975,8 @@ pub mod table {
     impl SchemaV2FieldType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Struct];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["struct"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -754,6 +1016,8 @@ pub mod table {
     impl Direction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Asc, Self::Desc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["asc", "desc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -794,6 +1058,8 @@ pub mod table {
     impl NullOrder {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NullsFirst, Self::NullsLast];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["nulls-first", "nulls-last"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -827,6 +1093,8 @@ pub use table::{CfnTable, CfnTableAttributes};
 
 /// `AWS::S3Tables::TableBucket` and its property types.
 pub mod table_bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Tables::TableBucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablebucket.html)
@@ -878,6 +1146,41 @@ pub mod table_bucket {
         }
     }
 
+    /// What the schema says of `AWS::S3Tables::TableBucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Tables::TableBucket",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop(
+                "MetricsConfiguration",
+                s::Kind::Object(&SCHEMA_MetricsConfiguration),
+            ),
+            s::prop(
+                "ReplicationConfiguration",
+                s::Kind::Object(&SCHEMA_ReplicationConfiguration),
+            ),
+            s::prop(
+                "StorageClassConfiguration",
+                s::Kind::Object(&SCHEMA_StorageClassConfiguration),
+            ),
+            s::prop("TableBucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop(
+                "UnreferencedFileRemoval",
+                s::Kind::Object(&SCHEMA_UnreferencedFileRemoval),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TableBucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTableBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableBucketAttributes {
         /// `TableBucketARN`: string.
@@ -903,6 +1206,19 @@ pub mod table_bucket {
         pub sse_algorithm: ::std::option::Option<::stratus_model::Val<SseAlgorithm>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KMSKeyArn", s::Kind::String),
+            s::prop("SSEAlgorithm", s::Kind::Enum(SseAlgorithm::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -919,6 +1235,16 @@ pub mod table_bucket {
         /// Allowed values: `Enabled`, `Disabled`.
         pub status: ::std::option::Option<::stratus_model::Val<Status>>,
     }
+
+    /// What the schema says of `MetricsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsConfiguration",
+        properties: &[s::prop("Status", s::Kind::Enum(Status::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricsConfiguration> for ::stratus_model::Val<MetricsConfiguration> {
         fn from(value: MetricsConfiguration) -> Self {
@@ -952,6 +1278,24 @@ pub mod table_bucket {
         }
     }
 
+    /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfiguration",
+        properties: &[
+            s::prop("Role", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicationRule))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["Role", "Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
     {
@@ -968,6 +1312,16 @@ pub mod table_bucket {
         /// Allowed values: `STANDARD`, `INTELLIGENT_TIERING`.
         pub storage_class: ::std::option::Option<::stratus_model::Val<StorageClass>>,
     }
+
+    /// What the schema says of `StorageClassConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_StorageClassConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "StorageClassConfiguration",
+        properties: &[s::prop("StorageClass", s::Kind::Enum(StorageClass::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StorageClassConfiguration>
         for ::stratus_model::Val<StorageClassConfiguration>
@@ -991,6 +1345,20 @@ pub mod table_bucket {
         /// Range: `1..=`.
         pub unreferenced_days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `UnreferencedFileRemoval`'s properties; `validate()` checks them.
+    pub static SCHEMA_UnreferencedFileRemoval: s::ObjectSchema = s::ObjectSchema {
+        name: "UnreferencedFileRemoval",
+        properties: &[
+            s::prop("NoncurrentDays", s::Kind::Integer).minimum(1.0),
+            s::prop("Status", s::Kind::Enum(Status2::VALUES)),
+            s::prop("UnreferencedDays", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UnreferencedFileRemoval>
         for ::stratus_model::Val<UnreferencedFileRemoval>
@@ -1023,6 +1391,24 @@ pub mod table_bucket {
         }
     }
 
+    /// What the schema says of `ReplicationRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRule",
+        properties: &[s::prop(
+            "Destinations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ReplicationDestination),
+            )),
+        )
+        .min_items(1)
+        .max_items(5)],
+        required: &["Destinations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationRule> for ::stratus_model::Val<ReplicationRule> {
         fn from(value: ReplicationRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1052,6 +1438,16 @@ pub mod table_bucket {
         }
     }
 
+    /// What the schema says of `ReplicationDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationDestination",
+        properties: &[s::prop("DestinationTableBucketARN", s::Kind::String)],
+        required: &["DestinationTableBucketARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationDestination> for ::stratus_model::Val<ReplicationDestination> {
         fn from(value: ReplicationDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1070,6 +1466,8 @@ pub mod table_bucket {
     impl SseAlgorithm {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::AwsKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1110,6 +1508,8 @@ pub mod table_bucket {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1150,6 +1550,8 @@ pub mod table_bucket {
     impl StorageClass {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::IntelligentTiering];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "INTELLIGENT_TIERING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1190,6 +1592,8 @@ pub mod table_bucket {
     impl Status2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1223,6 +1627,8 @@ pub use table_bucket::{CfnTableBucket, CfnTableBucketAttributes};
 
 /// `AWS::S3Tables::TableBucketPolicy` and its property types.
 pub mod table_bucket_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Tables::TableBucketPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablebucketpolicy.html)
@@ -1255,12 +1661,31 @@ pub mod table_bucket_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Tables::TableBucketPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Tables::TableBucketPolicy",
+        properties: &[
+            s::prop("ResourcePolicy", s::Kind::Json)
+                .min_length(1)
+                .max_length(20480),
+            s::prop("TableBucketARN", s::Kind::String).pattern(
+                "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
+            ),
+        ],
+        required: &["ResourcePolicy", "TableBucketARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use table_bucket_policy::CfnTableBucketPolicy;
 
 /// `AWS::S3Tables::TablePolicy` and its property types.
 pub mod table_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Tables::TablePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablepolicy.html)
@@ -1293,6 +1718,21 @@ pub mod table_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Tables::TablePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Tables::TablePolicy",
+        properties: &[
+            s::prop("ResourcePolicy", s::Kind::Json)
+                .min_length(1)
+                .max_length(20480),
+            s::prop("TableARN", s::Kind::String),
+        ],
+        required: &["TableARN", "ResourcePolicy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTablePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTablePolicyAttributes {

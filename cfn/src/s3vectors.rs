@@ -4,6 +4,8 @@
 
 /// `AWS::S3Vectors::Index` and its property types.
 pub mod index {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Vectors::Index`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-index.html)
@@ -76,6 +78,16 @@ pub mod index {
         }
     }
 
+    /// What the schema says of `AWS::S3Vectors::Index`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Vectors::Index",
+        properties: &[s::prop("DataType", s::Kind::Enum(DataType::VALUES)), s::prop("Dimension", s::Kind::Integer).minimum(1.0).maximum(4096.0), s::prop("DistanceMetric", s::Kind::Enum(DistanceMetric::VALUES)), s::prop("EncryptionConfiguration", s::Kind::Object(&SCHEMA_EncryptionConfiguration)), s::prop("IndexName", s::Kind::String).min_length(3).max_length(63), s::prop("MetadataConfiguration", s::Kind::Object(&SCHEMA_MetadataConfiguration)), s::prop("VectorBucketArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$"), s::prop("VectorBucketName", s::Kind::String).min_length(3).max_length(63), s::prop("Tags", s::Kind::Json)],
+        required: &["DataType", "Dimension", "DistanceMetric"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIndex`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIndexAttributes {
         /// `CreationTime`: string.
@@ -106,6 +118,22 @@ pub mod index {
         pub sse_type: ::std::option::Option<::stratus_model::Val<SseType>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("SseType", s::Kind::Enum(SseType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -124,6 +152,21 @@ pub mod index {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `MetadataConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataConfiguration",
+        properties: &[s::prop(
+            "NonFilterableMetadataKeys",
+            s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(63)),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetadataConfiguration> for ::stratus_model::Val<MetadataConfiguration> {
         fn from(value: MetadataConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -140,6 +183,8 @@ pub mod index {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Float32];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["float32"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -179,6 +224,8 @@ pub mod index {
     impl DistanceMetric {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cosine, Self::Euclidean];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["cosine", "euclidean"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -219,6 +266,8 @@ pub mod index {
     impl SseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::AwsKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -252,6 +301,8 @@ pub use index::{CfnIndex, CfnIndexAttributes};
 
 /// `AWS::S3Vectors::VectorBucket` and its property types.
 pub mod vector_bucket {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Vectors::VectorBucket`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-vectorbucket.html)
@@ -275,6 +326,25 @@ pub mod vector_bucket {
         #[resource(replace)]
         pub vector_bucket_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::S3Vectors::VectorBucket`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Vectors::VectorBucket",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("VectorBucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVectorBucket`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVectorBucketAttributes {
@@ -306,6 +376,22 @@ pub mod vector_bucket {
         pub sse_type: ::std::option::Option<::stratus_model::Val<SseType>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("SseType", s::Kind::Enum(SseType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -326,6 +412,8 @@ pub mod vector_bucket {
     impl SseType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Aes256, Self::AwsKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -359,6 +447,8 @@ pub use vector_bucket::{CfnVectorBucket, CfnVectorBucketAttributes};
 
 /// `AWS::S3Vectors::VectorBucketPolicy` and its property types.
 pub mod vector_bucket_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::S3Vectors::VectorBucketPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-vectorbucketpolicy.html)
@@ -394,6 +484,16 @@ pub mod vector_bucket_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::S3Vectors::VectorBucketPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::S3Vectors::VectorBucketPolicy",
+        properties: &[s::prop("Policy", s::Kind::Json), s::prop("VectorBucketArn", s::Kind::String).pattern("^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$"), s::prop("VectorBucketName", s::Kind::String).min_length(3).max_length(63)],
+        required: &["Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use vector_bucket_policy::CfnVectorBucketPolicy;

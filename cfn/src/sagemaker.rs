@@ -4,6 +4,8 @@
 
 /// `AWS::SageMaker::App` and its property types.
 pub mod app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::App`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-app.html)
@@ -71,6 +73,33 @@ pub mod app {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::App`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::App",
+        properties: &[
+            s::prop("AppName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .min_length(1)
+                .max_length(63),
+            s::prop("AppType", s::Kind::Enum(AppType::VALUES)),
+            s::prop("DomainId", s::Kind::String)
+                .pattern("^d-(-*[a-z0-9]){1,61}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("RecoveryMode", s::Kind::Boolean),
+            s::prop("ResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)),
+            s::prop("UserProfileName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AppName", "AppType", "DomainId", "UserProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppAttributes {
         /// `AppArn`: string.
@@ -112,6 +141,16 @@ pub mod app {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ResourceSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSpec",
+        properties: &[s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)), s::prop("LifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("SageMakerImageArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$").min_length(1).max_length(256), s::prop("SageMakerImageVersionArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$").min_length(1).max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceSpec> for ::stratus_model::Val<ResourceSpec> {
         fn from(value: ResourceSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -141,6 +180,14 @@ pub mod app {
             Self::RStudioServerPro,
             Self::RSessionGateway,
             Self::Canvas,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JupyterServer",
+            "KernelGateway",
+            "RStudioServerPro",
+            "RSessionGateway",
+            "Canvas",
         ];
 
         /// The value CloudFormation takes.
@@ -671,6 +718,172 @@ pub mod app {
             Self::MlR6id24xlarge,
             Self::MlR6id32xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "system",
+            "ml.t3.micro",
+            "ml.t3.small",
+            "ml.t3.medium",
+            "ml.t3.large",
+            "ml.t3.xlarge",
+            "ml.t3.2xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.8xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.8xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.16xlarge",
+            "ml.m5d.24xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.12xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.24xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3dn.24xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.g5.xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.48xlarge",
+            "ml.g6.xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6e.xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.48xlarge",
+            "ml.geospatial.interactive",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+            "ml.p5.48xlarge",
+            "ml.p5e.48xlarge",
+            "ml.p5en.48xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.48xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.48xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.48xlarge",
+            "ml.m6id.large",
+            "ml.m6id.xlarge",
+            "ml.m6id.2xlarge",
+            "ml.m6id.4xlarge",
+            "ml.m6id.8xlarge",
+            "ml.m6id.12xlarge",
+            "ml.m6id.16xlarge",
+            "ml.m6id.24xlarge",
+            "ml.m6id.32xlarge",
+            "ml.c6id.large",
+            "ml.c6id.xlarge",
+            "ml.c6id.2xlarge",
+            "ml.c6id.4xlarge",
+            "ml.c6id.8xlarge",
+            "ml.c6id.12xlarge",
+            "ml.c6id.16xlarge",
+            "ml.c6id.24xlarge",
+            "ml.c6id.32xlarge",
+            "ml.r6id.large",
+            "ml.r6id.xlarge",
+            "ml.r6id.2xlarge",
+            "ml.r6id.4xlarge",
+            "ml.r6id.8xlarge",
+            "ml.r6id.12xlarge",
+            "ml.r6id.16xlarge",
+            "ml.r6id.24xlarge",
+            "ml.r6id.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -865,6 +1078,8 @@ pub use app::{CfnApp, CfnAppAttributes};
 
 /// `AWS::SageMaker::AppImageConfig` and its property types.
 pub mod app_image_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::AppImageConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-appimageconfig.html)
@@ -912,6 +1127,34 @@ pub mod app_image_config {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::AppImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::AppImageConfig",
+        properties: &[
+            s::prop("AppImageConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "CodeEditorAppImageConfig",
+                s::Kind::Object(&SCHEMA_CodeEditorAppImageConfig),
+            ),
+            s::prop(
+                "JupyterLabAppImageConfig",
+                s::Kind::Object(&SCHEMA_JupyterLabAppImageConfig),
+            ),
+            s::prop(
+                "KernelGatewayImageConfig",
+                s::Kind::Object(&SCHEMA_KernelGatewayImageConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AppImageConfigName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAppImageConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAppImageConfigAttributes {
         /// `AppImageConfigArn`: string.
@@ -932,6 +1175,19 @@ pub mod app_image_config {
         pub container_config: ::std::option::Option<::stratus_model::Val<ContainerConfig>>,
     }
 
+    /// What the schema says of `CodeEditorAppImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeEditorAppImageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeEditorAppImageConfig",
+        properties: &[s::prop(
+            "ContainerConfig",
+            s::Kind::Object(&SCHEMA_ContainerConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeEditorAppImageConfig>
         for ::stratus_model::Val<CodeEditorAppImageConfig>
     {
@@ -947,6 +1203,19 @@ pub mod app_image_config {
         /// `ContainerConfig`: [`ContainerConfig`].
         pub container_config: ::std::option::Option<::stratus_model::Val<ContainerConfig>>,
     }
+
+    /// What the schema says of `JupyterLabAppImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterLabAppImageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterLabAppImageConfig",
+        properties: &[s::prop(
+            "ContainerConfig",
+            s::Kind::Object(&SCHEMA_ContainerConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JupyterLabAppImageConfig>
         for ::stratus_model::Val<JupyterLabAppImageConfig>
@@ -980,6 +1249,27 @@ pub mod app_image_config {
         }
     }
 
+    /// What the schema says of `KernelGatewayImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelGatewayImageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelGatewayImageConfig",
+        properties: &[
+            s::prop(
+                "FileSystemConfig",
+                s::Kind::Object(&SCHEMA_FileSystemConfig),
+            ),
+            s::prop(
+                "KernelSpecs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_KernelSpec))),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["KernelSpecs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelGatewayImageConfig>
         for ::stratus_model::Val<KernelGatewayImageConfig>
     {
@@ -1007,6 +1297,48 @@ pub mod app_image_config {
         >,
     }
 
+    /// What the schema says of `ContainerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerConfig",
+        properties: &[
+            s::prop(
+                "ContainerArguments",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!\\s*$).+")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "ContainerEntrypoint",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!\\s*$).+")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop(
+                "ContainerEnvironmentVariables",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomImageContainerEnvironmentVariable),
+                )),
+            )
+            .min_items(0)
+            .max_items(25),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerConfig> for ::stratus_model::Val<ContainerConfig> {
         fn from(value: ContainerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1028,6 +1360,27 @@ pub mod app_image_config {
         /// Length: `1..=1024`.
         pub mount_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `FileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSystemConfig",
+        properties: &[
+            s::prop("DefaultGid", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("DefaultUid", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(65535.0),
+            s::prop("MountPath", s::Kind::String)
+                .pattern("^/.*")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FileSystemConfig> for ::stratus_model::Val<FileSystemConfig> {
         fn from(value: FileSystemConfig) -> Self {
@@ -1059,6 +1412,23 @@ pub mod app_image_config {
             }
         }
     }
+
+    /// What the schema says of `KernelSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelSpec",
+        properties: &[
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<KernelSpec> for ::stratus_model::Val<KernelSpec> {
         fn from(value: KernelSpec) -> Self {
@@ -1095,6 +1465,25 @@ pub mod app_image_config {
         }
     }
 
+    /// What the schema says of `CustomImageContainerEnvironmentVariable`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomImageContainerEnvironmentVariable: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomImageContainerEnvironmentVariable",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!\\s*$).+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .pattern("^(?!\\s*$).+")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomImageContainerEnvironmentVariable>
         for ::stratus_model::Val<CustomImageContainerEnvironmentVariable>
     {
@@ -1108,6 +1497,8 @@ pub use app_image_config::{CfnAppImageConfig, CfnAppImageConfigAttributes};
 
 /// `AWS::SageMaker::Cluster` and its property types.
 pub mod cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Cluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-cluster.html)
@@ -1156,6 +1547,56 @@ pub mod cluster {
         #[resource(replace)]
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `AWS::SageMaker::Cluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Cluster",
+        properties: &[
+            s::prop(
+                "AutoScaling",
+                s::Kind::Object(&SCHEMA_ClusterAutoScalingConfig),
+            ),
+            s::prop("ClusterName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("ClusterRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "InstanceGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ClusterInstanceGroup))),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "NodeProvisioningMode",
+                s::Kind::Enum(NodeProvisioningMode::VALUES),
+            ),
+            s::prop("NodeRecovery", s::Kind::Enum(NodeRecovery::VALUES)),
+            s::prop("Orchestrator", s::Kind::Json),
+            s::prop(
+                "RestrictedInstanceGroups",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ClusterRestrictedInstanceGroup),
+                )),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "TieredStorageConfig",
+                s::Kind::Object(&SCHEMA_TieredStorageConfig),
+            ),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnClusterAttributes {
@@ -1220,6 +1661,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `ClusterAutoScalingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterAutoScalingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterAutoScalingConfig",
+        properties: &[
+            s::prop("AutoScalerType", s::Kind::Enum(AutoScalerType::VALUES)),
+            s::prop("Mode", s::Kind::Enum(Mode::VALUES)),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterAutoScalingConfig>
         for ::stratus_model::Val<ClusterAutoScalingConfig>
@@ -1313,6 +1767,79 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ClusterInstanceGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterInstanceGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterInstanceGroup",
+        properties: &[
+            s::prop(
+                "CapacityRequirements",
+                s::Kind::Object(&SCHEMA_ClusterCapacityRequirements),
+            ),
+            s::prop("CurrentCount", s::Kind::Integer).minimum(0.0),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("ImageId", s::Kind::String)
+                .pattern("^ami-[0-9a-fA-F]{8,17}|default$")
+                .min_length(7)
+                .max_length(21),
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(6758.0),
+            s::prop("InstanceGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "InstanceStorageConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(0)
+            .max_items(4),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop(
+                "KubernetesConfig",
+                s::Kind::Object(&SCHEMA_ClusterKubernetesConfig),
+            ),
+            s::prop(
+                "LifeCycleConfig",
+                s::Kind::Object(&SCHEMA_ClusterLifeCycleConfig),
+            ),
+            s::prop("MinInstanceCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(6758.0),
+            s::prop(
+                "OnStartDeepHealthChecks",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DeepHealthCheckType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("OverrideVpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop(
+                "ScheduledUpdateConfig",
+                s::Kind::Object(&SCHEMA_ScheduledUpdateConfig),
+            ),
+            s::prop("SlurmConfig", s::Kind::Object(&SCHEMA_ClusterSlurmConfig)),
+            s::prop("ThreadsPerCore", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2.0),
+            s::prop("TrainingPlanArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*$")
+                .min_length(50)
+                .max_length(2048),
+        ],
+        required: &[
+            "ExecutionRole",
+            "InstanceCount",
+            "InstanceGroupName",
+            "InstanceType",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterInstanceGroup> for ::stratus_model::Val<ClusterInstanceGroup> {
         fn from(value: ClusterInstanceGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1384,6 +1911,60 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ClusterRestrictedInstanceGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterRestrictedInstanceGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterRestrictedInstanceGroup",
+        properties: &[
+            s::prop("CurrentCount", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "EnvironmentConfig",
+                s::Kind::Object(&SCHEMA_EnvironmentConfig),
+            ),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(6758.0),
+            s::prop("InstanceGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "InstanceStorageConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Json)),
+            )
+            .min_items(0)
+            .max_items(4),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop(
+                "OnStartDeepHealthChecks",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DeepHealthCheckType::VALUES))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("OverrideVpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("ThreadsPerCore", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2.0),
+            s::prop("TrainingPlanArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*$")
+                .min_length(50)
+                .max_length(2048),
+        ],
+        required: &[
+            "ExecutionRole",
+            "InstanceCount",
+            "InstanceGroupName",
+            "InstanceType",
+            "EnvironmentConfig",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterRestrictedInstanceGroup>
         for ::stratus_model::Val<ClusterRestrictedInstanceGroup>
     {
@@ -1414,6 +1995,21 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `TieredStorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TieredStorageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TieredStorageConfig",
+        properties: &[
+            s::prop("InstanceMemoryAllocationPercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("Mode", s::Kind::Enum(Mode2::VALUES)),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TieredStorageConfig> for ::stratus_model::Val<TieredStorageConfig> {
         fn from(value: TieredStorageConfig) -> Self {
@@ -1452,6 +2048,39 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1467,6 +2096,19 @@ pub mod cluster {
         /// `Spot`: JSON.
         pub spot: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `ClusterCapacityRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterCapacityRequirements: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterCapacityRequirements",
+        properties: &[
+            s::prop("OnDemand", s::Kind::Json),
+            s::prop("Spot", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterCapacityRequirements>
         for ::stratus_model::Val<ClusterCapacityRequirements>
@@ -1490,6 +2132,27 @@ pub mod cluster {
         pub taints:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ClusterKubernetesTaint>>>,
     }
+
+    /// What the schema says of `ClusterKubernetesConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterKubernetesConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterKubernetesConfig",
+        properties: &[
+            s::prop("Labels", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Taints",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ClusterKubernetesTaint),
+                )),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterKubernetesConfig>
         for ::stratus_model::Val<ClusterKubernetesConfig>
@@ -1516,6 +2179,29 @@ pub mod cluster {
         /// Length: `0..=1024`.
         pub source_s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ClusterLifeCycleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterLifeCycleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterLifeCycleConfig",
+        properties: &[
+            s::prop("OnCreate", s::Kind::String)
+                .pattern("^[\\S\\s]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("OnInitComplete", s::Kind::String)
+                .pattern("^[\\S\\s]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("SourceS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterLifeCycleConfig> for ::stratus_model::Val<ClusterLifeCycleConfig> {
         fn from(value: ClusterLifeCycleConfig) -> Self {
@@ -1548,6 +2234,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ScheduledUpdateConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduledUpdateConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduledUpdateConfig",
+        properties: &[s::prop("DeploymentConfig", s::Kind::Object(&SCHEMA_DeploymentConfig)), s::prop("ScheduleExpression", s::Kind::String).pattern("cron\\((?:[0-5][0-9]|[0-9]|) (?:[01][0-9]|2[0-3]|[0-9]) (?:[1-9]|0[1-9]|[12][0-9]|3[01]|\\?) (?:[1-9]|0[1-9]|1[0-2]|\\*|\\*/(?:[1-9]|1[0-2])|) (?:MON|TUE|WED|THU|FRI|SAT|SUN|[1-7]|\\?|L|(?:[1-7]#[1-5])|(?:[1-7]L)) (?:20[2-9][0-9]|\\*|)\\)").min_length(1).max_length(256)],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduledUpdateConfig> for ::stratus_model::Val<ScheduledUpdateConfig> {
         fn from(value: ScheduledUpdateConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1578,6 +2274,29 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ClusterSlurmConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterSlurmConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterSlurmConfig",
+        properties: &[
+            s::prop("NodeType", s::Kind::Enum(NodeType::VALUES)),
+            s::prop(
+                "PartitionNames",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            )
+            .min_items(0)
+            .max_items(1),
+        ],
+        required: &["NodeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterSlurmConfig> for ::stratus_model::Val<ClusterSlurmConfig> {
         fn from(value: ClusterSlurmConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1591,6 +2310,19 @@ pub mod cluster {
         /// `FSxLustreConfig`: [`FSxLustreConfig`].
         pub f_sx_lustre_config: ::std::option::Option<::stratus_model::Val<FSxLustreConfig>>,
     }
+
+    /// What the schema says of `EnvironmentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnvironmentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EnvironmentConfig",
+        properties: &[s::prop(
+            "FSxLustreConfig",
+            s::Kind::Object(&SCHEMA_FSxLustreConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EnvironmentConfig> for ::stratus_model::Val<EnvironmentConfig> {
         fn from(value: EnvironmentConfig) -> Self {
@@ -1631,6 +2363,16 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `ClusterKubernetesTaint`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterKubernetesTaint: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterKubernetesTaint",
+        properties: &[s::prop("Effect", s::Kind::Enum(Effect::VALUES)), s::prop("Key", s::Kind::String).pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$").min_length(1).max_length(317), s::prop("Value", s::Kind::String).pattern("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$").min_length(1).max_length(63)],
+        required: &["Key", "Effect"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterKubernetesTaint> for ::stratus_model::Val<ClusterKubernetesTaint> {
         fn from(value: ClusterKubernetesTaint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1650,6 +2392,30 @@ pub mod cluster {
         /// Range: `0..=3600`.
         pub wait_interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `DeploymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentConfig",
+        properties: &[
+            s::prop(
+                "AutoRollbackConfiguration",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AlarmDetails))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "RollingUpdatePolicy",
+                s::Kind::Object(&SCHEMA_RollingUpdatePolicy),
+            ),
+            s::prop("WaitIntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeploymentConfig> for ::stratus_model::Val<DeploymentConfig> {
         fn from(value: DeploymentConfig) -> Self {
@@ -1684,6 +2450,23 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `FSxLustreConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxLustreConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxLustreConfig",
+        properties: &[
+            s::prop("PerUnitStorageThroughput", s::Kind::Integer)
+                .minimum(125.0)
+                .maximum(1000.0),
+            s::prop("SizeInGiB", s::Kind::Integer)
+                .minimum(1200.0)
+                .maximum(100800.0),
+        ],
+        required: &["SizeInGiB", "PerUnitStorageThroughput"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxLustreConfig> for ::stratus_model::Val<FSxLustreConfig> {
         fn from(value: FSxLustreConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1711,6 +2494,19 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `AlarmDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_AlarmDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "AlarmDetails",
+        properties: &[s::prop("AlarmName", s::Kind::String)
+            .pattern("(?!\\s*$).+")
+            .min_length(1)
+            .max_length(256)],
+        required: &["AlarmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AlarmDetails> for ::stratus_model::Val<AlarmDetails> {
         fn from(value: AlarmDetails) -> Self {
@@ -1741,6 +2537,25 @@ pub mod cluster {
             }
         }
     }
+
+    /// What the schema says of `RollingUpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RollingUpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RollingUpdatePolicy",
+        properties: &[
+            s::prop(
+                "MaximumBatchSize",
+                s::Kind::Object(&SCHEMA_CapacitySizeConfig),
+            ),
+            s::prop(
+                "RollbackMaximumBatchSize",
+                s::Kind::Object(&SCHEMA_CapacitySizeConfig),
+            ),
+        ],
+        required: &["MaximumBatchSize"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RollingUpdatePolicy> for ::stratus_model::Val<RollingUpdatePolicy> {
         fn from(value: RollingUpdatePolicy) -> Self {
@@ -1775,6 +2590,19 @@ pub mod cluster {
         }
     }
 
+    /// What the schema says of `CapacitySizeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacitySizeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacitySizeConfig",
+        properties: &[
+            s::prop("Type", s::Kind::String).pattern("INSTANCE_COUNT|CAPACITY_PERCENTAGE"),
+            s::prop("Value", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacitySizeConfig> for ::stratus_model::Val<CapacitySizeConfig> {
         fn from(value: CapacitySizeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1791,6 +2619,8 @@ pub mod cluster {
     impl NodeProvisioningMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1830,6 +2660,8 @@ pub mod cluster {
     impl NodeRecovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Automatic", "None"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1868,6 +2700,8 @@ pub mod cluster {
     impl AutoScalerType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Karpenter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Karpenter"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1907,6 +2741,8 @@ pub mod cluster {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enable", "Disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2313,6 +3149,132 @@ pub mod cluster {
             Self::MlTrn23xlarge,
             Self::MlTrn248xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c5.12xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.24xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5n.18xlarge",
+            "ml.c5n.2xlarge",
+            "ml.c5n.4xlarge",
+            "ml.c5n.9xlarge",
+            "ml.c5n.large",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.gr6.4xlarge",
+            "ml.gr6.8xlarge",
+            "ml.i3en.12xlarge",
+            "ml.i3en.24xlarge",
+            "ml.i3en.2xlarge",
+            "ml.i3en.3xlarge",
+            "ml.i3en.6xlarge",
+            "ml.i3en.large",
+            "ml.i3en.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.8xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.p5.48xlarge",
+            "ml.p5.4xlarge",
+            "ml.p5e.48xlarge",
+            "ml.p5en.48xlarge",
+            "ml.p6-b200.48xlarge",
+            "ml.p6-b300.48xlarge",
+            "ml.p6e-gb200.36xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+            "ml.trn2.3xlarge",
+            "ml.trn2.48xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2474,6 +3436,8 @@ pub mod cluster {
     impl DeepHealthCheckType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::InstanceStress, Self::InstanceConnectivity];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["InstanceStress", "InstanceConnectivity"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2514,6 +3478,8 @@ pub mod cluster {
     impl Mode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enable, Self::Disable];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enable", "Disable"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2556,6 +3522,8 @@ pub mod cluster {
     impl NodeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Controller, Self::Login, Self::Compute];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Controller", "Login", "Compute"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2600,6 +3568,9 @@ pub mod cluster {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::NoSchedule, Self::PreferNoSchedule, Self::NoExecute];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NoSchedule", "PreferNoSchedule", "NoExecute"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2634,6 +3605,8 @@ pub use cluster::{CfnCluster, CfnClusterAttributes};
 
 /// `AWS::SageMaker::CodeRepository` and its property types.
 pub mod code_repository {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::CodeRepository`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-coderepository.html)
@@ -2666,6 +3639,23 @@ pub mod code_repository {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::CodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::CodeRepository",
+        properties: &[
+            s::prop("CodeRepositoryName", s::Kind::String),
+            s::prop("GitConfig", s::Kind::Object(&SCHEMA_GitConfig)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["GitConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCodeRepository`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCodeRepositoryAttributes {
@@ -2705,6 +3695,20 @@ pub mod code_repository {
         }
     }
 
+    /// What the schema says of `GitConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GitConfig",
+        properties: &[
+            s::prop("Branch", s::Kind::String),
+            s::prop("RepositoryUrl", s::Kind::String),
+            s::prop("SecretArn", s::Kind::String),
+        ],
+        required: &["RepositoryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GitConfig> for ::stratus_model::Val<GitConfig> {
         fn from(value: GitConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2736,6 +3740,19 @@ pub mod code_repository {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2747,6 +3764,8 @@ pub use code_repository::{CfnCodeRepository, CfnCodeRepositoryAttributes};
 
 /// `AWS::SageMaker::DataQualityJobDefinition` and its property types.
 pub mod data_quality_job_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::DataQualityJobDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-dataqualityjobdefinition.html)
@@ -2838,6 +3857,58 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::DataQualityJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::DataQualityJobDefinition",
+        properties: &[
+            s::prop(
+                "DataQualityAppSpecification",
+                s::Kind::Object(&SCHEMA_DataQualityAppSpecification),
+            ),
+            s::prop(
+                "DataQualityBaselineConfig",
+                s::Kind::Object(&SCHEMA_DataQualityBaselineConfig),
+            ),
+            s::prop(
+                "DataQualityJobInput",
+                s::Kind::Object(&SCHEMA_DataQualityJobInput),
+            ),
+            s::prop(
+                "DataQualityJobOutputConfig",
+                s::Kind::Object(&SCHEMA_MonitoringOutputConfig),
+            ),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("JobDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("JobResources", s::Kind::Object(&SCHEMA_MonitoringResources)),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "DataQualityAppSpecification",
+            "DataQualityJobInput",
+            "DataQualityJobOutputConfig",
+            "JobResources",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataQualityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataQualityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -2898,6 +3969,42 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `DataQualityAppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataQualityAppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "DataQualityAppSpecification",
+        properties: &[
+            s::prop(
+                "ContainerArguments",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "ContainerEntrypoint",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(255),
+            s::prop("PostAnalyticsProcessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("RecordPreprocessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataQualityAppSpecification>
         for ::stratus_model::Val<DataQualityAppSpecification>
     {
@@ -2918,6 +4025,29 @@ pub mod data_quality_job_definition {
         pub statistics_resource: ::std::option::Option<::stratus_model::Val<StatisticsResource>>,
     }
 
+    /// What the schema says of `DataQualityBaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataQualityBaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataQualityBaselineConfig",
+        properties: &[
+            s::prop("BaseliningJobName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ConstraintsResource",
+                s::Kind::Object(&SCHEMA_ConstraintsResource),
+            ),
+            s::prop(
+                "StatisticsResource",
+                s::Kind::Object(&SCHEMA_StatisticsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataQualityBaselineConfig>
         for ::stratus_model::Val<DataQualityBaselineConfig>
     {
@@ -2935,6 +4065,22 @@ pub mod data_quality_job_definition {
         /// `EndpointInput`: [`EndpointInput`].
         pub endpoint_input: ::std::option::Option<::stratus_model::Val<EndpointInput>>,
     }
+
+    /// What the schema says of `DataQualityJobInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataQualityJobInput: s::ObjectSchema = s::ObjectSchema {
+        name: "DataQualityJobInput",
+        properties: &[
+            s::prop(
+                "BatchTransformInput",
+                s::Kind::Object(&SCHEMA_BatchTransformInput),
+            ),
+            s::prop("EndpointInput", s::Kind::Object(&SCHEMA_EndpointInput)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataQualityJobInput> for ::stratus_model::Val<DataQualityJobInput> {
         fn from(value: DataQualityJobInput) -> Self {
@@ -2971,6 +4117,29 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MonitoringOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringOutput))),
+            )
+            .min_length(1)
+            .max_length(1)
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["MonitoringOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2997,6 +4166,19 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3015,6 +4197,20 @@ pub mod data_quality_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -3043,6 +4239,18 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(86400.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3057,6 +4265,19 @@ pub mod data_quality_job_definition {
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConstraintsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConstraintsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ConstraintsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConstraintsResource> for ::stratus_model::Val<ConstraintsResource> {
         fn from(value: ConstraintsResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3070,6 +4291,19 @@ pub mod data_quality_job_definition {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `StatisticsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatisticsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "StatisticsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatisticsResource> for ::stratus_model::Val<StatisticsResource> {
         fn from(value: StatisticsResource) -> Self {
@@ -3127,6 +4361,34 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `BatchTransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchTransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchTransformInput",
+        properties: &[
+            s::prop("DataCapturedDestinationS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatasetFormat", s::Kind::Object(&SCHEMA_DatasetFormat)),
+            s::prop("ExcludeFeaturesAttribute", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+        ],
+        required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3174,6 +4436,33 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `EndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointInput",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("ExcludeFeaturesAttribute", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType2::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode2::VALUES)),
+        ],
+        required: &["EndpointName", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3197,6 +4486,16 @@ pub mod data_quality_job_definition {
             }
         }
     }
+
+    /// What the schema says of `MonitoringOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutput",
+        properties: &[s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output))],
+        required: &["S3Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
         fn from(value: MonitoringOutput) -> Self {
@@ -3244,6 +4543,30 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048)
+                .minimum(1.0)
+                .maximum(2048.0),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3281,6 +4604,39 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3298,6 +4654,20 @@ pub mod data_quality_job_definition {
         /// `Parquet`: boolean.
         pub parquet: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DatasetFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetFormat",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_Json)),
+            s::prop("Parquet", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DatasetFormat> for ::stratus_model::Val<DatasetFormat> {
         fn from(value: DatasetFormat) -> Self {
@@ -3338,6 +4708,26 @@ pub mod data_quality_job_definition {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["LocalPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3352,6 +4742,16 @@ pub mod data_quality_job_definition {
         pub header: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[s::prop("Header", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3365,6 +4765,16 @@ pub mod data_quality_job_definition {
         /// `Line`: boolean.
         pub line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Json`'s properties; `validate()` checks them.
+    pub static SCHEMA_Json: s::ObjectSchema = s::ObjectSchema {
+        name: "Json",
+        properties: &[s::prop("Line", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Json> for ::stratus_model::Val<Json> {
         fn from(value: Json) -> Self {
@@ -3384,6 +4794,8 @@ pub mod data_quality_job_definition {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3424,6 +4836,8 @@ pub mod data_quality_job_definition {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3464,6 +4878,8 @@ pub mod data_quality_job_definition {
     impl S3DataDistributionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3506,6 +4922,8 @@ pub mod data_quality_job_definition {
     impl S3InputMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3924,6 +5342,136 @@ pub mod data_quality_job_definition {
             Self::MlT3Medium,
             Self::MlT3Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p5.4xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4089,6 +5637,8 @@ pub mod data_quality_job_definition {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4124,6 +5674,8 @@ pub use data_quality_job_definition::{
 
 /// `AWS::SageMaker::Device` and its property types.
 pub mod device {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Device`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-device.html)
@@ -4159,6 +5711,28 @@ pub mod device {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Device`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Device",
+        properties: &[
+            s::prop("Device", s::Kind::Object(&SCHEMA_Device)),
+            s::prop("DeviceFleetName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["DeviceFleetName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Device`, a property type of `AWS::SageMaker::Device`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -4190,6 +5764,28 @@ pub mod device {
             }
         }
     }
+
+    /// What the schema says of `Device`'s properties; `validate()` checks them.
+    pub static SCHEMA_Device: s::ObjectSchema = s::ObjectSchema {
+        name: "Device",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("[\\S\\s]+")
+                .min_length(1)
+                .max_length(40),
+            s::prop("DeviceName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("IotThingName", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .max_length(128),
+        ],
+        required: &["DeviceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Device> for ::stratus_model::Val<Device> {
         fn from(value: Device) -> Self {
@@ -4226,6 +5822,25 @@ pub mod device {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^((?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4237,6 +5852,8 @@ pub use device::CfnDevice;
 
 /// `AWS::SageMaker::DeviceFleet` and its property types.
 pub mod device_fleet {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::DeviceFleet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-devicefleet.html)
@@ -4288,6 +5905,36 @@ pub mod device_fleet {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::DeviceFleet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::DeviceFleet",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("[\\S\\s]+")
+                .min_length(0)
+                .max_length(800),
+            s::prop("DeviceFleetName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("OutputConfig", s::Kind::Object(&SCHEMA_EdgeOutputConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["DeviceFleetName", "OutputConfig", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `EdgeOutputConfig`, a property type of `AWS::SageMaker::DeviceFleet`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -4314,6 +5961,25 @@ pub mod device_fleet {
             }
         }
     }
+
+    /// What the schema says of `EdgeOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EdgeOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EdgeOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("[a-zA-Z0-9:_-]+")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("S3OutputLocation", s::Kind::String)
+                .pattern("^s3://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3OutputLocation"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EdgeOutputConfig> for ::stratus_model::Val<EdgeOutputConfig> {
         fn from(value: EdgeOutputConfig) -> Self {
@@ -4350,6 +6016,25 @@ pub mod device_fleet {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^((?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4361,6 +6046,8 @@ pub use device_fleet::CfnDeviceFleet;
 
 /// `AWS::SageMaker::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html)
@@ -4444,6 +6131,56 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Domain",
+        properties: &[
+            s::prop(
+                "AppNetworkAccessType",
+                s::Kind::Enum(AppNetworkAccessType::VALUES),
+            ),
+            s::prop(
+                "AppSecurityGroupManagement",
+                s::Kind::Enum(AppSecurityGroupManagement::VALUES),
+            ),
+            s::prop("AuthMode", s::Kind::Enum(AuthMode::VALUES)),
+            s::prop(
+                "DefaultSpaceSettings",
+                s::Kind::Object(&SCHEMA_DefaultSpaceSettings),
+            ),
+            s::prop("DefaultUserSettings", s::Kind::Object(&SCHEMA_UserSettings)),
+            s::prop("DomainName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .max_length(63),
+            s::prop("DomainSettings", s::Kind::Object(&SCHEMA_DomainSettings)),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+            s::prop("TagPropagation", s::Kind::Enum(TagPropagation::VALUES)),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("[-0-9a-zA-Z]+")
+                .min_length(0)
+                .max_length(32),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AuthMode", "DefaultUserSettings", "DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
@@ -4547,6 +6284,61 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `DefaultSpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultSpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultSpaceSettings",
+        properties: &[
+            s::prop(
+                "CustomFileSystemConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomFileSystemConfig),
+                )),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop(
+                "CustomPosixUserConfig",
+                s::Kind::Object(&SCHEMA_CustomPosixUserConfig),
+            ),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "JupyterLabAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterLabAppSettings),
+            ),
+            s::prop(
+                "JupyterServerAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterServerAppSettings),
+            ),
+            s::prop(
+                "KernelGatewayAppSettings",
+                s::Kind::Object(&SCHEMA_KernelGatewayAppSettings),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "SpaceStorageSettings",
+                s::Kind::Object(&SCHEMA_DefaultSpaceStorageSettings),
+            ),
+        ],
+        required: &["ExecutionRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultSpaceSettings> for ::stratus_model::Val<DefaultSpaceSettings> {
         fn from(value: DefaultSpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4637,6 +6429,83 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `UserSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UserSettings",
+        properties: &[
+            s::prop("AutoMountHomeEFS", s::Kind::Enum(AutoMountHomeEfs::VALUES)),
+            s::prop(
+                "CodeEditorAppSettings",
+                s::Kind::Object(&SCHEMA_CodeEditorAppSettings),
+            ),
+            s::prop(
+                "CustomFileSystemConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomFileSystemConfig),
+                )),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop(
+                "CustomPosixUserConfig",
+                s::Kind::Object(&SCHEMA_CustomPosixUserConfig),
+            ),
+            s::prop("DefaultLandingUri", s::Kind::String)
+                .min_length(0)
+                .max_length(1023),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "JupyterLabAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterLabAppSettings),
+            ),
+            s::prop(
+                "JupyterServerAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterServerAppSettings),
+            ),
+            s::prop(
+                "KernelGatewayAppSettings",
+                s::Kind::Object(&SCHEMA_KernelGatewayAppSettings),
+            ),
+            s::prop(
+                "RSessionAppSettings",
+                s::Kind::Object(&SCHEMA_RSessionAppSettings),
+            ),
+            s::prop(
+                "RStudioServerProAppSettings",
+                s::Kind::Object(&SCHEMA_RStudioServerProAppSettings),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("SharingSettings", s::Kind::Object(&SCHEMA_SharingSettings)),
+            s::prop(
+                "SpaceStorageSettings",
+                s::Kind::Object(&SCHEMA_DefaultSpaceStorageSettings),
+            ),
+            s::prop("StudioWebPortal", s::Kind::Enum(StudioWebPortal::VALUES)),
+            s::prop(
+                "StudioWebPortalSettings",
+                s::Kind::Object(&SCHEMA_StudioWebPortalSettings),
+            ),
+        ],
+        required: &["ExecutionRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserSettings> for ::stratus_model::Val<UserSettings> {
         fn from(value: UserSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4667,6 +6536,42 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<UnifiedStudioSettings>>,
     }
 
+    /// What the schema says of `DomainSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DomainSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DomainSettings",
+        properties: &[
+            s::prop("DockerSettings", s::Kind::Object(&SCHEMA_DockerSettings)),
+            s::prop(
+                "ExecutionRoleIdentityConfig",
+                s::Kind::Enum(ExecutionRoleIdentityConfig::VALUES),
+            ),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop(
+                "RStudioServerProDomainSettings",
+                s::Kind::Object(&SCHEMA_RStudioServerProDomainSettings),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(3),
+            s::prop(
+                "UnifiedStudioSettings",
+                s::Kind::Object(&SCHEMA_UnifiedStudioSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DomainSettings> for ::stratus_model::Val<DomainSettings> {
         fn from(value: DomainSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4687,6 +6592,29 @@ pub mod domain {
         /// `S3FileSystemConfig`: [`S3FileSystemConfig`].
         pub s3_file_system_config: ::std::option::Option<::stratus_model::Val<S3FileSystemConfig>>,
     }
+
+    /// What the schema says of `CustomFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomFileSystemConfig",
+        properties: &[
+            s::prop(
+                "EFSFileSystemConfig",
+                s::Kind::Object(&SCHEMA_EfsFileSystemConfig),
+            ),
+            s::prop(
+                "FSxLustreFileSystemConfig",
+                s::Kind::Object(&SCHEMA_FSxLustreFileSystemConfig),
+            ),
+            s::prop(
+                "S3FileSystemConfig",
+                s::Kind::Object(&SCHEMA_S3FileSystemConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomFileSystemConfig> for ::stratus_model::Val<CustomFileSystemConfig> {
         fn from(value: CustomFileSystemConfig) -> Self {
@@ -4720,6 +6648,23 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `CustomPosixUserConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPosixUserConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPosixUserConfig",
+        properties: &[
+            s::prop("Gid", s::Kind::Integer)
+                .minimum(1001.0)
+                .maximum(4000000.0),
+            s::prop("Uid", s::Kind::Integer)
+                .minimum(10000.0)
+                .maximum(4000000.0),
+        ],
+        required: &["Uid", "Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomPosixUserConfig> for ::stratus_model::Val<CustomPosixUserConfig> {
         fn from(value: CustomPosixUserConfig) -> Self {
@@ -4755,6 +6700,16 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `JupyterLabAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterLabAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterLabAppSettings",
+        properties: &[s::prop("AppLifecycleManagement", s::Kind::Object(&SCHEMA_AppLifecycleManagement)), s::prop("BuiltInLifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("CodeRepositories", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CodeRepository)))).min_items(0).max_items(30), s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(200), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JupyterLabAppSettings> for ::stratus_model::Val<JupyterLabAppSettings> {
         fn from(value: JupyterLabAppSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4772,6 +6727,16 @@ pub mod domain {
         pub lifecycle_config_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `JupyterServerAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterServerAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterServerAppSettings",
+        properties: &[s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JupyterServerAppSettings>
         for ::stratus_model::Val<JupyterServerAppSettings>
@@ -4797,6 +6762,16 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `KernelGatewayAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelGatewayAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelGatewayAppSettings",
+        properties: &[s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(200), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelGatewayAppSettings>
         for ::stratus_model::Val<KernelGatewayAppSettings>
     {
@@ -4813,6 +6788,19 @@ pub mod domain {
         pub default_ebs_storage_settings:
             ::std::option::Option<::stratus_model::Val<DefaultEbsStorageSettings>>,
     }
+
+    /// What the schema says of `DefaultSpaceStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultSpaceStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultSpaceStorageSettings",
+        properties: &[s::prop(
+            "DefaultEbsStorageSettings",
+            s::Kind::Object(&SCHEMA_DefaultEbsStorageSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultSpaceStorageSettings>
         for ::stratus_model::Val<DefaultSpaceStorageSettings>
@@ -4846,6 +6834,16 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CodeEditorAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeEditorAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeEditorAppSettings",
+        properties: &[s::prop("AppLifecycleManagement", s::Kind::Object(&SCHEMA_AppLifecycleManagement)), s::prop("BuiltInLifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(200), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeEditorAppSettings> for ::stratus_model::Val<CodeEditorAppSettings> {
         fn from(value: CodeEditorAppSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4864,6 +6862,24 @@ pub mod domain {
         pub default_resource_spec: ::std::option::Option<::stratus_model::Val<ResourceSpec>>,
     }
 
+    /// What the schema says of `RSessionAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RSessionAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RSessionAppSettings",
+        properties: &[
+            s::prop(
+                "CustomImages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage))),
+            )
+            .min_items(0)
+            .max_items(200),
+            s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RSessionAppSettings> for ::stratus_model::Val<RSessionAppSettings> {
         fn from(value: RSessionAppSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4881,6 +6897,19 @@ pub mod domain {
         /// Allowed values: `R_STUDIO_ADMIN`, `R_STUDIO_USER`.
         pub user_group: ::std::option::Option<::stratus_model::Val<UserGroup>>,
     }
+
+    /// What the schema says of `RStudioServerProAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RStudioServerProAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RStudioServerProAppSettings",
+        properties: &[
+            s::prop("AccessStatus", s::Kind::Enum(AccessStatus::VALUES)),
+            s::prop("UserGroup", s::Kind::Enum(UserGroup::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RStudioServerProAppSettings>
         for ::stratus_model::Val<RStudioServerProAppSettings>
@@ -4908,6 +6937,29 @@ pub mod domain {
         pub s3_output_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SharingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SharingSettings",
+        properties: &[
+            s::prop(
+                "NotebookOutputOption",
+                s::Kind::Enum(NotebookOutputOption::VALUES),
+            ),
+            s::prop("S3KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("S3OutputPath", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharingSettings> for ::stratus_model::Val<SharingSettings> {
         fn from(value: SharingSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4934,6 +6986,38 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<HiddenSageMakerImage>>>,
     }
 
+    /// What the schema says of `StudioWebPortalSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_StudioWebPortalSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "StudioWebPortalSettings",
+        properties: &[
+            s::prop(
+                "HiddenAppTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AppType::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AppInstanceType::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenMlTools",
+                s::Kind::List(&s::prop("", s::Kind::Enum(MlTools::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenSageMakerImageVersionAliases",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HiddenSageMakerImage))),
+            )
+            .min_items(0)
+            .max_items(5),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StudioWebPortalSettings>
         for ::stratus_model::Val<StudioWebPortalSettings>
     {
@@ -4954,6 +7038,32 @@ pub mod domain {
         pub vpc_only_trusted_accounts:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `DockerSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DockerSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DockerSettings",
+        properties: &[
+            s::prop(
+                "EnableDockerAccess",
+                s::Kind::Enum(EnableDockerAccess::VALUES),
+            ),
+            s::prop(
+                "VpcOnlyTrustedAccounts",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^\\d+$")
+                        .min_length(12)
+                        .max_length(12),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DockerSettings> for ::stratus_model::Val<DockerSettings> {
         fn from(value: DockerSettings) -> Self {
@@ -4998,6 +7108,25 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `RStudioServerProDomainSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RStudioServerProDomainSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RStudioServerProDomainSettings",
+        properties: &[
+            s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)),
+            s::prop("DomainExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("RStudioConnectUrl", s::Kind::String).pattern("^(https:|http:|www\\.)\\S*"),
+            s::prop("RStudioPackageManagerUrl", s::Kind::String)
+                .pattern("^(https:|http:|www\\.)\\S*"),
+        ],
+        required: &["DomainExecutionRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RStudioServerProDomainSettings>
         for ::stratus_model::Val<RStudioServerProDomainSettings>
     {
@@ -5039,6 +7168,42 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<StudioWebPortalAccess>>,
     }
 
+    /// What the schema says of `UnifiedStudioSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UnifiedStudioSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UnifiedStudioSettings",
+        properties: &[
+            s::prop("DomainAccountId", s::Kind::String)
+                .pattern("^\\d+$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("DomainId", s::Kind::String)
+                .pattern("^dzd[-_][a-zA-Z0-9_-]{1,36}$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("DomainRegion", s::Kind::String)
+                .pattern("[a-zA-Z]{2}-[a-zA-Z\\-]+-\\d+")
+                .min_length(1)
+                .max_length(24),
+            s::prop("EnvironmentId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,36}$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("ProjectId", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,36}$"),
+            s::prop("ProjectS3Path", s::Kind::String)
+                .pattern("[\\w\\.-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "StudioWebPortalAccess",
+                s::Kind::Enum(StudioWebPortalAccess::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UnifiedStudioSettings> for ::stratus_model::Val<UnifiedStudioSettings> {
         fn from(value: UnifiedStudioSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5071,6 +7236,25 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `EFSFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSFileSystemConfig",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String)
+                .pattern("^(fs-[0-9a-f]{8,})$")
+                .min_length(11)
+                .max_length(21),
+            s::prop("FileSystemPath", s::Kind::String)
+                .pattern("^\\/\\S*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EfsFileSystemConfig> for ::stratus_model::Val<EfsFileSystemConfig> {
         fn from(value: EfsFileSystemConfig) -> Self {
@@ -5105,6 +7289,25 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `FSxLustreFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxLustreFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxLustreFileSystemConfig",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String)
+                .pattern("^(fs-[0-9a-f]{8,})$")
+                .min_length(11)
+                .max_length(21),
+            s::prop("FileSystemPath", s::Kind::String)
+                .pattern("^\\/\\S*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxLustreFileSystemConfig>
         for ::stratus_model::Val<FSxLustreFileSystemConfig>
     {
@@ -5126,6 +7329,24 @@ pub mod domain {
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3FileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FileSystemConfig",
+        properties: &[
+            s::prop("MountPath", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("(s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3FileSystemConfig> for ::stratus_model::Val<S3FileSystemConfig> {
         fn from(value: S3FileSystemConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5139,6 +7360,19 @@ pub mod domain {
         /// `IdleSettings`: [`IdleSettings`].
         pub idle_settings: ::std::option::Option<::stratus_model::Val<IdleSettings>>,
     }
+
+    /// What the schema says of `AppLifecycleManagement`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppLifecycleManagement: s::ObjectSchema = s::ObjectSchema {
+        name: "AppLifecycleManagement",
+        properties: &[s::prop(
+            "IdleSettings",
+            s::Kind::Object(&SCHEMA_IdleSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AppLifecycleManagement> for ::stratus_model::Val<AppLifecycleManagement> {
         fn from(value: AppLifecycleManagement) -> Self {
@@ -5167,6 +7401,18 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `CodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeRepository",
+        properties: &[s::prop("RepositoryUrl", s::Kind::String)
+            .pattern("^https://([.\\-_a-zA-Z0-9]+/?){3,1016}$")
+            .max_length(256)],
+        required: &["RepositoryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
@@ -5209,6 +7455,24 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `CustomImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomImage: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomImage",
+        properties: &[
+            s::prop("AppImageConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .max_length(63),
+            s::prop("ImageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$")
+                .max_length(63),
+            s::prop("ImageVersionNumber", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["AppImageConfigName", "ImageName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
         fn from(value: CustomImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5237,6 +7501,16 @@ pub mod domain {
         pub sage_maker_image_version_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ResourceSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSpec",
+        properties: &[s::prop("InstanceType", s::Kind::Enum(AppInstanceType::VALUES)), s::prop("LifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("SageMakerImageArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$").min_length(0).max_length(256), s::prop("SageMakerImageVersionArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$").min_length(0).max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceSpec> for ::stratus_model::Val<ResourceSpec> {
         fn from(value: ResourceSpec) -> Self {
@@ -5269,6 +7543,23 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `DefaultEbsStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultEbsStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultEbsStorageSettings",
+        properties: &[
+            s::prop("DefaultEbsVolumeSizeInGb", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(16384.0),
+            s::prop("MaximumEbsVolumeSizeInGb", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(16384.0),
+        ],
+        required: &["DefaultEbsVolumeSizeInGb", "MaximumEbsVolumeSizeInGb"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultEbsStorageSettings>
         for ::stratus_model::Val<DefaultEbsStorageSettings>
     {
@@ -5290,6 +7581,32 @@ pub mod domain {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HiddenSageMakerImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_HiddenSageMakerImage: s::ObjectSchema = s::ObjectSchema {
+        name: "HiddenSageMakerImage",
+        properties: &[
+            s::prop(
+                "SageMakerImageName",
+                s::Kind::Enum(SageMakerImageName::VALUES),
+            ),
+            s::prop(
+                "VersionAliases",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HiddenSageMakerImage> for ::stratus_model::Val<HiddenSageMakerImage> {
         fn from(value: HiddenSageMakerImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5310,6 +7627,30 @@ pub mod domain {
         pub min_idle_timeout_in_minutes: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `IdleSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdleSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "IdleSettings",
+        properties: &[
+            s::prop("IdleTimeoutInMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(525600.0),
+            s::prop(
+                "LifecycleManagement",
+                s::Kind::Enum(LifecycleManagement::VALUES),
+            ),
+            s::prop("MaxIdleTimeoutInMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(525600.0),
+            s::prop("MinIdleTimeoutInMinutes", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(525600.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdleSettings> for ::stratus_model::Val<IdleSettings> {
         fn from(value: IdleSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5328,6 +7669,8 @@ pub mod domain {
     impl AppNetworkAccessType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::PublicInternetOnly, Self::VpcOnly];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PublicInternetOnly", "VpcOnly"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5368,6 +7711,8 @@ pub mod domain {
     impl AppSecurityGroupManagement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Service, Self::Customer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Service", "Customer"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5410,6 +7755,8 @@ pub mod domain {
     impl AuthMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sso, Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSO", "IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5450,6 +7797,8 @@ pub mod domain {
     impl TagPropagation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5492,6 +7841,8 @@ pub mod domain {
     impl AutoMountHomeEfs {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled, Self::DefaultAsDomain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled", "DefaultAsDomain"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5533,6 +7884,8 @@ pub mod domain {
     impl StudioWebPortal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5573,6 +7926,8 @@ pub mod domain {
     impl ExecutionRoleIdentityConfig {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UserProfileName, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USER_PROFILE_NAME", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5615,6 +7970,8 @@ pub mod domain {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5655,6 +8012,8 @@ pub mod domain {
     impl AccessStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5695,6 +8054,8 @@ pub mod domain {
     impl UserGroup {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RStudioAdmin, Self::RStudioUser];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["R_STUDIO_ADMIN", "R_STUDIO_USER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5735,6 +8096,8 @@ pub mod domain {
     impl NotebookOutputOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allowed, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Allowed", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -5792,6 +8155,16 @@ pub mod domain {
             Self::CodeEditor,
             Self::DetailedProfiler,
             Self::Canvas,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JupyterServer",
+            "TensorBoard",
+            "RStudioServerPro",
+            "JupyterLab",
+            "CodeEditor",
+            "DetailedProfiler",
+            "Canvas",
         ];
 
         /// The value CloudFormation takes.
@@ -6330,6 +8703,174 @@ pub mod domain {
             Self::MlP54xlarge,
             Self::MlP6B20048xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "system",
+            "ml.t3.micro",
+            "ml.t3.small",
+            "ml.t3.medium",
+            "ml.t3.large",
+            "ml.t3.xlarge",
+            "ml.t3.2xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.8xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.8xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.16xlarge",
+            "ml.m5d.24xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.12xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.24xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3dn.24xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.g5.xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.48xlarge",
+            "ml.g6.xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6e.xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.48xlarge",
+            "ml.geospatial.interactive",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+            "ml.p5.48xlarge",
+            "ml.p5e.48xlarge",
+            "ml.p5en.48xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.48xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.48xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.48xlarge",
+            "ml.m6id.large",
+            "ml.m6id.xlarge",
+            "ml.m6id.2xlarge",
+            "ml.m6id.4xlarge",
+            "ml.m6id.8xlarge",
+            "ml.m6id.12xlarge",
+            "ml.m6id.16xlarge",
+            "ml.m6id.24xlarge",
+            "ml.m6id.32xlarge",
+            "ml.c6id.large",
+            "ml.c6id.xlarge",
+            "ml.c6id.2xlarge",
+            "ml.c6id.4xlarge",
+            "ml.c6id.8xlarge",
+            "ml.c6id.12xlarge",
+            "ml.c6id.16xlarge",
+            "ml.c6id.24xlarge",
+            "ml.c6id.32xlarge",
+            "ml.r6id.large",
+            "ml.r6id.xlarge",
+            "ml.r6id.2xlarge",
+            "ml.r6id.4xlarge",
+            "ml.r6id.8xlarge",
+            "ml.r6id.12xlarge",
+            "ml.r6id.16xlarge",
+            "ml.r6id.24xlarge",
+            "ml.r6id.32xlarge",
+            "ml.p5.4xlarge",
+            "ml.p6-b200.48xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6590,6 +9131,29 @@ pub mod domain {
             Self::LakeraGuard,
             Self::PerformanceEvaluation,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DataWrangler",
+            "FeatureStore",
+            "EmrClusters",
+            "AutoMl",
+            "Experiments",
+            "Training",
+            "ModelEvaluation",
+            "Pipelines",
+            "Models",
+            "JumpStart",
+            "InferenceRecommender",
+            "Endpoints",
+            "Projects",
+            "InferenceOptimization",
+            "HyperPodClusters",
+            "Comet",
+            "DeepchecksLLMEvaluation",
+            "Fiddler",
+            "LakeraGuard",
+            "PerformanceEvaluation",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6648,6 +9212,8 @@ pub mod domain {
     impl EnableDockerAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6688,6 +9254,8 @@ pub mod domain {
     impl StudioWebPortalAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6726,6 +9294,8 @@ pub mod domain {
     impl SageMakerImageName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SagemakerDistribution];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["sagemaker_distribution"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6765,6 +9335,8 @@ pub mod domain {
     impl LifecycleManagement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -6798,6 +9370,8 @@ pub use domain::{CfnDomain, CfnDomainAttributes};
 
 /// `AWS::SageMaker::Endpoint` and its property types.
 pub mod endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Endpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html)
@@ -6842,6 +9416,32 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Endpoint",
+        properties: &[
+            s::prop(
+                "DeploymentConfig",
+                s::Kind::Object(&SCHEMA_DeploymentConfig),
+            ),
+            s::prop("EndpointConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(0)
+                .max_length(63),
+            s::prop(
+                "ExcludeRetainedVariantProperties",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VariantProperty))),
+            ),
+            s::prop("RetainAllVariantProperties", s::Kind::Boolean),
+            s::prop("RetainDeploymentConfig", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EndpointConfigName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointAttributes {
         /// `EndpointArn`: string.
@@ -6873,6 +9473,29 @@ pub mod endpoint {
         pub rolling_update_policy: ::std::option::Option<::stratus_model::Val<RollingUpdatePolicy>>,
     }
 
+    /// What the schema says of `DeploymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentConfig",
+        properties: &[
+            s::prop(
+                "AutoRollbackConfiguration",
+                s::Kind::Object(&SCHEMA_AutoRollbackConfig),
+            ),
+            s::prop(
+                "BlueGreenUpdatePolicy",
+                s::Kind::Object(&SCHEMA_BlueGreenUpdatePolicy),
+            ),
+            s::prop(
+                "RollingUpdatePolicy",
+                s::Kind::Object(&SCHEMA_RollingUpdatePolicy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentConfig> for ::stratus_model::Val<DeploymentConfig> {
         fn from(value: DeploymentConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6887,6 +9510,16 @@ pub mod endpoint {
         pub variant_property_type:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VariantProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_VariantProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "VariantProperty",
+        properties: &[s::prop("VariantPropertyType", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VariantProperty> for ::stratus_model::Val<VariantProperty> {
         fn from(value: VariantProperty) -> Self {
@@ -6914,6 +9547,21 @@ pub mod endpoint {
             }
         }
     }
+
+    /// What the schema says of `AutoRollbackConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoRollbackConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoRollbackConfig",
+        properties: &[s::prop(
+            "Alarms",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Alarm))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Alarms"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AutoRollbackConfig> for ::stratus_model::Val<AutoRollbackConfig> {
         fn from(value: AutoRollbackConfig) -> Self {
@@ -6950,6 +9598,27 @@ pub mod endpoint {
             }
         }
     }
+
+    /// What the schema says of `BlueGreenUpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlueGreenUpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "BlueGreenUpdatePolicy",
+        properties: &[
+            s::prop("MaximumExecutionTimeoutInSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(28800.0),
+            s::prop("TerminationWaitInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+            s::prop(
+                "TrafficRoutingConfiguration",
+                s::Kind::Object(&SCHEMA_TrafficRoutingConfig),
+            ),
+        ],
+        required: &["TrafficRoutingConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlueGreenUpdatePolicy> for ::stratus_model::Val<BlueGreenUpdatePolicy> {
         fn from(value: BlueGreenUpdatePolicy) -> Self {
@@ -6990,6 +9659,28 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `RollingUpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RollingUpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RollingUpdatePolicy",
+        properties: &[
+            s::prop("MaximumBatchSize", s::Kind::Object(&SCHEMA_CapacitySize)),
+            s::prop("MaximumExecutionTimeoutInSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(28800.0),
+            s::prop(
+                "RollbackMaximumBatchSize",
+                s::Kind::Object(&SCHEMA_CapacitySize),
+            ),
+            s::prop("WaitIntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+        ],
+        required: &["MaximumBatchSize", "WaitIntervalInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RollingUpdatePolicy> for ::stratus_model::Val<RollingUpdatePolicy> {
         fn from(value: RollingUpdatePolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7017,6 +9708,19 @@ pub mod endpoint {
             }
         }
     }
+
+    /// What the schema says of `Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA_Alarm: s::ObjectSchema = s::ObjectSchema {
+        name: "Alarm",
+        properties: &[s::prop("AlarmName", s::Kind::String)
+            .pattern("^(?!\\s*$).+$")
+            .min_length(1)
+            .max_length(255)],
+        required: &["AlarmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
         fn from(value: Alarm) -> Self {
@@ -7053,6 +9757,23 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `TrafficRoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrafficRoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TrafficRoutingConfig",
+        properties: &[
+            s::prop("CanarySize", s::Kind::Object(&SCHEMA_CapacitySize)),
+            s::prop("LinearStepSize", s::Kind::Object(&SCHEMA_CapacitySize)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("WaitIntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrafficRoutingConfig> for ::stratus_model::Val<TrafficRoutingConfig> {
         fn from(value: TrafficRoutingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7086,6 +9807,19 @@ pub mod endpoint {
         }
     }
 
+    /// What the schema says of `CapacitySize`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacitySize: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacitySize",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+            s::prop("Value", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacitySize> for ::stratus_model::Val<CapacitySize> {
         fn from(value: CapacitySize) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7106,6 +9840,8 @@ pub mod endpoint {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllAtOnce, Self::Canary, Self::Linear];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL_AT_ONCE", "CANARY", "LINEAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7147,6 +9883,8 @@ pub mod endpoint {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CapacityPercent, Self::InstanceCount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CAPACITY_PERCENT", "INSTANCE_COUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7180,6 +9918,8 @@ pub use endpoint::{CfnEndpoint, CfnEndpointAttributes};
 
 /// `AWS::SageMaker::EndpointConfig` and its property types.
 pub mod endpoint_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::EndpointConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html)
@@ -7261,6 +10001,43 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::EndpointConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::EndpointConfig",
+        properties: &[
+            s::prop(
+                "AsyncInferenceConfig",
+                s::Kind::Object(&SCHEMA_AsyncInferenceConfig),
+            ),
+            s::prop(
+                "DataCaptureConfig",
+                s::Kind::Object(&SCHEMA_DataCaptureConfig),
+            ),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("EndpointConfigName", s::Kind::String),
+            s::prop("ExecutionRoleArn", s::Kind::String),
+            s::prop("ExplainerConfig", s::Kind::Object(&SCHEMA_ExplainerConfig)),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "ProductionVariants",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProductionVariant))),
+            ),
+            s::prop(
+                "ShadowProductionVariants",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProductionVariant))),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["ProductionVariants"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEndpointConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEndpointConfigAttributes {
         /// `Id`: string.
@@ -7295,6 +10072,25 @@ pub mod endpoint_config {
             }
         }
     }
+
+    /// What the schema says of `AsyncInferenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsyncInferenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AsyncInferenceConfig",
+        properties: &[
+            s::prop(
+                "ClientConfig",
+                s::Kind::Object(&SCHEMA_AsyncInferenceClientConfig),
+            ),
+            s::prop(
+                "OutputConfig",
+                s::Kind::Object(&SCHEMA_AsyncInferenceOutputConfig),
+            ),
+        ],
+        required: &["OutputConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AsyncInferenceConfig> for ::stratus_model::Val<AsyncInferenceConfig> {
         fn from(value: AsyncInferenceConfig) -> Self {
@@ -7344,6 +10140,33 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `DataCaptureConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCaptureConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCaptureConfig",
+        properties: &[
+            s::prop(
+                "CaptureContentTypeHeader",
+                s::Kind::Object(&SCHEMA_CaptureContentTypeHeader),
+            ),
+            s::prop(
+                "CaptureOptions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CaptureOption))),
+            ),
+            s::prop("DestinationS3Uri", s::Kind::String),
+            s::prop("EnableCapture", s::Kind::Boolean),
+            s::prop("InitialSamplingPercentage", s::Kind::Integer),
+            s::prop("KmsKeyId", s::Kind::String),
+        ],
+        required: &[
+            "CaptureOptions",
+            "DestinationS3Uri",
+            "InitialSamplingPercentage",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCaptureConfig> for ::stratus_model::Val<DataCaptureConfig> {
         fn from(value: DataCaptureConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7358,6 +10181,19 @@ pub mod endpoint_config {
         pub clarify_explainer_config:
             ::std::option::Option<::stratus_model::Val<ClarifyExplainerConfig>>,
     }
+
+    /// What the schema says of `ExplainerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExplainerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExplainerConfig",
+        properties: &[s::prop(
+            "ClarifyExplainerConfig",
+            s::Kind::Object(&SCHEMA_ClarifyExplainerConfig),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExplainerConfig> for ::stratus_model::Val<ExplainerConfig> {
         fn from(value: ExplainerConfig) -> Self {
@@ -7431,6 +10267,43 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `ProductionVariant`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProductionVariant: s::ObjectSchema = s::ObjectSchema {
+        name: "ProductionVariant",
+        properties: &[
+            s::prop(
+                "CapacityReservationConfig",
+                s::Kind::Object(&SCHEMA_CapacityReservationConfig),
+            ),
+            s::prop(
+                "ContainerStartupHealthCheckTimeoutInSeconds",
+                s::Kind::Integer,
+            ),
+            s::prop("EnableSSMAccess", s::Kind::Boolean),
+            s::prop("InferenceAmiVersion", s::Kind::String),
+            s::prop("InitialInstanceCount", s::Kind::Integer),
+            s::prop("InitialVariantWeight", s::Kind::Number),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop(
+                "ManagedInstanceScaling",
+                s::Kind::Object(&SCHEMA_ManagedInstanceScaling),
+            ),
+            s::prop("ModelDataDownloadTimeoutInSeconds", s::Kind::Integer),
+            s::prop("ModelName", s::Kind::String),
+            s::prop("RoutingConfig", s::Kind::Object(&SCHEMA_RoutingConfig)),
+            s::prop(
+                "ServerlessConfig",
+                s::Kind::Object(&SCHEMA_ServerlessConfig),
+            ),
+            s::prop("VariantName", s::Kind::String),
+            s::prop("VolumeSizeInGB", s::Kind::Integer),
+        ],
+        required: &["VariantName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProductionVariant> for ::stratus_model::Val<ProductionVariant> {
         fn from(value: ProductionVariant) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7461,6 +10334,19 @@ pub mod endpoint_config {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -7497,6 +10383,22 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Subnets", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["Subnets", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7511,6 +10413,19 @@ pub mod endpoint_config {
         pub max_concurrent_invocations_per_instance:
             ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `AsyncInferenceClientConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsyncInferenceClientConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AsyncInferenceClientConfig",
+        properties: &[s::prop(
+            "MaxConcurrentInvocationsPerInstance",
+            s::Kind::Integer,
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AsyncInferenceClientConfig>
         for ::stratus_model::Val<AsyncInferenceClientConfig>
@@ -7535,6 +10450,24 @@ pub mod endpoint_config {
         pub s3_output_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AsyncInferenceOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsyncInferenceOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AsyncInferenceOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop(
+                "NotificationConfig",
+                s::Kind::Object(&SCHEMA_AsyncInferenceNotificationConfig),
+            ),
+            s::prop("S3FailurePath", s::Kind::String),
+            s::prop("S3OutputPath", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AsyncInferenceOutputConfig>
         for ::stratus_model::Val<AsyncInferenceOutputConfig>
     {
@@ -7554,6 +10487,25 @@ pub mod endpoint_config {
         pub json_content_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CaptureContentTypeHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptureContentTypeHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptureContentTypeHeader",
+        properties: &[
+            s::prop(
+                "CsvContentTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "JsonContentTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptureContentTypeHeader>
         for ::stratus_model::Val<CaptureContentTypeHeader>
@@ -7582,6 +10534,16 @@ pub mod endpoint_config {
             }
         }
     }
+
+    /// What the schema says of `CaptureOption`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptureOption: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptureOption",
+        properties: &[s::prop("CaptureMode", s::Kind::String)],
+        required: &["CaptureMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptureOption> for ::stratus_model::Val<CaptureOption> {
         fn from(value: CaptureOption) -> Self {
@@ -7615,6 +10577,23 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `ClarifyExplainerConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClarifyExplainerConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClarifyExplainerConfig",
+        properties: &[
+            s::prop("EnableExplanations", s::Kind::String),
+            s::prop(
+                "InferenceConfig",
+                s::Kind::Object(&SCHEMA_ClarifyInferenceConfig),
+            ),
+            s::prop("ShapConfig", s::Kind::Object(&SCHEMA_ClarifyShapConfig)),
+        ],
+        required: &["ShapConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClarifyExplainerConfig> for ::stratus_model::Val<ClarifyExplainerConfig> {
         fn from(value: ClarifyExplainerConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7631,6 +10610,19 @@ pub mod endpoint_config {
         /// `MlReservationArn`: string.
         pub ml_reservation_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CapacityReservationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationConfig",
+        properties: &[
+            s::prop("CapacityReservationPreference", s::Kind::String),
+            s::prop("MlReservationArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationConfig>
         for ::stratus_model::Val<CapacityReservationConfig>
@@ -7652,6 +10644,20 @@ pub mod endpoint_config {
         pub status: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ManagedInstanceScaling`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstanceScaling: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedInstanceScaling",
+        properties: &[
+            s::prop("MaxInstanceCount", s::Kind::Integer),
+            s::prop("MinInstanceCount", s::Kind::Integer),
+            s::prop("Status", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedInstanceScaling> for ::stratus_model::Val<ManagedInstanceScaling> {
         fn from(value: ManagedInstanceScaling) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7665,6 +10671,16 @@ pub mod endpoint_config {
         /// `RoutingStrategy`: string.
         pub routing_strategy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `RoutingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingConfig",
+        properties: &[s::prop("RoutingStrategy", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RoutingConfig> for ::stratus_model::Val<RoutingConfig> {
         fn from(value: RoutingConfig) -> Self {
@@ -7701,6 +10717,20 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `ServerlessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerlessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerlessConfig",
+        properties: &[
+            s::prop("MaxConcurrency", s::Kind::Integer),
+            s::prop("MemorySizeInMB", s::Kind::Integer),
+            s::prop("ProvisionedConcurrency", s::Kind::Integer),
+        ],
+        required: &["MaxConcurrency", "MemorySizeInMB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerlessConfig> for ::stratus_model::Val<ServerlessConfig> {
         fn from(value: ServerlessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7719,6 +10749,23 @@ pub mod endpoint_config {
         /// `SuccessTopic`: string.
         pub success_topic: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AsyncInferenceNotificationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsyncInferenceNotificationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AsyncInferenceNotificationConfig",
+        properties: &[
+            s::prop("ErrorTopic", s::Kind::String),
+            s::prop(
+                "IncludeInferenceResponseIn",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SuccessTopic", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AsyncInferenceNotificationConfig>
         for ::stratus_model::Val<AsyncInferenceNotificationConfig>
@@ -7761,6 +10808,31 @@ pub mod endpoint_config {
         pub probability_index: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `ClarifyInferenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClarifyInferenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClarifyInferenceConfig",
+        properties: &[
+            s::prop("ContentTemplate", s::Kind::String),
+            s::prop(
+                "FeatureHeaders",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("FeatureTypes", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("FeaturesAttribute", s::Kind::String),
+            s::prop("LabelAttribute", s::Kind::String),
+            s::prop("LabelHeaders", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("LabelIndex", s::Kind::Integer),
+            s::prop("MaxPayloadInMB", s::Kind::Integer),
+            s::prop("MaxRecordCount", s::Kind::Integer),
+            s::prop("ProbabilityAttribute", s::Kind::String),
+            s::prop("ProbabilityIndex", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClarifyInferenceConfig> for ::stratus_model::Val<ClarifyInferenceConfig> {
         fn from(value: ClarifyInferenceConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7801,6 +10873,25 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `ClarifyShapConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClarifyShapConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClarifyShapConfig",
+        properties: &[
+            s::prop("NumberOfSamples", s::Kind::Integer),
+            s::prop("Seed", s::Kind::Integer),
+            s::prop(
+                "ShapBaselineConfig",
+                s::Kind::Object(&SCHEMA_ClarifyShapBaselineConfig),
+            ),
+            s::prop("TextConfig", s::Kind::Object(&SCHEMA_ClarifyTextConfig)),
+            s::prop("UseLogit", s::Kind::Boolean),
+        ],
+        required: &["ShapBaselineConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClarifyShapConfig> for ::stratus_model::Val<ClarifyShapConfig> {
         fn from(value: ClarifyShapConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7818,6 +10909,20 @@ pub mod endpoint_config {
         /// `ShapBaselineUri`: string.
         pub shap_baseline_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ClarifyShapBaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClarifyShapBaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClarifyShapBaselineConfig",
+        properties: &[
+            s::prop("MimeType", s::Kind::String),
+            s::prop("ShapBaseline", s::Kind::String),
+            s::prop("ShapBaselineUri", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClarifyShapBaselineConfig>
         for ::stratus_model::Val<ClarifyShapBaselineConfig>
@@ -7852,6 +10957,19 @@ pub mod endpoint_config {
         }
     }
 
+    /// What the schema says of `ClarifyTextConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClarifyTextConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClarifyTextConfig",
+        properties: &[
+            s::prop("Granularity", s::Kind::String),
+            s::prop("Language", s::Kind::String),
+        ],
+        required: &["Language", "Granularity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClarifyTextConfig> for ::stratus_model::Val<ClarifyTextConfig> {
         fn from(value: ClarifyTextConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7863,6 +10981,8 @@ pub use endpoint_config::{CfnEndpointConfig, CfnEndpointConfigAttributes};
 
 /// `AWS::SageMaker::FeatureGroup` and its property types.
 pub mod feature_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::FeatureGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html)
@@ -7950,6 +11070,60 @@ pub mod feature_group {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::FeatureGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::FeatureGroup",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("EventTimeFeatureName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "FeatureDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FeatureDefinition))),
+            )
+            .min_items(1)
+            .max_items(2500),
+            s::prop("FeatureGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "OfflineStoreConfig",
+                s::Kind::Object(&SCHEMA_OfflineStoreConfig),
+            ),
+            s::prop(
+                "OnlineStoreConfig",
+                s::Kind::Object(&SCHEMA_OnlineStoreConfig),
+            ),
+            s::prop("RecordIdentifierFeatureName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}")
+                .min_length(1)
+                .max_length(64),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "ThroughputConfig",
+                s::Kind::Object(&SCHEMA_ThroughputConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "FeatureGroupName",
+            "RecordIdentifierFeatureName",
+            "EventTimeFeatureName",
+            "FeatureDefinitions",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnFeatureGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnFeatureGroupAttributes {
         /// `CreationTime`: string.
@@ -7995,6 +11169,22 @@ pub mod feature_group {
         }
     }
 
+    /// What the schema says of `FeatureDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_FeatureDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "FeatureDefinition",
+        properties: &[
+            s::prop("FeatureName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}")
+                .min_length(1)
+                .max_length(64),
+            s::prop("FeatureType", s::Kind::Enum(FeatureType::VALUES)),
+        ],
+        required: &["FeatureName", "FeatureType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FeatureDefinition> for ::stratus_model::Val<FeatureDefinition> {
         fn from(value: FeatureDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8030,6 +11220,24 @@ pub mod feature_group {
         }
     }
 
+    /// What the schema says of `OfflineStoreConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OfflineStoreConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OfflineStoreConfig",
+        properties: &[
+            s::prop(
+                "DataCatalogConfig",
+                s::Kind::Object(&SCHEMA_DataCatalogConfig),
+            ),
+            s::prop("DisableGlueTableCreation", s::Kind::Boolean),
+            s::prop("S3StorageConfig", s::Kind::Object(&SCHEMA_S3StorageConfig)),
+            s::prop("TableFormat", s::Kind::Enum(TableFormat::VALUES)),
+        ],
+        required: &["S3StorageConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OfflineStoreConfig> for ::stratus_model::Val<OfflineStoreConfig> {
         fn from(value: OfflineStoreConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8049,6 +11257,24 @@ pub mod feature_group {
         /// `TtlDuration`: [`TtlDuration`].
         pub ttl_duration: ::std::option::Option<::stratus_model::Val<TtlDuration>>,
     }
+
+    /// What the schema says of `OnlineStoreConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnlineStoreConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OnlineStoreConfig",
+        properties: &[
+            s::prop("EnableOnlineStore", s::Kind::Boolean),
+            s::prop(
+                "SecurityConfig",
+                s::Kind::Object(&SCHEMA_OnlineStoreSecurityConfig),
+            ),
+            s::prop("StorageType", s::Kind::Enum(StorageType::VALUES)),
+            s::prop("TtlDuration", s::Kind::Object(&SCHEMA_TtlDuration)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnlineStoreConfig> for ::stratus_model::Val<OnlineStoreConfig> {
         fn from(value: OnlineStoreConfig) -> Self {
@@ -8083,6 +11309,24 @@ pub mod feature_group {
             }
         }
     }
+
+    /// What the schema says of `ThroughputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ThroughputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ThroughputConfig",
+        properties: &[
+            s::prop("ProvisionedReadCapacityUnits", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10000000.0),
+            s::prop("ProvisionedWriteCapacityUnits", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(10000000.0),
+            s::prop("ThroughputMode", s::Kind::Enum(ThroughputMode::VALUES)),
+        ],
+        required: &["ThroughputMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ThroughputConfig> for ::stratus_model::Val<ThroughputConfig> {
         fn from(value: ThroughputConfig) -> Self {
@@ -8123,6 +11367,26 @@ pub mod feature_group {
         }
     }
 
+    /// What the schema says of `DataCatalogConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataCatalogConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataCatalogConfig",
+        properties: &[
+            s::prop("Catalog", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Database", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("TableName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["TableName", "Catalog", "Database"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataCatalogConfig> for ::stratus_model::Val<DataCatalogConfig> {
         fn from(value: DataCatalogConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8154,6 +11418,25 @@ pub mod feature_group {
         }
     }
 
+    /// What the schema says of `S3StorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3StorageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3StorageConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3StorageConfig> for ::stratus_model::Val<S3StorageConfig> {
         fn from(value: S3StorageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -8167,6 +11450,19 @@ pub mod feature_group {
         /// `KmsKeyId`: string.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `OnlineStoreSecurityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnlineStoreSecurityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OnlineStoreSecurityConfig",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .pattern("^[a-zA-Z0-9:/_-]*$")
+            .min_length(0)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnlineStoreSecurityConfig>
         for ::stratus_model::Val<OnlineStoreSecurityConfig>
@@ -8185,6 +11481,19 @@ pub mod feature_group {
         /// `Value`: integer.
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `TtlDuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TtlDuration: s::ObjectSchema = s::ObjectSchema {
+        name: "TtlDuration",
+        properties: &[
+            s::prop("Unit", s::Kind::Enum(Unit::VALUES)),
+            s::prop("Value", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TtlDuration> for ::stratus_model::Val<TtlDuration> {
         fn from(value: TtlDuration) -> Self {
@@ -8206,6 +11515,8 @@ pub mod feature_group {
     impl FeatureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Integral, Self::Fractional, Self::String];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Integral", "Fractional", "String"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8247,6 +11558,8 @@ pub mod feature_group {
     impl TableFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iceberg, Self::Glue];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Iceberg", "Glue"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8287,6 +11600,8 @@ pub mod feature_group {
     impl StorageType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::InMemory];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Standard", "InMemory"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8327,6 +11642,8 @@ pub mod feature_group {
     impl ThroughputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::OnDemand, Self::Provisioned];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OnDemand", "Provisioned"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8379,6 +11696,9 @@ pub mod feature_group {
             Self::Days,
             Self::Weeks,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Seconds", "Minutes", "Hours", "Days", "Weeks"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8415,6 +11735,8 @@ pub use feature_group::{CfnFeatureGroup, CfnFeatureGroupAttributes};
 
 /// `AWS::SageMaker::Image` and its property types.
 pub mod image {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Image`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-image.html)
@@ -8457,6 +11779,34 @@ pub mod image {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Image`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Image",
+        properties: &[
+            s::prop("ImageDescription", s::Kind::String)
+                .pattern(".+")
+                .min_length(1)
+                .max_length(512),
+            s::prop("ImageDisplayName", s::Kind::String)
+                .pattern("^[A-Za-z0-9 -_]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ImageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("ImageRoleArn", s::Kind::String)
+                .pattern("^arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ImageName", "ImageRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnImage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageAttributes {
         /// `ImageArn`: string.
@@ -8474,6 +11824,8 @@ pub use image::{CfnImage, CfnImageAttributes};
 
 /// `AWS::SageMaker::ImageVersion` and its property types.
 pub mod image_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ImageVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html)
@@ -8538,6 +11890,54 @@ pub mod image_version {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::ImageVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ImageVersion",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .pattern("(?!^[.-])^([a-zA-Z0-9-_.]+)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Aliases",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("(?!^[.-])^([a-zA-Z0-9-_.]+)$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            ),
+            s::prop("BaseImage", s::Kind::String)
+                .pattern(".+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Horovod", s::Kind::Boolean),
+            s::prop("ImageName", s::Kind::String)
+                .pattern("^[A-Za-z0-9]([-.]?[A-Za-z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("JobType", s::Kind::Enum(JobType::VALUES)),
+            s::prop("MLFramework", s::Kind::String)
+                .pattern("^[a-zA-Z]+ ?\\d+\\.\\d+(\\.\\d+)?$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Processor", s::Kind::Enum(Processor::VALUES)),
+            s::prop("ProgrammingLang", s::Kind::String)
+                .pattern("^[a-zA-Z]+ ?\\d+\\.\\d+(\\.\\d+)?$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ReleaseNotes", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(255),
+            s::prop("VendorGuidance", s::Kind::Enum(VendorGuidance::VALUES)),
+        ],
+        required: &["ImageName", "BaseImage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnImageVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnImageVersionAttributes {
         /// `ImageVersionArn`: string.
@@ -8579,6 +11979,8 @@ pub mod image_version {
     impl JobType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Training, Self::Inference, Self::NotebookKernel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8620,6 +12022,8 @@ pub mod image_version {
     impl Processor {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cpu, Self::Gpu];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CPU", "GPU"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8669,6 +12073,9 @@ pub mod image_version {
             Self::ToBeArchived,
             Self::Archived,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NOT_PROVIDED", "STABLE", "TO_BE_ARCHIVED", "ARCHIVED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8704,6 +12111,8 @@ pub use image_version::{CfnImageVersion, CfnImageVersionAttributes};
 
 /// `AWS::SageMaker::InferenceComponent` and its property types.
 pub mod inference_component {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::InferenceComponent`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferencecomponent.html)
@@ -8757,6 +12166,45 @@ pub mod inference_component {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::InferenceComponent`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::InferenceComponent",
+        properties: &[
+            s::prop(
+                "DeploymentConfig",
+                s::Kind::Object(&SCHEMA_InferenceComponentDeploymentConfig),
+            ),
+            s::prop("EndpointArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(0)
+                .max_length(63),
+            s::prop("InferenceComponentName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(0)
+                .max_length(63),
+            s::prop(
+                "RuntimeConfig",
+                s::Kind::Object(&SCHEMA_InferenceComponentRuntimeConfig),
+            ),
+            s::prop(
+                "Specification",
+                s::Kind::Object(&SCHEMA_InferenceComponentSpecification),
+            ),
+            s::prop("VariantName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(0)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EndpointName", "Specification"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInferenceComponent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceComponentAttributes {
@@ -8821,6 +12269,25 @@ pub mod inference_component {
             ::std::option::Option<::stratus_model::Val<InferenceComponentRollingUpdatePolicy>>,
     }
 
+    /// What the schema says of `InferenceComponentDeploymentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentDeploymentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentDeploymentConfig",
+        properties: &[
+            s::prop(
+                "AutoRollbackConfiguration",
+                s::Kind::Object(&SCHEMA_AutoRollbackConfiguration),
+            ),
+            s::prop(
+                "RollingUpdatePolicy",
+                s::Kind::Object(&SCHEMA_InferenceComponentRollingUpdatePolicy),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceComponentDeploymentConfig>
         for ::stratus_model::Val<InferenceComponentDeploymentConfig>
     {
@@ -8840,6 +12307,20 @@ pub mod inference_component {
         /// `DesiredCopyCount`: integer.
         pub desired_copy_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InferenceComponentRuntimeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentRuntimeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentRuntimeConfig",
+        properties: &[
+            s::prop("CopyCount", s::Kind::Integer).minimum(0.0),
+            s::prop("CurrentCopyCount", s::Kind::Integer).minimum(0.0),
+            s::prop("DesiredCopyCount", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceComponentRuntimeConfig>
         for ::stratus_model::Val<InferenceComponentRuntimeConfig>
@@ -8870,6 +12351,37 @@ pub mod inference_component {
             ::std::option::Option<::stratus_model::Val<InferenceComponentStartupParameters>>,
     }
 
+    /// What the schema says of `InferenceComponentSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentSpecification",
+        properties: &[
+            s::prop("BaseInferenceComponentName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(0)
+                .max_length(63),
+            s::prop(
+                "ComputeResourceRequirements",
+                s::Kind::Object(&SCHEMA_InferenceComponentComputeResourceRequirements),
+            ),
+            s::prop(
+                "Container",
+                s::Kind::Object(&SCHEMA_InferenceComponentContainerSpecification),
+            ),
+            s::prop("ModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(0)
+                .max_length(63),
+            s::prop(
+                "StartupParameters",
+                s::Kind::Object(&SCHEMA_InferenceComponentStartupParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceComponentSpecification>
         for ::stratus_model::Val<InferenceComponentSpecification>
     {
@@ -8899,6 +12411,21 @@ pub mod inference_component {
         }
     }
 
+    /// What the schema says of `AutoRollbackConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AutoRollbackConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AutoRollbackConfiguration",
+        properties: &[s::prop(
+            "Alarms",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Alarm))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Alarms"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AutoRollbackConfiguration>
         for ::stratus_model::Val<AutoRollbackConfiguration>
     {
@@ -8923,6 +12450,31 @@ pub mod inference_component {
         pub wait_interval_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `InferenceComponentRollingUpdatePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentRollingUpdatePolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentRollingUpdatePolicy",
+        properties: &[
+            s::prop(
+                "MaximumBatchSize",
+                s::Kind::Object(&SCHEMA_InferenceComponentCapacitySize),
+            ),
+            s::prop("MaximumExecutionTimeoutInSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(28800.0),
+            s::prop(
+                "RollbackMaximumBatchSize",
+                s::Kind::Object(&SCHEMA_InferenceComponentCapacitySize),
+            ),
+            s::prop("WaitIntervalInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(3600.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceComponentRollingUpdatePolicy>
         for ::stratus_model::Val<InferenceComponentRollingUpdatePolicy>
     {
@@ -8945,6 +12497,22 @@ pub mod inference_component {
         /// `NumberOfCpuCoresRequired`: number.
         pub number_of_cpu_cores_required: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `InferenceComponentComputeResourceRequirements`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentComputeResourceRequirements: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "InferenceComponentComputeResourceRequirements",
+            properties: &[
+                s::prop("MaxMemoryRequiredInMb", s::Kind::Integer).minimum(128.0),
+                s::prop("MinMemoryRequiredInMb", s::Kind::Integer).minimum(128.0),
+                s::prop("NumberOfAcceleratorDevicesRequired", s::Kind::Number).minimum(1.0),
+                s::prop("NumberOfCpuCoresRequired", s::Kind::Number).minimum(0.25),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<InferenceComponentComputeResourceRequirements>
         for ::stratus_model::Val<InferenceComponentComputeResourceRequirements>
@@ -8972,6 +12540,34 @@ pub mod inference_component {
         pub image: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InferenceComponentContainerSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentContainerSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentContainerSpecification",
+        properties: &[
+            s::prop("ArtifactUrl", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("DeployedImage", s::Kind::Object(&SCHEMA_DeployedImage)),
+            s::prop(
+                "Environment",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\S\\s]*$")
+                        .max_length(1024),
+                ),
+            ),
+            s::prop("Image", s::Kind::String)
+                .pattern("[\\S]+")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceComponentContainerSpecification>
         for ::stratus_model::Val<InferenceComponentContainerSpecification>
     {
@@ -8991,6 +12587,26 @@ pub mod inference_component {
         pub model_data_download_timeout_in_seconds:
             ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `InferenceComponentStartupParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentStartupParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentStartupParameters",
+        properties: &[
+            s::prop(
+                "ContainerStartupHealthCheckTimeoutInSeconds",
+                s::Kind::Integer,
+            )
+            .minimum(60.0)
+            .maximum(3600.0),
+            s::prop("ModelDataDownloadTimeoutInSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(3600.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceComponentStartupParameters>
         for ::stratus_model::Val<InferenceComponentStartupParameters>
@@ -9021,6 +12637,19 @@ pub mod inference_component {
             }
         }
     }
+
+    /// What the schema says of `Alarm`'s properties; `validate()` checks them.
+    pub static SCHEMA_Alarm: s::ObjectSchema = s::ObjectSchema {
+        name: "Alarm",
+        properties: &[s::prop("AlarmName", s::Kind::String)
+            .pattern("^(?!\\s*$).+")
+            .min_length(1)
+            .max_length(255)],
+        required: &["AlarmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Alarm> for ::stratus_model::Val<Alarm> {
         fn from(value: Alarm) -> Self {
@@ -9053,6 +12682,22 @@ pub mod inference_component {
         }
     }
 
+    /// What the schema says of `InferenceComponentCapacitySize`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceComponentCapacitySize: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceComponentCapacitySize",
+        properties: &[
+            s::prop(
+                "Type",
+                s::Kind::Enum(InferenceComponentCapacitySizeType::VALUES),
+            ),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &["Type", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceComponentCapacitySize>
         for ::stratus_model::Val<InferenceComponentCapacitySize>
     {
@@ -9073,6 +12718,26 @@ pub mod inference_component {
         pub specified_image: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeployedImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeployedImage: s::ObjectSchema = s::ObjectSchema {
+        name: "DeployedImage",
+        properties: &[
+            s::prop("ResolutionTime", s::Kind::String),
+            s::prop("ResolvedImage", s::Kind::String)
+                .pattern("[\\S]+")
+                .min_length(0)
+                .max_length(255),
+            s::prop("SpecifiedImage", s::Kind::String)
+                .pattern("[\\S]+")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeployedImage> for ::stratus_model::Val<DeployedImage> {
         fn from(value: DeployedImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9091,6 +12756,8 @@ pub mod inference_component {
     impl InferenceComponentCapacitySizeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CopyCount, Self::CapacityPercent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COPY_COUNT", "CAPACITY_PERCENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9126,6 +12793,8 @@ pub use inference_component::{CfnInferenceComponent, CfnInferenceComponentAttrib
 
 /// `AWS::SageMaker::InferenceExperiment` and its property types.
 pub mod inference_experiment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::InferenceExperiment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-inferenceexperiment.html)
@@ -9221,6 +12890,62 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::InferenceExperiment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::InferenceExperiment",
+        properties: &[
+            s::prop(
+                "DataStorageConfig",
+                s::Kind::Object(&SCHEMA_DataStorageConfig),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("DesiredState", s::Kind::Enum(DesiredState::VALUES)),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("KmsKey", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "ModelVariants",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ModelVariantConfig))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$")
+                .min_length(1)
+                .max_length(120),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "Schedule",
+                s::Kind::Object(&SCHEMA_InferenceExperimentSchedule),
+            ),
+            s::prop(
+                "ShadowModeConfig",
+                s::Kind::Object(&SCHEMA_ShadowModeConfig),
+            ),
+            s::prop("StatusReason", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type", "RoleArn", "EndpointName", "ModelVariants"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInferenceExperiment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInferenceExperimentAttributes {
         /// `Arn`: string.
@@ -9283,6 +13008,29 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `DataStorageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataStorageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataStorageConfig",
+        properties: &[
+            s::prop(
+                "ContentType",
+                s::Kind::Object(&SCHEMA_CaptureContentTypeHeader),
+            ),
+            s::prop("Destination", s::Kind::String)
+                .pattern("^(https|s3)://([^/])/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("KmsKey", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &["Destination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataStorageConfig> for ::stratus_model::Val<DataStorageConfig> {
         fn from(value: DataStorageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9325,6 +13073,29 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `ModelVariantConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelVariantConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelVariantConfig",
+        properties: &[
+            s::prop(
+                "InfrastructureConfig",
+                s::Kind::Object(&SCHEMA_ModelInfrastructureConfig),
+            ),
+            s::prop("ModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("VariantName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?")
+                .min_length(0)
+                .max_length(63),
+        ],
+        required: &["ModelName", "VariantName", "InfrastructureConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelVariantConfig> for ::stratus_model::Val<ModelVariantConfig> {
         fn from(value: ModelVariantConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9340,6 +13111,19 @@ pub mod inference_experiment {
         /// `StartTime`: string.
         pub start_time: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `InferenceExperimentSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceExperimentSchedule: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceExperimentSchedule",
+        properties: &[
+            s::prop("EndTime", s::Kind::String),
+            s::prop("StartTime", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceExperimentSchedule>
         for ::stratus_model::Val<InferenceExperimentSchedule>
@@ -9381,6 +13165,30 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `ShadowModeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShadowModeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ShadowModeConfig",
+        properties: &[
+            s::prop(
+                "ShadowModelVariants",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ShadowModelVariantConfig),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("SourceModelVariantName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?")
+                .min_length(0)
+                .max_length(63),
+        ],
+        required: &["SourceModelVariantName", "ShadowModelVariants"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ShadowModeConfig> for ::stratus_model::Val<ShadowModeConfig> {
         fn from(value: ShadowModeConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -9400,6 +13208,39 @@ pub mod inference_experiment {
         pub json_content_types:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CaptureContentTypeHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptureContentTypeHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptureContentTypeHeader",
+        properties: &[
+            s::prop(
+                "CsvContentTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "JsonContentTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptureContentTypeHeader>
         for ::stratus_model::Val<CaptureContentTypeHeader>
@@ -9436,6 +13277,25 @@ pub mod inference_experiment {
             }
         }
     }
+
+    /// What the schema says of `ModelInfrastructureConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelInfrastructureConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelInfrastructureConfig",
+        properties: &[
+            s::prop(
+                "InfrastructureType",
+                s::Kind::Enum(InfrastructureType::VALUES),
+            ),
+            s::prop(
+                "RealTimeInferenceConfig",
+                s::Kind::Object(&SCHEMA_RealTimeInferenceConfig),
+            ),
+        ],
+        required: &["InfrastructureType", "RealTimeInferenceConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelInfrastructureConfig>
         for ::stratus_model::Val<ModelInfrastructureConfig>
@@ -9475,6 +13335,22 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `ShadowModelVariantConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShadowModelVariantConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ShadowModelVariantConfig",
+        properties: &[
+            s::prop("SamplingPercentage", s::Kind::Integer).maximum(100.0),
+            s::prop("ShadowModelVariantName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?")
+                .min_length(0)
+                .max_length(63),
+        ],
+        required: &["ShadowModelVariantName", "SamplingPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ShadowModelVariantConfig>
         for ::stratus_model::Val<ShadowModelVariantConfig>
     {
@@ -9510,6 +13386,19 @@ pub mod inference_experiment {
         }
     }
 
+    /// What the schema says of `RealTimeInferenceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RealTimeInferenceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RealTimeInferenceConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer).minimum(0.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+        ],
+        required: &["InstanceType", "InstanceCount"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RealTimeInferenceConfig>
         for ::stratus_model::Val<RealTimeInferenceConfig>
     {
@@ -9532,6 +13421,8 @@ pub mod inference_experiment {
     impl DesiredState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Running, Self::Completed, Self::Cancelled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Running", "Completed", "Cancelled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9571,6 +13462,8 @@ pub mod inference_experiment {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ShadowMode];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ShadowMode"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9608,6 +13501,8 @@ pub mod inference_experiment {
     impl InfrastructureType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RealTimeInference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["RealTimeInference"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10163,6 +14058,182 @@ pub mod inference_experiment {
             Self::MlTrn132xlarge,
             Self::MlTrn1n32xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c5d.18xlarge",
+            "ml.c5d.2xlarge",
+            "ml.c5d.4xlarge",
+            "ml.c5d.9xlarge",
+            "ml.c5d.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c6id.12xlarge",
+            "ml.c6id.16xlarge",
+            "ml.c6id.24xlarge",
+            "ml.c6id.2xlarge",
+            "ml.c6id.32xlarge",
+            "ml.c6id.4xlarge",
+            "ml.c6id.8xlarge",
+            "ml.c6id.large",
+            "ml.c6id.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.inf1.24xlarge",
+            "ml.inf1.2xlarge",
+            "ml.inf1.6xlarge",
+            "ml.inf1.xlarge",
+            "ml.inf2.24xlarge",
+            "ml.inf2.48xlarge",
+            "ml.inf2.8xlarge",
+            "ml.inf2.xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.16xlarge",
+            "ml.m5d.24xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.8xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m6id.12xlarge",
+            "ml.m6id.16xlarge",
+            "ml.m6id.24xlarge",
+            "ml.m6id.2xlarge",
+            "ml.m6id.32xlarge",
+            "ml.m6id.4xlarge",
+            "ml.m6id.8xlarge",
+            "ml.m6id.large",
+            "ml.m6id.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p3dn.24xlarge",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.p5.48xlarge",
+            "ml.p6-b200.48xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r6id.12xlarge",
+            "ml.r6id.16xlarge",
+            "ml.r6id.24xlarge",
+            "ml.r6id.2xlarge",
+            "ml.r6id.32xlarge",
+            "ml.r6id.4xlarge",
+            "ml.r6id.8xlarge",
+            "ml.r6id.large",
+            "ml.r6id.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t2.2xlarge",
+            "ml.t2.large",
+            "ml.t2.medium",
+            "ml.t2.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10367,6 +14438,8 @@ pub use inference_experiment::{CfnInferenceExperiment, CfnInferenceExperimentAtt
 
 /// `AWS::SageMaker::MlflowTrackingServer` and its property types.
 pub mod mlflow_tracking_server {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::MlflowTrackingServer`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowtrackingserver.html)
@@ -10432,6 +14505,43 @@ pub mod mlflow_tracking_server {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::MlflowTrackingServer`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::MlflowTrackingServer",
+        properties: &[
+            s::prop("ArtifactStoreUri", s::Kind::String)
+                .pattern("^s3:\\/\\/([^\\/]+)\\/?(.*)$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("AutomaticModelRegistration", s::Kind::Boolean),
+            s::prop("MlflowVersion", s::Kind::String)
+                .pattern("^\\d+(\\.\\d+)+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role\\/?[a-zA-Z_0-9+=,.@\\-_\\/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("TrackingServerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "TrackingServerSize",
+                s::Kind::Enum(TrackingServerSize::VALUES),
+            ),
+            s::prop("WeeklyMaintenanceWindowStart", s::Kind::String)
+                .pattern("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\\d|2[0-3]):([0-5]\\d)$")
+                .min_length(0)
+                .max_length(9),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TrackingServerName", "ArtifactStoreUri", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMlflowTrackingServer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMlflowTrackingServerAttributes {
         /// `TrackingServerArn`: string.
@@ -10458,6 +14568,8 @@ pub mod mlflow_tracking_server {
     impl TrackingServerSize {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Small, Self::Medium, Self::Large];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Small", "Medium", "Large"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10492,6 +14604,8 @@ pub use mlflow_tracking_server::{CfnMlflowTrackingServer, CfnMlflowTrackingServe
 
 /// `AWS::SageMaker::Model` and its property types.
 pub mod model {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Model`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-model.html)
@@ -10541,6 +14655,42 @@ pub mod model {
         #[resource(replace)]
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `AWS::SageMaker::Model`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Model",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ContainerDefinition))),
+            )
+            .min_items(0)
+            .max_items(15),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "InferenceExecutionConfig",
+                s::Kind::Object(&SCHEMA_InferenceExecutionConfig),
+            ),
+            s::prop("ModelName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$")
+                .min_length(0)
+                .max_length(63),
+            s::prop(
+                "PrimaryContainer",
+                s::Kind::Object(&SCHEMA_ContainerDefinition),
+            ),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnModel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelAttributes {
@@ -10592,6 +14742,16 @@ pub mod model {
         pub multi_model_config: ::std::option::Option<::stratus_model::Val<MultiModelConfig>>,
     }
 
+    /// What the schema says of `ContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ContainerDefinition",
+        properties: &[s::prop("ContainerHostname", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$").min_length(0).max_length(63), s::prop("Environment", s::Kind::Json), s::prop("Image", s::Kind::String).pattern("^[\\S]+$").min_length(0).max_length(255), s::prop("ImageConfig", s::Kind::Object(&SCHEMA_ImageConfig)), s::prop("InferenceSpecificationName", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$").min_length(1).max_length(63), s::prop("Mode", s::Kind::Enum(Mode::VALUES)), s::prop("ModelDataSource", s::Kind::Object(&SCHEMA_ModelDataSource)), s::prop("ModelDataUrl", s::Kind::String).pattern("^(https|s3)://([^/]+)/?(.*)$").min_length(0).max_length(1024), s::prop("ModelPackageName", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?$").min_length(1).max_length(176), s::prop("MultiModelConfig", s::Kind::Object(&SCHEMA_MultiModelConfig))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContainerDefinition> for ::stratus_model::Val<ContainerDefinition> {
         fn from(value: ContainerDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10614,6 +14774,16 @@ pub mod model {
             Self { mode: mode.into() }
         }
     }
+
+    /// What the schema says of `InferenceExecutionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceExecutionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceExecutionConfig",
+        properties: &[s::prop("Mode", s::Kind::Enum(Mode2::VALUES))],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceExecutionConfig>
         for ::stratus_model::Val<InferenceExecutionConfig>
@@ -10654,6 +14824,39 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+$")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-0-9a-zA-Z]+$")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["Subnets", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10687,6 +14890,25 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `ImageConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageConfig",
+        properties: &[
+            s::prop(
+                "RepositoryAccessMode",
+                s::Kind::Enum(RepositoryAccessMode::VALUES),
+            ),
+            s::prop(
+                "RepositoryAuthConfig",
+                s::Kind::Object(&SCHEMA_RepositoryAuthConfig),
+            ),
+        ],
+        required: &["RepositoryAccessMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ImageConfig> for ::stratus_model::Val<ImageConfig> {
         fn from(value: ImageConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10713,6 +14935,19 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `ModelDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelDataSource",
+        properties: &[s::prop(
+            "S3DataSource",
+            s::Kind::Object(&SCHEMA_S3DataSource),
+        )],
+        required: &["S3DataSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelDataSource> for ::stratus_model::Val<ModelDataSource> {
         fn from(value: ModelDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10727,6 +14962,19 @@ pub mod model {
         /// Allowed values: `Enabled`, `Disabled`.
         pub model_cache_setting: ::std::option::Option<::stratus_model::Val<ModelCacheSetting>>,
     }
+
+    /// What the schema says of `MultiModelConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiModelConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiModelConfig",
+        properties: &[s::prop(
+            "ModelCacheSetting",
+            s::Kind::Enum(ModelCacheSetting::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiModelConfig> for ::stratus_model::Val<MultiModelConfig> {
         fn from(value: MultiModelConfig) -> Self {
@@ -10756,6 +15004,18 @@ pub mod model {
             }
         }
     }
+
+    /// What the schema says of `RepositoryAuthConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RepositoryAuthConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RepositoryAuthConfig",
+        properties: &[s::prop("RepositoryCredentialsProviderArn", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &["RepositoryCredentialsProviderArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RepositoryAuthConfig> for ::stratus_model::Val<RepositoryAuthConfig> {
         fn from(value: RepositoryAuthConfig) -> Self {
@@ -10803,6 +15063,28 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `S3DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DataSource",
+        properties: &[
+            s::prop("CompressionType", s::Kind::Enum(CompressionType::VALUES)),
+            s::prop("HubAccessConfig", s::Kind::Object(&SCHEMA_HubAccessConfig)),
+            s::prop(
+                "ModelAccessConfig",
+                s::Kind::Object(&SCHEMA_ModelAccessConfig),
+            ),
+            s::prop("S3DataType", s::Kind::Enum(S3DataType::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["CompressionType", "S3DataType", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DataSource> for ::stratus_model::Val<S3DataSource> {
         fn from(value: S3DataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10830,6 +15112,18 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `HubAccessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HubAccessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HubAccessConfig",
+        properties: &[s::prop("HubContentArn", s::Kind::String)
+            .min_length(0)
+            .max_length(255)],
+        required: &["HubContentArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HubAccessConfig> for ::stratus_model::Val<HubAccessConfig> {
         fn from(value: HubAccessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10854,6 +15148,16 @@ pub mod model {
         }
     }
 
+    /// What the schema says of `ModelAccessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelAccessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelAccessConfig",
+        properties: &[s::prop("AcceptEula", s::Kind::Boolean)],
+        required: &["AcceptEula"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelAccessConfig> for ::stratus_model::Val<ModelAccessConfig> {
         fn from(value: ModelAccessConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -10872,6 +15176,8 @@ pub mod model {
     impl Mode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleModel, Self::MultiModel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SingleModel", "MultiModel"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10912,6 +15218,8 @@ pub mod model {
     impl Mode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Serial, Self::Direct];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Serial", "Direct"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10952,6 +15260,8 @@ pub mod model {
     impl RepositoryAccessMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Platform, Self::Vpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Platform", "Vpc"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -10992,6 +15302,8 @@ pub mod model {
     impl ModelCacheSetting {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -11032,6 +15344,8 @@ pub mod model {
     impl CompressionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -11072,6 +15386,8 @@ pub mod model {
     impl S3DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3Prefix, Self::S3Object];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3Prefix", "S3Object"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -11105,6 +15421,8 @@ pub use model::{CfnModel, CfnModelAttributes};
 
 /// `AWS::SageMaker::ModelBiasJobDefinition` and its property types.
 pub mod model_bias_job_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelBiasJobDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelbiasjobdefinition.html)
@@ -11196,6 +15514,58 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::ModelBiasJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelBiasJobDefinition",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("JobDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("JobResources", s::Kind::Object(&SCHEMA_MonitoringResources)),
+            s::prop(
+                "ModelBiasAppSpecification",
+                s::Kind::Object(&SCHEMA_ModelBiasAppSpecification),
+            ),
+            s::prop(
+                "ModelBiasBaselineConfig",
+                s::Kind::Object(&SCHEMA_ModelBiasBaselineConfig),
+            ),
+            s::prop(
+                "ModelBiasJobInput",
+                s::Kind::Object(&SCHEMA_ModelBiasJobInput),
+            ),
+            s::prop(
+                "ModelBiasJobOutputConfig",
+                s::Kind::Object(&SCHEMA_MonitoringOutputConfig),
+            ),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ModelBiasAppSpecification",
+            "ModelBiasJobInput",
+            "ModelBiasJobOutputConfig",
+            "JobResources",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelBiasJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelBiasJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -11233,6 +15603,19 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11269,6 +15652,26 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `ModelBiasAppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelBiasAppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelBiasAppSpecification",
+        properties: &[
+            s::prop("ConfigUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["ImageUri", "ConfigUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelBiasAppSpecification>
         for ::stratus_model::Val<ModelBiasAppSpecification>
     {
@@ -11286,6 +15689,25 @@ pub mod model_bias_job_definition {
         /// `ConstraintsResource`: [`ConstraintsResource`].
         pub constraints_resource: ::std::option::Option<::stratus_model::Val<ConstraintsResource>>,
     }
+
+    /// What the schema says of `ModelBiasBaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelBiasBaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelBiasBaselineConfig",
+        properties: &[
+            s::prop("BaseliningJobName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ConstraintsResource",
+                s::Kind::Object(&SCHEMA_ConstraintsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelBiasBaselineConfig>
         for ::stratus_model::Val<ModelBiasBaselineConfig>
@@ -11323,6 +15745,26 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `ModelBiasJobInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelBiasJobInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelBiasJobInput",
+        properties: &[
+            s::prop(
+                "BatchTransformInput",
+                s::Kind::Object(&SCHEMA_BatchTransformInput),
+            ),
+            s::prop("EndpointInput", s::Kind::Object(&SCHEMA_EndpointInput)),
+            s::prop(
+                "GroundTruthS3Input",
+                s::Kind::Object(&SCHEMA_MonitoringGroundTruthS3Input),
+            ),
+        ],
+        required: &["GroundTruthS3Input"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelBiasJobInput> for ::stratus_model::Val<ModelBiasJobInput> {
         fn from(value: ModelBiasJobInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11358,6 +15800,29 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MonitoringOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringOutput))),
+            )
+            .min_length(1)
+            .max_length(1)
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["MonitoringOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11376,6 +15841,20 @@ pub mod model_bias_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -11403,6 +15882,18 @@ pub mod model_bias_job_definition {
             }
         }
     }
+
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(86400.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
@@ -11450,6 +15941,30 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048)
+                .minimum(1.0)
+                .maximum(2048.0),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11463,6 +15978,19 @@ pub mod model_bias_job_definition {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ConstraintsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConstraintsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ConstraintsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConstraintsResource> for ::stratus_model::Val<ConstraintsResource> {
         fn from(value: ConstraintsResource) -> Self {
@@ -11537,6 +16065,43 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `BatchTransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchTransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchTransformInput",
+        properties: &[
+            s::prop("DataCapturedDestinationS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatasetFormat", s::Kind::Object(&SCHEMA_DatasetFormat)),
+            s::prop("EndTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("FeaturesAttribute", s::Kind::String).max_length(256),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop("ProbabilityThresholdAttribute", s::Kind::Number),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+            s::prop("StartTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11601,6 +16166,42 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `EndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointInput",
+        properties: &[
+            s::prop("EndTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("FeaturesAttribute", s::Kind::String).max_length(256),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop("ProbabilityThresholdAttribute", s::Kind::Number),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType2::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode2::VALUES)),
+            s::prop("StartTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["EndpointName", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11629,6 +16230,19 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringGroundTruthS3Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringGroundTruthS3Input: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringGroundTruthS3Input",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(512)],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringGroundTruthS3Input>
         for ::stratus_model::Val<MonitoringGroundTruthS3Input>
     {
@@ -11654,6 +16268,16 @@ pub mod model_bias_job_definition {
             }
         }
     }
+
+    /// What the schema says of `MonitoringOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutput",
+        properties: &[s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output))],
+        required: &["S3Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
         fn from(value: MonitoringOutput) -> Self {
@@ -11692,6 +16316,39 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11709,6 +16366,20 @@ pub mod model_bias_job_definition {
         /// `Parquet`: boolean.
         pub parquet: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DatasetFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetFormat",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_Json)),
+            s::prop("Parquet", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DatasetFormat> for ::stratus_model::Val<DatasetFormat> {
         fn from(value: DatasetFormat) -> Self {
@@ -11749,6 +16420,26 @@ pub mod model_bias_job_definition {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["LocalPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11763,6 +16454,16 @@ pub mod model_bias_job_definition {
         pub header: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[s::prop("Header", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -11776,6 +16477,16 @@ pub mod model_bias_job_definition {
         /// `Line`: boolean.
         pub line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Json`'s properties; `validate()` checks them.
+    pub static SCHEMA_Json: s::ObjectSchema = s::ObjectSchema {
+        name: "Json",
+        properties: &[s::prop("Line", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Json> for ::stratus_model::Val<Json> {
         fn from(value: Json) -> Self {
@@ -12173,6 +16884,136 @@ pub mod model_bias_job_definition {
             Self::MlT3Medium,
             Self::MlT3Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p5.4xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12338,6 +17179,8 @@ pub mod model_bias_job_definition {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12378,6 +17221,8 @@ pub mod model_bias_job_definition {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12418,6 +17263,8 @@ pub mod model_bias_job_definition {
     impl S3DataDistributionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12460,6 +17307,8 @@ pub mod model_bias_job_definition {
     impl S3InputMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12500,6 +17349,8 @@ pub mod model_bias_job_definition {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -12535,6 +17386,8 @@ pub use model_bias_job_definition::{
 
 /// `AWS::SageMaker::ModelCard` and its property types.
 pub mod model_card {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelCard`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html)
@@ -12589,6 +17442,28 @@ pub mod model_card {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::ModelCard`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelCard",
+        properties: &[
+            s::prop("Content", s::Kind::Object(&SCHEMA_Content))
+                .min_length(0)
+                .max_length(100000),
+            s::prop("CreatedBy", s::Kind::Object(&SCHEMA_UserContext)),
+            s::prop("LastModifiedBy", s::Kind::Object(&SCHEMA_UserContext)),
+            s::prop("ModelCardName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .max_length(63),
+            s::prop("ModelCardStatus", s::Kind::Enum(ModelCardStatus::VALUES)),
+            s::prop("SecurityConfig", s::Kind::Object(&SCHEMA_SecurityConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ModelCardName", "Content", "ModelCardStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnModelCard`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelCardAttributes {
@@ -12677,6 +17552,33 @@ pub mod model_card {
         pub training_details: ::std::option::Option<::stratus_model::Val<TrainingDetails>>,
     }
 
+    /// What the schema says of `Content`'s properties; `validate()` checks them.
+    pub static SCHEMA_Content: s::ObjectSchema = s::ObjectSchema {
+        name: "Content",
+        properties: &[
+            s::prop(
+                "AdditionalInformation",
+                s::Kind::Object(&SCHEMA_AdditionalInformation),
+            ),
+            s::prop("BusinessDetails", s::Kind::Object(&SCHEMA_BusinessDetails)),
+            s::prop(
+                "EvaluationDetails",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EvaluationDetail))),
+            ),
+            s::prop("IntendedUses", s::Kind::Object(&SCHEMA_IntendedUses)),
+            s::prop("ModelOverview", s::Kind::Object(&SCHEMA_ModelOverview)),
+            s::prop(
+                "ModelPackageDetails",
+                s::Kind::Object(&SCHEMA_ModelPackageDetails),
+            ),
+            s::prop("TrainingDetails", s::Kind::Object(&SCHEMA_TrainingDetails)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Content> for ::stratus_model::Val<Content> {
         fn from(value: Content) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12695,6 +17597,20 @@ pub mod model_card {
         pub user_profile_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `UserContext`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserContext: s::ObjectSchema = s::ObjectSchema {
+        name: "UserContext",
+        properties: &[
+            s::prop("DomainId", s::Kind::String),
+            s::prop("UserProfileArn", s::Kind::String),
+            s::prop("UserProfileName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserContext> for ::stratus_model::Val<UserContext> {
         fn from(value: UserContext) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12710,6 +17626,19 @@ pub mod model_card {
         /// Length: `0..=2048`.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SecurityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityConfig",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .pattern(".*")
+            .min_length(0)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SecurityConfig> for ::stratus_model::Val<SecurityConfig> {
         fn from(value: SecurityConfig) -> Self {
@@ -12737,6 +17666,23 @@ pub mod model_card {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AdditionalInformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalInformation: s::ObjectSchema = s::ObjectSchema {
+        name: "AdditionalInformation",
+        properties: &[
+            s::prop("CaveatsAndRecommendations", s::Kind::String).max_length(2048),
+            s::prop(
+                "CustomDetails",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop("EthicalConsiderations", s::Kind::String).max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AdditionalInformation> for ::stratus_model::Val<AdditionalInformation> {
         fn from(value: AdditionalInformation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12758,6 +17704,20 @@ pub mod model_card {
         /// Length: `..=2048`.
         pub line_of_business: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `BusinessDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_BusinessDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "BusinessDetails",
+        properties: &[
+            s::prop("BusinessProblem", s::Kind::String).max_length(2048),
+            s::prop("BusinessStakeholders", s::Kind::String).max_length(2048),
+            s::prop("LineOfBusiness", s::Kind::String).max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BusinessDetails> for ::stratus_model::Val<BusinessDetails> {
         fn from(value: BusinessDetails) -> Self {
@@ -12811,6 +17771,33 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `EvaluationDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_EvaluationDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "EvaluationDetail",
+        properties: &[
+            s::prop(
+                "Datasets",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            )
+            .max_items(10),
+            s::prop("EvaluationJobArn", s::Kind::String).max_length(256),
+            s::prop("EvaluationObservation", s::Kind::String).max_length(2096),
+            s::prop(
+                "Metadata",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(1024)),
+            ),
+            s::prop(
+                "MetricGroups",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MetricGroup))),
+            ),
+            s::prop("Name", s::Kind::String).pattern(".{1,63}"),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EvaluationDetail> for ::stratus_model::Val<EvaluationDetail> {
         fn from(value: EvaluationDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12838,6 +17825,22 @@ pub mod model_card {
         /// `RiskRating`: [`RiskRating`].
         pub risk_rating: ::std::option::Option<::stratus_model::Val<RiskRating>>,
     }
+
+    /// What the schema says of `IntendedUses`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntendedUses: s::ObjectSchema = s::ObjectSchema {
+        name: "IntendedUses",
+        properties: &[
+            s::prop("ExplanationsForRiskRating", s::Kind::String).max_length(2048),
+            s::prop("FactorsAffectingModelEfficiency", s::Kind::String).max_length(2048),
+            s::prop("IntendedUses", s::Kind::String).max_length(2048),
+            s::prop("PurposeOfModel", s::Kind::String).max_length(2048),
+            s::prop("RiskRating", s::Kind::Enum(RiskRating::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IntendedUses> for ::stratus_model::Val<IntendedUses> {
         fn from(value: IntendedUses) -> Self {
@@ -12881,6 +17884,34 @@ pub mod model_card {
         /// Length: `..=1024`.
         pub problem_type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ModelOverview`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelOverview: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelOverview",
+        properties: &[
+            s::prop("AlgorithmType", s::Kind::String).max_length(1024),
+            s::prop(
+                "InferenceEnvironment",
+                s::Kind::Object(&SCHEMA_InferenceEnvironment),
+            ),
+            s::prop(
+                "ModelArtifact",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            )
+            .max_items(15),
+            s::prop("ModelCreator", s::Kind::String).max_length(1024),
+            s::prop("ModelDescription", s::Kind::String).max_length(1024),
+            s::prop("ModelId", s::Kind::String).max_length(1024),
+            s::prop("ModelName", s::Kind::String).max_length(1024),
+            s::prop("ModelOwner", s::Kind::String).max_length(1024),
+            s::prop("ModelVersion", s::Kind::Number).minimum(1.0),
+            s::prop("ProblemType", s::Kind::String).max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelOverview> for ::stratus_model::Val<ModelOverview> {
         fn from(value: ModelOverview) -> Self {
@@ -12933,6 +17964,50 @@ pub mod model_card {
         pub task: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ModelPackageDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelPackageDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelPackageDetails",
+        properties: &[
+            s::prop("ApprovalDescription", s::Kind::String).max_length(1024),
+            s::prop("CreatedBy", s::Kind::Object(&SCHEMA_ModelPackageCreator)),
+            s::prop("Domain", s::Kind::String),
+            s::prop(
+                "InferenceSpecification",
+                s::Kind::Object(&SCHEMA_InferenceSpecification),
+            ),
+            s::prop(
+                "ModelApprovalStatus",
+                s::Kind::Enum(ModelApprovalStatus::VALUES),
+            ),
+            s::prop("ModelPackageArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ModelPackageDescription", s::Kind::String).max_length(1024),
+            s::prop("ModelPackageGroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop("ModelPackageName", s::Kind::String)
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ModelPackageStatus",
+                s::Kind::Enum(ModelPackageStatus::VALUES),
+            ),
+            s::prop("ModelPackageVersion", s::Kind::Number).minimum(1.0),
+            s::prop(
+                "SourceAlgorithms",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceAlgorithm))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Task", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelPackageDetails> for ::stratus_model::Val<ModelPackageDetails> {
         fn from(value: ModelPackageDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -12952,6 +18027,26 @@ pub mod model_card {
         pub training_observations:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `TrainingDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainingDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainingDetails",
+        properties: &[
+            s::prop(
+                "ObjectiveFunction",
+                s::Kind::Object(&SCHEMA_ObjectiveFunction),
+            ),
+            s::prop(
+                "TrainingJobDetails",
+                s::Kind::Object(&SCHEMA_TrainingJobDetails),
+            ),
+            s::prop("TrainingObservations", s::Kind::String).max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrainingDetails> for ::stratus_model::Val<TrainingDetails> {
         fn from(value: TrainingDetails) -> Self {
@@ -12987,6 +18082,19 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `MetricGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricGroup",
+        properties: &[
+            s::prop("MetricData", s::Kind::List(&s::prop("", s::Kind::Json))),
+            s::prop("Name", s::Kind::String).pattern(".{1,63}"),
+        ],
+        required: &["Name", "MetricData"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MetricGroup> for ::stratus_model::Val<MetricGroup> {
         fn from(value: MetricGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13003,6 +18111,20 @@ pub mod model_card {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `InferenceEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceEnvironment: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceEnvironment",
+        properties: &[s::prop(
+            "ContainerImage",
+            s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+        )
+        .max_items(15)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceEnvironment> for ::stratus_model::Val<InferenceEnvironment> {
         fn from(value: InferenceEnvironment) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13017,6 +18139,16 @@ pub mod model_card {
         /// Length: `..=63`.
         pub user_profile_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ModelPackageCreator`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelPackageCreator: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelPackageCreator",
+        properties: &[s::prop("UserProfileName", s::Kind::String).max_length(63)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelPackageCreator> for ::stratus_model::Val<ModelPackageCreator> {
         fn from(value: ModelPackageCreator) -> Self {
@@ -13044,6 +18176,21 @@ pub mod model_card {
             }
         }
     }
+
+    /// What the schema says of `InferenceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceSpecification",
+        properties: &[s::prop(
+            "Containers",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Container))),
+        )
+        .min_items(1)
+        .max_items(15)],
+        required: &["Containers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InferenceSpecification> for ::stratus_model::Val<InferenceSpecification> {
         fn from(value: InferenceSpecification) -> Self {
@@ -13076,6 +18223,19 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `SourceAlgorithm`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAlgorithm: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAlgorithm",
+        properties: &[
+            s::prop("AlgorithmName", s::Kind::String).max_length(170),
+            s::prop("ModelDataUrl", s::Kind::String).max_length(1024),
+        ],
+        required: &["AlgorithmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceAlgorithm> for ::stratus_model::Val<SourceAlgorithm> {
         fn from(value: SourceAlgorithm) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13092,6 +18252,19 @@ pub mod model_card {
         /// Length: `..=1024`.
         pub notes: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ObjectiveFunction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ObjectiveFunction: s::ObjectSchema = s::ObjectSchema {
+        name: "ObjectiveFunction",
+        properties: &[
+            s::prop("Function", s::Kind::Object(&SCHEMA_Function)),
+            s::prop("Notes", s::Kind::String).max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ObjectiveFunction> for ::stratus_model::Val<ObjectiveFunction> {
         fn from(value: ObjectiveFunction) -> Self {
@@ -13125,6 +18298,49 @@ pub mod model_card {
         pub user_provided_training_metrics:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<TrainingMetric>>>,
     }
+
+    /// What the schema says of `TrainingJobDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainingJobDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainingJobDetails",
+        properties: &[
+            s::prop(
+                "HyperParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TrainingHyperParameter),
+                )),
+            ),
+            s::prop("TrainingArn", s::Kind::String).max_length(1024),
+            s::prop(
+                "TrainingDatasets",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+            )
+            .max_items(15),
+            s::prop(
+                "TrainingEnvironment",
+                s::Kind::Object(&SCHEMA_TrainingEnvironment),
+            ),
+            s::prop(
+                "TrainingMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TrainingMetric))),
+            ),
+            s::prop(
+                "UserProvidedHyperParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TrainingHyperParameter),
+                )),
+            ),
+            s::prop(
+                "UserProvidedTrainingMetrics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TrainingMetric))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrainingJobDetails> for ::stratus_model::Val<TrainingJobDetails> {
         fn from(value: TrainingJobDetails) -> Self {
@@ -13160,6 +18376,20 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `Container`'s properties; `validate()` checks them.
+    pub static SCHEMA_Container: s::ObjectSchema = s::ObjectSchema {
+        name: "Container",
+        properties: &[
+            s::prop("Image", s::Kind::String).max_length(255),
+            s::prop("ModelDataUrl", s::Kind::String).max_length(1024),
+            s::prop("NearestModelName", s::Kind::String),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Container> for ::stratus_model::Val<Container> {
         fn from(value: Container) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13180,6 +18410,20 @@ pub mod model_card {
         /// Allowed values: `Maximize`, `Minimize`.
         pub function: ::std::option::Option<::stratus_model::Val<Function2>>,
     }
+
+    /// What the schema says of `Function`'s properties; `validate()` checks them.
+    pub static SCHEMA_Function: s::ObjectSchema = s::ObjectSchema {
+        name: "Function",
+        properties: &[
+            s::prop("Condition", s::Kind::String).max_length(63),
+            s::prop("Facet", s::Kind::String).max_length(63),
+            s::prop("Function", s::Kind::Enum(Function2::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Function> for ::stratus_model::Val<Function> {
         fn from(value: Function) -> Self {
@@ -13214,6 +18458,19 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `TrainingHyperParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainingHyperParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainingHyperParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String).pattern(".{1,255}"),
+            s::prop("Value", s::Kind::String).pattern(".{1,255}"),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrainingHyperParameter> for ::stratus_model::Val<TrainingHyperParameter> {
         fn from(value: TrainingHyperParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13229,6 +18486,20 @@ pub mod model_card {
         pub container_image:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `TrainingEnvironment`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainingEnvironment: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainingEnvironment",
+        properties: &[s::prop(
+            "ContainerImage",
+            s::Kind::List(&s::prop("", s::Kind::String).max_length(1024)),
+        )
+        .max_items(15)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TrainingEnvironment> for ::stratus_model::Val<TrainingEnvironment> {
         fn from(value: TrainingEnvironment) -> Self {
@@ -13266,6 +18537,20 @@ pub mod model_card {
         }
     }
 
+    /// What the schema says of `TrainingMetric`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrainingMetric: s::ObjectSchema = s::ObjectSchema {
+        name: "TrainingMetric",
+        properties: &[
+            s::prop("Name", s::Kind::String).pattern(".{1,255}"),
+            s::prop("Notes", s::Kind::String).max_length(1024),
+            s::prop("Value", s::Kind::Number),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrainingMetric> for ::stratus_model::Val<TrainingMetric> {
         fn from(value: TrainingMetric) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13293,6 +18578,9 @@ pub mod model_card {
             Self::Approved,
             Self::Archived,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Draft", "PendingReview", "Approved", "Archived"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -13339,6 +18627,8 @@ pub mod model_card {
     impl RiskRating {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::High, Self::Medium, Self::Low, Self::Unknown];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["High", "Medium", "Low", "Unknown"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -13384,6 +18674,9 @@ pub mod model_card {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Approved, Self::Rejected, Self::PendingManualApproval];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Approved", "Rejected", "PendingManualApproval"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -13437,6 +18730,9 @@ pub mod model_card {
             Self::Failed,
             Self::Deleting,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Pending", "InProgress", "Completed", "Failed", "Deleting"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -13480,6 +18776,8 @@ pub mod model_card {
     impl Function2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Maximize, Self::Minimize];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Maximize", "Minimize"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -13513,6 +18811,8 @@ pub use model_card::{CfnModelCard, CfnModelCardAttributes};
 
 /// `AWS::SageMaker::ModelExplainabilityJobDefinition` and its property types.
 pub mod model_explainability_job_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelExplainabilityJobDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelexplainabilityjobdefinition.html)
@@ -13609,6 +18909,58 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::ModelExplainabilityJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelExplainabilityJobDefinition",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("JobDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("JobResources", s::Kind::Object(&SCHEMA_MonitoringResources)),
+            s::prop(
+                "ModelExplainabilityAppSpecification",
+                s::Kind::Object(&SCHEMA_ModelExplainabilityAppSpecification),
+            ),
+            s::prop(
+                "ModelExplainabilityBaselineConfig",
+                s::Kind::Object(&SCHEMA_ModelExplainabilityBaselineConfig),
+            ),
+            s::prop(
+                "ModelExplainabilityJobInput",
+                s::Kind::Object(&SCHEMA_ModelExplainabilityJobInput),
+            ),
+            s::prop(
+                "ModelExplainabilityJobOutputConfig",
+                s::Kind::Object(&SCHEMA_MonitoringOutputConfig),
+            ),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ModelExplainabilityAppSpecification",
+            "ModelExplainabilityJobInput",
+            "ModelExplainabilityJobOutputConfig",
+            "JobResources",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelExplainabilityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelExplainabilityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -13648,6 +19000,19 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13684,6 +19049,26 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `ModelExplainabilityAppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelExplainabilityAppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelExplainabilityAppSpecification",
+        properties: &[
+            s::prop("ConfigUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["ImageUri", "ConfigUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelExplainabilityAppSpecification>
         for ::stratus_model::Val<ModelExplainabilityAppSpecification>
     {
@@ -13702,6 +19087,25 @@ pub mod model_explainability_job_definition {
         pub constraints_resource: ::std::option::Option<::stratus_model::Val<ConstraintsResource>>,
     }
 
+    /// What the schema says of `ModelExplainabilityBaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelExplainabilityBaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelExplainabilityBaselineConfig",
+        properties: &[
+            s::prop("BaseliningJobName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ConstraintsResource",
+                s::Kind::Object(&SCHEMA_ConstraintsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelExplainabilityBaselineConfig>
         for ::stratus_model::Val<ModelExplainabilityBaselineConfig>
     {
@@ -13719,6 +19123,22 @@ pub mod model_explainability_job_definition {
         /// `EndpointInput`: [`EndpointInput`].
         pub endpoint_input: ::std::option::Option<::stratus_model::Val<EndpointInput>>,
     }
+
+    /// What the schema says of `ModelExplainabilityJobInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelExplainabilityJobInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelExplainabilityJobInput",
+        properties: &[
+            s::prop(
+                "BatchTransformInput",
+                s::Kind::Object(&SCHEMA_BatchTransformInput),
+            ),
+            s::prop("EndpointInput", s::Kind::Object(&SCHEMA_EndpointInput)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelExplainabilityJobInput>
         for ::stratus_model::Val<ModelExplainabilityJobInput>
@@ -13757,6 +19177,29 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MonitoringOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringOutput))),
+            )
+            .min_length(1)
+            .max_length(1)
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["MonitoringOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13775,6 +19218,20 @@ pub mod model_explainability_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -13802,6 +19259,18 @@ pub mod model_explainability_job_definition {
             }
         }
     }
+
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(86400.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
@@ -13849,6 +19318,30 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048)
+                .minimum(1.0)
+                .maximum(2048.0),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13862,6 +19355,19 @@ pub mod model_explainability_job_definition {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ConstraintsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConstraintsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ConstraintsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConstraintsResource> for ::stratus_model::Val<ConstraintsResource> {
         fn from(value: ConstraintsResource) -> Self {
@@ -13927,6 +19433,34 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `BatchTransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchTransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchTransformInput",
+        properties: &[
+            s::prop("DataCapturedDestinationS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatasetFormat", s::Kind::Object(&SCHEMA_DatasetFormat)),
+            s::prop("FeaturesAttribute", s::Kind::String).max_length(256),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+        ],
+        required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -13982,6 +19516,33 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `EndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointInput",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("FeaturesAttribute", s::Kind::String).max_length(256),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType2::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode2::VALUES)),
+        ],
+        required: &["EndpointName", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -14005,6 +19566,16 @@ pub mod model_explainability_job_definition {
             }
         }
     }
+
+    /// What the schema says of `MonitoringOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutput",
+        properties: &[s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output))],
+        required: &["S3Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
         fn from(value: MonitoringOutput) -> Self {
@@ -14043,6 +19614,39 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -14060,6 +19664,20 @@ pub mod model_explainability_job_definition {
         /// `Parquet`: boolean.
         pub parquet: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DatasetFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetFormat",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_Json)),
+            s::prop("Parquet", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DatasetFormat> for ::stratus_model::Val<DatasetFormat> {
         fn from(value: DatasetFormat) -> Self {
@@ -14100,6 +19718,26 @@ pub mod model_explainability_job_definition {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["LocalPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -14114,6 +19752,16 @@ pub mod model_explainability_job_definition {
         pub header: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[s::prop("Header", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -14127,6 +19775,16 @@ pub mod model_explainability_job_definition {
         /// `Line`: boolean.
         pub line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Json`'s properties; `validate()` checks them.
+    pub static SCHEMA_Json: s::ObjectSchema = s::ObjectSchema {
+        name: "Json",
+        properties: &[s::prop("Line", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Json> for ::stratus_model::Val<Json> {
         fn from(value: Json) -> Self {
@@ -14524,6 +20182,136 @@ pub mod model_explainability_job_definition {
             Self::MlT3Medium,
             Self::MlT3Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p5.4xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14689,6 +20477,8 @@ pub mod model_explainability_job_definition {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14729,6 +20519,8 @@ pub mod model_explainability_job_definition {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14769,6 +20561,8 @@ pub mod model_explainability_job_definition {
     impl S3DataDistributionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14811,6 +20605,8 @@ pub mod model_explainability_job_definition {
     impl S3InputMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14851,6 +20647,8 @@ pub mod model_explainability_job_definition {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -14886,6 +20684,8 @@ pub use model_explainability_job_definition::{
 
 /// `AWS::SageMaker::ModelPackage` and its property types.
 pub mod model_package {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelPackage`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html)
@@ -14989,6 +20789,16 @@ pub mod model_package {
             ::std::option::Option<::stratus_model::Val<ValidationSpecification>>,
     }
 
+    /// What the schema says of `AWS::SageMaker::ModelPackage`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelPackage",
+        properties: &[s::prop("AdditionalInferenceSpecifications", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdditionalInferenceSpecificationDefinition)))).min_items(1).max_items(15), s::prop("AdditionalInferenceSpecificationsToAdd", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AdditionalInferenceSpecificationDefinition)))).min_items(1).max_items(15), s::prop("ApprovalDescription", s::Kind::String).pattern(".*").max_length(1024), s::prop("CertifyForMarketplace", s::Kind::Boolean), s::prop("ClientToken", s::Kind::String).pattern("^[a-zA-Z0-9-]+$").min_length(1).max_length(36), s::prop("CustomerMetadataProperties", s::Kind::Json), s::prop("Domain", s::Kind::String), s::prop("DriftCheckBaselines", s::Kind::Object(&SCHEMA_DriftCheckBaselines)), s::prop("InferenceSpecification", s::Kind::Object(&SCHEMA_InferenceSpecification)), s::prop("MetadataProperties", s::Kind::Object(&SCHEMA_MetadataProperties)), s::prop("ModelApprovalStatus", s::Kind::Enum(ModelApprovalStatus::VALUES)), s::prop("ModelCard", s::Kind::Object(&SCHEMA_ModelCard)), s::prop("ModelMetrics", s::Kind::Object(&SCHEMA_ModelMetrics)), s::prop("ModelPackageDescription", s::Kind::String).pattern("[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*").min_length(0).max_length(1024), s::prop("ModelPackageGroupName", s::Kind::String).pattern("(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)$").min_length(1).max_length(170), s::prop("ModelPackageName", s::Kind::String).pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$").min_length(1).max_length(63), s::prop("ModelPackageStatusDetails", s::Kind::Object(&SCHEMA_ModelPackageStatusDetails)), s::prop("ModelPackageVersion", s::Kind::Integer).minimum(1.0), s::prop("SamplePayloadUrl", s::Kind::String).pattern("^(https|s3)://([^/]+)/?(.*)$").min_length(0).max_length(1024), s::prop("SecurityConfig", s::Kind::Object(&SCHEMA_SecurityConfig)), s::prop("SkipModelValidation", s::Kind::Enum(SkipModelValidation::VALUES)), s::prop("SourceAlgorithmSpecification", s::Kind::Object(&SCHEMA_SourceAlgorithmSpecification)), s::prop("SourceUri", s::Kind::String).pattern("[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}").min_length(0).max_length(1024), s::prop("Task", s::Kind::String), s::prop("ValidationSpecification", s::Kind::Object(&SCHEMA_ValidationSpecification)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelPackage`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelPackageAttributes {
         /// `ModelPackageArn`: string.
@@ -15069,6 +20879,62 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `AdditionalInferenceSpecificationDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_AdditionalInferenceSpecificationDefinition: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AdditionalInferenceSpecificationDefinition",
+            properties: &[
+                s::prop(
+                    "Containers",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_ModelPackageContainerDefinition),
+                    )),
+                )
+                .min_items(1)
+                .max_items(15),
+                s::prop("Description", s::Kind::String)
+                    .pattern(".*")
+                    .min_length(0)
+                    .max_length(1024),
+                s::prop("Name", s::Kind::String)
+                    .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                    .min_length(1)
+                    .max_length(63),
+                s::prop(
+                    "SupportedContentTypes",
+                    s::Kind::List(
+                        &s::prop("", s::Kind::String)
+                            .pattern(".*")
+                            .min_length(0)
+                            .max_length(256),
+                    ),
+                ),
+                s::prop(
+                    "SupportedRealtimeInferenceInstanceTypes",
+                    s::Kind::List(&s::prop("", s::Kind::Enum(InferenceInstanceType::VALUES))),
+                ),
+                s::prop(
+                    "SupportedResponseMIMETypes",
+                    s::Kind::List(
+                        &s::prop("", s::Kind::String)
+                            .pattern("^[-\\w]+\\/.+$")
+                            .min_length(0)
+                            .max_length(1024),
+                    ),
+                ),
+                s::prop(
+                    "SupportedTransformInstanceTypes",
+                    s::Kind::List(&s::prop("", s::Kind::Enum(TransformInstanceType::VALUES))),
+                )
+                .min_items(1),
+            ],
+            required: &["Containers", "Name"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<AdditionalInferenceSpecificationDefinition>
         for ::stratus_model::Val<AdditionalInferenceSpecificationDefinition>
     {
@@ -15091,6 +20957,30 @@ pub mod model_package {
         /// `ModelQuality`: [`DriftCheckModelQuality`].
         pub model_quality: ::std::option::Option<::stratus_model::Val<DriftCheckModelQuality>>,
     }
+
+    /// What the schema says of `DriftCheckBaselines`'s properties; `validate()` checks them.
+    pub static SCHEMA_DriftCheckBaselines: s::ObjectSchema = s::ObjectSchema {
+        name: "DriftCheckBaselines",
+        properties: &[
+            s::prop("Bias", s::Kind::Object(&SCHEMA_DriftCheckBias)),
+            s::prop(
+                "Explainability",
+                s::Kind::Object(&SCHEMA_DriftCheckExplainability),
+            ),
+            s::prop(
+                "ModelDataQuality",
+                s::Kind::Object(&SCHEMA_DriftCheckModelDataQuality),
+            ),
+            s::prop(
+                "ModelQuality",
+                s::Kind::Object(&SCHEMA_DriftCheckModelQuality),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DriftCheckBaselines> for ::stratus_model::Val<DriftCheckBaselines> {
         fn from(value: DriftCheckBaselines) -> Self {
@@ -15146,6 +21036,57 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `InferenceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InferenceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InferenceSpecification",
+        properties: &[
+            s::prop(
+                "Containers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ModelPackageContainerDefinition),
+                )),
+            )
+            .min_items(1)
+            .max_items(15),
+            s::prop(
+                "SupportedContentTypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            ),
+            s::prop(
+                "SupportedRealtimeInferenceInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(InferenceInstanceType::VALUES))),
+            ),
+            s::prop(
+                "SupportedResponseMIMETypes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[-\\w]+\\/.+$")
+                        .min_length(0)
+                        .max_length(1024),
+                ),
+            ),
+            s::prop(
+                "SupportedTransformInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(TransformInstanceType::VALUES))),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "Containers",
+            "SupportedContentTypes",
+            "SupportedResponseMIMETypes",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InferenceSpecification> for ::stratus_model::Val<InferenceSpecification> {
         fn from(value: InferenceSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15173,6 +21114,33 @@ pub mod model_package {
         /// Length: `0..=1024`.
         pub repository: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MetadataProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetadataProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MetadataProperties",
+        properties: &[
+            s::prop("CommitId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("GeneratedBy", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ProjectId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Repository", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetadataProperties> for ::stratus_model::Val<MetadataProperties> {
         fn from(value: MetadataProperties) -> Self {
@@ -15208,6 +21176,22 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `ModelCard`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelCard: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelCard",
+        properties: &[
+            s::prop("ModelCardContent", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(100000),
+            s::prop("ModelCardStatus", s::Kind::Enum(ModelCardStatus::VALUES)),
+        ],
+        required: &["ModelCardContent", "ModelCardStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelCard> for ::stratus_model::Val<ModelCard> {
         fn from(value: ModelCard) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15228,6 +21212,24 @@ pub mod model_package {
         pub model_quality: ::std::option::Option<::stratus_model::Val<ModelQuality>>,
     }
 
+    /// What the schema says of `ModelMetrics`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelMetrics: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelMetrics",
+        properties: &[
+            s::prop("Bias", s::Kind::Object(&SCHEMA_Bias)),
+            s::prop("Explainability", s::Kind::Object(&SCHEMA_Explainability)),
+            s::prop(
+                "ModelDataQuality",
+                s::Kind::Object(&SCHEMA_ModelDataQuality),
+            ),
+            s::prop("ModelQuality", s::Kind::Object(&SCHEMA_ModelQuality)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelMetrics> for ::stratus_model::Val<ModelMetrics> {
         fn from(value: ModelMetrics) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15242,6 +21244,22 @@ pub mod model_package {
         pub validation_statuses:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<ModelPackageStatusItem>>>,
     }
+
+    /// What the schema says of `ModelPackageStatusDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelPackageStatusDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelPackageStatusDetails",
+        properties: &[s::prop(
+            "ValidationStatuses",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_ModelPackageStatusItem),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelPackageStatusDetails>
         for ::stratus_model::Val<ModelPackageStatusDetails>
@@ -15273,6 +21291,19 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `SecurityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SecurityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SecurityConfig",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .pattern("^[a-zA-Z0-9:/_-]*$")
+            .min_length(0)
+            .max_length(2048)],
+        required: &["KmsKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SecurityConfig> for ::stratus_model::Val<SecurityConfig> {
         fn from(value: SecurityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15301,6 +21332,21 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `SourceAlgorithmSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAlgorithmSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAlgorithmSpecification",
+        properties: &[s::prop(
+            "SourceAlgorithms",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceAlgorithm))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["SourceAlgorithms"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceAlgorithmSpecification>
         for ::stratus_model::Val<SourceAlgorithmSpecification>
@@ -15339,6 +21385,27 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `ValidationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidationSpecification",
+        properties: &[
+            s::prop(
+                "ValidationProfiles",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ValidationProfile))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("ValidationRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["ValidationProfiles", "ValidationRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ValidationSpecification>
         for ::stratus_model::Val<ValidationSpecification>
@@ -15405,6 +21472,41 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `ModelPackageContainerDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelPackageContainerDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelPackageContainerDefinition",
+        properties: &[
+            s::prop("ContainerHostname", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .max_length(63),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("Framework", s::Kind::String),
+            s::prop("FrameworkVersion", s::Kind::String)
+                .pattern("[0-9]\\.[A-Za-z0-9.]+")
+                .min_length(3)
+                .max_length(10),
+            s::prop("Image", s::Kind::String)
+                .pattern("[\\S]{1,255}")
+                .min_length(1)
+                .max_length(255),
+            s::prop("ImageDigest", s::Kind::String)
+                .pattern("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$")
+                .min_length(0)
+                .max_length(72),
+            s::prop("ModelDataSource", s::Kind::Object(&SCHEMA_ModelDataSource)),
+            s::prop("ModelDataUrl", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ModelInput", s::Kind::Object(&SCHEMA_ModelInput)),
+            s::prop("NearestModelName", s::Kind::String),
+        ],
+        required: &["Image"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelPackageContainerDefinition>
         for ::stratus_model::Val<ModelPackageContainerDefinition>
     {
@@ -15425,6 +21527,26 @@ pub mod model_package {
         pub pre_training_constraints: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
 
+    /// What the schema says of `DriftCheckBias`'s properties; `validate()` checks them.
+    pub static SCHEMA_DriftCheckBias: s::ObjectSchema = s::ObjectSchema {
+        name: "DriftCheckBias",
+        properties: &[
+            s::prop("ConfigFile", s::Kind::Object(&SCHEMA_FileSource)),
+            s::prop(
+                "PostTrainingConstraints",
+                s::Kind::Object(&SCHEMA_MetricsSource),
+            ),
+            s::prop(
+                "PreTrainingConstraints",
+                s::Kind::Object(&SCHEMA_MetricsSource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DriftCheckBias> for ::stratus_model::Val<DriftCheckBias> {
         fn from(value: DriftCheckBias) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15440,6 +21562,19 @@ pub mod model_package {
         /// `Constraints`: [`MetricsSource`].
         pub constraints: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
+
+    /// What the schema says of `DriftCheckExplainability`'s properties; `validate()` checks them.
+    pub static SCHEMA_DriftCheckExplainability: s::ObjectSchema = s::ObjectSchema {
+        name: "DriftCheckExplainability",
+        properties: &[
+            s::prop("ConfigFile", s::Kind::Object(&SCHEMA_FileSource)),
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DriftCheckExplainability>
         for ::stratus_model::Val<DriftCheckExplainability>
@@ -15459,6 +21594,19 @@ pub mod model_package {
         pub statistics: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
 
+    /// What the schema says of `DriftCheckModelDataQuality`'s properties; `validate()` checks them.
+    pub static SCHEMA_DriftCheckModelDataQuality: s::ObjectSchema = s::ObjectSchema {
+        name: "DriftCheckModelDataQuality",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("Statistics", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DriftCheckModelDataQuality>
         for ::stratus_model::Val<DriftCheckModelDataQuality>
     {
@@ -15476,6 +21624,19 @@ pub mod model_package {
         /// `Statistics`: [`MetricsSource`].
         pub statistics: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
+
+    /// What the schema says of `DriftCheckModelQuality`'s properties; `validate()` checks them.
+    pub static SCHEMA_DriftCheckModelQuality: s::ObjectSchema = s::ObjectSchema {
+        name: "DriftCheckModelQuality",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("Statistics", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DriftCheckModelQuality> for ::stratus_model::Val<DriftCheckModelQuality> {
         fn from(value: DriftCheckModelQuality) -> Self {
@@ -15495,6 +21656,20 @@ pub mod model_package {
         pub report: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
 
+    /// What the schema says of `Bias`'s properties; `validate()` checks them.
+    pub static SCHEMA_Bias: s::ObjectSchema = s::ObjectSchema {
+        name: "Bias",
+        properties: &[
+            s::prop("PostTrainingReport", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("PreTrainingReport", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("Report", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Bias> for ::stratus_model::Val<Bias> {
         fn from(value: Bias) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15508,6 +21683,16 @@ pub mod model_package {
         /// `Report`: [`MetricsSource`].
         pub report: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
+
+    /// What the schema says of `Explainability`'s properties; `validate()` checks them.
+    pub static SCHEMA_Explainability: s::ObjectSchema = s::ObjectSchema {
+        name: "Explainability",
+        properties: &[s::prop("Report", s::Kind::Object(&SCHEMA_MetricsSource))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Explainability> for ::stratus_model::Val<Explainability> {
         fn from(value: Explainability) -> Self {
@@ -15525,6 +21710,19 @@ pub mod model_package {
         pub statistics: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
 
+    /// What the schema says of `ModelDataQuality`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelDataQuality: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelDataQuality",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("Statistics", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelDataQuality> for ::stratus_model::Val<ModelDataQuality> {
         fn from(value: ModelDataQuality) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15540,6 +21738,19 @@ pub mod model_package {
         /// `Statistics`: [`MetricsSource`].
         pub statistics: ::std::option::Option<::stratus_model::Val<MetricsSource>>,
     }
+
+    /// What the schema says of `ModelQuality`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelQuality: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelQuality",
+        properties: &[
+            s::prop("Constraints", s::Kind::Object(&SCHEMA_MetricsSource)),
+            s::prop("Statistics", s::Kind::Object(&SCHEMA_MetricsSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelQuality> for ::stratus_model::Val<ModelQuality> {
         fn from(value: ModelQuality) -> Self {
@@ -15578,6 +21789,23 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `ModelPackageStatusItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelPackageStatusItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelPackageStatusItem",
+        properties: &[
+            s::prop("FailureReason", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+        ],
+        required: &["Name", "Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelPackageStatusItem> for ::stratus_model::Val<ModelPackageStatusItem> {
         fn from(value: ModelPackageStatusItem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15610,6 +21838,16 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `SourceAlgorithm`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceAlgorithm: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceAlgorithm",
+        properties: &[s::prop("AlgorithmName", s::Kind::String).pattern("(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)$").min_length(1).max_length(170), s::prop("ModelDataUrl", s::Kind::String).pattern("^(https|s3)://([^/]+)/?(.*)$").min_length(0).max_length(1024)],
+        required: &["AlgorithmName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceAlgorithm> for ::stratus_model::Val<SourceAlgorithm> {
         fn from(value: SourceAlgorithm) -> Self {
@@ -15646,6 +21884,25 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `ValidationProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidationProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidationProfile",
+        properties: &[
+            s::prop("ProfileName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "TransformJobDefinition",
+                s::Kind::Object(&SCHEMA_TransformJobDefinition),
+            ),
+        ],
+        required: &["TransformJobDefinition", "ProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValidationProfile> for ::stratus_model::Val<ValidationProfile> {
         fn from(value: ValidationProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15659,6 +21916,19 @@ pub mod model_package {
         /// `S3DataSource`: [`S3ModelDataSource`].
         pub s3_data_source: ::std::option::Option<::stratus_model::Val<S3ModelDataSource>>,
     }
+
+    /// What the schema says of `ModelDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelDataSource",
+        properties: &[s::prop(
+            "S3DataSource",
+            s::Kind::Object(&SCHEMA_S3ModelDataSource),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelDataSource> for ::stratus_model::Val<ModelDataSource> {
         fn from(value: ModelDataSource) -> Self {
@@ -15687,6 +21957,19 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `ModelInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelInput",
+        properties: &[s::prop("DataInputConfig", s::Kind::String)
+            .pattern("[\\S\\s]+")
+            .min_length(1)
+            .max_length(1024)],
+        required: &["DataInputConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelInput> for ::stratus_model::Val<ModelInput> {
         fn from(value: ModelInput) -> Self {
@@ -15725,6 +22008,29 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `FileSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_FileSource: s::ObjectSchema = s::ObjectSchema {
+        name: "FileSource",
+        properties: &[
+            s::prop("ContentDigest", s::Kind::String)
+                .pattern("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$")
+                .min_length(0)
+                .max_length(72),
+            s::prop("ContentType", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FileSource> for ::stratus_model::Val<FileSource> {
         fn from(value: FileSource) -> Self {
@@ -15765,6 +22071,29 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `MetricsSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_MetricsSource: s::ObjectSchema = s::ObjectSchema {
+        name: "MetricsSource",
+        properties: &[
+            s::prop("ContentDigest", s::Kind::String)
+                .pattern("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$")
+                .min_length(0)
+                .max_length(72),
+            s::prop("ContentType", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["ContentType", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MetricsSource> for ::stratus_model::Val<MetricsSource> {
         fn from(value: MetricsSource) -> Self {
@@ -15818,6 +22147,27 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `TransformJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformJobDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformJobDefinition",
+        properties: &[
+            s::prop("BatchStrategy", s::Kind::Enum(BatchStrategy::VALUES)),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("MaxConcurrentTransforms", s::Kind::Integer).minimum(0.0),
+            s::prop("MaxPayloadInMB", s::Kind::Integer).minimum(0.0),
+            s::prop("TransformInput", s::Kind::Object(&SCHEMA_TransformInput)),
+            s::prop("TransformOutput", s::Kind::Object(&SCHEMA_TransformOutput)),
+            s::prop(
+                "TransformResources",
+                s::Kind::Object(&SCHEMA_TransformResources),
+            ),
+        ],
+        required: &["TransformResources", "TransformOutput", "TransformInput"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransformJobDefinition> for ::stratus_model::Val<TransformJobDefinition> {
         fn from(value: TransformJobDefinition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15861,6 +22211,27 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `S3ModelDataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3ModelDataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3ModelDataSource",
+        properties: &[
+            s::prop("CompressionType", s::Kind::Enum(CompressionType::VALUES)),
+            s::prop(
+                "ModelAccessConfig",
+                s::Kind::Object(&SCHEMA_ModelAccessConfig),
+            ),
+            s::prop("S3DataType", s::Kind::Enum(S3DataType::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3DataType", "S3Uri", "CompressionType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3ModelDataSource> for ::stratus_model::Val<S3ModelDataSource> {
         fn from(value: S3ModelDataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15899,6 +22270,24 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `TransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformInput",
+        properties: &[
+            s::prop("CompressionType", s::Kind::Enum(CompressionType2::VALUES)),
+            s::prop("ContentType", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("DataSource", s::Kind::Object(&SCHEMA_DataSource)),
+            s::prop("SplitType", s::Kind::Enum(SplitType::VALUES)),
+        ],
+        required: &["DataSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TransformInput> for ::stratus_model::Val<TransformInput> {
         fn from(value: TransformInput) -> Self {
@@ -15942,6 +22331,30 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `TransformOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformOutput",
+        properties: &[
+            s::prop("Accept", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("AssembleWith", s::Kind::Enum(AssembleWith::VALUES)),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("S3OutputPath", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3OutputPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransformOutput> for ::stratus_model::Val<TransformOutput> {
         fn from(value: TransformOutput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -15980,6 +22393,23 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `TransformResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_TransformResources: s::ObjectSchema = s::ObjectSchema {
+        name: "TransformResources",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer).minimum(1.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &["InstanceCount", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TransformResources> for ::stratus_model::Val<TransformResources> {
         fn from(value: TransformResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16003,6 +22433,16 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `ModelAccessConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelAccessConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelAccessConfig",
+        properties: &[s::prop("AcceptEula", s::Kind::Boolean)],
+        required: &["AcceptEula"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelAccessConfig> for ::stratus_model::Val<ModelAccessConfig> {
         fn from(value: ModelAccessConfig) -> Self {
@@ -16029,6 +22469,19 @@ pub mod model_package {
             }
         }
     }
+
+    /// What the schema says of `DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "DataSource",
+        properties: &[s::prop(
+            "S3DataSource",
+            s::Kind::Object(&SCHEMA_S3DataSource),
+        )],
+        required: &["S3DataSource"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DataSource> for ::stratus_model::Val<DataSource> {
         fn from(value: DataSource) -> Self {
@@ -16064,6 +22517,22 @@ pub mod model_package {
         }
     }
 
+    /// What the schema says of `S3DataSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3DataSource: s::ObjectSchema = s::ObjectSchema {
+        name: "S3DataSource",
+        properties: &[
+            s::prop("S3DataType", s::Kind::Enum(S3DataType2::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3DataType", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3DataSource> for ::stratus_model::Val<S3DataSource> {
         fn from(value: S3DataSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -16085,6 +22554,9 @@ pub mod model_package {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Approved, Self::Rejected, Self::PendingManualApproval];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Approved", "Rejected", "PendingManualApproval"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16126,6 +22598,8 @@ pub mod model_package {
     impl SkipModelValidation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::All];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "All"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -16976,6 +23450,280 @@ pub mod model_package {
             Self::MlTrn1n32xlarge,
             Self::MlTrn248xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.large",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5d.18xlarge",
+            "ml.c5d.2xlarge",
+            "ml.c5d.4xlarge",
+            "ml.c5d.9xlarge",
+            "ml.c5d.large",
+            "ml.c5d.xlarge",
+            "ml.c6g.12xlarge",
+            "ml.c6g.16xlarge",
+            "ml.c6g.2xlarge",
+            "ml.c6g.4xlarge",
+            "ml.c6g.8xlarge",
+            "ml.c6g.large",
+            "ml.c6g.xlarge",
+            "ml.c6gd.12xlarge",
+            "ml.c6gd.16xlarge",
+            "ml.c6gd.2xlarge",
+            "ml.c6gd.4xlarge",
+            "ml.c6gd.8xlarge",
+            "ml.c6gd.large",
+            "ml.c6gd.xlarge",
+            "ml.c6gn.12xlarge",
+            "ml.c6gn.16xlarge",
+            "ml.c6gn.2xlarge",
+            "ml.c6gn.4xlarge",
+            "ml.c6gn.8xlarge",
+            "ml.c6gn.large",
+            "ml.c6gn.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c6in.12xlarge",
+            "ml.c6in.16xlarge",
+            "ml.c6in.24xlarge",
+            "ml.c6in.2xlarge",
+            "ml.c6in.32xlarge",
+            "ml.c6in.4xlarge",
+            "ml.c6in.8xlarge",
+            "ml.c6in.large",
+            "ml.c6in.xlarge",
+            "ml.c7g.12xlarge",
+            "ml.c7g.16xlarge",
+            "ml.c7g.2xlarge",
+            "ml.c7g.4xlarge",
+            "ml.c7g.8xlarge",
+            "ml.c7g.large",
+            "ml.c7g.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.c8g.12xlarge",
+            "ml.c8g.16xlarge",
+            "ml.c8g.24xlarge",
+            "ml.c8g.2xlarge",
+            "ml.c8g.48xlarge",
+            "ml.c8g.4xlarge",
+            "ml.c8g.8xlarge",
+            "ml.c8g.large",
+            "ml.c8g.medium",
+            "ml.c8g.xlarge",
+            "ml.dl1.24xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.inf1.24xlarge",
+            "ml.inf1.2xlarge",
+            "ml.inf1.6xlarge",
+            "ml.inf1.xlarge",
+            "ml.inf2.24xlarge",
+            "ml.inf2.48xlarge",
+            "ml.inf2.8xlarge",
+            "ml.inf2.xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.24xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m6g.12xlarge",
+            "ml.m6g.16xlarge",
+            "ml.m6g.2xlarge",
+            "ml.m6g.4xlarge",
+            "ml.m6g.8xlarge",
+            "ml.m6g.large",
+            "ml.m6g.xlarge",
+            "ml.m6gd.12xlarge",
+            "ml.m6gd.16xlarge",
+            "ml.m6gd.2xlarge",
+            "ml.m6gd.4xlarge",
+            "ml.m6gd.8xlarge",
+            "ml.m6gd.large",
+            "ml.m6gd.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.m8g.12xlarge",
+            "ml.m8g.16xlarge",
+            "ml.m8g.24xlarge",
+            "ml.m8g.2xlarge",
+            "ml.m8g.48xlarge",
+            "ml.m8g.4xlarge",
+            "ml.m8g.8xlarge",
+            "ml.m8g.large",
+            "ml.m8g.medium",
+            "ml.m8g.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.p5.48xlarge",
+            "ml.p5.4xlarge",
+            "ml.p5e.48xlarge",
+            "ml.p5en.48xlarge",
+            "ml.p6-b200.48xlarge",
+            "ml.p6-b300.48xlarge",
+            "ml.p6e-gb200.36xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r6g.12xlarge",
+            "ml.r6g.16xlarge",
+            "ml.r6g.2xlarge",
+            "ml.r6g.4xlarge",
+            "ml.r6g.8xlarge",
+            "ml.r6g.large",
+            "ml.r6g.xlarge",
+            "ml.r6gd.12xlarge",
+            "ml.r6gd.16xlarge",
+            "ml.r6gd.2xlarge",
+            "ml.r6gd.4xlarge",
+            "ml.r6gd.8xlarge",
+            "ml.r6gd.large",
+            "ml.r6gd.xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r7gd.12xlarge",
+            "ml.r7gd.16xlarge",
+            "ml.r7gd.2xlarge",
+            "ml.r7gd.4xlarge",
+            "ml.r7gd.8xlarge",
+            "ml.r7gd.large",
+            "ml.r7gd.medium",
+            "ml.r7gd.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.r8g.12xlarge",
+            "ml.r8g.16xlarge",
+            "ml.r8g.24xlarge",
+            "ml.r8g.2xlarge",
+            "ml.r8g.48xlarge",
+            "ml.r8g.4xlarge",
+            "ml.r8g.8xlarge",
+            "ml.r8g.large",
+            "ml.r8g.medium",
+            "ml.r8g.xlarge",
+            "ml.t2.2xlarge",
+            "ml.t2.large",
+            "ml.t2.medium",
+            "ml.t2.xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+            "ml.trn2.48xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17606,6 +24354,117 @@ pub mod model_package {
             Self::MlTrn12xlarge,
             Self::MlTrn132xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.inf2.24xlarge",
+            "ml.inf2.48xlarge",
+            "ml.inf2.8xlarge",
+            "ml.inf2.xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17761,6 +24620,9 @@ pub mod model_package {
             Self::Approved,
             Self::Archived,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Draft", "PendingReview", "Approved", "Archived"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17812,6 +24674,9 @@ pub mod model_package {
             Self::InProgress,
             Self::Completed,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["NotStarted", "Failed", "InProgress", "Completed"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17854,6 +24719,8 @@ pub mod model_package {
     impl BatchStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MultiRecord, Self::SingleRecord];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MultiRecord", "SingleRecord"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17894,6 +24761,8 @@ pub mod model_package {
     impl CompressionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17934,6 +24803,8 @@ pub mod model_package {
     impl S3DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3Prefix, Self::S3Object];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3Prefix", "S3Object"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -17974,6 +24845,8 @@ pub mod model_package {
     impl CompressionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -18018,6 +24891,8 @@ pub mod model_package {
     impl SplitType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::TfRecord, Self::Line, Self::RecordIo];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "TFRecord", "Line", "RecordIO"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -18060,6 +24935,8 @@ pub mod model_package {
     impl AssembleWith {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Line];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "Line"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -18421,6 +25298,117 @@ pub mod model_package {
             Self::MlTrn12xlarge,
             Self::MlTrn132xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.inf2.24xlarge",
+            "ml.inf2.48xlarge",
+            "ml.inf2.8xlarge",
+            "ml.inf2.xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -18573,6 +25561,9 @@ pub mod model_package {
             Self::S3Prefix,
             Self::AugmentedManifestFile,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["ManifestFile", "S3Prefix", "AugmentedManifestFile"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -18607,6 +25598,8 @@ pub use model_package::{CfnModelPackage, CfnModelPackageAttributes};
 
 /// `AWS::SageMaker::ModelPackageGroup` and its property types.
 pub mod model_package_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelPackageGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackagegroup.html)
@@ -18650,6 +25643,27 @@ pub mod model_package_group {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::ModelPackageGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelPackageGroup",
+        properties: &[
+            s::prop("ModelPackageGroupDescription", s::Kind::String)
+                .pattern("[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ModelPackageGroupName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("ModelPackageGroupPolicy", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ModelPackageGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelPackageGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelPackageGroupAttributes {
         /// `ModelPackageGroupArn`: string.
@@ -18677,6 +25691,8 @@ pub use model_package_group::{CfnModelPackageGroup, CfnModelPackageGroupAttribut
 
 /// `AWS::SageMaker::ModelQualityJobDefinition` and its property types.
 pub mod model_quality_job_definition {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ModelQualityJobDefinition`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelqualityjobdefinition.html)
@@ -18770,6 +25786,58 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::ModelQualityJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ModelQualityJobDefinition",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("JobDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("JobResources", s::Kind::Object(&SCHEMA_MonitoringResources)),
+            s::prop(
+                "ModelQualityAppSpecification",
+                s::Kind::Object(&SCHEMA_ModelQualityAppSpecification),
+            ),
+            s::prop(
+                "ModelQualityBaselineConfig",
+                s::Kind::Object(&SCHEMA_ModelQualityBaselineConfig),
+            ),
+            s::prop(
+                "ModelQualityJobInput",
+                s::Kind::Object(&SCHEMA_ModelQualityJobInput),
+            ),
+            s::prop(
+                "ModelQualityJobOutputConfig",
+                s::Kind::Object(&SCHEMA_MonitoringOutputConfig),
+            ),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ModelQualityAppSpecification",
+            "ModelQualityJobInput",
+            "ModelQualityJobOutputConfig",
+            "JobResources",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnModelQualityJobDefinition`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnModelQualityJobDefinitionAttributes {
         /// `CreationTime`: string.
@@ -18806,6 +25874,19 @@ pub mod model_quality_job_definition {
             }
         }
     }
+
+    /// What the schema says of `MonitoringResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
@@ -18861,6 +25942,43 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `ModelQualityAppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelQualityAppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelQualityAppSpecification",
+        properties: &[
+            s::prop(
+                "ContainerArguments",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "ContainerEntrypoint",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Environment", s::Kind::Json),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(255),
+            s::prop("PostAnalyticsProcessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ProblemType", s::Kind::Enum(ProblemType::VALUES)),
+            s::prop("RecordPreprocessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["ImageUri", "ProblemType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelQualityAppSpecification>
         for ::stratus_model::Val<ModelQualityAppSpecification>
     {
@@ -18878,6 +25996,25 @@ pub mod model_quality_job_definition {
         /// `ConstraintsResource`: [`ConstraintsResource`].
         pub constraints_resource: ::std::option::Option<::stratus_model::Val<ConstraintsResource>>,
     }
+
+    /// What the schema says of `ModelQualityBaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelQualityBaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelQualityBaselineConfig",
+        properties: &[
+            s::prop("BaseliningJobName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ConstraintsResource",
+                s::Kind::Object(&SCHEMA_ConstraintsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ModelQualityBaselineConfig>
         for ::stratus_model::Val<ModelQualityBaselineConfig>
@@ -18915,6 +26052,26 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `ModelQualityJobInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_ModelQualityJobInput: s::ObjectSchema = s::ObjectSchema {
+        name: "ModelQualityJobInput",
+        properties: &[
+            s::prop(
+                "BatchTransformInput",
+                s::Kind::Object(&SCHEMA_BatchTransformInput),
+            ),
+            s::prop("EndpointInput", s::Kind::Object(&SCHEMA_EndpointInput)),
+            s::prop(
+                "GroundTruthS3Input",
+                s::Kind::Object(&SCHEMA_MonitoringGroundTruthS3Input),
+            ),
+        ],
+        required: &["GroundTruthS3Input"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ModelQualityJobInput> for ::stratus_model::Val<ModelQualityJobInput> {
         fn from(value: ModelQualityJobInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18950,6 +26107,29 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MonitoringOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringOutput))),
+            )
+            .min_length(1)
+            .max_length(1)
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["MonitoringOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -18968,6 +26148,20 @@ pub mod model_quality_job_definition {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -18995,6 +26189,18 @@ pub mod model_quality_job_definition {
             }
         }
     }
+
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(86400.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
@@ -19042,6 +26248,30 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048)
+                .minimum(1.0)
+                .maximum(2048.0),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19055,6 +26285,19 @@ pub mod model_quality_job_definition {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ConstraintsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConstraintsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ConstraintsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConstraintsResource> for ::stratus_model::Val<ConstraintsResource> {
         fn from(value: ConstraintsResource) -> Self {
@@ -19125,6 +26368,42 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `BatchTransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchTransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchTransformInput",
+        properties: &[
+            s::prop("DataCapturedDestinationS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatasetFormat", s::Kind::Object(&SCHEMA_DatasetFormat)),
+            s::prop("EndTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop("ProbabilityThresholdAttribute", s::Kind::Number),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+            s::prop("StartTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19185,6 +26464,41 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `EndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointInput",
+        properties: &[
+            s::prop("EndTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("InferenceAttribute", s::Kind::String).max_length(256),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("ProbabilityAttribute", s::Kind::String).max_length(256),
+            s::prop("ProbabilityThresholdAttribute", s::Kind::Number),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType2::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode2::VALUES)),
+            s::prop("StartTimeOffset", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+        ],
+        required: &["EndpointName", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19213,6 +26527,19 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `MonitoringGroundTruthS3Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringGroundTruthS3Input: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringGroundTruthS3Input",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(512)],
+        required: &["S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringGroundTruthS3Input>
         for ::stratus_model::Val<MonitoringGroundTruthS3Input>
     {
@@ -19238,6 +26565,16 @@ pub mod model_quality_job_definition {
             }
         }
     }
+
+    /// What the schema says of `MonitoringOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutput",
+        properties: &[s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output))],
+        required: &["S3Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
         fn from(value: MonitoringOutput) -> Self {
@@ -19276,6 +26613,39 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19293,6 +26663,20 @@ pub mod model_quality_job_definition {
         /// `Parquet`: boolean.
         pub parquet: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DatasetFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetFormat",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_Json)),
+            s::prop("Parquet", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DatasetFormat> for ::stratus_model::Val<DatasetFormat> {
         fn from(value: DatasetFormat) -> Self {
@@ -19333,6 +26717,26 @@ pub mod model_quality_job_definition {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["LocalPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19347,6 +26751,16 @@ pub mod model_quality_job_definition {
         pub header: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[s::prop("Header", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -19360,6 +26774,16 @@ pub mod model_quality_job_definition {
         /// `Line`: boolean.
         pub line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Json`'s properties; `validate()` checks them.
+    pub static SCHEMA_Json: s::ObjectSchema = s::ObjectSchema {
+        name: "Json",
+        properties: &[s::prop("Line", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Json> for ::stratus_model::Val<Json> {
         fn from(value: Json) -> Self {
@@ -19384,6 +26808,12 @@ pub mod model_quality_job_definition {
             Self::BinaryClassification,
             Self::MulticlassClassification,
             Self::Regression,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "BinaryClassification",
+            "MulticlassClassification",
+            "Regression",
         ];
 
         /// The value CloudFormation takes.
@@ -19804,6 +27234,136 @@ pub mod model_quality_job_definition {
             Self::MlT3Medium,
             Self::MlT3Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p5.4xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -19969,6 +27529,8 @@ pub mod model_quality_job_definition {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -20009,6 +27571,8 @@ pub mod model_quality_job_definition {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -20049,6 +27613,8 @@ pub mod model_quality_job_definition {
     impl S3DataDistributionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -20091,6 +27657,8 @@ pub mod model_quality_job_definition {
     impl S3InputMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -20131,6 +27699,8 @@ pub mod model_quality_job_definition {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -20166,6 +27736,8 @@ pub use model_quality_job_definition::{
 
 /// `AWS::SageMaker::MonitoringSchedule` and its property types.
 pub mod monitoring_schedule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::MonitoringSchedule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-monitoringschedule.html)
@@ -20222,6 +27794,46 @@ pub mod monitoring_schedule {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::MonitoringSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::MonitoringSchedule",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("FailureReason", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "LastMonitoringExecutionSummary",
+                s::Kind::Object(&SCHEMA_MonitoringExecutionSummary),
+            ),
+            s::prop(
+                "MonitoringScheduleConfig",
+                s::Kind::Object(&SCHEMA_MonitoringScheduleConfig),
+            ),
+            s::prop("MonitoringScheduleName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "MonitoringScheduleStatus",
+                s::Kind::Enum(MonitoringScheduleStatus::VALUES),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &["MonitoringScheduleConfig", "MonitoringScheduleName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMonitoringSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMonitoringScheduleAttributes {
@@ -20302,6 +27914,42 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `MonitoringExecutionSummary`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringExecutionSummary: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringExecutionSummary",
+        properties: &[
+            s::prop("CreationTime", s::Kind::String),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("FailureReason", s::Kind::String).max_length(1024),
+            s::prop("LastModifiedTime", s::Kind::String),
+            s::prop(
+                "MonitoringExecutionStatus",
+                s::Kind::Enum(MonitoringExecutionStatus::VALUES),
+            ),
+            s::prop("MonitoringScheduleName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("ProcessingJobArn", s::Kind::String)
+                .pattern("aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:processing-job/.*")
+                .max_length(256),
+            s::prop("ScheduledTime", s::Kind::String),
+        ],
+        required: &[
+            "CreationTime",
+            "LastModifiedTime",
+            "MonitoringExecutionStatus",
+            "MonitoringScheduleName",
+            "ScheduledTime",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<MonitoringExecutionSummary>
         for ::stratus_model::Val<MonitoringExecutionSummary>
     {
@@ -20327,6 +27975,27 @@ pub mod monitoring_schedule {
         /// `ScheduleConfig`: [`ScheduleConfig`].
         pub schedule_config: ::std::option::Option<::stratus_model::Val<ScheduleConfig>>,
     }
+
+    /// What the schema says of `MonitoringScheduleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringScheduleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringScheduleConfig",
+        properties: &[
+            s::prop(
+                "MonitoringJobDefinition",
+                s::Kind::Object(&SCHEMA_MonitoringJobDefinition),
+            ),
+            s::prop("MonitoringJobDefinitionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("MonitoringType", s::Kind::Enum(MonitoringType::VALUES)),
+            s::prop("ScheduleConfig", s::Kind::Object(&SCHEMA_ScheduleConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringScheduleConfig>
         for ::stratus_model::Val<MonitoringScheduleConfig>
@@ -20364,6 +28033,25 @@ pub mod monitoring_schedule {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -20431,6 +28119,52 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `MonitoringJobDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringJobDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringJobDefinition",
+        properties: &[
+            s::prop("BaselineConfig", s::Kind::Object(&SCHEMA_BaselineConfig)),
+            s::prop("Environment", s::Kind::Json),
+            s::prop(
+                "MonitoringAppSpecification",
+                s::Kind::Object(&SCHEMA_MonitoringAppSpecification),
+            ),
+            s::prop(
+                "MonitoringInputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringInput))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop(
+                "MonitoringOutputConfig",
+                s::Kind::Object(&SCHEMA_MonitoringOutputConfig),
+            ),
+            s::prop(
+                "MonitoringResources",
+                s::Kind::Object(&SCHEMA_MonitoringResources),
+            ),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+        ],
+        required: &[
+            "MonitoringAppSpecification",
+            "MonitoringInputs",
+            "MonitoringOutputConfig",
+            "MonitoringResources",
+            "RoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringJobDefinition>
         for ::stratus_model::Val<MonitoringJobDefinition>
     {
@@ -20468,6 +28202,28 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `ScheduleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduleConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduleConfig",
+        properties: &[
+            s::prop("DataAnalysisEndTime", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("DataAnalysisStartTime", s::Kind::String)
+                .pattern("^.?P.*")
+                .min_length(1)
+                .max_length(15),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduleConfig> for ::stratus_model::Val<ScheduleConfig> {
         fn from(value: ScheduleConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20483,6 +28239,25 @@ pub mod monitoring_schedule {
         /// `StatisticsResource`: [`StatisticsResource`].
         pub statistics_resource: ::std::option::Option<::stratus_model::Val<StatisticsResource>>,
     }
+
+    /// What the schema says of `BaselineConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaselineConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BaselineConfig",
+        properties: &[
+            s::prop(
+                "ConstraintsResource",
+                s::Kind::Object(&SCHEMA_ConstraintsResource),
+            ),
+            s::prop(
+                "StatisticsResource",
+                s::Kind::Object(&SCHEMA_StatisticsResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BaselineConfig> for ::stratus_model::Val<BaselineConfig> {
         fn from(value: BaselineConfig) -> Self {
@@ -20530,6 +28305,41 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `MonitoringAppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringAppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringAppSpecification",
+        properties: &[
+            s::prop(
+                "ContainerArguments",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(50),
+            s::prop(
+                "ContainerEntrypoint",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(255),
+            s::prop("PostAnalyticsProcessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("RecordPreprocessorSourceUri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringAppSpecification>
         for ::stratus_model::Val<MonitoringAppSpecification>
     {
@@ -20547,6 +28357,22 @@ pub mod monitoring_schedule {
         /// `EndpointInput`: [`EndpointInput`].
         pub endpoint_input: ::std::option::Option<::stratus_model::Val<EndpointInput>>,
     }
+
+    /// What the schema says of `MonitoringInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringInput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringInput",
+        properties: &[
+            s::prop(
+                "BatchTransformInput",
+                s::Kind::Object(&SCHEMA_BatchTransformInput),
+            ),
+            s::prop("EndpointInput", s::Kind::Object(&SCHEMA_EndpointInput)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringInput> for ::stratus_model::Val<MonitoringInput> {
         fn from(value: MonitoringInput) -> Self {
@@ -20583,6 +28409,29 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `MonitoringOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MonitoringOutputs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonitoringOutput))),
+            )
+            .min_length(1)
+            .max_length(1)
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &["MonitoringOutputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringOutputConfig> for ::stratus_model::Val<MonitoringOutputConfig> {
         fn from(value: MonitoringOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20609,6 +28458,19 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `MonitoringResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringResources: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MonitoringResources> for ::stratus_model::Val<MonitoringResources> {
         fn from(value: MonitoringResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20627,6 +28489,20 @@ pub mod monitoring_schedule {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -20655,6 +28531,18 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(86400.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20669,6 +28557,19 @@ pub mod monitoring_schedule {
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConstraintsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConstraintsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ConstraintsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConstraintsResource> for ::stratus_model::Val<ConstraintsResource> {
         fn from(value: ConstraintsResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20682,6 +28583,19 @@ pub mod monitoring_schedule {
         /// `S3Uri`: string.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `StatisticsResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_StatisticsResource: s::ObjectSchema = s::ObjectSchema {
+        name: "StatisticsResource",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("^(https|s3)://([^/]+)/?(.*)$")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StatisticsResource> for ::stratus_model::Val<StatisticsResource> {
         fn from(value: StatisticsResource) -> Self {
@@ -20739,6 +28653,34 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `BatchTransformInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_BatchTransformInput: s::ObjectSchema = s::ObjectSchema {
+        name: "BatchTransformInput",
+        properties: &[
+            s::prop("DataCapturedDestinationS3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+            s::prop("DatasetFormat", s::Kind::Object(&SCHEMA_DatasetFormat)),
+            s::prop("ExcludeFeaturesAttribute", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+        ],
+        required: &["DataCapturedDestinationS3Uri", "DatasetFormat", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BatchTransformInput> for ::stratus_model::Val<BatchTransformInput> {
         fn from(value: BatchTransformInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20786,6 +28728,33 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `EndpointInput`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointInput: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointInput",
+        properties: &[
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(0)
+                .max_length(63),
+            s::prop("ExcludeFeaturesAttribute", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType2::VALUES),
+            ),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode2::VALUES)),
+        ],
+        required: &["EndpointName", "LocalPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointInput> for ::stratus_model::Val<EndpointInput> {
         fn from(value: EndpointInput) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20809,6 +28778,16 @@ pub mod monitoring_schedule {
             }
         }
     }
+
+    /// What the schema says of `MonitoringOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonitoringOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "MonitoringOutput",
+        properties: &[s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output))],
+        required: &["S3Output"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonitoringOutput> for ::stratus_model::Val<MonitoringOutput> {
         fn from(value: MonitoringOutput) -> Self {
@@ -20856,6 +28835,30 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9:/_-]*$")
+                .min_length(0)
+                .max_length(2048)
+                .minimum(1.0)
+                .maximum(2048.0),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20893,6 +28896,39 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20910,6 +28946,20 @@ pub mod monitoring_schedule {
         /// `Parquet`: boolean.
         pub parquet: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DatasetFormat`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetFormat: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetFormat",
+        properties: &[
+            s::prop("Csv", s::Kind::Object(&SCHEMA_Csv)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_Json)),
+            s::prop("Parquet", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<DatasetFormat> for ::stratus_model::Val<DatasetFormat> {
         fn from(value: DatasetFormat) -> Self {
@@ -20950,6 +29000,26 @@ pub mod monitoring_schedule {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(512),
+        ],
+        required: &["LocalPath", "S3Uri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20964,6 +29034,16 @@ pub mod monitoring_schedule {
         pub header: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `Csv`'s properties; `validate()` checks them.
+    pub static SCHEMA_Csv: s::ObjectSchema = s::ObjectSchema {
+        name: "Csv",
+        properties: &[s::prop("Header", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<Csv> for ::stratus_model::Val<Csv> {
         fn from(value: Csv) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -20977,6 +29057,16 @@ pub mod monitoring_schedule {
         /// `Line`: boolean.
         pub line: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `Json`'s properties; `validate()` checks them.
+    pub static SCHEMA_Json: s::ObjectSchema = s::ObjectSchema {
+        name: "Json",
+        properties: &[s::prop("Line", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Json> for ::stratus_model::Val<Json> {
         fn from(value: Json) -> Self {
@@ -21001,6 +29091,8 @@ pub mod monitoring_schedule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Pending, Self::Failed, Self::Scheduled, Self::Stopped];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pending", "Failed", "Scheduled", "Stopped"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21063,6 +29155,16 @@ pub mod monitoring_schedule {
             Self::Stopping,
             Self::Stopped,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Pending",
+            "Completed",
+            "CompletedWithViolations",
+            "InProgress",
+            "Failed",
+            "Stopping",
+            "Stopped",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21119,6 +29221,13 @@ pub mod monitoring_schedule {
             Self::ModelBias,
             Self::ModelExplainability,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DataQuality",
+            "ModelQuality",
+            "ModelBias",
+            "ModelExplainability",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21161,6 +29270,8 @@ pub mod monitoring_schedule {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21201,6 +29312,8 @@ pub mod monitoring_schedule {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21241,6 +29354,8 @@ pub mod monitoring_schedule {
     impl S3DataDistributionType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21283,6 +29398,8 @@ pub mod monitoring_schedule {
     impl S3InputMode2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pipe, Self::File];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21701,6 +29818,136 @@ pub mod monitoring_schedule {
             Self::MlT3Medium,
             Self::MlT3Xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c4.xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.48xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.48xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.48xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.xlarge",
+            "ml.g7e.12xlarge",
+            "ml.g7e.24xlarge",
+            "ml.g7e.2xlarge",
+            "ml.g7e.48xlarge",
+            "ml.g7e.4xlarge",
+            "ml.g7e.8xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.48xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.p2.16xlarge",
+            "ml.p2.8xlarge",
+            "ml.p2.xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p5.4xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.48xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.t3.2xlarge",
+            "ml.t3.large",
+            "ml.t3.medium",
+            "ml.t3.xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21866,6 +30113,8 @@ pub mod monitoring_schedule {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -21899,6 +30148,8 @@ pub use monitoring_schedule::{CfnMonitoringSchedule, CfnMonitoringScheduleAttrib
 
 /// `AWS::SageMaker::NotebookInstance` and its property types.
 pub mod notebook_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::NotebookInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html)
@@ -21994,6 +30245,50 @@ pub mod notebook_instance {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::NotebookInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::NotebookInstance",
+        properties: &[
+            s::prop(
+                "AcceleratorTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "AdditionalCodeRepositories",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("DefaultCodeRepository", s::Kind::String),
+            s::prop("DirectInternetAccess", s::Kind::String),
+            s::prop(
+                "InstanceMetadataServiceConfiguration",
+                s::Kind::Object(&SCHEMA_InstanceMetadataServiceConfiguration),
+            ),
+            s::prop("InstanceType", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("LifecycleConfigName", s::Kind::String),
+            s::prop("NotebookInstanceName", s::Kind::String),
+            s::prop("PlatformIdentifier", s::Kind::String),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("RootAccess", s::Kind::String),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetId", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceType", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotebookInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotebookInstanceAttributes {
         /// `Id`: string.
@@ -22029,6 +30324,19 @@ pub mod notebook_instance {
         }
     }
 
+    /// What the schema says of `InstanceMetadataServiceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMetadataServiceConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMetadataServiceConfiguration",
+        properties: &[s::prop(
+            "MinimumInstanceMetadataServiceVersion",
+            s::Kind::String,
+        )],
+        required: &["MinimumInstanceMetadataServiceVersion"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceMetadataServiceConfiguration>
         for ::stratus_model::Val<InstanceMetadataServiceConfiguration>
     {
@@ -22062,6 +30370,19 @@ pub mod notebook_instance {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22073,6 +30394,8 @@ pub use notebook_instance::{CfnNotebookInstance, CfnNotebookInstanceAttributes};
 
 /// `AWS::SageMaker::NotebookInstanceLifecycleConfig` and its property types.
 pub mod notebook_instance_lifecycle_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstancelifecycleconfig.html)
@@ -22098,6 +30421,32 @@ pub mod notebook_instance_lifecycle_config {
         >,
     }
 
+    /// What the schema says of `AWS::SageMaker::NotebookInstanceLifecycleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+        properties: &[
+            s::prop("NotebookInstanceLifecycleConfigName", s::Kind::String),
+            s::prop(
+                "OnCreate",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NotebookInstanceLifecycleHook),
+                )),
+            ),
+            s::prop(
+                "OnStart",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NotebookInstanceLifecycleHook),
+                )),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNotebookInstanceLifecycleConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNotebookInstanceLifecycleConfigAttributes {
         /// `Id`: string.
@@ -22120,6 +30469,16 @@ pub mod notebook_instance_lifecycle_config {
         pub content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NotebookInstanceLifecycleHook`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotebookInstanceLifecycleHook: s::ObjectSchema = s::ObjectSchema {
+        name: "NotebookInstanceLifecycleHook",
+        properties: &[s::prop("Content", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotebookInstanceLifecycleHook>
         for ::stratus_model::Val<NotebookInstanceLifecycleHook>
     {
@@ -22135,6 +30494,8 @@ pub use notebook_instance_lifecycle_config::{
 
 /// `AWS::SageMaker::PartnerApp` and its property types.
 pub mod partner_app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::PartnerApp`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-partnerapp.html)
@@ -22229,6 +30590,53 @@ pub mod partner_app {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::PartnerApp`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::PartnerApp",
+        properties: &[
+            s::prop("AppVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "ApplicationConfig",
+                s::Kind::Object(&SCHEMA_PartnerAppConfig),
+            ),
+            s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)),
+            s::prop("ClientToken", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(36),
+            s::prop("EnableAutoMinorVersionUpgrade", s::Kind::Boolean),
+            s::prop("EnableIamSessionBasedIdentity", s::Kind::Boolean),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "MaintenanceConfig",
+                s::Kind::Object(&SCHEMA_PartnerAppMaintenanceConfig),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tier", s::Kind::String)
+                .pattern("^(?!\\s*$).+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type", "AuthType", "ExecutionRoleArn", "Tier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPartnerApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPartnerAppAttributes {
         /// `Arn`: string.
@@ -22267,6 +30675,36 @@ pub mod partner_app {
         >,
     }
 
+    /// What the schema says of `PartnerAppConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartnerAppConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PartnerAppConfig",
+        properties: &[
+            s::prop(
+                "AdminUsers",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(?!\\s*$).+$")
+                        .min_length(1)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "Arguments",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^.{0,1024}$")
+                        .max_length(1024),
+                ),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PartnerAppConfig> for ::stratus_model::Val<PartnerAppConfig> {
         fn from(value: PartnerAppConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22297,6 +30735,19 @@ pub mod partner_app {
         }
     }
 
+    /// What the schema says of `PartnerAppMaintenanceConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartnerAppMaintenanceConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "PartnerAppMaintenanceConfig",
+        properties: &[s::prop("MaintenanceWindowStart", s::Kind::String)
+            .pattern("(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\\d|2[0-3]):([0-5]\\d)")
+            .min_length(0)
+            .max_length(9)],
+        required: &["MaintenanceWindowStart"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PartnerAppMaintenanceConfig>
         for ::stratus_model::Val<PartnerAppMaintenanceConfig>
     {
@@ -22315,6 +30766,8 @@ pub mod partner_app {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Iam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22363,6 +30816,13 @@ pub mod partner_app {
             Self::DeepchecksLlmEvaluation,
             Self::Fiddler,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "lakera-guard",
+            "comet",
+            "deepchecks-llm-evaluation",
+            "fiddler",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -22398,6 +30858,8 @@ pub use partner_app::{CfnPartnerApp, CfnPartnerAppAttributes};
 
 /// `AWS::SageMaker::Pipeline` and its property types.
 pub mod pipeline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Pipeline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-pipeline.html)
@@ -22460,6 +30922,41 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Pipeline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Pipeline",
+        properties: &[
+            s::prop(
+                "ParallelismConfiguration",
+                s::Kind::Object(&SCHEMA_ParallelismConfiguration),
+            ),
+            s::prop("PipelineDefinition", s::Kind::Json)
+                .pattern("(?:[ \\r\\n\\t].*)*$")
+                .min_length(1)
+                .max_length(1048576),
+            s::prop("PipelineDescription", s::Kind::String)
+                .min_length(0)
+                .max_length(3072),
+            s::prop("PipelineDisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PipelineName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PipelineName", "PipelineDefinition", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ParallelismConfiguration`, a property type of `AWS::SageMaker::Pipeline`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -22481,6 +30978,16 @@ pub mod pipeline {
         }
     }
 
+    /// What the schema says of `ParallelismConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParallelismConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParallelismConfiguration",
+        properties: &[s::prop("MaxParallelExecutionSteps", s::Kind::Integer).minimum(1.0)],
+        required: &["MaxParallelExecutionSteps"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParallelismConfiguration>
         for ::stratus_model::Val<ParallelismConfiguration>
     {
@@ -22494,6 +31001,8 @@ pub use pipeline::CfnPipeline;
 
 /// `AWS::SageMaker::ProcessingJob` and its property types.
 pub mod processing_job {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::ProcessingJob`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html)
@@ -22584,6 +31093,64 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `AWS::SageMaker::ProcessingJob`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::ProcessingJob",
+        properties: &[
+            s::prop(
+                "AppSpecification",
+                s::Kind::Object(&SCHEMA_AppSpecification),
+            ),
+            s::prop(
+                "Environment",
+                s::Kind::Map(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[\\S\\s]*")
+                        .max_length(256),
+                ),
+            ),
+            s::prop(
+                "ExperimentConfig",
+                s::Kind::Object(&SCHEMA_ExperimentConfig),
+            ),
+            s::prop("NetworkConfig", s::Kind::Object(&SCHEMA_NetworkConfig)),
+            s::prop(
+                "ProcessingInputs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProcessingInputsObject),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("ProcessingJobName", s::Kind::String)
+                .pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "ProcessingOutputConfig",
+                s::Kind::Object(&SCHEMA_ProcessingOutputConfig),
+            ),
+            s::prop(
+                "ProcessingResources",
+                s::Kind::Object(&SCHEMA_ProcessingResources),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "StoppingCondition",
+                s::Kind::Object(&SCHEMA_StoppingCondition),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AppSpecification", "ProcessingResources", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProcessingJob`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProcessingJobAttributes {
@@ -22679,6 +31246,43 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `AppSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_AppSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "AppSpecification",
+        properties: &[
+            s::prop(
+                "ContainerArguments",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "ContainerEntrypoint",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*")
+                        .min_length(0)
+                        .max_length(256),
+                ),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("ImageUri", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["ImageUri"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AppSpecification> for ::stratus_model::Val<AppSpecification> {
         fn from(value: AppSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22708,6 +31312,29 @@ pub mod processing_job {
         pub trial_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ExperimentConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExperimentConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ExperimentConfig",
+        properties: &[
+            s::prop("ExperimentName", s::Kind::String)
+                .pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+                .max_length(120),
+            s::prop("RunName", s::Kind::String)
+                .pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+                .max_length(120),
+            s::prop("TrialComponentDisplayName", s::Kind::String)
+                .pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+                .max_length(120),
+            s::prop("TrialName", s::Kind::String)
+                .pattern("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}")
+                .max_length(120),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ExperimentConfig> for ::stratus_model::Val<ExperimentConfig> {
         fn from(value: ExperimentConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22726,6 +31353,20 @@ pub mod processing_job {
         /// `VpcConfig`: [`VpcConfig`].
         pub vpc_config: ::std::option::Option<::stratus_model::Val<VpcConfig>>,
     }
+
+    /// What the schema says of `NetworkConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfig",
+        properties: &[
+            s::prop("EnableInterContainerTrafficEncryption", s::Kind::Boolean),
+            s::prop("EnableNetworkIsolation", s::Kind::Boolean),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfig> for ::stratus_model::Val<NetworkConfig> {
         fn from(value: NetworkConfig) -> Self {
@@ -22762,6 +31403,24 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `ProcessingInputsObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessingInputsObject: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessingInputsObject",
+        properties: &[
+            s::prop("AppManaged", s::Kind::Boolean),
+            s::prop(
+                "DatasetDefinition",
+                s::Kind::Object(&SCHEMA_DatasetDefinition),
+            ),
+            s::prop("InputName", s::Kind::String),
+            s::prop("S3Input", s::Kind::Object(&SCHEMA_S3Input)),
+        ],
+        required: &["InputName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProcessingInputsObject> for ::stratus_model::Val<ProcessingInputsObject> {
         fn from(value: ProcessingInputsObject) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22796,6 +31455,30 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `ProcessingOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessingOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessingOutputConfig",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("[a-zA-Z0-9:/_-]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "Outputs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProcessingOutputsObject),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+        ],
+        required: &["Outputs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProcessingOutputConfig> for ::stratus_model::Val<ProcessingOutputConfig> {
         fn from(value: ProcessingOutputConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22821,6 +31504,19 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `ProcessingResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessingResources: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessingResources",
+        properties: &[s::prop(
+            "ClusterConfig",
+            s::Kind::Object(&SCHEMA_ClusterConfig),
+        )],
+        required: &["ClusterConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProcessingResources> for ::stratus_model::Val<ProcessingResources> {
         fn from(value: ProcessingResources) -> Self {
@@ -22848,6 +31544,18 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `StoppingCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_StoppingCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "StoppingCondition",
+        properties: &[s::prop("MaxRuntimeInSeconds", s::Kind::Integer)
+            .minimum(1.0)
+            .maximum(777600.0)],
+        required: &["MaxRuntimeInSeconds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StoppingCondition> for ::stratus_model::Val<StoppingCondition> {
         fn from(value: StoppingCondition) -> Self {
@@ -22886,6 +31594,39 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(16),
+        ],
+        required: &["SecurityGroupIds", "Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -22914,6 +31655,34 @@ pub mod processing_job {
         pub redshift_dataset_definition:
             ::std::option::Option<::stratus_model::Val<RedshiftDatasetDefinition>>,
     }
+
+    /// What the schema says of `DatasetDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_DatasetDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "DatasetDefinition",
+        properties: &[
+            s::prop(
+                "AthenaDatasetDefinition",
+                s::Kind::Object(&SCHEMA_AthenaDatasetDefinition),
+            ),
+            s::prop(
+                "DataDistributionType",
+                s::Kind::Enum(DataDistributionType::VALUES),
+            ),
+            s::prop("InputMode", s::Kind::Enum(InputMode::VALUES)),
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "RedshiftDatasetDefinition",
+                s::Kind::Object(&SCHEMA_RedshiftDatasetDefinition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DatasetDefinition> for ::stratus_model::Val<DatasetDefinition> {
         fn from(value: DatasetDefinition) -> Self {
@@ -22967,6 +31736,35 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `S3Input`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Input: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Input",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "S3CompressionType",
+                s::Kind::Enum(S3CompressionType::VALUES),
+            ),
+            s::prop(
+                "S3DataDistributionType",
+                s::Kind::Enum(S3DataDistributionType::VALUES),
+            ),
+            s::prop("S3DataType", s::Kind::Enum(S3DataType::VALUES)),
+            s::prop("S3InputMode", s::Kind::Enum(S3InputMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("(https|s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Uri", "S3DataType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Input> for ::stratus_model::Val<S3Input> {
         fn from(value: S3Input) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23001,6 +31799,24 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `ProcessingOutputsObject`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProcessingOutputsObject: s::ObjectSchema = s::ObjectSchema {
+        name: "ProcessingOutputsObject",
+        properties: &[
+            s::prop("AppManaged", s::Kind::Boolean),
+            s::prop(
+                "FeatureStoreOutput",
+                s::Kind::Object(&SCHEMA_FeatureStoreOutput),
+            ),
+            s::prop("OutputName", s::Kind::String),
+            s::prop("S3Output", s::Kind::Object(&SCHEMA_S3Output)),
+        ],
+        required: &["OutputName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProcessingOutputsObject>
         for ::stratus_model::Val<ProcessingOutputsObject>
@@ -23048,6 +31864,28 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `ClusterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClusterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClusterConfig",
+        properties: &[
+            s::prop("InstanceCount", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)),
+            s::prop("VolumeKmsKeyId", s::Kind::String)
+                .pattern("[a-zA-Z0-9:/_-]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("VolumeSizeInGB", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(16384.0),
+        ],
+        required: &["InstanceCount", "InstanceType", "VolumeSizeInGB"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClusterConfig> for ::stratus_model::Val<ClusterConfig> {
         fn from(value: ClusterConfig) -> Self {
@@ -23116,6 +31954,51 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `AthenaDatasetDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_AthenaDatasetDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "AthenaDatasetDefinition",
+        properties: &[
+            s::prop("Catalog", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Database", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(255),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("[a-zA-Z0-9:/_-]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "OutputCompression",
+                s::Kind::Enum(OutputCompression::VALUES),
+            ),
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat::VALUES)),
+            s::prop("OutputS3Uri", s::Kind::String)
+                .pattern("(https|s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("QueryString", s::Kind::String)
+                .pattern("[\\s\\S]+")
+                .min_length(1)
+                .max_length(4096),
+            s::prop("WorkGroup", s::Kind::String)
+                .pattern("[a-zA-Z0-9._-]+")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[
+            "QueryString",
+            "OutputS3Uri",
+            "Catalog",
+            "Database",
+            "OutputFormat",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AthenaDatasetDefinition>
         for ::stratus_model::Val<AthenaDatasetDefinition>
@@ -23197,6 +32080,58 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `RedshiftDatasetDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedshiftDatasetDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "RedshiftDatasetDefinition",
+        properties: &[
+            s::prop("ClusterId", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(63),
+            s::prop("ClusterRoleArn", s::Kind::String)
+                .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Database", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(64),
+            s::prop("DbUser", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("KmsKeyId", s::Kind::String)
+                .pattern("[a-zA-Z0-9:/_-]*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "OutputCompression",
+                s::Kind::Enum(OutputCompression2::VALUES),
+            ),
+            s::prop("OutputFormat", s::Kind::Enum(OutputFormat2::VALUES)),
+            s::prop("OutputS3Uri", s::Kind::String)
+                .pattern("(https|s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("QueryString", s::Kind::String)
+                .pattern("[\\s\\S]+")
+                .min_length(1)
+                .max_length(4096),
+        ],
+        required: &[
+            "ClusterId",
+            "ClusterRoleArn",
+            "QueryString",
+            "Database",
+            "DbUser",
+            "OutputS3Uri",
+            "OutputFormat",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedshiftDatasetDefinition>
         for ::stratus_model::Val<RedshiftDatasetDefinition>
     {
@@ -23226,6 +32161,18 @@ pub mod processing_job {
             }
         }
     }
+
+    /// What the schema says of `FeatureStoreOutput`'s properties; `validate()` checks them.
+    pub static SCHEMA_FeatureStoreOutput: s::ObjectSchema = s::ObjectSchema {
+        name: "FeatureStoreOutput",
+        properties: &[s::prop("FeatureGroupName", s::Kind::String)
+            .pattern("[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}")
+            .max_length(64)],
+        required: &["FeatureGroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FeatureStoreOutput> for ::stratus_model::Val<FeatureStoreOutput> {
         fn from(value: FeatureStoreOutput) -> Self {
@@ -23266,6 +32213,26 @@ pub mod processing_job {
         }
     }
 
+    /// What the schema says of `S3Output`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Output: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Output",
+        properties: &[
+            s::prop("LocalPath", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(256),
+            s::prop("S3UploadMode", s::Kind::Enum(S3UploadMode::VALUES)),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("(https|s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &["S3Uri", "S3UploadMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Output> for ::stratus_model::Val<S3Output> {
         fn from(value: S3Output) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -23284,6 +32251,8 @@ pub mod processing_job {
     impl DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23324,6 +32293,8 @@ pub mod processing_job {
     impl InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::File, Self::Pipe];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["File", "Pipe"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23364,6 +32335,8 @@ pub mod processing_job {
     impl S3CompressionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Gzip];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23404,6 +32377,8 @@ pub mod processing_job {
     impl S3DataDistributionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::FullyReplicated, Self::ShardedByS3Key];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23444,6 +32419,8 @@ pub mod processing_job {
     impl S3DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ManifestFile, Self::S3Prefix];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ManifestFile", "S3Prefix"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23484,6 +32461,8 @@ pub mod processing_job {
     impl S3InputMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::File, Self::Pipe];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["File", "Pipe"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -23863,6 +32842,123 @@ pub mod processing_job {
             Self::MlR7i24xlarge,
             Self::MlR7i48xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ml.t3.medium",
+            "ml.t3.large",
+            "ml.t3.xlarge",
+            "ml.t3.2xlarge",
+            "ml.m4.xlarge",
+            "ml.m4.2xlarge",
+            "ml.m4.4xlarge",
+            "ml.m4.10xlarge",
+            "ml.m4.16xlarge",
+            "ml.c4.xlarge",
+            "ml.c4.2xlarge",
+            "ml.c4.4xlarge",
+            "ml.c4.8xlarge",
+            "ml.c5.xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.18xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.24xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.g5.xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.48xlarge",
+            "ml.r5d.large",
+            "ml.r5d.xlarge",
+            "ml.r5d.2xlarge",
+            "ml.r5d.4xlarge",
+            "ml.r5d.8xlarge",
+            "ml.r5d.12xlarge",
+            "ml.r5d.16xlarge",
+            "ml.r5d.24xlarge",
+            "ml.g6.xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6e.xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.48xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.32xlarge",
+            "ml.c6i.xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.32xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.48xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.48xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.48xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24017,6 +33113,8 @@ pub mod processing_job {
     impl OutputCompression {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Gzip, Self::Snappy, Self::Zlib];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GZIP", "SNAPPY", "ZLIB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24070,6 +33168,8 @@ pub mod processing_job {
             Self::Json,
             Self::Textfile,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PARQUET", "AVRO", "ORC", "JSON", "TEXTFILE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24125,6 +33225,8 @@ pub mod processing_job {
             Self::Zstd,
             Self::Bzip2,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["None", "GZIP", "SNAPPY", "ZSTD", "BZIP2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24168,6 +33270,8 @@ pub mod processing_job {
     impl OutputFormat2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Parquet, Self::Csv];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PARQUET", "CSV"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24208,6 +33312,8 @@ pub mod processing_job {
     impl S3UploadMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continuous, Self::EndOfJob];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -24241,6 +33347,8 @@ pub use processing_job::{CfnProcessingJob, CfnProcessingJobAttributes};
 
 /// `AWS::SageMaker::Project` and its property types.
 pub mod project {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Project`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-project.html)
@@ -24294,6 +33402,43 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Project`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Project",
+        properties: &[
+            s::prop("ProjectDescription", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("ProjectName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(32),
+            s::prop(
+                "ServiceCatalogProvisionedProductDetails",
+                s::Kind::Object(&SCHEMA_ServiceCatalogProvisionedProductDetails),
+            ),
+            s::prop(
+                "ServiceCatalogProvisioningDetails",
+                s::Kind::Object(&SCHEMA_ServiceCatalogProvisioningDetails),
+            ),
+            s::prop(
+                "TemplateProviderDetails",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_TemplateProviderDetail),
+                )),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ProjectName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProject`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProjectAttributes {
         /// `ProjectArn`: string.
@@ -24332,6 +33477,22 @@ pub mod project {
         pub provisioned_product_status_message:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServiceCatalogProvisionedProductDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceCatalogProvisionedProductDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceCatalogProvisionedProductDetails",
+        properties: &[
+            s::prop("ProvisionedProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProvisionedProductStatusMessage", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServiceCatalogProvisionedProductDetails>
         for ::stratus_model::Val<ServiceCatalogProvisionedProductDetails>
@@ -24372,6 +33533,33 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `ServiceCatalogProvisioningDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServiceCatalogProvisioningDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ServiceCatalogProvisioningDetails",
+        properties: &[
+            s::prop("PathId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProvisioningArtifactId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "ProvisioningParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProvisioningParameter))),
+            ),
+        ],
+        required: &["ProductId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServiceCatalogProvisioningDetails>
         for ::stratus_model::Val<ServiceCatalogProvisioningDetails>
     {
@@ -24388,6 +33576,19 @@ pub mod project {
         pub cfn_template_provider_detail:
             ::std::option::Option<::stratus_model::Val<CfnTemplateProviderDetail>>,
     }
+
+    /// What the schema says of `TemplateProviderDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_TemplateProviderDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "TemplateProviderDetail",
+        properties: &[s::prop(
+            "CfnTemplateProviderDetail",
+            s::Kind::Object(&SCHEMA_CfnTemplateProviderDetail),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TemplateProviderDetail> for ::stratus_model::Val<TemplateProviderDetail> {
         fn from(value: TemplateProviderDetail) -> Self {
@@ -24423,6 +33624,25 @@ pub mod project {
             }
         }
     }
+
+    /// What the schema says of `ProvisioningParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern(".*")
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Value", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(4096),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProvisioningParameter> for ::stratus_model::Val<ProvisioningParameter> {
         fn from(value: ProvisioningParameter) -> Self {
@@ -24470,6 +33690,35 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `CfnTemplateProviderDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnTemplateProviderDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "CfnTemplateProviderDetail",
+        properties: &[
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CfnStackParameter))),
+            )
+            .min_items(0)
+            .max_items(180),
+            s::prop("RoleARN", s::Kind::String)
+                .pattern("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("TemplateName", s::Kind::String)
+                .pattern("(?=.{1,32}$)[a-zA-Z0-9](-*[a-zA-Z0-9])*")
+                .min_length(1)
+                .max_length(32),
+            s::prop("TemplateURL", s::Kind::String)
+                .pattern("(?=.{1,1024}$)(https)://([^/]+)/(.+)")
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["TemplateName", "TemplateURL"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnTemplateProviderDetail>
         for ::stratus_model::Val<CfnTemplateProviderDetail>
     {
@@ -24505,6 +33754,21 @@ pub mod project {
         }
     }
 
+    /// What the schema says of `CfnStackParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_CfnStackParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "CfnStackParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Value", s::Kind::String).max_length(4096),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CfnStackParameter> for ::stratus_model::Val<CfnStackParameter> {
         fn from(value: CfnStackParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24516,6 +33780,8 @@ pub use project::{CfnProject, CfnProjectAttributes};
 
 /// `AWS::SageMaker::Space` and its property types.
 pub mod space {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Space`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-space.html)
@@ -24578,6 +33844,39 @@ pub mod space {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::Space`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Space",
+        properties: &[
+            s::prop("DomainId", s::Kind::String)
+                .pattern("^d-(-*[a-z0-9]){1,61}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop(
+                "OwnershipSettings",
+                s::Kind::Object(&SCHEMA_OwnershipSettings),
+            ),
+            s::prop("SpaceDisplayName", s::Kind::String)
+                .pattern("^(?!\\s*$).+")
+                .min_length(0)
+                .max_length(64),
+            s::prop("SpaceName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("SpaceSettings", s::Kind::Object(&SCHEMA_SpaceSettings)),
+            s::prop(
+                "SpaceSharingSettings",
+                s::Kind::Object(&SCHEMA_SpaceSharingSettings),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainId", "SpaceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSpaceAttributes {
         /// `SpaceArn`: string.
@@ -24619,6 +33918,18 @@ pub mod space {
         }
     }
 
+    /// What the schema says of `OwnershipSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_OwnershipSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "OwnershipSettings",
+        properties: &[s::prop("OwnerUserProfileName", s::Kind::String)
+            .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+            .max_length(63)],
+        required: &["OwnerUserProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OwnershipSettings> for ::stratus_model::Val<OwnershipSettings> {
         fn from(value: OwnershipSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24656,6 +33967,49 @@ pub mod space {
             ::std::option::Option<::stratus_model::Val<SpaceStorageSettings>>,
     }
 
+    /// What the schema says of `SpaceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpaceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpaceSettings",
+        properties: &[
+            s::prop("AppType", s::Kind::Enum(AppType::VALUES)),
+            s::prop(
+                "CodeEditorAppSettings",
+                s::Kind::Object(&SCHEMA_SpaceCodeEditorAppSettings),
+            ),
+            s::prop(
+                "CustomFileSystems",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomFileSystem))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop(
+                "JupyterLabAppSettings",
+                s::Kind::Object(&SCHEMA_SpaceJupyterLabAppSettings),
+            ),
+            s::prop(
+                "JupyterServerAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterServerAppSettings),
+            ),
+            s::prop(
+                "KernelGatewayAppSettings",
+                s::Kind::Object(&SCHEMA_KernelGatewayAppSettings),
+            ),
+            s::prop("RemoteAccess", s::Kind::Enum(RemoteAccess::VALUES)),
+            s::prop(
+                "SpaceManagedResources",
+                s::Kind::Enum(SpaceManagedResources::VALUES),
+            ),
+            s::prop(
+                "SpaceStorageSettings",
+                s::Kind::Object(&SCHEMA_SpaceStorageSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpaceSettings> for ::stratus_model::Val<SpaceSettings> {
         fn from(value: SpaceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24683,6 +34037,16 @@ pub mod space {
         }
     }
 
+    /// What the schema says of `SpaceSharingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpaceSharingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpaceSharingSettings",
+        properties: &[s::prop("SharingType", s::Kind::Enum(SharingType::VALUES))],
+        required: &["SharingType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SpaceSharingSettings> for ::stratus_model::Val<SpaceSharingSettings> {
         fn from(value: SpaceSharingSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24696,6 +34060,19 @@ pub mod space {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         pub default_resource_spec: ::std::option::Option<::stratus_model::Val<ResourceSpec>>,
     }
+
+    /// What the schema says of `SpaceCodeEditorAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpaceCodeEditorAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpaceCodeEditorAppSettings",
+        properties: &[s::prop(
+            "DefaultResourceSpec",
+            s::Kind::Object(&SCHEMA_ResourceSpec),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpaceCodeEditorAppSettings>
         for ::stratus_model::Val<SpaceCodeEditorAppSettings>
@@ -24719,6 +34096,23 @@ pub mod space {
         pub s3_file_system: ::std::option::Option<::stratus_model::Val<S3FileSystem>>,
     }
 
+    /// What the schema says of `CustomFileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomFileSystem: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomFileSystem",
+        properties: &[
+            s::prop("EFSFileSystem", s::Kind::Object(&SCHEMA_EfsFileSystem)),
+            s::prop(
+                "FSxLustreFileSystem",
+                s::Kind::Object(&SCHEMA_FSxLustreFileSystem),
+            ),
+            s::prop("S3FileSystem", s::Kind::Object(&SCHEMA_S3FileSystem)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomFileSystem> for ::stratus_model::Val<CustomFileSystem> {
         fn from(value: CustomFileSystem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24736,6 +34130,24 @@ pub mod space {
         /// `DefaultResourceSpec`: [`ResourceSpec`].
         pub default_resource_spec: ::std::option::Option<::stratus_model::Val<ResourceSpec>>,
     }
+
+    /// What the schema says of `SpaceJupyterLabAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpaceJupyterLabAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpaceJupyterLabAppSettings",
+        properties: &[
+            s::prop(
+                "CodeRepositories",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CodeRepository))),
+            )
+            .min_items(0)
+            .max_items(30),
+            s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpaceJupyterLabAppSettings>
         for ::stratus_model::Val<SpaceJupyterLabAppSettings>
@@ -24756,6 +34168,16 @@ pub mod space {
         pub lifecycle_config_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `JupyterServerAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterServerAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterServerAppSettings",
+        properties: &[s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JupyterServerAppSettings>
         for ::stratus_model::Val<JupyterServerAppSettings>
@@ -24781,6 +34203,16 @@ pub mod space {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `KernelGatewayAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelGatewayAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelGatewayAppSettings",
+        properties: &[s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(30), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelGatewayAppSettings>
         for ::stratus_model::Val<KernelGatewayAppSettings>
     {
@@ -24796,6 +34228,19 @@ pub mod space {
         /// `EbsStorageSettings`: [`EbsStorageSettings`].
         pub ebs_storage_settings: ::std::option::Option<::stratus_model::Val<EbsStorageSettings>>,
     }
+
+    /// What the schema says of `SpaceStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SpaceStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SpaceStorageSettings",
+        properties: &[s::prop(
+            "EbsStorageSettings",
+            s::Kind::Object(&SCHEMA_EbsStorageSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SpaceStorageSettings> for ::stratus_model::Val<SpaceStorageSettings> {
         fn from(value: SpaceStorageSettings) -> Self {
@@ -24827,6 +34272,16 @@ pub mod space {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ResourceSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSpec",
+        properties: &[s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)), s::prop("LifecycleConfigArn", s::Kind::String).pattern("arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*").min_length(0).max_length(256), s::prop("SageMakerImageArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$").min_length(0).max_length(256), s::prop("SageMakerImageVersionArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$").min_length(0).max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceSpec> for ::stratus_model::Val<ResourceSpec> {
         fn from(value: ResourceSpec) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24854,6 +34309,19 @@ pub mod space {
             }
         }
     }
+
+    /// What the schema says of `EFSFileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsFileSystem: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSFileSystem",
+        properties: &[s::prop("FileSystemId", s::Kind::String)
+            .pattern("^(fs-[0-9a-f]{8,})$")
+            .min_length(11)
+            .max_length(21)],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EfsFileSystem> for ::stratus_model::Val<EfsFileSystem> {
         fn from(value: EfsFileSystem) -> Self {
@@ -24883,6 +34351,19 @@ pub mod space {
         }
     }
 
+    /// What the schema says of `FSxLustreFileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxLustreFileSystem: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxLustreFileSystem",
+        properties: &[s::prop("FileSystemId", s::Kind::String)
+            .pattern("^(fs-[0-9a-f]{8,})$")
+            .min_length(11)
+            .max_length(21)],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxLustreFileSystem> for ::stratus_model::Val<FSxLustreFileSystem> {
         fn from(value: FSxLustreFileSystem) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24898,6 +34379,19 @@ pub mod space {
         /// Length: `0..=1024`.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3FileSystem`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FileSystem: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FileSystem",
+        properties: &[s::prop("S3Uri", s::Kind::String)
+            .pattern("(s3)://([^/]+)/?(.*)")
+            .min_length(0)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3FileSystem> for ::stratus_model::Val<S3FileSystem> {
         fn from(value: S3FileSystem) -> Self {
@@ -24926,6 +34420,18 @@ pub mod space {
             }
         }
     }
+
+    /// What the schema says of `CodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeRepository",
+        properties: &[s::prop("RepositoryUrl", s::Kind::String)
+            .pattern("^https://([.\\-_a-zA-Z0-9]+/?){3,1016}$")
+            .max_length(256)],
+        required: &["RepositoryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
@@ -24968,6 +34474,24 @@ pub mod space {
         }
     }
 
+    /// What the schema says of `CustomImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomImage: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomImage",
+        properties: &[
+            s::prop("AppImageConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .max_length(63),
+            s::prop("ImageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$")
+                .max_length(63),
+            s::prop("ImageVersionNumber", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["AppImageConfigName", "ImageName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
         fn from(value: CustomImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -24993,6 +34517,18 @@ pub mod space {
             }
         }
     }
+
+    /// What the schema says of `EbsStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsStorageSettings",
+        properties: &[s::prop("EbsVolumeSizeInGb", s::Kind::Integer)
+            .minimum(5.0)
+            .maximum(16384.0)],
+        required: &["EbsVolumeSizeInGb"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EbsStorageSettings> for ::stratus_model::Val<EbsStorageSettings> {
         fn from(value: EbsStorageSettings) -> Self {
@@ -25029,6 +34565,16 @@ pub mod space {
             Self::RSessionGateway,
             Self::JupyterLab,
             Self::CodeEditor,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JupyterServer",
+            "KernelGateway",
+            "TensorBoard",
+            "RStudioServerPro",
+            "RSessionGateway",
+            "JupyterLab",
+            "CodeEditor",
         ];
 
         /// The value CloudFormation takes.
@@ -25075,6 +34621,8 @@ pub mod space {
     impl RemoteAccess {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -25115,6 +34663,8 @@ pub mod space {
     impl SpaceManagedResources {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -25155,6 +34705,8 @@ pub mod space {
     impl SharingType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Private, Self::Shared];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Private", "Shared"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -25381,6 +34933,72 @@ pub mod space {
             Self::MlTrn132xlarge,
             Self::MlTrn1n32xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "system",
+            "ml.t3.micro",
+            "ml.t3.small",
+            "ml.t3.medium",
+            "ml.t3.large",
+            "ml.t3.xlarge",
+            "ml.t3.2xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.8xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.12xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.24xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p3.16xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.p3dn.24xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.8xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.16xlarge",
+            "ml.m5d.24xlarge",
+            "ml.g5.xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.48xlarge",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.geospatial.interactive",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -25475,6 +35093,8 @@ pub use space::{CfnSpace, CfnSpaceAttributes};
 
 /// `AWS::SageMaker::StudioLifecycleConfig` and its property types.
 pub mod studio_lifecycle_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::StudioLifecycleConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-studiolifecycleconfig.html)
@@ -25531,6 +35151,34 @@ pub mod studio_lifecycle_config {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::StudioLifecycleConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::StudioLifecycleConfig",
+        properties: &[
+            s::prop(
+                "StudioLifecycleConfigAppType",
+                s::Kind::Enum(StudioLifecycleConfigAppType::VALUES),
+            ),
+            s::prop("StudioLifecycleConfigContent", s::Kind::String)
+                .pattern("[\\S\\s]+")
+                .min_length(1)
+                .max_length(16384),
+            s::prop("StudioLifecycleConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .min_length(1)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "StudioLifecycleConfigAppType",
+            "StudioLifecycleConfigContent",
+            "StudioLifecycleConfigName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStudioLifecycleConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStudioLifecycleConfigAttributes {
         /// `StudioLifecycleConfigArn`: string.
@@ -25564,6 +35212,9 @@ pub mod studio_lifecycle_config {
             Self::CodeEditor,
             Self::JupyterLab,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["JupyterServer", "KernelGateway", "CodeEditor", "JupyterLab"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -25601,6 +35252,8 @@ pub use studio_lifecycle_config::{CfnStudioLifecycleConfig, CfnStudioLifecycleCo
 
 /// `AWS::SageMaker::UserProfile` and its property types.
 pub mod user_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::UserProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html)
@@ -25664,6 +35317,36 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `AWS::SageMaker::UserProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::UserProfile",
+        properties: &[
+            s::prop("DomainId", s::Kind::String)
+                .pattern("^d-(-*[a-z0-9]){1,61}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("SingleSignOnUserIdentifier", s::Kind::String).pattern("UserName"),
+            s::prop("SingleSignOnUserValue", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("UserProfileName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$")
+                .min_length(1)
+                .max_length(63),
+            s::prop("UserSettings", s::Kind::Object(&SCHEMA_UserSettings)),
+        ],
+        required: &["DomainId", "UserProfileName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserProfileAttributes {
         /// `UserProfileArn`: string.
@@ -25704,6 +35387,25 @@ pub mod user_profile {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -25765,6 +35467,79 @@ pub mod user_profile {
             ::std::option::Option<::stratus_model::Val<StudioWebPortalSettings>>,
     }
 
+    /// What the schema says of `UserSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_UserSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "UserSettings",
+        properties: &[
+            s::prop("AutoMountHomeEFS", s::Kind::Enum(AutoMountHomeEfs::VALUES)),
+            s::prop(
+                "CodeEditorAppSettings",
+                s::Kind::Object(&SCHEMA_CodeEditorAppSettings),
+            ),
+            s::prop(
+                "CustomFileSystemConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CustomFileSystemConfig),
+                )),
+            )
+            .min_items(0)
+            .max_items(2),
+            s::prop(
+                "CustomPosixUserConfig",
+                s::Kind::Object(&SCHEMA_CustomPosixUserConfig),
+            ),
+            s::prop("DefaultLandingUri", s::Kind::String)
+                .min_length(0)
+                .max_length(1023),
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "JupyterLabAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterLabAppSettings),
+            ),
+            s::prop(
+                "JupyterServerAppSettings",
+                s::Kind::Object(&SCHEMA_JupyterServerAppSettings),
+            ),
+            s::prop(
+                "KernelGatewayAppSettings",
+                s::Kind::Object(&SCHEMA_KernelGatewayAppSettings),
+            ),
+            s::prop(
+                "RStudioServerProAppSettings",
+                s::Kind::Object(&SCHEMA_RStudioServerProAppSettings),
+            ),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("[-0-9a-zA-Z]+")
+                        .min_length(0)
+                        .max_length(32),
+                ),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("SharingSettings", s::Kind::Object(&SCHEMA_SharingSettings)),
+            s::prop(
+                "SpaceStorageSettings",
+                s::Kind::Object(&SCHEMA_DefaultSpaceStorageSettings),
+            ),
+            s::prop("StudioWebPortal", s::Kind::Enum(StudioWebPortal::VALUES)),
+            s::prop(
+                "StudioWebPortalSettings",
+                s::Kind::Object(&SCHEMA_StudioWebPortalSettings),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<UserSettings> for ::stratus_model::Val<UserSettings> {
         fn from(value: UserSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25792,6 +35567,16 @@ pub mod user_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `CodeEditorAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeEditorAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeEditorAppSettings",
+        properties: &[s::prop("BuiltInLifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(200), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeEditorAppSettings> for ::stratus_model::Val<CodeEditorAppSettings> {
         fn from(value: CodeEditorAppSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25812,6 +35597,29 @@ pub mod user_profile {
         /// `S3FileSystemConfig`: [`S3FileSystemConfig`].
         pub s3_file_system_config: ::std::option::Option<::stratus_model::Val<S3FileSystemConfig>>,
     }
+
+    /// What the schema says of `CustomFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomFileSystemConfig",
+        properties: &[
+            s::prop(
+                "EFSFileSystemConfig",
+                s::Kind::Object(&SCHEMA_EfsFileSystemConfig),
+            ),
+            s::prop(
+                "FSxLustreFileSystemConfig",
+                s::Kind::Object(&SCHEMA_FSxLustreFileSystemConfig),
+            ),
+            s::prop(
+                "S3FileSystemConfig",
+                s::Kind::Object(&SCHEMA_S3FileSystemConfig),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomFileSystemConfig> for ::stratus_model::Val<CustomFileSystemConfig> {
         fn from(value: CustomFileSystemConfig) -> Self {
@@ -25846,6 +35654,23 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `CustomPosixUserConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPosixUserConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPosixUserConfig",
+        properties: &[
+            s::prop("Gid", s::Kind::Integer)
+                .minimum(1001.0)
+                .maximum(4000000.0),
+            s::prop("Uid", s::Kind::Integer)
+                .minimum(10000.0)
+                .maximum(4000000.0),
+        ],
+        required: &["Uid", "Gid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomPosixUserConfig> for ::stratus_model::Val<CustomPosixUserConfig> {
         fn from(value: CustomPosixUserConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25877,6 +35702,16 @@ pub mod user_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `JupyterLabAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterLabAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterLabAppSettings",
+        properties: &[s::prop("BuiltInLifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("CodeRepositories", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CodeRepository)))).min_items(0).max_items(30), s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(200), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JupyterLabAppSettings> for ::stratus_model::Val<JupyterLabAppSettings> {
         fn from(value: JupyterLabAppSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25894,6 +35729,16 @@ pub mod user_profile {
         pub lifecycle_config_arns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `JupyterServerAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_JupyterServerAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "JupyterServerAppSettings",
+        properties: &[s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JupyterServerAppSettings>
         for ::stratus_model::Val<JupyterServerAppSettings>
@@ -25919,6 +35764,16 @@ pub mod user_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `KernelGatewayAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_KernelGatewayAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "KernelGatewayAppSettings",
+        properties: &[s::prop("CustomImages", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomImage)))).min_items(0).max_items(30), s::prop("DefaultResourceSpec", s::Kind::Object(&SCHEMA_ResourceSpec)), s::prop("LifecycleConfigArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256))).min_items(0).max_items(30)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KernelGatewayAppSettings>
         for ::stratus_model::Val<KernelGatewayAppSettings>
     {
@@ -25938,6 +35793,19 @@ pub mod user_profile {
         /// Allowed values: `R_STUDIO_ADMIN`, `R_STUDIO_USER`.
         pub user_group: ::std::option::Option<::stratus_model::Val<UserGroup>>,
     }
+
+    /// What the schema says of `RStudioServerProAppSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RStudioServerProAppSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RStudioServerProAppSettings",
+        properties: &[
+            s::prop("AccessStatus", s::Kind::Enum(AccessStatus::VALUES)),
+            s::prop("UserGroup", s::Kind::Enum(UserGroup::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RStudioServerProAppSettings>
         for ::stratus_model::Val<RStudioServerProAppSettings>
@@ -25965,6 +35833,29 @@ pub mod user_profile {
         pub s3_output_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SharingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharingSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "SharingSettings",
+        properties: &[
+            s::prop(
+                "NotebookOutputOption",
+                s::Kind::Enum(NotebookOutputOption::VALUES),
+            ),
+            s::prop("S3KmsKeyId", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("S3OutputPath", s::Kind::String)
+                .pattern("^(https|s3)://([^/]+)/?(.*)$")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharingSettings> for ::stratus_model::Val<SharingSettings> {
         fn from(value: SharingSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -25979,6 +35870,19 @@ pub mod user_profile {
         pub default_ebs_storage_settings:
             ::std::option::Option<::stratus_model::Val<DefaultEbsStorageSettings>>,
     }
+
+    /// What the schema says of `DefaultSpaceStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultSpaceStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultSpaceStorageSettings",
+        properties: &[s::prop(
+            "DefaultEbsStorageSettings",
+            s::Kind::Object(&SCHEMA_DefaultEbsStorageSettings),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultSpaceStorageSettings>
         for ::stratus_model::Val<DefaultSpaceStorageSettings>
@@ -26007,6 +35911,38 @@ pub mod user_profile {
         pub hidden_sage_maker_image_version_aliases:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<HiddenSageMakerImage>>>,
     }
+
+    /// What the schema says of `StudioWebPortalSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_StudioWebPortalSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "StudioWebPortalSettings",
+        properties: &[
+            s::prop(
+                "HiddenAppTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AppType::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenInstanceTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AppInstanceType::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenMlTools",
+                s::Kind::List(&s::prop("", s::Kind::Enum(MlTools::VALUES))),
+            )
+            .min_items(0),
+            s::prop(
+                "HiddenSageMakerImageVersionAliases",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HiddenSageMakerImage))),
+            )
+            .min_items(0)
+            .max_items(5),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<StudioWebPortalSettings>
         for ::stratus_model::Val<StudioWebPortalSettings>
@@ -26051,6 +35987,24 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `CustomImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomImage: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomImage",
+        properties: &[
+            s::prop("AppImageConfigName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+                .max_length(63),
+            s::prop("ImageName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$")
+                .max_length(63),
+            s::prop("ImageVersionNumber", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &["AppImageConfigName", "ImageName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomImage> for ::stratus_model::Val<CustomImage> {
         fn from(value: CustomImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -26079,6 +36033,16 @@ pub mod user_profile {
         pub sage_maker_image_version_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ResourceSpec`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceSpec: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceSpec",
+        properties: &[s::prop("InstanceType", s::Kind::Enum(AppInstanceType::VALUES)), s::prop("LifecycleConfigArn", s::Kind::String).pattern("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$").min_length(0).max_length(256), s::prop("SageMakerImageArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$").min_length(0).max_length(256), s::prop("SageMakerImageVersionArn", s::Kind::String).pattern("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$").min_length(0).max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResourceSpec> for ::stratus_model::Val<ResourceSpec> {
         fn from(value: ResourceSpec) -> Self {
@@ -26113,6 +36077,25 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `EFSFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "EFSFileSystemConfig",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String)
+                .pattern("^(fs-[0-9a-f]{8,})$")
+                .min_length(11)
+                .max_length(21),
+            s::prop("FileSystemPath", s::Kind::String)
+                .pattern("^\\/\\S*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EfsFileSystemConfig> for ::stratus_model::Val<EfsFileSystemConfig> {
         fn from(value: EfsFileSystemConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -26146,6 +36129,25 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `FSxLustreFileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_FSxLustreFileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "FSxLustreFileSystemConfig",
+        properties: &[
+            s::prop("FileSystemId", s::Kind::String)
+                .pattern("^(fs-[0-9a-f]{8,})$")
+                .min_length(11)
+                .max_length(21),
+            s::prop("FileSystemPath", s::Kind::String)
+                .pattern("^\\/\\S*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["FileSystemId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FSxLustreFileSystemConfig>
         for ::stratus_model::Val<FSxLustreFileSystemConfig>
     {
@@ -26166,6 +36168,24 @@ pub mod user_profile {
         /// Length: `0..=1024`.
         pub s3_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3FileSystemConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FileSystemConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FileSystemConfig",
+        properties: &[
+            s::prop("MountPath", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("S3Uri", s::Kind::String)
+                .pattern("(s3)://([^/]+)/?(.*)")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3FileSystemConfig> for ::stratus_model::Val<S3FileSystemConfig> {
         fn from(value: S3FileSystemConfig) -> Self {
@@ -26194,6 +36214,18 @@ pub mod user_profile {
             }
         }
     }
+
+    /// What the schema says of `CodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeRepository",
+        properties: &[s::prop("RepositoryUrl", s::Kind::String)
+            .pattern("^https://([.\\-_a-zA-Z0-9]+/?){3,1016}$")
+            .max_length(256)],
+        required: &["RepositoryUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeRepository> for ::stratus_model::Val<CodeRepository> {
         fn from(value: CodeRepository) -> Self {
@@ -26226,6 +36258,23 @@ pub mod user_profile {
         }
     }
 
+    /// What the schema says of `DefaultEbsStorageSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultEbsStorageSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultEbsStorageSettings",
+        properties: &[
+            s::prop("DefaultEbsVolumeSizeInGb", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(16384.0),
+            s::prop("MaximumEbsVolumeSizeInGb", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(16384.0),
+        ],
+        required: &["DefaultEbsVolumeSizeInGb", "MaximumEbsVolumeSizeInGb"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultEbsStorageSettings>
         for ::stratus_model::Val<DefaultEbsStorageSettings>
     {
@@ -26247,6 +36296,32 @@ pub mod user_profile {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HiddenSageMakerImage`'s properties; `validate()` checks them.
+    pub static SCHEMA_HiddenSageMakerImage: s::ObjectSchema = s::ObjectSchema {
+        name: "HiddenSageMakerImage",
+        properties: &[
+            s::prop(
+                "SageMakerImageName",
+                s::Kind::Enum(SageMakerImageName::VALUES),
+            ),
+            s::prop(
+                "VersionAliases",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(0)
+            .max_items(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HiddenSageMakerImage> for ::stratus_model::Val<HiddenSageMakerImage> {
         fn from(value: HiddenSageMakerImage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -26267,6 +36342,8 @@ pub mod user_profile {
     impl AutoMountHomeEfs {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled, Self::DefaultAsDomain];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled", "DefaultAsDomain"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -26308,6 +36385,8 @@ pub mod user_profile {
     impl StudioWebPortal {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -26348,6 +36427,8 @@ pub mod user_profile {
     impl AccessStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -26388,6 +36469,8 @@ pub mod user_profile {
     impl UserGroup {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::RStudioAdmin, Self::RStudioUser];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["R_STUDIO_ADMIN", "R_STUDIO_USER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -26428,6 +36511,8 @@ pub mod user_profile {
     impl NotebookOutputOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allowed, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Allowed", "Disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -26485,6 +36570,16 @@ pub mod user_profile {
             Self::CodeEditor,
             Self::DetailedProfiler,
             Self::Canvas,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "JupyterServer",
+            "TensorBoard",
+            "RStudioServerPro",
+            "JupyterLab",
+            "CodeEditor",
+            "DetailedProfiler",
+            "Canvas",
         ];
 
         /// The value CloudFormation takes.
@@ -27017,6 +37112,172 @@ pub mod user_profile {
             Self::MlR6id24xlarge,
             Self::MlR6id32xlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "system",
+            "ml.t3.micro",
+            "ml.t3.small",
+            "ml.t3.medium",
+            "ml.t3.large",
+            "ml.t3.xlarge",
+            "ml.t3.2xlarge",
+            "ml.m5.large",
+            "ml.m5.xlarge",
+            "ml.m5.2xlarge",
+            "ml.m5.4xlarge",
+            "ml.m5.8xlarge",
+            "ml.m5.12xlarge",
+            "ml.m5.16xlarge",
+            "ml.m5.24xlarge",
+            "ml.m5d.large",
+            "ml.m5d.xlarge",
+            "ml.m5d.2xlarge",
+            "ml.m5d.4xlarge",
+            "ml.m5d.8xlarge",
+            "ml.m5d.12xlarge",
+            "ml.m5d.16xlarge",
+            "ml.m5d.24xlarge",
+            "ml.c5.large",
+            "ml.c5.xlarge",
+            "ml.c5.2xlarge",
+            "ml.c5.4xlarge",
+            "ml.c5.9xlarge",
+            "ml.c5.12xlarge",
+            "ml.c5.18xlarge",
+            "ml.c5.24xlarge",
+            "ml.p3.2xlarge",
+            "ml.p3.8xlarge",
+            "ml.p3.16xlarge",
+            "ml.p3dn.24xlarge",
+            "ml.g4dn.xlarge",
+            "ml.g4dn.2xlarge",
+            "ml.g4dn.4xlarge",
+            "ml.g4dn.8xlarge",
+            "ml.g4dn.12xlarge",
+            "ml.g4dn.16xlarge",
+            "ml.r5.large",
+            "ml.r5.xlarge",
+            "ml.r5.2xlarge",
+            "ml.r5.4xlarge",
+            "ml.r5.8xlarge",
+            "ml.r5.12xlarge",
+            "ml.r5.16xlarge",
+            "ml.r5.24xlarge",
+            "ml.g5.xlarge",
+            "ml.g5.2xlarge",
+            "ml.g5.4xlarge",
+            "ml.g5.8xlarge",
+            "ml.g5.12xlarge",
+            "ml.g5.16xlarge",
+            "ml.g5.24xlarge",
+            "ml.g5.48xlarge",
+            "ml.g6.xlarge",
+            "ml.g6.2xlarge",
+            "ml.g6.4xlarge",
+            "ml.g6.8xlarge",
+            "ml.g6.12xlarge",
+            "ml.g6.16xlarge",
+            "ml.g6.24xlarge",
+            "ml.g6.48xlarge",
+            "ml.g6e.xlarge",
+            "ml.g6e.2xlarge",
+            "ml.g6e.4xlarge",
+            "ml.g6e.8xlarge",
+            "ml.g6e.12xlarge",
+            "ml.g6e.16xlarge",
+            "ml.g6e.24xlarge",
+            "ml.g6e.48xlarge",
+            "ml.geospatial.interactive",
+            "ml.p4d.24xlarge",
+            "ml.p4de.24xlarge",
+            "ml.trn1.2xlarge",
+            "ml.trn1.32xlarge",
+            "ml.trn1n.32xlarge",
+            "ml.p5.48xlarge",
+            "ml.p5e.48xlarge",
+            "ml.p5en.48xlarge",
+            "ml.m6i.large",
+            "ml.m6i.xlarge",
+            "ml.m6i.2xlarge",
+            "ml.m6i.4xlarge",
+            "ml.m6i.8xlarge",
+            "ml.m6i.12xlarge",
+            "ml.m6i.16xlarge",
+            "ml.m6i.24xlarge",
+            "ml.m6i.32xlarge",
+            "ml.m7i.large",
+            "ml.m7i.xlarge",
+            "ml.m7i.2xlarge",
+            "ml.m7i.4xlarge",
+            "ml.m7i.8xlarge",
+            "ml.m7i.12xlarge",
+            "ml.m7i.16xlarge",
+            "ml.m7i.24xlarge",
+            "ml.m7i.48xlarge",
+            "ml.c6i.large",
+            "ml.c6i.xlarge",
+            "ml.c6i.2xlarge",
+            "ml.c6i.4xlarge",
+            "ml.c6i.8xlarge",
+            "ml.c6i.12xlarge",
+            "ml.c6i.16xlarge",
+            "ml.c6i.24xlarge",
+            "ml.c6i.32xlarge",
+            "ml.c7i.large",
+            "ml.c7i.xlarge",
+            "ml.c7i.2xlarge",
+            "ml.c7i.4xlarge",
+            "ml.c7i.8xlarge",
+            "ml.c7i.12xlarge",
+            "ml.c7i.16xlarge",
+            "ml.c7i.24xlarge",
+            "ml.c7i.48xlarge",
+            "ml.r6i.large",
+            "ml.r6i.xlarge",
+            "ml.r6i.2xlarge",
+            "ml.r6i.4xlarge",
+            "ml.r6i.8xlarge",
+            "ml.r6i.12xlarge",
+            "ml.r6i.16xlarge",
+            "ml.r6i.24xlarge",
+            "ml.r6i.32xlarge",
+            "ml.r7i.large",
+            "ml.r7i.xlarge",
+            "ml.r7i.2xlarge",
+            "ml.r7i.4xlarge",
+            "ml.r7i.8xlarge",
+            "ml.r7i.12xlarge",
+            "ml.r7i.16xlarge",
+            "ml.r7i.24xlarge",
+            "ml.r7i.48xlarge",
+            "ml.m6id.large",
+            "ml.m6id.xlarge",
+            "ml.m6id.2xlarge",
+            "ml.m6id.4xlarge",
+            "ml.m6id.8xlarge",
+            "ml.m6id.12xlarge",
+            "ml.m6id.16xlarge",
+            "ml.m6id.24xlarge",
+            "ml.m6id.32xlarge",
+            "ml.c6id.large",
+            "ml.c6id.xlarge",
+            "ml.c6id.2xlarge",
+            "ml.c6id.4xlarge",
+            "ml.c6id.8xlarge",
+            "ml.c6id.12xlarge",
+            "ml.c6id.16xlarge",
+            "ml.c6id.24xlarge",
+            "ml.c6id.32xlarge",
+            "ml.r6id.large",
+            "ml.r6id.xlarge",
+            "ml.r6id.2xlarge",
+            "ml.r6id.4xlarge",
+            "ml.r6id.8xlarge",
+            "ml.r6id.12xlarge",
+            "ml.r6id.16xlarge",
+            "ml.r6id.24xlarge",
+            "ml.r6id.32xlarge",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -27275,6 +37536,29 @@ pub mod user_profile {
             Self::LakeraGuard,
             Self::PerformanceEvaluation,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "DataWrangler",
+            "FeatureStore",
+            "EmrClusters",
+            "AutoMl",
+            "Experiments",
+            "Training",
+            "ModelEvaluation",
+            "Pipelines",
+            "Models",
+            "JumpStart",
+            "InferenceRecommender",
+            "Endpoints",
+            "Projects",
+            "InferenceOptimization",
+            "HyperPodClusters",
+            "Comet",
+            "DeepchecksLLMEvaluation",
+            "Fiddler",
+            "LakeraGuard",
+            "PerformanceEvaluation",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -27331,6 +37615,8 @@ pub mod user_profile {
     impl SageMakerImageName {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SagemakerDistribution];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["sagemaker_distribution"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -27363,6 +37649,8 @@ pub use user_profile::{CfnUserProfile, CfnUserProfileAttributes};
 
 /// `AWS::SageMaker::Workteam` and its property types.
 pub mod workteam {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SageMaker::Workteam`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workteam.html)
@@ -27393,6 +37681,32 @@ pub mod workteam {
         pub workteam_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::SageMaker::Workteam`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SageMaker::Workteam",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "MemberDefinitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MemberDefinition))),
+            ),
+            s::prop(
+                "NotificationConfiguration",
+                s::Kind::Object(&SCHEMA_NotificationConfiguration),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("WorkforceName", s::Kind::String),
+            s::prop("WorkteamName", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkteam`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkteamAttributes {
         /// `Id`: string.
@@ -27416,6 +37730,25 @@ pub mod workteam {
         pub oidc_member_definition:
             ::std::option::Option<::stratus_model::Val<OidcMemberDefinition>>,
     }
+
+    /// What the schema says of `MemberDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_MemberDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "MemberDefinition",
+        properties: &[
+            s::prop(
+                "CognitoMemberDefinition",
+                s::Kind::Object(&SCHEMA_CognitoMemberDefinition),
+            ),
+            s::prop(
+                "OidcMemberDefinition",
+                s::Kind::Object(&SCHEMA_OidcMemberDefinition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MemberDefinition> for ::stratus_model::Val<MemberDefinition> {
         fn from(value: MemberDefinition) -> Self {
@@ -27444,6 +37777,16 @@ pub mod workteam {
             }
         }
     }
+
+    /// What the schema says of `NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfiguration",
+        properties: &[s::prop("NotificationTopicArn", s::Kind::String)],
+        required: &["NotificationTopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
@@ -27477,6 +37820,19 @@ pub mod workteam {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -27514,6 +37870,20 @@ pub mod workteam {
         }
     }
 
+    /// What the schema says of `CognitoMemberDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_CognitoMemberDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "CognitoMemberDefinition",
+        properties: &[
+            s::prop("CognitoClientId", s::Kind::String),
+            s::prop("CognitoUserGroup", s::Kind::String),
+            s::prop("CognitoUserPool", s::Kind::String),
+        ],
+        required: &["CognitoUserPool", "CognitoClientId", "CognitoUserGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CognitoMemberDefinition>
         for ::stratus_model::Val<CognitoMemberDefinition>
     {
@@ -27543,6 +37913,19 @@ pub mod workteam {
             }
         }
     }
+
+    /// What the schema says of `OidcMemberDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_OidcMemberDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "OidcMemberDefinition",
+        properties: &[s::prop(
+            "OidcGroups",
+            s::Kind::List(&s::prop("", s::Kind::String)),
+        )],
+        required: &["OidcGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OidcMemberDefinition> for ::stratus_model::Val<OidcMemberDefinition> {
         fn from(value: OidcMemberDefinition) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::Scheduler::Schedule` and its property types.
 pub mod schedule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Scheduler::Schedule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html)
@@ -76,6 +78,46 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `AWS::Scheduler::Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Scheduler::Schedule",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("EndDate", s::Kind::String),
+            s::prop(
+                "FlexibleTimeWindow",
+                s::Kind::Object(&SCHEMA_FlexibleTimeWindow),
+            ),
+            s::prop("GroupName", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_.]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("KmsKeyArn", s::Kind::String)
+                .pattern("^arn:aws[a-z-]*:kms:[a-z0-9\\-]+:\\d{12}:(key|alias)\\/[0-9a-zA-Z-_]*$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_.]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ScheduleExpressionTimezone", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("StartDate", s::Kind::String),
+            s::prop("State", s::Kind::Enum(ScheduleState::VALUES)),
+            s::prop("Target", s::Kind::Object(&SCHEMA_Target)),
+        ],
+        required: &["FlexibleTimeWindow", "ScheduleExpression", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduleAttributes {
         /// `Arn`: string.
@@ -111,6 +153,21 @@ pub mod schedule {
             }
         }
     }
+
+    /// What the schema says of `FlexibleTimeWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_FlexibleTimeWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "FlexibleTimeWindow",
+        properties: &[
+            s::prop("MaximumWindowInMinutes", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(1440.0),
+            s::prop("Mode", s::Kind::Enum(FlexibleTimeWindowMode::VALUES)),
+        ],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FlexibleTimeWindow> for ::stratus_model::Val<FlexibleTimeWindow> {
         fn from(value: FlexibleTimeWindow) -> Self {
@@ -173,6 +230,44 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "DeadLetterConfig",
+                s::Kind::Object(&SCHEMA_DeadLetterConfig),
+            ),
+            s::prop("EcsParameters", s::Kind::Object(&SCHEMA_EcsParameters)),
+            s::prop(
+                "EventBridgeParameters",
+                s::Kind::Object(&SCHEMA_EventBridgeParameters),
+            ),
+            s::prop("Input", s::Kind::String).min_length(1),
+            s::prop(
+                "KinesisParameters",
+                s::Kind::Object(&SCHEMA_KinesisParameters),
+            ),
+            s::prop("RetryPolicy", s::Kind::Object(&SCHEMA_RetryPolicy)),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$")
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "SageMakerPipelineParameters",
+                s::Kind::Object(&SCHEMA_SageMakerPipelineParameters),
+            ),
+            s::prop("SqsParameters", s::Kind::Object(&SCHEMA_SqsParameters)),
+        ],
+        required: &["Arn", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +283,19 @@ pub mod schedule {
         /// Length: `1..=1600`.
         pub arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeadLetterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeadLetterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DeadLetterConfig",
+        properties: &[s::prop("Arn", s::Kind::String)
+            .pattern("^arn:aws[a-z-]*:sqs:[a-z0-9\\-]+:\\d{12}:[a-zA-Z0-9\\-_]+$")
+            .min_length(1)
+            .max_length(1600)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeadLetterConfig> for ::stratus_model::Val<DeadLetterConfig> {
         fn from(value: DeadLetterConfig) -> Self {
@@ -275,6 +383,65 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `EcsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EcsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EcsParameters",
+        properties: &[
+            s::prop(
+                "CapacityProviderStrategy",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_CapacityProviderStrategyItem),
+                )),
+            )
+            .max_items(6),
+            s::prop("EnableECSManagedTags", s::Kind::Boolean),
+            s::prop("EnableExecuteCommand", s::Kind::Boolean),
+            s::prop("Group", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("LaunchType", s::Kind::Enum(LaunchType::VALUES)),
+            s::prop(
+                "NetworkConfiguration",
+                s::Kind::Object(&SCHEMA_NetworkConfiguration),
+            ),
+            s::prop(
+                "PlacementConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementConstraint))),
+            )
+            .max_items(10),
+            s::prop(
+                "PlacementStrategy",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PlacementStrategy))),
+            )
+            .max_items(5),
+            s::prop("PlatformVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("PropagateTags", s::Kind::Enum(PropagateTags::VALUES)),
+            s::prop("ReferenceId", s::Kind::String).max_length(1024),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+                )),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop("TaskCount", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(10.0),
+            s::prop("TaskDefinitionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+        ],
+        required: &["TaskDefinitionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EcsParameters> for ::stratus_model::Val<EcsParameters> {
         fn from(value: EcsParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -309,6 +476,16 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `EventBridgeParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeParameters",
+        properties: &[s::prop("DetailType", s::Kind::String).min_length(1).max_length(128), s::prop("Source", s::Kind::String).pattern("^(?=[/\\.\\-_A-Za-z0-9]+)((?!aws\\.).*)|(\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*)$").min_length(1).max_length(256)],
+        required: &["DetailType", "Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventBridgeParameters> for ::stratus_model::Val<EventBridgeParameters> {
         fn from(value: EventBridgeParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -336,6 +513,18 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `KinesisParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisParameters",
+        properties: &[s::prop("PartitionKey", s::Kind::String)
+            .min_length(1)
+            .max_length(256)],
+        required: &["PartitionKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisParameters> for ::stratus_model::Val<KinesisParameters> {
         fn from(value: KinesisParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -354,6 +543,23 @@ pub mod schedule {
         pub maximum_retry_attempts: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `RetryPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryPolicy",
+        properties: &[
+            s::prop("MaximumEventAgeInSeconds", s::Kind::Number)
+                .minimum(60.0)
+                .maximum(86400.0),
+            s::prop("MaximumRetryAttempts", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(185.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RetryPolicy> for ::stratus_model::Val<RetryPolicy> {
         fn from(value: RetryPolicy) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -371,6 +577,24 @@ pub mod schedule {
         >,
     }
 
+    /// What the schema says of `SageMakerPipelineParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerPipelineParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerPipelineParameters",
+        properties: &[s::prop(
+            "PipelineParameterList",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_SageMakerPipelineParameter),
+            )),
+        )
+        .min_items(0)
+        .max_items(200)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SageMakerPipelineParameters>
         for ::stratus_model::Val<SageMakerPipelineParameters>
     {
@@ -387,6 +611,18 @@ pub mod schedule {
         /// Length: `1..=128`.
         pub message_group_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SqsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "SqsParameters",
+        properties: &[s::prop("MessageGroupId", s::Kind::String)
+            .min_length(1)
+            .max_length(128)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SqsParameters> for ::stratus_model::Val<SqsParameters> {
         fn from(value: SqsParameters) -> Self {
@@ -423,6 +659,26 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `CapacityProviderStrategyItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityProviderStrategyItem: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityProviderStrategyItem",
+        properties: &[
+            s::prop("Base", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(100000.0),
+            s::prop("CapacityProvider", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("Weight", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1000.0),
+        ],
+        required: &["CapacityProvider"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CapacityProviderStrategyItem>
         for ::stratus_model::Val<CapacityProviderStrategyItem>
     {
@@ -438,6 +694,19 @@ pub mod schedule {
         /// `AwsvpcConfiguration`: [`AwsVpcConfiguration`].
         pub awsvpc_configuration: ::std::option::Option<::stratus_model::Val<AwsVpcConfiguration>>,
     }
+
+    /// What the schema says of `NetworkConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkConfiguration",
+        properties: &[s::prop(
+            "AwsvpcConfiguration",
+            s::Kind::Object(&SCHEMA_AwsVpcConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkConfiguration> for ::stratus_model::Val<NetworkConfiguration> {
         fn from(value: NetworkConfiguration) -> Self {
@@ -456,6 +725,19 @@ pub mod schedule {
         pub r#type: ::std::option::Option<::stratus_model::Val<PlacementConstraintType>>,
     }
 
+    /// What the schema says of `PlacementConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementConstraint",
+        properties: &[
+            s::prop("Expression", s::Kind::String).max_length(2000),
+            s::prop("Type", s::Kind::Enum(PlacementConstraintType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PlacementConstraint> for ::stratus_model::Val<PlacementConstraint> {
         fn from(value: PlacementConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -472,6 +754,19 @@ pub mod schedule {
         /// `Type`: [`PlacementStrategyType`].
         pub r#type: ::std::option::Option<::stratus_model::Val<PlacementStrategyType>>,
     }
+
+    /// What the schema says of `PlacementStrategy`'s properties; `validate()` checks them.
+    pub static SCHEMA_PlacementStrategy: s::ObjectSchema = s::ObjectSchema {
+        name: "PlacementStrategy",
+        properties: &[
+            s::prop("Field", s::Kind::String).max_length(255),
+            s::prop("Type", s::Kind::Enum(PlacementStrategyType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PlacementStrategy> for ::stratus_model::Val<PlacementStrategy> {
         fn from(value: PlacementStrategy) -> Self {
@@ -506,6 +801,24 @@ pub mod schedule {
             }
         }
     }
+
+    /// What the schema says of `SageMakerPipelineParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SageMakerPipelineParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "SageMakerPipelineParameter",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-_]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SageMakerPipelineParameter>
         for ::stratus_model::Val<SageMakerPipelineParameter>
@@ -546,6 +859,30 @@ pub mod schedule {
         }
     }
 
+    /// What the schema says of `AwsVpcConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsVpcConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsVpcConfiguration",
+        properties: &[
+            s::prop("AssignPublicIp", s::Kind::Enum(AssignPublicIp::VALUES)),
+            s::prop(
+                "SecurityGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "Subnets",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(1000)),
+            )
+            .min_items(1)
+            .max_items(16),
+        ],
+        required: &["Subnets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsVpcConfiguration> for ::stratus_model::Val<AwsVpcConfiguration> {
         fn from(value: AwsVpcConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -564,6 +901,8 @@ pub mod schedule {
     impl ScheduleState {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -604,6 +943,8 @@ pub mod schedule {
     impl FlexibleTimeWindowMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::Flexible];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "FLEXIBLE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -646,6 +987,8 @@ pub mod schedule {
     impl LaunchType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ec2, Self::Fargate, Self::External];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -685,6 +1028,8 @@ pub mod schedule {
     impl PropagateTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TaskDefinition];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -724,6 +1069,8 @@ pub mod schedule {
     impl PlacementConstraintType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DistinctInstance, Self::MemberOf];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -768,6 +1115,8 @@ pub mod schedule {
     impl PlacementStrategyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Random, Self::Spread, Self::Binpack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["random", "spread", "binpack"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -809,6 +1158,8 @@ pub mod schedule {
     impl AssignPublicIp {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -842,6 +1193,8 @@ pub use schedule::{CfnSchedule, CfnScheduleAttributes};
 
 /// `AWS::Scheduler::ScheduleGroup` and its property types.
 pub mod schedule_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Scheduler::ScheduleGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html)
@@ -862,6 +1215,22 @@ pub mod schedule_group {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::Scheduler::ScheduleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Scheduler::ScheduleGroup",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_.]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnScheduleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduleGroupAttributes {

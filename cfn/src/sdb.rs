@@ -4,6 +4,8 @@
 
 /// `AWS::SDB::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SDB::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sdb-domain.html)
@@ -13,6 +15,16 @@ pub mod domain {
         /// `Description`: string.
         pub description: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SDB::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SDB::Domain",
+        properties: &[s::prop("Description", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::SecretsManager::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecretsManager::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-resourcepolicy.html)
@@ -42,6 +44,24 @@ pub mod resource_policy {
         }
     }
 
+    /// What the schema says of `AWS::SecretsManager::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecretsManager::ResourcePolicy",
+        properties: &[
+            s::prop("BlockPublicPolicy", s::Kind::Boolean),
+            s::prop("ResourcePolicy", s::Kind::Json)
+                .min_length(1)
+                .max_length(20480),
+            s::prop("SecretId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["ResourcePolicy", "SecretId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourcePolicyAttributes {
         /// `Id`: string.
@@ -59,6 +79,8 @@ pub use resource_policy::{CfnResourcePolicy, CfnResourcePolicyAttributes};
 
 /// `AWS::SecretsManager::RotationSchedule` and its property types.
 pub mod rotation_schedule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecretsManager::RotationSchedule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-rotationschedule.html)
@@ -110,6 +132,33 @@ pub mod rotation_schedule {
         }
     }
 
+    /// What the schema says of `AWS::SecretsManager::RotationSchedule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecretsManager::RotationSchedule",
+        properties: &[
+            s::prop(
+                "ExternalSecretRotationMetadata",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ExternalSecretRotationMetadataItem),
+                )),
+            ),
+            s::prop("ExternalSecretRotationRoleArn", s::Kind::String),
+            s::prop(
+                "HostedRotationLambda",
+                s::Kind::Object(&SCHEMA_HostedRotationLambda),
+            ),
+            s::prop("RotateImmediatelyOnUpdate", s::Kind::Boolean),
+            s::prop("RotationLambdaARN", s::Kind::String),
+            s::prop("RotationRules", s::Kind::Object(&SCHEMA_RotationRules)),
+            s::prop("SecretId", s::Kind::String),
+        ],
+        required: &["SecretId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRotationSchedule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRotationScheduleAttributes {
         /// `Id`: string.
@@ -146,6 +195,19 @@ pub mod rotation_schedule {
             }
         }
     }
+
+    /// What the schema says of `ExternalSecretRotationMetadataItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExternalSecretRotationMetadataItem: s::ObjectSchema = s::ObjectSchema {
+        name: "ExternalSecretRotationMetadataItem",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExternalSecretRotationMetadataItem>
         for ::stratus_model::Val<ExternalSecretRotationMetadataItem>
@@ -210,6 +272,28 @@ pub mod rotation_schedule {
         }
     }
 
+    /// What the schema says of `HostedRotationLambda`'s properties; `validate()` checks them.
+    pub static SCHEMA_HostedRotationLambda: s::ObjectSchema = s::ObjectSchema {
+        name: "HostedRotationLambda",
+        properties: &[
+            s::prop("ExcludeCharacters", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("MasterSecretArn", s::Kind::String),
+            s::prop("MasterSecretKmsKeyArn", s::Kind::String),
+            s::prop("RotationLambdaName", s::Kind::String),
+            s::prop("RotationType", s::Kind::String),
+            s::prop("Runtime", s::Kind::String),
+            s::prop("SuperuserSecretArn", s::Kind::String),
+            s::prop("SuperuserSecretKmsKeyArn", s::Kind::String),
+            s::prop("VpcSecurityGroupIds", s::Kind::String),
+            s::prop("VpcSubnetIds", s::Kind::String),
+        ],
+        required: &["RotationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HostedRotationLambda> for ::stratus_model::Val<HostedRotationLambda> {
         fn from(value: HostedRotationLambda) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -228,6 +312,20 @@ pub mod rotation_schedule {
         pub schedule_expression: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RotationRules`'s properties; `validate()` checks them.
+    pub static SCHEMA_RotationRules: s::ObjectSchema = s::ObjectSchema {
+        name: "RotationRules",
+        properties: &[
+            s::prop("AutomaticallyAfterDays", s::Kind::Integer),
+            s::prop("Duration", s::Kind::String),
+            s::prop("ScheduleExpression", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RotationRules> for ::stratus_model::Val<RotationRules> {
         fn from(value: RotationRules) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -239,6 +337,8 @@ pub use rotation_schedule::{CfnRotationSchedule, CfnRotationScheduleAttributes};
 
 /// `AWS::SecretsManager::Secret` and its property types.
 pub mod secret {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecretsManager::Secret`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html)
@@ -276,6 +376,41 @@ pub mod secret {
         /// Length: `0..=256`.
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SecretsManager::Secret`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecretsManager::Secret",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "GenerateSecretString",
+                s::Kind::Object(&SCHEMA_GenerateSecretString),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "ReplicaRegions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicaRegion))),
+            ),
+            s::prop("SecretString", s::Kind::String)
+                .min_length(1)
+                .max_length(65536),
+            s::prop("Type", s::Kind::String)
+                .min_length(0)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecret`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecretAttributes {
@@ -316,6 +451,27 @@ pub mod secret {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `GenerateSecretString`'s properties; `validate()` checks them.
+    pub static SCHEMA_GenerateSecretString: s::ObjectSchema = s::ObjectSchema {
+        name: "GenerateSecretString",
+        properties: &[
+            s::prop("ExcludeCharacters", s::Kind::String),
+            s::prop("ExcludeLowercase", s::Kind::Boolean),
+            s::prop("ExcludeNumbers", s::Kind::Boolean),
+            s::prop("ExcludePunctuation", s::Kind::Boolean),
+            s::prop("ExcludeUppercase", s::Kind::Boolean),
+            s::prop("GenerateStringKey", s::Kind::String),
+            s::prop("IncludeSpace", s::Kind::Boolean),
+            s::prop("PasswordLength", s::Kind::Integer),
+            s::prop("RequireEachIncludedType", s::Kind::Boolean),
+            s::prop("SecretStringTemplate", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GenerateSecretString> for ::stratus_model::Val<GenerateSecretString> {
         fn from(value: GenerateSecretString) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -345,6 +501,19 @@ pub mod secret {
         }
     }
 
+    /// What the schema says of `ReplicaRegion`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicaRegion: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicaRegion",
+        properties: &[
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("Region", s::Kind::String),
+        ],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicaRegion> for ::stratus_model::Val<ReplicaRegion> {
         fn from(value: ReplicaRegion) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -356,6 +525,8 @@ pub use secret::{CfnSecret, CfnSecretAttributes};
 
 /// `AWS::SecretsManager::SecretTargetAttachment` and its property types.
 pub mod secret_target_attachment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecretsManager::SecretTargetAttachment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secrettargetattachment.html)
@@ -394,6 +565,22 @@ pub mod secret_target_attachment {
             }
         }
     }
+
+    /// What the schema says of `AWS::SecretsManager::SecretTargetAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecretsManager::SecretTargetAttachment",
+        properties: &[
+            s::prop("SecretId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("TargetId", s::Kind::String),
+            s::prop("TargetType", s::Kind::String),
+        ],
+        required: &["TargetType", "TargetId", "SecretId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSecretTargetAttachment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSecretTargetAttachmentAttributes {

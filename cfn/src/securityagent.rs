@@ -4,6 +4,8 @@
 
 /// `AWS::SecurityAgent::AgentSpace` and its property types.
 pub mod agent_space {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityAgent::AgentSpace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-agentspace.html)
@@ -56,6 +58,36 @@ pub mod agent_space {
         }
     }
 
+    /// What the schema says of `AWS::SecurityAgent::AgentSpace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityAgent::AgentSpace",
+        properties: &[
+            s::prop("AwsResources", s::Kind::Object(&SCHEMA_AwsResources)),
+            s::prop(
+                "CodeReviewSettings",
+                s::Kind::Object(&SCHEMA_CodeReviewSettings),
+            ),
+            s::prop("Description", s::Kind::String),
+            s::prop(
+                "IntegratedResources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IntegratedResource))),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "TargetDomainIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAgentSpace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgentSpaceAttributes {
         /// `AgentSpaceId`: string.
@@ -101,6 +133,29 @@ pub mod agent_space {
         pub vpcs: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<VpcConfig>>>,
     }
 
+    /// What the schema says of `AWSResources`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsResources: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSResources",
+        properties: &[
+            s::prop("IamRoles", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "LambdaFunctionArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("LogGroups", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("S3Buckets", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("SecretArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Vpcs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VpcConfig))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsResources> for ::stratus_model::Val<AwsResources> {
         fn from(value: AwsResources) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -131,6 +186,19 @@ pub mod agent_space {
             }
         }
     }
+
+    /// What the schema says of `CodeReviewSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeReviewSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeReviewSettings",
+        properties: &[
+            s::prop("ControlsScanning", s::Kind::Boolean),
+            s::prop("GeneralPurposeScanning", s::Kind::Boolean),
+        ],
+        required: &["ControlsScanning", "GeneralPurposeScanning"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CodeReviewSettings> for ::stratus_model::Val<CodeReviewSettings> {
         fn from(value: CodeReviewSettings) -> Self {
@@ -165,6 +233,22 @@ pub mod agent_space {
         }
     }
 
+    /// What the schema says of `IntegratedResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegratedResource: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegratedResource",
+        properties: &[
+            s::prop("Integration", s::Kind::String),
+            s::prop(
+                "ProviderResources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProviderResource))),
+            ),
+        ],
+        required: &["Integration", "ProviderResources"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegratedResource> for ::stratus_model::Val<IntegratedResource> {
         fn from(value: IntegratedResource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -185,6 +269,23 @@ pub mod agent_space {
         pub vpc_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -202,6 +303,25 @@ pub mod agent_space {
         pub git_hub_repository:
             ::std::option::Option<::stratus_model::Val<GitHubRepositoryResource>>,
     }
+
+    /// What the schema says of `ProviderResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProviderResource: s::ObjectSchema = s::ObjectSchema {
+        name: "ProviderResource",
+        properties: &[
+            s::prop(
+                "GitHubCapabilities",
+                s::Kind::Object(&SCHEMA_GitHubCapabilitiesResource),
+            ),
+            s::prop(
+                "GitHubRepository",
+                s::Kind::Object(&SCHEMA_GitHubRepositoryResource),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProviderResource> for ::stratus_model::Val<ProviderResource> {
         fn from(value: ProviderResource) -> Self {
@@ -233,6 +353,19 @@ pub mod agent_space {
             }
         }
     }
+
+    /// What the schema says of `GitHubCapabilitiesResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitHubCapabilitiesResource: s::ObjectSchema = s::ObjectSchema {
+        name: "GitHubCapabilitiesResource",
+        properties: &[
+            s::prop("LeaveComments", s::Kind::Boolean),
+            s::prop("RemediateCode", s::Kind::Boolean),
+        ],
+        required: &["LeaveComments", "RemediateCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GitHubCapabilitiesResource>
         for ::stratus_model::Val<GitHubCapabilitiesResource>
@@ -267,6 +400,19 @@ pub mod agent_space {
         }
     }
 
+    /// What the schema says of `GitHubRepositoryResource`'s properties; `validate()` checks them.
+    pub static SCHEMA_GitHubRepositoryResource: s::ObjectSchema = s::ObjectSchema {
+        name: "GitHubRepositoryResource",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Owner", s::Kind::String),
+        ],
+        required: &["Name", "Owner"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GitHubRepositoryResource>
         for ::stratus_model::Val<GitHubRepositoryResource>
     {
@@ -280,6 +426,8 @@ pub use agent_space::{CfnAgentSpace, CfnAgentSpaceAttributes};
 
 /// `AWS::SecurityAgent::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityAgent::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html)
@@ -303,6 +451,26 @@ pub mod application {
         /// `RoleArn`: string.
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SecurityAgent::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityAgent::Application",
+        properties: &[
+            s::prop("DefaultKmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop(
+                "IdCConfiguration",
+                s::Kind::Object(&SCHEMA_IdCConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
@@ -346,6 +514,19 @@ pub mod application {
         pub id_c_instance_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IdCConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdCConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IdCConfiguration",
+        properties: &[
+            s::prop("IdCApplicationArn", s::Kind::String),
+            s::prop("IdCInstanceArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdCConfiguration> for ::stratus_model::Val<IdCConfiguration> {
         fn from(value: IdCConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -357,6 +538,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::SecurityAgent::Pentest` and its property types.
 pub mod pentest {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityAgent::Pentest`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-pentest.html)
@@ -416,6 +599,35 @@ pub mod pentest {
         }
     }
 
+    /// What the schema says of `AWS::SecurityAgent::Pentest`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityAgent::Pentest",
+        properties: &[
+            s::prop("AgentSpaceId", s::Kind::String),
+            s::prop("Assets", s::Kind::Object(&SCHEMA_Assets)),
+            s::prop(
+                "CodeRemediationStrategy",
+                s::Kind::Enum(CodeRemediationStrategy::VALUES),
+            ),
+            s::prop(
+                "ExcludeRiskTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(RiskType::VALUES))),
+            ),
+            s::prop("LogConfig", s::Kind::Object(&SCHEMA_CloudWatchLog)),
+            s::prop(
+                "NetworkTrafficConfig",
+                s::Kind::Object(&SCHEMA_NetworkTrafficConfig),
+            ),
+            s::prop("ServiceRole", s::Kind::String),
+            s::prop("Title", s::Kind::String),
+            s::prop("VpcConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+        ],
+        required: &["AgentSpaceId", "ServiceRole", "Assets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPentest`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPentestAttributes {
         /// `PentestId`: string.
@@ -456,6 +668,37 @@ pub mod pentest {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<SourceCodeRepository>>>,
     }
 
+    /// What the schema says of `Assets`'s properties; `validate()` checks them.
+    pub static SCHEMA_Assets: s::ObjectSchema = s::ObjectSchema {
+        name: "Assets",
+        properties: &[
+            s::prop(
+                "Actors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Actor))),
+            ),
+            s::prop(
+                "Documents",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DocumentInfo))),
+            ),
+            s::prop(
+                "Endpoints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Endpoint))),
+            ),
+            s::prop(
+                "IntegratedRepositories",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IntegratedRepository))),
+            ),
+            s::prop(
+                "SourceCode",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SourceCodeRepository))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Assets> for ::stratus_model::Val<Assets> {
         fn from(value: Assets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -471,6 +714,19 @@ pub mod pentest {
         /// `LogStream`: string.
         pub log_stream: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CloudWatchLog`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLog: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLog",
+        properties: &[
+            s::prop("LogGroup", s::Kind::String),
+            s::prop("LogStream", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLog> for ::stratus_model::Val<CloudWatchLog> {
         fn from(value: CloudWatchLog) -> Self {
@@ -488,6 +744,25 @@ pub mod pentest {
         /// `Rules`: list of [`NetworkTrafficRule`].
         pub rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<NetworkTrafficRule>>>,
     }
+
+    /// What the schema says of `NetworkTrafficConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkTrafficConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkTrafficConfig",
+        properties: &[
+            s::prop(
+                "CustomHeaders",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHeader))),
+            ),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_NetworkTrafficRule))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NetworkTrafficConfig> for ::stratus_model::Val<NetworkTrafficConfig> {
         fn from(value: NetworkTrafficConfig) -> Self {
@@ -508,6 +783,23 @@ pub mod pentest {
         /// `VpcArn`: string.
         pub vpc_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `VpcConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VpcConfig",
+        properties: &[
+            s::prop(
+                "SecurityGroupArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SubnetArns", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
@@ -530,6 +822,21 @@ pub mod pentest {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `Actor`'s properties; `validate()` checks them.
+    pub static SCHEMA_Actor: s::ObjectSchema = s::ObjectSchema {
+        name: "Actor",
+        properties: &[
+            s::prop("Authentication", s::Kind::Object(&SCHEMA_Authentication)),
+            s::prop("Description", s::Kind::String),
+            s::prop("Identifier", s::Kind::String),
+            s::prop("Uris", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Actor> for ::stratus_model::Val<Actor> {
         fn from(value: Actor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -546,6 +853,19 @@ pub mod pentest {
         pub s3_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DocumentInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentInfo",
+        properties: &[
+            s::prop("ArtifactId", s::Kind::String),
+            s::prop("S3Location", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentInfo> for ::stratus_model::Val<DocumentInfo> {
         fn from(value: DocumentInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -559,6 +879,16 @@ pub mod pentest {
         /// `Uri`: string.
         pub uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Endpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Endpoint: s::ObjectSchema = s::ObjectSchema {
+        name: "Endpoint",
+        properties: &[s::prop("Uri", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Endpoint> for ::stratus_model::Val<Endpoint> {
         fn from(value: Endpoint) -> Self {
@@ -591,6 +921,19 @@ pub mod pentest {
         }
     }
 
+    /// What the schema says of `IntegratedRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_IntegratedRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "IntegratedRepository",
+        properties: &[
+            s::prop("IntegrationId", s::Kind::String),
+            s::prop("ProviderResourceId", s::Kind::String),
+        ],
+        required: &["IntegrationId", "ProviderResourceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IntegratedRepository> for ::stratus_model::Val<IntegratedRepository> {
         fn from(value: IntegratedRepository) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -604,6 +947,16 @@ pub mod pentest {
         /// `S3Location`: string.
         pub s3_location: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SourceCodeRepository`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceCodeRepository: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceCodeRepository",
+        properties: &[s::prop("S3Location", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SourceCodeRepository> for ::stratus_model::Val<SourceCodeRepository> {
         fn from(value: SourceCodeRepository) -> Self {
@@ -620,6 +973,19 @@ pub mod pentest {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CustomHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomHeader> for ::stratus_model::Val<CustomHeader> {
         fn from(value: CustomHeader) -> Self {
@@ -642,6 +1008,23 @@ pub mod pentest {
         pub pattern: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `NetworkTrafficRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_NetworkTrafficRule: s::ObjectSchema = s::ObjectSchema {
+        name: "NetworkTrafficRule",
+        properties: &[
+            s::prop("Effect", s::Kind::Enum(Effect::VALUES)),
+            s::prop(
+                "NetworkTrafficRuleType",
+                s::Kind::Enum(NetworkTrafficRuleType::VALUES),
+            ),
+            s::prop("Pattern", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NetworkTrafficRule> for ::stratus_model::Val<NetworkTrafficRule> {
         fn from(value: NetworkTrafficRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -658,6 +1041,19 @@ pub mod pentest {
         /// `Value`: string.
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Authentication`'s properties; `validate()` checks them.
+    pub static SCHEMA_Authentication: s::ObjectSchema = s::ObjectSchema {
+        name: "Authentication",
+        properties: &[
+            s::prop("ProviderType", s::Kind::Enum(ProviderType::VALUES)),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Authentication> for ::stratus_model::Val<Authentication> {
         fn from(value: Authentication) -> Self {
@@ -677,6 +1073,8 @@ pub mod pentest {
     impl CodeRemediationStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -800,6 +1198,37 @@ pub mod pentest {
             Self::OutboundServiceRequest,
             Self::Unknown,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CROSS_SITE_SCRIPTING",
+            "DEFAULT_CREDENTIALS",
+            "INSECURE_DIRECT_OBJECT_REFERENCE",
+            "PRIVILEGE_ESCALATION",
+            "SERVER_SIDE_TEMPLATE_INJECTION",
+            "COMMAND_INJECTION",
+            "CODE_INJECTION",
+            "SQL_INJECTION",
+            "ARBITRARY_FILE_UPLOAD",
+            "INSECURE_DESERIALIZATION",
+            "LOCAL_FILE_INCLUSION",
+            "INFORMATION_DISCLOSURE",
+            "PATH_TRAVERSAL",
+            "SERVER_SIDE_REQUEST_FORGERY",
+            "JSON_WEB_TOKEN_VULNERABILITIES",
+            "XML_EXTERNAL_ENTITY",
+            "FILE_DELETION",
+            "OTHER",
+            "GRAPHQL_VULNERABILITIES",
+            "BUSINESS_LOGIC_VULNERABILITIES",
+            "CRYPTOGRAPHIC_VULNERABILITIES",
+            "DENIAL_OF_SERVICE",
+            "FILE_ACCESS",
+            "FILE_CREATION",
+            "DATABASE_MODIFICATION",
+            "DATABASE_ACCESS",
+            "OUTBOUND_SERVICE_REQUEST",
+            "UNKNOWN",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -866,6 +1295,8 @@ pub mod pentest {
     impl Effect {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -904,6 +1335,8 @@ pub mod pentest {
     impl NetworkTrafficRuleType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Url];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["URL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -952,6 +1385,13 @@ pub mod pentest {
             Self::AwsIamRole,
             Self::AwsInternal,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SECRETS_MANAGER",
+            "AWS_LAMBDA",
+            "AWS_IAM_ROLE",
+            "AWS_INTERNAL",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -987,6 +1427,8 @@ pub use pentest::{CfnPentest, CfnPentestAttributes};
 
 /// `AWS::SecurityAgent::TargetDomain` and its property types.
 pub mod target_domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityAgent::TargetDomain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html)
@@ -1023,6 +1465,23 @@ pub mod target_domain {
             }
         }
     }
+
+    /// What the schema says of `AWS::SecurityAgent::TargetDomain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityAgent::TargetDomain",
+        properties: &[
+            s::prop("TargetDomainName", s::Kind::String),
+            s::prop(
+                "VerificationMethod",
+                s::Kind::Enum(VerificationMethod::VALUES),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TargetDomainName", "VerificationMethod"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTargetDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTargetDomainAttributes {
@@ -1068,6 +1527,8 @@ pub mod target_domain {
     impl VerificationMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::DnsTxt, Self::HttpRoute];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DNS_TXT", "HTTP_ROUTE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::SecurityLake::AwsLogSource` and its property types.
 pub mod aws_log_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityLake::AwsLogSource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-awslogsource.html)
@@ -51,12 +53,34 @@ pub mod aws_log_source {
             }
         }
     }
+
+    /// What the schema says of `AWS::SecurityLake::AwsLogSource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityLake::AwsLogSource",
+        properties: &[
+            s::prop(
+                "Accounts",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            ),
+            s::prop("DataLakeArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("SourceName", s::Kind::String),
+            s::prop("SourceVersion", s::Kind::String).pattern("^(latest|[0-9]\\.[0-9])$"),
+        ],
+        required: &["DataLakeArn", "SourceVersion", "SourceName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use aws_log_source::CfnAwsLogSource;
 
 /// `AWS::SecurityLake::DataLake` and its property types.
 pub mod data_lake {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityLake::DataLake`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-datalake.html)
@@ -85,6 +109,31 @@ pub mod data_lake {
             ::std::option::Option<::stratus_model::Val<ReplicationConfiguration>>,
     }
 
+    /// What the schema says of `AWS::SecurityLake::DataLake`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityLake::DataLake",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop(
+                "LifecycleConfiguration",
+                s::Kind::Object(&SCHEMA_LifecycleConfiguration),
+            ),
+            s::prop("MetaStoreManagerRoleArn", s::Kind::String).pattern("^arn:.*$"),
+            s::prop(
+                "ReplicationConfiguration",
+                s::Kind::Object(&SCHEMA_ReplicationConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDataLake`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataLakeAttributes {
         /// `Arn`: string.
@@ -110,6 +159,16 @@ pub mod data_lake {
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -127,6 +186,22 @@ pub mod data_lake {
         /// `Transitions`: list of [`Transitions`].
         pub transitions: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Transitions>>>,
     }
+
+    /// What the schema says of `LifecycleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LifecycleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LifecycleConfiguration",
+        properties: &[
+            s::prop("Expiration", s::Kind::Object(&SCHEMA_Expiration)),
+            s::prop(
+                "Transitions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Transitions))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LifecycleConfiguration> for ::stratus_model::Val<LifecycleConfiguration> {
         fn from(value: LifecycleConfiguration) -> Self {
@@ -146,6 +221,16 @@ pub mod data_lake {
         pub role_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ReplicationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationConfiguration",
+        properties: &[s::prop("Regions", s::Kind::List(&s::prop("", s::Kind::String).pattern("^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-\\d+$"))), s::prop("RoleArn", s::Kind::String).pattern("^arn:.*$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReplicationConfiguration>
         for ::stratus_model::Val<ReplicationConfiguration>
     {
@@ -161,6 +246,16 @@ pub mod data_lake {
         /// `Days`: integer.
         pub days: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `Expiration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Expiration: s::ObjectSchema = s::ObjectSchema {
+        name: "Expiration",
+        properties: &[s::prop("Days", s::Kind::Integer).minimum(1.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Expiration> for ::stratus_model::Val<Expiration> {
         fn from(value: Expiration) -> Self {
@@ -179,6 +274,19 @@ pub mod data_lake {
         pub storage_class: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Transitions`'s properties; `validate()` checks them.
+    pub static SCHEMA_Transitions: s::ObjectSchema = s::ObjectSchema {
+        name: "Transitions",
+        properties: &[
+            s::prop("Days", s::Kind::Integer).minimum(1.0),
+            s::prop("StorageClass", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Transitions> for ::stratus_model::Val<Transitions> {
         fn from(value: Transitions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -190,6 +298,8 @@ pub use data_lake::{CfnDataLake, CfnDataLakeAttributes};
 
 /// `AWS::SecurityLake::Subscriber` and its property types.
 pub mod subscriber {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityLake::Subscriber`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html)
@@ -249,6 +359,45 @@ pub mod subscriber {
         }
     }
 
+    /// What the schema says of `AWS::SecurityLake::Subscriber`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityLake::Subscriber",
+        properties: &[
+            s::prop(
+                "AccessTypes",
+                s::Kind::List(&s::prop("", s::Kind::Enum(AccessType::VALUES))),
+            )
+            .min_items(1),
+            s::prop("DataLakeArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Source))),
+            ),
+            s::prop("SubscriberDescription", s::Kind::String).pattern("^[\\\\\\w\\s\\-_:/,.@=+]*$"),
+            s::prop(
+                "SubscriberIdentity",
+                s::Kind::Object(&SCHEMA_SubscriberIdentity),
+            ),
+            s::prop("SubscriberName", s::Kind::String)
+                .pattern("^[\\\\\\w\\s\\-_:/,.@=+]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "AccessTypes",
+            "DataLakeArn",
+            "Sources",
+            "SubscriberIdentity",
+            "SubscriberName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubscriber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriberAttributes {
         /// `SubscriberArn`: string.
@@ -291,6 +440,19 @@ pub mod subscriber {
         pub custom_log_source: ::std::option::Option<::stratus_model::Val<CustomLogSource>>,
     }
 
+    /// What the schema says of `Source`'s properties; `validate()` checks them.
+    pub static SCHEMA_Source: s::ObjectSchema = s::ObjectSchema {
+        name: "Source",
+        properties: &[
+            s::prop("AwsLogSource", s::Kind::Object(&SCHEMA_AwsLogSource)),
+            s::prop("CustomLogSource", s::Kind::Object(&SCHEMA_CustomLogSource)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Source> for ::stratus_model::Val<Source> {
         fn from(value: Source) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -325,6 +487,23 @@ pub mod subscriber {
         }
     }
 
+    /// What the schema says of `SubscriberIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA_SubscriberIdentity: s::ObjectSchema = s::ObjectSchema {
+        name: "SubscriberIdentity",
+        properties: &[
+            s::prop("ExternalId", s::Kind::String)
+                .pattern("^[\\w+=,.@:/-]*$")
+                .min_length(2)
+                .max_length(1224),
+            s::prop("Principal", s::Kind::String)
+                .pattern("^([0-9]{12}|[a-z0-9\\.\\-]*\\.(amazonaws|amazon)\\.com)$"),
+        ],
+        required: &["ExternalId", "Principal"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SubscriberIdentity> for ::stratus_model::Val<SubscriberIdentity> {
         fn from(value: SubscriberIdentity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -341,6 +520,19 @@ pub mod subscriber {
         /// Pattern: `^(latest|[0-9]\.[0-9])$`.
         pub source_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AwsLogSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsLogSource: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsLogSource",
+        properties: &[
+            s::prop("SourceName", s::Kind::String),
+            s::prop("SourceVersion", s::Kind::String).pattern("^(latest|[0-9]\\.[0-9])$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AwsLogSource> for ::stratus_model::Val<AwsLogSource> {
         fn from(value: AwsLogSource) -> Self {
@@ -362,6 +554,25 @@ pub mod subscriber {
         pub source_version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomLogSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomLogSource: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomLogSource",
+        properties: &[
+            s::prop("SourceName", s::Kind::String)
+                .pattern("^[\\\\\\w\\-_:/.]*$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("SourceVersion", s::Kind::String)
+                .pattern("^[A-Za-z0-9\\-\\.\\_]*$")
+                .min_length(1)
+                .max_length(32),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomLogSource> for ::stratus_model::Val<CustomLogSource> {
         fn from(value: CustomLogSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -380,6 +591,8 @@ pub mod subscriber {
     impl AccessType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Lakeformation, Self::S3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LAKEFORMATION", "S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -413,6 +626,8 @@ pub use subscriber::{CfnSubscriber, CfnSubscriberAttributes};
 
 /// `AWS::SecurityLake::SubscriberNotification` and its property types.
 pub mod subscriber_notification {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SecurityLake::SubscriberNotification`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscribernotification.html)
@@ -449,6 +664,22 @@ pub mod subscriber_notification {
         }
     }
 
+    /// What the schema says of `AWS::SecurityLake::SubscriberNotification`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SecurityLake::SubscriberNotification",
+        properties: &[
+            s::prop(
+                "NotificationConfiguration",
+                s::Kind::Object(&SCHEMA_NotificationConfiguration),
+            ),
+            s::prop("SubscriberArn", s::Kind::String).pattern("^arn:.*$"),
+        ],
+        required: &["SubscriberArn", "NotificationConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubscriberNotification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriberNotificationAttributes {
         /// `SubscriberEndpoint`: string.
@@ -472,6 +703,22 @@ pub mod subscriber_notification {
         pub sqs_notification_configuration:
             ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfiguration",
+        properties: &[
+            s::prop(
+                "HttpsNotificationConfiguration",
+                s::Kind::Object(&SCHEMA_HttpsNotificationConfiguration),
+            ),
+            s::prop("SqsNotificationConfiguration", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
@@ -520,6 +767,22 @@ pub mod subscriber_notification {
         }
     }
 
+    /// What the schema says of `HttpsNotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpsNotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpsNotificationConfiguration",
+        properties: &[
+            s::prop("AuthorizationApiKeyName", s::Kind::String),
+            s::prop("AuthorizationApiKeyValue", s::Kind::String),
+            s::prop("Endpoint", s::Kind::String).pattern("^https?://.+$"),
+            s::prop("HttpMethod", s::Kind::Enum(HttpMethod::VALUES)),
+            s::prop("TargetRoleArn", s::Kind::String).pattern("^arn:.*$"),
+        ],
+        required: &["Endpoint", "TargetRoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HttpsNotificationConfiguration>
         for ::stratus_model::Val<HttpsNotificationConfiguration>
     {
@@ -540,6 +803,8 @@ pub mod subscriber_notification {
     impl HttpMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Post, Self::Put];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["POST", "PUT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::ServiceCatalog::AcceptedPortfolioShare` and its property types.
 pub mod accepted_portfolio_share {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::AcceptedPortfolioShare`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-acceptedportfolioshare.html)
@@ -37,6 +39,19 @@ pub mod accepted_portfolio_share {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::AcceptedPortfolioShare`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::AcceptedPortfolioShare",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String),
+            s::prop("PortfolioId", s::Kind::String),
+        ],
+        required: &["PortfolioId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAcceptedPortfolioShare`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAcceptedPortfolioShareAttributes {
         /// `Id`: string.
@@ -56,6 +71,8 @@ pub use accepted_portfolio_share::{
 
 /// `AWS::ServiceCatalog::CloudFormationProduct` and its property types.
 pub mod cloud_formation_product {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::CloudFormationProduct`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationproduct.html)
@@ -122,6 +139,42 @@ pub mod cloud_formation_product {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::CloudFormationProduct`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::CloudFormationProduct",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String),
+            s::prop("Description", s::Kind::String),
+            s::prop("Distributor", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Owner", s::Kind::String),
+            s::prop("ProductType", s::Kind::String),
+            s::prop(
+                "ProvisioningArtifactParameters",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ProvisioningArtifactProperties),
+                )),
+            ),
+            s::prop("ReplaceProvisioningArtifacts", s::Kind::Boolean),
+            s::prop(
+                "SourceConnection",
+                s::Kind::Object(&SCHEMA_SourceConnection),
+            ),
+            s::prop("SupportDescription", s::Kind::String),
+            s::prop("SupportEmail", s::Kind::String),
+            s::prop("SupportUrl", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Owner", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCloudFormationProduct`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudFormationProductAttributes {
         /// `ProvisioningArtifactIds`: string.
@@ -181,6 +234,22 @@ pub mod cloud_formation_product {
         }
     }
 
+    /// What the schema says of `ProvisioningArtifactProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningArtifactProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningArtifactProperties",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DisableTemplateValidation", s::Kind::Boolean),
+            s::prop("Info", s::Kind::Json),
+            s::prop("Name", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Info"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisioningArtifactProperties>
         for ::stratus_model::Val<ProvisioningArtifactProperties>
     {
@@ -214,6 +283,22 @@ pub mod cloud_formation_product {
         }
     }
 
+    /// What the schema says of `SourceConnection`'s properties; `validate()` checks them.
+    pub static SCHEMA_SourceConnection: s::ObjectSchema = s::ObjectSchema {
+        name: "SourceConnection",
+        properties: &[
+            s::prop(
+                "ConnectionParameters",
+                s::Kind::Object(&SCHEMA_ConnectionParameters),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "ConnectionParameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SourceConnection> for ::stratus_model::Val<SourceConnection> {
         fn from(value: SourceConnection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -245,6 +330,19 @@ pub mod cloud_formation_product {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +356,19 @@ pub mod cloud_formation_product {
         /// `CodeStar`: [`CodeStarParameters`].
         pub code_star: ::std::option::Option<::stratus_model::Val<CodeStarParameters>>,
     }
+
+    /// What the schema says of `ConnectionParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionParameters",
+        properties: &[s::prop(
+            "CodeStar",
+            s::Kind::Object(&SCHEMA_CodeStarParameters),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectionParameters> for ::stratus_model::Val<ConnectionParameters> {
         fn from(value: ConnectionParameters) -> Self {
@@ -300,6 +411,21 @@ pub mod cloud_formation_product {
         }
     }
 
+    /// What the schema says of `CodeStarParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_CodeStarParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "CodeStarParameters",
+        properties: &[
+            s::prop("ArtifactPath", s::Kind::String),
+            s::prop("Branch", s::Kind::String),
+            s::prop("ConnectionArn", s::Kind::String),
+            s::prop("Repository", s::Kind::String),
+        ],
+        required: &["ArtifactPath", "Repository", "Branch", "ConnectionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CodeStarParameters> for ::stratus_model::Val<CodeStarParameters> {
         fn from(value: CodeStarParameters) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -311,6 +437,8 @@ pub use cloud_formation_product::{CfnCloudFormationProduct, CfnCloudFormationPro
 
 /// `AWS::ServiceCatalog::CloudFormationProvisionedProduct` and its property types.
 pub mod cloud_formation_provisioned_product {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-cloudformationprovisionedproduct.html)
@@ -364,6 +492,54 @@ pub mod cloud_formation_provisioned_product {
         /// `Tags`: list of [`Tag`].
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::CloudFormationProvisionedProduct",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::Enum(AcceptLanguage::VALUES)),
+            s::prop(
+                "NotificationArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .max_items(5),
+            s::prop("PathId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("PathName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ProvisionedProductName", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ProvisioningArtifactId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProvisioningArtifactName", s::Kind::String),
+            s::prop(
+                "ProvisioningParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ProvisioningParameter))),
+            ),
+            s::prop(
+                "ProvisioningPreferences",
+                s::Kind::Object(&SCHEMA_ProvisioningPreferences),
+            ),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnCloudFormationProvisionedProduct`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCloudFormationProvisionedProductAttributes {
@@ -421,6 +597,21 @@ pub mod cloud_formation_provisioned_product {
         }
     }
 
+    /// What the schema says of `ProvisioningParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Value", s::Kind::String).max_length(4096),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProvisioningParameter> for ::stratus_model::Val<ProvisioningParameter> {
         fn from(value: ProvisioningParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -455,6 +646,37 @@ pub mod cloud_formation_provisioned_product {
         pub stack_set_regions:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ProvisioningPreferences`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProvisioningPreferences: s::ObjectSchema = s::ObjectSchema {
+        name: "ProvisioningPreferences",
+        properties: &[
+            s::prop(
+                "StackSetAccounts",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9]{12}$")),
+            ),
+            s::prop("StackSetFailureToleranceCount", s::Kind::Integer).minimum(0.0),
+            s::prop("StackSetFailureTolerancePercentage", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+            s::prop("StackSetMaxConcurrencyCount", s::Kind::Integer).minimum(1.0),
+            s::prop("StackSetMaxConcurrencyPercentage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop(
+                "StackSetOperationType",
+                s::Kind::Enum(StackSetOperationType::VALUES),
+            ),
+            s::prop(
+                "StackSetRegions",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^[a-z]{2}-([a-z]+-)+[1-9]")),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ProvisioningPreferences>
         for ::stratus_model::Val<ProvisioningPreferences>
@@ -493,6 +715,25 @@ pub mod cloud_formation_provisioned_product {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -513,6 +754,8 @@ pub mod cloud_formation_provisioned_product {
     impl AcceptLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::En, Self::Jp, Self::Zh];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["en", "jp", "zh"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -556,6 +799,8 @@ pub mod cloud_formation_provisioned_product {
     impl StackSetOperationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Create, Self::Update, Self::Delete];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CREATE", "UPDATE", "DELETE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -592,6 +837,8 @@ pub use cloud_formation_provisioned_product::{
 
 /// `AWS::ServiceCatalog::LaunchNotificationConstraint` and its property types.
 pub mod launch_notification_constraint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::LaunchNotificationConstraint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchnotificationconstraint.html)
@@ -646,6 +893,35 @@ pub mod launch_notification_constraint {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::LaunchNotificationConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::LaunchNotificationConstraint",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop(
+                "NotificationArns",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["NotificationArns", "PortfolioId", "ProductId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLaunchNotificationConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchNotificationConstraintAttributes {
         /// `Id`: string.
@@ -667,6 +943,8 @@ pub use launch_notification_constraint::{
 
 /// `AWS::ServiceCatalog::LaunchRoleConstraint` and its property types.
 pub mod launch_role_constraint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::LaunchRoleConstraint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchroleconstraint.html)
@@ -721,6 +999,34 @@ pub mod launch_role_constraint {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::LaunchRoleConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::LaunchRoleConstraint",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("LocalRoleName", s::Kind::String),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\\/.*"),
+        ],
+        required: &["PortfolioId", "ProductId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLaunchRoleConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchRoleConstraintAttributes {
         /// `Id`: string.
@@ -738,6 +1044,8 @@ pub use launch_role_constraint::{CfnLaunchRoleConstraint, CfnLaunchRoleConstrain
 
 /// `AWS::ServiceCatalog::LaunchTemplateConstraint` and its property types.
 pub mod launch_template_constraint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::LaunchTemplateConstraint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-launchtemplateconstraint.html)
@@ -790,6 +1098,32 @@ pub mod launch_template_constraint {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::LaunchTemplateConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::LaunchTemplateConstraint",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Rules", s::Kind::String),
+        ],
+        required: &["Rules", "PortfolioId", "ProductId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLaunchTemplateConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLaunchTemplateConstraintAttributes {
         /// `Id`: string.
@@ -809,6 +1143,8 @@ pub use launch_template_constraint::{
 
 /// `AWS::ServiceCatalog::Portfolio` and its property types.
 pub mod portfolio {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::Portfolio`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolio.html)
@@ -853,6 +1189,30 @@ pub mod portfolio {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::Portfolio`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::Portfolio",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProviderName", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DisplayName", "ProviderName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPortfolio`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPortfolioAttributes {
         /// `PortfolioName`: string.
@@ -875,6 +1235,8 @@ pub use portfolio::{CfnPortfolio, CfnPortfolioAttributes};
 
 /// `AWS::ServiceCatalog::PortfolioPrincipalAssociation` and its property types.
 pub mod portfolio_principal_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::PortfolioPrincipalAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolioprincipalassociation.html)
@@ -918,12 +1280,30 @@ pub mod portfolio_principal_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::PortfolioPrincipalAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::PortfolioPrincipalAssociation",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String),
+            s::prop("PortfolioId", s::Kind::String),
+            s::prop("PrincipalARN", s::Kind::String)
+                .pattern("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\\/.*"),
+            s::prop("PrincipalType", s::Kind::String),
+        ],
+        required: &["PrincipalType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use portfolio_principal_association::CfnPortfolioPrincipalAssociation;
 
 /// `AWS::ServiceCatalog::PortfolioProductAssociation` and its property types.
 pub mod portfolio_product_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::PortfolioProductAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolioproductassociation.html)
@@ -951,12 +1331,29 @@ pub mod portfolio_product_association {
         #[resource(replace)]
         pub source_portfolio_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::PortfolioProductAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::PortfolioProductAssociation",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String),
+            s::prop("PortfolioId", s::Kind::String),
+            s::prop("ProductId", s::Kind::String),
+            s::prop("SourcePortfolioId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use portfolio_product_association::CfnPortfolioProductAssociation;
 
 /// `AWS::ServiceCatalog::PortfolioShare` and its property types.
 pub mod portfolio_share {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::PortfolioShare`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolioshare.html)
@@ -1001,12 +1398,34 @@ pub mod portfolio_share {
             }
         }
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::PortfolioShare`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::PortfolioShare",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("AccountId", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ShareTagOptions", s::Kind::Boolean),
+        ],
+        required: &["AccountId", "PortfolioId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use portfolio_share::CfnPortfolioShare;
 
 /// `AWS::ServiceCatalog::ResourceUpdateConstraint` and its property types.
 pub mod resource_update_constraint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::ResourceUpdateConstraint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-resourceupdateconstraint.html)
@@ -1061,6 +1480,32 @@ pub mod resource_update_constraint {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::ResourceUpdateConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::ResourceUpdateConstraint",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("TagUpdateOnProvisionedProduct", s::Kind::String),
+        ],
+        required: &["TagUpdateOnProvisionedProduct", "PortfolioId", "ProductId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceUpdateConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceUpdateConstraintAttributes {
         /// `Id`: string.
@@ -1080,6 +1525,8 @@ pub use resource_update_constraint::{
 
 /// `AWS::ServiceCatalog::ServiceAction` and its property types.
 pub mod service_action {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::ServiceAction`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-serviceaction.html)
@@ -1130,6 +1577,32 @@ pub mod service_action {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::ServiceAction`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::ServiceAction",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::Enum(AcceptLanguage::VALUES))
+                .min_length(0)
+                .max_length(100),
+            s::prop(
+                "Definition",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DefinitionParameter))),
+            ),
+            s::prop("DefinitionType", s::Kind::Enum(DefinitionType::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]*$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Name", "DefinitionType", "Definition"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceAction`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceActionAttributes {
         /// `Id`: string.
@@ -1169,6 +1642,21 @@ pub mod service_action {
         }
     }
 
+    /// What the schema says of `DefinitionParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefinitionParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "DefinitionParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Value", s::Kind::String).max_length(4096),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefinitionParameter> for ::stratus_model::Val<DefinitionParameter> {
         fn from(value: DefinitionParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1189,6 +1677,8 @@ pub mod service_action {
     impl AcceptLanguage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::En, Self::Jp, Self::Zh];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["en", "jp", "zh"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1228,6 +1718,8 @@ pub mod service_action {
     impl DefinitionType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SsmAutomation];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSM_AUTOMATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1260,6 +1752,8 @@ pub use service_action::{CfnServiceAction, CfnServiceActionAttributes};
 
 /// `AWS::ServiceCatalog::ServiceActionAssociation` and its property types.
 pub mod service_action_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::ServiceActionAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-serviceactionassociation.html)
@@ -1309,12 +1803,37 @@ pub mod service_action_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::ServiceActionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::ServiceActionAssociation",
+        properties: &[
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\Z")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProvisioningArtifactId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\Z")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ServiceActionId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\Z")
+                .min_length(1)
+                .max_length(100),
+        ],
+        required: &["ProductId", "ProvisioningArtifactId", "ServiceActionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use service_action_association::CfnServiceActionAssociation;
 
 /// `AWS::ServiceCatalog::StackSetConstraint` and its property types.
 pub mod stack_set_constraint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::StackSetConstraint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-stacksetconstraint.html)
@@ -1395,6 +1914,45 @@ pub mod stack_set_constraint {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::StackSetConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::StackSetConstraint",
+        properties: &[
+            s::prop("AcceptLanguage", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+            s::prop("AccountList", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("AdminRole", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(2000),
+            s::prop("ExecutionRole", s::Kind::String),
+            s::prop("PortfolioId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ProductId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-]*$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("RegionList", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("StackInstanceControl", s::Kind::String),
+        ],
+        required: &[
+            "Description",
+            "StackInstanceControl",
+            "PortfolioId",
+            "ProductId",
+            "RegionList",
+            "AdminRole",
+            "AccountList",
+            "ExecutionRole",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStackSetConstraint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStackSetConstraintAttributes {
         /// `Id`: string.
@@ -1412,6 +1970,8 @@ pub use stack_set_constraint::{CfnStackSetConstraint, CfnStackSetConstraintAttri
 
 /// `AWS::ServiceCatalog::TagOption` and its property types.
 pub mod tag_option {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::TagOption`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-tagoption.html)
@@ -1454,6 +2014,26 @@ pub mod tag_option {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalog::TagOption`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::TagOption",
+        properties: &[
+            s::prop("Active", s::Kind::Boolean),
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTagOption`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTagOptionAttributes {
         /// `Id`: string.
@@ -1471,6 +2051,8 @@ pub use tag_option::{CfnTagOption, CfnTagOptionAttributes};
 
 /// `AWS::ServiceCatalog::TagOptionAssociation` and its property types.
 pub mod tag_option_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalog::TagOptionAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-tagoptionassociation.html)
@@ -1490,6 +2072,19 @@ pub mod tag_option_association {
         #[resource(replace)]
         pub tag_option_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ServiceCatalog::TagOptionAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalog::TagOptionAssociation",
+        properties: &[
+            s::prop("ResourceId", s::Kind::String),
+            s::prop("TagOptionId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use tag_option_association::CfnTagOptionAssociation;

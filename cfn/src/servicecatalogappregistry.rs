@@ -4,6 +4,8 @@
 
 /// `AWS::ServiceCatalogAppRegistry::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalogAppRegistry::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html)
@@ -38,6 +40,25 @@ pub mod application {
             }
         }
     }
+
+    /// What the schema says of `AWS::ServiceCatalogAppRegistry::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalogAppRegistry::Application",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("\\w+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
@@ -76,6 +97,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::ServiceCatalogAppRegistry::AttributeGroup` and its property types.
 pub mod attribute_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalogAppRegistry::AttributeGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroup.html)
@@ -118,6 +141,29 @@ pub mod attribute_group {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalogAppRegistry::AttributeGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalogAppRegistry::AttributeGroup",
+        properties: &[
+            s::prop("Attributes", s::Kind::Json)
+                .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(8000),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("\\w+")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAttributeGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAttributeGroupAttributes {
         /// `Id`: string.
@@ -140,6 +186,8 @@ pub use attribute_group::{CfnAttributeGroup, CfnAttributeGroupAttributes};
 
 /// `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation` and its property types.
 pub mod attribute_group_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroupassociation.html)
@@ -179,6 +227,25 @@ pub mod attribute_group_association {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation",
+        properties: &[
+            s::prop("Application", s::Kind::String)
+                .pattern("\\w+|[a-z0-9]{12}")
+                .min_length(1)
+                .max_length(256),
+            s::prop("AttributeGroup", s::Kind::String)
+                .pattern("\\w+|[a-z0-9]{12}")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Application", "AttributeGroup"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAttributeGroupAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAttributeGroupAssociationAttributes {
         /// `ApplicationArn`: string.
@@ -203,6 +270,8 @@ pub use attribute_group_association::{
 
 /// `AWS::ServiceCatalogAppRegistry::ResourceAssociation` and its property types.
 pub mod resource_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceCatalogAppRegistry::ResourceAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-resourceassociation.html)
@@ -249,6 +318,16 @@ pub mod resource_association {
         }
     }
 
+    /// What the schema says of `AWS::ServiceCatalogAppRegistry::ResourceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceCatalogAppRegistry::ResourceAssociation",
+        properties: &[s::prop("Application", s::Kind::String).pattern("\\w+|[a-z0-9]{12}").min_length(1).max_length(256), s::prop("Resource", s::Kind::String).pattern("\\w+|arn:aws[-a-z]*:cloudformation:[a-z]{2}(-gov)?-[a-z]+-\\d:\\d{12}:stack/[a-zA-Z][-A-Za-z0-9]{0,127}/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"), s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES))],
+        required: &["Application", "Resource", "ResourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceAssociationAttributes {
         /// `ApplicationArn`: string.
@@ -276,6 +355,8 @@ pub mod resource_association {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CfnStack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CFN_STACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::ServiceDiscovery::HttpNamespace` and its property types.
 pub mod http_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceDiscovery::HttpNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html)
@@ -37,6 +39,23 @@ pub mod http_namespace {
             }
         }
     }
+
+    /// What the schema says of `AWS::ServiceDiscovery::HttpNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceDiscovery::HttpNamespace",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnHttpNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnHttpNamespaceAttributes {
@@ -80,6 +99,19 @@ pub mod http_namespace {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -91,6 +123,8 @@ pub use http_namespace::{CfnHttpNamespace, CfnHttpNamespaceAttributes};
 
 /// `AWS::ServiceDiscovery::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceDiscovery::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-instance.html)
@@ -124,6 +158,19 @@ pub mod instance {
         }
     }
 
+    /// What the schema says of `AWS::ServiceDiscovery::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceDiscovery::Instance",
+        properties: &[
+            s::prop("InstanceAttributes", s::Kind::Json),
+            s::prop("ServiceId", s::Kind::String),
+        ],
+        required: &["InstanceAttributes", "ServiceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
         /// `InstanceId`: string.
@@ -141,6 +188,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::ServiceDiscovery::PrivateDnsNamespace` and its property types.
 pub mod private_dns_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceDiscovery::PrivateDnsNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-privatednsnamespace.html)
@@ -185,6 +234,25 @@ pub mod private_dns_namespace {
         }
     }
 
+    /// What the schema says of `AWS::ServiceDiscovery::PrivateDnsNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceDiscovery::PrivateDnsNamespace",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Properties", s::Kind::Object(&SCHEMA_Properties)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Vpc", s::Kind::String),
+        ],
+        required: &["Vpc", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPrivateDnsNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPrivateDnsNamespaceAttributes {
         /// `Id`: string.
@@ -215,6 +283,19 @@ pub mod private_dns_namespace {
         pub dns_properties:
             ::std::option::Option<::stratus_model::Val<PrivateDnsPropertiesMutable>>,
     }
+
+    /// What the schema says of `Properties`'s properties; `validate()` checks them.
+    pub static SCHEMA_Properties: s::ObjectSchema = s::ObjectSchema {
+        name: "Properties",
+        properties: &[s::prop(
+            "DnsProperties",
+            s::Kind::Object(&SCHEMA_PrivateDnsPropertiesMutable),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Properties> for ::stratus_model::Val<Properties> {
         fn from(value: Properties) -> Self {
@@ -247,6 +328,19 @@ pub mod private_dns_namespace {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -261,6 +355,16 @@ pub mod private_dns_namespace {
         #[resource(rename = "SOA")]
         pub soa: ::std::option::Option<::stratus_model::Val<Soa>>,
     }
+
+    /// What the schema says of `PrivateDnsPropertiesMutable`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateDnsPropertiesMutable: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateDnsPropertiesMutable",
+        properties: &[s::prop("SOA", s::Kind::Object(&SCHEMA_Soa))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PrivateDnsPropertiesMutable>
         for ::stratus_model::Val<PrivateDnsPropertiesMutable>
@@ -279,6 +383,16 @@ pub mod private_dns_namespace {
         pub ttl: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `SOA`'s properties; `validate()` checks them.
+    pub static SCHEMA_Soa: s::ObjectSchema = s::ObjectSchema {
+        name: "SOA",
+        properties: &[s::prop("TTL", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Soa> for ::stratus_model::Val<Soa> {
         fn from(value: Soa) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -290,6 +404,8 @@ pub use private_dns_namespace::{CfnPrivateDnsNamespace, CfnPrivateDnsNamespaceAt
 
 /// `AWS::ServiceDiscovery::PublicDnsNamespace` and its property types.
 pub mod public_dns_namespace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceDiscovery::PublicDnsNamespace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-publicdnsnamespace.html)
@@ -327,6 +443,24 @@ pub mod public_dns_namespace {
         }
     }
 
+    /// What the schema says of `AWS::ServiceDiscovery::PublicDnsNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceDiscovery::PublicDnsNamespace",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("Properties", s::Kind::Object(&SCHEMA_Properties)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPublicDnsNamespace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPublicDnsNamespaceAttributes {
         /// `Id`: string.
@@ -356,6 +490,19 @@ pub mod public_dns_namespace {
         /// `DnsProperties`: [`PublicDnsPropertiesMutable`].
         pub dns_properties: ::std::option::Option<::stratus_model::Val<PublicDnsPropertiesMutable>>,
     }
+
+    /// What the schema says of `Properties`'s properties; `validate()` checks them.
+    pub static SCHEMA_Properties: s::ObjectSchema = s::ObjectSchema {
+        name: "Properties",
+        properties: &[s::prop(
+            "DnsProperties",
+            s::Kind::Object(&SCHEMA_PublicDnsPropertiesMutable),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Properties> for ::stratus_model::Val<Properties> {
         fn from(value: Properties) -> Self {
@@ -388,6 +535,19 @@ pub mod public_dns_namespace {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -402,6 +562,16 @@ pub mod public_dns_namespace {
         #[resource(rename = "SOA")]
         pub soa: ::std::option::Option<::stratus_model::Val<Soa>>,
     }
+
+    /// What the schema says of `PublicDnsPropertiesMutable`'s properties; `validate()` checks them.
+    pub static SCHEMA_PublicDnsPropertiesMutable: s::ObjectSchema = s::ObjectSchema {
+        name: "PublicDnsPropertiesMutable",
+        properties: &[s::prop("SOA", s::Kind::Object(&SCHEMA_Soa))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PublicDnsPropertiesMutable>
         for ::stratus_model::Val<PublicDnsPropertiesMutable>
@@ -420,6 +590,16 @@ pub mod public_dns_namespace {
         pub ttl: ::std::option::Option<::stratus_model::Val<f64>>,
     }
 
+    /// What the schema says of `SOA`'s properties; `validate()` checks them.
+    pub static SCHEMA_Soa: s::ObjectSchema = s::ObjectSchema {
+        name: "SOA",
+        properties: &[s::prop("TTL", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Soa> for ::stratus_model::Val<Soa> {
         fn from(value: Soa) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -431,6 +611,8 @@ pub use public_dns_namespace::{CfnPublicDnsNamespace, CfnPublicDnsNamespaceAttri
 
 /// `AWS::ServiceDiscovery::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::ServiceDiscovery::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html)
@@ -469,6 +651,35 @@ pub mod service {
         #[resource(replace)]
         pub r#type: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::ServiceDiscovery::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::ServiceDiscovery::Service",
+        properties: &[
+            s::prop("Description", s::Kind::String),
+            s::prop("DnsConfig", s::Kind::Object(&SCHEMA_DnsConfig)),
+            s::prop(
+                "HealthCheckConfig",
+                s::Kind::Object(&SCHEMA_HealthCheckConfig),
+            ),
+            s::prop(
+                "HealthCheckCustomConfig",
+                s::Kind::Object(&SCHEMA_HealthCheckCustomConfig),
+            ),
+            s::prop("Name", s::Kind::String),
+            s::prop("NamespaceId", s::Kind::String),
+            s::prop("ServiceAttributes", s::Kind::Json),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            ),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
@@ -513,6 +724,23 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `DnsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsConfig",
+        properties: &[
+            s::prop(
+                "DnsRecords",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DnsRecord))),
+            ),
+            s::prop("NamespaceId", s::Kind::String),
+            s::prop("RoutingPolicy", s::Kind::String),
+        ],
+        required: &["DnsRecords"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsConfig> for ::stratus_model::Val<DnsConfig> {
         fn from(value: DnsConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -545,6 +773,20 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `HealthCheckConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfig",
+        properties: &[
+            s::prop("FailureThreshold", s::Kind::Number),
+            s::prop("ResourcePath", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
         fn from(value: HealthCheckConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -558,6 +800,16 @@ pub mod service {
         /// `FailureThreshold`: number.
         pub failure_threshold: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `HealthCheckCustomConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckCustomConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckCustomConfig",
+        properties: &[s::prop("FailureThreshold", s::Kind::Number)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HealthCheckCustomConfig>
         for ::stratus_model::Val<HealthCheckCustomConfig>
@@ -592,6 +844,19 @@ pub mod service {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -623,6 +888,19 @@ pub mod service {
             }
         }
     }
+
+    /// What the schema says of `DnsRecord`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsRecord: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsRecord",
+        properties: &[
+            s::prop("TTL", s::Kind::Number),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "TTL"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DnsRecord> for ::stratus_model::Val<DnsRecord> {
         fn from(value: DnsRecord) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::SES::ConfigurationSet` and its property types.
 pub mod configuration_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ConfigurationSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-configurationset.html)
@@ -38,6 +40,35 @@ pub mod configuration_set {
         pub vdm_options: ::std::option::Option<::stratus_model::Val<VdmOptions>>,
     }
 
+    /// What the schema says of `AWS::SES::ConfigurationSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ConfigurationSet",
+        properties: &[
+            s::prop(
+                "ArchivingOptions",
+                s::Kind::Object(&SCHEMA_ArchivingOptions),
+            ),
+            s::prop("DeliveryOptions", s::Kind::Object(&SCHEMA_DeliveryOptions)),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,64}$"),
+            s::prop(
+                "ReputationOptions",
+                s::Kind::Object(&SCHEMA_ReputationOptions),
+            ),
+            s::prop("SendingOptions", s::Kind::Object(&SCHEMA_SendingOptions)),
+            s::prop(
+                "SuppressionOptions",
+                s::Kind::Object(&SCHEMA_SuppressionOptions),
+            ),
+            s::prop("TrackingOptions", s::Kind::Object(&SCHEMA_TrackingOptions)),
+            s::prop("VdmOptions", s::Kind::Object(&SCHEMA_VdmOptions)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `ArchivingOptions`, a property type of `AWS::SES::ConfigurationSet`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -45,6 +76,16 @@ pub mod configuration_set {
         /// `ArchiveArn`: string.
         pub archive_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ArchivingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArchivingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ArchivingOptions",
+        properties: &[s::prop("ArchiveArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ArchivingOptions> for ::stratus_model::Val<ArchivingOptions> {
         fn from(value: ArchivingOptions) -> Self {
@@ -66,6 +107,22 @@ pub mod configuration_set {
         pub tls_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DeliveryOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeliveryOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DeliveryOptions",
+        properties: &[
+            s::prop("MaxDeliverySeconds", s::Kind::Number)
+                .minimum(300.0)
+                .maximum(50400.0),
+            s::prop("SendingPoolName", s::Kind::String),
+            s::prop("TlsPolicy", s::Kind::String).pattern("REQUIRE|OPTIONAL"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeliveryOptions> for ::stratus_model::Val<DeliveryOptions> {
         fn from(value: DeliveryOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -81,6 +138,16 @@ pub mod configuration_set {
         pub reputation_metrics_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `ReputationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReputationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ReputationOptions",
+        properties: &[s::prop("ReputationMetricsEnabled", s::Kind::Boolean).pattern("true|false")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ReputationOptions> for ::stratus_model::Val<ReputationOptions> {
         fn from(value: ReputationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -95,6 +162,16 @@ pub mod configuration_set {
         /// Pattern: `true|false`.
         pub sending_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `SendingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SendingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SendingOptions",
+        properties: &[s::prop("SendingEnabled", s::Kind::Boolean).pattern("true|false")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SendingOptions> for ::stratus_model::Val<SendingOptions> {
         fn from(value: SendingOptions) -> Self {
@@ -112,6 +189,25 @@ pub mod configuration_set {
         /// `ValidationOptions`: [`ValidationOptions`].
         pub validation_options: ::std::option::Option<::stratus_model::Val<ValidationOptions>>,
     }
+
+    /// What the schema says of `SuppressionOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SuppressionOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SuppressionOptions",
+        properties: &[
+            s::prop(
+                "SuppressedReasons",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("BOUNCE|COMPLAINT")),
+            ),
+            s::prop(
+                "ValidationOptions",
+                s::Kind::Object(&SCHEMA_ValidationOptions),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SuppressionOptions> for ::stratus_model::Val<SuppressionOptions> {
         fn from(value: SuppressionOptions) -> Self {
@@ -131,6 +227,19 @@ pub mod configuration_set {
         pub https_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TrackingOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_TrackingOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "TrackingOptions",
+        properties: &[
+            s::prop("CustomRedirectDomain", s::Kind::String),
+            s::prop("HttpsPolicy", s::Kind::String).pattern("REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TrackingOptions> for ::stratus_model::Val<TrackingOptions> {
         fn from(value: TrackingOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -146,6 +255,22 @@ pub mod configuration_set {
         /// `GuardianOptions`: [`GuardianOptions`].
         pub guardian_options: ::std::option::Option<::stratus_model::Val<GuardianOptions>>,
     }
+
+    /// What the schema says of `VdmOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_VdmOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "VdmOptions",
+        properties: &[
+            s::prop(
+                "DashboardOptions",
+                s::Kind::Object(&SCHEMA_DashboardOptions),
+            ),
+            s::prop("GuardianOptions", s::Kind::Object(&SCHEMA_GuardianOptions)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VdmOptions> for ::stratus_model::Val<VdmOptions> {
         fn from(value: VdmOptions) -> Self {
@@ -173,6 +298,19 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `ValidationOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidationOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidationOptions",
+        properties: &[s::prop(
+            "ConditionThreshold",
+            s::Kind::Object(&SCHEMA_ConditionThreshold),
+        )],
+        required: &["ConditionThreshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValidationOptions> for ::stratus_model::Val<ValidationOptions> {
         fn from(value: ValidationOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -199,6 +337,16 @@ pub mod configuration_set {
             }
         }
     }
+
+    /// What the schema says of `DashboardOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashboardOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DashboardOptions",
+        properties: &[s::prop("EngagementMetrics", s::Kind::String).pattern("ENABLED|DISABLED")],
+        required: &["EngagementMetrics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DashboardOptions> for ::stratus_model::Val<DashboardOptions> {
         fn from(value: DashboardOptions) -> Self {
@@ -228,6 +376,18 @@ pub mod configuration_set {
             }
         }
     }
+
+    /// What the schema says of `GuardianOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardianOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardianOptions",
+        properties: &[
+            s::prop("OptimizedSharedDelivery", s::Kind::String).pattern("ENABLED|DISABLED")
+        ],
+        required: &["OptimizedSharedDelivery"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GuardianOptions> for ::stratus_model::Val<GuardianOptions> {
         fn from(value: GuardianOptions) -> Self {
@@ -262,6 +422,22 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `ConditionThreshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConditionThreshold: s::ObjectSchema = s::ObjectSchema {
+        name: "ConditionThreshold",
+        properties: &[
+            s::prop("ConditionThresholdEnabled", s::Kind::String).pattern("ENABLED|DISABLED"),
+            s::prop(
+                "OverallConfidenceThreshold",
+                s::Kind::Object(&SCHEMA_OverallConfidenceThreshold),
+            ),
+        ],
+        required: &["ConditionThresholdEnabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConditionThreshold> for ::stratus_model::Val<ConditionThreshold> {
         fn from(value: ConditionThreshold) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -291,6 +467,18 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `OverallConfidenceThreshold`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverallConfidenceThreshold: s::ObjectSchema = s::ObjectSchema {
+        name: "OverallConfidenceThreshold",
+        properties: &[
+            s::prop("ConfidenceVerdictThreshold", s::Kind::String).pattern("MEDIUM|HIGH|MANAGED")
+        ],
+        required: &["ConfidenceVerdictThreshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OverallConfidenceThreshold>
         for ::stratus_model::Val<OverallConfidenceThreshold>
     {
@@ -304,6 +492,8 @@ pub use configuration_set::CfnConfigurationSet;
 
 /// `AWS::SES::ConfigurationSetEventDestination` and its property types.
 pub mod configuration_set_event_destination {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ConfigurationSetEventDestination`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-configurationseteventdestination.html)
@@ -338,6 +528,22 @@ pub mod configuration_set_event_destination {
             }
         }
     }
+
+    /// What the schema says of `AWS::SES::ConfigurationSetEventDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ConfigurationSetEventDestination",
+        properties: &[
+            s::prop("ConfigurationSetName", s::Kind::String),
+            s::prop(
+                "EventDestination",
+                s::Kind::Object(&SCHEMA_EventDestination),
+            ),
+        ],
+        required: &["ConfigurationSetName", "EventDestination"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationSetEventDestination`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetEventDestinationAttributes {
@@ -397,6 +603,36 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `EventDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "EventDestination",
+        properties: &[
+            s::prop(
+                "CloudWatchDestination",
+                s::Kind::Object(&SCHEMA_CloudWatchDestination),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop(
+                "EventBridgeDestination",
+                s::Kind::Object(&SCHEMA_EventBridgeDestination),
+            ),
+            s::prop(
+                "KinesisFirehoseDestination",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseDestination),
+            ),
+            s::prop(
+                "MatchingEventTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]{0,64}$"),
+            s::prop("SnsDestination", s::Kind::Object(&SCHEMA_SnsDestination)),
+        ],
+        required: &["MatchingEventTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -411,6 +647,22 @@ pub mod configuration_set_event_destination {
         pub dimension_configurations:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<DimensionConfiguration>>>,
     }
+
+    /// What the schema says of `CloudWatchDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchDestination",
+        properties: &[s::prop(
+            "DimensionConfigurations",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_DimensionConfiguration),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchDestination> for ::stratus_model::Val<CloudWatchDestination> {
         fn from(value: CloudWatchDestination) -> Self {
@@ -439,6 +691,19 @@ pub mod configuration_set_event_destination {
             }
         }
     }
+
+    /// What the schema says of `EventBridgeDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventBridgeDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "EventBridgeDestination",
+        properties: &[s::prop("EventBusArn", s::Kind::String)
+            .pattern("^arn:aws[a-z0-9-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[^:]+$")
+            .min_length(36)
+            .max_length(1024)],
+        required: &["EventBusArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EventBridgeDestination> for ::stratus_model::Val<EventBridgeDestination> {
         fn from(value: EventBridgeDestination) -> Self {
@@ -473,6 +738,19 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseDestination",
+        properties: &[
+            s::prop("DeliveryStreamARN", s::Kind::String),
+            s::prop("IAMRoleARN", s::Kind::String),
+        ],
+        required: &["IAMRoleARN", "DeliveryStreamARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -503,6 +781,19 @@ pub mod configuration_set_event_destination {
             }
         }
     }
+
+    /// What the schema says of `SnsDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsDestination",
+        properties: &[s::prop("TopicARN", s::Kind::String)
+            .pattern("^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\\d{12}:[^:]+$")
+            .min_length(36)
+            .max_length(1024)],
+        required: &["TopicARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
         fn from(value: SnsDestination) -> Self {
@@ -549,6 +840,33 @@ pub mod configuration_set_event_destination {
         }
     }
 
+    /// What the schema says of `DimensionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_DimensionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "DimensionConfiguration",
+        properties: &[
+            s::prop("DefaultDimensionValue", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,256}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("DimensionName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_:-]{1,256}$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "DimensionValueSource",
+                s::Kind::Enum(DimensionValueSource::VALUES),
+            ),
+        ],
+        required: &[
+            "DimensionValueSource",
+            "DefaultDimensionValue",
+            "DimensionName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DimensionConfiguration> for ::stratus_model::Val<DimensionConfiguration> {
         fn from(value: DimensionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -581,6 +899,15 @@ pub mod configuration_set_event_destination {
             Self::EmailHeader2,
             Self::LinkTag2,
             Self::MessageTag2,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EMAIL_HEADER",
+            "LINK_TAG",
+            "MESSAGE_TAG",
+            "emailHeader",
+            "linkTag",
+            "messageTag",
         ];
 
         /// The value CloudFormation takes.
@@ -621,6 +948,8 @@ pub use configuration_set_event_destination::{
 
 /// `AWS::SES::ContactList` and its property types.
 pub mod contact_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ContactList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-contactlist.html)
@@ -646,6 +975,26 @@ pub mod contact_list {
         /// Items: `0..=20`.
         pub topics: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Topic>>>,
     }
+
+    /// What the schema says of `AWS::SES::ContactList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ContactList",
+        properties: &[
+            s::prop("ContactListName", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,64}$"),
+            s::prop("Description", s::Kind::String).max_length(500),
+            s::prop(
+                "Topics",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Topic))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// `Topic`, a property type of `AWS::SES::ContactList`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
@@ -685,6 +1034,25 @@ pub mod contact_list {
         }
     }
 
+    /// What the schema says of `Topic`'s properties; `validate()` checks them.
+    pub static SCHEMA_Topic: s::ObjectSchema = s::ObjectSchema {
+        name: "Topic",
+        properties: &[
+            s::prop("DefaultSubscriptionStatus", s::Kind::String),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("DisplayName", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("TopicName", s::Kind::String).pattern("^[a-zA-Z0-9_-]{1,64}$"),
+        ],
+        required: &["TopicName", "DisplayName", "DefaultSubscriptionStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Topic> for ::stratus_model::Val<Topic> {
         fn from(value: Topic) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -696,6 +1064,8 @@ pub use contact_list::CfnContactList;
 
 /// `AWS::SES::CustomVerificationEmailTemplate` and its property types.
 pub mod custom_verification_email_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::CustomVerificationEmailTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-customverificationemailtemplate.html)
@@ -758,12 +1128,41 @@ pub mod custom_verification_email_template {
             }
         }
     }
+
+    /// What the schema says of `AWS::SES::CustomVerificationEmailTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::CustomVerificationEmailTemplate",
+        properties: &[
+            s::prop("FailureRedirectionURL", s::Kind::String),
+            s::prop("FromEmailAddress", s::Kind::String),
+            s::prop("SuccessRedirectionURL", s::Kind::String),
+            s::prop("TemplateContent", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("TemplateSubject", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "TemplateName",
+            "FromEmailAddress",
+            "TemplateSubject",
+            "TemplateContent",
+            "SuccessRedirectionURL",
+            "FailureRedirectionURL",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use custom_verification_email_template::CfnCustomVerificationEmailTemplate;
 
 /// `AWS::SES::DedicatedIpPool` and its property types.
 pub mod dedicated_ip_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::DedicatedIpPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-dedicatedippool.html)
@@ -786,12 +1185,28 @@ pub mod dedicated_ip_pool {
         /// Pattern: `^(STANDARD|MANAGED)$`.
         pub scaling_mode: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SES::DedicatedIpPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::DedicatedIpPool",
+        properties: &[
+            s::prop("PoolName", s::Kind::String).pattern("^[a-z0-9_-]{0,64}$"),
+            s::prop("ScalingMode", s::Kind::String).pattern("^(STANDARD|MANAGED)$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use dedicated_ip_pool::CfnDedicatedIpPool;
 
 /// `AWS::SES::EmailIdentity` and its property types.
 pub mod email_identity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::EmailIdentity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html)
@@ -840,6 +1255,36 @@ pub mod email_identity {
         }
     }
 
+    /// What the schema says of `AWS::SES::EmailIdentity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::EmailIdentity",
+        properties: &[
+            s::prop(
+                "ConfigurationSetAttributes",
+                s::Kind::Object(&SCHEMA_ConfigurationSetAttributes),
+            ),
+            s::prop("DkimAttributes", s::Kind::Object(&SCHEMA_DkimAttributes)),
+            s::prop(
+                "DkimSigningAttributes",
+                s::Kind::Object(&SCHEMA_DkimSigningAttributes),
+            ),
+            s::prop("EmailIdentity", s::Kind::String),
+            s::prop(
+                "FeedbackAttributes",
+                s::Kind::Object(&SCHEMA_FeedbackAttributes),
+            ),
+            s::prop(
+                "MailFromAttributes",
+                s::Kind::Object(&SCHEMA_MailFromAttributes),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EmailIdentity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnEmailIdentity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEmailIdentityAttributes {
         /// `DkimDNSTokenName1`: string.
@@ -886,6 +1331,16 @@ pub mod email_identity {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ConfigurationSetAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationSetAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationSetAttributes",
+        properties: &[s::prop("ConfigurationSetName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationSetAttributes>
         for ::stratus_model::Val<ConfigurationSetAttributes>
     {
@@ -901,6 +1356,16 @@ pub mod email_identity {
         /// `SigningEnabled`: boolean.
         pub signing_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `DkimAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_DkimAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "DkimAttributes",
+        properties: &[s::prop("SigningEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DkimAttributes> for ::stratus_model::Val<DkimAttributes> {
         fn from(value: DkimAttributes) -> Self {
@@ -924,6 +1389,20 @@ pub mod email_identity {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DkimSigningAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_DkimSigningAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "DkimSigningAttributes",
+        properties: &[
+            s::prop("DomainSigningPrivateKey", s::Kind::String),
+            s::prop("DomainSigningSelector", s::Kind::String),
+            s::prop("NextSigningKeyLength", s::Kind::String).pattern("RSA_1024_BIT|RSA_2048_BIT"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DkimSigningAttributes> for ::stratus_model::Val<DkimSigningAttributes> {
         fn from(value: DkimSigningAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -937,6 +1416,16 @@ pub mod email_identity {
         /// `EmailForwardingEnabled`: boolean.
         pub email_forwarding_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `FeedbackAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_FeedbackAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "FeedbackAttributes",
+        properties: &[s::prop("EmailForwardingEnabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FeedbackAttributes> for ::stratus_model::Val<FeedbackAttributes> {
         fn from(value: FeedbackAttributes) -> Self {
@@ -956,6 +1445,20 @@ pub mod email_identity {
         pub mail_from_domain: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `MailFromAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_MailFromAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "MailFromAttributes",
+        properties: &[
+            s::prop("BehaviorOnMxFailure", s::Kind::String)
+                .pattern("USE_DEFAULT_VALUE|REJECT_MESSAGE"),
+            s::prop("MailFromDomain", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MailFromAttributes> for ::stratus_model::Val<MailFromAttributes> {
         fn from(value: MailFromAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -967,6 +1470,8 @@ pub use email_identity::{CfnEmailIdentity, CfnEmailIdentityAttributes};
 
 /// `AWS::SES::MailManagerAddonInstance` and its property types.
 pub mod mail_manager_addon_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerAddonInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddoninstance.html)
@@ -1002,6 +1507,22 @@ pub mod mail_manager_addon_instance {
         }
     }
 
+    /// What the schema says of `AWS::SES::MailManagerAddonInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerAddonInstance",
+        properties: &[
+            s::prop("AddonSubscriptionId", s::Kind::String)
+                .pattern("^as-[a-zA-Z0-9]{1,64}$")
+                .min_length(4)
+                .max_length(67),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AddonSubscriptionId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMailManagerAddonInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerAddonInstanceAttributes {
         /// `AddonInstanceArn`: string.
@@ -1031,6 +1552,8 @@ pub use mail_manager_addon_instance::{
 
 /// `AWS::SES::MailManagerAddonSubscription` and its property types.
 pub mod mail_manager_addon_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerAddonSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddonsubscription.html)
@@ -1062,6 +1585,19 @@ pub mod mail_manager_addon_subscription {
         }
     }
 
+    /// What the schema says of `AWS::SES::MailManagerAddonSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerAddonSubscription",
+        properties: &[
+            s::prop("AddonName", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AddonName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMailManagerAddonSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerAddonSubscriptionAttributes {
         /// `AddonSubscriptionArn`: string.
@@ -1088,6 +1624,8 @@ pub use mail_manager_addon_subscription::{
 
 /// `AWS::SES::MailManagerAddressList` and its property types.
 pub mod mail_manager_address_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerAddressList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageraddresslist.html)
@@ -1108,6 +1646,22 @@ pub mod mail_manager_address_list {
         #[resource(replace)]
         pub address_list_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SES::MailManagerAddressList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerAddressList",
+        properties: &[
+            s::prop("AddressListName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMailManagerAddressList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerAddressListAttributes {
@@ -1133,6 +1687,8 @@ pub use mail_manager_address_list::{
 
 /// `AWS::SES::MailManagerArchive` and its property types.
 pub mod mail_manager_archive {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerArchive`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerarchive.html)
@@ -1158,6 +1714,26 @@ pub mod mail_manager_archive {
         /// `Retention`: JSON.
         pub retention: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `AWS::SES::MailManagerArchive`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerArchive",
+        properties: &[
+            s::prop("ArchiveName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("KmsKeyArn", s::Kind::String).pattern(
+                "^arn:aws(|-cn|-us-gov|-eusc):kms:[a-z0-9-]{1,20}:[0-9]{12}:(key|alias)/.+$",
+            ),
+            s::prop("Retention", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMailManagerArchive`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerArchiveAttributes {
@@ -1186,6 +1762,8 @@ pub use mail_manager_archive::{CfnMailManagerArchive, CfnMailManagerArchiveAttri
 
 /// `AWS::SES::MailManagerIngressPoint` and its property types.
 pub mod mail_manager_ingress_point {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerIngressPoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanageringresspoint.html)
@@ -1251,6 +1829,36 @@ pub mod mail_manager_ingress_point {
         }
     }
 
+    /// What the schema says of `AWS::SES::MailManagerIngressPoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerIngressPoint",
+        properties: &[
+            s::prop("IngressPointConfiguration", s::Kind::Json),
+            s::prop("IngressPointName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_\\-]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("NetworkConfiguration", s::Kind::Json),
+            s::prop("RuleSetId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "StatusToUpdate",
+                s::Kind::Enum(IngressPointStatusToUpdate::VALUES),
+            ),
+            s::prop("TlsPolicy", s::Kind::Enum(TlsPolicy::VALUES)),
+            s::prop("TrafficPolicyId", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Type", s::Kind::Enum(IngressPointType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type", "TrafficPolicyId", "RuleSetId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMailManagerIngressPoint`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerIngressPointAttributes {
         /// `IngressPointId`: string.
@@ -1290,6 +1898,8 @@ pub mod mail_manager_ingress_point {
     impl IngressPointStatusToUpdate {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Closed];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "CLOSED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1334,6 +1944,8 @@ pub mod mail_manager_ingress_point {
     impl TlsPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional, Self::Fips];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL", "FIPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1377,6 +1989,8 @@ pub mod mail_manager_ingress_point {
     impl IngressPointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Open, Self::Auth, Self::Mtls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OPEN", "AUTH", "MTLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1413,6 +2027,8 @@ pub use mail_manager_ingress_point::{
 
 /// `AWS::SES::MailManagerRelay` and its property types.
 pub mod mail_manager_relay {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerRelay`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerrelay.html)
@@ -1460,6 +2076,30 @@ pub mod mail_manager_relay {
         }
     }
 
+    /// What the schema says of `AWS::SES::MailManagerRelay`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerRelay",
+        properties: &[
+            s::prop("Authentication", s::Kind::Json),
+            s::prop("RelayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-_]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ServerName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-\\.]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("ServerPort", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Authentication", "ServerName", "ServerPort"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMailManagerRelay`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerRelayAttributes {
         /// `RelayArn`: string.
@@ -1482,6 +2122,8 @@ pub use mail_manager_relay::{CfnMailManagerRelay, CfnMailManagerRelayAttributes}
 
 /// `AWS::SES::MailManagerRuleSet` and its property types.
 pub mod mail_manager_rule_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerRuleSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagerruleset.html)
@@ -1516,6 +2158,28 @@ pub mod mail_manager_rule_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::SES::MailManagerRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerRuleSet",
+        properties: &[
+            s::prop("RuleSetName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            )
+            .min_items(0)
+            .max_items(40),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Rules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMailManagerRuleSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerRuleSetAttributes {
@@ -1572,6 +2236,30 @@ pub mod mail_manager_rule_set {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(1)
+                .max_items(10),
+            s::prop("Conditions", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(0)
+                .max_items(10),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_.-]+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Unless", s::Kind::List(&s::prop("", s::Kind::Json)))
+                .min_items(0)
+                .max_items(10),
+        ],
+        required: &["Actions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1583,6 +2271,8 @@ pub use mail_manager_rule_set::{CfnMailManagerRuleSet, CfnMailManagerRuleSetAttr
 
 /// `AWS::SES::MailManagerTrafficPolicy` and its property types.
 pub mod mail_manager_traffic_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MailManagerTrafficPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-mailmanagertrafficpolicy.html)
@@ -1627,6 +2317,28 @@ pub mod mail_manager_traffic_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SES::MailManagerTrafficPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MailManagerTrafficPolicy",
+        properties: &[
+            s::prop("DefaultAction", s::Kind::Enum(AcceptAction::VALUES)),
+            s::prop("MaxMessageSizeBytes", s::Kind::Number).minimum(1.0),
+            s::prop(
+                "PolicyStatements",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PolicyStatement))),
+            ),
+            s::prop("TrafficPolicyName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_\\-]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DefaultAction", "PolicyStatements"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnMailManagerTrafficPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMailManagerTrafficPolicyAttributes {
@@ -1673,6 +2385,19 @@ pub mod mail_manager_traffic_policy {
         }
     }
 
+    /// What the schema says of `PolicyStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_PolicyStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "PolicyStatement",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(AcceptAction::VALUES)),
+            s::prop("Conditions", s::Kind::List(&s::prop("", s::Kind::Json))).min_items(1),
+        ],
+        required: &["Action", "Conditions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PolicyStatement> for ::stratus_model::Val<PolicyStatement> {
         fn from(value: PolicyStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1691,6 +2416,8 @@ pub mod mail_manager_traffic_policy {
     impl AcceptAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1726,6 +2453,8 @@ pub use mail_manager_traffic_policy::{
 
 /// `AWS::SES::MultiRegionEndpoint` and its property types.
 pub mod multi_region_endpoint {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::MultiRegionEndpoint`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-multiregionendpoint.html)
@@ -1766,6 +2495,23 @@ pub mod multi_region_endpoint {
         }
     }
 
+    /// What the schema says of `AWS::SES::MultiRegionEndpoint`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::MultiRegionEndpoint",
+        properties: &[
+            s::prop("Details", s::Kind::Object(&SCHEMA_Details)),
+            s::prop("EndpointName", s::Kind::String)
+                .pattern("^[\\w\\-_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["EndpointName", "Details"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `Details`, a property type of `AWS::SES::MultiRegionEndpoint`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -1785,6 +2531,21 @@ pub mod multi_region_endpoint {
             }
         }
     }
+
+    /// What the schema says of `Details`'s properties; `validate()` checks them.
+    pub static SCHEMA_Details: s::ObjectSchema = s::ObjectSchema {
+        name: "Details",
+        properties: &[s::prop(
+            "RouteDetails",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RouteDetail))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["RouteDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Details> for ::stratus_model::Val<Details> {
         fn from(value: Details) -> Self {
@@ -1812,6 +2573,16 @@ pub mod multi_region_endpoint {
         }
     }
 
+    /// What the schema says of `RouteDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_RouteDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "RouteDetail",
+        properties: &[s::prop("Region", s::Kind::String)],
+        required: &["Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RouteDetail> for ::stratus_model::Val<RouteDetail> {
         fn from(value: RouteDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1823,6 +2594,8 @@ pub use multi_region_endpoint::CfnMultiRegionEndpoint;
 
 /// `AWS::SES::ReceiptFilter` and its property types.
 pub mod receipt_filter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ReceiptFilter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptfilter.html)
@@ -1848,6 +2621,16 @@ pub mod receipt_filter {
             }
         }
     }
+
+    /// What the schema says of `AWS::SES::ReceiptFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ReceiptFilter",
+        properties: &[s::prop("Filter", s::Kind::Object(&SCHEMA_Filter))],
+        required: &["Filter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnReceiptFilter`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReceiptFilterAttributes {
@@ -1882,6 +2665,19 @@ pub mod receipt_filter {
         }
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("IpFilter", s::Kind::Object(&SCHEMA_IpFilter)),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["IpFilter"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1913,6 +2709,19 @@ pub mod receipt_filter {
         }
     }
 
+    /// What the schema says of `IpFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "IpFilter",
+        properties: &[
+            s::prop("Cidr", s::Kind::String),
+            s::prop("Policy", s::Kind::String),
+        ],
+        required: &["Policy", "Cidr"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpFilter> for ::stratus_model::Val<IpFilter> {
         fn from(value: IpFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1924,6 +2733,8 @@ pub use receipt_filter::{CfnReceiptFilter, CfnReceiptFilterAttributes};
 
 /// `AWS::SES::ReceiptRule` and its property types.
 pub mod receipt_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ReceiptRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptrule.html)
@@ -1960,6 +2771,20 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `AWS::SES::ReceiptRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ReceiptRule",
+        properties: &[
+            s::prop("After", s::Kind::String),
+            s::prop("Rule", s::Kind::Object(&SCHEMA_Rule)),
+            s::prop("RuleSetName", s::Kind::String),
+        ],
+        required: &["Rule", "RuleSetName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReceiptRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReceiptRuleAttributes {
         /// `Id`: string.
@@ -1991,6 +2816,26 @@ pub mod receipt_rule {
         pub tls_policy: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop(
+                "Actions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action))),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("Name", s::Kind::String),
+            s::prop("Recipients", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("ScanEnabled", s::Kind::Boolean),
+            s::prop("TlsPolicy", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2019,6 +2864,25 @@ pub mod receipt_rule {
         /// `WorkmailAction`: [`WorkmailAction`].
         pub workmail_action: ::std::option::Option<::stratus_model::Val<WorkmailAction>>,
     }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("AddHeaderAction", s::Kind::Object(&SCHEMA_AddHeaderAction)),
+            s::prop("BounceAction", s::Kind::Object(&SCHEMA_BounceAction)),
+            s::prop("ConnectAction", s::Kind::Object(&SCHEMA_ConnectAction)),
+            s::prop("LambdaAction", s::Kind::Object(&SCHEMA_LambdaAction)),
+            s::prop("S3Action", s::Kind::Object(&SCHEMA_S3Action)),
+            s::prop("SNSAction", s::Kind::Object(&SCHEMA_SnsAction)),
+            s::prop("StopAction", s::Kind::Object(&SCHEMA_StopAction)),
+            s::prop("WorkmailAction", s::Kind::Object(&SCHEMA_WorkmailAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
@@ -2050,6 +2914,19 @@ pub mod receipt_rule {
             }
         }
     }
+
+    /// What the schema says of `AddHeaderAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AddHeaderAction: s::ObjectSchema = s::ObjectSchema {
+        name: "AddHeaderAction",
+        properties: &[
+            s::prop("HeaderName", s::Kind::String),
+            s::prop("HeaderValue", s::Kind::String),
+        ],
+        required: &["HeaderValue", "HeaderName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AddHeaderAction> for ::stratus_model::Val<AddHeaderAction> {
         fn from(value: AddHeaderAction) -> Self {
@@ -2093,6 +2970,22 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `BounceAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_BounceAction: s::ObjectSchema = s::ObjectSchema {
+        name: "BounceAction",
+        properties: &[
+            s::prop("Message", s::Kind::String),
+            s::prop("Sender", s::Kind::String),
+            s::prop("SmtpReplyCode", s::Kind::String),
+            s::prop("StatusCode", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["Sender", "SmtpReplyCode", "Message"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BounceAction> for ::stratus_model::Val<BounceAction> {
         fn from(value: BounceAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2126,6 +3019,19 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `ConnectAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectAction",
+        properties: &[
+            s::prop("IAMRoleARN", s::Kind::String),
+            s::prop("InstanceARN", s::Kind::String),
+        ],
+        required: &["InstanceARN", "IAMRoleARN"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectAction> for ::stratus_model::Val<ConnectAction> {
         fn from(value: ConnectAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2157,6 +3063,20 @@ pub mod receipt_rule {
             }
         }
     }
+
+    /// What the schema says of `LambdaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_LambdaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "LambdaAction",
+        properties: &[
+            s::prop("FunctionArn", s::Kind::String),
+            s::prop("InvocationType", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["FunctionArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LambdaAction> for ::stratus_model::Val<LambdaAction> {
         fn from(value: LambdaAction) -> Self {
@@ -2196,6 +3116,22 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `S3Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Action: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Action",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("IamRoleArn", s::Kind::String),
+            s::prop("KmsKeyArn", s::Kind::String),
+            s::prop("ObjectKeyPrefix", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Action> for ::stratus_model::Val<S3Action> {
         fn from(value: S3Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2211,6 +3147,19 @@ pub mod receipt_rule {
         /// `TopicArn`: string.
         pub topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SNSAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsAction: s::ObjectSchema = s::ObjectSchema {
+        name: "SNSAction",
+        properties: &[
+            s::prop("Encoding", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnsAction> for ::stratus_model::Val<SnsAction> {
         fn from(value: SnsAction) -> Self {
@@ -2241,6 +3190,19 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `StopAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_StopAction: s::ObjectSchema = s::ObjectSchema {
+        name: "StopAction",
+        properties: &[
+            s::prop("Scope", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["Scope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<StopAction> for ::stratus_model::Val<StopAction> {
         fn from(value: StopAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2270,6 +3232,19 @@ pub mod receipt_rule {
         }
     }
 
+    /// What the schema says of `WorkmailAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkmailAction: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkmailAction",
+        properties: &[
+            s::prop("OrganizationArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["OrganizationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkmailAction> for ::stratus_model::Val<WorkmailAction> {
         fn from(value: WorkmailAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2281,6 +3256,8 @@ pub use receipt_rule::{CfnReceiptRule, CfnReceiptRuleAttributes};
 
 /// `AWS::SES::ReceiptRuleSet` and its property types.
 pub mod receipt_rule_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::ReceiptRuleSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptruleset.html)
@@ -2296,6 +3273,16 @@ pub mod receipt_rule_set {
         #[resource(replace)]
         pub rule_set_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SES::ReceiptRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::ReceiptRuleSet",
+        properties: &[s::prop("RuleSetName", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnReceiptRuleSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReceiptRuleSetAttributes {
@@ -2314,6 +3301,8 @@ pub use receipt_rule_set::{CfnReceiptRuleSet, CfnReceiptRuleSetAttributes};
 
 /// `AWS::SES::Template` and its property types.
 pub mod template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::Template`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-template.html)
@@ -2330,6 +3319,19 @@ pub mod template {
         /// `Template`: [`Template`].
         pub template: ::std::option::Option<::stratus_model::Val<Template>>,
     }
+
+    /// What the schema says of `AWS::SES::Template`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::Template",
+        properties: &[
+            s::prop("Template", s::Kind::Object(&SCHEMA_Template)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTemplateAttributes {
@@ -2374,6 +3376,24 @@ pub mod template {
         }
     }
 
+    /// What the schema says of `Template`'s properties; `validate()` checks them.
+    pub static SCHEMA_Template: s::ObjectSchema = s::ObjectSchema {
+        name: "Template",
+        properties: &[
+            s::prop("HtmlPart", s::Kind::String),
+            s::prop("SubjectPart", s::Kind::String),
+            s::prop("TemplateName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_-]{1,64}$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("TextPart", s::Kind::String),
+        ],
+        required: &["SubjectPart"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Template> for ::stratus_model::Val<Template> {
         fn from(value: Template) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2385,6 +3405,8 @@ pub use template::{CfnTemplate, CfnTemplateAttributes};
 
 /// `AWS::SES::Tenant` and its property types.
 pub mod tenant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::Tenant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-tenant.html)
@@ -2423,6 +3445,27 @@ pub mod tenant {
         }
     }
 
+    /// What the schema says of `AWS::SES::Tenant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::Tenant",
+        properties: &[
+            s::prop(
+                "ResourceAssociations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ResourceAssociation))),
+            )
+            .min_items(0),
+            s::prop("TenantName", s::Kind::String)
+                .pattern("^[\\w\\-_]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["TenantName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTenant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTenantAttributes {
         /// `Arn`: string.
@@ -2456,6 +3499,16 @@ pub mod tenant {
         }
     }
 
+    /// What the schema says of `ResourceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResourceAssociation: s::ObjectSchema = s::ObjectSchema {
+        name: "ResourceAssociation",
+        properties: &[s::prop("ResourceArn", s::Kind::String).min_length(1)],
+        required: &["ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResourceAssociation> for ::stratus_model::Val<ResourceAssociation> {
         fn from(value: ResourceAssociation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2467,6 +3520,8 @@ pub use tenant::{CfnTenant, CfnTenantAttributes};
 
 /// `AWS::SES::VdmAttributes` and its property types.
 pub mod vdm_attributes {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SES::VdmAttributes`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-vdmattributes.html)
@@ -2482,6 +3537,25 @@ pub mod vdm_attributes {
         /// `GuardianAttributes`: [`GuardianAttributes`].
         pub guardian_attributes: ::std::option::Option<::stratus_model::Val<GuardianAttributes>>,
     }
+
+    /// What the schema says of `AWS::SES::VdmAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SES::VdmAttributes",
+        properties: &[
+            s::prop(
+                "DashboardAttributes",
+                s::Kind::Object(&SCHEMA_DashboardAttributes),
+            ),
+            s::prop(
+                "GuardianAttributes",
+                s::Kind::Object(&SCHEMA_GuardianAttributes),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnVdmAttributes`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVdmAttributesAttributes {
@@ -2504,6 +3578,16 @@ pub mod vdm_attributes {
         pub engagement_metrics: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DashboardAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_DashboardAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "DashboardAttributes",
+        properties: &[s::prop("EngagementMetrics", s::Kind::String).pattern("ENABLED|DISABLED")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DashboardAttributes> for ::stratus_model::Val<DashboardAttributes> {
         fn from(value: DashboardAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2519,6 +3603,18 @@ pub mod vdm_attributes {
         pub optimized_shared_delivery:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `GuardianAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardianAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardianAttributes",
+        properties: &[
+            s::prop("OptimizedSharedDelivery", s::Kind::String).pattern("ENABLED|DISABLED")
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GuardianAttributes> for ::stratus_model::Val<GuardianAttributes> {
         fn from(value: GuardianAttributes) -> Self {

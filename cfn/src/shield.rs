@@ -4,6 +4,8 @@
 
 /// `AWS::Shield::DRTAccess` and its property types.
 pub mod drt_access {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Shield::DRTAccess`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-drtaccess.html)
@@ -36,6 +38,24 @@ pub mod drt_access {
         }
     }
 
+    /// What the schema says of `AWS::Shield::DRTAccess`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Shield::DRTAccess",
+        properties: &[
+            s::prop(
+                "LogBucketList",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(3).max_length(63)),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("RoleArn", s::Kind::String).max_length(2048),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDrtAccess`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDrtAccessAttributes {
         /// `AccountId`: string.
@@ -53,6 +73,8 @@ pub use drt_access::{CfnDrtAccess, CfnDrtAccessAttributes};
 
 /// `AWS::Shield::ProactiveEngagement` and its property types.
 pub mod proactive_engagement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Shield::ProactiveEngagement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-proactiveengagement.html)
@@ -89,6 +111,27 @@ pub mod proactive_engagement {
             }
         }
     }
+
+    /// What the schema says of `AWS::Shield::ProactiveEngagement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Shield::ProactiveEngagement",
+        properties: &[
+            s::prop(
+                "EmergencyContactList",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EmergencyContact))),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "ProactiveEngagementStatus",
+                s::Kind::Enum(ProactiveEngagementStatus::VALUES),
+            ),
+        ],
+        required: &["ProactiveEngagementStatus", "EmergencyContactList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProactiveEngagement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProactiveEngagementAttributes {
@@ -134,6 +177,29 @@ pub mod proactive_engagement {
         }
     }
 
+    /// What the schema says of `EmergencyContact`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmergencyContact: s::ObjectSchema = s::ObjectSchema {
+        name: "EmergencyContact",
+        properties: &[
+            s::prop("ContactNotes", s::Kind::String)
+                .pattern("^[\\w\\s\\.\\-,:/()+@]*$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("EmailAddress", s::Kind::String)
+                .pattern("^\\S+@\\S+\\.\\S+$")
+                .min_length(1)
+                .max_length(150),
+            s::prop("PhoneNumber", s::Kind::String)
+                .pattern("^\\+[1-9]\\d{1,14}$")
+                .min_length(1)
+                .max_length(16),
+        ],
+        required: &["EmailAddress"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmergencyContact> for ::stratus_model::Val<EmergencyContact> {
         fn from(value: EmergencyContact) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -152,6 +218,8 @@ pub mod proactive_engagement {
     impl ProactiveEngagementStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -187,6 +255,8 @@ pub use proactive_engagement::{CfnProactiveEngagement, CfnProactiveEngagementAtt
 
 /// `AWS::Shield::Protection` and its property types.
 pub mod protection {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Shield::Protection`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protection.html)
@@ -239,6 +309,35 @@ pub mod protection {
         }
     }
 
+    /// What the schema says of `AWS::Shield::Protection`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Shield::Protection",
+        properties: &[
+            s::prop(
+                "ApplicationLayerAutomaticResponseConfiguration",
+                s::Kind::Object(&SCHEMA_ApplicationLayerAutomaticResponseConfiguration),
+            ),
+            s::prop(
+                "HealthCheckArns",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            )
+            .max_items(1),
+            s::prop("Name", s::Kind::String)
+                .pattern("[ a-zA-Z0-9_\\.\\-]*")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("^arn:aws")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ResourceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProtection`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProtectionAttributes {
         /// `ProtectionId`: string.
@@ -282,6 +381,20 @@ pub mod protection {
         }
     }
 
+    /// What the schema says of `ApplicationLayerAutomaticResponseConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationLayerAutomaticResponseConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "ApplicationLayerAutomaticResponseConfiguration",
+            properties: &[
+                s::prop("Action", s::Kind::Json),
+                s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            ],
+            required: &["Action", "Status"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<ApplicationLayerAutomaticResponseConfiguration>
         for ::stratus_model::Val<ApplicationLayerAutomaticResponseConfiguration>
     {
@@ -302,6 +415,8 @@ pub mod protection {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -335,6 +450,8 @@ pub use protection::{CfnProtection, CfnProtectionAttributes};
 
 /// `AWS::Shield::ProtectionGroup` and its property types.
 pub mod protection_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Shield::ProtectionGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protectiongroup.html)
@@ -389,6 +506,36 @@ pub mod protection_group {
         }
     }
 
+    /// What the schema says of `AWS::Shield::ProtectionGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Shield::ProtectionGroup",
+        properties: &[
+            s::prop("Aggregation", s::Kind::Enum(Aggregation::VALUES)),
+            s::prop(
+                "Members",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:aws")
+                        .min_length(1)
+                        .max_length(2048),
+                ),
+            )
+            .min_items(0)
+            .max_items(10000),
+            s::prop("Pattern", s::Kind::Enum(Pattern::VALUES)),
+            s::prop("ProtectionGroupId", s::Kind::String)
+                .pattern("[a-zA-Z0-9\\-]*")
+                .min_length(1)
+                .max_length(36),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Aggregation", "Pattern", "ProtectionGroupId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProtectionGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProtectionGroupAttributes {
         /// `ProtectionGroupArn`: string.
@@ -415,6 +562,8 @@ pub mod protection_group {
     impl Aggregation {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sum, Self::Mean, Self::Max];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SUM", "MEAN", "MAX"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -458,6 +607,8 @@ pub mod protection_group {
     impl Pattern {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Arbitrary, Self::ByResourceType];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ARBITRARY", "BY_RESOURCE_TYPE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -513,6 +664,15 @@ pub mod protection_group {
             Self::ClassicLoadBalancer,
             Self::ApplicationLoadBalancer,
             Self::GlobalAccelerator,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CLOUDFRONT_DISTRIBUTION",
+            "ROUTE_53_HOSTED_ZONE",
+            "ELASTIC_IP_ALLOCATION",
+            "CLASSIC_LOAD_BALANCER",
+            "APPLICATION_LOAD_BALANCER",
+            "GLOBAL_ACCELERATOR",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::Signer::ProfilePermission` and its property types.
 pub mod profile_permission {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Signer::ProfilePermission`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-profilepermission.html)
@@ -60,12 +62,33 @@ pub mod profile_permission {
             }
         }
     }
+
+    /// What the schema says of `AWS::Signer::ProfilePermission`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Signer::ProfilePermission",
+        properties: &[
+            s::prop("Action", s::Kind::String),
+            s::prop("Principal", s::Kind::String),
+            s::prop("ProfileName", s::Kind::String).pattern("^[0-9a-zA-Z_]{2,64}$"),
+            s::prop("ProfileVersion", s::Kind::String)
+                .pattern("^[0-9a-zA-Z]{10}$")
+                .min_length(10)
+                .max_length(10),
+            s::prop("StatementId", s::Kind::String),
+        ],
+        required: &["ProfileName", "Action", "Principal", "StatementId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use profile_permission::CfnProfilePermission;
 
 /// `AWS::Signer::SigningProfile` and its property types.
 pub mod signing_profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Signer::SigningProfile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html)
@@ -102,6 +125,23 @@ pub mod signing_profile {
             }
         }
     }
+
+    /// What the schema says of `AWS::Signer::SigningProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Signer::SigningProfile",
+        properties: &[
+            s::prop("PlatformId", s::Kind::Enum(PlatformId::VALUES)),
+            s::prop(
+                "SignatureValidityPeriod",
+                s::Kind::Object(&SCHEMA_SignatureValidityPeriod),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PlatformId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSigningProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSigningProfileAttributes {
@@ -141,6 +181,19 @@ pub mod signing_profile {
         pub value: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `SignatureValidityPeriod`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignatureValidityPeriod: s::ObjectSchema = s::ObjectSchema {
+        name: "SignatureValidityPeriod",
+        properties: &[
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SignatureValidityPeriod>
         for ::stratus_model::Val<SignatureValidityPeriod>
     {
@@ -162,6 +215,9 @@ pub mod signing_profile {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::AwsLambdaSha384Ecdsa, Self::NotationOciSha384Ecdsa];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AWSLambda-SHA384-ECDSA", "Notation-OCI-SHA384-ECDSA"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -204,6 +260,8 @@ pub mod signing_profile {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Days, Self::Months, Self::Years];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DAYS", "MONTHS", "YEARS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

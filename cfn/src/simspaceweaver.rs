@@ -4,6 +4,8 @@
 
 /// `AWS::SimSpaceWeaver::Simulation` and its property types.
 pub mod simulation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SimSpaceWeaver::Simulation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-simspaceweaver-simulation.html)
@@ -60,6 +62,31 @@ pub mod simulation {
         }
     }
 
+    /// What the schema says of `AWS::SimSpaceWeaver::Simulation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SimSpaceWeaver::Simulation",
+        properties: &[
+            s::prop("MaximumDuration", s::Kind::String)
+                .pattern("^\\d{1,5}[mhdMHD]$")
+                .min_length(2)
+                .max_length(6),
+            s::prop("Name", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\-]{1,2048}$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:(?:aws|aws-cn|aws-us-gov):iam::(\\d{12})?:role\\/(.+)$")
+                .min_length(0)
+                .max_length(1600),
+            s::prop("SchemaS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("SnapshotS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+        ],
+        required: &["Name", "RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSimulation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSimulationAttributes {
         /// `DescribePayload`: string.
@@ -99,6 +126,24 @@ pub mod simulation {
             }
         }
     }
+
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_\\-]{3,63}$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("ObjectKey", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+        ],
+        required: &["BucketName", "ObjectKey"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {

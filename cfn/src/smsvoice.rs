@@ -4,6 +4,8 @@
 
 /// `AWS::SMSVOICE::ConfigurationSet` and its property types.
 pub mod configuration_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::ConfigurationSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-configurationset.html)
@@ -39,6 +41,33 @@ pub mod configuration_set {
         pub protect_configuration_id:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SMSVOICE::ConfigurationSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::ConfigurationSet",
+        properties: &[
+            s::prop("ConfigurationSetName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("DefaultSenderId", s::Kind::String).pattern("^[A-Za-z0-9_-]+$"),
+            s::prop(
+                "EventDestinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_EventDestination))),
+            )
+            .max_items(5),
+            s::prop("MessageFeedbackEnabled", s::Kind::Boolean),
+            s::prop("ProtectConfigurationId", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:/-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationSetAttributes {
@@ -99,6 +128,35 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `EventDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_EventDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "EventDestination",
+        properties: &[
+            s::prop(
+                "CloudWatchLogsDestination",
+                s::Kind::Object(&SCHEMA_CloudWatchLogsDestination),
+            ),
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("EventDestinationName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "KinesisFirehoseDestination",
+                s::Kind::Object(&SCHEMA_KinesisFirehoseDestination),
+            ),
+            s::prop(
+                "MatchingEventTypes",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("SnsDestination", s::Kind::Object(&SCHEMA_SnsDestination)),
+        ],
+        required: &["EventDestinationName", "Enabled", "MatchingEventTypes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EventDestination> for ::stratus_model::Val<EventDestination> {
         fn from(value: EventDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -131,6 +189,19 @@ pub mod configuration_set {
             }
         }
     }
+
+    /// What the schema says of `CloudWatchLogsDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsDestination",
+        properties: &[
+            s::prop("IamRoleArn", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("LogGroupArn", s::Kind::String).pattern("^arn:\\S+$"),
+        ],
+        required: &["IamRoleArn", "LogGroupArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsDestination>
         for ::stratus_model::Val<CloudWatchLogsDestination>
@@ -167,6 +238,19 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `KinesisFirehoseDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_KinesisFirehoseDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "KinesisFirehoseDestination",
+        properties: &[
+            s::prop("DeliveryStreamArn", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("IamRoleArn", s::Kind::String).pattern("^arn:\\S+$"),
+        ],
+        required: &["IamRoleArn", "DeliveryStreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<KinesisFirehoseDestination>
         for ::stratus_model::Val<KinesisFirehoseDestination>
     {
@@ -196,6 +280,16 @@ pub mod configuration_set {
         }
     }
 
+    /// What the schema says of `SnsDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsDestination",
+        properties: &[s::prop("TopicArn", s::Kind::String).pattern("^arn:\\S+$")],
+        required: &["TopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SnsDestination> for ::stratus_model::Val<SnsDestination> {
         fn from(value: SnsDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -207,6 +301,8 @@ pub use configuration_set::{CfnConfigurationSet, CfnConfigurationSetAttributes};
 
 /// `AWS::SMSVOICE::OptOutList` and its property types.
 pub mod opt_out_list {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::OptOutList`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-optoutlist.html)
@@ -228,6 +324,22 @@ pub mod opt_out_list {
         pub opt_out_list_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::SMSVOICE::OptOutList`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::OptOutList",
+        properties: &[
+            s::prop("OptOutListName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnOptOutList`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnOptOutListAttributes {
         /// `Arn`: string.
@@ -245,6 +357,8 @@ pub use opt_out_list::{CfnOptOutList, CfnOptOutListAttributes};
 
 /// `AWS::SMSVOICE::PhoneNumber` and its property types.
 pub mod phone_number {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::PhoneNumber`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-phonenumber.html)
@@ -317,6 +431,44 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `AWS::SMSVOICE::PhoneNumber`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::PhoneNumber",
+        properties: &[
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop("IsoCountryCode", s::Kind::String).pattern("^[A-Z]{2}$"),
+            s::prop(
+                "MandatoryKeywords",
+                s::Kind::Object(&SCHEMA_MandatoryKeywords),
+            ),
+            s::prop(
+                "NumberCapabilities",
+                s::Kind::List(&s::prop("", s::Kind::Enum(NumberCapabilitie::VALUES))),
+            ),
+            s::prop("NumberType", s::Kind::Enum(NumberType::VALUES)),
+            s::prop("OptOutListName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:/-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "OptionalKeywords",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OptionalKeyword))),
+            ),
+            s::prop("SelfManagedOptOutsEnabled", s::Kind::Boolean),
+            s::prop("TwoWay", s::Kind::Object(&SCHEMA_TwoWay)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "IsoCountryCode",
+            "NumberCapabilities",
+            "NumberType",
+            "MandatoryKeywords",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPhoneNumber`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPhoneNumberAttributes {
         /// `Arn`: string.
@@ -366,6 +518,19 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `MandatoryKeywords`'s properties; `validate()` checks them.
+    pub static SCHEMA_MandatoryKeywords: s::ObjectSchema = s::ObjectSchema {
+        name: "MandatoryKeywords",
+        properties: &[
+            s::prop("HELP", s::Kind::Object(&SCHEMA_MandatoryKeyword)),
+            s::prop("STOP", s::Kind::Object(&SCHEMA_MandatoryKeyword)),
+        ],
+        required: &["STOP", "HELP"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MandatoryKeywords> for ::stratus_model::Val<MandatoryKeywords> {
         fn from(value: MandatoryKeywords) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +572,24 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `OptionalKeyword`'s properties; `validate()` checks them.
+    pub static SCHEMA_OptionalKeyword: s::ObjectSchema = s::ObjectSchema {
+        name: "OptionalKeyword",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Keyword", s::Kind::String)
+                .pattern("^(?!(?i)(stop|help)$)[ \\S]+")
+                .max_length(30),
+            s::prop("Message", s::Kind::String)
+                .pattern("^(?!\\s*$)[\\s\\S]+$")
+                .max_length(1600),
+        ],
+        required: &["Keyword", "Message", "Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OptionalKeyword> for ::stratus_model::Val<OptionalKeyword> {
         fn from(value: OptionalKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -439,6 +622,20 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `TwoWay`'s properties; `validate()` checks them.
+    pub static SCHEMA_TwoWay: s::ObjectSchema = s::ObjectSchema {
+        name: "TwoWay",
+        properties: &[
+            s::prop("ChannelArn", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("ChannelRole", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TwoWay> for ::stratus_model::Val<TwoWay> {
         fn from(value: TwoWay) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -467,6 +664,18 @@ pub mod phone_number {
         }
     }
 
+    /// What the schema says of `MandatoryKeyword`'s properties; `validate()` checks them.
+    pub static SCHEMA_MandatoryKeyword: s::ObjectSchema = s::ObjectSchema {
+        name: "MandatoryKeyword",
+        properties: &[s::prop("Message", s::Kind::String)
+            .pattern("^(?!\\s*$)[\\s\\S]+$")
+            .max_length(1600)],
+        required: &["Message"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MandatoryKeyword> for ::stratus_model::Val<MandatoryKeyword> {
         fn from(value: MandatoryKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -487,6 +696,8 @@ pub mod phone_number {
     impl NumberCapabilitie {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sms, Self::Voice, Self::Mms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SMS", "VOICE", "MMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -537,6 +748,9 @@ pub mod phone_number {
             Self::TenDlc,
             Self::Simulator,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["LONG_CODE", "TOLL_FREE", "TEN_DLC", "SIMULATOR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -581,6 +795,8 @@ pub mod phone_number {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutomaticResponse, Self::OptOut, Self::OptIn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC_RESPONSE", "OPT_OUT", "OPT_IN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -615,6 +831,8 @@ pub use phone_number::{CfnPhoneNumber, CfnPhoneNumberAttributes};
 
 /// `AWS::SMSVOICE::Pool` and its property types.
 pub mod pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::Pool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-pool.html)
@@ -673,6 +891,44 @@ pub mod pool {
         }
     }
 
+    /// What the schema says of `AWS::SMSVOICE::Pool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::Pool",
+        properties: &[
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop(
+                "MandatoryKeywords",
+                s::Kind::Object(&SCHEMA_MandatoryKeywords),
+            ),
+            s::prop("OptOutListName", s::Kind::String)
+                .pattern("^[A-Za-z0-9_:/-]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "OptionalKeywords",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_OptionalKeyword))),
+            ),
+            s::prop(
+                "OriginationIdentities",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:\\S+")
+                        .min_length(20)
+                        .max_length(256),
+                ),
+            )
+            .min_items(1),
+            s::prop("SelfManagedOptOutsEnabled", s::Kind::Boolean),
+            s::prop("SharedRoutesEnabled", s::Kind::Boolean),
+            s::prop("TwoWay", s::Kind::Object(&SCHEMA_TwoWay)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["OriginationIdentities", "MandatoryKeywords"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPoolAttributes {
         /// `Arn`: string.
@@ -717,6 +973,19 @@ pub mod pool {
         }
     }
 
+    /// What the schema says of `MandatoryKeywords`'s properties; `validate()` checks them.
+    pub static SCHEMA_MandatoryKeywords: s::ObjectSchema = s::ObjectSchema {
+        name: "MandatoryKeywords",
+        properties: &[
+            s::prop("HELP", s::Kind::Object(&SCHEMA_MandatoryKeyword)),
+            s::prop("STOP", s::Kind::Object(&SCHEMA_MandatoryKeyword)),
+        ],
+        required: &["STOP", "HELP"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MandatoryKeywords> for ::stratus_model::Val<MandatoryKeywords> {
         fn from(value: MandatoryKeywords) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -758,6 +1027,24 @@ pub mod pool {
         }
     }
 
+    /// What the schema says of `OptionalKeyword`'s properties; `validate()` checks them.
+    pub static SCHEMA_OptionalKeyword: s::ObjectSchema = s::ObjectSchema {
+        name: "OptionalKeyword",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(Action::VALUES)),
+            s::prop("Keyword", s::Kind::String)
+                .pattern("^(?!(?i)(stop|help)$)[ \\S]+")
+                .max_length(30),
+            s::prop("Message", s::Kind::String)
+                .pattern("^(?!\\s*$)[\\s\\S]+$")
+                .max_length(1600),
+        ],
+        required: &["Keyword", "Message", "Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<OptionalKeyword> for ::stratus_model::Val<OptionalKeyword> {
         fn from(value: OptionalKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -790,6 +1077,20 @@ pub mod pool {
         }
     }
 
+    /// What the schema says of `TwoWay`'s properties; `validate()` checks them.
+    pub static SCHEMA_TwoWay: s::ObjectSchema = s::ObjectSchema {
+        name: "TwoWay",
+        properties: &[
+            s::prop("ChannelArn", s::Kind::String).pattern("^[ \\S]+"),
+            s::prop("ChannelRole", s::Kind::String).pattern("^arn:\\S+$"),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TwoWay> for ::stratus_model::Val<TwoWay> {
         fn from(value: TwoWay) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -818,6 +1119,18 @@ pub mod pool {
         }
     }
 
+    /// What the schema says of `MandatoryKeyword`'s properties; `validate()` checks them.
+    pub static SCHEMA_MandatoryKeyword: s::ObjectSchema = s::ObjectSchema {
+        name: "MandatoryKeyword",
+        properties: &[s::prop("Message", s::Kind::String)
+            .pattern("^(?!\\s*$)[\\s\\S]+$")
+            .max_length(1600)],
+        required: &["Message"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MandatoryKeyword> for ::stratus_model::Val<MandatoryKeyword> {
         fn from(value: MandatoryKeyword) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -838,6 +1151,8 @@ pub mod pool {
     impl Action {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AutomaticResponse, Self::OptOut, Self::OptIn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC_RESPONSE", "OPT_OUT", "OPT_IN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -872,6 +1187,8 @@ pub use pool::{CfnPool, CfnPoolAttributes};
 
 /// `AWS::SMSVOICE::ProtectConfiguration` and its property types.
 pub mod protect_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::ProtectConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-protectconfiguration.html)
@@ -890,6 +1207,20 @@ pub mod protect_configuration {
         /// `DeletionProtectionEnabled`: boolean.
         pub deletion_protection_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `AWS::SMSVOICE::ProtectConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::ProtectConfiguration",
+        properties: &[
+            s::prop("CountryRuleSet", s::Kind::Object(&SCHEMA_CountryRuleSet)),
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnProtectConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProtectConfigurationAttributes {
@@ -922,6 +1253,29 @@ pub mod protect_configuration {
         #[resource(rename = "VOICE")]
         pub voice: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<CountryRule>>>,
     }
+
+    /// What the schema says of `CountryRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_CountryRuleSet: s::ObjectSchema = s::ObjectSchema {
+        name: "CountryRuleSet",
+        properties: &[
+            s::prop(
+                "MMS",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CountryRule))),
+            ),
+            s::prop(
+                "SMS",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CountryRule))),
+            ),
+            s::prop(
+                "VOICE",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CountryRule))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CountryRuleSet> for ::stratus_model::Val<CountryRuleSet> {
         fn from(value: CountryRuleSet) -> Self {
@@ -956,6 +1310,19 @@ pub mod protect_configuration {
         }
     }
 
+    /// What the schema says of `CountryRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_CountryRule: s::ObjectSchema = s::ObjectSchema {
+        name: "CountryRule",
+        properties: &[
+            s::prop("CountryCode", s::Kind::String).pattern("^[A-Z]{2}$"),
+            s::prop("ProtectStatus", s::Kind::Enum(ProtectStatus::VALUES)),
+        ],
+        required: &["CountryCode", "ProtectStatus"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CountryRule> for ::stratus_model::Val<CountryRule> {
         fn from(value: CountryRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -978,6 +1345,8 @@ pub mod protect_configuration {
     impl ProtectStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Allow, Self::Block, Self::Monitor, Self::Filter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW", "BLOCK", "MONITOR", "FILTER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1013,6 +1382,8 @@ pub use protect_configuration::{CfnProtectConfiguration, CfnProtectConfiguration
 
 /// `AWS::SMSVOICE::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-resourcepolicy.html)
@@ -1046,12 +1417,27 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SMSVOICE::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::ResourcePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("ResourceArn", s::Kind::String).pattern("^arn:\\S+$"),
+        ],
+        required: &["ResourceArn", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::SMSVOICE::SenderId` and its property types.
 pub mod sender_id {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SMSVOICE::SenderId`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-senderid.html)
@@ -1094,6 +1480,21 @@ pub mod sender_id {
             }
         }
     }
+
+    /// What the schema says of `AWS::SMSVOICE::SenderId`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SMSVOICE::SenderId",
+        properties: &[
+            s::prop("DeletionProtectionEnabled", s::Kind::Boolean),
+            s::prop("IsoCountryCode", s::Kind::String).pattern("^[A-Z]{2}$"),
+            s::prop("SenderId", s::Kind::String).pattern("^[A-Z0-9_-]+$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IsoCountryCode", "SenderId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSenderId`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSenderIdAttributes {

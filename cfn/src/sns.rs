@@ -4,6 +4,8 @@
 
 /// `AWS::SNS::Subscription` and its property types.
 pub mod subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SNS::Subscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html)
@@ -69,6 +71,28 @@ pub mod subscription {
         }
     }
 
+    /// What the schema says of `AWS::SNS::Subscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SNS::Subscription",
+        properties: &[
+            s::prop("DeliveryPolicy", s::Kind::Json),
+            s::prop("Endpoint", s::Kind::String),
+            s::prop("FilterPolicy", s::Kind::Json),
+            s::prop("FilterPolicyScope", s::Kind::String),
+            s::prop("Protocol", s::Kind::String),
+            s::prop("RawMessageDelivery", s::Kind::Boolean),
+            s::prop("RedrivePolicy", s::Kind::Json),
+            s::prop("Region", s::Kind::String),
+            s::prop("ReplayPolicy", s::Kind::Json),
+            s::prop("SubscriptionRoleArn", s::Kind::String),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["TopicArn", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSubscriptionAttributes {
         /// `Arn`: string.
@@ -86,6 +110,8 @@ pub use subscription::{CfnSubscription, CfnSubscriptionAttributes};
 
 /// `AWS::SNS::Topic` and its property types.
 pub mod topic {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SNS::Topic`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html)
@@ -134,6 +160,36 @@ pub mod topic {
         pub tracing_config: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::SNS::Topic`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SNS::Topic",
+        properties: &[
+            s::prop("ArchivePolicy", s::Kind::Json),
+            s::prop("ContentBasedDeduplication", s::Kind::Boolean),
+            s::prop("DataProtectionPolicy", s::Kind::Json),
+            s::prop(
+                "DeliveryStatusLogging",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LoggingConfig))),
+            ),
+            s::prop("DisplayName", s::Kind::String),
+            s::prop("FifoThroughputScope", s::Kind::String),
+            s::prop("FifoTopic", s::Kind::Boolean),
+            s::prop("KmsMasterKeyId", s::Kind::String),
+            s::prop("SignatureVersion", s::Kind::String),
+            s::prop(
+                "Subscription",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Subscription))),
+            ),
+            s::prop("TopicName", s::Kind::String).max_length(256),
+            s::prop("TracingConfig", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTopic`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicAttributes {
         /// `TopicArn`: string.
@@ -177,6 +233,21 @@ pub mod topic {
         }
     }
 
+    /// What the schema says of `LoggingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfig",
+        properties: &[
+            s::prop("FailureFeedbackRoleArn", s::Kind::String),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("SuccessFeedbackRoleArn", s::Kind::String),
+            s::prop("SuccessFeedbackSampleRate", s::Kind::String),
+        ],
+        required: &["Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfig> for ::stratus_model::Val<LoggingConfig> {
         fn from(value: LoggingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -208,6 +279,19 @@ pub mod topic {
         }
     }
 
+    /// What the schema says of `Subscription`'s properties; `validate()` checks them.
+    pub static SCHEMA_Subscription: s::ObjectSchema = s::ObjectSchema {
+        name: "Subscription",
+        properties: &[
+            s::prop("Endpoint", s::Kind::String),
+            s::prop("Protocol", s::Kind::String),
+        ],
+        required: &["Endpoint", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Subscription> for ::stratus_model::Val<Subscription> {
         fn from(value: Subscription) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -238,6 +322,9 @@ pub mod topic {
             Self::Firehose,
             Self::Application,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["http/s", "sqs", "lambda", "firehose", "application"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -274,6 +361,8 @@ pub use topic::{CfnTopic, CfnTopicAttributes};
 
 /// `AWS::SNS::TopicInlinePolicy` and its property types.
 pub mod topic_inline_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SNS::TopicInlinePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicinlinepolicy.html)
@@ -306,12 +395,27 @@ pub mod topic_inline_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SNS::TopicInlinePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SNS::TopicInlinePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("TopicArn", s::Kind::String),
+        ],
+        required: &["PolicyDocument", "TopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use topic_inline_policy::CfnTopicInlinePolicy;
 
 /// `AWS::SNS::TopicPolicy` and its property types.
 pub mod topic_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SNS::TopicPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html)
@@ -344,6 +448,19 @@ pub mod topic_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SNS::TopicPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SNS::TopicPolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("Topics", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["PolicyDocument", "Topics"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTopicPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTopicPolicyAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::SQS::Queue` and its property types.
 pub mod queue {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SQS::Queue`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html)
@@ -61,6 +63,45 @@ pub mod queue {
         pub visibility_timeout: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `AWS::SQS::Queue`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SQS::Queue",
+        properties: &[
+            s::prop("ContentBasedDeduplication", s::Kind::Boolean),
+            s::prop("DeduplicationScope", s::Kind::String),
+            s::prop("DelaySeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(900.0),
+            s::prop("FifoQueue", s::Kind::Boolean),
+            s::prop("FifoThroughputLimit", s::Kind::String),
+            s::prop("KmsDataKeyReusePeriodSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(86400.0),
+            s::prop("KmsMasterKeyId", s::Kind::String),
+            s::prop("MaximumMessageSize", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(1048576.0),
+            s::prop("MessageRetentionPeriod", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(1209600.0),
+            s::prop("QueueName", s::Kind::String),
+            s::prop("ReceiveMessageWaitTimeSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(20.0),
+            s::prop("RedriveAllowPolicy", s::Kind::Json),
+            s::prop("RedrivePolicy", s::Kind::Json),
+            s::prop("SqsManagedSseEnabled", s::Kind::Boolean),
+            s::prop("VisibilityTimeout", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(43200.0),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQueue`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueueAttributes {
         /// `QueueUrl`: string.
@@ -83,6 +124,8 @@ pub use queue::{CfnQueue, CfnQueueAttributes};
 
 /// `AWS::SQS::QueueInlinePolicy` and its property types.
 pub mod queue_inline_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SQS::QueueInlinePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queueinlinepolicy.html)
@@ -115,12 +158,27 @@ pub mod queue_inline_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SQS::QueueInlinePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SQS::QueueInlinePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("Queue", s::Kind::String),
+        ],
+        required: &["PolicyDocument", "Queue"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use queue_inline_policy::CfnQueueInlinePolicy;
 
 /// `AWS::SQS::QueuePolicy` and its property types.
 pub mod queue_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SQS::QueuePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queuepolicy.html)
@@ -153,6 +211,19 @@ pub mod queue_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SQS::QueuePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SQS::QueuePolicy",
+        properties: &[
+            s::prop("PolicyDocument", s::Kind::Json),
+            s::prop("Queues", s::Kind::List(&s::prop("", s::Kind::String))),
+        ],
+        required: &["PolicyDocument", "Queues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnQueuePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQueuePolicyAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::SSM::Association` and its property types.
 pub mod association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::Association`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
@@ -103,6 +105,66 @@ pub mod association {
         }
     }
 
+    /// What the schema says of `AWS::SSM::Association`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::Association",
+        properties: &[
+            s::prop("ApplyOnlyAtCronInterval", s::Kind::Boolean),
+            s::prop("AssociationName", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.]{3,128}$"),
+            s::prop("AutomationTargetParameterName", s::Kind::String)
+                .min_length(1)
+                .max_length(50),
+            s::prop(
+                "CalendarNames",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "ComplianceSeverity",
+                s::Kind::Enum(ComplianceSeverity::VALUES),
+            ),
+            s::prop("DocumentVersion", s::Kind::String)
+                .pattern("([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)"),
+            s::prop("InstanceId", s::Kind::String).pattern("(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)"),
+            s::prop("MaxConcurrency", s::Kind::String)
+                .pattern("^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$")
+                .min_length(1)
+                .max_length(7),
+            s::prop("MaxErrors", s::Kind::String)
+                .pattern("^([1-9][0-9]{0,6}|[0]|[1-9][0-9]%|[0-9]%|100%)$")
+                .min_length(1)
+                .max_length(7),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
+            s::prop(
+                "OutputLocation",
+                s::Kind::Object(&SCHEMA_InstanceAssociationOutputLocation),
+            ),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::List(&s::prop("", s::Kind::String)))),
+            ),
+            s::prop("ScheduleExpression", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ScheduleOffset", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(6.0),
+            s::prop("SyncCompliance", s::Kind::Enum(SyncCompliance::VALUES)),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("WaitForSuccessTimeoutSeconds", s::Kind::Integer)
+                .minimum(15.0)
+                .maximum(172800.0),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssociationAttributes {
         /// `AssociationId`: string.
@@ -122,6 +184,19 @@ pub mod association {
         /// `S3Location`: [`S3OutputLocation`].
         pub s3_location: ::std::option::Option<::stratus_model::Val<S3OutputLocation>>,
     }
+
+    /// What the schema says of `InstanceAssociationOutputLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceAssociationOutputLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceAssociationOutputLocation",
+        properties: &[s::prop(
+            "S3Location",
+            s::Kind::Object(&SCHEMA_S3OutputLocation),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceAssociationOutputLocation>
         for ::stratus_model::Val<InstanceAssociationOutputLocation>
@@ -161,6 +236,24 @@ pub mod association {
         }
     }
 
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$|resource-groups:Name")
+                .min_length(1)
+                .max_length(163),
+            s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(50),
+        ],
+        required: &["Key", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -180,6 +273,26 @@ pub mod association {
         /// `OutputS3Region`: string.
         pub output_s3_region: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3OutputLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3OutputLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "S3OutputLocation",
+        properties: &[
+            s::prop("OutputS3BucketName", s::Kind::String)
+                .min_length(3)
+                .max_length(63),
+            s::prop("OutputS3KeyPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("OutputS3Region", s::Kind::String)
+                .min_length(3)
+                .max_length(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3OutputLocation> for ::stratus_model::Val<S3OutputLocation> {
         fn from(value: S3OutputLocation) -> Self {
@@ -211,6 +324,9 @@ pub mod association {
             Self::Low,
             Self::Unspecified,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -254,6 +370,8 @@ pub mod association {
     impl SyncCompliance {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Auto, Self::Manual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTO", "MANUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -287,6 +405,8 @@ pub use association::{CfnAssociation, CfnAssociationAttributes};
 
 /// `AWS::SSM::Document` and its property types.
 pub mod document {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::Document`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-document.html)
@@ -356,6 +476,39 @@ pub mod document {
         }
     }
 
+    /// What the schema says of `AWS::SSM::Document`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::Document",
+        properties: &[
+            s::prop(
+                "Attachments",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_AttachmentsSource))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Content", s::Kind::Json).min_length(1),
+            s::prop("DocumentFormat", s::Kind::Enum(DocumentFormat::VALUES)),
+            s::prop("DocumentType", s::Kind::Enum(DocumentType::VALUES)),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.]{3,128}$"),
+            s::prop(
+                "Requires",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DocumentRequires))),
+            )
+            .min_items(1),
+            s::prop("TargetType", s::Kind::String)
+                .pattern("^\\/[\\w\\.\\-\\:\\/]*$")
+                .min_length(0)
+                .max_length(200),
+            s::prop("UpdateMethod", s::Kind::Enum(UpdateMethod::VALUES)),
+            s::prop("VersionName", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.]{1,128}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AttachmentsSource`, a property type of `AWS::SSM::Document`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq, Default)]
     #[resource(crate = "::stratus_model")]
@@ -372,6 +525,32 @@ pub mod document {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AttachmentsSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AttachmentsSource: s::ObjectSchema = s::ObjectSchema {
+        name: "AttachmentsSource",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(Key::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .min_length(1)
+                        .max_length(100000),
+                ),
+            )
+            .min_items(1)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AttachmentsSource> for ::stratus_model::Val<AttachmentsSource> {
         fn from(value: AttachmentsSource) -> Self {
@@ -393,6 +572,23 @@ pub mod document {
         pub version: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DocumentRequires`'s properties; `validate()` checks them.
+    pub static SCHEMA_DocumentRequires: s::ObjectSchema = s::ObjectSchema {
+        name: "DocumentRequires",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.:/]{3,200}$")
+                .max_length(200),
+            s::prop("Version", s::Kind::String)
+                .pattern("([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)")
+                .max_length(8),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DocumentRequires> for ::stratus_model::Val<DocumentRequires> {
         fn from(value: DocumentRequires) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -413,6 +609,8 @@ pub mod document {
     impl DocumentFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Yaml, Self::Json, Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["YAML", "JSON", "TEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -496,6 +694,24 @@ pub mod document {
             Self::ProblemAnalysisTemplate,
             Self::Session,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ApplicationConfiguration",
+            "ApplicationConfigurationSchema",
+            "Automation",
+            "Automation.ChangeTemplate",
+            "AutoApprovalPolicy",
+            "ChangeCalendar",
+            "CloudFormation",
+            "Command",
+            "DeploymentStrategy",
+            "ManualApprovalPolicy",
+            "Package",
+            "Policy",
+            "ProblemAnalysis",
+            "ProblemAnalysisTemplate",
+            "Session",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -549,6 +765,8 @@ pub mod document {
     impl UpdateMethod {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Replace, Self::NewVersion];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Replace", "NewVersion"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -592,6 +810,9 @@ pub mod document {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::SourceUrl, Self::S3FileUrl, Self::AttachmentReference];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SourceUrl", "S3FileUrl", "AttachmentReference"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -626,6 +847,8 @@ pub use document::CfnDocument;
 
 /// `AWS::SSM::MaintenanceWindow` and its property types.
 pub mod maintenance_window {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::MaintenanceWindow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindow.html)
@@ -697,6 +920,47 @@ pub mod maintenance_window {
         }
     }
 
+    /// What the schema says of `AWS::SSM::MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::MaintenanceWindow",
+        properties: &[
+            s::prop("AllowUnassociatedTargets", s::Kind::Boolean),
+            s::prop("Cutoff", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Duration", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(24.0),
+            s::prop("EndDate", s::Kind::String),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]{3,128}$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Schedule", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("ScheduleOffset", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(6.0),
+            s::prop("ScheduleTimezone", s::Kind::String),
+            s::prop("StartDate", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "AllowUnassociatedTargets",
+            "Cutoff",
+            "Schedule",
+            "Duration",
+            "Name",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMaintenanceWindow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowAttributes {
         /// `WindowId`: string.
@@ -714,6 +978,8 @@ pub use maintenance_window::{CfnMaintenanceWindow, CfnMaintenanceWindowAttribute
 
 /// `AWS::SSM::MaintenanceWindowTarget` and its property types.
 pub mod maintenance_window_target {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::MaintenanceWindowTarget`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtarget.html)
@@ -769,6 +1035,38 @@ pub mod maintenance_window_target {
         }
     }
 
+    /// What the schema says of `AWS::SSM::MaintenanceWindowTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::MaintenanceWindowTarget",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]{3,128}$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("OwnerInformation", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Targets))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("WindowId", s::Kind::String)
+                .pattern("^mw-[0-9a-f]{17}$")
+                .min_length(20)
+                .max_length(20),
+        ],
+        required: &["WindowId", "ResourceType", "Targets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMaintenanceWindowTarget`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowTargetAttributes {
         /// `WindowTargetId`: string.
@@ -811,6 +1109,16 @@ pub mod maintenance_window_target {
         }
     }
 
+    /// What the schema says of `Targets`'s properties; `validate()` checks them.
+    pub static SCHEMA_Targets: s::ObjectSchema = s::ObjectSchema {
+        name: "Targets",
+        properties: &[s::prop("Key", s::Kind::String).pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$").min_length(1).max_length(163), s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))).min_items(0).max_items(50)],
+        required: &["Values", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Targets> for ::stratus_model::Val<Targets> {
         fn from(value: Targets) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -829,6 +1137,8 @@ pub mod maintenance_window_target {
     impl ResourceType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Instance, Self::ResourceGroup];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INSTANCE", "RESOURCE_GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -864,6 +1174,8 @@ pub use maintenance_window_target::{
 
 /// `AWS::SSM::MaintenanceWindowTask` and its property types.
 pub mod maintenance_window_task {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::MaintenanceWindowTask`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html)
@@ -954,6 +1266,55 @@ pub mod maintenance_window_task {
         }
     }
 
+    /// What the schema says of `AWS::SSM::MaintenanceWindowTask`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::MaintenanceWindowTask",
+        properties: &[
+            s::prop("CutoffBehavior", s::Kind::Enum(CutoffBehavior::VALUES)),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("LoggingInfo", s::Kind::Object(&SCHEMA_LoggingInfo)),
+            s::prop("MaxConcurrency", s::Kind::String)
+                .pattern("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")
+                .min_length(1)
+                .max_length(7),
+            s::prop("MaxErrors", s::Kind::String)
+                .pattern("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$")
+                .min_length(1)
+                .max_length(7),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]{3,128}$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("TaskArn", s::Kind::String)
+                .min_length(1)
+                .max_length(1600),
+            s::prop(
+                "TaskInvocationParameters",
+                s::Kind::Object(&SCHEMA_TaskInvocationParameters),
+            ),
+            s::prop("TaskParameters", s::Kind::Json),
+            s::prop("TaskType", s::Kind::Enum(TaskType::VALUES)),
+            s::prop("WindowId", s::Kind::String)
+                .pattern("^mw-[0-9a-f]{17}$")
+                .min_length(20)
+                .max_length(20),
+        ],
+        required: &["WindowId", "Priority", "TaskType", "TaskArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMaintenanceWindowTask`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMaintenanceWindowTaskAttributes {
         /// `WindowTaskId`: string.
@@ -994,6 +1355,20 @@ pub mod maintenance_window_task {
         }
     }
 
+    /// What the schema says of `LoggingInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingInfo",
+        properties: &[
+            s::prop("Region", s::Kind::String),
+            s::prop("S3Bucket", s::Kind::String),
+            s::prop("S3Prefix", s::Kind::String),
+        ],
+        required: &["S3Bucket", "Region"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingInfo> for ::stratus_model::Val<LoggingInfo> {
         fn from(value: LoggingInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1030,6 +1405,16 @@ pub mod maintenance_window_task {
         }
     }
 
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[s::prop("Key", s::Kind::String).pattern("^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$").min_length(1).max_length(163), s::prop("Values", s::Kind::List(&s::prop("", s::Kind::String))).min_items(0).max_items(50)],
+        required: &["Values", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1054,6 +1439,33 @@ pub mod maintenance_window_task {
             ::std::option::Option<::stratus_model::Val<MaintenanceWindowStepFunctionsParameters>>,
     }
 
+    /// What the schema says of `TaskInvocationParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_TaskInvocationParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "TaskInvocationParameters",
+        properties: &[
+            s::prop(
+                "MaintenanceWindowAutomationParameters",
+                s::Kind::Object(&SCHEMA_MaintenanceWindowAutomationParameters),
+            ),
+            s::prop(
+                "MaintenanceWindowLambdaParameters",
+                s::Kind::Object(&SCHEMA_MaintenanceWindowLambdaParameters),
+            ),
+            s::prop(
+                "MaintenanceWindowRunCommandParameters",
+                s::Kind::Object(&SCHEMA_MaintenanceWindowRunCommandParameters),
+            ),
+            s::prop(
+                "MaintenanceWindowStepFunctionsParameters",
+                s::Kind::Object(&SCHEMA_MaintenanceWindowStepFunctionsParameters),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TaskInvocationParameters>
         for ::stratus_model::Val<TaskInvocationParameters>
     {
@@ -1071,6 +1483,19 @@ pub mod maintenance_window_task {
         /// `Parameters`: JSON.
         pub parameters: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `MaintenanceWindowAutomationParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindowAutomationParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindowAutomationParameters",
+        properties: &[
+            s::prop("DocumentVersion", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindowAutomationParameters>
         for ::stratus_model::Val<MaintenanceWindowAutomationParameters>
@@ -1091,6 +1516,20 @@ pub mod maintenance_window_task {
         /// `Qualifier`: string.
         pub qualifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MaintenanceWindowLambdaParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindowLambdaParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindowLambdaParameters",
+        properties: &[
+            s::prop("ClientContext", s::Kind::String),
+            s::prop("Payload", s::Kind::String),
+            s::prop("Qualifier", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindowLambdaParameters>
         for ::stratus_model::Val<MaintenanceWindowLambdaParameters>
@@ -1131,6 +1570,34 @@ pub mod maintenance_window_task {
         pub timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `MaintenanceWindowRunCommandParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindowRunCommandParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindowRunCommandParameters",
+        properties: &[
+            s::prop(
+                "CloudWatchOutputConfig",
+                s::Kind::Object(&SCHEMA_CloudWatchOutputConfig),
+            ),
+            s::prop("Comment", s::Kind::String),
+            s::prop("DocumentHash", s::Kind::String),
+            s::prop("DocumentHashType", s::Kind::String),
+            s::prop("DocumentVersion", s::Kind::String),
+            s::prop(
+                "NotificationConfig",
+                s::Kind::Object(&SCHEMA_NotificationConfig),
+            ),
+            s::prop("OutputS3BucketName", s::Kind::String),
+            s::prop("OutputS3KeyPrefix", s::Kind::String),
+            s::prop("Parameters", s::Kind::Json),
+            s::prop("ServiceRoleArn", s::Kind::String),
+            s::prop("TimeoutSeconds", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaintenanceWindowRunCommandParameters>
         for ::stratus_model::Val<MaintenanceWindowRunCommandParameters>
     {
@@ -1148,6 +1615,19 @@ pub mod maintenance_window_task {
         /// `Name`: string.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MaintenanceWindowStepFunctionsParameters`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindowStepFunctionsParameters: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindowStepFunctionsParameters",
+        properties: &[
+            s::prop("Input", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MaintenanceWindowStepFunctionsParameters>
         for ::stratus_model::Val<MaintenanceWindowStepFunctionsParameters>
@@ -1167,6 +1647,19 @@ pub mod maintenance_window_task {
         /// `CloudWatchOutputEnabled`: boolean.
         pub cloud_watch_output_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `CloudWatchOutputConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchOutputConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchOutputConfig",
+        properties: &[
+            s::prop("CloudWatchLogGroupName", s::Kind::String),
+            s::prop("CloudWatchOutputEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchOutputConfig> for ::stratus_model::Val<CloudWatchOutputConfig> {
         fn from(value: CloudWatchOutputConfig) -> Self {
@@ -1201,6 +1694,23 @@ pub mod maintenance_window_task {
         }
     }
 
+    /// What the schema says of `NotificationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfig",
+        properties: &[
+            s::prop("NotificationArn", s::Kind::String),
+            s::prop(
+                "NotificationEvents",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("NotificationType", s::Kind::String),
+        ],
+        required: &["NotificationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotificationConfig> for ::stratus_model::Val<NotificationConfig> {
         fn from(value: NotificationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1219,6 +1729,8 @@ pub mod maintenance_window_task {
     impl CutoffBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CancelTask, Self::ContinueTask];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CANCEL_TASK", "CONTINUE_TASK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1268,6 +1780,9 @@ pub mod maintenance_window_task {
             Self::RunCommand,
             Self::StepFunctions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["AUTOMATION", "LAMBDA", "RUN_COMMAND", "STEP_FUNCTIONS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1303,6 +1818,8 @@ pub use maintenance_window_task::{CfnMaintenanceWindowTask, CfnMaintenanceWindow
 
 /// `AWS::SSM::Parameter` and its property types.
 pub mod parameter {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::Parameter`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-parameter.html)
@@ -1365,6 +1882,36 @@ pub mod parameter {
         }
     }
 
+    /// What the schema says of `AWS::SSM::Parameter`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::Parameter",
+        properties: &[
+            s::prop("AllowedPattern", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("DataType", s::Kind::Enum(DataType::VALUES))
+                .min_length(0)
+                .max_length(128),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Policies", s::Kind::String)
+                .min_length(1)
+                .max_length(4096),
+            s::prop("Tier", s::Kind::Enum(Tier::VALUES)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Value", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `DataType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DataType {
@@ -1377,6 +1924,8 @@ pub mod parameter {
     impl DataType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text, Self::AwsEc2Image];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["text", "aws:ec2:image"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1420,6 +1969,9 @@ pub mod parameter {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Standard, Self::Advanced, Self::IntelligentTiering];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["Standard", "Advanced", "Intelligent-Tiering"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1461,6 +2013,8 @@ pub mod parameter {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::String, Self::StringList];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["String", "StringList"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1494,6 +2048,8 @@ pub use parameter::CfnParameter;
 
 /// `AWS::SSM::PatchBaseline` and its property types.
 pub mod patch_baseline {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::PatchBaseline`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html)
@@ -1580,6 +2136,64 @@ pub mod patch_baseline {
         }
     }
 
+    /// What the schema says of `AWS::SSM::PatchBaseline`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::PatchBaseline",
+        properties: &[
+            s::prop("ApprovalRules", s::Kind::Object(&SCHEMA_RuleGroup)),
+            s::prop(
+                "ApprovedPatches",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "ApprovedPatchesComplianceLevel",
+                s::Kind::Enum(ApprovedPatchesComplianceLevel::VALUES),
+            ),
+            s::prop("ApprovedPatchesEnableNonSecurity", s::Kind::Boolean),
+            s::prop(
+                "AvailableSecurityUpdatesComplianceStatus",
+                s::Kind::Enum(AvailableSecurityUpdatesComplianceStatus::VALUES),
+            ),
+            s::prop("DefaultBaseline", s::Kind::Boolean),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("GlobalFilters", s::Kind::Object(&SCHEMA_PatchFilterGroup)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-.]{3,128}$")
+                .min_length(3)
+                .max_length(128),
+            s::prop("OperatingSystem", s::Kind::Enum(OperatingSystem::VALUES)),
+            s::prop(
+                "PatchGroups",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            ),
+            s::prop(
+                "RejectedPatches",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0)
+            .max_items(50),
+            s::prop(
+                "RejectedPatchesAction",
+                s::Kind::Enum(RejectedPatchesAction::VALUES),
+            ),
+            s::prop(
+                "Sources",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PatchSource))),
+            )
+            .min_items(0)
+            .max_items(20),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPatchBaseline`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPatchBaselineAttributes {
         /// `Id`: string.
@@ -1601,6 +2215,21 @@ pub mod patch_baseline {
         pub patch_rules: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Rule>>>,
     }
 
+    /// What the schema says of `RuleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleGroup",
+        properties: &[s::prop(
+            "PatchRules",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+        )
+        .min_items(0)
+        .max_items(10)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleGroup> for ::stratus_model::Val<RuleGroup> {
         fn from(value: RuleGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1616,6 +2245,21 @@ pub mod patch_baseline {
         pub patch_filters:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PatchFilter>>>,
     }
+
+    /// What the schema says of `PatchFilterGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_PatchFilterGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "PatchFilterGroup",
+        properties: &[s::prop(
+            "PatchFilters",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PatchFilter))),
+        )
+        .min_items(0)
+        .max_items(5)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PatchFilterGroup> for ::stratus_model::Val<PatchFilterGroup> {
         fn from(value: PatchFilterGroup) -> Self {
@@ -1638,6 +2282,27 @@ pub mod patch_baseline {
         pub products:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `PatchSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_PatchSource: s::ObjectSchema = s::ObjectSchema {
+        name: "PatchSource",
+        properties: &[
+            s::prop("Configuration", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.]{3,50}$"),
+            s::prop(
+                "Products",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(128)),
+            )
+            .min_items(0)
+            .max_items(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PatchSource> for ::stratus_model::Val<PatchSource> {
         fn from(value: PatchSource) -> Self {
@@ -1664,6 +2329,29 @@ pub mod patch_baseline {
         pub patch_filter_group: ::std::option::Option<::stratus_model::Val<PatchFilterGroup>>,
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("ApproveAfterDays", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(360.0),
+            s::prop("ApproveUntilDate", s::Kind::String)
+                .min_length(0)
+                .max_length(10),
+            s::prop("ComplianceLevel", s::Kind::Enum(ComplianceLevel::VALUES)),
+            s::prop("EnableNonSecurity", s::Kind::Boolean),
+            s::prop(
+                "PatchFilterGroup",
+                s::Kind::Object(&SCHEMA_PatchFilterGroup),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1682,6 +2370,24 @@ pub mod patch_baseline {
         pub values:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `PatchFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_PatchFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "PatchFilter",
+        properties: &[
+            s::prop("Key", s::Kind::Enum(Key::VALUES)),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            )
+            .min_items(0)
+            .max_items(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PatchFilter> for ::stratus_model::Val<PatchFilter> {
         fn from(value: PatchFilter) -> Self {
@@ -1715,6 +2421,15 @@ pub mod patch_baseline {
             Self::Low,
             Self::Informational,
             Self::Unspecified,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CRITICAL",
+            "HIGH",
+            "MEDIUM",
+            "LOW",
+            "INFORMATIONAL",
+            "UNSPECIFIED",
         ];
 
         /// The value CloudFormation takes.
@@ -1762,6 +2477,8 @@ pub mod patch_baseline {
     impl AvailableSecurityUpdatesComplianceStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::NonCompliant, Self::Compliant];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NON_COMPLIANT", "COMPLIANT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1846,6 +2563,24 @@ pub mod patch_baseline {
             Self::RockyLinux,
             Self::AlmaLinux,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "WINDOWS",
+            "AMAZON_LINUX",
+            "AMAZON_LINUX_2",
+            "AMAZON_LINUX_2022",
+            "AMAZON_LINUX_2023",
+            "UBUNTU",
+            "REDHAT_ENTERPRISE_LINUX",
+            "SUSE",
+            "CENTOS",
+            "ORACLE_LINUX",
+            "DEBIAN",
+            "MACOS",
+            "RASPBIAN",
+            "ROCKY_LINUX",
+            "ALMA_LINUX",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1899,6 +2634,8 @@ pub mod patch_baseline {
     impl RejectedPatchesAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AllowAsDependency, Self::Block];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALLOW_AS_DEPENDENCY", "BLOCK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1953,6 +2690,15 @@ pub mod patch_baseline {
             Self::Low,
             Self::Medium,
             Self::Unspecified,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CRITICAL",
+            "HIGH",
+            "INFORMATIONAL",
+            "LOW",
+            "MEDIUM",
+            "UNSPECIFIED",
         ];
 
         /// The value CloudFormation takes.
@@ -2052,6 +2798,28 @@ pub mod patch_baseline {
             Self::Severity,
             Self::Version,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ADVISORY_ID",
+            "ARCH",
+            "BUGZILLA_ID",
+            "CLASSIFICATION",
+            "CVE_ID",
+            "EPOCH",
+            "MSRC_SEVERITY",
+            "NAME",
+            "PATCH_ID",
+            "PATCH_SET",
+            "PRIORITY",
+            "PRODUCT",
+            "PRODUCT_FAMILY",
+            "RELEASE",
+            "REPOSITORY",
+            "SECTION",
+            "SECURITY",
+            "SEVERITY",
+            "VERSION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2102,6 +2870,8 @@ pub use patch_baseline::{CfnPatchBaseline, CfnPatchBaselineAttributes};
 
 /// `AWS::SSM::ResourceDataSync` and its property types.
 pub mod resource_data_sync {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::ResourceDataSync`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcedatasync.html)
@@ -2175,6 +2945,40 @@ pub mod resource_data_sync {
         }
     }
 
+    /// What the schema says of `AWS::SSM::ResourceDataSync`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::ResourceDataSync",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("BucketRegion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("KMSKeyArn", s::Kind::String)
+                .min_length(0)
+                .max_length(512),
+            s::prop("S3Destination", s::Kind::Object(&SCHEMA_S3Destination)),
+            s::prop("SyncFormat", s::Kind::String)
+                .min_length(0)
+                .max_length(1024),
+            s::prop("SyncName", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("SyncSource", s::Kind::Object(&SCHEMA_SyncSource)),
+            s::prop("SyncType", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["SyncName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `S3Destination`, a property type of `AWS::SSM::ResourceDataSync`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -2218,6 +3022,32 @@ pub mod resource_data_sync {
         }
     }
 
+    /// What the schema says of `S3Destination`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Destination: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Destination",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("BucketPrefix", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("BucketRegion", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("KMSKeyArn", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop("SyncFormat", s::Kind::Enum(SyncFormat::VALUES))
+                .min_length(1)
+                .max_length(1024),
+        ],
+        required: &["BucketName", "BucketRegion", "SyncFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Destination> for ::stratus_model::Val<S3Destination> {
         fn from(value: S3Destination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2259,6 +3089,29 @@ pub mod resource_data_sync {
         }
     }
 
+    /// What the schema says of `SyncSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_SyncSource: s::ObjectSchema = s::ObjectSchema {
+        name: "SyncSource",
+        properties: &[
+            s::prop(
+                "AwsOrganizationsSource",
+                s::Kind::Object(&SCHEMA_AwsOrganizationsSource),
+            ),
+            s::prop("IncludeFutureRegions", s::Kind::Boolean),
+            s::prop(
+                "SourceRegions",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            ),
+            s::prop("SourceType", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["SourceType", "SourceRegions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SyncSource> for ::stratus_model::Val<SyncSource> {
         fn from(value: SyncSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2293,6 +3146,26 @@ pub mod resource_data_sync {
         }
     }
 
+    /// What the schema says of `AwsOrganizationsSource`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsOrganizationsSource: s::ObjectSchema = s::ObjectSchema {
+        name: "AwsOrganizationsSource",
+        properties: &[
+            s::prop("OrganizationSourceType", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "OrganizationalUnits",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(1000),
+        ],
+        required: &["OrganizationSourceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsOrganizationsSource> for ::stratus_model::Val<AwsOrganizationsSource> {
         fn from(value: AwsOrganizationsSource) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2309,6 +3182,8 @@ pub mod resource_data_sync {
     impl SyncFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::JsonSerDe];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JsonSerDe"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2341,6 +3216,8 @@ pub use resource_data_sync::CfnResourceDataSync;
 
 /// `AWS::SSM::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSM::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcepolicy.html)
@@ -2375,6 +3252,21 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::SSM::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSM::ResourcePolicy",
+        properties: &[
+            s::prop("Policy", s::Kind::Json).pattern("^(?!\\s*$).+$"),
+            s::prop("ResourceArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["ResourceArn", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnResourcePolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourcePolicyAttributes {

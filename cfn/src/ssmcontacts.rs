@@ -4,6 +4,8 @@
 
 /// `AWS::SSMContacts::Contact` and its property types.
 pub mod contact {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMContacts::Contact`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contact.html)
@@ -55,6 +57,31 @@ pub mod contact {
         }
     }
 
+    /// What the schema says of `AWS::SSMContacts::Contact`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMContacts::Contact",
+        properties: &[
+            s::prop("Alias", s::Kind::String)
+                .pattern("^[a-z0-9_\\-\\.]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DisplayName", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_\\-\\s]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "Plan",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Stage))),
+            ),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Alias", "DisplayName", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContact`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactAttributes {
         /// `Arn`: string.
@@ -80,6 +107,23 @@ pub mod contact {
         pub targets: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Targets>>>,
     }
 
+    /// What the schema says of `Stage`'s properties; `validate()` checks them.
+    pub static SCHEMA_Stage: s::ObjectSchema = s::ObjectSchema {
+        name: "Stage",
+        properties: &[
+            s::prop("DurationInMinutes", s::Kind::Integer),
+            s::prop("RotationIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Targets))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Stage> for ::stratus_model::Val<Stage> {
         fn from(value: Stage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -95,6 +139,25 @@ pub mod contact {
         /// `ContactTargetInfo`: [`ContactTargetInfo`].
         pub contact_target_info: ::std::option::Option<::stratus_model::Val<ContactTargetInfo>>,
     }
+
+    /// What the schema says of `Targets`'s properties; `validate()` checks them.
+    pub static SCHEMA_Targets: s::ObjectSchema = s::ObjectSchema {
+        name: "Targets",
+        properties: &[
+            s::prop(
+                "ChannelTargetInfo",
+                s::Kind::Object(&SCHEMA_ChannelTargetInfo),
+            ),
+            s::prop(
+                "ContactTargetInfo",
+                s::Kind::Object(&SCHEMA_ContactTargetInfo),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Targets> for ::stratus_model::Val<Targets> {
         fn from(value: Targets) -> Self {
@@ -127,6 +190,19 @@ pub mod contact {
         }
     }
 
+    /// What the schema says of `ChannelTargetInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelTargetInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelTargetInfo",
+        properties: &[
+            s::prop("ChannelId", s::Kind::String),
+            s::prop("RetryIntervalInMinutes", s::Kind::Integer),
+        ],
+        required: &["ChannelId", "RetryIntervalInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChannelTargetInfo> for ::stratus_model::Val<ChannelTargetInfo> {
         fn from(value: ChannelTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -158,6 +234,19 @@ pub mod contact {
         }
     }
 
+    /// What the schema says of `ContactTargetInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContactTargetInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ContactTargetInfo",
+        properties: &[
+            s::prop("ContactId", s::Kind::String),
+            s::prop("IsEssential", s::Kind::Boolean),
+        ],
+        required: &["ContactId", "IsEssential"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContactTargetInfo> for ::stratus_model::Val<ContactTargetInfo> {
         fn from(value: ContactTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -178,6 +267,8 @@ pub mod contact {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Personal, Self::Escalation, Self::OncallSchedule];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PERSONAL", "ESCALATION", "ONCALL_SCHEDULE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -212,6 +303,8 @@ pub use contact::{CfnContact, CfnContactAttributes};
 
 /// `AWS::SSMContacts::ContactChannel` and its property types.
 pub mod contact_channel {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMContacts::ContactChannel`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contactchannel.html)
@@ -243,6 +336,16 @@ pub mod contact_channel {
         pub defer_activation: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `AWS::SSMContacts::ContactChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMContacts::ContactChannel",
+        properties: &[s::prop("ChannelAddress", s::Kind::String), s::prop("ChannelName", s::Kind::String).pattern("[a-zA-Z 0-9_\\-+'&amp;\\uD83C-\\uDBFF\\uDC00-\\uDFFF\\u2000-\\u3300]+").min_length(1).max_length(255), s::prop("ChannelType", s::Kind::Enum(ChannelType::VALUES)), s::prop("ContactId", s::Kind::String).pattern("arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*").min_length(1).max_length(2048), s::prop("DeferActivation", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnContactChannel`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnContactChannelAttributes {
         /// `Arn`: string.
@@ -269,6 +372,8 @@ pub mod contact_channel {
     impl ChannelType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sms, Self::Voice, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SMS", "VOICE", "EMAIL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -303,6 +408,8 @@ pub use contact_channel::{CfnContactChannel, CfnContactChannelAttributes};
 
 /// `AWS::SSMContacts::Plan` and its property types.
 pub mod plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMContacts::Plan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-plan.html)
@@ -324,6 +431,25 @@ pub mod plan {
         /// `Stages`: list of [`Stage`].
         pub stages: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Stage>>>,
     }
+
+    /// What the schema says of `AWS::SSMContacts::Plan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMContacts::Plan",
+        properties: &[
+            s::prop("ContactId", s::Kind::String).pattern(
+                "arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*",
+            ),
+            s::prop("RotationIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop(
+                "Stages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Stage))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPlanAttributes {
@@ -360,6 +486,22 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `Stage`'s properties; `validate()` checks them.
+    pub static SCHEMA_Stage: s::ObjectSchema = s::ObjectSchema {
+        name: "Stage",
+        properties: &[
+            s::prop("DurationInMinutes", s::Kind::Integer),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Targets))),
+            ),
+        ],
+        required: &["DurationInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Stage> for ::stratus_model::Val<Stage> {
         fn from(value: Stage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -375,6 +517,25 @@ pub mod plan {
         /// `ContactTargetInfo`: [`ContactTargetInfo`].
         pub contact_target_info: ::std::option::Option<::stratus_model::Val<ContactTargetInfo>>,
     }
+
+    /// What the schema says of `Targets`'s properties; `validate()` checks them.
+    pub static SCHEMA_Targets: s::ObjectSchema = s::ObjectSchema {
+        name: "Targets",
+        properties: &[
+            s::prop(
+                "ChannelTargetInfo",
+                s::Kind::Object(&SCHEMA_ChannelTargetInfo),
+            ),
+            s::prop(
+                "ContactTargetInfo",
+                s::Kind::Object(&SCHEMA_ContactTargetInfo),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Targets> for ::stratus_model::Val<Targets> {
         fn from(value: Targets) -> Self {
@@ -407,6 +568,19 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `ChannelTargetInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChannelTargetInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ChannelTargetInfo",
+        properties: &[
+            s::prop("ChannelId", s::Kind::String),
+            s::prop("RetryIntervalInMinutes", s::Kind::Integer),
+        ],
+        required: &["ChannelId", "RetryIntervalInMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChannelTargetInfo> for ::stratus_model::Val<ChannelTargetInfo> {
         fn from(value: ChannelTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -438,6 +612,19 @@ pub mod plan {
         }
     }
 
+    /// What the schema says of `ContactTargetInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ContactTargetInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ContactTargetInfo",
+        properties: &[
+            s::prop("ContactId", s::Kind::String),
+            s::prop("IsEssential", s::Kind::Boolean),
+        ],
+        required: &["ContactId", "IsEssential"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ContactTargetInfo> for ::stratus_model::Val<ContactTargetInfo> {
         fn from(value: ContactTargetInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -449,6 +636,8 @@ pub use plan::{CfnPlan, CfnPlanAttributes};
 
 /// `AWS::SSMContacts::Rotation` and its property types.
 pub mod rotation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMContacts::Rotation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-rotation.html)
@@ -506,6 +695,16 @@ pub mod rotation {
         }
     }
 
+    /// What the schema says of `AWS::SSMContacts::Rotation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMContacts::Rotation",
+        properties: &[s::prop("ContactIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:(aws|aws-cn|aws-us-gov):ssm-contacts:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*$").min_length(1).max_length(2048))).min_items(1).max_items(30), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_]*$").min_length(1).max_length(255), s::prop("Recurrence", s::Kind::Object(&SCHEMA_RecurrenceSettings)), s::prop("StartTime", s::Kind::String).pattern("^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})$"), s::prop("TimeZoneId", s::Kind::String).pattern("^[:a-zA-Z0-9_\\-\\s\\.\\\\/]*$").min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "ContactIds", "StartTime", "TimeZoneId", "Recurrence"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRotation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRotationAttributes {
         /// `Arn`: string.
@@ -542,6 +741,40 @@ pub mod rotation {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WeeklySetting>>>,
     }
 
+    /// What the schema says of `RecurrenceSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecurrenceSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "RecurrenceSettings",
+        properties: &[
+            s::prop(
+                "DailySettings",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
+                ),
+            ),
+            s::prop(
+                "MonthlySettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MonthlySetting))),
+            ),
+            s::prop("NumberOfOnCalls", s::Kind::Integer).minimum(1.0),
+            s::prop("RecurrenceMultiplier", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(100.0),
+            s::prop(
+                "ShiftCoverages",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ShiftCoverage))),
+            ),
+            s::prop(
+                "WeeklySettings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeeklySetting))),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RecurrenceSettings> for ::stratus_model::Val<RecurrenceSettings> {
         fn from(value: RecurrenceSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -573,6 +806,22 @@ pub mod rotation {
             }
         }
     }
+
+    /// What the schema says of `MonthlySetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_MonthlySetting: s::ObjectSchema = s::ObjectSchema {
+        name: "MonthlySetting",
+        properties: &[
+            s::prop("DayOfMonth", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(31.0),
+            s::prop("HandOffTime", s::Kind::String)
+                .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
+        ],
+        required: &["DayOfMonth", "HandOffTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MonthlySetting> for ::stratus_model::Val<MonthlySetting> {
         fn from(value: MonthlySetting) -> Self {
@@ -607,6 +856,22 @@ pub mod rotation {
         }
     }
 
+    /// What the schema says of `ShiftCoverage`'s properties; `validate()` checks them.
+    pub static SCHEMA_ShiftCoverage: s::ObjectSchema = s::ObjectSchema {
+        name: "ShiftCoverage",
+        properties: &[
+            s::prop(
+                "CoverageTimes",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CoverageTime))),
+            ),
+            s::prop("DayOfWeek", s::Kind::Enum(DayOfWeek::VALUES)),
+        ],
+        required: &["DayOfWeek", "CoverageTimes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ShiftCoverage> for ::stratus_model::Val<ShiftCoverage> {
         fn from(value: ShiftCoverage) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -638,6 +903,20 @@ pub mod rotation {
         }
     }
 
+    /// What the schema says of `WeeklySetting`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeeklySetting: s::ObjectSchema = s::ObjectSchema {
+        name: "WeeklySetting",
+        properties: &[
+            s::prop("DayOfWeek", s::Kind::Enum(DayOfWeek::VALUES)),
+            s::prop("HandOffTime", s::Kind::String)
+                .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
+        ],
+        required: &["DayOfWeek", "HandOffTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WeeklySetting> for ::stratus_model::Val<WeeklySetting> {
         fn from(value: WeeklySetting) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -668,6 +947,21 @@ pub mod rotation {
             }
         }
     }
+
+    /// What the schema says of `CoverageTime`'s properties; `validate()` checks them.
+    pub static SCHEMA_CoverageTime: s::ObjectSchema = s::ObjectSchema {
+        name: "CoverageTime",
+        properties: &[
+            s::prop("EndTime", s::Kind::String)
+                .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
+            s::prop("StartTime", s::Kind::String)
+                .pattern("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
+        ],
+        required: &["StartTime", "EndTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CoverageTime> for ::stratus_model::Val<CoverageTime> {
         fn from(value: CoverageTime) -> Self {
@@ -705,6 +999,9 @@ pub mod rotation {
             Self::Sat,
             Self::Sun,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::SSMGuiConnect::Preferences` and its property types.
 pub mod preferences {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMGuiConnect::Preferences`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmguiconnect-preferences.html)
@@ -18,6 +20,19 @@ pub mod preferences {
         pub connection_recording_preferences:
             ::std::option::Option<::stratus_model::Val<ConnectionRecordingPreferences>>,
     }
+
+    /// What the schema says of `AWS::SSMGuiConnect::Preferences`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMGuiConnect::Preferences",
+        properties: &[s::prop(
+            "ConnectionRecordingPreferences",
+            s::Kind::Object(&SCHEMA_ConnectionRecordingPreferences),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPreferences`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPreferencesAttributes {
@@ -59,6 +74,24 @@ pub mod preferences {
         }
     }
 
+    /// What the schema says of `ConnectionRecordingPreferences`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectionRecordingPreferences: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectionRecordingPreferences",
+        properties: &[
+            s::prop("KMSKeyArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "RecordingDestinations",
+                s::Kind::Object(&SCHEMA_RecordingDestinations),
+            ),
+        ],
+        required: &["RecordingDestinations", "KMSKeyArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectionRecordingPreferences>
         for ::stratus_model::Val<ConnectionRecordingPreferences>
     {
@@ -86,6 +119,21 @@ pub mod preferences {
             }
         }
     }
+
+    /// What the schema says of `RecordingDestinations`'s properties; `validate()` checks them.
+    pub static SCHEMA_RecordingDestinations: s::ObjectSchema = s::ObjectSchema {
+        name: "RecordingDestinations",
+        properties: &[s::prop(
+            "S3Buckets",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Bucket))),
+        )
+        .min_items(1)
+        .max_items(1)],
+        required: &["S3Buckets"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RecordingDestinations> for ::stratus_model::Val<RecordingDestinations> {
         fn from(value: RecordingDestinations) -> Self {
@@ -117,6 +165,16 @@ pub mod preferences {
             }
         }
     }
+
+    /// What the schema says of `S3Bucket`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Bucket: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Bucket",
+        properties: &[s::prop("BucketName", s::Kind::String).pattern("(?=^.{3,63}$)(?!^(\\d+\\.)+\\d+$)(^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])$)"), s::prop("BucketOwner", s::Kind::String).pattern("^[0-9]{12}$")],
+        required: &["BucketOwner", "BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Bucket> for ::stratus_model::Val<S3Bucket> {
         fn from(value: S3Bucket) -> Self {

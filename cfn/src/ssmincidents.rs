@@ -4,6 +4,8 @@
 
 /// `AWS::SSMIncidents::ReplicationSet` and its property types.
 pub mod replication_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMIncidents::ReplicationSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-replicationset.html)
@@ -36,6 +38,25 @@ pub mod replication_set {
         }
     }
 
+    /// What the schema says of `AWS::SSMIncidents::ReplicationSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMIncidents::ReplicationSet",
+        properties: &[
+            s::prop("DeletionProtected", s::Kind::Boolean),
+            s::prop(
+                "Regions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ReplicationRegion))),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Regions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnReplicationSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnReplicationSetAttributes {
         /// `Arn`: string.
@@ -57,6 +78,22 @@ pub mod replication_set {
         /// `RegionName`: string.
         pub region_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ReplicationRegion`'s properties; `validate()` checks them.
+    pub static SCHEMA_ReplicationRegion: s::ObjectSchema = s::ObjectSchema {
+        name: "ReplicationRegion",
+        properties: &[
+            s::prop(
+                "RegionConfiguration",
+                s::Kind::Object(&SCHEMA_RegionConfiguration),
+            ),
+            s::prop("RegionName", s::Kind::String).max_length(20),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ReplicationRegion> for ::stratus_model::Val<ReplicationRegion> {
         fn from(value: ReplicationRegion) -> Self {
@@ -85,6 +122,16 @@ pub mod replication_set {
         }
     }
 
+    /// What the schema says of `RegionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RegionConfiguration",
+        properties: &[s::prop("SseKmsKeyId", s::Kind::String).max_length(2048)],
+        required: &["SseKmsKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegionConfiguration> for ::stratus_model::Val<RegionConfiguration> {
         fn from(value: RegionConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -96,6 +143,8 @@ pub use replication_set::{CfnReplicationSet, CfnReplicationSetAttributes};
 
 /// `AWS::SSMIncidents::ResponsePlan` and its property types.
 pub mod response_plan {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMIncidents::ResponsePlan`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-responseplan.html)
@@ -154,6 +203,16 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `AWS::SSMIncidents::ResponsePlan`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMIncidents::ResponsePlan",
+        properties: &[s::prop("Actions", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Action)))).max_items(1), s::prop("ChatChannel", s::Kind::Object(&SCHEMA_ChatChannel)), s::prop("DisplayName", s::Kind::String).min_length(1).max_length(200), s::prop("Engagements", s::Kind::List(&s::prop("", s::Kind::String).pattern("^arn:aws(-(cn|us-gov))?:ssm-contacts:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$").max_length(1000))).max_items(5), s::prop("IncidentTemplate", s::Kind::Object(&SCHEMA_IncidentTemplate)), s::prop("Integrations", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Integration)))).max_items(1), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9_-]*$").min_length(1).max_length(200), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "IncidentTemplate"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResponsePlan`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResponsePlanAttributes {
         /// `Arn`: string.
@@ -174,6 +233,19 @@ pub mod response_plan {
         pub ssm_automation: ::std::option::Option<::stratus_model::Val<SsmAutomation>>,
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[s::prop(
+            "SsmAutomation",
+            s::Kind::Object(&SCHEMA_SsmAutomation),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -188,6 +260,23 @@ pub mod response_plan {
         pub chatbot_sns:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `ChatChannel`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChatChannel: s::ObjectSchema = s::ObjectSchema {
+        name: "ChatChannel",
+        properties: &[s::prop(
+            "ChatbotSns",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                    .max_length(1000),
+            ),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ChatChannel> for ::stratus_model::Val<ChatChannel> {
         fn from(value: ChatChannel) -> Self {
@@ -239,6 +328,41 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `IncidentTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA_IncidentTemplate: s::ObjectSchema = s::ObjectSchema {
+        name: "IncidentTemplate",
+        properties: &[
+            s::prop("DedupeString", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Impact", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5.0),
+            s::prop(
+                "IncidentTags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .max_items(50),
+            s::prop(
+                "NotificationTargets",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_NotificationTargetItem),
+                )),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("Summary", s::Kind::String)
+                .min_length(1)
+                .max_length(4000),
+            s::prop("Title", s::Kind::String).max_length(200),
+        ],
+        required: &["Title", "Impact"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IncidentTemplate> for ::stratus_model::Val<IncidentTemplate> {
         fn from(value: IncidentTemplate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -253,6 +377,19 @@ pub mod response_plan {
         pub pager_duty_configuration:
             ::std::option::Option<::stratus_model::Val<PagerDutyConfiguration>>,
     }
+
+    /// What the schema says of `Integration`'s properties; `validate()` checks them.
+    pub static SCHEMA_Integration: s::ObjectSchema = s::ObjectSchema {
+        name: "Integration",
+        properties: &[s::prop(
+            "PagerDutyConfiguration",
+            s::Kind::Object(&SCHEMA_PagerDutyConfiguration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Integration> for ::stratus_model::Val<Integration> {
         fn from(value: Integration) -> Self {
@@ -305,6 +442,34 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `SsmAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmAutomation: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmAutomation",
+        properties: &[
+            s::prop("DocumentName", s::Kind::String).max_length(128),
+            s::prop("DocumentVersion", s::Kind::String).max_length(128),
+            s::prop(
+                "DynamicParameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DynamicSsmParameter))),
+            )
+            .max_items(200),
+            s::prop(
+                "Parameters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SsmParameter))),
+            )
+            .min_items(1)
+            .max_items(200),
+            s::prop("RoleArn", s::Kind::String)
+                .pattern("^arn:aws(-(cn|us-gov))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+                .max_length(1000),
+            s::prop("TargetAccount", s::Kind::Enum(TargetAccount::VALUES)),
+        ],
+        required: &["RoleArn", "DocumentName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmAutomation> for ::stratus_model::Val<SsmAutomation> {
         fn from(value: SsmAutomation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -339,6 +504,24 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -352,6 +535,18 @@ pub mod response_plan {
         /// `SnsTopicArn`: string.
         pub sns_topic_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `NotificationTargetItem`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationTargetItem: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationTargetItem",
+        properties: &[s::prop("SnsTopicArn", s::Kind::String)
+            .pattern("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$")
+            .max_length(1000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationTargetItem> for ::stratus_model::Val<NotificationTargetItem> {
         fn from(value: NotificationTargetItem) -> Self {
@@ -393,6 +588,27 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `PagerDutyConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PagerDutyConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PagerDutyConfiguration",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "PagerDutyIncidentConfiguration",
+                s::Kind::Object(&SCHEMA_PagerDutyIncidentConfiguration),
+            ),
+            s::prop("SecretId", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["Name", "SecretId", "PagerDutyIncidentConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PagerDutyConfiguration> for ::stratus_model::Val<PagerDutyConfiguration> {
         fn from(value: PagerDutyConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -424,6 +640,19 @@ pub mod response_plan {
             }
         }
     }
+
+    /// What the schema says of `DynamicSsmParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamicSsmParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamicSsmParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String).min_length(1).max_length(50),
+            s::prop("Value", s::Kind::Object(&SCHEMA_DynamicSsmParameterValue)),
+        ],
+        required: &["Value", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamicSsmParameter> for ::stratus_model::Val<DynamicSsmParameter> {
         fn from(value: DynamicSsmParameter) -> Self {
@@ -460,6 +689,23 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `SsmParameter`'s properties; `validate()` checks them.
+    pub static SCHEMA_SsmParameter: s::ObjectSchema = s::ObjectSchema {
+        name: "SsmParameter",
+        properties: &[
+            s::prop("Key", s::Kind::String).min_length(1).max_length(50),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).max_length(10000)),
+            )
+            .max_items(10),
+        ],
+        required: &["Values", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SsmParameter> for ::stratus_model::Val<SsmParameter> {
         fn from(value: SsmParameter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -487,6 +733,18 @@ pub mod response_plan {
         }
     }
 
+    /// What the schema says of `PagerDutyIncidentConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PagerDutyIncidentConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PagerDutyIncidentConfiguration",
+        properties: &[s::prop("ServiceId", s::Kind::String)
+            .min_length(1)
+            .max_length(200)],
+        required: &["ServiceId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PagerDutyIncidentConfiguration>
         for ::stratus_model::Val<PagerDutyIncidentConfiguration>
     {
@@ -502,6 +760,16 @@ pub mod response_plan {
         /// `Variable`: [`VariableType`].
         pub variable: ::std::option::Option<::stratus_model::Val<VariableType>>,
     }
+
+    /// What the schema says of `DynamicSsmParameterValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_DynamicSsmParameterValue: s::ObjectSchema = s::ObjectSchema {
+        name: "DynamicSsmParameterValue",
+        properties: &[s::prop("Variable", s::Kind::Enum(VariableType::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DynamicSsmParameterValue>
         for ::stratus_model::Val<DynamicSsmParameterValue>
@@ -523,6 +791,9 @@ pub mod response_plan {
     impl TargetAccount {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ImpactedAccount, Self::ResponsePlanOwnerAccount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["IMPACTED_ACCOUNT", "RESPONSE_PLAN_OWNER_ACCOUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -563,6 +834,8 @@ pub mod response_plan {
     impl VariableType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IncidentRecordArn, Self::InvolvedResources];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["INCIDENT_RECORD_ARN", "INVOLVED_RESOURCES"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

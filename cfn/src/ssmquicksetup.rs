@@ -4,6 +4,8 @@
 
 /// `AWS::SSMQuickSetup::ConfigurationManager` and its property types.
 pub mod configuration_manager {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMQuickSetup::ConfigurationManager`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-configurationmanager.html)
@@ -43,6 +45,27 @@ pub mod configuration_manager {
             }
         }
     }
+
+    /// What the schema says of `AWS::SSMQuickSetup::ConfigurationManager`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMQuickSetup::ConfigurationManager",
+        properties: &[
+            s::prop(
+                "ConfigurationDefinitions",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ConfigurationDefinition),
+                )),
+            ),
+            s::prop("Description", s::Kind::String).pattern("^.{0,512}$"),
+            s::prop("Name", s::Kind::String).pattern("^[ A-Za-z0-9_-]{1,50}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConfigurationDefinitions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConfigurationManager`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConfigurationManagerAttributes {
@@ -125,6 +148,30 @@ pub mod configuration_manager {
         }
     }
 
+    /// What the schema says of `ConfigurationDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConfigurationDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "ConfigurationDefinition",
+        properties: &[
+            s::prop("LocalDeploymentAdministrationRoleArn", s::Kind::String),
+            s::prop("LocalDeploymentExecutionRoleName", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "Parameters",
+                s::Kind::Map(&s::prop("", s::Kind::String).max_length(40960)),
+            ),
+            s::prop("Type", s::Kind::String).pattern("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
+            s::prop("TypeVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("id", s::Kind::String),
+        ],
+        required: &["Parameters", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConfigurationDefinition>
         for ::stratus_model::Val<ConfigurationDefinition>
     {
@@ -138,6 +185,8 @@ pub use configuration_manager::{CfnConfigurationManager, CfnConfigurationManager
 
 /// `AWS::SSMQuickSetup::LifecycleAutomation` and its property types.
 pub mod lifecycle_automation {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSMQuickSetup::LifecycleAutomation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmquicksetup-lifecycleautomation.html)
@@ -194,6 +243,30 @@ pub mod lifecycle_automation {
             }
         }
     }
+
+    /// What the schema says of `AWS::SSMQuickSetup::LifecycleAutomation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSMQuickSetup::LifecycleAutomation",
+        properties: &[
+            s::prop("AutomationDocument", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(500),
+            s::prop(
+                "AutomationParameters",
+                s::Kind::Map(&s::prop("", s::Kind::List(&s::prop("", s::Kind::String)))),
+            ),
+            s::prop("ResourceKey", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AutomationDocument", "ResourceKey", "AutomationParameters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnLifecycleAutomation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLifecycleAutomationAttributes {

@@ -4,6 +4,8 @@
 
 /// `AWS::SSO::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-application.html)
@@ -66,6 +68,38 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::SSO::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::Application",
+        properties: &[
+            s::prop("ApplicationProviderArn", s::Kind::String)
+                .pattern("^arn:aws(-[a-z]{1,5}){0,3}:sso::aws:applicationProvider/[a-zA-Z0-9-/]+$")
+                .min_length(10)
+                .max_length(1224),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$")
+                .min_length(10)
+                .max_length(1224),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(0)
+                .max_length(255),
+            s::prop(
+                "PortalOptions",
+                s::Kind::Object(&SCHEMA_PortalOptionsConfiguration),
+            ),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "InstanceArn", "ApplicationProviderArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `ApplicationArn`: string.
@@ -88,6 +122,19 @@ pub mod application {
         /// Allowed values: `ENABLED`, `DISABLED`.
         pub visibility: ::std::option::Option<::stratus_model::Val<Visibility>>,
     }
+
+    /// What the schema says of `PortalOptionsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_PortalOptionsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "PortalOptionsConfiguration",
+        properties: &[
+            s::prop("SignInOptions", s::Kind::Object(&SCHEMA_SignInOptions)),
+            s::prop("Visibility", s::Kind::Enum(Visibility::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PortalOptionsConfiguration>
         for ::stratus_model::Val<PortalOptionsConfiguration>
@@ -121,6 +168,24 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `SignInOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_SignInOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "SignInOptions",
+        properties: &[
+            s::prop("ApplicationUrl", s::Kind::String)
+                .pattern(
+                    "^http(s)?:\\/\\/[-a-zA-Z0-9+&@#\\/%?=~_|!:,.;]*[-a-zA-Z0-9+&bb@#\\/%?=~_|]$",
+                )
+                .min_length(1)
+                .max_length(512),
+            s::prop("Origin", s::Kind::Enum(Origin::VALUES)),
+        ],
+        required: &["Origin"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SignInOptions> for ::stratus_model::Val<SignInOptions> {
         fn from(value: SignInOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -139,6 +204,8 @@ pub mod application {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -179,6 +246,8 @@ pub mod application {
     impl Visibility {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -219,6 +288,8 @@ pub mod application {
     impl Origin {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IdentityCenter, Self::Application];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IDENTITY_CENTER", "APPLICATION"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -252,6 +323,8 @@ pub use application::{CfnApplication, CfnApplicationAttributes};
 
 /// `AWS::SSO::ApplicationAssignment` and its property types.
 pub mod application_assignment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::ApplicationAssignment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-applicationassignment.html)
@@ -299,6 +372,16 @@ pub mod application_assignment {
         }
     }
 
+    /// What the schema says of `AWS::SSO::ApplicationAssignment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::ApplicationAssignment",
+        properties: &[s::prop("ApplicationArn", s::Kind::String).pattern("arn:aws(-[a-z]{1,5}){0,3}:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}").min_length(10).max_length(1224), s::prop("PrincipalId", s::Kind::String).pattern("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$").min_length(1).max_length(47), s::prop("PrincipalType", s::Kind::Enum(PrincipalType::VALUES))],
+        required: &["ApplicationArn", "PrincipalType", "PrincipalId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `PrincipalType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PrincipalType {
@@ -311,6 +394,8 @@ pub mod application_assignment {
     impl PrincipalType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::User, Self::Group];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USER", "GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -344,6 +429,8 @@ pub use application_assignment::CfnApplicationAssignment;
 
 /// `AWS::SSO::Assignment` and its property types.
 pub mod assignment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::Assignment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-assignment.html)
@@ -416,6 +503,16 @@ pub mod assignment {
         }
     }
 
+    /// What the schema says of `AWS::SSO::Assignment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::Assignment",
+        properties: &[s::prop("InstanceArn", s::Kind::String).pattern("arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}").min_length(10).max_length(1224), s::prop("PermissionSetArn", s::Kind::String).pattern("arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}").min_length(10).max_length(1224), s::prop("PrincipalId", s::Kind::String).pattern("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$").min_length(1).max_length(47), s::prop("PrincipalType", s::Kind::Enum(PrincipalType::VALUES)), s::prop("TargetId", s::Kind::String).pattern("\\d{12}"), s::prop("TargetType", s::Kind::Enum(TargetType::VALUES))],
+        required: &["InstanceArn", "TargetId", "TargetType", "PermissionSetArn", "PrincipalType", "PrincipalId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `PrincipalType` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum PrincipalType {
@@ -428,6 +525,8 @@ pub mod assignment {
     impl PrincipalType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::User, Self::Group];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USER", "GROUP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -466,6 +565,8 @@ pub mod assignment {
     impl TargetType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AwsAccount];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AWS_ACCOUNT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -498,6 +599,8 @@ pub use assignment::CfnAssignment;
 
 /// `AWS::SSO::Instance` and its property types.
 pub mod instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::Instance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instance.html)
@@ -516,6 +619,22 @@ pub mod instance {
         /// Length: `1..=32`.
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::SSO::Instance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::Instance",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w+=,.@-]+$")
+                .min_length(1)
+                .max_length(32),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInstanceAttributes {
@@ -549,6 +668,8 @@ pub use instance::{CfnInstance, CfnInstanceAttributes};
 
 /// `AWS::SSO::InstanceAccessControlAttributeConfiguration` and its property types.
 pub mod instance_access_control_attribute_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html)
@@ -588,6 +709,33 @@ pub mod instance_access_control_attribute_configuration {
         }
     }
 
+    /// What the schema says of `AWS::SSO::InstanceAccessControlAttributeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::InstanceAccessControlAttributeConfiguration",
+        properties: &[
+            s::prop(
+                "AccessControlAttributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AccessControlAttribute),
+                )),
+            )
+            .max_items(50),
+            s::prop(
+                "InstanceAccessControlAttributeConfiguration",
+                s::Kind::Object(&SCHEMA_InstanceAccessControlAttributeConfiguration),
+            ),
+            s::prop("InstanceArn", s::Kind::String)
+                .pattern("arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}")
+                .min_length(10)
+                .max_length(1224),
+        ],
+        required: &["InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// `AccessControlAttribute`, a property type of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
     #[derive(::stratus_macros::ToValue, Clone, Debug, PartialEq)]
     #[resource(crate = "::stratus_model")]
@@ -614,6 +762,25 @@ pub mod instance_access_control_attribute_configuration {
             }
         }
     }
+
+    /// What the schema says of `AccessControlAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlAttribute",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "Value",
+                s::Kind::Object(&SCHEMA_AccessControlAttributeValue),
+            ),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AccessControlAttribute> for ::stratus_model::Val<AccessControlAttribute> {
         fn from(value: AccessControlAttribute) -> Self {
@@ -643,6 +810,24 @@ pub mod instance_access_control_attribute_configuration {
             }
         }
     }
+
+    /// What the schema says of `InstanceAccessControlAttributeConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceAccessControlAttributeConfiguration: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "InstanceAccessControlAttributeConfiguration",
+            properties: &[s::prop(
+                "AccessControlAttributes",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_AccessControlAttribute),
+                )),
+            )
+            .max_items(50)],
+            required: &["AccessControlAttributes"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<InstanceAccessControlAttributeConfiguration>
         for ::stratus_model::Val<InstanceAccessControlAttributeConfiguration>
@@ -674,6 +859,25 @@ pub mod instance_access_control_attribute_configuration {
         }
     }
 
+    /// What the schema says of `AccessControlAttributeValue`'s properties; `validate()` checks them.
+    pub static SCHEMA_AccessControlAttributeValue: s::ObjectSchema = s::ObjectSchema {
+        name: "AccessControlAttributeValue",
+        properties: &[s::prop(
+            "Source",
+            s::Kind::List(
+                &s::prop("", s::Kind::String)
+                    .pattern("[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@\\[\\]\\{\\}\\$\\\\\"]*")
+                    .min_length(0)
+                    .max_length(256),
+            ),
+        )
+        .max_items(1)],
+        required: &["Source"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AccessControlAttributeValue>
         for ::stratus_model::Val<AccessControlAttributeValue>
     {
@@ -687,6 +891,8 @@ pub use instance_access_control_attribute_configuration::CfnInstanceAccessContro
 
 /// `AWS::SSO::PermissionSet` and its property types.
 pub mod permission_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SSO::PermissionSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-permissionset.html)
@@ -761,6 +967,16 @@ pub mod permission_set {
         }
     }
 
+    /// What the schema says of `AWS::SSO::PermissionSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SSO::PermissionSet",
+        properties: &[s::prop("CustomerManagedPolicyReferences", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomerManagedPolicyReference)))).max_items(20), s::prop("Description", s::Kind::String).pattern("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*").min_length(1).max_length(700), s::prop("InlinePolicy", s::Kind::Json), s::prop("InstanceArn", s::Kind::String).pattern("arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}").min_length(10).max_length(1224), s::prop("ManagedPolicies", s::Kind::List(&s::prop("", s::Kind::String).min_length(20).max_length(2048))).max_items(20), s::prop("Name", s::Kind::String).pattern("[\\w+=,.@-]+").min_length(1).max_length(32), s::prop("PermissionsBoundary", s::Kind::Object(&SCHEMA_PermissionsBoundary)), s::prop("RelayStateType", s::Kind::String).pattern("[a-zA-Z0-9&amp;$@#\\/%?=~\\-_'&quot;|!:,.;*+\\[\\]\\ \\(\\)\\{\\}]+").min_length(1).max_length(240), s::prop("SessionDuration", s::Kind::String).pattern("^(-?)P(?=\\d|T\\d)(?:(\\d+)Y)?(?:(\\d+)M)?(?:(\\d+)([DW]))?(?:T(?:(\\d+)H)?(?:(\\d+)M)?(?:(\\d+(?:\\.\\d+)?)S)?)?$").min_length(1).max_length(100), s::prop("Tags", s::Kind::Json)],
+        required: &["Name", "InstanceArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPermissionSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPermissionSetAttributes {
         /// `PermissionSetArn`: string.
@@ -800,6 +1016,25 @@ pub mod permission_set {
         }
     }
 
+    /// What the schema says of `CustomerManagedPolicyReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerManagedPolicyReference: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerManagedPolicyReference",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Path", s::Kind::String)
+                .pattern("((/[A-Za-z0-9\\.,\\+@=_-]+)*)/")
+                .min_length(1)
+                .max_length(512),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerManagedPolicyReference>
         for ::stratus_model::Val<CustomerManagedPolicyReference>
     {
@@ -818,6 +1053,24 @@ pub mod permission_set {
         /// `ManagedPolicyArn`: string.
         pub managed_policy_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PermissionsBoundary`'s properties; `validate()` checks them.
+    pub static SCHEMA_PermissionsBoundary: s::ObjectSchema = s::ObjectSchema {
+        name: "PermissionsBoundary",
+        properties: &[
+            s::prop(
+                "CustomerManagedPolicyReference",
+                s::Kind::Object(&SCHEMA_CustomerManagedPolicyReference),
+            ),
+            s::prop("ManagedPolicyArn", s::Kind::String)
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PermissionsBoundary> for ::stratus_model::Val<PermissionsBoundary> {
         fn from(value: PermissionsBoundary) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::StepFunctions::Activity` and its property types.
 pub mod activity {
+    use ::stratus_model::schema as s;
+
     /// `AWS::StepFunctions::Activity`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-activity.html)
@@ -41,6 +43,25 @@ pub mod activity {
             }
         }
     }
+
+    /// What the schema says of `AWS::StepFunctions::Activity`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::StepFunctions::Activity",
+        properties: &[
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(80),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnActivity`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnActivityAttributes {
@@ -81,6 +102,24 @@ pub mod activity {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KmsDataKeyReusePeriodSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(900.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -101,6 +140,8 @@ pub mod activity {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManagedKmsKey, Self::AwsOwnedKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -134,6 +175,8 @@ pub use activity::{CfnActivity, CfnActivityAttributes};
 
 /// `AWS::StepFunctions::StateMachine` and its property types.
 pub mod state_machine {
+    use ::stratus_model::schema as s;
+
     /// `AWS::StepFunctions::StateMachine`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html)
@@ -205,6 +248,48 @@ pub mod state_machine {
         }
     }
 
+    /// What the schema says of `AWS::StepFunctions::StateMachine`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::StepFunctions::StateMachine",
+        properties: &[
+            s::prop("Definition", s::Kind::Json)
+                .min_length(1)
+                .max_length(1048576),
+            s::prop("DefinitionS3Location", s::Kind::Object(&SCHEMA_S3Location)),
+            s::prop("DefinitionString", s::Kind::String)
+                .min_length(1)
+                .max_length(1048576),
+            s::prop(
+                "DefinitionSubstitutions",
+                s::Kind::Map(&s::prop("", s::Kind::Json)),
+            ),
+            s::prop(
+                "EncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_EncryptionConfiguration),
+            ),
+            s::prop(
+                "LoggingConfiguration",
+                s::Kind::Object(&SCHEMA_LoggingConfiguration),
+            ),
+            s::prop("RoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("StateMachineName", s::Kind::String)
+                .min_length(1)
+                .max_length(80),
+            s::prop("StateMachineType", s::Kind::Enum(StateMachineType::VALUES)),
+            s::prop(
+                "TracingConfiguration",
+                s::Kind::Object(&SCHEMA_TracingConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["RoleArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnStateMachine`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateMachineAttributes {
         /// `Arn`: string.
@@ -255,6 +340,20 @@ pub mod state_machine {
         }
     }
 
+    /// What the schema says of `S3Location`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Location: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Location",
+        properties: &[
+            s::prop("Bucket", s::Kind::String),
+            s::prop("Key", s::Kind::String),
+            s::prop("Version", s::Kind::String),
+        ],
+        required: &["Bucket", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Location> for ::stratus_model::Val<S3Location> {
         fn from(value: S3Location) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -288,6 +387,24 @@ pub mod state_machine {
         }
     }
 
+    /// What the schema says of `EncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_EncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "EncryptionConfiguration",
+        properties: &[
+            s::prop("KmsDataKeyReusePeriodSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(900.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EncryptionConfiguration>
         for ::stratus_model::Val<EncryptionConfiguration>
     {
@@ -311,6 +428,24 @@ pub mod state_machine {
         pub level: ::std::option::Option<::stratus_model::Val<Level>>,
     }
 
+    /// What the schema says of `LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingConfiguration",
+        properties: &[
+            s::prop(
+                "Destinations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LogDestination))),
+            )
+            .min_items(1),
+            s::prop("IncludeExecutionData", s::Kind::Boolean),
+            s::prop("Level", s::Kind::Enum(Level::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingConfiguration> for ::stratus_model::Val<LoggingConfiguration> {
         fn from(value: LoggingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -324,6 +459,16 @@ pub mod state_machine {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `TracingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TracingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TracingConfiguration",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TracingConfiguration> for ::stratus_model::Val<TracingConfiguration> {
         fn from(value: TracingConfiguration) -> Self {
@@ -340,6 +485,19 @@ pub mod state_machine {
             ::std::option::Option<::stratus_model::Val<CloudWatchLogsLogGroup>>,
     }
 
+    /// What the schema says of `LogDestination`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDestination: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDestination",
+        properties: &[s::prop(
+            "CloudWatchLogsLogGroup",
+            s::Kind::Object(&SCHEMA_CloudWatchLogsLogGroup),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDestination> for ::stratus_model::Val<LogDestination> {
         fn from(value: LogDestination) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -354,6 +512,18 @@ pub mod state_machine {
         /// Length: `1..=256`.
         pub log_group_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CloudWatchLogsLogGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_CloudWatchLogsLogGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "CloudWatchLogsLogGroup",
+        properties: &[s::prop("LogGroupArn", s::Kind::String)
+            .min_length(1)
+            .max_length(256)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CloudWatchLogsLogGroup> for ::stratus_model::Val<CloudWatchLogsLogGroup> {
         fn from(value: CloudWatchLogsLogGroup) -> Self {
@@ -373,6 +543,8 @@ pub mod state_machine {
     impl StateMachineType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Express];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "EXPRESS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -413,6 +585,8 @@ pub mod state_machine {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomerManagedKmsKey, Self::AwsOwnedKey];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -457,6 +631,8 @@ pub mod state_machine {
     impl Level {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Error, Self::Fatal, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "ERROR", "FATAL", "OFF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -492,6 +668,8 @@ pub use state_machine::{CfnStateMachine, CfnStateMachineAttributes};
 
 /// `AWS::StepFunctions::StateMachineAlias` and its property types.
 pub mod state_machine_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::StepFunctions::StateMachineAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachinealias.html)
@@ -522,6 +700,40 @@ pub mod state_machine_alias {
         /// Length: `1..=2048`.
         pub state_machine_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::StepFunctions::StateMachineAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::StepFunctions::StateMachineAlias",
+        properties: &[
+            s::prop(
+                "DeploymentPreference",
+                s::Kind::Object(&SCHEMA_DeploymentPreference),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(256),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?=.*[a-zA-Z_\\-\\.])[a-zA-Z0-9_\\-\\.]+$")
+                .min_length(1)
+                .max_length(80),
+            s::prop(
+                "RoutingConfiguration",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RoutingConfigurationVersion),
+                )),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("StateMachineArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStateMachineAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateMachineAliasAttributes {
@@ -577,6 +789,33 @@ pub mod state_machine_alias {
         }
     }
 
+    /// What the schema says of `DeploymentPreference`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeploymentPreference: s::ObjectSchema = s::ObjectSchema {
+        name: "DeploymentPreference",
+        properties: &[
+            s::prop(
+                "Alarms",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(256)),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop("Interval", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(2100.0),
+            s::prop("Percentage", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(99.0),
+            s::prop("StateMachineVersionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["StateMachineVersionArn", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeploymentPreference> for ::stratus_model::Val<DeploymentPreference> {
         fn from(value: DeploymentPreference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -612,6 +851,23 @@ pub mod state_machine_alias {
         }
     }
 
+    /// What the schema says of `RoutingConfigurationVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA_RoutingConfigurationVersion: s::ObjectSchema = s::ObjectSchema {
+        name: "RoutingConfigurationVersion",
+        properties: &[
+            s::prop("StateMachineVersionArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Weight", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(100.0),
+        ],
+        required: &["StateMachineVersionArn", "Weight"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RoutingConfigurationVersion>
         for ::stratus_model::Val<RoutingConfigurationVersion>
     {
@@ -634,6 +890,8 @@ pub mod state_machine_alias {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Linear, Self::AllAtOnce, Self::Canary];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LINEAR", "ALL_AT_ONCE", "CANARY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -668,6 +926,8 @@ pub use state_machine_alias::{CfnStateMachineAlias, CfnStateMachineAliasAttribut
 
 /// `AWS::StepFunctions::StateMachineVersion` and its property types.
 pub mod state_machine_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::StepFunctions::StateMachineVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachineversion.html)
@@ -709,6 +969,26 @@ pub mod state_machine_version {
             }
         }
     }
+
+    /// What the schema says of `AWS::StepFunctions::StateMachineVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::StepFunctions::StateMachineVersion",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("StateMachineArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("StateMachineRevisionId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &["StateMachineArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnStateMachineVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnStateMachineVersionAttributes {

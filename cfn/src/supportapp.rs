@@ -4,6 +4,8 @@
 
 /// `AWS::SupportApp::AccountAlias` and its property types.
 pub mod account_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SupportApp::AccountAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportapp-accountalias.html)
@@ -32,6 +34,19 @@ pub mod account_alias {
         }
     }
 
+    /// What the schema says of `AWS::SupportApp::AccountAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SupportApp::AccountAlias",
+        properties: &[s::prop("AccountAlias", s::Kind::String)
+            .pattern("^[\\w\\- ]+$")
+            .min_length(1)
+            .max_length(30)],
+        required: &["AccountAlias"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccountAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountAliasAttributes {
         /// `AccountAliasResourceId`: string.
@@ -49,6 +64,8 @@ pub use account_alias::{CfnAccountAlias, CfnAccountAliasAttributes};
 
 /// `AWS::SupportApp::SlackChannelConfiguration` and its property types.
 pub mod slack_channel_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SupportApp::SlackChannelConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportapp-slackchannelconfiguration.html)
@@ -117,6 +134,45 @@ pub mod slack_channel_configuration {
         }
     }
 
+    /// What the schema says of `AWS::SupportApp::SlackChannelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SupportApp::SlackChannelConfiguration",
+        properties: &[
+            s::prop("ChannelId", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelName", s::Kind::String)
+                .pattern("^.+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("ChannelRoleArn", s::Kind::String)
+                .pattern("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role\\/(.+)$")
+                .min_length(31)
+                .max_length(2048),
+            s::prop("NotifyOnAddCorrespondenceToCase", s::Kind::Boolean),
+            s::prop(
+                "NotifyOnCaseSeverity",
+                s::Kind::Enum(NotifyOnCaseSeverity::VALUES),
+            ),
+            s::prop("NotifyOnCreateOrReopenCase", s::Kind::Boolean),
+            s::prop("NotifyOnResolveCase", s::Kind::Boolean),
+            s::prop("TeamId", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &[
+            "TeamId",
+            "ChannelId",
+            "NotifyOnCaseSeverity",
+            "ChannelRoleArn",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `NotifyOnCaseSeverity` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum NotifyOnCaseSeverity {
@@ -131,6 +187,8 @@ pub mod slack_channel_configuration {
     impl NotifyOnCaseSeverity {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::All, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["none", "all", "high"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -165,6 +223,8 @@ pub use slack_channel_configuration::CfnSlackChannelConfiguration;
 
 /// `AWS::SupportApp::SlackWorkspaceConfiguration` and its property types.
 pub mod slack_workspace_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SupportApp::SlackWorkspaceConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportapp-slackworkspaceconfiguration.html)
@@ -199,6 +259,25 @@ pub mod slack_workspace_configuration {
             }
         }
     }
+
+    /// What the schema says of `AWS::SupportApp::SlackWorkspaceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SupportApp::SlackWorkspaceConfiguration",
+        properties: &[
+            s::prop("TeamId", s::Kind::String)
+                .pattern("^\\S+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("VersionId", s::Kind::String)
+                .pattern("^[0-9]+$")
+                .min_length(1)
+                .max_length(256),
+        ],
+        required: &["TeamId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use slack_workspace_configuration::CfnSlackWorkspaceConfiguration;

@@ -4,6 +4,8 @@
 
 /// `AWS::Synthetics::Canary` and its property types.
 pub mod canary {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Synthetics::Canary`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-canary.html)
@@ -115,6 +117,70 @@ pub mod canary {
         }
     }
 
+    /// What the schema says of `AWS::Synthetics::Canary`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Synthetics::Canary",
+        properties: &[
+            s::prop("ArtifactConfig", s::Kind::Object(&SCHEMA_ArtifactConfig)),
+            s::prop("ArtifactS3Location", s::Kind::String)
+                .pattern("^(s3|S3)://")
+                .min_length(1)
+                .max_length(1024),
+            s::prop(
+                "BrowserConfigs",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BrowserConfig))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Code", s::Kind::Object(&SCHEMA_Code)),
+            s::prop("DeleteLambdaResourcesOnCanaryDeletion", s::Kind::Boolean),
+            s::prop("DryRunAndUpdate", s::Kind::Boolean),
+            s::prop("ExecutionRoleArn", s::Kind::String)
+                .pattern("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$")
+                .min_length(1)
+                .max_length(2048),
+            s::prop("FailureRetentionPeriod", s::Kind::Integer),
+            s::prop("Name", s::Kind::String).pattern("^[0-9a-z_\\-]{1,255}$"),
+            s::prop(
+                "ProvisionedResourceCleanup",
+                s::Kind::Enum(ProvisionedResourceCleanup::VALUES),
+            ),
+            s::prop(
+                "ResourcesToReplicateTags",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ResourceToTag::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("RunConfig", s::Kind::Object(&SCHEMA_RunConfig)),
+            s::prop("RuntimeVersion", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Schedule", s::Kind::Object(&SCHEMA_Schedule)),
+            s::prop("StartCanaryAfterCreation", s::Kind::Boolean),
+            s::prop("SuccessRetentionPeriod", s::Kind::Integer),
+            s::prop("VPCConfig", s::Kind::Object(&SCHEMA_VpcConfig)),
+            s::prop("VisualReference", s::Kind::Object(&SCHEMA_VisualReference)),
+            s::prop(
+                "VisualReferences",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_VisualReference))),
+            )
+            .min_items(1)
+            .max_items(2),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "Name",
+            "Code",
+            "ArtifactS3Location",
+            "ExecutionRoleArn",
+            "Schedule",
+            "RuntimeVersion",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCanary`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCanaryAttributes {
         /// `Id`: string.
@@ -145,6 +211,19 @@ pub mod canary {
         pub s3_encryption: ::std::option::Option<::stratus_model::Val<S3Encryption>>,
     }
 
+    /// What the schema says of `ArtifactConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ArtifactConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ArtifactConfig",
+        properties: &[s::prop(
+            "S3Encryption",
+            s::Kind::Object(&SCHEMA_S3Encryption),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ArtifactConfig> for ::stratus_model::Val<ArtifactConfig> {
         fn from(value: ArtifactConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -170,6 +249,16 @@ pub mod canary {
             }
         }
     }
+
+    /// What the schema says of `BrowserConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrowserConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "BrowserConfig",
+        properties: &[s::prop("BrowserType", s::Kind::Enum(BrowserType::VALUES))],
+        required: &["BrowserType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BrowserConfig> for ::stratus_model::Val<BrowserConfig> {
         fn from(value: BrowserConfig) -> Self {
@@ -206,6 +295,16 @@ pub mod canary {
         pub source_location_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Code`'s properties; `validate()` checks them.
+    pub static SCHEMA_Code: s::ObjectSchema = s::ObjectSchema {
+        name: "Code",
+        properties: &[s::prop("BlueprintTypes", s::Kind::List(&s::prop("", s::Kind::String).pattern("^[0-9a-zA-Z_\\-\\.]+$").min_length(1).max_length(128))).min_items(0).max_items(1), s::prop("Dependencies", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Dependency)))).min_items(0).max_items(1), s::prop("Handler", s::Kind::String).pattern("^(([0-9a-zA-Z_-]+(\\/|\\.))*[0-9A-Za-z_\\\\-]+(\\.|::)[A-Za-z_][A-Za-z0-9_]*)?$").min_length(0).max_length(128), s::prop("S3Bucket", s::Kind::String).min_length(1).max_length(1024), s::prop("S3Key", s::Kind::String).min_length(1).max_length(1024), s::prop("S3ObjectVersion", s::Kind::String), s::prop("Script", s::Kind::String), s::prop("SourceLocationArn", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Code> for ::stratus_model::Val<Code> {
         fn from(value: Code) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -235,6 +334,31 @@ pub mod canary {
         /// Range: `3..=840`.
         pub timeout_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `RunConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RunConfig",
+        properties: &[
+            s::prop("ActiveTracing", s::Kind::Boolean),
+            s::prop(
+                "EnvironmentVariables",
+                s::Kind::Map(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("EphemeralStorage", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(10240.0),
+            s::prop("MemoryInMB", s::Kind::Integer)
+                .minimum(960.0)
+                .maximum(3008.0),
+            s::prop("TimeoutInSeconds", s::Kind::Integer)
+                .minimum(3.0)
+                .maximum(840.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunConfig> for ::stratus_model::Val<RunConfig> {
         fn from(value: RunConfig) -> Self {
@@ -269,6 +393,24 @@ pub mod canary {
             }
         }
     }
+
+    /// What the schema says of `Schedule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schedule: s::ObjectSchema = s::ObjectSchema {
+        name: "Schedule",
+        properties: &[
+            s::prop("DurationInSeconds", s::Kind::String)
+                .minimum(0.0)
+                .maximum(31622400.0),
+            s::prop("Expression", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("RetryConfig", s::Kind::Object(&SCHEMA_RetryConfig)),
+        ],
+        required: &["Expression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Schedule> for ::stratus_model::Val<Schedule> {
         fn from(value: Schedule) -> Self {
@@ -313,6 +455,28 @@ pub mod canary {
         }
     }
 
+    /// What the schema says of `VPCConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VpcConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VPCConfig",
+        properties: &[
+            s::prop("Ipv6AllowedForDualStack", s::Kind::Boolean),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(0)
+                .max_items(16),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &["SubnetIds", "SecurityGroupIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VpcConfig> for ::stratus_model::Val<VpcConfig> {
         fn from(value: VpcConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -346,6 +510,23 @@ pub mod canary {
         }
     }
 
+    /// What the schema says of `VisualReference`'s properties; `validate()` checks them.
+    pub static SCHEMA_VisualReference: s::ObjectSchema = s::ObjectSchema {
+        name: "VisualReference",
+        properties: &[
+            s::prop("BaseCanaryRunId", s::Kind::String),
+            s::prop(
+                "BaseScreenshots",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BaseScreenshot))),
+            ),
+            s::prop("BrowserType", s::Kind::Enum(BrowserType::VALUES)),
+        ],
+        required: &["BaseCanaryRunId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VisualReference> for ::stratus_model::Val<VisualReference> {
         fn from(value: VisualReference) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -364,6 +545,16 @@ pub mod canary {
         /// Length: `1..=2048`.
         pub kms_key_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `S3Encryption`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Encryption: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Encryption",
+        properties: &[s::prop("EncryptionMode", s::Kind::Enum(EncryptionMode::VALUES)), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\\d{1}:\\d{12}:key/[\\w\\-\\/]+$").min_length(1).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Encryption> for ::stratus_model::Val<S3Encryption> {
         fn from(value: S3Encryption) -> Self {
@@ -397,6 +588,24 @@ pub mod canary {
         }
     }
 
+    /// What the schema says of `Dependency`'s properties; `validate()` checks them.
+    pub static SCHEMA_Dependency: s::ObjectSchema = s::ObjectSchema {
+        name: "Dependency",
+        properties: &[
+            s::prop("Reference", s::Kind::String)
+                .pattern(
+                    "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+",
+                )
+                .min_length(1)
+                .max_length(140),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Reference"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Dependency> for ::stratus_model::Val<Dependency> {
         fn from(value: Dependency) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -421,6 +630,18 @@ pub mod canary {
             }
         }
     }
+
+    /// What the schema says of `RetryConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetryConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RetryConfig",
+        properties: &[s::prop("MaxRetries", s::Kind::Integer)
+            .minimum(0.0)
+            .maximum(2.0)],
+        required: &["MaxRetries"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RetryConfig> for ::stratus_model::Val<RetryConfig> {
         fn from(value: RetryConfig) -> Self {
@@ -452,6 +673,22 @@ pub mod canary {
         }
     }
 
+    /// What the schema says of `BaseScreenshot`'s properties; `validate()` checks them.
+    pub static SCHEMA_BaseScreenshot: s::ObjectSchema = s::ObjectSchema {
+        name: "BaseScreenshot",
+        properties: &[
+            s::prop(
+                "IgnoreCoordinates",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("ScreenshotName", s::Kind::String),
+        ],
+        required: &["ScreenshotName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<BaseScreenshot> for ::stratus_model::Val<BaseScreenshot> {
         fn from(value: BaseScreenshot) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -470,6 +707,8 @@ pub mod canary {
     impl ProvisionedResourceCleanup {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::Off];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "OFF"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -510,6 +749,8 @@ pub mod canary {
     impl ResourceToTag {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LambdaFunction];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["lambda-function"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -549,6 +790,8 @@ pub mod canary {
     impl BrowserType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Chrome, Self::Firefox];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CHROME", "FIREFOX"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -589,6 +832,8 @@ pub mod canary {
     impl EncryptionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SseKms, Self::SseS3];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSE_KMS", "SSE_S3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -627,6 +872,8 @@ pub mod canary {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::LambdaLayer];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LambdaLayer"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -659,6 +906,8 @@ pub use canary::{CfnCanary, CfnCanaryAttributes};
 
 /// `AWS::Synthetics::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Synthetics::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-group.html)
@@ -695,6 +944,16 @@ pub mod group {
             }
         }
     }
+
+    /// What the schema says of `AWS::Synthetics::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Synthetics::Group",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[0-9a-z_\\-]{1,64}$"), s::prop("ResourceArns", s::Kind::List(&s::prop("", s::Kind::String).pattern("arn:(aws[a-zA-Z-]*)?:synthetics:[a-z]{2}((-gov)|(-iso(b|e|f?)))?-[a-z]+-\\d{1}:\\d{12}:canary:[0-9a-z_\\-]"))).max_items(10), s::prop("Tags", s::Kind::Json)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {

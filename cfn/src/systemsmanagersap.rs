@@ -4,6 +4,8 @@
 
 /// `AWS::SystemsManagerSAP::Application` and its property types.
 pub mod application {
+    use ::stratus_model::schema as s;
+
     /// `AWS::SystemsManagerSAP::Application`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-systemsmanagersap-application.html)
@@ -78,6 +80,41 @@ pub mod application {
         }
     }
 
+    /// What the schema says of `AWS::SystemsManagerSAP::Application`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::SystemsManagerSAP::Application",
+        properties: &[
+            s::prop("ApplicationId", s::Kind::String).pattern("[\\w\\d\\.-]{1,60}"),
+            s::prop("ApplicationType", s::Kind::Enum(ApplicationType::VALUES)),
+            s::prop(
+                "ComponentsInfo",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ComponentInfo))),
+            )
+            .min_items(1),
+            s::prop(
+                "Credentials",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Credential))),
+            )
+            .min_items(1),
+            s::prop("DatabaseArn", s::Kind::String)
+                .pattern("^arn:(.+:){2,4}.+$|^arn:(.+:){1,3}.+\\/.+$"),
+            s::prop(
+                "Instances",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^i-[\\w\\d]{8}$|^i-[\\w\\d]{17}$"),
+                ),
+            )
+            .min_items(1),
+            s::prop("SapInstanceNumber", s::Kind::String).pattern("[0-9]{2}"),
+            s::prop("Sid", s::Kind::String).pattern("[A-Z][A-Z0-9]{2}"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ApplicationId", "ApplicationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnApplication`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnApplicationAttributes {
         /// `Arn`: string.
@@ -105,6 +142,20 @@ pub mod application {
         pub sid: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ComponentInfo`'s properties; `validate()` checks them.
+    pub static SCHEMA_ComponentInfo: s::ObjectSchema = s::ObjectSchema {
+        name: "ComponentInfo",
+        properties: &[
+            s::prop("ComponentType", s::Kind::Enum(ComponentType::VALUES)),
+            s::prop("Ec2InstanceId", s::Kind::String).pattern("^i-[\\w\\d]{8}$|^i-[\\w\\d]{17}$"),
+            s::prop("Sid", s::Kind::String).pattern("[A-Z][A-Z0-9]{2}"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
+
     impl ::std::convert::From<ComponentInfo> for ::stratus_model::Val<ComponentInfo> {
         fn from(value: ComponentInfo) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -126,6 +177,20 @@ pub mod application {
         pub secret_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Credential`'s properties; `validate()` checks them.
+    pub static SCHEMA_Credential: s::ObjectSchema = s::ObjectSchema {
+        name: "Credential",
+        properties: &[
+            s::prop("CredentialType", s::Kind::Enum(CredentialType::VALUES)),
+            s::prop("DatabaseName", s::Kind::String).pattern("^(?=.{1,100}$).*"),
+            s::prop("SecretId", s::Kind::String).pattern("^(?=.{1,100}$).*"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Credential> for ::stratus_model::Val<Credential> {
         fn from(value: Credential) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -144,6 +209,8 @@ pub mod application {
     impl ApplicationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Hana, Self::SapAbap];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HANA", "SAP_ABAP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -205,6 +272,17 @@ pub mod application {
             Self::Wd,
             Self::Ers,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "HANA",
+            "HANA_NODE",
+            "ABAP",
+            "ASCS",
+            "DIALOG",
+            "WEBDISP",
+            "WD",
+            "ERS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -249,6 +327,8 @@ pub mod application {
     impl CredentialType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Admin];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ADMIN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

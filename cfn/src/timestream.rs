@@ -4,6 +4,8 @@
 
 /// `AWS::Timestream::Database` and its property types.
 pub mod database {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Timestream::Database`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-database.html)
@@ -27,6 +29,22 @@ pub mod database {
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::Timestream::Database`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Timestream::Database",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String).pattern("^[a-zA-Z0-9_.-]{3,256}$"),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDatabase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDatabaseAttributes {
         /// `Arn`: string.
@@ -44,6 +62,8 @@ pub use database::{CfnDatabase, CfnDatabaseAttributes};
 
 /// `AWS::Timestream::InfluxDBCluster` and its property types.
 pub mod influx_db_cluster {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Timestream::InfluxDBCluster`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbcluster.html)
@@ -140,6 +160,65 @@ pub mod influx_db_cluster {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::Timestream::InfluxDBCluster`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Timestream::InfluxDBCluster",
+        properties: &[
+            s::prop("AllocatedStorage", s::Kind::Integer)
+                .minimum(20.0)
+                .maximum(15360.0),
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[^_][^\"]*$")
+                .min_length(2)
+                .max_length(64),
+            s::prop("DbInstanceType", s::Kind::Enum(DbInstanceType::VALUES)),
+            s::prop("DbParameterGroupIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("DbStorageType", s::Kind::Enum(DbStorageType::VALUES)),
+            s::prop("DeploymentType", s::Kind::Enum(DeploymentType::VALUES)),
+            s::prop("FailoverMode", s::Kind::Enum(FailoverMode::VALUES)),
+            s::prop(
+                "LogDeliveryConfiguration",
+                s::Kind::Object(&SCHEMA_LogDeliveryConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$")
+                .min_length(3)
+                .max_length(40),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("Organization", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Password", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(8)
+                .max_length(64),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65535.0),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("Username", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(3),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInfluxDbCluster`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInfluxDbClusterAttributes {
         /// `Status`: string.
@@ -202,6 +281,19 @@ pub mod influx_db_cluster {
         }
     }
 
+    /// What the schema says of `LogDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDeliveryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDeliveryConfiguration",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3Configuration),
+        )],
+        required: &["S3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDeliveryConfiguration>
         for ::stratus_model::Val<LogDeliveryConfiguration>
     {
@@ -236,6 +328,22 @@ pub mod influx_db_cluster {
             }
         }
     }
+
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[0-9a-z]+[0-9a-z\\.\\-]*[0-9a-z]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled", "BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
@@ -278,6 +386,18 @@ pub mod influx_db_cluster {
             Self::DbInflux12xlarge,
             Self::DbInflux16xlarge,
             Self::DbInflux24xlarge,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "db.influx.medium",
+            "db.influx.large",
+            "db.influx.xlarge",
+            "db.influx.2xlarge",
+            "db.influx.4xlarge",
+            "db.influx.8xlarge",
+            "db.influx.12xlarge",
+            "db.influx.16xlarge",
+            "db.influx.24xlarge",
         ];
 
         /// The value CloudFormation takes.
@@ -332,6 +452,12 @@ pub mod influx_db_cluster {
             Self::InfluxIoIncludedT2,
             Self::InfluxIoIncludedT3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "InfluxIOIncludedT1",
+            "InfluxIOIncludedT2",
+            "InfluxIOIncludedT3",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -371,6 +497,8 @@ pub mod influx_db_cluster {
     impl DeploymentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MultiNodeReadReplicas];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MULTI_NODE_READ_REPLICAS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -410,6 +538,8 @@ pub mod influx_db_cluster {
     impl FailoverMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Automatic, Self::NoFailover];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "NO_FAILOVER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -450,6 +580,8 @@ pub mod influx_db_cluster {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -483,6 +615,8 @@ pub use influx_db_cluster::{CfnInfluxDbCluster, CfnInfluxDbClusterAttributes};
 
 /// `AWS::Timestream::InfluxDBInstance` and its property types.
 pub mod influx_db_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Timestream::InfluxDBInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-influxdbinstance.html)
@@ -570,6 +704,64 @@ pub mod influx_db_instance {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `AWS::Timestream::InfluxDBInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Timestream::InfluxDBInstance",
+        properties: &[
+            s::prop("AllocatedStorage", s::Kind::Integer)
+                .minimum(20.0)
+                .maximum(16384.0),
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[^_][^\"]*$")
+                .min_length(2)
+                .max_length(64),
+            s::prop("DbInstanceType", s::Kind::Enum(DbInstanceType::VALUES)),
+            s::prop("DbParameterGroupIdentifier", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(3)
+                .max_length(64),
+            s::prop("DbStorageType", s::Kind::Enum(DbStorageType::VALUES)),
+            s::prop("DeploymentType", s::Kind::Enum(DeploymentType::VALUES)),
+            s::prop(
+                "LogDeliveryConfiguration",
+                s::Kind::Object(&SCHEMA_LogDeliveryConfiguration),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$")
+                .min_length(3)
+                .max_length(40),
+            s::prop("NetworkType", s::Kind::Enum(NetworkType::VALUES)),
+            s::prop("Organization", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop("Password", s::Kind::String)
+                .pattern("^[a-zA-Z0-9]+$")
+                .min_length(8)
+                .max_length(64),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1024.0)
+                .maximum(65535.0),
+            s::prop("PubliclyAccessible", s::Kind::Boolean),
+            s::prop("Username", s::Kind::String)
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "VpcSecurityGroupIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("VpcSubnetIds", s::Kind::List(&s::prop("", s::Kind::String)))
+                .min_items(1)
+                .max_items(3),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnInfluxDbInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnInfluxDbInstanceAttributes {
         /// `Status`: string.
@@ -632,6 +824,19 @@ pub mod influx_db_instance {
         }
     }
 
+    /// What the schema says of `LogDeliveryConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogDeliveryConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogDeliveryConfiguration",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3Configuration),
+        )],
+        required: &["S3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LogDeliveryConfiguration>
         for ::stratus_model::Val<LogDeliveryConfiguration>
     {
@@ -666,6 +871,22 @@ pub mod influx_db_instance {
             }
         }
     }
+
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("^[0-9a-z]+[0-9a-z\\.\\-]*[0-9a-z]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Enabled", s::Kind::Boolean),
+        ],
+        required: &["Enabled", "BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
@@ -708,6 +929,18 @@ pub mod influx_db_instance {
             Self::DbInflux12xlarge,
             Self::DbInflux16xlarge,
             Self::DbInflux24xlarge,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "db.influx.medium",
+            "db.influx.large",
+            "db.influx.xlarge",
+            "db.influx.2xlarge",
+            "db.influx.4xlarge",
+            "db.influx.8xlarge",
+            "db.influx.12xlarge",
+            "db.influx.16xlarge",
+            "db.influx.24xlarge",
         ];
 
         /// The value CloudFormation takes.
@@ -762,6 +995,12 @@ pub mod influx_db_instance {
             Self::InfluxIoIncludedT2,
             Self::InfluxIoIncludedT3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "InfluxIOIncludedT1",
+            "InfluxIOIncludedT2",
+            "InfluxIOIncludedT3",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -803,6 +1042,8 @@ pub mod influx_db_instance {
     impl DeploymentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SingleAz, Self::WithMultiazStandby];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SINGLE_AZ", "WITH_MULTIAZ_STANDBY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -843,6 +1084,8 @@ pub mod influx_db_instance {
     impl NetworkType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dual];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -876,6 +1119,8 @@ pub use influx_db_instance::{CfnInfluxDbInstance, CfnInfluxDbInstanceAttributes}
 
 /// `AWS::Timestream::ScheduledQuery` and its property types.
 pub mod scheduled_query {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Timestream::ScheduledQuery`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html)
@@ -962,6 +1207,56 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `AWS::Timestream::ScheduledQuery`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Timestream::ScheduledQuery",
+        properties: &[
+            s::prop("ClientToken", s::Kind::String)
+                .min_length(32)
+                .max_length(128),
+            s::prop(
+                "ErrorReportConfiguration",
+                s::Kind::Object(&SCHEMA_ErrorReportConfiguration),
+            ),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop(
+                "NotificationConfiguration",
+                s::Kind::Object(&SCHEMA_NotificationConfiguration),
+            ),
+            s::prop("QueryString", s::Kind::String)
+                .min_length(1)
+                .max_length(262144),
+            s::prop(
+                "ScheduleConfiguration",
+                s::Kind::Object(&SCHEMA_ScheduleConfiguration),
+            ),
+            s::prop("ScheduledQueryExecutionRoleArn", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("ScheduledQueryName", s::Kind::String)
+                .pattern("[a-zA-Z0-9_.-]+")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TargetConfiguration",
+                s::Kind::Object(&SCHEMA_TargetConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "QueryString",
+            "ScheduleConfiguration",
+            "NotificationConfiguration",
+            "ScheduledQueryExecutionRoleArn",
+            "ErrorReportConfiguration",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnScheduledQuery`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnScheduledQueryAttributes {
         /// `Arn`: string.
@@ -1038,6 +1333,19 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `ErrorReportConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ErrorReportConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ErrorReportConfiguration",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3Configuration),
+        )],
+        required: &["S3Configuration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ErrorReportConfiguration>
         for ::stratus_model::Val<ErrorReportConfiguration>
     {
@@ -1065,6 +1373,19 @@ pub mod scheduled_query {
             }
         }
     }
+
+    /// What the schema says of `NotificationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotificationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "NotificationConfiguration",
+        properties: &[s::prop(
+            "SnsConfiguration",
+            s::Kind::Object(&SCHEMA_SnsConfiguration),
+        )],
+        required: &["SnsConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotificationConfiguration>
         for ::stratus_model::Val<NotificationConfiguration>
@@ -1094,6 +1415,18 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `ScheduleConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ScheduleConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ScheduleConfiguration",
+        properties: &[s::prop("ScheduleExpression", s::Kind::String)
+            .min_length(1)
+            .max_length(256)],
+        required: &["ScheduleExpression"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ScheduleConfiguration> for ::stratus_model::Val<ScheduleConfiguration> {
         fn from(value: ScheduleConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1121,6 +1454,19 @@ pub mod scheduled_query {
             }
         }
     }
+
+    /// What the schema says of `TargetConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetConfiguration",
+        properties: &[s::prop(
+            "TimestreamConfiguration",
+            s::Kind::Object(&SCHEMA_TimestreamConfiguration),
+        )],
+        required: &["TimestreamConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TargetConfiguration> for ::stratus_model::Val<TargetConfiguration> {
         fn from(value: TargetConfiguration) -> Self {
@@ -1154,6 +1500,26 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String)
+                .pattern("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]")
+                .min_length(3)
+                .max_length(63),
+            s::prop("EncryptionOption", s::Kind::Enum(EncryptionOption::VALUES)),
+            s::prop("ObjectKeyPrefix", s::Kind::String)
+                .pattern("[a-zA-Z0-9|!\\-_*'\\(\\)]([a-zA-Z0-9]|[!\\-_*'\\(\\)\\/.])+")
+                .min_length(1)
+                .max_length(896),
+        ],
+        required: &["BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1179,6 +1545,18 @@ pub mod scheduled_query {
             }
         }
     }
+
+    /// What the schema says of `SnsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SnsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SnsConfiguration",
+        properties: &[s::prop("TopicArn", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &["TopicArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SnsConfiguration> for ::stratus_model::Val<SnsConfiguration> {
         fn from(value: SnsConfiguration) -> Self {
@@ -1234,6 +1612,39 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `TimestreamConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimestreamConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "TimestreamConfiguration",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String),
+            s::prop(
+                "DimensionMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DimensionMapping))),
+            ),
+            s::prop("MeasureNameColumn", s::Kind::String),
+            s::prop(
+                "MixedMeasureMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MixedMeasureMapping))),
+            )
+            .min_items(1),
+            s::prop(
+                "MultiMeasureMappings",
+                s::Kind::Object(&SCHEMA_MultiMeasureMappings),
+            ),
+            s::prop("TableName", s::Kind::String),
+            s::prop("TimeColumn", s::Kind::String),
+        ],
+        required: &[
+            "DatabaseName",
+            "TableName",
+            "TimeColumn",
+            "DimensionMappings",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimestreamConfiguration>
         for ::stratus_model::Val<TimestreamConfiguration>
     {
@@ -1266,6 +1677,22 @@ pub mod scheduled_query {
             }
         }
     }
+
+    /// What the schema says of `DimensionMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_DimensionMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "DimensionMapping",
+        properties: &[
+            s::prop(
+                "DimensionValueType",
+                s::Kind::Enum(DimensionValueType::VALUES),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name", "DimensionValueType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DimensionMapping> for ::stratus_model::Val<DimensionMapping> {
         fn from(value: DimensionMapping) -> Self {
@@ -1309,6 +1736,32 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `MixedMeasureMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_MixedMeasureMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "MixedMeasureMapping",
+        properties: &[
+            s::prop("MeasureName", s::Kind::String),
+            s::prop(
+                "MeasureValueType",
+                s::Kind::Enum(MixedMeasureMappingMeasureValueType::VALUES),
+            ),
+            s::prop(
+                "MultiMeasureAttributeMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MultiMeasureAttributeMapping),
+                )),
+            )
+            .min_items(1),
+            s::prop("SourceColumn", s::Kind::String),
+            s::prop("TargetMeasureName", s::Kind::String),
+        ],
+        required: &["MeasureValueType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MixedMeasureMapping> for ::stratus_model::Val<MixedMeasureMapping> {
         fn from(value: MixedMeasureMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1341,6 +1794,26 @@ pub mod scheduled_query {
             }
         }
     }
+
+    /// What the schema says of `MultiMeasureMappings`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiMeasureMappings: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiMeasureMappings",
+        properties: &[
+            s::prop(
+                "MultiMeasureAttributeMappings",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_MultiMeasureAttributeMapping),
+                )),
+            )
+            .min_items(1),
+            s::prop("TargetMultiMeasureName", s::Kind::String),
+        ],
+        required: &["MultiMeasureAttributeMappings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MultiMeasureMappings> for ::stratus_model::Val<MultiMeasureMappings> {
         fn from(value: MultiMeasureMappings) -> Self {
@@ -1379,6 +1852,23 @@ pub mod scheduled_query {
         }
     }
 
+    /// What the schema says of `MultiMeasureAttributeMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_MultiMeasureAttributeMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "MultiMeasureAttributeMapping",
+        properties: &[
+            s::prop(
+                "MeasureValueType",
+                s::Kind::Enum(MultiMeasureAttributeMappingMeasureValueType::VALUES),
+            ),
+            s::prop("SourceColumn", s::Kind::String),
+            s::prop("TargetMultiMeasureAttributeName", s::Kind::String),
+        ],
+        required: &["SourceColumn", "MeasureValueType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MultiMeasureAttributeMapping>
         for ::stratus_model::Val<MultiMeasureAttributeMapping>
     {
@@ -1399,6 +1889,8 @@ pub mod scheduled_query {
     impl EncryptionOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::SseS3, Self::SseKms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SSE_S3", "SSE_KMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1437,6 +1929,8 @@ pub mod scheduled_query {
     impl DimensionValueType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Varchar];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["VARCHAR"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1488,6 +1982,9 @@ pub mod scheduled_query {
             Self::Varchar,
             Self::Multi,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["BIGINT", "BOOLEAN", "DOUBLE", "VARCHAR", "MULTI"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1545,6 +2042,9 @@ pub mod scheduled_query {
             Self::Varchar,
             Self::Timestamp,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["BIGINT", "BOOLEAN", "DOUBLE", "VARCHAR", "TIMESTAMP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1583,6 +2083,8 @@ pub use scheduled_query::{CfnScheduledQuery, CfnScheduledQueryAttributes};
 
 /// `AWS::Timestream::Table` and its property types.
 pub mod table {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Timestream::Table`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-table.html)
@@ -1631,6 +2133,29 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `AWS::Timestream::Table`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Timestream::Table",
+        properties: &[
+            s::prop("DatabaseName", s::Kind::String).pattern("^[a-zA-Z0-9_.-]{3,256}$"),
+            s::prop(
+                "MagneticStoreWriteProperties",
+                s::Kind::Object(&SCHEMA_MagneticStoreWriteProperties),
+            ),
+            s::prop(
+                "RetentionProperties",
+                s::Kind::Object(&SCHEMA_RetentionProperties),
+            ),
+            s::prop("Schema", s::Kind::Object(&SCHEMA_Schema)),
+            s::prop("TableName", s::Kind::String).pattern("^[a-zA-Z0-9_.-]{3,256}$"),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DatabaseName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTable`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTableAttributes {
         /// `Arn`: string.
@@ -1672,6 +2197,22 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `MagneticStoreWriteProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_MagneticStoreWriteProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "MagneticStoreWriteProperties",
+        properties: &[
+            s::prop("EnableMagneticStoreWrites", s::Kind::Boolean),
+            s::prop(
+                "MagneticStoreRejectedDataLocation",
+                s::Kind::Object(&SCHEMA_MagneticStoreRejectedDataLocation),
+            ),
+        ],
+        required: &["EnableMagneticStoreWrites"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MagneticStoreWriteProperties>
         for ::stratus_model::Val<MagneticStoreWriteProperties>
     {
@@ -1692,6 +2233,19 @@ pub mod table {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RetentionProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_RetentionProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "RetentionProperties",
+        properties: &[
+            s::prop("MagneticStoreRetentionPeriodInDays", s::Kind::String),
+            s::prop("MemoryStoreRetentionPeriodInHours", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RetentionProperties> for ::stratus_model::Val<RetentionProperties> {
         fn from(value: RetentionProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1707,6 +2261,20 @@ pub mod table {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<PartitionKey>>>,
     }
 
+    /// What the schema says of `Schema`'s properties; `validate()` checks them.
+    pub static SCHEMA_Schema: s::ObjectSchema = s::ObjectSchema {
+        name: "Schema",
+        properties: &[s::prop(
+            "CompositePartitionKey",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_PartitionKey))),
+        )
+        .min_items(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Schema> for ::stratus_model::Val<Schema> {
         fn from(value: Schema) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1720,6 +2288,19 @@ pub mod table {
         /// `S3Configuration`: [`S3Configuration`].
         pub s3_configuration: ::std::option::Option<::stratus_model::Val<S3Configuration>>,
     }
+
+    /// What the schema says of `MagneticStoreRejectedDataLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_MagneticStoreRejectedDataLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "MagneticStoreRejectedDataLocation",
+        properties: &[s::prop(
+            "S3Configuration",
+            s::Kind::Object(&SCHEMA_S3Configuration),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MagneticStoreRejectedDataLocation>
         for ::stratus_model::Val<MagneticStoreRejectedDataLocation>
@@ -1755,6 +2336,25 @@ pub mod table {
             }
         }
     }
+
+    /// What the schema says of `PartitionKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_PartitionKey: s::ObjectSchema = s::ObjectSchema {
+        name: "PartitionKey",
+        properties: &[
+            s::prop(
+                "EnforcementInRecord",
+                s::Kind::Enum(PartitionKeyEnforcementLevel::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+            s::prop("Type", s::Kind::Enum(PartitionKeyType::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PartitionKey> for ::stratus_model::Val<PartitionKey> {
         fn from(value: PartitionKey) -> Self {
@@ -1793,6 +2393,21 @@ pub mod table {
         }
     }
 
+    /// What the schema says of `S3Configuration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Configuration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Configuration",
+        properties: &[
+            s::prop("BucketName", s::Kind::String),
+            s::prop("EncryptionOption", s::Kind::String),
+            s::prop("KmsKeyId", s::Kind::String),
+            s::prop("ObjectKeyPrefix", s::Kind::String),
+        ],
+        required: &["EncryptionOption", "BucketName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Configuration> for ::stratus_model::Val<S3Configuration> {
         fn from(value: S3Configuration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1811,6 +2426,8 @@ pub mod table {
     impl PartitionKeyEnforcementLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Required, Self::Optional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1853,6 +2470,8 @@ pub mod table {
     impl PartitionKeyType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dimension, Self::Measure];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DIMENSION", "MEASURE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

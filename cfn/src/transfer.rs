@@ -4,6 +4,8 @@
 
 /// `AWS::Transfer::Agreement` and its property types.
 pub mod agreement {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Agreement`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-agreement.html)
@@ -84,6 +86,57 @@ pub mod agreement {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::Agreement`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Agreement",
+        properties: &[
+            s::prop("AccessRole", s::Kind::String)
+                .pattern("arn:.*role/.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("BaseDirectory", s::Kind::String)
+                .pattern("^(|/.*)$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop(
+                "CustomDirectories",
+                s::Kind::Object(&SCHEMA_CustomDirectories),
+            ),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\u0021-\\u007E]+$")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "EnforceMessageSigning",
+                s::Kind::Enum(EnforceMessageSigning::VALUES),
+            ),
+            s::prop("LocalProfileId", s::Kind::String)
+                .pattern("^p-([0-9a-f]{17})$")
+                .min_length(19)
+                .max_length(19),
+            s::prop("PartnerProfileId", s::Kind::String)
+                .pattern("^p-([0-9a-f]{17})$")
+                .min_length(19)
+                .max_length(19),
+            s::prop("PreserveFilename", s::Kind::Enum(PreserveFilename::VALUES)),
+            s::prop("ServerId", s::Kind::String)
+                .pattern("^s-([0-9a-f]{17})$")
+                .min_length(19)
+                .max_length(19),
+            s::prop("Status", s::Kind::Enum(Status::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[
+            "ServerId",
+            "LocalProfileId",
+            "PartnerProfileId",
+            "AccessRole",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAgreement`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAgreementAttributes {
         /// `AgreementId`: string.
@@ -159,6 +212,43 @@ pub mod agreement {
         }
     }
 
+    /// What the schema says of `CustomDirectories`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomDirectories: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomDirectories",
+        properties: &[
+            s::prop("FailedFilesDirectory", s::Kind::String)
+                .pattern("(|/.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("MdnFilesDirectory", s::Kind::String)
+                .pattern("(|/.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("PayloadFilesDirectory", s::Kind::String)
+                .pattern("(|/.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("StatusFilesDirectory", s::Kind::String)
+                .pattern("(|/.*)")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("TemporaryFilesDirectory", s::Kind::String)
+                .pattern("(|/.*)")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[
+            "FailedFilesDirectory",
+            "MdnFilesDirectory",
+            "PayloadFilesDirectory",
+            "StatusFilesDirectory",
+            "TemporaryFilesDirectory",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomDirectories> for ::stratus_model::Val<CustomDirectories> {
         fn from(value: CustomDirectories) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -177,6 +267,8 @@ pub mod agreement {
     impl EnforceMessageSigning {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -217,6 +309,8 @@ pub mod agreement {
     impl PreserveFilename {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -257,6 +351,8 @@ pub mod agreement {
     impl Status {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Active, Self::Inactive];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -290,6 +386,8 @@ pub use agreement::{CfnAgreement, CfnAgreementAttributes};
 
 /// `AWS::Transfer::Certificate` and its property types.
 pub mod certificate {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Certificate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html)
@@ -354,6 +452,37 @@ pub mod certificate {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::Certificate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Certificate",
+        properties: &[
+            s::prop("ActiveDate", s::Kind::String),
+            s::prop("Certificate", s::Kind::String)
+                .pattern("^[\\t\\n\\r\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(16384),
+            s::prop("CertificateChain", s::Kind::String)
+                .pattern("^[\\t\\n\\r\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(2097152),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\u0021-\\u007E]+$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("InactiveDate", s::Kind::String),
+            s::prop("PrivateKey", s::Kind::String)
+                .pattern("^[\\t\\n\\r\\u0020-\\u00FF]+$")
+                .min_length(1)
+                .max_length(16384),
+            s::prop("Usage", s::Kind::Enum(Usage::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Certificate", "Usage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnCertificate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnCertificateAttributes {
         /// `Arn`: string.
@@ -410,6 +539,8 @@ pub mod certificate {
     impl Usage {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Signing, Self::Encryption, Self::Tls];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SIGNING", "ENCRYPTION", "TLS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -444,6 +575,8 @@ pub use certificate::{CfnCertificate, CfnCertificateAttributes};
 
 /// `AWS::Transfer::Connector` and its property types.
 pub mod connector {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Connector`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html)
@@ -504,6 +637,41 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `AWS::Transfer::Connector`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Connector",
+        properties: &[
+            s::prop("AccessRole", s::Kind::String)
+                .pattern("arn:.*role/.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("As2Config", s::Kind::Object(&SCHEMA_As2Config)),
+            s::prop(
+                "EgressConfig",
+                s::Kind::Object(&SCHEMA_ConnectorEgressConfig),
+            ),
+            s::prop("EgressType", s::Kind::Enum(ConnectorEgressType::VALUES)),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("LoggingRole", s::Kind::String)
+                .pattern("arn:.*role/.*")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("SecurityPolicyName", s::Kind::String)
+                .pattern("TransferSFTPConnectorSecurityPolicy-[A-Za-z0-9-]+")
+                .min_length(0)
+                .max_length(50),
+            s::prop("SftpConfig", s::Kind::Object(&SCHEMA_SftpConfig)),
+            s::prop("Url", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["AccessRole"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnConnector`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectorAttributes {
@@ -583,6 +751,51 @@ pub mod connector {
         pub signing_algorithm: ::std::option::Option<::stratus_model::Val<SigningAlgorithm>>,
     }
 
+    /// What the schema says of `As2Config`'s properties; `validate()` checks them.
+    pub static SCHEMA_As2Config: s::ObjectSchema = s::ObjectSchema {
+        name: "As2Config",
+        properties: &[
+            s::prop(
+                "AsyncMdnConfig",
+                s::Kind::Object(&SCHEMA_ConnectorAsyncMdnConfig),
+            ),
+            s::prop("BasicAuthSecretId", s::Kind::String)
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Compression", s::Kind::Enum(Compression::VALUES)),
+            s::prop(
+                "EncryptionAlgorithm",
+                s::Kind::Enum(EncryptionAlgorithm::VALUES),
+            ),
+            s::prop("LocalProfileId", s::Kind::String)
+                .pattern("^p-([0-9a-f]{17})$")
+                .min_length(19)
+                .max_length(19),
+            s::prop("MdnResponse", s::Kind::Enum(MdnResponse::VALUES)),
+            s::prop(
+                "MdnSigningAlgorithm",
+                s::Kind::Enum(MdnSigningAlgorithm::VALUES),
+            ),
+            s::prop("MessageSubject", s::Kind::String)
+                .pattern("^[\\u0020-\\u007E\\t]+$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("PartnerProfileId", s::Kind::String)
+                .pattern("^p-([0-9a-f]{17})$")
+                .min_length(19)
+                .max_length(19),
+            s::prop(
+                "PreserveContentType",
+                s::Kind::Enum(PreserveContentType::VALUES),
+            ),
+            s::prop("SigningAlgorithm", s::Kind::Enum(SigningAlgorithm::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<As2Config> for ::stratus_model::Val<As2Config> {
         fn from(value: As2Config) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -611,6 +824,19 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `ConnectorEgressConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorEgressConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorEgressConfig",
+        properties: &[s::prop(
+            "VpcLattice",
+            s::Kind::Object(&SCHEMA_ConnectorVpcLatticeEgressConfig),
+        )],
+        required: &["VpcLattice"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectorEgressConfig> for ::stratus_model::Val<ConnectorEgressConfig> {
         fn from(value: ConnectorEgressConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -632,6 +858,29 @@ pub mod connector {
         /// Length: `1..=2048`.
         pub user_secret_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SftpConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SftpConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SftpConfig",
+        properties: &[
+            s::prop("MaxConcurrentConnections", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(5.0),
+            s::prop(
+                "TrustedHostKeys",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop("UserSecretId", s::Kind::String)
+                .min_length(1)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SftpConfig> for ::stratus_model::Val<SftpConfig> {
         fn from(value: SftpConfig) -> Self {
@@ -667,6 +916,31 @@ pub mod connector {
             }
         }
     }
+
+    /// What the schema says of `ConnectorAsyncMdnConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorAsyncMdnConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorAsyncMdnConfig",
+        properties: &[
+            s::prop(
+                "ServerIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^s-([0-9a-f]{17})$")
+                        .min_length(19)
+                        .max_length(19),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop("Url", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &["Url", "ServerIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ConnectorAsyncMdnConfig>
         for ::stratus_model::Val<ConnectorAsyncMdnConfig>
@@ -704,6 +978,16 @@ pub mod connector {
         }
     }
 
+    /// What the schema says of `ConnectorVpcLatticeEgressConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ConnectorVpcLatticeEgressConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ConnectorVpcLatticeEgressConfig",
+        properties: &[s::prop("PortNumber", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("ResourceConfigurationArn", s::Kind::String).pattern("^arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$").min_length(1).max_length(2048)],
+        required: &["ResourceConfigurationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ConnectorVpcLatticeEgressConfig>
         for ::stratus_model::Val<ConnectorVpcLatticeEgressConfig>
     {
@@ -724,6 +1008,8 @@ pub mod connector {
     impl ConnectorEgressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ServiceManaged, Self::VpcLattice];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE_MANAGED", "VPC_LATTICE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -764,6 +1050,8 @@ pub mod connector {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -804,6 +1092,8 @@ pub mod connector {
     impl Compression {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Zlib, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ZLIB", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -856,6 +1146,14 @@ pub mod connector {
             Self::None,
             Self::DesEde3Cbc,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AES128_CBC",
+            "AES192_CBC",
+            "AES256_CBC",
+            "NONE",
+            "DES_EDE3_CBC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -901,6 +1199,8 @@ pub mod connector {
     impl MdnResponse {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sync, Self::Async, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -957,6 +1257,9 @@ pub mod connector {
             Self::None,
             Self::Default,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["SHA256", "SHA384", "SHA512", "SHA1", "NONE", "DEFAULT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1001,6 +1304,8 @@ pub mod connector {
     impl PreserveContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1053,6 +1358,8 @@ pub mod connector {
             Self::Sha1,
             Self::None,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SHA256", "SHA384", "SHA512", "SHA1", "NONE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1089,6 +1396,8 @@ pub use connector::{CfnConnector, CfnConnectorAttributes};
 
 /// `AWS::Transfer::Profile` and its property types.
 pub mod profile {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Profile`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-profile.html)
@@ -1132,6 +1441,32 @@ pub mod profile {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::Profile`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Profile",
+        properties: &[
+            s::prop("As2Id", s::Kind::String)
+                .pattern("^[\\u0020-\\u007E\\s]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop(
+                "CertificateIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^cert-([0-9a-f]{17})$")
+                        .min_length(22)
+                        .max_length(22),
+                ),
+            ),
+            s::prop("ProfileType", s::Kind::Enum(ProfileType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["As2Id", "ProfileType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnProfile`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnProfileAttributes {
         /// `Arn`: string.
@@ -1161,6 +1496,8 @@ pub mod profile {
     impl ProfileType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Local, Self::Partner];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOCAL", "PARTNER"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1194,6 +1531,8 @@ pub use profile::{CfnProfile, CfnProfileAttributes};
 
 /// `AWS::Transfer::Server` and its property types.
 pub mod server {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Server`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html)
@@ -1260,6 +1599,72 @@ pub mod server {
         pub workflow_details: ::std::option::Option<::stratus_model::Val<WorkflowDetails>>,
     }
 
+    /// What the schema says of `AWS::Transfer::Server`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Server",
+        properties: &[
+            s::prop("Certificate", s::Kind::String)
+                .min_length(0)
+                .max_length(1600),
+            s::prop("Domain", s::Kind::Enum(Domain::VALUES)),
+            s::prop("EndpointDetails", s::Kind::Object(&SCHEMA_EndpointDetails)),
+            s::prop("EndpointType", s::Kind::Enum(EndpointType::VALUES)),
+            s::prop(
+                "IdentityProviderDetails",
+                s::Kind::Object(&SCHEMA_IdentityProviderDetails),
+            ),
+            s::prop(
+                "IdentityProviderType",
+                s::Kind::Enum(IdentityProviderType::VALUES),
+            ),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("LoggingRole", s::Kind::String)
+                .pattern("^(|arn:.*role/\\S+)$")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("PostAuthenticationLoginBanner", s::Kind::String)
+                .pattern("^[\\x09-\\x0D\\x20-\\x7E]*$")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("PreAuthenticationLoginBanner", s::Kind::String)
+                .pattern("^[\\x09-\\x0D\\x20-\\x7E]*$")
+                .min_length(0)
+                .max_length(4096),
+            s::prop("ProtocolDetails", s::Kind::Object(&SCHEMA_ProtocolDetails)),
+            s::prop(
+                "Protocols",
+                s::Kind::List(&s::prop("", s::Kind::Enum(Protocol::VALUES))),
+            )
+            .min_items(1)
+            .max_items(4),
+            s::prop(
+                "S3StorageOptions",
+                s::Kind::Object(&SCHEMA_S3StorageOptions),
+            ),
+            s::prop("SecurityPolicyName", s::Kind::String)
+                .pattern("^TransferSecurityPolicy-.+$")
+                .min_length(0)
+                .max_length(100),
+            s::prop(
+                "StructuredLogDestinations",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^arn:\\S+$")
+                        .min_length(20)
+                        .max_length(1600),
+                ),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop("WorkflowDetails", s::Kind::Object(&SCHEMA_WorkflowDetails)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServer`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServerAttributes {
         /// `Arn`: string.
@@ -1312,6 +1717,36 @@ pub mod server {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EndpointDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointDetails",
+        properties: &[
+            s::prop(
+                "AddressAllocationIds",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-f]{8,17}$")
+                        .min_length(11)
+                        .max_length(20),
+                ),
+            ),
+            s::prop("SubnetIds", s::Kind::List(&s::prop("", s::Kind::String))),
+            s::prop("VpcEndpointId", s::Kind::String)
+                .pattern("^vpce-[0-9a-f]{17}$")
+                .min_length(22)
+                .max_length(22),
+            s::prop("VpcId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointDetails> for ::stratus_model::Val<EndpointDetails> {
         fn from(value: EndpointDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1342,6 +1777,36 @@ pub mod server {
         pub url: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IdentityProviderDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityProviderDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityProviderDetails",
+        properties: &[
+            s::prop("DirectoryId", s::Kind::String)
+                .pattern("^d-[0-9a-f]{10}$")
+                .min_length(12)
+                .max_length(12),
+            s::prop("Function", s::Kind::String)
+                .pattern("^arn:[a-z-]+:lambda:.*$")
+                .min_length(1)
+                .max_length(170),
+            s::prop("InvocationRole", s::Kind::String)
+                .pattern("^arn:.*role/\\S+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "SftpAuthenticationMethods",
+                s::Kind::Enum(SftpAuthenticationMethods::VALUES),
+            ),
+            s::prop("Url", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentityProviderDetails>
         for ::stratus_model::Val<IdentityProviderDetails>
     {
@@ -1368,6 +1833,31 @@ pub mod server {
             ::std::option::Option<::stratus_model::Val<TlsSessionResumptionMode>>,
     }
 
+    /// What the schema says of `ProtocolDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_ProtocolDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "ProtocolDetails",
+        properties: &[
+            s::prop(
+                "As2Transports",
+                s::Kind::List(&s::prop("", s::Kind::Enum(As2Transport::VALUES))),
+            )
+            .min_items(1)
+            .max_items(1),
+            s::prop("PassiveIp", s::Kind::String)
+                .min_length(0)
+                .max_length(15),
+            s::prop("SetStatOption", s::Kind::Enum(SetStatOption::VALUES)),
+            s::prop(
+                "TlsSessionResumptionMode",
+                s::Kind::Enum(TlsSessionResumptionMode::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ProtocolDetails> for ::stratus_model::Val<ProtocolDetails> {
         fn from(value: ProtocolDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1382,6 +1872,19 @@ pub mod server {
         pub directory_listing_optimization:
             ::std::option::Option<::stratus_model::Val<DirectoryListingOptimization>>,
     }
+
+    /// What the schema says of `S3StorageOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3StorageOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "S3StorageOptions",
+        properties: &[s::prop(
+            "DirectoryListingOptimization",
+            s::Kind::Enum(DirectoryListingOptimization::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3StorageOptions> for ::stratus_model::Val<S3StorageOptions> {
         fn from(value: S3StorageOptions) -> Self {
@@ -1401,6 +1904,29 @@ pub mod server {
         /// Items: `0..=1`.
         pub on_upload: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<WorkflowDetail>>>,
     }
+
+    /// What the schema says of `WorkflowDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowDetails",
+        properties: &[
+            s::prop(
+                "OnPartialUpload",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowDetail))),
+            )
+            .min_items(0)
+            .max_items(1),
+            s::prop(
+                "OnUpload",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowDetail))),
+            )
+            .min_items(0)
+            .max_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WorkflowDetails> for ::stratus_model::Val<WorkflowDetails> {
         fn from(value: WorkflowDetails) -> Self {
@@ -1437,6 +1963,25 @@ pub mod server {
         }
     }
 
+    /// What the schema says of `WorkflowDetail`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowDetail: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowDetail",
+        properties: &[
+            s::prop("ExecutionRole", s::Kind::String)
+                .pattern("^arn:.*role/\\S+$")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("WorkflowId", s::Kind::String)
+                .pattern("^w-([a-z0-9]{17})$")
+                .min_length(19)
+                .max_length(19),
+        ],
+        required: &["ExecutionRole", "WorkflowId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowDetail> for ::stratus_model::Val<WorkflowDetail> {
         fn from(value: WorkflowDetail) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1455,6 +2000,8 @@ pub mod server {
     impl Domain {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::S3, Self::Efs];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["S3", "EFS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1497,6 +2044,8 @@ pub mod server {
     impl EndpointType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Public, Self::Vpc, Self::VpcEndpoint];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC", "VPC_ENDPOINT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1547,6 +2096,13 @@ pub mod server {
             Self::AwsDirectoryService,
             Self::AwsLambda,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SERVICE_MANAGED",
+            "API_GATEWAY",
+            "AWS_DIRECTORY_SERVICE",
+            "AWS_LAMBDA",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1589,6 +2145,8 @@ pub mod server {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1633,6 +2191,8 @@ pub mod server {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Sftp, Self::Ftp, Self::Ftps, Self::As2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SFTP", "FTP", "FTPS", "AS2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1684,6 +2244,13 @@ pub mod server {
             Self::PublicKeyOrPassword,
             Self::PublicKeyAndPassword,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "PASSWORD",
+            "PUBLIC_KEY",
+            "PUBLIC_KEY_OR_PASSWORD",
+            "PUBLIC_KEY_AND_PASSWORD",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1726,6 +2293,8 @@ pub mod server {
     impl As2Transport {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1765,6 +2334,8 @@ pub mod server {
     impl SetStatOption {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::EnableNoOp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DEFAULT", "ENABLE_NO_OP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1807,6 +2378,8 @@ pub mod server {
     impl TlsSessionResumptionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled, Self::Enforced];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "ENFORCED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1850,6 +2423,8 @@ pub mod server {
     impl DirectoryListingOptimization {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1885,6 +2460,8 @@ pub use server::{CfnServer, CfnServerAttributes};
 
 /// `AWS::Transfer::User` and its property types.
 pub mod user {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::User`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html)
@@ -1958,6 +2535,16 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::User`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::User",
+        properties: &[s::prop("HomeDirectory", s::Kind::String).pattern("^(|/.*)$").min_length(0).max_length(1024), s::prop("HomeDirectoryMappings", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HomeDirectoryMapEntry)))).min_items(1).max_items(50000), s::prop("HomeDirectoryType", s::Kind::Enum(HomeDirectoryType::VALUES)), s::prop("Policy", s::Kind::String).min_length(0).max_length(2048), s::prop("PosixProfile", s::Kind::Object(&SCHEMA_PosixProfile)), s::prop("Role", s::Kind::String).pattern("^arn:.*role/\\S+$").min_length(20).max_length(2048), s::prop("ServerId", s::Kind::String).pattern("^s-([0-9a-f]{17})$").min_length(19).max_length(19), s::prop("SshPublicKeys", s::Kind::List(&s::prop("", s::Kind::String).pattern("^\\s*(ssh|ecdsa)-[a-z0-9-]+[ \\t]+(([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{1,3})?(={0,3})?)(\\s*|[ \\t]+[\\S \\t]*\\s*)$").min_length(0).max_length(2048))), s::prop("UserName", s::Kind::String).pattern("^[\\w][\\w@.-]{2,99}$").min_length(3).max_length(100), s::prop("Tags", s::Kind::Json)],
+        required: &["Role", "ServerId", "UserName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUser`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAttributes {
         /// `Arn`: string.
@@ -2002,6 +2589,26 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `HomeDirectoryMapEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_HomeDirectoryMapEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "HomeDirectoryMapEntry",
+        properties: &[
+            s::prop("Entry", s::Kind::String)
+                .pattern("^/.*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Target", s::Kind::String)
+                .pattern("^/.*$")
+                .min_length(0)
+                .max_length(1024),
+            s::prop("Type", s::Kind::Enum(MapType::VALUES)),
+        ],
+        required: &["Entry", "Target"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HomeDirectoryMapEntry> for ::stratus_model::Val<HomeDirectoryMapEntry> {
         fn from(value: HomeDirectoryMapEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2039,6 +2646,33 @@ pub mod user {
         }
     }
 
+    /// What the schema says of `PosixProfile`'s properties; `validate()` checks them.
+    pub static SCHEMA_PosixProfile: s::ObjectSchema = s::ObjectSchema {
+        name: "PosixProfile",
+        properties: &[
+            s::prop("Gid", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+            s::prop(
+                "SecondaryGids",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Number)
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            )
+            .min_items(0)
+            .max_items(16),
+            s::prop("Uid", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(4294967295.0),
+        ],
+        required: &["Gid", "Uid"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PosixProfile> for ::stratus_model::Val<PosixProfile> {
         fn from(value: PosixProfile) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2057,6 +2691,8 @@ pub mod user {
     impl HomeDirectoryType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Path, Self::Logical];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PATH", "LOGICAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2097,6 +2733,8 @@ pub mod user {
     impl MapType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::File, Self::Directory];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FILE", "DIRECTORY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2130,6 +2768,8 @@ pub use user::{CfnUser, CfnUserAttributes};
 
 /// `AWS::Transfer::WebApp` and its property types.
 pub mod web_app {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::WebApp`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-webapp.html)
@@ -2180,6 +2820,35 @@ pub mod web_app {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::WebApp`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::WebApp",
+        properties: &[
+            s::prop("AccessEndpoint", s::Kind::String)
+                .min_length(1)
+                .max_length(1024),
+            s::prop("EndpointDetails", s::Kind::Object(&SCHEMA_EndpointDetails)),
+            s::prop(
+                "IdentityProviderDetails",
+                s::Kind::Object(&SCHEMA_IdentityProviderDetails),
+            ),
+            s::prop(
+                "WebAppCustomization",
+                s::Kind::Object(&SCHEMA_WebAppCustomization),
+            ),
+            s::prop(
+                "WebAppEndpointPolicy",
+                s::Kind::Enum(WebAppEndpointPolicy::VALUES),
+            ),
+            s::prop("WebAppUnits", s::Kind::Json),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["IdentityProviderDetails"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebApp`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAppAttributes {
         /// `Arn`: string.
@@ -2219,6 +2888,16 @@ pub mod web_app {
         pub vpc: ::std::option::Option<::stratus_model::Val<Vpc>>,
     }
 
+    /// What the schema says of `EndpointDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_EndpointDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "EndpointDetails",
+        properties: &[s::prop("Vpc", s::Kind::Object(&SCHEMA_Vpc))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EndpointDetails> for ::stratus_model::Val<EndpointDetails> {
         fn from(value: EndpointDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2243,6 +2922,16 @@ pub mod web_app {
         pub role: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IdentityProviderDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_IdentityProviderDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "IdentityProviderDetails",
+        properties: &[s::prop("ApplicationArn", s::Kind::String).pattern("^arn:[\\w-]+:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$").min_length(10).max_length(1224), s::prop("InstanceArn", s::Kind::String).pattern("^arn:[\\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$").min_length(10).max_length(1224), s::prop("Role", s::Kind::String).pattern("^arn:[a-z-]+:iam::[0-9]{12}:role[:/]\\S+$").min_length(20).max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IdentityProviderDetails>
         for ::stratus_model::Val<IdentityProviderDetails>
     {
@@ -2265,6 +2954,26 @@ pub mod web_app {
         /// Length: `0..=100`.
         pub title: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `WebAppCustomization`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebAppCustomization: s::ObjectSchema = s::ObjectSchema {
+        name: "WebAppCustomization",
+        properties: &[
+            s::prop("FaviconFile", s::Kind::String)
+                .min_length(1)
+                .max_length(20960),
+            s::prop("LogoFile", s::Kind::String)
+                .min_length(1)
+                .max_length(51200),
+            s::prop("Title", s::Kind::String)
+                .min_length(0)
+                .max_length(100),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebAppCustomization> for ::stratus_model::Val<WebAppCustomization> {
         fn from(value: WebAppCustomization) -> Self {
@@ -2290,6 +2999,41 @@ pub mod web_app {
         pub vpc_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `Vpc`'s properties; `validate()` checks them.
+    pub static SCHEMA_Vpc: s::ObjectSchema = s::ObjectSchema {
+        name: "Vpc",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-[0-9a-f]{8,17}$")
+                        .min_length(11)
+                        .max_length(20),
+                ),
+            )
+            .max_items(10),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-[0-9a-f]{8,17}$")
+                        .min_length(15)
+                        .max_length(24),
+                ),
+            )
+            .max_items(10),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[0-9a-f]{8,17}$")
+                .min_length(12)
+                .max_length(21),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Vpc> for ::stratus_model::Val<Vpc> {
         fn from(value: Vpc) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2308,6 +3052,8 @@ pub mod web_app {
     impl WebAppEndpointPolicy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Fips];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["STANDARD", "FIPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2341,6 +3087,8 @@ pub use web_app::{CfnWebApp, CfnWebAppAttributes};
 
 /// `AWS::Transfer::Workflow` and its property types.
 pub mod workflow {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Transfer::Workflow`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-workflow.html)
@@ -2387,6 +3135,34 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `AWS::Transfer::Workflow`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Transfer::Workflow",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\w\\- ]*$")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "OnExceptionSteps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowStep))),
+            )
+            .min_items(0)
+            .max_items(8),
+            s::prop(
+                "Steps",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WorkflowStep))),
+            )
+            .min_items(0)
+            .max_items(8),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Steps"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkflow`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkflowAttributes {
         /// `WorkflowId`: string.
@@ -2423,6 +3199,32 @@ pub mod workflow {
         pub r#type: ::std::option::Option<::stratus_model::Val<Type>>,
     }
 
+    /// What the schema says of `WorkflowStep`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkflowStep: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkflowStep",
+        properties: &[
+            s::prop("CopyStepDetails", s::Kind::Object(&SCHEMA_CopyStepDetails)),
+            s::prop(
+                "CustomStepDetails",
+                s::Kind::Object(&SCHEMA_CustomStepDetails),
+            ),
+            s::prop(
+                "DecryptStepDetails",
+                s::Kind::Object(&SCHEMA_DecryptStepDetails),
+            ),
+            s::prop(
+                "DeleteStepDetails",
+                s::Kind::Object(&SCHEMA_DeleteStepDetails),
+            ),
+            s::prop("TagStepDetails", s::Kind::Object(&SCHEMA_TagStepDetails)),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkflowStep> for ::stratus_model::Val<WorkflowStep> {
         fn from(value: WorkflowStep) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2448,6 +3250,33 @@ pub mod workflow {
         pub source_file_location:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CopyStepDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CopyStepDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CopyStepDetails",
+        properties: &[
+            s::prop(
+                "DestinationFileLocation",
+                s::Kind::Object(&SCHEMA_S3FileLocation),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w-]*$")
+                .min_length(0)
+                .max_length(30),
+            s::prop(
+                "OverwriteExisting",
+                s::Kind::Enum(OverwriteExisting::VALUES),
+            ),
+            s::prop("SourceFileLocation", s::Kind::String)
+                .pattern("^\\$\\{(\\w+.)+\\w+\\}$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CopyStepDetails> for ::stratus_model::Val<CopyStepDetails> {
         fn from(value: CopyStepDetails) -> Self {
@@ -2476,6 +3305,32 @@ pub mod workflow {
         /// Range: `1..=1800`.
         pub timeout_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
+
+    /// What the schema says of `CustomStepDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomStepDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomStepDetails",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w-]*$")
+                .min_length(0)
+                .max_length(30),
+            s::prop("SourceFileLocation", s::Kind::String)
+                .pattern("^\\$\\{(\\w+.)+\\w+\\}$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Target", s::Kind::String)
+                .pattern("arn:[a-z-]+:lambda:.*$")
+                .min_length(0)
+                .max_length(170),
+            s::prop("TimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(1800.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomStepDetails> for ::stratus_model::Val<CustomStepDetails> {
         fn from(value: CustomStepDetails) -> Self {
@@ -2526,6 +3381,34 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `DecryptStepDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DecryptStepDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DecryptStepDetails",
+        properties: &[
+            s::prop(
+                "DestinationFileLocation",
+                s::Kind::Object(&SCHEMA_InputFileLocation),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w-]*$")
+                .min_length(0)
+                .max_length(30),
+            s::prop(
+                "OverwriteExisting",
+                s::Kind::Enum(OverwriteExisting2::VALUES),
+            ),
+            s::prop("SourceFileLocation", s::Kind::String)
+                .pattern("^\\$\\{(\\w+.)+\\w+\\}$")
+                .min_length(0)
+                .max_length(256),
+            s::prop("Type", s::Kind::Enum(Type2::VALUES)),
+        ],
+        required: &["DestinationFileLocation", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DecryptStepDetails> for ::stratus_model::Val<DecryptStepDetails> {
         fn from(value: DecryptStepDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2546,6 +3429,25 @@ pub mod workflow {
         pub source_file_location:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `DeleteStepDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeleteStepDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "DeleteStepDetails",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w-]*$")
+                .min_length(0)
+                .max_length(30),
+            s::prop("SourceFileLocation", s::Kind::String)
+                .pattern("^\\$\\{(\\w+.)+\\w+\\}$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DeleteStepDetails> for ::stratus_model::Val<DeleteStepDetails> {
         fn from(value: DeleteStepDetails) -> Self {
@@ -2571,6 +3473,31 @@ pub mod workflow {
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<S3Tag>>>,
     }
 
+    /// What the schema says of `TagStepDetails`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagStepDetails: s::ObjectSchema = s::ObjectSchema {
+        name: "TagStepDetails",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w-]*$")
+                .min_length(0)
+                .max_length(30),
+            s::prop("SourceFileLocation", s::Kind::String)
+                .pattern("^\\$\\{(\\w+.)+\\w+\\}$")
+                .min_length(0)
+                .max_length(256),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_S3Tag))),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TagStepDetails> for ::stratus_model::Val<TagStepDetails> {
         fn from(value: TagStepDetails) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2584,6 +3511,19 @@ pub mod workflow {
         /// `S3FileLocation`: [`S3InputFileLocation`].
         pub s3_file_location: ::std::option::Option<::stratus_model::Val<S3InputFileLocation>>,
     }
+
+    /// What the schema says of `S3FileLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3FileLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "S3FileLocation",
+        properties: &[s::prop(
+            "S3FileLocation",
+            s::Kind::Object(&SCHEMA_S3InputFileLocation),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<S3FileLocation> for ::stratus_model::Val<S3FileLocation> {
         fn from(value: S3FileLocation) -> Self {
@@ -2600,6 +3540,25 @@ pub mod workflow {
         /// `S3FileLocation`: [`S3InputFileLocation`].
         pub s3_file_location: ::std::option::Option<::stratus_model::Val<S3InputFileLocation>>,
     }
+
+    /// What the schema says of `InputFileLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_InputFileLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "InputFileLocation",
+        properties: &[
+            s::prop(
+                "EfsFileLocation",
+                s::Kind::Object(&SCHEMA_EfsInputFileLocation),
+            ),
+            s::prop(
+                "S3FileLocation",
+                s::Kind::Object(&SCHEMA_S3InputFileLocation),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InputFileLocation> for ::stratus_model::Val<InputFileLocation> {
         fn from(value: InputFileLocation) -> Self {
@@ -2636,6 +3595,25 @@ pub mod workflow {
         }
     }
 
+    /// What the schema says of `S3Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "S3Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3Tag> for ::stratus_model::Val<S3Tag> {
         fn from(value: S3Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2656,6 +3634,25 @@ pub mod workflow {
         pub key: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `S3InputFileLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3InputFileLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "S3InputFileLocation",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("Key", s::Kind::String)
+                .pattern(".*")
+                .min_length(0)
+                .max_length(1024),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3InputFileLocation> for ::stratus_model::Val<S3InputFileLocation> {
         fn from(value: S3InputFileLocation) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2675,6 +3672,16 @@ pub mod workflow {
         /// Length: `1..=65536`.
         pub path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `EfsInputFileLocation`'s properties; `validate()` checks them.
+    pub static SCHEMA_EfsInputFileLocation: s::ObjectSchema = s::ObjectSchema {
+        name: "EfsInputFileLocation",
+        properties: &[s::prop("FileSystemId", s::Kind::String).pattern("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})$").min_length(0).max_length(128), s::prop("Path", s::Kind::String).pattern("^[^\\x00]+$").min_length(1).max_length(65536)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EfsInputFileLocation> for ::stratus_model::Val<EfsInputFileLocation> {
         fn from(value: EfsInputFileLocation) -> Self {
@@ -2706,6 +3713,8 @@ pub mod workflow {
             Self::Delete,
             Self::Tag,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COPY", "CUSTOM", "DECRYPT", "DELETE", "TAG"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2749,6 +3758,8 @@ pub mod workflow {
     impl OverwriteExisting {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::True, Self::False];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRUE", "FALSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2789,6 +3800,8 @@ pub mod workflow {
     impl OverwriteExisting2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::True, Self::False];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TRUE", "FALSE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2827,6 +3840,8 @@ pub mod workflow {
     impl Type2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Pgp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PGP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::UXC::AccountCustomization` and its property types.
 pub mod account_customization {
+    use ::stratus_model::schema as s;
+
     /// `AWS::UXC::AccountCustomization`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-uxc-accountcustomization.html)
@@ -26,6 +28,30 @@ pub mod account_customization {
         pub visible_services:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `AWS::UXC::AccountCustomization`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::UXC::AccountCustomization",
+        properties: &[
+            s::prop("AccountColor", s::Kind::Enum(AccountColor::VALUES)),
+            s::prop(
+                "VisibleRegions",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^[a-z]{2}(-[a-z]{1,10}){1,2}-[1-9]$"),
+                ),
+            )
+            .max_items(100),
+            s::prop(
+                "VisibleServices",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(64)),
+            )
+            .max_items(500),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAccountCustomization`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccountCustomizationAttributes {
@@ -77,6 +103,19 @@ pub mod account_customization {
             Self::Yellow,
             Self::Orange,
             Self::Red,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "none",
+            "pink",
+            "purple",
+            "darkBlue",
+            "lightBlue",
+            "teal",
+            "green",
+            "yellow",
+            "orange",
+            "red",
         ];
 
         /// The value CloudFormation takes.

@@ -4,6 +4,8 @@
 
 /// `AWS::VerifiedPermissions::IdentitySource` and its property types.
 pub mod identity_source {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VerifiedPermissions::IdentitySource`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html)
@@ -45,6 +47,26 @@ pub mod identity_source {
         }
     }
 
+    /// What the schema says of `AWS::VerifiedPermissions::IdentitySource`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VerifiedPermissions::IdentitySource",
+        properties: &[
+            s::prop("Configuration", s::Kind::Json),
+            s::prop("PolicyStoreId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("PrincipalEntityType", s::Kind::String)
+                .pattern("^.*$")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["Configuration", "PolicyStoreId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdentitySource`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentitySourceAttributes {
         /// `Details`: JSON.
@@ -67,6 +89,8 @@ pub use identity_source::{CfnIdentitySource, CfnIdentitySourceAttributes};
 
 /// `AWS::VerifiedPermissions::Policy` and its property types.
 pub mod policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VerifiedPermissions::Policy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policy.html)
@@ -102,6 +126,22 @@ pub mod policy {
         }
     }
 
+    /// What the schema says of `AWS::VerifiedPermissions::Policy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VerifiedPermissions::Policy",
+        properties: &[
+            s::prop("Definition", s::Kind::Json),
+            s::prop("PolicyStoreId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]*$")
+                .min_length(1)
+                .max_length(200),
+        ],
+        required: &["Definition", "PolicyStoreId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyAttributes {
         /// `PolicyId`: string.
@@ -124,6 +164,8 @@ pub use policy::{CfnPolicy, CfnPolicyAttributes};
 
 /// `AWS::VerifiedPermissions::PolicyStore` and its property types.
 pub mod policy_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VerifiedPermissions::PolicyStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policystore.html)
@@ -166,6 +208,31 @@ pub mod policy_store {
         }
     }
 
+    /// What the schema says of `AWS::VerifiedPermissions::PolicyStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VerifiedPermissions::PolicyStore",
+        properties: &[
+            s::prop(
+                "DeletionProtection",
+                s::Kind::Object(&SCHEMA_DeletionProtection),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(150),
+            s::prop("EncryptionSettings", s::Kind::Json),
+            s::prop("Schema", s::Kind::Object(&SCHEMA_SchemaDefinition)),
+            s::prop(
+                "ValidationSettings",
+                s::Kind::Object(&SCHEMA_ValidationSettings),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ValidationSettings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPolicyStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyStoreAttributes {
         /// `Arn`: string.
@@ -204,6 +271,16 @@ pub mod policy_store {
         }
     }
 
+    /// What the schema says of `DeletionProtection`'s properties; `validate()` checks them.
+    pub static SCHEMA_DeletionProtection: s::ObjectSchema = s::ObjectSchema {
+        name: "DeletionProtection",
+        properties: &[s::prop("Mode", s::Kind::Enum(DeletionMode::VALUES))],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DeletionProtection> for ::stratus_model::Val<DeletionProtection> {
         fn from(value: DeletionProtection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -217,6 +294,16 @@ pub mod policy_store {
         /// `CedarJson`: string.
         pub cedar_json: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `SchemaDefinition`'s properties; `validate()` checks them.
+    pub static SCHEMA_SchemaDefinition: s::ObjectSchema = s::ObjectSchema {
+        name: "SchemaDefinition",
+        properties: &[s::prop("CedarJson", s::Kind::String)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SchemaDefinition> for ::stratus_model::Val<SchemaDefinition> {
         fn from(value: SchemaDefinition) -> Self {
@@ -240,6 +327,16 @@ pub mod policy_store {
         }
     }
 
+    /// What the schema says of `ValidationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ValidationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ValidationSettings",
+        properties: &[s::prop("Mode", s::Kind::Enum(ValidationMode::VALUES))],
+        required: &["Mode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ValidationSettings> for ::stratus_model::Val<ValidationSettings> {
         fn from(value: ValidationSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +355,8 @@ pub mod policy_store {
     impl DeletionMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -298,6 +397,8 @@ pub mod policy_store {
     impl ValidationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Off, Self::Strict];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["OFF", "STRICT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -331,6 +432,8 @@ pub use policy_store::{CfnPolicyStore, CfnPolicyStoreAttributes};
 
 /// `AWS::VerifiedPermissions::PolicyTemplate` and its property types.
 pub mod policy_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VerifiedPermissions::PolicyTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policytemplate.html)
@@ -370,6 +473,27 @@ pub mod policy_template {
             }
         }
     }
+
+    /// What the schema says of `AWS::VerifiedPermissions::PolicyTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VerifiedPermissions::PolicyTemplate",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .min_length(0)
+                .max_length(150),
+            s::prop("PolicyStoreId", s::Kind::String)
+                .pattern("^[a-zA-Z0-9-]*$")
+                .min_length(1)
+                .max_length(200),
+            s::prop("Statement", s::Kind::String)
+                .min_length(1)
+                .max_length(10000),
+        ],
+        required: &["Statement", "PolicyStoreId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnPolicyTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPolicyTemplateAttributes {

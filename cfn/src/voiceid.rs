@@ -4,6 +4,8 @@
 
 /// `AWS::VoiceID::Domain` and its property types.
 pub mod domain {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VoiceID::Domain`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-voiceid-domain.html)
@@ -48,6 +50,30 @@ pub mod domain {
         }
     }
 
+    /// What the schema says of `AWS::VoiceID::Domain`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VoiceID::Domain",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$")
+                .min_length(1)
+                .max_length(1024),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9][a-zA-Z0-9_-]*$")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "ServerSideEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ServerSideEncryptionConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnDomain`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainAttributes {
         /// `DomainId`: string.
@@ -80,6 +106,18 @@ pub mod domain {
             }
         }
     }
+
+    /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .min_length(1)
+            .max_length(2048)],
+        required: &["KmsKeyId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionConfiguration>
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>

@@ -4,6 +4,8 @@
 
 /// `AWS::VpcLattice::AccessLogSubscription` and its property types.
 pub mod access_log_subscription {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::AccessLogSubscription`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-accesslogsubscription.html)
@@ -47,6 +49,16 @@ pub mod access_log_subscription {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::AccessLogSubscription`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::AccessLogSubscription",
+        properties: &[s::prop("DestinationArn", s::Kind::String).pattern("^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$").min_length(20).max_length(2048), s::prop("ResourceIdentifier", s::Kind::String).pattern("^((((sn)|(svc)|(rcfg))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(resourceconfiguration/rcfg)|(service/svc))-[0-9a-z]{17}))$").min_length(17).max_length(2048), s::prop("ServiceNetworkLogType", s::Kind::Enum(ServiceNetworkLogType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["DestinationArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAccessLogSubscription`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAccessLogSubscriptionAttributes {
         /// `Arn`: string.
@@ -86,6 +98,8 @@ pub mod access_log_subscription {
     impl ServiceNetworkLogType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Service, Self::Resource];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SERVICE", "RESOURCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -119,6 +133,8 @@ pub use access_log_subscription::{CfnAccessLogSubscription, CfnAccessLogSubscrip
 
 /// `AWS::VpcLattice::AuthPolicy` and its property types.
 pub mod auth_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::AuthPolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-authpolicy.html)
@@ -155,6 +171,16 @@ pub mod auth_policy {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::AuthPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::AuthPolicy",
+        properties: &[s::prop("Policy", s::Kind::Json).max_length(36864), s::prop("ResourceIdentifier", s::Kind::String).pattern("^((((sn)|(svc))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(service/svc))-[0-9a-z]{17}))$").min_length(17).max_length(200)],
+        required: &["ResourceIdentifier", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAuthPolicy`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAuthPolicyAttributes {
         /// `State`: string.
@@ -172,6 +198,8 @@ pub use auth_policy::{CfnAuthPolicy, CfnAuthPolicyAttributes};
 
 /// `AWS::VpcLattice::DomainVerification` and its property types.
 pub mod domain_verification {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::DomainVerification`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-domainverification.html)
@@ -203,6 +231,21 @@ pub mod domain_verification {
             }
         }
     }
+
+    /// What the schema says of `AWS::VpcLattice::DomainVerification`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::DomainVerification",
+        properties: &[
+            s::prop("DomainName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DomainName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDomainVerification`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDomainVerificationAttributes {
@@ -236,6 +279,8 @@ pub use domain_verification::{CfnDomainVerification, CfnDomainVerificationAttrib
 
 /// `AWS::VpcLattice::Listener` and its property types.
 pub mod listener {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::Listener`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html)
@@ -293,6 +338,16 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::Listener`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::Listener",
+        properties: &[s::prop("DefaultAction", s::Kind::Object(&SCHEMA_DefaultAction)), s::prop("Name", s::Kind::String).pattern("^(?!listener-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$").min_length(3).max_length(63), s::prop("Port", s::Kind::Integer).minimum(1.0).maximum(65535.0), s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)), s::prop("ServiceIdentifier", s::Kind::String).pattern("^((svc-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:service/svc-[0-9a-z]{17}))$").min_length(21).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["DefaultAction", "Protocol"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnListener`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnListenerAttributes {
         /// `Arn`: string.
@@ -330,6 +385,19 @@ pub mod listener {
         pub forward: ::std::option::Option<::stratus_model::Val<Forward>>,
     }
 
+    /// What the schema says of `DefaultAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultAction",
+        properties: &[
+            s::prop("FixedResponse", s::Kind::Object(&SCHEMA_FixedResponse)),
+            s::prop("Forward", s::Kind::Object(&SCHEMA_Forward)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DefaultAction> for ::stratus_model::Val<DefaultAction> {
         fn from(value: DefaultAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -354,6 +422,18 @@ pub mod listener {
             }
         }
     }
+
+    /// What the schema says of `FixedResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedResponse",
+        properties: &[s::prop("StatusCode", s::Kind::Integer)
+            .minimum(100.0)
+            .maximum(599.0)],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FixedResponse> for ::stratus_model::Val<FixedResponse> {
         fn from(value: FixedResponse) -> Self {
@@ -383,6 +463,21 @@ pub mod listener {
             }
         }
     }
+
+    /// What the schema says of `Forward`'s properties; `validate()` checks them.
+    pub static SCHEMA_Forward: s::ObjectSchema = s::ObjectSchema {
+        name: "Forward",
+        properties: &[s::prop(
+            "TargetGroups",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeightedTargetGroup))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["TargetGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Forward> for ::stratus_model::Val<Forward> {
         fn from(value: Forward) -> Self {
@@ -418,6 +513,16 @@ pub mod listener {
         }
     }
 
+    /// What the schema says of `WeightedTargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeightedTargetGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "WeightedTargetGroup",
+        properties: &[s::prop("TargetGroupIdentifier", s::Kind::String).pattern("^((tg-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:targetgroup/tg-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("Weight", s::Kind::Integer).minimum(0.0).maximum(999.0)],
+        required: &["TargetGroupIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WeightedTargetGroup> for ::stratus_model::Val<WeightedTargetGroup> {
         fn from(value: WeightedTargetGroup) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -438,6 +543,8 @@ pub mod listener {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::TlsPassthrough];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TLS_PASSTHROUGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -472,6 +579,8 @@ pub use listener::{CfnListener, CfnListenerAttributes};
 
 /// `AWS::VpcLattice::ResourceConfiguration` and its property types.
 pub mod resource_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ResourceConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourceconfiguration.html)
@@ -567,6 +676,57 @@ pub mod resource_configuration {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::ResourceConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ResourceConfiguration",
+        properties: &[
+            s::prop("AllowAssociationToSharableServiceNetwork", s::Kind::Boolean),
+            s::prop("CustomDomainName", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("DomainVerificationId", s::Kind::String)
+                .pattern("^dv-[a-fA-F0-9]{17}$")
+                .min_length(20)
+                .max_length(20),
+            s::prop("GroupDomain", s::Kind::String)
+                .min_length(3)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!rcfg-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(40),
+            s::prop(
+                "PortRanges",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^((\\d{1,5}\\-\\d{1,5})|(\\d+))$")
+                        .min_length(1)
+                        .max_length(11),
+                ),
+            ),
+            s::prop("ProtocolType", s::Kind::Enum(ProtocolType::VALUES)),
+            s::prop(
+                "ResourceConfigurationAuthType",
+                s::Kind::Enum(ResourceConfigurationAuthType::VALUES),
+            ),
+            s::prop("ResourceConfigurationDefinition", s::Kind::Json),
+            s::prop("ResourceConfigurationGroupId", s::Kind::String)
+                .pattern("^rcfg-[0-9a-z]{17}$")
+                .min_length(22)
+                .max_length(22),
+            s::prop(
+                "ResourceConfigurationType",
+                s::Kind::Enum(ResourceConfigurationType::VALUES),
+            ),
+            s::prop("ResourceGatewayId", s::Kind::String),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "ResourceConfigurationType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceConfigurationAttributes {
         /// `Id`: string.
@@ -594,6 +754,8 @@ pub mod resource_configuration {
     impl ProtocolType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TCP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -633,6 +795,8 @@ pub mod resource_configuration {
     impl ResourceConfigurationAuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::AwsIam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -679,6 +843,8 @@ pub mod resource_configuration {
     impl ResourceConfigurationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Group, Self::Child, Self::Single, Self::Arn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GROUP", "CHILD", "SINGLE", "ARN"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -716,6 +882,8 @@ pub use resource_configuration::{CfnResourceConfiguration, CfnResourceConfigurat
 
 /// `AWS::VpcLattice::ResourceGateway` and its property types.
 pub mod resource_gateway {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ResourceGateway`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourcegateway.html)
@@ -788,6 +956,47 @@ pub mod resource_gateway {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::ResourceGateway`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ResourceGateway",
+        properties: &[
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop("Ipv4AddressesPerEni", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(62.0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!rgw-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(40),
+            s::prop(
+                "ResourceConfigDnsResolution",
+                s::Kind::Enum(ResourceConfigDnsResolution::VALUES),
+            ),
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                        .min_length(5)
+                        .max_length(200),
+                ),
+            ),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(5).max_length(200)),
+            ),
+            s::prop("VpcIdentifier", s::Kind::String)
+                .pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                .min_length(5)
+                .max_length(50),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "VpcIdentifier", "SubnetIds"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnResourceGateway`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnResourceGatewayAttributes {
         /// `Id`: string.
@@ -819,6 +1028,8 @@ pub mod resource_gateway {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6, Self::Dualstack];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUALSTACK"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -860,6 +1071,8 @@ pub mod resource_gateway {
     impl ResourceConfigDnsResolution {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::InVpc, Self::Public];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IN_VPC", "PUBLIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -895,6 +1108,8 @@ pub use resource_gateway::{CfnResourceGateway, CfnResourceGatewayAttributes};
 
 /// `AWS::VpcLattice::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourcepolicy.html)
@@ -931,12 +1146,24 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::VpcLattice::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ResourcePolicy",
+        properties: &[s::prop("Policy", s::Kind::Json).pattern("^.*\\S.*$").min_length(1).max_length(10000), s::prop("ResourceArn", s::Kind::String).pattern("^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(service/svc)|(resourceconfiguration/rcfg))-[0-9a-z]{17}$").min_length(20).max_length(200)],
+        required: &["ResourceArn", "Policy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::VpcLattice::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-rule.html)
@@ -998,6 +1225,16 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `AWS::VpcLattice::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::Rule",
+        properties: &[s::prop("Action", s::Kind::Object(&SCHEMA_Action)), s::prop("ListenerIdentifier", s::Kind::String).pattern("^((listener-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}/listener/listener-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("Match", s::Kind::Object(&SCHEMA_Match)), s::prop("Name", s::Kind::String).pattern("^(?!rule-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$").min_length(3).max_length(63), s::prop("Priority", s::Kind::Integer).minimum(1.0).maximum(100.0), s::prop("ServiceIdentifier", s::Kind::String).pattern("^((svc-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["Action", "Match", "Priority"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
         /// `Arn`: string.
@@ -1025,6 +1262,19 @@ pub mod rule {
         pub forward: ::std::option::Option<::stratus_model::Val<Forward>>,
     }
 
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[
+            s::prop("FixedResponse", s::Kind::Object(&SCHEMA_FixedResponse)),
+            s::prop("Forward", s::Kind::Object(&SCHEMA_Forward)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1048,6 +1298,16 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `Match`'s properties; `validate()` checks them.
+    pub static SCHEMA_Match: s::ObjectSchema = s::ObjectSchema {
+        name: "Match",
+        properties: &[s::prop("HttpMatch", s::Kind::Object(&SCHEMA_HttpMatch))],
+        required: &["HttpMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Match> for ::stratus_model::Val<Match> {
         fn from(value: Match) -> Self {
@@ -1073,6 +1333,18 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `FixedResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedResponse",
+        properties: &[s::prop("StatusCode", s::Kind::Integer)
+            .minimum(100.0)
+            .maximum(599.0)],
+        required: &["StatusCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FixedResponse> for ::stratus_model::Val<FixedResponse> {
         fn from(value: FixedResponse) -> Self {
@@ -1103,6 +1375,21 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `Forward`'s properties; `validate()` checks them.
+    pub static SCHEMA_Forward: s::ObjectSchema = s::ObjectSchema {
+        name: "Forward",
+        properties: &[s::prop(
+            "TargetGroups",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_WeightedTargetGroup))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["TargetGroups"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Forward> for ::stratus_model::Val<Forward> {
         fn from(value: Forward) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1123,6 +1410,24 @@ pub mod rule {
         /// `PathMatch`: [`PathMatch`].
         pub path_match: ::std::option::Option<::stratus_model::Val<PathMatch>>,
     }
+
+    /// What the schema says of `HttpMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HttpMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HttpMatch",
+        properties: &[
+            s::prop(
+                "HeaderMatches",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_HeaderMatch))),
+            )
+            .max_items(5),
+            s::prop("Method", s::Kind::Enum(Method::VALUES)),
+            s::prop("PathMatch", s::Kind::Object(&SCHEMA_PathMatch)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HttpMatch> for ::stratus_model::Val<HttpMatch> {
         fn from(value: HttpMatch) -> Self {
@@ -1157,6 +1462,16 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `WeightedTargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA_WeightedTargetGroup: s::ObjectSchema = s::ObjectSchema {
+        name: "WeightedTargetGroup",
+        properties: &[s::prop("TargetGroupIdentifier", s::Kind::String).pattern("^((tg-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:targetgroup/tg-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("Weight", s::Kind::Integer).minimum(1.0).maximum(999.0)],
+        required: &["TargetGroupIdentifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WeightedTargetGroup> for ::stratus_model::Val<WeightedTargetGroup> {
         fn from(value: WeightedTargetGroup) -> Self {
@@ -1193,6 +1508,22 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `HeaderMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderMatch",
+        properties: &[
+            s::prop("CaseSensitive", s::Kind::Boolean),
+            s::prop("Match", s::Kind::Object(&SCHEMA_HeaderMatchType)),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(40),
+        ],
+        required: &["Match", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderMatch> for ::stratus_model::Val<HeaderMatch> {
         fn from(value: HeaderMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1222,6 +1553,19 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `PathMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "PathMatch",
+        properties: &[
+            s::prop("CaseSensitive", s::Kind::Boolean),
+            s::prop("Match", s::Kind::Object(&SCHEMA_PathMatchType)),
+        ],
+        required: &["Match"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PathMatch> for ::stratus_model::Val<PathMatch> {
         fn from(value: PathMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1243,6 +1587,26 @@ pub mod rule {
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `HeaderMatchType`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderMatchType: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderMatchType",
+        properties: &[
+            s::prop("Contains", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Exact", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+            s::prop("Prefix", s::Kind::String)
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderMatchType> for ::stratus_model::Val<HeaderMatchType> {
         fn from(value: HeaderMatchType) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1262,6 +1626,25 @@ pub mod rule {
         /// Length: `1..=128`.
         pub prefix: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `PathMatchType`'s properties; `validate()` checks them.
+    pub static SCHEMA_PathMatchType: s::ObjectSchema = s::ObjectSchema {
+        name: "PathMatchType",
+        properties: &[
+            s::prop("Exact", s::Kind::String)
+                .pattern("^\\/[a-zA-Z0-9@:%_+.~#?&\\/=-]*$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Prefix", s::Kind::String)
+                .pattern("^\\/[a-zA-Z0-9@:%_+.~#?&\\/=-]*$")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<PathMatchType> for ::stratus_model::Val<PathMatchType> {
         fn from(value: PathMatchType) -> Self {
@@ -1302,6 +1685,10 @@ pub mod rule {
             Self::Put,
             Self::Trace,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1341,6 +1728,8 @@ pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::VpcLattice::Service` and its property types.
 pub mod service {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::Service`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-service.html)
@@ -1375,6 +1764,16 @@ pub mod service {
         #[resource(replace)]
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::VpcLattice::Service`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::Service",
+        properties: &[s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)), s::prop("CertificateArn", s::Kind::String).pattern("^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$").max_length(2048), s::prop("CustomDomainName", s::Kind::String).min_length(3).max_length(255), s::prop("DnsEntry", s::Kind::Object(&SCHEMA_DnsEntry)), s::prop("Name", s::Kind::String).pattern("^(?!svc-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$").min_length(3).max_length(40), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnService`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceAttributes {
@@ -1428,6 +1827,19 @@ pub mod service {
         pub hosted_zone_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DnsEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsEntry",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsEntry> for ::stratus_model::Val<DnsEntry> {
         fn from(value: DnsEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1446,6 +1858,8 @@ pub mod service {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::AwsIam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1479,6 +1893,8 @@ pub use service::{CfnService, CfnServiceAttributes};
 
 /// `AWS::VpcLattice::ServiceNetwork` and its property types.
 pub mod service_network {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ServiceNetwork`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html)
@@ -1504,6 +1920,24 @@ pub mod service_network {
         /// `SharingConfig`: [`SharingConfig`].
         pub sharing_config: ::std::option::Option<::stratus_model::Val<SharingConfig>>,
     }
+
+    /// What the schema says of `AWS::VpcLattice::ServiceNetwork`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ServiceNetwork",
+        properties: &[
+            s::prop("AuthType", s::Kind::Enum(AuthType::VALUES)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!servicenetwork-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(63),
+            s::prop("SharingConfig", s::Kind::Object(&SCHEMA_SharingConfig)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnServiceNetwork`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceNetworkAttributes {
@@ -1551,6 +1985,16 @@ pub mod service_network {
         }
     }
 
+    /// What the schema says of `SharingConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_SharingConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "SharingConfig",
+        properties: &[s::prop("enabled", s::Kind::Boolean)],
+        required: &["enabled"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SharingConfig> for ::stratus_model::Val<SharingConfig> {
         fn from(value: SharingConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1569,6 +2013,8 @@ pub mod service_network {
     impl AuthType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::AwsIam];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1602,6 +2048,8 @@ pub use service_network::{CfnServiceNetwork, CfnServiceNetworkAttributes};
 
 /// `AWS::VpcLattice::ServiceNetworkResourceAssociation` and its property types.
 pub mod service_network_resource_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkresourceassociation.html)
@@ -1634,6 +2082,16 @@ pub mod service_network_resource_association {
         pub service_network_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::VpcLattice::ServiceNetworkResourceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ServiceNetworkResourceAssociation",
+        properties: &[s::prop("PrivateDnsEnabled", s::Kind::Boolean), s::prop("ResourceConfigurationId", s::Kind::String).pattern("^rcfg-[0-9a-z]{17}$").min_length(17).max_length(2048), s::prop("ServiceNetworkId", s::Kind::String).pattern("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$").min_length(3).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnServiceNetworkResourceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceNetworkResourceAssociationAttributes {
         /// `Id`: string.
@@ -1660,6 +2118,8 @@ pub use service_network_resource_association::{
 
 /// `AWS::VpcLattice::ServiceNetworkServiceAssociation` and its property types.
 pub mod service_network_service_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkserviceassociation.html)
@@ -1689,6 +2149,16 @@ pub mod service_network_service_association {
         pub service_network_identifier:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::VpcLattice::ServiceNetworkServiceAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ServiceNetworkServiceAssociation",
+        properties: &[s::prop("DnsEntry", s::Kind::Object(&SCHEMA_DnsEntry)), s::prop("ServiceIdentifier", s::Kind::String).pattern("^((svc-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:service/svc-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("ServiceNetworkIdentifier", s::Kind::String).pattern("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnServiceNetworkServiceAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceNetworkServiceAssociationAttributes {
@@ -1769,6 +2239,19 @@ pub mod service_network_service_association {
         pub hosted_zone_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `DnsEntry`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsEntry: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsEntry",
+        properties: &[
+            s::prop("DomainName", s::Kind::String),
+            s::prop("HostedZoneId", s::Kind::String),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsEntry> for ::stratus_model::Val<DnsEntry> {
         fn from(value: DnsEntry) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1782,6 +2265,8 @@ pub use service_network_service_association::{
 
 /// `AWS::VpcLattice::ServiceNetworkVpcAssociation` and its property types.
 pub mod service_network_vpc_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetworkvpcassociation.html)
@@ -1820,6 +2305,16 @@ pub mod service_network_vpc_association {
         #[resource(replace)]
         pub vpc_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AWS::VpcLattice::ServiceNetworkVpcAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::ServiceNetworkVpcAssociation",
+        properties: &[s::prop("DnsOptions", s::Kind::Object(&SCHEMA_DnsOptions)), s::prop("PrivateDnsEnabled", s::Kind::Boolean), s::prop("SecurityGroupIds", s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$").min_length(0).max_length(200))), s::prop("ServiceNetworkIdentifier", s::Kind::String).pattern("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$").min_length(20).max_length(2048), s::prop("VpcIdentifier", s::Kind::String).pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$").min_length(5).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnServiceNetworkVpcAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnServiceNetworkVpcAssociationAttributes {
@@ -1884,6 +2379,27 @@ pub mod service_network_vpc_association {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `DnsOptions`'s properties; `validate()` checks them.
+    pub static SCHEMA_DnsOptions: s::ObjectSchema = s::ObjectSchema {
+        name: "DnsOptions",
+        properties: &[
+            s::prop(
+                "PrivateDnsPreference",
+                s::Kind::Enum(PrivateDnsPreference::VALUES),
+            ),
+            s::prop(
+                "PrivateDnsSpecifiedDomains",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(255)),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DnsOptions> for ::stratus_model::Val<DnsOptions> {
         fn from(value: DnsOptions) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1910,6 +2426,13 @@ pub mod service_network_vpc_association {
             Self::AllDomains,
             Self::VerifiedDomainsAndSpecifiedDomains,
             Self::SpecifiedDomainsOnly,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "VERIFIED_DOMAINS_ONLY",
+            "ALL_DOMAINS",
+            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+            "SPECIFIED_DOMAINS_ONLY",
         ];
 
         /// The value CloudFormation takes.
@@ -1950,6 +2473,8 @@ pub use service_network_vpc_association::{
 
 /// `AWS::VpcLattice::TargetGroup` and its property types.
 pub mod target_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::VpcLattice::TargetGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html)
@@ -1993,6 +2518,30 @@ pub mod target_group {
             }
         }
     }
+
+    /// What the schema says of `AWS::VpcLattice::TargetGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::VpcLattice::TargetGroup",
+        properties: &[
+            s::prop("Config", s::Kind::Object(&SCHEMA_TargetGroupConfig)),
+            s::prop("Name", s::Kind::String)
+                .pattern("^(?!tg-)(?![-])(?!.*[-]$)(?!.*[-]{2})[a-z0-9-]+$")
+                .min_length(3)
+                .max_length(128),
+            s::prop(
+                "Targets",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Target))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTargetGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTargetGroupAttributes {
@@ -2054,6 +2603,32 @@ pub mod target_group {
         pub vpc_identifier: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `TargetGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_TargetGroupConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "TargetGroupConfig",
+        properties: &[
+            s::prop("HealthCheck", s::Kind::Object(&SCHEMA_HealthCheckConfig)),
+            s::prop("IpAddressType", s::Kind::Enum(IpAddressType::VALUES)),
+            s::prop(
+                "LambdaEventStructureVersion",
+                s::Kind::Enum(LambdaEventStructureVersion::VALUES),
+            ),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol::VALUES)),
+            s::prop("ProtocolVersion", s::Kind::Enum(ProtocolVersion::VALUES)),
+            s::prop("VpcIdentifier", s::Kind::String)
+                .pattern("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$")
+                .min_length(5)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TargetGroupConfig> for ::stratus_model::Val<TargetGroupConfig> {
         fn from(value: TargetGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2083,6 +2658,21 @@ pub mod target_group {
             }
         }
     }
+
+    /// What the schema says of `Target`'s properties; `validate()` checks them.
+    pub static SCHEMA_Target: s::ObjectSchema = s::ObjectSchema {
+        name: "Target",
+        properties: &[
+            s::prop("Id", s::Kind::String),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+        ],
+        required: &["Id"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Target> for ::stratus_model::Val<Target> {
         fn from(value: Target) -> Self {
@@ -2125,6 +2715,40 @@ pub mod target_group {
         pub unhealthy_threshold_count: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `HealthCheckConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_HealthCheckConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "HealthCheckConfig",
+        properties: &[
+            s::prop("Enabled", s::Kind::Boolean),
+            s::prop("HealthCheckIntervalSeconds", s::Kind::Integer)
+                .minimum(5.0)
+                .maximum(300.0),
+            s::prop("HealthCheckTimeoutSeconds", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(120.0),
+            s::prop("HealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+            s::prop("Matcher", s::Kind::Object(&SCHEMA_Matcher)),
+            s::prop("Path", s::Kind::String)
+                .pattern("(^/[a-zA-Z0-9@:%_+.~#?&/=-]*$|(^$))")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Port", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(65535.0),
+            s::prop("Protocol", s::Kind::Enum(Protocol2::VALUES)),
+            s::prop("ProtocolVersion", s::Kind::Enum(ProtocolVersion2::VALUES)),
+            s::prop("UnhealthyThresholdCount", s::Kind::Integer)
+                .minimum(2.0)
+                .maximum(10.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HealthCheckConfig> for ::stratus_model::Val<HealthCheckConfig> {
         fn from(value: HealthCheckConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2153,6 +2777,19 @@ pub mod target_group {
         }
     }
 
+    /// What the schema says of `Matcher`'s properties; `validate()` checks them.
+    pub static SCHEMA_Matcher: s::ObjectSchema = s::ObjectSchema {
+        name: "Matcher",
+        properties: &[s::prop("HttpCode", s::Kind::String)
+            .pattern("^[0-9-,]+$")
+            .min_length(3)
+            .max_length(2000)],
+        required: &["HttpCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Matcher> for ::stratus_model::Val<Matcher> {
         fn from(value: Matcher) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2175,6 +2812,8 @@ pub mod target_group {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ip, Self::Lambda, Self::Instance, Self::Alb];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IP", "LAMBDA", "INSTANCE", "ALB"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2217,6 +2856,8 @@ pub mod target_group {
     impl IpAddressType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2257,6 +2898,8 @@ pub mod target_group {
     impl LambdaEventStructureVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::V1, Self::V2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["V1", "V2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2301,6 +2944,8 @@ pub mod target_group {
     impl Protocol {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https, Self::Tcp];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TCP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2344,6 +2989,8 @@ pub mod target_group {
     impl ProtocolVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http1, Self::Http2, Self::Grpc];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP1", "HTTP2", "GRPC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2385,6 +3032,8 @@ pub mod target_group {
     impl Protocol2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http, Self::Https];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2425,6 +3074,8 @@ pub mod target_group {
     impl ProtocolVersion2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Http1, Self::Http2];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["HTTP1", "HTTP2"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::WAF::ByteMatchSet` and its property types.
 pub mod byte_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::ByteMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-bytematchset.html)
@@ -35,6 +37,22 @@ pub mod byte_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::ByteMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::ByteMatchSet",
+        properties: &[
+            s::prop(
+                "ByteMatchTuples",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ByteMatchTuple))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnByteMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnByteMatchSetAttributes {
@@ -87,6 +105,22 @@ pub mod byte_match_set {
         }
     }
 
+    /// What the schema says of `ByteMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_ByteMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "ByteMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("PositionalConstraint", s::Kind::String),
+            s::prop("TargetString", s::Kind::String),
+            s::prop("TargetStringBase64", s::Kind::String),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["PositionalConstraint", "TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ByteMatchTuple> for ::stratus_model::Val<ByteMatchTuple> {
         fn from(value: ByteMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -116,6 +150,19 @@ pub mod byte_match_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -127,6 +174,8 @@ pub use byte_match_set::{CfnByteMatchSet, CfnByteMatchSetAttributes};
 
 /// `AWS::WAF::IPSet` and its property types.
 pub mod ip_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::IPSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-ipset.html)
@@ -155,6 +204,22 @@ pub mod ip_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::IPSet",
+        properties: &[
+            s::prop(
+                "IPSetDescriptors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpSetDescriptor))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
@@ -193,6 +258,19 @@ pub mod ip_set {
         }
     }
 
+    /// What the schema says of `IPSetDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetDescriptor",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpSetDescriptor> for ::stratus_model::Val<IpSetDescriptor> {
         fn from(value: IpSetDescriptor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -204,6 +282,8 @@ pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAF::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-rule.html)
@@ -237,6 +317,23 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::Rule",
+        properties: &[
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Predicates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+            ),
+        ],
+        required: &["MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
@@ -280,6 +377,20 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `Predicate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Predicate: s::ObjectSchema = s::ObjectSchema {
+        name: "Predicate",
+        properties: &[
+            s::prop("DataId", s::Kind::String),
+            s::prop("Negated", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Negated", "Type", "DataId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
         fn from(value: Predicate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -291,6 +402,8 @@ pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::WAF::SizeConstraintSet` and its property types.
 pub mod size_constraint_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::SizeConstraintSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-sizeconstraintset.html)
@@ -325,6 +438,22 @@ pub mod size_constraint_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::SizeConstraintSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::SizeConstraintSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SizeConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SizeConstraint))),
+            ),
+        ],
+        required: &["SizeConstraints", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSizeConstraintSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSizeConstraintSetAttributes {
@@ -373,6 +502,26 @@ pub mod size_constraint_set {
         }
     }
 
+    /// What the schema says of `SizeConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_SizeConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "SizeConstraint",
+        properties: &[
+            s::prop("ComparisonOperator", s::Kind::String),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("Size", s::Kind::Integer),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &[
+            "ComparisonOperator",
+            "TextTransformation",
+            "FieldToMatch",
+            "Size",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SizeConstraint> for ::stratus_model::Val<SizeConstraint> {
         fn from(value: SizeConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -402,6 +551,19 @@ pub mod size_constraint_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -413,6 +575,8 @@ pub use size_constraint_set::{CfnSizeConstraintSet, CfnSizeConstraintSetAttribut
 
 /// `AWS::WAF::SqlInjectionMatchSet` and its property types.
 pub mod sql_injection_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::SqlInjectionMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-sqlinjectionmatchset.html)
@@ -444,6 +608,25 @@ pub mod sql_injection_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::SqlInjectionMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::SqlInjectionMatchSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SqlInjectionMatchTuples",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SqlInjectionMatchTuple),
+                )),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSqlInjectionMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlInjectionMatchSetAttributes {
@@ -482,6 +665,19 @@ pub mod sql_injection_match_set {
         }
     }
 
+    /// What the schema says of `SqlInjectionMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlInjectionMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "SqlInjectionMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SqlInjectionMatchTuple> for ::stratus_model::Val<SqlInjectionMatchTuple> {
         fn from(value: SqlInjectionMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -511,6 +707,19 @@ pub mod sql_injection_match_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -522,6 +731,8 @@ pub use sql_injection_match_set::{CfnSqlInjectionMatchSet, CfnSqlInjectionMatchS
 
 /// `AWS::WAF::WebACL` and its property types.
 pub mod web_acl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::WebACL`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-webacl.html)
@@ -561,6 +772,24 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWS::WAF::WebACL`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::WebACL",
+        properties: &[
+            s::prop("DefaultAction", s::Kind::Object(&SCHEMA_WafAction)),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ActivatedRule))),
+            ),
+        ],
+        required: &["DefaultAction", "MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Id`: string.
@@ -592,6 +821,16 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `WafAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_WafAction: s::ObjectSchema = s::ObjectSchema {
+        name: "WafAction",
+        properties: &[s::prop("Type", s::Kind::String)],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WafAction> for ::stratus_model::Val<WafAction> {
         fn from(value: WafAction) -> Self {
@@ -627,6 +866,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ActivatedRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActivatedRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ActivatedRule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_WafAction)),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("RuleId", s::Kind::String),
+        ],
+        required: &["Priority", "RuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ActivatedRule> for ::stratus_model::Val<ActivatedRule> {
         fn from(value: ActivatedRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -638,6 +891,8 @@ pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAF::XssMatchSet` and its property types.
 pub mod xss_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAF::XssMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-xssmatchset.html)
@@ -672,6 +927,22 @@ pub mod xss_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAF::XssMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAF::XssMatchSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "XssMatchTuples",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_XssMatchTuple))),
+            ),
+        ],
+        required: &["Name", "XssMatchTuples"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnXssMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnXssMatchSetAttributes {
@@ -710,6 +981,19 @@ pub mod xss_match_set {
         }
     }
 
+    /// What the schema says of `XssMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_XssMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "XssMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XssMatchTuple> for ::stratus_model::Val<XssMatchTuple> {
         fn from(value: XssMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -738,6 +1022,19 @@ pub mod xss_match_set {
             }
         }
     }
+
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {

@@ -4,6 +4,8 @@
 
 /// `AWS::WAFRegional::ByteMatchSet` and its property types.
 pub mod byte_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::ByteMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-bytematchset.html)
@@ -35,6 +37,22 @@ pub mod byte_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::ByteMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::ByteMatchSet",
+        properties: &[
+            s::prop(
+                "ByteMatchTuples",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ByteMatchTuple))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnByteMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnByteMatchSetAttributes {
@@ -87,6 +105,22 @@ pub mod byte_match_set {
         }
     }
 
+    /// What the schema says of `ByteMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_ByteMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "ByteMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("PositionalConstraint", s::Kind::String),
+            s::prop("TargetString", s::Kind::String),
+            s::prop("TargetStringBase64", s::Kind::String),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["PositionalConstraint", "TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ByteMatchTuple> for ::stratus_model::Val<ByteMatchTuple> {
         fn from(value: ByteMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -116,6 +150,19 @@ pub mod byte_match_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -127,6 +174,8 @@ pub use byte_match_set::{CfnByteMatchSet, CfnByteMatchSetAttributes};
 
 /// `AWS::WAFRegional::GeoMatchSet` and its property types.
 pub mod geo_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::GeoMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-geomatchset.html)
@@ -158,6 +207,22 @@ pub mod geo_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::GeoMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::GeoMatchSet",
+        properties: &[
+            s::prop(
+                "GeoMatchConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GeoMatchConstraint))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnGeoMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGeoMatchSetAttributes {
@@ -196,6 +261,19 @@ pub mod geo_match_set {
         }
     }
 
+    /// What the schema says of `GeoMatchConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoMatchConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoMatchConstraint",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GeoMatchConstraint> for ::stratus_model::Val<GeoMatchConstraint> {
         fn from(value: GeoMatchConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -207,6 +285,8 @@ pub use geo_match_set::{CfnGeoMatchSet, CfnGeoMatchSetAttributes};
 
 /// `AWS::WAFRegional::IPSet` and its property types.
 pub mod ip_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::IPSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ipset.html)
@@ -239,6 +319,22 @@ pub mod ip_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::IPSet",
+        properties: &[
+            s::prop(
+                "IPSetDescriptors",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpSetDescriptor))),
+            ),
+            s::prop("Name", s::Kind::String),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
@@ -277,6 +373,19 @@ pub mod ip_set {
         }
     }
 
+    /// What the schema says of `IPSetDescriptor`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetDescriptor: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetDescriptor",
+        properties: &[
+            s::prop("Type", s::Kind::String),
+            s::prop("Value", s::Kind::String),
+        ],
+        required: &["Value", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpSetDescriptor> for ::stratus_model::Val<IpSetDescriptor> {
         fn from(value: IpSetDescriptor) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -288,6 +397,8 @@ pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAFRegional::RateBasedRule` and its property types.
 pub mod rate_based_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::RateBasedRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html)
@@ -339,6 +450,25 @@ pub mod rate_based_rule {
         }
     }
 
+    /// What the schema says of `AWS::WAFRegional::RateBasedRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::RateBasedRule",
+        properties: &[
+            s::prop(
+                "MatchPredicates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+            ),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop("RateKey", s::Kind::String),
+            s::prop("RateLimit", s::Kind::Integer),
+        ],
+        required: &["MetricName", "RateLimit", "RateKey", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRateBasedRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRateBasedRuleAttributes {
         /// `Id`: string.
@@ -381,6 +511,20 @@ pub mod rate_based_rule {
         }
     }
 
+    /// What the schema says of `Predicate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Predicate: s::ObjectSchema = s::ObjectSchema {
+        name: "Predicate",
+        properties: &[
+            s::prop("DataId", s::Kind::String),
+            s::prop("Negated", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Negated", "DataId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
         fn from(value: Predicate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -392,6 +536,8 @@ pub use rate_based_rule::{CfnRateBasedRule, CfnRateBasedRuleAttributes};
 
 /// `AWS::WAFRegional::RegexPatternSet` and its property types.
 pub mod regex_pattern_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::RegexPatternSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-regexpatternset.html)
@@ -427,6 +573,22 @@ pub mod regex_pattern_set {
         }
     }
 
+    /// What the schema says of `AWS::WAFRegional::RegexPatternSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::RegexPatternSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "RegexPatternStrings",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(200)),
+            ),
+        ],
+        required: &["RegexPatternStrings", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegexPatternSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegexPatternSetAttributes {
         /// `Id`: string.
@@ -444,6 +606,8 @@ pub use regex_pattern_set::{CfnRegexPatternSet, CfnRegexPatternSetAttributes};
 
 /// `AWS::WAFRegional::Rule` and its property types.
 pub mod rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::Rule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-rule.html)
@@ -481,6 +645,23 @@ pub mod rule {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::Rule",
+        properties: &[
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Predicates",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Predicate))),
+            ),
+        ],
+        required: &["MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleAttributes {
@@ -524,6 +705,20 @@ pub mod rule {
         }
     }
 
+    /// What the schema says of `Predicate`'s properties; `validate()` checks them.
+    pub static SCHEMA_Predicate: s::ObjectSchema = s::ObjectSchema {
+        name: "Predicate",
+        properties: &[
+            s::prop("DataId", s::Kind::String),
+            s::prop("Negated", s::Kind::Boolean),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type", "Negated", "DataId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Predicate> for ::stratus_model::Val<Predicate> {
         fn from(value: Predicate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -535,6 +730,8 @@ pub use rule::{CfnRule, CfnRuleAttributes};
 
 /// `AWS::WAFRegional::SizeConstraintSet` and its property types.
 pub mod size_constraint_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::SizeConstraintSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-sizeconstraintset.html)
@@ -566,6 +763,22 @@ pub mod size_constraint_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::SizeConstraintSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::SizeConstraintSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SizeConstraints",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_SizeConstraint))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSizeConstraintSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSizeConstraintSetAttributes {
@@ -614,6 +827,26 @@ pub mod size_constraint_set {
         }
     }
 
+    /// What the schema says of `SizeConstraint`'s properties; `validate()` checks them.
+    pub static SCHEMA_SizeConstraint: s::ObjectSchema = s::ObjectSchema {
+        name: "SizeConstraint",
+        properties: &[
+            s::prop("ComparisonOperator", s::Kind::String),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("Size", s::Kind::Integer),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &[
+            "ComparisonOperator",
+            "TextTransformation",
+            "Size",
+            "FieldToMatch",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SizeConstraint> for ::stratus_model::Val<SizeConstraint> {
         fn from(value: SizeConstraint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -643,6 +876,19 @@ pub mod size_constraint_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -654,6 +900,8 @@ pub use size_constraint_set::{CfnSizeConstraintSet, CfnSizeConstraintSetAttribut
 
 /// `AWS::WAFRegional::SqlInjectionMatchSet` and its property types.
 pub mod sql_injection_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::SqlInjectionMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-sqlinjectionmatchset.html)
@@ -685,6 +933,25 @@ pub mod sql_injection_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::SqlInjectionMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::SqlInjectionMatchSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "SqlInjectionMatchTuples",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_SqlInjectionMatchTuple),
+                )),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSqlInjectionMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSqlInjectionMatchSetAttributes {
@@ -723,6 +990,19 @@ pub mod sql_injection_match_set {
         }
     }
 
+    /// What the schema says of `SqlInjectionMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqlInjectionMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "SqlInjectionMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SqlInjectionMatchTuple> for ::stratus_model::Val<SqlInjectionMatchTuple> {
         fn from(value: SqlInjectionMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -752,6 +1032,19 @@ pub mod sql_injection_match_set {
         }
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -763,6 +1056,8 @@ pub use sql_injection_match_set::{CfnSqlInjectionMatchSet, CfnSqlInjectionMatchS
 
 /// `AWS::WAFRegional::WebACL` and its property types.
 pub mod web_acl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::WebACL`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-webacl.html)
@@ -806,6 +1101,24 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWS::WAFRegional::WebACL`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::WebACL",
+        properties: &[
+            s::prop("DefaultAction", s::Kind::Object(&SCHEMA_Action)),
+            s::prop("MetricName", s::Kind::String),
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            ),
+        ],
+        required: &["DefaultAction", "MetricName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Id`: string.
@@ -837,6 +1150,16 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `Action`'s properties; `validate()` checks them.
+    pub static SCHEMA_Action: s::ObjectSchema = s::ObjectSchema {
+        name: "Action",
+        properties: &[s::prop("Type", s::Kind::String)],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Action> for ::stratus_model::Val<Action> {
         fn from(value: Action) -> Self {
@@ -874,6 +1197,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_Action)),
+            s::prop("Priority", s::Kind::Integer),
+            s::prop("RuleId", s::Kind::String),
+        ],
+        required: &["Action", "Priority", "RuleId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -885,6 +1222,8 @@ pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAFRegional::WebACLAssociation` and its property types.
 pub mod web_acl_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::WebACLAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-webaclassociation.html)
@@ -920,6 +1259,19 @@ pub mod web_acl_association {
         }
     }
 
+    /// What the schema says of `AWS::WAFRegional::WebACLAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::WebACLAssociation",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String),
+            s::prop("WebACLId", s::Kind::String),
+        ],
+        required: &["ResourceArn", "WebACLId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebAclAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAssociationAttributes {
         /// `Id`: string.
@@ -937,6 +1289,8 @@ pub use web_acl_association::{CfnWebAclAssociation, CfnWebAclAssociationAttribut
 
 /// `AWS::WAFRegional::XssMatchSet` and its property types.
 pub mod xss_match_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFRegional::XssMatchSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-xssmatchset.html)
@@ -968,6 +1322,22 @@ pub mod xss_match_set {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFRegional::XssMatchSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFRegional::XssMatchSet",
+        properties: &[
+            s::prop("Name", s::Kind::String),
+            s::prop(
+                "XssMatchTuples",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_XssMatchTuple))),
+            ),
+        ],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnXssMatchSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnXssMatchSetAttributes {
@@ -1006,6 +1376,19 @@ pub mod xss_match_set {
         }
     }
 
+    /// What the schema says of `XssMatchTuple`'s properties; `validate()` checks them.
+    pub static SCHEMA_XssMatchTuple: s::ObjectSchema = s::ObjectSchema {
+        name: "XssMatchTuple",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("TextTransformation", s::Kind::String),
+        ],
+        required: &["TextTransformation", "FieldToMatch"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XssMatchTuple> for ::stratus_model::Val<XssMatchTuple> {
         fn from(value: XssMatchTuple) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1034,6 +1417,19 @@ pub mod xss_match_set {
             }
         }
     }
+
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Data", s::Kind::String),
+            s::prop("Type", s::Kind::String),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {

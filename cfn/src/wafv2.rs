@@ -4,6 +4,8 @@
 
 /// `AWS::WAFv2::IPSet` and its property types.
 pub mod ip_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::IPSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-ipset.html)
@@ -56,6 +58,33 @@ pub mod ip_set {
         }
     }
 
+    /// What the schema says of `AWS::WAFv2::IPSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::IPSet",
+        properties: &[
+            s::prop(
+                "Addresses",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S")
+                        .min_length(1)
+                        .max_length(50),
+                ),
+            ),
+            s::prop("Description", s::Kind::String).pattern(
+                "^[a-zA-Z0-9=:#@/\\-,.][a-zA-Z0-9+=:#@/\\-,.\\s]+[a-zA-Z0-9+=:#@/\\-,.]{1,256}$",
+            ),
+            s::prop("IPAddressVersion", s::Kind::Enum(IpAddressVersion::VALUES)),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Addresses", "IPAddressVersion", "Scope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpSetAttributes {
         /// `Arn`: string.
@@ -85,6 +114,8 @@ pub mod ip_set {
     impl IpAddressVersion {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Ipv4, Self::Ipv6];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -125,6 +156,8 @@ pub mod ip_set {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloudfront, Self::Regional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLOUDFRONT", "REGIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -158,6 +191,8 @@ pub use ip_set::{CfnIpSet, CfnIpSetAttributes};
 
 /// `AWS::WAFv2::LoggingConfiguration` and its property types.
 pub mod logging_configuration {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::LoggingConfiguration`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html)
@@ -200,6 +235,27 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `AWS::WAFv2::LoggingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::LoggingConfiguration",
+        properties: &[
+            s::prop(
+                "LogDestinationConfigs",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("LoggingFilter", s::Kind::Object(&SCHEMA_LoggingFilter)),
+            s::prop(
+                "RedactedFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldToMatch))),
+            ),
+            s::prop("ResourceArn", s::Kind::String),
+        ],
+        required: &["ResourceArn", "LogDestinationConfigs"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnLoggingConfiguration`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnLoggingConfigurationAttributes {
         /// `ManagedByFirewallManager`: boolean.
@@ -239,6 +295,23 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `LoggingFilter`'s properties; `validate()` checks them.
+    pub static SCHEMA_LoggingFilter: s::ObjectSchema = s::ObjectSchema {
+        name: "LoggingFilter",
+        properties: &[
+            s::prop("DefaultBehavior", s::Kind::Enum(DefaultBehavior::VALUES)),
+            s::prop(
+                "Filters",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Filter))),
+            )
+            .min_items(1),
+        ],
+        required: &["DefaultBehavior", "Filters"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LoggingFilter> for ::stratus_model::Val<LoggingFilter> {
         fn from(value: LoggingFilter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -258,6 +331,21 @@ pub mod logging_configuration {
         /// `UriPath`: JSON.
         pub uri_path: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("Method", s::Kind::Json),
+            s::prop("QueryString", s::Kind::Json),
+            s::prop("SingleHeader", s::Kind::Object(&SCHEMA_SingleHeader)),
+            s::prop("UriPath", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
@@ -298,6 +386,24 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `Filter`'s properties; `validate()` checks them.
+    pub static SCHEMA_Filter: s::ObjectSchema = s::ObjectSchema {
+        name: "Filter",
+        properties: &[
+            s::prop("Behavior", s::Kind::Enum(Behavior::VALUES)),
+            s::prop(
+                "Conditions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Condition))),
+            )
+            .min_items(1),
+            s::prop("Requirement", s::Kind::Enum(Requirement::VALUES)),
+        ],
+        required: &["Behavior", "Conditions", "Requirement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Filter> for ::stratus_model::Val<Filter> {
         fn from(value: Filter) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -322,6 +428,16 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `SingleHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeader",
+        properties: &[s::prop("Name", s::Kind::String)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -337,6 +453,22 @@ pub mod logging_configuration {
         /// `LabelNameCondition`: [`LabelNameCondition`].
         pub label_name_condition: ::std::option::Option<::stratus_model::Val<LabelNameCondition>>,
     }
+
+    /// What the schema says of `Condition`'s properties; `validate()` checks them.
+    pub static SCHEMA_Condition: s::ObjectSchema = s::ObjectSchema {
+        name: "Condition",
+        properties: &[
+            s::prop("ActionCondition", s::Kind::Object(&SCHEMA_ActionCondition)),
+            s::prop(
+                "LabelNameCondition",
+                s::Kind::Object(&SCHEMA_LabelNameCondition),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Condition> for ::stratus_model::Val<Condition> {
         fn from(value: Condition) -> Self {
@@ -362,6 +494,16 @@ pub mod logging_configuration {
             }
         }
     }
+
+    /// What the schema says of `ActionCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_ActionCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "ActionCondition",
+        properties: &[s::prop("Action", s::Kind::Enum(Action::VALUES))],
+        required: &["Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ActionCondition> for ::stratus_model::Val<ActionCondition> {
         fn from(value: ActionCondition) -> Self {
@@ -389,6 +531,16 @@ pub mod logging_configuration {
         }
     }
 
+    /// What the schema says of `LabelNameCondition`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelNameCondition: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelNameCondition",
+        properties: &[s::prop("LabelName", s::Kind::String)],
+        required: &["LabelName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LabelNameCondition> for ::stratus_model::Val<LabelNameCondition> {
         fn from(value: LabelNameCondition) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -407,6 +559,8 @@ pub mod logging_configuration {
     impl DefaultBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Keep, Self::Drop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -447,6 +601,8 @@ pub mod logging_configuration {
     impl Behavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Keep, Self::Drop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -487,6 +643,8 @@ pub mod logging_configuration {
     impl Requirement {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::MeetsAll, Self::MeetsAny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MEETS_ALL", "MEETS_ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -542,6 +700,15 @@ pub mod logging_configuration {
             Self::Challenge,
             Self::ExcludedAsCount,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ALLOW",
+            "BLOCK",
+            "COUNT",
+            "CAPTCHA",
+            "CHALLENGE",
+            "EXCLUDED_AS_COUNT",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -579,6 +746,8 @@ pub use logging_configuration::{CfnLoggingConfiguration, CfnLoggingConfiguration
 
 /// `AWS::WAFv2::RegexPatternSet` and its property types.
 pub mod regex_pattern_set {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::RegexPatternSet`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-regexpatternset.html)
@@ -628,6 +797,27 @@ pub mod regex_pattern_set {
         }
     }
 
+    /// What the schema says of `AWS::WAFv2::RegexPatternSet`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::RegexPatternSet",
+        properties: &[
+            s::prop("Description", s::Kind::String).pattern(
+                "^[a-zA-Z0-9=:#@/\\-,.][a-zA-Z0-9+=:#@/\\-,.\\s]+[a-zA-Z0-9+=:#@/\\-,.]{1,256}$",
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop(
+                "RegularExpressionList",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(0).max_length(200)),
+            ),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Scope", "RegularExpressionList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRegexPatternSet`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRegexPatternSetAttributes {
         /// `Arn`: string.
@@ -657,6 +847,8 @@ pub mod regex_pattern_set {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloudfront, Self::Regional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLOUDFRONT", "REGIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -690,6 +882,8 @@ pub use regex_pattern_set::{CfnRegexPatternSet, CfnRegexPatternSetAttributes};
 
 /// `AWS::WAFv2::RuleGroup` and its property types.
 pub mod rule_group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::RuleGroup`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-rulegroup.html)
@@ -758,6 +952,44 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `AWS::WAFv2::RuleGroup`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::RuleGroup",
+        properties: &[
+            s::prop(
+                "AvailableLabels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LabelSummary))),
+            ),
+            s::prop("Capacity", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "ConsumedLabels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_LabelSummary))),
+            ),
+            s::prop(
+                "CustomResponseBodies",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_CustomResponseBody))),
+            ),
+            s::prop("Description", s::Kind::String).pattern(
+                "^[a-zA-Z0-9=:#@/\\-,.][a-zA-Z0-9+=:#@/\\-,.\\s]+[a-zA-Z0-9+=:#@/\\-,.]{1,256}$",
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            ),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop(
+                "VisibilityConfig",
+                s::Kind::Object(&SCHEMA_VisibilityConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Capacity", "Scope", "VisibilityConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnRuleGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnRuleGroupAttributes {
         /// `Arn`: string.
@@ -798,6 +1030,16 @@ pub mod rule_group {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LabelSummary`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelSummary: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelSummary",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$")],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LabelSummary> for ::stratus_model::Val<LabelSummary> {
         fn from(value: LabelSummary) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -828,6 +1070,21 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `CustomResponseBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomResponseBody: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomResponseBody",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(10240),
+            s::prop("ContentType", s::Kind::Enum(ResponseContentType::VALUES)),
+        ],
+        required: &["ContentType", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomResponseBody> for ::stratus_model::Val<CustomResponseBody> {
         fn from(value: CustomResponseBody) -> Self {
@@ -882,6 +1139,31 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_RuleAction)),
+            s::prop("CaptchaConfig", s::Kind::Object(&SCHEMA_CaptchaConfig)),
+            s::prop("ChallengeConfig", s::Kind::Object(&SCHEMA_ChallengeConfig)),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "RuleLabels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            ),
+            s::prop("Statement", s::Kind::Object(&SCHEMA_Statement)),
+            s::prop(
+                "VisibilityConfig",
+                s::Kind::Object(&SCHEMA_VisibilityConfig),
+            ),
+        ],
+        required: &["Name", "Priority", "Statement", "VisibilityConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -920,6 +1202,27 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `VisibilityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VisibilityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VisibilityConfig",
+        properties: &[
+            s::prop("CloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^[\\w#:\\.\\-/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("SampledRequestsEnabled", s::Kind::Boolean),
+        ],
+        required: &[
+            "SampledRequestsEnabled",
+            "CloudWatchMetricsEnabled",
+            "MetricName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VisibilityConfig> for ::stratus_model::Val<VisibilityConfig> {
         fn from(value: VisibilityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -942,6 +1245,22 @@ pub mod rule_group {
         pub count: ::std::option::Option<::stratus_model::Val<CountAction>>,
     }
 
+    /// What the schema says of `RuleAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleAction: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleAction",
+        properties: &[
+            s::prop("Allow", s::Kind::Object(&SCHEMA_AllowAction)),
+            s::prop("Block", s::Kind::Object(&SCHEMA_BlockAction)),
+            s::prop("Captcha", s::Kind::Object(&SCHEMA_CaptchaAction)),
+            s::prop("Challenge", s::Kind::Object(&SCHEMA_ChallengeAction)),
+            s::prop("Count", s::Kind::Object(&SCHEMA_CountAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleAction> for ::stratus_model::Val<RuleAction> {
         fn from(value: RuleAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -957,6 +1276,19 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<ImmunityTimeProperty>>,
     }
 
+    /// What the schema says of `CaptchaConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptchaConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptchaConfig",
+        properties: &[s::prop(
+            "ImmunityTimeProperty",
+            s::Kind::Object(&SCHEMA_ImmunityTimeProperty),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptchaConfig> for ::stratus_model::Val<CaptchaConfig> {
         fn from(value: CaptchaConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -971,6 +1303,19 @@ pub mod rule_group {
         pub immunity_time_property:
             ::std::option::Option<::stratus_model::Val<ImmunityTimeProperty>>,
     }
+
+    /// What the schema says of `ChallengeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChallengeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ChallengeConfig",
+        properties: &[s::prop(
+            "ImmunityTimeProperty",
+            s::Kind::Object(&SCHEMA_ImmunityTimeProperty),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ChallengeConfig> for ::stratus_model::Val<ChallengeConfig> {
         fn from(value: ChallengeConfig) -> Self {
@@ -995,6 +1340,16 @@ pub mod rule_group {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$")],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
@@ -1040,6 +1395,64 @@ pub mod rule_group {
         pub xss_match_statement: ::std::option::Option<::stratus_model::Val<XssMatchStatement>>,
     }
 
+    /// What the schema says of `Statement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Statement: s::ObjectSchema = s::ObjectSchema {
+        name: "Statement",
+        properties: &[
+            s::prop("AndStatement", s::Kind::Object(&SCHEMA_AndStatement)),
+            s::prop(
+                "AsnMatchStatement",
+                s::Kind::Object(&SCHEMA_AsnMatchStatement),
+            ),
+            s::prop(
+                "ByteMatchStatement",
+                s::Kind::Object(&SCHEMA_ByteMatchStatement),
+            ),
+            s::prop(
+                "GeoMatchStatement",
+                s::Kind::Object(&SCHEMA_GeoMatchStatement),
+            ),
+            s::prop(
+                "IPSetReferenceStatement",
+                s::Kind::Object(&SCHEMA_IpSetReferenceStatement),
+            ),
+            s::prop(
+                "LabelMatchStatement",
+                s::Kind::Object(&SCHEMA_LabelMatchStatement),
+            ),
+            s::prop("NotStatement", s::Kind::Object(&SCHEMA_NotStatement)),
+            s::prop("OrStatement", s::Kind::Object(&SCHEMA_OrStatement)),
+            s::prop(
+                "RateBasedStatement",
+                s::Kind::Object(&SCHEMA_RateBasedStatement),
+            ),
+            s::prop(
+                "RegexMatchStatement",
+                s::Kind::Object(&SCHEMA_RegexMatchStatement),
+            ),
+            s::prop(
+                "RegexPatternSetReferenceStatement",
+                s::Kind::Object(&SCHEMA_RegexPatternSetReferenceStatement),
+            ),
+            s::prop(
+                "SizeConstraintStatement",
+                s::Kind::Object(&SCHEMA_SizeConstraintStatement),
+            ),
+            s::prop(
+                "SqliMatchStatement",
+                s::Kind::Object(&SCHEMA_SqliMatchStatement),
+            ),
+            s::prop(
+                "XssMatchStatement",
+                s::Kind::Object(&SCHEMA_XssMatchStatement),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Statement> for ::stratus_model::Val<Statement> {
         fn from(value: Statement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1055,6 +1468,19 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
 
+    /// What the schema says of `AllowAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AllowAction: s::ObjectSchema = s::ObjectSchema {
+        name: "AllowAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AllowAction> for ::stratus_model::Val<AllowAction> {
         fn from(value: AllowAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1068,6 +1494,19 @@ pub mod rule_group {
         /// `CustomResponse`: [`CustomResponse`].
         pub custom_response: ::std::option::Option<::stratus_model::Val<CustomResponse>>,
     }
+
+    /// What the schema says of `BlockAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockAction: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockAction",
+        properties: &[s::prop(
+            "CustomResponse",
+            s::Kind::Object(&SCHEMA_CustomResponse),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlockAction> for ::stratus_model::Val<BlockAction> {
         fn from(value: BlockAction) -> Self {
@@ -1084,6 +1523,19 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
 
+    /// What the schema says of `CaptchaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptchaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptchaAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptchaAction> for ::stratus_model::Val<CaptchaAction> {
         fn from(value: CaptchaAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1099,6 +1551,19 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
 
+    /// What the schema says of `ChallengeAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChallengeAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ChallengeAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChallengeAction> for ::stratus_model::Val<ChallengeAction> {
         fn from(value: ChallengeAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1113,6 +1578,19 @@ pub mod rule_group {
         pub custom_request_handling:
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
+
+    /// What the schema says of `CountAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CountAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CountAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CountAction> for ::stratus_model::Val<CountAction> {
         fn from(value: CountAction) -> Self {
@@ -1138,6 +1616,18 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `ImmunityTimeProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImmunityTimeProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "ImmunityTimeProperty",
+        properties: &[s::prop("ImmunityTime", s::Kind::Integer)
+            .minimum(60.0)
+            .maximum(259200.0)],
+        required: &["ImmunityTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImmunityTimeProperty> for ::stratus_model::Val<ImmunityTimeProperty> {
         fn from(value: ImmunityTimeProperty) -> Self {
@@ -1165,6 +1655,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `AndStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_AndStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "AndStatement",
+        properties: &[s::prop(
+            "Statements",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Statement))),
+        )],
+        required: &["Statements"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AndStatement> for ::stratus_model::Val<AndStatement> {
         fn from(value: AndStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1183,6 +1686,31 @@ pub mod rule_group {
         pub forwarded_ip_config:
             ::std::option::Option<::stratus_model::Val<ForwardedIpConfiguration>>,
     }
+
+    /// What the schema says of `AsnMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsnMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "AsnMatchStatement",
+        properties: &[
+            s::prop(
+                "AsnList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Integer)
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AsnMatchStatement> for ::stratus_model::Val<AsnMatchStatement> {
         fn from(value: AsnMatchStatement) -> Self {
@@ -1230,6 +1758,33 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `ByteMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ByteMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "ByteMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "PositionalConstraint",
+                s::Kind::Enum(PositionalConstraint::VALUES),
+            ),
+            s::prop("SearchString", s::Kind::String),
+            s::prop("SearchStringBase64", s::Kind::String),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "FieldToMatch",
+            "PositionalConstraint",
+            "TextTransformations",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ByteMatchStatement> for ::stratus_model::Val<ByteMatchStatement> {
         fn from(value: ByteMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1249,6 +1804,30 @@ pub mod rule_group {
         pub forwarded_ip_config:
             ::std::option::Option<::stratus_model::Val<ForwardedIpConfiguration>>,
     }
+
+    /// What the schema says of `GeoMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoMatchStatement",
+        properties: &[
+            s::prop(
+                "CountryCodes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Enum(CountryCode::VALUES))
+                        .min_length(1)
+                        .max_length(2),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoMatchStatement> for ::stratus_model::Val<GeoMatchStatement> {
         fn from(value: GeoMatchStatement) -> Self {
@@ -1280,6 +1859,25 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `IPSetReferenceStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetReferenceStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetReferenceStatement",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "IPSetForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_IpSetForwardedIpConfiguration),
+            ),
+        ],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IpSetReferenceStatement>
         for ::stratus_model::Val<IpSetReferenceStatement>
@@ -1314,6 +1912,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `LabelMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelMatchStatement",
+        properties: &[
+            s::prop("Key", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$"),
+            s::prop("Scope", s::Kind::Enum(LabelMatchScope::VALUES)),
+        ],
+        required: &["Scope", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LabelMatchStatement> for ::stratus_model::Val<LabelMatchStatement> {
         fn from(value: LabelMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1337,6 +1948,16 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `NotStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "NotStatement",
+        properties: &[s::prop("Statement", s::Kind::Object(&SCHEMA_Statement))],
+        required: &["Statement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<NotStatement> for ::stratus_model::Val<NotStatement> {
         fn from(value: NotStatement) -> Self {
@@ -1363,6 +1984,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `OrStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "OrStatement",
+        properties: &[s::prop(
+            "Statements",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Statement))),
+        )],
+        required: &["Statements"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OrStatement> for ::stratus_model::Val<OrStatement> {
         fn from(value: OrStatement) -> Self {
@@ -1413,6 +2047,36 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateBasedStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateBasedStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RateBasedStatement",
+        properties: &[
+            s::prop("AggregateKeyType", s::Kind::Enum(AggregateKeyType::VALUES)),
+            s::prop(
+                "CustomKeys",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RateBasedStatementCustomKey),
+                )),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("EvaluationWindowSec", s::Kind::Integer),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+            s::prop("Limit", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(2000000000.0),
+            s::prop("ScopeDownStatement", s::Kind::Object(&SCHEMA_Statement)),
+        ],
+        required: &["Limit", "AggregateKeyType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateBasedStatement> for ::stratus_model::Val<RateBasedStatement> {
         fn from(value: RateBasedStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1453,6 +2117,26 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RegexMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegexMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RegexMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("RegexString", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["RegexString", "FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegexMatchStatement> for ::stratus_model::Val<RegexMatchStatement> {
         fn from(value: RegexMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1491,6 +2175,27 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `RegexPatternSetReferenceStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegexPatternSetReferenceStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RegexPatternSetReferenceStatement",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Arn", "FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RegexPatternSetReferenceStatement>
         for ::stratus_model::Val<RegexPatternSetReferenceStatement>
@@ -1540,6 +2245,35 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `SizeConstraintStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SizeConstraintStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "SizeConstraintStatement",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("Size", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(21474836480.0),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "FieldToMatch",
+            "ComparisonOperator",
+            "Size",
+            "TextTransformations",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SizeConstraintStatement>
         for ::stratus_model::Val<SizeConstraintStatement>
     {
@@ -1579,6 +2313,24 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `SqliMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqliMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "SqliMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("SensitivityLevel", s::Kind::Enum(SensitivityLevel::VALUES)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SqliMatchStatement> for ::stratus_model::Val<SqliMatchStatement> {
         fn from(value: SqliMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1613,6 +2365,23 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `XssMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_XssMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "XssMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XssMatchStatement> for ::stratus_model::Val<XssMatchStatement> {
         fn from(value: XssMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1641,6 +2410,20 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `CustomRequestHandling`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomRequestHandling: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomRequestHandling",
+        properties: &[s::prop(
+            "InsertHeaders",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHttpHeader))),
+        )
+        .min_items(1)],
+        required: &["InsertHeaders"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomRequestHandling> for ::stratus_model::Val<CustomRequestHandling> {
         fn from(value: CustomRequestHandling) -> Self {
@@ -1677,6 +2460,29 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `CustomResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomResponse",
+        properties: &[
+            s::prop("CustomResponseBodyKey", s::Kind::String)
+                .pattern("^[\\w\\-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResponseCode", s::Kind::Integer)
+                .minimum(200.0)
+                .maximum(599.0),
+            s::prop(
+                "ResponseHeaders",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHttpHeader))),
+            )
+            .min_items(1),
+        ],
+        required: &["ResponseCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomResponse> for ::stratus_model::Val<CustomResponse> {
         fn from(value: CustomResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1709,6 +2515,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `ForwardedIPConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForwardedIpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ForwardedIPConfiguration",
+        properties: &[
+            s::prop("FallbackBehavior", s::Kind::Enum(FallbackBehavior::VALUES)),
+            s::prop("HeaderName", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,255}$"),
+        ],
+        required: &["HeaderName", "FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ForwardedIpConfiguration>
         for ::stratus_model::Val<ForwardedIpConfiguration>
@@ -1754,6 +2573,34 @@ pub mod rule_group {
         pub uri_path: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("AllQueryArguments", s::Kind::Json),
+            s::prop("Body", s::Kind::Object(&SCHEMA_Body)),
+            s::prop("Cookies", s::Kind::Object(&SCHEMA_Cookies)),
+            s::prop("HeaderOrder", s::Kind::Object(&SCHEMA_HeaderOrder)),
+            s::prop("Headers", s::Kind::Object(&SCHEMA_Headers)),
+            s::prop("JA3Fingerprint", s::Kind::Object(&SCHEMA_Ja3Fingerprint)),
+            s::prop("JA4Fingerprint", s::Kind::Object(&SCHEMA_Ja4Fingerprint)),
+            s::prop("JsonBody", s::Kind::Object(&SCHEMA_JsonBody)),
+            s::prop("Method", s::Kind::Json),
+            s::prop("QueryString", s::Kind::Json),
+            s::prop("SingleHeader", s::Kind::Object(&SCHEMA_SingleHeader)),
+            s::prop(
+                "SingleQueryArgument",
+                s::Kind::Object(&SCHEMA_SingleQueryArgument),
+            ),
+            s::prop("UriFragment", s::Kind::Object(&SCHEMA_UriFragment)),
+            s::prop("UriPath", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1784,6 +2631,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `TextTransformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextTransformation: s::ObjectSchema = s::ObjectSchema {
+        name: "TextTransformation",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop("Type", s::Kind::Enum(TextTransformationType::VALUES)),
+        ],
+        required: &["Priority", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TextTransformation> for ::stratus_model::Val<TextTransformation> {
         fn from(value: TextTransformation) -> Self {
@@ -1823,6 +2683,20 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `IPSetForwardedIPConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetForwardedIpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetForwardedIPConfiguration",
+        properties: &[
+            s::prop("FallbackBehavior", s::Kind::Enum(FallbackBehavior2::VALUES)),
+            s::prop("HeaderName", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,255}$"),
+            s::prop("Position", s::Kind::Enum(Position::VALUES)),
+        ],
+        required: &["HeaderName", "FallbackBehavior", "Position"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IpSetForwardedIpConfiguration>
         for ::stratus_model::Val<IpSetForwardedIpConfiguration>
@@ -1868,6 +2742,41 @@ pub mod rule_group {
         pub uri_path: ::std::option::Option<::stratus_model::Val<RateLimitUriPath>>,
     }
 
+    /// What the schema says of `RateBasedStatementCustomKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateBasedStatementCustomKey: s::ObjectSchema = s::ObjectSchema {
+        name: "RateBasedStatementCustomKey",
+        properties: &[
+            s::prop("ASN", s::Kind::Json),
+            s::prop("Cookie", s::Kind::Object(&SCHEMA_RateLimitCookie)),
+            s::prop("ForwardedIP", s::Kind::Json),
+            s::prop("HTTPMethod", s::Kind::Json),
+            s::prop("Header", s::Kind::Object(&SCHEMA_RateLimitHeader)),
+            s::prop("IP", s::Kind::Json),
+            s::prop(
+                "JA3Fingerprint",
+                s::Kind::Object(&SCHEMA_RateLimitJa3Fingerprint),
+            ),
+            s::prop(
+                "JA4Fingerprint",
+                s::Kind::Object(&SCHEMA_RateLimitJa4Fingerprint),
+            ),
+            s::prop(
+                "LabelNamespace",
+                s::Kind::Object(&SCHEMA_RateLimitLabelNamespace),
+            ),
+            s::prop(
+                "QueryArgument",
+                s::Kind::Object(&SCHEMA_RateLimitQueryArgument),
+            ),
+            s::prop("QueryString", s::Kind::Object(&SCHEMA_RateLimitQueryString)),
+            s::prop("UriPath", s::Kind::Object(&SCHEMA_RateLimitUriPath)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateBasedStatementCustomKey>
         for ::stratus_model::Val<RateBasedStatementCustomKey>
     {
@@ -1901,6 +2810,24 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `CustomHTTPHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomHttpHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomHTTPHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._$-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomHttpHeader> for ::stratus_model::Val<CustomHttpHeader> {
         fn from(value: CustomHttpHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1914,6 +2841,19 @@ pub mod rule_group {
         /// `OversizeHandling`: [`OversizeHandling`].
         pub oversize_handling: ::std::option::Option<::stratus_model::Val<OversizeHandling>>,
     }
+
+    /// What the schema says of `Body`'s properties; `validate()` checks them.
+    pub static SCHEMA_Body: s::ObjectSchema = s::ObjectSchema {
+        name: "Body",
+        properties: &[s::prop(
+            "OversizeHandling",
+            s::Kind::Enum(OversizeHandling::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Body> for ::stratus_model::Val<Body> {
         fn from(value: Body) -> Self {
@@ -1951,6 +2891,20 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `Cookies`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cookies: s::ObjectSchema = s::ObjectSchema {
+        name: "Cookies",
+        properties: &[
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_CookieMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(MapMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope", "OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1976,6 +2930,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `HeaderOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderOrder",
+        properties: &[s::prop(
+            "OversizeHandling",
+            s::Kind::Enum(OversizeHandling::VALUES),
+        )],
+        required: &["OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HeaderOrder> for ::stratus_model::Val<HeaderOrder> {
         fn from(value: HeaderOrder) -> Self {
@@ -2013,6 +2980,20 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `Headers`'s properties; `validate()` checks them.
+    pub static SCHEMA_Headers: s::ObjectSchema = s::ObjectSchema {
+        name: "Headers",
+        properties: &[
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_HeaderMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(MapMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope", "OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Headers> for ::stratus_model::Val<Headers> {
         fn from(value: Headers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2040,6 +3021,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `JA3Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ja3Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "JA3Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior3::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ja3Fingerprint> for ::stratus_model::Val<Ja3Fingerprint> {
         fn from(value: Ja3Fingerprint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2066,6 +3060,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `JA4Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ja4Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "JA4Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior4::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ja4Fingerprint> for ::stratus_model::Val<Ja4Fingerprint> {
         fn from(value: Ja4Fingerprint) -> Self {
@@ -2105,6 +3112,24 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `JsonBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonBody: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonBody",
+        properties: &[
+            s::prop(
+                "InvalidFallbackBehavior",
+                s::Kind::Enum(BodyParsingFallbackBehavior::VALUES),
+            ),
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_JsonMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(JsonMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonBody> for ::stratus_model::Val<JsonBody> {
         fn from(value: JsonBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2130,6 +3155,19 @@ pub mod rule_group {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `SingleHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeader",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("\\S")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
@@ -2157,6 +3195,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `SingleQueryArgument`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleQueryArgument: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleQueryArgument",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("\\S")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleQueryArgument> for ::stratus_model::Val<SingleQueryArgument> {
         fn from(value: SingleQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2171,6 +3222,19 @@ pub mod rule_group {
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::std::option::Option<::stratus_model::Val<FallbackBehavior5>>,
     }
+
+    /// What the schema says of `UriFragment`'s properties; `validate()` checks them.
+    pub static SCHEMA_UriFragment: s::ObjectSchema = s::ObjectSchema {
+        name: "UriFragment",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior5::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UriFragment> for ::stratus_model::Val<UriFragment> {
         fn from(value: UriFragment) -> Self {
@@ -2208,6 +3272,26 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateLimitCookie`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitCookie: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitCookie",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitCookie> for ::stratus_model::Val<RateLimitCookie> {
         fn from(value: RateLimitCookie) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2244,6 +3328,26 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateLimitHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitHeader> for ::stratus_model::Val<RateLimitHeader> {
         fn from(value: RateLimitHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2270,6 +3374,19 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `RateLimitJA3Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitJa3Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitJA3Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior6::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitJa3Fingerprint>
         for ::stratus_model::Val<RateLimitJa3Fingerprint>
@@ -2300,6 +3417,19 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateLimitJA4Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitJa4Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitJA4Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior7::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitJa4Fingerprint>
         for ::stratus_model::Val<RateLimitJa4Fingerprint>
     {
@@ -2328,6 +3458,16 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `RateLimitLabelNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitLabelNamespace: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitLabelNamespace",
+        properties: &[s::prop("Namespace", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$")],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitLabelNamespace>
         for ::stratus_model::Val<RateLimitLabelNamespace>
@@ -2367,6 +3507,26 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateLimitQueryArgument`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitQueryArgument: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitQueryArgument",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitQueryArgument> for ::stratus_model::Val<RateLimitQueryArgument> {
         fn from(value: RateLimitQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2395,6 +3555,20 @@ pub mod rule_group {
             }
         }
     }
+
+    /// What the schema says of `RateLimitQueryString`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitQueryString: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitQueryString",
+        properties: &[s::prop(
+            "TextTransformations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+        )
+        .min_items(1)],
+        required: &["TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitQueryString> for ::stratus_model::Val<RateLimitQueryString> {
         fn from(value: RateLimitQueryString) -> Self {
@@ -2425,6 +3599,20 @@ pub mod rule_group {
         }
     }
 
+    /// What the schema says of `RateLimitUriPath`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitUriPath: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitUriPath",
+        properties: &[s::prop(
+            "TextTransformations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+        )
+        .min_items(1)],
+        required: &["TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitUriPath> for ::stratus_model::Val<RateLimitUriPath> {
         fn from(value: RateLimitUriPath) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2446,6 +3634,40 @@ pub mod rule_group {
         pub included_cookies:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CookieMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookieMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "CookieMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "ExcludedCookies",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(60),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+            s::prop(
+                "IncludedCookies",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(60),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CookieMatchPattern> for ::stratus_model::Val<CookieMatchPattern> {
         fn from(value: CookieMatchPattern) -> Self {
@@ -2469,6 +3691,40 @@ pub mod rule_group {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HeaderMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "ExcludedHeaders",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+            s::prop(
+                "IncludedHeaders",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderMatchPattern> for ::stratus_model::Val<HeaderMatchPattern> {
         fn from(value: HeaderMatchPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2486,6 +3742,25 @@ pub mod rule_group {
         pub included_paths:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `JsonMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "IncludedPaths",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^[\\/]+([^~]*(~[01])*){1,512}$"),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonMatchPattern> for ::stratus_model::Val<JsonMatchPattern> {
         fn from(value: JsonMatchPattern) -> Self {
@@ -2505,6 +3780,8 @@ pub mod rule_group {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloudfront, Self::Regional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLOUDFRONT", "REGIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2547,6 +3824,9 @@ pub mod rule_group {
     impl ResponseContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TextPlain, Self::TextHtml, Self::ApplicationJson];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TEXT_PLAIN", "TEXT_HTML", "APPLICATION_JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2599,6 +3879,14 @@ pub mod rule_group {
             Self::EndsWith,
             Self::Contains,
             Self::ContainsWord,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXACTLY",
+            "STARTS_WITH",
+            "ENDS_WITH",
+            "CONTAINS",
+            "CONTAINS_WORD",
         ];
 
         /// The value CloudFormation takes.
@@ -3390,6 +4678,27 @@ pub mod rule_group {
             Self::Zm,
             Self::Zw,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW",
+            "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN",
+            "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG",
+            "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ",
+            "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI",
+            "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL",
+            "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR",
+            "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+            "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA",
+            "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME",
+            "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU",
+            "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP",
+            "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR",
+            "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD",
+            "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
+            "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+            "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE",
+            "VG", "VI", "VN", "VU", "WF", "WS", "XK", "YE", "YT", "ZA", "ZM", "ZW",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3678,6 +4987,8 @@ pub mod rule_group {
     impl LabelMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Label, Self::Namespace];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LABEL", "NAMESPACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3727,6 +5038,9 @@ pub mod rule_group {
             Self::Constant,
             Self::CustomKeys,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["IP", "FORWARDED_IP", "CONSTANT", "CUSTOM_KEYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3778,6 +5092,8 @@ pub mod rule_group {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Eq, Self::Ne, Self::Le, Self::Lt, Self::Ge, Self::Gt];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQ", "NE", "LE", "LT", "GE", "GT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3822,6 +5138,8 @@ pub mod rule_group {
     impl SensitivityLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3862,6 +5180,8 @@ pub mod rule_group {
     impl FallbackBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3962,6 +5282,30 @@ pub mod rule_group {
             Self::UrlDecodeUni,
             Self::Utf8ToUnicode,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NONE",
+            "COMPRESS_WHITE_SPACE",
+            "HTML_ENTITY_DECODE",
+            "LOWERCASE",
+            "CMD_LINE",
+            "URL_DECODE",
+            "BASE64_DECODE",
+            "HEX_DECODE",
+            "MD5",
+            "REPLACE_COMMENTS",
+            "ESCAPE_SEQ_DECODE",
+            "SQL_HEX_DECODE",
+            "CSS_DECODE",
+            "JS_DECODE",
+            "NORMALIZE_PATH",
+            "NORMALIZE_PATH_WIN",
+            "REMOVE_NULLS",
+            "REPLACE_NULLS",
+            "BASE64_DECODE_EXT",
+            "URL_DECODE_UNI",
+            "UTF8_TO_UNICODE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4021,6 +5365,8 @@ pub mod rule_group {
     impl FallbackBehavior2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4063,6 +5409,8 @@ pub mod rule_group {
     impl Position {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::First, Self::Last, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIRST", "LAST", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4106,6 +5454,8 @@ pub mod rule_group {
     impl OversizeHandling {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continue, Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE", "MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4149,6 +5499,8 @@ pub mod rule_group {
     impl MapMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Key, Self::Value];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4190,6 +5542,8 @@ pub mod rule_group {
     impl FallbackBehavior3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4230,6 +5584,8 @@ pub mod rule_group {
     impl FallbackBehavior4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4272,6 +5628,8 @@ pub mod rule_group {
     impl BodyParsingFallbackBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch, Self::EvaluateAsString];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH", "EVALUATE_AS_STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4317,6 +5675,8 @@ pub mod rule_group {
     impl JsonMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Key, Self::Value];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4358,6 +5718,8 @@ pub mod rule_group {
     impl FallbackBehavior5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4398,6 +5760,8 @@ pub mod rule_group {
     impl FallbackBehavior6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4438,6 +5802,8 @@ pub mod rule_group {
     impl FallbackBehavior7 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -4471,6 +5837,8 @@ pub use rule_group::{CfnRuleGroup, CfnRuleGroupAttributes};
 
 /// `AWS::WAFv2::WebACL` and its property types.
 pub mod web_acl {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::WebACL`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webacl.html)
@@ -4554,6 +5922,63 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWS::WAFv2::WebACL`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::WebACL",
+        properties: &[
+            s::prop(
+                "ApplicationConfig",
+                s::Kind::Object(&SCHEMA_ApplicationConfig),
+            ),
+            s::prop(
+                "AssociationConfig",
+                s::Kind::Object(&SCHEMA_AssociationConfig),
+            ),
+            s::prop("CaptchaConfig", s::Kind::Object(&SCHEMA_CaptchaConfig)),
+            s::prop("ChallengeConfig", s::Kind::Object(&SCHEMA_ChallengeConfig)),
+            s::prop(
+                "CustomResponseBodies",
+                s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_CustomResponseBody))),
+            ),
+            s::prop(
+                "DataProtectionConfig",
+                s::Kind::Object(&SCHEMA_DataProtectionConfig),
+            ),
+            s::prop("DefaultAction", s::Kind::Object(&SCHEMA_DefaultAction)),
+            s::prop("Description", s::Kind::String).pattern(
+                "^[a-zA-Z0-9=:#@/\\-,.][a-zA-Z0-9+=:#@/\\-,.\\s]+[a-zA-Z0-9+=:#@/\\-,.]{1,256}$",
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop(
+                "OnSourceDDoSProtectionConfig",
+                s::Kind::Object(&SCHEMA_OnSourceDDoSProtectionConfig),
+            ),
+            s::prop(
+                "Rules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Rule))),
+            ),
+            s::prop("Scope", s::Kind::Enum(Scope::VALUES)),
+            s::prop(
+                "TokenDomains",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w\\.\\-/]+$")
+                        .min_length(1)
+                        .max_length(253),
+                ),
+            ),
+            s::prop(
+                "VisibilityConfig",
+                s::Kind::Object(&SCHEMA_VisibilityConfig),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["DefaultAction", "Scope", "VisibilityConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWebAcl`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWebAclAttributes {
         /// `Arn`: string.
@@ -4603,6 +6028,21 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ApplicationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationConfig",
+        properties: &[s::prop(
+            "Attributes",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ApplicationAttribute))),
+        )
+        .min_items(1)
+        .max_items(10)],
+        required: &["Attributes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationConfig> for ::stratus_model::Val<ApplicationConfig> {
         fn from(value: ApplicationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4624,6 +6064,22 @@ pub mod web_acl {
         >,
     }
 
+    /// What the schema says of `AssociationConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AssociationConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AssociationConfig",
+        properties: &[s::prop(
+            "RequestBody",
+            s::Kind::Map(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_RequestBodyAssociatedResourceTypeConfig),
+            )),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AssociationConfig> for ::stratus_model::Val<AssociationConfig> {
         fn from(value: AssociationConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4639,6 +6095,19 @@ pub mod web_acl {
             ::std::option::Option<::stratus_model::Val<ImmunityTimeProperty>>,
     }
 
+    /// What the schema says of `CaptchaConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptchaConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptchaConfig",
+        properties: &[s::prop(
+            "ImmunityTimeProperty",
+            s::Kind::Object(&SCHEMA_ImmunityTimeProperty),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CaptchaConfig> for ::stratus_model::Val<CaptchaConfig> {
         fn from(value: CaptchaConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4653,6 +6122,19 @@ pub mod web_acl {
         pub immunity_time_property:
             ::std::option::Option<::stratus_model::Val<ImmunityTimeProperty>>,
     }
+
+    /// What the schema says of `ChallengeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChallengeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ChallengeConfig",
+        properties: &[s::prop(
+            "ImmunityTimeProperty",
+            s::Kind::Object(&SCHEMA_ImmunityTimeProperty),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ChallengeConfig> for ::stratus_model::Val<ChallengeConfig> {
         fn from(value: ChallengeConfig) -> Self {
@@ -4685,6 +6167,21 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `CustomResponseBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomResponseBody: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomResponseBody",
+        properties: &[
+            s::prop("Content", s::Kind::String)
+                .min_length(1)
+                .max_length(10240),
+            s::prop("ContentType", s::Kind::Enum(ResponseContentType::VALUES)),
+        ],
+        required: &["ContentType", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomResponseBody> for ::stratus_model::Val<CustomResponseBody> {
         fn from(value: CustomResponseBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4713,6 +6210,21 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `DataProtectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataProtectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "DataProtectionConfig",
+        properties: &[s::prop(
+            "DataProtections",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_DataProtect))),
+        )
+        .min_items(1)
+        .max_items(26)],
+        required: &["DataProtections"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataProtectionConfig> for ::stratus_model::Val<DataProtectionConfig> {
         fn from(value: DataProtectionConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4728,6 +6240,19 @@ pub mod web_acl {
         /// `Block`: [`BlockAction`].
         pub block: ::std::option::Option<::stratus_model::Val<BlockAction>>,
     }
+
+    /// What the schema says of `DefaultAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_DefaultAction: s::ObjectSchema = s::ObjectSchema {
+        name: "DefaultAction",
+        properties: &[
+            s::prop("Allow", s::Kind::Object(&SCHEMA_AllowAction)),
+            s::prop("Block", s::Kind::Object(&SCHEMA_BlockAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<DefaultAction> for ::stratus_model::Val<DefaultAction> {
         fn from(value: DefaultAction) -> Self {
@@ -4758,6 +6283,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `OnSourceDDoSProtectionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_OnSourceDDoSProtectionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "OnSourceDDoSProtectionConfig",
+        properties: &[s::prop(
+            "ALBLowReputationMode",
+            s::Kind::Enum(AlbLowReputationMode::VALUES),
+        )],
+        required: &["ALBLowReputationMode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OnSourceDDoSProtectionConfig>
         for ::stratus_model::Val<OnSourceDDoSProtectionConfig>
@@ -4817,6 +6355,32 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `Rule`'s properties; `validate()` checks them.
+    pub static SCHEMA_Rule: s::ObjectSchema = s::ObjectSchema {
+        name: "Rule",
+        properties: &[
+            s::prop("Action", s::Kind::Object(&SCHEMA_RuleAction)),
+            s::prop("CaptchaConfig", s::Kind::Object(&SCHEMA_CaptchaConfig)),
+            s::prop("ChallengeConfig", s::Kind::Object(&SCHEMA_ChallengeConfig)),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop("OverrideAction", s::Kind::Object(&SCHEMA_OverrideAction)),
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "RuleLabels",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Label))),
+            ),
+            s::prop("Statement", s::Kind::Object(&SCHEMA_Statement)),
+            s::prop(
+                "VisibilityConfig",
+                s::Kind::Object(&SCHEMA_VisibilityConfig),
+            ),
+        ],
+        required: &["Name", "Priority", "Statement", "VisibilityConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Rule> for ::stratus_model::Val<Rule> {
         fn from(value: Rule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4855,6 +6419,27 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `VisibilityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_VisibilityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "VisibilityConfig",
+        properties: &[
+            s::prop("CloudWatchMetricsEnabled", s::Kind::Boolean),
+            s::prop("MetricName", s::Kind::String)
+                .pattern("^[\\w#:\\.\\-/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("SampledRequestsEnabled", s::Kind::Boolean),
+        ],
+        required: &[
+            "SampledRequestsEnabled",
+            "CloudWatchMetricsEnabled",
+            "MetricName",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<VisibilityConfig> for ::stratus_model::Val<VisibilityConfig> {
         fn from(value: VisibilityConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4888,6 +6473,32 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ApplicationAttribute`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationAttribute: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationAttribute",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[\\w\\-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "Values",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w\\-]+$")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["Name", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationAttribute> for ::stratus_model::Val<ApplicationAttribute> {
         fn from(value: ApplicationAttribute) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4916,6 +6527,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RequestBodyAssociatedResourceTypeConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestBodyAssociatedResourceTypeConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestBodyAssociatedResourceTypeConfig",
+        properties: &[s::prop(
+            "DefaultSizeInspectionLimit",
+            s::Kind::Enum(SizeInspectionLimit::VALUES),
+        )],
+        required: &["DefaultSizeInspectionLimit"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RequestBodyAssociatedResourceTypeConfig>
         for ::stratus_model::Val<RequestBodyAssociatedResourceTypeConfig>
     {
@@ -4942,6 +6566,18 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `ImmunityTimeProperty`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImmunityTimeProperty: s::ObjectSchema = s::ObjectSchema {
+        name: "ImmunityTimeProperty",
+        properties: &[s::prop("ImmunityTime", s::Kind::Integer)
+            .minimum(60.0)
+            .maximum(259200.0)],
+        required: &["ImmunityTime"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImmunityTimeProperty> for ::stratus_model::Val<ImmunityTimeProperty> {
         fn from(value: ImmunityTimeProperty) -> Self {
@@ -4980,6 +6616,21 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `DataProtect`'s properties; `validate()` checks them.
+    pub static SCHEMA_DataProtect: s::ObjectSchema = s::ObjectSchema {
+        name: "DataProtect",
+        properties: &[
+            s::prop("Action", s::Kind::Enum(DataProtectionAction::VALUES)),
+            s::prop("ExcludeRateBasedDetails", s::Kind::Boolean),
+            s::prop("ExcludeRuleMatchDetails", s::Kind::Boolean),
+            s::prop("Field", s::Kind::Object(&SCHEMA_FieldToProtect)),
+        ],
+        required: &["Field", "Action"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<DataProtect> for ::stratus_model::Val<DataProtect> {
         fn from(value: DataProtect) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -4995,6 +6646,19 @@ pub mod web_acl {
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
 
+    /// What the schema says of `AllowAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_AllowAction: s::ObjectSchema = s::ObjectSchema {
+        name: "AllowAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AllowAction> for ::stratus_model::Val<AllowAction> {
         fn from(value: AllowAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5008,6 +6672,19 @@ pub mod web_acl {
         /// `CustomResponse`: [`CustomResponse`].
         pub custom_response: ::std::option::Option<::stratus_model::Val<CustomResponse>>,
     }
+
+    /// What the schema says of `BlockAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockAction: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockAction",
+        properties: &[s::prop(
+            "CustomResponse",
+            s::Kind::Object(&SCHEMA_CustomResponse),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<BlockAction> for ::stratus_model::Val<BlockAction> {
         fn from(value: BlockAction) -> Self {
@@ -5031,6 +6708,22 @@ pub mod web_acl {
         pub count: ::std::option::Option<::stratus_model::Val<CountAction>>,
     }
 
+    /// What the schema says of `RuleAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleAction: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleAction",
+        properties: &[
+            s::prop("Allow", s::Kind::Object(&SCHEMA_AllowAction)),
+            s::prop("Block", s::Kind::Object(&SCHEMA_BlockAction)),
+            s::prop("Captcha", s::Kind::Object(&SCHEMA_CaptchaAction)),
+            s::prop("Challenge", s::Kind::Object(&SCHEMA_ChallengeAction)),
+            s::prop("Count", s::Kind::Object(&SCHEMA_CountAction)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RuleAction> for ::stratus_model::Val<RuleAction> {
         fn from(value: RuleAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5046,6 +6739,19 @@ pub mod web_acl {
         /// `None`: JSON.
         pub none: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
+
+    /// What the schema says of `OverrideAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_OverrideAction: s::ObjectSchema = s::ObjectSchema {
+        name: "OverrideAction",
+        properties: &[
+            s::prop("Count", s::Kind::Json),
+            s::prop("None", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OverrideAction> for ::stratus_model::Val<OverrideAction> {
         fn from(value: OverrideAction) -> Self {
@@ -5070,6 +6776,16 @@ pub mod web_acl {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `Label`'s properties; `validate()` checks them.
+    pub static SCHEMA_Label: s::ObjectSchema = s::ObjectSchema {
+        name: "Label",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$")],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Label> for ::stratus_model::Val<Label> {
         fn from(value: Label) -> Self {
@@ -5121,6 +6837,72 @@ pub mod web_acl {
         pub xss_match_statement: ::std::option::Option<::stratus_model::Val<XssMatchStatement>>,
     }
 
+    /// What the schema says of `Statement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Statement: s::ObjectSchema = s::ObjectSchema {
+        name: "Statement",
+        properties: &[
+            s::prop("AndStatement", s::Kind::Object(&SCHEMA_AndStatement)),
+            s::prop(
+                "AsnMatchStatement",
+                s::Kind::Object(&SCHEMA_AsnMatchStatement),
+            ),
+            s::prop(
+                "ByteMatchStatement",
+                s::Kind::Object(&SCHEMA_ByteMatchStatement),
+            ),
+            s::prop(
+                "GeoMatchStatement",
+                s::Kind::Object(&SCHEMA_GeoMatchStatement),
+            ),
+            s::prop(
+                "IPSetReferenceStatement",
+                s::Kind::Object(&SCHEMA_IpSetReferenceStatement),
+            ),
+            s::prop(
+                "LabelMatchStatement",
+                s::Kind::Object(&SCHEMA_LabelMatchStatement),
+            ),
+            s::prop(
+                "ManagedRuleGroupStatement",
+                s::Kind::Object(&SCHEMA_ManagedRuleGroupStatement),
+            ),
+            s::prop("NotStatement", s::Kind::Object(&SCHEMA_NotStatement)),
+            s::prop("OrStatement", s::Kind::Object(&SCHEMA_OrStatement)),
+            s::prop(
+                "RateBasedStatement",
+                s::Kind::Object(&SCHEMA_RateBasedStatement),
+            ),
+            s::prop(
+                "RegexMatchStatement",
+                s::Kind::Object(&SCHEMA_RegexMatchStatement),
+            ),
+            s::prop(
+                "RegexPatternSetReferenceStatement",
+                s::Kind::Object(&SCHEMA_RegexPatternSetReferenceStatement),
+            ),
+            s::prop(
+                "RuleGroupReferenceStatement",
+                s::Kind::Object(&SCHEMA_RuleGroupReferenceStatement),
+            ),
+            s::prop(
+                "SizeConstraintStatement",
+                s::Kind::Object(&SCHEMA_SizeConstraintStatement),
+            ),
+            s::prop(
+                "SqliMatchStatement",
+                s::Kind::Object(&SCHEMA_SqliMatchStatement),
+            ),
+            s::prop(
+                "XssMatchStatement",
+                s::Kind::Object(&SCHEMA_XssMatchStatement),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Statement> for ::stratus_model::Val<Statement> {
         fn from(value: Statement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5151,6 +6933,29 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `FieldToProtect`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToProtect: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToProtect",
+        properties: &[
+            s::prop(
+                "FieldKeys",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("\\S")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("FieldType", s::Kind::Enum(FieldType::VALUES)),
+        ],
+        required: &["FieldType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToProtect> for ::stratus_model::Val<FieldToProtect> {
         fn from(value: FieldToProtect) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5179,6 +6984,20 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `CustomRequestHandling`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomRequestHandling: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomRequestHandling",
+        properties: &[s::prop(
+            "InsertHeaders",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHttpHeader))),
+        )
+        .min_items(1)],
+        required: &["InsertHeaders"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomRequestHandling> for ::stratus_model::Val<CustomRequestHandling> {
         fn from(value: CustomRequestHandling) -> Self {
@@ -5215,6 +7034,29 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `CustomResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomResponse: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomResponse",
+        properties: &[
+            s::prop("CustomResponseBodyKey", s::Kind::String)
+                .pattern("^[\\w\\-]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("ResponseCode", s::Kind::Integer)
+                .minimum(200.0)
+                .maximum(599.0),
+            s::prop(
+                "ResponseHeaders",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CustomHttpHeader))),
+            )
+            .min_items(1),
+        ],
+        required: &["ResponseCode"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomResponse> for ::stratus_model::Val<CustomResponse> {
         fn from(value: CustomResponse) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5229,6 +7071,19 @@ pub mod web_acl {
         pub custom_request_handling:
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
+
+    /// What the schema says of `CaptchaAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CaptchaAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CaptchaAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CaptchaAction> for ::stratus_model::Val<CaptchaAction> {
         fn from(value: CaptchaAction) -> Self {
@@ -5245,6 +7100,19 @@ pub mod web_acl {
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
 
+    /// What the schema says of `ChallengeAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChallengeAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ChallengeAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChallengeAction> for ::stratus_model::Val<ChallengeAction> {
         fn from(value: ChallengeAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5259,6 +7127,19 @@ pub mod web_acl {
         pub custom_request_handling:
             ::std::option::Option<::stratus_model::Val<CustomRequestHandling>>,
     }
+
+    /// What the schema says of `CountAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_CountAction: s::ObjectSchema = s::ObjectSchema {
+        name: "CountAction",
+        properties: &[s::prop(
+            "CustomRequestHandling",
+            s::Kind::Object(&SCHEMA_CustomRequestHandling),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CountAction> for ::stratus_model::Val<CountAction> {
         fn from(value: CountAction) -> Self {
@@ -5286,6 +7167,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AndStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_AndStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "AndStatement",
+        properties: &[s::prop(
+            "Statements",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Statement))),
+        )],
+        required: &["Statements"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AndStatement> for ::stratus_model::Val<AndStatement> {
         fn from(value: AndStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5304,6 +7198,31 @@ pub mod web_acl {
         pub forwarded_ip_config:
             ::std::option::Option<::stratus_model::Val<ForwardedIpConfiguration>>,
     }
+
+    /// What the schema says of `AsnMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_AsnMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "AsnMatchStatement",
+        properties: &[
+            s::prop(
+                "AsnList",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Integer)
+                        .minimum(0.0)
+                        .maximum(4294967295.0),
+                ),
+            )
+            .min_items(1)
+            .max_items(100),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AsnMatchStatement> for ::stratus_model::Val<AsnMatchStatement> {
         fn from(value: AsnMatchStatement) -> Self {
@@ -5351,6 +7270,33 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ByteMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ByteMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "ByteMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "PositionalConstraint",
+                s::Kind::Enum(PositionalConstraint::VALUES),
+            ),
+            s::prop("SearchString", s::Kind::String),
+            s::prop("SearchStringBase64", s::Kind::String),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "FieldToMatch",
+            "PositionalConstraint",
+            "TextTransformations",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ByteMatchStatement> for ::stratus_model::Val<ByteMatchStatement> {
         fn from(value: ByteMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5370,6 +7316,30 @@ pub mod web_acl {
         pub forwarded_ip_config:
             ::std::option::Option<::stratus_model::Val<ForwardedIpConfiguration>>,
     }
+
+    /// What the schema says of `GeoMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_GeoMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "GeoMatchStatement",
+        properties: &[
+            s::prop(
+                "CountryCodes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Enum(CountryCode::VALUES))
+                        .min_length(1)
+                        .max_length(2),
+                ),
+            )
+            .min_items(1),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GeoMatchStatement> for ::stratus_model::Val<GeoMatchStatement> {
         fn from(value: GeoMatchStatement) -> Self {
@@ -5401,6 +7371,25 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `IPSetReferenceStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetReferenceStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetReferenceStatement",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "IPSetForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_IpSetForwardedIpConfiguration),
+            ),
+        ],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<IpSetReferenceStatement>
         for ::stratus_model::Val<IpSetReferenceStatement>
@@ -5434,6 +7423,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `LabelMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_LabelMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "LabelMatchStatement",
+        properties: &[
+            s::prop("Key", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$"),
+            s::prop("Scope", s::Kind::Enum(LabelMatchScope::VALUES)),
+        ],
+        required: &["Scope", "Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LabelMatchStatement> for ::stratus_model::Val<LabelMatchStatement> {
         fn from(value: LabelMatchStatement) -> Self {
@@ -5490,6 +7492,46 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ManagedRuleGroupStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedRuleGroupStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedRuleGroupStatement",
+        properties: &[
+            s::prop(
+                "ExcludedRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExcludedRule))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "ManagedRuleGroupConfigs",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_ManagedRuleGroupConfig),
+                )),
+            ),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+            s::prop(
+                "RuleActionOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleActionOverride))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop("ScopeDownStatement", s::Kind::Object(&SCHEMA_Statement)),
+            s::prop("VendorName", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Version", s::Kind::String)
+                .pattern("^[\\w#:\\.\\-/]+$")
+                .min_length(1)
+                .max_length(64),
+        ],
+        required: &["VendorName", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedRuleGroupStatement>
         for ::stratus_model::Val<ManagedRuleGroupStatement>
     {
@@ -5516,6 +7558,16 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `NotStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_NotStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "NotStatement",
+        properties: &[s::prop("Statement", s::Kind::Object(&SCHEMA_Statement))],
+        required: &["Statement"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<NotStatement> for ::stratus_model::Val<NotStatement> {
         fn from(value: NotStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5541,6 +7593,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `OrStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_OrStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "OrStatement",
+        properties: &[s::prop(
+            "Statements",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Statement))),
+        )],
+        required: &["Statements"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<OrStatement> for ::stratus_model::Val<OrStatement> {
         fn from(value: OrStatement) -> Self {
@@ -5591,6 +7656,36 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateBasedStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateBasedStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RateBasedStatement",
+        properties: &[
+            s::prop("AggregateKeyType", s::Kind::Enum(AggregateKeyType::VALUES)),
+            s::prop(
+                "CustomKeys",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_RateBasedStatementCustomKey),
+                )),
+            )
+            .min_items(0)
+            .max_items(5),
+            s::prop("EvaluationWindowSec", s::Kind::Integer),
+            s::prop(
+                "ForwardedIPConfig",
+                s::Kind::Object(&SCHEMA_ForwardedIpConfiguration),
+            ),
+            s::prop("Limit", s::Kind::Integer)
+                .minimum(10.0)
+                .maximum(2000000000.0),
+            s::prop("ScopeDownStatement", s::Kind::Object(&SCHEMA_Statement)),
+        ],
+        required: &["Limit", "AggregateKeyType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateBasedStatement> for ::stratus_model::Val<RateBasedStatement> {
         fn from(value: RateBasedStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5631,6 +7726,26 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RegexMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegexMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RegexMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("RegexString", s::Kind::String)
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["RegexString", "FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegexMatchStatement> for ::stratus_model::Val<RegexMatchStatement> {
         fn from(value: RegexMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5670,6 +7785,27 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RegexPatternSetReferenceStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RegexPatternSetReferenceStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RegexPatternSetReferenceStatement",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Arn", "FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RegexPatternSetReferenceStatement>
         for ::stratus_model::Val<RegexPatternSetReferenceStatement>
     {
@@ -5707,6 +7843,33 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `RuleGroupReferenceStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleGroupReferenceStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleGroupReferenceStatement",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop(
+                "ExcludedRules",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_ExcludedRule))),
+            )
+            .min_items(0)
+            .max_items(100),
+            s::prop(
+                "RuleActionOverrides",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_RuleActionOverride))),
+            )
+            .min_items(0)
+            .max_items(100),
+        ],
+        required: &["Arn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleGroupReferenceStatement>
         for ::stratus_model::Val<RuleGroupReferenceStatement>
@@ -5756,6 +7919,35 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `SizeConstraintStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SizeConstraintStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "SizeConstraintStatement",
+        properties: &[
+            s::prop(
+                "ComparisonOperator",
+                s::Kind::Enum(ComparisonOperator::VALUES),
+            ),
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("Size", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(21474836480.0),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &[
+            "FieldToMatch",
+            "ComparisonOperator",
+            "Size",
+            "TextTransformations",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SizeConstraintStatement>
         for ::stratus_model::Val<SizeConstraintStatement>
     {
@@ -5795,6 +7987,24 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `SqliMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_SqliMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "SqliMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop("SensitivityLevel", s::Kind::Enum(SensitivityLevel::VALUES)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SqliMatchStatement> for ::stratus_model::Val<SqliMatchStatement> {
         fn from(value: SqliMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5829,6 +8039,23 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `XssMatchStatement`'s properties; `validate()` checks them.
+    pub static SCHEMA_XssMatchStatement: s::ObjectSchema = s::ObjectSchema {
+        name: "XssMatchStatement",
+        properties: &[
+            s::prop("FieldToMatch", s::Kind::Object(&SCHEMA_FieldToMatch)),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["FieldToMatch", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<XssMatchStatement> for ::stratus_model::Val<XssMatchStatement> {
         fn from(value: XssMatchStatement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5859,6 +8086,24 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `CustomHTTPHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomHttpHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomHTTPHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9._$-]+$")
+                .min_length(1)
+                .max_length(64),
+            s::prop("Value", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+        ],
+        required: &["Name", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CustomHttpHeader> for ::stratus_model::Val<CustomHttpHeader> {
         fn from(value: CustomHttpHeader) -> Self {
@@ -5892,6 +8137,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `ForwardedIPConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ForwardedIpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ForwardedIPConfiguration",
+        properties: &[
+            s::prop("FallbackBehavior", s::Kind::Enum(FallbackBehavior::VALUES)),
+            s::prop("HeaderName", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,255}$"),
+        ],
+        required: &["HeaderName", "FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ForwardedIpConfiguration>
         for ::stratus_model::Val<ForwardedIpConfiguration>
@@ -5937,6 +8195,34 @@ pub mod web_acl {
         pub uri_path: ::std::option::Option<::stratus_model::Val<::stratus_model::Json>>,
     }
 
+    /// What the schema says of `FieldToMatch`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldToMatch: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldToMatch",
+        properties: &[
+            s::prop("AllQueryArguments", s::Kind::Json),
+            s::prop("Body", s::Kind::Object(&SCHEMA_Body)),
+            s::prop("Cookies", s::Kind::Object(&SCHEMA_Cookies)),
+            s::prop("HeaderOrder", s::Kind::Object(&SCHEMA_HeaderOrder)),
+            s::prop("Headers", s::Kind::Object(&SCHEMA_Headers)),
+            s::prop("JA3Fingerprint", s::Kind::Object(&SCHEMA_Ja3Fingerprint)),
+            s::prop("JA4Fingerprint", s::Kind::Object(&SCHEMA_Ja4Fingerprint)),
+            s::prop("JsonBody", s::Kind::Object(&SCHEMA_JsonBody)),
+            s::prop("Method", s::Kind::Json),
+            s::prop("QueryString", s::Kind::Json),
+            s::prop("SingleHeader", s::Kind::Object(&SCHEMA_SingleHeader)),
+            s::prop(
+                "SingleQueryArgument",
+                s::Kind::Object(&SCHEMA_SingleQueryArgument),
+            ),
+            s::prop("UriFragment", s::Kind::Object(&SCHEMA_UriFragment)),
+            s::prop("UriPath", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<FieldToMatch> for ::stratus_model::Val<FieldToMatch> {
         fn from(value: FieldToMatch) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -5967,6 +8253,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `TextTransformation`'s properties; `validate()` checks them.
+    pub static SCHEMA_TextTransformation: s::ObjectSchema = s::ObjectSchema {
+        name: "TextTransformation",
+        properties: &[
+            s::prop("Priority", s::Kind::Integer).minimum(0.0),
+            s::prop("Type", s::Kind::Enum(TextTransformationType::VALUES)),
+        ],
+        required: &["Priority", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TextTransformation> for ::stratus_model::Val<TextTransformation> {
         fn from(value: TextTransformation) -> Self {
@@ -6007,6 +8306,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `IPSetForwardedIPConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpSetForwardedIpConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "IPSetForwardedIPConfiguration",
+        properties: &[
+            s::prop("FallbackBehavior", s::Kind::Enum(FallbackBehavior2::VALUES)),
+            s::prop("HeaderName", s::Kind::String).pattern("^[a-zA-Z0-9-]{1,255}$"),
+            s::prop("Position", s::Kind::Enum(Position::VALUES)),
+        ],
+        required: &["HeaderName", "FallbackBehavior", "Position"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpSetForwardedIpConfiguration>
         for ::stratus_model::Val<IpSetForwardedIpConfiguration>
     {
@@ -6032,6 +8345,16 @@ pub mod web_acl {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `ExcludedRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_ExcludedRule: s::ObjectSchema = s::ObjectSchema {
+        name: "ExcludedRule",
+        properties: &[s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$")],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ExcludedRule> for ::stratus_model::Val<ExcludedRule> {
         fn from(value: ExcludedRule) -> Self {
@@ -6072,6 +8395,40 @@ pub mod web_acl {
         pub username_field: ::std::option::Option<::stratus_model::Val<FieldIdentifier>>,
     }
 
+    /// What the schema says of `ManagedRuleGroupConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedRuleGroupConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedRuleGroupConfig",
+        properties: &[
+            s::prop(
+                "AWSManagedRulesACFPRuleSet",
+                s::Kind::Object(&SCHEMA_AwsManagedRulesAcfpRuleSet),
+            ),
+            s::prop(
+                "AWSManagedRulesATPRuleSet",
+                s::Kind::Object(&SCHEMA_AwsManagedRulesAtpRuleSet),
+            ),
+            s::prop(
+                "AWSManagedRulesAntiDDoSRuleSet",
+                s::Kind::Object(&SCHEMA_AwsManagedRulesAntiDDoSRuleSet),
+            ),
+            s::prop(
+                "AWSManagedRulesBotControlRuleSet",
+                s::Kind::Object(&SCHEMA_AwsManagedRulesBotControlRuleSet),
+            ),
+            s::prop("LoginPath", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PasswordField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+            s::prop("PayloadType", s::Kind::Enum(PayloadType::VALUES)),
+            s::prop("UsernameField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedRuleGroupConfig> for ::stratus_model::Val<ManagedRuleGroupConfig> {
         fn from(value: ManagedRuleGroupConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6102,6 +8459,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `RuleActionOverride`'s properties; `validate()` checks them.
+    pub static SCHEMA_RuleActionOverride: s::ObjectSchema = s::ObjectSchema {
+        name: "RuleActionOverride",
+        properties: &[
+            s::prop("ActionToUse", s::Kind::Object(&SCHEMA_RuleAction)),
+            s::prop("Name", s::Kind::String).pattern("^[0-9A-Za-z_-]{1,128}$"),
+        ],
+        required: &["Name", "ActionToUse"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RuleActionOverride> for ::stratus_model::Val<RuleActionOverride> {
         fn from(value: RuleActionOverride) -> Self {
@@ -6145,6 +8515,41 @@ pub mod web_acl {
         pub uri_path: ::std::option::Option<::stratus_model::Val<RateLimitUriPath>>,
     }
 
+    /// What the schema says of `RateBasedStatementCustomKey`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateBasedStatementCustomKey: s::ObjectSchema = s::ObjectSchema {
+        name: "RateBasedStatementCustomKey",
+        properties: &[
+            s::prop("ASN", s::Kind::Json),
+            s::prop("Cookie", s::Kind::Object(&SCHEMA_RateLimitCookie)),
+            s::prop("ForwardedIP", s::Kind::Json),
+            s::prop("HTTPMethod", s::Kind::Json),
+            s::prop("Header", s::Kind::Object(&SCHEMA_RateLimitHeader)),
+            s::prop("IP", s::Kind::Json),
+            s::prop(
+                "JA3Fingerprint",
+                s::Kind::Object(&SCHEMA_RateLimitJa3Fingerprint),
+            ),
+            s::prop(
+                "JA4Fingerprint",
+                s::Kind::Object(&SCHEMA_RateLimitJa4Fingerprint),
+            ),
+            s::prop(
+                "LabelNamespace",
+                s::Kind::Object(&SCHEMA_RateLimitLabelNamespace),
+            ),
+            s::prop(
+                "QueryArgument",
+                s::Kind::Object(&SCHEMA_RateLimitQueryArgument),
+            ),
+            s::prop("QueryString", s::Kind::Object(&SCHEMA_RateLimitQueryString)),
+            s::prop("UriPath", s::Kind::Object(&SCHEMA_RateLimitUriPath)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateBasedStatementCustomKey>
         for ::stratus_model::Val<RateBasedStatementCustomKey>
     {
@@ -6160,6 +8565,19 @@ pub mod web_acl {
         /// `OversizeHandling`: [`OversizeHandling`].
         pub oversize_handling: ::std::option::Option<::stratus_model::Val<OversizeHandling>>,
     }
+
+    /// What the schema says of `Body`'s properties; `validate()` checks them.
+    pub static SCHEMA_Body: s::ObjectSchema = s::ObjectSchema {
+        name: "Body",
+        properties: &[s::prop(
+            "OversizeHandling",
+            s::Kind::Enum(OversizeHandling::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Body> for ::stratus_model::Val<Body> {
         fn from(value: Body) -> Self {
@@ -6197,6 +8615,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `Cookies`'s properties; `validate()` checks them.
+    pub static SCHEMA_Cookies: s::ObjectSchema = s::ObjectSchema {
+        name: "Cookies",
+        properties: &[
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_CookieMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(MapMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope", "OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Cookies> for ::stratus_model::Val<Cookies> {
         fn from(value: Cookies) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6222,6 +8654,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `HeaderOrder`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderOrder: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderOrder",
+        properties: &[s::prop(
+            "OversizeHandling",
+            s::Kind::Enum(OversizeHandling::VALUES),
+        )],
+        required: &["OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HeaderOrder> for ::stratus_model::Val<HeaderOrder> {
         fn from(value: HeaderOrder) -> Self {
@@ -6259,6 +8704,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `Headers`'s properties; `validate()` checks them.
+    pub static SCHEMA_Headers: s::ObjectSchema = s::ObjectSchema {
+        name: "Headers",
+        properties: &[
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_HeaderMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(MapMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope", "OversizeHandling"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Headers> for ::stratus_model::Val<Headers> {
         fn from(value: Headers) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6286,6 +8745,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `JA3Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ja3Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "JA3Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior3::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Ja3Fingerprint> for ::stratus_model::Val<Ja3Fingerprint> {
         fn from(value: Ja3Fingerprint) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6312,6 +8784,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `JA4Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_Ja4Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "JA4Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior4::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Ja4Fingerprint> for ::stratus_model::Val<Ja4Fingerprint> {
         fn from(value: Ja4Fingerprint) -> Self {
@@ -6351,6 +8836,24 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `JsonBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonBody: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonBody",
+        properties: &[
+            s::prop(
+                "InvalidFallbackBehavior",
+                s::Kind::Enum(BodyParsingFallbackBehavior::VALUES),
+            ),
+            s::prop("MatchPattern", s::Kind::Object(&SCHEMA_JsonMatchPattern)),
+            s::prop("MatchScope", s::Kind::Enum(JsonMatchScope::VALUES)),
+            s::prop("OversizeHandling", s::Kind::Enum(OversizeHandling::VALUES)),
+        ],
+        required: &["MatchPattern", "MatchScope"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<JsonBody> for ::stratus_model::Val<JsonBody> {
         fn from(value: JsonBody) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6376,6 +8879,19 @@ pub mod web_acl {
             Self { name: name.into() }
         }
     }
+
+    /// What the schema says of `SingleHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleHeader",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("\\S")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SingleHeader> for ::stratus_model::Val<SingleHeader> {
         fn from(value: SingleHeader) -> Self {
@@ -6403,6 +8919,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `SingleQueryArgument`'s properties; `validate()` checks them.
+    pub static SCHEMA_SingleQueryArgument: s::ObjectSchema = s::ObjectSchema {
+        name: "SingleQueryArgument",
+        properties: &[s::prop("Name", s::Kind::String)
+            .pattern("\\S")
+            .min_length(1)
+            .max_length(64)],
+        required: &["Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SingleQueryArgument> for ::stratus_model::Val<SingleQueryArgument> {
         fn from(value: SingleQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6417,6 +8946,19 @@ pub mod web_acl {
         /// Allowed values: `MATCH`, `NO_MATCH`.
         pub fallback_behavior: ::std::option::Option<::stratus_model::Val<FallbackBehavior5>>,
     }
+
+    /// What the schema says of `UriFragment`'s properties; `validate()` checks them.
+    pub static SCHEMA_UriFragment: s::ObjectSchema = s::ObjectSchema {
+        name: "UriFragment",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior5::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<UriFragment> for ::stratus_model::Val<UriFragment> {
         fn from(value: UriFragment) -> Self {
@@ -6466,6 +9008,34 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWSManagedRulesACFPRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsManagedRulesAcfpRuleSet: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSManagedRulesACFPRuleSet",
+        properties: &[
+            s::prop("CreationPath", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(256),
+            s::prop("EnableRegexInPath", s::Kind::Boolean),
+            s::prop("RegistrationPagePath", s::Kind::String)
+                .pattern("\\S")
+                .min_length(1)
+                .max_length(256),
+            s::prop(
+                "RequestInspection",
+                s::Kind::Object(&SCHEMA_RequestInspectionAcfp),
+            ),
+            s::prop(
+                "ResponseInspection",
+                s::Kind::Object(&SCHEMA_ResponseInspection),
+            ),
+        ],
+        required: &["CreationPath", "RegistrationPagePath", "RequestInspection"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsManagedRulesAcfpRuleSet>
         for ::stratus_model::Val<AwsManagedRulesAcfpRuleSet>
     {
@@ -6503,6 +9073,27 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWSManagedRulesATPRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsManagedRulesAtpRuleSet: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSManagedRulesATPRuleSet",
+        properties: &[
+            s::prop("EnableRegexInPath", s::Kind::Boolean),
+            s::prop("LoginPath", s::Kind::String),
+            s::prop(
+                "RequestInspection",
+                s::Kind::Object(&SCHEMA_RequestInspection),
+            ),
+            s::prop(
+                "ResponseInspection",
+                s::Kind::Object(&SCHEMA_ResponseInspection),
+            ),
+        ],
+        required: &["LoginPath"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsManagedRulesAtpRuleSet>
         for ::stratus_model::Val<AwsManagedRulesAtpRuleSet>
     {
@@ -6536,6 +9127,25 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWSManagedRulesAntiDDoSRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsManagedRulesAntiDDoSRuleSet: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSManagedRulesAntiDDoSRuleSet",
+        properties: &[
+            s::prop(
+                "ClientSideActionConfig",
+                s::Kind::Object(&SCHEMA_ClientSideActionConfig),
+            ),
+            s::prop(
+                "SensitivityToBlock",
+                s::Kind::Enum(SensitivityToAct::VALUES),
+            ),
+        ],
+        required: &["ClientSideActionConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsManagedRulesAntiDDoSRuleSet>
         for ::stratus_model::Val<AwsManagedRulesAntiDDoSRuleSet>
     {
@@ -6568,6 +9178,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `AWSManagedRulesBotControlRuleSet`'s properties; `validate()` checks them.
+    pub static SCHEMA_AwsManagedRulesBotControlRuleSet: s::ObjectSchema = s::ObjectSchema {
+        name: "AWSManagedRulesBotControlRuleSet",
+        properties: &[
+            s::prop("EnableMachineLearning", s::Kind::Boolean),
+            s::prop("InspectionLevel", s::Kind::Enum(InspectionLevel::VALUES)),
+        ],
+        required: &["InspectionLevel"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AwsManagedRulesBotControlRuleSet>
         for ::stratus_model::Val<AwsManagedRulesBotControlRuleSet>
     {
@@ -6597,6 +9220,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `FieldIdentifier`'s properties; `validate()` checks them.
+    pub static SCHEMA_FieldIdentifier: s::ObjectSchema = s::ObjectSchema {
+        name: "FieldIdentifier",
+        properties: &[s::prop("Identifier", s::Kind::String)
+            .pattern(".*\\S.*")
+            .min_length(1)
+            .max_length(512)],
+        required: &["Identifier"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FieldIdentifier> for ::stratus_model::Val<FieldIdentifier> {
         fn from(value: FieldIdentifier) -> Self {
@@ -6634,6 +9270,26 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateLimitCookie`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitCookie: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitCookie",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitCookie> for ::stratus_model::Val<RateLimitCookie> {
         fn from(value: RateLimitCookie) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6670,6 +9326,26 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateLimitHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitHeader> for ::stratus_model::Val<RateLimitHeader> {
         fn from(value: RateLimitHeader) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6696,6 +9372,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `RateLimitJA3Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitJa3Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitJA3Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior6::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitJa3Fingerprint>
         for ::stratus_model::Val<RateLimitJa3Fingerprint>
@@ -6726,6 +9415,19 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateLimitJA4Fingerprint`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitJa4Fingerprint: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitJA4Fingerprint",
+        properties: &[s::prop(
+            "FallbackBehavior",
+            s::Kind::Enum(FallbackBehavior7::VALUES),
+        )],
+        required: &["FallbackBehavior"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitJa4Fingerprint>
         for ::stratus_model::Val<RateLimitJa4Fingerprint>
     {
@@ -6754,6 +9456,16 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `RateLimitLabelNamespace`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitLabelNamespace: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitLabelNamespace",
+        properties: &[s::prop("Namespace", s::Kind::String).pattern("^[0-9A-Za-z_:-]{1,1024}$")],
+        required: &["Namespace"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitLabelNamespace>
         for ::stratus_model::Val<RateLimitLabelNamespace>
@@ -6793,6 +9505,26 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateLimitQueryArgument`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitQueryArgument: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitQueryArgument",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(64),
+            s::prop(
+                "TextTransformations",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+            )
+            .min_items(1),
+        ],
+        required: &["Name", "TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitQueryArgument> for ::stratus_model::Val<RateLimitQueryArgument> {
         fn from(value: RateLimitQueryArgument) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6821,6 +9553,20 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `RateLimitQueryString`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitQueryString: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitQueryString",
+        properties: &[s::prop(
+            "TextTransformations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+        )
+        .min_items(1)],
+        required: &["TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RateLimitQueryString> for ::stratus_model::Val<RateLimitQueryString> {
         fn from(value: RateLimitQueryString) -> Self {
@@ -6851,6 +9597,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RateLimitUriPath`'s properties; `validate()` checks them.
+    pub static SCHEMA_RateLimitUriPath: s::ObjectSchema = s::ObjectSchema {
+        name: "RateLimitUriPath",
+        properties: &[s::prop(
+            "TextTransformations",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TextTransformation))),
+        )
+        .min_items(1)],
+        required: &["TextTransformations"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RateLimitUriPath> for ::stratus_model::Val<RateLimitUriPath> {
         fn from(value: RateLimitUriPath) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6872,6 +9632,40 @@ pub mod web_acl {
         pub included_cookies:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `CookieMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookieMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "CookieMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "ExcludedCookies",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(60),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+            s::prop(
+                "IncludedCookies",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(60),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CookieMatchPattern> for ::stratus_model::Val<CookieMatchPattern> {
         fn from(value: CookieMatchPattern) -> Self {
@@ -6895,6 +9689,40 @@ pub mod web_acl {
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
 
+    /// What the schema says of `HeaderMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_HeaderMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "HeaderMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "ExcludedHeaders",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+            s::prop(
+                "IncludedHeaders",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(64),
+                ),
+            )
+            .min_items(1)
+            .max_items(199),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<HeaderMatchPattern> for ::stratus_model::Val<HeaderMatchPattern> {
         fn from(value: HeaderMatchPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6912,6 +9740,25 @@ pub mod web_acl {
         pub included_paths:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `JsonMatchPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_JsonMatchPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "JsonMatchPattern",
+        properties: &[
+            s::prop("All", s::Kind::Json),
+            s::prop(
+                "IncludedPaths",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String).pattern("^[\\/]+([^~]*(~[01])*){1,512}$"),
+                ),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<JsonMatchPattern> for ::stratus_model::Val<JsonMatchPattern> {
         fn from(value: JsonMatchPattern) -> Self {
@@ -6957,6 +9804,29 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RequestInspectionACFP`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestInspectionAcfp: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestInspectionACFP",
+        properties: &[
+            s::prop(
+                "AddressFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldIdentifier))),
+            ),
+            s::prop("EmailField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+            s::prop("PasswordField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+            s::prop("PayloadType", s::Kind::Enum(PayloadType2::VALUES)),
+            s::prop(
+                "PhoneNumberFields",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_FieldIdentifier))),
+            ),
+            s::prop("UsernameField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+        ],
+        required: &["PayloadType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RequestInspectionAcfp> for ::stratus_model::Val<RequestInspectionAcfp> {
         fn from(value: RequestInspectionAcfp) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -6977,6 +9847,27 @@ pub mod web_acl {
         /// `StatusCode`: [`ResponseInspectionStatusCode`].
         pub status_code: ::std::option::Option<::stratus_model::Val<ResponseInspectionStatusCode>>,
     }
+
+    /// What the schema says of `ResponseInspection`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseInspection: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseInspection",
+        properties: &[
+            s::prop(
+                "BodyContains",
+                s::Kind::Object(&SCHEMA_ResponseInspectionBodyContains),
+            ),
+            s::prop("Header", s::Kind::Object(&SCHEMA_ResponseInspectionHeader)),
+            s::prop("Json", s::Kind::Object(&SCHEMA_ResponseInspectionJson)),
+            s::prop(
+                "StatusCode",
+                s::Kind::Object(&SCHEMA_ResponseInspectionStatusCode),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResponseInspection> for ::stratus_model::Val<ResponseInspection> {
         fn from(value: ResponseInspection) -> Self {
@@ -7015,6 +9906,20 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `RequestInspection`'s properties; `validate()` checks them.
+    pub static SCHEMA_RequestInspection: s::ObjectSchema = s::ObjectSchema {
+        name: "RequestInspection",
+        properties: &[
+            s::prop("PasswordField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+            s::prop("PayloadType", s::Kind::Enum(PayloadType3::VALUES)),
+            s::prop("UsernameField", s::Kind::Object(&SCHEMA_FieldIdentifier)),
+        ],
+        required: &["PayloadType", "UsernameField", "PasswordField"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RequestInspection> for ::stratus_model::Val<RequestInspection> {
         fn from(value: RequestInspection) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7040,6 +9945,19 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `ClientSideActionConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientSideActionConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientSideActionConfig",
+        properties: &[s::prop(
+            "Challenge",
+            s::Kind::Object(&SCHEMA_ClientSideAction),
+        )],
+        required: &["Challenge"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ClientSideActionConfig> for ::stratus_model::Val<ClientSideActionConfig> {
         fn from(value: ClientSideActionConfig) -> Self {
@@ -7077,6 +9995,39 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `ResponseInspectionBodyContains`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseInspectionBodyContains: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseInspectionBodyContains",
+        properties: &[
+            s::prop(
+                "FailureStrings",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SuccessStrings",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["SuccessStrings", "FailureStrings"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResponseInspectionBodyContains>
         for ::stratus_model::Val<ResponseInspectionBodyContains>
@@ -7124,6 +10075,43 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ResponseInspectionHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseInspectionHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseInspectionHeader",
+        properties: &[
+            s::prop(
+                "FailureValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(3),
+            s::prop("Name", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "SuccessValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(3),
+        ],
+        required: &["Name", "SuccessValues", "FailureValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponseInspectionHeader>
         for ::stratus_model::Val<ResponseInspectionHeader>
     {
@@ -7170,6 +10158,43 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ResponseInspectionJson`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseInspectionJson: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseInspectionJson",
+        properties: &[
+            s::prop(
+                "FailureValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop("Identifier", s::Kind::String)
+                .pattern(".*\\S.*")
+                .min_length(1)
+                .max_length(512),
+            s::prop(
+                "SuccessValues",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern(".*\\S.*")
+                        .min_length(1)
+                        .max_length(100),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+        ],
+        required: &["Identifier", "SuccessValues", "FailureValues"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ResponseInspectionJson> for ::stratus_model::Val<ResponseInspectionJson> {
         fn from(value: ResponseInspectionJson) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7202,6 +10227,41 @@ pub mod web_acl {
             }
         }
     }
+
+    /// What the schema says of `ResponseInspectionStatusCode`'s properties; `validate()` checks them.
+    pub static SCHEMA_ResponseInspectionStatusCode: s::ObjectSchema = s::ObjectSchema {
+        name: "ResponseInspectionStatusCode",
+        properties: &[
+            s::prop(
+                "FailureCodes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Integer)
+                        .min_length(0)
+                        .max_length(999)
+                        .minimum(0.0)
+                        .maximum(999.0),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+            s::prop(
+                "SuccessCodes",
+                s::Kind::List(
+                    &s::prop("", s::Kind::Integer)
+                        .min_length(0)
+                        .max_length(999)
+                        .minimum(0.0)
+                        .maximum(999.0),
+                ),
+            )
+            .min_items(1)
+            .max_items(10),
+        ],
+        required: &["SuccessCodes", "FailureCodes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ResponseInspectionStatusCode>
         for ::stratus_model::Val<ResponseInspectionStatusCode>
@@ -7238,6 +10298,23 @@ pub mod web_acl {
         }
     }
 
+    /// What the schema says of `ClientSideAction`'s properties; `validate()` checks them.
+    pub static SCHEMA_ClientSideAction: s::ObjectSchema = s::ObjectSchema {
+        name: "ClientSideAction",
+        properties: &[
+            s::prop(
+                "ExemptUriRegularExpressions",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Regex))),
+            ),
+            s::prop("Sensitivity", s::Kind::Enum(SensitivityToAct::VALUES)),
+            s::prop("UsageOfAction", s::Kind::Enum(UsageOfAction::VALUES)),
+        ],
+        required: &["UsageOfAction"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ClientSideAction> for ::stratus_model::Val<ClientSideAction> {
         fn from(value: ClientSideAction) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -7251,6 +10328,18 @@ pub mod web_acl {
         /// `RegexString`: string.
         pub regex_string: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `Regex`'s properties; `validate()` checks them.
+    pub static SCHEMA_Regex: s::ObjectSchema = s::ObjectSchema {
+        name: "Regex",
+        properties: &[s::prop("RegexString", s::Kind::String)
+            .min_length(1)
+            .max_length(512)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: true,
+    };
 
     impl ::std::convert::From<Regex> for ::stratus_model::Val<Regex> {
         fn from(value: Regex) -> Self {
@@ -7270,6 +10359,8 @@ pub mod web_acl {
     impl Scope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Cloudfront, Self::Regional];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CLOUDFRONT", "REGIONAL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7312,6 +10403,9 @@ pub mod web_acl {
     impl ResponseContentType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::TextPlain, Self::TextHtml, Self::ApplicationJson];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["TEXT_PLAIN", "TEXT_HTML", "APPLICATION_JSON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7353,6 +10447,8 @@ pub mod web_acl {
     impl AlbLowReputationMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ActiveUnderDdos, Self::AlwaysOn];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ACTIVE_UNDER_DDOS", "ALWAYS_ON"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7397,6 +10493,8 @@ pub mod web_acl {
     impl SizeInspectionLimit {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Kb16, Self::Kb32, Self::Kb48, Self::Kb64];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["KB_16", "KB_32", "KB_48", "KB_64"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7439,6 +10537,8 @@ pub mod web_acl {
     impl DataProtectionAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Substitution, Self::Hash];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SUBSTITUTION", "HASH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -7490,6 +10590,14 @@ pub mod web_acl {
             Self::SingleQueryArgument,
             Self::QueryString,
             Self::Body,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SINGLE_HEADER",
+            "SINGLE_COOKIE",
+            "SINGLE_QUERY_ARGUMENT",
+            "QUERY_STRING",
+            "BODY",
         ];
 
         /// The value CloudFormation takes.
@@ -7545,6 +10653,14 @@ pub mod web_acl {
             Self::EndsWith,
             Self::Contains,
             Self::ContainsWord,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXACTLY",
+            "STARTS_WITH",
+            "ENDS_WITH",
+            "CONTAINS",
+            "CONTAINS_WORD",
         ];
 
         /// The value CloudFormation takes.
@@ -8336,6 +11452,27 @@ pub mod web_acl {
             Self::Zm,
             Self::Zw,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW",
+            "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN",
+            "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG",
+            "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ",
+            "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI",
+            "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL",
+            "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR",
+            "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+            "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA",
+            "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME",
+            "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU",
+            "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP",
+            "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR",
+            "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD",
+            "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
+            "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+            "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE",
+            "VG", "VI", "VN", "VU", "WF", "WS", "XK", "YE", "YT", "ZA", "ZM", "ZW",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8624,6 +11761,8 @@ pub mod web_acl {
     impl LabelMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Label, Self::Namespace];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LABEL", "NAMESPACE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8673,6 +11812,9 @@ pub mod web_acl {
             Self::ForwardedIp,
             Self::CustomKeys,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["CONSTANT", "IP", "FORWARDED_IP", "CUSTOM_KEYS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8724,6 +11866,8 @@ pub mod web_acl {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] =
             &[Self::Eq, Self::Ne, Self::Le, Self::Lt, Self::Ge, Self::Gt];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EQ", "NE", "LE", "LT", "GE", "GT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8768,6 +11912,8 @@ pub mod web_acl {
     impl SensitivityLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8808,6 +11954,8 @@ pub mod web_acl {
     impl FallbackBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8908,6 +12056,30 @@ pub mod web_acl {
             Self::UrlDecodeUni,
             Self::Utf8ToUnicode,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "NONE",
+            "COMPRESS_WHITE_SPACE",
+            "HTML_ENTITY_DECODE",
+            "LOWERCASE",
+            "CMD_LINE",
+            "URL_DECODE",
+            "BASE64_DECODE",
+            "HEX_DECODE",
+            "MD5",
+            "REPLACE_COMMENTS",
+            "ESCAPE_SEQ_DECODE",
+            "SQL_HEX_DECODE",
+            "CSS_DECODE",
+            "JS_DECODE",
+            "NORMALIZE_PATH",
+            "NORMALIZE_PATH_WIN",
+            "REMOVE_NULLS",
+            "REPLACE_NULLS",
+            "BASE64_DECODE_EXT",
+            "URL_DECODE_UNI",
+            "UTF8_TO_UNICODE",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -8967,6 +12139,8 @@ pub mod web_acl {
     impl FallbackBehavior2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9009,6 +12183,8 @@ pub mod web_acl {
     impl Position {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::First, Self::Last, Self::Any];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FIRST", "LAST", "ANY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9050,6 +12226,8 @@ pub mod web_acl {
     impl PayloadType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::FormEncoded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "FORM_ENCODED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9092,6 +12270,8 @@ pub mod web_acl {
     impl OversizeHandling {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Continue, Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CONTINUE", "MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9135,6 +12315,8 @@ pub mod web_acl {
     impl MapMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Key, Self::Value];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9176,6 +12358,8 @@ pub mod web_acl {
     impl FallbackBehavior3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9216,6 +12400,8 @@ pub mod web_acl {
     impl FallbackBehavior4 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9258,6 +12444,8 @@ pub mod web_acl {
     impl BodyParsingFallbackBehavior {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch, Self::EvaluateAsString];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH", "EVALUATE_AS_STRING"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9303,6 +12491,8 @@ pub mod web_acl {
     impl JsonMatchScope {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::All, Self::Key, Self::Value];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9344,6 +12534,8 @@ pub mod web_acl {
     impl FallbackBehavior5 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9386,6 +12578,8 @@ pub mod web_acl {
     impl SensitivityToAct {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9427,6 +12621,8 @@ pub mod web_acl {
     impl InspectionLevel {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Common, Self::Targeted];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["COMMON", "TARGETED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9467,6 +12663,8 @@ pub mod web_acl {
     impl FallbackBehavior6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9507,6 +12705,8 @@ pub mod web_acl {
     impl FallbackBehavior7 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Match, Self::NoMatch];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9547,6 +12747,8 @@ pub mod web_acl {
     impl PayloadType2 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::FormEncoded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "FORM_ENCODED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9587,6 +12789,8 @@ pub mod web_acl {
     impl PayloadType3 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Json, Self::FormEncoded];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSON", "FORM_ENCODED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9627,6 +12831,8 @@ pub mod web_acl {
     impl UsageOfAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -9660,6 +12866,8 @@ pub use web_acl::{CfnWebAcl, CfnWebAclAttributes};
 
 /// `AWS::WAFv2::WebACLAssociation` and its property types.
 pub mod web_acl_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WAFv2::WebACLAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-webaclassociation.html)
@@ -9694,6 +12902,25 @@ pub mod web_acl_association {
             }
         }
     }
+
+    /// What the schema says of `AWS::WAFv2::WebACLAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WAFv2::WebACLAssociation",
+        properties: &[
+            s::prop("ResourceArn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("WebACLArn", s::Kind::String)
+                .pattern("\\S")
+                .min_length(20)
+                .max_length(2048),
+        ],
+        required: &["ResourceArn", "WebACLArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use web_acl_association::CfnWebAclAssociation;

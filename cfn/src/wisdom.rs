@@ -4,6 +4,8 @@
 
 /// `AWS::Wisdom::AIAgent` and its property types.
 pub mod ai_agent {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIAgent`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagent.html)
@@ -59,6 +61,16 @@ pub mod ai_agent {
             }
         }
     }
+
+    /// What the schema says of `AWS::Wisdom::AIAgent`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIAgent",
+        properties: &[s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Configuration", s::Kind::Json), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("Type", s::Kind::Enum(AiAgentType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["AssistantId", "Configuration", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnAiAgent`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiAgentAttributes {
@@ -123,6 +135,18 @@ pub mod ai_agent {
             Self::NoteTaking,
             Self::CaseSummarization,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MANUAL_SEARCH",
+            "ANSWER_RECOMMENDATION",
+            "SELF_SERVICE",
+            "EMAIL_RESPONSE",
+            "EMAIL_OVERVIEW",
+            "EMAIL_GENERATIVE_ANSWER",
+            "ORCHESTRATION",
+            "NOTE_TAKING",
+            "CASE_SUMMARIZATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -163,6 +187,8 @@ pub use ai_agent::{CfnAiAgent, CfnAiAgentAttributes};
 
 /// `AWS::Wisdom::AIAgentVersion` and its property types.
 pub mod ai_agent_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIAgentVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html)
@@ -205,6 +231,22 @@ pub mod ai_agent_version {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AIAgentVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIAgentVersion",
+        properties: &[
+            s::prop("AIAgentId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("AssistantId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("ModifiedTimeSeconds", s::Kind::Number),
+        ],
+        required: &["AssistantId", "AIAgentId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAiAgentVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiAgentVersionAttributes {
         /// `AIAgentVersionId`: string.
@@ -237,6 +279,8 @@ pub use ai_agent_version::{CfnAiAgentVersion, CfnAiAgentVersionAttributes};
 
 /// `AWS::Wisdom::AIGuardrail` and its property types.
 pub mod ai_guardrail {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIGuardrail`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html)
@@ -317,6 +361,16 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AIGuardrail`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIGuardrail",
+        properties: &[s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("BlockedInputMessaging", s::Kind::String).min_length(1).max_length(500), s::prop("BlockedOutputsMessaging", s::Kind::String).min_length(1).max_length(500), s::prop("ContentPolicyConfig", s::Kind::Object(&SCHEMA_AiGuardrailContentPolicyConfig)), s::prop("ContextualGroundingPolicyConfig", s::Kind::Object(&SCHEMA_AiGuardrailContextualGroundingPolicyConfig)), s::prop("Description", s::Kind::String).min_length(1).max_length(200), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("SensitiveInformationPolicyConfig", s::Kind::Object(&SCHEMA_AiGuardrailSensitiveInformationPolicyConfig)), s::prop("TopicPolicyConfig", s::Kind::Object(&SCHEMA_AiGuardrailTopicPolicyConfig)), s::prop("WordPolicyConfig", s::Kind::Object(&SCHEMA_AiGuardrailWordPolicyConfig)), s::prop("Tags", s::Kind::Json)],
+        required: &["AssistantId", "BlockedInputMessaging", "BlockedOutputsMessaging"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAiGuardrail`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiGuardrailAttributes {
         /// `AIGuardrailArn`: string.
@@ -362,6 +416,24 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `AIGuardrailContentPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiGuardrailContentPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AIGuardrailContentPolicyConfig",
+        properties: &[s::prop(
+            "FiltersConfig",
+            s::Kind::List(&s::prop(
+                "",
+                s::Kind::Object(&SCHEMA_GuardrailContentFilterConfig),
+            )),
+        )
+        .min_items(1)
+        .max_items(6)],
+        required: &["FiltersConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AiGuardrailContentPolicyConfig>
         for ::stratus_model::Val<AiGuardrailContentPolicyConfig>
     {
@@ -394,6 +466,24 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `AIGuardrailContextualGroundingPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiGuardrailContextualGroundingPolicyConfig: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AIGuardrailContextualGroundingPolicyConfig",
+            properties: &[s::prop(
+                "FiltersConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GuardrailContextualGroundingFilterConfig),
+                )),
+            )
+            .min_items(1)],
+            required: &["FiltersConfig"],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
+
     impl ::std::convert::From<AiGuardrailContextualGroundingPolicyConfig>
         for ::stratus_model::Val<AiGuardrailContextualGroundingPolicyConfig>
     {
@@ -415,6 +505,31 @@ pub mod ai_guardrail {
         pub regexes_config:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<GuardrailRegexConfig>>>,
     }
+
+    /// What the schema says of `AIGuardrailSensitiveInformationPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiGuardrailSensitiveInformationPolicyConfig: s::ObjectSchema =
+        s::ObjectSchema {
+            name: "AIGuardrailSensitiveInformationPolicyConfig",
+            properties: &[
+                s::prop(
+                    "PiiEntitiesConfig",
+                    s::Kind::List(&s::prop(
+                        "",
+                        s::Kind::Object(&SCHEMA_GuardrailPiiEntityConfig),
+                    )),
+                )
+                .min_items(1),
+                s::prop(
+                    "RegexesConfig",
+                    s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GuardrailRegexConfig))),
+                )
+                .min_items(1),
+            ],
+            required: &[],
+            required_xor: &[],
+            dependent_required: &[],
+            open: false,
+        };
 
     impl ::std::convert::From<AiGuardrailSensitiveInformationPolicyConfig>
         for ::stratus_model::Val<AiGuardrailSensitiveInformationPolicyConfig>
@@ -447,6 +562,20 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `AIGuardrailTopicPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiGuardrailTopicPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AIGuardrailTopicPolicyConfig",
+        properties: &[s::prop(
+            "TopicsConfig",
+            s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GuardrailTopicConfig))),
+        )
+        .min_items(1)],
+        required: &["TopicsConfig"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<AiGuardrailTopicPolicyConfig>
         for ::stratus_model::Val<AiGuardrailTopicPolicyConfig>
     {
@@ -468,6 +597,29 @@ pub mod ai_guardrail {
         pub words_config:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<GuardrailWordConfig>>>,
     }
+
+    /// What the schema says of `AIGuardrailWordPolicyConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_AiGuardrailWordPolicyConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "AIGuardrailWordPolicyConfig",
+        properties: &[
+            s::prop(
+                "ManagedWordListsConfig",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_GuardrailManagedWordsConfig),
+                )),
+            ),
+            s::prop(
+                "WordsConfig",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_GuardrailWordConfig))),
+            )
+            .min_items(1),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AiGuardrailWordPolicyConfig>
         for ::stratus_model::Val<AiGuardrailWordPolicyConfig>
@@ -507,6 +659,26 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailContentFilterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailContentFilterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailContentFilterConfig",
+        properties: &[
+            s::prop(
+                "InputStrength",
+                s::Kind::Enum(GuardrailFilterStrength::VALUES),
+            ),
+            s::prop(
+                "OutputStrength",
+                s::Kind::Enum(GuardrailFilterStrength::VALUES),
+            ),
+            s::prop("Type", s::Kind::Enum(GuardrailContentFilterType::VALUES)),
+        ],
+        required: &["InputStrength", "OutputStrength", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailContentFilterConfig>
         for ::stratus_model::Val<GuardrailContentFilterConfig>
     {
@@ -543,6 +715,22 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailContextualGroundingFilterConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailContextualGroundingFilterConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailContextualGroundingFilterConfig",
+        properties: &[
+            s::prop("Threshold", s::Kind::Number).minimum(0.0),
+            s::prop(
+                "Type",
+                s::Kind::Enum(GuardrailContextualGroundingFilterType::VALUES),
+            ),
+        ],
+        required: &["Threshold", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailContextualGroundingFilterConfig>
         for ::stratus_model::Val<GuardrailContextualGroundingFilterConfig>
     {
@@ -575,6 +763,22 @@ pub mod ai_guardrail {
             }
         }
     }
+
+    /// What the schema says of `GuardrailPiiEntityConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailPiiEntityConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailPiiEntityConfig",
+        properties: &[
+            s::prop(
+                "Action",
+                s::Kind::Enum(GuardrailSensitiveInformationAction::VALUES),
+            ),
+            s::prop("Type", s::Kind::Enum(GuardrailPiiEntityType::VALUES)),
+        ],
+        required: &["Action", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GuardrailPiiEntityConfig>
         for ::stratus_model::Val<GuardrailPiiEntityConfig>
@@ -620,6 +824,28 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailRegexConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailRegexConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailRegexConfig",
+        properties: &[
+            s::prop(
+                "Action",
+                s::Kind::Enum(GuardrailSensitiveInformationAction::VALUES),
+            ),
+            s::prop("Description", s::Kind::String)
+                .min_length(1)
+                .max_length(1000),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop("Pattern", s::Kind::String).min_length(1),
+        ],
+        required: &["Action", "Name", "Pattern"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailRegexConfig> for ::stratus_model::Val<GuardrailRegexConfig> {
         fn from(value: GuardrailRegexConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -664,6 +890,30 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailTopicConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailTopicConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailTopicConfig",
+        properties: &[
+            s::prop("Definition", s::Kind::String)
+                .min_length(1)
+                .max_length(200),
+            s::prop(
+                "Examples",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(100)),
+            )
+            .min_items(0),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[0-9a-zA-Z-_ !?.]+$")
+                .min_length(1)
+                .max_length(100),
+            s::prop("Type", s::Kind::Enum(GuardrailTopicType::VALUES)),
+        ],
+        required: &["Definition", "Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailTopicConfig> for ::stratus_model::Val<GuardrailTopicConfig> {
         fn from(value: GuardrailTopicConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -689,6 +939,19 @@ pub mod ai_guardrail {
             }
         }
     }
+
+    /// What the schema says of `GuardrailManagedWordsConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailManagedWordsConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailManagedWordsConfig",
+        properties: &[s::prop(
+            "Type",
+            s::Kind::Enum(GuardrailManagedWordsType::VALUES),
+        )],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<GuardrailManagedWordsConfig>
         for ::stratus_model::Val<GuardrailManagedWordsConfig>
@@ -717,6 +980,16 @@ pub mod ai_guardrail {
         }
     }
 
+    /// What the schema says of `GuardrailWordConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA_GuardrailWordConfig: s::ObjectSchema = s::ObjectSchema {
+        name: "GuardrailWordConfig",
+        properties: &[s::prop("Text", s::Kind::String).min_length(1)],
+        required: &["Text"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GuardrailWordConfig> for ::stratus_model::Val<GuardrailWordConfig> {
         fn from(value: GuardrailWordConfig) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -739,6 +1012,8 @@ pub mod ai_guardrail {
     impl GuardrailFilterStrength {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::None, Self::Low, Self::Medium, Self::High];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -798,6 +1073,15 @@ pub mod ai_guardrail {
             Self::Misconduct,
             Self::PromptAttack,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SEXUAL",
+            "VIOLENCE",
+            "HATE",
+            "INSULTS",
+            "MISCONDUCT",
+            "PROMPT_ATTACK",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -844,6 +1128,8 @@ pub mod ai_guardrail {
     impl GuardrailContextualGroundingFilterType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Grounding, Self::Relevance];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["GROUNDING", "RELEVANCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -886,6 +1172,8 @@ pub mod ai_guardrail {
     impl GuardrailSensitiveInformationAction {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Block, Self::Anonymize];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BLOCK", "ANONYMIZE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1018,6 +1306,40 @@ pub mod ai_guardrail {
             Self::UsSocialSecurityNumber,
             Self::VehicleIdentificationNumber,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ADDRESS",
+            "AGE",
+            "AWS_ACCESS_KEY",
+            "AWS_SECRET_KEY",
+            "CA_HEALTH_NUMBER",
+            "CA_SOCIAL_INSURANCE_NUMBER",
+            "CREDIT_DEBIT_CARD_CVV",
+            "CREDIT_DEBIT_CARD_EXPIRY",
+            "CREDIT_DEBIT_CARD_NUMBER",
+            "DRIVER_ID",
+            "EMAIL",
+            "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+            "IP_ADDRESS",
+            "LICENSE_PLATE",
+            "MAC_ADDRESS",
+            "NAME",
+            "PASSWORD",
+            "PHONE",
+            "PIN",
+            "SWIFT_CODE",
+            "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+            "UK_NATIONAL_INSURANCE_NUMBER",
+            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+            "URL",
+            "USERNAME",
+            "US_BANK_ACCOUNT_NUMBER",
+            "US_BANK_ROUTING_NUMBER",
+            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+            "US_PASSPORT_NUMBER",
+            "US_SOCIAL_SECURITY_NUMBER",
+            "VEHICLE_IDENTIFICATION_NUMBER",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1087,6 +1409,8 @@ pub mod ai_guardrail {
     impl GuardrailTopicType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Deny];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DENY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1124,6 +1448,8 @@ pub mod ai_guardrail {
     impl GuardrailManagedWordsType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Profanity];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["PROFANITY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1158,6 +1484,8 @@ pub use ai_guardrail::{CfnAiGuardrail, CfnAiGuardrailAttributes};
 
 /// `AWS::Wisdom::AIGuardrailVersion` and its property types.
 pub mod ai_guardrail_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIGuardrailVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrailversion.html)
@@ -1200,6 +1528,22 @@ pub mod ai_guardrail_version {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AIGuardrailVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIGuardrailVersion",
+        properties: &[
+            s::prop("AIGuardrailId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("AssistantId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("ModifiedTimeSeconds", s::Kind::Number),
+        ],
+        required: &["AssistantId", "AIGuardrailId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAiGuardrailVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiGuardrailVersionAttributes {
         /// `AIGuardrailVersionId`: string.
@@ -1232,6 +1576,8 @@ pub use ai_guardrail_version::{CfnAiGuardrailVersion, CfnAiGuardrailVersionAttri
 
 /// `AWS::Wisdom::AIPrompt` and its property types.
 pub mod ai_prompt {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIPrompt`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiprompt.html)
@@ -1308,6 +1654,16 @@ pub mod ai_prompt {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AIPrompt`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIPrompt",
+        properties: &[s::prop("ApiFormat", s::Kind::Enum(AiPromptApiFormat::VALUES)), s::prop("AssistantId", s::Kind::String).pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("ModelId", s::Kind::String).min_length(1).max_length(2048), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\s_.,-]+").min_length(1).max_length(255), s::prop("TemplateConfiguration", s::Kind::Json), s::prop("TemplateType", s::Kind::Enum(AiPromptTemplateType::VALUES)), s::prop("Type", s::Kind::Enum(AiPromptType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["ApiFormat", "ModelId", "TemplateConfiguration", "TemplateType", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAiPrompt`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiPromptAttributes {
         /// `AIPromptArn`: string.
@@ -1356,6 +1712,13 @@ pub mod ai_prompt {
             Self::Messages,
             Self::TextCompletions,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ANTHROPIC_CLAUDE_MESSAGES",
+            "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
+            "MESSAGES",
+            "TEXT_COMPLETIONS",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1396,6 +1759,8 @@ pub mod ai_prompt {
     impl AiPromptTemplateType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Text];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["TEXT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1468,6 +1833,21 @@ pub mod ai_prompt {
             Self::NoteTaking,
             Self::CaseSummarization,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "ANSWER_GENERATION",
+            "INTENT_LABELING_GENERATION",
+            "QUERY_REFORMULATION",
+            "SELF_SERVICE_PRE_PROCESSING",
+            "SELF_SERVICE_ANSWER_GENERATION",
+            "EMAIL_RESPONSE",
+            "EMAIL_OVERVIEW",
+            "EMAIL_GENERATIVE_ANSWER",
+            "EMAIL_QUERY_REFORMULATION",
+            "ORCHESTRATION",
+            "NOTE_TAKING",
+            "CASE_SUMMARIZATION",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1511,6 +1891,8 @@ pub use ai_prompt::{CfnAiPrompt, CfnAiPromptAttributes};
 
 /// `AWS::Wisdom::AIPromptVersion` and its property types.
 pub mod ai_prompt_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AIPromptVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aipromptversion.html)
@@ -1553,6 +1935,22 @@ pub mod ai_prompt_version {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AIPromptVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AIPromptVersion",
+        properties: &[
+            s::prop("AIPromptId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("AssistantId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("ModifiedTimeSeconds", s::Kind::Number),
+        ],
+        required: &["AssistantId", "AIPromptId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAiPromptVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAiPromptVersionAttributes {
         /// `AIPromptArn`: string.
@@ -1585,6 +1983,8 @@ pub use ai_prompt_version::{CfnAiPromptVersion, CfnAiPromptVersionAttributes};
 
 /// `AWS::Wisdom::Assistant` and its property types.
 pub mod assistant {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::Assistant`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistant.html)
@@ -1638,6 +2038,31 @@ pub mod assistant {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::Assistant`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::Assistant",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s_.,-]+")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s_.,-]+")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "ServerSideEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration),
+            ),
+            s::prop("Type", s::Kind::Enum(AssistantType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Name", "Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssistant`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssistantAttributes {
         /// `AssistantId`: string.
@@ -1664,6 +2089,18 @@ pub mod assistant {
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .min_length(1)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ServerSideEncryptionConfiguration>
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>
     {
@@ -1682,6 +2119,8 @@ pub mod assistant {
     impl AssistantType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Agent];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["AGENT"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1714,6 +2153,8 @@ pub use assistant::{CfnAssistant, CfnAssistantAttributes};
 
 /// `AWS::Wisdom::AssistantAssociation` and its property types.
 pub mod assistant_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::AssistantAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-assistantassociation.html)
@@ -1760,6 +2201,22 @@ pub mod assistant_association {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::AssistantAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::AssistantAssociation",
+        properties: &[
+            s::prop("AssistantId", s::Kind::String)
+                .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
+            s::prop("Association", s::Kind::Json),
+            s::prop("AssociationType", s::Kind::Enum(AssociationType::VALUES)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["Association", "AssociationType", "AssistantId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnAssistantAssociation`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnAssistantAssociationAttributes {
         /// `AssistantAssociationId`: string.
@@ -1794,6 +2251,9 @@ pub mod assistant_association {
     impl AssociationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::KnowledgeBase, Self::ExternalBedrockKnowledgeBase];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["KNOWLEDGE_BASE", "EXTERNAL_BEDROCK_KNOWLEDGE_BASE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1827,6 +2287,8 @@ pub use assistant_association::{CfnAssistantAssociation, CfnAssistantAssociation
 
 /// `AWS::Wisdom::KnowledgeBase` and its property types.
 pub mod knowledge_base {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::KnowledgeBase`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-knowledgebase.html)
@@ -1894,6 +2356,43 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::KnowledgeBase`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::KnowledgeBase",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s_.,-]+")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "KnowledgeBaseType",
+                s::Kind::Enum(KnowledgeBaseType::VALUES),
+            ),
+            s::prop("Name", s::Kind::String)
+                .pattern("^[a-zA-Z0-9\\s_.,-]+")
+                .min_length(1)
+                .max_length(255),
+            s::prop(
+                "RenderingConfiguration",
+                s::Kind::Object(&SCHEMA_RenderingConfiguration),
+            ),
+            s::prop(
+                "ServerSideEncryptionConfiguration",
+                s::Kind::Object(&SCHEMA_ServerSideEncryptionConfiguration),
+            ),
+            s::prop("SourceConfiguration", s::Kind::Json),
+            s::prop(
+                "VectorIngestionConfiguration",
+                s::Kind::Object(&SCHEMA_VectorIngestionConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KnowledgeBaseType", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnKnowledgeBase`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnKnowledgeBaseAttributes {
         /// `KnowledgeBaseId`: string.
@@ -1920,6 +2419,18 @@ pub mod knowledge_base {
         pub template_uri: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `RenderingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_RenderingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "RenderingConfiguration",
+        properties: &[s::prop("TemplateUri", s::Kind::String)
+            .min_length(1)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RenderingConfiguration> for ::stratus_model::Val<RenderingConfiguration> {
         fn from(value: RenderingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1934,6 +2445,18 @@ pub mod knowledge_base {
         /// Length: `1..=4096`.
         pub kms_key_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `ServerSideEncryptionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ServerSideEncryptionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ServerSideEncryptionConfiguration",
+        properties: &[s::prop("KmsKeyId", s::Kind::String)
+            .min_length(1)
+            .max_length(4096)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ServerSideEncryptionConfiguration>
         for ::stratus_model::Val<ServerSideEncryptionConfiguration>
@@ -1954,6 +2477,25 @@ pub mod knowledge_base {
         pub parsing_configuration:
             ::std::option::Option<::stratus_model::Val<ParsingConfiguration>>,
     }
+
+    /// What the schema says of `VectorIngestionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_VectorIngestionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "VectorIngestionConfiguration",
+        properties: &[
+            s::prop(
+                "ChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_ChunkingConfiguration),
+            ),
+            s::prop(
+                "ParsingConfiguration",
+                s::Kind::Object(&SCHEMA_ParsingConfiguration),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<VectorIngestionConfiguration>
         for ::stratus_model::Val<VectorIngestionConfiguration>
@@ -1996,6 +2538,30 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `ChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ChunkingConfiguration",
+        properties: &[
+            s::prop("ChunkingStrategy", s::Kind::Enum(ChunkingStrategy::VALUES)),
+            s::prop(
+                "FixedSizeChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_FixedSizeChunkingConfiguration),
+            ),
+            s::prop(
+                "HierarchicalChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_HierarchicalChunkingConfiguration),
+            ),
+            s::prop(
+                "SemanticChunkingConfiguration",
+                s::Kind::Object(&SCHEMA_SemanticChunkingConfiguration),
+            ),
+        ],
+        required: &["ChunkingStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ChunkingConfiguration> for ::stratus_model::Val<ChunkingConfiguration> {
         fn from(value: ChunkingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2026,6 +2592,22 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `ParsingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParsingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ParsingConfiguration",
+        properties: &[
+            s::prop(
+                "BedrockFoundationModelConfiguration",
+                s::Kind::Object(&SCHEMA_BedrockFoundationModelConfiguration),
+            ),
+            s::prop("ParsingStrategy", s::Kind::Enum(ParsingStrategy::VALUES)),
+        ],
+        required: &["ParsingStrategy"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ParsingConfiguration> for ::stratus_model::Val<ParsingConfiguration> {
         fn from(value: ParsingConfiguration) -> Self {
@@ -2059,6 +2641,21 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `FixedSizeChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_FixedSizeChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "FixedSizeChunkingConfiguration",
+        properties: &[
+            s::prop("MaxTokens", s::Kind::Number).minimum(1.0),
+            s::prop("OverlapPercentage", s::Kind::Number)
+                .minimum(1.0)
+                .maximum(99.0),
+        ],
+        required: &["MaxTokens", "OverlapPercentage"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<FixedSizeChunkingConfiguration>
         for ::stratus_model::Val<FixedSizeChunkingConfiguration>
@@ -2097,6 +2694,27 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `HierarchicalChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HierarchicalChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HierarchicalChunkingConfiguration",
+        properties: &[
+            s::prop(
+                "LevelConfigurations",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_HierarchicalChunkingLevelConfiguration),
+                )),
+            )
+            .min_items(2)
+            .max_items(2),
+            s::prop("OverlapTokens", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["LevelConfigurations", "OverlapTokens"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HierarchicalChunkingConfiguration>
         for ::stratus_model::Val<HierarchicalChunkingConfiguration>
@@ -2139,6 +2757,24 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `SemanticChunkingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_SemanticChunkingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "SemanticChunkingConfiguration",
+        properties: &[
+            s::prop("BreakpointPercentileThreshold", s::Kind::Number)
+                .minimum(50.0)
+                .maximum(99.0),
+            s::prop("BufferSize", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("MaxTokens", s::Kind::Number).minimum(1.0),
+        ],
+        required: &["MaxTokens", "BufferSize", "BreakpointPercentileThreshold"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SemanticChunkingConfiguration>
         for ::stratus_model::Val<SemanticChunkingConfiguration>
     {
@@ -2172,6 +2808,16 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `BedrockFoundationModelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BedrockFoundationModelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BedrockFoundationModelConfiguration",
+        properties: &[s::prop("ModelArn", s::Kind::String).pattern("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model\\/anthropic.claude-3-haiku-20240307-v1:0$").min_length(1).max_length(2048), s::prop("ParsingPrompt", s::Kind::Object(&SCHEMA_ParsingPrompt))],
+        required: &["ModelArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BedrockFoundationModelConfiguration>
         for ::stratus_model::Val<BedrockFoundationModelConfiguration>
     {
@@ -2198,6 +2844,18 @@ pub mod knowledge_base {
             }
         }
     }
+
+    /// What the schema says of `HierarchicalChunkingLevelConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_HierarchicalChunkingLevelConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "HierarchicalChunkingLevelConfiguration",
+        properties: &[s::prop("MaxTokens", s::Kind::Number)
+            .minimum(1.0)
+            .maximum(8192.0)],
+        required: &["MaxTokens"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HierarchicalChunkingLevelConfiguration>
         for ::stratus_model::Val<HierarchicalChunkingLevelConfiguration>
@@ -2228,6 +2886,18 @@ pub mod knowledge_base {
         }
     }
 
+    /// What the schema says of `ParsingPrompt`'s properties; `validate()` checks them.
+    pub static SCHEMA_ParsingPrompt: s::ObjectSchema = s::ObjectSchema {
+        name: "ParsingPrompt",
+        properties: &[s::prop("ParsingPromptText", s::Kind::String)
+            .min_length(1)
+            .max_length(10000)],
+        required: &["ParsingPromptText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ParsingPrompt> for ::stratus_model::Val<ParsingPrompt> {
         fn from(value: ParsingPrompt) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2257,6 +2927,14 @@ pub mod knowledge_base {
             Self::MessageTemplates,
             Self::Managed,
             Self::QuickResponses,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "EXTERNAL",
+            "CUSTOM",
+            "MESSAGE_TEMPLATES",
+            "MANAGED",
+            "QUICK_RESPONSES",
         ];
 
         /// The value CloudFormation takes.
@@ -2310,6 +2988,9 @@ pub mod knowledge_base {
             Self::Hierarchical,
             Self::Semantic,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2350,6 +3031,8 @@ pub mod knowledge_base {
     impl ParsingStrategy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::BedrockFoundationModel];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["BEDROCK_FOUNDATION_MODEL"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2382,6 +3065,8 @@ pub use knowledge_base::{CfnKnowledgeBase, CfnKnowledgeBaseAttributes};
 
 /// `AWS::Wisdom::MessageTemplate` and its property types.
 pub mod message_template {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::MessageTemplate`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html)
@@ -2454,6 +3139,16 @@ pub mod message_template {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::MessageTemplate`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::MessageTemplate",
+        properties: &[s::prop("ChannelSubtype", s::Kind::Enum(ChannelSubtype::VALUES)), s::prop("Content", s::Kind::Object(&SCHEMA_Content)), s::prop("DefaultAttributes", s::Kind::Object(&SCHEMA_MessageTemplateAttributes)), s::prop("Description", s::Kind::String).pattern("^[a-zA-Z0-9\\\\s_.,-]+").min_length(1).max_length(255), s::prop("GroupingConfiguration", s::Kind::Object(&SCHEMA_GroupingConfiguration)), s::prop("KnowledgeBaseArn", s::Kind::String).pattern("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$"), s::prop("Language", s::Kind::String).min_length(2).max_length(5), s::prop("MessageTemplateAttachments", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_MessageTemplateAttachment)))), s::prop("Name", s::Kind::String).pattern("^[a-zA-Z0-9\\\\s_.,-]+").min_length(1).max_length(255), s::prop("Tags", s::Kind::Json)],
+        required: &["KnowledgeBaseArn", "ChannelSubtype", "Name", "Content"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMessageTemplate`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMessageTemplateAttributes {
         /// `MessageTemplateId`: string.
@@ -2497,6 +3192,25 @@ pub mod message_template {
             ::std::option::Option<::stratus_model::Val<SmsMessageTemplateContent>>,
     }
 
+    /// What the schema says of `Content`'s properties; `validate()` checks them.
+    pub static SCHEMA_Content: s::ObjectSchema = s::ObjectSchema {
+        name: "Content",
+        properties: &[
+            s::prop(
+                "EmailMessageTemplateContent",
+                s::Kind::Object(&SCHEMA_EmailMessageTemplateContent),
+            ),
+            s::prop(
+                "SmsMessageTemplateContent",
+                s::Kind::Object(&SCHEMA_SmsMessageTemplateContent),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Content> for ::stratus_model::Val<Content> {
         fn from(value: Content) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2521,6 +3235,30 @@ pub mod message_template {
         /// `SystemAttributes`: [`SystemAttributes`].
         pub system_attributes: ::std::option::Option<::stratus_model::Val<SystemAttributes>>,
     }
+
+    /// What the schema says of `MessageTemplateAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageTemplateAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageTemplateAttributes",
+        properties: &[
+            s::prop("AgentAttributes", s::Kind::Object(&SCHEMA_AgentAttributes)),
+            s::prop(
+                "CustomAttributes",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(32767)),
+            ),
+            s::prop(
+                "CustomerProfileAttributes",
+                s::Kind::Object(&SCHEMA_CustomerProfileAttributes),
+            ),
+            s::prop(
+                "SystemAttributes",
+                s::Kind::Object(&SCHEMA_SystemAttributes),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MessageTemplateAttributes>
         for ::stratus_model::Val<MessageTemplateAttributes>
@@ -2558,6 +3296,24 @@ pub mod message_template {
         }
     }
 
+    /// What the schema says of `GroupingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupingConfiguration",
+        properties: &[
+            s::prop("Criteria", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+        ],
+        required: &["Criteria", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GroupingConfiguration> for ::stratus_model::Val<GroupingConfiguration> {
         fn from(value: GroupingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2592,6 +3348,22 @@ pub mod message_template {
             }
         }
     }
+
+    /// What the schema says of `MessageTemplateAttachment`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageTemplateAttachment: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageTemplateAttachment",
+        properties: &[
+            s::prop("AttachmentId", s::Kind::String).min_length(1),
+            s::prop("AttachmentName", s::Kind::String)
+                .min_length(1)
+                .max_length(255),
+            s::prop("S3PresignedUrl", s::Kind::String).min_length(1),
+        ],
+        required: &["AttachmentName", "S3PresignedUrl"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MessageTemplateAttachment>
         for ::stratus_model::Val<MessageTemplateAttachment>
@@ -2635,6 +3407,31 @@ pub mod message_template {
         }
     }
 
+    /// What the schema says of `EmailMessageTemplateContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailMessageTemplateContent: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailMessageTemplateContent",
+        properties: &[
+            s::prop(
+                "Body",
+                s::Kind::Object(&SCHEMA_EmailMessageTemplateContentBody),
+            ),
+            s::prop(
+                "Headers",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_EmailMessageTemplateHeader),
+                )),
+            )
+            .min_items(0)
+            .max_items(15),
+            s::prop("Subject", s::Kind::String).min_length(1),
+        ],
+        required: &["Subject", "Body", "Headers"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmailMessageTemplateContent>
         for ::stratus_model::Val<EmailMessageTemplateContent>
     {
@@ -2661,6 +3458,19 @@ pub mod message_template {
         }
     }
 
+    /// What the schema says of `SmsMessageTemplateContent`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsMessageTemplateContent: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsMessageTemplateContent",
+        properties: &[s::prop(
+            "Body",
+            s::Kind::Object(&SCHEMA_SmsMessageTemplateContentBody),
+        )],
+        required: &["Body"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SmsMessageTemplateContent>
         for ::stratus_model::Val<SmsMessageTemplateContent>
     {
@@ -2680,6 +3490,23 @@ pub mod message_template {
         /// Length: `1..=32767`.
         pub last_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `AgentAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_AgentAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "AgentAttributes",
+        properties: &[
+            s::prop("FirstName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("LastName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<AgentAttributes> for ::stratus_model::Val<AgentAttributes> {
         fn from(value: AgentAttributes) -> Self {
@@ -2875,6 +3702,192 @@ pub mod message_template {
         pub state: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `CustomerProfileAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomerProfileAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomerProfileAttributes",
+        properties: &[
+            s::prop("AccountNumber", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("AdditionalInformation", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Address1", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Address2", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Address3", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Address4", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingAddress1", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingAddress2", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingAddress3", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingAddress4", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingCity", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingCountry", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingCounty", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingPostalCode", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingProvince", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BillingState", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BirthDate", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BusinessEmailAddress", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BusinessName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("BusinessPhoneNumber", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("City", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Country", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("County", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop(
+                "Custom",
+                s::Kind::Map(&s::prop("", s::Kind::String).min_length(1).max_length(32767)),
+            ),
+            s::prop("EmailAddress", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("FirstName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Gender", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("HomePhoneNumber", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("LastName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingAddress1", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingAddress2", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingAddress3", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingAddress4", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingCity", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingCountry", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingCounty", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingPostalCode", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingProvince", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MailingState", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MiddleName", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("MobilePhoneNumber", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("PartyType", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("PhoneNumber", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("PostalCode", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ProfileARN", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ProfileId", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("Province", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingAddress1", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingAddress2", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingAddress3", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingAddress4", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingCity", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingCountry", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingCounty", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingPostalCode", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingProvince", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("ShippingState", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop("State", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomerProfileAttributes>
         for ::stratus_model::Val<CustomerProfileAttributes>
     {
@@ -2897,6 +3910,28 @@ pub mod message_template {
         pub system_endpoint: ::std::option::Option<::stratus_model::Val<SystemEndpointAttributes>>,
     }
 
+    /// What the schema says of `SystemAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemAttributes",
+        properties: &[
+            s::prop(
+                "CustomerEndpoint",
+                s::Kind::Object(&SCHEMA_SystemEndpointAttributes),
+            ),
+            s::prop("Name", s::Kind::String)
+                .min_length(1)
+                .max_length(32767),
+            s::prop(
+                "SystemEndpoint",
+                s::Kind::Object(&SCHEMA_SystemEndpointAttributes),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SystemAttributes> for ::stratus_model::Val<SystemAttributes> {
         fn from(value: SystemAttributes) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -2913,6 +3948,25 @@ pub mod message_template {
         pub plain_text:
             ::std::option::Option<::stratus_model::Val<MessageTemplateBodyContentProvider>>,
     }
+
+    /// What the schema says of `EmailMessageTemplateContentBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailMessageTemplateContentBody: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailMessageTemplateContentBody",
+        properties: &[
+            s::prop(
+                "Html",
+                s::Kind::Object(&SCHEMA_MessageTemplateBodyContentProvider),
+            ),
+            s::prop(
+                "PlainText",
+                s::Kind::Object(&SCHEMA_MessageTemplateBodyContentProvider),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<EmailMessageTemplateContentBody>
         for ::stratus_model::Val<EmailMessageTemplateContentBody>
@@ -2936,6 +3990,25 @@ pub mod message_template {
         pub value: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `EmailMessageTemplateHeader`'s properties; `validate()` checks them.
+    pub static SCHEMA_EmailMessageTemplateHeader: s::ObjectSchema = s::ObjectSchema {
+        name: "EmailMessageTemplateHeader",
+        properties: &[
+            s::prop("Name", s::Kind::String)
+                .pattern("^[!-9;-@A-~]+$")
+                .min_length(1)
+                .max_length(126),
+            s::prop("Value", s::Kind::String)
+                .pattern("[ -~]*")
+                .min_length(1)
+                .max_length(870),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EmailMessageTemplateHeader>
         for ::stratus_model::Val<EmailMessageTemplateHeader>
     {
@@ -2952,6 +4025,19 @@ pub mod message_template {
         pub plain_text:
             ::std::option::Option<::stratus_model::Val<MessageTemplateBodyContentProvider>>,
     }
+
+    /// What the schema says of `SmsMessageTemplateContentBody`'s properties; `validate()` checks them.
+    pub static SCHEMA_SmsMessageTemplateContentBody: s::ObjectSchema = s::ObjectSchema {
+        name: "SmsMessageTemplateContentBody",
+        properties: &[s::prop(
+            "PlainText",
+            s::Kind::Object(&SCHEMA_MessageTemplateBodyContentProvider),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SmsMessageTemplateContentBody>
         for ::stratus_model::Val<SmsMessageTemplateContentBody>
@@ -2970,6 +4056,18 @@ pub mod message_template {
         pub address: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SystemEndpointAttributes`'s properties; `validate()` checks them.
+    pub static SCHEMA_SystemEndpointAttributes: s::ObjectSchema = s::ObjectSchema {
+        name: "SystemEndpointAttributes",
+        properties: &[s::prop("Address", s::Kind::String)
+            .min_length(1)
+            .max_length(32767)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SystemEndpointAttributes>
         for ::stratus_model::Val<SystemEndpointAttributes>
     {
@@ -2986,6 +4084,16 @@ pub mod message_template {
         /// Length: `1..=`.
         pub content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `MessageTemplateBodyContentProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_MessageTemplateBodyContentProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "MessageTemplateBodyContentProvider",
+        properties: &[s::prop("Content", s::Kind::String).min_length(1)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<MessageTemplateBodyContentProvider>
         for ::stratus_model::Val<MessageTemplateBodyContentProvider>
@@ -3007,6 +4115,8 @@ pub mod message_template {
     impl ChannelSubtype {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Email, Self::Sms];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["EMAIL", "SMS"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -3040,6 +4150,8 @@ pub use message_template::{CfnMessageTemplate, CfnMessageTemplateAttributes};
 
 /// `AWS::Wisdom::MessageTemplateVersion` and its property types.
 pub mod message_template_version {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::MessageTemplateVersion`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplateversion.html)
@@ -3074,6 +4186,16 @@ pub mod message_template_version {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::MessageTemplateVersion`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::MessageTemplateVersion",
+        properties: &[s::prop("MessageTemplateArn", s::Kind::String).pattern("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$"), s::prop("MessageTemplateContentSha256", s::Kind::String).min_length(1).max_length(64)],
+        required: &["MessageTemplateArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnMessageTemplateVersion`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnMessageTemplateVersionAttributes {
         /// `MessageTemplateVersionNumber`: number.
@@ -3098,6 +4220,8 @@ pub use message_template_version::{
 
 /// `AWS::Wisdom::QuickResponse` and its property types.
 pub mod quick_response {
+    use ::stratus_model::schema as s;
+
     /// `AWS::Wisdom::QuickResponse`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html)
@@ -3167,6 +4291,16 @@ pub mod quick_response {
         }
     }
 
+    /// What the schema says of `AWS::Wisdom::QuickResponse`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::Wisdom::QuickResponse",
+        properties: &[s::prop("Channels", s::Kind::List(&s::prop("", s::Kind::Enum(ChannelType::VALUES)).min_length(1).max_length(10))), s::prop("Content", s::Kind::Object(&SCHEMA_QuickResponseContentProvider)), s::prop("ContentType", s::Kind::String).pattern("^(application/x\\.quickresponse;format=(plain|markdown))$"), s::prop("Description", s::Kind::String).min_length(1).max_length(255), s::prop("GroupingConfiguration", s::Kind::Object(&SCHEMA_GroupingConfiguration)), s::prop("IsActive", s::Kind::Boolean), s::prop("KnowledgeBaseArn", s::Kind::String).pattern("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), s::prop("Language", s::Kind::String).min_length(2).max_length(5), s::prop("Name", s::Kind::String).min_length(1).max_length(100), s::prop("ShortcutKey", s::Kind::String).min_length(1).max_length(100), s::prop("Tags", s::Kind::Json)],
+        required: &["KnowledgeBaseArn", "Content", "Name"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnQuickResponse`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnQuickResponseAttributes {
         /// `QuickResponseId`: string.
@@ -3202,6 +4336,18 @@ pub mod quick_response {
         /// Length: `1..=1024`.
         pub content: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `QuickResponseContentProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA_QuickResponseContentProvider: s::ObjectSchema = s::ObjectSchema {
+        name: "QuickResponseContentProvider",
+        properties: &[s::prop("Content", s::Kind::String)
+            .min_length(1)
+            .max_length(1024)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<QuickResponseContentProvider>
         for ::stratus_model::Val<QuickResponseContentProvider>
@@ -3239,6 +4385,24 @@ pub mod quick_response {
         }
     }
 
+    /// What the schema says of `GroupingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_GroupingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "GroupingConfiguration",
+        properties: &[
+            s::prop("Criteria", s::Kind::String)
+                .min_length(1)
+                .max_length(100),
+            s::prop(
+                "Values",
+                s::Kind::List(&s::prop("", s::Kind::String).min_length(1).max_length(2048)),
+            ),
+        ],
+        required: &["Criteria", "Values"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<GroupingConfiguration> for ::stratus_model::Val<GroupingConfiguration> {
         fn from(value: GroupingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -3257,6 +4421,8 @@ pub mod quick_response {
     impl ChannelType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Chat, Self::Email];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Chat", "Email"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

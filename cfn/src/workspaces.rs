@@ -4,6 +4,8 @@
 
 /// `AWS::WorkSpaces::ConnectionAlias` and its property types.
 pub mod connection_alias {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpaces::ConnectionAlias`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-connectionalias.html)
@@ -37,6 +39,22 @@ pub mod connection_alias {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpaces::ConnectionAlias`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpaces::ConnectionAlias",
+        properties: &[
+            s::prop("ConnectionString", s::Kind::String)
+                .pattern("^[.0-9a-zA-Z\\-]{1,255}$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["ConnectionString"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnConnectionAlias`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnConnectionAliasAttributes {
         /// `ConnectionAliasState`: string.
@@ -64,6 +82,8 @@ pub use connection_alias::{CfnConnectionAlias, CfnConnectionAliasAttributes};
 
 /// `AWS::WorkSpaces::Workspace` and its property types.
 pub mod workspace {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpaces::Workspace`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspace.html)
@@ -120,6 +140,28 @@ pub mod workspace {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpaces::Workspace`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpaces::Workspace",
+        properties: &[
+            s::prop("BundleId", s::Kind::String),
+            s::prop("DirectoryId", s::Kind::String),
+            s::prop("RootVolumeEncryptionEnabled", s::Kind::Boolean),
+            s::prop("UserName", s::Kind::String),
+            s::prop("UserVolumeEncryptionEnabled", s::Kind::Boolean),
+            s::prop("VolumeEncryptionKey", s::Kind::String),
+            s::prop(
+                "WorkspaceProperties",
+                s::Kind::Object(&SCHEMA_WorkspaceProperties),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["BundleId", "DirectoryId", "UserName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkspace`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceAttributes {
         /// `WorkspaceId`: string.
@@ -154,6 +196,22 @@ pub mod workspace {
         pub user_volume_size_gib: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `WorkspaceProperties`'s properties; `validate()` checks them.
+    pub static SCHEMA_WorkspaceProperties: s::ObjectSchema = s::ObjectSchema {
+        name: "WorkspaceProperties",
+        properties: &[
+            s::prop("ComputeTypeName", s::Kind::String),
+            s::prop("RootVolumeSizeGib", s::Kind::Integer),
+            s::prop("RunningMode", s::Kind::String),
+            s::prop("RunningModeAutoStopTimeoutInMinutes", s::Kind::Integer),
+            s::prop("UserVolumeSizeGib", s::Kind::Integer),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<WorkspaceProperties> for ::stratus_model::Val<WorkspaceProperties> {
         fn from(value: WorkspaceProperties) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -165,6 +223,8 @@ pub use workspace::{CfnWorkspace, CfnWorkspaceAttributes};
 
 /// `AWS::WorkSpaces::WorkspacesPool` and its property types.
 pub mod workspaces_pool {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpaces::WorkspacesPool`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspacespool.html)
@@ -229,6 +289,35 @@ pub mod workspaces_pool {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpaces::WorkspacesPool`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpaces::WorkspacesPool",
+        properties: &[
+            s::prop(
+                "ApplicationSettings",
+                s::Kind::Object(&SCHEMA_ApplicationSettings),
+            ),
+            s::prop("BundleId", s::Kind::String).pattern("^wsb-[0-9a-z]{8,63}$"),
+            s::prop("Capacity", s::Kind::Object(&SCHEMA_Capacity)),
+            s::prop("Description", s::Kind::String)
+                .pattern("^[a-zA-Z0-9_./() -]+$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("DirectoryId", s::Kind::String)
+                .pattern("^wsd-[0-9a-z]{8,63}$")
+                .min_length(10)
+                .max_length(65),
+            s::prop("PoolName", s::Kind::String).pattern("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
+            s::prop("RunningMode", s::Kind::Enum(RunningMode::VALUES)),
+            s::prop("TimeoutSettings", s::Kind::Object(&SCHEMA_TimeoutSettings)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["PoolName", "BundleId", "DirectoryId", "Capacity"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnWorkspacesPool`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspacesPoolAttributes {
         /// `PoolId`: string.
@@ -276,6 +365,22 @@ pub mod workspaces_pool {
         }
     }
 
+    /// What the schema says of `ApplicationSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_ApplicationSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "ApplicationSettings",
+        properties: &[
+            s::prop("SettingsGroup", s::Kind::String)
+                .pattern("^[A-Za-z0-9_./()!*'-]+$")
+                .min_length(0)
+                .max_length(100),
+            s::prop("Status", s::Kind::Enum(ApplicationSettingsStatus::VALUES)),
+        ],
+        required: &["Status"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ApplicationSettings> for ::stratus_model::Val<ApplicationSettings> {
         fn from(value: ApplicationSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -303,6 +408,16 @@ pub mod workspaces_pool {
         }
     }
 
+    /// What the schema says of `Capacity`'s properties; `validate()` checks them.
+    pub static SCHEMA_Capacity: s::ObjectSchema = s::ObjectSchema {
+        name: "Capacity",
+        properties: &[s::prop("DesiredUserSessions", s::Kind::Integer).minimum(0.0)],
+        required: &["DesiredUserSessions"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Capacity> for ::stratus_model::Val<Capacity> {
         fn from(value: Capacity) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -324,6 +439,26 @@ pub mod workspaces_pool {
         pub max_user_duration_in_seconds: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `TimeoutSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA_TimeoutSettings: s::ObjectSchema = s::ObjectSchema {
+        name: "TimeoutSettings",
+        properties: &[
+            s::prop("DisconnectTimeoutInSeconds", s::Kind::Integer)
+                .minimum(60.0)
+                .maximum(36000.0),
+            s::prop("IdleDisconnectTimeoutInSeconds", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(36000.0),
+            s::prop("MaxUserDurationInSeconds", s::Kind::Integer)
+                .minimum(600.0)
+                .maximum(432000.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<TimeoutSettings> for ::stratus_model::Val<TimeoutSettings> {
         fn from(value: TimeoutSettings) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -342,6 +477,8 @@ pub mod workspaces_pool {
     impl RunningMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::AlwaysOn, Self::AutoStop];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ALWAYS_ON", "AUTO_STOP"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -382,6 +519,8 @@ pub mod workspaces_pool {
     impl ApplicationSettingsStatus {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

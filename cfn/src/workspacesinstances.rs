@@ -4,6 +4,8 @@
 
 /// `AWS::WorkspacesInstances::Volume` and its property types.
 pub mod volume {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkspacesInstances::Volume`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volume.html)
@@ -82,6 +84,35 @@ pub mod volume {
         }
     }
 
+    /// What the schema says of `AWS::WorkspacesInstances::Volume`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkspacesInstances::Volume",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .pattern("^[a-z]{2}-[a-z]+-\\d[a-z](-[a-z0-9]+)?$")
+                .min_length(0)
+                .max_length(64),
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer).minimum(0.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("SizeInGB", s::Kind::Integer).minimum(0.0),
+            s::prop("SnapshotId", s::Kind::String).pattern("^snap-[0-9a-zA-Z]{1,63}$"),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            )
+            .max_items(30),
+            s::prop("Throughput", s::Kind::Integer).minimum(0.0),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &["AvailabilityZone"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnVolume`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnVolumeAttributes {
         /// `VolumeId`: string.
@@ -105,6 +136,24 @@ pub mod volume {
         /// Items: `0..=50`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(50),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -140,6 +189,25 @@ pub mod volume {
             }
         }
     }
+
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
@@ -177,6 +245,9 @@ pub mod volume {
             Self::St1,
             Self::Gp3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -231,6 +302,13 @@ pub mod volume {
             Self::SpotInstancesRequest,
             Self::NetworkInterface,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "instance",
+            "volume",
+            "spot-instances-request",
+            "network-interface",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -266,6 +344,8 @@ pub use volume::{CfnVolume, CfnVolumeAttributes};
 
 /// `AWS::WorkspacesInstances::VolumeAssociation` and its property types.
 pub mod volume_association {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkspacesInstances::VolumeAssociation`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volumeassociation.html)
@@ -317,6 +397,21 @@ pub mod volume_association {
         }
     }
 
+    /// What the schema says of `AWS::WorkspacesInstances::VolumeAssociation`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkspacesInstances::VolumeAssociation",
+        properties: &[
+            s::prop("Device", s::Kind::String).max_length(32),
+            s::prop("DisassociateMode", s::Kind::Enum(DisassociateMode::VALUES)),
+            s::prop("VolumeId", s::Kind::String).pattern("^vol-[0-9a-zA-Z]{1,63}$"),
+            s::prop("WorkspaceInstanceId", s::Kind::String).pattern("^wsinst-[0-9a-zA-Z]{8,63}$"),
+        ],
+        required: &["WorkspaceInstanceId", "VolumeId", "Device"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The values `DisassociateMode` allows.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
     pub enum DisassociateMode {
@@ -329,6 +424,8 @@ pub mod volume_association {
     impl DisassociateMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Force, Self::NoForce];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["FORCE", "NO_FORCE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -362,6 +459,8 @@ pub use volume_association::CfnVolumeAssociation;
 
 /// `AWS::WorkspacesInstances::WorkspaceInstance` and its property types.
 pub mod workspace_instance {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkspacesInstances::WorkspaceInstance`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-workspaceinstance.html)
@@ -380,6 +479,19 @@ pub mod workspace_instance {
         #[resource(replace)]
         pub managed_instance: ::std::option::Option<::stratus_model::Val<ManagedInstance>>,
     }
+
+    /// What the schema says of `AWS::WorkspacesInstances::WorkspaceInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkspacesInstances::WorkspaceInstance",
+        properties: &[
+            s::prop("ManagedInstance", s::Kind::Object(&SCHEMA_ManagedInstance)),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnWorkspaceInstance`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnWorkspaceInstanceAttributes {
@@ -523,6 +635,95 @@ pub mod workspace_instance {
         }
     }
 
+    /// What the schema says of `ManagedInstance`'s properties; `validate()` checks them.
+    pub static SCHEMA_ManagedInstance: s::ObjectSchema = s::ObjectSchema {
+        name: "ManagedInstance",
+        properties: &[
+            s::prop(
+                "BlockDeviceMappings",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_BlockDeviceMapping))),
+            ),
+            s::prop(
+                "CapacityReservationSpecification",
+                s::Kind::Object(&SCHEMA_CapacityReservationSpecification),
+            ),
+            s::prop("CpuOptions", s::Kind::Object(&SCHEMA_CpuOptionsRequest)),
+            s::prop(
+                "CreditSpecification",
+                s::Kind::Object(&SCHEMA_CreditSpecificationRequest),
+            ),
+            s::prop("DisableApiStop", s::Kind::Boolean),
+            s::prop("EbsOptimized", s::Kind::Boolean),
+            s::prop("EnablePrimaryIpv6", s::Kind::Boolean),
+            s::prop(
+                "EnclaveOptions",
+                s::Kind::Object(&SCHEMA_EnclaveOptionsRequest),
+            ),
+            s::prop(
+                "HibernationOptions",
+                s::Kind::Object(&SCHEMA_HibernationOptionsRequest),
+            ),
+            s::prop(
+                "IamInstanceProfile",
+                s::Kind::Object(&SCHEMA_IamInstanceProfileSpecification),
+            ),
+            s::prop("ImageId", s::Kind::String).pattern("^ami-[0-9a-zA-Z]{1,63}$"),
+            s::prop("InstanceType", s::Kind::String).pattern("^([a-z0-9-]+)\\.([a-z0-9]+)$"),
+            s::prop("Ipv6AddressCount", s::Kind::Integer).minimum(0.0),
+            s::prop("KeyName", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop(
+                "LicenseSpecifications",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_LicenseConfigurationRequest),
+                )),
+            ),
+            s::prop(
+                "MaintenanceOptions",
+                s::Kind::Object(&SCHEMA_InstanceMaintenanceOptionsRequest),
+            ),
+            s::prop(
+                "MetadataOptions",
+                s::Kind::Object(&SCHEMA_InstanceMetadataOptionsRequest),
+            ),
+            s::prop(
+                "Monitoring",
+                s::Kind::Object(&SCHEMA_RunInstancesMonitoringEnabled),
+            ),
+            s::prop(
+                "NetworkInterfaces",
+                s::Kind::List(&s::prop(
+                    "",
+                    s::Kind::Object(&SCHEMA_InstanceNetworkInterfaceSpecification),
+                )),
+            ),
+            s::prop(
+                "NetworkPerformanceOptions",
+                s::Kind::Object(&SCHEMA_InstanceNetworkPerformanceOptionsRequest),
+            ),
+            s::prop("Placement", s::Kind::Object(&SCHEMA_Placement)),
+            s::prop(
+                "PrivateDnsNameOptions",
+                s::Kind::Object(&SCHEMA_PrivateDnsNameOptionsRequest),
+            ),
+            s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{1,63}$"),
+            s::prop(
+                "TagSpecifications",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_TagSpecification))),
+            )
+            .max_items(30),
+            s::prop("UserData", s::Kind::String)
+                .min_length(0)
+                .max_length(16000),
+        ],
+        required: &["ImageId", "InstanceType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<ManagedInstance> for ::stratus_model::Val<ManagedInstance> {
         fn from(value: ManagedInstance) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -546,6 +747,25 @@ pub mod workspace_instance {
         pub virtual_name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `BlockDeviceMapping`'s properties; `validate()` checks them.
+    pub static SCHEMA_BlockDeviceMapping: s::ObjectSchema = s::ObjectSchema {
+        name: "BlockDeviceMapping",
+        properties: &[
+            s::prop("DeviceName", s::Kind::String)
+                .min_length(0)
+                .max_length(32),
+            s::prop("Ebs", s::Kind::Object(&SCHEMA_EbsBlockDevice)),
+            s::prop("NoDevice", s::Kind::String)
+                .min_length(0)
+                .max_length(32),
+            s::prop("VirtualName", s::Kind::String).pattern("^ephemeral(0|[1-9][0-9]{0,2})$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BlockDeviceMapping> for ::stratus_model::Val<BlockDeviceMapping> {
         fn from(value: BlockDeviceMapping) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -564,6 +784,25 @@ pub mod workspace_instance {
         pub capacity_reservation_target:
             ::std::option::Option<::stratus_model::Val<CapacityReservationTarget>>,
     }
+
+    /// What the schema says of `CapacityReservationSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationSpecification",
+        properties: &[
+            s::prop(
+                "CapacityReservationPreference",
+                s::Kind::Enum(CapacityReservationPreference::VALUES),
+            ),
+            s::prop(
+                "CapacityReservationTarget",
+                s::Kind::Object(&SCHEMA_CapacityReservationTarget),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationSpecification>
         for ::stratus_model::Val<CapacityReservationSpecification>
@@ -585,6 +824,19 @@ pub mod workspace_instance {
         pub threads_per_core: ::std::option::Option<::stratus_model::Val<i64>>,
     }
 
+    /// What the schema says of `CpuOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CpuOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CpuOptionsRequest",
+        properties: &[
+            s::prop("CoreCount", s::Kind::Integer).minimum(0.0),
+            s::prop("ThreadsPerCore", s::Kind::Integer).minimum(0.0),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CpuOptionsRequest> for ::stratus_model::Val<CpuOptionsRequest> {
         fn from(value: CpuOptionsRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -599,6 +851,16 @@ pub mod workspace_instance {
         /// Allowed values: `standard`, `unlimited`.
         pub cpu_credits: ::std::option::Option<::stratus_model::Val<CpuCredits>>,
     }
+
+    /// What the schema says of `CreditSpecificationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_CreditSpecificationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "CreditSpecificationRequest",
+        properties: &[s::prop("CpuCredits", s::Kind::Enum(CpuCredits::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CreditSpecificationRequest>
         for ::stratus_model::Val<CreditSpecificationRequest>
@@ -616,6 +878,16 @@ pub mod workspace_instance {
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `EnclaveOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_EnclaveOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "EnclaveOptionsRequest",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EnclaveOptionsRequest> for ::stratus_model::Val<EnclaveOptionsRequest> {
         fn from(value: EnclaveOptionsRequest) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -629,6 +901,16 @@ pub mod workspace_instance {
         /// `Configured`: boolean.
         pub configured: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `HibernationOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_HibernationOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "HibernationOptionsRequest",
+        properties: &[s::prop("Configured", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<HibernationOptionsRequest>
         for ::stratus_model::Val<HibernationOptionsRequest>
@@ -651,6 +933,24 @@ pub mod workspace_instance {
         pub name: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `IamInstanceProfileSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_IamInstanceProfileSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "IamInstanceProfileSpecification",
+        properties: &[
+            s::prop("Arn", s::Kind::String)
+                .pattern("^arn:.*")
+                .min_length(0)
+                .max_length(2048),
+            s::prop("Name", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IamInstanceProfileSpecification>
         for ::stratus_model::Val<IamInstanceProfileSpecification>
     {
@@ -670,6 +970,19 @@ pub mod workspace_instance {
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `LicenseConfigurationRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_LicenseConfigurationRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "LicenseConfigurationRequest",
+        properties: &[s::prop("LicenseConfigurationArn", s::Kind::String)
+            .pattern("^arn:.*")
+            .min_length(0)
+            .max_length(2048)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LicenseConfigurationRequest>
         for ::stratus_model::Val<LicenseConfigurationRequest>
     {
@@ -686,6 +999,16 @@ pub mod workspace_instance {
         /// Allowed values: `disabled`, `default`.
         pub auto_recovery: ::std::option::Option<::stratus_model::Val<AutoRecovery>>,
     }
+
+    /// What the schema says of `InstanceMaintenanceOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMaintenanceOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMaintenanceOptionsRequest",
+        properties: &[s::prop("AutoRecovery", s::Kind::Enum(AutoRecovery::VALUES))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceMaintenanceOptionsRequest>
         for ::stratus_model::Val<InstanceMaintenanceOptionsRequest>
@@ -717,6 +1040,27 @@ pub mod workspace_instance {
             ::std::option::Option<::stratus_model::Val<InstanceMetadataTags>>,
     }
 
+    /// What the schema says of `InstanceMetadataOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceMetadataOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceMetadataOptionsRequest",
+        properties: &[
+            s::prop("HttpEndpoint", s::Kind::Enum(HttpEndpoint::VALUES)),
+            s::prop("HttpProtocolIpv6", s::Kind::Enum(HttpProtocolIpv6::VALUES)),
+            s::prop("HttpPutResponseHopLimit", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(64.0),
+            s::prop("HttpTokens", s::Kind::Enum(HttpTokens::VALUES)),
+            s::prop(
+                "InstanceMetadataTags",
+                s::Kind::Enum(InstanceMetadataTags::VALUES),
+            ),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceMetadataOptionsRequest>
         for ::stratus_model::Val<InstanceMetadataOptionsRequest>
     {
@@ -732,6 +1076,16 @@ pub mod workspace_instance {
         /// `Enabled`: boolean.
         pub enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
+
+    /// What the schema says of `RunInstancesMonitoringEnabled`'s properties; `validate()` checks them.
+    pub static SCHEMA_RunInstancesMonitoringEnabled: s::ObjectSchema = s::ObjectSchema {
+        name: "RunInstancesMonitoringEnabled",
+        properties: &[s::prop("Enabled", s::Kind::Boolean)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<RunInstancesMonitoringEnabled>
         for ::stratus_model::Val<RunInstancesMonitoringEnabled>
@@ -760,6 +1114,27 @@ pub mod workspace_instance {
         pub subnet_id: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `InstanceNetworkInterfaceSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceNetworkInterfaceSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceNetworkInterfaceSpecification",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^[\\S\\s]*$")
+                .min_length(0)
+                .max_length(1000),
+            s::prop("DeviceIndex", s::Kind::Integer).minimum(0.0),
+            s::prop(
+                "Groups",
+                s::Kind::List(&s::prop("", s::Kind::String).pattern("^sg-[0-9a-zA-Z]{1,63}$")),
+            ),
+            s::prop("SubnetId", s::Kind::String).pattern("^subnet-[0-9a-zA-Z]{1,63}$"),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InstanceNetworkInterfaceSpecification>
         for ::stratus_model::Val<InstanceNetworkInterfaceSpecification>
     {
@@ -776,6 +1151,19 @@ pub mod workspace_instance {
         /// Allowed values: `default`, `vpc-1`, `ebs-1`.
         pub bandwidth_weighting: ::std::option::Option<::stratus_model::Val<BandwidthWeighting>>,
     }
+
+    /// What the schema says of `InstanceNetworkPerformanceOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_InstanceNetworkPerformanceOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "InstanceNetworkPerformanceOptionsRequest",
+        properties: &[s::prop(
+            "BandwidthWeighting",
+            s::Kind::Enum(BandwidthWeighting::VALUES),
+        )],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<InstanceNetworkPerformanceOptionsRequest>
         for ::stratus_model::Val<InstanceNetworkPerformanceOptionsRequest>
@@ -806,6 +1194,25 @@ pub mod workspace_instance {
         pub tenancy: ::std::option::Option<::stratus_model::Val<Tenancy>>,
     }
 
+    /// What the schema says of `Placement`'s properties; `validate()` checks them.
+    pub static SCHEMA_Placement: s::ObjectSchema = s::ObjectSchema {
+        name: "Placement",
+        properties: &[
+            s::prop("AvailabilityZone", s::Kind::String)
+                .pattern("^[a-z]{2}-[a-z]+-\\d[a-z](-[a-z0-9]+)?$"),
+            s::prop("GroupId", s::Kind::String).pattern("^pg-[0-9a-zA-Z]{1,63}$"),
+            s::prop("GroupName", s::Kind::String)
+                .min_length(0)
+                .max_length(255),
+            s::prop("PartitionNumber", s::Kind::Integer).minimum(0.0),
+            s::prop("Tenancy", s::Kind::Enum(Tenancy::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Placement> for ::stratus_model::Val<Placement> {
         fn from(value: Placement) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -826,6 +1233,20 @@ pub mod workspace_instance {
         pub hostname_type: ::std::option::Option<::stratus_model::Val<HostnameType>>,
     }
 
+    /// What the schema says of `PrivateDnsNameOptionsRequest`'s properties; `validate()` checks them.
+    pub static SCHEMA_PrivateDnsNameOptionsRequest: s::ObjectSchema = s::ObjectSchema {
+        name: "PrivateDnsNameOptionsRequest",
+        properties: &[
+            s::prop("EnableResourceNameDnsAAAARecord", s::Kind::Boolean),
+            s::prop("EnableResourceNameDnsARecord", s::Kind::Boolean),
+            s::prop("HostnameType", s::Kind::Enum(HostnameType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<PrivateDnsNameOptionsRequest>
         for ::stratus_model::Val<PrivateDnsNameOptionsRequest>
     {
@@ -845,6 +1266,24 @@ pub mod workspace_instance {
         /// Items: `0..=30`.
         pub tags: ::std::option::Option<::stratus_model::Val<::std::vec::Vec<Tag>>>,
     }
+
+    /// What the schema says of `TagSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_TagSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "TagSpecification",
+        properties: &[
+            s::prop("ResourceType", s::Kind::Enum(ResourceType::VALUES)),
+            s::prop(
+                "Tags",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag))),
+            )
+            .min_items(0)
+            .max_items(30),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<TagSpecification> for ::stratus_model::Val<TagSpecification> {
         fn from(value: TagSpecification) -> Self {
@@ -875,6 +1314,25 @@ pub mod workspace_instance {
         pub volume_type: ::std::option::Option<::stratus_model::Val<VolumeType>>,
     }
 
+    /// What the schema says of `EbsBlockDevice`'s properties; `validate()` checks them.
+    pub static SCHEMA_EbsBlockDevice: s::ObjectSchema = s::ObjectSchema {
+        name: "EbsBlockDevice",
+        properties: &[
+            s::prop("Encrypted", s::Kind::Boolean),
+            s::prop("Iops", s::Kind::Integer).minimum(0.0),
+            s::prop("KmsKeyId", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("Throughput", s::Kind::Integer).minimum(0.0),
+            s::prop("VolumeSize", s::Kind::Integer).minimum(0.0),
+            s::prop("VolumeType", s::Kind::Enum(VolumeType::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<EbsBlockDevice> for ::stratus_model::Val<EbsBlockDevice> {
         fn from(value: EbsBlockDevice) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -895,6 +1353,24 @@ pub mod workspace_instance {
         pub capacity_reservation_resource_group_arn:
             ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
+
+    /// What the schema says of `CapacityReservationTarget`'s properties; `validate()` checks them.
+    pub static SCHEMA_CapacityReservationTarget: s::ObjectSchema = s::ObjectSchema {
+        name: "CapacityReservationTarget",
+        properties: &[
+            s::prop("CapacityReservationId", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("CapacityReservationResourceGroupArn", s::Kind::String)
+                .pattern("^arn:.*")
+                .min_length(0)
+                .max_length(2048),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<CapacityReservationTarget>
         for ::stratus_model::Val<CapacityReservationTarget>
@@ -931,6 +1407,25 @@ pub mod workspace_instance {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String)
+                .pattern("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$")
+                .min_length(0)
+                .max_length(256),
+        ],
+        required: &["Key"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -951,6 +1446,8 @@ pub mod workspace_instance {
     impl CapacityReservationPreference {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CapacityReservationsOnly, Self::Open, Self::None];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["capacity-reservations-only", "open", "none"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -994,6 +1491,8 @@ pub mod workspace_instance {
     impl CpuCredits {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::Unlimited];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["standard", "unlimited"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1034,6 +1533,8 @@ pub mod workspace_instance {
     impl AutoRecovery {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Default];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["disabled", "default"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1074,6 +1575,8 @@ pub mod workspace_instance {
     impl HttpEndpoint {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1114,6 +1617,8 @@ pub mod workspace_instance {
     impl HttpProtocolIpv6 {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1154,6 +1659,8 @@ pub mod workspace_instance {
     impl HttpTokens {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Optional, Self::Required];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["optional", "required"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1194,6 +1701,8 @@ pub mod workspace_instance {
     impl InstanceMetadataTags {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Enabled, Self::Disabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1236,6 +1745,8 @@ pub mod workspace_instance {
     impl BandwidthWeighting {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Vpc1, Self::Ebs1];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "vpc-1", "ebs-1"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1279,6 +1790,8 @@ pub mod workspace_instance {
     impl Tenancy {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Default, Self::Dedicated, Self::Host];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["default", "dedicated", "host"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1320,6 +1833,8 @@ pub mod workspace_instance {
     impl HostnameType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::IpName, Self::ResourceName];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["ip-name", "resource-name"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1368,6 +1883,13 @@ pub mod workspace_instance {
             Self::Volume,
             Self::SpotInstancesRequest,
             Self::NetworkInterface,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "instance",
+            "volume",
+            "spot-instances-request",
+            "network-interface",
         ];
 
         /// The value CloudFormation takes.
@@ -1429,6 +1951,9 @@ pub mod workspace_instance {
             Self::St1,
             Self::Gp3,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

@@ -4,6 +4,8 @@
 
 /// `AWS::WorkSpacesThinClient::Environment` and its property types.
 pub mod environment {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesThinClient::Environment`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesthinclient-environment.html)
@@ -75,6 +77,16 @@ pub mod environment {
             }
         }
     }
+
+    /// What the schema says of `AWS::WorkSpacesThinClient::Environment`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesThinClient::Environment",
+        properties: &[s::prop("DesiredSoftwareSetId", s::Kind::String).pattern("^[0-9]{1,9}$"), s::prop("DesktopArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[0-9]{0,12}:[a-zA-Z0-9\\-\\/\\._]+$").min_length(20).max_length(2048), s::prop("DesktopEndpoint", s::Kind::String).pattern("^(https:\\/\\/)[a-z0-9]+([\\-\\.]{1}[a-z0-9]+)*\\.[a-z]{2,32}(:[0-9]{1,5})?(\\/.*)?$").min_length(1).max_length(1024), s::prop("DeviceCreationTags", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_Tag)))).max_items(50), s::prop("KmsKeyArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[0-9]{0,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("MaintenanceWindow", s::Kind::Object(&SCHEMA_MaintenanceWindow)), s::prop("Name", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("SoftwareSetUpdateMode", s::Kind::Enum(SoftwareSetUpdateMode::VALUES)), s::prop("SoftwareSetUpdateSchedule", s::Kind::Enum(SoftwareSetUpdateSchedule::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["DesktopArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnEnvironment`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnEnvironmentAttributes {
@@ -161,6 +173,22 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `Tag`'s properties; `validate()` checks them.
+    pub static SCHEMA_Tag: s::ObjectSchema = s::ObjectSchema {
+        name: "Tag",
+        properties: &[
+            s::prop("Key", s::Kind::String)
+                .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$")
+                .min_length(1)
+                .max_length(128),
+            s::prop("Value", s::Kind::String).max_length(256),
+        ],
+        required: &["Key", "Value"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<Tag> for ::stratus_model::Val<Tag> {
         fn from(value: Tag) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -207,6 +235,37 @@ pub mod environment {
         }
     }
 
+    /// What the schema says of `MaintenanceWindow`'s properties; `validate()` checks them.
+    pub static SCHEMA_MaintenanceWindow: s::ObjectSchema = s::ObjectSchema {
+        name: "MaintenanceWindow",
+        properties: &[
+            s::prop("ApplyTimeOf", s::Kind::Enum(ApplyTimeOf::VALUES)),
+            s::prop(
+                "DaysOfTheWeek",
+                s::Kind::List(&s::prop("", s::Kind::Enum(DayOfWeek::VALUES))),
+            )
+            .min_items(1)
+            .max_items(7),
+            s::prop("EndTimeHour", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("EndTimeMinute", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(59.0),
+            s::prop("StartTimeHour", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(23.0),
+            s::prop("StartTimeMinute", s::Kind::Integer)
+                .minimum(0.0)
+                .maximum(59.0),
+            s::prop("Type", s::Kind::Enum(Type::VALUES)),
+        ],
+        required: &["Type"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<MaintenanceWindow> for ::stratus_model::Val<MaintenanceWindow> {
         fn from(value: MaintenanceWindow) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -225,6 +284,8 @@ pub mod environment {
     impl SoftwareSetUpdateMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UseLatest, Self::UseDesired];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["USE_LATEST", "USE_DESIRED"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -265,6 +326,9 @@ pub mod environment {
     impl SoftwareSetUpdateSchedule {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::UseMaintenanceWindow, Self::ApplyImmediately];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["USE_MAINTENANCE_WINDOW", "APPLY_IMMEDIATELY"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -307,6 +371,8 @@ pub mod environment {
     impl ApplyTimeOf {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Utc, Self::Device];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["UTC", "DEVICE"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -365,6 +431,16 @@ pub mod environment {
             Self::Saturday,
             Self::Sunday,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "MONDAY",
+            "TUESDAY",
+            "WEDNESDAY",
+            "THURSDAY",
+            "FRIDAY",
+            "SATURDAY",
+            "SUNDAY",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -410,6 +486,8 @@ pub mod environment {
     impl Type {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::System, Self::Custom];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["SYSTEM", "CUSTOM"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

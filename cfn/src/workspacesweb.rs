@@ -4,6 +4,8 @@
 
 /// `AWS::WorkSpacesWeb::BrowserSettings` and its property types.
 pub mod browser_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::BrowserSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-browsersettings.html)
@@ -40,6 +42,16 @@ pub mod browser_settings {
         pub web_content_filtering_policy:
             ::std::option::Option<::stratus_model::Val<WebContentFilteringPolicy>>,
     }
+
+    /// What the schema says of `AWS::WorkSpacesWeb::BrowserSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::BrowserSettings",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("BrowserPolicy", s::Kind::String).pattern("^\\{[\\S\\s]*\\}\\s*$").min_length(2).max_length(131072), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("WebContentFilteringPolicy", s::Kind::Object(&SCHEMA_WebContentFilteringPolicy)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnBrowserSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnBrowserSettingsAttributes {
@@ -79,6 +91,16 @@ pub mod browser_settings {
         pub blocked_urls:
             ::std::option::Option<::stratus_model::Val<::std::vec::Vec<::std::string::String>>>,
     }
+
+    /// What the schema says of `WebContentFilteringPolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA_WebContentFilteringPolicy: s::ObjectSchema = s::ObjectSchema {
+        name: "WebContentFilteringPolicy",
+        properties: &[s::prop("AllowedUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(1000), s::prop("BlockedCategories", s::Kind::List(&s::prop("", s::Kind::Enum(Category::VALUES)))).min_items(1).max_items(100), s::prop("BlockedUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(1000)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<WebContentFilteringPolicy>
         for ::stratus_model::Val<WebContentFilteringPolicy>
@@ -178,6 +200,36 @@ pub mod browser_settings {
             Self::WebBasedEmail,
             Self::ParkedDomains,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Cults",
+            "Gambling",
+            "Nudity",
+            "Pornography",
+            "SexEducation",
+            "Tasteless",
+            "Violence",
+            "DownloadSites",
+            "ImageSharing",
+            "PeerToPeer",
+            "StreamingMediaAndDownloads",
+            "GenerativeAI",
+            "CriminalActivity",
+            "Hacking",
+            "HateAndIntolerance",
+            "IllegalDrug",
+            "IllegalSoftware",
+            "SchoolCheating",
+            "SelfHarm",
+            "Weapons",
+            "Chat",
+            "Games",
+            "InstantMessaging",
+            "ProfessionalNetwork",
+            "SocialNetworking",
+            "WebBasedEmail",
+            "ParkedDomains",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -236,6 +288,8 @@ pub use browser_settings::{CfnBrowserSettings, CfnBrowserSettingsAttributes};
 
 /// `AWS::WorkSpacesWeb::DataProtectionSettings` and its property types.
 pub mod data_protection_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::DataProtectionSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-dataprotectionsettings.html)
@@ -276,6 +330,16 @@ pub mod data_protection_settings {
         pub inline_redaction_configuration:
             ::std::option::Option<::stratus_model::Val<InlineRedactionConfiguration>>,
     }
+
+    /// What the schema says of `AWS::WorkSpacesWeb::DataProtectionSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::DataProtectionSettings",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("Description", s::Kind::String).pattern("^[ _\\-\\d\\w]+$").min_length(1).max_length(256), s::prop("DisplayName", s::Kind::String).pattern("^[ _\\-\\d\\w]+$").min_length(1).max_length(64), s::prop("InlineRedactionConfiguration", s::Kind::Object(&SCHEMA_InlineRedactionConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnDataProtectionSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnDataProtectionSettingsAttributes {
@@ -341,6 +405,16 @@ pub mod data_protection_settings {
         }
     }
 
+    /// What the schema says of `InlineRedactionConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InlineRedactionConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InlineRedactionConfiguration",
+        properties: &[s::prop("GlobalConfidenceLevel", s::Kind::Number).minimum(1.0).maximum(3.0), s::prop("GlobalEnforcedUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(100), s::prop("GlobalExemptUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(100), s::prop("InlineRedactionPatterns", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_InlineRedactionPattern)))).min_items(0).max_items(150)],
+        required: &["InlineRedactionPatterns"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InlineRedactionConfiguration>
         for ::stratus_model::Val<InlineRedactionConfiguration>
     {
@@ -393,6 +467,16 @@ pub mod data_protection_settings {
         }
     }
 
+    /// What the schema says of `InlineRedactionPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_InlineRedactionPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "InlineRedactionPattern",
+        properties: &[s::prop("BuiltInPatternId", s::Kind::String).pattern("^[_\\-\\d\\w]+$").min_length(1).max_length(50), s::prop("ConfidenceLevel", s::Kind::Number).minimum(1.0).maximum(3.0), s::prop("CustomPattern", s::Kind::Object(&SCHEMA_CustomPattern)), s::prop("EnforcedUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(20), s::prop("ExemptUrls", s::Kind::List(&s::prop("", s::Kind::String).pattern("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"))).min_items(1).max_items(20), s::prop("RedactionPlaceHolder", s::Kind::Object(&SCHEMA_RedactionPlaceHolder))],
+        required: &["RedactionPlaceHolder"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InlineRedactionPattern> for ::stratus_model::Val<InlineRedactionPattern> {
         fn from(value: InlineRedactionPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -438,6 +522,33 @@ pub mod data_protection_settings {
         }
     }
 
+    /// What the schema says of `CustomPattern`'s properties; `validate()` checks them.
+    pub static SCHEMA_CustomPattern: s::ObjectSchema = s::ObjectSchema {
+        name: "CustomPattern",
+        properties: &[
+            s::prop("KeywordRegex", s::Kind::String)
+                .pattern("^\\/((?:[^\\n])+)\\/([gimsuyvd]{0,8})$")
+                .min_length(0)
+                .max_length(300),
+            s::prop("PatternDescription", s::Kind::String)
+                .pattern("^[ _\\-\\d\\w]+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("PatternName", s::Kind::String)
+                .pattern("^[_\\-\\d\\w]+$")
+                .min_length(1)
+                .max_length(20),
+            s::prop("PatternRegex", s::Kind::String)
+                .pattern("^\\/((?:[^\\n])+)\\/([gimsuyvd]{0,8})$")
+                .min_length(0)
+                .max_length(300),
+        ],
+        required: &["PatternName", "PatternRegex"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CustomPattern> for ::stratus_model::Val<CustomPattern> {
         fn from(value: CustomPattern) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -472,6 +583,25 @@ pub mod data_protection_settings {
         }
     }
 
+    /// What the schema says of `RedactionPlaceHolder`'s properties; `validate()` checks them.
+    pub static SCHEMA_RedactionPlaceHolder: s::ObjectSchema = s::ObjectSchema {
+        name: "RedactionPlaceHolder",
+        properties: &[
+            s::prop("RedactionPlaceHolderText", s::Kind::String)
+                .pattern("^[*_\\-\\d\\w]+$")
+                .min_length(1)
+                .max_length(20),
+            s::prop(
+                "RedactionPlaceHolderType",
+                s::Kind::Enum(RedactionPlaceHolderType::VALUES),
+            ),
+        ],
+        required: &["RedactionPlaceHolderType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<RedactionPlaceHolder> for ::stratus_model::Val<RedactionPlaceHolder> {
         fn from(value: RedactionPlaceHolder) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -488,6 +618,8 @@ pub mod data_protection_settings {
     impl RedactionPlaceHolderType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::CustomText];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["CustomText"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -524,6 +656,8 @@ pub use data_protection_settings::{
 
 /// `AWS::WorkSpacesWeb::IdentityProvider` and its property types.
 pub mod identity_provider {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::IdentityProvider`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-identityprovider.html)
@@ -582,6 +716,16 @@ pub mod identity_provider {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::IdentityProvider`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::IdentityProvider",
+        properties: &[s::prop("IdentityProviderDetails", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("IdentityProviderName", s::Kind::String).pattern("^[^_][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_]+$").min_length(1).max_length(32), s::prop("IdentityProviderType", s::Kind::Enum(IdentityProviderType::VALUES)), s::prop("PortalArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &["IdentityProviderDetails", "IdentityProviderName", "IdentityProviderType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIdentityProvider`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIdentityProviderAttributes {
         /// `IdentityProviderArn`: string.
@@ -621,6 +765,15 @@ pub mod identity_provider {
             Self::SignInWithApple,
             Self::Oidc,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "SAML",
+            "Facebook",
+            "Google",
+            "LoginWithAmazon",
+            "SignInWithApple",
+            "OIDC",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -658,6 +811,8 @@ pub use identity_provider::{CfnIdentityProvider, CfnIdentityProviderAttributes};
 
 /// `AWS::WorkSpacesWeb::IpAccessSettings` and its property types.
 pub mod ip_access_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::IpAccessSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-ipaccesssettings.html)
@@ -715,6 +870,16 @@ pub mod ip_access_settings {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::IpAccessSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::IpAccessSettings",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("Description", s::Kind::String).pattern("^.+$").min_length(1).max_length(256), s::prop("DisplayName", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("IpRules", s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_IpRule)))).min_items(1).max_items(100), s::prop("Tags", s::Kind::Json)],
+        required: &["IpRules"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnIpAccessSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnIpAccessSettingsAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -767,6 +932,24 @@ pub mod ip_access_settings {
         }
     }
 
+    /// What the schema says of `IpRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_IpRule: s::ObjectSchema = s::ObjectSchema {
+        name: "IpRule",
+        properties: &[
+            s::prop("Description", s::Kind::String)
+                .pattern("^.+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("IpRange", s::Kind::String).pattern(
+                "^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:/([0-9]|[12][0-9]|3[0-2])|)$",
+            ),
+        ],
+        required: &["IpRange"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<IpRule> for ::stratus_model::Val<IpRule> {
         fn from(value: IpRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -778,6 +961,8 @@ pub use ip_access_settings::{CfnIpAccessSettings, CfnIpAccessSettingsAttributes}
 
 /// `AWS::WorkSpacesWeb::NetworkSettings` and its property types.
 pub mod network_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::NetworkSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-networksettings.html)
@@ -825,6 +1010,44 @@ pub mod network_settings {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::NetworkSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::NetworkSettings",
+        properties: &[
+            s::prop(
+                "SecurityGroupIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^[\\w+\\-]+$")
+                        .min_length(1)
+                        .max_length(128),
+                ),
+            )
+            .min_items(1)
+            .max_items(5),
+            s::prop(
+                "SubnetIds",
+                s::Kind::List(
+                    &s::prop("", s::Kind::String)
+                        .pattern("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$")
+                        .min_length(1)
+                        .max_length(32),
+                ),
+            )
+            .min_items(2)
+            .max_items(3),
+            s::prop("VpcId", s::Kind::String)
+                .pattern("^vpc-[0-9a-z]*$")
+                .min_length(1)
+                .max_length(255),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["SecurityGroupIds", "SubnetIds", "VpcId"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnNetworkSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnNetworkSettingsAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -851,6 +1074,8 @@ pub use network_settings::{CfnNetworkSettings, CfnNetworkSettingsAttributes};
 
 /// `AWS::WorkSpacesWeb::Portal` and its property types.
 pub mod portal {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::Portal`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html)
@@ -934,6 +1159,16 @@ pub mod portal {
         pub user_settings_arn: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::Portal`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::Portal",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("AuthenticationType", s::Kind::Enum(AuthenticationType::VALUES)), s::prop("BrowserSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("DataProtectionSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("DisplayName", s::Kind::String).pattern("^.+$").min_length(1).max_length(64), s::prop("InstanceType", s::Kind::Enum(InstanceType::VALUES)), s::prop("IpAccessSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("MaxConcurrentSessions", s::Kind::Number).minimum(1.0).maximum(5000.0), s::prop("NetworkSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("PortalCustomDomain", s::Kind::String).pattern("^[a-zA-Z0-9]?((?!-)([A-Za-z0-9-]*[A-Za-z0-9])\\.)+[a-zA-Z0-9]+$").min_length(0).max_length(128), s::prop("SessionLoggerArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("TrustStoreArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("UserAccessLoggingSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("UserSettingsArn", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$").min_length(20).max_length(2048), s::prop("Tags", s::Kind::Json)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnPortal`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnPortalAttributes {
         /// `BrowserType`: string.
@@ -993,6 +1228,8 @@ pub mod portal {
     impl AuthenticationType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Standard, Self::IamIdentityCenter];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Standard", "IAM_Identity_Center"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1039,6 +1276,9 @@ pub mod portal {
             Self::StandardLarge,
             Self::StandardXlarge,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] =
+            &["standard.regular", "standard.large", "standard.xlarge"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1073,6 +1313,8 @@ pub use portal::{CfnPortal, CfnPortalAttributes};
 
 /// `AWS::WorkSpacesWeb::SessionLogger` and its property types.
 pub mod session_logger {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::SessionLogger`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-sessionlogger.html)
@@ -1129,6 +1371,16 @@ pub mod session_logger {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::SessionLogger`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::SessionLogger",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("DisplayName", s::Kind::String).pattern("^[ _\\-\\d\\w]+$").min_length(1).max_length(64), s::prop("EventFilter", s::Kind::Json), s::prop("LogConfiguration", s::Kind::Object(&SCHEMA_LogConfiguration)), s::prop("Tags", s::Kind::Json)],
+        required: &["EventFilter", "LogConfiguration"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnSessionLogger`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSessionLoggerAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1162,6 +1414,16 @@ pub mod session_logger {
         /// `S3`: [`S3LogConfiguration`].
         pub s3: ::std::option::Option<::stratus_model::Val<S3LogConfiguration>>,
     }
+
+    /// What the schema says of `LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "LogConfiguration",
+        properties: &[s::prop("S3", s::Kind::Object(&SCHEMA_S3LogConfiguration))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<LogConfiguration> for ::stratus_model::Val<LogConfiguration> {
         fn from(value: LogConfiguration) -> Self {
@@ -1210,6 +1472,28 @@ pub mod session_logger {
         }
     }
 
+    /// What the schema says of `S3LogConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_S3LogConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "S3LogConfiguration",
+        properties: &[
+            s::prop("Bucket", s::Kind::String)
+                .pattern("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("BucketOwner", s::Kind::String).pattern("^[0-9]{12}$"),
+            s::prop("FolderStructure", s::Kind::Enum(FolderStructure::VALUES)),
+            s::prop("KeyPrefix", s::Kind::String)
+                .pattern("^[\\d\\w\\-_/!().*']+$")
+                .min_length(1)
+                .max_length(256),
+            s::prop("LogFileFormat", s::Kind::Enum(LogFileFormat::VALUES)),
+        ],
+        required: &["Bucket", "FolderStructure", "LogFileFormat"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<S3LogConfiguration> for ::stratus_model::Val<S3LogConfiguration> {
         fn from(value: S3LogConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1228,6 +1512,8 @@ pub mod session_logger {
     impl FolderStructure {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Flat, Self::NestedByDate];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Flat", "NestedByDate"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1268,6 +1554,8 @@ pub mod session_logger {
     impl LogFileFormat {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::JsonLines, Self::Json];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["JSONLines", "Json"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1301,6 +1589,8 @@ pub use session_logger::{CfnSessionLogger, CfnSessionLoggerAttributes};
 
 /// `AWS::WorkSpacesWeb::TrustStore` and its property types.
 pub mod trust_store {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::TrustStore`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-truststore.html)
@@ -1332,6 +1622,22 @@ pub mod trust_store {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::TrustStore`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::TrustStore",
+        properties: &[
+            s::prop(
+                "CertificateList",
+                s::Kind::List(&s::prop("", s::Kind::String)),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["CertificateList"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnTrustStore`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTrustStoreAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1358,6 +1664,8 @@ pub use trust_store::{CfnTrustStore, CfnTrustStoreAttributes};
 
 /// `AWS::WorkSpacesWeb::UserAccessLoggingSettings` and its property types.
 pub mod user_access_logging_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::UserAccessLoggingSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-useraccessloggingsettings.html)
@@ -1389,6 +1697,22 @@ pub mod user_access_logging_settings {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::UserAccessLoggingSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::UserAccessLoggingSettings",
+        properties: &[
+            s::prop("KinesisStreamArn", s::Kind::String)
+                .pattern("arn:[\\w+=/,.@-]+:kinesis:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:stream/.+")
+                .min_length(20)
+                .max_length(2048),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["KinesisStreamArn"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserAccessLoggingSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserAccessLoggingSettingsAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1417,6 +1741,8 @@ pub use user_access_logging_settings::{
 
 /// `AWS::WorkSpacesWeb::UserSettings` and its property types.
 pub mod user_settings {
+    use ::stratus_model::schema as s;
+
     /// `AWS::WorkSpacesWeb::UserSettings`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html)
@@ -1505,6 +1831,16 @@ pub mod user_settings {
         }
     }
 
+    /// What the schema says of `AWS::WorkSpacesWeb::UserSettings`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::WorkSpacesWeb::UserSettings",
+        properties: &[s::prop("AdditionalEncryptionContext", s::Kind::Map(&s::prop("", s::Kind::String).pattern("^[\\s\\S]*$").min_length(0).max_length(131072))), s::prop("BrandingConfiguration", s::Kind::Object(&SCHEMA_BrandingConfiguration)), s::prop("CookieSynchronizationConfiguration", s::Kind::Object(&SCHEMA_CookieSynchronizationConfiguration)), s::prop("CopyAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("CustomerManagedKey", s::Kind::String).pattern("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$").min_length(20).max_length(2048), s::prop("DeepLinkAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("DisconnectTimeoutInMinutes", s::Kind::Number).minimum(1.0).maximum(600.0), s::prop("DownloadAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("IdleDisconnectTimeoutInMinutes", s::Kind::Number).minimum(0.0).maximum(60.0), s::prop("PasteAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("PrintAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("ToolbarConfiguration", s::Kind::Object(&SCHEMA_ToolbarConfiguration)), s::prop("UploadAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("WebAuthnAllowed", s::Kind::Enum(EnabledType::VALUES)), s::prop("Tags", s::Kind::Json)],
+        required: &["CopyAllowed", "DownloadAllowed", "PasteAllowed", "PrintAllowed", "UploadAllowed"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnUserSettings`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnUserSettingsAttributes {
         /// `AssociatedPortalArns`: list of string.
@@ -1585,6 +1921,16 @@ pub mod user_settings {
         pub wallpaper_metadata: ::std::option::Option<::stratus_model::Val<ImageMetadata>>,
     }
 
+    /// What the schema says of `BrandingConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_BrandingConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "BrandingConfiguration",
+        properties: &[s::prop("ColorTheme", s::Kind::Enum(ColorTheme::VALUES)), s::prop("Favicon", s::Kind::String).pattern("(^s3://[a-z0-9][a-z0-9\\.\\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)"), s::prop("FaviconMetadata", s::Kind::Object(&SCHEMA_ImageMetadata)), s::prop("LocalizedStrings", s::Kind::Map(&s::prop("", s::Kind::Object(&SCHEMA_LocalizedBrandingStrings)))), s::prop("Logo", s::Kind::String).pattern("(^s3://[a-z0-9][a-z0-9\\.\\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)"), s::prop("LogoMetadata", s::Kind::Object(&SCHEMA_ImageMetadata)), s::prop("TermsOfService", s::Kind::String).max_length(153600), s::prop("Wallpaper", s::Kind::String).pattern("(^s3://[a-z0-9][a-z0-9\\.\\-]{1,61}[a-z0-9]/.+$)|(^(?=(.{4})*$)[A-Za-z0-9+/]*={0,2}$)"), s::prop("WallpaperMetadata", s::Kind::Object(&SCHEMA_ImageMetadata))],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<BrandingConfiguration> for ::stratus_model::Val<BrandingConfiguration> {
         fn from(value: BrandingConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1619,6 +1965,29 @@ pub mod user_settings {
         }
     }
 
+    /// What the schema says of `CookieSynchronizationConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookieSynchronizationConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "CookieSynchronizationConfiguration",
+        properties: &[
+            s::prop(
+                "Allowlist",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CookieSpecification))),
+            )
+            .min_items(0)
+            .max_items(10),
+            s::prop(
+                "Blocklist",
+                s::Kind::List(&s::prop("", s::Kind::Object(&SCHEMA_CookieSpecification))),
+            )
+            .min_items(0)
+            .max_items(10),
+        ],
+        required: &["Allowlist"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CookieSynchronizationConfiguration>
         for ::stratus_model::Val<CookieSynchronizationConfiguration>
     {
@@ -1642,6 +2011,27 @@ pub mod user_settings {
         /// `VisualMode`: [`VisualMode`].
         pub visual_mode: ::std::option::Option<::stratus_model::Val<VisualMode>>,
     }
+
+    /// What the schema says of `ToolbarConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_ToolbarConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "ToolbarConfiguration",
+        properties: &[
+            s::prop(
+                "HiddenToolbarItems",
+                s::Kind::List(&s::prop("", s::Kind::Enum(ToolbarItem::VALUES))),
+            ),
+            s::prop(
+                "MaxDisplayResolution",
+                s::Kind::Enum(MaxDisplayResolution::VALUES),
+            ),
+            s::prop("ToolbarType", s::Kind::Enum(ToolbarType::VALUES)),
+            s::prop("VisualMode", s::Kind::Enum(VisualMode::VALUES)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ToolbarConfiguration> for ::stratus_model::Val<ToolbarConfiguration> {
         fn from(value: ToolbarConfiguration) -> Self {
@@ -1682,6 +2072,23 @@ pub mod user_settings {
             }
         }
     }
+
+    /// What the schema says of `ImageMetadata`'s properties; `validate()` checks them.
+    pub static SCHEMA_ImageMetadata: s::ObjectSchema = s::ObjectSchema {
+        name: "ImageMetadata",
+        properties: &[
+            s::prop("FileExtension", s::Kind::String)
+                .pattern("^[\\s\\S]*$")
+                .min_length(0)
+                .max_length(131072),
+            s::prop("LastUploadTimestamp", s::Kind::String),
+            s::prop("MimeType", s::Kind::Enum(MimeType::VALUES)),
+        ],
+        required: &["FileExtension", "LastUploadTimestamp", "MimeType"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<ImageMetadata> for ::stratus_model::Val<ImageMetadata> {
         fn from(value: ImageMetadata) -> Self {
@@ -1740,6 +2147,25 @@ pub mod user_settings {
         }
     }
 
+    /// What the schema says of `LocalizedBrandingStrings`'s properties; `validate()` checks them.
+    pub static SCHEMA_LocalizedBrandingStrings: s::ObjectSchema = s::ObjectSchema {
+        name: "LocalizedBrandingStrings",
+        properties: &[
+            s::prop("BrowserTabTitle", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("ContactButtonText", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("ContactLink", s::Kind::String).pattern("^(https?://|mailto:).*"),
+            s::prop("LoadingText", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("LoginButtonText", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("LoginDescription", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("LoginTitle", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+            s::prop("WelcomeText", s::Kind::String).pattern("^[^<>&'`~\\\\]*$"),
+        ],
+        required: &["BrowserTabTitle", "WelcomeText"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<LocalizedBrandingStrings>
         for ::stratus_model::Val<LocalizedBrandingStrings>
     {
@@ -1779,6 +2205,16 @@ pub mod user_settings {
         }
     }
 
+    /// What the schema says of `CookieSpecification`'s properties; `validate()` checks them.
+    pub static SCHEMA_CookieSpecification: s::ObjectSchema = s::ObjectSchema {
+        name: "CookieSpecification",
+        properties: &[s::prop("Domain", s::Kind::String).pattern("^(\\.?)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$").min_length(0).max_length(253), s::prop("Name", s::Kind::String).min_length(0).max_length(4096), s::prop("Path", s::Kind::String).pattern("^/(\\S)*$").min_length(0).max_length(2000)],
+        required: &["Domain"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<CookieSpecification> for ::stratus_model::Val<CookieSpecification> {
         fn from(value: CookieSpecification) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -1797,6 +2233,8 @@ pub mod user_settings {
     impl EnabledType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Disabled, Self::Enabled];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1837,6 +2275,8 @@ pub mod user_settings {
     impl ColorTheme {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Light, Self::Dark];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Light", "Dark"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1888,6 +2328,14 @@ pub mod user_settings {
             Self::FullScreen,
             Self::Webcam,
             Self::Microphone,
+        ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "Windows",
+            "DualMonitor",
+            "FullScreen",
+            "Webcam",
+            "Microphone",
         ];
 
         /// The value CloudFormation takes.
@@ -1953,6 +2401,17 @@ pub mod user_settings {
             Self::Size1024X768,
             Self::Size800X600,
         ];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &[
+            "size4096X2160",
+            "size3840X2160",
+            "size3440X1440",
+            "size2560X1440",
+            "size1920X1080",
+            "size1280X720",
+            "size1024X768",
+            "size800X600",
+        ];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -1999,6 +2458,8 @@ pub mod user_settings {
     impl ToolbarType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Floating, Self::Docked];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Floating", "Docked"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2039,6 +2500,8 @@ pub mod user_settings {
     impl VisualMode {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::Dark, Self::Light];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["Dark", "Light"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {
@@ -2081,6 +2544,8 @@ pub mod user_settings {
     impl MimeType {
         /// Every value, in the schema's order.
         pub const ALL: &'static [Self] = &[Self::ImagePng, Self::ImageJpeg, Self::ImageXIcon];
+        /// Every value as CloudFormation takes it.
+        pub const VALUES: &'static [&'static str] = &["image/png", "image/jpeg", "image/x-icon"];
 
         /// The value CloudFormation takes.
         pub const fn as_str(self) -> &'static str {

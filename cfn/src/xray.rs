@@ -4,6 +4,8 @@
 
 /// `AWS::XRay::Group` and its property types.
 pub mod group {
+    use ::stratus_model::schema as s;
+
     /// `AWS::XRay::Group`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-group.html)
@@ -41,6 +43,26 @@ pub mod group {
         }
     }
 
+    /// What the schema says of `AWS::XRay::Group`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::XRay::Group",
+        properties: &[
+            s::prop("FilterExpression", s::Kind::String),
+            s::prop("GroupName", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop(
+                "InsightsConfiguration",
+                s::Kind::Object(&SCHEMA_InsightsConfiguration),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &["GroupName"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     /// The attributes of a [`CfnGroup`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnGroupAttributes {
         /// `GroupARN`: string.
@@ -63,6 +85,19 @@ pub mod group {
         pub notifications_enabled: ::std::option::Option<::stratus_model::Val<bool>>,
     }
 
+    /// What the schema says of `InsightsConfiguration`'s properties; `validate()` checks them.
+    pub static SCHEMA_InsightsConfiguration: s::ObjectSchema = s::ObjectSchema {
+        name: "InsightsConfiguration",
+        properties: &[
+            s::prop("InsightsEnabled", s::Kind::Boolean),
+            s::prop("NotificationsEnabled", s::Kind::Boolean),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<InsightsConfiguration> for ::stratus_model::Val<InsightsConfiguration> {
         fn from(value: InsightsConfiguration) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -74,6 +109,8 @@ pub use group::{CfnGroup, CfnGroupAttributes};
 
 /// `AWS::XRay::ResourcePolicy` and its property types.
 pub mod resource_policy {
+    use ::stratus_model::schema as s;
+
     /// `AWS::XRay::ResourcePolicy`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-resourcepolicy.html)
@@ -112,12 +149,33 @@ pub mod resource_policy {
             }
         }
     }
+
+    /// What the schema says of `AWS::XRay::ResourcePolicy`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::XRay::ResourcePolicy",
+        properties: &[
+            s::prop("BypassPolicyLockoutCheck", s::Kind::Boolean),
+            s::prop("PolicyDocument", s::Kind::String)
+                .min_length(1)
+                .max_length(5120),
+            s::prop("PolicyName", s::Kind::String)
+                .pattern("[\\w+=,.@-]+")
+                .min_length(1)
+                .max_length(128),
+        ],
+        required: &["PolicyName", "PolicyDocument"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 }
 
 pub use resource_policy::CfnResourcePolicy;
 
 /// `AWS::XRay::SamplingRule` and its property types.
 pub mod sampling_rule {
+    use ::stratus_model::schema as s;
+
     /// `AWS::XRay::SamplingRule`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-samplingrule.html)
@@ -140,6 +198,30 @@ pub mod sampling_rule {
         /// `SamplingRuleUpdate`: [`SamplingRuleUpdate`].
         pub sampling_rule_update: ::std::option::Option<::stratus_model::Val<SamplingRuleUpdate>>,
     }
+
+    /// What the schema says of `AWS::XRay::SamplingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::XRay::SamplingRule",
+        properties: &[
+            s::prop("RuleName", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop("SamplingRule", s::Kind::Object(&SCHEMA_SamplingRule)),
+            s::prop(
+                "SamplingRuleRecord",
+                s::Kind::Object(&SCHEMA_SamplingRuleRecord),
+            ),
+            s::prop(
+                "SamplingRuleUpdate",
+                s::Kind::Object(&SCHEMA_SamplingRuleUpdate),
+            ),
+            s::prop("Tags", s::Kind::Json),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnSamplingRule`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnSamplingRuleAttributes {
@@ -246,6 +328,62 @@ pub mod sampling_rule {
         }
     }
 
+    /// What the schema says of `SamplingRule`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamplingRule: s::ObjectSchema = s::ObjectSchema {
+        name: "SamplingRule",
+        properties: &[
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("FixedRate", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("HTTPMethod", s::Kind::String)
+                .min_length(0)
+                .max_length(10),
+            s::prop("Host", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(9999.0),
+            s::prop("ReservoirSize", s::Kind::Integer).minimum(0.0),
+            s::prop("ResourceARN", s::Kind::String)
+                .min_length(0)
+                .max_length(500),
+            s::prop("RuleARN", s::Kind::String),
+            s::prop("RuleName", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop(
+                "SamplingRateBoost",
+                s::Kind::Object(&SCHEMA_SamplingRateBoost),
+            ),
+            s::prop("ServiceName", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("ServiceType", s::Kind::String)
+                .min_length(0)
+                .max_length(64),
+            s::prop("URLPath", s::Kind::String)
+                .min_length(0)
+                .max_length(128),
+            s::prop("Version", s::Kind::Integer).minimum(1.0),
+        ],
+        required: &[
+            "FixedRate",
+            "Host",
+            "HTTPMethod",
+            "Priority",
+            "ReservoirSize",
+            "ResourceARN",
+            "ServiceName",
+            "ServiceType",
+            "URLPath",
+        ],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamplingRule> for ::stratus_model::Val<SamplingRule> {
         fn from(value: SamplingRule) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -263,6 +401,20 @@ pub mod sampling_rule {
         /// `SamplingRule`: [`SamplingRule`].
         pub sampling_rule: ::std::option::Option<::stratus_model::Val<SamplingRule>>,
     }
+
+    /// What the schema says of `SamplingRuleRecord`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamplingRuleRecord: s::ObjectSchema = s::ObjectSchema {
+        name: "SamplingRuleRecord",
+        properties: &[
+            s::prop("CreatedAt", s::Kind::String),
+            s::prop("ModifiedAt", s::Kind::String),
+            s::prop("SamplingRule", s::Kind::Object(&SCHEMA_SamplingRule)),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     impl ::std::convert::From<SamplingRuleRecord> for ::stratus_model::Val<SamplingRuleRecord> {
         fn from(value: SamplingRuleRecord) -> Self {
@@ -319,6 +471,39 @@ pub mod sampling_rule {
         pub url_path: ::std::option::Option<::stratus_model::Val<::std::string::String>>,
     }
 
+    /// What the schema says of `SamplingRuleUpdate`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamplingRuleUpdate: s::ObjectSchema = s::ObjectSchema {
+        name: "SamplingRuleUpdate",
+        properties: &[
+            s::prop("Attributes", s::Kind::Map(&s::prop("", s::Kind::String))),
+            s::prop("FixedRate", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+            s::prop("HTTPMethod", s::Kind::String).max_length(10),
+            s::prop("Host", s::Kind::String).max_length(64),
+            s::prop("Priority", s::Kind::Integer)
+                .minimum(1.0)
+                .maximum(9999.0),
+            s::prop("ReservoirSize", s::Kind::Integer).minimum(0.0),
+            s::prop("ResourceARN", s::Kind::String).max_length(500),
+            s::prop("RuleARN", s::Kind::String),
+            s::prop("RuleName", s::Kind::String)
+                .min_length(1)
+                .max_length(32),
+            s::prop(
+                "SamplingRateBoost",
+                s::Kind::Object(&SCHEMA_SamplingRateBoost),
+            ),
+            s::prop("ServiceName", s::Kind::String).max_length(64),
+            s::prop("ServiceType", s::Kind::String).max_length(64),
+            s::prop("URLPath", s::Kind::String).max_length(128),
+        ],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamplingRuleUpdate> for ::stratus_model::Val<SamplingRuleUpdate> {
         fn from(value: SamplingRuleUpdate) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -352,6 +537,21 @@ pub mod sampling_rule {
         }
     }
 
+    /// What the schema says of `SamplingRateBoost`'s properties; `validate()` checks them.
+    pub static SCHEMA_SamplingRateBoost: s::ObjectSchema = s::ObjectSchema {
+        name: "SamplingRateBoost",
+        properties: &[
+            s::prop("CooldownWindowMinutes", s::Kind::Integer).minimum(1.0),
+            s::prop("MaxRate", s::Kind::Number)
+                .minimum(0.0)
+                .maximum(1.0),
+        ],
+        required: &["MaxRate", "CooldownWindowMinutes"],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
+
     impl ::std::convert::From<SamplingRateBoost> for ::stratus_model::Val<SamplingRateBoost> {
         fn from(value: SamplingRateBoost) -> Self {
             ::stratus_model::Val::unchecked(value)
@@ -363,6 +563,8 @@ pub use sampling_rule::{CfnSamplingRule, CfnSamplingRuleAttributes};
 
 /// `AWS::XRay::TransactionSearchConfig` and its property types.
 pub mod transaction_search_config {
+    use ::stratus_model::schema as s;
+
     /// `AWS::XRay::TransactionSearchConfig`.
     ///
     /// [CloudFormation reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-transactionsearchconfig.html)
@@ -376,6 +578,18 @@ pub mod transaction_search_config {
         /// `IndexingPercentage`: number.
         pub indexing_percentage: ::std::option::Option<::stratus_model::Val<f64>>,
     }
+
+    /// What the schema says of `AWS::XRay::TransactionSearchConfig`'s properties; `validate()` checks them.
+    pub static SCHEMA: s::ObjectSchema = s::ObjectSchema {
+        name: "AWS::XRay::TransactionSearchConfig",
+        properties: &[s::prop("IndexingPercentage", s::Kind::Number)
+            .minimum(0.0)
+            .maximum(100.0)],
+        required: &[],
+        required_xor: &[],
+        dependent_required: &[],
+        open: false,
+    };
 
     /// The attributes of a [`CfnTransactionSearchConfig`], known once it is deployed (`Fn::GetAtt`).
     pub trait CfnTransactionSearchConfigAttributes {

@@ -193,6 +193,18 @@ pub enum ValidationError {
         /// The resource holding the reference.
         path: ConstructPath,
     },
+    /// A property the resource type's CloudFormation schema does not allow.
+    #[error("{path}: {property}: {problem}; {fix}")]
+    Schema {
+        /// The resource.
+        path: ConstructPath,
+        /// The property path within it (`A.B[0].C`).
+        property: String,
+        /// What is wrong.
+        problem: String,
+        /// What would fix it.
+        fix: String,
+    },
     /// A property override whose path cannot be followed.
     #[error("{path}: cannot override {property}: {reason}")]
     InvalidOverride {
@@ -234,6 +246,7 @@ impl ValidationError {
             | Self::InvalidValue { path, .. }
             | Self::ForeignReference { path }
             | Self::InvalidOverride { path, .. }
+            | Self::Schema { path, .. }
             | Self::Duplicate { path, .. } => Some(path),
             Self::DependencyCycle { cycle } => cycle.first(),
         }

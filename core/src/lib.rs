@@ -37,6 +37,7 @@ pub mod path;
 pub mod region;
 pub mod removal;
 pub use stratus_model::resource;
+mod schema_check;
 pub mod secrets;
 pub mod stack;
 pub mod synth;

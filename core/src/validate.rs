@@ -75,6 +75,7 @@ pub(crate) fn stack(stack: &Stack) -> Vec<ValidationError> {
         }
     }
     crate::net::check(graph, &mut errors);
+    crate::schema_check::check(stack, &mut errors);
     errors
 }
 

@@ -8,6 +8,7 @@
 
 pub mod handle;
 pub mod resource;
+pub mod schema;
 pub mod val;
 pub mod value;
 

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::names::{Scope, derived_property_name, ident, snake, type_ident};
 use super::schema::{ResourceSchema, TagKind};
 use super::shape::{Resolver, Shape};
+use super::tables::{TableField, object_static, static_name};
 
 /// The module of one resource type, and the names its service re-exports.
 pub(crate) struct TypeModule {
@@ -75,6 +76,25 @@ pub(crate) fn type_module(schema: &ResourceSchema, module: String) -> TypeModule
         schema.type_name
     );
     write_struct(&mut out, &struct_name, &resource_fields);
+    // The tag property is written by synthesis from the stack's tags; an override may set it.
+    let tag_schema = Value::Object(Map::new());
+    let mut table: Vec<TableField<'_>> = resource_fields.iter().map(Field::table).collect();
+    if let Some(tags) = &schema.tags {
+        table.push(TableField {
+            name: &tags.property,
+            shape: &Shape::Json,
+            schema: &tag_schema,
+        });
+    }
+    object_static(
+        &mut out,
+        "SCHEMA",
+        &schema.type_name,
+        &table,
+        &schema.required,
+        &schema.object_rules,
+        &schema.definitions,
+    );
     let mut exports = vec![struct_name.clone()];
 
     if write_attributes(&mut out, schema, &struct_name, &attrs_name) {
@@ -82,7 +102,12 @@ pub(crate) fn type_module(schema: &ResourceSchema, module: String) -> TypeModule
     }
 
     // Nested property types, as the fields above (and theirs) found them.
-    properties += write_nested_structs(&mut out, &mut resolver, &schema.type_name);
+    properties += write_nested_structs(
+        &mut out,
+        &mut resolver,
+        &schema.type_name,
+        &schema.definitions,
+    );
 
     for nested in &resolver.enums {
         write_enum(&mut out, &nested.name, &nested.schema_name, &nested.values);
@@ -148,7 +173,12 @@ fn write_attributes(
 
 /// Every nested struct the resolver found, including those the nested ones find; returns
 /// their properties.
-fn write_nested_structs(out: &mut String, resolver: &mut Resolver<'_>, type_name: &str) -> usize {
+fn write_nested_structs(
+    out: &mut String,
+    resolver: &mut Resolver<'_>,
+    type_name: &str,
+    definitions: &Map<String, Value>,
+) -> usize {
     let mut properties = 0;
     let mut done = 0;
     while done < resolver.structs.len() {
@@ -185,6 +215,16 @@ fn write_nested_structs(out: &mut String, resolver: &mut Resolver<'_>, type_name
         );
         let _ = writeln!(out, "#[resource(crate = \"::stratus_model\")]");
         write_struct(out, &name, &nested_fields);
+        let table: Vec<TableField<'_>> = nested_fields.iter().map(Field::table).collect();
+        object_static(
+            out,
+            &static_name(&name),
+            &schema_name,
+            &table,
+            &required,
+            &nested_schema,
+            definitions,
+        );
         let _ = writeln!(
             out,
             "\nimpl ::std::convert::From<{name}> for ::stratus_model::Val<{name}> {{\n    \
@@ -200,9 +240,20 @@ struct Field {
     ident: String,
     name: String,
     shape: Shape,
+    schema: Value,
     required: bool,
     replace: bool,
     docs: Vec<String>,
+}
+
+impl Field {
+    fn table(&self) -> TableField<'_> {
+        TableField {
+            name: &self.name,
+            shape: &self.shape,
+            schema: &self.schema,
+        }
+    }
 }
 
 fn fields(
@@ -233,6 +284,7 @@ fn fields(
             ident: scope.claim(&ident(&snake(name))),
             name: name.clone(),
             shape,
+            schema: schema.clone(),
             required: is_required,
             replace: replaces,
             docs,
@@ -398,6 +450,13 @@ fn write_enum(out: &mut String, name: &str, schema_name: &str, values: &[String]
         out,
         "    pub const ALL: &'static [Self] = &[{}];",
         list.join(", ")
+    );
+    let values: Vec<String> = variants.iter().map(|(_, v)| format!("{v:?}")).collect();
+    let _ = writeln!(out, "    /// Every value as CloudFormation takes it.");
+    let _ = writeln!(
+        out,
+        "    pub const VALUES: &'static [&'static str] = &[{}];",
+        values.join(", ")
     );
     let _ = writeln!(out, "\n    /// The value CloudFormation takes.");
     let _ = writeln!(out, "    pub const fn as_str(self) -> &'static str {{");

@@ -40,6 +40,9 @@ pub(crate) struct ResourceSchema {
     /// Top-level properties whose change replaces the resource.
     pub(crate) create_only: Vec<String>,
     pub(crate) tags: Option<Tags>,
+    /// The type-level rules besides `required`: `requiredXor`, `dependentRequired`,
+    /// `additionalProperties`.
+    pub(crate) object_rules: Map<String, Value>,
 }
 
 impl ResourceSchema {
@@ -134,6 +137,10 @@ impl ResourceSchema {
             definitions: object("definitions"),
             properties,
             tags,
+            object_rules: ["requiredXor", "dependentRequired", "additionalProperties"]
+                .iter()
+                .filter_map(|key| Some(((*key).to_owned(), json.get(*key)?.clone())))
+                .collect(),
         })
     }
 

@@ -1,0 +1,180 @@
+//! The validation tables: one `static` [`ObjectSchema`] per resource type and per nested
+//! property type, written as Rust data (`stratus_model::schema`), which `validate()` walks.
+//!
+//! [`ObjectSchema`]: ../../../model/src/schema.rs
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::shape::Shape;
+
+/// What the table of one property needs: its name, shape and schema.
+pub(crate) struct TableField<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) shape: &'a Shape,
+    pub(crate) schema: &'a Value,
+}
+
+/// The static holding a nested struct's table.
+pub(crate) fn static_name(struct_name: &str) -> String {
+    format!("SCHEMA_{struct_name}")
+}
+
+/// `pub static <name>: ObjectSchema = …;` for an object with `fields`, read from `object`
+/// (its `required`, `requiredXor`, `dependentRequired`, `additionalProperties`).
+pub(crate) fn object_static(
+    out: &mut String,
+    static_name: &str,
+    schema_name: &str,
+    fields: &[TableField<'_>],
+    required: &[String],
+    object: &Map<String, Value>,
+    definitions: &Map<String, Value>,
+) {
+    let properties: Vec<String> = fields
+        .iter()
+        .map(|f| property_expr(f.name, f.shape, f.schema, definitions))
+        .collect();
+    let required: Vec<String> = required
+        .iter()
+        .filter(|r| fields.iter().any(|f| f.name == r.as_str()))
+        .map(|r| format!("{r:?}"))
+        .collect();
+    let xor: Vec<String> = object
+        .get("requiredXor")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            vec![format!(
+                "&[{}]",
+                groups
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )]
+        })
+        .unwrap_or_default();
+    let dependent: Vec<String> = object
+        .get("dependentRequired")
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .map(|(name, needs)| {
+                    let needs: Vec<String> = needs
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(|n| format!("{n:?}"))
+                        .collect();
+                    format!("({name:?}, &[{}])", needs.join(", "))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let open = object.get("additionalProperties") != Some(&Value::Bool(false));
+    let _ = writeln!(
+        out,
+        "\n/// What the schema says of `{schema_name}`'s properties; `validate()` checks them.\n\
+         pub static {static_name}: s::ObjectSchema = s::ObjectSchema {{\n    name: {schema_name:?},\n    \
+         properties: &[{}],\n    required: &[{}],\n    required_xor: &[{}],\n    \
+         dependent_required: &[{}],\n    open: {open},\n}};",
+        properties.join(", "),
+        required.join(", "),
+        xor.join(", "),
+        dependent.join(", ")
+    );
+}
+
+/// A `s::prop(…)` expression with the limits the schema sets chained on.
+fn property_expr(
+    name: &str,
+    shape: &Shape,
+    schema: &Value,
+    definitions: &Map<String, Value>,
+) -> String {
+    let followed = follow(definitions, schema);
+    let mut out = format!(
+        "s::prop({name:?}, {})",
+        kind_expr(shape, followed, definitions)
+    );
+    let get = |key: &str| followed.and_then(|s| s.get(key));
+    if let Some(pattern) = get("pattern").and_then(Value::as_str) {
+        let _ = write!(out, ".pattern({pattern:?})");
+    }
+    for (key, method) in [
+        ("minLength", "min_length"),
+        ("maxLength", "max_length"),
+        ("minItems", "min_items"),
+        ("maxItems", "max_items"),
+    ] {
+        if let Some(n) = get(key).and_then(Value::as_u64) {
+            let _ = write!(out, ".{method}({n})");
+        }
+    }
+    for (key, method) in [("minimum", "minimum"), ("maximum", "maximum")] {
+        if let Some(n) = get(key).and_then(Value::as_f64) {
+            let _ = write!(out, ".{method}({n:?})");
+        }
+    }
+    out
+}
+
+fn kind_expr(
+    shape: &Shape,
+    schema: Option<&Map<String, Value>>,
+    definitions: &Map<String, Value>,
+) -> String {
+    let kind = "s::Kind";
+    match shape {
+        Shape::String => format!("{kind}::String"),
+        Shape::Integer => format!("{kind}::Integer"),
+        Shape::Number => format!("{kind}::Number"),
+        Shape::Boolean => format!("{kind}::Boolean"),
+        Shape::Json => format!("{kind}::Json"),
+        Shape::Enum(name) => format!("{kind}::Enum({name}::VALUES)"),
+        Shape::Struct(name) => format!("{kind}::Object(&{})", static_name(name)),
+        Shape::List(item) => {
+            let items = schema
+                .and_then(|s| s.get("items"))
+                .cloned()
+                .unwrap_or(Value::Null);
+            format!(
+                "{kind}::List(&{})",
+                property_expr("", item, &items, definitions)
+            )
+        }
+        Shape::Map(item) => {
+            let value = schema
+                .and_then(|s| s.get("patternProperties"))
+                .and_then(Value::as_object)
+                .and_then(|p| p.values().next())
+                .cloned()
+                .unwrap_or(Value::Null);
+            format!(
+                "{kind}::Map(&{})",
+                property_expr("", item, &value, definitions)
+            )
+        }
+    }
+}
+
+/// A schema with its `$ref`s followed.
+pub(crate) fn follow<'a>(
+    definitions: &'a Map<String, Value>,
+    schema: &'a Value,
+) -> Option<&'a Map<String, Value>> {
+    let mut schema = schema.as_object()?;
+    for _ in 0..8 {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.strip_prefix("#/definitions/")?;
+                schema = definitions.get(name)?.as_object()?;
+            }
+            None => return Some(schema),
+        }
+    }
+    None
+}
